@@ -1,0 +1,30 @@
+package dev.xmppscope.analyzer.model;
+
+/**
+ * One proxied stream as the analyzer understands it.
+ *
+ * @param id          the capture connection id
+ * @param route       the proxy route ({@code LISTEN=UPSTREAM})
+ * @param kind        {@code c2s}, {@code s2s}, {@code component}, or {@code unknown} before the header is seen
+ * @param tls         {@code none}, {@code starttls-passthrough}, {@code starttls-intercepted},
+ *                    {@code direct-tls-passthrough} or {@code direct-tls-intercepted}
+ * @param client      the TCP client's address
+ * @param server      the upstream's address
+ * @param jid         the bound full JID (c2s), or the authenticated domain pair "a.example→b.example" (s2s)
+ * @param streamFrom  {@code from} of the initiator's stream header
+ * @param streamTo    {@code to} of the initiator's stream header
+ * @param openedAt    epoch nanoseconds
+ * @param closedAt    epoch nanoseconds, or null while open
+ * @param closeReason the proxy's close reason ({@code CLIENT_CLOSED}, ...), or null while open
+ * @param closeDetail the close reason in words
+ * @param state       {@code negotiating}, {@code established}, {@code closed} or {@code error}
+ * @param error       what went wrong in plain words (failed SASL, stream error, parse error), or null
+ * @param stanzaCount top-level elements seen in both directions
+ * @param bytesIn     bytes received from the client (toServer), on the wire
+ * @param bytesOut    bytes sent to the client (toClient), on the wire
+ */
+public record ConnectionView(long id, String route, String kind, String tls, String client, String server,
+                             String jid, String streamFrom, String streamTo, long openedAt, Long closedAt,
+                             String closeReason, String closeDetail, String state, String error,
+                             long stanzaCount, long bytesIn, long bytesOut) {
+}

@@ -1,0 +1,24 @@
+package dev.xmppscope.analyzer.model;
+
+/**
+ * A timeline filter; null fields do not filter.
+ *
+ * @param text       free text, matched against the element's XML
+ * @param jid        bare or full JID matched against from/to (bare matches every resource)
+ * @param kind       {@link StanzaSummary#kind()}
+ * @param type       the type attribute
+ * @param namespace  a namespace URI, or a XEP label/number ("XEP-0198", "0198")
+ * @param id         the XMPP id attribute
+ * @param connection only this connection
+ * @param fromNanos  at or after (epoch nanoseconds)
+ * @param untilNanos before (epoch nanoseconds)
+ * @param cursor     the {@code next} of the previous page, or null for the first
+ * @param limit      page size (the API caps it)
+ */
+public record StanzaQuery(String text, String jid, String kind, String type, String namespace, String id,
+                          Long connection, Long fromNanos, Long untilNanos, String cursor, int limit) {
+
+    public static StanzaQuery all(int limit) {
+        return new StanzaQuery(null, null, null, null, null, null, null, null, null, null, limit);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.xmppscope.analyzer.model;
+
+import java.util.List;
+
+/**
+ * The path one stanza took across the mesh: the same stanza seen on several links, in order.
+ *
+ * @param hops        in time order (e.g. alice's c2s, the s2s a→b stream, bob's c2s)
+ * @param confidence  0..1: how sure the match is (1 = same id, type, bare from/to and payload digest)
+ * @param explanation what the match was based on, in words
+ */
+public record StanzaRoute(List<Hop> hops, double confidence, String explanation) {
+
+    /**
+     * One link the stanza crossed.
+     *
+     * @param stanzaRef  the element seen on this link
+     * @param connection the link's connection
+     * @param source     graph node id of the sender on this link
+     * @param target     graph node id of the receiver on this link
+     * @param at         epoch nanoseconds when it crossed
+     * @param heldNanos  how long the sending server held it since the previous hop, or null for the first hop
+     */
+    public record Hop(String stanzaRef, long connection, String source, String target, long at, Long heldNanos) {
+    }
+}

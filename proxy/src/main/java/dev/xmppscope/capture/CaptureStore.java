@@ -1,0 +1,173 @@
+package dev.xmppscope.capture;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * A capture database: one H2 file holding connections, chunks and connection events (this
+ * module's schema) and whatever the analyzer derives from them (its own tables, same file).
+ *
+ * <p>The file is {@code PATH.mv.db}; a PATH that already ends in {@code .mv.db} is taken as is.
+ * Open it once per process; hand out {@link #newConnection()} to each thread that needs one.
+ */
+public final class CaptureStore implements AutoCloseable {
+
+    /** Bumped with each change to the capture tables; {@link #migrate} brings older files up. */
+    public static final int SCHEMA_VERSION = 1;
+    static final String COMPONENT = "capture";
+
+    private final Path file;
+    private final String url;
+    private final Connection adminConnection;
+
+    private CaptureStore(Path file, String url, Connection adminConnection) {
+        this.file = file;
+        this.url = url;
+        this.adminConnection = adminConnection;
+    }
+
+    /** Opens (creating if needed) the capture database at {@code path} and brings its schema up to date. */
+    public static CaptureStore open(Path path) {
+        Path file = dataFile(path);
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException("cannot create the directory for capture database " + file, e);
+        }
+        String base = file.toAbsolutePath().toString();
+        base = base.substring(0, base.length() - ".mv.db".length());
+        // WRITE_DELAY: committed rows reach the file within 100 ms, so a kill -9 loses at most that.
+        String url = "jdbc:h2:file:" + base + ";WRITE_DELAY=100;DB_CLOSE_ON_EXIT=FALSE";
+        try {
+            Connection admin = DriverManager.getConnection(url, "sa", "");
+            CaptureStore store = new CaptureStore(file, url, admin);
+            store.migrate();
+            return store;
+        } catch (SQLException e) {
+            throw new CaptureStoreException("cannot open capture database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The file H2 keeps the data in for a user-given PATH. */
+    public static Path dataFile(Path path) {
+        String name = path.getFileName().toString();
+        return name.endsWith(".mv.db") ? path : path.resolveSibling(name + ".mv.db");
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** A fresh JDBC connection to this database, owned by the caller. */
+    public Connection newConnection() {
+        try {
+            return DriverManager.getConnection(url, "sa", "");
+        } catch (SQLException e) {
+            throw new CaptureStoreException("cannot connect to capture database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A writer for recorded data; not thread-safe, use it from one thread. */
+    public CaptureWriter newWriter() {
+        return new CaptureWriter(newConnection());
+    }
+
+    /** A reader over what is stored; not thread-safe, use it from one thread. */
+    public CaptureReader newReader() {
+        return new CaptureReader(newConnection());
+    }
+
+    /** The next free connection id, for a proxy or importer appending to this database. */
+    public long nextConnectionId() {
+        try (Statement st = adminConnection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(id), 0) + 1 FROM connections")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new CaptureStoreException("cannot read connection ids from " + file, e);
+        }
+    }
+
+    /** The schema version a component (e.g. "capture", "analysis") last migrated to, or 0. */
+    public int schemaVersion(String component) {
+        try (var ps = adminConnection.prepareStatement("SELECT version FROM schema_version WHERE component = ?")) {
+            ps.setString(1, component);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw new CaptureStoreException("cannot read schema version from " + file, e);
+        }
+    }
+
+    /** Records that a component's tables are now at {@code version}. */
+    public void setSchemaVersion(String component, int version) {
+        try (var ps = adminConnection.prepareStatement("MERGE INTO schema_version KEY (component) VALUES (?, ?)")) {
+            ps.setString(1, component);
+            ps.setInt(2, version);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new CaptureStoreException("cannot write schema version to " + file, e);
+        }
+    }
+
+    private void migrate() throws SQLException {
+        try (Statement st = adminConnection.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS schema_version (component VARCHAR(64) PRIMARY KEY, version INT NOT NULL)");
+        }
+        int version = schemaVersion(COMPONENT);
+        if (version > SCHEMA_VERSION) {
+            throw new CaptureStoreException(file + " was written by a newer xmppscope (capture schema " + version
+                    + ", this build knows " + SCHEMA_VERSION + ")", null);
+        }
+        if (version < 1) {
+            execAll(List.of(
+                    """
+                    CREATE TABLE connections (
+                      id BIGINT PRIMARY KEY, route VARCHAR NOT NULL, listen VARCHAR, client VARCHAR, server VARCHAR,
+                      tls_mode VARCHAR(16) NOT NULL, opened_at BIGINT NOT NULL,
+                      closed_at BIGINT, close_reason VARCHAR(32), close_detail VARCHAR,
+                      bytes_to_server BIGINT, bytes_to_client BIGINT)""",
+                    """
+                    CREATE TABLE chunks (
+                      connection BIGINT NOT NULL, seq BIGINT NOT NULL, direction TINYINT NOT NULL, at BIGINT NOT NULL,
+                      layer TINYINT NOT NULL, stream_offset BIGINT NOT NULL, length INT NOT NULL,
+                      redacted BOOLEAN NOT NULL, bytes VARBINARY(1000000000) NOT NULL,
+                      PRIMARY KEY (connection, seq))""",
+                    "CREATE INDEX chunks_at ON chunks (at)",
+                    """
+                    CREATE TABLE connection_events (
+                      connection BIGINT NOT NULL, seq BIGINT NOT NULL, at BIGINT NOT NULL, direction TINYINT,
+                      kind VARCHAR(40) NOT NULL, detail VARCHAR, PRIMARY KEY (connection, seq))""",
+                    "CREATE INDEX connection_events_at ON connection_events (at)"));
+            setSchemaVersion(COMPONENT, 1);
+        }
+    }
+
+    private void execAll(List<String> statements) throws SQLException {
+        try (Statement st = adminConnection.createStatement()) {
+            for (String sql : statements) {
+                st.execute(sql);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            adminConnection.close();
+        } catch (SQLException e) {
+            throw new CaptureStoreException("cannot close capture database " + file, e);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.xmppscope.capture;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+
+/**
+ * Writes capture data in batches: calls accumulate until {@link #commit()}, which writes them
+ * in one transaction. Used from one thread (the recorder's writer, an importer).
+ */
+public final class CaptureWriter implements CaptureSink, AutoCloseable {
+    private final Connection connection;
+    private final PreparedStatement insertConnection;
+    private final PreparedStatement insertChunk;
+    private final PreparedStatement insertEvent;
+    private final PreparedStatement updateClosed;
+    private int pending;
+
+    CaptureWriter(Connection connection) {
+        this.connection = connection;
+        try {
+            connection.setAutoCommit(false);
+            insertConnection = connection.prepareStatement(
+                    "INSERT INTO connections (id, route, listen, client, server, tls_mode, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+            insertChunk = connection.prepareStatement(
+                    "INSERT INTO chunks (connection, seq, direction, at, layer, stream_offset, length, redacted, bytes)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            insertEvent = connection.prepareStatement(
+                    "INSERT INTO connection_events (connection, seq, at, direction, kind, detail) VALUES (?, ?, ?, ?, ?, ?)");
+            updateClosed = connection.prepareStatement(
+                    "UPDATE connections SET closed_at = ?, close_reason = ?, close_detail = ?, bytes_to_server = ?,"
+                            + " bytes_to_client = ? WHERE id = ?");
+        } catch (SQLException e) {
+            throw new CaptureStoreException("cannot prepare capture writer: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void opened(ConnectionOpened c) {
+        try {
+            // Connections go in at once (not batched) so that chunks batched after them never
+            // reference a row that is not there yet.
+            insertConnection.setLong(1, c.id());
+            insertConnection.setString(2, c.route());
+            insertConnection.setString(3, c.listen());
+            insertConnection.setString(4, c.client());
+            insertConnection.setString(5, c.server());
+            insertConnection.setString(6, c.tlsMode().cliName());
+            insertConnection.setLong(7, c.atNanos());
+            insertConnection.executeUpdate();
+            pending++;
+        } catch (SQLException e) {
+            throw new CaptureStoreException("cannot record connection " + c.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void chunk(Chunk c) {
+        try {
+            insertChunk.setLong(1, c.connectionId());
+            insertChunk.setLong(2, c.seq());
+            insertChunk.setInt(3, c.direction().code());
+            insertChunk.setLong(4, c.atNanos());
+            insertChunk.setInt(5, c.layer().code());
+            insertChunk.setLong(6, c.offset());
+            insertChunk.setInt(7, c.length());
+            insertChunk.setBoolean(8, c.redacted());
+            insertChunk.setBytes(9, c.bytes());
+            insertChunk.addBatch();
+            pending++;
+        } catch (SQLException e) {
+            throw new CaptureStoreException("cannot record a chunk of connection " + c.connectionId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void event(ConnectionEvent e) {
+        try {
+            insertEvent.setLong(1, e.connectionId());
+            insertEvent.setLong(2, e.seq());
+            insertEvent.setLong(3, e.atNanos());
+            if (e.direction() == null) {
+                insertEvent.setNull(4, Types.TINYINT);
+            } else {
+                insertEvent.setInt(4, e.direction().code());
+            }
+            insertEvent.setString(5, e.kind().name());
+            insertEvent.setString(6, e.detail());
+            insertEvent.addBatch();
+            pending++;
+        } catch (SQLException ex) {
+            throw new CaptureStoreException("cannot record an event of connection " + e.connectionId() + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    @Override
+    public void closed(ConnectionClosed c) {
+        try {
+            updateClosed.setLong(1, c.atNanos());
+            updateClosed.setString(2, c.reason().name());
+            updateClosed.setString(3, c.detail());
+            updateClosed.setLong(4, c.bytesToServer());
+            updateClosed.setLong(5, c.bytesToClient());
+            updateClosed.setLong(6, c.id());
+            updateClosed.addBatch();
+            pending++;
+        } catch (SQLException e) {
+            throw new CaptureStoreException("cannot record the close of connection " + c.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes everything since the last commit in one transaction. */
+    public void commit() {
+        if (pending == 0) {
+            return;
+        }
+        try {
+            insertChunk.executeBatch();
+            insertEvent.executeBatch();
+            updateClosed.executeBatch();
+            connection.commit();
+            pending = 0;
+        } catch (SQLException e) {
+            throw new CaptureStoreException("cannot write a batch to the capture database: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void flushed() {
+        commit();
+    }
+
+    @Override
+    public void close() {
+        try {
+            commit();
+        } finally {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                throw new CaptureStoreException("cannot close capture writer: " + e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.xmppscope.capture;
+
+/** Things the proxy saw happen on a connection, besides bytes. */
+public enum EventKind {
+    /** The first bytes of a side were a TLS ClientHello (Direct TLS, XEP-0368). */
+    DIRECT_TLS_DETECTED,
+    /** The server answered {@code <proceed/>} to {@code <starttls/>}: TLS starts on the next byte. */
+    STARTTLS_PROCEED,
+    /** A TLS handshake completed on one side; detail names protocol and cipher suite. */
+    TLS_ESTABLISHED,
+    /** A TLS handshake failed on one side; detail says why. */
+    TLS_FAILED,
+    /** One side sent a TLS close_notify. */
+    TLS_CLOSE_NOTIFY,
+    /** One side half-closed its TCP connection (FIN) and the proxy propagated it. */
+    HALF_CLOSED,
+    /**
+     * The proxy removed SASL channel-binding ({@code -PLUS}) mechanisms from the server's
+     * features, the one change it makes to a stream; detail lists them.
+     */
+    PLUS_MECHANISMS_STRIPPED,
+    /** A secret was masked in the recorded bytes (the relay is untouched); detail says which kind. */
+    SECRET_REDACTED,
+    /** The recorder fell behind and dropped data from the store (the relay is untouched). */
+    RECORDING_GAP
+}
