@@ -132,7 +132,7 @@ public final class LiveSocket implements AutoCloseable {
             } else {
                 sessions.remove(ctx);
             }
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Jetty's blocking send throws IOException when the browser went away
             LOG.debug("dropping live session {}: {}", ctx.sessionId(), e.toString());
             sessions.remove(ctx);
         }
