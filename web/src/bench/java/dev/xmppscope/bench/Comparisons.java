@@ -1,7 +1,10 @@
 package dev.xmppscope.bench;
 
 import dev.xmppscope.bench.compare.AddedLatency;
+import dev.xmppscope.bench.compare.IdleStreams;
+import dev.xmppscope.bench.compare.PcapAnalysis;
 import dev.xmppscope.bench.compare.RelayThroughput;
+import dev.xmppscope.bench.compare.StoreAnalysis;
 import dev.xmppscope.bench.relay.Contender;
 import dev.xmppscope.bench.relay.Haproxy;
 import dev.xmppscope.bench.relay.Socat;
@@ -9,7 +12,7 @@ import java.util.List;
 
 /** Issue 6's comparisons in the order a run performs them, with their contenders. */
 final class Comparisons {
-    static final List<String> NAMES = List.of("throughput", "latency");
+    static final List<String> NAMES = List.of("throughput", "latency", "idle", "analysis", "pcap");
 
     private Comparisons() {
     }
@@ -18,6 +21,9 @@ final class Comparisons {
         Contender haproxy = new Haproxy();
         return List.of(
                 new RelayThroughput(List.of(Contender.DIRECT, haproxy, new Socat())),
-                new AddedLatency(List.of(Contender.DIRECT, haproxy)));
+                new AddedLatency(List.of(Contender.DIRECT, haproxy)),
+                new IdleStreams(List.of(haproxy)),
+                StoreAnalysis.withXmppscope(null),
+                new PcapAnalysis(null));
     }
 }

@@ -14,6 +14,16 @@ public interface Relay extends AutoCloseable {
         return OptionalLong.empty();
     }
 
+    /** Java heap in use right after a full GC, for relays that run on a JVM; empty otherwise. */
+    default OptionalLong heapUsedAfterGc() {
+        return OptionalLong.empty();
+    }
+
+    /** Resident set size of the relay process (and its children, for forking relays), in bytes. */
+    default OptionalLong rssBytes() {
+        return pid().stream().mapToObj(ProcessRss::ofTree).flatMapToLong(java.util.OptionalLong::stream).findFirst();
+    }
+
     @Override
     void close();
 }
