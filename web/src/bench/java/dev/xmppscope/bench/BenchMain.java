@@ -104,6 +104,8 @@ public final class BenchMain implements Callable<Integer> {
             for (ComparisonReport r : reports) {
                 BenchmarksDoc.update(doc, machine, command, r);
             }
+            ResultsFiles.updateDocCopy(doc.resolveSibling(doc.getFileName().toString().replaceAll("\\.md$", "") + ".json"),
+                    machine, command, results, reports);
             System.out.println("updated " + doc);
         }
         return 0;

@@ -30,7 +30,7 @@ public final class BenchmarksDoc {
 
     static String render(MachineInfo machine, String command, ComparisonReport r) {
         StringBuilder sb = new StringBuilder();
-        sb.append("_Measured ").append(machine.startedAt()).append(" on ").append(machine.describe())
+        sb.append("_Measured on ").append(machine.describe())
                 .append(", with `").append(command).append("`._\n\n");
         sb.append(r.table().toMarkdown()).append('\n');
         if (!r.targets().isEmpty()) {

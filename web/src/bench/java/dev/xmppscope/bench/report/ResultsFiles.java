@@ -12,12 +12,44 @@ import java.util.Map;
 
 /** Writes a run's raw measurements, medians and target verdicts as JSON and CSV. */
 public final class ResultsFiles {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
     private ResultsFiles() {
     }
 
     public static void write(Path dir, MachineInfo machine, String command, Results results,
                              List<ComparisonReport> reports) throws IOException {
         Files.createDirectories(dir);
+        Map<String, Object> doc = summary(machine, command, results, reports);
+        doc.put("measurements", results.all());
+        JSON.writeValue(dir.resolve("results.json").toFile(), doc);
+
+        StringBuilder csv = new StringBuilder("comparison,scenario,contender,round,metric,value\n");
+        for (Measurement m : results.all()) {
+            m.metrics().forEach((k, v) -> csv.append(String.join(",", quote(m.comparison()), quote(m.scenario()),
+                    quote(m.contender()), String.valueOf(m.round()), quote(k), String.valueOf(v))).append('\n'));
+        }
+        Files.writeString(dir.resolve("results.csv"), csv);
+    }
+
+    /**
+     * Updates the committed copy beside BENCHMARKS.md: one entry per comparison, replaced only for
+     * the comparisons this run measured (so it always matches the tables in the document).
+     */
+    @SuppressWarnings("unchecked")
+    public static void updateDocCopy(Path json, MachineInfo machine, String command, Results results,
+                                     List<ComparisonReport> reports) throws IOException {
+        Map<String, Object> all = Files.exists(json) ? JSON.readValue(json.toFile(), LinkedHashMap.class) : new LinkedHashMap<>();
+        for (ComparisonReport r : reports) {
+            Map<String, Object> entry = summary(machine, command, results, List.of(r));
+            entry.put("measurements", results.of(r.name()));
+            all.put(r.name(), entry);
+        }
+        JSON.writeValue(json.toFile(), all);
+    }
+
+    private static Map<String, Object> summary(MachineInfo machine, String command, Results results,
+                                               List<ComparisonReport> reports) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("command", command);
         doc.put("machine", machine.toMap());
@@ -49,16 +81,10 @@ public final class ResultsFiles {
             }
         }
         doc.put("targets", targets);
-        doc.put("failures", results.failures());
-        doc.put("measurements", results.all());
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("results.json").toFile(), doc);
-
-        StringBuilder csv = new StringBuilder("comparison,scenario,contender,round,metric,value\n");
-        for (Measurement m : results.all()) {
-            m.metrics().forEach((k, v) -> csv.append(String.join(",", quote(m.comparison()), quote(m.scenario()),
-                    quote(m.contender()), String.valueOf(m.round()), quote(k), String.valueOf(v))).append('\n'));
-        }
-        Files.writeString(dir.resolve("results.csv"), csv);
+        doc.put("failures", results.failures().stream()
+                .filter(f -> reports.stream().anyMatch(r -> f.startsWith(r.name() + " ") || f.startsWith(r.name() + ":")))
+                .toList());
+        return doc;
     }
 
     private static String quote(String s) {
