@@ -40,6 +40,10 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--doc", description = "The Markdown file whose tables a full run rewrites (default: ${DEFAULT-VALUE}).")
     Path doc = Path.of("BENCHMARKS.md");
 
+    @Option(names = "--profile", description = "Record JFR profiles of every xmppscope JVM (and of this runner) "
+            + "into OUT/profiles and print where the CPU time went.")
+    boolean profile;
+
     private final String[] args;
 
     BenchMain(String[] args) {
@@ -68,6 +72,20 @@ public final class BenchMain implements Callable<Integer> {
         BenchContext.log("loopback block %s, rounds %d%s", ctx.loopback().host(0).getHostAddress(), ctx.rounds(),
                 quick ? " (quick smoke run: numbers are not meaningful)" : "");
 
+        Path profiles = out.resolve("profiles").toAbsolutePath();
+        jdk.jfr.Recording self = null;
+        if (profile) {
+            Files.createDirectories(profiles);
+            try (var old = Files.list(profiles)) {
+                for (Path p : old.filter(p -> p.toString().endsWith(".jfr")).toList()) {
+                    Files.delete(p);
+                }
+            }
+            System.setProperty("bench.jfr", profiles.toString());
+            self = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            self.setDestination(profiles.resolve("runner.jfr"));
+            self.start();
+        }
         List<ComparisonReport> reports = new ArrayList<>();
         for (Comparison c : Comparisons.all()) {
             if (!only.isEmpty() && !only.contains(c.name())) {
@@ -85,7 +103,14 @@ public final class BenchMain implements Callable<Integer> {
             reports.add(c.report(results));
         }
 
+        if (self != null) {
+            self.stop();
+            self.close();
+        }
         StringBuilder console = new StringBuilder("\n");
+        if (profile) {
+            console.append(dev.xmppscope.bench.report.JfrSummary.summarizeAll(profiles, 15)).append('\n');
+        }
         for (ComparisonReport r : reports) {
             console.append("## ").append(r.title()).append("\n\n").append(r.table().toConsole()).append('\n');
             for (TargetCheck t : r.targets()) {

@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,20 +24,39 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChildJvmRelay implements Relay {
     private final Process process;
-    private final BufferedReader out;
     private final PrintWriter in;
     private final InetSocketAddress address;
+    private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+    private final List<Path> deleteOnClose = new ArrayList<>();
 
-    private ChildJvmRelay(Process process, BufferedReader out, PrintWriter in, InetSocketAddress address) {
+    private ChildJvmRelay(Process process, BufferedReader out, PrintWriter in, InetSocketAddress address, Path log) {
         this.process = process;
-        this.out = out;
         this.in = in;
         this.address = address;
+        // keep draining stdout so a chatty child never blocks on a full pipe
+        Thread drain = new Thread(() -> {
+            try (PrintWriter logOut = new PrintWriter(Files.newBufferedWriter(log), true)) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith("HEAP ")) {
+                        replies.add(line);
+                    } else {
+                        logOut.println(line);
+                    }
+                }
+            } catch (IOException e) {
+                replies.add("GONE " + e.getMessage());
+            }
+            replies.add("GONE");
+        }, "relay-stdout-" + process.pid());
+        drain.setDaemon(true);
+        drain.start();
     }
 
     /**
-     * Starts {@code mainClass} with {@code jvmArgs} and {@code args}. Set the environment variable
-     * BENCH_JFR to a directory to record a JFR profile of every child JVM there.
+     * Starts {@code mainClass} with {@code jvmArgs} and {@code args}. With the system property
+     * {@code bench.jfr} (or the environment variable BENCH_JFR) naming a directory, every child JVM
+     * records a JFR profile there.
      */
     public static ChildJvmRelay start(String mainClass, List<String> jvmArgs, List<String> args, Path workDir)
             throws IOException {
@@ -44,7 +64,7 @@ public final class ChildJvmRelay implements Relay {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
-        String jfr = System.getenv("BENCH_JFR");
+        String jfr = System.getProperty("bench.jfr", System.getenv("BENCH_JFR"));
         if (jfr != null && !jfr.isBlank()) {
             Files.createDirectories(Path.of(jfr));
             cmd.add("-XX:StartFlightRecording=settings=profile,filename="
@@ -63,7 +83,7 @@ public final class ChildJvmRelay implements Relay {
                 String hp = line.substring("LISTENING ".length()).trim();
                 int colon = hp.lastIndexOf(':');
                 return new ChildJvmRelay(p, out, in, new InetSocketAddress(InetAddress.getByName(hp.substring(0, colon)),
-                        Integer.parseInt(hp.substring(colon + 1))));
+                        Integer.parseInt(hp.substring(colon + 1))), workDir.resolve("stdout.log"));
             }
         }
         p.destroyForcibly();
@@ -94,20 +114,39 @@ public final class ChildJvmRelay implements Relay {
     public synchronized OptionalLong heapUsedAfterGc() {
         in.println("heap");
         try {
-            String line;
-            while ((line = out.readLine()) != null) {
-                if (line.startsWith("HEAP ")) {
-                    return OptionalLong.of(Long.parseLong(line.substring(5).trim()));
-                }
+            String line = replies.poll(60, TimeUnit.SECONDS);
+            if (line == null || !line.startsWith("HEAP ")) {
+                throw new IllegalStateException("the relay JVM did not report its heap (" + line + ")");
             }
+            return OptionalLong.of(Long.parseLong(line.substring(5).trim()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return OptionalLong.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("lost the relay JVM while asking for its heap", e);
         }
+    }
+
+    /** Deletes {@code file} once the JVM has exited (e.g. a capture database of several GB). */
+    public ChildJvmRelay deleteOnClose(Path file) {
+        deleteOnClose.add(file);
+        return this;
     }
 
     @Override
     public void close() {
+        try {
+            stop();
+        } finally {
+            for (Path p : deleteOnClose) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    System.err.println("cannot delete " + p + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void stop() {
         in.println("quit");
         try {
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
