@@ -10,9 +10,6 @@ import java.util.function.LongConsumer;
 public final class IqIdScanner {
     private static final byte[] PREFIX = "id='q".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    /** Set by the owner once the peer's stream header arrived. */
-    public boolean seenHeader;
-
     private int matched;
     private long value;
     private boolean inDigits;

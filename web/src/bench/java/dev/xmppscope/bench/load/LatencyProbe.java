@@ -119,6 +119,7 @@ public final class LatencyProbe implements AutoCloseable {
     @io.netty.channel.ChannelHandler.Sharable
     private final class ProbeStream extends ChannelInboundHandlerAdapter {
         private final io.netty.util.AttributeKey<IqIdScanner> scannerKey = io.netty.util.AttributeKey.valueOf("bench.scan");
+        private final io.netty.util.AttributeKey<Boolean> upKey = io.netty.util.AttributeKey.valueOf("bench.probe.up");
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -132,9 +133,8 @@ public final class LatencyProbe implements AutoCloseable {
             ByteBuf buf = (ByteBuf) msg;
             try {
                 IqIdScanner scanner = ctx.channel().attr(scannerKey).get();
-                if (!scanner.seenHeader) {
-                    scanner.seenHeader = true;
-                    established.incrementAndGet();
+                if (ctx.channel().attr(upKey).setIfAbsent(Boolean.TRUE) == null) {
+                    established.incrementAndGet(); // the server's stream header arrived
                 }
                 scanner.feed(buf, id -> {
                     long[] sent = sentAt;

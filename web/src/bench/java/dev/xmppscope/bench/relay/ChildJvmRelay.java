@@ -125,7 +125,7 @@ public final class ChildJvmRelay implements Relay {
         }
     }
 
-    /** Deletes {@code file} once the JVM has exited (e.g. a capture database of several GB). */
+    /** Deletes {@code file} (a directory: with its contents) once the JVM has exited, e.g. a capture of several GB. */
     public ChildJvmRelay deleteOnClose(Path file) {
         deleteOnClose.add(file);
         return this;
@@ -137,8 +137,12 @@ public final class ChildJvmRelay implements Relay {
             stop();
         } finally {
             for (Path p : deleteOnClose) {
-                try {
-                    Files.deleteIfExists(p);
+                try (var tree = Files.walk(p)) {
+                    for (Path f : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // nothing was written there
                 } catch (IOException e) {
                     System.err.println("cannot delete " + p + ": " + e.getMessage());
                 }
