@@ -53,8 +53,8 @@ public final class StoreAnalysis implements Comparison {
 
     @Override
     public void run(BenchContext ctx) throws Exception {
-        long size = ctx.quick() ? 4_000_000 : 64_000_000;
-        capture = SyntheticCapture.build(StanzaCorpus.build(1 << 20), ctx.quick() ? 4 : 16, size);
+        long size = ctx.quick() ? 2_000_000 : 64_000_000;
+        capture = SyntheticCapture.build(StanzaCorpus.build(1 << 20), ctx.quick() ? 2 : 16, size);
         Path pristine = ctx.workDir().resolve("analysis-capture");
         Files.deleteIfExists(CaptureStore.dataFile(pristine));
         capture.writeTo(pristine);
