@@ -40,7 +40,9 @@ class ByteIdentityTest {
     /** How the two raw peers talk. */
     enum Arrangement {
         CLEARTEXT(TlsMode.PASSTHROUGH), STARTTLS_PASSTHROUGH(TlsMode.PASSTHROUGH), STARTTLS_INTERCEPT(TlsMode.INTERCEPT),
-        DIRECT_TLS_PASSTHROUGH(TlsMode.PASSTHROUGH), DIRECT_TLS_INTERCEPT(TlsMode.INTERCEPT);
+        DIRECT_TLS_PASSTHROUGH(TlsMode.PASSTHROUGH), DIRECT_TLS_INTERCEPT(TlsMode.INTERCEPT),
+        /** No SNI: the proxy names its certificate after the upstream's. */
+        DIRECT_TLS_INTERCEPT_WITHOUT_SNI(TlsMode.INTERCEPT);
 
         final TlsMode mode;
 
@@ -99,7 +101,7 @@ class ByteIdentityTest {
                     if (how.startTls()) {
                         s = RawXmppPeer.clientStartTls(raw, clientCtx);
                     } else if (how.directTls()) {
-                        s = RawXmppPeer.clientTls(raw, clientCtx);
+                        s = RawXmppPeer.clientTls(raw, clientCtx, how != Arrangement.DIRECT_TLS_INTERCEPT_WITHOUT_SNI);
                     } else {
                         RawXmppPeer.write(raw.getOutputStream(), RawXmppPeer.CLIENT_HEADER); // an XMPP-like start
                         s = raw;
@@ -120,7 +122,7 @@ class ByteIdentityTest {
                         assertArrayEquals(sha256(framed(serverPayload)),
                                 sha256(c.bytes(r.id(), Direction.TO_CLIENT, TlsLayer.PLAIN)), "stored server→client");
                     }
-                    case STARTTLS_INTERCEPT, DIRECT_TLS_INTERCEPT -> {
+                    case STARTTLS_INTERCEPT, DIRECT_TLS_INTERCEPT, DIRECT_TLS_INTERCEPT_WITHOUT_SNI -> {
                         assertArrayEquals(sha256(framed(clientPayload)),
                                 sha256(c.bytes(r.id(), Direction.TO_SERVER, TlsLayer.DECRYPTED)), "stored decrypted client→server");
                         assertArrayEquals(sha256(framed(serverPayload)),

@@ -48,10 +48,15 @@ final class RawXmppPeer {
     }
 
     static SSLSocket clientTls(Socket s, SSLContext ctx) throws IOException {
+        return clientTls(s, ctx, true);
+    }
+
+    /** Client TLS; without SNI the client still checks that the certificate names the domain, by hand. */
+    static SSLSocket clientTls(Socket s, SSLContext ctx, boolean sni) throws IOException {
         InetSocketAddress remote = (InetSocketAddress) s.getRemoteSocketAddress();
         SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(s, DOMAIN, remote.getPort(), true);
         SSLParameters p = tls.getSSLParameters();
-        p.setServerNames(List.of(new SNIHostName(DOMAIN)));
+        p.setServerNames(sni ? List.of(new SNIHostName(DOMAIN)) : List.of());
         p.setEndpointIdentificationAlgorithm("HTTPS"); // the presented certificate must name the domain
         tls.setSSLParameters(p);
         tls.setUseClientMode(true);
