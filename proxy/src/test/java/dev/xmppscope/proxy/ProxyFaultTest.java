@@ -200,6 +200,32 @@ class ProxyFaultTest {
         }
     }
 
+    @Test
+    void connectionsOpenWhenTheProxyStopsAreRecordedAsEndedByTheShutdown() throws Exception {
+        try (ServerSocket upstream = listen();
+             dev.xmppscope.capture.CaptureStore store = dev.xmppscope.capture.CaptureStore.open(tmp.resolve("shutdown"))) {
+            Recorder recorder = Recorder.start(store, false);
+            Route route = Route.parse(block.host(12) + ":0=" + block.host(2) + ":" + upstream.getLocalPort(), TlsMode.PASSTHROUGH);
+            ProxyServer proxy = ProxyServer.start(new ProxyOptions(List.of(route), false, null), recorder);
+            try (Socket client = new Socket()) {
+                client.connect(proxy.boundAddresses().get(0), 10_000);
+                client.setSoTimeout(10_000);
+                try (Socket server = upstream.accept()) {
+                    client.getOutputStream().write(HEADER);
+                    server.getInputStream().readNBytes(HEADER.length); // relayed: the connection is up
+                    proxy.close();
+                    assertEquals(-1, client.getInputStream().read(), "the client is closed, not left hanging");
+                }
+            } finally {
+                recorder.close();
+            }
+            try (var reader = store.newReader()) {
+                ConnectionRecord r = reader.connections().get(0);
+                assertEquals(CloseReason.PROXY_SHUTDOWN, r.closed().reason());
+            }
+        }
+    }
+
     /** Waits until the writer stops advancing (held back by TCP), returning how far it got. */
     private static long awaitStall(AtomicLong written) throws InterruptedException {
         long last = -1;
