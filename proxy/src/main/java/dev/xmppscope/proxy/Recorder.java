@@ -55,6 +55,7 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
     private final Thread writerThread;
     private volatile boolean closed;
     private volatile Throwable writeFailure;
+    private volatile boolean reportedLoss;
 
     private Recorder(CaptureStore store, boolean keepSecrets, long highWater) {
         this.store = store;
@@ -134,8 +135,15 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
     }
 
     private void enqueue(Object item, long bytes) {
-        if (closed) {
-            throw new IllegalStateException("the recorder is closed");
+        if (closed || writeFailure != null) {
+            // Nowhere to write any more. Throwing here would only break the relay (this runs on
+            // its event loops), so say it loudly, once, and keep relaying.
+            if (!reportedLoss) {
+                reportedLoss = true;
+                LOG.error("the recorder is {}: data from the proxy is no longer recorded",
+                        writeFailure != null ? "broken (" + writeFailure.getMessage() + ")" : "closed");
+            }
+            return;
         }
         queuedBytes.addAndGet(bytes);
         queue.add(item);
