@@ -100,7 +100,9 @@ final class TlsInterceptor {
     /** Starts TLS toward the upstream; {@code then} gets the domain to impersonate once it is up. */
     private void upstream(String requested, Consumer<String> then, Promise<SslContext> failTo) {
         domain = requested;
-        SslHandler h = c.proxy.tls.upstreamHandler(c.server.alloc(), requested, c.route.upstream());
+        // on s2s, present the initiating server's name: the receiving server may authenticate it by certificate
+        String presentAs = c.detector.serverToServer() ? domainOf(c.detector.streamFrom()) : null;
+        SslHandler h = c.proxy.tls.upstreamHandler(c.server.alloc(), requested, c.route.upstream(), presentAs);
         c.server.pipeline().addAfter(WireTap.NAME, TLS_HANDLER, h);
         h.handshakeFuture().addListener(f -> {
             if (c.isClosed()) {
@@ -169,6 +171,14 @@ final class TlsInterceptor {
             heldProceed.release();
             heldProceed = null;
         }
+    }
+
+    private static String domainOf(String jid) {
+        if (jid == null || jid.isBlank()) {
+            return null;
+        }
+        String d = jid.contains("@") ? jid.substring(jid.indexOf('@') + 1) : jid;
+        return d.contains("/") ? d.substring(0, d.indexOf('/')) : d;
     }
 
     static boolean isTlsFailure(Throwable t) {
