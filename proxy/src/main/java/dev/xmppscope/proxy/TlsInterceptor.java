@@ -119,7 +119,7 @@ final class TlsInterceptor {
             String chosen = requested != null && !requested.isBlank() ? requested : nameFromCertificate(s);
             domain = chosen;
             c.recordEvent(Direction.TO_SERVER, EventKind.TLS_ESTABLISHED, "with upstream "
-                    + ProxiedConnection.hostPort(c.route.upstream()) + ": " + s.getProtocol() + " " + s.getCipherSuite()
+                    + Channels.hostPort(c.route.upstream()) + ": " + s.getProtocol() + " " + s.getCipherSuite()
                     + ", certificate " + peerSubject(s) + (c.proxy.tls.insecureUpstream() ? " (not verified: --insecure-upstream)" : ""));
             then.accept(chosen);
         });
@@ -137,7 +137,7 @@ final class TlsInterceptor {
         SslHandler h = c.client.pipeline().get(SslHandler.class);
         SSLSession s = h.engine().getSession();
         c.recordEvent(Direction.TO_CLIENT, EventKind.TLS_ESTABLISHED, "with client "
-                + ProxiedConnection.hostPort(c.client.remoteAddress()) + ": " + s.getProtocol() + " " + s.getCipherSuite()
+                + Channels.hostPort(c.client.remoteAddress()) + ": " + s.getProtocol() + " " + s.getCipherSuite()
                 + ", presenting xmppscope's certificate for " + domain);
     }
 
@@ -146,13 +146,13 @@ final class TlsInterceptor {
         String why = rootMessage(cause);
         String detail;
         if (side == ProxiedConnection.Side.SERVER) {
-            String upstream = ProxiedConnection.hostPort(c.route.upstream());
+            String upstream = Channels.hostPort(c.route.upstream());
             detail = isCertificateProblem(cause)
                     ? "upstream " + upstream + " presented a certificate that is not trusted"
                             + (domain != null ? " for " + domain : "") + " (" + why + "); pass --insecure-upstream to accept it"
                     : "TLS with upstream " + upstream + " failed: " + why;
         } else {
-            detail = "TLS with client " + ProxiedConnection.hostPort(c.client.remoteAddress()) + " failed: " + why
+            detail = "TLS with client " + Channels.hostPort(c.client.remoteAddress()) + " failed: " + why
                     + " (a client must trust xmppscope's CA to talk through an intercepting route: xmppscope ca --export)";
         }
         c.recordEvent(side == ProxiedConnection.Side.CLIENT ? Direction.TO_CLIENT : Direction.TO_SERVER, EventKind.TLS_FAILED,
