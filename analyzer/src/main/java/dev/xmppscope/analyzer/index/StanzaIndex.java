@@ -38,6 +38,8 @@ public final class StanzaIndex implements AutoCloseable {
     private static final String COLUMNS = "s.pk, s.ref, s.connection, s.direction, s.idx, s.at, s.kind, s.type, s.from_jid,"
             + " s.to_jid, s.xmpp_id, s.namespaces, s.summary, s.size, s.stream_offset, s.parse_status";
 
+    private static final java.util.regex.Pattern REF = java.util.regex.Pattern.compile("\\d{1,18}-[sc]-\\d{1,9}");
+
     private final CaptureStore store;
     private final Connection writer;
     private final PreparedStatement insertStanza;
@@ -91,7 +93,7 @@ public final class StanzaIndex implements AutoCloseable {
                           from_bare VARCHAR, to_bare VARCHAR, xmpp_id VARCHAR, namespaces VARCHAR, summary VARCHAR,
                           size INT NOT NULL, layer TINYINT NOT NULL, stream_offset BIGINT NOT NULL,
                           parse_status VARCHAR NOT NULL, error VARCHAR, xml VARCHAR)""",
-                        "CREATE UNIQUE INDEX IF NOT EXISTS analysis_stanzas_ref ON analysis_stanzas (ref)",
+                        "CREATE UNIQUE INDEX IF NOT EXISTS analysis_stanzas_pos ON analysis_stanzas (connection, direction, idx)",
                         "CREATE INDEX IF NOT EXISTS analysis_stanzas_at ON analysis_stanzas (at, pk)",
                         "CREATE INDEX IF NOT EXISTS analysis_stanzas_conn ON analysis_stanzas (connection, at, pk)",
                         "CREATE INDEX IF NOT EXISTS analysis_stanzas_kind ON analysis_stanzas (kind, at, pk)",
@@ -154,8 +156,8 @@ public final class StanzaIndex implements AutoCloseable {
             if (s.toBare() != null && !s.toBare().equals(s.fromBare())) {
                 addKey(insertJid, s.toBare(), m.at(), s.pk());
             }
-            for (String ns : m.namespaces()) {
-                addKey(insertNs, ns, m.at(), s.pk());
+            for (String key : namespaces.indexKeys(m.namespaces())) {
+                addKey(insertNs, key, m.at(), s.pk());
             }
         } catch (SQLException e) {
             throw new CaptureStoreException("cannot index stanza " + m.ref() + ": " + e.getMessage(), e);
@@ -235,9 +237,16 @@ public final class StanzaIndex implements AutoCloseable {
         }
         Connection c = reader();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", s.from_key, s.to_key, s.from_bare,"
-                + " s.to_bare, s.layer, s.error, s.xml FROM analysis_stanzas s WHERE s.ref = ? AND s.at <= ?")) {
-            ps.setString(1, ref);
-            ps.setLong(2, visibleUntil);
+                + " s.to_bare, s.layer, s.error, s.xml FROM analysis_stanzas s WHERE s.connection = ? AND s.direction = ?"
+                + " AND s.idx = ? AND s.at <= ?")) {
+            if (!REF.matcher(ref).matches()) {
+                return Optional.empty();
+            }
+            String[] parts = ref.split("-");
+            ps.setLong(1, Long.parseLong(parts[0]));
+            ps.setInt(2, parts[1].equals("s") ? 0 : 1);
+            ps.setInt(3, Integer.parseInt(parts[2]));
+            ps.setLong(4, visibleUntil);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();

@@ -86,6 +86,30 @@ public final class Namespaces {
         return out;
     }
 
+    /**
+     * The key under which the stanza index files a namespace query term: the spec ("XEP-0198",
+     * "RFC 6120") when the term names one, else the namespace itself.
+     */
+    public String indexKey(String term) {
+        String spec = normalizeSpec(term.trim());
+        return spec != null ? spec : term.trim();
+    }
+
+    /** The keys the stanza index files an element under: each namespace, and each known spec once. */
+    public List<String> indexKeys(List<String> elementNamespaces) {
+        List<String> keys = new ArrayList<>(elementNamespaces.size() * 2);
+        for (String ns : elementNamespaces) {
+            if (!keys.contains(ns)) {
+                keys.add(ns);
+            }
+            Optional<Spec> s = lookup(ns);
+            if (s.isPresent() && !keys.contains(s.get().spec())) {
+                keys.add(s.get().spec());
+            }
+        }
+        return keys;
+    }
+
     private static String normalizeSpec(String t) {
         String u = t.toUpperCase(Locale.ROOT).replace(" ", "").replace("-", "");
         if (u.startsWith("RFC") && u.length() > 3 && u.substring(3).chars().allMatch(Character::isDigit)) {
