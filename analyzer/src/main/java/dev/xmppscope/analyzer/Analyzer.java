@@ -132,10 +132,11 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         publish(events);
     }
 
+    /** A batch from the source is complete: everything so far becomes visible to queries. */
     @Override
     public void flushed() {
         synchronized (lock) {
-            index.flush();
+            index.sync();
         }
     }
 

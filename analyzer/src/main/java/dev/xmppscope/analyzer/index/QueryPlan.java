@@ -32,7 +32,7 @@ record QueryPlan(String sql, List<Object> params) {
                 p.add(jid.fullKey());
                 p.add(jid.fullKey());
             }
-        } else if (blank(q.id()) && !blank(q.namespace())) {
+        } else if (blank(q.id()) && !blank(q.namespace()) && namespaces.indexKey(q.namespace()) != null) {
             driver = "n";
             from.append(" FROM analysis_stanza_ns n JOIN analysis_stanzas s ON s.pk = n.pk");
             where.append(" AND n.ns = ?");
@@ -82,7 +82,8 @@ record QueryPlan(String sql, List<Object> params) {
                 p.add(bare);
             }
         }
-        if (!blank(q.namespace()) && !driver.equals("n")) {
+        boolean exactNamespace = !blank(q.namespace()) && q.namespace().contains(":");
+        if (!blank(q.namespace()) && (!driver.equals("n") || exactNamespace)) {
             List<String> nss = namespaces.resolve(q.namespace());
             where.append(" AND (");
             for (int i = 0; i < nss.size(); i++) {

@@ -76,6 +76,22 @@ public final class ReplayThroughput {
                 double raw = (System.nanoTime() - t0) / 1e9;
                 System.out.printf(Locale.ROOT, "raw woodstox: %.2f s, %.1f MB/s (%d events)%n", raw, mb / raw, events);
             }
+            long r0 = System.nanoTime();
+            store.newReader().replay(new dev.xmppscope.capture.CaptureSink() {
+                public void opened(ConnectionOpened c) { }
+                public void chunk(Chunk c) { }
+                public void event(dev.xmppscope.capture.ConnectionEvent e) { }
+                public void closed(ConnectionClosed c) { }
+            });
+            double rs = (System.nanoTime() - r0) / 1e9;
+            System.out.printf(Locale.ROOT, "store replay into nothing: %.2f s, %.1f MB/s%n", rs, mb / rs);
+            long p0 = System.nanoTime();
+            dev.xmppscope.analyzer.stream.StreamParser parser = new dev.xmppscope.analyzer.stream.StreamParser();
+            for (int i = 0; i < bytes.length; i += 4096) {
+                parser.feed(bytes, i, Math.min(4096, bytes.length - i), 1L);
+            }
+            double ps = (System.nanoTime() - p0) / 1e9;
+            System.out.printf(Locale.ROOT, "StreamParser alone: %.2f s, %.1f MB/s%n", ps, mb / ps);
             for (int round = 0; round < 2; round++) {
                 long t0 = System.nanoTime();
                 try (Analyzer a = Analyzer.open(store)) {
