@@ -314,6 +314,21 @@ class AnalyzerTest {
         }
     }
 
+    @Test
+    void aStanzaWithAnInvalidAddressIsFlagged() {
+        CaptureScript s = new CaptureScript()
+                .open(11, 0, "127.0.0.12:5222=127.0.0.2:5222", "127.0.0.1:44000")
+                .toServer(11, 1, FederationFixture.clientHeader("a.example", "alice@a.example"))
+                .toServer(11, 2, "<message to='bad:name@b.example' id='x'><body>hi</body></message>");
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = Analyzer.open(store)) {
+            s.playInto(a);
+            StanzaSummary m = a.stanzas(new StanzaQuery(null, null, "message", null, null, null, 11L, null, null, null, 5))
+                    .items().get(0);
+            assertEquals("invalid JID in 'to': forbidden character ':' in the localpart (RFC 7622 §3.3.1)",
+                    a.stanza(m.ref()).orElseThrow().error());
+        }
+    }
+
     private static List<String> describe(Analyzer a) {
         List<String> out = new ArrayList<>();
         StanzaPage page = a.stanzas(StanzaQuery.all(1000));
