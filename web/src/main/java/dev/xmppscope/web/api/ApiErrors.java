@@ -1,0 +1,42 @@
+package dev.xmppscope.web.api;
+
+import io.javalin.Javalin;
+import io.javalin.http.HttpStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Turns failures into JSON errors a script can read: bad parameters 400, unknown things 404. */
+public final class ApiErrors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+
+    private ApiErrors() {
+    }
+
+    /** An unknown connection, stanza or route. */
+    public static final class NotFound extends RuntimeException {
+        public NotFound(String message) {
+            super(message);
+        }
+    }
+
+    public static void register(Javalin app) {
+        app.exception(IllegalArgumentException.class, (e, ctx) ->
+                ctx.status(HttpStatus.BAD_REQUEST).json(ApiJson.error(e.getMessage())));
+        app.exception(NotFound.class, (e, ctx) ->
+                ctx.status(HttpStatus.NOT_FOUND).json(ApiJson.error(e.getMessage())));
+        app.exception(RuntimeException.class, (e, ctx) -> {
+            LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
+            ctx.status(HttpStatus.INTERNAL_SERVER_ERROR)
+                    .json(ApiJson.error(ctx.path() + " failed: " + e.getMessage()));
+        });
+    }
+
+    static long parseLong(String name, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, not '" + value + "'", e);
+        }
+    }
+}

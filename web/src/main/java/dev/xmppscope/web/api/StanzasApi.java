@@ -1,0 +1,75 @@
+package dev.xmppscope.web.api;
+
+import dev.xmppscope.analyzer.model.StanzaPage;
+import dev.xmppscope.analyzer.model.StanzaQuery;
+import dev.xmppscope.web.ModelSource;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.Map;
+
+/**
+ * {@code /api/stanzas}: the timeline, filtered and paged, and one stanza with its XML, route and
+ * IQ partner.
+ */
+public final class StanzasApi {
+
+    static final int DEFAULT_LIMIT = 200;
+    static final int MAX_LIMIT = 2000;
+
+    private final ModelSource source;
+
+    public StanzasApi(ModelSource source) {
+        this.source = source;
+    }
+
+    public void register(Javalin app) {
+        app.get("/api/stanzas", this::list);
+        app.get("/api/stanzas/{ref}", this::one);
+    }
+
+    private void list(Context ctx) {
+        StanzaPage page = source.current().stanzas(query(ctx));
+        Map<String, Object> body = ApiJson.items(page.items());
+        body.put("next", page.next());
+        ctx.json(body);
+    }
+
+    private void one(Context ctx) {
+        String ref = ctx.pathParam("ref");
+        ctx.json(source.current().stanza(ref).map(ApiJson::stanzaDetail)
+                .orElseThrow(() -> new ApiErrors.NotFound("no stanza " + ref + " in this capture")));
+    }
+
+    /** The query parameters q, jid, kind, type, ns, id, conn, from, until, cursor, limit. */
+    static StanzaQuery query(Context ctx) {
+        int limit = DEFAULT_LIMIT;
+        String l = blankToNull(ctx.queryParam("limit"));
+        if (l != null) {
+            limit = (int) ApiErrors.parseLong("limit", l);
+            if (limit < 1 || limit > MAX_LIMIT) {
+                throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT + ", not " + limit);
+            }
+        }
+        return new StanzaQuery(
+                blankToNull(ctx.queryParam("q")),
+                blankToNull(ctx.queryParam("jid")),
+                blankToNull(ctx.queryParam("kind")),
+                blankToNull(ctx.queryParam("type")),
+                blankToNull(ctx.queryParam("ns")),
+                blankToNull(ctx.queryParam("id")),
+                optionalLong(ctx, "conn"),
+                optionalLong(ctx, "from"),
+                optionalLong(ctx, "until"),
+                blankToNull(ctx.queryParam("cursor")),
+                limit);
+    }
+
+    private static Long optionalLong(Context ctx, String name) {
+        String v = blankToNull(ctx.queryParam(name));
+        return v == null ? null : ApiErrors.parseLong(name, v);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}

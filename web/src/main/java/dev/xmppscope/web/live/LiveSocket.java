@@ -1,0 +1,167 @@
+package dev.xmppscope.web.live;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.xmppscope.analyzer.CaptureModel;
+import dev.xmppscope.analyzer.model.ModelEvent;
+import dev.xmppscope.web.ModelSource;
+import dev.xmppscope.web.api.ApiJson;
+import io.javalin.Javalin;
+import io.javalin.websocket.WsContext;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code WS /api/live}: pushes the model's changes to every open UI. The analyzer's thread only
+ * enqueues (it must stay quick); one sender thread serializes and writes. When the queue
+ * overflows, events are dropped and the UIs get a {@code reset} to reload, rather than the
+ * analyzer waiting on a slow browser. When the model source swaps models (a replay seek), this
+ * re-subscribes to the new model and tells the UIs to reset.
+ */
+public final class LiveSocket implements AutoCloseable {
+
+    public static final String PATH = "/api/live";
+    private static final Logger LOG = LoggerFactory.getLogger(LiveSocket.class);
+    private static final int QUEUE_CAPACITY = 50_000;
+    private static final Object RESET_SWAPPED = new Object();
+
+    private final Set<WsContext> sessions = ConcurrentHashMap.newKeySet();
+    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final AtomicBoolean dropped = new AtomicBoolean();
+    private final Thread sender;
+    private final AutoCloseable resetSubscription;
+    private volatile AutoCloseable modelSubscription;
+    private volatile boolean closed;
+
+    public LiveSocket(ModelSource source) {
+        modelSubscription = source.current().subscribe(this::enqueue);
+        resetSubscription = source.onReset(this::swapTo);
+        sender = new Thread(this::sendLoop, "xmppscope-live-sender");
+        sender.setDaemon(true);
+        sender.start();
+    }
+
+    /** Registers the socket; {@code guard} vets each upgrade (token, origin) before it happens. */
+    public void register(Javalin app, io.javalin.http.Handler guard) {
+        app.wsBeforeUpgrade(PATH, guard);
+        app.ws(PATH, ws -> {
+            ws.onConnect(ctx -> {
+                ctx.enableAutomaticPings(15, TimeUnit.SECONDS);
+                sessions.add(ctx);
+                send(ctx, Map.of("type", "hello"));
+            });
+            ws.onClose(ctx -> sessions.remove(ctx));
+            ws.onError(ctx -> sessions.remove(ctx));
+        });
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    private void enqueue(Object event) {
+        if (!queue.offer(event)) {
+            dropped.set(true);
+        }
+    }
+
+    private synchronized void swapTo(CaptureModel model) {
+        closeQuietly(modelSubscription);
+        queue.clear();
+        enqueue(RESET_SWAPPED);
+        modelSubscription = model.subscribe(this::enqueue);
+    }
+
+    private void sendLoop() {
+        while (!closed) {
+            Object next;
+            try {
+                next = queue.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (next == null) {
+                if (dropped.getAndSet(false)) {
+                    broadcast(LiveEvents.reset("lagged: the browser could not keep up, reload"));
+                }
+                continue;
+            }
+            try {
+                broadcast(next == RESET_SWAPPED ? LiveEvents.reset("model replaced")
+                        : LiveEvents.toJson((ModelEvent) next));
+            } catch (RuntimeException e) {
+                LOG.warn("live event {} could not be sent", next, e);
+            }
+        }
+    }
+
+    private void broadcast(Map<String, Object> message) {
+        if (sessions.isEmpty()) {
+            return;
+        }
+        String json;
+        try {
+            json = ApiJson.MAPPER.writeValueAsString(message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize live event " + message.get("type"), e);
+        }
+        for (WsContext ctx : sessions) {
+            sendRaw(ctx, json);
+        }
+    }
+
+    private void send(WsContext ctx, Map<String, Object> message) {
+        try {
+            sendRaw(ctx, ApiJson.MAPPER.writeValueAsString(message));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize live event", e);
+        }
+    }
+
+    private void sendRaw(WsContext ctx, String json) {
+        try {
+            if (ctx.session.isOpen()) {
+                ctx.send(json);
+            } else {
+                sessions.remove(ctx);
+            }
+        } catch (Exception e) { // Jetty's blocking send throws IOException when the browser went away
+            LOG.debug("dropping live session {}: {}", ctx.sessionId(), e.toString());
+            sessions.remove(ctx);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        closeQuietly(resetSubscription);
+        closeQuietly(modelSubscription);
+        sender.interrupt();
+        for (WsContext ctx : sessions) {
+            try {
+                ctx.closeSession();
+            } catch (RuntimeException e) {
+                LOG.debug("closing live session {}: {}", ctx.sessionId(), e.toString());
+            }
+        }
+        sessions.clear();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("could not unsubscribe from the model", e);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+// xmppscope's UI: wires the graph, the timeline, the inspector, the connections table and the
+// replay controls to the API and the live socket, and maps URLs (/, /stanzas/REF,
+// /connections, /connections/ID) to what is shown.
+
+import {api} from './api.js';
+import {$} from './dom.js';
+import {GraphView} from './graph.js';
+import {Timeline} from './timeline.js';
+import {Inspector} from './inspector.js';
+import {ConnectionsView} from './connections.js';
+import {ReplayControls} from './replay.js';
+import {connectLive} from './live.js';
+import {store, resetStore, putNode, putEdge, putConnection, endpoints} from './store.js';
+import {copyText, download} from './dom.js';
+
+const graph = new GraphView($('graph'), {onSelect: selectInGraph});
+const timeline = new Timeline({onSelect: (ref) => navigate(`/stanzas/${encodeURIComponent(ref)}`)});
+const inspector = new Inspector({
+  navigate,
+  animateRoute: (route, kind) => graph.animateRoute(route, kind),
+  showStream: (id) => { navigate('/'); narrowToStream(id); },
+});
+const connections = new ConnectionsView({onSelect: (id) => navigate(`/connections/${id}`)});
+let ready = false;
+let graphShown = false;
+let liveOpened = false;
+let buffered = [];
+
+// ---- loading and live updates --------------------------------------------------------------
+
+async function loadAll() {
+  ready = false;
+  resetStore();
+  const [snapshot, conns] = await Promise.all([api.graph(), api.connections()]);
+  for (const c of conns.items) putConnection(c);
+  for (const n of snapshot.nodes) putNode(n);
+  for (const e of snapshot.edges) putEdge(e);
+  graph.load(snapshot);
+  updateCounts();
+  connections.render();
+  await timeline.reload();
+  ready = true;
+  const pending = buffered;
+  buffered = [];
+  for (const m of pending) apply(m);
+}
+
+function onLive(msg) {
+  if (msg.type === 'reset') {
+    buffered = [];
+    loadAll().then(route);
+    return;
+  }
+  if (!ready) {
+    buffered.push(msg);
+    return;
+  }
+  apply(msg);
+}
+
+function apply(msg) {
+  switch (msg.type) {
+    case 'graph':
+      if (msg.node) { putNode(msg.node); graph.upsertNode(msg.node); }
+      if (msg.edge) { putEdge(msg.edge); graph.upsertEdge(msg.edge); }
+      updateCounts();
+      break;
+    case 'connection':
+      putConnection(msg.connection);
+      connections.scheduleRender();
+      break;
+    case 'stanza': {
+      const st = msg.stanza;
+      if (st.kind === 'message' || st.kind === 'presence' || st.kind === 'iq') {
+        const [from, to] = endpoints(st.connection, st.direction);
+        graph.animateHop(from, to, st.kind, 0, store.connToEdge.get(st.connection));
+      }
+      timeline.onLiveStanza(st);
+      break;
+    }
+    case 'step':
+      if (inspector.current && inspector.current.connection === msg.step.connection) {
+        inspector.showConnection(msg.step.connection);
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+function updateCounts() {
+  let servers = 0, clients = 0, components = 0;
+  for (const n of store.nodes.values()) {
+    if (n.kind === 'server') servers++; else if (n.kind === 'component') components++; else clients++;
+  }
+  const s2s = [...store.edges.values()].filter((e) => e.kind === 's2s').length;
+  $('graph-counts').textContent = `${servers} servers · ${clients} clients${components ? ` · ${components} components` : ''} · ${s2s} s2s`;
+}
+
+// ---- graph selection narrows the timeline --------------------------------------------------
+
+function selectInGraph(sel) {
+  const chip = $('graph-selection');
+  if (!sel || (!sel.node && !sel.edge)) {
+    chip.hidden = true;
+    graph.focus(null);
+    timeline.narrow({});
+    return;
+  }
+  chip.hidden = false;
+  if (sel.node) {
+    chip.textContent = sel.node.label;
+    graph.focus([sel.node.id]);
+    timeline.narrow({jid: sel.node.kind === 'client' ? sel.node.label : sel.node.label});
+  } else {
+    const e = sel.edge;
+    chip.textContent = `${e.kind} stream #${e.connections[0]}`;
+    graph.focus([e.id]);
+    timeline.narrow({conn: e.connections[0], label: `${e.kind} stream #${e.connections[0]}`});
+  }
+}
+
+function narrowToStream(id) {
+  const edgeId = store.connToEdge.get(id);
+  graph.focus(edgeId ? [edgeId] : null);
+  timeline.narrow({conn: id, label: `stream #${id}`});
+}
+
+// ---- URLs ----------------------------------------------------------------------------------
+
+function navigate(path) {
+  if (location.pathname !== path) history.pushState(null, '', path);
+  route();
+}
+
+function route() {
+  const path = location.pathname;
+  const stanza = /^\/stanzas\/(.+)$/.exec(path);
+  const conn = /^\/connections\/(\d+)$/.exec(path);
+  const connView = path === '/connections' || !!conn;
+  $('layout').className = `layout ${connView ? 'mode-connections' : 'mode-mesh'}`;
+  $('graph-pane').hidden = connView;
+  $('timeline-pane').hidden = connView;
+  $('connections-pane').hidden = !connView;
+  $('nav-mesh').classList.toggle('active', !connView);
+  $('nav-connections').classList.toggle('active', connView);
+  if (stanza) {
+    const ref = decodeURIComponent(stanza[1]);
+    timeline.select(ref);
+    inspector.showStanza(ref);
+  } else if (conn) {
+    const id = Number(conn[1]);
+    connections.select(id);
+    inspector.showConnection(id);
+  } else {
+    timeline.select(null);
+    connections.select(null);
+    inspector.showEmpty();
+  }
+  if (!connView) {
+    requestAnimationFrame(() => {
+      graph.cy.resize();
+      if (!graphShown) { graphShown = true; graph.fit(); }
+    });
+  }
+}
+
+document.addEventListener('click', (e) => {
+  const a = e.target.closest('a[data-link]');
+  if (!a || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+  e.preventDefault();
+  navigate(a.getAttribute('href'));
+});
+window.addEventListener('popstate', route);
+
+// ---- buttons -------------------------------------------------------------------------------
+
+$('graph-fit').addEventListener('click', () => graph.fit());
+$('mermaid-close').addEventListener('click', () => $('mermaid-dialog').close());
+$('mermaid-copy').addEventListener('click', () => copyText($('mermaid-text').value, 'Mermaid copied'));
+$('mermaid-download').addEventListener('click', () => download('xmppscope-sequence.mmd', $('mermaid-text').value, 'text/plain'));
+
+// ---- start ---------------------------------------------------------------------------------
+
+// on a reconnect, reload: events may have been missed while the socket was down
+connectLive(onLive, () => {
+  if (liveOpened) loadAll().then(route);
+  liveOpened = true;
+});
+loadAll().then(route).catch((e) => { $('live-text').textContent = `cannot load: ${e.message}`; });
+new ReplayControls().start();

@@ -1,0 +1,185 @@
+// The federation graph (cytoscape): servers big, their clients around them, streams as edges
+// coloured by state and thickened by traffic. Updates arrive one node/edge at a time and never
+// move what is already placed. Labels are drawn on the canvas, so wire text never becomes HTML.
+
+import {StableLayout} from './layout.js';
+import {store} from './store.js';
+
+const STATE_COLOURS = {negotiating: '#d49a1e', established: '#3d8b6a', closed: '#a3acb6', error: '#cf4338'};
+const MAX_PACKETS = 40;
+
+export class GraphView {
+  constructor(container, {onSelect}) {
+    this.layout = new StableLayout();
+    this.onSelect = onSelect;
+    this.packets = 0;
+    this.packetSeq = 0;
+    this.fitPending = null;
+    /* global cytoscape */
+    this.cy = cytoscape({
+      container,
+      minZoom: 0.05,
+      maxZoom: 3,
+      wheelSensitivity: 0.25,
+      boxSelectionEnabled: false,
+      autoungrabify: false,
+      style: this.style(),
+      layout: {name: 'preset'},
+    });
+    this.cy.on('tap', 'node', (e) => {
+      if (e.target.hasClass('packet')) return;
+      this.onSelect({type: 'node', node: store.nodes.get(e.target.id())});
+    });
+    this.cy.on('tap', 'edge', (e) => this.onSelect({type: 'edge', edge: store.edges.get(e.target.id())}));
+    this.cy.on('tap', (e) => { if (e.target === this.cy) this.onSelect(null); });
+  }
+
+  style() {
+    return [
+      {selector: 'node', style: {
+        'label': 'data(short)', 'font-size': 10, 'color': '#33404d', 'text-valign': 'bottom', 'text-margin-y': 4,
+        'text-outline-color': '#f7f9fb', 'text-outline-width': 2, 'background-color': '#3d8b6a',
+        'width': 14, 'height': 14, 'border-width': 0, 'min-zoomed-font-size': 6}},
+      {selector: 'node[kind = "server"]', style: {
+        'background-color': '#2563a6', 'width': 46, 'height': 46, 'font-size': 15, 'font-weight': 600,
+        'color': '#1d2733', 'text-margin-y': 6, 'border-width': 4, 'border-color': '#cfe0f3', 'z-index': 5,
+        'min-zoomed-font-size': 4}},
+      {selector: 'node[kind = "component"]', style: {
+        'shape': 'diamond', 'background-color': '#8a5fb5', 'width': 20, 'height': 20}},
+      {selector: 'node[?flagged]', style: {'border-width': 3, 'border-color': '#cf4338'}},
+      {selector: 'edge', style: {
+        'width': 'data(width)', 'line-color': 'data(colour)', 'curve-style': 'haystack', 'haystack-radius': 0,
+        'opacity': 0.8}},
+      {selector: 'edge[kind = "s2s"]', style: {
+        'curve-style': 'bezier', 'control-point-step-size': 44, 'target-arrow-shape': 'triangle',
+        'target-arrow-color': 'data(colour)', 'arrow-scale': 1.1, 'label': 'data(label)', 'font-size': 11,
+        'color': '#4a5561', 'text-background-color': '#ffffff', 'text-background-opacity': 0.85,
+        'text-background-padding': 2, 'text-rotation': 'autorotate', 'opacity': 0.95}},
+      {selector: 'edge[state = "closed"]', style: {'line-style': 'dashed', 'opacity': 0.55}},
+      {selector: '.faded', style: {'opacity': 0.12, 'text-opacity': 0.15}},
+      {selector: 'node.focus', style: {'border-width': 4, 'border-color': '#f0a830'}},
+      {selector: 'edge.focus', style: {'line-color': '#f0a830', 'target-arrow-color': '#f0a830', 'opacity': 1}},
+      {selector: 'edge.flash', style: {'line-color': '#f0a830', 'target-arrow-color': '#f0a830', 'opacity': 1}},
+      {selector: 'node.packet', style: {
+        'width': 11, 'height': 11, 'background-color': '#f08a24', 'border-width': 2, 'border-color': '#fff',
+        'label': '', 'z-index': 99, 'events': 'no'}},
+      {selector: 'node.packet.message', style: {'background-color': '#2563a6'}},
+      {selector: 'node.packet.presence', style: {'background-color': '#3d8b6a'}},
+      {selector: 'node.packet.iq', style: {'background-color': '#8a5fb5'}},
+    ];
+  }
+
+  /** Replaces everything with a snapshot (first load and after a reset). */
+  load(snapshot) {
+    this.cy.elements().remove();
+    this.layout = new StableLayout();
+    this.cy.batch(() => {
+      // servers first, so clients know where their server sits
+      const nodes = [...snapshot.nodes].sort((a, b) => (a.kind === 'server' ? 0 : 1) - (b.kind === 'server' ? 0 : 1));
+      for (const n of nodes) this.upsertNode(n);
+      for (const e of snapshot.edges) this.upsertEdge(e);
+    });
+    this.fit();
+  }
+
+  upsertNode(node) {
+    const existing = this.cy.getElementById(node.id);
+    const data = {id: node.id, kind: node.kind, short: shortLabel(node), flagged: !!node.flags};
+    if (existing.nonempty()) {
+      existing.data(data);
+      return;
+    }
+    let position;
+    if (node.kind === 'server') position = this.layout.serverPosition(node.id);
+    else if (node.kind === 'component') position = this.layout.componentPosition(node.parent);
+    else position = this.layout.clientPosition(node.parent);
+    this.cy.add({group: 'nodes', data, position: {x: position.x, y: position.y}});
+    this.scheduleFitIfSmall();
+  }
+
+  upsertEdge(edge) {
+    if (this.cy.getElementById(edge.source).empty() || this.cy.getElementById(edge.target).empty()) {
+      return; // the analyzer sends nodes before their edges; a stray edge waits for the next snapshot
+    }
+    const data = {
+      id: edge.id, source: edge.source, target: edge.target, kind: edge.kind, state: edge.state,
+      colour: STATE_COLOURS[edge.state] || '#a3acb6',
+      width: edge.kind === 's2s' ? 2 + Math.min(8, Math.log2(1 + edge.stanzas)) : 1 + Math.min(4, Math.log2(1 + edge.stanzas) / 2),
+      label: edge.kind === 's2s' ? `${edge.stanzas} stanzas` : '',
+    };
+    const existing = this.cy.getElementById(edge.id);
+    if (existing.nonempty()) existing.data(data);
+    else this.cy.add({group: 'edges', data});
+  }
+
+  /** While the picture is small, keep it fitted as it grows; later the user's zoom wins. */
+  scheduleFitIfSmall() {
+    if (this.cy.nodes().length > 60 || this.userMoved) return;
+    clearTimeout(this.fitPending);
+    this.fitPending = setTimeout(() => this.fit(), 150);
+  }
+
+  fit() {
+    this.cy.resize();
+    this.cy.fit(this.cy.nodes(':not(.packet)'), 30);
+    if (this.cy.zoom() > 1.5) {
+      this.cy.zoom(1.5);
+      this.cy.center(this.cy.nodes(':not(.packet)'));
+    }
+  }
+
+  /** Dims everything but `ids` (node and edge ids) and their neighbourhood; null clears. */
+  focus(ids) {
+    this.cy.elements().removeClass('faded focus');
+    if (!ids) return;
+    let keep = this.cy.collection();
+    for (const id of ids) {
+      const el = this.cy.getElementById(id);
+      if (el.empty()) continue;
+      el.addClass('focus');
+      keep = keep.union(el).union(el.isNode() ? el.closedNeighborhood() : el.connectedNodes());
+    }
+    this.cy.elements().not(keep).not('.packet').addClass('faded');
+  }
+
+  /** Animates a stanza crossing one link: a dot from `from` to `to`. */
+  animateHop(from, to, kind, delay = 0, edgeId = null) {
+    if (this.packets >= MAX_PACKETS || document.hidden) return;
+    const a = this.cy.getElementById(from);
+    const b = this.cy.getElementById(to);
+    if (a.empty() || b.empty()) return;
+    this.packets++;
+    setTimeout(() => {
+      const edge = edgeId ? this.cy.getElementById(edgeId) : null;
+      if (edge && edge.nonempty()) edge.addClass('flash');
+      const p = this.cy.add({group: 'nodes', data: {id: `pkt${++this.packetSeq}`}, classes: `packet ${kind || ''}`,
+        position: {...a.position()}, grabbable: false, selectable: false});
+      p.animate({position: {...b.position()}}, {
+        duration: 520, easing: 'ease-in-out-sine',
+        complete: () => {
+          p.remove();
+          this.packets--;
+          if (edge && edge.nonempty()) edge.removeClass('flash');
+        },
+      });
+    }, delay);
+  }
+
+  /** Animates a whole route, hop after hop. */
+  animateRoute(route, kind) {
+    route.hops.forEach((hop, i) => {
+      const edgeId = store.connToEdge.get(hop.connection);
+      this.animateHop(hop.source, hop.target, kind, i * 560, edgeId);
+    });
+  }
+}
+
+/** A compact label: servers by domain, clients by local part and resource (their server says the rest). */
+export function shortLabel(node) {
+  const label = node.label || node.id;
+  if (node.kind !== 'client') return label;
+  const m = /^([^@/]+)@[^/]+(\/.*)?$/.exec(label);
+  if (!m) return label.length > 28 ? label.slice(0, 27) + '…' : label;
+  const s = m[1] + (m[2] || '');
+  return s.length > 28 ? s.slice(0, 27) + '…' : s;
+}

@@ -1,0 +1,160 @@
+// The right-hand pane: one stanza (XML, labels, route, IQ partner, raw bytes) or one stream
+// (identity, counts, and its negotiation as a checklist).
+
+import {api} from './api.js';
+import {$, h, clear, clock, isoTime, duration, bytes, copyText} from './dom.js';
+import {renderXml, hexDump} from './xmlview.js';
+import {nodeLabel} from './store.js';
+
+export class Inspector {
+  constructor({navigate, animateRoute, showStream}) {
+    this.el = $('inspector');
+    this.emptyTemplate = this.el.firstElementChild.cloneNode(true);
+    this.navigate = navigate;
+    this.animateRoute = animateRoute;
+    this.showStream = showStream;
+    this.current = null;
+  }
+
+  showEmpty() {
+    this.current = null;
+    clear(this.el).appendChild(this.emptyTemplate.cloneNode(true));
+  }
+
+  async showStanza(ref) {
+    this.current = {stanza: ref};
+    let d;
+    try {
+      d = await api.stanza(ref);
+    } catch (e) {
+      this.showProblem(`Stanza ${ref}`, e);
+      return;
+    }
+    if (this.current?.stanza !== ref) return;
+    clear(this.el);
+    const link = `${location.origin}/stanzas/${encodeURIComponent(ref)}`;
+    this.el.appendChild(h('div', {class: 'insp-head', id: 'stanza-head'},
+      h('h2', null, h('span', {class: `kind ${d.kind}`}, d.kind), d.type ? h('span', {class: 'muted'}, d.type) : null,
+        h('span', {class: 'mono muted'}, d.ref)),
+      h('div', {class: 'summary'}, d.summary || ''),
+      h('div', {class: 'insp-actions'},
+        h('button', {type: 'button', onclick: () => copyText(d.xml || '', 'XML copied')}, 'Copy XML'),
+        h('button', {type: 'button', onclick: () => copyText(link, 'Link copied')}, 'Copy link'),
+        h('button', {type: 'button', class: 'subtle', onclick: () => this.showStream(d.connection)}, `Stream #${d.connection} in timeline`))));
+
+    const meta = h('dl', {class: 'meta'});
+    const row = (k, v) => { if (v !== null && v !== undefined && v !== '') meta.append(h('dt', null, k), h('dd', null, v)); };
+    row('from', d.from);
+    row('to', d.to);
+    row('id', d.id);
+    row('time', `${clock(d.at)}  (${isoTime(d.at)})`);
+    meta.append(h('dt', null, 'stream'), h('dd', null,
+      h('a', {href: `/connections/${d.connection}`, 'data-link': true}, `#${d.connection}`),
+      ` ${d.direction === 'toServer' ? 'client → server' : 'server → client'}`));
+    row('size', `${d.size} bytes at offset ${d.offset}`);
+    if (d.parseStatus && d.parseStatus !== 'ok') row('parse', d.parseStatus);
+    this.el.appendChild(section('Stanza', meta));
+
+    if (d.error) this.el.appendChild(section('Error', h('div', {class: 'bad'}, d.error)));
+    if ((d.labels || []).length || (d.namespaces || []).length) {
+      this.el.appendChild(section('Protocols',
+        h('div', {class: 'labels'}, (d.labels || []).map((l) => h('span', {class: 'label'}, l))),
+        (d.namespaces || []).length ? h('div', {class: 'muted mono', style: null}, (d.namespaces || []).join('  ')) : null));
+    }
+    if (d.iqPartner || d.unanswered) {
+      this.el.appendChild(section('IQ partner', d.iqPartner
+        ? h('div', null, h('a', {href: `/stanzas/${encodeURIComponent(d.iqPartner)}`, 'data-link': true, id: 'iq-partner'}, d.iqPartner),
+          d.iqRttNanos !== null ? h('span', {class: 'muted'}, `  answered after ${duration(d.iqRttNanos)}`) : null)
+        : h('div', {class: 'warn'}, 'This request was never answered.')));
+    }
+    this.el.appendChild(this.routeSection(d));
+    const pretty = renderXml(d.xml || '');
+    pretty.id = 'stanza-xml';
+    this.el.appendChild(section(['XML', h('span', {class: 'spacer'}),
+      h('button', {type: 'button', class: 'subtle', onclick: () => copyText(d.xml || '', 'XML copied')}, 'Copy')], pretty));
+    const hex = h('pre', {class: 'hex'}, hexDump(d.xml || ''));
+    this.el.appendChild(section(['Raw bytes (UTF-8)', h('span', {class: 'spacer'}),
+      h('button', {type: 'button', class: 'subtle', onclick: () => copyText(hexDump(d.xml || ''), 'Hex copied')}, 'Copy hex')],
+    h('details', null, h('summary', null, `${new TextEncoder().encode(d.xml || '').length} bytes as recorded`), hex)));
+  }
+
+  routeSection(d) {
+    const r = d.route;
+    if (!r || !r.hops || r.hops.length === 0) {
+      return section('Route', h('div', {class: 'muted'}, 'Seen on this link only: no other hop of this stanza was recorded.'));
+    }
+    const t0 = r.hops[0].at;
+    const rows = r.hops.map((hop, i) => h('tr', {class: hop.stanzaRef === d.ref ? 'selected' : null},
+      h('td', {class: 'num'}, String(i + 1)),
+      h('td', null, nodeLabel(hop.source), ' → ', nodeLabel(hop.target)),
+      h('td', null, h('a', {href: `/stanzas/${encodeURIComponent(hop.stanzaRef)}`, 'data-link': true}, `#${hop.connection}`)),
+      h('td', {class: 'num mono'}, i === 0 ? clock(hop.at) : `+${duration(hop.at - t0)}`),
+      h('td', {class: 'num mono'}, hop.heldNanos === null ? '' : duration(hop.heldNanos))));
+    return section(['Route', h('span', {class: 'muted'}, `${r.hops.length} hops · confidence ${Math.round(r.confidence * 100)}%`),
+      h('span', {class: 'spacer'}),
+      h('button', {type: 'button', class: 'subtle', onclick: () => this.animateRoute(r, d.kind)}, 'Animate')],
+    h('table', {class: 'hops', id: 'route-hops'},
+      h('thead', null, h('tr', null, h('th', null, '#'), h('th', null, 'link'), h('th', null, 'stream'),
+        h('th', {class: 'num'}, 'time'), h('th', {class: 'num'}, 'held'))),
+      h('tbody', null, rows)),
+    r.explanation ? h('div', {class: 'muted'}, r.explanation) : null);
+  }
+
+  async showConnection(id) {
+    this.current = {connection: id};
+    let c, steps;
+    try {
+      [c, steps] = await Promise.all([api.connection(id), api.negotiation(id)]);
+    } catch (e) {
+      this.showProblem(`Stream #${id}`, e);
+      return;
+    }
+    if (this.current?.connection !== id) return;
+    clear(this.el);
+    this.el.appendChild(h('div', {class: 'insp-head', id: 'connection-head'},
+      h('h2', null, h('span', {class: `kind`}, c.kind), `Stream #${c.id}`, h('span', {class: `state ${c.state}`}, c.state)),
+      h('div', {class: 'summary'}, c.jid || [c.streamFrom, c.streamTo].filter(Boolean).join(' → ') || c.route),
+      h('div', {class: 'insp-actions'},
+        h('button', {type: 'button', onclick: () => this.showStream(c.id)}, 'Show its stanzas'),
+        h('button', {type: 'button', class: 'subtle', onclick: () => copyText(`${location.origin}/connections/${c.id}`, 'Link copied')}, 'Copy link'))));
+    if (c.error) this.el.appendChild(section('What went wrong', h('div', {class: 'bad'}, c.error)));
+    const meta = h('dl', {class: 'meta'});
+    const row = (k, v) => { if (v !== null && v !== undefined && v !== '') meta.append(h('dt', null, k), h('dd', null, String(v))); };
+    row('route', c.route);
+    row('TLS', c.tls);
+    row('client', c.client);
+    row('server', c.server);
+    row('bound as', c.jid);
+    row('header from', c.streamFrom);
+    row('header to', c.streamTo);
+    row('opened', `${clock(c.openedAt)}  (${isoTime(c.openedAt)})`);
+    if (c.closedAt) row('closed', `${clock(c.closedAt)} after ${duration(c.closedAt - c.openedAt)}`);
+    row('close reason', [c.closeReason, c.closeDetail].filter(Boolean).join(': '));
+    row('elements', c.stanzaCount);
+    row('bytes', `${bytes(c.bytesIn)} from the client, ${bytes(c.bytesOut)} to it`);
+    this.el.appendChild(section('Stream', meta));
+    this.el.appendChild(section('Negotiation', negotiationList(steps.items, c.openedAt)));
+  }
+
+  showProblem(what, e) {
+    clear(this.el).appendChild(h('div', {class: 'empty'}, h('h2', null, what),
+      h('p', null, e.status === 404 ? 'Not in this capture.' : `Could not load it: ${e.message}`)));
+  }
+}
+
+const ICONS = {ok: '✓', failed: '✗', pending: '…', info: '•'};
+
+/** The negotiation as a checklist: what happened, in order, with times from the stream's start. */
+export function negotiationList(steps, openedAt) {
+  if (!steps.length) return h('div', {class: 'muted'}, 'No negotiation steps recorded for this stream.');
+  return h('ol', {class: 'steps', id: 'negotiation-steps'}, steps.map((st) => h('li', {class: st.status},
+    h('span', {class: 'icon', title: st.status}, ICONS[st.status] || '•'),
+    h('span', {class: 'title'}, h('span', {class: 'dir'}, st.direction === 'toServer' ? 'C→S' : 'S→C'), st.title),
+    h('span', {class: 'time', title: isoTime(st.at)}, `+${duration(st.at - openedAt) || '0'}`),
+    st.detail || st.stanzaRef ? h('span', {class: 'detail'}, st.detail || '',
+      st.stanzaRef ? [' ', h('a', {href: `/stanzas/${encodeURIComponent(st.stanzaRef)}`, 'data-link': true}, 'view element')] : null) : null)));
+}
+
+function section(title, ...content) {
+  return h('div', {class: 'insp-section'}, h('h3', null, title), ...content);
+}

@@ -1,0 +1,122 @@
+// The timeline as a sequence diagram, the way XMPP flows are drawn in RFCs: one lane per entity,
+// one arrow per element, time going down. Built with SVG DOM calls, so every label is a text node.
+// The same function draws the picture exported for slides.
+
+import {s, truncate, duration} from './dom.js';
+import {store, endpoints, nodeLabel, nodeKind} from './store.js';
+
+const ROW = 26;
+const HEAD = 48;
+const GUTTER = 74;
+const MIN_LANE = 118;
+const ARROW_COLOURS = {'k-message': '#2563a6', 'k-presence': '#3d8b6a', 'k-iq': '#8a5fb5', 'k-nonza': '#7b8794', 'k-error': '#cf4338'};
+
+export function kindClass(st) {
+  if (st.kind === 'message' || st.kind === 'presence' || st.kind === 'iq') {
+    return st.type === 'error' ? 'k-error' : `k-${st.kind}`;
+  }
+  return st.kind === 'stream-error' || st.kind === 'unparsed' ? 'k-error' : 'k-nonza';
+}
+
+export function arrowLabel(st) {
+  const what = st.summary || [st.kind, st.type].filter(Boolean).join(' ');
+  return what.startsWith(st.kind) ? what : `${st.kind} · ${what}`;
+}
+
+/** Lanes for the entities involved, ordered server by server with their clients beside them. */
+export function lanesFor(items) {
+  const used = new Set();
+  for (const st of items) for (const id of endpoints(st.connection, st.direction)) used.add(id);
+  const servers = [...store.nodes.values()].filter((n) => n.kind === 'server');
+  const order = [];
+  const placed = new Set();
+  servers.forEach((srv, i) => {
+    const kids = [...store.nodes.values()].filter((n) => n.parent === srv.id && used.has(n.id)).map((n) => n.id);
+    const mine = used.has(srv.id) || kids.length ? [srv.id] : [];
+    const group = i % 2 === 0 ? [...kids, ...mine] : [...mine, ...kids];
+    for (const id of group) { if (!placed.has(id)) { order.push(id); placed.add(id); } }
+  });
+  for (const id of used) if (!placed.has(id)) { order.push(id); placed.add(id); }
+  return order;
+}
+
+/**
+ * Draws `items` (stanza summaries, in time order). `opts.selected` marks a row, `opts.onClick`
+ * makes rows clickable, `opts.width` is the space available, `opts.standalone` embeds styles.
+ */
+export function drawSequence(items, opts = {}) {
+  const lanes = lanesFor(items);
+  const avail = Math.max(0, (opts.width || 800) - GUTTER - 20);
+  const laneW = Math.max(MIN_LANE, lanes.length ? avail / lanes.length : MIN_LANE);
+  const x = new Map(lanes.map((id, i) => [id, GUTTER + laneW * i + laneW / 2]));
+  const width = GUTTER + laneW * lanes.length + 20;
+  const height = HEAD + ROW * items.length + 16;
+  const svg = s('svg', {class: 'sequence', width, height, viewBox: `0 0 ${width} ${height}`,
+    xmlns: 'http://www.w3.org/2000/svg', role: 'img', 'aria-label': 'Sequence diagram of the selected stanzas'});
+  if (opts.standalone) svg.appendChild(s('style', null, STANDALONE_CSS));
+  svg.appendChild(s('defs', null, Object.entries(ARROW_COLOURS).map(([cls, colour]) =>
+    s('marker', {id: `arr-${cls}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto'},
+      s('path', {d: 'M 0 0 L 10 5 L 0 10 z', fill: colour})))));
+  svg.appendChild(s('rect', {x: 0, y: 0, width, height, fill: '#ffffff'}));
+
+  for (const id of lanes) {
+    const cx = x.get(id);
+    svg.appendChild(s('line', {class: 'lifeline', x1: cx, y1: HEAD - 8, x2: cx, y2: height - 6}));
+    const label = nodeLabel(id);
+    const boxW = Math.min(laneW - 12, 190);
+    svg.appendChild(s('g', {class: `lane-head ${nodeKind(id)}`},
+      s('title', null, label),
+      s('rect', {x: cx - boxW / 2, y: 8, width: boxW, height: 26, rx: 6}),
+      s('text', {x: cx, y: 25, 'text-anchor': 'middle'}, truncate(label, Math.floor(boxW / 6.3)))));
+  }
+
+  const t0 = items.length ? items[0].at : 0;
+  items.forEach((st, i) => {
+    const y = HEAD + ROW * i + ROW / 2 + 4;
+    const [from, to] = endpoints(st.connection, st.direction);
+    const x1 = x.get(from), x2 = x.get(to);
+    const row = s('g', {class: `row ${kindClass(st)}${opts.selected === st.ref ? ' selected' : ''}`, 'data-ref': st.ref});
+    row.appendChild(s('title', null, `${st.ref}  ${st.from || ''} → ${st.to || ''}\n${st.summary || ''}`));
+    row.appendChild(s('rect', {class: 'hit', x: 0, y: y - ROW / 2 - 4, width, height: ROW}));
+    row.appendChild(s('text', {class: 't', x: 6, y: y + 4}, `+${duration(st.at - t0) || '0'}`));
+    const dir = x2 >= x1 ? 1 : -1;
+    row.appendChild(s('line', {x1: x1 + dir * 4, y1: y + 6, x2: x2 - dir * 4, y2: y + 6, 'marker-end': `url(#arr-${kindClass(st)})`}));
+    const span = Math.abs(x2 - x1);
+    const chars = Math.max(12, Math.floor(Math.max(span, laneW) / 6.2));
+    row.appendChild(s('text', {class: 'lbl', x: (x1 + x2) / 2, y: y + 1, 'text-anchor': 'middle'}, truncate(arrowLabel(st), chars)));
+    if (opts.onClick) row.addEventListener('click', () => opts.onClick(st));
+    svg.appendChild(row);
+  });
+  return svg;
+}
+
+const STANDALONE_CSS = `
+text { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; }
+.lane-head rect { fill: #f4f7fa; stroke: #c9d1da; } .lane-head.server rect { fill: #e8f0fa; stroke: #a9c2e2; }
+.lane-head text { font-size: 11px; fill: #1d2733; } .lifeline { stroke: #cfd6de; stroke-dasharray: 3 4; }
+.hit { fill: transparent; } .row line { stroke-width: 1.4; } .lbl { font-size: 11px; }
+.t { font-size: 10px; fill: #6b7785; font-family: "DejaVu Sans Mono", monospace; }
+.k-message line { stroke: #2563a6; } .k-message .lbl { fill: #1c4f86; }
+.k-presence line { stroke: #3d8b6a; } .k-presence .lbl { fill: #2c6b50; }
+.k-iq line { stroke: #8a5fb5; } .k-iq .lbl { fill: #6a448f; }
+.k-nonza line { stroke: #7b8794; stroke-dasharray: 4 3; } .k-nonza .lbl { fill: #5b6672; }
+.k-error line { stroke: #cf4338; } .k-error .lbl { fill: #a3271e; }`;
+
+/** The same selection as Mermaid sequenceDiagram text (labels stripped of Mermaid syntax and HTML). */
+export function toMermaid(items) {
+  const lanes = lanesFor(items);
+  const alias = new Map(lanes.map((id, i) => [id, `P${i}`]));
+  const lines = ['sequenceDiagram'];
+  for (const id of lanes) lines.push(`    participant ${alias.get(id)} as ${mermaidText(nodeLabel(id))}`);
+  for (const st of items) {
+    const [from, to] = endpoints(st.connection, st.direction);
+    const arrow = kindClass(st) === 'k-nonza' ? '-->>' : '->>';
+    lines.push(`    ${alias.get(from)}${arrow}${alias.get(to)}: ${mermaidText(truncate(arrowLabel(st), 90))}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function mermaidText(t) {
+  return String(t).replace(/[\r\n]+/g, ' ').replace(/[;#]/g, ' ').replace(/</g, '‹').replace(/>/g, '›')
+    .replace(/[{}]/g, ' ').replace(/%%/g, '%').trim() || '-';
+}

@@ -1,0 +1,251 @@
+// The timeline pane: filters, the sequence diagram or the dense list, paging, and following
+// live traffic. The server filters (the same /api/stanzas scripts use); live updates re-ask it
+// for what came after the last element shown, so what is listed always matches the filters.
+
+import {api} from './api.js';
+import {$, h, clear, clock, isoTime, download, truncate} from './dom.js';
+import {drawSequence, toMermaid} from './sequence.js';
+import {store, endpoints, nodeLabel} from './store.js';
+
+const PAGE = 300;
+const SEQUENCE_MAX = 600;
+const FILTER_FIELDS = ['q', 'jid', 'kind', 'type', 'ns', 'id'];
+
+export class Timeline {
+  constructor({onSelect}) {
+    this.onSelect = onSelect;
+    this.items = [];
+    this.refs = new Set();
+    this.next = null;
+    this.mode = 'sequence';
+    this.follow = true;
+    this.pendingNew = 0;
+    this.selected = null;
+    this.conn = null;
+    this.loadSeq = 0;
+    this.tailTimer = null;
+    this.body = $('timeline');
+    this.wire();
+  }
+
+  wire() {
+    let debounce = null;
+    $('filters').addEventListener('input', () => {
+      clearTimeout(debounce);
+      debounce = setTimeout(() => this.reload(), 280);
+    });
+    $('filters').addEventListener('submit', (e) => { e.preventDefault(); this.reload(); });
+    $('f-clear').addEventListener('click', () => this.clearFilters());
+    $('mode-sequence').addEventListener('click', () => this.setMode('sequence'));
+    $('mode-list').addEventListener('click', () => this.setMode('list'));
+    $('follow').addEventListener('click', () => this.setFollow(!this.follow));
+    $('timeline-new').addEventListener('click', () => this.setFollow(true));
+    $('load-more').addEventListener('click', () => this.loadMore());
+    $('export-svg').addEventListener('click', () => this.exportSvg());
+    $('export-mermaid').addEventListener('click', () => this.exportMermaid());
+    window.addEventListener('resize', () => { if (this.mode === 'sequence') this.render(); });
+  }
+
+  filters() {
+    const f = {};
+    for (const k of FILTER_FIELDS) f[k] = $(`f-${k}`).value.trim();
+    if (this.conn !== null) f.conn = this.conn;
+    return f;
+  }
+
+  /** Narrows to one stream (from a graph edge) or one entity's JID (from a graph node); null clears. */
+  narrow({jid = null, conn = null, label = null} = {}) {
+    $('f-jid').value = jid || '';
+    this.conn = conn;
+    const chip = $('f-conn');
+    clear(chip);
+    if (conn !== null) {
+      chip.hidden = false;
+      chip.appendChild(document.createTextNode(label || `stream #${conn}`));
+      chip.appendChild(h('button', {type: 'button', title: 'Show all streams', onclick: () => { this.conn = null; chip.hidden = true; this.reload(); }}, '×'));
+    } else {
+      chip.hidden = true;
+    }
+    this.reload();
+  }
+
+  clearFilters() {
+    for (const k of FILTER_FIELDS) $(`f-${k}`).value = '';
+    this.conn = null;
+    $('f-conn').hidden = true;
+    this.reload();
+  }
+
+  setMode(mode) {
+    this.mode = mode;
+    $('mode-sequence').classList.toggle('on', mode === 'sequence');
+    $('mode-list').classList.toggle('on', mode === 'list');
+    this.render();
+  }
+
+  setFollow(on) {
+    this.follow = on;
+    const b = $('follow');
+    b.classList.toggle('on', on);
+    b.textContent = on ? 'Following' : 'Paused';
+    if (on) {
+      this.pendingNew = 0;
+      $('timeline-new').hidden = true;
+      this.fetchTail();
+    }
+  }
+
+  async reload() {
+    const seq = ++this.loadSeq;
+    let page;
+    try {
+      page = await api.stanzas({...this.filters(), limit: PAGE});
+    } catch (e) {
+      this.showError(e);
+      return;
+    }
+    if (seq !== this.loadSeq) return; // a newer filter won
+    this.items = page.items;
+    this.refs = new Set(page.items.map((i) => i.ref));
+    this.next = page.next;
+    this.pendingNew = 0;
+    $('timeline-new').hidden = true;
+    this.render();
+  }
+
+  async loadMore() {
+    if (!this.next) return;
+    const seq = this.loadSeq;
+    const page = await api.stanzas({...this.filters(), cursor: this.next, limit: PAGE});
+    if (seq !== this.loadSeq) return;
+    this.append(page.items);
+    this.next = page.next;
+    this.render();
+  }
+
+  append(items) {
+    for (const it of items) {
+      if (this.refs.has(it.ref)) continue;
+      this.refs.add(it.ref);
+      this.items.push(it);
+    }
+  }
+
+  /** A stanza arrived live: fetch what is new under the current filters (coalesced). */
+  onLiveStanza() {
+    if (this.next) return; // not at the tail yet: "Load more" gets there
+    if (!this.follow) {
+      this.pendingNew++;
+      const chip = $('timeline-new');
+      chip.hidden = false;
+      chip.textContent = `${this.pendingNew} new — follow`;
+      return;
+    }
+    if (this.tailTimer) return;
+    this.tailTimer = setTimeout(() => { this.tailTimer = null; this.fetchTail(); }, 120);
+  }
+
+  async fetchTail() {
+    const last = this.items.length ? this.items[this.items.length - 1].at : null;
+    const seq = this.loadSeq;
+    // `from` is inclusive and JSON numbers round to ~256 ns: step back a microsecond, dedupe by ref
+    const from = last === null ? undefined : String(Math.floor(last) - 1000);
+    let page;
+    try {
+      page = await api.stanzas({...this.filters(), from, limit: 2000});
+    } catch (e) {
+      this.showError(e);
+      return;
+    }
+    if (seq !== this.loadSeq) return;
+    const before = this.items.length;
+    this.append(page.items);
+    if (this.items.length !== before) this.render(true);
+  }
+
+  select(ref) {
+    this.selected = ref;
+    for (const el of this.body.querySelectorAll('.selected')) el.classList.remove('selected');
+    if (ref) {
+      const el = this.body.querySelector(`[data-ref="${CSS.escape(ref)}"]`);
+      if (el) {
+        el.classList.add('selected');
+      }
+    }
+  }
+
+  visibleItems() {
+    return this.mode === 'sequence' && this.items.length > SEQUENCE_MAX ? this.items.slice(-SEQUENCE_MAX) : this.items;
+  }
+
+  render(scrollToEnd = false) {
+    const keepBottom = scrollToEnd && this.follow;
+    clear(this.body);
+    $('load-more').hidden = !this.next;
+    const count = $('timeline-count');
+    if (!this.items.length) {
+      count.textContent = '';
+      this.body.appendChild(h('div', {class: 'empty-note'}, this.hasFilters()
+        ? 'Nothing matches these filters.' : 'No stanzas yet. Traffic through the proxy appears here as it happens.'));
+      return;
+    }
+    const shown = this.visibleItems();
+    count.textContent = shown.length < this.items.length
+      ? `latest ${shown.length} of ${this.items.length} loaded — the List shows all`
+      : `${this.items.length} element${this.items.length === 1 ? '' : 's'}${this.next ? ' (more available)' : ''}`;
+    if (this.mode === 'sequence') {
+      this.body.appendChild(drawSequence(shown, {
+        width: this.body.clientWidth, selected: this.selected, onClick: (st) => this.onSelect(st.ref)}));
+    } else {
+      this.body.appendChild(this.renderList(this.items));
+    }
+    if (keepBottom) this.body.scrollTop = this.body.scrollHeight;
+  }
+
+  renderList(items) {
+    const tbody = h('tbody');
+    for (const st of items) {
+      const [from, to] = endpoints(st.connection, st.direction);
+      const tr = h('tr', {'data-ref': st.ref, class: st.ref === this.selected ? 'selected' : null,
+        title: isoTime(st.at), onclick: () => this.onSelect(st.ref)},
+        h('td', {class: 'mono'}, clock(st.at)),
+        h('td', {class: 'num'}, `#${st.connection}`),
+        h('td', null, truncate(nodeLabel(from), 26), ' → ', truncate(nodeLabel(to), 26)),
+        h('td', null, h('span', {class: `kind ${st.kind}`}, st.kind)),
+        h('td', null, st.type || ''),
+        h('td', {class: 'mono'}, st.id || ''),
+        h('td', {title: st.summary || ''}, truncate(st.summary || '', 80)),
+        h('td', {class: 'muted'}, (st.labels || []).join(', ')));
+      tbody.appendChild(tr);
+    }
+    return h('table', {class: 'grid list'},
+      h('thead', null, h('tr', null, ...['time', 'stream', 'from → to (on this link)', 'kind', 'type', 'id', 'summary', 'protocols']
+        .map((t) => h('th', null, t)))), tbody);
+  }
+
+  hasFilters() {
+    const f = this.filters();
+    return Object.values(f).some((v) => v !== '' && v !== null && v !== undefined);
+  }
+
+  showError(e) {
+    clear(this.body).appendChild(h('div', {class: 'empty-note'}, `Could not load the timeline: ${e.message}`));
+  }
+
+  /** The current selection (what the filters show) as a standalone SVG file. */
+  exportSvg() {
+    const svg = drawSequence(this.visibleItems(), {width: 1100, standalone: true});
+    const xml = new XMLSerializer().serializeToString(svg);
+    download('xmppscope-sequence.svg', `<?xml version="1.0" encoding="UTF-8"?>\n${xml}\n`, 'image/svg+xml');
+  }
+
+  exportMermaid() {
+    const text = toMermaid(this.visibleItems());
+    $('mermaid-text').value = text;
+    $('mermaid-dialog').showModal();
+  }
+
+  knownStart() {
+    return store.started;
+  }
+}

@@ -1,0 +1,184 @@
+package dev.xmppscope.web;
+
+import dev.xmppscope.analyzer.model.ConnectionView;
+import dev.xmppscope.analyzer.model.GraphEdge;
+import dev.xmppscope.analyzer.model.GraphNode;
+import dev.xmppscope.analyzer.model.NegotiationStep;
+import dev.xmppscope.analyzer.model.StanzaDetail;
+import dev.xmppscope.analyzer.model.StanzaRoute;
+import dev.xmppscope.analyzer.model.StanzaSummary;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Fills an {@link InMemoryCaptureModel} with a three-server federation whose names, resources,
+ * bodies and attributes carry the XSS probes a real server would refuse to route: a
+ * {@code <script>}, an {@code onerror=} attribute and a {@code javascript:} URL in each place.
+ */
+final class SyntheticFederation {
+
+    static final String EVIL_RESOURCE = "<img src=x onerror=alert('resource')>";
+    static final String EVIL_LOCAL = "<script>alert('local')</script>";
+    static final String EVIL_JID = "mallory@a.example/" + EVIL_RESOURCE;
+    static final String EVIL_BODY = "<script>alert('body')</script> <img src=x onerror=alert('body2')> javascript:alert('body3')";
+    static final long T0 = 1_764_000_000_000_000_000L;
+
+    private final InMemoryCaptureModel model;
+    private long nextConn = 1;
+    private final List<long[]> counters = new ArrayList<>();
+
+    SyntheticFederation(InMemoryCaptureModel model) {
+        this.model = model;
+    }
+
+    static InMemoryCaptureModel build() {
+        InMemoryCaptureModel m = new InMemoryCaptureModel();
+        new SyntheticFederation(m).populate();
+        return m;
+    }
+
+    void populate() {
+        server("a.example");
+        server("b.example");
+        server("c.example");
+        long alice = client("alice@a.example/phone", "a.example", 1);
+        long bob = client("bob@b.example/desk", "b.example", 2);
+        long carol = client("carol@c.example/lab", "c.example", 3);
+        long mallory = client(EVIL_JID, "a.example", 4);
+        long evilLocal = client(EVIL_LOCAL + "@b.example/javascript:alert('r')", "b.example", 5);
+        model.put(new GraphNode("component:conference.a.example", "component", "conference.a.example", "server:a.example", null, ""));
+        long ab = s2s("a.example", "b.example", 6);
+        s2s("b.example", "a.example", 7);
+        long ac = s2s("a.example", "c.example", 8);
+        for (int i = 0; i < 6; i++) {
+            message(alice, ab, bob, "alice@a.example/phone", "bob@b.example", "m" + i, "hello bob, number " + i, 100 + i * 40);
+        }
+        message(alice, ac, carol, "alice@a.example/phone", "carol@c.example", "c1", "hi carol", 400);
+        message(mallory, ab, bob, EVIL_JID, "bob@b.example", "javascript:alert('id')", EVIL_BODY, 500);
+        presence(bob, "bob@b.example/desk", 520);
+        presence(evilLocal, EVIL_LOCAL + "@b.example/javascript:alert('r')", 530);
+        iq(alice, "alice@a.example/phone", "a.example", "ping1", 600);
+    }
+
+    private void server(String domain) {
+        model.put(new GraphNode("server:" + domain, "server", domain, null, null, ""));
+    }
+
+    private long client(String jid, String domain, int n) {
+        long id = nextConn++;
+        String nodeId = "client:" + jid;
+        model.put(new GraphNode(nodeId, "client", jid, "server:" + domain, jid.split("/")[0], ""));
+        long opened = T0 + n * 1_000_000L;
+        model.put(new ConnectionView(id, "127.0.0.12:5222=127.0.0.2:5222", "c2s", "starttls-intercepted",
+                "127.0.0.1:4" + (1000 + n), "127.0.0.2:5222", jid, null, domain, opened, null, null, null,
+                "established", null, 12, 2400, 3100));
+        step(id, 0, opened, "toServer", "header", "Client opens a stream to " + domain, "", "ok");
+        step(id, 1, opened + 900_000, "toClient", "features", "Server offers STARTTLS", "", "ok");
+        step(id, 2, opened + 1_500_000, "toServer", "starttls", "Client starts TLS", "", "ok");
+        step(id, 3, opened + 9_000_000, "toClient", "sasl-mechanisms", "Server offers SASL mechanisms SCRAM-SHA-1, PLAIN", "", "ok");
+        if (n == 4) {
+            step(id, 4, opened + 11_000_000, "toClient", "sasl-failure", "Authentication failed: not-authorized",
+                    "the server rejected the password for " + jid, "failed");
+        } else {
+            step(id, 4, opened + 11_000_000, "toClient", "sasl-success", "Authenticated with SCRAM-SHA-1", "", "ok");
+            step(id, 5, opened + 14_000_000, "toClient", "bind", "Bound " + jid, jid, "ok");
+        }
+        model.put(new GraphEdge("c2s:" + id, nodeId, "server:" + domain, "c2s", "established", List.of(id), 6, 4000, null));
+        counters.add(new long[] {id, 0, 0});
+        return id;
+    }
+
+    private long s2s(String from, String to, int n) {
+        long id = nextConn++;
+        long opened = T0 + 50_000_000L + n * 1_000_000L;
+        model.put(new ConnectionView(id, "127.0.0.13:5269=127.0.0.3:5269", "s2s", "none", "127.0.0.1:5" + (1000 + n),
+                "127.0.0.3:5269", from + "→" + to, from, to, opened, null, null, null, "established", null, 8, 1900, 800));
+        step(id, 0, opened, "toServer", "header", "Server " + from + " opens a stream to " + to, "", "ok");
+        step(id, 1, opened + 2_000_000, "toServer", "dialback-result", "Dialback key sent", "", "ok");
+        step(id, 2, opened + 6_000_000, "toClient", "dialback-result", "Dialback valid: " + from + " may send to " + to, "", "ok");
+        model.put(new GraphEdge("s2s:" + id, "server:" + from, "server:" + to, "s2s", "established", List.of(id), 7, 3000, null));
+        counters.add(new long[] {id, 0, 0});
+        return id;
+    }
+
+    private void step(long conn, int index, long at, String dir, String step, String title, String detail, String status) {
+        model.put(new NegotiationStep(conn, index, at, dir, step, title, detail, status, null));
+    }
+
+    private String ref(long conn, String dir) {
+        for (long[] c : counters) {
+            if (c[0] == conn) {
+                int slot = dir.equals("toServer") ? 1 : 2;
+                return conn + "-" + (slot == 1 ? "s" : "c") + "-" + (c[slot]++ + 10);
+            }
+        }
+        throw new IllegalArgumentException("unknown connection " + conn);
+    }
+
+    private void message(long senderConn, long s2sConn, long receiverConn, String from, String to, String id, String body, long ms) {
+        long at = T0 + ms * 1_000_000L;
+        String xml = "<message xmlns='jabber:client' type='chat' id='" + escape(id) + "' from='" + escape(from) + "' to='" + escape(to)
+                + "'><body>" + escape(body) + "</body><active xmlns='http://jabber.org/protocol/chatstates'/>"
+                + "<x xmlns='jabber:x:oob' onerror='alert(\"attr\")'><url>javascript:alert('url')</url></x></message>";
+        String r1 = ref(senderConn, "toServer");
+        String r2 = ref(s2sConn, "toServer");
+        String r3 = ref(receiverConn, "toClient");
+        String sender = clientNode(senderConn);
+        String receiver = clientNode(receiverConn);
+        String[] s2sEnds = serverEnds(s2sConn);
+        StanzaRoute route = new StanzaRoute(List.of(
+                new StanzaRoute.Hop(r1, senderConn, sender, "server:" + domainOf(from), at, null),
+                new StanzaRoute.Hop(r2, s2sConn, s2sEnds[0], s2sEnds[1], at + 2_300_000, 2_300_000L),
+                new StanzaRoute.Hop(r3, receiverConn, "server:" + domainOf(to), receiver, at + 4_100_000, 1_800_000L)),
+                1.0, "same id, type, bare from/to and payload digest");
+        long[] times = {at, at + 2_300_000, at + 4_100_000};
+        String[] refs = {r1, r2, r3};
+        long[] conns = {senderConn, s2sConn, receiverConn};
+        String[] dirs = {"toServer", "toServer", "toClient"};
+        for (int i = 0; i < 3; i++) {
+            StanzaSummary s = new StanzaSummary(refs[i], conns[i], dirs[i], times[i], "message", "chat", from, to, id,
+                    List.of("jabber:client", "http://jabber.org/protocol/chatstates", "jabber:x:oob"),
+                    List.of("RFC 6120 core", "XEP-0085 Chat State Notifications", "XEP-0066 Out of Band Data"),
+                    "chat: " + body, xml.length(), 1000 + i, "ok");
+            model.put(new StanzaDetail(s, xml, route, null, null, false, null));
+        }
+    }
+
+    private void presence(long conn, String from, long ms) {
+        String xml = "<presence xmlns='jabber:client' from='" + escape(from) + "'><show>chat</show><status>"
+                + escape("javascript:alert('status') <b onmouseover=alert(1)>") + "</status></presence>";
+        model.put(new StanzaDetail(new StanzaSummary(ref(conn, "toServer"), conn, "toServer", T0 + ms * 1_000_000L, "presence",
+                null, from, null, null, List.of("jabber:client"), List.of("RFC 6121 IM"), "available (chat)",
+                xml.length(), 40, "ok"), xml, null, null, null, false, null));
+    }
+
+    private void iq(long conn, String from, String to, String id, long ms) {
+        String q = "<iq xmlns='jabber:client' type='get' id='" + id + "' from='" + from + "' to='" + to + "'><ping xmlns='urn:xmpp:ping'/></iq>";
+        String a = "<iq xmlns='jabber:client' type='result' id='" + id + "' from='" + to + "' to='" + from + "'/>";
+        String rq = ref(conn, "toServer");
+        String ra = ref(conn, "toClient");
+        long at = T0 + ms * 1_000_000L;
+        model.put(new StanzaDetail(new StanzaSummary(rq, conn, "toServer", at, "iq", "get", from, to, id, List.of("urn:xmpp:ping"),
+                List.of("XEP-0199 XMPP Ping"), "get ping", q.length(), 77, "ok"), q, null, ra, 1_250_000L, false, null));
+        model.put(new StanzaDetail(new StanzaSummary(ra, conn, "toClient", at + 1_250_000, "iq", "result", to, from, id, List.of(),
+                List.of(), "result", a.length(), 88, "ok"), a, null, rq, null, false, null));
+    }
+
+    private String clientNode(long conn) {
+        return "client:" + model.connection(conn).orElseThrow().jid();
+    }
+
+    private String[] serverEnds(long conn) {
+        ConnectionView c = model.connection(conn).orElseThrow();
+        return new String[] {"server:" + c.streamFrom(), "server:" + c.streamTo()};
+    }
+
+    private static String domainOf(String jid) {
+        String bare = jid.split("/")[0];
+        return bare.contains("@") ? bare.substring(bare.indexOf('@') + 1) : bare;
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace("'", "&apos;").replace("\"", "&quot;").replace(">", "&gt;");
+    }
+}

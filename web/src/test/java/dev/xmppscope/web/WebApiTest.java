@@ -1,0 +1,152 @@
+package dev.xmppscope.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The JSON API as scripts see it, against the real app on a random loopback port. */
+class WebApiTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static WebServer server;
+
+    @BeforeAll
+    static void start() {
+        server = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(SyntheticFederation.build()), List.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = get(path);
+        assertEquals(200, r.statusCode(), path + " answered " + r.body());
+        return JSON.readTree(r.body());
+    }
+
+    @Test
+    void connectionsListEveryStreamWithItsIdentityAndCounts() throws Exception {
+        JsonNode items = json("/api/connections").get("items");
+        assertEquals(8, items.size());
+        JsonNode first = items.get(0);
+        for (String field : List.of("id", "route", "kind", "tls", "client", "server", "jid", "openedAt", "closedAt",
+                "closeReason", "state", "stanzaCount", "bytesIn", "bytesOut")) {
+            assertTrue(first.has(field), "connection has " + field);
+        }
+        assertEquals("alice@a.example/phone", json("/api/connections/1").get("jid").asText());
+    }
+
+    @Test
+    void negotiationStepsComeInOrderAndSayWhatFailed() throws Exception {
+        JsonNode steps = json("/api/connections/4/negotiation").get("items");
+        assertEquals("header", steps.get(0).get("step").asText());
+        JsonNode last = steps.get(steps.size() - 1);
+        assertEquals("failed", last.get("status").asText());
+        assertEquals("Authentication failed: not-authorized", last.get("title").asText());
+    }
+
+    @Test
+    void unknownThingsAre404AndBadParametersAre400WithAReadableError() throws Exception {
+        HttpResponse<String> missing = get("/api/connections/999");
+        assertEquals(404, missing.statusCode());
+        assertEquals("no connection 999 in this capture", JSON.readTree(missing.body()).get("error").asText());
+        assertEquals(400, get("/api/connections/abc").statusCode());
+        assertEquals(400, get("/api/stanzas?limit=0").statusCode());
+        assertEquals(404, get("/api/stanzas/nope").statusCode());
+        assertEquals(404, get("/api/routes/1-c-10").statusCode());
+    }
+
+    @Test
+    void stanzaFiltersNarrowTheTimeline() throws Exception {
+        assertEquals(28, json("/api/stanzas").get("items").size());
+        assertEquals(2, json("/api/stanzas?kind=iq").get("items").size());
+        assertEquals(3, json("/api/stanzas?kind=message&id=c1").get("items").size());
+        assertEquals(1, json("/api/stanzas?q=urn:xmpp:ping").get("items").size());
+        assertEquals(7, json("/api/stanzas?conn=6").get("items").size(), "the a→b s2s stream carries six messages to bob and mallory's");
+        JsonNode page = json("/api/stanzas?limit=5");
+        assertEquals(5, page.get("items").size());
+        JsonNode next = json("/api/stanzas?limit=5&cursor=" + page.get("next").asText());
+        assertTrue(next.get("items").get(0).get("at").asLong() >= page.get("items").get(4).get("at").asLong());
+    }
+
+    @Test
+    void aStanzaCarriesItsXmlRouteAndIqPartner() throws Exception {
+        JsonNode msg = json("/api/stanzas/1-s-10");
+        assertEquals("message", msg.get("kind").asText());
+        assertTrue(msg.get("xml").asText().startsWith("<message"));
+        JsonNode hops = msg.get("route").get("hops");
+        assertEquals(3, hops.size());
+        assertNull(hops.get(0).get("heldMs").numberValue());
+        assertEquals(2.3, hops.get(1).get("heldMs").asDouble(), 1e-9);
+        assertEquals(1.0, msg.get("route").get("confidence").asDouble());
+        assertEquals(hops.size(), json("/api/routes/" + hops.get(2).get("stanzaRef").asText()).get("hops").size(),
+                "any hop's ref finds the route");
+
+        JsonNode ping = json("/api/stanzas?kind=iq&type=get").get("items").get(0);
+        JsonNode detail = json("/api/stanzas/" + ping.get("ref").asText());
+        assertNotNull(detail.get("iqPartner").asText());
+        assertEquals(1.25, detail.get("iqRttMs").asDouble(), 1e-9);
+    }
+
+    @Test
+    void graphHasServersClientsAndDirectedS2sEdges() throws Exception {
+        JsonNode g = json("/api/graph");
+        long servers = 0;
+        for (JsonNode n : g.get("nodes")) {
+            servers += n.get("kind").asText().equals("server") ? 1 : 0;
+        }
+        assertEquals(3, servers);
+        JsonNode s2s = null;
+        for (JsonNode e : g.get("edges")) {
+            if (e.get("id").asText().equals("s2s:6")) {
+                s2s = e;
+            }
+        }
+        assertNotNull(s2s);
+        assertEquals("server:a.example", s2s.get("source").asText());
+        assertEquals("server:b.example", s2s.get("target").asText());
+    }
+
+    @Test
+    void exportWithoutADatabaseSaysWhy() throws Exception {
+        HttpResponse<String> r = get("/api/capture/export");
+        assertEquals(501, r.statusCode());
+        assertTrue(r.body().contains("no capture database"));
+    }
+
+    @Test
+    void deepLinksServeTheAppWithAStrictContentSecurityPolicy() throws Exception {
+        for (String path : List.of("/", "/stanzas/1-s-10", "/connections/3", "/connections")) {
+            HttpResponse<String> r = get(path);
+            assertEquals(200, r.statusCode(), path);
+            assertTrue(r.body().contains("/assets/js/app.js"), path);
+            String csp = r.headers().firstValue("Content-Security-Policy").orElse("");
+            assertTrue(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), csp);
+        }
+        HttpResponse<String> asset = get("/assets/js/app.js");
+        assertEquals(200, asset.statusCode());
+        assertTrue(asset.headers().firstValue("Content-Security-Policy").isPresent(), "static files carry the CSP too");
+        assertEquals(200, get("/webjars/cytoscape/3.33.1/dist/cytoscape.min.js").statusCode());
+    }
+}
