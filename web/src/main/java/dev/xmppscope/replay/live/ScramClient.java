@@ -28,6 +28,11 @@ final class ScramClient {
     private byte[] expectedServerSignature;
 
     ScramClient(String mechanism, String user, String password) {
+        this(mechanism, user, password, randomNonce());
+    }
+
+    /** With a given client nonce: for the RFC's test vectors. */
+    ScramClient(String mechanism, String user, String password, String clientNonce) {
         this.mechanism = mechanism;
         switch (mechanism) {
             case "SCRAM-SHA-1" -> { hash = "SHA-1"; hmac = "HmacSHA1"; }
@@ -36,9 +41,13 @@ final class ScramClient {
         }
         this.user = user;
         this.password = password;
+        this.clientNonce = clientNonce;
+    }
+
+    private static String randomNonce() {
         byte[] nonce = new byte[18];
         new SecureRandom().nextBytes(nonce);
-        this.clientNonce = Base64.getEncoder().encodeToString(nonce);
+        return Base64.getEncoder().encodeToString(nonce);
     }
 
     String mechanism() {
