@@ -180,6 +180,9 @@ $('mermaid-close').addEventListener('click', () => $('mermaid-dialog').close());
 $('mermaid-copy').addEventListener('click', () => copyText($('mermaid-text').value, 'Mermaid copied'));
 $('mermaid-download').addEventListener('click', () => download('xmppscope-sequence.mmd', $('mermaid-text').value, 'text/plain'));
 
+// for tests and the curious: the graph and the timeline from the browser console
+window.xmppscope = Object.freeze({graph, timeline});
+
 // ---- start ---------------------------------------------------------------------------------
 
 // on a reconnect, reload: events may have been missed while the socket was down
