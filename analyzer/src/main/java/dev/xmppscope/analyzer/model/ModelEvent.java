@@ -18,6 +18,12 @@ public sealed interface ModelEvent {
     /** A top-level element was parsed. */
     record StanzaAdded(StanzaSummary stanza) implements ModelEvent { }
 
+    /** A node left the graph (e.g. an unauthenticated client's placeholder, once it bound a JID). */
+    record NodeRemoved(String id) implements ModelEvent { }
+
+    /** An edge left the graph (it is re-added with its real endpoints, same id). */
+    record EdgeRemoved(String id) implements ModelEvent { }
+
     /** A route gained a hop (or was first linked): {@code ref} is the first hop's stanza. */
     record RouteUpdated(String ref, StanzaRoute route) implements ModelEvent { }
 }

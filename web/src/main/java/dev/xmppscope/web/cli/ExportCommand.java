@@ -1,13 +1,70 @@
 package dev.xmppscope.web.cli;
 
+import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.file.CaptureFileFormat;
+import dev.xmppscope.capture.file.CaptureFiles;
+import dev.xmppscope.capture.file.ProgressBar;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** Placeholder until the 'export' command lands; fails loudly rather than pretending. */
-@Command(name = "export", mixinStandardHelpOptions = true, description = "Not implemented yet.")
+/** {@code xmppscope export}: a capture database to a file others can open. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = {
+                "Write a capture database to one file, in the format the file name's extension asks for:",
+                "  .xscap   xmppscope's own capture file (gzip'd JSON Lines, documented in samples/FORMAT.md):",
+                "           every connection, every chunk with its timestamp, every event; opens anywhere with",
+                "           'xmppscope open FILE' and merges into a database with 'xmppscope import'",
+                "  .pcapng  for Wireshark/tshark: each connection as a TCP conversation on port 5222 (c2s) or",
+                "           5269 (s2s) carrying the XMPP as the peers wrote it (decrypted when TLS was",
+                "           intercepted), both directions, real timestamps. tshark: -d tcp.port==5269,xmpp"
+        })
 final class ExportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--db", required = true, paramLabel = "PATH", description = "the capture database (what 'proxy --db' wrote)")
+    Path db;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "where to write: NAME.xscap or NAME.pcapng")
+    Path out;
+
+    @Option(names = "--title", paramLabel = "TEXT", description = "a title kept in the .xscap header")
+    String title;
+
+    @Option(names = "--progress", description = "draw a progress bar on stderr even when it is not a terminal")
+    boolean progress;
+
     @Override
     public Integer call() {
-        throw new UnsupportedOperationException("'export' is not implemented yet");
+        CaptureFileFormat format = CaptureFileFormat.ofFileName(out);
+        if (format == null || format == CaptureFileFormat.PCAP) {
+            throw new IllegalArgumentException("cannot tell the export format from '" + out.getFileName()
+                    + "': name the file .xscap (xmppscope) or .pcapng (Wireshark)");
+        }
+        if (!Files.exists(CaptureStore.dataFile(db))) {
+            throw new IllegalArgumentException("there is no capture database at " + db + " (looked for "
+                    + CaptureStore.dataFile(db) + ")");
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        try (CaptureStore store = CaptureStore.open(db)) {
+            ProgressBar bar = ProgressBar.onStderr("exporting " + out.getFileName(), CaptureFiles.recordCount(store),
+                    "records", progress);
+            Map<String, String> meta = new LinkedHashMap<>();
+            if (title != null) {
+                meta.put("title", title);
+            }
+            meta.put("source", CaptureStore.dataFile(db).getFileName().toString());
+            long written = CaptureFiles.export(store, out, meta, bar);
+            err.println("xmppscope: wrote " + out + " (" + written + (format == CaptureFileFormat.PCAPNG ? " frames)" : " records)"));
+        }
+        return 0;
     }
 }

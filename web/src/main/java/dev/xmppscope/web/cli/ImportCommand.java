@@ -1,13 +1,74 @@
 package dev.xmppscope.web.cli;
 
+import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.file.CaptureFileException;
+import dev.xmppscope.capture.file.CaptureFiles;
+import dev.xmppscope.capture.file.ImportResult;
+import dev.xmppscope.capture.file.ProgressBar;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** Placeholder until the 'import' command lands; fails loudly rather than pretending. */
-@Command(name = "import", mixinStandardHelpOptions = true, description = "Not implemented yet.")
+/** {@code xmppscope import}: capture files merged into a capture database. */
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = {
+                "Merge capture files into a capture database (created if missing). Each file's connections get",
+                "fresh ids after the ones already there, so any number of files can go into one database.",
+                "Reads .xscap files (from 'xmppscope export') and pcap/pcapng files of plaintext XMPP",
+                "(tcpdump, dumpcap, Wireshark): TCP is reassembled per connection, both directions, with",
+                "out-of-order and retransmitted segments handled; whoever sent the SYN is the client.",
+                "A truncated or damaged file is imported up to the damage, and the error says where it is."
+        })
 final class ImportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--db", required = true, paramLabel = "PATH", description = "the capture database to add to")
+    Path db;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "capture files: .xscap, .pcap, .pcapng")
+    List<Path> files;
+
+    @Option(names = "--progress", description = "draw a progress bar on stderr even when it is not a terminal")
+    boolean progress;
+
     @Override
     public Integer call() {
-        throw new UnsupportedOperationException("'import' is not implemented yet");
+        for (Path f : files) {
+            if (!Files.isRegularFile(f)) {
+                throw new IllegalArgumentException("no such file: " + f);
+            }
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        int damaged = 0;
+        try (CaptureStore store = CaptureStore.open(db)) {
+            for (Path f : files) {
+                long before = store.nextConnectionId();
+                ProgressBar bar = ProgressBar.onStderr("importing " + f.getFileName(), 0, "records", progress);
+                try {
+                    ImportResult r = CaptureFiles.importInto(store, f, bar);
+                    err.println("xmppscope: imported " + f + ": " + r.connections() + " connections" + ids(r.firstId(),
+                            r.connections()) + ", " + r.records() + " records");
+                } catch (CaptureFileException e) {
+                    damaged++;
+                    long added = store.nextConnectionId() - before;
+                    err.println("xmppscope: " + e.getMessage());
+                    err.println("xmppscope: kept what came before the damage: " + e.recordsDelivered() + " records in "
+                            + added + " connections" + ids(before, added));
+                }
+            }
+        }
+        return damaged == 0 ? 0 : 2;
+    }
+
+    private static String ids(long first, long count) {
+        return count == 0 ? "" : count == 1 ? " (id " + first + ")" : " (ids " + first + "-" + (first + count - 1) + ")";
     }
 }

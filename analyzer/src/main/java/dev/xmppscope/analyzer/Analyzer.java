@@ -1,0 +1,285 @@
+package dev.xmppscope.analyzer;
+
+import dev.xmppscope.analyzer.graph.EntityGraph;
+import dev.xmppscope.analyzer.index.IndexedStanza;
+import dev.xmppscope.analyzer.index.StanzaIndex;
+import dev.xmppscope.analyzer.model.ConnectionView;
+import dev.xmppscope.analyzer.model.GraphSnapshot;
+import dev.xmppscope.analyzer.model.ModelEvent;
+import dev.xmppscope.analyzer.model.NegotiationStep;
+import dev.xmppscope.analyzer.model.StanzaDetail;
+import dev.xmppscope.analyzer.model.StanzaPage;
+import dev.xmppscope.analyzer.model.StanzaQuery;
+import dev.xmppscope.analyzer.model.StanzaRoute;
+import dev.xmppscope.analyzer.route.IqPairing;
+import dev.xmppscope.analyzer.route.RouteCorrelator;
+import dev.xmppscope.capture.CaptureSink;
+import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.ConnectionEvent;
+import dev.xmppscope.capture.ConnectionOpened;
+import dev.xmppscope.capture.EventKind;
+import dev.xmppscope.capture.TlsLayer;
+import dev.xmppscope.capture.TlsMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The analyzer of one capture: fed chunks and events (live from the recorder, or replayed from
+ * the store with {@code store.newReader().replay(analyzer)}), it parses every stream, follows
+ * each negotiation, builds the entity graph, links stanza routes, pairs IQs and indexes every
+ * element in the capture's H2 database; as a {@link CaptureModel} it answers queries from any
+ * thread and pushes {@link ModelEvent}s to subscribers.
+ *
+ * <p>Ingest ({@link CaptureSink} methods) must come from one thread at a time, in capture order.
+ */
+public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Analyzer.class);
+    private static final long UNANSWERED_AFTER_NANOS = 30_000_000_000L;
+    private static final long FLUSH_EVERY_NANOS = 200_000_000L;
+
+    private final Object lock = new Object();
+    private final Map<Long, ConnectionAnalysis> connections = new TreeMap<>();
+    private final EntityGraph graph = new EntityGraph();
+    private final RouteCorrelator routes = new RouteCorrelator();
+    private final IqPairing iqs = new IqPairing();
+    private final StanzaIndex index;
+    private final ElementIngest ingest;
+    private final List<Consumer<ModelEvent>> listeners = new CopyOnWriteArrayList<>();
+    private volatile long visibleUntil = Long.MIN_VALUE;
+    private long lastFlushAt = Long.MIN_VALUE;
+
+    private Analyzer(CaptureStore store) {
+        this.index = new StanzaIndex(store);
+        this.ingest = new ElementIngest(index, routes, iqs);
+    }
+
+    /** An analyzer writing its index into {@code store}'s database; feed it chunks next. */
+    public static Analyzer open(CaptureStore store) {
+        return new Analyzer(store);
+    }
+
+    // ---- CaptureSink: ingest, one thread ----
+
+    @Override
+    public void opened(ConnectionOpened c) {
+        List<ModelEvent> events = new ArrayList<>();
+        synchronized (lock) {
+            advance(c.atNanos());
+            ConnectionAnalysis conn = new ConnectionAnalysis(c);
+            connections.put(c.id(), conn);
+            connectionChanged(conn, events);
+        }
+        publish(events);
+    }
+
+    @Override
+    public void chunk(Chunk c) {
+        List<ModelEvent> events = new ArrayList<>();
+        synchronized (lock) {
+            advance(c.atNanos());
+            ConnectionAnalysis conn = connection(c.connectionId(), c.atNanos());
+            conn.countBytes(c.direction(), c.length());
+            if (c.layer() == TlsLayer.ENCRYPTED) {
+                conn.encrypted = true;
+                addSteps(conn.negotiation.encrypted(c.direction(), c.atNanos()), events);
+            } else {
+                conn.decrypted |= c.layer() == TlsLayer.DECRYPTED;
+                ingest.setWantEvents(!listeners.isEmpty());
+                ingest.chunk(conn, c, events);
+            }
+            connectionChanged(conn, events);
+            maybeFlush(c.atNanos());
+        }
+        publish(events);
+    }
+
+    @Override
+    public void event(ConnectionEvent e) {
+        List<ModelEvent> events = new ArrayList<>();
+        synchronized (lock) {
+            advance(e.atNanos());
+            ConnectionAnalysis conn = connection(e.connectionId(), e.atNanos());
+            if (e.kind() == EventKind.DIRECT_TLS_DETECTED) {
+                conn.directTls = true;
+            } else if (e.kind() == EventKind.STARTTLS_PROCEED) {
+                conn.starttls = true;
+            }
+            addSteps(conn.negotiation.event(e), events);
+            connectionChanged(conn, events);
+        }
+        publish(events);
+    }
+
+    @Override
+    public void closed(ConnectionClosed c) {
+        List<ModelEvent> events = new ArrayList<>();
+        synchronized (lock) {
+            advance(c.atNanos());
+            ConnectionAnalysis conn = connection(c.id(), c.atNanos());
+            conn.closed = c;
+            addSteps(conn.negotiation.connectionClosed(c, conn.opened.atNanos()), events);
+            connectionChanged(conn, events);
+        }
+        publish(events);
+    }
+
+    @Override
+    public void flushed() {
+        synchronized (lock) {
+            index.flush();
+        }
+    }
+
+    private ConnectionAnalysis connection(long id, long at) {
+        ConnectionAnalysis conn = connections.get(id);
+        if (conn == null) {
+            // data for a connection whose opening was not seen (a capture that starts mid-way)
+            LOG.debug("connection {} was not seen opening; analysing it from here", id);
+            conn = new ConnectionAnalysis(new ConnectionOpened(id, "?", null, null, null, TlsMode.PASSTHROUGH, at));
+            connections.put(id, conn);
+        }
+        return conn;
+    }
+
+    private void advance(long at) {
+        if (at > visibleUntil) {
+            visibleUntil = at;
+        }
+    }
+
+    private void maybeFlush(long at) {
+        if (lastFlushAt == Long.MIN_VALUE) {
+            lastFlushAt = at;
+        } else if (at - lastFlushAt >= FLUSH_EVERY_NANOS) {
+            index.flush();
+            lastFlushAt = at;
+        }
+    }
+
+    private void addSteps(List<NegotiationStep> steps, List<ModelEvent> events) {
+        for (NegotiationStep s : steps) {
+            events.add(new ModelEvent.StepAdded(s));
+        }
+    }
+
+    private void connectionChanged(ConnectionAnalysis conn, List<ModelEvent> events) {
+        graph.updateStream(conn.endpoints(), conn.negotiation.state(), conn.negotiation.error(), conn.stanzaCount(),
+                conn.bytesBoth());
+        List<ModelEvent> graphChanges = graph.drainChanges();
+        if (listeners.isEmpty()) {
+            return;
+        }
+        events.addAll(graphChanges);
+        ConnectionView view = conn.view();
+        if (!view.equals(conn.lastView)) {
+            conn.lastView = view;
+            events.add(new ModelEvent.ConnectionUpdated(view));
+        }
+    }
+
+    private void publish(List<ModelEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        for (Consumer<ModelEvent> l : listeners) {
+            for (ModelEvent e : events) {
+                try {
+                    l.accept(e);
+                } catch (RuntimeException ex) {
+                    LOG.warn("a model listener failed on {}: {}", e.getClass().getSimpleName(), ex.toString(), ex);
+                }
+            }
+        }
+    }
+
+    // ---- CaptureModel: queries, any thread ----
+
+    @Override
+    public List<ConnectionView> connections() {
+        synchronized (lock) {
+            List<ConnectionView> out = new ArrayList<>(connections.size());
+            connections.values().forEach(c -> out.add(c.view()));
+            return out;
+        }
+    }
+
+    @Override
+    public Optional<ConnectionView> connection(long id) {
+        synchronized (lock) {
+            ConnectionAnalysis c = connections.get(id);
+            return c == null ? Optional.empty() : Optional.of(c.view());
+        }
+    }
+
+    @Override
+    public List<NegotiationStep> negotiation(long connectionId) {
+        synchronized (lock) {
+            ConnectionAnalysis c = connections.get(connectionId);
+            return c == null ? List.of() : c.negotiation.steps();
+        }
+    }
+
+    @Override
+    public StanzaPage stanzas(StanzaQuery query) {
+        return index.query(query, visibleUntil);
+    }
+
+    @Override
+    public Optional<StanzaDetail> stanza(String ref) {
+        Optional<IndexedStanza> s = index.get(ref, visibleUntil);
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        IndexedStanza st = s.get();
+        synchronized (lock) {
+            StanzaRoute route = routes.route(ref).orElse(null);
+            Optional<IqPairing.IqInfo> iq = iqs.info(ref);
+            String partner = iq.map(IqPairing.IqInfo::partner).orElse(null);
+            Long rtt = iq.map(IqPairing.IqInfo::rttNanos).orElse(null);
+            boolean unanswered = iq.isPresent() && iq.get().request() && partner == null && (visibleUntil - iq.get().at()
+                    > UNANSWERED_AFTER_NANOS || isClosed(iq.get().connection()));
+            return Optional.of(new StanzaDetail(st.summary(), st.xml(), route, partner, rtt, unanswered, st.error()));
+        }
+    }
+
+    private boolean isClosed(long connection) {
+        ConnectionAnalysis c = connections.get(connection);
+        return c != null && c.closed != null;
+    }
+
+    @Override
+    public Optional<StanzaRoute> route(String ref) {
+        synchronized (lock) {
+            return routes.route(ref);
+        }
+    }
+
+    @Override
+    public GraphSnapshot graph() {
+        synchronized (lock) {
+            return graph.snapshot();
+        }
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<ModelEvent> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            index.close();
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.xmppscope.analyzer;
+
+import dev.xmppscope.analyzer.graph.StreamEndpoints;
+import dev.xmppscope.analyzer.model.ConnectionView;
+import dev.xmppscope.analyzer.negotiation.Negotiation;
+import dev.xmppscope.analyzer.stream.StreamParser;
+import dev.xmppscope.analyzer.xmpp.Jid;
+import dev.xmppscope.analyzer.xmpp.JidCache;
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.ConnectionOpened;
+import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.TlsLayer;
+import dev.xmppscope.capture.TlsMode;
+
+/**
+ * Everything the analyzer tracks for one proxied connection: a parser per direction (replaced
+ * when a new TLS layer starts), the negotiation, counters, and who is at either end.
+ */
+final class ConnectionAnalysis {
+    final ConnectionOpened opened;
+    final Negotiation negotiation;
+    ConnectionClosed closed;
+    private final StreamParser[] parsers = new StreamParser[2];
+    private final TlsLayer[] layers = new TlsLayer[2];
+    private final int[] elementCount = new int[2];
+    private final long[] bytes = new long[2];
+    boolean directTls;
+    boolean starttls;
+    boolean decrypted;
+    boolean encrypted;
+    ConnectionView lastView;
+
+    ConnectionAnalysis(ConnectionOpened opened) {
+        this.opened = opened;
+        this.negotiation = new Negotiation(opened.id());
+    }
+
+    long id() {
+        return opened.id();
+    }
+
+    /** The parser for the chunk's direction and layer; a new layer starts a new parser at its offset. */
+    StreamParser parser(Direction d, TlsLayer layer, long offset) {
+        int i = d.code();
+        if (parsers[i] == null || layers[i] != layer) {
+            parsers[i] = new StreamParser(offset, StreamParser.DEFAULT_MAX_ELEMENT_BYTES, StreamParser.DEFAULT_MAX_DEPTH);
+            layers[i] = layer;
+        }
+        return parsers[i];
+    }
+
+    void countBytes(Direction d, int n) {
+        bytes[d.code()] += n;
+    }
+
+    /** The next element ref in direction {@code d}: "CONN-s-N" / "CONN-c-N". */
+    String nextRef(Direction d) {
+        return opened.id() + (d == Direction.TO_SERVER ? "-s-" : "-c-") + elementCount[d.code()]++;
+    }
+
+    int lastIndex(Direction d) {
+        return elementCount[d.code()] - 1;
+    }
+
+    long stanzaCount() {
+        return (long) elementCount[0] + elementCount[1];
+    }
+
+    long bytesBoth() {
+        return bytes[0] + bytes[1];
+    }
+
+    String kind() {
+        return negotiation.kind();
+    }
+
+    StreamEndpoints endpoints() {
+        return new StreamEndpoints(opened.id(), negotiation.kind(), negotiation.streamFrom(), negotiation.streamTo(),
+                negotiation.identity(), opened.client());
+    }
+
+    /** Graph node id of the initiating side (client, initiating server, component), or null if unknown yet. */
+    String initiatorNode(JidCache jids) {
+        return switch (kind()) {
+            case "c2s" -> negotiation.identity() != null ? "client:" + jids.parse(negotiation.identity()).fullKey()
+                    : "client:conn-" + opened.id();
+            case "s2s" -> domainNode(jids, negotiation.streamFrom() != null ? negotiation.streamFrom() : s2sFromIdentity());
+            case "component" -> negotiation.streamTo() == null ? null
+                    : "component:" + jids.parse(negotiation.streamTo()).domainKey();
+            default -> null;
+        };
+    }
+
+    /** Graph node id of the receiving side (the server), or null if unknown yet. */
+    String receiverNode(JidCache jids) {
+        String to = negotiation.streamTo();
+        return switch (kind()) {
+            case "c2s" -> negotiation.identity() != null ? domainNode(jids, jids.parse(negotiation.identity()).domain())
+                    : domainNode(jids, to);
+            case "s2s" -> domainNode(jids, to);
+            case "component" -> {
+                if (to == null) {
+                    yield null;
+                }
+                String d = jids.parse(to).domainKey();
+                int dot = d.indexOf('.');
+                yield "server:" + (dot > 0 ? d.substring(dot + 1) : d);
+            }
+            default -> null;
+        };
+    }
+
+    private String s2sFromIdentity() {
+        String id = negotiation.identity();
+        return id != null && id.contains("→") ? id.substring(0, id.indexOf('→')) : null;
+    }
+
+    private static String domainNode(JidCache jids, String domain) {
+        return domain == null ? null : "server:" + jids.parse(domain).domainKey();
+    }
+
+    /** The sender's address as it counts: a c2s client's stanza without 'from' is from its bound JID. */
+    String effectiveFrom(Direction d, String from) {
+        if (from == null && "c2s".equals(kind()) && d == Direction.TO_SERVER) {
+            return negotiation.identity();
+        }
+        return from;
+    }
+
+    /** The recipient as it counts: a stanza to a c2s client without 'to' is for the bound JID. */
+    String effectiveTo(Direction d, String to) {
+        if (to == null && "c2s".equals(kind()) && d == Direction.TO_CLIENT) {
+            return negotiation.identity();
+        }
+        return to;
+    }
+
+    ConnectionView view() {
+        String tls = "none";
+        boolean intercepted = decrypted || (!encrypted && opened.tlsMode() == TlsMode.INTERCEPT);
+        if (directTls) {
+            tls = intercepted ? "direct-tls-intercepted" : "direct-tls-passthrough";
+        } else if (starttls || encrypted || decrypted) {
+            tls = intercepted ? "starttls-intercepted" : "starttls-passthrough";
+        }
+        String jid = negotiation.identity();
+        if (jid != null && "c2s".equals(kind())) {
+            jid = Jid.parse(jid).toString();
+        }
+        return new ConnectionView(opened.id(), opened.route(), kind(), tls, opened.client(), opened.server(), jid,
+                negotiation.streamFrom(), negotiation.streamTo(), opened.atNanos(),
+                closed == null ? null : closed.atNanos(), closed == null ? null : closed.reason().name(),
+                closed == null ? null : closed.detail(), negotiation.state(), negotiation.error(), stanzaCount(),
+                closed == null ? bytes[0] : closed.bytesToServer(), closed == null ? bytes[1] : closed.bytesToClient());
+    }
+}

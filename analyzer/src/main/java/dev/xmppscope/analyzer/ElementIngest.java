@@ -1,0 +1,178 @@
+package dev.xmppscope.analyzer;
+
+import dev.xmppscope.analyzer.index.IndexedStanza;
+import dev.xmppscope.analyzer.index.StanzaIndex;
+import dev.xmppscope.analyzer.model.ModelEvent;
+import dev.xmppscope.analyzer.model.NegotiationStep;
+import dev.xmppscope.analyzer.model.StanzaRoute;
+import dev.xmppscope.analyzer.model.StanzaSummary;
+import dev.xmppscope.analyzer.route.IqPairing;
+import dev.xmppscope.analyzer.route.PayloadDigest;
+import dev.xmppscope.analyzer.route.RouteCorrelator;
+import dev.xmppscope.analyzer.route.Sighting;
+import dev.xmppscope.analyzer.stream.StreamEvent;
+import dev.xmppscope.analyzer.stream.StreamParser;
+import dev.xmppscope.analyzer.xml.StreamHeader;
+import dev.xmppscope.analyzer.xml.XmlElement;
+import dev.xmppscope.analyzer.xmpp.ElementKind;
+import dev.xmppscope.analyzer.xmpp.Jid;
+import dev.xmppscope.analyzer.xmpp.JidCache;
+import dev.xmppscope.analyzer.xmpp.Namespaces;
+import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.Direction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns one chunk's parse events into the model: negotiation steps, indexed stanzas, IQ pairs and
+ * route hops. Called by the {@link Analyzer} under its lock.
+ */
+final class ElementIngest {
+    private static final int UNPARSED_PREVIEW = 4096;
+
+    private final StanzaIndex index;
+    private final RouteCorrelator routes;
+    private final IqPairing iqs;
+    private final JidCache jids = new JidCache();
+    private final Namespaces namespaces = Namespaces.shipped();
+    private boolean wantEvents = true;
+
+    ElementIngest(StanzaIndex index, RouteCorrelator routes, IqPairing iqs) {
+        this.index = index;
+        this.routes = routes;
+        this.iqs = iqs;
+    }
+
+    void setWantEvents(boolean want) {
+        this.wantEvents = want;
+    }
+
+    void chunk(ConnectionAnalysis conn, Chunk c, List<ModelEvent> events) {
+        Direction d = c.direction();
+        StreamParser parser = conn.parser(d, c.layer(), c.offset());
+        String failure = null;
+        for (StreamEvent ev : parser.feed(c.bytes(), 0, c.bytes().length, c.atNanos())) {
+            if (ev instanceof StreamEvent.StreamOpened o) {
+                String ref = conn.nextRef(d);
+                steps(conn.negotiation.header(d, o.header(), o.at(), ref), events);
+                header(conn, d, c, ref, o, events);
+            } else if (ev instanceof StreamEvent.ElementParsed p) {
+                String ref = conn.nextRef(d);
+                steps(conn.negotiation.element(d, p.element(), p.at(), ref), events);
+                element(conn, d, c, ref, p, events);
+            } else if (ev instanceof StreamEvent.StreamClosed cl) {
+                String ref = conn.nextRef(d);
+                steps(conn.negotiation.streamClosed(d, cl.at(), ref), events);
+                store(conn, d, c, ref, cl.at(), "close", null, null, null, null, List.of(), "stream closed",
+                        cl.size(), cl.offset(), "ok", null, "</stream:stream>", events);
+            } else if (ev instanceof StreamEvent.StreamFailed f) {
+                failure = f.message();
+                steps(conn.negotiation.parseFailed(d, f.message(), f.at()), events);
+            } else if (ev instanceof StreamEvent.Unparsed u) {
+                String ref = conn.nextRef(d);
+                String status = failure != null ? failure : "not parsed (the stream failed earlier)";
+                store(conn, d, c, ref, u.at(), "unparsed", null, null, null, null, List.of(),
+                        u.size() + " bytes not parsed", u.size(), u.offset(), status, null, preview(c, u), events);
+            }
+        }
+    }
+
+    private void header(ConnectionAnalysis conn, Direction d, Chunk c, String ref, StreamEvent.StreamOpened o,
+                        List<ModelEvent> events) {
+        StreamHeader h = o.header();
+        List<String> nss = new ArrayList<>();
+        for (String[] decl : h.declarations()) {
+            nss.add(decl[1]);
+        }
+        String summary = (o.restart() ? "stream restart" : "stream header") + " to " + h.attribute("to")
+                + " (" + h.contentNamespace() + ")" + (h.attribute("id") == null ? "" : " id " + h.attribute("id"));
+        store(conn, d, c, ref, o.at(), "stream-header", null, h.attribute("from"), h.attribute("to"), h.attribute("id"),
+                nss, summary, o.size(), o.offset(), "ok", null, o.xml(), events);
+    }
+
+    private void element(ConnectionAnalysis conn, Direction d, Chunk c, String ref, StreamEvent.ElementParsed p,
+                         List<ModelEvent> events) {
+        XmlElement e = p.element();
+        ElementKind k = ElementKind.of(e);
+        String from = e.attribute("from");
+        String to = e.attribute("to");
+        String id = e.attribute("id");
+        IndexedStanza stored = store(conn, d, c, ref, p.at(), k.kind(), k.type(), from, to, id, k.namespaces(),
+                k.summary(), p.size(), p.offset(), "ok", k.error(), p.xml(), events);
+        if (!(k.kind().equals("message") || k.kind().equals("presence") || k.kind().equals("iq"))) {
+            return;
+        }
+        if (k.kind().equals("iq")) {
+            pairIq(conn, d, ref, p.at(), k.type(), id, stored);
+        }
+        String source = d == Direction.TO_SERVER ? conn.initiatorNode(jids) : conn.receiverNode(jids);
+        String target = d == Direction.TO_SERVER ? conn.receiverNode(jids) : conn.initiatorNode(jids);
+        if (source == null || target == null) {
+            return;
+        }
+        String type = k.type() != null ? k.type() : k.kind().equals("message") ? "normal"
+                : k.kind().equals("presence") ? "available" : null;
+        Sighting s = new Sighting(ref, conn.id(), source, target, p.at(), k.kind(), type, id, stored.fromBare(),
+                stored.toBare(), PayloadDigest.of(e));
+        Optional<Map.Entry<String, StanzaRoute>> joined = routes.observe(s);
+        if (joined.isPresent() && wantEvents) {
+            events.add(new ModelEvent.RouteUpdated(joined.get().getKey(), joined.get().getValue()));
+        }
+    }
+
+    private void pairIq(ConnectionAnalysis conn, Direction d, String ref, long at, String type, String id, IndexedStanza s) {
+        String scope = "c2s".equals(conn.kind()) ? "c2s:" + conn.id() : "s2s";
+        String fromDomain = s.fromBare() == null ? null : domainOf(s.fromBare());
+        String toDomain = s.toBare() == null ? null : domainOf(s.toBare());
+        iqs.observe(ref, conn.id(), d == Direction.TO_SERVER, at, type, id, scope, fromDomain, toDomain);
+    }
+
+    private static String domainOf(String bareKey) {
+        int at = bareKey.indexOf('@');
+        return at >= 0 ? bareKey.substring(at + 1) : bareKey;
+    }
+
+    private IndexedStanza store(ConnectionAnalysis conn, Direction d, Chunk c, String ref, long at, String kind, String type,
+                                String from, String to, String id, List<String> nss, String summary, int size, long offset,
+                                String status, String error, String xml, List<ModelEvent> events) {
+        Jid effFrom = jids.parse(conn.effectiveFrom(d, from));
+        Jid effTo = jids.parse(conn.effectiveTo(d, to));
+        List<String> labels = new ArrayList<>(nss.size());
+        for (String ns : nss) {
+            labels.add(namespaces.label(ns));
+        }
+        StanzaSummary summary1 = new StanzaSummary(ref, conn.id(), d.wireName(), at, kind, type, from, to, id, nss, labels,
+                summary, size, offset, status);
+        IndexedStanza s = new IndexedStanza(0, d.code(), summary1, effFrom == null ? null : effFrom.fullKey(),
+                effTo == null ? null : effTo.fullKey(), effFrom == null ? null : effFrom.bareKey(),
+                effTo == null ? null : effTo.bareKey(), c.layer().code(), error, xml);
+        if (!index.alreadyIndexed(conn.id(), d.code(), conn.lastIndex(d))) {
+            s = new IndexedStanza(index.nextPk(), s.directionIndex(), summary1, s.fromKey(), s.toKey(), s.fromBare(),
+                    s.toBare(), s.layer(), error, xml);
+            index.add(s);
+        }
+        if (wantEvents) {
+            events.add(new ModelEvent.StanzaAdded(summary1));
+        }
+        return s;
+    }
+
+    private static String preview(Chunk c, StreamEvent.Unparsed u) {
+        long start = Math.max(u.offset(), c.offset());
+        int from = (int) (start - c.offset());
+        if (from < 0 || from >= c.bytes().length) {
+            return "";
+        }
+        int len = Math.min(UNPARSED_PREVIEW, c.bytes().length - from);
+        return new String(c.bytes(), from, len, StandardCharsets.UTF_8);
+    }
+
+    private static void steps(List<NegotiationStep> steps, List<ModelEvent> events) {
+        for (NegotiationStep s : steps) {
+            events.add(new ModelEvent.StepAdded(s));
+        }
+    }
+}

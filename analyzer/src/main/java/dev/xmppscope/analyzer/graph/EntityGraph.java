@@ -1,0 +1,189 @@
+package dev.xmppscope.analyzer.graph;
+
+import dev.xmppscope.analyzer.model.GraphEdge;
+import dev.xmppscope.analyzer.model.GraphNode;
+import dev.xmppscope.analyzer.model.GraphSnapshot;
+import dev.xmppscope.analyzer.model.ModelEvent;
+import dev.xmppscope.analyzer.xmpp.Jid;
+import java.util.ArrayList;
+import java.util.List;
+import org.graphstream.graph.Edge;
+import org.graphstream.graph.Graph;
+import org.graphstream.graph.Node;
+import org.graphstream.graph.implementations.MultiGraph;
+
+/**
+ * The federation as a GraphStream graph: servers (domains), clients (full JIDs, under their
+ * server, grouped by bare JID) and components; one edge per stream (c2s, or a directed s2s
+ * stream from initiating to receiving server) carrying its counts, bytes, state and error as
+ * attributes. A {@link GraphChangeSink} on the graph turns every change into {@link ModelEvent}s.
+ *
+ * <p>Not thread-safe: the {@code Analyzer} calls it under its lock.
+ */
+public final class EntityGraph {
+    private final Graph graph = new MultiGraph("xmppscope", false, false, 64, 256);
+    private final GraphChangeSink changes = new GraphChangeSink(this);
+
+    public EntityGraph() {
+        graph.addSink(changes);
+    }
+
+    /**
+     * Places the stream's edge between the right nodes (moving it when its endpoints become known,
+     * e.g. when a client binds its JID) and updates its attributes.
+     */
+    public void updateStream(StreamEndpoints s, String state, String error, long stanzas, long bytes) {
+        String source;
+        String target;
+        switch (s.kind()) {
+            case "c2s" -> {
+                String domain = s.c2sServer();
+                if (domain == null) {
+                    return;
+                }
+                target = server(domain);
+                source = s.identity() != null ? client(Jid.parse(s.identity()), target)
+                        : placeholder(s.connection(), s.client(), target);
+            }
+            case "s2s" -> {
+                if (s.s2sSource() == null || s.s2sTarget() == null) {
+                    return;
+                }
+                source = server(Jid.parse(s.s2sSource()).domainKey());
+                target = server(Jid.parse(s.s2sTarget()).domainKey());
+            }
+            case "component" -> {
+                if (s.streamTo() == null) {
+                    return;
+                }
+                String domain = Jid.parse(s.streamTo()).domainKey();
+                int dot = domain.indexOf('.');
+                target = server(dot > 0 ? domain.substring(dot + 1) : domain);
+                source = component(domain, target);
+            }
+            default -> {
+                return;
+            }
+        }
+        String edgeId = s.kind() + ":" + s.connection();
+        Edge edge = graph.getEdge(edgeId);
+        if (edge != null && !(edge.getSourceNode().getId().equals(source) && edge.getTargetNode().getId().equals(target))) {
+            Node oldSource = edge.getSourceNode();
+            graph.removeEdge(edge);
+            if (oldSource.getId().startsWith("client:conn-") && oldSource.getDegree() == 0) {
+                graph.removeNode(oldSource);
+            }
+            edge = null;
+        }
+        if (edge == null) {
+            edge = graph.addEdge(edgeId, source, target, true);
+            edge.setAttribute("kind", s.kind());
+            edge.setAttribute("connection", s.connection());
+        }
+        set(edge, "state", state);
+        set(edge, "error", error);
+        set(edge, "stanzas", stanzas);
+        set(edge, "bytes", bytes);
+    }
+
+    private String server(String domain) {
+        String id = "server:" + domain;
+        if (graph.getNode(id) == null) {
+            Node n = graph.addNode(id);
+            n.setAttribute("kind", "server");
+            n.setAttribute("label", domain);
+            n.setAttribute("flags", Jid.parse(domain).flags());
+        }
+        return id;
+    }
+
+    private String client(Jid jid, String serverId) {
+        String id = "client:" + jid.fullKey();
+        if (graph.getNode(id) == null) {
+            Node n = graph.addNode(id);
+            n.setAttribute("kind", "client");
+            n.setAttribute("label", jid.toString());
+            n.setAttribute("parent", serverId);
+            n.setAttribute("bareJid", jid.bareKey());
+            n.setAttribute("flags", jid.flags());
+        }
+        return id;
+    }
+
+    private String placeholder(long connection, String address, String serverId) {
+        String id = "client:conn-" + connection;
+        if (graph.getNode(id) == null) {
+            Node n = graph.addNode(id);
+            n.setAttribute("kind", "client");
+            n.setAttribute("label", "unauthenticated client " + (address == null ? "#" + connection : address));
+            n.setAttribute("parent", serverId);
+            n.setAttribute("flags", "");
+        }
+        return id;
+    }
+
+    private String component(String domain, String serverId) {
+        String id = "component:" + domain;
+        if (graph.getNode(id) == null) {
+            Node n = graph.addNode(id);
+            n.setAttribute("kind", "component");
+            n.setAttribute("label", domain);
+            n.setAttribute("parent", serverId);
+            n.setAttribute("flags", Jid.parse(domain).flags());
+        }
+        return id;
+    }
+
+    private static void set(Edge e, String key, Object value) {
+        Object old = e.getAttribute(key);
+        if (value == null ? old != null : !value.equals(old)) {
+            if (value == null) {
+                e.removeAttribute(key);
+            } else {
+                e.setAttribute(key, value);
+            }
+        }
+    }
+
+    /** The changes since the last call, as events (one per changed node or edge). */
+    public List<ModelEvent> drainChanges() {
+        return changes.drain();
+    }
+
+    public GraphSnapshot snapshot() {
+        List<GraphNode> nodes = new ArrayList<>();
+        graph.nodes().forEach(n -> nodes.add(node(n)));
+        List<GraphEdge> edges = new ArrayList<>();
+        graph.edges().forEach(e -> edges.add(edge(e)));
+        return new GraphSnapshot(nodes, edges);
+    }
+
+    GraphNode node(String id) {
+        Node n = graph.getNode(id);
+        return n == null ? null : node(n);
+    }
+
+    GraphEdge edge(String id) {
+        Edge e = graph.getEdge(id);
+        return e == null ? null : edge(e);
+    }
+
+    private static GraphNode node(Node n) {
+        return new GraphNode(n.getId(), str(n.getAttribute("kind")), str(n.getAttribute("label")),
+                str(n.getAttribute("parent")), str(n.getAttribute("bareJid")), str(n.getAttribute("flags")));
+    }
+
+    private static GraphEdge edge(Edge e) {
+        return new GraphEdge(e.getId(), e.getSourceNode().getId(), e.getTargetNode().getId(), str(e.getAttribute("kind")),
+                str(e.getAttribute("state")), List.of(((Number) e.getAttribute("connection")).longValue()),
+                num(e.getAttribute("stanzas")), num(e.getAttribute("bytes")), str(e.getAttribute("error")));
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : o.toString();
+    }
+
+    private static long num(Object o) {
+        return o instanceof Number n ? n.longValue() : 0L;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.xmppscope.analyzer.graph;
+
+import dev.xmppscope.analyzer.xmpp.Jid;
+
+/**
+ * Who is at either end of one stream, as far as the analyzer knows so far.
+ *
+ * @param connection the capture connection
+ * @param kind       {@code c2s}, {@code s2s}, {@code component} or {@code unknown}
+ * @param streamFrom the initiator's header {@code from}, or null
+ * @param streamTo   the initiator's header {@code to}, or null
+ * @param identity   bound full JID (c2s), "a→b" (s2s), component domain, or null
+ * @param client     the TCP client's address (labels an unauthenticated client)
+ */
+public record StreamEndpoints(long connection, String kind, String streamFrom, String streamTo, String identity,
+                              String client) {
+
+    /** The initiating server's domain of an s2s stream. */
+    String s2sSource() {
+        if (identity != null && identity.contains("→")) {
+            return identity.substring(0, identity.indexOf('→'));
+        }
+        return streamFrom;
+    }
+
+    /** The receiving server's domain of an s2s stream. */
+    String s2sTarget() {
+        if (identity != null && identity.contains("→")) {
+            return identity.substring(identity.indexOf('→') + 1);
+        }
+        return streamTo;
+    }
+
+    /** The domain a c2s client belongs to. */
+    String c2sServer() {
+        if (identity != null) {
+            return Jid.parse(identity).domainKey();
+        }
+        return streamTo == null ? null : Jid.parse(streamTo).domainKey();
+    }
+}

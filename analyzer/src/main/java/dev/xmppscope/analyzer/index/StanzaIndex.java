@@ -1,0 +1,304 @@
+package dev.xmppscope.analyzer.index;
+
+import dev.xmppscope.analyzer.model.StanzaPage;
+import dev.xmppscope.analyzer.model.StanzaQuery;
+import dev.xmppscope.analyzer.model.StanzaSummary;
+import dev.xmppscope.analyzer.xmpp.Jid;
+import dev.xmppscope.analyzer.xmpp.Namespaces;
+import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.CaptureStoreException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The stanza index in the capture's own H2 database (component "analysis"): one row per top-level
+ * element, plus two narrow tables (bare JIDs, namespaces) so that queries by JID or namespace walk
+ * an index in time order instead of scanning. Pages use a keyset cursor ({@code at}, row key).
+ *
+ * <p>Writes come from one thread (the analyzer's ingest) in batches; reads from any thread, each on
+ * a pooled connection. An element already indexed by an earlier run over the same capture (same
+ * connection, direction and position) is not written again, so re-opening a capture is cheap.
+ */
+public final class StanzaIndex implements AutoCloseable {
+    public static final String COMPONENT = "analysis";
+    public static final int SCHEMA_VERSION = 1;
+    private static final int BATCH = 2000;
+    private static final int MAX_LIMIT = 1000;
+    private static final String COLUMNS = "s.pk, s.ref, s.connection, s.direction, s.idx, s.at, s.kind, s.type, s.from_jid,"
+            + " s.to_jid, s.xmpp_id, s.namespaces, s.summary, s.size, s.stream_offset, s.parse_status";
+
+    private final CaptureStore store;
+    private final Connection writer;
+    private final PreparedStatement insertStanza;
+    private final PreparedStatement insertJid;
+    private final PreparedStatement insertNs;
+    private final ConcurrentLinkedQueue<Connection> readers = new ConcurrentLinkedQueue<>();
+    private final Map<String, Integer> indexedUpTo = new HashMap<>(); // "conn/dir" -> highest idx stored
+    private final Map<String, IndexedStanza> unflushed = new LinkedHashMap<>();
+    private final Namespaces namespaces = Namespaces.shipped();
+    private long nextPk;
+    private int pending;
+
+    public StanzaIndex(CaptureStore store) {
+        this.store = store;
+        this.writer = store.newConnection();
+        try {
+            migrate();
+            writer.setAutoCommit(false);
+            insertStanza = writer.prepareStatement("INSERT INTO analysis_stanzas (pk, ref, connection, direction, idx, at, kind,"
+                    + " type, from_jid, to_jid, from_key, to_key, from_bare, to_bare, xmpp_id, namespaces, summary, size,"
+                    + " layer, stream_offset, parse_status, error, xml) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+            insertJid = writer.prepareStatement("INSERT INTO analysis_stanza_jids (jid, at, pk) VALUES (?, ?, ?)");
+            insertNs = writer.prepareStatement("INSERT INTO analysis_stanza_ns (ns, at, pk) VALUES (?, ?, ?)");
+            try (Statement st = writer.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT connection, direction, MAX(idx), MAX(pk) FROM analysis_stanzas"
+                         + " GROUP BY connection, direction")) {
+                while (rs.next()) {
+                    indexedUpTo.put(rs.getLong(1) + "/" + rs.getInt(2), rs.getInt(3));
+                    nextPk = Math.max(nextPk, rs.getLong(4) + 1);
+                }
+            }
+        } catch (SQLException e) {
+            throw new CaptureStoreException("cannot prepare the stanza index in " + store.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void migrate() throws SQLException {
+        int version = store.schemaVersion(COMPONENT);
+        if (version > SCHEMA_VERSION) {
+            throw new CaptureStoreException(store.file() + " was analyzed by a newer xmppscope (analysis schema " + version
+                    + ", this build knows " + SCHEMA_VERSION + ")", null);
+        }
+        if (version < 1) {
+            try (Statement st = writer.createStatement()) {
+                for (String sql : List.of(
+                        """
+                        CREATE TABLE IF NOT EXISTS analysis_stanzas (
+                          pk BIGINT PRIMARY KEY, ref VARCHAR(64) NOT NULL, connection BIGINT NOT NULL,
+                          direction TINYINT NOT NULL, idx INT NOT NULL, at BIGINT NOT NULL, kind VARCHAR(16) NOT NULL,
+                          type VARCHAR(64), from_jid VARCHAR, to_jid VARCHAR, from_key VARCHAR, to_key VARCHAR,
+                          from_bare VARCHAR, to_bare VARCHAR, xmpp_id VARCHAR, namespaces VARCHAR, summary VARCHAR,
+                          size INT NOT NULL, layer TINYINT NOT NULL, stream_offset BIGINT NOT NULL,
+                          parse_status VARCHAR NOT NULL, error VARCHAR, xml VARCHAR)""",
+                        "CREATE UNIQUE INDEX IF NOT EXISTS analysis_stanzas_ref ON analysis_stanzas (ref)",
+                        "CREATE INDEX IF NOT EXISTS analysis_stanzas_at ON analysis_stanzas (at, pk)",
+                        "CREATE INDEX IF NOT EXISTS analysis_stanzas_conn ON analysis_stanzas (connection, at, pk)",
+                        "CREATE INDEX IF NOT EXISTS analysis_stanzas_kind ON analysis_stanzas (kind, at, pk)",
+                        "CREATE INDEX IF NOT EXISTS analysis_stanzas_id ON analysis_stanzas (xmpp_id)",
+                        """
+                        CREATE TABLE IF NOT EXISTS analysis_stanza_jids (
+                          jid VARCHAR NOT NULL, at BIGINT NOT NULL, pk BIGINT NOT NULL, PRIMARY KEY (jid, at, pk))""",
+                        """
+                        CREATE TABLE IF NOT EXISTS analysis_stanza_ns (
+                          ns VARCHAR NOT NULL, at BIGINT NOT NULL, pk BIGINT NOT NULL, PRIMARY KEY (ns, at, pk))""")) {
+                    st.execute(sql);
+                }
+            }
+            store.setSchemaVersion(COMPONENT, SCHEMA_VERSION);
+        }
+    }
+
+    /** True if an earlier run already indexed this element. */
+    public boolean alreadyIndexed(long connection, int direction, int idx) {
+        Integer upTo = indexedUpTo.get(connection + "/" + direction);
+        return upTo != null && idx <= upTo;
+    }
+
+    /** The key the next added stanza gets (time order among equal timestamps). */
+    public long nextPk() {
+        return nextPk++;
+    }
+
+    /** Queues a stanza for the next batch; call from the single ingest thread. */
+    public void add(IndexedStanza s) {
+        StanzaSummary m = s.summary();
+        try {
+            insertStanza.setLong(1, s.pk());
+            insertStanza.setString(2, m.ref());
+            insertStanza.setLong(3, m.connection());
+            insertStanza.setInt(4, s.directionIndex());
+            insertStanza.setInt(5, Integer.parseInt(m.ref().substring(m.ref().lastIndexOf('-') + 1)));
+            insertStanza.setLong(6, m.at());
+            insertStanza.setString(7, m.kind());
+            insertStanza.setString(8, m.type());
+            insertStanza.setString(9, m.from());
+            insertStanza.setString(10, m.to());
+            insertStanza.setString(11, s.fromKey());
+            insertStanza.setString(12, s.toKey());
+            insertStanza.setString(13, s.fromBare());
+            insertStanza.setString(14, s.toBare());
+            insertStanza.setString(15, m.id());
+            insertStanza.setString(16, String.join(" ", m.namespaces()));
+            insertStanza.setString(17, m.summary());
+            insertStanza.setInt(18, m.size());
+            insertStanza.setInt(19, s.layer());
+            insertStanza.setLong(20, m.offset());
+            insertStanza.setString(21, m.parseStatus());
+            insertStanza.setString(22, s.error());
+            insertStanza.setString(23, s.xml());
+            insertStanza.addBatch();
+            if (s.fromBare() != null) {
+                addKey(insertJid, s.fromBare(), m.at(), s.pk());
+            }
+            if (s.toBare() != null && !s.toBare().equals(s.fromBare())) {
+                addKey(insertJid, s.toBare(), m.at(), s.pk());
+            }
+            for (String ns : m.namespaces()) {
+                addKey(insertNs, ns, m.at(), s.pk());
+            }
+        } catch (SQLException e) {
+            throw new CaptureStoreException("cannot index stanza " + m.ref() + ": " + e.getMessage(), e);
+        }
+        synchronized (unflushed) {
+            unflushed.put(m.ref(), s);
+        }
+        if (++pending >= BATCH) {
+            flush();
+        }
+    }
+
+    private static void addKey(PreparedStatement ps, String key, long at, long pk) throws SQLException {
+        ps.setString(1, key);
+        ps.setLong(2, at);
+        ps.setLong(3, pk);
+        ps.addBatch();
+    }
+
+    /** Writes queued stanzas in one transaction. */
+    public void flush() {
+        if (pending == 0) {
+            return;
+        }
+        try {
+            insertStanza.executeBatch();
+            insertJid.executeBatch();
+            insertNs.executeBatch();
+            writer.commit();
+            pending = 0;
+        } catch (SQLException e) {
+            throw new CaptureStoreException("cannot write stanzas to the index in " + store.file() + ": " + e.getMessage(), e);
+        }
+        synchronized (unflushed) {
+            unflushed.clear();
+        }
+    }
+
+    /**
+     * One page of stanzas matching {@code q}, in time order, among those at or before
+     * {@code visibleUntil} (what this analysis has reached; a replay sees no future stanzas).
+     */
+    public StanzaPage query(StanzaQuery q, long visibleUntil) {
+        int limit = Math.max(1, Math.min(q.limit() <= 0 ? 100 : q.limit(), MAX_LIMIT));
+        QueryPlan plan = QueryPlan.of(q, namespaces, visibleUntil, limit);
+        Connection c = reader();
+        try (PreparedStatement ps = c.prepareStatement(plan.sql())) {
+            plan.bind(ps);
+            List<StanzaSummary> items = new ArrayList<>();
+            long lastAt = 0;
+            long lastPk = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (items.size() == limit) {
+                        return new StanzaPage(items, lastAt + ":" + lastPk);
+                    }
+                    items.add(summary(rs));
+                    lastAt = rs.getLong(6);
+                    lastPk = rs.getLong(1);
+                }
+            }
+            return new StanzaPage(items, null);
+        } catch (SQLException e) {
+            throw new CaptureStoreException("cannot query the stanza index: " + e.getMessage(), e);
+        } finally {
+            readers.add(c);
+        }
+    }
+
+    /** The stored stanza with this ref, if visible. */
+    public Optional<IndexedStanza> get(String ref, long visibleUntil) {
+        synchronized (unflushed) {
+            IndexedStanza s = unflushed.get(ref);
+            if (s != null) {
+                return Optional.of(s);
+            }
+        }
+        Connection c = reader();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", s.from_key, s.to_key, s.from_bare,"
+                + " s.to_bare, s.layer, s.error, s.xml FROM analysis_stanzas s WHERE s.ref = ? AND s.at <= ?")) {
+            ps.setString(1, ref);
+            ps.setLong(2, visibleUntil);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new IndexedStanza(rs.getLong(1), rs.getInt(4), summary(rs), rs.getString(17),
+                        rs.getString(18), rs.getString(19), rs.getString(20), rs.getInt(21), rs.getString(22), rs.getString(23)));
+            }
+        } catch (SQLException e) {
+            throw new CaptureStoreException("cannot read stanza " + ref + " from the index: " + e.getMessage(), e);
+        } finally {
+            readers.add(c);
+        }
+    }
+
+    private StanzaSummary summary(ResultSet rs) throws SQLException {
+        String nsText = rs.getString(12);
+        List<String> nss = nsText == null || nsText.isEmpty() ? List.of() : Arrays.asList(nsText.split(" "));
+        List<String> labels = new ArrayList<>(nss.size());
+        for (String ns : nss) {
+            labels.add(namespaces.label(ns));
+        }
+        return new StanzaSummary(rs.getString(2), rs.getLong(3), rs.getInt(4) == 0 ? "toServer" : "toClient", rs.getLong(6),
+                rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), nss, labels,
+                rs.getString(13), rs.getInt(14), rs.getLong(15), rs.getString(16));
+    }
+
+    private Connection reader() {
+        Connection c = readers.poll();
+        return c != null ? c : store.newConnection();
+    }
+
+    static String bareKey(String jid) {
+        return jid == null ? null : Jid.parse(jid).bareKey();
+    }
+
+    @Override
+    public void close() {
+        try {
+            flush();
+        } finally {
+            closeAll();
+        }
+    }
+
+    private void closeAll() {
+        List<SQLException> problems = new ArrayList<>();
+        Connection c;
+        while ((c = readers.poll()) != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                problems.add(e);
+            }
+        }
+        try {
+            writer.close();
+        } catch (SQLException e) {
+            problems.add(e);
+        }
+        if (!problems.isEmpty()) {
+            throw new CaptureStoreException("cannot close the stanza index: " + problems.get(0).getMessage(), problems.get(0));
+        }
+    }
+}

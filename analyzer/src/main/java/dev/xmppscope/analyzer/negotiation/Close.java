@@ -1,0 +1,69 @@
+package dev.xmppscope.analyzer.negotiation;
+
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.Direction;
+
+/** How a connection ended: who closed the stream first, whether it was answered, TLS and TCP. */
+final class Close {
+    Direction first;
+    long firstAt;
+    boolean answered;
+    private boolean notifyToServer;
+    private boolean notifyToClient;
+    private boolean halfToServer;
+    private boolean halfToClient;
+
+    void notifyFrom(Direction d) {
+        if (d == Direction.TO_CLIENT) {
+            notifyToClient = true;
+        } else {
+            notifyToServer = true;
+        }
+    }
+
+    void halfClosed(Direction d) {
+        if (d == Direction.TO_CLIENT) {
+            halfToClient = true;
+        } else {
+            halfToServer = true;
+        }
+    }
+
+    /** "Connection ended after 1.2 s: Client closed the stream, Server answered; TLS close_notify from both; ...". */
+    String describe(ConnectionClosed c, String initiator, String responder, String lifetime) {
+        StringBuilder sb = new StringBuilder("Connection ended after ").append(lifetime).append(": ");
+        if (first == null) {
+            sb.append("nobody closed the stream");
+        } else {
+            String closer = first == Direction.TO_SERVER ? initiator : responder;
+            String other = first == Direction.TO_SERVER ? responder : initiator;
+            sb.append(closer).append(" closed the stream, ").append(other)
+                    .append(answered ? " answered" : " did not answer");
+        }
+        if (notifyToServer || notifyToClient) {
+            sb.append("; TLS close_notify from ").append(notifyToServer && notifyToClient ? "both sides"
+                    : notifyToServer ? initiator : responder);
+        }
+        if (halfToServer || halfToClient) {
+            sb.append("; TCP half-closed by ").append(halfToServer && halfToClient ? "both sides"
+                    : halfToServer ? initiator : responder);
+        }
+        String tcp = switch (c.reason()) {
+            case CLIENT_CLOSED -> initiator + " closed TCP";
+            case SERVER_CLOSED -> responder + " closed TCP";
+            case CLIENT_RESET -> "TCP cut by " + initiator + " (reset or I/O error)";
+            case SERVER_RESET -> "TCP cut by " + responder + " (reset or I/O error)";
+            case UPSTREAM_UNREACHABLE -> "the upstream could not be reached";
+            case TLS_FAILED -> "a TLS handshake failed";
+            case PROXY_SHUTDOWN -> "the proxy shut down";
+            case PROXY_ERROR -> "the proxy hit an error";
+            case UNKNOWN -> "the capture ended before the connection did";
+        };
+        sb.append("; ").append(tcp);
+        if (first == null && (c.reason() == dev.xmppscope.capture.CloseReason.CLIENT_CLOSED
+                || c.reason() == dev.xmppscope.capture.CloseReason.SERVER_CLOSED)) {
+            sb.append(" without closing the stream");
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,445 @@
+package dev.xmppscope.analyzer.negotiation;
+
+import dev.xmppscope.analyzer.model.NegotiationStep;
+import dev.xmppscope.analyzer.xml.StreamHeader;
+import dev.xmppscope.analyzer.xml.XmlElement;
+import dev.xmppscope.analyzer.xmpp.Features;
+import dev.xmppscope.analyzer.xmpp.Jid;
+import dev.xmppscope.analyzer.xmpp.Ns;
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.ConnectionEvent;
+import dev.xmppscope.capture.Direction;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The negotiation of one connection's streams (both directions, every TLS layer and restart) as
+ * ordered steps: header, features, STARTTLS, SASL, bind, session, SM, CSI, dialback, errors and
+ * the close. Sans-io: fed parsed elements and proxy events with their times, it returns the steps
+ * each one adds, and knows the connection's kind, identity and state.
+ */
+public final class Negotiation {
+    private static final int MAX_ACK_STEPS = 20;
+
+    private final long connection;
+    private final List<NegotiationStep> steps = new ArrayList<>();
+    private final Close close = new Close();
+    private List<NegotiationStep> added = new ArrayList<>();
+
+    private String kind = "unknown";
+    private String streamFrom;
+    private String streamTo;
+    private String identity;
+    private String state = "negotiating";
+    private String error;
+    private int initiatorHeaders;
+    private int responderHeaders;
+    private String lastAuthRequest;
+    private String bindId;
+    private String sessionId;
+    private boolean tlsAnnounced;
+    private boolean passthroughTls;
+    private int acks;
+
+    public Negotiation(long connection) {
+        this.connection = connection;
+    }
+
+    /** A stream header (the first, a restart, or the first inside a new TLS layer). */
+    public List<NegotiationStep> header(Direction d, StreamHeader h, long at, String ref) {
+        begin();
+        String id = h.attribute("id");
+        if (d == Direction.TO_SERVER) {
+            if (initiatorHeaders++ == 0) {
+                kind = switch (h.contentNamespace()) {
+                    case Ns.CLIENT -> "c2s";
+                    case Ns.SERVER -> "s2s";
+                    case Ns.COMPONENT -> "component";
+                    default -> "unknown";
+                };
+                streamFrom = h.attribute("from");
+                streamTo = h.attribute("to");
+                add(d, at, "header", who(d) + " opens a " + kind + " stream to " + or(streamTo, "(no 'to')"),
+                        attrs(h, "from", "to", "version", "xml:lang"), "info", ref);
+            } else {
+                add(d, at, "restart", who(d) + " restarts the stream" + restartCause(), attrs(h, "from", "to", "version"), "info", ref);
+            }
+        } else {
+            String title = responderHeaders++ == 0 ? who(d) + " answers with stream id " + or(id, "(none)")
+                    : who(d) + " answers the restarted stream, new stream id " + or(id, "(none)");
+            add(d, at, "header", title, attrs(h, "from", "to", "version", "id"), "ok", ref);
+        }
+        return end();
+    }
+
+    /** A top-level element; only those that take part in negotiation add steps. */
+    public List<NegotiationStep> element(Direction d, XmlElement e, long at, String ref) {
+        begin();
+        String ns = e.namespace();
+        if (Ns.STREAMS.equals(ns) && e.name().equals("features")) {
+            features(d, e, at, ref);
+        } else if (Ns.STREAMS.equals(ns) && e.name().equals("error")) {
+            String condition = condition(e, Ns.STREAM_ERRORS);
+            String text = e.childText("text", Ns.STREAM_ERRORS);
+            fail(who(d) + " ends the stream with error " + Conditions.stream(condition));
+            add(d, at, "stream-error", error, text == null ? condition : condition + ": " + text, "failed", ref);
+        } else if (Ns.TLS.equals(ns)) {
+            tls(d, e, at, ref);
+        } else if (Ns.SASL.equals(ns) || Ns.SASL2.equals(ns)) {
+            sasl(d, e, at, ref);
+        } else if (Ns.isSm(ns)) {
+            sm(d, e, at, ref);
+        } else if (Ns.CSI.equals(ns)) {
+            add(d, at, "csi", who(d) + " says it is " + e.name() + " (client state indication)", "", "info", ref);
+        } else if (Ns.DIALBACK.equals(ns)) {
+            dialback(d, e, at, ref);
+        } else if (e.name().equals("iq") && Ns.isStanzaNamespace(ns)) {
+            iq(d, e, at, ref);
+        } else if (e.name().equals("handshake") && Ns.COMPONENT.equals(ns)) {
+            if (d == Direction.TO_SERVER) {
+                add(d, at, "handshake", "Component authenticates with a secret handshake (XEP-0114)", "", "info", ref);
+            } else {
+                identity = streamTo;
+                established();
+                add(d, at, "handshake", "Server accepts the component " + or(streamTo, ""), "", "ok", ref);
+            }
+        }
+        return end();
+    }
+
+    /** {@code </stream:stream>} from one side. */
+    public List<NegotiationStep> streamClosed(Direction d, long at, String ref) {
+        begin();
+        if (close.first == null) {
+            close.first = d;
+            close.firstAt = at;
+            add(d, at, "close", who(d) + " closes the stream", "", "info", ref);
+        } else if (close.first != d && !close.answered) {
+            close.answered = true;
+            add(d, at, "close", who(d) + " answers the close after " + Durations.words(at - close.firstAt), "", "ok", ref);
+        }
+        return end();
+    }
+
+    /** The stream in direction {@code d} became unparseable. */
+    public List<NegotiationStep> parseFailed(Direction d, String message, long at) {
+        begin();
+        fail(who(d) + "'s stream is " + message);
+        add(d, at, "parse-error", error, "", "failed", null);
+        return end();
+    }
+
+    /** The first bytes of a passthrough (undecrypted) TLS layer. */
+    public List<NegotiationStep> encrypted(Direction d, long at) {
+        begin();
+        passthroughTls = true;
+        if (!tlsAnnounced) {
+            tlsAnnounced = true;
+            add(d, at, "tls", "TLS passthrough: the rest of the connection is encrypted and not visible",
+                    "route does not intercept TLS", "info", null);
+        }
+        return end();
+    }
+
+    /** Something the proxy saw besides bytes (TLS, half-close, stripped mechanisms). */
+    public List<NegotiationStep> event(ConnectionEvent e) {
+        begin();
+        Direction d = e.direction() == null ? Direction.TO_SERVER : e.direction();
+        String side = e.direction() == null ? "" : " with the " + (e.direction() == Direction.TO_SERVER ? "client" : "server");
+        switch (e.kind()) {
+            case DIRECT_TLS_DETECTED -> add(d, e.atNanos(), "tls", who(d) + " starts with TLS directly (XEP-0368)", e.detail(), "info", null);
+            case TLS_ESTABLISHED -> {
+                tlsAnnounced = true;
+                add(d, e.atNanos(), "tls", "TLS established" + side, e.detail(), "ok", null);
+            }
+            case TLS_FAILED -> {
+                fail("TLS handshake failed" + side + ": " + e.detail());
+                add(d, e.atNanos(), "tls", error, e.detail(), "failed", null);
+            }
+            case TLS_CLOSE_NOTIFY -> {
+                close.notifyFrom(e.direction());
+                add(d, e.atNanos(), "tls-close", who(d) + " ends TLS with close_notify", "", "info", null);
+            }
+            case HALF_CLOSED -> close.halfClosed(e.direction());
+            case PLUS_MECHANISMS_STRIPPED -> add(d, e.atNanos(), "sasl-mechanisms",
+                    "xmppscope removed channel-binding mechanisms from the offer (they cannot work through an intercepting proxy)",
+                    e.detail(), "info", null);
+            case RECORDING_GAP -> add(d, e.atNanos(), "gap", "The recorder dropped data here; the capture is incomplete",
+                    e.detail(), "failed", null);
+            default -> {
+                // STARTTLS_PROCEED duplicates the <proceed/> element; SECRET_REDACTED is no negotiation step
+            }
+        }
+        return end();
+    }
+
+    /** The TCP connection ended: the closing step says how, and where negotiation stalled if it did. */
+    public List<NegotiationStep> connectionClosed(ConnectionClosed c, long openedAt) {
+        begin();
+        if ("negotiating".equals(state) && error == null) {
+            NegotiationStep last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
+            fail("negotiation never completed: " + (last == null ? "no stream header was sent"
+                    : "it stalled after \"" + last.title() + "\"" + waitingFor()));
+        }
+        String how = close.describe(c, who(Direction.TO_SERVER), who(Direction.TO_CLIENT), Durations.words(c.atNanos() - openedAt));
+        add(Direction.TO_SERVER, c.atNanos(), "close", how, c.detail(), error == null ? "ok" : "failed", null);
+        state = error == null ? "closed" : "error";
+        return end();
+    }
+
+    private void features(Direction d, XmlElement e, long at, String ref) {
+        add(d, at, "features", who(d) + " offers " + Features.describe(e), "", "info", ref);
+        List<String> mechanisms = Features.mechanisms(e);
+        if (!mechanisms.isEmpty()) {
+            add(d, at, "sasl-mechanisms", who(d) + " offers SASL mechanisms " + String.join(", ", mechanisms), "", "info", ref);
+        }
+        if ("s2s".equals(kind) && e.children().isEmpty() && identity != null) {
+            established();
+        }
+    }
+
+    private void tls(Direction d, XmlElement e, long at, String ref) {
+        switch (e.name()) {
+            case "starttls" -> {
+                lastAuthRequest = "starttls";
+                add(d, at, "starttls", who(d) + " asks to start TLS", "", "info", ref);
+            }
+            case "proceed" -> {
+                lastAuthRequest = null;
+                add(d, at, "proceed", who(d) + " agrees: TLS starts now", "", "ok", ref);
+            }
+            default -> {
+                fail(who(d) + " refuses STARTTLS");
+                add(d, at, "starttls-failure", error, "", "failed", ref);
+            }
+        }
+    }
+
+    private void sasl(Direction d, XmlElement e, long at, String ref) {
+        switch (e.name()) {
+            case "auth", "authenticate" -> {
+                String mech = or(e.attribute("mechanism"), "?");
+                lastAuthRequest = "sasl";
+                String title = "EXTERNAL".equals(mech) && "s2s".equals(kind)
+                        ? or(streamFrom, "The initiating server") + " authenticates with SASL EXTERNAL (its certificate)"
+                        : who(d) + " authenticates with " + mech;
+                add(d, at, "sasl-auth", title, e.text().isBlank() ? "" : "initial response sent", "info", ref);
+            }
+            case "challenge" -> add(d, at, "sasl-challenge", who(d) + " sends a SASL challenge", "", "info", ref);
+            case "response" -> add(d, at, "sasl-response", who(d) + " answers the SASL challenge", "", "info", ref);
+            case "success" -> {
+                lastAuthRequest = null;
+                error = null; // an earlier failed attempt on the same stream was retried successfully
+                if ("s2s".equals(kind)) {
+                    identity = or(streamFrom, "?") + "→" + or(streamTo, "?");
+                    established();
+                }
+                add(d, at, "sasl-success", "Authentication succeeded", "", "ok", ref);
+            }
+            case "failure" -> {
+                lastAuthRequest = null;
+                String condition = condition(e, e.namespace());
+                String text = e.childText("text", e.namespace());
+                fail("Authentication failed: " + Conditions.sasl(condition));
+                add(d, at, "sasl-failure", error, text == null ? condition : condition + ": " + text, "failed", ref);
+            }
+            case "abort" -> add(d, at, "sasl-abort", who(d) + " aborts authentication", "", "info", ref);
+            default -> add(d, at, "sasl-" + e.name(), who(d) + " sends SASL " + e.name(), "", "info", ref);
+        }
+    }
+
+    private void sm(Direction d, XmlElement e, long at, String ref) {
+        String resume = "true".equals(e.attribute("resume")) || "1".equals(e.attribute("resume")) ? " (resumable)" : "";
+        switch (e.name()) {
+            case "enable" -> add(d, at, "sm-enable", who(d) + " enables stream management" + resume, "", "info", ref);
+            case "enabled" -> add(d, at, "sm-enabled", who(d) + " enabled stream management" + resume,
+                    attrs(e, "id", "max", "location"), "ok", ref);
+            case "resume" -> add(d, at, "sm-resume", who(d) + " resumes session " + or(e.attribute("previd"), "?"),
+                    "h=" + e.attribute("h"), "info", ref);
+            case "resumed" -> {
+                established();
+                add(d, at, "sm-resumed", who(d) + " resumed the session", "h=" + e.attribute("h"), "ok", ref);
+            }
+            case "failed" -> add(d, at, "sm-failed", who(d) + " refuses stream management: " + condition(e, Ns.STANZA_ERRORS),
+                    "", "failed", ref);
+            default -> {
+                if (acks < MAX_ACK_STEPS) {
+                    String title = e.name().equals("r") ? who(d) + " asks for an ack" : who(d) + " acks " + e.attribute("h") + " stanzas";
+                    add(d, at, "sm-ack", title, acks == MAX_ACK_STEPS - 1 ? "further acks are not listed" : "", "info", ref);
+                }
+                acks++;
+            }
+        }
+    }
+
+    private void dialback(Direction d, XmlElement e, long at, String ref) {
+        String from = or(e.attribute("from"), "?");
+        String to = or(e.attribute("to"), "?");
+        String type = e.attribute("type");
+        String step = "dialback-" + e.name();
+        if (type == null) {
+            String title = e.name().equals("result") ? from + " asks " + to + " to accept it (dialback key)"
+                    : from + " asks " + to + " to confirm a dialback key for stream " + or(e.attribute("id"), "?");
+            add(d, at, step, title, "", "info", ref);
+        } else if (type.equals("valid")) {
+            if (e.name().equals("result")) {
+                identity = to + "→" + from;
+                established();
+                add(d, at, step, from + " accepts " + to + " (dialback valid)", "", "ok", ref);
+            } else {
+                add(d, at, step, from + " confirms the key: valid", "", "ok", ref);
+            }
+        } else {
+            String what = e.name().equals("result") ? from + " rejects " + to + " (dialback " + type + ")"
+                    : from + " says the key is " + type;
+            fail(what);
+            add(d, at, step, what, type.equals("error") ? condition(e.child("error", e.namespace()) == null ? e
+                    : e.child("error", e.namespace()), Ns.STANZA_ERRORS) : "", "failed", ref);
+        }
+    }
+
+    private void iq(Direction d, XmlElement e, long at, String ref) {
+        String type = e.attribute("type");
+        String id = e.attribute("id");
+        XmlElement bind = e.child("bind", Ns.BIND);
+        if ("set".equals(type) && bind != null) {
+            bindId = id;
+            String res = bind.childText("resource", Ns.BIND);
+            add(d, at, "bind", who(d) + " asks to bind " + (res == null ? "a server-chosen resource" : "resource '" + res + "'"),
+                    "", "info", ref);
+        } else if ("result".equals(type) && bind != null && bind.childText("jid", Ns.BIND) != null) {
+            String jid = bind.childText("jid", Ns.BIND).trim();
+            identity = jid;
+            established();
+            Jid parsed = Jid.parse(jid);
+            add(d, at, "bind", "Bound to " + jid, parsed.flags(), "ok", ref);
+        } else if ("error".equals(type) && id != null && id.equals(bindId)) {
+            fail("Resource binding failed: " + condition(e.child("error", e.namespace()) == null ? e
+                    : e.child("error", e.namespace()), Ns.STANZA_ERRORS));
+            add(d, at, "bind", error, "", "failed", ref);
+        } else if ("set".equals(type) && e.child("session", Ns.SESSION) != null) {
+            sessionId = id;
+            add(d, at, "session", who(d) + " asks to establish a session (legacy RFC 3921)", "", "info", ref);
+        } else if (id != null && id.equals(sessionId) && ("result".equals(type) || "error".equals(type))) {
+            add(d, at, "session", "Session " + ("result".equals(type) ? "established" : "refused"), "",
+                    "result".equals(type) ? "ok" : "failed", ref);
+        }
+    }
+
+    private String restartCause() {
+        return steps.stream().anyMatch(s -> s.step().equals("sasl-success")) ? " after SASL success"
+                : steps.stream().anyMatch(s -> s.step().equals("proceed") || s.step().equals("tls")) ? " inside TLS" : "";
+    }
+
+    private String waitingFor() {
+        if ("starttls".equals(lastAuthRequest)) {
+            return " (no <proceed/> came back)";
+        }
+        if ("sasl".equals(lastAuthRequest)) {
+            return " (the server never answered the authentication)";
+        }
+        return "";
+    }
+
+    private void established() {
+        if ("negotiating".equals(state)) {
+            state = "established";
+        }
+    }
+
+    private void fail(String message) {
+        error = message;
+    }
+
+    private String who(Direction d) {
+        return switch (kind) {
+            case "s2s" -> d == Direction.TO_SERVER ? or(streamFrom, "The initiating server") : or(streamTo, "The receiving server");
+            case "component" -> d == Direction.TO_SERVER ? "Component" : "Server";
+            default -> d == Direction.TO_SERVER ? "Client" : "Server";
+        };
+    }
+
+    private void begin() {
+        added = new ArrayList<>(2);
+    }
+
+    private List<NegotiationStep> end() {
+        return added;
+    }
+
+    private void add(Direction d, long at, String step, String title, String detail, String status, String ref) {
+        NegotiationStep s = new NegotiationStep(connection, steps.size(), at, d.wireName(), step, title, detail, status, ref);
+        steps.add(s);
+        added.add(s);
+    }
+
+    private static String condition(XmlElement e, String conditionNs) {
+        for (XmlElement c : e.children()) {
+            if (c.namespace().equals(conditionNs) && !c.name().equals("text")) {
+                return c.name();
+            }
+        }
+        return "undefined-condition";
+    }
+
+    private static String attrs(StreamHeader h, String... names) {
+        StringBuilder sb = new StringBuilder();
+        for (String n : names) {
+            String v = h.attribute(n);
+            if (v != null) {
+                sb.append(sb.isEmpty() ? "" : " ").append(n).append('=').append(v);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String attrs(XmlElement e, String... names) {
+        StringBuilder sb = new StringBuilder();
+        for (String n : names) {
+            String v = e.attribute(n);
+            if (v != null) {
+                sb.append(sb.isEmpty() ? "" : " ").append(n).append('=').append(v);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String or(String s, String fallback) {
+        return s == null ? fallback : s;
+    }
+
+    public List<NegotiationStep> steps() {
+        return List.copyOf(steps);
+    }
+
+    /** {@code c2s}, {@code s2s}, {@code component} or {@code unknown}. */
+    public String kind() {
+        return kind;
+    }
+
+    public String streamFrom() {
+        return streamFrom;
+    }
+
+    public String streamTo() {
+        return streamTo;
+    }
+
+    /** The bound full JID (c2s), "initiator→receiver" (s2s, once authenticated), the component's domain, or null. */
+    public String identity() {
+        return identity;
+    }
+
+    /** {@code negotiating}, {@code established}, {@code closed} or {@code error}. */
+    public String state() {
+        return state;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    public boolean passthroughTls() {
+        return passthroughTls;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.xmppscope.analyzer.route;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Pairs IQ requests (get/set) with their answer (result/error) and measures the round trip.
+ * On a c2s stream the answer comes back on the same connection in the other direction; between
+ * servers it may come back on the reverse s2s stream, so there the pair is found by id and the
+ * two domains swapped. Sans-io.
+ */
+public final class IqPairing {
+
+    /** What is known about one IQ. */
+    public record IqInfo(String partner, Long rttNanos, boolean request, long at, long connection) {
+    }
+
+    private final Map<String, Pending> pending = new HashMap<>();
+    private final Map<String, IqInfo> info = new HashMap<>();
+
+    private record Pending(String ref, long at, long connection, boolean toServer) {
+    }
+
+    /**
+     * @param scope   "c2s:CONN" for a c2s stream, or "s2s" between servers
+     * @param fromKey the sender side (c2s: unused; s2s: sending domain)
+     * @param toKey   the receiving side (s2s: receiving domain)
+     * @return the request's ref when this answer completed a pair
+     */
+    public Optional<String> observe(String ref, long connection, boolean toServer, long at, String type, String id,
+                                    String scope, String fromKey, String toKey) {
+        if (id == null || type == null) {
+            return Optional.empty();
+        }
+        boolean c2s = scope.startsWith("c2s");
+        if (type.equals("get") || type.equals("set")) {
+            String key = c2s ? scope + "|" + toServer + "|" + id : scope + "|" + fromKey + "|" + toKey + "|" + id;
+            pending.put(key, new Pending(ref, at, connection, toServer));
+            info.put(ref, new IqInfo(null, null, true, at, connection));
+        } else if (type.equals("result") || type.equals("error")) {
+            String key = c2s ? scope + "|" + !toServer + "|" + id : scope + "|" + toKey + "|" + fromKey + "|" + id;
+            Pending p = pending.remove(key);
+            if (p != null) {
+                long rtt = at - p.at;
+                info.put(p.ref, new IqInfo(ref, rtt, true, p.at, p.connection));
+                info.put(ref, new IqInfo(p.ref, null, false, at, connection));
+                return Optional.of(p.ref);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public Optional<IqInfo> info(String ref) {
+        return Optional.ofNullable(info.get(ref));
+    }
+}

@@ -1,0 +1,81 @@
+package dev.xmppscope.analyzer.route;
+
+import dev.xmppscope.analyzer.xml.XmlElement;
+import dev.xmppscope.analyzer.xmpp.Ns;
+import java.util.Arrays;
+
+/**
+ * A fingerprint of a stanza's payload that survives what servers do to stanzas in transit:
+ * re-serialization (prefixes, attribute order, whitespace between children), the stanza
+ * namespace changing from {@code jabber:client} to {@code jabber:server}, and elements servers
+ * add (XEP-0203 delay, XEP-0359 stanza-id). Top-level attributes are left out: servers add or
+ * rewrite {@code from} and {@code xml:lang}.
+ */
+public final class PayloadDigest {
+    /** The digest of a stanza without any payload. */
+    public static final long EMPTY = 0L;
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    private static final long FNV_PRIME = 0x100000001b3L;
+
+    private PayloadDigest() {
+    }
+
+    public static long of(XmlElement stanza) {
+        long h = FNV_OFFSET;
+        boolean any = false;
+        for (XmlElement c : stanza.children()) {
+            if (addedByServers(c)) {
+                continue;
+            }
+            any = true;
+            h = element(c, h);
+        }
+        return any ? (h == EMPTY ? 1 : h) : EMPTY;
+    }
+
+    static boolean addedByServers(XmlElement c) {
+        String ns = c.namespace();
+        return Ns.DELAY.equals(ns) || Ns.LEGACY_DELAY.equals(ns) || (Ns.SID.equals(ns) && c.name().equals("stanza-id"));
+    }
+
+    private static long element(XmlElement e, long h) {
+        h = mix(h, '<');
+        h = mix(h, Ns.isStanzaNamespace(e.namespace()) ? "" : e.namespace());
+        h = mix(h, '|');
+        h = mix(h, e.name());
+        String[] pairs = e.attributePairs();
+        if (pairs.length > 0) {
+            String[] sorted = new String[pairs.length / 2];
+            for (int i = 0; i < pairs.length; i += 2) {
+                sorted[i / 2] = pairs[i] + "=" + pairs[i + 1];
+            }
+            Arrays.sort(sorted);
+            for (String a : sorted) {
+                if (!a.startsWith("xml:lang=")) {
+                    h = mix(h, ' ');
+                    h = mix(h, a);
+                }
+            }
+        }
+        h = mix(h, '>');
+        String text = e.text().strip();
+        if (!text.isEmpty()) {
+            h = mix(h, text);
+        }
+        for (XmlElement c : e.children()) {
+            h = element(c, h);
+        }
+        return mix(h, '/');
+    }
+
+    private static long mix(long h, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            h = mix(h, s.charAt(i));
+        }
+        return h;
+    }
+
+    private static long mix(long h, char c) {
+        return (h ^ c) * FNV_PRIME;
+    }
+}

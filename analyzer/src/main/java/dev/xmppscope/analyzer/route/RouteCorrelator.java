@@ -1,0 +1,155 @@
+package dev.xmppscope.analyzer.route;
+
+import dev.xmppscope.analyzer.model.StanzaRoute;
+import dev.xmppscope.analyzer.negotiation.Durations;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Links the sightings of one stanza on successive links (alice's c2s → s2s a→b → bob's c2s)
+ * into a {@link StanzaRoute}. A sighting joins a route when it has the same key (kind, type, id,
+ * bare from/to, payload digest), leaves the node where an earlier hop of the route arrived, comes
+ * no earlier than that hop and within the time window. When two routes would fit equally it
+ * joins neither: a missed hop is better than a wrong one. Sans-io: times come from the sightings.
+ */
+public final class RouteCorrelator {
+    /** How long a server may hold a stanza between two hops and still be matched. */
+    public static final long DEFAULT_WINDOW_NANOS = 30_000_000_000L;
+
+    private final long window;
+    private final Map<String, List<Route>> open = new HashMap<>();
+    private final ArrayDeque<Route> byLastActivity = new ArrayDeque<>();
+    private final Map<String, Route> byRef = new HashMap<>();
+
+    public RouteCorrelator() {
+        this(DEFAULT_WINDOW_NANOS);
+    }
+
+    public RouteCorrelator(long windowNanos) {
+        this.window = windowNanos;
+    }
+
+    /**
+     * Adds a sighting; returns the route it joined (with two hops or more) if it joined one, as
+     * the ref of the route's first hop and the route.
+     */
+    public Optional<Map.Entry<String, StanzaRoute>> observe(Sighting s) {
+        expire(s.at());
+        if (!s.distinctive()) {
+            return Optional.empty();
+        }
+        String key = s.key();
+        List<Route> candidates = open.computeIfAbsent(key, k -> new ArrayList<>(1));
+        Route match = null;
+        int fits = 0;
+        for (Route r : candidates) {
+            if (r.canTake(s, window)) {
+                fits++;
+                match = r;
+            }
+        }
+        if (fits == 1) {
+            match.add(s);
+            byRef.put(s.ref(), match);
+            if (match.hops.size() == 2) {
+                byRef.put(match.hops.get(0).ref(), match);
+            }
+            byLastActivity.add(match);
+            return Optional.of(Map.entry(match.hops.get(0).ref(), match.view(window)));
+        }
+        Route fresh = new Route(key);
+        fresh.add(s);
+        if (fits > 1) {
+            fresh.ambiguous = fits;
+        }
+        candidates.add(fresh);
+        byLastActivity.add(fresh);
+        return Optional.empty();
+    }
+
+    /** The route (two hops or more) the stanza {@code ref} is part of. */
+    public Optional<StanzaRoute> route(String ref) {
+        Route r = byRef.get(ref);
+        return r == null ? Optional.empty() : Optional.of(r.view(window));
+    }
+
+    private void expire(long now) {
+        while (!byLastActivity.isEmpty() && byLastActivity.peekFirst().lastAt < now - window) {
+            Route r = byLastActivity.pollFirst();
+            if (r.lastAt < now - window) {
+                List<Route> list = open.get(r.key);
+                if (list != null) {
+                    list.remove(r);
+                    if (list.isEmpty()) {
+                        open.remove(r.key);
+                    }
+                }
+            }
+        }
+    }
+
+    private static final class Route {
+        final String key;
+        final List<Sighting> hops = new ArrayList<>(3);
+        final List<Long> held = new ArrayList<>(3);
+        long lastAt;
+        int ambiguous;
+
+        Route(String key) {
+            this.key = key;
+        }
+
+        boolean canTake(Sighting s, long window) {
+            for (int i = hops.size() - 1; i >= 0; i--) {
+                Sighting h = hops.get(i);
+                if (h.connection() == s.connection()) {
+                    return false; // a stanza does not cross the same link twice
+                }
+            }
+            return from(s, window) >= 0;
+        }
+
+        /** The hop {@code s} continues: the latest one that arrived where {@code s} leaves from. */
+        int from(Sighting s, long window) {
+            for (int i = hops.size() - 1; i >= 0; i--) {
+                Sighting h = hops.get(i);
+                if (h.target().equals(s.source()) && s.at() >= h.at() && s.at() - h.at() <= window) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        void add(Sighting s) {
+            held.add(hops.isEmpty() ? null : s.at() - hops.get(from(s, Long.MAX_VALUE)).at());
+            hops.add(s);
+            lastAt = Math.max(lastAt, s.at());
+        }
+
+        StanzaRoute view(long window) {
+            List<StanzaRoute.Hop> out = new ArrayList<>(hops.size());
+            for (int i = 0; i < hops.size(); i++) {
+                Sighting h = hops.get(i);
+                out.add(new StanzaRoute.Hop(h.ref(), h.connection(), h.source(), h.target(), h.at(), held.get(i)));
+            }
+            Sighting first = hops.get(0);
+            boolean payload = first.digest() != PayloadDigest.EMPTY;
+            double confidence = first.id() != null ? (payload ? 1.0 : 0.9) : 0.7;
+            StringBuilder why = new StringBuilder();
+            why.append(first.id() != null ? "same id '" + first.id() + "', " : "no id; ");
+            why.append("type ").append(first.type()).append(", from ").append(first.fromBare()).append(" to ")
+                    .append(first.toBare());
+            why.append(payload ? ", same payload" : ", no payload");
+            why.append("; each hop leaves the server the previous one reached, within ").append(Durations.words(window));
+            if (ambiguous > 0) {
+                why.append("; an earlier sighting fit ").append(ambiguous).append(" routes and was left unlinked");
+                confidence = Math.min(confidence, 0.5);
+            }
+            return new StanzaRoute(out, confidence, why.toString());
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.xmppscope.analyzer.stream;
+
+import dev.xmppscope.analyzer.xml.StreamHeader;
+import dev.xmppscope.analyzer.xml.XmlElement;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What a {@link StreamParser} found in the bytes fed to it. Offsets are byte offsets within the
+ * parser's (direction, TLS layer) stream; {@code at} is the time of the chunk that completed it.
+ */
+public sealed interface StreamEvent {
+
+    long offset();
+
+    long at();
+
+    /** The stream header, or a new one after a restart (SASL success, or a new TLS layer's first). */
+    record StreamOpened(StreamHeader header, boolean restart, long offset, int size, byte[] bytes, int from, long at)
+            implements StreamEvent {
+        public String xml() {
+            return new String(bytes, from, size, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A complete top-level element (stanza or nonza) with its exact bytes. */
+    record ElementParsed(XmlElement element, long offset, int size, byte[] bytes, int from, long at)
+            implements StreamEvent {
+        public String xml() {
+            return new String(bytes, from, size, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** {@code </stream:stream>}. */
+    record StreamClosed(long offset, int size, long at) implements StreamEvent {
+    }
+
+    /** The stream cannot be parsed from {@code offset} on; {@code reason} says why. Happens once. */
+    record StreamFailed(long offset, String reason, long at) implements StreamEvent {
+        /** "unparseable from offset N: reason". */
+        public String message() {
+            return "unparseable from offset " + offset + ": " + reason;
+        }
+    }
+
+    /** Bytes after a failure, not parsed. */
+    record Unparsed(long offset, int size, long at) implements StreamEvent {
+    }
+}

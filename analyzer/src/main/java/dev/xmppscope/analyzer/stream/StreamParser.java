@@ -1,0 +1,129 @@
+package dev.xmppscope.analyzer.stream;
+
+import dev.xmppscope.analyzer.stream.ElementFramer.Frame;
+import dev.xmppscope.analyzer.stream.ElementFramer.FrameKind;
+import dev.xmppscope.analyzer.xml.ElementReader;
+import dev.xmppscope.analyzer.xml.StreamHeader;
+import dev.xmppscope.analyzer.xml.XmlElement;
+import dev.xmppscope.analyzer.xml.XmlParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads one direction of one TLS layer of an XMPP connection: bytes in (any chunking), events out.
+ * Sans-io: no sockets, no threads, no clock; the caller passes each chunk's time.
+ *
+ * <p>Stream restarts within the layer (after SASL success) are recognised by the repeated stream
+ * tag; a new TLS layer (after STARTTLS) needs a new parser. The first error (not well-formed,
+ * a DTD, too deep, too large, not an XMPP stream) ends parsing: one {@link StreamEvent.StreamFailed},
+ * then every further byte is reported as {@link StreamEvent.Unparsed}. Memory stays bounded by
+ * {@code maxElementBytes} plus one chunk.
+ */
+public final class StreamParser {
+    /** Prosody's default c2s stanza limit is 256 KiB; leave room for servers configured higher. */
+    public static final int DEFAULT_MAX_ELEMENT_BYTES = 10 * 1024 * 1024;
+    public static final int DEFAULT_MAX_DEPTH = 256;
+
+    private final ElementFramer framer;
+    private final List<Frame> frames = new ArrayList<>();
+    private StreamHeader header;
+    private byte[] scope;
+    private boolean failed;
+
+    public StreamParser() {
+        this(0, DEFAULT_MAX_ELEMENT_BYTES, DEFAULT_MAX_DEPTH);
+    }
+
+    /**
+     * @param startOffset     stream offset of the first byte that will be fed
+     * @param maxElementBytes the largest top-level element accepted
+     * @param maxDepth        the deepest nesting accepted, counting the stream element as level 1
+     */
+    public StreamParser(long startOffset, int maxElementBytes, int maxDepth) {
+        this.framer = new ElementFramer(startOffset, maxElementBytes, maxDepth + 1);
+    }
+
+    public List<StreamEvent> feed(byte[] bytes, long at) {
+        return feed(bytes, 0, bytes.length, at);
+    }
+
+    /** Feeds the next bytes of the stream, received at {@code at} (epoch nanoseconds). */
+    public List<StreamEvent> feed(byte[] bytes, int from, int length, long at) {
+        List<StreamEvent> events = new ArrayList<>(4);
+        long chunkOffset = framer.position();
+        if (failed) {
+            if (length > 0) {
+                events.add(new StreamEvent.Unparsed(chunkOffset, length, at));
+            }
+            return events;
+        }
+        frames.clear();
+        boolean ok = framer.feed(bytes, from, length, frames);
+        long end = framer.position();
+        for (Frame f : frames) {
+            String problem = handle(f, at, events);
+            if (problem != null) {
+                return fail(f.offset(), problem, end, at, events);
+            }
+        }
+        if (!ok) {
+            return fail(framer.errorOffset(), framer.error(), end, at, events);
+        }
+        return events;
+    }
+
+    /** The current stream header (the latest, after restarts), or null before it. */
+    public StreamHeader header() {
+        return header;
+    }
+
+    public boolean failed() {
+        return failed;
+    }
+
+    /** Bytes reserved for an incomplete element; tests check that hostile input keeps it bounded. */
+    int bufferCapacity() {
+        return framer.bufferCapacity();
+    }
+
+    /** Stream offset of the next byte to be fed. */
+    public long position() {
+        return framer.position();
+    }
+
+    private String handle(Frame f, long at, List<StreamEvent> events) {
+        try {
+            switch (f.kind()) {
+                case HEADER -> {
+                    StreamHeader h = ElementReader.readHeader(f.bytes(), f.from(), f.length());
+                    if (!h.isXmppStream()) {
+                        return "not an XMPP stream: the root element is <" + h.qualifiedName() + "> in namespace '"
+                                + h.namespace() + "'";
+                    }
+                    boolean restart = header != null;
+                    header = h;
+                    scope = h.scopeTag();
+                    events.add(new StreamEvent.StreamOpened(h, restart, f.offset(), f.length(), f.bytes(), f.from(), at));
+                }
+                case ELEMENT -> {
+                    XmlElement e = ElementReader.readElement(scope, f.bytes(), f.from(), f.length());
+                    events.add(new StreamEvent.ElementParsed(e, f.offset(), f.length(), f.bytes(), f.from(), at));
+                }
+                case CLOSE -> events.add(new StreamEvent.StreamClosed(f.offset(), f.length(), at));
+                default -> throw new IllegalStateException("frame kind " + f.kind());
+            }
+            return null;
+        } catch (XmlParseException e) {
+            return e.getMessage();
+        }
+    }
+
+    private List<StreamEvent> fail(long offset, String reason, long end, long at, List<StreamEvent> events) {
+        failed = true;
+        events.add(new StreamEvent.StreamFailed(offset, reason, at));
+        if (end > offset) {
+            events.add(new StreamEvent.Unparsed(offset, (int) Math.min(Integer.MAX_VALUE, end - offset), at));
+        }
+        return events;
+    }
+}

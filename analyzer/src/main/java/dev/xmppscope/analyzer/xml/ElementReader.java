@@ -1,0 +1,181 @@
+package dev.xmppscope.analyzer.xml;
+
+import com.ctc.wstx.api.WstxInputProperties;
+import com.ctc.wstx.stax.WstxInputFactory;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+
+/**
+ * Parses one framed piece of an XMPP stream with Woodstox: a stream header, or a complete
+ * top-level element given the namespace declarations in scope (from its stream header).
+ *
+ * <p>Configured for hostile input: no DTD, no external entities, no entity expansion (an entity
+ * reference other than the five predefined ones is an error, as RFC 6120 §11.1 requires), and
+ * Woodstox's own limits as a second fence behind the framer's.
+ */
+public final class ElementReader {
+    private static final XMLInputFactory FACTORY = createFactory();
+
+    private ElementReader() {
+    }
+
+    private static XMLInputFactory createFactory() {
+        WstxInputFactory f = new WstxInputFactory();
+        f.configureForSpeed();
+        f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
+        f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
+        f.setProperty(XMLInputFactory.IS_COALESCING, true);
+        f.setProperty(WstxInputProperties.P_MAX_ELEMENT_DEPTH, 1000);
+        f.setProperty(WstxInputProperties.P_MAX_ATTRIBUTES_PER_ELEMENT, 1000);
+        f.setProperty(WstxInputProperties.P_MAX_ENTITY_COUNT, 1L);
+        return f;
+    }
+
+    /** Parses a stream header start tag ({@code <stream:stream ...>}, unclosed). */
+    public static StreamHeader readHeader(byte[] bytes, int offset, int length) throws XmlParseException {
+        XMLStreamReader r = null;
+        try {
+            r = FACTORY.createXMLStreamReader(new ByteArrayInputStream(bytes, offset, length), "UTF-8");
+            while (r.hasNext()) {
+                int ev = r.next();
+                if (ev == XMLStreamConstants.START_ELEMENT) {
+                    List<String[]> decls = new ArrayList<>();
+                    for (int i = 0; i < r.getNamespaceCount(); i++) {
+                        decls.add(new String[] {r.getNamespacePrefix(i) == null ? "" : r.getNamespacePrefix(i),
+                                r.getNamespaceURI(i)});
+                    }
+                    String prefix = r.getPrefix();
+                    String qname = prefix == null || prefix.isEmpty() ? r.getLocalName() : prefix + ":" + r.getLocalName();
+                    return new StreamHeader(qname, r.getNamespaceURI(), r.getLocalName(), attributes(r), decls);
+                }
+                checkAllowed(r, ev);
+            }
+            throw new XmlParseException("no stream header element", null);
+        } catch (XMLStreamException e) {
+            throw new XmlParseException(reason(e), e);
+        } finally {
+            closeQuietly(r);
+        }
+    }
+
+    /**
+     * Parses one complete top-level element. {@code scope} is the opening tag of a wrapper element
+     * carrying the stream header's namespace declarations (see {@link StreamHeader#scopeTag()}).
+     */
+    public static XmlElement readElement(byte[] scope, byte[] bytes, int offset, int length) throws XmlParseException {
+        InputStream in = new SequenceInputStream(new ByteArrayInputStream(scope), new ByteArrayInputStream(bytes, offset, length));
+        XMLStreamReader r = null;
+        try {
+            r = FACTORY.createXMLStreamReader(in, "UTF-8");
+            int ev = r.next(); // the wrapper
+            while (r.hasNext()) {
+                ev = r.next();
+                if (ev == XMLStreamConstants.START_ELEMENT) {
+                    return readTree(r);
+                }
+                checkAllowed(r, ev);
+            }
+            throw new XmlParseException("no element", null);
+        } catch (XMLStreamException e) {
+            throw new XmlParseException(reason(e), e);
+        } finally {
+            closeQuietly(r);
+        }
+    }
+
+    private static XmlElement readTree(XMLStreamReader r) throws XMLStreamException, XmlParseException {
+        List<XmlElement> stack = new ArrayList<>();
+        List<StringBuilder> texts = new ArrayList<>();
+        XmlElement root = new XmlElement(r.getNamespaceURI(), r.getLocalName(), attributes(r));
+        stack.add(root);
+        texts.add(null);
+        while (true) {
+            int ev = r.next();
+            switch (ev) {
+                case XMLStreamConstants.START_ELEMENT -> {
+                    XmlElement child = new XmlElement(r.getNamespaceURI(), r.getLocalName(), attributes(r));
+                    stack.get(stack.size() - 1).addChild(child);
+                    stack.add(child);
+                    texts.add(null);
+                }
+                case XMLStreamConstants.END_ELEMENT -> {
+                    int top = stack.size() - 1;
+                    StringBuilder sb = texts.remove(top);
+                    XmlElement done = stack.remove(top);
+                    if (sb != null) {
+                        done.setText(sb.toString());
+                    }
+                    if (top == 0) {
+                        return done;
+                    }
+                }
+                case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
+                    int top = texts.size() - 1;
+                    StringBuilder sb = texts.get(top);
+                    if (sb == null) {
+                        sb = new StringBuilder();
+                        texts.set(top, sb);
+                    }
+                    sb.append(r.getTextCharacters(), r.getTextStart(), r.getTextLength());
+                }
+                default -> checkAllowed(r, ev);
+            }
+        }
+    }
+
+    private static void checkAllowed(XMLStreamReader r, int ev) throws XmlParseException {
+        if (ev == XMLStreamConstants.ENTITY_REFERENCE) {
+            throw new XmlParseException("entity reference &" + r.getLocalName()
+                    + "; (XMPP allows only the predefined entities, RFC 6120 §11.1)", null);
+        }
+        if (ev == XMLStreamConstants.DTD) {
+            throw new XmlParseException("a DTD (XMPP forbids them, RFC 6120 §11.1)", null);
+        }
+    }
+
+    private static String[] attributes(XMLStreamReader r) {
+        int n = r.getAttributeCount();
+        String[] out = new String[n * 2];
+        for (int i = 0; i < n; i++) {
+            String prefix = r.getAttributePrefix(i);
+            String local = r.getAttributeLocalName(i);
+            out[2 * i] = prefix == null || prefix.isEmpty() ? local : prefix + ":" + local;
+            out[2 * i + 1] = r.getAttributeValue(i);
+        }
+        return out;
+    }
+
+    private static String reason(XMLStreamException e) {
+        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+        // Woodstox prefixes a location block ("ParseError at [row,col]:[1,5]\nMessage: ...")
+        int m = msg.indexOf("Message: ");
+        msg = m >= 0 ? msg.substring(m + 9) : msg;
+        return msg.replace('\n', ' ').trim();
+    }
+
+    private static void closeQuietly(XMLStreamReader r) {
+        if (r == null) {
+            return;
+        }
+        try {
+            r.close();
+        } catch (XMLStreamException e) {
+            // closing an in-memory reader releases buffers only; nothing to report
+            assert e != null;
+        }
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

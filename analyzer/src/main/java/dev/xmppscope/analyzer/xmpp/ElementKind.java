@@ -1,0 +1,141 @@
+package dev.xmppscope.analyzer.xmpp;
+
+import dev.xmppscope.analyzer.xml.XmlElement;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a top-level element is, in the timeline's words: its kind ({@code message}, {@code sasl},
+ * {@code sm}, ...), type, one-line summary, the namespaces it uses and any error condition.
+ *
+ * @param kind       see {@code StanzaSummary#kind()}
+ * @param type       the type attribute, or the element name for nonzas
+ * @param summary    one line for lists
+ * @param namespaces the element's namespace and its descendants', in document order
+ * @param error      the stanza or stream error condition it carries ("not-authorized"), or null
+ */
+public record ElementKind(String kind, String type, String summary, List<String> namespaces, String error) {
+    private static final int SUMMARY_TEXT = 80;
+
+    /** Classifies one top-level element. */
+    public static ElementKind of(XmlElement e) {
+        List<String> namespaces = namespaces(e);
+        String ns = e.namespace();
+        String name = e.name();
+        if (Ns.isStanzaNamespace(ns) && (name.equals("message") || name.equals("presence") || name.equals("iq"))) {
+            return stanza(e, namespaces);
+        }
+        if (Ns.STREAMS.equals(ns) && name.equals("features")) {
+            return new ElementKind("features", "features", "features: " + Features.describe(e), namespaces, null);
+        }
+        if (Ns.STREAMS.equals(ns) && name.equals("error")) {
+            String condition = condition(e, Ns.STREAM_ERRORS);
+            String text = e.childText("text", Ns.STREAM_ERRORS);
+            return new ElementKind("stream-error", condition, "stream error " + condition + withText(text), namespaces, condition);
+        }
+        if (Ns.SASL.equals(ns) || Ns.SASL2.equals(ns)) {
+            String condition = name.equals("failure") ? condition(e, ns) : null;
+            String detail = switch (name) {
+                case "auth", "authenticate" -> " " + nullToEmpty(e.attribute("mechanism"));
+                case "failure" -> " " + condition + withText(e.childText("text", ns));
+                default -> "";
+            };
+            return new ElementKind("sasl", name, "SASL " + name + detail, namespaces, condition);
+        }
+        if (Ns.TLS.equals(ns)) {
+            return new ElementKind("tls", name, "TLS " + name, namespaces, name.equals("failure") ? "starttls failure" : null);
+        }
+        if (Ns.isSm(ns)) {
+            String h = e.attribute("h");
+            String extra = h != null ? " h=" + h : "true".equals(e.attribute("resume")) ? " resume" : "";
+            String condition = name.equals("failed") ? condition(e, Ns.STANZA_ERRORS) : null;
+            return new ElementKind("sm", name, "SM " + name + extra + (condition == null ? "" : " " + condition),
+                    namespaces, condition);
+        }
+        if (Ns.DIALBACK.equals(ns)) {
+            String type = e.attribute("type");
+            String route = nullToEmpty(e.attribute("from")) + "→" + nullToEmpty(e.attribute("to"));
+            return new ElementKind("dialback", name, "dialback " + name + " " + route + (type == null ? " (key)" : " " + type),
+                    namespaces, "invalid".equals(type) || "error".equals(type) ? "dialback " + type : null);
+        }
+        if (Ns.CSI.equals(ns)) {
+            return new ElementKind("csi", name, "client is " + name, namespaces, null);
+        }
+        return new ElementKind("other", name, "<" + name + "> " + ns, namespaces, null);
+    }
+
+    private static ElementKind stanza(XmlElement e, List<String> namespaces) {
+        String name = e.name();
+        String type = e.attribute("type");
+        String error = "error".equals(type) ? stanzaError(e) : null;
+        String summary;
+        if (error != null) {
+            summary = name + " error " + error;
+        } else if (name.equals("message")) {
+            String body = e.childText("body", e.namespace());
+            summary = (type == null ? "normal" : type) + ": " + (body != null ? clip(body) : firstPayload(e));
+        } else if (name.equals("presence")) {
+            String show = e.childText("show", e.namespace());
+            String status = e.childText("status", e.namespace());
+            summary = (type == null ? "available" : type) + (show == null ? "" : " (" + show + ")")
+                    + (status == null ? "" : ": " + clip(status));
+        } else {
+            summary = (type == null ? "?" : type) + " " + firstPayload(e);
+        }
+        return new ElementKind(name, type, summary.trim(), namespaces, error);
+    }
+
+    /** The defined condition of a stanza's {@code <error/>} child, or "undefined-condition". */
+    public static String stanzaError(XmlElement stanza) {
+        XmlElement err = stanza.child("error", stanza.namespace());
+        return err == null ? "undefined-condition" : condition(err, Ns.STANZA_ERRORS);
+    }
+
+    private static String condition(XmlElement e, String conditionNs) {
+        for (XmlElement c : e.children()) {
+            if (c.namespace().equals(conditionNs) && !c.name().equals("text")) {
+                return c.name();
+            }
+        }
+        return "undefined-condition";
+    }
+
+    private static String firstPayload(XmlElement e) {
+        for (XmlElement c : e.children()) {
+            if (!c.namespace().equals(e.namespace())) {
+                return c.name();
+            }
+        }
+        return e.children().isEmpty() ? "" : e.children().get(0).name();
+    }
+
+    static List<String> namespaces(XmlElement e) {
+        Set<String> out = new LinkedHashSet<>();
+        collect(e, out);
+        return new ArrayList<>(out);
+    }
+
+    private static void collect(XmlElement e, Set<String> out) {
+        if (!e.namespace().isEmpty()) {
+            out.add(e.namespace());
+        }
+        for (XmlElement c : e.children()) {
+            collect(c, out);
+        }
+    }
+
+    private static String clip(String s) {
+        String one = s.replace('\n', ' ').replace('\r', ' ').trim();
+        return one.length() <= SUMMARY_TEXT ? one : one.substring(0, SUMMARY_TEXT) + "…";
+    }
+
+    private static String withText(String text) {
+        return text == null || text.isBlank() ? "" : ": " + clip(text);
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,254 @@
+package dev.xmppscope.analyzer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xmppscope.analyzer.model.ConnectionView;
+import dev.xmppscope.analyzer.model.GraphEdge;
+import dev.xmppscope.analyzer.model.GraphNode;
+import dev.xmppscope.analyzer.model.GraphSnapshot;
+import dev.xmppscope.analyzer.model.ModelEvent;
+import dev.xmppscope.analyzer.model.NegotiationStep;
+import dev.xmppscope.analyzer.model.StanzaDetail;
+import dev.xmppscope.analyzer.model.StanzaPage;
+import dev.xmppscope.analyzer.model.StanzaQuery;
+import dev.xmppscope.analyzer.model.StanzaRoute;
+import dev.xmppscope.analyzer.model.StanzaSummary;
+import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.CaptureWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AnalyzerTest {
+    @TempDir
+    Path dir;
+
+    private Analyzer analyzed(CaptureStore store) {
+        Analyzer a = Analyzer.open(store);
+        FederationFixture.script().playInto(a);
+        return a;
+    }
+
+    @Test
+    void theGraphHasBothServersTheClientsAndEveryStream() {
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = analyzed(store)) {
+            GraphSnapshot g = a.graph();
+            Set<String> nodes = g.nodes().stream().map(GraphNode::id).collect(Collectors.toCollection(TreeSet::new));
+            assertEquals(new TreeSet<>(List.of("server:a.example", "server:b.example", "client:alice@a.example/phone",
+                    "client:bob@b.example/laptop", "client:conn-5")), nodes);
+            Set<String> edges = g.edges().stream().map(e -> e.id() + " " + e.source() + "→" + e.target() + " " + e.state())
+                    .collect(Collectors.toCollection(TreeSet::new));
+            assertEquals(new TreeSet<>(List.of(
+                    "c2s:1 client:alice@a.example/phone→server:a.example closed",
+                    "s2s:2 server:a.example→server:b.example established",
+                    "s2s:3 server:b.example→server:a.example established",
+                    "c2s:4 client:bob@b.example/laptop→server:b.example established",
+                    "c2s:5 client:conn-5→server:a.example error")), edges);
+            GraphNode alice = g.nodes().stream().filter(n -> n.id().equals("client:alice@a.example/phone")).findFirst().orElseThrow();
+            assertEquals("alice@a.example", alice.bareJid());
+            assertEquals("server:a.example", alice.parent());
+            GraphEdge s2s = g.edges().stream().filter(e -> e.id().equals("s2s:2")).findFirst().orElseThrow();
+            assertEquals(7, s2s.stanzas(), "a.example sent header, db:result, message, ping; b.example header, features, valid");
+        }
+    }
+
+    @Test
+    void aC2sLoginReadsAsItsNegotiationSteps() {
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = analyzed(store)) {
+            List<NegotiationStep> steps = a.negotiation(1);
+            assertEquals(List.of("header", "header", "features", "sasl-mechanisms", "sasl-auth", "sasl-success", "restart",
+                    "header", "features", "bind", "bind", "close", "close", "close"), steps.stream().map(NegotiationStep::step).toList());
+            assertEquals("Client opens a c2s stream to a.example", steps.get(0).title());
+            assertEquals("Server offers SASL mechanisms SCRAM-SHA-1, PLAIN", steps.get(3).title());
+            assertEquals("Client authenticates with PLAIN", steps.get(4).title());
+            assertEquals("Client restarts the stream after SASL success", steps.get(6).title());
+            assertEquals("Bound to alice@a.example/phone", steps.get(10).title());
+            assertEquals("Server answers the close after 1.5 ms", steps.get(12).title());
+            assertEquals("Connection ended after 62.0 ms: Client closed the stream, Server answered; Client closed TCP",
+                    steps.get(13).title());
+            ConnectionView alice = a.connection(1).orElseThrow();
+            assertEquals("alice@a.example/phone", alice.jid());
+            assertEquals("c2s", alice.kind());
+            assertEquals("closed", alice.state());
+            assertNull(alice.error());
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsASaslFailureNotAuthorizedInPlainWords() {
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = analyzed(store)) {
+            NegotiationStep failure = a.negotiation(5).stream().filter(s -> s.step().equals("sasl-failure")).findFirst().orElseThrow();
+            assertEquals("failed", failure.status());
+            assertEquals("Authentication failed: not-authorized (wrong username or password, or no such account)", failure.title());
+            assertEquals("not-authorized", failure.detail());
+            ConnectionView mallory = a.connection(5).orElseThrow();
+            assertEquals("error", mallory.state());
+            assertEquals(failure.title(), mallory.error());
+        }
+    }
+
+    @Test
+    void s2sStreamsReadAsDialback() {
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = analyzed(store)) {
+            List<String> out = a.negotiation(2).stream().map(s -> s.step() + ": " + s.title()).toList();
+            assertEquals(List.of("header: a.example opens a s2s stream to b.example",
+                    "header: b.example answers with stream id s2s-b1",
+                    "features: b.example offers dialback",
+                    "dialback-result: a.example asks b.example to accept it (dialback key)",
+                    "dialback-result: b.example accepts a.example (dialback valid)"), out);
+            assertEquals("a.example→b.example", a.connection(2).orElseThrow().jid());
+            List<String> back = a.negotiation(3).stream().map(NegotiationStep::step).toList();
+            assertTrue(back.containsAll(List.of("dialback-verify", "dialback-result")), back.toString());
+            assertEquals("b.example→a.example", a.connection(3).orElseThrow().jid());
+        }
+    }
+
+    @Test
+    void aMessageFromAliceToBobIsOneRouteOfThreeHopsWithHeldTimes() {
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = analyzed(store)) {
+            StanzaSummary sent = a.stanzas(new StanzaQuery(null, null, "message", null, null, "m1", 1L, null, null, null, 10))
+                    .items().get(0);
+            StanzaRoute route = a.route(sent.ref()).orElseThrow();
+            assertEquals(List.of(1L, 2L, 4L), route.hops().stream().map(StanzaRoute.Hop::connection).toList());
+            assertEquals(List.of("client:alice@a.example/phone→server:a.example", "server:a.example→server:b.example",
+                    "server:b.example→client:bob@b.example/laptop"),
+                    route.hops().stream().map(h -> h.source() + "→" + h.target()).toList());
+            assertNull(route.hops().get(0).heldNanos());
+            assertEquals(11_000_000L, route.hops().get(1).heldNanos(), "a.example held it while setting up s2s");
+            assertEquals(2_000_000L, route.hops().get(2).heldNanos());
+            assertEquals(1.0, route.confidence());
+            assertTrue(route.explanation().startsWith("same id 'm1'"), route.explanation());
+            String last = route.hops().get(2).stanzaRef();
+            assertEquals(route, a.route(last).orElseThrow(), "any hop finds the route");
+        }
+    }
+
+    @Test
+    void aPingAcrossServersIsPairedWithItsAnswerAndBothAreRouted() {
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = analyzed(store)) {
+            List<StanzaSummary> onAlice = a.stanzas(new StanzaQuery(null, null, "iq", null, null, "ping1", 1L, null, null, null, 10)).items();
+            assertEquals(2, onAlice.size());
+            StanzaDetail ping = a.stanza(onAlice.get(0).ref()).orElseThrow();
+            assertEquals(onAlice.get(1).ref(), ping.iqPartner());
+            assertEquals(7_000_000L, ping.iqRttNanos());
+            assertFalse(ping.unanswered());
+            assertEquals(List.of(1L, 2L, 4L), ping.route().hops().stream().map(StanzaRoute.Hop::connection).toList());
+            StanzaDetail pong = a.stanza(onAlice.get(1).ref()).orElseThrow();
+            assertEquals(List.of(4L, 3L, 1L), pong.route().hops().stream().map(StanzaRoute.Hop::connection).toList(),
+                    "the answer comes back on b.example's own s2s stream");
+            assertEquals(List.of("XEP-0199 XMPP Ping"), ping.stanza().labels().subList(1, 2));
+        }
+    }
+
+    @Test
+    void anIqNobodyAnsweredIsFlagged() {
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = analyzed(store)) {
+            StanzaSummary lost = a.stanzas(new StanzaQuery(null, null, null, null, null, "lost1", null, null, null, null, 10))
+                    .items().get(0);
+            assertTrue(a.stanza(lost.ref()).orElseThrow().unanswered());
+        }
+    }
+
+    @Test
+    void stanzasAreFoundByJidKindNamespaceTextAndTimeWithACursor() {
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = analyzed(store)) {
+            List<StanzaSummary> toBob = a.stanzas(new StanzaQuery(null, "Bob@B.example", "message", null, null, null, null,
+                    null, null, null, 50)).items();
+            assertEquals(3, toBob.size(), "the message on each of its three links");
+            assertEquals(0, a.stanzas(new StanzaQuery(null, "bob@b.example/laptop", "message", null, null, null, null,
+                    null, null, null, 50)).items().size(), "the message went to the bare JID; a full JID matches its resource only");
+            assertEquals(7, a.stanzas(new StanzaQuery(null, "bob@b.example/laptop", "iq", null, null, null, null,
+                    null, null, null, 50)).items().size(), "bob's bind result, the ping and the pong on three links each");
+            assertEquals(3, a.stanzas(new StanzaQuery(null, null, null, null, "XEP-0199", null, null, null, null, null, 50))
+                    .items().size(), "the ping on its three links (the results carry no payload)");
+            assertEquals(3, a.stanzas(new StanzaQuery("HELLO BOB", null, null, null, null, null, null, null, null, null, 50))
+                    .items().size());
+            assertEquals(1, a.stanzas(new StanzaQuery(null, null, "sasl", "failure", null, null, null, null, null, null, 50))
+                    .items().size());
+            List<StanzaSummary> all = new ArrayList<>();
+            String cursor = null;
+            do {
+                StanzaPage page = a.stanzas(new StanzaQuery(null, null, null, null, null, null, null, null, null, cursor, 7));
+                all.addAll(page.items());
+                cursor = page.next();
+            } while (cursor != null);
+            assertEquals(a.connections().stream().mapToLong(ConnectionView::stanzaCount).sum(), all.size());
+            for (int i = 1; i < all.size(); i++) {
+                assertTrue(all.get(i - 1).at() <= all.get(i).at(), "time order across pages");
+            }
+            long from = CaptureScript.ms(40);
+            long until = CaptureScript.ms(48);
+            assertEquals(8, a.stanzas(new StanzaQuery(null, null, null, null, null, null, null, from, until, null, 50))
+                    .items().size());
+        }
+    }
+
+    @Test
+    void subscribersSeeNodesEdgesStepsStanzasAndRoutesAsTheyHappen() throws Exception {
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = Analyzer.open(store)) {
+            List<ModelEvent> seen = new ArrayList<>();
+            try (AutoCloseable sub = a.subscribe(seen::add)) {
+                FederationFixture.script().playInto(a);
+            }
+            assertTrue(seen.stream().anyMatch(e -> e instanceof ModelEvent.NodeUpdated n && n.node().id().equals("server:b.example")));
+            assertTrue(seen.stream().anyMatch(e -> e instanceof ModelEvent.NodeRemoved n && n.id().equals("client:conn-1")),
+                    "alice's placeholder goes once she binds her JID");
+            assertTrue(seen.stream().anyMatch(e -> e instanceof ModelEvent.StepAdded s && s.step().step().equals("sasl-failure")));
+            assertTrue(seen.stream().anyMatch(e -> e instanceof ModelEvent.RouteUpdated r && r.route().hops().size() == 3));
+            long stanzas = seen.stream().filter(e -> e instanceof ModelEvent.StanzaAdded).count();
+            assertEquals(a.connections().stream().mapToLong(ConnectionView::stanzaCount).sum(), stanzas);
+        }
+    }
+
+    @Test
+    void aStoredCaptureReplaysToTheSameModelAndReopeningDoesNotIndexTwice() {
+        Path db = dir.resolve("stored");
+        try (CaptureStore store = CaptureStore.open(db)) {
+            try (CaptureWriter w = store.newWriter()) {
+                FederationFixture.script().playInto(w);
+            }
+            List<String> first;
+            try (Analyzer a = Analyzer.open(store)) {
+                store.newReader().replay(a);
+                first = describe(a);
+                assertEquals(3, a.route(a.stanzas(new StanzaQuery(null, null, "message", null, null, "m1", 1L, null, null,
+                        null, 1)).items().get(0).ref()).orElseThrow().hops().size());
+            }
+            try (Analyzer again = Analyzer.open(store)) {
+                store.newReader().replay(again);
+                assertEquals(first, describe(again));
+            }
+        }
+    }
+
+    @Test
+    void theGraphExportsToGexfAndDot() throws Exception {
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = analyzed(store)) {
+            GraphExport.write(a, dir.resolve("g.gexf"));
+            GraphExport.write(a, dir.resolve("g.dot"));
+            String gexf = Files.readString(dir.resolve("g.gexf"));
+            assertTrue(gexf.contains("<gexf") && gexf.contains("server:b.example"), gexf);
+            String dot = Files.readString(dir.resolve("g.dot"));
+            assertTrue(dot.contains("digraph") && dot.contains("\"server:a.example\" -> \"server:b.example\""), dot);
+        }
+    }
+
+    private static List<String> describe(Analyzer a) {
+        List<String> out = new ArrayList<>();
+        StanzaPage page = a.stanzas(StanzaQuery.all(1000));
+        assertNotNull(page);
+        page.items().forEach(s -> out.add(s.ref() + " " + s.kind() + " " + s.summary()));
+        a.connections().forEach(c -> out.add(c.id() + " " + c.state() + " " + c.jid()));
+        return out;
+    }
+}

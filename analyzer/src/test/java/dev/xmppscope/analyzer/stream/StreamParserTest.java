@@ -1,0 +1,227 @@
+package dev.xmppscope.analyzer.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xmppscope.analyzer.stream.StreamEvent.ElementParsed;
+import dev.xmppscope.analyzer.stream.StreamEvent.StreamClosed;
+import dev.xmppscope.analyzer.stream.StreamEvent.StreamFailed;
+import dev.xmppscope.analyzer.stream.StreamEvent.StreamOpened;
+import dev.xmppscope.analyzer.stream.StreamEvent.Unparsed;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StreamParserTest {
+
+    /** What Smack 4.4 sends to Prosody on a plaintext c2s stream (SASL PLAIN, redacted), in one piece. */
+    static final String SMACK_TO_PROSODY = "<?xml version='1.0' encoding='UTF-8'?>"
+            + "<stream:stream xmlns='jabber:client' to='a.example' xmlns:stream='http://etherx.jabber.org/streams'"
+            + " version='1.0' from='alice@a.example' xml:lang='en'>"
+            + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>****************</auth>"
+            + "<stream:stream xmlns='jabber:client' to='a.example' xmlns:stream='http://etherx.jabber.org/streams'"
+            + " version='1.0' from='alice@a.example' xml:lang='en'>"
+            + "<iq id='b1' type='set'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>phone</resource></bind></iq>"
+            + " \n"
+            + "<message to='bob@b.example' id='m1' type='chat'><body>h\u00e9llo \uD83D\uDE00 bob &amp; co</body></message>"
+            + "<presence id='p1'/>"
+            + "</stream:stream>";
+
+    @Test
+    void aWholeC2sStreamGivesHeaderRestartElementsAndClose() {
+        List<StreamEvent> events = new StreamParser().feed(utf8(SMACK_TO_PROSODY), 1000L);
+
+        assertEquals(List.of("opened", "auth", "restart", "iq", "message", "presence", "closed"), names(events));
+        StreamOpened header = (StreamOpened) events.get(0);
+        assertEquals("jabber:client", header.header().contentNamespace());
+        assertEquals("a.example", header.header().attribute("to"));
+        assertEquals("en", header.header().attribute("xml:lang"));
+        ElementParsed message = (ElementParsed) events.get(4);
+        assertEquals("jabber:client", message.element().namespace());
+        assertEquals("h\u00e9llo \uD83D\uDE00 bob & co", message.element().childText("body", "jabber:client"));
+        assertEquals(message.xml(), new String(Arrays.copyOfRange(utf8(SMACK_TO_PROSODY), (int) message.offset(),
+                (int) message.offset() + message.size()), StandardCharsets.UTF_8), "offset and size point at the element's bytes");
+        assertTrue(message.xml().startsWith("<message ") && message.xml().endsWith("</message>"));
+        assertEquals(1000L, message.at());
+    }
+
+    @Test
+    void anyChunkingGivesTheSameEventsOffsetsAndSizes() {
+        byte[] bytes = utf8(SMACK_TO_PROSODY);
+        List<String> whole = described(new StreamParser().feed(bytes, 1L));
+        for (int chunk : new int[] {1, 2, 3, 7, 64}) {
+            StreamParser parser = new StreamParser();
+            List<StreamEvent> events = new ArrayList<>();
+            for (int i = 0; i < bytes.length; i += chunk) {
+                events.addAll(parser.feed(Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + chunk)), 1L));
+            }
+            assertEquals(whole, described(events), "chunks of " + chunk + " bytes (UTF-8 characters split across them)");
+        }
+    }
+
+    @Test
+    void theTimeOfAnElementIsTheTimeOfTheChunkThatCompletedIt() {
+        StreamParser parser = new StreamParser();
+        parser.feed(utf8("<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'><message><bo"), 10L);
+        List<StreamEvent> events = parser.feed(utf8("dy>hi</body></message>"), 20L);
+        assertEquals(20L, events.get(0).at());
+    }
+
+    @Test
+    void s2sStreamsReadDialbackWithItsDeclaredPrefix() {
+        String s2s = "<?xml version='1.0'?><stream:stream xmlns:db='jabber:server:dialback' from='a.example' to='b.example'"
+                + " xmlns:stream='http://etherx.jabber.org/streams' xmlns='jabber:server' version='1.0'>"
+                + "<db:result from='a.example' to='b.example'>f00d</db:result>"
+                + "<message from='alice@a.example/phone' to='bob@b.example' type='chat' id='m1'><body>x</body></message>";
+        List<StreamEvent> events = new StreamParser().feed(utf8(s2s), 1L);
+        assertEquals("jabber:server", ((StreamOpened) events.get(0)).header().contentNamespace());
+        ElementParsed result = (ElementParsed) events.get(1);
+        assertTrue(result.element().is("result", "jabber:server:dialback"));
+        assertEquals("f00d", result.element().text());
+        assertEquals("jabber:server", ((ElementParsed) events.get(2)).element().namespace());
+    }
+
+    @Test
+    void componentStreamsAreRead() {
+        String comp = "<stream:stream xmlns='jabber:component:accept' xmlns:stream='http://etherx.jabber.org/streams' to='conference.a.example'>"
+                + "<handshake>aaee</handshake>";
+        List<StreamEvent> events = new StreamParser().feed(utf8(comp), 1L);
+        assertEquals("jabber:component:accept", ((StreamOpened) events.get(0)).header().contentNamespace());
+        assertTrue(((ElementParsed) events.get(1)).element().is("handshake", "jabber:component:accept"));
+    }
+
+    @Test
+    void billionLaughsIsRefusedBeforeAnyEntityIsExpanded() {
+        String lol = "<?xml version='1.0'?><!DOCTYPE lolz [<!ENTITY lol 'lol'><!ENTITY lol2 '&lol;&lol;&lol;&lol;&lol;'>"
+                + "<!ENTITY lol3 '&lol2;&lol2;&lol2;&lol2;'>]><stream:stream xmlns='jabber:client'"
+                + " xmlns:stream='http://etherx.jabber.org/streams'><message><body>&lol3;</body></message>";
+        List<StreamEvent> events = new StreamParser().feed(utf8(lol), 1L);
+        StreamFailed failed = assertInstanceOf(StreamFailed.class, events.get(0));
+        assertEquals(21, failed.offset());
+        assertEquals("unparseable from offset 21: a DOCTYPE (XMPP forbids DTDs and entity declarations, RFC 6120 §11.1)",
+                failed.message());
+        Unparsed rest = assertInstanceOf(Unparsed.class, events.get(1));
+        assertEquals(utf8(lol).length - 21, rest.size());
+    }
+
+    @Test
+    void anExternalEntityInsideTheStreamIsRefused() {
+        String xxe = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>"
+                + "<message><!DOCTYPE m [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><body>&x;</body></message>";
+        List<StreamEvent> events = new StreamParser().feed(utf8(xxe), 1L);
+        StreamFailed failed = assertInstanceOf(StreamFailed.class, events.get(1));
+        assertTrue(failed.reason().contains("DOCTYPE"), failed.reason());
+    }
+
+    @Test
+    void anUndeclaredEntityReferenceIsAnErrorNotAnExpansion() {
+        String bad = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>"
+                + "<message><body>&x;</body></message>";
+        List<StreamEvent> events = new StreamParser().feed(utf8(bad), 1L);
+        StreamFailed failed = assertInstanceOf(StreamFailed.class, events.get(1));
+        assertTrue(failed.message().startsWith("unparseable from offset 85: "), failed.message());
+        assertTrue(failed.reason().contains("x"), failed.reason());
+    }
+
+    @Test
+    void hundredThousandDeepNestingStopsAtTheDepthLimit() {
+        StreamParser parser = new StreamParser();
+        parser.feed(utf8("<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>"), 1L);
+        byte[] opens = utf8("<a>".repeat(100_000));
+        List<StreamEvent> events = parser.feed(opens, 2L);
+        StreamFailed failed = assertInstanceOf(StreamFailed.class, events.get(0));
+        assertEquals(85, failed.offset());
+        assertEquals("elements nested deeper than 256 levels", failed.reason());
+        assertTrue(parser.failed());
+    }
+
+    @Test
+    void aFiftyMegabyteTextNodeIsCutOffAtTheSizeLimitWithBoundedMemory() {
+        StreamParser parser = new StreamParser(0, 1024 * 1024, 256);
+        parser.feed(utf8("<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'><message><body>"), 1L);
+        byte[] text = new byte[64 * 1024];
+        Arrays.fill(text, (byte) 'A');
+        List<StreamEvent> all = new ArrayList<>();
+        for (int i = 0; i < 50 * 16; i++) {
+            all.addAll(parser.feed(text, 2L + i));
+            assertTrue(parser.bufferCapacity() <= 1024 * 1024 + text.length, "never buffers past the limit");
+        }
+        StreamFailed failed = (StreamFailed) all.stream().filter(e -> e instanceof StreamFailed).findFirst().orElseThrow();
+        assertEquals("unparseable from offset 85: element larger than 1048576 bytes", failed.message());
+        long unparsed = all.stream().filter(e -> e instanceof Unparsed).mapToLong(e -> ((Unparsed) e).size()).sum();
+        assertEquals(50L * 1024 * 1024 + 15, unparsed, "every byte from the failed element on is accounted as unparsed");
+    }
+
+    @Test
+    void notXmlAtAllIsReportedAsNotAnXmppStream() {
+        List<StreamEvent> events = new StreamParser().feed(utf8("GET / HTTP/1.1\r\n"), 1L);
+        assertEquals("unparseable from offset 0: text before the stream header (not an XMPP stream?)",
+                ((StreamFailed) events.get(0)).message());
+        events = new StreamParser().feed(utf8("<html><body>"), 1L);
+        assertTrue(((StreamFailed) events.get(0)).reason().startsWith("not an XMPP stream"));
+    }
+
+    @Test
+    void mismatchedTagsAreNotWellFormed() {
+        String bad = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>"
+                + "<message><body>x</bod></message><presence/>";
+        List<StreamEvent> events = new StreamParser().feed(utf8(bad), 1L);
+        assertEquals(List.of("opened", "failed", "unparsed"), names(events));
+        assertEquals(bad.length() - 85, ((Unparsed) events.get(2)).size());
+    }
+
+    @Test
+    void keepalivesCommentsAndQuotedBracketsDoNotConfuseFraming() {
+        String s = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>  \n "
+                + "<message id='a>b' to=\"x/>y\"><body><![CDATA[</message>]]></body><!-- </message> --></message>\n";
+        List<StreamEvent> events = new StreamParser().feed(utf8(s), 1L);
+        assertEquals(List.of("opened", "message"), names(events));
+        ElementParsed m = (ElementParsed) events.get(1);
+        assertEquals("a>b", m.element().attribute("id"));
+        assertEquals("</message>", m.element().childText("body", "jabber:client"));
+    }
+
+    @Test
+    void aFailedStreamDoesNotAffectAnother() {
+        StreamParser bad = new StreamParser();
+        StreamParser good = new StreamParser();
+        bad.feed(utf8("<!DOCTYPE x>"), 1L);
+        assertTrue(bad.failed());
+        assertFalse(good.feed(utf8(SMACK_TO_PROSODY), 1L).stream().anyMatch(e -> e instanceof StreamFailed));
+    }
+
+    static List<String> names(List<StreamEvent> events) {
+        List<String> out = new ArrayList<>();
+        for (StreamEvent e : events) {
+            if (e instanceof StreamOpened o) {
+                out.add(o.restart() ? "restart" : "opened");
+            } else if (e instanceof ElementParsed p) {
+                out.add(p.element().name());
+            } else if (e instanceof StreamClosed) {
+                out.add("closed");
+            } else if (e instanceof StreamFailed) {
+                out.add("failed");
+            } else {
+                out.add("unparsed");
+            }
+        }
+        return out;
+    }
+
+    static List<String> described(List<StreamEvent> events) {
+        List<String> out = new ArrayList<>();
+        for (StreamEvent e : events) {
+            String xml = e instanceof ElementParsed p ? p.xml() : e instanceof StreamOpened o ? o.xml() : "";
+            out.add(e.getClass().getSimpleName() + "@" + e.offset() + ":" + xml);
+        }
+        return out;
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

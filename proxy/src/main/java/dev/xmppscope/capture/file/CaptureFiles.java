@@ -1,0 +1,149 @@
+package dev.xmppscope.capture.file;
+
+import dev.xmppscope.capture.CaptureReader;
+import dev.xmppscope.capture.CaptureSink;
+import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.CaptureStoreException;
+import dev.xmppscope.capture.CaptureWriter;
+import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.ConnectionEvent;
+import dev.xmppscope.capture.ConnectionOpened;
+import dev.xmppscope.capture.pcap.PcapImporter;
+import dev.xmppscope.capture.pcap.PcapngExport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+
+/**
+ * Moving captures between a capture database and files: export to {@code .xscap} or
+ * {@code .pcapng}, import (merge) an {@code .xscap}, pcap or pcapng into a database, and open
+ * any of those files as a {@link CaptureSource}.
+ */
+public final class CaptureFiles {
+    private CaptureFiles() {
+    }
+
+    /** A file as a capture source, its format recognised from its content. */
+    public static CaptureSource open(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new CaptureFileException(file + " does not exist or is not a file", 0, null);
+        }
+        CaptureFileFormat format = CaptureFileFormat.sniff(file);
+        if (format == null) {
+            throw new CaptureFileException(file + " is not a capture file xmppscope knows (expected .xscap, pcap or pcapng)", 0, null);
+        }
+        return format == CaptureFileFormat.XSCAP ? XscapReader.open(file) : new PcapImporter(file);
+    }
+
+    /**
+     * Writes everything in {@code store} to {@code out}, in the format its extension names
+     * ({@code .xscap} or {@code .pcapng}).
+     *
+     * @return records (xscap) or frames (pcapng) written
+     */
+    public static long export(CaptureStore store, Path out, Map<String, String> meta, ProgressBar progress) {
+        CaptureFileFormat format = CaptureFileFormat.ofFileName(out);
+        if (format == null || format == CaptureFileFormat.PCAP) {
+            throw new IllegalArgumentException("cannot tell the export format from '" + out.getFileName()
+                    + "': use a name ending in .xscap (xmppscope's own) or .pcapng (Wireshark)");
+        }
+        try (CaptureReader reader = store.newReader()) {
+            if (format == CaptureFileFormat.PCAPNG) {
+                long frames = PcapngExport.write(reader::replay, out, progress::update);
+                progress.finish();
+                return frames;
+            }
+            try (XscapWriter writer = XscapWriter.create(out, meta)) {
+                reader.replay(new Counting(writer, progress));
+                progress.finish();
+                return writer.records();
+            }
+        }
+    }
+
+    /** How many records (connections, chunks, events, closes) {@code store} holds, for progress bars. */
+    public static long recordCount(CaptureStore store) {
+        try (Connection c = store.newConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT (SELECT COUNT(*) FROM chunks) + (SELECT COUNT(*) FROM connection_events)"
+                     + " + (SELECT COUNT(*) FROM connections) + (SELECT COUNT(*) FROM connections WHERE closed_at IS NOT NULL)")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new CaptureStoreException("cannot count the records of " + store.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Merges {@code file} into {@code store}, its connections renumbered past the ones already
+     * there. A damaged file is imported up to the damage (committed), then its
+     * {@link CaptureFileException} is rethrown.
+     */
+    public static ImportResult importInto(CaptureStore store, Path file, ProgressBar progress) {
+        CaptureSource source = open(file);
+        long firstId = store.nextConnectionId();
+        Counting counting;
+        try (CaptureWriter writer = store.newWriter()) {
+            ConnectionRenumbering renumbered = new ConnectionRenumbering(writer, firstId);
+            counting = new Counting(renumbered, progress);
+            try {
+                source.replay(counting);
+            } finally {
+                progress.finish();
+            }
+            return new ImportResult(file.toString(), CaptureFileFormat.sniff(file), renumbered.nextId() - firstId,
+                    counting.records, firstId);
+        }
+    }
+
+    /** Passes everything on, counting records for a progress bar. */
+    private static final class Counting implements CaptureSink {
+        private final CaptureSink target;
+        private final ProgressBar progress;
+        long records;
+
+        Counting(CaptureSink target, ProgressBar progress) {
+            this.target = target;
+            this.progress = progress;
+        }
+
+        @Override
+        public void opened(ConnectionOpened c) {
+            target.opened(c);
+            tick();
+        }
+
+        @Override
+        public void chunk(Chunk c) {
+            target.chunk(c);
+            tick();
+        }
+
+        @Override
+        public void event(ConnectionEvent e) {
+            target.event(e);
+            tick();
+        }
+
+        @Override
+        public void closed(ConnectionClosed c) {
+            target.closed(c);
+            tick();
+        }
+
+        @Override
+        public void flushed() {
+            target.flushed();
+        }
+
+        private void tick() {
+            if (++records % 500 == 0) {
+                progress.update(records);
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.xmppscope.capture.pcap;
+
+import dev.xmppscope.capture.CaptureSink;
+import dev.xmppscope.capture.file.CaptureFileException;
+import dev.xmppscope.capture.file.CaptureSource;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns the plaintext XMPP in a pcap or pcapng file (as tcpdump, dumpcap or Wireshark write
+ * them) into a capture: one connection per TCP connection, both directions reassembled
+ * (out-of-order and retransmitted segments handled), the client being whoever sent the SYN,
+ * timestamps from the capture. Flows that are not XMPP (neither on an XMPP port nor starting
+ * with XML) are left out. Connection ids start at 1, in the order connections open.
+ */
+public final class PcapImporter implements CaptureSource {
+    /** c2s, Direct TLS c2s, s2s, Direct TLS s2s, BOSH/WebSocket. */
+    private static final Set<Integer> XMPP_PORTS = Set.of(5222, 5223, 5269, 5270, 5280, 5281);
+
+    private final Path file;
+
+    public PcapImporter(Path file) {
+        this.file = file;
+    }
+
+    /**
+     * Replays the capture. On a truncated or corrupt file everything before the damage is
+     * delivered, then a {@link dev.xmppscope.capture.file.CaptureFileException} says where.
+     */
+    @Override
+    public void replay(CaptureSink sink) {
+        Flows flows = new Flows(sink, "pcap:" + file.getFileName());
+        try {
+            PcapFileReader.read(file, frame -> PacketDecoder.decode(frame).ifPresent(flows::segment));
+        } catch (CaptureFileException e) {
+            flows.end();
+            sink.flushed();
+            throw e;
+        }
+        flows.end();
+        sink.flushed();
+    }
+
+    /** The TCP flows of one file, by their (unordered) pair of endpoints. */
+    private static final class Flows {
+        private final CaptureSink sink;
+        private final String route;
+        private final Map<String, XmppTcpConnection> open = new LinkedHashMap<>();
+        /** Flows seen before their first payload, and flows found not to be XMPP. */
+        private final Map<String, Pending> undecided = new HashMap<>();
+        private long nextId = 1;
+        private long lastAt;
+
+        Flows(CaptureSink sink, String route) {
+            this.sink = sink;
+            this.route = route;
+        }
+
+        void segment(TcpSegment s) {
+            lastAt = Math.max(lastAt, s.atNanos());
+            String key = key(s);
+            XmppTcpConnection c = open.get(key);
+            boolean freshSyn = s.has(TcpSegment.SYN) && !s.has(TcpSegment.ACK);
+            if (c != null && (c.isClosed() || c.sawFin()) && freshSyn) {
+                c.endOfCapture(s.atNanos(), sink);
+                open.remove(key); // the 4-tuple is reused by a new connection
+                c = null;
+            }
+            if (c != null) {
+                c.segment(s, sink);
+                return;
+            }
+            Pending p = undecided.get(key);
+            if (p == null || freshSyn && p.rejected) {
+                p = new Pending(s);
+                undecided.put(key, p);
+            }
+            if (p.rejected) {
+                return;
+            }
+            p.segments.add(s);
+            if (s.payload().length == 0 && !s.has(TcpSegment.FIN) && !s.has(TcpSegment.RST)) {
+                return; // handshake: wait for data to know whether this is XMPP
+            }
+            undecided.remove(key);
+            if (!looksLikeXmpp(p, s)) {
+                p.rejected = true;
+                undecided.put(key, p);
+                return;
+            }
+            XmppTcpConnection conn = new XmppTcpConnection(nextId++, route, p.client, p.server);
+            open.put(key, conn);
+            conn.open(sink, p.first.atNanos());
+            for (TcpSegment earlier : p.segments) {
+                conn.segment(earlier, sink);
+            }
+        }
+
+        void end() {
+            for (XmppTcpConnection c : open.values()) {
+                c.endOfCapture(lastAt, sink);
+            }
+            open.clear();
+        }
+
+        private static boolean looksLikeXmpp(Pending p, TcpSegment s) {
+            if (XMPP_PORTS.contains(p.server.port())) {
+                return true;
+            }
+            byte[] data = s.payload();
+            for (byte b : data) {
+                if (b == ' ' || b == '\n' || b == '\r' || b == '\t') {
+                    continue;
+                }
+                return b == '<';
+            }
+            return false;
+        }
+
+        private static String key(TcpSegment s) {
+            String a = s.source().toString();
+            String b = s.target().toString();
+            return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
+        }
+    }
+
+    /** A flow seen but not yet known to be XMPP: who is the client, and what it sent so far. */
+    private static final class Pending {
+        final TcpSegment first;
+        final TcpEndpoint client;
+        final TcpEndpoint server;
+        final java.util.List<TcpSegment> segments = new java.util.ArrayList<>();
+        boolean rejected;
+
+        Pending(TcpSegment first) {
+            this.first = first;
+            boolean sourceIsClient;
+            if (first.has(TcpSegment.SYN)) {
+                sourceIsClient = !first.has(TcpSegment.ACK); // SYN from the client, SYN-ACK from the server
+            } else {
+                // the capture began mid-connection: the server is the side on a well-known XMPP port
+                sourceIsClient = XMPP_PORTS.contains(first.target().port()) || !XMPP_PORTS.contains(first.source().port());
+            }
+            client = sourceIsClient ? first.source() : first.target();
+            server = sourceIsClient ? first.target() : first.source();
+        }
+    }
+}

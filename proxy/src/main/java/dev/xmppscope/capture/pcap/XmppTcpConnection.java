@@ -1,0 +1,154 @@
+package dev.xmppscope.capture.pcap;
+
+import dev.xmppscope.capture.CaptureSink;
+import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.CloseReason;
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.ConnectionEvent;
+import dev.xmppscope.capture.ConnectionOpened;
+import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.EventKind;
+import dev.xmppscope.capture.TlsLayer;
+import dev.xmppscope.capture.TlsMode;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/**
+ * One TCP connection of a pcap turned into a capture connection: both directions reassembled,
+ * the client being whoever sent the SYN. Bytes after a STARTTLS {@code <proceed/>} or from a
+ * Direct TLS ClientHello on are TLS the pcap cannot decrypt: they become encrypted chunks
+ * (length only), as the proxy records them in pass-through mode.
+ */
+final class XmppTcpConnection {
+    private static final Pattern PROCEED = Pattern.compile("<proceed[^>]*urn:ietf:params:xml:ns:xmpp-tls");
+
+    private final long id;
+    private final String route;
+    final TcpEndpoint client;
+    final TcpEndpoint server;
+    private final TcpStreamReassembler toServer = new TcpStreamReassembler();
+    private final TcpStreamReassembler toClient = new TcpStreamReassembler();
+    private final long[] offsets = new long[4]; // [direction * 2 + (encrypted ? 1 : 0)]
+    private final long[] payloadBytes = new long[2];
+    private long seq;
+    private boolean encrypted;
+    private String serverTail = "";
+    private Direction firstFin;
+    private boolean finToServer;
+    private boolean finToClient;
+    private boolean closed;
+
+    XmppTcpConnection(long id, String route, TcpEndpoint client, TcpEndpoint server) {
+        this.id = id;
+        this.route = route;
+        this.client = client;
+        this.server = server;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    boolean sawFin() {
+        return firstFin != null;
+    }
+
+    void open(CaptureSink sink, long atNanos) {
+        sink.opened(new ConnectionOpened(id, route, server.toString(), client.toString(), server.toString(),
+                TlsMode.PASSTHROUGH, atNanos));
+    }
+
+    /** Takes one segment of this connection, sending what it completes to {@code sink}. */
+    void segment(TcpSegment s, CaptureSink sink) {
+        if (closed) {
+            return;
+        }
+        Direction dir = s.source().equals(client) ? Direction.TO_SERVER : Direction.TO_CLIENT;
+        TcpStreamReassembler stream = dir == Direction.TO_SERVER ? toServer : toClient;
+        if (s.has(TcpSegment.SYN)) {
+            stream.syn(s.seq());
+        }
+        long dataSeq = s.has(TcpSegment.SYN) ? (s.seq() + 1) & 0xFFFFFFFFL : s.seq();
+        for (TcpStreamReassembler.Piece p : stream.accept(dataSeq, s.payload())) {
+            deliver(dir, s.atNanos(), p, sink);
+        }
+        if (s.has(TcpSegment.RST)) {
+            finish(s.atNanos(), dir == Direction.TO_SERVER ? CloseReason.CLIENT_RESET : CloseReason.SERVER_RESET,
+                    (dir == Direction.TO_SERVER ? "the client" : "the server") + " reset the connection (RST in frame "
+                            + s.frame() + ")", sink);
+            return;
+        }
+        if (s.has(TcpSegment.FIN)) {
+            if (firstFin == null) {
+                firstFin = dir;
+            }
+            if (dir == Direction.TO_SERVER) {
+                finToServer = true;
+            } else {
+                finToClient = true;
+            }
+            if (finToServer && finToClient) {
+                boolean byClient = firstFin == Direction.TO_SERVER;
+                finish(s.atNanos(), byClient ? CloseReason.CLIENT_CLOSED : CloseReason.SERVER_CLOSED,
+                        (byClient ? "the client" : "the server") + " closed the connection first (FIN)", sink);
+            }
+        }
+    }
+
+    /** The capture ended: deliver what waits behind holes; the connection stays open (never seen to close). */
+    void endOfCapture(long atNanos, CaptureSink sink) {
+        if (!closed) {
+            flushHoles(atNanos, sink);
+        }
+    }
+
+    private void finish(long atNanos, CloseReason reason, String detail, CaptureSink sink) {
+        flushHoles(atNanos, sink);
+        closed = true;
+        sink.closed(new ConnectionClosed(id, atNanos, reason, detail, payloadBytes[0], payloadBytes[1]));
+    }
+
+    private void flushHoles(long atNanos, CaptureSink sink) {
+        for (TcpStreamReassembler.Piece p : toServer.flush()) {
+            deliver(Direction.TO_SERVER, atNanos, p, sink);
+        }
+        for (TcpStreamReassembler.Piece p : toClient.flush()) {
+            deliver(Direction.TO_CLIENT, atNanos, p, sink);
+        }
+    }
+
+    private void deliver(Direction dir, long atNanos, TcpStreamReassembler.Piece p, CaptureSink sink) {
+        if (p.missingBefore() > 0) {
+            sink.event(new ConnectionEvent(id, ++seq, atNanos, dir, EventKind.RECORDING_GAP, "the pcap is missing "
+                    + p.missingBefore() + " bytes " + dir.wireName() + " before stream offset " + p.offset()
+                    + " (packets the capturing tool did not save)"));
+        }
+        byte[] data = p.data();
+        if (data.length == 0) {
+            return;
+        }
+        payloadBytes[dir.code()] += data.length;
+        if (!encrypted && dir == Direction.TO_SERVER && offsets[0] == 0 && data.length > 2 && data[0] == 0x16 && data[1] == 0x03) {
+            encrypted = true;
+            sink.event(new ConnectionEvent(id, ++seq, atNanos, dir, EventKind.DIRECT_TLS_DETECTED,
+                    "the client's first bytes are a TLS ClientHello (Direct TLS); the pcap holds only ciphertext"));
+        }
+        int slot = dir.code() * 2 + (encrypted ? 1 : 0);
+        long offset = offsets[slot];
+        offsets[slot] += data.length;
+        if (encrypted) {
+            sink.chunk(Chunk.encrypted(id, ++seq, dir, atNanos, offset, data.length));
+            return;
+        }
+        sink.chunk(Chunk.of(id, ++seq, dir, atNanos, TlsLayer.PLAIN, offset, data));
+        if (dir == Direction.TO_CLIENT) {
+            String text = serverTail + new String(data, StandardCharsets.ISO_8859_1);
+            if (PROCEED.matcher(text).find()) {
+                encrypted = true;
+                sink.event(new ConnectionEvent(id, ++seq, atNanos, dir, EventKind.STARTTLS_PROCEED,
+                        "TLS starts after <proceed/>; the pcap holds only ciphertext from here on"));
+            }
+            serverTail = text.substring(Math.max(0, text.length() - 200));
+        }
+    }
+}

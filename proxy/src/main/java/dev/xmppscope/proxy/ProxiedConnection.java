@@ -1,0 +1,447 @@
+package dev.xmppscope.proxy;
+
+import dev.xmppscope.capture.CaptureClock;
+import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.CloseReason;
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.ConnectionEvent;
+import dev.xmppscope.capture.ConnectionOpened;
+import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.EventKind;
+import dev.xmppscope.capture.TlsLayer;
+import dev.xmppscope.capture.TlsMode;
+import dev.xmppscope.proxy.xmpp.PlusMechanismStripper;
+import dev.xmppscope.proxy.xmpp.StartTlsDetector;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection and its upstream: the state the frontend and backend handlers share.
+ * Everything here runs on the connection's single event loop (the backend is opened on the
+ * frontend's loop), so no field needs locking.
+ *
+ * <p>It records what crosses the proxy (chunks on a per-connection sequence, events, the close
+ * and its reason), relays bytes unchanged, propagates half-close and resets, and hands the
+ * moments TLS starts to {@link TlsInterceptor}.
+ */
+final class ProxiedConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(ProxiedConnection.class);
+
+    /** One end of the relay. */
+    enum Side {
+        CLIENT, SERVER;
+
+        /** The direction of the bytes read on this side. */
+        Direction readDirection() {
+            return this == CLIENT ? Direction.TO_SERVER : Direction.TO_CLIENT;
+        }
+
+        String label() {
+            return this == CLIENT ? "client" : "upstream";
+        }
+    }
+
+    /** What the TCP connection of one side carries. */
+    enum Wire { PLAIN, ENCRYPTED, INTERCEPTED }
+
+    final long id;
+    final Route route;
+    final ProxyContext proxy;
+    final Channel client;
+    Channel server;
+    final ReadGate clientGate;
+    ReadGate serverGate;
+    final StartTlsDetector detector = new StartTlsDetector();
+    final PlusMechanismStripper stripper = new PlusMechanismStripper();
+    final TlsInterceptor tls;
+    Wire clientWire = Wire.PLAIN;
+    Wire serverWire = Wire.PLAIN;
+    ChannelHandlerContext clientTap;
+    ChannelHandlerContext serverTap;
+    private long seq;
+    private final long[][] offsets = new long[2][3];
+    private long bytesToServer;
+    private long bytesToClient;
+    private boolean clientInputDone;
+    private boolean serverInputDone;
+    private CloseReason firstClose;
+    private String firstCloseDetail;
+    private boolean closed;
+    private boolean waitingForRecorder;
+
+    ProxiedConnection(Route route, ProxyContext proxy, Channel client) {
+        this.id = proxy.connectionIds.getAsLong();
+        this.route = route;
+        this.proxy = proxy;
+        this.client = client;
+        this.clientGate = new ReadGate(client);
+        this.tls = new TlsInterceptor(this);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    Channel channel(Side side) {
+        return side == Side.CLIENT ? client : server;
+    }
+
+    Channel peer(Side side) {
+        return side == Side.CLIENT ? server : client;
+    }
+
+    ReadGate gate(Side side) {
+        return side == Side.CLIENT ? clientGate : serverGate;
+    }
+
+    Wire wire(Side side) {
+        return side == Side.CLIENT ? clientWire : serverWire;
+    }
+
+    /** The client connected: record it and open the upstream on the same event loop. */
+    void start() {
+        proxy.open.add(this);
+        clientGate.hold(ReadGate.Hold.UPSTREAM_CONNECTING);
+        proxy.sink.opened(new ConnectionOpened(id, route.spec(), hostPort(client.localAddress()),
+                hostPort(client.remoteAddress()), hostPort(route.upstream()), route.tlsMode(), CaptureClock.nowNanos()));
+        Bootstrap b = new Bootstrap()
+                .group(client.eventLoop())
+                .channel(client.getClass())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, ProxyContext.WATER_MARK)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, ProxyContext.CONNECT_TIMEOUT_MS)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(WireTap.NAME, new WireTap(ProxiedConnection.this, Side.SERVER));
+                        ch.pipeline().addLast(new BackendHandler(ProxiedConnection.this));
+                    }
+                });
+        ChannelFuture f = b.connect(route.upstream());
+        server = f.channel();
+        f.addListener((ChannelFutureListener) done -> {
+            if (!done.isSuccess()) {
+                upstreamUnreachable(done.cause());
+                return;
+            }
+            if (closed) {
+                done.channel().close();
+                return;
+            }
+            serverGate = new ReadGate(server);
+            serverGate.apply();
+            clientGate.release(ReadGate.Hold.UPSTREAM_CONNECTING);
+        });
+    }
+
+    // ---- reads -------------------------------------------------------------------------------
+
+    /** Raw bytes from a socket, before any TLS handler (called by {@link WireTap}). */
+    void onWireRead(Side side, ChannelHandlerContext tap, ByteBuf buf) {
+        if (closed) {
+            buf.release();
+            return;
+        }
+        Direction dir = side.readDirection();
+        int n = buf.readableBytes();
+        if (side == Side.CLIENT) {
+            bytesToServer += n;
+        } else {
+            bytesToClient += n;
+        }
+        switch (wire(side)) {
+            case INTERCEPTED -> tap.fireChannelRead(buf);
+            case ENCRYPTED -> {
+                recordEncrypted(dir, n);
+                tap.fireChannelRead(buf);
+            }
+            case PLAIN -> onCleartext(side, tap, buf);
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    private void onCleartext(Side side, ChannelHandlerContext tap, ByteBuf buf) {
+        byte[] bytes = ByteBufUtil.getBytes(buf);
+        if (side == Side.CLIENT) {
+            if (detector.clientBytes(bytes, 0, bytes.length) == StartTlsDetector.ClientVerdict.DIRECT_TLS) {
+                tls.directTls(tap, buf);
+                return;
+            }
+            recordChunk(Direction.TO_SERVER, TlsLayer.PLAIN, bytes);
+            tap.fireChannelRead(buf);
+            return;
+        }
+        int tlsStart = detector.serverBytes(bytes, 0, bytes.length);
+        if (tlsStart < 0) {
+            recordChunk(Direction.TO_CLIENT, TlsLayer.PLAIN, bytes);
+            tap.fireChannelRead(buf);
+            return;
+        }
+        byte[] before = java.util.Arrays.copyOf(bytes, tlsStart);
+        recordChunk(Direction.TO_CLIENT, TlsLayer.PLAIN, before);
+        recordEvent(Direction.TO_CLIENT, EventKind.STARTTLS_PROCEED, "server answered <proceed/>: TLS starts on the next byte ("
+                + (route.tlsMode() == TlsMode.INTERCEPT ? "intercepting" : "passing it through") + ")");
+        ByteBuf proceed = buf.readRetainedSlice(tlsStart);
+        ByteBuf rest = buf; // whatever followed <proceed/> in the same read already belongs to TLS
+        tls.startTlsProceed(tap, proceed, rest);
+    }
+
+    /** Bytes after any TLS handler, ready to relay (called by the frontend and backend handlers). */
+    void onRelayRead(Side side, ByteBuf buf) {
+        if (closed) {
+            buf.release();
+            return;
+        }
+        Channel peer = peer(side);
+        if (wire(side) == Wire.INTERCEPTED) {
+            byte[] plain = ByteBufUtil.getBytes(buf);
+            recordChunk(side.readDirection(), TlsLayer.DECRYPTED, plain);
+            if (side == Side.SERVER) {
+                PlusMechanismStripper.Result r = stripper.feed(plain);
+                buf.release();
+                if (!r.stripped().isEmpty()) {
+                    recordEvent(Direction.TO_CLIENT, EventKind.PLUS_MECHANISMS_STRIPPED, "removed " + String.join(", ",
+                            r.stripped()) + " from the server's stream features before relaying them: channel binding"
+                            + " cannot survive TLS interception (the recorded bytes are what the server sent)");
+                }
+                if (r.forward().length > 0) {
+                    peer.write(Unpooled.wrappedBuffer(r.forward()), peer.voidPromise());
+                }
+                return;
+            }
+        }
+        peer.write(buf, peer.voidPromise());
+    }
+
+    void onRelayReadComplete(Side side) {
+        Channel peer = peer(side);
+        if (peer != null && !closed) {
+            peer.flush();
+        }
+    }
+
+    /** One side's outbound buffer crossed a water mark: hold or release reads on the other side. */
+    void onWritabilityChanged(Side side) {
+        Channel ch = channel(side);
+        ReadGate other = gate(side == Side.CLIENT ? Side.SERVER : Side.CLIENT);
+        if (ch == null || other == null) {
+            return;
+        }
+        if (ch.isWritable()) {
+            other.release(ReadGate.Hold.PEER_BUSY);
+        } else {
+            other.hold(ReadGate.Hold.PEER_BUSY);
+        }
+    }
+
+    // ---- recording ---------------------------------------------------------------------------
+
+    void recordChunk(Direction dir, TlsLayer layer, byte[] bytes) {
+        if (bytes.length == 0) {
+            return;
+        }
+        long offset = offsets[dir.code()][layer.code()];
+        offsets[dir.code()][layer.code()] += bytes.length;
+        proxy.sink.chunk(Chunk.of(id, ++seq, dir, CaptureClock.nowNanos(), layer, offset, bytes));
+        afterRecording();
+    }
+
+    void recordEncrypted(Direction dir, int length) {
+        if (length == 0) {
+            return;
+        }
+        int layer = TlsLayer.ENCRYPTED.code();
+        long offset = offsets[dir.code()][layer];
+        offsets[dir.code()][layer] += length;
+        proxy.sink.chunk(Chunk.encrypted(id, ++seq, dir, CaptureClock.nowNanos(), offset, length));
+        afterRecording();
+    }
+
+    void recordEvent(Direction dir, EventKind kind, String detail) {
+        proxy.sink.event(new ConnectionEvent(id, ++seq, CaptureClock.nowNanos(), dir, kind, detail));
+    }
+
+    /** Pauses both sides while the recorder is behind; resumes them when it catches up. */
+    private void afterRecording() {
+        RecordingBackpressure bp = proxy.backpressure;
+        if (bp == null || waitingForRecorder || !bp.isBehind()) {
+            return;
+        }
+        waitingForRecorder = true;
+        clientGate.hold(ReadGate.Hold.RECORDER_BEHIND);
+        if (serverGate != null) {
+            serverGate.hold(ReadGate.Hold.RECORDER_BEHIND);
+        }
+        bp.whenCaughtUp(() -> client.eventLoop().execute(() -> {
+            waitingForRecorder = false;
+            clientGate.release(ReadGate.Hold.RECORDER_BEHIND);
+            if (serverGate != null) {
+                serverGate.release(ReadGate.Hold.RECORDER_BEHIND);
+            }
+        }));
+    }
+
+    // ---- endings -----------------------------------------------------------------------------
+
+    /** A side sent FIN: pass it on as a half-close; when both have, the connection is done. */
+    void onInputShutdown(Side side) {
+        if (closed) {
+            channel(side).close();
+            return;
+        }
+        if (side == Side.CLIENT) {
+            clientInputDone = true;
+        } else {
+            serverInputDone = true;
+        }
+        if (firstClose == null) {
+            firstClose = side == Side.CLIENT ? CloseReason.CLIENT_CLOSED : CloseReason.SERVER_CLOSED;
+            firstCloseDetail = side.label() + " " + hostPort(channel(side).remoteAddress()) + " closed the connection first";
+        }
+        recordEvent(side.readDirection(), EventKind.HALF_CLOSED, side.label() + " sent FIN; passed on to the "
+                + (side == Side.CLIENT ? "upstream" : "client"));
+        Channel peer = peer(side);
+        if (peer == null || !peer.isActive() || (clientInputDone && serverInputDone)) {
+            close(firstClose, firstCloseDetail);
+            return;
+        }
+        peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+            SslHandler ssl = peer.pipeline().get(SslHandler.class);
+            if (ssl != null && peer.isActive()) {
+                ssl.closeOutbound().addListener(x -> shutdownOutput(peer));
+            } else {
+                shutdownOutput(peer);
+            }
+        });
+    }
+
+    private static void shutdownOutput(Channel ch) {
+        if (ch instanceof DuplexChannel d && ch.isActive()) {
+            d.shutdownOutput();
+        } else {
+            ch.close();
+        }
+    }
+
+    /** A side's channel closed (FIN without half-closure, or after an error). */
+    void onInactive(Side side) {
+        if (closed) {
+            return;
+        }
+        CloseReason reason = firstClose != null ? firstClose
+                : side == Side.CLIENT ? CloseReason.CLIENT_CLOSED : CloseReason.SERVER_CLOSED;
+        String detail = firstClose != null ? firstCloseDetail
+                : side.label() + " " + hostPort(channel(side).remoteAddress()) + " closed the connection";
+        close(reason, detail);
+    }
+
+    /** An I/O error on a side: a reset is passed on as a reset, anything else ends the connection with a reason. */
+    void onException(Side side, Throwable cause) {
+        if (closed) {
+            LOG.debug("connection {}: {} error after close: {}", id, side.label(), cause.toString());
+            return;
+        }
+        if (TlsInterceptor.isTlsFailure(cause)) {
+            tls.failed(side, cause);
+            return;
+        }
+        if (cause instanceof IOException) {
+            CloseReason reason = side == Side.CLIENT ? CloseReason.CLIENT_RESET : CloseReason.SERVER_RESET;
+            String detail = side.label() + " " + hostPort(channel(side).remoteAddress()) + " reset the connection ("
+                    + cause.getMessage() + ")";
+            Channel peer = peer(side);
+            if (peer != null && peer.isActive()) {
+                peer.config().setOption(ChannelOption.SO_LINGER, 0); // close with RST: pass the reset on
+                peer.close();
+            }
+            finish(reason, detail);
+            channel(side).close();
+            return;
+        }
+        LOG.error("connection {} ({}): internal error on the {} side", id, route.spec(), side.label(), cause);
+        close(CloseReason.PROXY_ERROR, "internal error on the " + side.label() + " side: " + cause);
+    }
+
+    private void upstreamUnreachable(Throwable cause) {
+        String upstream = hostPort(route.upstream());
+        String detail;
+        if (cause instanceof ConnectException && String.valueOf(cause.getMessage()).contains("refused")) {
+            detail = "upstream " + upstream + " refused the connection";
+        } else if (cause instanceof ConnectTimeoutException) {
+            detail = "upstream " + upstream + " did not answer within " + ProxyContext.CONNECT_TIMEOUT_MS / 1000 + " s";
+        } else {
+            detail = "upstream " + upstream + " could not be reached: " + cause.getMessage();
+        }
+        finish(CloseReason.UPSTREAM_UNREACHABLE, detail);
+        closeClientCleanly();
+    }
+
+    /**
+     * Ends the client with a FIN rather than a reset: closing a socket with unread data makes
+     * the kernel send RST, so read (and discard) what the client already sent until it closes.
+     */
+    private void closeClientCleanly() {
+        if (!client.isActive()) {
+            return;
+        }
+        shutdownOutput(client);
+        client.config().setAutoRead(true);
+        client.eventLoop().schedule(() -> client.close(), 2, TimeUnit.SECONDS);
+    }
+
+    /** Ends the connection for {@code reason}: recorded once, pending bytes flushed, both sides closed. */
+    void close(CloseReason reason, String detail) {
+        if (closed) {
+            return;
+        }
+        finish(reason, detail);
+        closeOnFlush(client);
+        closeOnFlush(server);
+    }
+
+    private void finish(CloseReason reason, String detail) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        proxy.open.remove(this);
+        tls.release();
+        proxy.sink.closed(new ConnectionClosed(id, CaptureClock.nowNanos(), reason, detail, bytesToServer, bytesToClient));
+    }
+
+    static void closeOnFlush(Channel ch) {
+        if (ch != null && ch.isActive()) {
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else if (ch != null) {
+            ch.close();
+        }
+    }
+
+    static String hostPort(SocketAddress address) {
+        if (address instanceof InetSocketAddress a) {
+            String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        }
+        return String.valueOf(address);
+    }
+}

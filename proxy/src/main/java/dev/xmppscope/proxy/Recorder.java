@@ -1,0 +1,291 @@
+package dev.xmppscope.proxy;
+
+import dev.xmppscope.capture.CaptureSink;
+import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.CaptureWriter;
+import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.ConnectionEvent;
+import dev.xmppscope.capture.ConnectionOpened;
+import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.EventKind;
+import dev.xmppscope.capture.TlsLayer;
+import dev.xmppscope.proxy.xmpp.SecretRedactor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The proxy's capture sink: takes what the relay saw (on the event loops, never blocking them)
+ * and hands it to one writer thread that redacts secrets, writes batches into the H2 capture
+ * store, commits at least every {@value #COMMIT_INTERVAL_MS} ms (with the store's own write
+ * delay, data older than a fraction of a second survives a kill -9), and then passes the same
+ * redacted data, in order, to listeners (live analysis).
+ *
+ * <p>Fidelity first: nothing is ever dropped. If the writer falls behind by more than
+ * {@value #HIGH_WATER_BYTES} bytes, {@link #isBehind()} turns true and the proxy stops reading
+ * from its peers (TCP pushes back on them) until the backlog is under {@value #LOW_WATER_BYTES}
+ * bytes. The alternative, dropping and recording a gap, would make the capture lie about the
+ * conversation; a slower relay under extreme load is the better failure.
+ */
+public final class Recorder implements CaptureSink, RecordingBackpressure, AutoCloseable {
+    static final long COMMIT_INTERVAL_MS = 100;
+    static final long HIGH_WATER_BYTES = 64L << 20;
+    static final long LOW_WATER_BYTES = 16L << 20;
+    private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
+    private static final Object STOP = new Object();
+
+    private final CaptureStore store;
+    private final boolean keepSecrets;
+    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final List<CaptureSink> listeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> waitingForCatchUp = new ArrayList<>();
+    private final AtomicLong nextConnectionId;
+    private final Thread writerThread;
+    private volatile boolean closed;
+    private volatile Throwable writeFailure;
+
+    private Recorder(CaptureStore store, boolean keepSecrets) {
+        this.store = store;
+        this.keepSecrets = keepSecrets;
+        this.nextConnectionId = new AtomicLong(store.nextConnectionId());
+        this.writerThread = new Thread(this::writeLoop, "xmppscope-recorder");
+        writerThread.setDaemon(true);
+    }
+
+    /**
+     * Starts recording into {@code store}. Secrets (SASL PLAIN and similar, legacy-auth and
+     * registration passwords) are masked in what is stored and what listeners see unless
+     * {@code keepSecrets}.
+     */
+    public static Recorder start(CaptureStore store, boolean keepSecrets) {
+        Recorder r = new Recorder(store, keepSecrets);
+        r.writerThread.start();
+        return r;
+    }
+
+    /** Receives redacted data in order, on the writer thread, after each batch is committed. */
+    public void addListener(CaptureSink listener) {
+        listeners.add(listener);
+    }
+
+    /** A connection id not used yet in this store (ids continue after what it already holds). */
+    public long nextConnectionId() {
+        return nextConnectionId.getAndIncrement();
+    }
+
+    @Override
+    public void opened(ConnectionOpened connection) {
+        enqueue(connection, 0);
+    }
+
+    @Override
+    public void chunk(Chunk chunk) {
+        enqueue(chunk, chunk.bytes().length + 64L);
+    }
+
+    @Override
+    public void event(ConnectionEvent event) {
+        enqueue(event, 0);
+    }
+
+    @Override
+    public void closed(ConnectionClosed connection) {
+        enqueue(connection, 0);
+    }
+
+    @Override
+    public boolean isBehind() {
+        return queuedBytes.get() > HIGH_WATER_BYTES;
+    }
+
+    @Override
+    public void whenCaughtUp(Runnable resume) {
+        synchronized (waitingForCatchUp) {
+            if (queuedBytes.get() > LOW_WATER_BYTES) {
+                waitingForCatchUp.add(resume);
+                return;
+            }
+        }
+        resume.run();
+    }
+
+    /** Bytes handed over but not yet written. */
+    public long backlogBytes() {
+        return queuedBytes.get();
+    }
+
+    private void enqueue(Object item, long bytes) {
+        if (closed) {
+            throw new IllegalStateException("the recorder is closed");
+        }
+        queuedBytes.addAndGet(bytes);
+        queue.add(item);
+    }
+
+    private void writeLoop() {
+        Redaction redaction = new Redaction(keepSecrets);
+        List<Object> batch = new ArrayList<>();
+        try (CaptureWriter writer = store.newWriter()) {
+            long lastCommit = System.nanoTime();
+            boolean stopping = false;
+            while (!stopping) {
+                Object first = queue.poll(COMMIT_INTERVAL_MS, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, 10_000);
+                }
+                List<Object> written = new ArrayList<>(batch.size());
+                long bytes = 0;
+                for (Object item : batch) {
+                    if (item == STOP) {
+                        stopping = true;
+                        continue;
+                    }
+                    if (item instanceof Chunk c) {
+                        bytes += c.bytes().length + 64L;
+                    }
+                    redaction.apply(item, written);
+                }
+                batch.clear();
+                for (Object item : written) {
+                    write(writer, item);
+                }
+                long now = System.nanoTime();
+                if (stopping || now - lastCommit >= TimeUnit.MILLISECONDS.toNanos(COMMIT_INTERVAL_MS) || queue.isEmpty()) {
+                    commit(writer);
+                    lastCommit = now;
+                    notifyListeners(written, true);
+                } else {
+                    notifyListeners(written, false);
+                }
+                released(bytes);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.error("recorder interrupted; {} items were not written", queue.size());
+        } catch (RuntimeException e) {
+            writeFailure = e;
+            LOG.error("the recorder stopped: {}", e.getMessage(), e);
+            queuedBytes.set(0);
+            released(0);
+        }
+    }
+
+    private void write(CaptureWriter writer, Object item) {
+        if (item instanceof ConnectionOpened o) {
+            writer.opened(o);
+        } else if (item instanceof Chunk c) {
+            writer.chunk(c);
+        } else if (item instanceof ConnectionEvent e) {
+            writer.event(e);
+        } else if (item instanceof ConnectionClosed c) {
+            writer.closed(c);
+        }
+    }
+
+    private void commit(CaptureWriter writer) {
+        writer.commit();
+    }
+
+    private void released(long bytes) {
+        long left = queuedBytes.addAndGet(-bytes);
+        if (left <= LOW_WATER_BYTES) {
+            List<Runnable> resume;
+            synchronized (waitingForCatchUp) {
+                resume = new ArrayList<>(waitingForCatchUp);
+                waitingForCatchUp.clear();
+            }
+            resume.forEach(Runnable::run);
+        }
+    }
+
+    private void notifyListeners(List<Object> items, boolean flushed) {
+        for (CaptureSink l : listeners) {
+            try {
+                for (Object item : items) {
+                    if (item instanceof ConnectionOpened o) {
+                        l.opened(o);
+                    } else if (item instanceof Chunk c) {
+                        l.chunk(c);
+                    } else if (item instanceof ConnectionEvent e) {
+                        l.event(e);
+                    } else if (item instanceof ConnectionClosed c) {
+                        l.closed(c);
+                    }
+                }
+                if (flushed) {
+                    l.flushed();
+                }
+            } catch (RuntimeException e) {
+                LOG.error("a capture listener ({}) failed; it keeps receiving: {}", l, e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Writes everything handed over so far, then stops the writer. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        queue.add(STOP);
+        closed = true;
+        try {
+            writerThread.join(TimeUnit.SECONDS.toMillis(60));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (writerThread.isAlive()) {
+            LOG.error("the recorder did not finish writing within 60 s; {} items left", queue.size());
+        }
+        if (writeFailure != null) {
+            throw new IllegalStateException("recording failed: " + writeFailure.getMessage(), writeFailure);
+        }
+    }
+
+    /** Masks secrets per (connection, direction, layer) stream; adds SECRET_REDACTED events. */
+    private static final class Redaction {
+        private final boolean keepSecrets;
+        private final Map<String, SecretRedactor> redactors = new HashMap<>();
+
+        Redaction(boolean keepSecrets) {
+            this.keepSecrets = keepSecrets;
+        }
+
+        void apply(Object item, List<Object> out) {
+            if (item instanceof ConnectionClosed c) {
+                redactors.keySet().removeIf(k -> k.startsWith(c.id() + "/"));
+            }
+            if (keepSecrets || !(item instanceof Chunk c) || !c.layer().isXml()) {
+                out.add(item);
+                return;
+            }
+            SecretRedactor r = redactors.computeIfAbsent(key(c.connectionId(), c.direction(), c.layer()),
+                    k -> new SecretRedactor());
+            SecretRedactor.Result result = r.redact(c.bytes());
+            if (!result.redacted()) {
+                out.add(item);
+                return;
+            }
+            out.add(c.withBytes(result.bytes(), true));
+            // shares the chunk's seq: events and chunks are separate tables, and the event sits with its chunk
+            out.add(new ConnectionEvent(c.connectionId(), c.seq(), c.atNanos(), c.direction(), EventKind.SECRET_REDACTED,
+                    String.join(", ", result.kinds()) + " masked in the recording (" + c.layer().name().toLowerCase(
+                            java.util.Locale.ROOT) + " chunk " + c.seq() + "); the relayed bytes are unchanged"));
+        }
+
+        private static String key(long connection, Direction d, TlsLayer layer) {
+            return connection + "/" + d.code() + "/" + layer.code();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.xmppscope.proxy;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * The TLS settings of an intercepting proxy: toward the upstream it is a TLS client that
+ * verifies the server's certificate against the JDK's trust store and the XMPP domain (unless
+ * {@code --insecure-upstream}); toward the client it is a TLS server presenting a certificate
+ * for the stream's domain, issued by xmppscope's CA.
+ */
+final class TlsContexts {
+    private final CertificateAuthority ca;
+    private final boolean insecureUpstream;
+    private final SslContext upstreamContext;
+    private final Map<String, SslContext> clientFacing = new ConcurrentHashMap<>();
+
+    TlsContexts(CertificateAuthority ca, boolean insecureUpstream) {
+        this.ca = ca;
+        this.insecureUpstream = insecureUpstream;
+        try {
+            SslContextBuilder b = SslContextBuilder.forClient();
+            if (insecureUpstream) {
+                b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+            }
+            upstreamContext = b.build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot set up TLS toward upstream servers: " + e.getMessage(), e);
+        }
+    }
+
+    boolean insecureUpstream() {
+        return insecureUpstream;
+    }
+
+    /** A client-mode handler toward {@code upstream}, with SNI and name verification for {@code domain} when known. */
+    SslHandler upstreamHandler(ByteBufAllocator alloc, String domain, InetSocketAddress upstream) {
+        SslHandler h = domain != null && !domain.isBlank()
+                ? upstreamContext.newHandler(alloc, domain, upstream.getPort())
+                : upstreamContext.newHandler(alloc, upstream.getAddress().getHostAddress(), upstream.getPort());
+        SSLEngine engine = h.engine();
+        SSLParameters p = engine.getSSLParameters();
+        if (domain != null && !domain.isBlank() && isHostName(domain)) {
+            try {
+                p.setServerNames(List.of(new SNIHostName(domain)));
+            } catch (IllegalArgumentException e) {
+                // not a name SNI can carry (e.g. an underscore): connect without SNI, still verify below
+            }
+            if (!insecureUpstream) {
+                p.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the XMPP domain
+            }
+        }
+        engine.setSSLParameters(p);
+        return h;
+    }
+
+    /** The server-side context presenting a certificate for {@code domain}. */
+    SslContext clientFacingContext(String domain) {
+        if (ca == null) {
+            throw new IllegalStateException("no certificate authority configured: cannot intercept TLS");
+        }
+        return clientFacing.computeIfAbsent(domain, d -> {
+            CertificateAuthority.Leaf leaf = ca.leafFor(d);
+            try {
+                return SslContextBuilder.forServer(leaf.key(), leaf.chain()).build();
+            } catch (SSLException e) {
+                throw new IllegalStateException("cannot set up TLS toward clients for " + d + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    static boolean isHostName(String s) {
+        return !s.isEmpty() && !s.matches("[0-9.]+") && !s.contains(":");
+    }
+}

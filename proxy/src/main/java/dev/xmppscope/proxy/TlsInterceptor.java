@@ -1,0 +1,225 @@
+package dev.xmppscope.proxy;
+
+import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.EventKind;
+import dev.xmppscope.capture.TlsMode;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.concurrent.Promise;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * What happens to one connection when it turns to TLS. Passthrough: both sides become
+ * {@code ENCRYPTED} and only record lengths. Intercept: TLS is completed with the upstream first
+ * (as a client, verifying its certificate), then with the client (as a server, presenting a
+ * certificate for the stream's domain from xmppscope's CA); the client is held back meanwhile.
+ * For STARTTLS the server's {@code <proceed/>} is relayed only once the upstream TLS is up; for
+ * Direct TLS the client's SNI (or, without SNI, the upstream certificate's name) picks the domain.
+ */
+final class TlsInterceptor {
+    static final String TLS_HANDLER = "tls";
+
+    private final ProxiedConnection c;
+    private ByteBuf heldProceed;
+    private String domain;
+
+    TlsInterceptor(ProxiedConnection connection) {
+        this.c = connection;
+    }
+
+    private boolean intercepting() {
+        return c.route.tlsMode() == TlsMode.INTERCEPT;
+    }
+
+    /** The client's first byte starts a TLS handshake. */
+    void directTls(ChannelHandlerContext clientTap, ByteBuf first) {
+        c.recordEvent(Direction.TO_SERVER, EventKind.DIRECT_TLS_DETECTED, "the client's first byte is a TLS handshake"
+                + " record (XEP-0368 Direct TLS); " + (intercepting() ? "intercepting" : "passing it through"));
+        if (!intercepting()) {
+            c.clientWire = ProxiedConnection.Wire.ENCRYPTED;
+            c.serverWire = ProxiedConnection.Wire.ENCRYPTED;
+            c.recordEncrypted(Direction.TO_SERVER, first.readableBytes());
+            clientTap.fireChannelRead(first);
+            return;
+        }
+        c.clientWire = ProxiedConnection.Wire.INTERCEPTED;
+        c.serverWire = ProxiedConnection.Wire.INTERCEPTED;
+        // SniHandler reads the ClientHello, asks us for a context (after the upstream TLS is up),
+        // then replaces itself with the SslHandler for that context.
+        clientTap.pipeline().addAfter(WireTap.NAME, TLS_HANDLER, new SniHandler((String sni, Promise<SslContext> promise) -> {
+            upstream(sni, chosen -> promise.trySuccess(c.proxy.tls.clientFacingContext(chosen)), promise);
+            return promise;
+        }));
+        clientTap.fireChannelRead(first);
+    }
+
+    /** The server sent {@code <proceed/>} (the bytes in {@code proceed}); {@code rest} already belongs to TLS. */
+    void startTlsProceed(ChannelHandlerContext serverTap, ByteBuf proceed, ByteBuf rest) {
+        if (!intercepting()) {
+            c.clientWire = ProxiedConnection.Wire.ENCRYPTED;
+            c.serverWire = ProxiedConnection.Wire.ENCRYPTED;
+            serverTap.fireChannelRead(proceed);
+            if (rest.isReadable()) {
+                c.recordEncrypted(Direction.TO_CLIENT, rest.readableBytes());
+                serverTap.fireChannelRead(rest);
+            } else {
+                rest.release();
+            }
+            return;
+        }
+        heldProceed = proceed;
+        c.clientGate.hold(ReadGate.Hold.TLS_SETUP);
+        c.serverWire = ProxiedConnection.Wire.INTERCEPTED;
+        upstream(c.detector.streamTo(), chosen -> {
+            SslHandler toClient = c.proxy.tls.clientFacingContext(chosen).newHandler(c.client.alloc());
+            c.client.pipeline().addAfter(WireTap.NAME, TLS_HANDLER, toClient);
+            c.clientWire = ProxiedConnection.Wire.INTERCEPTED;
+            ByteBuf p = heldProceed;
+            heldProceed = null;
+            c.clientTap.writeAndFlush(p); // from the tap: below the new SslHandler, so it leaves in clear
+            c.clientGate.release(ReadGate.Hold.TLS_SETUP);
+        }, null);
+        if (rest.isReadable()) {
+            serverTap.fireChannelRead(rest);
+        } else {
+            rest.release();
+        }
+    }
+
+    /** Starts TLS toward the upstream; {@code then} gets the domain to impersonate once it is up. */
+    private void upstream(String requested, Consumer<String> then, Promise<SslContext> failTo) {
+        domain = requested;
+        SslHandler h = c.proxy.tls.upstreamHandler(c.server.alloc(), requested, c.route.upstream());
+        c.server.pipeline().addAfter(WireTap.NAME, TLS_HANDLER, h);
+        h.handshakeFuture().addListener(f -> {
+            if (c.isClosed()) {
+                return;
+            }
+            if (!f.isSuccess()) {
+                if (failTo != null) {
+                    failTo.tryFailure(f.cause());
+                }
+                failed(ProxiedConnection.Side.SERVER, f.cause());
+                return;
+            }
+            SSLSession s = h.engine().getSession();
+            String chosen = requested != null && !requested.isBlank() ? requested : nameFromCertificate(s);
+            domain = chosen;
+            c.recordEvent(Direction.TO_SERVER, EventKind.TLS_ESTABLISHED, "with upstream "
+                    + ProxiedConnection.hostPort(c.route.upstream()) + ": " + s.getProtocol() + " " + s.getCipherSuite()
+                    + ", certificate " + peerSubject(s) + (c.proxy.tls.insecureUpstream() ? " (not verified: --insecure-upstream)" : ""));
+            then.accept(chosen);
+        });
+    }
+
+    /** The client side finished (or failed) its handshake. */
+    void clientHandshake(SslHandshakeCompletionEvent evt) {
+        if (c.isClosed()) {
+            return;
+        }
+        if (!evt.isSuccess()) {
+            failed(ProxiedConnection.Side.CLIENT, evt.cause());
+            return;
+        }
+        SslHandler h = c.client.pipeline().get(SslHandler.class);
+        SSLSession s = h.engine().getSession();
+        c.recordEvent(Direction.TO_CLIENT, EventKind.TLS_ESTABLISHED, "with client "
+                + ProxiedConnection.hostPort(c.client.remoteAddress()) + ": " + s.getProtocol() + " " + s.getCipherSuite()
+                + ", presenting xmppscope's certificate for " + domain);
+    }
+
+    /** TLS failed on one side: record why, in words a user can act on, and end the connection. */
+    void failed(ProxiedConnection.Side side, Throwable cause) {
+        String why = rootMessage(cause);
+        String detail;
+        if (side == ProxiedConnection.Side.SERVER) {
+            String upstream = ProxiedConnection.hostPort(c.route.upstream());
+            detail = isCertificateProblem(cause)
+                    ? "upstream " + upstream + " presented a certificate that is not trusted"
+                            + (domain != null ? " for " + domain : "") + " (" + why + "); pass --insecure-upstream to accept it"
+                    : "TLS with upstream " + upstream + " failed: " + why;
+        } else {
+            detail = "TLS with client " + ProxiedConnection.hostPort(c.client.remoteAddress()) + " failed: " + why
+                    + " (a client must trust xmppscope's CA to talk through an intercepting route: xmppscope ca --export)";
+        }
+        c.recordEvent(side == ProxiedConnection.Side.CLIENT ? Direction.TO_CLIENT : Direction.TO_SERVER, EventKind.TLS_FAILED,
+                detail);
+        c.close(dev.xmppscope.capture.CloseReason.TLS_FAILED, detail);
+    }
+
+    void closeNotify(ProxiedConnection.Side side) {
+        if (!c.isClosed()) {
+            c.recordEvent(side.readDirection(), EventKind.TLS_CLOSE_NOTIFY, side.label() + " sent a TLS close_notify");
+        }
+    }
+
+    void release() {
+        if (heldProceed != null) {
+            heldProceed.release();
+            heldProceed = null;
+        }
+    }
+
+    static boolean isTlsFailure(Throwable t) {
+        for (Throwable x = t; x != null; x = x.getCause()) {
+            if (x instanceof SSLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isCertificateProblem(Throwable t) {
+        for (Throwable x = t; x != null; x = x.getCause()) {
+            if (x instanceof java.security.cert.CertificateException || x instanceof SSLPeerUnverifiedException
+                    || String.valueOf(x.getMessage()).contains("PKIX")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable x = t;
+        while (x.getCause() != null && x.getCause() != x) {
+            x = x.getCause();
+        }
+        return x.getMessage() != null ? x.getMessage() : x.toString();
+    }
+
+    private String nameFromCertificate(SSLSession s) {
+        try {
+            Certificate[] chain = s.getPeerCertificates();
+            if (chain.length > 0 && chain[0] instanceof X509Certificate x && x.getSubjectAlternativeNames() != null) {
+                for (List<?> san : x.getSubjectAlternativeNames()) {
+                    if (Integer.valueOf(2).equals(san.get(0))) {
+                        return (String) san.get(1);
+                    }
+                }
+            }
+        } catch (SSLPeerUnverifiedException | CertificateParsingException e) {
+            // fall back to the address below: still a certificate, just not naming a domain
+        }
+        return c.route.upstream().getAddress().getHostAddress();
+    }
+
+    private static String peerSubject(SSLSession s) {
+        try {
+            Certificate[] chain = s.getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate x ? x.getSubjectX500Principal().getName() : "(none)";
+        } catch (SSLPeerUnverifiedException e) {
+            return "(none)";
+        }
+    }
+}

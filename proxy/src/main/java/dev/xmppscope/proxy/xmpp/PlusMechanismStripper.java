@@ -1,0 +1,124 @@
+package dev.xmppscope.proxy.xmpp;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Removes SASL channel-binding mechanisms ({@code SCRAM-SHA-1-PLUS} and the like) from the
+ * server's {@code <stream:features>} on an intercepted stream (sans-io). Channel binding ties
+ * authentication to the TLS session, and an intercepting proxy runs two different sessions, so
+ * a client choosing a -PLUS mechanism would fail; removing them is the one change xmppscope
+ * makes to a stream, and the caller records it.
+ *
+ * <p>A features element split across reads is held back until it is complete (bounded: one
+ * larger than {@value #MAX_HELD_BYTES} bytes is relayed unchanged). Everything else passes
+ * through byte for byte.
+ */
+public final class PlusMechanismStripper {
+    static final int MAX_HELD_BYTES = 1 << 20;
+    private static final Pattern PLUS_MECHANISM = Pattern.compile(
+            "<(?:[A-Za-z0-9_.-]+:)?mechanism(?:\\s[^>]*)?>\\s*([A-Za-z0-9_-]+-PLUS)\\s*</(?:[A-Za-z0-9_.-]+:)?mechanism\\s*>");
+
+    /** What to relay now, and which mechanisms were removed from it. */
+    public record Result(byte[] forward, List<String> stripped) {
+    }
+
+    private final XmlStreamTracker tracker = new XmlStreamTracker();
+    private ByteArrayOutputStream held;
+    private boolean gaveUpOnCurrent;
+
+    public Result feed(byte[] bytes) {
+        long base = tracker.offset();
+        List<XmlStreamTracker.Tag> marks = new ArrayList<>();
+        tracker.feed(bytes, tag -> {
+            if (tag.depth() == 1 && tag.is("features", XmlStreamTracker.STREAMS_NS)) {
+                marks.add(tag);
+            }
+        });
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length);
+        List<String> stripped = new ArrayList<>();
+        int pos = 0;
+        for (XmlStreamTracker.Tag tag : marks) {
+            int start = clamp(tag.start() - base, bytes.length);
+            int end = clamp(tag.end() - base, bytes.length);
+            switch (tag.kind()) {
+                case START -> {
+                    if (held == null) {
+                        out.write(bytes, pos, start - pos);
+                        held = new ByteArrayOutputStream();
+                        gaveUpOnCurrent = false;
+                        pos = start;
+                    }
+                }
+                case END -> {
+                    if (held != null) {
+                        held.write(bytes, pos, end - pos);
+                        byte[] rewritten = strip(held.toByteArray(), stripped);
+                        out.write(rewritten, 0, rewritten.length);
+                        held = null;
+                        pos = end;
+                    }
+                }
+                case EMPTY -> {
+                    // <stream:features/> offers nothing to strip
+                }
+                default -> throw new IllegalStateException();
+            }
+        }
+        if (held != null) {
+            held.write(bytes, pos, bytes.length - pos);
+            if (held.size() > MAX_HELD_BYTES) {
+                out.write(held.toByteArray(), 0, held.size());
+                held = null;
+                gaveUpOnCurrent = true;
+            }
+        } else {
+            out.write(bytes, pos, bytes.length - pos);
+        }
+        return new Result(out.toByteArray(), stripped);
+    }
+
+    /** Whether the last features element was too large to hold and went through unchanged. */
+    public boolean gaveUp() {
+        return gaveUpOnCurrent;
+    }
+
+    /** Bytes of a features element waiting for its end. */
+    public int heldBytes() {
+        return held == null ? 0 : held.size();
+    }
+
+    private static byte[] strip(byte[] features, List<String> stripped) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(features)).toString();
+        } catch (CharacterCodingException e) {
+            return features; // not UTF-8: not something we can safely rewrite, relay it as it came
+        }
+        Matcher m = PLUS_MECHANISM.matcher(text);
+        StringBuilder b = new StringBuilder();
+        boolean any = false;
+        while (m.find()) {
+            any = true;
+            stripped.add(m.group(1));
+            m.appendReplacement(b, "");
+        }
+        if (!any) {
+            return features;
+        }
+        m.appendTail(b);
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static int clamp(long v, int max) {
+        return (int) Math.max(0, Math.min(max, v));
+    }
+}

@@ -1,0 +1,105 @@
+package dev.xmppscope.proxy.xmpp;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Masks secrets in one direction of a recorded stream (sans-io), keeping every byte where it
+ * was: a secret becomes as many {@code '*'} bytes, so stored offsets stay true and the stanza
+ * stays well-formed. Used between the tap and the store, never on the relayed bytes.
+ *
+ * <p>What counts as a secret: the payload of SASL mechanisms that carry a password or token
+ * ({@code PLAIN}, {@code X-OAUTH2}, {@code OAUTHBEARER}, ...) in {@code <auth>},
+ * {@code <response>} and SASL2 {@code <initial-response>}; {@code <password>} of legacy
+ * authentication ({@code jabber:iq:auth}, XEP-0078) and in-band registration
+ * ({@code jabber:iq:register}, XEP-0077), including a registration form's password field.
+ * Challenge-response mechanisms (SCRAM, DIGEST-MD5) never send the password and are kept.
+ */
+public final class SecretRedactor {
+    public static final String SASL_NS = "urn:ietf:params:xml:ns:xmpp-sasl";
+    public static final String SASL2_NS = "urn:xmpp:sasl:2";
+    public static final String IQ_AUTH_NS = "jabber:iq:auth";
+    public static final String IQ_REGISTER_NS = "jabber:iq:register";
+    public static final String DATA_FORMS_NS = "jabber:x:data";
+    private static final Set<String> SECRET_MECHANISMS = Set.of("PLAIN", "X-OAUTH2", "OAUTHBEARER", "X-GOOGLE-TOKEN",
+            "X-FACEBOOK-PLATFORM", "X-MESSENGER-OAUTH2", "LOGIN");
+    private static final byte MASK = '*';
+
+    /** The masked bytes and which kinds of secret were masked in them (empty when none). */
+    public record Result(byte[] bytes, Set<String> kinds) {
+        public boolean redacted() {
+            return !kinds.isEmpty();
+        }
+    }
+
+    private final XmlStreamTracker tracker = new XmlStreamTracker();
+    private String lastMechanism;
+
+    /** Masks the secrets in the next piece of the stream. {@code bytes} is not modified. */
+    public Result redact(byte[] bytes) {
+        long base = tracker.offset();
+        Set<String> kinds = new LinkedHashSet<>();
+        byte[][] out = {bytes};
+        tracker.feed(bytes, new XmlStreamTracker.Listener() {
+            @Override
+            public void tag(XmlStreamTracker.Tag tag) {
+                if (tag.kind() != XmlStreamTracker.TagKind.END
+                        && (tag.is("auth", SASL_NS) || tag.is("authenticate", SASL2_NS))) {
+                    String m = tag.attribute("mechanism");
+                    lastMechanism = m == null ? null : m.toUpperCase(Locale.ROOT);
+                }
+            }
+
+            @Override
+            public void text(long from, long to, XmlStreamTracker.Element inside, List<XmlStreamTracker.Element> ancestors) {
+                String kind = secretKind(inside, ancestors);
+                if (kind == null) {
+                    return;
+                }
+                int a = (int) Math.max(0, from - base);
+                int b = (int) Math.min(bytes.length, to - base);
+                if (b <= a) {
+                    return;
+                }
+                if (out[0] == bytes) {
+                    out[0] = bytes.clone();
+                }
+                for (int i = a; i < b; i++) {
+                    out[0][i] = MASK;
+                }
+                kinds.add(kind);
+            }
+        });
+        return new Result(out[0], kinds);
+    }
+
+    private String secretKind(XmlStreamTracker.Element inside, List<XmlStreamTracker.Element> ancestors) {
+        if (inside == null) {
+            return null;
+        }
+        String local = inside.localName();
+        String ns = inside.namespace();
+        boolean secretMechanism = lastMechanism != null && SECRET_MECHANISMS.contains(lastMechanism);
+        if (secretMechanism && ((SASL_NS.equals(ns) && (local.equals("auth") || local.equals("response")))
+                || (SASL2_NS.equals(ns) && (local.equals("initial-response") || local.equals("response"))))) {
+            return "SASL " + lastMechanism + " credentials";
+        }
+        if (local.equals("password") && IQ_AUTH_NS.equals(ns)) {
+            return "legacy authentication (jabber:iq:auth) password";
+        }
+        if (local.equals("password") && IQ_REGISTER_NS.equals(ns)) {
+            return "in-band registration (jabber:iq:register) password";
+        }
+        if (local.equals("value") && DATA_FORMS_NS.equals(ns) && !ancestors.isEmpty()) {
+            XmlStreamTracker.Element field = ancestors.size() >= 2 ? ancestors.get(ancestors.size() - 2) : null;
+            boolean inRegistration = ancestors.stream().anyMatch(e -> IQ_REGISTER_NS.equals(e.namespace()));
+            if (field != null && field.localName().equals("field") && inRegistration
+                    && ("password".equals(field.attribute("var")) || "text-private".equals(field.attribute("type")))) {
+                return "in-band registration (jabber:iq:register) password";
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,349 @@
+package dev.xmppscope.proxy.xmpp;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Follows the element structure of one direction of an XMPP stream, fed bytes as they arrive
+ * in arbitrary pieces (sans-io: no sockets, no threads). It reports tags with their depth
+ * (0 = the {@code <stream:stream>} header, 1 = a top-level element such as a stanza,
+ * {@code <starttls/>} or {@code <stream:features>}), their namespace, their attributes and
+ * their absolute byte offsets, plus the byte ranges of character data.
+ *
+ * <p>It is deliberately forgiving rather than validating: the proxy relays whatever the peers
+ * send, and this only has to recognise the few elements the proxy acts on. Quotes inside tags,
+ * comments, processing instructions and CDATA sections are honoured, so a {@code '>'} in an
+ * attribute value or a {@code <proceed/>} inside CDATA never fools it. A new stream header
+ * (stream restart after TLS or SASL) resets the element stack.
+ */
+public final class XmlStreamTracker {
+    public static final String STREAMS_NS = "http://etherx.jabber.org/streams";
+    private static final int MAX_TAG_BYTES = 64 * 1024;
+
+    /** What a tag was. */
+    public enum TagKind { START, END, EMPTY }
+
+    /** An open element on the stack. */
+    public record Element(String localName, String namespace, Map<String, String> attributes) {
+        public String attribute(String name) {
+            return attributes.get(name);
+        }
+    }
+
+    /**
+     * A tag. {@code depth} counts enclosing elements: 0 for the stream header, 1 for top-level
+     * elements. {@code ancestors} lists the enclosing elements, outermost first.
+     */
+    public record Tag(TagKind kind, String localName, String namespace, Map<String, String> attributes, int depth,
+                      long start, long end, List<Element> ancestors) {
+        public boolean is(String local, String ns) {
+            return localName.equals(local) && ns.equals(namespace);
+        }
+
+        public boolean isStreamHeader() {
+            return kind != TagKind.END && is("stream", STREAMS_NS);
+        }
+
+        public String attribute(String name) {
+            return attributes.get(name);
+        }
+    }
+
+    /** Receives what the tracker finds. Offsets are absolute within the stream, end exclusive. */
+    public interface Listener {
+        void tag(Tag tag);
+
+        /** Character data (CDATA sections included, markers and all) inside {@code inside}, or null at stream level. */
+        default void text(long from, long to, Element inside, List<Element> ancestors) {
+        }
+    }
+
+    private enum State { TEXT, LT, TAG, TAG_QUOTE, BANG, COMMENT, CDATA, PI, DOCTYPE }
+
+    private final List<Element> stack = new ArrayList<>();
+    private final List<Map<String, String>> prefixes = new ArrayList<>();
+    private State state = State.TEXT;
+    private long offset;
+    private long tagStart;
+    private byte quote;
+    private final ByteArrayOutputStream tag = new ByteArrayOutputStream();
+    private boolean tagTooLong;
+    private int tail1 = -1;
+    private int tail2 = -1;
+
+    /** Bytes consumed so far: the absolute offset of the next byte. */
+    public long offset() {
+        return offset;
+    }
+
+    /** The innermost open element, or null. */
+    public Element current() {
+        return stack.isEmpty() ? null : stack.get(stack.size() - 1);
+    }
+
+    public int depth() {
+        return stack.size();
+    }
+
+    public void feed(byte[] bytes, Listener listener) {
+        feed(bytes, 0, bytes.length, listener);
+    }
+
+    /** Consumes {@code bytes[from, to)}. */
+    public void feed(byte[] bytes, int from, int to, Listener listener) {
+        long textStart = -1;
+        for (int i = from; i < to; i++) {
+            byte b = bytes[i];
+            long pos = offset + (i - from);
+            switch (state) {
+                case TEXT -> {
+                    if (b == '<') {
+                        if (textStart >= 0) {
+                            emitText(textStart, pos, listener);
+                            textStart = -1;
+                        }
+                        state = State.LT;
+                        tagStart = pos;
+                        tag.reset();
+                        tagTooLong = false;
+                    } else if (textStart < 0) {
+                        textStart = pos;
+                    }
+                }
+                case LT -> {
+                    if (b == '?') {
+                        state = State.PI;
+                        resetTail();
+                    } else if (b == '!') {
+                        state = State.BANG;
+                        tag.reset();
+                    } else {
+                        state = State.TAG;
+                        append(b);
+                    }
+                }
+                case TAG -> {
+                    if (b == '>') {
+                        state = State.TEXT;
+                        tagComplete(pos + 1, listener);
+                    } else {
+                        if (b == '"' || b == '\'') {
+                            quote = b;
+                            state = State.TAG_QUOTE;
+                        }
+                        append(b);
+                    }
+                }
+                case TAG_QUOTE -> {
+                    if (b == quote) {
+                        state = State.TAG;
+                    }
+                    append(b);
+                }
+                case BANG -> {
+                    tag.write(b);
+                    String seen = tag.toString(StandardCharsets.ISO_8859_1);
+                    if (seen.equals("--")) {
+                        state = State.COMMENT;
+                        resetTail();
+                    } else if (seen.equals("[CDATA[")) {
+                        state = State.CDATA;
+                        textStart = tagStart;
+                        resetTail();
+                    } else if (!"--".startsWith(seen) && !"[CDATA[".startsWith(seen)) {
+                        state = b == '>' ? State.TEXT : State.DOCTYPE;
+                    }
+                }
+                case COMMENT -> {
+                    if (b == '>' && tail1 == '-' && tail2 == '-') {
+                        state = State.TEXT;
+                    }
+                    shift(b);
+                }
+                case CDATA -> {
+                    if (textStart < 0) {
+                        textStart = pos; // a CDATA section continuing from the previous feed
+                    }
+                    if (b == '>' && tail1 == ']' && tail2 == ']') {
+                        state = State.TEXT;
+                    }
+                    shift(b);
+                }
+                case PI -> {
+                    if (b == '>' && tail1 == '?') {
+                        state = State.TEXT;
+                    }
+                    shift(b);
+                }
+                case DOCTYPE -> {
+                    if (b == '>') {
+                        state = State.TEXT;
+                    }
+                }
+                default -> throw new IllegalStateException(state.name());
+            }
+        }
+        long end = offset + (to - from);
+        if (textStart >= 0 && (state == State.TEXT || state == State.CDATA)) {
+            emitText(textStart, end, listener);
+        }
+        offset = end;
+    }
+
+    private void emitText(long from, long to, Listener listener) {
+        if (to > from) {
+            listener.text(from, to, current(), Collections.unmodifiableList(new ArrayList<>(stack)));
+        }
+    }
+
+    private void append(byte b) {
+        if (tag.size() < MAX_TAG_BYTES) {
+            tag.write(b);
+        } else {
+            tagTooLong = true;
+        }
+    }
+
+    private void resetTail() {
+        tail1 = -1;
+        tail2 = -1;
+    }
+
+    private void shift(byte b) {
+        tail2 = tail1;
+        tail1 = b;
+    }
+
+    private void tagComplete(long end, Listener listener) {
+        String raw = tag.toString(StandardCharsets.UTF_8);
+        TagKind kind;
+        if (raw.startsWith("/")) {
+            kind = TagKind.END;
+            raw = raw.substring(1);
+        } else if (raw.endsWith("/")) {
+            kind = TagKind.EMPTY;
+            raw = raw.substring(0, raw.length() - 1);
+        } else {
+            kind = TagKind.START;
+        }
+        int nameEnd = 0;
+        while (nameEnd < raw.length() && !Character.isWhitespace(raw.charAt(nameEnd))) {
+            nameEnd++;
+        }
+        String qname = raw.substring(0, nameEnd);
+        Map<String, String> attrs = tagTooLong ? Map.of() : Attributes.parse(raw.substring(nameEnd));
+        int colon = qname.indexOf(':');
+        String prefix = colon < 0 ? "" : qname.substring(0, colon);
+        String local = colon < 0 ? qname : qname.substring(colon + 1);
+        if (kind == TagKind.END) {
+            int depth = Math.max(0, stack.size() - 1);
+            Element closing = current();
+            String ns = closing != null ? closing.namespace() : resolve(prefix, Map.of());
+            if (!stack.isEmpty()) {
+                stack.remove(stack.size() - 1);
+                prefixes.remove(prefixes.size() - 1);
+            }
+            listener.tag(new Tag(kind, local, ns, Map.of(), depth, tagStart, end, List.copyOf(stack)));
+            return;
+        }
+        Map<String, String> declared = new HashMap<>();
+        attrs.forEach((k, v) -> {
+            if (k.equals("xmlns")) {
+                declared.put("", v);
+            } else if (k.startsWith("xmlns:")) {
+                declared.put(k.substring(6), v);
+            }
+        });
+        String ns = resolve(prefix, declared);
+        if (local.equals("stream") && STREAMS_NS.equals(ns)) {
+            // a stream header (first or restart): everything before it is history
+            stack.clear();
+            prefixes.clear();
+        }
+        Element element = new Element(local, ns, attrs);
+        Tag t = new Tag(kind, local, ns, attrs, stack.size(), tagStart, end, List.copyOf(stack));
+        if (kind == TagKind.START) {
+            stack.add(element);
+            prefixes.add(declared);
+        }
+        listener.tag(t);
+    }
+
+    private String resolve(String prefix, Map<String, String> declared) {
+        if (declared.containsKey(prefix)) {
+            return declared.get(prefix);
+        }
+        for (int i = prefixes.size() - 1; i >= 0; i--) {
+            String ns = prefixes.get(i).get(prefix);
+            if (ns != null) {
+                return ns;
+            }
+        }
+        if (prefix.equals("stream")) {
+            return STREAMS_NS; // tolerate a missing declaration, as servers do
+        }
+        return "";
+    }
+
+    /** Attribute parsing for the tag text after the element name. */
+    static final class Attributes {
+        private Attributes() {
+        }
+
+        static Map<String, String> parse(String s) {
+            Map<String, String> out = new HashMap<>();
+            int i = 0;
+            int n = s.length();
+            while (i < n) {
+                while (i < n && Character.isWhitespace(s.charAt(i))) {
+                    i++;
+                }
+                int nameStart = i;
+                while (i < n && s.charAt(i) != '=' && !Character.isWhitespace(s.charAt(i))) {
+                    i++;
+                }
+                String name = s.substring(nameStart, i);
+                while (i < n && Character.isWhitespace(s.charAt(i))) {
+                    i++;
+                }
+                if (i >= n || s.charAt(i) != '=') {
+                    if (name.isEmpty()) {
+                        i++;
+                    }
+                    continue;
+                }
+                i++;
+                while (i < n && Character.isWhitespace(s.charAt(i))) {
+                    i++;
+                }
+                if (i >= n) {
+                    break;
+                }
+                char q = s.charAt(i);
+                if (q != '"' && q != '\'') {
+                    continue;
+                }
+                int close = s.indexOf(q, i + 1);
+                if (close < 0) {
+                    break;
+                }
+                out.put(name, unescape(s.substring(i + 1, close)));
+                i = close + 1;
+            }
+            return out;
+        }
+
+        private static String unescape(String v) {
+            if (v.indexOf('&') < 0) {
+                return v;
+            }
+            return v.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'")
+                    .replace("&amp;", "&");
+        }
+    }
+}

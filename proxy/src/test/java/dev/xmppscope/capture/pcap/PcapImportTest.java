@@ -1,0 +1,283 @@
+package dev.xmppscope.capture.pcap;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xmppscope.capture.CaptureSink;
+import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.CloseReason;
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.ConnectionEvent;
+import dev.xmppscope.capture.ConnectionOpened;
+import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.EventKind;
+import dev.xmppscope.capture.file.CaptureFileException;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PcapImportTest {
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest(name = "classic pcap: {0}")
+    @ValueSource(booleans = {false, true})
+    void aRealDumpcapCaptureOfALoopbackConversationIsReassembledInBothDirections(boolean classicPcap) throws Exception {
+        String net = "127." + ThreadLocalRandom.current().nextInt(100, 250) + "." + ThreadLocalRandom.current().nextInt(1, 250);
+        Path file = tmp.resolve(classicPcap ? "lo.pcap" : "lo.pcapng");
+        Tshark.Capture capture = Tshark.capture("tcp and net " + net + ".0/24", file, classicPcap);
+        byte[] clientSent;
+        byte[] serverSent;
+        try {
+            byte[][] sent = converse(InetAddress.getByName(net + ".2"), InetAddress.getByName(net + ".3"));
+            clientSent = sent[0];
+            serverSent = sent[1];
+        } finally {
+            capture.stop();
+        }
+        Streams s = Streams.of(new PcapImporter(file));
+        assertEquals(1, s.opened.size(), "one TCP connection, one capture connection");
+        assertEquals(net + ".3", s.opened.get(0).client().split(":")[0], "the client is whoever sent the SYN");
+        assertEquals(net + ".2:5222", s.opened.get(0).server());
+        assertEquals(new String(clientSent, StandardCharsets.UTF_8), s.text(Direction.TO_SERVER));
+        assertEquals(new String(serverSent, StandardCharsets.UTF_8), s.text(Direction.TO_CLIENT));
+        assertEquals(1, s.closed.size());
+        assertEquals(CloseReason.CLIENT_CLOSED, s.closed.get(0).reason());
+        assertEquals(clientSent.length, s.closed.get(0).bytesToServer());
+        assertTrue(s.opened.get(0).atNanos() > 1_700_000_000_000_000_000L, "timestamps come from the capture (epoch nanos)");
+    }
+
+    @Test
+    void outOfOrderRetransmittedAndOverlappingSegmentsComeOutOnceInOrder() throws Exception {
+        byte[] data = ("<message id='x'><body>" + "0123456789".repeat(50) + "</body></message>").getBytes(StandardCharsets.US_ASCII);
+        long isn = 0xFFFFFF00L; // sequence numbers wrap around 2^32 inside this stream
+        List<byte[]> frames = new ArrayList<>();
+        TcpFrameBuilder b = builder();
+        frames.add(b.frame(true, isn, 0, TcpSegment.SYN, new byte[0], 0, 0));
+        frames.add(b.frame(false, 7000, isn + 1, TcpSegment.SYN | TcpSegment.ACK, new byte[0], 0, 0));
+        List<byte[]> segments = new ArrayList<>();
+        for (int from = 0; from < data.length; from += 37) {
+            segments.add(b.frame(true, (isn + 1 + from) & 0xFFFFFFFFL, 7001, 0x18, data, from, Math.min(37, data.length - from)));
+        }
+        segments.add(b.frame(true, (isn + 1 + 30) & 0xFFFFFFFFL, 7001, 0x18, data, 30, 100)); // overlaps three segments
+        segments.add(segments.get(3)); // retransmissions
+        segments.add(segments.get(0));
+        Collections.shuffle(segments, new Random(42));
+        frames.addAll(segments);
+        Path file = write(frames);
+
+        Streams s = Streams.of(new PcapImporter(file));
+        assertArrayEquals(data, s.bytes(Direction.TO_SERVER));
+        assertTrue(s.events.isEmpty(), "no gap: " + s.events);
+    }
+
+    @Test
+    void aSegmentTheCaptureMissedBecomesARecordingGapAndTheRestStillArrives() throws Exception {
+        byte[] data = "<presence/><presence id='lost'/><presence id='after'/>".getBytes(StandardCharsets.US_ASCII);
+        TcpFrameBuilder b = builder();
+        List<byte[]> frames = new ArrayList<>(List.of(
+                b.frame(true, 100, 0, TcpSegment.SYN, new byte[0], 0, 0),
+                b.frame(true, 101, 1, 0x18, data, 0, 11),
+                // bytes 11..32 were never captured
+                b.frame(true, 101 + 32, 1, 0x18, data, 32, data.length - 32),
+                b.frame(true, 101 + data.length, 1, TcpSegment.FIN | TcpSegment.ACK, new byte[0], 0, 0),
+                b.frame(false, 500, 101 + data.length + 1, TcpSegment.FIN | TcpSegment.ACK, new byte[0], 0, 0)));
+        Streams s = Streams.of(new PcapImporter(write(frames)));
+        assertEquals("<presence/><presence id='after'/>", s.text(Direction.TO_SERVER));
+        assertEquals(1, s.events.size());
+        assertEquals(EventKind.RECORDING_GAP, s.events.get(0).kind());
+        assertTrue(s.events.get(0).detail().contains("missing 21 bytes"), s.events.get(0).detail());
+        assertEquals(CloseReason.CLIENT_CLOSED, s.closed.get(0).reason());
+    }
+
+    @Test
+    void aCaptureStartedMidConnectionTakesTheSideOnTheXmppPortAsTheServer() throws Exception {
+        TcpFrameBuilder b = builder();
+        byte[] reply = "<message id='r'/>".getBytes(StandardCharsets.US_ASCII);
+        Streams s = Streams.of(new PcapImporter(write(List.of(b.frame(false, 9000, 1, 0x18, reply, 0, reply.length)))));
+        assertEquals("127.9.9.1:40123", s.opened.get(0).client());
+        assertEquals("<message id='r'/>", s.text(Direction.TO_CLIENT));
+        assertTrue(s.closed.isEmpty(), "never seen to close");
+    }
+
+    @Test
+    void startTlsTurnsTheRestIntoEncryptedChunksThatKeepOnlyTheirLength() throws Exception {
+        TcpFrameBuilder b = builder();
+        byte[] starttls = "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>".getBytes(StandardCharsets.US_ASCII);
+        byte[] proceed = "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>".getBytes(StandardCharsets.US_ASCII);
+        byte[] hello = {0x16, 0x03, 0x01, 0x00, 0x05, 1, 2, 3, 4, 5};
+        Streams s = Streams.of(new PcapImporter(write(List.of(
+                b.frame(true, 100, 0, TcpSegment.SYN, new byte[0], 0, 0),
+                b.frame(true, 101, 1, 0x18, starttls, 0, starttls.length),
+                b.frame(false, 1, 101 + starttls.length, 0x18, proceed, 0, proceed.length),
+                b.frame(true, 101 + starttls.length, 1 + proceed.length, 0x18, hello, 0, hello.length)))));
+        assertEquals(EventKind.STARTTLS_PROCEED, s.events.get(0).kind());
+        Chunk last = s.chunks.get(s.chunks.size() - 1);
+        assertEquals(dev.xmppscope.capture.TlsLayer.ENCRYPTED, last.layer());
+        assertEquals(10, last.length());
+        assertEquals(0, last.bytes().length, "ciphertext is never kept");
+    }
+
+    @Test
+    void aTruncatedPcapSaysWhichFrameIsCutAndDeliversTheFramesBeforeIt() throws Exception {
+        TcpFrameBuilder b = builder();
+        List<byte[]> frames = new ArrayList<>();
+        frames.add(b.frame(true, 100, 0, TcpSegment.SYN, new byte[0], 0, 0));
+        byte[] data = "<presence/>".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 10; i++) {
+            frames.add(b.frame(true, 101 + i * data.length, 1, 0x18, data, 0, data.length));
+        }
+        Path whole = write(frames);
+        byte[] all = Files.readAllBytes(whole);
+        Path cut = tmp.resolve("cut.pcapng");
+        Files.write(cut, Arrays.copyOf(all, all.length - 20));
+        Streams s = new Streams();
+        CaptureFileException e = assertThrows(CaptureFileException.class, () -> new PcapImporter(cut).replay(s));
+        assertTrue(e.getMessage().contains("truncated in frame 11"), e.getMessage());
+        assertEquals("<presence/>".repeat(9), s.text(Direction.TO_SERVER), "the nine frames before the cut were imported");
+    }
+
+    @Test
+    void somethingThatIsNotAPcapIsNamedAsSuch() throws Exception {
+        Path file = tmp.resolve("x.pcap");
+        Files.writeString(file, "definitely not a capture");
+        CaptureFileException e = assertThrows(CaptureFileException.class, () -> new PcapImporter(file).replay(new Streams()));
+        assertTrue(e.getMessage().contains("neither a pcap nor a pcapng"), e.getMessage());
+    }
+
+    private static TcpFrameBuilder builder() throws Exception {
+        return new TcpFrameBuilder((Inet4Address) InetAddress.getByName("127.9.9.1"), 40123,
+                (Inet4Address) InetAddress.getByName("127.9.9.2"), 5222);
+    }
+
+    private Path write(List<byte[]> frames) throws Exception {
+        Path file = Files.createTempFile(tmp, "synth", ".pcapng");
+        try (PcapngWriter w = new PcapngWriter(file, "test")) {
+            long t = 1_764_000_000_000_000_000L;
+            for (byte[] f : frames) {
+                w.frame(t += 1000, f);
+            }
+        }
+        return file;
+    }
+
+    /** A client and a server on two loopback addresses: several writes each way, client closes first. */
+    private static byte[][] converse(InetAddress serverAddress, InetAddress clientAddress) throws Exception {
+        ByteArrayOutputStream fromClient = new ByteArrayOutputStream();
+        ByteArrayOutputStream fromServer = new ByteArrayOutputStream();
+        try (ServerSocket server = new ServerSocket()) {
+            server.bind(new InetSocketAddress(serverAddress, 5222));
+            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
+                try (Socket s = server.accept(); InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+                    byte[] header = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' id='abc' from='a.example'>"
+                            .getBytes(StandardCharsets.UTF_8);
+                    out.write(header);
+                    synchronized (fromServer) {
+                        fromServer.write(header);
+                    }
+                    byte[] big = ("<message><body>" + "caf\u00e9 ".repeat(40_000) + "</body></message>").getBytes(StandardCharsets.UTF_8);
+                    out.write(big);
+                    synchronized (fromServer) {
+                        fromServer.write(big);
+                    }
+                    out.flush();
+                    return in.readAllBytes();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            try (Socket c = new Socket()) {
+                c.bind(new InetSocketAddress(clientAddress, 0));
+                c.connect(new InetSocketAddress(serverAddress, 5222));
+                for (int i = 0; i < 5; i++) {
+                    byte[] part = ("<presence id='p" + i + "'/>").getBytes(StandardCharsets.UTF_8);
+                    c.getOutputStream().write(part);
+                    fromClient.write(part);
+                    Thread.sleep(20);
+                }
+                byte[] buf = c.getInputStream().readNBytes(1); // the server has started answering
+                byte[] more = c.getInputStream().readNBytes(fromServerLength() - 1);
+                assertEquals('<', buf[0]);
+                assertTrue(more.length > 0);
+                c.shutdownOutput();
+            }
+            assertArrayEquals(fromClient.toByteArray(), received.get());
+        }
+        return new byte[][] {fromClient.toByteArray(), fromServer.toByteArray()};
+    }
+
+    private static int fromServerLength() {
+        return ("<?xml version='1.0'?><stream:stream xmlns='jabber:client' id='abc' from='a.example'>").length()
+                + ("<message><body>" + "caf\u00e9 ".repeat(40_000) + "</body></message>").getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** What an import delivered, by kind. */
+    static final class Streams implements CaptureSink {
+        final List<ConnectionOpened> opened = new ArrayList<>();
+        final List<Chunk> chunks = new ArrayList<>();
+        final List<ConnectionEvent> events = new ArrayList<>();
+        final List<ConnectionClosed> closed = new ArrayList<>();
+
+        static Streams of(dev.xmppscope.capture.file.CaptureSource source) {
+            Streams s = new Streams();
+            source.replay(s);
+            return s;
+        }
+
+        byte[] bytes(Direction d) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (Chunk c : chunks) {
+                if (c.direction() == d) {
+                    out.writeBytes(c.bytes());
+                }
+            }
+            return out.toByteArray();
+        }
+
+        String text(Direction d) {
+            return new String(bytes(d), StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void opened(ConnectionOpened c) {
+            opened.add(c);
+        }
+
+        @Override
+        public void chunk(Chunk c) {
+            chunks.add(c);
+        }
+
+        @Override
+        public void event(ConnectionEvent e) {
+            events.add(e);
+        }
+
+        @Override
+        public void closed(ConnectionClosed c) {
+            closed.add(c);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package dev.xmppscope.testing;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * N real Prosody servers on one random loopback block, with a loopback DNS that resolves each
+ * domain to the address where its relay listens (the xmppscope proxy under test, or nothing yet:
+ * the test starts it on {@link #relayRoutes()}).
+ *
+ * <p>Layout for domains d0, d1, ...: server i on {@code .(2+i)}, relay i on {@code .(12+i)},
+ * DNS on {@code .53}; ports 5222 (c2s), 5269 (s2s), 5223 (Direct TLS) everywhere. With
+ * {@code relayed(false)} the DNS points straight at the servers (a baseline without proxy).
+ */
+public final class Federation implements AutoCloseable {
+    public static final int C2S = 5222;
+    public static final int S2S = 5269;
+    public static final int DIRECT_TLS = 5223;
+
+    private final LoopbackBlock block;
+    private final LoopbackDns dns;
+    private final Map<String, ProsodyServer> servers;
+    private final Map<String, InetAddress> relays;
+    private final TestCertificates.TestCa ca;
+
+    private Federation(LoopbackBlock block, LoopbackDns dns, Map<String, ProsodyServer> servers,
+                       Map<String, InetAddress> relays, TestCertificates.TestCa ca) {
+        this.block = block;
+        this.dns = dns;
+        this.servers = servers;
+        this.relays = relays;
+        this.ca = ca;
+    }
+
+    public static Builder builder(String... domains) {
+        return new Builder(List.of(domains));
+    }
+
+    /** How to build a federation; {@link #start} brings it up. */
+    public static final class Builder {
+        private final List<String> domains;
+        private boolean relayed = true;
+        private boolean sharedCa;
+        private BiConsumer<String, ProsodyConfig> configure = (domain, config) -> { };
+        private final Map<String, List<String>> users = new LinkedHashMap<>();
+
+        private Builder(List<String> domains) {
+            if (domains.isEmpty()) {
+                throw new IllegalArgumentException("a federation needs at least one domain");
+            }
+            this.domains = domains;
+        }
+
+        /** Whether DNS resolves domains to relay addresses (default) or straight to the servers. */
+        public Builder relayed(boolean relayed) {
+            this.relayed = relayed;
+            return this;
+        }
+
+        /**
+         * Issue every server's certificate from one test CA that every server trusts (needed for
+         * {@code s2s_secure_auth = true}); {@link Federation#ca()} exposes it.
+         */
+        public Builder sharedCa(boolean shared) {
+            this.sharedCa = shared;
+            return this;
+        }
+
+        /** Adjusts each server's config (called with its domain). */
+        public Builder configure(BiConsumer<String, ProsodyConfig> configure) {
+            this.configure = configure;
+            return this;
+        }
+
+        /** Registers {@code user} with {@code password} on {@code domain} before it starts. */
+        public Builder user(String domain, String user, String password) {
+            users.computeIfAbsent(domain, d -> new ArrayList<>()).add(user + "\u0000" + password);
+            return this;
+        }
+
+        public Federation start(Path dir) {
+            Requirements.require("prosody", "prosodyctl", "dnsmasq");
+            LoopbackBlock block = LoopbackBlock.random();
+            TestCertificates.TestCa ca = sharedCa ? TestCertificates.newCa("xmppscope test federation CA") : null;
+            Map<String, String> hosts = new LinkedHashMap<>();
+            Map<String, InetAddress> relays = new LinkedHashMap<>();
+            for (int i = 0; i < domains.size(); i++) {
+                InetAddress relay = block.address(LoopbackBlock.FIRST_RELAY_HOST + i);
+                InetAddress server = block.address(LoopbackBlock.FIRST_SERVER_HOST + i);
+                relays.put(domains.get(i), relay);
+                hosts.put(domains.get(i), (relayed ? relay : server).getHostAddress());
+            }
+            LoopbackDns dns = LoopbackDns.start(dir.resolve("dns"), block, hosts);
+            Map<String, ProsodyServer> servers = new LinkedHashMap<>();
+            try {
+                for (int i = 0; i < domains.size(); i++) {
+                    String domain = domains.get(i);
+                    ProsodyConfig config = new ProsodyConfig(domain, block.address(LoopbackBlock.FIRST_SERVER_HOST + i))
+                            .dns(dns.address());
+                    if (ca != null) {
+                        config.certificate(ca.issue(domain, "conference." + domain)).trust(ca.certificate());
+                    }
+                    configure.accept(domain, config);
+                    ProsodyServer server = ProsodyServer.prepare(dir.resolve(domain), config);
+                    servers.put(domain, server);
+                    for (String entry : users.getOrDefault(domain, List.of())) {
+                        String[] parts = entry.split("\u0000", 2);
+                        server.register(parts[0], parts[1]);
+                    }
+                    server.start();
+                }
+            } catch (RuntimeException | Error e) {
+                servers.values().forEach(ProsodyServer::close);
+                dns.close();
+                throw e;
+            }
+            return new Federation(block, dns, servers, relays, ca);
+        }
+    }
+
+    public LoopbackBlock block() {
+        return block;
+    }
+
+    public LoopbackDns dns() {
+        return dns;
+    }
+
+    public ProsodyServer server(String domain) {
+        ProsodyServer s = servers.get(domain);
+        if (s == null) {
+            throw new IllegalArgumentException("no server for " + domain + " in this federation " + servers.keySet());
+        }
+        return s;
+    }
+
+    public List<ProsodyServer> servers() {
+        return List.copyOf(servers.values());
+    }
+
+    /** The address DNS gives for {@code domain} when relayed: where the proxy must listen. */
+    public InetAddress relayAddress(String domain) {
+        server(domain);
+        return relays.get(domain);
+    }
+
+    /** Where a client of {@code domain} connects for c2s: through the relay. */
+    public InetSocketAddress relayC2s(String domain) {
+        return new InetSocketAddress(relayAddress(domain), C2S);
+    }
+
+    public InetSocketAddress relayDirectTls(String domain) {
+        return new InetSocketAddress(relayAddress(domain), DIRECT_TLS);
+    }
+
+    /**
+     * The proxy routes that put a relay on every link: for each domain, {@code relay:5222=server:5222},
+     * {@code relay:5269=server:5269} and {@code relay:5223=server:5223}, in the CLI's
+     * {@code LISTEN=UPSTREAM} syntax.
+     */
+    public List<String> relayRoutes() {
+        List<String> routes = new ArrayList<>();
+        for (ProsodyServer s : servers.values()) {
+            String relay = relays.get(s.domain()).getHostAddress();
+            String server = s.address().getHostAddress();
+            for (int port : new int[] {C2S, S2S, DIRECT_TLS}) {
+                routes.add(relay + ":" + port + "=" + server + ":" + port);
+            }
+        }
+        return routes;
+    }
+
+    /** The shared test CA, when built with {@code sharedCa(true)}. */
+    public TestCertificates.TestCa ca() {
+        if (ca == null) {
+            throw new IllegalStateException("this federation was built without sharedCa(true)");
+        }
+        return ca;
+    }
+
+    /** Logs of every server and the DNS, for failure messages. */
+    public String diagnostics() {
+        StringBuilder b = new StringBuilder();
+        for (ProsodyServer s : servers.values()) {
+            b.append(s).append('\n').append(s.logTail(40)).append('\n');
+        }
+        b.append(dns.logTail(20));
+        return b.toString();
+    }
+
+    @Override
+    public void close() {
+        servers.values().forEach(ProsodyServer::close);
+        dns.close();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.xmppscope.bench.compare;
+
+import dev.xmppscope.bench.BenchContext;
+import dev.xmppscope.bench.Comparison;
+import dev.xmppscope.bench.load.LatencyProbe;
+import dev.xmppscope.bench.load.XmppSink;
+import dev.xmppscope.bench.relay.Contender;
+import dev.xmppscope.bench.relay.Relay;
+import dev.xmppscope.bench.report.ComparisonReport;
+import dev.xmppscope.bench.report.Results;
+import dev.xmppscope.bench.report.Table;
+import dev.xmppscope.bench.report.TargetCheck;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * Comparison 2: round-trip time of small request/response stanzas (ping IQ → result) at a
+ * steady 1,000 stanzas/s over 10 streams, direct vs haproxy vs xmppscope; what a relay adds is
+ * its percentile minus direct's.
+ */
+public final class AddedLatency implements Comparison {
+    static final String NAME = "latency";
+    static final int RATE = 1000;
+    static final int STREAMS = 10;
+    private static final String P50 = "p50 µs";
+    private static final String P99 = "p99 µs";
+    private static final String P999 = "p99.9 µs";
+
+    private final List<Contender> contenders;
+
+    public AddedLatency(List<Contender> contenders) {
+        this.contenders = contenders;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String title() {
+        return "2. Added latency";
+    }
+
+    @Override
+    public void run(BenchContext ctx) throws Exception {
+        long warmup = ctx.quick() ? 500 : 2000;
+        long measure = ctx.quick() ? 1000 : 10_000;
+        for (int round = 1; round <= ctx.rounds(); round++) {
+            for (Contender c : BenchContext.alternate(contenders, round)) {
+                try (XmppSink sink = XmppSink.start(ctx.loopback().host(1), XmppSink.Mode.ECHO_PINGS, 1);
+                     Relay relay = c.start(sink.address(), ctx.workDir().resolve(NAME + "-" + c.name() + "-r" + round));
+                     LatencyProbe probe = new LatencyProbe()) {
+                    probe.connect(relay.address(), STREAMS);
+                    probe.run(RATE, warmup);
+                    long[] rtts = probe.run(RATE, measure);
+                    Map<String, Double> m = new LinkedHashMap<>();
+                    m.put(P50, LatencyProbe.quantile(rtts, 0.50) / 1e3);
+                    m.put(P99, LatencyProbe.quantile(rtts, 0.99) / 1e3);
+                    m.put(P999, LatencyProbe.quantile(rtts, 0.999) / 1e3);
+                    m.put("unanswered", (double) probe.lastUnanswered());
+                    ctx.record(NAME, scenario(), c.name(), round, m);
+                } catch (Exception e) {
+                    ctx.results().failed(NAME + " " + c.name() + ": " + e.getMessage());
+                    BenchContext.log("  %s %s FAILED: %s", NAME, c.name(), e);
+                }
+            }
+        }
+    }
+
+    private static String scenario() {
+        return RATE + " stanzas/s";
+    }
+
+    @Override
+    public ComparisonReport report(Results r) {
+        Table t = new Table(List.of("contender", "p50 µs", "p99 µs", "p99.9 µs", "added p50 µs", "added p99 µs",
+                "unanswered", "rounds"));
+        String s = scenario();
+        OptionalDouble d50 = r.median(NAME, s, "direct", P50);
+        OptionalDouble d99 = r.median(NAME, s, "direct", P99);
+        for (String c : r.contenders(NAME)) {
+            OptionalDouble p50 = r.median(NAME, s, c, P50);
+            OptionalDouble p99 = r.median(NAME, s, c, P99);
+            t.row(List.of(c, cell(p50), cell(p99), cell(r.median(NAME, s, c, P999)), diff(p50, d50), diff(p99, d99),
+                    cell(r.median(NAME, s, c, "unanswered")), String.valueOf(r.rounds(NAME, s, c))));
+        }
+        List<TargetCheck> targets = new ArrayList<>();
+        String target = "xmppscope p99 ≤ 1 ms over direct at 1,000 stanzas/s";
+        OptionalDouble x99 = r.median(NAME, s, "xmppscope", P99);
+        if (x99.isPresent() && d99.isPresent()) {
+            double added = x99.getAsDouble() - d99.getAsDouble();
+            targets.add(TargetCheck.of(target, "+" + Table.num(added) + " µs", added <= 1000));
+        } else {
+            targets.add(TargetCheck.notMeasured(target, "xmppscope or direct not measured"));
+        }
+        return new ComparisonReport(NAME, title(), t, targets, """
+                %d client streams send XEP-0199 pings (`<iq type='get'><ping xmlns='urn:xmpp:ping'/></iq>`, \
+                ~85 bytes) round-robin at a steady %,d stanzas/s in total; the sink answers each with its \
+                `<iq type='result'/>`. Round trip = from just before the write to the read of the result, \
+                on the load generator's event loop. 2 s warm-up, then 10,000 round trips per round; the \
+                table shows the median over rounds of each percentile; "added" = contender − direct."""
+                .formatted(STREAMS, RATE));
+    }
+
+    private static String cell(OptionalDouble v) {
+        return v.isPresent() ? Table.num(v.getAsDouble()) : "n/a";
+    }
+
+    private static String diff(OptionalDouble v, OptionalDouble ref) {
+        return v.isPresent() && ref.isPresent() ? "+" + Table.num(v.getAsDouble() - ref.getAsDouble()) : "n/a";
+    }
+}

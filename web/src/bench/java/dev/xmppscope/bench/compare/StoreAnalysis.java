@@ -1,0 +1,161 @@
+package dev.xmppscope.bench.compare;
+
+import dev.xmppscope.bench.BenchContext;
+import dev.xmppscope.bench.Comparison;
+import dev.xmppscope.bench.load.StanzaCorpus;
+import dev.xmppscope.bench.load.SyntheticCapture;
+import dev.xmppscope.bench.report.ComparisonReport;
+import dev.xmppscope.bench.report.Results;
+import dev.xmppscope.bench.report.Table;
+import dev.xmppscope.bench.report.TargetCheck;
+import dev.xmppscope.capture.CaptureStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * Comparison 4: analysis of a stored capture. xmppscope's analyzer replaying the H2 store vs
+ * the raw Woodstox parse of the same bytes (read from the same store, and from memory).
+ */
+public final class StoreAnalysis implements Comparison {
+    static final String NAME = "analysis";
+    static final String XMPPSCOPE = "xmppscope";
+    static final String WOODSTOX_STORE = "woodstox (H2 replay)";
+    static final String WOODSTOX_MEMORY = "woodstox (in memory)";
+    private static final String MBS = "MB/s";
+    private static final String STANZAS = "stanzas/s";
+
+    private final List<AnalysisContender> extra;
+    private SyntheticCapture capture;
+
+    /** {@code extra}: xmppscope's analyzer, once it exists. */
+    StoreAnalysis(List<AnalysisContender> extra) {
+        this.extra = extra;
+    }
+
+    public static StoreAnalysis withXmppscope(AnalysisContender xmppscope) {
+        return new StoreAnalysis(xmppscope == null ? List.of() : List.of(xmppscope));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String title() {
+        return "4. Analysis from the store";
+    }
+
+    @Override
+    public void run(BenchContext ctx) throws Exception {
+        long size = ctx.quick() ? 2_000_000 : 64_000_000;
+        capture = SyntheticCapture.build(StanzaCorpus.build(1 << 20), ctx.quick() ? 2 : 16, size);
+        Path pristine = ctx.workDir().resolve("analysis-capture");
+        Files.deleteIfExists(CaptureStore.dataFile(pristine));
+        capture.writeTo(pristine);
+        BenchContext.log("  capture: %d streams, %,d bytes, %,d stanzas in %s", capture.streams().size(),
+                capture.totalBytes(), capture.stanzas(), CaptureStore.dataFile(pristine));
+        List<AnalysisContender> contenders = new ArrayList<>(extra);
+        contenders.add(new AnalysisContender() {
+            @Override
+            public String name() {
+                return WOODSTOX_STORE;
+            }
+
+            @Override
+            public long analyze(Path db) {
+                return WoodstoxCeiling.parseFromStore(db);
+            }
+        });
+        contenders.add(new AnalysisContender() {
+            @Override
+            public String name() {
+                return WOODSTOX_MEMORY;
+            }
+
+            @Override
+            public long analyze(Path db) {
+                long n = 0;
+                for (SyntheticCapture.Stream s : capture.streams()) {
+                    n += WoodstoxCeiling.parseStream(s.toServer().bytes()) + WoodstoxCeiling.parseStream(s.toClient().bytes());
+                }
+                return n;
+            }
+        });
+        int rounds = ctx.rounds() + (ctx.quick() ? 0 : 1); // the first full round warms the JIT and is dropped
+        for (int round = 1; round <= rounds; round++) {
+            for (AnalysisContender c : alternate(contenders, round)) {
+                Path copy = ctx.workDir().resolve("analysis-" + round + "-" + c.name().replaceAll("\\W+", "_"));
+                Files.copy(CaptureStore.dataFile(pristine), CaptureStore.dataFile(copy), StandardCopyOption.REPLACE_EXISTING);
+                try {
+                    long t0 = System.nanoTime();
+                    long seen = c.analyze(copy);
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    if (!ctx.quick() && round == 1) {
+                        BenchContext.log("  %s warm-up: %.2f s, %,d stanzas", c.name(), s, seen);
+                    } else {
+                        ctx.record(NAME, scenario(), c.name(), ctx.quick() ? round : round - 1, Map.of(
+                                MBS, capture.totalBytes() / s / 1e6, STANZAS, capture.stanzas() / s,
+                                "seconds", s, "stanzas seen", (double) seen));
+                    }
+                } catch (Exception e) {
+                    ctx.results().failed(NAME + " " + c.name() + ": " + e);
+                    BenchContext.log("  %s %s FAILED: %s", NAME, c.name(), e);
+                } finally {
+                    Files.deleteIfExists(CaptureStore.dataFile(copy));
+                }
+            }
+        }
+    }
+
+    private static <T> List<T> alternate(List<T> list, int round) {
+        List<T> out = new ArrayList<>(list);
+        java.util.Collections.rotate(out, -((round - 1) % out.size()));
+        return out;
+    }
+
+    private String scenario() {
+        return capture == null ? "capture" : String.format("%.0f MB capture", capture.totalBytes() / 1e6);
+    }
+
+    @Override
+    public ComparisonReport report(Results r) {
+        Table t = new Table(List.of("contender", "MB/s", "stanzas/s", "seconds", "stanzas seen", "vs woodstox (H2 replay)",
+                "vs woodstox (in memory)", "rounds"));
+        String s = r.scenarios(NAME).stream().findFirst().orElse(scenario());
+        OptionalDouble store = r.median(NAME, s, WOODSTOX_STORE, MBS);
+        OptionalDouble memory = r.median(NAME, s, WOODSTOX_MEMORY, MBS);
+        for (String c : r.contenders(NAME)) {
+            OptionalDouble mbs = r.median(NAME, s, c, MBS);
+            t.row(List.of(c, Table.num(mbs.orElse(Double.NaN)), Table.num(r.median(NAME, s, c, STANZAS).orElse(Double.NaN)),
+                    Table.num(r.median(NAME, s, c, "seconds").orElse(Double.NaN)),
+                    Table.num(r.median(NAME, s, c, "stanzas seen").orElse(Double.NaN)),
+                    Ratios.percentOf(mbs, store), Ratios.percentOf(mbs, memory), String.valueOf(r.rounds(NAME, s, c))));
+        }
+        List<TargetCheck> targets = new ArrayList<>();
+        OptionalDouble x = r.median(NAME, s, XMPPSCOPE, MBS);
+        String target = "xmppscope analysis ≥ 70% of raw Woodstox (both reading the H2 store)";
+        if (x.isPresent() && store.isPresent()) {
+            double ratio = x.getAsDouble() / store.getAsDouble();
+            targets.add(TargetCheck.of(target, Table.percent(ratio) + " (" + Ratios.percentOf(x, memory)
+                    + " of the in-memory parse)", ratio >= 0.7));
+        } else {
+            targets.add(TargetCheck.notMeasured(target, "xmppscope's Analyzer not available in this build"));
+        }
+        String size = capture == null ? "" : String.format(" (%d c2s streams, %,d bytes, %,d stanzas)",
+                capture.streams().size(), capture.totalBytes(), capture.stanzas());
+        return new ComparisonReport(NAME, title(), t, targets, """
+                One synthetic capture%s built from the load generator's stanza mix, both directions, cut into \
+                TCP-read-sized chunks (1 B–16 KiB) and written to an H2 capture database with the proxy's \
+                own CaptureWriter. Each round every contender gets a fresh copy of the file (copy not timed). \
+                *xmppscope*: `Analyzer.open(store)` + `store.newReader().replay(analyzer)` + close (index \
+                written). *woodstox (H2 replay)*: the same replay, bytes concatenated per direction, then a \
+                Woodstox pull parse of every event (the ceiling with the same store read). *woodstox (in \
+                memory)*: the parse alone. One warm-up round dropped.""".formatted(size));
+    }
+}

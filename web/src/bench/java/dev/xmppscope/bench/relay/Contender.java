@@ -1,0 +1,36 @@
+package dev.xmppscope.bench.relay;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+
+/** A named way to put a relay in front of an upstream (the sink). */
+public interface Contender {
+
+    /** Short name used in tables and --only filters: direct, haproxy, socat, xmppscope. */
+    String name();
+
+    /** Starts a relay in front of {@code upstream}; {@code workDir} is this contender's scratch dir. */
+    Relay start(InetSocketAddress upstream, Path workDir) throws Exception;
+
+    /** Clients connect straight to the upstream: the baseline every relay is compared with. */
+    Contender DIRECT = new Contender() {
+        @Override
+        public String name() {
+            return "direct";
+        }
+
+        @Override
+        public Relay start(InetSocketAddress upstream, Path workDir) {
+            return new Relay() {
+                @Override
+                public InetSocketAddress address() {
+                    return upstream;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    };
+}

@@ -1,0 +1,104 @@
+package dev.xmppscope.replay;
+
+import dev.xmppscope.capture.CaptureSink;
+import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.ConnectionEvent;
+import dev.xmppscope.capture.ConnectionOpened;
+import dev.xmppscope.capture.file.CaptureSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A whole capture held in memory in replay order, so that a replay can move back and forth in
+ * it. Samples and typical debugging captures are small; a capture of many megabytes belongs in
+ * {@code xmppscope open}, which streams from the database instead.
+ */
+public final class ReplayTimeline {
+    private final List<Item> items;
+    private final long end;
+
+    /** One call the capture makes on a sink, with its time. */
+    public record Item(long at, Object record) {
+        void deliver(CaptureSink sink) {
+            if (record instanceof Chunk c) {
+                sink.chunk(c);
+            } else if (record instanceof ConnectionOpened o) {
+                sink.opened(o);
+            } else if (record instanceof ConnectionEvent e) {
+                sink.event(e);
+            } else if (record instanceof ConnectionClosed c) {
+                sink.closed(c);
+            } else {
+                throw new IllegalStateException("not a capture record: " + record);
+            }
+        }
+
+        /** True for a chunk carrying XMPP bytes (what a "step" advances to). */
+        public boolean isXml() {
+            return record instanceof Chunk c && c.layer().isXml() && c.length() > 0;
+        }
+    }
+
+    private ReplayTimeline(List<Item> items) {
+        this.items = Collections.unmodifiableList(items);
+        long max = items.get(0).at();
+        for (Item i : items) {
+            max = Math.max(max, i.at());
+        }
+        this.end = max;
+    }
+
+    /** Reads {@code source} once, completely. */
+    public static ReplayTimeline load(CaptureSource source) {
+        List<Item> items = new ArrayList<>();
+        source.replay(new CaptureSink() {
+            @Override
+            public void opened(ConnectionOpened c) {
+                items.add(new Item(c.atNanos(), c));
+            }
+
+            @Override
+            public void chunk(Chunk c) {
+                items.add(new Item(c.atNanos(), c));
+            }
+
+            @Override
+            public void event(ConnectionEvent e) {
+                items.add(new Item(e.atNanos(), e));
+            }
+
+            @Override
+            public void closed(ConnectionClosed c) {
+                items.add(new Item(c.atNanos(), c));
+            }
+        });
+        if (items.isEmpty()) {
+            throw new IllegalArgumentException("the capture is empty: there is nothing to replay");
+        }
+        return new ReplayTimeline(items);
+    }
+
+    public List<Item> items() {
+        return items;
+    }
+
+    public int size() {
+        return items.size();
+    }
+
+    public Item get(int index) {
+        return items.get(index);
+    }
+
+    /** Capture time of the first record. */
+    public long start() {
+        return items.get(0).at();
+    }
+
+    /** Capture time of the last record (the timeline never runs backwards: the max). */
+    public long end() {
+        return end;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.xmppscope.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.testtools.JavalinTest;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ReplayApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void theControlsAnswerWithTheReplayStatus() {
+        ReplayCursorTest.Models models = new ReplayCursorTest.Models();
+        AtomicInteger resets = new AtomicInteger();
+        try (CaptureReplayer replayer = CaptureReplayer.start(ReplayCursorTest.conversation(),
+                List.of(new Annotation(ReplayCursorTest.T0 + 150 * ReplayCursorTest.MS, "features")), models,
+                new CaptureReplayer.Options(1.0, false, false, 2_000))) {
+            replayer.onReset(m -> resets.incrementAndGet());
+            Javalin app = Javalin.create();
+            new ReplayApi(replayer).register(app);
+            JavalinTest.test(app, (server, client) -> {
+                JsonNode s = JSON.readTree(client.get("/api/replay").body().string());
+                assertEquals("paused", s.get("state").asText());
+                assertEquals(ReplayCursorTest.T0, s.get("start").asLong());
+                assertEquals(ReplayCursorTest.T0 + 60_400 * ReplayCursorTest.MS, s.get("end").asLong());
+                assertTrue(s.get("annotation").isNull());
+                assertEquals("features", s.get("annotations").get(0).get("text").asText());
+
+                s = JSON.readTree(client.post("/api/replay/step").body().string());
+                s = JSON.readTree(client.post("/api/replay/step").body().string());
+                assertEquals(ReplayCursorTest.T0 + 200 * ReplayCursorTest.MS, s.get("position").asLong());
+                assertEquals("features", s.get("annotation").get("text").asText(), "the narration reached");
+
+                s = JSON.readTree(client.post("/api/replay/speed?value=2.5").body().string());
+                assertEquals(2.5, s.get("speed").asDouble());
+                assertEquals(400, client.post("/api/replay/speed?value=1000").code(), "speed out of range");
+                assertEquals(400, client.post("/api/replay/seek?at=soon").code());
+
+                long back = ReplayCursorTest.T0 + 120 * ReplayCursorTest.MS;
+                s = JSON.readTree(client.post("/api/replay/seek?at=" + back).body().string());
+                assertEquals(back, s.get("position").asLong(), "nanosecond positions survive the round trip");
+                assertEquals(1, resets.get(), "seeking backwards announced a fresh model");
+
+                s = JSON.readTree(client.post("/api/replay/play").body().string());
+                assertEquals("playing", s.get("state").asText());
+                s = JSON.readTree(client.post("/api/replay/pause").body().string());
+                assertEquals("paused", s.get("state").asText());
+            });
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.xmppscope.web.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.CaptureWriter;
+import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.CloseReason;
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.ConnectionOpened;
+import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.TlsLayer;
+import dev.xmppscope.capture.TlsMode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ExportImportCommandTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int exit, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        cl.setOut(new PrintWriter(new StringWriter()));
+        int exit = cl.execute(args);
+        return new Run(exit, err.toString());
+    }
+
+    private void record(Path db, int connections) {
+        try (CaptureStore store = CaptureStore.open(db); CaptureWriter w = store.newWriter()) {
+            long t = 1_764_000_000_000_000_000L;
+            for (int i = 1; i <= connections; i++) {
+                w.opened(new ConnectionOpened(i, "127.0.0.1:5222=127.0.0.2:5222", "127.0.0.1:5222", "127.0.0.1:" + (40000 + i),
+                        "127.0.0.2:5222", TlsMode.PASSTHROUGH, t + i));
+                byte[] b = ("<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='a.example'>"
+                        + "<message id='m" + i + "'><body>" + "x".repeat(5000) + "</body></message>").getBytes(StandardCharsets.UTF_8);
+                w.chunk(Chunk.of(i, 1, Direction.TO_SERVER, t + 10 + i, TlsLayer.PLAIN, 0, b));
+                w.closed(new ConnectionClosed(i, t + 100 + i, CloseReason.CLIENT_CLOSED, "", b.length, 0));
+            }
+        }
+    }
+
+    @Test
+    void exportThenImportTwiceMergesWithFreshIds() {
+        Path db = tmp.resolve("src");
+        record(db, 3);
+        Path file = tmp.resolve("c.xscap");
+        Run export = run("export", "--db", db.toString(), "--out", file.toString(), "--title", "three");
+        assertEquals(0, export.exit(), export.err());
+        assertTrue(export.err().contains("wrote " + file + " (9 records)"), export.err());
+
+        Path target = tmp.resolve("target");
+        assertEquals(0, run("import", "--db", target.toString(), file.toString()).exit());
+        Run second = run("import", "--db", target.toString(), file.toString());
+        assertTrue(second.err().contains("3 connections (ids 4-6), 9 records"), second.err());
+        try (CaptureStore store = CaptureStore.open(target)) {
+            assertEquals(7, store.nextConnectionId());
+        }
+    }
+
+    @Test
+    void aPcapngExportImportsBackAsTheSameConversations() {
+        Path db = tmp.resolve("src");
+        record(db, 2);
+        Path file = tmp.resolve("c.pcapng");
+        assertEquals(0, run("export", "--db", db.toString(), "--out", file.toString()).exit());
+        Run imp = run("import", "--db", tmp.resolve("t").toString(), file.toString());
+        assertTrue(imp.err().contains("2 connections (ids 1-2)"), imp.err());
+    }
+
+    @Test
+    void aDamagedFileIsImportedUpToTheDamageAndTheExitCodeSaysSo() throws Exception {
+        Path db = tmp.resolve("src");
+        record(db, 40);
+        Path file = tmp.resolve("c.xscap");
+        run("export", "--db", db.toString(), "--out", file.toString());
+        byte[] all = Files.readAllBytes(file);
+        Files.write(file, Arrays.copyOf(all, all.length * 2 / 3));
+        Run imp = run("import", "--db", tmp.resolve("t").toString(), file.toString());
+        assertEquals(2, imp.exit());
+        assertTrue(imp.err().matches("(?s).*is truncated.*line \\d+.*kept what came before the damage: \\d+ records in \\d+ connections.*"),
+                imp.err());
+    }
+
+    @Test
+    void unknownExportFormatsAndMissingDatabasesAreExplained() {
+        Run r = run("export", "--db", tmp.resolve("nothing").toString(), "--out", tmp.resolve("x.txt").toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("name the file .xscap (xmppscope) or .pcapng (Wireshark)"), r.err());
+        r = run("export", "--db", tmp.resolve("nothing").toString(), "--out", tmp.resolve("x.xscap").toString());
+        assertTrue(r.err().contains("there is no capture database at"), r.err());
+    }
+}
