@@ -123,9 +123,18 @@ export class GraphView {
       width: edge.kind === 's2s' ? 2 + Math.min(8, Math.log2(1 + edge.stanzas)) : 1 + Math.min(4, Math.log2(1 + edge.stanzas) / 2),
       label: edge.kind === 's2s' ? `${edge.stanzas} stanzas` : '',
     };
-    const existing = this.cy.getElementById(edge.id);
+    let existing = this.cy.getElementById(edge.id);
+    if (existing.nonempty() && (existing.data('source') !== edge.source || existing.data('target') !== edge.target)) {
+      existing.remove(); // re-attached to its real endpoints (a placeholder client got its JID)
+      existing = this.cy.collection();
+    }
     if (existing.nonempty()) existing.data(data);
     else this.cy.add({group: 'edges', data});
+  }
+
+  /** Removes a node (with its edges) or an edge. */
+  remove(id) {
+    this.cy.getElementById(id).remove();
   }
 
   /** While the picture is small, keep it fitted as it grows; later the user's zoom wins. */

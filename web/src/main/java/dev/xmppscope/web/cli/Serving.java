@@ -15,6 +15,7 @@ final class Serving {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final PrintWriter err;
+    private volatile dev.xmppscope.web.WebServer web;
 
     Serving(PrintWriter err) {
         this.err = err;
@@ -25,7 +26,16 @@ final class Serving {
         return resource;
     }
 
-    /** Closes everything now (used when starting fails half way). */
+    /** The web UI this command serves (set once it started). */
+    dev.xmppscope.web.WebServer web() {
+        return web;
+    }
+
+    void web(dev.xmppscope.web.WebServer server) {
+        this.web = server;
+    }
+
+    /** Closes everything now (when starting fails half way, or a test is done). */
     void closeAll() {
         List<AutoCloseable> reversed = new ArrayList<>(resources);
         Collections.reverse(reversed);
