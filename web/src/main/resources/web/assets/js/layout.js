@@ -2,7 +2,7 @@
 // and keeps it. Servers sit on fixed slots; clients fan out on rings on the side of their server
 // that faces away from the mesh; components sit on the inner side. Nothing is re-laid out.
 
-const DX = 330;  // horizontal distance of the first server slots from the centre
+const DX = 270;  // horizontal distance of the first server slots from the centre
 const DY = 300;
 const SLOTS = [[-1, 0], [1, 0], [0, -1.15], [0, 1.15], [-2, -1.15], [2, -1.15], [-2, 1.15], [2, 1.15]];
 const ARC = Math.PI * 4 / 3;  // clients use 240° facing outwards

@@ -5,7 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xmppscope.analyzer.Analyzer;
+import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.file.CaptureFiles;
+import dev.xmppscope.replay.Annotation;
+import dev.xmppscope.replay.CaptureReplayer;
+import dev.xmppscope.replay.ReplayApi;
+import dev.xmppscope.replay.ReplayModel;
+import dev.xmppscope.replay.ReplayTimeline;
+import dev.xmppscope.web.WebOptions;
+import dev.xmppscope.web.WebServer;
 import dev.xmppscope.testing.Federation;
 import dev.xmppscope.testing.XmppClient;
 import dev.xmppscope.web.HeadlessChromium;
@@ -26,6 +35,7 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import picocli.CommandLine;
 
@@ -147,6 +157,40 @@ class RealFederationWebTest {
             assertEquals(3, get(opened, "/api/stanzas?kind=message&q=" + body.replace(" ", "%20")).get("items").size());
         } finally {
             opened.closeAll();
+        }
+        // the exported file replayed: the controls appear, the narration follows, the message travels again
+        replayInTheBrowser(tmp.resolve("dl.xscap"));
+    }
+
+    private void replayInTheBrowser(Path xscap) throws Exception {
+        ReplayTimeline timeline = ReplayTimeline.load(CaptureFiles.open(xscap));
+        ReplayModel.Factory fresh = () -> {
+            try {
+                Path dir = Files.createTempDirectory(tmp, "replay");
+                CaptureStore store = CaptureStore.open(dir.resolve("model"));
+                Analyzer analyzer = Analyzer.open(store);
+                return new ReplayModel(analyzer, analyzer, () -> {
+                    analyzer.close();
+                    store.close();
+                });
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        try (CaptureReplayer replayer = CaptureReplayer.start(timeline,
+                List.of(new Annotation(timeline.start(), "Bob and Alice log in to their own servers")), fresh,
+                new CaptureReplayer.Options(1.0, false, false, 2_000));
+             WebServer server = WebServer.start(WebOptions.loopback(0), replayer, List.of(new ReplayApi(replayer)));
+             HeadlessChromium browser = new HeadlessChromium(1600, 1000)) {
+            browser.driver.get(server.url());
+            WebDriverWait wait = new WebDriverWait(browser.driver, WAIT);
+            wait.until(d -> d.findElement(By.id("replay")).isDisplayed());
+            new Select(browser.driver.findElement(By.id("replay-speed"))).selectByValue("100");
+            browser.driver.findElement(By.id("replay-play")).click();
+            wait.until(d -> (Boolean) browser.driver.executeScript(
+                    "return [...document.querySelectorAll('#timeline .row')].filter(r => r.textContent.includes('hello bob across')).length >= 3;"));
+            wait.until(d -> d.findElement(By.id("narration")).getText().equals("Bob and Alice log in to their own servers"));
+            browser.screenshot("real-replay");
         }
     }
 }
