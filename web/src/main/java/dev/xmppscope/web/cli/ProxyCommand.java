@@ -149,7 +149,7 @@ final class ProxyCommand implements Callable<Integer> {
     }
 
     /** A fresh command parsed from the config file's settings followed by this command line's. */
-    private ProxyCommand withConfigApplied() {
+    ProxyCommand withConfigApplied() {
         List<String> known = spec.options().stream().map(OptionSpec::longestName).toList();
         List<String> args = new ArrayList<>(ConfigFile.toArguments(config, known));
         for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
@@ -166,6 +166,7 @@ final class ProxyCommand implements Callable<Integer> {
         }
         ProxyCommand fresh = new ProxyCommand();
         CommandLine cl = new CommandLine(fresh);
+        cl.setOverwrittenOptionsAllowed(true); // the command line comes last, so it wins
         cl.setOut(spec.commandLine().getOut());
         cl.setErr(spec.commandLine().getErr());
         cl.parseArgs(args.toArray(String[]::new));
