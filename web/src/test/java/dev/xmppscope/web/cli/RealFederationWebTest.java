@@ -30,7 +30,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StandardExtensionElement;
 import org.junit.jupiter.api.Test;
+import org.jxmpp.jid.impl.JidCreate;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -75,6 +78,7 @@ class RealFederationWebTest {
         try (Federation fed = Federation.builder("a.example", "b.example")
                 .configure((domain, cfg) -> cfg.s2sEncryption(false))
                 .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw")
+                .user("a.example", "mallory", "mallory-pw")
                 .start(tmp.resolve("servers"))) {
             List<String> args = new ArrayList<>();
             for (String route : fed.relayRoutes()) {
@@ -113,6 +117,8 @@ class RealFederationWebTest {
                     assertTrue(xml.getText().contains(body), xml.getText());
                     wait.until(d -> d.findElements(By.cssSelector("#route-hops tbody tr")).size() == 3);
                     browser.screenshot("real-federation-stanza");
+
+                    sendScriptProbes(fed, bob, browser, wait);
                 }
 
                 JsonNode graph = get(proxy, "/api/graph");
@@ -160,6 +166,53 @@ class RealFederationWebTest {
         }
         // the exported file replayed: the controls appear, the narration follows, the message travels again
         replayInTheBrowser(tmp.resolve("dl.xscap"));
+    }
+
+    /**
+     * Mallory binds a resource that is an HTML tag (RFC 7622 allows it, Prosody binds it) and sends
+     * a script in the body, an onerror attribute and a javascript: URL across the federation. The page must show them
+     * as text and run nothing.
+     */
+    private void sendScriptProbes(Federation fed, XmppClient bob, HeadlessChromium browser, WebDriverWait wait) throws Exception {
+        browser.driver.executeScript("window.__pwned = 0; window.alert = () => { window.__pwned++; };");
+        String resource = "<img src=x onerror=alert('resource')>";
+        String body = "<script>alert('body')</script> javascript:alert('text') " + UUID.randomUUID();
+        try (XmppClient mallory = XmppClient.options("a.example", fed.relayC2s("a.example")).resource(resource)
+                .saslMechanism("PLAIN").login("mallory", "mallory-pw")) {
+            Message m = mallory.connection().getStanzaFactory().buildMessageStanza()
+                    .to(JidCreate.from("nobody@b.example")).ofType(Message.Type.chat).setBody(body)
+                    .addExtension(StandardExtensionElement.builder("x", "urn:xmppscope:probe")
+                            .addAttribute("onerror", "alert('attribute')")
+                            .addElement("url", "javascript:alert('url')").build())
+                    .build();
+            mallory.connection().sendStanza(m);
+            // to a user that does not exist: Smack's own parser asserts on a JID like mallory's, so no
+            // Smack client receives it; b.example bounces it, which puts the probes on every link
+            wait.until(d -> (Boolean) browser.driver.executeScript(
+                    "return [...document.querySelectorAll('#timeline .row')].filter(r => r.textContent.includes(\"alert('body')\")).length >= 2;"));
+        }
+        browser.driver.findElement(By.id("mode-list")).click();
+        WebElement row = wait.until(d -> (WebElement) browser.driver.executeScript(
+                "const r = [...document.querySelectorAll('#timeline tr[data-ref]')].reverse()"
+                + ".find(r => r.textContent.includes(\"alert('body')\")); if (r) r.scrollIntoView({block: 'center'}); return r;"));
+        row.click();
+        WebElement xml = wait.until(d -> d.findElement(By.id("stanza-xml")));
+        assertTrue(xml.getText().contains("onerror=") && xml.getText().contains("javascript:alert"),
+                "the attribute and the URL are shown as text: " + xml.getText());
+        assertTrue(browser.driver.findElement(By.id("stanza-head")).getText().contains("<script>alert('body')</script>"),
+                "the body is shown as text");
+        browser.screenshot("real-federation-script-probes");
+        for (String view : List.of("/", "/connections")) {
+            browser.driver.executeScript("history.pushState(null, '', arguments[0]); dispatchEvent(new PopStateEvent('popstate'));", view);
+            assertEquals(0L, browser.driver.executeScript("return window.__pwned;"), view + ": no script ran");
+            assertEquals(0L, browser.driver.executeScript(
+                    "return document.querySelectorAll('main img, main script, main iframe, [onerror]').length;"), view + ": nothing injected");
+            assertEquals(0L, browser.driver.executeScript(
+                    "return [...document.querySelectorAll('a[href]')].filter(a => !a.getAttribute('href').startsWith('/')).length;"),
+                    view + ": every link is our own");
+        }
+        browser.driver.findElement(By.id("nav-mesh")).click();
+        browser.driver.findElement(By.id("mode-sequence")).click();
     }
 
     private void replayInTheBrowser(Path xscap) throws Exception {
