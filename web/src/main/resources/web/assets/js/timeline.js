@@ -236,9 +236,12 @@ export class Timeline {
 
   /** The current selection (what the filters show) as a standalone SVG file. */
   exportSvg() {
+    download('xmppscope-sequence.svg', this.svgText(), 'image/svg+xml');
+  }
+
+  svgText() {
     const svg = drawSequence(this.visibleItems(), {width: 1100, standalone: true});
-    const xml = new XMLSerializer().serializeToString(svg);
-    download('xmppscope-sequence.svg', `<?xml version="1.0" encoding="UTF-8"?>\n${xml}\n`, 'image/svg+xml');
+    return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(svg)}\n`;
   }
 
   exportMermaid() {

@@ -118,6 +118,15 @@ class UiSyntheticBrowserTest {
     }
 
     @Test
+    void theSelectionExportsAsAStandaloneSvg() {
+        open("/");
+        String svg = (String) js("return xmppscope.timeline.svgText();");
+        assertTrue(svg.startsWith("<?xml") && svg.contains("<svg") && svg.contains("hello bob, number 0"), svg);
+        assertFalse(svg.contains("<script") || svg.contains("<img"), "wire text is escaped in the file too");
+        assertTrue(svg.contains("&lt;script&gt;alert('body')"), "and still readable");
+    }
+
+    @Test
     void scriptProbesStayInertEverywhere() {
         open("/");
         browser.driver.findElement(By.id("mode-list")).click();
