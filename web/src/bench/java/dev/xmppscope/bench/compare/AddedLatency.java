@@ -93,7 +93,7 @@ public final class AddedLatency implements Comparison {
         OptionalDouble x99 = r.median(NAME, s, "xmppscope", P99);
         if (x99.isPresent() && d99.isPresent()) {
             double added = x99.getAsDouble() - d99.getAsDouble();
-            targets.add(TargetCheck.of(target, "+" + Table.num(added) + " µs", added <= 1000));
+            targets.add(TargetCheck.of(target, (added >= 0 ? "+" : "") + Table.num(added) + " µs", added <= 1000));
         } else {
             targets.add(TargetCheck.notMeasured(target, "xmppscope or direct not measured"));
         }
@@ -111,6 +111,10 @@ public final class AddedLatency implements Comparison {
     }
 
     private static String diff(OptionalDouble v, OptionalDouble ref) {
-        return v.isPresent() && ref.isPresent() ? "+" + Table.num(v.getAsDouble() - ref.getAsDouble()) : "n/a";
+        if (v.isEmpty() || ref.isEmpty()) {
+            return "n/a";
+        }
+        double d = v.getAsDouble() - ref.getAsDouble();
+        return (d >= 0 ? "+" : "") + Table.num(d);
     }
 }
