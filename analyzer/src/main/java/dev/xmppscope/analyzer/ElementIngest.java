@@ -154,7 +154,7 @@ final class ElementIngest {
                 effTo == null ? null : effTo.fullKey(), effFrom == null ? null : effFrom.bareKey(),
                 effTo == null ? null : effTo.bareKey(), c.layer().code(), error, xml);
         if (!index.alreadyIndexed(conn.id(), d.code(), conn.lastIndex(d))) {
-            s = new IndexedStanza(index.nextPk(), s.directionIndex(), summary1, s.fromKey(), s.toKey(), s.fromBare(),
+            s = new IndexedStanza(StanzaIndex.rowKey(conn.id(), d.code(), conn.lastIndex(d)), s.directionIndex(), summary1, s.fromKey(), s.toKey(), s.fromBare(),
                     s.toBare(), s.layer(), error, xml);
             index.add(s);
         }
