@@ -10,7 +10,7 @@ import {Inspector} from './inspector.js';
 import {ConnectionsView} from './connections.js';
 import {ReplayControls} from './replay.js';
 import {connectLive} from './live.js';
-import {store, resetStore, putNode, putEdge, putConnection, endpoints} from './store.js';
+import {store, resetStore, putNode, putEdge, putConnection, removeNode, removeEdge, endpoints} from './store.js';
 import {copyText, download} from './dom.js';
 
 const graph = new GraphView($('graph'), {onSelect: selectInGraph});
@@ -63,6 +63,8 @@ function apply(msg) {
     case 'graph':
       if (msg.node) { putNode(msg.node); graph.upsertNode(msg.node); }
       if (msg.edge) { putEdge(msg.edge); graph.upsertEdge(msg.edge); }
+      if (msg.edgeRemoved) { removeEdge(msg.edgeRemoved); graph.remove(msg.edgeRemoved); }
+      if (msg.nodeRemoved) { removeNode(msg.nodeRemoved); graph.remove(msg.nodeRemoved); }
       updateCounts();
       break;
     case 'connection':
@@ -179,6 +181,9 @@ $('graph-fit').addEventListener('click', () => graph.fit());
 $('mermaid-close').addEventListener('click', () => $('mermaid-dialog').close());
 $('mermaid-copy').addEventListener('click', () => copyText($('mermaid-text').value, 'Mermaid copied'));
 $('mermaid-download').addEventListener('click', () => download('xmppscope-sequence.mmd', $('mermaid-text').value, 'text/plain'));
+
+// for tests and the curious: the graph and the timeline from the browser console
+window.xmppscope = Object.freeze({graph, timeline});
 
 // ---- start ---------------------------------------------------------------------------------
 

@@ -32,6 +32,22 @@ export class GraphView {
     });
     this.cy.on('tap', 'edge', (e) => this.onSelect({type: 'edge', edge: store.edges.get(e.target.id())}));
     this.cy.on('tap', (e) => { if (e.target === this.cy) this.onSelect(null); });
+    this.cy.on('zoom', () => this.scaleLabels());
+    this.cy.on('viewport', () => { if (this.cy.zoom() !== this.lastZoom) this.userMoved = true; });
+  }
+
+  /** Keeps labels readable when zoomed out: font sizes grow as the zoom shrinks (within limits). */
+  scaleLabels() {
+    const z = this.cy.zoom();
+    if (Math.abs(z - (this.labelZoom || 0)) < 0.02) return;
+    this.labelZoom = z;
+    this.cy.style()
+      .selector('node[kind = "server"]').style('font-size', Math.min(40, Math.max(14, 13 / z)))
+      // with many clients their labels stay small, so they appear only when zoomed in (min-zoomed-font-size)
+      .selector('node[kind = "client"], node[kind = "component"]')
+      .style('font-size', this.cy.nodes('[kind = "client"]').length > 60 ? 10 : Math.min(18, Math.max(10, 10 / z)))
+      .selector('edge[kind = "s2s"]').style('font-size', Math.min(26, Math.max(10, 10 / z)))
+      .update();
   }
 
   style() {
@@ -107,9 +123,18 @@ export class GraphView {
       width: edge.kind === 's2s' ? 2 + Math.min(8, Math.log2(1 + edge.stanzas)) : 1 + Math.min(4, Math.log2(1 + edge.stanzas) / 2),
       label: edge.kind === 's2s' ? `${edge.stanzas} stanzas` : '',
     };
-    const existing = this.cy.getElementById(edge.id);
+    let existing = this.cy.getElementById(edge.id);
+    if (existing.nonempty() && (existing.data('source') !== edge.source || existing.data('target') !== edge.target)) {
+      existing.remove(); // re-attached to its real endpoints (a placeholder client got its JID)
+      existing = this.cy.collection();
+    }
     if (existing.nonempty()) existing.data(data);
     else this.cy.add({group: 'edges', data});
+  }
+
+  /** Removes a node (with its edges) or an edge. */
+  remove(id) {
+    this.cy.getElementById(id).remove();
   }
 
   /** While the picture is small, keep it fitted as it grows; later the user's zoom wins. */
@@ -120,12 +145,16 @@ export class GraphView {
   }
 
   fit() {
+    this.lastZoom = null;
     this.cy.resize();
     this.cy.fit(this.cy.nodes(':not(.packet)'), 30);
     if (this.cy.zoom() > 1.5) {
       this.cy.zoom(1.5);
       this.cy.center(this.cy.nodes(':not(.packet)'));
     }
+    this.lastZoom = this.cy.zoom();
+    this.userMoved = false;
+    this.scaleLabels();
   }
 
   /** Dims everything but `ids` (node and edge ids) and their neighbourhood; null clears. */

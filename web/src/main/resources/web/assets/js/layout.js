@@ -2,7 +2,7 @@
 // and keeps it. Servers sit on fixed slots; clients fan out on rings on the side of their server
 // that faces away from the mesh; components sit on the inner side. Nothing is re-laid out.
 
-const DX = 330;  // horizontal distance of the first server slots from the centre
+const DX = 270;  // horizontal distance of the first server slots from the centre
 const DY = 300;
 const SLOTS = [[-1, 0], [1, 0], [0, -1.15], [0, 1.15], [-2, -1.15], [2, -1.15], [-2, 1.15], [2, 1.15]];
 const ARC = Math.PI * 4 / 3;  // clients use 240° facing outwards
@@ -33,10 +33,18 @@ export class StableLayout {
     return p;
   }
 
-  /** Which way is "outwards" for a server: away from the centre of the mesh. */
+  /**
+   * Which way is "outwards" for a server: away from the centre of the servers placed so far
+   * (fixed per server once its first client is placed, so later servers move nothing).
+   */
   outward(serverPos) {
-    if (Math.abs(serverPos.x) < 1 && Math.abs(serverPos.y) < 1) return Math.PI;
-    return Math.atan2(serverPos.y, serverPos.x);
+    if (serverPos.outward !== undefined) return serverPos.outward;
+    let cx = 0, cy = 0;
+    for (const p of this.servers.values()) { cx += p.x; cy += p.y; }
+    cx /= this.servers.size; cy /= this.servers.size;
+    const dx = serverPos.x - cx, dy = serverPos.y - cy;
+    serverPos.outward = Math.hypot(dx, dy) < 1 ? Math.atan2(serverPos.y, serverPos.x || -1) : Math.atan2(dy, dx);
+    return serverPos.outward;
   }
 
   clientPosition(parentId) {

@@ -41,16 +41,36 @@ export function lanesFor(items) {
 }
 
 /**
- * Draws `items` (stanza summaries, in time order). `opts.selected` marks a row, `opts.onClick`
- * makes rows clickable, `opts.width` is the space available, `opts.standalone` embeds styles.
+ * Draws `items` (stanza summaries, in time order) as one SVG (for export). `opts.selected` marks a
+ * row, `opts.onClick` makes rows clickable, `opts.width` is the space available, `opts.standalone`
+ * embeds styles.
  */
 export function drawSequence(items, opts = {}) {
+  return draw(items, opts, 'all');
+}
+
+/**
+ * The on-screen version: lane heads in their own SVG that sticks to the top while the rows
+ * scroll under it.
+ */
+export function drawSequenceScrolling(items, opts = {}) {
+  const head = draw(items, opts, 'head');
+  head.classList.add('sticky-head');
+  const body = draw(items, opts, 'body');
+  const wrap = document.createElement('div');
+  wrap.className = 'seq-wrap';
+  wrap.append(head, body);
+  return wrap;
+}
+
+function draw(items, opts, part) {
   const lanes = lanesFor(items);
   const avail = Math.max(0, (opts.width || 800) - GUTTER - 20);
   const laneW = Math.max(MIN_LANE, lanes.length ? avail / lanes.length : MIN_LANE);
   const x = new Map(lanes.map((id, i) => [id, GUTTER + laneW * i + laneW / 2]));
   const width = GUTTER + laneW * lanes.length + 20;
-  const height = HEAD + ROW * items.length + 16;
+  const top = part === 'body' ? 6 : HEAD;
+  const height = part === 'head' ? HEAD - 8 : top + ROW * items.length + 16;
   const svg = s('svg', {class: 'sequence', width, height, viewBox: `0 0 ${width} ${height}`,
     xmlns: 'http://www.w3.org/2000/svg', role: 'img', 'aria-label': 'Sequence diagram of the selected stanzas'});
   if (opts.standalone) svg.appendChild(s('style', null, STANDALONE_CSS));
@@ -61,7 +81,8 @@ export function drawSequence(items, opts = {}) {
 
   for (const id of lanes) {
     const cx = x.get(id);
-    svg.appendChild(s('line', {class: 'lifeline', x1: cx, y1: HEAD - 8, x2: cx, y2: height - 6}));
+    if (part !== 'head') svg.appendChild(s('line', {class: 'lifeline', x1: cx, y1: top - 8, x2: cx, y2: height - 6}));
+    if (part === 'body') continue;
     const label = nodeLabel(id);
     const boxW = Math.min(laneW - 12, 190);
     svg.appendChild(s('g', {class: `lane-head ${nodeKind(id)}`},
@@ -69,10 +90,11 @@ export function drawSequence(items, opts = {}) {
       s('rect', {x: cx - boxW / 2, y: 8, width: boxW, height: 26, rx: 6}),
       s('text', {x: cx, y: 25, 'text-anchor': 'middle'}, truncate(label, Math.floor(boxW / 6.3)))));
   }
+  if (part === 'head') return svg;
 
   const t0 = items.length ? items[0].at : 0;
   items.forEach((st, i) => {
-    const y = HEAD + ROW * i + ROW / 2 + 4;
+    const y = top + ROW * i + ROW / 2 + 4;
     const [from, to] = endpoints(st.connection, st.direction);
     const x1 = x.get(from), x2 = x.get(to);
     const row = s('g', {class: `row ${kindClass(st)}${opts.selected === st.ref ? ' selected' : ''}`, 'data-ref': st.ref});

@@ -27,6 +27,17 @@ export function putEdge(edge) {
   for (const c of edge.connections || []) store.connToEdge.set(c, edge.id);
 }
 
+export function removeNode(id) {
+  store.nodes.delete(id);
+}
+
+export function removeEdge(id) {
+  const edge = store.edges.get(id);
+  if (!edge) return;
+  store.edges.delete(id);
+  for (const c of edge.connections || []) if (store.connToEdge.get(c) === id) store.connToEdge.delete(c);
+}
+
 export function putConnection(conn) {
   store.connections.set(conn.id, conn);
   if (store.started === null || conn.openedAt < store.started) store.started = conn.openedAt;

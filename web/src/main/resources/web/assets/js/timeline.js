@@ -4,7 +4,7 @@
 
 import {api} from './api.js';
 import {$, h, clear, clock, isoTime, download, truncate} from './dom.js';
-import {drawSequence, toMermaid} from './sequence.js';
+import {drawSequence, drawSequenceScrolling, toMermaid} from './sequence.js';
 import {store, endpoints, nodeLabel} from './store.js';
 
 const PAGE = 300;
@@ -30,10 +30,12 @@ export class Timeline {
 
   wire() {
     let debounce = null;
-    $('filters').addEventListener('input', () => {
+    const later = () => {
       clearTimeout(debounce);
       debounce = setTimeout(() => this.reload(), 280);
-    });
+    };
+    $('filters').addEventListener('input', later);
+    $('filters').addEventListener('change', later);
     $('filters').addEventListener('submit', (e) => { e.preventDefault(); this.reload(); });
     $('f-clear').addEventListener('click', () => this.clearFilters());
     $('mode-sequence').addEventListener('click', () => this.setMode('sequence'));
@@ -194,7 +196,7 @@ export class Timeline {
       ? `latest ${shown.length} of ${this.items.length} loaded — the List shows all`
       : `${this.items.length} element${this.items.length === 1 ? '' : 's'}${this.next ? ' (more available)' : ''}`;
     if (this.mode === 'sequence') {
-      this.body.appendChild(drawSequence(shown, {
+      this.body.appendChild(drawSequenceScrolling(shown, {
         width: this.body.clientWidth, selected: this.selected, onClick: (st) => this.onSelect(st.ref)}));
     } else {
       this.body.appendChild(this.renderList(this.items));
@@ -234,9 +236,12 @@ export class Timeline {
 
   /** The current selection (what the filters show) as a standalone SVG file. */
   exportSvg() {
+    download('xmppscope-sequence.svg', this.svgText(), 'image/svg+xml');
+  }
+
+  svgText() {
     const svg = drawSequence(this.visibleItems(), {width: 1100, standalone: true});
-    const xml = new XMLSerializer().serializeToString(svg);
-    download('xmppscope-sequence.svg', `<?xml version="1.0" encoding="UTF-8"?>\n${xml}\n`, 'image/svg+xml');
+    return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(svg)}\n`;
   }
 
   exportMermaid() {

@@ -18,16 +18,16 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * beyond loopback (no Selenium Manager download, no Google DNS lookups) and starts from a fresh
  * profile. Fails, never skips, when the packages are missing.
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
 
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
-    final ChromeDriver driver;
+    public final ChromeDriver driver;
     private final Path profile;
 
-    HeadlessChromium(int width, int height) {
+    public HeadlessChromium(int width, int height) {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             throw new IllegalStateException("browser tests need Debian's chromium and chromium-driver"
                     + " (/usr/bin/chromium, /usr/bin/chromedriver): run .ci/install-deps");
@@ -53,7 +53,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Saves a PNG under web/target/screenshots and returns its path. */
-    Path screenshot(String name) {
+    public Path screenshot(String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
             Path out = SCREENSHOTS.resolve(name + ".png");

@@ -60,6 +60,31 @@ final class SyntheticFederation {
         iq(alice, "alice@a.example/phone", "a.example", "ping1", 600);
     }
 
+    /** A busier mesh: {@code servers} servers, each with {@code clientsPerServer} clients that chat across. */
+    static InMemoryCaptureModel crowd(int servers, int clientsPerServer) {
+        InMemoryCaptureModel m = new InMemoryCaptureModel();
+        SyntheticFederation f = new SyntheticFederation(m);
+        String[] domains = new String[servers];
+        for (int i = 0; i < servers; i++) {
+            domains[i] = (char) ('a' + i) + ".example";
+            f.server(domains[i]);
+        }
+        long[][] clients = new long[servers][clientsPerServer];
+        for (int c = 0; c < clientsPerServer; c++) {
+            for (int i = 0; i < servers; i++) {
+                clients[i][c] = f.client("user" + c + "@" + domains[i] + "/res" + c, domains[i], c * servers + i);
+            }
+        }
+        for (int i = 0; i + 1 < servers; i++) {
+            long s2s = f.s2s(domains[i], domains[i + 1], 1000 + i);
+            for (int c = 0; c < Math.min(clientsPerServer, 8); c++) {
+                f.message(clients[i][c], s2s, clients[i + 1][c], "user" + c + "@" + domains[i] + "/res" + c,
+                        "user" + c + "@" + domains[i + 1], "x" + i + "-" + c, "hi from " + domains[i], 2000 + 60L * (i * 8 + c));
+            }
+        }
+        return m;
+    }
+
     private void server(String domain) {
         model.put(new GraphNode("server:" + domain, "server", domain, null, null, ""));
     }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -42,29 +43,115 @@ class UiSyntheticBrowserTest {
         return browser.driver.executeScript(script, args);
     }
 
-    @Test
-    void overviewShowsTheMeshAndTheTimeline() {
-        browser.driver.get(server.url());
-        await().until(d -> !d.findElements(By.cssSelector("#timeline svg.sequence .row")).isEmpty());
-        browser.screenshot("synthetic-overview");
-        assertEquals("3 servers · 5 clients · 1 components · 3 s2s", browser.driver.findElement(By.id("graph-counts")).getText());
+    private void open(String path) {
+        browser.driver.get("http://127.0.0.1:" + server.port() + path);
+        await().until(d -> !d.findElements(By.cssSelector("#timeline svg.sequence .row, #timeline tr[data-ref], #connections-table tbody tr")).isEmpty());
+        js("window.__pwned = 0; window.alert = () => { window.__pwned++; };");
+    }
+
+    private int timelineRows() {
+        return ((Number) js("return document.querySelectorAll('#timeline .row, #timeline tr[data-ref]').length;")).intValue();
     }
 
     @Test
-    void scriptProbesStayInert() {
-        browser.driver.get(server.url());
-        await().until(d -> !d.findElements(By.cssSelector("#timeline svg.sequence .row")).isEmpty());
-        js("window.__pwned = 0; window.alert = () => { window.__pwned++; };");
+    void theGraphShowsEveryServerAndClient() {
+        open("/");
+        browser.screenshot("synthetic-overview");
+        assertEquals("3 servers · 5 clients · 1 components · 3 s2s", browser.driver.findElement(By.id("graph-counts")).getText());
+        assertEquals(9L, js("return xmppscope.graph.cy.nodes(':not(.packet)').length;"));
+        assertEquals(List.of("a.example", "b.example", "c.example"),
+                js("return xmppscope.graph.cy.nodes('[kind = \"server\"]').map(n => n.data('short')).sort();"));
+    }
+
+    @Test
+    void clickingAMessageShowsItsXmlAndRoute() {
+        open("/");
+        browser.driver.findElement(By.cssSelector("#timeline svg.sequence .row.k-message")).click();
+        await().until(d -> d.getCurrentUrl().endsWith("/stanzas/1-s-10"));
+        WebElement xml = await().until(d -> d.findElement(By.id("stanza-xml")));
+        assertTrue(xml.getText().startsWith("<message xmlns='jabber:client' type='chat' id='m0'"), xml.getText());
+        assertEquals(3, browser.driver.findElements(By.cssSelector("#route-hops tbody tr")).size());
+        browser.screenshot("synthetic-stanza");
+    }
+
+    @Test
+    void filtersNarrowTheTimeline() {
+        open("/");
+        int all = timelineRows();
+        new Select(browser.driver.findElement(By.id("f-kind"))).selectByVisibleText("iq");
+        await().until(d -> timelineRows() == 2);
+        browser.driver.findElement(By.id("f-clear")).click();
+        await().until(d -> timelineRows() == all);
+        browser.driver.findElement(By.id("f-q")).sendKeys("hi carol");
+        await().until(d -> timelineRows() == 3);
+        browser.driver.findElement(By.id("f-clear")).click();
+        await().until(d -> timelineRows() == all);
+    }
+
+    @Test
+    void clickingAnEdgeNarrowsTheTimelineToThatStream() {
+        open("/");
+        js("xmppscope.graph.cy.getElementById('s2s:8').emit('tap');");
+        await().until(d -> timelineRows() == 1);
+        assertEquals("s2s stream #8", browser.driver.findElement(By.id("f-conn")).getText().replace("×", "").trim());
+        browser.screenshot("synthetic-edge-filter");
+        js("xmppscope.graph.cy.emit('tap');");
+    }
+
+    @Test
+    void aStreamDeepLinkShowsItsNegotiationWithTheFailureInPlainWords() {
+        open("/connections/4");
+        WebElement steps = await().until(d -> d.findElement(By.id("negotiation-steps")));
+        assertTrue(steps.getText().contains("Authentication failed: not-authorized"), steps.getText());
+        assertEquals(1, browser.driver.findElements(By.cssSelector("#negotiation-steps li.failed")).size());
+        browser.screenshot("synthetic-connections");
+    }
+
+    @Test
+    void theSelectionExportsAsMermaidWithoutMarkup() {
+        open("/");
+        browser.driver.findElement(By.id("export-mermaid")).click();
+        String text = await().until(d -> d.findElement(By.id("mermaid-text")).getAttribute("value"));
+        assertTrue(text.startsWith("sequenceDiagram\n    participant P0 as "), text);
+        assertFalse(text.contains("<"), "labels carry no markup: " + text);
+        browser.driver.findElement(By.id("mermaid-close")).click();
+    }
+
+    @Test
+    void theSelectionExportsAsAStandaloneSvg() {
+        open("/");
+        String svg = (String) js("return xmppscope.timeline.svgText();");
+        assertTrue(svg.startsWith("<?xml") && svg.contains("<svg") && svg.contains("hello bob, number 0"), svg);
+        assertFalse(svg.contains("<script") || svg.contains("<img"), "wire text is escaped in the file too");
+        assertTrue(svg.contains("&lt;script&gt;alert('body')"), "and still readable");
+    }
+
+    @Test
+    void scriptProbesStayInertEverywhere() {
+        open("/");
         browser.driver.findElement(By.id("mode-list")).click();
         WebElement evilRow = await().until(d -> d.findElements(By.cssSelector("#timeline tr[data-ref]")).stream()
                 .filter(r -> r.getText().contains("onerror")).findFirst().orElse(null));
         evilRow.click();
         await().until(d -> d.findElement(By.id("stanza-xml")).getText().contains("script"));
         browser.screenshot("synthetic-xss-inspector");
-        assertEquals(0L, js("return window.__pwned;"));
-        assertEquals(0L, js("return document.querySelectorAll('main img, main script, #inspector iframe').length;"));
-        assertEquals(0L, js("return [...document.querySelectorAll('a')].filter(a => a.getAttribute('href').startsWith('javascript')).length;"));
-        assertTrue(browser.driver.findElement(By.id("stanza-head")).getText().contains("chat"));
-        assertFalse(browser.driver.getPageSource().contains("<script>alert"));
+        for (String path : List.of("/connections", "/connections/5", "/stanzas/5-s-10")) {
+            browser.driver.get("http://127.0.0.1:" + server.port() + path);
+            js("window.__pwned = window.__pwned || 0;");
+            await().until(d -> !d.findElements(By.cssSelector(".insp-head, #connections-table tbody tr")).isEmpty());
+            assertProbesInert(path);
+        }
+        browser.driver.findElement(By.id("nav-mesh")).click();
+        browser.driver.findElement(By.id("mode-list")).click();
+        assertProbesInert("list view");
+    }
+
+    private void assertProbesInert(String where) {
+        assertEquals(0L, js("return window.__pwned || 0;"), where + ": no alert ran");
+        assertEquals(0L, js("return document.querySelectorAll('main img, main script, main iframe, [onerror], [onmouseover]').length;"),
+                where + ": no injected element or handler");
+        assertEquals(0L, js("return [...document.querySelectorAll('a[href]')].filter(a => !a.getAttribute('href').startsWith('/')).length;"),
+                where + ": every link is our own path");
+        assertEquals(1L, js("return document.scripts.length - 1;"), where + ": only cytoscape and app.js are scripts");
     }
 }

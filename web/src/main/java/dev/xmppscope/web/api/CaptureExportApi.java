@@ -1,24 +1,23 @@
 package dev.xmppscope.web.api;
 
 import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.file.CaptureFiles;
+import dev.xmppscope.capture.file.ProgressBar;
 import dev.xmppscope.web.WebExtension;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
+import java.util.Map;
 
 /**
- * {@code GET /api/capture/export}: downloads the capture being shown. Until the portable
- * {@code .xscap} exporter exists this is a consistent online copy of the H2 database file
- * (H2's {@code BACKUP TO}, a zip holding {@code NAME.mv.db}), which {@code xmppscope open} reads
- * after unzipping. Without a capture database (e.g. a model built in memory) it answers 501.
+ * {@code GET /api/capture/export[?format=xscap|pcapng]}: downloads the capture being shown, as
+ * xmppscope's own {@code .xscap} (default; {@code xmppscope open} and {@code import} read it) or
+ * as {@code .pcapng} for Wireshark. Without a capture database (a model built in memory) it
+ * answers 501.
  */
 public final class CaptureExportApi implements WebExtension {
 
@@ -51,30 +50,23 @@ public final class CaptureExportApi implements WebExtension {
                     "this view has no capture database to export (it was not started by 'proxy' or 'open')"));
             return;
         }
+        String format = ctx.queryParam("format") == null ? "xscap" : ctx.queryParam("format");
+        if (!format.equals("xscap") && !format.equals("pcapng")) {
+            throw new IllegalArgumentException("format must be xscap or pcapng, not '" + format + "'");
+        }
+        String base = store.file().getFileName().toString().replace(".mv.db", "").replaceAll("[^A-Za-z0-9._-]", "_");
         Path dir = Files.createTempDirectory("xmppscope-export");
-        Path zip = dir.resolve("capture.zip");
+        Path file = dir.resolve(base + "." + format);
         try {
-            backup(zip);
-            String base = store.file().getFileName().toString().replace(".mv.db", "");
-            ctx.contentType("application/zip")
-                    .header("Content-Disposition", "attachment; filename=\"" + base.replaceAll("[^A-Za-z0-9._-]", "_") + ".zip\"");
-            try (InputStream in = Files.newInputStream(zip)) {
+            CaptureFiles.export(store, file, Map.of("exportedBy", "xmppscope web UI"), ProgressBar.NONE);
+            ctx.contentType(format.equals("xscap") ? "application/octet-stream" : "application/vnd.tcpdump.pcap")
+                    .header("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"");
+            try (InputStream in = Files.newInputStream(file)) {
                 in.transferTo(ctx.outputStream());
             }
         } finally {
-            Files.deleteIfExists(zip);
+            Files.deleteIfExists(file);
             Files.deleteIfExists(dir);
-        }
-    }
-
-    private void backup(Path zip) {
-        try (Connection c = store.newConnection();
-             PreparedStatement ps = c.prepareStatement("BACKUP TO ?")) {
-            ps.setString(1, zip.toString());
-            ps.execute();
-        } catch (SQLException e) {
-            throw new UncheckedIOException(new IOException("cannot copy capture database " + store.file()
-                    + " for export: " + e.getMessage(), e));
         }
     }
 }

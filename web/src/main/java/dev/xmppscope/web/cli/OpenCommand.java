@@ -1,13 +1,130 @@
 package dev.xmppscope.web.cli;
 
+import dev.xmppscope.analyzer.Analyzer;
+import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.web.ModelSource;
+import dev.xmppscope.web.WebOptions;
+import dev.xmppscope.web.WebServer;
+import dev.xmppscope.web.api.CaptureExportApi;
+import dev.xmppscope.capture.file.CaptureFileException;
+import dev.xmppscope.capture.file.CaptureFileFormat;
+import dev.xmppscope.capture.file.CaptureFiles;
+import dev.xmppscope.capture.file.ImportResult;
+import dev.xmppscope.capture.file.ProgressBar;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until the 'open' command lands; fails loudly rather than pretending. */
-@Command(name = "open", mixinStandardHelpOptions = true, description = "Not implemented yet.")
+/** {@code xmppscope open CAPTURE}: the same UI over a stored capture, nothing proxied. */
+@Command(name = "open", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+                "Analyzes a stored capture and serves it in the web UI: the federation graph, the stanza timeline,",
+                "every stream's negotiation and each stanza's route, as they were when it was recorded.",
+                "",
+                "CAPTURE is a capture database - the PATH that 'xmppscope proxy --db PATH' recorded into (the file",
+                "on disk is PATH.mv.db; either name works) - or a capture file: .xscap (from 'xmppscope export'),",
+                ".pcap or .pcapng (Wireshark, tcpdump), imported into a temporary database first.",
+                ""
+        },
+        footer = {
+                "",
+                "Examples:",
+                "  xmppscope open ~/.local/share/xmppscope/captures/capture-20261124-221500",
+                "  xmppscope open lab.mv.db --web 127.0.0.1:9090",
+                "  xmppscope open federation.xscap",
+                "  xmppscope open tcpdump-5222.pcapng"
+        })
 final class OpenCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "CAPTURE", description = "The capture database to open.")
+    Path capture;
+
+    @Option(names = "--web", paramLabel = "HOST:PORT", defaultValue = WebOptions.DEFAULT, converter = WebOptionsConverter.class,
+            description = "Where the web UI listens (default: ${DEFAULT-VALUE}).")
+    WebOptions web;
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("'open' is not implemented yet");
+    public Integer call() throws Exception {
+        return start().awaitShutdown();
+    }
+
+    /** Analyzes the capture and starts serving it; the returned {@link Serving} stops it. */
+    Serving start() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        Serving serving = new Serving(spec.commandLine().getErr());
+        try {
+            CaptureStore store = serving.add(openOrImport(out, serving));
+            Analyzer analyzer = serving.add(Analyzer.open(store));
+            out.printf("analyzing %s ...%n", store.file().toAbsolutePath());
+            out.flush();
+            try (var reader = store.newReader()) {
+                reader.replay(analyzer);
+            }
+            analyzer.flushed();
+            WebServer server = serving.add(WebServer.start(web, ModelSource.fixed(analyzer),
+                    List.of(CaptureExportApi.of(store))));
+            serving.web(server);
+            out.printf("%d streams, %d entities%n", analyzer.connections().size(), analyzer.graph().nodes().size());
+            out.printf("web UI  %s%n", server.url());
+            out.println("Ctrl-C stops.");
+            out.flush();
+        } catch (RuntimeException e) {
+            serving.closeAll();
+            throw e;
+        }
+        return serving;
+    }
+
+    /** The capture database itself, or a temporary one holding an imported .xscap/pcap/pcapng. */
+    private CaptureStore openOrImport(PrintWriter out, Serving serving) throws IOException {
+        Path db = CaptureStore.dataFile(capture);
+        if (Files.isRegularFile(db)) {
+            return CaptureStore.open(capture);
+        }
+        if (!Files.isRegularFile(capture)) {
+            throw new IllegalArgumentException("no capture at " + capture.toAbsolutePath() + " (nor a database "
+                    + db.getFileName() + "): give the PATH that 'xmppscope proxy --db PATH' recorded into,"
+                    + " or an .xscap, .pcap or .pcapng file");
+        }
+        if (CaptureFileFormat.sniff(capture) == null) {
+            throw new IllegalArgumentException(capture + " is neither a capture database nor a capture file xmppscope"
+                    + " knows (.xscap, .pcap, .pcapng)");
+        }
+        Path tmp = Files.createTempDirectory("xmppscope-open");
+        serving.add(() -> deleteTree(tmp));
+        CaptureStore store = CaptureStore.open(tmp.resolve("capture"));
+        out.printf("importing %s ...%n", capture);
+        out.flush();
+        try {
+            ImportResult r = CaptureFiles.importInto(store, capture, ProgressBar.onStderr("importing", 0, "records", false));
+            out.printf("%d connections, %d records from %s%n", r.connections(), r.records(), r.format());
+        } catch (CaptureFileException e) {
+            out.printf("warning: %s — showing what was read before the damage%n", e.getMessage());
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }

@@ -1,13 +1,188 @@
 package dev.xmppscope.web.cli;
 
+import dev.xmppscope.analyzer.Analyzer;
+import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.TlsMode;
+import dev.xmppscope.proxy.CertificateAuthority;
+import dev.xmppscope.proxy.ProxyOptions;
+import dev.xmppscope.proxy.ProxyServer;
+import dev.xmppscope.proxy.Recorder;
+import dev.xmppscope.proxy.Route;
+import dev.xmppscope.web.ModelSource;
+import dev.xmppscope.web.WebOptions;
+import dev.xmppscope.web.WebServer;
+import dev.xmppscope.web.api.CaptureExportApi;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until the 'proxy' command lands; fails loudly rather than pretending. */
-@Command(name = "proxy", mixinStandardHelpOptions = true, description = "Not implemented yet.")
+/** {@code xmppscope proxy}: sit between clients and servers, record every stream, show it live. */
+@Command(name = "proxy", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+                "Relays XMPP connections LISTEN → UPSTREAM, records both directions of every stream into a capture",
+                "database, and shows the federation graph, the stanza timeline and each stream's negotiation live in",
+                "the web UI.",
+                "",
+                "A route is one TCP link: clients (or a remote server) connect to LISTEN, xmppscope connects on to",
+                "UPSTREAM. Put one route on each c2s port (5222, Direct TLS 5223) and each s2s port (5269) you want",
+                "to see; for s2s, make the other servers' DNS point at LISTEN. Direct TLS is recognised per connection",
+                "from its first byte.",
+                "",
+                "TLS: 'passthrough' (default) relays encrypted bytes as they are - you see the negotiation up to",
+                "<starttls/> and then only ciphertext. 'intercept' terminates TLS on both sides so you see the",
+                "stanzas: clients must trust xmppscope's CA (see 'xmppscope ca --export').",
+                ""
+        },
+        footer = {
+                "",
+                "Examples:",
+                "  # watch one client talk to a local server (plaintext or passthrough)",
+                "  xmppscope proxy --route 127.0.0.1:15222=127.0.0.2:5222",
+                "",
+                "  # see inside STARTTLS: clients trust the CA printed by 'xmppscope ca --export'",
+                "  xmppscope proxy --tls intercept --insecure-upstream \\",
+                "      --route 127.0.0.12:5222=127.0.0.2:5222 --route 127.0.0.12:5269=127.0.0.2:5269",
+                "",
+                "  # one route intercepting, another passing through",
+                "  xmppscope proxy --route '127.0.0.12:5222=127.0.0.2:5222,tls=intercept' --route 127.0.0.12:5269=127.0.0.2:5269",
+                "",
+                "  # the same settings from a file (keys are the option names; route.1, route.2, ... add routes)",
+                "  xmppscope proxy --config lab.properties",
+                "",
+                "The capture database stays after you stop (Ctrl-C): open it later with 'xmppscope open PATH'.",
+                "Passwords in SASL PLAIN, legacy auth and registration are replaced by [redacted] unless --keep-secrets."
+        })
 final class ProxyCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--route", paramLabel = "LISTEN=UPSTREAM[,tls=MODE]",
+            description = "A link to sit on, e.g. 127.0.0.1:15222=127.0.0.2:5222. Repeat for more.")
+    List<String> routes = new ArrayList<>();
+
+    @Option(names = "--tls", paramLabel = "passthrough|intercept", defaultValue = "passthrough",
+            description = "TLS mode of routes that do not say ',tls=...' (default: ${DEFAULT-VALUE}).")
+    String tls;
+
+    @Option(names = "--insecure-upstream", arity = "0..1", fallbackValue = "true",
+            description = "When intercepting, accept any upstream certificate (self-signed test servers).")
+    boolean insecureUpstream;
+
+    @Option(names = "--keep-secrets", arity = "0..1", fallbackValue = "true",
+            description = "Store and show passwords as sent instead of [redacted]. Only on test accounts.")
+    boolean keepSecrets;
+
+    @Option(names = "--db", paramLabel = "PATH",
+            description = "The capture database to record into (default: a new one under ~/.local/share/xmppscope/captures).")
+    Path db;
+
+    @Option(names = "--web", paramLabel = "HOST:PORT", defaultValue = WebOptions.DEFAULT, converter = WebOptionsConverter.class,
+            description = "Where the web UI listens (default: ${DEFAULT-VALUE}). Any non-loopback address requires the"
+                    + " access token printed at start.")
+    WebOptions web;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Read settings from a properties file; options on the command line win.")
+    Path config;
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("'proxy' is not implemented yet");
+    public Integer call() throws Exception {
+        return start().awaitShutdown();
+    }
+
+    /** Starts recording and serving; the returned {@link Serving} stops it all. */
+    Serving start() {
+        if (config != null) {
+            return withConfigApplied().start();
+        }
+        if (routes.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "no route: give at least one --route LISTEN=UPSTREAM (see 'xmppscope proxy --help')");
+        }
+        TlsMode defaultMode = parseMode(tls);
+        List<Route> parsed = routes.stream().map(r -> Route.parse(r, defaultMode)).toList();
+        CertificateAuthority ca = parsed.stream().anyMatch(r -> r.tlsMode() == TlsMode.INTERCEPT)
+                ? CertificateAuthority.loadOrCreate(CertificateAuthority.defaultDir()) : null;
+        Path dbPath = db != null ? db : DataDirs.newCapture();
+        PrintWriter out = spec.commandLine().getOut();
+        Serving serving = new Serving(spec.commandLine().getErr());
+        try {
+            CaptureStore store = serving.add(CaptureStore.open(dbPath));
+            Analyzer analyzer = serving.add(Analyzer.open(store));
+            Recorder recorder = serving.add(Recorder.start(store, keepSecrets));
+            recorder.addListener(analyzer);
+            ProxyServer proxy = serving.add(ProxyServer.start(new ProxyOptions(parsed, insecureUpstream, ca), recorder));
+            WebServer server = serving.add(WebServer.start(web, ModelSource.fixed(analyzer),
+                    List.of(CaptureExportApi.of(store))));
+            serving.web(server);
+            List<InetSocketAddress> bound = proxy.boundAddresses();
+            for (int i = 0; i < parsed.size(); i++) {
+                Route r = parsed.get(i);
+                out.printf("proxy   %s → %s  (TLS %s)%n", i < bound.size() ? hostPort(bound.get(i)) : hostPort(r.listen()),
+                        hostPort(r.upstream()), r.tlsMode().name().toLowerCase());
+            }
+            out.printf("web UI  %s%n", server.url());
+            if (server.options().requiresToken()) {
+                out.printf("        (not loopback: every request needs the access token in that URL)%n");
+            }
+            out.printf("capture %s%n", store.file().toAbsolutePath());
+            if (ca != null) {
+                out.printf("CA      clients must trust %s%n", ca.certificateFile());
+            }
+            out.println("Ctrl-C stops the proxy; the capture stays.");
+            out.flush();
+        } catch (RuntimeException e) {
+            serving.closeAll();
+            throw e;
+        }
+        return serving;
+    }
+
+    /** A fresh command parsed from the config file's settings followed by this command line's. */
+    ProxyCommand withConfigApplied() {
+        List<String> known = spec.options().stream().map(OptionSpec::longestName).toList();
+        List<String> args = new ArrayList<>(ConfigFile.toArguments(config, known));
+        for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            if (o.longestName().equals("--config")) {
+                continue;
+            }
+            List<String> values = o.originalStringValues();
+            if (values.isEmpty()) {
+                args.add(o.longestName());
+            }
+            for (String v : values) {
+                args.add(o.longestName() + "=" + v);
+            }
+        }
+        ProxyCommand fresh = new ProxyCommand();
+        CommandLine cl = new CommandLine(fresh);
+        cl.setOverwrittenOptionsAllowed(true); // the command line comes last, so it wins
+        cl.setOut(spec.commandLine().getOut());
+        cl.setErr(spec.commandLine().getErr());
+        cl.parseArgs(args.toArray(String[]::new));
+        return fresh;
+    }
+
+    static TlsMode parseMode(String mode) {
+        return switch (mode.toLowerCase()) {
+            case "passthrough" -> TlsMode.PASSTHROUGH;
+            case "intercept" -> TlsMode.INTERCEPT;
+            default -> throw new IllegalArgumentException("--tls must be passthrough or intercept, not '" + mode + "'");
+        };
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 
 /**
  * The WebSocket's message shapes: {@code {"type":"graph","node":…}}, {@code {"type":"graph","edge":…}},
+ * {@code {"type":"graph","nodeRemoved":ID}}, {@code {"type":"graph","edgeRemoved":ID}},
  * {@code {"type":"connection","connection":…}}, {@code {"type":"step","step":…}},
  * {@code {"type":"stanza","stanza":…}}, {@code {"type":"route","ref":…,"route":…}} and
  * {@code {"type":"reset","reason":…}} (reload everything: the model was replaced or events were dropped).
@@ -24,6 +25,12 @@ public final class LiveEvents {
         } else if (event instanceof ModelEvent.EdgeUpdated e) {
             m.put("type", "graph");
             m.put("edge", e.edge());
+        } else if (event instanceof ModelEvent.NodeRemoved e) {
+            m.put("type", "graph");
+            m.put("nodeRemoved", e.id());
+        } else if (event instanceof ModelEvent.EdgeRemoved e) {
+            m.put("type", "graph");
+            m.put("edgeRemoved", e.id());
         } else if (event instanceof ModelEvent.ConnectionUpdated e) {
             m.put("type", "connection");
             m.put("connection", e.connection());

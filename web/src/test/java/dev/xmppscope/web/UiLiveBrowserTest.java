@@ -1,0 +1,44 @@
+package dev.xmppscope.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.xmppscope.analyzer.model.GraphEdge;
+import dev.xmppscope.analyzer.model.GraphNode;
+import dev.xmppscope.analyzer.model.StanzaDetail;
+import dev.xmppscope.analyzer.model.StanzaSummary;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** What changes in the model shows up in an open page without a reload. */
+class UiLiveBrowserTest {
+
+    @Test
+    void newEntitiesAndStanzasAppearLive() {
+        InMemoryCaptureModel model = SyntheticFederation.build();
+        try (WebServer server = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(model), List.of());
+             HeadlessChromium browser = new HeadlessChromium(1400, 900)) {
+            browser.driver.get(server.url());
+            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(10));
+            wait.until(d -> d.findElements(By.cssSelector("#timeline svg.sequence .row")).size() == 28);
+            wait.until(d -> d.findElement(By.id("live-text")).getText().equals("live"));
+            Object before = browser.driver.executeScript("return JSON.stringify(xmppscope.graph.cy.getElementById('server:a.example').position());");
+
+            model.put(new GraphNode("client:dave@b.example/car", "client", "dave@b.example/car", "server:b.example", "dave@b.example", ""));
+            model.put(new GraphEdge("c2s:2", "client:bob@b.example/desk", "server:b.example", "c2s", "established", List.of(2L), 99, 9999, null));
+            String xml = "<message xmlns='jabber:client' to='alice@a.example' type='chat' id='live1'><body>live!</body></message>";
+            model.put(new StanzaDetail(new StanzaSummary("2-s-99", 2, "toServer", SyntheticFederation.T0 + 900_000_000L,
+                    "message", "chat", "bob@b.example/desk", "alice@a.example", "live1", List.of("jabber:client"),
+                    List.of(), "chat: live!", xml.length(), 5000, "ok"), xml, null, null, null, false, null));
+
+            wait.until(d -> d.findElements(By.cssSelector("#timeline svg.sequence .row")).size() == 29);
+            wait.until(d -> d.findElement(By.id("graph-counts")).getText().startsWith("3 servers · 6 clients"));
+            assertEquals(before, browser.driver.executeScript(
+                    "return JSON.stringify(xmppscope.graph.cy.getElementById('server:a.example').position());"),
+                    "placed nodes do not move when others arrive");
+            browser.screenshot("synthetic-live");
+        }
+    }
+}

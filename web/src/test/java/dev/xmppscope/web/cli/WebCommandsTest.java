@@ -1,0 +1,96 @@
+package dev.xmppscope.web.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The proxy, open and ca commands as a user types them (the serving itself: RealFederationWebTest). */
+class WebCommandsTest {
+
+    @TempDir
+    Path tmp;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void proxyHelpTeachesWithExamples() {
+        Run r = run("proxy", "--help");
+        assertEquals(0, r.exit());
+        assertTrue(r.out().contains("--route") && r.out().contains("Examples:") && r.out().contains("xmppscope ca --export"),
+                r.out());
+    }
+
+    @Test
+    void proxyWithoutARouteSaysWhatToDo() {
+        Run r = run("proxy", "--web", "127.0.0.1:0");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("give at least one --route LISTEN=UPSTREAM"), r.err());
+    }
+
+    @Test
+    void aConfigFileGivesTheSameSettingsAndTheCommandLineWins() throws Exception {
+        Path cfg = tmp.resolve("lab.properties");
+        Files.writeString(cfg, """
+                route.1 = 127.0.0.1:15222=127.0.0.2:5222
+                route.2 = 127.0.0.1:15269=127.0.0.2:5269,tls=passthrough
+                tls = intercept
+                web = 127.0.0.1:9999
+                db = /tmp/from-config
+                """);
+        ProxyCommand cmd = new ProxyCommand();
+        CommandLine cl = new CommandLine(cmd);
+        cl.parseArgs("--config", cfg.toString(), "--db", tmp.resolve("cli").toString(), "--keep-secrets");
+        cmd.spec = cl.getCommandSpec();
+        ProxyCommand merged = cmd.withConfigApplied();
+        assertEquals(List.of("127.0.0.1:15222=127.0.0.2:5222", "127.0.0.1:15269=127.0.0.2:5269,tls=passthrough"), merged.routes);
+        assertEquals("intercept", merged.tls);
+        assertEquals(9999, merged.web.port());
+        assertEquals(tmp.resolve("cli"), merged.db, "the command line wins over the file");
+        assertTrue(merged.keepSecrets);
+        assertNull(merged.config);
+    }
+
+    @Test
+    void anUnknownConfigKeyIsNamed() throws Exception {
+        Path cfg = tmp.resolve("bad.properties");
+        Files.writeString(cfg, "rout = 127.0.0.1:1=127.0.0.2:2\n");
+        Run r = run("proxy", "--config", cfg.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("unknown setting 'rout'"), r.err());
+    }
+
+    @Test
+    void openNamesWhatIsMissing() {
+        Run r = run("open", tmp.resolve("nothing-here").toString(), "--web", "127.0.0.1:0");
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("no capture at") && r.err().contains("xmppscope proxy --db PATH"), r.err());
+    }
+
+    @Test
+    void caExportPrintsThePem() {
+        Run r = run("ca", "--export", "--dir", tmp.resolve("ca").toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("-----BEGIN CERTIFICATE-----"), r.out());
+        assertTrue(r.err().contains(tmp.resolve("ca").toString()), r.err());
+    }
+}
