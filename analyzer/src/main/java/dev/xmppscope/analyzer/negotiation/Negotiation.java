@@ -145,7 +145,8 @@ public final class Negotiation {
     public List<NegotiationStep> event(ConnectionEvent e) {
         begin();
         Direction d = e.direction() == null ? Direction.TO_SERVER : e.direction();
-        String side = e.direction() == null ? "" : " with the " + (e.direction() == Direction.TO_SERVER ? "client" : "server");
+        // TLS_ESTABLISHED/FAILED name the proxy's session: toServer is the one with the upstream server
+        String side = e.direction() == null ? "" : " with the " + (e.direction() == Direction.TO_SERVER ? "server" : "client");
         switch (e.kind()) {
             case DIRECT_TLS_DETECTED -> add(d, e.atNanos(), "tls", who(d) + " starts with TLS directly (XEP-0368)", e.detail(), "info", null);
             case TLS_ESTABLISHED -> {
