@@ -164,6 +164,13 @@ class RealFederationWebTest {
         } finally {
             opened.closeAll();
         }
+        // the exported .xscap opens the same way (imported into a temporary database)
+        Serving fromFile = parse(new OpenCommand(), List.of(tmp.resolve("dl.xscap").toString(), "--web", "127.0.0.1:0")).start();
+        try {
+            assertEquals(3, get(fromFile, "/api/stanzas?kind=message&q=" + body.replace(" ", "%20")).get("items").size());
+        } finally {
+            fromFile.closeAll();
+        }
         // the exported file replayed: the controls appear, the narration follows, the message travels again
         replayInTheBrowser(tmp.resolve("dl.xscap"));
     }
