@@ -147,6 +147,11 @@ class RealFederationWebTest {
                 wait.until(d -> !d.findElements(By.cssSelector("#negotiation-steps li")).isEmpty());
                 browser.screenshot("real-federation-negotiation");
 
+                assertEquals(List.of("xscap", "pcapng"), JSON.convertValue(get(proxy, "/api/capture").get("formats"), List.class));
+                HttpResponse<Path> pcapng = HTTP.send(HttpRequest.newBuilder(URI.create(proxy.web().url()
+                        + "api/capture/export?format=pcapng")).build(), HttpResponse.BodyHandlers.ofFile(tmp.resolve("dl.pcapng")));
+                assertEquals(200, pcapng.statusCode());
+                assertTrue(Files.size(pcapng.body()) > 0);
                 HttpResponse<Path> export = HTTP.send(HttpRequest.newBuilder(URI.create(
                         proxy.web().url() + "api/capture/export")).build(), HttpResponse.BodyHandlers.ofFile(tmp.resolve("dl.xscap")));
                 assertEquals(200, export.statusCode());
