@@ -55,6 +55,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     private final ElementIngest ingest;
     private final List<Consumer<ModelEvent>> listeners = new CopyOnWriteArrayList<>();
     private volatile long visibleUntil = Long.MIN_VALUE;
+    private volatile boolean closed;
     private long lastFlushAt = Long.MIN_VALUE;
 
     private Analyzer(CaptureStore store) {
@@ -71,6 +72,9 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
     @Override
     public void opened(ConnectionOpened c) {
+        if (closed) {
+            return; // a source that outlives the analyzer (a recorder still running)
+        }
         List<ModelEvent> events = new ArrayList<>();
         synchronized (lock) {
             advance(c.atNanos());
@@ -83,6 +87,9 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
     @Override
     public void chunk(Chunk c) {
+        if (closed) {
+            return; // a source that outlives the analyzer (a recorder still running)
+        }
         List<ModelEvent> events = new ArrayList<>();
         synchronized (lock) {
             advance(c.atNanos());
@@ -104,6 +111,9 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
     @Override
     public void event(ConnectionEvent e) {
+        if (closed) {
+            return; // a source that outlives the analyzer (a recorder still running)
+        }
         List<ModelEvent> events = new ArrayList<>();
         synchronized (lock) {
             advance(e.atNanos());
@@ -121,6 +131,9 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
     @Override
     public void closed(ConnectionClosed c) {
+        if (closed) {
+            return; // a source that outlives the analyzer (a recorder still running)
+        }
         List<ModelEvent> events = new ArrayList<>();
         synchronized (lock) {
             advance(c.atNanos());
@@ -132,10 +145,14 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         publish(events);
     }
 
+    /** A batch from the source is complete: everything so far becomes visible to queries. */
     @Override
     public void flushed() {
+        if (closed) {
+            return;
+        }
         synchronized (lock) {
-            index.flush();
+            index.sync();
         }
     }
 
@@ -276,9 +293,14 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         return () -> listeners.remove(listener);
     }
 
+    /** Writes what is pending to the index and releases it; later input is ignored. */
     @Override
     public void close() {
         synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
             index.close();
         }
     }

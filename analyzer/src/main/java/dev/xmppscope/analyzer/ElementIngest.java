@@ -140,6 +140,10 @@ final class ElementIngest {
                                 String status, String error, String xml, List<ModelEvent> events) {
         Jid effFrom = jids.parse(conn.effectiveFrom(d, from));
         Jid effTo = jids.parse(conn.effectiveTo(d, to));
+        if (error == null) {
+            error = jidProblem("from", jids.parse(from));
+            error = error != null ? error : jidProblem("to", jids.parse(to));
+        }
         List<String> labels = new ArrayList<>(nss.size());
         for (String ns : nss) {
             labels.add(namespaces.label(ns));
@@ -158,6 +162,11 @@ final class ElementIngest {
             events.add(new ModelEvent.StanzaAdded(summary1));
         }
         return s;
+    }
+
+    /** "invalid JID in 'to': forbidden character ..." for an address RFC 7622 rejects, else null. */
+    private static String jidProblem(String attribute, Jid jid) {
+        return jid == null || jid.isValid() ? null : "invalid JID in '" + attribute + "': " + jid.problems().get(0);
     }
 
     private static String preview(Chunk c, StreamEvent.Unparsed u) {

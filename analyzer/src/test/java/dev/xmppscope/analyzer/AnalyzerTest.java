@@ -243,6 +243,92 @@ class AnalyzerTest {
         }
     }
 
+    @Test
+    void aHostileStreamIsMarkedUnparseableWhileOtherStreamsGoOn() {
+        CaptureScript s = new CaptureScript()
+                .open(7, 0, "127.0.0.12:5222=127.0.0.2:5222", "127.0.0.1:41000")
+                .toServer(7, 1, FederationFixture.clientHeader("a.example", "eve@a.example"))
+                .toClient(7, 2, FederationFixture.serverHeader("a.example", "e1") + FederationFixture.PRE_AUTH_FEATURES)
+                .toServer(7, 3, "<message><body>" + "<b>".repeat(300))
+                .toServer(7, 4, "more bytes after the failure")
+                .open(8, 5, "127.0.0.12:5222=127.0.0.2:5222", "127.0.0.1:41001")
+                .toServer(8, 6, FederationFixture.clientHeader("a.example", "alice@a.example"))
+                .toServer(8, 7, "<presence/>");
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = Analyzer.open(store)) {
+            s.playInto(a);
+            ConnectionView eve = a.connection(7).orElseThrow();
+            int at = FederationFixture.clientHeader("a.example", "eve@a.example").length(); // where <message> starts
+            assertEquals(187, at);
+            assertEquals("Client's stream is unparseable from offset 187: elements nested deeper than 256 levels", eve.error());
+            List<StanzaSummary> unparsed = a.stanzas(new StanzaQuery(null, null, "unparsed", null, null, null, 7L, null,
+                    null, null, 10)).items();
+            assertEquals(2, unparsed.size());
+            assertEquals(at, unparsed.get(0).offset());
+            assertEquals("unparseable from offset 187: elements nested deeper than 256 levels", unparsed.get(0).parseStatus());
+            assertEquals(28, unparsed.get(1).size(), "bytes after the failure are counted, not parsed");
+            assertNull(a.connection(8).orElseThrow().error());
+            assertEquals(1, a.stanzas(new StanzaQuery(null, null, "presence", null, null, null, 8L, null, null, null, 10))
+                    .items().size(), "the next connection is parsed as usual");
+        }
+    }
+
+    @Test
+    void passthroughTlsCountsBytesOnlyAfterProceed() {
+        CaptureScript s = new CaptureScript()
+                .open(9, 0, "127.0.0.12:5222=127.0.0.2:5222", "127.0.0.1:42000")
+                .toServer(9, 1, FederationFixture.clientHeader("a.example", "alice@a.example"))
+                .toClient(9, 2, FederationFixture.serverHeader("a.example", "t1") + FederationFixture.PRE_AUTH_FEATURES)
+                .toServer(9, 3, "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")
+                .toClient(9, 4, "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = Analyzer.open(store)) {
+            s.playInto(a);
+            a.chunk(dev.xmppscope.capture.Chunk.encrypted(9, 100, dev.xmppscope.capture.Direction.TO_SERVER,
+                    CaptureScript.ms(5), 0, 517));
+            a.chunk(dev.xmppscope.capture.Chunk.encrypted(9, 101, dev.xmppscope.capture.Direction.TO_CLIENT,
+                    CaptureScript.ms(6), 0, 2000));
+            List<String> steps = a.negotiation(9).stream().map(NegotiationStep::step).toList();
+            assertEquals(List.of("header", "header", "features", "sasl-mechanisms", "starttls", "proceed", "tls"), steps);
+            ConnectionView v = a.connection(9).orElseThrow();
+            assertEquals("starttls-passthrough", v.tls());
+            assertEquals(FederationFixture.clientHeader("a.example", "alice@a.example").length() + 51 + 517, v.bytesIn());
+        }
+    }
+
+    @Test
+    void aStreamErrorSaysWhoEndedTheStreamAndWhy() {
+        CaptureScript s = new CaptureScript()
+                .open(3, 0, "127.0.0.13:5269=127.0.0.3:5269", "127.0.0.1:43000")
+                .toServer(3, 1, FederationFixture.s2sHeader("a.example", "nowhere.example", null))
+                .toClient(3, 2, FederationFixture.s2sHeader("b.example", "a.example", "x1")
+                        + "<stream:error><host-unknown xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>")
+                .close(3, 3, dev.xmppscope.capture.CloseReason.SERVER_CLOSED);
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = Analyzer.open(store)) {
+            s.playInto(a);
+            NegotiationStep err = a.negotiation(3).stream().filter(x -> x.step().equals("stream-error")).findFirst().orElseThrow();
+            assertEquals("nowhere.example ends the stream with error host-unknown (the server does not serve the domain"
+                    + " in the stream header's 'to')", err.title());
+            assertEquals("error", a.connection(3).orElseThrow().state());
+            NegotiationStep last = a.negotiation(3).get(a.negotiation(3).size() - 1);
+            assertEquals("Connection ended after 3.0 ms: nowhere.example closed the stream, a.example did not answer;"
+                    + " nowhere.example closed TCP", last.title());
+        }
+    }
+
+    @Test
+    void aStanzaWithAnInvalidAddressIsFlagged() {
+        CaptureScript s = new CaptureScript()
+                .open(11, 0, "127.0.0.12:5222=127.0.0.2:5222", "127.0.0.1:44000")
+                .toServer(11, 1, FederationFixture.clientHeader("a.example", "alice@a.example"))
+                .toServer(11, 2, "<message to='bad:name@b.example' id='x'><body>hi</body></message>");
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = Analyzer.open(store)) {
+            s.playInto(a);
+            StanzaSummary m = a.stanzas(new StanzaQuery(null, null, "message", null, null, null, 11L, null, null, null, 5))
+                    .items().get(0);
+            assertEquals("invalid JID in 'to': forbidden character ':' in the localpart (RFC 7622 §3.3.1)",
+                    a.stanza(m.ref()).orElseThrow().error());
+        }
+    }
+
     private static List<String> describe(Analyzer a) {
         List<String> out = new ArrayList<>();
         StanzaPage page = a.stanzas(StanzaQuery.all(1000));

@@ -118,10 +118,7 @@ final class ProxiedConnection {
 
     /** The client connected: record it and open the upstream on the same event loop. */
     void start() {
-        proxy.open.add(this);
-        clientGate.hold(ReadGate.Hold.UPSTREAM_CONNECTING);
-        proxy.sink.opened(new ConnectionOpened(id, route.spec(), hostPort(client.localAddress()),
-                hostPort(client.remoteAddress()), hostPort(route.upstream()), route.tlsMode(), CaptureClock.nowNanos()));
+        recordOpened();
         Bootstrap b = new Bootstrap()
                 .group(client.eventLoop())
                 .channel(client.getClass())
@@ -144,14 +141,28 @@ final class ProxiedConnection {
                 upstreamUnreachable(done.cause());
                 return;
             }
-            if (closed) {
-                done.channel().close();
-                return;
-            }
-            serverGate = new ReadGate(server);
-            serverGate.apply();
-            clientGate.release(ReadGate.Hold.UPSTREAM_CONNECTING);
+            upstreamConnected(done.channel());
         });
+    }
+
+    /** Records the connection and holds the client's reads until the upstream is connected. */
+    void recordOpened() {
+        proxy.open.add(this);
+        clientGate.hold(ReadGate.Hold.UPSTREAM_CONNECTING);
+        proxy.sink.opened(new ConnectionOpened(id, route.spec(), hostPort(client.localAddress()),
+                hostPort(client.remoteAddress()), hostPort(route.upstream()), route.tlsMode(), CaptureClock.nowNanos()));
+    }
+
+    /** The upstream is connected (its pipeline holds a {@link WireTap} and a {@link BackendHandler}): start relaying. */
+    void upstreamConnected(Channel upstream) {
+        server = upstream;
+        if (closed) {
+            upstream.close();
+            return;
+        }
+        serverGate = new ReadGate(server);
+        serverGate.apply();
+        clientGate.release(ReadGate.Hold.UPSTREAM_CONNECTING);
     }
 
     // ---- reads -------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class Recorder implements CaptureSink, RecordingBackpressure, AutoCloseable {
     static final long COMMIT_INTERVAL_MS = 100;
     static final long HIGH_WATER_BYTES = 64L << 20;
-    static final long LOW_WATER_BYTES = 16L << 20;
+    static final long LOW_WATER_BYTES = HIGH_WATER_BYTES / 4;
     private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
     private static final Object STOP = new Object();
 
@@ -50,13 +50,18 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
     private final List<CaptureSink> listeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> waitingForCatchUp = new ArrayList<>();
     private final AtomicLong nextConnectionId;
+    private final long highWater;
+    private final long lowWater;
     private final Thread writerThread;
     private volatile boolean closed;
     private volatile Throwable writeFailure;
+    private volatile boolean reportedLoss;
 
-    private Recorder(CaptureStore store, boolean keepSecrets) {
+    private Recorder(CaptureStore store, boolean keepSecrets, long highWater) {
         this.store = store;
         this.keepSecrets = keepSecrets;
+        this.highWater = highWater;
+        this.lowWater = highWater / 4;
         this.nextConnectionId = new AtomicLong(store.nextConnectionId());
         this.writerThread = new Thread(this::writeLoop, "xmppscope-recorder");
         writerThread.setDaemon(true);
@@ -68,7 +73,12 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
      * {@code keepSecrets}.
      */
     public static Recorder start(CaptureStore store, boolean keepSecrets) {
-        Recorder r = new Recorder(store, keepSecrets);
+        return start(store, keepSecrets, HIGH_WATER_BYTES);
+    }
+
+    /** Like {@link #start(CaptureStore, boolean)} with another backlog limit (tests use a small one). */
+    static Recorder start(CaptureStore store, boolean keepSecrets, long highWaterBytes) {
+        Recorder r = new Recorder(store, keepSecrets, highWaterBytes);
         r.writerThread.start();
         return r;
     }
@@ -105,13 +115,13 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
 
     @Override
     public boolean isBehind() {
-        return queuedBytes.get() > HIGH_WATER_BYTES;
+        return queuedBytes.get() > highWater;
     }
 
     @Override
     public void whenCaughtUp(Runnable resume) {
         synchronized (waitingForCatchUp) {
-            if (queuedBytes.get() > LOW_WATER_BYTES) {
+            if (queuedBytes.get() > lowWater) {
                 waitingForCatchUp.add(resume);
                 return;
             }
@@ -125,8 +135,15 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
     }
 
     private void enqueue(Object item, long bytes) {
-        if (closed) {
-            throw new IllegalStateException("the recorder is closed");
+        if (closed || writeFailure != null) {
+            // Nowhere to write any more. Throwing here would only break the relay (this runs on
+            // its event loops), so say it loudly, once, and keep relaying.
+            if (!reportedLoss) {
+                reportedLoss = true;
+                LOG.error("the recorder is {}: data from the proxy is no longer recorded",
+                        writeFailure != null ? "broken (" + writeFailure.getMessage() + ")" : "closed");
+            }
+            return;
         }
         queuedBytes.addAndGet(bytes);
         queue.add(item);
@@ -199,7 +216,7 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
 
     private void released(long bytes) {
         long left = queuedBytes.addAndGet(-bytes);
-        if (left <= LOW_WATER_BYTES) {
+        if (left <= lowWater) {
             List<Runnable> resume;
             synchronized (waitingForCatchUp) {
                 resume = new ArrayList<>(waitingForCatchUp);

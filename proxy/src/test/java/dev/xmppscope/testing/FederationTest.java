@@ -44,4 +44,28 @@ class FederationTest {
             assertTrue(fed.dns().logTail(200).contains("b.example"), "Prosody asked the loopback DNS for b.example");
         }
     }
+
+    @Test
+    void everyServerOptionProducesAWorkingProsody() {
+        try (Federation fed = Federation.builder("a.example", "b.example").relayed(false).sharedCa(true)
+                .configure((domain, config) -> config.auth(ProsodyConfig.Auth.INTERNAL_HASHED)
+                        .c2sRequireEncryption(true).s2sRequireEncryption(true).s2sSecureAuth(true)
+                        .modules("smacks", "carbons", "mam", "csi_simple", "s2s_bidi", "ping").muc("conference." + domain))
+                .user("a.example", "alice", "alice-secret").user("b.example", "bob", "bob-secret")
+                .start(tmp)) {
+            var trust = fed.ca().trustManager();
+            String body = "secure s2s " + UUID.randomUUID();
+            try (XmppClient bob = XmppClient.options("b.example", fed.server("b.example").c2s()).startTls(trust)
+                    .login("bob", "bob-secret");
+                 XmppClient alice = XmppClient.options("a.example", fed.server("a.example").c2s()).startTls(trust)
+                         .login("alice", "alice-secret")) {
+                alice.send("bob@b.example", body);
+                bob.awaitMessage(body, Duration.ofSeconds(20));
+            } catch (AssertionError | IllegalStateException e) {
+                throw new AssertionError(e.getMessage() + "\n" + fed.diagnostics(), e);
+            }
+            String log = fed.server("a.example").log();
+            assertTrue(log.contains("conference.a.example"), "the MUC component was activated");
+        }
+    }
 }

@@ -72,6 +72,23 @@ public final class TestCertificates {
             }
         }
 
+        /** A server-side SSLContext presenting this certificate (for raw TLS test peers). */
+        public SSLContext serverContext() {
+            try {
+                KeyStore ks = KeyStore.getInstance("PKCS12");
+                ks.load(null, null);
+                ks.setKeyEntry("server", key, new char[0], chain.toArray(new X509Certificate[0]));
+                javax.net.ssl.KeyManagerFactory kmf =
+                        javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(ks, new char[0]);
+                SSLContext ctx = SSLContext.getInstance("TLS");
+                ctx.init(kmf.getKeyManagers(), null, RANDOM);
+                return ctx;
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalStateException("cannot build a server SSLContext", e);
+            }
+        }
+
         /** A trust manager that trusts exactly this certificate (useful for self-signed ones). */
         public X509TrustManager trustManager() {
             return TestCertificates.trustManager(chain.get(chain.size() - 1));

@@ -87,7 +87,7 @@ public final class BenchMain implements Callable<Integer> {
             self.start();
         }
         List<ComparisonReport> reports = new ArrayList<>();
-        for (Comparison c : Comparisons.all()) {
+        for (Comparison c : Comparisons.all(work)) {
             if (!only.isEmpty() && !only.contains(c.name())) {
                 continue;
             }

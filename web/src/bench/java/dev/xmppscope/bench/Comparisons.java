@@ -3,27 +3,32 @@ package dev.xmppscope.bench;
 import dev.xmppscope.bench.compare.AddedLatency;
 import dev.xmppscope.bench.compare.IdleStreams;
 import dev.xmppscope.bench.compare.PcapAnalysis;
+import dev.xmppscope.bench.compare.RealServerMessaging;
 import dev.xmppscope.bench.compare.RelayThroughput;
 import dev.xmppscope.bench.compare.StoreAnalysis;
 import dev.xmppscope.bench.relay.Contender;
 import dev.xmppscope.bench.relay.Haproxy;
 import dev.xmppscope.bench.relay.Socat;
+import dev.xmppscope.bench.relay.Xmppscope;
+import java.nio.file.Path;
 import java.util.List;
 
 /** Issue 6's comparisons in the order a run performs them, with their contenders. */
 final class Comparisons {
-    static final List<String> NAMES = List.of("throughput", "latency", "idle", "analysis", "pcap");
+    static final List<String> NAMES = List.of("throughput", "latency", "idle", "analysis", "pcap", "realserver");
 
     private Comparisons() {
     }
 
-    static List<Comparison> all() {
+    static List<Comparison> all(Path workDir) {
         Contender haproxy = new Haproxy();
+        Contender xmppscope = new Xmppscope();
         return List.of(
-                new RelayThroughput(List.of(Contender.DIRECT, haproxy, new Socat())),
-                new AddedLatency(List.of(Contender.DIRECT, haproxy)),
-                new IdleStreams(List.of(haproxy)),
-                StoreAnalysis.withXmppscope(null),
-                new PcapAnalysis(null));
+                new RelayThroughput(List.of(Contender.DIRECT, haproxy, new Socat(), xmppscope)),
+                new AddedLatency(List.of(Contender.DIRECT, haproxy, xmppscope)),
+                new IdleStreams(List.of(xmppscope, haproxy)),
+                StoreAnalysis.withXmppscope(),
+                PcapAnalysis.withXmppscope(workDir),
+                new RealServerMessaging(List.of(Contender.DIRECT, xmppscope)));
     }
 }

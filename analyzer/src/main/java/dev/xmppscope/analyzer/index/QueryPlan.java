@@ -32,17 +32,23 @@ record QueryPlan(String sql, List<Object> params) {
                 p.add(jid.fullKey());
                 p.add(jid.fullKey());
             }
-        } else if (blank(q.id()) && !blank(q.namespace())) {
+        } else if (blank(q.id()) && !blank(q.namespace()) && namespaces.indexKey(q.namespace()) != null) {
             driver = "n";
-            List<String> nss = namespaces.resolve(q.namespace());
             from.append(" FROM analysis_stanza_ns n JOIN analysis_stanzas s ON s.pk = n.pk");
-            where.append(" AND n.ns IN (").append("?,".repeat(nss.size() - 1)).append("?)");
-            p.addAll(nss);
+            where.append(" AND n.ns = ?");
+            p.add(namespaces.indexKey(q.namespace()));
         } else {
             driver = "s";
             from.append(" FROM analysis_stanzas s");
         }
-        order = " ORDER BY " + driver + ".at, " + driver + ".pk";
+        // H2 walks an index in order (and stops at the LIMIT) only when ORDER BY names its
+        // equality-bound leading column too
+        String lead = switch (driver) {
+            case "j" -> "j.jid, ";
+            case "n" -> "n.ns, ";
+            default -> q.connection() != null ? "s.connection, " : !blank(q.kind()) ? "s.kind, " : "";
+        };
+        order = " ORDER BY " + lead + driver + ".at, " + driver + ".pk";
         where.append(" AND ").append(driver).append(".at <= ?");
         p.add(visibleUntil);
         if (q.fromNanos() != null) {
@@ -76,7 +82,8 @@ record QueryPlan(String sql, List<Object> params) {
                 p.add(bare);
             }
         }
-        if (!blank(q.namespace()) && !driver.equals("n")) {
+        boolean exactNamespace = !blank(q.namespace()) && q.namespace().contains(":");
+        if (!blank(q.namespace()) && (!driver.equals("n") || exactNamespace)) {
             List<String> nss = namespaces.resolve(q.namespace());
             where.append(" AND (");
             for (int i = 0; i < nss.size(); i++) {
@@ -101,10 +108,9 @@ record QueryPlan(String sql, List<Object> params) {
             where.append(" AND s.xml ILIKE ? ESCAPE '\\'");
             p.add("%" + q.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
         }
-        String distinct = driver.equals("n") ? "SELECT DISTINCT " : "SELECT ";
-        String sql = distinct + "s.pk, s.ref, s.connection, s.direction, s.idx, " + driver + ".at, s.kind, s.type, s.from_jid,"
+        String sql = "SELECT " + "s.pk, s.ref, s.connection, s.direction, s.idx, " + driver + ".at, s.kind, s.type, s.from_jid,"
                 + " s.to_jid, s.xmpp_id, s.namespaces, s.summary, s.size, s.stream_offset, s.parse_status"
-                + (driver.equals("s") ? "" : ", " + driver + ".pk") + from + where + order + " LIMIT " + (limit + 1);
+                + from + where + order + " LIMIT " + (limit + 1);
         return new QueryPlan(sql, p);
     }
 

@@ -38,30 +38,23 @@ public final class StanzaIndex implements AutoCloseable {
     private static final String COLUMNS = "s.pk, s.ref, s.connection, s.direction, s.idx, s.at, s.kind, s.type, s.from_jid,"
             + " s.to_jid, s.xmpp_id, s.namespaces, s.summary, s.size, s.stream_offset, s.parse_status";
 
+    private static final java.util.regex.Pattern REF = java.util.regex.Pattern.compile("\\d{1,18}-[sc]-\\d{1,9}");
+
     private final CaptureStore store;
-    private final Connection writer;
-    private final PreparedStatement insertStanza;
-    private final PreparedStatement insertJid;
-    private final PreparedStatement insertNs;
+    private final IndexWriter writer;
+    private List<IndexedStanza> batch = new ArrayList<>(BATCH);
     private final ConcurrentLinkedQueue<Connection> readers = new ConcurrentLinkedQueue<>();
     private final Map<String, Integer> indexedUpTo = new HashMap<>(); // "conn/dir" -> highest idx stored
-    private final Map<String, IndexedStanza> unflushed = new LinkedHashMap<>();
+    private final Map<String, IndexedStanza> unflushed = new java.util.concurrent.ConcurrentHashMap<>();
     private final Namespaces namespaces = Namespaces.shipped();
     private long nextPk;
-    private int pending;
 
     public StanzaIndex(CaptureStore store) {
         this.store = store;
-        this.writer = store.newConnection();
+        Connection admin = store.newConnection();
         try {
-            migrate();
-            writer.setAutoCommit(false);
-            insertStanza = writer.prepareStatement("INSERT INTO analysis_stanzas (pk, ref, connection, direction, idx, at, kind,"
-                    + " type, from_jid, to_jid, from_key, to_key, from_bare, to_bare, xmpp_id, namespaces, summary, size,"
-                    + " layer, stream_offset, parse_status, error, xml) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-            insertJid = writer.prepareStatement("INSERT INTO analysis_stanza_jids (jid, at, pk) VALUES (?, ?, ?)");
-            insertNs = writer.prepareStatement("INSERT INTO analysis_stanza_ns (ns, at, pk) VALUES (?, ?, ?)");
-            try (Statement st = writer.createStatement();
+            migrate(admin);
+            try (Statement st = admin.createStatement();
                  ResultSet rs = st.executeQuery("SELECT connection, direction, MAX(idx), MAX(pk) FROM analysis_stanzas"
                          + " GROUP BY connection, direction")) {
                 while (rs.next()) {
@@ -69,12 +62,14 @@ public final class StanzaIndex implements AutoCloseable {
                     nextPk = Math.max(nextPk, rs.getLong(4) + 1);
                 }
             }
+            this.writer = new IndexWriter(admin, store.file().toString(), namespaces,
+                    done -> done.forEach(s -> unflushed.remove(s.summary().ref(), s)));
         } catch (SQLException e) {
             throw new CaptureStoreException("cannot prepare the stanza index in " + store.file() + ": " + e.getMessage(), e);
         }
     }
 
-    private void migrate() throws SQLException {
+    private void migrate(Connection writer) throws SQLException {
         int version = store.schemaVersion(COMPONENT);
         if (version > SCHEMA_VERSION) {
             throw new CaptureStoreException(store.file() + " was analyzed by a newer xmppscope (analysis schema " + version
@@ -91,7 +86,7 @@ public final class StanzaIndex implements AutoCloseable {
                           from_bare VARCHAR, to_bare VARCHAR, xmpp_id VARCHAR, namespaces VARCHAR, summary VARCHAR,
                           size INT NOT NULL, layer TINYINT NOT NULL, stream_offset BIGINT NOT NULL,
                           parse_status VARCHAR NOT NULL, error VARCHAR, xml VARCHAR)""",
-                        "CREATE UNIQUE INDEX IF NOT EXISTS analysis_stanzas_ref ON analysis_stanzas (ref)",
+                        "CREATE UNIQUE INDEX IF NOT EXISTS analysis_stanzas_pos ON analysis_stanzas (connection, direction, idx)",
                         "CREATE INDEX IF NOT EXISTS analysis_stanzas_at ON analysis_stanzas (at, pk)",
                         "CREATE INDEX IF NOT EXISTS analysis_stanzas_conn ON analysis_stanzas (connection, at, pk)",
                         "CREATE INDEX IF NOT EXISTS analysis_stanzas_kind ON analysis_stanzas (kind, at, pk)",
@@ -122,76 +117,25 @@ public final class StanzaIndex implements AutoCloseable {
 
     /** Queues a stanza for the next batch; call from the single ingest thread. */
     public void add(IndexedStanza s) {
-        StanzaSummary m = s.summary();
-        try {
-            insertStanza.setLong(1, s.pk());
-            insertStanza.setString(2, m.ref());
-            insertStanza.setLong(3, m.connection());
-            insertStanza.setInt(4, s.directionIndex());
-            insertStanza.setInt(5, Integer.parseInt(m.ref().substring(m.ref().lastIndexOf('-') + 1)));
-            insertStanza.setLong(6, m.at());
-            insertStanza.setString(7, m.kind());
-            insertStanza.setString(8, m.type());
-            insertStanza.setString(9, m.from());
-            insertStanza.setString(10, m.to());
-            insertStanza.setString(11, s.fromKey());
-            insertStanza.setString(12, s.toKey());
-            insertStanza.setString(13, s.fromBare());
-            insertStanza.setString(14, s.toBare());
-            insertStanza.setString(15, m.id());
-            insertStanza.setString(16, String.join(" ", m.namespaces()));
-            insertStanza.setString(17, m.summary());
-            insertStanza.setInt(18, m.size());
-            insertStanza.setInt(19, s.layer());
-            insertStanza.setLong(20, m.offset());
-            insertStanza.setString(21, m.parseStatus());
-            insertStanza.setString(22, s.error());
-            insertStanza.setString(23, s.xml());
-            insertStanza.addBatch();
-            if (s.fromBare() != null) {
-                addKey(insertJid, s.fromBare(), m.at(), s.pk());
-            }
-            if (s.toBare() != null && !s.toBare().equals(s.fromBare())) {
-                addKey(insertJid, s.toBare(), m.at(), s.pk());
-            }
-            for (String ns : m.namespaces()) {
-                addKey(insertNs, ns, m.at(), s.pk());
-            }
-        } catch (SQLException e) {
-            throw new CaptureStoreException("cannot index stanza " + m.ref() + ": " + e.getMessage(), e);
-        }
-        synchronized (unflushed) {
-            unflushed.put(m.ref(), s);
-        }
-        if (++pending >= BATCH) {
+        unflushed.put(s.summary().ref(), s);
+        batch.add(s);
+        if (batch.size() >= BATCH) {
             flush();
         }
     }
 
-    private static void addKey(PreparedStatement ps, String key, long at, long pk) throws SQLException {
-        ps.setString(1, key);
-        ps.setLong(2, at);
-        ps.setLong(3, pk);
-        ps.addBatch();
+    /** Hands the queued stanzas to the writer thread. */
+    public void flush() {
+        if (!batch.isEmpty()) {
+            writer.submit(batch);
+            batch = new ArrayList<>(BATCH);
+        }
     }
 
-    /** Writes queued stanzas in one transaction. */
-    public void flush() {
-        if (pending == 0) {
-            return;
-        }
-        try {
-            insertStanza.executeBatch();
-            insertJid.executeBatch();
-            insertNs.executeBatch();
-            writer.commit();
-            pending = 0;
-        } catch (SQLException e) {
-            throw new CaptureStoreException("cannot write stanzas to the index in " + store.file() + ": " + e.getMessage(), e);
-        }
-        synchronized (unflushed) {
-            unflushed.clear();
-        }
+    /** Returns once everything added so far is committed and visible to queries. */
+    public void sync() {
+        flush();
+        writer.awaitWritten();
     }
 
     /**
@@ -227,17 +171,22 @@ public final class StanzaIndex implements AutoCloseable {
 
     /** The stored stanza with this ref, if visible. */
     public Optional<IndexedStanza> get(String ref, long visibleUntil) {
-        synchronized (unflushed) {
-            IndexedStanza s = unflushed.get(ref);
-            if (s != null) {
-                return Optional.of(s);
-            }
+        IndexedStanza pendingStanza = unflushed.get(ref);
+        if (pendingStanza != null) {
+            return Optional.of(pendingStanza);
         }
         Connection c = reader();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", s.from_key, s.to_key, s.from_bare,"
-                + " s.to_bare, s.layer, s.error, s.xml FROM analysis_stanzas s WHERE s.ref = ? AND s.at <= ?")) {
-            ps.setString(1, ref);
-            ps.setLong(2, visibleUntil);
+                + " s.to_bare, s.layer, s.error, s.xml FROM analysis_stanzas s WHERE s.connection = ? AND s.direction = ?"
+                + " AND s.idx = ? AND s.at <= ?")) {
+            if (!REF.matcher(ref).matches()) {
+                return Optional.empty();
+            }
+            String[] parts = ref.split("-");
+            ps.setLong(1, Long.parseLong(parts[0]));
+            ps.setInt(2, parts[1].equals("s") ? 0 : 1);
+            ps.setInt(3, Integer.parseInt(parts[2]));
+            ps.setLong(4, visibleUntil);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
@@ -278,7 +227,11 @@ public final class StanzaIndex implements AutoCloseable {
         try {
             flush();
         } finally {
-            closeAll();
+            try {
+                writer.close();
+            } finally {
+                closeAll();
+            }
         }
     }
 
@@ -291,11 +244,6 @@ public final class StanzaIndex implements AutoCloseable {
             } catch (SQLException e) {
                 problems.add(e);
             }
-        }
-        try {
-            writer.close();
-        } catch (SQLException e) {
-            problems.add(e);
         }
         if (!problems.isEmpty()) {
             throw new CaptureStoreException("cannot close the stanza index: " + problems.get(0).getMessage(), problems.get(0));

@@ -60,11 +60,21 @@ public final class StreamParser {
         frames.clear();
         boolean ok = framer.feed(bytes, from, length, frames);
         long end = framer.position();
-        for (Frame f : frames) {
-            String problem = handle(f, at, events);
-            if (problem != null) {
-                return fail(f.offset(), problem, end, at, events);
+        for (int i = 0; i < frames.size(); ) {
+            int run = elementRun(i);
+            if (run > 1 && parseRun(i, run, at, events)) {
+                i += run;
+                continue;
             }
+            // one frame at a time: headers, closes, and a run that failed (to find the culprit)
+            for (int k = i; k < i + Math.max(run, 1); k++) {
+                Frame f = frames.get(k);
+                String problem = handle(f, at, events);
+                if (problem != null) {
+                    return fail(f.offset(), problem, end, at, events);
+                }
+            }
+            i += Math.max(run, 1);
         }
         if (!ok) {
             return fail(framer.errorOffset(), framer.error(), end, at, events);
@@ -89,6 +99,54 @@ public final class StreamParser {
     /** Stream offset of the next byte to be fed. */
     public long position() {
         return framer.position();
+    }
+
+    /** How many element frames from {@code i} on lie back to back in one array, whitespace between. */
+    private int elementRun(int i) {
+        Frame first = frames.get(i);
+        if (first.kind() != FrameKind.ELEMENT) {
+            return 0;
+        }
+        int n = 1;
+        while (i + n < frames.size()) {
+            Frame prev = frames.get(i + n - 1);
+            Frame next = frames.get(i + n);
+            if (next.kind() != FrameKind.ELEMENT || next.bytes() != prev.bytes() || !whitespace(prev.bytes(),
+                    prev.from() + prev.length(), next.from())) {
+                break;
+            }
+            n++;
+        }
+        return n;
+    }
+
+    private static boolean whitespace(byte[] b, int from, int to) {
+        if (to < from) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (b[i] != ' ' && b[i] != '\n' && b[i] != '\r' && b[i] != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Parses a run of elements with one reader; false if any fails (the caller then goes one by one). */
+    private boolean parseRun(int i, int n, long at, List<StreamEvent> events) {
+        Frame first = frames.get(i);
+        Frame last = frames.get(i + n - 1);
+        List<XmlElement> elements;
+        try {
+            elements = ElementReader.readElements(scope, first.bytes(), first.from(), last.from() + last.length() - first.from(), n);
+        } catch (XmlParseException e) {
+            return false;
+        }
+        for (int k = 0; k < n; k++) {
+            Frame f = frames.get(i + k);
+            events.add(new StreamEvent.ElementParsed(elements.get(k), f.offset(), f.length(), f.bytes(), f.from(), at));
+        }
+        return true;
     }
 
     private String handle(Frame f, long at, List<StreamEvent> events) {

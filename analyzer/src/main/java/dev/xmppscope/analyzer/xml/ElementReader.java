@@ -93,6 +93,37 @@ public final class ElementReader {
         }
     }
 
+    /**
+     * Parses {@code count} consecutive complete top-level elements (separated by whitespace at most)
+     * with one reader: the bulk path, since a reader costs more to create than a stanza to parse.
+     */
+    public static List<XmlElement> readElements(byte[] scope, byte[] bytes, int offset, int length, int count)
+            throws XmlParseException {
+        InputStream in = new SequenceInputStream(new ByteArrayInputStream(scope), new ByteArrayInputStream(bytes, offset, length));
+        XMLStreamReader r = null;
+        List<XmlElement> out = new ArrayList<>(count);
+        try {
+            r = FACTORY.createXMLStreamReader(in, "UTF-8");
+            r.next(); // the wrapper
+            while (out.size() < count && r.hasNext()) {
+                int ev = r.next();
+                if (ev == XMLStreamConstants.START_ELEMENT) {
+                    out.add(readTree(r));
+                } else {
+                    checkAllowed(r, ev);
+                }
+            }
+            if (out.size() != count) {
+                throw new XmlParseException("expected " + count + " elements, found " + out.size(), null);
+            }
+            return out;
+        } catch (XMLStreamException e) {
+            throw new XmlParseException(reason(e), e);
+        } finally {
+            closeQuietly(r);
+        }
+    }
+
     private static XmlElement readTree(XMLStreamReader r) throws XMLStreamException, XmlParseException {
         List<XmlElement> stack = new ArrayList<>();
         List<StringBuilder> texts = new ArrayList<>();

@@ -86,6 +86,38 @@ public final class Namespaces {
         return out;
     }
 
+    /**
+     * The key under which the stanza index files what a query term names: the spec ("XEP-0198",
+     * "RFC 6120") for a spec or a namespace the table knows, else the namespace itself; null for the
+     * namespaces every stanza carries (those are not worth an index entry).
+     */
+    public String indexKey(String term) {
+        String t = term.trim();
+        String spec = normalizeSpec(t);
+        if (spec != null) {
+            return spec;
+        }
+        if (UNINDEXED.contains(t)) {
+            return null;
+        }
+        return lookup(t).map(Spec::spec).orElse(t);
+    }
+
+    /** The keys the stanza index files an element under (see {@link #indexKey}), each once. */
+    public List<String> indexKeys(List<String> elementNamespaces) {
+        List<String> keys = new ArrayList<>(elementNamespaces.size());
+        for (String ns : elementNamespaces) {
+            String key = UNINDEXED.contains(ns) ? null : lookup(ns).map(Spec::spec).orElse(ns);
+            if (key != null && !keys.contains(key)) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
+    private static final java.util.Set<String> UNINDEXED = java.util.Set.of("jabber:client", "jabber:server",
+            "jabber:component:accept", "http://etherx.jabber.org/streams");
+
     private static String normalizeSpec(String t) {
         String u = t.toUpperCase(Locale.ROOT).replace(" ", "").replace("-", "");
         if (u.startsWith("RFC") && u.length() > 3 && u.substring(3).chars().allMatch(Character::isDigit)) {

@@ -38,7 +38,9 @@ public final class PlusMechanismStripper {
         long base = tracker.offset();
         List<XmlStreamTracker.Tag> marks = new ArrayList<>();
         tracker.feed(bytes, tag -> {
-            if (tag.depth() == 1 && tag.is("features", XmlStreamTracker.STREAMS_NS)) {
+            // only the real thing: a features element directly inside a stream header
+            if (tag.depth() == 1 && tag.is("features", XmlStreamTracker.STREAMS_NS)
+                    && tag.ancestors().get(0).localName().equals("stream")) {
                 marks.add(tag);
             }
         });

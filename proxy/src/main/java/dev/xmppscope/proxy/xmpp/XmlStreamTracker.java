@@ -66,6 +66,7 @@ public final class XmlStreamTracker {
     private enum State { TEXT, LT, TAG, TAG_QUOTE, BANG, COMMENT, CDATA, PI, DOCTYPE }
 
     private final List<Element> stack = new ArrayList<>();
+    private final List<Element> readOnlyStack = Collections.unmodifiableList(stack);
     private final List<Map<String, String>> prefixes = new ArrayList<>();
     private State state = State.TEXT;
     private long offset;
@@ -100,6 +101,18 @@ public final class XmlStreamTracker {
         for (int i = from; i < to; i++) {
             byte b = bytes[i];
             long pos = offset + (i - from);
+            if (state == State.TEXT && b != '<') {
+                // fast path: character data until the next '<'
+                if (textStart < 0) {
+                    textStart = pos;
+                }
+                int j = i + 1;
+                while (j < to && bytes[j] != '<') {
+                    j++;
+                }
+                i = j - 1;
+                continue;
+            }
             switch (state) {
                 case TEXT -> {
                     if (b == '<') {
@@ -197,7 +210,7 @@ public final class XmlStreamTracker {
 
     private void emitText(long from, long to, Listener listener) {
         if (to > from) {
-            listener.text(from, to, current(), Collections.unmodifiableList(new ArrayList<>(stack)));
+            listener.text(from, to, current(), readOnlyStack); // a view: listeners use it during the call only
         }
     }
 

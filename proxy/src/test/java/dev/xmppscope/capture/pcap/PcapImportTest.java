@@ -247,9 +247,14 @@ class PcapImportTest {
         }
 
         byte[] bytes(Direction d) {
+            return bytes(-1, d);
+        }
+
+        /** The bytes of one connection (or all, for -1) in one direction. */
+        byte[] bytes(long connection, Direction d) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             for (Chunk c : chunks) {
-                if (c.direction() == d) {
+                if (c.direction() == d && (connection < 0 || c.connectionId() == connection)) {
                     out.writeBytes(c.bytes());
                 }
             }

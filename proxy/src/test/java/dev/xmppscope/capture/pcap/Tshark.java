@@ -72,6 +72,18 @@ final class Tshark {
         return out;
     }
 
+    /** The source port of the first FIN in the TCP conversation that has {@code port} on one end. */
+    static int firstFinSourcePort(Path file, int port) throws Exception {
+        Process p = new ProcessBuilder("/usr/bin/tshark", "-r", file.toString(), "-Y",
+                "tcp.flags.fin == 1 && tcp.port == " + port, "-T", "fields", "-e", "tcp.srcport")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || out.isEmpty()) {
+            fail("tshark found no FIN on port " + port + " in " + file);
+        }
+        return Integer.parseInt(out.lines().findFirst().orElseThrow().trim());
+    }
+
     private static String field(Element proto, String name) {
         for (Node n = proto.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element e && name.equals(e.getAttribute("name"))) {

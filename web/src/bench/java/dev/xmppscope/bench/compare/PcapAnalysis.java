@@ -5,6 +5,7 @@ import dev.xmppscope.bench.Comparison;
 import dev.xmppscope.bench.load.PcapWriter;
 import dev.xmppscope.bench.load.StanzaCorpus;
 import dev.xmppscope.bench.load.SyntheticCapture;
+import dev.xmppscope.bench.relay.CpuTime;
 import dev.xmppscope.bench.report.ComparisonReport;
 import dev.xmppscope.bench.report.Results;
 import dev.xmppscope.bench.report.Table;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -30,6 +32,8 @@ public final class PcapAnalysis implements Comparison {
     static final String XMPPSCOPE = "xmppscope";
     private static final String MBS = "MB/s";
     private static final String STANZAS = "stanzas/s";
+    private static final String CPU = "CPU s";
+    private static final String MB_PER_CPU = "MB/CPU-s";
     static final List<String> TSHARK_FIELDS = List.of("frame.number", "tcp.stream", "xmpp.id", "xmpp.type", "xmpp.from",
             "xmpp.to", "xmpp.xmlns");
 
@@ -44,22 +48,14 @@ public final class PcapAnalysis implements Comparison {
     private SyntheticCapture capture;
     private long fileBytes;
 
-    /** {@code xmppscope}: the pcap importer + analyzer, or null while the importer is not in this build. */
-    public PcapAnalysis(PcapContender xmppscope) {
-        if (xmppscope != null) {
-            contenders.add(xmppscope);
-        }
-        contenders.add(new PcapContender() {
-            @Override
-            public String name() {
-                return TSHARK;
-            }
+    /** xmppscope's pcap importer + analyzer vs tshark; scratch databases go into {@code workDir}. */
+    public static PcapAnalysis withXmppscope(Path workDir) {
+        return new PcapAnalysis(new XmppscopePcap(workDir));
+    }
 
-            @Override
-            public long analyze(Path pcap) throws IOException, InterruptedException {
-                return tshark(pcap);
-            }
-        });
+    PcapAnalysis(PcapContender xmppscope) {
+        contenders.add(xmppscope);
+        contenders.add(new Tshark());
     }
 
     @Override
@@ -82,50 +78,80 @@ public final class PcapAnalysis implements Comparison {
         return cmd;
     }
 
-    private static long tshark(Path pcap) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(tsharkCommand(pcap)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        long lines = 0;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            while (r.readLine() != null) {
-                lines++;
+    /** A contender running in another process, which reports that process's CPU time itself. */
+    interface ExternalCpu {
+        double lastCpuSeconds();
+    }
+
+    /** tshark's XMPP dissector; its CPU time is sampled from /proc while it runs. */
+    static final class Tshark implements PcapContender, ExternalCpu {
+        private double lastCpu;
+
+        @Override
+        public String name() {
+            return TSHARK;
+        }
+
+        @Override
+        public double lastCpuSeconds() {
+            return lastCpu;
+        }
+
+        @Override
+        public long analyze(Path pcap) throws IOException, InterruptedException {
+            Process p = new ProcessBuilder(tsharkCommand(pcap)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            long[] cpu = {0};
+            Thread sampler = new Thread(() -> {
+                while (p.isAlive()) {
+                    CpuTime.of(p.pid()).ifPresent(v -> cpu[0] = v);
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "tshark-cpu");
+            sampler.setDaemon(true);
+            sampler.start();
+            long lines = 0;
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                while (r.readLine() != null) {
+                    lines++;
+                }
             }
+            int code = p.waitFor();
+            sampler.join(1000);
+            lastCpu = cpu[0] / 1e9;
+            if (code != 0) {
+                throw new IllegalStateException("tshark exited with " + code + " on " + pcap + " (run .ci/install-deps)");
+            }
+            return lines;
         }
-        int code = p.waitFor();
-        if (code != 0) {
-            throw new IllegalStateException("tshark exited with " + code + " on " + pcap + " (run .ci/install-deps)");
-        }
-        return lines;
     }
 
     @Override
     public void run(BenchContext ctx) throws Exception {
-        capture = SyntheticCapture.build(StanzaCorpus.build(1 << 20), ctx.quick() ? 2 : 8, ctx.quick() ? 1_000_000 : 16_000_000);
+        capture = SyntheticCapture.build(StanzaCorpus.build(1 << 20), ctx.quick() ? 2 : 8, ctx.quick() ? 500_000 : 8_000_000);
         Path pcap = ctx.workDir().resolve("pcap-capture.pcap");
         PcapWriter.write(capture, pcap);
         fileBytes = Files.size(pcap);
         BenchContext.log("  pcap: %,d bytes, %d streams, %,d stanzas: %s", fileBytes, capture.streams().size(),
                 capture.stanzas(), pcap);
-        int rounds = ctx.rounds() + (ctx.quick() ? 0 : 1);
-        for (int round = 1; round <= rounds; round++) {
-            List<PcapContender> order = new ArrayList<>(contenders);
-            java.util.Collections.rotate(order, -((round - 1) % order.size()));
-            for (PcapContender c : order) {
-                try {
-                    long t0 = System.nanoTime();
-                    long records = c.analyze(pcap);
-                    double s = (System.nanoTime() - t0) / 1e9;
-                    if (!ctx.quick() && round == 1) {
-                        BenchContext.log("  %s warm-up: %.2f s, %,d records", c.name(), s, records);
-                        continue;
-                    }
-                    ctx.record(NAME, scenario(), c.name(), ctx.quick() ? round : round - 1, Map.of(
-                            MBS, fileBytes / s / 1e6, STANZAS, capture.stanzas() / s, "seconds", s, "records", (double) records));
-                } catch (Exception e) {
-                    ctx.results().failed(NAME + " " + c.name() + ": " + e);
-                    BenchContext.log("  %s %s FAILED: %s", NAME, c.name(), e);
-                }
-            }
-        }
+        OfflineRounds.run(ctx, NAME, scenario(), contenders, PcapContender::name, (c, round) -> {
+            long cpu0 = CpuTime.ofThisProcess();
+            long t0 = System.nanoTime();
+            long records = c.analyze(pcap);
+            double s = (System.nanoTime() - t0) / 1e9;
+            double cpu = c instanceof ExternalCpu ext ? ext.lastCpuSeconds() : (CpuTime.ofThisProcess() - cpu0) / 1e9;
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put(MBS, fileBytes / s / 1e6);
+            m.put(STANZAS, capture.stanzas() / s);
+            m.put("seconds", s);
+            m.put(CPU, cpu);
+            m.put(MB_PER_CPU, fileBytes / cpu / 1e6);
+            m.put("records", (double) records);
+            return m;
+        });
     }
 
     private String scenario() {
@@ -134,14 +160,18 @@ public final class PcapAnalysis implements Comparison {
 
     @Override
     public ComparisonReport report(Results r) {
-        Table t = new Table(List.of("contender", "MB/s", "stanzas/s", "seconds", "records out", "vs tshark", "rounds"));
+        Table t = new Table(List.of("contender", "MB/s", "stanzas/s", "seconds", "CPU s", "MB/CPU-s", "records out",
+                "vs tshark", "MB/CPU-s vs tshark", "rounds"));
         String s = r.scenarios(NAME).stream().findFirst().orElse(scenario());
         OptionalDouble tshark = r.median(NAME, s, TSHARK, MBS);
         for (String c : r.contenders(NAME)) {
             OptionalDouble mbs = r.median(NAME, s, c, MBS);
             t.row(List.of(c, Table.num(mbs.orElse(Double.NaN)), Table.num(r.median(NAME, s, c, STANZAS).orElse(Double.NaN)),
                     Table.num(r.median(NAME, s, c, "seconds").orElse(Double.NaN)),
+                    Table.num(r.median(NAME, s, c, CPU).orElse(Double.NaN)),
+                    Table.num(r.median(NAME, s, c, MB_PER_CPU).orElse(Double.NaN)),
                     Table.num(r.median(NAME, s, c, "records").orElse(Double.NaN)), Ratios.times(mbs, tshark),
+                    Ratios.times(r.median(NAME, s, c, MB_PER_CPU), r.median(NAME, s, TSHARK, MB_PER_CPU)),
                     String.valueOf(r.rounds(NAME, s, c))));
         }
         List<TargetCheck> targets = new ArrayList<>();
@@ -149,7 +179,9 @@ public final class PcapAnalysis implements Comparison {
         String target = "xmppscope pcap analysis ≥ 10x tshark's rate";
         if (x.isPresent() && tshark.isPresent()) {
             double ratio = x.getAsDouble() / tshark.getAsDouble();
-            targets.add(TargetCheck.of(target, Table.num(ratio) + "x tshark", ratio >= 10));
+            targets.add(TargetCheck.of(target, Table.num(ratio) + "x tshark (per CPU-second: "
+                    + Ratios.times(r.median(NAME, s, XMPPSCOPE, MB_PER_CPU), r.median(NAME, s, TSHARK, MB_PER_CPU)) + ")",
+                    ratio >= 10));
         } else {
             targets.add(TargetCheck.notMeasured(target, "xmppscope's pcap importer not available in this build"));
         }
@@ -160,7 +192,10 @@ public final class PcapAnalysis implements Comparison {
                 (handshake, data segments of 1 B–16 KiB, FINs) over Ethernet/IPv4. *tshark*: `%s` (wall \
                 time of the process, output read and counted). *xmppscope*: the pcap importer \
                 (`dev.xmppscope.capture.pcap`) reassembling the TCP streams into chunks and feeding a fresh \
-                Analyzer. Rates are file bytes and capture stanzas per second. One warm-up round dropped."""
+                Analyzer. Rates are file bytes and capture stanzas per second. One warm-up round dropped \
+                (unless a run took over 10 s); a contender whose run exceeds 60 s gets no further rounds. \
+                "CPU s": tshark's process CPU (sampled from /proc every 10 ms), the runner JVM's CPU for \
+                xmppscope."""
                 .formatted(size, String.join(" ", tsharkCommand(Path.of("FILE")))));
     }
 }

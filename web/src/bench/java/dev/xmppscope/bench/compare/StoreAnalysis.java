@@ -4,6 +4,7 @@ import dev.xmppscope.bench.BenchContext;
 import dev.xmppscope.bench.Comparison;
 import dev.xmppscope.bench.load.StanzaCorpus;
 import dev.xmppscope.bench.load.SyntheticCapture;
+import dev.xmppscope.bench.relay.CpuTime;
 import dev.xmppscope.bench.report.ComparisonReport;
 import dev.xmppscope.bench.report.Results;
 import dev.xmppscope.bench.report.Table;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -28,17 +30,19 @@ public final class StoreAnalysis implements Comparison {
     static final String WOODSTOX_MEMORY = "woodstox (in memory)";
     private static final String MBS = "MB/s";
     private static final String STANZAS = "stanzas/s";
+    private static final String CPU = "CPU s";
+    private static final String MB_PER_CPU = "MB/CPU-s";
 
     private final List<AnalysisContender> extra;
     private SyntheticCapture capture;
 
-    /** {@code extra}: xmppscope's analyzer, once it exists. */
+    /** {@code extra}: contenders besides the Woodstox ceilings (xmppscope's analyzer). */
     StoreAnalysis(List<AnalysisContender> extra) {
         this.extra = extra;
     }
 
-    public static StoreAnalysis withXmppscope(AnalysisContender xmppscope) {
-        return new StoreAnalysis(xmppscope == null ? List.of() : List.of(xmppscope));
+    public static StoreAnalysis withXmppscope() {
+        return new StoreAnalysis(List.of(new XmppscopeAnalysis()));
     }
 
     @Override
@@ -53,7 +57,7 @@ public final class StoreAnalysis implements Comparison {
 
     @Override
     public void run(BenchContext ctx) throws Exception {
-        long size = ctx.quick() ? 2_000_000 : 64_000_000;
+        long size = ctx.quick() ? 1_000_000 : 16_000_000;
         capture = SyntheticCapture.build(StanzaCorpus.build(1 << 20), ctx.quick() ? 2 : 16, size);
         Path pristine = ctx.workDir().resolve("analysis-capture");
         Files.deleteIfExists(CaptureStore.dataFile(pristine));
@@ -87,36 +91,27 @@ public final class StoreAnalysis implements Comparison {
                 return n;
             }
         });
-        int rounds = ctx.rounds() + (ctx.quick() ? 0 : 1); // the first full round warms the JIT and is dropped
-        for (int round = 1; round <= rounds; round++) {
-            for (AnalysisContender c : alternate(contenders, round)) {
-                Path copy = ctx.workDir().resolve("analysis-" + round + "-" + c.name().replaceAll("\\W+", "_"));
-                Files.copy(CaptureStore.dataFile(pristine), CaptureStore.dataFile(copy), StandardCopyOption.REPLACE_EXISTING);
-                try {
-                    long t0 = System.nanoTime();
-                    long seen = c.analyze(copy);
-                    double s = (System.nanoTime() - t0) / 1e9;
-                    if (!ctx.quick() && round == 1) {
-                        BenchContext.log("  %s warm-up: %.2f s, %,d stanzas", c.name(), s, seen);
-                    } else {
-                        ctx.record(NAME, scenario(), c.name(), ctx.quick() ? round : round - 1, Map.of(
-                                MBS, capture.totalBytes() / s / 1e6, STANZAS, capture.stanzas() / s,
-                                "seconds", s, "stanzas seen", (double) seen));
-                    }
-                } catch (Exception e) {
-                    ctx.results().failed(NAME + " " + c.name() + ": " + e);
-                    BenchContext.log("  %s %s FAILED: %s", NAME, c.name(), e);
-                } finally {
-                    Files.deleteIfExists(CaptureStore.dataFile(copy));
-                }
+        OfflineRounds.run(ctx, NAME, scenario(), contenders, AnalysisContender::name, (c, round) -> {
+            Path copy = ctx.workDir().resolve("analysis-" + round + "-" + c.name().replaceAll("\\W+", "_"));
+            Files.copy(CaptureStore.dataFile(pristine), CaptureStore.dataFile(copy), StandardCopyOption.REPLACE_EXISTING);
+            try {
+                long cpu0 = CpuTime.ofThisProcess();
+                long t0 = System.nanoTime();
+                long seen = c.analyze(copy);
+                double s = (System.nanoTime() - t0) / 1e9;
+                double cpu = (CpuTime.ofThisProcess() - cpu0) / 1e9;
+                Map<String, Double> m = new LinkedHashMap<>();
+                m.put(MBS, capture.totalBytes() / s / 1e6);
+                m.put(STANZAS, capture.stanzas() / s);
+                m.put("seconds", s);
+                m.put(CPU, cpu);
+                m.put(MB_PER_CPU, capture.totalBytes() / cpu / 1e6);
+                m.put("stanzas seen", (double) seen);
+                return m;
+            } finally {
+                Files.deleteIfExists(CaptureStore.dataFile(copy));
             }
-        }
-    }
-
-    private static <T> List<T> alternate(List<T> list, int round) {
-        List<T> out = new ArrayList<>(list);
-        java.util.Collections.rotate(out, -((round - 1) % out.size()));
-        return out;
+        });
     }
 
     private String scenario() {
@@ -125,8 +120,8 @@ public final class StoreAnalysis implements Comparison {
 
     @Override
     public ComparisonReport report(Results r) {
-        Table t = new Table(List.of("contender", "MB/s", "stanzas/s", "seconds", "stanzas seen", "vs woodstox (H2 replay)",
-                "vs woodstox (in memory)", "rounds"));
+        Table t = new Table(List.of("contender", "MB/s", "stanzas/s", "seconds", "CPU s", "MB/CPU-s", "stanzas seen",
+                "vs woodstox (H2 replay)", "vs woodstox (in memory)", "MB/CPU-s vs woodstox (H2)", "rounds"));
         String s = r.scenarios(NAME).stream().findFirst().orElse(scenario());
         OptionalDouble store = r.median(NAME, s, WOODSTOX_STORE, MBS);
         OptionalDouble memory = r.median(NAME, s, WOODSTOX_MEMORY, MBS);
@@ -134,8 +129,12 @@ public final class StoreAnalysis implements Comparison {
             OptionalDouble mbs = r.median(NAME, s, c, MBS);
             t.row(List.of(c, Table.num(mbs.orElse(Double.NaN)), Table.num(r.median(NAME, s, c, STANZAS).orElse(Double.NaN)),
                     Table.num(r.median(NAME, s, c, "seconds").orElse(Double.NaN)),
+                    Table.num(r.median(NAME, s, c, CPU).orElse(Double.NaN)),
+                    Table.num(r.median(NAME, s, c, MB_PER_CPU).orElse(Double.NaN)),
                     Table.num(r.median(NAME, s, c, "stanzas seen").orElse(Double.NaN)),
-                    Ratios.percentOf(mbs, store), Ratios.percentOf(mbs, memory), String.valueOf(r.rounds(NAME, s, c))));
+                    Ratios.percentOf(mbs, store), Ratios.percentOf(mbs, memory),
+                    Ratios.percentOf(r.median(NAME, s, c, MB_PER_CPU), r.median(NAME, s, WOODSTOX_STORE, MB_PER_CPU)),
+                    String.valueOf(r.rounds(NAME, s, c))));
         }
         List<TargetCheck> targets = new ArrayList<>();
         OptionalDouble x = r.median(NAME, s, XMPPSCOPE, MBS);
@@ -156,6 +155,9 @@ public final class StoreAnalysis implements Comparison {
                 *xmppscope*: `Analyzer.open(store)` + `store.newReader().replay(analyzer)` + close (index \
                 written). *woodstox (H2 replay)*: the same replay, bytes concatenated per direction, then a \
                 Woodstox pull parse of every event (the ceiling with the same store read). *woodstox (in \
-                memory)*: the parse alone. One warm-up round dropped.""".formatted(size));
+                memory)*: the parse alone. One warm-up round dropped (unless a run took over 10 s); a \
+                contender whose run exceeds 60 s gets no further rounds. "CPU s" = CPU time of the whole \
+                runner JVM during the run (all threads: H2 writers, GC, JIT), the figure that stays \
+                comparable when other work shares the cores.""".formatted(size));
     }
 }

@@ -1,5 +1,8 @@
 package dev.xmppscope.web.cli;
 
+import dev.xmppscope.analyzer.Analyzer;
+import dev.xmppscope.analyzer.GraphExport;
+import dev.xmppscope.capture.CaptureReader;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.file.CaptureFileFormat;
 import dev.xmppscope.capture.file.CaptureFiles;
@@ -24,7 +27,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "           'xmppscope open FILE' and merges into a database with 'xmppscope import'",
                 "  .pcapng  for Wireshark/tshark: each connection as a TCP conversation on port 5222 (c2s) or",
                 "           5269 (s2s) carrying the XMPP as the peers wrote it (decrypted when TLS was",
-                "           intercepted), both directions, real timestamps. tshark: -d tcp.port==5269,xmpp"
+                "           intercepted), both directions, real timestamps. tshark: -d tcp.port==5269,xmpp",
+                "  .gexf    the entity graph (servers, clients, c2s and s2s streams) for Gephi",
+                "  .dot     the same graph for Graphviz (also .gv)"
         })
 final class ExportCommand implements Callable<Integer> {
     @Spec
@@ -44,15 +49,16 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String lower = out.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (lower.endsWith(".gexf") || lower.endsWith(".dot") || lower.endsWith(".gv")) {
+            return exportGraph();
+        }
         CaptureFileFormat format = CaptureFileFormat.ofFileName(out);
         if (format == null || format == CaptureFileFormat.PCAP) {
             throw new IllegalArgumentException("cannot tell the export format from '" + out.getFileName()
-                    + "': name the file .xscap (xmppscope) or .pcapng (Wireshark)");
+                    + "': name the file .xscap (xmppscope), .pcapng (Wireshark), .gexf (Gephi) or .dot (Graphviz)");
         }
-        if (!Files.exists(CaptureStore.dataFile(db))) {
-            throw new IllegalArgumentException("there is no capture database at " + db + " (looked for "
-                    + CaptureStore.dataFile(db) + ")");
-        }
+        requireDatabase();
         PrintWriter err = spec.commandLine().getErr();
         try (CaptureStore store = CaptureStore.open(db)) {
             ProgressBar bar = ProgressBar.onStderr("exporting " + out.getFileName(), CaptureFiles.recordCount(store),
@@ -66,5 +72,37 @@ final class ExportCommand implements Callable<Integer> {
             err.println("xmppscope: wrote " + out + " (" + written + (format == CaptureFileFormat.PCAPNG ? " frames)" : " records)"));
         }
         return 0;
+    }
+
+    /** The graph as the analyzer sees it at the end of the capture, analyzed in a scratch database. */
+    private int exportGraph() {
+        requireDatabase();
+        Path scratch;
+        try {
+            scratch = Files.createTempDirectory("xmppscope-graph");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create a temporary directory: " + e.getMessage(), e);
+        }
+        try (CaptureStore store = CaptureStore.open(db); CaptureStore work = CaptureStore.open(scratch.resolve("analysis"));
+             Analyzer analyzer = Analyzer.open(work); CaptureReader reader = store.newReader()) {
+            reader.replay(analyzer);
+            GraphExport.write(analyzer, out);
+            spec.commandLine().getErr().println("xmppscope: wrote " + out + " (" + analyzer.graph().nodes().size() + " nodes, "
+                    + analyzer.graph().edges().size() + " edges)");
+        } finally {
+            try (var files = Files.walk(scratch)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (java.io.IOException e) {
+                spec.commandLine().getErr().println("xmppscope: could not remove " + scratch + ": " + e.getMessage());
+            }
+        }
+        return 0;
+    }
+
+    private void requireDatabase() {
+        if (!Files.exists(CaptureStore.dataFile(db))) {
+            throw new IllegalArgumentException("there is no capture database at " + db + " (looked for "
+                    + CaptureStore.dataFile(db) + ")");
+        }
     }
 }

@@ -1,13 +1,144 @@
 package dev.xmppscope.web.cli;
 
+import dev.xmppscope.capture.CaptureReader;
+import dev.xmppscope.capture.CaptureSink;
+import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.CaptureWriter;
+import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.ConnectionEvent;
+import dev.xmppscope.capture.ConnectionOpened;
+import dev.xmppscope.capture.file.CaptureFileFormat;
+import dev.xmppscope.capture.file.CaptureFiles;
+import dev.xmppscope.capture.file.CaptureSource;
+import dev.xmppscope.capture.file.ConnectionRenumbering;
+import dev.xmppscope.replay.live.ReplayReport;
+import dev.xmppscope.replay.live.SessionReplayer;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** Placeholder until the 'replay' command lands; fails loudly rather than pretending. */
-@Command(name = "replay", mixinStandardHelpOptions = true, description = "Not implemented yet.")
+/** {@code xmppscope replay}: a recorded c2s session, re-sent to a live server and compared. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {
+                "Re-send the client side of a recorded client-to-server session to a live server, and show how",
+                "the server's answers differ from the recorded ones (a stanza-level diff).",
+                "",
+                "The replay opens a fresh stream to --to, logs in as --user with --password (SASL PLAIN is",
+                "rebuilt, SCRAM is computed anew; the recorded credentials are never needed), and waits for what",
+                "each step expects (features, <proceed/>, the SASL outcome, the answer carrying the same IQ id,",
+                "stream management acks) instead of replaying the recorded timing. Both the recorded and the new",
+                "session are written to --db, so 'xmppscope open DB' shows them side by side.",
+                "",
+                "Exit code: 0 when the server answered as recorded, 3 when answers differ, 1 on errors."
+        })
 final class ReplayCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "CAPTURE", description = "a capture database PATH, or an .xscap/pcap/pcapng file")
+    Path capture;
+
+    @Option(names = "--connection", required = true, paramLabel = "ID", description = "the recorded c2s connection to re-send")
+    long connection;
+
+    @Option(names = "--to", required = true, paramLabel = "HOST:PORT", description = "the live server's c2s address (an IP literal)")
+    String to;
+
+    @Option(names = "--user", required = true, paramLabel = "JID", description = "the bare JID to log in as")
+    String user;
+
+    @Option(names = "--password", required = true, paramLabel = "SECRET", description = "its password (never stored)")
+    String password;
+
+    @Option(names = "--db", paramLabel = "PATH", description = "where to record both sessions (default: replay-TIMESTAMP)")
+    Path db;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "wait this long for each expected answer (default: ${DEFAULT-VALUE})")
+    int timeoutSeconds;
+
+    @Option(names = "--insecure", description = "accept any TLS certificate (a test server's self-signed one)")
+    boolean insecure;
+
     @Override
     public Integer call() {
-        throw new UnsupportedOperationException("'replay' is not implemented yet");
+        InetSocketAddress target = parse(to);
+        CaptureSource source = source(capture);
+        Path out = db != null ? db : Path.of("replay-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        ReplayReport report;
+        try (CaptureStore store = CaptureStore.open(out); CaptureWriter writer = store.newWriter()) {
+            long originalId = store.nextConnectionId();
+            source.replay(new OnlyConnection(connection, new ConnectionRenumbering(writer, originalId)));
+            writer.commit();
+            long liveId = originalId + 1;
+            report = new SessionReplayer(Duration.ofSeconds(timeoutSeconds), insecure)
+                    .replay(source, connection, target, user, password, writer, liveId);
+            System.out.print(report.text());
+            System.out.println("recorded: connection " + originalId + " (as recorded) and " + liveId + " (now) in "
+                    + CaptureStore.dataFile(out) + "; see them with: xmppscope open " + out);
+        }
+        return report.same() ? 0 : 3;
+    }
+
+    private static CaptureSource source(Path capture) {
+        if (Files.isRegularFile(capture) && CaptureFileFormat.sniff(capture) != null) {
+            return CaptureFiles.open(capture);
+        }
+        if (!Files.exists(CaptureStore.dataFile(capture))) {
+            throw new IllegalArgumentException(capture + " is neither a capture file nor a capture database");
+        }
+        return sink -> {
+            try (CaptureStore store = CaptureStore.open(capture); CaptureReader r = store.newReader()) {
+                r.replay(sink);
+            }
+        };
+    }
+
+    private static InetSocketAddress parse(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("--to must be HOST:PORT, not '" + hostPort + "'");
+        }
+        try {
+            return new InetSocketAddress(hostPort.substring(0, colon).replace("[", "").replace("]", ""),
+                    Integer.parseInt(hostPort.substring(colon + 1)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--to must end in a port number, not '" + hostPort + "'", e);
+        }
+    }
+
+    /** Lets one connection through. */
+    private record OnlyConnection(long id, CaptureSink target) implements CaptureSink {
+        @Override
+        public void opened(ConnectionOpened c) {
+            if (c.id() == id) {
+                target.opened(c);
+            }
+        }
+
+        @Override
+        public void chunk(Chunk c) {
+            if (c.connectionId() == id) {
+                target.chunk(c);
+            }
+        }
+
+        @Override
+        public void event(ConnectionEvent e) {
+            if (e.connectionId() == id) {
+                target.event(e);
+            }
+        }
+
+        @Override
+        public void closed(ConnectionClosed c) {
+            if (c.id() == id) {
+                target.closed(c);
+            }
+        }
     }
 }

@@ -95,10 +95,25 @@ class ExportImportCommandTest {
     }
 
     @Test
+    void theGraphOfTheFederationSampleExportsForGephiAndGraphviz() throws Exception {
+        Path db = tmp.resolve("fed");
+        Path sample = dev.xmppscope.replay.BundledSample.open("federation").file();
+        assertEquals(0, run("import", "--db", db.toString(), sample.toString()).exit());
+        Run gexf = run("export", "--db", db.toString(), "--out", tmp.resolve("fed.gexf").toString());
+        assertEquals(0, gexf.exit(), gexf.err());
+        String xml = Files.readString(tmp.resolve("fed.gexf"));
+        assertTrue(xml.contains("<gexf") && xml.contains("server:b.example") && xml.contains("client:alice@a.example/laptop"), xml);
+        assertEquals(0, run("export", "--db", db.toString(), "--out", tmp.resolve("fed.dot").toString()).exit());
+        String dot = Files.readString(tmp.resolve("fed.dot"));
+        assertTrue(dot.contains("graph") && dot.contains("server:c.example"), dot);
+    }
+
+    @Test
     void unknownExportFormatsAndMissingDatabasesAreExplained() {
         Run r = run("export", "--db", tmp.resolve("nothing").toString(), "--out", tmp.resolve("x.txt").toString());
         assertEquals(1, r.exit());
-        assertTrue(r.err().contains("name the file .xscap (xmppscope) or .pcapng (Wireshark)"), r.err());
+        assertTrue(r.err().contains("name the file .xscap (xmppscope), .pcapng (Wireshark), .gexf (Gephi) or .dot (Graphviz)"),
+                r.err());
         r = run("export", "--db", tmp.resolve("nothing").toString(), "--out", tmp.resolve("x.xscap").toString());
         assertTrue(r.err().contains("there is no capture database at"), r.err());
     }

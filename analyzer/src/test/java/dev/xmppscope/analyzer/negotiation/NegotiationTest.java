@@ -1,0 +1,136 @@
+package dev.xmppscope.analyzer.negotiation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.xmppscope.analyzer.model.NegotiationStep;
+import dev.xmppscope.analyzer.stream.StreamEvent;
+import dev.xmppscope.analyzer.stream.StreamParser;
+import dev.xmppscope.capture.CloseReason;
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.ConnectionEvent;
+import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.EventKind;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Conversations in, steps out: each test reads like the exchange it describes. */
+class NegotiationTest {
+    private final Negotiation n = new Negotiation(1);
+    private final StreamParser client = new StreamParser();
+    private final StreamParser server = new StreamParser();
+    private final List<NegotiationStep> steps = new ArrayList<>();
+    private long now;
+
+    private NegotiationTest c(String xml) {
+        return feed(Direction.TO_SERVER, client, xml);
+    }
+
+    private NegotiationTest s(String xml) {
+        return feed(Direction.TO_CLIENT, server, xml);
+    }
+
+    private NegotiationTest feed(Direction d, StreamParser p, String xml) {
+        now += 1_000_000;
+        for (StreamEvent e : p.feed(xml.getBytes(StandardCharsets.UTF_8), now)) {
+            if (e instanceof StreamEvent.StreamOpened o) {
+                steps.addAll(n.header(d, o.header(), o.at(), null));
+            } else if (e instanceof StreamEvent.ElementParsed el) {
+                steps.addAll(n.element(d, el.element(), el.at(), null));
+            } else if (e instanceof StreamEvent.StreamClosed cl) {
+                steps.addAll(n.streamClosed(d, cl.at(), null));
+            }
+        }
+        return this;
+    }
+
+    private List<String> titles() {
+        return steps.stream().map(s -> s.step() + ": " + s.title()).toList();
+    }
+
+    static final String CLIENT_HEADER = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'"
+            + " to='a.example' version='1.0'>";
+    static final String SERVER_HEADER = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'"
+            + " from='a.example' id='s1' version='1.0'>";
+
+    @Test
+    void starttlsThenTheTlsHandshakeThenARestartInsideTls() {
+        c(CLIENT_HEADER).s(SERVER_HEADER + "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/>"
+                + "</starttls></stream:features>")
+                .c("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>").s("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+        steps.addAll(n.event(new ConnectionEvent(1, 9, now + 1, Direction.TO_SERVER, EventKind.TLS_ESTABLISHED, "TLSv1.3 TLS_AES_256_GCM_SHA384")));
+        StreamParser insideTls = new StreamParser();
+        feed(Direction.TO_SERVER, insideTls, CLIENT_HEADER);
+        assertEquals(List.of(
+                "header: Client opens a c2s stream to a.example",
+                "header: Server answers with stream id s1",
+                "features: Server offers STARTTLS (required)",
+                "starttls: Client asks to start TLS",
+                "proceed: Server agrees: TLS starts now",
+                "tls: TLS established with the client",
+                "restart: Client restarts the stream inside TLS"), titles());
+        assertEquals("TLSv1.3 TLS_AES_256_GCM_SHA384", steps.get(5).detail());
+    }
+
+    @Test
+    void bindSessionStreamManagementAndCsiAfterAuthentication() {
+        c(CLIENT_HEADER).s(SERVER_HEADER)
+                .c("<iq type='set' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>")
+                .s("<iq type='result' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@a.example/x1</jid></bind></iq>")
+                .c("<iq type='set' id='s'><session xmlns='urn:ietf:params:xml:ns:xmpp-session'/></iq>")
+                .s("<iq type='result' id='s'/>")
+                .c("<enable xmlns='urn:xmpp:sm:3' resume='true'/>")
+                .s("<enabled xmlns='urn:xmpp:sm:3' id='sm-1' resume='true' max='300'/>")
+                .c("<r xmlns='urn:xmpp:sm:3'/>").s("<a xmlns='urn:xmpp:sm:3' h='3'/>")
+                .c("<inactive xmlns='urn:xmpp:csi:0'/>");
+        assertEquals(List.of(
+                "header: Client opens a c2s stream to a.example",
+                "header: Server answers with stream id s1",
+                "bind: Client asks to bind a server-chosen resource",
+                "bind: Bound to alice@a.example/x1",
+                "session: Client asks to establish a session (legacy RFC 3921)",
+                "session: Session established",
+                "sm-enable: Client enables stream management (resumable)",
+                "sm-enabled: Server enabled stream management (resumable)",
+                "sm-ack: Client asks for an ack",
+                "sm-ack: Server acks 3 stanzas",
+                "csi: Client says it is inactive (client state indication)"), titles());
+        assertEquals("id=sm-1 max=300", steps.get(7).detail());
+        assertEquals("alice@a.example/x1", n.identity());
+        assertEquals("established", n.state());
+    }
+
+    @Test
+    void aBindConflictFailsTheStream() {
+        c(CLIENT_HEADER).s(SERVER_HEADER)
+                .c("<iq type='set' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>x</resource></bind></iq>")
+                .s("<iq type='error' id='b'><error type='cancel'><conflict xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>");
+        assertEquals("Resource binding failed: conflict", n.error());
+    }
+
+    @Test
+    void aStalledNegotiationSaysWhereItStopped() {
+        c(CLIENT_HEADER).s(SERVER_HEADER + "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>")
+                .c("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+        steps.addAll(n.connectionClosed(new ConnectionClosed(1, now + 5_000_000_000L, CloseReason.SERVER_RESET, "reset", 10, 10), 0));
+        assertEquals("negotiation never completed: it stalled after \"Client asks to start TLS\" (no <proceed/> came back)",
+                n.error());
+        assertEquals("Connection ended after 5.0 s: nobody closed the stream; TCP cut by Server (reset or I/O error)",
+                steps.get(steps.size() - 1).title());
+        assertEquals("error", n.state());
+    }
+
+    @Test
+    void aRetriedAuthenticationThatSucceedsClearsTheEarlierFailure() {
+        c(CLIENT_HEADER).s(SERVER_HEADER)
+                .c("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>x</auth>")
+                .s("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><temporary-auth-failure/></failure>")
+                .c("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>x</auth>")
+                .s("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+        assertNull(n.error());
+        assertEquals("sasl-failure: Authentication failed: temporary-auth-failure (a temporary problem on the server; try again)",
+                titles().get(3));
+    }
+}

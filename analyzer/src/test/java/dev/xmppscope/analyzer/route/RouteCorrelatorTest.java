@@ -1,0 +1,88 @@
+package dev.xmppscope.analyzer.route;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xmppscope.analyzer.model.StanzaRoute;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RouteCorrelatorTest {
+    static final String ALICE = "client:alice@a.example/phone";
+    static final String A = "server:a.example";
+    static final String B = "server:b.example";
+    static final String BOB = "client:bob@b.example/laptop";
+    static final String BOB2 = "client:bob@b.example/tablet";
+
+    static Sighting seen(String ref, long conn, String from, String to, long atMs, String id, long digest) {
+        return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "message", "chat", id, "alice@a.example",
+                "bob@b.example", digest);
+    }
+
+    @Test
+    void hopsThatLeaveWhereTheLastArrivedFormOneRoute() {
+        RouteCorrelator r = new RouteCorrelator();
+        r.observe(seen("1-s-5", 1, ALICE, A, 10, "m1", 42));
+        r.observe(seen("2-s-3", 2, A, B, 14, "m1", 42));
+        r.observe(seen("4-c-9", 4, B, BOB, 15, "m1", 42));
+        StanzaRoute route = r.route("2-s-3").orElseThrow();
+        assertEquals(List.of("1-s-5", "2-s-3", "4-c-9"), route.hops().stream().map(StanzaRoute.Hop::stanzaRef).toList());
+        assertEquals(List.of(4_000_000L, 1_000_000L), List.of(route.hops().get(1).heldNanos(), route.hops().get(2).heldNanos()));
+    }
+
+    @Test
+    void aDifferentPayloadOrIdIsADifferentStanza() {
+        RouteCorrelator r = new RouteCorrelator();
+        r.observe(seen("1-s-5", 1, ALICE, A, 10, "m1", 42));
+        r.observe(seen("2-s-3", 2, A, B, 14, "m1", 43));
+        r.observe(seen("2-s-4", 2, A, B, 15, "m2", 42));
+        assertTrue(r.route("1-s-5").isEmpty());
+    }
+
+    @Test
+    void aHopFromTheWrongServerOrBackInTimeIsNotJoined() {
+        RouteCorrelator r = new RouteCorrelator();
+        r.observe(seen("1-s-5", 1, ALICE, A, 10, "m1", 42));
+        r.observe(seen("4-c-9", 4, B, BOB, 12, "m1", 42));
+        assertTrue(r.route("4-c-9").isEmpty(), "b.example never received it from alice's server");
+        r.observe(seen("2-s-3", 2, A, B, 9, "m1", 42));
+        assertTrue(r.route("2-s-3").isEmpty(), "sent before it arrived");
+    }
+
+    @Test
+    void outsideTheWindowNothingIsJoined() {
+        RouteCorrelator r = new RouteCorrelator(5_000_000L);
+        r.observe(seen("1-s-5", 1, ALICE, A, 10, "m1", 42));
+        r.observe(seen("2-s-3", 2, A, B, 16, "m1", 42));
+        assertTrue(r.route("1-s-5").isEmpty());
+    }
+
+    @Test
+    void twoIndistinguishableStanzasInFlightAreNotGuessedBetween() {
+        RouteCorrelator r = new RouteCorrelator();
+        r.observe(seen("1-s-5", 1, ALICE, A, 10, null, 42));
+        r.observe(seen("1-s-6", 1, ALICE, A, 11, null, 42)); // the same text sent twice without ids
+        r.observe(seen("2-s-3", 2, A, B, 14, null, 42));
+        assertTrue(r.route("2-s-3").isEmpty(), "a missed hop is better than a wrong one");
+    }
+
+    @Test
+    void oneMessageDeliveredToTwoResourcesKeepsBothDeliveries() {
+        RouteCorrelator r = new RouteCorrelator();
+        r.observe(seen("1-s-5", 1, ALICE, A, 10, "m1", 42));
+        r.observe(seen("2-s-3", 2, A, B, 14, "m1", 42));
+        r.observe(seen("4-c-9", 4, B, BOB, 15, "m1", 42));
+        r.observe(seen("6-c-2", 6, B, BOB2, 16, "m1", 42));
+        StanzaRoute route = r.route("6-c-2").orElseThrow();
+        assertEquals(4, route.hops().size());
+        assertEquals(2_000_000L, route.hops().get(3).heldNanos(), "held since it reached b.example");
+    }
+
+    @Test
+    void stanzasWithoutIdOrPayloadAreNotCorrelated() {
+        RouteCorrelator r = new RouteCorrelator();
+        r.observe(seen("1-s-5", 1, ALICE, A, 10, null, PayloadDigest.EMPTY));
+        r.observe(seen("2-s-3", 2, A, B, 14, null, PayloadDigest.EMPTY));
+        assertTrue(r.route("2-s-3").isEmpty());
+    }
+}

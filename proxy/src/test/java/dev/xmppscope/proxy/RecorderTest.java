@@ -1,0 +1,100 @@
+package dev.xmppscope.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xmppscope.capture.CaptureSink;
+import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.CloseReason;
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.ConnectionEvent;
+import dev.xmppscope.capture.ConnectionOpened;
+import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.EventKind;
+import dev.xmppscope.capture.TlsLayer;
+import dev.xmppscope.capture.TlsMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecorderTest {
+    private static final String AUTH = "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGFsaWNlAHNlY3JldA==</auth>";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void storesAndForwardsRedactedDataInOrderAndNumbersConnectionsAfterTheStoresOwn() {
+        List<String> heard = Collections.synchronizedList(new ArrayList<>());
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("c"))) {
+            try (Recorder r = Recorder.start(store, false)) {
+                r.addListener(new CaptureSink() {
+                    public void opened(ConnectionOpened c) { heard.add("opened " + c.id()); }
+                    public void chunk(Chunk c) { heard.add("chunk " + new String(c.bytes(), StandardCharsets.UTF_8)); }
+                    public void event(ConnectionEvent e) { heard.add("event " + e.kind()); }
+                    public void closed(ConnectionClosed c) { heard.add("closed " + c.reason()); }
+                });
+                long id = r.nextConnectionId();
+                assertEquals(1, id);
+                r.opened(new ConnectionOpened(id, "l=u", "l", "c", "u", TlsMode.PASSTHROUGH, 1));
+                r.chunk(Chunk.of(id, 1, Direction.TO_SERVER, 2, TlsLayer.PLAIN, 0, "<stream:stream>".getBytes(StandardCharsets.UTF_8)));
+                r.chunk(Chunk.of(id, 2, Direction.TO_SERVER, 3, TlsLayer.PLAIN, 15, AUTH.getBytes(StandardCharsets.UTF_8)));
+                r.closed(new ConnectionClosed(id, 4, CloseReason.CLIENT_CLOSED, "client closed", 100, 0));
+            }
+            String masked = AUTH.replace("AGFsaWNlAHNlY3JldA==", "********************");
+            assertEquals(List.of("opened 1", "chunk <stream:stream>", "chunk " + masked, "event SECRET_REDACTED",
+                    "closed CLIENT_CLOSED"), heard);
+            try (var reader = store.newReader()) {
+                List<Chunk> stored = new ArrayList<>();
+                reader.replay(new CaptureSink() {
+                    public void opened(ConnectionOpened c) { }
+                    public void chunk(Chunk c) { stored.add(c); }
+                    public void event(ConnectionEvent e) { }
+                    public void closed(ConnectionClosed c) { }
+                });
+                assertEquals(masked, new String(stored.get(1).bytes(), StandardCharsets.UTF_8));
+                assertTrue(stored.get(1).redacted());
+                assertFalse(stored.get(0).redacted());
+            }
+            try (Recorder next = Recorder.start(store, true)) {
+                assertEquals(2, next.nextConnectionId(), "ids continue after what the store holds");
+            }
+        }
+    }
+
+    @Test
+    void keepSecretsStoresThemAsTheyWere() {
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("k"))) {
+            try (Recorder r = Recorder.start(store, true)) {
+                r.opened(new ConnectionOpened(1, "l=u", "l", "c", "u", TlsMode.PASSTHROUGH, 1));
+                r.chunk(Chunk.of(1, 1, Direction.TO_SERVER, 2, TlsLayer.PLAIN, 0, AUTH.getBytes(StandardCharsets.UTF_8)));
+            }
+            try (var reader = store.newReader()) {
+                List<String> stored = new ArrayList<>();
+                reader.replay(new CaptureSink() {
+                    public void opened(ConnectionOpened c) { }
+                    public void chunk(Chunk c) { stored.add(new String(c.bytes(), StandardCharsets.UTF_8)); }
+                    public void event(ConnectionEvent e) { stored.add(e.kind().name()); }
+                    public void closed(ConnectionClosed c) { }
+                });
+                assertEquals(List.of(AUTH), stored);
+            }
+        }
+    }
+
+    @Test
+    void isNotBehindWhenIdleAndResumesWaitersAtOnce() {
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("b")); Recorder r = Recorder.start(store, false)) {
+            assertFalse(r.isBehind());
+            boolean[] resumed = {false};
+            r.whenCaughtUp(() -> resumed[0] = true);
+            assertTrue(resumed[0]);
+        }
+    }
+}

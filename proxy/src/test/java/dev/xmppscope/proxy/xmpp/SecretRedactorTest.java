@@ -1,0 +1,85 @@
+package dev.xmppscope.proxy.xmpp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SecretRedactorTest {
+    private static final String HEADER = "<stream:stream to='a.example' xmlns='jabber:client'"
+            + " xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
+
+    @Test
+    void saslPlainIsMaskedWithTheSameNumberOfBytes() {
+        String auth = "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGFsaWNlAHNlY3JldA==</auth>";
+        SecretRedactor.Result r = new SecretRedactor().redact(bytes(HEADER + auth));
+        assertEquals(HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>********************</auth>",
+                text(r.bytes()));
+        assertEquals(Set.of("SASL PLAIN credentials"), r.kinds());
+    }
+
+    @Test
+    void aSecretSplitAcrossChunksIsMaskedInEveryChunkAndOffsetsStayTrue() {
+        String all = HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='X-OAUTH2'>dG9rZW4tdG9rZW4=</auth>"
+                + "<iq type='set' id='r1'><query xmlns='jabber:iq:register'><username>bob</username>"
+                + "<password>hunter2</password></query></iq>"
+                + "<iq type='set' id='a1'><query xmlns='jabber:iq:auth'><username>bob</username>"
+                + "<password>p&amp;ss</password><resource>r</resource></query></iq>";
+        for (int step = 1; step <= 17; step += 4) {
+            SecretRedactor redactor = new SecretRedactor();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Set<String> kinds = new LinkedHashSet<>();
+            byte[] b = bytes(all);
+            for (int i = 0; i < b.length; i += step) {
+                byte[] part = java.util.Arrays.copyOfRange(b, i, Math.min(b.length, i + step));
+                SecretRedactor.Result r = redactor.redact(part);
+                assertEquals(part.length, r.bytes().length);
+                out.writeBytes(r.bytes());
+                kinds.addAll(r.kinds());
+            }
+            String masked = text(out.toByteArray());
+            assertEquals(all.length(), masked.length());
+            assertFalse(masked.contains("dG9rZW4"), masked);
+            assertFalse(masked.contains("hunter2"), masked);
+            assertFalse(masked.contains("p&amp;ss"), masked);
+            assertTrue(masked.contains("<username>bob</username>"), "only secrets are masked");
+            assertEquals(3, kinds.size(), kinds.toString());
+        }
+    }
+
+    @Test
+    void plainResponsesAfterAnEmptyAuthAndRegistrationFormsAreMasked() {
+        String s = HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'/>"
+                + "<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>AGFsaWNlAHNlY3JldA==</response>"
+                + "<iq type='set'><query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='submit'>"
+                + "<field var='username'><value>carol</value></field>"
+                + "<field var='password'><value>form-secret</value></field></x></query></iq>";
+        String masked = text(new SecretRedactor().redact(bytes(s)).bytes());
+        assertFalse(masked.contains("AGFsaWNl"), masked);
+        assertFalse(masked.contains("form-secret"), masked);
+        assertTrue(masked.contains("<value>carol</value>"), masked);
+    }
+
+    @Test
+    void challengeResponseMechanismsAndOrdinaryStanzasAreLeftAlone() {
+        String s = HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>biwsbj1hbGljZSxyPXh5eg==</auth>"
+                + "<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>Yz1iaXdzLHI9eHl6</response>"
+                + "<message to='b@b.example'><body>my password is <password>not-an-iq</password></body></message>";
+        SecretRedactor.Result r = new SecretRedactor().redact(bytes(s));
+        assertEquals(s, text(r.bytes()));
+        assertFalse(r.redacted());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}

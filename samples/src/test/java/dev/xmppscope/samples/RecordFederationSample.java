@@ -1,0 +1,78 @@
+package dev.xmppscope.samples;
+
+import dev.xmppscope.testing.Federation;
+import dev.xmppscope.testing.TestCertificates;
+import dev.xmppscope.testing.XmppClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import javax.net.ssl.X509TrustManager;
+import org.jivesoftware.smack.packet.Presence;
+import org.jivesoftware.smack.packet.PresenceBuilder;
+import org.jivesoftware.smack.roster.Roster;
+import org.jivesoftware.smackx.ping.PingManager;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.jxmpp.jid.impl.JidCreate;
+
+/**
+ * Records {@code federation.xscap}: three servers (a.example, b.example, c.example), four
+ * clients chatting across them, a presence subscription, and IQ pings across servers. Run by
+ * {@code samples/record.sh}, not by the test suite.
+ */
+class RecordFederationSample {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void record() throws Exception {
+        Federation.Builder servers = Federation.builder("a.example", "b.example", "c.example")
+                .user("a.example", "alice", "alice-secret").user("a.example", "dave", "dave-secret")
+                .user("b.example", "bob", "bob-secret").user("c.example", "carol", "carol-secret");
+        try (SampleRecording rec = new SampleRecording("federation", tmp, servers)) {
+            Federation fed = rec.federation;
+            X509TrustManager trust = TestCertificates.trustManager(rec.proxy.ca().certificate());
+            try (XmppClient alice = XmppClient.options("a.example", fed.relayC2s("a.example")).startTls(trust).resource("laptop")
+                    .login("alice", "alice-secret");
+                 XmppClient bob = XmppClient.options("b.example", fed.relayC2s("b.example")).startTls(trust).resource("phone")
+                         .login("bob", "bob-secret");
+                 XmppClient carol = XmppClient.options("c.example", fed.relayC2s("c.example")).startTls(trust).resource("desk")
+                         .login("carol", "carol-secret");
+                 XmppClient dave = XmppClient.options("a.example", fed.relayC2s("a.example")).startTls(trust).resource("tablet")
+                         .login("dave", "dave-secret")) {
+                // a message across a.example → b.example, and the answer back (two s2s streams, dialback both ways)
+                alice.send("bob@b.example", "Hi Bob! Alice here, writing from a.example.");
+                bob.awaitMessage("Hi Bob! Alice here, writing from a.example.", WAIT);
+                bob.send(alice.jid().toString(), "Hello Alice, Bob on b.example: your message crossed two servers.");
+                alice.awaitMessage("Hello Alice, Bob on b.example: your message crossed two servers.", WAIT);
+
+                // a presence subscription: alice asks, bob's client accepts, presence flows across s2s
+                Roster.getInstanceFor(bob.connection()).setSubscriptionMode(Roster.SubscriptionMode.accept_all);
+                Roster aliceRoster = Roster.getInstanceFor(alice.connection());
+                aliceRoster.createItemAndRequestSubscription(JidCreate.bareFrom("bob@b.example"), "Bob", null);
+                Thread.sleep(1_500);
+                bob.connection().sendStanza(PresenceBuilder.buildPresence().ofType(Presence.Type.available)
+                        .setMode(Presence.Mode.away).setStatus("Out for lunch").build());
+
+                // carol on c.example joins in; dave stays on a.example (c2s to c2s, no s2s)
+                carol.send("alice@a.example", "Carol from c.example: count me in!");
+                alice.awaitMessage("Carol from c.example: count me in!", WAIT);
+                alice.send(dave.jid().toString(), "Dave, Carol and Bob are on other servers; you are on mine.");
+                dave.awaitMessage("Dave, Carol and Bob are on other servers; you are on mine.", WAIT);
+                dave.send("carol@c.example", "Hi Carol, Dave from a.example.");
+                carol.awaitMessage("Hi Carol, Dave from a.example.", WAIT);
+
+                // IQ pings: a server across s2s, and a client across s2s (its client answers)
+                PingManager.getInstanceFor(alice.connection()).ping(JidCreate.from("c.example"));
+                PingManager.getInstanceFor(carol.connection()).ping(bob.jid());
+                bob.send("carol@c.example", "Carol, I'm back.");
+                carol.awaitMessage("Carol, I'm back.", WAIT);
+                Thread.sleep(500);
+            }
+            rec.finish("A federation of three servers",
+                    "Three Prosody servers federate (s2s with dialback), four clients chat across them, a presence "
+                            + "subscription crosses servers, and IQ pings cross s2s and get answered.");
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.xmppscope.bench.compare;
+
+import dev.xmppscope.bench.BenchContext;
+import dev.xmppscope.bench.Comparison;
+import dev.xmppscope.bench.relay.Contender;
+import dev.xmppscope.bench.relay.Relay;
+import dev.xmppscope.bench.report.ComparisonReport;
+import dev.xmppscope.bench.report.Results;
+import dev.xmppscope.bench.report.Table;
+import dev.xmppscope.bench.report.TargetCheck;
+import dev.xmppscope.testing.LoopbackBlock;
+import dev.xmppscope.testing.ProsodyConfig;
+import dev.xmppscope.testing.ProsodyServer;
+import dev.xmppscope.testing.Requirements;
+import dev.xmppscope.testing.XmppClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jivesoftware.smack.filter.MessageTypeFilter;
+import org.jivesoftware.smack.packet.Message;
+
+/**
+ * Comparison 6: messages/s between real Smack clients through a real Prosody (Debian), with the
+ * clients connecting directly vs through xmppscope (recording and analyzing live).
+ */
+public final class RealServerMessaging implements Comparison {
+    static final String NAME = "realserver";
+    private static final String RATE = "messages/s";
+    private static final String DOMAIN = "a.example";
+
+    private final List<Contender> contenders;
+    private int pairs;
+    private int perPair;
+
+    public RealServerMessaging(List<Contender> contenders) {
+        this.contenders = contenders;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String title() {
+        return "6. Real server: Smack clients through Prosody";
+    }
+
+    @Override
+    public void run(BenchContext ctx) throws Exception {
+        Requirements.require("prosody");
+        pairs = ctx.quick() ? 2 : 4;
+        perPair = ctx.quick() ? 300 : 3000;
+        LoopbackBlock block = LoopbackBlock.random();
+        ProsodyServer server = ProsodyServer.prepare(ctx.workDir().resolve("prosody"),
+                new ProsodyConfig(DOMAIN, block.address(LoopbackBlock.FIRST_SERVER_HOST)));
+        try (server) {
+            for (int i = 0; i < pairs; i++) {
+                server.register("alice" + i, "secret");
+                server.register("bob" + i, "secret");
+            }
+            server.start();
+            int rounds = ctx.rounds() + (ctx.quick() ? 0 : 1);
+            for (int round = 1; round <= rounds; round++) {
+                for (Contender c : BenchContext.alternate(contenders, round)) {
+                    try (Relay relay = c.start(server.c2s(), ctx.workDir().resolve(NAME + "-" + c.name() + "-r" + round))) {
+                        double rate = exchange(relay, round + "-" + c.name());
+                        if (!ctx.quick() && round == 1) {
+                            BenchContext.log("  %s warm-up: %.0f messages/s", c.name(), rate);
+                        } else {
+                            ctx.record(NAME, scenario(), c.name(), ctx.quick() ? round : round - 1, Map.of(RATE, rate));
+                        }
+                    } catch (Exception | AssertionError e) {
+                        ctx.results().failed(NAME + " " + c.name() + ": " + e.getMessage());
+                        BenchContext.log("  %s %s FAILED: %s\n%s", NAME, c.name(), e, server.logTail(20));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Every alice sends {@code perPair} messages to her bob at once; messages/s until the last arrives. */
+    private double exchange(Relay relay, String tag) throws InterruptedException {
+        List<XmppClient> clients = new ArrayList<>();
+        try {
+            List<XmppClient> alices = new ArrayList<>();
+            List<XmppClient> bobs = new ArrayList<>();
+            CountDownLatch all = new CountDownLatch(pairs * perPair);
+            AtomicLong lastArrival = new AtomicLong();
+            String prefix = "bench " + tag + " ";
+            for (int i = 0; i < pairs; i++) {
+                XmppClient bob = XmppClient.options(DOMAIN, relay.address()).plaintext().login("bob" + i, "secret");
+                clients.add(bob);
+                bobs.add(bob);
+                bob.connection().addSyncStanzaListener(s -> {
+                    String body = ((Message) s).getBody();
+                    if (body != null && body.startsWith(prefix)) {
+                        lastArrival.set(System.nanoTime());
+                        all.countDown();
+                    }
+                }, MessageTypeFilter.CHAT);
+                XmppClient alice = XmppClient.options(DOMAIN, relay.address()).plaintext().login("alice" + i, "secret");
+                clients.add(alice);
+                alices.add(alice);
+            }
+            long start = System.nanoTime();
+            List<Thread> senders = new ArrayList<>();
+            for (int i = 0; i < pairs; i++) {
+                XmppClient alice = alices.get(i);
+                String to = bobs.get(i).jid().toString();
+                Thread t = new Thread(() -> {
+                    for (int n = 0; n < perPair; n++) {
+                        alice.send(to, prefix + n + " the meeting moved to three, bring the slides");
+                    }
+                }, "bench-alice-" + i);
+                t.start();
+                senders.add(t);
+            }
+            for (Thread t : senders) {
+                t.join(120_000);
+            }
+            if (!all.await(120, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(all.getCount() + " of " + pairs * perPair + " messages did not arrive in 120 s");
+            }
+            return pairs * perPair / ((lastArrival.get() - start) / 1e9);
+        } finally {
+            clients.forEach(XmppClient::close);
+        }
+    }
+
+    private String scenario() {
+        return pairs + " pairs × " + perPair + " messages";
+    }
+
+    @Override
+    public ComparisonReport report(Results r) {
+        Table t = new Table(List.of("contender", RATE, "vs direct", "rounds"));
+        String s = r.scenarios(NAME).stream().findFirst().orElse(scenario());
+        OptionalDouble direct = r.median(NAME, s, "direct", RATE);
+        for (String c : r.contenders(NAME)) {
+            OptionalDouble v = r.median(NAME, s, c, RATE);
+            t.row(List.of(c, Table.num(v.orElse(Double.NaN)), Ratios.percentOf(v, direct), String.valueOf(r.rounds(NAME, s, c))));
+        }
+        List<TargetCheck> targets = new ArrayList<>();
+        String target = "through xmppscope, messages/s ≥ 95% of direct (≤ 5% cost)";
+        OptionalDouble x = r.median(NAME, s, "xmppscope", RATE);
+        if (x.isPresent() && direct.isPresent()) {
+            double cost = 1 - x.getAsDouble() / direct.getAsDouble();
+            targets.add(TargetCheck.of(target, Table.percent(cost) + " cost", cost <= 0.05));
+        } else {
+            targets.add(TargetCheck.notMeasured(target, "xmppscope or direct not measured"));
+        }
+        return new ComparisonReport(NAME, title(), t, targets, """
+                One real Prosody 0.12 (Debian, plain process on a random loopback address, plaintext c2s, \
+                internal_plain auth). %d Smack 4.4.8 alice/bob pairs log in (directly, or through xmppscope \
+                on the c2s port); each alice sends %,d chat messages to her bob's full JID from her own \
+                thread as fast as Smack writes them; messages/s = all messages ÷ (first send → last \
+                arrival). One warm-up round dropped; contenders alternate."""
+                .formatted(pairs, perPair));
+    }
+}

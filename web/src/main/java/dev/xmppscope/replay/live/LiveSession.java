@@ -1,0 +1,273 @@
+package dev.xmppscope.replay.live;
+
+import dev.xmppscope.capture.CaptureClock;
+import dev.xmppscope.capture.CaptureSink;
+import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.CloseReason;
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.ConnectionEvent;
+import dev.xmppscope.capture.ConnectionOpened;
+import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.EventKind;
+import dev.xmppscope.capture.TlsLayer;
+import dev.xmppscope.capture.TlsMode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * A fresh c2s connection to a live server: sends pieces, collects what the server answers (cut
+ * into pieces), upgrades to TLS after {@code <proceed/>}, and records both directions into a
+ * capture sink as a proxy would, so the replayed session can be opened like any capture.
+ */
+final class LiveSession implements AutoCloseable {
+    private final long id;
+    private final InetSocketAddress to;
+    private final CaptureSink recording;
+    private final boolean insecure;
+    private final List<Piece> received = new ArrayList<>();
+    private Socket socket;
+    private OutputStream out;
+    private Thread reader;
+    private boolean tls;
+    private long seq;
+    private final long[] offsets = new long[4];
+    private final long[] wireBytes = new long[2];
+    private String readError;
+    private boolean serverClosed;
+
+    LiveSession(long id, InetSocketAddress to, CaptureSink recording, boolean insecure) {
+        this.id = id;
+        this.to = to;
+        this.recording = recording;
+        this.insecure = insecure;
+    }
+
+    void connect(Duration timeout) {
+        try {
+            socket = new Socket();
+            socket.connect(to, (int) timeout.toMillis());
+            out = socket.getOutputStream();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot connect to " + to.getHostString() + ":" + to.getPort() + ": " + e.getMessage(), e);
+        }
+        synchronized (this) {
+            recording.opened(new ConnectionOpened(id, "replay:" + to.getHostString() + ":" + to.getPort(), null,
+                    socket.getLocalAddress().getHostAddress() + ":" + socket.getLocalPort(),
+                    to.getHostString() + ":" + to.getPort(), TlsMode.INTERCEPT, CaptureClock.nowNanos()));
+        }
+        startReader(socketInput());
+    }
+
+    /** Sends one piece; {@code redactFrom..redactTo} (chars of xml) are masked in the recording. */
+    void send(String xml, int redactFrom, int redactTo) {
+        byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the server " + to + " closed the connection while we sent " + abbreviate(xml)
+                    + ": " + e.getMessage(), e);
+        }
+        byte[] stored = bytes;
+        boolean redacted = redactTo > redactFrom;
+        if (redacted) {
+            String masked = xml.substring(0, redactFrom) + "*".repeat(redactTo - redactFrom) + xml.substring(redactTo);
+            stored = masked.getBytes(StandardCharsets.UTF_8);
+        }
+        record(Direction.TO_SERVER, stored, redacted);
+    }
+
+    /** Waits for the first piece from the server at or after index {@code from} that {@code p} accepts. */
+    synchronized Piece await(int from, Predicate<Piece> p, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int i = from;
+        while (true) {
+            for (; i < received.size(); i++) {
+                if (p.test(received.get(i))) {
+                    return received.get(i);
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || serverClosed) {
+                return null;
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
+    /** Waits until the server has been quiet for {@code quiet} (at most {@code max}). */
+    void settle(Duration quiet, Duration max) {
+        long end = System.nanoTime() + max.toNanos();
+        int seen = size();
+        while (System.nanoTime() < end) {
+            sleep(quiet.toMillis());
+            int now = size();
+            if (now == seen) {
+                return;
+            }
+            seen = now;
+        }
+    }
+
+    synchronized int size() {
+        return received.size();
+    }
+
+    synchronized List<Piece> received() {
+        return List.copyOf(received);
+    }
+
+    synchronized boolean serverClosed() {
+        return serverClosed;
+    }
+
+    /** After the server's {@code <proceed/>}: TLS on the same socket, trusting the server as configured. */
+    void startTls(String domain) {
+        try {
+            reader.join(5_000); // the reader stops by itself after <proceed/>
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, insecure ? new TrustManager[] {new TrustAll()} : null, null);
+            SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(socket, domain, to.getPort(), true);
+            ssl.startHandshake();
+            socket = ssl;
+            out = ssl.getOutputStream();
+            synchronized (this) {
+                tls = true;
+                recording.event(new ConnectionEvent(id, ++seq, CaptureClock.nowNanos(), null, EventKind.TLS_ESTABLISHED,
+                        ssl.getSession().getProtocol() + " " + ssl.getSession().getCipherSuite()));
+            }
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("TLS with " + to + " failed: " + e.getMessage()
+                    + (insecure ? "" : " (use --insecure to accept any certificate of a test server)"), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting TLS", e);
+        }
+        startReader(socketInput());
+    }
+
+    private InputStream socketInput() {
+        try {
+            return socket.getInputStream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void startReader(InputStream in) {
+        reader = new Thread(() -> read(in), "xmppscope-replay-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void read(InputStream in) {
+        TopLevelSplitter splitter = new TopLevelSplitter();
+        byte[] buf = new byte[16384];
+        try {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                byte[] bytes = java.util.Arrays.copyOf(buf, n);
+                record(Direction.TO_CLIENT, bytes, false);
+                boolean proceed = false;
+                synchronized (this) {
+                    for (String xml : splitter.feed(bytes, 0, n)) {
+                        Piece p = new Piece(Direction.TO_CLIENT, tls, xml, CaptureClock.nowNanos());
+                        received.add(p);
+                        proceed |= p.name().equals("proceed");
+                    }
+                    notifyAll();
+                }
+                if (proceed) {
+                    return; // the next bytes are TLS: startTls takes over the socket
+                }
+            }
+        } catch (IOException e) {
+            synchronized (this) {
+                readError = e.getMessage();
+            }
+        }
+        synchronized (this) {
+            serverClosed = true;
+            notifyAll();
+        }
+    }
+
+    private synchronized void record(Direction d, byte[] bytes, boolean redacted) {
+        int slot = d.code() * 2 + (tls ? 1 : 0);
+        recording.chunk(new Chunk(id, ++seq, d, CaptureClock.nowNanos(), tls ? TlsLayer.DECRYPTED : TlsLayer.PLAIN,
+                offsets[slot], bytes.length, bytes, redacted));
+        offsets[slot] += bytes.length;
+        wireBytes[d.code()] += bytes.length;
+    }
+
+    static String abbreviate(String xml) {
+        return xml.length() <= 80 ? xml : xml.substring(0, 77) + "...";
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        boolean byServer;
+        synchronized (this) {
+            byServer = serverClosed;
+        }
+        try {
+            if (socket != null) {
+                socket.close();
+            }
+        } catch (IOException e) {
+            System.getLogger(LiveSession.class.getName()).log(System.Logger.Level.DEBUG, "close: " + e.getMessage());
+        }
+        synchronized (this) {
+            recording.closed(new ConnectionClosed(id, CaptureClock.nowNanos(),
+                    byServer ? CloseReason.SERVER_CLOSED : CloseReason.CLIENT_CLOSED,
+                    readError == null ? "replay finished" : "replay finished; last read error: " + readError,
+                    wireBytes[0], wireBytes[1]));
+            recording.flushed();
+        }
+    }
+
+    /** --insecure: a replay against a test server with a self-signed certificate. */
+    private static final class TrustAll implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            // deliberately accepts any certificate: the user asked for --insecure
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.xmppscope.replay.live;
+
+import dev.xmppscope.capture.CaptureSink;
+import dev.xmppscope.capture.file.CaptureSource;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Re-sends the client side of a recorded c2s session to a live server, in a fresh stream:
+ * the user's credentials replace the recorded ones (SASL PLAIN rebuilt, SCRAM computed anew),
+ * and instead of the recorded timing it waits for what each step expects (features after a
+ * header, {@code <proceed/>}, the SASL outcome, the answer with the same IQ id, SM acks).
+ * The new session is recorded into {@code recording}; the report compares the server's answers.
+ */
+public final class SessionReplayer {
+    private static final String SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
+
+    private final Duration timeout;
+    private final boolean insecure;
+
+    /**
+     * @param timeout  how long to wait for each expected answer
+     * @param insecure accept any TLS certificate (a test server's self-signed one)
+     */
+    public SessionReplayer(Duration timeout, boolean insecure) {
+        this.timeout = timeout;
+        this.insecure = insecure;
+    }
+
+    /**
+     * @param user     the bare JID to log in as (its domain is the stream's {@code to})
+     * @param liveId   the connection id the new session gets in {@code recording}
+     */
+    public ReplayReport replay(CaptureSource capture, long connectionId, InetSocketAddress to, String user, String password,
+                               CaptureSink recording, long liveId) {
+        RecordedSession rec = RecordedSession.load(capture, connectionId);
+        int at = user.indexOf('@');
+        if (at <= 0 || at == user.length() - 1 || user.contains("/")) {
+            throw new IllegalArgumentException("--user must be a bare JID like alice@a.example, not '" + user + "'");
+        }
+        String local = user.substring(0, at);
+        String domain = user.substring(at + 1);
+        String recordedUser = recordedUser(rec);
+        List<String> notes = new ArrayList<>();
+        Set<String> clientIds = new HashSet<>();
+        try (LiveSession live = new LiveSession(liveId, to, recording, insecure)) {
+            live.connect(timeout);
+            run(rec, live, local, domain, password, recordedUser, clientIds, notes);
+            live.settle(Duration.ofMillis(300), Duration.ofSeconds(3));
+            List<String> users = recordedUser == null ? List.of(user) : List.of(user, recordedUser);
+            AnswerShape shape = new AnswerShape(clientIds, users);
+            List<String> before = rec.server().stream().map(shape::of).toList();
+            List<String> now = live.received().stream().map(shape::of).toList();
+            return new ReplayReport(connectionId, liveId, LineDiff.diff(before, now), notes);
+        }
+    }
+
+    private void run(RecordedSession rec, LiveSession live, String local, String domain, String password, String recordedUser,
+                     Set<String> clientIds, List<String> notes) {
+        ScramClient scram = null;
+        for (Piece p : rec.client()) {
+            String xml = recordedUser == null ? p.xml() : p.xml().replace(recordedUser, local + "@" + domain);
+            String id = p.attribute("id");
+            if (id != null) {
+                clientIds.add(id);
+            }
+            int mark = live.size();
+            if (live.serverClosed()) {
+                notes.add("the server closed the stream before the client sent " + LiveSession.abbreviate(p.xml()));
+                return;
+            }
+            if (p.isHeader()) {
+                live.send(withStreamTo(xml, domain), 0, 0);
+                expect(live, mark, "stream features", x -> x.name().equals("stream:features"), notes);
+                continue;
+            }
+            if (p.isClose()) {
+                live.send(xml, 0, 0);
+                live.await(mark, Piece::isClose, Duration.ofSeconds(2));
+                return;
+            }
+            switch (p.name()) {
+                case "starttls" -> {
+                    live.send(xml, 0, 0);
+                    Piece answer = expect(live, mark, "<proceed/>", x -> x.name().equals("proceed") || x.name().equals("failure"), notes);
+                    if (answer != null && answer.name().equals("proceed")) {
+                        live.startTls(domain);
+                    }
+                }
+                case "auth" -> scram = authenticate(live, mark, p, local, password, notes);
+                case "response" -> {
+                    if (scram == null) {
+                        live.send(xml, 0, 0); // some other mechanism's step: as recorded
+                    } // SCRAM's response was computed in authenticate()
+                }
+                case "iq" -> {
+                    live.send(xml, 0, 0);
+                    String type = p.attribute("type");
+                    if (id != null && ("get".equals(type) || "set".equals(type))) {
+                        if (live.await(mark, x -> x.name().equals("iq") && id.equals(x.attribute("id")), timeout) == null) {
+                            notes.add("no answer within " + timeout.toSeconds() + " s to " + LiveSession.abbreviate(p.xml()));
+                        }
+                    }
+                }
+                case "enable" -> {
+                    live.send(xml, 0, 0);
+                    expect(live, mark, "<enabled/>", x -> x.name().equals("enabled") || x.name().equals("failed"), notes);
+                }
+                case "resume" -> {
+                    live.send(xml, 0, 0);
+                    expect(live, mark, "<resumed/>", x -> x.name().equals("resumed") || x.name().equals("failed"), notes);
+                }
+                case "r" -> {
+                    live.send(xml, 0, 0);
+                    expect(live, mark, "<a/>", x -> x.name().equals("a"), notes);
+                }
+                default -> {
+                    live.send(xml, 0, 0);
+                    live.settle(Duration.ofMillis(100), Duration.ofSeconds(1));
+                }
+            }
+        }
+    }
+
+    private ScramClient authenticate(LiveSession live, int mark, Piece p, String local, String password, List<String> notes) {
+        String mechanism = p.attribute("mechanism");
+        Predicate<Piece> outcome = x -> x.name().equals("success") || x.name().equals("failure");
+        if ("PLAIN".equals(mechanism)) {
+            String payload = Base64.getEncoder().encodeToString(("\0" + local + "\0" + password).getBytes(StandardCharsets.UTF_8));
+            String head = "<auth xmlns='" + SASL + "' mechanism='PLAIN'>";
+            live.send(head + payload + "</auth>", head.length(), head.length() + payload.length());
+            expect(live, mark, "the SASL outcome", outcome, notes);
+            return null;
+        }
+        if (mechanism != null && mechanism.startsWith("SCRAM-")) {
+            ScramClient scram = new ScramClient(mechanism, local, password);
+            live.send("<auth xmlns='" + SASL + "' mechanism='" + mechanism + "'>" + scram.clientFirst() + "</auth>", 0, 0);
+            Piece challenge = expect(live, mark, "a SCRAM challenge", x -> x.name().equals("challenge") || x.name().equals("failure"), notes);
+            if (challenge == null || !challenge.name().equals("challenge")) {
+                return scram;
+            }
+            int next = live.size();
+            live.send("<response xmlns='" + SASL + "'>" + scram.clientFinal(inner(challenge.xml())) + "</response>", 0, 0);
+            Piece result = expect(live, next, "the SASL outcome", outcome, notes);
+            if (result != null && result.name().equals("success") && !scram.verifyServerFinal(inner(result.xml()))) {
+                notes.add("the server's SCRAM signature did not verify");
+            }
+            return scram;
+        }
+        notes.add("SASL " + mechanism + " is re-sent as recorded (only PLAIN and SCRAM get the new credentials)");
+        live.send(p.xml(), 0, 0);
+        expect(live, mark, "the SASL outcome", outcome.or(x -> x.name().equals("challenge")), notes);
+        return null;
+    }
+
+    private Piece expect(LiveSession live, int mark, String what, Predicate<Piece> p, List<String> notes) {
+        Piece found = live.await(mark, p.or(x -> x.name().equals("stream:error")), timeout);
+        if (found == null) {
+            notes.add("waited " + timeout.toSeconds() + " s for " + what + " in vain");
+        } else if (found.name().equals("stream:error")) {
+            notes.add("the server sent a stream error instead of " + what);
+        }
+        return found;
+    }
+
+    /** The recorded user's bare JID, from the bind result. */
+    private static String recordedUser(RecordedSession rec) {
+        for (Piece p : rec.server()) {
+            int i = p.xml().indexOf("<jid>");
+            if (p.name().equals("iq") && i >= 0) {
+                String jid = p.xml().substring(i + 5, p.xml().indexOf("</jid>", i));
+                int slash = jid.indexOf('/');
+                return slash < 0 ? jid : jid.substring(0, slash);
+            }
+        }
+        return null;
+    }
+
+    private static String withStreamTo(String header, String domain) {
+        return header.replaceFirst("\\sto\\s*=\\s*(['\"])[^'\"]*\\1", " to='" + domain + "'");
+    }
+
+    private static String inner(String xml) {
+        int start = xml.indexOf('>') + 1;
+        int end = xml.lastIndexOf("</");
+        return end > start ? xml.substring(start, end) : "";
+    }
+}

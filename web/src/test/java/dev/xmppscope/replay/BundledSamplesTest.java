@@ -1,0 +1,85 @@
+package dev.xmppscope.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xmppscope.analyzer.Analyzer;
+import dev.xmppscope.analyzer.model.GraphNode;
+import dev.xmppscope.analyzer.model.StanzaQuery;
+import dev.xmppscope.analyzer.model.StanzaSummary;
+import dev.xmppscope.capture.CaptureStore;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** The samples the application jar carries: they read, their narration lands, they teach what their README says. */
+class BundledSamplesTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everySampleIsBundled() {
+        assertEquals(BundledSample.NAMES, BundledSample.available());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"federation", "negotiation", "failures"})
+    void everyNoteOfTheNarrationLandsOnTheSample(String name) {
+        BundledSample s = BundledSample.open(name);
+        assertFalse(s.reader().header().meta().get("teaches").isBlank());
+        ReplayTimeline timeline = ReplayTimeline.load(s.reader());
+        List<Annotation> notes = s.annotations(timeline); // throws, naming the note, when a match finds nothing
+        assertTrue(notes.size() >= 10, name + ": " + notes.size() + " notes");
+        assertTrue(notes.stream().allMatch(n -> n.at() >= timeline.start() && n.at() <= timeline.end()));
+    }
+
+    private Analyzer analyze(String name, CaptureStore store) {
+        Analyzer a = Analyzer.open(store);
+        BundledSample.open(name).reader().replay(a);
+        return a;
+    }
+
+    @Test
+    void federationShowsThreeServersFourClientsAndDialback() {
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("f")); Analyzer a = analyze("federation", store)) {
+            Set<String> nodes = a.graph().nodes().stream().map(GraphNode::id).collect(Collectors.toSet());
+            assertTrue(nodes.containsAll(Set.of("server:a.example", "server:b.example", "server:c.example",
+                    "client:alice@a.example/laptop", "client:bob@b.example/phone", "client:carol@c.example/desk",
+                    "client:dave@a.example/tablet")), nodes.toString());
+            List<StanzaSummary> dialback = a.stanzas(new StanzaQuery(null, null, "dialback", null, null, null, null, null,
+                    null, null, 500)).items();
+            assertTrue(dialback.size() >= 12, "db:result and db:verify for three pairs of servers: " + dialback.size());
+            assertTrue(a.graph().edges().stream().filter(e -> e.kind().equals("s2s")).count() >= 6, "s2s is one-way: 2 per pair");
+        }
+    }
+
+    @Test
+    void negotiationShowsStartTlsScramBindAndResumption() {
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("n")); Analyzer a = analyze("negotiation", store)) {
+            Set<String> steps = a.negotiation(1).stream().map(s -> s.step()).collect(Collectors.toSet());
+            assertTrue(steps.containsAll(Set.of("starttls", "proceed", "sasl-auth", "sasl-challenge", "sasl-success", "bind",
+                    "sm-enable", "sm-enabled")), steps.toString());
+            Set<String> resumed = a.negotiation(2).stream().map(s -> s.step()).collect(Collectors.toSet());
+            assertTrue(resumed.contains("sm-resume"), resumed.toString());
+        }
+    }
+
+    @Test
+    void failuresShowASaslFailureAStreamErrorABounceAndAnUnansweredIq() {
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("x")); Analyzer a = analyze("failures", store)) {
+            assertTrue(a.negotiation(1).stream().anyMatch(s -> s.step().equals("sasl-failure")), a.negotiation(1).toString());
+            assertTrue(a.negotiation(2).stream().anyMatch(s -> s.step().equals("stream-error")), a.negotiation(2).toString());
+            StanzaSummary ping = a.stanzas(new StanzaQuery(null, null, "iq", "get", "urn:xmpp:ping", null, 4L, null, null, null, 10))
+                    .items().get(0);
+            assertTrue(a.stanza(ping.ref()).orElseThrow().unanswered(), "the ping to mute was never answered");
+            assertTrue(a.stanzas(new StanzaQuery("remote-server-not-found", null, "message", "error", null, null, null, null,
+                    null, null, 10)).items().size() >= 1);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.xmppscope.replay.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TopLevelSplitterTest {
+    private static final String STREAM = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' to='a.example'>"
+            + "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms>"
+            + "</stream:features> <message to='b@a.example' id=\"m>1\"><body>a &lt; b, 'quoted' \"x\"</body><!-- <x> -->"
+            + "<![CDATA[<not-a-tag>]]></message>\n<presence/><stream:stream xmlns='jabber:client'><r xmlns='urn:xmpp:sm:3'/>"
+            + "</stream:stream>";
+
+    @Test
+    void headerElementsRestartAndCloseComeOutWhateverTheChunking() {
+        List<String> expected = List.of(
+                "<stream:stream xmlns='jabber:client' to='a.example'>",
+                "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms></stream:features>",
+                "<message to='b@a.example' id=\"m>1\"><body>a &lt; b, 'quoted' \"x\"</body><!-- <x> --><![CDATA[<not-a-tag>]]></message>",
+                "<presence/>",
+                "<stream:stream xmlns='jabber:client'>",
+                "<r xmlns='urn:xmpp:sm:3'/>",
+                "</stream:stream>");
+        byte[] bytes = STREAM.getBytes(StandardCharsets.UTF_8);
+        for (int size : new int[] {bytes.length, 1, 7, 64}) {
+            TopLevelSplitter s = new TopLevelSplitter();
+            List<String> got = new ArrayList<>();
+            for (int i = 0; i < bytes.length; i += size) {
+                got.addAll(s.feed(bytes, i, Math.min(size, bytes.length - i)));
+            }
+            assertEquals(expected, got, "chunks of " + size);
+        }
+    }
+}
