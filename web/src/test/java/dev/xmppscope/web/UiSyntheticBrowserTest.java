@@ -72,6 +72,9 @@ class UiSyntheticBrowserTest {
         assertTrue(xml.getText().startsWith("<message xmlns='jabber:client' type='chat' id='m0'"), xml.getText());
         assertEquals(3, browser.driver.findElements(By.cssSelector("#route-hops tbody tr")).size());
         browser.screenshot("synthetic-stanza");
+        browser.driver.findElement(By.id("timeline")).sendKeys(org.openqa.selenium.Keys.ARROW_DOWN);
+        await().until(d -> d.getCurrentUrl().endsWith("/stanzas/6-s-10"));
+        await().until(d -> d.findElement(By.id("stanza-head")).getText().contains("6-s-10"));
     }
 
     @Test
