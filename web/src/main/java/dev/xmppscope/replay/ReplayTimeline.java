@@ -6,13 +6,13 @@ import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.file.CaptureSource;
-import dev.xmppscope.replay.live.TopLevelSplitter;
+import dev.xmppscope.capture.pcap.TopLevelSplitter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A whole capture held in memory in replay order, so that a replay can move back and forth in

@@ -1,4 +1,4 @@
-package dev.xmppscope.replay.live;
+package dev.xmppscope.capture.pcap;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,8 +9,9 @@ import java.util.List;
  * Cuts one direction of an XMPP stream into its top-level pieces: the stream header (an open
  * tag that never closes), each complete element, and the closing tag. Sans-io and lenient: it
  * only counts tags (quotes, comments, CDATA and processing instructions respected); the
- * analyzer's StreamParser is the strict reader. The replay needs just the boundaries, both of
- * a recording and of a live server's answers, in any chunking, and to step one stanza at a time.
+ * analyzer's StreamParser is the strict reader. Export, replay and replay-to-a-server need just
+ * the boundaries: one stanza per pcapng segment, one stanza per replay step, the pieces of a
+ * recording and of a live server's answers, in any chunking.
  */
 public final class TopLevelSplitter {
     private final ByteArrayOutputStream current = new ByteArrayOutputStream();
@@ -23,7 +24,7 @@ public final class TopLevelSplitter {
     }
 
     /** Feeds bytes; returns the pieces they complete (UTF-8 text, exactly as sent). */
-    List<String> feed(byte[] bytes, int from, int length) {
+    public List<String> feed(byte[] bytes, int from, int length) {
         return feed(bytes, from, length, null);
     }
 
