@@ -1,11 +1,6 @@
 package dev.xmppscope.proxy;
 
-import dev.xmppscope.capture.CaptureClock;
-import dev.xmppscope.capture.Chunk;
 import dev.xmppscope.capture.CloseReason;
-import dev.xmppscope.capture.ConnectionClosed;
-import dev.xmppscope.capture.ConnectionEvent;
-import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.EventKind;
 import dev.xmppscope.capture.TlsLayer;
@@ -23,12 +18,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,10 +68,7 @@ final class ProxiedConnection {
     Wire serverWire = Wire.PLAIN;
     ChannelHandlerContext clientTap;
     ChannelHandlerContext serverTap;
-    private long seq;
-    private final long[][] offsets = new long[2][3];
-    private long bytesToServer;
-    private long bytesToClient;
+    private final ConnectionTape tape;
     private boolean clientInputDone;
     private boolean serverInputDone;
     private CloseReason firstClose;
@@ -94,6 +83,7 @@ final class ProxiedConnection {
         this.client = client;
         this.clientGate = new ReadGate(client);
         this.tls = new TlsInterceptor(this);
+        this.tape = new ConnectionTape(id, proxy.sink);
     }
 
     boolean isClosed() {
@@ -149,8 +139,7 @@ final class ProxiedConnection {
     void recordOpened() {
         proxy.open.add(this);
         clientGate.hold(ReadGate.Hold.UPSTREAM_CONNECTING);
-        proxy.sink.opened(new ConnectionOpened(id, route.spec(), hostPort(client.localAddress()),
-                hostPort(client.remoteAddress()), hostPort(route.upstream()), route.tlsMode(), CaptureClock.nowNanos()));
+        tape.opened(route, Channels.hostPort(client.localAddress()), Channels.hostPort(client.remoteAddress()), Channels.hostPort(route.upstream()));
     }
 
     /** The upstream is connected (its pipeline holds a {@link WireTap} and a {@link BackendHandler}): start relaying. */
@@ -175,11 +164,7 @@ final class ProxiedConnection {
         }
         Direction dir = side.readDirection();
         int n = buf.readableBytes();
-        if (side == Side.CLIENT) {
-            bytesToServer += n;
-        } else {
-            bytesToClient += n;
-        }
+        tape.wireBytes(dir, n);
         switch (wire(side)) {
             case INTERCEPTED -> tap.fireChannelRead(buf);
             case ENCRYPTED -> {
@@ -268,28 +253,19 @@ final class ProxiedConnection {
     // ---- recording ---------------------------------------------------------------------------
 
     void recordChunk(Direction dir, TlsLayer layer, byte[] bytes) {
-        if (bytes.length == 0) {
-            return;
+        if (tape.chunk(dir, layer, bytes)) {
+            afterRecording();
         }
-        long offset = offsets[dir.code()][layer.code()];
-        offsets[dir.code()][layer.code()] += bytes.length;
-        proxy.sink.chunk(Chunk.of(id, ++seq, dir, CaptureClock.nowNanos(), layer, offset, bytes));
-        afterRecording();
     }
 
     void recordEncrypted(Direction dir, int length) {
-        if (length == 0) {
-            return;
+        if (tape.encrypted(dir, length)) {
+            afterRecording();
         }
-        int layer = TlsLayer.ENCRYPTED.code();
-        long offset = offsets[dir.code()][layer];
-        offsets[dir.code()][layer] += length;
-        proxy.sink.chunk(Chunk.encrypted(id, ++seq, dir, CaptureClock.nowNanos(), offset, length));
-        afterRecording();
     }
 
     void recordEvent(Direction dir, EventKind kind, String detail) {
-        proxy.sink.event(new ConnectionEvent(id, ++seq, CaptureClock.nowNanos(), dir, kind, detail));
+        tape.event(dir, kind, detail);
     }
 
     /** Pauses both sides while the recorder is behind; resumes them when it catches up. */
@@ -327,7 +303,7 @@ final class ProxiedConnection {
         }
         if (firstClose == null) {
             firstClose = side == Side.CLIENT ? CloseReason.CLIENT_CLOSED : CloseReason.SERVER_CLOSED;
-            firstCloseDetail = side.label() + " " + hostPort(channel(side).remoteAddress()) + " closed the connection first";
+            firstCloseDetail = side.label() + " " + Channels.hostPort(channel(side).remoteAddress()) + " closed the connection first";
         }
         recordEvent(side.readDirection(), EventKind.HALF_CLOSED, side.label() + " sent FIN; passed on to the "
                 + (side == Side.CLIENT ? "upstream" : "client"));
@@ -339,19 +315,11 @@ final class ProxiedConnection {
         peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
             SslHandler ssl = peer.pipeline().get(SslHandler.class);
             if (ssl != null && peer.isActive()) {
-                ssl.closeOutbound().addListener(x -> shutdownOutput(peer));
+                ssl.closeOutbound().addListener(x -> Channels.shutdownOutput(peer));
             } else {
-                shutdownOutput(peer);
+                Channels.shutdownOutput(peer);
             }
         });
-    }
-
-    private static void shutdownOutput(Channel ch) {
-        if (ch instanceof DuplexChannel d && ch.isActive()) {
-            d.shutdownOutput();
-        } else {
-            ch.close();
-        }
     }
 
     /** A side's channel closed (FIN without half-closure, or after an error). */
@@ -362,7 +330,7 @@ final class ProxiedConnection {
         CloseReason reason = firstClose != null ? firstClose
                 : side == Side.CLIENT ? CloseReason.CLIENT_CLOSED : CloseReason.SERVER_CLOSED;
         String detail = firstClose != null ? firstCloseDetail
-                : side.label() + " " + hostPort(channel(side).remoteAddress()) + " closed the connection";
+                : side.label() + " " + Channels.hostPort(channel(side).remoteAddress()) + " closed the connection";
         close(reason, detail);
     }
 
@@ -378,7 +346,7 @@ final class ProxiedConnection {
         }
         if (cause instanceof IOException) {
             CloseReason reason = side == Side.CLIENT ? CloseReason.CLIENT_RESET : CloseReason.SERVER_RESET;
-            String detail = side.label() + " " + hostPort(channel(side).remoteAddress()) + " reset the connection ("
+            String detail = side.label() + " " + Channels.hostPort(channel(side).remoteAddress()) + " reset the connection ("
                     + cause.getMessage() + ")";
             Channel peer = peer(side);
             if (peer != null && peer.isActive()) {
@@ -394,7 +362,7 @@ final class ProxiedConnection {
     }
 
     private void upstreamUnreachable(Throwable cause) {
-        String upstream = hostPort(route.upstream());
+        String upstream = Channels.hostPort(route.upstream());
         String detail;
         if (cause instanceof ConnectException && String.valueOf(cause.getMessage()).contains("refused")) {
             detail = "upstream " + upstream + " refused the connection";
@@ -415,7 +383,7 @@ final class ProxiedConnection {
         if (!client.isActive()) {
             return;
         }
-        shutdownOutput(client);
+        Channels.shutdownOutput(client);
         client.config().setAutoRead(true);
         client.eventLoop().schedule(() -> client.close(), 2, TimeUnit.SECONDS);
     }
@@ -426,8 +394,8 @@ final class ProxiedConnection {
             return;
         }
         finish(reason, detail);
-        closeOnFlush(client);
-        closeOnFlush(server);
+        Channels.closeOnFlush(client);
+        Channels.closeOnFlush(server);
     }
 
     private void finish(CloseReason reason, String detail) {
@@ -437,22 +405,6 @@ final class ProxiedConnection {
         closed = true;
         proxy.open.remove(this);
         tls.release();
-        proxy.sink.closed(new ConnectionClosed(id, CaptureClock.nowNanos(), reason, detail, bytesToServer, bytesToClient));
-    }
-
-    static void closeOnFlush(Channel ch) {
-        if (ch != null && ch.isActive()) {
-            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        } else if (ch != null) {
-            ch.close();
-        }
-    }
-
-    static String hostPort(SocketAddress address) {
-        if (address instanceof InetSocketAddress a) {
-            String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
-            return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
-        }
-        return String.valueOf(address);
+        tape.closed(reason, detail);
     }
 }

@@ -74,7 +74,7 @@ public final class ProxyServer implements AutoCloseable {
                 try {
                     bound.add(b.bind(route.listen()).sync().channel());
                 } catch (Exception e) {
-                    throw new IllegalStateException("cannot listen on " + ProxiedConnection.hostPort(route.listen())
+                    throw new IllegalStateException("cannot listen on " + Channels.hostPort(route.listen())
                             + " for route " + route.spec() + ": " + e.getMessage(), e);
                 }
             }

@@ -25,6 +25,7 @@ final class TlsContexts {
     private final boolean insecureUpstream;
     private final SslContext upstreamContext;
     private final Map<String, SslContext> clientFacing = new ConcurrentHashMap<>();
+    private final Map<String, SslContext> upstreamAs = new ConcurrentHashMap<>();
 
     TlsContexts(CertificateAuthority ca, boolean insecureUpstream) {
         this.ca = ca;
@@ -44,11 +45,18 @@ final class TlsContexts {
         return insecureUpstream;
     }
 
-    /** A client-mode handler toward {@code upstream}, with SNI and name verification for {@code domain} when known. */
-    SslHandler upstreamHandler(ByteBufAllocator alloc, String domain, InetSocketAddress upstream) {
+    /**
+     * A client-mode handler toward {@code upstream}, with SNI and name verification for
+     * {@code domain} when known. {@code presentAs}, when not null, is the domain whose
+     * certificate (from xmppscope's CA) the proxy presents as a TLS client: on s2s the receiving
+     * server may authenticate the initiating server by certificate (s2s_secure_auth).
+     */
+    SslHandler upstreamHandler(ByteBufAllocator alloc, String domain, InetSocketAddress upstream, String presentAs) {
+        SslContext context = presentAs == null || ca == null ? upstreamContext
+                : upstreamAs.computeIfAbsent(presentAs.toLowerCase(java.util.Locale.ROOT), this::upstreamContextPresenting);
         SslHandler h = domain != null && !domain.isBlank()
-                ? upstreamContext.newHandler(alloc, domain, upstream.getPort())
-                : upstreamContext.newHandler(alloc, upstream.getAddress().getHostAddress(), upstream.getPort());
+                ? context.newHandler(alloc, domain, upstream.getPort())
+                : context.newHandler(alloc, upstream.getAddress().getHostAddress(), upstream.getPort());
         SSLEngine engine = h.engine();
         SSLParameters p = engine.getSSLParameters();
         if (domain != null && !domain.isBlank() && isHostName(domain)) {
@@ -63,6 +71,19 @@ final class TlsContexts {
         }
         engine.setSSLParameters(p);
         return h;
+    }
+
+    private SslContext upstreamContextPresenting(String domain) {
+        CertificateAuthority.Leaf leaf = ca.leafFor(domain);
+        try {
+            SslContextBuilder b = SslContextBuilder.forClient().keyManager(leaf.key(), leaf.chain());
+            if (insecureUpstream) {
+                b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+            }
+            return b.build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot set up TLS toward upstream servers as " + domain + ": " + e.getMessage(), e);
+        }
     }
 
     /** The server-side context presenting a certificate for {@code domain}. */

@@ -100,7 +100,9 @@ final class TlsInterceptor {
     /** Starts TLS toward the upstream; {@code then} gets the domain to impersonate once it is up. */
     private void upstream(String requested, Consumer<String> then, Promise<SslContext> failTo) {
         domain = requested;
-        SslHandler h = c.proxy.tls.upstreamHandler(c.server.alloc(), requested, c.route.upstream());
+        // on s2s, present the initiating server's name: the receiving server may authenticate it by certificate
+        String presentAs = c.detector.serverToServer() ? domainOf(c.detector.streamFrom()) : null;
+        SslHandler h = c.proxy.tls.upstreamHandler(c.server.alloc(), requested, c.route.upstream(), presentAs);
         c.server.pipeline().addAfter(WireTap.NAME, TLS_HANDLER, h);
         h.handshakeFuture().addListener(f -> {
             if (c.isClosed()) {
@@ -117,7 +119,7 @@ final class TlsInterceptor {
             String chosen = requested != null && !requested.isBlank() ? requested : nameFromCertificate(s);
             domain = chosen;
             c.recordEvent(Direction.TO_SERVER, EventKind.TLS_ESTABLISHED, "with upstream "
-                    + ProxiedConnection.hostPort(c.route.upstream()) + ": " + s.getProtocol() + " " + s.getCipherSuite()
+                    + Channels.hostPort(c.route.upstream()) + ": " + s.getProtocol() + " " + s.getCipherSuite()
                     + ", certificate " + peerSubject(s) + (c.proxy.tls.insecureUpstream() ? " (not verified: --insecure-upstream)" : ""));
             then.accept(chosen);
         });
@@ -135,7 +137,7 @@ final class TlsInterceptor {
         SslHandler h = c.client.pipeline().get(SslHandler.class);
         SSLSession s = h.engine().getSession();
         c.recordEvent(Direction.TO_CLIENT, EventKind.TLS_ESTABLISHED, "with client "
-                + ProxiedConnection.hostPort(c.client.remoteAddress()) + ": " + s.getProtocol() + " " + s.getCipherSuite()
+                + Channels.hostPort(c.client.remoteAddress()) + ": " + s.getProtocol() + " " + s.getCipherSuite()
                 + ", presenting xmppscope's certificate for " + domain);
     }
 
@@ -144,13 +146,13 @@ final class TlsInterceptor {
         String why = rootMessage(cause);
         String detail;
         if (side == ProxiedConnection.Side.SERVER) {
-            String upstream = ProxiedConnection.hostPort(c.route.upstream());
+            String upstream = Channels.hostPort(c.route.upstream());
             detail = isCertificateProblem(cause)
                     ? "upstream " + upstream + " presented a certificate that is not trusted"
                             + (domain != null ? " for " + domain : "") + " (" + why + "); pass --insecure-upstream to accept it"
                     : "TLS with upstream " + upstream + " failed: " + why;
         } else {
-            detail = "TLS with client " + ProxiedConnection.hostPort(c.client.remoteAddress()) + " failed: " + why
+            detail = "TLS with client " + Channels.hostPort(c.client.remoteAddress()) + " failed: " + why
                     + " (a client must trust xmppscope's CA to talk through an intercepting route: xmppscope ca --export)";
         }
         c.recordEvent(side == ProxiedConnection.Side.CLIENT ? Direction.TO_CLIENT : Direction.TO_SERVER, EventKind.TLS_FAILED,
@@ -169,6 +171,14 @@ final class TlsInterceptor {
             heldProceed.release();
             heldProceed = null;
         }
+    }
+
+    private static String domainOf(String jid) {
+        if (jid == null || jid.isBlank()) {
+            return null;
+        }
+        String d = jid.contains("@") ? jid.substring(jid.indexOf('@') + 1) : jid;
+        return d.contains("/") ? d.substring(0, d.indexOf('/')) : d;
     }
 
     static boolean isTlsFailure(Throwable t) {

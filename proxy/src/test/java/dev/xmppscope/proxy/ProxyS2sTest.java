@@ -65,6 +65,24 @@ class ProxyS2sTest {
         }
     }
 
+    @Test
+    void interceptedS2sWorksWithSecureAuthWhenServersTrustXmppscopesCa() {
+        // the proxy's CA exists first, so the servers can be told to trust it
+        CertificateAuthority proxyCa = CertificateAuthority.loadOrCreate(tmp.resolve("proxy").resolve("ca"));
+        try (Federation fed = Federation.builder("a.example", "b.example").sharedCa(true)
+                .configure((domain, config) -> config.s2sSecureAuth(true).s2sRequireEncryption(true)
+                        .trust(proxyCa.certificate()))
+                .user("a.example", "alice", "pw-a").user("b.example", "bob", "pw-b").start(tmp.resolve("servers"));
+             RecordingProxy proxy = RecordingProxy.start(tmp.resolve("proxy"), fed.relayRoutes(), TlsMode.INTERCEPT,
+                     true, false)) {
+            String body = "over secure intercepted s2s " + UUID.randomUUID();
+            exchange(fed, body, null);
+            RecordingProxy.Capture c = proxy.awaitCapture(cap -> s2sCarrying(cap, body) != null, "an s2s stream with the message");
+            ConnectionRecord s2s = s2sCarrying(c, body);
+            assertTrue(c.text(s2s.id(), Direction.TO_SERVER, TlsLayer.DECRYPTED).contains(body));
+        }
+    }
+
     private static void exchange(Federation fed, String body, String reply) {
         try (XmppClient bob = XmppClient.options("b.example", fed.relayC2s("b.example")).login("bob", "pw-b");
              XmppClient alice = XmppClient.options("a.example", fed.relayC2s("a.example")).login("alice", "pw-a")) {

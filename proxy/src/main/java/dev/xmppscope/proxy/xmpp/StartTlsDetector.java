@@ -17,6 +17,8 @@ public final class StartTlsDetector {
     private boolean sawFirstClientByte;
     private boolean starttlsRequested;
     private String streamTo;
+    private String streamFrom;
+    private boolean serverToServer;
     private long proceedEnd = -1;
     private boolean pendingProceed;
 
@@ -39,6 +41,8 @@ public final class StartTlsDetector {
         client.feed(bytes, from, to, tag -> {
             if (tag.isStreamHeader()) {
                 streamTo = tag.attribute("to");
+                streamFrom = tag.attribute("from");
+                serverToServer = "jabber:server".equals(tag.attribute("xmlns"));
             } else if (tag.depth() == 1 && tag.kind() != XmlStreamTracker.TagKind.END && tag.is("starttls", TLS_NS)) {
                 starttlsRequested = true;
             }
@@ -72,6 +76,16 @@ public final class StartTlsDetector {
     /** Whether the client has sent {@code <starttls/>}. */
     public boolean starttlsRequested() {
         return starttlsRequested;
+    }
+
+    /** The {@code from} of the client's latest stream header (the initiating server on s2s), or null. */
+    public String streamFrom() {
+        return streamFrom;
+    }
+
+    /** Whether the client's stream is server-to-server ({@code jabber:server}). */
+    public boolean serverToServer() {
+        return serverToServer;
     }
 
     /** The {@code to} of the client's latest stream header, or null. */
