@@ -88,7 +88,7 @@ public final class RelayThroughput implements Comparison {
             Map<String, Double> m = new java.util.LinkedHashMap<>();
             m.put(STANZAS, bytesPerSecond / corpus.bytesPerStanza());
             m.put(MBS, bytesPerSecond / 1e6);
-            if (cpu0.isPresent() && cpu1.isPresent() && cpu1.getAsLong() > cpu0.getAsLong()) {
+            if (c.cpuMeasurable() && cpu0.isPresent() && cpu1.isPresent() && cpu1.getAsLong() > cpu0.getAsLong()) {
                 double cpuSeconds = (cpu1.getAsLong() - cpu0.getAsLong()) / 1e9;
                 m.put(CPU_SHARE, cpuSeconds / seconds);
                 m.put(PER_CPU, (b1 - b0) / corpus.bytesPerStanza() / cpuSeconds);

@@ -12,6 +12,11 @@ public final class Socat implements Contender {
     }
 
     @Override
+    public boolean cpuMeasurable() {
+        return false;
+    }
+
+    @Override
     public Relay start(InetSocketAddress upstream, Path workDir) throws InterruptedException {
         InetSocketAddress listen = LoopbackPorts.freePort(upstream.getAddress());
         return RelayProcess.start(List.of("socat",

@@ -13,7 +13,7 @@ import java.util.Optional;
  * The machine a run happened on: cores, CPU model, RAM, JDK, kernel, time. Benchmark numbers
  * mean nothing without it.
  */
-public record MachineInfo(int cores, String cpu, long ramMiB, String jdk, String os, String startedAt) {
+public record MachineInfo(int cores, String cpu, long ramMiB, String jdk, String os, String startedAt, String loadAverage) {
 
     public static MachineInfo detect() {
         String cpu = read("/proc/cpuinfo").flatMap(s -> s.lines().filter(l -> l.startsWith("model name"))
@@ -23,13 +23,15 @@ public record MachineInfo(int cores, String cpu, long ramMiB, String jdk, String
         return new MachineInfo(Runtime.getRuntime().availableProcessors(), cpu, ram,
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version"),
-                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                read("/proc/loadavg").map(l -> String.join(" ", java.util.Arrays.copyOf(l.trim().split("\\s+"), 3)))
+                        .orElse("unknown"));
     }
 
     /** One line for a Markdown document or the console. */
     public String describe() {
-        return "%d cores (nproc), %s, %,d MiB RAM, %s, %s; run started %s"
-                .formatted(cores, cpu, ramMiB, jdk, os, startedAt);
+        return "%d cores (nproc), %s, %,d MiB RAM, %s, %s; run started %s, load average %s"
+                .formatted(cores, cpu, ramMiB, jdk, os, startedAt, loadAverage);
     }
 
     public Map<String, Object> toMap() {
@@ -40,6 +42,7 @@ public record MachineInfo(int cores, String cpu, long ramMiB, String jdk, String
         m.put("jdk", jdk);
         m.put("os", os);
         m.put("startedAt", startedAt);
+        m.put("loadAverage", loadAverage);
         return m;
     }
 
