@@ -77,6 +77,9 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         }
         List<ModelEvent> events = new ArrayList<>();
         synchronized (lock) {
+            if (closed) {
+                return; // closed while this call waited for the lock
+            }
             advance(c.atNanos());
             ConnectionAnalysis conn = new ConnectionAnalysis(c);
             connections.put(c.id(), conn);
@@ -92,6 +95,9 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         }
         List<ModelEvent> events = new ArrayList<>();
         synchronized (lock) {
+            if (closed) {
+                return; // closed while this call waited for the lock
+            }
             advance(c.atNanos());
             ConnectionAnalysis conn = connection(c.connectionId(), c.atNanos());
             conn.countBytes(c.direction(), c.length());
@@ -116,6 +122,9 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         }
         List<ModelEvent> events = new ArrayList<>();
         synchronized (lock) {
+            if (closed) {
+                return; // closed while this call waited for the lock
+            }
             advance(e.atNanos());
             ConnectionAnalysis conn = connection(e.connectionId(), e.atNanos());
             if (e.kind() == EventKind.DIRECT_TLS_DETECTED) {
@@ -136,6 +145,9 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         }
         List<ModelEvent> events = new ArrayList<>();
         synchronized (lock) {
+            if (closed) {
+                return; // closed while this call waited for the lock
+            }
             advance(c.atNanos());
             ConnectionAnalysis conn = connection(c.id(), c.atNanos());
             conn.closed = c;
@@ -152,6 +164,9 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
             return;
         }
         synchronized (lock) {
+            if (closed) {
+                return;
+            }
             index.sync();
         }
     }

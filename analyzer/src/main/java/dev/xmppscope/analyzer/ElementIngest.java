@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Turns one chunk's parse events into the model: negotiation steps, indexed stanzas, IQ pairs and
@@ -67,7 +68,7 @@ final class ElementIngest {
                 String ref = conn.nextRef(d);
                 steps(conn.negotiation.streamClosed(d, cl.at(), ref), events);
                 store(conn, d, c, ref, cl.at(), "close", null, null, null, null, List.of(), "stream closed",
-                        cl.size(), cl.offset(), "ok", null, "</stream:stream>", events);
+                        cl.size(), cl.offset(), "ok", null, () -> "</stream:stream>", events);
             } else if (ev instanceof StreamEvent.StreamFailed f) {
                 failure = f.message();
                 steps(conn.negotiation.parseFailed(d, f.message(), f.at()), events);
@@ -75,7 +76,7 @@ final class ElementIngest {
                 String ref = conn.nextRef(d);
                 String status = failure != null ? failure : "not parsed (the stream failed earlier)";
                 store(conn, d, c, ref, u.at(), "unparsed", null, null, null, null, List.of(),
-                        u.size() + " bytes not parsed", u.size(), u.offset(), status, null, preview(c, u), events);
+                        u.size() + " bytes not parsed", u.size(), u.offset(), status, null, () -> preview(c, u), events);
             }
         }
     }
@@ -90,7 +91,7 @@ final class ElementIngest {
         String summary = (o.restart() ? "stream restart" : "stream header") + " to " + h.attribute("to")
                 + " (" + h.contentNamespace() + ")" + (h.attribute("id") == null ? "" : " id " + h.attribute("id"));
         store(conn, d, c, ref, o.at(), "stream-header", null, h.attribute("from"), h.attribute("to"), h.attribute("id"),
-                nss, summary, o.size(), o.offset(), "ok", null, o.xml(), events);
+                nss, summary, o.size(), o.offset(), "ok", null, o::xml, events);
     }
 
     private void element(ConnectionAnalysis conn, Direction d, Chunk c, String ref, StreamEvent.ElementParsed p,
@@ -101,7 +102,7 @@ final class ElementIngest {
         String to = e.attribute("to");
         String id = e.attribute("id");
         IndexedStanza stored = store(conn, d, c, ref, p.at(), k.kind(), k.type(), from, to, id, k.namespaces(),
-                k.summary(), p.size(), p.offset(), "ok", k.error(), p.xml(), events);
+                k.summary(), p.size(), p.offset(), "ok", k.error(), p::xml, events);
         if (!(k.kind().equals("message") || k.kind().equals("presence") || k.kind().equals("iq"))) {
             return;
         }
@@ -137,7 +138,7 @@ final class ElementIngest {
 
     private IndexedStanza store(ConnectionAnalysis conn, Direction d, Chunk c, String ref, long at, String kind, String type,
                                 String from, String to, String id, List<String> nss, String summary, int size, long offset,
-                                String status, String error, String xml, List<ModelEvent> events) {
+                                String status, String error, Supplier<String> xml, List<ModelEvent> events) {
         Jid effFrom = jids.parse(conn.effectiveFrom(d, from));
         Jid effTo = jids.parse(conn.effectiveTo(d, to));
         if (error == null) {
@@ -150,12 +151,13 @@ final class ElementIngest {
         }
         StanzaSummary summary1 = new StanzaSummary(ref, conn.id(), d.wireName(), at, kind, type, from, to, id, nss, labels,
                 summary, size, offset, status);
-        IndexedStanza s = new IndexedStanza(0, d.code(), summary1, effFrom == null ? null : effFrom.fullKey(),
-                effTo == null ? null : effTo.fullKey(), effFrom == null ? null : effFrom.bareKey(),
-                effTo == null ? null : effTo.bareKey(), c.layer().code(), error, xml);
-        if (!index.alreadyIndexed(conn.id(), d.code(), conn.lastIndex(d))) {
-            s = new IndexedStanza(index.nextPk(), s.directionIndex(), summary1, s.fromKey(), s.toKey(), s.fromBare(),
-                    s.toBare(), s.layer(), error, xml);
+        boolean fresh = !index.alreadyIndexed(conn.id(), d.code(), conn.lastIndex(d));
+        // decoding the XML is skipped for an element an earlier run already stored
+        IndexedStanza s = new IndexedStanza(StanzaIndex.rowKey(conn.id(), d.code(), conn.lastIndex(d)), d.code(), summary1,
+                effFrom == null ? null : effFrom.fullKey(), effTo == null ? null : effTo.fullKey(),
+                effFrom == null ? null : effFrom.bareKey(), effTo == null ? null : effTo.bareKey(), c.layer().code(), error,
+                fresh ? xml.get() : null);
+        if (fresh) {
             index.add(s);
         }
         if (wantEvents) {

@@ -232,6 +232,23 @@ class AnalyzerTest {
     }
 
     @Test
+    void twoAnalyzersOnOneDatabaseIndexEachStanzaOnce() {
+        Path db = dir.resolve("shared");
+        try (CaptureStore store = CaptureStore.open(db)) {
+            try (CaptureWriter w = store.newWriter()) {
+                FederationFixture.script().playInto(w);
+            }
+            try (Analyzer first = Analyzer.open(store); Analyzer second = Analyzer.open(store)) {
+                store.newReader().replay(first);
+                store.newReader().replay(second); // it opened before anything was indexed
+                List<String> a = describe(first);
+                assertEquals(a, describe(second));
+                assertEquals(a.size(), new TreeSet<>(a).size(), "no stanza listed twice");
+            }
+        }
+    }
+
+    @Test
     void theGraphExportsToGexfAndDot() throws Exception {
         try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = analyzed(store)) {
             GraphExport.write(a, dir.resolve("g.gexf"));

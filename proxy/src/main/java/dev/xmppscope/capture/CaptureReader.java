@@ -8,16 +8,22 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a stored capture back, either as records or by replaying it into a {@link CaptureSink}
  * in the order it happened, which is how every consumer (analyzer, exporters) reads it.
  */
 public final class CaptureReader implements AutoCloseable {
-    private final Connection connection;
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureReader.class);
 
-    CaptureReader(Connection connection) {
+    private final Connection connection;
+    private final PayloadLog payloads;
+
+    CaptureReader(Connection connection, PayloadLog payloads) {
         this.connection = connection;
+        this.payloads = payloads;
     }
 
     public List<ConnectionRecord> connections() {
@@ -69,11 +75,12 @@ public final class CaptureReader implements AutoCloseable {
         int nextOpen = 0;
         int nextClose = 0;
         String where = onlyConnection == null ? "" : " WHERE connection = " + onlyConnection;
-        String sql = "SELECT connection, seq, at, 0 AS what, direction, layer, stream_offset, length, redacted, bytes,"
+        String sql = "SELECT connection, seq, at, 0 AS what, direction, layer, stream_offset, length, redacted, payload_pos,"
                 + " NULL AS kind, NULL AS detail FROM chunks" + where
                 + " UNION ALL SELECT connection, seq, at, 1, direction, NULL, NULL, NULL, NULL, NULL, kind, detail"
                 + " FROM connection_events" + where
                 + " ORDER BY at, connection, seq";
+        long torn = 0;
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setFetchSize(1000);
             try (ResultSet rs = ps.executeQuery()) {
@@ -88,8 +95,15 @@ public final class CaptureReader implements AutoCloseable {
                     long conn = rs.getLong(1);
                     long seq = rs.getLong(2);
                     if (rs.getInt(4) == 0) {
+                        int length = rs.getInt(8);
+                        long pos = rs.getLong(10);
+                        byte[] bytes = pos < 0 ? new byte[0] : payloads.read(pos, length);
+                        if (bytes == null) {
+                            torn++;
+                            continue;
+                        }
                         sink.chunk(new Chunk(conn, seq, Direction.ofCode(rs.getInt(5)), at, TlsLayer.ofCode(rs.getInt(6)),
-                                rs.getLong(7), rs.getInt(8), rs.getBytes(10), rs.getBoolean(9)));
+                                rs.getLong(7), length, bytes, rs.getBoolean(9)));
                     } else {
                         Object dir = rs.getObject(5);
                         sink.event(new ConnectionEvent(conn, seq, at, dir == null ? null : Direction.ofCode(((Number) dir).intValue()),
@@ -99,6 +113,9 @@ public final class CaptureReader implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new CaptureStoreException("cannot read the capture: " + e.getMessage(), e);
+        }
+        if (torn > 0) {
+            LOG.warn("{} chunks point past the end of {} (a torn tail after a crash); skipped them", torn, payloads.file());
         }
         while (nextOpen < byOpen.size()) {
             sink.opened(byOpen.get(nextOpen++).opened());

@@ -11,11 +11,13 @@ import java.sql.Statement;
 import java.util.List;
 
 /**
- * A capture database: one H2 file holding connections, chunks and connection events (this
- * module's schema) and whatever the analyzer derives from them (its own tables, same file).
+ * A capture database: an H2 file holding connections, chunk index rows and connection events
+ * (this module's schema) and whatever the analyzer derives from them (its own tables, same
+ * file), plus an append-only payload file with the chunks' bytes ({@link PayloadLog}).
  *
- * <p>The file is {@code PATH.mv.db}; a PATH that already ends in {@code .mv.db} is taken as is.
- * Open it once per process; hand out {@link #newConnection()} to each thread that needs one.
+ * <p>The files are {@code PATH.mv.db} and {@code PATH.payloads}; a PATH that already ends in
+ * {@code .mv.db} names the same pair. Open it once per process; hand out
+ * {@link #newConnection()} to each thread that needs one.
  */
 public final class CaptureStore implements AutoCloseable {
 
@@ -26,11 +28,13 @@ public final class CaptureStore implements AutoCloseable {
     private final Path file;
     private final String url;
     private final Connection adminConnection;
+    private final PayloadLog payloads;
 
-    private CaptureStore(Path file, String url, Connection adminConnection) {
+    private CaptureStore(Path file, String url, Connection adminConnection, PayloadLog payloads) {
         this.file = file;
         this.url = url;
         this.adminConnection = adminConnection;
+        this.payloads = payloads;
     }
 
     /** Opens (creating if needed) the capture database at {@code path} and brings its schema up to date. */
@@ -50,7 +54,7 @@ public final class CaptureStore implements AutoCloseable {
         String url = "jdbc:h2:file:" + base + ";WRITE_DELAY=100;DB_CLOSE_ON_EXIT=FALSE";
         try {
             Connection admin = DriverManager.getConnection(url, "sa", "");
-            CaptureStore store = new CaptureStore(file, url, admin);
+            CaptureStore store = new CaptureStore(file, url, admin, new PayloadLog(payloadFile(path)));
             store.migrate();
             return store;
         } catch (SQLException e) {
@@ -62,6 +66,37 @@ public final class CaptureStore implements AutoCloseable {
     public static Path dataFile(Path path) {
         String name = path.getFileName().toString();
         return name.endsWith(".mv.db") ? path : path.resolveSibling(name + ".mv.db");
+    }
+
+    /** The append-only file with the chunks' bytes for a user-given PATH. */
+    public static Path payloadFile(Path path) {
+        String name = dataFile(path).getFileName().toString();
+        return path.resolveSibling(name.substring(0, name.length() - ".mv.db".length()) + ".payloads");
+    }
+
+    /** Every file a capture database at PATH consists of (whether or not they exist yet). */
+    public static List<Path> files(Path path) {
+        return List.of(dataFile(path), payloadFile(path));
+    }
+
+    /** Deletes the capture database at PATH (all its files); the store must not be open. */
+    public static void delete(Path path) throws java.io.IOException {
+        for (Path f : files(path)) {
+            Files.deleteIfExists(f);
+        }
+    }
+
+    /** Copies the closed capture database at {@code from} to {@code to}, replacing what is there. */
+    public static void copy(Path from, Path to) throws java.io.IOException {
+        List<Path> src = files(from);
+        List<Path> dst = files(to);
+        for (int i = 0; i < src.size(); i++) {
+            if (Files.exists(src.get(i))) {
+                Files.copy(src.get(i), dst.get(i), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.deleteIfExists(dst.get(i));
+            }
+        }
     }
 
     public Path file() {
@@ -79,12 +114,12 @@ public final class CaptureStore implements AutoCloseable {
 
     /** A writer for recorded data; not thread-safe, use it from one thread. */
     public CaptureWriter newWriter() {
-        return new CaptureWriter(newConnection());
+        return new CaptureWriter(newConnection(), payloads);
     }
 
     /** A reader over what is stored; not thread-safe, use it from one thread. */
     public CaptureReader newReader() {
-        return new CaptureReader(newConnection());
+        return new CaptureReader(newConnection(), payloads);
     }
 
     /** The next free connection id, for a proxy or importer appending to this database. */
@@ -142,7 +177,7 @@ public final class CaptureStore implements AutoCloseable {
                     CREATE TABLE chunks (
                       connection BIGINT NOT NULL, seq BIGINT NOT NULL, direction TINYINT NOT NULL, at BIGINT NOT NULL,
                       layer TINYINT NOT NULL, stream_offset BIGINT NOT NULL, length INT NOT NULL,
-                      redacted BOOLEAN NOT NULL, bytes VARBINARY(1000000000) NOT NULL,
+                      redacted BOOLEAN NOT NULL, payload_pos BIGINT NOT NULL,
                       PRIMARY KEY (connection, seq))""",
                     "CREATE INDEX chunks_at ON chunks (at)",
                     """
@@ -165,6 +200,7 @@ public final class CaptureStore implements AutoCloseable {
     @Override
     public void close() {
         try {
+            payloads.close();
             adminConnection.close();
         } catch (SQLException e) {
             throw new CaptureStoreException("cannot close capture database " + file, e);

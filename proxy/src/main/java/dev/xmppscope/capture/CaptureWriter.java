@@ -11,20 +11,22 @@ import java.sql.Types;
  */
 public final class CaptureWriter implements CaptureSink, AutoCloseable {
     private final Connection connection;
+    private final PayloadLog payloads;
     private final PreparedStatement insertConnection;
     private final PreparedStatement insertChunk;
     private final PreparedStatement insertEvent;
     private final PreparedStatement updateClosed;
     private int pending;
 
-    CaptureWriter(Connection connection) {
+    CaptureWriter(Connection connection, PayloadLog payloads) {
         this.connection = connection;
+        this.payloads = payloads;
         try {
             connection.setAutoCommit(false);
             insertConnection = connection.prepareStatement(
                     "INSERT INTO connections (id, route, listen, client, server, tls_mode, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
             insertChunk = connection.prepareStatement(
-                    "INSERT INTO chunks (connection, seq, direction, at, layer, stream_offset, length, redacted, bytes)"
+                    "INSERT INTO chunks (connection, seq, direction, at, layer, stream_offset, length, redacted, payload_pos)"
                             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
             insertEvent = connection.prepareStatement(
                     "INSERT INTO connection_events (connection, seq, at, direction, kind, detail) VALUES (?, ?, ?, ?, ?, ?)");
@@ -66,7 +68,8 @@ public final class CaptureWriter implements CaptureSink, AutoCloseable {
             insertChunk.setLong(6, c.offset());
             insertChunk.setInt(7, c.length());
             insertChunk.setBoolean(8, c.redacted());
-            insertChunk.setBytes(9, c.bytes());
+            // encrypted chunks keep no bytes: -1 says so
+            insertChunk.setLong(9, c.bytes().length == 0 ? -1 : payloads.append(c.bytes()));
             insertChunk.addBatch();
             pending++;
         } catch (SQLException e) {
@@ -110,11 +113,12 @@ public final class CaptureWriter implements CaptureSink, AutoCloseable {
         }
     }
 
-    /** Writes everything since the last commit in one transaction. */
+    /** Writes everything since the last commit in one transaction, payload bytes first. */
     public void commit() {
         if (pending == 0) {
             return;
         }
+        payloads.flush();
         try {
             insertChunk.executeBatch();
             insertEvent.executeBatch();

@@ -59,6 +59,49 @@ class CaptureStoreTest {
         }
     }
 
+    @Test
+    void aTornPayloadTailIsSkippedAndEverythingBeforeItIsRead() throws Exception {
+        Path db = tmp.resolve("torn");
+        try (CaptureStore store = CaptureStore.open(db); CaptureWriter w = store.newWriter()) {
+            w.opened(new ConnectionOpened(1, "r", "l", "c", "s", TlsMode.PASSTHROUGH, 1));
+            w.chunk(Chunk.of(1, 1, Direction.TO_SERVER, 2, TlsLayer.PLAIN, 0, bytes("<stream:stream>")));
+            w.chunk(Chunk.of(1, 2, Direction.TO_CLIENT, 3, TlsLayer.PLAIN, 0, bytes("<stream:features/>")));
+        }
+        // the machine lost the last bytes of the payload file, the index rows survived
+        Path payloads = CaptureStore.payloadFile(db);
+        try (var ch = java.nio.channels.FileChannel.open(payloads, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(ch.size() - 5);
+        }
+        try (CaptureStore store = CaptureStore.open(db); CaptureReader r = store.newReader()) {
+            List<String> seen = new ArrayList<>();
+            r.replay(new CaptureSink() {
+                public void opened(ConnectionOpened c) { seen.add("open"); }
+                public void chunk(Chunk c) { seen.add(new String(c.bytes(), StandardCharsets.UTF_8)); }
+                public void event(ConnectionEvent e) { }
+                public void closed(ConnectionClosed c) { }
+            });
+            assertEquals(List.of("open", "<stream:stream>"), seen);
+        }
+    }
+
+    @Test
+    void aCaptureIsCopiedAndDeletedWithAllItsFiles() throws Exception {
+        Path db = tmp.resolve("one");
+        try (CaptureStore store = CaptureStore.open(db); CaptureWriter w = store.newWriter()) {
+            w.opened(new ConnectionOpened(1, "r", "l", "c", "s", TlsMode.PASSTHROUGH, 1));
+            w.chunk(Chunk.of(1, 1, Direction.TO_SERVER, 2, TlsLayer.PLAIN, 0, bytes("hello")));
+        }
+        Path copy = tmp.resolve("two");
+        CaptureStore.copy(db, copy);
+        CaptureStore.delete(db);
+        for (Path f : CaptureStore.files(db)) {
+            assertTrue(Files.notExists(f), f + " deleted");
+        }
+        try (CaptureStore store = CaptureStore.open(copy); CaptureReader r = store.newReader()) {
+            assertArrayEquals(bytes("hello"), replayFirstChunk(r, 1));
+        }
+    }
+
     private static byte[] replayFirstChunk(CaptureReader r, long id) {
         List<byte[]> got = new ArrayList<>();
         r.replayConnection(id, new CaptureSink() {

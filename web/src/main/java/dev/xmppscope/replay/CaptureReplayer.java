@@ -91,7 +91,7 @@ public final class CaptureReplayer implements ModelSource, AutoCloseable {
         notifyAll();
     }
 
-    /** Pauses and moves on by one piece of conversation (one recorded read of XMPP). */
+    /** Pauses and moves on by one stanza (the next top-level element on any stream). */
     public synchronized void step() {
         tick();
         if (!cursor.step()) {

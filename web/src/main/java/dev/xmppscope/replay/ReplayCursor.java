@@ -122,8 +122,8 @@ final class ReplayCursor implements AutoCloseable {
     }
 
     /**
-     * Pauses and delivers the next XMPP chunk (with any connection records before it), so the
-     * model shows one more piece of conversation; returns false at the end.
+     * Pauses and delivers up to the end of the next top-level element (with any connection
+     * records before it), so the model shows one more stanza; returns false at the end.
      */
     boolean step() {
         if (state == State.PLAYING) {
@@ -133,7 +133,7 @@ final class ReplayCursor implements AutoCloseable {
             ReplayTimeline.Item item = timeline.get(next++);
             item.deliver(model.sink());
             position = Math.max(position, item.at());
-            if (item.isXml()) {
+            if (item.completesElement()) {
                 model.sink().flushed();
                 return true;
             }

@@ -6,9 +6,13 @@ import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.file.CaptureSource;
+import dev.xmppscope.capture.pcap.TopLevelSplitter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A whole capture held in memory in replay order, so that a replay can move back and forth in
@@ -19,8 +23,17 @@ public final class ReplayTimeline {
     private final List<Item> items;
     private final long end;
 
-    /** One call the capture makes on a sink, with its time. */
-    public record Item(long at, Object record) {
+    /**
+     * One call the capture makes on a sink, with its time.
+     *
+     * @param completesElement for a chunk: it ends exactly where a top-level element (or stream
+     *                         header) ends, so delivering it shows one more stanza
+     */
+    public record Item(long at, Object record, boolean completesElement) {
+        Item(long at, Object record) {
+            this(at, record, false);
+        }
+
         void deliver(CaptureSink sink) {
             if (record instanceof Chunk c) {
                 sink.chunk(c);
@@ -50,9 +63,13 @@ public final class ReplayTimeline {
         this.end = max;
     }
 
-    /** Reads {@code source} once, completely. */
+    /**
+     * Reads {@code source} once, completely. XMPP chunks holding several top-level elements are
+     * cut at element boundaries (same time, consecutive offsets), so a step shows one stanza.
+     */
     public static ReplayTimeline load(CaptureSource source) {
         List<Item> items = new ArrayList<>();
+        Map<String, TopLevelSplitter> splitters = new HashMap<>();
         source.replay(new CaptureSink() {
             @Override
             public void opened(ConnectionOpened c) {
@@ -61,7 +78,20 @@ public final class ReplayTimeline {
 
             @Override
             public void chunk(Chunk c) {
-                items.add(new Item(c.atNanos(), c));
+                if (!c.layer().isXml() || c.length() == 0) {
+                    items.add(new Item(c.atNanos(), c));
+                    return;
+                }
+                TopLevelSplitter splitter = splitters.computeIfAbsent(c.connectionId() + "/" + c.direction() + "/" + c.layer(),
+                        k -> new TopLevelSplitter());
+                int start = 0;
+                for (int end : splitter.boundaries(c.bytes(), 0, c.length())) {
+                    items.add(new Item(c.atNanos(), slice(c, start, end), true));
+                    start = end;
+                }
+                if (start < c.length()) {
+                    items.add(new Item(c.atNanos(), slice(c, start, c.length()), false));
+                }
             }
 
             @Override
@@ -78,6 +108,15 @@ public final class ReplayTimeline {
             throw new IllegalArgumentException("the capture is empty: there is nothing to replay");
         }
         return new ReplayTimeline(items);
+    }
+
+    /** The part [from, to) of a chunk, as a chunk of its own at the same time (same seq: they share one read). */
+    private static Chunk slice(Chunk c, int from, int to) {
+        if (from == 0 && to == c.length()) {
+            return c;
+        }
+        return new Chunk(c.connectionId(), c.seq(), c.direction(), c.atNanos(), c.layer(), c.offset() + from, to - from,
+                Arrays.copyOfRange(c.bytes(), from, to), c.redacted());
     }
 
     public List<Item> items() {

@@ -29,6 +29,7 @@ function query(params) {
 
 export const api = {
   graph: () => getJson('/api/graph'),
+  capture: () => getJson('/api/capture'),
   connections: () => getJson('/api/connections'),
   connection: (id) => getJson(`/api/connections/${encodeURIComponent(id)}`),
   negotiation: (id) => getJson(`/api/connections/${encodeURIComponent(id)}/negotiation`),

@@ -194,3 +194,4 @@ connectLive(onLive, () => {
 });
 loadAll().then(route).catch((e) => { $('live-text').textContent = `cannot load: ${e.message}`; });
 new ReplayControls().start();
+api.capture().then((c) => { $('export-capture').hidden = !c.exportable; }).catch(() => {});

@@ -73,9 +73,9 @@ export class GraphView {
         'text-background-padding': 2, 'text-rotation': 'autorotate', 'opacity': 0.95}},
       {selector: 'edge[state = "closed"]', style: {'line-style': 'dashed', 'opacity': 0.55}},
       {selector: '.faded', style: {'opacity': 0.12, 'text-opacity': 0.15}},
-      {selector: 'node.focus', style: {'border-width': 4, 'border-color': '#f0a830'}},
-      {selector: 'edge.focus', style: {'line-color': '#f0a830', 'target-arrow-color': '#f0a830', 'opacity': 1}},
-      {selector: 'edge.flash', style: {'line-color': '#f0a830', 'target-arrow-color': '#f0a830', 'opacity': 1}},
+      {selector: 'node.focus', style: {'border-width': 4, 'border-color': '#1d2733'}},
+      {selector: 'edge.focus', style: {'line-color': '#1d2733', 'target-arrow-color': '#1d2733', 'opacity': 1}},
+      {selector: 'edge.flash', style: {'line-color': '#4f9be0', 'target-arrow-color': '#4f9be0', 'opacity': 1}},
       {selector: 'node.packet', style: {
         'width': 11, 'height': 11, 'background-color': '#f08a24', 'border-width': 2, 'border-color': '#fff',
         'label': '', 'z-index': 99, 'events': 'no'}},

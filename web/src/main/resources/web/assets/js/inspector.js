@@ -88,7 +88,7 @@ export class Inspector {
       h('td', {class: 'num'}, String(i + 1)),
       h('td', null, nodeLabel(hop.source), ' → ', nodeLabel(hop.target)),
       h('td', null, h('a', {href: `/stanzas/${encodeURIComponent(hop.stanzaRef)}`, 'data-link': true}, `#${hop.connection}`)),
-      h('td', {class: 'num mono'}, i === 0 ? clock(hop.at) : `+${duration(hop.at - t0)}`),
+      h('td', {class: 'num mono', title: `${clock(hop.at)} (${isoTime(hop.at)})`}, i === 0 ? '0' : `+${duration(hop.at - t0)}`),
       h('td', {class: 'num mono'}, hop.heldNanos === null ? '' : duration(hop.heldNanos))));
     return section(['Route', h('span', {class: 'muted'}, `${r.hops.length} hops · confidence ${Math.round(r.confidence * 100)}%`),
       h('span', {class: 'spacer'}),

@@ -2,7 +2,7 @@
 // play/pause, step, speed 0.1–100×, seek, and the narration of the current moment.
 
 import {api} from './api.js';
-import {$, duration} from './dom.js';
+import {$, h, duration} from './dom.js';
 
 export class ReplayControls {
   constructor() {
@@ -58,7 +58,13 @@ export class ReplayControls {
     if (!st) return;
     $('replay-play').textContent = st.state === 'playing' ? 'Pause' : 'Play';
     const speed = $('replay-speed');
-    if (document.activeElement !== speed) speed.value = String(st.speed);
+    if (document.activeElement !== speed) {
+      const value = String(st.speed);
+      if (![...speed.options].some((o) => o.value === value)) {
+        speed.appendChild(h('option', {value}, `${value}×`)); // a speed set from the command line
+      }
+      speed.value = value;
+    }
     const span = Math.max(1, st.end - st.start);
     if (!this.seeking) {
       $('replay-seek').value = String(Math.round((st.position - st.start) / span * 1000));

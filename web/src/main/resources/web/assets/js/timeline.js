@@ -5,7 +5,7 @@
 import {api} from './api.js';
 import {$, h, clear, clock, isoTime, download, truncate} from './dom.js';
 import {drawSequence, drawSequenceScrolling, toMermaid} from './sequence.js';
-import {store, endpoints, nodeLabel} from './store.js';
+import {endpoints, nodeLabel} from './store.js';
 
 const PAGE = 300;
 const SEQUENCE_MAX = 600;
@@ -46,6 +46,18 @@ export class Timeline {
     $('export-svg').addEventListener('click', () => this.exportSvg());
     $('export-mermaid').addEventListener('click', () => this.exportMermaid());
     window.addEventListener('resize', () => { if (this.mode === 'sequence') this.render(); });
+    // ↑/↓ walk the timeline, the inspector following
+    this.body.addEventListener('keydown', (e) => {
+      if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+      const items = this.mode === 'sequence' ? this.visibleItems() : this.items;
+      if (!items.length) return;
+      e.preventDefault();
+      const i = items.findIndex((it) => it.ref === this.selected);
+      const next = i < 0 ? 0 : Math.max(0, Math.min(items.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1)));
+      this.onSelect(items[next].ref);
+      const el = this.body.querySelector(`[data-ref="${CSS.escape(items[next].ref)}"]`);
+      if (el) el.scrollIntoView({block: 'nearest'});
+    });
   }
 
   filters() {
@@ -248,9 +260,5 @@ export class Timeline {
     const text = toMermaid(this.visibleItems());
     $('mermaid-text').value = text;
     $('mermaid-dialog').showModal();
-  }
-
-  knownStart() {
-    return store.started;
   }
 }

@@ -70,11 +70,12 @@ class ReplayCursorTest {
         assertEquals(List.of("opened", "chunk 1"), models.last(), "at 1x, 150 ms of wall time reach 150 ms of capture");
         c.setSpeed(10);
         c.advance(15 * MS);
-        assertEquals(List.of("opened", "chunk 1", "chunk 2", "chunk 3"), models.last(), "at 10x, 15 ms reach 150 ms more");
+        assertEquals(List.of("opened", "chunk 1", "chunk 2", "chunk 2", "chunk 3"), models.last(),
+                "at 10x, 15 ms reach 150 ms more (chunk 2, header and features, comes as two elements)");
         assertEquals(T0 + 300 * MS, c.position());
         c.pause();
         c.advance(10_000 * MS);
-        assertEquals(4, models.last().size(), "paused: time passes, nothing is fed");
+        assertEquals(5, models.last().size(), "paused: time passes, nothing is fed");
     }
 
     @Test
@@ -104,11 +105,35 @@ class ReplayCursorTest {
     }
 
     @Test
+    void aStepShowsOneStanzaEvenWhenOneReadCarriedSeveral() {
+        ReplayTimeline t = ReplayTimeline.load(sink -> {
+            sink.opened(new ConnectionOpened(1, "r", "l", "c", "s", TlsMode.PASSTHROUGH, T0));
+            sink.chunk(chunk(1, T0 + MS, Direction.TO_CLIENT, "<iq type='result' id='a'/><presence from='x'/><mess"));
+            sink.chunk(Chunk.of(1, 2, Direction.TO_CLIENT, T0 + 2 * MS, TlsLayer.PLAIN, 51,
+                    "age><body>hi</body></message>".getBytes(StandardCharsets.UTF_8)));
+        });
+        List<String> texts = new ArrayList<>();
+        ReplayCursor c = new ReplayCursor(t, () -> new ReplayModel(null, new CaptureSink() {
+            public void opened(ConnectionOpened o) { }
+            public void chunk(Chunk ch) { texts.add(ch.offset() + ":" + new String(ch.bytes(), StandardCharsets.UTF_8)); }
+            public void event(ConnectionEvent e) { }
+            public void closed(ConnectionClosed cl) { }
+        }, () -> { }), 0);
+        c.step();
+        assertEquals(List.of("0:<iq type='result' id='a'/>"), texts);
+        c.step();
+        assertEquals("26:<presence from='x'/>", texts.get(1));
+        c.step();
+        assertEquals(List.of("0:<iq type='result' id='a'/>", "26:<presence from='x'/>", "46:<mess", "51:age><body>hi</body></message>"),
+                texts, "the message completes with the second read, at the recorded offsets");
+    }
+
+    @Test
     void seekingBackwardsStartsAFreshModelFedUpToThePosition() {
         Models models = new Models();
         ReplayCursor c = new ReplayCursor(conversation(), models, 0);
         assertFalse(c.seek(T0 + 250 * MS), "forwards: same model");
-        assertEquals(List.of("opened", "chunk 1", "chunk 2"), models.last());
+        assertEquals(List.of("opened", "chunk 1", "chunk 2", "chunk 2"), models.last());
         assertTrue(c.seek(T0 + 150 * MS), "backwards: a new model");
         assertEquals(2, models.fed.size());
         assertEquals("model closed", models.fed.get(0).get(models.fed.get(0).size() - 1), "the old model was closed");

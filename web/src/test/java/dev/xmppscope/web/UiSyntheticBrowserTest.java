@@ -61,6 +61,14 @@ class UiSyntheticBrowserTest {
         assertEquals(9L, js("return xmppscope.graph.cy.nodes(':not(.packet)').length;"));
         assertEquals(List.of("a.example", "b.example", "c.example"),
                 js("return xmppscope.graph.cy.nodes('[kind = \"server\"]').map(n => n.data('short')).sort();"));
+        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 800));
+        try {
+            open("/stanzas/1-s-10");
+            await().until(d -> d.findElement(By.id("stanza-xml")).isDisplayed());
+            browser.screenshot("synthetic-laptop-1280");
+        } finally {
+            browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1600, 1000));
+        }
     }
 
     @Test
@@ -72,6 +80,9 @@ class UiSyntheticBrowserTest {
         assertTrue(xml.getText().startsWith("<message xmlns='jabber:client' type='chat' id='m0'"), xml.getText());
         assertEquals(3, browser.driver.findElements(By.cssSelector("#route-hops tbody tr")).size());
         browser.screenshot("synthetic-stanza");
+        browser.driver.findElement(By.id("timeline")).sendKeys(org.openqa.selenium.Keys.ARROW_DOWN);
+        await().until(d -> d.getCurrentUrl().endsWith("/stanzas/6-s-10"));
+        await().until(d -> d.findElement(By.id("stanza-head")).getText().contains("6-s-10"));
     }
 
     @Test

@@ -133,6 +133,7 @@ class WebApiTest {
         HttpResponse<String> r = get("/api/capture/export");
         assertEquals(501, r.statusCode());
         assertTrue(r.body().contains("no capture database"));
+        assertEquals(false, json("/api/capture").get("exportable").asBoolean());
     }
 
     @Test

@@ -57,7 +57,6 @@ class WebSecurityTest {
         try (WebServer s = start(WebOptions.loopback(0))) {
             assertEquals(200, get(s, "/api/graph").statusCode());
             // a page elsewhere that re-points its own name at 127.0.0.1 (DNS rebinding) is refused
-            HttpClient raw = HttpClient.newHttpClient();
             var sock = new java.net.Socket("127.0.0.1", s.port());
             sock.getOutputStream().write(("GET /api/graph HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n").getBytes());
             String answer = new String(sock.getInputStream().readAllBytes());

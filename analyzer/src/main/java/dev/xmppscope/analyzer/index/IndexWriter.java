@@ -20,6 +20,7 @@ import java.util.function.Consumer;
  */
 final class IndexWriter implements AutoCloseable {
     private static final int MAX_QUEUED = 4;
+    private static final String DUPLICATE_KEY = "23505";
 
     private final Connection connection;
     private final String where;
@@ -94,6 +95,49 @@ final class IndexWriter implements AutoCloseable {
     }
 
     private void write(List<IndexedStanza> batch) throws SQLException {
+        try {
+            writeBatch(batch);
+        } catch (SQLException e) {
+            if (!isDuplicate(e)) {
+                throw e;
+            }
+            // another analyzer on the same database indexed some of these already: keep the rest
+            connection.rollback();
+            insertStanza.clearBatch();
+            insertJid.clearBatch();
+            insertNs.clearBatch();
+            for (IndexedStanza s : batch) {
+                try {
+                    writeBatch(List.of(s));
+                } catch (SQLException one) {
+                    if (!isDuplicate(one)) {
+                        throw one;
+                    }
+                    connection.rollback();
+                    insertStanza.clearBatch();
+                    insertJid.clearBatch();
+                    insertNs.clearBatch();
+                }
+            }
+        }
+    }
+
+    private static boolean isDuplicate(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause() != t ? t.getCause() : null) {
+            if (t instanceof SQLException s) {
+                if (DUPLICATE_KEY.equals(s.getSQLState())) {
+                    return true;
+                }
+                SQLException next = s.getNextException();
+                if (next != null && DUPLICATE_KEY.equals(next.getSQLState())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void writeBatch(List<IndexedStanza> batch) throws SQLException {
         for (IndexedStanza s : batch) {
             StanzaSummary m = s.summary();
             insertStanza.setLong(1, s.pk());

@@ -47,7 +47,6 @@ public final class StanzaIndex implements AutoCloseable {
     private final Map<String, Integer> indexedUpTo = new HashMap<>(); // "conn/dir" -> highest idx stored
     private final Map<String, IndexedStanza> unflushed = new java.util.concurrent.ConcurrentHashMap<>();
     private final Namespaces namespaces = Namespaces.shipped();
-    private long nextPk;
 
     public StanzaIndex(CaptureStore store) {
         this.store = store;
@@ -55,11 +54,10 @@ public final class StanzaIndex implements AutoCloseable {
         try {
             migrate(admin);
             try (Statement st = admin.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT connection, direction, MAX(idx), MAX(pk) FROM analysis_stanzas"
+                 ResultSet rs = st.executeQuery("SELECT connection, direction, MAX(idx) FROM analysis_stanzas"
                          + " GROUP BY connection, direction")) {
                 while (rs.next()) {
                     indexedUpTo.put(rs.getLong(1) + "/" + rs.getInt(2), rs.getInt(3));
-                    nextPk = Math.max(nextPk, rs.getLong(4) + 1);
                 }
             }
             this.writer = new IndexWriter(admin, store.file().toString(), namespaces,
@@ -110,9 +108,13 @@ public final class StanzaIndex implements AutoCloseable {
         return upTo != null && idx <= upTo;
     }
 
-    /** The key the next added stanza gets (time order among equal timestamps). */
-    public long nextPk() {
-        return nextPk++;
+    /**
+     * The row key of an element: a function of its position (connection, direction, index), so
+     * every run over the same capture, and two analyzers on one database, agree on it. It also
+     * orders elements with the same timestamp.
+     */
+    public static long rowKey(long connection, int direction, int idx) {
+        return (connection << 33) | ((long) direction << 32) | (idx & 0xFFFFFFFFL);
     }
 
     /** Queues a stanza for the next batch; call from the single ingest thread. */

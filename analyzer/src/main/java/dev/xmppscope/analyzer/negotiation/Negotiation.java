@@ -59,15 +59,15 @@ public final class Negotiation {
                 };
                 streamFrom = h.attribute("from");
                 streamTo = h.attribute("to");
-                add(d, at, "header", who(d) + " opens a " + kind + " stream to " + or(streamTo, "(no 'to')"),
-                        attrs(h, "from", "to", "version", "xml:lang"), "info", ref);
+                add(d, at, "header", who(d) + " opens a " + kind + " stream to " + StepText.or(streamTo, "(no 'to')"),
+                        StepText.attrs(h, "from", "to", "version", "xml:lang"), "info", ref);
             } else {
-                add(d, at, "restart", who(d) + " restarts the stream" + restartCause(), attrs(h, "from", "to", "version"), "info", ref);
+                add(d, at, "restart", who(d) + " restarts the stream" + restartCause(), StepText.attrs(h, "from", "to", "version"), "info", ref);
             }
         } else {
-            String title = responderHeaders++ == 0 ? who(d) + " answers with stream id " + or(id, "(none)")
-                    : who(d) + " answers the restarted stream, new stream id " + or(id, "(none)");
-            add(d, at, "header", title, attrs(h, "from", "to", "version", "id"), "ok", ref);
+            String title = responderHeaders++ == 0 ? who(d) + " answers with stream id " + StepText.or(id, "(none)")
+                    : who(d) + " answers the restarted stream, new stream id " + StepText.or(id, "(none)");
+            add(d, at, "header", title, StepText.attrs(h, "from", "to", "version", "id"), "ok", ref);
         }
         return end();
     }
@@ -79,7 +79,7 @@ public final class Negotiation {
         if (Ns.STREAMS.equals(ns) && e.name().equals("features")) {
             features(d, e, at, ref);
         } else if (Ns.STREAMS.equals(ns) && e.name().equals("error")) {
-            String condition = condition(e, Ns.STREAM_ERRORS);
+            String condition = StepText.condition(e, Ns.STREAM_ERRORS);
             String text = e.childText("text", Ns.STREAM_ERRORS);
             fail(who(d) + " ends the stream with error " + Conditions.stream(condition));
             add(d, at, "stream-error", error, text == null ? condition : condition + ": " + text, "failed", ref);
@@ -101,7 +101,7 @@ public final class Negotiation {
             } else {
                 identity = streamTo;
                 established();
-                add(d, at, "handshake", "Server accepts the component " + or(streamTo, ""), "", "ok", ref);
+                add(d, at, "handshake", "Server accepts the component " + StepText.or(streamTo, ""), "", "ok", ref);
             }
         }
         return end();
@@ -145,7 +145,8 @@ public final class Negotiation {
     public List<NegotiationStep> event(ConnectionEvent e) {
         begin();
         Direction d = e.direction() == null ? Direction.TO_SERVER : e.direction();
-        String side = e.direction() == null ? "" : " with the " + (e.direction() == Direction.TO_SERVER ? "client" : "server");
+        // TLS_ESTABLISHED/FAILED name the proxy's session: toServer is the one with the upstream server
+        String side = e.direction() == null ? "" : " with the " + (e.direction() == Direction.TO_SERVER ? "server" : "client");
         switch (e.kind()) {
             case DIRECT_TLS_DETECTED -> add(d, e.atNanos(), "tls", who(d) + " starts with TLS directly (XEP-0368)", e.detail(), "info", null);
             case TLS_ESTABLISHED -> {
@@ -218,10 +219,10 @@ public final class Negotiation {
     private void sasl(Direction d, XmlElement e, long at, String ref) {
         switch (e.name()) {
             case "auth", "authenticate" -> {
-                String mech = or(e.attribute("mechanism"), "?");
+                String mech = StepText.or(e.attribute("mechanism"), "?");
                 lastAuthRequest = "sasl";
                 String title = "EXTERNAL".equals(mech) && "s2s".equals(kind)
-                        ? or(streamFrom, "The initiating server") + " authenticates with SASL EXTERNAL (its certificate)"
+                        ? StepText.or(streamFrom, "The initiating server") + " authenticates with SASL EXTERNAL (its certificate)"
                         : who(d) + " authenticates with " + mech;
                 add(d, at, "sasl-auth", title, e.text().isBlank() ? "" : "initial response sent", "info", ref);
             }
@@ -231,14 +232,14 @@ public final class Negotiation {
                 lastAuthRequest = null;
                 error = null; // an earlier failed attempt on the same stream was retried successfully
                 if ("s2s".equals(kind)) {
-                    identity = or(streamFrom, "?") + "→" + or(streamTo, "?");
+                    identity = StepText.or(streamFrom, "?") + "→" + StepText.or(streamTo, "?");
                     established();
                 }
                 add(d, at, "sasl-success", "Authentication succeeded", "", "ok", ref);
             }
             case "failure" -> {
                 lastAuthRequest = null;
-                String condition = condition(e, e.namespace());
+                String condition = StepText.condition(e, e.namespace());
                 String text = e.childText("text", e.namespace());
                 fail("Authentication failed: " + Conditions.sasl(condition));
                 add(d, at, "sasl-failure", error, text == null ? condition : condition + ": " + text, "failed", ref);
@@ -253,14 +254,14 @@ public final class Negotiation {
         switch (e.name()) {
             case "enable" -> add(d, at, "sm-enable", who(d) + " enables stream management" + resume, "", "info", ref);
             case "enabled" -> add(d, at, "sm-enabled", who(d) + " enabled stream management" + resume,
-                    attrs(e, "id", "max", "location"), "ok", ref);
-            case "resume" -> add(d, at, "sm-resume", who(d) + " resumes session " + or(e.attribute("previd"), "?"),
+                    StepText.attrs(e, "id", "max", "location"), "ok", ref);
+            case "resume" -> add(d, at, "sm-resume", who(d) + " resumes session " + StepText.or(e.attribute("previd"), "?"),
                     "h=" + e.attribute("h"), "info", ref);
             case "resumed" -> {
                 established();
                 add(d, at, "sm-resumed", who(d) + " resumed the session", "h=" + e.attribute("h"), "ok", ref);
             }
-            case "failed" -> add(d, at, "sm-failed", who(d) + " refuses stream management: " + condition(e, Ns.STANZA_ERRORS),
+            case "failed" -> add(d, at, "sm-failed", who(d) + " refuses stream management: " + StepText.condition(e, Ns.STANZA_ERRORS),
                     "", "failed", ref);
             default -> {
                 if (acks < MAX_ACK_STEPS) {
@@ -273,13 +274,13 @@ public final class Negotiation {
     }
 
     private void dialback(Direction d, XmlElement e, long at, String ref) {
-        String from = or(e.attribute("from"), "?");
-        String to = or(e.attribute("to"), "?");
+        String from = StepText.or(e.attribute("from"), "?");
+        String to = StepText.or(e.attribute("to"), "?");
         String type = e.attribute("type");
         String step = "dialback-" + e.name();
         if (type == null) {
             String title = e.name().equals("result") ? from + " asks " + to + " to accept it (dialback key)"
-                    : from + " asks " + to + " to confirm a dialback key for stream " + or(e.attribute("id"), "?");
+                    : from + " asks " + to + " to confirm a dialback key for stream " + StepText.or(e.attribute("id"), "?");
             add(d, at, step, title, "", "info", ref);
         } else if (type.equals("valid")) {
             if (e.name().equals("result")) {
@@ -293,7 +294,7 @@ public final class Negotiation {
             String what = e.name().equals("result") ? from + " rejects " + to + " (dialback " + type + ")"
                     : from + " says the key is " + type;
             fail(what);
-            add(d, at, step, what, type.equals("error") ? condition(e.child("error", e.namespace()) == null ? e
+            add(d, at, step, what, type.equals("error") ? StepText.condition(e.child("error", e.namespace()) == null ? e
                     : e.child("error", e.namespace()), Ns.STANZA_ERRORS) : "", "failed", ref);
         }
     }
@@ -314,7 +315,7 @@ public final class Negotiation {
             Jid parsed = Jid.parse(jid);
             add(d, at, "bind", "Bound to " + jid, parsed.flags(), "ok", ref);
         } else if ("error".equals(type) && id != null && id.equals(bindId)) {
-            fail("Resource binding failed: " + condition(e.child("error", e.namespace()) == null ? e
+            fail("Resource binding failed: " + StepText.condition(e.child("error", e.namespace()) == null ? e
                     : e.child("error", e.namespace()), Ns.STANZA_ERRORS));
             add(d, at, "bind", error, "", "failed", ref);
         } else if ("set".equals(type) && e.child("session", Ns.SESSION) != null) {
@@ -353,7 +354,7 @@ public final class Negotiation {
 
     private String who(Direction d) {
         return switch (kind) {
-            case "s2s" -> d == Direction.TO_SERVER ? or(streamFrom, "The initiating server") : or(streamTo, "The receiving server");
+            case "s2s" -> d == Direction.TO_SERVER ? StepText.or(streamFrom, "The initiating server") : StepText.or(streamTo, "The receiving server");
             case "component" -> d == Direction.TO_SERVER ? "Component" : "Server";
             default -> d == Direction.TO_SERVER ? "Client" : "Server";
         };
@@ -371,41 +372,6 @@ public final class Negotiation {
         NegotiationStep s = new NegotiationStep(connection, steps.size(), at, d.wireName(), step, title, detail, status, ref);
         steps.add(s);
         added.add(s);
-    }
-
-    private static String condition(XmlElement e, String conditionNs) {
-        for (XmlElement c : e.children()) {
-            if (c.namespace().equals(conditionNs) && !c.name().equals("text")) {
-                return c.name();
-            }
-        }
-        return "undefined-condition";
-    }
-
-    private static String attrs(StreamHeader h, String... names) {
-        StringBuilder sb = new StringBuilder();
-        for (String n : names) {
-            String v = h.attribute(n);
-            if (v != null) {
-                sb.append(sb.isEmpty() ? "" : " ").append(n).append('=').append(v);
-            }
-        }
-        return sb.toString();
-    }
-
-    private static String attrs(XmlElement e, String... names) {
-        StringBuilder sb = new StringBuilder();
-        for (String n : names) {
-            String v = e.attribute(n);
-            if (v != null) {
-                sb.append(sb.isEmpty() ? "" : " ").append(n).append('=').append(v);
-            }
-        }
-        return sb.toString();
-    }
-
-    private static String or(String s, String fallback) {
-        return s == null ? fallback : s;
     }
 
     public List<NegotiationStep> steps() {

@@ -52,6 +52,19 @@ public final class RouteCorrelator {
                 match = r;
             }
         }
+        if (fits == 0 && s.toBare() != null && s.kind().equals("presence")) {
+            // a copy of a broadcast presence (sent without 'to', fanned out to each contact)
+            for (Route r : open.getOrDefault(s.broadcastKey(), List.of())) {
+                if (r.canTake(s, window)) {
+                    fits++;
+                    match = r;
+                }
+            }
+            if (fits == 1) {
+                match.keys.add(key);
+                candidates.add(match);
+            }
+        }
         if (fits == 1) {
             match.add(s);
             byRef.put(s.ref(), match);
@@ -67,6 +80,10 @@ public final class RouteCorrelator {
             fresh.ambiguous = fits;
         }
         candidates.add(fresh);
+        if (s.toBare() == null && s.kind().equals("presence")) {
+            fresh.keys.add(s.broadcastKey());
+            open.computeIfAbsent(s.broadcastKey(), k -> new ArrayList<>(1)).add(fresh);
+        }
         byLastActivity.add(fresh);
         return Optional.empty();
     }
@@ -81,11 +98,13 @@ public final class RouteCorrelator {
         while (!byLastActivity.isEmpty() && byLastActivity.peekFirst().lastAt < now - window) {
             Route r = byLastActivity.pollFirst();
             if (r.lastAt < now - window) {
-                List<Route> list = open.get(r.key);
-                if (list != null) {
-                    list.remove(r);
-                    if (list.isEmpty()) {
-                        open.remove(r.key);
+                for (String key : r.keys) {
+                    List<Route> list = open.get(key);
+                    if (list != null) {
+                        list.remove(r);
+                        if (list.isEmpty()) {
+                            open.remove(key);
+                        }
                     }
                 }
             }
@@ -93,21 +112,21 @@ public final class RouteCorrelator {
     }
 
     private static final class Route {
-        final String key;
+        final List<String> keys = new ArrayList<>(1);
         final List<Sighting> hops = new ArrayList<>(3);
         final List<Long> held = new ArrayList<>(3);
         long lastAt;
         int ambiguous;
 
         Route(String key) {
-            this.key = key;
+            keys.add(key);
         }
 
         boolean canTake(Sighting s, long window) {
             for (int i = hops.size() - 1; i >= 0; i--) {
                 Sighting h = hops.get(i);
-                if (h.connection() == s.connection()) {
-                    return false; // a stanza does not cross the same link twice
+                if (h.connection() == s.connection() && java.util.Objects.equals(h.toBare(), s.toBare())) {
+                    return false; // a stanza does not cross the same link twice (broadcast copies differ in 'to')
                 }
             }
             return from(s, window) >= 0;

@@ -22,6 +22,11 @@ public record Sighting(String ref, long connection, String source, String target
         return kind + '|' + type + '|' + id + '|' + fromBare + '|' + toBare + '|' + digest;
     }
 
+    /** The key of a broadcast (no 'to'): its copies to each recipient match it whatever their 'to'. */
+    String broadcastKey() {
+        return kind + '|' + type + '|' + id + '|' + fromBare + "|*|" + digest;
+    }
+
     /** Whether the stanza carries enough to be told apart from others (an id, or a payload). */
     boolean distinctive() {
         return id != null || digest != PayloadDigest.EMPTY;

@@ -69,7 +69,7 @@ class NegotiationTest {
                 "features: Server offers STARTTLS (required)",
                 "starttls: Client asks to start TLS",
                 "proceed: Server agrees: TLS starts now",
-                "tls: TLS established with the client",
+                "tls: TLS established with the server",
                 "restart: Client restarts the stream inside TLS"), titles());
         assertEquals("TLSv1.3 TLS_AES_256_GCM_SHA384", steps.get(5).detail());
     }

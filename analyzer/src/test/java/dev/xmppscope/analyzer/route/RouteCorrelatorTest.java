@@ -78,6 +78,23 @@ class RouteCorrelatorTest {
         assertEquals(2_000_000L, route.hops().get(3).heldNanos(), "held since it reached b.example");
     }
 
+    static Sighting presence(String ref, long conn, String from, String to, long atMs, String toBare) {
+        return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "presence", "available", "p1", "alice@a.example",
+                toBare, 77);
+    }
+
+    @Test
+    void aBroadcastPresenceIsFollowedToEachContact() {
+        RouteCorrelator r = new RouteCorrelator();
+        r.observe(presence("1-s-2", 1, ALICE, A, 10, null));
+        r.observe(presence("2-s-4", 2, A, B, 12, "bob@b.example"));
+        r.observe(presence("2-s-5", 2, A, B, 12, "carol@b.example"));
+        r.observe(presence("4-c-7", 4, B, BOB, 13, "bob@b.example"));
+        StanzaRoute route = r.route("4-c-7").orElseThrow();
+        assertEquals(List.of("1-s-2", "2-s-4", "2-s-5", "4-c-7"), route.hops().stream().map(StanzaRoute.Hop::stanzaRef).toList());
+        assertEquals(1_000_000L, route.hops().get(3).heldNanos(), "bob's copy left b.example 1 ms after it arrived");
+    }
+
     @Test
     void stanzasWithoutIdOrPayloadAreNotCorrelated() {
         RouteCorrelator r = new RouteCorrelator();

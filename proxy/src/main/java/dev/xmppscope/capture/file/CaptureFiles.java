@@ -80,7 +80,7 @@ public final class CaptureFiles {
 
     /**
      * Merges {@code file} into {@code store}, its connections renumbered past the ones already
-     * there. A damaged file is imported up to the damage (committed), then its
+     * there. {@code progress} counts bytes of the file for an .xscap, records otherwise. A damaged file is imported up to the damage (committed), then its
      * {@link CaptureFileException} is rethrown.
      */
     public static ImportResult importInto(CaptureStore store, Path file, ProgressBar progress) {
@@ -89,9 +89,14 @@ public final class CaptureFiles {
         Counting counting;
         try (CaptureWriter writer = store.newWriter()) {
             ConnectionRenumbering renumbered = new ConnectionRenumbering(writer, firstId);
-            counting = new Counting(renumbered, progress);
+            // an .xscap reports how far into the file it is (a bar with a percentage); others count records
+            counting = new Counting(renumbered, source instanceof XscapReader ? ProgressBar.NONE : progress);
             try {
-                source.replay(counting);
+                if (source instanceof XscapReader xscap) {
+                    xscap.replay(counting, progress::update);
+                } else {
+                    source.replay(counting);
+                }
             } finally {
                 progress.finish();
             }

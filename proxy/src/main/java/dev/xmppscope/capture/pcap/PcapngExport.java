@@ -103,6 +103,7 @@ public final class PcapngExport {
         private final LongConsumer progress;
         private final Map<Long, ConnectionOpened> opened = new HashMap<>();
         private final Map<String, Conversation> conversations = new HashMap<>();
+        private final Map<String, TopLevelSplitter> splitters = new HashMap<>();
         private long records;
         long frames;
         UncheckedIOException failure;
@@ -133,7 +134,18 @@ public final class PcapngExport {
                 conversations.put(key, conv);
                 emit(conv.handshake(c.layer() == TlsLayer.PLAIN && o != null ? o.atNanos() : c.atNanos()));
             }
-            emit(conv.data(c.direction() == Direction.TO_SERVER, c.atNanos(), c.bytes()));
+            // one segment per top-level element (as a client or server writes them), so Wireshark's
+            // dissector, which reads the first element of a segment best, sees each of them
+            TopLevelSplitter splitter = splitters.computeIfAbsent(key + "/" + c.direction(), k -> new TopLevelSplitter());
+            boolean fromClient = c.direction() == Direction.TO_SERVER;
+            int start = 0;
+            for (int end : splitter.boundaries(c.bytes(), 0, c.length())) {
+                emit(conv.data(fromClient, c.atNanos(), c.bytes(), start, end));
+                start = end;
+            }
+            if (start < c.length()) {
+                emit(conv.data(fromClient, c.atNanos(), c.bytes(), start, c.length()));
+            }
         }
 
         @Override
@@ -236,10 +248,10 @@ public final class PcapngExport {
             return f;
         }
 
-        java.util.List<Frame> data(boolean fromClient, long at, byte[] bytes) {
+        java.util.List<Frame> data(boolean fromClient, long at, byte[] bytes, int start, int end) {
             java.util.List<Frame> f = new java.util.ArrayList<>();
-            for (int from = 0; from < bytes.length; from += MAX_SEGMENT) {
-                int n = Math.min(MAX_SEGMENT, bytes.length - from);
+            for (int from = start; from < end; from += MAX_SEGMENT) {
+                int n = Math.min(MAX_SEGMENT, end - from);
                 long seq = fromClient ? clientSeq : serverSeq;
                 long ack = fromClient ? serverSeq : clientSeq;
                 f.add(new Frame(at, builder.frame(fromClient, seq, ack, 0x18 /* PSH|ACK */, bytes, from, n)));

@@ -64,7 +64,8 @@ class PcapOfRealProsodyTest {
                 int client = Integer.parseInt(proxied.opened().client().substring(proxied.opened().client().lastIndexOf(':') + 1));
                 CloseReason firstFin = Tshark.firstFinSourcePort(pcap, client) == client ? CloseReason.CLIENT_CLOSED
                         : CloseReason.SERVER_CLOSED;
-                assertEquals(firstFin, imported.closed.get(i).reason());
+                var closed = imported.closed.stream().filter(c -> c.id() == id).findFirst().orElseThrow();
+                assertEquals(firstFin, closed.reason(), "connection " + id + " (client port " + client + ")");
                 long skew = Math.abs(proxied.opened().atNanos() - imported.opened.get(i).atNanos());
                 assertTrue(skew < 1_000_000_000L, "the capture's timestamps are the real ones (skew " + skew + " ns)");
             }

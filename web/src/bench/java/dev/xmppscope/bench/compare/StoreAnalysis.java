@@ -10,9 +10,7 @@ import dev.xmppscope.bench.report.Results;
 import dev.xmppscope.bench.report.Table;
 import dev.xmppscope.bench.report.TargetCheck;
 import dev.xmppscope.capture.CaptureStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +58,7 @@ public final class StoreAnalysis implements Comparison {
         long size = ctx.quick() ? 1_000_000 : 16_000_000;
         capture = SyntheticCapture.build(StanzaCorpus.build(1 << 20), ctx.quick() ? 2 : 16, size);
         Path pristine = ctx.workDir().resolve("analysis-capture");
-        Files.deleteIfExists(CaptureStore.dataFile(pristine));
+        CaptureStore.delete(pristine);
         capture.writeTo(pristine);
         BenchContext.log("  capture: %d streams, %,d bytes, %,d stanzas in %s", capture.streams().size(),
                 capture.totalBytes(), capture.stanzas(), CaptureStore.dataFile(pristine));
@@ -93,7 +91,7 @@ public final class StoreAnalysis implements Comparison {
         });
         OfflineRounds.run(ctx, NAME, scenario(), contenders, AnalysisContender::name, (c, round) -> {
             Path copy = ctx.workDir().resolve("analysis-" + round + "-" + c.name().replaceAll("\\W+", "_"));
-            Files.copy(CaptureStore.dataFile(pristine), CaptureStore.dataFile(copy), StandardCopyOption.REPLACE_EXISTING);
+            CaptureStore.copy(pristine, copy);
             try {
                 long cpu0 = CpuTime.ofThisProcess();
                 long t0 = System.nanoTime();
@@ -109,7 +107,7 @@ public final class StoreAnalysis implements Comparison {
                 m.put("stanzas seen", (double) seen);
                 return m;
             } finally {
-                Files.deleteIfExists(CaptureStore.dataFile(copy));
+                CaptureStore.delete(copy);
             }
         });
     }

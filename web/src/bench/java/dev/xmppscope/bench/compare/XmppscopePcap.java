@@ -31,7 +31,7 @@ final class XmppscopePcap implements PcapAnalysis.PcapContender {
             new PcapImporter(pcap).replay(analyzer);
             return XmppscopeAnalysis.stanzasSeen(analyzer);
         } finally {
-            Files.deleteIfExists(CaptureStore.dataFile(db));
+            CaptureStore.delete(db);
             Files.deleteIfExists(db.resolveSibling(db.getFileName() + ".trace.db"));
         }
     }

@@ -11,6 +11,7 @@ import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.EventKind;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
+import dev.xmppscope.capture.pcap.TopLevelSplitter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -8,6 +8,7 @@ import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.file.CaptureSource;
+import dev.xmppscope.capture.pcap.TopLevelSplitter;
 import java.util.ArrayList;
 import java.util.List;
 

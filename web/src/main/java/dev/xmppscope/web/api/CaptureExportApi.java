@@ -41,7 +41,17 @@ public final class CaptureExportApi implements WebExtension {
 
     @Override
     public void register(Javalin app) {
+        app.get("/api/capture", this::describe);
         app.get(PATH, this::export);
+    }
+
+    /** {@code GET /api/capture}: whether the capture can be downloaded, and as what. */
+    private void describe(Context ctx) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("exportable", store != null);
+        m.put("name", store == null ? null : store.file().getFileName().toString().replace(".mv.db", ""));
+        m.put("formats", store == null ? java.util.List.of() : java.util.List.of("xscap", "pcapng"));
+        ctx.json(m);
     }
 
     private void export(Context ctx) throws IOException {

@@ -12,16 +12,15 @@ import picocli.CommandLine.Spec;
 /** {@code xmppscope ca}: the certificate authority clients must trust when the proxy intercepts TLS. */
 @Command(name = "ca", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "With '--tls intercept' xmppscope ends each TLS session itself and presents a certificate for the",
-                "XMPP domain, signed by its own CA (made on first use, kept under ~/.local/share/xmppscope/ca).",
-                "Clients (and servers, for s2s with certificate checks) must trust that CA.",
+                "With '--tls intercept' xmppscope ends each TLS session itself and presents a certificate for the XMPP domain, signed by its own CA (made on first use, kept under ~/.local/share/xmppscope/ca). Clients (and servers, for s2s with certificate checks) must trust that CA.",
                 ""
         },
         footer = {
                 "",
                 "Examples:",
-                "  xmppscope ca --export > xmppscope-ca.pem      # then import it into the client's trust store",
-                "  keytool -importcert -noprompt -alias xmppscope -file xmppscope-ca.pem -keystore trust.p12 -storepass changeit"
+                "  xmppscope ca --export > xmppscope-ca.pem   # then trust it in the client",
+                "  keytool -importcert -noprompt -alias xmppscope -file xmppscope-ca.pem \\",
+                "      -keystore trust.p12 -storepass changeit"
         })
 final class CaCommand implements Callable<Integer> {
 

@@ -2,6 +2,7 @@ package dev.xmppscope.web.cli;
 
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.file.CaptureFileException;
+import dev.xmppscope.capture.file.CaptureFileFormat;
 import dev.xmppscope.capture.file.CaptureFiles;
 import dev.xmppscope.capture.file.ImportResult;
 import dev.xmppscope.capture.file.ProgressBar;
@@ -51,7 +52,9 @@ final class ImportCommand implements Callable<Integer> {
         try (CaptureStore store = CaptureStore.open(db)) {
             for (Path f : files) {
                 long before = store.nextConnectionId();
-                ProgressBar bar = ProgressBar.onStderr("importing " + f.getFileName(), 0, "records", progress);
+                boolean xscap = CaptureFileFormat.sniff(f) == CaptureFileFormat.XSCAP;
+                ProgressBar bar = ProgressBar.onStderr("importing " + f.getFileName(), xscap ? sizeOf(f) : 0,
+                        xscap ? "bytes" : "records", progress);
                 try {
                     ImportResult r = CaptureFiles.importInto(store, f, bar);
                     err.println("xmppscope: imported " + f + ": " + r.connections() + " connections" + ids(r.firstId(),
@@ -66,6 +69,14 @@ final class ImportCommand implements Callable<Integer> {
             }
         }
         return damaged == 0 ? 0 : 2;
+    }
+
+    private static long sizeOf(Path f) {
+        try {
+            return Files.size(f);
+        } catch (java.io.IOException e) {
+            return 0; // the bar then counts without a total; the import itself reports read errors
+        }
     }
 
     private static String ids(long first, long count) {

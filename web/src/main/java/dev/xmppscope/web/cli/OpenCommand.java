@@ -28,12 +28,9 @@ import picocli.CommandLine.Spec;
 /** {@code xmppscope open CAPTURE}: the same UI over a stored capture, nothing proxied. */
 @Command(name = "open", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Analyzes a stored capture and serves it in the web UI: the federation graph, the stanza timeline,",
-                "every stream's negotiation and each stanza's route, as they were when it was recorded.",
+                "Analyzes a stored capture and serves it in the web UI: the federation graph, the stanza timeline, every stream's negotiation and each stanza's route, as they were when it was recorded.",
                 "",
-                "CAPTURE is a capture database - the PATH that 'xmppscope proxy --db PATH' recorded into (the file",
-                "on disk is PATH.mv.db; either name works) - or a capture file: .xscap (from 'xmppscope export'),",
-                ".pcap or .pcapng (Wireshark, tcpdump), imported into a temporary database first.",
+                "CAPTURE is a capture database - the PATH that 'xmppscope proxy --db PATH' recorded into (the file on disk is PATH.mv.db; either name works) - or a capture file: .xscap (from 'xmppscope export'), .pcap or .pcapng (Wireshark, tcpdump), imported into a temporary database first.",
                 ""
         },
         footer = {
@@ -49,7 +46,7 @@ final class OpenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "CAPTURE", description = "The capture database to open.")
+    @Parameters(paramLabel = "CAPTURE", description = "The capture database (or .xscap, .pcap, .pcapng file) to open.")
     Path capture;
 
     @Option(names = "--web", paramLabel = "HOST:PORT", defaultValue = WebOptions.DEFAULT, converter = WebOptionsConverter.class,

@@ -28,18 +28,11 @@ import picocli.CommandLine.Spec;
 /** {@code xmppscope proxy}: sit between clients and servers, record every stream, show it live. */
 @Command(name = "proxy", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Relays XMPP connections LISTEN → UPSTREAM, records both directions of every stream into a capture",
-                "database, and shows the federation graph, the stanza timeline and each stream's negotiation live in",
-                "the web UI.",
+                "Relays XMPP connections LISTEN → UPSTREAM, records both directions of every stream into a capture database, and shows the federation graph, the stanza timeline and each stream's negotiation live in the web UI.",
                 "",
-                "A route is one TCP link: clients (or a remote server) connect to LISTEN, xmppscope connects on to",
-                "UPSTREAM. Put one route on each c2s port (5222, Direct TLS 5223) and each s2s port (5269) you want",
-                "to see; for s2s, make the other servers' DNS point at LISTEN. Direct TLS is recognised per connection",
-                "from its first byte.",
+                "A route is one TCP link: clients (or a remote server) connect to LISTEN, xmppscope connects on to UPSTREAM. Put one route on each c2s port (5222, Direct TLS 5223) and each s2s port (5269) you want to see; for s2s, make the other servers' DNS point at LISTEN. Direct TLS is recognised per connection from its first byte.",
                 "",
-                "TLS: 'passthrough' (default) relays encrypted bytes as they are - you see the negotiation up to",
-                "<starttls/> and then only ciphertext. 'intercept' terminates TLS on both sides so you see the",
-                "stanzas: clients must trust xmppscope's CA (see 'xmppscope ca --export').",
+                "TLS: 'passthrough' (default) relays encrypted bytes as they are - you see the negotiation up to <starttls/> and then only ciphertext. 'intercept' terminates TLS on both sides so you see the stanzas: clients must trust xmppscope's CA (see 'xmppscope ca --export').",
                 ""
         },
         footer = {
@@ -50,16 +43,20 @@ import picocli.CommandLine.Spec;
                 "",
                 "  # see inside STARTTLS: clients trust the CA printed by 'xmppscope ca --export'",
                 "  xmppscope proxy --tls intercept --insecure-upstream \\",
-                "      --route 127.0.0.12:5222=127.0.0.2:5222 --route 127.0.0.12:5269=127.0.0.2:5269",
+                "      --route 127.0.0.12:5222=127.0.0.2:5222 \\",
+                "      --route 127.0.0.12:5269=127.0.0.2:5269",
                 "",
                 "  # one route intercepting, another passing through",
-                "  xmppscope proxy --route '127.0.0.12:5222=127.0.0.2:5222,tls=intercept' --route 127.0.0.12:5269=127.0.0.2:5269",
+                "  xmppscope proxy --route '127.0.0.12:5222=127.0.0.2:5222,tls=intercept' \\",
+                "      --route 127.0.0.12:5269=127.0.0.2:5269",
                 "",
-                "  # the same settings from a file (keys are the option names; route.1, route.2, ... add routes)",
+                "  # the same settings from a file (keys are the option names;",
+                "  # route.1, route.2, ... add routes)",
                 "  xmppscope proxy --config lab.properties",
                 "",
-                "The capture database stays after you stop (Ctrl-C): open it later with 'xmppscope open PATH'.",
-                "Passwords in SASL PLAIN, legacy auth and registration are replaced by [redacted] unless --keep-secrets."
+                "The capture database stays after you stop (Ctrl-C): open it later with",
+                "'xmppscope open PATH'. Passwords in SASL PLAIN, legacy auth and registration",
+                "are replaced by [redacted] unless --keep-secrets."
         })
 final class ProxyCommand implements Callable<Integer> {
 
@@ -74,11 +71,11 @@ final class ProxyCommand implements Callable<Integer> {
             description = "TLS mode of routes that do not say ',tls=...' (default: ${DEFAULT-VALUE}).")
     String tls;
 
-    @Option(names = "--insecure-upstream", arity = "0..1", fallbackValue = "true",
+    @Option(names = "--insecure-upstream", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
             description = "When intercepting, accept any upstream certificate (self-signed test servers).")
     boolean insecureUpstream;
 
-    @Option(names = "--keep-secrets", arity = "0..1", fallbackValue = "true",
+    @Option(names = "--keep-secrets", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
             description = "Store and show passwords as sent instead of [redacted]. Only on test accounts.")
     boolean keepSecrets;
 

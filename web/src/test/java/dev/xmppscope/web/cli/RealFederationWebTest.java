@@ -147,6 +147,11 @@ class RealFederationWebTest {
                 wait.until(d -> !d.findElements(By.cssSelector("#negotiation-steps li")).isEmpty());
                 browser.screenshot("real-federation-negotiation");
 
+                assertEquals(List.of("xscap", "pcapng"), JSON.convertValue(get(proxy, "/api/capture").get("formats"), List.class));
+                HttpResponse<Path> pcapng = HTTP.send(HttpRequest.newBuilder(URI.create(proxy.web().url()
+                        + "api/capture/export?format=pcapng")).build(), HttpResponse.BodyHandlers.ofFile(tmp.resolve("dl.pcapng")));
+                assertEquals(200, pcapng.statusCode());
+                assertTrue(Files.size(pcapng.body()) > 0);
                 HttpResponse<Path> export = HTTP.send(HttpRequest.newBuilder(URI.create(
                         proxy.web().url() + "api/capture/export")).build(), HttpResponse.BodyHandlers.ofFile(tmp.resolve("dl.xscap")));
                 assertEquals(200, export.statusCode());
@@ -163,6 +168,13 @@ class RealFederationWebTest {
             assertEquals(3, get(opened, "/api/stanzas?kind=message&q=" + body.replace(" ", "%20")).get("items").size());
         } finally {
             opened.closeAll();
+        }
+        // the exported .xscap opens the same way (imported into a temporary database)
+        Serving fromFile = parse(new OpenCommand(), List.of(tmp.resolve("dl.xscap").toString(), "--web", "127.0.0.1:0")).start();
+        try {
+            assertEquals(3, get(fromFile, "/api/stanzas?kind=message&q=" + body.replace(" ", "%20")).get("items").size());
+        } finally {
+            fromFile.closeAll();
         }
         // the exported file replayed: the controls appear, the narration follows, the message travels again
         replayInTheBrowser(tmp.resolve("dl.xscap"));

@@ -1,4 +1,4 @@
-package dev.xmppscope.replay.live;
+package dev.xmppscope.capture.pcap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,0 +1,45 @@
+package dev.xmppscope.analyzer.negotiation;
+
+import dev.xmppscope.analyzer.xml.StreamHeader;
+import dev.xmppscope.analyzer.xml.XmlElement;
+
+/** Small readers that turn elements into the words of negotiation steps. */
+final class StepText {
+    private StepText() {
+    }
+
+    static String condition(XmlElement e, String conditionNs) {
+        for (XmlElement c : e.children()) {
+            if (c.namespace().equals(conditionNs) && !c.name().equals("text")) {
+                return c.name();
+            }
+        }
+        return "undefined-condition";
+    }
+
+    static String attrs(StreamHeader h, String... names) {
+        StringBuilder sb = new StringBuilder();
+        for (String n : names) {
+            String v = h.attribute(n);
+            if (v != null) {
+                sb.append(sb.isEmpty() ? "" : " ").append(n).append('=').append(v);
+            }
+        }
+        return sb.toString();
+    }
+
+    static String attrs(XmlElement e, String... names) {
+        StringBuilder sb = new StringBuilder();
+        for (String n : names) {
+            String v = e.attribute(n);
+            if (v != null) {
+                sb.append(sb.isEmpty() ? "" : " ").append(n).append('=').append(v);
+            }
+        }
+        return sb.toString();
+    }
+
+    static String or(String s, String fallback) {
+        return s == null ? fallback : s;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.xmppscope.capture.pcap;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Cuts one direction of an XMPP stream into its top-level pieces: the stream header (an open
+ * tag that never closes), each complete element, and the closing tag. Sans-io and lenient: it
+ * only counts tags (quotes, comments, CDATA and processing instructions respected); the
+ * analyzer's StreamParser is the strict reader. Export, replay and replay-to-a-server need just
+ * the boundaries: one stanza per pcapng segment, one stanza per replay step, the pieces of a
+ * recording and of a live server's answers, in any chunking.
+ */
+public final class TopLevelSplitter {
+    private final ByteArrayOutputStream current = new ByteArrayOutputStream();
+    private final StringBuilder tag = new StringBuilder();
+    private int depth; // 0 outside the stream, 1 inside the stream element, 2+ inside a top-level element
+    private boolean inTag;
+    private char quote;
+
+    public TopLevelSplitter() {
+    }
+
+    /** Feeds bytes; returns the pieces they complete (UTF-8 text, exactly as sent). */
+    public List<String> feed(byte[] bytes, int from, int length) {
+        return feed(bytes, from, length, null);
+    }
+
+    /**
+     * Feeds bytes; returns, for each piece they complete, the position just after its last byte
+     * (relative to {@code from}).
+     */
+    public List<Integer> boundaries(byte[] bytes, int from, int length) {
+        List<Integer> ends = new ArrayList<>();
+        feed(bytes, from, length, ends);
+        return ends;
+    }
+
+    private List<String> feed(byte[] bytes, int from, int length, List<Integer> ends) {
+        List<String> out = new ArrayList<>();
+        for (int i = from; i < from + length; i++) {
+            String piece = step(bytes[i]);
+            if (piece != null) {
+                out.add(piece);
+                if (ends != null) {
+                    ends.add(i + 1 - from);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Takes one byte; returns the piece it completes, or null. */
+    private String step(byte b) {
+        if (depth <= 1 && !inTag && current.size() == 0 && (b == ' ' || b == '\n' || b == '\r' || b == '\t')) {
+            return null; // whitespace between top-level elements (keepalives)
+        }
+        current.write(b);
+        char c = (char) (b & 0xFF);
+        if (!inTag) {
+            if (c == '<') {
+                inTag = true;
+                tag.setLength(0);
+                tag.append(c);
+            }
+            return null;
+        }
+        tag.append(c);
+        if (quote != 0) {
+            if (c == quote) {
+                quote = 0;
+            }
+            return null;
+        }
+        if ((c == '"' || c == '\'') && !tag.toString().startsWith("<!")) {
+            quote = c;
+            return null;
+        }
+        if (c != '>' || !tagComplete()) {
+            return null;
+        }
+        inTag = false;
+        String t = tag.toString();
+        if (t.startsWith("<?") || t.startsWith("<!--")) {
+            if (depth <= 1) {
+                current.reset(); // the XML declaration and comments between elements are not pieces
+            }
+            return null;
+        }
+        if (t.startsWith("<![CDATA[")) {
+            return null;
+        }
+        if (t.startsWith("</")) {
+            depth--;
+            if (depth <= 1) {
+                depth = Math.max(depth, 0);
+                return take();
+            }
+            return null;
+        }
+        if (t.endsWith("/>")) {
+            return depth <= 1 ? take() : null;
+        }
+        if (depth <= 1 && isStreamHeader(t)) {
+            depth = 1; // a stream header, first or a restart: it stays open
+            return take();
+        }
+        depth = Math.max(depth, 1) + 1; // an element outside any stream (e.g. a bare error) counts as top-level
+        return null;
+    }
+
+    private boolean tagComplete() {
+        String t = tag.toString();
+        if (t.startsWith("<!--")) {
+            return t.endsWith("-->");
+        }
+        if (t.startsWith("<![CDATA[")) {
+            return t.endsWith("]]>");
+        }
+        return true;
+    }
+
+    private static boolean isStreamHeader(String t) {
+        return t.startsWith("<stream:stream") || t.startsWith("<stream ");
+    }
+
+    private String take() {
+        String s = current.toString(StandardCharsets.UTF_8);
+        current.reset();
+        return s;
+    }
+}

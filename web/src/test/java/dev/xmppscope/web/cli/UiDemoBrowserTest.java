@@ -1,0 +1,31 @@
+package dev.xmppscope.web.cli;
+
+import dev.xmppscope.web.HeadlessChromium;
+import dev.xmppscope.web.WebOptions;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** The bundled federation sample as a newcomer first sees it with 'xmppscope demo' (look at the screenshot). */
+class UiDemoBrowserTest {
+
+    @Test
+    void theDemoShowsTheThreeServerFederationWithNarration() {
+        try (DemoCommand.Running demo = DemoCommand.start("federation", WebOptions.loopback(0), 20, false);
+             HeadlessChromium browser = new HeadlessChromium(1600, 1000)) {
+            browser.driver.get(demo.server().url());
+            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(30));
+            wait.until(d -> d.findElement(By.id("replay")).isDisplayed());
+            wait.until(d -> d.findElement(By.id("graph-counts")).getText().startsWith("3 servers"));
+            wait.until(d -> !d.findElement(By.id("narration")).getText().isEmpty());
+            wait.until(d -> d.findElements(By.cssSelector("#timeline .row.k-message")).size() >= 3);
+            browser.driver.findElement(By.cssSelector("#timeline .row.k-message")).click();
+            wait.until(d -> d.findElement(By.id("stanza-xml")).isDisplayed());
+            browser.screenshot("demo-federation");
+            org.junit.jupiter.api.Assertions.assertEquals("20×", new org.openqa.selenium.support.ui.Select(
+                    browser.driver.findElement(By.id("replay-speed"))).getFirstSelectedOption().getText(),
+                    "the speed given on the command line is shown");
+        }
+    }
+}
