@@ -63,6 +63,7 @@ public final class BenchMain implements Callable<Integer> {
             }
         }
         String command = ("./bench " + String.join(" ", args)).trim();
+        System.setProperty("bench.quick", String.valueOf(quick));
         MachineInfo machine = MachineInfo.detect();
         Results results = new Results();
         Path work = out.resolve("work");

@@ -95,7 +95,7 @@ public final class RelayThroughput implements Comparison {
             }
             ctx.record(NAME, scenario(connections), c.name(), round, m);
             gen.closeAll();
-            sink.awaitOpenAtMost(0, 10_000);
+            sink.awaitOpenAtMost(0, ctx.quick() ? 2_000 : 10_000);
         }
     }
 
