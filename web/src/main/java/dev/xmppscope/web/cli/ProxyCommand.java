@@ -56,7 +56,7 @@ import picocli.CommandLine.Spec;
                 "",
                 "The capture database stays after you stop (Ctrl-C): open it later with",
                 "'xmppscope open PATH'. Passwords in SASL PLAIN, legacy auth and registration",
-                "are replaced by [redacted] unless --keep-secrets."
+                "are masked (same length, so offsets stay true) unless --keep-secrets."
         })
 final class ProxyCommand implements Callable<Integer> {
 
@@ -76,7 +76,7 @@ final class ProxyCommand implements Callable<Integer> {
     boolean insecureUpstream;
 
     @Option(names = "--keep-secrets", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
-            description = "Store and show passwords as sent instead of [redacted]. Only on test accounts.")
+            description = "Store and show passwords as sent instead of masking them. Only on test accounts.")
     boolean keepSecrets;
 
     @Option(names = "--db", paramLabel = "PATH",
