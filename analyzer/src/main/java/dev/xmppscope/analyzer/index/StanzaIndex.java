@@ -74,6 +74,7 @@ public final class StanzaIndex implements AutoCloseable {
                 for (String sql : List.of(
                         "DROP TABLE IF EXISTS analysis_stanza_jids",
                         "DROP TABLE IF EXISTS analysis_stanza_ns",
+                        "DROP TABLE IF EXISTS analysis_stanza_xml",
                         "DROP TABLE IF EXISTS analysis_stanzas",
                         // pk is a function of (connection, direction, idx): it is also the position index
                         """
@@ -83,7 +84,9 @@ public final class StanzaIndex implements AutoCloseable {
                           type VARCHAR(64), from_jid VARCHAR, to_jid VARCHAR, from_key VARCHAR, to_key VARCHAR,
                           from_bare VARCHAR, to_bare VARCHAR, xmpp_id VARCHAR, namespaces VARCHAR, summary VARCHAR,
                           size INT NOT NULL, layer TINYINT NOT NULL, stream_offset BIGINT NOT NULL,
-                          parse_status VARCHAR NOT NULL, error VARCHAR, xml VARCHAR)""",
+                          parse_status VARCHAR NOT NULL, error VARCHAR)""",
+                        // the XML apart: building the query indexes reads the narrow rows above, not this
+                        "CREATE TABLE analysis_stanza_xml (pk BIGINT PRIMARY KEY, xml VARCHAR)",
                         // no primary key: rows append in insertion order; SECONDARY_INDEXES order them for queries
                         "CREATE TABLE analysis_stanza_jids (jid VARCHAR NOT NULL, at BIGINT NOT NULL, pk BIGINT NOT NULL)",
                         "CREATE TABLE analysis_stanza_ns (ns VARCHAR NOT NULL, at BIGINT NOT NULL, pk BIGINT NOT NULL)")) {
@@ -226,7 +229,8 @@ public final class StanzaIndex implements AutoCloseable {
         }
         Connection c = reader();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", s.from_key, s.to_key, s.from_bare,"
-                + " s.to_bare, s.layer, s.error, s.xml FROM analysis_stanzas s WHERE s.pk = ? AND s.at <= ?")) {
+                + " s.to_bare, s.layer, s.error, x.xml FROM analysis_stanzas s LEFT JOIN analysis_stanza_xml x ON x.pk = s.pk"
+                + " WHERE s.pk = ? AND s.at <= ?")) {
             if (!REF.matcher(ref).matches()) {
                 return Optional.empty();
             }
