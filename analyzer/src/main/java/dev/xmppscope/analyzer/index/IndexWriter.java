@@ -76,6 +76,27 @@ final class IndexWriter implements AutoCloseable {
         });
     }
 
+    /** Runs DDL statements on the writer's own connection and thread, after the batches queued before them. */
+    void execute(List<String> statements) {
+        try {
+            thread.submit(() -> {
+                try (java.sql.Statement st = connection.createStatement()) {
+                    for (String sql : statements) {
+                        st.execute(sql);
+                    }
+                    connection.commit();
+                }
+                return null;
+            }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CaptureStoreException("interrupted while building the index of " + where, e);
+        } catch (ExecutionException e) {
+            throw new CaptureStoreException("cannot build the stanza index in " + where + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        }
+    }
+
     /** Returns once every batch submitted so far is committed. */
     void awaitWritten() {
         try {

@@ -107,13 +107,7 @@ public final class StanzaIndex implements AutoCloseable {
             return;
         }
         writer.awaitWritten();
-        try (Connection c = store.newConnection(); Statement st = c.createStatement()) {
-            for (String sql : SECONDARY_INDEXES) {
-                st.execute(sql);
-            }
-        } catch (SQLException e) {
-            throw new CaptureStoreException("cannot build the stanza index in " + store.file() + ": " + e.getMessage(), e);
-        }
+        writer.execute(SECONDARY_INDEXES);
         indexesBuilt = true;
     }
 
