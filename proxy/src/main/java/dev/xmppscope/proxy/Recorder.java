@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * and hands it to one writer thread that redacts secrets, writes batches into the H2 capture
  * store, commits at least every {@value #COMMIT_INTERVAL_MS} ms (with the store's own write
  * delay, data older than a fraction of a second survives a kill -9), and then passes the same
- * redacted data, in order, to listeners (live analysis).
+ * redacted data, in order, to listeners (live analysis), each on its own thread
+ * ({@link ListenerFeed}): a slow listener never holds up the writer, hence never the relay; when
+ * it falls far behind it catches up from the store instead of from memory.
  *
  * <p>Fidelity first: nothing is ever dropped. If the writer falls behind by more than
  * {@value #HIGH_WATER_BYTES} bytes, {@link #isBehind()} turns true and the proxy stops reading
@@ -40,6 +42,9 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
     static final long COMMIT_INTERVAL_MS = 100;
     static final long HIGH_WATER_BYTES = 64L << 20;
     static final long LOW_WATER_BYTES = HIGH_WATER_BYTES / 4;
+    /** What one listener may have waiting in memory before it catches up from the store instead. */
+    static final long LISTENER_QUEUE_BYTES = 32L << 20;
+    private static final long LISTENER_DRAIN_MS = TimeUnit.SECONDS.toMillis(120);
     private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
     private static final Object STOP = new Object();
 
@@ -47,7 +52,7 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
     private final boolean keepSecrets;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
-    private final List<CaptureSink> listeners = new CopyOnWriteArrayList<>();
+    private final List<ListenerFeed> listeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> waitingForCatchUp = new ArrayList<>();
     private final AtomicLong nextConnectionId;
     private final long highWater;
@@ -56,6 +61,8 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
     private volatile boolean closed;
     private volatile Throwable writeFailure;
     private volatile boolean reportedLoss;
+    /** Runs before each batch is written; tests stall the writer with it to exercise backpressure. */
+    volatile Runnable beforeEachBatch = () -> { };
 
     private Recorder(CaptureStore store, boolean keepSecrets, long highWater) {
         this.store = store;
@@ -83,9 +90,19 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
         return r;
     }
 
-    /** Receives redacted data in order, on the writer thread, after each batch is committed. */
+    /**
+     * Receives redacted data in order (per connection; across connections in time order), on a
+     * thread of its own, after each batch is committed; {@link #close()} waits until it has seen
+     * everything. A listener that falls behind by more than {@value #LISTENER_QUEUE_BYTES} bytes
+     * is fed from the store instead of memory until it has caught up.
+     */
     public void addListener(CaptureSink listener) {
-        listeners.add(listener);
+        addListener(listener, LISTENER_QUEUE_BYTES);
+    }
+
+    /** Like {@link #addListener(CaptureSink)} with another memory budget (tests use a small one). */
+    void addListener(CaptureSink listener, long maxQueuedBytes) {
+        listeners.add(new ListenerFeed(listener, store, maxQueuedBytes));
     }
 
     /** A connection id not used yet in this store (ids continue after what it already holds). */
@@ -152,6 +169,8 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
     private void writeLoop() {
         Redaction redaction = new Redaction(keepSecrets);
         List<Object> batch = new ArrayList<>();
+        // listeners get items once committed: one that catches up from the store relies on it
+        List<Object> uncommitted = new ArrayList<>();
         try (CaptureWriter writer = store.newWriter()) {
             long lastCommit = System.nanoTime();
             boolean stopping = false;
@@ -161,6 +180,7 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
                     batch.add(first);
                     queue.drainTo(batch, 10_000);
                 }
+                beforeEachBatch.run();
                 List<Object> written = new ArrayList<>(batch.size());
                 long bytes = 0;
                 for (Object item : batch) {
@@ -181,9 +201,11 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
                 if (stopping || now - lastCommit >= TimeUnit.MILLISECONDS.toNanos(COMMIT_INTERVAL_MS) || queue.isEmpty()) {
                     commit(writer);
                     lastCommit = now;
-                    notifyListeners(written, true);
+                    uncommitted.addAll(written);
+                    notifyListeners(uncommitted, true);
+                    uncommitted = new ArrayList<>();
                 } else {
-                    notifyListeners(written, false);
+                    uncommitted.addAll(written);
                 }
                 released(bytes);
             }
@@ -226,30 +248,21 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
         }
     }
 
+    /** Catch-up passes over the store made by all listeners so far (tests look at it). */
+    long listenerCatchUps() {
+        return listeners.stream().mapToLong(ListenerFeed::catchUpPasses).sum();
+    }
+
     private void notifyListeners(List<Object> items, boolean flushed) {
-        for (CaptureSink l : listeners) {
-            try {
-                for (Object item : items) {
-                    if (item instanceof ConnectionOpened o) {
-                        l.opened(o);
-                    } else if (item instanceof Chunk c) {
-                        l.chunk(c);
-                    } else if (item instanceof ConnectionEvent e) {
-                        l.event(e);
-                    } else if (item instanceof ConnectionClosed c) {
-                        l.closed(c);
-                    }
-                }
-                if (flushed) {
-                    l.flushed();
-                }
-            } catch (RuntimeException e) {
-                LOG.error("a capture listener ({}) failed; it keeps receiving: {}", l, e.getMessage(), e);
-            }
+        for (ListenerFeed l : listeners) {
+            l.offer(items, flushed);
         }
     }
 
-    /** Writes everything handed over so far, then stops the writer. Idempotent. */
+    /**
+     * Writes everything handed over so far, stops the writer, then waits (up to
+     * two minutes each) until the listeners have seen it all. Idempotent.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -264,6 +277,9 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
         }
         if (writerThread.isAlive()) {
             LOG.error("the recorder did not finish writing within 60 s; {} items left", queue.size());
+        }
+        for (ListenerFeed l : listeners) {
+            l.close(LISTENER_DRAIN_MS);
         }
         if (writeFailure != null) {
             throw new IllegalStateException("recording failed: " + writeFailure.getMessage(), writeFailure);

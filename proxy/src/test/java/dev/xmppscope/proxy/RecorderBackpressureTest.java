@@ -27,13 +27,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A recorder that falls behind pauses the relay; nothing is dropped, and it all flows once it catches up. */
+/** A recorder whose store falls behind pauses the relay; nothing is dropped, and it all flows once it catches up. */
 class RecorderBackpressureTest {
     @TempDir
     Path tmp;
 
     @Test
-    void aStalledRecorderHoldsTheRelayBackInsteadOfDroppingOrBuffering() throws Exception {
+    void aStalledStoreHoldsTheRelayBackInsteadOfDroppingOrBuffering() throws Exception {
         int total = 16 << 20;
         LoopbackBlock block = LoopbackBlock.random();
         CountDownLatch release = new CountDownLatch(1);
@@ -51,18 +51,13 @@ class RecorderBackpressureTest {
                 }
             });
             Recorder recorder = Recorder.start(store, false, 1 << 20);
-            recorder.addListener(new CaptureSink() { // a live consumer that stops consuming: the writer waits for it
-                public void opened(ConnectionOpened c) { }
-                public void chunk(Chunk c) {
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+            recorder.beforeEachBatch = () -> { // a store that stops taking writes (a full or stuck disk)
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                public void event(ConnectionEvent e) { }
-                public void closed(ConnectionClosed c) { }
-            });
+            };
             Route route = Route.parse(block.host(12) + ":0=" + block.host(2) + ":" + upstream.getLocalPort(), TlsMode.PASSTHROUGH);
             try (ProxyServer proxy = ProxyServer.start(new ProxyOptions(List.of(route), false, null), recorder);
                  Socket client = new Socket()) {

@@ -27,6 +27,7 @@ final class IndexWriter implements AutoCloseable {
     private final PreparedStatement insertStanza;
     private final PreparedStatement insertJid;
     private final PreparedStatement insertNs;
+    private final PreparedStatement insertXml;
     private final Namespaces namespaces;
     private final Consumer<List<IndexedStanza>> written;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
@@ -46,7 +47,8 @@ final class IndexWriter implements AutoCloseable {
         connection.setAutoCommit(false);
         insertStanza = connection.prepareStatement("INSERT INTO analysis_stanzas (pk, ref, connection, direction, idx, at, kind,"
                 + " type, from_jid, to_jid, from_key, to_key, from_bare, to_bare, xmpp_id, namespaces, summary, size,"
-                + " layer, stream_offset, parse_status, error, xml) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                + " layer, stream_offset, parse_status, error) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        insertXml = connection.prepareStatement("INSERT INTO analysis_stanza_xml (pk, xml) VALUES (?, ?)");
         insertJid = connection.prepareStatement("INSERT INTO analysis_stanza_jids (jid, at, pk) VALUES (?, ?, ?)");
         insertNs = connection.prepareStatement("INSERT INTO analysis_stanza_ns (ns, at, pk) VALUES (?, ?, ?)");
     }
@@ -72,6 +74,27 @@ final class IndexWriter implements AutoCloseable {
                 slots.release();
             }
         });
+    }
+
+    /** Runs DDL statements on the writer's own connection and thread, after the batches queued before them. */
+    void execute(List<String> statements) {
+        try {
+            thread.submit(() -> {
+                try (java.sql.Statement st = connection.createStatement()) {
+                    for (String sql : statements) {
+                        st.execute(sql);
+                    }
+                    connection.commit();
+                }
+                return null;
+            }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CaptureStoreException("interrupted while building the index of " + where, e);
+        } catch (ExecutionException e) {
+            throw new CaptureStoreException("cannot build the stanza index in " + where + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        }
     }
 
     /** Returns once every batch submitted so far is committed. */
@@ -106,6 +129,7 @@ final class IndexWriter implements AutoCloseable {
             insertStanza.clearBatch();
             insertJid.clearBatch();
             insertNs.clearBatch();
+            insertXml.clearBatch();
             for (IndexedStanza s : batch) {
                 try {
                     writeBatch(List.of(s));
@@ -117,6 +141,7 @@ final class IndexWriter implements AutoCloseable {
                     insertStanza.clearBatch();
                     insertJid.clearBatch();
                     insertNs.clearBatch();
+                    insertXml.clearBatch();
                 }
             }
         }
@@ -162,8 +187,10 @@ final class IndexWriter implements AutoCloseable {
             insertStanza.setLong(20, m.offset());
             insertStanza.setString(21, m.parseStatus());
             insertStanza.setString(22, s.error());
-            insertStanza.setString(23, s.xml());
             insertStanza.addBatch();
+            insertXml.setLong(1, s.pk());
+            insertXml.setString(2, s.xml());
+            insertXml.addBatch();
             if (s.fromBare() != null) {
                 addKey(insertJid, s.fromBare(), m.at(), s.pk());
             }
@@ -177,6 +204,7 @@ final class IndexWriter implements AutoCloseable {
         insertStanza.executeBatch();
         insertJid.executeBatch();
         insertNs.executeBatch();
+        insertXml.executeBatch();
         connection.commit();
     }
 

@@ -105,7 +105,8 @@ record QueryPlan(String sql, List<Object> params) {
             p.add(q.type());
         }
         if (!blank(q.text())) {
-            where.append(" AND s.xml ILIKE ? ESCAPE '\\'");
+            from.append(" JOIN analysis_stanza_xml x ON x.pk = s.pk");
+            where.append(" AND x.xml ILIKE ? ESCAPE '\\'");
             p.add("%" + q.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
         }
         String sql = "SELECT " + "s.pk, s.ref, s.connection, s.direction, s.idx, " + driver + ".at, s.kind, s.type, s.from_jid,"

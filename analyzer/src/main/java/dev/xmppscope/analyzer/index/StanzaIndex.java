@@ -32,7 +32,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class StanzaIndex implements AutoCloseable {
     public static final String COMPONENT = "analysis";
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
     private static final int BATCH = 2000;
     private static final int MAX_LIMIT = 1000;
     private static final String COLUMNS = "s.pk, s.ref, s.connection, s.direction, s.idx, s.at, s.kind, s.type, s.from_jid,"
@@ -47,19 +47,14 @@ public final class StanzaIndex implements AutoCloseable {
     private final Map<String, Integer> indexedUpTo = new HashMap<>(); // "conn/dir" -> highest idx stored
     private final Map<String, IndexedStanza> unflushed = new java.util.concurrent.ConcurrentHashMap<>();
     private final Namespaces namespaces = Namespaces.shipped();
+    private boolean indexesBuilt;
 
     public StanzaIndex(CaptureStore store) {
         this.store = store;
         Connection admin = store.newConnection();
         try {
             migrate(admin);
-            try (Statement st = admin.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT connection, direction, MAX(idx) FROM analysis_stanzas"
-                         + " GROUP BY connection, direction")) {
-                while (rs.next()) {
-                    indexedUpTo.put(rs.getLong(1) + "/" + rs.getInt(2), rs.getInt(3));
-                }
-            }
+            readIndexedUpTo(admin);
             this.writer = new IndexWriter(admin, store.file().toString(), namespaces,
                     done -> done.forEach(s -> unflushed.remove(s.summary().ref(), s)));
         } catch (SQLException e) {
@@ -73,32 +68,80 @@ public final class StanzaIndex implements AutoCloseable {
             throw new CaptureStoreException(store.file() + " was analyzed by a newer xmppscope (analysis schema " + version
                     + ", this build knows " + SCHEMA_VERSION + ")", null);
         }
-        if (version < 1) {
+        if (version < SCHEMA_VERSION) {
             try (Statement st = writer.createStatement()) {
+                // the analysis is derived data: an older layout is dropped and rebuilt by this run
                 for (String sql : List.of(
+                        "DROP TABLE IF EXISTS analysis_stanza_jids",
+                        "DROP TABLE IF EXISTS analysis_stanza_ns",
+                        "DROP TABLE IF EXISTS analysis_stanza_xml",
+                        "DROP TABLE IF EXISTS analysis_stanzas",
+                        // pk is a function of (connection, direction, idx): it is also the position index
                         """
-                        CREATE TABLE IF NOT EXISTS analysis_stanzas (
+                        CREATE TABLE analysis_stanzas (
                           pk BIGINT PRIMARY KEY, ref VARCHAR(64) NOT NULL, connection BIGINT NOT NULL,
                           direction TINYINT NOT NULL, idx INT NOT NULL, at BIGINT NOT NULL, kind VARCHAR(16) NOT NULL,
                           type VARCHAR(64), from_jid VARCHAR, to_jid VARCHAR, from_key VARCHAR, to_key VARCHAR,
                           from_bare VARCHAR, to_bare VARCHAR, xmpp_id VARCHAR, namespaces VARCHAR, summary VARCHAR,
                           size INT NOT NULL, layer TINYINT NOT NULL, stream_offset BIGINT NOT NULL,
-                          parse_status VARCHAR NOT NULL, error VARCHAR, xml VARCHAR)""",
-                        "CREATE UNIQUE INDEX IF NOT EXISTS analysis_stanzas_pos ON analysis_stanzas (connection, direction, idx)",
-                        "CREATE INDEX IF NOT EXISTS analysis_stanzas_at ON analysis_stanzas (at, pk)",
-                        "CREATE INDEX IF NOT EXISTS analysis_stanzas_conn ON analysis_stanzas (connection, at, pk)",
-                        "CREATE INDEX IF NOT EXISTS analysis_stanzas_kind ON analysis_stanzas (kind, at, pk)",
-                        "CREATE INDEX IF NOT EXISTS analysis_stanzas_id ON analysis_stanzas (xmpp_id)",
-                        """
-                        CREATE TABLE IF NOT EXISTS analysis_stanza_jids (
-                          jid VARCHAR NOT NULL, at BIGINT NOT NULL, pk BIGINT NOT NULL, PRIMARY KEY (jid, at, pk))""",
-                        """
-                        CREATE TABLE IF NOT EXISTS analysis_stanza_ns (
-                          ns VARCHAR NOT NULL, at BIGINT NOT NULL, pk BIGINT NOT NULL, PRIMARY KEY (ns, at, pk))""")) {
+                          parse_status VARCHAR NOT NULL, error VARCHAR)""",
+                        // the XML apart: building the query indexes reads the narrow rows above, not this
+                        "CREATE TABLE analysis_stanza_xml (pk BIGINT PRIMARY KEY, xml VARCHAR)",
+                        // no primary key: rows append in insertion order; SECONDARY_INDEXES order them for queries
+                        "CREATE TABLE analysis_stanza_jids (jid VARCHAR NOT NULL, at BIGINT NOT NULL, pk BIGINT NOT NULL)",
+                        "CREATE TABLE analysis_stanza_ns (ns VARCHAR NOT NULL, at BIGINT NOT NULL, pk BIGINT NOT NULL)")) {
                     st.execute(sql);
                 }
             }
             store.setSchemaVersion(COMPONENT, SCHEMA_VERSION);
+        }
+    }
+
+    /**
+     * Creates the query indexes if they are missing. A first analysis bulk-loads the tables
+     * without them (one B-tree insert per row instead of eight) and builds them here, sorted, at
+     * its first {@link #sync()}: at the end of a store replay, within ~100 ms for a live capture.
+     */
+    private void buildIndexes() {
+        if (indexesBuilt) {
+            return;
+        }
+        writer.awaitWritten();
+        writer.execute(SECONDARY_INDEXES);
+        indexesBuilt = true;
+    }
+
+    private static final List<String> SECONDARY_INDEXES = List.of(
+            "CREATE INDEX IF NOT EXISTS analysis_stanzas_at ON analysis_stanzas (at, pk)",
+            "CREATE INDEX IF NOT EXISTS analysis_stanzas_conn ON analysis_stanzas (connection, at, pk)",
+            "CREATE INDEX IF NOT EXISTS analysis_stanzas_kind ON analysis_stanzas (kind, at, pk)",
+            "CREATE INDEX IF NOT EXISTS analysis_stanzas_id ON analysis_stanzas (xmpp_id)",
+            "CREATE INDEX IF NOT EXISTS analysis_stanza_jids_key ON analysis_stanza_jids (jid, at, pk)",
+            "CREATE INDEX IF NOT EXISTS analysis_stanza_ns_key ON analysis_stanza_ns (ns, at, pk)");
+
+    /**
+     * Finds, per connection and direction, the last element an earlier run stored: two lookups in
+     * the primary key per connection (pk orders by position), no scan of the stanza table.
+     */
+    private void readIndexedUpTo(Connection admin) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (Statement st = admin.createStatement(); ResultSet rs = st.executeQuery("SELECT id FROM connections")) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        try (PreparedStatement ps = admin.prepareStatement("SELECT MAX(pk) FROM analysis_stanzas WHERE pk BETWEEN ? AND ?")) {
+            for (long id : ids) {
+                for (int direction = 0; direction < 2; direction++) {
+                    ps.setLong(1, rowKey(id, direction, 0));
+                    ps.setLong(2, rowKey(id, direction, -1));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next() && rs.getObject(1) != null) {
+                            indexedUpTo.put(id + "/" + direction, (int) (rs.getLong(1) & 0xFFFFFFFFL));
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -138,6 +181,7 @@ public final class StanzaIndex implements AutoCloseable {
     public void sync() {
         flush();
         writer.awaitWritten();
+        buildIndexes();
     }
 
     /**
@@ -179,16 +223,14 @@ public final class StanzaIndex implements AutoCloseable {
         }
         Connection c = reader();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", s.from_key, s.to_key, s.from_bare,"
-                + " s.to_bare, s.layer, s.error, s.xml FROM analysis_stanzas s WHERE s.connection = ? AND s.direction = ?"
-                + " AND s.idx = ? AND s.at <= ?")) {
+                + " s.to_bare, s.layer, s.error, x.xml FROM analysis_stanzas s LEFT JOIN analysis_stanza_xml x ON x.pk = s.pk"
+                + " WHERE s.pk = ? AND s.at <= ?")) {
             if (!REF.matcher(ref).matches()) {
                 return Optional.empty();
             }
             String[] parts = ref.split("-");
-            ps.setLong(1, Long.parseLong(parts[0]));
-            ps.setInt(2, parts[1].equals("s") ? 0 : 1);
-            ps.setInt(3, Integer.parseInt(parts[2]));
-            ps.setLong(4, visibleUntil);
+            ps.setLong(1, rowKey(Long.parseLong(parts[0]), parts[1].equals("s") ? 0 : 1, Integer.parseInt(parts[2])));
+            ps.setLong(2, visibleUntil);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
@@ -228,6 +270,7 @@ public final class StanzaIndex implements AutoCloseable {
     public void close() {
         try {
             flush();
+            buildIndexes();
         } finally {
             try {
                 writer.close();

@@ -1,0 +1,277 @@
+package dev.xmppscope.proxy;
+
+import dev.xmppscope.capture.CaptureReader;
+import dev.xmppscope.capture.CaptureSink;
+import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.ConnectionEvent;
+import dev.xmppscope.capture.ConnectionOpened;
+import dev.xmppscope.capture.ConnectionRecord;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands what the {@link Recorder} committed to one listener (live analysis) on the listener's own
+ * thread, so a slow listener never slows recording, and through it the relay.
+ *
+ * <p>Items wait in memory up to a byte budget. A listener that falls further behind is not fed
+ * from memory any more: new items are dropped from the queue (they are already in the store)
+ * and, once the queue is drained, the feed re-reads them from the store in capture order, from
+ * the earliest dropped timestamp, skipping what the listener already saw (marks per connection:
+ * seq, a chunk before the event sharing its seq). When a pass over the store finds that nothing
+ * was dropped meanwhile, the feed is live again. The listener thus sees every item once, in
+ * order per connection, with bounded memory.
+ */
+final class ListenerFeed {
+    private static final Logger LOG = LoggerFactory.getLogger(ListenerFeed.class);
+    private static final Object FLUSHED = new Object();
+
+    private final CaptureSink listener;
+    private final CaptureStore store;
+    private final long maxQueuedBytes;
+    private final Thread thread;
+    private final Map<Long, Mark> marks = new HashMap<>(); // feed thread only
+
+    // guarded by this
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    private long queuedBytes;
+    private boolean lagging;
+    private long droppedFromAt = Long.MAX_VALUE;
+    private long droppedSincePass;
+    private final Set<Long> droppedOpens = new LinkedHashSet<>();
+    private final Set<Long> droppedCloses = new LinkedHashSet<>();
+    private boolean closing;
+    private long passes;
+
+    ListenerFeed(CaptureSink listener, CaptureStore store, long maxQueuedBytes) {
+        this.listener = listener;
+        this.store = store;
+        this.maxQueuedBytes = maxQueuedBytes;
+        this.thread = new Thread(this::run, "xmppscope-listener-" + listener.getClass().getSimpleName());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Queues committed items (never blocks); beyond the budget they are left for a catch-up from the store. */
+    synchronized void offer(List<Object> items, boolean flushed) {
+        for (Object item : items) {
+            long bytes = sizeOf(item);
+            if (!lagging && queuedBytes + bytes > maxQueuedBytes) {
+                lagging = true;
+                LOG.info("listener {} is {} MiB behind; it will catch up from the store", listener, queuedBytes >> 20);
+            }
+            if (lagging) {
+                drop(item);
+            } else {
+                queue.add(item);
+                queuedBytes += bytes;
+            }
+        }
+        if (flushed && !lagging) {
+            queue.add(FLUSHED);
+        }
+        notifyAll();
+    }
+
+    /** Number of catch-up passes over the store so far (tests look at it). */
+    synchronized long catchUpPasses() {
+        return passes;
+    }
+
+    private void drop(Object item) {
+        droppedSincePass++;
+        if (item instanceof Chunk c) {
+            droppedFromAt = Math.min(droppedFromAt, c.atNanos());
+        } else if (item instanceof ConnectionEvent e) {
+            droppedFromAt = Math.min(droppedFromAt, e.atNanos());
+        } else if (item instanceof ConnectionOpened o) {
+            droppedOpens.add(o.id());
+        } else if (item instanceof ConnectionClosed c) {
+            droppedCloses.add(c.id());
+        }
+    }
+
+    private static long sizeOf(Object item) {
+        return item instanceof Chunk c ? c.bytes().length + 64L : 64L;
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                Object next;
+                boolean catchUp = false;
+                synchronized (this) {
+                    while (queue.isEmpty() && !lagging && !closing) {
+                        wait();
+                    }
+                    next = queue.poll();
+                    if (next != null) {
+                        queuedBytes -= sizeOf(next);
+                    } else if (lagging) {
+                        catchUp = true;
+                    } else {
+                        return; // closing, and everything was delivered
+                    }
+                }
+                if (catchUp) {
+                    catchUpFromStore();
+                } else {
+                    deliver(next);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One pass over the store from the earliest dropped item; live again if nothing was dropped meanwhile. */
+    private void catchUpFromStore() {
+        long from;
+        Set<Long> opens;
+        Set<Long> closes;
+        synchronized (this) {
+            passes++;
+            from = droppedFromAt;
+            opens = new LinkedHashSet<>(droppedOpens);
+            closes = new LinkedHashSet<>(droppedCloses);
+            droppedFromAt = Long.MAX_VALUE;
+            droppedSincePass = 0;
+            droppedOpens.clear();
+            droppedCloses.clear();
+        }
+        try (CaptureReader reader = store.newReader()) {
+            for (long id : opens) {
+                reader.connection(id).ifPresent(r -> deliverOpened(r.opened()));
+            }
+            if (from != Long.MAX_VALUE) {
+                reader.replayChunksAndEventsFrom(from, new CaptureSink() {
+                    @Override
+                    public void opened(ConnectionOpened c) {
+                        deliver(c);
+                    }
+
+                    @Override
+                    public void chunk(Chunk c) {
+                        openedBefore(reader, c.connectionId());
+                        deliver(c);
+                    }
+
+                    @Override
+                    public void event(ConnectionEvent e) {
+                        openedBefore(reader, e.connectionId());
+                        deliver(e);
+                    }
+
+                    @Override
+                    public void closed(ConnectionClosed c) {
+                        deliver(c);
+                    }
+                });
+            }
+            for (long id : closes) {
+                reader.connection(id).map(ConnectionRecord::closed).ifPresent(this::deliver);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("listener {} could not catch up from the store; it missed data: {}", listener, e.getMessage(), e);
+        }
+        deliver(FLUSHED);
+        synchronized (this) {
+            if (droppedSincePass == 0) {
+                lagging = false; // nothing was committed since the pass read the store: live again
+            }
+        }
+    }
+
+    /** A connection whose opening was dropped is opened (from the store) before its first item. */
+    private void openedBefore(CaptureReader reader, long connection) {
+        Mark m = marks.get(connection);
+        if (m == null || !m.opened) {
+            Optional<ConnectionRecord> r = reader.connection(connection);
+            r.ifPresent(rec -> deliverOpened(rec.opened()));
+        }
+    }
+
+    private void deliverOpened(ConnectionOpened o) {
+        deliver(o);
+    }
+
+    /** Passes one item to the listener unless it already saw it. */
+    private void deliver(Object item) {
+        try {
+            if (item == FLUSHED) {
+                listener.flushed();
+            } else if (item instanceof ConnectionOpened o) {
+                Mark m = marks.computeIfAbsent(o.id(), k -> new Mark());
+                if (!m.opened) {
+                    m.opened = true;
+                    listener.opened(o);
+                }
+            } else if (item instanceof Chunk c) {
+                if (mark(c.connectionId()).advance(c.seq() * 2)) {
+                    listener.chunk(c);
+                }
+            } else if (item instanceof ConnectionEvent e) {
+                if (mark(e.connectionId()).advance(e.seq() * 2 + 1)) {
+                    listener.event(e);
+                }
+            } else if (item instanceof ConnectionClosed c) {
+                Mark m = mark(c.id());
+                if (!m.closed) {
+                    m.closed = true;
+                    listener.closed(c);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("a capture listener ({}) failed; it keeps receiving: {}", listener, e.getMessage(), e);
+        }
+    }
+
+    private Mark mark(long connection) {
+        return marks.computeIfAbsent(connection, k -> new Mark());
+    }
+
+    /**
+     * Delivers what is left (catching up from the store if needed), then stops; waits up to
+     * {@code timeoutMillis}. The store must stay open until this returns.
+     */
+    void close(long timeoutMillis) {
+        synchronized (this) {
+            closing = true;
+            notifyAll();
+        }
+        try {
+            thread.join(timeoutMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.error("listener {} did not take all recorded data within {} s; it stops here", listener,
+                    TimeUnit.MILLISECONDS.toSeconds(timeoutMillis));
+            thread.interrupt();
+        }
+    }
+
+    /** What the listener saw of one connection: opened, the last chunk/event key (seq * 2 + 1 for an event), closed. */
+    private static final class Mark {
+        boolean opened;
+        long last = Long.MIN_VALUE;
+        boolean closed;
+
+        boolean advance(long key) {
+            if (key <= last) {
+                return false;
+            }
+            last = key;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package dev.xmppscope.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xmppscope.capture.CaptureSink;
+import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.CloseReason;
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.ConnectionEvent;
+import dev.xmppscope.capture.ConnectionOpened;
+import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.TlsLayer;
+import dev.xmppscope.capture.TlsMode;
+import dev.xmppscope.testing.LoopbackBlock;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Live analysis runs beside recording, never in its way: a listener that stops taking data slows
+ * neither the relay nor the store, holds a bounded amount in memory, and once it moves again it
+ * catches up from the store and sees everything, once, in order.
+ */
+class RecorderSlowListenerTest {
+    private static final String AUTH = "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGFsaWNlAHNlY3JldA==</auth>";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aStalledListenerSlowsNeitherTheRelayNorTheStoreAndLaterSeesEveryByteInOrder() throws Exception {
+        int total = 16 << 20;
+        LoopbackBlock block = LoopbackBlock.random();
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicLong atServer = new AtomicLong();
+        StreamCheck heard = new StreamCheck(release);
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("c")); ServerSocket upstream = new ServerSocket()) {
+            upstream.bind(new InetSocketAddress(block.address(2), 0));
+            CompletableFuture<Void> server = CompletableFuture.runAsync(() -> {
+                try (Socket s = upstream.accept(); InputStream in = s.getInputStream()) {
+                    byte[] buf = new byte[65536];
+                    for (int n; atServer.get() < total && (n = in.read(buf)) >= 0; ) {
+                        atServer.addAndGet(n);
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // the recorder's own limit is 1 MiB: were the listener in its way, the relay would stall at once
+            Recorder recorder = Recorder.start(store, false, 1 << 20);
+            recorder.addListener(heard, 1 << 20);
+            Route route = Route.parse(block.host(12) + ":0=" + block.host(2) + ":" + upstream.getLocalPort(), TlsMode.PASSTHROUGH);
+            try (ProxyServer proxy = ProxyServer.start(new ProxyOptions(List.of(route), false, null), recorder)) {
+                try (Socket client = new Socket()) {
+                    client.connect(proxy.boundAddresses().get(0), 10_000);
+                    OutputStream out = client.getOutputStream();
+                    byte[] chunk = new byte[32 * 1024];
+                    for (int i = 0; i < chunk.length; i++) {
+                        chunk[i] = (byte) ('a' + i % 26);
+                    }
+                    for (int sent = 0; sent < total; sent += chunk.length) {
+                        out.write(chunk);
+                    }
+                    server.get(60, TimeUnit.SECONDS);
+                }
+                assertEquals(total, atServer.get(), "the relay delivered everything while the listener was stuck");
+                assertEquals(total, storedToServer(store), "the store holds everything while the listener was stuck");
+                assertTrue(heard.bytes.get() < total, "the stuck listener has not seen it all yet");
+                release.countDown();
+            } finally {
+                release.countDown();
+                recorder.close(); // waits for the listener
+            }
+            assertEquals(total, heard.bytes.get(), "the listener saw every byte once it moved again");
+            assertEquals(List.of(), heard.problems, "and saw them in order, each once");
+            assertTrue(recorder.listenerCatchUps() > 0, "it caught up from the store, not from an unbounded queue");
+        }
+    }
+
+    @Test
+    void aListenerThatCatchesUpFromTheStoreSeesWhatTheStoreHoldsInTheSameOrder() {
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> heard = Collections.synchronizedList(new ArrayList<>());
+        CaptureSink slow = new CaptureSink() {
+            public void opened(ConnectionOpened c) { heard.add("opened " + c.id()); }
+            public void chunk(Chunk c) {
+                await(release);
+                heard.add(c.connectionId() + " chunk " + c.seq() + " " + new String(c.bytes(), StandardCharsets.UTF_8));
+            }
+            public void event(ConnectionEvent e) { heard.add(e.connectionId() + " event " + e.seq() + " " + e.kind()); }
+            public void closed(ConnectionClosed c) { heard.add("closed " + c.id()); }
+        };
+        List<String> expected = new ArrayList<>();
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("d"))) {
+            Recorder r = Recorder.start(store, false);
+            try {
+                r.addListener(slow, 4096);
+                long[] offsets = new long[4];
+                long t = 1_000;
+                for (int id = 1; id <= 3; id++) {
+                    r.opened(new ConnectionOpened(id, "l=u", "l", "c", "u", TlsMode.PASSTHROUGH, t++));
+                    expected.add("opened " + id);
+                }
+                for (int id = 1; id <= 3; id++) {
+                    String header = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>";
+                    r.chunk(Chunk.of(id, 0, Direction.TO_SERVER, t++, TlsLayer.PLAIN, 0, header.getBytes(StandardCharsets.UTF_8)));
+                    offsets[id] = header.length();
+                    expected.add(id + " chunk 0 " + header);
+                }
+                for (int i = 0; i < 3000; i++) {
+                    int id = 1 + i % 3;
+                    String text = i % 500 == 7 ? AUTH : "<message id='m" + i + "'><body>hello " + i + "</body></message>";
+                    byte[] b = text.getBytes(StandardCharsets.UTF_8);
+                    long seq = i / 3 + 1;
+                    r.chunk(Chunk.of(id, seq, Direction.TO_SERVER, t++, TlsLayer.PLAIN, offsets[id], b));
+                    offsets[id] += b.length;
+                    String stored = text.equals(AUTH) ? AUTH.replace("AGFsaWNlAHNlY3JldA==", "********************") : text;
+                    expected.add(id + " chunk " + seq + " " + stored);
+                    if (text.equals(AUTH)) {
+                        expected.add(id + " event " + seq + " SECRET_REDACTED");
+                    }
+                }
+                for (int id = 1; id <= 3; id++) {
+                    r.closed(new ConnectionClosed(id, t++, CloseReason.CLIENT_CLOSED, "bye", offsets[id], 0));
+                    expected.add("closed " + id);
+                }
+                assertFalse(r.isBehind(), "the recorder does not wait for its listener");
+            } finally {
+                release.countDown();
+                r.close();
+            }
+            assertSameSequence(expected, heard);
+            assertTrue(r.listenerCatchUps() > 0, "the listener went over its 4 KiB budget and read from the store");
+        }
+    }
+
+    /** Like assertEquals on the lists, but says where they first differ instead of printing thousands of items. */
+    private static void assertSameSequence(List<String> expected, List<String> actual) {
+        for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
+            assertEquals(expected.get(i), actual.get(i), "item " + i + " of " + expected.size());
+        }
+        assertEquals(expected.size(), actual.size(), "items heard");
+    }
+
+    private static long storedToServer(CaptureStore store) {
+        try (var reader = store.newReader()) {
+            AtomicLong sum = new AtomicLong();
+            reader.replay(new CaptureSink() {
+                public void opened(ConnectionOpened c) { }
+                public void chunk(Chunk c) {
+                    if (c.direction() == Direction.TO_SERVER) {
+                        sum.addAndGet(c.length());
+                    }
+                }
+                public void event(ConnectionEvent e) { }
+                public void closed(ConnectionClosed c) { }
+            });
+            return sum.get();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A listener stuck until released that checks each stream's chunks are contiguous and in seq order. */
+    private static final class StreamCheck implements CaptureSink {
+        final AtomicLong bytes = new AtomicLong();
+        final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+        private final CountDownLatch release;
+        private final java.util.Map<String, Long> nextOffset = new java.util.HashMap<>();
+        private final java.util.Map<Long, Long> lastSeq = new java.util.HashMap<>();
+
+        StreamCheck(CountDownLatch release) {
+            this.release = release;
+        }
+
+        public void opened(ConnectionOpened c) { }
+
+        public void chunk(Chunk c) {
+            await(release);
+            Long last = lastSeq.put(c.connectionId(), c.seq());
+            if (last != null && c.seq() <= last) {
+                problems.add("seq " + c.seq() + " after " + last);
+            }
+            String stream = c.connectionId() + "/" + c.direction() + "/" + c.layer();
+            long expected = nextOffset.getOrDefault(stream, 0L);
+            if (c.offset() != expected) {
+                problems.add(stream + " offset " + c.offset() + ", expected " + expected);
+            }
+            nextOffset.put(stream, c.offset() + c.length());
+            if (c.direction() == Direction.TO_SERVER) {
+                bytes.addAndGet(c.length());
+            }
+        }
+
+        public void event(ConnectionEvent e) { }
+
+        public void closed(ConnectionClosed c) { }
+    }
+}
