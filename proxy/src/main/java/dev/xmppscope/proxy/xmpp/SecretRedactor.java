@@ -34,6 +34,8 @@ public final class SecretRedactor {
     private static final Set<String> SECRET_MECHANISMS = Set.of("PLAIN", "X-OAUTH2", "OAUTHBEARER", "X-GOOGLE-TOKEN",
             "X-FACEBOOK-PLATFORM", "X-MESSENGER-OAUTH2", "LOGIN");
     private static final byte MASK = '*';
+    /** Local names of the top-level elements {@link #mayHoldSecret} may accept. */
+    private static final Set<String> TOP_LEVEL_WITH_SECRETS = Set.of("iq", "auth", "response", "authenticate");
 
     /** The masked bytes and which kinds of secret were masked in them (empty when none). */
     public record Result(byte[] bytes, Set<String> kinds) {
@@ -88,6 +90,12 @@ public final class SecretRedactor {
             bytes = null;
             out = null;
             return r;
+        }
+
+        @Override
+        public boolean passOver(String localName, int depth) {
+            // by name alone: <message>, <presence>, features, stream management... never hold secrets
+            return depth == 1 && !TOP_LEVEL_WITH_SECRETS.contains(localName);
         }
 
         @Override

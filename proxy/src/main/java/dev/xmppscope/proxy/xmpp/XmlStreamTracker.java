@@ -58,6 +58,16 @@ public final class XmlStreamTracker {
     public interface Listener {
         void tag(Tag tag);
 
+        /**
+         * Asked for each start or empty tag before it is parsed, with only its local name and
+         * depth: returning true skips the element unseen (not reported, content included), which
+         * is much cheaper than {@link XmlStreamTracker#skipElement()} after parsing. Stream headers
+         * are never offered.
+         */
+        default boolean passOver(String localName, int depth) {
+            return false;
+        }
+
         /** Character data (CDATA sections included, markers and all) inside {@code inside}, or null at stream level. */
         default void text(long from, long to, Element inside, List<Element> ancestors) {
         }
@@ -65,6 +75,8 @@ public final class XmlStreamTracker {
 
     private enum State { TEXT, LT, TAG, TAG_QUOTE, BANG, COMMENT, CDATA, PI, DOCTYPE }
 
+    /** Stands on the stack for an element skipped before it was parsed. */
+    private static final Element PASSED_OVER = new Element("", "", Map.of());
     private static final byte[] COMMENT_OPEN = {'-', '-'};
     private static final byte[] CDATA_OPEN = {'[', 'C', 'D', 'A', 'T', 'A', '['};
 
@@ -303,12 +315,23 @@ public final class XmlStreamTracker {
                     }
                 }
                 case TAG -> {
-                    byte b = bytes[i++];
+                    byte last = skipLast;
+                    byte b = 0;
+                    while (i < to) {
+                        b = bytes[i++];
+                        if (b == '>' || b == '"' || b == '\'') {
+                            break;
+                        }
+                        if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                            last = b;
+                        }
+                    }
+                    skipLast = last;
                     if (b == '>') {
                         state = State.TEXT;
                         if (skipFirst == '/') {
                             skipNesting--;
-                        } else if (skipLast != '/') {
+                        } else if (last != '/') {
                             skipNesting++;
                         }
                         if (skipNesting == 0) {
@@ -320,8 +343,6 @@ public final class XmlStreamTracker {
                         quote = b;
                         skipLast = b;
                         state = State.TAG_QUOTE;
-                    } else if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
-                        skipLast = b;
                     }
                 }
                 case TAG_QUOTE -> {
@@ -396,6 +417,9 @@ public final class XmlStreamTracker {
     }
 
     private void tagComplete(long end, Listener listener) {
+        if (tagLength > 0 && tag[0] != '/' && passedOver(listener)) {
+            return;
+        }
         String raw = new String(tag, 0, tagLength, StandardCharsets.UTF_8);
         TagKind kind;
         if (raw.startsWith("/")) {
@@ -453,6 +477,32 @@ public final class XmlStreamTracker {
             skipRequested = false;
             skipNesting = 1;
         }
+    }
+
+    /** Offers a start or empty tag to {@link Listener#passOver} by its local name; on yes, skips it unparsed. */
+    private boolean passedOver(Listener listener) {
+        int nameEnd = 0;
+        int localStart = 0;
+        while (nameEnd < tagLength) {
+            byte c = tag[nameEnd];
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '/') {
+                break;
+            }
+            if (c == ':') {
+                localStart = nameEnd + 1;
+            }
+            nameEnd++;
+        }
+        String local = new String(tag, localStart, nameEnd - localStart, StandardCharsets.UTF_8);
+        if (local.equals("stream") || !listener.passOver(local, stack.size())) {
+            return false;
+        }
+        if (tag[tagLength - 1] != '/') { // a start tag: its content follows
+            stack.add(PASSED_OVER);
+            prefixes.add(Map.of());
+            skipNesting = 1;
+        }
+        return true;
     }
 
     private String resolve(String prefix, Map<String, String> declared) {
