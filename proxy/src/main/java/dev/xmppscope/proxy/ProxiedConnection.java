@@ -212,8 +212,12 @@ final class ProxiedConnection {
         if (wire(side) == Wire.INTERCEPTED) {
             byte[] plain = ByteBufUtil.getBytes(buf);
             recordChunk(side.readDirection(), TlsLayer.DECRYPTED, plain);
-            if (side == Side.SERVER) {
+            if (side == Side.SERVER && stripper.watching()) {
                 PlusMechanismStripper.Result r = stripper.feed(plain);
+                if (r.forward() == plain) {
+                    peer.write(buf, peer.voidPromise()); // unchanged: relay Netty's buffer itself
+                    return;
+                }
                 buf.release();
                 if (!r.stripped().isEmpty()) {
                     recordEvent(Direction.TO_CLIENT, EventKind.PLUS_MECHANISMS_STRIPPED, "removed " + String.join(", ",

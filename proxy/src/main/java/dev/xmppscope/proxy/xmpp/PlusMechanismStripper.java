@@ -19,14 +19,18 @@ import java.util.regex.Pattern;
  *
  * <p>A features element split across reads is held back until it is complete (bounded: one
  * larger than {@value #MAX_HELD_BYTES} bytes is relayed unchanged). Everything else passes
- * through byte for byte.
+ * through byte for byte, as the very array it came in. Mechanisms are only offered before
+ * authentication, so once the first stanza has gone by the stripper stops looking at the stream.
  */
 public final class PlusMechanismStripper {
     static final int MAX_HELD_BYTES = 1 << 20;
     private static final Pattern PLUS_MECHANISM = Pattern.compile(
             "<(?:[A-Za-z0-9_.-]+:)?mechanism(?:\\s[^>]*)?>\\s*([A-Za-z0-9_-]+-PLUS)\\s*</(?:[A-Za-z0-9_.-]+:)?mechanism\\s*>");
 
-    /** What to relay now, and which mechanisms were removed from it. */
+    /**
+     * What to relay now, and which mechanisms were removed from it. {@code forward} is the array
+     * that was fed when it passes unchanged, so the caller can relay its original buffer instead.
+     */
     public record Result(byte[] forward, List<String> stripped) {
     }
 
@@ -35,6 +39,9 @@ public final class PlusMechanismStripper {
     private boolean gaveUpOnCurrent;
 
     public Result feed(byte[] bytes) {
+        if (tracker.halted()) {
+            return new Result(bytes, List.of());
+        }
         long base = tracker.offset();
         List<XmlStreamTracker.Tag> marks = new ArrayList<>();
         tracker.feed(bytes, tag -> {
@@ -42,8 +49,13 @@ public final class PlusMechanismStripper {
             if (tag.depth() == 1 && tag.is("features", XmlStreamTracker.STREAMS_NS)
                     && tag.ancestors().get(0).localName().equals("stream")) {
                 marks.add(tag);
+            } else if (tag.depth() == 1 && tag.kind() != XmlStreamTracker.TagKind.END && held == null && isStanza(tag)) {
+                tracker.halt(); // past authentication: no more mechanisms will be offered
             }
         });
+        if (marks.isEmpty() && held == null) {
+            return new Result(bytes, List.of());
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length);
         List<String> stripped = new ArrayList<>();
         int pos = 0;
@@ -85,6 +97,16 @@ public final class PlusMechanismStripper {
             out.write(bytes, pos, bytes.length - pos);
         }
         return new Result(out.toByteArray(), stripped);
+    }
+
+    /** Whether the stripper still examines the stream (false once the first stanza went by). */
+    public boolean watching() {
+        return !tracker.halted();
+    }
+
+    private static boolean isStanza(XmlStreamTracker.Tag tag) {
+        String local = tag.localName();
+        return local.equals("message") || local.equals("presence") || local.equals("iq");
     }
 
     /** Whether the last features element was too large to hold and went through unchanged. */

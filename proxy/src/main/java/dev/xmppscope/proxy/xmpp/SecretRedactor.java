@@ -1,5 +1,6 @@
 package dev.xmppscope.proxy.xmpp;
 
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +17,13 @@ import java.util.Set;
  * authentication ({@code jabber:iq:auth}, XEP-0078) and in-band registration
  * ({@code jabber:iq:register}, XEP-0077), including a registration form's password field.
  * Challenge-response mechanisms (SCRAM, DIGEST-MD5) never send the password and are kept.
+ *
+ * <p>Only the top-level elements that can carry such a secret are tokenized: {@code <message>},
+ * {@code <presence>}, stream features and the like, and an {@code <iq>}'s payload in any other
+ * namespace, are passed over by the tracker's cheap skip (see {@link XmlStreamTracker#skipElement()}),
+ * so a stream costs little once it carries ordinary traffic. {@code <iq>} stays watched for the
+ * whole stream: in-band registration and legacy authentication may come before SASL, and a
+ * password change (XEP-0077 §3.3) after it.
  */
 public final class SecretRedactor {
     public static final String SASL_NS = "urn:ietf:params:xml:ns:xmpp-sasl";
@@ -26,6 +34,8 @@ public final class SecretRedactor {
     private static final Set<String> SECRET_MECHANISMS = Set.of("PLAIN", "X-OAUTH2", "OAUTHBEARER", "X-GOOGLE-TOKEN",
             "X-FACEBOOK-PLATFORM", "X-MESSENGER-OAUTH2", "LOGIN");
     private static final byte MASK = '*';
+    /** Local names of the top-level elements {@link #mayHoldSecret} may accept. */
+    private static final Set<String> TOP_LEVEL_WITH_SECRETS = Set.of("iq", "auth", "response", "authenticate");
 
     /** The masked bytes and which kinds of secret were masked in them (empty when none). */
     public record Result(byte[] bytes, Set<String> kinds) {
@@ -35,44 +45,99 @@ public final class SecretRedactor {
     }
 
     private final XmlStreamTracker tracker = new XmlStreamTracker();
+    private final Pass pass = new Pass();
     private String lastMechanism;
 
     /** Masks the secrets in the next piece of the stream. {@code bytes} is not modified. */
     public Result redact(byte[] bytes) {
-        long base = tracker.offset();
-        Set<String> kinds = new LinkedHashSet<>();
-        byte[][] out = {bytes};
-        tracker.feed(bytes, new XmlStreamTracker.Listener() {
-            @Override
-            public void tag(XmlStreamTracker.Tag tag) {
-                if (tag.kind() != XmlStreamTracker.TagKind.END
-                        && (tag.is("auth", SASL_NS) || tag.is("authenticate", SASL2_NS))) {
-                    String m = tag.attribute("mechanism");
-                    lastMechanism = m == null ? null : m.toUpperCase(Locale.ROOT);
-                }
-            }
+        pass.begin(bytes, tracker.offset());
+        tracker.feed(bytes, pass);
+        return pass.end();
+    }
 
-            @Override
-            public void text(long from, long to, XmlStreamTracker.Element inside, List<XmlStreamTracker.Element> ancestors) {
-                String kind = secretKind(inside, ancestors);
-                if (kind == null) {
-                    return;
-                }
-                int a = (int) Math.max(0, from - base);
-                int b = (int) Math.min(bytes.length, to - base);
-                if (b <= a) {
-                    return;
-                }
-                if (out[0] == bytes) {
-                    out[0] = bytes.clone();
-                }
-                for (int i = a; i < b; i++) {
-                    out[0][i] = MASK;
-                }
-                kinds.add(kind);
+    /**
+     * Whether a top-level element can hold a secret: SASL {@code <auth>}, {@code <response>},
+     * SASL2 {@code <authenticate>}, and {@code <iq>} (legacy authentication and in-band
+     * registration, including a password change after login). Everything else, which is
+     * nearly every stanza of a stream, is skipped without being tokenized.
+     */
+    private static boolean mayHoldSecret(XmlStreamTracker.Tag top) {
+        String local = top.localName();
+        if (local.equals("iq")) {
+            return true;
+        }
+        String ns = top.namespace();
+        return (SASL_NS.equals(ns) && (local.equals("auth") || local.equals("response")))
+                || (SASL2_NS.equals(ns) && (local.equals("authenticate") || local.equals("response")));
+    }
+
+    /** One call of {@link #redact}: the listener that masks, reused so a chunk without secrets allocates nothing. */
+    private final class Pass implements XmlStreamTracker.Listener {
+        private byte[] bytes;
+        private byte[] out;
+        private long base;
+        private Set<String> kinds;
+
+        void begin(byte[] in, long at) {
+            bytes = in;
+            out = in;
+            base = at;
+            kinds = null;
+        }
+
+        Result end() {
+            Result r = new Result(out, kinds == null ? Set.of() : kinds);
+            bytes = null;
+            out = null;
+            return r;
+        }
+
+        @Override
+        public boolean passOver(String localName, int depth) {
+            // by name alone: <message>, <presence>, features, stream management... never hold secrets
+            return depth == 1 && !TOP_LEVEL_WITH_SECRETS.contains(localName);
+        }
+
+        @Override
+        public void tag(XmlStreamTracker.Tag tag) {
+            if (tag.kind() == XmlStreamTracker.TagKind.END) {
+                return;
             }
-        });
-        return new Result(out[0], kinds);
+            if (tag.is("auth", SASL_NS) || tag.is("authenticate", SASL2_NS)) {
+                String m = tag.attribute("mechanism");
+                lastMechanism = m == null ? null : m.toUpperCase(Locale.ROOT);
+            }
+            if (tag.kind() != XmlStreamTracker.TagKind.START) {
+                return;
+            }
+            if (tag.depth() == 1 && !mayHoldSecret(tag)) {
+                tracker.skipElement();
+            } else if (tag.depth() == 2 && tag.ancestors().get(1).localName().equals("iq")
+                    && !IQ_AUTH_NS.equals(tag.namespace()) && !IQ_REGISTER_NS.equals(tag.namespace())) {
+                tracker.skipElement(); // an iq's payload other than legacy auth or registration: roster, disco, ping...
+            }
+        }
+
+        @Override
+        public void text(long from, long to, XmlStreamTracker.Element inside, List<XmlStreamTracker.Element> ancestors) {
+            String kind = secretKind(inside, ancestors);
+            if (kind == null) {
+                return;
+            }
+            int a = (int) Math.max(0, from - base);
+            int b = (int) Math.min(bytes.length, to - base);
+            if (b <= a) {
+                return;
+            }
+            if (out == bytes) {
+                out = bytes.clone();
+            }
+            Arrays.fill(out, a, b, MASK);
+            if (kinds == null) {
+                kinds = new LinkedHashSet<>();
+            }
+            kinds.add(kind);
+        }
     }
 
     private String secretKind(XmlStreamTracker.Element inside, List<XmlStreamTracker.Element> ancestors) {

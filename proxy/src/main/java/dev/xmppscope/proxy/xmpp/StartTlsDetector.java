@@ -6,6 +6,11 @@ package dev.xmppscope.proxy.xmpp;
  * asked {@code <starttls/>} and the server answered {@code <proceed/>} (RFC 6120 §5.4.2.3), in
  * which case TLS starts on the byte after the proceed element. Also remembers the {@code to} of
  * the client's latest stream header: the domain an intercepting proxy must impersonate.
+ *
+ * <p>{@code <starttls/>} can only follow the stream features at the start of a stream, so once
+ * the negotiation is past that point (SASL succeeded, or a first stanza went either way) the
+ * detector stops looking at bytes at all: a relayed stream costs it nothing after its first
+ * stanza, and a {@code <starttls/>} appearing later is not acted on.
  */
 public final class StartTlsDetector {
     public static final String TLS_NS = "urn:ietf:params:xml:ns:xmpp-tls";
@@ -21,6 +26,7 @@ public final class StartTlsDetector {
     private boolean serverToServer;
     private long proceedEnd = -1;
     private boolean pendingProceed;
+    private boolean negotiationOver;
 
     /** What the client's bytes mean. */
     public enum ClientVerdict {
@@ -38,6 +44,9 @@ public final class StartTlsDetector {
                 return ClientVerdict.DIRECT_TLS;
             }
         }
+        if (negotiationOver) {
+            return ClientVerdict.CLEARTEXT;
+        }
         client.feed(bytes, from, to, tag -> {
             if (tag.isStreamHeader()) {
                 streamTo = tag.attribute("to");
@@ -45,6 +54,8 @@ public final class StartTlsDetector {
                 serverToServer = "jabber:server".equals(tag.attribute("xmlns"));
             } else if (tag.depth() == 1 && tag.kind() != XmlStreamTracker.TagKind.END && tag.is("starttls", TLS_NS)) {
                 starttlsRequested = true;
+            } else {
+                watchForTheEnd(tag);
             }
         });
         return ClientVerdict.CLEARTEXT;
@@ -55,6 +66,9 @@ public final class StartTlsDetector {
      * {@code <proceed/>} answering the client's {@code <starttls/>} (TLS starts there), or -1.
      */
     public int serverBytes(byte[] bytes, int from, int to) {
+        if (negotiationOver) {
+            return -1;
+        }
         long base = server.offset();
         proceedEnd = -1;
         server.feed(bytes, from, to, tag -> {
@@ -68,9 +82,35 @@ public final class StartTlsDetector {
             } else if (pendingProceed && tag.kind() == XmlStreamTracker.TagKind.END && tag.depth() == 1) {
                 pendingProceed = false;
                 proceedEnd = tag.end();
+            } else if (proceedEnd < 0) {
+                watchForTheEnd(tag);
             }
         });
         return proceedEnd < 0 ? -1 : (int) (from + (proceedEnd - base));
+    }
+
+    /**
+     * Ends the watch at the first top-level stanza in either direction, or at SASL success
+     * (after which the stream restarts without TLS): no {@code <starttls/>} can follow either.
+     */
+    private void watchForTheEnd(XmlStreamTracker.Tag tag) {
+        if (tag.depth() != 1 || tag.kind() == XmlStreamTracker.TagKind.END) {
+            return;
+        }
+        String local = tag.localName();
+        boolean stanza = local.equals("message") || local.equals("presence") || local.equals("iq");
+        boolean saslSuccess = local.equals("success")
+                && (SecretRedactor.SASL_NS.equals(tag.namespace()) || SecretRedactor.SASL2_NS.equals(tag.namespace()));
+        if (stanza || saslSuccess) {
+            negotiationOver = true;
+            client.halt();
+            server.halt();
+        }
+    }
+
+    /** Whether the stream is past the point where {@code <starttls/>} could come, so bytes are no longer examined. */
+    public boolean negotiationOver() {
+        return negotiationOver;
     }
 
     /** Whether the client has sent {@code <starttls/>}. */

@@ -1,8 +1,8 @@
 package dev.xmppscope.proxy.xmpp;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -58,12 +58,27 @@ public final class XmlStreamTracker {
     public interface Listener {
         void tag(Tag tag);
 
+        /**
+         * Asked for each start or empty tag before it is parsed, with only its local name and
+         * depth: returning true skips the element unseen (not reported, content included), which
+         * is much cheaper than {@link XmlStreamTracker#skipElement()} after parsing. Stream headers
+         * are never offered.
+         */
+        default boolean passOver(String localName, int depth) {
+            return false;
+        }
+
         /** Character data (CDATA sections included, markers and all) inside {@code inside}, or null at stream level. */
         default void text(long from, long to, Element inside, List<Element> ancestors) {
         }
     }
 
     private enum State { TEXT, LT, TAG, TAG_QUOTE, BANG, COMMENT, CDATA, PI, DOCTYPE }
+
+    /** Stands on the stack for an element skipped before it was parsed. */
+    private static final Element PASSED_OVER = new Element("", "", Map.of());
+    private static final byte[] COMMENT_OPEN = {'-', '-'};
+    private static final byte[] CDATA_OPEN = {'[', 'C', 'D', 'A', 'T', 'A', '['};
 
     private final List<Element> stack = new ArrayList<>();
     private final List<Element> readOnlyStack = Collections.unmodifiableList(stack);
@@ -72,12 +87,21 @@ public final class XmlStreamTracker {
     private long offset;
     private long tagStart;
     private byte quote;
-    private final ByteArrayOutputStream tag = new ByteArrayOutputStream();
+    private byte[] tag = new byte[256];
+    private int tagLength;
     private boolean tagTooLong;
+    private int bangLength;
+    private boolean bangCdata;
     private int tail1 = -1;
     private int tail2 = -1;
+    // skipping an element's content (see skipElement): open elements below it, and its tags' first/last bytes
+    private int skipNesting;
+    private boolean skipRequested;
+    private byte skipFirst;
+    private byte skipLast;
+    private boolean halted;
 
-    /** Bytes consumed so far: the absolute offset of the next byte. */
+    /** Bytes consumed so far: the absolute offset of the next byte (stops advancing once {@link #halt() halted}). */
     public long offset() {
         return offset;
     }
@@ -91,42 +115,67 @@ public final class XmlStreamTracker {
         return stack.size();
     }
 
+    /**
+     * Called from {@link Listener#tag} for a {@link TagKind#START} tag: the element's content and
+     * end tag are passed over without being reported, and it is then popped as if its end tag had
+     * been seen. Skipping still honours quotes, comments and CDATA, but builds no strings, so a
+     * caller that only cares about a few elements pays little for the others.
+     */
+    public void skipElement() {
+        skipRequested = true;
+    }
+
+    /** Stops tracking for good: later bytes (the rest of the current feed included) are ignored. */
+    public void halt() {
+        halted = true;
+    }
+
+    public boolean halted() {
+        return halted;
+    }
+
     public void feed(byte[] bytes, Listener listener) {
         feed(bytes, 0, bytes.length, listener);
     }
 
     /** Consumes {@code bytes[from, to)}. */
     public void feed(byte[] bytes, int from, int to, Listener listener) {
+        if (halted) {
+            return;
+        }
         long textStart = -1;
-        for (int i = from; i < to; i++) {
-            byte b = bytes[i];
-            long pos = offset + (i - from);
-            if (state == State.TEXT && b != '<') {
-                // fast path: character data until the next '<'
-                if (textStart < 0) {
-                    textStart = pos;
-                }
-                int j = i + 1;
-                while (j < to && bytes[j] != '<') {
-                    j++;
-                }
-                i = j - 1;
+        int i = from;
+        while (i < to) {
+            if (skipNesting > 0) {
+                i = skip(bytes, i, to);
                 continue;
             }
+            byte b = bytes[i];
+            long pos = offset + (i - from);
             switch (state) {
                 case TEXT -> {
-                    if (b == '<') {
-                        if (textStart >= 0) {
-                            emitText(textStart, pos, listener);
-                            textStart = -1;
+                    int lt = indexOf(bytes, (byte) '<', i, to);
+                    if (lt < 0) {
+                        if (textStart < 0) {
+                            textStart = pos;
                         }
-                        state = State.LT;
-                        tagStart = pos;
-                        tag.reset();
-                        tagTooLong = false;
-                    } else if (textStart < 0) {
+                        i = to;
+                        continue;
+                    }
+                    if (lt > i && textStart < 0) {
                         textStart = pos;
                     }
+                    long ltPos = offset + (lt - from);
+                    if (textStart >= 0) {
+                        emitText(textStart, ltPos, listener);
+                        textStart = -1;
+                    }
+                    state = State.LT;
+                    tagStart = ltPos;
+                    tagLength = 0;
+                    tagTooLong = false;
+                    i = lt + 1;
+                    continue;
                 }
                 case LT -> {
                     if (b == '?') {
@@ -134,44 +183,48 @@ public final class XmlStreamTracker {
                         resetTail();
                     } else if (b == '!') {
                         state = State.BANG;
-                        tag.reset();
+                        bangLength = 0;
                     } else {
                         state = State.TAG;
-                        append(b);
+                        append(bytes, i, i + 1);
                     }
                 }
                 case TAG -> {
-                    if (b == '>') {
-                        state = State.TEXT;
-                        tagComplete(pos + 1, listener);
-                    } else {
-                        if (b == '"' || b == '\'') {
-                            quote = b;
-                            state = State.TAG_QUOTE;
-                        }
-                        append(b);
+                    int j = i;
+                    while (j < to && bytes[j] != '>' && bytes[j] != '"' && bytes[j] != '\'') {
+                        j++;
                     }
+                    append(bytes, i, j);
+                    if (j == to) {
+                        i = to;
+                        continue;
+                    }
+                    if (bytes[j] == '>') {
+                        state = State.TEXT;
+                        i = j + 1;
+                        tagComplete(offset + (j + 1 - from), listener);
+                        if (halted) {
+                            return;
+                        }
+                        continue;
+                    }
+                    quote = bytes[j];
+                    state = State.TAG_QUOTE;
+                    append(bytes, j, j + 1);
+                    i = j + 1;
+                    continue;
                 }
                 case TAG_QUOTE -> {
-                    if (b == quote) {
+                    int j = indexOf(bytes, quote, i, to);
+                    int stop = j < 0 ? to : j + 1;
+                    append(bytes, i, stop);
+                    if (j >= 0) {
                         state = State.TAG;
                     }
-                    append(b);
+                    i = stop;
+                    continue;
                 }
-                case BANG -> {
-                    tag.write(b);
-                    String seen = tag.toString(StandardCharsets.ISO_8859_1);
-                    if (seen.equals("--")) {
-                        state = State.COMMENT;
-                        resetTail();
-                    } else if (seen.equals("[CDATA[")) {
-                        state = State.CDATA;
-                        textStart = tagStart;
-                        resetTail();
-                    } else if (!"--".startsWith(seen) && !"[CDATA[".startsWith(seen)) {
-                        state = b == '>' ? State.TEXT : State.DOCTYPE;
-                    }
-                }
+                case BANG -> textStart = bang(b, tagStart, textStart);
                 case COMMENT -> {
                     if (b == '>' && tail1 == '-' && tail2 == '-') {
                         state = State.TEXT;
@@ -200,6 +253,7 @@ public final class XmlStreamTracker {
                 }
                 default -> throw new IllegalStateException(state.name());
             }
+            i++;
         }
         long end = offset + (to - from);
         if (textStart >= 0 && (state == State.TEXT || state == State.CDATA)) {
@@ -208,18 +262,148 @@ public final class XmlStreamTracker {
         offset = end;
     }
 
+    /** After {@code <!}: a comment, a CDATA section or a declaration. Returns the (maybe started) text start. */
+    private long bang(byte b, long ltPos, long textStart) {
+        if (bangLength == 0) {
+            bangCdata = b == '['; // the openers differ in their first byte: it decides which one is matched
+        }
+        boolean comment = !bangCdata && bangLength < COMMENT_OPEN.length && COMMENT_OPEN[bangLength] == b;
+        boolean cdata = bangCdata && bangLength < CDATA_OPEN.length && CDATA_OPEN[bangLength] == b;
+        if (comment || cdata) {
+            bangLength++;
+            if (comment && bangLength == COMMENT_OPEN.length) {
+                state = State.COMMENT;
+                resetTail();
+            } else if (cdata && bangLength == CDATA_OPEN.length) {
+                state = State.CDATA;
+                resetTail();
+                return ltPos;
+            }
+            return textStart;
+        }
+        state = b == '>' ? State.TEXT : State.DOCTYPE;
+        return textStart;
+    }
+
+    /**
+     * Passes over the content of a skipped element without reporting anything; returns where
+     * it stopped: {@code to}, or right after the skipped element's end tag.
+     */
+    private int skip(byte[] bytes, int i, int to) {
+        while (i < to) {
+            switch (state) {
+                case TEXT -> {
+                    int lt = indexOf(bytes, (byte) '<', i, to);
+                    if (lt < 0) {
+                        return to;
+                    }
+                    state = State.LT;
+                    i = lt + 1;
+                }
+                case LT -> {
+                    byte b = bytes[i++];
+                    if (b == '?') {
+                        state = State.PI;
+                        resetTail();
+                    } else if (b == '!') {
+                        state = State.BANG;
+                        bangLength = 0;
+                    } else {
+                        state = State.TAG;
+                        skipFirst = b;
+                        skipLast = b;
+                    }
+                }
+                case TAG -> {
+                    byte last = skipLast;
+                    byte b = 0;
+                    while (i < to) {
+                        b = bytes[i++];
+                        if (b == '>' || b == '"' || b == '\'') {
+                            break;
+                        }
+                        if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                            last = b;
+                        }
+                    }
+                    skipLast = last;
+                    if (b == '>') {
+                        state = State.TEXT;
+                        if (skipFirst == '/') {
+                            skipNesting--;
+                        } else if (last != '/') {
+                            skipNesting++;
+                        }
+                        if (skipNesting == 0) {
+                            stack.remove(stack.size() - 1);
+                            prefixes.remove(prefixes.size() - 1);
+                            return i;
+                        }
+                    } else if (b == '"' || b == '\'') {
+                        quote = b;
+                        skipLast = b;
+                        state = State.TAG_QUOTE;
+                    }
+                }
+                case TAG_QUOTE -> {
+                    int j = indexOf(bytes, quote, i, to);
+                    if (j < 0) {
+                        return to;
+                    }
+                    state = State.TAG;
+                    i = j + 1;
+                }
+                case BANG -> {
+                    bang(bytes[i++], 0, -1);
+                }
+                case COMMENT, CDATA, PI, DOCTYPE -> {
+                    byte b = bytes[i++];
+                    boolean closes = b == '>' && switch (state) {
+                        case COMMENT -> tail1 == '-' && tail2 == '-';
+                        case CDATA -> tail1 == ']' && tail2 == ']';
+                        case PI -> tail1 == '?';
+                        default -> true;
+                    };
+                    if (closes) {
+                        state = State.TEXT;
+                    }
+                    shift(b);
+                }
+                default -> throw new IllegalStateException(state.name());
+            }
+        }
+        return to;
+    }
+
+    private static int indexOf(byte[] bytes, byte b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private void emitText(long from, long to, Listener listener) {
         if (to > from) {
             listener.text(from, to, current(), readOnlyStack); // a view: listeners use it during the call only
         }
     }
 
-    private void append(byte b) {
-        if (tag.size() < MAX_TAG_BYTES) {
-            tag.write(b);
-        } else {
-            tagTooLong = true;
+    private void append(byte[] bytes, int from, int to) {
+        int n = to - from;
+        if (n <= 0) {
+            return;
         }
+        if (tagLength + n > MAX_TAG_BYTES) {
+            tagTooLong = true;
+            n = MAX_TAG_BYTES - tagLength;
+        }
+        if (tagLength + n > tag.length) {
+            tag = Arrays.copyOf(tag, Math.min(MAX_TAG_BYTES, Math.max(tag.length * 2, tagLength + n)));
+        }
+        System.arraycopy(bytes, from, tag, tagLength, n);
+        tagLength += n;
     }
 
     private void resetTail() {
@@ -233,7 +417,10 @@ public final class XmlStreamTracker {
     }
 
     private void tagComplete(long end, Listener listener) {
-        String raw = tag.toString(StandardCharsets.UTF_8);
+        if (tagLength > 0 && tag[0] != '/' && passedOver(listener)) {
+            return;
+        }
+        String raw = new String(tag, 0, tagLength, StandardCharsets.UTF_8);
         TagKind kind;
         if (raw.startsWith("/")) {
             kind = TagKind.END;
@@ -284,7 +471,38 @@ public final class XmlStreamTracker {
             stack.add(element);
             prefixes.add(declared);
         }
+        skipRequested = false;
         listener.tag(t);
+        if (skipRequested && kind == TagKind.START) {
+            skipRequested = false;
+            skipNesting = 1;
+        }
+    }
+
+    /** Offers a start or empty tag to {@link Listener#passOver} by its local name; on yes, skips it unparsed. */
+    private boolean passedOver(Listener listener) {
+        int nameEnd = 0;
+        int localStart = 0;
+        while (nameEnd < tagLength) {
+            byte c = tag[nameEnd];
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '/') {
+                break;
+            }
+            if (c == ':') {
+                localStart = nameEnd + 1;
+            }
+            nameEnd++;
+        }
+        String local = new String(tag, localStart, nameEnd - localStart, StandardCharsets.UTF_8);
+        if (local.equals("stream") || !listener.passOver(local, stack.size())) {
+            return false;
+        }
+        if (tag[tagLength - 1] != '/') { // a start tag: its content follows
+            stack.add(PASSED_OVER);
+            prefixes.add(Map.of());
+            skipNesting = 1;
+        }
+        return true;
     }
 
     private String resolve(String prefix, Map<String, String> declared) {

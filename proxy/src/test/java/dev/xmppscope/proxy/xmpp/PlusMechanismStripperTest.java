@@ -1,6 +1,8 @@
 package dev.xmppscope.proxy.xmpp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -17,6 +19,26 @@ class PlusMechanismStripperTest {
             + "<mechanism>SCRAM-SHA-256-PLUS</mechanism><mechanism>PLAIN</mechanism></mechanisms></stream:features>";
     private static final String EXPECTED = "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
             + "<mechanism>SCRAM-SHA-1</mechanism><mechanism>PLAIN</mechanism></mechanisms></stream:features>";
+
+    @Test
+    void afterTheFirstStanzaTheStreamIsRelayedAsTheSameArrayWithoutLooking() {
+        PlusMechanismStripper s = new PlusMechanismStripper();
+        s.feed(bytes(HEADER + FEATURES));
+        assertTrue(s.watching(), "no stanza yet");
+        s.feed(bytes("<iq type='result' id='bind'/>"));
+        assertFalse(s.watching());
+        byte[] late = bytes(FEATURES);
+        PlusMechanismStripper.Result r = s.feed(late);
+        assertSame(late, r.forward(), "features after a stanza are content, passed on untouched");
+        assertEquals(List.of(), r.stripped());
+    }
+
+    @Test
+    void bytesOutsideFeaturesComeBackAsTheSameArray() {
+        PlusMechanismStripper s = new PlusMechanismStripper();
+        byte[] header = bytes(HEADER);
+        assertSame(header, s.feed(header).forward());
+    }
 
     @Test
     void plusMechanismsAreRemovedAndNamed() {

@@ -1,0 +1,137 @@
+package dev.xmppscope.proxy.xmpp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The redactor passes over elements that cannot hold a secret without tokenizing them; these
+ * specify that skipping never lets a secret through, wherever the stream is cut into reads,
+ * and never masks anything else.
+ */
+class SecretRedactorSkippingTest {
+    private static final String HEADER = "<stream:stream to='a.example' xmlns='jabber:client'"
+            + " xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
+    private static final String PLAIN_SECRET = "AGFsaWNlAHNlY3JldA==";
+    private static final String REGISTER_SECRET = "hunter2";
+    private static final String LEGACY_SECRET = "p&amp;ss";
+    private static final String CHANGED_SECRET = "n3w-s3cret";
+    private static final String FORM_SECRET = "form-secret";
+
+    /** A whole client stream: registration and legacy auth before SASL, tricky stanzas, a password change after bind. */
+    private static final String STREAM = HEADER
+            + "<iq type='set' id='r1'><query xmlns='jabber:iq:register'><username>bob</username>"
+            + "<password>" + REGISTER_SECRET + "</password></query></iq>"
+            + "<iq type='set' id='a1'><query xmlns='jabber:iq:auth'><username>bob</username>"
+            + "<password>" + LEGACY_SECRET + "</password><resource>r</resource></query></iq>"
+            + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + PLAIN_SECRET + "</auth>"
+            + HEADER
+            + "<iq type='set' id='b1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>r</resource></bind></iq>"
+            + "<message to='c@a.example' x='a > b' y=\"</message>\"><body><!-- </message><iq> -->"
+            + "<![CDATA[</body></message><iq type='set'><query xmlns='jabber:iq:register'><password>cdata]]></body>"
+            + "<nested><nested/><nested a='/'>x</nested></nested></message>"
+            + "<presence><status>&lt;auth mechanism='PLAIN'&gt;</status></presence>"
+            + "<iq type='get' id='d1'><query xmlns='http://jabber.org/protocol/disco#info'><password>not-a-secret</password></query></iq>"
+            + "<iq type='set' id='c1'><query xmlns='jabber:iq:register'><username>bob</username>"
+            + "<password>" + CHANGED_SECRET + "</password></query></iq>"
+            + "<iq type='set' id='f1'><query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='submit'>"
+            + "<field var='password'><value>" + FORM_SECRET + "</value></field></x></query></iq>"
+            + "<message><body>after all that</body></message>";
+
+    private static final List<String> SECRETS = List.of(REGISTER_SECRET, LEGACY_SECRET, PLAIN_SECRET, CHANGED_SECRET,
+            FORM_SECRET);
+
+    @Test
+    void aStreamInOneReadHasExactlyItsSecretsMasked() {
+        SecretRedactor.Result r = new SecretRedactor().redact(bytes(STREAM));
+        assertEquals(expected(), text(r.bytes()));
+        assertEquals(Set.of("in-band registration (jabber:iq:register) password",
+                "legacy authentication (jabber:iq:auth) password", "SASL PLAIN credentials"), r.kinds());
+    }
+
+    @Test
+    void cutIntoTwoReadsAtEveryPositionTheSecretsAreStillMaskedAndNothingElse() {
+        byte[] all = bytes(STREAM);
+        String expected = expected();
+        for (int cut = 0; cut <= all.length; cut++) {
+            assertEquals(expected, redactInPieces(all, cut, cut), "cut at " + cut);
+        }
+    }
+
+    @Test
+    void cutIntoThreeReadsAroundEverySecretTheyAreStillMasked() {
+        byte[] all = bytes(STREAM);
+        String expected = expected();
+        for (String secret : SECRETS) {
+            int at = STREAM.indexOf(">" + secret + "<");
+            for (int cut1 = at - 40; cut1 <= at + secret.length() + 2; cut1++) {
+                for (int len = 1; len <= 12; len++) {
+                    assertEquals(expected, redactInPieces(all, cut1, cut1 + len), "cuts at " + cut1 + " and " + (cut1 + len));
+                }
+            }
+        }
+    }
+
+    @Test
+    void oneByteAtATimeTheSecretsAreStillMasked() {
+        byte[] all = bytes(STREAM);
+        SecretRedactor r = new SecretRedactor();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Set<String> kinds = new LinkedHashSet<>();
+        for (int i = 0; i < all.length; i++) {
+            SecretRedactor.Result res = r.redact(new byte[] {all[i]});
+            out.writeBytes(res.bytes());
+            kinds.addAll(res.kinds());
+        }
+        assertEquals(expected(), text(out.toByteArray()));
+        assertEquals(3, kinds.size(), kinds.toString());
+    }
+
+    @Test
+    void aReadWithoutSecretsIsReturnedAsTheSameArray() {
+        SecretRedactor r = new SecretRedactor();
+        r.redact(bytes(HEADER));
+        byte[] message = bytes("<message to='b@b.example'><body>hello</body></message>");
+        SecretRedactor.Result res = r.redact(message);
+        assertFalse(res.redacted());
+        assertSame(message, res.bytes(), "no copy when nothing is masked");
+    }
+
+    private static String redactInPieces(byte[] all, int cut1, int cut2) {
+        int a = Math.max(0, Math.min(all.length, cut1));
+        int b = Math.max(a, Math.min(all.length, cut2));
+        SecretRedactor r = new SecretRedactor();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : List.of(Arrays.copyOfRange(all, 0, a), Arrays.copyOfRange(all, a, b),
+                Arrays.copyOfRange(all, b, all.length))) {
+            SecretRedactor.Result res = r.redact(part);
+            assertEquals(part.length, res.bytes().length);
+            out.writeBytes(res.bytes());
+        }
+        return text(out.toByteArray());
+    }
+
+    private static String expected() {
+        String s = STREAM;
+        for (String secret : SECRETS) {
+            s = s.replace(">" + secret + "<", ">" + "*".repeat(secret.length()) + "<");
+        }
+        return s;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}
