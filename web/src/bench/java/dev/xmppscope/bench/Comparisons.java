@@ -15,7 +15,7 @@ import java.util.List;
 
 /** Issue 6's comparisons in the order a run performs them, with their contenders. */
 final class Comparisons {
-    static final List<String> NAMES = List.of("throughput", "latency", "idle", "analysis", "pcap", "realserver");
+    static final List<String> NAMES = List.of("throughput", "latency", "idle", "analysis", "pcap", "realserver", "wire-to-browser");
 
     private Comparisons() {
     }
@@ -29,6 +29,7 @@ final class Comparisons {
                 new IdleStreams(List.of(xmppscope, haproxy)),
                 StoreAnalysis.withXmppscope(),
                 PcapAnalysis.withXmppscope(workDir),
-                new RealServerMessaging(List.of(Contender.DIRECT, xmppscope)));
+                new RealServerMessaging(List.of(Contender.DIRECT, xmppscope)),
+                new dev.xmppscope.bench.compare.WireToBrowserLatency());
     }
 }
