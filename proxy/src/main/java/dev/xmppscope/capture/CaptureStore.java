@@ -186,6 +186,7 @@ public final class CaptureStore implements AutoCloseable {
                       kind VARCHAR(40) NOT NULL, detail VARCHAR, PRIMARY KEY (connection, seq))""",
                     "CREATE INDEX connection_events_at ON connection_events (at)"));
             setSchemaVersion(COMPONENT, 1);
+            execAll(List.of("CHECKPOINT")); // the tables are on disk before the first byte is recorded
         }
     }
 
