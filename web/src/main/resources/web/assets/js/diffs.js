@@ -24,7 +24,7 @@ export class DiffsView {
     const pick = $('diffs-pick');
     for (const d of list) {
       pick.appendChild(h('option', {value: String(d.id)},
-        `#${d.id}: connection ${d.recordedConnection} vs ${d.replayedConnection} — ${d.changes} of ${d.steps} differ`));
+        `#${d.id}: connection ${d.recordedConnection} vs ${d.replayedConnection} — ${d.changedSteps} of ${d.steps} steps differ`));
     }
     pick.addEventListener('change', () => this.show(pick.value));
     // following a stanza link leaves the dialog for the inspector
@@ -48,7 +48,8 @@ export class DiffsView {
       return;
     }
     $('diffs-summary').textContent = `re-sent to ${d.target} at ${isoTime(d.at)}: `
-      + (d.changes ? `${d.changes} of the server's answers differ` : 'the server answered exactly as recorded');
+      + (d.changes ? `${d.steps.filter((s) => s.change !== 'same').length} of ${d.steps.length} steps differ`
+        + ` (${d.changes} answers recorded or given only once)` : 'the server answered exactly as recorded');
     const notes = clear($('diffs-notes'));
     for (const n of d.notes) notes.appendChild(h('li', null, n));
     const table = h('table', {class: 'grid diff-table', id: 'diff-table'},

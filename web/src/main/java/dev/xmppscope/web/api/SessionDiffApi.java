@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * The replay diffs of a capture database ({@code xmppscope replay --db}):
  * {@code GET /api/diffs} → {@code {"items":[{id, at, target, recordedConnection, replayedConnection,
- * changes, steps}]}} (steps is a count) and {@code GET /api/diffs/{id}} → the whole {@link ReplayDiff}.
+ * changes, steps, changedSteps}]}} (steps and
+ * changedSteps are row counts; changes counts answers, as the text report does) and {@code GET /api/diffs/{id}} → the whole {@link ReplayDiff}.
  */
 public final class SessionDiffApi implements WebExtension {
     private final ReplayDiffStore diffs;
@@ -37,6 +38,7 @@ public final class SessionDiffApi implements WebExtension {
         m.put("replayedConnection", d.replayedConnection());
         m.put("changes", d.changes());
         m.put("steps", d.steps().size());
+        m.put("changedSteps", d.steps().stream().filter(s -> !s.change().equals("same")).count());
         return m;
     }
 

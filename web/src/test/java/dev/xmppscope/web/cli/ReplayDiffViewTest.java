@@ -117,6 +117,7 @@ class ReplayDiffViewTest {
         assertEquals(1, summary.get("recordedConnection").asLong(), summary.toString());
         assertEquals(2, summary.get("replayedConnection").asLong(), summary.toString());
         assertEquals(2, summary.get("changes").asLong(), "the ping's result became an error: " + summary);
+        assertEquals(1, summary.get("changedSteps").asLong(), summary.toString());
 
         JsonNode diff = json("/api/diffs/" + summary.get("id").asLong());
         List<JsonNode> changed = new ArrayList<>();
@@ -164,6 +165,9 @@ class ReplayDiffViewTest {
             assertEquals("Replay diffs (1)", nav.getText());
             nav.click();
             wait.until(d -> d.findElements(By.cssSelector("#diff-table tbody tr")).size() >= 8);
+            int rows = browser.driver.findElements(By.cssSelector("#diff-table tbody tr")).size();
+            String option = browser.driver.findElement(By.cssSelector("#diffs-pick option")).getText();
+            assertTrue(option.contains("connection 1 vs 2 — 1 of " + rows + " steps differ"), option);
             List<WebElement> changed = browser.driver.findElements(By.cssSelector("#diff-table tr.diff-changed"));
             assertEquals(1, changed.size());
             List<WebElement> cells = changed.get(0).findElements(By.tagName("td"));
@@ -171,7 +175,8 @@ class ReplayDiffViewTest {
             assertTrue(cells.get(2).getText().contains("service-unavailable"), cells.get(2).getText());
             List<String> marked = cells.get(2).findElements(By.tagName("mark")).stream().map(WebElement::getText).toList();
             assertTrue(marked.contains("type=error"), "the difference is highlighted: " + marked);
-            assertTrue(browser.driver.findElement(By.id("diffs-summary")).getText().contains("2 of the server's answers differ"));
+            assertTrue(browser.driver.findElement(By.id("diffs-summary")).getText().contains("1 of " + rows + " steps differ"),
+                    browser.driver.findElement(By.id("diffs-summary")).getText());
             assertTrue(browser.driver.findElement(By.cssSelector("#diff-table thead")).getText().contains("replayed (connection 2)"));
             browser.screenshot("replay-diff");
 
