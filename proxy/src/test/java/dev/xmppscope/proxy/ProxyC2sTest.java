@@ -73,9 +73,12 @@ class ProxyC2sTest {
             assertTrue(c.text(alice.id(), Direction.TO_CLIENT, TlsLayer.PLAIN).contains("<success"), c.toString());
             ConnectionRecord bob = c.connections.stream().filter(r -> r.id() != alice.id()).findFirst().orElseThrow();
             assertTrue(c.text(bob.id(), Direction.TO_CLIENT, TlsLayer.PLAIN).contains(body), "bob's stream holds the message");
-            // Smack sends </stream:stream>, Prosody answers it and closes TCP first: the proxy records who did
-            assertEquals(CloseReason.SERVER_CLOSED, alice.closed().reason(), alice.closed().detail());
-            assertTrue(alice.closed().detail().startsWith("upstream "), alice.closed().detail());
+            // Smack sends </stream:stream> and closes while Prosody answers and closes: which FIN the
+            // proxy reads first is a race, but it must be a clean close, named after whoever sent it
+            CloseReason reason = alice.closed().reason();
+            assertTrue(reason == CloseReason.SERVER_CLOSED || reason == CloseReason.CLIENT_CLOSED, alice.closed().toString());
+            assertTrue(alice.closed().detail().startsWith(reason == CloseReason.SERVER_CLOSED ? "upstream " : "client "),
+                    alice.closed().detail());
             assertEquals(c.bytes(alice.id(), Direction.TO_SERVER, TlsLayer.PLAIN).length, alice.closed().bytesToServer());
         }
     }

@@ -81,7 +81,13 @@ class RecorderSlowListenerTest {
                     server.get(60, TimeUnit.SECONDS);
                 }
                 assertEquals(total, atServer.get(), "the relay delivered everything while the listener was stuck");
-                assertEquals(total, storedToServer(store), "the store holds everything while the listener was stuck");
+                // the writer commits every 100 ms at most: allow it a moment for the last batch
+                long stored = storedToServer(store);
+                for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); stored < total && System.nanoTime() < deadline; ) {
+                    Thread.sleep(50);
+                    stored = storedToServer(store);
+                }
+                assertEquals(total, stored, "the store holds everything while the listener was stuck");
                 assertTrue(heard.bytes.get() < total, "the stuck listener has not seen it all yet");
                 release.countDown();
             } finally {
