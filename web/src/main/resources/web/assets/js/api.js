@@ -37,5 +37,7 @@ export const api = {
   stanza: (ref) => getJson(`/api/stanzas/${encodeURIComponent(ref)}`),
   route: (ref) => getJson(`/api/routes/${encodeURIComponent(ref)}`),
   replay: () => getJson('/api/replay'),
+  diffs: () => getJson('/api/diffs'),
+  diff: (id) => getJson(`/api/diffs/${encodeURIComponent(id)}`),
   replayCommand: (what, params = {}) => post(`/api/replay/${what}${query(params)}`),
 };

@@ -9,6 +9,7 @@ import {Timeline} from './timeline.js';
 import {Inspector} from './inspector.js';
 import {ConnectionsView} from './connections.js';
 import {ReplayControls} from './replay.js';
+import {DiffsView} from './diffs.js';
 import {connectLive} from './live.js';
 import {store, resetStore, putNode, putEdge, putConnection, removeNode, removeEdge, endpoints} from './store.js';
 import {copyText, download} from './dom.js';
@@ -194,4 +195,5 @@ connectLive(onLive, () => {
 });
 loadAll().then(route).catch((e) => { $('live-text').textContent = `cannot load: ${e.message}`; });
 new ReplayControls().start();
+new DiffsView().start();
 api.capture().then((c) => { $('export-capture').hidden = !c.exportable; }).catch(() => {});

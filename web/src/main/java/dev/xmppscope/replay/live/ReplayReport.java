@@ -1,5 +1,6 @@
 package dev.xmppscope.replay.live;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -35,5 +36,46 @@ public record ReplayReport(long recordedConnection, long liveConnection, List<St
             s.append(l).append('\n');
         }
         return s.toString();
+    }
+
+    /**
+     * The diff as side-by-side rows: each run of recorded-only lines is paired with the run of
+     * live-only lines that follows it ({@code changed}); what is left over is {@code missing} or
+     * {@code added}. Indexes count the server's top-level elements, as the analyzer's stanza refs do.
+     */
+    public List<DiffStep> steps() {
+        List<DiffStep> out = new ArrayList<>();
+        List<String[]> gone = new ArrayList<>(); // {shape, index}
+        List<String[]> come = new ArrayList<>();
+        int r = 0;
+        int n = 0;
+        for (String l : diff) {
+            String shape = l.substring(2);
+            if (l.startsWith("- ")) {
+                if (!come.isEmpty()) {
+                    pair(gone, come, out);
+                }
+                gone.add(new String[] {shape, String.valueOf(r++)});
+            } else if (l.startsWith("+ ")) {
+                come.add(new String[] {shape, String.valueOf(n++)});
+            } else {
+                pair(gone, come, out);
+                out.add(new DiffStep("same", shape, shape, r++, n++));
+            }
+        }
+        pair(gone, come, out);
+        return out;
+    }
+
+    private static void pair(List<String[]> gone, List<String[]> come, List<DiffStep> out) {
+        for (int k = 0; k < Math.max(gone.size(), come.size()); k++) {
+            String[] g = k < gone.size() ? gone.get(k) : null;
+            String[] c = k < come.size() ? come.get(k) : null;
+            String change = g != null && c != null ? "changed" : g != null ? "missing" : "added";
+            out.add(new DiffStep(change, g == null ? null : g[0], c == null ? null : c[0],
+                    g == null ? -1 : Integer.parseInt(g[1]), c == null ? -1 : Integer.parseInt(c[1])));
+        }
+        gone.clear();
+        come.clear();
     }
 }

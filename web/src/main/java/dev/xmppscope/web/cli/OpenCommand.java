@@ -6,6 +6,8 @@ import dev.xmppscope.web.ModelSource;
 import dev.xmppscope.web.WebOptions;
 import dev.xmppscope.web.WebServer;
 import dev.xmppscope.web.api.CaptureExportApi;
+import dev.xmppscope.web.api.SessionDiffApi;
+import dev.xmppscope.replay.ReplayDiffStore;
 import dev.xmppscope.capture.file.CaptureFileException;
 import dev.xmppscope.capture.file.CaptureFileFormat;
 import dev.xmppscope.capture.file.CaptureFiles;
@@ -72,7 +74,7 @@ final class OpenCommand implements Callable<Integer> {
             }
             analyzer.flushed();
             WebServer server = serving.add(WebServer.start(web, ModelSource.fixed(analyzer),
-                    List.of(CaptureExportApi.of(store))));
+                    List.of(CaptureExportApi.of(store), new SessionDiffApi(new ReplayDiffStore(store)))));
             serving.web(server);
             out.printf("%d streams, %d entities%n", analyzer.connections().size(), analyzer.graph().nodes().size());
             out.printf("web UI  %s%n", server.url());

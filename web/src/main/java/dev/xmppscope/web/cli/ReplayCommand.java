@@ -12,6 +12,8 @@ import dev.xmppscope.capture.file.CaptureFileFormat;
 import dev.xmppscope.capture.file.CaptureFiles;
 import dev.xmppscope.capture.file.CaptureSource;
 import dev.xmppscope.capture.file.ConnectionRenumbering;
+import dev.xmppscope.replay.ReplayDiff;
+import dev.xmppscope.replay.ReplayDiffStore;
 import dev.xmppscope.replay.live.ReplayReport;
 import dev.xmppscope.replay.live.SessionReplayer;
 import java.net.InetSocketAddress;
@@ -35,7 +37,8 @@ import picocli.CommandLine.Parameters;
                 "rebuilt, SCRAM is computed anew; the recorded credentials are never needed), and waits for what",
                 "each step expects (features, <proceed/>, the SASL outcome, the answer carrying the same IQ id,",
                 "stream management acks) instead of replaying the recorded timing. Both the recorded and the new",
-                "session are written to --db, so 'xmppscope open DB' shows them side by side.",
+                "session are written to --db, with the diff, so 'xmppscope open DB' shows them side by side and",
+                "the diff under 'Replay diffs'.",
                 "",
                 "Exit code: 0 when the server answered as recorded, 3 when answers differ, 1 on errors."
         })
@@ -77,9 +80,11 @@ final class ReplayCommand implements Callable<Integer> {
             long liveId = originalId + 1;
             report = new SessionReplayer(Duration.ofSeconds(timeoutSeconds), insecure)
                     .replay(source, connection, target, user, password, writer, liveId);
+            long at = java.time.Instant.now().toEpochMilli() * 1_000_000L;
+            ReplayDiff diff = new ReplayDiffStore(store).save(ReplayDiff.of(report, at, to, originalId, liveId));
             System.out.print(report.text());
             System.out.println("recorded: connection " + originalId + " (as recorded) and " + liveId + " (now) in "
-                    + CaptureStore.dataFile(out) + "; see them with: xmppscope open " + out);
+                    + CaptureStore.dataFile(out) + ", with this diff as replay diff " + diff.id() + "; see them with: xmppscope open " + out);
         }
         return report.same() ? 0 : 3;
     }
