@@ -75,11 +75,7 @@ public final class CaptureReader implements AutoCloseable {
         int nextOpen = 0;
         int nextClose = 0;
         String where = onlyConnection == null ? "" : " WHERE connection = " + onlyConnection;
-        String sql = "SELECT connection, seq, at, 0 AS what, direction, layer, stream_offset, length, redacted, payload_pos,"
-                + " NULL AS kind, NULL AS detail FROM chunks" + where
-                + " UNION ALL SELECT connection, seq, at, 1, direction, NULL, NULL, NULL, NULL, NULL, kind, detail"
-                + " FROM connection_events" + where
-                + " ORDER BY at, connection, seq";
+        String sql = chunksAndEvents(where);
         long torn = 0;
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setFetchSize(1000);
@@ -92,22 +88,8 @@ public final class CaptureReader implements AutoCloseable {
                     while (nextClose < byClose.size() && byClose.get(nextClose).closed().atNanos() < at) {
                         sink.closed(byClose.get(nextClose++).closed());
                     }
-                    long conn = rs.getLong(1);
-                    long seq = rs.getLong(2);
-                    if (rs.getInt(4) == 0) {
-                        int length = rs.getInt(8);
-                        long pos = rs.getLong(10);
-                        byte[] bytes = pos < 0 ? new byte[0] : payloads.read(pos, length);
-                        if (bytes == null) {
-                            torn++;
-                            continue;
-                        }
-                        sink.chunk(new Chunk(conn, seq, Direction.ofCode(rs.getInt(5)), at, TlsLayer.ofCode(rs.getInt(6)),
-                                rs.getLong(7), length, bytes, rs.getBoolean(9)));
-                    } else {
-                        Object dir = rs.getObject(5);
-                        sink.event(new ConnectionEvent(conn, seq, at, dir == null ? null : Direction.ofCode(((Number) dir).intValue()),
-                                EventKind.valueOf(rs.getString(11)), rs.getString(12)));
+                    if (!deliver(rs, sink)) {
+                        torn++;
                     }
                 }
             }
@@ -133,11 +115,7 @@ public final class CaptureReader implements AutoCloseable {
      * capture that is still being recorded; it walks the time indexes, not the whole capture.
      */
     public void replayChunksAndEventsFrom(long fromNanos, CaptureSink sink) {
-        String sql = "SELECT connection, seq, at, 0 AS what, direction, layer, stream_offset, length, redacted, payload_pos,"
-                + " NULL AS kind, NULL AS detail FROM chunks WHERE at >= ?"
-                + " UNION ALL SELECT connection, seq, at, 1, direction, NULL, NULL, NULL, NULL, NULL, kind, detail"
-                + " FROM connection_events WHERE at >= ?"
-                + " ORDER BY at, connection, seq, what";
+        String sql = chunksAndEvents(" WHERE at >= ?");
         long torn = 0;
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setLong(1, fromNanos);
@@ -145,23 +123,8 @@ public final class CaptureReader implements AutoCloseable {
             ps.setFetchSize(1000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long conn = rs.getLong(1);
-                    long seq = rs.getLong(2);
-                    long at = rs.getLong(3);
-                    if (rs.getInt(4) == 0) {
-                        int length = rs.getInt(8);
-                        long pos = rs.getLong(10);
-                        byte[] bytes = pos < 0 ? new byte[0] : payloads.read(pos, length);
-                        if (bytes == null) {
-                            torn++;
-                            continue;
-                        }
-                        sink.chunk(new Chunk(conn, seq, Direction.ofCode(rs.getInt(5)), at, TlsLayer.ofCode(rs.getInt(6)),
-                                rs.getLong(7), length, bytes, rs.getBoolean(9)));
-                    } else {
-                        Object dir = rs.getObject(5);
-                        sink.event(new ConnectionEvent(conn, seq, at, dir == null ? null : Direction.ofCode(((Number) dir).intValue()),
-                                EventKind.valueOf(rs.getString(11)), rs.getString(12)));
+                    if (!deliver(rs, sink)) {
+                        torn++;
                     }
                 }
             }
@@ -171,6 +134,40 @@ public final class CaptureReader implements AutoCloseable {
         if (torn > 0) {
             LOG.warn("{} chunks point past the end of {} (a torn tail after a crash); skipped them", torn, payloads.file());
         }
+    }
+
+    /**
+     * Chunks and events in capture order: time, then connection and seq, a chunk before the
+     * event that shares its seq. Read rows with {@link #deliver}.
+     */
+    private static String chunksAndEvents(String where) {
+        return "SELECT connection, seq, at, 0 AS what, direction, layer, stream_offset, length, redacted, payload_pos,"
+                + " NULL AS kind, NULL AS detail FROM chunks" + where
+                + " UNION ALL SELECT connection, seq, at, 1, direction, NULL, NULL, NULL, NULL, NULL, kind, detail"
+                + " FROM connection_events" + where
+                + " ORDER BY at, connection, seq, what";
+    }
+
+    /** Hands one row of {@link #chunksAndEvents} to {@code sink}; false when its bytes are past a torn tail. */
+    private boolean deliver(ResultSet rs, CaptureSink sink) throws SQLException {
+        long conn = rs.getLong(1);
+        long seq = rs.getLong(2);
+        long at = rs.getLong(3);
+        if (rs.getInt(4) == 0) {
+            int length = rs.getInt(8);
+            long pos = rs.getLong(10);
+            byte[] bytes = pos < 0 ? new byte[0] : payloads.read(pos, length);
+            if (bytes == null) {
+                return false;
+            }
+            sink.chunk(new Chunk(conn, seq, Direction.ofCode(rs.getInt(5)), at, TlsLayer.ofCode(rs.getInt(6)),
+                    rs.getLong(7), length, bytes, rs.getBoolean(9)));
+        } else {
+            Object dir = rs.getObject(5);
+            sink.event(new ConnectionEvent(conn, seq, at, dir == null ? null : Direction.ofCode(((Number) dir).intValue()),
+                    EventKind.valueOf(rs.getString(11)), rs.getString(12)));
+        }
+        return true;
     }
 
     private static final String CONNECTION_COLUMNS = "SELECT id, route, listen, client, server, tls_mode, opened_at,"
