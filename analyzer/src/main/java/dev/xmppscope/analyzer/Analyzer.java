@@ -72,32 +72,17 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
     @Override
     public void opened(ConnectionOpened c) {
-        if (closed) {
-            return; // a source that outlives the analyzer (a recorder still running)
-        }
-        List<ModelEvent> events = new ArrayList<>();
-        synchronized (lock) {
-            if (closed) {
-                return; // closed while this call waited for the lock
-            }
+        ingestStep(events -> {
             advance(c.atNanos());
             ConnectionAnalysis conn = new ConnectionAnalysis(c);
             connections.put(c.id(), conn);
             connectionChanged(conn, events);
-        }
-        publish(events);
+        });
     }
 
     @Override
     public void chunk(Chunk c) {
-        if (closed) {
-            return; // a source that outlives the analyzer (a recorder still running)
-        }
-        List<ModelEvent> events = new ArrayList<>();
-        synchronized (lock) {
-            if (closed) {
-                return; // closed while this call waited for the lock
-            }
+        ingestStep(events -> {
             advance(c.atNanos());
             ConnectionAnalysis conn = connection(c.connectionId(), c.atNanos());
             conn.countBytes(c.direction(), c.length());
@@ -111,20 +96,12 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
             }
             connectionChanged(conn, events);
             maybeFlush(c.atNanos());
-        }
-        publish(events);
+        });
     }
 
     @Override
     public void event(ConnectionEvent e) {
-        if (closed) {
-            return; // a source that outlives the analyzer (a recorder still running)
-        }
-        List<ModelEvent> events = new ArrayList<>();
-        synchronized (lock) {
-            if (closed) {
-                return; // closed while this call waited for the lock
-            }
+        ingestStep(events -> {
             advance(e.atNanos());
             ConnectionAnalysis conn = connection(e.connectionId(), e.atNanos());
             if (e.kind() == EventKind.DIRECT_TLS_DETECTED) {
@@ -134,25 +111,34 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
             }
             addSteps(conn.negotiation.event(e), events);
             connectionChanged(conn, events);
-        }
-        publish(events);
+        });
     }
 
     @Override
     public void closed(ConnectionClosed c) {
+        ingestStep(events -> {
+            advance(c.atNanos());
+            ConnectionAnalysis conn = connection(c.id(), c.atNanos());
+            conn.closed = c;
+            addSteps(conn.negotiation.connectionClosed(c, conn.opened.atNanos()), events);
+            connectionChanged(conn, events);
+        });
+    }
+
+    /**
+     * Runs one ingest step under the lock, unless the analyzer is closed (a source, such as a
+     * recorder still running, may outlive it), then publishes the events the step produced.
+     */
+    private void ingestStep(java.util.function.Consumer<List<ModelEvent>> step) {
         if (closed) {
-            return; // a source that outlives the analyzer (a recorder still running)
+            return;
         }
         List<ModelEvent> events = new ArrayList<>();
         synchronized (lock) {
             if (closed) {
                 return; // closed while this call waited for the lock
             }
-            advance(c.atNanos());
-            ConnectionAnalysis conn = connection(c.id(), c.atNanos());
-            conn.closed = c;
-            addSteps(conn.negotiation.connectionClosed(c, conn.opened.atNanos()), events);
-            connectionChanged(conn, events);
+            step.accept(events);
         }
         publish(events);
     }
