@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param redacted     true when some bytes were masked because they carried a secret
  */
 public record Chunk(long connectionId, long seq, Direction direction, long atNanos, TlsLayer layer,
-                    long offset, int length, byte[] bytes, boolean redacted) {
+                    long offset, int length, byte[] bytes, boolean redacted) implements CaptureRecord {
 
     public Chunk {
         Objects.requireNonNull(direction, "direction");
@@ -44,5 +44,10 @@ public record Chunk(long connectionId, long seq, Direction direction, long atNan
 
     public Chunk withBytes(byte[] newBytes, boolean wasRedacted) {
         return new Chunk(connectionId, seq, direction, atNanos, layer, offset, length, newBytes, wasRedacted);
+    }
+
+    @Override
+    public void deliverTo(CaptureSink sink) {
+        sink.chunk(this);
     }
 }

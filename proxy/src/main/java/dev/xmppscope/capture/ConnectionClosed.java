@@ -13,9 +13,14 @@ import java.util.Objects;
  * @param bytesToClient bytes relayed server → client on the wire
  */
 public record ConnectionClosed(long id, long atNanos, CloseReason reason, String detail,
-                               long bytesToServer, long bytesToClient) {
+                               long bytesToServer, long bytesToClient) implements CaptureRecord {
     public ConnectionClosed {
         Objects.requireNonNull(reason, "reason");
         detail = detail == null ? "" : detail;
+    }
+
+    @Override
+    public void deliverTo(CaptureSink sink) {
+        sink.closed(this);
     }
 }

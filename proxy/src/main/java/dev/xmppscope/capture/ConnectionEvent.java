@@ -13,9 +13,14 @@ import java.util.Objects;
  * @param detail       human-readable specifics (protocol and cipher, mechanisms stripped, ...)
  */
 public record ConnectionEvent(long connectionId, long seq, long atNanos, Direction direction, EventKind kind,
-                              String detail) {
+                              String detail) implements CaptureRecord {
     public ConnectionEvent {
         Objects.requireNonNull(kind, "kind");
         detail = detail == null ? "" : detail;
+    }
+
+    @Override
+    public void deliverTo(CaptureSink sink) {
+        sink.event(this);
     }
 }

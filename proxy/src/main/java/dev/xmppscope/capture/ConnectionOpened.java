@@ -14,9 +14,14 @@ import java.util.Objects;
  * @param atNanos  when the client connected, nanoseconds since the Unix epoch
  */
 public record ConnectionOpened(long id, String route, String listen, String client, String server,
-                               TlsMode tlsMode, long atNanos) {
+                               TlsMode tlsMode, long atNanos) implements CaptureRecord {
     public ConnectionOpened {
         Objects.requireNonNull(route, "route");
         Objects.requireNonNull(tlsMode, "tlsMode");
+    }
+
+    @Override
+    public void deliverTo(CaptureSink sink) {
+        sink.opened(this);
     }
 }

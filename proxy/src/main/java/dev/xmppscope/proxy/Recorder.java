@@ -1,5 +1,6 @@
 package dev.xmppscope.proxy;
 
+import dev.xmppscope.capture.CaptureRecord;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.CaptureWriter;
@@ -199,7 +200,7 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
                 }
                 long now = System.nanoTime();
                 if (stopping || now - lastCommit >= TimeUnit.MILLISECONDS.toNanos(COMMIT_INTERVAL_MS) || queue.isEmpty()) {
-                    commit(writer);
+                    writer.commit();
                     lastCommit = now;
                     uncommitted.addAll(written);
                     notifyListeners(uncommitted, true);
@@ -221,19 +222,9 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
     }
 
     private void write(CaptureWriter writer, Object item) {
-        if (item instanceof ConnectionOpened o) {
-            writer.opened(o);
-        } else if (item instanceof Chunk c) {
-            writer.chunk(c);
-        } else if (item instanceof ConnectionEvent e) {
-            writer.event(e);
-        } else if (item instanceof ConnectionClosed c) {
-            writer.closed(c);
+        if (item instanceof CaptureRecord r) {
+            r.deliverTo(writer);
         }
-    }
-
-    private void commit(CaptureWriter writer) {
-        writer.commit();
     }
 
     private void released(long bytes) {

@@ -1,5 +1,6 @@
 package dev.xmppscope.replay;
 
+import dev.xmppscope.capture.CaptureRecord;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.Chunk;
 import dev.xmppscope.capture.ConnectionClosed;
@@ -29,23 +30,13 @@ public final class ReplayTimeline {
      * @param completesElement for a chunk: it ends exactly where a top-level element (or stream
      *                         header) ends, so delivering it shows one more stanza
      */
-    public record Item(long at, Object record, boolean completesElement) {
-        Item(long at, Object record) {
+    public record Item(long at, CaptureRecord record, boolean completesElement) {
+        Item(long at, CaptureRecord record) {
             this(at, record, false);
         }
 
         void deliver(CaptureSink sink) {
-            if (record instanceof Chunk c) {
-                sink.chunk(c);
-            } else if (record instanceof ConnectionOpened o) {
-                sink.opened(o);
-            } else if (record instanceof ConnectionEvent e) {
-                sink.event(e);
-            } else if (record instanceof ConnectionClosed c) {
-                sink.closed(c);
-            } else {
-                throw new IllegalStateException("not a capture record: " + record);
-            }
+            record.deliverTo(sink);
         }
 
         /** True for a chunk carrying XMPP bytes (what a "step" advances to). */
