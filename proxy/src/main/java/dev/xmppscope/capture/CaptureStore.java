@@ -12,26 +12,36 @@ import java.util.List;
 
 /**
  * A capture database: an H2 file holding connections, chunk index rows and connection events
- * (this module's schema) and whatever the analyzer derives from them (its own tables, same
- * file), plus an append-only payload file with the chunks' bytes ({@link PayloadLog}).
+ * (this module's schema), an append-only payload file with the chunks' bytes
+ * ({@link PayloadLog}), and a second H2 file for what the analyzer derives from them.
  *
- * <p>The files are {@code PATH.mv.db} and {@code PATH.payloads}; a PATH that already ends in
- * {@code .mv.db} names the same pair. Open it once per process; hand out
- * {@link #newConnection()} to each thread that needs one.
+ * <p>The files are {@code PATH.mv.db}, {@code PATH.payloads} and {@code PATH.analysis.mv.db}; a
+ * PATH that already ends in {@code .mv.db} names the same set. Open it once per process; hand
+ * out {@link #newConnection()} (or {@link #newAnalysisConnection()}) to each thread that needs one.
+ *
+ * <p>Why the analysis has a file of its own: H2 serializes a database's pages on its own
+ * threads, and the analysis writes far more than the recorder. In a separate database those
+ * threads are the analysis's ({@link BackgroundThreads}), so indexing never takes CPU or locks
+ * from recording, and derived data can be thrown away without touching the capture.
  */
 public final class CaptureStore implements AutoCloseable {
 
     /** Bumped with each change to the capture tables; {@link #migrate} brings older files up. */
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
     static final String COMPONENT = "capture";
+    /** H2 settings of both databases. WRITE_DELAY: committed rows reach the file within 100 ms, so a kill -9 loses at most that. */
+    private static final String URL_OPTIONS = ";WRITE_DELAY=100;DB_CLOSE_ON_EXIT=FALSE";
 
     private final Path file;
     private final String url;
     private final Connection adminConnection;
     private final PayloadLog payloads;
+    private final Path analysisFile;
+    private Connection analysisAdmin; // guarded by this; holds the analysis database open
 
     private CaptureStore(Path file, String url, Connection adminConnection, PayloadLog payloads) {
         this.file = file;
+        this.analysisFile = analysisFile(file);
         this.url = url;
         this.adminConnection = adminConnection;
         this.payloads = payloads;
@@ -48,10 +58,7 @@ public final class CaptureStore implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new UncheckedIOException("cannot create the directory for capture database " + file, e);
         }
-        String base = file.toAbsolutePath().toString();
-        base = base.substring(0, base.length() - ".mv.db".length());
-        // WRITE_DELAY: committed rows reach the file within 100 ms, so a kill -9 loses at most that.
-        String url = "jdbc:h2:file:" + base + ";WRITE_DELAY=100;DB_CLOSE_ON_EXIT=FALSE";
+        String url = jdbcUrl(file);
         try {
             Connection admin = DriverManager.getConnection(url, "sa", "");
             CaptureStore store = new CaptureStore(file, url, admin, new PayloadLog(payloadFile(path)));
@@ -74,9 +81,20 @@ public final class CaptureStore implements AutoCloseable {
         return path.resolveSibling(name.substring(0, name.length() - ".mv.db".length()) + ".payloads");
     }
 
+    /** The H2 file with the analyzer's derived data for a user-given PATH. */
+    public static Path analysisFile(Path path) {
+        String name = dataFile(path).getFileName().toString();
+        return path.resolveSibling(name.substring(0, name.length() - ".mv.db".length()) + ".analysis.mv.db");
+    }
+
     /** Every file a capture database at PATH consists of (whether or not they exist yet). */
     public static List<Path> files(Path path) {
-        return List.of(dataFile(path), payloadFile(path));
+        return List.of(dataFile(path), payloadFile(path), analysisFile(path));
+    }
+
+    private static String jdbcUrl(Path h2File) {
+        String base = h2File.toAbsolutePath().toString();
+        return "jdbc:h2:file:" + base.substring(0, base.length() - ".mv.db".length()) + URL_OPTIONS;
     }
 
     /** Deletes the capture database at PATH (all its files); the store must not be open. */
@@ -112,6 +130,25 @@ public final class CaptureStore implements AutoCloseable {
         }
     }
 
+    /**
+     * A fresh JDBC connection to the analysis database, owned by the caller. The first call opens
+     * that database from a background thread, so H2's threads for it run in the background too.
+     */
+    public Connection newAnalysisConnection() {
+        String analysisUrl = jdbcUrl(analysisFile);
+        try {
+            synchronized (this) {
+                if (analysisAdmin == null) {
+                    analysisAdmin = BackgroundThreads.call("xmppscope-analysis-open", () -> DriverManager.getConnection(analysisUrl, "sa", ""));
+                    forgetAnalysisOfAnotherCapture(analysisAdmin);
+                }
+            }
+            return DriverManager.getConnection(analysisUrl, "sa", "");
+        } catch (Exception e) {
+            throw new CaptureStoreException("cannot open analysis database " + analysisFile + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A writer for recorded data; not thread-safe, use it from one thread. */
     public CaptureWriter newWriter() {
         return new CaptureWriter(newConnection(), payloads);
@@ -133,34 +170,70 @@ public final class CaptureStore implements AutoCloseable {
         }
     }
 
-    /** The schema version a component (e.g. "capture", "analysis") last migrated to, or 0. */
-    public int schemaVersion(String component) {
-        try (var ps = adminConnection.prepareStatement("SELECT version FROM schema_version WHERE component = ?")) {
+    /** The schema version a component (e.g. "capture", "analysis") last migrated to in the database of {@code c}, or 0. */
+    public static int schemaVersion(Connection c, String component) {
+        try (var ps = c.prepareStatement("SELECT version FROM schema_version WHERE component = ?")) {
             ps.setString(1, component);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getInt(1) : 0;
             }
         } catch (SQLException e) {
-            throw new CaptureStoreException("cannot read schema version from " + file, e);
+            throw new CaptureStoreException("cannot read a schema version: " + e.getMessage(), e);
         }
     }
 
-    /** Records that a component's tables are now at {@code version}. */
-    public void setSchemaVersion(String component, int version) {
-        try (var ps = adminConnection.prepareStatement("MERGE INTO schema_version KEY (component) VALUES (?, ?)")) {
+    /** Records that a component's tables in the database of {@code c} are now at {@code version}. */
+    public static void setSchemaVersion(Connection c, String component, int version) {
+        try (var ps = c.prepareStatement("MERGE INTO schema_version KEY (component) VALUES (?, ?)")) {
             ps.setString(1, component);
             ps.setInt(2, version);
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new CaptureStoreException("cannot write schema version to " + file, e);
+            throw new CaptureStoreException("cannot write a schema version: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The analysis file belongs to this capture only if it records this capture's id (a capture
+     * file replaced by hand next to an old analysis would otherwise show stale stanzas): if not,
+     * it is emptied, to be rebuilt.
+     */
+    private void forgetAnalysisOfAnotherCapture(Connection analysis) throws SQLException {
+        String id = captureId();
+        try (Statement st = analysis.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS derived_from (capture_id VARCHAR(36) NOT NULL)");
+            String recorded = null;
+            try (ResultSet rs = st.executeQuery("SELECT capture_id FROM derived_from")) {
+                if (rs.next()) {
+                    recorded = rs.getString(1);
+                }
+            }
+            if (!id.equals(recorded)) {
+                st.execute("DROP ALL OBJECTS");
+                st.execute("CREATE TABLE derived_from (capture_id VARCHAR(36) NOT NULL)");
+                st.execute("INSERT INTO derived_from VALUES ('" + id + "')");
+            }
+        }
+        createSchemaVersionTable(analysis);
+    }
+
+    /** A random id given to the capture when it was created (schema 2), which derived files refer to. */
+    private String captureId() throws SQLException {
+        try (Statement st = adminConnection.createStatement(); ResultSet rs = st.executeQuery("SELECT capture_id FROM capture_info")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static void createSchemaVersionTable(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS schema_version (component VARCHAR(64) PRIMARY KEY, version INT NOT NULL)");
         }
     }
 
     private void migrate() throws SQLException {
-        try (Statement st = adminConnection.createStatement()) {
-            st.execute("CREATE TABLE IF NOT EXISTS schema_version (component VARCHAR(64) PRIMARY KEY, version INT NOT NULL)");
-        }
-        int version = schemaVersion(COMPONENT);
+        createSchemaVersionTable(adminConnection);
+        int version = schemaVersion(adminConnection, COMPONENT);
         if (version > SCHEMA_VERSION) {
             throw new CaptureStoreException(file + " was written by a newer xmppscope (capture schema " + version
                     + ", this build knows " + SCHEMA_VERSION + ")", null);
@@ -185,7 +258,16 @@ public final class CaptureStore implements AutoCloseable {
                       connection BIGINT NOT NULL, seq BIGINT NOT NULL, at BIGINT NOT NULL, direction TINYINT,
                       kind VARCHAR(40) NOT NULL, detail VARCHAR, PRIMARY KEY (connection, seq))""",
                     "CREATE INDEX connection_events_at ON connection_events (at)"));
-            setSchemaVersion(COMPONENT, 1);
+            setSchemaVersion(adminConnection, COMPONENT, 1);
+        }
+        if (version < 2) {
+            // version 2 moved the analyzer's tables to their own file; here they were derived data only
+            execAll(List.of("DROP TABLE IF EXISTS analysis_stanza_jids", "DROP TABLE IF EXISTS analysis_stanza_ns",
+                    "DROP TABLE IF EXISTS analysis_stanza_xml", "DROP TABLE IF EXISTS analysis_stanzas",
+                    "DELETE FROM schema_version WHERE component = 'analysis'",
+                    "CREATE TABLE capture_info (capture_id VARCHAR(36) NOT NULL)",
+                    "INSERT INTO capture_info VALUES ('" + java.util.UUID.randomUUID() + "')"));
+            setSchemaVersion(adminConnection, COMPONENT, 2);
             execAll(List.of("CHECKPOINT")); // the tables are on disk before the first byte is recorded
         }
     }
@@ -202,6 +284,11 @@ public final class CaptureStore implements AutoCloseable {
     public void close() {
         try {
             payloads.close();
+            synchronized (this) {
+                if (analysisAdmin != null) {
+                    analysisAdmin.close();
+                }
+            }
             adminConnection.close();
         } catch (SQLException e) {
             throw new CaptureStoreException("cannot close capture database " + file, e);

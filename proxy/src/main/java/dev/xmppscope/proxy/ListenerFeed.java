@@ -1,5 +1,6 @@
 package dev.xmppscope.proxy;
 
+import dev.xmppscope.capture.BackgroundThreads;
 import dev.xmppscope.capture.CaptureReader;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
@@ -56,8 +57,8 @@ final class ListenerFeed {
         this.listener = listener;
         this.store = store;
         this.maxQueuedBytes = maxQueuedBytes;
-        this.thread = new Thread(this::run, "xmppscope-listener-" + listener.getClass().getSimpleName());
-        thread.setDaemon(true);
+        // background priority: live analysis must not take CPU from the relay (it catches up instead)
+        this.thread = BackgroundThreads.newThread("xmppscope-listener-" + listener.getClass().getSimpleName(), this::run);
         thread.start();
     }
 

@@ -102,6 +102,29 @@ class CaptureStoreTest {
         }
     }
 
+    @Test
+    void derivedDataLivesInItsOwnFileAndIsDroppedWhenItBelongsToAnotherCapture() throws Exception {
+        Path db = tmp.resolve("mine");
+        try (CaptureStore store = CaptureStore.open(db); var c = store.newAnalysisConnection(); var st = c.createStatement()) {
+            st.execute("CREATE TABLE derived (x INT)");
+        }
+        assertTrue(Files.exists(tmp.resolve("mine.analysis.mv.db")), "analysis file beside the capture");
+        assertTrue(CaptureStore.files(db).contains(tmp.resolve("mine.analysis.mv.db")), "copied and deleted with the capture");
+        try (CaptureStore store = CaptureStore.open(db); var c = store.newAnalysisConnection(); var st = c.createStatement()) {
+            st.executeQuery("SELECT COUNT(*) FROM derived").close(); // kept: it belongs to this capture
+        }
+        // another capture's database file put in place of this one: the old analysis must not be shown for it
+        try (CaptureStore other = CaptureStore.open(tmp.resolve("other"))) {
+            other.nextConnectionId();
+        }
+        Files.copy(CaptureStore.dataFile(tmp.resolve("other")), CaptureStore.dataFile(db), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (CaptureStore store = CaptureStore.open(db); var c = store.newAnalysisConnection(); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'DERIVED'")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1), "analysis of another capture dropped");
+        }
+    }
+
     private static byte[] replayFirstChunk(CaptureReader r, long id) {
         List<byte[]> got = new ArrayList<>();
         r.replayConnection(id, new CaptureSink() {

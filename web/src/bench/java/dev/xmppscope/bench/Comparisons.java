@@ -24,7 +24,8 @@ final class Comparisons {
         Contender haproxy = new Haproxy();
         Contender xmppscope = new Xmppscope();
         return List.of(
-                new RelayThroughput(List.of(Contender.DIRECT, haproxy, new Socat(), xmppscope)),
+                new RelayThroughput(java.util.stream.Stream.of(Contender.DIRECT, haproxy, new Socat(), xmppscope,
+                        Xmppscope.onTmpfs()).filter(java.util.Objects::nonNull).toList()),
                 new AddedLatency(List.of(Contender.DIRECT, haproxy, xmppscope)),
                 new IdleStreams(List.of(xmppscope, haproxy)),
                 StoreAnalysis.withXmppscope(),

@@ -2,6 +2,7 @@ package dev.xmppscope.analyzer.index;
 
 import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.analyzer.xmpp.Namespaces;
+import dev.xmppscope.capture.BackgroundThreads;
 import dev.xmppscope.capture.CaptureStoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,11 +31,8 @@ final class IndexWriter implements AutoCloseable {
     private final PreparedStatement insertXml;
     private final Namespaces namespaces;
     private final Consumer<List<IndexedStanza>> written;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "xmppscope-index-writer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(
+            r -> BackgroundThreads.newThread("xmppscope-index-writer", r));
     private final Semaphore slots = new Semaphore(MAX_QUEUED);
     private volatile RuntimeException failure;
 

@@ -22,9 +22,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * The stanza index in the capture's own H2 database (component "analysis"): one row per top-level
- * element, plus two narrow tables (bare JIDs, namespaces) so that queries by JID or namespace walk
- * an index in time order instead of scanning. Pages use a keyset cursor ({@code at}, row key).
+ * The stanza index in the capture's analysis database ({@link CaptureStore#newAnalysisConnection()},
+ * component "analysis"): one row per top-level element, plus two narrow tables (bare JIDs,
+ * namespaces) so that queries by JID or namespace walk an index in time order instead of scanning. Pages use a keyset cursor ({@code at}, row key).
  *
  * <p>Writes come from one thread (the analyzer's ingest) in batches; reads from any thread, each on
  * a pooled connection. An element already indexed by an earlier run over the same capture (same
@@ -51,11 +51,11 @@ public final class StanzaIndex implements AutoCloseable {
 
     public StanzaIndex(CaptureStore store) {
         this.store = store;
-        Connection admin = store.newConnection();
+        Connection admin = store.newAnalysisConnection();
         try {
             migrate(admin);
             readIndexedUpTo(admin);
-            this.writer = new IndexWriter(admin, store.file().toString(), namespaces,
+            this.writer = new IndexWriter(admin, CaptureStore.analysisFile(store.file()).toString(), namespaces,
                     done -> done.forEach(s -> unflushed.remove(s.summary().ref(), s)));
         } catch (SQLException e) {
             throw new CaptureStoreException("cannot prepare the stanza index in " + store.file() + ": " + e.getMessage(), e);
@@ -63,9 +63,9 @@ public final class StanzaIndex implements AutoCloseable {
     }
 
     private void migrate(Connection writer) throws SQLException {
-        int version = store.schemaVersion(COMPONENT);
+        int version = CaptureStore.schemaVersion(writer, COMPONENT);
         if (version > SCHEMA_VERSION) {
-            throw new CaptureStoreException(store.file() + " was analyzed by a newer xmppscope (analysis schema " + version
+            throw new CaptureStoreException(CaptureStore.analysisFile(store.file()) + " was analyzed by a newer xmppscope (analysis schema " + version
                     + ", this build knows " + SCHEMA_VERSION + ")", null);
         }
         if (version < SCHEMA_VERSION) {
@@ -93,7 +93,7 @@ public final class StanzaIndex implements AutoCloseable {
                     st.execute(sql);
                 }
             }
-            store.setSchemaVersion(COMPONENT, SCHEMA_VERSION);
+            CaptureStore.setSchemaVersion(writer, COMPONENT, SCHEMA_VERSION);
         }
     }
 
@@ -125,7 +125,8 @@ public final class StanzaIndex implements AutoCloseable {
      */
     private void readIndexedUpTo(Connection admin) throws SQLException {
         List<Long> ids = new ArrayList<>();
-        try (Statement st = admin.createStatement(); ResultSet rs = st.executeQuery("SELECT id FROM connections")) {
+        try (Connection capture = store.newConnection(); Statement st = capture.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id FROM connections")) {
             while (rs.next()) {
                 ids.add(rs.getLong(1));
             }
@@ -259,7 +260,7 @@ public final class StanzaIndex implements AutoCloseable {
 
     private Connection reader() {
         Connection c = readers.poll();
-        return c != null ? c : store.newConnection();
+        return c != null ? c : store.newAnalysisConnection();
     }
 
     static String bareKey(String jid) {

@@ -47,7 +47,7 @@ public final class AddedLatency implements Comparison {
 
     @Override
     public void run(BenchContext ctx) throws Exception {
-        long warmup = ctx.quick() ? 500 : 2000;
+        long warmup = ctx.quick() ? 500 : 5000;
         long measure = ctx.quick() ? 1000 : 10_000;
         for (int round = 1; round <= ctx.rounds(); round++) {
             for (Contender c : BenchContext.alternate(contenders, round)) {
@@ -101,7 +101,7 @@ public final class AddedLatency implements Comparison {
                 %d client streams send XEP-0199 pings (`<iq type='get'><ping xmlns='urn:xmpp:ping'/></iq>`, \
                 ~85 bytes) round-robin at a steady %,d stanzas/s in total; the sink answers each with its \
                 `<iq type='result'/>`. Round trip = from just before the write to the read of the result, \
-                on the load generator's event loop. 2 s warm-up, then 10,000 round trips per round; the \
+                on the load generator's event loop. 5 s warm-up, then 10,000 round trips per round; the \
                 table shows the median over rounds of each percentile; "added" = contender − direct."""
                 .formatted(STREAMS, RATE));
     }

@@ -1,0 +1,86 @@
+package dev.xmppscope.capture;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Threads for work that must never take CPU from the relay: live analysis and its index. On
+ * Linux they run under {@code SCHED_IDLE}, so they get a core only when no ordinary thread wants
+ * it. A saturated relay thus keeps its full speed and its latency, and the analysis lags behind
+ * and catches up (from the store) once the load eases; on an idle machine it runs at full speed.
+ *
+ * <p>Threads started by such a thread inherit its policy (the kernel copies it on clone), which
+ * is how H2's own background threads for the analysis database end up here too: open that
+ * database from a background thread ({@link #call}).
+ *
+ * <p>Java has no API for this (thread priorities are ignored on Linux by default), so the thread
+ * looks up its own kernel id in {@code /proc/thread-self} and runs {@code chrt} on it. Where that
+ * is impossible (another OS, no util-linux) the work simply runs at normal priority.
+ */
+public final class BackgroundThreads {
+    private static final Logger LOG = LoggerFactory.getLogger(BackgroundThreads.class);
+    /** Set to false (-Dxmppscope.background.idle=false) to keep analysis at normal priority. */
+    private static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("xmppscope.background.idle", "true"));
+    private static volatile boolean warned;
+
+    private BackgroundThreads() {
+    }
+
+    /** A daemon thread (not started) that lowers itself to background priority before running {@code task}. */
+    public static Thread newThread(String name, Runnable task) {
+        Thread t = new Thread(() -> {
+            lowerCurrentThread();
+            task.run();
+        }, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Runs {@code task} on a fresh background thread and waits for its result (threads it starts stay in the background). */
+    public static <T> T call(String name, Callable<T> task) throws Exception {
+        FutureTask<T> f = new FutureTask<>(task);
+        newThread(name, f).start();
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Moves the calling thread to background priority; returns whether that worked. */
+    public static boolean lowerCurrentThread() {
+        if (!ENABLED) {
+            return false;
+        }
+        try {
+            Path self = Files.readSymbolicLink(Path.of("/proc/thread-self")); // "PID/task/TID"
+            String tid = self.getFileName().toString();
+            Process p = new ProcessBuilder("chrt", "--idle", "--pid", "0", tid)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                return true;
+            }
+            p.destroyForcibly();
+            warnOnce("chrt --idle failed (exit " + (p.isAlive() ? "timeout" : p.exitValue()) + ")");
+        } catch (IOException | UnsupportedOperationException e) {
+            warnOnce(e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    private static void warnOnce(String why) {
+        if (!warned) {
+            warned = true;
+            LOG.info("analysis runs at normal priority and may compete with the relay for CPU: {}", why);
+        }
+    }
+}
