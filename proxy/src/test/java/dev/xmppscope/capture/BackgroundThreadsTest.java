@@ -41,8 +41,13 @@ class BackgroundThreadsTest {
     }
 
     /** Field 41 of /proc/thread-self/stat: the scheduling policy. */
-    private static int policyOfCurrentThread() throws java.io.IOException {
-        String stat = Files.readString(Path.of("/proc/thread-self/stat"));
+    private static int policyOfCurrentThread() {
+        String stat;
+        try {
+            stat = Files.readString(Path.of("/proc/thread-self/stat"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Integer.parseInt(fields[41 - 3]);
     }
