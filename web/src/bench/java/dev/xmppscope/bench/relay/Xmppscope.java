@@ -7,7 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * xmppscope recording into H2 and analyzing live, in its own JVM with -Xmx512m. {@link #onTmpfs()}
+ * xmppscope recording into H2 and analyzing live, in its own JVM with -Xmx512m and ZGC (as the
+ * {@code ./xmppscope} launcher runs it). {@link #onTmpfs()}
  * is the same with the capture in RAM ({@code /dev/shm}): it separates what the software costs
  * from what the disk allows.
  */
@@ -38,7 +39,7 @@ public final class Xmppscope implements Contender {
         String listen = upstream.getAddress().getHostAddress() + ":0";
         String route = listen + "=" + upstream.getAddress().getHostAddress() + ":" + upstream.getPort();
         Path captureDir = tmpfs ? Files.createTempDirectory(TMPFS, "xmppscope-bench-") : workDir.resolve("capture");
-        return ChildJvmRelay.start(ProxyUnderTest.class.getName(), List.of("-Xmx512m", "-XX:+UseG1GC"),
+        return ChildJvmRelay.start(ProxyUnderTest.class.getName(), List.of("-Xmx512m", "-XX:+UseZGC"),
                 List.of(route, captureDir.resolve("capture").toString(), workDir.resolve("ca").toString()), workDir)
                 .deleteOnClose(captureDir);
     }
