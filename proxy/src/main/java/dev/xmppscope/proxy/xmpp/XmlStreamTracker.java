@@ -190,9 +190,9 @@ public final class XmlStreamTracker {
                     }
                 }
                 case TAG -> {
-                    int j = i;
-                    while (j < to && bytes[j] != '>' && bytes[j] != '"' && bytes[j] != '\'') {
-                        j++;
+                    int j = ByteScan.indexOfTagStop(bytes, i, to);
+                    if (j < 0) {
+                        j = to;
                     }
                     append(bytes, i, j);
                     if (j == to) {
@@ -315,18 +315,20 @@ public final class XmlStreamTracker {
                     }
                 }
                 case TAG -> {
-                    byte last = skipLast;
-                    byte b = 0;
-                    while (i < to) {
-                        b = bytes[i++];
-                        if (b == '>' || b == '"' || b == '\'') {
-                            break;
-                        }
-                        if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
-                            last = b;
-                        }
+                    int j = ByteScan.indexOfTagStop(bytes, i, to);
+                    int end = j < 0 ? to : j;
+                    // the last non-blank byte before the stop: '/' makes an empty-element tag
+                    int k = end - 1;
+                    while (k >= i && ByteScan.isWhitespace(bytes[k])) {
+                        k--;
                     }
+                    byte last = k >= i ? bytes[k] : skipLast;
                     skipLast = last;
+                    if (j < 0) {
+                        return to;
+                    }
+                    byte b = bytes[j];
+                    i = j + 1;
                     if (b == '>') {
                         state = State.TEXT;
                         if (skipFirst == '/') {
@@ -339,7 +341,7 @@ public final class XmlStreamTracker {
                             prefixes.remove(prefixes.size() - 1);
                             return i;
                         }
-                    } else if (b == '"' || b == '\'') {
+                    } else {
                         quote = b;
                         skipLast = b;
                         state = State.TAG_QUOTE;
@@ -376,12 +378,7 @@ public final class XmlStreamTracker {
     }
 
     private static int indexOf(byte[] bytes, byte b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (bytes[i] == b) {
-                return i;
-            }
-        }
-        return -1;
+        return ByteScan.indexOf(bytes, b, from, to);
     }
 
     private void emitText(long from, long to, Listener listener) {
@@ -451,14 +448,7 @@ public final class XmlStreamTracker {
             listener.tag(new Tag(kind, local, ns, Map.of(), depth, tagStart, end, List.copyOf(stack)));
             return;
         }
-        Map<String, String> declared = new HashMap<>();
-        attrs.forEach((k, v) -> {
-            if (k.equals("xmlns")) {
-                declared.put("", v);
-            } else if (k.startsWith("xmlns:")) {
-                declared.put(k.substring(6), v);
-            }
-        });
+        Map<String, String> declared = declarations(attrs);
         String ns = resolve(prefix, declared);
         if (local.equals("stream") && STREAMS_NS.equals(ns)) {
             // a stream header (first or restart): everything before it is history
@@ -477,6 +467,25 @@ public final class XmlStreamTracker {
             skipRequested = false;
             skipNesting = 1;
         }
+    }
+
+    /** The namespace declarations among a tag's attributes, by prefix ("" for the default). */
+    private static Map<String, String> declarations(Map<String, String> attrs) {
+        Map<String, String> declared = null;
+        for (Map.Entry<String, String> a : attrs.entrySet()) {
+            String k = a.getKey();
+            if (k.startsWith("xmlns")) {
+                if (declared == null) {
+                    declared = new HashMap<>(4);
+                }
+                if (k.length() == 5) {
+                    declared.put("", a.getValue());
+                } else if (k.charAt(5) == ':') {
+                    declared.put(k.substring(6), a.getValue());
+                }
+            }
+        }
+        return declared == null ? Map.of() : declared;
     }
 
     /** Offers a start or empty tag to {@link Listener#passOver} by its local name; on yes, skips it unparsed. */
