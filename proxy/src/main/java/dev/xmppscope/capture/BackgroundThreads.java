@@ -3,6 +3,7 @@ package dev.xmppscope.capture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -67,14 +68,14 @@ public final class BackgroundThreads {
         try {
             Path self = Files.readSymbolicLink(Path.of("/proc/thread-self")); // "PID/task/TID"
             String tid = self.getFileName().toString();
-            Process p = new ProcessBuilder(MODE.equals("nice") ? java.util.List.of("renice", "-n", "19", "-p", tid)
-                    : java.util.List.of("chrt", "--idle", "--pid", "0", tid))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            List<String> command = MODE.equals("nice") ? List.of("renice", "-n", "19", "-p", tid)
+                    : List.of("chrt", "--idle", "--pid", "0", tid);
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0) {
                 return true;
             }
             p.destroyForcibly();
-            warnOnce("chrt --idle failed (exit " + (p.isAlive() ? "timeout" : p.exitValue()) + ")");
+            warnOnce(String.join(" ", command) + " failed (exit " + (p.isAlive() ? "timeout" : p.exitValue()) + ")");
         } catch (IOException | UnsupportedOperationException e) {
             warnOnce(e.toString());
         } catch (InterruptedException e) {

@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * The stanza index in the capture's analysis database ({@link CaptureStore#newAnalysisConnection()},
  * component "analysis"): one row per top-level element, plus two narrow tables (bare JIDs,
- * namespaces) so that queries by JID or namespace walk an index in time order instead of scanning. Pages use a keyset cursor ({@code at}, row key).
+ * namespaces) so that queries by JID or namespace walk an index in time order instead of scanning.
+ * Pages use a keyset cursor ({@code at}, row key).
  *
  * <p>Writes come from one thread (the analyzer's ingest) in batches; reads from any thread, each on
  * a pooled connection. An element already indexed by an earlier run over the same capture (same
@@ -52,20 +53,20 @@ public final class StanzaIndex implements AutoCloseable {
     public StanzaIndex(CaptureStore store) {
         this.store = store;
         Connection admin = store.newAnalysisConnection();
+        String where = CaptureStore.analysisFile(store.file()).toString();
         try {
-            migrate(admin);
+            migrate(admin, where);
             readIndexedUpTo(admin);
-            this.writer = new IndexWriter(admin, CaptureStore.analysisFile(store.file()).toString(), namespaces,
-                    done -> done.forEach(s -> unflushed.remove(s.summary().ref(), s)));
+            this.writer = new IndexWriter(admin, where, namespaces, done -> done.forEach(s -> unflushed.remove(s.summary().ref(), s)));
         } catch (SQLException e) {
-            throw new CaptureStoreException("cannot prepare the stanza index in " + store.file() + ": " + e.getMessage(), e);
+            throw new CaptureStoreException("cannot prepare the stanza index in " + where + ": " + e.getMessage(), e);
         }
     }
 
-    private void migrate(Connection writer) throws SQLException {
+    private void migrate(Connection writer, String where) throws SQLException {
         int version = CaptureStore.schemaVersion(writer, COMPONENT);
         if (version > SCHEMA_VERSION) {
-            throw new CaptureStoreException(CaptureStore.analysisFile(store.file()) + " was analyzed by a newer xmppscope (analysis schema " + version
+            throw new CaptureStoreException(where + " was analyzed by a newer xmppscope (analysis schema " + version
                     + ", this build knows " + SCHEMA_VERSION + ")", null);
         }
         if (version < SCHEMA_VERSION) {

@@ -154,7 +154,7 @@ public final class XmlStreamTracker {
             long pos = offset + (i - from);
             switch (state) {
                 case TEXT -> {
-                    int lt = indexOf(bytes, (byte) '<', i, to);
+                    int lt = ByteScan.indexOf(bytes, (byte) '<', i, to);
                     if (lt < 0) {
                         if (textStart < 0) {
                             textStart = pos;
@@ -215,7 +215,7 @@ public final class XmlStreamTracker {
                     continue;
                 }
                 case TAG_QUOTE -> {
-                    int j = indexOf(bytes, quote, i, to);
+                    int j = ByteScan.indexOf(bytes, quote, i, to);
                     int stop = j < 0 ? to : j + 1;
                     append(bytes, i, stop);
                     if (j >= 0) {
@@ -293,7 +293,7 @@ public final class XmlStreamTracker {
         while (i < to) {
             switch (state) {
                 case TEXT -> {
-                    int lt = indexOf(bytes, (byte) '<', i, to);
+                    int lt = ByteScan.indexOf(bytes, (byte) '<', i, to);
                     if (lt < 0) {
                         return to;
                     }
@@ -348,7 +348,7 @@ public final class XmlStreamTracker {
                     }
                 }
                 case TAG_QUOTE -> {
-                    int j = indexOf(bytes, quote, i, to);
+                    int j = ByteScan.indexOf(bytes, quote, i, to);
                     if (j < 0) {
                         return to;
                     }
@@ -375,10 +375,6 @@ public final class XmlStreamTracker {
             }
         }
         return to;
-    }
-
-    private static int indexOf(byte[] bytes, byte b, int from, int to) {
-        return ByteScan.indexOf(bytes, b, from, to);
     }
 
     private void emitText(long from, long to, Listener listener) {

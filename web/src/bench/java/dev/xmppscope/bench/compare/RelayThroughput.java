@@ -12,6 +12,12 @@ import dev.xmppscope.bench.report.ComparisonReport;
 import dev.xmppscope.bench.report.Results;
 import dev.xmppscope.bench.report.Table;
 import dev.xmppscope.bench.report.TargetCheck;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -111,11 +117,11 @@ public final class RelayThroughput implements Comparison {
      * The ceiling recording runs into: sequential writes to the directory captures go to, timed
      * like a relay (warm-up, then the measured window), shown as a row of its own.
      */
-    private void measureDisk(BenchContext ctx, int round, long warmup, long measure) throws java.io.IOException {
-        java.nio.file.Path file = ctx.workDir().resolve("disk-probe-r" + round);
-        java.nio.ByteBuffer block = java.nio.ByteBuffer.allocateDirect(1 << 20);
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+    private void measureDisk(BenchContext ctx, int round, long warmup, long measure) throws IOException {
+        Path file = ctx.workDir().resolve("disk-probe-r" + round);
+        ByteBuffer block = ByteBuffer.allocateDirect(1 << 20);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             long start = System.nanoTime();
             long t0 = start + warmup * 1_000_000L;
             long end = t0 + measure * 1_000_000L;
@@ -136,7 +142,7 @@ public final class RelayThroughput implements Comparison {
                         Map.of(STANZAS, bytesPerSecond / corpus.bytesPerStanza(), MBS, bytesPerSecond / 1e6));
             }
         } finally {
-            java.nio.file.Files.deleteIfExists(file);
+            Files.deleteIfExists(file);
         }
     }
 
