@@ -9,15 +9,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import org.h2.mvstore.MVStore;
 
 /**
  * A capture database: an H2 file holding connections, chunk index rows and connection events
  * (this module's schema), an append-only payload file with the chunks' bytes
- * ({@link PayloadLog}), and a second H2 file for what the analyzer derives from them.
+ * ({@link PayloadLog}), and an H2 MVStore file of key-value maps for what the analyzer derives from them.
  *
  * <p>The files are {@code PATH.mv.db}, {@code PATH.payloads} and {@code PATH.analysis.mv.db}; a
  * PATH that already ends in {@code .mv.db} names the same set. Open it once per process; hand
- * out {@link #newConnection()} (or {@link #newAnalysisConnection()}) to each thread that needs one.
+ * out {@link #newConnection()} to each thread that needs one; the analysis maps are in {@link #analysisStore()}.
  *
  * <p>Why the analysis has a file of its own: H2 serializes a database's pages on its own
  * threads, and the analysis writes far more than the recorder. In a separate database those
@@ -31,19 +32,12 @@ public final class CaptureStore implements AutoCloseable {
     static final String COMPONENT = "capture";
     /** H2 settings of the capture. WRITE_DELAY: committed rows reach the file within 100 ms, so a kill -9 loses at most that. */
     private static final String URL_OPTIONS = ";WRITE_DELAY=100;DB_CLOSE_ON_EXIT=FALSE";
-    /**
-     * H2 settings of the analysis: derived data that a later open rebuilds from where it stopped,
-     * so it trades durability for speed. Fewer, larger page writes and no background compaction
-     * (H2 rewrote the same growing index pages over and over): +35% stanzas/s in the analysis bench.
-     */
-    private static final String ANALYSIS_URL_OPTIONS = ";WRITE_DELAY=2000;AUTO_COMPACT_FILL_RATE=0;DB_CLOSE_ON_EXIT=FALSE";
-
     private final Path file;
     private final String url;
     private final Connection adminConnection;
     private final PayloadLog payloads;
     private final Path analysisFile;
-    private Connection analysisAdmin; // guarded by this; holds the analysis database open
+    private MVStore analysis; // guarded by this; acquired from AnalysisFiles on first use
 
     private CaptureStore(Path file, String url, Connection adminConnection, PayloadLog payloads) {
         this.file = file;
@@ -137,22 +131,19 @@ public final class CaptureStore implements AutoCloseable {
     }
 
     /**
-     * A fresh JDBC connection to the analysis database, owned by the caller. The first call opens
-     * that database from a background thread, so H2's threads for it run in the background too.
+     * The analysis file's store ({@link AnalysisFiles}: shared by every CaptureStore on this PATH
+     * in the JVM, opened from a background thread, emptied if it was derived from another capture).
+     * The analyzer keeps its maps there; this store closes it.
      */
-    public Connection newAnalysisConnection() {
-        String analysisUrl = jdbcUrl(analysisFile, ANALYSIS_URL_OPTIONS);
-        try {
-            synchronized (this) {
-                if (analysisAdmin == null) {
-                    analysisAdmin = BackgroundThreads.call("xmppscope-analysis-open", () -> DriverManager.getConnection(analysisUrl, "sa", ""));
-                    forgetAnalysisOfAnotherCapture(analysisAdmin);
-                }
+    public synchronized MVStore analysisStore() {
+        if (analysis == null) {
+            try {
+                analysis = AnalysisFiles.acquire(analysisFile, captureId());
+            } catch (SQLException e) {
+                throw new CaptureStoreException("cannot read the capture id of " + file + ": " + e.getMessage(), e);
             }
-            return DriverManager.getConnection(analysisUrl, "sa", "");
-        } catch (Exception e) {
-            throw new CaptureStoreException("cannot open analysis database " + analysisFile + ": " + e.getMessage(), e);
         }
+        return analysis;
     }
 
     /** A writer for recorded data; not thread-safe, use it from one thread. */
@@ -197,30 +188,6 @@ public final class CaptureStore implements AutoCloseable {
         } catch (SQLException e) {
             throw new CaptureStoreException("cannot write a schema version: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * The analysis file belongs to this capture only if it records this capture's id (a capture
-     * file replaced by hand next to an old analysis would otherwise show stale stanzas): if not,
-     * it is emptied, to be rebuilt.
-     */
-    private void forgetAnalysisOfAnotherCapture(Connection analysis) throws SQLException {
-        String id = captureId();
-        try (Statement st = analysis.createStatement()) {
-            st.execute("CREATE TABLE IF NOT EXISTS derived_from (capture_id VARCHAR(36) NOT NULL)");
-            String recorded = null;
-            try (ResultSet rs = st.executeQuery("SELECT capture_id FROM derived_from")) {
-                if (rs.next()) {
-                    recorded = rs.getString(1);
-                }
-            }
-            if (!id.equals(recorded)) {
-                st.execute("DROP ALL OBJECTS");
-                st.execute("CREATE TABLE derived_from (capture_id VARCHAR(36) NOT NULL)");
-                st.execute("INSERT INTO derived_from VALUES ('" + id + "')");
-            }
-        }
-        createSchemaVersionTable(analysis);
     }
 
     /** A random id given to the capture when it was created (schema 2), which derived files refer to. */
@@ -291,8 +258,9 @@ public final class CaptureStore implements AutoCloseable {
         try {
             payloads.close();
             synchronized (this) {
-                if (analysisAdmin != null) {
-                    analysisAdmin.close();
+                if (analysis != null) {
+                    AnalysisFiles.release(analysisFile);
+                    analysis = null;
                 }
             }
             adminConnection.close();

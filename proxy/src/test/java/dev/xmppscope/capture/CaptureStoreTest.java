@@ -2,6 +2,7 @@ package dev.xmppscope.capture;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,23 +106,38 @@ class CaptureStoreTest {
     @Test
     void derivedDataLivesInItsOwnFileAndIsDroppedWhenItBelongsToAnotherCapture() throws Exception {
         Path db = tmp.resolve("mine");
-        try (CaptureStore store = CaptureStore.open(db); var c = store.newAnalysisConnection(); var st = c.createStatement()) {
-            st.execute("CREATE TABLE derived (x INT)");
+        try (CaptureStore store = CaptureStore.open(db); CaptureStore again = CaptureStore.open(db)) {
+            store.analysisStore().<String, String>openMap("derived").put("k", "v");
+            // a second store on the same PATH (a replay beside the served capture) shares the open file
+            assertEquals("v", again.analysisStore().<String, String>openMap("derived").get("k"));
         }
         assertTrue(Files.exists(tmp.resolve("mine.analysis.mv.db")), "analysis file beside the capture");
         assertTrue(CaptureStore.files(db).contains(tmp.resolve("mine.analysis.mv.db")), "copied and deleted with the capture");
-        try (CaptureStore store = CaptureStore.open(db); var c = store.newAnalysisConnection(); var st = c.createStatement()) {
-            st.executeQuery("SELECT COUNT(*) FROM derived").close(); // kept: it belongs to this capture
+        try (CaptureStore store = CaptureStore.open(db)) {
+            assertEquals("v", store.analysisStore().<String, String>openMap("derived").get("k"), "kept: it belongs to this capture");
         }
         // another capture's database file put in place of this one: the old analysis must not be shown for it
         try (CaptureStore other = CaptureStore.open(tmp.resolve("other"))) {
             other.nextConnectionId();
         }
         Files.copy(CaptureStore.dataFile(tmp.resolve("other")), CaptureStore.dataFile(db), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        try (CaptureStore store = CaptureStore.open(db); var c = store.newAnalysisConnection(); var st = c.createStatement();
-             var rs = st.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'DERIVED'")) {
-            rs.next();
-            assertEquals(0, rs.getInt(1), "analysis of another capture dropped");
+        try (CaptureStore store = CaptureStore.open(db)) {
+            assertFalse(store.analysisStore().hasMap("derived"), "analysis of another capture dropped");
+        }
+    }
+
+    @Test
+    void anUnreadableAnalysisFileIsRebuilt() throws Exception {
+        Path db = tmp.resolve("damaged");
+        try (CaptureStore store = CaptureStore.open(db)) {
+            store.nextConnectionId();
+        }
+        Files.writeString(CaptureStore.analysisFile(db), "not an MVStore file at all, " + "x".repeat(10_000));
+        try (CaptureStore store = CaptureStore.open(db)) {
+            store.analysisStore().<String, String>openMap("derived").put("k", "v");
+        }
+        try (CaptureStore store = CaptureStore.open(db)) {
+            assertEquals("v", store.analysisStore().<String, String>openMap("derived").get("k"));
         }
     }
 

@@ -1,0 +1,103 @@
+package dev.xmppscope.capture;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The open analysis files ({@code PATH.analysis.mv.db}): H2 MVStores of key-value maps that the
+ * analyzer derives from a capture. MVStore locks its file, so each is opened once per JVM and
+ * shared by every {@link CaptureStore} on the same PATH (a served capture and its replays).
+ *
+ * <p>The file is derived data: one that belongs to another capture, or that cannot be opened (an
+ * older layout, damage), is emptied and rebuilt rather than trusted.
+ */
+final class AnalysisFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(AnalysisFiles.class);
+    private static final String DERIVED_FROM = "xs.derived_from";
+    /** Unsaved changes MVStore keeps before its background thread writes them: fewer, larger writes. */
+    private static final int WRITE_BUFFER_KB = 16 * 1024;
+    private static final Map<Path, Shared> OPEN = new HashMap<>();
+
+    private static final class Shared {
+        final MVStore store;
+        int users;
+
+        Shared(MVStore store) {
+            this.store = store;
+        }
+    }
+
+    private AnalysisFiles() {
+    }
+
+    /** The store of {@code file}, opened if this JVM has not yet; pair with {@link #release}. */
+    static synchronized MVStore acquire(Path file, String captureId) {
+        Path key = file.toAbsolutePath().normalize();
+        Shared s = OPEN.get(key);
+        if (s == null) {
+            s = new Shared(open(key));
+            forgetAnalysisOfAnotherCapture(s.store, captureId);
+            OPEN.put(key, s);
+        }
+        s.users++;
+        return s.store;
+    }
+
+    /** One user is done; the last one closes the store (writing what is unsaved). */
+    static synchronized void release(Path file) {
+        Path key = file.toAbsolutePath().normalize();
+        Shared s = OPEN.get(key);
+        if (s != null && --s.users == 0) {
+            OPEN.remove(key);
+            s.store.close();
+        }
+    }
+
+    /**
+     * Opens from a background thread: MVStore's writer thread, started here, inherits that
+     * priority, so saving the analysis never takes CPU from the relay.
+     */
+    private static MVStore open(Path file) {
+        try {
+            return BackgroundThreads.call("xmppscope-analysis-open", () -> builder(file).open());
+        } catch (Exception first) {
+            LOG.info("the analysis file {} cannot be read ({}); it is rebuilt", file, first.getMessage());
+            try {
+                Files.deleteIfExists(file);
+                return BackgroundThreads.call("xmppscope-analysis-open", () -> builder(file).open());
+            } catch (IOException e) {
+                throw new CaptureStoreException("cannot replace the analysis file " + file + ": " + e.getMessage(), e);
+            } catch (Exception e) {
+                throw new CaptureStoreException("cannot open the analysis file " + file + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static MVStore.Builder builder(Path file) {
+        return new MVStore.Builder().fileName(file.toString()).autoCommitBufferSize(WRITE_BUFFER_KB).autoCompactFillRate(0);
+    }
+
+    /**
+     * The analysis belongs to this capture only if it records this capture's id (a capture file
+     * replaced by hand next to an old analysis would otherwise show stale stanzas): if not, every
+     * map in it is dropped, to be rebuilt.
+     */
+    private static void forgetAnalysisOfAnotherCapture(MVStore store, String captureId) {
+        MVMap<String, String> derivedFrom = store.openMap(DERIVED_FROM);
+        if (captureId.equals(derivedFrom.get("capture_id"))) {
+            return;
+        }
+        for (String name : store.getMapNames()) {
+            store.removeMap(name);
+        }
+        store.<String, String>openMap(DERIVED_FROM).put("capture_id", captureId);
+        store.commit();
+    }
+}
