@@ -4,7 +4,6 @@ import dev.xmppscope.analyzer.index.IndexedStanza;
 import dev.xmppscope.analyzer.index.StanzaIndex;
 import dev.xmppscope.analyzer.model.ModelEvent;
 import dev.xmppscope.analyzer.model.NegotiationStep;
-import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.analyzer.route.IqPairing;
 import dev.xmppscope.analyzer.route.PayloadDigest;
@@ -23,7 +22,6 @@ import dev.xmppscope.capture.Direction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -118,9 +116,9 @@ final class ElementIngest {
                 : k.kind().equals("presence") ? "available" : null;
         Sighting s = new Sighting(ref, conn.id(), source, target, p.at(), k.kind(), type, id, stored.fromBare(),
                 stored.toBare(), PayloadDigest.of(e));
-        Optional<Map.Entry<String, StanzaRoute>> joined = routes.observe(s);
+        Optional<String> joined = routes.observe(s);
         if (joined.isPresent() && wantEvents) {
-            events.add(new ModelEvent.RouteUpdated(joined.get().getKey(), joined.get().getValue()));
+            events.add(new ModelEvent.RouteUpdated(joined.get(), routes.route(joined.get()).orElseThrow()));
         }
     }
 

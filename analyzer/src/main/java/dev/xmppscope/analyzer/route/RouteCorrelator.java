@@ -19,9 +19,15 @@ import java.util.Optional;
 public final class RouteCorrelator {
     /** How long a server may hold a stanza between two hops and still be matched. */
     public static final long DEFAULT_WINDOW_NANOS = 30_000_000_000L;
+    /**
+     * Open routes kept per key. A key seen more often within the window (a client repeating one
+     * id and payload, a hostile peer) cannot tell its copies apart anyway; without a bound every
+     * further sighting would test every earlier one, and analysis would turn quadratic.
+     */
+    static final int MAX_OPEN_PER_KEY = 8;
 
     private final long window;
-    private final Map<String, List<Route>> open = new HashMap<>();
+    private final Map<Sighting.Key, List<Route>> open = new HashMap<>();
     private final ArrayDeque<Route> byLastActivity = new ArrayDeque<>();
     private final Map<String, Route> byRef = new HashMap<>();
 
@@ -34,15 +40,15 @@ public final class RouteCorrelator {
     }
 
     /**
-     * Adds a sighting; returns the route it joined (with two hops or more) if it joined one, as
-     * the ref of the route's first hop and the route.
+     * Adds a sighting; if it joined a route (which then has two hops or more), returns the ref of
+     * the route's first hop ({@link #route} gives the route).
      */
-    public Optional<Map.Entry<String, StanzaRoute>> observe(Sighting s) {
+    public Optional<String> observe(Sighting s) {
         expire(s.at());
         if (!s.distinctive()) {
             return Optional.empty();
         }
-        String key = s.key();
+        Sighting.Key key = s.key();
         List<Route> candidates = open.computeIfAbsent(key, k -> new ArrayList<>(1));
         Route match = null;
         int fits = 0;
@@ -72,20 +78,28 @@ public final class RouteCorrelator {
                 byRef.put(match.hops.get(0).ref(), match);
             }
             byLastActivity.add(match);
-            return Optional.of(Map.entry(match.hops.get(0).ref(), match.view(window)));
+            return Optional.of(match.hops.get(0).ref());
         }
         Route fresh = new Route(key);
         fresh.add(s);
         if (fits > 1) {
             fresh.ambiguous = fits;
         }
-        candidates.add(fresh);
+        addBounded(candidates, fresh);
         if (s.toBare() == null && s.kind().equals("presence")) {
             fresh.keys.add(s.broadcastKey());
-            open.computeIfAbsent(s.broadcastKey(), k -> new ArrayList<>(1)).add(fresh);
+            addBounded(open.computeIfAbsent(s.broadcastKey(), k -> new ArrayList<>(1)), fresh);
         }
         byLastActivity.add(fresh);
         return Optional.empty();
+    }
+
+    /** Adds a route to a key's open routes; beyond {@link #MAX_OPEN_PER_KEY} the oldest stops taking hops. */
+    private static void addBounded(List<Route> routes, Route r) {
+        routes.add(r);
+        if (routes.size() > MAX_OPEN_PER_KEY) {
+            routes.remove(0);
+        }
     }
 
     /** The route (two hops or more) the stanza {@code ref} is part of. */
@@ -98,7 +112,7 @@ public final class RouteCorrelator {
         while (!byLastActivity.isEmpty() && byLastActivity.peekFirst().lastAt < now - window) {
             Route r = byLastActivity.pollFirst();
             if (r.lastAt < now - window) {
-                for (String key : r.keys) {
+                for (Sighting.Key key : r.keys) {
                     List<Route> list = open.get(key);
                     if (list != null) {
                         list.remove(r);
@@ -112,13 +126,13 @@ public final class RouteCorrelator {
     }
 
     private static final class Route {
-        final List<String> keys = new ArrayList<>(1);
+        final List<Sighting.Key> keys = new ArrayList<>(1);
         final List<Sighting> hops = new ArrayList<>(3);
         final List<Long> held = new ArrayList<>(3);
         long lastAt;
         int ambiguous;
 
-        Route(String key) {
+        Route(Sighting.Key key) {
             keys.add(key);
         }
 

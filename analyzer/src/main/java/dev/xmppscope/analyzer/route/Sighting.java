@@ -18,13 +18,17 @@ package dev.xmppscope.analyzer.route;
 public record Sighting(String ref, long connection, String source, String target, long at, String kind, String type,
                        String id, String fromBare, String toBare, long digest) {
 
-    String key() {
-        return kind + '|' + type + '|' + id + '|' + fromBare + '|' + toBare + '|' + digest;
+    /** What the copies of one stanza share on every link (a record: hashing it reuses the strings' cached hashes). */
+    record Key(String kind, String type, String id, String fromBare, String toBare, boolean broadcast, long digest) {
+    }
+
+    Key key() {
+        return new Key(kind, type, id, fromBare, toBare, false, digest);
     }
 
     /** The key of a broadcast (no 'to'): its copies to each recipient match it whatever their 'to'. */
-    String broadcastKey() {
-        return kind + '|' + type + '|' + id + '|' + fromBare + "|*|" + digest;
+    Key broadcastKey() {
+        return new Key(kind, type, id, fromBare, null, true, digest);
     }
 
     /** Whether the stanza carries enough to be told apart from others (an id, or a payload). */

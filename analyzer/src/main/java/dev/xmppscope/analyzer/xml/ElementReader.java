@@ -12,6 +12,7 @@ import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
+import org.codehaus.stax2.XMLInputFactory2;
 
 /**
  * Parses one framed piece of an XMPP stream with Woodstox: a stream header, or a complete
@@ -38,6 +39,9 @@ public final class ElementReader {
         f.setProperty(WstxInputProperties.P_MAX_ELEMENT_DEPTH, 1000);
         f.setProperty(WstxInputProperties.P_MAX_ATTRIBUTES_PER_ELEMENT, 1000);
         f.setProperty(WstxInputProperties.P_MAX_ENTITY_COUNT, 1L);
+        // closing the reader closes its in-memory input too, which hands Woodstox's buffers back to
+        // its per-thread recycler: without it every element allocated two fresh 8k-char buffers
+        f.setProperty(XMLInputFactory2.P_AUTO_CLOSE_INPUT, true);
         return f;
     }
 

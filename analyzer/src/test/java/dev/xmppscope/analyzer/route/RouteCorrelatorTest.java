@@ -67,6 +67,24 @@ class RouteCorrelatorTest {
     }
 
     @Test
+    void aStanzaRepeatedManyTimesKeepsOnlyItsLatestRoutesOpen() {
+        RouteCorrelator r = new RouteCorrelator();
+        // one client sends the same id and payload 10,000 times: each sighting tests at most the latest few
+        for (int i = 0; i < 10_000; i++) {
+            r.observe(seen("1-s-" + i, 1, ALICE, A, i, "same", 42));
+        }
+        r.observe(seen("2-s-1", 2, A, B, 10_000, "same", 42));
+        assertTrue(r.route("2-s-1").isEmpty(), "still ambiguous: the open copies are indistinguishable");
+        RouteCorrelator once = new RouteCorrelator();
+        once.observe(seen("1-s-0", 1, ALICE, A, 0, "same", 42));
+        for (int i = 1; i <= RouteCorrelator.MAX_OPEN_PER_KEY; i++) {
+            once.observe(seen("9-c-" + i, 9, B, BOB, i, "same", 42)); // copies that cannot continue alice's route
+        }
+        once.observe(seen("2-s-1", 2, A, B, 100, "same", 42));
+        assertTrue(once.route("2-s-1").isEmpty(), "alice's route was the oldest of more than the bound: no longer open");
+    }
+
+    @Test
     void oneMessageDeliveredToTwoResourcesKeepsBothDeliveries() {
         RouteCorrelator r = new RouteCorrelator();
         r.observe(seen("1-s-5", 1, ALICE, A, 10, "m1", 42));
