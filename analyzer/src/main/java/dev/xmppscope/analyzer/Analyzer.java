@@ -49,8 +49,8 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     private final Object lock = new Object();
     private final Map<Long, ConnectionAnalysis> connections = new TreeMap<>();
     private final EntityGraph graph = new EntityGraph();
-    private final RouteCorrelator routes = new RouteCorrelator();
-    private final IqPairing iqs = new IqPairing();
+    private final RouteCorrelator routes;
+    private final IqPairing iqs;
     private final StanzaIndex index;
     private final ElementIngest ingest;
     private final List<Consumer<ModelEvent>> listeners = new CopyOnWriteArrayList<>();
@@ -60,6 +60,9 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
     private Analyzer(CaptureStore store) {
         this.index = new StanzaIndex(store);
+        // finished routes and IQ pairs live in the analysis file: memory stays bounded on long captures
+        this.routes = new RouteCorrelator(RouteCorrelator.DEFAULT_WINDOW_NANOS, index.routeArchive());
+        this.iqs = new IqPairing(index.iqLedger());
         this.ingest = new ElementIngest(index, routes, iqs);
     }
 

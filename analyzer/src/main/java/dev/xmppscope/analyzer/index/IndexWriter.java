@@ -22,7 +22,7 @@ final class IndexWriter implements AutoCloseable {
     private final MVMap<Long, Long> positions;
     private final String where;
     private final Consumer<List<IndexedStanza>> written;
-    private final StanzaRecord.Buffer buffer = new StanzaRecord.Buffer();
+    private final RecordBytes.Writer buffer = new RecordBytes.Writer();
     private final ExecutorService thread = Executors.newSingleThreadExecutor(
             r -> BackgroundThreads.newThread("xmppscope-index-writer", r));
     private final Semaphore slots = new Semaphore(MAX_QUEUED);

@@ -3,6 +3,8 @@ package dev.xmppscope.analyzer.index;
 import dev.xmppscope.analyzer.model.StanzaPage;
 import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaSummary;
+import dev.xmppscope.analyzer.route.IqLedger;
+import dev.xmppscope.analyzer.route.RouteArchive;
 import dev.xmppscope.analyzer.xmpp.Namespaces;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.CaptureStoreException;
@@ -15,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.h2.mvstore.Cursor;
@@ -43,11 +46,15 @@ public final class StanzaIndex implements AutoCloseable {
     private static final String POSITIONS = "xs.positions.v" + SCHEMA_VERSION;
     private static final int BATCH = 2000;
     private static final int MAX_LIMIT = 1000;
+    /** The analysis maps are named "xs.WHAT.vN"; one of another version is dropped and rebuilt. */
+    private static final Pattern VERSIONED_MAP = Pattern.compile("xs\\..+\\.v\\d+");
     private static final Pattern REF = Pattern.compile("\\d{1,18}-[sc]-\\d{1,9}");
 
     private final CaptureStore store;
     private final MVMap<Long, byte[]> timeline;
     private final MVMap<Long, Long> positions;
+    private final StoredRoutes routes;
+    private final StoredIqs iqs;
     private final IndexWriter writer;
     private List<IndexedStanza> batch = new ArrayList<>();
     private final Map<String, Integer> indexedUpTo = new HashMap<>(); // "conn/dir" -> highest idx stored
@@ -60,19 +67,38 @@ public final class StanzaIndex implements AutoCloseable {
         String where = CaptureStore.analysisFile(store.file()).toString();
         synchronized (mv) {
             // the analysis is derived data: maps of an older layout are dropped and rebuilt by this run
+            Set<String> current = Set.of(TIMELINE, POSITIONS, StoredRoutes.ROUTES, StoredRoutes.ROUTE_OF, StoredIqs.IQS);
             for (String name : mv.getMapNames()) {
-                if ((name.startsWith("xs.stanzas.") || name.startsWith("xs.positions.")) && !name.equals(TIMELINE)
-                        && !name.equals(POSITIONS)) {
+                if (VERSIONED_MAP.matcher(name).matches() && !current.contains(name)) {
                     mv.removeMap(name);
                 }
             }
-            this.timeline = mv.openMap(TIMELINE, new MVMap.Builder<Long, byte[]>()
-                    .keyType(LongDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
-            this.positions = mv.openMap(POSITIONS, new MVMap.Builder<Long, Long>()
-                    .keyType(LongDataType.INSTANCE).valueType(LongDataType.INSTANCE));
+            this.timeline = mv.openMap(TIMELINE, bytesByLong());
+            this.positions = mv.openMap(POSITIONS, longsByLong());
+            this.routes = new StoredRoutes(mv.openMap(StoredRoutes.ROUTES, bytesByLong()),
+                    mv.openMap(StoredRoutes.ROUTE_OF, longsByLong()));
+            this.iqs = new StoredIqs(mv.openMap(StoredIqs.IQS, bytesByLong()));
         }
         readIndexedUpTo(where);
         this.writer = new IndexWriter(timeline, positions, where, done -> done.forEach(s -> unflushed.remove(s.summary().ref(), s)));
+    }
+
+    private static MVMap.Builder<Long, byte[]> bytesByLong() {
+        return new MVMap.Builder<Long, byte[]>().keyType(LongDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE);
+    }
+
+    private static MVMap.Builder<Long, Long> longsByLong() {
+        return new MVMap.Builder<Long, Long>().keyType(LongDataType.INSTANCE).valueType(LongDataType.INSTANCE);
+    }
+
+    /** Where routes go once the correlator stops tracking them. */
+    public RouteArchive routeArchive() {
+        return routes;
+    }
+
+    /** Where IQ pairs are kept. */
+    public IqLedger iqLedger() {
+        return iqs;
     }
 
     /**
@@ -113,6 +139,15 @@ public final class StanzaIndex implements AutoCloseable {
      */
     public static long rowKey(long connection, int direction, int idx) {
         return (connection << 33) | ((long) direction << 32) | (idx & 0xFFFFFFFFL);
+    }
+
+    /** The row key of an element ref ("CONN-s-N" / "CONN-c-N"), or -1 if it is not one. */
+    public static long rowKey(String ref) {
+        if (!REF.matcher(ref).matches()) {
+            return -1;
+        }
+        String[] parts = ref.split("-");
+        return rowKey(Long.parseLong(parts[0]), parts[1].equals("s") ? 0 : 1, Integer.parseInt(parts[2]));
     }
 
     /** Queues a stanza for the next batch; call from the single ingest thread. */
@@ -176,11 +211,8 @@ public final class StanzaIndex implements AutoCloseable {
         if (pendingStanza != null) {
             return Optional.of(pendingStanza);
         }
-        if (!REF.matcher(ref).matches()) {
-            return Optional.empty();
-        }
-        String[] parts = ref.split("-");
-        Long seq = positions.get(rowKey(Long.parseLong(parts[0]), parts[1].equals("s") ? 0 : 1, Integer.parseInt(parts[2])));
+        long pk = rowKey(ref);
+        Long seq = pk < 0 ? null : positions.get(pk);
         byte[] record = seq == null ? null : timeline.get(seq);
         if (record == null) {
             return Optional.empty();

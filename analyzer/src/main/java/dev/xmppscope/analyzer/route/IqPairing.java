@@ -1,6 +1,6 @@
 package dev.xmppscope.analyzer.route;
 
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,8 +16,24 @@ public final class IqPairing {
     public record IqInfo(String partner, Long rttNanos, boolean request, long at, long connection) {
     }
 
-    private final Map<String, Pending> pending = new HashMap<>();
-    private final Map<String, IqInfo> info = new HashMap<>();
+    /** Requests awaiting an answer; beyond this many the oldest count as unanswered (memory stays bounded). */
+    static final int MAX_PENDING = 100_000;
+
+    private final Map<String, Pending> pending = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Pending> eldest) {
+            return size() > MAX_PENDING;
+        }
+    };
+    private final IqLedger info;
+
+    public IqPairing() {
+        this(IqLedger.inMemory());
+    }
+
+    public IqPairing(IqLedger ledger) {
+        this.info = ledger;
+    }
 
     private record Pending(String ref, long at, long connection, boolean toServer) {
     }
@@ -52,6 +68,6 @@ public final class IqPairing {
     }
 
     public Optional<IqInfo> info(String ref) {
-        return Optional.ofNullable(info.get(ref));
+        return info.get(ref);
     }
 }

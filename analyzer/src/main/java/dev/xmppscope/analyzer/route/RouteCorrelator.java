@@ -25,18 +25,31 @@ public final class RouteCorrelator {
      * further sighting would test every earlier one, and analysis would turn quadratic.
      */
     static final int MAX_OPEN_PER_KEY = 8;
+    /**
+     * Routes tracked at once. At a high stanza rate the window would hold millions: beyond this
+     * many, the least recently active are archived early (a late hop of theirs is missed).
+     */
+    static final int MAX_OPEN = 200_000;
 
     private final long window;
     private final Map<Sighting.Key, List<Route>> open = new HashMap<>();
     private final ArrayDeque<Route> byLastActivity = new ArrayDeque<>();
     private final Map<String, Route> byRef = new HashMap<>();
+    private final RouteArchive archive;
+    private int openRoutes;
 
     public RouteCorrelator() {
         this(DEFAULT_WINDOW_NANOS);
     }
 
     public RouteCorrelator(long windowNanos) {
+        this(windowNanos, RouteArchive.inMemory());
+    }
+
+    /** Routes that are no longer tracked go to {@code archive} ({@link #route} still finds them). */
+    public RouteCorrelator(long windowNanos, RouteArchive archive) {
         this.window = windowNanos;
+        this.archive = archive;
     }
 
     /**
@@ -77,7 +90,7 @@ public final class RouteCorrelator {
             if (match.hops.size() == 2) {
                 byRef.put(match.hops.get(0).ref(), match);
             }
-            byLastActivity.add(match);
+            touch(match);
             return Optional.of(match.hops.get(0).ref());
         }
         Route fresh = new Route(key);
@@ -90,7 +103,8 @@ public final class RouteCorrelator {
             fresh.keys.add(s.broadcastKey());
             addBounded(open.computeIfAbsent(s.broadcastKey(), k -> new ArrayList<>(1)), fresh);
         }
-        byLastActivity.add(fresh);
+        openRoutes++;
+        touch(fresh);
         return Optional.empty();
     }
 
@@ -105,22 +119,44 @@ public final class RouteCorrelator {
     /** The route (two hops or more) the stanza {@code ref} is part of. */
     public Optional<StanzaRoute> route(String ref) {
         Route r = byRef.get(ref);
-        return r == null ? Optional.empty() : Optional.of(r.view(window));
+        return r != null ? Optional.of(r.view(window)) : archive.find(ref);
     }
 
+    /** Records activity on a route: it goes to the back of the expiry queue. */
+    private void touch(Route r) {
+        r.queued++;
+        byLastActivity.add(r);
+    }
+
+    /**
+     * Stops tracking the routes whose window has passed, and the least recently active beyond
+     * {@link #MAX_OPEN}; those with two hops or more go to the archive. A route sits in the queue
+     * once per activity; only its last entry counts.
+     */
     private void expire(long now) {
-        while (!byLastActivity.isEmpty() && byLastActivity.peekFirst().lastAt < now - window) {
-            Route r = byLastActivity.pollFirst();
-            if (r.lastAt < now - window) {
-                for (Sighting.Key key : r.keys) {
-                    List<Route> list = open.get(key);
-                    if (list != null) {
-                        list.remove(r);
-                        if (list.isEmpty()) {
-                            open.remove(key);
-                        }
+        while (!byLastActivity.isEmpty()) {
+            Route r = byLastActivity.peekFirst();
+            boolean stale = r.queued > 1; // active again since: a later entry stands for it
+            if (!stale && r.lastAt >= now - window && openRoutes <= MAX_OPEN) {
+                return;
+            }
+            byLastActivity.pollFirst();
+            if (--r.queued > 0) {
+                continue;
+            }
+            openRoutes--;
+            for (Sighting.Key key : r.keys) {
+                List<Route> list = open.get(key);
+                if (list != null) {
+                    list.remove(r);
+                    if (list.isEmpty()) {
+                        open.remove(key);
                     }
                 }
+            }
+            if (r.hops.size() > 1) {
+                archive.save(r.view(window));
+                r.hops.forEach(h -> byRef.remove(h.ref()));
             }
         }
     }
@@ -131,6 +167,7 @@ public final class RouteCorrelator {
         final List<Long> held = new ArrayList<>(3);
         long lastAt;
         int ambiguous;
+        int queued;
 
         Route(Sighting.Key key) {
             keys.add(key);

@@ -67,6 +67,32 @@ class RouteCorrelatorTest {
     }
 
     @Test
+    void aRouteWhoseWindowHasPassedIsArchivedAndStillFoundByEachHop() {
+        List<StanzaRoute> saved = new java.util.ArrayList<>();
+        RouteArchive inner = RouteArchive.inMemory();
+        RouteCorrelator r = new RouteCorrelator(5_000_000L, new RouteArchive() {
+            @Override
+            public void save(StanzaRoute route) {
+                saved.add(route);
+                inner.save(route);
+            }
+
+            @Override
+            public java.util.Optional<StanzaRoute> find(String ref) {
+                return inner.find(ref);
+            }
+        });
+        r.observe(seen("1-s-5", 1, ALICE, A, 10, "m1", 42));
+        r.observe(seen("2-s-3", 2, A, B, 12, "m1", 42));
+        r.observe(seen("1-s-6", 1, ALICE, A, 100, "m2", 42)); // much later: m1's window has passed
+        assertEquals(1, saved.size(), "archived once, when it stopped being tracked");
+        assertEquals(List.of("1-s-5", "2-s-3"), r.route("1-s-5").orElseThrow().hops().stream().map(StanzaRoute.Hop::stanzaRef).toList());
+        assertTrue(r.route("2-s-3").isPresent());
+        r.observe(seen("4-c-9", 4, B, BOB, 101, "m1", 42));
+        assertEquals(2, r.route("1-s-5").orElseThrow().hops().size(), "a hop after the window does not join");
+    }
+
+    @Test
     void aStanzaRepeatedManyTimesKeepsOnlyItsLatestRoutesOpen() {
         RouteCorrelator r = new RouteCorrelator();
         // one client sends the same id and payload 10,000 times: each sighting tests at most the latest few

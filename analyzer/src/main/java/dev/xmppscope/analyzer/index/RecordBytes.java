@@ -1,0 +1,95 @@
+package dev.xmppscope.analyzer.index;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/** The encoding of the analysis maps' values: varints and length-prefixed UTF-8 (length + 1; 0 is null). */
+final class RecordBytes {
+    private static final int NULL = 0;
+
+    private RecordBytes() {
+    }
+
+    /** A growable output buffer, reset and reused for every record by one thread. */
+    static final class Writer {
+        private byte[] bytes = new byte[1024];
+        private int len;
+
+        void reset() {
+            len = 0;
+        }
+
+        byte[] toArray() {
+            return Arrays.copyOf(bytes, len);
+        }
+
+        private void ensure(int more) {
+            if (len + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, len + more));
+            }
+        }
+
+        void varLong(long v) {
+            ensure(10);
+            while ((v & ~0x7FL) != 0) {
+                bytes[len++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            bytes[len++] = (byte) v;
+        }
+
+        /** A nullable long: 0 for null, else the value + 1 (values are never negative here). */
+        void optionalLong(Long v) {
+            varLong(v == null ? 0 : v + 1);
+        }
+
+        void string(String s) {
+            if (s == null) {
+                varLong(NULL);
+                return;
+            }
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            varLong(utf8.length + 1L);
+            ensure(utf8.length);
+            System.arraycopy(utf8, 0, bytes, len, utf8.length);
+            len += utf8.length;
+        }
+    }
+
+    static final class Reader {
+        private final byte[] b;
+        private int pos;
+
+        Reader(byte[] b) {
+            this.b = b;
+        }
+
+        long varLong() {
+            long v = 0;
+            int shift = 0;
+            while (true) {
+                byte x = b[pos++];
+                v |= (long) (x & 0x7F) << shift;
+                if (x >= 0) {
+                    return v;
+                }
+                shift += 7;
+            }
+        }
+
+        Long optionalLong() {
+            long v = varLong();
+            return v == 0 ? null : v - 1;
+        }
+
+        String string() {
+            int n = (int) varLong();
+            if (n == NULL) {
+                return null;
+            }
+            String s = new String(b, pos, n - 1, StandardCharsets.UTF_8);
+            pos += n - 1;
+            return s;
+        }
+    }
+}

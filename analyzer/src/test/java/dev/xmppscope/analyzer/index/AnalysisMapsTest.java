@@ -1,0 +1,46 @@
+package dev.xmppscope.analyzer.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xmppscope.analyzer.model.StanzaRoute;
+import dev.xmppscope.analyzer.route.IqPairing;
+import dev.xmppscope.capture.CaptureStore;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Routes and IQ pairs kept in the analysis file (a real H2 MVStore file) survive closing it. */
+class AnalysisMapsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void archivedRoutesAndIqPairsAreFoundByEveryRefAfterReopening() {
+        Path db = tmp.resolve("capture");
+        StanzaRoute route = new StanzaRoute(List.of(
+                new StanzaRoute.Hop("1-s-5", 1, "client:alice@a.example/phone", "server:a.example", 10L, null),
+                new StanzaRoute.Hop("2-s-3", 2, "server:a.example", "server:b.example", 14L, 4L),
+                new StanzaRoute.Hop("4-c-9", 4, "server:b.example", "client:bob@b.example/laptop", 15L, 1L)),
+                1.0, "same id 'm1', type chat");
+        try (CaptureStore store = CaptureStore.open(db)) {
+            StanzaIndex index = new StanzaIndex(store);
+            index.routeArchive().save(route);
+            index.iqLedger().put("1-s-7", new IqPairing.IqInfo("1-c-8", 2_000L, true, 20L, 1));
+            index.iqLedger().put("1-c-8", new IqPairing.IqInfo("1-s-7", null, false, 22L, 1));
+            index.close();
+        }
+        try (CaptureStore store = CaptureStore.open(db)) {
+            StanzaIndex index = new StanzaIndex(store);
+            for (String ref : List.of("1-s-5", "2-s-3", "4-c-9")) {
+                assertEquals(route, index.routeArchive().find(ref).orElseThrow(), ref);
+            }
+            assertTrue(index.routeArchive().find("1-s-6").isEmpty());
+            assertEquals(new IqPairing.IqInfo("1-c-8", 2_000L, true, 20L, 1), index.iqLedger().get("1-s-7").orElseThrow());
+            assertEquals(new IqPairing.IqInfo("1-s-7", null, false, 22L, 1), index.iqLedger().get("1-c-8").orElseThrow());
+            assertTrue(index.iqLedger().get("not-a-ref").isEmpty());
+            index.close();
+        }
+    }
+}
