@@ -27,7 +27,7 @@ final class Comparisons {
                 new RelayThroughput(java.util.stream.Stream.of(Contender.DIRECT, haproxy, new Socat(), xmppscope,
                         Xmppscope.onTmpfs()).filter(java.util.Objects::nonNull).toList()),
                 new AddedLatency(List.of(Contender.DIRECT, haproxy, xmppscope)),
-                new IdleStreams(List.of(xmppscope, haproxy)),
+                new IdleStreams(List.of(Xmppscope.withHeapCap(), haproxy)),
                 StoreAnalysis.withXmppscope(),
                 PcapAnalysis.withXmppscope(workDir),
                 new RealServerMessaging(List.of(Contender.DIRECT, xmppscope)),

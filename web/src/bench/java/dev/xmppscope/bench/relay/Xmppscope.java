@@ -7,26 +7,35 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * xmppscope recording into H2 and analyzing live, in its own JVM with -Xmx512m and ZGC (as the
- * {@code ./xmppscope} launcher runs it). {@link #onTmpfs()}
- * is the same with the capture in RAM ({@code /dev/shm}): it separates what the software costs
- * from what the disk allows.
+ * xmppscope recording into H2 and analyzing live, in its own JVM with the {@code ./xmppscope}
+ * launcher's JVM options (ZGC, the JVM's default heap). {@link #onTmpfs()} is the same with the
+ * capture in RAM ({@code /dev/shm}): it separates what the software costs from what the disk
+ * allows. {@link #withHeapCap()} caps the heap at 512 MB, for the idle-streams target.
  */
 public final class Xmppscope implements Contender {
     private static final Path TMPFS = Path.of("/dev/shm");
+    /** What {@code ./xmppscope} passes to java unless XMPPSCOPE_JAVA_OPTS says otherwise. */
+    private static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-XX:+UseZGC");
     private final boolean tmpfs;
+    private final List<String> jvmOptions;
 
     public Xmppscope() {
-        this(false);
+        this(false, LAUNCHER_JVM_OPTIONS);
     }
 
-    private Xmppscope(boolean tmpfs) {
+    private Xmppscope(boolean tmpfs, List<String> jvmOptions) {
         this.tmpfs = tmpfs;
+        this.jvmOptions = jvmOptions;
     }
 
     /** The same contender writing its capture to tmpfs; null when the machine has no /dev/shm. */
     public static Contender onTmpfs() {
-        return Files.isDirectory(TMPFS) && Files.isWritable(TMPFS) ? new Xmppscope(true) : null;
+        return Files.isDirectory(TMPFS) && Files.isWritable(TMPFS) ? new Xmppscope(true, LAUNCHER_JVM_OPTIONS) : null;
+    }
+
+    /** The same contender with its heap capped at 512 MB ({@code -Xmx512m}). */
+    public static Contender withHeapCap() {
+        return new Xmppscope(false, List.of("-Xmx512m", "-XX:+UseZGC"));
     }
 
     @Override
@@ -39,7 +48,7 @@ public final class Xmppscope implements Contender {
         String listen = upstream.getAddress().getHostAddress() + ":0";
         String route = listen + "=" + upstream.getAddress().getHostAddress() + ":" + upstream.getPort();
         Path captureDir = tmpfs ? Files.createTempDirectory(TMPFS, "xmppscope-bench-") : workDir.resolve("capture");
-        return ChildJvmRelay.start(ProxyUnderTest.class.getName(), List.of("-Xmx512m", "-XX:+UseZGC"),
+        return ChildJvmRelay.start(ProxyUnderTest.class.getName(), jvmOptions,
                 List.of(route, captureDir.resolve("capture").toString(), workDir.resolve("ca").toString()), workDir)
                 .deleteOnClose(captureDir);
     }
