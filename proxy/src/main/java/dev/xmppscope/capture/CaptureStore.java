@@ -167,8 +167,8 @@ public final class CaptureStore implements AutoCloseable {
         }
     }
 
-    /** The schema version a component (e.g. "capture", "analysis") last migrated to in the database of {@code c}, or 0. */
-    public static int schemaVersion(Connection c, String component) {
+    /** The schema version a component last migrated to in the database of {@code c}, or 0. */
+    private static int schemaVersion(Connection c, String component) {
         try (var ps = c.prepareStatement("SELECT version FROM schema_version WHERE component = ?")) {
             ps.setString(1, component);
             try (ResultSet rs = ps.executeQuery()) {
@@ -180,7 +180,7 @@ public final class CaptureStore implements AutoCloseable {
     }
 
     /** Records that a component's tables in the database of {@code c} are now at {@code version}. */
-    public static void setSchemaVersion(Connection c, String component, int version) {
+    private static void setSchemaVersion(Connection c, String component, int version) {
         try (var ps = c.prepareStatement("MERGE INTO schema_version KEY (component) VALUES (?, ?)")) {
             ps.setString(1, component);
             ps.setInt(2, version);
