@@ -1,6 +1,7 @@
 package dev.xmppscope.analyzer;
 
 import dev.xmppscope.analyzer.graph.StreamEndpoints;
+import dev.xmppscope.analyzer.index.StanzaIndex;
 import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.analyzer.negotiation.Negotiation;
 import dev.xmppscope.analyzer.stream.StreamParser;
@@ -55,7 +56,7 @@ final class ConnectionAnalysis {
 
     /** The next element ref in direction {@code d}: "CONN-s-N" / "CONN-c-N". */
     String nextRef(Direction d) {
-        return opened.id() + (d == Direction.TO_SERVER ? "-s-" : "-c-") + elementCount[d.code()]++;
+        return StanzaIndex.ref(opened.id(), d.code(), elementCount[d.code()]++);
     }
 
     int lastIndex(Direction d) {

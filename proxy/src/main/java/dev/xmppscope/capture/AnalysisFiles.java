@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,21 +64,34 @@ final class AnalysisFiles {
 
     /**
      * Opens from a background thread: MVStore's writer thread, started here, inherits that
-     * priority, so saving the analysis never takes CPU from the relay.
+     * priority, so saving the analysis never takes CPU from the relay. A file another process
+     * holds is an error; a file that cannot be read (damage, an older layout) is rebuilt.
      */
     private static MVStore open(Path file) {
         try {
-            return BackgroundThreads.call("xmppscope-analysis-open", () -> builder(file).open());
-        } catch (Exception first) {
-            LOG.info("the analysis file {} cannot be read ({}); it is rebuilt", file, first.getMessage());
-            try {
-                Files.deleteIfExists(file);
-                return BackgroundThreads.call("xmppscope-analysis-open", () -> builder(file).open());
-            } catch (IOException e) {
-                throw new CaptureStoreException("cannot replace the analysis file " + file + ": " + e.getMessage(), e);
-            } catch (Exception e) {
-                throw new CaptureStoreException("cannot open the analysis file " + file + ": " + e.getMessage(), e);
+            return openInBackground(file);
+        } catch (MVStoreException e) {
+            if (e.getErrorCode() == DataUtils.ERROR_FILE_LOCKED) {
+                throw new CaptureStoreException("the analysis file " + file + " is in use by another process"
+                        + " (another xmppscope on the same capture?)", e);
             }
+            LOG.info("the analysis file {} cannot be read ({}); it is rebuilt", file, e.getMessage());
+        }
+        try {
+            Files.deleteIfExists(file);
+            return openInBackground(file);
+        } catch (IOException | MVStoreException e) {
+            throw new CaptureStoreException("cannot open the analysis file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static MVStore openInBackground(Path file) {
+        try {
+            return BackgroundThreads.call("xmppscope-analysis-open", () -> builder(file).open());
+        } catch (MVStoreException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CaptureStoreException("cannot open the analysis file " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -138,6 +139,26 @@ class CaptureStoreTest {
         }
         try (CaptureStore store = CaptureStore.open(db)) {
             assertEquals("v", store.analysisStore().<String, String>openMap("derived").get("k"));
+        }
+    }
+
+    @Test
+    void anAnalysisFileHeldByAnotherProcessIsReportedNotDeleted() throws Exception {
+        Path db = tmp.resolve("held");
+        try (CaptureStore store = CaptureStore.open(db)) {
+            store.analysisStore().<String, String>openMap("derived").put("k", "v");
+        }
+        // an MVStore opened outside the registry stands for another process holding the file lock
+        org.h2.mvstore.MVStore other = new org.h2.mvstore.MVStore.Builder()
+                .fileName(CaptureStore.analysisFile(db).toString()).open();
+        try (CaptureStore store = CaptureStore.open(db)) {
+            CaptureStoreException e = assertThrows(CaptureStoreException.class, store::analysisStore);
+            assertTrue(e.getMessage().contains("in use by another process"), e.getMessage());
+        } finally {
+            other.close();
+        }
+        try (CaptureStore store = CaptureStore.open(db)) {
+            assertEquals("v", store.analysisStore().<String, String>openMap("derived").get("k"), "the file was kept");
         }
     }
 

@@ -141,7 +141,12 @@ public final class StanzaIndex implements AutoCloseable {
         return (connection << 33) | ((long) direction << 32) | (idx & 0xFFFFFFFFL);
     }
 
-    /** The row key of an element ref ("CONN-s-N" / "CONN-c-N"), or -1 if it is not one. */
+    /** The ref of the {@code idx}-th element of a connection's direction: "CONN-s-N" (to the server) or "CONN-c-N". */
+    public static String ref(long connection, int direction, long idx) {
+        return connection + (direction == 0 ? "-s-" : "-c-") + idx;
+    }
+
+    /** The row key of an element ref ({@link #ref}), or -1 if it is not one. */
     public static long rowKey(String ref) {
         if (!REF.matcher(ref).matches()) {
             return -1;

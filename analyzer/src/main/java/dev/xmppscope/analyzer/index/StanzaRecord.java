@@ -70,7 +70,7 @@ final class StanzaRecord {
         String parseStatus = r.string();
         String error = r.string();
         String xml = withXml ? r.string() : null;
-        String ref = connection + (direction == 0 ? "-s-" : "-c-") + (pk & 0xFFFFFFFFL);
+        String ref = StanzaIndex.ref(connection, direction, pk & 0xFFFFFFFFL);
         StanzaSummary m = new StanzaSummary(ref, connection, direction == 0 ? "toServer" : "toClient", at, kind, type,
                 from, to, id, nss, labels, summary, size, offset, parseStatus);
         return new IndexedStanza(pk, direction, m, fromKey, toKey, fromBare, toBare, layer, error, xml);

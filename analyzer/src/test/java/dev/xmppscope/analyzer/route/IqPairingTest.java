@@ -34,4 +34,16 @@ class IqPairingTest {
         assertNull(p.info("1-s-3").orElseThrow().partner());
         assertTrue(p.info("1-s-3").orElseThrow().request());
     }
+
+    @Test
+    void beyondTheBoundTheOldestPendingRequestCountsAsUnanswered() {
+        IqPairing p = new IqPairing();
+        for (int i = 0; i <= IqPairing.MAX_PENDING; i++) {
+            p.observe("1-s-" + i, 1, true, i, "get", "r" + i, "c2s:1", null, null);
+        }
+        assertTrue(p.observe("1-c-0", 1, false, 1_000_000, "result", "r0", "c2s:1", null, null).isEmpty(),
+                "the oldest request was let go");
+        assertNull(p.info("1-s-0").orElseThrow().partner());
+        assertEquals("1-s-1", p.observe("1-c-1", 1, false, 1_000_001, "result", "r1", "c2s:1", null, null).orElseThrow());
+    }
 }
