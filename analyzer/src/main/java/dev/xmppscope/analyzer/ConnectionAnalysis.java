@@ -12,6 +12,7 @@ import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
+import java.util.Map;
 
 /**
  * Everything the analyzer tracks for one proxied connection: a parser per direction (replaced
@@ -30,6 +31,12 @@ final class ConnectionAnalysis {
     boolean decrypted;
     boolean encrypted;
     ConnectionView lastView;
+    private String nodesKind;
+    private String nodesIdentity;
+    private String nodesFrom;
+    private String nodesTo;
+    private final String[] toServerNodes = new String[2];
+    private final String[] toClientNodes = new String[2];
 
     ConnectionAnalysis(ConnectionOpened opened) {
         this.opened = opened;
@@ -80,8 +87,30 @@ final class ConnectionAnalysis {
                 negotiation.identity(), opened.client());
     }
 
+    /**
+     * Graph node ids of the sender and receiver of an element in direction {@code d} ([source,
+     * target]; either null while unknown). Built again only when the negotiation has learned
+     * something, and taken from {@code interned} so that route matching mostly compares references.
+     */
+    String[] nodes(Direction d, JidCache jids, Map<String, String> interned) {
+        if (nodesKind != kind() || nodesIdentity != negotiation.identity() || nodesFrom != negotiation.streamFrom()
+                || nodesTo != negotiation.streamTo()) {
+            nodesKind = kind();
+            nodesIdentity = negotiation.identity();
+            nodesFrom = negotiation.streamFrom();
+            nodesTo = negotiation.streamTo();
+            toServerNodes[0] = toClientNodes[1] = intern(initiatorNode(jids), interned);
+            toServerNodes[1] = toClientNodes[0] = intern(receiverNode(jids), interned);
+        }
+        return d == Direction.TO_SERVER ? toServerNodes : toClientNodes;
+    }
+
+    private static String intern(String node, Map<String, String> interned) {
+        return node == null ? null : interned.computeIfAbsent(node, n -> n);
+    }
+
     /** Graph node id of the initiating side (client, initiating server, component), or null if unknown yet. */
-    String initiatorNode(JidCache jids) {
+    private String initiatorNode(JidCache jids) {
         return switch (kind()) {
             case "c2s" -> negotiation.identity() != null ? "client:" + jids.parse(negotiation.identity()).fullKey()
                     : "client:conn-" + opened.id();
@@ -93,7 +122,7 @@ final class ConnectionAnalysis {
     }
 
     /** Graph node id of the receiving side (the server), or null if unknown yet. */
-    String receiverNode(JidCache jids) {
+    private String receiverNode(JidCache jids) {
         String to = negotiation.streamTo();
         return switch (kind()) {
             case "c2s" -> negotiation.identity() != null ? domainNode(jids, jids.parse(negotiation.identity()).domain())

@@ -21,7 +21,9 @@ import dev.xmppscope.capture.Chunk;
 import dev.xmppscope.capture.Direction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -31,11 +33,13 @@ import java.util.function.Supplier;
  */
 final class ElementIngest {
     private static final int UNPARSED_PREVIEW = 4096;
+    private static final byte[] CLOSE_TAG = "</stream:stream>".getBytes(StandardCharsets.US_ASCII);
 
     private final StanzaIndex index;
     private final RouteCorrelator routes;
     private final IqPairing iqs;
     private final JidCache jids = new JidCache();
+    private final Map<String, String> nodeIds = new HashMap<>();
     private final Namespaces namespaces = Namespaces.shipped();
     private boolean wantEvents = true;
 
@@ -66,7 +70,7 @@ final class ElementIngest {
                 String ref = conn.nextRef(d);
                 steps(conn.negotiation.streamClosed(d, cl.at(), ref), events);
                 store(conn, d, c, ref, cl.at(), "close", null, null, null, null, List.of(), "stream closed",
-                        cl.size(), cl.offset(), "ok", null, () -> "</stream:stream>", events);
+                        cl.size(), cl.offset(), "ok", null, () -> CLOSE_TAG, events);
             } else if (ev instanceof StreamEvent.StreamFailed f) {
                 failure = f.message();
                 steps(conn.negotiation.parseFailed(d, f.message(), f.at()), events);
@@ -89,7 +93,7 @@ final class ElementIngest {
         String summary = (o.restart() ? "stream restart" : "stream header") + " to " + h.attribute("to")
                 + " (" + h.contentNamespace() + ")" + (h.attribute("id") == null ? "" : " id " + h.attribute("id"));
         store(conn, d, c, ref, o.at(), "stream-header", null, h.attribute("from"), h.attribute("to"), h.attribute("id"),
-                nss, summary, o.size(), o.offset(), "ok", null, o::xml, events);
+                nss, summary, o.size(), o.offset(), "ok", null, o::xmlBytes, events);
     }
 
     private void element(ConnectionAnalysis conn, Direction d, Chunk c, String ref, StreamEvent.ElementParsed p,
@@ -100,15 +104,16 @@ final class ElementIngest {
         String to = e.attribute("to");
         String id = e.attribute("id");
         IndexedStanza stored = store(conn, d, c, ref, p.at(), k.kind(), k.type(), from, to, id, k.namespaces(),
-                k.summary(), p.size(), p.offset(), "ok", k.error(), p::xml, events);
+                k.summary(), p.size(), p.offset(), "ok", k.error(), p::xmlBytes, events);
         if (!(k.kind().equals("message") || k.kind().equals("presence") || k.kind().equals("iq"))) {
             return;
         }
         if (k.kind().equals("iq")) {
             pairIq(conn, d, ref, p.at(), k.type(), id, stored);
         }
-        String source = d == Direction.TO_SERVER ? conn.initiatorNode(jids) : conn.receiverNode(jids);
-        String target = d == Direction.TO_SERVER ? conn.receiverNode(jids) : conn.initiatorNode(jids);
+        String[] nodes = conn.nodes(d, jids, nodeIds);
+        String source = nodes[0];
+        String target = nodes[1];
         if (source == null || target == null) {
             return;
         }
@@ -136,7 +141,7 @@ final class ElementIngest {
 
     private IndexedStanza store(ConnectionAnalysis conn, Direction d, Chunk c, String ref, long at, String kind, String type,
                                 String from, String to, String id, List<String> nss, String summary, int size, long offset,
-                                String status, String error, Supplier<String> xml, List<ModelEvent> events) {
+                                String status, String error, Supplier<byte[]> xml, List<ModelEvent> events) {
         Jid effFrom = jids.parse(conn.effectiveFrom(d, from));
         Jid effTo = jids.parse(conn.effectiveTo(d, to));
         if (error == null) {
@@ -169,14 +174,15 @@ final class ElementIngest {
         return jid == null || jid.isValid() ? null : "invalid JID in '" + attribute + "': " + jid.problems().get(0);
     }
 
-    private static String preview(Chunk c, StreamEvent.Unparsed u) {
+    private static byte[] preview(Chunk c, StreamEvent.Unparsed u) {
         long start = Math.max(u.offset(), c.offset());
         int from = (int) (start - c.offset());
         if (from < 0 || from >= c.bytes().length) {
-            return "";
+            return new byte[0];
         }
         int len = Math.min(UNPARSED_PREVIEW, c.bytes().length - from);
-        return new String(c.bytes(), from, len, StandardCharsets.UTF_8);
+        // whole characters only: the preview is shown as text
+        return new String(c.bytes(), from, len, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
     }
 
     private static void steps(List<NegotiationStep> steps, List<ModelEvent> events) {

@@ -48,7 +48,15 @@ final class RecordBytes {
                 varLong(NULL);
                 return;
             }
-            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            bytes(s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Nullable bytes, stored like a string (length + 1; 0 is null). */
+        void bytes(byte[] utf8) {
+            if (utf8 == null) {
+                varLong(NULL);
+                return;
+            }
             varLong(utf8.length + 1L);
             ensure(utf8.length);
             System.arraycopy(utf8, 0, bytes, len, utf8.length);
@@ -90,6 +98,15 @@ final class RecordBytes {
             String s = new String(b, pos, n - 1, StandardCharsets.UTF_8);
             pos += n - 1;
             return s;
+        }
+
+        byte[] bytes() {
+            int n = (int) varLong();
+            if (n == NULL) {
+                return null;
+            }
+            pos += n - 1;
+            return Arrays.copyOfRange(b, pos - (n - 1), pos);
         }
     }
 }

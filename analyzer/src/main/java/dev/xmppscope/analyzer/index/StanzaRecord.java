@@ -37,7 +37,7 @@ final class StanzaRecord {
         buf.varLong(s.layer());
         buf.string(m.parseStatus());
         buf.string(s.error());
-        buf.string(s.xml());
+        buf.bytes(s.xmlUtf8());
         return buf.toArray();
     }
 
@@ -69,7 +69,7 @@ final class StanzaRecord {
         int layer = (int) r.varLong();
         String parseStatus = r.string();
         String error = r.string();
-        String xml = withXml ? r.string() : null;
+        byte[] xml = withXml ? r.bytes() : null;
         String ref = StanzaIndex.ref(connection, direction, pk & 0xFFFFFFFFL);
         StanzaSummary m = new StanzaSummary(ref, connection, direction == 0 ? "toServer" : "toClient", at, kind, type,
                 from, to, id, nss, labels, summary, size, offset, parseStatus);

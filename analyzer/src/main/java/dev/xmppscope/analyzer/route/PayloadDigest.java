@@ -2,7 +2,6 @@ package dev.xmppscope.analyzer.route;
 
 import dev.xmppscope.analyzer.xml.XmlElement;
 import dev.xmppscope.analyzer.xmpp.Ns;
-import java.util.Arrays;
 
 /**
  * A fingerprint of a stanza's payload that survives what servers do to stanzas in transit:
@@ -44,24 +43,16 @@ public final class PayloadDigest {
         h = mix(h, '|');
         h = mix(h, e.name());
         String[] pairs = e.attributePairs();
-        if (pairs.length > 0) {
-            String[] sorted = new String[pairs.length / 2];
-            for (int i = 0; i < pairs.length; i += 2) {
-                sorted[i / 2] = pairs[i] + "=" + pairs[i + 1];
-            }
-            Arrays.sort(sorted);
-            for (String a : sorted) {
-                if (!a.startsWith("xml:lang=")) {
-                    h = mix(h, ' ');
-                    h = mix(h, a);
-                }
+        long attributes = 0;
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (!pairs[i].equals("xml:lang")) {
+                // summed: the same attributes in any order give the same digest, without sorting
+                attributes += mix(mix(mix(FNV_OFFSET, pairs[i]), '='), pairs[i + 1]);
             }
         }
         h = mix(h, '>');
-        String text = e.text().strip();
-        if (!text.isEmpty()) {
-            h = mix(h, text);
-        }
+        h = (h ^ attributes) * FNV_PRIME;
+        h = mixStripped(h, e.text());
         for (XmlElement c : e.children()) {
             h = element(c, h);
         }
@@ -70,6 +61,22 @@ public final class PayloadDigest {
 
     private static long mix(long h, String s) {
         for (int i = 0; i < s.length(); i++) {
+            h = mix(h, s.charAt(i));
+        }
+        return h;
+    }
+
+    /** Mixes {@code s} without its leading and trailing whitespace. */
+    private static long mixStripped(long h, String s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && Character.isWhitespace(s.charAt(from))) {
+            from++;
+        }
+        while (to > from && Character.isWhitespace(s.charAt(to - 1))) {
+            to--;
+        }
+        for (int i = from; i < to; i++) {
             h = mix(h, s.charAt(i));
         }
         return h;

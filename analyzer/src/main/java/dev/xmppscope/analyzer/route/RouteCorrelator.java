@@ -20,9 +20,9 @@ public final class RouteCorrelator {
     /** How long a server may hold a stanza between two hops and still be matched. */
     public static final long DEFAULT_WINDOW_NANOS = 30_000_000_000L;
     /**
-     * Open routes kept per key. A key seen more often within the window (a client repeating one
-     * id and payload, a hostile peer) cannot tell its copies apart anyway; without a bound every
-     * further sighting would test every earlier one, and analysis would turn quadratic.
+     * Open routes kept per key at one node. A key seen more often within the window (a client
+     * repeating one id and payload, a hostile peer) cannot tell its copies apart anyway; without a
+     * bound every further sighting would test every earlier one, and analysis would turn quadratic.
      */
     static final int MAX_OPEN_PER_KEY = 8;
     /**
@@ -33,7 +33,8 @@ public final class RouteCorrelator {
     static final int MAX_OPEN = 50_000;
 
     private final long window;
-    private final Map<Sighting.Key, List<Route>> open = new HashMap<>();
+    /** Open routes by key and by each node they reached: where a next hop of theirs may leave from. */
+    private final Map<Sighting.Slot, List<Route>> open = new HashMap<>();
     private final ArrayDeque<Route> byLastActivity = new ArrayDeque<>();
     private final Map<String, Route> byRef = new HashMap<>();
     private final RouteArchive archive;
@@ -63,18 +64,18 @@ public final class RouteCorrelator {
             return Optional.empty();
         }
         Sighting.Key key = s.key();
-        List<Route> candidates = open.computeIfAbsent(key, k -> new ArrayList<>(1));
+        boolean presence = s.kind().equals("presence");
         Route match = null;
         int fits = 0;
-        for (Route r : candidates) {
+        for (Route r : open.getOrDefault(new Sighting.Slot(key, s.source()), List.of())) {
             if (r.canTake(s, window)) {
                 fits++;
                 match = r;
             }
         }
-        if (fits == 0 && s.toBare() != null && s.kind().equals("presence")) {
+        if (fits == 0 && s.toBare() != null && presence) {
             // a copy of a broadcast presence (sent without 'to', fanned out to each contact)
-            for (Route r : open.getOrDefault(s.broadcastKey(), List.of())) {
+            for (Route r : open.getOrDefault(new Sighting.Slot(s.broadcastKey(), s.source()), List.of())) {
                 if (r.canTake(s, window)) {
                     fits++;
                     match = r;
@@ -82,11 +83,13 @@ public final class RouteCorrelator {
             }
             if (fits == 1) {
                 match.keys.add(key);
-                candidates.add(match);
+                for (Sighting h : match.hops) {
+                    register(match, key, h.target());
+                }
             }
         }
         if (fits == 1) {
-            match.add(s);
+            add(match, s);
             byRef.put(s.ref(), match);
             if (match.hops.size() == 2) {
                 byRef.put(match.hops.get(0).ref(), match);
@@ -95,22 +98,34 @@ public final class RouteCorrelator {
             return Optional.of(match.hops.get(0).ref());
         }
         Route fresh = new Route(key);
-        fresh.add(s);
         if (fits > 1) {
             fresh.ambiguous = fits;
         }
-        addBounded(candidates, fresh);
-        if (s.toBare() == null && s.kind().equals("presence")) {
+        if (s.toBare() == null && presence) {
             fresh.keys.add(s.broadcastKey());
-            addBounded(open.computeIfAbsent(s.broadcastKey(), k -> new ArrayList<>(1)), fresh);
         }
+        add(fresh, s);
         openRoutes++;
         touch(fresh);
         return Optional.empty();
     }
 
-    /** Adds a route to a key's open routes; beyond {@link #MAX_OPEN_PER_KEY} the oldest stops taking hops. */
-    private static void addBounded(List<Route> routes, Route r) {
+    /** Adds a hop to a route; the route can now be continued from where the hop arrived. */
+    private void add(Route r, Sighting s) {
+        r.add(s);
+        for (Sighting.Key key : r.keys) {
+            register(r, key, s.target());
+        }
+    }
+
+    /** Files a route under a key at a node, once; beyond {@link #MAX_OPEN_PER_KEY} the oldest there stops taking hops. */
+    private void register(Route r, Sighting.Key key, String node) {
+        Sighting.Slot slot = new Sighting.Slot(key, node);
+        if (r.slots.contains(slot)) {
+            return;
+        }
+        r.slots.add(slot);
+        List<Route> routes = open.computeIfAbsent(slot, k -> new ArrayList<>(1));
         routes.add(r);
         if (routes.size() > MAX_OPEN_PER_KEY) {
             routes.remove(0);
@@ -146,12 +161,12 @@ public final class RouteCorrelator {
                 continue;
             }
             openRoutes--;
-            for (Sighting.Key key : r.keys) {
-                List<Route> list = open.get(key);
+            for (Sighting.Slot slot : r.slots) {
+                List<Route> list = open.get(slot);
                 if (list != null) {
                     list.remove(r);
                     if (list.isEmpty()) {
-                        open.remove(key);
+                        open.remove(slot);
                     }
                 }
             }
@@ -164,6 +179,7 @@ public final class RouteCorrelator {
 
     private static final class Route {
         final List<Sighting.Key> keys = new ArrayList<>(1);
+        final List<Sighting.Slot> slots = new ArrayList<>(2);
         final List<Sighting> hops = new ArrayList<>(3);
         final List<Long> held = new ArrayList<>(3);
         long lastAt;

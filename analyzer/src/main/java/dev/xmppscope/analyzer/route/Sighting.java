@@ -1,5 +1,7 @@
 package dev.xmppscope.analyzer.route;
 
+import java.util.Objects;
+
 /**
  * A stanza seen on one link, with what survives server rewriting.
  *
@@ -18,8 +20,46 @@ package dev.xmppscope.analyzer.route;
 public record Sighting(String ref, long connection, String source, String target, long at, String kind, String type,
                        String id, String fromBare, String toBare, long digest) {
 
-    /** What the copies of one stanza share on every link (a record: hashing it reuses the strings' cached hashes). */
-    record Key(String kind, String type, String id, String fromBare, String toBare, boolean broadcast, long digest) {
+    /**
+     * What the copies of one stanza share on every link. Its hash is computed once: a key is looked
+     * up at every node its route reaches.
+     */
+    static final class Key {
+        private final String kind;
+        private final String type;
+        private final String id;
+        private final String fromBare;
+        private final String toBare;
+        private final boolean broadcast;
+        private final long digest;
+        private final int hash;
+
+        Key(String kind, String type, String id, String fromBare, String toBare, boolean broadcast, long digest) {
+            this.kind = kind;
+            this.type = type;
+            this.id = id;
+            this.fromBare = fromBare;
+            this.toBare = toBare;
+            this.broadcast = broadcast;
+            this.digest = digest;
+            this.hash = Objects.hash(kind, type, id, fromBare, toBare, broadcast, digest);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o == this || o instanceof Key k && k.hash == hash && k.digest == digest && k.broadcast == broadcast
+                    && Objects.equals(k.id, id) && Objects.equals(k.toBare, toBare) && Objects.equals(k.fromBare, fromBare)
+                    && Objects.equals(k.type, type) && Objects.equals(k.kind, kind);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    /** A key at a graph node: the open routes of that stanza that have reached the node. */
+    record Slot(Key key, String node) {
     }
 
     Key key() {

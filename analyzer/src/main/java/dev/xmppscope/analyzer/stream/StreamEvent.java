@@ -3,6 +3,7 @@ package dev.xmppscope.analyzer.stream;
 import dev.xmppscope.analyzer.xml.StreamHeader;
 import dev.xmppscope.analyzer.xml.XmlElement;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * What a {@link StreamParser} found in the bytes fed to it. Offsets are byte offsets within the
@@ -20,6 +21,11 @@ public sealed interface StreamEvent {
         public String xml() {
             return new String(bytes, from, size, StandardCharsets.UTF_8);
         }
+
+        /** A copy of the header's bytes. */
+        public byte[] xmlBytes() {
+            return Arrays.copyOfRange(bytes, from, from + size);
+        }
     }
 
     /** A complete top-level element (stanza or nonza) with its exact bytes. */
@@ -27,6 +33,11 @@ public sealed interface StreamEvent {
             implements StreamEvent {
         public String xml() {
             return new String(bytes, from, size, StandardCharsets.UTF_8);
+        }
+
+        /** A copy of the element's bytes. */
+        public byte[] xmlBytes() {
+            return Arrays.copyOfRange(bytes, from, from + size);
         }
     }
 

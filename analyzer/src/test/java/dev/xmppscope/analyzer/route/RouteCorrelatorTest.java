@@ -104,10 +104,18 @@ class RouteCorrelatorTest {
         RouteCorrelator once = new RouteCorrelator();
         once.observe(seen("1-s-0", 1, ALICE, A, 0, "same", 42));
         for (int i = 1; i <= RouteCorrelator.MAX_OPEN_PER_KEY; i++) {
-            once.observe(seen("9-c-" + i, 9, B, BOB, i, "same", 42)); // copies that cannot continue alice's route
+            // copies that also reached a.example, but on the s2s link itself: they cannot continue on it
+            once.observe(seen("2-c-" + i, 2, B, A, i, "same", 42));
         }
         once.observe(seen("2-s-1", 2, A, B, 100, "same", 42));
         assertTrue(once.route("2-s-1").isEmpty(), "alice's route was the oldest of more than the bound: no longer open");
+        RouteCorrelator elsewhere = new RouteCorrelator();
+        elsewhere.observe(seen("1-s-0", 1, ALICE, A, 0, "same", 42));
+        for (int i = 1; i <= 2 * RouteCorrelator.MAX_OPEN_PER_KEY; i++) {
+            elsewhere.observe(seen("9-c-" + i, 9, B, BOB, i, "same", 42)); // copies that reached another node
+        }
+        elsewhere.observe(seen("2-s-1", 2, A, B, 100, "same", 42));
+        assertEquals(2, elsewhere.route("2-s-1").orElseThrow().hops().size(), "the bound counts routes at one node only");
     }
 
     @Test

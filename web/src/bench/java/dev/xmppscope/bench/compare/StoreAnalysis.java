@@ -153,8 +153,9 @@ public final class StoreAnalysis implements Comparison {
                 *xmppscope*: `Analyzer.open(store)` + `store.newReader().replay(analyzer)` + close (index \
                 written). *woodstox (H2 replay)*: the same replay, bytes concatenated per direction, then a \
                 Woodstox pull parse of every event (the ceiling with the same store read). *woodstox (in \
-                memory)*: the parse alone. One warm-up round dropped (unless a run took over 10 s); a \
-                contender whose run exceeds 60 s gets no further rounds. "CPU s" = CPU time of the whole \
+                memory)*: the parse alone. Each contender first warms up, unrecorded, for at least 8 s of runs \
+                (its first, cold run in a fresh JVM is in the log), so the rounds compare compiled code, \
+                as on a large capture; a contender whose run exceeds 60 s gets no further rounds. "CPU s" = CPU time of the whole \
                 runner JVM during the run (all threads: H2 writers, GC, JIT), the figure that stays \
                 comparable when other work shares the cores.""".formatted(size));
     }
