@@ -2,9 +2,7 @@ package dev.xmppscope.analyzer.xmpp;
 
 import dev.xmppscope.analyzer.xml.XmlElement;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * What a top-level element is, in the timeline's words: its kind ({@code message}, {@code sasl},
@@ -112,13 +110,14 @@ public record ElementKind(String kind, String type, String summary, List<String>
     }
 
     static List<String> namespaces(XmlElement e) {
-        Set<String> out = new LinkedHashSet<>();
+        List<String> out = new ArrayList<>(4);
         collect(e, out);
-        return new ArrayList<>(out);
+        return out;
     }
 
-    private static void collect(XmlElement e, Set<String> out) {
-        if (!e.namespace().isEmpty()) {
+    /** A stanza uses a handful of namespaces: a list's linear search beats a set's hashing here. */
+    private static void collect(XmlElement e, List<String> out) {
+        if (!e.namespace().isEmpty() && !out.contains(e.namespace())) {
             out.add(e.namespace());
         }
         for (XmlElement c : e.children()) {

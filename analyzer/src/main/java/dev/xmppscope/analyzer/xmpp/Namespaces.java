@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Names for XML namespaces: which RFC or XEP defines one, and its title, read from the shipped
@@ -30,7 +31,11 @@ public final class Namespaces {
 
     private static final Namespaces SHIPPED = load();
 
+    private static final int MAX_CACHED_LABELS = 10_000;
+
     private final Map<String, Spec> exact;
+    /** Labels already built: every element of a capture asks for a few, mostly the same. */
+    private final Map<String, String> labels = new ConcurrentHashMap<>();
     private final List<Spec> prefixes;
 
     private Namespaces(Map<String, Spec> exact, List<Spec> prefixes) {
@@ -61,7 +66,18 @@ public final class Namespaces {
 
     /** "XEP-0198 Stream Management", or the namespace itself when unknown. */
     public String label(String namespace) {
-        return lookup(namespace).map(Spec::label).orElse(namespace);
+        if (namespace == null) {
+            return null;
+        }
+        String known = labels.get(namespace);
+        if (known != null) {
+            return known;
+        }
+        String label = lookup(namespace).map(Spec::label).orElse(namespace);
+        if (labels.size() < MAX_CACHED_LABELS) { // a peer inventing namespaces must not grow it without bound
+            labels.put(namespace, label);
+        }
+        return label;
     }
 
     /**
