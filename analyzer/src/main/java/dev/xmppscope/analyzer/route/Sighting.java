@@ -42,7 +42,11 @@ public record Sighting(String ref, long connection, String source, String target
             this.toBare = toBare;
             this.broadcast = broadcast;
             this.digest = digest;
-            this.hash = Objects.hash(kind, type, id, fromBare, toBare, broadcast, digest);
+            int h = Long.hashCode(digest) * 31 + Boolean.hashCode(broadcast);
+            for (String part : new String[] {kind, type, id, fromBare, toBare}) {
+                h = h * 31 + Objects.hashCode(part);
+            }
+            this.hash = h;
         }
 
         @Override
@@ -58,8 +62,30 @@ public record Sighting(String ref, long connection, String source, String target
         }
     }
 
-    /** A key at a graph node: the open routes of that stanza that have reached the node. */
-    record Slot(Key key, String node) {
+    /**
+     * A key at a graph node: the open routes of that stanza that have reached the node. Node ids
+     * are shared strings, so comparing them is mostly a reference check.
+     */
+    static final class Slot {
+        private final Key key;
+        private final String node;
+        private final int hash;
+
+        Slot(Key key, String node) {
+            this.key = key;
+            this.node = node;
+            this.hash = key.hash * 31 + Objects.hashCode(node);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o == this || o instanceof Slot s && s.hash == hash && Objects.equals(s.node, node) && s.key.equals(key);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 
     Key key() {
