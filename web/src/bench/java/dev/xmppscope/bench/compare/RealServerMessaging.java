@@ -4,6 +4,7 @@ import dev.xmppscope.bench.BenchContext;
 import dev.xmppscope.bench.Comparison;
 import dev.xmppscope.bench.relay.Contender;
 import dev.xmppscope.bench.relay.Relay;
+import dev.xmppscope.bench.relay.StartedRelays;
 import dev.xmppscope.bench.report.ComparisonReport;
 import dev.xmppscope.bench.report.Results;
 import dev.xmppscope.bench.report.Table;
@@ -14,7 +15,6 @@ import dev.xmppscope.testing.ProsodyServer;
 import dev.xmppscope.testing.Requirements;
 import dev.xmppscope.testing.XmppClient;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -65,18 +65,7 @@ public final class RealServerMessaging implements Comparison {
                 server.register("bob" + i, "secret");
             }
             server.start();
-            // each contender's relay serves every round, as a proxy in front of a server runs for
-            // hours: the warm-up round warms its JIT, the measured rounds see it compiled
-            Map<Contender, Relay> relays = new LinkedHashMap<>();
-            try {
-                for (Contender c : contenders) {
-                    try {
-                        relays.put(c, c.start(server.c2s(), ctx.workDir().resolve(NAME + "-" + c.name())));
-                    } catch (Exception e) {
-                        ctx.results().failed(NAME + " " + c.name() + ": " + e.getMessage());
-                        BenchContext.log("  %s %s FAILED to start: %s", NAME, c.name(), e);
-                    }
-                }
+            try (StartedRelays relays = StartedRelays.start(ctx, NAME, contenders, server.c2s())) {
                 int rounds = ctx.rounds() + (ctx.quick() ? 0 : 1);
                 for (int round = 1; round <= rounds; round++) {
                     for (Contender c : BenchContext.alternate(contenders, round)) {
@@ -96,10 +85,6 @@ public final class RealServerMessaging implements Comparison {
                             BenchContext.log("  %s %s FAILED: %s\n%s", NAME, c.name(), e, server.logTail(20));
                         }
                     }
-                }
-            } finally {
-                for (Relay relay : relays.values()) {
-                    relay.close();
                 }
             }
         }
