@@ -68,6 +68,7 @@ public final class AddedLatency implements Comparison {
                         m.put(P999, LatencyProbe.quantile(rtts, 0.999) / 1e3);
                         m.put("unanswered", (double) probe.lastUnanswered());
                         ctx.record(NAME, scenario(), c.name(), round, m);
+                        StartedRelays.awaitQuiet(relay);
                     } catch (Exception e) {
                         ctx.results().failed(NAME + " " + c.name() + ": " + e.getMessage());
                         BenchContext.log("  %s %s FAILED: %s", NAME, c.name(), e);
@@ -109,7 +110,7 @@ public final class AddedLatency implements Comparison {
                 `<iq type='result'/>`. Round trip = from just before the write to the read of the result, \
                 on the load generator's event loop. Each contender's relay is started once and serves every \
                 round, as a proxy in service stays up; each round opens fresh client streams, runs 5 s of \
-                warm-up, then 10,000 round trips. The table shows the median over rounds of each percentile; \
+                warm-up, then 10,000 round trips, and the next waits until the relay's process is idle. The table shows the median over rounds of each percentile; \
                 "added" = contender − direct."""
                 .formatted(STREAMS, RATE));
     }

@@ -75,6 +75,7 @@ public final class RealServerMessaging implements Comparison {
                         }
                         try {
                             double rate = exchange(relay, round + "-" + c.name());
+                            StartedRelays.awaitQuiet(relay);
                             if (!ctx.quick() && round == 1) {
                                 BenchContext.log("  %s warm-up: %.0f messages/s", c.name(), rate);
                             } else {
@@ -167,8 +168,9 @@ public final class RealServerMessaging implements Comparison {
                 on the c2s port); each alice sends %,d chat messages to her bob's full JID from her own \
                 thread as fast as Smack writes them; messages/s = all messages ÷ (first send → last \
                 arrival). Each contender's relay is started once and serves every round, as a proxy in front \
-                of a server stays up: the first round warms it (and its JIT) and is dropped; contenders \
-                alternate."""
+                of a server stays up: the first round warms it (and its JIT) and is dropped; after each \
+                exchange the next waits until the relay's process is idle (xmppscope's live analysis \
+                catching up); contenders alternate."""
                 .formatted(pairs, perPair));
     }
 }

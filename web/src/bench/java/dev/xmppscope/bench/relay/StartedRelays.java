@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * Each contender's relay, started once and shared by every round of a comparison, as a proxy in
@@ -30,6 +31,28 @@ public final class StartedRelays implements AutoCloseable {
             }
         }
         return started;
+    }
+
+    /**
+     * Waits until the relay's process tree uses under a tenth of a core (at most 30 s): work it
+     * left running in the background (xmppscope's live analysis catching up) must not slow the
+     * next contender measured.
+     */
+    public static void awaitQuiet(Relay relay) throws InterruptedException {
+        if (relay.pid().isEmpty()) {
+            return;
+        }
+        long pid = relay.pid().getAsLong();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        OptionalLong before = CpuTime.ofTree(pid);
+        while (before.isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            OptionalLong after = CpuTime.ofTree(pid);
+            if (after.isEmpty() || after.getAsLong() - before.getAsLong() < 50_000_000L) {
+                return;
+            }
+            before = after;
+        }
     }
 
     /** The contender's relay, or null if it did not start. */
