@@ -41,6 +41,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Recorder implements CaptureSink, RecordingBackpressure, AutoCloseable {
     static final long COMMIT_INTERVAL_MS = 100;
+    /**
+     * A writer that has caught up commits at once, but not more often than this: stanza-sized
+     * chunks (a client and server exchanging small stanzas) arrive one by one, and a commit per
+     * chunk (a payload file write and an H2 transaction each) cost more than recording them.
+     */
+    static final long MIN_COMMIT_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     static final long HIGH_WATER_BYTES = 64L << 20;
     static final long LOW_WATER_BYTES = HIGH_WATER_BYTES / 4;
     /** What one listener may have waiting in memory before it catches up from the store instead. */
@@ -176,7 +182,10 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
             long lastCommit = System.nanoTime();
             boolean stopping = false;
             while (!stopping) {
-                Object first = queue.poll(COMMIT_INTERVAL_MS, TimeUnit.MILLISECONDS);
+                // with data waiting for a commit, wait for more only until the commit gap has passed
+                long wait = uncommitted.isEmpty() ? TimeUnit.MILLISECONDS.toNanos(COMMIT_INTERVAL_MS)
+                        : Math.max(0, MIN_COMMIT_GAP_NANOS - (System.nanoTime() - lastCommit));
+                Object first = queue.poll(wait, TimeUnit.NANOSECONDS);
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, 10_000);
@@ -199,7 +208,8 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
                     write(writer, item);
                 }
                 long now = System.nanoTime();
-                if (stopping || now - lastCommit >= TimeUnit.MILLISECONDS.toNanos(COMMIT_INTERVAL_MS) || queue.isEmpty()) {
+                if (stopping || now - lastCommit >= TimeUnit.MILLISECONDS.toNanos(COMMIT_INTERVAL_MS)
+                        || (queue.isEmpty() && now - lastCommit >= MIN_COMMIT_GAP_NANOS)) {
                     writer.commit();
                     lastCommit = now;
                     uncommitted.addAll(written);
