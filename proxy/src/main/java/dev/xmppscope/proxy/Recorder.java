@@ -290,21 +290,30 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
     /** Masks secrets per (connection, direction, layer) stream; adds SECRET_REDACTED events. */
     private static final class Redaction {
         private final boolean keepSecrets;
-        private final Map<String, SecretRedactor> redactors = new HashMap<>();
+        private final Map<StreamKey, SecretRedactor> redactors = new HashMap<>();
 
         Redaction(boolean keepSecrets) {
             this.keepSecrets = keepSecrets;
         }
 
+        /** One recorded stream: a direction of one TLS layer of a connection. */
+        private record StreamKey(long connection, Direction direction, TlsLayer layer) {
+        }
+
         void apply(Object item, List<Object> out) {
             if (item instanceof ConnectionClosed c) {
-                redactors.keySet().removeIf(k -> k.startsWith(c.id() + "/"));
+                // by key, not by scanning: thousands of connections may close at once
+                for (Direction d : Direction.values()) {
+                    for (TlsLayer layer : TlsLayer.values()) {
+                        redactors.remove(new StreamKey(c.id(), d, layer));
+                    }
+                }
             }
             if (keepSecrets || !(item instanceof Chunk c) || !c.layer().isXml()) {
                 out.add(item);
                 return;
             }
-            SecretRedactor r = redactors.computeIfAbsent(key(c.connectionId(), c.direction(), c.layer()),
+            SecretRedactor r = redactors.computeIfAbsent(new StreamKey(c.connectionId(), c.direction(), c.layer()),
                     k -> new SecretRedactor());
             SecretRedactor.Result result = r.redact(c.bytes());
             if (!result.redacted()) {
@@ -316,10 +325,6 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
             out.add(new ConnectionEvent(c.connectionId(), c.seq(), c.atNanos(), c.direction(), EventKind.SECRET_REDACTED,
                     String.join(", ", result.kinds()) + " masked in the recording (" + c.layer().name().toLowerCase(
                             java.util.Locale.ROOT) + " chunk " + c.seq() + "); the relayed bytes are unchanged"));
-        }
-
-        private static String key(long connection, Direction d, TlsLayer layer) {
-            return connection + "/" + d.code() + "/" + layer.code();
         }
     }
 }
