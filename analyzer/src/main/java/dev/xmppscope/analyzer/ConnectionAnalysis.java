@@ -35,8 +35,12 @@ final class ConnectionAnalysis {
     private String nodesIdentity;
     private String nodesFrom;
     private String nodesTo;
-    private final String[] toServerNodes = new String[2];
-    private final String[] toClientNodes = new String[2];
+    private Ends toServer = new Ends(null, null);
+    private Ends toClient = toServer;
+
+    /** Graph node ids of who sends and who receives in one direction; either is null while unknown. */
+    record Ends(String source, String target) {
+    }
 
     ConnectionAnalysis(ConnectionOpened opened) {
         this.opened = opened;
@@ -88,21 +92,23 @@ final class ConnectionAnalysis {
     }
 
     /**
-     * Graph node ids of the sender and receiver of an element in direction {@code d} ([source,
-     * target]; either null while unknown). Built again only when the negotiation has learned
-     * something, and taken from {@code interned} so that route matching mostly compares references.
+     * Graph node ids of the sender and receiver of an element in direction {@code d}. Built again
+     * only when the negotiation has learned something, and taken from {@code interned} so that
+     * route matching mostly compares references.
      */
-    String[] nodes(Direction d, JidCache jids, Map<String, String> interned) {
+    Ends ends(Direction d, JidCache jids, Map<String, String> interned) {
         if (nodesKind != kind() || nodesIdentity != negotiation.identity() || nodesFrom != negotiation.streamFrom()
                 || nodesTo != negotiation.streamTo()) {
             nodesKind = kind();
             nodesIdentity = negotiation.identity();
             nodesFrom = negotiation.streamFrom();
             nodesTo = negotiation.streamTo();
-            toServerNodes[0] = toClientNodes[1] = intern(initiatorNode(jids), interned);
-            toServerNodes[1] = toClientNodes[0] = intern(receiverNode(jids), interned);
+            String initiator = intern(initiatorNode(jids), interned);
+            String receiver = intern(receiverNode(jids), interned);
+            toServer = new Ends(initiator, receiver);
+            toClient = new Ends(receiver, initiator);
         }
-        return d == Direction.TO_SERVER ? toServerNodes : toClientNodes;
+        return d == Direction.TO_SERVER ? toServer : toClient;
     }
 
     private static String intern(String node, Map<String, String> interned) {

@@ -111,9 +111,9 @@ final class ElementIngest {
         if (k.kind().equals("iq")) {
             pairIq(conn, d, ref, p.at(), k.type(), id, stored);
         }
-        String[] nodes = conn.nodes(d, jids, nodeIds);
-        String source = nodes[0];
-        String target = nodes[1];
+        ConnectionAnalysis.Ends ends = conn.ends(d, jids, nodeIds);
+        String source = ends.source();
+        String target = ends.target();
         if (source == null || target == null) {
             return;
         }
