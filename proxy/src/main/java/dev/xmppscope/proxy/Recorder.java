@@ -16,11 +16,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,13 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
      * chunk (a payload file write and an H2 transaction each) cost more than recording them.
      */
     static final long MIN_COMMIT_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /**
+     * How long the writer stays awake on its own timer after the last item before it sleeps
+     * until woken. While traffic flows, the relay's event loops only add to a lock-free queue and
+     * never signal the writer (a wake-up per chunk cost a futex call on the relay's thread and a
+     * context switch per chunk on a busy core); the writer looks every {@code MIN_COMMIT_GAP_NANOS}.
+     */
+    static final long AWAKE_AFTER_LAST_ITEM_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     static final long HIGH_WATER_BYTES = 64L << 20;
     static final long LOW_WATER_BYTES = HIGH_WATER_BYTES / 4;
     /** What one listener may have waiting in memory before it catches up from the store instead. */
@@ -57,7 +65,9 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
 
     private final CaptureStore store;
     private final boolean keepSecrets;
-    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
+    /** The writer sleeps until woken (no traffic for a while): the next item must unpark it. */
+    private volatile boolean writerAsleep;
     private final AtomicLong queuedBytes = new AtomicLong();
     private final List<ListenerFeed> listeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> waitingForCatchUp = new ArrayList<>();
@@ -171,6 +181,33 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
         }
         queuedBytes.addAndGet(bytes);
         queue.add(item);
+        if (writerAsleep) {
+            LockSupport.unpark(writerThread);
+        }
+    }
+
+    /**
+     * Waits for items: briefly on a timer while traffic flows, else asleep until an item wakes it
+     * (or the commit interval passes); returns at once if items are waiting.
+     */
+    private void awaitItems(long lastItemAt, boolean commitPending, long lastCommit) throws InterruptedException {
+        long now = System.nanoTime();
+        if (!queue.isEmpty()) {
+            return;
+        }
+        if (commitPending || now - lastItemAt < AWAKE_AFTER_LAST_ITEM_NANOS) {
+            long gap = commitPending ? Math.max(0, MIN_COMMIT_GAP_NANOS - (now - lastCommit)) : MIN_COMMIT_GAP_NANOS;
+            LockSupport.parkNanos(this, Math.max(gap, 100_000));
+        } else {
+            writerAsleep = true;
+            if (queue.isEmpty()) { // an item added before the flag was set would not have woken us
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(COMMIT_INTERVAL_MS));
+            }
+            writerAsleep = false;
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
     }
 
     private void writeLoop() {
@@ -180,15 +217,15 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
         List<Object> uncommitted = new ArrayList<>();
         try (CaptureWriter writer = store.newWriter()) {
             long lastCommit = System.nanoTime();
+            long lastItemAt = lastCommit;
             boolean stopping = false;
             while (!stopping) {
-                // with data waiting for a commit, wait for more only until the commit gap has passed
-                long wait = uncommitted.isEmpty() ? TimeUnit.MILLISECONDS.toNanos(COMMIT_INTERVAL_MS)
-                        : Math.max(0, MIN_COMMIT_GAP_NANOS - (System.nanoTime() - lastCommit));
-                Object first = queue.poll(wait, TimeUnit.NANOSECONDS);
-                if (first != null) {
-                    batch.add(first);
-                    queue.drainTo(batch, 10_000);
+                awaitItems(lastItemAt, !uncommitted.isEmpty(), lastCommit);
+                for (Object item; batch.size() < 10_000 && (item = queue.poll()) != null; ) {
+                    batch.add(item);
+                }
+                if (!batch.isEmpty()) {
+                    lastItemAt = System.nanoTime();
                 }
                 beforeEachBatch.run();
                 List<Object> written = new ArrayList<>(batch.size());
@@ -271,6 +308,7 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
         }
         queue.add(STOP);
         closed = true;
+        LockSupport.unpark(writerThread);
         try {
             writerThread.join(TimeUnit.SECONDS.toMillis(60));
         } catch (InterruptedException e) {
