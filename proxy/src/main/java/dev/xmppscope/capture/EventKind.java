@@ -19,6 +19,11 @@ public enum EventKind {
      * features, the one change it makes to a stream; detail lists them.
      */
     PLUS_MECHANISMS_STRIPPED,
+    /**
+     * The server's side ended while the proxy held back part of a features element (to strip
+     * {@code -PLUS} mechanisms once complete); those bytes were relayed unchanged.
+     */
+    HELD_FEATURES_RELAYED,
     /** A secret was masked in the recorded bytes (the relay is untouched); detail says which kind. */
     SECRET_REDACTED,
     /** The recorder fell behind and dropped data from the store (the relay is untouched). */

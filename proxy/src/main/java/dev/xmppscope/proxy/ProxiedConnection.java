@@ -311,6 +311,7 @@ final class ProxiedConnection {
         }
         recordEvent(side.readDirection(), EventKind.HALF_CLOSED, side.label() + " sent FIN; passed on to the "
                 + (side == Side.CLIENT ? "upstream" : "client"));
+        relayHeldFeatures(side);
         Channel peer = peer(side);
         if (peer == null || !peer.isActive() || (clientInputDone && serverInputDone)) {
             close(firstClose, firstCloseDetail);
@@ -335,7 +336,23 @@ final class ProxiedConnection {
                 : side == Side.CLIENT ? CloseReason.CLIENT_CLOSED : CloseReason.SERVER_CLOSED;
         String detail = firstClose != null ? firstCloseDetail
                 : side.label() + " " + Channels.hostPort(channel(side).remoteAddress()) + " closed the connection";
+        relayHeldFeatures(side);
         close(reason, detail);
+    }
+
+    /**
+     * The server's side ended while the -PLUS stripper held part of a features element: relay
+     * those bytes as they came (they are already recorded), so the client gets all the server sent.
+     */
+    private void relayHeldFeatures(Side side) {
+        Channel peer = peer(side);
+        if (side != Side.SERVER || stripper.heldBytes() == 0 || peer == null || !peer.isActive()) {
+            return;
+        }
+        byte[] held = stripper.releaseHeld();
+        recordEvent(Direction.TO_CLIENT, EventKind.HELD_FEATURES_RELAYED, "the server's side ended inside <stream:features>: the "
+                + held.length + " bytes held back to strip -PLUS mechanisms were relayed unchanged");
+        peer.writeAndFlush(Unpooled.wrappedBuffer(held), peer.voidPromise());
     }
 
     /** An I/O error on a side: a reset is passed on as a reset, anything else ends the connection with a reason. */

@@ -13,6 +13,7 @@ import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.testing.LoopbackBlock;
 import dev.xmppscope.testing.RecordingProxy;
+import dev.xmppscope.testing.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,6 +27,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +64,43 @@ class ProxyFaultTest {
             assertEquals(CloseReason.UPSTREAM_UNREACHABLE, r.closed().reason());
             assertEquals("upstream " + nobody.getAddress().getHostAddress() + ":" + nobody.getPort()
                     + " refused the connection", r.closed().detail());
+        }
+    }
+
+    @Test
+    void anInterceptedServerEndingInsideItsFeaturesStillHasEverythingItSentRelayed() throws Exception {
+        String partialFeatures = "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                + "<mechanism>SCRAM-SHA-1-PLUS</mechanism><mechanism>SCRAM";
+        TestCertificates.Issued serverCert = TestCertificates.selfSigned(RawXmppPeer.DOMAIN);
+        try (ServerSocket upstream = listen()) {
+            CompletableFuture<Void> server = CompletableFuture.runAsync(() -> {
+                try (Socket raw = upstream.accept(); Socket tls = RawXmppPeer.serverStartTls(raw, serverCert.serverContext())) {
+                    RawXmppPeer.readUntil(tls.getInputStream(), RawXmppPeer.CLIENT_HEADER);
+                    RawXmppPeer.write(tls.getOutputStream(), RawXmppPeer.SERVER_HEADER + partialFeatures);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            String route = block.host(12) + ":0=" + block.host(2) + ":" + upstream.getLocalPort();
+            try (RecordingProxy proxy = RecordingProxy.start(tmp, List.of(route), TlsMode.INTERCEPT, true, false);
+                 Socket raw = connect(proxy)) {
+                SSLContext clientCtx = TestCertificates.clientContext(TestCertificates.trustManager(proxy.ca().certificate()));
+                Socket tls = RawXmppPeer.clientStartTls(raw, clientCtx);
+                RawXmppPeer.write(tls.getOutputStream(), RawXmppPeer.CLIENT_HEADER);
+                String got;
+                try {
+                    got = new String(tls.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (SSLException e) {
+                    throw new AssertionError("the client's TLS stream did not end cleanly", e);
+                }
+                server.get(10, TimeUnit.SECONDS);
+                tls.close(); // the client's side of the half-closed connection
+                assertEquals(RawXmppPeer.SERVER_HEADER + partialFeatures, got,
+                        "the features held back for -PLUS stripping reach the client, unchanged, when the server ends");
+                ConnectionRecord r = onlyClosedConnection(proxy);
+                RecordingProxy.Capture c = proxy.capture();
+                assertEquals(1, c.events(r.id(), EventKind.HELD_FEATURES_RELAYED).size(), "the release is recorded");
+            }
         }
     }
 

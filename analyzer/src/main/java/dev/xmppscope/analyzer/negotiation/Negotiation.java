@@ -165,6 +165,9 @@ public final class Negotiation {
             case PLUS_MECHANISMS_STRIPPED -> add(d, e.atNanos(), "sasl-mechanisms",
                     "xmppscope removed channel-binding mechanisms from the offer (they cannot work through an intercepting proxy)",
                     e.detail(), "info", null);
+            case HELD_FEATURES_RELAYED -> add(d, e.atNanos(), "sasl-mechanisms",
+                    "The server's side ended inside its features; xmppscope relayed the bytes it held unchanged",
+                    e.detail(), "info", null);
             case RECORDING_GAP -> add(d, e.atNanos(), "gap", "The recorder dropped data here; the capture is incomplete",
                     e.detail(), "failed", null);
             default -> {

@@ -114,6 +114,20 @@ public final class PlusMechanismStripper {
         return gaveUpOnCurrent;
     }
 
+    /**
+     * Hands back, unchanged, the bytes of a features element still waiting for its end, and stops
+     * holding it: when the server's side ends mid-element, what it did send must still reach the
+     * client. Empty if nothing is held.
+     */
+    public byte[] releaseHeld() {
+        if (held == null) {
+            return new byte[0];
+        }
+        byte[] out = held.toByteArray();
+        held = null;
+        return out;
+    }
+
     /** Bytes of a features element waiting for its end. */
     public int heldBytes() {
         return held == null ? 0 : held.size();

@@ -34,6 +34,17 @@ class PlusMechanismStripperTest {
     }
 
     @Test
+    void featuresCutOffByTheEndOfTheStreamAreHandedBackUnchanged() {
+        PlusMechanismStripper s = new PlusMechanismStripper();
+        String partial = FEATURES.substring(0, FEATURES.indexOf("<mechanism>SCRAM-SHA-1<"));
+        assertEquals(HEADER, text(s.feed(bytes(HEADER + partial)).forward()), "the features element is held");
+        assertEquals(partial.length(), s.heldBytes());
+        assertEquals(partial, text(s.releaseHeld()), "what the server sent, -PLUS mechanism included");
+        assertEquals(0, s.heldBytes());
+        assertEquals(0, s.releaseHeld().length, "released once");
+    }
+
+    @Test
     void bytesOutsideFeaturesComeBackAsTheSameArray() {
         PlusMechanismStripper s = new PlusMechanismStripper();
         byte[] header = bytes(HEADER);
