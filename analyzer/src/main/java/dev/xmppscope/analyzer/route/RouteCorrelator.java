@@ -34,7 +34,11 @@ public final class RouteCorrelator {
 
     private final long window;
     /** Open routes by key and by each node they reached: where a next hop of theirs may leave from. */
-    private final Map<Sighting.Slot, List<Route>> open = new HashMap<>();
+    /**
+     * Sized for {@link #MAX_OPEN} routes up front: on a busy capture it fills within seconds, and
+     * growing it by doubling (rehashing tens of thousands of entries each time) cost 5% of analysis.
+     */
+    private final Map<Sighting.Slot, List<Route>> open = new HashMap<>(2 * MAX_OPEN);
     private final ArrayDeque<Route> byLastActivity = new ArrayDeque<>();
     private final Map<String, Route> byRef = new HashMap<>();
     private final RouteArchive archive;

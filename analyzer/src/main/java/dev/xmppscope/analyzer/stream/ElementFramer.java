@@ -106,8 +106,12 @@ final class ElementFramer {
                             startItem(i, chunkBase);
                         }
                         state = LT;
-                    } else if (depth == 0 && !isSpace(b) && !isBom(b)) {
-                        return fail(pos + (i - chunkBase), "text before the stream header (not an XMPP stream?)", bytes, i, end);
+                    } else if (depth == 0) {
+                        if (!isSpace(b) && !isBom(b)) {
+                            return fail(pos + (i - chunkBase), "text before the stream header (not an XMPP stream?)", bytes, i, end);
+                        }
+                    } else {
+                        i = before(bytes, i, end, (byte) '<'); // character data: only its end matters
                     }
                 }
                 case LT -> {
@@ -134,6 +138,8 @@ final class ElementFramer {
                     if (quote != 0) {
                         if (b == quote) {
                             quote = 0;
+                        } else {
+                            i = before(bytes, i, end, quote); // an attribute value: only its end matters
                         }
                     } else if (b == '"' || b == '\'') {
                         quote = b;
@@ -157,7 +163,9 @@ final class ElementFramer {
                     }
                 }
                 case END_TAG -> {
-                    if (b == '>') {
+                    if (b != '>') {
+                        i = before(bytes, i, end, (byte) '>');
+                    } else {
                         if (depth == 0) {
                             return fail(pos + (i - chunkBase), "closing tag outside any stream", bytes, i, end);
                         }
@@ -248,6 +256,19 @@ final class ElementFramer {
             }
         }
         return true;
+    }
+
+    /**
+     * The index just before the next {@code wanted} byte after {@code i} (or the chunk's last
+     * index): the main loop goes on from there. Runs of bytes whose content the framer ignores
+     * are skipped in this tight loop instead of a state dispatch per byte.
+     */
+    private static int before(byte[] bytes, int i, int end, byte wanted) {
+        int j = i + 1;
+        while (j < end && bytes[j] != wanted) {
+            j++;
+        }
+        return j - 1;
     }
 
     private void startItem(int i, int chunkBase) {
