@@ -3,7 +3,6 @@ package dev.xmppscope.bench.compare;
 import dev.xmppscope.bench.BenchContext;
 import dev.xmppscope.bench.Comparison;
 import dev.xmppscope.bench.load.PcapWriter;
-import dev.xmppscope.bench.load.StanzaCorpus;
 import dev.xmppscope.bench.load.SyntheticCapture;
 import dev.xmppscope.bench.relay.CpuTime;
 import dev.xmppscope.bench.report.ComparisonReport;
@@ -131,7 +130,7 @@ public final class PcapAnalysis implements Comparison {
 
     @Override
     public void run(BenchContext ctx) throws Exception {
-        capture = SyntheticCapture.build(StanzaCorpus.build(1 << 20), ctx.quick() ? 2 : 8, ctx.quick() ? 500_000 : 8_000_000);
+        capture = SyntheticCapture.build(ctx.quick() ? 2 : 8, ctx.quick() ? 500_000 : 8_000_000);
         Path pcap = ctx.workDir().resolve("pcap-capture.pcap");
         PcapWriter.write(capture, pcap);
         fileBytes = Files.size(pcap);

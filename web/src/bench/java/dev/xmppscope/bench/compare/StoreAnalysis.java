@@ -2,7 +2,6 @@ package dev.xmppscope.bench.compare;
 
 import dev.xmppscope.bench.BenchContext;
 import dev.xmppscope.bench.Comparison;
-import dev.xmppscope.bench.load.StanzaCorpus;
 import dev.xmppscope.bench.load.SyntheticCapture;
 import dev.xmppscope.bench.relay.CpuTime;
 import dev.xmppscope.bench.report.ComparisonReport;
@@ -56,7 +55,7 @@ public final class StoreAnalysis implements Comparison {
     @Override
     public void run(BenchContext ctx) throws Exception {
         long size = ctx.quick() ? 1_000_000 : 16_000_000;
-        capture = SyntheticCapture.build(StanzaCorpus.build(1 << 20), ctx.quick() ? 2 : 16, size);
+        capture = SyntheticCapture.build(ctx.quick() ? 2 : 16, size);
         Path pristine = ctx.workDir().resolve("analysis-capture");
         CaptureStore.delete(pristine);
         capture.writeTo(pristine);
@@ -147,8 +146,10 @@ public final class StoreAnalysis implements Comparison {
         String size = capture == null ? "" : String.format(" (%d c2s streams, %,d bytes, %,d stanzas)",
                 capture.streams().size(), capture.totalBytes(), capture.stanzas());
         return new ComparisonReport(NAME, title(), t, targets, """
-                One synthetic capture%s built from the load generator's stanza mix, both directions, cut into \
-                TCP-read-sized chunks (1 B–16 KiB) and written to an H2 capture database with the proxy's \
+                One synthetic capture%s built from the load generator's stanza mix, both directions, each \
+                side with stanza ids of its own as distinct clients would send them (until 2026-12-02 every \
+                side sent the same ids, so each stanza appeared identically about 30 times and the analyzer \
+                linked the copies into routes through the server), cut into TCP-read-sized chunks (1 B–16 KiB) and written to an H2 capture database with the proxy's \
                 own CaptureWriter. Each round every contender gets a fresh copy of the file (copy not timed). \
                 *xmppscope*: `Analyzer.open(store)` + `store.newReader().replay(analyzer)` + close (index \
                 written). *woodstox (H2 replay)*: the same replay, bytes concatenated per direction, then a \

@@ -25,13 +25,22 @@ public final class StanzaCorpus {
 
     /** About {@code approxBytes} of whole stanzas (70% message, 20% presence, 10% iq), fixed seed. */
     public static StanzaCorpus build(int approxBytes) {
+        return build(approxBytes, "");
+    }
+
+    /**
+     * Like {@link #build(int)}, with every stanza id starting with {@code idPrefix}: corpora with
+     * different prefixes hold the same stanzas, but as different clients would send them.
+     */
+    public static StanzaCorpus build(int approxBytes, String idPrefix) {
         Random random = new Random(5222);
         ByteArrayOutputStream out = new ByteArrayOutputStream(approxBytes + 4096);
         java.util.List<Integer> starts = new java.util.ArrayList<>();
         int n = 0;
         while (out.size() < approxBytes) {
             int pick = random.nextInt(10);
-            String stanza = pick < 7 ? message(n, random) : pick < 9 ? presence(n, random) : iq(n, random);
+            String id = idPrefix + n;
+            String stanza = pick < 7 ? message(n, id, random) : pick < 9 ? presence(n, id, random) : iq(id, random);
             starts.add(out.size());
             out.writeBytes(stanza.getBytes(StandardCharsets.UTF_8));
             n++;
@@ -80,8 +89,8 @@ public final class StanzaCorpus {
         return "</stream:stream>".getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String message(int n, Random r) {
-        return "<message from='alice@a.example/phone-3f2a' to='bob" + (n % 50) + "@b.example' type='chat' id='m-" + n + "'>"
+    private static String message(int n, String id, Random r) {
+        return "<message from='alice@a.example/phone-3f2a' to='bob" + (n % 50) + "@b.example' type='chat' id='m-" + id + "'>"
                 + "<body>" + sentence(r, 8 + r.nextInt(20)) + "</body>"
                 + "<active xmlns='http://jabber.org/protocol/chatstates'/>"
                 + "<request xmlns='urn:xmpp:receipts'/>"
@@ -90,24 +99,24 @@ public final class StanzaCorpus {
                 + "</message>";
     }
 
-    private static String presence(int n, Random r) {
-        return "<presence id='p-" + n + "'><show>" + (r.nextBoolean() ? "away" : "dnd") + "</show>"
+    private static String presence(int n, String id, Random r) {
+        return "<presence id='p-" + id + "'><show>" + (r.nextBoolean() ? "away" : "dnd") + "</show>"
                 + "<status>" + sentence(r, 3) + "</status><priority>5</priority>"
                 + "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='https://conversations.im'"
                 + " ver='q07IKJEyjvHSyhy//CH0CxmKi8w='/>"
                 + "<idle xmlns='urn:xmpp:idle:1' since='2026-11-24T21:0" + (n % 10) + ":00Z'/></presence>";
     }
 
-    private static String iq(int n, Random r) {
+    private static String iq(String id, Random r) {
         return switch (r.nextInt(3)) {
-            case 0 -> "<iq type='set' id='i-" + n + "'><pubsub xmlns='http://jabber.org/protocol/pubsub'>"
+            case 0 -> "<iq type='set' id='i-" + id + "'><pubsub xmlns='http://jabber.org/protocol/pubsub'>"
                     + "<publish node='urn:xmpp:avatar:metadata'><item id='" + hex(r, 40) + "'>"
                     + "<metadata xmlns='urn:xmpp:avatar:metadata'><info bytes='" + (9000 + r.nextInt(9000))
                     + "' id='" + hex(r, 40) + "' height='64' width='64' type='image/png'/></metadata></item>"
                     + "</publish></pubsub></iq>";
-            case 1 -> "<iq type='get' to='b.example' id='i-" + n + "'><query xmlns='http://jabber.org/protocol/disco#info'"
+            case 1 -> "<iq type='get' to='b.example' id='i-" + id + "'><query xmlns='http://jabber.org/protocol/disco#info'"
                     + " node='https://conversations.im#q07IKJEyjvHSyhy//CH0CxmKi8w='/></iq>";
-            default -> "<iq type='get' id='i-" + n + "'><query xmlns='jabber:iq:roster' ver='ver" + r.nextInt(99) + "'/></iq>";
+            default -> "<iq type='get' id='i-" + id + "'><query xmlns='jabber:iq:roster' ver='ver" + r.nextInt(99) + "'/></iq>";
         };
     }
 

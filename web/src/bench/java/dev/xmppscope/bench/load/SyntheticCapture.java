@@ -41,8 +41,13 @@ public final class SyntheticCapture {
         this.stanzas = stanzas;
     }
 
-    /** About {@code totalBytes} of XML over {@code streamCount} streams, fixed seed. */
-    public static SyntheticCapture build(StanzaCorpus corpus, int streamCount, long totalBytes) {
+    /**
+     * About {@code totalBytes} of XML over {@code streamCount} streams, fixed seed. Each side of
+     * each stream sends the corpus's stanzas with ids of its own, as distinct clients would: with
+     * one shared corpus, every stanza would appear, identical, on every stream, and the analyzer
+     * would rightly take the copies for one stanza routed through a server to all of them.
+     */
+    public static SyntheticCapture build(int streamCount, long totalBytes) {
         Random r = new Random(5269);
         List<Stream> out = new ArrayList<>();
         long perSide = totalBytes / streamCount / 2;
@@ -50,8 +55,10 @@ public final class SyntheticCapture {
         long stanzas = 0;
         for (int i = 0; i < streamCount; i++) {
             int[] counted = new int[1];
-            byte[] c = side(corpus, StanzaCorpus.clientHeader("b.example"), perSide, r, counted);
-            byte[] s = side(corpus, StanzaCorpus.serverHeader("b.example", i), perSide, r, counted);
+            int corpusBytes = (int) Math.min(1 << 20, perSide + (64 << 10));
+            byte[] c = side(StanzaCorpus.build(corpusBytes, "c" + i + "-"), StanzaCorpus.clientHeader("b.example"), perSide, r, counted);
+            byte[] s = side(StanzaCorpus.build(corpusBytes, "s" + i + "-"), StanzaCorpus.serverHeader("b.example", i), perSide, r,
+                    counted);
             counted[0]++; // the server's <stream:features/> is a top-level element too
             out.add(new Stream(i + 1, 40000 + i, new Side(Direction.TO_SERVER, c, cuts(c.length, r)),
                     new Side(Direction.TO_CLIENT, s, cuts(s.length, r))));
