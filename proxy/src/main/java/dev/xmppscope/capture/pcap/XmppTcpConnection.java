@@ -11,6 +11,7 @@ import dev.xmppscope.capture.EventKind;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.regex.Pattern;
 
 /**
@@ -21,6 +22,7 @@ import java.util.regex.Pattern;
  */
 final class XmppTcpConnection {
     private static final Pattern PROCEED = Pattern.compile("<proceed[^>]*urn:ietf:params:xml:ns:xmpp-tls");
+    private static final byte[] PROCEED_START = "<proceed".getBytes(StandardCharsets.US_ASCII);
 
     private final long id;
     private final String route;
@@ -32,7 +34,8 @@ final class XmppTcpConnection {
     private final long[] payloadBytes = new long[2];
     private long seq;
     private boolean encrypted;
-    private String serverTail = "";
+    /** The server's last bytes before this chunk: a {@code <proceed/>} may be split across chunks. */
+    private byte[] serverTail = new byte[0];
     private Direction firstFin;
     private boolean finToServer;
     private boolean finToClient;
@@ -142,13 +145,32 @@ final class XmppTcpConnection {
         }
         sink.chunk(Chunk.of(id, ++seq, dir, atNanos, TlsLayer.PLAIN, offset, data));
         if (dir == Direction.TO_CLIENT) {
-            String text = serverTail + new String(data, StandardCharsets.ISO_8859_1);
-            if (PROCEED.matcher(text).find()) {
+            byte[] window = new byte[serverTail.length + data.length];
+            System.arraycopy(serverTail, 0, window, 0, serverTail.length);
+            System.arraycopy(data, 0, window, serverTail.length, data.length);
+            // the regex only where "<proceed" occurs: a whole stream went through it before
+            if (contains(window, PROCEED_START) && PROCEED.matcher(new String(window, StandardCharsets.ISO_8859_1)).find()) {
                 encrypted = true;
                 sink.event(new ConnectionEvent(id, ++seq, atNanos, dir, EventKind.STARTTLS_PROCEED,
                         "TLS starts after <proceed/>; the pcap holds only ciphertext from here on"));
             }
-            serverTail = text.substring(Math.max(0, text.length() - 200));
+            serverTail = Arrays.copyOfRange(window, Math.max(0, window.length - 200), window.length);
         }
+    }
+
+    private static boolean contains(byte[] bytes, byte[] part) {
+        outer:
+        for (int i = 0; i + part.length <= bytes.length; i++) {
+            if (bytes[i] != part[0]) {
+                continue;
+            }
+            for (int k = 1; k < part.length; k++) {
+                if (bytes[i + k] != part[k]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 }
