@@ -40,14 +40,13 @@ public final class PayloadDigest {
     private static long element(XmlElement e, long h) {
         h = mix(h, '<');
         h = mix(h, Ns.isStanzaNamespace(e.namespace()) ? "" : e.namespace());
-        h = mix(h, '|');
         h = mix(h, e.name());
         String[] pairs = e.attributePairs();
         long attributes = 0;
         for (int i = 0; i < pairs.length; i += 2) {
             if (!pairs[i].equals("xml:lang")) {
                 // summed: the same attributes in any order give the same digest, without sorting
-                attributes += mix(mix(mix(FNV_OFFSET, pairs[i]), '='), pairs[i + 1]);
+                attributes += mix(mix(FNV_OFFSET, pairs[i]), pairs[i + 1]);
             }
         }
         h = mix(h, '>');
@@ -59,11 +58,12 @@ public final class PayloadDigest {
         return mix(h, '/');
     }
 
+    /**
+     * Mixes in a string by its length and {@link String#hashCode()}: names and namespaces are
+     * interned by the parser, so their hash is computed once per run, not once per element.
+     */
     private static long mix(long h, String s) {
-        for (int i = 0; i < s.length(); i++) {
-            h = mix(h, s.charAt(i));
-        }
-        return h;
+        return (h ^ ((long) s.length() << 32 | (s.hashCode() & 0xFFFFFFFFL))) * FNV_PRIME;
     }
 
     /** Mixes {@code s} without its leading and trailing whitespace. */
@@ -76,10 +76,14 @@ public final class PayloadDigest {
         while (to > from && Character.isWhitespace(s.charAt(to - 1))) {
             to--;
         }
-        for (int i = from; i < to; i++) {
-            h = mix(h, s.charAt(i));
+        if (from == 0 && to == s.length()) {
+            return mix(h, s);
         }
-        return h;
+        int hash = 0; // String.hashCode of the stripped part, without making it
+        for (int i = from; i < to; i++) {
+            hash = 31 * hash + s.charAt(i);
+        }
+        return (h ^ ((long) (to - from) << 32 | (hash & 0xFFFFFFFFL))) * FNV_PRIME;
     }
 
     private static long mix(long h, char c) {

@@ -160,6 +160,9 @@ final class ElementFramer {
                         if (!isSpace(b)) {
                             prev = b;
                         }
+                        if (nameDone) {
+                            i = skipInTag(bytes, i, end); // attribute names, '=' and spaces: nothing to track
+                        }
                     }
                 }
                 case END_TAG -> {
@@ -267,6 +270,24 @@ final class ElementFramer {
         int j = i + 1;
         while (j < end && bytes[j] != wanted) {
             j++;
+        }
+        return j - 1;
+    }
+
+    /**
+     * Skips to just before the next quote or {@code >} after {@code i} in a start tag, keeping
+     * {@code prev} (the last byte that is not a space: a {@code /} there makes the tag empty).
+     */
+    private int skipInTag(byte[] bytes, int i, int end) {
+        int j = i + 1;
+        while (j < end && bytes[j] != '"' && bytes[j] != '\'' && bytes[j] != '>') {
+            j++;
+        }
+        for (int k = j - 1; k > i; k--) {
+            if (!isSpace(bytes[k])) {
+                prev = bytes[k];
+                break;
+            }
         }
         return j - 1;
     }

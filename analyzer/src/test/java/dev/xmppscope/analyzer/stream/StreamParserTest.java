@@ -64,6 +64,24 @@ class StreamParserTest {
     }
 
     @Test
+    void emptyTagsWithSpacesAndAttributesAreFramedAlikeUnderAnyChunking() {
+        String s = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>"
+                + "<presence id='p1' /><presence\n  id = \"p2\"\t/><message id='m'><x:y xmlns:x='urn:x' a='/' b=\"/>\" />"
+                + "<body>a/b &gt; c</body></message><iq id='i' type='get'  ><ping xmlns='urn:xmpp:ping'/></iq>";
+        byte[] bytes = utf8(s);
+        List<StreamEvent> whole = new StreamParser().feed(bytes, 1L);
+        assertEquals(List.of("opened", "presence", "presence", "message", "iq"), names(whole));
+        for (int chunk = 1; chunk <= 12; chunk++) {
+            StreamParser parser = new StreamParser();
+            List<StreamEvent> events = new ArrayList<>();
+            for (int i = 0; i < bytes.length; i += chunk) {
+                events.addAll(parser.feed(Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + chunk)), 1L));
+            }
+            assertEquals(described(whole), described(events), "chunks of " + chunk + " bytes");
+        }
+    }
+
+    @Test
     void theTimeOfAnElementIsTheTimeOfTheChunkThatCompletedIt() {
         StreamParser parser = new StreamParser();
         parser.feed(utf8("<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'><message><bo"), 10L);
