@@ -4,6 +4,7 @@ import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.negotiation.Durations;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,15 +27,15 @@ public final class RouteCorrelator {
      */
     static final int MAX_OPEN_PER_KEY = 8;
     /**
-     * Routes tracked at once (~1 KB of heap each, with their sightings). At a high stanza rate the
+     * Routes tracked at once (~0.6 KB of heap each, with their sightings). At a high stanza rate the
      * window would hold millions: beyond this many, the least recently active are archived early
      * (a late hop of theirs is missed). At 10,000 stanzas/s this still spans 5 s.
      */
     static final int MAX_OPEN = 50_000;
 
     private final long window;
-    /** Open routes by key and by each node they reached: where a next hop of theirs may leave from. */
     /**
+     * Open routes by key and by each node they reached: where a next hop of theirs may leave from.
      * Sized for {@link #MAX_OPEN} routes up front: on a busy capture it fills within seconds, and
      * growing it by doubling (rehashing tens of thousands of entries each time) cost 5% of analysis.
      */
@@ -86,27 +87,27 @@ public final class RouteCorrelator {
                 }
             }
             if (fits == 1) {
-                match.keys.add(key);
-                for (Sighting h : match.hops) {
-                    register(match, key, h.target());
+                match.addKey(key);
+                for (int i = 0; i < match.hopCount; i++) {
+                    register(match, key, match.hops[i].target());
                 }
             }
         }
         if (fits == 1) {
             add(match, s);
             byRef.put(s.ref(), match);
-            if (match.hops.size() == 2) {
-                byRef.put(match.hops.get(0).ref(), match);
+            if (match.hopCount == 2) {
+                byRef.put(match.hops[0].ref(), match);
             }
             touch(match);
-            return Optional.of(match.hops.get(0).ref());
+            return Optional.of(match.hops[0].ref());
         }
         Route fresh = new Route(key);
         if (fits > 1) {
             fresh.ambiguous = fits;
         }
         if (s.toBare() == null && presence) {
-            fresh.keys.add(s.broadcastKey());
+            fresh.addKey(s.broadcastKey());
         }
         add(fresh, s);
         openRoutes++;
@@ -117,7 +118,7 @@ public final class RouteCorrelator {
     /** Adds a hop to a route; the route can now be continued from where the hop arrived. */
     private void add(Route r, Sighting s) {
         r.add(s);
-        for (Sighting.Key key : r.keys) {
+        for (Sighting.Key key : r.keys) { // usually one
             register(r, key, s.target());
         }
     }
@@ -125,10 +126,9 @@ public final class RouteCorrelator {
     /** Files a route under a key at a node, once; beyond {@link #MAX_OPEN_PER_KEY} the oldest there stops taking hops. */
     private void register(Route r, Sighting.Key key, String node) {
         Sighting.Slot slot = new Sighting.Slot(key, node);
-        if (r.slots.contains(slot)) {
+        if (!r.addSlot(slot)) {
             return;
         }
-        r.slots.add(slot);
         List<Route> routes = open.computeIfAbsent(slot, k -> new ArrayList<>(1));
         routes.add(r);
         if (routes.size() > MAX_OPEN_PER_KEY) {
@@ -165,7 +165,8 @@ public final class RouteCorrelator {
                 continue;
             }
             openRoutes--;
-            for (Sighting.Slot slot : r.slots) {
+            for (int i = 0; i < r.slotCount; i++) {
+                Sighting.Slot slot = r.slots[i];
                 List<Route> list = open.get(slot);
                 if (list != null) {
                     list.remove(r);
@@ -174,29 +175,59 @@ public final class RouteCorrelator {
                     }
                 }
             }
-            if (r.hops.size() > 1) {
+            if (r.hopCount > 1) {
                 archive.save(r.view(window));
-                r.hops.forEach(h -> byRef.remove(h.ref()));
+                for (int i = 0; i < r.hopCount; i++) {
+                    byRef.remove(r.hops[i].ref());
+                }
             }
         }
     }
 
+    /**
+     * An open route. Arrays, not lists: tens of thousands are open at once and most never get a
+     * second hop, so their size is what every young collection copies.
+     */
     private static final class Route {
-        final List<Sighting.Key> keys = new ArrayList<>(1);
-        final List<Sighting.Slot> slots = new ArrayList<>(2);
-        final List<Sighting> hops = new ArrayList<>(3);
-        final List<Long> held = new ArrayList<>(3);
+        /** Stands for "no hold time": the first hop was not held by anyone. */
+        private static final long NOT_HELD = Long.MIN_VALUE;
+
+        Sighting.Key[] keys;
+        Sighting.Slot[] slots = new Sighting.Slot[1];
+        int slotCount;
+        Sighting[] hops = new Sighting[1];
+        long[] held = new long[1];
+        int hopCount;
         long lastAt;
         int ambiguous;
         int queued;
 
         Route(Sighting.Key key) {
-            keys.add(key);
+            keys = new Sighting.Key[] {key};
+        }
+
+        void addKey(Sighting.Key key) {
+            keys = Arrays.copyOf(keys, keys.length + 1);
+            keys[keys.length - 1] = key;
+        }
+
+        /** Files the route under {@code slot}; false if it already is. */
+        boolean addSlot(Sighting.Slot slot) {
+            for (int i = 0; i < slotCount; i++) {
+                if (slots[i].equals(slot)) {
+                    return false;
+                }
+            }
+            if (slotCount == slots.length) {
+                slots = Arrays.copyOf(slots, slotCount * 2);
+            }
+            slots[slotCount++] = slot;
+            return true;
         }
 
         boolean canTake(Sighting s, long window) {
-            for (int i = hops.size() - 1; i >= 0; i--) {
-                Sighting h = hops.get(i);
+            for (int i = hopCount - 1; i >= 0; i--) {
+                Sighting h = hops[i];
                 if (h.connection() == s.connection() && java.util.Objects.equals(h.toBare(), s.toBare())) {
                     return false; // a stanza does not cross the same link twice (broadcast copies differ in 'to')
                 }
@@ -206,8 +237,8 @@ public final class RouteCorrelator {
 
         /** The hop {@code s} continues: the latest one that arrived where {@code s} leaves from. */
         int from(Sighting s, long window) {
-            for (int i = hops.size() - 1; i >= 0; i--) {
-                Sighting h = hops.get(i);
+            for (int i = hopCount - 1; i >= 0; i--) {
+                Sighting h = hops[i];
                 if (h.target().equals(s.source()) && s.at() >= h.at() && s.at() - h.at() <= window) {
                     return i;
                 }
@@ -216,18 +247,23 @@ public final class RouteCorrelator {
         }
 
         void add(Sighting s) {
-            held.add(hops.isEmpty() ? null : s.at() - hops.get(from(s, Long.MAX_VALUE)).at());
-            hops.add(s);
+            if (hopCount == hops.length) {
+                hops = Arrays.copyOf(hops, hopCount * 2);
+                held = Arrays.copyOf(held, hopCount * 2);
+            }
+            held[hopCount] = hopCount == 0 ? NOT_HELD : s.at() - hops[from(s, Long.MAX_VALUE)].at();
+            hops[hopCount++] = s;
             lastAt = Math.max(lastAt, s.at());
         }
 
         StanzaRoute view(long window) {
-            List<StanzaRoute.Hop> out = new ArrayList<>(hops.size());
-            for (int i = 0; i < hops.size(); i++) {
-                Sighting h = hops.get(i);
-                out.add(new StanzaRoute.Hop(h.ref(), h.connection(), h.source(), h.target(), h.at(), held.get(i)));
+            List<StanzaRoute.Hop> out = new ArrayList<>(hopCount);
+            for (int i = 0; i < hopCount; i++) {
+                Sighting h = hops[i];
+                out.add(new StanzaRoute.Hop(h.ref(), h.connection(), h.source(), h.target(), h.at(),
+                        held[i] == NOT_HELD ? null : held[i]));
             }
-            Sighting first = hops.get(0);
+            Sighting first = hops[0];
             boolean payload = first.digest() != PayloadDigest.EMPTY;
             double confidence = first.id() != null ? (payload ? 1.0 : 0.9) : 0.7;
             StringBuilder why = new StringBuilder();
