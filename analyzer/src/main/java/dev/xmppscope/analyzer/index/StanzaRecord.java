@@ -30,7 +30,7 @@ final class StanzaRecord {
         buf.string(s.toKey());
         buf.string(s.fromBare());
         buf.string(s.toBare());
-        buf.string(String.join(" ", m.namespaces()));
+        buf.joined(m.namespaces(), ' ');
         buf.string(m.summary());
         buf.varLong(m.size());
         buf.varLong(m.offset());

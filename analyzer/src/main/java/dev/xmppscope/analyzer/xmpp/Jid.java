@@ -23,6 +23,9 @@ public final class Jid {
     private final String resource;
     private final List<String> problems;
     private final List<String> warnings;
+    /** The comparison keys, made on first use: JIDs come from a cache and are compared per stanza. */
+    private String bareKey;
+    private String fullKey;
 
     private Jid(String local, String domain, String resource, List<String> problems, List<String> warnings) {
         this.local = local;
@@ -198,12 +201,22 @@ public final class Jid {
 
     /** The bare JID as compared: {@code local@domain}, case-folded. */
     public String bareKey() {
-        return local == null ? domainKey() : local.toLowerCase(Locale.ROOT) + "@" + domainKey();
+        String k = bareKey;
+        if (k == null) {
+            k = local == null ? domainKey() : local.toLowerCase(Locale.ROOT) + "@" + domainKey();
+            bareKey = k;
+        }
+        return k;
     }
 
     /** The full JID as compared (resource kept as is). */
     public String fullKey() {
-        return resource == null ? bareKey() : bareKey() + "/" + resource;
+        String k = fullKey;
+        if (k == null) {
+            k = resource == null ? bareKey() : bareKey() + "/" + resource;
+            fullKey = k;
+        }
+        return k;
     }
 
     public boolean hasResource() {

@@ -1,0 +1,37 @@
+package dev.xmppscope.analyzer.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RecordBytesTest {
+
+    @Test
+    void stringsComeBackAsWrittenWhateverTheirCharacters() {
+        List<String> values = java.util.Arrays.asList("message", "", null, "alice@a.example/phone",
+                "h\u00e9llo \uD83D\uDE00 & co", "\u00ff", "\uD800 unpaired", "x".repeat(300));
+        RecordBytes.Writer w = new RecordBytes.Writer();
+        for (String v : values) {
+            w.string(v);
+        }
+        w.joined(List.of("jabber:client", "urn:xmpp:receipts"), ' ');
+        w.joined(List.of("urn:x:caf\u00e9", "jabber:client"), ' ');
+        w.joined(List.of(), ' ');
+        RecordBytes.Reader r = new RecordBytes.Reader(w.toArray());
+        for (String v : values) {
+            String back = r.string();
+            if (v == null) {
+                assertNull(back);
+            } else {
+                // as String.getBytes(UTF_8) encodes it: an unpaired surrogate becomes '?'
+                assertEquals(new String(v.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        java.nio.charset.StandardCharsets.UTF_8), back);
+            }
+        }
+        assertEquals("jabber:client urn:xmpp:receipts", r.string());
+        assertEquals("urn:x:caf\u00e9 jabber:client", r.string());
+        assertEquals("", r.string());
+    }
+}
