@@ -94,7 +94,9 @@ final class IndexWriter implements AutoCloseable {
             long next = last == null ? 0 : last + 1;
             for (int i = 0; i < records.length; i++) {
                 if (positions.putIfAbsent(batch.get(i).pk(), next) == null) {
-                    timeline.put(next++, records[i]);
+                    // keys only grow and the lock keeps writers apart, as append requires; readers
+                    // see the buffered entries (MVMap flushes the buffer before any read)
+                    timeline.append(next++, records[i]);
                 }
             }
         }

@@ -73,7 +73,8 @@ public final class StanzaIndex implements AutoCloseable {
                     mv.removeMap(name);
                 }
             }
-            this.timeline = mv.openMap(TIMELINE, bytesByLong());
+            // only ever appended to (IndexWriter): an append buffer instead of a copied page path per stanza
+            this.timeline = mv.openMap(TIMELINE, bytesByLong().singleWriter());
             this.positions = mv.openMap(POSITIONS, longsByLong());
             this.routes = new StoredRoutes(mv.openMap(StoredRoutes.ROUTES, bytesByLong()),
                     mv.openMap(StoredRoutes.ROUTE_OF, longsByLong()));
