@@ -219,6 +219,12 @@ public final class Negotiation {
         }
     }
 
+    /** " as alice" for a PLAIN initial response that still names its user (only its password is masked). */
+    private static String asUser(String mechanism, String initialResponse) {
+        String user = "PLAIN".equalsIgnoreCase(mechanism) && !initialResponse.isBlank() ? SaslPlainUser.of(initialResponse) : null;
+        return user == null ? "" : " as " + user;
+    }
+
     private void sasl(Direction d, XmlElement e, long at, String ref) {
         switch (e.name()) {
             case "auth", "authenticate" -> {
@@ -226,7 +232,7 @@ public final class Negotiation {
                 lastAuthRequest = "sasl";
                 String title = "EXTERNAL".equals(mech) && "s2s".equals(kind)
                         ? StepText.or(streamFrom, "The initiating server") + " authenticates with SASL EXTERNAL (its certificate)"
-                        : who(d) + " authenticates with " + mech;
+                        : who(d) + " authenticates with " + mech + asUser(mech, e.text());
                 add(d, at, "sasl-auth", title, e.text().isBlank() ? "" : "initial response sent", "info", ref);
             }
             case "challenge" -> add(d, at, "sasl-challenge", who(d) + " sends a SASL challenge", "", "info", ref);

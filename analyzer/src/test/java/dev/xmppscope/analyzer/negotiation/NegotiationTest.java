@@ -133,4 +133,19 @@ class NegotiationTest {
         assertEquals("sasl-failure: Authentication failed: temporary-auth-failure (a temporary problem on the server; try again)",
                 titles().get(3));
     }
+
+    @Test
+    void aPlainAuthenticationNamesItsUserButNeverItsPassword() {
+        // as the recorder stores them: "\0alice\0******", then "admin\0alice\0******", then masked whole
+        c(CLIENT_HEADER).s(SERVER_HEADER)
+                .c("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGFsaWNlACoqKioqKg==</auth>")
+                .s("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure>")
+                .c("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>YWRtaW4AYWxpY2UAKioqKioq</auth>")
+                .s("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure>")
+                .c("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>********************</auth>");
+        List<String> auths = titles().stream().filter(t -> t.startsWith("sasl-auth")).toList();
+        assertEquals(List.of("sasl-auth: Client authenticates with PLAIN as alice",
+                "sasl-auth: Client authenticates with PLAIN as alice for admin",
+                "sasl-auth: Client authenticates with PLAIN"), auths);
+    }
 }

@@ -132,7 +132,16 @@ public final class SecretRedactor {
             if (out == bytes) {
                 out = bytes.clone();
             }
-            Arrays.fill(out, a, b, MASK);
+            // whole: the text starts after this piece's first byte and its end tag follows in it,
+            // so no part of it went out unmasked before, and none comes after
+            byte[] userKept = "PLAIN".equals(lastMechanism) && kind.startsWith("SASL") && from > base
+                    && to < base + bytes.length ? SaslPlain.maskPassword(bytes, a, b) : null;
+            if (userKept != null) {
+                System.arraycopy(userKept, 0, out, a, userKept.length);
+                kind = "SASL PLAIN password (the username is kept)";
+            } else {
+                Arrays.fill(out, a, b, MASK);
+            }
             if (kinds == null) {
                 kinds = new LinkedHashSet<>();
             }
