@@ -132,10 +132,8 @@ public final class SecretRedactor {
             if (out == bytes) {
                 out = bytes.clone();
             }
-            // whole: the text starts after this piece's first byte and its end tag follows in it,
-            // so no part of it went out unmasked before, and none comes after
-            byte[] userKept = "PLAIN".equals(lastMechanism) && kind.startsWith("SASL") && from > base
-                    && to < base + bytes.length ? SaslPlain.maskPassword(bytes, a, b) : null;
+            byte[] userKept = "PLAIN".equals(lastMechanism) && kind.startsWith("SASL") && wholeContent(a, b)
+                    ? SaslPlain.maskPassword(bytes, a, b) : null;
             if (userKept != null) {
                 System.arraycopy(userKept, 0, out, a, userKept.length);
                 kind = "SASL PLAIN password (the username is kept)";
@@ -146,6 +144,17 @@ public final class SecretRedactor {
                 kinds = new LinkedHashSet<>();
             }
             kinds.add(kind);
+        }
+
+        /**
+         * Whether {@code bytes[a, b)} of the current piece is an element's entire content: right after
+         * a start tag and right before an end tag, both in this piece. Only then can it be re-encoded
+         * (nothing of it went out unmasked before, none comes after, no comment splits it).
+         */
+        private boolean wholeContent(int a, int b) {
+            byte[] in = bytes;
+            return a >= 2 && b + 1 < in.length && in[a - 1] == '>' && in[a - 2] != '-' && in[a - 2] != ']'
+                    && in[a - 2] != '?' && in[a - 2] != '/' && in[b] == '<' && in[b + 1] == '/';
         }
     }
 

@@ -30,6 +30,9 @@ class SecretRedactorTest {
         assertEquals(odd.replace("AGFsaWNl AHNlY3JldA==", "*".repeat(21)), text(new SecretRedactor().redact(bytes(odd)).bytes()));
         String noNul = HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>c2VjcmV0</auth>";
         assertEquals(noNul.replace("c2VjcmV0", "********"), text(new SecretRedactor().redact(bytes(noNul)).bytes()));
+        String commented = HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGFsaWNlAHNl<!---->Y3JldA==</auth>";
+        assertEquals(commented.replace("AGFsaWNlAHNl", "*".repeat(12)).replace("Y3JldA==", "*".repeat(8)),
+                text(new SecretRedactor().redact(bytes(commented)).bytes()), "pieces of a payload are not re-encoded alone");
         String all = HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGFsaWNlAHNlY3JldA==</auth>";
         int cut = all.indexOf("AHNl");
         SecretRedactor r = new SecretRedactor();
