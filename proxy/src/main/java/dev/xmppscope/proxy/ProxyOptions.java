@@ -1,6 +1,7 @@
 package dev.xmppscope.proxy;
 
 import dev.xmppscope.capture.TlsMode;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,16 +15,30 @@ import java.util.Objects;
  * @param ca               the CA that signs the certificates presented to clients when
  *                         intercepting; may be null only if no TLS is ever intercepted (then a
  *                         Direct TLS or STARTTLS connection on an intercept route fails)
+ * @param upstreamCa       when not empty, the certificates an upstream's certificate must chain
+ *                         to (a lab's own CA, a test server's self-signed certificate) instead of
+ *                         the JDK's trust store; the domain is still checked
  */
-public record ProxyOptions(List<Route> routes, boolean insecureUpstream, CertificateAuthority ca) {
+public record ProxyOptions(List<Route> routes, boolean insecureUpstream, CertificateAuthority ca,
+                           List<X509Certificate> upstreamCa) {
     public ProxyOptions {
         routes = List.copyOf(Objects.requireNonNull(routes, "routes"));
+        upstreamCa = List.copyOf(Objects.requireNonNull(upstreamCa, "upstreamCa"));
         if (routes.isEmpty()) {
             throw new IllegalArgumentException("the proxy needs at least one route (--route LISTEN=UPSTREAM)");
+        }
+        if (insecureUpstream && !upstreamCa.isEmpty()) {
+            throw new IllegalArgumentException("--insecure-upstream accepts any certificate and --upstream-ca names the"
+                    + " ones to trust: give one of them");
         }
         if (ca == null && routes.stream().anyMatch(r -> r.tlsMode() == TlsMode.INTERCEPT)) {
             throw new IllegalArgumentException("intercepting TLS needs a certificate authority"
                     + " (CertificateAuthority.loadOrCreate(CertificateAuthority.defaultDir()))");
         }
+    }
+
+    /** Options that trust the JDK's trust store upstream (or nothing, if {@code insecureUpstream}). */
+    public ProxyOptions(List<Route> routes, boolean insecureUpstream, CertificateAuthority ca) {
+        this(routes, insecureUpstream, ca, List.of());
     }
 }

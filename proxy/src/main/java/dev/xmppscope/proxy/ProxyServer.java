@@ -51,7 +51,8 @@ public final class ProxyServer implements AutoCloseable {
      */
     public static ProxyServer start(ProxyOptions options, CaptureSink recorder) {
         LongSupplier ids = recorder instanceof Recorder r ? r::nextConnectionId : new AtomicLong(1)::getAndIncrement;
-        ProxyContext context = new ProxyContext(recorder, new TlsContexts(options.ca(), options.insecureUpstream()), ids);
+        TlsContexts tls = new TlsContexts(options.ca(), options.insecureUpstream(), options.upstreamCa());
+        ProxyContext context = new ProxyContext(recorder, tls, ids);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         List<Channel> bound = new ArrayList<>();
         try {

@@ -6,6 +6,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,26 +17,25 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * The TLS settings of an intercepting proxy: toward the upstream it is a TLS client that
- * verifies the server's certificate against the JDK's trust store and the XMPP domain (unless
- * {@code --insecure-upstream}); toward the client it is a TLS server presenting a certificate
- * for the stream's domain, issued by xmppscope's CA.
+ * verifies the server's certificate against the JDK's trust store, or the certificates given with
+ * {@code --upstream-ca}, and the XMPP domain (unless {@code --insecure-upstream}); toward the
+ * client it is a TLS server presenting a certificate for the stream's domain, issued by
+ * xmppscope's CA.
  */
 final class TlsContexts {
     private final CertificateAuthority ca;
     private final boolean insecureUpstream;
+    private final List<X509Certificate> upstreamCa;
     private final SslContext upstreamContext;
     private final Map<String, SslContext> clientFacing = new ConcurrentHashMap<>();
     private final Map<String, SslContext> upstreamAs = new ConcurrentHashMap<>();
 
-    TlsContexts(CertificateAuthority ca, boolean insecureUpstream) {
+    TlsContexts(CertificateAuthority ca, boolean insecureUpstream, List<X509Certificate> upstreamCa) {
         this.ca = ca;
         this.insecureUpstream = insecureUpstream;
+        this.upstreamCa = List.copyOf(upstreamCa);
         try {
-            SslContextBuilder b = SslContextBuilder.forClient();
-            if (insecureUpstream) {
-                b.trustManager(InsecureTrustManagerFactory.INSTANCE);
-            }
-            upstreamContext = b.build();
+            upstreamContext = trusting(SslContextBuilder.forClient()).build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot set up TLS toward upstream servers: " + e.getMessage(), e);
         }
@@ -43,6 +43,19 @@ final class TlsContexts {
 
     boolean insecureUpstream() {
         return insecureUpstream;
+    }
+
+    /** Whether upstream certificates are checked against certificates the user gave, not the JDK's store. */
+    boolean ownUpstreamCa() {
+        return !upstreamCa.isEmpty();
+    }
+
+    /** Which upstream certificates {@code b} accepts: any, the user's CAs, or (by default) the JDK's. */
+    private SslContextBuilder trusting(SslContextBuilder b) {
+        if (insecureUpstream) {
+            return b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+        }
+        return upstreamCa.isEmpty() ? b : b.trustManager(upstreamCa.toArray(X509Certificate[]::new));
     }
 
     /**
@@ -76,11 +89,7 @@ final class TlsContexts {
     private SslContext upstreamContextPresenting(String domain) {
         CertificateAuthority.Leaf leaf = ca.leafFor(domain);
         try {
-            SslContextBuilder b = SslContextBuilder.forClient().keyManager(leaf.key(), leaf.chain());
-            if (insecureUpstream) {
-                b.trustManager(InsecureTrustManagerFactory.INSTANCE);
-            }
-            return b.build();
+            return trusting(SslContextBuilder.forClient().keyManager(leaf.key(), leaf.chain())).build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot set up TLS toward upstream servers as " + domain + ": " + e.getMessage(), e);
         }

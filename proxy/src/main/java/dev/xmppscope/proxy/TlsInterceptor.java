@@ -149,7 +149,9 @@ final class TlsInterceptor {
             String upstream = Channels.hostPort(c.route.upstream());
             detail = isCertificateProblem(cause)
                     ? "upstream " + upstream + " presented a certificate that is not trusted"
-                            + (domain != null ? " for " + domain : "") + " (" + why + "); pass --insecure-upstream to accept it"
+                            + (domain != null ? " for " + domain : "") + " (" + why + ")" + (c.proxy.tls.ownUpstreamCa()
+                                    ? ": it does not chain to a certificate given with --upstream-ca"
+                                    : "; trust its CA with --upstream-ca FILE, or accept any with --insecure-upstream")
                     : "TLS with upstream " + upstream + " failed: " + why;
         } else {
             detail = "TLS with client " + Channels.hostPort(c.client.remoteAddress()) + " failed: " + why

@@ -2,6 +2,7 @@ package dev.xmppscope.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.capture.CloseReason;
@@ -17,8 +18,10 @@ import dev.xmppscope.testing.TestCertificates;
 import dev.xmppscope.testing.XmppClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -225,6 +228,36 @@ class ProxyC2sTest {
             ConnectionRecord r = c.connections.get(0);
             assertEquals(CloseReason.TLS_FAILED, r.closed().reason(), r.closed().detail());
             assertTrue(r.closed().detail().contains("not trusted") && r.closed().detail().contains("--insecure-upstream"),
+                    r.closed().detail());
+        }
+    }
+
+    @Test
+    void anUpstreamCertificateGivenWithUpstreamCaIsTrustedAndOthersAreNot() {
+        List<X509Certificate> chain = fed.server("a.example").certificate().chain();
+        X509Certificate prosodyRoot = chain.get(chain.size() - 1);
+        try (RecordingProxy proxy = RecordingProxy.trusting(tmp.resolve("pinned"), fed.relayRoutes(), TlsMode.INTERCEPT,
+                List.of(prosodyRoot))) {
+            var trustCa = TestCertificates.trustManager(proxy.ca().certificate());
+            try (XmppClient alice = XmppClient.options("a.example", fed.relayC2s("a.example")).startTls(trustCa)
+                    .login("alice", ALICE_PASSWORD)) {
+                assertTrue(alice.isSecureConnection());
+            }
+            RecordingProxy.Capture c = proxy.awaitCapture(cap -> cap.connections.size() == 1
+                    && cap.connections.get(0).closed() != null, "a closed connection");
+            long id = c.connections.get(0).id();
+            assertEquals(2, c.events(id, EventKind.TLS_ESTABLISHED).size(), c.toString());
+            assertTrue(c.events(id, EventKind.TLS_FAILED).isEmpty(), c.toString());
+        }
+        try (RecordingProxy proxy = RecordingProxy.trusting(tmp.resolve("other"), fed.relayRoutes(), TlsMode.INTERCEPT,
+                List.of(TestCertificates.selfSigned("other.example").certificate()))) {
+            var trustCa = TestCertificates.trustManager(proxy.ca().certificate());
+            assertThrows(IllegalStateException.class, () -> XmppClient.options("a.example", fed.relayC2s("a.example"))
+                    .startTls(trustCa).login("alice", ALICE_PASSWORD).close());
+            ConnectionRecord r = proxy.awaitCapture(cap -> cap.connections.size() == 1
+                    && cap.connections.get(0).closed() != null, "a closed connection").connections.get(0);
+            assertEquals(CloseReason.TLS_FAILED, r.closed().reason(), r.closed().detail());
+            assertTrue(r.closed().detail().contains("does not chain to a certificate given with --upstream-ca"),
                     r.closed().detail());
         }
     }

@@ -37,7 +37,7 @@ class RelayHandlersTest {
     private ProxiedConnection connection;
 
     private void wire(TlsMode mode) {
-        ProxyContext ctx = new ProxyContext(sink, new TlsContexts(null, true), new AtomicLong(7)::getAndIncrement);
+        ProxyContext ctx = new ProxyContext(sink, new TlsContexts(null, true, java.util.List.of()), new AtomicLong(7)::getAndIncrement);
         Route route = Route.parse("127.0.0.1:5222=127.0.0.2:5222", mode);
         client = new EmbeddedChannel();
         connection = new ProxiedConnection(route, ctx, client);

@@ -21,6 +21,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,12 +47,22 @@ public final class RecordingProxy implements AutoCloseable {
     /** Starts a proxy on {@code routes} ({@code LISTEN=UPSTREAM[,tls=...]}) recording into {@code dir/capture}. */
     public static RecordingProxy start(Path dir, List<String> routes, TlsMode mode, boolean insecureUpstream,
                                        boolean keepSecrets) {
+        return start(dir, routes, mode, insecureUpstream, List.of(), keepSecrets);
+    }
+
+    /** Like {@link #start(Path, List, TlsMode, boolean, boolean)}, checking upstream certificates against {@code upstreamCa}. */
+    public static RecordingProxy trusting(Path dir, List<String> routes, TlsMode mode, List<X509Certificate> upstreamCa) {
+        return start(dir, routes, mode, false, upstreamCa, false);
+    }
+
+    private static RecordingProxy start(Path dir, List<String> routes, TlsMode mode, boolean insecureUpstream,
+                                        List<X509Certificate> upstreamCa, boolean keepSecrets) {
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir.resolve("ca"));
         CaptureStore store = CaptureStore.open(dir.resolve("capture"));
         Recorder recorder = Recorder.start(store, keepSecrets);
         try {
             List<Route> parsed = routes.stream().map(r -> Route.parse(r, mode)).toList();
-            ProxyServer proxy = ProxyServer.start(new ProxyOptions(parsed, insecureUpstream, ca), recorder);
+            ProxyServer proxy = ProxyServer.start(new ProxyOptions(parsed, insecureUpstream, ca, upstreamCa), recorder);
             return new RecordingProxy(store, recorder, proxy, ca);
         } catch (RuntimeException e) {
             recorder.close();

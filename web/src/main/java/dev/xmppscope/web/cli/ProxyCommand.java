@@ -12,9 +12,15 @@ import dev.xmppscope.web.ModelSource;
 import dev.xmppscope.web.WebOptions;
 import dev.xmppscope.web.WebServer;
 import dev.xmppscope.web.api.CaptureExportApi;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -46,6 +52,10 @@ import picocli.CommandLine.Spec;
                 "      --route 127.0.0.12:5222=127.0.0.2:5222 \\",
                 "      --route 127.0.0.12:5269=127.0.0.2:5269",
                 "",
+                "  # intercept a server whose certificate your lab's CA signed",
+                "  xmppscope proxy --tls intercept --upstream-ca lab-ca.pem \\",
+                "      --route 127.0.0.12:5222=127.0.0.2:5222",
+                "",
                 "  # one route intercepting, another passing through",
                 "  xmppscope proxy --route '127.0.0.12:5222=127.0.0.2:5222,tls=intercept' \\",
                 "      --route 127.0.0.12:5269=127.0.0.2:5269",
@@ -56,7 +66,8 @@ import picocli.CommandLine.Spec;
                 "",
                 "The capture database stays after you stop (Ctrl-C): open it later with",
                 "'xmppscope open PATH'. Passwords in SASL PLAIN, legacy auth and registration",
-                "are masked (same length, so offsets stay true) unless --keep-secrets."
+                "are masked (same length, so offsets stay true; PLAIN keeps the username)",
+                "unless --keep-secrets."
         })
 final class ProxyCommand implements Callable<Integer> {
 
@@ -74,6 +85,12 @@ final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--insecure-upstream", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
             description = "When intercepting, accept any upstream certificate (self-signed test servers).")
     boolean insecureUpstream;
+
+    @Option(names = "--upstream-ca", paramLabel = "PEM",
+            description = "When intercepting, trust upstream certificates that chain to the certificates in this PEM file"
+                    + " (a lab CA, a test server's self-signed certificate) instead of the JDK's trust store; the"
+                    + " XMPP domain is still checked.")
+    Path upstreamCa;
 
     @Option(names = "--keep-secrets", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
             description = "Store and show passwords as sent instead of masking them. Only on test accounts.")
@@ -106,6 +123,11 @@ final class ProxyCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "no route: give at least one --route LISTEN=UPSTREAM (see 'xmppscope proxy --help')");
         }
+        if (insecureUpstream && upstreamCa != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--insecure-upstream accepts any upstream certificate and --upstream-ca names the ones to trust: give one");
+        }
+        List<X509Certificate> upstreamTrust = upstreamCertificates(); // before anything is created on disk
         TlsMode defaultMode = parseMode(tls);
         List<Route> parsed = routes.stream().map(r -> Route.parse(r, defaultMode)).toList();
         CertificateAuthority ca = parsed.stream().anyMatch(r -> r.tlsMode() == TlsMode.INTERCEPT)
@@ -118,7 +140,8 @@ final class ProxyCommand implements Callable<Integer> {
             Analyzer analyzer = serving.add(Analyzer.open(store));
             Recorder recorder = serving.add(Recorder.start(store, keepSecrets));
             recorder.addListener(analyzer);
-            ProxyServer proxy = serving.add(ProxyServer.start(new ProxyOptions(parsed, insecureUpstream, ca), recorder));
+            ProxyServer proxy = serving.add(ProxyServer.start(new ProxyOptions(parsed, insecureUpstream, ca, upstreamTrust),
+                    recorder));
             WebServer server = serving.add(WebServer.start(web, ModelSource.fixed(analyzer),
                     List.of(CaptureExportApi.of(store))));
             serving.web(server);
@@ -168,6 +191,24 @@ final class ProxyCommand implements Callable<Integer> {
         cl.setErr(spec.commandLine().getErr());
         cl.parseArgs(args.toArray(String[]::new));
         return fresh;
+    }
+
+    /** The certificates of {@code --upstream-ca}, or none; a file without any is an error that names it. */
+    private List<X509Certificate> upstreamCertificates() {
+        if (upstreamCa == null) {
+            return List.of();
+        }
+        try (InputStream in = Files.newInputStream(upstreamCa)) {
+            List<X509Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
+                    .map(X509Certificate.class::cast).toList();
+            if (certs.isEmpty()) {
+                throw new CertificateException("no certificate in it");
+            }
+            return certs;
+        } catch (IOException | CertificateException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--upstream-ca " + upstreamCa
+                    + ": cannot read PEM certificates (" + e.getMessage() + ")");
+        }
     }
 
     static TlsMode parseMode(String mode) {

@@ -80,6 +80,22 @@ class WebCommandsTest {
     }
 
     @Test
+    void anUpstreamCaFileThatHoldsNoCertificateIsNamedBeforeAnythingIsRecorded() throws Exception {
+        Path notPem = tmp.resolve("lab-ca.pem");
+        Files.writeString(notPem, "not a certificate\n");
+        Path db = tmp.resolve("never");
+        Run r = run("proxy", "--route", "127.0.0.1:0=127.0.0.2:5222", "--tls", "intercept", "--upstream-ca", notPem.toString(),
+                "--db", db.toString(), "--web", "127.0.0.1:0");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--upstream-ca " + notPem + ": cannot read PEM certificates"), r.err());
+        assertTrue(Files.notExists(tmp.resolve("never.mv.db")), "no capture was created");
+        Run both = run("proxy", "--route", "127.0.0.1:0=127.0.0.2:5222", "--insecure-upstream", "--upstream-ca",
+                notPem.toString(), "--db", db.toString(), "--web", "127.0.0.1:0");
+        assertEquals(2, both.exit());
+        assertTrue(both.err().contains("give one"), both.err());
+    }
+
+    @Test
     void openNamesWhatIsMissing() {
         Run r = run("open", tmp.resolve("nothing-here").toString(), "--web", "127.0.0.1:0");
         assertEquals(1, r.exit());
