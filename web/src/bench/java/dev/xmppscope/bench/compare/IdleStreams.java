@@ -8,6 +8,7 @@ import dev.xmppscope.bench.load.XmppSink;
 import dev.xmppscope.bench.relay.Contender;
 import dev.xmppscope.bench.relay.FileDescriptors;
 import dev.xmppscope.bench.relay.Relay;
+import dev.xmppscope.bench.relay.StartedRelays;
 import dev.xmppscope.bench.report.ComparisonReport;
 import dev.xmppscope.bench.report.Results;
 import dev.xmppscope.bench.report.Table;
@@ -74,6 +75,9 @@ public final class IdleStreams implements Comparison {
                     OptionalLong rss0 = relay.rssBytes();
                     gen.connect(relay.address(), n, 256, 120_000);
                     Thread.sleep(1000);
+                    // xmppscope's live analysis (idle priority) may still be working through the
+                    // openings: measure once it is done, or the figure depends on how far it got
+                    StartedRelays.awaitQuiet(relay);
                     OptionalLong heap1 = relay.heapUsedAfterGc();
                     OptionalLong rss1 = relay.rssBytes();
                     Map<String, Double> m = new LinkedHashMap<>();
@@ -126,7 +130,8 @@ public final class IdleStreams implements Comparison {
         }
         return new ComparisonReport(NAME, title(), t, targets, """
                 N client streams connect through the relay (256 connects in flight), each sends its stream \
-                header and gets the sink's header and features back, then stays silent. Heap = Java heap \
+                header and gets the sink's header and features back, then stays silent; the figures are taken \
+                once the relay's process is idle (xmppscope's live analysis has seen every opening). Heap = Java heap \
                 in use right after a full GC (xmppscope's JVM is started with -Xmx512m), RSS = VmRSS of \
                 the relay process (and its children). Per-stream figures = (after − before) ÷ N; \
                 "heap MB @10k" = before + 10,000 × per-stream. N is 10,000 unless the open-files limit \
