@@ -2,6 +2,7 @@ package dev.xmppscope.proxy;
 
 import dev.xmppscope.capture.BackgroundThreads;
 import dev.xmppscope.capture.CaptureReader;
+import dev.xmppscope.capture.CaptureRecord;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.Chunk;
@@ -63,8 +64,8 @@ final class ListenerFeed {
     }
 
     /** Queues committed items (never blocks); beyond the budget they are left for a catch-up from the store. */
-    synchronized void offer(List<Object> items, boolean flushed) {
-        for (Object item : items) {
+    synchronized void offer(List<CaptureRecord> items, boolean flushed) {
+        for (CaptureRecord item : items) {
             long bytes = sizeOf(item);
             if (!lagging && queuedBytes + bytes > maxQueuedBytes) {
                 lagging = true;

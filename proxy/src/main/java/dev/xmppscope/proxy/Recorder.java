@@ -61,11 +61,10 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
     static final long LISTENER_QUEUE_BYTES = 32L << 20;
     private static final long LISTENER_DRAIN_MS = TimeUnit.SECONDS.toMillis(120);
     private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
-    private static final Object STOP = new Object();
 
     private final CaptureStore store;
     private final boolean keepSecrets;
-    private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
+    private final Queue<CaptureRecord> queue = new ConcurrentLinkedQueue<>();
     /** The writer sleeps until woken (no traffic for a while): the next item must unpark it. */
     private volatile boolean writerAsleep;
     private final AtomicLong queuedBytes = new AtomicLong();
@@ -76,6 +75,8 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
     private final long lowWater;
     private final Thread writerThread;
     private volatile boolean closed;
+    /** Set by {@link #close()}: the writer drains what is queued, commits and ends. */
+    private volatile boolean stopRequested;
     private volatile Throwable writeFailure;
     private volatile boolean reportedLoss;
     /** Runs before each batch is written; tests stall the writer with it to exercise backpressure. */
@@ -168,7 +169,7 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
         return queuedBytes.get();
     }
 
-    private void enqueue(Object item, long bytes) {
+    private void enqueue(CaptureRecord item, long bytes) {
         if (closed || writeFailure != null) {
             // Nowhere to write any more. Throwing here would only break the relay (this runs on
             // its event loops), so say it loudly, once, and keep relaying.
@@ -192,7 +193,7 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
      */
     private void awaitItems(long lastItemAt, boolean commitPending, long lastCommit) throws InterruptedException {
         long now = System.nanoTime();
-        if (!queue.isEmpty()) {
+        if (!queue.isEmpty() || stopRequested) {
             return;
         }
         if (commitPending || now - lastItemAt < AWAKE_AFTER_LAST_ITEM_NANOS) {
@@ -212,37 +213,34 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
 
     private void writeLoop() {
         Redaction redaction = new Redaction(keepSecrets);
-        List<Object> batch = new ArrayList<>();
+        List<CaptureRecord> batch = new ArrayList<>();
         // listeners get items once committed: one that catches up from the store relies on it
-        List<Object> uncommitted = new ArrayList<>();
+        List<CaptureRecord> uncommitted = new ArrayList<>();
         try (CaptureWriter writer = store.newWriter()) {
             long lastCommit = System.nanoTime();
             long lastItemAt = lastCommit;
-            boolean stopping = false;
-            while (!stopping) {
+            while (true) {
+                // read before draining: everything queued before close() is then drained below
+                boolean stopping = stopRequested;
                 awaitItems(lastItemAt, !uncommitted.isEmpty(), lastCommit);
-                for (Object item; batch.size() < 10_000 && (item = queue.poll()) != null; ) {
+                for (CaptureRecord item; batch.size() < 10_000 && (item = queue.poll()) != null; ) {
                     batch.add(item);
                 }
                 if (!batch.isEmpty()) {
                     lastItemAt = System.nanoTime();
                 }
                 beforeEachBatch.run();
-                List<Object> written = new ArrayList<>(batch.size());
+                List<CaptureRecord> written = new ArrayList<>(batch.size());
                 long bytes = 0;
-                for (Object item : batch) {
-                    if (item == STOP) {
-                        stopping = true;
-                        continue;
-                    }
+                for (CaptureRecord item : batch) {
                     if (item instanceof Chunk c) {
                         bytes += c.bytes().length + 64L;
                     }
                     redaction.apply(item, written);
                 }
                 batch.clear();
-                for (Object item : written) {
-                    write(writer, item);
+                for (CaptureRecord item : written) {
+                    item.deliverTo(writer);
                 }
                 long now = System.nanoTime();
                 if (stopping || now - lastCommit >= TimeUnit.MILLISECONDS.toNanos(COMMIT_INTERVAL_MS)
@@ -256,6 +254,9 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
                     uncommitted.addAll(written);
                 }
                 released(bytes);
+                if (stopping && queue.isEmpty()) {
+                    return;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -265,12 +266,6 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
             LOG.error("the recorder stopped: {}", e.getMessage(), e);
             queuedBytes.set(0);
             released(0);
-        }
-    }
-
-    private void write(CaptureWriter writer, Object item) {
-        if (item instanceof CaptureRecord r) {
-            r.deliverTo(writer);
         }
     }
 
@@ -291,7 +286,7 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
         return listeners.stream().mapToLong(ListenerFeed::catchUpPasses).sum();
     }
 
-    private void notifyListeners(List<Object> items, boolean flushed) {
+    private void notifyListeners(List<CaptureRecord> items, boolean flushed) {
         for (ListenerFeed l : listeners) {
             l.offer(items, flushed);
         }
@@ -306,8 +301,8 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
         if (closed) {
             return;
         }
-        queue.add(STOP);
         closed = true;
+        stopRequested = true;
         LockSupport.unpark(writerThread);
         try {
             writerThread.join(TimeUnit.SECONDS.toMillis(60));
@@ -338,7 +333,7 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
         private record StreamKey(long connection, Direction direction, TlsLayer layer) {
         }
 
-        void apply(Object item, List<Object> out) {
+        void apply(CaptureRecord item, List<CaptureRecord> out) {
             if (item instanceof ConnectionClosed c) {
                 // by key, not by scanning: thousands of connections may close at once
                 for (Direction d : Direction.values()) {
