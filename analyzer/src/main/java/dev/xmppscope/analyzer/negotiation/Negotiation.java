@@ -9,6 +9,8 @@ import dev.xmppscope.analyzer.xmpp.Ns;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.SaslPlainMessage;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -221,8 +223,12 @@ public final class Negotiation {
 
     /** " as alice" for a PLAIN initial response that still names its user (only its password is masked). */
     private static String asUser(String mechanism, String initialResponse) {
-        String user = "PLAIN".equalsIgnoreCase(mechanism) && !initialResponse.isBlank() ? SaslPlainUser.of(initialResponse) : null;
-        return user == null ? "" : " as " + user;
+        SaslPlainMessage m = "PLAIN".equalsIgnoreCase(mechanism) && !initialResponse.isBlank()
+                ? SaslPlainMessage.decode(initialResponse.strip().getBytes(StandardCharsets.US_ASCII)) : null;
+        if (m == null || m.authcid().isEmpty()) {
+            return ""; // masked whole (an older capture, a payload split across reads) or naming nobody
+        }
+        return " as " + m.authcid() + (m.authzid().isEmpty() ? "" : " for " + m.authzid());
     }
 
     private void sasl(Direction d, XmlElement e, long at, String ref) {

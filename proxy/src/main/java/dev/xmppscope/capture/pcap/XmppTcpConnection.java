@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
 final class XmppTcpConnection {
     private static final Pattern PROCEED = Pattern.compile("<proceed[^>]*urn:ietf:params:xml:ns:xmpp-tls");
     private static final byte[] PROCEED_START = "<proceed".getBytes(StandardCharsets.US_ASCII);
+    /** How much of the server's last bytes is kept: enough for a {@code <proceed>} start tag split across chunks. */
+    private static final int TAIL = 200;
 
     private final long id;
     private final String route;
@@ -145,32 +147,38 @@ final class XmppTcpConnection {
         }
         sink.chunk(Chunk.of(id, ++seq, dir, atNanos, TlsLayer.PLAIN, offset, data));
         if (dir == Direction.TO_CLIENT) {
-            byte[] window = new byte[serverTail.length + data.length];
-            System.arraycopy(serverTail, 0, window, 0, serverTail.length);
-            System.arraycopy(data, 0, window, serverTail.length, data.length);
-            // the regex only where "<proceed" occurs: a whole stream went through it before
-            if (contains(window, PROCEED_START) && PROCEED.matcher(new String(window, StandardCharsets.ISO_8859_1)).find()) {
+            // the regex, and a copy of the bytes, only where "<proceed" occurs: a whole stream went through both before
+            if (contains(serverTail, data, PROCEED_START)
+                    && PROCEED.matcher(new String(concat(serverTail, data), StandardCharsets.ISO_8859_1)).find()) {
                 encrypted = true;
                 sink.event(new ConnectionEvent(id, ++seq, atNanos, dir, EventKind.STARTTLS_PROCEED,
                         "TLS starts after <proceed/>; the pcap holds only ciphertext from here on"));
             }
-            serverTail = Arrays.copyOfRange(window, Math.max(0, window.length - 200), window.length);
+            serverTail = data.length >= TAIL ? Arrays.copyOfRange(data, data.length - TAIL, data.length)
+                    : concat(Arrays.copyOfRange(serverTail, Math.max(0, serverTail.length + data.length - TAIL), serverTail.length),
+                            data);
         }
     }
 
-    private static boolean contains(byte[] bytes, byte[] part) {
+    /** Whether {@code part} occurs in {@code a} followed by {@code b}, without joining them. */
+    private static boolean contains(byte[] a, byte[] b, byte[] part) {
+        int n = a.length + b.length;
         outer:
-        for (int i = 0; i + part.length <= bytes.length; i++) {
-            if (bytes[i] != part[0]) {
-                continue;
-            }
-            for (int k = 1; k < part.length; k++) {
-                if (bytes[i + k] != part[k]) {
+        for (int i = 0; i + part.length <= n; i++) {
+            for (int k = 0; k < part.length; k++) {
+                int at = i + k;
+                if ((at < a.length ? a[at] : b[at - a.length]) != part[k]) {
                     continue outer;
                 }
             }
             return true;
         }
         return false;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }

@@ -1,5 +1,6 @@
 package dev.xmppscope.proxy.xmpp;
 
+import dev.xmppscope.capture.SaslPlainMessage;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -132,8 +133,8 @@ public final class SecretRedactor {
             if (out == bytes) {
                 out = bytes.clone();
             }
-            byte[] userKept = "PLAIN".equals(lastMechanism) && kind.startsWith("SASL") && wholeContent(a, b)
-                    ? SaslPlain.maskPassword(bytes, a, b) : null;
+            byte[] userKept = "PLAIN".equals(lastMechanism) && isSaslPayload(inside) && wholeContent(a, b)
+                    ? passwordMasked(a, b) : null;
             if (userKept != null) {
                 System.arraycopy(userKept, 0, out, a, userKept.length);
                 kind = "SASL PLAIN password (the username is kept)";
@@ -151,11 +152,30 @@ public final class SecretRedactor {
          * a start tag and right before an end tag, both in this piece. Only then can it be re-encoded
          * (nothing of it went out unmasked before, none comes after, no comment splits it).
          */
+        /**
+         * The PLAIN payload {@code bytes[a, b)} re-encoded with only its password masked: as long
+         * as the original, so stored offsets stay true. Null (mask it all) when it is not the
+         * canonical base64 of a PLAIN message.
+         */
+        private byte[] passwordMasked(int a, int b) {
+            SaslPlainMessage m = SaslPlainMessage.decode(Arrays.copyOfRange(bytes, a, b));
+            byte[] masked = m == null ? null : m.withPasswordMasked();
+            return masked != null && masked.length == b - a ? masked : null;
+        }
+
         private boolean wholeContent(int a, int b) {
             byte[] in = bytes;
             return a >= 2 && b + 1 < in.length && in[a - 1] == '>' && in[a - 2] != '-' && in[a - 2] != ']'
                     && in[a - 2] != '?' && in[a - 2] != '/' && in[b] == '<' && in[b + 1] == '/';
         }
+    }
+
+    /** Whether {@code e} carries a SASL mechanism's payload: {@code <auth>}, {@code <response>}, SASL2 {@code <initial-response>}. */
+    private static boolean isSaslPayload(XmlStreamTracker.Element e) {
+        String local = e.localName();
+        String ns = e.namespace();
+        return (SASL_NS.equals(ns) && (local.equals("auth") || local.equals("response")))
+                || (SASL2_NS.equals(ns) && (local.equals("initial-response") || local.equals("response")));
     }
 
     private String secretKind(XmlStreamTracker.Element inside, List<XmlStreamTracker.Element> ancestors) {
@@ -165,8 +185,7 @@ public final class SecretRedactor {
         String local = inside.localName();
         String ns = inside.namespace();
         boolean secretMechanism = lastMechanism != null && SECRET_MECHANISMS.contains(lastMechanism);
-        if (secretMechanism && ((SASL_NS.equals(ns) && (local.equals("auth") || local.equals("response")))
-                || (SASL2_NS.equals(ns) && (local.equals("initial-response") || local.equals("response"))))) {
+        if (secretMechanism && isSaslPayload(inside)) {
             return "SASL " + lastMechanism + " credentials";
         }
         if (local.equals("password") && IQ_AUTH_NS.equals(ns)) {

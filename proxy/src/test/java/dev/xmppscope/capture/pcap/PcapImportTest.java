@@ -142,21 +142,23 @@ class PcapImportTest {
 
     @Test
     void aProceedSplitAcrossSegmentsIsStillSeen() throws Exception {
-        TcpFrameBuilder b = builder();
         byte[] starttls = "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>".getBytes(StandardCharsets.US_ASCII);
         byte[] proceed = "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>".getBytes(StandardCharsets.US_ASCII);
-        int cut = 20; // inside the namespace: neither segment holds both "<proceed" and the namespace
         byte[] hello = {0x16, 0x03, 0x01, 0x00, 0x05, 1, 2, 3, 4, 5};
-        Streams s = Streams.of(new PcapImporter(write(List.of(
-                b.frame(true, 100, 0, TcpSegment.SYN, new byte[0], 0, 0),
-                b.frame(true, 101, 1, 0x18, starttls, 0, starttls.length),
-                b.frame(false, 1, 101 + starttls.length, 0x18, proceed, 0, cut),
-                b.frame(false, 1 + cut, 101 + starttls.length, 0x18, proceed, cut, proceed.length - cut),
-                b.frame(true, 101 + starttls.length, 1 + proceed.length, 0x18, hello, 0, hello.length)))));
-        assertEquals(List.of(EventKind.STARTTLS_PROCEED), s.events.stream().map(e -> e.kind()).toList());
-        Chunk last = s.chunks.get(s.chunks.size() - 1);
-        assertEquals(dev.xmppscope.capture.TlsLayer.ENCRYPTED, last.layer());
-        assertEquals(10, last.length());
+        // inside "<proceed", and inside the namespace: no segment holds both the name and the namespace
+        for (int cut : new int[] {4, 20}) {
+            TcpFrameBuilder b = builder();
+            Streams s = Streams.of(new PcapImporter(write(List.of(
+                    b.frame(true, 100, 0, TcpSegment.SYN, new byte[0], 0, 0),
+                    b.frame(true, 101, 1, 0x18, starttls, 0, starttls.length),
+                    b.frame(false, 1, 101 + starttls.length, 0x18, proceed, 0, cut),
+                    b.frame(false, 1 + cut, 101 + starttls.length, 0x18, proceed, cut, proceed.length - cut),
+                    b.frame(true, 101 + starttls.length, 1 + proceed.length, 0x18, hello, 0, hello.length)))));
+            assertEquals(List.of(EventKind.STARTTLS_PROCEED), s.events.stream().map(e -> e.kind()).toList(), "cut at " + cut);
+            Chunk last = s.chunks.get(s.chunks.size() - 1);
+            assertEquals(dev.xmppscope.capture.TlsLayer.ENCRYPTED, last.layer(), "cut at " + cut);
+            assertEquals(10, last.length());
+        }
     }
 
     @Test
