@@ -74,9 +74,8 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
     private final long highWater;
     private final long lowWater;
     private final Thread writerThread;
+    /** Set by {@link #close()}: nothing more is queued, and the writer drains what is, commits and ends. */
     private volatile boolean closed;
-    /** Set by {@link #close()}: the writer drains what is queued, commits and ends. */
-    private volatile boolean stopRequested;
     private volatile Throwable writeFailure;
     private volatile boolean reportedLoss;
     /** Runs before each batch is written; tests stall the writer with it to exercise backpressure. */
@@ -193,7 +192,7 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
      */
     private void awaitItems(long lastItemAt, boolean commitPending, long lastCommit) throws InterruptedException {
         long now = System.nanoTime();
-        if (!queue.isEmpty() || stopRequested) {
+        if (!queue.isEmpty() || closed) {
             return;
         }
         if (commitPending || now - lastItemAt < AWAKE_AFTER_LAST_ITEM_NANOS) {
@@ -221,7 +220,7 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
             long lastItemAt = lastCommit;
             while (true) {
                 // read before draining: everything queued before close() is then drained below
-                boolean stopping = stopRequested;
+                boolean stopping = closed;
                 awaitItems(lastItemAt, !uncommitted.isEmpty(), lastCommit);
                 for (CaptureRecord item; batch.size() < 10_000 && (item = queue.poll()) != null; ) {
                     batch.add(item);
@@ -302,7 +301,6 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
             return;
         }
         closed = true;
-        stopRequested = true;
         LockSupport.unpark(writerThread);
         try {
             writerThread.join(TimeUnit.SECONDS.toMillis(60));
