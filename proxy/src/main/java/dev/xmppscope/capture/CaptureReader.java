@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,33 +74,27 @@ public final class CaptureReader implements AutoCloseable {
         byOpen.sort(Comparator.comparingLong((ConnectionRecord c) -> c.opened().atNanos()).thenComparingLong(ConnectionRecord::id));
         List<ConnectionRecord> byClose = new ArrayList<>(conns.stream().filter(c -> c.closed() != null).toList());
         byClose.sort(Comparator.comparingLong((ConnectionRecord c) -> c.closed().atNanos()).thenComparingLong(ConnectionRecord::id));
-        int nextOpen = 0;
-        int nextClose = 0;
-        String where = onlyConnection == null ? "" : " WHERE connection = " + onlyConnection;
-        String sql = chunksAndEvents(where);
-        long torn = 0;
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setFetchSize(1000);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long at = rs.getLong(3);
-                    while (nextOpen < byOpen.size() && byOpen.get(nextOpen).opened().atNanos() <= at) {
-                        sink.opened(byOpen.get(nextOpen++).opened());
-                    }
-                    while (nextClose < byClose.size() && byClose.get(nextClose).closed().atNanos() < at) {
-                        sink.closed(byClose.get(nextClose++).closed());
-                    }
-                    if (!deliver(rs, sink)) {
-                        torn++;
-                    }
-                }
+        int[] next = {0, 0}; // the next connection to open, to close
+        // Opens the connections opened by an item's time and closes those closed before it.
+        LongConsumer before = at -> {
+            while (next[0] < byOpen.size() && byOpen.get(next[0]).opened().atNanos() <= at) {
+                sink.opened(byOpen.get(next[0]++).opened());
             }
-        } catch (SQLException e) {
-            throw new CaptureStoreException("cannot read the capture: " + e.getMessage(), e);
-        }
-        if (torn > 0) {
-            LOG.warn("{} chunks point past the end of {} (a torn tail after a crash); skipped them", torn, payloads.file());
-        }
+            while (next[1] < byClose.size() && byClose.get(next[1]).closed().atNanos() < at) {
+                sink.closed(byClose.get(next[1]++).closed());
+            }
+        };
+        // a connection's own chunks are not bounded by its opening and closing times (the relay
+        // stamps them on other threads), so the whole capture is read and filtered
+        visitStored(onlyConnection, Long.MIN_VALUE, c -> {
+            before.accept(c.atNanos());
+            sink.chunk(c);
+        }, e -> {
+            before.accept(e.atNanos());
+            sink.event(e);
+        });
+        int nextOpen = next[0];
+        int nextClose = next[1];
         while (nextOpen < byOpen.size()) {
             sink.opened(byOpen.get(nextOpen++).opened());
         }
@@ -115,59 +111,38 @@ public final class CaptureReader implements AutoCloseable {
      * capture that is still being recorded; it walks the time indexes, not the whole capture.
      */
     public void replayChunksAndEventsFrom(long fromNanos, CaptureSink sink) {
-        String sql = chunksAndEvents(" WHERE at >= ?");
-        long torn = 0;
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setLong(1, fromNanos);
-            ps.setLong(2, fromNanos);
-            ps.setFetchSize(1000);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (!deliver(rs, sink)) {
-                        torn++;
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw new CaptureStoreException("cannot read the capture from " + fromNanos + ": " + e.getMessage(), e);
-        }
-        if (torn > 0) {
-            LOG.warn("{} chunks point past the end of {} (a torn tail after a crash); skipped them", torn, payloads.file());
-        }
+        visitStored(null, fromNanos, sink::chunk, sink::event);
     }
 
     /**
-     * Chunks and events in capture order: time, then connection and seq, a chunk before the
-     * event that shares its seq. Read rows with {@link #deliver}.
+     * Feeds {@code sink} the chunks (with their bytes) and events from {@code fromNanos} on, in
+     * capture order ({@link StoredItems}); chunks whose bytes are past a torn tail are skipped and counted in the log.
      */
-    private static String chunksAndEvents(String where) {
-        return "SELECT connection, seq, at, 0 AS what, direction, layer, stream_offset, length, redacted, payload_pos,"
-                + " NULL AS kind, NULL AS detail FROM chunks" + where
-                + " UNION ALL SELECT connection, seq, at, 1, direction, NULL, NULL, NULL, NULL, NULL, kind, detail"
-                + " FROM connection_events" + where
-                + " ORDER BY at, connection, seq, what";
-    }
+    private void visitStored(Long onlyConnection, long fromNanos, Consumer<Chunk> chunks, Consumer<ConnectionEvent> events) {
+        long[] torn = {0};
+        try {
+            StoredItems.visit(connection, onlyConnection, fromNanos, new StoredItems.Visitor() {
+                @Override
+                public void chunk(ChunkBatch.Entry e) {
+                    byte[] bytes = e.payloadPos() < 0 ? new byte[0] : payloads.read(e.payloadPos(), e.length());
+                    if (bytes == null) {
+                        torn[0]++;
+                    } else {
+                        chunks.accept(e.toChunk(bytes));
+                    }
+                }
 
-    /** Hands one row of {@link #chunksAndEvents} to {@code sink}; false when its bytes are past a torn tail. */
-    private boolean deliver(ResultSet rs, CaptureSink sink) throws SQLException {
-        long conn = rs.getLong(1);
-        long seq = rs.getLong(2);
-        long at = rs.getLong(3);
-        if (rs.getInt(4) == 0) {
-            int length = rs.getInt(8);
-            long pos = rs.getLong(10);
-            byte[] bytes = pos < 0 ? new byte[0] : payloads.read(pos, length);
-            if (bytes == null) {
-                return false;
-            }
-            sink.chunk(new Chunk(conn, seq, Direction.ofCode(rs.getInt(5)), at, TlsLayer.ofCode(rs.getInt(6)),
-                    rs.getLong(7), length, bytes, rs.getBoolean(9)));
-        } else {
-            Object dir = rs.getObject(5);
-            sink.event(new ConnectionEvent(conn, seq, at, dir == null ? null : Direction.ofCode(((Number) dir).intValue()),
-                    EventKind.valueOf(rs.getString(11)), rs.getString(12)));
+                @Override
+                public void event(ConnectionEvent e) {
+                    events.accept(e);
+                }
+            });
+        } catch (SQLException e) {
+            throw new CaptureStoreException("cannot read the capture: " + e.getMessage(), e);
         }
-        return true;
+        if (torn[0] > 0) {
+            LOG.warn("{} chunks point past the end of {} (a torn tail after a crash); skipped them", torn[0], payloads.file());
+        }
     }
 
     private static final String CONNECTION_COLUMNS = "SELECT id, route, listen, client, server, tls_mode, opened_at,"

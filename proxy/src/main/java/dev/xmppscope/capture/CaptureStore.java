@@ -28,7 +28,7 @@ import org.h2.mvstore.MVStore;
 public final class CaptureStore implements AutoCloseable {
 
     /** Bumped with each change to the capture tables; {@link #migrate} brings older files up. */
-    public static final int SCHEMA_VERSION = 2;
+    public static final int SCHEMA_VERSION = 3;
     static final String COMPONENT = "capture";
     /** H2 settings of the capture. WRITE_DELAY: committed rows reach the file within 100 ms, so a kill -9 loses at most that. */
     private static final String URL_OPTIONS = ";WRITE_DELAY=100;DB_CLOSE_ON_EXIT=FALSE";
@@ -241,7 +241,39 @@ public final class CaptureStore implements AutoCloseable {
                     "CREATE TABLE capture_info (capture_id VARCHAR(36) NOT NULL)",
                     "INSERT INTO capture_info VALUES ('" + java.util.UUID.randomUUID() + "')"));
             setSchemaVersion(adminConnection, COMPONENT, 2);
+        }
+        if (version < 3) {
+            // version 3 packs the chunk rows of each commit into one row (ChunkBatch)
+            execAll(ChunkBatchRows.CREATE);
+            execAll(List.of("TRUNCATE TABLE chunk_batch_entries", "TRUNCATE TABLE chunk_batches")); // an interrupted earlier try
+            packChunkRows();
+            execAll(List.of("DROP TABLE chunks"));
+            setSchemaVersion(adminConnection, COMPONENT, 3);
+        }
+        if (version < SCHEMA_VERSION) {
             execAll(List.of("CHECKPOINT")); // the tables are on disk before the first byte is recorded
+        }
+    }
+
+    /** Moves the rows of the schema-2 {@code chunks} table into chunk batches, in time order. */
+    private void packChunkRows() throws SQLException {
+        adminConnection.setAutoCommit(false);
+        try (ChunkBatchRows rows = new ChunkBatchRows(adminConnection); Statement st = adminConnection.createStatement()) {
+            st.setFetchSize(1000);
+            try (ResultSet rs = st.executeQuery("SELECT connection, seq, direction, at, layer, stream_offset, length, redacted,"
+                    + " payload_pos FROM chunks ORDER BY at, connection, seq")) {
+                ChunkBatch batch = new ChunkBatch();
+                while (rs.next()) {
+                    batch.add(new ChunkBatch.Entry(rs.getLong(1), rs.getLong(2), rs.getLong(4), rs.getLong(6), rs.getLong(9),
+                            rs.getInt(7), Direction.ofCode(rs.getInt(3)), TlsLayer.ofCode(rs.getInt(5)), rs.getBoolean(8)));
+                    if (batch.isFull()) {
+                        rows.write(batch);
+                    }
+                }
+                rows.write(batch);
+            }
+        } finally {
+            adminConnection.setAutoCommit(true);
         }
     }
 

@@ -14,7 +14,8 @@ public final class CaptureWriter implements CaptureSink, AutoCloseable {
     private final Connection connection;
     private final PayloadLog payloads;
     private final PreparedStatement insertConnection;
-    private final PreparedStatement insertChunk;
+    private final ChunkBatch batch = new ChunkBatch();
+    private final ChunkBatchRows batchRows;
     private final PreparedStatement insertEvent;
     private final PreparedStatement updateClosed;
     private static final long CHECKPOINT_INTERVAL_MS = 200;
@@ -29,9 +30,7 @@ public final class CaptureWriter implements CaptureSink, AutoCloseable {
             connection.setAutoCommit(false);
             insertConnection = connection.prepareStatement(
                     "INSERT INTO connections (id, route, listen, client, server, tls_mode, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-            insertChunk = connection.prepareStatement(
-                    "INSERT INTO chunks (connection, seq, direction, at, layer, stream_offset, length, redacted, payload_pos)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            batchRows = new ChunkBatchRows(connection);
             insertEvent = connection.prepareStatement(
                     "INSERT INTO connection_events (connection, seq, at, direction, kind, detail) VALUES (?, ?, ?, ?, ?, ?)");
             updateClosed = connection.prepareStatement(
@@ -63,21 +62,16 @@ public final class CaptureWriter implements CaptureSink, AutoCloseable {
 
     @Override
     public void chunk(Chunk c) {
-        try {
-            insertChunk.setLong(1, c.connectionId());
-            insertChunk.setLong(2, c.seq());
-            insertChunk.setInt(3, c.direction().code());
-            insertChunk.setLong(4, c.atNanos());
-            insertChunk.setInt(5, c.layer().code());
-            insertChunk.setLong(6, c.offset());
-            insertChunk.setInt(7, c.length());
-            insertChunk.setBoolean(8, c.redacted());
-            // encrypted chunks keep no bytes: -1 says so
-            insertChunk.setLong(9, c.bytes().length == 0 ? -1 : payloads.append(c.bytes()));
-            insertChunk.addBatch();
-            pending++;
-        } catch (SQLException e) {
-            throw new CaptureStoreException("cannot record a chunk of connection " + c.connectionId() + ": " + e.getMessage(), e);
+        // encrypted chunks keep no bytes: -1 says so
+        batch.add(c, c.bytes().length == 0 ? -1 : payloads.append(c.bytes()));
+        pending++;
+        if (batch.isFull()) {
+            try {
+                payloads.flush(); // a row never points at bytes not yet handed to the OS
+                batchRows.write(batch);
+            } catch (SQLException e) {
+                throw new CaptureStoreException("cannot record chunks of connection " + c.connectionId() + ": " + e.getMessage(), e);
+            }
         }
     }
 
@@ -124,7 +118,7 @@ public final class CaptureWriter implements CaptureSink, AutoCloseable {
         }
         payloads.flush();
         try {
-            insertChunk.executeBatch();
+            batchRows.write(batch);
             insertEvent.executeBatch();
             updateClosed.executeBatch();
             connection.commit();

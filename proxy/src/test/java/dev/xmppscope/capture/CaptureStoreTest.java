@@ -10,6 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -160,6 +164,126 @@ class CaptureStoreTest {
         try (CaptureStore store = CaptureStore.open(db)) {
             assertEquals("v", store.analysisStore().<String, String>openMap("derived").get("k"), "the file was kept");
         }
+    }
+
+    @Test
+    void chunksCommittedAfterLaterOnesAreStillReplayedInTimeOrder() {
+        // the relay stamps chunks on its event loops; one stamped earlier can reach a later commit
+        Path db = tmp.resolve("overlap");
+        try (CaptureStore store = CaptureStore.open(db); CaptureWriter w = store.newWriter()) {
+            w.opened(new ConnectionOpened(1, "r", "l", "c", "s", TlsMode.PASSTHROUGH, 1));
+            w.opened(new ConnectionOpened(2, "r", "l", "c", "s", TlsMode.PASSTHROUGH, 1));
+            w.chunk(Chunk.of(1, 1, Direction.TO_SERVER, 10, TlsLayer.PLAIN, 0, bytes("a")));
+            w.chunk(Chunk.of(1, 2, Direction.TO_SERVER, 40, TlsLayer.PLAIN, 1, bytes("d")));
+            w.commit();
+            w.chunk(Chunk.of(2, 1, Direction.TO_SERVER, 20, TlsLayer.PLAIN, 0, bytes("b")));
+            w.event(new ConnectionEvent(2, 2, 30, Direction.TO_CLIENT, EventKind.STARTTLS_PROCEED, ""));
+            w.chunk(Chunk.of(2, 3, Direction.TO_SERVER, 50, TlsLayer.PLAIN, 1, bytes("e")));
+            w.commit();
+            w.chunk(Chunk.of(1, 3, Direction.TO_SERVER, 30, TlsLayer.PLAIN, 2, bytes("c")));
+        }
+        try (CaptureStore store = CaptureStore.open(db); CaptureReader r = store.newReader()) {
+            List<String> all = new ArrayList<>();
+            r.replay(collect(all));
+            assertEquals(List.of("open 1", "open 2", "a@10", "b@20", "c@30", "event 2/2@30", "d@40", "e@50"), all,
+                    "time order; at equal times, connection 1 before 2");
+            List<String> from = new ArrayList<>();
+            r.replayChunksAndEventsFrom(30, collect(from));
+            assertEquals(List.of("c@30", "event 2/2@30", "d@40", "e@50"), from);
+            List<String> one = new ArrayList<>();
+            r.replayConnection(2, collect(one));
+            assertEquals(List.of("open 2", "b@20", "event 2/2@30", "e@50"), one);
+        }
+    }
+
+    @Test
+    void aCommitOfManyChunksIsStoredInSeveralRowsAndReadBackWhole() throws Exception {
+        Path db = tmp.resolve("many");
+        int n = ChunkBatch.MAX_ENTRIES * 2 + 17;
+        try (CaptureStore store = CaptureStore.open(db); CaptureWriter w = store.newWriter()) {
+            w.opened(new ConnectionOpened(1, "r", "l", "c", "s", TlsMode.PASSTHROUGH, 1));
+            for (int i = 0; i < n; i++) {
+                w.chunk(Chunk.of(1, i + 1, Direction.TO_SERVER, 2 + i, TlsLayer.PLAIN, i, bytes(Integer.toString(i % 10))));
+            }
+        }
+        try (CaptureStore store = CaptureStore.open(db); CaptureReader r = store.newReader();
+             Connection c = store.newConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*), SUM(chunk_count) FROM chunk_batches")) {
+            rs.next();
+            assertEquals(3, rs.getInt(1), "rows of at most " + ChunkBatch.MAX_ENTRIES + " chunks");
+            assertEquals(n, rs.getInt(2));
+            List<String> seen = new ArrayList<>();
+            r.replay(collect(seen));
+            assertEquals(n + 1, seen.size());
+            assertEquals("0@2", seen.get(1));
+            assertEquals((n - 1) % 10 + "@" + (n + 1), seen.get(n));
+        }
+    }
+
+    @Test
+    void aSchema2CaptureIsMigratedWithItsChunksInTimeOrder() throws Exception {
+        Path db = tmp.resolve("old");
+        try (PayloadLog payloads = new PayloadLog(CaptureStore.payloadFile(db));
+             Connection c = DriverManager.getConnection("jdbc:h2:file:" + db.toAbsolutePath(), "sa", "");
+             Statement st = c.createStatement()) {
+            // the tables exactly as schema 2 left them
+            st.execute("CREATE TABLE schema_version (component VARCHAR(64) PRIMARY KEY, version INT NOT NULL)");
+            st.execute("INSERT INTO schema_version VALUES ('capture', 2)");
+            st.execute("CREATE TABLE capture_info (capture_id VARCHAR(36) NOT NULL)");
+            st.execute("INSERT INTO capture_info VALUES ('0b6f3c5e-5b1e-4c1e-9e57-000000000002')");
+            st.execute("""
+                    CREATE TABLE connections (
+                      id BIGINT PRIMARY KEY, route VARCHAR NOT NULL, listen VARCHAR, client VARCHAR, server VARCHAR,
+                      tls_mode VARCHAR(16) NOT NULL, opened_at BIGINT NOT NULL,
+                      closed_at BIGINT, close_reason VARCHAR(32), close_detail VARCHAR,
+                      bytes_to_server BIGINT, bytes_to_client BIGINT)""");
+            st.execute("""
+                    CREATE TABLE chunks (
+                      connection BIGINT NOT NULL, seq BIGINT NOT NULL, direction TINYINT NOT NULL, at BIGINT NOT NULL,
+                      layer TINYINT NOT NULL, stream_offset BIGINT NOT NULL, length INT NOT NULL,
+                      redacted BOOLEAN NOT NULL, payload_pos BIGINT NOT NULL,
+                      PRIMARY KEY (connection, seq))""");
+            st.execute("CREATE INDEX chunks_at ON chunks (at)");
+            st.execute("""
+                    CREATE TABLE connection_events (
+                      connection BIGINT NOT NULL, seq BIGINT NOT NULL, at BIGINT NOT NULL, direction TINYINT,
+                      kind VARCHAR(40) NOT NULL, detail VARCHAR, PRIMARY KEY (connection, seq))""");
+            st.execute("CREATE INDEX connection_events_at ON connection_events (at)");
+            st.execute("INSERT INTO connections (id, route, tls_mode, opened_at) VALUES (1, 'r', 'intercept', 5)");
+            long features = payloads.append(bytes("<features/>"));
+            long auth = payloads.append(bytes("<auth>******</auth>"));
+            payloads.flush();
+            st.execute("INSERT INTO chunks VALUES (1, 2, 1, 20, 0, 0, 11, FALSE, " + features + ")");
+            st.execute("INSERT INTO chunks VALUES (1, 1, 0, 10, 2, 0, 517, FALSE, -1)");
+            st.execute("INSERT INTO chunks VALUES (1, 3, 0, 30, 0, 11, 19, TRUE, " + auth + ")");
+        }
+        try (CaptureStore store = CaptureStore.open(db); CaptureReader r = store.newReader()) {
+            List<String> seen = new ArrayList<>();
+            r.replay(new CaptureSink() {
+                public void opened(ConnectionOpened c) { seen.add("open " + c.tlsMode()); }
+                public void chunk(Chunk c) {
+                    seen.add(c.seq() + " " + c.direction() + " " + c.layer() + "@" + c.atNanos() + " " + c.offset() + "+"
+                            + c.length() + " " + new String(c.bytes(), StandardCharsets.UTF_8) + (c.redacted() ? " (redacted)" : ""));
+                }
+                public void event(ConnectionEvent e) { }
+                public void closed(ConnectionClosed c) { }
+            });
+            assertEquals(List.of("open INTERCEPT", "1 TO_SERVER ENCRYPTED@10 0+517 ", "2 TO_CLIENT PLAIN@20 0+11 <features/>",
+                    "3 TO_SERVER PLAIN@30 11+19 <auth>******</auth> (redacted)"), seen);
+            try (Connection c = store.newConnection(); ResultSet rs = c.getMetaData().getTables(null, null, "CHUNKS", null)) {
+                assertFalse(rs.next(), "the schema-2 chunks table is gone");
+            }
+        }
+    }
+
+    /** Records chunks as "bytes@at", events as "event conn/seq@at", openings as "open id". */
+    private static CaptureSink collect(List<String> into) {
+        return new CaptureSink() {
+            public void opened(ConnectionOpened c) { into.add("open " + c.id()); }
+            public void chunk(Chunk c) { into.add(new String(c.bytes(), StandardCharsets.UTF_8) + "@" + c.atNanos()); }
+            public void event(ConnectionEvent e) { into.add("event " + e.connectionId() + "/" + e.seq() + "@" + e.atNanos()); }
+            public void closed(ConnectionClosed c) { into.add("close " + c.id()); }
+        };
     }
 
     private static byte[] replayFirstChunk(CaptureReader r, long id) {

@@ -69,7 +69,7 @@ public final class CaptureFiles {
     /** How many records (connections, chunks, events, closes) {@code store} holds, for progress bars. */
     public static long recordCount(CaptureStore store) {
         try (Connection c = store.newConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT (SELECT COUNT(*) FROM chunks) + (SELECT COUNT(*) FROM connection_events)"
+             ResultSet rs = st.executeQuery("SELECT (SELECT COALESCE(SUM(chunk_count), 0) FROM chunk_batches) + (SELECT COUNT(*) FROM connection_events)"
                      + " + (SELECT COUNT(*) FROM connections) + (SELECT COUNT(*) FROM connections WHERE closed_at IS NOT NULL)")) {
             rs.next();
             return rs.getLong(1);
