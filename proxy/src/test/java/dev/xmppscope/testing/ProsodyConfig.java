@@ -53,6 +53,7 @@ public final class ProsodyConfig {
     TestCertificates.Issued certificate;
     final List<X509Certificate> trusted = new ArrayList<>();
     final List<String> extraLua = new ArrayList<>();
+    String logLevel = "debug";
 
     /** A server for {@code domain} listening on {@code address} (a loopback address of the test's block). */
     public ProsodyConfig(String domain, InetAddress address) {
@@ -143,6 +144,19 @@ public final class ProsodyConfig {
     /** CA certificates this server trusts for s2s (its {@code ssl.cafile}). */
     public ProsodyConfig trust(X509Certificate... anchors) {
         trusted.addAll(List.of(anchors));
+        return this;
+    }
+
+    /**
+     * The lowest level Prosody writes to its log file; default {@code debug}, which tests read when
+     * they fail. A benchmark sets {@code info}: a server in service does not log every stanza, and
+     * at debug level the log is Prosody's biggest cost (about 140 MB per 100,000 messages).
+     */
+    public ProsodyConfig logLevel(String level) {
+        if (!Set.of("debug", "info", "warn", "error").contains(level)) {
+            throw new IllegalArgumentException("Prosody log level must be debug, info, warn or error, not '" + level + "'");
+        }
+        this.logLevel = level;
         return this;
     }
 

@@ -196,7 +196,7 @@ public final class ProsodyServer implements AutoCloseable {
         l.add("run_as_root = true -- tests run as root; without it Prosody 0.12 refuses and hangs");
         l.add("pidfile = " + str(pidFile()));
         l.add("data_path = " + str(dir.resolve("data")));
-        l.add("log = { debug = " + str(log) + " }");
+        l.add("log = { " + config.logLevel + " = " + str(log) + " }");
         l.add("interfaces = { " + str(config.address.getHostAddress()) + " }");
         l.add("c2s_ports = { " + config.c2sPort + " }");
         l.add("s2s_ports = { " + config.s2sPort + " }");
