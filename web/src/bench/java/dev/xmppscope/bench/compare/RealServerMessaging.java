@@ -3,6 +3,7 @@ package dev.xmppscope.bench.compare;
 import dev.xmppscope.bench.BenchContext;
 import dev.xmppscope.bench.Comparison;
 import dev.xmppscope.bench.relay.Contender;
+import dev.xmppscope.bench.relay.CpuTime;
 import dev.xmppscope.bench.relay.Relay;
 import dev.xmppscope.bench.relay.StartedRelays;
 import dev.xmppscope.bench.report.ComparisonReport;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,6 +34,14 @@ import org.jivesoftware.smack.packet.Message;
 public final class RealServerMessaging implements Comparison {
     static final String NAME = "realserver";
     private static final String RATE = "messages/s";
+    private static final String CPU_PER_1K = "relay CPU ms per 1,000 messages";
+    private static final String CPU_PER_1K_DURING = "of which during the exchange";
+    /**
+     * Rounds each relay serves before it is measured. A JVM relay is still compiling its hot paths
+     * for about a minute (xmppscope's CPU per message fell from 280 to 130 ms per 1,000 over its
+     * first eight rounds); a proxy in service runs for hours, so the table shows it warm.
+     */
+    private static final int WARM_UP_ROUNDS = 3;
     private static final String DOMAIN = "a.example";
 
     private final List<Contender> contenders;
@@ -67,7 +77,8 @@ public final class RealServerMessaging implements Comparison {
             }
             server.start();
             try (StartedRelays relays = StartedRelays.start(ctx, NAME, contenders, server.c2s())) {
-                int rounds = ctx.rounds() + (ctx.quick() ? 0 : 1);
+                int warmUp = ctx.quick() ? 0 : WARM_UP_ROUNDS;
+                int rounds = ctx.rounds() + warmUp;
                 for (int round = 1; round <= rounds; round++) {
                     for (Contender c : BenchContext.alternate(contenders, round)) {
                         Relay relay = relays.get(c);
@@ -75,12 +86,21 @@ public final class RealServerMessaging implements Comparison {
                             continue;
                         }
                         try {
+                            OptionalLong cpu0 = cpuOf(relay);
                             double rate = exchange(relay, round + "-" + c.name());
-                            StartedRelays.awaitQuiet(relay);
-                            if (!ctx.quick() && round == 1) {
-                                BenchContext.log("  %s warm-up: %.0f messages/s", c.name(), rate);
+                            OptionalLong cpuDuring = cpuOf(relay);
+                            StartedRelays.awaitQuiet(relay); // xmppscope's live analysis catching up is part of the cost
+                            OptionalLong cpu1 = cpuOf(relay);
+                            Map<String, Double> values = new java.util.HashMap<>(Map.of(RATE, rate));
+                            if (cpu0.isPresent() && cpu1.isPresent() && cpuDuring.isPresent()) {
+                                double perK = 1e3 / (pairs * perPair) / 1e6;
+                                values.put(CPU_PER_1K, (cpu1.getAsLong() - cpu0.getAsLong()) * perK);
+                                values.put(CPU_PER_1K_DURING, (cpuDuring.getAsLong() - cpu0.getAsLong()) * perK);
+                            }
+                            if (round <= warmUp) {
+                                BenchContext.log("  %s warm-up %d: %s", c.name(), round, values);
                             } else {
-                                ctx.record(NAME, scenario(), c.name(), ctx.quick() ? round : round - 1, Map.of(RATE, rate));
+                                ctx.record(NAME, scenario(), c.name(), round - warmUp, values);
                             }
                         } catch (Exception | AssertionError e) {
                             ctx.results().failed(NAME + " " + c.name() + ": " + e.getMessage());
@@ -90,6 +110,11 @@ public final class RealServerMessaging implements Comparison {
                 }
             }
         }
+    }
+
+    /** CPU time (ns) of the relay's process tree; empty for direct, which has no process. */
+    private static OptionalLong cpuOf(Relay relay) {
+        return relay.pid().isPresent() ? CpuTime.ofTree(relay.pid().getAsLong()) : OptionalLong.empty();
     }
 
     /** Every alice sends {@code perPair} messages to her bob at once; messages/s until the last arrives. */
@@ -152,12 +177,14 @@ public final class RealServerMessaging implements Comparison {
 
     @Override
     public ComparisonReport report(Results r) {
-        Table t = new Table(List.of("contender", RATE, "vs direct", "cost", "rounds"));
+        Table t = new Table(List.of("contender", RATE, "vs direct", "cost", CPU_PER_1K, CPU_PER_1K_DURING, "rounds"));
         String s = r.scenarios(NAME).stream().findFirst().orElse(scenario());
         OptionalDouble direct = r.median(NAME, s, "direct", RATE);
         for (String c : r.contenders(NAME)) {
             OptionalDouble v = r.median(NAME, s, c, RATE);
             t.row(List.of(c, Table.num(v.orElse(Double.NaN)), Ratios.percentOf(v, direct), cost(v, direct),
+                    r.median(NAME, s, c, CPU_PER_1K).stream().mapToObj(Table::num).findFirst().orElse("n/a"),
+                    r.median(NAME, s, c, CPU_PER_1K_DURING).stream().mapToObj(Table::num).findFirst().orElse("n/a"),
                     String.valueOf(r.rounds(NAME, s, c))));
         }
         List<TargetCheck> targets = new ArrayList<>();
@@ -173,15 +200,21 @@ public final class RealServerMessaging implements Comparison {
         }
         return new ComparisonReport(NAME, title(), t, targets, """
                 One real Prosody 0.12 (Debian, plain process on a random loopback address, plaintext c2s, \
-                internal_plain auth, logging at info level as in service: at debug level, its log was its biggest \
-                cost and grew by 140 MB per run). %d Smack 4.4.8 alice/bob pairs log in (directly, through haproxy \
-                in `mode tcp`, or through xmppscope, on the c2s port); each alice sends %,d chat messages to her bob's full JID from her own \
-                thread as fast as Smack writes them; messages/s = all messages ÷ (first send → last \
-                arrival); cost = 1 − messages/s ÷ direct's. haproxy's cost is what a plain relay that \
-                neither records nor analyzes takes from the same two cores. Each contender's relay is started once and serves every round, as a proxy in front \
-                of a server stays up: the first round warms it (and its JIT) and is dropped; after each \
-                exchange the next waits until the relay's process is idle (xmppscope's live analysis \
-                catching up); contenders alternate."""
-                .formatted(pairs, perPair));
+                internal_plain auth, logging at info level as in service: at debug level its log was its \
+                biggest cost and grew by 140 MB per run). %d Smack 4.4.8 alice/bob pairs log in (directly, \
+                through haproxy in `mode tcp`, or through xmppscope, on the c2s port); each alice sends %,d \
+                chat messages to her bob's full JID from her own thread as fast as Smack writes them; \
+                messages/s = all messages ÷ (first send → last arrival); cost = 1 − messages/s ÷ direct's. \
+                haproxy's cost is what a plain relay that neither records nor analyzes takes from the same \
+                two cores. Servers, clients and relay share two cores, so every CPU-millisecond the relay \
+                spends is taken from Prosody and Smack: "relay CPU ms per 1,000 messages" is the relay \
+                process's CPU time (/proc) from the first send until it is idle again (for xmppscope, after \
+                its live analysis caught up), "during the exchange" until the last message arrived; it moves \
+                far less between rounds than messages/s. Each contender's relay is started once and serves \
+                every round, as a proxy in front of a server stays up: the first %d rounds warm it and are \
+                dropped (a JVM relay compiles its hot paths for about a minute: xmppscope's CPU per message \
+                halved over its first eight rounds; the warm-up figures are in the run's log); after each \
+                exchange the next waits until the relay's process is idle; contenders alternate."""
+                .formatted(pairs, perPair, WARM_UP_ROUNDS));
     }
 }

@@ -8,14 +8,14 @@ import java.util.List;
 
 /**
  * xmppscope recording into H2 and analyzing live, in its own JVM with the {@code ./xmppscope}
- * launcher's JVM options (ZGC with a 512 MB soft heap target). {@link #onTmpfs()} is the same with the
+ * launcher's JVM options (G1). {@link #onTmpfs()} is the same with the
  * capture in RAM ({@code /dev/shm}): it separates what the software costs from what the disk
  * allows. {@link #withHeapCap()} caps the heap at 512 MB, for the idle-streams target.
  */
 public final class Xmppscope implements Contender {
     private static final Path TMPFS = Path.of("/dev/shm");
     /** What {@code ./xmppscope} passes to java unless XMPPSCOPE_JAVA_OPTS says otherwise. */
-    private static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-XX:+UseZGC", "-XX:SoftMaxHeapSize=512m");
+    private static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-XX:+UseG1GC");
     private final boolean tmpfs;
     private final List<String> jvmOptions;
 
@@ -35,7 +35,7 @@ public final class Xmppscope implements Contender {
 
     /** The same contender with its heap capped at 512 MB ({@code -Xmx512m}). */
     public static Contender withHeapCap() {
-        return new Xmppscope(false, List.of("-Xmx512m", "-XX:+UseZGC"));
+        return new Xmppscope(false, List.of("-Xmx512m", "-XX:+UseG1GC"));
     }
 
     @Override
