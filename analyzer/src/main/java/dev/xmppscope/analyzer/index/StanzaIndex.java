@@ -48,7 +48,6 @@ public final class StanzaIndex implements AutoCloseable {
     private static final int MAX_LIMIT = 1000;
     /** The analysis maps are named "xs.WHAT.vN"; one of another version is dropped and rebuilt. */
     private static final Pattern VERSIONED_MAP = Pattern.compile("xs\\..+\\.v\\d+");
-    private static final Pattern REF = Pattern.compile("\\d{1,18}-[sc]-\\d{1,9}");
 
     private final CaptureStore store;
     private final MVMap<Long, byte[]> timeline;
@@ -147,13 +146,38 @@ public final class StanzaIndex implements AutoCloseable {
         return connection + (direction == 0 ? "-s-" : "-c-") + idx;
     }
 
-    /** The row key of an element ref ({@link #ref}), or -1 if it is not one. */
+    /**
+     * The row key of an element ref ({@link #ref}), or -1 if it is not one. Parsed by hand, not
+     * with a regular expression and split: the route archive asks this for every hop it stores.
+     */
     public static long rowKey(String ref) {
-        if (!REF.matcher(ref).matches()) {
+        int dash = ref.indexOf('-');
+        if (dash < 1 || dash > 18 || ref.length() < dash + 4 || ref.charAt(dash + 2) != '-') {
             return -1;
         }
-        String[] parts = ref.split("-");
-        return rowKey(Long.parseLong(parts[0]), parts[1].equals("s") ? 0 : 1, Integer.parseInt(parts[2]));
+        char side = ref.charAt(dash + 1);
+        long connection = digits(ref, 0, dash);
+        long idx = digits(ref, dash + 3, ref.length());
+        if (connection < 0 || idx < 0 || ref.length() - (dash + 3) > 9 || (side != 's' && side != 'c')) {
+            return -1;
+        }
+        return rowKey(connection, side == 's' ? 0 : 1, (int) idx);
+    }
+
+    /** The decimal number in {@code s[from, to)}, or -1 if that is empty or not all digits. */
+    private static long digits(String s, int from, int to) {
+        if (from >= to) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
     }
 
     /** Queues a stanza for the next batch; call from the single ingest thread. */
