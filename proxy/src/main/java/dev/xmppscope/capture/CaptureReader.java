@@ -93,14 +93,7 @@ public final class CaptureReader implements AutoCloseable {
             before.accept(e.atNanos());
             sink.event(e);
         });
-        int nextOpen = next[0];
-        int nextClose = next[1];
-        while (nextOpen < byOpen.size()) {
-            sink.opened(byOpen.get(nextOpen++).opened());
-        }
-        while (nextClose < byClose.size()) {
-            sink.closed(byClose.get(nextClose++).closed());
-        }
+        before.accept(Long.MAX_VALUE); // what opened or closed after the last item
         sink.flushed();
     }
 

@@ -245,13 +245,21 @@ public final class CaptureStore implements AutoCloseable {
         if (version < 3) {
             // version 3 packs the chunk rows of each commit into one row (ChunkBatch)
             execAll(ChunkBatchRows.CREATE);
-            execAll(List.of("TRUNCATE TABLE chunk_batch_entries", "TRUNCATE TABLE chunk_batches")); // an interrupted earlier try
-            packChunkRows();
-            execAll(List.of("DROP TABLE chunks"));
+            if (tableExists("CHUNKS")) { // else an earlier try was interrupted after packing them
+                execAll(List.of("TRUNCATE TABLE chunk_batch_entries", "TRUNCATE TABLE chunk_batches"));
+                packChunkRows();
+                execAll(List.of("DROP TABLE chunks"));
+            }
             setSchemaVersion(adminConnection, COMPONENT, 3);
         }
         if (version < SCHEMA_VERSION) {
             execAll(List.of("CHECKPOINT")); // the tables are on disk before the first byte is recorded
+        }
+    }
+
+    private boolean tableExists(String name) throws SQLException {
+        try (ResultSet rs = adminConnection.getMetaData().getTables(null, null, name, null)) {
+            return rs.next();
         }
     }
 
