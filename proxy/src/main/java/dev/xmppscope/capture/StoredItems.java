@@ -37,9 +37,9 @@ final class StoredItems {
      * {@code onlyConnection} or, when it is null, of all.
      */
     static void visit(Connection db, Long onlyConnection, long fromNanos, Visitor visitor) throws SQLException {
-        long[][] batches = batchesByFirstAt(db, fromNanos);
-        long[] ids = batches[0];
-        long[] firstAts = batches[1];
+        Batches batches = batchesByFirstAt(db, fromNanos);
+        long[] ids = batches.ids();
+        long[] firstAts = batches.firstAts();
         PriorityQueue<ChunkBatch.Entry> pending = new PriorityQueue<>(ORDER);
         String eventSql = "SELECT connection, seq, at, direction, kind, detail FROM connection_events WHERE at >= ?"
                 + (onlyConnection == null ? "" : " AND connection = ?") + " ORDER BY at, connection, seq";
@@ -74,8 +74,12 @@ final class StoredItems {
         }
     }
 
-    /** Ids and earliest times of the batches with chunks at or after {@code fromNanos}, by earliest time. */
-    private static long[][] batchesByFirstAt(Connection db, long fromNanos) throws SQLException {
+    /** Batch ids and their earliest times, in the same order. */
+    private record Batches(long[] ids, long[] firstAts) {
+    }
+
+    /** The batches with chunks at or after {@code fromNanos}, by earliest time. */
+    private static Batches batchesByFirstAt(Connection db, long fromNanos) throws SQLException {
         long[] ids = new long[64];
         long[] firstAts = new long[64];
         int n = 0;
@@ -93,7 +97,7 @@ final class StoredItems {
                 }
             }
         }
-        return new long[][] {Arrays.copyOf(ids, n), Arrays.copyOf(firstAts, n)};
+        return new Batches(Arrays.copyOf(ids, n), Arrays.copyOf(firstAts, n));
     }
 
     private static void load(PreparedStatement entries, long batch, Long onlyConnection, long fromNanos,

@@ -3,7 +3,6 @@ package dev.xmppscope.bench.compare;
 import dev.xmppscope.bench.BenchContext;
 import dev.xmppscope.bench.Comparison;
 import dev.xmppscope.bench.relay.Contender;
-import dev.xmppscope.bench.relay.CpuTime;
 import dev.xmppscope.bench.relay.Relay;
 import dev.xmppscope.bench.relay.StartedRelays;
 import dev.xmppscope.bench.report.ComparisonReport;
@@ -86,11 +85,11 @@ public final class RealServerMessaging implements Comparison {
                             continue;
                         }
                         try {
-                            OptionalLong cpu0 = cpuOf(relay);
+                            OptionalLong cpu0 = relay.cpuNanos();
                             double rate = exchange(relay, round + "-" + c.name());
-                            OptionalLong cpuDuring = cpuOf(relay);
+                            OptionalLong cpuDuring = relay.cpuNanos();
                             StartedRelays.awaitQuiet(relay); // xmppscope's live analysis catching up is part of the cost
-                            OptionalLong cpu1 = cpuOf(relay);
+                            OptionalLong cpu1 = relay.cpuNanos();
                             Map<String, Double> values = new java.util.HashMap<>(Map.of(RATE, rate));
                             if (cpu0.isPresent() && cpu1.isPresent() && cpuDuring.isPresent()) {
                                 double perK = 1e3 / (pairs * perPair) / 1e6;
@@ -110,11 +109,6 @@ public final class RealServerMessaging implements Comparison {
                 }
             }
         }
-    }
-
-    /** CPU time (ns) of the relay's process tree; empty for direct, which has no process. */
-    private static OptionalLong cpuOf(Relay relay) {
-        return relay.pid().isPresent() ? CpuTime.ofTree(relay.pid().getAsLong()) : OptionalLong.empty();
     }
 
     /** Every alice sends {@code perPair} messages to her bob at once; messages/s until the last arrives. */
@@ -183,8 +177,8 @@ public final class RealServerMessaging implements Comparison {
         for (String c : r.contenders(NAME)) {
             OptionalDouble v = r.median(NAME, s, c, RATE);
             t.row(List.of(c, Table.num(v.orElse(Double.NaN)), Ratios.percentOf(v, direct), cost(v, direct),
-                    r.median(NAME, s, c, CPU_PER_1K).stream().mapToObj(Table::num).findFirst().orElse("n/a"),
-                    r.median(NAME, s, c, CPU_PER_1K_DURING).stream().mapToObj(Table::num).findFirst().orElse("n/a"),
+                    Table.num(r.median(NAME, s, c, CPU_PER_1K).orElse(Double.NaN)),
+                    Table.num(r.median(NAME, s, c, CPU_PER_1K_DURING).orElse(Double.NaN)),
                     String.valueOf(r.rounds(NAME, s, c))));
         }
         List<TargetCheck> targets = new ArrayList<>();

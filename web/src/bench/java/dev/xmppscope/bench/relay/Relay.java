@@ -21,7 +21,12 @@ public interface Relay extends AutoCloseable {
 
     /** Resident set size of the relay process (and its children, for forking relays), in bytes. */
     default OptionalLong rssBytes() {
-        return pid().stream().mapToObj(ProcessRss::ofTree).flatMapToLong(java.util.OptionalLong::stream).findFirst();
+        return pid().stream().mapToObj(ProcessRss::ofTree).flatMapToLong(OptionalLong::stream).findFirst();
+    }
+
+    /** CPU time (user + system) the relay process and its children have used so far, in nanoseconds. */
+    default OptionalLong cpuNanos() {
+        return pid().stream().mapToObj(CpuTime::ofTree).flatMapToLong(OptionalLong::stream).findFirst();
     }
 
     @Override
