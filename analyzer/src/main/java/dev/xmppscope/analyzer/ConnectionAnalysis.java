@@ -19,6 +19,9 @@ import java.util.Map;
  * when a new TLS layer starts), the negotiation, counters, and who is at either end.
  */
 final class ConnectionAnalysis {
+    /** Graph node ids of clients: this, then the bound full JID (or "conn-ID" before binding). */
+    static final String CLIENT_NODE = "client:";
+
     final ConnectionOpened opened;
     final Negotiation negotiation;
     ConnectionClosed closed;
@@ -118,8 +121,8 @@ final class ConnectionAnalysis {
     /** Graph node id of the initiating side (client, initiating server, component), or null if unknown yet. */
     private String initiatorNode(JidCache jids) {
         return switch (kind()) {
-            case "c2s" -> negotiation.identity() != null ? "client:" + jids.parse(negotiation.identity()).fullKey()
-                    : "client:conn-" + opened.id();
+            case "c2s" -> negotiation.identity() != null ? CLIENT_NODE + jids.parse(negotiation.identity()).fullKey()
+                    : CLIENT_NODE + "conn-" + opened.id();
             case "s2s" -> domainNode(jids, negotiation.streamFrom() != null ? negotiation.streamFrom() : s2sFromIdentity());
             case "component" -> negotiation.streamTo() == null ? null
                     : "component:" + jids.parse(negotiation.streamTo()).domainKey();

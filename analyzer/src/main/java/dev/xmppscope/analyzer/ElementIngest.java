@@ -120,11 +120,18 @@ final class ElementIngest {
         String type = k.type() != null ? k.type() : k.kind().equals("message") ? "normal"
                 : k.kind().equals("presence") ? "available" : null;
         Sighting s = new Sighting(ref, conn.id(), source, target, p.at(), k.kind(), type, id, stored.fromBare(),
-                stored.toBare(), PayloadDigest.of(e));
+                stored.toBare(), PayloadDigest.of(e), delivered(conn, d, target, stored.toKey()));
         Optional<String> joined = routes.observe(s);
         if (joined.isPresent() && wantEvents) {
             events.add(new ModelEvent.RouteUpdated(joined.get(), routes.route(joined.get()).orElseThrow()));
         }
+    }
+
+    /** Whether this hop hands the stanza to the client it is addressed to: a c2s stream bound to exactly its 'to'. */
+    private static boolean delivered(ConnectionAnalysis conn, Direction d, String target, String toKey) {
+        String prefix = ConnectionAnalysis.CLIENT_NODE;
+        return d == Direction.TO_CLIENT && "c2s".equals(conn.kind()) && toKey != null
+                && target.length() == prefix.length() + toKey.length() && target.startsWith(prefix) && target.endsWith(toKey);
     }
 
     private void pairIq(ConnectionAnalysis conn, Direction d, String ref, long at, String type, String id, IndexedStanza s) {

@@ -151,6 +151,22 @@ class AnalyzerTest {
     }
 
     @Test
+    void aRouteEndsWhereItsStanzaReachesTheFullJidItWasSentTo() {
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = analyzed(store);
+             Analyzer archiveOnly = Analyzer.open(store)) {
+            // the second analyzer has seen nothing: it answers from the archive the first one writes
+            String ping = a.stanzas(new StanzaQuery(null, null, "iq", null, null, "ping1", 1L, null, null, null, 1)).items()
+                    .get(0).ref();
+            assertEquals(3, archiveOnly.route(ping).orElseThrow().hops().size(),
+                    "delivered to bob@b.example/laptop: archived at once, not when its window has passed");
+            String message = a.stanzas(new StanzaQuery(null, null, "message", null, null, "m1", 1L, null, null, null, 1))
+                    .items().get(0).ref();
+            assertEquals(3, a.route(message).orElseThrow().hops().size());
+            assertTrue(archiveOnly.route(message).isEmpty(), "sent to bare bob@b.example: another resource may still get a copy");
+        }
+    }
+
+    @Test
     void anIqNobodyAnsweredIsFlagged() {
         try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = analyzed(store)) {
             StanzaSummary lost = a.stanzas(new StanzaQuery(null, null, null, null, null, "lost1", null, null, null, null, 10))

@@ -2,7 +2,6 @@ package dev.xmppscope.analyzer.route;
 
 import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.negotiation.Durations;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -16,6 +15,11 @@ import java.util.Optional;
  * bare from/to, payload digest), leaves the node where an earlier hop of the route arrived, comes
  * no earlier than that hop and within the time window. When two routes would fit equally it
  * joins neither: a missed hop is better than a wrong one. Sans-io: times come from the sightings.
+ *
+ * <p>A route ends early when a hop delivers it to the one client it was addressed to (a full JID):
+ * nothing can follow that hop. On a busy server most routes are such, and retiring them at once
+ * keeps them out of the open set, which otherwise holds every stanza of the window and was most of
+ * what the live analysis left for the collector to copy.
  */
 public final class RouteCorrelator {
     /** How long a server may hold a stanza between two hops and still be matched. */
@@ -42,10 +46,14 @@ public final class RouteCorrelator {
      * growing it by doubling (rehashing tens of thousands of entries each time) cost 5% of analysis.
      */
     private final Map<Sighting.Slot, List<Route>> open = new HashMap<>(2 * MAX_OPEN);
-    private final ArrayDeque<Route> byLastActivity = new ArrayDeque<>();
+    /** Open routes, least recently active first (a list through the routes themselves: no per-activity entries). */
+    private Route oldest;
+    private Route newest;
     private final Map<String, Route> byRef = new HashMap<>();
     private final RouteArchive archive;
     private int openRoutes;
+    /** The route retired last, so that asking for the route a sighting just completed needs no archive read. */
+    private Route lastRetired;
 
     public RouteCorrelator() {
         this(DEFAULT_WINDOW_NANOS);
@@ -98,12 +106,19 @@ public final class RouteCorrelator {
         }
         if (fits == 1) {
             add(match, s);
+            if (s.delivered() && match.keys.length == 1) {
+                retire(match); // delivered where it was addressed: no further hop can follow
+                return Optional.of(match.hops[0].ref());
+            }
             byRef.put(s.ref(), match);
             if (match.hopCount == 2) {
                 byRef.put(match.hops[0].ref(), match);
             }
             touch(match);
             return Optional.of(match.hops[0].ref());
+        }
+        if (s.delivered()) {
+            return Optional.empty(); // already at its addressee: a route starting here could never grow
         }
         Route fresh = new Route(key);
         if (fits > 1) {
@@ -142,48 +157,67 @@ public final class RouteCorrelator {
     /** The route (two hops or more) the stanza {@code ref} is part of. */
     public Optional<StanzaRoute> route(String ref) {
         Route r = byRef.get(ref);
+        if (r == null && lastRetired != null && lastRetired.hasHop(ref)) {
+            r = lastRetired;
+        }
         return r != null ? Optional.of(r.view(windowWords)) : archive.find(ref);
     }
 
-    /** Records activity on a route: it goes to the back of the expiry queue. */
+    /** Records activity on a route: it moves to the newest end of the expiry order. */
     private void touch(Route r) {
-        r.queued++;
-        byLastActivity.add(r);
+        unlink(r);
+        r.older = newest;
+        if (newest != null) {
+            newest.newer = r;
+        }
+        newest = r;
+        if (oldest == null) {
+            oldest = r;
+        }
     }
 
-    /**
-     * Stops tracking the routes whose window has passed, and the least recently active beyond
-     * {@link #MAX_OPEN}; those with two hops or more go to the archive. A route sits in the queue
-     * once per activity; only its last entry counts.
-     */
+    private void unlink(Route r) {
+        if (r.older != null) {
+            r.older.newer = r.newer;
+        } else if (oldest == r) {
+            oldest = r.newer;
+        }
+        if (r.newer != null) {
+            r.newer.older = r.older;
+        } else if (newest == r) {
+            newest = r.older;
+        }
+        r.older = null;
+        r.newer = null;
+    }
+
+    /** Stops tracking the routes whose window has passed, and the least recently active beyond {@link #MAX_OPEN}. */
     private void expire(long now) {
-        while (!byLastActivity.isEmpty()) {
-            Route r = byLastActivity.peekFirst();
-            boolean stale = r.queued > 1; // active again since: a later entry stands for it
-            if (!stale && r.lastAt >= now - window && openRoutes <= MAX_OPEN) {
-                return;
-            }
-            byLastActivity.pollFirst();
-            if (--r.queued > 0) {
-                continue;
-            }
-            openRoutes--;
-            for (int i = 0; i < r.slotCount; i++) {
-                Sighting.Slot slot = r.slots[i];
-                List<Route> list = open.get(slot);
-                if (list != null) {
-                    list.remove(r);
-                    if (list.isEmpty()) {
-                        open.remove(slot);
-                    }
+        while (oldest != null && (oldest.lastAt < now - window || openRoutes > MAX_OPEN)) {
+            retire(oldest);
+        }
+    }
+
+    /** Stops tracking an open route; one of two hops or more goes to the archive. */
+    private void retire(Route r) {
+        unlink(r);
+        openRoutes--;
+        for (int i = 0; i < r.slotCount; i++) {
+            Sighting.Slot slot = r.slots[i];
+            List<Route> list = open.get(slot);
+            if (list != null) {
+                list.remove(r);
+                if (list.isEmpty()) {
+                    open.remove(slot);
                 }
             }
-            if (r.hopCount > 1) {
-                archive.save(r.view(windowWords));
-                for (int i = 0; i < r.hopCount; i++) {
-                    byRef.remove(r.hops[i].ref());
-                }
+        }
+        if (r.hopCount > 1) {
+            archive.save(r.view(windowWords));
+            for (int i = 0; i < r.hopCount; i++) {
+                byRef.remove(r.hops[i].ref());
             }
+            lastRetired = r;
         }
     }
 
@@ -203,10 +237,21 @@ public final class RouteCorrelator {
         int hopCount;
         long lastAt;
         int ambiguous;
-        int queued;
+        /** Neighbours in the expiry order while open. */
+        Route older;
+        Route newer;
 
         Route(Sighting.Key key) {
             keys = new Sighting.Key[] {key};
+        }
+
+        boolean hasHop(String ref) {
+            for (int i = 0; i < hopCount; i++) {
+                if (hops[i].ref().equals(ref)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         void addKey(Sighting.Key key) {

@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param fromBare   bare sender (from the attribute, or the c2s stream's bound identity), or null
  * @param toBare     bare recipient (likewise), or null
  * @param digest     {@link PayloadDigest} of the payload
+ * @param delivered  whether this hop hands the stanza to the one client it is addressed to (a c2s
+ *                   stream whose bound full JID is the 'to'): the end of its route
  */
 public record Sighting(String ref, long connection, String source, String target, long at, String kind, String type,
-                       String id, String fromBare, String toBare, long digest) {
+                       String id, String fromBare, String toBare, long digest, boolean delivered) {
 
     /**
      * What the copies of one stanza share on every link. Its hash is computed once: a key is looked

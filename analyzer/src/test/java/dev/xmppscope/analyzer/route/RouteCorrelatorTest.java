@@ -16,7 +16,30 @@ class RouteCorrelatorTest {
 
     static Sighting seen(String ref, long conn, String from, String to, long atMs, String id, long digest) {
         return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "message", "chat", id, "alice@a.example",
-                "bob@b.example", digest);
+                "bob@b.example", digest, false);
+    }
+
+    /** The same sighting as the hop that hands it to the client it is addressed to. */
+    static Sighting delivered(Sighting s) {
+        return new Sighting(s.ref(), s.connection(), s.source(), s.target(), s.at(), s.kind(), s.type(), s.id(), s.fromBare(),
+                s.toBare(), s.digest(), true);
+    }
+
+    /** An archive that also lists what it was given. */
+    static RouteArchive recording(List<StanzaRoute> saved) {
+        RouteArchive inner = RouteArchive.inMemory();
+        return new RouteArchive() {
+            @Override
+            public void save(StanzaRoute route) {
+                saved.add(route);
+                inner.save(route);
+            }
+
+            @Override
+            public java.util.Optional<StanzaRoute> find(String ref) {
+                return inner.find(ref);
+            }
+        };
     }
 
     @Test
@@ -69,19 +92,7 @@ class RouteCorrelatorTest {
     @Test
     void aRouteWhoseWindowHasPassedIsArchivedAndStillFoundByEachHop() {
         List<StanzaRoute> saved = new java.util.ArrayList<>();
-        RouteArchive inner = RouteArchive.inMemory();
-        RouteCorrelator r = new RouteCorrelator(5_000_000L, new RouteArchive() {
-            @Override
-            public void save(StanzaRoute route) {
-                saved.add(route);
-                inner.save(route);
-            }
-
-            @Override
-            public java.util.Optional<StanzaRoute> find(String ref) {
-                return inner.find(ref);
-            }
-        });
+        RouteCorrelator r = new RouteCorrelator(5_000_000L, recording(saved));
         r.observe(seen("1-s-5", 1, ALICE, A, 10, "m1", 42));
         r.observe(seen("2-s-3", 2, A, B, 12, "m1", 42));
         r.observe(seen("1-s-6", 1, ALICE, A, 100, "m2", 42)); // much later: m1's window has passed
@@ -132,7 +143,7 @@ class RouteCorrelatorTest {
 
     static Sighting presence(String ref, long conn, String from, String to, long atMs, String toBare) {
         return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "presence", "available", "p1", "alice@a.example",
-                toBare, 77);
+                toBare, 77, false);
     }
 
     @Test
@@ -153,5 +164,35 @@ class RouteCorrelatorTest {
         r.observe(seen("1-s-5", 1, ALICE, A, 10, null, PayloadDigest.EMPTY));
         r.observe(seen("2-s-3", 2, A, B, 14, null, PayloadDigest.EMPTY));
         assertTrue(r.route("2-s-3").isEmpty());
+    }
+
+    @Test
+    void aDeliveryToItsAddresseeEndsTheRouteAtOnce() {
+        List<StanzaRoute> saved = new java.util.ArrayList<>();
+        RouteCorrelator r = new RouteCorrelator(RouteCorrelator.DEFAULT_WINDOW_NANOS, recording(saved));
+        r.observe(seen("1-s-5", 1, ALICE, A, 10, "m1", 42));
+        r.observe(seen("2-s-3", 2, A, B, 14, "m1", 42));
+        assertEquals(List.of(), saved, "still open: b.example may pass it on");
+        assertEquals("1-s-5", r.observe(delivered(seen("4-c-9", 4, B, BOB, 15, "m1", 42))).orElseThrow());
+        assertEquals(1, saved.size(), "archived as soon as it reached bob, not after the window");
+        assertEquals(List.of("1-s-5", "2-s-3", "4-c-9"),
+                r.route("2-s-3").orElseThrow().hops().stream().map(StanzaRoute.Hop::stanzaRef).toList());
+        r.observe(seen("1-s-6", 1, ALICE, A, 16, "m2", 7));
+        r.observe(delivered(seen("6-c-1", 6, A, ALICE, 17, "m3", 8))); // a stanza that starts at its addressee
+        r.observe(delivered(seen("5-c-2", 5, B, BOB, 18, "m1", 42))); // the same stanza again (a resend on a new stream)
+        assertEquals(3, r.route("4-c-9").orElseThrow().hops().size(), "a finished route takes no further hops");
+        assertTrue(r.route("5-c-2").isEmpty() && r.route("6-c-1").isEmpty());
+        assertEquals(1, saved.size());
+    }
+
+    @Test
+    void aBroadcastPresenceStaysOpenAfterItsFirstDelivery() {
+        RouteCorrelator r = new RouteCorrelator();
+        r.observe(presence("1-s-2", 1, ALICE, A, 10, null));
+        r.observe(presence("2-s-4", 2, A, B, 12, "bob@b.example"));
+        r.observe(delivered(presence("4-c-7", 4, B, BOB, 13, "bob@b.example")));
+        r.observe(delivered(presence("6-c-1", 6, B, BOB2, 14, "bob@b.example")));
+        assertEquals(List.of("1-s-2", "2-s-4", "4-c-7", "6-c-1"),
+                r.route("1-s-2").orElseThrow().hops().stream().map(StanzaRoute.Hop::stanzaRef).toList());
     }
 }
