@@ -120,18 +120,29 @@ final class ElementIngest {
         String type = k.type() != null ? k.type() : k.kind().equals("message") ? "normal"
                 : k.kind().equals("presence") ? "available" : null;
         Sighting s = new Sighting(ref, conn.id(), source, target, p.at(), k.kind(), type, id, stored.fromBare(),
-                stored.toBare(), PayloadDigest.of(e), delivered(conn, d, target, stored.toKey()));
+                stored.toBare(), PayloadDigest.of(e), delivered(conn.kind(), d, k.kind(), to, target, stored.toKey()));
         Optional<String> joined = routes.observe(s);
         if (joined.isPresent() && wantEvents) {
             events.add(new ModelEvent.RouteUpdated(joined.get(), routes.route(joined.get()).orElseThrow()));
         }
     }
 
-    /** Whether this hop hands the stanza to the client it is addressed to: a c2s stream bound to exactly its 'to'. */
-    private static boolean delivered(ConnectionAnalysis conn, Direction d, String target, String toKey) {
+    /**
+     * Whether this hop brings the stanza to the entity that handles it, so that no hop can follow:
+     * on a c2s stream, to the client bound to exactly its 'to', or to the client itself when it has
+     * no 'to'; from the client, an IQ without 'to', which its server answers for the account
+     * (RFC 6120 §10.3.3). A message or presence without 'to' may still fan out.
+     */
+    static boolean delivered(String connectionKind, Direction d, String kind, String to, String target, String toKey) {
+        if (!"c2s".equals(connectionKind)) {
+            return false;
+        }
+        if (d == Direction.TO_SERVER) {
+            return to == null && "iq".equals(kind);
+        }
         String prefix = ConnectionAnalysis.CLIENT_NODE;
-        return d == Direction.TO_CLIENT && "c2s".equals(conn.kind()) && toKey != null
-                && target.length() == prefix.length() + toKey.length() && target.startsWith(prefix) && target.endsWith(toKey);
+        return to == null || toKey != null && target.length() == prefix.length() + toKey.length() && target.startsWith(prefix)
+                && target.endsWith(toKey);
     }
 
     private void pairIq(ConnectionAnalysis conn, Direction d, String ref, long at, String type, String id, IndexedStanza s) {
