@@ -51,6 +51,22 @@ public record Sighting(String ref, long connection, String source, String target
             this.hash = h;
         }
 
+        /** A 64-bit hash of this key at {@code node}, for tables that hold no objects. */
+        long wideHash(String node) {
+            long h = digest ^ (broadcast ? 0x5bd1e9955bd1e995L : 0);
+            h = mix(h, kind);
+            h = mix(h, type);
+            h = mix(h, id);
+            h = mix(h, fromBare);
+            h = mix(h, toBare);
+            return mix(h, node);
+        }
+
+        private static long mix(long h, String part) {
+            long x = (h ^ Objects.hashCode(part)) * 0x9E3779B97F4A7C15L;
+            return x ^ (x >>> 29);
+        }
+
         @Override
         public boolean equals(Object o) {
             return o == this || o instanceof Key k && k.hash == hash && k.digest == digest && k.broadcast == broadcast
