@@ -107,6 +107,12 @@ public final class RouteCorrelator {
                 }
             }
         }
+        if (fits == 0) {
+            Optional<String> again = joinDelivered(s, key);
+            if (again.isPresent()) {
+                return again;
+            }
+        }
         if (fits == 1) {
             add(match, s);
             if (s.delivered() && match.keys.length == 1) {
@@ -122,8 +128,7 @@ public final class RouteCorrelator {
             return Optional.of(match.hops[0].ref());
         }
         if (s.delivered()) {
-            // at its addressee: no route starts here, but it may be a resend of one delivered earlier
-            return fits == 0 ? joinDelivered(s, key) : Optional.empty();
+            return Optional.empty(); // already at its addressee: a route starting here could never grow
         }
         Route fresh = new Route(key);
         if (fits > 1) {
@@ -139,8 +144,9 @@ public final class RouteCorrelator {
     }
 
     /**
-     * Adds a delivered sighting to the archived route it repeats (the same stanza delivered again
-     * from the same node within the window, on another link), if there is one.
+     * Adds a sighting to the delivered route it repeats (the same stanza leaving the same node again
+     * within the window, on another link: a resend on a resumed stream, which binds no resource and
+     * so is not known as the addressee), if there is one. The route stays archived.
      */
     private Optional<String> joinDelivered(Sighting s, Sighting.Key key) {
         long wide = key.wideHash(s.source());

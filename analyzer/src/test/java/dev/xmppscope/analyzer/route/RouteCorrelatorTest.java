@@ -189,17 +189,20 @@ class RouteCorrelatorTest {
         r.observe(seen("1-s-5", 1, ALICE, A, 10, "m1", 42));
         r.observe(seen("2-s-3", 2, A, B, 11, "m1", 42));
         r.observe(delivered(seen("4-c-9", 4, B, BOB, 12, "m1", 42)));
-        // bob's stream broke before he acknowledged it; b.example resends it when he resumes
-        assertEquals("1-s-5", r.observe(delivered(seen("7-c-2", 7, B, BOB, 14, "m1", 42))).orElseThrow());
+        // bob's stream broke before he acknowledged it; b.example resends it when he resumes (a
+        // resumed stream binds no resource, so bob shows as that connection, not as the addressee)
+        assertEquals("1-s-5", r.observe(seen("7-c-2", 7, B, "client:conn-7", 14, "m1", 42)).orElseThrow());
         StanzaRoute route = r.route("1-s-5").orElseThrow();
         assertEquals(List.of("1-s-5", "2-s-3", "4-c-9", "7-c-2"), route.hops().stream().map(StanzaRoute.Hop::stanzaRef).toList());
         assertEquals(3_000_000L, route.hops().get(3).heldNanos(), "held since it reached b.example");
         assertTrue(route.explanation().endsWith("delivered again on connection 7"), route.explanation());
         assertEquals(route, r.route("7-c-2").orElseThrow());
         assertTrue(r.observe(delivered(seen("7-c-3", 7, B, BOB, 15, "m1", 42))).isEmpty(), "the same link twice: another stanza");
-        assertTrue(r.observe(delivered(seen("8-c-1", 8, B, BOB, 30, "m1", 42))).isEmpty(), "after the window");
+        assertEquals("1-s-5", r.observe(delivered(seen("10-c-1", 10, B, BOB, 16, "m1", 42))).orElseThrow(),
+                "known as the addressee, too");
         assertTrue(r.observe(delivered(seen("9-c-1", 9, A, BOB, 16, "m1", 42))).isEmpty(), "from a node it never reached");
-        assertEquals(4, r.route("1-s-5").orElseThrow().hops().size());
+        assertTrue(r.observe(delivered(seen("8-c-1", 8, B, BOB, 30, "m1", 42))).isEmpty(), "after the window");
+        assertEquals(5, r.route("1-s-5").orElseThrow().hops().size());
     }
 
     @Test
