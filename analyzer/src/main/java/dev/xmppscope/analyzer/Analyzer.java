@@ -23,6 +23,7 @@ import dev.xmppscope.capture.EventKind;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +50,13 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     private final Object lock = new Object();
     private final Map<Long, ConnectionAnalysis> connections = new TreeMap<>();
     private final EntityGraph graph = new EntityGraph();
+    /** Resumable stream-management sessions → bound JID, for streams that resume one; the latest 10,000. */
+    private final Map<String, String> resumableSessions = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > 10_000;
+        }
+    };
     private final RouteCorrelator routes;
     private final IqPairing iqs;
     private final StanzaIndex index;
@@ -77,7 +85,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     public void opened(ConnectionOpened c) {
         ingestStep(events -> {
             advance(c.atNanos());
-            ConnectionAnalysis conn = new ConnectionAnalysis(c);
+            ConnectionAnalysis conn = new ConnectionAnalysis(c, resumableSessions);
             connections.put(c.id(), conn);
             connectionChanged(conn, events);
         });
@@ -165,7 +173,8 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         if (conn == null) {
             // data for a connection whose opening was not seen (a capture that starts mid-way)
             LOG.debug("connection {} was not seen opening; analysing it from here", id);
-            conn = new ConnectionAnalysis(new ConnectionOpened(id, "?", null, null, null, TlsMode.PASSTHROUGH, at));
+            conn = new ConnectionAnalysis(new ConnectionOpened(id, "?", null, null, null, TlsMode.PASSTHROUGH, at),
+                    resumableSessions);
             connections.put(id, conn);
         }
         return conn;

@@ -45,9 +45,10 @@ final class ConnectionAnalysis {
     record Ends(String source, String target) {
     }
 
-    ConnectionAnalysis(ConnectionOpened opened) {
+    /** @param resumableSessions the capture's resumable stream-management sessions (see {@link Negotiation}) */
+    ConnectionAnalysis(ConnectionOpened opened, Map<String, String> resumableSessions) {
         this.opened = opened;
-        this.negotiation = new Negotiation(opened.id());
+        this.negotiation = new Negotiation(opened.id(), resumableSessions);
     }
 
     long id() {

@@ -12,7 +12,9 @@ import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.SaslPlainMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The negotiation of one connection's streams (both directions, every TLS layer and restart) as
@@ -42,9 +44,21 @@ public final class Negotiation {
     private boolean tlsAnnounced;
     private boolean passthroughTls;
     private int acks;
+    /** Resumable stream-management sessions of the whole capture: server domain and id → bound JID. */
+    private final Map<String, String> resumableSessions;
+    private String resumeId;
 
     public Negotiation(long connection) {
+        this(connection, new HashMap<>());
+    }
+
+    /**
+     * @param resumableSessions shared by the negotiations of one capture: a stream that resumes a
+     *                          session (XEP-0198) binds nothing, and learns its client's JID here
+     */
+    public Negotiation(long connection, Map<String, String> resumableSessions) {
         this.connection = connection;
+        this.resumableSessions = resumableSessions;
     }
 
     /** A stream header (the first, a restart, or the first inside a new TLS layer). */
@@ -268,13 +282,26 @@ public final class Negotiation {
         String resume = "true".equals(e.attribute("resume")) || "1".equals(e.attribute("resume")) ? " (resumable)" : "";
         switch (e.name()) {
             case "enable" -> add(d, at, "sm-enable", who(d) + " enables stream management" + resume, "", "info", ref);
-            case "enabled" -> add(d, at, "sm-enabled", who(d) + " enabled stream management" + resume,
-                    StepText.attrs(e, "id", "max", "location"), "ok", ref);
-            case "resume" -> add(d, at, "sm-resume", who(d) + " resumes session " + StepText.or(e.attribute("previd"), "?"),
-                    "h=" + e.attribute("h"), "info", ref);
+            case "enabled" -> {
+                if (!resume.isEmpty() && e.attribute("id") != null && identity != null) {
+                    resumableSessions.put(sessionKey(e.attribute("id")), identity);
+                }
+                add(d, at, "sm-enabled", who(d) + " enabled stream management" + resume,
+                        StepText.attrs(e, "id", "max", "location"), "ok", ref);
+            }
+            case "resume" -> {
+                resumeId = e.attribute("previd");
+                add(d, at, "sm-resume", who(d) + " resumes session " + StepText.or(resumeId, "?"), "h=" + e.attribute("h"),
+                        "info", ref);
+            }
             case "resumed" -> {
+                String previd = e.attribute("previd") != null ? e.attribute("previd") : resumeId;
+                if (identity == null && previd != null) {
+                    identity = resumableSessions.get(sessionKey(previd));
+                }
                 established();
-                add(d, at, "sm-resumed", who(d) + " resumed the session", "h=" + e.attribute("h"), "ok", ref);
+                add(d, at, "sm-resumed", who(d) + " resumed the session", "h=" + e.attribute("h")
+                        + (identity == null ? "" : ", bound to " + identity), "ok", ref);
             }
             case "failed" -> add(d, at, "sm-failed", who(d) + " refuses stream management: " + StepText.condition(e, Ns.STANZA_ERRORS),
                     "", "failed", ref);
@@ -286,6 +313,11 @@ public final class Negotiation {
                 acks++;
             }
         }
+    }
+
+    /** SM ids are the server's: scoped by its domain. */
+    private String sessionKey(String id) {
+        return StepText.or(streamTo, "?") + " " + id;
     }
 
     private void dialback(Direction d, XmlElement e, long at, String ref) {

@@ -103,6 +103,43 @@ class NegotiationTest {
     }
 
     @Test
+    void aStreamThatResumesASessionIsBoundToThatSessionsJid() {
+        java.util.Map<String, String> sessions = new java.util.HashMap<>();
+        Negotiation first = new Negotiation(1, sessions);
+        replay(first, CLIENT_HEADER, SERVER_HEADER,
+                "<iq type='result' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@a.example/x1</jid></bind></iq>",
+                "<enabled xmlns='urn:xmpp:sm:3' id='sm-1' resume='true'/>");
+        Negotiation resumed = new Negotiation(2, sessions);
+        List<NegotiationStep> steps2 = replay(resumed, CLIENT_HEADER, SERVER_HEADER,
+                "<resume xmlns='urn:xmpp:sm:3' previd='sm-1' h='4'/>", "<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='7'/>");
+        assertEquals("alice@a.example/x1", resumed.identity(), "a resumed stream binds nothing: the session says who it is");
+        assertEquals("established", resumed.state());
+        assertEquals("h=7, bound to alice@a.example/x1", steps2.get(steps2.size() - 1).detail());
+        Negotiation unknown = new Negotiation(3, sessions);
+        replay(unknown, CLIENT_HEADER, SERVER_HEADER, "<resume xmlns='urn:xmpp:sm:3' previd='sm-9' h='0'/>",
+                "<resumed xmlns='urn:xmpp:sm:3' previd='sm-9' h='0'/>");
+        assertNull(unknown.identity(), "a session enabled before the capture began");
+    }
+
+    /** Feeds a c2s exchange to {@code target}: the odd pieces from the client, the even from the server. */
+    private static List<NegotiationStep> replay(Negotiation target, String... pieces) {
+        StreamParser fromClient = new StreamParser();
+        StreamParser fromServer = new StreamParser();
+        List<NegotiationStep> out = new ArrayList<>();
+        for (int i = 0; i < pieces.length; i++) {
+            Direction d = i % 2 == 0 ? Direction.TO_SERVER : Direction.TO_CLIENT;
+            for (StreamEvent e : (i % 2 == 0 ? fromClient : fromServer).feed(pieces[i].getBytes(StandardCharsets.UTF_8), i)) {
+                if (e instanceof StreamEvent.StreamOpened o) {
+                    out.addAll(target.header(d, o.header(), o.at(), null));
+                } else if (e instanceof StreamEvent.ElementParsed el) {
+                    out.addAll(target.element(d, el.element(), el.at(), null));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
     void aBindConflictFailsTheStream() {
         c(CLIENT_HEADER).s(SERVER_HEADER)
                 .c("<iq type='set' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>x</resource></bind></iq>")

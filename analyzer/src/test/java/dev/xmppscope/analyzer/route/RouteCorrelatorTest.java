@@ -190,7 +190,8 @@ class RouteCorrelatorTest {
         r.observe(seen("2-s-3", 2, A, B, 11, "m1", 42));
         r.observe(delivered(seen("4-c-9", 4, B, BOB, 12, "m1", 42)));
         // bob's stream broke before he acknowledged it; b.example resends it when he resumes (a
-        // resumed stream binds no resource, so bob shows as that connection, not as the addressee)
+        // resumed stream binds nothing: if the capture missed the session's start, bob shows as
+        // that connection, not as the addressee)
         assertEquals("1-s-5", r.observe(seen("7-c-2", 7, B, "client:conn-7", 14, "m1", 42)).orElseThrow());
         StanzaRoute route = r.route("1-s-5").orElseThrow();
         assertEquals(List.of("1-s-5", "2-s-3", "4-c-9", "7-c-2"), route.hops().stream().map(StanzaRoute.Hop::stanzaRef).toList());
