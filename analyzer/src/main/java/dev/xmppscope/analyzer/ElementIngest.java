@@ -128,7 +128,7 @@ final class ElementIngest {
     }
 
     /**
-     * Whether this hop brings the stanza to the entity that handles it, so that no hop can follow:
+     * Whether this hop brings the stanza to the entity that handles it, so that only a resend can follow:
      * on a c2s stream, to the client bound to exactly its 'to', or to the client itself when it has
      * no 'to'; from the client, an IQ without 'to', which its server answers for the account
      * (RFC 6120 §10.3.3). A message or presence without 'to' may still fan out.

@@ -24,7 +24,10 @@ final class DeliveredRoutes {
         mask = slots - 1;
     }
 
-    /** The route starting at {@code firstRef} was delivered at {@code at}; {@code key} is its key where a copy would leave from. */
+    /**
+     * The route starting at {@code firstRef} was delivered at {@code at}; {@code key} is its
+     * {@link Sighting.Key#wideHash} at the node a copy would leave from.
+     */
     void remember(long key, String firstRef, long at) {
         int slot = slot(key);
         keys[slot] = key;
@@ -32,7 +35,7 @@ final class DeliveredRoutes {
         firstRefs[slot] = firstRef;
     }
 
-    /** The first hop's ref of the route delivered under {@code key} no longer than {@code window} before {@code now}, or null. */
+    /** The first hop's ref of the route delivered under {@code key} at most {@code window} before {@code now}, or null. */
     String find(long key, long now, long window) {
         int slot = slot(key);
         String ref = firstRefs[slot];

@@ -16,10 +16,12 @@ import java.util.Optional;
  * no earlier than that hop and within the time window. When two routes would fit equally it
  * joins neither: a missed hop is better than a wrong one. Sans-io: times come from the sightings.
  *
- * <p>A route ends early when a hop delivers it to the one client it was addressed to (a full JID):
- * nothing can follow that hop. On a busy server most routes are such, and retiring them at once
- * keeps them out of the open set, which otherwise holds every stanza of the window and was most of
- * what the live analysis left for the collector to copy.
+ * <p>A route ends early when a hop brings its stanza to the entity that handles it ({@link
+ * Sighting#delivered()}): nothing but a resend can follow that hop. On a busy server most routes
+ * are such, and retiring them at once keeps them out of the open set, which otherwise holds every
+ * stanza of the window and was most of what the live analysis left for the collector to copy.
+ * Retired delivered routes are remembered in primitives ({@link DeliveredRoutes}), so that a
+ * resend still joins its route.
  */
 public final class RouteCorrelator {
     /** How long a server may hold a stanza between two hops and still be matched. */
@@ -145,8 +147,8 @@ public final class RouteCorrelator {
 
     /**
      * Adds a sighting to the delivered route it repeats (the same stanza leaving the same node again
-     * within the window, on another link: a resend on a resumed stream, which binds no resource and
-     * so is not known as the addressee), if there is one. The route stays archived.
+     * within the window, on another link: a resend on a resumed stream), if there is one. The route
+     * stays archived.
      */
     private Optional<String> joinDelivered(Sighting s, Sighting.Key key) {
         long wide = key.wideHash(s.source());

@@ -16,8 +16,8 @@ import java.util.Objects;
  * @param fromBare   bare sender (from the attribute, or the c2s stream's bound identity), or null
  * @param toBare     bare recipient (likewise), or null
  * @param digest     {@link PayloadDigest} of the payload
- * @param delivered  whether this hop hands the stanza to the one client it is addressed to (a c2s
- *                   stream whose bound full JID is the 'to'): the end of its route
+ * @param delivered  whether this hop brings the stanza to the entity that handles it (the client
+ *                   bound to its full 'to', for instance), so that only a resend can follow
  */
 public record Sighting(String ref, long connection, String source, String target, long at, String kind, String type,
                        String id, String fromBare, String toBare, long digest, boolean delivered) {
