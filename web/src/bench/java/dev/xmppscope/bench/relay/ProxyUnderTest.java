@@ -21,7 +21,9 @@ import java.util.List;
  * Analyzer as the Recorder's live listener, wired as {@code xmppscope proxy} wires them (minus
  * the web UI). Speaks {@link ChildJvmRelay}'s line protocol on stdin/stdout.
  *
- * <p>Arguments: {@code ROUTE DB CA_DIR}, e.g. {@code 127.9.9.2:0=127.9.9.1:41234 work/capture work/ca}.
+ * <p>Arguments: {@code ROUTE DB CA_DIR [--no-analysis]}, e.g. {@code 127.9.9.2:0=127.9.9.1:41234
+ * work/capture work/ca}. {@code --no-analysis} records without the live analyzer: what recording
+ * alone costs.
  */
 public final class ProxyUnderTest {
     private ProxyUnderTest() {
@@ -33,7 +35,9 @@ public final class ProxyUnderTest {
             CertificateAuthority ca = CertificateAuthority.loadOrCreate(Path.of(args[2]));
             Recorder recorder = Recorder.start(store, false);
             Analyzer analyzer = Analyzer.open(store);
-            recorder.addListener(analyzer);
+            if (!List.of(args).contains("--no-analysis")) {
+                recorder.addListener(analyzer);
+            }
             ProxyServer server = ProxyServer.start(new ProxyOptions(List.of(route), false, ca), recorder);
             InetSocketAddress bound = (InetSocketAddress) server.boundAddresses().get(0);
             System.out.println("LISTENING " + bound.getAddress().getHostAddress() + ":" + bound.getPort());

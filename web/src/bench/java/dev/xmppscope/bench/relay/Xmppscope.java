@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,6 +12,8 @@ import java.util.List;
  * launcher's JVM options (G1). {@link #onTmpfs()} is the same with the
  * capture in RAM ({@code /dev/shm}): it separates what the software costs from what the disk
  * allows. {@link #withHeapCap()} caps the heap at 512 MB, for the idle-streams target.
+ * {@link #recordingOnly()} records without analyzing: it separates what recording costs from what
+ * the live analysis adds.
  */
 public final class Xmppscope implements Contender {
     private static final Path TMPFS = Path.of("/dev/shm");
@@ -18,29 +21,36 @@ public final class Xmppscope implements Contender {
     private static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-XX:+UseG1GC");
     private final boolean tmpfs;
     private final List<String> jvmOptions;
+    private final boolean analysis;
 
     public Xmppscope() {
-        this(false, LAUNCHER_JVM_OPTIONS);
+        this(false, LAUNCHER_JVM_OPTIONS, true);
     }
 
-    private Xmppscope(boolean tmpfs, List<String> jvmOptions) {
+    private Xmppscope(boolean tmpfs, List<String> jvmOptions, boolean analysis) {
         this.tmpfs = tmpfs;
         this.jvmOptions = jvmOptions;
+        this.analysis = analysis;
+    }
+
+    /** The same contender without the live analysis. */
+    public static Contender recordingOnly() {
+        return new Xmppscope(false, LAUNCHER_JVM_OPTIONS, false);
     }
 
     /** The same contender writing its capture to tmpfs; null when the machine has no /dev/shm. */
     public static Contender onTmpfs() {
-        return Files.isDirectory(TMPFS) && Files.isWritable(TMPFS) ? new Xmppscope(true, LAUNCHER_JVM_OPTIONS) : null;
+        return Files.isDirectory(TMPFS) && Files.isWritable(TMPFS) ? new Xmppscope(true, LAUNCHER_JVM_OPTIONS, true) : null;
     }
 
     /** The same contender with its heap capped at 512 MB ({@code -Xmx512m}). */
     public static Contender withHeapCap() {
-        return new Xmppscope(false, List.of("-Xmx512m", "-XX:+UseG1GC"));
+        return new Xmppscope(false, List.of("-Xmx512m", "-XX:+UseG1GC"), true);
     }
 
     @Override
     public String name() {
-        return tmpfs ? "xmppscope (tmpfs)" : "xmppscope";
+        return tmpfs ? "xmppscope (tmpfs)" : analysis ? "xmppscope" : "xmppscope (recording only)";
     }
 
     @Override
@@ -48,8 +58,11 @@ public final class Xmppscope implements Contender {
         String listen = upstream.getAddress().getHostAddress() + ":0";
         String route = listen + "=" + upstream.getAddress().getHostAddress() + ":" + upstream.getPort();
         Path captureDir = tmpfs ? Files.createTempDirectory(TMPFS, "xmppscope-bench-") : workDir.resolve("capture");
-        return ChildJvmRelay.start(ProxyUnderTest.class.getName(), jvmOptions,
-                List.of(route, captureDir.resolve("capture").toString(), workDir.resolve("ca").toString()), workDir)
-                .deleteOnClose(captureDir);
+        List<String> args = new ArrayList<>(List.of(route, captureDir.resolve("capture").toString(),
+                workDir.resolve("ca").toString()));
+        if (!analysis) {
+            args.add("--no-analysis");
+        }
+        return ChildJvmRelay.start(ProxyUnderTest.class.getName(), jvmOptions, args, workDir).deleteOnClose(captureDir);
     }
 }
