@@ -5,6 +5,7 @@ import dev.xmppscope.bench.Comparison;
 import dev.xmppscope.bench.relay.Contender;
 import dev.xmppscope.bench.relay.Relay;
 import dev.xmppscope.bench.relay.StartedRelays;
+import dev.xmppscope.bench.relay.Xmppscope;
 import dev.xmppscope.bench.report.ComparisonReport;
 import dev.xmppscope.bench.report.Results;
 import dev.xmppscope.bench.report.Table;
@@ -34,7 +35,6 @@ public final class RealServerMessaging implements Comparison {
     static final String NAME = "realserver";
     private static final String RATE = "messages/s";
     private static final String CPU_PER_1K = "relay CPU ms per 1,000 messages";
-    private static final String RECORDING_ONLY = "xmppscope (recording only)";
     private static final String CPU_PER_1K_DURING = "of which during the exchange";
     /**
      * Rounds each relay serves before it is measured. A JVM relay compiles its hot paths for the
@@ -188,7 +188,7 @@ public final class RealServerMessaging implements Comparison {
         OptionalDouble x = r.median(NAME, s, "xmppscope", RATE);
         if (x.isPresent() && direct.isPresent()) {
             double cost = 1 - x.getAsDouble() / direct.getAsDouble();
-            OptionalDouble recording = r.median(NAME, s, RECORDING_ONLY, RATE);
+            OptionalDouble recording = r.median(NAME, s, Xmppscope.RECORDING_ONLY, RATE);
             OptionalDouble haproxy = r.median(NAME, s, "haproxy", RATE);
             List<String> others = new ArrayList<>();
             if (recording.isPresent()) {

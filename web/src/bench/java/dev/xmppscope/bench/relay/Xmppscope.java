@@ -19,6 +19,8 @@ public final class Xmppscope implements Contender {
     private static final Path TMPFS = Path.of("/dev/shm");
     /** What {@code ./xmppscope} passes to java unless XMPPSCOPE_JAVA_OPTS says otherwise. */
     private static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-XX:+UseG1GC");
+    /** The name of {@link #recordingOnly()} in tables and results. */
+    public static final String RECORDING_ONLY = "xmppscope (recording only)";
     private final boolean tmpfs;
     private final List<String> jvmOptions;
     private final boolean analysis;
@@ -50,7 +52,7 @@ public final class Xmppscope implements Contender {
 
     @Override
     public String name() {
-        return tmpfs ? "xmppscope (tmpfs)" : analysis ? "xmppscope" : "xmppscope (recording only)";
+        return tmpfs ? "xmppscope (tmpfs)" : analysis ? "xmppscope" : RECORDING_ONLY;
     }
 
     @Override
