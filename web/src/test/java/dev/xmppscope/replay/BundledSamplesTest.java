@@ -67,7 +67,8 @@ class BundledSamplesTest {
                     "sm-enable", "sm-enabled")), steps.toString());
             Set<String> resumed = a.negotiation(2).stream().map(s -> s.step()).collect(Collectors.toSet());
             assertTrue(resumed.contains("sm-resume"), resumed.toString());
-            assertEquals(a.connection(1).orElseThrow().jid(), a.connection(2).orElseThrow().jid(),
+            assertEquals("alice@a.example/phone", a.connection(1).orElseThrow().jid());
+            assertEquals("alice@a.example/phone", a.connection(2).orElseThrow().jid(),
                     "the resumed stream binds nothing, yet it is alice's");
         }
     }

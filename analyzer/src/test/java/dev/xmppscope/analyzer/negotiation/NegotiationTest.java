@@ -34,16 +34,23 @@ class NegotiationTest {
 
     private NegotiationTest feed(Direction d, StreamParser p, String xml) {
         now += 1_000_000;
-        for (StreamEvent e : p.feed(xml.getBytes(StandardCharsets.UTF_8), now)) {
+        steps.addAll(stepsOf(n, d, p, xml, now));
+        return this;
+    }
+
+    /** What {@code target} makes of {@code xml} arriving in direction {@code d} at {@code at}. */
+    private static List<NegotiationStep> stepsOf(Negotiation target, Direction d, StreamParser p, String xml, long at) {
+        List<NegotiationStep> out = new ArrayList<>();
+        for (StreamEvent e : p.feed(xml.getBytes(StandardCharsets.UTF_8), at)) {
             if (e instanceof StreamEvent.StreamOpened o) {
-                steps.addAll(n.header(d, o.header(), o.at(), null));
+                out.addAll(target.header(d, o.header(), o.at(), null));
             } else if (e instanceof StreamEvent.ElementParsed el) {
-                steps.addAll(n.element(d, el.element(), el.at(), null));
+                out.addAll(target.element(d, el.element(), el.at(), null));
             } else if (e instanceof StreamEvent.StreamClosed cl) {
-                steps.addAll(n.streamClosed(d, cl.at(), null));
+                out.addAll(target.streamClosed(d, cl.at(), null));
             }
         }
-        return this;
+        return out;
     }
 
     private List<String> titles() {
@@ -127,14 +134,9 @@ class NegotiationTest {
         StreamParser fromServer = new StreamParser();
         List<NegotiationStep> out = new ArrayList<>();
         for (int i = 0; i < pieces.length; i++) {
-            Direction d = i % 2 == 0 ? Direction.TO_SERVER : Direction.TO_CLIENT;
-            for (StreamEvent e : (i % 2 == 0 ? fromClient : fromServer).feed(pieces[i].getBytes(StandardCharsets.UTF_8), i)) {
-                if (e instanceof StreamEvent.StreamOpened o) {
-                    out.addAll(target.header(d, o.header(), o.at(), null));
-                } else if (e instanceof StreamEvent.ElementParsed el) {
-                    out.addAll(target.element(d, el.element(), el.at(), null));
-                }
-            }
+            boolean client = i % 2 == 0;
+            out.addAll(stepsOf(target, client ? Direction.TO_SERVER : Direction.TO_CLIENT, client ? fromClient : fromServer,
+                    pieces[i], i));
         }
         return out;
     }
