@@ -13,6 +13,7 @@ import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.route.IqPairing;
 import dev.xmppscope.analyzer.route.RouteCorrelator;
+import dev.xmppscope.capture.AnalysisFile;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.Chunk;
@@ -22,6 +23,7 @@ import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.EventKind;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +32,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,8 +69,8 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     private volatile boolean closed;
     private long lastFlushAt = Long.MIN_VALUE;
 
-    private Analyzer(CaptureStore store) {
-        this.index = new StanzaIndex(store);
+    private Analyzer(MVStore analysisStore, Path analysisFile) {
+        this.index = new StanzaIndex(analysisStore, analysisFile);
         // finished routes and IQ pairs live in the analysis file: memory stays bounded on long captures
         this.routes = new RouteCorrelator(RouteCorrelator.DEFAULT_WINDOW_NANOS, index.routeArchive());
         this.iqs = new IqPairing(index.iqLedger());
@@ -76,7 +79,15 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
     /** An analyzer writing its index into {@code store}'s database; feed it chunks next. */
     public static Analyzer open(CaptureStore store) {
-        return new Analyzer(store);
+        return new Analyzer(store.analysisStore(), CaptureStore.analysisFile(store.file()));
+    }
+
+    /**
+     * An analyzer writing its index into an analysis file opened on its own: in a worker process
+     * while the recording process holds the capture database.
+     */
+    public static Analyzer open(AnalysisFile file) {
+        return new Analyzer(file.store(), file.file());
     }
 
     // ---- CaptureSink: ingest, one thread ----

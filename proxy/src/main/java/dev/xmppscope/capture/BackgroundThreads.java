@@ -60,6 +60,14 @@ public final class BackgroundThreads {
         }
     }
 
+    /**
+     * The command that starts a whole process at this background priority ({@code chrt --idle 0}
+     * or {@code nice -n 19}), to put before its command line; empty when background priority is off.
+     */
+    public static List<String> processPrefix() {
+        return !ENABLED ? List.of() : MODE.equals("nice") ? List.of("nice", "-n", "19") : List.of("chrt", "--idle", "0");
+    }
+
     /** Moves the calling thread to background priority; returns whether that worked. */
     public static boolean lowerCurrentThread() {
         if (!ENABLED) {

@@ -137,11 +137,7 @@ public final class CaptureStore implements AutoCloseable {
      */
     public synchronized MVStore analysisStore() {
         if (analysis == null) {
-            try {
-                analysis = AnalysisFiles.acquire(analysisFile, captureId());
-            } catch (SQLException e) {
-                throw new CaptureStoreException("cannot read the capture id of " + file + ": " + e.getMessage(), e);
-            }
+            analysis = AnalysisFiles.acquire(analysisFile, id());
         }
         return analysis;
     }
@@ -191,10 +187,12 @@ public final class CaptureStore implements AutoCloseable {
     }
 
     /** A random id given to the capture when it was created (schema 2), which derived files refer to. */
-    private String captureId() throws SQLException {
+    public String id() {
         try (Statement st = adminConnection.createStatement(); ResultSet rs = st.executeQuery("SELECT capture_id FROM capture_info")) {
             rs.next();
             return rs.getString(1);
+        } catch (SQLException e) {
+            throw new CaptureStoreException("cannot read the capture id of " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -30,7 +30,8 @@ final class Comparisons {
                 new IdleStreams(List.of(Xmppscope.withHeapCap(), haproxy)),
                 StoreAnalysis.withXmppscope(),
                 PcapAnalysis.withXmppscope(workDir),
-                new RealServerMessaging(List.of(Contender.DIRECT, haproxy, xmppscope, Xmppscope.recordingOnly())),
+                new RealServerMessaging(List.of(Contender.DIRECT, haproxy, xmppscope, Xmppscope.analysisInProcess(),
+                        Xmppscope.recordingOnly())),
                 new dev.xmppscope.bench.compare.WireToBrowserLatency());
     }
 }

@@ -7,11 +7,7 @@ import dev.xmppscope.analyzer.route.IqLedger;
 import dev.xmppscope.analyzer.route.RouteArchive;
 import dev.xmppscope.analyzer.xmpp.Namespaces;
 import dev.xmppscope.capture.CaptureStore;
-import dev.xmppscope.capture.CaptureStoreException;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,7 +45,6 @@ public final class StanzaIndex implements AutoCloseable {
     /** The analysis maps are named "xs.WHAT.vN"; one of another version is dropped and rebuilt. */
     private static final Pattern VERSIONED_MAP = Pattern.compile("xs\\..+\\.v\\d+");
 
-    private final CaptureStore store;
     private final MVMap<Long, byte[]> timeline;
     private final MVMap<Long, Long> positions;
     private final StoredRoutes routes;
@@ -60,10 +55,9 @@ public final class StanzaIndex implements AutoCloseable {
     private final Map<String, IndexedStanza> unflushed = new ConcurrentHashMap<>();
     private final Namespaces namespaces = Namespaces.shipped();
 
-    public StanzaIndex(CaptureStore store) {
-        this.store = store;
-        MVStore mv = store.analysisStore();
-        String where = CaptureStore.analysisFile(store.file()).toString();
+    /** The index in {@code mv}, the store of the analysis file {@code file} (named in errors). */
+    public StanzaIndex(MVStore mv, Path file) {
+        String where = file.toString();
         synchronized (mv) {
             // the analysis is derived data: maps of an older layout are dropped and rebuilt by this run
             Set<String> current = Set.of(TIMELINE, POSITIONS, StoredRoutes.ROUTES, StoredRoutes.ROUTE_OF, StoredIqs.IQS);
@@ -79,7 +73,7 @@ public final class StanzaIndex implements AutoCloseable {
                     mv.openMap(StoredRoutes.ROUTE_OF, longsByLong()));
             this.iqs = new StoredIqs(mv.openMap(StoredIqs.IQS, bytesByLong()));
         }
-        readIndexedUpTo(where);
+        readIndexedUpTo();
         this.writer = new IndexWriter(timeline, positions, where, done -> done.forEach(s -> unflushed.remove(s.summary().ref(), s)));
     }
 
@@ -102,27 +96,15 @@ public final class StanzaIndex implements AutoCloseable {
     }
 
     /**
-     * Finds, per connection and direction, the last element an earlier run stored: one floor
-     * lookup in the positions per connection (row keys order by position), no scan.
+     * Finds, per connection and direction, the last element an earlier run stored: row keys order
+     * by (connection, direction, position), so from the highest key one lookup per stream jumps
+     * to the next lower stream. No scan, and no need for the capture database.
      */
-    private void readIndexedUpTo(String where) {
-        List<Long> ids = new ArrayList<>();
-        try (Connection capture = store.newConnection(); Statement st = capture.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id FROM connections")) {
-            while (rs.next()) {
-                ids.add(rs.getLong(1));
-            }
-        } catch (SQLException e) {
-            throw new CaptureStoreException("cannot list the connections for the stanza index in " + where + ": "
-                    + e.getMessage(), e);
-        }
-        for (long id : ids) {
-            for (int direction = 0; direction < 2; direction++) {
-                Long last = positions.floorKey(rowKey(id, direction, -1));
-                if (last != null && last >= rowKey(id, direction, 0)) {
-                    indexedUpTo.put(id + "/" + direction, (int) (last & 0xFFFFFFFFL));
-                }
-            }
+    private void readIndexedUpTo() {
+        for (Long k = positions.lastKey(); k != null; k = positions.lowerKey((k >>> 32) << 32)) {
+            long connection = k >>> 33;
+            int direction = (int) ((k >>> 32) & 1);
+            indexedUpTo.put(connection + "/" + direction, (int) (k & 0xFFFFFFFFL));
         }
     }
 

@@ -25,14 +25,14 @@ class AnalysisMapsTest {
                 new StanzaRoute.Hop("4-c-9", 4, "server:b.example", "client:bob@b.example/laptop", 15L, 1L)),
                 1.0, "same id 'm1', type chat");
         try (CaptureStore store = CaptureStore.open(db)) {
-            StanzaIndex index = new StanzaIndex(store);
+            StanzaIndex index = new StanzaIndex(store.analysisStore(), CaptureStore.analysisFile(store.file()));
             index.routeArchive().save(route);
             index.iqLedger().put("1-s-7", new IqPairing.IqInfo("1-c-8", 2_000L, true, 20L, 1));
             index.iqLedger().put("1-c-8", new IqPairing.IqInfo("1-s-7", null, false, 22L, 1));
             index.close();
         }
         try (CaptureStore store = CaptureStore.open(db)) {
-            StanzaIndex index = new StanzaIndex(store);
+            StanzaIndex index = new StanzaIndex(store.analysisStore(), CaptureStore.analysisFile(store.file()));
             for (String ref : List.of("1-s-5", "2-s-3", "4-c-9")) {
                 assertEquals(route, index.routeArchive().find(ref).orElseThrow(), ref);
             }

@@ -188,14 +188,12 @@ public final class RealServerMessaging implements Comparison {
         OptionalDouble x = r.median(NAME, s, "xmppscope", RATE);
         if (x.isPresent() && direct.isPresent()) {
             double cost = 1 - x.getAsDouble() / direct.getAsDouble();
-            OptionalDouble recording = r.median(NAME, s, Xmppscope.RECORDING_ONLY, RATE);
-            OptionalDouble haproxy = r.median(NAME, s, "haproxy", RATE);
             List<String> others = new ArrayList<>();
-            if (recording.isPresent()) {
-                others.add("recording only: " + cost(recording, direct));
-            }
-            if (haproxy.isPresent()) {
-                others.add("haproxy: " + cost(haproxy, direct));
+            for (String other : List.of(Xmppscope.IN_PROCESS, Xmppscope.RECORDING_ONLY, "haproxy")) {
+                OptionalDouble v = r.median(NAME, s, other, RATE);
+                if (v.isPresent()) {
+                    others.add(other.replaceFirst("^xmppscope \\((.*)\\)$", "$1") + ": " + cost(v, direct));
+                }
             }
             String compared = others.isEmpty() ? "" : " (" + String.join("; ", others) + ")";
             targets.add(TargetCheck.of(target, Table.percent(cost) + " cost" + compared, cost <= 0.05));
@@ -210,10 +208,13 @@ public final class RealServerMessaging implements Comparison {
                 chat messages to her bob's full JID from her own thread as fast as Smack writes them; \
                 messages/s = all messages ÷ (first send → last arrival); cost = 1 − messages/s ÷ direct's. \
                 haproxy's cost is what a plain relay that neither records nor analyzes takes from the same \
-                two cores; "xmppscope (recording only)" is the same relay and recorder without the live \
-                analysis. Servers, clients and relay share two cores, so every CPU-millisecond the relay \
+                two cores. "xmppscope" analyzes live in its worker JVM at idle priority, as `xmppscope proxy` \
+                does by default; "xmppscope (analysis in-process)" analyzes in the relay's JVM \
+                (`--analysis in-process`: its threads at idle priority, but the JVM's compiler and collector \
+                working for it at normal priority); "xmppscope (recording only)" is the same relay and \
+                recorder without the live analysis. Servers, clients and relay share two cores, so every CPU-millisecond the relay \
                 spends is taken from Prosody and Smack: "relay CPU ms per 1,000 messages" is the relay \
-                process's CPU time (/proc) from the first send until it is idle again (for xmppscope, after \
+                process's CPU time (/proc, with its worker) from the first send until it is idle again (for xmppscope, after \
                 its live analysis caught up), "during the exchange" until the last message arrived; it moves \
                 far less between rounds than messages/s. Each contender's relay is started once and serves \
                 every round, as a proxy in front of a server stays up: the first %d rounds warm it and are \

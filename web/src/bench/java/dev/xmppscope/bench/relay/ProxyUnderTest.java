@@ -1,6 +1,5 @@
 package dev.xmppscope.bench.relay;
 
-import dev.xmppscope.analyzer.Analyzer;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.proxy.CertificateAuthority;
@@ -8,6 +7,7 @@ import dev.xmppscope.proxy.ProxyOptions;
 import dev.xmppscope.proxy.ProxyServer;
 import dev.xmppscope.proxy.Recorder;
 import dev.xmppscope.proxy.Route;
+import dev.xmppscope.web.worker.LiveAnalysis;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -18,12 +18,14 @@ import java.util.List;
 
 /**
  * xmppscope as the relay contender, in its own JVM: ProxyServer + Recorder into an H2 file +
- * Analyzer as the Recorder's live listener, wired as {@code xmppscope proxy} wires them (minus
- * the web UI). Speaks {@link ChildJvmRelay}'s line protocol on stdin/stdout.
+ * the live analysis (in its worker JVM) fed by the Recorder, wired as {@code xmppscope proxy}
+ * wires them (minus the web UI). Speaks {@link ChildJvmRelay}'s line protocol on stdin/stdout;
+ * the heap it reports includes the worker's.
  *
- * <p>Arguments: {@code ROUTE DB CA_DIR [--no-analysis]}, e.g. {@code 127.9.9.2:0=127.9.9.1:41234
- * work/capture work/ca}. {@code --no-analysis} records without the live analyzer: what recording
- * alone costs.
+ * <p>Arguments: {@code ROUTE DB CA_DIR [--no-analysis | --analysis-in-process]}, e.g.
+ * {@code 127.9.9.2:0=127.9.9.1:41234 work/capture work/ca}. {@code --no-analysis} records without
+ * the live analysis: what recording alone costs; {@code --analysis-in-process} is
+ * {@code xmppscope proxy --analysis in-process}.
  */
 public final class ProxyUnderTest {
     private ProxyUnderTest() {
@@ -33,10 +35,12 @@ public final class ProxyUnderTest {
         Route route = Route.parse(args[0], TlsMode.PASSTHROUGH);
         try (CaptureStore store = CaptureStore.open(Path.of(args[1]))) {
             CertificateAuthority ca = CertificateAuthority.loadOrCreate(Path.of(args[2]));
+            List<String> options = List.of(args);
+            LiveAnalysis live = options.contains("--no-analysis") ? null
+                    : options.contains("--analysis-in-process") ? LiveAnalysis.inProcess(store) : LiveAnalysis.inWorker(store);
             Recorder recorder = Recorder.start(store, false);
-            Analyzer analyzer = Analyzer.open(store);
-            if (!List.of(args).contains("--no-analysis")) {
-                recorder.addListener(analyzer);
+            if (live != null) {
+                recorder.addListener(live.feed());
             }
             ProxyServer server = ProxyServer.start(new ProxyOptions(List.of(route), false, ca), recorder);
             InetSocketAddress bound = (InetSocketAddress) server.boundAddresses().get(0);
@@ -48,13 +52,16 @@ public final class ProxyUnderTest {
                 if (line.equals("heap")) {
                     System.gc();
                     System.gc();
-                    System.out.println("HEAP " + ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+                    long worker = live == null ? 0 : live.workerHeapUsedAfterGc().orElse(0);
+                    System.out.println("HEAP " + (ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() + worker));
                     System.out.flush();
                 }
             }
             server.close();
             recorder.close();
-            analyzer.close();
+            if (live != null) {
+                live.close();
+            }
         }
     }
 }

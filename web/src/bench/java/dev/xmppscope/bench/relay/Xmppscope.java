@@ -8,12 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * xmppscope recording into H2 and analyzing live, in its own JVM with the {@code ./xmppscope}
- * launcher's JVM options (G1). {@link #onTmpfs()} is the same with the
- * capture in RAM ({@code /dev/shm}): it separates what the software costs from what the disk
- * allows. {@link #withHeapCap()} caps the heap at 512 MB, for the idle-streams target.
+ * xmppscope recording into H2 and analyzing live (in its analysis worker JVM, as
+ * {@code xmppscope proxy} does by default), in its own JVM with the {@code ./xmppscope}
+ * launcher's JVM options (G1). {@link #onTmpfs()} is the same with the capture in RAM
+ * ({@code /dev/shm}): it separates what the software costs from what the disk allows.
+ * {@link #withHeapCap()} caps the heap at 512 MB, for the idle-streams target.
  * {@link #recordingOnly()} records without analyzing: it separates what recording costs from what
- * the live analysis adds.
+ * the live analysis adds. {@link #analysisInProcess()} analyzes in the relay's JVM
+ * ({@code --analysis in-process}).
  */
 public final class Xmppscope implements Contender {
     private static final Path TMPFS = Path.of("/dev/shm");
@@ -21,38 +23,48 @@ public final class Xmppscope implements Contender {
     private static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-XX:+UseG1GC");
     /** The name of {@link #recordingOnly()} in tables and results. */
     public static final String RECORDING_ONLY = "xmppscope (recording only)";
+    /** The name of {@link #analysisInProcess()} in tables and results. */
+    public static final String IN_PROCESS = "xmppscope (analysis in-process)";
+    private final String name;
     private final boolean tmpfs;
     private final List<String> jvmOptions;
-    private final boolean analysis;
+    private final List<String> analysisArgs;
 
     public Xmppscope() {
-        this(false, LAUNCHER_JVM_OPTIONS, true);
+        this("xmppscope", false, LAUNCHER_JVM_OPTIONS, List.of());
     }
 
-    private Xmppscope(boolean tmpfs, List<String> jvmOptions, boolean analysis) {
+    private Xmppscope(String name, boolean tmpfs, List<String> jvmOptions, List<String> analysisArgs) {
+        this.name = name;
         this.tmpfs = tmpfs;
         this.jvmOptions = jvmOptions;
-        this.analysis = analysis;
+        this.analysisArgs = analysisArgs;
     }
 
     /** The same contender without the live analysis. */
     public static Contender recordingOnly() {
-        return new Xmppscope(false, LAUNCHER_JVM_OPTIONS, false);
+        return new Xmppscope(RECORDING_ONLY, false, LAUNCHER_JVM_OPTIONS, List.of("--no-analysis"));
+    }
+
+    /** The same contender with the live analysis in the relay's JVM instead of a worker. */
+    public static Contender analysisInProcess() {
+        return new Xmppscope(IN_PROCESS, false, LAUNCHER_JVM_OPTIONS, List.of("--analysis-in-process"));
     }
 
     /** The same contender writing its capture to tmpfs; null when the machine has no /dev/shm. */
     public static Contender onTmpfs() {
-        return Files.isDirectory(TMPFS) && Files.isWritable(TMPFS) ? new Xmppscope(true, LAUNCHER_JVM_OPTIONS, true) : null;
+        return Files.isDirectory(TMPFS) && Files.isWritable(TMPFS)
+                ? new Xmppscope("xmppscope (tmpfs)", true, LAUNCHER_JVM_OPTIONS, List.of()) : null;
     }
 
     /** The same contender with its heap capped at 512 MB ({@code -Xmx512m}). */
     public static Contender withHeapCap() {
-        return new Xmppscope(false, List.of("-Xmx512m", "-XX:+UseG1GC"), true);
+        return new Xmppscope("xmppscope", false, List.of("-Xmx512m", "-XX:+UseG1GC"), List.of());
     }
 
     @Override
     public String name() {
-        return tmpfs ? "xmppscope (tmpfs)" : analysis ? "xmppscope" : RECORDING_ONLY;
+        return name;
     }
 
     @Override
@@ -62,9 +74,7 @@ public final class Xmppscope implements Contender {
         Path captureDir = tmpfs ? Files.createTempDirectory(TMPFS, "xmppscope-bench-") : workDir.resolve("capture");
         List<String> args = new ArrayList<>(List.of(route, captureDir.resolve("capture").toString(),
                 workDir.resolve("ca").toString()));
-        if (!analysis) {
-            args.add("--no-analysis");
-        }
+        args.addAll(analysisArgs);
         return ChildJvmRelay.start(ProxyUnderTest.class.getName(), jvmOptions, args, workDir).deleteOnClose(captureDir);
     }
 }

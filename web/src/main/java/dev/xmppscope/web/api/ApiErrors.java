@@ -1,5 +1,6 @@
 package dev.xmppscope.web.api;
 
+import dev.xmppscope.web.worker.AnalysisUnavailableException;
 import io.javalin.Javalin;
 import io.javalin.http.HttpStatus;
 import org.slf4j.Logger;
@@ -25,6 +26,8 @@ public final class ApiErrors {
                 ctx.status(HttpStatus.BAD_REQUEST).json(ApiJson.error(e.getMessage())));
         app.exception(NotFound.class, (e, ctx) ->
                 ctx.status(HttpStatus.NOT_FOUND).json(ApiJson.error(e.getMessage())));
+        app.exception(AnalysisUnavailableException.class, (e, ctx) ->
+                ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(ApiJson.error(e.getMessage())));
         app.exception(RuntimeException.class, (e, ctx) -> {
             LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
             ctx.status(HttpStatus.INTERNAL_SERVER_ERROR)

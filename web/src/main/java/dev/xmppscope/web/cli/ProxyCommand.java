@@ -1,6 +1,5 @@
 package dev.xmppscope.web.cli;
 
-import dev.xmppscope.analyzer.Analyzer;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.proxy.CertificateAuthority;
@@ -12,6 +11,7 @@ import dev.xmppscope.web.ModelSource;
 import dev.xmppscope.web.WebOptions;
 import dev.xmppscope.web.WebServer;
 import dev.xmppscope.web.api.CaptureExportApi;
+import dev.xmppscope.web.worker.LiveAnalysis;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -105,6 +105,13 @@ final class ProxyCommand implements Callable<Integer> {
                     + " access token printed at start.")
     WebOptions web;
 
+    @Option(names = "--analysis", paramLabel = "worker|in-process", defaultValue = "worker",
+            description = "Where the live analysis runs: 'worker' (default) in a second JVM at idle priority, so that"
+                    + " analysing never takes CPU from the relay, not even for the JVM's compiler and collector;"
+                    + " 'in-process' in this JVM (about 100 MB less memory, but the analysis's compilation and"
+                    + " garbage collection then compete with the relay).")
+    String analysis;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "Read settings from a properties file; options on the command line win.")
     Path config;
@@ -127,6 +134,7 @@ final class ProxyCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--insecure-upstream accepts any upstream certificate and --upstream-ca names the ones to trust: give one");
         }
+        boolean analysisInWorker = analysisInWorker();
         List<X509Certificate> upstreamTrust = upstreamCertificates(); // before anything is created on disk
         TlsMode defaultMode = parseMode(tls);
         List<Route> parsed = routes.stream().map(r -> Route.parse(r, defaultMode)).toList();
@@ -137,12 +145,12 @@ final class ProxyCommand implements Callable<Integer> {
         Serving serving = new Serving(spec.commandLine().getErr());
         try {
             CaptureStore store = serving.add(CaptureStore.open(dbPath));
-            Analyzer analyzer = serving.add(Analyzer.open(store));
+            LiveAnalysis live = serving.add(analysisInWorker ? LiveAnalysis.inWorker(store) : LiveAnalysis.inProcess(store));
             Recorder recorder = serving.add(Recorder.start(store, keepSecrets));
-            recorder.addListener(analyzer);
+            recorder.addListener(live.feed());
             ProxyServer proxy = serving.add(ProxyServer.start(new ProxyOptions(parsed, insecureUpstream, ca, upstreamTrust),
                     recorder));
-            WebServer server = serving.add(WebServer.start(web, ModelSource.fixed(analyzer),
+            WebServer server = serving.add(WebServer.start(web, ModelSource.fixed(live.model()),
                     List.of(CaptureExportApi.of(store))));
             serving.web(server);
             List<InetSocketAddress> bound = proxy.boundAddresses();
@@ -209,6 +217,15 @@ final class ProxyCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--upstream-ca " + upstreamCa
                     + ": cannot read PEM certificates (" + e.getMessage() + ")");
         }
+    }
+
+    private boolean analysisInWorker() {
+        return switch (analysis.toLowerCase()) {
+            case "worker" -> true;
+            case "in-process" -> false;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--analysis must be worker or in-process, not '" + analysis + "'");
+        };
     }
 
     static TlsMode parseMode(String mode) {

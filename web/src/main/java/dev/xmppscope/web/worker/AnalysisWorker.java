@@ -1,0 +1,203 @@
+package dev.xmppscope.web.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xmppscope.analyzer.Analyzer;
+import dev.xmppscope.capture.AnalysisFile;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.List;
+import dev.xmppscope.analyzer.model.ModelEvent;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live analysis in a process of its own (started by {@link WorkerProcess}, at idle
+ * priority): reads the recorder's feed ({@link FeedCodec}) on stdin into an {@link Analyzer} that
+ * writes the capture's analysis file, and answers the proxy's queries and streams its model
+ * events on a Unix socket ({@link WorkerProtocol}). When the feed ends it writes the index and
+ * exits.
+ *
+ * <p>Arguments: {@code CAPTURE_PATH CAPTURE_ID SOCKET_PATH}.
+ */
+public final class AnalysisWorker {
+    private static final Logger LOG = LoggerFactory.getLogger(AnalysisWorker.class);
+    /** Printed on stdout once the socket listens. */
+    static final String READY = "READY";
+    private static final int EVENT_QUEUE = 10_000;
+
+    private final Analyzer analyzer;
+    private final ExecutorService queries = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "xmppscope-worker-query");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private AnalysisWorker(Analyzer analyzer) {
+        this.analyzer = analyzer;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 3) {
+            System.err.println("usage: AnalysisWorker CAPTURE_PATH CAPTURE_ID SOCKET_PATH (started by 'xmppscope proxy')");
+            System.exit(2);
+        }
+        ignoreStopSignals();
+        try (AnalysisFile file = AnalysisFile.open(Path.of(args[0]), args[1]);
+             Analyzer analyzer = Analyzer.open(file);
+             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(args[2]));
+            AnalysisWorker worker = new AnalysisWorker(analyzer);
+            Thread acceptor = new Thread(() -> worker.accept(server), "xmppscope-worker-accept");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            System.out.println(READY);
+            System.out.flush();
+            FeedCodec.decode(new DataInputStream(new BufferedInputStream(System.in, 1 << 16)), analyzer);
+        }
+        System.exit(0); // the query and event threads may still be blocked on the socket
+    }
+
+    /**
+     * Ctrl-C in a terminal (or a TERM to the process group) reaches this process too; the proxy
+     * then closes the feed, and this process must live until it has analysed what the feed still
+     * held. It always ends with its feed: when the proxy exits, however it exits, the pipe closes.
+     */
+    @SuppressWarnings("sunapi")
+    private static void ignoreStopSignals() {
+        for (String signal : List.of("INT", "TERM")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(signal), sun.misc.SignalHandler.SIG_IGN);
+            } catch (IllegalArgumentException e) {
+                LOG.debug("cannot ignore SIG{} here: {}", signal, e.toString());
+            }
+        }
+    }
+
+    private void accept(ServerSocketChannel server) {
+        while (server.isOpen()) {
+            SocketChannel channel;
+            try {
+                channel = server.accept();
+            } catch (IOException e) {
+                return; // closed at exit
+            }
+            Thread t = new Thread(() -> serve(channel), "xmppscope-worker-conn");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private void serve(SocketChannel channel) {
+        try (channel) {
+            DataInputStream in = WorkerProtocol.input(channel);
+            DataOutputStream out = WorkerProtocol.output(channel);
+            JsonNode hello = WorkerProtocol.read(in);
+            String role = hello == null ? "" : hello.path("role").asText();
+            if (role.equals(WorkerProtocol.RPC)) {
+                answerQueries(in, out);
+            } else if (role.equals(WorkerProtocol.EVENTS)) {
+                streamEvents(in, out);
+            } else {
+                LOG.warn("a connection to the analysis worker said neither rpc nor events: {}", hello);
+            }
+        } catch (IOException e) {
+            LOG.debug("worker connection ended: {}", e.toString());
+        }
+    }
+
+    private void answerQueries(DataInputStream in, DataOutputStream out) throws IOException {
+        JsonNode request;
+        while ((request = WorkerProtocol.read(in)) != null) {
+            JsonNode r = request;
+            queries.execute(() -> answer(r, out));
+        }
+    }
+
+    private void answer(JsonNode request, DataOutputStream out) {
+        ObjectNode response = WorkerProtocol.JSON.createObjectNode().put("id", request.path("id").asLong());
+        try {
+            WorkerProtocol.Query query = WorkerProtocol.Query.valueOf(request.path("method").asText());
+            response.set("result", WorkerProtocol.JSON.valueToTree(query.answer(analyzer, request.path("arg"))));
+        } catch (IllegalArgumentException e) {
+            response.put("error", String.valueOf(e.getMessage())).put("badRequest", true);
+        } catch (RuntimeException e) {
+            LOG.warn("query {} failed", request.path("method").asText(), e);
+            response.put("error", e.toString());
+        }
+        try {
+            synchronized (out) {
+                WorkerProtocol.write(out, response);
+            }
+        } catch (IOException e) {
+            LOG.debug("could not answer a query: {}", e.toString());
+        }
+    }
+
+    /**
+     * Writes every model event until the proxy hangs up, flushing when no more are waiting (one
+     * write per burst, not per event). A full socket holds the analysis back: the recorder's feed
+     * then catches up from the store, as it does for any slow analysis.
+     */
+    private void streamEvents(DataInputStream in, DataOutputStream out) throws IOException {
+        BlockingQueue<ModelEvent> queue = new ArrayBlockingQueue<>(EVENT_QUEUE);
+        AtomicBoolean open = new AtomicBoolean(true);
+        AutoCloseable subscription = analyzer.subscribe(e -> {
+            try {
+                while (open.get() && !queue.offer(e, 100, TimeUnit.MILLISECONDS)) {
+                    // the proxy is behind: wait for it, unless it hangs up
+                }
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        synchronized (out) {
+            WorkerProtocol.write(out, WorkerProtocol.hello(WorkerProtocol.EVENTS)); // subscribed: events from here on
+        }
+        Thread sender = new Thread(() -> sendEvents(queue, out), "xmppscope-worker-events");
+        sender.setDaemon(true);
+        sender.start();
+        try {
+            while (WorkerProtocol.read(in) != null) {
+                // the proxy sends nothing more; reading notices when it hangs up
+            }
+        } finally {
+            open.set(false);
+            sender.interrupt();
+            try {
+                subscription.close();
+            } catch (Exception e) {
+                LOG.debug("unsubscribing: {}", e.toString());
+            }
+        }
+    }
+
+    private static void sendEvents(BlockingQueue<ModelEvent> queue, DataOutputStream out) {
+        try {
+            while (true) {
+                ModelEvent e = queue.take();
+                do {
+                    WorkerProtocol.writeUnflushed(out, WorkerProtocol.event(e));
+                } while ((e = queue.poll()) != null);
+                out.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.debug("the proxy stopped reading events: {}", e.toString());
+        }
+    }
+}

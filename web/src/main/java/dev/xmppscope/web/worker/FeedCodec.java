@@ -1,0 +1,188 @@
+package dev.xmppscope.web.worker;
+
+import dev.xmppscope.capture.CaptureSink;
+import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.CloseReason;
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.ConnectionEvent;
+import dev.xmppscope.capture.ConnectionOpened;
+import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.EventKind;
+import dev.xmppscope.capture.TlsLayer;
+import dev.xmppscope.capture.TlsMode;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The recorder's feed to the analysis worker: each {@link CaptureSink} call as one binary record
+ * (a type byte, then the fields). Binary, not JSON: the recording process encodes every chunk it
+ * relays, and this costs a copy, not a base64 text. Both ends run the same build, so enums travel
+ * as ordinals.
+ */
+final class FeedCodec {
+    private static final int OPENED = 1;
+    private static final int CHUNK = 2;
+    private static final int EVENT = 3;
+    private static final int CLOSED = 4;
+    private static final int FLUSHED = 5;
+
+    private FeedCodec() {
+    }
+
+    /** A sink that writes each call to {@code out}, flushing at each {@link #flushed()}. */
+    static CaptureSink encoder(DataOutputStream out) {
+        return new CaptureSink() {
+            @Override
+            public void opened(ConnectionOpened c) {
+                write(() -> {
+                    out.writeByte(OPENED);
+                    out.writeLong(c.id());
+                    writeString(out, c.route());
+                    writeString(out, c.listen());
+                    writeString(out, c.client());
+                    writeString(out, c.server());
+                    out.writeByte(c.tlsMode().ordinal());
+                    out.writeLong(c.atNanos());
+                });
+            }
+
+            @Override
+            public void chunk(Chunk c) {
+                write(() -> {
+                    out.writeByte(CHUNK);
+                    out.writeLong(c.connectionId());
+                    out.writeLong(c.seq());
+                    out.writeByte(c.direction().ordinal());
+                    out.writeLong(c.atNanos());
+                    out.writeByte(c.layer().ordinal());
+                    out.writeLong(c.offset());
+                    out.writeInt(c.length());
+                    out.writeBoolean(c.redacted());
+                    out.writeInt(c.bytes().length);
+                    out.write(c.bytes());
+                });
+            }
+
+            @Override
+            public void event(ConnectionEvent e) {
+                write(() -> {
+                    out.writeByte(EVENT);
+                    out.writeLong(e.connectionId());
+                    out.writeLong(e.seq());
+                    out.writeLong(e.atNanos());
+                    out.writeByte(e.direction() == null ? -1 : e.direction().ordinal());
+                    out.writeByte(e.kind().ordinal());
+                    writeString(out, e.detail());
+                });
+            }
+
+            @Override
+            public void closed(ConnectionClosed c) {
+                write(() -> {
+                    out.writeByte(CLOSED);
+                    out.writeLong(c.id());
+                    out.writeLong(c.atNanos());
+                    out.writeByte(c.reason().ordinal());
+                    writeString(out, c.detail());
+                    out.writeLong(c.bytesToServer());
+                    out.writeLong(c.bytesToClient());
+                });
+            }
+
+            @Override
+            public void flushed() {
+                write(() -> {
+                    out.writeByte(FLUSHED);
+                    out.flush();
+                });
+            }
+        };
+    }
+
+    /**
+     * Reads records from {@code in} and makes the same calls on {@code sink}, until the end of
+     * the input (the recording process closed the feed). A record cut short is an error.
+     */
+    static void decode(DataInputStream in, CaptureSink sink) throws IOException {
+        while (true) {
+            int type = in.read();
+            if (type < 0) {
+                return;
+            }
+            try {
+                decodeOne(type, in, sink);
+            } catch (EOFException e) {
+                throw new IOException("the feed ended inside a record of type " + type, e);
+            }
+        }
+    }
+
+    private static void decodeOne(int type, DataInputStream in, CaptureSink sink) throws IOException {
+        switch (type) {
+            case OPENED -> sink.opened(new ConnectionOpened(in.readLong(), readString(in), readString(in),
+                    readString(in), readString(in), TlsMode.values()[in.readByte()], in.readLong()));
+            case CHUNK -> {
+                long connection = in.readLong();
+                long seq = in.readLong();
+                Direction direction = Direction.values()[in.readByte()];
+                long at = in.readLong();
+                TlsLayer layer = TlsLayer.values()[in.readByte()];
+                long offset = in.readLong();
+                int length = in.readInt();
+                boolean redacted = in.readBoolean();
+                byte[] bytes = new byte[in.readInt()];
+                in.readFully(bytes);
+                sink.chunk(new Chunk(connection, seq, direction, at, layer, offset, length, bytes, redacted));
+            }
+            case EVENT -> {
+                long connection = in.readLong();
+                long seq = in.readLong();
+                long at = in.readLong();
+                int direction = in.readByte();
+                sink.event(new ConnectionEvent(connection, seq, at, direction < 0 ? null : Direction.values()[direction],
+                        EventKind.values()[in.readByte()], readString(in)));
+            }
+            case CLOSED -> sink.closed(new ConnectionClosed(in.readLong(), in.readLong(),
+                    CloseReason.values()[in.readByte()], readString(in), in.readLong(), in.readLong()));
+            case FLUSHED -> sink.flushed();
+            default -> throw new IOException("not an analysis feed: unknown record type " + type);
+        }
+    }
+
+    private interface Write {
+        void run() throws IOException;
+    }
+
+    private static void write(Write w) {
+        try {
+            w.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Length-prefixed UTF-8 (-1 for null); writeUTF would cap a close detail at 64 KiB. */
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        if (s == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.xmppscope.web.worker;
+
+import dev.xmppscope.analyzer.Analyzer;
+import dev.xmppscope.analyzer.CaptureModel;
+import dev.xmppscope.capture.CaptureSink;
+import dev.xmppscope.capture.CaptureStore;
+import java.util.OptionalLong;
+
+/**
+ * The analysis of what a proxy records, as it records it: a {@link #feed()} for the recorder and
+ * the {@link #model()} the web UI shows. Either in a worker process at idle priority
+ * ({@link #inWorker}, the default) or in the proxy's own JVM ({@link #inProcess}).
+ */
+public interface LiveAnalysis extends AutoCloseable {
+
+    /** Where the recorder delivers what it committed. */
+    CaptureSink feed();
+
+    CaptureModel model();
+
+    /** The heap the analysis uses in its worker after a full collection, in bytes; empty in-process. */
+    default OptionalLong workerHeapUsedAfterGc() {
+        return OptionalLong.empty();
+    }
+
+    /** Stops after analysing everything fed so far; call it after the recorder closed. */
+    @Override
+    void close();
+
+    /**
+     * In a JVM of its own, started at idle priority: its compiler and collector then take no CPU
+     * from the relay either, which threads at idle priority in the proxy's JVM cannot ensure.
+     */
+    static LiveAnalysis inWorker(CaptureStore store) {
+        return WorkerProcess.start(store);
+    }
+
+    /** In this JVM: less memory (one JVM), but its compilation and collections compete with the relay. */
+    static LiveAnalysis inProcess(CaptureStore store) {
+        Analyzer analyzer = Analyzer.open(store);
+        return new LiveAnalysis() {
+            @Override
+            public CaptureSink feed() {
+                return analyzer;
+            }
+
+            @Override
+            public CaptureModel model() {
+                return analyzer;
+            }
+
+            @Override
+            public void close() {
+                analyzer.close();
+            }
+        };
+    }
+}

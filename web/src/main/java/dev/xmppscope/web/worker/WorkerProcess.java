@@ -1,0 +1,274 @@
+package dev.xmppscope.web.worker;
+
+import dev.xmppscope.analyzer.CaptureModel;
+import dev.xmppscope.capture.BackgroundThreads;
+import dev.xmppscope.capture.CaptureSink;
+import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.CaptureStoreException;
+import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.ConnectionEvent;
+import dev.xmppscope.capture.ConnectionOpened;
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the live analysis in a second JVM ({@link AnalysisWorker}) under the background policy of
+ * {@link BackgroundThreads} (idle priority on Linux), feeds it what the recorder commits through
+ * its stdin and queries it through a Unix socket in a private temporary directory.
+ *
+ * <p>If the worker dies, recording goes on: the feed drops what it cannot deliver (it is in the
+ * capture; {@code xmppscope open} analyses it later) and the web API answers 503 with the reason.
+ */
+final class WorkerProcess implements LiveAnalysis {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerProcess.class);
+    /** JVM options of the worker unless XMPPSCOPE_WORKER_JAVA_OPTS says otherwise: the collector for throughput. */
+    private static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseParallelGC");
+    private static final long READY_TIMEOUT_SECONDS = 60;
+    /** How long closing waits for the worker to analyse what it was fed last and write its index. */
+    private static final long EXIT_TIMEOUT_SECONDS = 120;
+
+    private final Process process;
+    private final Path socketDir;
+    private final DataOutputStream stdin;
+    private final CaptureSink feed;
+    private final RemoteModel model;
+
+    private WorkerProcess(Process process, Path socketDir, RemoteModel model) {
+        this.process = process;
+        this.socketDir = socketDir;
+        this.model = model;
+        this.stdin = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
+        this.feed = new Feed(FeedCodec.encoder(stdin));
+    }
+
+    static WorkerProcess start(CaptureStore store) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("xmppscope-analysis-"); // owner-only: the socket answers anyone who can reach it
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a directory for the analysis worker's socket", e);
+        }
+        Path socket = dir.resolve("worker.sock");
+        Process process = launch(List.of(capturePath(store).toString(), store.id(), socket.toString()));
+        try {
+            awaitReady(process);
+            return new WorkerProcess(process, dir, new RemoteModel(socket, () -> whyGone(process)));
+        } catch (IOException | RuntimeException e) {
+            process.destroyForcibly();
+            deleteQuietly(dir, socket);
+            throw e instanceof CaptureStoreException c ? c
+                    : new CaptureStoreException("the live analysis could not start: " + e.getMessage(), e);
+        }
+    }
+
+    /** The PATH the capture was opened with (its data file without ".mv.db"). */
+    private static Path capturePath(CaptureStore store) {
+        String name = store.file().getFileName().toString();
+        return store.file().resolveSibling(name.substring(0, name.length() - ".mv.db".length())).toAbsolutePath();
+    }
+
+    private static Process launch(List<String> args) {
+        List<String> java = new ArrayList<>();
+        java.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        java.addAll(jvmOptions());
+        java.add("-cp");
+        java.add(System.getProperty("java.class.path"));
+        List<String> prefix = BackgroundThreads.processPrefix();
+        if (!prefix.isEmpty()) {
+            java.add("-Dxmppscope.background=normal"); // the whole process is in the background already
+        }
+        java.add(AnalysisWorker.class.getName());
+        java.addAll(args);
+        try {
+            return start(prefix, java);
+        } catch (IOException e) {
+            if (prefix.isEmpty()) {
+                throw new UncheckedIOException("cannot start the analysis worker (" + java.get(0) + ")", e);
+            }
+            LOG.info("the live analysis runs at normal priority and may compete with the relay for CPU: {} failed ({})",
+                    prefix.get(0), e.getMessage());
+            java.remove("-Dxmppscope.background=normal");
+            try {
+                return start(List.of(), java);
+            } catch (IOException again) {
+                throw new UncheckedIOException("cannot start the analysis worker (" + java.get(0) + ")", again);
+            }
+        }
+    }
+
+    private static Process start(List<String> prefix, List<String> java) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(java);
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    private static List<String> jvmOptions() {
+        String env = System.getenv("XMPPSCOPE_WORKER_JAVA_OPTS");
+        return env == null || env.isBlank() ? DEFAULT_JVM_OPTIONS : Arrays.asList(env.trim().split("\\s+"));
+    }
+
+    /** Waits for the worker's READY line; what else it prints on stdout goes to the log. */
+    private static void awaitReady(Process process) throws IOException {
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.equals(AnalysisWorker.READY)) {
+                        ready.complete(null);
+                    } else {
+                        LOG.info("analysis worker: {}", line);
+                    }
+                }
+            } catch (IOException e) {
+                LOG.debug("analysis worker stdout: {}", e.toString());
+            }
+            ready.completeExceptionally(new IOException(whyGone(process)));
+        }, "xmppscope-worker-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            ready.get(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("the analysis worker was not ready within " + READY_TIMEOUT_SECONDS + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting the analysis worker", e);
+        }
+    }
+
+    private static String whyGone(Process process) {
+        try {
+            if (process.waitFor(200, TimeUnit.MILLISECONDS)) {
+                return "the live analysis stopped (its worker process exited with " + process.exitValue()
+                        + "; its log is above); recording goes on, and 'xmppscope open' analyses the capture later";
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return "the live analysis does not answer (worker process " + process.pid() + ")";
+    }
+
+    @Override
+    public CaptureSink feed() {
+        return feed;
+    }
+
+    @Override
+    public CaptureModel model() {
+        return model;
+    }
+
+    @Override
+    public OptionalLong workerHeapUsedAfterGc() {
+        return OptionalLong.of(model.heapUsedAfterGc());
+    }
+
+    /** The worker's process id (tests stop it to see that recording goes on). */
+    long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void close() {
+        try {
+            stdin.close(); // the end of the feed: the worker analyses the rest, writes its index and exits
+        } catch (IOException e) {
+            LOG.debug("closing the analysis feed: {}", e.toString());
+        }
+        try {
+            if (!process.waitFor(EXIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("the analysis worker did not finish within {} s; stopping it (reopen the capture to analyse the rest)",
+                        EXIT_TIMEOUT_SECONDS);
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        } finally {
+            model.close();
+            deleteQuietly(socketDir, socketDir.resolve("worker.sock"));
+        }
+    }
+
+    private static void deleteQuietly(Path dir, Path socket) {
+        try {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            LOG.debug("cannot delete {}: {}", dir, e.toString());
+        }
+    }
+
+    /** The encoder, unless the worker is gone: then one clear error, and recording goes on without it. */
+    private final class Feed implements CaptureSink {
+        private final CaptureSink encoder;
+        private volatile boolean broken;
+
+        Feed(CaptureSink encoder) {
+            this.encoder = encoder;
+        }
+
+        @Override
+        public void opened(ConnectionOpened c) {
+            send(() -> encoder.opened(c));
+        }
+
+        @Override
+        public void chunk(Chunk c) {
+            send(() -> encoder.chunk(c));
+        }
+
+        @Override
+        public void event(ConnectionEvent e) {
+            send(() -> encoder.event(e));
+        }
+
+        @Override
+        public void closed(ConnectionClosed c) {
+            send(() -> encoder.closed(c));
+        }
+
+        @Override
+        public void flushed() {
+            send(encoder::flushed);
+        }
+
+        private void send(Runnable call) {
+            if (broken) {
+                return;
+            }
+            try {
+                call.run();
+            } catch (UncheckedIOException e) {
+                broken = true;
+                LOG.error("{}", whyGone(process));
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "analysis worker " + process.pid();
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.xmppscope.web.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xmppscope.analyzer.Analyzer;
+import dev.xmppscope.analyzer.CaptureModel;
+import dev.xmppscope.analyzer.model.ModelEvent;
+import dev.xmppscope.analyzer.model.StanzaPage;
+import dev.xmppscope.analyzer.model.StanzaQuery;
+import dev.xmppscope.analyzer.model.StanzaSummary;
+import dev.xmppscope.analyzer.index.StanzaIndex;
+import dev.xmppscope.capture.AnalysisFile;
+import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.replay.BundledSample;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The live analysis in its worker JVM (a real second process, a real H2 file) answers exactly as
+ * the analyzer does in-process, streams its events, keeps its index after it stops, and when it
+ * dies, recording is unaffected and the web API gets a clear reason.
+ */
+class WorkerProcessTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theWorkerAnswersEveryQueryAsTheAnalyzerInThisJvmDoes() throws Exception {
+        try (CaptureStore local = CaptureStore.open(tmp.resolve("local")); Analyzer expected = Analyzer.open(local);
+             CaptureStore store = CaptureStore.open(tmp.resolve("remote")); LiveAnalysis worker = LiveAnalysis.inWorker(store)) {
+            AtomicInteger stanzaEvents = new AtomicInteger();
+            AutoCloseable subscription = worker.model().subscribe(e -> {
+                if (e instanceof ModelEvent.StanzaAdded) {
+                    stanzaEvents.incrementAndGet();
+                }
+            });
+            BundledSample.open("federation").reader().replay(expected);
+            expected.flushed();
+            BundledSample.open("federation").reader().replay(worker.feed());
+            worker.feed().flushed();
+
+            CaptureModel remote = worker.model();
+            StanzaPage all = expected.stanzas(StanzaQuery.all(1000));
+            assertTrue(all.items().size() > 100, "the sample has stanzas: " + all.items().size());
+            awaitEqual(() -> remote.stanzas(StanzaQuery.all(1000)), all);
+            assertEquals(expected.connections(), remote.connections());
+            assertEquals(expected.graph(), remote.graph());
+            for (long id = 1; id <= expected.connections().size(); id++) {
+                assertEquals(expected.negotiation(id), remote.negotiation(id), "negotiation of connection " + id);
+                assertEquals(expected.connection(id), remote.connection(id));
+            }
+            for (StanzaSummary s : all.items()) {
+                assertEquals(expected.stanza(s.ref()), remote.stanza(s.ref()), s.ref());
+                assertEquals(expected.route(s.ref()), remote.route(s.ref()), s.ref());
+            }
+            StanzaQuery chats = new StanzaQuery(null, "alice@a.example", "message", "chat", null, null, null, null, null, null, 5);
+            assertEquals(expected.stanzas(chats), remote.stanzas(chats));
+            assertTrue(remote.connection(999).isEmpty());
+            assertTrue(remote.stanza("999-s-1").isEmpty());
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                    () -> remote.stanzas(new StanzaQuery(null, null, null, null, null, null, null, null, null, "zzz", 10)));
+            assertTrue(bad.getMessage().contains("cursor"), bad.getMessage());
+            awaitEqual(stanzaEvents::get, all.items().size());
+            subscription.close();
+        }
+    }
+
+    @Test
+    void whatTheWorkerIndexedIsInTheAnalysisFileWhenItHasStopped() {
+        Path capture = tmp.resolve("capture");
+        List<StanzaSummary> served;
+        String captureId;
+        try (CaptureStore store = CaptureStore.open(capture); LiveAnalysis worker = LiveAnalysis.inWorker(store)) {
+            captureId = store.id();
+            BundledSample.open("negotiation").reader().replay(worker.feed());
+            worker.feed().flushed();
+            served = await(() -> worker.model().stanzas(StanzaQuery.all(1000)).items(), items -> items.size() > 10,
+                    "more than 10 stanzas");
+        }
+        // reopening the capture then skips every element already indexed instead of writing it again
+        try (AnalysisFile file = AnalysisFile.open(capture, captureId)) {
+            StanzaIndex index = new StanzaIndex(file.store(), file.file());
+            for (StanzaSummary s : served) {
+                long key = StanzaIndex.rowKey(s.ref());
+                assertTrue(index.alreadyIndexed(key >>> 33, (int) ((key >>> 32) & 1), (int) key), s.ref());
+            }
+            index.close();
+        }
+    }
+
+    @Test
+    void whenTheWorkerDiesTheFeedGoesOnAndQueriesSayWhy() throws Exception {
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("capture")); LiveAnalysis worker = LiveAnalysis.inWorker(store)) {
+            ProcessHandle process = ProcessHandle.of(((WorkerProcess) worker).pid()).orElseThrow();
+            process.destroyForcibly();
+            process.onExit().get();
+            BundledSample.open("failures").reader().replay(worker.feed()); // nothing to deliver to: no exception
+            worker.feed().flushed();
+            AnalysisUnavailableException e = assertThrows(AnalysisUnavailableException.class, () -> worker.model().connections());
+            assertTrue(e.getMessage().contains("the live analysis stopped") && e.getMessage().contains("recording goes on"),
+                    e.getMessage());
+        }
+    }
+
+    /** The worker analyses asynchronously, as in service: ask until the answer is {@code expected}. */
+    private static <T> void awaitEqual(Supplier<T> actual, T expected) {
+        await(actual, expected::equals, expected);
+    }
+
+    private static <T> T await(Supplier<T> actual, Predicate<T> done, Object expected) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        T last = actual.get();
+        while (!done.test(last)) {
+            assertFalse(System.nanoTime() > deadline, "after " + PATIENCE + ": expected " + expected + ", last " + last);
+            sleep();
+            last = actual.get();
+        }
+        return last;
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
