@@ -157,6 +157,15 @@ public final class ProsodyServer implements AutoCloseable {
         }
     }
 
+    /** The running server's process id (from its pid file). */
+    public long pid() {
+        try {
+            return Long.parseLong(Files.readString(pidFile()).trim());
+        } catch (java.io.IOException | NumberFormatException e) {
+            throw new IllegalStateException("no pid for the Prosody in " + dir + ": " + e, e);
+        }
+    }
+
     private Path pidFile() {
         return dir.resolve("prosody.pid");
     }

@@ -1,6 +1,5 @@
 package dev.xmppscope.bench.compare;
 
-import dev.xmppscope.analyzer.Analyzer;
 import dev.xmppscope.analyzer.model.ModelEvent;
 import dev.xmppscope.bench.BenchContext;
 import dev.xmppscope.bench.Comparison;
@@ -27,6 +26,7 @@ import dev.xmppscope.web.ModelSource;
 import dev.xmppscope.web.WebOptions;
 import dev.xmppscope.web.WebServer;
 import dev.xmppscope.web.api.CaptureExportApi;
+import dev.xmppscope.web.worker.LiveAnalysis;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -49,8 +49,8 @@ import java.util.stream.Stream;
 
 /**
  * Issue 4's wire-to-browser latency: the whole pipeline as {@code xmppscope proxy} wires it
- * (CaptureStore → Recorder → ProxyServer, an Analyzer fed by the recorder, the WebServer with
- * the UI) in the runner's JVM, a raw client stream through it to the bench sink, and the UI open
+ * (CaptureStore → Recorder → ProxyServer, the live analysis in its worker JVM fed by the
+ * recorder, the WebServer with the UI) in the runner's JVM, a raw client stream through it to the bench sink, and the UI open
  * in headless Chromium following live. Each message carries a unique id; its latency runs from
  * just before the client writes it to the moment the page appends a timeline row showing that
  * id, with the stages in between timed where they happen.
@@ -62,7 +62,7 @@ public final class WireToBrowserLatency implements Comparison {
     private static final String CONTENDER = "xmppscope";
     /** Stage columns: metric name → what the method text calls it. */
     private static final List<String> STAGES = List.of("write→relay", "relay→event", "event→WS", "WS→DOM", "DOM→frame");
-    /** A second recorder listener beside the analyzer: when the committed chunk is handed over. */
+    /** A second recorder listener beside the analysis feed: when the committed chunk is handed over. */
     private static final String HANDOFF = "relay→listener";
 
     @Override
@@ -119,15 +119,15 @@ public final class WireToBrowserLatency implements Comparison {
         InetSocketAddress listen = LoopbackPorts.freePort(ctx.loopback().host(3));
         try (XmppSink sink = XmppSink.start(ctx.loopback().host(1), XmppSink.Mode.COUNT, 1);
              CaptureStore store = CaptureStore.open(db);
-             Analyzer analyzer = Analyzer.open(store);
+             LiveAnalysis live = LiveAnalysis.inWorker(store);
              Recorder recorder = Recorder.start(store, false)) {
-            recorder.addListener(analyzer);
+            recorder.addListener(live.feed());
             recorder.addListener(stages);
-            AutoCloseable events = analyzer.subscribe(stages::event);
+            AutoCloseable events = live.model().subscribe(stages::event);
             Route route = Route.parse(hostPort(listen) + "=" + hostPort(sink.address()), TlsMode.PASSTHROUGH);
             try (ProxyServer proxy = ProxyServer.start(new ProxyOptions(List.of(route), false, null), recorder);
                  WebServer web = WebServer.start(WebOptions.loopback(0), // the browser resolves only 127.0.0.1
-                         ModelSource.fixed(analyzer), List.of(CaptureExportApi.of(store)));
+                         ModelSource.fixed(live.model()), List.of(CaptureExportApi.of(store)));
                  WireToBrowserPage page = new WireToBrowserPage();
                  RawClient client = new RawClient(proxy.boundAddresses().get(0))) {
                 page.open(web.url(), PREFIX);
@@ -260,8 +260,8 @@ public final class WireToBrowserLatency implements Comparison {
         }
         return new ComparisonReport(NAME, title(), t, targets, """
                 The pipeline exactly as `xmppscope proxy` wires it, in the runner's JVM: CaptureStore (H2 file) → \
-                Recorder → ProxyServer (one plaintext route to the bench sink), Analyzer.open(store) as the \
-                recorder's listener, WebServer with the UI. Headless Chromium (Debian's, via Selenium) opens `/`, \
+                Recorder → ProxyServer (one plaintext route to the bench sink), the live analysis in its worker \
+                JVM (at idle priority) fed by the recorder, WebServer with the UI. Headless Chromium (Debian's, via Selenium) opens `/`, \
                 switches the timeline to the List view (which shows stanza ids) and follows live. A raw client \
                 stream sends 5 warm-up messages, then %d `<message type='chat' id='wtb-N'>` at %d/s. \
                 Latency = from just before the client's socket write (JVM `Instant.now()`) to the moment a \
@@ -269,9 +269,10 @@ public final class WireToBrowserLatency implements Comparison {
                 performance.now()`), both epoch ms on one machine. Stages (medians of per-message \
                 differences, so they need not add up to the total's median): write→relay = the chunk's capture \
                 timestamp; relay→event = the recorder commits the batch (at most every 100 ms), hands it to the \
-                analyzer's listener thread, and the analyzer publishes the StanzaAdded event; event→WS = the page's WebSocket receives the live `stanza` message; WS→DOM = the timeline waits \
+                listener thread that feeds the worker, the worker's analyzer publishes the StanzaAdded event \
+                and the proxy reads it from the worker's socket; event→WS = the page's WebSocket receives the live `stanza` message; WS→DOM = the timeline waits \
                 120 ms to coalesce, asks `/api/stanzas` for the tail and re-renders; DOM→frame = the next \
-                animation frame. relay→listener = when a second recorder listener beside the analyzer (the bench's \
+                animation frame. relay→listener = when a second recorder listener beside the analysis feed (the bench's \
                 timer, on its own thread) got the committed chunk: the commit-and-handoff share of relay→event. \
                 "missed" = messages with no row 5 s after the last send. \
                 Median over rounds of each figure."""
