@@ -132,8 +132,9 @@ public final class IdleStreams implements Comparison {
                 N client streams connect through the relay (256 connects in flight), each sends its stream \
                 header and gets the sink's header and features back, then stays silent; the figures are taken \
                 once the relay's process is idle (xmppscope's live analysis has seen every opening). Heap = Java heap \
-                in use right after a full GC (xmppscope's JVM is started with -Xmx512m), RSS = VmRSS of \
-                the relay process (and its children). Per-stream figures = (after − before) ÷ N; \
+                in use right after a full GC (xmppscope's JVM is started with -Xmx512m; its figure adds the heap \
+                of its analysis worker JVM, after a full GC there too), RSS = VmRSS of the relay process \
+                (and its children: xmppscope's worker). Per-stream figures = (after − before) ÷ N; \
                 "heap MB @10k" = before + 10,000 × per-stream. N is 10,000 unless the open-files limit \
                 (`ulimit -n`; both the relay and the runner need two descriptors per stream) is lower.""");
     }

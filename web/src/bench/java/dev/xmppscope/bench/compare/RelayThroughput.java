@@ -191,12 +191,12 @@ public final class RelayThroughput implements Comparison {
                 and counts bytes; stanzas/s = bytes/s ÷ average stanza size. %d s warm-up (the proxy's JIT is \
                 still compiling for seconds after start), %d s measured, median of the rounds; contenders \
                 alternate within each round. xmppscope records every byte (payload file + H2) and analyzes \
-                live; its analysis threads run at background priority (SCHED_IDLE), so under saturation they \
-                lag and catch up afterwards instead of slowing the relay. "xmppscope (tmpfs)" records into \
+                live in its worker JVM at background priority (SCHED_IDLE), so under saturation the analysis \
+                lags and catches up afterwards instead of slowing the relay. "xmppscope (tmpfs)" records into \
                 /dev/shm, "disk write (no relay)" is a plain sequential write to the capture's disk timed the \
                 same way: recording cannot be faster than the disk, and that row is the ceiling. "relay cores" \
                 = CPU time of the relay process tree (/proc utime+stime) ÷ wall time (for xmppscope it \
-                includes the background analysis using idle CPU); "stanzas/CPU-s" = stanzas relayed per \
+                includes the analysis worker using idle CPU); "stanzas/CPU-s" = stanzas relayed per \
                 CPU-second of the relay.""".formatted(corpus.stanzaCount(), corpus.bytesPerStanza(), WARMUP_MS / 1000, MEASURE_MS / 1000));
     }
 }

@@ -108,8 +108,8 @@ final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--analysis", paramLabel = "worker|in-process", defaultValue = "worker",
             description = "Where the live analysis runs: 'worker' (default) in a second JVM at idle priority, so that"
                     + " analysing never takes CPU from the relay, not even for the JVM's compiler and collector;"
-                    + " 'in-process' in this JVM (about 100 MB less memory, but the analysis's compilation and"
-                    + " garbage collection then compete with the relay).")
+                    + " 'in-process' in this JVM (one JVM instead of two: less memory, but the analysis's compilation"
+                    + " and garbage collection then compete with the relay).")
     String analysis;
 
     @Option(names = "--config", paramLabel = "FILE",
