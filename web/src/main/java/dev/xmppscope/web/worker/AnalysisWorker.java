@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xmppscope.analyzer.Analyzer;
 import dev.xmppscope.capture.AnalysisFile;
+import dev.xmppscope.capture.CaptureStoreException;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -67,6 +68,9 @@ public final class AnalysisWorker {
             System.out.println(READY);
             System.out.flush();
             FeedCodec.decode(new DataInputStream(new BufferedInputStream(System.in, 1 << 16)), analyzer);
+        } catch (CaptureStoreException e) {
+            System.err.println("xmppscope analysis worker: " + e.getMessage()); // the proxy says what it means for the user
+            System.exit(1);
         }
         System.exit(0); // the query and event threads may still be blocked on the socket
     }

@@ -104,17 +104,20 @@ final class RemoteModel implements CaptureModel, AutoCloseable {
     /** The worker's heap in use after a full collection, in bytes. */
     long heapUsedAfterGc() {
         Long bytes = call(WorkerProtocol.Query.HEAP, null);
-        return bytes;
+        return bytes == null ? 0 : bytes;
     }
 
     @Override
     public AutoCloseable subscribe(Consumer<ModelEvent> listener) {
-        listeners.add(listener);
+        listeners.add(listener); // before the events flow: none is missed
         synchronized (this) {
             if (events == null && !closed) {
                 try {
                     openEvents();
                 } catch (IOException e) {
+                    listeners.remove(listener);
+                    closeQuietly(events);
+                    events = null; // the next subscriber tries again
                     throw new AnalysisUnavailableException("cannot follow the analysis worker's events: " + e.getMessage(), e);
                 }
             }

@@ -56,7 +56,7 @@ final class WorkerProcess implements LiveAnalysis {
         this.socketDir = socketDir;
         this.model = model;
         this.stdin = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
-        this.feed = new Feed(FeedCodec.encoder(stdin));
+        this.feed = new WorkerFeed(FeedCodec.encoder(stdin));
     }
 
     static WorkerProcess start(CaptureStore store) {
@@ -75,7 +75,8 @@ final class WorkerProcess implements LiveAnalysis {
             process.destroyForcibly();
             deleteQuietly(dir, socket);
             throw e instanceof CaptureStoreException c ? c
-                    : new CaptureStoreException("the live analysis could not start: " + e.getMessage(), e);
+                    : new CaptureStoreException("the live analysis could not start: " + e.getMessage()
+                            + "; '--analysis in-process' runs it in this process instead", e);
         }
     }
 
@@ -141,7 +142,7 @@ final class WorkerProcess implements LiveAnalysis {
             } catch (IOException e) {
                 LOG.debug("analysis worker stdout: {}", e.toString());
             }
-            ready.completeExceptionally(new IOException(whyGone(process)));
+            ready.completeExceptionally(new IOException(exitedEarly(process)));
         }, "xmppscope-worker-stdout");
         reader.setDaemon(true);
         reader.start();
@@ -155,6 +156,17 @@ final class WorkerProcess implements LiveAnalysis {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting the analysis worker", e);
         }
+    }
+
+    private static String exitedEarly(Process process) {
+        try {
+            if (process.waitFor(5, TimeUnit.SECONDS)) {
+                return "its worker process exited with " + process.exitValue() + " (its message is above)";
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return "its worker process closed its output";
     }
 
     private static String whyGone(Process process) {
@@ -221,11 +233,11 @@ final class WorkerProcess implements LiveAnalysis {
     }
 
     /** The encoder, unless the worker is gone: then one clear error, and recording goes on without it. */
-    private final class Feed implements CaptureSink {
+    private final class WorkerFeed implements CaptureSink {
         private final CaptureSink encoder;
         private volatile boolean broken;
 
-        Feed(CaptureSink encoder) {
+        WorkerFeed(CaptureSink encoder) {
             this.encoder = encoder;
         }
 

@@ -26,7 +26,9 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -55,9 +57,9 @@ final class WorkerProtocol {
 
     /** A query of {@link CaptureModel}: how the worker answers it and what type the answer has. */
     enum Query {
-        CONNECTIONS((m, a) -> m.connections(), t -> t.constructCollectionType(java.util.List.class, ConnectionView.class)),
+        CONNECTIONS((m, a) -> m.connections(), t -> t.constructCollectionType(List.class, ConnectionView.class)),
         CONNECTION((m, a) -> m.connection(a.asLong()).orElse(null), t -> t.constructType(ConnectionView.class)),
-        NEGOTIATION((m, a) -> m.negotiation(a.asLong()), t -> t.constructCollectionType(java.util.List.class, NegotiationStep.class)),
+        NEGOTIATION((m, a) -> m.negotiation(a.asLong()), t -> t.constructCollectionType(List.class, NegotiationStep.class)),
         STANZAS((m, a) -> m.stanzas(convert(a, StanzaQuery.class)), t -> t.constructType(StanzaPage.class)),
         STANZA((m, a) -> m.stanza(a.asText()).orElse(null), t -> t.constructType(StanzaDetail.class)),
         ROUTE((m, a) -> m.route(a.asText()).orElse(null), t -> t.constructType(StanzaRoute.class)),
@@ -65,10 +67,10 @@ final class WorkerProtocol {
         /** The worker's heap in use after a full collection, in bytes (what the benchmarks report). */
         HEAP((m, a) -> heapUsedAfterGc(), t -> t.constructType(Long.class));
 
-        private final java.util.function.BiFunction<CaptureModel, JsonNode, Object> answer;
+        private final BiFunction<CaptureModel, JsonNode, Object> answer;
         private final Function<TypeFactory, JavaType> resultType;
 
-        Query(java.util.function.BiFunction<CaptureModel, JsonNode, Object> answer, Function<TypeFactory, JavaType> resultType) {
+        Query(BiFunction<CaptureModel, JsonNode, Object> answer, Function<TypeFactory, JavaType> resultType) {
             this.answer = answer;
             this.resultType = resultType;
         }

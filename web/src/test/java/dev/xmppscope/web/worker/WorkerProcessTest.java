@@ -14,6 +14,7 @@ import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.analyzer.index.StanzaIndex;
 import dev.xmppscope.capture.AnalysisFile;
 import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.CaptureStoreException;
 import dev.xmppscope.replay.BundledSample;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,6 +97,16 @@ class WorkerProcessTest {
                 assertTrue(index.alreadyIndexed(key >>> 33, (int) ((key >>> 32) & 1), (int) key), s.ref());
             }
             index.close();
+        }
+    }
+
+    @Test
+    void aWorkerThatCannotStartIsAClearErrorThatOffersTheAlternative() {
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("capture"))) {
+            store.analysisStore(); // this JVM holds the analysis file now, as another xmppscope on the capture would
+            CaptureStoreException e = assertThrows(CaptureStoreException.class, () -> LiveAnalysis.inWorker(store));
+            assertTrue(e.getMessage().startsWith("the live analysis could not start: its worker process exited with 1")
+                    && e.getMessage().contains("--analysis in-process"), e.getMessage());
         }
     }
 
