@@ -19,12 +19,10 @@ public final class AnalysisFile implements AutoCloseable {
     }
 
     /**
-     * Opens the analysis file of the capture at {@code capturePath} (the PATH that
-     * {@link CaptureStore#open} took), emptied if it was derived from another capture than
-     * {@code captureId} ({@link CaptureStore#id()}).
+     * Opens a capture's analysis file ({@link CaptureStore#analysisFile}), emptied if it was
+     * derived from another capture than {@code captureId} ({@link CaptureStore#id()}).
      */
-    public static AnalysisFile open(Path capturePath, String captureId) {
-        Path file = CaptureStore.analysisFile(CaptureStore.dataFile(capturePath));
+    public static AnalysisFile open(Path file, String captureId) {
         return new AnalysisFile(file, AnalysisFiles.acquire(file, captureId));
     }
 

@@ -181,9 +181,7 @@ public final class RealServerMessaging implements Comparison {
      * machine that gets busier or quieter over the minutes of a run moves both sides of a pair).
      */
     private static OptionalDouble cost(Results r, String scenario, String contender) {
-        double[] costs = pairedCosts(r, scenario, contender);
-        int n = costs.length;
-        return n == 0 ? OptionalDouble.empty() : OptionalDouble.of(n % 2 == 1 ? costs[n / 2] : (costs[n / 2 - 1] + costs[n / 2]) / 2);
+        return Results.median(pairedCosts(r, scenario, contender));
     }
 
     /** Each round's 1 − rate ÷ direct's rate in that round, sorted. */

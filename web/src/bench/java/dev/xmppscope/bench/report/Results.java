@@ -1,6 +1,7 @@
 package dev.xmppscope.bench.report;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -59,12 +60,19 @@ public final class Results {
         double[] values = of(comparison).stream()
                 .filter(m -> m.scenario().equals(scenario) && m.contender().equals(contender))
                 .map(m -> m.metrics().get(metric)).filter(v -> v != null && !v.isNaN())
-                .mapToDouble(Double::doubleValue).sorted().toArray();
+                .mapToDouble(Double::doubleValue).toArray();
+        return median(values);
+    }
+
+    /** The median of {@code values} (sorted here), or empty when there are none. */
+    public static OptionalDouble median(double[] values) {
         if (values.length == 0) {
             return OptionalDouble.empty();
         }
-        int n = values.length;
-        return OptionalDouble.of(n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2);
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return OptionalDouble.of(n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2);
     }
 
     /** How many rounds measured this contender in this scenario. */

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * events on a Unix socket ({@link WorkerProtocol}). When the feed ends it writes the index and
  * exits.
  *
- * <p>Arguments: {@code CAPTURE_PATH CAPTURE_ID SOCKET_PATH}.
+ * <p>Arguments: {@code ANALYSIS_FILE CAPTURE_ID SOCKET_PATH}.
  */
 public final class AnalysisWorker {
     private static final Logger LOG = LoggerFactory.getLogger(AnalysisWorker.class);
@@ -53,7 +53,7 @@ public final class AnalysisWorker {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 3) {
-            System.err.println("usage: AnalysisWorker CAPTURE_PATH CAPTURE_ID SOCKET_PATH (started by 'xmppscope proxy')");
+            System.err.println("usage: AnalysisWorker ANALYSIS_FILE CAPTURE_ID SOCKET_PATH (started by 'xmppscope proxy')");
             System.exit(2);
         }
         ignoreStopSignals();

@@ -14,8 +14,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 /**
  * The recorder's feed to the analysis worker: each {@link CaptureSink} call as one binary record
@@ -33,74 +33,94 @@ final class FeedCodec {
     private FeedCodec() {
     }
 
-    /** A sink that writes each call to {@code out}, flushing at each {@link #flushed()}. */
-    static CaptureSink encoder(DataOutputStream out) {
-        return new CaptureSink() {
-            @Override
-            public void opened(ConnectionOpened c) {
-                write(() -> {
-                    out.writeByte(OPENED);
-                    out.writeLong(c.id());
-                    writeString(out, c.route());
-                    writeString(out, c.listen());
-                    writeString(out, c.client());
-                    writeString(out, c.server());
-                    out.writeByte(c.tlsMode().ordinal());
-                    out.writeLong(c.atNanos());
-                });
-            }
+    /**
+     * A sink that writes each call to {@code out}, flushing at each {@code flushed()}. The first
+     * write that fails (the worker is gone) goes to {@code onBroken}; every call after it is
+     * dropped, so the recorder's feed goes on without the worker.
+     */
+    static CaptureSink encoder(DataOutputStream out, Consumer<IOException> onBroken) {
+        return new FeedEncoder(out, new Writer(onBroken));
+    }
 
-            @Override
-            public void chunk(Chunk c) {
-                write(() -> {
-                    out.writeByte(CHUNK);
-                    out.writeLong(c.connectionId());
-                    out.writeLong(c.seq());
-                    out.writeByte(c.direction().ordinal());
-                    out.writeLong(c.atNanos());
-                    out.writeByte(c.layer().ordinal());
-                    out.writeLong(c.offset());
-                    out.writeInt(c.length());
-                    out.writeBoolean(c.redacted());
-                    out.writeInt(c.bytes().length);
-                    out.write(c.bytes());
-                });
-            }
+    /** The recorder's listener that feeds the worker (its name is the feed thread's). */
+    private static final class FeedEncoder implements CaptureSink {
+        private final DataOutputStream out;
+        private final Writer write;
 
-            @Override
-            public void event(ConnectionEvent e) {
-                write(() -> {
-                    out.writeByte(EVENT);
-                    out.writeLong(e.connectionId());
-                    out.writeLong(e.seq());
-                    out.writeLong(e.atNanos());
-                    out.writeByte(e.direction() == null ? -1 : e.direction().ordinal());
-                    out.writeByte(e.kind().ordinal());
-                    writeString(out, e.detail());
-                });
-            }
+        FeedEncoder(DataOutputStream out, Writer write) {
+            this.out = out;
+            this.write = write;
+        }
 
-            @Override
-            public void closed(ConnectionClosed c) {
-                write(() -> {
-                    out.writeByte(CLOSED);
-                    out.writeLong(c.id());
-                    out.writeLong(c.atNanos());
-                    out.writeByte(c.reason().ordinal());
-                    writeString(out, c.detail());
-                    out.writeLong(c.bytesToServer());
-                    out.writeLong(c.bytesToClient());
-                });
-            }
+        @Override
+        public void opened(ConnectionOpened c) {
+            write.accept(() -> {
+                out.writeByte(OPENED);
+                out.writeLong(c.id());
+                writeString(out, c.route());
+                writeString(out, c.listen());
+                writeString(out, c.client());
+                writeString(out, c.server());
+                out.writeByte(c.tlsMode().ordinal());
+                out.writeLong(c.atNanos());
+            });
+        }
 
-            @Override
-            public void flushed() {
-                write(() -> {
-                    out.writeByte(FLUSHED);
-                    out.flush();
-                });
-            }
-        };
+        @Override
+        public void chunk(Chunk c) {
+            write.accept(() -> {
+                out.writeByte(CHUNK);
+                out.writeLong(c.connectionId());
+                out.writeLong(c.seq());
+                out.writeByte(c.direction().ordinal());
+                out.writeLong(c.atNanos());
+                out.writeByte(c.layer().ordinal());
+                out.writeLong(c.offset());
+                out.writeInt(c.length());
+                out.writeBoolean(c.redacted());
+                out.writeInt(c.bytes().length);
+                out.write(c.bytes());
+            });
+        }
+
+        @Override
+        public void event(ConnectionEvent e) {
+            write.accept(() -> {
+                out.writeByte(EVENT);
+                out.writeLong(e.connectionId());
+                out.writeLong(e.seq());
+                out.writeLong(e.atNanos());
+                out.writeByte(e.direction() == null ? -1 : e.direction().ordinal());
+                out.writeByte(e.kind().ordinal());
+                writeString(out, e.detail());
+            });
+        }
+
+        @Override
+        public void closed(ConnectionClosed c) {
+            write.accept(() -> {
+                out.writeByte(CLOSED);
+                out.writeLong(c.id());
+                out.writeLong(c.atNanos());
+                out.writeByte(c.reason().ordinal());
+                writeString(out, c.detail());
+                out.writeLong(c.bytesToServer());
+                out.writeLong(c.bytesToClient());
+            });
+        }
+
+        @Override
+        public void flushed() {
+            write.accept(() -> {
+                out.writeByte(FLUSHED);
+                out.flush();
+            });
+        }
+
+        @Override
+        public String toString() {
+            return "the analysis worker's feed";
+        }
     }
 
     /**
@@ -157,11 +177,25 @@ final class FeedCodec {
         void run() throws IOException;
     }
 
-    private static void write(Write w) {
-        try {
-            w.run();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** Runs writes until one fails, then reports that once and runs no more. */
+    private static final class Writer {
+        private final Consumer<IOException> onBroken;
+        private boolean broken; // the feed thread only
+
+        Writer(Consumer<IOException> onBroken) {
+            this.onBroken = onBroken;
+        }
+
+        void accept(Write w) {
+            if (broken) {
+                return;
+            }
+            try {
+                w.run();
+            } catch (IOException e) {
+                broken = true;
+                onBroken.accept(e);
+            }
         }
     }
 

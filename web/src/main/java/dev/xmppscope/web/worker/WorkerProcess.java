@@ -5,10 +5,6 @@ import dev.xmppscope.capture.BackgroundThreads;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.CaptureStoreException;
-import dev.xmppscope.capture.Chunk;
-import dev.xmppscope.capture.ConnectionClosed;
-import dev.xmppscope.capture.ConnectionEvent;
-import dev.xmppscope.capture.ConnectionOpened;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.DataOutputStream;
@@ -21,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -56,7 +53,7 @@ final class WorkerProcess implements LiveAnalysis {
         this.socketDir = socketDir;
         this.model = model;
         this.stdin = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
-        this.feed = new WorkerFeed(FeedCodec.encoder(stdin));
+        this.feed = FeedCodec.encoder(stdin, e -> LOG.error("{}", whyGone(process)));
     }
 
     static WorkerProcess start(CaptureStore store) {
@@ -67,7 +64,8 @@ final class WorkerProcess implements LiveAnalysis {
             throw new UncheckedIOException("cannot create a directory for the analysis worker's socket", e);
         }
         Path socket = dir.resolve("worker.sock");
-        Process process = launch(List.of(capturePath(store).toString(), store.id(), socket.toString()));
+        Path analysisFile = CaptureStore.analysisFile(store.file()).toAbsolutePath();
+        Process process = launch(List.of(analysisFile.toString(), store.id(), socket.toString()));
         try {
             awaitReady(process);
             return new WorkerProcess(process, dir, new RemoteModel(socket, () -> whyGone(process)));
@@ -78,12 +76,6 @@ final class WorkerProcess implements LiveAnalysis {
                     : new CaptureStoreException("the live analysis could not start: " + e.getMessage()
                             + "; '--analysis in-process' runs it in this process instead", e);
         }
-    }
-
-    /** The PATH the capture was opened with (its data file without ".mv.db"). */
-    private static Path capturePath(CaptureStore store) {
-        String name = store.file().getFileName().toString();
-        return store.file().resolveSibling(name.substring(0, name.length() - ".mv.db".length())).toAbsolutePath();
     }
 
     private static Process launch(List<String> args) {
@@ -159,26 +151,28 @@ final class WorkerProcess implements LiveAnalysis {
     }
 
     private static String exitedEarly(Process process) {
-        try {
-            if (process.waitFor(5, TimeUnit.SECONDS)) {
-                return "its worker process exited with " + process.exitValue() + " (its message is above)";
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return "its worker process closed its output";
+        OptionalInt exit = exitCode(process, 5_000);
+        return exit.isPresent() ? "its worker process exited with " + exit.getAsInt() + " (its message is above)"
+                : "its worker process closed its output";
     }
 
     private static String whyGone(Process process) {
+        OptionalInt exit = exitCode(process, 200);
+        return exit.isPresent() ? "the live analysis stopped (its worker process exited with " + exit.getAsInt()
+                + "; its log is above); recording goes on, and 'xmppscope open' analyses the capture later"
+                : "the live analysis does not answer (worker process " + process.pid() + ")";
+    }
+
+    /** The worker's exit code if it ends within {@code millis}. */
+    private static OptionalInt exitCode(Process process, long millis) {
         try {
-            if (process.waitFor(200, TimeUnit.MILLISECONDS)) {
-                return "the live analysis stopped (its worker process exited with " + process.exitValue()
-                        + "; its log is above); recording goes on, and 'xmppscope open' analyses the capture later";
+            if (process.waitFor(millis, TimeUnit.MILLISECONDS)) {
+                return OptionalInt.of(process.exitValue());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return "the live analysis does not answer (worker process " + process.pid() + ")";
+        return OptionalInt.empty();
     }
 
     @Override
@@ -229,58 +223,6 @@ final class WorkerProcess implements LiveAnalysis {
             Files.deleteIfExists(dir);
         } catch (IOException e) {
             LOG.debug("cannot delete {}: {}", dir, e.toString());
-        }
-    }
-
-    /** The encoder, unless the worker is gone: then one clear error, and recording goes on without it. */
-    private final class WorkerFeed implements CaptureSink {
-        private final CaptureSink encoder;
-        private volatile boolean broken;
-
-        WorkerFeed(CaptureSink encoder) {
-            this.encoder = encoder;
-        }
-
-        @Override
-        public void opened(ConnectionOpened c) {
-            send(() -> encoder.opened(c));
-        }
-
-        @Override
-        public void chunk(Chunk c) {
-            send(() -> encoder.chunk(c));
-        }
-
-        @Override
-        public void event(ConnectionEvent e) {
-            send(() -> encoder.event(e));
-        }
-
-        @Override
-        public void closed(ConnectionClosed c) {
-            send(() -> encoder.closed(c));
-        }
-
-        @Override
-        public void flushed() {
-            send(encoder::flushed);
-        }
-
-        private void send(Runnable call) {
-            if (broken) {
-                return;
-            }
-            try {
-                call.run();
-            } catch (UncheckedIOException e) {
-                broken = true;
-                LOG.error("{}", whyGone(process));
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "analysis worker " + process.pid();
         }
     }
 }

@@ -90,7 +90,7 @@ class WorkerProcessTest {
                     "more than 10 stanzas");
         }
         // reopening the capture then skips every element already indexed instead of writing it again
-        try (AnalysisFile file = AnalysisFile.open(capture, captureId)) {
+        try (AnalysisFile file = AnalysisFile.open(CaptureStore.analysisFile(CaptureStore.dataFile(capture)), captureId)) {
             StanzaIndex index = new StanzaIndex(file.store(), file.file());
             for (StanzaSummary s : served) {
                 long key = StanzaIndex.rowKey(s.ref());
