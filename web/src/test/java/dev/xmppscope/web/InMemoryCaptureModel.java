@@ -132,6 +132,11 @@ final class InMemoryCaptureModel implements CaptureModel {
         return new GraphSnapshot(List.copyOf(nodes.values()), List.copyOf(edges.values()));
     }
 
+    /** How many listeners follow this model now. */
+    int subscribers() {
+        return listeners.size();
+    }
+
     @Override
     public AutoCloseable subscribe(Consumer<ModelEvent> listener) {
         listeners.add(listener);

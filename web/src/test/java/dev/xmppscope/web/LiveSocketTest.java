@@ -56,25 +56,7 @@ class LiveSocketTest {
         SwappableSource source = new SwappableSource(first);
         try (WebServer s = WebServer.start(WebOptions.loopback(0), source, List.of())) {
             BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
-            WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(URI.create("ws://127.0.0.1:" + s.port() + "/api/live"), new WebSocket.Listener() {
-                        final StringBuilder partial = new StringBuilder();
-
-                        @Override
-                        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                            partial.append(data);
-                            if (last) {
-                                try {
-                                    events.add(JSON.readTree(partial.toString()));
-                                } catch (Exception e) {
-                                    throw new IllegalStateException(e);
-                                }
-                                partial.setLength(0);
-                            }
-                            w.request(1);
-                            return null;
-                        }
-                    }).get(5, TimeUnit.SECONDS);
+            WebSocket ws = open(s, events);
             assertEquals("hello", events.poll(5, TimeUnit.SECONDS).get("type").asText());
 
             first.put(new GraphNode("client:dave@b.example/car", "client", "dave@b.example/car", "server:b.example",
@@ -94,5 +76,60 @@ class LiveSocketTest {
             assertTrue(events.isEmpty());
             ws.abort();
         }
+    }
+
+    /** With no UI open nothing follows the model, so the analyzer builds no events for nobody. */
+    @Test
+    void theModelIsFollowedOnlyWhileAUiIsOpen() throws Exception {
+        InMemoryCaptureModel model = SyntheticFederation.build();
+        try (WebServer s = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(model), List.of())) {
+            assertEquals(0, model.subscribers(), "no browser yet");
+            BlockingQueue<JsonNode> toFirst = new LinkedBlockingQueue<>();
+            BlockingQueue<JsonNode> toSecond = new LinkedBlockingQueue<>();
+            WebSocket first = open(s, toFirst);
+            WebSocket second = open(s, toSecond);
+            assertEquals("hello", toFirst.poll(5, TimeUnit.SECONDS).get("type").asText());
+            assertEquals("hello", toSecond.poll(5, TimeUnit.SECONDS).get("type").asText());
+            assertEquals(1, model.subscribers(), "one subscription serves every open UI");
+            first.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
+            model.put(new GraphNode("server:c.example", "server", "c.example", null, null, ""));
+            assertEquals("server:c.example", toSecond.poll(5, TimeUnit.SECONDS).get("node").get("id").asText(),
+                    "the UI still open gets the change");
+            second.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (model.subscribers() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(0, model.subscribers(), "the last UI closed");
+            BlockingQueue<JsonNode> toLater = new LinkedBlockingQueue<>();
+            WebSocket later = open(s, toLater);
+            assertEquals("hello", toLater.poll(5, TimeUnit.SECONDS).get("type").asText());
+            model.put(new GraphNode("server:d.example", "server", "d.example", null, null, ""));
+            assertEquals("server:d.example", toLater.poll(5, TimeUnit.SECONDS).get("node").get("id").asText(),
+                    "a UI opened later follows the model again");
+            later.abort();
+        }
+    }
+
+    private static WebSocket open(WebServer s, BlockingQueue<JsonNode> events) throws Exception {
+        return HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + s.port() + "/api/live"), new WebSocket.Listener() {
+                        final StringBuilder partial = new StringBuilder();
+
+                        @Override
+                        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                            partial.append(data);
+                            if (last) {
+                                try {
+                                    events.add(JSON.readTree(partial.toString()));
+                                } catch (Exception e) {
+                                    throw new IllegalStateException(e);
+                                }
+                                partial.setLength(0);
+                            }
+                            w.request(1);
+                            return null;
+                        }
+                    }).get(5, TimeUnit.SECONDS);
     }
 }

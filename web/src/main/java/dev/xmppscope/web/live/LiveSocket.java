@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * overflows, events are dropped and the UIs get a {@code reset} to reload, rather than the
  * analyzer waiting on a slow browser. When the model source swaps models (a replay seek), this
  * re-subscribes to the new model and tells the UIs to reset.
+ *
+ * <p>It follows the model only while a UI is open: with no subscriber the analyzer builds no
+ * events at all, and a proxy left running without a browser spends nothing on them (in its
+ * analysis worker, every event was serialized and sent to the proxy only to be dropped here).
  */
 public final class LiveSocket implements AutoCloseable {
 
@@ -35,12 +39,14 @@ public final class LiveSocket implements AutoCloseable {
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final AtomicBoolean dropped = new AtomicBoolean();
     private final Thread sender;
+    private final ModelSource source;
     private final AutoCloseable resetSubscription;
-    private volatile AutoCloseable modelSubscription;
+    /** The model's events while a UI is open, else null; guarded by this. */
+    private AutoCloseable modelSubscription;
     private volatile boolean closed;
 
     public LiveSocket(ModelSource source) {
-        modelSubscription = source.current().subscribe(this::enqueue);
+        this.source = source;
         resetSubscription = source.onReset(this::swapTo);
         sender = new Thread(this::sendLoop, "xmppscope-live-sender");
         sender.setDaemon(true);
@@ -54,11 +60,34 @@ public final class LiveSocket implements AutoCloseable {
             ws.onConnect(ctx -> {
                 ctx.enableAutomaticPings(15, TimeUnit.SECONDS);
                 sessions.add(ctx);
+                followWhileOpen(); // before the hello: the UI loads its state after it, and misses no later event
                 send(ctx, Map.of("type", "hello"));
             });
-            ws.onClose(ctx -> sessions.remove(ctx));
-            ws.onError(ctx -> sessions.remove(ctx));
+            ws.onClose(this::remove);
+            ws.onError(this::remove);
         });
+    }
+
+    /** Whether the model's events are being followed (only while a UI is open). */
+    public synchronized boolean following() {
+        return modelSubscription != null;
+    }
+
+    private void remove(WsContext ctx) {
+        sessions.remove(ctx);
+        followWhileOpen();
+    }
+
+    /** Subscribes to the model when the first UI opens; unsubscribes when the last one goes. */
+    private synchronized void followWhileOpen() {
+        boolean wanted = !sessions.isEmpty() && !closed;
+        if (wanted && modelSubscription == null) {
+            modelSubscription = source.current().subscribe(this::enqueue);
+        } else if (!wanted && modelSubscription != null) {
+            closeQuietly(modelSubscription);
+            modelSubscription = null;
+            queue.clear();
+        }
     }
 
     public int sessionCount() {
@@ -72,6 +101,9 @@ public final class LiveSocket implements AutoCloseable {
     }
 
     private synchronized void swapTo(CaptureModel model) {
+        if (modelSubscription == null) {
+            return; // no UI open: the next one subscribes to the new model
+        }
         closeQuietly(modelSubscription);
         queue.clear();
         enqueue(RESET_SWAPPED);
@@ -130,11 +162,11 @@ public final class LiveSocket implements AutoCloseable {
             if (ctx.session.isOpen()) {
                 ctx.send(json);
             } else {
-                sessions.remove(ctx);
+                remove(ctx);
             }
         } catch (Exception e) { // Jetty's blocking send throws IOException when the browser went away
             LOG.debug("dropping live session {}: {}", ctx.sessionId(), e.toString());
-            sessions.remove(ctx);
+            remove(ctx);
         }
     }
 
@@ -142,7 +174,10 @@ public final class LiveSocket implements AutoCloseable {
     public void close() {
         closed = true;
         closeQuietly(resetSubscription);
-        closeQuietly(modelSubscription);
+        synchronized (this) {
+            closeQuietly(modelSubscription);
+            modelSubscription = null;
+        }
         sender.interrupt();
         for (WsContext ctx : sessions) {
             try {

@@ -50,7 +50,8 @@ final class RemoteModel implements CaptureModel, AutoCloseable {
     private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong();
     private final List<Consumer<ModelEvent>> listeners = new CopyOnWriteArrayList<>();
-    private SocketChannel events; // guarded by this; opened with the first subscriber
+    /** Guarded by this; open while there are subscribers (the worker builds no events without one). */
+    private SocketChannel events;
     private volatile boolean closed;
 
     /** Connects to the worker listening on {@code socket}; {@code whyGone} explains a worker that stopped answering. */
@@ -122,7 +123,15 @@ final class RemoteModel implements CaptureModel, AutoCloseable {
                 }
             }
         }
-        return () -> listeners.remove(listener);
+        return () -> {
+            listeners.remove(listener);
+            synchronized (this) {
+                if (listeners.isEmpty() && events != null) {
+                    closeQuietly(events); // the worker unsubscribes its analyzer when this hangs up
+                    events = null;
+                }
+            }
+        };
     }
 
     private void openEvents() throws IOException {
@@ -134,13 +143,15 @@ final class RemoteModel implements CaptureModel, AutoCloseable {
             throw new IOException("the analysis worker did not confirm the subscription (" + subscribed + ")");
         }
         // the analyzer publishes on a background thread in-process too: following it must not take CPU from the relay
-        BackgroundThreads.newThread("xmppscope-worker-events", () -> readEvents(in)).start();
+        SocketChannel channel = events;
+        BackgroundThreads.newThread("xmppscope-worker-events", () -> readEvents(channel, in)).start();
     }
 
-    private void readEvents(DataInputStream in) {
+    /** Hands the channel's events to the listeners until it ends or is closed (a later channel has its own reader). */
+    private void readEvents(SocketChannel channel, DataInputStream in) {
         try {
             JsonNode n;
-            while ((n = WorkerProtocol.read(in)) != null) {
+            while ((n = WorkerProtocol.read(in)) != null && channel.isOpen()) {
                 ModelEvent e = WorkerProtocol.event(n);
                 for (Consumer<ModelEvent> l : listeners) {
                     try {
@@ -151,7 +162,7 @@ final class RemoteModel implements CaptureModel, AutoCloseable {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            if (!closed) {
+            if (!closed && channel.isOpen()) {
                 LOG.debug("the analysis worker's events ended: {}", e.toString());
             }
         }

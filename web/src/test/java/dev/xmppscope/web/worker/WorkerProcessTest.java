@@ -78,6 +78,29 @@ class WorkerProcessTest {
     }
 
     @Test
+    void eventsFlowToWhoeverFollowsAndStopWithTheLastOne() throws Exception {
+        try (CaptureStore local = CaptureStore.open(tmp.resolve("local")); Analyzer expected = Analyzer.open(local);
+             CaptureStore store = CaptureStore.open(tmp.resolve("capture")); LiveAnalysis worker = LiveAnalysis.inWorker(store)) {
+            BundledSample.open("negotiation").reader().replay(expected);
+            expected.flushed();
+            int stanzas = expected.stanzas(StanzaQuery.all(1000)).items().size();
+            AtomicInteger first = new AtomicInteger();
+            worker.model().subscribe(e -> first.incrementAndGet()).close(); // the events connection closes with it
+            AtomicInteger second = new AtomicInteger();
+            AutoCloseable following = worker.model().subscribe(e -> {
+                if (e instanceof ModelEvent.StanzaAdded) {
+                    second.incrementAndGet();
+                }
+            });
+            BundledSample.open("negotiation").reader().replay(worker.feed());
+            worker.feed().flushed();
+            awaitEqual(second::get, stanzas);
+            following.close();
+            assertEquals(0, first.get(), "a closed subscription gets nothing, not even from the reopened connection");
+        }
+    }
+
+    @Test
     void whatTheWorkerIndexedIsInTheAnalysisFileWhenItHasStopped() {
         Path capture = tmp.resolve("capture");
         List<StanzaSummary> served;
