@@ -25,13 +25,13 @@ final class Comparisons {
         Contender xmppscope = new Xmppscope();
         return List.of(
                 new RelayThroughput(java.util.stream.Stream.of(Contender.DIRECT, haproxy, new Socat(), xmppscope,
-                        Xmppscope.onTmpfs()).filter(java.util.Objects::nonNull).toList()),
+                        Xmppscope.onTmpfs(), Xmppscope.relayOnly()).filter(java.util.Objects::nonNull).toList()),
                 new AddedLatency(List.of(Contender.DIRECT, haproxy, xmppscope)),
                 new IdleStreams(List.of(Xmppscope.withHeapCap(), haproxy)),
                 StoreAnalysis.withXmppscope(),
                 PcapAnalysis.withXmppscope(workDir),
                 new RealServerMessaging(List.of(Contender.DIRECT, haproxy, xmppscope, Xmppscope.analysisInProcess(),
-                        Xmppscope.recordingOnly())),
+                        Xmppscope.recordingOnly(), Xmppscope.relayOnly())),
                 new dev.xmppscope.bench.compare.WireToBrowserLatency());
     }
 }

@@ -236,7 +236,7 @@ public final class RealServerMessaging implements Comparison {
         if (x.isPresent()) {
             double cost = x.getAsDouble();
             List<String> others = new ArrayList<>();
-            for (String other : List.of(Xmppscope.IN_PROCESS, Xmppscope.RECORDING_ONLY, "haproxy")) {
+            for (String other : List.of(Xmppscope.IN_PROCESS, Xmppscope.RECORDING_ONLY, Xmppscope.RELAY_ONLY, "haproxy")) {
                 OptionalDouble v = cost(r, s, other);
                 if (v.isPresent()) {
                     others.add(other.replaceFirst("^xmppscope \\((.*)\\)$", "$1") + ": " + percent(v));
@@ -263,7 +263,8 @@ public final class RealServerMessaging implements Comparison {
                 does by default; "xmppscope (analysis in-process)" analyzes in the relay's JVM \
                 (`--analysis in-process`: its threads at idle priority, but the JVM's compiler and collector \
                 working for it at normal priority); "xmppscope (recording only)" is the same relay and \
-                recorder without the live analysis. Servers, clients and relay share two cores, so every CPU-millisecond the relay \
+                recorder without the live analysis; "xmppscope (relay only, nothing stored)" is the same relay \
+                with its tap's records dropped: what relaying in the JVM costs before anything is recorded. Servers, clients and relay share two cores, so every CPU-millisecond the relay \
                 spends is taken from Prosody and Smack: "relay CPU ms per 1,000 messages" is the relay \
                 process's CPU time (/proc, with its worker) from the first send until it is idle again (for xmppscope, after \
                 its live analysis caught up), "during the exchange" until the last message arrived; it moves \

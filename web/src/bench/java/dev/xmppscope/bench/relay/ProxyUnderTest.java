@@ -1,6 +1,11 @@
 package dev.xmppscope.bench.relay;
 
+import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.ConnectionEvent;
+import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.proxy.CertificateAuthority;
 import dev.xmppscope.proxy.ProxyOptions;
@@ -9,12 +14,14 @@ import dev.xmppscope.proxy.Recorder;
 import dev.xmppscope.proxy.Route;
 import dev.xmppscope.web.worker.LiveAnalysis;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * xmppscope as the relay contender, in its own JVM: ProxyServer + Recorder into an H2 file +
@@ -22,10 +29,11 @@ import java.util.List;
  * wires them (minus the web UI). Speaks {@link ChildJvmRelay}'s line protocol on stdin/stdout;
  * the heap it reports includes the worker's.
  *
- * <p>Arguments: {@code ROUTE DB CA_DIR [--no-analysis | --analysis-in-process]}, e.g.
+ * <p>Arguments: {@code ROUTE DB CA_DIR [--no-analysis | --analysis-in-process | --no-recording]}, e.g.
  * {@code 127.9.9.2:0=127.9.9.1:41234 work/capture work/ca}. {@code --no-analysis} records without
  * the live analysis: what recording alone costs; {@code --analysis-in-process} is
- * {@code xmppscope proxy --analysis in-process}.
+ * {@code xmppscope proxy --analysis in-process}; {@code --no-recording} relays with the tap's
+ * records dropped: what the JVM relay itself costs, before anything is stored.
  */
 public final class ProxyUnderTest {
     private ProxyUnderTest() {
@@ -36,6 +44,10 @@ public final class ProxyUnderTest {
         try (CaptureStore store = CaptureStore.open(Path.of(args[1]))) {
             CertificateAuthority ca = CertificateAuthority.loadOrCreate(Path.of(args[2]));
             List<String> options = List.of(args);
+            if (options.contains("--no-recording")) {
+                relayOnly(route, ca);
+                return;
+            }
             LiveAnalysis live = options.contains("--no-analysis") ? null
                     : options.contains("--analysis-in-process") ? LiveAnalysis.inProcess(store) : LiveAnalysis.inWorker(store);
             Recorder recorder = Recorder.start(store, false);
@@ -43,25 +55,52 @@ public final class ProxyUnderTest {
                 recorder.addListener(live.feed());
             }
             ProxyServer server = ProxyServer.start(new ProxyOptions(List.of(route), false, ca), recorder);
-            InetSocketAddress bound = (InetSocketAddress) server.boundAddresses().get(0);
-            System.out.println("LISTENING " + bound.getAddress().getHostAddress() + ":" + bound.getPort());
-            System.out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            String line;
-            while ((line = in.readLine()) != null && !line.equals("quit")) {
-                if (line.equals("heap")) {
-                    System.gc();
-                    System.gc();
-                    long worker = live == null ? 0 : live.workerHeapUsedAfterGc().orElse(0);
-                    System.out.println("HEAP " + (ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() + worker));
-                    System.out.flush();
-                }
-            }
+            serve(server, () -> live == null ? 0 : live.workerHeapUsedAfterGc().orElse(0));
             server.close();
             recorder.close();
             if (live != null) {
                 live.close();
             }
         }
+    }
+
+    /** Announces where the relay listens, then answers {@code heap} (adding {@code otherHeap}) until {@code quit}. */
+    private static void serve(ProxyServer server, LongSupplier otherHeap) throws IOException {
+        InetSocketAddress bound = (InetSocketAddress) server.boundAddresses().get(0);
+        System.out.println("LISTENING " + bound.getAddress().getHostAddress() + ":" + bound.getPort());
+        System.out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null && !line.equals("quit")) {
+            if (line.equals("heap")) {
+                System.gc();
+                System.gc();
+                System.out.println("HEAP " + (ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() + otherHeap.getAsLong()));
+                System.out.flush();
+            }
+        }
+    }
+
+    /** The relay with a sink that drops every record: the tap still copies each chunk, nothing is stored. */
+    private static void relayOnly(Route route, CertificateAuthority ca) throws Exception {
+        ProxyServer server = ProxyServer.start(new ProxyOptions(List.of(route), false, ca), new CaptureSink() {
+            @Override
+            public void opened(ConnectionOpened connection) {
+            }
+
+            @Override
+            public void chunk(Chunk chunk) {
+            }
+
+            @Override
+            public void event(ConnectionEvent event) {
+            }
+
+            @Override
+            public void closed(ConnectionClosed connection) {
+            }
+        });
+        serve(server, () -> 0L);
+        server.close();
     }
 }

@@ -14,7 +14,7 @@ import java.util.List;
  * ({@code /dev/shm}): it separates what the software costs from what the disk allows.
  * {@link #withHeapCap()} caps the heap at 512 MB, for the idle-streams target.
  * {@link #recordingOnly()} records without analyzing: it separates what recording costs from what
- * the live analysis adds. {@link #analysisInProcess()} analyzes in the relay's JVM
+ * the live analysis adds; {@link #relayOnly()} stores nothing: what the JVM relay costs by itself. {@link #analysisInProcess()} analyzes in the relay's JVM
  * ({@code --analysis in-process}).
  */
 public final class Xmppscope implements Contender {
@@ -23,6 +23,8 @@ public final class Xmppscope implements Contender {
     private static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-XX:+UseG1GC");
     /** The name of {@link #recordingOnly()} in tables and results. */
     public static final String RECORDING_ONLY = "xmppscope (recording only)";
+    /** The name of {@link #relayOnly()} in tables and results. */
+    public static final String RELAY_ONLY = "xmppscope (relay only, nothing stored)";
     /** The name of {@link #analysisInProcess()} in tables and results. */
     public static final String IN_PROCESS = "xmppscope (analysis in-process)";
     private final String name;
@@ -44,6 +46,11 @@ public final class Xmppscope implements Contender {
     /** The same contender without the live analysis. */
     public static Contender recordingOnly() {
         return new Xmppscope(RECORDING_ONLY, false, LAUNCHER_JVM_OPTIONS, List.of("--no-analysis"));
+    }
+
+    /** The same relay storing nothing (its tap's records are dropped): what relaying in the JVM costs before recording. */
+    public static Contender relayOnly() {
+        return new Xmppscope(RELAY_ONLY, false, LAUNCHER_JVM_OPTIONS, List.of("--no-recording"));
     }
 
     /** The same contender with the live analysis in the relay's JVM instead of a worker. */
