@@ -215,11 +215,11 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     private void connectionChanged(ConnectionAnalysis conn, List<ModelEvent> events) {
         graph.updateStream(conn.endpoints(), conn.negotiation.state(), conn.negotiation.error(), conn.stanzaCount(),
                 conn.bytesBoth());
-        List<ModelEvent> graphChanges = graph.drainChanges();
         if (listeners.isEmpty()) {
+            graph.discardChanges();
             return;
         }
-        events.addAll(graphChanges);
+        events.addAll(graph.drainChanges());
         ConnectionView view = conn.view();
         if (!view.equals(conn.lastView)) {
             conn.lastView = view;

@@ -15,8 +15,9 @@ import org.graphstream.stream.SinkAdapter;
  */
 final class GraphChangeSink extends SinkAdapter {
     private final EntityGraph graph;
-    // id -> "node"/"edge"/"-node"/"-edge" in order of first change; a later change overrides
-    private final Map<String, String> changed = new LinkedHashMap<>();
+    // id -> removed?, in order of first change; a later change overrides (one map per kind: no id prefixes to build)
+    private final Map<String, Boolean> nodes = new LinkedHashMap<>();
+    private final Map<String, Boolean> edges = new LinkedHashMap<>();
 
     GraphChangeSink(EntityGraph graph) {
         this.graph = graph;
@@ -24,83 +25,85 @@ final class GraphChangeSink extends SinkAdapter {
 
     @Override
     public void nodeAdded(String sourceId, long timeId, String nodeId) {
-        changed.put("n" + nodeId, "node");
+        nodes.put(nodeId, false);
     }
 
     @Override
     public void nodeRemoved(String sourceId, long timeId, String nodeId) {
-        changed.remove("n" + nodeId);
-        changed.put("n" + nodeId, "-node");
+        nodes.remove(nodeId);
+        nodes.put(nodeId, true);
     }
 
     @Override
     public void nodeAttributeAdded(String sourceId, long timeId, String nodeId, String attribute, Object value) {
-        changed.putIfAbsent("n" + nodeId, "node");
+        nodes.putIfAbsent(nodeId, false);
     }
 
     @Override
     public void nodeAttributeChanged(String sourceId, long timeId, String nodeId, String attribute, Object oldValue,
                                      Object newValue) {
-        changed.putIfAbsent("n" + nodeId, "node");
+        nodes.putIfAbsent(nodeId, false);
     }
 
     @Override
     public void edgeAdded(String sourceId, long timeId, String edgeId, String fromNodeId, String toNodeId, boolean directed) {
-        changed.remove("e" + edgeId); // a re-added edge comes after its removal
-        changed.put("e" + edgeId, "edge");
+        edges.remove(edgeId); // a re-added edge comes after its removal
+        edges.put(edgeId, false);
     }
 
     @Override
     public void edgeRemoved(String sourceId, long timeId, String edgeId) {
-        changed.put("e" + edgeId, "-edge");
+        edges.put(edgeId, true);
     }
 
     @Override
     public void edgeAttributeAdded(String sourceId, long timeId, String edgeId, String attribute, Object value) {
-        changed.putIfAbsent("e" + edgeId, "edge");
+        edges.putIfAbsent(edgeId, false);
     }
 
     @Override
     public void edgeAttributeChanged(String sourceId, long timeId, String edgeId, String attribute, Object oldValue,
                                      Object newValue) {
-        changed.putIfAbsent("e" + edgeId, "edge");
+        edges.putIfAbsent(edgeId, false);
     }
 
     @Override
     public void edgeAttributeRemoved(String sourceId, long timeId, String edgeId, String attribute) {
-        changed.putIfAbsent("e" + edgeId, "edge");
+        edges.putIfAbsent(edgeId, false);
     }
 
     List<ModelEvent> drain() {
-        List<ModelEvent> out = new ArrayList<>(changed.size());
+        List<ModelEvent> out = new ArrayList<>(nodes.size() + edges.size());
         // removals first, so a UI never sees an edge id twice
-        changed.forEach((key, what) -> {
-            if (what.equals("-edge")) {
-                out.add(new ModelEvent.EdgeRemoved(key.substring(1)));
+        edges.forEach((id, removed) -> {
+            if (removed) {
+                out.add(new ModelEvent.EdgeRemoved(id));
             }
         });
-        changed.forEach((key, what) -> {
-            if (what.equals("-node")) {
-                out.add(new ModelEvent.NodeRemoved(key.substring(1)));
+        nodes.forEach((id, removed) -> {
+            if (removed) {
+                out.add(new ModelEvent.NodeRemoved(id));
             }
         });
-        changed.forEach((key, what) -> {
-            if (what.equals("node")) {
-                GraphNode n = graph.node(key.substring(1));
-                if (n != null) {
-                    out.add(new ModelEvent.NodeUpdated(n));
-                }
+        nodes.forEach((id, removed) -> {
+            GraphNode n = removed ? null : graph.node(id);
+            if (n != null) {
+                out.add(new ModelEvent.NodeUpdated(n));
             }
         });
-        changed.forEach((key, what) -> {
-            if (what.equals("edge")) {
-                GraphEdge e = graph.edge(key.substring(1));
-                if (e != null) {
-                    out.add(new ModelEvent.EdgeUpdated(e));
-                }
+        edges.forEach((id, removed) -> {
+            GraphEdge e = removed ? null : graph.edge(id);
+            if (e != null) {
+                out.add(new ModelEvent.EdgeUpdated(e));
             }
         });
-        changed.clear();
+        discard();
         return out;
+    }
+
+    /** Forgets the changes so far (nobody follows them). */
+    void discard() {
+        nodes.clear();
+        edges.clear();
     }
 }
