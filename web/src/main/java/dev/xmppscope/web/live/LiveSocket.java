@@ -68,11 +68,6 @@ public final class LiveSocket implements AutoCloseable {
         });
     }
 
-    /** Whether the model's events are being followed (only while a UI is open). */
-    public synchronized boolean following() {
-        return modelSubscription != null;
-    }
-
     private void remove(WsContext ctx) {
         sessions.remove(ctx);
         followWhileOpen();
