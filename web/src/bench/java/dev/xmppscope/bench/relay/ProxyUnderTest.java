@@ -41,13 +41,13 @@ public final class ProxyUnderTest {
 
     public static void main(String[] args) throws Exception {
         Route route = Route.parse(args[0], TlsMode.PASSTHROUGH);
+        CertificateAuthority ca = CertificateAuthority.loadOrCreate(Path.of(args[2]));
+        List<String> options = List.of(args);
+        if (options.contains("--no-recording")) {
+            relayOnly(route, ca); // no store opened: no H2 threads either
+            return;
+        }
         try (CaptureStore store = CaptureStore.open(Path.of(args[1]))) {
-            CertificateAuthority ca = CertificateAuthority.loadOrCreate(Path.of(args[2]));
-            List<String> options = List.of(args);
-            if (options.contains("--no-recording")) {
-                relayOnly(route, ca);
-                return;
-            }
             LiveAnalysis live = options.contains("--no-analysis") ? null
                     : options.contains("--analysis-in-process") ? LiveAnalysis.inProcess(store) : LiveAnalysis.inWorker(store);
             Recorder recorder = Recorder.start(store, false);
