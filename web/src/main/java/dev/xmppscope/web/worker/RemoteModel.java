@@ -134,6 +134,11 @@ final class RemoteModel implements CaptureModel, AutoCloseable {
         };
     }
 
+    /** Whether the worker's events connection is open (only while someone subscribes). */
+    synchronized boolean followingEvents() {
+        return events != null;
+    }
+
     private void openEvents() throws IOException {
         events = SocketChannel.open(UnixDomainSocketAddress.of(socket));
         WorkerProtocol.write(WorkerProtocol.output(events), WorkerProtocol.hello(WorkerProtocol.EVENTS));

@@ -84,18 +84,23 @@ class WorkerProcessTest {
             BundledSample.open("negotiation").reader().replay(expected);
             expected.flushed();
             int stanzas = expected.stanzas(StanzaQuery.all(1000)).items().size();
+            RemoteModel remote = (RemoteModel) worker.model();
+            assertFalse(remote.followingEvents(), "no subscriber, no events connection");
             AtomicInteger first = new AtomicInteger();
-            worker.model().subscribe(e -> first.incrementAndGet()).close(); // the events connection closes with it
+            remote.subscribe(e -> first.incrementAndGet()).close();
+            assertFalse(remote.followingEvents(), "the events connection closes with the last subscriber");
             AtomicInteger second = new AtomicInteger();
-            AutoCloseable following = worker.model().subscribe(e -> {
+            AutoCloseable following = remote.subscribe(e -> {
                 if (e instanceof ModelEvent.StanzaAdded) {
                     second.incrementAndGet();
                 }
             });
+            assertTrue(remote.followingEvents());
             BundledSample.open("negotiation").reader().replay(worker.feed());
             worker.feed().flushed();
             awaitEqual(second::get, stanzas);
             following.close();
+            assertFalse(remote.followingEvents());
             assertEquals(0, first.get(), "a closed subscription gets nothing, not even from the reopened connection");
         }
     }
