@@ -53,7 +53,9 @@ public final class ProxyServer implements AutoCloseable {
         LongSupplier ids = recorder instanceof Recorder r ? r::nextConnectionId : new AtomicLong(1)::getAndIncrement;
         TlsContexts tls = new TlsContexts(options.ca(), options.insecureUpstream(), options.upstreamCa());
         ProxyContext context = new ProxyContext(recorder, tls, ids);
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        // one loop per core, not Netty's default of two: with more loops than cores they preempt
+        // each other (README, "One relay thread per core", has the measurements)
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.eventLoops(), NioIoHandler.newFactory());
         List<Channel> bound = new ArrayList<>();
         try {
             for (Route route : options.routes()) {
@@ -90,6 +92,11 @@ public final class ProxyServer implements AutoCloseable {
     /** The addresses actually bound, in route order (a route with port 0 gets a free port). */
     public List<InetSocketAddress> boundAddresses() {
         return listeners.stream().map(ch -> (InetSocketAddress) ch.localAddress()).toList();
+    }
+
+    /** The event loop threads relaying the connections. */
+    public int ioThreads() {
+        return group.isShuttingDown() ? 0 : (int) java.util.stream.StreamSupport.stream(group.spliterator(), false).count();
     }
 
     /** Connections currently open. */

@@ -112,6 +112,11 @@ final class ProxyCommand implements Callable<Integer> {
                     + " and garbage collection then compete with the relay).")
     String analysis;
 
+    @Option(names = "--io-threads", paramLabel = "N", defaultValue = "0",
+            description = "Threads relaying the connections (default: one per core). Each connection stays on one"
+                    + " thread; more threads than cores only makes them preempt each other.")
+    int ioThreads;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "Read settings from a properties file; options on the command line win.")
     Path config;
@@ -134,6 +139,10 @@ final class ProxyCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--insecure-upstream accepts any upstream certificate and --upstream-ca names the ones to trust: give one");
         }
+        if (ioThreads < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--io-threads must be 1 or more (or 0: one per core), not " + ioThreads);
+        }
         boolean analysisInWorker = analysisInWorker();
         List<X509Certificate> upstreamTrust = upstreamCertificates(); // before anything is created on disk
         TlsMode defaultMode = parseMode(tls);
@@ -148,8 +157,8 @@ final class ProxyCommand implements Callable<Integer> {
             LiveAnalysis live = serving.add(analysisInWorker ? LiveAnalysis.inWorker(store) : LiveAnalysis.inProcess(store));
             Recorder recorder = serving.add(Recorder.start(store, keepSecrets));
             recorder.addListener(live.feed());
-            ProxyServer proxy = serving.add(ProxyServer.start(new ProxyOptions(parsed, insecureUpstream, ca, upstreamTrust),
-                    recorder));
+            ProxyServer proxy = serving.add(ProxyServer.start(new ProxyOptions(parsed, insecureUpstream, ca, upstreamTrust,
+                    ioThreads), recorder));
             WebServer server = serving.add(WebServer.start(web, ModelSource.fixed(live.model()),
                     List.of(CaptureExportApi.of(store))));
             serving.web(server);

@@ -56,6 +56,7 @@ class WebCommandsTest {
                 tls = intercept
                 web = 127.0.0.1:9999
                 db = /tmp/from-config
+                io-threads = 1
                 """);
         ProxyCommand cmd = new ProxyCommand();
         CommandLine cl = new CommandLine(cmd);
@@ -67,6 +68,7 @@ class WebCommandsTest {
         assertEquals(9999, merged.web.port());
         assertEquals(tmp.resolve("cli"), merged.db, "the command line wins over the file");
         assertTrue(merged.keepSecrets);
+        assertEquals(1, merged.ioThreads);
         assertNull(merged.config);
     }
 
@@ -93,6 +95,16 @@ class WebCommandsTest {
                 notPem.toString(), "--db", db.toString(), "--web", "127.0.0.1:0");
         assertEquals(2, both.exit());
         assertTrue(both.err().contains("give one"), both.err());
+    }
+
+    @Test
+    void aNegativeThreadCountIsNamedBeforeAnythingIsRecorded() {
+        Path db = tmp.resolve("never");
+        Run r = run("proxy", "--route", "127.0.0.1:0=127.0.0.2:5222", "--io-threads", "-2", "--db", db.toString(),
+                "--web", "127.0.0.1:0");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--io-threads must be 1 or more (or 0: one per core), not -2"), r.err());
+        assertTrue(Files.notExists(tmp.resolve("never.mv.db")), "no capture was created");
     }
 
     @Test
