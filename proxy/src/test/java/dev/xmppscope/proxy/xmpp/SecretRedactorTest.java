@@ -84,6 +84,16 @@ class SecretRedactorTest {
     }
 
     @Test
+    void sasl2InitialResponseIsMaskedAndTheRestOfTheAuthenticateElementKept() {
+        String auth = "<authenticate xmlns='urn:xmpp:sasl:2' mechanism='PLAIN'>"
+                + "<user-agent id='d4565fa7'><software>AwesomeXMPP</software><device>Kiva's Phone</device></user-agent>"
+                + "<initial-response>AGFsaWNlAHNlY3JldA==</initial-response></authenticate>";
+        SecretRedactor.Result r = new SecretRedactor().redact(bytes(HEADER + auth));
+        assertEquals(HEADER + auth.replace("AGFsaWNlAHNlY3JldA==", "AGFsaWNlACoqKioqKg=="), text(r.bytes()));
+        assertEquals(Set.of("SASL PLAIN password (the username is kept)"), r.kinds());
+    }
+
+    @Test
     void challengeResponseMechanismsAndOrdinaryStanzasAreLeftAlone() {
         String s = HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>biwsbj1hbGljZSxyPXh5eg==</auth>"
                 + "<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>Yz1iaXdzLHI9eHl6</response>"
