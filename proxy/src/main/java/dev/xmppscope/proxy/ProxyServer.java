@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.stream.StreamSupport;
 
 /**
  * The recording proxy: listens on every route and relays each connection to the route's
@@ -96,7 +97,7 @@ public final class ProxyServer implements AutoCloseable {
 
     /** The event loop threads relaying the connections. */
     public int ioThreads() {
-        return group.isShuttingDown() ? 0 : (int) java.util.stream.StreamSupport.stream(group.spliterator(), false).count();
+        return (int) StreamSupport.stream(group.spliterator(), false).count();
     }
 
     /** Connections currently open. */
