@@ -95,21 +95,19 @@ public final class RealServerMessaging implements Comparison {
                             continue;
                         }
                         try {
-                            OptionalLong cpu0 = relay.cpuNanos();
-                            OptionalLong server0 = CpuTime.of(server.pid());
-                            double rate = exchange(relay, round + "-" + c.name());
-                            OptionalLong cpuDuring = relay.cpuNanos();
-                            OptionalLong server1 = CpuTime.of(server.pid());
+                            Exchange x = exchange(relay, server, round + "-" + c.name());
                             StartedRelays.awaitQuiet(relay); // xmppscope's live analysis catching up is part of the cost
-                            OptionalLong cpu1 = relay.cpuNanos();
-                            Map<String, Double> values = new java.util.HashMap<>(Map.of(RATE, rate));
+                            OptionalLong idle = relay.cpuNanos();
+                            Map<String, Double> values = new java.util.HashMap<>(Map.of(RATE, x.rate()));
                             double perK = 1e3 / (pairs * perPair) / 1e6;
-                            if (server0.isPresent() && server1.isPresent()) {
-                                values.put(SERVER_CPU_PER_1K, (server1.getAsLong() - server0.getAsLong()) * perK);
+                            CpuMark first = x.firstSend();
+                            CpuMark last = x.lastArrival();
+                            if (first.server().isPresent() && last.server().isPresent()) {
+                                values.put(SERVER_CPU_PER_1K, (last.server().getAsLong() - first.server().getAsLong()) * perK);
                             }
-                            if (cpu0.isPresent() && cpu1.isPresent() && cpuDuring.isPresent()) {
-                                values.put(CPU_PER_1K, (cpu1.getAsLong() - cpu0.getAsLong()) * perK);
-                                values.put(CPU_PER_1K_DURING, (cpuDuring.getAsLong() - cpu0.getAsLong()) * perK);
+                            if (first.relay().isPresent() && last.relay().isPresent() && idle.isPresent()) {
+                                values.put(CPU_PER_1K, (idle.getAsLong() - first.relay().getAsLong()) * perK);
+                                values.put(CPU_PER_1K_DURING, (last.relay().getAsLong() - first.relay().getAsLong()) * perK);
                             }
                             if (round <= warmUp) {
                                 BenchContext.log("  %s warm-up %d: %s", c.name(), round, values);
@@ -126,8 +124,22 @@ public final class RealServerMessaging implements Comparison {
         }
     }
 
-    /** Every alice sends {@code perPair} messages to her bob at once; messages/s until the last arrives. */
-    private double exchange(Relay relay, String tag) throws InterruptedException {
+    /** CPU time of the relay's processes and of the server at one moment (empty where /proc cannot tell). */
+    private record CpuMark(OptionalLong relay, OptionalLong server) {
+        static CpuMark of(Relay relay, ProsodyServer server) {
+            return new CpuMark(relay.cpuNanos(), CpuTime.of(server.pid()));
+        }
+    }
+
+    /** One round's messages/s, and the CPU marks at the first send and once the last message arrived. */
+    private record Exchange(double rate, CpuMark firstSend, CpuMark lastArrival) {
+    }
+
+    /**
+     * Every alice sends {@code perPair} messages to her bob at once; messages/s until the last
+     * arrives. The clients log in before the first mark: logins are per connection, not per message.
+     */
+    private Exchange exchange(Relay relay, ProsodyServer server, String tag) throws InterruptedException {
         List<XmppClient> clients = new ArrayList<>();
         try {
             List<XmppClient> alices = new ArrayList<>();
@@ -150,6 +162,7 @@ public final class RealServerMessaging implements Comparison {
                 clients.add(alice);
                 alices.add(alice);
             }
+            CpuMark firstSend = CpuMark.of(relay, server);
             long start = System.nanoTime();
             List<Thread> senders = new ArrayList<>();
             for (int i = 0; i < pairs; i++) {
@@ -169,7 +182,8 @@ public final class RealServerMessaging implements Comparison {
             if (!all.await(120, TimeUnit.SECONDS)) {
                 throw new IllegalStateException(all.getCount() + " of " + pairs * perPair + " messages did not arrive in 120 s");
             }
-            return pairs * perPair / ((lastArrival.get() - start) / 1e9);
+            CpuMark done = CpuMark.of(relay, server);
+            return new Exchange(pairs * perPair / ((lastArrival.get() - start) / 1e9), firstSend, done);
         } finally {
             clients.forEach(XmppClient::close);
         }
@@ -266,10 +280,12 @@ public final class RealServerMessaging implements Comparison {
                 recorder without the live analysis; "xmppscope (relay only, nothing stored)" is the same relay \
                 with its tap's records dropped: what relaying in the JVM costs before anything is recorded. Servers, clients and relay share two cores, so every CPU-millisecond the relay \
                 spends is taken from Prosody and Smack: "relay CPU ms per 1,000 messages" is the relay \
-                process's CPU time (/proc, with its worker) from the first send until it is idle again (for xmppscope, after \
-                its live analysis caught up), "during the exchange" until the last message arrived; it moves \
+                process's CPU time (/proc, with its worker) from the first send, after the clients logged in \
+                (logins are per connection; until 2026-12-02 they were counted too), until it is idle again \
+                (for xmppscope, after its live analysis caught up and the clients logged out), "during the \
+                exchange" until the last message arrived; it moves \
                 far less between rounds than messages/s. "Prosody CPU ms per 1,000 messages" is the server's own CPU \
-                time over the exchange: where it rises above direct's, the relay's work on the same cores slowed \
+                time from the first send to the last arrival: where it rises above direct's, the relay's work on the same cores slowed \
                 the server's (shared caches, or a host that backs both virtual cores with one physical core), \
                 even when that work ran at idle priority. Each contender's relay is started once and serves \
                 every round, as a proxy in front of a server stays up: the first %d rounds warm it and are \
