@@ -1,5 +1,7 @@
 package dev.xmppscope.capture;
 
+import java.util.function.Consumer;
+
 /**
  * Receives what a capture is made of, in the order it happened on each connection. The proxy
  * produces these live, the store replays them, importers (capture files, pcap) produce them
@@ -17,5 +19,32 @@ public interface CaptureSink {
 
     /** Called when a batch of calls is complete (e.g. after each store flush); default: nothing. */
     default void flushed() {
+    }
+
+    /** A sink that hands each chunk to {@code chunks} and ignores connections and events. */
+    static CaptureSink ofChunks(Consumer<Chunk> chunks) {
+        return new CaptureSink() {
+            @Override
+            public void opened(ConnectionOpened connection) {
+            }
+
+            @Override
+            public void chunk(Chunk chunk) {
+                chunks.accept(chunk);
+            }
+
+            @Override
+            public void event(ConnectionEvent event) {
+            }
+
+            @Override
+            public void closed(ConnectionClosed connection) {
+            }
+        };
+    }
+
+    /** A sink that drops everything it is given. */
+    static CaptureSink discarding() {
+        return ofChunks(chunk -> { });
     }
 }

@@ -288,12 +288,7 @@ class CaptureStoreTest {
 
     private static byte[] replayFirstChunk(CaptureReader r, long id) {
         List<byte[]> got = new ArrayList<>();
-        r.replayConnection(id, new CaptureSink() {
-            public void opened(ConnectionOpened c) { }
-            public void chunk(Chunk c) { got.add(c.bytes()); }
-            public void event(ConnectionEvent e) { }
-            public void closed(ConnectionClosed c) { }
-        });
+        r.replayConnection(id, CaptureSink.ofChunks(c -> got.add(c.bytes())));
         return got.get(0);
     }
 

@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
-import dev.xmppscope.capture.Chunk;
-import dev.xmppscope.capture.ConnectionClosed;
-import dev.xmppscope.capture.ConnectionEvent;
-import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.testing.LoopbackBlock;
@@ -88,16 +84,11 @@ class RecorderBackpressureTest {
             long stored;
             try (var reader = store.newReader()) {
                 AtomicLong sum = new AtomicLong();
-                reader.replay(new CaptureSink() {
-                    public void opened(ConnectionOpened c) { }
-                    public void chunk(Chunk c) {
-                        if (c.direction() == Direction.TO_SERVER) {
-                            sum.addAndGet(c.length());
-                        }
+                reader.replay(CaptureSink.ofChunks(c -> {
+                    if (c.direction() == Direction.TO_SERVER) {
+                        sum.addAndGet(c.length());
                     }
-                    public void event(ConnectionEvent e) { }
-                    public void closed(ConnectionClosed c) { }
-                });
+                }));
                 stored = sum.get();
             }
             assertEquals(total, stored, "every byte relayed is in the store");

@@ -168,16 +168,11 @@ class RecorderSlowListenerTest {
     private static long storedToServer(CaptureStore store) {
         try (var reader = store.newReader()) {
             AtomicLong sum = new AtomicLong();
-            reader.replay(new CaptureSink() {
-                public void opened(ConnectionOpened c) { }
-                public void chunk(Chunk c) {
-                    if (c.direction() == Direction.TO_SERVER) {
-                        sum.addAndGet(c.length());
-                    }
+            reader.replay(CaptureSink.ofChunks(c -> {
+                if (c.direction() == Direction.TO_SERVER) {
+                    sum.addAndGet(c.length());
                 }
-                public void event(ConnectionEvent e) { }
-                public void closed(ConnectionClosed c) { }
-            });
+            }));
             return sum.get();
         }
     }

@@ -52,12 +52,7 @@ class RecorderTest {
                     "closed CLIENT_CLOSED"), heard);
             try (var reader = store.newReader()) {
                 List<Chunk> stored = new ArrayList<>();
-                reader.replay(new CaptureSink() {
-                    public void opened(ConnectionOpened c) { }
-                    public void chunk(Chunk c) { stored.add(c); }
-                    public void event(ConnectionEvent e) { }
-                    public void closed(ConnectionClosed c) { }
-                });
+                reader.replay(CaptureSink.ofChunks(stored::add));
                 assertEquals(masked, new String(stored.get(1).bytes(), StandardCharsets.UTF_8));
                 assertTrue(stored.get(1).redacted());
                 assertFalse(stored.get(0).redacted());

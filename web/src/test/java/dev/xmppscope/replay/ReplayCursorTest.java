@@ -113,12 +113,8 @@ class ReplayCursorTest {
                     "age><body>hi</body></message>".getBytes(StandardCharsets.UTF_8)));
         });
         List<String> texts = new ArrayList<>();
-        ReplayCursor c = new ReplayCursor(t, () -> new ReplayModel(null, new CaptureSink() {
-            public void opened(ConnectionOpened o) { }
-            public void chunk(Chunk ch) { texts.add(ch.offset() + ":" + new String(ch.bytes(), StandardCharsets.UTF_8)); }
-            public void event(ConnectionEvent e) { }
-            public void closed(ConnectionClosed cl) { }
-        }, () -> { }), 0);
+        CaptureSink chunks = CaptureSink.ofChunks(ch -> texts.add(ch.offset() + ":" + new String(ch.bytes(), StandardCharsets.UTF_8)));
+        ReplayCursor c = new ReplayCursor(t, () -> new ReplayModel(null, chunks, () -> { }), 0);
         c.step();
         assertEquals(List.of("0:<iq type='result' id='a'/>"), texts);
         c.step();

@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.capture.CaptureSink;
-import dev.xmppscope.capture.Chunk;
-import dev.xmppscope.capture.ConnectionClosed;
-import dev.xmppscope.capture.ConnectionEvent;
-import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.file.XscapReader;
 import java.io.InputStream;
@@ -44,17 +40,12 @@ class SamplePcapngExportTest {
         PcapngExport.write(reader, pcapng, n -> { });
 
         Map<String, StringBuilder> streams = new LinkedHashMap<>();
-        reader.replay(new CaptureSink() {
-            public void opened(ConnectionOpened c) { }
-            public void chunk(Chunk c) {
-                if (c.layer().isXml()) {
-                    streams.computeIfAbsent(c.connectionId() + " " + c.direction().wireName() + " " + c.layer(), k -> new StringBuilder())
-                            .append(new String(c.bytes(), StandardCharsets.UTF_8));
-                }
+        reader.replay(CaptureSink.ofChunks(c -> {
+            if (c.layer().isXml()) {
+                streams.computeIfAbsent(c.connectionId() + " " + c.direction().wireName() + " " + c.layer(), k -> new StringBuilder())
+                        .append(new String(c.bytes(), StandardCharsets.UTF_8));
             }
-            public void event(ConnectionEvent e) { }
-            public void closed(ConnectionClosed c) { }
-        });
+        }));
         List<String> expected = new ArrayList<>();
         streams.forEach((key, text) -> {
             String direction = key.split(" ")[1];

@@ -3,10 +3,6 @@ package dev.xmppscope.bench.compare;
 import com.ctc.wstx.stax.WstxInputFactory;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
-import dev.xmppscope.capture.Chunk;
-import dev.xmppscope.capture.ConnectionClosed;
-import dev.xmppscope.capture.ConnectionEvent;
-import dev.xmppscope.capture.ConnectionOpened;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
@@ -68,25 +64,10 @@ final class WoodstoxCeiling {
     static long parseFromStore(Path db) {
         Map<String, ByteArrayOutputStream> sides = new LinkedHashMap<>();
         try (CaptureStore store = CaptureStore.open(db); var reader = store.newReader()) {
-            reader.replay(new CaptureSink() {
-                @Override
-                public void opened(ConnectionOpened connection) {
-                }
-
-                @Override
-                public void chunk(Chunk c) {
-                    sides.computeIfAbsent(c.connectionId() + "/" + c.direction(), k -> new ByteArrayOutputStream(1 << 20))
-                            .writeBytes(c.bytes());
-                }
-
-                @Override
-                public void event(ConnectionEvent event) {
-                }
-
-                @Override
-                public void closed(ConnectionClosed connection) {
-                }
-            });
+            reader.replay(CaptureSink.ofChunks(c -> {
+                sides.computeIfAbsent(c.connectionId() + "/" + c.direction(), k -> new ByteArrayOutputStream(1 << 20))
+                        .writeBytes(c.bytes());
+            }));
         }
         long stanzas = 0;
         for (ByteArrayOutputStream side : sides.values()) {

@@ -2,10 +2,6 @@ package dev.xmppscope.bench.relay;
 
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
-import dev.xmppscope.capture.Chunk;
-import dev.xmppscope.capture.ConnectionClosed;
-import dev.xmppscope.capture.ConnectionEvent;
-import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.proxy.CertificateAuthority;
 import dev.xmppscope.proxy.ProxyOptions;
@@ -83,23 +79,7 @@ public final class ProxyUnderTest {
 
     /** The relay with a sink that drops every record: the tap still copies each chunk, nothing is stored. */
     private static void relayOnly(Route route, CertificateAuthority ca) throws Exception {
-        ProxyServer server = ProxyServer.start(new ProxyOptions(List.of(route), false, ca), new CaptureSink() {
-            @Override
-            public void opened(ConnectionOpened connection) {
-            }
-
-            @Override
-            public void chunk(Chunk chunk) {
-            }
-
-            @Override
-            public void event(ConnectionEvent event) {
-            }
-
-            @Override
-            public void closed(ConnectionClosed connection) {
-            }
-        });
+        ProxyServer server = ProxyServer.start(new ProxyOptions(List.of(route), false, ca), CaptureSink.discarding());
         serve(server, () -> 0L);
         server.close();
     }
