@@ -34,9 +34,7 @@ public record ProxyOptions(List<Route> routes, boolean insecureUpstream, Certifi
             throw new IllegalArgumentException("--insecure-upstream accepts any certificate and --upstream-ca names the"
                     + " ones to trust: give one of them");
         }
-        if (ioThreads < 0) {
-            throw new IllegalArgumentException("--io-threads must be 1 or more (or 0: one per core), not " + ioThreads);
-        }
+        requireValidIoThreads(ioThreads);
         if (ca == null && routes.stream().anyMatch(r -> r.tlsMode() == TlsMode.INTERCEPT)) {
             throw new IllegalArgumentException("intercepting TLS needs a certificate authority"
                     + " (CertificateAuthority.loadOrCreate(CertificateAuthority.defaultDir()))");
@@ -52,6 +50,13 @@ public record ProxyOptions(List<Route> routes, boolean insecureUpstream, Certifi
     /** Options that trust the JDK's trust store upstream (or nothing, if {@code insecureUpstream}). */
     public ProxyOptions(List<Route> routes, boolean insecureUpstream, CertificateAuthority ca) {
         this(routes, insecureUpstream, ca, List.of());
+    }
+
+    /** Rejects a thread count the proxy cannot start with; callers check it before creating anything. */
+    public static void requireValidIoThreads(int ioThreads) {
+        if (ioThreads < 0) {
+            throw new IllegalArgumentException("--io-threads must be 1 or more (or 0: one per core), not " + ioThreads);
+        }
     }
 
     /** The number of event loop threads to start. */

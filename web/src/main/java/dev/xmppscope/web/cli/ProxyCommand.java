@@ -139,9 +139,10 @@ final class ProxyCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--insecure-upstream accepts any upstream certificate and --upstream-ca names the ones to trust: give one");
         }
-        if (ioThreads < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--io-threads must be 1 or more (or 0: one per core), not " + ioThreads);
+        try {
+            ProxyOptions.requireValidIoThreads(ioThreads); // before anything is created on disk
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         boolean analysisInWorker = analysisInWorker();
         List<X509Certificate> upstreamTrust = upstreamCertificates(); // before anything is created on disk
