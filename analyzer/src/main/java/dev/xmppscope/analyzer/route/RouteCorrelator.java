@@ -359,8 +359,12 @@ public final class RouteCorrelator {
             Sighting first = hops[0];
             boolean payload = first.digest() != PayloadDigest.EMPTY;
             double confidence = first.id() != null ? (payload ? 1.0 : 0.9) : 0.7;
-            StringBuilder why = new StringBuilder();
-            why.append(first.id() != null ? "same id '" + first.id() + "', " : "no id; ");
+            StringBuilder why = new StringBuilder(200); // one buffer: every route in front of a server gets this text
+            if (first.id() != null) {
+                why.append("same id '").append(first.id()).append("', ");
+            } else {
+                why.append("no id; ");
+            }
             why.append("type ").append(first.type()).append(", from ").append(first.fromBare()).append(" to ")
                     .append(first.toBare());
             why.append(payload ? ", same payload" : ", no payload");
