@@ -1,6 +1,7 @@
 package dev.xmppscope.proxy.xmpp;
 
 import dev.xmppscope.capture.SaslPlainMessage;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,8 +36,8 @@ public final class SecretRedactor {
     private static final Set<String> SECRET_MECHANISMS = Set.of("PLAIN", "X-OAUTH2", "OAUTHBEARER", "X-GOOGLE-TOKEN",
             "X-FACEBOOK-PLATFORM", "X-MESSENGER-OAUTH2", "LOGIN");
     private static final byte MASK = '*';
-    /** Local names of the top-level elements {@link #mayHoldSecret} may accept. */
-    private static final Set<String> TOP_LEVEL_WITH_SECRETS = Set.of("iq", "auth", "response", "authenticate");
+    /** Local names of the top-level elements {@link #mayHoldSecret} may accept, as bytes (see {@link Pass#passOver}). */
+    private static final byte[][] TOP_LEVEL_WITH_SECRETS = names("iq", "auth", "response", "authenticate");
 
     /** The masked bytes and which kinds of secret were masked in them (empty when none). */
     public record Result(byte[] bytes, Set<String> kinds) {
@@ -48,6 +49,14 @@ public final class SecretRedactor {
     private final XmlStreamTracker tracker = new XmlStreamTracker();
     private final Pass pass = new Pass();
     private String lastMechanism;
+
+    private static byte[][] names(String... names) {
+        byte[][] out = new byte[names.length][];
+        for (int i = 0; i < names.length; i++) {
+            out[i] = names[i].getBytes(StandardCharsets.US_ASCII);
+        }
+        return out;
+    }
 
     /** Masks the secrets in the next piece of the stream. {@code bytes} is not modified. */
     public Result redact(byte[] bytes) {
@@ -94,9 +103,17 @@ public final class SecretRedactor {
         }
 
         @Override
-        public boolean passOver(String localName, int depth) {
+        public boolean passOver(byte[] name, int from, int to, int depth) {
             // by name alone: <message>, <presence>, features, stream management... never hold secrets
-            return depth == 1 && !TOP_LEVEL_WITH_SECRETS.contains(localName);
+            if (depth != 1) {
+                return false;
+            }
+            for (byte[] n : TOP_LEVEL_WITH_SECRETS) {
+                if (Arrays.equals(name, from, to, n, 0, n.length)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override

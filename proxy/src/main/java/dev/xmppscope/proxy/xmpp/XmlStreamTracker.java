@@ -59,12 +59,13 @@ public final class XmlStreamTracker {
         void tag(Tag tag);
 
         /**
-         * Asked for each start or empty tag before it is parsed, with only its local name and
-         * depth: returning true skips the element unseen (not reported, content included), which
-         * is much cheaper than {@link XmlStreamTracker#skipElement()} after parsing. Stream headers
-         * are never offered.
+         * Asked for each start or empty tag before it is parsed, with only its local name, the
+         * undecoded bytes {@code name[from, to)}, and its depth: returning true skips the element
+         * unseen (not reported, content included), which is much cheaper than
+         * {@link XmlStreamTracker#skipElement()} after parsing. Bytes, not a string: this is asked
+         * for nearly every stanza of a stream. Stream headers are never offered.
          */
-        default boolean passOver(String localName, int depth) {
+        default boolean passOver(byte[] name, int from, int to, int depth) {
             return false;
         }
 
@@ -79,6 +80,7 @@ public final class XmlStreamTracker {
     private static final Element PASSED_OVER = new Element("", "", Map.of());
     private static final byte[] COMMENT_OPEN = {'-', '-'};
     private static final byte[] CDATA_OPEN = {'[', 'C', 'D', 'A', 'T', 'A', '['};
+    private static final byte[] STREAM = {'s', 't', 'r', 'e', 'a', 'm'};
 
     private final List<Element> stack = new ArrayList<>();
     private final List<Element> readOnlyStack = Collections.unmodifiableList(stack);
@@ -498,8 +500,8 @@ public final class XmlStreamTracker {
             }
             nameEnd++;
         }
-        String local = new String(tag, localStart, nameEnd - localStart, StandardCharsets.UTF_8);
-        if (local.equals("stream") || !listener.passOver(local, stack.size())) {
+        if (Arrays.equals(tag, localStart, nameEnd, STREAM, 0, STREAM.length)
+                || !listener.passOver(tag, localStart, nameEnd, stack.size())) {
             return false;
         }
         if (tag[tagLength - 1] != '/') { // a start tag: its content follows
