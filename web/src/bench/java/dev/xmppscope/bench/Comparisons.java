@@ -6,12 +6,15 @@ import dev.xmppscope.bench.compare.PcapAnalysis;
 import dev.xmppscope.bench.compare.RealServerMessaging;
 import dev.xmppscope.bench.compare.RelayThroughput;
 import dev.xmppscope.bench.compare.StoreAnalysis;
+import dev.xmppscope.bench.compare.WireToBrowserLatency;
 import dev.xmppscope.bench.relay.Contender;
 import dev.xmppscope.bench.relay.Haproxy;
 import dev.xmppscope.bench.relay.Socat;
 import dev.xmppscope.bench.relay.Xmppscope;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /** Issue 6's comparisons in the order a run performs them, with their contenders. */
 final class Comparisons {
@@ -24,14 +27,14 @@ final class Comparisons {
         Contender haproxy = new Haproxy();
         Contender xmppscope = new Xmppscope();
         return List.of(
-                new RelayThroughput(java.util.stream.Stream.of(Contender.DIRECT, haproxy, new Socat(), xmppscope,
-                        Xmppscope.onTmpfs(), Xmppscope.relayOnly()).filter(java.util.Objects::nonNull).toList()),
+                new RelayThroughput(Stream.of(Contender.DIRECT, haproxy, new Socat(), xmppscope,
+                        Xmppscope.onTmpfs(), Xmppscope.relayOnly()).filter(Objects::nonNull).toList()),
                 new AddedLatency(List.of(Contender.DIRECT, haproxy, xmppscope)),
                 new IdleStreams(List.of(Xmppscope.withHeapCap(), haproxy)),
                 StoreAnalysis.withXmppscope(),
                 PcapAnalysis.withXmppscope(workDir),
                 new RealServerMessaging(List.of(Contender.DIRECT, haproxy, xmppscope, Xmppscope.analysisInProcess(),
                         Xmppscope.recordingOnly(), Xmppscope.relayOnly())),
-                new dev.xmppscope.bench.compare.WireToBrowserLatency());
+                new WireToBrowserLatency());
     }
 }
