@@ -12,9 +12,9 @@ import org.h2.mvstore.MVMap;
  * later hop's row key pointing there. Written from the ingest thread, read from any.
  *
  * <p>Each put copies a B-tree leaf (H2's maps are copy-on-write), and in front of a real server
- * nearly every message completes a route: these puts were a quarter of the live analysis's CPU.
- * So the first hop, which the route is filed under anyway, gets no pointer of its own (files
- * written before still have one; it points to the same place).
+ * nearly every message completes a route: these puts were over a quarter of the live analysis
+ * thread's time. So the first hop, which the route is filed under anyway, gets no pointer of its
+ * own (files written before still have one; it points to the same place).
  */
 final class StoredRoutes implements RouteArchive {
     static final String ROUTES = "xs.routes.v1";

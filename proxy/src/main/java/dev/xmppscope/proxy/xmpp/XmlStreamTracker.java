@@ -59,8 +59,8 @@ public final class XmlStreamTracker {
         void tag(Tag tag);
 
         /**
-         * Asked for each start or empty tag before it is parsed, with only its local name, the
-         * undecoded bytes {@code name[from, to)}, and its depth: returning true skips the element
+         * Asked for each start or empty tag before it is parsed, with only its local name (the
+         * undecoded bytes {@code name[from, to)}) and its depth: returning true skips the element
          * unseen (not reported, content included), which is much cheaper than
          * {@link XmlStreamTracker#skipElement()} after parsing. Bytes, not a string: this is asked
          * for nearly every stanza of a stream. Stream headers are never offered.
