@@ -103,11 +103,26 @@ final class ElementIngest {
         String from = e.attribute("from");
         String to = e.attribute("to");
         String id = e.attribute("id");
-        IndexedStanza stored = store(conn, d, c, ref, p.at(), k.kind(), k.type(), from, to, id, k.namespaces(),
-                k.summary(), p.size(), p.offset(), "ok", k.error(), p::xmlBytes, events);
-        if (!(k.kind().equals("message") || k.kind().equals("presence") || k.kind().equals("iq"))) {
-            return;
+        boolean fresh = fresh(conn, d);
+        IndexedStanza stored = indexed(conn, d, c, ref, p.at(), k.kind(), k.type(), from, to, id, k.namespaces(),
+                k.summary(), p.size(), p.offset(), "ok", k.error(), fresh, p::xmlBytes, events);
+        long routeFirst = -1;
+        if (k.kind().equals("message") || k.kind().equals("presence") || k.kind().equals("iq")) {
+            routeFirst = correlate(conn, d, ref, p, e, k, stored, events);
         }
+        // indexed after correlating: a stanza that joined a route names the route's first hop in its own record
+        if (fresh) {
+            index.add(routeFirst < 0 ? stored : stored.withRouteFirst(routeFirst));
+        }
+    }
+
+    /**
+     * Pairs an IQ and follows the stanza's route; returns the row key of the route's first hop if
+     * the stanza joined a route as a later hop, else -1.
+     */
+    private long correlate(ConnectionAnalysis conn, Direction d, String ref, StreamEvent.ElementParsed p, XmlElement e,
+                           ElementKind k, IndexedStanza stored, List<ModelEvent> events) {
+        String id = stored.summary().id();
         if (k.kind().equals("iq")) {
             pairIq(conn, d, ref, p.at(), k.type(), id, stored);
         }
@@ -115,16 +130,21 @@ final class ElementIngest {
         String source = ends.source();
         String target = ends.target();
         if (source == null || target == null) {
-            return;
+            return -1;
         }
         String type = k.type() != null ? k.type() : k.kind().equals("message") ? "normal"
                 : k.kind().equals("presence") ? "available" : null;
         Sighting s = new Sighting(ref, conn.id(), source, target, p.at(), k.kind(), type, id, stored.fromBare(),
-                stored.toBare(), PayloadDigest.of(e), delivered(conn.kind(), d, k.kind(), to, target, stored.toKey()));
+                stored.toBare(), PayloadDigest.of(e), delivered(conn.kind(), d, k.kind(), stored.summary().to(), target,
+                stored.toKey()));
         Optional<String> joined = routes.observe(s);
-        if (joined.isPresent() && wantEvents) {
+        if (joined.isEmpty()) {
+            return -1;
+        }
+        if (wantEvents) {
             events.add(new ModelEvent.RouteUpdated(joined.get(), routes.route(joined.get()).orElseThrow()));
         }
+        return StanzaIndex.rowKey(joined.get());
     }
 
     /**
@@ -157,9 +177,27 @@ final class ElementIngest {
         return at >= 0 ? bareKey.substring(at + 1) : bareKey;
     }
 
-    private IndexedStanza store(ConnectionAnalysis conn, Direction d, Chunk c, String ref, long at, String kind, String type,
-                                String from, String to, String id, List<String> nss, String summary, int size, long offset,
-                                String status, String error, Supplier<byte[]> xml, List<ModelEvent> events) {
+    private void store(ConnectionAnalysis conn, Direction d, Chunk c, String ref, long at, String kind, String type,
+                       String from, String to, String id, List<String> nss, String summary, int size, long offset,
+                       String status, String error, Supplier<byte[]> xml, List<ModelEvent> events) {
+        boolean fresh = fresh(conn, d);
+        IndexedStanza s = indexed(conn, d, c, ref, at, kind, type, from, to, id, nss, summary, size, offset, status, error,
+                fresh, xml, events);
+        if (fresh) {
+            index.add(s);
+        }
+    }
+
+    /** Whether the element just counted on this stream is new to the index (an earlier run may have stored it). */
+    private boolean fresh(ConnectionAnalysis conn, Direction d) {
+        return !index.alreadyIndexed(conn.id(), d.code(), conn.lastIndex(d));
+    }
+
+    /** The element as the index stores it (the XML decoded only if {@code fresh}); announces it to listeners. */
+    private IndexedStanza indexed(ConnectionAnalysis conn, Direction d, Chunk c, String ref, long at, String kind,
+                                  String type, String from, String to, String id, List<String> nss, String summary,
+                                  int size, long offset, String status, String error, boolean fresh,
+                                  Supplier<byte[]> xml, List<ModelEvent> events) {
         Jid effFrom = jids.parse(conn.effectiveFrom(d, from));
         Jid effTo = jids.parse(conn.effectiveTo(d, to));
         if (error == null) {
@@ -172,15 +210,10 @@ final class ElementIngest {
         }
         StanzaSummary summary1 = new StanzaSummary(ref, conn.id(), d.wireName(), at, kind, type, from, to, id, nss, labels,
                 summary, size, offset, status);
-        boolean fresh = !index.alreadyIndexed(conn.id(), d.code(), conn.lastIndex(d));
-        // decoding the XML is skipped for an element an earlier run already stored
         IndexedStanza s = new IndexedStanza(StanzaIndex.rowKey(conn.id(), d.code(), conn.lastIndex(d)), d.code(), summary1,
                 effFrom == null ? null : effFrom.fullKey(), effTo == null ? null : effTo.fullKey(),
                 effFrom == null ? null : effFrom.bareKey(), effTo == null ? null : effTo.bareKey(), c.layer().code(), error,
-                fresh ? xml.get() : null);
-        if (fresh) {
-            index.add(s);
-        }
+                -1, fresh ? xml.get() : null);
         if (wantEvents) {
             events.add(new ModelEvent.StanzaAdded(summary1));
         }

@@ -159,6 +159,13 @@ class AnalyzerTest {
                     .get(0).ref();
             assertEquals(3, archiveOnly.route(ping).orElseThrow().hops().size(),
                     "delivered to bob@b.example/laptop: archived at once, not when its window has passed");
+            a.flushed(); // the later hops find the route through their own index records, once written
+            List<StanzaSummary> hops = a.stanzas(new StanzaQuery(null, null, "iq", "get", null, "ping1", null, null, null,
+                    null, 10)).items();
+            assertEquals(3, hops.size());
+            for (StanzaSummary hop : hops) {
+                assertEquals(archiveOnly.route(ping), archiveOnly.route(hop.ref()), "the same route from hop " + hop.ref());
+            }
             String message = a.stanzas(new StanzaQuery(null, null, "message", null, null, "m1", 1L, null, null, null, 1))
                     .items().get(0).ref();
             assertEquals(3, a.route(message).orElseThrow().hops().size());

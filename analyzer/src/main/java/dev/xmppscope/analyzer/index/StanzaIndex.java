@@ -37,7 +37,7 @@ import org.h2.mvstore.type.LongDataType;
  */
 public final class StanzaIndex implements AutoCloseable {
     /** Bumped with each change to the maps or the record layout: the maps are named by it. */
-    static final int SCHEMA_VERSION = 3;
+    static final int SCHEMA_VERSION = 4;
     private static final String TIMELINE = "xs.stanzas.v" + SCHEMA_VERSION;
     private static final String POSITIONS = "xs.positions.v" + SCHEMA_VERSION;
     private static final int BATCH = 2000;
@@ -60,7 +60,7 @@ public final class StanzaIndex implements AutoCloseable {
         String where = file.toString();
         synchronized (mv) {
             // the analysis is derived data: maps of an older layout are dropped and rebuilt by this run
-            Set<String> current = Set.of(TIMELINE, POSITIONS, StoredRoutes.ROUTES, StoredRoutes.ROUTE_OF, StoredIqs.IQS);
+            Set<String> current = Set.of(TIMELINE, POSITIONS, StoredRoutes.ROUTES, StoredIqs.IQS);
             for (String name : mv.getMapNames()) {
                 if (VERSIONED_MAP.matcher(name).matches() && !current.contains(name)) {
                     mv.removeMap(name);
@@ -69,8 +69,7 @@ public final class StanzaIndex implements AutoCloseable {
             // only ever appended to (IndexWriter): an append buffer instead of a copied page path per stanza
             this.timeline = mv.openMap(TIMELINE, bytesByLong().singleWriter());
             this.positions = mv.openMap(POSITIONS, longsByLong());
-            this.routes = new StoredRoutes(mv.openMap(StoredRoutes.ROUTES, bytesByLong()),
-                    mv.openMap(StoredRoutes.ROUTE_OF, longsByLong()));
+            this.routes = new StoredRoutes(mv.openMap(StoredRoutes.ROUTES, bytesByLong()), this::routeFirst);
             this.iqs = new StoredIqs(mv.openMap(StoredIqs.IQS, bytesByLong()));
         }
         readIndexedUpTo();
@@ -231,6 +230,18 @@ public final class StanzaIndex implements AutoCloseable {
         }
         IndexedStanza s = StanzaRecord.decode(record, true, namespaces);
         return s.summary().at() <= visibleUntil ? Optional.of(s) : Optional.empty();
+    }
+
+    /** The first hop's row key of the route the stanza {@code ref} joined as a later hop, or -1. */
+    private long routeFirst(String ref) {
+        IndexedStanza pendingStanza = unflushed.get(ref);
+        if (pendingStanza != null) {
+            return pendingStanza.routeFirst();
+        }
+        long pk = rowKey(ref);
+        Long seq = pk < 0 ? null : positions.get(pk);
+        byte[] record = seq == null ? null : timeline.get(seq);
+        return record == null ? -1 : StanzaRecord.decode(record, false, namespaces).routeFirst();
     }
 
     /** Stores what is queued and waits for it; the analysis file stays open (the capture store owns it). */

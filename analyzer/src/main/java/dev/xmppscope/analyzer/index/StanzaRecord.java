@@ -37,6 +37,7 @@ final class StanzaRecord {
         buf.varLong(s.layer());
         buf.string(m.parseStatus());
         buf.string(s.error());
+        buf.varLong(s.routeFirst() + 1);
         buf.bytes(s.xmlUtf8());
         return buf.toArray();
     }
@@ -69,10 +70,11 @@ final class StanzaRecord {
         int layer = (int) r.varLong();
         String parseStatus = r.string();
         String error = r.string();
+        long routeFirst = r.varLong() - 1;
         byte[] xml = withXml ? r.bytes() : null;
         String ref = StanzaIndex.ref(connection, direction, pk & 0xFFFFFFFFL);
         StanzaSummary m = new StanzaSummary(ref, connection, direction == 0 ? "toServer" : "toClient", at, kind, type,
                 from, to, id, nss, labels, summary, size, offset, parseStatus);
-        return new IndexedStanza(pk, direction, m, fromKey, toKey, fromBare, toBare, layer, error, xml);
+        return new IndexedStanza(pk, direction, m, fromKey, toKey, fromBare, toBare, layer, error, routeFirst, xml);
     }
 }

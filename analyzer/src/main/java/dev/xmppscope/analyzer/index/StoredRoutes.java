@@ -5,28 +5,27 @@ import dev.xmppscope.analyzer.route.RouteArchive;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 import org.h2.mvstore.MVMap;
 
 /**
- * The route archive in the analysis file: each route under its first hop's row key, and every
- * later hop's row key pointing there. Written from the ingest thread, read from any.
- *
- * <p>Each put copies a B-tree leaf (H2's maps are copy-on-write), and in front of a real server
- * nearly every message completes a route: these puts were over a quarter of the live analysis
- * thread's time. So the first hop, which the route is filed under anyway, gets no pointer of its
- * own (files written before still have one; it points to the same place).
+ * The route archive in the analysis file: each route under its first hop's row key. A later hop
+ * finds it through its own index record, which names the first hop ({@link IndexedStanza#routeFirst()}):
+ * in front of a real server nearly every message completes a route, and a pointer per hop in a
+ * map of its own took a copy-on-write B-tree put each (H2's maps copy a leaf per put), more than
+ * a quarter of the live analysis thread's time. Written from the ingest thread, read from any.
  */
 final class StoredRoutes implements RouteArchive {
     static final String ROUTES = "xs.routes.v1";
-    static final String ROUTE_OF = "xs.route_of.v1";
 
     private final MVMap<Long, byte[]> routes;
-    private final MVMap<Long, Long> routeOf;
+    private final ToLongFunction<String> routeFirst;
     private final RecordBytes.Writer buffer = new RecordBytes.Writer();
 
-    StoredRoutes(MVMap<Long, byte[]> routes, MVMap<Long, Long> routeOf) {
+    /** {@code routeFirst} gives the first hop's row key of the route a stanza ref joined as a later hop, or -1. */
+    StoredRoutes(MVMap<Long, byte[]> routes, ToLongFunction<String> routeFirst) {
         this.routes = routes;
-        this.routeOf = routeOf;
+        this.routeFirst = routeFirst;
     }
 
     @Override
@@ -48,9 +47,6 @@ final class StoredRoutes implements RouteArchive {
         buffer.varLong(Double.doubleToLongBits(route.confidence()));
         buffer.string(route.explanation());
         routes.put(first, buffer.toArray());
-        for (int i = 1; i < route.hops().size(); i++) {
-            routeOf.put(StanzaIndex.rowKey(route.hops().get(i).stanzaRef()), first);
-        }
     }
 
     @Override
@@ -61,8 +57,8 @@ final class StoredRoutes implements RouteArchive {
         }
         byte[] b = routes.get(pk);
         if (b == null) {
-            Long first = routeOf.get(pk);
-            b = first == null ? null : routes.get(first);
+            long first = routeFirst.applyAsLong(ref);
+            b = first < 0 ? null : routes.get(first);
         }
         if (b == null) {
             return Optional.empty();

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.analyzer.model.StanzaRoute;
+import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.analyzer.route.IqPairing;
 import dev.xmppscope.capture.CaptureStore;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,7 +28,15 @@ class AnalysisMapsTest {
                 1.0, "same id 'm1', type chat");
         try (CaptureStore store = CaptureStore.open(db)) {
             StanzaIndex index = new StanzaIndex(store.analysisStore(), CaptureStore.analysisFile(store.file()));
+            // the later hops' own records name the first hop: the archive files the route under it alone
+            long first = StanzaIndex.rowKey("1-s-5");
+            index.add(hop("1-s-5", -1));
+            index.add(hop("2-s-3", first));
+            index.add(hop("4-c-9", first));
             index.routeArchive().save(route);
+            for (String ref : List.of("1-s-5", "2-s-3", "4-c-9")) {
+                assertEquals(route, index.routeArchive().find(ref).orElseThrow(), ref + ", its record not written yet");
+            }
             index.iqLedger().put("1-s-7", new IqPairing.IqInfo("1-c-8", 2_000L, true, 20L, 1));
             index.iqLedger().put("1-c-8", new IqPairing.IqInfo("1-s-7", null, false, 22L, 1));
             index.close();
@@ -36,11 +46,21 @@ class AnalysisMapsTest {
             for (String ref : List.of("1-s-5", "2-s-3", "4-c-9")) {
                 assertEquals(route, index.routeArchive().find(ref).orElseThrow(), ref);
             }
-            assertTrue(index.routeArchive().find("1-s-6").isEmpty());
+            assertTrue(index.routeArchive().find("1-s-6").isEmpty(), "a stanza that is no hop of it");
             assertEquals(new IqPairing.IqInfo("1-c-8", 2_000L, true, 20L, 1), index.iqLedger().get("1-s-7").orElseThrow());
             assertEquals(new IqPairing.IqInfo("1-s-7", null, false, 22L, 1), index.iqLedger().get("1-c-8").orElseThrow());
             assertTrue(index.iqLedger().get("not-a-ref").isEmpty());
             index.close();
         }
+    }
+
+    /** A stanza record that, unless {@code routeFirst} is -1, joined the route filed under that first hop's key. */
+    private static IndexedStanza hop(String ref, long routeFirst) {
+        long pk = StanzaIndex.rowKey(ref);
+        StanzaSummary summary = new StanzaSummary(ref, pk >>> 33, "toServer", 10L, "message", "chat", null, null, "m1",
+                List.of(), List.of(), "message", 40, 0, "ok");
+        IndexedStanza s = new IndexedStanza(pk, (int) ((pk >>> 32) & 1), summary, null, null, null, null, 0, null, -1,
+                "<message id='m1'/>".getBytes(StandardCharsets.UTF_8));
+        return routeFirst < 0 ? s : s.withRouteFirst(routeFirst);
     }
 }
