@@ -108,7 +108,7 @@ final class ElementIngest {
                 k.summary(), p.size(), p.offset(), "ok", k.error(), fresh, p::xmlBytes, events);
         long routeFirst = -1;
         if (k.kind().equals("message") || k.kind().equals("presence") || k.kind().equals("iq")) {
-            routeFirst = correlate(conn, d, ref, p, e, k, stored, events);
+            routeFirst = correlate(conn, d, ref, p, k, stored, events);
         }
         // indexed after correlating: a stanza that joined a route names the route's first hop in its own record
         if (fresh) {
@@ -120,8 +120,8 @@ final class ElementIngest {
      * Pairs an IQ and follows the stanza's route; returns the row key of the route's first hop if
      * the stanza joined a route as a later hop, else -1.
      */
-    private long correlate(ConnectionAnalysis conn, Direction d, String ref, StreamEvent.ElementParsed p, XmlElement e,
-                           ElementKind k, IndexedStanza stored, List<ModelEvent> events) {
+    private long correlate(ConnectionAnalysis conn, Direction d, String ref, StreamEvent.ElementParsed p, ElementKind k,
+                           IndexedStanza stored, List<ModelEvent> events) {
         String id = stored.summary().id();
         if (k.kind().equals("iq")) {
             pairIq(conn, d, ref, p.at(), k.type(), id, stored);
@@ -135,7 +135,7 @@ final class ElementIngest {
         String type = k.type() != null ? k.type() : k.kind().equals("message") ? "normal"
                 : k.kind().equals("presence") ? "available" : null;
         Sighting s = new Sighting(ref, conn.id(), source, target, p.at(), k.kind(), type, id, stored.fromBare(),
-                stored.toBare(), PayloadDigest.of(e), delivered(conn.kind(), d, k.kind(), stored.summary().to(), target,
+                stored.toBare(), PayloadDigest.of(p.element()), delivered(conn.kind(), d, k.kind(), stored.summary().to(), target,
                 stored.toKey()));
         Optional<String> joined = routes.observe(s);
         if (joined.isEmpty()) {

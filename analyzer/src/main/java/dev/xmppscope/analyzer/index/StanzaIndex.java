@@ -222,9 +222,7 @@ public final class StanzaIndex implements AutoCloseable {
         if (pendingStanza != null) {
             return Optional.of(pendingStanza);
         }
-        long pk = rowKey(ref);
-        Long seq = pk < 0 ? null : positions.get(pk);
-        byte[] record = seq == null ? null : timeline.get(seq);
+        byte[] record = storedRecord(ref);
         if (record == null) {
             return Optional.empty();
         }
@@ -238,10 +236,15 @@ public final class StanzaIndex implements AutoCloseable {
         if (pendingStanza != null) {
             return pendingStanza.routeFirst();
         }
+        byte[] record = storedRecord(ref);
+        return record == null ? -1 : StanzaRecord.decode(record, false, namespaces).routeFirst();
+    }
+
+    /** The written record of the stanza {@code ref}, or null (not a ref, or not written yet). */
+    private byte[] storedRecord(String ref) {
         long pk = rowKey(ref);
         Long seq = pk < 0 ? null : positions.get(pk);
-        byte[] record = seq == null ? null : timeline.get(seq);
-        return record == null ? -1 : StanzaRecord.decode(record, false, namespaces).routeFirst();
+        return seq == null ? null : timeline.get(seq);
     }
 
     /** Stores what is queued and waits for it; the analysis file stays open (the capture store owns it). */

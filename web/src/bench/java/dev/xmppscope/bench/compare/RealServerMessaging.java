@@ -17,6 +17,7 @@ import dev.xmppscope.testing.ProsodyServer;
 import dev.xmppscope.testing.Requirements;
 import dev.xmppscope.testing.XmppClient;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -98,7 +99,7 @@ public final class RealServerMessaging implements Comparison {
                             Exchange x = exchange(relay, server, round + "-" + c.name());
                             StartedRelays.awaitQuiet(relay); // xmppscope's live analysis catching up is part of the cost
                             OptionalLong idle = relay.cpuNanos();
-                            Map<String, Double> values = new java.util.HashMap<>(Map.of(RATE, x.rate()));
+                            Map<String, Double> values = new HashMap<>(Map.of(RATE, x.rate()));
                             double perK = 1e3 / (pairs * perPair) / 1e6;
                             CpuMark first = x.firstSend();
                             CpuMark last = x.lastArrival();
@@ -212,7 +213,7 @@ public final class RealServerMessaging implements Comparison {
     }
 
     private static Map<Integer, Double> rates(Results r, String scenario, String contender) {
-        Map<Integer, Double> byRound = new java.util.HashMap<>();
+        Map<Integer, Double> byRound = new HashMap<>();
         r.of(NAME).stream().filter(m -> m.scenario().equals(scenario) && m.contender().equals(contender)
                 && m.metrics().get(RATE) != null).forEach(m -> byRound.put(m.round(), m.metrics().get(RATE)));
         return byRound;
