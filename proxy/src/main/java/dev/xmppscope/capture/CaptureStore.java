@@ -61,7 +61,7 @@ public final class CaptureStore implements AutoCloseable {
         String url = jdbcUrl(file, URL_OPTIONS);
         try {
             Connection admin = DriverManager.getConnection(url, "sa", "");
-            CaptureStore store = new CaptureStore(file, url, admin, new PayloadLog(payloadFile(path)));
+            CaptureStore store = new CaptureStore(file, url, admin, PayloadLog.open(payloadFile(path)));
             store.migrate();
             return store;
         } catch (SQLException e) {

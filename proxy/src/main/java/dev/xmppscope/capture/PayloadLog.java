@@ -1,10 +1,14 @@
 package dev.xmppscope.capture;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The append-only file that holds chunk bytes next to the H2 database ({@code PATH.payloads}).
@@ -15,46 +19,105 @@ import java.nio.file.StandardOpenOption;
  * row never points past the file's end unless the OS itself lost data (then the chunk is skipped
  * as a torn tail, see {@link #read}). Bytes written but never committed (a kill between the two
  * writes) are unreferenced garbage, never misread.
+ *
+ * <p>Writes bypass the page cache (O_DIRECT) where the file system allows it: profiled under
+ * load, copying the recording into the page cache took half of the recorder thread, the thread
+ * that bounds how fast the proxy can relay while it records. Direct writes must cover whole
+ * blocks at block-aligned positions, so the buffer always starts at a block boundary, a flush
+ * writes the partial last block padded with zeros, and the next flush rewrites that block with
+ * the bytes appended since. Padding is beyond every position handed out, so it is never read;
+ * {@link #close()} cuts it off. Reads go through a second, ordinary channel. Filled buffers are
+ * written in the background ({@link PayloadWrites}); {@link #flush()} waits for them.
  */
 final class PayloadLog implements AutoCloseable {
-    private static final int BUFFER = 256 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(PayloadLog.class);
 
     private final Path file;
-    private final FileChannel channel;
-    private final ByteBuffer pending = ByteBuffer.allocateDirect(BUFFER);
+    private final FileChannel reads;
+    private final FileChannel writes;
+    private final int block; // alignment of direct writes; 1 when writes are buffered
+    private final PayloadWrites background;
+    private ByteBuffer pending; // holds the file's bytes [pendingStart, end); taken on the first append
     private long pendingStart;
     private long end;
 
-    PayloadLog(Path file) {
+    /** Opens (or creates) the log, writing directly to the device where the file system allows it. */
+    static PayloadLog open(Path file) {
+        return new PayloadLog(file, true);
+    }
+
+    PayloadLog(Path file, boolean tryDirect) {
         this.file = file;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            end = channel.size();
-            pendingStart = end;
+            reads = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            end = reads.size();
         } catch (IOException e) {
             throw new CaptureStoreException("cannot open payload file " + file + ": " + e.getMessage(), e);
         }
+        FileChannel direct = tryDirect ? openDirect(file) : null;
+        writes = direct == null ? reads : direct;
+        block = direct == null ? 1 : blockSize(file);
+        background = new PayloadWrites(file, writes, block);
+        pendingStart = end - end % block;
+    }
+
+    private static FileChannel openDirect(Path file) {
+        try {
+            return FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.info("payload file {} is written through the page cache: its file system refuses direct I/O ({})", file, e.getMessage());
+            return null;
+        }
+    }
+
+    private static int blockSize(Path file) {
+        try {
+            return Math.toIntExact(Files.getFileStore(file).getBlockSize());
+        } catch (IOException e) {
+            throw new CaptureStoreException("cannot read the block size of " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The buffer to append to; a reopened log may end inside a block, whose head goes back in to be rewritten whole. */
+    private ByteBuffer pending() {
+        if (pending == null) {
+            pending = background.take();
+            pending.limit((int) (end - pendingStart));
+            try {
+                while (pending.hasRemaining()) {
+                    if (reads.read(pending, pendingStart + pending.position()) < 0) {
+                        throw new IOException("file ended while reading its last block");
+                    }
+                }
+            } catch (IOException e) {
+                throw new CaptureStoreException("cannot read the end of payload file " + file + ": " + e.getMessage(), e);
+            }
+            pending.limit(pending.capacity());
+        }
+        return pending;
     }
 
     Path file() {
         return file;
     }
 
+    /** True when writes bypass the page cache. */
+    boolean direct() {
+        return writes != reads;
+    }
+
     /** Appends {@code bytes} and returns the position they will be found at once {@link #flush()}ed. */
     synchronized long append(byte[] bytes) {
         long position = end;
-        try {
-            if (bytes.length > pending.remaining()) {
-                writePending();
+        int off = 0;
+        while (off < bytes.length) {
+            ByteBuffer buf = pending();
+            int n = Math.min(buf.remaining(), bytes.length - off);
+            buf.put(bytes, off, n);
+            off += n;
+            if (!buf.hasRemaining()) {
+                submitPending();
             }
-            if (bytes.length >= BUFFER) {
-                writeFully(ByteBuffer.wrap(bytes), position);
-                pendingStart = position + bytes.length;
-            } else {
-                pending.put(bytes);
-            }
-        } catch (IOException e) {
-            throw new CaptureStoreException("cannot append to payload file " + file + ": " + e.getMessage(), e);
         }
         end += bytes.length;
         return position;
@@ -62,11 +125,10 @@ final class PayloadLog implements AutoCloseable {
 
     /** Hands everything appended so far to the OS (it survives a process kill from here on). */
     synchronized void flush() {
-        try {
-            writePending();
-        } catch (IOException e) {
-            throw new CaptureStoreException("cannot write payload file " + file + ": " + e.getMessage(), e);
+        if (pending != null && pending.position() > 0) {
+            submitPending();
         }
+        background.awaitWritten();
     }
 
     /**
@@ -78,7 +140,7 @@ final class PayloadLog implements AutoCloseable {
         ByteBuffer buf = ByteBuffer.wrap(out);
         try {
             while (buf.hasRemaining()) {
-                int n = channel.read(buf, position + buf.position());
+                int n = reads.read(buf, position + buf.position());
                 if (n < 0) {
                     return null;
                 }
@@ -89,25 +151,32 @@ final class PayloadLog implements AutoCloseable {
         return out;
     }
 
-    private void writePending() throws IOException {
-        pending.flip();
-        writeFully(pending, pendingStart);
-        pending.clear();
-        pendingStart = end;
-    }
-
-    private void writeFully(ByteBuffer buf, long position) throws IOException {
-        long at = position;
-        while (buf.hasRemaining()) {
-            at += channel.write(buf, at);
+    /**
+     * Hands the buffer to the background writer in whole blocks (the last one padded with zeros);
+     * its partial last block, if any, starts the next buffer, to be rewritten with what follows.
+     */
+    private void submitPending() {
+        int filled = pending.position();
+        int whole = filled - filled % block;
+        int padded = filled == whole ? whole : whole + block;
+        ByteBuffer next = background.take();
+        next.put(0, pending, whole, filled - whole).position(filled - whole);
+        for (int i = filled; i < padded; i++) {
+            pending.put(i, (byte) 0);
         }
+        background.submit(pending.position(0).limit(padded), pendingStart);
+        pending = next;
+        pendingStart += whole;
     }
 
+    /** Writes what is pending and cuts off the zeros that padded the last block. */
     @Override
     public synchronized void close() {
-        try {
-            writePending();
-            channel.close();
+        try (reads; FileChannel w = writes; background) {
+            flush();
+            if (reads.size() > end) {
+                reads.truncate(end);
+            }
         } catch (IOException e) {
             throw new CaptureStoreException("cannot close payload file " + file + ": " + e.getMessage(), e);
         }

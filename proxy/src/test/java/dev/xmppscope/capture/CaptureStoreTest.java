@@ -223,7 +223,7 @@ class CaptureStoreTest {
     @Test
     void aSchema2CaptureIsMigratedWithItsChunksInTimeOrder() throws Exception {
         Path db = tmp.resolve("old");
-        try (PayloadLog payloads = new PayloadLog(CaptureStore.payloadFile(db));
+        try (PayloadLog payloads = PayloadLog.open(CaptureStore.payloadFile(db));
              Connection c = DriverManager.getConnection("jdbc:h2:file:" + db.toAbsolutePath(), "sa", "");
              Statement st = c.createStatement()) {
             // the tables exactly as schema 2 left them
