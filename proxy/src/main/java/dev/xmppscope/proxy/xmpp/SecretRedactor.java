@@ -165,11 +165,6 @@ public final class SecretRedactor {
         }
 
         /**
-         * Whether {@code bytes[a, b)} of the current piece is an element's entire content: right after
-         * a start tag and right before an end tag, both in this piece. Only then can it be re-encoded
-         * (nothing of it went out unmasked before, none comes after, no comment splits it).
-         */
-        /**
          * The PLAIN payload {@code bytes[a, b)} re-encoded with only its password masked: as long
          * as the original, so stored offsets stay true. Null (mask it all) when it is not the
          * canonical base64 of a PLAIN message.
@@ -180,6 +175,11 @@ public final class SecretRedactor {
             return masked != null && masked.length == b - a ? masked : null;
         }
 
+        /**
+         * Whether {@code bytes[a, b)} of the current piece is an element's entire content: right after
+         * a start tag and right before an end tag, both in this piece. Only then can it be re-encoded
+         * (nothing of it went out unmasked before, none comes after, no comment splits it).
+         */
         private boolean wholeContent(int a, int b) {
             byte[] in = bytes;
             return a >= 2 && b + 1 < in.length && in[a - 1] == '>' && in[a - 2] != '-' && in[a - 2] != ']'

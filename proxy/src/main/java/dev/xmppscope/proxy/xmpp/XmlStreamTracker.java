@@ -74,7 +74,7 @@ public final class XmlStreamTracker {
         }
     }
 
-    private enum State { TEXT, LT, TAG, TAG_QUOTE, BANG, COMMENT, CDATA, PI, DOCTYPE }
+    private enum State { TEXT, LT, TAG, TAG_QUOTE, BANG, COMMENT, CDATA, PI, DOCTYPE, SKIP_NAME }
 
     /** Stands on the stack for an element skipped before it was parsed. */
     private static final Element PASSED_OVER = new Element("", "", Map.of());
@@ -96,8 +96,14 @@ public final class XmlStreamTracker {
     private boolean bangCdata;
     private int tail1 = -1;
     private int tail2 = -1;
-    // skipping an element's content (see skipElement): open elements below it, and its tags' first/last bytes
+    // skipping an element's content (see skipElement): its qualified name, how many elements of that
+    // name are open (itself included), how much of the name a tag seen in SKIP_NAME matched so far,
+    // and the first/last bytes of a same-named tag
+    private byte[] skipName = new byte[32];
+    private int skipNameLength;
     private int skipNesting;
+    private int skipMatched;
+    private boolean skipClosing;
     private boolean skipRequested;
     private byte skipFirst;
     private byte skipLast;
@@ -120,8 +126,10 @@ public final class XmlStreamTracker {
     /**
      * Called from {@link Listener#tag} for a {@link TagKind#START} tag: the element's content and
      * end tag are passed over without being reported, and it is then popped as if its end tag had
-     * been seen. Skipping still honours quotes, comments and CDATA, but builds no strings, so a
-     * caller that only cares about a few elements pays little for the others.
+     * been seen. Skipping still honours comments and CDATA, but builds no strings and looks
+     * only at tags with the skipped element's name (its end tag is the first one not matched by
+     * a nested start tag of that name), so a caller that only cares about a few elements pays
+     * little for the others.
      */
     public void skipElement() {
         skipRequested = true;
@@ -311,9 +319,33 @@ public final class XmlStreamTracker {
                         state = State.BANG;
                         bangLength = 0;
                     } else {
-                        state = State.TAG;
-                        skipFirst = b;
-                        skipLast = b;
+                        // only tags named like the skipped element change its nesting: '<' cannot
+                        // occur in attribute values, so other tags need no parsing at all
+                        skipClosing = b == '/';
+                        skipMatched = 0;
+                        state = State.SKIP_NAME;
+                        if (!skipClosing) {
+                            i--;
+                        }
+                    }
+                }
+                case SKIP_NAME -> {
+                    while (i < to && skipMatched < skipNameLength && bytes[i] == skipName[skipMatched]) {
+                        skipMatched++;
+                        i++;
+                    }
+                    if (i == to) {
+                        return to;
+                    }
+                    byte b = bytes[i];
+                    // "<name/>" changes no nesting and can be ignored like any other name
+                    boolean sameName = skipMatched == skipNameLength && (b == '>' || ByteScan.isWhitespace(b));
+                    if (sameName) {
+                        state = State.TAG; // parsed from its name's end: is it empty, where does it end
+                        skipFirst = skipClosing ? (byte) '/' : skipName[0];
+                        skipLast = skipName[skipNameLength - 1];
+                    } else {
+                        state = State.TEXT;
                     }
                 }
                 case TAG -> {
@@ -463,7 +495,7 @@ public final class XmlStreamTracker {
         listener.tag(t);
         if (skipRequested && kind == TagKind.START) {
             skipRequested = false;
-            skipNesting = 1;
+            beginSkip();
         }
     }
 
@@ -500,16 +532,33 @@ public final class XmlStreamTracker {
             }
             nameEnd++;
         }
-        if (Arrays.equals(tag, localStart, nameEnd, STREAM, 0, STREAM.length)
+        if (nameEnd == 0 || Arrays.equals(tag, localStart, nameEnd, STREAM, 0, STREAM.length)
                 || !listener.passOver(tag, localStart, nameEnd, stack.size())) {
             return false;
         }
         if (tag[tagLength - 1] != '/') { // a start tag: its content follows
             stack.add(PASSED_OVER);
             prefixes.add(Map.of());
-            skipNesting = 1;
+            beginSkip();
         }
         return true;
+    }
+
+    /** Starts skipping the content of the start tag in {@code tag}; a tag without a name (malformed) is not skipped. */
+    private void beginSkip() {
+        int n = 0;
+        while (n < tagLength && !ByteScan.isWhitespace(tag[n]) && tag[n] != '/') {
+            n++;
+        }
+        if (n == 0) {
+            return;
+        }
+        if (n > skipName.length) {
+            skipName = new byte[n];
+        }
+        System.arraycopy(tag, 0, skipName, 0, n);
+        skipNameLength = n;
+        skipNesting = 1;
     }
 
     private String resolve(String prefix, Map<String, String> declared) {

@@ -41,6 +41,11 @@ class SecretRedactorSkippingTest {
             + "<![CDATA[</body></message><iq type='set'><query xmlns='jabber:iq:register'><password>cdata]]></body>"
             + "<nested><nested/><nested a='/'>x</nested></nested></message>"
             + "<presence><status>&lt;auth mechanism='PLAIN'&gt;</status></presence>"
+            // only same-named tags count while skipping: a forwarded <message> nests, look-alike names do not
+            + "<message from='a@a.example'><sent xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'>"
+            + "<message a='/>' b=\"x>\" xmlns='jabber:client'><messages/><message/><messagex>y</messagex>"
+            + "<message\n/><body>fwd</body></message ></forwarded></sent></message>"
+            + "<sm:a xmlns:sm='urn:xmpp:sm:3'><sm:a/><sm:ab>t</sm:ab><a>u</a><sm:a>v</sm:a></sm:a\t>"
             + "<iq type='get' id='d1'><query xmlns='http://jabber.org/protocol/disco#info'><password>not-a-secret</password></query></iq>"
             + "<iq type='set' id='c1'><query xmlns='jabber:iq:register'><username>bob</username>"
             + "<password>" + CHANGED_SECRET + "</password></query></iq>"
