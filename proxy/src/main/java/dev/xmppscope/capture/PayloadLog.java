@@ -81,18 +81,11 @@ final class PayloadLog implements AutoCloseable {
     /** The buffer to append to; a reopened log may end inside a block, whose head goes back in to be rewritten whole. */
     private ByteBuffer pending() {
         if (pending == null) {
-            pending = background.take();
-            pending.limit((int) (end - pendingStart));
-            try {
-                while (pending.hasRemaining()) {
-                    if (reads.read(pending, pendingStart + pending.position()) < 0) {
-                        throw new IOException("file ended while reading its last block");
-                    }
-                }
-            } catch (IOException e) {
-                throw new CaptureStoreException("cannot read the end of payload file " + file + ": " + e.getMessage(), e);
+            byte[] head = read(pendingStart, (int) (end - pendingStart));
+            if (head == null) {
+                throw new CaptureStoreException("cannot read the end of payload file " + file + ": it shrank while open", null);
             }
-            pending.limit(pending.capacity());
+            pending = background.take().put(head);
         }
         return pending;
     }

@@ -9,14 +9,15 @@ import java.util.ArrayDeque;
 /**
  * Writes the {@link PayloadLog}'s filled buffers on a thread of its own, in the order they were
  * submitted, so the recorder fills the next buffer while the disk takes the last: a direct write
- * returns only once the device has the bytes, and waiting for that on the recorder's thread
- * capped recording at the disk's speed with the recorder idle half the time.
+ * returns only once the device has the bytes. (Measured while the redactor still ran on the
+ * recorder thread, this gained nothing, the thread being busy; with redaction moved to the event
+ * loops the recorder mostly copies and writes, where not waiting on the device should count.)
  *
  * <p>Buffers are allocated on first use, up to {@value #BUFFERS}; when all of them are being
  * written, {@link #take()} waits, which is the backpressure of the disk on the recorder.
  */
 final class PayloadWrites implements AutoCloseable {
-    static final int BUFFER = 1024 * 1024;
+    private static final int BUFFER = 1024 * 1024;
     private static final int BUFFERS = 4;
 
     private final Path file;

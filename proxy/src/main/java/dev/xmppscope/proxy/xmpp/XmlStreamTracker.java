@@ -325,7 +325,7 @@ public final class XmlStreamTracker {
                         skipMatched = 0;
                         state = State.SKIP_NAME;
                         if (!skipClosing) {
-                            i--;
+                            i--; // b is the name's first byte: SKIP_NAME matches it
                         }
                     }
                 }
