@@ -15,6 +15,7 @@ import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.EventKind;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
+import dev.xmppscope.proxy.xmpp.SecretRedactor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,5 +92,57 @@ class RecorderTest {
             r.whenCaughtUp(() -> resumed[0] = true);
             assertTrue(resumed[0]);
         }
+    }
+
+    /**
+     * A redactor bug must neither close the relayed connection (this runs in its handlers) nor leak:
+     * the failing chunk and the rest of its stream are stored masked, said once, while other
+     * streams keep their ordinary masking.
+     */
+    @Test
+    void aFailingRedactorMasksTheRestOfItsStreamAndNeverThrowsIntoTheRelay() {
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("f"))) {
+            try (Recorder r = Recorder.start(store, () -> {
+                SecretRedactor real = new SecretRedactor();
+                return bytes -> {
+                    if (new String(bytes, StandardCharsets.UTF_8).contains("BOOM")) {
+                        throw new IllegalStateException("redactor bug");
+                    }
+                    return real.redact(bytes);
+                };
+            })) {
+                r.opened(new ConnectionOpened(1, "l=u", "l", "c", "u", TlsMode.PASSTHROUGH, 1));
+                r.chunk(chunk(1, Direction.TO_SERVER, "<stream:stream>"));
+                r.chunk(chunk(2, Direction.TO_SERVER, "<message><body>BOOM</body></message><auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl'"));
+                r.chunk(chunk(3, Direction.TO_SERVER, " mechanism='PLAIN'>AGFsaWNlAHNlY3JldA==</auth>"));
+                r.chunk(chunk(4, Direction.TO_CLIENT, "<stream:stream>" + AUTH));
+                r.closed(new ConnectionClosed(1, 5, CloseReason.CLIENT_CLOSED, "client closed", 100, 0));
+            }
+            try (var reader = store.newReader()) {
+                List<String> stored = new ArrayList<>();
+                reader.replay(new CaptureSink() {
+                    public void opened(ConnectionOpened c) { }
+                    public void chunk(Chunk c) { stored.add(c.seq() + (c.redacted() ? " masked " : " ") + new String(c.bytes(), StandardCharsets.UTF_8)); }
+                    public void event(ConnectionEvent e) { stored.add(e.seq() + " " + e.kind() + ": " + e.detail()); }
+                    public void closed(ConnectionClosed c) { stored.add("closed " + c.reason()); }
+                });
+                String second = "<message><body>BOOM</body></message><auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl'";
+                String third = " mechanism='PLAIN'>AGFsaWNlAHNlY3JldA==</auth>";
+                assertEquals(List.of(
+                        "1 <stream:stream>",
+                        "2 masked " + "*".repeat(second.length()),
+                        "3 masked " + "*".repeat(third.length()),
+                        "4 masked <stream:stream>" + AUTH.replace("AGFsaWNlAHNlY3JldA==", "AGFsaWNlACoqKioqKg=="),
+                        "closed CLIENT_CLOSED"), stored.stream().filter(line -> !line.contains("SECRET_REDACTED")).toList());
+                List<String> events = stored.stream().filter(line -> line.contains("SECRET_REDACTED")).toList();
+                assertEquals(2, events.size(), "said once for the failed stream, once for the other's password: " + events);
+                assertTrue(events.get(0).startsWith("2 SECRET_REDACTED: everything from here on this stream (the secret redactor failed"),
+                        events.get(0));
+            }
+        }
+    }
+
+    private static Chunk chunk(long seq, Direction direction, String text) {
+        return Chunk.of(1, seq, direction, seq, TlsLayer.PLAIN, 0, text.getBytes(StandardCharsets.UTF_8));
     }
 }
