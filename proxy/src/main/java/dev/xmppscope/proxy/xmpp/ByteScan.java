@@ -66,6 +66,21 @@ final class ByteScan {
         return (x - ONES) & ~x & HIGHS;
     }
 
+    /** The first index in {@code bytes[from, to)} of a byte that ends a tag's name (see {@link #endsName}), or -1. */
+    static int indexOfNameEnd(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (endsName(bytes[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Whitespace, {@code /} or {@code >}: what ends an element name inside a tag (names are short: no SWAR). */
+    static boolean endsName(byte b) {
+        return isWhitespace(b) || b == '/' || b == '>';
+    }
+
     static boolean isWhitespace(byte b) {
         return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }

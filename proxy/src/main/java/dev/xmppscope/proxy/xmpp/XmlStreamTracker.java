@@ -91,6 +91,8 @@ public final class XmlStreamTracker {
     private byte quote;
     private byte[] tag = new byte[256];
     private int tagLength;
+    /** The tag being read has its name complete (and was offered to {@link Listener#passOver}). */
+    private boolean tagNamed;
     private boolean tagTooLong;
     private int bangLength;
     private boolean bangCdata;
@@ -107,6 +109,8 @@ public final class XmlStreamTracker {
     private boolean skipRequested;
     private byte skipFirst;
     private byte skipLast;
+    /** Skipping began inside the skipped element's own start tag, which may yet turn out empty ({@code />}). */
+    private boolean skipOwnStartTag;
     private boolean halted;
 
     /** Bytes consumed so far: the absolute offset of the next byte (stops advancing once {@link #halt() halted}). */
@@ -197,9 +201,22 @@ public final class XmlStreamTracker {
                     } else {
                         state = State.TAG;
                         append(bytes, i, i + 1);
+                        tagNamed = b == '/' || ByteScan.endsName(b); // end tags are never passed over
                     }
                 }
                 case TAG -> {
+                    if (!tagNamed) {
+                        // offered for passing over as soon as its name is complete: a passed-over
+                        // start tag is then neither copied nor parsed (skip() finds where it ends)
+                        int e = ByteScan.indexOfNameEnd(bytes, i, to);
+                        append(bytes, i, e < 0 ? to : e);
+                        i = e < 0 ? to : e;
+                        if (e >= 0) {
+                            tagNamed = true;
+                            passedOver(listener);
+                        }
+                        continue;
+                    }
                     int j = ByteScan.indexOfTagStop(bytes, i, to);
                     if (j < 0) {
                         j = to;
@@ -303,7 +320,7 @@ public final class XmlStreamTracker {
         while (i < to) {
             switch (state) {
                 case TEXT -> {
-                    int lt = ByteScan.indexOf(bytes, (byte) '<', i, to);
+                    int lt = nextTagNamedLikeSkipped(bytes, i, to);
                     if (lt < 0) {
                         return to;
                     }
@@ -365,7 +382,12 @@ public final class XmlStreamTracker {
                     i = j + 1;
                     if (b == '>') {
                         state = State.TEXT;
-                        if (skipFirst == '/') {
+                        if (skipOwnStartTag) {
+                            skipOwnStartTag = false;
+                            if (last == '/') {
+                                skipNesting--; // an empty element: nothing more to skip
+                            }
+                        } else if (skipFirst == '/') {
                             skipNesting--;
                         } else if (last != '/') {
                             skipNesting++;
@@ -411,6 +433,27 @@ public final class XmlStreamTracker {
         return to;
     }
 
+    /**
+     * The next {@code '<'} in {@code bytes[i, to)} that may open a tag named like the skipped
+     * element, a comment, CDATA or a PI, or -1. Tags whose name starts with another byte are
+     * hopped over here without going through the state machine: most tags in a skipped stanza.
+     */
+    private int nextTagNamedLikeSkipped(byte[] bytes, int i, int to) {
+        byte first = skipName[0];
+        while (true) {
+            int lt = ByteScan.indexOf(bytes, (byte) '<', i, to);
+            if (lt < 0 || lt + 2 >= to) {
+                return lt;
+            }
+            byte b = bytes[lt + 1];
+            byte nameStart = b == '/' ? bytes[lt + 2] : b;
+            if (nameStart == first || b == '!' || b == '?') {
+                return lt;
+            }
+            i = lt + 1;
+        }
+    }
+
     private void emitText(long from, long to, Listener listener) {
         if (to > from) {
             listener.text(from, to, current(), readOnlyStack); // a view: listeners use it during the call only
@@ -444,9 +487,6 @@ public final class XmlStreamTracker {
     }
 
     private void tagComplete(long end, Listener listener) {
-        if (tagLength > 0 && tag[0] != '/' && passedOver(listener)) {
-            return;
-        }
         String raw = new String(tag, 0, tagLength, StandardCharsets.UTF_8);
         TagKind kind;
         if (raw.startsWith("/")) {
@@ -518,8 +558,11 @@ public final class XmlStreamTracker {
         return declared == null ? Map.of() : declared;
     }
 
-    /** Offers a start or empty tag to {@link Listener#passOver} by its local name; on yes, skips it unparsed. */
-    private boolean passedOver(Listener listener) {
+    /**
+     * Offers a start or empty tag, read up to the end of its name, to {@link Listener#passOver} by
+     * its local name; on yes, skips it unparsed from there, the rest of the tag included.
+     */
+    private void passedOver(Listener listener) {
         int nameEnd = 0;
         int localStart = 0;
         while (nameEnd < tagLength) {
@@ -534,14 +577,13 @@ public final class XmlStreamTracker {
         }
         if (nameEnd == 0 || Arrays.equals(tag, localStart, nameEnd, STREAM, 0, STREAM.length)
                 || !listener.passOver(tag, localStart, nameEnd, stack.size())) {
-            return false;
+            return;
         }
-        if (tag[tagLength - 1] != '/') { // a start tag: its content follows
-            stack.add(PASSED_OVER);
-            prefixes.add(Map.of());
-            beginSkip();
-        }
-        return true;
+        stack.add(PASSED_OVER); // popped where skip() finds its end, right after "/>" if it is empty
+        prefixes.add(Map.of());
+        beginSkip();
+        skipOwnStartTag = true;
+        skipLast = tag[nameEnd - 1];
     }
 
     /** Starts skipping the content of the start tag in {@code tag}; a tag without a name (malformed) is not skipped. */

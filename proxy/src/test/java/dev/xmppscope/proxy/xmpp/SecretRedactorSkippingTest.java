@@ -47,6 +47,8 @@ class SecretRedactorSkippingTest {
             + "<message\n/><body>fwd</body></message ></forwarded></sent></message>"
             + "<sm:a xmlns:sm='urn:xmpp:sm:3'><sm:a/><sm:ab>t</sm:ab><a>u</a><sm:a>v</sm:a></sm:a\t>"
             + "<iq type='get' id='d1'><query xmlns='http://jabber.org/protocol/disco#info'><password>not-a-secret</password></query></iq>"
+            // empty elements passed over by name: nothing of theirs may stay open
+            + "<presence/><a xmlns='urn:xmpp:sm:3' h='1' /><presence type='unavailable'\n/><r xmlns='urn:xmpp:sm:3' x='/>'/>"
             + "<iq type='set' id='c1'><query xmlns='jabber:iq:register'><username>bob</username>"
             + "<password>" + CHANGED_SECRET + "</password></query></iq>"
             + "<iq type='set' id='f1'><query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='submit'>"
