@@ -366,7 +366,19 @@ public final class XmlStreamTracker {
                     }
                 }
                 case TAG -> {
-                    int j = ByteScan.indexOfTagStop(bytes, i, to);
+                    // a quoted value is passed in place (no state change): tags here have several
+                    int j;
+                    byte b;
+                    while ((j = ByteScan.indexOfTagStop(bytes, i, to)) >= 0 && (b = bytes[j]) != '>') {
+                        int close = ByteScan.indexOf(bytes, b, j + 1, to);
+                        skipLast = b;
+                        if (close < 0) {
+                            quote = b;
+                            state = State.TAG_QUOTE;
+                            return to;
+                        }
+                        i = close + 1;
+                    }
                     int end = j < 0 ? to : j;
                     // the last non-blank byte before the stop: '/' makes an empty-element tag
                     int k = end - 1;
@@ -378,29 +390,22 @@ public final class XmlStreamTracker {
                     if (j < 0) {
                         return to;
                     }
-                    byte b = bytes[j];
                     i = j + 1;
-                    if (b == '>') {
-                        state = State.TEXT;
-                        if (skipOwnStartTag) {
-                            skipOwnStartTag = false;
-                            if (last == '/') {
-                                skipNesting--; // an empty element: nothing more to skip
-                            }
-                        } else if (skipFirst == '/') {
-                            skipNesting--;
-                        } else if (last != '/') {
-                            skipNesting++;
+                    state = State.TEXT;
+                    if (skipOwnStartTag) {
+                        skipOwnStartTag = false;
+                        if (last == '/') {
+                            skipNesting--; // an empty element: nothing more to skip
                         }
-                        if (skipNesting == 0) {
-                            stack.remove(stack.size() - 1);
-                            prefixes.remove(prefixes.size() - 1);
-                            return i;
-                        }
-                    } else {
-                        quote = b;
-                        skipLast = b;
-                        state = State.TAG_QUOTE;
+                    } else if (skipFirst == '/') {
+                        skipNesting--;
+                    } else if (last != '/') {
+                        skipNesting++;
+                    }
+                    if (skipNesting == 0) {
+                        stack.remove(stack.size() - 1);
+                        prefixes.remove(prefixes.size() - 1);
+                        return i;
                     }
                 }
                 case TAG_QUOTE -> {
