@@ -17,13 +17,18 @@ import java.util.Set;
  * ({@code PLAIN}, {@code X-OAUTH2}, {@code OAUTHBEARER}, ...) in {@code <auth>},
  * {@code <response>} and SASL2 {@code <initial-response>}; {@code <password>} of legacy
  * authentication ({@code jabber:iq:auth}, XEP-0078) and in-band registration
- * ({@code jabber:iq:register}, XEP-0077), including a registration form's password field.
- * Challenge-response mechanisms (SCRAM, DIGEST-MD5) never send the password and are kept.
+ * ({@code jabber:iq:register}, XEP-0077), including a registration form's password field; a
+ * MUC room's password in its configuration form ({@code muc#owner}, both ways); and
+ * in every stanza passed over, the text of any {@code <password>} element: a MUC room's password
+ * when joining (XEP-0045, in {@code <x xmlns='http://jabber.org/protocol/muc'>}) or in an
+ * invitation ({@code muc#user}), or a password in any other namespace (masked rather than
+ * guessed at). Challenge-response mechanisms (SCRAM, DIGEST-MD5) never send the password and are kept.
  *
  * <p>Only the top-level elements that can carry such a secret are tokenized: {@code <message>},
  * {@code <presence>}, stream features and the like, and an {@code <iq>}'s payload in any other
  * namespace, are passed over by the tracker's cheap skip (see {@link XmlStreamTracker#skipElement()}),
- * so a stream costs little once it carries ordinary traffic. {@code <iq>} stays watched for the
+ * which looks only at tags named like the skipped element or {@code <password>}, so a stream
+ * costs little once it carries ordinary traffic. {@code <iq>} stays watched for the
  * whole stream: in-band registration and legacy authentication may come before SASL, and a
  * password change (XEP-0077 §3.3) after it.
  */
@@ -33,9 +38,11 @@ public final class SecretRedactor {
     public static final String IQ_AUTH_NS = "jabber:iq:auth";
     public static final String IQ_REGISTER_NS = "jabber:iq:register";
     public static final String DATA_FORMS_NS = "jabber:x:data";
+    public static final String MUC_OWNER_NS = "http://jabber.org/protocol/muc#owner";
     private static final Set<String> SECRET_MECHANISMS = Set.of("PLAIN", "X-OAUTH2", "OAUTHBEARER", "X-GOOGLE-TOKEN",
             "X-FACEBOOK-PLATFORM", "X-MESSENGER-OAUTH2", "LOGIN");
     private static final byte MASK = '*';
+    private static final String PASSWORD_ELEMENT = "<password> (a MUC room's, or in another namespace)";
     /** Local names of the top-level elements {@link #mayHoldSecret} may accept, as bytes (see {@link Pass#passOver}). */
     private static final byte[][] TOP_LEVEL_WITH_SECRETS = names("iq", "auth", "response", "authenticate");
 
@@ -49,6 +56,10 @@ public final class SecretRedactor {
     private final XmlStreamTracker tracker = new XmlStreamTracker();
     private final Pass pass = new Pass();
     private String lastMechanism;
+
+    public SecretRedactor() {
+        tracker.watchInSkipped("password");
+    }
 
     private static byte[][] names(String... names) {
         byte[][] out = new byte[names.length][];
@@ -131,8 +142,9 @@ public final class SecretRedactor {
             if (tag.depth() == 1 && !mayHoldSecret(tag)) {
                 tracker.skipElement();
             } else if (tag.depth() == 2 && tag.ancestors().get(1).localName().equals("iq")
-                    && !IQ_AUTH_NS.equals(tag.namespace()) && !IQ_REGISTER_NS.equals(tag.namespace())) {
-                tracker.skipElement(); // an iq's payload other than legacy auth or registration: roster, disco, ping...
+                    && !IQ_AUTH_NS.equals(tag.namespace()) && !IQ_REGISTER_NS.equals(tag.namespace())
+                    && !MUC_OWNER_NS.equals(tag.namespace())) {
+                tracker.skipElement(); // an iq's payload other than auth, registration or room configuration: roster, disco, ping...
             }
         }
 
@@ -158,6 +170,25 @@ public final class SecretRedactor {
             } else {
                 Arrays.fill(out, a, b, MASK);
             }
+            said(kind);
+        }
+
+        /** A {@code <password>} in a stanza passed over: a MUC room's (joining, invitations) or any other. */
+        @Override
+        public void watchedText(long from, long to) {
+            int a = (int) Math.max(0, from - base);
+            int b = (int) Math.min(bytes.length, to - base);
+            if (b <= a) {
+                return;
+            }
+            if (out == bytes) {
+                out = bytes.clone();
+            }
+            Arrays.fill(out, a, b, MASK);
+            said(PASSWORD_ELEMENT);
+        }
+
+        private void said(String kind) {
             if (kinds == null) {
                 kinds = new LinkedHashSet<>();
             }
@@ -213,10 +244,17 @@ public final class SecretRedactor {
         }
         if (local.equals("value") && DATA_FORMS_NS.equals(ns) && !ancestors.isEmpty()) {
             XmlStreamTracker.Element field = ancestors.size() >= 2 ? ancestors.get(ancestors.size() - 2) : null;
-            boolean inRegistration = ancestors.stream().anyMatch(e -> IQ_REGISTER_NS.equals(e.namespace()));
-            if (field != null && field.localName().equals("field") && inRegistration
-                    && ("password".equals(field.attribute("var")) || "text-private".equals(field.attribute("type")))) {
+            if (field == null || !field.localName().equals("field")) {
+                return null;
+            }
+            boolean privateField = "text-private".equals(field.attribute("type"));
+            if (ancestors.stream().anyMatch(e -> IQ_REGISTER_NS.equals(e.namespace()))
+                    && (privateField || "password".equals(field.attribute("var")))) {
                 return "in-band registration (jabber:iq:register) password";
+            }
+            if (ancestors.stream().anyMatch(e -> MUC_OWNER_NS.equals(e.namespace()))
+                    && (privateField || "muc#roomconfig_roomsecret".equals(field.attribute("var")))) {
+                return "MUC room password (room configuration)";
             }
         }
         return null;

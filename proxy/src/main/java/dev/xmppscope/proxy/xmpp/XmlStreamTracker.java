@@ -72,9 +72,16 @@ public final class XmlStreamTracker {
         /** Character data (CDATA sections included, markers and all) inside {@code inside}, or null at stream level. */
         default void text(long from, long to, Element inside, List<Element> ancestors) {
         }
+
+        /**
+         * Character data of an element named as {@link #watchInSkipped} says, inside an element
+         * being skipped (up to its first child tag, comment or CDATA section).
+         */
+        default void watchedText(long from, long to) {
+        }
     }
 
-    private enum State { TEXT, LT, TAG, TAG_QUOTE, BANG, COMMENT, CDATA, PI, DOCTYPE, SKIP_NAME }
+    private enum State { TEXT, LT, TAG, TAG_QUOTE, BANG, COMMENT, CDATA, PI, DOCTYPE, SKIP_NAME, WATCHED_TEXT }
 
     /** Stands on the stack for an element skipped before it was parsed. */
     private static final Element PASSED_OVER = new Element("", "", Map.of());
@@ -111,6 +118,11 @@ public final class XmlStreamTracker {
     private byte skipLast;
     /** Skipping began inside the skipped element's own start tag, which may yet turn out empty ({@code />}). */
     private boolean skipOwnStartTag;
+    // an element name watched for while skipping (see watchInSkipped), how much of it the tag seen
+    // in SKIP_NAME matched so far (-1: no longer), and whether the tag being passed is one
+    private byte[] watched;
+    private int watchedMatched = -1;
+    private boolean skipWatchedTag;
     private boolean halted;
 
     /** Bytes consumed so far: the absolute offset of the next byte (stops advancing once {@link #halt() halted}). */
@@ -139,6 +151,15 @@ public final class XmlStreamTracker {
         skipRequested = true;
     }
 
+    /**
+     * Makes skipping report the text of elements with this unprefixed name to
+     * {@link Listener#watchedText}, wherever they are in what is skipped: the one thing a skipped
+     * element is still looked at for.
+     */
+    public void watchInSkipped(String name) {
+        watched = name.getBytes(StandardCharsets.UTF_8);
+    }
+
     /** Stops tracking for good: later bytes (the rest of the current feed included) are ignored. */
     public void halt() {
         halted = true;
@@ -161,7 +182,7 @@ public final class XmlStreamTracker {
         int i = from;
         while (i < to) {
             if (skipNesting > 0) {
-                i = skip(bytes, i, to);
+                i = skip(bytes, i, to, offset - from, listener);
                 continue;
             }
             byte b = bytes[i];
@@ -316,7 +337,7 @@ public final class XmlStreamTracker {
      * Passes over the content of a skipped element without reporting anything; returns where
      * it stopped: {@code to}, or right after the skipped element's end tag.
      */
-    private int skip(byte[] bytes, int i, int to) {
+    private int skip(byte[] bytes, int i, int to, long base, Listener listener) {
         while (i < to) {
             switch (state) {
                 case TEXT -> {
@@ -340,6 +361,7 @@ public final class XmlStreamTracker {
                         // occur in attribute values, so other tags need no parsing at all
                         skipClosing = b == '/';
                         skipMatched = 0;
+                        watchedMatched = watched != null && !skipClosing ? 0 : -1;
                         state = State.SKIP_NAME;
                         if (!skipClosing) {
                             i--; // b is the name's first byte: SKIP_NAME matches it
@@ -347,8 +369,16 @@ public final class XmlStreamTracker {
                     }
                 }
                 case SKIP_NAME -> {
-                    while (i < to && skipMatched < skipNameLength && bytes[i] == skipName[skipMatched]) {
-                        skipMatched++;
+                    // the name against the skipped element's and (start tags) the watched one's at once
+                    while (i < to && !ByteScan.endsName(bytes[i])) {
+                        byte c = bytes[i];
+                        skipMatched = skipMatched >= 0 && skipMatched < skipNameLength && skipName[skipMatched] == c
+                                ? skipMatched + 1 : -1;
+                        watchedMatched = watchedMatched >= 0 && watchedMatched < watched.length && watched[watchedMatched] == c
+                                ? watchedMatched + 1 : -1;
+                        if (skipMatched < 0 && watchedMatched < 0) {
+                            break;
+                        }
                         i++;
                     }
                     if (i == to) {
@@ -361,9 +391,25 @@ public final class XmlStreamTracker {
                         state = State.TAG; // parsed from its name's end: is it empty, where does it end
                         skipFirst = skipClosing ? (byte) '/' : skipName[0];
                         skipLast = skipName[skipNameLength - 1];
+                    } else if (watchedMatched >= 0 && watchedMatched == watched.length && ByteScan.endsName(b)) {
+                        state = State.TAG; // its text follows its start tag, unless that is empty
+                        skipWatchedTag = true;
+                        skipLast = watched[watched.length - 1];
                     } else {
                         state = State.TEXT;
                     }
+                }
+                case WATCHED_TEXT -> {
+                    int lt = ByteScan.indexOf(bytes, (byte) '<', i, to);
+                    int end = lt < 0 ? to : lt;
+                    if (end > i) {
+                        listener.watchedText(base + i, base + end);
+                    }
+                    if (lt < 0) {
+                        return to;
+                    }
+                    state = State.LT;
+                    i = lt + 1;
                 }
                 case TAG -> {
                     // a quoted value is passed in place (no state change): tags here have several
@@ -392,6 +438,13 @@ public final class XmlStreamTracker {
                     }
                     i = j + 1;
                     state = State.TEXT;
+                    if (skipWatchedTag) {
+                        skipWatchedTag = false;
+                        if (last != '/') {
+                            state = State.WATCHED_TEXT;
+                        }
+                        continue;
+                    }
                     if (skipOwnStartTag) {
                         skipOwnStartTag = false;
                         if (last == '/') {
@@ -440,11 +493,12 @@ public final class XmlStreamTracker {
 
     /**
      * The next {@code '<'} in {@code bytes[i, to)} that may open a tag named like the skipped
-     * element, a comment, CDATA or a PI, or -1. Tags whose name starts with another byte are
+     * element, a start tag named like the watched one, a comment, CDATA or a PI, or -1. Tags whose name starts with another byte are
      * hopped over here without going through the state machine: most tags in a skipped stanza.
      */
     private int nextTagNamedLikeSkipped(byte[] bytes, int i, int to) {
         byte first = skipName[0];
+        int watchedFirst = watched == null ? -1 : watched[0];
         while (true) {
             int lt = ByteScan.indexOf(bytes, (byte) '<', i, to);
             if (lt < 0 || lt + 2 >= to) {
@@ -452,7 +506,7 @@ public final class XmlStreamTracker {
             }
             byte b = bytes[lt + 1];
             byte nameStart = b == '/' ? bytes[lt + 2] : b;
-            if (nameStart == first || b == '!' || b == '?') {
+            if (nameStart == first || b == '!' || b == '?' || b == watchedFirst) {
                 return lt;
             }
             i = lt + 1;

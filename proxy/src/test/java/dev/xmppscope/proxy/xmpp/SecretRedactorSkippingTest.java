@@ -27,6 +27,10 @@ class SecretRedactorSkippingTest {
     private static final String LEGACY_SECRET = "p&amp;ss";
     private static final String CHANGED_SECRET = "n3w-s3cret";
     private static final String FORM_SECRET = "form-secret";
+    private static final String ROOM_SECRET = "r00m-key";
+    private static final String INVITE_SECRET = "inv1te-key";
+    private static final String OTHER_SECRET = "not-a-secret?";
+    private static final String CONFIG_SECRET = "c0nfig-key";
 
     /** A whole client stream: registration and legacy auth before SASL, tricky stanzas, a password change after bind. */
     private static final String STREAM = HEADER
@@ -46,7 +50,17 @@ class SecretRedactorSkippingTest {
             + "<message a='/>' b=\"x>\" xmlns='jabber:client'><messages/><message/><messagex>y</messagex>"
             + "<message\n/><body>fwd</body></message ></forwarded></sent></message>"
             + "<sm:a xmlns:sm='urn:xmpp:sm:3'><sm:a/><sm:ab>t</sm:ab><a>u</a><sm:a>v</sm:a></sm:a\t>"
-            + "<iq type='get' id='d1'><query xmlns='http://jabber.org/protocol/disco#info'><password>not-a-secret</password></query></iq>"
+            // a <password> in a stanza passed over: joining a MUC room, an invitation, any other namespace
+            + "<presence to='room@muc.a.example/bob'><x xmlns='http://jabber.org/protocol/muc'>"
+            + "<history maxstanzas='0'/><password>" + ROOM_SECRET + "</password></x></presence>"
+            + "<message to='room@muc.a.example'><x xmlns='http://jabber.org/protocol/muc#user'><invite to='c@a.example'/>"
+            + "<password\n>" + INVITE_SECRET + "</password><passwords>kept</passwords><pass>kept</pass><password/>kept after an empty one</x></message>"
+            + "<iq type='get' id='d1'><query xmlns='http://jabber.org/protocol/disco#info'><password a='>'>" + OTHER_SECRET
+            + "</password></query></iq>"
+            // a room's configuration: its secret field is masked, the other fields kept
+            + "<iq type='set' id='o1'><query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' type='submit'>"
+            + "<field var='muc#roomconfig_roomname'><value>kept</value></field>"
+            + "<field var='muc#roomconfig_roomsecret'><value>" + CONFIG_SECRET + "</value></field></x></query></iq>"
             // empty elements passed over by name: nothing of theirs may stay open
             + "<presence/><a xmlns='urn:xmpp:sm:3' h='1' /><presence type='unavailable'\n/><r xmlns='urn:xmpp:sm:3' x='/>'/>"
             + "<iq type='set' id='c1'><query xmlns='jabber:iq:register'><username>bob</username>"
@@ -56,7 +70,7 @@ class SecretRedactorSkippingTest {
             + "<message><body>after all that</body></message>";
 
     private static final List<String> SECRETS = List.of(REGISTER_SECRET, LEGACY_SECRET, PLAIN_SECRET, CHANGED_SECRET,
-            FORM_SECRET);
+            FORM_SECRET, ROOM_SECRET, INVITE_SECRET, OTHER_SECRET, CONFIG_SECRET);
 
     @Test
     void aStreamInOneReadHasExactlyItsSecretsMasked() {
@@ -64,7 +78,8 @@ class SecretRedactorSkippingTest {
         assertEquals(expected().replace("*".repeat(PLAIN_SECRET.length()), PLAIN_USER_KEPT), text(r.bytes()),
                 "in one read, PLAIN keeps its username");
         assertEquals(Set.of("in-band registration (jabber:iq:register) password",
-                "legacy authentication (jabber:iq:auth) password", "SASL PLAIN password (the username is kept)"), r.kinds());
+                "legacy authentication (jabber:iq:auth) password", "SASL PLAIN password (the username is kept)",
+                "<password> (a MUC room's, or in another namespace)", "MUC room password (room configuration)"), r.kinds());
     }
 
     @Test
@@ -102,7 +117,7 @@ class SecretRedactorSkippingTest {
             kinds.addAll(res.kinds());
         }
         assertEquals(expected(), text(out.toByteArray()), "split, PLAIN is masked whole");
-        assertEquals(3, kinds.size(), kinds.toString());
+        assertEquals(5, kinds.size(), kinds.toString());
     }
 
     @Test

@@ -97,7 +97,7 @@ class SecretRedactorTest {
     void challengeResponseMechanismsAndOrdinaryStanzasAreLeftAlone() {
         String s = HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>biwsbj1hbGljZSxyPXh5eg==</auth>"
                 + "<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>Yz1iaXdzLHI9eHl6</response>"
-                + "<message to='b@b.example'><body>my password is <password>not-an-iq</password></body></message>";
+                + "<message to='b@b.example'><body>my password is &lt;password&gt;not-an-iq&lt;/password&gt;</body></message>";
         SecretRedactor.Result r = new SecretRedactor().redact(bytes(s));
         assertEquals(s, text(r.bytes()));
         assertFalse(r.redacted());

@@ -65,9 +65,9 @@ import picocli.CommandLine.Spec;
                 "  xmppscope proxy --config lab.properties",
                 "",
                 "The capture database stays after you stop (Ctrl-C): open it later with",
-                "'xmppscope open PATH'. Passwords in SASL PLAIN, legacy auth and registration",
-                "are masked (same length, so offsets stay true; PLAIN keeps the username)",
-                "unless --keep-secrets."
+                "'xmppscope open PATH'. Passwords in SASL PLAIN, legacy auth, registration and",
+                "MUC rooms (any <password> in a stanza) are masked (same length, so offsets",
+                "stay true; PLAIN keeps the username) unless --keep-secrets."
         })
 final class ProxyCommand implements Callable<Integer> {
 
