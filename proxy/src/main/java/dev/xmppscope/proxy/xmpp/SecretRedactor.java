@@ -22,12 +22,13 @@ import java.util.Set;
  * in every stanza passed over, the text of any {@code <password>} element: a MUC room's password
  * when joining (XEP-0045, in {@code <x xmlns='http://jabber.org/protocol/muc'>}) or in an
  * invitation ({@code muc#user}), or a password in any other namespace (masked rather than
- * guessed at). Challenge-response mechanisms (SCRAM, DIGEST-MD5) never send the password and are kept.
+ * guessed at), and the {@code password} attribute of any {@code <x>} there (a direct invitation,
+ * XEP-0249, {@code jabber:x:conference}). Challenge-response mechanisms (SCRAM, DIGEST-MD5) never send the password and are kept.
  *
  * <p>Only the top-level elements that can carry such a secret are tokenized: {@code <message>},
  * {@code <presence>}, stream features and the like, and an {@code <iq>}'s payload in any other
  * namespace, are passed over by the tracker's cheap skip (see {@link XmlStreamTracker#skipElement()}),
- * which looks only at tags named like the skipped element or {@code <password>}, so a stream
+ * which looks only at tags named like the skipped element, {@code <password>} or {@code <x>}, so a stream
  * costs little once it carries ordinary traffic. {@code <iq>} stays watched for the
  * whole stream: in-band registration and legacy authentication may come before SASL, and a
  * password change (XEP-0077 §3.3) after it.
@@ -42,7 +43,7 @@ public final class SecretRedactor {
     private static final Set<String> SECRET_MECHANISMS = Set.of("PLAIN", "X-OAUTH2", "OAUTHBEARER", "X-GOOGLE-TOKEN",
             "X-FACEBOOK-PLATFORM", "X-MESSENGER-OAUTH2", "LOGIN");
     private static final byte MASK = '*';
-    private static final String PASSWORD_ELEMENT = "<password> (a MUC room's, or in another namespace)";
+    private static final String PASSWORD_IN_STANZA = "password in a stanza (MUC: joining a room, an invitation)";
     /** Local names of the top-level elements {@link #mayHoldSecret} may accept, as bytes (see {@link Pass#passOver}). */
     private static final byte[][] TOP_LEVEL_WITH_SECRETS = names("iq", "auth", "response", "authenticate");
 
@@ -59,6 +60,7 @@ public final class SecretRedactor {
 
     public SecretRedactor() {
         tracker.watchInSkipped("password");
+        tracker.watchAttributeInSkipped("x", "password"); // a direct MUC invitation (XEP-0249)
     }
 
     private static byte[][] names(String... names) {
@@ -173,7 +175,10 @@ public final class SecretRedactor {
             said(kind);
         }
 
-        /** A {@code <password>} in a stanza passed over: a MUC room's (joining, invitations) or any other. */
+        /**
+         * A {@code <password>} in a stanza passed over, a MUC room's (joining, invitations) or any
+         * other, or the password attribute of a direct invitation's {@code <x>}.
+         */
         @Override
         public void watchedText(long from, long to) {
             int a = (int) Math.max(0, from - base);
@@ -185,7 +190,7 @@ public final class SecretRedactor {
                 out = bytes.clone();
             }
             Arrays.fill(out, a, b, MASK);
-            said(PASSWORD_ELEMENT);
+            said(PASSWORD_IN_STANZA);
         }
 
         private void said(String kind) {

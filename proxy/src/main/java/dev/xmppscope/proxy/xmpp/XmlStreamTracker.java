@@ -123,6 +123,17 @@ public final class XmlStreamTracker {
     private byte[] watched;
     private int watchedMatched = -1;
     private boolean skipWatchedTag;
+    // an element whose attribute of a given name is watched for while skipping (see
+    // watchAttributeInSkipped); such a tag is read byte by byte: where its attributes are (0 between
+    // two, 1 in a name, 2 after a name, 3 after '='), how much of the watched name the current one
+    // matched (-1: it differs), and whether the quoted value being passed is the watched one's
+    private byte[] watchedAttrElement;
+    private byte[] watchedAttr;
+    private int attrElementMatched = -1;
+    private boolean skipAttrTag;
+    private int attrState;
+    private int attrMatched;
+    private boolean reportQuoted;
     private boolean halted;
 
     /** Bytes consumed so far: the absolute offset of the next byte (stops advancing once {@link #halt() halted}). */
@@ -158,6 +169,16 @@ public final class XmlStreamTracker {
      */
     public void watchInSkipped(String name) {
         watched = name.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Makes skipping report the value of the attribute {@code attribute} of elements named
+     * {@code element} (both unprefixed) to {@link Listener#watchedText}, as for
+     * {@link #watchInSkipped}.
+     */
+    public void watchAttributeInSkipped(String element, String attribute) {
+        watchedAttrElement = element.getBytes(StandardCharsets.UTF_8);
+        watchedAttr = attribute.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Stops tracking for good: later bytes (the rest of the current feed included) are ignored. */
@@ -362,6 +383,7 @@ public final class XmlStreamTracker {
                         skipClosing = b == '/';
                         skipMatched = 0;
                         watchedMatched = watched != null && !skipClosing ? 0 : -1;
+                        attrElementMatched = watchedAttrElement != null && !skipClosing ? 0 : -1;
                         state = State.SKIP_NAME;
                         if (!skipClosing) {
                             i--; // b is the name's first byte: SKIP_NAME matches it
@@ -376,7 +398,9 @@ public final class XmlStreamTracker {
                                 ? skipMatched + 1 : -1;
                         watchedMatched = watchedMatched >= 0 && watchedMatched < watched.length && watched[watchedMatched] == c
                                 ? watchedMatched + 1 : -1;
-                        if (skipMatched < 0 && watchedMatched < 0) {
+                        attrElementMatched = attrElementMatched >= 0 && attrElementMatched < watchedAttrElement.length
+                                && watchedAttrElement[attrElementMatched] == c ? attrElementMatched + 1 : -1;
+                        if (skipMatched < 0 && watchedMatched < 0 && attrElementMatched < 0) {
                             break;
                         }
                         i++;
@@ -395,6 +419,11 @@ public final class XmlStreamTracker {
                         state = State.TAG; // its text follows its start tag, unless that is empty
                         skipWatchedTag = true;
                         skipLast = watched[watched.length - 1];
+                    } else if (attrElementMatched >= 0 && attrElementMatched == watchedAttrElement.length && ByteScan.endsName(b)) {
+                        state = State.TAG;
+                        skipAttrTag = true;
+                        attrState = 0;
+                        attrMatched = -1;
                     } else {
                         state = State.TEXT;
                     }
@@ -412,6 +441,10 @@ public final class XmlStreamTracker {
                     i = lt + 1;
                 }
                 case TAG -> {
+                    if (skipAttrTag) {
+                        i = passWatchedAttributes(bytes, i, to);
+                        continue;
+                    }
                     // a quoted value is passed in place (no state change): tags here have several
                     int j;
                     byte b;
@@ -463,9 +496,14 @@ public final class XmlStreamTracker {
                 }
                 case TAG_QUOTE -> {
                     int j = ByteScan.indexOf(bytes, quote, i, to);
+                    int end = j < 0 ? to : j;
+                    if (reportQuoted && end > i) {
+                        listener.watchedText(base + i, base + end);
+                    }
                     if (j < 0) {
                         return to;
                     }
+                    reportQuoted = false;
                     state = State.TAG;
                     i = j + 1;
                 }
@@ -492,13 +530,50 @@ public final class XmlStreamTracker {
     }
 
     /**
+     * Passes a start tag named as {@link #watchAttributeInSkipped} says, from where it stands,
+     * byte by byte up to its end or a quoted value (then TAG_QUOTE, reporting it if it is the
+     * watched attribute's); returns where it stopped.
+     */
+    private int passWatchedAttributes(byte[] bytes, int i, int to) {
+        while (i < to) {
+            byte c = bytes[i++];
+            if (c == '>') {
+                state = State.TEXT;
+                skipAttrTag = false; // named unlike the skipped element: no nesting to count
+                return i;
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+                reportQuoted = attrState == 3 && attrMatched == watchedAttr.length;
+                attrState = 0;
+                state = State.TAG_QUOTE;
+                return i;
+            } else if (ByteScan.isWhitespace(c)) {
+                attrState = attrState == 1 ? 2 : attrState;
+            } else if (c == '=') {
+                attrMatched = attrState == 1 || attrState == 2 ? attrMatched : -1;
+                attrState = 3;
+            } else if (c == '/') {
+                attrState = 0;
+            } else if (attrState == 1) {
+                attrMatched = attrMatched >= 0 && attrMatched < watchedAttr.length && watchedAttr[attrMatched] == c
+                        ? attrMatched + 1 : -1;
+            } else if (attrState != 3) { // an unquoted value (malformed) is ignored
+                attrState = 1;
+                attrMatched = watchedAttr[0] == c ? 1 : -1;
+            }
+        }
+        return to;
+    }
+
+    /**
      * The next {@code '<'} in {@code bytes[i, to)} that may open a tag named like the skipped
-     * element, a start tag named like the watched one, a comment, CDATA or a PI, or -1. Tags whose name starts with another byte are
+     * element, a start tag named like a watched one, a comment, CDATA or a PI, or -1. Tags whose name starts with another byte are
      * hopped over here without going through the state machine: most tags in a skipped stanza.
      */
     private int nextTagNamedLikeSkipped(byte[] bytes, int i, int to) {
         byte first = skipName[0];
         int watchedFirst = watched == null ? -1 : watched[0];
+        int attrElementFirst = watchedAttrElement == null ? -1 : watchedAttrElement[0];
         while (true) {
             int lt = ByteScan.indexOf(bytes, (byte) '<', i, to);
             if (lt < 0 || lt + 2 >= to) {
@@ -506,7 +581,7 @@ public final class XmlStreamTracker {
             }
             byte b = bytes[lt + 1];
             byte nameStart = b == '/' ? bytes[lt + 2] : b;
-            if (nameStart == first || b == '!' || b == '?' || b == watchedFirst) {
+            if (nameStart == first || b == '!' || b == '?' || b == watchedFirst || b == attrElementFirst) {
                 return lt;
             }
             i = lt + 1;

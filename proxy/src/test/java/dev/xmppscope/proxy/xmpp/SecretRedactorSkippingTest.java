@@ -31,6 +31,7 @@ class SecretRedactorSkippingTest {
     private static final String INVITE_SECRET = "inv1te-key";
     private static final String OTHER_SECRET = "not-a-secret?";
     private static final String CONFIG_SECRET = "c0nfig-key";
+    private static final String DIRECT_INVITE_SECRET = "d1rect-key";
 
     /** A whole client stream: registration and legacy auth before SASL, tricky stanzas, a password change after bind. */
     private static final String STREAM = HEADER
@@ -55,6 +56,10 @@ class SecretRedactorSkippingTest {
             + "<history maxstanzas='0'/><password>" + ROOM_SECRET + "</password></x></presence>"
             + "<message to='room@muc.a.example'><x xmlns='http://jabber.org/protocol/muc#user'><invite to='c@a.example'/>"
             + "<password\n>" + INVITE_SECRET + "</password><passwords>kept</passwords><pass>kept</pass><password/>kept after an empty one</x></message>"
+            // a direct invitation: the password attribute of <x>, and only that
+            + "<message to='c@a.example'><x xmlns='jabber:x:conference' jid='room@muc.a.example' passwords='kept' pass='kept'"
+            + " password = \"" + DIRECT_INVITE_SECRET + "\" reason='a password=\"kept\"'/><xy password='kept'/>"
+            + "<x><password>" + ROOM_SECRET + "</password></x></message>"
             + "<iq type='get' id='d1'><query xmlns='http://jabber.org/protocol/disco#info'><password a='>'>" + OTHER_SECRET
             + "</password></query></iq>"
             // a room's configuration: its secret field is masked, the other fields kept
@@ -70,7 +75,7 @@ class SecretRedactorSkippingTest {
             + "<message><body>after all that</body></message>";
 
     private static final List<String> SECRETS = List.of(REGISTER_SECRET, LEGACY_SECRET, PLAIN_SECRET, CHANGED_SECRET,
-            FORM_SECRET, ROOM_SECRET, INVITE_SECRET, OTHER_SECRET, CONFIG_SECRET);
+            FORM_SECRET, ROOM_SECRET, INVITE_SECRET, OTHER_SECRET, CONFIG_SECRET, DIRECT_INVITE_SECRET);
 
     @Test
     void aStreamInOneReadHasExactlyItsSecretsMasked() {
@@ -79,7 +84,7 @@ class SecretRedactorSkippingTest {
                 "in one read, PLAIN keeps its username");
         assertEquals(Set.of("in-band registration (jabber:iq:register) password",
                 "legacy authentication (jabber:iq:auth) password", "SASL PLAIN password (the username is kept)",
-                "<password> (a MUC room's, or in another namespace)", "MUC room password (room configuration)"), r.kinds());
+                "password in a stanza (MUC: joining a room, an invitation)", "MUC room password (room configuration)"), r.kinds());
     }
 
     @Test
@@ -96,7 +101,7 @@ class SecretRedactorSkippingTest {
         byte[] all = bytes(STREAM);
         String expected = expected();
         for (String secret : SECRETS) {
-            int at = STREAM.indexOf(">" + secret + "<");
+            int at = STREAM.indexOf(secret) - 1;
             for (int cut1 = at - 40; cut1 <= at + secret.length() + 2; cut1++) {
                 for (int len = 1; len <= 12; len++) {
                     assertEquals(expected, redactInPieces(all, cut1, cut1 + len), "cuts at " + cut1 + " and " + (cut1 + len));
@@ -148,7 +153,8 @@ class SecretRedactorSkippingTest {
     private static String expected() {
         String s = STREAM;
         for (String secret : SECRETS) {
-            s = s.replace(">" + secret + "<", ">" + "*".repeat(secret.length()) + "<");
+            s = s.replace(">" + secret + "<", ">" + "*".repeat(secret.length()) + "<")
+                    .replace("\"" + secret + "\"", "\"" + "*".repeat(secret.length()) + "\"");
         }
         return s;
     }
