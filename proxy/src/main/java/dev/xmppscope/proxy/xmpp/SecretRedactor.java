@@ -18,18 +18,18 @@ import java.util.Set;
  * {@code <response>} and SASL2 {@code <initial-response>}; {@code <password>} of legacy
  * authentication ({@code jabber:iq:auth}, XEP-0078) and in-band registration
  * ({@code jabber:iq:register}, XEP-0077), including a registration form's password field; a
- * MUC room's password in its configuration form ({@code muc#owner}, both ways); and
- * in every stanza passed over, the text of any {@code <password>} element: a MUC room's password
- * when joining (XEP-0045, in {@code <x xmlns='http://jabber.org/protocol/muc'>}) or in an
- * invitation ({@code muc#user}), or a password in any other namespace (masked rather than
- * guessed at), and the {@code password} attribute of any {@code <x>} there (a direct invitation,
- * XEP-0249, {@code jabber:x:conference}). Challenge-response mechanisms (SCRAM, DIGEST-MD5) never send the password and are kept.
+ * MUC room's password in its configuration form ({@code muc#owner}, both ways); and in every
+ * stanza passed over, the text of any {@code <password>} element (a MUC room's password when
+ * joining, XEP-0045, or in an invitation, {@code muc#user}; in any other namespace it is masked
+ * rather than guessed at) and the {@code password} attribute of any {@code <x>} (a direct
+ * invitation, XEP-0249). Challenge-response mechanisms (SCRAM, DIGEST-MD5) never send the
+ * password and are kept.
  *
  * <p>Only the top-level elements that can carry such a secret are tokenized: {@code <message>},
  * {@code <presence>}, stream features and the like, and an {@code <iq>}'s payload in any other
  * namespace, are passed over by the tracker's cheap skip (see {@link XmlStreamTracker#skipElement()}),
- * which looks only at tags named like the skipped element, {@code <password>} or {@code <x>}, so a stream
- * costs little once it carries ordinary traffic. {@code <iq>} stays watched for the
+ * which looks only at tags named like the skipped element, {@code <password>} or {@code <x>}, so
+ * a stream costs little once it carries ordinary traffic. {@code <iq>} stays watched for the
  * whole stream: in-band registration and legacy authentication may come before SASL, and a
  * password change (XEP-0077 §3.3) after it.
  */
@@ -146,7 +146,7 @@ public final class SecretRedactor {
             } else if (tag.depth() == 2 && tag.ancestors().get(1).localName().equals("iq")
                     && !IQ_AUTH_NS.equals(tag.namespace()) && !IQ_REGISTER_NS.equals(tag.namespace())
                     && !MUC_OWNER_NS.equals(tag.namespace())) {
-                tracker.skipElement(); // an iq's payload other than auth, registration or room configuration: roster, disco, ping...
+                tracker.skipElement(); // other iq payloads than auth, registration, room configuration: roster, disco...
             }
         }
 
@@ -156,14 +156,12 @@ public final class SecretRedactor {
             if (kind == null) {
                 return;
             }
-            int a = (int) Math.max(0, from - base);
-            int b = (int) Math.min(bytes.length, to - base);
+            int a = clip(from);
+            int b = clip(to);
             if (b <= a) {
                 return;
             }
-            if (out == bytes) {
-                out = bytes.clone();
-            }
+            writable();
             byte[] userKept = "PLAIN".equals(lastMechanism) && isSaslPayload(inside) && wholeContent(a, b)
                     ? passwordMasked(a, b) : null;
             if (userKept != null) {
@@ -181,16 +179,26 @@ public final class SecretRedactor {
          */
         @Override
         public void watchedText(long from, long to) {
-            int a = (int) Math.max(0, from - base);
-            int b = (int) Math.min(bytes.length, to - base);
+            int a = clip(from);
+            int b = clip(to);
             if (b <= a) {
                 return;
             }
+            writable();
+            Arrays.fill(out, a, b, MASK);
+            said(PASSWORD_IN_STANZA);
+        }
+
+        /** An absolute stream offset as an index into this piece, clipped to it. */
+        private int clip(long at) {
+            return (int) Math.max(0, Math.min(bytes.length, at - base));
+        }
+
+        /** The output, copied from the input on the first mask: a piece without secrets is returned as it came. */
+        private void writable() {
             if (out == bytes) {
                 out = bytes.clone();
             }
-            Arrays.fill(out, a, b, MASK);
-            said(PASSWORD_IN_STANZA);
         }
 
         private void said(String kind) {

@@ -567,8 +567,9 @@ public final class XmlStreamTracker {
 
     /**
      * The next {@code '<'} in {@code bytes[i, to)} that may open a tag named like the skipped
-     * element, a start tag named like a watched one, a comment, CDATA or a PI, or -1. Tags whose name starts with another byte are
-     * hopped over here without going through the state machine: most tags in a skipped stanza.
+     * element, a start tag named like a watched one, a comment, CDATA or a PI, or -1. Tags whose
+     * name starts with another byte are hopped over here without going through the state
+     * machine: most tags in a skipped stanza.
      */
     private int nextTagNamedLikeSkipped(byte[] bytes, int i, int to) {
         byte first = skipName[0];
