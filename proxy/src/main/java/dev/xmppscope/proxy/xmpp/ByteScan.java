@@ -16,6 +16,9 @@ final class ByteScan {
     private static final long GT = ONES * '>';
     private static final long QUOT = ONES * '"';
     private static final long APOS = ONES * '\'';
+    private static final long COLON = ONES * ':';
+    private static final long SPACE = ONES * ' ';
+    private static final long SLASH = ONES * '/';
 
     private ByteScan() {
     }
@@ -74,6 +77,38 @@ final class ByteScan {
             }
         }
         return -1;
+    }
+
+    /**
+     * Whether the element name starting at {@code from} has a prefix (a {@code ':'} before its
+     * end), or may have one (it runs past {@code to}). Most names end within eight bytes, so one
+     * word usually decides; a tab or line break ending the name is not looked for there, which
+     * can only answer true where false was right.
+     */
+    static boolean nameHasColon(byte[] bytes, int from, int to) {
+        int i = from;
+        if (i + 8 <= to) {
+            long word = (long) LONGS.get(bytes, i);
+            long colon = Long.lowestOneBit(zeroBytes(word ^ COLON));
+            long end = Long.lowestOneBit(zeroBytes(word ^ GT) | zeroBytes(word ^ SPACE) | zeroBytes(word ^ SLASH));
+            if (colon != 0) {
+                return end == 0 || Long.compareUnsigned(colon, end) < 0;
+            }
+            if (end != 0) {
+                return false;
+            }
+            i += 8;
+        }
+        for (; i < to; i++) {
+            byte c = bytes[i];
+            if (c == ':') {
+                return true;
+            }
+            if (endsName(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whitespace, {@code /} or {@code >}: what ends an element name inside a tag (names are short: no SWAR). */

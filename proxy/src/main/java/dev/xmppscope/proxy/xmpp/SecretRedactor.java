@@ -19,10 +19,10 @@ import java.util.Set;
  * authentication ({@code jabber:iq:auth}, XEP-0078) and in-band registration
  * ({@code jabber:iq:register}, XEP-0077), including a registration form's password field; a
  * MUC room's password in its configuration form ({@code muc#owner}, both ways); and in every
- * stanza passed over, the text of any {@code <password>} element (a MUC room's password when
- * joining, XEP-0045, or in an invitation, {@code muc#user}; in any other namespace it is masked
- * rather than guessed at) and the {@code password} attribute of any {@code <x>} (a direct
- * invitation, XEP-0249). Challenge-response mechanisms (SCRAM, DIGEST-MD5) never send the
+ * stanza passed over, the text of any {@code <password>} element, prefixed or not, CDATA
+ * sections included (a MUC room's password when joining, XEP-0045, or in an invitation,
+ * {@code muc#user}; in any other namespace it is masked rather than guessed at) and the
+ * {@code password} attribute of any {@code <x>} (a direct invitation, XEP-0249). Challenge-response mechanisms (SCRAM, DIGEST-MD5) never send the
  * password and are kept.
  *
  * <p>Only the top-level elements that can carry such a secret are tokenized: {@code <message>},

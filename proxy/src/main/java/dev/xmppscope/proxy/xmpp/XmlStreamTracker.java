@@ -75,13 +75,14 @@ public final class XmlStreamTracker {
 
         /**
          * Character data of an element named as {@link #watchInSkipped} says, inside an element
-         * being skipped (up to its first child tag, comment or CDATA section).
+         * being skipped: its text and the content of its CDATA sections (not their markers), up to
+         * its end tag or its first child element (which XMPP never puts in such an element).
          */
         default void watchedText(long from, long to) {
         }
     }
 
-    private enum State { TEXT, LT, TAG, TAG_QUOTE, BANG, COMMENT, CDATA, PI, DOCTYPE, SKIP_NAME, WATCHED_TEXT }
+    private enum State { TEXT, LT, TAG, TAG_QUOTE, BANG, COMMENT, CDATA, PI, DOCTYPE, SKIP_NAME, WATCHED_TEXT, WATCHED_CDATA }
 
     /** Stands on the stack for an element skipped before it was parsed. */
     private static final Element PASSED_OVER = new Element("", "", Map.of());
@@ -123,6 +124,8 @@ public final class XmlStreamTracker {
     private byte[] watched;
     private int watchedMatched = -1;
     private boolean skipWatchedTag;
+    /** A {@code '<'} was met in a watched element's text: a CDATA section there is watched text too. */
+    private boolean watchedMarkup;
     // an element whose attribute of a given name is watched for while skipping (see
     // watchAttributeInSkipped); such a tag is read byte by byte: where its attributes are (0 between
     // two, 1 in a name, 2 after a name, 3 after '='), how much of the watched name the current one
@@ -371,6 +374,7 @@ public final class XmlStreamTracker {
                 }
                 case LT -> {
                     byte b = bytes[i++];
+                    watchedMarkup &= b == '!'; // only a CDATA section keeps a watched element's text going
                     if (b == '?') {
                         state = State.PI;
                         resetTail();
@@ -391,19 +395,21 @@ public final class XmlStreamTracker {
                     }
                 }
                 case SKIP_NAME -> {
-                    // the name against the skipped element's and (start tags) the watched one's at once
+                    // the qualified name against the skipped element's, and (start tags) the local
+                    // name against the watched ones: a prefix restarts those
                     while (i < to && !ByteScan.endsName(bytes[i])) {
-                        byte c = bytes[i];
+                        byte c = bytes[i++];
                         skipMatched = skipMatched >= 0 && skipMatched < skipNameLength && skipName[skipMatched] == c
                                 ? skipMatched + 1 : -1;
+                        if (c == ':' && !skipClosing) {
+                            watchedMatched = watched != null ? 0 : -1;
+                            attrElementMatched = watchedAttrElement != null ? 0 : -1;
+                            continue;
+                        }
                         watchedMatched = watchedMatched >= 0 && watchedMatched < watched.length && watched[watchedMatched] == c
                                 ? watchedMatched + 1 : -1;
                         attrElementMatched = attrElementMatched >= 0 && attrElementMatched < watchedAttrElement.length
                                 && watchedAttrElement[attrElementMatched] == c ? attrElementMatched + 1 : -1;
-                        if (skipMatched < 0 && watchedMatched < 0 && attrElementMatched < 0) {
-                            break;
-                        }
-                        i++;
                     }
                     if (i == to) {
                         return to;
@@ -438,8 +444,10 @@ public final class XmlStreamTracker {
                         return to;
                     }
                     state = State.LT;
+                    watchedMarkup = true;
                     i = lt + 1;
                 }
+                case WATCHED_CDATA -> i = passWatchedCdata(bytes, i, to, base, listener);
                 case TAG -> {
                     if (skipAttrTag) {
                         i = passWatchedAttributes(bytes, i, to);
@@ -509,6 +517,12 @@ public final class XmlStreamTracker {
                 }
                 case BANG -> {
                     bang(bytes[i++], 0, -1);
+                    if (watchedMarkup && state != State.BANG) {
+                        watchedMarkup = false;
+                        if (state == State.CDATA) {
+                            state = State.WATCHED_CDATA;
+                        }
+                    }
                 }
                 case COMMENT, CDATA, PI, DOCTYPE -> {
                     byte b = bytes[i++];
@@ -525,6 +539,37 @@ public final class XmlStreamTracker {
                 }
                 default -> throw new IllegalStateException(state.name());
             }
+        }
+        return to;
+    }
+
+    /**
+     * Passes the content of a CDATA section in a watched element, reporting it, up to its
+     * {@code "]]>"} (then back to the element's text); returns where it stopped. A {@code ']'}
+     * that ends a feed may begin that marker, so it is held back from the report, and stays
+     * unmasked if the next feed shows it was content.
+     */
+    private int passWatchedCdata(byte[] bytes, int i, int to, long base, Listener listener) {
+        int start = i;
+        while (i < to) {
+            byte b = bytes[i++];
+            if (b == '>' && tail1 == ']' && tail2 == ']') {
+                int contentEnd = Math.max(start, i - 3);
+                if (contentEnd > start) {
+                    listener.watchedText(base + start, base + contentEnd);
+                }
+                resetTail();
+                state = State.WATCHED_TEXT;
+                return i;
+            }
+            shift(b);
+        }
+        int end = to;
+        while (end > start && end > to - 2 && bytes[end - 1] == ']') {
+            end--;
+        }
+        if (end > start) {
+            listener.watchedText(base + start, base + end);
         }
         return to;
     }
@@ -567,14 +612,15 @@ public final class XmlStreamTracker {
 
     /**
      * The next {@code '<'} in {@code bytes[i, to)} that may open a tag named like the skipped
-     * element, a start tag named like a watched one, a comment, CDATA or a PI, or -1. Tags whose
-     * name starts with another byte are hopped over here without going through the state
-     * machine: most tags in a skipped stanza.
+     * element, a start tag named like a watched one (prefixed names included), a comment, CDATA or
+     * a PI, or -1. Tags whose name starts with another byte and has no prefix are hopped over here
+     * without going through the state machine: most tags in a skipped stanza.
      */
     private int nextTagNamedLikeSkipped(byte[] bytes, int i, int to) {
         byte first = skipName[0];
         int watchedFirst = watched == null ? -1 : watched[0];
         int attrElementFirst = watchedAttrElement == null ? -1 : watchedAttrElement[0];
+        boolean watching = watched != null || watchedAttrElement != null;
         while (true) {
             int lt = ByteScan.indexOf(bytes, (byte) '<', i, to);
             if (lt < 0 || lt + 2 >= to) {
@@ -582,7 +628,8 @@ public final class XmlStreamTracker {
             }
             byte b = bytes[lt + 1];
             byte nameStart = b == '/' ? bytes[lt + 2] : b;
-            if (nameStart == first || b == '!' || b == '?' || b == watchedFirst || b == attrElementFirst) {
+            if (nameStart == first || b == '!' || b == '?' || b == watchedFirst || b == attrElementFirst
+                    || (watching && b != '/' && ByteScan.nameHasColon(bytes, lt + 1, to))) {
                 return lt;
             }
             i = lt + 1;

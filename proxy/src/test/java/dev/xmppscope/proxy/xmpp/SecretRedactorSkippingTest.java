@@ -32,6 +32,12 @@ class SecretRedactorSkippingTest {
     private static final String OTHER_SECRET = "not-a-secret?";
     private static final String CONFIG_SECRET = "c0nfig-key";
     private static final String DIRECT_INVITE_SECRET = "d1rect-key";
+    private static final String PREFIXED_SECRET = "pref1xed-key";
+    private static final String PREFIXED_INVITE_SECRET = "pref1xed-inv1te";
+    private static final String CDATA_SECRET = "cd&ta<key";
+    private static final String MIXED_TEXT_SECRET = "m1xed-";
+    private static final String MIXED_CDATA_SECRET = "<cdata>";
+    private static final String MIXED_TAIL_SECRET = "-ta1l";
 
     /** A whole client stream: registration and legacy auth before SASL, tricky stanzas, a password change after bind. */
     private static final String STREAM = HEADER
@@ -60,6 +66,15 @@ class SecretRedactorSkippingTest {
             + "<message to='c@a.example'><x xmlns='jabber:x:conference' jid='room@muc.a.example' passwords='kept' pass='kept'"
             + " password = \"" + DIRECT_INVITE_SECRET + "\" reason='a password=\"kept\"'/><xy password='kept'/>"
             + "<x><password>" + ROOM_SECRET + "</password></x></message>"
+            // the same with prefixes, and room passwords sent as CDATA (whole, or between text)
+            + "<presence to='room@muc.a.example/carol'><muc:x xmlns:muc='http://jabber.org/protocol/muc'>"
+            + "<muc:password>" + PREFIXED_SECRET + "</muc:password></muc:x></presence>"
+            + "<message to='c@a.example'><c:x xmlns:c='jabber:x:conference' jid='room@muc.a.example' password=\""
+            + PREFIXED_INVITE_SECRET + "\"/><c:xy password='kept'/><c:password-hint>kept</c:password-hint></message>"
+            + "<presence to='room@muc.a.example/dave'><x xmlns='http://jabber.org/protocol/muc'>"
+            + "<password><![CDATA[" + CDATA_SECRET + "]]></password><![CDATA[kept]]></x></presence>"
+            + "<presence to='room@muc.a.example/erin'><x xmlns='http://jabber.org/protocol/muc'><password>" + MIXED_TEXT_SECRET
+            + "<![CDATA[" + MIXED_CDATA_SECRET + "]]>" + MIXED_TAIL_SECRET + "</password><status><![CDATA[kept]]></status></x></presence>"
             + "<iq type='get' id='d1'><query xmlns='http://jabber.org/protocol/disco#info'><password a='>'>" + OTHER_SECRET
             + "</password></query></iq>"
             // a room's configuration: its secret field is masked, the other fields kept
@@ -75,7 +90,8 @@ class SecretRedactorSkippingTest {
             + "<message><body>after all that</body></message>";
 
     private static final List<String> SECRETS = List.of(REGISTER_SECRET, LEGACY_SECRET, PLAIN_SECRET, CHANGED_SECRET,
-            FORM_SECRET, ROOM_SECRET, INVITE_SECRET, OTHER_SECRET, CONFIG_SECRET, DIRECT_INVITE_SECRET);
+            FORM_SECRET, ROOM_SECRET, INVITE_SECRET, OTHER_SECRET, CONFIG_SECRET, DIRECT_INVITE_SECRET, PREFIXED_SECRET,
+            PREFIXED_INVITE_SECRET, CDATA_SECRET, MIXED_TEXT_SECRET, MIXED_CDATA_SECRET, MIXED_TAIL_SECRET);
 
     @Test
     void aStreamInOneReadHasExactlyItsSecretsMasked() {
@@ -126,6 +142,16 @@ class SecretRedactorSkippingTest {
     }
 
     @Test
+    void aCdataPasswordWithClosingBracketsInsideIsMaskedUpToItsEndMarker() {
+        SecretRedactor r = new SecretRedactor();
+        r.redact(bytes(HEADER));
+        String join = "<presence to='room@muc.a.example/bob'><x xmlns='http://jabber.org/protocol/muc'><password>"
+                + "<![CDATA[%s]]></password></x></presence>";
+        SecretRedactor.Result res = r.redact(bytes(String.format(join, "a]b]]c]")));
+        assertEquals(String.format(join, "*******"), text(res.bytes()));
+    }
+
+    @Test
     void aReadWithoutSecretsIsReturnedAsTheSameArray() {
         SecretRedactor r = new SecretRedactor();
         r.redact(bytes(HEADER));
@@ -153,8 +179,9 @@ class SecretRedactorSkippingTest {
     private static String expected() {
         String s = STREAM;
         for (String secret : SECRETS) {
-            s = s.replace(">" + secret + "<", ">" + "*".repeat(secret.length()) + "<")
-                    .replace("\"" + secret + "\"", "\"" + "*".repeat(secret.length()) + "\"");
+            String mask = "*".repeat(secret.length());
+            s = s.replace(">" + secret + "<", ">" + mask + "<").replace("\"" + secret + "\"", "\"" + mask + "\"")
+                    .replace("[" + secret + "]", "[" + mask + "]");
         }
         return s;
     }
