@@ -51,7 +51,8 @@ public final class StanzaIndex implements AutoCloseable {
     private final StoredIqs iqs;
     private final IndexWriter writer;
     private List<IndexedStanza> batch = new ArrayList<>();
-    private final Map<String, Integer> indexedUpTo = new HashMap<>(); // "conn/dir" -> highest idx stored
+    /** Highest element index an earlier run stored, per stream: row key >>> 32 (connection, direction). */
+    private final Map<Long, Integer> indexedUpTo = new HashMap<>();
     private final Map<String, IndexedStanza> unflushed = new ConcurrentHashMap<>();
     private final Namespaces namespaces = Namespaces.shipped();
 
@@ -101,15 +102,16 @@ public final class StanzaIndex implements AutoCloseable {
      */
     private void readIndexedUpTo() {
         for (Long k = positions.lastKey(); k != null; k = positions.lowerKey((k >>> 32) << 32)) {
-            long connection = k >>> 33;
-            int direction = (int) ((k >>> 32) & 1);
-            indexedUpTo.put(connection + "/" + direction, (int) (k & 0xFFFFFFFFL));
+            indexedUpTo.put(k >>> 32, (int) (k & 0xFFFFFFFFL));
         }
     }
 
     /** True if an earlier run already indexed this element. */
     public boolean alreadyIndexed(long connection, int direction, int idx) {
-        Integer upTo = indexedUpTo.get(connection + "/" + direction);
+        if (indexedUpTo.isEmpty()) {
+            return false; // a first run: asked for every element, so no key is built
+        }
+        Integer upTo = indexedUpTo.get(rowKey(connection, direction, 0) >>> 32);
         return upTo != null && idx <= upTo;
     }
 

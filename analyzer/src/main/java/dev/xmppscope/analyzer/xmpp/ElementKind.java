@@ -125,9 +125,26 @@ public record ElementKind(String kind, String type, String summary, List<String>
         }
     }
 
+    /**
+     * {@code s} on one line (line breaks as spaces), trimmed, cut to {@code SUMMARY_TEXT} characters
+     * and an ellipsis: only the part shown is copied (a body may be long, and this runs for every
+     * message).
+     */
     private static String clip(String s) {
-        String one = s.replace('\n', ' ').replace('\r', ' ').trim();
-        return one.length() <= SUMMARY_TEXT ? one : one.substring(0, SUMMARY_TEXT) + "…";
+        int from = 0;
+        int to = s.length();
+        while (from < to && s.charAt(from) <= ' ') {
+            from++;
+        }
+        while (to > from && s.charAt(to - 1) <= ' ') {
+            to--;
+        }
+        boolean cut = to - from > SUMMARY_TEXT;
+        String shown = s.substring(from, cut ? from + SUMMARY_TEXT : to);
+        if (shown.indexOf('\n') >= 0 || shown.indexOf('\r') >= 0) {
+            shown = shown.replace('\n', ' ').replace('\r', ' ');
+        }
+        return cut ? shown + "…" : shown;
     }
 
     private static String withText(String text) {
