@@ -56,8 +56,13 @@ public final class RouteCorrelator {
     private final Map<String, Route> byRef = new HashMap<>();
     private final RouteArchive archive;
     private int openRoutes;
-    /** The route retired last, so that asking for the route a sighting just completed needs no archive read. */
+    /**
+     * The route retired last and its view as archived, so that asking for the route a sighting
+     * just completed (the live view does, for nearly every message) needs no archive read and no
+     * second view.
+     */
     private Route lastRetired;
+    private StanzaRoute lastRetiredView;
     private final DeliveredRoutes delivered = new DeliveredRoutes(DELIVERED_SLOTS);
 
     public RouteCorrelator() {
@@ -202,10 +207,13 @@ public final class RouteCorrelator {
     /** The route (two hops or more) the stanza {@code ref} is part of. */
     public Optional<StanzaRoute> route(String ref) {
         Route r = byRef.get(ref);
-        if (r == null && lastRetired != null && lastRetired.hasHop(ref)) {
-            r = lastRetired;
+        if (r != null) {
+            return Optional.of(r.view(windowWords));
         }
-        return r != null ? Optional.of(r.view(windowWords)) : archive.find(ref);
+        if (lastRetired != null && lastRetired.hasHop(ref)) {
+            return Optional.of(lastRetiredView);
+        }
+        return archive.find(ref);
     }
 
     /** Records activity on a route: it moves to the newest end of the expiry order. */
@@ -258,11 +266,13 @@ public final class RouteCorrelator {
             }
         }
         if (r.hopCount > 1) {
-            archive.save(r.view(windowWords));
+            StanzaRoute view = r.view(windowWords);
+            archive.save(view);
             for (int i = 0; i < r.hopCount; i++) {
                 byRef.remove(r.hops[i].ref());
             }
             lastRetired = r;
+            lastRetiredView = view;
         }
     }
 
