@@ -12,6 +12,8 @@ import picocli.CommandLine.Spec;
 /** {@code xmppscope ca}: the certificate authority clients must trust when the proxy intercepts TLS. */
 @Command(name = "ca", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
+                "Shows (and exports) the certificate authority that signs what xmppscope presents when it intercepts TLS.",
+                "",
                 "With '--tls intercept' xmppscope ends each TLS session itself and presents a certificate for the XMPP domain, signed by its own CA (made on first use, kept under ~/.local/share/xmppscope/ca). Clients (and servers, for s2s with certificate checks) must trust that CA.",
                 ""
         },

@@ -21,15 +21,19 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code xmppscope export}: a capture database to a file others can open. */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {
-                "Write a capture database to one file, in the format the file name's extension asks for:",
-                "  .xscap   xmppscope's own capture file (gzip'd JSON Lines, documented in samples/FORMAT.md):",
-                "           every connection, every chunk with its timestamp, every event; opens anywhere with",
-                "           'xmppscope open FILE' and merges into a database with 'xmppscope import'",
-                "  .pcapng  for Wireshark/tshark: each connection as a TCP conversation on port 5222 (c2s) or",
-                "           5269 (s2s) carrying the XMPP as the peers wrote it (decrypted when TLS was",
-                "           intercepted), both directions, real timestamps. tshark: -d tcp.port==5269,xmpp",
+                "Writes a capture database to one file, in the format the file name's extension asks for:",
+                "",
+                "  .xscap   xmppscope's own capture file (gzip'd JSON Lines, documented in",
+                "           samples/FORMAT.md): every connection, every chunk with its",
+                "           timestamp, every event; opens anywhere with 'xmppscope open FILE'",
+                "           and merges into a database with 'xmppscope import'",
+                "  .pcapng  for Wireshark/tshark: each connection as a TCP conversation on",
+                "           port 5222 (c2s) or 5269 (s2s) carrying the XMPP as the peers wrote",
+                "           it (decrypted when TLS was intercepted), both directions, real",
+                "           timestamps. tshark: -d tcp.port==5269,xmpp",
                 "  .gexf    the entity graph (servers, clients, c2s and s2s streams) for Gephi",
-                "  .dot     the same graph for Graphviz (also .gv)"
+                "  .dot     the same graph for Graphviz (also .gv)",
+                ""
         })
 final class ExportCommand implements Callable<Integer> {
     @Spec

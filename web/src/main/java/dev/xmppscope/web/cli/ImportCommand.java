@@ -20,12 +20,10 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code xmppscope import}: capture files merged into a capture database. */
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {
-                "Merge capture files into a capture database (created if missing). Each file's connections get",
-                "fresh ids after the ones already there, so any number of files can go into one database.",
-                "Reads .xscap files (from 'xmppscope export') and pcap/pcapng files of plaintext XMPP",
-                "(tcpdump, dumpcap, Wireshark): TCP is reassembled per connection, both directions, with",
-                "out-of-order and retransmitted segments handled; whoever sent the SYN is the client.",
-                "A truncated or damaged file is imported up to the damage, and the error says where it is."
+                "Merges capture files into a capture database (created if missing).",
+                "",
+                "Each file's connections get fresh ids after the ones already there, so any number of files can go into one database. Reads .xscap files (from 'xmppscope export') and pcap/pcapng files of plaintext XMPP (tcpdump, dumpcap, Wireshark): TCP is reassembled per connection, both directions, with out-of-order and retransmitted segments handled; whoever sent the SYN is the client. A truncated or damaged file is imported up to the damage, and the error says where it is.",
+                ""
         })
 final class ImportCommand implements Callable<Integer> {
     @Spec

@@ -8,8 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-                "See XMPP: record the streams between clients and servers (c2s) and between servers (s2s),",
-                "and watch them as a live federation graph, a stanza timeline and a negotiation view.",
+                "See XMPP: record the streams between clients and servers (c2s) and between servers (s2s), and watch them as a live federation graph, a stanza timeline and a negotiation view.",
                 ""
         },
         subcommands = {
@@ -25,10 +24,11 @@ import picocli.CommandLine.Command;
         footer = {
                 "",
                 "Start here:",
-                "  xmppscope demo                 a recorded federation, replayed live at http://127.0.0.1:8080",
+                "  xmppscope demo           a recorded federation, replayed live at",
+                "                           http://127.0.0.1:8080",
                 "  xmppscope proxy --route 127.0.0.1:5222=127.0.0.2:5222 --tls intercept",
-                "                                 put xmppscope between a client and a server and watch",
-                "  xmppscope help COMMAND         the full story of one command"
+                "                           put xmppscope between a client and a server",
+                "  xmppscope help COMMAND   the full story of one command"
         })
 public final class Main implements Runnable {
 

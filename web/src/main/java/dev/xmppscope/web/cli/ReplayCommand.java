@@ -30,17 +30,12 @@ import picocli.CommandLine.Parameters;
 /** {@code xmppscope replay}: a recorded c2s session, re-sent to a live server and compared. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {
-                "Re-send the client side of a recorded client-to-server session to a live server, and show how",
-                "the server's answers differ from the recorded ones (a stanza-level diff).",
+                "Re-sends the client side of a recorded client-to-server session to a live server, and shows how the server's answers differ from the recorded ones (a stanza-level diff).",
                 "",
-                "The replay opens a fresh stream to --to, logs in as --user with --password (SASL PLAIN is",
-                "rebuilt, SCRAM is computed anew; the recorded credentials are never needed), and waits for what",
-                "each step expects (features, <proceed/>, the SASL outcome, the answer carrying the same IQ id,",
-                "stream management acks) instead of replaying the recorded timing. Both the recorded and the new",
-                "session are written to --db, with the diff, so 'xmppscope open DB' shows them side by side and",
-                "the diff under 'Replay diffs'.",
+                "The replay opens a fresh stream to --to, logs in as --user with --password (SASL PLAIN is rebuilt, SCRAM is computed anew; the recorded credentials are never needed), and waits for what each step expects (features, <proceed/>, the SASL outcome, the answer carrying the same IQ id, stream management acks) instead of replaying the recorded timing. Both the recorded and the new session are written to --db, with the diff, so 'xmppscope open DB' shows them side by side and the diff under 'Replay diffs'.",
                 "",
-                "Exit code: 0 when the server answered as recorded, 3 when answers differ, 1 on errors."
+                "Exit code: 0 when the server answered as recorded, 3 when answers differ, 1 on errors.",
+                ""
         })
 final class ReplayCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CAPTURE", description = "a capture database PATH, or an .xscap/pcap/pcapng file")

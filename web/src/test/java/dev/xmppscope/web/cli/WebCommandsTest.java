@@ -40,6 +40,35 @@ class WebCommandsTest {
                 r.out());
     }
 
+    /**
+     * Picocli wraps each description element as a paragraph at 80 columns: text wrapped by hand
+     * at another width came out broken mid-sentence, and the command list showed half sentences.
+     */
+    @Test
+    void everyHelpPageFitsEightyColumnsAndEachCommandSumsItselfUpInOneSentence() {
+        CommandLine main = Main.commandLine();
+        for (CommandLine sub : main.getSubcommands().values()) {
+            String name = sub.getCommandName();
+            String[] description = sub.getCommandSpec().usageMessage().description();
+            if (name.equals("help")) {
+                continue;
+            }
+            assertTrue(description.length > 0 && description[0].matches(".*[.:]"), name + ": " + description[0]);
+            for (String element : description) {
+                assertTrue(element.length() <= 80 || element.matches(".*[.:)]"),
+                        name + ": a long description element is a whole paragraph: " + element);
+            }
+            Run r = run(name, "--help");
+            assertEquals(0, r.exit(), name);
+            for (String line : r.out().split("\\R")) {
+                assertTrue(line.length() <= 80, name + " --help has a line over 80 columns: " + line);
+            }
+        }
+        for (String line : run("--help").out().split("\\R")) {
+            assertTrue(line.length() <= 80, "xmppscope --help has a line over 80 columns: " + line);
+        }
+    }
+
     @Test
     void proxyWithoutARouteSaysWhatToDo() {
         Run r = run("proxy", "--web", "127.0.0.1:0");
