@@ -22,8 +22,8 @@ import java.util.Set;
  * stanza passed over, the text of any {@code <password>} element, prefixed or not, CDATA
  * sections included (a MUC room's password when joining, XEP-0045, or in an invitation,
  * {@code muc#user}; in any other namespace it is masked rather than guessed at) and the
- * {@code password} attribute of any {@code <x>} (a direct invitation, XEP-0249). Challenge-response mechanisms (SCRAM, DIGEST-MD5) never send the
- * password and are kept.
+ * {@code password} attribute of any {@code <x>} (a direct invitation, XEP-0249).
+ * Challenge-response mechanisms (SCRAM, DIGEST-MD5) never send the password and are kept.
  *
  * <p>Only the top-level elements that can carry such a secret are tokenized: {@code <message>},
  * {@code <presence>}, stream features and the like, and an {@code <iq>}'s payload in any other
