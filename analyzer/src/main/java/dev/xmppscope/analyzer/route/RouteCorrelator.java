@@ -57,12 +57,11 @@ public final class RouteCorrelator {
     private final RouteArchive archive;
     private int openRoutes;
     /**
-     * The route retired last and its view as archived, so that asking for the route a sighting
+     * The route retired last, as archived, so that asking for the route a sighting
      * just completed (the live view does, for nearly every message) needs no archive read and no
      * second view.
      */
-    private Route lastRetired;
-    private StanzaRoute lastRetiredView;
+    private StanzaRoute lastRetired;
     private final DeliveredRoutes delivered = new DeliveredRoutes(DELIVERED_SLOTS);
 
     public RouteCorrelator() {
@@ -210,10 +209,19 @@ public final class RouteCorrelator {
         if (r != null) {
             return Optional.of(r.view(windowWords));
         }
-        if (lastRetired != null && lastRetired.hasHop(ref)) {
-            return Optional.of(lastRetiredView);
+        if (lastRetired != null && hasHop(lastRetired, ref)) {
+            return Optional.of(lastRetired);
         }
         return archive.find(ref);
+    }
+
+    private static boolean hasHop(StanzaRoute route, String ref) {
+        for (StanzaRoute.Hop h : route.hops()) {
+            if (h.stanzaRef().equals(ref)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Records activity on a route: it moves to the newest end of the expiry order. */
@@ -271,8 +279,7 @@ public final class RouteCorrelator {
             for (int i = 0; i < r.hopCount; i++) {
                 byRef.remove(r.hops[i].ref());
             }
-            lastRetired = r;
-            lastRetiredView = view;
+            lastRetired = view;
         }
     }
 
@@ -298,15 +305,6 @@ public final class RouteCorrelator {
 
         Route(Sighting.Key key) {
             keys = new Sighting.Key[] {key};
-        }
-
-        boolean hasHop(String ref) {
-            for (int i = 0; i < hopCount; i++) {
-                if (hops[i].ref().equals(ref)) {
-                    return true;
-                }
-            }
-            return false;
         }
 
         void addKey(Sighting.Key key) {

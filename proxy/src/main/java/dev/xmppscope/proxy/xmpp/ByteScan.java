@@ -111,7 +111,7 @@ final class ByteScan {
         return true;
     }
 
-    /** Whitespace, {@code /} or {@code >}: what ends an element name inside a tag (names are short: no SWAR). */
+    /** Whitespace, {@code /} or {@code >}: what ends an element name inside a tag. */
     static boolean endsName(byte b) {
         return isWhitespace(b) || b == '/' || b == '>';
     }
