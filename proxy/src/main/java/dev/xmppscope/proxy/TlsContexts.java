@@ -63,8 +63,10 @@ final class TlsContexts {
      * {@code domain} when known. {@code presentAs}, when not null, is the domain whose
      * certificate (from xmppscope's CA) the proxy presents as a TLS client: on s2s the receiving
      * server may authenticate the initiating server by certificate (s2s_secure_auth).
+     * {@code alpn} are the ALPN protocols to offer: the client's own offer, passed on.
      */
-    SslHandler upstreamHandler(ByteBufAllocator alloc, String domain, InetSocketAddress upstream, String presentAs) {
+    SslHandler upstreamHandler(ByteBufAllocator alloc, String domain, InetSocketAddress upstream, String presentAs,
+            List<String> alpn) {
         SslContext context = presentAs == null || ca == null ? upstreamContext
                 : upstreamAs.computeIfAbsent(presentAs.toLowerCase(java.util.Locale.ROOT), this::upstreamContextPresenting);
         SslHandler h = domain != null && !domain.isBlank()
@@ -81,6 +83,9 @@ final class TlsContexts {
             if (!insecureUpstream) {
                 p.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the XMPP domain
             }
+        }
+        if (!alpn.isEmpty()) {
+            p.setApplicationProtocols(alpn.toArray(String[]::new));
         }
         engine.setSSLParameters(p);
         return h;

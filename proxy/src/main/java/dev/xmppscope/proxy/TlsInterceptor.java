@@ -5,7 +5,6 @@ import dev.xmppscope.capture.EventKind;
 import dev.xmppscope.capture.TlsMode;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -25,7 +24,10 @@ import javax.net.ssl.SSLSession;
  * (as a client, verifying its certificate), then with the client (as a server, presenting a
  * certificate for the stream's domain from xmppscope's CA); the client is held back meanwhile.
  * For STARTTLS the server's {@code <proceed/>} is relayed only once the upstream TLS is up; for
- * Direct TLS the client's SNI (or, without SNI, the upstream certificate's name) picks the domain.
+ * Direct TLS the client's SNI (or, without SNI, the upstream certificate's name) picks the domain,
+ * and ALPN passes through: the upstream is offered the client's protocols and the client gets the
+ * upstream's choice (with STARTTLS the upstream TLS is up before the client's ClientHello, so
+ * neither side is offered any).
  */
 final class TlsInterceptor {
     static final String TLS_HANDLER = "tls";
@@ -33,6 +35,9 @@ final class TlsInterceptor {
     private final ProxiedConnection c;
     private ByteBuf heldProceed;
     private String domain;
+    /** ALPN (Direct TLS only): what the client offered, passed on upstream, and what the upstream chose. */
+    private List<String> alpnOffered = List.of();
+    private String alpnChosen;
 
     TlsInterceptor(ProxiedConnection connection) {
         this.c = connection;
@@ -55,12 +60,12 @@ final class TlsInterceptor {
         }
         c.clientWire = ProxiedConnection.Wire.INTERCEPTED;
         c.serverWire = ProxiedConnection.Wire.INTERCEPTED;
-        // SniHandler reads the ClientHello, asks us for a context (after the upstream TLS is up),
+        // the SNI handler reads the ClientHello, asks us for a context (after the upstream TLS is up),
         // then replaces itself with the SslHandler for that context.
-        clientTap.pipeline().addAfter(WireTap.NAME, TLS_HANDLER, new SniHandler((String sni, Promise<SslContext> promise) -> {
+        clientTap.pipeline().addAfter(WireTap.NAME, TLS_HANDLER, new AlpnSniHandler((String sni, Promise<SslContext> promise) -> {
             upstream(sni, chosen -> promise.trySuccess(c.proxy.tls.clientFacingContext(chosen)), promise);
             return promise;
-        }));
+        }, offered -> alpnOffered = offered, () -> alpnChosen));
         clientTap.fireChannelRead(first);
     }
 
@@ -102,7 +107,7 @@ final class TlsInterceptor {
         domain = requested;
         // on s2s, present the initiating server's name: the receiving server may authenticate it by certificate
         String presentAs = c.detector.serverToServer() ? domainOf(c.detector.streamFrom()) : null;
-        SslHandler h = c.proxy.tls.upstreamHandler(c.server.alloc(), requested, c.route.upstream(), presentAs);
+        SslHandler h = c.proxy.tls.upstreamHandler(c.server.alloc(), requested, c.route.upstream(), presentAs, alpnOffered);
         c.server.pipeline().addAfter(WireTap.NAME, TLS_HANDLER, h);
         h.handshakeFuture().addListener(f -> {
             if (c.isClosed()) {
@@ -118,9 +123,11 @@ final class TlsInterceptor {
             SSLSession s = h.engine().getSession();
             String chosen = requested != null && !requested.isBlank() ? requested : nameFromCertificate(s);
             domain = chosen;
+            alpnChosen = h.engine().getApplicationProtocol();
             c.recordEvent(Direction.TO_SERVER, EventKind.TLS_ESTABLISHED, "with upstream "
                     + Channels.hostPort(c.route.upstream()) + ": " + s.getProtocol() + " " + s.getCipherSuite()
-                    + ", certificate " + peerSubject(s) + (c.proxy.tls.insecureUpstream() ? " (not verified: --insecure-upstream)" : ""));
+                    + alpn() + ", certificate " + peerSubject(s)
+                    + (c.proxy.tls.insecureUpstream() ? " (not verified: --insecure-upstream)" : ""));
             then.accept(chosen);
         });
     }
@@ -138,7 +145,18 @@ final class TlsInterceptor {
         SSLSession s = h.engine().getSession();
         c.recordEvent(Direction.TO_CLIENT, EventKind.TLS_ESTABLISHED, "with client "
                 + Channels.hostPort(c.client.remoteAddress()) + ": " + s.getProtocol() + " " + s.getCipherSuite()
-                + ", presenting xmppscope's certificate for " + domain);
+                + alpn() + ", presenting xmppscope's certificate for " + domain);
+    }
+
+    /** The ALPN outcome for the TLS_ESTABLISHED events, empty when the client offered none. */
+    private String alpn() {
+        if (alpnOffered.isEmpty()) {
+            return "";
+        }
+        String offer = String.join(", ", alpnOffered);
+        return alpnChosen == null || alpnChosen.isEmpty()
+                ? ", ALPN: none chosen by the upstream (the client offered " + offer + ")"
+                : ", ALPN " + alpnChosen + " (chosen by the upstream from the client's " + offer + ")";
     }
 
     /** TLS failed on one side: record why, in words a user can act on, and end the connection. */

@@ -33,7 +33,8 @@ public final class ProsodyConfig {
 
     /** Modules a test may add to the base set ({@code roster saslauth tls dialback disco ping presence posix}). */
     public static final Set<String> KNOWN_EXTRA_MODULES = Set.of("smacks", "carbons", "mam", "csi_simple", "s2s_bidi",
-            "ping", "vcard", "private", "blocklist", "register", "offline", "version", "uptime", "time", "pep", "bookmarks");
+            "ping", "vcard", "private", "blocklist", "register", "offline", "version", "uptime", "time", "pep", "bookmarks",
+            "net_multiplex");
 
     final String domain;
     final InetAddress address;
