@@ -13,6 +13,7 @@ import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.route.IqPairing;
 import dev.xmppscope.analyzer.route.RouteCorrelator;
+import dev.xmppscope.analyzer.xml.ContinuousReader;
 import dev.xmppscope.capture.AnalysisFile;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
@@ -60,6 +61,8 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
             return size() > 10_000;
         }
     };
+    /** The busy streams' parse readers stay open between chunks; 64 of them hold about 2 MB. */
+    private final ContinuousReader.OpenReaders openReaders = new ContinuousReader.OpenReaders(64);
     private final RouteCorrelator routes;
     private final IqPairing iqs;
     private final StanzaIndex index;
@@ -96,7 +99,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     public void opened(ConnectionOpened c) {
         ingestStep(events -> {
             advance(c.atNanos());
-            ConnectionAnalysis conn = new ConnectionAnalysis(c, resumableSessions);
+            ConnectionAnalysis conn = new ConnectionAnalysis(c, resumableSessions, openReaders);
             connections.put(c.id(), conn);
             connectionChanged(conn, events);
         });
@@ -185,7 +188,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
             // data for a connection whose opening was not seen (a capture that starts mid-way)
             LOG.debug("connection {} was not seen opening; analysing it from here", id);
             conn = new ConnectionAnalysis(new ConnectionOpened(id, "?", null, null, null, TlsMode.PASSTHROUGH, at),
-                    resumableSessions);
+                    resumableSessions, openReaders);
             connections.put(id, conn);
         }
         return conn;

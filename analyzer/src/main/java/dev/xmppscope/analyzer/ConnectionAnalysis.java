@@ -5,6 +5,7 @@ import dev.xmppscope.analyzer.index.StanzaIndex;
 import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.analyzer.negotiation.Negotiation;
 import dev.xmppscope.analyzer.stream.StreamParser;
+import dev.xmppscope.analyzer.xml.ContinuousReader;
 import dev.xmppscope.analyzer.xmpp.Jid;
 import dev.xmppscope.analyzer.xmpp.JidCache;
 import dev.xmppscope.capture.ConnectionClosed;
@@ -26,6 +27,7 @@ final class ConnectionAnalysis {
     final Negotiation negotiation;
     ConnectionClosed closed;
     private final StreamParser[] parsers = new StreamParser[2];
+    private final ContinuousReader.OpenReaders openReaders;
     private final TlsLayer[] layers = new TlsLayer[2];
     private final int[] elementCount = new int[2];
     private final long[] bytes = new long[2];
@@ -45,9 +47,13 @@ final class ConnectionAnalysis {
     record Ends(String source, String target) {
     }
 
-    /** @param resumableSessions the capture's resumable stream-management sessions (see {@link Negotiation}) */
-    ConnectionAnalysis(ConnectionOpened opened, Map<String, String> resumableSessions) {
+    /**
+     * @param resumableSessions the capture's resumable stream-management sessions (see {@link Negotiation})
+     * @param openReaders       the parse readers the analysis keeps open, shared by all its streams
+     */
+    ConnectionAnalysis(ConnectionOpened opened, Map<String, String> resumableSessions, ContinuousReader.OpenReaders openReaders) {
         this.opened = opened;
+        this.openReaders = openReaders;
         this.negotiation = new Negotiation(opened.id(), resumableSessions);
     }
 
@@ -59,7 +65,8 @@ final class ConnectionAnalysis {
     StreamParser parser(Direction d, TlsLayer layer, long offset) {
         int i = d.code();
         if (parsers[i] == null || layers[i] != layer) {
-            parsers[i] = new StreamParser(offset, StreamParser.DEFAULT_MAX_ELEMENT_BYTES, StreamParser.DEFAULT_MAX_DEPTH);
+            parsers[i] = new StreamParser(offset, StreamParser.DEFAULT_MAX_ELEMENT_BYTES, StreamParser.DEFAULT_MAX_DEPTH,
+                    openReaders);
             layers[i] = layer;
         }
         return parsers[i];

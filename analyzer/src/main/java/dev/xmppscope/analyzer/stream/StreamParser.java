@@ -2,6 +2,7 @@ package dev.xmppscope.analyzer.stream;
 
 import dev.xmppscope.analyzer.stream.ElementFramer.Frame;
 import dev.xmppscope.analyzer.stream.ElementFramer.FrameKind;
+import dev.xmppscope.analyzer.xml.ContinuousReader;
 import dev.xmppscope.analyzer.xml.ElementReader;
 import dev.xmppscope.analyzer.xml.StreamHeader;
 import dev.xmppscope.analyzer.xml.XmlElement;
@@ -26,21 +27,30 @@ public final class StreamParser {
 
     private final ElementFramer framer;
     private final List<Frame> frames = new ArrayList<>();
+    private final ContinuousReader.OpenReaders openReaders;
     private StreamHeader header;
-    private byte[] scope;
+    /** Parses the elements after the current header; null before it. */
+    private ContinuousReader elements;
     private boolean failed;
 
     public StreamParser() {
         this(0, DEFAULT_MAX_ELEMENT_BYTES, DEFAULT_MAX_DEPTH);
     }
 
+    /** A parser keeping its own reader open (see the constructor below). */
+    public StreamParser(long startOffset, int maxElementBytes, int maxDepth) {
+        this(startOffset, maxElementBytes, maxDepth, new ContinuousReader.OpenReaders(1));
+    }
+
     /**
      * @param startOffset     stream offset of the first byte that will be fed
      * @param maxElementBytes the largest top-level element accepted
      * @param maxDepth        the deepest nesting accepted, counting the stream element as level 1
+     * @param openReaders     the parse readers kept open between chunks, shared by an analysis's parsers
      */
-    public StreamParser(long startOffset, int maxElementBytes, int maxDepth) {
+    public StreamParser(long startOffset, int maxElementBytes, int maxDepth, ContinuousReader.OpenReaders openReaders) {
         this.framer = new ElementFramer(startOffset, maxElementBytes, maxDepth + 1);
+        this.openReaders = openReaders;
     }
 
     public List<StreamEvent> feed(byte[] bytes, long at) {
@@ -136,15 +146,15 @@ public final class StreamParser {
     private boolean parseRun(int i, int n, long at, List<StreamEvent> events) {
         Frame first = frames.get(i);
         Frame last = frames.get(i + n - 1);
-        List<XmlElement> elements;
+        List<XmlElement> parsed;
         try {
-            elements = ElementReader.readElements(scope, first.bytes(), first.from(), last.from() + last.length() - first.from(), n);
+            parsed = elements.readElements(first.bytes(), first.from(), last.from() + last.length() - first.from(), n);
         } catch (XmlParseException e) {
             return false;
         }
         for (int k = 0; k < n; k++) {
             Frame f = frames.get(i + k);
-            events.add(new StreamEvent.ElementParsed(elements.get(k), f.offset(), f.length(), f.bytes(), f.from(), at));
+            events.add(new StreamEvent.ElementParsed(parsed.get(k), f.offset(), f.length(), f.bytes(), f.from(), at));
         }
         return true;
     }
@@ -160,11 +170,14 @@ public final class StreamParser {
                     }
                     boolean restart = header != null;
                     header = h;
-                    scope = h.scopeTag();
+                    if (elements != null) {
+                        elements.release();
+                    }
+                    elements = new ContinuousReader(h.scopeTag(), openReaders);
                     events.add(new StreamEvent.StreamOpened(h, restart, f.offset(), f.length(), f.bytes(), f.from(), at));
                 }
                 case ELEMENT -> {
-                    XmlElement e = ElementReader.readElement(scope, f.bytes(), f.from(), f.length());
+                    XmlElement e = elements.readElement(f.bytes(), f.from(), f.length());
                     events.add(new StreamEvent.ElementParsed(e, f.offset(), f.length(), f.bytes(), f.from(), at));
                 }
                 case CLOSE -> events.add(new StreamEvent.StreamClosed(f.offset(), f.length(), at));
@@ -178,6 +191,9 @@ public final class StreamParser {
 
     private List<StreamEvent> fail(long offset, String reason, long end, long at, List<StreamEvent> events) {
         failed = true;
+        if (elements != null) {
+            elements.release();
+        }
         events.add(new StreamEvent.StreamFailed(offset, reason, at));
         if (end > offset) {
             events.add(new StreamEvent.Unparsed(offset, (int) Math.min(Integer.MAX_VALUE, end - offset), at));

@@ -23,7 +23,7 @@ import org.codehaus.stax2.XMLInputFactory2;
  * Woodstox's own limits as a second fence behind the framer's.
  */
 public final class ElementReader {
-    private static final XMLInputFactory FACTORY = createFactory();
+    static final XMLInputFactory FACTORY = createFactory();
 
     private ElementReader() {
     }
@@ -128,7 +128,7 @@ public final class ElementReader {
         }
     }
 
-    private static XmlElement readTree(XMLStreamReader r) throws XMLStreamException, XmlParseException {
+    static XmlElement readTree(XMLStreamReader r) throws XMLStreamException, XmlParseException {
         List<XmlElement> stack = new ArrayList<>();
         List<StringBuilder> texts = new ArrayList<>();
         XmlElement root = new XmlElement(r.getNamespaceURI(), r.getLocalName(), attributes(r));
@@ -198,7 +198,7 @@ public final class ElementReader {
         return msg.replace('\n', ' ').trim();
     }
 
-    private static void closeQuietly(XMLStreamReader r) {
+    static void closeQuietly(XMLStreamReader r) {
         if (r == null) {
             return;
         }
