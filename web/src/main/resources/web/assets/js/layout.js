@@ -52,12 +52,13 @@ export class StableLayout {
     const sp = this.serverPosition(parentId);
     const k = this.children.get(parentId) || 0;
     this.children.set(parentId, k + 1);
-    // ring r holds 9 + 6r clients at radius 95 + 38r
+    // ring r holds 9 + 6r clients at radius 125 + 38r: far enough that the server's label, which grows as
+    // the view zooms out, stays clear of the clients' own labels
     let ring = 0, first = 0;
     while (k >= first + 9 + 6 * ring) { first += 9 + 6 * ring; ring++; }
     const cap = 9 + 6 * ring;
     const j = k - first;
-    const radius = 95 + 38 * ring;
+    const radius = 125 + 38 * ring;
     // fill from the middle of the arc outwards, so a few clients sit straight behind the server
     const order = j === 0 ? 0 : (j % 2 ? 1 : -1) * Math.ceil(j / 2);
     const step = ARC / cap;
