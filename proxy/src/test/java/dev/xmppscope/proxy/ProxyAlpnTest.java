@@ -60,8 +60,7 @@ class ProxyAlpnTest {
         try (SSLSocket direct = connect(new InetSocketAddress(server, MULTIPLEX_TLS), fed.server(DOMAIN).certificate().trustManager(), offer)) {
             assertEquals("xmpp-client", direct.getApplicationProtocol(), "the server itself answers ALPN on this port");
         }
-        String route = fed.relayAddress(DOMAIN).getHostAddress() + ":" + MULTIPLEX_TLS + "=" + server.getHostAddress() + ":" + MULTIPLEX_TLS;
-        try (RecordingProxy proxy = RecordingProxy.start(tmp.resolve("proxy"), List.of(route), TlsMode.INTERCEPT, true, false)) {
+        try (RecordingProxy proxy = interceptingProxy()) {
             try (SSLSocket client = connect(new InetSocketAddress(fed.relayAddress(DOMAIN), MULTIPLEX_TLS),
                     TestCertificates.trustManager(proxy.ca().certificate()), offer)) {
                 assertEquals("xmpp-client", client.getApplicationProtocol(), "the client sees what the server chose");
@@ -83,9 +82,7 @@ class ProxyAlpnTest {
 
     @Test
     void aClientOfferingNoAlpnGetsNoneFromEitherSide() throws IOException {
-        String route = fed.relayAddress(DOMAIN).getHostAddress() + ":" + MULTIPLEX_TLS + "=" + fed.server(DOMAIN).address().getHostAddress()
-                + ":" + MULTIPLEX_TLS;
-        try (RecordingProxy proxy = RecordingProxy.start(tmp.resolve("proxy"), List.of(route), TlsMode.INTERCEPT, true, false);
+        try (RecordingProxy proxy = interceptingProxy();
              SSLSocket client = connect(new InetSocketAddress(fed.relayAddress(DOMAIN), MULTIPLEX_TLS),
                      TestCertificates.trustManager(proxy.ca().certificate()), List.of())) {
             assertEquals("", client.getApplicationProtocol());
@@ -93,6 +90,13 @@ class ProxyAlpnTest {
             assertTrue(RawXmppPeer.readUntil(client.getInputStream(), "</stream:features>").contains("<mechanisms"),
                     "without ALPN Prosody routes by the stream header");
         }
+    }
+
+    /** An intercepting proxy on the relay address's multiplexing port, in front of the server's. */
+    private RecordingProxy interceptingProxy() {
+        String route = fed.relayAddress(DOMAIN).getHostAddress() + ":" + MULTIPLEX_TLS + "="
+                + fed.server(DOMAIN).address().getHostAddress() + ":" + MULTIPLEX_TLS;
+        return RecordingProxy.start(tmp.resolve("proxy"), List.of(route), TlsMode.INTERCEPT, true, false);
     }
 
     /** A Direct TLS client with SNI for the domain, offering {@code alpn}, handshake done. */

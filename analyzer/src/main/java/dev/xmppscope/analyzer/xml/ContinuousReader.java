@@ -58,34 +58,42 @@ public final class ContinuousReader {
 
     /** The elements, or null when the kept reader could not give them exactly (it is then dropped). */
     private List<XmlElement> tryContinuous(byte[] bytes, int offset, int length, int count) {
+        List<XmlElement> out;
         try {
-            if (reader == null || chars > MAX_CHARS_PER_READER) {
-                release();
-                start();
-            }
-            open.touch(this);
-            feed.set(bytes, offset, length);
-            chars += Utf8.chars(bytes, offset, length);
-            List<XmlElement> out = new ArrayList<>(count);
-            while (out.size() < count) {
-                int ev = reader.next();
-                if (ev == XMLStreamConstants.START_ELEMENT) {
-                    out.add(ElementReader.readTree(reader));
-                } else if (ev != XMLStreamConstants.SPACE && ev != XMLStreamConstants.CHARACTERS) {
-                    release(); // an error below, or markup the framer did not frame: let a reader of their own say
-                    return null;
-                }
-            }
-            if (feed.remaining() != 0 || reader.getLocationInfo().getEndingCharOffset() != chars) {
-                release(); // the parser ended the elements elsewhere than the framer
-                return null;
-            }
-            feed.clear();
-            return out;
+            out = continuous(bytes, offset, length, count);
         } catch (XMLStreamException | XmlParseException | RuntimeException e) {
-            release();
-            return null;
+            out = null;
         }
+        if (out == null) {
+            release();
+        }
+        return out;
+    }
+
+    /** Parses with the kept reader; null when an event or the end position differs from what the framer framed. */
+    private List<XmlElement> continuous(byte[] bytes, int offset, int length, int count)
+            throws XMLStreamException, XmlParseException {
+        if (reader == null || chars > MAX_CHARS_PER_READER) {
+            release();
+            start();
+        }
+        open.touch(this);
+        feed.set(bytes, offset, length);
+        chars += Utf8.chars(bytes, offset, length);
+        List<XmlElement> out = new ArrayList<>(count);
+        while (out.size() < count) {
+            int ev = reader.next();
+            if (ev == XMLStreamConstants.START_ELEMENT) {
+                out.add(ElementReader.readTree(reader));
+            } else if (ev != XMLStreamConstants.SPACE && ev != XMLStreamConstants.CHARACTERS) {
+                return null; // markup the framer did not frame: let a reader of their own say what it is
+            }
+        }
+        if (feed.remaining() != 0 || reader.getLocationInfo().getEndingCharOffset() != chars) {
+            return null; // the parser ended the elements elsewhere than the framer
+        }
+        feed.clear();
+        return out;
     }
 
     private void start() throws XMLStreamException {
