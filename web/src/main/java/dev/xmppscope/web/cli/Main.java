@@ -43,6 +43,8 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(new UserErrorHandler());
+        // options are declared in the order a newcomer needs them (proxy: --route first), not alphabetically
+        cl.getSubcommands().values().forEach(c -> c.getCommandSpec().usageMessage().sortSynopsis(false));
         return cl;
     }
 

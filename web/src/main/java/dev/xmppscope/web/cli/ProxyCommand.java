@@ -75,7 +75,8 @@ final class ProxyCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--route", paramLabel = "LISTEN=UPSTREAM[,tls=MODE]",
-            description = "A link to sit on, e.g. 127.0.0.1:15222=127.0.0.2:5222. Repeat for more.")
+            description = "A link to sit on: clients connect to LISTEN, xmppscope connects on to UPSTREAM (each HOST:PORT)."
+                    + " Repeat for more; see the examples below.")
     List<String> routes = new ArrayList<>();
 
     @Option(names = "--tls", paramLabel = "passthrough|intercept", defaultValue = "passthrough",

@@ -1,6 +1,7 @@
 package dev.xmppscope.web.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,6 +39,7 @@ class WebCommandsTest {
         assertEquals(0, r.exit());
         assertTrue(r.out().contains("--route") && r.out().contains("Examples:") && r.out().contains("xmppscope ca --export"),
                 r.out());
+        assertTrue(r.out().startsWith("Usage: xmppscope proxy [-hV] [--route="), "the one option everybody needs comes first: " + r.out());
     }
 
     /**
@@ -60,8 +62,18 @@ class WebCommandsTest {
             }
             Run r = run(name, "--help");
             assertEquals(0, r.exit(), name);
-            for (String line : r.out().split("\\R")) {
-                assertTrue(line.length() <= 80, name + " --help has a line over 80 columns: " + line);
+            String[] lines = r.out().split("\\R");
+            for (int i = 0; i < lines.length; i++) {
+                assertTrue(lines[i].length() <= 80, name + " --help has a line over 80 columns: " + lines[i]);
+            }
+            for (int i = 0; i + 1 < lines.length; i++) {
+                // picocli may wrap inside a name or an address: "c." / "example", "127.0.0.2:" / "5222",
+                // "--web=HOST:" / "PORT]"; a line it wrapped is nearly full, unlike a heading
+                String line = lines[i];
+                String next = lines[i + 1];
+                assertFalse(line.length() > 60 && (line.matches(".*\\w\\.") && next.matches("\\s*[a-z0-9].*")
+                                || line.matches(".*\\w:") && next.matches("\\s*([0-9]|[A-Z]+\\]).*")),
+                        name + " --help breaks a name or address across lines: " + line + " / " + next);
             }
         }
         for (String line : run("--help").out().split("\\R")) {
