@@ -5,6 +5,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import org.slf4j.LoggerFactory;
 
 /** What every connection of one {@link ProxyServer} shares. */
 final class ProxyContext {
@@ -17,6 +18,8 @@ final class ProxyContext {
     final TlsContexts tls;
     final LongSupplier connectionIds;
     final Set<ProxiedConnection> open = ConcurrentHashMap.newKeySet();
+    final UpstreamFailureLog upstreamFailures = new UpstreamFailureLog(System::nanoTime,
+            LoggerFactory.getLogger(ProxyServer.class)::warn);
 
     ProxyContext(CaptureSink sink, TlsContexts tls, LongSupplier connectionIds) {
         this.sink = sink;

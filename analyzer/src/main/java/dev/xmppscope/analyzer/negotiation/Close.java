@@ -32,7 +32,9 @@ final class Close {
     /** "Connection ended after 1.2 s: Client closed the stream, Server answered; TLS close_notify from both; ...". */
     String describe(ConnectionClosed c, String initiator, String responder, String lifetime) {
         StringBuilder sb = new StringBuilder("Connection ended after ").append(lifetime).append(": ");
-        if (first == null) {
+        if (first == null && c.bytesToServer() == 0 && c.bytesToClient() == 0) {
+            sb.append("nothing was relayed");
+        } else if (first == null) {
             sb.append("nobody closed the stream");
         } else {
             String closer = first == Direction.TO_SERVER ? initiator : responder;

@@ -6,6 +6,7 @@ import dev.xmppscope.analyzer.xml.XmlElement;
 import dev.xmppscope.analyzer.xmpp.Features;
 import dev.xmppscope.analyzer.xmpp.Jid;
 import dev.xmppscope.analyzer.xmpp.Ns;
+import dev.xmppscope.capture.CloseReason;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.Direction;
@@ -198,8 +199,13 @@ public final class Negotiation {
         begin();
         if ("negotiating".equals(state) && error == null) {
             NegotiationStep last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
-            fail("negotiation never completed: " + (last == null ? "no stream header was sent"
-                    : "it stalled after \"" + last.title() + "\"" + waitingFor()));
+            if (last == null && c.reason() == CloseReason.UPSTREAM_UNREACHABLE) {
+                // the proxy reads nothing from a client before its upstream answers: the client may well have sent a header
+                fail(c.detail() == null || c.detail().isEmpty() ? "the upstream could not be reached" : c.detail());
+            } else {
+                fail("negotiation never completed: " + (last == null ? "no stream header was sent"
+                        : "it stalled after \"" + last.title() + "\"" + waitingFor()));
+            }
         }
         String how = close.describe(c, who(Direction.TO_SERVER), who(Direction.TO_CLIENT), Durations.words(c.atNanos() - openedAt));
         add(Direction.TO_SERVER, c.atNanos(), "close", how, c.detail(), error == null ? "ok" : "failed", null);

@@ -162,6 +162,17 @@ class NegotiationTest {
     }
 
     @Test
+    void aClientTheProxyCouldNotConnectOnlyReportsTheUnreachableUpstreamNotAMissingHeader() {
+        // the proxy reads from a client only once its upstream answered, so nothing of the client was recorded
+        steps.addAll(n.connectionClosed(new ConnectionClosed(1, 12_000_000L, CloseReason.UPSTREAM_UNREACHABLE,
+                "upstream 127.0.0.2:5222 refused the connection", 0, 0), 0));
+        assertEquals("upstream 127.0.0.2:5222 refused the connection", n.error());
+        assertEquals("error", n.state());
+        assertEquals("close: Connection ended after 12.0 ms: nothing was relayed; the upstream could not be reached",
+                titles().get(titles().size() - 1));
+    }
+
+    @Test
     void aRetriedAuthenticationThatSucceedsClearsTheEarlierFailure() {
         c(CLIENT_HEADER).s(SERVER_HEADER)
                 .c("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>x</auth>")
