@@ -46,6 +46,7 @@ class ProxyAlpnTest {
         fed = Federation.builder(DOMAIN)
                 .configure((d, config) -> config.modules("net_multiplex").lua("ssl_ports = { " + MULTIPLEX_TLS + " }"))
                 .start(tmp.resolve("servers"));
+        fed.server(DOMAIN).awaitPort(MULTIPLEX_TLS);
     }
 
     @AfterEach

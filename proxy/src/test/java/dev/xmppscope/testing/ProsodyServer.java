@@ -76,6 +76,17 @@ public final class ProsodyServer implements AutoCloseable {
                 () -> process.outputTail(20) + "\n" + logTail(40));
     }
 
+    /**
+     * Waits until {@code port}, one configured beyond the standard ones (net_multiplex's
+     * {@code ssl_ports}, ...), accepts connections: {@link #start()} waits only for those it knows,
+     * and Prosody opens its ports one after another.
+     */
+    public void awaitPort(int port) {
+        InetSocketAddress at = new InetSocketAddress(config.address, port);
+        process.awaitReady("port " + at, Duration.ofSeconds(20), () -> ManagedProcess.canConnect(at),
+                () -> process.outputTail(20) + "\n" + logTail(40));
+    }
+
     /** Creates a user account with prosodyctl (works whether or not the server runs). */
     public void register(String user, String password) {
         List<String> cmd = List.of(Requirements.path("prosodyctl").toString(), "--config", configFile.toString(),
