@@ -393,7 +393,7 @@ final class ProxiedConnection {
             detail = "upstream " + upstream + " could not be reached: " + cause.getMessage();
         }
         finish(CloseReason.UPSTREAM_UNREACHABLE, detail);
-        proxy.upstreamFailures.failed(route, detail);
+        proxy.warnings.connectionEnded(route, RouteWarnings.Problem.UPSTREAM_UNREACHABLE, detail);
         closeClientCleanly();
     }
 

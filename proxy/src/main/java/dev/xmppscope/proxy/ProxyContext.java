@@ -18,8 +18,7 @@ final class ProxyContext {
     final TlsContexts tls;
     final LongSupplier connectionIds;
     final Set<ProxiedConnection> open = ConcurrentHashMap.newKeySet();
-    final UpstreamFailureLog upstreamFailures = new UpstreamFailureLog(System::nanoTime,
-            LoggerFactory.getLogger(ProxyServer.class)::warn);
+    final RouteWarnings warnings = new RouteWarnings(System::nanoTime, LoggerFactory.getLogger(ProxyServer.class)::warn);
 
     ProxyContext(CaptureSink sink, TlsContexts tls, LongSupplier connectionIds) {
         this.sink = sink;

@@ -7,26 +7,33 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * Says on the console when a route's upstream cannot be reached, the most common misconfiguration
- * (wrong address, server not started): the first failure of a route at once, then at most one line
- * per {@value #QUIET_SECONDS} s with how many failed meanwhile, so a client retrying in a loop
+ * Says on the console when a route's connections end for a reason the user can fix: an upstream
+ * that cannot be reached (wrong address, server not started), a TLS handshake that failed (a
+ * client that does not trust xmppscope's CA, an upstream certificate not trusted). The first
+ * time for each route and kind of problem at once, then at most one line per
+ * {@value #QUIET_SECONDS} s counting what happened meanwhile, so a client retrying in a loop
  * cannot flood the terminal. Each connection's own record holds the full detail either way.
  */
-final class UpstreamFailureLog {
+final class RouteWarnings {
     static final long QUIET_SECONDS = 30;
+
+    /** What went wrong, as the console line names it. */
+    enum Problem {
+        UPSTREAM_UNREACHABLE, TLS_FAILED
+    }
 
     private final LongSupplier nanoClock;
     private final Consumer<String> out;
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
-    UpstreamFailureLog(LongSupplier nanoClock, Consumer<String> out) {
+    RouteWarnings(LongSupplier nanoClock, Consumer<String> out) {
         this.nanoClock = nanoClock;
         this.out = out;
     }
 
-    /** A client of {@code route} was closed because its upstream could not be reached ({@code detail}). */
-    void failed(Route route, String detail) {
-        windows.computeIfAbsent(route.spec(), k -> new Window()).failed(route.spec(), detail);
+    /** A connection of {@code route} ended because of {@code problem}, as {@code detail} says. */
+    void connectionEnded(Route route, Problem problem, String detail) {
+        windows.computeIfAbsent(route.spec() + " " + problem, k -> new Window()).said(route.spec(), detail);
     }
 
     private final class Window {
@@ -34,14 +41,14 @@ final class UpstreamFailureLog {
         private boolean saidOnce;
         private int unsaid;
 
-        synchronized void failed(String route, String detail) {
+        synchronized void said(String route, String detail) {
             long now = nanoClock.getAsLong();
             if (saidOnce && now - lastSaidAt < TimeUnit.SECONDS.toNanos(QUIET_SECONDS)) {
                 unsaid++;
                 return;
             }
-            String more = unsaid == 0 ? "" : " (and " + unsaid + " more since the last message)";
-            out.accept("route " + route + ": " + detail + "; the client was disconnected" + more);
+            String more = unsaid == 0 ? "" : " (and " + unsaid + " more like it since the last message)";
+            out.accept("route " + route + ": " + detail + "; the connection was closed" + more);
             saidOnce = true;
             lastSaidAt = now;
             unsaid = 0;
