@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,6 +27,32 @@ public final class CaptureReader implements AutoCloseable {
     CaptureReader(Connection connection, PayloadLog payloads) {
         this.connection = connection;
         this.payloads = payloads;
+        try (Statement st = connection.createStatement()) {
+            // a transaction then sees the database as of its first read (see inOneSnapshot)
+            st.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SNAPSHOT");
+        } catch (SQLException e) {
+            throw new CaptureStoreException("cannot open a capture reader: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs {@code read} on one snapshot of the database. A replay reads several tables one after
+     * another (connections, chunk batches, events) while the recorder may be committing: without a
+     * snapshot it could see an event whose chunks were committed after it listed the batches, and a
+     * listener catching up from the store then skipped those chunks as already seen.
+     */
+    private void inOneSnapshot(Runnable read) {
+        try {
+            connection.setAutoCommit(false);
+            try {
+                read.run();
+            } finally {
+                connection.commit(); // ends the read-only transaction: the next read sees new data
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new CaptureStoreException("cannot read the capture: " + e.getMessage(), e);
+        }
     }
 
     public List<ConnectionRecord> connections() {
@@ -68,6 +95,10 @@ public final class CaptureReader implements AutoCloseable {
     }
 
     private void replay(CaptureSink sink, Long onlyConnection) {
+        inOneSnapshot(() -> replayInSnapshot(sink, onlyConnection));
+    }
+
+    private void replayInSnapshot(CaptureSink sink, Long onlyConnection) {
         List<ConnectionRecord> conns = onlyConnection == null ? connections()
                 : connection(onlyConnection).map(List::of).orElse(List.of());
         List<ConnectionRecord> byOpen = new ArrayList<>(conns);
@@ -104,7 +135,7 @@ public final class CaptureReader implements AutoCloseable {
      * capture that is still being recorded; it walks the time indexes, not the whole capture.
      */
     public void replayChunksAndEventsFrom(long fromNanos, CaptureSink sink) {
-        visitStored(null, fromNanos, sink::chunk, sink::event);
+        inOneSnapshot(() -> visitStored(null, fromNanos, sink::chunk, sink::event));
     }
 
     /**

@@ -24,6 +24,47 @@ class CaptureStoreTest {
     @TempDir
     Path tmp;
 
+    /**
+     * A listener that catches up from the store reads it while the recorder goes on committing. A
+     * replay that saw some tables before a commit and others after it once delivered an event
+     * ahead of its chunks, and the chunks were then skipped as already seen.
+     */
+    @Test
+    void aReplayReadsOneStateOfACaptureThatIsStillBeingWritten() {
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("live"));
+             CaptureWriter w = store.newWriter();
+             CaptureReader r = store.newReader()) {
+            w.opened(new ConnectionOpened(1, "r", "l", "c", "s", TlsMode.PASSTHROUGH, 100));
+            w.chunk(Chunk.of(1, 1, Direction.TO_SERVER, 110, TlsLayer.PLAIN, 0, bytes("<a/>")));
+            w.commit();
+            List<String> seen = new ArrayList<>();
+            r.replayChunksAndEventsFrom(0, new CaptureSink() {
+                public void chunk(Chunk c) {
+                    seen.add("chunk " + c.connectionId() + "/" + c.seq());
+                    // the recorder commits more while the replay runs
+                    w.opened(new ConnectionOpened(2, "r", "l", "c", "s", TlsMode.PASSTHROUGH, 115));
+                    w.chunk(Chunk.of(1, 2, Direction.TO_SERVER, 120, TlsLayer.PLAIN, 4, bytes("<b/>")));
+                    w.event(new ConnectionEvent(1, 2, 120, Direction.TO_SERVER, EventKind.SECRET_REDACTED, "x"));
+                    w.commit();
+                    seen.add("connection 2 " + (r.connection(2).isPresent() ? "seen" : "not seen"));
+                }
+                public void event(ConnectionEvent e) { seen.add("event " + e.connectionId() + "/" + e.seq()); }
+                public void opened(ConnectionOpened c) { }
+                public void closed(ConnectionClosed c) { }
+            });
+            assertEquals(List.of("chunk 1/1", "connection 2 not seen"), seen, "the replay's own snapshot, nothing half");
+            List<String> next = new ArrayList<>();
+            r.replayChunksAndEventsFrom(0, new CaptureSink() {
+                public void chunk(Chunk c) { next.add("chunk " + c.connectionId() + "/" + c.seq()); }
+                public void event(ConnectionEvent e) { next.add("event " + e.connectionId() + "/" + e.seq()); }
+                public void opened(ConnectionOpened c) { }
+                public void closed(ConnectionClosed c) { }
+            });
+            assertEquals(List.of("chunk 1/1", "chunk 1/2", "event 1/2"), next, "the next replay sees the commit, in order");
+            assertTrue(r.connection(2).isPresent(), "and so does a read outside a replay");
+        }
+    }
+
     @Test
     void whatIsWrittenIsReplayedInTimeOrderAcrossConnections() {
         Path db = tmp.resolve("capture");
