@@ -6,12 +6,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's chromium + chromedriver driven by Selenium, set up so it never touches the network
@@ -50,6 +55,22 @@ public final class HeadlessChromium implements AutoCloseable {
                 .build();
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+    }
+
+    /**
+     * Clicks what {@code find} returns (null or {@link org.openqa.selenium.NotFoundException}: not
+     * there yet). A live view re-renders as stanzas arrive, so an element found a moment ago may be
+     * gone by the click: then it is found again, for up to 30 s.
+     */
+    public void click(Function<WebDriver, WebElement> find) {
+        new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class).until(d -> {
+            WebElement e = find.apply(d);
+            if (e == null) {
+                return false;
+            }
+            e.click();
+            return true;
+        });
     }
 
     /** Saves a PNG under web/target/screenshots and returns its path. */

@@ -37,7 +37,6 @@ import org.jxmpp.jid.impl.JidCreate;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -109,9 +108,10 @@ class RealFederationWebTest {
                     browser.screenshot("real-federation-overview");
 
                     // the first hop: alice's message as it entered a.example
-                    clickRow(browser, "const r = [...document.querySelectorAll('#timeline .row.k-message')]"
+                    browser.click(d -> (WebElement) browser.driver.executeScript(
+                            "const r = [...document.querySelectorAll('#timeline .row.k-message')]"
                             + ".find(r => r.textContent.includes(arguments[0])); if (r) r.scrollIntoView({block: 'center'}); return r;",
-                            "hello bob across");
+                            "hello bob across"));
                     WebElement xml = wait.until(d -> d.findElement(By.id("stanza-xml")));
                     assertTrue(xml.getText().contains(body), xml.getText());
                     wait.until(d -> d.findElements(By.cssSelector("#route-hops tbody tr")).size() == 3);
@@ -203,8 +203,9 @@ class RealFederationWebTest {
                     "return [...document.querySelectorAll('#timeline .row')].filter(r => r.textContent.includes(\"alert('body')\")).length >= 2;"));
         }
         browser.driver.findElement(By.id("mode-list")).click();
-        clickRow(browser, "const r = [...document.querySelectorAll('#timeline tr[data-ref]')].reverse()"
-                + ".find(r => r.textContent.includes(\"alert('body')\")); if (r) r.scrollIntoView({block: 'center'}); return r;");
+        browser.click(d -> (WebElement) browser.driver.executeScript(
+                "const r = [...document.querySelectorAll('#timeline tr[data-ref]')].reverse()"
+                + ".find(r => r.textContent.includes(\"alert('body')\")); if (r) r.scrollIntoView({block: 'center'}); return r;"));
         WebElement xml = wait.until(d -> d.findElement(By.id("stanza-xml")));
         assertTrue(xml.getText().contains("onerror=") && xml.getText().contains("javascript:alert"),
                 "the attribute and the URL are shown as text: " + xml.getText());
@@ -222,21 +223,6 @@ class RealFederationWebTest {
         }
         browser.driver.findElement(By.id("nav-mesh")).click();
         browser.driver.findElement(By.id("mode-sequence")).click();
-    }
-
-    /**
-     * Clicks the timeline row {@code findScript} returns. The live list re-renders as stanzas
-     * arrive, so a row found a moment ago may be gone by the click: then it is found again.
-     */
-    private static void clickRow(HeadlessChromium browser, String findScript, Object... args) {
-        new WebDriverWait(browser.driver, WAIT).ignoring(StaleElementReferenceException.class).until(d -> {
-            WebElement row = (WebElement) browser.driver.executeScript(findScript, args);
-            if (row == null) {
-                return false;
-            }
-            row.click();
-            return true;
-        });
     }
 
     private void replayInTheBrowser(Path xscap) throws Exception {

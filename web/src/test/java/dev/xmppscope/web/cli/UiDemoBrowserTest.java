@@ -20,7 +20,7 @@ class UiDemoBrowserTest {
             wait.until(d -> d.findElement(By.id("graph-counts")).getText().startsWith("3 servers"));
             wait.until(d -> !d.findElement(By.id("narration")).getText().isEmpty());
             wait.until(d -> d.findElements(By.cssSelector("#timeline .row.k-message")).size() >= 3);
-            browser.driver.findElement(By.cssSelector("#timeline .row.k-message")).click();
+            browser.click(d -> d.findElement(By.cssSelector("#timeline .row.k-message"))); // the replay re-renders it
             wait.until(d -> d.findElement(By.id("stanza-xml")).isDisplayed());
             browser.screenshot("demo-federation");
             org.junit.jupiter.api.Assertions.assertEquals("20×", new org.openqa.selenium.support.ui.Select(
