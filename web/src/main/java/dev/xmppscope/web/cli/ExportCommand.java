@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code xmppscope export}: a capture database to a file others can open. */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {
-                "Writes a capture database to one file, in the format its name's extension picks.",
+                "Writes a capture database to one file; the file name's extension picks the format.",
                 "",
                 "  .xscap   xmppscope's own capture file (gzip'd JSON Lines, documented in",
                 "           samples/FORMAT.md): every connection, every chunk with its",
