@@ -393,7 +393,6 @@ final class ProxiedConnection {
             detail = "upstream " + upstream + " could not be reached: " + cause.getMessage();
         }
         finish(CloseReason.UPSTREAM_UNREACHABLE, detail);
-        proxy.warnings.connectionEnded(route, RouteWarnings.Problem.UPSTREAM_UNREACHABLE, detail);
         closeClientCleanly();
     }
 
@@ -428,5 +427,6 @@ final class ProxiedConnection {
         proxy.open.remove(this);
         tls.release();
         tape.closed(reason, detail);
+        proxy.warnings.connectionEnded(route, reason, detail);
     }
 }

@@ -1,5 +1,6 @@
 package dev.xmppscope.proxy;
 
+import dev.xmppscope.capture.CloseReason;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -17,11 +18,6 @@ import java.util.function.LongSupplier;
 final class RouteWarnings {
     static final long QUIET_SECONDS = 30;
 
-    /** What went wrong, as the console line names it. */
-    enum Problem {
-        UPSTREAM_UNREACHABLE, TLS_FAILED
-    }
-
     private final LongSupplier nanoClock;
     private final Consumer<String> out;
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
@@ -31,9 +27,11 @@ final class RouteWarnings {
         this.out = out;
     }
 
-    /** A connection of {@code route} ended because of {@code problem}, as {@code detail} says. */
-    void connectionEnded(Route route, Problem problem, String detail) {
-        windows.computeIfAbsent(route.spec() + " " + problem, k -> new Window()).said(route.spec(), detail);
+    /** A connection of {@code route} ended for {@code reason}, as {@code detail} says; only the reasons above are said. */
+    void connectionEnded(Route route, CloseReason reason, String detail) {
+        if (reason == CloseReason.UPSTREAM_UNREACHABLE || reason == CloseReason.TLS_FAILED) {
+            windows.computeIfAbsent(route.spec() + " " + reason, k -> new Window()).said(route.spec(), detail);
+        }
     }
 
     private final class Window {

@@ -161,7 +161,6 @@ final class TlsInterceptor {
 
     /** TLS failed on one side: record why, in words a user can act on, and end the connection. */
     void failed(ProxiedConnection.Side side, Throwable cause) {
-        boolean news = !c.isClosed(); // a handshake cut by the connection's own end is no news for the console
         String why = rootMessage(cause);
         String detail;
         if (side == ProxiedConnection.Side.SERVER) {
@@ -179,9 +178,6 @@ final class TlsInterceptor {
         c.recordEvent(side == ProxiedConnection.Side.CLIENT ? Direction.TO_CLIENT : Direction.TO_SERVER, EventKind.TLS_FAILED,
                 detail);
         c.close(dev.xmppscope.capture.CloseReason.TLS_FAILED, detail);
-        if (news) {
-            c.proxy.warnings.connectionEnded(c.route, RouteWarnings.Problem.TLS_FAILED, detail);
-        }
     }
 
     void closeNotify(ProxiedConnection.Side side) {

@@ -2,6 +2,7 @@ package dev.xmppscope.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.xmppscope.capture.CloseReason;
 import dev.xmppscope.capture.TlsMode;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** A wrong upstream or a failing TLS handshake shows on the console at once; a client retrying in a loop does not flood it. */
 class RouteWarningsTest {
-    private static final RouteWarnings.Problem UPSTREAM = RouteWarnings.Problem.UPSTREAM_UNREACHABLE;
+    private static final CloseReason UPSTREAM = CloseReason.UPSTREAM_UNREACHABLE;
     private final AtomicLong clock = new AtomicLong(1_000);
     private final List<String> said = new ArrayList<>();
     private final RouteWarnings warnings = new RouteWarnings(clock::get, said::add);
@@ -20,10 +21,11 @@ class RouteWarningsTest {
 
     @Test
     void theFirstProblemOfEachRouteAndKindIsSaidAtOnceThenOneLinePerQuietPeriodCountsTheRest() {
+        warnings.connectionEnded(a, CloseReason.CLIENT_CLOSED, "client 127.0.0.1:40000 closed"); // ordinary: not said
         warnings.connectionEnded(a, UPSTREAM, "upstream 127.0.0.2:5222 refused the connection");
         warnings.connectionEnded(a, UPSTREAM, "upstream 127.0.0.2:5222 refused the connection");
         warnings.connectionEnded(b, UPSTREAM, "upstream 127.0.0.3:5269 did not answer within 10 s");
-        warnings.connectionEnded(a, RouteWarnings.Problem.TLS_FAILED, "TLS with client 127.0.0.1:40000 failed: certificate_unknown");
+        warnings.connectionEnded(a, CloseReason.TLS_FAILED, "TLS with client 127.0.0.1:40000 failed: certificate_unknown");
         advanceSeconds(RouteWarnings.QUIET_SECONDS - 1);
         warnings.connectionEnded(a, UPSTREAM, "upstream 127.0.0.2:5222 refused the connection");
         advanceSeconds(1);
