@@ -73,7 +73,7 @@ public final class ProsodyServer implements AutoCloseable {
         process.awaitReady("pid file and ports " + c2s() + ", " + s2s() + ", " + directTls(), Duration.ofSeconds(20),
                 () -> Files.exists(pidFile()) && ManagedProcess.canConnect(c2s()) && ManagedProcess.canConnect(s2s())
                         && ManagedProcess.canConnect(directTls()),
-                () -> process.outputTail(20) + "\n" + logTail(40));
+                this::startDiagnostics);
     }
 
     /**
@@ -83,8 +83,12 @@ public final class ProsodyServer implements AutoCloseable {
      */
     public void awaitPort(int port) {
         InetSocketAddress at = new InetSocketAddress(config.address, port);
-        process.awaitReady("port " + at, Duration.ofSeconds(20), () -> ManagedProcess.canConnect(at),
-                () -> process.outputTail(20) + "\n" + logTail(40));
+        process.awaitReady("port " + at, Duration.ofSeconds(20), () -> ManagedProcess.canConnect(at), this::startDiagnostics);
+    }
+
+    /** What Prosody printed and logged last, for a start that did not come up. */
+    private String startDiagnostics() {
+        return process.outputTail(20) + "\n" + logTail(40);
     }
 
     /** Creates a user account with prosodyctl (works whether or not the server runs). */
