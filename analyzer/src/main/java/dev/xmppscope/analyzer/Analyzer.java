@@ -145,6 +145,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
             advance(c.atNanos());
             ConnectionAnalysis conn = connection(c.id(), c.atNanos());
             conn.closed = c;
+            conn.releaseReaders();
             addSteps(conn.negotiation.connectionClosed(c, conn.opened.atNanos()), events);
             connectionChanged(conn, events);
         });

@@ -65,11 +65,23 @@ final class ConnectionAnalysis {
     StreamParser parser(Direction d, TlsLayer layer, long offset) {
         int i = d.code();
         if (parsers[i] == null || layers[i] != layer) {
+            if (parsers[i] != null) {
+                parsers[i].releaseReader(); // the layer below (before STARTTLS) sends nothing more
+            }
             parsers[i] = new StreamParser(offset, StreamParser.DEFAULT_MAX_ELEMENT_BYTES, StreamParser.DEFAULT_MAX_DEPTH,
                     openReaders);
             layers[i] = layer;
         }
         return parsers[i];
+    }
+
+    /** The connection ended: its streams' parse readers go back (a late chunk would start another). */
+    void releaseReaders() {
+        for (StreamParser p : parsers) {
+            if (p != null) {
+                p.releaseReader();
+            }
+        }
     }
 
     void countBytes(Direction d, int n) {

@@ -53,6 +53,16 @@ public final class StreamParser {
         this.openReaders = openReaders;
     }
 
+    /**
+     * Hands back the parse reader this stream keeps open (its stream ended, or a new layer took
+     * over), so it no longer holds a place among the open readers; more bytes would start another.
+     */
+    public void releaseReader() {
+        if (elements != null) {
+            elements.release();
+        }
+    }
+
     public List<StreamEvent> feed(byte[] bytes, long at) {
         return feed(bytes, 0, bytes.length, at);
     }
@@ -170,9 +180,7 @@ public final class StreamParser {
                     }
                     boolean restart = header != null;
                     header = h;
-                    if (elements != null) {
-                        elements.release();
-                    }
+                    releaseReader();
                     elements = new ContinuousReader(h.scopeTag(), openReaders);
                     events.add(new StreamEvent.StreamOpened(h, restart, f.offset(), f.length(), f.bytes(), f.from(), at));
                 }
@@ -191,9 +199,7 @@ public final class StreamParser {
 
     private List<StreamEvent> fail(long offset, String reason, long end, long at, List<StreamEvent> events) {
         failed = true;
-        if (elements != null) {
-            elements.release();
-        }
+        releaseReader();
         events.add(new StreamEvent.StreamFailed(offset, reason, at));
         if (end > offset) {
             events.add(new StreamEvent.Unparsed(offset, (int) Math.min(Integer.MAX_VALUE, end - offset), at));

@@ -2,6 +2,7 @@ package dev.xmppscope.analyzer.xml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.xmppscope.analyzer.stream.StreamParser;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -86,5 +87,19 @@ class ContinuousReaderTest {
         assertEquals(2, second.readersStarted());
         assertEquals(1, third.readersStarted());
         assertEquals(2, open.size());
+    }
+
+    /** A closed connection's streams (or the plaintext layer STARTTLS replaced) must not keep a place among the open readers. */
+    @Test
+    void aStreamParserHandsItsReaderBackWhenItsStreamEnded() {
+        ContinuousReader.OpenReaders open = new ContinuousReader.OpenReaders(4);
+        StreamParser parser = new StreamParser(0, StreamParser.DEFAULT_MAX_ELEMENT_BYTES, StreamParser.DEFAULT_MAX_DEPTH, open);
+        parser.feed(("<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>"
+                + STANZAS.get(0)).getBytes(StandardCharsets.UTF_8), 1);
+        assertEquals(1, open.size(), "the stream's reader stays open between chunks");
+        parser.releaseReader();
+        assertEquals(0, open.size());
+        parser.feed(STANZAS.get(1).getBytes(StandardCharsets.UTF_8), 2);
+        assertEquals(1, open.size(), "more bytes start another");
     }
 }
