@@ -26,12 +26,12 @@ import java.util.Set;
  * Challenge-response mechanisms (SCRAM, DIGEST-MD5) never send the password and are kept.
  *
  * <p>Only the top-level elements that can carry such a secret are tokenized: {@code <message>},
- * {@code <presence>}, stream features and the like, and an {@code <iq>}'s payload in any other
- * namespace, are passed over by the tracker's cheap skip (see {@link XmlStreamTracker#skipElement()}),
- * which looks only at tags named like the skipped element, {@code <password>} or {@code <x>}, so
- * a stream costs little once it carries ordinary traffic. {@code <iq>} stays watched for the
- * whole stream: in-band registration and legacy authentication may come before SASL, and a
- * password change (XEP-0077 §3.3) after it.
+ * {@code <presence>}, stream features and the like, and an {@code <iq>}'s payload (by its name
+ * unless it is a {@code <query>}, else by its namespace), are passed over by the tracker's cheap
+ * skip (see {@link XmlStreamTracker#skipElement()}), which looks only at tags named like the
+ * skipped element, {@code <password>} or {@code <x>}, so a stream costs little once it carries
+ * ordinary traffic. {@code <iq>} stays watched for the whole stream: in-band registration and
+ * legacy authentication may come before SASL, and a password change (XEP-0077 §3.3) after it.
  */
 public final class SecretRedactor {
     public static final String SASL_NS = "urn:ietf:params:xml:ns:xmpp-sasl";
@@ -46,6 +46,8 @@ public final class SecretRedactor {
     private static final String PASSWORD_IN_STANZA = "password in a stanza (MUC: joining a room, an invitation)";
     /** Local names of the top-level elements {@link #mayHoldSecret} may accept, as bytes (see {@link Pass#passOver}). */
     private static final byte[][] TOP_LEVEL_WITH_SECRETS = names("iq", "auth", "response", "authenticate");
+    /** The one name of an {@code <iq>} payload that may hold a secret: auth, registration, room configuration. */
+    private static final byte[] IQ_PAYLOAD_WITH_SECRETS = names("query")[0];
 
     /** The masked bytes and which kinds of secret were masked in them (empty when none). */
     public record Result(byte[] bytes, Set<String> kinds) {
@@ -117,6 +119,12 @@ public final class SecretRedactor {
 
         @Override
         public boolean passOver(byte[] name, int from, int to, int depth) {
+            if (depth == 2) {
+                // an iq's payload other than <query> (pubsub, bind, ping, vCard...) never holds one
+                XmlStreamTracker.Element parent = tracker.current();
+                return parent != null && parent.localName().equals("iq")
+                        && !Arrays.equals(name, from, to, IQ_PAYLOAD_WITH_SECRETS, 0, IQ_PAYLOAD_WITH_SECRETS.length);
+            }
             // by name alone: <message>, <presence>, features, stream management... never hold secrets
             if (depth != 1) {
                 return false;
@@ -146,7 +154,7 @@ public final class SecretRedactor {
             } else if (tag.depth() == 2 && tag.ancestors().get(1).localName().equals("iq")
                     && !IQ_AUTH_NS.equals(tag.namespace()) && !IQ_REGISTER_NS.equals(tag.namespace())
                     && !MUC_OWNER_NS.equals(tag.namespace())) {
-                tracker.skipElement(); // other iq payloads than auth, registration, room configuration: roster, disco...
+                tracker.skipElement(); // a <query> of another namespace than auth, registration, room configuration: roster, disco...
             }
         }
 

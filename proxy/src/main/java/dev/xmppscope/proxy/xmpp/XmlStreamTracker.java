@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -685,7 +684,6 @@ public final class XmlStreamTracker {
             nameEnd++;
         }
         String qname = raw.substring(0, nameEnd);
-        Map<String, String> attrs = tagTooLong ? Map.of() : Attributes.parse(raw.substring(nameEnd));
         int colon = qname.indexOf(':');
         String prefix = colon < 0 ? "" : qname.substring(0, colon);
         String local = colon < 0 ? qname : qname.substring(colon + 1);
@@ -700,7 +698,8 @@ public final class XmlStreamTracker {
             listener.tag(new Tag(kind, local, ns, Map.of(), depth, tagStart, end, List.copyOf(stack)));
             return;
         }
-        Map<String, String> declared = declarations(attrs);
+        TagAttributes attrs = TagAttributes.parse(tagTooLong ? "" : raw.substring(nameEnd));
+        Map<String, String> declared = attrs.declarations();
         String ns = resolve(prefix, declared);
         if (local.equals("stream") && STREAMS_NS.equals(ns)) {
             // a stream header (first or restart): everything before it is history
@@ -719,25 +718,6 @@ public final class XmlStreamTracker {
             skipRequested = false;
             beginSkip();
         }
-    }
-
-    /** The namespace declarations among a tag's attributes, by prefix ("" for the default). */
-    private static Map<String, String> declarations(Map<String, String> attrs) {
-        Map<String, String> declared = null;
-        for (Map.Entry<String, String> a : attrs.entrySet()) {
-            String k = a.getKey();
-            if (k.startsWith("xmlns")) {
-                if (declared == null) {
-                    declared = new HashMap<>(4);
-                }
-                if (k.length() == 5) {
-                    declared.put("", a.getValue());
-                } else if (k.charAt(5) == ':') {
-                    declared.put(k.substring(6), a.getValue());
-                }
-            }
-        }
-        return declared == null ? Map.of() : declared;
     }
 
     /**
@@ -799,62 +779,5 @@ public final class XmlStreamTracker {
             return STREAMS_NS; // tolerate a missing declaration, as servers do
         }
         return "";
-    }
-
-    /** Attribute parsing for the tag text after the element name. */
-    static final class Attributes {
-        private Attributes() {
-        }
-
-        static Map<String, String> parse(String s) {
-            Map<String, String> out = new HashMap<>();
-            int i = 0;
-            int n = s.length();
-            while (i < n) {
-                while (i < n && Character.isWhitespace(s.charAt(i))) {
-                    i++;
-                }
-                int nameStart = i;
-                while (i < n && s.charAt(i) != '=' && !Character.isWhitespace(s.charAt(i))) {
-                    i++;
-                }
-                String name = s.substring(nameStart, i);
-                while (i < n && Character.isWhitespace(s.charAt(i))) {
-                    i++;
-                }
-                if (i >= n || s.charAt(i) != '=') {
-                    if (name.isEmpty()) {
-                        i++;
-                    }
-                    continue;
-                }
-                i++;
-                while (i < n && Character.isWhitespace(s.charAt(i))) {
-                    i++;
-                }
-                if (i >= n) {
-                    break;
-                }
-                char q = s.charAt(i);
-                if (q != '"' && q != '\'') {
-                    continue;
-                }
-                int close = s.indexOf(q, i + 1);
-                if (close < 0) {
-                    break;
-                }
-                out.put(name, unescape(s.substring(i + 1, close)));
-                i = close + 1;
-            }
-            return out;
-        }
-
-        private static String unescape(String v) {
-            if (v.indexOf('&') < 0) {
-                return v;
-            }
-            return v.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'")
-                    .replace("&amp;", "&");
-        }
     }
 }

@@ -31,6 +31,7 @@ class SecretRedactorSkippingTest {
     private static final String INVITE_SECRET = "inv1te-key";
     private static final String OTHER_SECRET = "not-a-secret?";
     private static final String CONFIG_SECRET = "c0nfig-key";
+    private static final String PUBSUB_SECRET = "pubsub-key";
     private static final String DIRECT_INVITE_SECRET = "d1rect-key";
     private static final String PREFIXED_SECRET = "pref1xed-key";
     private static final String PREFIXED_INVITE_SECRET = "pref1xed-inv1te";
@@ -77,6 +78,10 @@ class SecretRedactorSkippingTest {
             + "<![CDATA[" + MIXED_CDATA_SECRET + "]]>" + MIXED_TAIL_SECRET + "</password><status><![CDATA[kept]]></status></x></presence>"
             + "<iq type='get' id='d1'><query xmlns='http://jabber.org/protocol/disco#info'><password a='>'>" + OTHER_SECRET
             + "</password></query></iq>"
+            // an iq payload passed over by its name: a password in it is still masked, nested iqs and queries are kept
+            + "<iq type='set' id='p1'><pubsub xmlns='http://jabber.org/protocol/pubsub'><publish node='n'><item>"
+            + "<iq><query xmlns='jabber:iq:register'><username>kept</username></query></iq><pubsub/>"
+            + "<password>" + PUBSUB_SECRET + "</password></item></publish></pubsub></iq>"
             // a room's configuration: its secret field is masked, the other fields kept
             + "<iq type='set' id='o1'><query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' type='submit'>"
             + "<field var='muc#roomconfig_roomname'><value>kept</value></field>"
@@ -90,7 +95,7 @@ class SecretRedactorSkippingTest {
             + "<message><body>after all that</body></message>";
 
     private static final List<String> SECRETS = List.of(REGISTER_SECRET, LEGACY_SECRET, PLAIN_SECRET, CHANGED_SECRET,
-            FORM_SECRET, ROOM_SECRET, INVITE_SECRET, OTHER_SECRET, CONFIG_SECRET, DIRECT_INVITE_SECRET, PREFIXED_SECRET,
+            FORM_SECRET, ROOM_SECRET, INVITE_SECRET, OTHER_SECRET, CONFIG_SECRET, PUBSUB_SECRET, DIRECT_INVITE_SECRET, PREFIXED_SECRET,
             PREFIXED_INVITE_SECRET, CDATA_SECRET, MIXED_TEXT_SECRET, MIXED_CDATA_SECRET, MIXED_TAIL_SECRET);
 
     @Test

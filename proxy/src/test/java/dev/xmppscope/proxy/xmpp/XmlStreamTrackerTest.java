@@ -81,12 +81,4 @@ class XmlStreamTrackerTest {
         assertEquals(List.of("a", "b"), seen);
         assertTrue(t.halted());
     }
-
-    @Test
-    void attributesAreParsedWithEitherQuoteAndEntities() {
-        var attrs = XmlStreamTracker.Attributes.parse(" to=\"a.example\" from='b&amp;c' x = 'y' broken");
-        assertEquals("a.example", attrs.get("to"));
-        assertEquals("b&c", attrs.get("from"));
-        assertEquals("y", attrs.get("x"));
-    }
 }
