@@ -5,6 +5,7 @@ import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
@@ -16,6 +17,11 @@ import java.util.Set;
  * third of that work. A repeated name (malformed) keeps its last value, as a map would.
  */
 final class TagAttributes extends AbstractMap<String, String> {
+    /**
+     * Beyond this many attributes (a hostile tag can carry thousands) a hash map takes over, so
+     * that finding repeated names never costs quadratic time on an event loop.
+     */
+    private static final int MAX_LINEAR = 16;
     private static final TagAttributes NONE = new TagAttributes(new String[0], 0);
     private final String[] pairs; // name, value, name, value...
     private final int size;
@@ -26,7 +32,8 @@ final class TagAttributes extends AbstractMap<String, String> {
     }
 
     /** Parses the tag text after the element name, e.g. {@code " to='a.example' xmlns='jabber:client'"}. */
-    static TagAttributes parse(String s) {
+    static Map<String, String> parse(String s) {
+        Map<String, String> many = null;
         String[] pairs = null;
         int size = 0;
         int i = 0;
@@ -66,6 +73,13 @@ final class TagAttributes extends AbstractMap<String, String> {
             }
             String value = unescape(s.substring(i + 1, close));
             i = close + 1;
+            if (many == null && size == MAX_LINEAR && indexOf(pairs, size, name) < 0) {
+                many = new LinkedHashMap<>(new TagAttributes(pairs, size));
+            }
+            if (many != null) {
+                many.put(name, value);
+                continue;
+            }
             int at = indexOf(pairs, size, name);
             if (at >= 0) {
                 pairs[at + 1] = value;
@@ -80,23 +94,25 @@ final class TagAttributes extends AbstractMap<String, String> {
             pairs[2 * size + 1] = value;
             size++;
         }
-        return size == 0 ? NONE : new TagAttributes(pairs, size);
+        return many != null ? many : size == 0 ? NONE : new TagAttributes(pairs, size);
     }
 
-    /** The namespace declarations among these attributes, by prefix ({@code ""} for the default). */
-    Map<String, String> declarations() {
+    /** The namespace declarations among a tag's attributes ({@link #parse}), by prefix ({@code ""} for the default). */
+    static Map<String, String> declarations(Map<String, String> attributes) {
         Map<String, String> declared = Map.of();
-        for (int i = 0; i < 2 * size; i += 2) {
-            String k = pairs[i];
+        for (Map.Entry<String, String> a : attributes.entrySet()) {
+            String k = a.getKey();
             String prefix = !k.startsWith("xmlns") ? null : k.length() == 5 ? "" : k.charAt(5) == ':' ? k.substring(6) : null;
             if (prefix == null) {
                 continue;
             }
             if (declared.isEmpty()) {
-                declared = Map.of(prefix, pairs[i + 1]); // nearly always the only one
+                declared = Map.of(prefix, a.getValue()); // nearly always the only one
             } else {
-                declared = new HashMap<>(declared);
-                declared.put(prefix, pairs[i + 1]);
+                if (!(declared instanceof HashMap)) {
+                    declared = new HashMap<>(declared);
+                }
+                declared.put(prefix, a.getValue());
             }
         }
         return declared;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -30,10 +31,29 @@ class TagAttributesTest {
     }
 
     @Test
+    void aTagWithManyAttributesKeepsThemAllInOrderWithTheLastValueOfARepeatedName() {
+        StringBuilder tag = new StringBuilder();
+        Map<String, String> expected = new LinkedHashMap<>();
+        for (int i = 0; i < 40; i++) {
+            tag.append(" xmlns:p").append(i).append("='urn:").append(i).append('\'');
+            expected.put("xmlns:p" + i, "urn:" + i);
+        }
+        tag.append(" xmlns:p3='urn:again' xmlns:p30='urn:again too'");
+        expected.put("xmlns:p3", "urn:again");
+        expected.put("xmlns:p30", "urn:again too");
+        Map<String, String> attrs = TagAttributes.parse(tag.toString());
+        assertEquals(expected, attrs);
+        assertEquals(List.copyOf(expected.keySet()), List.copyOf(attrs.keySet()));
+        Map<String, String> declared = TagAttributes.declarations(attrs);
+        assertEquals(40, declared.size());
+        assertEquals("urn:again too", declared.get("p30"));
+    }
+
+    @Test
     void namespaceDeclarationsAreFoundByPrefix() {
         assertEquals(Map.of("", "jabber:client", "stream", "http://etherx.jabber.org/streams"),
-                TagAttributes.parse(" xmlns='jabber:client' to='a' xmlns:stream='http://etherx.jabber.org/streams'").declarations());
-        assertEquals(Map.of("muc", "http://jabber.org/protocol/muc"), TagAttributes.parse(" xmlns:muc='http://jabber.org/protocol/muc'").declarations());
-        assertEquals(Map.of(), TagAttributes.parse(" xmlnsx='a' to='b'").declarations());
+                TagAttributes.declarations(TagAttributes.parse(" xmlns='jabber:client' to='a' xmlns:stream='http://etherx.jabber.org/streams'")));
+        assertEquals(Map.of("muc", "http://jabber.org/protocol/muc"), TagAttributes.declarations(TagAttributes.parse(" xmlns:muc='http://jabber.org/protocol/muc'")));
+        assertEquals(Map.of(), TagAttributes.declarations(TagAttributes.parse(" xmlnsx='a' to='b'")));
     }
 }
