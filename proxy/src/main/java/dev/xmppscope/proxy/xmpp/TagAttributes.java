@@ -99,22 +99,33 @@ final class TagAttributes extends AbstractMap<String, String> {
 
     /** The namespace declarations among a tag's attributes ({@link #parse}), by prefix ({@code ""} for the default). */
     static Map<String, String> declarations(Map<String, String> attributes) {
+        if (attributes instanceof TagAttributes few) { // the usual case: no entry objects
+            Map<String, String> declared = Map.of();
+            for (int i = 0; i < 2 * few.size; i += 2) {
+                declared = declare(declared, few.pairs[i], few.pairs[i + 1]);
+            }
+            return declared;
+        }
         Map<String, String> declared = Map.of();
         for (Map.Entry<String, String> a : attributes.entrySet()) {
-            String k = a.getKey();
-            String prefix = !k.startsWith("xmlns") ? null : k.length() == 5 ? "" : k.charAt(5) == ':' ? k.substring(6) : null;
-            if (prefix == null) {
-                continue;
-            }
-            if (declared.isEmpty()) {
-                declared = Map.of(prefix, a.getValue()); // nearly always the only one
-            } else {
-                if (!(declared instanceof HashMap)) {
-                    declared = new HashMap<>(declared);
-                }
-                declared.put(prefix, a.getValue());
-            }
+            declared = declare(declared, a.getKey(), a.getValue());
         }
+        return declared;
+    }
+
+    /** {@code declared} plus the attribute {@code name} when it declares a namespace prefix. */
+    private static Map<String, String> declare(Map<String, String> declared, String name, String value) {
+        String prefix = !name.startsWith("xmlns") ? null : name.length() == 5 ? "" : name.charAt(5) == ':' ? name.substring(6) : null;
+        if (prefix == null) {
+            return declared;
+        }
+        if (declared.isEmpty()) {
+            return Map.of(prefix, value); // nearly always the only one
+        }
+        if (!(declared instanceof HashMap)) {
+            declared = new HashMap<>(declared);
+        }
+        declared.put(prefix, value);
         return declared;
     }
 
