@@ -20,7 +20,7 @@ final class RouteWarnings {
 
     private final LongSupplier nanoClock;
     private final Consumer<String> out;
-    private final Map<String, Window> windows = new ConcurrentHashMap<>();
+    private final Map<Problem, Window> windows = new ConcurrentHashMap<>();
 
     RouteWarnings(LongSupplier nanoClock, Consumer<String> out) {
         this.nanoClock = nanoClock;
@@ -30,8 +30,11 @@ final class RouteWarnings {
     /** A connection of {@code route} ended for {@code reason}, as {@code detail} says; only the reasons above are said. */
     void connectionEnded(Route route, CloseReason reason, String detail) {
         if (reason == CloseReason.UPSTREAM_UNREACHABLE || reason == CloseReason.TLS_FAILED) {
-            windows.computeIfAbsent(route.spec() + " " + reason, k -> new Window()).said(route.spec(), detail);
+            windows.computeIfAbsent(new Problem(route, reason), k -> new Window()).said(route.spec(), detail);
         }
+    }
+
+    private record Problem(Route route, CloseReason reason) {
     }
 
     private final class Window {

@@ -5,7 +5,6 @@ import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
@@ -18,8 +17,8 @@ import java.util.Set;
  */
 final class TagAttributes extends AbstractMap<String, String> {
     /**
-     * Beyond this many attributes (a hostile tag can carry thousands) a hash map takes over, so
-     * that finding repeated names never costs quadratic time on an event loop.
+     * Beyond this many attributes (a hostile tag can carry thousands) parsing finds repeated names
+     * through a hash index, so that it never costs quadratic time on an event loop.
      */
     private static final int MAX_LINEAR = 16;
     private static final TagAttributes NONE = new TagAttributes(new String[0], 0);
@@ -32,8 +31,8 @@ final class TagAttributes extends AbstractMap<String, String> {
     }
 
     /** Parses the tag text after the element name, e.g. {@code " to='a.example' xmlns='jabber:client'"}. */
-    static Map<String, String> parse(String s) {
-        Map<String, String> many = null;
+    static TagAttributes parse(String s) {
+        Map<String, Integer> index = null; // name -> its position in pairs, once there are many
         String[] pairs = null;
         int size = 0;
         int i = 0;
@@ -73,14 +72,7 @@ final class TagAttributes extends AbstractMap<String, String> {
             }
             String value = unescape(s.substring(i + 1, close));
             i = close + 1;
-            if (many == null && size == MAX_LINEAR && indexOf(pairs, size, name) < 0) {
-                many = new LinkedHashMap<>(new TagAttributes(pairs, size));
-            }
-            if (many != null) {
-                many.put(name, value);
-                continue;
-            }
-            int at = indexOf(pairs, size, name);
+            int at = index != null ? index.getOrDefault(name, -1) : indexOf(pairs, size, name);
             if (at >= 0) {
                 pairs[at + 1] = value;
                 continue;
@@ -93,39 +85,36 @@ final class TagAttributes extends AbstractMap<String, String> {
             pairs[2 * size] = name;
             pairs[2 * size + 1] = value;
             size++;
-        }
-        return many != null ? many : size == 0 ? NONE : new TagAttributes(pairs, size);
-    }
-
-    /** The namespace declarations among a tag's attributes ({@link #parse}), by prefix ({@code ""} for the default). */
-    static Map<String, String> declarations(Map<String, String> attributes) {
-        if (attributes instanceof TagAttributes few) { // the usual case: no entry objects
-            Map<String, String> declared = Map.of();
-            for (int i = 0; i < 2 * few.size; i += 2) {
-                declared = declare(declared, few.pairs[i], few.pairs[i + 1]);
+            if (index != null) {
+                index.put(name, 2 * size - 2);
+            } else if (size == MAX_LINEAR) {
+                index = new HashMap<>();
+                for (int j = 0; j < 2 * size; j += 2) {
+                    index.put(pairs[j], j);
+                }
             }
-            return declared;
         }
-        Map<String, String> declared = Map.of();
-        for (Map.Entry<String, String> a : attributes.entrySet()) {
-            declared = declare(declared, a.getKey(), a.getValue());
-        }
-        return declared;
+        return size == 0 ? NONE : new TagAttributes(pairs, size);
     }
 
-    /** {@code declared} plus the attribute {@code name} when it declares a namespace prefix. */
-    private static Map<String, String> declare(Map<String, String> declared, String name, String value) {
-        String prefix = !name.startsWith("xmlns") ? null : name.length() == 5 ? "" : name.charAt(5) == ':' ? name.substring(6) : null;
-        if (prefix == null) {
-            return declared;
+    /** The namespace declarations among these attributes, by prefix ({@code ""} for the default). */
+    Map<String, String> declarations() {
+        Map<String, String> declared = Map.of();
+        for (int i = 0; i < 2 * size; i += 2) {
+            String name = pairs[i];
+            String prefix = !name.startsWith("xmlns") ? null : name.length() == 5 ? "" : name.charAt(5) == ':' ? name.substring(6) : null;
+            if (prefix == null) {
+                continue;
+            }
+            if (declared.isEmpty()) {
+                declared = Map.of(prefix, pairs[i + 1]); // nearly always the only one
+            } else {
+                if (!(declared instanceof HashMap)) {
+                    declared = new HashMap<>(declared);
+                }
+                declared.put(prefix, pairs[i + 1]);
+            }
         }
-        if (declared.isEmpty()) {
-            return Map.of(prefix, value); // nearly always the only one
-        }
-        if (!(declared instanceof HashMap)) {
-            declared = new HashMap<>(declared);
-        }
-        declared.put(prefix, value);
         return declared;
     }
 

@@ -698,8 +698,8 @@ public final class XmlStreamTracker {
             listener.tag(new Tag(kind, local, ns, Map.of(), depth, tagStart, end, List.copyOf(stack)));
             return;
         }
-        Map<String, String> attrs = TagAttributes.parse(tagTooLong ? "" : raw.substring(nameEnd));
-        Map<String, String> declared = TagAttributes.declarations(attrs);
+        TagAttributes attrs = TagAttributes.parse(tagTooLong ? "" : raw.substring(nameEnd));
+        Map<String, String> declared = attrs.declarations();
         String ns = resolve(prefix, declared);
         if (local.equals("stream") && STREAMS_NS.equals(ns)) {
             // a stream header (first or restart): everything before it is history

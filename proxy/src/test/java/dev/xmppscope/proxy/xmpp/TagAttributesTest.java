@@ -41,10 +41,10 @@ class TagAttributesTest {
         tag.append(" xmlns:p3='urn:again' xmlns:p30='urn:again too'");
         expected.put("xmlns:p3", "urn:again");
         expected.put("xmlns:p30", "urn:again too");
-        Map<String, String> attrs = TagAttributes.parse(tag.toString());
+        TagAttributes attrs = TagAttributes.parse(tag.toString());
         assertEquals(expected, attrs);
         assertEquals(List.copyOf(expected.keySet()), List.copyOf(attrs.keySet()));
-        Map<String, String> declared = TagAttributes.declarations(attrs);
+        Map<String, String> declared = attrs.declarations();
         assertEquals(40, declared.size());
         assertEquals("urn:again too", declared.get("p30"));
     }
@@ -52,8 +52,8 @@ class TagAttributesTest {
     @Test
     void namespaceDeclarationsAreFoundByPrefix() {
         assertEquals(Map.of("", "jabber:client", "stream", "http://etherx.jabber.org/streams"),
-                TagAttributes.declarations(TagAttributes.parse(" xmlns='jabber:client' to='a' xmlns:stream='http://etherx.jabber.org/streams'")));
-        assertEquals(Map.of("muc", "http://jabber.org/protocol/muc"), TagAttributes.declarations(TagAttributes.parse(" xmlns:muc='http://jabber.org/protocol/muc'")));
-        assertEquals(Map.of(), TagAttributes.declarations(TagAttributes.parse(" xmlnsx='a' to='b'")));
+                TagAttributes.parse(" xmlns='jabber:client' to='a' xmlns:stream='http://etherx.jabber.org/streams'").declarations());
+        assertEquals(Map.of("muc", "http://jabber.org/protocol/muc"), TagAttributes.parse(" xmlns:muc='http://jabber.org/protocol/muc'").declarations());
+        assertEquals(Map.of(), TagAttributes.parse(" xmlnsx='a' to='b'").declarations());
     }
 }

@@ -63,8 +63,8 @@ class WebCommandsTest {
             Run r = run(name, "--help");
             assertEquals(0, r.exit(), name);
             String[] lines = r.out().split("\\R");
-            for (int i = 0; i < lines.length; i++) {
-                assertTrue(lines[i].length() <= 80, name + " --help has a line over 80 columns: " + lines[i]);
+            for (String line : lines) {
+                assertTrue(line.length() <= 80, name + " --help has a line over 80 columns: " + line);
             }
             for (int i = 0; i + 1 < lines.length; i++) {
                 // picocli may wrap inside a name or an address: "c." / "example", "127.0.0.2:" / "5222",
