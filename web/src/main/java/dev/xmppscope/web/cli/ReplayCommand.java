@@ -32,7 +32,9 @@ import picocli.CommandLine.Parameters;
         description = {
                 "Re-sends the client side of a recorded client-to-server session to a live server, and shows how the server's answers differ from the recorded ones (a stanza-level diff).",
                 "",
-                "The replay opens a fresh stream to --to, logs in as --user with --password (SASL PLAIN is rebuilt, SCRAM is computed anew; the recorded credentials are never needed), and waits for what each step expects (features, <proceed/>, the SASL outcome, the answer carrying the same IQ id, stream management acks) instead of replaying the recorded timing. Both the recorded and the new session are written to --db, with the diff, so 'xmppscope open DB' shows them side by side and the diff under 'Replay diffs'.",
+                "The replay opens a fresh stream to --to, logs in as --user with its password (SASL PLAIN is rebuilt, SCRAM is computed anew; the recorded credentials are never needed), and waits for what each step expects (features, <proceed/>, the SASL outcome, the answer carrying the same IQ id, stream management acks) instead of replaying the recorded timing. Both the recorded and the new session are written to --db, with the diff, so 'xmppscope open DB' shows them side by side and the diff under 'Replay diffs'.",
+                "",
+                "The password comes from --password-file FILE (its first line), the XMPPSCOPE_PASSWORD environment variable, or a prompt on the terminal; --password SECRET works too, but other users of the machine see it in 'ps' and it stays in the shell's history.",
                 "",
                 "Exit code: 0 when the server answered as recorded, 3 when answers differ, 1 on errors.",
                 ""
@@ -50,8 +52,11 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--user", required = true, paramLabel = "JID", description = "the bare JID to log in as")
     String user;
 
-    @Option(names = "--password", required = true, paramLabel = "SECRET", description = "its password (never stored)")
+    @Option(names = "--password", paramLabel = "SECRET", description = "its password (never stored; visible in 'ps': prefer --password-file)")
     String password;
+
+    @Option(names = "--password-file", paramLabel = "FILE", description = "read the password from this file's first line")
+    Path passwordFile;
 
     @Option(names = "--db", paramLabel = "PATH", description = "where to record both sessions (default: replay-TIMESTAMP)")
     Path db;
@@ -66,6 +71,7 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() {
         InetSocketAddress target = parse(to);
         CaptureSource source = source(capture);
+        String secret = ReplayPassword.resolve(password, passwordFile, System.getenv(), System::console);
         Path out = db != null ? db : Path.of("replay-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         ReplayReport report;
         try (CaptureStore store = CaptureStore.open(out); CaptureWriter writer = store.newWriter()) {
@@ -74,7 +80,7 @@ final class ReplayCommand implements Callable<Integer> {
             writer.commit();
             long liveId = originalId + 1;
             report = new SessionReplayer(Duration.ofSeconds(timeoutSeconds), insecure)
-                    .replay(source, connection, target, user, password, writer, liveId);
+                    .replay(source, connection, target, user, secret, writer, liveId);
             long at = java.time.Instant.now().toEpochMilli() * 1_000_000L;
             ReplayDiff diff = new ReplayDiffStore(store).save(ReplayDiff.of(report, at, to, originalId, liveId));
             System.out.print(report.text());

@@ -19,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,9 +62,10 @@ class ReplayDiffViewTest {
         try (Federation fed = Federation.builder("a.example").user("a.example", "alice", "another-secret")
                 .configure((d, config) -> config.lua("modules_disabled = { \"ping\" }")).start(tmp.resolve("changed"))) {
             InetSocketAddress c2s = fed.server("a.example").c2s();
+            Path passwordFile = Files.writeString(tmp.resolve("password"), "another-secret\n"); // as `echo` writes it
             replayExit = Main.commandLine().execute("replay", recorded.toString(), "--connection", "1",
                     "--to", c2s.getAddress().getHostAddress() + ":" + c2s.getPort(), "--user", "alice@a.example",
-                    "--password", "another-secret", "--db", db.toString(), "--timeout", "5");
+                    "--password-file", passwordFile.toString(), "--db", db.toString(), "--timeout", "5");
         }
         CommandLine cl = new CommandLine(new OpenCommand());
         cl.setOut(new PrintWriter(new ByteArrayOutputStream(), true));
