@@ -61,7 +61,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--db", paramLabel = "PATH", description = "where to record both sessions (default: replay-TIMESTAMP)")
     Path db;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "wait this long for each expected answer (default: ${DEFAULT-VALUE})")
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "how long to wait for each expected answer (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
     @Option(names = "--insecure", description = "accept any TLS certificate (a test server's self-signed one)")
