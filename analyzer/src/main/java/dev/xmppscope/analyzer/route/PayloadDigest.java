@@ -70,10 +70,10 @@ public final class PayloadDigest {
     private static long mixStripped(long h, String s) {
         int from = 0;
         int to = s.length();
-        while (from < to && Character.isWhitespace(s.charAt(from))) {
+        while (from < to && isWhitespace(s.charAt(from))) {
             from++;
         }
-        while (to > from && Character.isWhitespace(s.charAt(to - 1))) {
+        while (to > from && isWhitespace(s.charAt(to - 1))) {
             to--;
         }
         if (from == 0 && to == s.length()) {
@@ -84,6 +84,14 @@ public final class PayloadDigest {
             hash = 31 * hash + s.charAt(i);
         }
         return (h ^ ((long) (to - from) << 32 | (hash & 0xFFFFFFFFL))) * FNV_PRIME;
+    }
+
+    /**
+     * {@link Character#isWhitespace}, answered without its table lookup for the characters text
+     * is made of: none from {@code '!'} up to U+167F is whitespace (the first above is U+1680).
+     */
+    private static boolean isWhitespace(char c) {
+        return (c <= ' ' || c >= '\u1680') && Character.isWhitespace(c);
     }
 
     private static long mix(long h, char c) {

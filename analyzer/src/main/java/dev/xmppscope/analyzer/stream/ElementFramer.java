@@ -129,8 +129,7 @@ final class ElementFramer {
                         quote = 0;
                         nameLength = 0;
                         nameDone = false;
-                        prev = 0;
-                        addName(b);
+                        i = nameRun(bytes, i, end);
                     }
                     markupAtTop = depth <= 1 && (b == '?' || b == '!');
                 }
@@ -153,8 +152,8 @@ final class ElementFramer {
                         if (!nameDone) {
                             if (isSpace(b) || b == '/') {
                                 nameDone = true;
-                            } else {
-                                addName(b);
+                            } else if (depth <= 1) {
+                                addName(b); // a name that went on past the last chunk's end
                             }
                         }
                         if (!isSpace(b)) {
@@ -259,6 +258,27 @@ final class ElementFramer {
             }
         }
         return true;
+    }
+
+    /**
+     * Reads a start tag's name from {@code i} (the byte after {@code <}) up to, not including, the
+     * byte that ends it in this chunk, and returns the index of its last byte: the main loop goes on with the byte that ends
+     * it. Only a name at the top (depth 0 or 1) is kept, to recognise the stream's header and its
+     * restarts; deeper names, nearly all of them, are passed over in this tight loop instead of a
+     * state dispatch and a copy per byte. {@code prev} becomes the name's last byte.
+     */
+    private int nameRun(byte[] bytes, int i, int end) {
+        int j = i + 1; // the byte after '<' is the name's first, whatever it is: malformed input stays malformed
+        while (j < end && !isSpace(bytes[j]) && bytes[j] != '/' && bytes[j] != '>') {
+            j++;
+        }
+        if (depth <= 1) {
+            for (int k = i; k < j; k++) {
+                addName(bytes[k]);
+            }
+        }
+        prev = bytes[j - 1];
+        return j - 1;
     }
 
     /**
