@@ -262,10 +262,11 @@ final class ElementFramer {
 
     /**
      * Reads a start tag's name from {@code i} (the byte after {@code <}) up to, not including, the
-     * byte that ends it in this chunk, and returns the index of its last byte: the main loop goes on with the byte that ends
-     * it. Only a name at the top (depth 0 or 1) is kept, to recognise the stream's header and its
-     * restarts; deeper names, nearly all of them, are passed over in this tight loop instead of a
-     * state dispatch and a copy per byte. {@code prev} becomes the name's last byte.
+     * byte that ends it in this chunk, and returns the index of the name's last byte: the main
+     * loop goes on with the byte that ends it. Only a name at the top (depth 0 or 1) is kept, to
+     * recognise the stream's header and its restarts; deeper names, nearly all of them, are passed
+     * over in this tight loop instead of a state dispatch and a copy per byte. {@code prev}
+     * becomes the name's last byte (never a {@code /}, so the tag is not taken for an empty one).
      */
     private int nameRun(byte[] bytes, int i, int end) {
         int j = i + 1; // the byte after '<' is the name's first, whatever it is: malformed input stays malformed
