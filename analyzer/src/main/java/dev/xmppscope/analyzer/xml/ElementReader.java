@@ -130,7 +130,9 @@ public final class ElementReader {
 
     static XmlElement readTree(XMLStreamReader r) throws XMLStreamException, XmlParseException {
         List<XmlElement> stack = new ArrayList<>();
-        List<StringBuilder> texts = new ArrayList<>();
+        // each open element's text so far: null, a String (one run of text, the usual case, since
+        // the reader coalesces), or a StringBuilder once a child splits it into several runs
+        List<CharSequence> texts = new ArrayList<>();
         XmlElement root = new XmlElement(r.getNamespaceURI(), r.getLocalName(), attributes(r));
         stack.add(root);
         texts.add(null);
@@ -145,10 +147,10 @@ public final class ElementReader {
                 }
                 case XMLStreamConstants.END_ELEMENT -> {
                     int top = stack.size() - 1;
-                    StringBuilder sb = texts.remove(top);
+                    CharSequence text = texts.remove(top);
                     XmlElement done = stack.remove(top);
-                    if (sb != null) {
-                        done.setText(sb.toString());
+                    if (text != null) {
+                        done.setText(text.toString());
                     }
                     if (top == 0) {
                         return done;
@@ -156,12 +158,14 @@ public final class ElementReader {
                 }
                 case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
                     int top = texts.size() - 1;
-                    StringBuilder sb = texts.get(top);
-                    if (sb == null) {
-                        sb = new StringBuilder();
+                    CharSequence text = texts.get(top);
+                    if (text == null) {
+                        texts.set(top, new String(r.getTextCharacters(), r.getTextStart(), r.getTextLength()));
+                    } else {
+                        StringBuilder sb = text instanceof StringBuilder b ? b : new StringBuilder(text);
+                        sb.append(r.getTextCharacters(), r.getTextStart(), r.getTextLength());
                         texts.set(top, sb);
                     }
-                    sb.append(r.getTextCharacters(), r.getTextStart(), r.getTextLength());
                 }
                 default -> checkAllowed(r, ev);
             }
