@@ -113,8 +113,7 @@ class RealFederationWebTest {
                             "const r = [...document.querySelectorAll('#timeline .row.k-message')]"
                             + ".find(r => r.textContent.includes(arguments[0])); if (r) r.scrollIntoView({block: 'center'}); return r;",
                             "hello bob across"));
-                    WebElement xml = wait.until(d -> d.findElement(By.id("stanza-xml")));
-                    assertTrue(xml.getText().contains(body), xml.getText());
+                    awaitText(browser, "stanza-xml", body);
                     wait.until(d -> d.findElements(By.cssSelector("#route-hops tbody tr")).size() == 3);
                     browser.screenshot("real-federation-stanza");
 
@@ -207,12 +206,8 @@ class RealFederationWebTest {
         browser.click(d -> (WebElement) browser.driver.executeScript(
                 "const r = [...document.querySelectorAll('#timeline tr[data-ref]')].reverse()"
                 + ".find(r => r.textContent.includes(\"alert('body')\")); if (r) r.scrollIntoView({block: 'center'}); return r;"));
-        // the inspector re-renders when the stanza's route grows (a later hop arrives): read it afresh until it holds
-        new WebDriverWait(browser.driver, WAIT).ignoring(StaleElementReferenceException.class)
-                .withMessage(() -> "the inspector shows the attribute, the URL and the body as text")
-                .until(d -> d.findElement(By.id("stanza-xml")).getText().contains("onerror=")
-                        && d.findElement(By.id("stanza-xml")).getText().contains("javascript:alert")
-                        && d.findElement(By.id("stanza-head")).getText().contains("<script>alert('body')</script>"));
+        awaitText(browser, "stanza-xml", "onerror=", "javascript:alert"); // the attribute and the URL, as text
+        awaitText(browser, "stanza-head", "<script>alert('body')</script>"); // the body, as text
         browser.screenshot("real-federation-script-probes");
         for (String view : List.of("/", "/connections")) {
             browser.driver.executeScript("history.pushState(null, '', arguments[0]); dispatchEvent(new PopStateEvent('popstate'));", view);
@@ -225,6 +220,21 @@ class RealFederationWebTest {
         }
         browser.driver.findElement(By.id("nav-mesh")).click();
         browser.driver.findElement(By.id("mode-sequence")).click();
+    }
+
+    /**
+     * Waits until the element {@code id} shows every one of {@code parts}. The inspector re-renders
+     * when the stanza's route gains a hop, so the element is found afresh each time: text read
+     * from one found a moment before can fail as stale.
+     */
+    private static void awaitText(HeadlessChromium browser, String id, String... parts) {
+        String[] last = {""};
+        new WebDriverWait(browser.driver, WAIT).ignoring(StaleElementReferenceException.class)
+                .withMessage(() -> "#" + id + " shows " + List.of(parts) + "; it showed: " + last[0])
+                .until(d -> {
+                    last[0] = d.findElement(By.id(id)).getText();
+                    return List.of(parts).stream().allMatch(last[0]::contains);
+                });
     }
 
     private void replayInTheBrowser(Path xscap) throws Exception {
