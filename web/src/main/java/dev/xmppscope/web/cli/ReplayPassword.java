@@ -6,8 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -29,30 +28,24 @@ final class ReplayPassword {
      */
     static String resolve(String option, Path file, Map<String, String> env, Supplier<Console> console) {
         String fromEnv = env.get(ENV);
-        List<String> given = new ArrayList<>();
+        Map<String, Supplier<String>> given = new LinkedHashMap<>(); // each source by the name the user knows it by
         if (option != null) {
-            given.add("--password");
+            given.put("--password", () -> option);
         }
         if (file != null) {
-            given.add("--password-file");
+            given.put("--password-file", () -> fromFile(file));
         }
         if (fromEnv != null) {
-            given.add(ENV);
+            given.put(ENV, () -> fromEnv);
         }
         if (given.size() > 1) {
-            throw new IllegalArgumentException("the password is given twice (" + String.join(" and ", given)
+            throw new IllegalArgumentException("the password is given twice (" + String.join(" and ", given.keySet())
                     + "): give it once");
         }
-        if (option != null) {
-            return option;
-        }
-        if (file != null) {
-            return fromFile(file);
-        }
-        if (fromEnv != null) {
-            return fromEnv;
-        }
-        Console c = console.get();
+        return given.isEmpty() ? prompt(console.get()) : given.values().iterator().next().get();
+    }
+
+    private static String prompt(Console c) {
         if (c == null) {
             throw new IllegalArgumentException("no password: give --password-file FILE, set " + ENV
                     + ", or run replay on a terminal to be asked for it");

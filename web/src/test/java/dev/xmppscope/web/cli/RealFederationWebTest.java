@@ -228,12 +228,13 @@ class RealFederationWebTest {
      * from one found a moment before can fail as stale.
      */
     private static void awaitText(HeadlessChromium browser, String id, String... parts) {
-        String[] last = {""};
+        List<String> expected = List.of(parts);
+        String[] shown = {""}; // what the last look saw, for the timeout's message
         new WebDriverWait(browser.driver, WAIT).ignoring(StaleElementReferenceException.class)
-                .withMessage(() -> "#" + id + " shows " + List.of(parts) + "; it showed: " + last[0])
+                .withMessage(() -> "#" + id + " shows " + expected + "; it showed: " + shown[0])
                 .until(d -> {
-                    last[0] = d.findElement(By.id(id)).getText();
-                    return List.of(parts).stream().allMatch(last[0]::contains);
+                    shown[0] = d.findElement(By.id(id)).getText();
+                    return expected.stream().allMatch(shown[0]::contains);
                 });
     }
 
