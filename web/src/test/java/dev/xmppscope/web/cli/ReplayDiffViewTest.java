@@ -1,6 +1,7 @@
 package dev.xmppscope.web.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,7 +42,8 @@ import picocli.CommandLine;
 /**
  * {@code xmppscope replay} against real Prosody whose ping module is disabled, then
  * {@code xmppscope open} on the replay's database: the stored diff is served by /api/diffs and
- * shown in the "Replay diffs" view, recorded beside replayed, linked to both stanzas.
+ * shown in the "Replay diffs" view, recorded beside replayed, linked to both stanzas. The replay
+ * runs a second time on a terminal, with the password typed at its prompt.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReplayDiffViewTest {
@@ -53,6 +55,8 @@ class ReplayDiffViewTest {
 
     private Path db;
     private int replayExit;
+    private int promptedExit;
+    private String promptedScreen;
     private Serving opened;
 
     @BeforeAll
@@ -66,6 +70,14 @@ class ReplayDiffViewTest {
             replayExit = Main.commandLine().execute("replay", recorded.toString(), "--connection", "1",
                     "--to", c2s.getAddress().getHostAddress() + ":" + c2s.getPort(), "--user", "alice@a.example",
                     "--password-file", passwordFile.toString(), "--db", db.toString(), "--timeout", "5");
+            try (TerminalSession terminal = TerminalSession.start("replay", recorded.toString(), "--connection", "1",
+                    "--to", c2s.getAddress().getHostAddress() + ":" + c2s.getPort(), "--user", "alice@a.example",
+                    "--db", tmp.resolve("prompted").toString(), "--timeout", "5")) {
+                terminal.awaitScreen("password for the replay's login: ", Duration.ofSeconds(60));
+                terminal.type("another-secret");
+                promptedExit = terminal.awaitExit(Duration.ofSeconds(90));
+                promptedScreen = terminal.screen();
+            }
         }
         CommandLine cl = new CommandLine(new OpenCommand());
         cl.setOut(new PrintWriter(new ByteArrayOutputStream(), true));
@@ -153,6 +165,15 @@ class ReplayDiffViewTest {
         }
         assertEquals(404, get("/api/diffs/99").statusCode());
         assertEquals(400, get("/api/diffs/nope").statusCode());
+    }
+
+    @Test
+    void onATerminalReplayAsksForThePasswordAndDoesNotEchoIt() {
+        // logged in with what was typed: the server's SASL success is unchanged, only the ping differs
+        assertTrue(promptedScreen.contains("\n  <success xmlns=urn:ietf:params:xml:ns:xmpp-sasl>"), promptedScreen);
+        assertTrue(promptedScreen.contains("2 of the server's answers differ"), promptedScreen);
+        assertEquals(3, promptedExit, promptedScreen);
+        assertFalse(promptedScreen.contains("another-secret"), "the typed password was echoed:\n" + promptedScreen);
     }
 
     @Test
