@@ -61,8 +61,10 @@ import picocli.CommandLine.Spec;
                 "      --route 127.0.0.12:5269=127.0.0.2:5269",
                 "",
                 "  # the same settings from a file (keys are the option names;",
-                "  # route.1, route.2, ... add routes)",
+                "  # route.1, route.2, ... add routes; switches: keep-secrets = true)",
                 "  xmppscope proxy --config lab.properties",
+                "  # the command line wins, switches included",
+                "  xmppscope proxy --config lab.properties --keep-secrets=false",
                 "",
                 "The capture database stays after you stop (Ctrl-C): open it later with",
                 "'xmppscope open PATH'. Passwords in SASL PLAIN, legacy auth, registration and",
@@ -83,7 +85,7 @@ final class ProxyCommand implements Callable<Integer> {
             description = "TLS mode of routes that do not say ',tls=...' (default: ${DEFAULT-VALUE}).")
     String tls;
 
-    @Option(names = "--insecure-upstream", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+    @Option(names = "--insecure-upstream",
             description = "When intercepting, accept any upstream certificate (self-signed test servers).")
     boolean insecureUpstream;
 
@@ -93,7 +95,7 @@ final class ProxyCommand implements Callable<Integer> {
                     + " XMPP domain is still checked.")
     Path upstreamCa;
 
-    @Option(names = "--keep-secrets", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+    @Option(names = "--keep-secrets",
             description = "Store and show passwords as sent instead of masking them. Only on test accounts.")
     boolean keepSecrets;
 

@@ -68,11 +68,13 @@ class WebCommandsTest {
             }
             for (int i = 0; i + 1 < lines.length; i++) {
                 // picocli may wrap inside a name or an address: "c." / "example", "127.0.0.2:" / "5222",
-                // "--web=HOST:" / "PORT]"; a line it wrapped is nearly full, unlike a heading
+                // "--web=HOST:" / "PORT]", an option's name / its "[=VALUE]"; a line it wrapped is nearly
+                // full, unlike a heading
                 String line = lines[i];
                 String next = lines[i + 1];
                 assertFalse(line.length() > 60 && (line.matches(".*\\w\\.") && next.matches("\\s*[a-z0-9].*")
-                                || line.matches(".*\\w:") && next.matches("\\s*([0-9]|[A-Z]+\\]).*")),
+                                || line.matches(".*\\w:") && next.matches("\\s*([0-9]|[A-Z]+\\]).*")
+                                || next.matches("\\s*\\[?=.*")),
                         name + " --help breaks a name or address across lines: " + line + " / " + next);
             }
         }
@@ -86,6 +88,18 @@ class WebCommandsTest {
         Run r = run("proxy", "--web", "127.0.0.1:0");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("give at least one --route LISTEN=UPSTREAM"), r.err());
+    }
+
+    @Test
+    void aSwitchSetInTheConfigFileCanBeTurnedOffOnTheCommandLine() throws Exception {
+        Path cfg = Files.writeString(tmp.resolve("secrets.properties"), "keep-secrets = true\ninsecure-upstream = true\n");
+        ProxyCommand cmd = new ProxyCommand();
+        CommandLine cl = new CommandLine(cmd);
+        cl.parseArgs("--config", cfg.toString(), "--keep-secrets=false");
+        cmd.spec = cl.getCommandSpec();
+        ProxyCommand merged = cmd.withConfigApplied();
+        assertFalse(merged.keepSecrets, "the command line wins");
+        assertTrue(merged.insecureUpstream, "the file's setting stays");
     }
 
     @Test
