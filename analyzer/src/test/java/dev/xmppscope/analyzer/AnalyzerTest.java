@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.analyzer.model.ConnectionView;
@@ -209,6 +210,38 @@ class AnalyzerTest {
             for (int i = 1; i < all.size(); i++) {
                 assertTrue(all.get(i - 1).at() <= all.get(i).at(), "time order across pages");
             }
+            // backwards from the newest page (a live view following the tail), each page in time order
+            List<StanzaSummary> backwards = new ArrayList<>();
+            StanzaPage newest = a.stanzas(new StanzaQuery(null, null, null, null, null, null, null, null, null, "latest", 7));
+            assertNull(newest.next(), "nothing after the newest page");
+            assertEquals(all.subList(all.size() - 7, all.size()), newest.items());
+            StanzaPage page = newest;
+            while (true) {
+                backwards.addAll(0, page.items());
+                if (page.previous() == null) {
+                    break;
+                }
+                page = a.stanzas(new StanzaQuery(null, null, null, null, null, null, null, null, null, page.previous(), 7));
+                assertTrue(page.items().size() == 7 || page.previous() == null, "only the oldest page may be short");
+            }
+            assertEquals(all, backwards, "the same stanzas in the same order both ways");
+            // a backward page's next is the page after it; a forward page's previous the page before it
+            StanzaPage beforeNewest = a.stanzas(new StanzaQuery(null, null, null, null, null, null, null, null, null,
+                    newest.previous(), 7));
+            assertEquals(newest.items(), a.stanzas(new StanzaQuery(null, null, null, null, null, null, null, null, null,
+                    beforeNewest.next(), 7)).items());
+            StanzaPage second = a.stanzas(new StanzaQuery(null, null, null, null, null, null, null, null, null,
+                    a.stanzas(new StanzaQuery(null, null, null, null, null, null, null, null, null, null, 7)).next(), 7));
+            assertEquals(all.subList(0, 7), a.stanzas(new StanzaQuery(null, null, null, null, null, null, null, null, null,
+                    second.previous(), 7)).items());
+            assertNull(a.stanzas(new StanzaQuery(null, null, null, null, null, null, null, null, null, null, 7)).previous(),
+                    "nothing before the first page");
+            List<StanzaSummary> iqs = a.stanzas(new StanzaQuery(null, null, "iq", null, null, null, null, null, null, null, 50)).items();
+            assertEquals(iqs.subList(iqs.size() - 3, iqs.size()), a.stanzas(new StanzaQuery(null, null, "iq", null, null, null,
+                    null, null, null, "latest", 3)).items(), "the newest page of a filtered timeline");
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> a.stanzas(
+                    new StanzaQuery(null, null, null, null, null, null, null, null, null, "before:x", 7)));
+            assertTrue(bad.getMessage().contains("bad cursor 'before:x'"), bad.getMessage());
             long from = CaptureScript.ms(40);
             long until = CaptureScript.ms(48);
             assertEquals(8, a.stanzas(new StanzaQuery(null, null, null, null, null, null, null, from, until, null, 50))

@@ -1,6 +1,8 @@
 // The timeline pane: filters, the sequence diagram or the dense list, paging, and following
 // live traffic. The server filters (the same /api/stanzas scripts use); live updates re-ask it
 // for what came after the last element shown, so what is listed always matches the filters.
+// Following keeps the newest in view: when a stanza arrives while older pages are shown, the
+// newest page replaces them ("Load earlier" walks back from there).
 
 import {api} from './api.js';
 import {$, h, clear, clock, isoTime, download, truncate} from './dom.js';
@@ -17,6 +19,7 @@ export class Timeline {
     this.items = [];
     this.refs = new Set();
     this.next = null;
+    this.previous = null;
     this.mode = 'sequence';
     this.follow = true;
     this.pendingNew = 0;
@@ -43,6 +46,7 @@ export class Timeline {
     $('follow').addEventListener('click', () => this.setFollow(!this.follow));
     $('timeline-new').addEventListener('click', () => this.setFollow(true));
     $('load-more').addEventListener('click', () => this.loadMore());
+    $('load-earlier').addEventListener('click', () => this.loadEarlier());
     $('export-svg').addEventListener('click', () => this.exportSvg());
     $('export-mermaid').addEventListener('click', () => this.exportMermaid());
     window.addEventListener('resize', () => { if (this.mode === 'sequence') this.render(); });
@@ -105,7 +109,7 @@ export class Timeline {
     if (on) {
       this.pendingNew = 0;
       $('timeline-new').hidden = true;
-      this.fetchTail();
+      this.catchUp();
     }
   }
 
@@ -119,11 +123,49 @@ export class Timeline {
       return;
     }
     if (seq !== this.loadSeq) return; // a newer filter won
+    this.show(page);
+    this.pendingNew = 0;
+    $('timeline-new').hidden = true;
+    this.render();
+  }
+
+  /** The newest page under the current filters, in place of what is shown. */
+  async loadLatest() {
+    const seq = ++this.loadSeq;
+    let page;
+    try {
+      page = await api.stanzas({...this.filters(), cursor: 'latest', limit: PAGE});
+    } catch (e) {
+      this.showError(e);
+      return;
+    }
+    if (seq !== this.loadSeq) return;
+    this.show(page);
+    this.render(true);
+  }
+
+  show(page) {
     this.items = page.items;
     this.refs = new Set(page.items.map((i) => i.ref));
     this.next = page.next;
-    this.pendingNew = 0;
-    $('timeline-new').hidden = true;
+    this.previous = page.previous;
+  }
+
+  /** Shows what arrived: the rest of the tail, or the newest page when older pages are shown. */
+  catchUp() {
+    if (this.next) this.loadLatest();
+    else this.fetchTail();
+  }
+
+  async loadEarlier() {
+    if (!this.previous) return;
+    const seq = this.loadSeq;
+    const page = await api.stanzas({...this.filters(), cursor: this.previous, limit: PAGE});
+    if (seq !== this.loadSeq) return;
+    const earlier = page.items.filter((it) => !this.refs.has(it.ref));
+    for (const it of earlier) this.refs.add(it.ref);
+    this.items = earlier.concat(this.items);
+    this.previous = page.previous;
     this.render();
   }
 
@@ -147,7 +189,6 @@ export class Timeline {
 
   /** A stanza arrived live: fetch what is new under the current filters (coalesced). */
   onLiveStanza() {
-    if (this.next) return; // not at the tail yet: "Load more" gets there
     if (!this.follow) {
       this.pendingNew++;
       const chip = $('timeline-new');
@@ -156,7 +197,7 @@ export class Timeline {
       return;
     }
     if (this.tailTimer) return;
-    this.tailTimer = setTimeout(() => { this.tailTimer = null; this.fetchTail(); }, 120);
+    this.tailTimer = setTimeout(() => { this.tailTimer = null; this.catchUp(); }, 120);
   }
 
   async fetchTail() {
@@ -196,6 +237,7 @@ export class Timeline {
     const keepBottom = scrollToEnd && this.follow;
     clear(this.body);
     $('load-more').hidden = !this.next;
+    $('load-earlier').hidden = !this.previous;
     const count = $('timeline-count');
     if (!this.items.length) {
       count.textContent = '';
@@ -206,7 +248,7 @@ export class Timeline {
     const shown = this.visibleItems();
     count.textContent = shown.length < this.items.length
       ? `latest ${shown.length} of ${this.items.length} loaded — the List shows all`
-      : `${this.items.length} element${this.items.length === 1 ? '' : 's'}${this.next ? ' (more available)' : ''}`;
+      : `${this.items.length} element${this.items.length === 1 ? '' : 's'}${this.next || this.previous ? ' (more available)' : ''}`;
     if (this.mode === 'sequence') {
       this.body.appendChild(drawSequenceScrolling(shown, {
         width: this.body.clientWidth, selected: this.selected, onClick: (st) => this.onSelect(st.ref)}));

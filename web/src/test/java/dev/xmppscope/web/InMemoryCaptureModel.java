@@ -86,7 +86,19 @@ final class InMemoryCaptureModel implements CaptureModel {
 
     @Override
     public synchronized StanzaPage stanzas(StanzaQuery q) {
-        int start = q.cursor() == null ? 0 : Integer.parseInt(q.cursor());
+        String c = q.cursor();
+        if (c != null && (c.equals("latest") || c.startsWith("before:"))) { // the page ending before an index
+            int end = c.equals("latest") ? stanzas.size() : Integer.parseInt(c.substring("before:".length()));
+            List<StanzaSummary> out = new ArrayList<>();
+            int i = end - 1;
+            for (; i >= 0 && out.size() < q.limit(); i--) {
+                if (matches(stanzas.get(i), q)) {
+                    out.add(0, stanzas.get(i).stanza());
+                }
+            }
+            return new StanzaPage(out, c.equals("latest") ? null : String.valueOf(end), i >= 0 ? "before:" + (i + 1) : null);
+        }
+        int start = c == null ? 0 : Integer.parseInt(c);
         List<StanzaSummary> out = new ArrayList<>();
         int i = start;
         for (; i < stanzas.size() && out.size() < q.limit(); i++) {
@@ -95,7 +107,7 @@ final class InMemoryCaptureModel implements CaptureModel {
                 out.add(d.stanza());
             }
         }
-        return new StanzaPage(out, i < stanzas.size() ? String.valueOf(i) : null);
+        return new StanzaPage(out, i < stanzas.size() ? String.valueOf(i) : null, start > 0 ? "before:" + start : null);
     }
 
     private static boolean matches(StanzaDetail d, StanzaQuery q) {

@@ -1,6 +1,8 @@
 package dev.xmppscope.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.analyzer.model.GraphEdge;
 import dev.xmppscope.analyzer.model.GraphNode;
@@ -40,5 +42,45 @@ class UiLiveBrowserTest {
                     "placed nodes do not move when others arrive");
             browser.screenshot("synthetic-live");
         }
+    }
+
+    /**
+     * A page opened on a long live capture shows its first page; Following then means the newest:
+     * the next stanza that arrives brings the newest page in, and "Load earlier" pages back.
+     */
+    @Test
+    void followingALongCaptureJumpsToTheNewestPageWhenAStanzaArrives() {
+        InMemoryCaptureModel model = SyntheticFederation.build();
+        for (int i = 0; i < 400; i++) {
+            model.put(message("2-s-" + (1000 + i), SyntheticFederation.T0 + 500_000_000L + i * 1000L, "old" + i));
+        }
+        try (WebServer server = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(model), List.of());
+             HeadlessChromium browser = new HeadlessChromium(1400, 900)) {
+            browser.driver.get(server.url());
+            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(10));
+            wait.until(d -> d.findElement(By.id("live-text")).getText().equals("live"));
+            wait.until(d -> d.findElement(By.id("load-more")).isDisplayed());
+            assertFalse(browser.driver.findElement(By.id("load-earlier")).isDisplayed(), "the first page has nothing before it");
+
+            model.put(message("2-s-5000", SyntheticFederation.T0 + 900_000_000L, "newest"));
+            wait.until(d -> !d.findElements(By.cssSelector("#timeline [data-ref='2-s-5000']")).isEmpty());
+            assertFalse(browser.driver.findElement(By.id("load-more")).isDisplayed(), "the newest page is the end");
+            assertEquals("300 elements (more available)", browser.driver.findElement(By.id("timeline-count")).getText());
+            assertTrue(browser.driver.findElements(By.cssSelector("#timeline [data-ref='2-s-1000']")).isEmpty(),
+                    "the oldest stanzas gave way to the newest");
+            browser.screenshot("live-newest-page");
+
+            browser.driver.findElement(By.id("load-earlier")).click();
+            wait.until(d -> d.findElement(By.id("timeline-count")).getText().equals("429 elements"));
+            assertFalse(browser.driver.findElements(By.cssSelector("#timeline [data-ref='2-s-1000']")).isEmpty());
+            assertFalse(browser.driver.findElement(By.id("load-earlier")).isDisplayed(), "back at the first stanza");
+        }
+    }
+
+    private static StanzaDetail message(String ref, long at, String id) {
+        String xml = "<message xmlns='jabber:client' to='alice@a.example' type='chat' id='" + id + "'><body>hi</body></message>";
+        return new StanzaDetail(new StanzaSummary(ref, 2, "toServer", at, "message", "chat", "bob@b.example/desk",
+                "alice@a.example", id, List.of("jabber:client"), List.of(), "chat: hi", xml.length(), 5000, "ok"),
+                xml, null, null, null, false, null);
     }
 }

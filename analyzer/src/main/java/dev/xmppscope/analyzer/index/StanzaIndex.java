@@ -9,6 +9,7 @@ import dev.xmppscope.analyzer.xmpp.Namespaces;
 import dev.xmppscope.capture.CaptureStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,33 +190,64 @@ public final class StanzaIndex implements AutoCloseable {
     /**
      * One page of stanzas matching {@code q}, in time order, among those at or before
      * {@code visibleUntil} (what this analysis has reached; a replay sees no future stanzas).
+     * The cursor picks the page ({@link PageCursor}): the first, the one after a {@code next},
+     * the one before a {@code previous}, or the newest.
      */
     public StanzaPage query(StanzaQuery q, long visibleUntil) {
         int limit = Math.max(1, Math.min(q.limit() <= 0 ? 100 : q.limit(), MAX_LIMIT));
         StanzaFilter filter = StanzaFilter.of(q, namespaces, visibleUntil);
-        long from = 0;
-        if (q.cursor() != null && !q.cursor().isBlank()) {
-            try {
-                from = Long.parseLong(q.cursor().trim()) + 1;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("bad cursor '" + q.cursor() + "': pass the 'next' of the previous page");
-            }
-        }
+        PageCursor at = PageCursor.parse(q.cursor());
+        return at.backward() ? pageBefore(at, filter, limit) : pageAfter(at, filter, limit);
+    }
+
+    private StanzaPage pageAfter(PageCursor at, StanzaFilter filter, int limit) {
         List<StanzaSummary> items = new ArrayList<>();
-        long last = -1;
-        Cursor<Long, byte[]> c = timeline.cursor(from);
+        long oldest = -1;
+        long newest = -1;
+        String next = null;
+        Cursor<Long, byte[]> c = timeline.cursor(at.seq() + 1);
         while (c.hasNext()) {
             long seq = c.next();
             IndexedStanza s = StanzaRecord.decode(c.getValue(), filter.needsXml(), namespaces);
             if (filter.test(s)) {
                 if (items.size() == limit) {
-                    return new StanzaPage(items, Long.toString(last));
+                    next = Long.toString(newest);
+                    break;
                 }
+                oldest = items.isEmpty() ? seq : oldest;
+                newest = seq;
                 items.add(s.summary());
-                last = seq;
             }
         }
-        return new StanzaPage(items, null);
+        // a page reached through a cursor had matches before it: the ones that led to it
+        String previous = at.seq() < 0 || items.isEmpty() ? null : PageCursor.before(oldest);
+        return new StanzaPage(items, next, previous);
+    }
+
+    private StanzaPage pageBefore(PageCursor at, StanzaFilter filter, int limit) {
+        List<StanzaSummary> items = new ArrayList<>();
+        long oldest = -1;
+        long newest = -1;
+        String previous = null;
+        Long start = at.isLatest() ? timeline.lastKey() : timeline.lowerKey(at.seq());
+        Cursor<Long, byte[]> c = start == null ? null : timeline.cursor(start, null, true);
+        while (c != null && c.hasNext()) {
+            long seq = c.next();
+            IndexedStanza s = StanzaRecord.decode(c.getValue(), filter.needsXml(), namespaces);
+            if (filter.test(s)) {
+                if (items.size() == limit) {
+                    previous = PageCursor.before(oldest);
+                    break;
+                }
+                newest = items.isEmpty() ? seq : newest;
+                oldest = seq;
+                items.add(s.summary());
+            }
+        }
+        Collections.reverse(items);
+        // the newest page has nothing after it yet (live, what comes next is asked for by time)
+        String next = at.isLatest() || items.isEmpty() ? null : Long.toString(newest);
+        return new StanzaPage(items, next, previous);
     }
 
     /** The stored stanza with this ref, if visible. */

@@ -12,7 +12,8 @@ package dev.xmppscope.analyzer.model;
  * @param connection only this connection
  * @param fromNanos  at or after (epoch nanoseconds)
  * @param untilNanos before (epoch nanoseconds)
- * @param cursor     the {@code next} of the previous page, or null for the first
+ * @param cursor     null for the first page, a page's {@code next} or {@code previous} for the
+ *                   page after or before it, or {@code latest} for the newest page
  * @param limit      page size (the API caps it)
  */
 public record StanzaQuery(String text, String jid, String kind, String type, String namespace, String id,

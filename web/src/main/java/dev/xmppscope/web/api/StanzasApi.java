@@ -31,6 +31,7 @@ public final class StanzasApi {
         StanzaPage page = source.current().stanzas(query(ctx));
         Map<String, Object> body = ApiJson.items(page.items());
         body.put("next", page.next());
+        body.put("previous", page.previous());
         ctx.json(body);
     }
 
