@@ -11,6 +11,8 @@ import {endpoints, nodeLabel} from './store.js';
 
 const PAGE = 300;
 const SEQUENCE_MAX = 600;
+// what Following keeps of a long live session: re-rendering an ever longer list froze the page
+const LIVE_MAX = 2000;
 const FILTER_FIELDS = ['q', 'jid', 'kind', 'type', 'ns', 'id'];
 
 export class Timeline {
@@ -20,6 +22,7 @@ export class Timeline {
     this.refs = new Set();
     this.next = null;
     this.previous = null;
+    this.trimmedAt = null; // the time of the oldest element kept after Following dropped older ones
     this.mode = 'sequence';
     this.follow = true;
     this.pendingNew = 0;
@@ -149,6 +152,7 @@ export class Timeline {
     this.refs = new Set(page.items.map((i) => i.ref));
     this.next = page.next;
     this.previous = page.previous;
+    this.trimmedAt = null;
   }
 
   /** Shows what arrived: the rest of the tail, or the newest page when older pages are shown. */
@@ -158,15 +162,32 @@ export class Timeline {
   }
 
   async loadEarlier() {
-    if (!this.previous) return;
+    // after Following dropped the oldest, the page before what is kept is asked for by time
+    // (a microsecond later, as JSON numbers round; what is already shown is deduped by ref)
+    const where = this.previous ? {cursor: this.previous}
+      : this.trimmedAt !== null ? {cursor: 'latest', until: String(Math.floor(this.trimmedAt) + 1000)} : null;
+    if (!where) return;
     const seq = this.loadSeq;
-    const page = await api.stanzas({...this.filters(), cursor: this.previous, limit: PAGE});
+    const page = await api.stanzas({...this.filters(), ...where, limit: PAGE});
     if (seq !== this.loadSeq) return;
     const earlier = page.items.filter((it) => !this.refs.has(it.ref));
     for (const it of earlier) this.refs.add(it.ref);
     this.items = earlier.concat(this.items);
     this.previous = page.previous;
+    this.trimmedAt = null;
     this.render();
+  }
+
+  hasEarlier() {
+    return Boolean(this.previous) || this.trimmedAt !== null;
+  }
+
+  /** Following, keeps the newest LIVE_MAX elements; "Load earlier" brings back what went. */
+  trimWhileFollowing() {
+    if (!this.follow || this.items.length <= LIVE_MAX) return;
+    for (const it of this.items.splice(0, this.items.length - LIVE_MAX)) this.refs.delete(it.ref);
+    this.previous = null; // it pointed before the oldest element dropped, not before the oldest kept
+    this.trimmedAt = this.items[0].at;
   }
 
   async loadMore() {
@@ -215,7 +236,10 @@ export class Timeline {
     if (seq !== this.loadSeq) return;
     const before = this.items.length;
     this.append(page.items);
-    if (this.items.length !== before) this.render(true);
+    if (this.items.length !== before) {
+      this.trimWhileFollowing();
+      this.render(true);
+    }
   }
 
   select(ref) {
@@ -237,7 +261,7 @@ export class Timeline {
     const keepBottom = scrollToEnd && this.follow;
     clear(this.body);
     $('load-more').hidden = !this.next;
-    $('load-earlier').hidden = !this.previous;
+    $('load-earlier').hidden = !this.hasEarlier();
     const count = $('timeline-count');
     if (!this.items.length) {
       count.textContent = '';
@@ -248,7 +272,7 @@ export class Timeline {
     const shown = this.visibleItems();
     count.textContent = shown.length < this.items.length
       ? `latest ${shown.length} of ${this.items.length} loaded — the List shows all`
-      : `${this.items.length} element${this.items.length === 1 ? '' : 's'}${this.next || this.previous ? ' (more available)' : ''}`;
+      : `${this.items.length} element${this.items.length === 1 ? '' : 's'}${this.next || this.hasEarlier() ? ' (more available)' : ''}`;
     if (this.mode === 'sequence') {
       this.body.appendChild(drawSequenceScrolling(shown, {
         width: this.body.clientWidth, selected: this.selected, onClick: (st) => this.onSelect(st.ref)}));

@@ -77,6 +77,34 @@ class UiLiveBrowserTest {
         }
     }
 
+    /** Following a long live session keeps the newest 2,000 elements, so the page stays responsive. */
+    @Test
+    void followingKeepsTheNewestTwoThousandAndLoadEarlierBringsBackTheRest() {
+        InMemoryCaptureModel model = SyntheticFederation.build();
+        try (WebServer server = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(model), List.of());
+             HeadlessChromium browser = new HeadlessChromium(1400, 900)) {
+            browser.driver.get(server.url());
+            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(20));
+            wait.until(d -> d.findElement(By.id("live-text")).getText().equals("live"));
+            browser.driver.findElement(By.id("mode-list")).click();
+            wait.until(d -> d.findElements(By.cssSelector("#timeline tr[data-ref]")).size() == 28);
+
+            for (int i = 0; i < 2100; i++) { // after the 28 already shown: 2,128 in all
+                model.put(message("2-s-" + (10_000 + i), SyntheticFederation.T0 + 1_000_000_000L + i * 1000L, "m" + i));
+            }
+            wait.until(d -> !d.findElements(By.cssSelector("#timeline tr[data-ref='2-s-12099']")).isEmpty());
+            wait.until(d -> d.findElement(By.id("timeline-count")).getText().equals("2000 elements (more available)"));
+            assertTrue(browser.driver.findElements(By.cssSelector("#timeline tr[data-ref='2-s-10099']")).isEmpty(),
+                    "the 28 first and the 100 oldest messages went");
+            assertFalse(browser.driver.findElements(By.cssSelector("#timeline tr[data-ref='2-s-10100']")).isEmpty());
+
+            browser.driver.findElement(By.id("load-earlier")).click();
+            wait.until(d -> d.findElement(By.id("timeline-count")).getText().equals("2128 elements"));
+            assertFalse(browser.driver.findElements(By.cssSelector("#timeline tr[data-ref='2-s-10000']")).isEmpty());
+            assertFalse(browser.driver.findElement(By.id("load-earlier")).isDisplayed(), "back at the first stanza");
+        }
+    }
+
     private static StanzaDetail message(String ref, long at, String id) {
         String xml = "<message xmlns='jabber:client' to='alice@a.example' type='chat' id='" + id + "'><body>hi</body></message>";
         return new StanzaDetail(new StanzaSummary(ref, 2, "toServer", at, "message", "chat", "bob@b.example/desk",
