@@ -42,7 +42,6 @@ public final class StanzaIndex implements AutoCloseable {
     private static final String TIMELINE = "xs.stanzas.v" + SCHEMA_VERSION;
     private static final String POSITIONS = "xs.positions.v" + SCHEMA_VERSION;
     private static final int BATCH = 2000;
-    private static final int MAX_LIMIT = 1000;
     /** The analysis maps are named "xs.WHAT.vN"; one of another version is dropped and rebuilt. */
     private static final Pattern VERSIONED_MAP = Pattern.compile("xs\\..+\\.v\\d+");
 
@@ -194,7 +193,7 @@ public final class StanzaIndex implements AutoCloseable {
      * the one before a {@code previous}, or the newest.
      */
     public StanzaPage query(StanzaQuery q, long visibleUntil) {
-        int limit = Math.max(1, Math.min(q.limit() <= 0 ? 100 : q.limit(), MAX_LIMIT));
+        int limit = Math.max(1, Math.min(q.limit() <= 0 ? 100 : q.limit(), StanzaQuery.MAX_LIMIT));
         StanzaFilter filter = StanzaFilter.of(q, namespaces, visibleUntil);
         PageCursor at = PageCursor.parse(q.cursor());
         return at.backward() ? pageBefore(at, filter, limit) : pageAfter(at, filter, limit);

@@ -14,10 +14,13 @@ package dev.xmppscope.analyzer.model;
  * @param untilNanos before (epoch nanoseconds)
  * @param cursor     null for the first page, a page's {@code next} or {@code previous} for the
  *                   page after or before it, or {@code latest} for the newest page
- * @param limit      page size (the API caps it)
+ * @param limit      page size, at most {@link #MAX_LIMIT}
  */
 public record StanzaQuery(String text, String jid, String kind, String type, String namespace, String id,
                           Long connection, Long fromNanos, Long untilNanos, String cursor, int limit) {
+
+    /** The largest page a query may ask for. */
+    public static final int MAX_LIMIT = 2000;
 
     public static StanzaQuery all(int limit) {
         return new StanzaQuery(null, null, null, null, null, null, null, null, null, null, limit);

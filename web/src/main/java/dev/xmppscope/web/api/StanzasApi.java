@@ -14,7 +14,6 @@ import java.util.Map;
 public final class StanzasApi {
 
     static final int DEFAULT_LIMIT = 200;
-    static final int MAX_LIMIT = 2000;
 
     private final ModelSource source;
 
@@ -47,8 +46,8 @@ public final class StanzasApi {
         String l = blankToNull(ctx.queryParam("limit"));
         if (l != null) {
             limit = (int) ApiErrors.parseLong("limit", l);
-            if (limit < 1 || limit > MAX_LIMIT) {
-                throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT + ", not " + limit);
+            if (limit < 1 || limit > StanzaQuery.MAX_LIMIT) {
+                throw new IllegalArgumentException("limit must be between 1 and " + StanzaQuery.MAX_LIMIT + ", not " + limit);
             }
         }
         return new StanzaQuery(
