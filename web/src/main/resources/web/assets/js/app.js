@@ -39,6 +39,7 @@ async function loadAll() {
   graph.load(snapshot);
   updateCounts();
   connections.render();
+  timeline.growing = (await capture).live;
   await timeline.reload();
   ready = true;
   const pending = buffered;
@@ -188,6 +189,10 @@ window.xmppscope = Object.freeze({graph, timeline});
 
 // ---- start ---------------------------------------------------------------------------------
 
+// what is shown: whether it can be exported, and whether it grows (where the timeline opens)
+const capture = api.capture().catch(() => ({exportable: false, live: true}));
+capture.then((c) => { $('export-capture').hidden = !c.exportable; });
+
 // on a reconnect, reload: events may have been missed while the socket was down
 connectLive(onLive, () => {
   if (liveOpened) loadAll().then(route);
@@ -196,4 +201,3 @@ connectLive(onLive, () => {
 loadAll().then(route).catch((e) => { $('live-text').textContent = `cannot load: ${e.message}`; });
 new ReplayControls().start();
 new DiffsView().start();
-api.capture().then((c) => { $('export-capture').hidden = !c.exportable; }).catch(() => {});

@@ -1,8 +1,9 @@
 // The timeline pane: filters, the sequence diagram or the dense list, paging, and following
 // live traffic. The server filters (the same /api/stanzas scripts use); live updates re-ask it
 // for what came after the last element shown, so what is listed always matches the filters.
-// Following keeps the newest in view: when a stanza arrives while older pages are shown, the
-// newest page replaces them ("Load earlier" walks back from there).
+// Following keeps the newest in view: a growing capture opens on its newest page, and when a
+// stanza arrives while older pages are shown, the newest page replaces them ("Load earlier"
+// walks back from there).
 
 import {api} from './api.js';
 import {$, h, clear, clock, isoTime, download, truncate} from './dom.js';
@@ -23,6 +24,7 @@ export class Timeline {
     this.next = null;
     this.previous = null;
     this.trimmedAt = null; // the time of the oldest element kept after Following dropped older ones
+    this.growing = true; // a proxy's capture or a replay (opens on its newest page), not a stored one
     this.mode = 'sequence';
     this.follow = true;
     this.pendingNew = 0;
@@ -118,9 +120,10 @@ export class Timeline {
 
   async reload() {
     const seq = ++this.loadSeq;
+    const newest = this.follow && this.growing;
     let page;
     try {
-      page = await api.stanzas({...this.filters(), limit: PAGE});
+      page = await api.stanzas({...this.filters(), ...(newest ? {cursor: 'latest'} : {}), limit: PAGE});
     } catch (e) {
       this.showError(e);
       return;
@@ -129,7 +132,7 @@ export class Timeline {
     this.show(page);
     this.pendingNew = 0;
     $('timeline-new').hidden = true;
-    this.render();
+    this.render(newest);
   }
 
   /** The newest page under the current filters, in place of what is shown. */

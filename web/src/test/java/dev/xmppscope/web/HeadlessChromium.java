@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.openqa.selenium.ElementClickInterceptedException;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
@@ -59,18 +61,24 @@ public final class HeadlessChromium implements AutoCloseable {
 
     /**
      * Clicks what {@code find} returns (null or {@link org.openqa.selenium.NotFoundException}: not
-     * there yet). A live view re-renders as stanzas arrive, so an element found a moment ago may be
-     * gone by the click: then it is found again, for up to 30 s.
+     * there yet), brought to the middle of its scrolling pane first as a user would scroll to it
+     * (at an edge, the timeline's sticky lane headers cover it). A live view re-renders and
+     * scrolls as stanzas arrive, so an element found a moment ago may be gone or covered by the
+     * click: then it is found again, for up to 30 s.
      */
     public void click(Function<WebDriver, WebElement> find) {
-        new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class).until(d -> {
-            WebElement e = find.apply(d);
-            if (e == null) {
-                return false;
-            }
-            e.click();
-            return true;
-        });
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+                .ignoring(StaleElementReferenceException.class)
+                .ignoring(ElementClickInterceptedException.class)
+                .until(d -> {
+                    WebElement e = find.apply(d);
+                    if (e == null) {
+                        return false;
+                    }
+                    ((JavascriptExecutor) d).executeScript("arguments[0].scrollIntoView({block: 'center'})", e);
+                    e.click();
+                    return true;
+                });
     }
 
     /** Saves a PNG under web/target/screenshots and returns its path. */

@@ -45,11 +45,11 @@ class UiLiveBrowserTest {
     }
 
     /**
-     * A page opened on a long live capture shows its first page; Following then means the newest:
-     * the next stanza that arrives brings the newest page in, and "Load earlier" pages back.
+     * A growing capture opens on its newest page; paused, a filter shows its first page, and
+     * following again brings the newest back; "Load earlier" pages back to the first stanza.
      */
     @Test
-    void followingALongCaptureJumpsToTheNewestPageWhenAStanzaArrives() {
+    void followingALongLiveCaptureShowsItsNewestPage() {
         InMemoryCaptureModel model = SyntheticFederation.build();
         for (int i = 0; i < 400; i++) {
             model.put(message("2-s-" + (1000 + i), SyntheticFederation.T0 + 500_000_000L + i * 1000L, "old" + i));
@@ -59,17 +59,25 @@ class UiLiveBrowserTest {
             browser.driver.get(server.url());
             WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(10));
             wait.until(d -> d.findElement(By.id("live-text")).getText().equals("live"));
-            wait.until(d -> d.findElement(By.id("load-more")).isDisplayed());
-            assertFalse(browser.driver.findElement(By.id("load-earlier")).isDisplayed(), "the first page has nothing before it");
-
-            model.put(message("2-s-5000", SyntheticFederation.T0 + 900_000_000L, "newest"));
-            wait.until(d -> !d.findElements(By.cssSelector("#timeline [data-ref='2-s-5000']")).isEmpty());
+            wait.until(d -> !d.findElements(By.cssSelector("#timeline [data-ref='2-s-1399']")).isEmpty());
+            assertTrue(browser.driver.findElements(By.cssSelector("#timeline [data-ref='2-s-1000']")).isEmpty(),
+                    "the newest 300 of 428, not the first");
             assertFalse(browser.driver.findElement(By.id("load-more")).isDisplayed(), "the newest page is the end");
             assertEquals("300 elements (more available)", browser.driver.findElement(By.id("timeline-count")).getText());
-            assertTrue(browser.driver.findElements(By.cssSelector("#timeline [data-ref='2-s-1000']")).isEmpty(),
-                    "the oldest stanzas gave way to the newest");
+
+            browser.driver.findElement(By.id("follow")).click(); // paused
+            browser.driver.findElement(By.id("f-q")).sendKeys("message");
+            wait.until(d -> !d.findElements(By.cssSelector("#timeline [data-ref='2-s-1000']")).isEmpty());
+            assertTrue(browser.driver.findElement(By.id("load-more")).isDisplayed(), "paused, a filter starts at the first match");
+            model.put(message("2-s-5000", SyntheticFederation.T0 + 900_000_000L, "newest"));
+            wait.until(d -> d.findElement(By.id("timeline-new")).getText().equals("1 new — follow"));
+            browser.driver.findElement(By.id("timeline-new")).click();
+            wait.until(d -> !d.findElements(By.cssSelector("#timeline [data-ref='2-s-5000']")).isEmpty());
+            assertFalse(browser.driver.findElement(By.id("load-more")).isDisplayed());
             browser.screenshot("live-newest-page");
 
+            browser.driver.findElement(By.id("f-clear")).click();
+            wait.until(d -> d.findElement(By.id("load-earlier")).isDisplayed());
             browser.driver.findElement(By.id("load-earlier")).click();
             wait.until(d -> d.findElement(By.id("timeline-count")).getText().equals("429 elements"));
             assertFalse(browser.driver.findElements(By.cssSelector("#timeline [data-ref='2-s-1000']")).isEmpty());

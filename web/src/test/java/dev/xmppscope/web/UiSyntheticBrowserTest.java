@@ -74,7 +74,7 @@ class UiSyntheticBrowserTest {
     @Test
     void clickingAMessageShowsItsXmlAndRoute() {
         open("/");
-        browser.driver.findElement(By.cssSelector("#timeline svg.sequence .row.k-message")).click();
+        browser.click(d -> d.findElement(By.cssSelector("#timeline svg.sequence .row.k-message")));
         await().until(d -> d.getCurrentUrl().endsWith("/stanzas/1-s-10"));
         WebElement xml = await().until(d -> d.findElement(By.id("stanza-xml")));
         assertTrue(xml.getText().startsWith("<message xmlns='jabber:client' type='chat' id='m0'"), xml.getText());

@@ -134,6 +134,7 @@ class WebApiTest {
         assertEquals(501, r.statusCode());
         assertTrue(r.body().contains("no capture database"));
         assertEquals(false, json("/api/capture").get("exportable").asBoolean());
+        assertTrue(json("/api/capture").get("live").asBoolean(), "a model without a database is a replay: it grows");
     }
 
     @Test

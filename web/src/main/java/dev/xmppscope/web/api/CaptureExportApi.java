@@ -17,26 +17,34 @@ import java.util.Map;
  * {@code GET /api/capture/export[?format=xscap|pcapng]}: downloads the capture being shown, as
  * xmppscope's own {@code .xscap} (default; {@code xmppscope open} and {@code import} read it) or
  * as {@code .pcapng} for Wireshark. Without a capture database (a model built in memory) it
- * answers 501.
+ * answers 501. {@code GET /api/capture} says whether it can, and whether the capture grows while
+ * shown (the UI opens a growing one on its newest stanzas, a stored one on its first).
  */
 public final class CaptureExportApi implements WebExtension {
 
     public static final String PATH = "/api/capture/export";
 
     private final CaptureStore store;
+    private final boolean growing;
 
-    private CaptureExportApi(CaptureStore store) {
+    private CaptureExportApi(CaptureStore store, boolean growing) {
         this.store = store;
+        this.growing = growing;
     }
 
-    /** Exports {@code store} (the live proxy's or the opened capture's database). */
+    /** Exports {@code store}, an opened capture's database: it does not grow while shown. */
     public static CaptureExportApi of(CaptureStore store) {
-        return new CaptureExportApi(store);
+        return new CaptureExportApi(store, false);
     }
 
-    /** For a model with no capture database behind it. */
+    /** Exports {@code store}, the database the proxy records into: it grows while shown. */
+    public static CaptureExportApi recording(CaptureStore store) {
+        return new CaptureExportApi(store, true);
+    }
+
+    /** For a model with no capture database behind it: a replay, which grows as it plays. */
     public static CaptureExportApi unavailable() {
-        return new CaptureExportApi(null);
+        return new CaptureExportApi(null, true);
     }
 
     @Override
@@ -45,12 +53,13 @@ public final class CaptureExportApi implements WebExtension {
         app.get(PATH, this::export);
     }
 
-    /** {@code GET /api/capture}: whether the capture can be downloaded, and as what. */
+    /** {@code GET /api/capture}: whether the capture can be downloaded and as what, and whether it grows. */
     private void describe(Context ctx) {
         Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("exportable", store != null);
         m.put("name", store == null ? null : store.file().getFileName().toString().replace(".mv.db", ""));
         m.put("formats", store == null ? java.util.List.of() : java.util.List.of("xscap", "pcapng"));
+        m.put("live", growing);
         ctx.json(m);
     }
 

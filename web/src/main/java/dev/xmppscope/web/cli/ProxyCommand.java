@@ -164,7 +164,7 @@ final class ProxyCommand implements Callable<Integer> {
             ProxyServer proxy = serving.add(ProxyServer.start(new ProxyOptions(parsed, insecureUpstream, ca, upstreamTrust,
                     ioThreads), recorder));
             WebServer server = serving.add(WebServer.start(web, ModelSource.fixed(live.model()),
-                    List.of(CaptureExportApi.of(store))));
+                    List.of(CaptureExportApi.recording(store))));
             serving.web(server);
             List<InetSocketAddress> bound = proxy.boundAddresses();
             for (int i = 0; i < parsed.size(); i++) {

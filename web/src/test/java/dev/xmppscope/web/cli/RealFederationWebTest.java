@@ -1,6 +1,7 @@
 package dev.xmppscope.web.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -147,6 +148,7 @@ class RealFederationWebTest {
                 browser.screenshot("real-federation-negotiation");
 
                 assertEquals(List.of("xscap", "pcapng"), JSON.convertValue(get(proxy, "/api/capture").get("formats"), List.class));
+                assertTrue(get(proxy, "/api/capture").get("live").asBoolean(), "the proxy's capture grows while shown");
                 HttpResponse<Path> pcapng = HTTP.send(HttpRequest.newBuilder(URI.create(proxy.web().url()
                         + "api/capture/export?format=pcapng")).build(), HttpResponse.BodyHandlers.ofFile(tmp.resolve("dl.pcapng")));
                 assertEquals(200, pcapng.statusCode());
@@ -165,6 +167,7 @@ class RealFederationWebTest {
         Serving opened = parse(new OpenCommand(), List.of(db.toString(), "--web", "127.0.0.1:0")).start();
         try {
             assertEquals(3, get(opened, "/api/stanzas?kind=message&q=" + body.replace(" ", "%20")).get("items").size());
+            assertFalse(get(opened, "/api/capture").get("live").asBoolean(), "a stored capture opens on its first stanza");
         } finally {
             opened.closeAll();
         }
