@@ -7,6 +7,7 @@ import {store, endpoints, nodeLabel, nodeKind} from './store.js';
 
 const ROW = 26;
 const HEAD = 48;
+const BODY_TOP = 6; // the rows' SVG on screen, under the lane heads
 const GUTTER = 74;
 const MIN_LANE = 118;
 const ARROW_COLOURS = {'k-message': '#2563a6', 'k-presence': '#3d8b6a', 'k-iq': '#8a5fb5', 'k-nonza': '#7b8794', 'k-error': '#cf4338'};
@@ -51,16 +52,37 @@ export function drawSequence(items, opts = {}) {
 
 /**
  * The on-screen version: lane heads in their own SVG that sticks to the top while the rows
- * scroll under it.
+ * scroll under it, and the rows' times in one that sticks to the left when a wide federation
+ * scrolls sideways (it lets clicks through to the rows under it).
  */
 export function drawSequenceScrolling(items, opts = {}) {
   const head = draw(items, opts, 'head');
   head.classList.add('sticky-head');
   const body = draw(items, opts, 'body');
+  const rows = document.createElement('div');
+  rows.className = 'seq-rows';
+  rows.append(drawTimes(items, Number(body.getAttribute('height'))), body);
   const wrap = document.createElement('div');
   wrap.className = 'seq-wrap';
-  wrap.append(head, body);
+  wrap.append(head, rows);
   return wrap;
+}
+
+function drawTimes(items, height) {
+  const svg = s('svg', {class: 'seq-times', width: GUTTER, height, 'aria-hidden': 'true'});
+  svg.appendChild(s('rect', {x: 0, y: 0, width: GUTTER, height}));
+  const t0 = items.length ? items[0].at : 0;
+  items.forEach((st, i) => svg.appendChild(s('text', {x: 6, y: rowY(BODY_TOP, i) + 4}, sinceFirst(st, t0))));
+  return svg;
+}
+
+function sinceFirst(st, t0) {
+  return `+${duration(st.at - t0) || '0'}`;
+}
+
+/** The baseline of row i's label, rows starting at top. */
+function rowY(top, i) {
+  return top + ROW * i + ROW / 2 + 4;
 }
 
 function draw(items, opts, part) {
@@ -69,7 +91,7 @@ function draw(items, opts, part) {
   const laneW = Math.max(MIN_LANE, lanes.length ? avail / lanes.length : MIN_LANE);
   const x = new Map(lanes.map((id, i) => [id, GUTTER + laneW * i + laneW / 2]));
   const width = GUTTER + laneW * lanes.length + 20;
-  const top = part === 'body' ? 6 : HEAD;
+  const top = part === 'body' ? BODY_TOP : HEAD;
   const height = part === 'head' ? HEAD - 8 : top + ROW * items.length + 16;
   const svg = s('svg', {class: 'sequence', width, height, viewBox: `0 0 ${width} ${height}`,
     xmlns: 'http://www.w3.org/2000/svg', role: 'img', 'aria-label': 'Sequence diagram of the selected stanzas'});
@@ -94,13 +116,13 @@ function draw(items, opts, part) {
 
   const t0 = items.length ? items[0].at : 0;
   items.forEach((st, i) => {
-    const y = top + ROW * i + ROW / 2 + 4;
+    const y = rowY(top, i);
     const [from, to] = endpoints(st.connection, st.direction);
     const x1 = x.get(from), x2 = x.get(to);
     const row = s('g', {class: `row ${kindClass(st)}${opts.selected === st.ref ? ' selected' : ''}`, 'data-ref': st.ref});
     row.appendChild(s('title', null, `${st.ref}  ${st.from || ''} → ${st.to || ''}\n${st.summary || ''}`));
     row.appendChild(s('rect', {class: 'hit', x: 0, y: y - ROW / 2 - 4, width, height: ROW}));
-    row.appendChild(s('text', {class: 't', x: 6, y: y + 4}, `+${duration(st.at - t0) || '0'}`));
+    if (part === 'all') row.appendChild(s('text', {class: 't', x: 6, y: y + 4}, sinceFirst(st, t0)));
     const dir = x2 >= x1 ? 1 : -1;
     row.appendChild(s('line', {x1: x1 + dir * 4, y1: y + 6, x2: x2 - dir * 4, y2: y + 6, 'marker-end': `url(#arr-${kindClass(st)})`}));
     const span = Math.abs(x2 - x1);

@@ -2,6 +2,7 @@ package dev.xmppscope.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -69,6 +70,21 @@ class UiSyntheticBrowserTest {
         } finally {
             browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1600, 1000));
         }
+    }
+
+    @Test
+    void rowTimesStayInViewWhenAWideFederationScrollsSideways() {
+        open("/");
+        assertTrue(((Number) js("const t = document.getElementById('timeline'); t.scrollLeft = t.scrollWidth;"
+                + " return t.scrollLeft;")).intValue() > 0, "at 1600 px the federation's lanes are wider than the pane");
+        String time = (String) js("const pane = document.getElementById('timeline').getBoundingClientRect();"
+                + " const t = [...document.querySelectorAll('#timeline svg text')].filter(e => /^[+]/.test(e.textContent)).find(e => {"
+                + "   const r = e.getBoundingClientRect(); return r.top > pane.top + 60 && r.bottom < pane.bottom; });"
+                + " const r = t.getBoundingClientRect();"
+                + " return r.left >= pane.left && r.right <= pane.right ? t.textContent : null;");
+        assertNotNull(time, "a row's time is still in view");
+        assertTrue(time.startsWith("+"), time);
+        js("document.getElementById('timeline').scrollLeft = 0;");
     }
 
     @Test
