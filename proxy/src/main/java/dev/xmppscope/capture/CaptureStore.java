@@ -163,6 +163,24 @@ public final class CaptureStore implements AutoCloseable {
         }
     }
 
+    /** How many connections from {@code firstId} on this database holds, and the bytes they carried each way. */
+    public Totals totals(long firstId) {
+        try (var ps = adminConnection.prepareStatement("SELECT COUNT(*), COALESCE(SUM(bytes_to_server), 0),"
+                + " COALESCE(SUM(bytes_to_client), 0) FROM connections WHERE id >= ?")) {
+            ps.setLong(1, firstId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Totals(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+            }
+        } catch (SQLException e) {
+            throw new CaptureStoreException("cannot count the connections in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What {@link #totals} counts. */
+    public record Totals(long connections, long bytesToServer, long bytesToClient) {
+    }
+
     /** The schema version a component last migrated to in the database of {@code c}, or 0. */
     private static int schemaVersion(Connection c, String component) {
         try (var ps = c.prepareStatement("SELECT version FROM schema_version WHERE component = ?")) {

@@ -158,6 +158,9 @@ final class ProxyCommand implements Callable<Integer> {
         Serving serving = new Serving(spec.commandLine().getErr());
         try {
             CaptureStore store = serving.add(CaptureStore.open(dbPath));
+            long firstId = store.nextConnectionId();
+            // closed after the recorder has written the last close records, before the store
+            serving.add(() -> sayStopped(out, store, firstId, dbPath));
             LiveAnalysis live = serving.add(analysisInWorker ? LiveAnalysis.inWorker(store) : LiveAnalysis.inProcess(store));
             Recorder recorder = serving.add(Recorder.start(store, keepSecrets));
             recorder.addListener(live.feed());
@@ -187,6 +190,15 @@ final class ProxyCommand implements Callable<Integer> {
             throw e;
         }
         return serving;
+    }
+
+    /** What was recorded, and how to see it again. */
+    private static void sayStopped(PrintWriter out, CaptureStore store, long firstId, Path dbPath) {
+        CaptureStore.Totals t = store.totals(firstId);
+        out.printf("stopped: %,d connection%s recorded (%,d bytes to servers, %,d to clients) in %s%n", t.connections(),
+                t.connections() == 1 ? "" : "s", t.bytesToServer(), t.bytesToClient(), store.file().toAbsolutePath());
+        out.printf("see it again: xmppscope open %s%n", dbPath);
+        out.flush();
     }
 
     /** A fresh command parsed from the config file's settings followed by this command line's. */

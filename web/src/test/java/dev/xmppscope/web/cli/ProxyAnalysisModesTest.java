@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xmppscope.web.worker.AnalysisWorker;
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -14,12 +16,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 /**
  * {@code xmppscope proxy --analysis worker|in-process}: both show what the proxy records; with
@@ -71,6 +73,24 @@ class ProxyAnalysisModesTest {
     }
 
     @Test
+    void stoppingSaysWhatWasRecordedAndHowToSeeItAgain() throws Exception {
+        try (ServerSocket upstream = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            StringWriter said = new StringWriter();
+            Serving proxy = start(upstream, "in-process", new PrintWriter(said, true));
+            try {
+                sendStreamHeader(upstream);
+                awaitConnection(proxy);
+            } finally {
+                proxy.closeAll();
+            }
+            Path db = tmp.resolve("capture-in-process");
+            assertTrue(said.toString().contains("stopped: 1 connection recorded (" + HEADER.length()
+                    + " bytes to servers, 0 to clients) in " + db.toAbsolutePath() + ".mv.db"), said.toString());
+            assertTrue(said.toString().endsWith("see it again: xmppscope open " + db + System.lineSeparator()), said.toString());
+        }
+    }
+
+    @Test
     void anUnknownModeIsRefusedBeforeAnythingStarts() {
         WebCommandsTest.Run r = WebCommandsTest.run("proxy", "--route", "127.0.0.1:0=127.0.0.2:5222", "--analysis", "elsewhere",
                 "--db", tmp.resolve("never").toString());
@@ -82,12 +102,20 @@ class ProxyAnalysisModesTest {
     private int listenPort;
 
     private Serving start(ServerSocket upstream, String mode) throws java.io.IOException {
+        return start(upstream, mode, new PrintWriter(new StringWriter(), true));
+    }
+
+    /** {@code xmppscope proxy} in front of {@code upstream}, saying what it says on {@code out}. */
+    private Serving start(ServerSocket upstream, String mode, PrintWriter out) throws java.io.IOException {
         try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             listenPort = free.getLocalPort();
         }
-        return RealFederationWebTest.parse(new ProxyCommand(), List.of(
-                "--route", "127.0.0.1:" + listenPort + "=127.0.0.1:" + upstream.getLocalPort(), "--analysis", mode,
-                "--db", tmp.resolve("capture-" + mode).toString(), "--web", "127.0.0.1:0")).start();
+        ProxyCommand command = new ProxyCommand();
+        CommandLine cl = new CommandLine(command);
+        cl.setOut(out);
+        cl.parseArgs("--route", "127.0.0.1:" + listenPort + "=127.0.0.1:" + upstream.getLocalPort(), "--analysis", mode,
+                "--db", tmp.resolve("capture-" + mode).toString(), "--web", "127.0.0.1:0");
+        return command.start();
     }
 
     /** A client sends its stream header through the proxy; the upstream reads it. */
