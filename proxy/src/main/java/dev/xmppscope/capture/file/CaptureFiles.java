@@ -1,14 +1,9 @@
 package dev.xmppscope.capture.file;
 
 import dev.xmppscope.capture.CaptureReader;
-import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.CaptureStoreException;
 import dev.xmppscope.capture.CaptureWriter;
-import dev.xmppscope.capture.Chunk;
-import dev.xmppscope.capture.ConnectionClosed;
-import dev.xmppscope.capture.ConnectionEvent;
-import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.pcap.PcapImporter;
 import dev.xmppscope.capture.pcap.PcapngExport;
 import java.nio.file.Files;
@@ -59,7 +54,7 @@ public final class CaptureFiles {
                 return frames;
             }
             try (XscapWriter writer = XscapWriter.create(out, meta)) {
-                reader.replay(new Counting(writer, progress));
+                reader.replay(new ProgressSink(writer, progress));
                 progress.finish();
                 return writer.records();
             }
@@ -86,11 +81,11 @@ public final class CaptureFiles {
     public static ImportResult importInto(CaptureStore store, Path file, ProgressBar progress) {
         CaptureSource source = open(file);
         long firstId = store.nextConnectionId();
-        Counting counting;
+        ProgressSink counting;
         try (CaptureWriter writer = store.newWriter()) {
             ConnectionRenumbering renumbered = new ConnectionRenumbering(writer, firstId);
             // an .xscap reports how far into the file it is (a bar with a percentage); others count records
-            counting = new Counting(renumbered, source instanceof XscapReader ? ProgressBar.NONE : progress);
+            counting = new ProgressSink(renumbered, source instanceof XscapReader ? ProgressBar.NONE : progress);
             try {
                 if (source instanceof XscapReader xscap) {
                     xscap.replay(counting, progress::update);
@@ -101,54 +96,7 @@ public final class CaptureFiles {
                 progress.finish();
             }
             return new ImportResult(file.toString(), CaptureFileFormat.sniff(file), renumbered.nextId() - firstId,
-                    counting.records, firstId);
-        }
-    }
-
-    /** Passes everything on, counting records for a progress bar. */
-    private static final class Counting implements CaptureSink {
-        private final CaptureSink target;
-        private final ProgressBar progress;
-        long records;
-
-        Counting(CaptureSink target, ProgressBar progress) {
-            this.target = target;
-            this.progress = progress;
-        }
-
-        @Override
-        public void opened(ConnectionOpened c) {
-            target.opened(c);
-            tick();
-        }
-
-        @Override
-        public void chunk(Chunk c) {
-            target.chunk(c);
-            tick();
-        }
-
-        @Override
-        public void event(ConnectionEvent e) {
-            target.event(e);
-            tick();
-        }
-
-        @Override
-        public void closed(ConnectionClosed c) {
-            target.closed(c);
-            tick();
-        }
-
-        @Override
-        public void flushed() {
-            target.flushed();
-        }
-
-        private void tick() {
-            if (++records % 500 == 0) {
-                progress.update(records);
-            }
+                    counting.records(), firstId);
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.xmppscope.capture.file.CaptureFileFormat;
 import dev.xmppscope.capture.file.CaptureFiles;
 import dev.xmppscope.capture.file.ImportResult;
 import dev.xmppscope.capture.file.ProgressBar;
+import dev.xmppscope.capture.file.ProgressSink;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Comparator;
@@ -55,6 +56,9 @@ final class OpenCommand implements Callable<Integer> {
             description = "Where the web UI listens (default: ${DEFAULT-VALUE}).")
     WebOptions web;
 
+    @Option(names = "--progress", description = "draw a progress bar on stderr even when it is not a terminal")
+    boolean progress;
+
     @Override
     public Integer call() throws Exception {
         return start().awaitShutdown();
@@ -69,8 +73,11 @@ final class OpenCommand implements Callable<Integer> {
             Analyzer analyzer = serving.add(Analyzer.open(store));
             out.printf("analyzing %s ...%n", store.file().toAbsolutePath());
             out.flush();
+            ProgressBar bar = ProgressBar.onStderr("analyzing", CaptureFiles.recordCount(store), "records", progress);
             try (var reader = store.newReader()) {
-                reader.replay(analyzer);
+                reader.replay(new ProgressSink(analyzer, bar));
+            } finally {
+                bar.finish();
             }
             analyzer.flushed();
             WebServer server = serving.add(WebServer.start(web, ModelSource.fixed(analyzer),
@@ -108,7 +115,7 @@ final class OpenCommand implements Callable<Integer> {
         out.printf("importing %s ...%n", capture);
         out.flush();
         try {
-            ImportResult r = CaptureFiles.importInto(store, capture, ProgressBar.onStderr("importing", 0, "records", false));
+            ImportResult r = CaptureFiles.importInto(store, capture, ProgressBar.onStderr("importing", 0, "records", progress));
             out.printf("%d connections, %d records from %s%n", r.connections(), r.records(), r.format());
         } catch (CaptureFileException e) {
             out.printf("warning: %s — showing what was read before the damage%n", e.getMessage());

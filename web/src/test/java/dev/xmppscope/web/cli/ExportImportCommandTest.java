@@ -12,12 +12,15 @@ import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -50,6 +53,23 @@ class ExportImportCommandTest {
                 w.closed(new ConnectionClosed(i, t + 100 + i, CloseReason.CLIENT_CLOSED, "", b.length, 0));
             }
         }
+    }
+
+    @Test
+    void openShowsHowFarTheAnalysisHasCome() throws Exception {
+        Path db = tmp.resolve("src");
+        record(db, 3);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream stderr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            RealFederationWebTest.parse(new OpenCommand(), List.of(db.toString(), "--progress", "--web", "127.0.0.1:0"))
+                    .start().closeAll();
+        } finally {
+            System.setErr(stderr);
+        }
+        String bar = err.toString(StandardCharsets.UTF_8);
+        assertTrue(bar.contains("analyzing [" + "#".repeat(30) + "] 100% 9/9 records"), bar);
     }
 
     @Test
