@@ -24,6 +24,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -154,13 +155,19 @@ final class ProxyCommand implements Callable<Integer> {
         CertificateAuthority ca = parsed.stream().anyMatch(r -> r.tlsMode() == TlsMode.INTERCEPT)
                 ? CertificateAuthority.loadOrCreate(CertificateAuthority.defaultDir()) : null;
         Path dbPath = db != null ? db : DataDirs.newCapture();
+        boolean newDatabase = !Files.exists(CaptureStore.dataFile(dbPath));
         PrintWriter out = spec.commandLine().getOut();
         Serving serving = new Serving(spec.commandLine().getErr());
+        AtomicBoolean started = new AtomicBoolean();
         try {
             CaptureStore store = serving.add(CaptureStore.open(dbPath));
             long firstId = store.nextConnectionId();
             // closed after the recorder has written the last close records, before the store
-            serving.add(() -> sayStopped(out, store, firstId, dbPath));
+            serving.add(() -> {
+                if (started.get()) {
+                    sayStopped(out, store, firstId, dbPath);
+                }
+            });
             LiveAnalysis live = serving.add(analysisInWorker ? LiveAnalysis.inWorker(store) : LiveAnalysis.inProcess(store));
             Recorder recorder = serving.add(Recorder.start(store, keepSecrets));
             recorder.addListener(live.feed());
@@ -185,11 +192,23 @@ final class ProxyCommand implements Callable<Integer> {
             }
             out.println("Ctrl-C stops the proxy; the capture stays.");
             out.flush();
+            started.set(true);
         } catch (RuntimeException e) {
             serving.closeAll();
+            if (newDatabase) {
+                deleteQuietly(dbPath); // an empty capture of a proxy that never ran is only clutter
+            }
             throw e;
         }
         return serving;
+    }
+
+    private static void deleteQuietly(Path dbPath) {
+        try {
+            CaptureStore.delete(dbPath);
+        } catch (IOException e) {
+            // the start failure is what the user needs to read; the leftover files are harmless
+        }
     }
 
     /** What was recorded, and how to see it again. */

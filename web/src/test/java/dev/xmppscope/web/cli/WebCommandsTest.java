@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xmppscope.capture.CaptureStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -150,6 +151,20 @@ class WebCommandsTest {
                 notPem.toString(), "--db", db.toString(), "--web", "127.0.0.1:0");
         assertEquals(2, both.exit());
         assertTrue(both.err().contains("give one"), both.err());
+    }
+
+    @Test
+    void aPortInUseIsNamedAndLeavesNoEmptyCaptureBehind() throws Exception {
+        Path db = tmp.resolve("never");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String listen = "127.0.0.1:" + taken.getLocalPort();
+            Run r = run("proxy", "--route", listen + "=127.0.0.2:5222", "--analysis", "in-process", "--db", db.toString(),
+                    "--web", "127.0.0.1:0");
+            assertEquals(1, r.exit(), r.err());
+            assertTrue(r.err().contains("cannot listen on " + listen), r.err());
+            assertFalse(r.out().contains("stopped:"), "it never ran: " + r.out());
+        }
+        assertTrue(CaptureStore.files(db).stream().noneMatch(Files::exists), "no empty capture left: " + CaptureStore.files(db));
     }
 
     @Test
