@@ -55,6 +55,9 @@ export class Timeline {
     $('export-svg').addEventListener('click', () => this.exportSvg());
     $('export-mermaid').addEventListener('click', () => this.exportMermaid());
     window.addEventListener('resize', () => { if (this.mode === 'sequence') this.render(); });
+    // reading back through the timeline pauses Following, so arrivals do not pull the view away
+    this.body.addEventListener('wheel', (e) => { if (e.deltaY < 0) this.pauseToRead(); }, {passive: true});
+    this.body.addEventListener('keydown', (e) => { if (e.key === 'PageUp' || e.key === 'Home') this.pauseToRead(); });
     // ↑/↓ walk the timeline, the inspector following
     this.body.addEventListener('keydown', (e) => {
       if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
@@ -104,6 +107,10 @@ export class Timeline {
     $('mode-sequence').classList.toggle('on', mode === 'sequence');
     $('mode-list').classList.toggle('on', mode === 'list');
     this.render();
+  }
+
+  pauseToRead() {
+    if (this.follow) this.setFollow(false);
   }
 
   setFollow(on) {

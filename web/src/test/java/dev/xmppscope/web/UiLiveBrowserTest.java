@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.interactions.WheelInput;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** What changes in the model shows up in an open page without a reload. */
@@ -110,6 +113,33 @@ class UiLiveBrowserTest {
             wait.until(d -> d.findElement(By.id("timeline-count")).getText().equals("2128 elements"));
             assertFalse(browser.driver.findElements(By.cssSelector("#timeline tr[data-ref='2-s-10000']")).isEmpty());
             assertFalse(browser.driver.findElement(By.id("load-earlier")).isDisplayed(), "back at the first stanza");
+        }
+    }
+
+    /** Scrolling back to read pauses Following: what arrives is counted, the view stays where it was. */
+    @Test
+    void scrollingBackPausesFollowingSoArrivalsDoNotPullTheViewAway() {
+        InMemoryCaptureModel model = SyntheticFederation.build();
+        try (WebServer server = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(model), List.of());
+             HeadlessChromium browser = new HeadlessChromium(1400, 900)) {
+            browser.driver.get(server.url());
+            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(10));
+            wait.until(d -> d.findElement(By.id("live-text")).getText().equals("live"));
+            wait.until(d -> d.findElements(By.cssSelector("#timeline svg.sequence .row")).size() == 28);
+            WebElement timeline = browser.driver.findElement(By.id("timeline"));
+            new Actions(browser.driver).scrollFromOrigin(WheelInput.ScrollOrigin.fromElement(timeline), 0, -150).perform();
+            wait.until(d -> d.findElement(By.id("follow")).getText().equals("Paused"));
+            Object readingAt = browser.driver.executeScript("return document.getElementById('timeline').scrollTop;");
+
+            model.put(message("2-s-5000", SyntheticFederation.T0 + 900_000_000L, "newest"));
+            wait.until(d -> d.findElement(By.id("timeline-new")).getText().equals("1 new — follow"));
+            assertEquals(readingAt, browser.driver.executeScript("return document.getElementById('timeline').scrollTop;"),
+                    "the view stays where the user is reading");
+            assertTrue(browser.driver.findElements(By.cssSelector("#timeline [data-ref='2-s-5000']")).isEmpty());
+
+            browser.driver.findElement(By.id("timeline-new")).click();
+            wait.until(d -> !d.findElements(By.cssSelector("#timeline [data-ref='2-s-5000']")).isEmpty());
+            assertEquals("Following", browser.driver.findElement(By.id("follow")).getText());
         }
     }
 
