@@ -125,9 +125,12 @@ export class Timeline {
     }
   }
 
-  async reload() {
+  /**
+   * Loads the first page under the current filters, or the newest: Following a growing capture,
+   * or catching up after older pages were shown.
+   */
+  async reload(newest = this.follow && this.growing) {
     const seq = ++this.loadSeq;
-    const newest = this.follow && this.growing;
     let page;
     try {
       page = await api.stanzas({...this.filters(), ...(newest ? {cursor: 'latest'} : {}), limit: PAGE});
@@ -142,21 +145,6 @@ export class Timeline {
     this.render(newest);
   }
 
-  /** The newest page under the current filters, in place of what is shown. */
-  async loadLatest() {
-    const seq = ++this.loadSeq;
-    let page;
-    try {
-      page = await api.stanzas({...this.filters(), cursor: 'latest', limit: PAGE});
-    } catch (e) {
-      this.showError(e);
-      return;
-    }
-    if (seq !== this.loadSeq) return;
-    this.show(page);
-    this.render(true);
-  }
-
   show(page) {
     this.items = page.items;
     this.refs = new Set(page.items.map((i) => i.ref));
@@ -167,7 +155,7 @@ export class Timeline {
 
   /** Shows what arrived: the rest of the tail, or the newest page when older pages are shown. */
   catchUp() {
-    if (this.next) this.loadLatest();
+    if (this.next) this.reload(true);
     else this.fetchTail();
   }
 
