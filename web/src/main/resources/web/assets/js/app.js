@@ -39,7 +39,7 @@ async function loadAll() {
   graph.load(snapshot);
   updateCounts();
   connections.render();
-  timeline.growing = (await capture).live;
+  timeline.setGrowing((await capture).live);
   await timeline.reload();
   ready = true;
   const pending = buffered;

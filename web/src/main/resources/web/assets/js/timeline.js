@@ -109,6 +109,12 @@ export class Timeline {
     this.render();
   }
 
+  /** A stored capture does not grow: it opens on its first page, with nothing to follow. */
+  setGrowing(growing) {
+    this.growing = growing;
+    $('follow').hidden = !growing;
+  }
+
   pauseToRead() {
     if (this.follow) this.setFollow(false);
   }

@@ -186,6 +186,7 @@ class ReplayDiffViewTest {
                 return b.isDisplayed() ? b : null;
             });
             assertEquals("Replay diffs (1)", nav.getText());
+            assertFalse(browser.driver.findElement(By.id("follow")).isDisplayed(), "a stored capture has nothing to follow");
             nav.click();
             wait.until(d -> d.findElements(By.cssSelector("#diff-table tbody tr")).size() >= 8);
             int rows = browser.driver.findElements(By.cssSelector("#diff-table tbody tr")).size();
