@@ -14,6 +14,7 @@ const PAGE = 300;
 const SEQUENCE_MAX = 600;
 // what Following keeps of a long live session: re-rendering an ever longer list froze the page
 const LIVE_MAX = 2000;
+const TAIL_MAX = 2000; // what one request for the tail may bring (the API's largest page)
 const FILTER_FIELDS = ['q', 'jid', 'kind', 'type', 'ns', 'id'];
 
 export class Timeline {
@@ -232,12 +233,16 @@ export class Timeline {
     const from = last === null ? undefined : String(Math.floor(last) - 1000);
     let page;
     try {
-      page = await api.stanzas({...this.filters(), from, limit: 2000});
+      page = await api.stanzas({...this.filters(), from, limit: TAIL_MAX});
     } catch (e) {
       this.showError(e);
       return;
     }
     if (seq !== this.loadSeq) return;
+    if (page.next) { // more arrived than one request holds: the newest page is what Following shows
+      this.reload(true);
+      return;
+    }
     const before = this.items.length;
     this.append(page.items);
     if (this.items.length !== before) {

@@ -100,8 +100,12 @@ class UiLiveBrowserTest {
             browser.driver.findElement(By.id("mode-list")).click();
             wait.until(d -> d.findElements(By.cssSelector("#timeline tr[data-ref]")).size() == 28);
 
-            for (int i = 0; i < 2100; i++) { // after the 28 already shown: 2,128 in all
+            // after the 28 already shown, 2,128 in all, in two bursts that each fit one request for the tail
+            for (int i = 0; i < 2100; i++) {
                 model.put(message("2-s-" + (10_000 + i), SyntheticFederation.T0 + 1_000_000_000L + i * 1000L, "m" + i));
+                if (i == 1099) {
+                    wait.until(d -> !d.findElements(By.cssSelector("#timeline tr[data-ref='2-s-11099']")).isEmpty());
+                }
             }
             wait.until(d -> !d.findElements(By.cssSelector("#timeline tr[data-ref='2-s-12099']")).isEmpty());
             wait.until(d -> d.findElement(By.id("timeline-count")).getText().equals("2000 elements (more available)"));
@@ -140,6 +144,27 @@ class UiLiveBrowserTest {
             browser.driver.findElement(By.id("timeline-new")).click();
             wait.until(d -> !d.findElements(By.cssSelector("#timeline [data-ref='2-s-5000']")).isEmpty());
             assertEquals("Following", browser.driver.findElement(By.id("follow")).getText());
+        }
+    }
+
+    /** More arriving at once than one request for the tail holds: the newest page is shown. */
+    @Test
+    void aBurstLargerThanOneRequestShowsTheNewestPage() {
+        InMemoryCaptureModel model = SyntheticFederation.build();
+        try (WebServer server = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(model), List.of());
+             HeadlessChromium browser = new HeadlessChromium(1400, 900)) {
+            browser.driver.get(server.url());
+            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(20));
+            wait.until(d -> d.findElement(By.id("live-text")).getText().equals("live"));
+            wait.until(d -> d.findElements(By.cssSelector("#timeline svg.sequence .row")).size() == 28);
+            browser.driver.findElement(By.id("follow")).click(); // paused while the burst arrives
+            for (int i = 0; i < 2500; i++) {
+                model.put(message("2-s-" + (10_000 + i), SyntheticFederation.T0 + 1_000_000_000L + i * 1000L, "m" + i));
+            }
+            wait.until(d -> d.findElement(By.id("timeline-new")).getText().equals("2500 new — follow"));
+            browser.driver.findElement(By.id("timeline-new")).click();
+            wait.until(d -> !d.findElements(By.cssSelector("#timeline [data-ref='2-s-12499']")).isEmpty());
+            assertEquals("300 elements (more available)", browser.driver.findElement(By.id("timeline-count")).getText());
         }
     }
 
