@@ -121,6 +121,9 @@ final class ProxyCommand implements Callable<Integer> {
                     + " thread; more threads than cores only makes them preempt each other.")
     int ioThreads;
 
+    @Option(names = "--quiet", description = "Print no line per connection opened and closed; only what starts and stops.")
+    boolean quiet;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "Read settings from a properties file; options on the command line win.")
     Path config;
@@ -171,6 +174,9 @@ final class ProxyCommand implements Callable<Integer> {
             LiveAnalysis live = serving.add(analysisInWorker ? LiveAnalysis.inWorker(store) : LiveAnalysis.inProcess(store));
             Recorder recorder = serving.add(Recorder.start(store, keepSecrets));
             recorder.addListener(live.feed());
+            if (!quiet) {
+                recorder.addListener(new ConnectionLog(out));
+            }
             ProxyServer proxy = serving.add(ProxyServer.start(new ProxyOptions(parsed, insecureUpstream, ca, upstreamTrust,
                     ioThreads), recorder));
             WebServer server = serving.add(WebServer.start(web, ModelSource.fixed(live.model()),

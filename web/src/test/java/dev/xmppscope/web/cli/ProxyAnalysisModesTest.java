@@ -16,6 +16,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,7 +75,7 @@ class ProxyAnalysisModesTest {
     }
 
     @Test
-    void stoppingSaysWhatWasRecordedAndHowToSeeItAgain() throws Exception {
+    void connectionsAreLoggedAndStoppingSaysWhatWasRecordedAndHowToSeeItAgain() throws Exception {
         try (ServerSocket upstream = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             StringWriter said = new StringWriter();
             Serving proxy = start(upstream, "in-process", new PrintWriter(said, true));
@@ -84,9 +86,29 @@ class ProxyAnalysisModesTest {
                 proxy.closeAll();
             }
             Path db = tmp.resolve("capture-in-process");
+            assertTrue(said.toString().contains("#1 opened: 127.0.0.1:"), said.toString());
+            assertTrue(said.toString().contains(" → 127.0.0.1:" + upstream.getLocalPort() + System.lineSeparator()), said.toString());
+            assertTrue(said.toString().matches("(?s).*#1 closed: client 127\\.0\\.0\\.1:\\d+ closed the connection first \\(after \\d+\\.\\d s; "
+                    + HEADER.length() + " bytes to the server, 0 to the client\\).*"), said.toString());
             assertTrue(said.toString().contains("stopped: 1 connection recorded (" + HEADER.length()
                     + " bytes to servers, 0 to clients) in " + db.toAbsolutePath() + ".mv.db"), said.toString());
             assertTrue(said.toString().endsWith("see it again: xmppscope open " + db + System.lineSeparator()), said.toString());
+        }
+    }
+
+    @Test
+    void quietLogsNoConnections() throws Exception {
+        try (ServerSocket upstream = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            StringWriter said = new StringWriter();
+            Serving proxy = start(upstream, "in-process", new PrintWriter(said, true), "--quiet");
+            try {
+                sendStreamHeader(upstream);
+                awaitConnection(proxy);
+            } finally {
+                proxy.closeAll();
+            }
+            assertFalse(said.toString().contains("#1 "), said.toString());
+            assertTrue(said.toString().contains("stopped: 1 connection recorded"), said.toString());
         }
     }
 
@@ -106,15 +128,17 @@ class ProxyAnalysisModesTest {
     }
 
     /** {@code xmppscope proxy} in front of {@code upstream}, saying what it says on {@code out}. */
-    private Serving start(ServerSocket upstream, String mode, PrintWriter out) throws java.io.IOException {
+    private Serving start(ServerSocket upstream, String mode, PrintWriter out, String... more) throws java.io.IOException {
         try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             listenPort = free.getLocalPort();
         }
         ProxyCommand command = new ProxyCommand();
         CommandLine cl = new CommandLine(command);
         cl.setOut(out);
-        cl.parseArgs("--route", "127.0.0.1:" + listenPort + "=127.0.0.1:" + upstream.getLocalPort(), "--analysis", mode,
-                "--db", tmp.resolve("capture-" + mode).toString(), "--web", "127.0.0.1:0");
+        List<String> args = new ArrayList<>(List.of("--route", "127.0.0.1:" + listenPort + "=127.0.0.1:" + upstream.getLocalPort(),
+                "--analysis", mode, "--db", tmp.resolve("capture-" + mode).toString(), "--web", "127.0.0.1:0"));
+        args.addAll(List.of(more));
+        cl.parseArgs(args.toArray(String[]::new));
         return command.start();
     }
 
