@@ -70,6 +70,7 @@ export function drawSequenceScrolling(items, opts = {}) {
 
 function drawTimes(items, height) {
   const svg = s('svg', {class: 'seq-times', width: GUTTER, height, 'aria-hidden': 'true'});
+  svg.style.marginRight = `-${GUTTER}px`; // over the rows' empty margin (CSSOM: the CSP allows no inline style)
   svg.appendChild(s('rect', {x: 0, y: 0, width: GUTTER, height}));
   const t0 = items.length ? items[0].at : 0;
   items.forEach((st, i) => svg.appendChild(s('text', {x: 6, y: rowY(BODY_TOP, i) + 4}, sinceFirst(st, t0))));
