@@ -10,7 +10,7 @@ import {Inspector} from './inspector.js';
 import {ConnectionsView} from './connections.js';
 import {ReplayControls} from './replay.js';
 import {DiffsView} from './diffs.js';
-import {connectLive} from './live.js';
+import {connectLive, describeConnected} from './live.js';
 import {store, resetStore, putNode, putEdge, putConnection, removeNode, removeEdge, endpoints} from './store.js';
 import {copyText, download} from './dom.js';
 
@@ -191,7 +191,10 @@ window.xmppscope = Object.freeze({graph, timeline});
 
 // what is shown: whether it can be exported, and whether it grows (where the timeline opens)
 const capture = api.capture().catch(() => ({exportable: false, live: true}));
-capture.then((c) => { $('export-capture').hidden = !c.exportable; });
+capture.then((c) => {
+  $('export-capture').hidden = !c.exportable;
+  if (!c.live) describeConnected('stored capture');
+});
 
 // on a reconnect, reload: events may have been missed while the socket was down
 connectLive(onLive, () => {

@@ -2,13 +2,24 @@
 
 import {$} from './dom.js';
 
+// what the top bar says while connected: a stored capture is not live, though its socket is open
+let connectedText = 'live';
+let connected = false;
+
+/** Says `text` instead of "live" while connected (a stored capture: nothing arrives). */
+export function describeConnected(text) {
+  connectedText = text;
+  if (connected) setStatus('live', connectedText);
+}
+
 export function connectLive(onMessage, onOpen) {
   let delay = 500;
   const open = () => {
     const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/live`);
     ws.addEventListener('open', () => {
       delay = 500;
-      setStatus('live', 'live');
+      connected = true;
+      setStatus('live', connectedText);
       onOpen();
     });
     ws.addEventListener('message', (e) => {
@@ -17,6 +28,7 @@ export function connectLive(onMessage, onOpen) {
       onMessage(msg);
     });
     ws.addEventListener('close', () => {
+      connected = false;
       setStatus('down', 'offline — retrying');
       setTimeout(open, delay);
       delay = Math.min(delay * 2, 8000);

@@ -187,6 +187,7 @@ class ReplayDiffViewTest {
             });
             assertEquals("Replay diffs (1)", nav.getText());
             assertFalse(browser.driver.findElement(By.id("follow")).isDisplayed(), "a stored capture has nothing to follow");
+            wait.until(d -> d.findElement(By.id("live-text")).getText().equals("stored capture")); // not "live"
             nav.click();
             wait.until(d -> d.findElements(By.cssSelector("#diff-table tbody tr")).size() >= 8);
             int rows = browser.driver.findElements(By.cssSelector("#diff-table tbody tr")).size();
