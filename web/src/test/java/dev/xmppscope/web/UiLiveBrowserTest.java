@@ -19,31 +19,26 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** What changes in the model shows up in an open page without a reload. */
 class UiLiveBrowserTest {
+    private static final String SEQUENCE_ROWS = "#timeline svg.sequence .row";
 
     @Test
     void newEntitiesAndStanzasAppearLive() {
         InMemoryCaptureModel model = SyntheticFederation.build();
-        try (WebServer server = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(model), List.of());
-             HeadlessChromium browser = new HeadlessChromium(1400, 900)) {
-            browser.driver.get(server.url());
-            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(10));
-            wait.until(d -> d.findElements(By.cssSelector("#timeline svg.sequence .row")).size() == 28);
-            wait.until(d -> d.findElement(By.id("live-text")).getText().equals("live"));
-            Object before = browser.driver.executeScript("return JSON.stringify(xmppscope.graph.cy.getElementById('server:a.example').position());");
+        try (LivePage page = new LivePage(model)) {
+            page.awaitRows(SEQUENCE_ROWS, 28);
+            Object before = page.browser.driver.executeScript(
+                    "return JSON.stringify(xmppscope.graph.cy.getElementById('server:a.example').position());");
 
             model.put(new GraphNode("client:dave@b.example/car", "client", "dave@b.example/car", "server:b.example", "dave@b.example", ""));
             model.put(new GraphEdge("c2s:2", "client:bob@b.example/desk", "server:b.example", "c2s", "established", List.of(2L), 99, 9999, null));
-            String xml = "<message xmlns='jabber:client' to='alice@a.example' type='chat' id='live1'><body>live!</body></message>";
-            model.put(new StanzaDetail(new StanzaSummary("2-s-99", 2, "toServer", SyntheticFederation.T0 + 900_000_000L,
-                    "message", "chat", "bob@b.example/desk", "alice@a.example", "live1", List.of("jabber:client"),
-                    List.of(), "chat: live!", xml.length(), 5000, "ok"), xml, null, null, null, false, null));
+            model.put(message("2-s-99", SyntheticFederation.T0 + 900_000_000L, "live1"));
 
-            wait.until(d -> d.findElements(By.cssSelector("#timeline svg.sequence .row")).size() == 29);
-            wait.until(d -> d.findElement(By.id("graph-counts")).getText().startsWith("3 servers · 6 clients"));
-            assertEquals(before, browser.driver.executeScript(
+            page.awaitRows(SEQUENCE_ROWS, 29);
+            page.wait.until(d -> page.element("graph-counts").getText().startsWith("3 servers · 6 clients"));
+            assertEquals(before, page.browser.driver.executeScript(
                     "return JSON.stringify(xmppscope.graph.cy.getElementById('server:a.example').position());"),
                     "placed nodes do not move when others arrive");
-            browser.screenshot("synthetic-live");
+            page.browser.screenshot("synthetic-live");
         }
     }
 
@@ -57,34 +52,29 @@ class UiLiveBrowserTest {
         for (int i = 0; i < 400; i++) {
             model.put(message("2-s-" + (1000 + i), SyntheticFederation.T0 + 500_000_000L + i * 1000L, "old" + i));
         }
-        try (WebServer server = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(model), List.of());
-             HeadlessChromium browser = new HeadlessChromium(1400, 900)) {
-            browser.driver.get(server.url());
-            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(10));
-            wait.until(d -> d.findElement(By.id("live-text")).getText().equals("live"));
-            wait.until(d -> !d.findElements(By.cssSelector("#timeline [data-ref='2-s-1399']")).isEmpty());
-            assertTrue(browser.driver.findElements(By.cssSelector("#timeline [data-ref='2-s-1000']")).isEmpty(),
-                    "the newest 300 of 428, not the first");
-            assertFalse(browser.driver.findElement(By.id("load-more")).isDisplayed(), "the newest page is the end");
-            assertEquals("300 elements (more available)", browser.driver.findElement(By.id("timeline-count")).getText());
+        try (LivePage page = new LivePage(model)) {
+            page.awaitShown("2-s-1399");
+            assertFalse(page.shows("2-s-1000"), "the newest 300 of 428, not the first");
+            assertFalse(page.element("load-more").isDisplayed(), "the newest page is the end");
+            assertEquals("300 elements (more available)", page.element("timeline-count").getText());
 
-            browser.driver.findElement(By.id("follow")).click(); // paused
-            browser.driver.findElement(By.id("f-q")).sendKeys("message");
-            wait.until(d -> !d.findElements(By.cssSelector("#timeline [data-ref='2-s-1000']")).isEmpty());
-            assertTrue(browser.driver.findElement(By.id("load-more")).isDisplayed(), "paused, a filter starts at the first match");
+            page.element("follow").click(); // paused
+            page.element("f-q").sendKeys("message");
+            page.awaitShown("2-s-1000");
+            assertTrue(page.element("load-more").isDisplayed(), "paused, a filter starts at the first match");
             model.put(message("2-s-5000", SyntheticFederation.T0 + 900_000_000L, "newest"));
-            wait.until(d -> d.findElement(By.id("timeline-new")).getText().equals("1 new — follow"));
-            browser.driver.findElement(By.id("timeline-new")).click();
-            wait.until(d -> !d.findElements(By.cssSelector("#timeline [data-ref='2-s-5000']")).isEmpty());
-            assertFalse(browser.driver.findElement(By.id("load-more")).isDisplayed());
-            browser.screenshot("live-newest-page");
+            page.awaitText("timeline-new", "1 new — follow");
+            page.element("timeline-new").click();
+            page.awaitShown("2-s-5000");
+            assertFalse(page.element("load-more").isDisplayed());
+            page.browser.screenshot("live-newest-page");
 
-            browser.driver.findElement(By.id("f-clear")).click();
-            wait.until(d -> d.findElement(By.id("load-earlier")).isDisplayed());
-            browser.driver.findElement(By.id("load-earlier")).click();
-            wait.until(d -> d.findElement(By.id("timeline-count")).getText().equals("429 elements"));
-            assertFalse(browser.driver.findElements(By.cssSelector("#timeline [data-ref='2-s-1000']")).isEmpty());
-            assertFalse(browser.driver.findElement(By.id("load-earlier")).isDisplayed(), "back at the first stanza");
+            page.element("f-clear").click();
+            page.wait.until(d -> page.element("load-earlier").isDisplayed());
+            page.element("load-earlier").click();
+            page.awaitText("timeline-count", "429 elements");
+            assertTrue(page.shows("2-s-1000"));
+            assertFalse(page.element("load-earlier").isDisplayed(), "back at the first stanza");
         }
     }
 
@@ -92,31 +82,26 @@ class UiLiveBrowserTest {
     @Test
     void followingKeepsTheNewestTwoThousandAndLoadEarlierBringsBackTheRest() {
         InMemoryCaptureModel model = SyntheticFederation.build();
-        try (WebServer server = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(model), List.of());
-             HeadlessChromium browser = new HeadlessChromium(1400, 900)) {
-            browser.driver.get(server.url());
-            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(20));
-            wait.until(d -> d.findElement(By.id("live-text")).getText().equals("live"));
-            browser.driver.findElement(By.id("mode-list")).click();
-            wait.until(d -> d.findElements(By.cssSelector("#timeline tr[data-ref]")).size() == 28);
+        try (LivePage page = new LivePage(model)) {
+            page.element("mode-list").click();
+            page.awaitRows("#timeline tr[data-ref]", 28);
 
             // after the 28 already shown, 2,128 in all, in two bursts that each fit one request for the tail
             for (int i = 0; i < 2100; i++) {
                 model.put(message("2-s-" + (10_000 + i), SyntheticFederation.T0 + 1_000_000_000L + i * 1000L, "m" + i));
                 if (i == 1099) {
-                    wait.until(d -> !d.findElements(By.cssSelector("#timeline tr[data-ref='2-s-11099']")).isEmpty());
+                    page.awaitShown("2-s-11099");
                 }
             }
-            wait.until(d -> !d.findElements(By.cssSelector("#timeline tr[data-ref='2-s-12099']")).isEmpty());
-            wait.until(d -> d.findElement(By.id("timeline-count")).getText().equals("2000 elements (more available)"));
-            assertTrue(browser.driver.findElements(By.cssSelector("#timeline tr[data-ref='2-s-10099']")).isEmpty(),
-                    "the 28 first and the 100 oldest messages went");
-            assertFalse(browser.driver.findElements(By.cssSelector("#timeline tr[data-ref='2-s-10100']")).isEmpty());
+            page.awaitShown("2-s-12099");
+            page.awaitText("timeline-count", "2000 elements (more available)");
+            assertFalse(page.shows("2-s-10099"), "the 28 first and the 100 oldest messages went");
+            assertTrue(page.shows("2-s-10100"));
 
-            browser.driver.findElement(By.id("load-earlier")).click();
-            wait.until(d -> d.findElement(By.id("timeline-count")).getText().equals("2128 elements"));
-            assertFalse(browser.driver.findElements(By.cssSelector("#timeline tr[data-ref='2-s-10000']")).isEmpty());
-            assertFalse(browser.driver.findElement(By.id("load-earlier")).isDisplayed(), "back at the first stanza");
+            page.element("load-earlier").click();
+            page.awaitText("timeline-count", "2128 elements");
+            assertTrue(page.shows("2-s-10000"));
+            assertFalse(page.element("load-earlier").isDisplayed(), "back at the first stanza");
         }
     }
 
@@ -124,26 +109,22 @@ class UiLiveBrowserTest {
     @Test
     void scrollingBackPausesFollowingSoArrivalsDoNotPullTheViewAway() {
         InMemoryCaptureModel model = SyntheticFederation.build();
-        try (WebServer server = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(model), List.of());
-             HeadlessChromium browser = new HeadlessChromium(1400, 900)) {
-            browser.driver.get(server.url());
-            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(10));
-            wait.until(d -> d.findElement(By.id("live-text")).getText().equals("live"));
-            wait.until(d -> d.findElements(By.cssSelector("#timeline svg.sequence .row")).size() == 28);
-            WebElement timeline = browser.driver.findElement(By.id("timeline"));
-            new Actions(browser.driver).scrollFromOrigin(WheelInput.ScrollOrigin.fromElement(timeline), 0, -150).perform();
-            wait.until(d -> d.findElement(By.id("follow")).getText().equals("Paused"));
-            Object readingAt = browser.driver.executeScript("return document.getElementById('timeline').scrollTop;");
+        try (LivePage page = new LivePage(model)) {
+            page.awaitRows(SEQUENCE_ROWS, 28);
+            WebElement timeline = page.element("timeline");
+            new Actions(page.browser.driver).scrollFromOrigin(WheelInput.ScrollOrigin.fromElement(timeline), 0, -150).perform();
+            page.awaitText("follow", "Paused");
+            Object readingAt = page.browser.driver.executeScript("return document.getElementById('timeline').scrollTop;");
 
             model.put(message("2-s-5000", SyntheticFederation.T0 + 900_000_000L, "newest"));
-            wait.until(d -> d.findElement(By.id("timeline-new")).getText().equals("1 new — follow"));
-            assertEquals(readingAt, browser.driver.executeScript("return document.getElementById('timeline').scrollTop;"),
+            page.awaitText("timeline-new", "1 new — follow");
+            assertEquals(readingAt, page.browser.driver.executeScript("return document.getElementById('timeline').scrollTop;"),
                     "the view stays where the user is reading");
-            assertTrue(browser.driver.findElements(By.cssSelector("#timeline [data-ref='2-s-5000']")).isEmpty());
+            assertFalse(page.shows("2-s-5000"));
 
-            browser.driver.findElement(By.id("timeline-new")).click();
-            wait.until(d -> !d.findElements(By.cssSelector("#timeline [data-ref='2-s-5000']")).isEmpty());
-            assertEquals("Following", browser.driver.findElement(By.id("follow")).getText());
+            page.element("timeline-new").click();
+            page.awaitShown("2-s-5000");
+            assertEquals("Following", page.element("follow").getText());
         }
     }
 
@@ -151,20 +132,16 @@ class UiLiveBrowserTest {
     @Test
     void aBurstLargerThanOneRequestShowsTheNewestPage() {
         InMemoryCaptureModel model = SyntheticFederation.build();
-        try (WebServer server = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(model), List.of());
-             HeadlessChromium browser = new HeadlessChromium(1400, 900)) {
-            browser.driver.get(server.url());
-            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(20));
-            wait.until(d -> d.findElement(By.id("live-text")).getText().equals("live"));
-            wait.until(d -> d.findElements(By.cssSelector("#timeline svg.sequence .row")).size() == 28);
-            browser.driver.findElement(By.id("follow")).click(); // paused while the burst arrives
+        try (LivePage page = new LivePage(model)) {
+            page.awaitRows(SEQUENCE_ROWS, 28);
+            page.element("follow").click(); // paused while the burst arrives
             for (int i = 0; i < 2500; i++) {
                 model.put(message("2-s-" + (10_000 + i), SyntheticFederation.T0 + 1_000_000_000L + i * 1000L, "m" + i));
             }
-            wait.until(d -> d.findElement(By.id("timeline-new")).getText().equals("2500 new — follow"));
-            browser.driver.findElement(By.id("timeline-new")).click();
-            wait.until(d -> !d.findElements(By.cssSelector("#timeline [data-ref='2-s-12499']")).isEmpty());
-            assertEquals("300 elements (more available)", browser.driver.findElement(By.id("timeline-count")).getText());
+            page.awaitText("timeline-new", "2500 new — follow");
+            page.element("timeline-new").click();
+            page.awaitShown("2-s-12499");
+            assertEquals("300 elements (more available)", page.element("timeline-count").getText());
         }
     }
 
@@ -173,5 +150,55 @@ class UiLiveBrowserTest {
         return new StanzaDetail(new StanzaSummary(ref, 2, "toServer", at, "message", "chat", "bob@b.example/desk",
                 "alice@a.example", id, List.of("jabber:client"), List.of(), "chat: hi", xml.length(), 5000, "ok"),
                 xml, null, null, null, false, null);
+    }
+
+    /** The UI over {@code model} in a headless browser, once its live socket is open. */
+    private static final class LivePage implements AutoCloseable {
+        final WebServer server;
+        final HeadlessChromium browser;
+        final WebDriverWait wait;
+
+        LivePage(InMemoryCaptureModel model) {
+            server = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(model), List.of());
+            try {
+                browser = new HeadlessChromium(1400, 900);
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
+            browser.driver.get(server.url());
+            wait = new WebDriverWait(browser.driver, Duration.ofSeconds(20));
+            awaitText("live-text", "live");
+        }
+
+        WebElement element(String id) {
+            return browser.driver.findElement(By.id(id));
+        }
+
+        /** Whether the timeline shows the stanza {@code ref}, in either view. */
+        boolean shows(String ref) {
+            return !browser.driver.findElements(By.cssSelector("#timeline [data-ref='" + ref + "']")).isEmpty();
+        }
+
+        void awaitShown(String ref) {
+            wait.until(d -> shows(ref));
+        }
+
+        void awaitText(String id, String text) {
+            wait.until(d -> element(id).getText().equals(text));
+        }
+
+        void awaitRows(String css, int n) {
+            wait.until(d -> d.findElements(By.cssSelector(css)).size() == n);
+        }
+
+        @Override
+        public void close() {
+            try {
+                browser.close();
+            } finally {
+                server.close();
+            }
+        }
     }
 }

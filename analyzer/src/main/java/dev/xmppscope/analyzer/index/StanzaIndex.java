@@ -200,53 +200,48 @@ public final class StanzaIndex implements AutoCloseable {
     }
 
     private StanzaPage pageAfter(PageCursor at, StanzaFilter filter, int limit) {
+        Matches m = matches(timeline.cursor(at.seq() + 1), filter, limit);
+        // a page reached through a cursor had matches before it: the ones that led to it
+        String previous = at.seq() < 0 || m.items.isEmpty() ? null : PageCursor.before(m.firstSeq);
+        return new StanzaPage(m.items, m.more ? Long.toString(m.lastSeq) : null, previous);
+    }
+
+    private StanzaPage pageBefore(PageCursor at, StanzaFilter filter, int limit) {
+        Long start = at.isLatest() ? timeline.lastKey() : timeline.lowerKey(at.seq());
+        Matches m = start == null ? Matches.NONE : matches(timeline.cursor(start, null, true), filter, limit);
+        List<StanzaSummary> items = new ArrayList<>(m.items);
+        Collections.reverse(items); // scanned newest first
+        // the newest page has nothing after it yet (live, what comes next is asked for by time)
+        String next = at.isLatest() || items.isEmpty() ? null : Long.toString(m.firstSeq);
+        return new StanzaPage(items, next, m.more ? PageCursor.before(m.lastSeq) : null);
+    }
+
+    /** Up to {@code limit} stanzas from {@code c} that pass {@code filter}, in the cursor's order. */
+    private Matches matches(Cursor<Long, byte[]> c, StanzaFilter filter, int limit) {
         List<StanzaSummary> items = new ArrayList<>();
-        long oldest = -1;
-        long newest = -1;
-        String next = null;
-        Cursor<Long, byte[]> c = timeline.cursor(at.seq() + 1);
+        long first = -1;
+        long last = -1;
         while (c.hasNext()) {
             long seq = c.next();
             IndexedStanza s = StanzaRecord.decode(c.getValue(), filter.needsXml(), namespaces);
             if (filter.test(s)) {
                 if (items.size() == limit) {
-                    next = Long.toString(newest);
-                    break;
+                    return new Matches(items, first, last, true);
                 }
-                oldest = items.isEmpty() ? seq : oldest;
-                newest = seq;
+                first = items.isEmpty() ? seq : first;
+                last = seq;
                 items.add(s.summary());
             }
         }
-        // a page reached through a cursor had matches before it: the ones that led to it
-        String previous = at.seq() < 0 || items.isEmpty() ? null : PageCursor.before(oldest);
-        return new StanzaPage(items, next, previous);
+        return new Matches(items, first, last, false);
     }
 
-    private StanzaPage pageBefore(PageCursor at, StanzaFilter filter, int limit) {
-        List<StanzaSummary> items = new ArrayList<>();
-        long oldest = -1;
-        long newest = -1;
-        String previous = null;
-        Long start = at.isLatest() ? timeline.lastKey() : timeline.lowerKey(at.seq());
-        Cursor<Long, byte[]> c = start == null ? null : timeline.cursor(start, null, true);
-        while (c != null && c.hasNext()) {
-            long seq = c.next();
-            IndexedStanza s = StanzaRecord.decode(c.getValue(), filter.needsXml(), namespaces);
-            if (filter.test(s)) {
-                if (items.size() == limit) {
-                    previous = PageCursor.before(oldest);
-                    break;
-                }
-                newest = items.isEmpty() ? seq : newest;
-                oldest = seq;
-                items.add(s.summary());
-            }
-        }
-        Collections.reverse(items);
-        // the newest page has nothing after it yet (live, what comes next is asked for by time)
-        String next = at.isLatest() || items.isEmpty() ? null : Long.toString(newest);
-        return new StanzaPage(items, next, previous);
+    /**
+     * Matches in scanning order: the sequence numbers of the first and last taken, and whether
+     * another match lies beyond them.
+     */
+    private record Matches(List<StanzaSummary> items, long firstSeq, long lastSeq, boolean more) {
+        static final Matches NONE = new Matches(List.of(), -1, -1, false);
     }
 
     /** The stored stanza with this ref, if visible. */
