@@ -9,6 +9,7 @@ import {api} from './api.js';
 import {$, h, clear, clock, isoTime, download, truncate} from './dom.js';
 import {drawSequence, drawSequenceScrolling, toMermaid} from './sequence.js';
 import {endpoints, nodeLabel} from './store.js';
+import {anchorOf, restoreAnchor, revealSideways} from './viewport.js';
 
 const PAGE = 300;
 const SEQUENCE_MAX = 600;
@@ -149,7 +150,7 @@ export class Timeline {
     this.show(page);
     this.pendingNew = 0;
     $('timeline-new').hidden = true;
-    this.render(newest);
+    this.render(newest ? 'end' : 'top');
   }
 
   show(page) {
@@ -247,7 +248,7 @@ export class Timeline {
     this.append(page.items);
     if (this.items.length !== before) {
       this.trimWhileFollowing();
-      this.render(true);
+      this.render('end');
     }
   }
 
@@ -266,8 +267,13 @@ export class Timeline {
     return this.mode === 'sequence' && this.items.length > SEQUENCE_MAX ? this.items.slice(-SEQUENCE_MAX) : this.items;
   }
 
-  render(scrollToEnd = false) {
-    const keepBottom = scrollToEnd && this.follow;
+  /**
+   * Redraws what is loaded. `scroll`: 'end' while Following brings the newest element into view
+   * (sideways too, when lanes are wider than the pane), 'top' starts a new selection at its
+   * beginning, and 'keep' leaves the reader's row where it was.
+   */
+  render(scroll = 'keep') {
+    const reading = anchorOf(this.body, this.stickyHeight());
     clear(this.body);
     $('load-more').hidden = !this.next;
     $('load-earlier').hidden = !this.hasEarlier();
@@ -288,7 +294,30 @@ export class Timeline {
     } else {
       this.body.appendChild(this.renderList(this.items));
     }
-    if (keepBottom) this.body.scrollTop = this.body.scrollHeight;
+    if (scroll === 'top') {
+      this.body.scrollTo(0, 0);
+    } else if (scroll === 'end' && this.follow) {
+      this.body.scrollTo(reading.left, this.body.scrollHeight);
+      this.revealNewestArrow();
+    } else {
+      restoreAnchor(this.body, reading, this.stickyHeight());
+    }
+  }
+
+  /** The height of what sticks to the pane's top over the rows: the lane heads, the list's header. */
+  stickyHeight() {
+    const head = this.body.querySelector('svg.sticky-head, thead');
+    return head ? head.getBoundingClientRect().height : 0;
+  }
+
+  /** Scrolls sideways to the newest arrow and its label, right of the sticky times column. */
+  revealNewestArrow() {
+    const rows = this.body.querySelectorAll('svg.sequence .row');
+    if (!rows.length) return;
+    const parts = [...rows[rows.length - 1].querySelectorAll('line, .lbl')].map((el) => el.getBoundingClientRect());
+    const times = this.body.querySelector('svg.seq-times');
+    revealSideways(this.body, {left: Math.min(...parts.map((r) => r.left)), right: Math.max(...parts.map((r) => r.right))},
+      times ? times.getBoundingClientRect().width : 0);
   }
 
   renderList(items) {

@@ -145,9 +145,71 @@ class UiLiveBrowserTest {
         }
     }
 
+    /**
+     * Following a federation wider than the pane: the view scrolls sideways to the newest arrow,
+     * and leaves a sideways scroll alone while what arrives is in view (it used to snap back to
+     * the leftmost lanes at every arrival).
+     */
+    @Test
+    void followingScrollsSidewaysToTheNewestArrowAndOtherwiseStaysPut() {
+        InMemoryCaptureModel model = SyntheticFederation.build();
+        try (LivePage page = new LivePage(model)) {
+            page.awaitRows(SEQUENCE_ROWS, 28);
+            page.browser.driver.executeScript("document.getElementById('timeline').scrollLeft = 0;");
+            assertTrue(page.scrollLeftMax() > 200, "eight lanes are wider than the pane");
+
+            // carol's stream to c.example: the rightmost lanes
+            model.put(message("3-s-99", 3, SyntheticFederation.T0 + 900_000_000L, "far-right"));
+            page.awaitShown("3-s-99");
+            page.wait.until(d -> page.arrowInView("3-s-99"));
+            assertTrue(page.scrollLeft() > 0);
+            page.browser.screenshot("live-follows-sideways");
+
+            page.browser.driver.executeScript("const t = document.getElementById('timeline'); t.scrollLeft = t.scrollWidth;");
+            long right = page.scrollLeft();
+            model.put(message("3-s-100", 3, SyntheticFederation.T0 + 901_000_000L, "far-right-again"));
+            page.awaitShown("3-s-100");
+            assertEquals(right, page.scrollLeft(), "the newest arrow was in view already");
+            assertTrue(page.arrowInView("3-s-100"));
+        }
+    }
+
+    /** "Load earlier" and switching views redraw the timeline; the row being read stays where it was. */
+    @Test
+    void redrawingKeepsTheRowBeingReadInPlace() {
+        InMemoryCaptureModel model = SyntheticFederation.build();
+        for (int i = 0; i < 400; i++) {
+            model.put(message("2-s-" + (1000 + i), SyntheticFederation.T0 + 500_000_000L + i * 1000L, "old" + i));
+        }
+        try (LivePage page = new LivePage(model)) {
+            page.awaitShown("2-s-1399");
+            page.element("follow").click(); // paused, to read back
+            page.browser.driver.executeScript("document.getElementById('timeline').scrollTop = 0;");
+            String reading = page.firstRowInView();
+            double offset = page.rowOffset(reading);
+
+            page.element("load-earlier").click();
+            page.awaitText("timeline-count", "428 elements");
+            assertEquals(reading, page.firstRowInView(), "the 128 loaded before it did not push it away");
+            assertEquals(offset, page.rowOffset(reading), 2.0);
+
+            page.element("mode-list").click();
+            page.awaitRows("#timeline tr[data-ref]", 428);
+            assertEquals(reading, page.firstRowInView(), "the list opens where the sequence was read");
+            page.element("mode-sequence").click();
+            page.awaitRows(SEQUENCE_ROWS, 428);
+            assertEquals(reading, page.firstRowInView());
+        }
+    }
+
     private static StanzaDetail message(String ref, long at, String id) {
+        return message(ref, 2, at, id);
+    }
+
+    /** A chat message on {@code connection}'s stream towards its server. */
+    private static StanzaDetail message(String ref, long connection, long at, String id) {
         String xml = "<message xmlns='jabber:client' to='alice@a.example' type='chat' id='" + id + "'><body>hi</body></message>";
-        return new StanzaDetail(new StanzaSummary(ref, 2, "toServer", at, "message", "chat", "bob@b.example/desk",
+        return new StanzaDetail(new StanzaSummary(ref, connection, "toServer", at, "message", "chat", "bob@b.example/desk",
                 "alice@a.example", id, List.of("jabber:client"), List.of(), "chat: hi", xml.length(), 5000, "ok"),
                 xml, null, null, null, false, null);
     }
@@ -190,6 +252,40 @@ class UiLiveBrowserTest {
 
         void awaitRows(String css, int n) {
             wait.until(d -> d.findElements(By.cssSelector(css)).size() == n);
+        }
+
+        long scrollLeft() {
+            return ((Number) browser.driver.executeScript("return Math.round(document.getElementById('timeline').scrollLeft);")).longValue();
+        }
+
+        long scrollLeftMax() {
+            return ((Number) browser.driver.executeScript(
+                    "const t = document.getElementById('timeline'); return t.scrollWidth - t.clientWidth;")).longValue();
+        }
+
+        /** Whether the arrow of {@code ref} is in the pane's view, right of the sticky times column. */
+        boolean arrowInView(String ref) {
+            return (Boolean) browser.driver.executeScript("""
+                    const t = document.getElementById('timeline'), pane = t.getBoundingClientRect();
+                    const line = t.querySelector(`[data-ref="${arguments[0]}"] line`).getBoundingClientRect();
+                    const times = t.querySelector('svg.seq-times').getBoundingClientRect();
+                    return line.left >= times.right - 1 && line.right <= pane.left + t.clientLeft + t.clientWidth + 1;""", ref);
+        }
+
+        /** The first row with its middle below the sticky lane heads or list header. */
+        String firstRowInView() {
+            return (String) browser.driver.executeScript("""
+                    const t = document.getElementById('timeline');
+                    const top = t.getBoundingClientRect().top + t.querySelector('svg.sticky-head, thead').getBoundingClientRect().height;
+                    return [...t.querySelectorAll('[data-ref]')].find((r) => { const b = r.getBoundingClientRect(); return (b.top + b.bottom) / 2 > top; }).dataset.ref;""");
+        }
+
+        /** How far the row of {@code ref} is from the pane's top, in CSS pixels. */
+        double rowOffset(String ref) {
+            return ((Number) browser.driver.executeScript("""
+                    const t = document.getElementById('timeline');
+                    return t.querySelector(`[data-ref="${arguments[0]}"]`).getBoundingClientRect().top - t.getBoundingClientRect().top;""",
+                    ref)).doubleValue();
         }
 
         @Override
