@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -99,6 +100,45 @@ class UiSyntheticBrowserTest {
         browser.driver.findElement(By.id("timeline")).sendKeys(org.openqa.selenium.Keys.ARROW_DOWN);
         await().until(d -> d.getCurrentUrl().endsWith("/stanzas/6-s-10"));
         await().until(d -> d.findElement(By.id("stanza-head")).getText().contains("6-s-10"));
+    }
+
+    /**
+     * Half a laptop's screen: the inspector goes under the graph, every pane and the graph's
+     * legend stay whole on screen, and the page never scrolls sideways.
+     */
+    @Test
+    void aNarrowWindowKeepsEveryPaneOnScreen() {
+        Dimension wide = browser.driver.manage().window().getSize();
+        browser.driver.manage().window().setSize(new Dimension(960, 800));
+        try {
+            open("/");
+            assertFitsTheWindow("graph-pane", "timeline-pane", "inspector");
+            assertTrue((Boolean) js("""
+                    const graph = document.getElementById('graph-pane').getBoundingClientRect();
+                    const legend = document.querySelector('#graph-pane .legend').getBoundingClientRect();
+                    const inspector = document.getElementById('inspector').getBoundingClientRect();
+                    return legend.bottom <= graph.bottom && inspector.top >= graph.bottom;"""),
+                    "the legend is whole, the inspector under the graph");
+            browser.click(d -> d.findElement(By.cssSelector("#timeline svg.sequence .row.k-message")));
+            await().until(d -> d.findElement(By.id("stanza-xml")).isDisplayed());
+            assertFitsTheWindow("inspector");
+            browser.screenshot("narrow-stanza");
+
+            open("/connections");
+            assertFitsTheWindow("connections-pane", "inspector");
+            assertTrue(browser.driver.findElement(By.id("inspector")).getText().contains("Click a connection to read how its stream was negotiated"));
+        } finally {
+            browser.driver.manage().window().setSize(wide);
+        }
+    }
+
+    private void assertFitsTheWindow(String... ids) {
+        assertEquals(Boolean.TRUE, js("return document.documentElement.scrollWidth <= document.documentElement.clientWidth;"),
+                "the page does not scroll sideways");
+        for (String id : ids) {
+            assertEquals(Boolean.TRUE, js("const r = document.getElementById(arguments[0]).getBoundingClientRect();"
+                    + " return r.left >= 0 && r.right <= document.documentElement.clientWidth && r.width > 250;", id), id);
+        }
     }
 
     @Test
