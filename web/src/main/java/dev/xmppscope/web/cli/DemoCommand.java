@@ -22,6 +22,15 @@ import picocli.CommandLine.Option;
                 "",
                 "Other samples: --sample negotiation (STARTTLS, SCRAM, bind, stream management) and --sample failures (wrong password, a stream error, an IQ that never gets an answer).",
                 ""
+        },
+        footer = {
+                "",
+                "Examples:",
+                "  # STARTTLS, SCRAM, resource binding and stream management, slowly",
+                "  xmppscope demo --sample negotiation --speed 0.5",
+                "",
+                "  # once through the failures, on another port",
+                "  xmppscope demo --sample failures --no-loop --web 127.0.0.1:9090"
         })
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--web", paramLabel = "HOST:PORT", defaultValue = WebOptions.DEFAULT,

@@ -34,6 +34,19 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  .gexf    the entity graph (servers, clients, c2s and s2s streams) for Gephi",
                 "  .dot     the same graph for Graphviz (also .gv)",
                 ""
+        },
+        footer = {
+                "",
+                "Examples:",
+                "  # to share a capture, or open it on another machine",
+                "  xmppscope export --db ~/captures/first --out first.xscap",
+                "",
+                "  # for Wireshark (tshark: -d tcp.port==5269,xmpp for s2s)",
+                "  xmppscope export --db ~/captures/first --out first.pcapng",
+                "",
+                "  # the federation graph as a picture",
+                "  xmppscope export --db ~/captures/first --out mesh.dot",
+                "  dot -Tsvg mesh.dot > mesh.svg"
         })
 final class ExportCommand implements Callable<Integer> {
     @Spec
@@ -42,7 +55,7 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--db", required = true, paramLabel = "PATH", description = "the capture database (what 'proxy --db' wrote)")
     Path db;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "where to write: NAME.xscap or NAME.pcapng")
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "where to write; its extension picks the format")
     Path out;
 
     @Option(names = "--title", paramLabel = "TEXT", description = "a title kept in the .xscap header")

@@ -24,6 +24,16 @@ import picocli.CommandLine.Model.CommandSpec;
                 "",
                 "Each file's connections get fresh ids after the ones already there, so any number of files can go into one database. Reads .xscap files (from 'xmppscope export') and pcap/pcapng files of plaintext XMPP (tcpdump, dumpcap, Wireshark): TCP is reassembled per connection, both directions, with out-of-order and retransmitted segments handled; whoever sent the SYN is the client. A truncated or damaged file is imported up to the damage, and the error says where it is.",
                 ""
+        },
+        footer = {
+                "",
+                "Examples:",
+                "  # a tcpdump of port 5222, then look at it",
+                "  xmppscope import --db ~/captures/lab tcpdump-5222.pcapng",
+                "  xmppscope open ~/captures/lab",
+                "",
+                "  # two sessions into one database",
+                "  xmppscope import --db ~/captures/week monday.xscap tuesday.xscap"
         })
 final class ImportCommand implements Callable<Integer> {
     @Spec

@@ -38,6 +38,17 @@ import picocli.CommandLine.Parameters;
                 "",
                 "Exit code: 0 when the server answered as recorded, 3 when answers differ, 1 on errors.",
                 ""
+        },
+        footer = {
+                "",
+                "Examples:",
+                "  # connection 3 (the # column of 'xmppscope open' in Connections)",
+                "  xmppscope replay ~/captures/first --connection 3 --to 127.0.0.2:5222 \\",
+                "      --user alice@a.example --password-file ~/.alice-password \\",
+                "      --db ~/captures/first-again",
+                "",
+                "  # both sessions side by side, the diff under Replay diffs",
+                "  xmppscope open ~/captures/first-again"
         })
 final class ReplayCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CAPTURE", description = "a capture database PATH, or an .xscap/pcap/pcapng file")

@@ -84,6 +84,21 @@ class WebCommandsTest {
         }
     }
 
+    /** A help page teaches by example: each command's ends with runnable lines of that command. */
+    @Test
+    void everyCommandsHelpShowsExamplesOfIt() {
+        for (CommandLine sub : Main.commandLine().getSubcommands().values()) {
+            String name = sub.getCommandName();
+            if (name.equals("help")) {
+                continue;
+            }
+            String out = run(name, "--help").out();
+            assertTrue(out.contains("\nExamples:\n"), name + " --help has no examples: " + out);
+            assertTrue(out.substring(out.indexOf("Examples:")).lines().anyMatch(l -> l.startsWith("  xmppscope " + name + " ")),
+                    name + " --help's examples do not run " + name + ": " + out);
+        }
+    }
+
     @Test
     void proxyWithoutARouteSaysWhatToDo() {
         Run r = run("proxy", "--web", "127.0.0.1:0");
