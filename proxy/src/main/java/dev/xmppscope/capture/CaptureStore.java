@@ -1,7 +1,11 @@
 package dev.xmppscope.capture;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -55,9 +59,10 @@ public final class CaptureStore implements AutoCloseable {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException("cannot create the directory for capture database " + file, e);
         }
+        requireH2(file);
         String url = jdbcUrl(file, URL_OPTIONS);
         try {
             Connection admin = DriverManager.getConnection(url, "sa", "");
@@ -66,6 +71,22 @@ public final class CaptureStore implements AutoCloseable {
             return store;
         } catch (SQLException e) {
             throw new CaptureStoreException("cannot open capture database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** H2's own error for a file that is not one of its databases says only "IO Exception" and a number. */
+    private static void requireH2(Path file) {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(4);
+        } catch (NoSuchFileException e) {
+            return; // created now
+        } catch (IOException e) {
+            throw new CaptureStoreException("cannot read capture database " + file + ": " + e.getMessage(), e);
+        }
+        if (head.length > 0 && !new String(head, StandardCharsets.ISO_8859_1).equals("H:2,")) {
+            throw new CaptureStoreException(file + " is not a capture database: the H2 files xmppscope records into"
+                    + " start with 'H:2,', and this one does not (a damaged copy, or another file given this name)", null);
         }
     }
 

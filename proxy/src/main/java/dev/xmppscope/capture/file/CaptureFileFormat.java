@@ -3,6 +3,7 @@ package dev.xmppscope.capture.file;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -36,6 +37,41 @@ public enum CaptureFileFormat {
             case 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1 -> PCAP;
             default -> null;
         };
+    }
+
+    /**
+     * Why {@code file} (which {@link #sniff} did not recognise) is not read: what its name promised,
+     * what it starts with instead, and what the formats start with, so a truncated download, a
+     * file still compressed or a capture database given as a file can be told apart.
+     */
+    public static String notRecognised(Path file) {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (head.length == 0) {
+            return file + " is empty";
+        }
+        if (new String(head, StandardCharsets.ISO_8859_1).startsWith("H:2,")) {
+            String db = file.toString().endsWith(".mv.db") ? file.toString().substring(0, file.toString().length() - 6) : file.toString();
+            return file + " is a capture database, not a capture file: open it with 'xmppscope open " + db
+                    + "', or make a file of it with 'xmppscope export --db " + db + " --out FILE.xscap'";
+        }
+        CaptureFileFormat named = ofFileName(file);
+        StringBuilder hex = new StringBuilder();
+        for (byte b : head) {
+            hex.append(hex.isEmpty() ? "" : " ").append(String.format("%02x", b & 0xff));
+        }
+        return file + (named == null ? " is not a capture file xmppscope reads" : " is named like " + named.label()
+                + " file but does not start like one") + ": it starts with " + hex
+                + ", where an .xscap starts with 1f 8b (gzip), a pcap with d4 c3 b2 a1 or a1 b2 c3 d4, a pcapng with"
+                + " 0a 0d 0d 0a. Is it complete, and not compressed again (.gz, .zst, .xz)?";
+    }
+
+    private String label() {
+        return this == XSCAP ? "an .xscap" : this == PCAP ? "a pcap" : "a pcapng";
     }
 
     /** The format an output file name asks for, or null for an extension that is not a capture format. */

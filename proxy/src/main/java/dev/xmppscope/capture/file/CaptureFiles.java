@@ -30,7 +30,7 @@ public final class CaptureFiles {
         }
         CaptureFileFormat format = CaptureFileFormat.sniff(file);
         if (format == null) {
-            throw new CaptureFileException(file + " is not a capture file xmppscope knows (expected .xscap, pcap or pcapng)", 0, null);
+            throw new CaptureFileException(CaptureFileFormat.notRecognised(file), 0, null);
         }
         return format == CaptureFileFormat.XSCAP ? XscapReader.open(file) : new PcapImporter(file);
     }

@@ -54,6 +54,9 @@ final class ImportCommand implements Callable<Integer> {
             if (!Files.isRegularFile(f)) {
                 throw new IllegalArgumentException("no such file: " + f);
             }
+            if (CaptureFileFormat.sniff(f) == null) { // before the database is created or anything is added to it
+                throw new IllegalArgumentException(CaptureFileFormat.notRecognised(f));
+            }
         }
         PrintWriter err = spec.commandLine().getErr();
         int damaged = 0;

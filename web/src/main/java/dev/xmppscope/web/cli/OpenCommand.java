@@ -106,8 +106,7 @@ final class OpenCommand implements Callable<Integer> {
                     + " or an .xscap, .pcap or .pcapng file");
         }
         if (CaptureFileFormat.sniff(capture) == null) {
-            throw new IllegalArgumentException(capture + " is neither a capture database nor a capture file xmppscope"
-                    + " knows (.xscap, .pcap, .pcapng)");
+            throw new IllegalArgumentException(CaptureFileFormat.notRecognised(capture));
         }
         Path tmp = Files.createTempDirectory("xmppscope-open");
         serving.add(() -> deleteTree(tmp));

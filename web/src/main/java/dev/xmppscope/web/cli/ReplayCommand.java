@@ -102,11 +102,15 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     private static CaptureSource source(Path capture) {
-        if (Files.isRegularFile(capture) && CaptureFileFormat.sniff(capture) != null) {
+        if (Files.isRegularFile(capture) && !Files.isRegularFile(CaptureStore.dataFile(capture))) {
+            if (CaptureFileFormat.sniff(capture) == null) {
+                throw new IllegalArgumentException(CaptureFileFormat.notRecognised(capture));
+            }
             return CaptureFiles.open(capture);
         }
         if (!Files.exists(CaptureStore.dataFile(capture))) {
-            throw new IllegalArgumentException(capture + " is neither a capture file nor a capture database");
+            throw new IllegalArgumentException("no capture at " + capture + " (nor a database " + CaptureStore.dataFile(capture).getFileName()
+                    + "): give the PATH that 'xmppscope proxy --db PATH' recorded into, or an .xscap, .pcap or .pcapng file");
         }
         return sink -> {
             try (CaptureStore store = CaptureStore.open(capture); CaptureReader r = store.newReader()) {

@@ -1,6 +1,7 @@
 package dev.xmppscope.web.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.capture.CaptureStore;
@@ -136,5 +137,35 @@ class ExportImportCommandTest {
                 r.err());
         r = run("export", "--db", tmp.resolve("nothing").toString(), "--out", tmp.resolve("x.xscap").toString());
         assertTrue(r.err().contains("there is no capture database at"), r.err());
+    }
+
+    /**
+     * Files that are not what their names say: each error says what the file starts with and what
+     * was expected, nothing is created or added, and a database given where a file is expected is
+     * named for what it is, with the command that reads it.
+     */
+    @Test
+    void filesThatAreNotCapturesAreExplainedBeforeAnythingIsWritten() throws Exception {
+        Path notPcap = Files.write(tmp.resolve("trace.pcap"), "<html>404 Not Found</html>".getBytes(StandardCharsets.US_ASCII));
+        Path target = tmp.resolve("target");
+        Run r = run("import", "--db", target.toString(), notPcap.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("trace.pcap is named like a pcap file but does not start like one: it starts with"
+                + " 3c 68 74 6d 6c 3e 34 30, where"), r.err());
+        assertFalse(Files.exists(CaptureStore.dataFile(target)), "no empty database is left behind");
+
+        Path db = tmp.resolve("lab");
+        record(db, 1);
+        r = run("import", "--db", target.toString(), CaptureStore.dataFile(db).toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("lab.mv.db is a capture database, not a capture file: open it with 'xmppscope open " + db + "'"),
+                r.err());
+
+        Path notH2 = Files.write(tmp.resolve("broken.mv.db"), "garbage".getBytes(StandardCharsets.US_ASCII));
+        r = run("export", "--db", notH2.toString(), "--out", tmp.resolve("x.xscap").toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("broken.mv.db is not a capture database: the H2 files xmppscope records into start with 'H:2,'"),
+                r.err());
+        assertEquals("garbage", Files.readString(notH2), "the file is left as it was");
     }
 }
