@@ -70,8 +70,12 @@ public final class WebServer implements AutoCloseable {
             app.start(options.host(), options.port());
         } catch (RuntimeException e) {
             live.close();
-            throw new IllegalStateException("the web UI cannot listen on " + options.host() + ":" + options.port()
-                    + " (" + rootMessage(e) + "); choose another with --web HOST:PORT", e);
+            // the message says it all: Jetty's causes only repeat it ("Port already in use...",
+            // "Failed to bind..."), so they are kept for XMPPSCOPE_DEBUG's trace, not as causes
+            IllegalStateException explained = new IllegalStateException("the web UI cannot listen on " + options.host()
+                    + ":" + options.port() + " (" + rootMessage(e) + "); choose another with --web HOST:PORT");
+            explained.addSuppressed(e);
+            throw explained;
         }
         return new WebServer(app, live, options);
     }

@@ -168,6 +168,18 @@ class WebCommandsTest {
         assertTrue(both.err().contains("give one"), both.err());
     }
 
+    /** The web UI's port taken: one line that says so and what to do, not Jetty's causes repeating it. */
+    @Test
+    void aWebPortInUseIsOneLine() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String web = "127.0.0.1:" + taken.getLocalPort();
+            Run r = run("demo", "--web", web);
+            assertEquals(1, r.exit(), r.err());
+            assertEquals("xmppscope: the web UI cannot listen on " + web + " (Address already in use); choose another with --web HOST:PORT",
+                    r.err().strip());
+        }
+    }
+
     @Test
     void aPortInUseIsNamedAndLeavesNoEmptyCaptureBehind() throws Exception {
         Path db = tmp.resolve("never");
