@@ -77,6 +77,29 @@ function drawTimes(items, height) {
   return svg;
 }
 
+/**
+ * Scrolled sideways, an arrow that runs under the sticky times column or past the pane's right
+ * edge shows its label centred on the part in view (shortened to fit), not on the middle of the
+ * whole arrow, where it would be hidden or cut. Only reads attributes, so it can run per frame.
+ */
+export function placeLabels(pane) {
+  const svg = pane.querySelector('.seq-rows svg.sequence');
+  if (!svg) return;
+  const left = pane.scrollLeft + GUTTER + 4;
+  const right = pane.scrollLeft + pane.clientWidth - 4;
+  for (const label of svg.querySelectorAll('text.lbl')) {
+    const line = label.previousElementSibling;
+    const x1 = Number(line.getAttribute('x1')), x2 = Number(line.getAttribute('x2'));
+    const lo = Math.min(x1, x2), hi = Math.max(x1, x2);
+    const from = Math.max(lo, left), to = Math.min(hi, right);
+    const cut = (from > lo || to < hi) && to - from >= 40; // partly in view, with room for a few letters
+    const x = String(cut ? (from + to) / 2 : (lo + hi) / 2);
+    if (label.getAttribute('x') === x) continue;
+    label.setAttribute('x', x);
+    label.textContent = cut ? truncate(label.dataset.full, Math.max(6, Math.floor((to - from) / 6.2))) : label.dataset.fit;
+  }
+}
+
 function sinceFirst(st, t0) {
   return `+${duration(st.at - t0) || '0'}`;
 }
@@ -128,7 +151,12 @@ function draw(items, opts, part) {
     row.appendChild(s('line', {x1: x1 + dir * 4, y1: y + 6, x2: x2 - dir * 4, y2: y + 6, 'marker-end': `url(#arr-${kindClass(st)})`}));
     const span = Math.abs(x2 - x1);
     const chars = Math.max(12, Math.floor(Math.max(span, laneW) / 6.2));
-    row.appendChild(s('text', {class: 'lbl', x: (x1 + x2) / 2, y: y + 1, 'text-anchor': 'middle'}, truncate(arrowLabel(st), chars)));
+    const label = s('text', {class: 'lbl', x: (x1 + x2) / 2, y: y + 1, 'text-anchor': 'middle'}, truncate(arrowLabel(st), chars));
+    if (part === 'body') { // for placeLabels, on screen only
+      label.dataset.full = arrowLabel(st);
+      label.dataset.fit = label.textContent;
+    }
+    row.appendChild(label);
     if (opts.onClick) row.addEventListener('click', () => opts.onClick(st));
     svg.appendChild(row);
   });

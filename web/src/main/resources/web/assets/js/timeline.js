@@ -7,7 +7,7 @@
 
 import {api} from './api.js';
 import {$, h, clear, clock, isoTime, download, truncate} from './dom.js';
-import {drawSequence, drawSequenceScrolling, toMermaid} from './sequence.js';
+import {drawSequence, drawSequenceScrolling, placeLabels, toMermaid} from './sequence.js';
 import {endpoints, nodeLabel} from './store.js';
 import {anchorOf, restoreAnchor, revealSideways} from './viewport.js';
 
@@ -60,6 +60,12 @@ export class Timeline {
     // reading back through the timeline pauses Following, so arrivals do not pull the view away
     this.body.addEventListener('wheel', (e) => { if (e.deltaY < 0) this.pauseToRead(); }, {passive: true});
     this.body.addEventListener('keydown', (e) => { if (e.key === 'PageUp' || e.key === 'Home') this.pauseToRead(); });
+    let placing = false;
+    this.body.addEventListener('scroll', () => {
+      if (placing || this.mode !== 'sequence') return;
+      placing = true;
+      requestAnimationFrame(() => { placing = false; placeLabels(this.body); });
+    }, {passive: true});
     // ↑/↓ walk the timeline, the inspector following
     this.body.addEventListener('keydown', (e) => {
       if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
@@ -302,6 +308,7 @@ export class Timeline {
     } else {
       restoreAnchor(this.body, reading, this.stickyHeight());
     }
+    if (this.mode === 'sequence') placeLabels(this.body);
   }
 
   /** The height of what sticks to the pane's top over the rows: the lane heads, the list's header. */

@@ -88,6 +88,54 @@ class UiSyntheticBrowserTest {
         js("document.getElementById('timeline').scrollLeft = 0;");
     }
 
+    /**
+     * Scrolled sideways, an arrow that runs under the times column labels the part still in
+     * view; it used to keep its label at the whole arrow's middle, hidden under the times.
+     */
+    @Test
+    void labelsOfArrowsRunningUnderTheTimesStayReadable() {
+        open("/");
+        // the widest arrow's middle scrolled under the times column: its label must move to stay readable
+        String widest = (String) js("""
+                const pane = document.getElementById('timeline');
+                const rows = [...pane.querySelectorAll('.seq-rows svg.sequence .row')];
+                const width = (row) => row.querySelector('line').getBBox().width;
+                const row = rows.reduce((a, b) => width(b) > width(a) ? b : a);
+                const box = row.querySelector('line').getBBox();
+                pane.scrollLeft = box.x + box.width / 2 - 30;
+                return row.dataset.ref;""");
+        await().until(d -> (Boolean) js("""
+                const pane = document.getElementById('timeline');
+                const times = pane.querySelector('svg.seq-times').getBoundingClientRect().right;
+                const r = pane.querySelector(`[data-ref="${arguments[0]}"] .lbl`).getBoundingClientRect();
+                return r.left >= times && r.right <= pane.getBoundingClientRect().right;""", widest));
+        @SuppressWarnings("unchecked")
+        List<String> problems = (List<String>) await().until(d -> js("""
+                const pane = document.getElementById('timeline'), box = pane.getBoundingClientRect();
+                const times = pane.querySelector('svg.seq-times').getBoundingClientRect().right;
+                const checked = [], problems = [];
+                for (const row of pane.querySelectorAll('.seq-rows svg.sequence .row')) {
+                  const line = row.querySelector('line').getBoundingClientRect(), label = row.querySelector('.lbl');
+                  const r = label.getBoundingClientRect();
+                  if (r.top < box.top + 60 || r.bottom > box.bottom || line.left >= times || line.right < times + 60) continue;
+                  checked.push(row.dataset.ref);
+                  if (r.left < times || r.right > line.right + 2 || label.textContent.length < 6) {
+                    problems.push(row.dataset.ref + ' ' + label.textContent + ' at ' + r.left + '..' + r.right + ', times end at ' + times);
+                  }
+                }
+                return checked.length ? problems : null;"""));
+        assertEquals(List.of(), problems);
+        browser.screenshot("synthetic-labels-sideways");
+
+        js("document.getElementById('timeline').scrollLeft = 0;"); // arrows wholly in view get their labels back
+        await().until(d -> (Boolean) js("""
+                const pane = document.getElementById('timeline'), box = pane.getBoundingClientRect();
+                return [...pane.querySelectorAll('.seq-rows svg.sequence .row')].filter((row) => {
+                  const line = row.querySelector('line').getBoundingClientRect();
+                  return line.left > box.left + 80 && line.right < box.right - 20;
+                }).every((row) => { const l = row.querySelector('.lbl'); return l.textContent === l.dataset.fit; });"""));
+    }
+
     @Test
     void clickingAMessageShowsItsXmlAndRoute() {
         open("/");
