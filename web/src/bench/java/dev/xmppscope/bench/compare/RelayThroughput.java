@@ -34,6 +34,7 @@ public final class RelayThroughput implements Comparison {
     private static final String MBS = "MB/s";
     private static final String CPU_SHARE = "relay cores";
     private static final String PER_CPU = "stanzas/CPU-s";
+    private static final String RSS = "relay RSS MB";
     private static final String DISK = "disk write (no relay)";
     /**
      * A recording xmppscope reaches its steady rate 8 to 12 s after its start (its heap grows
@@ -104,6 +105,7 @@ public final class RelayThroughput implements Comparison {
             long b1 = sink.bytesReceived();
             long t1 = System.nanoTime();
             java.util.OptionalLong cpu1 = relay.cpuNanos();
+            java.util.OptionalLong rss = relay.rssBytes();
             gen.stop();
             double seconds = (t1 - t0) / 1e9;
             double bytesPerSecond = (b1 - b0) / seconds;
@@ -114,6 +116,9 @@ public final class RelayThroughput implements Comparison {
                 double cpuSeconds = (cpu1.getAsLong() - cpu0.getAsLong()) / 1e9;
                 m.put(CPU_SHARE, cpuSeconds / seconds);
                 m.put(PER_CPU, (b1 - b0) / corpus.bytesPerStanza() / cpuSeconds);
+            }
+            if (c.cpuMeasurable() && rss.isPresent()) {
+                m.put(RSS, rss.getAsLong() / 1e6);
             }
             ctx.record(NAME, scenario(connections), c.name(), round, m);
             gen.closeAll();
@@ -174,7 +179,7 @@ public final class RelayThroughput implements Comparison {
     @Override
     public ComparisonReport report(Results r) {
         Table t = new Table(List.of("connections", "contender", "stanzas/s", "MB/s", "vs direct", "vs haproxy",
-                "relay cores", "stanzas/CPU-s", "CPU-s vs haproxy", "rounds"));
+                "relay cores", "stanzas/CPU-s", "CPU-s vs haproxy", RSS, "rounds"));
         List<TargetCheck> targets = new ArrayList<>();
         for (String scenario : r.scenarios(NAME)) {
             OptionalDouble direct = r.median(NAME, scenario, "direct", STANZAS);
@@ -191,6 +196,7 @@ public final class RelayThroughput implements Comparison {
                         Table.num(r.median(NAME, scenario, c, CPU_SHARE).orElse(Double.NaN)),
                         Table.num(r.median(NAME, scenario, c, PER_CPU).orElse(Double.NaN)),
                         Ratios.percentOf(r.median(NAME, scenario, c, PER_CPU), haproxyPerCpu),
+                        Table.num(r.median(NAME, scenario, c, RSS).orElse(Double.NaN)),
                         String.valueOf(r.rounds(NAME, scenario, c))));
             }
             String target = "xmppscope ≥ 80% of haproxy's stanzas/s at " + scenario;
@@ -224,6 +230,7 @@ public final class RelayThroughput implements Comparison {
                 itself, and so what recording adds on top. "relay cores" \
                 = CPU time of the relay process tree (/proc utime+stime) ÷ wall time (for xmppscope it \
                 includes the analysis worker using idle CPU); "stanzas/CPU-s" = stanzas relayed per \
-                CPU-second of the relay.""".formatted(corpus.stanzaCount(), corpus.bytesPerStanza(), WARMUP_MS / 1000, MEASURE_MS / 1000));
+                CPU-second of the relay; "relay RSS MB" = resident memory of the relay process tree (for \
+                xmppscope, with its worker) at the end of the measured window.""".formatted(corpus.stanzaCount(), corpus.bytesPerStanza(), WARMUP_MS / 1000, MEASURE_MS / 1000));
     }
 }
