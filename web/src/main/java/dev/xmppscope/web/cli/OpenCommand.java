@@ -94,6 +94,12 @@ final class OpenCommand implements Callable<Integer> {
         return serving;
     }
 
+    /** What a CAPTURE argument that names nothing gets told (open and replay take the same). */
+    static String noCaptureAt(Path capture) {
+        return "no capture at " + capture.toAbsolutePath() + " (nor a database " + CaptureStore.dataFile(capture).getFileName()
+                + "): give the PATH that 'xmppscope proxy --db PATH' recorded into, or an .xscap, .pcap or .pcapng file";
+    }
+
     /** The capture database itself, or a temporary one holding an imported .xscap/pcap/pcapng. */
     private CaptureStore openOrImport(PrintWriter out, Serving serving) throws IOException {
         Path db = CaptureStore.dataFile(capture);
@@ -101,9 +107,7 @@ final class OpenCommand implements Callable<Integer> {
             return CaptureStore.open(capture);
         }
         if (!Files.isRegularFile(capture)) {
-            throw new IllegalArgumentException("no capture at " + capture.toAbsolutePath() + " (nor a database "
-                    + db.getFileName() + "): give the PATH that 'xmppscope proxy --db PATH' recorded into,"
-                    + " or an .xscap, .pcap or .pcapng file");
+            throw new IllegalArgumentException(noCaptureAt(capture));
         }
         if (CaptureFileFormat.sniff(capture) == null) {
             throw new IllegalArgumentException(CaptureFileFormat.notRecognised(capture));

@@ -109,8 +109,7 @@ final class ReplayCommand implements Callable<Integer> {
             return CaptureFiles.open(capture);
         }
         if (!Files.exists(CaptureStore.dataFile(capture))) {
-            throw new IllegalArgumentException("no capture at " + capture + " (nor a database " + CaptureStore.dataFile(capture).getFileName()
-                    + "): give the PATH that 'xmppscope proxy --db PATH' recorded into, or an .xscap, .pcap or .pcapng file");
+            throw new IllegalArgumentException(OpenCommand.noCaptureAt(capture));
         }
         return sink -> {
             try (CaptureStore store = CaptureStore.open(capture); CaptureReader r = store.newReader()) {
