@@ -20,11 +20,7 @@ const FILTER_FIELDS = ['q', 'jid', 'kind', 'type', 'ns', 'id'];
 
 export class Timeline {
   constructor({onSelect}) {
-    // picking a stanza (click, ↑/↓) pauses Following, so arrivals do not scroll it out of view
-    this.onSelect = (ref) => {
-      this.pauseToRead();
-      onSelect(ref);
-    };
+    this.onSelect = onSelect;
     this.items = [];
     this.refs = new Set();
     this.next = null;
@@ -61,7 +57,7 @@ export class Timeline {
     $('export-svg').addEventListener('click', () => this.exportSvg());
     $('export-mermaid').addEventListener('click', () => this.exportMermaid());
     window.addEventListener('resize', () => { if (this.mode === 'sequence') this.render(); });
-    // reading back through the timeline pauses Following, as picking a stanza does
+    // reading back through the timeline pauses Following, so arrivals do not pull the view away
     this.body.addEventListener('wheel', (e) => { if (e.deltaY < 0) this.pauseToRead(); }, {passive: true});
     this.body.addEventListener('keydown', (e) => { if (e.key === 'PageUp' || e.key === 'Home') this.pauseToRead(); });
     let placing = false;

@@ -128,28 +128,6 @@ class UiLiveBrowserTest {
         }
     }
 
-    /** Picking a stanza to read pauses Following, as in Wireshark: arrivals do not scroll it out of view. */
-    @Test
-    void pickingAStanzaPausesFollowing() {
-        InMemoryCaptureModel model = SyntheticFederation.build();
-        for (int i = 0; i < 100; i++) {
-            model.put(message("2-s-" + (1000 + i), SyntheticFederation.T0 + 500_000_000L + i * 1000L, "old" + i));
-        }
-        try (LivePage page = new LivePage(model)) {
-            page.awaitShown("2-s-1099");
-            page.browser.click(d -> d.findElement(By.cssSelector("#timeline [data-ref='2-s-1050']")));
-            page.awaitText("follow", "Paused");
-            double at = page.rowOffset("2-s-1050");
-
-            for (int i = 0; i < 50; i++) {
-                model.put(message("2-s-" + (5000 + i), SyntheticFederation.T0 + 900_000_000L + i * 1000L, "new" + i));
-            }
-            page.awaitText("timeline-new", "50 new — follow");
-            assertEquals(at, page.rowOffset("2-s-1050"), 1.0, "the picked stanza stays where it was");
-            assertEquals("Paused", page.element("follow").getText());
-        }
-    }
-
     /** More arriving at once than one request for the tail holds: the newest page is shown. */
     @Test
     void aBurstLargerThanOneRequestShowsTheNewestPage() {
