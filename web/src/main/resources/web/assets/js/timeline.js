@@ -20,7 +20,14 @@ const FILTER_FIELDS = ['q', 'jid', 'kind', 'type', 'ns', 'id'];
 
 export class Timeline {
   constructor({onSelect}) {
-    this.onSelect = onSelect;
+    // picking a stanza (click, ↑/↓) while Following holds the view on it: arrivals are still
+    // appended, and counted on the chip, but no longer scroll it away (Wireshark's auto-scroll
+    // stops on a selection the same way)
+    this.onSelect = (ref) => {
+      if (this.follow) this.holding = true;
+      onSelect(ref);
+    };
+    this.holding = false;
     this.items = [];
     this.refs = new Set();
     this.next = null;
@@ -62,6 +69,7 @@ export class Timeline {
     this.body.addEventListener('keydown', (e) => { if (e.key === 'PageUp' || e.key === 'Home') this.pauseToRead(); });
     let placing = false;
     this.body.addEventListener('scroll', () => {
+      if (this.holding && this.atEnd()) this.release(); // scrolled down to what arrived
       if (placing || this.mode !== 'sequence') return;
       placing = true;
       requestAnimationFrame(() => { placing = false; placeLabels(this.body); });
@@ -128,6 +136,8 @@ export class Timeline {
   }
 
   setFollow(on) {
+    const held = this.holding;
+    this.holding = false;
     this.follow = on;
     const b = $('follow');
     b.classList.toggle('on', on);
@@ -135,8 +145,20 @@ export class Timeline {
     if (on) {
       this.pendingNew = 0;
       $('timeline-new').hidden = true;
+      if (held) this.body.scrollTo(this.body.scrollLeft, this.body.scrollHeight);
       this.catchUp();
     }
+  }
+
+  /** Lets go of a picked stanza once the reader is at what arrived. */
+  release() {
+    this.holding = false;
+    this.pendingNew = 0;
+    $('timeline-new').hidden = true;
+  }
+
+  atEnd() {
+    return this.body.scrollTop + this.body.clientHeight >= this.body.scrollHeight - 2;
   }
 
   /**
@@ -154,6 +176,7 @@ export class Timeline {
     }
     if (seq !== this.loadSeq) return; // a newer filter won
     this.show(page);
+    this.holding = false; // what was held may not be on the new page
     this.pendingNew = 0;
     $('timeline-new').hidden = true;
     this.render(newest ? 'end' : 'top');
@@ -223,14 +246,19 @@ export class Timeline {
   /** A stanza arrived live: fetch what is new under the current filters (coalesced). */
   onLiveStanza() {
     if (!this.follow) {
-      this.pendingNew++;
-      const chip = $('timeline-new');
-      chip.hidden = false;
-      chip.textContent = `${this.pendingNew} new — follow`;
+      this.countNew(1, '');
       return;
     }
     if (this.tailTimer) return;
     this.tailTimer = setTimeout(() => { this.tailTimer = null; this.catchUp(); }, 120);
+  }
+
+  /** The chip that counts arrivals the view does not show: paused, or below a held stanza. */
+  countNew(n, where) {
+    this.pendingNew += n;
+    const chip = $('timeline-new');
+    chip.hidden = false;
+    chip.textContent = `${this.pendingNew} new${where ? ' ' + where : ''} — follow`;
   }
 
   async fetchTail() {
@@ -253,8 +281,10 @@ export class Timeline {
     const before = this.items.length;
     this.append(page.items);
     if (this.items.length !== before) {
+      if (this.holding) this.countNew(this.items.length - before, 'below');
       this.trimWhileFollowing();
-      this.render('end');
+      this.render(this.holding ? 'keep' : 'end');
+      if (this.holding && this.atEnd()) this.release(); // it all fits in view
     }
   }
 

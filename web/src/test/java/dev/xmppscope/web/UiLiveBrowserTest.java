@@ -128,6 +128,42 @@ class UiLiveBrowserTest {
         }
     }
 
+    /**
+     * Picking a stanza while Following holds the view on it, as Wireshark's auto-scroll stops on
+     * a selection: what arrives is still appended and counted, not scrolled to; the chip, or
+     * scrolling down to the end, follows again.
+     */
+    @Test
+    void pickingAStanzaHoldsTheViewOnItWhileArrivalsAreAppended() {
+        InMemoryCaptureModel model = SyntheticFederation.build();
+        for (int i = 0; i < 100; i++) {
+            model.put(message("2-s-" + (1000 + i), SyntheticFederation.T0 + 500_000_000L + i * 1000L, "old" + i));
+        }
+        try (LivePage page = new LivePage(model)) {
+            page.awaitShown("2-s-1099");
+            page.browser.click(d -> d.findElement(By.cssSelector("#timeline [data-ref='2-s-1050']")));
+            page.wait.until(d -> d.getCurrentUrl().endsWith("/stanzas/2-s-1050"));
+            double at = page.rowOffset("2-s-1050");
+
+            for (int i = 0; i < 50; i++) {
+                model.put(message("2-s-" + (5000 + i), SyntheticFederation.T0 + 900_000_000L + i * 1000L, "new" + i));
+            }
+            page.awaitShown("2-s-5049");
+            page.awaitText("timeline-new", "50 new below — follow");
+            assertEquals(at, page.rowOffset("2-s-1050"), 1.0, "the picked stanza stays where it was");
+            assertEquals("Following", page.element("follow").getText());
+
+            page.element("timeline-new").click();
+            page.wait.until(d -> (Boolean) page.browser.driver.executeScript(
+                    "const t = document.getElementById('timeline'); return t.scrollTop + t.clientHeight >= t.scrollHeight - 2;"));
+            assertFalse(page.element("timeline-new").isDisplayed());
+            model.put(message("2-s-6000", SyntheticFederation.T0 + 950_000_000L, "after"));
+            page.awaitShown("2-s-6000");
+            page.wait.until(d -> (Boolean) page.browser.driver.executeScript(
+                    "const t = document.getElementById('timeline'); return t.scrollTop + t.clientHeight >= t.scrollHeight - 2;"));
+        }
+    }
+
     /** More arriving at once than one request for the tail holds: the newest page is shown. */
     @Test
     void aBurstLargerThanOneRequestShowsTheNewestPage() {
