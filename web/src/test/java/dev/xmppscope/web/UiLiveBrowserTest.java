@@ -49,9 +49,7 @@ class UiLiveBrowserTest {
     @Test
     void followingALongLiveCaptureShowsItsNewestPage() {
         InMemoryCaptureModel model = SyntheticFederation.build();
-        for (int i = 0; i < 400; i++) {
-            model.put(message("2-s-" + (1000 + i), SyntheticFederation.T0 + 500_000_000L + i * 1000L, "old" + i));
-        }
+        putMessages(model, 1000, 400, 500_000_000L, "old");
         try (LivePage page = new LivePage(model)) {
             page.awaitShown("2-s-1399");
             assertFalse(page.shows("2-s-1000"), "the newest 300 of 428, not the first");
@@ -87,12 +85,9 @@ class UiLiveBrowserTest {
             page.awaitRows("#timeline tr[data-ref]", 28);
 
             // after the 28 already shown, 2,128 in all, in two bursts that each fit one request for the tail
-            for (int i = 0; i < 2100; i++) {
-                model.put(message("2-s-" + (10_000 + i), SyntheticFederation.T0 + 1_000_000_000L + i * 1000L, "m" + i));
-                if (i == 1099) {
-                    page.awaitShown("2-s-11099");
-                }
-            }
+            putMessages(model, 10_000, 1100, 1_000_000_000L, "m");
+            page.awaitShown("2-s-11099");
+            putMessages(model, 11_100, 1000, 1_001_100_000L, "n");
             page.awaitShown("2-s-12099");
             page.awaitText("timeline-count", "2000 elements (more available)");
             assertFalse(page.shows("2-s-10099"), "the 28 first and the 100 oldest messages went");
@@ -136,31 +131,25 @@ class UiLiveBrowserTest {
     @Test
     void pickingAStanzaHoldsTheViewOnItWhileArrivalsAreAppended() {
         InMemoryCaptureModel model = SyntheticFederation.build();
-        for (int i = 0; i < 100; i++) {
-            model.put(message("2-s-" + (1000 + i), SyntheticFederation.T0 + 500_000_000L + i * 1000L, "old" + i));
-        }
+        putMessages(model, 1000, 100, 500_000_000L, "old");
         try (LivePage page = new LivePage(model)) {
             page.awaitShown("2-s-1099");
             page.browser.click(d -> d.findElement(By.cssSelector("#timeline [data-ref='2-s-1050']")));
             page.wait.until(d -> d.getCurrentUrl().endsWith("/stanzas/2-s-1050"));
             double at = page.rowOffset("2-s-1050");
 
-            for (int i = 0; i < 50; i++) {
-                model.put(message("2-s-" + (5000 + i), SyntheticFederation.T0 + 900_000_000L + i * 1000L, "new" + i));
-            }
+            putMessages(model, 5000, 50, 900_000_000L, "new");
             page.awaitShown("2-s-5049");
             page.awaitText("timeline-new", "50 new below — follow");
             assertEquals(at, page.rowOffset("2-s-1050"), 1.0, "the picked stanza stays where it was");
             assertEquals("Following", page.element("follow").getText());
 
             page.element("timeline-new").click();
-            page.wait.until(d -> (Boolean) page.browser.driver.executeScript(
-                    "const t = document.getElementById('timeline'); return t.scrollTop + t.clientHeight >= t.scrollHeight - 2;"));
+            page.wait.until(d -> page.scrolledToEnd());
             assertFalse(page.element("timeline-new").isDisplayed());
             model.put(message("2-s-6000", SyntheticFederation.T0 + 950_000_000L, "after"));
             page.awaitShown("2-s-6000");
-            page.wait.until(d -> (Boolean) page.browser.driver.executeScript(
-                    "const t = document.getElementById('timeline'); return t.scrollTop + t.clientHeight >= t.scrollHeight - 2;"));
+            page.wait.until(d -> page.scrolledToEnd());
         }
     }
 
@@ -171,9 +160,7 @@ class UiLiveBrowserTest {
         try (LivePage page = new LivePage(model)) {
             page.awaitRows(SEQUENCE_ROWS, 28);
             page.element("follow").click(); // paused while the burst arrives
-            for (int i = 0; i < 2500; i++) {
-                model.put(message("2-s-" + (10_000 + i), SyntheticFederation.T0 + 1_000_000_000L + i * 1000L, "m" + i));
-            }
+            putMessages(model, 10_000, 2500, 1_000_000_000L, "m");
             page.awaitText("timeline-new", "2500 new — follow");
             page.element("timeline-new").click();
             page.awaitShown("2-s-12499");
@@ -214,9 +201,7 @@ class UiLiveBrowserTest {
     @Test
     void redrawingKeepsTheRowBeingReadInPlace() {
         InMemoryCaptureModel model = SyntheticFederation.build();
-        for (int i = 0; i < 400; i++) {
-            model.put(message("2-s-" + (1000 + i), SyntheticFederation.T0 + 500_000_000L + i * 1000L, "old" + i));
-        }
+        putMessages(model, 1000, 400, 500_000_000L, "old");
         try (LivePage page = new LivePage(model)) {
             page.awaitShown("2-s-1399");
             page.element("follow").click(); // paused, to read back
@@ -235,6 +220,13 @@ class UiLiveBrowserTest {
             page.element("mode-sequence").click();
             page.awaitRows(SEQUENCE_ROWS, 428);
             assertEquals(reading, page.firstRowInView());
+        }
+    }
+
+    /** {@code count} chat messages on bob's stream, refs 2-s-{@code first}..., a microsecond apart from T0 + {@code fromNanos}. */
+    private static void putMessages(InMemoryCaptureModel model, int first, int count, long fromNanos, String idPrefix) {
+        for (int i = 0; i < count; i++) {
+            model.put(message("2-s-" + (first + i), SyntheticFederation.T0 + fromNanos + i * 1000L, idPrefix + i));
         }
     }
 
@@ -288,6 +280,11 @@ class UiLiveBrowserTest {
 
         void awaitRows(String css, int n) {
             wait.until(d -> d.findElements(By.cssSelector(css)).size() == n);
+        }
+
+        boolean scrolledToEnd() {
+            return (Boolean) browser.driver.executeScript(
+                    "const t = document.getElementById('timeline'); return t.scrollTop + t.clientHeight >= t.scrollHeight - 2;");
         }
 
         long scrollLeft() {

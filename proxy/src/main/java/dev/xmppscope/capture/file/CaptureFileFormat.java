@@ -39,6 +39,15 @@ public enum CaptureFileFormat {
         };
     }
 
+    /** The format of {@code file}, recognised by its first bytes; else why it is none ({@link #notRecognised}). */
+    public static CaptureFileFormat require(Path file) {
+        CaptureFileFormat format = sniff(file);
+        if (format == null) {
+            throw new IllegalArgumentException(notRecognised(file));
+        }
+        return format;
+    }
+
     /**
      * Why {@code file} (which {@link #sniff} did not recognise) is not read: what its name promised,
      * what it starts with instead, and what the formats start with, so a truncated download, a

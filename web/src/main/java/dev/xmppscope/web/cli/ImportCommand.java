@@ -54,9 +54,7 @@ final class ImportCommand implements Callable<Integer> {
             if (!Files.isRegularFile(f)) {
                 throw new IllegalArgumentException("no such file: " + f);
             }
-            if (CaptureFileFormat.sniff(f) == null) { // before the database is created or anything is added to it
-                throw new IllegalArgumentException(CaptureFileFormat.notRecognised(f));
-            }
+            CaptureFileFormat.require(f); // before the database is created or anything is added to it
         }
         PrintWriter err = spec.commandLine().getErr();
         int damaged = 0;

@@ -109,9 +109,7 @@ final class OpenCommand implements Callable<Integer> {
         if (!Files.isRegularFile(capture)) {
             throw new IllegalArgumentException(noCaptureAt(capture));
         }
-        if (CaptureFileFormat.sniff(capture) == null) {
-            throw new IllegalArgumentException(CaptureFileFormat.notRecognised(capture));
-        }
+        CaptureFileFormat.require(capture); // before a temporary database is made for it
         Path tmp = Files.createTempDirectory("xmppscope-open");
         serving.add(() -> deleteTree(tmp));
         CaptureStore store = CaptureStore.open(tmp.resolve("capture"));

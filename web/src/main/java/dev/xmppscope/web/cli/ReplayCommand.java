@@ -8,7 +8,6 @@ import dev.xmppscope.capture.Chunk;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
-import dev.xmppscope.capture.file.CaptureFileFormat;
 import dev.xmppscope.capture.file.CaptureFiles;
 import dev.xmppscope.capture.file.CaptureSource;
 import dev.xmppscope.capture.file.ConnectionRenumbering;
@@ -103,10 +102,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     private static CaptureSource source(Path capture) {
         if (Files.isRegularFile(capture) && !Files.isRegularFile(CaptureStore.dataFile(capture))) {
-            if (CaptureFileFormat.sniff(capture) == null) {
-                throw new IllegalArgumentException(CaptureFileFormat.notRecognised(capture));
-            }
-            return CaptureFiles.open(capture);
+            return CaptureFiles.open(capture); // which says why a file is not a capture
         }
         if (!Files.exists(CaptureStore.dataFile(capture))) {
             throw new IllegalArgumentException(OpenCommand.noCaptureAt(capture));
