@@ -29,7 +29,7 @@ final class Comparisons {
         return List.of(
                 new RelayThroughput(Stream.of(Contender.DIRECT, haproxy, new Socat(), xmppscope,
                         Xmppscope.onTmpfs(), Xmppscope.relayOnly()).filter(Objects::nonNull).toList()),
-                new AddedLatency(List.of(Contender.DIRECT, haproxy, xmppscope)),
+                new AddedLatency(List.of(Contender.DIRECT, haproxy, xmppscope, Xmppscope.recordingOnly(), Xmppscope.relayOnly())),
                 new IdleStreams(List.of(Xmppscope.withHeapCap(), haproxy)),
                 StoreAnalysis.withXmppscope(),
                 PcapAnalysis.withXmppscope(workDir),

@@ -7,6 +7,7 @@ import dev.xmppscope.bench.load.XmppSink;
 import dev.xmppscope.bench.relay.Contender;
 import dev.xmppscope.bench.relay.Relay;
 import dev.xmppscope.bench.relay.StartedRelays;
+import dev.xmppscope.bench.relay.Xmppscope;
 import dev.xmppscope.bench.report.ComparisonReport;
 import dev.xmppscope.bench.report.Results;
 import dev.xmppscope.bench.report.Table;
@@ -100,7 +101,18 @@ public final class AddedLatency implements Comparison {
         OptionalDouble x99 = r.median(NAME, s, "xmppscope", P99);
         if (x99.isPresent() && d99.isPresent()) {
             double added = x99.getAsDouble() - d99.getAsDouble();
-            targets.add(TargetCheck.of(target, (added >= 0 ? "+" : "") + Table.num(added) + " µs", added <= 1000));
+            StringBuilder measured = new StringBuilder(signed(added) + " µs");
+            List<String> others = new ArrayList<>();
+            for (String c : List.of("haproxy", Xmppscope.RECORDING_ONLY, Xmppscope.RELAY_ONLY)) {
+                OptionalDouble p99 = r.median(NAME, s, c, P99);
+                if (p99.isPresent()) {
+                    others.add(c.replace("xmppscope (", "").replace(")", "") + ": " + signed(p99.getAsDouble() - d99.getAsDouble()) + " µs");
+                }
+            }
+            if (!others.isEmpty()) {
+                measured.append(" (").append(String.join("; ", others)).append(')');
+            }
+            targets.add(TargetCheck.of(target, measured.toString(), added <= 1000));
         } else {
             targets.add(TargetCheck.notMeasured(target, "xmppscope or direct not measured"));
         }
@@ -111,8 +123,14 @@ public final class AddedLatency implements Comparison {
                 on the load generator's event loop. Each contender's relay is started once and serves every \
                 round, as a proxy in service stays up; each round opens fresh client streams, runs 5 s of \
                 warm-up, then 10,000 round trips, and the next waits until the relay's process is idle. The table shows the median over rounds of each percentile; \
-                "added" = contender − direct."""
+                "added" = contender − direct. "xmppscope (recording only)" records without the live analysis, \
+                "xmppscope (relay only, nothing stored)" drops its tap's records: what the JVM relay's own tail is, \
+                before recording and analysis add to it."""
                 .formatted(STREAMS, RATE));
+    }
+
+    private static String signed(double v) {
+        return (v >= 0 ? "+" : "") + Table.num(v);
     }
 
     private static String cell(OptionalDouble v) {
