@@ -101,18 +101,14 @@ public final class AddedLatency implements Comparison {
         OptionalDouble x99 = r.median(NAME, s, "xmppscope", P99);
         if (x99.isPresent() && d99.isPresent()) {
             double added = x99.getAsDouble() - d99.getAsDouble();
-            StringBuilder measured = new StringBuilder(signed(added) + " µs");
+            // beside it, what haproxy and the relay's own layers added in the same run
             List<String> others = new ArrayList<>();
             for (String c : List.of("haproxy", Xmppscope.RECORDING_ONLY, Xmppscope.RELAY_ONLY)) {
-                OptionalDouble p99 = r.median(NAME, s, c, P99);
-                if (p99.isPresent()) {
-                    others.add(c.replace("xmppscope (", "").replace(")", "") + ": " + signed(p99.getAsDouble() - d99.getAsDouble()) + " µs");
-                }
+                r.median(NAME, s, c, P99).ifPresent(p99 -> others.add(c.replace("xmppscope (", "").replace(")", "")
+                        + ": " + signed(p99 - d99.getAsDouble()) + " µs"));
             }
-            if (!others.isEmpty()) {
-                measured.append(" (").append(String.join("; ", others)).append(')');
-            }
-            targets.add(TargetCheck.of(target, measured.toString(), added <= 1000));
+            String measured = signed(added) + " µs" + (others.isEmpty() ? "" : " (" + String.join("; ", others) + ")");
+            targets.add(TargetCheck.of(target, measured, added <= 1000));
         } else {
             targets.add(TargetCheck.notMeasured(target, "xmppscope or direct not measured"));
         }
