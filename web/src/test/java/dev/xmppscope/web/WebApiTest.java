@@ -73,6 +73,9 @@ class WebApiTest {
         assertEquals("no connection 999 in this capture", JSON.readTree(missing.body()).get("error").asText());
         assertEquals(400, get("/api/connections/abc").statusCode());
         assertEquals(400, get("/api/stanzas?limit=0").statusCode());
+        HttpResponse<String> misspelt = get("/api/stanzas?text=ping");
+        assertEquals(400, misspelt.statusCode(), "a filter the API does not know must not answer with every stanza");
+        assertTrue(JSON.readTree(misspelt.body()).get("error").asText().startsWith("unknown parameter 'text': /api/stanzas takes q"));
         assertEquals(404, get("/api/stanzas/nope").statusCode());
         assertEquals(404, get("/api/routes/1-c-10").statusCode());
     }

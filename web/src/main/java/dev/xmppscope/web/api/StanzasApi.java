@@ -6,6 +6,7 @@ import dev.xmppscope.web.ModelSource;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code /api/stanzas}: the timeline, filtered and paged, and one stanza with its XML, route and
@@ -14,6 +15,8 @@ import java.util.Map;
 public final class StanzasApi {
 
     static final int DEFAULT_LIMIT = 200;
+    private static final Set<String> PARAMETERS = Set.of("q", "jid", "kind", "type", "ns", "id", "conn", "from", "until",
+            "cursor", "limit");
 
     private final ModelSource source;
 
@@ -42,6 +45,14 @@ public final class StanzasApi {
 
     /** The query parameters q, jid, kind, type, ns, id, conn, from, until, cursor, limit. */
     static StanzaQuery query(Context ctx) {
+        // a misspelt filter (text= for q=) would otherwise be ignored and answer with everything
+        for (String name : ctx.queryParamMap().keySet()) {
+            if (!PARAMETERS.contains(name)) {
+                throw new IllegalArgumentException("unknown parameter '" + name + "': /api/stanzas takes q (text in the XML), jid,"
+                        + " kind, type, ns (a namespace or a spec such as XEP-0199), id, conn, from, until (nanoseconds),"
+                        + " cursor and limit");
+            }
+        }
         int limit = DEFAULT_LIMIT;
         String l = blankToNull(ctx.queryParam("limit"));
         if (l != null) {
