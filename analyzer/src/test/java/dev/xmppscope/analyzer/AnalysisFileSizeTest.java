@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A long capture's analysis (each stanza's summary, JIDs, ids and XML, in a real H2 file) takes
- * less disk than the bytes it indexes: a user keeping captures pays for them once, not three times.
+ * less disk than the bytes it indexes; before its pages were compressed it took twice as much.
  */
 class AnalysisFileSizeTest {
     private static final String[] WORDS = ("the meeting moved to three so bring the slides and the notes from yesterday"
