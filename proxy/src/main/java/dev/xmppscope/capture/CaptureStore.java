@@ -84,10 +84,15 @@ public final class CaptureStore implements AutoCloseable {
         } catch (IOException e) {
             throw new CaptureStoreException("cannot read capture database " + file + ": " + e.getMessage(), e);
         }
-        if (head.length > 0 && !new String(head, StandardCharsets.ISO_8859_1).equals("H:2,")) {
+        if (head.length > 0 && !startsLikeDatabase(head)) {
             throw new CaptureStoreException(file + " is not a capture database: the H2 files xmppscope records into"
                     + " start with 'H:2,', and this one does not (a damaged copy, or another file given this name)", null);
         }
+    }
+
+    /** Whether a file starting with {@code head} is an H2 database, as capture databases are. */
+    public static boolean startsLikeDatabase(byte[] head) {
+        return new String(head, StandardCharsets.ISO_8859_1).startsWith("H:2,");
     }
 
     /** The file H2 keeps the data in for a user-given PATH. */
@@ -96,16 +101,20 @@ public final class CaptureStore implements AutoCloseable {
         return name.endsWith(".mv.db") ? path : path.resolveSibling(name + ".mv.db");
     }
 
+    /** The PATH that 'proxy --db' and 'open' take for this database, {@code path} without H2's {@code .mv.db}. */
+    public static Path basePath(Path path) {
+        String name = dataFile(path).getFileName().toString();
+        return path.resolveSibling(name.substring(0, name.length() - ".mv.db".length()));
+    }
+
     /** The append-only file with the chunks' bytes for a user-given PATH. */
     public static Path payloadFile(Path path) {
-        String name = dataFile(path).getFileName().toString();
-        return path.resolveSibling(name.substring(0, name.length() - ".mv.db".length()) + ".payloads");
+        return path.resolveSibling(basePath(path).getFileName() + ".payloads");
     }
 
     /** The H2 file with the analyzer's derived data for a user-given PATH. */
     public static Path analysisFile(Path path) {
-        String name = dataFile(path).getFileName().toString();
-        return path.resolveSibling(name.substring(0, name.length() - ".mv.db".length()) + ".analysis.mv.db");
+        return path.resolveSibling(basePath(path).getFileName() + ".analysis.mv.db");
     }
 
     /** Every file a capture database at PATH consists of (whether or not they exist yet). */
@@ -114,8 +123,7 @@ public final class CaptureStore implements AutoCloseable {
     }
 
     private static String jdbcUrl(Path h2File, String options) {
-        String base = h2File.toAbsolutePath().toString();
-        return "jdbc:h2:file:" + base.substring(0, base.length() - ".mv.db".length()) + options;
+        return "jdbc:h2:file:" + basePath(h2File.toAbsolutePath()) + options;
     }
 
     /** Deletes the capture database at PATH (all its files); the store must not be open. */

@@ -143,14 +143,13 @@ export class Timeline {
     b.classList.toggle('on', on);
     b.textContent = on ? 'Following' : 'Paused';
     if (on) {
-      this.pendingNew = 0;
-      $('timeline-new').hidden = true;
+      this.release();
       if (held) this.body.scrollTo(this.body.scrollLeft, this.body.scrollHeight);
       this.catchUp();
     }
   }
 
-  /** Lets go of a picked stanza once the reader is at what arrived. */
+  /** Lets go of a picked stanza and clears the count of arrivals not shown (below it, or while paused). */
   release() {
     this.holding = false;
     this.pendingNew = 0;
@@ -176,9 +175,7 @@ export class Timeline {
     }
     if (seq !== this.loadSeq) return; // a newer filter won
     this.show(page);
-    this.holding = false; // what was held may not be on the new page
-    this.pendingNew = 0;
-    $('timeline-new').hidden = true;
+    this.release(); // what was held may not be on the new page
     this.render(newest ? 'end' : 'top');
   }
 

@@ -1,9 +1,9 @@
 package dev.xmppscope.capture.file;
 
+import dev.xmppscope.capture.CaptureStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -63,8 +63,8 @@ public enum CaptureFileFormat {
         if (head.length == 0) {
             return file + " is empty";
         }
-        if (new String(head, StandardCharsets.ISO_8859_1).startsWith("H:2,")) {
-            String db = file.toString().endsWith(".mv.db") ? file.toString().substring(0, file.toString().length() - 6) : file.toString();
+        if (CaptureStore.startsLikeDatabase(head)) {
+            Path db = CaptureStore.basePath(file);
             return file + " is a capture database, not a capture file: open it with 'xmppscope open " + db
                     + "', or make a file of it with 'xmppscope export --db " + db + " --out FILE.xscap'";
         }

@@ -57,7 +57,7 @@ public final class CaptureExportApi implements WebExtension {
     private void describe(Context ctx) {
         Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("exportable", store != null);
-        m.put("name", store == null ? null : store.file().getFileName().toString().replace(".mv.db", ""));
+        m.put("name", store == null ? null : CaptureStore.basePath(store.file()).getFileName().toString());
         m.put("formats", store == null ? java.util.List.of() : java.util.List.of("xscap", "pcapng"));
         m.put("live", growing);
         ctx.json(m);
@@ -73,7 +73,7 @@ public final class CaptureExportApi implements WebExtension {
         if (!format.equals("xscap") && !format.equals("pcapng")) {
             throw new IllegalArgumentException("format must be xscap or pcapng, not '" + format + "'");
         }
-        String base = store.file().getFileName().toString().replace(".mv.db", "").replaceAll("[^A-Za-z0-9._-]", "_");
+        String base = CaptureStore.basePath(store.file()).getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
         Path dir = Files.createTempDirectory("xmppscope-export");
         Path file = dir.resolve(base + "." + format);
         try {

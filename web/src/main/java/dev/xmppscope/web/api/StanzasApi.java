@@ -43,7 +43,7 @@ public final class StanzasApi {
                 .orElseThrow(() -> new ApiErrors.NotFound("no stanza " + ref + " in this capture")));
     }
 
-    /** The query parameters q, jid, kind, type, ns, id, conn, from, until, cursor, limit. */
+    /** The query its {@link #PARAMETERS} ask for; any other parameter is an error. */
     static StanzaQuery query(Context ctx) {
         // a misspelt filter (text= for q=) would otherwise be ignored and answer with everything
         for (String name : ctx.queryParamMap().keySet()) {
