@@ -317,6 +317,34 @@ class AnalyzerTest {
     }
 
     @Test
+    void theKindsAFilterAcceptsAreExactlyTheKindsTheAnalyzerGives() {
+        // one element of each kind; a kind added to the analyzer but not to KINDS (or the reverse)
+        // would make the timeline's kind filter refuse or never match it
+        CaptureScript s = new CaptureScript()
+                .open(1, 0, "127.0.0.12:5222=127.0.0.2:5222", "127.0.0.1:41000")
+                .toServer(1, 1, FederationFixture.clientHeader("a.example", "alice@a.example"))
+                .toClient(1, 2, FederationFixture.serverHeader("a.example", "k1") + FederationFixture.PRE_AUTH_FEATURES)
+                .toServer(1, 3, "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")
+                .toServer(1, 4, "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>biwsbj1hbGljZQ==</auth>")
+                .toServer(1, 5, "<enable xmlns='urn:xmpp:sm:3'/><active xmlns='urn:xmpp:csi:0'/>")
+                .toServer(1, 6, "<db:result xmlns:db='jabber:server:dialback' from='a.example' to='b.example'>k</db:result>")
+                .toServer(1, 7, "<message to='bob@b.example'><body>hi</body></message><presence/>"
+                        + "<iq type='get' id='p1'><ping xmlns='urn:xmpp:ping'/></iq><thing xmlns='urn:example'/>")
+                .toClient(1, 8, "<stream:error><not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>"
+                        + "</stream:stream>")
+                .toServer(1, 9, "<message></presence>");
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = Analyzer.open(store)) {
+            s.playInto(a);
+            Set<String> given = a.stanzas(StanzaQuery.all(100)).items().stream().map(StanzaSummary::kind)
+                    .collect(Collectors.toCollection(TreeSet::new));
+            assertEquals(new TreeSet<>(StanzaSummary.KINDS), given);
+        }
+        IllegalArgumentException misspelt = assertThrows(IllegalArgumentException.class,
+                () -> new StanzaQuery(null, null, "msg", null, null, null, null, null, null, null, 10));
+        assertTrue(misspelt.getMessage().startsWith("unknown kind 'msg': one of message, presence, iq"), misspelt.getMessage());
+    }
+
+    @Test
     void aHostileStreamIsMarkedUnparseableWhileOtherStreamsGoOn() {
         CaptureScript s = new CaptureScript()
                 .open(7, 0, "127.0.0.12:5222=127.0.0.2:5222", "127.0.0.1:41000")

@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xmppscope.analyzer.model.StanzaSummary;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,8 +79,20 @@ class WebApiTest {
         HttpResponse<String> misspelt = get("/api/stanzas?text=ping");
         assertEquals(400, misspelt.statusCode(), "a filter the API does not know must not answer with every stanza");
         assertTrue(JSON.readTree(misspelt.body()).get("error").asText().startsWith("unknown parameter 'text': /api/stanzas takes q"));
+        HttpResponse<String> unknownKind = get("/api/stanzas?kind=msg");
+        assertEquals(400, unknownKind.statusCode(), "a kind no element has must not look like an empty capture");
+        assertTrue(JSON.readTree(unknownKind.body()).get("error").asText().startsWith("unknown kind 'msg': one of message, presence, iq"));
         assertEquals(404, get("/api/stanzas/nope").statusCode());
         assertEquals(404, get("/api/routes/1-c-10").statusCode());
+    }
+
+    @Test
+    void theUiOffersEveryKindTheApiTakes() throws Exception {
+        Matcher select = Pattern.compile("<select id=\"f-kind\"[^>]*>(.*?)</select>", Pattern.DOTALL).matcher(get("/").body());
+        assertTrue(select.find(), "the page has the kind filter");
+        List<String> offered = Pattern.compile("<option>([^<]*)</option>").matcher(select.group(1)).results()
+                .map(m -> m.group(1)).toList();
+        assertEquals(StanzaSummary.KINDS, offered);
     }
 
     @Test

@@ -5,7 +5,7 @@ package dev.xmppscope.analyzer.model;
  *
  * @param text       free text, matched against the element's XML
  * @param jid        bare or full JID matched against from/to (bare matches every resource)
- * @param kind       {@link StanzaSummary#kind()}
+ * @param kind       {@link StanzaSummary#kind()}, one of {@link StanzaSummary#KINDS}
  * @param type       the type attribute
  * @param namespace  a namespace URI, or a XEP label/number ("XEP-0198", "0198")
  * @param id         the XMPP id attribute
@@ -21,6 +21,13 @@ public record StanzaQuery(String text, String jid, String kind, String type, Str
 
     /** The largest page a query may ask for. */
     public static final int MAX_LIMIT = 2000;
+
+    public StanzaQuery {
+        // a misspelt kind ("msg") would otherwise match nothing and look like an empty capture
+        if (kind != null && !StanzaSummary.KINDS.contains(kind)) {
+            throw new IllegalArgumentException("unknown kind '" + kind + "': one of " + String.join(", ", StanzaSummary.KINDS));
+        }
+    }
 
     public static StanzaQuery all(int limit) {
         return new StanzaQuery(null, null, null, null, null, null, null, null, null, null, limit);

@@ -10,9 +10,7 @@ import java.util.List;
  * @param connection  the connection
  * @param direction   {@code toServer} or {@code toClient}
  * @param at          epoch nanoseconds of the chunk that completed the element
- * @param kind        {@code stream-header}, {@code features}, {@code message}, {@code presence}, {@code iq},
- *                    {@code sasl}, {@code tls}, {@code sm}, {@code dialback}, {@code csi}, {@code stream-error},
- *                    {@code close}, {@code other}, {@code unparsed} (bytes after a parse error)
+ * @param kind        one of {@link #KINDS}: {@code unparsed} is bytes after a parse error
  * @param type        the {@code type} attribute (or the element name for nonzas), may be null
  * @param from        {@code from} attribute as on the wire, may be null
  * @param to          {@code to} attribute as on the wire, may be null
@@ -27,4 +25,7 @@ import java.util.List;
 public record StanzaSummary(String ref, long connection, String direction, long at, String kind, String type,
                             String from, String to, String id, List<String> namespaces, List<String> labels,
                             String summary, int size, long offset, String parseStatus) {
+    /** Every kind an element can have, in the order the UI offers them. */
+    public static final List<String> KINDS = List.of("message", "presence", "iq", "stream-header", "features", "tls", "sasl",
+            "sm", "dialback", "csi", "stream-error", "close", "other", "unparsed");
 }
