@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,22 +27,37 @@ import org.slf4j.LoggerFactory;
  * thread, so a slow listener never slows recording, and through it the relay.
  *
  * <p>Items wait in memory up to a byte budget. A listener that falls further behind is not fed
- * from memory any more: new items are dropped from the queue (they are already in the store)
- * and, once the queue is drained, the feed re-reads them from the store in capture order, from
- * the earliest dropped timestamp, skipping what the listener already saw (marks per connection:
- * seq, a chunk before the event sharing its seq). When a pass over the store finds that nothing
- * was dropped meanwhile, the feed is live again. The listener thus sees every item once, in
- * order per connection, with bounded memory.
+ * from memory any more: what waits and what comes are dropped (they are already in the store),
+ * and the feed re-reads them from the store in capture order, from the earliest dropped
+ * timestamp, skipping what the listener already saw (marks per connection: seq, a chunk before
+ * the event sharing its seq). When a pass over the store finds that nothing was dropped
+ * meanwhile, the feed is live again. The listener thus sees every item once, in order per
+ * connection, with bounded memory.
+ *
+ * <p>A pass waits while the recording takes in more per second than the listener can follow: it
+ * could not catch up anyway, and even at idle priority the analysis working through a backlog
+ * cost one saturated connection 20-35% of its throughput on two cores. So under a flood the live
+ * view pauses, says so once, and catches up when the traffic eases.
  */
 final class ListenerFeed {
     private static final Logger LOG = LoggerFactory.getLogger(ListenerFeed.class);
     private static final Object FLUSHED = new Object();
+    /**
+     * Below this intake per second a catch-up pass always starts. Above it, only if the listener
+     * was seen to take more per second while behind (the live analysis: about 60 MB/s on two
+     * idle cores).
+     */
+    static final long FOLLOWABLE_BYTES_PER_SECOND = 32L << 20;
+    /** How long the intake is watched before a pass, and again while it is too high. */
+    private static final long INTAKE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final CaptureSink listener;
     private final CaptureStore store;
     private final long maxQueuedBytes;
+    private final long followableBytesPerSecond;
     private final Thread thread;
     private final Map<Long, Mark> marks = new HashMap<>(); // feed thread only
+    private final DeliveryRate taken = new DeliveryRate(); // feed thread only
 
     // guarded by this
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
@@ -51,13 +67,17 @@ final class ListenerFeed {
     private long droppedSincePass;
     private final Set<Long> droppedOpens = new LinkedHashSet<>();
     private final Set<Long> droppedCloses = new LinkedHashSet<>();
+    /** Every byte offered, queued or dropped: the recording's intake. */
+    private long offeredBytes;
     private boolean closing;
     private long passes;
 
-    ListenerFeed(CaptureSink listener, CaptureStore store, long maxQueuedBytes) {
+    /** {@code followableBytesPerSecond}: see {@link #FOLLOWABLE_BYTES_PER_SECOND}. */
+    ListenerFeed(CaptureSink listener, CaptureStore store, long maxQueuedBytes, long followableBytesPerSecond) {
         this.listener = listener;
         this.store = store;
         this.maxQueuedBytes = maxQueuedBytes;
+        this.followableBytesPerSecond = followableBytesPerSecond;
         // background priority: live analysis must not take CPU from the relay (it catches up instead)
         this.thread = BackgroundThreads.newThread("xmppscope-listener-" + listener.getClass().getSimpleName(), this::run);
         thread.start();
@@ -67,9 +87,14 @@ final class ListenerFeed {
     synchronized void offer(List<CaptureRecord> items, boolean flushed) {
         for (CaptureRecord item : items) {
             long bytes = sizeOf(item);
+            offeredBytes += bytes;
             if (!lagging && queuedBytes + bytes > maxQueuedBytes) {
                 lagging = true;
-                LOG.info("listener {} is {} MiB behind; it will catch up from the store", listener, queuedBytes >> 20);
+                LOG.info("{} is {} MiB behind; it will catch up from the store", listener, queuedBytes >> 20);
+                // what waits is in the store too: dropped, it is not worked through while the flood lasts
+                queue.forEach(this::drop);
+                queue.clear();
+                queuedBytes = 0;
             }
             if (lagging) {
                 drop(item);
@@ -125,6 +150,7 @@ final class ListenerFeed {
                     }
                 }
                 if (catchUp) {
+                    awaitFollowableIntake();
                     catchUpFromStore();
                 } else {
                     deliver(next);
@@ -132,6 +158,41 @@ final class ListenerFeed {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Returns once the recording takes in no more per second than the listener can follow (or the
+     * feed is closing); says once that the live view is paused if it has to wait.
+     */
+    private void awaitFollowableIntake() throws InterruptedException {
+        boolean paused = false;
+        while (true) {
+            long followable = Math.max(followableBytesPerSecond, taken.best());
+            long intake;
+            synchronized (this) {
+                long from = offeredBytes;
+                long start = System.nanoTime();
+                for (long left = INTAKE_WINDOW_NANOS; left > 0 && !closing; left = INTAKE_WINDOW_NANOS - (System.nanoTime() - start)) {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+                if (closing) {
+                    return;
+                }
+                intake = (long) ((offeredBytes - from) * 1e9 / (System.nanoTime() - start));
+            }
+            if (intake <= followable) {
+                if (paused) {
+                    LOG.info("{} catches up from the store: the traffic eased", listener);
+                }
+                return;
+            }
+            if (!paused) {
+                paused = true;
+                LOG.info("{} pauses while the recording takes in {} MB/s, more than it can follow ({} MB/s);"
+                        + " it catches up from the store when the traffic eases", listener, intake / 1_000_000,
+                        followable / 1_000_000);
+            }
         }
     }
 
@@ -164,7 +225,7 @@ final class ListenerFeed {
                     @Override
                     public void chunk(Chunk c) {
                         openedBefore(reader, c.connectionId());
-                        deliver(c);
+                        taken.timed(c, ListenerFeed.this::deliver);
                     }
 
                     @Override
@@ -259,6 +320,34 @@ final class ListenerFeed {
             LOG.error("listener {} did not take all recorded data within {} s; it stops here", listener,
                     TimeUnit.MILLISECONDS.toSeconds(timeoutMillis));
             thread.interrupt();
+        }
+    }
+
+    /**
+     * How fast the listener takes data while it catches up (delivering back to back, so its own
+     * pace, not the traffic's): the best rate over a second of delivering. The best, not the
+     * latest: taken during a flood, the latest would be what a starved listener managed and
+     * would hold catch-up back long after the flood.
+     */
+    private static final class DeliveryRate {
+        private long bytes;
+        private long nanos;
+        private long best;
+
+        void timed(Object item, Consumer<Object> deliver) {
+            long start = System.nanoTime();
+            deliver.accept(item);
+            bytes += sizeOf(item);
+            nanos += System.nanoTime() - start;
+            if (nanos >= TimeUnit.SECONDS.toNanos(1)) {
+                best = Math.max(best, (long) (bytes * 1e9 / nanos));
+                bytes = 0;
+                nanos = 0;
+            }
+        }
+
+        long best() {
+            return best;
         }
     }
 

@@ -141,7 +141,12 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
 
     /** Like {@link #addListener(CaptureSink)} with another memory budget (tests use a small one). */
     void addListener(CaptureSink listener, long maxQueuedBytes) {
-        listeners.add(new ListenerFeed(listener, store, maxQueuedBytes));
+        addListener(listener, maxQueuedBytes, ListenerFeed.FOLLOWABLE_BYTES_PER_SECOND);
+    }
+
+    /** Like {@link #addListener(CaptureSink, long)}, catching up only below this intake per second (see {@link ListenerFeed}). */
+    void addListener(CaptureSink listener, long maxQueuedBytes, long followableBytesPerSecond) {
+        listeners.add(new ListenerFeed(listener, store, maxQueuedBytes, followableBytesPerSecond));
     }
 
     /** A connection id not used yet in this store (ids continue after what it already holds). */

@@ -29,7 +29,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -154,6 +156,58 @@ class RecorderSlowListenerTest {
             }
             assertSameSequence(expected, heard);
             assertTrue(r.listenerCatchUps() > 0, "the listener went over its 4 KiB budget and read from the store");
+        }
+    }
+
+    @Test
+    void aListenerBehindAFloodWaitsForTheTrafficToEaseAndThenCatchesUp() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicLong heard = new AtomicLong();
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("f"))) {
+            Recorder r = Recorder.start(store, false);
+            AtomicBoolean flooding = new AtomicBoolean(true);
+            AtomicLong flooded = new AtomicLong();
+            Thread flood = new Thread(() -> {
+                byte[] piece = ("<message><body>" + "x".repeat(64 * 1024) + "</body></message>").getBytes(StandardCharsets.UTF_8);
+                for (long seq = 0; flooding.get(); seq++) {
+                    while (r.isBehind() && flooding.get()) {
+                        Thread.onSpinWait(); // as the relay does: no more while the writer is behind
+                    }
+                    r.chunk(Chunk.of(1, seq, Direction.TO_SERVER, 1_000 + seq, TlsLayer.PLAIN, flooded.get(), piece));
+                    flooded.addAndGet(piece.length);
+                    LockSupport.parkNanos(2_000_000); // ~30 MB/s: a flood to a listener that follows 1 MB/s, not to the disk
+                }
+            });
+            try {
+                // a listener said to follow 1 MB/s, with 256 KiB of memory: any flood outruns it
+                r.addListener(CaptureSink.ofChunks(c -> {
+                    await(release);
+                    heard.addAndGet(c.length());
+                }), 256 << 10, 1 << 20);
+                r.opened(new ConnectionOpened(1, "l=u", "l", "c", "u", TlsMode.PASSTHROUGH, 1));
+                flood.start();
+                while (flooded.get() < 8 << 20) {
+                    Thread.sleep(10);
+                }
+                release.countDown(); // the listener moves again, far behind, while the flood goes on
+                Thread.sleep(1500);
+                assertEquals(0, r.listenerCatchUps(), "no catch-up while the flood outruns the listener");
+                assertTrue(heard.get() <= 256 << 10, "it took no more than it held when it fell behind: " + heard.get());
+                assertTrue(flooded.get() >= 16 << 20, "the flood went on meanwhile: " + flooded.get());
+                flooding.set(false);
+                flood.join();
+                for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                     r.listenerCatchUps() == 0 && System.nanoTime() < deadline; ) {
+                    Thread.sleep(20);
+                }
+                assertTrue(r.listenerCatchUps() > 0, "once the traffic eased it caught up from the store");
+            } finally {
+                flooding.set(false);
+                release.countDown();
+                flood.join();
+                r.close();
+            }
+            assertEquals(flooded.get(), heard.get(), "and saw every byte");
         }
     }
 
