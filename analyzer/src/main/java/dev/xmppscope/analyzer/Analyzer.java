@@ -321,6 +321,12 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         return () -> listeners.remove(listener);
     }
 
+    /** How a recorder names it when it falls behind as a listener ({@code --analysis in-process}). */
+    @Override
+    public String toString() {
+        return "the live analysis";
+    }
+
     /** Writes what is pending to the index and releases it; later input is ignored. */
     @Override
     public void close() {

@@ -48,8 +48,12 @@ final class ListenerFeed {
      * idle cores).
      */
     static final long FOLLOWABLE_BYTES_PER_SECOND = 32L << 20;
-    /** How long the intake is watched before a pass, and again while it is too high. */
-    private static final long INTAKE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /**
+     * How long the intake is watched before a pass, and again while it is too high. A second: in
+     * a quarter of one, a writer that stalled on the disk under a flood looked like the traffic
+     * easing, and the pass it let start ran through the flood (1,000 saturated connections).
+     */
+    private static final long INTAKE_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final CaptureSink listener;
     private final CaptureStore store;
@@ -58,6 +62,7 @@ final class ListenerFeed {
     private final Thread thread;
     private final Map<Long, Mark> marks = new HashMap<>(); // feed thread only
     private final DeliveryRate taken = new DeliveryRate(); // feed thread only
+    private final Consumer<Object> deliverer = this::deliver;
 
     // guarded by this
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
@@ -225,7 +230,7 @@ final class ListenerFeed {
                     @Override
                     public void chunk(Chunk c) {
                         openedBefore(reader, c.connectionId());
-                        taken.timed(c, ListenerFeed.this::deliver);
+                        taken.timed(c, deliverer);
                     }
 
                     @Override

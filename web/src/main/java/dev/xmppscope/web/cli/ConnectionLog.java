@@ -24,6 +24,12 @@ final class ConnectionLog implements CaptureSink {
         this.out = out;
     }
 
+    /** How the recorder names it when it falls behind (a flood delays these lines). */
+    @Override
+    public String toString() {
+        return "the connection log";
+    }
+
     @Override
     public void opened(ConnectionOpened c) {
         openedAt.put(c.id(), c.atNanos());
