@@ -50,8 +50,9 @@ final class ListenerFeed {
     static final long FOLLOWABLE_BYTES_PER_SECOND = 32L << 20;
     /**
      * How long the intake is watched before a pass, and again while it is too high. A second: in
-     * a quarter of one, a writer that stalled on the disk under a flood looked like the traffic
-     * easing, and the pass it let start ran through the flood (1,000 saturated connections).
+     * a quarter of one, a pause in the commits under a flood (the writer stalled on the disk, most
+     * likely) looked like the traffic easing, and the pass it let start ran through the flood
+     * (1,000 saturated connections).
      */
     private static final long INTAKE_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
 

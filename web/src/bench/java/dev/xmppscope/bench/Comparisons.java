@@ -27,7 +27,7 @@ final class Comparisons {
         Contender haproxy = new Haproxy();
         Contender xmppscope = new Xmppscope();
         return List.of(
-                new RelayThroughput(Stream.of(Contender.DIRECT, haproxy, new Socat(), xmppscope,
+                new RelayThroughput(Stream.of(Contender.DIRECT, haproxy, new Socat(), xmppscope, Xmppscope.recordingOnly(),
                         Xmppscope.onTmpfs(), Xmppscope.relayOnly()).filter(Objects::nonNull).toList()),
                 new AddedLatency(List.of(Contender.DIRECT, haproxy, xmppscope, Xmppscope.recordingOnly(), Xmppscope.relayOnly())),
                 new IdleStreams(List.of(Xmppscope.withHeapCap(), haproxy)),
