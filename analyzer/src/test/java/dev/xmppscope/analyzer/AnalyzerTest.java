@@ -316,14 +316,19 @@ class AnalyzerTest {
         }
     }
 
+    /** Client stream {@code conn} of {@code jid} to a.example opening at 0-2 ms, the server offering its pre-auth features. */
+    private static CaptureScript c2sToA(long conn, String client, String jid, String streamId) {
+        return new CaptureScript()
+                .open(conn, 0, "127.0.0.12:5222=127.0.0.2:5222", client)
+                .toServer(conn, 1, FederationFixture.clientHeader("a.example", jid))
+                .toClient(conn, 2, FederationFixture.serverHeader("a.example", streamId) + FederationFixture.PRE_AUTH_FEATURES);
+    }
+
     @Test
     void theKindsAFilterAcceptsAreExactlyTheKindsTheAnalyzerGives() {
         // one element of each kind; a kind added to the analyzer but not to KINDS (or the reverse)
         // would make the timeline's kind filter refuse or never match it
-        CaptureScript s = new CaptureScript()
-                .open(1, 0, "127.0.0.12:5222=127.0.0.2:5222", "127.0.0.1:41000")
-                .toServer(1, 1, FederationFixture.clientHeader("a.example", "alice@a.example"))
-                .toClient(1, 2, FederationFixture.serverHeader("a.example", "k1") + FederationFixture.PRE_AUTH_FEATURES)
+        CaptureScript s = c2sToA(1, "127.0.0.1:41000", "alice@a.example", "k1")
                 .toServer(1, 3, "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")
                 .toServer(1, 4, "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>biwsbj1hbGljZQ==</auth>")
                 .toServer(1, 5, "<enable xmlns='urn:xmpp:sm:3'/><active xmlns='urn:xmpp:csi:0'/>")
@@ -346,10 +351,7 @@ class AnalyzerTest {
 
     @Test
     void aHostileStreamIsMarkedUnparseableWhileOtherStreamsGoOn() {
-        CaptureScript s = new CaptureScript()
-                .open(7, 0, "127.0.0.12:5222=127.0.0.2:5222", "127.0.0.1:41000")
-                .toServer(7, 1, FederationFixture.clientHeader("a.example", "eve@a.example"))
-                .toClient(7, 2, FederationFixture.serverHeader("a.example", "e1") + FederationFixture.PRE_AUTH_FEATURES)
+        CaptureScript s = c2sToA(7, "127.0.0.1:41000", "eve@a.example", "e1")
                 .toServer(7, 3, "<message><body>" + "<b>".repeat(300))
                 .toServer(7, 4, "more bytes after the failure")
                 .open(8, 5, "127.0.0.12:5222=127.0.0.2:5222", "127.0.0.1:41001")
@@ -375,10 +377,7 @@ class AnalyzerTest {
 
     @Test
     void passthroughTlsCountsBytesOnlyAfterProceed() {
-        CaptureScript s = new CaptureScript()
-                .open(9, 0, "127.0.0.12:5222=127.0.0.2:5222", "127.0.0.1:42000")
-                .toServer(9, 1, FederationFixture.clientHeader("a.example", "alice@a.example"))
-                .toClient(9, 2, FederationFixture.serverHeader("a.example", "t1") + FederationFixture.PRE_AUTH_FEATURES)
+        CaptureScript s = c2sToA(9, "127.0.0.1:42000", "alice@a.example", "t1")
                 .toServer(9, 3, "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")
                 .toClient(9, 4, "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
         try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = Analyzer.open(store)) {

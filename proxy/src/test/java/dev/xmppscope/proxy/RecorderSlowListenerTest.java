@@ -171,7 +171,7 @@ class RecorderSlowListenerTest {
                 byte[] piece = ("<message><body>" + "x".repeat(64 * 1024) + "</body></message>").getBytes(StandardCharsets.UTF_8);
                 for (long seq = 0; flooding.get(); seq++) {
                     while (r.isBehind() && flooding.get()) {
-                        Thread.onSpinWait(); // as the relay does: no more while the writer is behind
+                        LockSupport.parkNanos(1_000_000); // as the relay does: no more while the writer is behind
                     }
                     r.chunk(Chunk.of(1, seq, Direction.TO_SERVER, 1_000 + seq, TlsLayer.PLAIN, flooded.get(), piece));
                     flooded.addAndGet(piece.length);
