@@ -1,6 +1,7 @@
 package dev.xmppscope.proxy;
 
 import dev.xmppscope.capture.BackgroundThreads;
+import dev.xmppscope.capture.CaptureClock;
 import dev.xmppscope.capture.CaptureReader;
 import dev.xmppscope.capture.CaptureRecord;
 import dev.xmppscope.capture.CaptureSink;
@@ -78,6 +79,15 @@ final class ListenerFeed {
     private boolean closing;
     private long passes;
 
+    // what state() reports, read by other threads (the web UI's)
+    private volatile ListenerState.Phase phase = ListenerState.Phase.LIVE;
+    private volatile long pausedIntake;
+    private volatile long pausedFollowable;
+    /** Capture time up to which the listener saw the recording (while behind: the last item it took). */
+    private volatile long seenUpTo;
+    /** Bytes of what the listener took, counted as {@link #offeredBytes} counts what was offered. */
+    private volatile long takenBytes;
+
     /** {@code followableBytesPerSecond}: see {@link #FOLLOWABLE_BYTES_PER_SECOND}. */
     ListenerFeed(CaptureSink listener, CaptureStore store, long maxQueuedBytes, long followableBytesPerSecond) {
         this.listener = listener;
@@ -101,8 +111,10 @@ final class ListenerFeed {
                 queue.forEach(this::drop);
                 queue.clear();
                 queuedBytes = 0;
-            }
-            if (lagging) {
+                drop(item);
+                seenUpTo = droppedFromAt == Long.MAX_VALUE ? CaptureClock.nowNanos() : droppedFromAt;
+                phase = ListenerState.Phase.CATCHING_UP;
+            } else if (lagging) {
                 drop(item);
             } else {
                 queue.add(item);
@@ -113,6 +125,22 @@ final class ListenerFeed {
             queue.add(FLUSHED);
         }
         notifyAll();
+    }
+
+    /** Where the listener stands: live, catching up, or paused under a flood (and why). */
+    ListenerState state() {
+        ListenerState.Phase p = phase;
+        if (p == ListenerState.Phase.LIVE) {
+            return ListenerState.LIVE;
+        }
+        long offered;
+        synchronized (this) {
+            offered = offeredBytes;
+        }
+        long bytes = Math.max(0, offered - takenBytes);
+        long nanos = Math.max(0, CaptureClock.nowNanos() - seenUpTo);
+        return p == ListenerState.Phase.PAUSED ? new ListenerState(p, bytes, nanos, pausedIntake, pausedFollowable)
+                : new ListenerState(p, bytes, nanos, 0, 0);
     }
 
     /** Number of catch-up passes over the store so far (tests look at it). */
@@ -188,11 +216,15 @@ final class ListenerFeed {
                 intake = (long) ((offeredBytes - from) * 1e9 / (System.nanoTime() - start));
             }
             if (intake <= followable) {
+                phase = ListenerState.Phase.CATCHING_UP;
                 if (paused) {
                     LOG.info("{} catches up from the store: the traffic eased", listener);
                 }
                 return;
             }
+            pausedIntake = intake;
+            pausedFollowable = followable;
+            phase = ListenerState.Phase.PAUSED;
             if (!paused) {
                 paused = true;
                 LOG.info("{} pauses while the recording takes in {} MB/s, more than it can follow ({} MB/s);"
@@ -256,6 +288,7 @@ final class ListenerFeed {
         synchronized (this) {
             if (droppedSincePass == 0) {
                 lagging = false; // nothing was committed since the pass read the store: live again
+                phase = ListenerState.Phase.LIVE;
             }
         }
     }
@@ -282,26 +315,37 @@ final class ListenerFeed {
                 Mark m = marks.computeIfAbsent(o.id(), k -> new Mark());
                 if (!m.opened) {
                     m.opened = true;
+                    took(o);
                     listener.opened(o);
                 }
             } else if (item instanceof Chunk c) {
                 if (mark(c.connectionId()).advance(c.seq() * 2)) {
+                    seenUpTo = c.atNanos();
+                    took(c);
                     listener.chunk(c);
                 }
             } else if (item instanceof ConnectionEvent e) {
                 if (mark(e.connectionId()).advance(e.seq() * 2 + 1)) {
+                    seenUpTo = e.atNanos();
+                    took(e);
                     listener.event(e);
                 }
             } else if (item instanceof ConnectionClosed c) {
                 Mark m = mark(c.id());
                 if (!m.closed) {
                     m.closed = true;
+                    took(c);
                     listener.closed(c);
                 }
             }
         } catch (RuntimeException e) {
             LOG.error("a capture listener ({}) failed; it keeps receiving: {}", listener, e.getMessage(), e);
         }
+    }
+
+    /** Counts what the listener takes (the feed's thread alone writes the count). */
+    private void took(Object item) {
+        takenBytes += sizeOf(item);
     }
 
     private Mark mark(long connection) {

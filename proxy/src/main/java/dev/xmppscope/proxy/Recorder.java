@@ -133,20 +133,23 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
      * Receives redacted data in order (per connection; across connections in time order), on a
      * thread of its own, after each batch is committed; {@link #close()} waits until it has seen
      * everything. A listener that falls behind by more than {@value #LISTENER_QUEUE_BYTES} bytes
-     * is fed from the store instead of memory until it has caught up.
+     * is fed from the store instead of memory until it has caught up. Returns where the listener
+     * stands against the recording, as it changes.
      */
-    public void addListener(CaptureSink listener) {
-        addListener(listener, LISTENER_QUEUE_BYTES);
+    public Supplier<ListenerState> addListener(CaptureSink listener) {
+        return addListener(listener, LISTENER_QUEUE_BYTES);
     }
 
     /** Like {@link #addListener(CaptureSink)} with another memory budget (tests use a small one). */
-    void addListener(CaptureSink listener, long maxQueuedBytes) {
-        addListener(listener, maxQueuedBytes, ListenerFeed.FOLLOWABLE_BYTES_PER_SECOND);
+    Supplier<ListenerState> addListener(CaptureSink listener, long maxQueuedBytes) {
+        return addListener(listener, maxQueuedBytes, ListenerFeed.FOLLOWABLE_BYTES_PER_SECOND);
     }
 
     /** Like {@link #addListener(CaptureSink, long)}, catching up only below this intake per second (see {@link ListenerFeed}). */
-    void addListener(CaptureSink listener, long maxQueuedBytes, long followableBytesPerSecond) {
-        listeners.add(new ListenerFeed(listener, store, maxQueuedBytes, followableBytesPerSecond));
+    Supplier<ListenerState> addListener(CaptureSink listener, long maxQueuedBytes, long followableBytesPerSecond) {
+        ListenerFeed feed = new ListenerFeed(listener, store, maxQueuedBytes, followableBytesPerSecond);
+        listeners.add(feed);
+        return feed::state;
     }
 
     /** A connection id not used yet in this store (ids continue after what it already holds). */

@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -180,10 +181,11 @@ class RecorderSlowListenerTest {
             });
             try {
                 // a listener said to follow 1 MB/s, with 256 KiB of memory: any flood outruns it
-                r.addListener(CaptureSink.ofChunks(c -> {
+                Supplier<ListenerState> state = r.addListener(CaptureSink.ofChunks(c -> {
                     await(release);
                     heard.addAndGet(c.length());
                 }), 256 << 10, 1 << 20);
+                assertEquals(ListenerState.LIVE, state.get());
                 r.opened(new ConnectionOpened(1, "l=u", "l", "c", "u", TlsMode.PASSTHROUGH, 1));
                 flood.start();
                 while (flooded.get() < 8 << 20) {
@@ -194,13 +196,24 @@ class RecorderSlowListenerTest {
                 assertEquals(0, r.listenerCatchUps(), "no catch-up while the flood outruns the listener");
                 assertTrue(heard.get() <= 256 << 10, "it took no more than it held when it fell behind: " + heard.get());
                 assertTrue(flooded.get() >= 16 << 20, "the flood went on meanwhile: " + flooded.get());
+                long floodedBefore = flooded.get();
+                ListenerState paused = state.get();
+                long floodedAfter = flooded.get();
+                assertEquals(ListenerState.Phase.PAUSED, paused.phase(), "the state says so: " + paused);
+                assertTrue(paused.intakeBytesPerSecond() > paused.followableBytesPerSecond()
+                        && paused.followableBytesPerSecond() >= 1 << 20, "and why: " + paused);
+                // what it missed: all but the 256 KiB it took, less what was not committed yet (a few ms of the flood)
+                assertTrue(paused.behindNanos() > 0 && paused.behindBytes() > floodedBefore - (4 << 20)
+                        && paused.behindBytes() <= floodedAfter + (floodedAfter >> 8), "and how far behind it is: " + paused
+                        + " after " + floodedBefore + " bytes");
                 flooding.set(false);
                 flood.join();
                 for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                     r.listenerCatchUps() == 0 && System.nanoTime() < deadline; ) {
+                     state.get().phase() != ListenerState.Phase.LIVE && System.nanoTime() < deadline; ) {
                     Thread.sleep(20);
                 }
                 assertTrue(r.listenerCatchUps() > 0, "once the traffic eased it caught up from the store");
+                assertEquals(ListenerState.LIVE, state.get(), "and is live again");
             } finally {
                 flooding.set(false);
                 release.countDown();

@@ -1,7 +1,10 @@
 package dev.xmppscope.web;
 
 import dev.xmppscope.analyzer.CaptureModel;
+import dev.xmppscope.proxy.ListenerState;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Where the web app gets the model it shows. A proxy or an opened capture has one model for its
@@ -15,8 +18,28 @@ public interface ModelSource {
     /** Calls {@code listener} with the new model each time the current one is replaced. */
     AutoCloseable onReset(Consumer<CaptureModel> listener);
 
+    /**
+     * Whether the model follows what is recorded as it comes. A proxy's live analysis does not
+     * while it catches up from the store after falling behind under a flood: the web app then
+     * stops streaming the model's events (the catch-up's hundreds of thousands of stanzas, pushed
+     * to a browser that reloaded on each overflow, made it about three times slower) and resets
+     * the UIs once it follows again.
+     */
+    default boolean following() {
+        return true;
+    }
+
     /** A source whose model never changes. */
     static ModelSource fixed(CaptureModel model) {
+        return of(model, () -> true);
+    }
+
+    /** The model a proxy's live analysis builds, following the recording while {@code analysis} is live. */
+    static ModelSource recording(CaptureModel model, Supplier<ListenerState> analysis) {
+        return of(model, () -> analysis.get().phase() == ListenerState.Phase.LIVE);
+    }
+
+    private static ModelSource of(CaptureModel model, BooleanSupplier following) {
         return new ModelSource() {
             @Override
             public CaptureModel current() {
@@ -26,6 +49,11 @@ public interface ModelSource {
             @Override
             public AutoCloseable onReset(Consumer<CaptureModel> listener) {
                 return () -> { };
+            }
+
+            @Override
+            public boolean following() {
+                return following.getAsBoolean();
             }
         };
     }

@@ -5,11 +5,22 @@ import {$} from './dom.js';
 // what the top bar says while connected: a stored capture is not live, though its socket is open
 let connectedText = 'live';
 let connected = false;
+// where a recording proxy's live analysis stands (GET /api/capture's "analysis"), or null
+let analysis = null;
 
 /** Says `text` instead of "live" while connected (a stored capture: nothing arrives). */
 export function describeConnected(text) {
   connectedText = text;
-  if (connected) setStatus('live', connectedText);
+  if (connected) showConnected();
+}
+
+/**
+ * Says, beside "live", when the proxy's live analysis is paused under a flood or catching up:
+ * the timeline then stands still or lags, and the user should know it is not the traffic.
+ */
+export function describeAnalysis(state) {
+  analysis = state;
+  if (connected) showConnected();
 }
 
 export function connectLive(onMessage, onOpen) {
@@ -19,7 +30,7 @@ export function connectLive(onMessage, onOpen) {
     ws.addEventListener('open', () => {
       delay = 500;
       connected = true;
-      setStatus('live', connectedText);
+      showConnected();
       onOpen();
     });
     ws.addEventListener('message', (e) => {
@@ -29,7 +40,7 @@ export function connectLive(onMessage, onOpen) {
     });
     ws.addEventListener('close', () => {
       connected = false;
-      setStatus('down', 'offline — retrying');
+      setStatus('down', 'offline — retrying', 'The connection to xmppscope is down; reconnecting');
       setTimeout(open, delay);
       delay = Math.min(delay * 2, 8000);
     });
@@ -37,8 +48,36 @@ export function connectLive(onMessage, onOpen) {
   open();
 }
 
-function setStatus(cls, text) {
+function showConnected() {
+  const newest = analysis ? ` The newest stanza it has seen came ${duration(analysis.behindMillis)} ago.` : '';
+  if (analysis?.state === 'paused') {
+    setStatus('lagging', `${connectedText} · analysis paused, ${megabytes(analysis.behindBytes)} behind`,
+      `The recording takes in ${megabytes(analysis.intakeBytesPerSecond)}/s, more than the live analysis can follow `
+      + `(${megabytes(analysis.followableBytesPerSecond)}/s). Nothing is lost: everything is recorded, and the `
+      + `analysis catches up from the capture when the traffic eases.${newest}`);
+  } else if (analysis?.state === 'catching-up') {
+    const left = analysis.behindBytes < 1e6 ? 'finishing' : `${megabytes(analysis.behindBytes)} to go`;
+    setStatus('lagging', `${connectedText} · analysis catching up, ${left}`,
+      'The live analysis fell behind the recording and is reading what it missed from the capture; '
+      + `the timeline moves again once it has caught up.${newest}`);
+  } else {
+    setStatus('live', connectedText, 'Live updates over the WebSocket');
+  }
+}
+
+function duration(ms) {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  return s < 3600 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${Math.floor(s / 3600)} h ${Math.floor(s % 3600 / 60)} min`;
+}
+
+function megabytes(bytes) {
+  return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
+}
+
+function setStatus(cls, text, title = '') {
   const dot = $('live-dot');
   dot.className = `dot ${cls}`;
   $('live-text').textContent = text;
+  dot.parentElement.title = title;
 }

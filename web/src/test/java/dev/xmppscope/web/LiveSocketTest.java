@@ -1,12 +1,14 @@
 package dev.xmppscope.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xmppscope.analyzer.CaptureModel;
 import dev.xmppscope.analyzer.model.GraphNode;
+import dev.xmppscope.proxy.ListenerState;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -16,6 +18,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -96,11 +99,7 @@ class LiveSocketTest {
             assertEquals("server:c.example", toSecond.poll(5, TimeUnit.SECONDS).get("node").get("id").asText(),
                     "the UI still open gets the change");
             second.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (model.subscribers() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertEquals(0, model.subscribers(), "the last UI closed");
+            awaitSubscribers(model, 0); // the last UI closed
             BlockingQueue<JsonNode> toLater = new LinkedBlockingQueue<>();
             WebSocket later = open(s, toLater);
             assertEquals("hello", toLater.poll(5, TimeUnit.SECONDS).get("type").asText());
@@ -109,6 +108,42 @@ class LiveSocketTest {
                     "a UI opened later follows the model again");
             later.abort();
         }
+    }
+
+    /**
+     * A proxy's live analysis catching up from the store does not follow the recording: its
+     * events are not streamed meanwhile (they slowed the catch-up), and the UI reloads once it follows.
+     */
+    @Test
+    void whileTheAnalysisCatchesUpNoEventsAreStreamedAndTheUiReloadsOnceItFollows() throws Exception {
+        InMemoryCaptureModel model = SyntheticFederation.build();
+        AtomicReference<ListenerState> analysis = new AtomicReference<>(ListenerState.LIVE);
+        try (WebServer s = WebServer.start(WebOptions.loopback(0), ModelSource.recording(model, analysis::get), List.of())) {
+            BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
+            WebSocket ws = open(s, events);
+            assertEquals("hello", events.poll(5, TimeUnit.SECONDS).get("type").asText());
+            assertEquals(1, model.subscribers());
+            analysis.set(new ListenerState(ListenerState.Phase.CATCHING_UP, 100 << 20, 5_000_000_000L, 0, 0));
+            awaitSubscribers(model, 0);
+            model.put(new GraphNode("server:c.example", "server", "c.example", null, null, ""));
+            assertNull(events.poll(500, TimeUnit.MILLISECONDS), "nothing streamed while it catches up");
+            analysis.set(ListenerState.LIVE);
+            JsonNode reset = events.poll(5, TimeUnit.SECONDS);
+            assertEquals("reset", reset.get("type").asText(), reset.toString());
+            assertEquals("the live analysis caught up", reset.get("reason").asText());
+            assertEquals(1, model.subscribers(), "it follows the model again");
+            model.put(new GraphNode("server:d.example", "server", "d.example", null, null, ""));
+            assertEquals("server:d.example", events.poll(5, TimeUnit.SECONDS).get("node").get("id").asText());
+            ws.abort();
+        }
+    }
+
+    private static void awaitSubscribers(InMemoryCaptureModel model, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (model.subscribers() != n && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(n, model.subscribers());
     }
 
     private static WebSocket open(WebServer s, BlockingQueue<JsonNode> events) throws Exception {

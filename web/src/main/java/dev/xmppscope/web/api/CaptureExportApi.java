@@ -3,6 +3,7 @@ package dev.xmppscope.web.api;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.file.CaptureFiles;
 import dev.xmppscope.capture.file.ProgressBar;
+import dev.xmppscope.proxy.ListenerState;
 import dev.xmppscope.web.WebExtension;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -11,14 +12,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /api/capture/export[?format=xscap|pcapng]}: downloads the capture being shown, as
  * xmppscope's own {@code .xscap} (default; {@code xmppscope open} and {@code import} read it) or
  * as {@code .pcapng} for Wireshark. Without a capture database (a model built in memory) it
- * answers 501. {@code GET /api/capture} says whether it can, and whether the capture grows while
- * shown (the UI opens a growing one on its newest stanzas, a stored one on its first).
+ * answers 501. {@code GET /api/capture} says whether it can, whether the capture grows while
+ * shown (the UI opens a growing one on its newest stanzas, a stored one on its first), and for a
+ * recording proxy where its live analysis stands (the UI says when it is paused or catching up).
  */
 public final class CaptureExportApi implements WebExtension {
 
@@ -26,25 +32,30 @@ public final class CaptureExportApi implements WebExtension {
 
     private final CaptureStore store;
     private final boolean growing;
+    private final Supplier<ListenerState> analysis;
 
-    private CaptureExportApi(CaptureStore store, boolean growing) {
+    private CaptureExportApi(CaptureStore store, boolean growing, Supplier<ListenerState> analysis) {
         this.store = store;
         this.growing = growing;
+        this.analysis = analysis;
     }
 
     /** Exports {@code store}, an opened capture's database: it does not grow while shown. */
     public static CaptureExportApi of(CaptureStore store) {
-        return new CaptureExportApi(store, false);
+        return new CaptureExportApi(store, false, null);
     }
 
-    /** Exports {@code store}, the database the proxy records into: it grows while shown. */
-    public static CaptureExportApi recording(CaptureStore store) {
-        return new CaptureExportApi(store, true);
+    /**
+     * Exports {@code store}, the database the proxy records into: it grows while shown, and
+     * {@code analysis} says where the live analysis stands against the recording.
+     */
+    public static CaptureExportApi recording(CaptureStore store, Supplier<ListenerState> analysis) {
+        return new CaptureExportApi(store, true, analysis);
     }
 
     /** For a model with no capture database behind it: a replay, which grows as it plays. */
     public static CaptureExportApi unavailable() {
-        return new CaptureExportApi(null, true);
+        return new CaptureExportApi(null, true, null);
     }
 
     @Override
@@ -53,14 +64,26 @@ public final class CaptureExportApi implements WebExtension {
         app.get(PATH, this::export);
     }
 
-    /** {@code GET /api/capture}: whether the capture can be downloaded and as what, and whether it grows. */
+    /** {@code GET /api/capture}: whether the capture can be downloaded and as what, whether it grows, how its analysis follows. */
     private void describe(Context ctx) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("exportable", store != null);
         m.put("name", store == null ? null : CaptureStore.basePath(store.file()).getFileName().toString());
-        m.put("formats", store == null ? java.util.List.of() : java.util.List.of("xscap", "pcapng"));
+        m.put("formats", store == null ? List.of() : List.of("xscap", "pcapng"));
         m.put("live", growing);
+        m.put("analysis", analysis == null ? null : toJson(analysis.get()));
         ctx.json(m);
+    }
+
+    /** {"state":"live|catching-up|paused","behindBytes":N,"behindMillis":N,"intakeBytesPerSecond":N,"followableBytesPerSecond":N}. */
+    private static Map<String, Object> toJson(ListenerState s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("state", s.phase().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        m.put("behindBytes", s.behindBytes());
+        m.put("behindMillis", s.behindNanos() / 1_000_000);
+        m.put("intakeBytesPerSecond", s.intakeBytesPerSecond());
+        m.put("followableBytesPerSecond", s.followableBytesPerSecond());
+        return m;
     }
 
     private void export(Context ctx) throws IOException {

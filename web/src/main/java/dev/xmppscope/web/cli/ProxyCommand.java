@@ -5,6 +5,7 @@ import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.proxy.CertificateAuthority;
 import dev.xmppscope.proxy.ProxyOptions;
 import dev.xmppscope.proxy.ProxyServer;
+import dev.xmppscope.proxy.ListenerState;
 import dev.xmppscope.proxy.Recorder;
 import dev.xmppscope.proxy.Route;
 import dev.xmppscope.web.ModelSource;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -173,14 +175,14 @@ final class ProxyCommand implements Callable<Integer> {
             });
             LiveAnalysis live = serving.add(analysisInWorker ? LiveAnalysis.inWorker(store) : LiveAnalysis.inProcess(store));
             Recorder recorder = serving.add(Recorder.start(store, keepSecrets));
-            recorder.addListener(live.feed());
+            Supplier<ListenerState> analysis = recorder.addListener(live.feed());
             if (!quiet) {
                 recorder.addListener(new ConnectionLog(out));
             }
             ProxyServer proxy = serving.add(ProxyServer.start(new ProxyOptions(parsed, insecureUpstream, ca, upstreamTrust,
                     ioThreads), recorder));
-            WebServer server = serving.add(WebServer.start(web, ModelSource.fixed(live.model()),
-                    List.of(CaptureExportApi.recording(store))));
+            WebServer server = serving.add(WebServer.start(web, ModelSource.recording(live.model(), analysis),
+                    List.of(CaptureExportApi.recording(store, analysis))));
             serving.web(server);
             List<InetSocketAddress> bound = proxy.boundAddresses();
             for (int i = 0; i < parsed.size(); i++) {

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>It follows the model only while a UI is open: with no subscriber the analyzer builds no
  * events at all, and a proxy left running without a browser spends nothing on them (in its
  * analysis worker, every event was serialized and sent to the proxy only to be dropped here).
+ * Nor while the model itself does not follow the recording ({@link ModelSource#following()}: a
+ * live analysis catching up from the store); the UIs reset once it does again.
  */
 public final class LiveSocket implements AutoCloseable {
 
@@ -34,6 +36,8 @@ public final class LiveSocket implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveSocket.class);
     private static final int QUEUE_CAPACITY = 50_000;
     private static final Object RESET_SWAPPED = new Object();
+    private static final Object RESET_CAUGHT_UP = new Object();
+    private static final long FOLLOWING_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final Set<WsContext> sessions = ConcurrentHashMap.newKeySet();
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
@@ -43,6 +47,8 @@ public final class LiveSocket implements AutoCloseable {
     private final AutoCloseable resetSubscription;
     /** The model's events while a UI is open, else null; guarded by this. */
     private AutoCloseable modelSubscription;
+    /** What {@link ModelSource#following()} said last; guarded by this. */
+    private boolean following = true;
     private volatile boolean closed;
 
     public LiveSocket(ModelSource source) {
@@ -75,7 +81,7 @@ public final class LiveSocket implements AutoCloseable {
 
     /** Subscribes to the model when the first UI opens; unsubscribes when the last one goes. */
     private synchronized void followWhileOpen() {
-        boolean wanted = !sessions.isEmpty() && !closed;
+        boolean wanted = !sessions.isEmpty() && !closed && following;
         if (wanted && modelSubscription == null) {
             modelSubscription = source.current().subscribe(this::enqueue);
         } else if (!wanted && modelSubscription != null) {
@@ -105,8 +111,28 @@ public final class LiveSocket implements AutoCloseable {
         modelSubscription = model.subscribe(this::enqueue);
     }
 
+    /** Stops following a model that stopped following the recording, and starts again (with a reset) when it does. */
+    private void checkFollowing() {
+        boolean now = source.following();
+        synchronized (this) {
+            if (now == following) {
+                return;
+            }
+            following = now;
+            followWhileOpen();
+            if (now && modelSubscription != null) {
+                enqueue(RESET_CAUGHT_UP);
+            }
+        }
+    }
+
     private void sendLoop() {
+        long checked = System.nanoTime();
         while (!closed) {
+            if (System.nanoTime() - checked >= FOLLOWING_CHECK_NANOS) {
+                checked = System.nanoTime();
+                checkFollowing();
+            }
             Object next;
             try {
                 next = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -122,6 +148,7 @@ public final class LiveSocket implements AutoCloseable {
             }
             try {
                 broadcast(next == RESET_SWAPPED ? LiveEvents.reset("model replaced")
+                        : next == RESET_CAUGHT_UP ? LiveEvents.reset("the live analysis caught up")
                         : LiveEvents.toJson((ModelEvent) next));
             } catch (RuntimeException e) {
                 LOG.warn("live event {} could not be sent", next, e);

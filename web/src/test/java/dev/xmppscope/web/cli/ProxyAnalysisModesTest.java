@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xmppscope.web.HeadlessChromium;
 import dev.xmppscope.web.worker.AnalysisWorker;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -16,13 +17,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import picocli.CommandLine;
 
 /**
@@ -71,6 +78,131 @@ class ProxyAnalysisModesTest {
             } finally {
                 proxy.closeAll();
             }
+        }
+    }
+
+    /**
+     * A flood the live analysis cannot follow: the worker is stopped for a moment (a starved
+     * worker), so its feed falls behind while the recording takes in 48 MB/s. The top bar says the
+     * analysis paused and why; once the flood ends it catches up from the store, says it is live
+     * again, and has seen every byte.
+     */
+    @Test
+    void underAFloodTheTopBarSaysTheAnalysisPausedAndWhenItIsLiveAgain() throws Exception {
+        try (ServerSocket upstream = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Serving proxy = start(upstream, "worker");
+            Thread sink = new Thread(() -> drain(upstream), "test-sink");
+            sink.setDaemon(true);
+            sink.start();
+            ProcessHandle worker = worker().orElseThrow();
+            try (HeadlessChromium browser = new HeadlessChromium(1400, 700);
+                 Socket client = new Socket(java.net.InetAddress.getLoopbackAddress(), listenPort)) {
+                WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(60));
+                browser.driver.get(proxy.web().url());
+                wait.until(d -> liveText(d).equals("live"));
+                Flood flood = new Flood(client.getOutputStream(), 48_000_000);
+                signal(worker, "STOP");
+                flood.start();
+                while (flood.sent() < 48L << 20) { // past the feed's 32 MiB in memory and the pipe's buffers
+                    assertTrue(flood.isAlive(), "the flood stopped early");
+                    Thread.sleep(20);
+                }
+                signal(worker, "CONT");
+                wait.until(d -> liveText(d).matches("live · analysis paused, [\\d.]+ MB behind"));
+                String why = browser.driver.findElement(By.cssSelector(".topbar .status")).getAttribute("title");
+                assertTrue(why.matches("The recording takes in \\d+ MB/s, more than the live analysis can follow \\(34 MB/s\\)\\."
+                        + " Nothing is lost: .* The newest stanza it has seen came .+ ago\\."), why);
+                assertEquals("paused", RealFederationWebTest.get(proxy, "/api/capture").get("analysis").get("state").asText());
+                browser.screenshot("proxy-flood-analysis-paused");
+                long sent = flood.finish();
+                wait.until(d -> liveText(d).equals("live"));
+                browser.screenshot("proxy-flood-analysis-live-again");
+                JsonNode analysis = RealFederationWebTest.get(proxy, "/api/capture").get("analysis");
+                assertEquals("live", analysis.get("state").asText(), analysis.toString());
+                JsonNode connection = awaitConnection(proxy);
+                for (long deadline = System.nanoTime() + RealFederationWebTest.WAIT.toNanos();
+                     connection.get("bytesIn").asLong() < sent && System.nanoTime() < deadline; Thread.sleep(100)) {
+                    connection = awaitConnection(proxy); // the last bytes may be committed after it went live
+                }
+                assertEquals(sent, connection.get("bytesIn").asLong(), "the analysis caught up with every byte: " + connection);
+            } finally {
+                signal(worker, "CONT");
+                proxy.closeAll();
+            }
+        }
+    }
+
+    private static String liveText(WebDriver d) {
+        return d.findElement(By.id("live-text")).getText();
+    }
+
+    private static void signal(ProcessHandle p, String signal) throws Exception {
+        if (p.isAlive()) {
+            assertEquals(0, new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).inheritIO().start().waitFor());
+        }
+    }
+
+    /** Reads and forgets what the proxy relays to the upstream, until the proxy closes. */
+    private static void drain(ServerSocket upstream) {
+        try (Socket s = upstream.accept(); java.io.InputStream in = s.getInputStream()) {
+            byte[] buffer = new byte[64 << 10];
+            while (in.read(buffer) >= 0) {
+                // the bytes themselves are not what this test looks at
+            }
+        } catch (java.io.IOException e) {
+            // the proxy went away: the test is over
+        }
+    }
+
+    /** A client stream sending chat messages at a steady rate (bytes per second) until finished. */
+    private static final class Flood extends Thread {
+        private final OutputStream out;
+        private final long bytesPerSecond;
+        private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+        private volatile boolean going = true;
+
+        Flood(OutputStream out, long bytesPerSecond) {
+            super("test-flood");
+            this.out = out;
+            this.bytesPerSecond = bytesPerSecond;
+        }
+
+        long sent() {
+            return sent.get();
+        }
+
+        /** Stops the flood; returns how many bytes it sent, its stream header included. */
+        long finish() throws InterruptedException {
+            going = false;
+            join();
+            return sent.get();
+        }
+
+        @Override
+        public void run() {
+            long start = System.nanoTime();
+            try {
+                write(HEADER.getBytes(StandardCharsets.UTF_8));
+                for (int n = 0; going && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60); ) {
+                    StringBuilder block = new StringBuilder(64 << 10);
+                    while (block.length() < 60 << 10) {
+                        block.append("<message to='bob@b.example' type='chat' id='flood-").append(n++)
+                                .append("'><body>the meeting moved to three so bring the slides and the notes</body>")
+                                .append("<active xmlns='http://jabber.org/protocol/chatstates'/></message>");
+                    }
+                    write(block.toString().getBytes(StandardCharsets.UTF_8));
+                    long due = start + sent.get() * 1_000_000_000L / bytesPerSecond;
+                    LockSupport.parkNanos(due - System.nanoTime());
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        private void write(byte[] bytes) throws java.io.IOException {
+            out.write(bytes);
+            out.flush();
+            sent.addAndGet(bytes.length);
         }
     }
 
