@@ -56,6 +56,11 @@ final class ListenerFeed {
      * (1,000 saturated connections).
      */
     private static final long INTAKE_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How often {@link #close} says how much it still has to deliver. */
+    private static final long CLOSE_PROGRESS_MS = TimeUnit.SECONDS.toMillis(5);
+    /** How long {@link #close} waits for a feed it gave up on to stop between two items. */
+    private static final long ABANDON_GRACE_MS = TimeUnit.SECONDS.toMillis(5);
+    private static final Abandoned ABANDONED = new Abandoned();
 
     private final CaptureSink listener;
     private final CaptureStore store;
@@ -78,6 +83,8 @@ final class ListenerFeed {
     private long offeredBytes;
     private boolean closing;
     private long passes;
+    /** Set by {@link #close} when it stops waiting: the feed stops before its next item. */
+    private volatile boolean abandoned;
 
     // what state() reports, read by other threads (the web UI's)
     private volatile ListenerState.Phase phase = ListenerState.Phase.LIVE;
@@ -133,14 +140,19 @@ final class ListenerFeed {
         if (p == ListenerState.Phase.LIVE) {
             return ListenerState.LIVE;
         }
+        long bytes = behindBytes();
+        long nanos = Math.max(0, CaptureClock.nowNanos() - seenUpTo);
+        return p == ListenerState.Phase.PAUSED ? new ListenerState(p, bytes, nanos, pausedIntake, pausedFollowable)
+                : new ListenerState(p, bytes, nanos, 0, 0);
+    }
+
+    /** What the recording took in that the listener has not taken yet. */
+    private long behindBytes() {
         long offered;
         synchronized (this) {
             offered = offeredBytes;
         }
-        long bytes = Math.max(0, offered - takenBytes);
-        long nanos = Math.max(0, CaptureClock.nowNanos() - seenUpTo);
-        return p == ListenerState.Phase.PAUSED ? new ListenerState(p, bytes, nanos, pausedIntake, pausedFollowable)
-                : new ListenerState(p, bytes, nanos, 0, 0);
+        return Math.max(0, offered - takenBytes);
     }
 
     /** Number of catch-up passes over the store so far (tests look at it). */
@@ -192,6 +204,8 @@ final class ListenerFeed {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Abandoned e) {
+            // close() stopped waiting: the rest stays in the store
         }
     }
 
@@ -281,6 +295,8 @@ final class ListenerFeed {
             for (long id : closes) {
                 reader.connection(id).map(ConnectionRecord::closed).ifPresent(this::deliver);
             }
+        } catch (Abandoned e) {
+            throw e;
         } catch (RuntimeException e) {
             LOG.error("listener {} could not catch up from the store; it missed data: {}", listener, e.getMessage(), e);
         }
@@ -308,6 +324,9 @@ final class ListenerFeed {
 
     /** Passes one item to the listener unless it already saw it. */
     private void deliver(Object item) {
+        if (abandoned) {
+            throw ABANDONED;
+        }
         try {
             if (item == FLUSHED) {
                 listener.flushed();
@@ -354,22 +373,48 @@ final class ListenerFeed {
 
     /**
      * Delivers what is left (catching up from the store if needed), then stops; waits up to
-     * {@code timeoutMillis}. The store must stay open until this returns.
+     * {@code timeoutMillis}, saying every few seconds how much is left when it is behind (after a
+     * flood that can be minutes of work, and the user pressed Ctrl-C). The store must stay open
+     * until this returns.
      */
     void close(long timeoutMillis) {
         synchronized (this) {
             closing = true;
             notifyAll();
         }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         try {
-            thread.join(timeoutMillis);
+            for (long left = timeoutMillis; thread.isAlive() && left > 0;
+                 left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) {
+                thread.join(Math.min(left, CLOSE_PROGRESS_MS));
+                if (thread.isAlive() && phase != ListenerState.Phase.LIVE && deadline - System.nanoTime() >= 1_000_000_000L) {
+                    LOG.info("{} takes what it missed before stopping: {} MB to go (it stops in {} s at the latest)",
+                            listener, behindBytes() / 1_000_000, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime()));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!thread.isAlive()) {
+            return;
+        }
+        LOG.warn("{} stops {} MB short of the recording; the capture holds all of it", listener, behindBytes() / 1_000_000);
+        // not interrupted: reading the store, that would close the payload file under everyone (NIO's interruptible channels)
+        abandoned = true;
+        try {
+            thread.join(ABANDON_GRACE_MS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
-            LOG.error("listener {} did not take all recorded data within {} s; it stops here", listener,
-                    TimeUnit.MILLISECONDS.toSeconds(timeoutMillis));
-            thread.interrupt();
+            LOG.warn("{} is stuck in the listener; it is left behind", listener);
+        }
+    }
+
+    /** Unwinds the feed's thread once {@link #close} gave up waiting; no stack trace, it is no error. */
+    private static final class Abandoned extends RuntimeException {
+        Abandoned() {
+            super(null, null, false, false);
         }
     }
 

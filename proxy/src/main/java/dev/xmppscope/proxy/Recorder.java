@@ -72,7 +72,13 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
     static final long LOW_WATER_BYTES = HIGH_WATER_BYTES / 4;
     /** What one listener may have waiting in memory before it catches up from the store instead. */
     static final long LISTENER_QUEUE_BYTES = 32L << 20;
-    private static final long LISTENER_DRAIN_MS = TimeUnit.SECONDS.toMillis(120);
+    /**
+     * How long {@link #close()} lets each listener take what it has not yet (after a flood, the
+     * live analysis may be minutes behind; it says how much is left meanwhile). What it does not
+     * take is in the store: {@code xmppscope open} brings the analysis up to date. It was two
+     * minutes, and a proxy stopped with Ctrl-C after a flood seemed to hang.
+     */
+    private static final long LISTENER_DRAIN_MS = TimeUnit.SECONDS.toMillis(30);
     private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
 
     private final CaptureStore store;
@@ -327,7 +333,7 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
 
     /**
      * Writes everything handed over so far, stops the writer, then waits (up to
-     * two minutes each) until the listeners have seen it all. Idempotent.
+     * {@link #LISTENER_DRAIN_MS} each) until the listeners have seen it all. Idempotent.
      */
     @Override
     public void close() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xmppscope.capture.CaptureRecord;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.Chunk;
@@ -221,6 +222,47 @@ class RecorderSlowListenerTest {
                 r.close();
             }
             assertEquals(flooded.get(), heard.get(), "and saw every byte");
+        }
+    }
+
+    /**
+     * Stopping while a listener catches up from the store waits a bounded time, then leaves the
+     * rest in the store: the listener stops between two items, and the store stays readable (an
+     * interrupted read of its payload file used to close that file for everyone).
+     */
+    @Test
+    void closingGivesUpOnAListenerStillCatchingUpAndLeavesTheStoreWhole() throws Exception {
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("g"))) {
+            Recorder r = Recorder.start(store, false);
+            r.opened(new ConnectionOpened(1, "l=u", "l", "c", "u", TlsMode.PASSTHROUGH, 1));
+            byte[] piece = ("<message><body>" + "y".repeat(16 << 10) + "</body></message>").getBytes(StandardCharsets.UTF_8);
+            List<CaptureRecord> items = new ArrayList<>();
+            for (int seq = 0; seq < 400; seq++) { // 6.5 MB
+                Chunk c = Chunk.of(1, seq, Direction.TO_SERVER, 1_000 + seq, TlsLayer.PLAIN, (long) seq * piece.length, piece);
+                r.chunk(c);
+                items.add(c);
+            }
+            r.close();
+            long stored = storedToServer(store);
+            AtomicLong heard = new AtomicLong();
+            // 64 KiB of memory: it falls behind at once and catches up from the store, 10 ms a chunk (1.6 MB/s)
+            ListenerFeed feed = new ListenerFeed(CaptureSink.ofChunks(c -> {
+                LockSupport.parkNanos(10_000_000);
+                heard.addAndGet(c.length());
+            }), store, 64 << 10, 1 << 20);
+            feed.offer(items, true);
+            while (feed.catchUpPasses() == 0) {
+                Thread.sleep(10);
+            }
+            long start = System.nanoTime();
+            feed.close(1000);
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(tookMillis < 3000, "close gave up after its second: " + tookMillis + " ms");
+            long atClose = heard.get();
+            assertTrue(atClose > 0 && atClose < stored, "it stopped part way: " + atClose + " of " + stored);
+            Thread.sleep(100);
+            assertEquals(atClose, heard.get(), "and took nothing more");
+            assertEquals(stored, storedToServer(store), "the store reads whole afterwards");
         }
     }
 
