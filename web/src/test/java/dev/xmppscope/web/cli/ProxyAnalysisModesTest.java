@@ -103,28 +103,32 @@ class ProxyAnalysisModesTest {
                 Flood flood = new Flood(client.getOutputStream(), 48_000_000);
                 signal(worker, "STOP");
                 flood.start();
-                while (flood.sent() < 48L << 20) { // past the feed's 32 MiB in memory and the pipe's buffers
-                    assertTrue(flood.isAlive(), "the flood stopped early");
-                    Thread.sleep(20);
+                try {
+                    while (flood.sent() < 48L << 20) { // past the feed's 32 MiB in memory and the pipe's buffers
+                        assertTrue(flood.isAlive(), "the flood stopped early");
+                        Thread.sleep(20);
+                    }
+                    signal(worker, "CONT");
+                    wait.until(d -> liveText(d).matches("live · analysis paused, [\\d.]+ MB behind"));
+                    String why = browser.driver.findElement(By.cssSelector(".topbar .status")).getAttribute("title");
+                    assertTrue(why.matches("The recording takes in \\d+ MB/s, more than the live analysis can follow \\(34 MB/s\\)\\."
+                            + " Nothing is lost: .* The newest stanza it has seen came .+ ago\\."), why);
+                    assertEquals("paused", RealFederationWebTest.get(proxy, "/api/capture").get("analysis").get("state").asText());
+                    browser.screenshot("proxy-flood-analysis-paused");
+                    long sent = flood.finish();
+                    wait.until(d -> liveText(d).equals("live"));
+                    browser.screenshot("proxy-flood-analysis-live-again");
+                    JsonNode analysis = RealFederationWebTest.get(proxy, "/api/capture").get("analysis");
+                    assertEquals("live", analysis.get("state").asText(), analysis.toString());
+                    JsonNode connection = awaitConnection(proxy);
+                    for (long deadline = System.nanoTime() + RealFederationWebTest.WAIT.toNanos();
+                         connection.get("bytesIn").asLong() < sent && System.nanoTime() < deadline; Thread.sleep(100)) {
+                        connection = awaitConnection(proxy); // the last bytes may be committed after it went live
+                    }
+                    assertEquals(sent, connection.get("bytesIn").asLong(), "the analysis caught up with every byte: " + connection);
+                } finally {
+                    flood.finish(); // a failed assertion must not leave it flooding
                 }
-                signal(worker, "CONT");
-                wait.until(d -> liveText(d).matches("live · analysis paused, [\\d.]+ MB behind"));
-                String why = browser.driver.findElement(By.cssSelector(".topbar .status")).getAttribute("title");
-                assertTrue(why.matches("The recording takes in \\d+ MB/s, more than the live analysis can follow \\(34 MB/s\\)\\."
-                        + " Nothing is lost: .* The newest stanza it has seen came .+ ago\\."), why);
-                assertEquals("paused", RealFederationWebTest.get(proxy, "/api/capture").get("analysis").get("state").asText());
-                browser.screenshot("proxy-flood-analysis-paused");
-                long sent = flood.finish();
-                wait.until(d -> liveText(d).equals("live"));
-                browser.screenshot("proxy-flood-analysis-live-again");
-                JsonNode analysis = RealFederationWebTest.get(proxy, "/api/capture").get("analysis");
-                assertEquals("live", analysis.get("state").asText(), analysis.toString());
-                JsonNode connection = awaitConnection(proxy);
-                for (long deadline = System.nanoTime() + RealFederationWebTest.WAIT.toNanos();
-                     connection.get("bytesIn").asLong() < sent && System.nanoTime() < deadline; Thread.sleep(100)) {
-                    connection = awaitConnection(proxy); // the last bytes may be committed after it went live
-                }
-                assertEquals(sent, connection.get("bytesIn").asLong(), "the analysis caught up with every byte: " + connection);
             } finally {
                 signal(worker, "CONT");
                 proxy.closeAll();
@@ -174,7 +178,8 @@ class ProxyAnalysisModesTest {
         /** Stops the flood; returns how many bytes it sent, its stream header included. */
         long finish() throws InterruptedException {
             going = false;
-            join();
+            join(30_000);
+            assertFalse(isAlive(), "the flood's last write never returned");
             return sent.get();
         }
 
