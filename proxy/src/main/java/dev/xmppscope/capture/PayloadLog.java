@@ -3,6 +3,7 @@ package dev.xmppscope.capture;
 import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +34,12 @@ final class PayloadLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PayloadLog.class);
 
     private final Path file;
-    private final FileChannel reads;
+    /** Reopened when an interrupted reader closed it (see {@link #read}); guarded by {@code readsLock}. */
+    private FileChannel reads;
+    private final Object readsLock = new Object();
+    private boolean closed; // guarded by readsLock
     private final FileChannel writes;
+    private final boolean direct;
     private final int block; // alignment of direct writes; 1 when writes are buffered
     private final PayloadWrites background;
     private ByteBuffer pending; // holds the file's bytes [pendingStart, end); taken on the first append
@@ -48,15 +53,18 @@ final class PayloadLog implements AutoCloseable {
 
     PayloadLog(Path file, boolean tryDirect) {
         this.file = file;
+        FileChannel directWrites = null;
         try {
             reads = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             end = reads.size();
+            directWrites = tryDirect ? openDirect(file) : null;
+            // never the readers' channel: an interrupted reader closes that one (and recording would stop)
+            writes = directWrites != null ? directWrites : FileChannel.open(file, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new CaptureStoreException("cannot open payload file " + file + ": " + e.getMessage(), e);
         }
-        FileChannel direct = tryDirect ? openDirect(file) : null;
-        writes = direct == null ? reads : direct;
-        block = direct == null ? 1 : blockSize(file);
+        direct = directWrites != null;
+        block = direct ? blockSize(file) : 1;
         background = new PayloadWrites(file, writes, block);
         pendingStart = end - end % block;
     }
@@ -96,7 +104,7 @@ final class PayloadLog implements AutoCloseable {
 
     /** True when writes bypass the page cache. */
     boolean direct() {
-        return writes != reads;
+        return direct;
     }
 
     /** Appends {@code bytes} and returns the position they will be found at once {@link #flush()}ed. */
@@ -130,18 +138,62 @@ final class PayloadLog implements AutoCloseable {
      */
     byte[] read(long position, int length) {
         byte[] out = new byte[length];
-        ByteBuffer buf = ByteBuffer.wrap(out);
+        // NIO closes a channel when a thread blocked in it is interrupted, for every thread sharing it:
+        // one interrupted reader (a web request cut short, a listener stopped) took the store down.
+        // So the read runs with the interrupt put aside, and a channel closed that way is reopened.
+        boolean interrupted = Thread.interrupted();
         try {
-            while (buf.hasRemaining()) {
-                int n = reads.read(buf, position + buf.position());
-                if (n < 0) {
-                    return null;
+            for (int attempt = 0; ; attempt++) {
+                FileChannel channel = readChannel();
+                try {
+                    return readFully(channel, out, position);
+                } catch (ClosedChannelException e) {
+                    interrupted |= Thread.interrupted();
+                    if (attempt > 0) {
+                        throw e;
+                    }
+                    reopenReads(channel);
                 }
             }
         } catch (IOException e) {
             throw new CaptureStoreException("cannot read payload file " + file + " at " + position + ": " + e.getMessage(), e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** {@code out} filled from {@code position}, or null when the file ends before it. */
+    private static byte[] readFully(FileChannel channel, byte[] out, long position) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(out);
+        while (buf.hasRemaining()) {
+            if (channel.read(buf, position + buf.position()) < 0) {
+                return null;
+            }
         }
         return out;
+    }
+
+    private FileChannel readChannel() throws ClosedChannelException {
+        synchronized (readsLock) {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            return reads;
+        }
+    }
+
+    /** Replaces {@code broken} (closed under a reader) unless another reader did already. */
+    private void reopenReads(FileChannel broken) throws IOException {
+        synchronized (readsLock) {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            if (reads == broken) {
+                reads = FileChannel.open(file, StandardOpenOption.READ);
+            }
+        }
     }
 
     /**
@@ -165,10 +217,15 @@ final class PayloadLog implements AutoCloseable {
     /** Writes what is pending and cuts off the zeros that padded the last block. */
     @Override
     public synchronized void close() {
-        try (reads; FileChannel w = writes; background) {
+        FileChannel r;
+        synchronized (readsLock) {
+            closed = true;
+            r = reads;
+        }
+        try (r; FileChannel w = writes; background) {
             flush();
-            if (reads.size() > end) {
-                reads.truncate(end);
+            if (w.size() > end) {
+                w.truncate(end);
             }
         } catch (IOException e) {
             throw new CaptureStoreException("cannot close payload file " + file + ": " + e.getMessage(), e);

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,6 +70,52 @@ class PayloadLogTest {
                 assertArrayEquals(want, log.read(w[0], (int) w[1]));
             }
             assertNull(log.read(expected.length - 1, 2), "past the end is a torn tail");
+        }
+    }
+
+    /**
+     * NIO closes a channel when a thread blocked in it is interrupted, for every thread sharing it.
+     * A reader interrupted before or during a read still gets its bytes and keeps its interrupt;
+     * other readers and the writes go on.
+     */
+    @ParameterizedTest(name = "direct={0}")
+    @ValueSource(booleans = {true, false})
+    void interruptedReadersNeitherFailNorCloseTheLogForOthers(boolean direct) throws Exception {
+        try (PayloadLog log = new PayloadLog(tmp.resolve("i.payloads"), direct)) {
+            byte[] bytes = new byte[64 << 10];
+            new Random(7).nextBytes(bytes);
+            long at = log.append(bytes);
+            log.flush();
+            Thread.currentThread().interrupt();
+            assertArrayEquals(bytes, log.read(at, bytes.length), "an interrupted reader reads");
+            assertTrue(Thread.interrupted(), "and keeps its interrupt");
+            AtomicBoolean going = new AtomicBoolean(true);
+            AtomicInteger failures = new AtomicInteger();
+            AtomicInteger reads = new AtomicInteger();
+            Thread reader = new Thread(() -> {
+                while (going.get()) {
+                    try {
+                        if (!Arrays.equals(bytes, log.read(at, bytes.length))) {
+                            failures.incrementAndGet();
+                        }
+                    } catch (RuntimeException e) {
+                        failures.incrementAndGet();
+                    }
+                    Thread.interrupted();
+                    reads.incrementAndGet();
+                }
+            });
+            reader.start();
+            for (int i = 0; i < 2000 && reads.get() < 2000; i++) { // interrupts land before, during and after reads
+                reader.interrupt();
+                Thread.sleep(0, 200_000);
+            }
+            going.set(false);
+            reader.join();
+            assertEquals(0, failures.get(), "reads that failed or read wrong, of " + reads.get());
+            long next = log.append(bytes);
+            log.flush();
+            assertArrayEquals(bytes, log.read(next, bytes.length), "writing goes on");
         }
     }
 
