@@ -21,6 +21,16 @@ public interface CaptureSink {
     default void flushed() {
     }
 
+    /**
+     * Whether it looks at chunks at all (default: yes). A recorder listener that does not (the
+     * proxy's connection log) is not handed them: they only filled its queue, and a flood that put
+     * it behind (its thread runs at idle priority) had it read every byte back from the store to
+     * ignore them.
+     */
+    default boolean takesChunks() {
+        return true;
+    }
+
     /** A sink that hands each chunk to {@code chunks} and ignores connections and events. */
     static CaptureSink ofChunks(Consumer<Chunk> chunks) {
         return new CaptureSink() {

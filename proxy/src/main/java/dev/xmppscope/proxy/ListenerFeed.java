@@ -66,6 +66,7 @@ final class ListenerFeed {
     private final CaptureStore store;
     private final long maxQueuedBytes;
     private final long followableBytesPerSecond;
+    private final boolean takesChunks;
     private final Thread thread;
     private final Map<Long, Mark> marks = new HashMap<>(); // feed thread only
     private final DeliveryRate taken = new DeliveryRate(); // feed thread only
@@ -101,6 +102,7 @@ final class ListenerFeed {
         this.store = store;
         this.maxQueuedBytes = maxQueuedBytes;
         this.followableBytesPerSecond = followableBytesPerSecond;
+        this.takesChunks = listener.takesChunks();
         // background priority: live analysis must not take CPU from the relay (it catches up instead)
         this.thread = BackgroundThreads.newThread("xmppscope-listener-" + listener.getClass().getSimpleName(), this::run);
         thread.start();
@@ -109,6 +111,9 @@ final class ListenerFeed {
     /** Queues committed items (never blocks); beyond the budget they are left for a catch-up from the store. */
     synchronized void offer(List<CaptureRecord> items, boolean flushed) {
         for (CaptureRecord item : items) {
+            if (!takesChunks && item instanceof Chunk) {
+                continue;
+            }
             long bytes = sizeOf(item);
             offeredBytes += bytes;
             if (!lagging && queuedBytes + bytes > maxQueuedBytes) {

@@ -266,6 +266,49 @@ class RecorderSlowListenerTest {
         }
     }
 
+    /** A listener that takes no chunks (the connection log) is not handed them, so a flood cannot put it behind. */
+    @Test
+    void aListenerThatTakesNoChunksNeverFallsBehindAFlood() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> heard = Collections.synchronizedList(new ArrayList<>());
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("n"))) {
+            Recorder r = Recorder.start(store, false);
+            Supplier<ListenerState> state = r.addListener(new CaptureSink() {
+                public void opened(ConnectionOpened c) {
+                    await(release); // stuck, as a starved thread would be, while the bytes flow
+                    heard.add("opened " + c.id());
+                }
+
+                public void chunk(Chunk c) {
+                    heard.add("chunk");
+                }
+
+                public void event(ConnectionEvent e) { }
+
+                public void closed(ConnectionClosed c) {
+                    heard.add("closed " + c.id());
+                }
+
+                @Override
+                public boolean takesChunks() {
+                    return false;
+                }
+            }, 1 << 20);
+            byte[] piece = new byte[64 << 10];
+            r.opened(new ConnectionOpened(1, "l=u", "l", "c", "u", TlsMode.PASSTHROUGH, 1));
+            for (int seq = 0; seq < 128; seq++) { // 8 MiB against 1 MiB of memory
+                r.chunk(Chunk.of(1, seq, Direction.TO_SERVER, 1_000 + seq, TlsLayer.PLAIN, (long) seq * piece.length, piece));
+            }
+            r.closed(new ConnectionClosed(1, 2_000, CloseReason.CLIENT_CLOSED, "", 128L * piece.length, 0));
+            Thread.sleep(300); // several commits
+            assertEquals(ListenerState.LIVE, state.get(), "not behind");
+            release.countDown();
+            r.close();
+            assertEquals(0, r.listenerCatchUps(), "no catch-up from the store");
+            assertEquals(List.of("opened 1", "closed 1"), heard);
+        }
+    }
+
     /** Like assertEquals on the lists, but says where they first differ instead of printing thousands of items. */
     private static void assertSameSequence(List<String> expected, List<String> actual) {
         for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {

@@ -51,6 +51,12 @@ final class ConnectionLog implements CaptureSink {
     public void chunk(Chunk chunk) {
     }
 
+    /** Opens and closes only: a flood's bytes never reach its queue. */
+    @Override
+    public boolean takesChunks() {
+        return false;
+    }
+
     @Override
     public void event(ConnectionEvent event) {
     }
