@@ -50,7 +50,9 @@ export function connectLive(onMessage, onOpen) {
 
 function showConnected() {
   const newest = analysis ? ` The newest stanza it has seen came ${duration(analysis.behindMillis)} ago.` : '';
-  if (analysis?.state === 'paused') {
+  if (analysis?.state === 'stopped') {
+    setStatus('down', `${connectedText} · analysis stopped`, analysis.reason);
+  } else if (analysis?.state === 'paused') {
     setStatus('lagging', `${connectedText} · analysis paused, ${megabytes(analysis.behindBytes)} behind`,
       `The recording takes in ${megabytes(analysis.intakeBytesPerSecond)}/s, more than the live analysis can follow `
       + `(${megabytes(analysis.followableBytesPerSecond)}/s). Nothing is lost: everything is recorded, and the `

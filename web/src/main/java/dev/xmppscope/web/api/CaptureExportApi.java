@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -33,29 +34,34 @@ public final class CaptureExportApi implements WebExtension {
     private final CaptureStore store;
     private final boolean growing;
     private final Supplier<ListenerState> analysis;
+    private final Supplier<Optional<String>> analysisStopped;
 
-    private CaptureExportApi(CaptureStore store, boolean growing, Supplier<ListenerState> analysis) {
+    private CaptureExportApi(CaptureStore store, boolean growing, Supplier<ListenerState> analysis,
+                             Supplier<Optional<String>> analysisStopped) {
         this.store = store;
         this.growing = growing;
         this.analysis = analysis;
+        this.analysisStopped = analysisStopped;
     }
 
     /** Exports {@code store}, an opened capture's database: it does not grow while shown. */
     public static CaptureExportApi of(CaptureStore store) {
-        return new CaptureExportApi(store, false, null);
+        return new CaptureExportApi(store, false, null, null);
     }
 
     /**
-     * Exports {@code store}, the database the proxy records into: it grows while shown, and
-     * {@code analysis} says where the live analysis stands against the recording.
+     * Exports {@code store}, the database the proxy records into: it grows while shown;
+     * {@code analysis} says where the live analysis stands against the recording, and
+     * {@code analysisStopped} why it stopped if it did (its worker died).
      */
-    public static CaptureExportApi recording(CaptureStore store, Supplier<ListenerState> analysis) {
-        return new CaptureExportApi(store, true, analysis);
+    public static CaptureExportApi recording(CaptureStore store, Supplier<ListenerState> analysis,
+                                             Supplier<Optional<String>> analysisStopped) {
+        return new CaptureExportApi(store, true, analysis, analysisStopped);
     }
 
     /** For a model with no capture database behind it: a replay, which grows as it plays. */
     public static CaptureExportApi unavailable() {
-        return new CaptureExportApi(null, true, null);
+        return new CaptureExportApi(null, true, null, null);
     }
 
     @Override
@@ -71,14 +77,18 @@ public final class CaptureExportApi implements WebExtension {
         m.put("name", store == null ? null : CaptureStore.basePath(store.file()).getFileName().toString());
         m.put("formats", store == null ? List.of() : List.of("xscap", "pcapng"));
         m.put("live", growing);
-        m.put("analysis", analysis == null ? null : toJson(analysis.get()));
+        m.put("analysis", analysis == null ? null : toJson(analysis.get(), analysisStopped.get()));
         ctx.json(m);
     }
 
-    /** {"state":"live|catching-up|paused","behindBytes":N,"behindMillis":N,"intakeBytesPerSecond":N,"followableBytesPerSecond":N}. */
-    private static Map<String, Object> toJson(ListenerState s) {
+    /**
+     * {"state":"live|catching-up|paused|stopped","behindBytes":N,"behindMillis":N,"intakeBytesPerSecond":N,
+     * "followableBytesPerSecond":N}, with "reason" when stopped.
+     */
+    private static Map<String, Object> toJson(ListenerState s, Optional<String> stopped) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("state", s.phase().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        m.put("state", stopped.isPresent() ? "stopped" : s.phase().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        stopped.ifPresent(why -> m.put("reason", why));
         m.put("behindBytes", s.behindBytes());
         m.put("behindMillis", s.behindNanos() / 1_000_000);
         m.put("intakeBytesPerSecond", s.intakeBytesPerSecond());

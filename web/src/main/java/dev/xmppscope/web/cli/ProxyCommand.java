@@ -182,7 +182,7 @@ final class ProxyCommand implements Callable<Integer> {
             ProxyServer proxy = serving.add(ProxyServer.start(new ProxyOptions(parsed, insecureUpstream, ca, upstreamTrust,
                     ioThreads), recorder));
             WebServer server = serving.add(WebServer.start(web, ModelSource.recording(live.model(), analysis),
-                    List.of(CaptureExportApi.recording(store, analysis))));
+                    List.of(CaptureExportApi.recording(store, analysis, live::stoppedBecause))));
             serving.web(server);
             List<InetSocketAddress> bound = proxy.boundAddresses();
             for (int i = 0; i < parsed.size(); i++) {

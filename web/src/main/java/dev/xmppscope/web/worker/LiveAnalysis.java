@@ -4,6 +4,7 @@ import dev.xmppscope.analyzer.Analyzer;
 import dev.xmppscope.analyzer.CaptureModel;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -21,6 +22,11 @@ public interface LiveAnalysis extends AutoCloseable {
     /** The heap the analysis uses in its worker after a full collection, in bytes; empty in-process. */
     default OptionalLong workerHeapUsedAfterGc() {
         return OptionalLong.empty();
+    }
+
+    /** Why the analysis stopped while the proxy goes on recording (its worker died); empty while it runs. */
+    default Optional<String> stoppedBecause() {
+        return Optional.empty();
     }
 
     /** Stops after analysing everything fed so far; call it after the recorder closed. */

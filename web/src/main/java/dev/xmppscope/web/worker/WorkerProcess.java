@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -191,6 +192,11 @@ final class WorkerProcess implements LiveAnalysis {
     @Override
     public CaptureModel model() {
         return model;
+    }
+
+    @Override
+    public Optional<String> stoppedBecause() {
+        return process.isAlive() ? Optional.empty() : Optional.of(whyGone(process));
     }
 
     @Override

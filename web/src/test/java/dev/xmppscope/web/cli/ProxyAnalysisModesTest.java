@@ -63,7 +63,7 @@ class ProxyAnalysisModesTest {
     }
 
     @Test
-    void whenTheWorkerDiesRecordingGoesOnAndTheApiSaysWhy() throws Exception {
+    void whenTheWorkerDiesRecordingGoesOnAndTheApiAndTheTopBarSayWhy() throws Exception {
         try (ServerSocket upstream = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             Serving proxy = start(upstream, "worker");
             try {
@@ -75,6 +75,19 @@ class ProxyAnalysisModesTest {
                         URI.create(proxy.web().url() + "api/connections")).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(503, r.statusCode(), r.body());
                 assertTrue(r.body().contains("the live analysis stopped") && r.body().contains("recording goes on"), r.body());
+                JsonNode analysis = RealFederationWebTest.get(proxy, "/api/capture").get("analysis");
+                assertEquals("stopped", analysis.get("state").asText(), analysis.toString());
+                assertTrue(analysis.get("reason").asText().contains("recording goes on"), analysis.toString());
+                try (HeadlessChromium browser = new HeadlessChromium(1400, 700)) {
+                    browser.driver.get(proxy.web().url());
+                    WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(30));
+                    wait.until(d -> liveText(d).equals("live · analysis stopped"));
+                    Thread.sleep(2500); // past the next look at /api/capture: it stays said
+                    assertEquals("live · analysis stopped", liveText(browser.driver));
+                    String why = browser.driver.findElement(By.cssSelector(".topbar .status")).getAttribute("title");
+                    assertTrue(why.contains("the live analysis stopped") && why.contains("recording goes on"), why);
+                    browser.screenshot("proxy-analysis-worker-stopped");
+                }
             } finally {
                 proxy.closeAll();
             }
