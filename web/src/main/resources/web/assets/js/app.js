@@ -10,7 +10,7 @@ import {Inspector} from './inspector.js';
 import {ConnectionsView} from './connections.js';
 import {ReplayControls} from './replay.js';
 import {DiffsView} from './diffs.js';
-import {connectLive, describeAnalysis, describeConnected} from './live.js';
+import {connectLive, describeAnalysis, describeConnected, describeFailure} from './live.js';
 import {store, resetStore, putNode, putEdge, putConnection, removeNode, removeEdge, endpoints} from './store.js';
 import {copyText, download} from './dom.js';
 
@@ -47,10 +47,18 @@ async function loadAll() {
   for (const m of pending) apply(m);
 }
 
+// loads everything and routes; what failed stays in the top bar until a load succeeds
+function reload() {
+  return loadAll().then(() => {
+    describeFailure(null);
+    route();
+  }).catch((e) => describeFailure(`cannot load: ${e.message}`));
+}
+
 function onLive(msg) {
   if (msg.type === 'reset') {
     buffered = [];
-    loadAll().then(route);
+    reload();
     return;
   }
   if (!ready) {
@@ -205,9 +213,9 @@ function followAnalysis(first) {
 
 // on a reconnect, reload: events may have been missed while the socket was down
 connectLive(onLive, () => {
-  if (liveOpened) loadAll().then(route);
+  if (liveOpened) reload();
   liveOpened = true;
 });
-loadAll().then(route).catch((e) => { $('live-text').textContent = `cannot load: ${e.message}`; });
+reload();
 new ReplayControls().start();
 new DiffsView().start();

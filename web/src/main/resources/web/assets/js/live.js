@@ -7,10 +7,18 @@ let connectedText = 'live';
 let connected = false;
 // where a recording proxy's live analysis stands (GET /api/capture's "analysis"), or null
 let analysis = null;
+// what the page last failed to load, or null: it stays said until a load succeeds
+let failure = null;
 
 /** Says `text` instead of "live" while connected (a stored capture: nothing arrives). */
 export function describeConnected(text) {
   connectedText = text;
+  if (connected) showConnected();
+}
+
+/** Says that the page could not load what it shows (null: it could again). */
+export function describeFailure(text) {
+  failure = text;
   if (connected) showConnected();
 }
 
@@ -50,7 +58,9 @@ export function connectLive(onMessage, onOpen) {
 
 function showConnected() {
   const newest = analysis ? ` The newest stanza it has seen came ${duration(analysis.behindMillis)} ago.` : '';
-  if (analysis?.state === 'stopped') {
+  if (failure && analysis?.state !== 'stopped') {
+    setStatus('down', failure, 'The page could not load what it shows; it tries again when the live updates reconnect or reset');
+  } else if (analysis?.state === 'stopped') {
     setStatus('down', `${connectedText} · analysis stopped`, analysis.reason);
   } else if (analysis?.state === 'paused') {
     setStatus('lagging', `${connectedText} · analysis paused, ${megabytes(analysis.behindBytes)} behind`,
