@@ -168,7 +168,7 @@ final class WorkerProcess implements LiveAnalysis {
     private static String whyGone(Process process) {
         OptionalInt exit = exitCode(process, 200);
         return exit.isPresent() ? "the live analysis stopped (its worker process exited with " + exit.getAsInt()
-                + "; its log is above); recording goes on, and 'xmppscope open' analyses the capture later"
+                + "; the proxy's terminal shows its log); recording goes on, and 'xmppscope open' analyses the capture later"
                 : "the live analysis does not answer (worker process " + process.pid() + ")";
     }
 
