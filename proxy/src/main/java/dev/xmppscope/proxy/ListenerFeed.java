@@ -84,6 +84,8 @@ final class ListenerFeed {
     private long offeredBytes;
     private boolean closing;
     private long passes;
+    /** When it last fell behind (System.nanoTime). */
+    private long behindSince;
     /** Set by {@link #close} when it stops waiting: the feed stops before its next item. */
     private volatile boolean abandoned;
 
@@ -118,6 +120,7 @@ final class ListenerFeed {
             offeredBytes += bytes;
             if (!lagging && queuedBytes + bytes > maxQueuedBytes) {
                 lagging = true;
+                behindSince = System.nanoTime();
                 LOG.info("{} is {} MiB behind; it will catch up from the store", listener, queuedBytes >> 20);
                 // what waits is in the store too: dropped, it is not worked through while the flood lasts
                 queue.forEach(this::drop);
@@ -306,11 +309,18 @@ final class ListenerFeed {
             LOG.error("listener {} could not catch up from the store; it missed data: {}", listener, e.getMessage(), e);
         }
         deliver(FLUSHED);
+        boolean saying;
+        long behindFor;
         synchronized (this) {
-            if (droppedSincePass == 0) {
-                lagging = false; // nothing was committed since the pass read the store: live again
+            if (droppedSincePass == 0) { // nothing was committed since the pass read the store: live again
+                lagging = false;
                 phase = ListenerState.Phase.LIVE;
             }
+            saying = !lagging && !closing;
+            behindFor = System.nanoTime() - behindSince;
+        }
+        if (saying) {
+            LOG.info("{} is live again, {} s after it fell behind", listener, TimeUnit.NANOSECONDS.toSeconds(behindFor));
         }
     }
 
