@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -148,10 +147,9 @@ final class ListenerFeed {
         if (p == ListenerState.Phase.LIVE) {
             return ListenerState.LIVE;
         }
-        long bytes = behindBytes();
-        long nanos = Math.max(0, CaptureClock.nowNanos() - seenUpTo);
-        return p == ListenerState.Phase.PAUSED ? new ListenerState(p, bytes, nanos, pausedIntake, pausedFollowable)
-                : new ListenerState(p, bytes, nanos, 0, 0);
+        boolean paused = p == ListenerState.Phase.PAUSED;
+        return new ListenerState(p, behindBytes(), Math.max(0, CaptureClock.nowNanos() - seenUpTo),
+                paused ? pausedIntake : 0, paused ? pausedFollowable : 0);
     }
 
     /** What the recording took in that the listener has not taken yet. */
@@ -273,7 +271,7 @@ final class ListenerFeed {
         }
         try (CaptureReader reader = store.newReader()) {
             for (long id : opens) {
-                reader.connection(id).ifPresent(r -> deliverOpened(r.opened()));
+                reader.connection(id).ifPresent(r -> deliver(r.opened()));
             }
             if (from != Long.MAX_VALUE) {
                 reader.replayChunksAndEventsFrom(from, new CaptureSink() {
@@ -328,13 +326,8 @@ final class ListenerFeed {
     private void openedBefore(CaptureReader reader, long connection) {
         Mark m = marks.get(connection);
         if (m == null || !m.opened) {
-            Optional<ConnectionRecord> r = reader.connection(connection);
-            r.ifPresent(rec -> deliverOpened(rec.opened()));
+            reader.connection(connection).ifPresent(r -> deliver(r.opened()));
         }
-    }
-
-    private void deliverOpened(ConnectionOpened o) {
-        deliver(o);
     }
 
     /** Passes one item to the listener unless it already saw it. */
@@ -346,7 +339,7 @@ final class ListenerFeed {
             if (item == FLUSHED) {
                 listener.flushed();
             } else if (item instanceof ConnectionOpened o) {
-                Mark m = marks.computeIfAbsent(o.id(), k -> new Mark());
+                Mark m = mark(o.id());
                 if (!m.opened) {
                     m.opened = true;
                     took(o);

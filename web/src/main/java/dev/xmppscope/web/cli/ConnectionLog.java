@@ -24,7 +24,7 @@ final class ConnectionLog implements CaptureSink {
         this.out = out;
     }
 
-    /** How the recorder names it when it falls behind (a flood delays these lines). */
+    /** How the recorder names it should it fall behind (a storm of connections would delay these lines). */
     @Override
     public String toString() {
         return "the connection log";
