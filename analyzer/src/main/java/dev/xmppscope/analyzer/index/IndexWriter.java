@@ -19,7 +19,7 @@ final class IndexWriter implements AutoCloseable {
     private static final int MAX_QUEUED = 4;
 
     private final MVMap<Long, byte[]> timeline;
-    private final MVMap<Long, Long> positions;
+    private final StanzaPositions positions;
     private final String where;
     private final Consumer<List<IndexedStanza>> written;
     private final RecordBytes.Writer buffer = new RecordBytes.Writer();
@@ -28,7 +28,7 @@ final class IndexWriter implements AutoCloseable {
     private final Semaphore slots = new Semaphore(MAX_QUEUED);
     private volatile RuntimeException failure;
 
-    IndexWriter(MVMap<Long, byte[]> timeline, MVMap<Long, Long> positions, String where,
+    IndexWriter(MVMap<Long, byte[]> timeline, StanzaPositions positions, String where,
                 Consumer<List<IndexedStanza>> written) {
         this.timeline = timeline;
         this.positions = positions;
@@ -83,6 +83,7 @@ final class IndexWriter implements AutoCloseable {
      * Appends each stanza to the timeline under the next sequence number and files its position.
      * Another analyzer of the same capture in this JVM (a replay beside the live view) writes the
      * same maps: the lock keeps sequence numbers unique, and a stanza it already filed is skipped.
+     * Positions are filed after the records: a reader that finds one finds its record.
      */
     private void write(List<IndexedStanza> batch) {
         byte[][] records = new byte[batch.size()][];
@@ -92,13 +93,17 @@ final class IndexWriter implements AutoCloseable {
         synchronized (timeline) {
             Long last = timeline.lastKey();
             long next = last == null ? 0 : last + 1;
+            StanzaPositions.Batch filed = positions.newBatch();
             for (int i = 0; i < records.length; i++) {
-                if (positions.putIfAbsent(batch.get(i).pk(), next) == null) {
+                long pk = batch.get(i).pk();
+                if (filed.wanted(pk)) {
                     // keys only grow and the lock keeps writers apart, as append requires; readers
                     // see the buffered entries (MVMap flushes the buffer before any read)
-                    timeline.append(next++, records[i]);
+                    timeline.append(next, records[i]);
+                    filed.add(pk, next++);
                 }
             }
+            filed.file();
         }
     }
 

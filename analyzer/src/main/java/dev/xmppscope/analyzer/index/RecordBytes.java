@@ -46,16 +46,19 @@ final class RecordBytes {
 
         /**
          * A nullable string as UTF-8. ASCII (kinds, JIDs, namespaces, most ids) is copied straight
-         * into the buffer: encoding through a temporary array per field was a tenth of all the
-         * memory an analysis allocated.
+         * into the buffer, checked while copied: encoding through a temporary array per field was a
+         * tenth of all the memory an analysis allocated, and checking before copying took a second
+         * pass over every string.
          */
         void string(String s) {
             if (s == null) {
                 varLong(NULL);
-            } else if (isAscii(s)) {
-                varLong(s.length() + 1L);
-                ascii(s);
-            } else {
+                return;
+            }
+            int start = len;
+            varLong(s.length() + 1L);
+            if (!ascii(s)) {
+                len = start;
                 bytes(s.getBytes(StandardCharsets.UTF_8));
             }
         }
@@ -64,37 +67,40 @@ final class RecordBytes {
         void joined(List<String> parts, char separator) {
             int length = Math.max(0, parts.size() - 1);
             for (String p : parts) {
-                if (!isAscii(p)) {
-                    string(String.join(String.valueOf(separator), parts));
-                    return;
-                }
                 length += p.length();
             }
+            int start = len;
             varLong(length + 1L);
             for (int i = 0; i < parts.size(); i++) {
                 if (i > 0) {
                     ensure(1);
                     bytes[len++] = (byte) separator;
                 }
-                ascii(parts.get(i));
-            }
-        }
-
-        private static boolean isAscii(String s) {
-            for (int i = 0; i < s.length(); i++) {
-                if (s.charAt(i) >= 0x80) {
-                    return false;
+                if (!ascii(parts.get(i))) {
+                    len = start;
+                    string(String.join(String.valueOf(separator), parts));
+                    return;
                 }
             }
-            return true;
         }
 
-        private void ascii(String s) {
+        /** Appends {@code s} one byte per character; false (and {@code len} unchanged) unless all are ASCII. */
+        private boolean ascii(String s) {
             int n = s.length();
             ensure(n);
+            byte[] b = bytes;
+            int at = len;
+            int seen = 0;
             for (int i = 0; i < n; i++) {
-                bytes[len++] = (byte) s.charAt(i);
+                char c = s.charAt(i);
+                seen |= c;
+                b[at + i] = (byte) c;
             }
+            if (seen >= 0x80) {
+                return false;
+            }
+            len = at + n;
+            return true;
         }
 
         /** Nullable bytes, stored like a string (length + 1; 0 is null). */

@@ -26,9 +26,10 @@ import org.h2.mvstore.type.LongDataType;
 /**
  * The stanza index in the capture's analysis file ({@link CaptureStore#analysisStore()}): two
  * key-value maps, the timeline (sequence number in capture order → {@link StanzaRecord}) and the
- * positions (row key → sequence number) that find a stanza by its ref. Two map writes per stanza,
- * where SQL rows with secondary indexes cost sixteen B-tree inserts: the index used to be most of
- * the analysis time. Queries scan the timeline from their cursor, testing each stanza
+ * positions (row key → sequence number, {@link StanzaPositions}) that find a stanza by its ref.
+ * One appended map entry per stanza plus one position entry per stream and batch, where SQL rows
+ * with secondary indexes cost sixteen B-tree inserts: the index used to be most of the analysis
+ * time. Queries scan the timeline from their cursor, testing each stanza
  * ({@link StanzaFilter}), and stop at a full page.
  *
  * <p>Writes come from one thread (the analyzer's ingest) in batches; reads from any thread
@@ -38,7 +39,7 @@ import org.h2.mvstore.type.LongDataType;
  */
 public final class StanzaIndex implements AutoCloseable {
     /** Bumped with each change to the maps or the record layout: the maps are named by it. */
-    static final int SCHEMA_VERSION = 4;
+    static final int SCHEMA_VERSION = 5;
     private static final String TIMELINE = "xs.stanzas.v" + SCHEMA_VERSION;
     private static final String POSITIONS = "xs.positions.v" + SCHEMA_VERSION;
     private static final int BATCH = 2000;
@@ -46,7 +47,7 @@ public final class StanzaIndex implements AutoCloseable {
     private static final Pattern VERSIONED_MAP = Pattern.compile("xs\\..+\\.v\\d+");
 
     private final MVMap<Long, byte[]> timeline;
-    private final MVMap<Long, Long> positions;
+    private final StanzaPositions positions;
     private final StoredRoutes routes;
     private final StoredIqs iqs;
     private final IndexWriter writer;
@@ -69,20 +70,16 @@ public final class StanzaIndex implements AutoCloseable {
             }
             // only ever appended to (IndexWriter): an append buffer instead of a copied page path per stanza
             this.timeline = mv.openMap(TIMELINE, bytesByLong().singleWriter());
-            this.positions = mv.openMap(POSITIONS, longsByLong());
+            this.positions = new StanzaPositions(mv.openMap(POSITIONS, bytesByLong()));
             this.routes = new StoredRoutes(mv.openMap(StoredRoutes.ROUTES, bytesByLong()), this::routeFirst);
             this.iqs = new StoredIqs(mv.openMap(StoredIqs.IQS, bytesByLong()));
         }
-        readIndexedUpTo();
+        indexedUpTo.putAll(positions.lastFiled());
         this.writer = new IndexWriter(timeline, positions, where, done -> done.forEach(s -> unflushed.remove(s.summary().ref(), s)));
     }
 
     private static MVMap.Builder<Long, byte[]> bytesByLong() {
         return new MVMap.Builder<Long, byte[]>().keyType(LongDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE);
-    }
-
-    private static MVMap.Builder<Long, Long> longsByLong() {
-        return new MVMap.Builder<Long, Long>().keyType(LongDataType.INSTANCE).valueType(LongDataType.INSTANCE);
     }
 
     /** Where routes go once the correlator stops tracking them. */
@@ -93,17 +90,6 @@ public final class StanzaIndex implements AutoCloseable {
     /** Where IQ pairs are kept. */
     public IqLedger iqLedger() {
         return iqs;
-    }
-
-    /**
-     * Finds, per connection and direction, the last element an earlier run stored: row keys order
-     * by (connection, direction, position), so from the highest key one lookup per stream jumps
-     * to the next lower stream. No scan, and no need for the capture database.
-     */
-    private void readIndexedUpTo() {
-        for (Long k = positions.lastKey(); k != null; k = positions.lowerKey((k >>> 32) << 32)) {
-            indexedUpTo.put(k >>> 32, (int) (k & 0xFFFFFFFFL));
-        }
     }
 
     /** True if an earlier run already indexed this element. */
@@ -271,8 +257,8 @@ public final class StanzaIndex implements AutoCloseable {
     /** The written record of the stanza {@code ref}, or null (not a ref, or not written yet). */
     private byte[] storedRecord(String ref) {
         long pk = rowKey(ref);
-        Long seq = pk < 0 ? null : positions.get(pk);
-        return seq == null ? null : timeline.get(seq);
+        long seq = pk < 0 ? -1 : positions.find(pk);
+        return seq < 0 ? null : timeline.get(seq);
     }
 
     /** Stores what is queued and waits for it; the analysis file stays open (the capture store owns it). */

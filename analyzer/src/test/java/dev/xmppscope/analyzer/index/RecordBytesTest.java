@@ -11,13 +11,15 @@ class RecordBytesTest {
     @Test
     void stringsComeBackAsWrittenWhateverTheirCharacters() {
         List<String> values = java.util.Arrays.asList("message", "", null, "alice@a.example/phone",
-                "h\u00e9llo \uD83D\uDE00 & co", "\u00ff", "\uD800 unpaired", "x".repeat(300));
+                "h\u00e9llo \uD83D\uDE00 & co", "\u00ff", "\uD800 unpaired", "x".repeat(300),
+                "y".repeat(5000) + "\u00e9", "z".repeat(3000));
         RecordBytes.Writer w = new RecordBytes.Writer();
         for (String v : values) {
             w.string(v);
         }
         w.joined(List.of("jabber:client", "urn:xmpp:receipts"), ' ');
         w.joined(List.of("urn:x:caf\u00e9", "jabber:client"), ' ');
+        w.joined(List.of("jabber:client", "urn:x:caf\u00e9"), ' ');
         w.joined(List.of(), ' ');
         RecordBytes.Reader r = new RecordBytes.Reader(w.toArray());
         for (String v : values) {
@@ -32,6 +34,7 @@ class RecordBytesTest {
         }
         assertEquals("jabber:client urn:xmpp:receipts", r.string());
         assertEquals("urn:x:caf\u00e9 jabber:client", r.string());
+        assertEquals("jabber:client urn:x:caf\u00e9", r.string());
         assertEquals("", r.string());
     }
 }
