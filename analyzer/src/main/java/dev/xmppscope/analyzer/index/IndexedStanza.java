@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
  * recorded as (or null when not loaded). Being an array, the XML takes part in {@code equals} by
  * reference only.
  *
+ * @param fromBare   {@code fromKey} without its resource (the index stores only the full form)
+ * @param toBare     {@code toKey} without its resource
  * @param routeFirst the row key of the first hop of the route this stanza joined as a later hop
  *                   (the route archive files routes under their first hop), or -1
  */

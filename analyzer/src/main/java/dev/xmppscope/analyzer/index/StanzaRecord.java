@@ -5,13 +5,18 @@ import dev.xmppscope.analyzer.xmpp.Namespaces;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The stored form of an {@link IndexedStanza}: one compact byte array ({@link RecordBytes}), the
  * XML last so that a scan that does not need it stops before it. The ref is not stored: it
- * follows from the row key.
+ * follows from the row key; nor are the bare addresses, which follow from the full ones. Every
+ * byte left out is one the analysis file's compression does not have to read.
  */
 final class StanzaRecord {
+    private static final int FROM_KEY_IS_FROM = 1;
+    private static final int TO_KEY_IS_TO = 2;
+
     private StanzaRecord() {
     }
 
@@ -26,10 +31,16 @@ final class StanzaRecord {
         buf.string(m.from());
         buf.string(m.to());
         buf.string(m.id());
-        buf.string(s.fromKey());
-        buf.string(s.toKey());
-        buf.string(s.fromBare());
-        buf.string(s.toBare());
+        // the effective addresses are mostly the attributes as sent: a flag each says so instead
+        int same = (Objects.equals(s.fromKey(), m.from()) ? FROM_KEY_IS_FROM : 0)
+                | (Objects.equals(s.toKey(), m.to()) ? TO_KEY_IS_TO : 0);
+        buf.varLong(same);
+        if ((same & FROM_KEY_IS_FROM) == 0) {
+            buf.string(s.fromKey());
+        }
+        if ((same & TO_KEY_IS_TO) == 0) {
+            buf.string(s.toKey());
+        }
         buf.joined(m.namespaces(), ' ');
         buf.string(m.summary());
         buf.varLong(m.size());
@@ -54,10 +65,9 @@ final class StanzaRecord {
         String from = r.string();
         String to = r.string();
         String id = r.string();
-        String fromKey = r.string();
-        String toKey = r.string();
-        String fromBare = r.string();
-        String toBare = r.string();
+        int same = (int) r.varLong();
+        String fromKey = (same & FROM_KEY_IS_FROM) != 0 ? from : r.string();
+        String toKey = (same & TO_KEY_IS_TO) != 0 ? to : r.string();
         String nsText = r.string();
         List<String> nss = nsText == null || nsText.isEmpty() ? List.of() : Arrays.asList(nsText.split(" "));
         List<String> labels = new ArrayList<>(nss.size());
@@ -75,6 +85,13 @@ final class StanzaRecord {
         String ref = StanzaIndex.ref(connection, direction, pk & 0xFFFFFFFFL);
         StanzaSummary m = new StanzaSummary(ref, connection, direction == 0 ? "toServer" : "toClient", at, kind, type,
                 from, to, id, nss, labels, summary, size, offset, parseStatus);
-        return new IndexedStanza(pk, direction, m, fromKey, toKey, fromBare, toBare, layer, error, routeFirst, xml);
+        return new IndexedStanza(pk, direction, m, fromKey, toKey, bare(fromKey), bare(toKey), layer, error, routeFirst,
+                xml);
+    }
+
+    /** The bare form of a full JID key: the part before the resource (neither local part nor domain holds a '/'). */
+    private static String bare(String fullKey) {
+        int slash = fullKey == null ? -1 : fullKey.indexOf('/');
+        return slash < 0 ? fullKey : fullKey.substring(0, slash);
     }
 }
