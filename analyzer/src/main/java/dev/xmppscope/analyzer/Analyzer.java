@@ -82,7 +82,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
     /** An analyzer writing its index into {@code store}'s database; feed it chunks next. */
     public static Analyzer open(CaptureStore store) {
-        return new Analyzer(store.analysisStore(), CaptureStore.analysisFile(store.file()));
+        return new Analyzer(store.analysisStore(), store.analysisFile());
     }
 
     /**

@@ -24,6 +24,10 @@ import org.h2.mvstore.MVStore;
  * PATH that already ends in {@code .mv.db} names the same set. Open it once per process; hand
  * out {@link #newConnection()} to each thread that needs one; the analysis maps are in {@link #analysisStore()}.
  *
+ * <p>A capture its user may not write (someone else's, or on read-only media) opens read-only:
+ * it can be read and analyzed, not recorded into, and its analysis file goes to the user's cache
+ * ({@link #readOnlyAnalysisDir()}) instead of beside it.
+ *
  * <p>Why the analysis has a file of its own: H2 serializes a database's pages on its own
  * threads, and the analysis writes far more than the recorder. In a separate database those
  * threads are the analysis's ({@link BackgroundThreads}), so indexing never takes CPU or locks
@@ -41,19 +45,28 @@ public final class CaptureStore implements AutoCloseable {
     private final Connection adminConnection;
     private final PayloadLog payloads;
     private final Path analysisFile;
+    private final boolean readOnly;
     private MVStore analysis; // guarded by this; acquired from AnalysisFiles on first use
 
-    private CaptureStore(Path file, String url, Connection adminConnection, PayloadLog payloads) {
+    private CaptureStore(Path file, String url, Connection adminConnection, PayloadLog payloads, Path analysisFile,
+                         boolean readOnly) {
         this.file = file;
-        this.analysisFile = analysisFile(file);
+        this.analysisFile = analysisFile;
+        this.readOnly = readOnly;
         this.url = url;
         this.adminConnection = adminConnection;
         this.payloads = payloads;
     }
 
-    /** Opens (creating if needed) the capture database at {@code path} and brings its schema up to date. */
+    /**
+     * Opens (creating if needed) the capture database at {@code path} and brings its schema up to
+     * date; one its user may not write opens read-only.
+     */
     public static CaptureStore open(Path path) {
         Path file = dataFile(path);
+        if (unwritable(path)) {
+            return openReadOnly(path);
+        }
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -66,12 +79,98 @@ public final class CaptureStore implements AutoCloseable {
         String url = jdbcUrl(file, URL_OPTIONS);
         try {
             Connection admin = DriverManager.getConnection(url, "sa", "");
-            CaptureStore store = new CaptureStore(file, url, admin, PayloadLog.open(payloadFile(path)));
+            CaptureStore store = new CaptureStore(file, url, admin, PayloadLog.open(payloadFile(path)), analysisFile(path),
+                    false);
             store.migrate();
             return store;
         } catch (SQLException e) {
             throw new CaptureStoreException("cannot open capture database " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Whether the capture at PATH exists but its user may not write its files or their directory. */
+    private static boolean unwritable(Path path) {
+        Path db = dataFile(path).toAbsolutePath();
+        if (!Files.exists(db)) {
+            return false;
+        }
+        Path payloads = payloadFile(db);
+        return !Files.isWritable(db) || !Files.isWritable(db.getParent()) || Files.exists(payloads) && !Files.isWritable(payloads);
+    }
+
+    private static CaptureStore openReadOnly(Path path) {
+        Path file = dataFile(path);
+        requireH2(file);
+        String url = jdbcUrl(file, URL_OPTIONS + ";ACCESS_MODE_DATA=r");
+        Connection admin = null;
+        try {
+            admin = DriverManager.getConnection(url, "sa", "");
+            requireCurrentSchema(admin, file);
+            Path analysis = readOnlyAnalysisDir().resolve(captureId(admin, file) + ".analysis.mv.db");
+            createCacheDir(analysis.getParent(), file);
+            return new CaptureStore(file, url, admin, PayloadLog.openReadOnly(payloadFile(path)), analysis, true);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(admin, e);
+            if (e instanceof CaptureStoreException c) {
+                throw c;
+            }
+            throw new CaptureStoreException("cannot open capture database " + file + " (read-only for you): " + e.getMessage(), e);
+        }
+    }
+
+    private static void createCacheDir(Path dir, Path capture) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new CaptureStoreException(capture + " is read-only for you, so its analysis goes to " + dir
+                    + ", which cannot be created: " + CaptureStoreException.why(e)
+                    + " (set XDG_CACHE_HOME to a directory of yours, or copy the capture to one)", e);
+        }
+    }
+
+    /** A read-only capture cannot be brought up to date: it must already be at this build's schema. */
+    private static void requireCurrentSchema(Connection admin, Path file) {
+        int version;
+        try {
+            version = schemaVersion(admin, COMPONENT);
+        } catch (CaptureStoreException e) {
+            version = 0; // no schema_version table: recorded before there was one
+        }
+        if (version > SCHEMA_VERSION) {
+            throw newerSchema(file, version);
+        }
+        if (version < SCHEMA_VERSION) {
+            throw new CaptureStoreException(file + " was recorded by an older xmppscope (capture schema " + version
+                    + ") and must be brought up to date, which writes to it, but it is read-only for you: copy "
+                    + file.getFileName() + " and " + payloadFile(file).getFileName() + " to a directory of yours and open the copy",
+                    null);
+        }
+    }
+
+    private static CaptureStoreException newerSchema(Path file, int version) {
+        return new CaptureStoreException(file + " was written by a newer xmppscope (capture schema " + version
+                + ", this build knows " + SCHEMA_VERSION + ")", null);
+    }
+
+    private static void closeQuietly(Connection c, Exception failure) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
+    /**
+     * Where the analysis of a read-only capture goes, one file per capture id:
+     * {@code $XDG_CACHE_HOME/xmppscope/analyses} or {@code ~/.cache/xmppscope/analyses}. Derived
+     * data only: deleting it costs a new analysis, nothing else.
+     */
+    public static Path readOnlyAnalysisDir() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path root = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return root.resolve("xmppscope").resolve("analyses");
     }
 
     /** H2's own error for a file that is not one of its databases says only "IO Exception" and a number. */
@@ -150,6 +249,16 @@ public final class CaptureStore implements AutoCloseable {
         return file;
     }
 
+    /** True when its user may not write it: it can be read and analyzed, not recorded into. */
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    /** The analysis file of this capture: beside it, or in {@link #readOnlyAnalysisDir()} when it is read-only. */
+    public Path analysisFile() {
+        return analysisFile;
+    }
+
     /** A fresh JDBC connection to this database, owned by the caller. */
     public Connection newConnection() {
         try {
@@ -173,6 +282,9 @@ public final class CaptureStore implements AutoCloseable {
 
     /** A writer for recorded data; not thread-safe, use it from one thread. */
     public CaptureWriter newWriter() {
+        if (readOnly) {
+            throw new CaptureStoreException("cannot record into " + file + ": it is read-only for you", null);
+        }
         return new CaptureWriter(newConnection(), payloads);
     }
 
@@ -235,7 +347,11 @@ public final class CaptureStore implements AutoCloseable {
 
     /** A random id given to the capture when it was created (schema 2), which derived files refer to. */
     public String id() {
-        try (Statement st = adminConnection.createStatement(); ResultSet rs = st.executeQuery("SELECT capture_id FROM capture_info")) {
+        return captureId(adminConnection, file);
+    }
+
+    private static String captureId(Connection c, Path file) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT capture_id FROM capture_info")) {
             rs.next();
             return rs.getString(1);
         } catch (SQLException e) {
@@ -253,8 +369,7 @@ public final class CaptureStore implements AutoCloseable {
         createSchemaVersionTable(adminConnection);
         int version = schemaVersion(adminConnection, COMPONENT);
         if (version > SCHEMA_VERSION) {
-            throw new CaptureStoreException(file + " was written by a newer xmppscope (capture schema " + version
-                    + ", this build knows " + SCHEMA_VERSION + ")", null);
+            throw newerSchema(file, version);
         }
         if (version < 1) {
             execAll(List.of(

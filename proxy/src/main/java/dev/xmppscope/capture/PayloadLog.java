@@ -38,10 +38,10 @@ final class PayloadLog implements AutoCloseable {
     private FileChannel reads;
     private final Object readsLock = new Object();
     private boolean closed; // guarded by readsLock
-    private final FileChannel writes;
+    private final FileChannel writes; // null when read-only
     private final boolean direct;
     private final int block; // alignment of direct writes; 1 when writes are buffered
-    private final PayloadWrites background;
+    private final PayloadWrites background; // null when read-only
     private ByteBuffer pending; // holds the file's bytes [pendingStart, end); taken on the first append
     private long pendingStart;
     private long end;
@@ -51,17 +51,37 @@ final class PayloadLog implements AutoCloseable {
         return new PayloadLog(file, true);
     }
 
+    /** Opens an existing log for reading only (a capture its user may not write). */
+    static PayloadLog openReadOnly(Path file) {
+        return new PayloadLog(file);
+    }
+
+    private PayloadLog(Path file) {
+        this.file = file;
+        try {
+            reads = FileChannel.open(file, StandardOpenOption.READ);
+            end = reads.size();
+        } catch (IOException e) {
+            throw new CaptureStoreException("cannot open payload file " + file + ": " + CaptureStoreException.why(e), e);
+        }
+        writes = null;
+        direct = false;
+        block = 1;
+        background = null;
+    }
+
     PayloadLog(Path file, boolean tryDirect) {
         this.file = file;
         FileChannel directWrites = null;
         try {
-            reads = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            Files.newByteChannel(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
+            reads = FileChannel.open(file, StandardOpenOption.READ);
             end = reads.size();
             directWrites = tryDirect ? openDirect(file) : null;
             // never the readers' channel: an interrupted reader closes that one (and recording would stop)
             writes = directWrites != null ? directWrites : FileChannel.open(file, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new CaptureStoreException("cannot open payload file " + file + ": " + e.getMessage(), e);
+            throw new CaptureStoreException("cannot open payload file " + file + ": " + CaptureStoreException.why(e), e);
         }
         direct = directWrites != null;
         block = direct ? blockSize(file) : 1;
@@ -109,6 +129,9 @@ final class PayloadLog implements AutoCloseable {
 
     /** Appends {@code bytes} and returns the position they will be found at once {@link #flush()}ed. */
     synchronized long append(byte[] bytes) {
+        if (writes == null) {
+            throw new CaptureStoreException("payload file " + file + " is open read-only", null);
+        }
         long position = end;
         int off = 0;
         while (off < bytes.length) {
@@ -129,7 +152,9 @@ final class PayloadLog implements AutoCloseable {
         if (pending != null && pending.position() > 0) {
             submitPending();
         }
-        background.awaitWritten();
+        if (background != null) {
+            background.awaitWritten();
+        }
     }
 
     /**
@@ -224,7 +249,7 @@ final class PayloadLog implements AutoCloseable {
         }
         try (r; FileChannel w = writes; background) {
             flush();
-            if (w.size() > end) {
+            if (w != null && w.size() > end) {
                 w.truncate(end);
             }
         } catch (IOException e) {

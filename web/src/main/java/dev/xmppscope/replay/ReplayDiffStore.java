@@ -28,6 +28,9 @@ public final class ReplayDiffStore {
 
     /** Stores {@code diff}; returns it with its new id. */
     public ReplayDiff save(ReplayDiff diff) {
+        if (store.readOnly()) {
+            throw new IllegalStateException("cannot store the replay diff in " + store.file() + ": it is read-only for you");
+        }
         try (Connection c = store.newConnection(); Statement s = c.createStatement()) {
             s.execute(TABLE);
             long id;
@@ -63,8 +66,10 @@ public final class ReplayDiffStore {
     }
 
     private List<ReplayDiff> query(String sql, Long id) {
-        try (Connection c = store.newConnection(); Statement s = c.createStatement()) {
-            s.execute(TABLE);
+        try (Connection c = store.newConnection()) {
+            if (!hasTable(c)) {
+                return List.of(); // reading creates nothing: the capture may be read-only
+            }
             try (PreparedStatement p = c.prepareStatement(sql)) {
                 if (id != null) {
                     p.setLong(1, id);
@@ -79,6 +84,12 @@ public final class ReplayDiffStore {
             }
         } catch (SQLException | JsonProcessingException e) {
             throw new IllegalStateException("cannot read the replay diffs of " + store.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean hasTable(Connection c) throws SQLException {
+        try (ResultSet r = c.getMetaData().getTables(null, null, "REPLAY_DIFF", null)) {
+            return r.next();
         }
     }
 }

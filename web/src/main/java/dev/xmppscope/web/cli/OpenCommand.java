@@ -71,6 +71,10 @@ final class OpenCommand implements Callable<Integer> {
         try {
             CaptureStore store = serving.add(openOrImport(out, serving));
             Analyzer analyzer = serving.add(Analyzer.open(store));
+            if (store.readOnly()) {
+                out.printf("%s is read-only for you: it is opened read-only, and its analysis is kept in %s%n",
+                        store.file().toAbsolutePath(), store.analysisFile());
+            }
             out.printf("analyzing %s ...%n", store.file().toAbsolutePath());
             out.flush();
             ProgressBar bar = ProgressBar.onStderr("analyzing", CaptureFiles.recordCount(store), "records", progress);

@@ -166,6 +166,10 @@ final class ProxyCommand implements Callable<Integer> {
         AtomicBoolean started = new AtomicBoolean();
         try {
             CaptureStore store = serving.add(CaptureStore.open(dbPath));
+            if (store.readOnly()) {
+                throw new IllegalArgumentException("cannot record into " + store.file() + ": it is read-only for you;"
+                        + " give --db a capture of yours or a new PATH");
+            }
             long firstId = store.nextConnectionId();
             // closed after the recorder has written the last close records, before the store
             serving.add(() -> {

@@ -73,7 +73,7 @@ final class WorkerProcess implements LiveAnalysis {
             throw new UncheckedIOException("cannot create a directory for the analysis worker's socket", e);
         }
         Path socket = dir.resolve("worker.sock");
-        Path analysisFile = CaptureStore.analysisFile(store.file()).toAbsolutePath();
+        Path analysisFile = store.analysisFile().toAbsolutePath();
         Process process = launch(List.of(analysisFile.toString(), store.id(), socket.toString()));
         try {
             awaitReady(process);

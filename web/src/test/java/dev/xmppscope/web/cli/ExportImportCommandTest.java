@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.CaptureWriter;
 import dev.xmppscope.capture.Chunk;
@@ -13,6 +14,7 @@ import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
+import dev.xmppscope.testing.ReadOnlyFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -71,6 +73,51 @@ class ExportImportCommandTest {
         }
         String bar = err.toString(StandardCharsets.UTF_8);
         assertTrue(bar.contains("analyzing [" + "#".repeat(30) + "] 100% 9/9 records"), bar);
+    }
+
+    /**
+     * A capture its user may not write (someone else's, on read-only media) is opened, served and
+     * exported as it is; recording into it fails saying why; its analysis goes to the user's cache.
+     */
+    @Test
+    void aCaptureItsUserMayNotWriteIsOpenedServedAndExportedButNotRecordedInto() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("shared"));
+        Path db = dir.resolve("src");
+        record(db, 2);
+        Path exported = tmp.resolve("again.xscap");
+        Path cachedAnalysis;
+        try (ReadOnlyFiles readOnly = new ReadOnlyFiles().lock(CaptureStore.dataFile(db), CaptureStore.payloadFile(db), dir)) {
+            StringWriter out = new StringWriter();
+            OpenCommand open = new OpenCommand();
+            CommandLine cl = new CommandLine(open);
+            cl.setOut(new PrintWriter(out, true));
+            cl.parseArgs(db.toString(), "--web", "127.0.0.1:0");
+            Serving serving = open.start();
+            try {
+                JsonNode stanzas = RealFederationWebTest.get(serving, "/api/stanzas?kind=message");
+                assertEquals(2, stanzas.get("items").size(), stanzas.toString());
+                assertEquals(0, RealFederationWebTest.get(serving, "/api/diffs").get("items").size());
+            } finally {
+                serving.closeAll();
+            }
+            try (CaptureStore store = CaptureStore.open(db)) {
+                cachedAnalysis = store.analysisFile();
+            }
+            assertTrue(out.toString().contains(CaptureStore.dataFile(db).toAbsolutePath() + " is read-only for you: it is opened"
+                    + " read-only, and its analysis is kept in " + cachedAnalysis), out.toString());
+            assertTrue(Files.exists(cachedAnalysis), cachedAnalysis + " holds the analysis");
+
+            Run export = run("export", "--db", db.toString(), "--out", exported.toString());
+            assertEquals(0, export.exit(), export.err());
+            Run into = run("import", "--db", db.toString(), exported.toString());
+            assertEquals(1, into.exit(), into.err());
+            assertTrue(into.err().contains("cannot record into " + CaptureStore.dataFile(db) + ": it is read-only for you"),
+                    into.err());
+        }
+        Files.delete(cachedAnalysis);
+        assertFalse(Files.exists(CaptureStore.analysisFile(db)), "nothing was written beside the capture");
+        Run back = run("import", "--db", tmp.resolve("copy").toString(), exported.toString());
+        assertTrue(back.err().contains("2 connections (ids 1-2), 6 records"), back.err());
     }
 
     @Test

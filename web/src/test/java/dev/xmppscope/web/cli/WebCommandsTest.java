@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.testing.ReadOnlyFiles;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -202,6 +203,20 @@ class WebCommandsTest {
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("--io-threads must be 1 or more (or 0: one per core), not -2"), r.err());
         assertTrue(Files.notExists(tmp.resolve("never.mv.db")), "no capture was created");
+    }
+
+    @Test
+    void proxyRefusesToRecordIntoACaptureItsUserMayNotWrite() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("shared"));
+        Path db = dir.resolve("theirs");
+        CaptureStore.open(db).close();
+        try (ReadOnlyFiles readOnly = new ReadOnlyFiles().lock(CaptureStore.dataFile(db), CaptureStore.payloadFile(db), dir)) {
+            Run r = run("proxy", "--route", "127.0.0.1:0=127.0.0.2:5222", "--db", db.toString(), "--web", "127.0.0.1:0");
+            assertEquals(1, r.exit());
+            assertTrue(r.err().contains("cannot record into " + CaptureStore.dataFile(db) + ": it is read-only for you;"
+                    + " give --db a capture of yours or a new PATH"), r.err());
+            assertFalse(r.out().contains("web UI"), "nothing was started: " + r.out());
+        }
     }
 
     @Test

@@ -1,0 +1,83 @@
+package dev.xmppscope.capture;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xmppscope.testing.ReadOnlyFiles;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A capture its user may not write (a colleague's, one on read-only media) opens read-only: it
+ * replays whole, its analysis goes to the user's cache, recording into it fails with a clear
+ * error, and its files stay as they were.
+ */
+class CaptureStoreReadOnlyTest {
+    @TempDir
+    Path tmp;
+    private final ReadOnlyFiles readOnly = new ReadOnlyFiles();
+    private final List<Path> cached = new ArrayList<>();
+
+    @AfterEach
+    void unlockAndForgetTheCachedAnalysis() throws Exception {
+        readOnly.close();
+        for (Path p : cached) {
+            Files.deleteIfExists(p);
+        }
+    }
+
+    @Test
+    void aCaptureItsUserMayNotWriteReplaysWholeAndStaysUntouched() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("shared"));
+        Path db = dir.resolve("capture");
+        try (CaptureStore store = CaptureStore.open(db); CaptureWriter w = store.newWriter()) {
+            w.opened(new ConnectionOpened(1, "r", "l", "c", "s", TlsMode.PASSTHROUGH, 1));
+            w.chunk(Chunk.of(1, 1, Direction.TO_SERVER, 2, TlsLayer.PLAIN, 0, bytes("<stream:stream to='a.example'>")));
+            w.chunk(Chunk.of(1, 2, Direction.TO_CLIENT, 3, TlsLayer.PLAIN, 0, bytes("<stream:features/>")));
+        }
+        Path data = CaptureStore.dataFile(db);
+        Path payloads = CaptureStore.payloadFile(db);
+        byte[] dataBefore = Files.readAllBytes(data);
+        byte[] payloadsBefore = Files.readAllBytes(payloads);
+        readOnly.lock(data, payloads, dir);
+
+        try (CaptureStore store = CaptureStore.open(db)) {
+            assertTrue(store.readOnly());
+            List<String> seen = new ArrayList<>();
+            try (CaptureReader r = store.newReader()) {
+                r.replay(new CaptureSink() {
+                    public void opened(ConnectionOpened c) { seen.add("open " + c.id()); }
+                    public void chunk(Chunk c) { seen.add(new String(c.bytes(), StandardCharsets.UTF_8)); }
+                    public void event(ConnectionEvent e) { }
+                    public void closed(ConnectionClosed c) { }
+                });
+            }
+            assertEquals(List.of("open 1", "<stream:stream to='a.example'>", "<stream:features/>"), seen);
+
+            Path analysis = CaptureStore.readOnlyAnalysisDir().resolve(store.id() + ".analysis.mv.db");
+            cached.add(analysis);
+            assertEquals(analysis, store.analysisFile());
+            store.analysisStore().openMap("probe").put(1, "derived data goes to the cache");
+            assertTrue(Files.exists(analysis), "the analysis file is in the user's cache");
+
+            CaptureStoreException refused = assertThrows(CaptureStoreException.class, store::newWriter);
+            assertEquals("cannot record into " + data + ": it is read-only for you", refused.getMessage());
+        }
+        assertArrayEquals(dataBefore, Files.readAllBytes(data), "the database file is unchanged");
+        assertArrayEquals(payloadsBefore, Files.readAllBytes(payloads), "the payload file is unchanged");
+        assertFalse(Files.exists(CaptureStore.analysisFile(db)), "nothing was written beside the capture");
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
