@@ -287,7 +287,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         IndexedStanza st = s.get();
         synchronized (lock) {
             StanzaRoute route = routes.route(ref).orElse(null);
-            Optional<IqPairing.IqInfo> iq = iqs.info(ref);
+            Optional<IqPairing.IqInfo> iq = iqs.info(st.summary());
             String partner = iq.map(IqPairing.IqInfo::partner).orElse(null);
             Long rtt = iq.map(IqPairing.IqInfo::rttNanos).orElse(null);
             boolean unanswered = iq.isPresent() && iq.get().request() && partner == null && (visibleUntil - iq.get().at()

@@ -1,5 +1,6 @@
 package dev.xmppscope.analyzer.route;
 
+import dev.xmppscope.analyzer.model.StanzaSummary;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -53,7 +54,6 @@ public final class IqPairing {
         if (type.equals("get") || type.equals("set")) {
             String key = c2s ? scope + "|" + toServer + "|" + id : scope + "|" + fromKey + "|" + toKey + "|" + id;
             pending.put(key, new Pending(ref, at, connection, toServer));
-            info.put(ref, new IqInfo(null, null, true, at, connection));
         } else if (type.equals("result") || type.equals("error")) {
             String key = c2s ? scope + "|" + !toServer + "|" + id : scope + "|" + toKey + "|" + fromKey + "|" + id;
             Pending p = pending.remove(key);
@@ -67,7 +67,23 @@ public final class IqPairing {
         return Optional.empty();
     }
 
+    /** What the ledger holds about the IQ {@code ref}: requests that were answered, and their answers. */
     public Optional<IqInfo> info(String ref) {
         return info.get(ref);
+    }
+
+    /**
+     * What is known about the IQ {@code s} (any element): the ledger's pair, else, for a request
+     * this pairing took up (an IQ get or set with an id), that it is one without an answer. A
+     * request goes to the ledger only once answered: one write per request instead of two, and
+     * most of what a ledger write costs is the index file's copy-on-write B-tree.
+     */
+    public Optional<IqInfo> info(StanzaSummary s) {
+        Optional<IqInfo> paired = info.get(s.ref());
+        if (paired.isPresent() || !"iq".equals(s.kind()) || s.id() == null
+                || !("get".equals(s.type()) || "set".equals(s.type()))) {
+            return paired;
+        }
+        return Optional.of(new IqInfo(null, null, true, s.at(), s.connection()));
     }
 }

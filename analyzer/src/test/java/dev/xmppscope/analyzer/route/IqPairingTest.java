@@ -1,9 +1,10 @@
 package dev.xmppscope.analyzer.route;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xmppscope.analyzer.model.StanzaSummary;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class IqPairingTest {
@@ -31,8 +32,24 @@ class IqPairingTest {
     void anUnansweredRequestHasNoPartner() {
         IqPairing p = new IqPairing();
         p.observe("1-s-3", 1, true, 100, "set", "r1", "c2s:1", null, null);
-        assertNull(p.info("1-s-3").orElseThrow().partner());
-        assertTrue(p.info("1-s-3").orElseThrow().request());
+        assertTrue(p.info("1-s-3").isEmpty(), "a request is ledgered once answered");
+        assertEquals(new IqPairing.IqInfo(null, null, true, 100, 1), p.info(iq("1-s-3", "set", "r1")).orElseThrow());
+        assertTrue(p.info(iq("1-s-4", "result", "r1")).isEmpty(), "an answer to nothing seen is nothing");
+        assertTrue(p.info(iq("1-s-5", "get", null)).isEmpty(), "a request without an id cannot be paired");
+    }
+
+    @Test
+    void anAnsweredRequestIsKnownByItsSummaryToo() {
+        IqPairing p = new IqPairing();
+        p.observe("1-s-3", 1, true, 100, "get", "r1", "c2s:1", null, null);
+        p.observe("1-c-7", 1, false, 150, "result", "r1", "c2s:1", null, null);
+        assertEquals(new IqPairing.IqInfo("1-c-7", 50L, true, 100, 1), p.info(iq("1-s-3", "get", "r1")).orElseThrow());
+        assertEquals(new IqPairing.IqInfo("1-s-3", null, false, 150, 1), p.info(iq("1-c-7", "result", "r1")).orElseThrow());
+    }
+
+    /** An IQ's summary as the index gives it, at 100 ns on connection 1. */
+    private static StanzaSummary iq(String ref, String type, String id) {
+        return new StanzaSummary(ref, 1, "toServer", 100, "iq", type, null, null, id, List.of(), List.of(), "iq", 40, 0, "ok");
     }
 
     @Test
@@ -43,7 +60,7 @@ class IqPairingTest {
         }
         assertTrue(p.observe("1-c-0", 1, false, 1_000_000, "result", "r0", "c2s:1", null, null).isEmpty(),
                 "the oldest request was let go");
-        assertNull(p.info("1-s-0").orElseThrow().partner());
+        assertTrue(p.info("1-s-0").isEmpty(), "never answered: not in the ledger");
         assertEquals("1-s-1", p.observe("1-c-1", 1, false, 1_000_001, "result", "r1", "c2s:1", null, null).orElseThrow());
     }
 }
