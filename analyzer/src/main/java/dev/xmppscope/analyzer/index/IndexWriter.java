@@ -20,6 +20,7 @@ final class IndexWriter implements AutoCloseable {
 
     private final MVMap<Long, byte[]> timeline;
     private final StanzaPositions positions;
+    private final NamespaceIds nsIds;
     private final String where;
     private final Consumer<List<IndexedStanza>> written;
     private final RecordBytes.Writer buffer = new RecordBytes.Writer();
@@ -28,10 +29,11 @@ final class IndexWriter implements AutoCloseable {
     private final Semaphore slots = new Semaphore(MAX_QUEUED);
     private volatile RuntimeException failure;
 
-    IndexWriter(MVMap<Long, byte[]> timeline, StanzaPositions positions, String where,
+    IndexWriter(MVMap<Long, byte[]> timeline, StanzaPositions positions, NamespaceIds nsIds, String where,
                 Consumer<List<IndexedStanza>> written) {
         this.timeline = timeline;
         this.positions = positions;
+        this.nsIds = nsIds;
         this.where = where;
         this.written = written;
     }
@@ -88,7 +90,7 @@ final class IndexWriter implements AutoCloseable {
     private void write(List<IndexedStanza> batch) {
         byte[][] records = new byte[batch.size()][];
         for (int i = 0; i < records.length; i++) {
-            records[i] = StanzaRecord.encode(batch.get(i), buffer);
+            records[i] = StanzaRecord.encode(batch.get(i), buffer, nsIds);
         }
         synchronized (timeline) {
             Long last = timeline.lastKey();

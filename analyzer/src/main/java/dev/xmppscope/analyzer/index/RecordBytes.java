@@ -2,7 +2,6 @@ package dev.xmppscope.analyzer.index;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 
 /** The encoding of the analysis maps' values: varints and length-prefixed UTF-8 (length + 1; 0 is null). */
 final class RecordBytes {
@@ -60,27 +59,6 @@ final class RecordBytes {
             if (!ascii(s)) {
                 len = start;
                 bytes(s.getBytes(StandardCharsets.UTF_8));
-            }
-        }
-
-        /** {@code parts} joined by {@code separator} (ASCII), written as one string. */
-        void joined(List<String> parts, char separator) {
-            int length = Math.max(0, parts.size() - 1);
-            for (String p : parts) {
-                length += p.length();
-            }
-            int start = len;
-            varLong(length + 1L);
-            for (int i = 0; i < parts.size(); i++) {
-                if (i > 0) {
-                    ensure(1);
-                    bytes[len++] = (byte) separator;
-                }
-                if (!ascii(parts.get(i))) {
-                    len = start;
-                    string(String.join(String.valueOf(separator), parts));
-                    return;
-                }
             }
         }
 

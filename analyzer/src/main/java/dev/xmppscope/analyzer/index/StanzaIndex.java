@@ -42,12 +42,14 @@ public final class StanzaIndex implements AutoCloseable {
     static final int SCHEMA_VERSION = 5;
     private static final String TIMELINE = "xs.stanzas.v" + SCHEMA_VERSION;
     private static final String POSITIONS = "xs.positions.v" + SCHEMA_VERSION;
+    private static final String NAMESPACE_IDS = "xs.namespaces.v" + SCHEMA_VERSION;
     private static final int BATCH = 2000;
     /** The analysis maps are named "xs.WHAT.vN"; one of another version is dropped and rebuilt. */
     private static final Pattern VERSIONED_MAP = Pattern.compile("xs\\..+\\.v\\d+");
 
     private final MVMap<Long, byte[]> timeline;
     private final StanzaPositions positions;
+    private final NamespaceIds nsIds;
     private final StoredRoutes routes;
     private final StoredIqs iqs;
     private final IndexWriter writer;
@@ -62,7 +64,7 @@ public final class StanzaIndex implements AutoCloseable {
         String where = file.toString();
         synchronized (mv) {
             // the analysis is derived data: maps of an older layout are dropped and rebuilt by this run
-            Set<String> current = Set.of(TIMELINE, POSITIONS, StoredRoutes.ROUTES, StoredIqs.IQS);
+            Set<String> current = Set.of(TIMELINE, POSITIONS, NAMESPACE_IDS, StoredRoutes.ROUTES, StoredIqs.IQS);
             for (String name : mv.getMapNames()) {
                 if (VERSIONED_MAP.matcher(name).matches() && !current.contains(name)) {
                     mv.removeMap(name);
@@ -71,11 +73,12 @@ public final class StanzaIndex implements AutoCloseable {
             // only ever appended to (IndexWriter): an append buffer instead of a copied page path per stanza
             this.timeline = mv.openMap(TIMELINE, bytesByLong().singleWriter());
             this.positions = new StanzaPositions(mv.openMap(POSITIONS, bytesByLong()));
+            this.nsIds = new NamespaceIds(mv.openMap(NAMESPACE_IDS));
             this.routes = new StoredRoutes(mv.openMap(StoredRoutes.ROUTES, bytesByLong()), this::routeFirst);
             this.iqs = new StoredIqs(mv.openMap(StoredIqs.IQS, bytesByLong()));
         }
         indexedUpTo.putAll(positions.lastFiled());
-        this.writer = new IndexWriter(timeline, positions, where, done -> done.forEach(s -> unflushed.remove(s.summary().ref(), s)));
+        this.writer = new IndexWriter(timeline, positions, nsIds, where, done -> done.forEach(s -> unflushed.remove(s.summary().ref(), s)));
     }
 
     private static MVMap.Builder<Long, byte[]> bytesByLong() {
@@ -209,7 +212,7 @@ public final class StanzaIndex implements AutoCloseable {
         long last = -1;
         while (c.hasNext()) {
             long seq = c.next();
-            IndexedStanza s = StanzaRecord.decode(c.getValue(), filter.needsXml(), namespaces);
+            IndexedStanza s = StanzaRecord.decode(c.getValue(), filter.needsXml(), namespaces, nsIds);
             if (filter.test(s)) {
                 if (items.size() == limit) {
                     return new Matches(items, first, last, true);
@@ -240,7 +243,7 @@ public final class StanzaIndex implements AutoCloseable {
         if (record == null) {
             return Optional.empty();
         }
-        IndexedStanza s = StanzaRecord.decode(record, true, namespaces);
+        IndexedStanza s = StanzaRecord.decode(record, true, namespaces, nsIds);
         return s.summary().at() <= visibleUntil ? Optional.of(s) : Optional.empty();
     }
 
@@ -251,7 +254,7 @@ public final class StanzaIndex implements AutoCloseable {
             return pendingStanza.routeFirst();
         }
         byte[] record = storedRecord(ref);
-        return record == null ? -1 : StanzaRecord.decode(record, false, namespaces).routeFirst();
+        return record == null ? -1 : StanzaRecord.decode(record, false, namespaces, nsIds).routeFirst();
     }
 
     /** The written record of the stanza {@code ref}, or null (not a ref, or not written yet). */

@@ -3,15 +3,15 @@ package dev.xmppscope.analyzer.index;
 import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.analyzer.xmpp.Namespaces;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * The stored form of an {@link IndexedStanza}: one compact byte array ({@link RecordBytes}), the
  * XML last so that a scan that does not need it stops before it. The ref is not stored: it
- * follows from the row key; nor are the bare addresses, which follow from the full ones. Every
- * byte left out is one the analysis file's compression does not have to read.
+ * follows from the row key; nor are the bare addresses, which follow from the full ones; the
+ * namespaces are stored by their numbers ({@link NamespaceIds}). Every byte left out is one the
+ * analysis file's compression does not have to read.
  */
 final class StanzaRecord {
     private static final int FROM_KEY_IS_FROM = 1;
@@ -20,8 +20,8 @@ final class StanzaRecord {
     private StanzaRecord() {
     }
 
-    /** Encodes {@code s}; {@code buf} is reused between calls by one thread. */
-    static byte[] encode(IndexedStanza s, RecordBytes.Writer buf) {
+    /** Encodes {@code s}, its namespaces by their numbers; {@code buf} is reused between calls by one thread. */
+    static byte[] encode(IndexedStanza s, RecordBytes.Writer buf, NamespaceIds nsIds) {
         StanzaSummary m = s.summary();
         buf.reset();
         buf.varLong(s.pk());
@@ -41,7 +41,16 @@ final class StanzaRecord {
         if ((same & TO_KEY_IS_TO) == 0) {
             buf.string(s.toKey());
         }
-        buf.joined(m.namespaces(), ' ');
+        buf.varLong(m.namespaces().size());
+        for (String ns : m.namespaces()) {
+            int id = nsIds.id(ns);
+            if (id >= 0) {
+                buf.varLong(id + 1L);
+            } else {
+                buf.varLong(0); // no numbers left: the URI itself follows
+                buf.string(ns);
+            }
+        }
         buf.string(m.summary());
         buf.varLong(m.size());
         buf.varLong(m.offset());
@@ -54,7 +63,7 @@ final class StanzaRecord {
     }
 
     /** Decodes a record; the XML only if {@code withXml} (it is most of the bytes). */
-    static IndexedStanza decode(byte[] b, boolean withXml, Namespaces namespaces) {
+    static IndexedStanza decode(byte[] b, boolean withXml, Namespaces namespaces, NamespaceIds nsIds) {
         RecordBytes.Reader r = new RecordBytes.Reader(b);
         long pk = r.varLong();
         long connection = pk >>> 33;
@@ -68,10 +77,13 @@ final class StanzaRecord {
         int same = (int) r.varLong();
         String fromKey = (same & FROM_KEY_IS_FROM) != 0 ? from : r.string();
         String toKey = (same & TO_KEY_IS_TO) != 0 ? to : r.string();
-        String nsText = r.string();
-        List<String> nss = nsText == null || nsText.isEmpty() ? List.of() : Arrays.asList(nsText.split(" "));
-        List<String> labels = new ArrayList<>(nss.size());
-        for (String ns : nss) {
+        int nsCount = (int) r.varLong();
+        List<String> nss = new ArrayList<>(nsCount);
+        List<String> labels = new ArrayList<>(nsCount);
+        for (int i = 0; i < nsCount; i++) {
+            int number = (int) r.varLong();
+            String ns = number == 0 ? r.string() : nsIds.uri(number - 1);
+            nss.add(ns);
             labels.add(namespaces.label(ns));
         }
         String summary = r.string();

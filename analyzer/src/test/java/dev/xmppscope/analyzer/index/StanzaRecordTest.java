@@ -7,12 +7,32 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.analyzer.xmpp.Namespaces;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import org.h2.mvstore.MVStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A stanza comes back from its stored record as it was indexed, whichever addresses it has. */
 class StanzaRecordTest {
     private final Namespaces namespaces = Namespaces.shipped();
+    @TempDir
+    Path tmp;
+    private MVStore mv;
+    private NamespaceIds nsIds;
+
+    @BeforeEach
+    void openTheAnalysisFile() {
+        mv = new MVStore.Builder().fileName(tmp.resolve("analysis.mv.db").toString()).open();
+        nsIds = new NamespaceIds(mv.openMap("namespaces"));
+    }
+
+    @AfterEach
+    void closeIt() {
+        mv.close();
+    }
 
     @Test
     void addressesComeBackWhetherTheyWereSentAsComparedOrNot() {
@@ -33,7 +53,8 @@ class StanzaRecordTest {
         byte[] xml = "<message id='m1'><body>hi</body></message>".getBytes(StandardCharsets.UTF_8);
         IndexedStanza s = new IndexedStanza(pk, 1, summary, fromKey, toKey, bare(fromKey), bare(toKey), 2, null, 77, xml);
 
-        IndexedStanza back = StanzaRecord.decode(StanzaRecord.encode(s, new RecordBytes.Writer()), true, namespaces);
+        IndexedStanza back = StanzaRecord.decode(StanzaRecord.encode(s, new RecordBytes.Writer(), nsIds), true, namespaces,
+                nsIds);
 
         assertEquals(summary, back.summary());
         assertEquals(fromKey, back.fromKey());
@@ -43,7 +64,8 @@ class StanzaRecordTest {
         assertEquals(2, back.layer());
         assertEquals(77, back.routeFirst());
         assertArrayEquals(xml, back.xmlUtf8());
-        assertNull(StanzaRecord.decode(StanzaRecord.encode(s, new RecordBytes.Writer()), false, namespaces).xmlUtf8());
+        assertNull(StanzaRecord.decode(StanzaRecord.encode(s, new RecordBytes.Writer(), nsIds), false, namespaces, nsIds)
+                .xmlUtf8());
     }
 
     private static String bare(String full) {
