@@ -80,6 +80,8 @@ final class StanzaPositions {
 
     final class Batch {
         private final Map<Long, Run> open = new HashMap<>();
+        private long lastStream;
+        private Run lastRun;
 
         /**
          * Whether the element {@code pk} still needs filing: false if an analyzer of the same
@@ -108,8 +110,13 @@ final class StanzaPositions {
             open.values().forEach(Run::file);
         }
 
+        /** The stream's run; the last one asked for is kept at hand (a chunk's stanzas come in a row). */
         private Run run(long stream) {
-            return open.computeIfAbsent(stream, s -> new Run(lastFiledIn(s)));
+            if (stream != lastStream || lastRun == null) {
+                lastRun = open.computeIfAbsent(stream, s -> new Run(lastFiledIn(s)));
+                lastStream = stream;
+            }
+            return lastRun;
         }
     }
 
