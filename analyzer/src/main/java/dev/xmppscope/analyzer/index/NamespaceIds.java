@@ -58,12 +58,13 @@ final class NamespaceIds {
             if (id != null) {
                 return id;
             }
-            if (count >= MAX_IDS) {
+            int next = count;
+            if (next >= MAX_IDS) {
                 return -1;
             }
-            filed.put(count, uri);
+            filed.put(next, uri);
             loadFiled();
-            return count - 1;
+            return next;
         }
     }
 

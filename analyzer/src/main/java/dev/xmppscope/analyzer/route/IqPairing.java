@@ -68,7 +68,7 @@ public final class IqPairing {
     }
 
     /** What the ledger holds about the IQ {@code ref}: requests that were answered, and their answers. */
-    public Optional<IqInfo> info(String ref) {
+    Optional<IqInfo> info(String ref) {
         return info.get(ref);
     }
 
