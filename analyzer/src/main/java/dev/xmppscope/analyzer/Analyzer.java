@@ -72,8 +72,8 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     private volatile boolean closed;
     private long lastFlushAt = Long.MIN_VALUE;
 
-    private Analyzer(MVStore analysisStore, Path analysisFile) {
-        this.index = new StanzaIndex(analysisStore, analysisFile);
+    private Analyzer(MVStore analysisStore, Path analysisFile, boolean background) {
+        this.index = new StanzaIndex(analysisStore, analysisFile, background);
         // finished routes and IQ pairs live in the analysis file: memory stays bounded on long captures
         this.routes = new RouteCorrelator(RouteCorrelator.DEFAULT_WINDOW_NANOS, index.routeArchive());
         this.iqs = new IqPairing(index.iqLedger());
@@ -82,7 +82,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
     /** An analyzer writing its index into {@code store}'s database; feed it chunks next. */
     public static Analyzer open(CaptureStore store) {
-        return new Analyzer(store.analysisStore(), store.analysisFile());
+        return new Analyzer(store.analysisStore(), store.analysisFile(), store.analysisInBackground());
     }
 
     /**
@@ -90,7 +90,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
      * while the recording process holds the capture database.
      */
     public static Analyzer open(AnalysisFile file) {
-        return new Analyzer(file.store(), file.file());
+        return new Analyzer(file.store(), file.file(), true);
     }
 
     // ---- CaptureSink: ingest, one thread ----

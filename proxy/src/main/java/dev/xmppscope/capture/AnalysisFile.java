@@ -23,7 +23,7 @@ public final class AnalysisFile implements AutoCloseable {
      * derived from another capture than {@code captureId} ({@link CaptureStore#id()}).
      */
     public static AnalysisFile open(Path file, String captureId) {
-        return new AnalysisFile(file, AnalysisFiles.acquire(file, captureId));
+        return new AnalysisFile(file, AnalysisFiles.acquire(file, captureId, true));
     }
 
     public Path file() {

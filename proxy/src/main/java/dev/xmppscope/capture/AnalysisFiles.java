@@ -48,12 +48,15 @@ final class AnalysisFiles {
     private AnalysisFiles() {
     }
 
-    /** The store of {@code file}, opened if this JVM has not yet; pair with {@link #release}. */
-    static synchronized MVStore acquire(Path file, String captureId) {
+    /**
+     * The store of {@code file}, opened if this JVM has not yet (from a background thread if
+     * {@code background}; the first opener decides); pair with {@link #release}.
+     */
+    static synchronized MVStore acquire(Path file, String captureId, boolean background) {
         Path key = file.toAbsolutePath().normalize();
         Shared s = OPEN.get(key);
         if (s == null) {
-            s = new Shared(open(key));
+            s = new Shared(open(key, background));
             forgetAnalysisOfAnotherCapture(s.store, captureId);
             OPEN.put(key, s);
         }
@@ -76,9 +79,9 @@ final class AnalysisFiles {
      * priority, so saving the analysis never takes CPU from the relay. A file another process
      * holds is an error; a file that cannot be read (damage, an older layout) is rebuilt.
      */
-    private static MVStore open(Path file) {
+    private static MVStore open(Path file, boolean background) {
         try {
-            return openInBackground(file);
+            return background ? openInBackground(file) : builder(file).open();
         } catch (MVStoreException e) {
             if (e.getErrorCode() == DataUtils.ERROR_FILE_LOCKED) {
                 throw new CaptureStoreException("the analysis file " + file + " is in use by another process"
@@ -88,7 +91,7 @@ final class AnalysisFiles {
         }
         try {
             Files.deleteIfExists(file);
-            return openInBackground(file);
+            return background ? openInBackground(file) : builder(file).open();
         } catch (IOException | MVStoreException e) {
             throw new CaptureStoreException("cannot open the analysis file " + file + ": " + e.getMessage(), e);
         }

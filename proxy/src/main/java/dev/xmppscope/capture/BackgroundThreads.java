@@ -41,10 +41,18 @@ public final class BackgroundThreads {
 
     /** A daemon thread (not started) that lowers itself to background priority before running {@code task}. */
     public static Thread newThread(String name, Runnable task) {
-        Thread t = new Thread(() -> {
+        return newThread(name, task, true);
+    }
+
+    /**
+     * A daemon thread (not started) for {@code task}, lowered to background priority first if
+     * {@code background}: only work in a process that relays needs to yield to the relay.
+     */
+    public static Thread newThread(String name, Runnable task, boolean background) {
+        Thread t = new Thread(background ? () -> {
             lowerCurrentThread();
             task.run();
-        }, name);
+        } : task, name);
         t.setDaemon(true);
         return t;
     }

@@ -36,6 +36,16 @@ class BackgroundThreadsTest {
     }
 
     @Test
+    void aThreadOfAProcessThatRelaysNothingKeepsNormalPriority() throws Exception {
+        AtomicReference<Integer> policy = new AtomicReference<>();
+        Thread t = BackgroundThreads.newThread("test-foreground", () -> policy.set(policyOfCurrentThread()), false);
+        assertTrue(t.isDaemon(), "never keeps the JVM alive");
+        t.start();
+        t.join(10_000);
+        assertEquals(SCHED_OTHER, policy.get());
+    }
+
+    @Test
     void callRunsOnABackgroundThreadAndReturnsItsResult() throws Exception {
         assertEquals(SCHED_IDLE, BackgroundThreads.call("test-call", BackgroundThreadsTest::policyOfCurrentThread));
     }

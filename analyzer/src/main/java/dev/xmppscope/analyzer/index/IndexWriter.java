@@ -24,13 +24,14 @@ final class IndexWriter implements AutoCloseable {
     private final String where;
     private final Consumer<List<IndexedStanza>> written;
     private final RecordBytes.Writer buffer = new RecordBytes.Writer();
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(
-            r -> BackgroundThreads.newThread("xmppscope-index-writer", r));
+    private final ExecutorService thread;
     private final Semaphore slots = new Semaphore(MAX_QUEUED);
     private volatile RuntimeException failure;
 
     IndexWriter(MVMap<Long, byte[]> timeline, StanzaPositions positions, NamespaceIds nsIds, String where,
-                Consumer<List<IndexedStanza>> written) {
+                boolean background, Consumer<List<IndexedStanza>> written) {
+        this.thread = Executors.newSingleThreadExecutor(
+                r -> BackgroundThreads.newThread("xmppscope-index-writer", r, background));
         this.timeline = timeline;
         this.positions = positions;
         this.nsIds = nsIds;

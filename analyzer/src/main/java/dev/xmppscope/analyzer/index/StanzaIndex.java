@@ -59,8 +59,11 @@ public final class StanzaIndex implements AutoCloseable {
     private final Map<String, IndexedStanza> unflushed = new ConcurrentHashMap<>();
     private final Namespaces namespaces = Namespaces.shipped();
 
-    /** The index in {@code mv}, the store of the analysis file {@code file} (named in errors). */
-    public StanzaIndex(MVStore mv, Path file) {
+    /**
+     * The index in {@code mv}, the store of the analysis file {@code file} (named in errors),
+     * written from a thread at background priority if {@code background} ({@code BackgroundThreads}).
+     */
+    public StanzaIndex(MVStore mv, Path file, boolean background) {
         String where = file.toString();
         synchronized (mv) {
             // the analysis is derived data: maps of an older layout are dropped and rebuilt by this run
@@ -78,7 +81,7 @@ public final class StanzaIndex implements AutoCloseable {
             this.iqs = new StoredIqs(mv.openMap(StoredIqs.IQS, bytesByLong()));
         }
         indexedUpTo.putAll(positions.lastFiled());
-        this.writer = new IndexWriter(timeline, positions, nsIds, where, done -> done.forEach(s -> unflushed.remove(s.summary().ref(), s)));
+        this.writer = new IndexWriter(timeline, positions, nsIds, where, background, done -> done.forEach(s -> unflushed.remove(s.summary().ref(), s)));
     }
 
     private static MVMap.Builder<Long, byte[]> bytesByLong() {

@@ -27,7 +27,7 @@ class AnalysisMapsTest {
                 new StanzaRoute.Hop("4-c-9", 4, "server:b.example", "client:bob@b.example/laptop", 15L, 1L)),
                 1.0, "same id 'm1', type chat");
         try (CaptureStore store = CaptureStore.open(db)) {
-            StanzaIndex index = new StanzaIndex(store.analysisStore(), CaptureStore.analysisFile(store.file()));
+            StanzaIndex index = new StanzaIndex(store.analysisStore(), CaptureStore.analysisFile(store.file()), true);
             // the later hops' own records name the first hop: the archive files the route under it alone
             long first = StanzaIndex.rowKey("1-s-5");
             index.add(hop("1-s-5", -1));
@@ -42,7 +42,7 @@ class AnalysisMapsTest {
             index.close();
         }
         try (CaptureStore store = CaptureStore.open(db)) {
-            StanzaIndex index = new StanzaIndex(store.analysisStore(), CaptureStore.analysisFile(store.file()));
+            StanzaIndex index = new StanzaIndex(store.analysisStore(), CaptureStore.analysisFile(store.file()), true);
             for (String ref : List.of("1-s-5", "2-s-3", "4-c-9")) {
                 assertEquals(route, index.routeArchive().find(ref).orElseThrow(), ref);
             }

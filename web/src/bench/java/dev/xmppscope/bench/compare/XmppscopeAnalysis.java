@@ -18,7 +18,8 @@ final class XmppscopeAnalysis implements AnalysisContender {
 
     @Override
     public long analyze(Path captureDb) {
-        try (CaptureStore store = CaptureStore.open(captureDb); Analyzer analyzer = Analyzer.open(store)) {
+        try (CaptureStore store = CaptureStore.open(captureDb).analyzeInForeground(); // as 'open': no relay to yield to
+             Analyzer analyzer = Analyzer.open(store)) {
             try (CaptureReader reader = store.newReader()) {
                 reader.replay(analyzer);
             }

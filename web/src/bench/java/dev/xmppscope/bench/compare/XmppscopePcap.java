@@ -27,7 +27,7 @@ final class XmppscopePcap implements PcapAnalysis.PcapContender {
     @Override
     public long analyze(Path pcap) throws IOException {
         Path db = scratch.resolve("pcap-analysis-" + System.nanoTime());
-        try (CaptureStore store = CaptureStore.open(db); Analyzer analyzer = Analyzer.open(store)) {
+        try (CaptureStore store = CaptureStore.open(db).analyzeInForeground(); Analyzer analyzer = Analyzer.open(store)) {
             new PcapImporter(pcap).replay(analyzer);
             return XmppscopeAnalysis.stanzasSeen(analyzer);
         } finally {

@@ -100,7 +100,8 @@ final class ExportCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create a temporary directory: " + e.getMessage(), e);
         }
-        try (CaptureStore store = CaptureStore.open(db); CaptureStore work = CaptureStore.open(scratch.resolve("analysis"));
+        try (CaptureStore store = CaptureStore.open(db);
+             CaptureStore work = CaptureStore.open(scratch.resolve("analysis")).analyzeInForeground();
              Analyzer analyzer = Analyzer.open(work); CaptureReader reader = store.newReader()) {
             reader.replay(analyzer);
             GraphExport.write(analyzer, out);

@@ -69,7 +69,7 @@ final class OpenCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Serving serving = new Serving(spec.commandLine().getErr());
         try {
-            CaptureStore store = serving.add(openOrImport(out, serving));
+            CaptureStore store = serving.add(openOrImport(out, serving)).analyzeInForeground(); // no relay here to yield to
             Analyzer analyzer = serving.add(Analyzer.open(store));
             if (store.readOnly()) {
                 out.printf("%s is read-only for you: it is opened read-only, and its analysis is kept in %s%n",
