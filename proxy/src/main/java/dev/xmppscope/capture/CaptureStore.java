@@ -14,6 +14,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A capture database: an H2 file holding connections, chunk index rows and connection events
@@ -34,6 +36,7 @@ import org.h2.mvstore.MVStore;
  * from recording, and derived data can be thrown away without touching the capture.
  */
 public final class CaptureStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureStore.class);
 
     /** Bumped with each change to the capture tables; {@link #migrate} brings older files up. */
     public static final int SCHEMA_VERSION = 3;
@@ -109,6 +112,7 @@ public final class CaptureStore implements AutoCloseable {
             requireCurrentSchema(admin, file);
             Path analysis = readOnlyAnalysisDir().resolve(captureId(admin, file) + ".analysis.mv.db");
             createCacheDir(analysis.getParent(), file);
+            startFromOwnAnalysis(analysisFile(path), analysis);
             return new CaptureStore(file, url, admin, PayloadLog.openReadOnly(payloadFile(path)), analysis, true);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(admin, e);
@@ -126,6 +130,28 @@ public final class CaptureStore implements AutoCloseable {
             throw new CaptureStoreException(capture + " is read-only for you, so its analysis goes to " + dir
                     + ", which cannot be created: " + CaptureStoreException.why(e)
                     + " (set XDG_CACHE_HOME to a directory of yours, or copy the capture to one)", e);
+        }
+    }
+
+    /**
+     * The analysis a read-only capture carries beside it, if any, starts its copy in the cache: what
+     * it indexed is not indexed again. (It is checked like any analysis file: one of another
+     * capture, or damaged, is rebuilt.)
+     */
+    private static void startFromOwnAnalysis(Path own, Path cached) {
+        if (Files.exists(cached) || !Files.isReadable(own)) {
+            return;
+        }
+        try {
+            Files.copy(own, cached);
+        } catch (IOException e) {
+            LOG.info("cannot copy the analysis beside the capture, {} ({}); the capture is analysed anew", own,
+                    CaptureStoreException.why(e));
+            try {
+                Files.deleteIfExists(cached);
+            } catch (IOException ignored) {
+                // a partial copy left behind reads as damaged, and is rebuilt
+            }
         }
     }
 
