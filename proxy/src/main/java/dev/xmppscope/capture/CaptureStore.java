@@ -142,8 +142,9 @@ public final class CaptureStore implements AutoCloseable {
         if (Files.exists(cached) || !Files.isReadable(own)) {
             return;
         }
-        try {
-            Files.copy(own, cached);
+        // copied as bytes: Files.copy(Path, Path) would give the copy the original's read-only mode
+        try (InputStream in = Files.newInputStream(own)) {
+            Files.copy(in, cached);
         } catch (IOException e) {
             LOG.info("cannot copy the analysis beside the capture, {} ({}); the capture is analysed anew", own,
                     CaptureStoreException.why(e));

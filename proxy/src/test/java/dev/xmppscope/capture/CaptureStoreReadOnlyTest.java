@@ -10,6 +10,8 @@ import dev.xmppscope.testing.ReadOnlyFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -51,6 +53,7 @@ class CaptureStoreReadOnlyTest {
         byte[] dataBefore = Files.readAllBytes(data);
         byte[] payloadsBefore = Files.readAllBytes(payloads);
         byte[] ownAnalysisBefore = Files.readAllBytes(ownAnalysis);
+        Files.setPosixFilePermissions(ownAnalysis, PosixFilePermissions.fromString("r--r--r--"));
         readOnly.lock(data, payloads, ownAnalysis, dir);
 
         try (CaptureStore store = CaptureStore.open(db)) {
@@ -73,6 +76,8 @@ class CaptureStoreReadOnlyTest {
                     "the analysis beside the capture is where the cached one starts");
             store.analysisStore().openMap("probe").put(2, "derived data goes to the cache");
             assertTrue(Files.exists(analysis), "the analysis file is in the user's cache");
+            assertTrue(Files.getPosixFilePermissions(analysis).contains(PosixFilePermission.OWNER_WRITE),
+                    "the copy is the user's to write, whatever the mode of the original");
 
             CaptureStoreException refused = assertThrows(CaptureStoreException.class, store::newWriter);
             assertEquals("cannot record into " + data + ": it is read-only for you", refused.getMessage());
