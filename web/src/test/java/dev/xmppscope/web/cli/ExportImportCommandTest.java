@@ -86,6 +86,9 @@ class ExportImportCommandTest {
         record(db, 2);
         Path exported = tmp.resolve("again.xscap");
         Path cachedAnalysis;
+        try (CaptureStore store = CaptureStore.open(db)) {
+            cachedAnalysis = CaptureStore.readOnlyAnalysisDir().resolve(store.id() + ".analysis.mv.db");
+        }
         try (ReadOnlyFiles readOnly = new ReadOnlyFiles().lock(CaptureStore.dataFile(db), CaptureStore.payloadFile(db), dir)) {
             StringWriter out = new StringWriter();
             OpenCommand open = new OpenCommand();
@@ -100,9 +103,6 @@ class ExportImportCommandTest {
             } finally {
                 serving.closeAll();
             }
-            try (CaptureStore store = CaptureStore.open(db)) {
-                cachedAnalysis = store.analysisFile();
-            }
             assertTrue(out.toString().contains(CaptureStore.dataFile(db).toAbsolutePath() + " is read-only for you: it is opened"
                     + " read-only, and its analysis is kept in " + cachedAnalysis), out.toString());
             assertTrue(Files.exists(cachedAnalysis), cachedAnalysis + " holds the analysis");
@@ -113,8 +113,9 @@ class ExportImportCommandTest {
             assertEquals(1, into.exit(), into.err());
             assertTrue(into.err().contains("cannot record into " + CaptureStore.dataFile(db) + ": it is read-only for you"),
                     into.err());
+        } finally {
+            Files.deleteIfExists(cachedAnalysis); // in the user's real cache
         }
-        Files.delete(cachedAnalysis);
         assertFalse(Files.exists(CaptureStore.analysisFile(db)), "nothing was written beside the capture");
         Run back = run("import", "--db", tmp.resolve("copy").toString(), exported.toString());
         assertTrue(back.err().contains("2 connections (ids 1-2), 6 records"), back.err());
