@@ -156,7 +156,7 @@ public final class StoreAnalysis implements Comparison {
                 Woodstox pull parse of every event (the ceiling with the same store read). *woodstox (in \
                 memory)*: the parse alone. Each contender first warms up, unrecorded, for at least 8 s of runs \
                 (its first, cold run in a fresh JVM is in the log), so the rounds compare compiled code, \
-                as on a large capture; a contender whose run exceeds 60 s gets no further rounds. "CPU s" = CPU time of the whole \
+                as on a large capture; a contender whose run exceeds 60 s gets no further rounds. A full run takes at least 9 rounds whatever --rounds says (a round is one run of a fraction of a second). "CPU s" = CPU time of the whole \
                 runner JVM during the run (all threads: H2 writers, GC, JIT), the figure that stays \
                 comparable when other work shares the cores.""".formatted(size));
     }
