@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -12,6 +13,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
@@ -37,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CaptureStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureStore.class);
+    /** How long an analysis of a read-only capture stays cached without being written ({@link #readOnlyAnalysisDir()}). */
+    static final Duration CACHE_KEPT = Duration.ofDays(30);
 
     /** Bumped with each change to the capture tables; {@link #migrate} brings older files up. */
     public static final int SCHEMA_VERSION = 3;
@@ -112,6 +117,7 @@ public final class CaptureStore implements AutoCloseable {
             requireCurrentSchema(admin, file);
             Path analysis = readOnlyAnalysisDir().resolve(captureId(admin, file) + ".analysis.mv.db");
             createCacheDir(analysis.getParent(), file);
+            forgetOldAnalyses(analysis.getParent(), analysis);
             startFromOwnAnalysis(analysisFile(path), analysis);
             return new CaptureStore(file, url, admin, PayloadLog.openReadOnly(payloadFile(path)), analysis, true);
         } catch (SQLException | RuntimeException e) {
@@ -130,6 +136,23 @@ public final class CaptureStore implements AutoCloseable {
             throw new CaptureStoreException(capture + " is read-only for you, so its analysis goes to " + dir
                     + ", which cannot be created: " + CaptureStoreException.why(e)
                     + " (set XDG_CACHE_HOME to a directory of yours, or copy the capture to one)", e);
+        }
+    }
+
+    /**
+     * Deletes the cached analyses (other than {@code keep}) not written for {@link #CACHE_KEPT}:
+     * each read-only capture ever opened leaves one, and they are derived data.
+     */
+    private static void forgetOldAnalyses(Path dir, Path keep) {
+        Instant before = Instant.now().minus(CACHE_KEPT);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.analysis.mv.db")) {
+            for (Path f : files) {
+                if (!f.equals(keep) && Files.getLastModifiedTime(f).toInstant().isBefore(before)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException e) {
+            LOG.info("cannot clean up the analysis cache {} ({})", dir, CaptureStoreException.why(e));
         }
     }
 
@@ -193,7 +216,8 @@ public final class CaptureStore implements AutoCloseable {
     /**
      * Where the analysis of a read-only capture goes, one file per capture id:
      * {@code $XDG_CACHE_HOME/xmppscope/analyses} or {@code ~/.cache/xmppscope/analyses}. Derived
-     * data only: deleting it costs a new analysis, nothing else.
+     * data only: deleting it costs a new analysis, nothing else; one not written for
+     * {@link #CACHE_KEPT} is deleted when a read-only capture opens.
      */
     public static Path readOnlyAnalysisDir() {
         String xdg = System.getenv("XDG_CACHE_HOME");

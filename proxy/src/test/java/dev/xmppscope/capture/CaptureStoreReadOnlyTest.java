@@ -10,8 +10,11 @@ import dev.xmppscope.testing.ReadOnlyFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -55,6 +58,9 @@ class CaptureStoreReadOnlyTest {
         byte[] ownAnalysisBefore = Files.readAllBytes(ownAnalysis);
         Files.setPosixFilePermissions(ownAnalysis, PosixFilePermissions.fromString("r--r--r--"));
         readOnly.lock(data, payloads, ownAnalysis, dir);
+        Path cache = Files.createDirectories(CaptureStore.readOnlyAnalysisDir());
+        Path stale = cachedFile(cache.resolve("test-stale-" + System.nanoTime() + ".analysis.mv.db"), 31);
+        Path recent = cachedFile(cache.resolve("test-recent-" + System.nanoTime() + ".analysis.mv.db"), 29);
 
         try (CaptureStore store = CaptureStore.open(db)) {
             assertTrue(store.readOnly());
@@ -79,12 +85,23 @@ class CaptureStoreReadOnlyTest {
             assertTrue(Files.getPosixFilePermissions(analysis).contains(PosixFilePermission.OWNER_WRITE),
                     "the copy is the user's to write, whatever the mode of the original");
 
+            assertFalse(Files.exists(stale), "a cached analysis not written for 30 days is let go");
+            assertTrue(Files.exists(recent), "a younger one stays");
+
             CaptureStoreException refused = assertThrows(CaptureStoreException.class, store::newWriter);
             assertEquals("cannot record into " + data + ": it is read-only for you", refused.getMessage());
         }
         assertArrayEquals(dataBefore, Files.readAllBytes(data), "the database file is unchanged");
         assertArrayEquals(payloadsBefore, Files.readAllBytes(payloads), "the payload file is unchanged");
         assertArrayEquals(ownAnalysisBefore, Files.readAllBytes(ownAnalysis), "the analysis beside it is unchanged");
+    }
+
+    /** A file in the analysis cache, last written {@code days} ago; removed after the test. */
+    private Path cachedFile(Path file, int days) throws Exception {
+        cached.add(file);
+        Files.writeString(file, "an analysis");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofDays(days))));
+        return file;
     }
 
     private static byte[] bytes(String s) {
