@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.h2.api.ErrorCode;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,8 +94,18 @@ public final class CaptureStore implements AutoCloseable {
             store.migrate();
             return store;
         } catch (SQLException e) {
-            throw new CaptureStoreException("cannot open capture database " + file + ": " + e.getMessage(), e);
+            throw openFailed(file, e, "");
         }
+    }
+
+    /** Why a capture database did not open; H2's words for a file another process holds only make sense to H2's users. */
+    private static CaptureStoreException openFailed(Path file, SQLException e, String how) {
+        if (e.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1) {
+            return new CaptureStoreException(file + " is in use by another process (an xmppscope proxy still recording"
+                    + " into it? its web UI shows the capture live and offers it for download); stop that process to use"
+                    + " the file here", e);
+        }
+        return new CaptureStoreException("cannot open capture database " + file + how + ": " + e.getMessage(), e);
     }
 
     /** Whether the capture at PATH exists but its user may not write its files or their directory. */
@@ -124,6 +135,9 @@ public final class CaptureStore implements AutoCloseable {
             closeQuietly(admin, e);
             if (e instanceof CaptureStoreException c) {
                 throw c;
+            }
+            if (e instanceof SQLException sql) {
+                throw openFailed(file, sql, " (read-only for you)");
             }
             throw new CaptureStoreException("cannot open capture database " + file + " (read-only for you): " + e.getMessage(), e);
         }

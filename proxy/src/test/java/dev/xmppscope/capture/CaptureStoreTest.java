@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -128,6 +131,32 @@ class CaptureStoreTest {
                 public void closed(ConnectionClosed c) { }
             });
             assertEquals(List.of("open", "<stream:stream>"), seen);
+        }
+    }
+
+    @Test
+    void aCaptureAnotherProcessHoldsIsNamedAsSuchNotInH2sWords() throws Exception {
+        Path db = tmp.resolve("held");
+        CaptureStore.open(db).close();
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process holder = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), HoldsCapture.class.getName(),
+                db.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            String first = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+            assertTrue(first != null && first.startsWith("OPEN "), "the other process holds it: " + first);
+            CaptureStoreException e = assertThrows(CaptureStoreException.class, () -> CaptureStore.open(db));
+            assertEquals(CaptureStore.dataFile(db) + " is in use by another process (an xmppscope proxy still recording"
+                    + " into it? its web UI shows the capture live and offers it for download); stop that process to use"
+                    + " the file here", e.getMessage());
+        } finally {
+            holder.getOutputStream().close();
+            if (!holder.waitFor(20, TimeUnit.SECONDS)) {
+                holder.destroyForcibly();
+            }
+        }
+        try (CaptureStore store = CaptureStore.open(db)) {
+            assertFalse(store.readOnly(), "free again once the other process let go");
         }
     }
 
