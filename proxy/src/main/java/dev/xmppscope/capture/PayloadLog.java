@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PayloadLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PayloadLog.class);
+    /** How often one read reopens a channel that interrupts closed under it before it gives up. */
+    private static final int MAX_REOPENS = 100;
 
     private final Path file;
     /** Reopened when an interrupted reader closed it (see {@link #read}); guarded by {@code readsLock}. */
@@ -174,7 +176,8 @@ final class PayloadLog implements AutoCloseable {
                     return readFully(channel, out, position);
                 } catch (ClosedChannelException e) {
                     interrupted |= Thread.interrupted();
-                    if (attempt > 0) {
+                    // interrupted again while it retried (this or another reader): reopen again, within reason
+                    if (attempt >= MAX_REOPENS) {
                         throw e;
                     }
                     reopenReads(channel);
