@@ -75,13 +75,14 @@ final class AnalysisFiles {
     }
 
     /**
-     * Opens from a background thread: MVStore's writer thread, started here, inherits that
-     * priority, so saving the analysis never takes CPU from the relay. A file another process
-     * holds is an error; a file that cannot be read (damage, an older layout) is rebuilt.
+     * Opens the file, from a background thread if {@code background}: MVStore's writer thread,
+     * started here, inherits that priority, so saving a live analysis never takes CPU from the
+     * relay. A file another process holds is an error; a file that cannot be read (damage, an
+     * older layout) is rebuilt.
      */
     private static MVStore open(Path file, boolean background) {
         try {
-            return background ? openInBackground(file) : builder(file).open();
+            return openOnce(file, background);
         } catch (MVStoreException e) {
             if (e.getErrorCode() == DataUtils.ERROR_FILE_LOCKED) {
                 throw new CaptureStoreException("the analysis file " + file + " is in use by another process"
@@ -91,10 +92,14 @@ final class AnalysisFiles {
         }
         try {
             Files.deleteIfExists(file);
-            return background ? openInBackground(file) : builder(file).open();
+            return openOnce(file, background);
         } catch (IOException | MVStoreException e) {
             throw new CaptureStoreException("cannot open the analysis file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static MVStore openOnce(Path file, boolean background) {
+        return background ? openInBackground(file) : builder(file).open();
     }
 
     private static MVStore openInBackground(Path file) {

@@ -127,9 +127,6 @@ public final class CaptureStore implements AutoCloseable {
             admin = DriverManager.getConnection(url, "sa", "");
             requireCurrentSchema(admin, file);
             Path analysis = readOnlyAnalysisDir().resolve(captureId(admin, file) + ".analysis.mv.db");
-            createCacheDir(analysis.getParent(), file);
-            forgetOldAnalyses(analysis.getParent(), analysis);
-            startFromOwnAnalysis(analysisFile(path), analysis);
             return new CaptureStore(file, url, admin, PayloadLog.openReadOnly(payloadFile(path)), analysis, true);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(admin, e);
@@ -141,6 +138,16 @@ public final class CaptureStore implements AutoCloseable {
             }
             throw new CaptureStoreException("cannot open capture database " + file + " (read-only for you): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Makes the cache ready for this read-only capture's analysis, on first use (an export or a
+     * refused proxy needs none): the directory, old analyses let go, the owner's analysis copied.
+     */
+    private void prepareCachedAnalysis() {
+        createCacheDir(analysisFile.getParent(), file);
+        forgetOldAnalyses(analysisFile.getParent(), analysisFile);
+        startFromOwnAnalysis(analysisFile(file), analysisFile);
     }
 
     private static void createCacheDir(Path dir, Path capture) {
@@ -357,6 +364,9 @@ public final class CaptureStore implements AutoCloseable {
      */
     public synchronized MVStore analysisStore() {
         if (analysis == null) {
+            if (readOnly) {
+                prepareCachedAnalysis();
+            }
             analysis = AnalysisFiles.acquire(analysisFile, id(), analysisInBackground);
         }
         return analysis;

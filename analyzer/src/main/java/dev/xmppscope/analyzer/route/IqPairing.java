@@ -79,7 +79,7 @@ public final class IqPairing {
      * most of what a ledger write costs is the index file's copy-on-write B-tree.
      */
     public Optional<IqInfo> info(StanzaSummary s) {
-        Optional<IqInfo> paired = info.get(s.ref());
+        Optional<IqInfo> paired = info(s.ref());
         if (paired.isPresent() || !"iq".equals(s.kind()) || s.id() == null
                 || !("get".equals(s.type()) || "set".equals(s.type()))) {
             return paired;
