@@ -74,7 +74,8 @@ final class ListenerFeed {
     // guarded by this
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private long queuedBytes;
-    private boolean lagging;
+    /** Behind: items are dropped, to be read from the store. Volatile for {@link #takesChunksNow}, written under the lock. */
+    private volatile boolean lagging;
     private long droppedFromAt = Long.MAX_VALUE;
     private long droppedSincePass;
     private final Set<Long> droppedOpens = new LinkedHashSet<>();
@@ -109,8 +110,28 @@ final class ListenerFeed {
         thread.start();
     }
 
-    /** Queues committed items (never blocks); beyond the budget they are left for a catch-up from the store. */
-    synchronized void offer(List<CaptureRecord> items, boolean flushed) {
+    /**
+     * Whether the recorder is to hold chunks until their commit and offer them: not when this
+     * listener takes none, nor while it is behind (it would only drop them).
+     */
+    boolean takesChunksNow() {
+        return takesChunks && !lagging;
+    }
+
+    /**
+     * Queues committed items (never blocks); beyond the budget they are left for a catch-up from
+     * the store. {@code skipped}: chunks committed with them that the recorder did not hold (see
+     * {@link #takesChunksNow}); if this feed went live meanwhile, it falls behind again for them.
+     */
+    synchronized void offer(List<CaptureRecord> items, SkippedChunks skipped) {
+        if (takesChunks && !skipped.isEmpty()) {
+            offeredBytes += skipped.bytes();
+            droppedSincePass += skipped.count();
+            droppedFromAt = Math.min(droppedFromAt, skipped.fromAtNanos());
+            if (!lagging) {
+                fallBehind();
+            }
+        }
         for (CaptureRecord item : items) {
             if (!takesChunks && item instanceof Chunk) {
                 continue;
@@ -118,16 +139,8 @@ final class ListenerFeed {
             long bytes = sizeOf(item);
             offeredBytes += bytes;
             if (!lagging && queuedBytes + bytes > maxQueuedBytes) {
-                lagging = true;
-                behindSince = System.nanoTime();
-                LOG.info("{} is {} MiB behind; it will catch up from the store", listener, queuedBytes >> 20);
-                // what waits is in the store too: dropped, it is not worked through while the flood lasts
-                queue.forEach(this::drop);
-                queue.clear();
-                queuedBytes = 0;
                 drop(item);
-                seenUpTo = droppedFromAt == Long.MAX_VALUE ? CaptureClock.nowNanos() : droppedFromAt;
-                phase = ListenerState.Phase.CATCHING_UP;
+                fallBehind();
             } else if (lagging) {
                 drop(item);
             } else {
@@ -135,10 +148,22 @@ final class ListenerFeed {
                 queuedBytes += bytes;
             }
         }
-        if (flushed && !lagging) {
+        if (!lagging) {
             queue.add(FLUSHED);
         }
         notifyAll();
+    }
+
+    /** Stops feeding from memory: what waits is in the store too, and is not worked through while a flood lasts. */
+    private void fallBehind() {
+        lagging = true;
+        behindSince = System.nanoTime();
+        LOG.info("{} is {} MiB behind; it will catch up from the store", listener, queuedBytes >> 20);
+        queue.forEach(this::drop);
+        queue.clear();
+        queuedBytes = 0;
+        seenUpTo = droppedFromAt == Long.MAX_VALUE ? CaptureClock.nowNanos() : droppedFromAt;
+        phase = ListenerState.Phase.CATCHING_UP;
     }
 
     /** Where the listener stands: live, catching up, or paused under a flood (and why). */
@@ -179,7 +204,7 @@ final class ListenerFeed {
         }
     }
 
-    private static long sizeOf(Object item) {
+    static long sizeOf(Object item) {
         return item instanceof Chunk c ? c.bytes().length + 64L : 64L;
     }
 

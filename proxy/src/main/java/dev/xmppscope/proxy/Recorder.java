@@ -259,13 +259,14 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
     private void writeLoop() {
         // listeners get items once committed: one that catches up from the store relies on it
         List<CaptureRecord> uncommitted = new ArrayList<>();
+        SkippedChunks skipped = new SkippedChunks();
         try (CaptureWriter writer = store.newWriter()) {
             long lastCommit = System.nanoTime();
             long lastItemAt = lastCommit;
             while (true) {
                 // read before draining: everything queued before close() is then drained below
                 boolean stopping = closed;
-                awaitItems(lastItemAt, !uncommitted.isEmpty(), lastCommit);
+                awaitItems(lastItemAt, !uncommitted.isEmpty() || !skipped.isEmpty(), lastCommit);
                 List<CaptureRecord> batch = new ArrayList<>();
                 for (CaptureRecord item; batch.size() < 10_000 && (item = queue.poll()) != null; ) {
                     batch.add(item);
@@ -274,23 +275,28 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
                     lastItemAt = System.nanoTime();
                 }
                 beforeEachBatch.run();
+                // chunks are held until their commit only for a listener taking them from memory (see SkippedChunks)
+                boolean holdChunks = listeners.stream().anyMatch(ListenerFeed::takesChunksNow);
                 long bytes = 0;
                 for (CaptureRecord item : batch) {
+                    item.deliverTo(writer);
                     if (item instanceof Chunk c) {
                         bytes += c.bytes().length + 64L;
+                        if (!holdChunks) {
+                            skipped.add(c);
+                            continue;
+                        }
                     }
-                    item.deliverTo(writer);
+                    uncommitted.add(item);
                 }
                 long now = System.nanoTime();
                 if (stopping || now - lastCommit >= TimeUnit.MILLISECONDS.toNanos(COMMIT_INTERVAL_MS)
                         || (queue.isEmpty() && now - lastCommit >= MIN_COMMIT_GAP_NANOS)) {
                     writer.commit();
                     lastCommit = now;
-                    uncommitted.addAll(batch);
-                    notifyListeners(uncommitted, true);
+                    notifyListeners(uncommitted, skipped);
                     uncommitted = new ArrayList<>();
-                } else {
-                    uncommitted.addAll(batch);
+                    skipped = new SkippedChunks();
                 }
                 released(bytes);
                 if (stopping && queue.isEmpty()) {
@@ -325,9 +331,9 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
         return listeners.stream().mapToLong(ListenerFeed::catchUpPasses).sum();
     }
 
-    private void notifyListeners(List<CaptureRecord> items, boolean flushed) {
+    private void notifyListeners(List<CaptureRecord> items, SkippedChunks skipped) {
         for (ListenerFeed l : listeners) {
-            l.offer(items, flushed);
+            l.offer(items, skipped);
         }
     }
 

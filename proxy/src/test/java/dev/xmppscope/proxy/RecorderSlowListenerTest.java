@@ -250,7 +250,7 @@ class RecorderSlowListenerTest {
                 LockSupport.parkNanos(10_000_000);
                 heard.addAndGet(c.length());
             }), store, 64 << 10, 1 << 20);
-            feed.offer(items, true);
+            feed.offer(items, new SkippedChunks());
             while (feed.catchUpPasses() == 0) {
                 Thread.sleep(10);
             }
@@ -306,6 +306,47 @@ class RecorderSlowListenerTest {
             r.close();
             assertEquals(0, r.listenerCatchUps(), "no catch-up from the store");
             assertEquals(List.of("opened 1", "closed 1"), heard);
+        }
+    }
+
+    /**
+     * The recorder holds no chunks for a listener that is behind, only what it needs to catch up.
+     * If the listener went live again meanwhile, it falls behind for them and reads them from the store.
+     */
+    @Test
+    void chunksTheRecorderDidNotHoldReachAListenerThatWentLiveMeanwhileFromTheStore() throws Exception {
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("s"))) {
+            Recorder r = Recorder.start(store, false);
+            ConnectionOpened opened = new ConnectionOpened(1, "l=u", "l", "c", "u", TlsMode.PASSTHROUGH, 1);
+            r.opened(opened);
+            byte[] piece = "<presence/>".getBytes(StandardCharsets.UTF_8);
+            List<Chunk> chunks = new ArrayList<>();
+            for (int seq = 0; seq < 50; seq++) {
+                Chunk c = Chunk.of(1, seq, Direction.TO_SERVER, 1_000 + seq, TlsLayer.PLAIN, (long) seq * piece.length, piece);
+                r.chunk(c);
+                chunks.add(c);
+            }
+            r.close();
+            List<String> heard = Collections.synchronizedList(new ArrayList<>());
+            ListenerFeed feed = new ListenerFeed(new CaptureSink() {
+                public void opened(ConnectionOpened c) { heard.add("opened " + c.id()); }
+                public void chunk(Chunk c) { heard.add("chunk " + c.seq()); }
+                public void event(ConnectionEvent e) { }
+                public void closed(ConnectionClosed c) { }
+            }, store, 1 << 20, 1 << 20);
+            List<CaptureRecord> held = new ArrayList<>(List.of(opened));
+            held.addAll(chunks.subList(0, 20));
+            feed.offer(held, new SkippedChunks());
+            SkippedChunks skipped = new SkippedChunks();
+            chunks.subList(20, 50).forEach(skipped::add);
+            feed.offer(List.of(), skipped);
+            feed.close(10_000);
+            List<String> expected = new ArrayList<>(List.of("opened 1"));
+            for (int seq = 0; seq < 50; seq++) {
+                expected.add("chunk " + seq);
+            }
+            assertSameSequence(expected, heard);
+            assertEquals(1, feed.catchUpPasses(), "the skipped chunks came from one pass over the store");
         }
     }
 
