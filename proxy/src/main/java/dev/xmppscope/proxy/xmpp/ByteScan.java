@@ -41,6 +41,25 @@ final class ByteScan {
         return -1;
     }
 
+    /** The eight bytes from {@code at} as one word, first byte lowest (the caller knows they are there). */
+    static long word(byte[] bytes, int at) {
+        return (long) LONGS.get(bytes, at);
+    }
+
+    /** The first {@code min(length, 8)} bytes of {@code name} as a word like {@link #word}, the rest zero. */
+    static long prefixWord(byte[] name, int length) {
+        long w = 0;
+        for (int k = Math.min(length, 8) - 1; k >= 0; k--) {
+            w = (w << 8) | (name[k] & 0xff);
+        }
+        return w;
+    }
+
+    /** The bits of a {@link #word} that its first {@code min(length, 8)} bytes occupy. */
+    static long prefixMask(int length) {
+        return length >= 8 ? -1L : (1L << (8 * length)) - 1;
+    }
+
     /** The first index of a byte that ends or quotes inside a tag ({@code > " '}) in {@code bytes[from, to)}, or -1. */
     static int indexOfTagStop(byte[] bytes, int from, int to) {
         int i = from;

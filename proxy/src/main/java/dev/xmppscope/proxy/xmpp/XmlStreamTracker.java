@@ -114,6 +114,9 @@ public final class XmlStreamTracker {
     private int skipMatched;
     private boolean skipClosing;
     private boolean skipRequested;
+    /** The skipped element's name (its first eight bytes) as {@link ByteScan#prefixWord} and the mask to compare it under. */
+    private long skipWord;
+    private long skipMask;
     private byte skipFirst;
     private byte skipLast;
     /** Skipping began inside the skipped element's own start tag, which may yet turn out empty ({@code />}). */
@@ -121,6 +124,10 @@ public final class XmlStreamTracker {
     // an element name watched for while skipping (see watchInSkipped), how much of it the tag seen
     // in SKIP_NAME matched so far (-1: no longer), and whether the tag being passed is one
     private byte[] watched;
+    // the watched names' first eight bytes (see skipWord); until one is set, eight 0xFF bytes that
+    // begin no UTF-8 name (and were they there, the state machine would decide, as for any match)
+    private long watchedWord = -1L;
+    private long watchedMask = -1L;
     private int watchedMatched = -1;
     private boolean skipWatchedTag;
     /** A {@code '<'} was met in a watched element's text: a CDATA section there is watched text too. */
@@ -131,6 +138,8 @@ public final class XmlStreamTracker {
     // matched (-1: it differs), and whether the quoted value being passed is the watched one's
     private byte[] watchedAttrElement;
     private byte[] watchedAttr;
+    private long attrElementWord = -1L;
+    private long attrElementMask = -1L;
     private int attrElementMatched = -1;
     private boolean skipAttrTag;
     private int attrState;
@@ -171,6 +180,8 @@ public final class XmlStreamTracker {
      */
     public void watchInSkipped(String name) {
         watched = name.getBytes(StandardCharsets.UTF_8);
+        watchedWord = ByteScan.prefixWord(watched, watched.length);
+        watchedMask = ByteScan.prefixMask(watched.length);
     }
 
     /**
@@ -181,6 +192,8 @@ public final class XmlStreamTracker {
     public void watchAttributeInSkipped(String element, String attribute) {
         watchedAttrElement = element.getBytes(StandardCharsets.UTF_8);
         watchedAttr = attribute.getBytes(StandardCharsets.UTF_8);
+        attrElementWord = ByteScan.prefixWord(watchedAttrElement, watchedAttrElement.length);
+        attrElementMask = ByteScan.prefixMask(watchedAttrElement.length);
     }
 
     /** Stops tracking for good: later bytes (the rest of the current feed included) are ignored. */
@@ -612,23 +625,32 @@ public final class XmlStreamTracker {
     /**
      * The next {@code '<'} in {@code bytes[i, to)} that may open a tag named like the skipped
      * element, a start tag named like a watched one (prefixed names included), a comment, CDATA or
-     * a PI, or -1. Tags whose name starts with another byte and has no prefix are hopped over here
-     * without going through the state machine: most tags in a skipped stanza.
+     * a PI, or -1. Other tags are hopped over here without going through the state machine: most
+     * tags in a skipped stanza. Names are compared a word at a time (their first eight bytes), so
+     * a {@code <markable/>} in a message or a {@code <priority>} in a presence is hopped over too;
+     * the state machine decides the few that match, and the tags too close to the piece's end.
      */
     private int nextTagNamedLikeSkipped(byte[] bytes, int i, int to) {
-        byte first = skipName[0];
-        int watchedFirst = watched == null ? -1 : watched[0];
-        int attrElementFirst = watchedAttrElement == null ? -1 : watchedAttrElement[0];
+        long skipW = skipWord;
+        long skipM = skipMask;
+        long watchedW = watchedWord;
+        long watchedM = watchedMask;
+        long attrW = attrElementWord;
+        long attrM = attrElementMask;
         boolean watching = watched != null || watchedAttrElement != null;
         while (true) {
             int lt = ByteScan.indexOf(bytes, (byte) '<', i, to);
-            if (lt < 0 || lt + 2 >= to) {
+            if (lt < 0 || lt + 10 > to) {
                 return lt;
             }
-            byte b = bytes[lt + 1];
-            byte nameStart = b == '/' ? bytes[lt + 2] : b;
-            if (nameStart == first || b == '!' || b == '?' || b == watchedFirst || b == attrElementFirst
-                    || (watching && b != '/' && ByteScan.nameHasColon(bytes, lt + 1, to))) {
+            long name = ByteScan.word(bytes, lt + 1);
+            byte b = (byte) name;
+            if (b == '/') {
+                if (((ByteScan.word(bytes, lt + 2) ^ skipW) & skipM) == 0) {
+                    return lt;
+                }
+            } else if (b == '!' || b == '?' || ((name ^ skipW) & skipM) == 0 || ((name ^ watchedW) & watchedM) == 0
+                    || ((name ^ attrW) & attrM) == 0 || (watching && ByteScan.nameHasColon(bytes, lt + 1, to))) {
                 return lt;
             }
             i = lt + 1;
@@ -762,6 +784,8 @@ public final class XmlStreamTracker {
         }
         System.arraycopy(tag, 0, skipName, 0, n);
         skipNameLength = n;
+        skipWord = ByteScan.prefixWord(skipName, n);
+        skipMask = ByteScan.prefixMask(n);
         skipNesting = 1;
     }
 
