@@ -28,7 +28,7 @@ final class Comparisons {
         Contender xmppscope = new Xmppscope();
         return List.of(
                 new RelayThroughput(Stream.of(Contender.DIRECT, haproxy, new Socat(), xmppscope, Xmppscope.recordingOnly(),
-                        Xmppscope.onTmpfs(), Xmppscope.relayOnly()).filter(Objects::nonNull).toList()),
+                        Xmppscope.keepingSecrets(), Xmppscope.onTmpfs(), Xmppscope.relayOnly()).filter(Objects::nonNull).toList()),
                 new AddedLatency(List.of(Contender.DIRECT, haproxy, xmppscope, Xmppscope.recordingOnly(), Xmppscope.relayOnly())),
                 new IdleStreams(List.of(Xmppscope.withHeapCap(), haproxy)),
                 StoreAnalysis.withXmppscope(),

@@ -205,7 +205,8 @@ public final class RelayThroughput implements Comparison {
                 double ratio = x.getAsDouble() / haproxy.getAsDouble();
                 targets.add(TargetCheck.of(target, Table.percent(ratio) + " of haproxy (per CPU-second: "
                         + Ratios.percentOf(r.median(NAME, scenario, "xmppscope", PER_CPU), haproxyPerCpu) + "; recording without the live analysis: "
-                        + Ratios.percentOf(r.median(NAME, scenario, Xmppscope.RECORDING_ONLY, STANZAS), haproxy) + ", the disk alone allows "
+                        + Ratios.percentOf(r.median(NAME, scenario, Xmppscope.RECORDING_ONLY, STANZAS), haproxy) + ", no secret masked: "
+                        + Ratios.percentOf(r.median(NAME, scenario, Xmppscope.KEEPING_SECRETS, STANZAS), haproxy) + ", the disk alone allows "
                         + Ratios.percentOf(r.median(NAME, scenario, DISK, STANZAS), haproxy) + ", tmpfs: "
                         + Ratios.percentOf(r.median(NAME, scenario, "xmppscope (tmpfs)", STANZAS), haproxy) + ", the relay storing nothing: "
                         + Ratios.percentOf(r.median(NAME, scenario, Xmppscope.RELAY_ONLY, STANZAS), haproxy) + ")", ratio >= 0.8));
@@ -224,7 +225,9 @@ public final class RelayThroughput implements Comparison {
                 live in its worker JVM at background priority (SCHED_IDLE); under saturation the live analysis \
                 pauses (the recording takes in more than it can follow) and catches up from the store once the \
                 traffic eases, instead of slowing the relay. "xmppscope (recording only)" records without the \
-                live analysis: what it costs is the difference. "xmppscope (tmpfs)" records into \
+                live analysis: what it costs is the difference. "xmppscope (--keep-secrets)" records and \
+                analyzes with no secret masked (the redactor, which reads every recorded byte on the event \
+                loops, is off): what masking secrets costs is the difference. "xmppscope (tmpfs)" records into \
                 /dev/shm, "disk write (no relay)" is a plain sequential write to the capture's disk as the \
                 payload file writes (1 MiB requests, O_DIRECT), timed the same way after 1 s: recording \
                 cannot be faster than the disk, and that row is the ceiling. \

@@ -25,11 +25,12 @@ import java.util.function.LongSupplier;
  * wires them (minus the web UI). Speaks {@link ChildJvmRelay}'s line protocol on stdin/stdout;
  * the heap it reports includes the worker's.
  *
- * <p>Arguments: {@code ROUTE DB CA_DIR [--no-analysis | --analysis-in-process | --no-recording]}, e.g.
+ * <p>Arguments: {@code ROUTE DB CA_DIR [--no-analysis | --analysis-in-process | --no-recording] [--keep-secrets]}, e.g.
  * {@code 127.9.9.2:0=127.9.9.1:41234 work/capture work/ca}. {@code --no-analysis} records without
  * the live analysis: what recording alone costs; {@code --analysis-in-process} is
  * {@code xmppscope proxy --analysis in-process}; {@code --no-recording} relays with the tap's
- * records dropped: what the JVM relay itself costs, before anything is stored.
+ * records dropped: what the JVM relay itself costs, before anything is stored; {@code --keep-secrets}
+ * records without masking secrets, as {@code xmppscope proxy --keep-secrets}.
  */
 public final class ProxyUnderTest {
     private ProxyUnderTest() {
@@ -46,7 +47,7 @@ public final class ProxyUnderTest {
         try (CaptureStore store = CaptureStore.open(Path.of(args[1]))) {
             LiveAnalysis live = options.contains("--no-analysis") ? null
                     : options.contains("--analysis-in-process") ? LiveAnalysis.inProcess(store) : LiveAnalysis.inWorker(store);
-            Recorder recorder = Recorder.start(store, false);
+            Recorder recorder = Recorder.start(store, options.contains("--keep-secrets"));
             if (live != null) {
                 recorder.addListener(live.feed());
             }

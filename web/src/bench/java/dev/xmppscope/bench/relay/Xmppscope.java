@@ -14,7 +14,8 @@ import java.util.List;
  * ({@code /dev/shm}): it separates what the software costs from what the disk allows.
  * {@link #withHeapCap()} caps the heap at 512 MB, for the idle-streams target.
  * {@link #recordingOnly()} records without analyzing: it separates what recording costs from what
- * the live analysis adds; {@link #relayOnly()} stores nothing: what the JVM relay costs by itself. {@link #analysisInProcess()} analyzes in the relay's JVM
+ * the live analysis adds; {@link #keepingSecrets()} records with no secret masked: what the redactor costs;
+ * {@link #relayOnly()} stores nothing: what the JVM relay costs by itself. {@link #analysisInProcess()} analyzes in the relay's JVM
  * ({@code --analysis in-process}).
  */
 public final class Xmppscope implements Contender {
@@ -25,6 +26,8 @@ public final class Xmppscope implements Contender {
     public static final String RECORDING_ONLY = "xmppscope (recording only)";
     /** The name of {@link #relayOnly()} in tables and results. */
     public static final String RELAY_ONLY = "xmppscope (relay only, nothing stored)";
+    /** The name of {@link #keepingSecrets()} in tables and results. */
+    public static final String KEEPING_SECRETS = "xmppscope (--keep-secrets)";
     /** The name of {@link #analysisInProcess()} in tables and results. */
     public static final String IN_PROCESS = "xmppscope (analysis in-process)";
     private final String name;
@@ -46,6 +49,11 @@ public final class Xmppscope implements Contender {
     /** The same contender without the live analysis. */
     public static Contender recordingOnly() {
         return new Xmppscope(RECORDING_ONLY, false, LAUNCHER_JVM_OPTIONS, List.of("--no-analysis"));
+    }
+
+    /** The same contender keeping secrets ({@code --keep-secrets}): what masking them costs is the difference. */
+    public static Contender keepingSecrets() {
+        return new Xmppscope(KEEPING_SECRETS, false, LAUNCHER_JVM_OPTIONS, List.of("--keep-secrets"));
     }
 
     /** The same relay storing nothing (its tap's records are dropped): what relaying in the JVM costs before recording. */
