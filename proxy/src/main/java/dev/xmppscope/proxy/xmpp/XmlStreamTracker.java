@@ -381,8 +381,17 @@ public final class XmlStreamTracker {
                     if (lt < 0) {
                         return to;
                     }
-                    state = State.LT;
-                    i = lt + 1;
+                    int closed = afterPlainEndTag(bytes, lt, to);
+                    if (closed < 0) {
+                        state = State.LT;
+                        i = lt + 1;
+                    } else if (--skipNesting == 0) { // the usual end of a skipped stanza, decided here
+                        stack.remove(stack.size() - 1);
+                        prefixes.remove(prefixes.size() - 1);
+                        return closed;
+                    } else {
+                        i = closed;
+                    }
                 }
                 case LT -> {
                     byte b = bytes[i++];
@@ -655,6 +664,17 @@ public final class XmlStreamTracker {
             }
             i = lt + 1;
         }
+    }
+
+    /**
+     * Right after the tag at {@code lt} if it is the skipped element's end tag written plainly
+     * ({@code </name>}, no blank before the {@code '>'}), within {@code bytes[lt, to)}; else -1,
+     * and the state machine reads the tag.
+     */
+    private int afterPlainEndTag(byte[] bytes, int lt, int to) {
+        int nameEnd = lt + 2 + skipNameLength;
+        return nameEnd < to && bytes[lt + 1] == '/' && bytes[nameEnd] == '>'
+                && Arrays.equals(bytes, lt + 2, nameEnd, skipName, 0, skipNameLength) ? nameEnd + 1 : -1;
     }
 
     private void emitText(long from, long to, Listener listener) {

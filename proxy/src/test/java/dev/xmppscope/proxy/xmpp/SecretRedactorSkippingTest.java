@@ -88,6 +88,9 @@ class SecretRedactorSkippingTest {
             + "<field var='muc#roomconfig_roomsecret'><value>" + CONFIG_SECRET + "</value></field></x></query></iq>"
             // empty elements passed over by name: nothing of theirs may stay open
             + "<presence/><a xmlns='urn:xmpp:sm:3' h='1' /><presence type='unavailable'\n/><r xmlns='urn:xmpp:sm:3' x='/>'/>"
+            // a carbon: its forwarded message ends with the same plain end tag as itself
+            + "<message from='a@a.example'><received xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'>"
+            + "<message><body>in</body></message><message/></forwarded></received></message>"
             + "<iq type='set' id='c1'><query xmlns='jabber:iq:register'><username>bob</username>"
             + "<password>" + CHANGED_SECRET + "</password></query></iq>"
             + "<iq type='set' id='f1'><query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='submit'>"
