@@ -804,8 +804,8 @@ public final class XmlStreamTracker {
         }
         System.arraycopy(tag, 0, skipName, 0, n);
         skipNameLength = n;
-        skipWord = ByteScan.prefixWord(skipName, n);
         skipMask = ByteScan.prefixMask(n);
+        skipWord = ByteScan.word(skipName, 0) & skipMask; // it holds at least 32 bytes: one load, not a loop per stanza
         skipNesting = 1;
     }
 
