@@ -87,14 +87,23 @@ public final class CaptureStore implements AutoCloseable {
         }
         requireH2(file);
         String url = jdbcUrl(file, URL_OPTIONS);
+        Connection admin = null;
+        PayloadLog payloads = null;
         try {
-            Connection admin = DriverManager.getConnection(url, "sa", "");
-            CaptureStore store = new CaptureStore(file, url, admin, PayloadLog.open(payloadFile(path)), analysisFile(path),
-                    false);
+            admin = DriverManager.getConnection(url, "sa", "");
+            payloads = PayloadLog.open(payloadFile(path));
+            CaptureStore store = new CaptureStore(file, url, admin, payloads, analysisFile(path), false);
             store.migrate();
             return store;
-        } catch (SQLException e) {
-            throw openFailed(file, e, "");
+        } catch (SQLException | RuntimeException e) {
+            // left open, the connection keeps the database locked by this process: a caller that
+            // lives on (the web UI, a test) could not open it again
+            closeQuietly(payloads, e);
+            closeQuietly(admin, e);
+            if (e instanceof SQLException sql) {
+                throw openFailed(file, sql, "");
+            }
+            throw (RuntimeException) e;
         }
     }
 
@@ -222,6 +231,16 @@ public final class CaptureStore implements AutoCloseable {
     private static CaptureStoreException newerSchema(Path file, int version) {
         return new CaptureStoreException(file + " was written by a newer xmppscope (capture schema " + version
                 + ", this build knows " + SCHEMA_VERSION + ")", null);
+    }
+
+    private static void closeQuietly(PayloadLog payloads, Exception failure) {
+        if (payloads != null) {
+            try {
+                payloads.close();
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
     }
 
     private static void closeQuietly(Connection c, Exception failure) {

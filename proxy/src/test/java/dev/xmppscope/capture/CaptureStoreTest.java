@@ -9,9 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -176,6 +179,22 @@ class CaptureStoreTest {
         try (CaptureStore store = CaptureStore.open(copy); CaptureReader r = store.newReader()) {
             assertArrayEquals(bytes("hello"), replayFirstChunk(r, 1));
         }
+    }
+
+    @Test
+    void aCaptureThatFailsToOpenIsNotLeftLockedByThisProcess() throws Exception {
+        Path db = tmp.resolve("c");
+        CaptureStore.open(db).close();
+        Path payloads = CaptureStore.payloadFile(db);
+        Files.delete(payloads);
+        Files.createDirectory(payloads); // the payload file cannot be opened: after the database was
+        assertThrows(RuntimeException.class, () -> CaptureStore.open(db));
+        try (FileChannel ch = FileChannel.open(CaptureStore.dataFile(db), StandardOpenOption.READ, StandardOpenOption.WRITE);
+             FileLock lock = ch.tryLock()) { // throws OverlappingFileLockException while H2 in this JVM holds it
+            assertTrue(lock != null && lock.isValid(), "nobody holds the database any more");
+        }
+        Files.delete(payloads);
+        CaptureStore.open(db).close();
     }
 
     @Test
