@@ -187,7 +187,7 @@ class CaptureStoreTest {
         CaptureStore.open(db).close();
         Path payloads = CaptureStore.payloadFile(db);
         Files.delete(payloads);
-        Files.createDirectory(payloads); // the payload file cannot be opened: after the database was
+        Files.createDirectory(payloads); // the payload file, opened after the database, cannot be
         assertThrows(RuntimeException.class, () -> CaptureStore.open(db));
         try (FileChannel ch = FileChannel.open(CaptureStore.dataFile(db), StandardOpenOption.READ, StandardOpenOption.WRITE);
              FileLock lock = ch.tryLock()) { // throws OverlappingFileLockException while H2 in this JVM holds it
