@@ -233,21 +233,12 @@ public final class CaptureStore implements AutoCloseable {
                 + ", this build knows " + SCHEMA_VERSION + ")", null);
     }
 
-    private static void closeQuietly(PayloadLog payloads, Exception failure) {
-        if (payloads != null) {
+    /** Closes what an open that failed had opened; a failure to close goes with the first one. */
+    private static void closeQuietly(AutoCloseable resource, Exception failure) {
+        if (resource != null) {
             try {
-                payloads.close();
-            } catch (RuntimeException e) {
-                failure.addSuppressed(e);
-            }
-        }
-    }
-
-    private static void closeQuietly(Connection c, Exception failure) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException e) {
+                resource.close();
+            } catch (Exception e) {
                 failure.addSuppressed(e);
             }
         }

@@ -386,8 +386,7 @@ public final class XmlStreamTracker {
                         state = State.LT;
                         i = lt + 1;
                     } else if (--skipNesting == 0) { // the usual end of a skipped stanza, decided here
-                        stack.remove(stack.size() - 1);
-                        prefixes.remove(prefixes.size() - 1);
+                        pop();
                         return closed;
                     } else {
                         i = closed;
@@ -518,8 +517,7 @@ public final class XmlStreamTracker {
                         skipNesting++;
                     }
                     if (skipNesting == 0) {
-                        stack.remove(stack.size() - 1);
-                        prefixes.remove(prefixes.size() - 1);
+                        pop();
                         return i;
                     }
                 }
@@ -734,8 +732,7 @@ public final class XmlStreamTracker {
             Element closing = current();
             String ns = closing != null ? closing.namespace() : resolve(prefix, Map.of());
             if (!stack.isEmpty()) {
-                stack.remove(stack.size() - 1);
-                prefixes.remove(prefixes.size() - 1);
+                pop();
             }
             listener.tag(new Tag(kind, local, ns, Map.of(), depth, tagStart, end, List.copyOf(stack)));
             return;
@@ -807,6 +804,12 @@ public final class XmlStreamTracker {
         skipMask = ByteScan.prefixMask(n);
         skipWord = ByteScan.word(skipName, 0) & skipMask; // it holds at least 32 bytes: one load, not a loop per stanza
         skipNesting = 1;
+    }
+
+    /** Closes the innermost open element: it and its prefix declarations leave the stack. */
+    private void pop() {
+        stack.remove(stack.size() - 1);
+        prefixes.remove(prefixes.size() - 1);
     }
 
     private String resolve(String prefix, Map<String, String> declared) {
