@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Threads for work that must never take CPU from the relay: live analysis and its index. On
+ * Threads for work that must never take CPU from the relay: live analysis and its index, and
+ * the proxy JVM's C2 compiler once the relay's code is compiled ({@code JitYield}). On
  * Linux they run under {@code SCHED_IDLE}, so they get a core only when no ordinary thread wants
  * it. A saturated relay thus keeps its full speed and its latency, and the analysis lags behind
  * and catches up (from the store) once the load eases; on an idle machine it runs at full speed.
@@ -83,16 +84,31 @@ public final class BackgroundThreads {
         }
         try {
             Path self = Files.readSymbolicLink(Path.of("/proc/thread-self")); // "PID/task/TID"
-            String tid = self.getFileName().toString();
-            List<String> command = MODE.equals("nice") ? List.of("renice", "-n", "19", "-p", tid)
-                    : List.of("chrt", "--idle", "--pid", "0", tid);
+            return lowerThread(self.getFileName().toString());
+        } catch (IOException | UnsupportedOperationException e) {
+            warnOnce(e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * Moves the thread with kernel id {@code tid} (of this process) to background priority;
+     * returns whether that worked. One way: an unprivileged thread cannot come back.
+     */
+    public static boolean lowerThread(String tid) {
+        if (!ENABLED) {
+            return false;
+        }
+        List<String> command = MODE.equals("nice") ? List.of("renice", "-n", "19", "-p", tid)
+                : List.of("chrt", "--idle", "--pid", "0", tid);
+        try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0) {
                 return true;
             }
             p.destroyForcibly();
             warnOnce(String.join(" ", command) + " failed (exit " + (p.isAlive() ? "timeout" : p.exitValue()) + ")");
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException e) {
             warnOnce(e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -103,7 +119,7 @@ public final class BackgroundThreads {
     private static void warnOnce(String why) {
         if (!warned) {
             warned = true;
-            LOG.info("analysis runs at normal priority and may compete with the relay for CPU: {}", why);
+            LOG.info("background work (analysis, the JIT once warm) runs at normal priority and may compete with the relay for CPU: {}", why);
         }
     }
 }

@@ -257,12 +257,14 @@ final class ProxiedConnection {
     // ---- recording ---------------------------------------------------------------------------
 
     void recordChunk(Direction dir, TlsLayer layer, byte[] bytes) {
+        proxy.reads.increment();
         if (tape.chunk(dir, layer, bytes)) {
             afterRecording();
         }
     }
 
     void recordEncrypted(Direction dir, int length) {
+        proxy.reads.increment();
         if (tape.encrypted(dir, length)) {
             afterRecording();
         }

@@ -4,6 +4,7 @@ import dev.xmppscope.capture.CaptureSink;
 import io.netty.channel.WriteBufferWaterMark;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,8 @@ final class ProxyContext {
     final TlsContexts tls;
     final LongSupplier connectionIds;
     final Set<ProxiedConnection> open = ConcurrentHashMap.newKeySet();
+    /** Reads relayed (and handed to the sink), all connections: how much the relay's code has run. */
+    final LongAdder reads = new LongAdder();
     final RouteWarnings warnings = new RouteWarnings(System::nanoTime, LoggerFactory.getLogger(ProxyServer.class)::warn);
 
     ProxyContext(CaptureSink sink, TlsContexts tls, LongSupplier connectionIds) {

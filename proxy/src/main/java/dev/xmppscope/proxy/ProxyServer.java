@@ -105,6 +105,11 @@ public final class ProxyServer implements AutoCloseable {
         return context.open.size();
     }
 
+    /** Reads relayed so far, both directions of every connection. */
+    public long readsRelayed() {
+        return context.reads.sum();
+    }
+
     /** Stops listening, ends open connections (recorded as PROXY_SHUTDOWN) and stops the event loops. */
     @Override
     public void close() {

@@ -3,6 +3,7 @@ package dev.xmppscope.web.cli;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.proxy.CertificateAuthority;
+import dev.xmppscope.proxy.JitYield;
 import dev.xmppscope.proxy.ListenerState;
 import dev.xmppscope.proxy.ProxyOptions;
 import dev.xmppscope.proxy.ProxyServer;
@@ -185,6 +186,7 @@ final class ProxyCommand implements Callable<Integer> {
             }
             ProxyServer proxy = serving.add(ProxyServer.start(new ProxyOptions(parsed, insecureUpstream, ca, upstreamTrust,
                     ioThreads), recorder));
+            serving.add(JitYield.start(proxy::readsRelayed));
             WebServer server = serving.add(WebServer.start(web, ModelSource.recording(live.model(), analysis),
                     List.of(CaptureExportApi.recording(store, analysis, live::stoppedBecause))));
             serving.web(server);
