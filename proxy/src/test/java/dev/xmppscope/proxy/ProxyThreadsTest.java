@@ -3,6 +3,7 @@ package dev.xmppscope.proxy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.TlsMode;
@@ -79,6 +80,8 @@ class ProxyThreadsTest {
                     servers.get(i).getOutputStream().write(down);
                     assertArrayEquals(down, clients.get(i).getInputStream().readNBytes(down.length));
                 }
+                // recorded before relayed; what JitYield waits for before the compiler yields
+                assertTrue(proxy.readsRelayed() >= 6, "every read of both directions counts: " + proxy.readsRelayed());
             } finally {
                 for (Socket s : clients) {
                     s.close();

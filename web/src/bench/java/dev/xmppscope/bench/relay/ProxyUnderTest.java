@@ -5,6 +5,7 @@ import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.proxy.CertificateAuthority;
 import dev.xmppscope.proxy.ProxyOptions;
+import dev.xmppscope.proxy.JitYield;
 import dev.xmppscope.proxy.ProxyServer;
 import dev.xmppscope.proxy.Recorder;
 import dev.xmppscope.proxy.Route;
@@ -52,7 +53,9 @@ public final class ProxyUnderTest {
                 recorder.addListener(live.feed());
             }
             ProxyServer server = ProxyServer.start(new ProxyOptions(List.of(route), false, ca), recorder);
+            JitYield jit = JitYield.start(server::readsRelayed); // as xmppscope proxy does
             serve(server, () -> live == null ? 0 : live.workerHeapUsedAfterGc().orElse(0));
+            jit.close();
             server.close();
             recorder.close();
             if (live != null) {
@@ -81,7 +84,9 @@ public final class ProxyUnderTest {
     /** The relay with a sink that drops every record: the tap still copies each chunk, nothing is stored. */
     private static void relayOnly(Route route, CertificateAuthority ca) throws Exception {
         ProxyServer server = ProxyServer.start(new ProxyOptions(List.of(route), false, ca), CaptureSink.discarding());
-        serve(server, () -> 0L);
+        try (JitYield jit = JitYield.start(server::readsRelayed)) {
+            serve(server, () -> 0L);
+        }
         server.close();
     }
 }
