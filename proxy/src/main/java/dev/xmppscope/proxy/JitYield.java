@@ -2,11 +2,7 @@ package dev.xmppscope.proxy;
 
 import dev.xmppscope.capture.BackgroundThreads;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -76,11 +72,11 @@ public final class JitYield implements AutoCloseable {
         Deque<Long> cpuMillis = new ArrayDeque<>(); // C2's CPU time at each of the last seconds
         try {
             while (true) {
-                List<Path> threads = c2Threads();
+                List<KernelThreads.Stat> threads = c2Threads();
                 if (threads.isEmpty()) {
                     return; // not HotSpot with C2, or no /proc: nothing to do
                 }
-                cpuMillis.addLast(cpuMillis(threads));
+                cpuMillis.addLast(threads.stream().mapToLong(KernelThreads.Stat::cpuTicks).sum() * MILLIS_PER_TICK);
                 if (cpuMillis.size() > calmSeconds + 1) {
                     cpuMillis.removeFirst();
                 }
@@ -99,11 +95,11 @@ public final class JitYield implements AutoCloseable {
         }
     }
 
-    private void lower(List<Path> threads) {
+    private void lower(List<KernelThreads.Stat> threads) {
         boolean all = true;
-        for (Path t : threads) {
+        for (KernelThreads.Stat t : threads) {
             // threads HotSpot adds later are started by a compiler thread and inherit its policy
-            all &= BackgroundThreads.lowerThread(t.getFileName().toString());
+            all &= BackgroundThreads.lowerThread(t.tid());
         }
         yielded = all;
         if (all) {
@@ -111,35 +107,8 @@ public final class JitYield implements AutoCloseable {
         }
     }
 
-    private static List<Path> c2Threads() throws IOException {
-        List<Path> out = new ArrayList<>();
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-            for (Path task : tasks) {
-                try {
-                    if (Files.readString(task.resolve("comm")).startsWith(C2_THREAD)) {
-                        out.add(task);
-                    }
-                } catch (IOException e) {
-                    // the thread ended meanwhile
-                }
-            }
-        }
-        return out;
-    }
-
-    private static long cpuMillis(List<Path> threads) {
-        long ticks = 0;
-        for (Path t : threads) {
-            try {
-                String stat = Files.readString(t.resolve("stat"));
-                // fields after the parenthesised name; utime and stime are fields 14 and 15
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            } catch (IOException e) {
-                // the thread ended meanwhile
-            }
-        }
-        return ticks * MILLIS_PER_TICK;
+    private static List<KernelThreads.Stat> c2Threads() throws IOException {
+        return KernelThreads.of("self").stream().filter(t -> t.name().startsWith(C2_THREAD)).toList();
     }
 
     @Override

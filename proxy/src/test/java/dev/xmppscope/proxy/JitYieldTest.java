@@ -1,15 +1,11 @@
 package dev.xmppscope.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,7 +16,6 @@ import org.junit.jupiter.api.Test;
  * JVM of its own ({@link Child}), so this test JVM's compiler is left alone.
  */
 class JitYieldTest {
-    private static final int SCHED_IDLE = 5;
     private static final int SCHED_OTHER = 0;
 
     @Test
@@ -30,7 +25,7 @@ class JitYieldTest {
         assertTrue(out.stream().anyMatch(l -> l.startsWith("C2 ")), "the child has a C2 compiler thread: " + out);
         for (String line : out) {
             if (line.startsWith("C2 ")) {
-                assertEquals("C2 " + SCHED_IDLE, line, "every C2 compiler thread");
+                assertEquals("C2 " + KernelThreads.SCHED_IDLE, line, "every C2 compiler thread");
             }
             if (line.startsWith("C1 ")) {
                 assertEquals("C1 " + SCHED_OTHER, line, "C1 keeps normal priority: it compiles deoptimized code again at once");
@@ -73,18 +68,9 @@ class JitYieldTest {
         }
 
         private static List<String> compilerPolicies() throws IOException {
-            List<String> out = new ArrayList<>();
-            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-                for (Path task : tasks) {
-                    String stat = Files.readString(task.resolve("stat"));
-                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        out.add(comm.substring(0, 2) + " " + f[41 - 3]);
-                    }
-                }
-            }
-            return out;
+            return KernelThreads.of("self").stream()
+                    .filter(t -> t.name().startsWith("C1 CompilerThre") || t.name().startsWith("C2 CompilerThre"))
+                    .map(t -> t.name().substring(0, 2) + " " + t.policy()).toList();
         }
     }
 }
