@@ -107,8 +107,13 @@ public final class JitYield implements AutoCloseable {
         }
     }
 
+    /** Whether {@code t} is one of HotSpot's C2 compiler threads (the bench checks a relay's with it). */
+    public static boolean isC2Compiler(KernelThreads.Stat t) {
+        return t.name().startsWith(C2_THREAD);
+    }
+
     private static List<KernelThreads.Stat> c2Threads() throws IOException {
-        return KernelThreads.of("self").stream().filter(t -> t.name().startsWith(C2_THREAD)).toList();
+        return KernelThreads.of("self").stream().filter(JitYield::isC2Compiler).toList();
     }
 
     @Override

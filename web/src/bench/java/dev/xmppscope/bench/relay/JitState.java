@@ -1,5 +1,6 @@
 package dev.xmppscope.bench.relay;
 
+import dev.xmppscope.proxy.JitYield;
 import dev.xmppscope.proxy.KernelThreads;
 import java.io.IOException;
 import java.util.List;
@@ -14,7 +15,7 @@ public final class JitState {
     public static Optional<Boolean> c2Yielded(long pid) {
         List<KernelThreads.Stat> c2;
         try {
-            c2 = KernelThreads.of(Long.toString(pid)).stream().filter(t -> t.name().startsWith("C2 CompilerThre")).toList();
+            c2 = KernelThreads.of(Long.toString(pid)).stream().filter(JitYield::isC2Compiler).toList();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
