@@ -18,6 +18,7 @@ import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.TlsMode;
+import dev.xmppscope.proxy.ListenerState;
 import dev.xmppscope.proxy.ProxyOptions;
 import dev.xmppscope.proxy.ProxyServer;
 import dev.xmppscope.proxy.Recorder;
@@ -43,6 +44,7 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -121,13 +123,14 @@ public final class WireToBrowserLatency implements Comparison {
              CaptureStore store = CaptureStore.open(db);
              LiveAnalysis live = LiveAnalysis.inWorker(store);
              Recorder recorder = Recorder.start(store, false)) {
-            recorder.addListener(live.feed());
+            Supplier<ListenerState> analysis = recorder.addListener(live.feed());
             recorder.addListener(stages);
             AutoCloseable events = live.model().subscribe(stages::event);
             Route route = Route.parse(hostPort(listen) + "=" + hostPort(sink.address()), TlsMode.PASSTHROUGH);
             try (ProxyServer proxy = ProxyServer.start(new ProxyOptions(List.of(route), false, null), recorder);
                  WebServer web = WebServer.start(WebOptions.loopback(0), // the browser resolves only 127.0.0.1
-                         ModelSource.fixed(live.model()), List.of(CaptureExportApi.of(store)));
+                         ModelSource.recording(live.model(), analysis), // as xmppscope proxy wires it
+                         List.of(CaptureExportApi.recording(store, analysis, live::stoppedBecause)));
                  WireToBrowserPage page = new WireToBrowserPage();
                  RawClient client = new RawClient(proxy.boundAddresses().get(0))) {
                 page.open(web.url(), PREFIX);
