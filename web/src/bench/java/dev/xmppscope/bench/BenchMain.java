@@ -134,6 +134,11 @@ public final class BenchMain implements Callable<Integer> {
                     machine, command, results, reports);
             System.out.println("updated " + doc);
         }
+        if (!results.failures().isEmpty()) {
+            // the numbers are never judged, but a comparison that cannot run has rotted: CI's smoke run must say so
+            System.err.printf("%d comparison(s) failed to run (FAILED above)%n", results.failures().size());
+            return 1;
+        }
         return 0;
     }
 
