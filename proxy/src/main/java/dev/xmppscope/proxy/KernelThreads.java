@@ -39,7 +39,7 @@ public final class KernelThreads {
         return out;
     }
 
-    private static Stat parse(String tid, String stat) {
+    static Stat parse(String tid, String stat) {
         // the name is parenthesised and may hold spaces and ')'; fields after it start at field 3
         int close = stat.lastIndexOf(')');
         String[] f = stat.substring(close + 2).split(" ");

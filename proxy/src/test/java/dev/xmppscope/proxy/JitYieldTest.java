@@ -69,7 +69,7 @@ class JitYieldTest {
 
         private static List<String> compilerPolicies() throws IOException {
             return KernelThreads.of("self").stream()
-                    .filter(t -> t.name().startsWith("C1 CompilerThre") || t.name().startsWith("C2 CompilerThre"))
+                    .filter(t -> t.name().startsWith("C1 CompilerThre") || JitYield.isC2Compiler(t))
                     .map(t -> t.name().substring(0, 2) + " " + t.policy()).toList();
         }
     }
