@@ -3,9 +3,10 @@ package dev.xmppscope.proxy.xmpp;
 import dev.xmppscope.capture.SaslPlainMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -15,39 +16,64 @@ import java.util.Set;
  *
  * <p>What counts as a secret: the payload of SASL mechanisms that carry a password or token
  * ({@code PLAIN}, {@code X-OAUTH2}, {@code OAUTHBEARER}, ...) in {@code <auth>},
- * {@code <response>} and SASL2 {@code <initial-response>}; {@code <password>} of legacy
- * authentication ({@code jabber:iq:auth}, XEP-0078) and in-band registration
- * ({@code jabber:iq:register}, XEP-0077), including a registration form's password field; a
- * MUC room's password in its configuration form ({@code muc#owner}, both ways); and in every
- * stanza passed over, the text of any {@code <password>} element, prefixed or not, CDATA
- * sections included (a MUC room's password when joining, XEP-0045, or in an invitation,
- * {@code muc#user}; in any other namespace it is masked rather than guessed at) and the
- * {@code password} attribute of any {@code <x>} (a direct invitation, XEP-0249).
- * Challenge-response mechanisms (SCRAM, DIGEST-MD5) never send the password and are kept.
+ * {@code <response>} and SASL2 {@code <initial-response>}; the text of any {@code <password>}
+ * element, prefixed or not, CDATA sections included (legacy authentication, XEP-0078; in-band
+ * registration and password changes, XEP-0077; a MUC room's password when joining or in an
+ * invitation, XEP-0045; in any other namespace it is masked rather than guessed at); the
+ * {@code password} attribute of any {@code <x>} (a direct invitation, XEP-0249); and the values
+ * of a data form's private fields: typed {@code text-private}, or named {@code password} or
+ * {@code muc#roomconfig_roomsecret}. Challenge-response mechanisms (SCRAM, DIGEST-MD5) never
+ * send the password and are kept.
  *
- * <p>Only the top-level elements that can carry such a secret are tokenized: {@code <message>},
- * {@code <presence>}, stream features and the like, and an {@code <iq>}'s payload (by its name
- * unless it is a {@code <query>}, else by its namespace), are passed over by the tracker's cheap
- * skip (see {@link XmlStreamTracker#skipElement()}), which looks only at tags named like the
- * skipped element, {@code <password>} or {@code <x>}, so a stream costs little once it carries
- * ordinary traffic. {@code <iq>} stays watched for the whole stream: in-band registration and
- * legacy authentication may come before SASL, and a password change (XEP-0077 §3.3) after it.
+ * <p>How: every secret begins at a tag with one of a few local names, so this looks at each
+ * tag's name and nothing else, without following the element structure: a tag named otherwise
+ * (nearly every tag of a stream) costs finding its {@code '<'} and comparing its first eight
+ * bytes with those names. Only the few tags so named are read whole (attributes, namespace).
+ * Following every element's nesting, as this did until 2026-12-05, cost 2.7 times as much, and
+ * the redactor is most of what the relay's threads do while recording. Comments, CDATA
+ * sections and processing instructions are passed over, so markup quoted there is not taken
+ * for tags.
  */
 public final class SecretRedactor {
     public static final String SASL_NS = "urn:ietf:params:xml:ns:xmpp-sasl";
     public static final String SASL2_NS = "urn:xmpp:sasl:2";
     public static final String IQ_AUTH_NS = "jabber:iq:auth";
     public static final String IQ_REGISTER_NS = "jabber:iq:register";
-    public static final String DATA_FORMS_NS = "jabber:x:data";
     public static final String MUC_OWNER_NS = "http://jabber.org/protocol/muc#owner";
     private static final Set<String> SECRET_MECHANISMS = Set.of("PLAIN", "X-OAUTH2", "OAUTHBEARER", "X-GOOGLE-TOKEN",
             "X-FACEBOOK-PLATFORM", "X-MESSENGER-OAUTH2", "LOGIN");
     private static final byte MASK = '*';
     private static final String PASSWORD_IN_STANZA = "password in a stanza (MUC: joining a room, an invitation)";
-    /** Local names of the top-level elements {@link #mayHoldSecret} may accept, as bytes (see {@link Pass#passOver}). */
-    private static final byte[][] TOP_LEVEL_WITH_SECRETS = names("iq", "auth", "response", "authenticate");
-    /** The one name of an {@code <iq>} payload that may hold a secret: auth, registration, room configuration. */
-    private static final byte[] IQ_PAYLOAD_WITH_SECRETS = names("query")[0];
+    private static final String LEGACY_AUTH = "legacy authentication (jabber:iq:auth) password";
+    private static final String REGISTRATION = "in-band registration (jabber:iq:register) password";
+    private static final String ROOM_CONFIG = "MUC room password (room configuration)";
+    private static final String PRIVATE_FIELD = "private data form field (text-private, or a password)";
+    private static final String PLAIN_USER_KEPT = "SASL PLAIN password (the username is kept)";
+    /** Longest local name looked for ({@code initial-response}); longer names are none of them. */
+    private static final int MAX_NAME = 32;
+    /** Attributes kept per tag looked at, and bytes per value: what decides fits well within. */
+    private static final int MAX_ATTRIBUTES = 32;
+    private static final int MAX_VALUE = 1024;
+
+    /** The tags looked at, by local name. */
+    private enum Role { NONE, STREAM, QUERY, AUTH, AUTHENTICATE, INITIAL_RESPONSE, RESPONSE, PASSWORD, FIELD, VALUE, X }
+
+    private static final Map<String, Role> ROLES = Map.of("stream", Role.STREAM, "query", Role.QUERY, "auth", Role.AUTH,
+            "authenticate", Role.AUTHENTICATE, "initial-response", Role.INITIAL_RESPONSE, "response", Role.RESPONSE,
+            "password", Role.PASSWORD, "field", Role.FIELD, "value", Role.VALUE, "x", Role.X);
+    // the names' first eight bytes (see ByteScan.prefixWord) and masks: a tag whose name starts
+    // otherwise, and has no prefix, is passed by one compare each
+    private static final long[] NAME_WORDS = new long[ROLES.size()];
+    private static final long[] NAME_MASKS = new long[ROLES.size()];
+
+    static {
+        int k = 0;
+        for (String name : ROLES.keySet()) {
+            byte[] b = name.getBytes(StandardCharsets.US_ASCII);
+            NAME_MASKS[k] = ByteScan.prefixMask(b.length);
+            NAME_WORDS[k++] = ByteScan.prefixWord(b, b.length);
+        }
+    }
 
     /** The masked bytes and which kinds of secret were masked in them (empty when none). */
     public record Result(byte[] bytes, Set<String> kinds) {
@@ -56,228 +82,575 @@ public final class SecretRedactor {
         }
     }
 
-    private final XmlStreamTracker tracker = new XmlStreamTracker();
-    private final Pass pass = new Pass();
+    private enum Mode { SCAN, TAG, SECRET, SECRET_LT, BANG, COMMENT, CDATA, PI, DECLARATION }
+
+    // where the stream stands, across reads
+    private Mode mode = Mode.SCAN;
+    /** In a comment, CDATA section, PI or declaration: inside a secret's content (masked), or not. */
+    private boolean inSecret;
+    private int bangLength;
+    private boolean bangCdata;
+    private int tail1 = -1;
+    private int tail2 = -1;
+    /** The kind of secret whose content is being masked (SECRET and what it contains). */
+    private String secretKind;
     private String lastMechanism;
+    private Map<String, String> streamPrefixes = Map.of();
+    /** The namespace of the innermost open {@code <query>}, or null. */
+    private String queryNs;
+    private boolean inAuthenticate;
+    /** The kind of secret a private form field's values are, while inside it; else null. */
+    private String secretField;
 
-    public SecretRedactor() {
-        tracker.watchInSkipped("password");
-        tracker.watchAttributeInSkipped("x", "password"); // a direct MUC invitation (XEP-0249)
-    }
+    // the tag being read (mode TAG)
+    private final Tag tag = new Tag();
 
-    private static byte[][] names(String... names) {
-        byte[][] out = new byte[names.length][];
-        for (int i = 0; i < names.length; i++) {
-            out[i] = names[i].getBytes(StandardCharsets.US_ASCII);
-        }
-        return out;
-    }
+    // this read
+    private byte[] bytes;
+    private byte[] out;
+    private Set<String> kinds;
 
     /** Masks the secrets in the next piece of the stream. {@code bytes} is not modified. */
-    public Result redact(byte[] bytes) {
-        pass.begin(bytes, tracker.offset());
-        tracker.feed(bytes, pass);
-        return pass.end();
+    public Result redact(byte[] in) {
+        bytes = in;
+        out = in;
+        kinds = null;
+        int n = in.length;
+        int i = 0;
+        while (i < n) {
+            i = switch (mode) {
+                case SCAN -> scan(i, n);
+                case TAG -> readTag(i, n);
+                case SECRET -> secretText(i, n);
+                case SECRET_LT -> secretMarkup(i);
+                case BANG -> bang(i);
+                case COMMENT, CDATA, PI, DECLARATION -> passMarkup(i, n);
+            };
+        }
+        Result r = new Result(out, kinds == null ? Set.of() : kinds);
+        bytes = null;
+        out = null;
+        return r;
+    }
+
+    /** From {@code i}, outside any tag: hops from {@code '<'} to {@code '<'} until a tag may be one looked at. */
+    private int scan(int i, int n) {
+        byte[] b = bytes;
+        while (true) {
+            int lt = ByteScan.indexOf(b, (byte) '<', i, n);
+            if (lt < 0) {
+                return n;
+            }
+            if (lt + 9 > n) {
+                return beginTag(lt + 1); // too close to the read's end for a word: byte by byte
+            }
+            long word = ByteScan.word(b, lt + 1);
+            byte first = (byte) word;
+            if (first == '/') {
+                if (queryNs != null || inAuthenticate || secretField != null) {
+                    return beginTag(lt + 1); // may close what is open
+                }
+            } else if (first == '!') {
+                return beginBang(lt + 2, false);
+            } else if (first == '?') {
+                return beginPi(lt + 2, false);
+            } else if (namedLikeOneLookedAt(word) || ByteScan.nameHasColon(b, lt + 1, n)) {
+                return beginTag(lt + 1);
+            }
+            i = lt + 1;
+        }
+    }
+
+    private static boolean namedLikeOneLookedAt(long word) {
+        for (int k = 0; k < NAME_WORDS.length; k++) {
+            if (((word ^ NAME_WORDS[k]) & NAME_MASKS[k]) == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int beginTag(int i) {
+        tag.reset();
+        mode = Mode.TAG;
+        return i;
+    }
+
+    private int beginPi(int i, boolean secret) {
+        mode = Mode.PI;
+        inSecret = secret;
+        resetTail();
+        return i;
+    }
+
+    private int beginBang(int i, boolean secret) {
+        mode = Mode.BANG;
+        inSecret = secret;
+        bangLength = 0;
+        return i;
+    }
+
+    /** Reads a tag from {@code i} (after its {@code '<'}) up to its end, or as far as it need be read. */
+    private int readTag(int i, int n) {
+        Tag t = tag;
+        while (i < n) {
+            byte c = bytes[i++];
+            if (t.attr == Tag.NAME) {
+                boolean first = t.nameLength == 0 && !t.closing && t.prefixLength == 0;
+                if (first && c == '!') {
+                    return beginBang(i, false);
+                } else if (first && c == '?') {
+                    return beginPi(i, false);
+                } else if (first && c == '/') {
+                    t.closing = true;
+                } else if (c == '>' || c == '/' || ByteScan.isWhitespace(c)) {
+                    t.role = t.closing ? closerRole(t.localName()) : ROLES.getOrDefault(t.localName(), Role.NONE);
+                    if (t.role == Role.NONE) {
+                        mode = Mode.SCAN; // not looked at: the next '<' is after its end
+                        return i;
+                    }
+                    t.attr = Tag.BETWEEN;
+                    i--; // the byte that ended the name is read as part of the attributes
+                } else if (c == ':') {
+                    t.takePrefix();
+                } else {
+                    t.addNameByte(c);
+                }
+                continue;
+            }
+            if (t.attr == Tag.VALUE) {
+                int close = ByteScan.indexOf(bytes, t.quote, i - 1, n);
+                int end = close < 0 ? n : close;
+                if (t.maskingValue && end > i - 1) {
+                    mask(i - 1, end, PASSWORD_IN_STANZA);
+                }
+                t.addValue(bytes, i - 1, end);
+                if (close < 0) {
+                    return n;
+                }
+                t.endValue();
+                i = close + 1;
+                continue;
+            }
+            if (c == '>') {
+                mode = Mode.SCAN;
+                return tagDone(i, n);
+            }
+            t.attributeByte(c);
+        }
+        return n;
+    }
+
+    private static Role closerRole(String local) {
+        return switch (local) {
+            case "query" -> Role.QUERY;
+            case "authenticate" -> Role.AUTHENTICATE;
+            case "field" -> Role.FIELD;
+            default -> Role.NONE;
+        };
+    }
+
+    /** Acts on a tag looked at, which ended right before {@code i}; returns where to go on. */
+    private int tagDone(int i, int n) {
+        Tag t = tag;
+        if (t.closing) {
+            switch (t.role) {
+                case QUERY -> queryNs = null;
+                case AUTHENTICATE -> inAuthenticate = false;
+                case FIELD -> secretField = null;
+                default -> { }
+            }
+            return i;
+        }
+        boolean empty = t.lastByte == '/';
+        switch (t.role) {
+            case STREAM -> {
+                // a stream header (first or restart): what was open before it is history
+                streamPrefixes = t.declarations();
+                queryNs = null;
+                inAuthenticate = false;
+                secretField = null;
+            }
+            case QUERY -> {
+                if (!empty) {
+                    queryNs = t.namespace(streamPrefixes, "");
+                }
+            }
+            case AUTH, AUTHENTICATE -> {
+                String ns = t.namespace(streamPrefixes, "");
+                boolean sasl = t.role == Role.AUTH ? SASL_NS.equals(ns) : SASL2_NS.equals(ns);
+                if (sasl) {
+                    String m = t.attribute("mechanism");
+                    lastMechanism = m == null ? null : m.toUpperCase(Locale.ROOT);
+                    if (t.role == Role.AUTHENTICATE) {
+                        inAuthenticate = !empty;
+                    } else if (!empty) {
+                        return saslPayload(i, n);
+                    }
+                }
+            }
+            case RESPONSE -> {
+                String ns = t.namespace(streamPrefixes, "");
+                if (!empty && (SASL_NS.equals(ns) || SASL2_NS.equals(ns))) {
+                    return saslPayload(i, n);
+                }
+            }
+            case INITIAL_RESPONSE -> {
+                if (!empty && inAuthenticate) {
+                    return saslPayload(i, n);
+                }
+            }
+            case PASSWORD -> {
+                if (!empty) {
+                    String ns = t.namespace(streamPrefixes, queryNs == null ? "" : queryNs);
+                    return secret(i, IQ_AUTH_NS.equals(ns) ? LEGACY_AUTH : IQ_REGISTER_NS.equals(ns) ? REGISTRATION
+                            : PASSWORD_IN_STANZA);
+                }
+            }
+            case FIELD -> {
+                if (!empty) {
+                    secretField = privateFieldKind(t.attribute("type"), t.attribute("var"));
+                }
+            }
+            case VALUE -> {
+                if (!empty && secretField != null) {
+                    return secret(i, secretField);
+                }
+            }
+            default -> { }
+        }
+        return i;
+    }
+
+    /** What a field's values are, if it is a private one (see the class comment); else null. */
+    private String privateFieldKind(String type, String var) {
+        boolean privateType = "text-private".equals(type);
+        if (IQ_REGISTER_NS.equals(queryNs) && (privateType || "password".equals(var))) {
+            return REGISTRATION;
+        }
+        if (MUC_OWNER_NS.equals(queryNs) && (privateType || "muc#roomconfig_roomsecret".equals(var))) {
+            return ROOM_CONFIG;
+        }
+        return privateType || "password".equals(var) || "muc#roomconfig_roomsecret".equals(var) ? PRIVATE_FIELD : null;
     }
 
     /**
-     * Whether a top-level element can hold a secret: SASL {@code <auth>}, {@code <response>},
-     * SASL2 {@code <authenticate>}, and {@code <iq>} (legacy authentication and in-band
-     * registration, including a password change after login). Everything else, which is
-     * nearly every stanza of a stream, is skipped without being tokenized.
+     * A SASL payload from {@code i}, if the mechanism sends a secret. PLAIN keeps its username
+     * when the whole payload is in this read (then nothing of it went out unmasked before, and
+     * it can be re-encoded as the base64 of {@code \0user\0******}, as long as it was).
      */
-    private static boolean mayHoldSecret(XmlStreamTracker.Tag top) {
-        String local = top.localName();
-        if (local.equals("iq")) {
-            return true;
+    private int saslPayload(int i, int n) {
+        if (lastMechanism == null || !SECRET_MECHANISMS.contains(lastMechanism)) {
+            return i;
         }
-        String ns = top.namespace();
-        return (SASL_NS.equals(ns) && (local.equals("auth") || local.equals("response")))
-                || (SASL2_NS.equals(ns) && (local.equals("authenticate") || local.equals("response")));
-    }
-
-    /** One call of {@link #redact}: the listener that masks, reused so a chunk without secrets allocates nothing. */
-    private final class Pass implements XmlStreamTracker.Listener {
-        private byte[] bytes;
-        private byte[] out;
-        private long base;
-        private Set<String> kinds;
-
-        void begin(byte[] in, long at) {
-            bytes = in;
-            out = in;
-            base = at;
-            kinds = null;
-        }
-
-        Result end() {
-            Result r = new Result(out, kinds == null ? Set.of() : kinds);
-            bytes = null;
-            out = null;
-            return r;
-        }
-
-        @Override
-        public boolean passOver(byte[] name, int from, int to, int depth) {
-            if (depth == 2) {
-                // an iq's payload other than <query> (pubsub, bind, ping, vCard...) never holds one
-                XmlStreamTracker.Element parent = tracker.current();
-                return parent != null && parent.localName().equals("iq")
-                        && !Arrays.equals(name, from, to, IQ_PAYLOAD_WITH_SECRETS, 0, IQ_PAYLOAD_WITH_SECRETS.length);
-            }
-            // by name alone: <message>, <presence>, features, stream management... never hold secrets
-            if (depth != 1) {
-                return false;
-            }
-            for (byte[] n : TOP_LEVEL_WITH_SECRETS) {
-                if (Arrays.equals(name, from, to, n, 0, n.length)) {
-                    return false;
+        if ("PLAIN".equals(lastMechanism)) {
+            int lt = ByteScan.indexOf(bytes, (byte) '<', i, n);
+            if (lt > i && lt + 1 < n && bytes[lt + 1] == '/') {
+                byte[] masked = plainWithPasswordMasked(i, lt);
+                if (masked != null) {
+                    writable();
+                    System.arraycopy(masked, 0, out, i, masked.length);
+                    said(PLAIN_USER_KEPT);
+                    return lt;
                 }
             }
-            return true;
+        }
+        return secret(i, "SASL " + lastMechanism + " credentials");
+    }
+
+    private byte[] plainWithPasswordMasked(int a, int b) {
+        SaslPlainMessage m = SaslPlainMessage.decode(Arrays.copyOfRange(bytes, a, b));
+        byte[] masked = m == null ? null : m.withPasswordMasked();
+        return masked != null && masked.length == b - a ? masked : null;
+    }
+
+    private int secret(int i, String kind) {
+        secretKind = kind;
+        mode = Mode.SECRET;
+        return i;
+    }
+
+    /** A secret's text: masked up to the next {@code '<'}. */
+    private int secretText(int i, int n) {
+        int lt = ByteScan.indexOf(bytes, (byte) '<', i, n);
+        int end = lt < 0 ? n : lt;
+        if (end > i) {
+            mask(i, end, secretKind);
+        }
+        if (lt < 0) {
+            return n;
+        }
+        mode = Mode.SECRET_LT;
+        return lt + 1;
+    }
+
+    /**
+     * After a {@code '<'} in a secret's content: a comment or CDATA section is part of it (its
+     * content masked too); any tag ends it (its own end tag, or a child, which no secret has).
+     */
+    private int secretMarkup(int i) {
+        if (bytes[i] == '!') {
+            return beginBang(i + 1, true);
+        } else if (bytes[i] == '?') {
+            return beginPi(i + 1, true);
+        }
+        return beginTag(i);
+    }
+
+    /** After {@code <!}: a comment, a CDATA section or a declaration, decided by the bytes that follow. */
+    private int bang(int i) {
+        byte b = bytes[i];
+        if (bangLength == 0) {
+            bangCdata = b == '[';
+        }
+        byte[] opener = bangCdata ? CDATA_OPEN : COMMENT_OPEN;
+        if (bangLength < opener.length && opener[bangLength] == b) {
+            if (++bangLength == opener.length) {
+                mode = bangCdata ? Mode.CDATA : Mode.COMMENT;
+                resetTail();
+            }
+            return i + 1;
+        }
+        mode = Mode.DECLARATION;
+        return i;
+    }
+
+    private static final byte[] COMMENT_OPEN = {'-', '-'};
+    private static final byte[] CDATA_OPEN = {'[', 'C', 'D', 'A', 'T', 'A', '['};
+
+    /**
+     * Passes a comment, CDATA section, PI or declaration up to its end; inside a secret, its
+     * content is masked (a {@code ']'} or {@code '-'} that ends the read may begin the end marker,
+     * so it is held back, and stays unmasked if the next read shows it was content).
+     */
+    private int passMarkup(int i, int n) {
+        int start = i;
+        while (i < n) {
+            byte b = bytes[i++];
+            boolean ends = b == '>' && switch (mode) {
+                case COMMENT -> tail1 == '-' && tail2 == '-';
+                case CDATA -> tail1 == ']' && tail2 == ']';
+                case PI -> tail1 == '?';
+                default -> true;
+            };
+            if (ends) {
+                if (inSecret && mode != Mode.DECLARATION) {
+                    maskMarkupContent(start, Math.max(start, i - 3));
+                }
+                mode = inSecret ? Mode.SECRET : Mode.SCAN;
+                return i;
+            }
+            shift(b);
+        }
+        if (inSecret) {
+            int end = n;
+            while (end > start && end > n - 2 && (bytes[end - 1] == ']' || bytes[end - 1] == '-')) {
+                end--;
+            }
+            maskMarkupContent(start, end);
+        }
+        return n;
+    }
+
+    private void maskMarkupContent(int from, int to) {
+        if (to > from && mode != Mode.PI) {
+            mask(from, to, secretKind);
+        }
+    }
+
+    private void resetTail() {
+        tail1 = -1;
+        tail2 = -1;
+    }
+
+    private void shift(byte b) {
+        tail2 = tail1;
+        tail1 = b;
+    }
+
+    private void mask(int from, int to, String kind) {
+        writable();
+        Arrays.fill(out, from, to, MASK);
+        said(kind);
+    }
+
+    /** The output, copied from the input on the first mask: a read without secrets is returned as it came. */
+    private void writable() {
+        if (out == bytes) {
+            out = bytes.clone();
+        }
+    }
+
+    private void said(String kind) {
+        if (kinds == null) {
+            kinds = new LinkedHashSet<>();
+        }
+        kinds.add(kind);
+    }
+
+    /**
+     * A tag looked at, read byte by byte across reads: its name (prefix and local part), and its
+     * attributes (the first {@value #MAX_ATTRIBUTES}, values cut at {@value #MAX_VALUE} bytes).
+     */
+    private final class Tag {
+        static final int NAME = 0;
+        static final int BETWEEN = 1;
+        static final int ATTR_NAME = 2;
+        static final int AFTER_NAME = 3;
+        static final int AFTER_EQUALS = 4;
+        static final int VALUE = 5;
+
+        int attr;
+        boolean closing;
+        Role role;
+        byte lastByte;
+        final byte[] name = new byte[MAX_NAME];
+        int nameLength;
+        /** The local name ran longer than any looked at. */
+        boolean nameTooLong;
+        String prefix = "";
+        int prefixLength;
+        byte quote;
+        boolean maskingValue;
+        final StringBuilder attrName = new StringBuilder();
+        final java.io.ByteArrayOutputStream value = new java.io.ByteArrayOutputStream();
+        final Map<String, String> attributes = new HashMap<>();
+
+        void reset() {
+            attr = NAME;
+            closing = false;
+            role = Role.NONE;
+            lastByte = 0;
+            nameLength = 0;
+            nameTooLong = false;
+            prefix = "";
+            prefixLength = 0;
+            maskingValue = false;
+            attrName.setLength(0);
+            value.reset();
+            attributes.clear();
         }
 
-        @Override
-        public void tag(XmlStreamTracker.Tag tag) {
-            if (tag.kind() == XmlStreamTracker.TagKind.END) {
-                return;
-            }
-            if (tag.is("auth", SASL_NS) || tag.is("authenticate", SASL2_NS)) {
-                String m = tag.attribute("mechanism");
-                lastMechanism = m == null ? null : m.toUpperCase(Locale.ROOT);
-            }
-            if (tag.kind() != XmlStreamTracker.TagKind.START) {
-                return;
-            }
-            if (tag.depth() == 1 && !mayHoldSecret(tag)) {
-                tracker.skipElement();
-            } else if (tag.depth() == 2 && tag.ancestors().get(1).localName().equals("iq")
-                    && !IQ_AUTH_NS.equals(tag.namespace()) && !IQ_REGISTER_NS.equals(tag.namespace())
-                    && !MUC_OWNER_NS.equals(tag.namespace())) {
-                tracker.skipElement(); // a <query> of another namespace than auth, registration, room configuration: roster, disco...
-            }
-        }
-
-        @Override
-        public void text(long from, long to, XmlStreamTracker.Element inside, List<XmlStreamTracker.Element> ancestors) {
-            String kind = secretKind(inside, ancestors);
-            if (kind == null) {
-                return;
-            }
-            int a = clip(from);
-            int b = clip(to);
-            if (b <= a) {
-                return;
-            }
-            writable();
-            byte[] userKept = "PLAIN".equals(lastMechanism) && isSaslPayload(inside) && wholeContent(a, b)
-                    ? passwordMasked(a, b) : null;
-            if (userKept != null) {
-                System.arraycopy(userKept, 0, out, a, userKept.length);
-                kind = "SASL PLAIN password (the username is kept)";
+        void addNameByte(byte c) {
+            if (nameLength < MAX_NAME) {
+                name[nameLength++] = c;
             } else {
-                Arrays.fill(out, a, b, MASK);
+                nameTooLong = true;
             }
-            said(kind);
+        }
+
+        /** A {@code ':'}: what was read of the name is its prefix, the local name follows. */
+        void takePrefix() {
+            prefix = nameTooLong ? "\0" : new String(name, 0, nameLength, StandardCharsets.UTF_8);
+            prefixLength = Math.max(1, nameLength);
+            nameLength = 0;
+            nameTooLong = false;
+        }
+
+        String localName() {
+            return nameTooLong ? "" : new String(name, 0, nameLength, StandardCharsets.UTF_8);
+        }
+
+        /** A byte of the tag after its name, outside quoted values. */
+        void attributeByte(byte c) {
+            if (!ByteScan.isWhitespace(c)) {
+                lastByte = c;
+            }
+            switch (attr) {
+                case BETWEEN, ATTR_NAME -> {
+                    if (c == '=') {
+                        attr = AFTER_EQUALS;
+                    } else if (ByteScan.isWhitespace(c)) {
+                        attr = attr == ATTR_NAME ? AFTER_NAME : BETWEEN;
+                    } else if (c == '/' || c == '"' || c == '\'') {
+                        attr = BETWEEN;
+                        attrName.setLength(0);
+                    } else {
+                        if (attr == BETWEEN) {
+                            attrName.setLength(0);
+                        }
+                        attr = ATTR_NAME;
+                        if (attrName.length() < MAX_NAME) {
+                            attrName.append((char) (c & 0xff));
+                        }
+                    }
+                }
+                case AFTER_NAME -> {
+                    if (c == '=') {
+                        attr = AFTER_EQUALS;
+                    } else if (!ByteScan.isWhitespace(c)) {
+                        attr = BETWEEN;
+                        attributeByte(c);
+                    }
+                }
+                case AFTER_EQUALS -> {
+                    if (c == '"' || c == '\'') {
+                        attr = VALUE;
+                        quote = c;
+                        value.reset();
+                        maskingValue = role == Role.X && attrName.toString().equals("password");
+                    } else if (!ByteScan.isWhitespace(c)) {
+                        attr = BETWEEN; // an unquoted value (malformed) is ignored
+                    }
+                }
+                default -> { }
+            }
+        }
+
+        void addValue(byte[] b, int from, int to) {
+            int room = MAX_VALUE - value.size();
+            if (room > 0) {
+                value.write(b, from, Math.min(room, to - from));
+            }
+        }
+
+        void endValue() {
+            attr = BETWEEN;
+            lastByte = quote;
+            maskingValue = false;
+            if (attributes.size() < MAX_ATTRIBUTES) {
+                attributes.put(attrName.toString(), unescape(value.toString(StandardCharsets.UTF_8)));
+            }
+            attrName.setLength(0);
+        }
+
+        String attribute(String name) {
+            return attributes.get(name);
+        }
+
+        /** The namespace declarations among the attributes, by prefix ({@code ""} for the default). */
+        Map<String, String> declarations() {
+            Map<String, String> declared = new HashMap<>();
+            attributes.forEach((k, v) -> {
+                if (k.equals("xmlns")) {
+                    declared.put("", v);
+                } else if (k.startsWith("xmlns:")) {
+                    declared.put(k.substring(6), v);
+                }
+            });
+            return declared;
         }
 
         /**
-         * A {@code <password>} in a stanza passed over, a MUC room's (joining, invitations) or any
-         * other, or the password attribute of a direct invitation's {@code <x>}.
+         * The tag's namespace: declared by itself, else (prefixed) by the stream header; an
+         * unprefixed tag without a declaration gets {@code inherited}, what its context suggests.
+         * A prefix declared by an enclosing element is not followed: "" (none looked for).
          */
-        @Override
-        public void watchedText(long from, long to) {
-            int a = clip(from);
-            int b = clip(to);
-            if (b <= a) {
-                return;
+        String namespace(Map<String, String> stream, String inherited) {
+            if (prefixLength == 0) {
+                String own = attributes.get("xmlns");
+                return own != null ? own : inherited;
             }
-            writable();
-            Arrays.fill(out, a, b, MASK);
-            said(PASSWORD_IN_STANZA);
-        }
-
-        /** An absolute stream offset as an index into this piece, clipped to it. */
-        private int clip(long at) {
-            return (int) Math.max(0, Math.min(bytes.length, at - base));
-        }
-
-        /** The output, copied from the input on the first mask: a piece without secrets is returned as it came. */
-        private void writable() {
-            if (out == bytes) {
-                out = bytes.clone();
-            }
-        }
-
-        private void said(String kind) {
-            if (kinds == null) {
-                kinds = new LinkedHashSet<>();
-            }
-            kinds.add(kind);
-        }
-
-        /**
-         * The PLAIN payload {@code bytes[a, b)} re-encoded with only its password masked: as long
-         * as the original, so stored offsets stay true. Null (mask it all) when it is not the
-         * canonical base64 of a PLAIN message.
-         */
-        private byte[] passwordMasked(int a, int b) {
-            SaslPlainMessage m = SaslPlainMessage.decode(Arrays.copyOfRange(bytes, a, b));
-            byte[] masked = m == null ? null : m.withPasswordMasked();
-            return masked != null && masked.length == b - a ? masked : null;
-        }
-
-        /**
-         * Whether {@code bytes[a, b)} of the current piece is an element's entire content: right after
-         * a start tag and right before an end tag, both in this piece. Only then can it be re-encoded
-         * (nothing of it went out unmasked before, none comes after, no comment splits it).
-         */
-        private boolean wholeContent(int a, int b) {
-            byte[] in = bytes;
-            return a >= 2 && b + 1 < in.length && in[a - 1] == '>' && in[a - 2] != '-' && in[a - 2] != ']'
-                    && in[a - 2] != '?' && in[a - 2] != '/' && in[b] == '<' && in[b + 1] == '/';
+            String own = attributes.get("xmlns:" + prefix);
+            return own != null ? own : stream.getOrDefault(prefix, "");
         }
     }
 
-    /** Whether {@code e} carries a SASL mechanism's payload: {@code <auth>}, {@code <response>}, SASL2 {@code <initial-response>}. */
-    private static boolean isSaslPayload(XmlStreamTracker.Element e) {
-        String local = e.localName();
-        String ns = e.namespace();
-        return (SASL_NS.equals(ns) && (local.equals("auth") || local.equals("response")))
-                || (SASL2_NS.equals(ns) && (local.equals("initial-response") || local.equals("response")));
-    }
-
-    private String secretKind(XmlStreamTracker.Element inside, List<XmlStreamTracker.Element> ancestors) {
-        if (inside == null) {
-            return null;
+    private static String unescape(String v) {
+        if (v.indexOf('&') < 0) {
+            return v;
         }
-        String local = inside.localName();
-        String ns = inside.namespace();
-        boolean secretMechanism = lastMechanism != null && SECRET_MECHANISMS.contains(lastMechanism);
-        if (secretMechanism && isSaslPayload(inside)) {
-            return "SASL " + lastMechanism + " credentials";
-        }
-        if (local.equals("password") && IQ_AUTH_NS.equals(ns)) {
-            return "legacy authentication (jabber:iq:auth) password";
-        }
-        if (local.equals("password") && IQ_REGISTER_NS.equals(ns)) {
-            return "in-band registration (jabber:iq:register) password";
-        }
-        if (local.equals("value") && DATA_FORMS_NS.equals(ns) && !ancestors.isEmpty()) {
-            XmlStreamTracker.Element field = ancestors.size() >= 2 ? ancestors.get(ancestors.size() - 2) : null;
-            if (field == null || !field.localName().equals("field")) {
-                return null;
-            }
-            boolean privateField = "text-private".equals(field.attribute("type"));
-            if (ancestors.stream().anyMatch(e -> IQ_REGISTER_NS.equals(e.namespace()))
-                    && (privateField || "password".equals(field.attribute("var")))) {
-                return "in-band registration (jabber:iq:register) password";
-            }
-            if (ancestors.stream().anyMatch(e -> MUC_OWNER_NS.equals(e.namespace()))
-                    && (privateField || "muc#roomconfig_roomsecret".equals(field.attribute("var")))) {
-                return "MUC room password (room configuration)";
-            }
-        }
-        return null;
+        return v.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'")
+                .replace("&amp;", "&");
     }
 }

@@ -13,9 +13,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The redactor passes over elements that cannot hold a secret without tokenizing them; these
- * specify that skipping never lets a secret through, wherever the stream is cut into reads,
- * and never masks anything else.
+ * The redactor reads only tags named like ones a secret begins at, and passes every other tag by
+ * its first bytes; these specify that this never lets a secret through, wherever the stream is
+ * cut into reads, and never masks anything else.
  */
 class SecretRedactorSkippingTest {
     private static final String HEADER = "<stream:stream to='a.example' xmlns='jabber:client'"
@@ -131,6 +131,27 @@ class SecretRedactorSkippingTest {
                     assertEquals(expected, redactInPieces(all, cut1, cut1 + len), "cuts at " + cut1 + " and " + (cut1 + len));
                 }
             }
+        }
+    }
+
+    @Test
+    void cutIntoManyReadsAtRandomTheSecretsAreStillMasked() {
+        byte[] all = bytes(STREAM);
+        String expected = expected();
+        java.util.Random random = new java.util.Random(5222);
+        for (int trial = 0; trial < 300; trial++) {
+            SecretRedactor r = new SecretRedactor();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (int at = 0; at < all.length; ) {
+                int end = Math.min(all.length, at + 1 + random.nextInt(random.nextBoolean() ? 9 : 200));
+                byte[] part = Arrays.copyOfRange(all, at, end);
+                SecretRedactor.Result res = r.redact(part);
+                assertEquals(part.length, res.bytes().length);
+                out.writeBytes(res.bytes());
+                at = end;
+            }
+            assertEquals(expected, text(out.toByteArray()).replace(PLAIN_USER_KEPT, "*".repeat(PLAIN_SECRET.length())),
+                    "trial " + trial);
         }
     }
 

@@ -103,6 +103,32 @@ class SecretRedactorTest {
         assertFalse(r.redacted());
     }
 
+    @Test
+    void aPrivateFieldOfAnyFormIsMaskedAndItsOtherFieldsKept() {
+        // an ad-hoc command (XEP-0050) changing a password: not registration, still a secret
+        String s = HEADER + "<iq type='set' id='c1'><command xmlns='http://jabber.org/protocol/commands' node='passwd'>"
+                + "<x xmlns='jabber:x:data' type='submit'><field var='user'><value>bob</value></field>"
+                + "<field var='new' type='text-private'><value>s3cret</value><value>again</value></field>"
+                + "<field var='password'><value>old-one</value></field><field var='note'><value>kept</value></field></x>"
+                + "</command></iq>";
+        SecretRedactor.Result r = new SecretRedactor().redact(bytes(s));
+        assertEquals(s.replace("s3cret", "******").replace(">again<", ">*****<").replace("old-one", "*******"), text(r.bytes()));
+        assertEquals(Set.of("private data form field (text-private, or a password)"), r.kinds());
+    }
+
+    @Test
+    void saslElementsArePrefixedAsTheStreamHeaderDeclaresAndOnlySaslOnesAreMasked() {
+        String header = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'"
+                + " xmlns:sasl='urn:ietf:params:xml:ns:xmpp-sasl' xmlns:o='urn:example:other'>";
+        String s = header + "<sasl:auth mechanism='X-OAUTH2'>dG9rZW4=</sasl:auth>"
+                + "<o:auth mechanism='PLAIN'>kept</o:auth><auth mechanism='PLAIN'>kept too</auth>"
+                + "<sasl:response>dG9rZW4y</sasl:response><o:response>kept</o:response>";
+        SecretRedactor.Result r = new SecretRedactor().redact(bytes(s));
+        assertEquals(s.replace("dG9rZW4=", "********").replace("dG9rZW4y", "********"), text(r.bytes()),
+                "an <auth> of the stream's own namespace (jabber:client) or another is not SASL's");
+        assertEquals(Set.of("SASL X-OAUTH2 credentials"), r.kinds());
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
