@@ -88,16 +88,6 @@ final class ByteScan {
         return (x - ONES) & ~x & HIGHS;
     }
 
-    /** The first index in {@code bytes[from, to)} of a byte that ends a tag's name (see {@link #endsName}), or -1. */
-    static int indexOfNameEnd(byte[] bytes, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (endsName(bytes[i])) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     /**
      * Whether the element name starting at {@code from} has a prefix (a {@code ':'} before its
      * end), or may have one (it runs past {@code to}). Most names end within eight bytes, so one

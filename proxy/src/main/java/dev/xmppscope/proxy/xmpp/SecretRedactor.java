@@ -1,6 +1,7 @@
 package dev.xmppscope.proxy.xmpp;
 
 import dev.xmppscope.capture.SaslPlainMessage;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -54,6 +55,8 @@ public final class SecretRedactor {
     /** Attributes kept per tag looked at, and bytes per value: what decides fits well within. */
     private static final int MAX_ATTRIBUTES = 32;
     private static final int MAX_VALUE = 1024;
+    private static final byte[] COMMENT_OPEN = {'-', '-'};
+    private static final byte[] CDATA_OPEN = {'[', 'C', 'D', 'A', 'T', 'A', '['};
 
     /** The tags looked at, by local name. */
     private enum Role { NONE, STREAM, QUERY, AUTH, AUTHENTICATE, INITIAL_RESPONSE, RESPONSE, PASSWORD, FIELD, VALUE, X }
@@ -415,9 +418,6 @@ public final class SecretRedactor {
         return i;
     }
 
-    private static final byte[] COMMENT_OPEN = {'-', '-'};
-    private static final byte[] CDATA_OPEN = {'[', 'C', 'D', 'A', 'T', 'A', '['};
-
     /**
      * Passes a comment, CDATA section, PI or declaration up to its end; inside a secret, its
      * content is masked (a {@code ']'} or {@code '-'} that ends the read may begin the end marker,
@@ -513,7 +513,7 @@ public final class SecretRedactor {
         byte quote;
         boolean maskingValue;
         final StringBuilder attrName = new StringBuilder();
-        final java.io.ByteArrayOutputStream value = new java.io.ByteArrayOutputStream();
+        final ByteArrayOutputStream value = new ByteArrayOutputStream();
         final Map<String, String> attributes = new HashMap<>();
 
         void reset() {

@@ -129,6 +129,19 @@ class SecretRedactorTest {
         assertEquals(Set.of("SASL X-OAUTH2 credentials"), r.kinds());
     }
 
+    @Test
+    void aPasswordIsNamedAfterTheQueryItIsInAndOnlyWhileThatQueryIsOpen() {
+        SecretRedactor r = new SecretRedactor();
+        r.redact(bytes(HEADER));
+        String change = "<iq type='set' id='c1'><query xmlns='jabber:iq:register'><username>bob</username>"
+                + "<password>n3w</password></query></iq>";
+        assertEquals(Set.of("in-band registration (jabber:iq:register) password"), r.redact(bytes(change)).kinds());
+        String join = "<presence to='room@muc.a.example/bob'><x xmlns='http://jabber.org/protocol/muc'>"
+                + "<password>r00m</password></x></presence>";
+        assertEquals(Set.of("password in a stanza (MUC: joining a room, an invitation)"), r.redact(bytes(join)).kinds(),
+                "the registration query ended before it");
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
