@@ -30,8 +30,8 @@ import java.util.Set;
  * tag's name and nothing else, without following the element structure: a tag named otherwise
  * (nearly every tag of a stream) costs finding its {@code '<'} and comparing its first eight
  * bytes with those names. Only the few tags so named are read whole (attributes, namespace).
- * Following every element's nesting, as this did until 2026-12-05, cost 2.7 times as much, and
- * the redactor is most of what the relay's threads do while recording. Comments, CDATA
+ * Following every element's nesting, as this did until 2026-12-05, cost about twice as much, and
+ * the redactor was then most of what the relay's threads did while recording. Comments, CDATA
  * sections and processing instructions are passed over, so markup quoted there is not taken
  * for tags.
  */
