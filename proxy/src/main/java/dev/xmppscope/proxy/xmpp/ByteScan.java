@@ -90,24 +90,23 @@ final class ByteScan {
 
     /**
      * Whether the element name starting at {@code from} has a prefix (a {@code ':'} before its
-     * end), or may have one (it runs past {@code to}). Most names end within eight bytes, so one
-     * word usually decides; a tab or line break ending the name is not looked for there, which
-     * can only answer true where false was right.
+     * end), or may have one (it runs past {@code to}), given its first eight bytes as a
+     * {@link #word} (the caller has loaded them to compare the name, and they are all before
+     * {@code to}). Most names end within those, so the word usually decides; a tab or line
+     * break ending the name is not looked for there, which can only answer true where false was
+     * right.
      */
-    static boolean nameHasColon(byte[] bytes, int from, int to) {
-        int i = from;
-        if (i + 8 <= to) {
-            long word = (long) LONGS.get(bytes, i);
-            long colon = Long.lowestOneBit(zeroBytes(word ^ COLON));
-            long end = Long.lowestOneBit(zeroBytes(word ^ GT) | zeroBytes(word ^ SPACE) | zeroBytes(word ^ SLASH));
-            if (colon != 0) {
-                return end == 0 || Long.compareUnsigned(colon, end) < 0;
-            }
-            if (end != 0) {
-                return false;
-            }
-            i += 8;
+    static boolean nameHasColon(long word, byte[] bytes, int from, int to) {
+        long colon = Long.lowestOneBit(zeroBytes(word ^ COLON));
+        long end = Long.lowestOneBit(zeroBytes(word ^ GT) | zeroBytes(word ^ SPACE) | zeroBytes(word ^ SLASH));
+        if (colon != 0) {
+            return end == 0 || Long.compareUnsigned(colon, end) < 0;
         }
+        return end == 0 && nameHasColonFrom(bytes, from + 8, to);
+    }
+
+    /** Byte by byte from {@code i}, inside a name: whether a colon comes before its end (true if it runs past {@code to}). */
+    private static boolean nameHasColonFrom(byte[] bytes, int i, int to) {
         for (; i < to; i++) {
             byte c = bytes[i];
             if (c == ':') {

@@ -157,7 +157,7 @@ public final class SecretRedactor {
                 return beginBang(lt + 2, false);
             } else if (first == '?') {
                 return beginPi(lt + 2, false);
-            } else if (namedLikeOneLookedAt(word) || ByteScan.nameHasColon(b, lt + 1, n)) {
+            } else if (namedLikeOneLookedAt(word) || ByteScan.nameHasColon(word, b, lt + 1, n)) {
                 return beginTag(lt + 1);
             }
             i = lt + 1;
