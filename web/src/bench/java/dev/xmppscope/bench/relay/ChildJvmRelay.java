@@ -67,6 +67,10 @@ public final class ChildJvmRelay implements Relay {
         String jfr = System.getProperty("bench.jfr", System.getenv("BENCH_JFR"));
         if (jfr != null && !jfr.isBlank()) {
             Files.createDirectories(Path.of(jfr));
+            // without it, JFR puts a sample at the nearest point with debug information (a
+            // safepoint), which can be in another method than the inlined one that was running
+            cmd.add("-XX:+UnlockDiagnosticVMOptions");
+            cmd.add("-XX:+DebugNonSafepoints");
             cmd.add("-XX:StartFlightRecording=settings=profile,filename="
                     + Path.of(jfr, workDir.getFileName() + ".jfr").toAbsolutePath());
         }
