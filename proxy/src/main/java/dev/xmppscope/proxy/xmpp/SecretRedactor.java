@@ -4,7 +4,6 @@ import dev.xmppscope.capture.SaslPlainMessage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -52,9 +51,8 @@ public final class SecretRedactor {
     private static final String PLAIN_USER_KEPT = "SASL PLAIN password (the username is kept)";
     /** Longest local name looked for ({@code initial-response}); longer names are none of them. */
     private static final int MAX_NAME = 32;
-    /** Attributes kept per tag looked at, and bytes per value: what decides fits well within. */
-    private static final int MAX_ATTRIBUTES = 32;
-    private static final int MAX_VALUE = 1024;
+    /** Bytes of a looked-at tag's attributes kept for {@link TagAttributes}: what decides fits well within. */
+    private static final int MAX_ATTRIBUTE_BYTES = 4096;
     private static final byte[] COMMENT_OPEN = {'-', '-'};
     private static final byte[] CDATA_OPEN = {'[', 'C', 'D', 'A', 'T', 'A', '['};
 
@@ -224,10 +222,10 @@ public final class SecretRedactor {
             if (t.attr == Tag.VALUE) {
                 int close = ByteScan.indexOf(bytes, t.quote, i - 1, n);
                 int end = close < 0 ? n : close;
-                if (t.maskingValue && end > i - 1) {
+                if (t.maskingValue) {
                     mask(i - 1, end, PASSWORD_IN_STANZA);
                 }
-                t.addValue(bytes, i - 1, end);
+                t.keep(bytes, i - 1, close < 0 ? n : close + 1);
                 if (close < 0) {
                     return n;
                 }
@@ -237,8 +235,10 @@ public final class SecretRedactor {
             }
             if (c == '>') {
                 mode = Mode.SCAN;
+                t.attributes = TagAttributes.parse(t.raw.toString(StandardCharsets.UTF_8));
                 return tagDone(i, n);
             }
+            t.keep(bytes, i - 1, i);
             t.attributeByte(c);
         }
         return n;
@@ -269,7 +269,7 @@ public final class SecretRedactor {
         switch (t.role) {
             case STREAM -> {
                 // a stream header (first or restart): what was open before it is history
-                streamPrefixes = t.declarations();
+                streamPrefixes = t.attributes.declarations();
                 queryNs = null;
                 inAuthenticate = false;
                 secretField = null;
@@ -377,9 +377,7 @@ public final class SecretRedactor {
     private int secretText(int i, int n) {
         int lt = ByteScan.indexOf(bytes, (byte) '<', i, n);
         int end = lt < 0 ? n : lt;
-        if (end > i) {
-            mask(i, end, secretKind);
-        }
+        mask(i, end, secretKind);
         if (lt < 0) {
             return n;
         }
@@ -434,28 +432,27 @@ public final class SecretRedactor {
                 default -> true;
             };
             if (ends) {
-                if (inSecret && mode != Mode.DECLARATION) {
-                    maskMarkupContent(start, Math.max(start, i - 3));
+                if (masksContent()) {
+                    mask(start, Math.max(start, i - 3), secretKind); // up to the 3-byte end marker
                 }
                 mode = inSecret ? Mode.SECRET : Mode.SCAN;
                 return i;
             }
             shift(b);
         }
-        if (inSecret) {
+        if (masksContent()) {
             int end = n;
             while (end > start && end > n - 2 && (bytes[end - 1] == ']' || bytes[end - 1] == '-')) {
                 end--;
             }
-            maskMarkupContent(start, end);
+            mask(start, end, secretKind);
         }
         return n;
     }
 
-    private void maskMarkupContent(int from, int to) {
-        if (to > from && mode != Mode.PI) {
-            mask(from, to, secretKind);
-        }
+    /** Inside a secret, the content of a comment or CDATA section is masked with its text (not a PI's or a declaration's). */
+    private boolean masksContent() {
+        return inSecret && (mode == Mode.COMMENT || mode == Mode.CDATA);
     }
 
     private void resetTail() {
@@ -469,6 +466,9 @@ public final class SecretRedactor {
     }
 
     private void mask(int from, int to, String kind) {
+        if (to <= from) {
+            return;
+        }
         writable();
         Arrays.fill(out, from, to, MASK);
         said(kind);
@@ -489,10 +489,11 @@ public final class SecretRedactor {
     }
 
     /**
-     * A tag looked at, read byte by byte across reads: its name (prefix and local part), and its
-     * attributes (the first {@value #MAX_ATTRIBUTES}, values cut at {@value #MAX_VALUE} bytes).
+     * A tag looked at, read byte by byte across reads: its name (prefix and local part), where its
+     * attributes are (enough to mask a value as it passes), and their text (the first
+     * {@value #MAX_ATTRIBUTE_BYTES} bytes), parsed by {@link TagAttributes} once the tag ends.
      */
-    private final class Tag {
+    private static final class Tag {
         static final int NAME = 0;
         static final int BETWEEN = 1;
         static final int ATTR_NAME = 2;
@@ -513,8 +514,9 @@ public final class SecretRedactor {
         byte quote;
         boolean maskingValue;
         final StringBuilder attrName = new StringBuilder();
-        final ByteArrayOutputStream value = new ByteArrayOutputStream();
-        final Map<String, String> attributes = new HashMap<>();
+        final ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        /** Parsed from {@link #raw} when the tag ends. */
+        TagAttributes attributes;
 
         void reset() {
             attr = NAME;
@@ -527,8 +529,7 @@ public final class SecretRedactor {
             prefixLength = 0;
             maskingValue = false;
             attrName.setLength(0);
-            value.reset();
-            attributes.clear();
+            raw.reset();
         }
 
         void addNameByte(byte c) {
@@ -587,7 +588,6 @@ public final class SecretRedactor {
                     if (c == '"' || c == '\'') {
                         attr = VALUE;
                         quote = c;
-                        value.reset();
                         maskingValue = role == Role.X && attrName.toString().equals("password");
                     } else if (!ByteScan.isWhitespace(c)) {
                         attr = BETWEEN; // an unquoted value (malformed) is ignored
@@ -597,10 +597,11 @@ public final class SecretRedactor {
             }
         }
 
-        void addValue(byte[] b, int from, int to) {
-            int room = MAX_VALUE - value.size();
+        /** Keeps {@code b[from, to)} of the attributes' text, as far as there is room. */
+        void keep(byte[] b, int from, int to) {
+            int room = MAX_ATTRIBUTE_BYTES - raw.size();
             if (room > 0) {
-                value.write(b, from, Math.min(room, to - from));
+                raw.write(b, from, Math.min(room, to - from));
             }
         }
 
@@ -608,27 +609,11 @@ public final class SecretRedactor {
             attr = BETWEEN;
             lastByte = quote;
             maskingValue = false;
-            if (attributes.size() < MAX_ATTRIBUTES) {
-                attributes.put(attrName.toString(), unescape(value.toString(StandardCharsets.UTF_8)));
-            }
             attrName.setLength(0);
         }
 
         String attribute(String name) {
             return attributes.get(name);
-        }
-
-        /** The namespace declarations among the attributes, by prefix ({@code ""} for the default). */
-        Map<String, String> declarations() {
-            Map<String, String> declared = new HashMap<>();
-            attributes.forEach((k, v) -> {
-                if (k.equals("xmlns")) {
-                    declared.put("", v);
-                } else if (k.startsWith("xmlns:")) {
-                    declared.put(k.substring(6), v);
-                }
-            });
-            return declared;
         }
 
         /**
@@ -644,13 +629,5 @@ public final class SecretRedactor {
             String own = attributes.get("xmlns:" + prefix);
             return own != null ? own : stream.getOrDefault(prefix, "");
         }
-    }
-
-    private static String unescape(String v) {
-        if (v.indexOf('&') < 0) {
-            return v;
-        }
-        return v.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'")
-                .replace("&amp;", "&");
     }
 }

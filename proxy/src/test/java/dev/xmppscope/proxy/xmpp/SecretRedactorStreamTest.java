@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * its first bytes; these specify that this never lets a secret through, wherever the stream is
  * cut into reads, and never masks anything else.
  */
-class SecretRedactorSkippingTest {
+class SecretRedactorStreamTest {
     private static final String HEADER = "<stream:stream to='a.example' xmlns='jabber:client'"
             + " xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
     private static final String PLAIN_SECRET = "AGFsaWNlAHNlY3JldA==";
