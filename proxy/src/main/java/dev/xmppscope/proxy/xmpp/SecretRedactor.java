@@ -1,7 +1,6 @@
 package dev.xmppscope.proxy.xmpp;
 
 import dev.xmppscope.capture.SaslPlainMessage;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -235,7 +234,7 @@ public final class SecretRedactor {
             }
             if (c == '>') {
                 mode = Mode.SCAN;
-                t.attributes = TagAttributes.parse(t.raw.toString(StandardCharsets.UTF_8));
+                t.parseAttributes();
                 return tagDone(i, n);
             }
             t.keep(bytes, i - 1, i);
@@ -514,7 +513,8 @@ public final class SecretRedactor {
         byte quote;
         boolean maskingValue;
         final StringBuilder attrName = new StringBuilder();
-        final ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        final byte[] raw = new byte[MAX_ATTRIBUTE_BYTES];
+        int rawLength;
         /** Parsed from {@link #raw} when the tag ends. */
         TagAttributes attributes;
 
@@ -529,7 +529,7 @@ public final class SecretRedactor {
             prefixLength = 0;
             maskingValue = false;
             attrName.setLength(0);
-            raw.reset();
+            rawLength = 0;
         }
 
         void addNameByte(byte c) {
@@ -599,10 +599,16 @@ public final class SecretRedactor {
 
         /** Keeps {@code b[from, to)} of the attributes' text, as far as there is room. */
         void keep(byte[] b, int from, int to) {
-            int room = MAX_ATTRIBUTE_BYTES - raw.size();
-            if (room > 0) {
-                raw.write(b, from, Math.min(room, to - from));
+            int n = Math.min(MAX_ATTRIBUTE_BYTES - rawLength, to - from);
+            if (n > 0) {
+                System.arraycopy(b, from, raw, rawLength, n);
+                rawLength += n;
             }
+        }
+
+        /** Parses the attributes' text kept, once the tag has ended. */
+        void parseAttributes() {
+            attributes = TagAttributes.parse(new String(raw, 0, rawLength, StandardCharsets.UTF_8));
         }
 
         void endValue() {
