@@ -52,8 +52,6 @@ public final class SecretRedactor {
     private static final int MAX_NAME = 32;
     /** Bytes of a looked-at tag's attributes kept for {@link TagAttributes}: what decides fits well within. */
     private static final int MAX_ATTRIBUTE_BYTES = 4096;
-    private static final byte[] COMMENT_OPEN = {'-', '-'};
-    private static final byte[] CDATA_OPEN = {'[', 'C', 'D', 'A', 'T', 'A', '['};
 
     /** The tags looked at, by local name. */
     private enum Role { NONE, STREAM, QUERY, AUTH, AUTHENTICATE, INITIAL_RESPONSE, RESPONSE, PASSWORD, FIELD, VALUE, X }
@@ -82,16 +80,14 @@ public final class SecretRedactor {
         }
     }
 
-    private enum Mode { SCAN, TAG, SECRET, SECRET_LT, BANG, COMMENT, CDATA, PI, DECLARATION }
+    private enum Mode { SCAN, TAG, SECRET, SECRET_LT, MARKUP }
 
     // where the stream stands, across reads
     private Mode mode = Mode.SCAN;
-    /** In a comment, CDATA section, PI or declaration: inside a secret's content (masked), or not. */
+    /** The comment, CDATA section, PI or declaration being passed over (mode MARKUP). */
+    private final MarkupSection section = new MarkupSection();
+    /** The section is inside a secret's content (its comment or CDATA content is masked), or not. */
     private boolean inSecret;
-    private int bangLength;
-    private boolean bangCdata;
-    private int tail1 = -1;
-    private int tail2 = -1;
     /** The kind of secret whose content is being masked (SECRET and what it contains). */
     private String secretKind;
     private String lastMechanism;
@@ -123,8 +119,7 @@ public final class SecretRedactor {
                 case TAG -> readTag(i, n);
                 case SECRET -> secretText(i, n);
                 case SECRET_LT -> secretMarkup(i);
-                case BANG -> bang(i);
-                case COMMENT, CDATA, PI, DECLARATION -> passMarkup(i, n);
+                case MARKUP -> passMarkup(i, n);
             };
         }
         Result r = new Result(out, kinds == null ? Set.of() : kinds);
@@ -177,16 +172,18 @@ public final class SecretRedactor {
     }
 
     private int beginPi(int i, boolean secret) {
-        mode = Mode.PI;
-        inSecret = secret;
-        resetTail();
-        return i;
+        section.startPi();
+        return beginMarkup(i, secret);
     }
 
     private int beginBang(int i, boolean secret) {
-        mode = Mode.BANG;
+        section.startBang();
+        return beginMarkup(i, secret);
+    }
+
+    private int beginMarkup(int i, boolean secret) {
+        mode = Mode.MARKUP;
         inSecret = secret;
-        bangLength = 0;
         return i;
     }
 
@@ -397,49 +394,28 @@ public final class SecretRedactor {
         return beginTag(i);
     }
 
-    /** After {@code <!}: a comment, a CDATA section or a declaration, decided by the bytes that follow. */
-    private int bang(int i) {
-        byte b = bytes[i];
-        if (bangLength == 0) {
-            bangCdata = b == '[';
-        }
-        byte[] opener = bangCdata ? CDATA_OPEN : COMMENT_OPEN;
-        if (bangLength < opener.length && opener[bangLength] == b) {
-            if (++bangLength == opener.length) {
-                mode = bangCdata ? Mode.CDATA : Mode.COMMENT;
-                resetTail();
-            }
-            return i + 1;
-        }
-        mode = Mode.DECLARATION;
-        return i;
-    }
-
     /**
-     * Passes a comment, CDATA section, PI or declaration up to its end; inside a secret, its
-     * content is masked (a {@code ']'} or {@code '-'} that ends the read may begin the end marker,
-     * so it is held back, and stays unmasked if the next read shows it was content).
+     * Passes a comment, CDATA section, PI or declaration up to its end; inside a secret, the
+     * content of a comment or CDATA section is masked with the secret's text (a {@code ']'} or
+     * {@code '-'} that ends the read may begin the end marker, so it is held back, and stays
+     * unmasked if the next read shows it was content).
      */
     private int passMarkup(int i, int n) {
-        int start = i;
+        MarkupSection s = section;
+        int start = -1; // where masked content begins in this read
         while (i < n) {
-            byte b = bytes[i++];
-            boolean ends = b == '>' && switch (mode) {
-                case COMMENT -> tail1 == '-' && tail2 == '-';
-                case CDATA -> tail1 == ']' && tail2 == ']';
-                case PI -> tail1 == '?';
-                default -> true;
-            };
-            if (ends) {
-                if (masksContent()) {
-                    mask(start, Math.max(start, i - 3), secretKind); // up to the 3-byte end marker
+            if (start < 0 && inSecret && s.inCommentOrCdata()) {
+                start = i;
+            }
+            if (s.feed(bytes[i++])) {
+                if (start >= 0) {
+                    mask(start, i - 3, secretKind); // up to the 3-byte end marker
                 }
                 mode = inSecret ? Mode.SECRET : Mode.SCAN;
                 return i;
             }
-            shift(b);
         }
-        if (masksContent()) {
+        if (start >= 0) {
             int end = n;
             while (end > start && end > n - 2 && (bytes[end - 1] == ']' || bytes[end - 1] == '-')) {
                 end--;
@@ -447,21 +423,6 @@ public final class SecretRedactor {
             mask(start, end, secretKind);
         }
         return n;
-    }
-
-    /** Inside a secret, the content of a comment or CDATA section is masked with its text (not a PI's or a declaration's). */
-    private boolean masksContent() {
-        return inSecret && (mode == Mode.COMMENT || mode == Mode.CDATA);
-    }
-
-    private void resetTail() {
-        tail1 = -1;
-        tail2 = -1;
-    }
-
-    private void shift(byte b) {
-        tail2 = tail1;
-        tail1 = b;
     }
 
     private void mask(int from, int to, String kind) {

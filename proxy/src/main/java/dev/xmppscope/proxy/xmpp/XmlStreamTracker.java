@@ -62,10 +62,7 @@ public final class XmlStreamTracker {
         }
     }
 
-    private enum State { TEXT, LT, TAG, TAG_QUOTE, BANG, COMMENT, CDATA, PI, DOCTYPE }
-
-    private static final byte[] COMMENT_OPEN = {'-', '-'};
-    private static final byte[] CDATA_OPEN = {'[', 'C', 'D', 'A', 'T', 'A', '['};
+    private enum State { TEXT, LT, TAG, TAG_QUOTE, SECTION }
 
     private final List<Element> stack = new ArrayList<>();
     private final List<Element> readOnlyStack = Collections.unmodifiableList(stack);
@@ -77,10 +74,7 @@ public final class XmlStreamTracker {
     private byte[] tag = new byte[256];
     private int tagLength;
     private boolean tagTooLong;
-    private int bangLength;
-    private boolean bangCdata;
-    private int tail1 = -1;
-    private int tail2 = -1;
+    private final MarkupSection section = new MarkupSection();
     private boolean halted;
 
     /** Bytes consumed so far: the absolute offset of the next byte (stops advancing once {@link #halt() halted}). */
@@ -147,11 +141,11 @@ public final class XmlStreamTracker {
                 }
                 case LT -> {
                     if (b == '?') {
-                        state = State.PI;
-                        resetTail();
+                        state = State.SECTION;
+                        section.startPi();
                     } else if (b == '!') {
-                        state = State.BANG;
-                        bangLength = 0;
+                        state = State.SECTION;
+                        section.startBang();
                     } else {
                         state = State.TAG;
                         append(bytes, i, i + 1);
@@ -192,30 +186,14 @@ public final class XmlStreamTracker {
                     i = stop;
                     continue;
                 }
-                case BANG -> textStart = bang(b, tagStart, textStart);
-                case COMMENT -> {
-                    if (b == '>' && tail1 == '-' && tail2 == '-') {
-                        state = State.TEXT;
+                case SECTION -> {
+                    boolean opening = section.kind() == MarkupSection.Kind.OPENING;
+                    boolean ended = section.feed(b);
+                    if (section.kind() == MarkupSection.Kind.CDATA && textStart < 0) {
+                        // a CDATA section is text, markers and all: from its '<', or continuing from the previous feed
+                        textStart = opening ? tagStart : pos;
                     }
-                    shift(b);
-                }
-                case CDATA -> {
-                    if (textStart < 0) {
-                        textStart = pos; // a CDATA section continuing from the previous feed
-                    }
-                    if (b == '>' && tail1 == ']' && tail2 == ']') {
-                        state = State.TEXT;
-                    }
-                    shift(b);
-                }
-                case PI -> {
-                    if (b == '>' && tail1 == '?') {
-                        state = State.TEXT;
-                    }
-                    shift(b);
-                }
-                case DOCTYPE -> {
-                    if (b == '>') {
+                    if (ended) {
                         state = State.TEXT;
                     }
                 }
@@ -224,33 +202,10 @@ public final class XmlStreamTracker {
             i++;
         }
         long end = offset + (to - from);
-        if (textStart >= 0 && (state == State.TEXT || state == State.CDATA)) {
+        if (textStart >= 0 && (state == State.TEXT || state == State.SECTION && section.kind() == MarkupSection.Kind.CDATA)) {
             emitText(textStart, end, listener);
         }
         offset = end;
-    }
-
-    /** After {@code <!}: a comment, a CDATA section or a declaration. Returns the (maybe started) text start. */
-    private long bang(byte b, long ltPos, long textStart) {
-        if (bangLength == 0) {
-            bangCdata = b == '['; // the openers differ in their first byte: it decides which one is matched
-        }
-        boolean comment = !bangCdata && bangLength < COMMENT_OPEN.length && COMMENT_OPEN[bangLength] == b;
-        boolean cdata = bangCdata && bangLength < CDATA_OPEN.length && CDATA_OPEN[bangLength] == b;
-        if (comment || cdata) {
-            bangLength++;
-            if (comment && bangLength == COMMENT_OPEN.length) {
-                state = State.COMMENT;
-                resetTail();
-            } else if (cdata && bangLength == CDATA_OPEN.length) {
-                state = State.CDATA;
-                resetTail();
-                return ltPos;
-            }
-            return textStart;
-        }
-        state = b == '>' ? State.TEXT : State.DOCTYPE;
-        return textStart;
     }
 
     private void emitText(long from, long to, Listener listener) {
@@ -273,16 +228,6 @@ public final class XmlStreamTracker {
         }
         System.arraycopy(bytes, from, tag, tagLength, n);
         tagLength += n;
-    }
-
-    private void resetTail() {
-        tail1 = -1;
-        tail2 = -1;
-    }
-
-    private void shift(byte b) {
-        tail2 = tail1;
-        tail1 = b;
     }
 
     private void tagComplete(long end, Listener listener) {
