@@ -474,7 +474,11 @@ public final class SecretRedactor {
         byte quote;
         boolean maskingValue;
         final StringBuilder attrName = new StringBuilder();
-        final byte[] raw = new byte[MAX_ATTRIBUTE_BYTES];
+        /**
+         * Grows as a tag needs it, up to {@value #MAX_ATTRIBUTE_BYTES}: there is a redactor per
+         * stream direction, and a full-size array in each was a quarter of an idle stream's heap.
+         */
+        byte[] raw = new byte[256];
         int rawLength;
         /** Parsed from {@link #raw} when the tag ends. */
         TagAttributes attributes;
@@ -561,6 +565,9 @@ public final class SecretRedactor {
         /** Keeps {@code b[from, to)} of the attributes' text, as far as there is room. */
         void keep(byte[] b, int from, int to) {
             int n = Math.min(MAX_ATTRIBUTE_BYTES - rawLength, to - from);
+            if (rawLength + n > raw.length) {
+                raw = Arrays.copyOf(raw, Math.min(MAX_ATTRIBUTE_BYTES, Math.max(raw.length * 2, rawLength + n)));
+            }
             if (n > 0) {
                 System.arraycopy(b, from, raw, rawLength, n);
                 rawLength += n;

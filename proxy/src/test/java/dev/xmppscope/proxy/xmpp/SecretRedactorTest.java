@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
+import java.util.Arrays;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -114,6 +115,21 @@ class SecretRedactorTest {
         SecretRedactor.Result r = new SecretRedactor().redact(bytes(s));
         assertEquals(s.replace("s3cret", "******").replace(">again<", ">*****<").replace("old-one", "*******"), text(r.bytes()));
         assertEquals(Set.of("private data form field (text-private, or a password)"), r.kinds());
+    }
+
+    @Test
+    void aFieldIsRecognisedByAnAttributeAfterKilobytesOfOthersInSmallReads() {
+        String label = "x".repeat(3000);
+        String s = HEADER + "<iq type='set' id='c2'><command xmlns='http://jabber.org/protocol/commands' node='passwd'>"
+                + "<x xmlns='jabber:x:data' type='submit'><field label='" + label + "' var='password'><value>s3cret</value>"
+                + "</field><field label='" + label + "' var='note'><value>kept</value></field></x></command></iq>";
+        byte[] in = bytes(s);
+        SecretRedactor redactor = new SecretRedactor();
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < in.length; i += 100) {
+            out.append(text(redactor.redact(Arrays.copyOfRange(in, i, Math.min(in.length, i + 100))).bytes()));
+        }
+        assertEquals(s.replace("s3cret", "******"), out.toString());
     }
 
     @Test
