@@ -8,7 +8,7 @@ package dev.xmppscope.proxy.xmpp;
  */
 final class MarkupSection {
     /** What the section is; {@code OPENING} until the bytes after {@code <!} have decided. */
-    enum Kind { OPENING, COMMENT, CDATA, PI, DECLARATION }
+    private enum Kind { OPENING, COMMENT, CDATA, PI, DECLARATION }
 
     private static final byte[] COMMENT_OPEN = {'-', '-'};
     private static final byte[] CDATA_OPEN = {'[', 'C', 'D', 'A', 'T', 'A', '['};
@@ -30,10 +30,6 @@ final class MarkupSection {
     void startPi() {
         kind = Kind.PI;
         resetTail();
-    }
-
-    Kind kind() {
-        return kind;
     }
 
     /** Whether the next byte is content of a comment or CDATA section (their openers read, their end not yet). */

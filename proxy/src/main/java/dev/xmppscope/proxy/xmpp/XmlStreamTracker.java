@@ -3,7 +3,6 @@ package dev.xmppscope.proxy.xmpp;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -12,7 +11,7 @@ import java.util.Map;
  * in arbitrary pieces (sans-io: no sockets, no threads). It reports tags with their depth
  * (0 = the {@code <stream:stream>} header, 1 = a top-level element such as a stanza,
  * {@code <starttls/>} or {@code <stream:features>}), their namespace, their attributes and
- * their absolute byte offsets, plus the byte ranges of character data.
+ * their absolute byte offsets.
  *
  * <p>It is deliberately forgiving rather than validating: the proxy relays whatever the peers
  * send, and this only has to recognise the few elements the proxy acts on. Quotes inside tags,
@@ -53,19 +52,15 @@ public final class XmlStreamTracker {
         }
     }
 
-    /** Receives what the tracker finds. Offsets are absolute within the stream, end exclusive. */
+    /** Receives the tags the tracker finds. Offsets are absolute within the stream, end exclusive. */
+    @FunctionalInterface
     public interface Listener {
         void tag(Tag tag);
-
-        /** Character data (CDATA sections included, markers and all) inside {@code inside}, or null at stream level. */
-        default void text(long from, long to, Element inside, List<Element> ancestors) {
-        }
     }
 
     private enum State { TEXT, LT, TAG, TAG_QUOTE, SECTION }
 
     private final List<Element> stack = new ArrayList<>();
-    private final List<Element> readOnlyStack = Collections.unmodifiableList(stack);
     private final List<Map<String, String>> prefixes = new ArrayList<>();
     private State state = State.TEXT;
     private long offset;
@@ -83,12 +78,8 @@ public final class XmlStreamTracker {
     }
 
     /** The innermost open element, or null. */
-    public Element current() {
+    private Element current() {
         return stack.isEmpty() ? null : stack.get(stack.size() - 1);
-    }
-
-    public int depth() {
-        return stack.size();
     }
 
     /** Stops tracking for good: later bytes (the rest of the current feed included) are ignored. */
@@ -109,31 +100,18 @@ public final class XmlStreamTracker {
         if (halted) {
             return;
         }
-        long textStart = -1;
         int i = from;
         while (i < to) {
             byte b = bytes[i];
-            long pos = offset + (i - from);
             switch (state) {
                 case TEXT -> {
                     int lt = ByteScan.indexOf(bytes, (byte) '<', i, to);
                     if (lt < 0) {
-                        if (textStart < 0) {
-                            textStart = pos;
-                        }
                         i = to;
                         continue;
                     }
-                    if (lt > i && textStart < 0) {
-                        textStart = pos;
-                    }
-                    long ltPos = offset + (lt - from);
-                    if (textStart >= 0) {
-                        emitText(textStart, ltPos, listener);
-                        textStart = -1;
-                    }
                     state = State.LT;
-                    tagStart = ltPos;
+                    tagStart = offset + (lt - from);
                     tagLength = 0;
                     tagTooLong = false;
                     i = lt + 1;
@@ -187,13 +165,7 @@ public final class XmlStreamTracker {
                     continue;
                 }
                 case SECTION -> {
-                    boolean opening = section.kind() == MarkupSection.Kind.OPENING;
-                    boolean ended = section.feed(b);
-                    if (section.kind() == MarkupSection.Kind.CDATA && textStart < 0) {
-                        // a CDATA section is text, markers and all: from its '<', or continuing from the previous feed
-                        textStart = opening ? tagStart : pos;
-                    }
-                    if (ended) {
+                    if (section.feed(b)) {
                         state = State.TEXT;
                     }
                 }
@@ -201,17 +173,7 @@ public final class XmlStreamTracker {
             }
             i++;
         }
-        long end = offset + (to - from);
-        if (textStart >= 0 && (state == State.TEXT || state == State.SECTION && section.kind() == MarkupSection.Kind.CDATA)) {
-            emitText(textStart, end, listener);
-        }
-        offset = end;
-    }
-
-    private void emitText(long from, long to, Listener listener) {
-        if (to > from) {
-            listener.text(from, to, current(), readOnlyStack); // a view: listeners use it during the call only
-        }
+        offset += to - from;
     }
 
     private void append(byte[] bytes, int from, int to) {
