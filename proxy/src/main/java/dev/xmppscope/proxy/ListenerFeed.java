@@ -160,7 +160,7 @@ final class ListenerFeed {
         behindSince = System.nanoTime();
         // what it has not taken, not what waits in memory: falling behind for chunks the recorder
         // did not hold (see offer) leaves nothing queued, and "0 MiB behind" was all it said
-        long behind = Math.max(0, offeredBytes - takenBytes);
+        long behind = behindBytes();
         LOG.info("{} is {} behind; it will catch up from the store", listener,
                 behind >= 1 << 20 ? (behind >> 20) + " MiB" : Math.max(1, behind >> 10) + " KiB");
         queue.forEach(this::drop);
