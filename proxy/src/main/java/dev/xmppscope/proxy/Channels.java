@@ -4,10 +4,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DuplexChannel;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 
-/** Small channel helpers the relay uses: flush-then-close, half-close, address text. */
+/** Small channel helpers the relay uses: flush-then-close, half-close. */
 final class Channels {
     private Channels() {
     }
@@ -27,13 +25,5 @@ final class Channels {
         } else if (ch != null) {
             ch.close();
         }
-    }
-
-    static String hostPort(SocketAddress address) {
-        if (address instanceof InetSocketAddress a) {
-            String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
-            return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
-        }
-        return String.valueOf(address);
     }
 }

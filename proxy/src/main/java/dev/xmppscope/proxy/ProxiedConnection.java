@@ -1,5 +1,6 @@
 package dev.xmppscope.proxy;
 
+import dev.xmppscope.capture.HostPort;
 import dev.xmppscope.capture.CloseReason;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.EventKind;
@@ -139,7 +140,7 @@ final class ProxiedConnection {
     void recordOpened() {
         proxy.open.add(this);
         clientGate.hold(ReadGate.Hold.UPSTREAM_CONNECTING);
-        tape.opened(route, Channels.hostPort(client.localAddress()), Channels.hostPort(client.remoteAddress()), Channels.hostPort(route.upstream()));
+        tape.opened(route, HostPort.of(client.localAddress()), HostPort.of(client.remoteAddress()), HostPort.of(route.upstream()));
     }
 
     /** The upstream is connected (its pipeline holds a {@link WireTap} and a {@link BackendHandler}): start relaying. */
@@ -309,7 +310,7 @@ final class ProxiedConnection {
         }
         if (firstClose == null) {
             firstClose = side == Side.CLIENT ? CloseReason.CLIENT_CLOSED : CloseReason.SERVER_CLOSED;
-            firstCloseDetail = side.label() + " " + Channels.hostPort(channel(side).remoteAddress()) + " closed the connection first";
+            firstCloseDetail = side.label() + " " + HostPort.of(channel(side).remoteAddress()) + " closed the connection first";
         }
         recordEvent(side.readDirection(), EventKind.HALF_CLOSED, side.label() + " sent FIN; passed on to the "
                 + (side == Side.CLIENT ? "upstream" : "client"));
@@ -337,7 +338,7 @@ final class ProxiedConnection {
         CloseReason reason = firstClose != null ? firstClose
                 : side == Side.CLIENT ? CloseReason.CLIENT_CLOSED : CloseReason.SERVER_CLOSED;
         String detail = firstClose != null ? firstCloseDetail
-                : side.label() + " " + Channels.hostPort(channel(side).remoteAddress()) + " closed the connection";
+                : side.label() + " " + HostPort.of(channel(side).remoteAddress()) + " closed the connection";
         relayHeldFeatures(side);
         close(reason, detail);
     }
@@ -369,7 +370,7 @@ final class ProxiedConnection {
         }
         if (cause instanceof IOException) {
             CloseReason reason = side == Side.CLIENT ? CloseReason.CLIENT_RESET : CloseReason.SERVER_RESET;
-            String detail = side.label() + " " + Channels.hostPort(channel(side).remoteAddress()) + " reset the connection ("
+            String detail = side.label() + " " + HostPort.of(channel(side).remoteAddress()) + " reset the connection ("
                     + cause.getMessage() + ")";
             Channel peer = peer(side);
             if (peer != null && peer.isActive()) {
@@ -385,7 +386,7 @@ final class ProxiedConnection {
     }
 
     private void upstreamUnreachable(Throwable cause) {
-        String upstream = Channels.hostPort(route.upstream());
+        String upstream = HostPort.of(route.upstream());
         String detail;
         if (cause instanceof ConnectException && String.valueOf(cause.getMessage()).contains("refused")) {
             detail = "upstream " + upstream + " refused the connection";

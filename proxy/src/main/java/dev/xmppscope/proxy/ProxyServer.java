@@ -1,5 +1,6 @@
 package dev.xmppscope.proxy;
 
+import dev.xmppscope.capture.HostPort;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CloseReason;
 import io.netty.bootstrap.ServerBootstrap;
@@ -78,7 +79,7 @@ public final class ProxyServer implements AutoCloseable {
                 try {
                     bound.add(b.bind(route.listen()).sync().channel());
                 } catch (Exception e) {
-                    throw new IllegalStateException("cannot listen on " + Channels.hostPort(route.listen())
+                    throw new IllegalStateException("cannot listen on " + HostPort.of(route.listen())
                             + " for route " + route.spec() + ": " + e.getMessage(), e);
                 }
             }

@@ -1,5 +1,6 @@
 package dev.xmppscope.proxy;
 
+import dev.xmppscope.capture.HostPort;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.EventKind;
 import dev.xmppscope.capture.TlsMode;
@@ -125,7 +126,7 @@ final class TlsInterceptor {
             domain = chosen;
             alpnChosen = h.engine().getApplicationProtocol();
             c.recordEvent(Direction.TO_SERVER, EventKind.TLS_ESTABLISHED, "with upstream "
-                    + Channels.hostPort(c.route.upstream()) + ": " + s.getProtocol() + " " + s.getCipherSuite()
+                    + HostPort.of(c.route.upstream()) + ": " + s.getProtocol() + " " + s.getCipherSuite()
                     + alpn() + ", certificate " + peerSubject(s)
                     + (c.proxy.tls.insecureUpstream() ? " (not verified: --insecure-upstream)" : ""));
             then.accept(chosen);
@@ -144,7 +145,7 @@ final class TlsInterceptor {
         SslHandler h = c.client.pipeline().get(SslHandler.class);
         SSLSession s = h.engine().getSession();
         c.recordEvent(Direction.TO_CLIENT, EventKind.TLS_ESTABLISHED, "with client "
-                + Channels.hostPort(c.client.remoteAddress()) + ": " + s.getProtocol() + " " + s.getCipherSuite()
+                + HostPort.of(c.client.remoteAddress()) + ": " + s.getProtocol() + " " + s.getCipherSuite()
                 + alpn() + ", presenting xmppscope's certificate for " + domain);
     }
 
@@ -164,7 +165,7 @@ final class TlsInterceptor {
         String why = rootMessage(cause);
         String detail;
         if (side == ProxiedConnection.Side.SERVER) {
-            String upstream = Channels.hostPort(c.route.upstream());
+            String upstream = HostPort.of(c.route.upstream());
             detail = isCertificateProblem(cause)
                     ? "upstream " + upstream + " presented a certificate that is not trusted"
                             + (domain != null ? " for " + domain : "") + " (" + why + ")" + (c.proxy.tls.ownUpstreamCa()
@@ -172,7 +173,7 @@ final class TlsInterceptor {
                                     : "; trust its CA with --upstream-ca FILE, or accept any with --insecure-upstream")
                     : "TLS with upstream " + upstream + " failed: " + why;
         } else {
-            detail = "TLS with client " + Channels.hostPort(c.client.remoteAddress()) + " failed: " + why
+            detail = "TLS with client " + HostPort.of(c.client.remoteAddress()) + " failed: " + why
                     + " (a client must trust xmppscope's CA to talk through an intercepting route: xmppscope ca --export)";
         }
         c.recordEvent(side == ProxiedConnection.Side.CLIENT ? Direction.TO_CLIENT : Direction.TO_SERVER, EventKind.TLS_FAILED,

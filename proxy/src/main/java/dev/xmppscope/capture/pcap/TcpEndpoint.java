@@ -1,5 +1,6 @@
 package dev.xmppscope.capture.pcap;
 
+import dev.xmppscope.capture.HostPort;
 import java.net.InetAddress;
 
 /** One end of a TCP flow: an IP address and a port. */
@@ -8,7 +9,6 @@ public record TcpEndpoint(InetAddress address, int port) {
     /** {@code host:port}, with IPv6 in brackets: how capture records write addresses. */
     @Override
     public String toString() {
-        String host = address.getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return HostPort.of(address, port);
     }
 }

@@ -9,6 +9,7 @@ import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.EventKind;
+import dev.xmppscope.capture.HostPort;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.capture.pcap.TopLevelSplitter;
@@ -64,14 +65,19 @@ final class LiveSession implements AutoCloseable {
             socket.connect(to, (int) timeout.toMillis());
             out = socket.getOutputStream();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot connect to " + to.getHostString() + ":" + to.getPort() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot connect to " + server() + ": " + e.getMessage(), e);
         }
         synchronized (this) {
-            recording.opened(new ConnectionOpened(id, "replay:" + to.getHostString() + ":" + to.getPort(), null,
-                    socket.getLocalAddress().getHostAddress() + ":" + socket.getLocalPort(),
-                    to.getHostString() + ":" + to.getPort(), TlsMode.INTERCEPT, CaptureClock.nowNanos()));
+            recording.opened(new ConnectionOpened(id, "replay:" + server(), null,
+                    HostPort.of(socket.getLocalAddress(), socket.getLocalPort()), server(), TlsMode.INTERCEPT,
+                    CaptureClock.nowNanos()));
         }
         startReader(socketInput());
+    }
+
+    /** The server as the user named it (HOST:PORT). */
+    private String server() {
+        return HostPort.of(to.getHostString(), to.getPort());
     }
 
     /** Sends one piece; {@code redactFrom..redactTo} (chars of xml) are masked in the recording. */

@@ -1,6 +1,7 @@
 package dev.xmppscope.web.cli;
 
 import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.HostPort;
 import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.proxy.CertificateAuthority;
 import dev.xmppscope.proxy.JitYield;
@@ -193,8 +194,8 @@ final class ProxyCommand implements Callable<Integer> {
             List<InetSocketAddress> bound = proxy.boundAddresses();
             for (int i = 0; i < parsed.size(); i++) {
                 Route r = parsed.get(i);
-                out.printf("proxy   %s → %s  (TLS %s)%n", i < bound.size() ? hostPort(bound.get(i)) : hostPort(r.listen()),
-                        hostPort(r.upstream()), r.tlsMode().name().toLowerCase());
+                out.printf("proxy   %s → %s  (TLS %s)%n", i < bound.size() ? HostPort.of(bound.get(i)) : HostPort.of(r.listen()),
+                        HostPort.of(r.upstream()), r.tlsMode().name().toLowerCase());
             }
             out.printf("web UI  %s%n", server.url());
             if (server.options().requiresToken()) {
@@ -292,10 +293,5 @@ final class ProxyCommand implements Callable<Integer> {
             case "intercept" -> TlsMode.INTERCEPT;
             default -> throw new IllegalArgumentException("--tls must be passthrough or intercept, not '" + mode + "'");
         };
-    }
-
-    private static String hostPort(InetSocketAddress a) {
-        String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 }
