@@ -118,6 +118,17 @@ class SecretRedactorTest {
     }
 
     @Test
+    void markersWrittenWithCharacterReferencesAreRecognisedAsTheServerReadsThem() {
+        String auth = HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PL&#65;IN'>AGFsaWNlAHNlY3JldA==</auth>";
+        assertEquals(auth.replace("AHNlY3JldA==", "ACoqKioqKg=="), text(new SecretRedactor().redact(bytes(auth)).bytes()));
+        String form = HEADER + "<iq type='set' id='c1'><command xmlns='http://jabber.org/protocol/commands'>"
+                + "<x xmlns='jabber:x:data' type='submit'><field type='text&#x2d;private' var='pin'><value>1234</value></field>"
+                + "<field var='pass&#119;ord'><value>hunter2</value></field></x></command></iq>";
+        assertEquals(form.replace(">1234<", ">****<").replace(">hunter2<", ">*******<"),
+                text(new SecretRedactor().redact(bytes(form)).bytes()));
+    }
+
+    @Test
     void aFieldIsRecognisedByAnAttributeAfterKilobytesOfOthersInSmallReads() {
         String label = "x".repeat(3000);
         String s = HEADER + "<iq type='set' id='c2'><command xmlns='http://jabber.org/protocol/commands' node='passwd'>"

@@ -20,6 +20,17 @@ class TagAttributesTest {
     }
 
     @Test
+    void referencesAreResolvedOnceAsTheServersParserDoes() {
+        assertEquals("text-private", TagAttributes.unescape("text&#x2d;private"));
+        assertEquals("PLAIN", TagAttributes.unescape("PL&#65;IN"));
+        assertEquals("a<b>\"c'&", TagAttributes.unescape("a&lt;b&gt;&quot;c&apos;&amp;"));
+        assertEquals("&#65; and &lt;", TagAttributes.unescape("&amp;#65; and &amp;lt;"), "an escaped '&' starts no reference");
+        assertEquals("a & b &unknown; &#xZZ; &#1114112; &", TagAttributes.unescape("a & b &unknown; &#xZZ; &#1114112; &"),
+                "what is no reference stays as written");
+        assertEquals("\uD83D\uDE00", TagAttributes.unescape("&#x1F600;"));
+    }
+
+    @Test
     void theyBehaveAsAMapInTheirOrderAndARepeatedNameKeepsItsLastValue() {
         var attrs = TagAttributes.parse(" id='1' type='get' id='2'");
         Map<String, String> expected = new LinkedHashMap<>();
