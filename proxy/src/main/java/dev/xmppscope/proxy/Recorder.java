@@ -8,22 +8,13 @@ import dev.xmppscope.capture.Chunk;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
-import dev.xmppscope.capture.Direction;
-import dev.xmppscope.capture.EventKind;
-import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.proxy.xmpp.SecretRedactor;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -82,7 +73,7 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
     private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
 
     private final CaptureStore store;
-    private final Redaction redaction;
+    private final SecretMasking masking;
     private final Queue<CaptureRecord> queue = new ConcurrentLinkedQueue<>();
     /** The writer sleeps until woken (no traffic for a while): the next item must unpark it. */
     private volatile boolean writerAsleep;
@@ -100,9 +91,9 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
     /** Runs before each batch is written; tests stall the writer with it to exercise backpressure. */
     volatile Runnable beforeEachBatch = () -> { };
 
-    private Recorder(CaptureStore store, Redaction redaction, long highWater) {
+    private Recorder(CaptureStore store, SecretMasking masking, long highWater) {
         this.store = store;
-        this.redaction = redaction;
+        this.masking = masking;
         this.highWater = highWater;
         this.lowWater = highWater / 4;
         this.nextConnectionId = new AtomicLong(store.nextConnectionId());
@@ -121,16 +112,16 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
 
     /** Like {@link #start(CaptureStore, boolean)} with another backlog limit (tests use a small one). */
     static Recorder start(CaptureStore store, boolean keepSecrets, long highWaterBytes) {
-        return start(store, new Redaction(keepSecrets, () -> new SecretRedactor()::redact), highWaterBytes);
+        return start(store, SecretMasking.ofRecording(keepSecrets, () -> new SecretRedactor()::redact), highWaterBytes);
     }
 
     /** With another redactor per stream (tests make one fail). */
-    static Recorder start(CaptureStore store, Supplier<StreamRedactor> redactors) {
-        return start(store, new Redaction(false, redactors), HIGH_WATER_BYTES);
+    static Recorder start(CaptureStore store, Supplier<SecretMasking.StreamRedactor> redactors) {
+        return start(store, SecretMasking.ofRecording(false, redactors), HIGH_WATER_BYTES);
     }
 
-    private static Recorder start(CaptureStore store, Redaction redaction, long highWaterBytes) {
-        Recorder r = new Recorder(store, redaction, highWaterBytes);
+    private static Recorder start(CaptureStore store, SecretMasking masking, long highWaterBytes) {
+        Recorder r = new Recorder(store, masking, highWaterBytes);
         r.writerThread.start();
         return r;
     }
@@ -171,14 +162,14 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
     @Override
     public void chunk(Chunk chunk) {
         long bytes = chunk.bytes().length + 64L;
-        SecretRedactor.Result masked = redaction.redact(chunk);
+        SecretRedactor.Result masked = masking.redact(chunk);
         if (masked == null || masked.bytes() == chunk.bytes()) {
             enqueue(chunk, bytes);
             return;
         }
         enqueue(chunk.withBytes(masked.bytes(), true), bytes);
         if (masked.redacted()) {
-            enqueue(Redaction.redactedEvent(chunk, masked), 0);
+            enqueue(masking.redactedEvent(chunk, masked), 0);
         }
     }
 
@@ -189,7 +180,7 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
 
     @Override
     public void closed(ConnectionClosed connection) {
-        redaction.forget(connection.id());
+        masking.forget(connection.id());
         enqueue(connection, 0);
     }
 
@@ -361,89 +352,6 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
         }
         if (writeFailure != null) {
             throw new IllegalStateException("recording failed: " + writeFailure.getMessage(), writeFailure);
-        }
-    }
-
-    /**
-     * Masks the secrets in one stream's next bytes, keeping state between calls
-     * ({@link SecretRedactor#redact}); returns the very array it was given when nothing was masked.
-     */
-    @FunctionalInterface
-    interface StreamRedactor {
-        SecretRedactor.Result redact(byte[] bytes);
-    }
-
-    /** Masks secrets per (connection, direction, layer) stream, on the thread that hands the chunk over. */
-    private static final class Redaction {
-        /**
-         * Marks a stream whose redactor failed. Its state is lost, and a fresh one could miss a
-         * secret it is already inside of, so the rest of that stream is masked whole (saying so
-         * once, with the chunk that failed).
-         */
-        private static final StreamRedactor FAILED = bytes -> maskedWhole(bytes, Set.of());
-        private static final String FAILED_KIND = "everything from here on this stream (the secret redactor failed: a bug,"
-                + " see the proxy's log; --keep-secrets records it unmasked)";
-        private final boolean keepSecrets;
-        private final Supplier<StreamRedactor> newRedactor;
-        // each stream is used by one event loop, but the map is shared by all of them
-        private final Map<StreamKey, StreamRedactor> redactors = new ConcurrentHashMap<>();
-        private final AtomicBoolean reportedFailure = new AtomicBoolean();
-
-        Redaction(boolean keepSecrets, Supplier<StreamRedactor> newRedactor) {
-            this.keepSecrets = keepSecrets;
-            this.newRedactor = newRedactor;
-        }
-
-        /** One recorded stream: a direction of one TLS layer of a connection. */
-        private record StreamKey(long connection, Direction direction, TlsLayer layer) {
-        }
-
-        /**
-         * The chunk's bytes with its secrets masked, or null when its stream is not masked (kept
-         * secrets, ciphertext). Never throws: this runs in the relay's handlers, where an exception
-         * would close the connection over a recording problem.
-         */
-        SecretRedactor.Result redact(Chunk c) {
-            if (keepSecrets || !c.layer().isXml()) {
-                return null;
-            }
-            StreamKey key = new StreamKey(c.connectionId(), c.direction(), c.layer());
-            StreamRedactor redactor = redactors.computeIfAbsent(key, k -> newRedactor.get());
-            try {
-                return redactor.redact(c.bytes());
-            } catch (RuntimeException | StackOverflowError e) {
-                redactors.put(key, FAILED);
-                if (reportedFailure.compareAndSet(false, true)) {
-                    LOG.error("the secret redactor failed on connection {} ({}); the rest of that stream is masked whole"
-                            + " in the recording, the relay is unaffected. Please report this with the stack trace.",
-                            c.connectionId(), c.direction(), e);
-                } else {
-                    LOG.warn("the secret redactor failed on connection {} ({}): {}", c.connectionId(), c.direction(), e.toString());
-                }
-                return maskedWhole(c.bytes(), Set.of(FAILED_KIND));
-            }
-        }
-
-        private static SecretRedactor.Result maskedWhole(byte[] bytes, Set<String> kinds) {
-            byte[] masked = new byte[bytes.length];
-            Arrays.fill(masked, (byte) '*');
-            return new SecretRedactor.Result(masked, kinds);
-        }
-
-        /** Drops a closed connection's redactors: by key, not by scanning, as thousands may close at once. */
-        void forget(long connection) {
-            for (Direction d : Direction.values()) {
-                for (TlsLayer layer : TlsLayer.values()) {
-                    redactors.remove(new StreamKey(connection, d, layer));
-                }
-            }
-        }
-
-        /** Says what was masked in a chunk; shares its seq (events and chunks are separate tables, the event sits with its chunk). */
-        static ConnectionEvent redactedEvent(Chunk c, SecretRedactor.Result masked) {
-            return new ConnectionEvent(c.connectionId(), c.seq(), c.atNanos(), c.direction(), EventKind.SECRET_REDACTED,
-                    String.join(", ", masked.kinds()) + " masked in the recording (" + c.layer().name().toLowerCase(Locale.ROOT)
-                            + " chunk " + c.seq() + "); the relayed bytes are unchanged");
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.xmppscope.capture.file;
 
 import dev.xmppscope.capture.CaptureReader;
+import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.CaptureStoreException;
 import dev.xmppscope.capture.CaptureWriter;
@@ -13,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Moving captures between a capture database and files: export to {@code .xscap} or
@@ -77,15 +79,21 @@ public final class CaptureFiles {
      * Merges {@code file} into {@code store}, its connections renumbered past the ones already
      * there. {@code progress} counts bytes of the file for an .xscap, records otherwise. A damaged file is imported up to the damage (committed), then its
      * {@link CaptureFileException} is rethrown.
+     *
+     * @param fromTheWire what a pcap or pcapng's records pass through on their way in (the CLI
+     *                    masks secrets there): they are the bytes as they were on the wire. An
+     *                    .xscap's are not: xmppscope recorded them, masked, or kept on purpose.
      */
-    public static ImportResult importInto(CaptureStore store, Path file, ProgressBar progress) {
+    public static ImportResult importInto(CaptureStore store, Path file, ProgressBar progress,
+                                          UnaryOperator<CaptureSink> fromTheWire) {
         CaptureSource source = open(file);
         long firstId = store.nextConnectionId();
         ProgressSink counting;
         try (CaptureWriter writer = store.newWriter()) {
             ConnectionRenumbering renumbered = new ConnectionRenumbering(writer, firstId);
+            CaptureSink in = source instanceof XscapReader ? renumbered : fromTheWire.apply(renumbered);
             // an .xscap reports how far into the file it is (a bar with a percentage); others count records
-            counting = new ProgressSink(renumbered, source instanceof XscapReader ? ProgressBar.NONE : progress);
+            counting = new ProgressSink(in, source instanceof XscapReader ? ProgressBar.NONE : progress);
             try {
                 if (source instanceof XscapReader xscap) {
                     xscap.replay(counting, progress::update);

@@ -190,8 +190,8 @@ public final class PcapAnalysis implements Comparison {
                 One pcap%s written from a synthetic capture like comparison 4's: full TCP conversations \
                 (handshake, data segments of 1 B–16 KiB, FINs) over Ethernet/IPv4. *tshark*: `%s` (wall \
                 time of the process, output read and counted). *xmppscope*: the pcap importer \
-                (`dev.xmppscope.capture.pcap`) reassembling the TCP streams into chunks and feeding a fresh \
-                Analyzer, in the runner's JVM with the parallel collector and its threads at normal priority (since 2026-12-05; before, the index writer and H2's threads ran at idle priority as for a live analysis), as `./xmppscope open` runs it. Rates are file bytes and capture stanzas per second. Each contender first warms up, \
+                (`dev.xmppscope.capture.pcap`) reassembling the TCP streams into chunks, masking their \
+                secrets (since 2026-12-05, as `open` and `import` do) and feeding a fresh Analyzer, in the runner's JVM with the parallel collector and its threads at normal priority (since 2026-12-05; before, the index writer and H2's threads ran at idle priority as for a live analysis), as `./xmppscope open` runs it. Rates are file bytes and capture stanzas per second. Each contender first warms up, \
                 unrecorded, for at least 8 s of runs (its first, cold run is in the log); a contender whose \
                 run exceeds 60 s gets no further rounds. A full run takes at least 9 rounds whatever --rounds says. \
                 "CPU s": tshark's process CPU (sampled from /proc every 10 ms), the runner JVM's CPU for \

@@ -6,6 +6,7 @@ import dev.xmppscope.capture.file.CaptureFileFormat;
 import dev.xmppscope.capture.file.CaptureFiles;
 import dev.xmppscope.capture.file.ImportResult;
 import dev.xmppscope.capture.file.ProgressBar;
+import dev.xmppscope.proxy.SecretMasking;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
                 "Merges capture files into a capture database (created if missing).",
                 "",
-                "Each file's connections get fresh ids after the ones already there, so any number of files can go into one database. Reads .xscap files (from 'xmppscope export') and pcap/pcapng files of plaintext XMPP (tcpdump, dumpcap, Wireshark): TCP is reassembled per connection, both directions, with out-of-order and retransmitted segments handled; whoever sent the SYN is the client. A truncated or damaged file is imported up to the damage, and the error says where it is.",
+                "Each file's connections get fresh ids after the ones already there, so any number of files can go into one database. Reads .xscap files (from 'xmppscope export') and pcap/pcapng files of plaintext XMPP (tcpdump, dumpcap, Wireshark): TCP is reassembled per connection, both directions, with out-of-order and retransmitted segments handled; whoever sent the SYN is the client. Passwords in a pcap (SASL PLAIN and token mechanisms, legacy-auth and registration passwords, room passwords, private form fields) are masked in the database as the proxy masks what it records, unless --keep-secrets; the file itself is left as it is. A truncated or damaged file is imported up to the damage, and the error says where it is.",
                 ""
         },
         footer = {
@@ -45,6 +46,9 @@ final class ImportCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "capture files: .xscap, .pcap, .pcapng")
     List<Path> files;
 
+    @Option(names = "--keep-secrets", description = "store the passwords a pcap holds as they are, instead of masked")
+    boolean keepSecrets;
+
     @Option(names = "--progress", description = "draw a progress bar on stderr even when it is not a terminal")
     boolean progress;
 
@@ -65,7 +69,8 @@ final class ImportCommand implements Callable<Integer> {
                 ProgressBar bar = ProgressBar.onStderr("importing " + f.getFileName(), xscap ? sizeOf(f) : 0,
                         xscap ? "bytes" : "records", progress);
                 try {
-                    ImportResult r = CaptureFiles.importInto(store, f, bar);
+                    ImportResult r = CaptureFiles.importInto(store, f, bar,
+                            SecretMasking.ofImport(f.getFileName().toString(), keepSecrets)::masking);
                     err.println("xmppscope: imported " + f + ": " + r.connections() + " connections" + ids(r.firstId(),
                             r.connections()) + ", " + r.records() + " records");
                 } catch (CaptureFileException e) {

@@ -14,6 +14,7 @@ import dev.xmppscope.capture.file.CaptureFiles;
 import dev.xmppscope.capture.file.ImportResult;
 import dev.xmppscope.capture.file.ProgressBar;
 import dev.xmppscope.capture.file.ProgressSink;
+import dev.xmppscope.proxy.SecretMasking;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Comparator;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Spec;
         description = {
                 "Analyzes a stored capture and serves it in the web UI: the federation graph, the stanza timeline, every stream's negotiation and each stanza's route, as they were when it was recorded.",
                 "",
-                "CAPTURE is a capture database - the PATH that 'xmppscope proxy --db PATH' recorded into (the file on disk is PATH.mv.db; either name works) - or a capture file: .xscap (from 'xmppscope export'), .pcap or .pcapng (Wireshark, tcpdump), imported into a temporary database first.",
+                "CAPTURE is a capture database - the PATH that 'xmppscope proxy --db PATH' recorded into (the file on disk is PATH.mv.db; either name works) - or a capture file: .xscap (from 'xmppscope export'), .pcap or .pcapng (Wireshark, tcpdump), imported into a temporary database first; a pcap's passwords are masked there as the proxy masks what it records, unless --keep-secrets.",
                 ""
         },
         footer = {
@@ -55,6 +56,9 @@ final class OpenCommand implements Callable<Integer> {
     @Option(names = "--web", paramLabel = "HOST:PORT", defaultValue = WebOptions.DEFAULT, converter = WebOptionsConverter.class,
             description = "Where the web UI listens (default: ${DEFAULT-VALUE}).")
     WebOptions web;
+
+    @Option(names = "--keep-secrets", description = "show the passwords a pcap holds as they are, instead of masked")
+    boolean keepSecrets;
 
     @Option(names = "--progress", description = "draw a progress bar on stderr even when it is not a terminal")
     boolean progress;
@@ -120,7 +124,8 @@ final class OpenCommand implements Callable<Integer> {
         out.printf("importing %s ...%n", capture);
         out.flush();
         try {
-            ImportResult r = CaptureFiles.importInto(store, capture, ProgressBar.onStderr("importing", 0, "records", progress));
+            ImportResult r = CaptureFiles.importInto(store, capture, ProgressBar.onStderr("importing", 0, "records", progress),
+                    SecretMasking.ofImport(capture.getFileName().toString(), keepSecrets)::masking);
             out.printf("%d connections, %d records from %s%n", r.connections(), r.records(), r.format());
         } catch (CaptureFileException e) {
             out.printf("warning: %s — showing what was read before the damage%n", e.getMessage());

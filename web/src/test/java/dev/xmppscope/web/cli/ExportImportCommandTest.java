@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.CaptureWriter;
 import dev.xmppscope.capture.Chunk;
 import dev.xmppscope.capture.CloseReason;
 import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.EventKind;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.testing.ReadOnlyFiles;
@@ -119,6 +122,74 @@ class ExportImportCommandTest {
         assertFalse(Files.exists(CaptureStore.analysisFile(db)), "nothing was written beside the capture");
         Run back = run("import", "--db", tmp.resolve("copy").toString(), exported.toString());
         assertTrue(back.err().contains("2 connections (ids 1-2), 6 records"), back.err());
+    }
+
+    /**
+     * A pcap holds what was on the wire, passwords included: imported, they are masked as the proxy
+     * masks what it records (the database, the UI and what is exported from them show none),
+     * unless the user asks to keep them.
+     */
+    @Test
+    void aPcapsPasswordsAreMaskedOnImportUnlessKept() {
+        Path db = tmp.resolve("kept");
+        String auth = "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGFsaWNlAHNlY3JldA==</auth>";
+        try (CaptureStore store = CaptureStore.open(db); CaptureWriter w = store.newWriter()) {
+            long t = 1_764_000_000_000_000_000L;
+            w.opened(new ConnectionOpened(1, "127.0.0.1:5222=127.0.0.2:5222", "127.0.0.1:5222", "127.0.0.1:40001",
+                    "127.0.0.2:5222", TlsMode.PASSTHROUGH, t));
+            byte[] b = ("<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='a.example'>"
+                    + auth).getBytes(StandardCharsets.UTF_8);
+            w.chunk(Chunk.of(1, 1, Direction.TO_SERVER, t + 10, TlsLayer.PLAIN, 0, b));
+            w.closed(new ConnectionClosed(1, t + 100, CloseReason.CLIENT_CLOSED, "", b.length, 0));
+        }
+        Path pcap = tmp.resolve("login.pcapng");
+        assertEquals(0, run("export", "--db", db.toString(), "--out", pcap.toString()).exit());
+
+        Run masked = run("import", "--db", tmp.resolve("masked").toString(), pcap.toString());
+        assertEquals(0, masked.exit(), masked.err());
+        Stored in = Stored.of(tmp.resolve("masked"));
+        assertTrue(in.text().contains("mechanism='PLAIN'>AGFsaWNlACoqKioqKg==</auth>"), "the password is masked, the user kept: "
+                + in.text());
+        assertEquals(List.of("SASL PLAIN password (the username is kept) masked on import (plain chunk 2);"
+                + " login.pcapng is unchanged"), in.events());
+
+        Run kept = run("import", "--db", tmp.resolve("unmasked").toString(), "--keep-secrets", pcap.toString());
+        assertEquals(0, kept.exit(), kept.err());
+        Stored as = Stored.of(tmp.resolve("unmasked"));
+        assertTrue(as.text().contains(auth), as.text());
+        assertEquals(List.of(), as.events());
+    }
+
+    /** The client's bytes and the events a capture database holds. */
+    private record Stored(String text, List<String> events) {
+        static Stored of(Path db) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            List<String> events = new java.util.ArrayList<>();
+            try (CaptureStore store = CaptureStore.open(db); var reader = store.newReader()) {
+                reader.replay(new CaptureSink() {
+                    @Override
+                    public void opened(ConnectionOpened connection) {
+                    }
+
+                    @Override
+                    public void chunk(Chunk chunk) {
+                        bytes.writeBytes(chunk.bytes());
+                    }
+
+                    @Override
+                    public void event(ConnectionEvent event) {
+                        if (event.kind() == EventKind.SECRET_REDACTED) {
+                            events.add(event.detail());
+                        }
+                    }
+
+                    @Override
+                    public void closed(ConnectionClosed connection) {
+                    }
+                });
+            }
+            return new Stored(bytes.toString(StandardCharsets.UTF_8), events);
+        }
     }
 
     @Test
