@@ -1,12 +1,13 @@
 package dev.xmppscope.proxy.xmpp;
 
+import static dev.xmppscope.proxy.xmpp.WireText.bytes;
+import static dev.xmppscope.proxy.xmpp.WireText.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -102,13 +103,5 @@ class PlusMechanismStripperTest {
             out.add(x);
         }
         return out;
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String text(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

@@ -1,9 +1,11 @@
 package dev.xmppscope.proxy.xmpp;
 
+import static dev.xmppscope.proxy.xmpp.WireText.CLIENT_HEADER;
+import static dev.xmppscope.proxy.xmpp.WireText.bytes;
+import static dev.xmppscope.proxy.xmpp.WireText.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,8 +21,6 @@ import org.junit.jupiter.api.Test;
  * redacted in reads cut at random, and must come out with exactly its secret bytes masked.
  */
 class SecretRedactorRandomStreamsTest {
-    private static final String HEADER = "<stream:stream to='a.example' xmlns='jabber:client'"
-            + " xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
     private static final String[] PREFIXES = {"p", "muc", "xd", "ns1"};
     private static final String TEXT_CHARS = "abcXYZ019 -_.,;:!?=/()[]{}#%+*@>\"'\t\n";
 
@@ -29,13 +29,13 @@ class SecretRedactorRandomStreamsTest {
         for (int seed = 0; seed < 400; seed++) {
             Random random = new Random(seed);
             Stream s = new Stream(random);
-            s.write(HEADER);
+            s.write(CLIENT_HEADER);
             s.sasl();
-            s.write(HEADER);
+            s.write(CLIENT_HEADER);
             for (int k = 0; k < 12; k++) {
                 s.stanza();
             }
-            byte[] all = s.out.toString().getBytes(StandardCharsets.UTF_8);
+            byte[] all = bytes(s.out.toString());
             String expected = s.expected();
             for (int trial = 0; trial < 6; trial++) {
                 String got = redactInReads(all, random, trial == 0 ? all.length : trial < 3 ? 9 : 300);
@@ -55,7 +55,7 @@ class SecretRedactorRandomStreamsTest {
             out.writeBytes(res.bytes());
             at = end;
         }
-        return out.toString(StandardCharsets.UTF_8);
+        return text(out.toByteArray());
     }
 
     /** A stream being written, with the ranges of it that are secret. */

@@ -1,11 +1,13 @@
 package dev.xmppscope.proxy.xmpp;
 
+import static dev.xmppscope.proxy.xmpp.WireText.CLIENT_HEADER;
+import static dev.xmppscope.proxy.xmpp.WireText.bytes;
+import static dev.xmppscope.proxy.xmpp.WireText.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,8 +20,6 @@ import org.junit.jupiter.api.Test;
  * cut into reads, and never masks anything else.
  */
 class SecretRedactorStreamTest {
-    private static final String HEADER = "<stream:stream to='a.example' xmlns='jabber:client'"
-            + " xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
     private static final String PLAIN_SECRET = "AGFsaWNlAHNlY3JldA==";
     /** PLAIN_SECRET with only the password masked: what a read holding the whole payload stores. */
     private static final String PLAIN_USER_KEPT = "AGFsaWNlACoqKioqKg==";
@@ -41,13 +41,13 @@ class SecretRedactorStreamTest {
     private static final String MIXED_TAIL_SECRET = "-ta1l";
 
     /** A whole client stream: registration and legacy auth before SASL, tricky stanzas, a password change after bind. */
-    private static final String STREAM = HEADER
+    private static final String STREAM = CLIENT_HEADER
             + "<iq type='set' id='r1'><query xmlns='jabber:iq:register'><username>bob</username>"
             + "<password>" + REGISTER_SECRET + "</password></query></iq>"
             + "<iq type='set' id='a1'><query xmlns='jabber:iq:auth'><username>bob</username>"
             + "<password>" + LEGACY_SECRET + "</password><resource>r</resource></query></iq>"
             + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + PLAIN_SECRET + "</auth>"
-            + HEADER
+            + CLIENT_HEADER
             + "<iq type='set' id='b1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>r</resource></bind></iq>"
             + "<message to='c@a.example' x='a > b' y=\"</message>\"><body><!-- </message><iq> -->"
             + "<![CDATA[</body></message><iq type='set'><query xmlns='jabber:iq:register'><password>cdata]]></body>"
@@ -173,7 +173,7 @@ class SecretRedactorStreamTest {
     @Test
     void aCdataPasswordWithClosingBracketsInsideIsMaskedUpToItsEndMarker() {
         SecretRedactor r = new SecretRedactor();
-        r.redact(bytes(HEADER));
+        r.redact(bytes(CLIENT_HEADER));
         String join = "<presence to='room@muc.a.example/bob'><x xmlns='http://jabber.org/protocol/muc'><password>"
                 + "<![CDATA[%s]]></password></x></presence>";
         SecretRedactor.Result res = r.redact(bytes(String.format(join, "a]b]]c]")));
@@ -183,7 +183,7 @@ class SecretRedactorStreamTest {
     @Test
     void aReadWithoutSecretsIsReturnedAsTheSameArray() {
         SecretRedactor r = new SecretRedactor();
-        r.redact(bytes(HEADER));
+        r.redact(bytes(CLIENT_HEADER));
         byte[] message = bytes("<message to='b@b.example'><body>hello</body></message>");
         SecretRedactor.Result res = r.redact(message);
         assertFalse(res.redacted());
@@ -213,13 +213,5 @@ class SecretRedactorStreamTest {
                     .replace("[" + secret + "]", "[" + mask + "]");
         }
         return s;
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String text(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

@@ -1,40 +1,40 @@
 package dev.xmppscope.proxy.xmpp;
 
+import static dev.xmppscope.proxy.xmpp.WireText.CLIENT_HEADER;
+import static dev.xmppscope.proxy.xmpp.WireText.bytes;
+import static dev.xmppscope.proxy.xmpp.WireText.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.Arrays;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SecretRedactorTest {
-    private static final String HEADER = "<stream:stream to='a.example' xmlns='jabber:client'"
-            + " xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
 
     @Test
     void saslPlainKeepsTheUsernameAndMasksThePasswordInTheSameNumberOfBytes() {
         // base64 of "\0alice\0secret", then of "\0alice\0******"
         String auth = "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGFsaWNlAHNlY3JldA==</auth>";
-        SecretRedactor.Result r = new SecretRedactor().redact(bytes(HEADER + auth));
-        assertEquals(HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGFsaWNlACoqKioqKg==</auth>",
+        SecretRedactor.Result r = new SecretRedactor().redact(bytes(CLIENT_HEADER + auth));
+        assertEquals(CLIENT_HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGFsaWNlACoqKioqKg==</auth>",
                 text(r.bytes()));
         assertEquals(Set.of("SASL PLAIN password (the username is kept)"), r.kinds());
     }
 
     @Test
     void saslPlainThatIsNotCanonicalBase64OrSplitAcrossReadsIsMaskedWhole() {
-        String odd = HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGFsaWNl AHNlY3JldA==</auth>";
+        String odd = CLIENT_HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGFsaWNl AHNlY3JldA==</auth>";
         assertEquals(odd.replace("AGFsaWNl AHNlY3JldA==", "*".repeat(21)), text(new SecretRedactor().redact(bytes(odd)).bytes()));
-        String noNul = HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>c2VjcmV0</auth>";
+        String noNul = CLIENT_HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>c2VjcmV0</auth>";
         assertEquals(noNul.replace("c2VjcmV0", "********"), text(new SecretRedactor().redact(bytes(noNul)).bytes()));
-        String commented = HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGFsaWNlAHNl<!---->Y3JldA==</auth>";
+        String commented = CLIENT_HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGFsaWNlAHNl<!---->Y3JldA==</auth>";
         assertEquals(commented.replace("AGFsaWNlAHNl", "*".repeat(12)).replace("Y3JldA==", "*".repeat(8)),
                 text(new SecretRedactor().redact(bytes(commented)).bytes()), "pieces of a payload are not re-encoded alone");
-        String all = HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGFsaWNlAHNlY3JldA==</auth>";
+        String all = CLIENT_HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGFsaWNlAHNlY3JldA==</auth>";
         int cut = all.indexOf("AHNl");
         SecretRedactor r = new SecretRedactor();
         String masked = text(r.redact(bytes(all.substring(0, cut))).bytes()) + text(r.redact(bytes(all.substring(cut))).bytes());
@@ -44,7 +44,7 @@ class SecretRedactorTest {
 
     @Test
     void aSecretSplitAcrossChunksIsMaskedInEveryChunkAndOffsetsStayTrue() {
-        String all = HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='X-OAUTH2'>dG9rZW4tdG9rZW4=</auth>"
+        String all = CLIENT_HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='X-OAUTH2'>dG9rZW4tdG9rZW4=</auth>"
                 + "<iq type='set' id='r1'><query xmlns='jabber:iq:register'><username>bob</username>"
                 + "<password>hunter2</password></query></iq>"
                 + "<iq type='set' id='a1'><query xmlns='jabber:iq:auth'><username>bob</username>"
@@ -73,7 +73,7 @@ class SecretRedactorTest {
 
     @Test
     void plainResponsesAfterAnEmptyAuthAndRegistrationFormsAreMasked() {
-        String s = HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'/>"
+        String s = CLIENT_HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'/>"
                 + "<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>AGFsaWNlAHNlY3JldA==</response>"
                 + "<iq type='set'><query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='submit'>"
                 + "<field var='username'><value>carol</value></field>"
@@ -89,14 +89,14 @@ class SecretRedactorTest {
         String auth = "<authenticate xmlns='urn:xmpp:sasl:2' mechanism='PLAIN'>"
                 + "<user-agent id='d4565fa7'><software>AwesomeXMPP</software><device>Kiva's Phone</device></user-agent>"
                 + "<initial-response>AGFsaWNlAHNlY3JldA==</initial-response></authenticate>";
-        SecretRedactor.Result r = new SecretRedactor().redact(bytes(HEADER + auth));
-        assertEquals(HEADER + auth.replace("AGFsaWNlAHNlY3JldA==", "AGFsaWNlACoqKioqKg=="), text(r.bytes()));
+        SecretRedactor.Result r = new SecretRedactor().redact(bytes(CLIENT_HEADER + auth));
+        assertEquals(CLIENT_HEADER + auth.replace("AGFsaWNlAHNlY3JldA==", "AGFsaWNlACoqKioqKg=="), text(r.bytes()));
         assertEquals(Set.of("SASL PLAIN password (the username is kept)"), r.kinds());
     }
 
     @Test
     void challengeResponseMechanismsAndOrdinaryStanzasAreLeftAlone() {
-        String s = HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>biwsbj1hbGljZSxyPXh5eg==</auth>"
+        String s = CLIENT_HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>biwsbj1hbGljZSxyPXh5eg==</auth>"
                 + "<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>Yz1iaXdzLHI9eHl6</response>"
                 + "<message to='b@b.example'><body>my password is &lt;password&gt;not-an-iq&lt;/password&gt;</body></message>";
         SecretRedactor.Result r = new SecretRedactor().redact(bytes(s));
@@ -107,7 +107,7 @@ class SecretRedactorTest {
     @Test
     void aPrivateFieldOfAnyFormIsMaskedAndItsOtherFieldsKept() {
         // an ad-hoc command (XEP-0050) changing a password: not registration, still a secret
-        String s = HEADER + "<iq type='set' id='c1'><command xmlns='http://jabber.org/protocol/commands' node='passwd'>"
+        String s = CLIENT_HEADER + "<iq type='set' id='c1'><command xmlns='http://jabber.org/protocol/commands' node='passwd'>"
                 + "<x xmlns='jabber:x:data' type='submit'><field var='user'><value>bob</value></field>"
                 + "<field var='new' type='text-private'><value>s3cret</value><value>again</value></field>"
                 + "<field var='password'><value>old-one</value></field><field var='note'><value>kept</value></field></x>"
@@ -119,9 +119,9 @@ class SecretRedactorTest {
 
     @Test
     void markersWrittenWithCharacterReferencesAreRecognisedAsTheServerReadsThem() {
-        String auth = HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PL&#65;IN'>AGFsaWNlAHNlY3JldA==</auth>";
+        String auth = CLIENT_HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PL&#65;IN'>AGFsaWNlAHNlY3JldA==</auth>";
         assertEquals(auth.replace("AHNlY3JldA==", "ACoqKioqKg=="), text(new SecretRedactor().redact(bytes(auth)).bytes()));
-        String form = HEADER + "<iq type='set' id='c1'><command xmlns='http://jabber.org/protocol/commands'>"
+        String form = CLIENT_HEADER + "<iq type='set' id='c1'><command xmlns='http://jabber.org/protocol/commands'>"
                 + "<x xmlns='jabber:x:data' type='submit'><field type='text&#x2d;private' var='pin'><value>1234</value></field>"
                 + "<field var='pass&#119;ord'><value>hunter2</value></field></x></command></iq>";
         assertEquals(form.replace(">1234<", ">****<").replace(">hunter2<", ">*******<"),
@@ -131,7 +131,7 @@ class SecretRedactorTest {
     @Test
     void aFieldIsRecognisedByAnAttributeAfterKilobytesOfOthersInSmallReads() {
         String label = "x".repeat(3000);
-        String s = HEADER + "<iq type='set' id='c2'><command xmlns='http://jabber.org/protocol/commands' node='passwd'>"
+        String s = CLIENT_HEADER + "<iq type='set' id='c2'><command xmlns='http://jabber.org/protocol/commands' node='passwd'>"
                 + "<x xmlns='jabber:x:data' type='submit'><field label='" + label + "' var='password'><value>s3cret</value>"
                 + "</field><field label='" + label + "' var='note'><value>kept</value></field></x></command></iq>";
         byte[] in = bytes(s);
@@ -159,7 +159,7 @@ class SecretRedactorTest {
     @Test
     void aPasswordIsNamedAfterTheQueryItIsInAndOnlyWhileThatQueryIsOpen() {
         SecretRedactor r = new SecretRedactor();
-        r.redact(bytes(HEADER));
+        r.redact(bytes(CLIENT_HEADER));
         String change = "<iq type='set' id='c1'><query xmlns='jabber:iq:register'><username>bob</username>"
                 + "<password>n3w</password></query></iq>";
         assertEquals(Set.of("in-band registration (jabber:iq:register) password"), r.redact(bytes(change)).kinds());
@@ -167,13 +167,5 @@ class SecretRedactorTest {
                 + "<password>r00m</password></x></presence>";
         assertEquals(Set.of("password in a stanza (MUC: joining a room, an invitation)"), r.redact(bytes(join)).kinds(),
                 "the registration query ended before it");
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String text(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }
