@@ -369,7 +369,26 @@ class AnalyzerTest {
             assertEquals(at, unparsed.get(0).offset());
             assertEquals("unparseable from offset 187: elements nested deeper than 256 levels", unparsed.get(0).parseStatus());
             assertEquals(28, unparsed.get(1).size(), "bytes after the failure are counted, not parsed");
+            assertEquals(at + 15 + 3 * 300, unparsed.get(1).offset(), "where they are in the stream");
             assertNull(a.connection(8).orElseThrow().error());
+            assertEquals(1, a.stanzas(new StanzaQuery(null, null, "presence", null, null, null, 8L, null, null, null, 10))
+                    .items().size(), "the next connection is parsed as usual");
+        }
+    }
+
+    @Test
+    void aMalformedCharacterReferenceFailsItsStreamNotTheAnalysis() {
+        // after text, Woodstox reports this one only when the text is read, as an unchecked
+        // exception, which used to escape the parser: the analysis stopped, the capture could not be opened
+        CaptureScript s = c2sToA(7, "127.0.0.1:41000", "eve@a.example", "e1")
+                .toServer(7, 3, "<message to='bob@b.example'><body>t&#=1;xt</body></message>")
+                .open(8, 5, "127.0.0.12:5222=127.0.0.2:5222", "127.0.0.1:41001")
+                .toServer(8, 6, FederationFixture.clientHeader("a.example", "alice@a.example"))
+                .toServer(8, 7, "<presence/>");
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = Analyzer.open(store)) {
+            s.playInto(a);
+            assertEquals("Client's stream is unparseable from offset 187: Unexpected character '=' (code 61);"
+                    + " expected a decimal number.", a.connection(7).orElseThrow().error());
             assertEquals(1, a.stanzas(new StanzaQuery(null, null, "presence", null, null, null, 8L, null, null, null, 10))
                     .items().size(), "the next connection is parsed as usual");
         }

@@ -270,7 +270,9 @@ final class ElementFramer {
      */
     private int nameRun(byte[] bytes, int i, int end) {
         int j = i + 1; // the byte after '<' is the name's first, whatever it is: malformed input stays malformed
-        while (j < end && !isSpace(bytes[j]) && bytes[j] != '/' && bytes[j] != '>') {
+        // a quote ends the name here as it does byte by byte (it opens a value there): where a read
+        // ends must not change how a malformed tag like <a='>'> is framed
+        while (j < end && !isSpace(bytes[j]) && bytes[j] != '/' && bytes[j] != '>' && bytes[j] != '"' && bytes[j] != '\'') {
             j++;
         }
         if (depth <= 1) {

@@ -32,6 +32,8 @@ public final class StreamParser {
     /** Parses the elements after the current header; null before it. */
     private ContinuousReader elements;
     private boolean failed;
+    /** Once failed, the stream offset of the next byte (the framer is no longer fed). */
+    private long failedPosition;
 
     public StreamParser() {
         this(0, DEFAULT_MAX_ELEMENT_BYTES, DEFAULT_MAX_DEPTH);
@@ -70,10 +72,10 @@ public final class StreamParser {
     /** Feeds the next bytes of the stream, received at {@code at} (epoch nanoseconds). */
     public List<StreamEvent> feed(byte[] bytes, int from, int length, long at) {
         List<StreamEvent> events = new ArrayList<>(4);
-        long chunkOffset = framer.position();
         if (failed) {
             if (length > 0) {
-                events.add(new StreamEvent.Unparsed(chunkOffset, length, at));
+                events.add(new StreamEvent.Unparsed(failedPosition, length, at));
+                failedPosition += length;
             }
             return events;
         }
@@ -118,7 +120,7 @@ public final class StreamParser {
 
     /** Stream offset of the next byte to be fed. */
     public long position() {
-        return framer.position();
+        return failed ? failedPosition : framer.position();
     }
 
     /** How many element frames from {@code i} on lie back to back in one array, whitespace between. */
@@ -199,6 +201,7 @@ public final class StreamParser {
 
     private List<StreamEvent> fail(long offset, String reason, long end, long at, List<StreamEvent> events) {
         failed = true;
+        failedPosition = end;
         releaseReader();
         events.add(new StreamEvent.StreamFailed(offset, reason, at));
         if (end > offset) {

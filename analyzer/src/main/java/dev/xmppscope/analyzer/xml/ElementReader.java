@@ -1,6 +1,7 @@
 package dev.xmppscope.analyzer.xml;
 
 import com.ctc.wstx.api.WstxInputProperties;
+import com.ctc.wstx.exc.WstxLazyException;
 import com.ctc.wstx.stax.WstxInputFactory;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -8,6 +9,7 @@ import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
@@ -24,6 +26,7 @@ import org.codehaus.stax2.XMLInputFactory2;
  */
 public final class ElementReader {
     static final XMLInputFactory FACTORY = createFactory();
+    private static final Pattern WOODSTOX_LOCATION = Pattern.compile("\\s*at \\[row,col [^\\]]*\\]: \\[\\d+,\\d+\\]");
 
     private ElementReader() {
     }
@@ -65,7 +68,7 @@ public final class ElementReader {
                 checkAllowed(r, ev);
             }
             throw new XmlParseException("no stream header element", null);
-        } catch (XMLStreamException e) {
+        } catch (XMLStreamException | WstxLazyException e) {
             throw new XmlParseException(reason(e), e);
         } finally {
             closeQuietly(r);
@@ -90,7 +93,7 @@ public final class ElementReader {
                 checkAllowed(r, ev);
             }
             throw new XmlParseException("no element", null);
-        } catch (XMLStreamException e) {
+        } catch (XMLStreamException | WstxLazyException e) {
             throw new XmlParseException(reason(e), e);
         } finally {
             closeQuietly(r);
@@ -121,7 +124,7 @@ public final class ElementReader {
                 throw new XmlParseException("expected " + count + " elements, found " + out.size(), null);
             }
             return out;
-        } catch (XMLStreamException e) {
+        } catch (XMLStreamException | WstxLazyException e) {
             throw new XmlParseException(reason(e), e);
         } finally {
             closeQuietly(r);
@@ -194,12 +197,19 @@ public final class ElementReader {
         return out;
     }
 
-    private static String reason(XMLStreamException e) {
-        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-        // Woodstox prefixes a location block ("ParseError at [row,col]:[1,5]\nMessage: ...")
+    /**
+     * The parser's message without its location block. Woodstox reports some errors (a malformed
+     * character reference in text) only when the text is read, as an unchecked exception.
+     */
+    private static String reason(Exception e) {
+        Throwable t = e instanceof WstxLazyException && e.getCause() != null ? e.getCause() : e;
+        String msg = t.getMessage() == null ? t.toString() : t.getMessage();
+        // Woodstox prefixes a location block ("ParseError at [row,col]:[1,5]\nMessage: ...") or
+        // appends one (" at [row,col {unknown-source}]: [1,103]"): a place in the piece it was given,
+        // where the stream offset the failure is reported at is what means something to a reader
         int m = msg.indexOf("Message: ");
         msg = m >= 0 ? msg.substring(m + 9) : msg;
-        return msg.replace('\n', ' ').trim();
+        return WOODSTOX_LOCATION.matcher(msg.replace('\n', ' ')).replaceAll("").trim();
     }
 
     static void closeQuietly(XMLStreamReader r) {

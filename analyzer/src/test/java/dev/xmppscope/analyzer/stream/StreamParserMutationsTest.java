@@ -1,0 +1,112 @@
+package dev.xmppscope.analyzer.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xmppscope.analyzer.stream.StreamEvent.ElementParsed;
+import dev.xmppscope.analyzer.stream.StreamEvent.StreamClosed;
+import dev.xmppscope.analyzer.stream.StreamEvent.StreamFailed;
+import dev.xmppscope.analyzer.stream.StreamEvent.StreamOpened;
+import dev.xmppscope.analyzer.stream.StreamEvent.Unparsed;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Streams damaged at random (bytes dropped, inserted, repeated; markup characters and split UTF-8
+ * among them), read whole and in random pieces: the parser never throws, tells the same story
+ * whatever the pieces (the same elements, and the same failure at the same offset with the same
+ * reason), and accounts for every byte it was given up to what it still waits for.
+ */
+class StreamParserMutationsTest {
+    private static final String STREAM = StreamParserTest.SMACK_TO_PROSODY.replace("</stream:stream>", "")
+            + "<message id='q' to='c@a.example'><body><![CDATA[a <b> & ]] c]]></body><!-- note --><x xmlns='urn:x'"
+            + " a=\"1 > 0\"><y/><y>t&#233;xt</y></x></message>\n"
+            + "<iq type='get' id='v1'><query xmlns='jabber:iq:version'/></iq><?pi keep?>"
+            + "<presence><status>caf\u00e9 \u2615</status><c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='n' ver='v='/></presence>"
+            + "</stream:stream>";
+    private static final String INSERTS = "<>/&;'\"=![]-?x \n\u00e9\u2615";
+
+    @Test
+    void aDamagedStreamReadsTheSameInAnyPiecesAndEveryByteIsAccountedFor() {
+        byte[] original = StreamParserTest.utf8(STREAM);
+        for (int seed = 0; seed < 1000; seed++) {
+            Random random = new Random(seed);
+            byte[] damaged = damage(original, random);
+            List<String> whole = story(new StreamParser().feed(damaged, 1L), damaged.length);
+            for (int trial = 0; trial < 4; trial++) {
+                int max = trial == 0 ? 1 : trial == 1 ? 7 : 200;
+                StreamParser parser = new StreamParser();
+                List<StreamEvent> events = new ArrayList<>();
+                for (int at = 0; at < damaged.length; ) {
+                    int end = Math.min(damaged.length, at + 1 + random.nextInt(max));
+                    events.addAll(parser.feed(Arrays.copyOfRange(damaged, at, end), 1L));
+                    at = end;
+                }
+                int seen = seed;
+                assertEquals(whole, story(events, damaged.length), () -> "seed " + seen + ", pieces of at most " + max
+                        + " bytes; the stream:\n" + new String(damaged, StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    /** One to three damages: a few bytes dropped, a few inserted, a piece repeated. */
+    private static byte[] damage(byte[] in, Random random) {
+        byte[] b = in;
+        for (int k = 1 + random.nextInt(3); k > 0; k--) {
+            int at = random.nextInt(b.length);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.write(b, 0, at);
+            switch (random.nextInt(3)) {
+                case 0 -> at = Math.min(b.length, at + 1 + random.nextInt(5)); // dropped (a UTF-8 character may be cut)
+                case 1 -> out.writeBytes(String.valueOf(INSERTS.charAt(random.nextInt(INSERTS.length())))
+                        .getBytes(StandardCharsets.UTF_8));
+                default -> out.write(b, Math.max(0, at - 20), Math.min(20, at)); // repeated
+            }
+            out.write(b, at, b.length - at);
+            b = out.toByteArray();
+        }
+        return b;
+    }
+
+    /**
+     * The events as a story: what each says, and where (the runs of unparsed bytes, reported per
+     * piece, joined), after checking that they follow each other without overlap.
+     */
+    private static List<String> story(List<StreamEvent> events, int length) {
+        List<String> out = new ArrayList<>();
+        long next = 0;
+        long unparsedFrom = -1;
+        for (StreamEvent e : events) {
+            long after = next;
+            assertTrue(e.offset() >= after, () -> "events in order, without overlap: " + e + " after " + after);
+            if (e instanceof Unparsed u) {
+                unparsedFrom = unparsedFrom < 0 ? u.offset() : unparsedFrom;
+                next = u.offset() + u.size();
+                continue;
+            }
+            if (e instanceof StreamOpened o) {
+                out.add((o.restart() ? "restart@" : "opened@") + o.offset() + "+" + o.size());
+                next = o.offset() + o.size();
+            } else if (e instanceof ElementParsed p) {
+                out.add(p.element().name() + "@" + p.offset() + "+" + p.size());
+                next = p.offset() + p.size();
+            } else if (e instanceof StreamClosed c) {
+                out.add("closed@" + c.offset() + "+" + c.size());
+                next = c.offset() + c.size();
+            } else if (e instanceof StreamFailed f) {
+                out.add("failed@" + f.offset() + ": " + f.reason());
+                next = f.offset();
+            }
+        }
+        if (unparsedFrom >= 0) {
+            assertEquals(length, next, "after a failure every byte is reported unparsed");
+            out.add("unparsed@" + unparsedFrom + "-" + next);
+        }
+        return out;
+    }
+}
