@@ -28,6 +28,9 @@ final class PacketDecoder {
         int ip;
         switch (frame.linkType()) {
             case LINKTYPE_ETHERNET -> {
+                if (d.length < 14) {
+                    return Optional.empty(); // shorter than an Ethernet header: a runt, or cut by the snap length
+                }
                 int p = 12;
                 int etherType = u16(d, p);
                 while ((etherType == 0x8100 || etherType == 0x88a8) && d.length >= p + 6) { // VLAN tags

@@ -179,6 +179,16 @@ public final class PcapFileReader {
 
         private void handle(int type, byte[] body, long at) {
             ByteBuffer b = ByteBuffer.wrap(body).order(order);
+            int fields = switch (type) { // the fixed fields before a block's data and options
+                case PCAPNG_IDB -> 8;
+                case PCAPNG_EPB, PCAPNG_OPB -> 20;
+                case PCAPNG_SPB -> 4;
+                default -> 0;
+            };
+            if (body.length - 4 < fields) { // the body ends with a copy of the block's length
+                throw new CaptureFileException(file + " is corrupt at byte " + at + ": a block of type " + type
+                        + " too short for its own fields; the " + number + " frames before it were read", number, null);
+            }
             switch (type) {
                 case PCAPNG_IDB -> interfaces.add(new int[] {b.getShort(0) & 0xFFFF, tsresol(b, 8, body.length - 4)});
                 case PCAPNG_EPB -> {

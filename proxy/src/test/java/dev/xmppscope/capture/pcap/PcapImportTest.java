@@ -22,6 +22,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -178,6 +179,64 @@ class PcapImportTest {
         CaptureFileException e = assertThrows(CaptureFileException.class, () -> new PcapImporter(cut).replay(s));
         assertTrue(e.getMessage().contains("truncated in frame 11"), e.getMessage());
         assertEquals("<presence/>".repeat(9), s.text(Direction.TO_SERVER), "the nine frames before the cut were imported");
+    }
+
+    @Test
+    void aRuntFrameIsPassedOverAndABlockTooShortForItsFieldsIsNamed() throws Exception {
+        TcpFrameBuilder b = builder();
+        byte[] data = "<presence/>".getBytes(StandardCharsets.US_ASCII);
+        Path file = write(List.of(b.frame(true, 100, 0, TcpSegment.SYN, new byte[0], 0, 0), new byte[10],
+                b.frame(true, 101, 1, 0x18, data, 0, data.length)));
+        Streams s = Streams.of(new PcapImporter(file));
+        assertEquals("<presence/>", s.text(Direction.TO_SERVER), "a 10-byte frame is no Ethernet frame, and nothing else is lost");
+
+        byte[] all = Files.readAllBytes(file);
+        ByteBuffer block = ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(6).putInt(24).putInt(0)
+                .putInt(0).putInt(0).putInt(24); // an enhanced packet block with 8 of its 20 bytes of fields
+        Path shortBlock = tmp.resolve("short.pcapng");
+        Files.write(shortBlock, concat(all, block.array()));
+        CaptureFileException e = assertThrows(CaptureFileException.class, () -> new PcapImporter(shortBlock).replay(new Streams()));
+        assertTrue(e.getMessage().contains("is corrupt at byte " + all.length + ": a block of type 6 too short for its own fields;"
+                + " the 3 frames before it were read"), e.getMessage());
+    }
+
+    /** Bytes flipped, replaced or cut anywhere: the import delivers what it can, or says where the damage is; nothing else. */
+    @Test
+    void aDamagedPcapImportsOrSaysWhereWhateverTheDamage() throws Exception {
+        TcpFrameBuilder b = builder();
+        List<byte[]> frames = new ArrayList<>();
+        frames.add(b.frame(true, 100, 0, TcpSegment.SYN, new byte[0], 0, 0));
+        frames.add(b.frame(false, 500, 101, TcpSegment.SYN | TcpSegment.ACK, new byte[0], 0, 0));
+        for (int i = 0; i < 12; i++) {
+            byte[] data = ("<message id='m" + i + "'><body>caf\u00e9</body></message>").getBytes(StandardCharsets.UTF_8);
+            frames.add(b.frame(i % 2 == 0, 101 + i * 100, 501 + i * 100, 0x18, data, 0, data.length));
+        }
+        byte[] good = Files.readAllBytes(write(frames));
+        Path damaged = tmp.resolve("damaged.pcapng");
+        Random random = new Random(5222);
+        for (int trial = 0; trial < 3000; trial++) {
+            byte[] d = good.clone();
+            for (int k = 1 + random.nextInt(6); k > 0 && d.length > 0; k--) {
+                int at = random.nextInt(d.length);
+                switch (random.nextInt(3)) {
+                    case 0 -> d[at] = (byte) random.nextInt(256);
+                    case 1 -> d[at] ^= (byte) (1 << random.nextInt(8));
+                    default -> d = Arrays.copyOf(d, at);
+                }
+            }
+            Files.write(damaged, d);
+            try {
+                new PcapImporter(damaged).replay(CaptureSink.discarding());
+            } catch (CaptureFileException expected) {
+                assertTrue(expected.getMessage().startsWith(damaged.toString()), expected.getMessage());
+            }
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test
