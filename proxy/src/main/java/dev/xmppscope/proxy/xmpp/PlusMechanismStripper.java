@@ -36,6 +36,12 @@ public final class PlusMechanismStripper {
 
     private final XmlStreamTracker tracker = new XmlStreamTracker();
     private ByteArrayOutputStream held;
+    /**
+     * A features element has started and not yet ended, as of the tag just reported (where
+     * {@link #held} changes only once the read's tags are all in): no halting inside one, which
+     * would leave its held bytes behind, and the same decision wherever the reads end.
+     */
+    private boolean featuresOpen;
     private boolean gaveUpOnCurrent;
 
     public Result feed(byte[] bytes) {
@@ -49,7 +55,8 @@ public final class PlusMechanismStripper {
             if (tag.depth() == 1 && tag.is("features", XmlStreamTracker.STREAMS_NS)
                     && tag.ancestors().get(0).localName().equals("stream")) {
                 marks.add(tag);
-            } else if (tag.depth() == 1 && tag.kind() != XmlStreamTracker.TagKind.END && held == null && isStanza(tag)) {
+                featuresOpen = tag.kind() == XmlStreamTracker.TagKind.START;
+            } else if (tag.depth() == 1 && tag.kind() != XmlStreamTracker.TagKind.END && !featuresOpen && isStanza(tag)) {
                 tracker.halt(); // past authentication: no more mechanisms will be offered
             }
         });
