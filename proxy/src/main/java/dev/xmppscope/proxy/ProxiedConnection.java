@@ -1,9 +1,9 @@
 package dev.xmppscope.proxy;
 
-import dev.xmppscope.capture.HostPort;
 import dev.xmppscope.capture.CloseReason;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.EventKind;
+import dev.xmppscope.capture.HostPort;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.proxy.xmpp.PlusMechanismStripper;

@@ -1,8 +1,8 @@
 package dev.xmppscope.proxy;
 
-import dev.xmppscope.capture.HostPort;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CloseReason;
+import dev.xmppscope.capture.HostPort;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

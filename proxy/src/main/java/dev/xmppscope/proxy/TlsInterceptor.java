@@ -1,8 +1,8 @@
 package dev.xmppscope.proxy;
 
-import dev.xmppscope.capture.HostPort;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.EventKind;
+import dev.xmppscope.capture.HostPort;
 import dev.xmppscope.capture.TlsMode;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;

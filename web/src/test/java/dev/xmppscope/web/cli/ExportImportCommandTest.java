@@ -25,6 +25,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -164,7 +165,7 @@ class ExportImportCommandTest {
     private record Stored(String text, List<String> events) {
         static Stored of(Path db) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            List<String> events = new java.util.ArrayList<>();
+            List<String> events = new ArrayList<>();
             try (CaptureStore store = CaptureStore.open(db); var reader = store.newReader()) {
                 reader.replay(new CaptureSink() {
                     @Override
