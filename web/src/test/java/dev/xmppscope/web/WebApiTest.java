@@ -76,6 +76,8 @@ class WebApiTest {
         assertEquals("no connection 999 in this capture", JSON.readTree(missing.body()).get("error").asText());
         assertEquals(400, get("/api/connections/abc").statusCode());
         assertEquals(400, get("/api/stanzas?limit=0").statusCode());
+        assertEquals("limit must be between 1 and 2000, not 99999999999",
+                JSON.readTree(get("/api/stanzas?limit=99999999999").body()).get("error").asText(), "the number asked for, not its overflow");
         HttpResponse<String> misspelt = get("/api/stanzas?text=ping");
         assertEquals(400, misspelt.statusCode(), "a filter the API does not know must not answer with every stanza");
         assertTrue(JSON.readTree(misspelt.body()).get("error").asText().startsWith("unknown parameter 'text': /api/stanzas takes q"));

@@ -56,10 +56,11 @@ public final class StanzasApi {
         int limit = DEFAULT_LIMIT;
         String l = blankToNull(ctx.queryParam("limit"));
         if (l != null) {
-            limit = (int) ApiErrors.parseLong("limit", l);
-            if (limit < 1 || limit > StanzaQuery.MAX_LIMIT) {
-                throw new IllegalArgumentException("limit must be between 1 and " + StanzaQuery.MAX_LIMIT + ", not " + limit);
+            long asked = ApiErrors.parseLong("limit", l);
+            if (asked < 1 || asked > StanzaQuery.MAX_LIMIT) {
+                throw new IllegalArgumentException("limit must be between 1 and " + StanzaQuery.MAX_LIMIT + ", not " + l);
             }
+            limit = (int) asked;
         }
         return new StanzaQuery(
                 blankToNull(ctx.queryParam("q")),
