@@ -89,12 +89,23 @@ public final class CaptureStore implements AutoCloseable {
         String url = jdbcUrl(file, URL_OPTIONS);
         Connection admin = null;
         PayloadLog payloads = null;
+        boolean payloadsMissing = Files.exists(file) && !Files.exists(payloadFile(path));
         try {
             admin = DriverManager.getConnection(url, "sa", "");
             payloads = PayloadLog.open(payloadFile(path));
             CaptureStore store = new CaptureStore(file, url, admin, payloads, analysisFile(path), false);
             store.migrate();
+            if (payloadsMissing && store.holdsChunks()) {
+                Files.deleteIfExists(payloadFile(path)); // the empty one just made: what is missing stays missing
+                throw new CaptureStoreException("the bytes of capture " + file + " are kept beside it in "
+                        + payloadFile(path).getFileName() + ", which is missing: copy that file along with "
+                        + file.getFileName() + " (the database alone holds only where each chunk is)", null);
+            }
             return store;
+        } catch (IOException e) {
+            closeQuietly(payloads, e);
+            closeQuietly(admin, e);
+            throw new UncheckedIOException(e);
         } catch (SQLException | RuntimeException e) {
             // left open, the connection keeps the database locked by this process: a caller that
             // lives on (the web UI, a test) could not open it again
@@ -104,6 +115,13 @@ public final class CaptureStore implements AutoCloseable {
                 throw openFailed(file, sql, "");
             }
             throw (RuntimeException) e;
+        }
+    }
+
+    private boolean holdsChunks() throws SQLException {
+        try (Statement st = adminConnection.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM chunk_batches")) {
+            rs.next();
+            return rs.getLong(1) > 0;
         }
     }
 

@@ -137,6 +137,29 @@ class CaptureStoreTest {
         }
     }
 
+    /**
+     * Copied without its payload file, a capture must not open as if it were empty, nor take new
+     * bytes into a fresh payload file that its old rows would then point into.
+     */
+    @Test
+    void aCaptureWithoutItsPayloadFileSaysWhatIsMissing() throws Exception {
+        Path db = tmp.resolve("copied");
+        try (CaptureStore store = CaptureStore.open(db); CaptureWriter w = store.newWriter()) {
+            w.opened(new ConnectionOpened(1, "r", "l", "c", "s", TlsMode.PASSTHROUGH, 1));
+            w.chunk(Chunk.of(1, 1, Direction.TO_SERVER, 2, TlsLayer.PLAIN, 0, bytes("<stream:stream>")));
+        }
+        Files.delete(CaptureStore.payloadFile(db));
+        CaptureStoreException e = assertThrows(CaptureStoreException.class, () -> CaptureStore.open(db));
+        assertEquals("the bytes of capture " + CaptureStore.dataFile(db) + " are kept beside it in copied.payloads, which is"
+                + " missing: copy that file along with copied.mv.db (the database alone holds only where each chunk is)", e.getMessage());
+        assertFalse(Files.exists(CaptureStore.payloadFile(db)), "no empty stand-in is left behind");
+
+        Path empty = tmp.resolve("empty");
+        CaptureStore.open(empty).close();
+        Files.delete(CaptureStore.payloadFile(empty));
+        CaptureStore.open(empty).close(); // nothing recorded yet: nothing is missing
+    }
+
     @Test
     void aCaptureAnotherProcessHoldsIsNamedAsSuchNotInH2sWords() throws Exception {
         Path db = tmp.resolve("held");
