@@ -34,4 +34,15 @@ class TopLevelSplitterTest {
             assertEquals(expected, got, "chunks of " + size);
         }
     }
+
+    /** Markup that runs long (a CDATA body of HTML, a comment) ends at its own end marker, whatever '>' and quotes it holds. */
+    @Test
+    void aLongCdataSectionOrCommentEndsAtItsOwnEndMarker() {
+        String html = "<p class=\"x\" title='a>b'>hi</p>".repeat(20_000); // 600 KB of '>' and quotes
+        String message = "<message><body><![CDATA[" + html + "]]></body></message>";
+        String commented = "<message><!-- " + "a>b 'c' \"d\" ".repeat(20_000) + " --><body/></message>";
+        byte[] bytes = ("<stream:stream xmlns='jabber:client'>" + message + commented + "<presence/>").getBytes(StandardCharsets.UTF_8);
+        List<String> got = new TopLevelSplitter().feed(bytes, 0, bytes.length);
+        assertEquals(List.of("<stream:stream xmlns='jabber:client'>", message, commented, "<presence/>"), got);
+    }
 }
