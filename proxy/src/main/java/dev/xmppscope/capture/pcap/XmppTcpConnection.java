@@ -1,5 +1,6 @@
 package dev.xmppscope.capture.pcap;
 
+import dev.xmppscope.capture.ByteSearch;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.Chunk;
 import dev.xmppscope.capture.CloseReason;
@@ -160,20 +161,14 @@ final class XmppTcpConnection {
         }
     }
 
-    /** Whether {@code part} occurs in {@code a} followed by {@code b}, without joining them. */
+    /**
+     * Whether {@code part} occurs in {@code a} followed by {@code b}: where they meet (a few bytes
+     * joined), then in {@code b} alone. Every byte a server sends passes here; a comparison at
+     * every position, reaching into either array, was a sixteenth of an import's main thread.
+     */
     private static boolean contains(byte[] a, byte[] b, byte[] part) {
-        int n = a.length + b.length;
-        outer:
-        for (int i = 0; i + part.length <= n; i++) {
-            for (int k = 0; k < part.length; k++) {
-                int at = i + k;
-                if ((at < a.length ? a[at] : b[at - a.length]) != part[k]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
+        byte[] joint = concat(a, Arrays.copyOf(b, Math.min(b.length, part.length - 1)));
+        return ByteSearch.indexOf(joint, part) >= 0 || ByteSearch.indexOf(b, part) >= 0;
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -5,9 +5,9 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Finds bytes eight at a time (SWAR: one 64-bit load, a few arithmetic operations per word).
- * The redactor runs over every recorded byte on one thread, and a byte-by-byte loop was most of
- * the recorder's CPU; this keeps it well above what the disk can absorb.
+ * Reads tag names and tag ends eight bytes at a time (SWAR, as {@link dev.xmppscope.capture.ByteSearch}
+ * finds single bytes). The redactor runs over every recorded byte on one thread, and a
+ * byte-by-byte loop was most of the recorder's CPU; this keeps it well above what the disk can absorb.
  */
 final class ByteScan {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -21,24 +21,6 @@ final class ByteScan {
     private static final long SLASH = ONES * '/';
 
     private ByteScan() {
-    }
-
-    /** The first index of {@code b} in {@code bytes[from, to)}, or -1. */
-    static int indexOf(byte[] bytes, byte b, int from, int to) {
-        long pattern = ONES * (b & 0xff);
-        int i = from;
-        for (; i + 8 <= to; i += 8) {
-            long hits = zeroBytes((long) LONGS.get(bytes, i) ^ pattern);
-            if (hits != 0) {
-                return i + (Long.numberOfTrailingZeros(hits) >>> 3);
-            }
-        }
-        for (; i < to; i++) {
-            if (bytes[i] == b) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** The eight bytes from {@code at} as one word, first byte lowest (the caller knows they are there). */

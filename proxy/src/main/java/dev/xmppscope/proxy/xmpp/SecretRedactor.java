@@ -1,5 +1,6 @@
 package dev.xmppscope.proxy.xmpp;
 
+import dev.xmppscope.capture.ByteSearch;
 import dev.xmppscope.capture.SaslPlainMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -132,7 +133,7 @@ public final class SecretRedactor {
     private int scan(int i, int n) {
         byte[] b = bytes;
         while (true) {
-            int lt = ByteScan.indexOf(b, (byte) '<', i, n);
+            int lt = ByteSearch.indexOf(b, (byte) '<', i, n);
             if (lt < 0) {
                 return n;
             }
@@ -216,7 +217,7 @@ public final class SecretRedactor {
                 continue;
             }
             if (t.attr == Tag.VALUE) {
-                int close = ByteScan.indexOf(bytes, t.quote, i - 1, n);
+                int close = ByteSearch.indexOf(bytes, t.quote, i - 1, n);
                 int end = close < 0 ? n : close;
                 if (t.maskingValue) {
                     mask(i - 1, end, PASSWORD_IN_STANZA);
@@ -343,7 +344,7 @@ public final class SecretRedactor {
             return i;
         }
         if ("PLAIN".equals(lastMechanism)) {
-            int lt = ByteScan.indexOf(bytes, (byte) '<', i, n);
+            int lt = ByteSearch.indexOf(bytes, (byte) '<', i, n);
             if (lt > i && lt + 1 < n && bytes[lt + 1] == '/') {
                 byte[] masked = plainWithPasswordMasked(i, lt);
                 if (masked != null) {
@@ -371,7 +372,7 @@ public final class SecretRedactor {
 
     /** A secret's text: masked up to the next {@code '<'}. */
     private int secretText(int i, int n) {
-        int lt = ByteScan.indexOf(bytes, (byte) '<', i, n);
+        int lt = ByteSearch.indexOf(bytes, (byte) '<', i, n);
         int end = lt < 0 ? n : lt;
         mask(i, end, secretKind);
         if (lt < 0) {

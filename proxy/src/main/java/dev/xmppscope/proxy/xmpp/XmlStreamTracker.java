@@ -1,5 +1,6 @@
 package dev.xmppscope.proxy.xmpp;
 
+import dev.xmppscope.capture.ByteSearch;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -105,7 +106,7 @@ public final class XmlStreamTracker {
             byte b = bytes[i];
             switch (state) {
                 case TEXT -> {
-                    int lt = ByteScan.indexOf(bytes, (byte) '<', i, to);
+                    int lt = ByteSearch.indexOf(bytes, (byte) '<', i, to);
                     if (lt < 0) {
                         i = to;
                         continue;
@@ -155,7 +156,7 @@ public final class XmlStreamTracker {
                     continue;
                 }
                 case TAG_QUOTE -> {
-                    int j = ByteScan.indexOf(bytes, quote, i, to);
+                    int j = ByteSearch.indexOf(bytes, quote, i, to);
                     int stop = j < 0 ? to : j + 1;
                     append(bytes, i, stop);
                     if (j >= 0) {
