@@ -8,7 +8,7 @@ import dev.xmppscope.analyzer.stream.StreamEvent.StreamClosed;
 import dev.xmppscope.analyzer.stream.StreamEvent.StreamFailed;
 import dev.xmppscope.analyzer.stream.StreamEvent.StreamOpened;
 import dev.xmppscope.analyzer.stream.StreamEvent.Unparsed;
-import java.io.ByteArrayOutputStream;
+import dev.xmppscope.testing.Damage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,14 +29,13 @@ class StreamParserMutationsTest {
             + "<iq type='get' id='v1'><query xmlns='jabber:iq:version'/></iq><?pi keep?>"
             + "<presence><status>caf\u00e9 \u2615</status><c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='n' ver='v='/></presence>"
             + "</stream:stream>";
-    private static final String INSERTS = "<>/&;'\"=![]-?x \n\u00e9\u2615";
 
     @Test
     void aDamagedStreamReadsTheSameInAnyPiecesAndEveryByteIsAccountedFor() {
         byte[] original = StreamParserTest.utf8(STREAM);
         for (int seed = 0; seed < 1000; seed++) {
             Random random = new Random(seed);
-            byte[] damaged = damage(original, random);
+            byte[] damaged = Damage.of(original, random);
             List<String> whole = story(new StreamParser().feed(damaged, 1L), damaged.length);
             for (int trial = 0; trial < 4; trial++) {
                 int max = trial == 0 ? 1 : trial == 1 ? 7 : 200;
@@ -52,25 +51,6 @@ class StreamParserMutationsTest {
                         + " bytes; the stream:\n" + new String(damaged, StandardCharsets.UTF_8));
             }
         }
-    }
-
-    /** One to three damages: a few bytes dropped, a few inserted, a piece repeated. */
-    private static byte[] damage(byte[] in, Random random) {
-        byte[] b = in;
-        for (int k = 1 + random.nextInt(3); k > 0; k--) {
-            int at = random.nextInt(b.length);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            out.write(b, 0, at);
-            switch (random.nextInt(3)) {
-                case 0 -> at = Math.min(b.length, at + 1 + random.nextInt(5)); // dropped (a UTF-8 character may be cut)
-                case 1 -> out.writeBytes(String.valueOf(INSERTS.charAt(random.nextInt(INSERTS.length())))
-                        .getBytes(StandardCharsets.UTF_8));
-                default -> out.write(b, Math.max(0, at - 20), Math.min(20, at)); // repeated
-            }
-            out.write(b, at, b.length - at);
-            b = out.toByteArray();
-        }
-        return b;
     }
 
     /**

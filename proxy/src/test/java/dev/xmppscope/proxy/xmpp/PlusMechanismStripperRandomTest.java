@@ -2,6 +2,7 @@ package dev.xmppscope.proxy.xmpp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.xmppscope.testing.Damage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,13 +29,12 @@ class PlusMechanismStripperRandomTest {
             + "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
             + "<mechanism>X-PLUS</mechanism></mechanisms></stream:features><iq type='result' id='b'/>"
             + "<stream:features><mechanisms><mechanism>LATE-PLUS</mechanism></mechanisms></stream:features>";
-    private static final String INSERTS = "<>/&;'\"=![]-?x \n\u00e9";
 
     @Test
     void whateverTheServerSendsTheClientGetsItMinusWhatWasStrippedWhereverReadsEnd() {
         for (int seed = 0; seed < 2000; seed++) {
             Random random = new Random(seed);
-            byte[] sent = seed == 0 ? SERVER.getBytes(StandardCharsets.UTF_8) : damage(SERVER.getBytes(StandardCharsets.UTF_8), random);
+            byte[] sent = seed == 0 ? SERVER.getBytes(StandardCharsets.UTF_8) : Damage.of(SERVER.getBytes(StandardCharsets.UTF_8), random);
             Relayed whole = relay(sent, random, 0);
             if (seed == 0) {
                 assertEquals(List.of("SCRAM-SHA-1-PLUS", "X-PLUS"), whole.stripped, "none after the first stanza");
@@ -78,24 +78,5 @@ class PlusMechanismStripperRandomTest {
             text = text.substring(0, e.start()) + text.substring(e.end());
         }
         return text;
-    }
-
-    /** One to three damages: a few bytes dropped, one inserted, a piece repeated. */
-    private static byte[] damage(byte[] in, Random random) {
-        byte[] b = in;
-        for (int k = 1 + random.nextInt(3); k > 0; k--) {
-            int at = random.nextInt(b.length);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            out.write(b, 0, at);
-            switch (random.nextInt(3)) {
-                case 0 -> at = Math.min(b.length, at + 1 + random.nextInt(5));
-                case 1 -> out.writeBytes(String.valueOf(INSERTS.charAt(random.nextInt(INSERTS.length())))
-                        .getBytes(StandardCharsets.UTF_8));
-                default -> out.write(b, Math.max(0, at - 20), Math.min(20, at));
-            }
-            out.write(b, at, b.length - at);
-            b = out.toByteArray();
-        }
-        return b;
     }
 }
