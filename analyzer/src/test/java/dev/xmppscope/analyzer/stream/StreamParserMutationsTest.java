@@ -23,19 +23,31 @@ import org.junit.jupiter.api.Test;
  * reason), and accounts for every byte it was given up to what it still waits for.
  */
 class StreamParserMutationsTest {
-    private static final String STREAM = StreamParserTest.SMACK_TO_PROSODY.replace("</stream:stream>", "")
+    private static final String C2S = StreamParserTest.SMACK_TO_PROSODY.replace("</stream:stream>", "")
             + "<message id='q' to='c@a.example'><body><![CDATA[a <b> & ]] c]]></body><!-- note --><x xmlns='urn:x'"
             + " a=\"1 > 0\"><y/><y>t&#233;xt</y></x></message>\n"
             + "<iq type='get' id='v1'><query xmlns='jabber:iq:version'/></iq><?pi keep?>"
             + "<presence><status>caf\u00e9 \u2615</status><c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='n' ver='v='/></presence>"
             + "</stream:stream>";
+    /** Server to server: a dialback prefix declared on the header, a restart, keepalives. */
+    private static final String S2S = "\uFEFF <?xml version='1.0'?>\n<stream:stream xmlns='jabber:server' xmlns:db='jabber:server:dialback'"
+            + " xmlns:stream='http://etherx.jabber.org/streams' from='a.example' to='b.example' version='1.0'>"
+            + "<db:result from='a.example' to='b.example'>k3y</db:result> \n "
+            + "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams' id='r'>"
+            + "<message from='alice@a.example/phone' to='bob@b.example' type='chat'><body>&lt;hi&gt;</body></message>"
+            + "<stream:error><conflict xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>";
+    /** A component (XEP-0114): its handshake, then stanzas in its own namespace. */
+    private static final String COMPONENT = "<stream:stream xmlns='jabber:component:accept'"
+            + " xmlns:stream='http://etherx.jabber.org/streams' to='c.a.example'><handshake>0a1b</handshake>"
+            + "<iq type='result' id='d' from='c.a.example'><query xmlns='http://jabber.org/protocol/disco#info'>"
+            + "<identity category='x' type='y' name=\"a 'b'\"/></query></iq>";
 
     @Test
     void aDamagedStreamReadsTheSameInAnyPiecesAndEveryByteIsAccountedFor() {
-        byte[] original = StreamParserTest.utf8(STREAM);
-        for (int seed = 0; seed < 1000; seed++) {
+        List<byte[]> originals = List.of(StreamParserTest.utf8(C2S), StreamParserTest.utf8(S2S), StreamParserTest.utf8(COMPONENT));
+        for (int seed = 0; seed < 1500; seed++) {
             Random random = new Random(seed);
-            byte[] damaged = Damage.of(original, random);
+            byte[] damaged = Damage.of(originals.get(seed % originals.size()), random);
             List<String> whole = story(new StreamParser().feed(damaged, 1L), damaged.length);
             for (int trial = 0; trial < 4; trial++) {
                 int max = trial == 0 ? 1 : trial == 1 ? 7 : 200;
