@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Captures made at random from well-formed but unlikely conversations: negotiation elements out
  * of order or repeated, stanzas with odd or missing addresses and types, events and TLS layers at
- * any moment, connections closed mid-stream. Whatever a peer sends, the analysis goes on, and
+ * any moment, connections closed mid-stream and their ids opened again. Whatever a peer sends (or
+ * a source repeats), the analysis goes on, and
  * every stanza it indexed can be shown with its route and its IQ partner.
  */
 class AnalyzerRandomCapturesTest {
@@ -88,7 +89,7 @@ class AnalyzerRandomCapturesTest {
         }
     }
 
-    /** Up to six connections, each a random walk through headers, negotiation, stanzas, events and closes. */
+    /** Up to six connections, each a random walk through headers, negotiation, stanzas, events, closes and reopenings. */
     private static CaptureScript script(Random random) {
         CaptureScript s = new CaptureScript();
         double at = 0;
@@ -102,8 +103,8 @@ class AnalyzerRandomCapturesTest {
         boolean[] closed = new boolean[connections + 1];
         for (int step = 0; step < 120; step++) {
             long conn = 1 + random.nextInt(connections);
-            if (closed[(int) conn]) {
-                continue;
+            if (closed[(int) conn] && random.nextInt(3) == 0) {
+                s.open(conn, at, "127.0.0.12:5222=127.0.0.2:5222", "127.0.0.1:50000");
             }
             at += random.nextInt(3) * 0.5;
             Direction d = random.nextBoolean() ? Direction.TO_SERVER : Direction.TO_CLIENT;

@@ -94,7 +94,8 @@ public final class EntityGraph {
         if (edge != null && !(edge.getSourceNode().getId().equals(source) && edge.getTargetNode().getId().equals(target))) {
             Node oldSource = edge.getSourceNode();
             graph.removeEdge(edge);
-            if (oldSource.getId().startsWith("client:conn-") && oldSource.getDegree() == 0) {
+            // an unauthenticated client's stand-in goes with its last stream, unless that stream only moved to another server
+            if (oldSource.getId().startsWith("client:conn-") && oldSource.getDegree() == 0 && !oldSource.getId().equals(source)) {
                 graph.removeNode(oldSource);
             }
             edge = null;
