@@ -55,13 +55,30 @@ class AnalyzerRandomCapturesTest {
         "<db:verify xmlns:db='jabber:server:dialback' id='i' from='b.example' to='a.example'>k</db:verify>",
         "<db:verify xmlns:db='jabber:server:dialback' type='valid'/>", "<handshake>0123</handshake>", "<handshake/>",
         "<stream:error><conflict xmlns='urn:ietf:params:xml:ns:xmpp-streams'/><text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>t</text></stream:error>",
-        "<stream:error/>", "<thing xmlns='urn:example'/>", "</stream:stream>"};
+        "<stream:error/>", "<thing xmlns='urn:example'/>", "</stream:stream>",
+        "<iq type='result' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>@@/</jid></bind></iq>",
+        "<iq type='result' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid></jid></bind></iq>",
+        "<iq type='result' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>b.example</jid></bind></iq>",
+        "<db:result xmlns:db='jabber:server:dialback' from='' to=''>k</db:result>", "<db:result xmlns:db='jabber:server:dialback'/>",
+        "<db:result xmlns:db='jabber:server:dialback' from='a.example/x' to='@b.example'>k</db:result>",
+        "<enabled xmlns='urn:xmpp:sm:3' id='' resume='true'/>", "<resume xmlns='urn:xmpp:sm:3' previd='' h=''/>",
+        "<resumed xmlns='urn:xmpp:sm:3' previd='unknown' h='99999999999999999999'/>", "<a xmlns='urn:xmpp:sm:3' h='99999999999999999999'/>",
+        "<authenticate xmlns='urn:xmpp:sasl:2' mechanism='PLAIN'><initial-response>x</initial-response></authenticate>",
+        "<success xmlns='urn:xmpp:sasl:2'><authorization-identifier>a@a.example/r</authorization-identifier></success>",
+        "<success xmlns='urn:xmpp:sasl:2'><authorization-identifier></authorization-identifier></success>",
+        "<features xmlns='http://etherx.jabber.org/streams'/>", "<stream:features><starttls/></stream:features>"};
     private static final String[] HEADERS = {
         FederationFixture.clientHeader("a.example", "alice@a.example"), FederationFixture.serverHeader("a.example", "id1"),
         FederationFixture.s2sHeader("a.example", "b.example", null), FederationFixture.s2sHeader("b.example", "a.example", "s2"),
         "<stream:stream xmlns='jabber:component:accept' xmlns:stream='http://etherx.jabber.org/streams' to='c.a.example'>",
         "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>",
-        "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='' from='@@' id=''>"};
+        "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='' from='@@' id=''>",
+        "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='alice@a.example/r' from='[::1]'>",
+        "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams' to='' from=''>",
+        "<stream:stream xmlns='jabber:server' xmlns:db='jabber:server:dialback' xmlns:stream='http://etherx.jabber.org/streams'>",
+        "<stream:stream xmlns='jabber:component:accept' xmlns:stream='http://etherx.jabber.org/streams'>",
+        "<stream:stream xmlns='jabber:component:accept' xmlns:stream='http://etherx.jabber.org/streams' to='nodot'>",
+        "<stream:stream xmlns='urn:example' xmlns:stream='http://etherx.jabber.org/streams' to='a.example'>"};
 
     @TempDir
     Path dir;
