@@ -147,10 +147,10 @@ export class GraphView {
   fit() {
     this.lastZoom = null;
     this.cy.resize();
-    this.cy.fit(this.cy.nodes(':not(.packet)'), 30);
+    this.cy.fit(this.cy.nodes().not('.packet'), 30);
     if (this.cy.zoom() > 1.5) {
       this.cy.zoom(1.5);
-      this.cy.center(this.cy.nodes(':not(.packet)'));
+      this.cy.center(this.cy.nodes().not('.packet'));
     }
     this.lastZoom = this.cy.zoom();
     this.userMoved = false;

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.openqa.selenium.ElementClickInterceptedException;
@@ -57,6 +59,30 @@ public final class HeadlessChromium implements AutoCloseable {
                 .build();
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", RECORD_PROBLEMS));
+    }
+
+    /**
+     * Runs in every page before its own scripts: keeps what the page reports going wrong (uncaught
+     * errors, rejected promises, console errors and warnings), for {@link #pageProblems()}.
+     */
+    private static final String RECORD_PROBLEMS = """
+            window.__problems = [];
+            addEventListener('error', e => __problems.push('error: ' + e.message));
+            addEventListener('unhandledrejection', e => __problems.push('unhandled rejection: ' + e.reason));
+            for (const level of ['error', 'warn']) {
+              const original = console[level].bind(console);
+              console[level] = (...args) => { __problems.push(level + ': ' + args.join(' ')); original(...args); };
+            }""";
+
+    /**
+     * What the current page reported going wrong since it loaded, less Cytoscape's notice that
+     * the graph's wheel zoom is tuned (it is, on purpose: its default zooms by leaps).
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> pageProblems() {
+        List<String> all = (List<String>) driver.executeScript("return window.__problems || [];");
+        return all.stream().filter(p -> !p.contains("custom wheel sensitivity")).toList();
     }
 
     /**
@@ -93,8 +119,28 @@ public final class HeadlessChromium implements AutoCloseable {
         }
     }
 
+    /**
+     * Quits the browser, after checking that the page it shows reported nothing going wrong: every
+     * browser test asserts that much about the page it ends on.
+     */
     @Override
     public void close() {
+        List<String> problems;
+        try {
+            problems = pageProblems();
+        } catch (RuntimeException e) {
+            problems = List.of(); // the browser is gone already: the test says why
+        }
+        try {
+            if (!problems.isEmpty()) {
+                throw new AssertionError("the page reported problems: " + problems);
+            }
+        } finally {
+            quit();
+        }
+    }
+
+    private void quit() {
         try {
             driver.quit();
         } finally {

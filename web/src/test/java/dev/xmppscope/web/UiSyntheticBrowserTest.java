@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -29,6 +30,12 @@ class UiSyntheticBrowserTest {
     static void start() {
         server = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(SyntheticFederation.build()), List.of());
         browser = new HeadlessChromium(1600, 1000);
+    }
+
+    /** Whatever a test did, the page reported nothing going wrong (a script error, a warning). */
+    @AfterEach
+    void thePageReportedNoProblem() {
+        assertEquals(List.of(), browser.pageProblems());
     }
 
     @AfterAll
@@ -60,7 +67,7 @@ class UiSyntheticBrowserTest {
         open("/");
         browser.screenshot("synthetic-overview");
         assertEquals("3 servers · 5 clients · 1 components · 3 s2s", browser.driver.findElement(By.id("graph-counts")).getText());
-        assertEquals(9L, js("return xmppscope.graph.cy.nodes(':not(.packet)').length;"));
+        assertEquals(9L, js("return xmppscope.graph.cy.nodes().not('.packet').length;"));
         assertEquals(List.of("a.example", "b.example", "c.example"),
                 js("return xmppscope.graph.cy.nodes('[kind = \"server\"]').map(n => n.data('short')).sort();"));
         browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 800));
