@@ -90,10 +90,18 @@ final class ElementIngest {
         for (String[] decl : h.declarations()) {
             nss.add(decl[1]);
         }
-        String summary = (o.restart() ? "stream restart" : "stream header") + " to " + h.attribute("to")
-                + " (" + h.contentNamespace() + ")" + (h.attribute("id") == null ? "" : " id " + h.attribute("id"));
+        String summary = (o.restart() ? "stream restart" : "stream header") + headerParty(h)
+                + (h.contentNamespace().isEmpty() ? "" : " (" + h.contentNamespace() + ")")
+                + (h.attribute("id") == null ? "" : " id " + h.attribute("id"));
         store(conn, d, c, ref, o.at(), "stream-header", null, h.attribute("from"), h.attribute("to"), h.attribute("id"),
                 nss, summary, o.size(), o.offset(), "ok", null, o::xmlBytes, events);
+    }
+
+    /** " to a.example", or " from a.example" for a header that names only its sender (a server's answer often does). */
+    private static String headerParty(StreamHeader h) {
+        String to = h.attribute("to");
+        String from = h.attribute("from");
+        return to != null ? " to " + to : from != null ? " from " + from : "";
     }
 
     private void element(ConnectionAnalysis conn, Direction d, Chunk c, String ref, StreamEvent.ElementParsed p,

@@ -377,6 +377,19 @@ class AnalyzerTest {
     }
 
     @Test
+    void aStreamHeaderIsSummedUpByWhomItAddressesOrElseWhoSendsIt() {
+        CaptureScript s = c2sToA(3, "127.0.0.1:41000", "alice@a.example", "k1")
+                .toServer(3, 3, "<stream:stream xmlns:stream='http://etherx.jabber.org/streams'>");
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = Analyzer.open(store)) {
+            s.playInto(a);
+            List<String> summaries = a.stanzas(new StanzaQuery(null, null, "stream-header", null, null, null, 3L, null, null,
+                    null, 10)).items().stream().map(StanzaSummary::summary).toList();
+            assertEquals(List.of("stream header to a.example (jabber:client)", "stream header from a.example (jabber:client) id k1",
+                    "stream restart"), summaries, "no 'to null', no '()'");
+        }
+    }
+
+    @Test
     void aMalformedCharacterReferenceFailsItsStreamNotTheAnalysis() {
         // after text, Woodstox reports this one only when the text is read, as an unchecked
         // exception, which used to escape the parser: the analysis stopped, the capture could not be opened
