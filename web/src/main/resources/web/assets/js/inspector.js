@@ -6,6 +6,9 @@ import {$, h, clear, clock, isoTime, duration, bytes, copyText} from './dom.js';
 import {renderXml, hexDump} from './xmlview.js';
 import {nodeLabel} from './store.js';
 
+/** Characters of an element's XML the inspector draws; Copy takes all of it. */
+const MAX_SHOWN = 100_000;
+
 export class Inspector {
   constructor({navigate, animateRoute, showStream}) {
     this.el = $('inspector');
@@ -68,14 +71,28 @@ export class Inspector {
         : h('div', {class: 'warn'}, 'This request was never answered.')));
     }
     this.el.appendChild(this.routeSection(d));
-    const pretty = renderXml(d.xml || '');
+    const xml = d.xml || '';
+    // a roster or an archive page can be megabytes: drawn whole, its XML took the page 20 s
+    // and a million elements; the start is drawn, Copy takes it all
+    const shown = xml.length > MAX_SHOWN ? xml.slice(0, MAX_SHOWN) : xml;
+    const pretty = renderXml(shown);
     pretty.id = 'stanza-xml';
+    const cut = shown.length < xml.length
+      ? h('div', {class: 'muted', id: 'stanza-xml-cut'}, `The first ${shown.length.toLocaleString()} of ${xml.length.toLocaleString()}`
+        + ' characters are shown; Copy takes the whole element.')
+      : null;
     this.el.appendChild(section(['XML', h('span', {class: 'spacer'}),
-      h('button', {type: 'button', class: 'subtle', onclick: () => copyText(d.xml || '', 'XML copied')}, 'Copy')], pretty));
-    const hex = h('pre', {class: 'hex'}, hexDump(d.xml || ''));
+      h('button', {type: 'button', class: 'subtle', onclick: () => copyText(xml, 'XML copied')}, 'Copy')], pretty, cut));
+    // the dump is made when it is opened, of as much as is shown above
+    const hex = h('pre', {class: 'hex'});
+    const details = h('details', null, h('summary', null, `${new TextEncoder().encode(xml).length} bytes as recorded`
+      + (cut ? `; the dump shows those of the first ${shown.length.toLocaleString()} characters` : '')), hex);
+    details.addEventListener('toggle', () => {
+      if (details.open && !hex.textContent) hex.textContent = hexDump(shown);
+    });
     this.el.appendChild(section(['Raw bytes (UTF-8)', h('span', {class: 'spacer'}),
-      h('button', {type: 'button', class: 'subtle', onclick: () => copyText(hexDump(d.xml || ''), 'Hex copied')}, 'Copy hex')],
-    h('details', null, h('summary', null, `${new TextEncoder().encode(d.xml || '').length} bytes as recorded`), hex)));
+      h('button', {type: 'button', class: 'subtle', onclick: () => copyText(hexDump(xml), 'Hex copied')}, 'Copy hex')],
+    details));
   }
 
   routeSection(d) {

@@ -189,6 +189,21 @@ final class SyntheticFederation {
                 List.of(), "result", a.length(), 88, "ok"), a, null, rq, null, false, null));
     }
 
+    /** A roster of {@code items} contacts pushed to a client (megabytes for tens of thousands); returns its ref. */
+    String roster(long conn, int items, long ms) {
+        StringBuilder xml = new StringBuilder("<iq xmlns='jabber:client' type='result' id='r1'><query xmlns='jabber:iq:roster'>");
+        for (int i = 0; i < items; i++) {
+            xml.append("<item jid='contact").append(i).append("@b.example' name='Contact ").append(i)
+                    .append("' subscription='both'><group>Friends</group></item>");
+        }
+        String x = xml.append("</query></iq>").toString();
+        String r = ref(conn, "toClient");
+        model.put(new StanzaDetail(new StanzaSummary(r, conn, "toClient", T0 + ms * 1_000_000L, "iq", "result", null, null, "r1",
+                List.of("jabber:iq:roster"), List.of("RFC 6121 roster"), "result roster", x.length(), 99, "ok"), x, null, null,
+                null, false, null));
+        return r;
+    }
+
     private String clientNode(long conn) {
         return "client:" + model.connection(conn).orElseThrow().jid();
     }
