@@ -42,7 +42,7 @@ public final class SecretMasking {
      * ({@link SecretRedactor#redact}); returns the very array it was given when nothing was masked.
      */
     @FunctionalInterface
-    public interface StreamRedactor {
+    interface StreamRedactor {
         SecretRedactor.Result redact(byte[] bytes);
     }
 
@@ -55,7 +55,7 @@ public final class SecretMasking {
     private final Map<StreamKey, StreamRedactor> redactors = new ConcurrentHashMap<>();
     private final AtomicBoolean reportedFailure = new AtomicBoolean();
 
-    SecretMasking(boolean keepSecrets, Supplier<StreamRedactor> newRedactor, String where, String unchanged) {
+    private SecretMasking(boolean keepSecrets, Supplier<StreamRedactor> newRedactor, String where, String unchanged) {
         this.keepSecrets = keepSecrets;
         this.newRedactor = newRedactor;
         this.where = where;
