@@ -71,6 +71,9 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     private volatile long visibleUntil = Long.MIN_VALUE;
     private volatile boolean closed;
     private long lastFlushAt = Long.MIN_VALUE;
+    private boolean reportedFailure;
+    /** Runs before each chunk is analysed; tests make it fail there, as a bug would. */
+    volatile Consumer<Chunk> beforeChunk = c -> { };
 
     private Analyzer(MVStore analysisStore, Path analysisFile, boolean background) {
         this.index = new StanzaIndex(analysisStore, analysisFile, background);
@@ -111,17 +114,47 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
             advance(c.atNanos());
             ConnectionAnalysis conn = connection(c.connectionId(), c.atNanos());
             conn.countBytes(c.direction(), c.length());
-            if (c.layer() == TlsLayer.ENCRYPTED) {
-                conn.encrypted = true;
-                addSteps(conn.negotiation.encrypted(c.direction(), c.atNanos()), events);
-            } else {
-                conn.decrypted |= c.layer() == TlsLayer.DECRYPTED;
-                ingest.setWantEvents(!listeners.isEmpty());
-                ingest.chunk(conn, c, events);
+            try {
+                beforeChunk.accept(c);
+                if (c.layer() == TlsLayer.ENCRYPTED) {
+                    conn.encrypted = true;
+                    addSteps(conn.negotiation.encrypted(c.direction(), c.atNanos()), events);
+                } else {
+                    conn.decrypted |= c.layer() == TlsLayer.DECRYPTED;
+                    ingest.setWantEvents(!listeners.isEmpty());
+                    ingest.chunk(conn, c, events);
+                }
+                connectionChanged(conn, events);
+            } catch (RuntimeException | StackOverflowError e) {
+                failed(conn, c, e, events);
             }
-            connectionChanged(conn, events);
             maybeFlush(c.atNanos());
         });
+    }
+
+    /**
+     * A bug met in one stream's bytes ends the analysis of that stream, not of the capture: the
+     * rest of it is shown unparsed and its negotiation says why. Uncaught, it stopped a proxy's
+     * live analysis for every stream, and made the capture fail to open.
+     */
+    private void failed(ConnectionAnalysis conn, Chunk c, Throwable e, List<ModelEvent> events) {
+        if (!reportedFailure) {
+            reportedFailure = true;
+            LOG.error("the analysis of connection {} ({}) failed at offset {}: a bug; the rest of that stream is shown"
+                    + " unparsed, the other streams go on. Please report this with the stack trace.", c.connectionId(),
+                    c.direction(), c.offset(), e);
+        } else {
+            LOG.warn("the analysis of connection {} ({}) failed at offset {}: {}", c.connectionId(), c.direction(), c.offset(),
+                    e.toString());
+        }
+        conn.parser(c.direction(), c.layer(), c.offset()).abandon(c.offset() + c.length());
+        addSteps(conn.negotiation.parseFailed(c.direction(), "not analysed from offset " + c.offset() + " on: the analyzer"
+                + " failed there (" + e + "), a bug; see the log", c.atNanos()), events);
+        try {
+            connectionChanged(conn, events);
+        } catch (RuntimeException again) {
+            LOG.warn("connection {} could not be updated after its analysis failed: {}", c.connectionId(), again.toString());
+        }
     }
 
     @Override

@@ -21,6 +21,7 @@ import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.CaptureWriter;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -386,6 +387,34 @@ class AnalyzerTest {
                     null, 10)).items().stream().map(StanzaSummary::summary).toList();
             assertEquals(List.of("stream header to a.example (jabber:client)", "stream header from a.example (jabber:client) id k1",
                     "stream restart"), summaries, "no 'to null', no '()'");
+        }
+    }
+
+    /** A bug (injected here) met in one stream's bytes ends that stream's analysis, not the capture's. */
+    @Test
+    void aBugInOneStreamsAnalysisEndsThatStreamOnly() {
+        CaptureScript s = c2sToA(7, "127.0.0.1:41000", "eve@a.example", "e1")
+                .toServer(7, 3, "<presence id='trips-the-bug'/>")
+                .toServer(7, 4, "<presence/>")
+                .open(8, 5, "127.0.0.12:5222=127.0.0.2:5222", "127.0.0.1:41001")
+                .toServer(8, 6, FederationFixture.clientHeader("a.example", "alice@a.example"))
+                .toServer(8, 7, "<presence id='trips-the-bug'/>");
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = Analyzer.open(store)) {
+            a.beforeChunk = c -> {
+                if (c.connectionId() == 7 && new String(c.bytes(), StandardCharsets.UTF_8).contains("trips-the-bug")) {
+                    throw new IllegalStateException("a bug");
+                }
+            };
+            s.playInto(a);
+            int at = FederationFixture.clientHeader("a.example", "eve@a.example").length();
+            assertEquals("Client's stream is not analysed from offset " + at + " on: the analyzer failed there"
+                    + " (java.lang.IllegalStateException: a bug), a bug; see the log", a.connection(7).orElseThrow().error());
+            List<StanzaSummary> unparsed = a.stanzas(new StanzaQuery(null, null, "unparsed", null, null, null, 7L, null,
+                    null, null, 10)).items();
+            assertEquals(1, unparsed.size(), "the stream's later bytes are counted, not parsed");
+            assertEquals(at + "<presence id='trips-the-bug'/>".length(), unparsed.get(0).offset());
+            assertEquals(1, a.stanzas(new StanzaQuery(null, null, "presence", null, null, null, 8L, null, null, null, 10))
+                    .items().size(), "the other stream is analysed as usual");
         }
     }
 

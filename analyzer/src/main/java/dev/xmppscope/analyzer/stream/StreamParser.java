@@ -104,6 +104,16 @@ public final class StreamParser {
         return events;
     }
 
+    /**
+     * Gives up on this stream from {@code position} (the stream offset of the next byte to be fed)
+     * on: every further byte is reported {@link StreamEvent.Unparsed}. For when its analysis broke.
+     */
+    public void abandon(long position) {
+        failed = true;
+        failedPosition = position;
+        releaseReader();
+    }
+
     /** The current stream header (the latest, after restarts), or null before it. */
     public StreamHeader header() {
         return header;
