@@ -71,7 +71,8 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     private volatile long visibleUntil = Long.MIN_VALUE;
     private volatile boolean closed;
     private long lastFlushAt = Long.MIN_VALUE;
-    private boolean reportedFailure;
+    /** Streams whose analysis broke on a bug (see {@link #failed}); tests of odd input check there were none. */
+    private int failures;
     /** Runs before each chunk is analysed; tests make it fail there, as a bug would. */
     volatile Consumer<Chunk> beforeChunk = c -> { };
 
@@ -138,8 +139,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
      * live analysis for every stream, and made the capture fail to open.
      */
     private void failed(ConnectionAnalysis conn, Chunk c, Throwable e, List<ModelEvent> events) {
-        if (!reportedFailure) {
-            reportedFailure = true;
+        if (failures++ == 0) {
             LOG.error("the analysis of connection {} ({}) failed at offset {}: a bug; the rest of that stream is shown"
                     + " unparsed, the other streams go on. Please report this with the stack trace.", c.connectionId(),
                     c.direction(), c.offset(), e);
@@ -276,6 +276,13 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
                     LOG.warn("a model listener failed on {}: {}", e.getClass().getSimpleName(), ex.toString(), ex);
                 }
             }
+        }
+    }
+
+    /** How many streams' analysis broke on a bug so far. */
+    int failures() {
+        synchronized (lock) {
+            return failures;
         }
     }
 

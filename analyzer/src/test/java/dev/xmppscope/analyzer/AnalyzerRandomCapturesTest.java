@@ -1,5 +1,6 @@
 package dev.xmppscope.analyzer;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.analyzer.model.ConnectionView;
@@ -90,6 +91,8 @@ class AnalyzerRandomCapturesTest {
             CaptureScript s = script(random);
             try (CaptureStore store = CaptureStore.open(dir.resolve("cap" + seed)); Analyzer a = Analyzer.open(store)) {
                 s.playInto(a);
+                // the analyzer survives its own bugs stream by stream (Analyzer#failed): here there must be none
+                assertEquals(0, a.failures(), "seed " + seed + ": see the log for the trace");
                 List<StanzaSummary> all = a.stanzas(StanzaQuery.all(100_000)).items();
                 assertTrue(!all.isEmpty(), "seed " + seed);
                 for (StanzaSummary st : all) {

@@ -415,6 +415,7 @@ class AnalyzerTest {
             assertEquals(at + "<presence id='trips-the-bug'/>".length(), unparsed.get(0).offset());
             assertEquals(1, a.stanzas(new StanzaQuery(null, null, "presence", null, null, null, 8L, null, null, null, 10))
                     .items().size(), "the other stream is analysed as usual");
+            assertEquals(1, a.failures());
         }
     }
 
