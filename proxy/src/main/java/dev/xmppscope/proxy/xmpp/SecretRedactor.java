@@ -23,7 +23,8 @@ import java.util.Set;
  * {@code password} attribute of any {@code <x>} (a direct invitation, XEP-0249); and the values
  * of a data form's private fields: typed {@code text-private}, or named {@code password} or
  * {@code muc#roomconfig_roomsecret}. Challenge-response mechanisms (SCRAM, DIGEST-MD5) never
- * send the password and are kept.
+ * send the password and are kept. A tag whose attributes run past what is kept of them is taken
+ * for the secret-bearing kind its name allows, so that padding cannot hide a marker.
  *
  * <p>How: every secret begins at a tag with one of a few local names, so this looks at each
  * tag's name and nothing else, without following the element structure: a tag named otherwise
@@ -49,6 +50,13 @@ public final class SecretRedactor {
     private static final String ROOM_CONFIG = "MUC room password (room configuration)";
     private static final String PRIVATE_FIELD = "private data form field (text-private, or a password)";
     private static final String PLAIN_USER_KEPT = "SASL PLAIN password (the username is kept)";
+    /**
+     * What a tag whose attributes ran past {@value #MAX_ATTRIBUTE_BYTES} bytes is taken for when
+     * its deciding attribute was not among those kept: a field that may be private, an {@code <auth>}
+     * whose mechanism may send a password. No client writes such tags; masking them is the safe side.
+     */
+    private static final String UNREAD_FIELD = "data form field whose attributes ran past 4 KiB (masked to be safe)";
+    private static final String UNREAD_MECHANISM = "a mechanism not read (its tag ran past 4 KiB)";
     /** Longest local name looked for ({@code initial-response}); longer names are none of them. */
     private static final int MAX_NAME = 32;
     /** Bytes of a looked-at tag's attributes kept for {@link TagAttributes}: what decides fits well within. */
@@ -93,6 +101,8 @@ public final class SecretRedactor {
     private String secretKind;
     private String lastMechanism;
     private Map<String, String> streamPrefixes = Map.of();
+    /** The stream header's attributes ran past what is kept: a prefix may be declared among those not read. */
+    private boolean streamPrefixesCut;
     /** The namespace of the innermost open {@code <query>}, or null. */
     private String queryNs;
     private boolean inAuthenticate;
@@ -267,6 +277,7 @@ public final class SecretRedactor {
             case STREAM -> {
                 // a stream header (first or restart): what was open before it is history
                 streamPrefixes = t.attributes.declarations();
+                streamPrefixesCut = t.truncated;
                 queryNs = null;
                 inAuthenticate = false;
                 secretField = null;
@@ -278,10 +289,10 @@ public final class SecretRedactor {
             }
             case AUTH, AUTHENTICATE -> {
                 String ns = t.namespace(streamPrefixes, "");
-                boolean sasl = t.role == Role.AUTH ? SASL_NS.equals(ns) : SASL2_NS.equals(ns);
+                boolean sasl = unsure(t, ns) || (t.role == Role.AUTH ? SASL_NS.equals(ns) : SASL2_NS.equals(ns));
                 if (sasl) {
                     String m = t.attribute("mechanism");
-                    lastMechanism = m == null ? null : m.toUpperCase(Locale.ROOT);
+                    lastMechanism = m != null ? m.toUpperCase(Locale.ROOT) : t.truncated ? UNREAD_MECHANISM : null;
                     if (t.role == Role.AUTHENTICATE) {
                         inAuthenticate = !empty;
                     } else if (!empty) {
@@ -291,7 +302,7 @@ public final class SecretRedactor {
             }
             case RESPONSE -> {
                 String ns = t.namespace(streamPrefixes, "");
-                if (!empty && (SASL_NS.equals(ns) || SASL2_NS.equals(ns))) {
+                if (!empty && (unsure(t, ns) || SASL_NS.equals(ns) || SASL2_NS.equals(ns))) {
                     return saslPayload(i, n);
                 }
             }
@@ -309,7 +320,8 @@ public final class SecretRedactor {
             }
             case FIELD -> {
                 if (!empty) {
-                    secretField = privateFieldKind(t.attribute("type"), t.attribute("var"));
+                    String kind = privateFieldKind(t.attribute("type"), t.attribute("var"));
+                    secretField = kind == null && t.truncated ? UNREAD_FIELD : kind;
                 }
             }
             case VALUE -> {
@@ -320,6 +332,14 @@ public final class SecretRedactor {
             default -> { }
         }
         return i;
+    }
+
+    /**
+     * Whether what decides about this tag may not have been read: its own attributes ran past what
+     * is kept, or its prefix names a namespace the stream header may have declared past it.
+     */
+    private boolean unsure(Tag t, String ns) {
+        return t.truncated || streamPrefixesCut && t.prefixLength > 0 && ns.isEmpty();
     }
 
     /** What a field's values are, if it is a private one (see the class comment); else null. */
@@ -340,7 +360,7 @@ public final class SecretRedactor {
      * it can be re-encoded as the base64 of {@code \0user\0******}, as long as it was).
      */
     private int saslPayload(int i, int n) {
-        if (lastMechanism == null || !SECRET_MECHANISMS.contains(lastMechanism)) {
+        if (lastMechanism == null || !SECRET_MECHANISMS.contains(lastMechanism) && !UNREAD_MECHANISM.equals(lastMechanism)) {
             return i;
         }
         if ("PLAIN".equals(lastMechanism)) {
@@ -355,7 +375,8 @@ public final class SecretRedactor {
                 }
             }
         }
-        return secret(i, "SASL " + lastMechanism + " credentials");
+        return secret(i, UNREAD_MECHANISM.equals(lastMechanism) ? "SASL credentials under " + lastMechanism
+                : "SASL " + lastMechanism + " credentials");
     }
 
     private byte[] plainWithPasswordMasked(int a, int b) {
@@ -481,6 +502,8 @@ public final class SecretRedactor {
          */
         byte[] raw = new byte[256];
         int rawLength;
+        /** The attributes ran past what is kept: what decides may be among the bytes not kept. */
+        boolean truncated;
         /** Parsed from {@link #raw} when the tag ends. */
         TagAttributes attributes;
 
@@ -496,6 +519,7 @@ public final class SecretRedactor {
             maskingValue = false;
             attrName.setLength(0);
             rawLength = 0;
+            truncated = false;
         }
 
         void addNameByte(byte c) {
@@ -566,6 +590,7 @@ public final class SecretRedactor {
         /** Keeps {@code b[from, to)} of the attributes' text, as far as there is room. */
         void keep(byte[] b, int from, int to) {
             int n = Math.min(MAX_ATTRIBUTE_BYTES - rawLength, to - from);
+            truncated |= n < to - from;
             if (rawLength + n > raw.length) {
                 raw = Arrays.copyOf(raw, Math.min(MAX_ATTRIBUTE_BYTES, Math.max(raw.length * 2, rawLength + n)));
             }

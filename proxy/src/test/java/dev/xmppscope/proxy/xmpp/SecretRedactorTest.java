@@ -128,6 +128,32 @@ class SecretRedactorTest {
                 text(new SecretRedactor().redact(bytes(form)).bytes()));
     }
 
+    /**
+     * Past 4 KiB of attributes what decides is no longer read: such a field's values, such an
+     * auth's payload are masked rather than guessed at (no client writes them; padding must not
+     * let a password through).
+     */
+    @Test
+    void tagsWhoseAttributesRunPastWhatIsKeptAreTakenForSecretOnes() {
+        String pad = "x".repeat(5000);
+        String form = CLIENT_HEADER + "<iq type='set' id='c3'><command xmlns='http://jabber.org/protocol/commands'>"
+                + "<x xmlns='jabber:x:data' type='submit'><field label='" + pad + "' var='password'><value>s3cret</value></field>"
+                + "<field var='note'><value>kept</value></field></x></command></iq>";
+        SecretRedactor.Result r = new SecretRedactor().redact(bytes(form));
+        assertEquals(form.replace(">s3cret<", ">******<"), text(r.bytes()));
+        assertEquals(Set.of("data form field whose attributes ran past 4 KiB (masked to be safe)"), r.kinds());
+
+        String auth = CLIENT_HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' pad='" + pad + "' mechanism='PLAIN'>"
+                + "AGFsaWNlAHNlY3JldA==</auth>";
+        r = new SecretRedactor().redact(bytes(auth));
+        assertEquals(auth.replace("AGFsaWNlAHNlY3JldA==", "*".repeat(20)), text(r.bytes()));
+
+        String header = "<stream:stream to='a.example' xmlns='jabber:client' pad='" + pad + "'"
+                + " xmlns:sasl='urn:ietf:params:xml:ns:xmpp-sasl' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
+        String prefixed = header + "<sasl:auth mechanism='X-OAUTH2'>dG9rZW4=</sasl:auth>";
+        assertEquals(prefixed.replace("dG9rZW4=", "********"), text(new SecretRedactor().redact(bytes(prefixed)).bytes()));
+    }
+
     @Test
     void aFieldIsRecognisedByAnAttributeAfterKilobytesOfOthersInSmallReads() {
         String label = "x".repeat(3000);
