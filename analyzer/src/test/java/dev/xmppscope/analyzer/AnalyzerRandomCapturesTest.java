@@ -1,6 +1,7 @@
 package dev.xmppscope.analyzer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.analyzer.model.ConnectionView;
@@ -11,6 +12,7 @@ import dev.xmppscope.capture.CloseReason;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.EventKind;
 import dev.xmppscope.capture.TlsLayer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -94,7 +96,7 @@ class AnalyzerRandomCapturesTest {
                 // the analyzer survives its own bugs stream by stream (Analyzer#failed): here there must be none
                 assertEquals(0, a.failures(), "seed " + seed + ": see the log for the trace");
                 List<StanzaSummary> all = a.stanzas(StanzaQuery.all(100_000)).items();
-                assertTrue(!all.isEmpty(), "seed " + seed);
+                assertFalse(all.isEmpty(), "seed " + seed);
                 for (StanzaSummary st : all) {
                     assertTrue(a.stanza(st.ref()).isPresent(), "seed " + seed + ": " + st.ref());
                     a.route(st.ref());
@@ -104,7 +106,7 @@ class AnalyzerRandomCapturesTest {
                 }
                 Path dot = dir.resolve("graph" + seed + ".dot");
                 GraphExport.write(a, dot);
-                assertTrue(java.nio.file.Files.readString(dot).contains("graph"), "seed " + seed);
+                assertTrue(Files.readString(dot).contains("graph"), "seed " + seed);
             }
         }
     }
