@@ -15,6 +15,7 @@ import dev.xmppscope.analyzer.route.IqPairing;
 import dev.xmppscope.analyzer.route.RouteCorrelator;
 import dev.xmppscope.analyzer.xml.ContinuousReader;
 import dev.xmppscope.capture.AnalysisFile;
+import dev.xmppscope.capture.CaptureRecord;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.Chunk;
@@ -71,10 +72,10 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     private volatile long visibleUntil = Long.MIN_VALUE;
     private volatile boolean closed;
     private long lastFlushAt = Long.MIN_VALUE;
-    /** Streams whose analysis broke on a bug (see {@link #failed}); tests of odd input check there were none. */
+    /** Records whose analysis broke on a bug (see {@link #failed}); tests of odd input check there were none. */
     private int failures;
-    /** Runs before each chunk is analysed; tests make it fail there, as a bug would. */
-    volatile Consumer<Chunk> beforeChunk = c -> { };
+    /** Runs before each record is analysed; tests make it fail there, as a bug would. */
+    volatile Consumer<CaptureRecord> beforeRecord = r -> { };
 
     private Analyzer(MVStore analysisStore, Path analysisFile, boolean background) {
         this.index = new StanzaIndex(analysisStore, analysisFile, background);
@@ -102,6 +103,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     @Override
     public void opened(ConnectionOpened c) {
         ingestStep(events -> {
+            beforeRecord.accept(c);
             advance(c.atNanos());
             ConnectionAnalysis conn = new ConnectionAnalysis(c, resumableSessions, openReaders);
             connections.put(c.id(), conn);
@@ -116,7 +118,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
             ConnectionAnalysis conn = connection(c.connectionId(), c.atNanos());
             conn.countBytes(c.direction(), c.length());
             try {
-                beforeChunk.accept(c);
+                beforeRecord.accept(c);
                 if (c.layer() == TlsLayer.ENCRYPTED) {
                     conn.encrypted = true;
                     addSteps(conn.negotiation.encrypted(c.direction(), c.atNanos()), events);
@@ -160,6 +162,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     @Override
     public void event(ConnectionEvent e) {
         ingestStep(events -> {
+            beforeRecord.accept(e);
             advance(e.atNanos());
             ConnectionAnalysis conn = connection(e.connectionId(), e.atNanos());
             if (e.kind() == EventKind.DIRECT_TLS_DETECTED) {
@@ -175,6 +178,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     @Override
     public void closed(ConnectionClosed c) {
         ingestStep(events -> {
+            beforeRecord.accept(c);
             advance(c.atNanos());
             ConnectionAnalysis conn = connection(c.id(), c.atNanos());
             conn.closed = c;
@@ -197,7 +201,18 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
             if (closed) {
                 return; // closed while this call waited for the lock
             }
-            step.accept(events);
+            try {
+                step.accept(events);
+            } catch (RuntimeException | StackOverflowError e) {
+                // a chunk's failure is caught closer, where it can end its stream (see failed); this is
+                // a connection's opening, event or close going wrong: the analysis goes on with what follows
+                if (failures++ == 0) {
+                    LOG.error("the analysis failed on a capture record: a bug; it goes on with the next."
+                            + " Please report this with the stack trace.", e);
+                } else {
+                    LOG.warn("the analysis failed on a capture record: {}", e.toString());
+                }
+            }
         }
         publish(events);
     }
@@ -279,7 +294,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         }
     }
 
-    /** How many streams' analysis broke on a bug so far. */
+    /** How many records' analysis broke on a bug so far. */
     int failures() {
         synchronized (lock) {
             return failures;

@@ -20,6 +20,12 @@ import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.CaptureWriter;
+import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.CloseReason;
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.ConnectionEvent;
+import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.EventKind;
 import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -400,8 +406,9 @@ class AnalyzerTest {
                 .toServer(8, 6, FederationFixture.clientHeader("a.example", "alice@a.example"))
                 .toServer(8, 7, "<presence id='trips-the-bug'/>");
         try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = Analyzer.open(store)) {
-            a.beforeChunk = c -> {
-                if (c.connectionId() == 7 && new String(c.bytes(), StandardCharsets.UTF_8).contains("trips-the-bug")) {
+            a.beforeRecord = r -> {
+                if (r instanceof Chunk c && c.connectionId() == 7
+                        && new String(c.bytes(), StandardCharsets.UTF_8).contains("trips-the-bug")) {
                     throw new IllegalStateException("a bug");
                 }
             };
@@ -416,6 +423,31 @@ class AnalyzerTest {
             assertEquals(1, a.stanzas(new StanzaQuery(null, null, "presence", null, null, null, 8L, null, null, null, 10))
                     .items().size(), "the other stream is analysed as usual");
             assertEquals(1, a.failures());
+        }
+    }
+
+    /** A bug (injected here) met in a connection's event or close is passed over: the analysis goes on. */
+    @Test
+    void aBugOnAConnectionsEventOrCloseIsPassedOver() {
+        CaptureScript s = c2sToA(7, "127.0.0.1:41000", "eve@a.example", "e1")
+                .event(7, 3, Direction.TO_CLIENT, EventKind.TLS_ESTABLISHED, "TLSv1.3")
+                .toServer(7, 4, "<presence/>")
+                .close(7, 5, CloseReason.CLIENT_CLOSED)
+                .open(8, 6, "127.0.0.12:5222=127.0.0.2:5222", "127.0.0.1:41001")
+                .toServer(8, 7, FederationFixture.clientHeader("a.example", "alice@a.example"))
+                .toServer(8, 8, "<presence/>");
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = Analyzer.open(store)) {
+            a.beforeRecord = r -> {
+                if (r instanceof ConnectionEvent || r instanceof ConnectionClosed) {
+                    throw new IllegalStateException("a bug");
+                }
+            };
+            s.playInto(a);
+            assertEquals(2, a.failures());
+            assertEquals(1, a.stanzas(new StanzaQuery(null, null, "presence", null, null, null, 7L, null, null, null, 10))
+                    .items().size(), "the stream goes on after its event");
+            assertEquals(1, a.stanzas(new StanzaQuery(null, null, "presence", null, null, null, 8L, null, null, null, 10))
+                    .items().size(), "and the next connection");
         }
     }
 
