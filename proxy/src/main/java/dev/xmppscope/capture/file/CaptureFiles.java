@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.h2.api.ErrorCode;
 
 /**
  * Moving captures between a capture database and files: export to {@code .xscap} or
@@ -100,6 +101,14 @@ public final class CaptureFiles {
                 } else {
                     source.replay(counting);
                 }
+            } catch (CaptureStoreException e) {
+                if (e.getCause() instanceof SQLException sql && sql.getErrorCode() == ErrorCode.DUPLICATE_KEY_1) {
+                    // the database's words ("unique index or primary key violation") name no line of the file
+                    throw new CaptureFileException(file + " holds one record twice (two events of one connection with the"
+                            + " same sequence number): it was changed by hand, or damaged; the records before the batch that"
+                            + " holds it were imported", counting.records(), e);
+                }
+                throw e;
             } finally {
                 progress.finish();
             }

@@ -125,6 +125,21 @@ class XscapRoundTripTest {
     }
 
     @Test
+    void aRecordThatAppearsTwiceIsNamedAsSuchNotInTheDatabasesWords() throws IOException {
+        Path file = tmp.resolve("twice.xscap");
+        String event = "{\"type\":\"event\",\"conn\":1,\"seq\":2,\"at\":6,\"dir\":\"toClient\",\"kind\":\"STARTTLS_PROCEED\","
+                + "\"detail\":\"\"}";
+        writeGzipLines(file, header(), "{\"type\":\"opened\",\"id\":1,\"route\":\"r\",\"tls\":\"passthrough\",\"at\":5}",
+                event, event, "{\"type\":\"end\",\"records\":3}");
+        try (CaptureStore target = CaptureStore.open(tmp.resolve("target"))) {
+            CaptureFileException e = assertThrows(CaptureFileException.class,
+                    () -> CaptureFiles.importInto(target, file, ProgressBar.NONE, NOT_WIRE_BYTES));
+            assertEquals(file + " holds one record twice (two events of one connection with the same sequence number): it"
+                    + " was changed by hand, or damaged; the records before the batch that holds it were imported", e.getMessage());
+        }
+    }
+
+    @Test
     void aCorruptLineIsReportedWithItsLineNumberAndTheRecordsBeforeItSurvive() throws IOException {
         Path file = tmp.resolve("corrupt.xscap");
         writeGzipLines(file, header(),
