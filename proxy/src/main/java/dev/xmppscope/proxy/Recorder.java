@@ -73,7 +73,8 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
     private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
 
     private final CaptureStore store;
-    private final SecretMasking masking;
+    /** What the relay hands over, its secrets masked on the way into the writer's queue. */
+    private final CaptureSink intake;
     private final Queue<CaptureRecord> queue = new ConcurrentLinkedQueue<>();
     /** The writer sleeps until woken (no traffic for a while): the next item must unpark it. */
     private volatile boolean writerAsleep;
@@ -93,7 +94,7 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
 
     private Recorder(CaptureStore store, SecretMasking masking, long highWater) {
         this.store = store;
-        this.masking = masking;
+        this.intake = masking.masking(new WriterQueue());
         this.highWater = highWater;
         this.lowWater = highWater / 4;
         this.nextConnectionId = new AtomicLong(store.nextConnectionId());
@@ -156,32 +157,45 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
 
     @Override
     public void opened(ConnectionOpened connection) {
-        enqueue(connection, 0);
+        intake.opened(connection);
     }
 
     @Override
     public void chunk(Chunk chunk) {
-        long bytes = chunk.bytes().length + 64L;
-        SecretRedactor.Result masked = masking.redact(chunk);
-        if (masked == null || masked.bytes() == chunk.bytes()) {
-            enqueue(chunk, bytes);
-            return;
-        }
-        enqueue(chunk.withBytes(masked.bytes(), true), bytes);
-        if (masked.redacted()) {
-            enqueue(masking.redactedEvent(chunk, masked), 0);
-        }
+        intake.chunk(chunk);
     }
 
     @Override
     public void event(ConnectionEvent event) {
-        enqueue(event, 0);
+        intake.event(event);
     }
 
     @Override
     public void closed(ConnectionClosed connection) {
-        masking.forget(connection.id());
-        enqueue(connection, 0);
+        intake.closed(connection);
+    }
+
+    /** The writer's queue, as a sink: what {@link #intake} hands on once secrets are masked. */
+    private final class WriterQueue implements CaptureSink {
+        @Override
+        public void opened(ConnectionOpened connection) {
+            enqueue(connection, 0);
+        }
+
+        @Override
+        public void chunk(Chunk chunk) {
+            enqueue(chunk, chunk.bytes().length + 64L);
+        }
+
+        @Override
+        public void event(ConnectionEvent event) {
+            enqueue(event, 0);
+        }
+
+        @Override
+        public void closed(ConnectionClosed connection) {
+            enqueue(connection, 0);
+        }
     }
 
     @Override

@@ -81,7 +81,7 @@ public final class SecretMasking {
      * secrets, ciphertext). Never throws: the proxy calls this in the relay's handlers, where an
      * exception would close the connection over a recording problem.
      */
-    SecretRedactor.Result redact(Chunk c) {
+    private SecretRedactor.Result redact(Chunk c) {
         if (keepSecrets || !c.layer().isXml()) {
             return null;
         }
@@ -108,7 +108,7 @@ public final class SecretMasking {
     }
 
     /** Drops a closed connection's redactors: by key, not by scanning, as thousands may close at once. */
-    void forget(long connection) {
+    private void forget(long connection) {
         for (Direction d : Direction.values()) {
             for (TlsLayer layer : TlsLayer.values()) {
                 redactors.remove(new StreamKey(connection, d, layer));
@@ -117,7 +117,7 @@ public final class SecretMasking {
     }
 
     /** Says what was masked in a chunk; shares its seq (events and chunks are separate tables, the event sits with its chunk). */
-    ConnectionEvent redactedEvent(Chunk c, SecretRedactor.Result masked) {
+    private ConnectionEvent redactedEvent(Chunk c, SecretRedactor.Result masked) {
         return new ConnectionEvent(c.connectionId(), c.seq(), c.atNanos(), c.direction(), EventKind.SECRET_REDACTED,
                 String.join(", ", masked.kinds()) + " masked " + where + " (" + c.layer().name().toLowerCase(Locale.ROOT)
                         + " chunk " + c.seq() + "); " + unchanged);
