@@ -17,13 +17,30 @@ public final class ByteSearch {
     private ByteSearch() {
     }
 
+    /** The eight bytes from {@code at} as one word, first byte lowest (the caller knows they are there). */
+    public static long word(byte[] bytes, int at) {
+        return (long) LONGS.get(bytes, at);
+    }
+
+    /** A word of eight bytes {@code b}: XORed with a {@link #word}, it zeroes the bytes equal to {@code b}. */
+    public static long repeated(int b) {
+        return ONES * (b & 0xff);
+    }
+
+    /**
+     * High bit set in each byte of {@code x} that is zero. Bits above the first zero byte may be
+     * false positives (borrows), the lowest set bit never is.
+     */
+    public static long zeroBytes(long x) {
+        return (x - ONES) & ~x & HIGHS;
+    }
+
     /** The first index of {@code b} in {@code bytes[from, to)}, or -1. */
     public static int indexOf(byte[] bytes, byte b, int from, int to) {
-        long pattern = ONES * (b & 0xff);
+        long pattern = repeated(b);
         int i = from;
         for (; i + 8 <= to; i += 8) {
-            long x = (long) LONGS.get(bytes, i) ^ pattern;
-            long hits = (x - ONES) & ~x & HIGHS; // the lowest set bit marks the first zero byte exactly
+            long hits = zeroBytes(word(bytes, i) ^ pattern);
             if (hits != 0) {
                 return i + (Long.numberOfTrailingZeros(hits) >>> 3);
             }

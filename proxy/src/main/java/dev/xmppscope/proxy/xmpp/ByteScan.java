@@ -1,8 +1,8 @@
 package dev.xmppscope.proxy.xmpp;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import static dev.xmppscope.capture.ByteSearch.repeated;
+import static dev.xmppscope.capture.ByteSearch.word;
+import static dev.xmppscope.capture.ByteSearch.zeroBytes;
 
 /**
  * Reads tag names and tag ends eight bytes at a time (SWAR, as {@link dev.xmppscope.capture.ByteSearch}
@@ -10,25 +10,17 @@ import java.nio.ByteOrder;
  * byte-by-byte loop was most of the recorder's CPU; this keeps it well above what the disk can absorb.
  */
 final class ByteScan {
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
-    private static final long GT = ONES * '>';
-    private static final long QUOT = ONES * '"';
-    private static final long APOS = ONES * '\'';
-    private static final long COLON = ONES * ':';
-    private static final long SPACE = ONES * ' ';
-    private static final long SLASH = ONES * '/';
+    private static final long GT = repeated('>');
+    private static final long QUOT = repeated('"');
+    private static final long APOS = repeated('\'');
+    private static final long COLON = repeated(':');
+    private static final long SPACE = repeated(' ');
+    private static final long SLASH = repeated('/');
 
     private ByteScan() {
     }
 
-    /** The eight bytes from {@code at} as one word, first byte lowest (the caller knows they are there). */
-    static long word(byte[] bytes, int at) {
-        return (long) LONGS.get(bytes, at);
-    }
-
-    /** The first {@code min(length, 8)} bytes of {@code name} as a word like {@link #word}, the rest zero. */
+    /** The first {@code min(length, 8)} bytes of {@code name} as a word like {@link dev.xmppscope.capture.ByteSearch#word}, the rest zero. */
     static long prefixWord(byte[] name, int length) {
         long w = 0;
         for (int k = Math.min(length, 8) - 1; k >= 0; k--) {
@@ -37,7 +29,7 @@ final class ByteScan {
         return w;
     }
 
-    /** The bits of a {@link #word} that its first {@code min(length, 8)} bytes occupy. */
+    /** The bits of a {@link dev.xmppscope.capture.ByteSearch#word} that its first {@code min(length, 8)} bytes occupy. */
     static long prefixMask(int length) {
         return length >= 8 ? -1L : (1L << (8 * length)) - 1;
     }
@@ -46,7 +38,7 @@ final class ByteScan {
     static int indexOfTagStop(byte[] bytes, int from, int to) {
         int i = from;
         for (; i + 8 <= to; i += 8) {
-            long word = (long) LONGS.get(bytes, i);
+            long word = word(bytes, i);
             // each term's lowest set bit is exact, so the lowest bit of their union is the first stop byte
             long hits = zeroBytes(word ^ GT) | zeroBytes(word ^ QUOT) | zeroBytes(word ^ APOS);
             if (hits != 0) {
@@ -62,18 +54,11 @@ final class ByteScan {
         return -1;
     }
 
-    /**
-     * High bit set in each byte of {@code x} that is zero. Bits above the first zero byte may be
-     * false positives (borrows), the lowest set bit never is.
-     */
-    private static long zeroBytes(long x) {
-        return (x - ONES) & ~x & HIGHS;
-    }
 
     /**
      * Whether the element name starting at {@code from} has a prefix (a {@code ':'} before its
      * end), or may have one (it runs past {@code to}), given its first eight bytes as a
-     * {@link #word} (the caller has loaded them to compare the name, and they are all before
+     * {@link dev.xmppscope.capture.ByteSearch#word} (the caller has loaded them to compare the name, and they are all before
      * {@code to}). Most names end within those, so the word usually decides; a tab or line
      * break ending the name is not looked for there, which can only answer true where false was
      * right.

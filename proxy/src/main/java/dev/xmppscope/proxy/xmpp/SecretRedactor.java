@@ -150,7 +150,7 @@ public final class SecretRedactor {
             if (lt + 9 > n) {
                 return beginTag(lt + 1); // too close to the read's end for a word: byte by byte
             }
-            long word = ByteScan.word(b, lt + 1);
+            long word = ByteSearch.word(b, lt + 1);
             byte first = (byte) word;
             if (first == '/') {
                 if (queryNs != null || inAuthenticate || secretField != null) {

@@ -3,6 +3,7 @@ package dev.xmppscope.proxy.xmpp;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xmppscope.capture.ByteSearch;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,7 @@ class ByteScanTest {
             // the caller has the name's first eight bytes: it reads a name only that far from a read's end
             for (int to = 3 + 8; to <= tag.length; to++) {
                 boolean prefixed = byteByByte(tag, 3, to);
-                boolean answer = ByteScan.nameHasColon(ByteScan.word(tag, 3), tag, 3, to);
+                boolean answer = ByteScan.nameHasColon(ByteSearch.word(tag, 3), tag, 3, to);
                 if (prefixed) {
                     assertTrue(answer, t + " read up to " + to + ": a prefix must never be missed");
                 } else if (t.indexOf('\t') < 0) {
