@@ -86,17 +86,16 @@ public final class TopLevelSplitter {
             return null;
         }
         inTag = false;
-        TagEnds t = tag;
-        if (t.startsWith("<?") || t.startsWith("<!--")) {
+        if (tag.startsWith("<?") || tag.startsWith("<!--")) {
             if (depth <= 1) {
                 current.reset(); // the XML declaration and comments between elements are not pieces
             }
             return null;
         }
-        if (t.startsWith("<![CDATA[")) {
+        if (tag.startsWith("<![CDATA[")) {
             return null;
         }
-        if (t.startsWith("</")) {
+        if (tag.startsWith("</")) {
             depth--;
             if (depth <= 1) {
                 depth = Math.max(depth, 0);
@@ -104,10 +103,10 @@ public final class TopLevelSplitter {
             }
             return null;
         }
-        if (t.endsWith("/>")) {
+        if (tag.endsWith("/>")) {
             return depth <= 1 ? take() : null;
         }
-        if (depth <= 1 && isStreamHeader(t)) {
+        if (depth <= 1 && isStreamHeader(tag)) {
             depth = 1; // a stream header, first or a restart: it stays open
             return take();
         }
