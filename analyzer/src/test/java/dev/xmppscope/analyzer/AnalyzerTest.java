@@ -323,6 +323,11 @@ class AnalyzerTest {
         }
     }
 
+    /** The elements of one kind on one connection (the first 10). */
+    private static List<StanzaSummary> ofKind(Analyzer a, String kind, long connection) {
+        return a.stanzas(new StanzaQuery(null, null, kind, null, null, null, connection, null, null, null, 10)).items();
+    }
+
     /** Client stream {@code conn} of {@code jid} to a.example opening at 0-2 ms, the server offering its pre-auth features. */
     private static CaptureScript c2sToA(long conn, String client, String jid, String streamId) {
         return new CaptureScript()
@@ -370,16 +375,14 @@ class AnalyzerTest {
             int at = FederationFixture.clientHeader("a.example", "eve@a.example").length(); // where <message> starts
             assertEquals(187, at);
             assertEquals("Client's stream is unparseable from offset 187: elements nested deeper than 256 levels", eve.error());
-            List<StanzaSummary> unparsed = a.stanzas(new StanzaQuery(null, null, "unparsed", null, null, null, 7L, null,
-                    null, null, 10)).items();
+            List<StanzaSummary> unparsed = ofKind(a, "unparsed", 7);
             assertEquals(2, unparsed.size());
             assertEquals(at, unparsed.get(0).offset());
             assertEquals("unparseable from offset 187: elements nested deeper than 256 levels", unparsed.get(0).parseStatus());
             assertEquals(28, unparsed.get(1).size(), "bytes after the failure are counted, not parsed");
             assertEquals(at + 15 + 3 * 300, unparsed.get(1).offset(), "where they are in the stream");
             assertNull(a.connection(8).orElseThrow().error());
-            assertEquals(1, a.stanzas(new StanzaQuery(null, null, "presence", null, null, null, 8L, null, null, null, 10))
-                    .items().size(), "the next connection is parsed as usual");
+            assertEquals(1, ofKind(a, "presence", 8).size(), "the next connection is parsed as usual");
         }
     }
 
@@ -389,8 +392,7 @@ class AnalyzerTest {
                 .toServer(3, 3, "<stream:stream xmlns:stream='http://etherx.jabber.org/streams'>");
         try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = Analyzer.open(store)) {
             s.playInto(a);
-            List<String> summaries = a.stanzas(new StanzaQuery(null, null, "stream-header", null, null, null, 3L, null, null,
-                    null, 10)).items().stream().map(StanzaSummary::summary).toList();
+            List<String> summaries = ofKind(a, "stream-header", 3).stream().map(StanzaSummary::summary).toList();
             assertEquals(List.of("stream header to a.example (jabber:client)", "stream header from a.example (jabber:client) id k1",
                     "stream restart"), summaries, "no 'to null', no '()'");
         }
@@ -416,12 +418,10 @@ class AnalyzerTest {
             int at = FederationFixture.clientHeader("a.example", "eve@a.example").length();
             assertEquals("Client's stream is not analysed from offset " + at + " on: the analyzer failed there"
                     + " (java.lang.IllegalStateException: a bug), a bug; see the log", a.connection(7).orElseThrow().error());
-            List<StanzaSummary> unparsed = a.stanzas(new StanzaQuery(null, null, "unparsed", null, null, null, 7L, null,
-                    null, null, 10)).items();
+            List<StanzaSummary> unparsed = ofKind(a, "unparsed", 7);
             assertEquals(1, unparsed.size(), "the stream's later bytes are counted, not parsed");
             assertEquals(at + "<presence id='trips-the-bug'/>".length(), unparsed.get(0).offset());
-            assertEquals(1, a.stanzas(new StanzaQuery(null, null, "presence", null, null, null, 8L, null, null, null, 10))
-                    .items().size(), "the other stream is analysed as usual");
+            assertEquals(1, ofKind(a, "presence", 8).size(), "the other stream is analysed as usual");
             assertEquals(1, a.failures());
         }
     }
@@ -444,10 +444,8 @@ class AnalyzerTest {
             };
             s.playInto(a);
             assertEquals(2, a.failures());
-            assertEquals(1, a.stanzas(new StanzaQuery(null, null, "presence", null, null, null, 7L, null, null, null, 10))
-                    .items().size(), "the stream goes on after its event");
-            assertEquals(1, a.stanzas(new StanzaQuery(null, null, "presence", null, null, null, 8L, null, null, null, 10))
-                    .items().size(), "and the next connection");
+            assertEquals(1, ofKind(a, "presence", 7).size(), "the stream goes on after its event");
+            assertEquals(1, ofKind(a, "presence", 8).size(), "and the next connection");
         }
     }
 
@@ -464,8 +462,7 @@ class AnalyzerTest {
             s.playInto(a);
             assertEquals("Client's stream is unparseable from offset 187: Unexpected character '=' (code 61);"
                     + " expected a decimal number.", a.connection(7).orElseThrow().error());
-            assertEquals(1, a.stanzas(new StanzaQuery(null, null, "presence", null, null, null, 8L, null, null, null, 10))
-                    .items().size(), "the next connection is parsed as usual");
+            assertEquals(1, ofKind(a, "presence", 8).size(), "the next connection is parsed as usual");
         }
     }
 

@@ -115,11 +115,7 @@ class CaptureStoreTest {
     @Test
     void aTornPayloadTailIsSkippedAndEverythingBeforeItIsRead() throws Exception {
         Path db = tmp.resolve("torn");
-        try (CaptureStore store = CaptureStore.open(db); CaptureWriter w = store.newWriter()) {
-            w.opened(new ConnectionOpened(1, "r", "l", "c", "s", TlsMode.PASSTHROUGH, 1));
-            w.chunk(Chunk.of(1, 1, Direction.TO_SERVER, 2, TlsLayer.PLAIN, 0, bytes("<stream:stream>")));
-            w.chunk(Chunk.of(1, 2, Direction.TO_CLIENT, 3, TlsLayer.PLAIN, 0, bytes("<stream:features/>")));
-        }
+        recordStreamOpening(db);
         // the machine lost the last bytes of the payload file, the index rows survived
         Path payloads = CaptureStore.payloadFile(db);
         try (var ch = java.nio.channels.FileChannel.open(payloads, java.nio.file.StandardOpenOption.WRITE)) {
@@ -144,10 +140,7 @@ class CaptureStoreTest {
     @Test
     void aCaptureWithoutItsPayloadFileSaysWhatIsMissing() throws Exception {
         Path db = tmp.resolve("copied");
-        try (CaptureStore store = CaptureStore.open(db); CaptureWriter w = store.newWriter()) {
-            w.opened(new ConnectionOpened(1, "r", "l", "c", "s", TlsMode.PASSTHROUGH, 1));
-            w.chunk(Chunk.of(1, 1, Direction.TO_SERVER, 2, TlsLayer.PLAIN, 0, bytes("<stream:stream>")));
-        }
+        recordStreamOpening(db);
         Files.delete(CaptureStore.payloadFile(db));
         CaptureStoreException e = assertThrows(CaptureStoreException.class, () -> CaptureStore.open(db));
         assertEquals("the bytes of capture " + CaptureStore.dataFile(db) + " are kept beside it in copied.payloads, which is"
@@ -389,6 +382,15 @@ class CaptureStoreTest {
     }
 
     /** Records chunks as "bytes@at", events as "event conn/seq@at", openings as "open id". */
+    /** One connection whose client sent its stream header and whose server answered with features. */
+    private static void recordStreamOpening(Path db) {
+        try (CaptureStore store = CaptureStore.open(db); CaptureWriter w = store.newWriter()) {
+            w.opened(new ConnectionOpened(1, "r", "l", "c", "s", TlsMode.PASSTHROUGH, 1));
+            w.chunk(Chunk.of(1, 1, Direction.TO_SERVER, 2, TlsLayer.PLAIN, 0, bytes("<stream:stream>")));
+            w.chunk(Chunk.of(1, 2, Direction.TO_CLIENT, 3, TlsLayer.PLAIN, 0, bytes("<stream:features/>")));
+        }
+    }
+
     private static CaptureSink collect(List<String> into) {
         return new CaptureSink() {
             public void opened(ConnectionOpened c) { into.add("open " + c.id()); }

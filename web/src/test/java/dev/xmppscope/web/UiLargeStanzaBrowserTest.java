@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -29,7 +30,8 @@ class UiLargeStanzaBrowserTest {
             WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(30));
             wait.until(d -> !d.findElements(By.id("stanza-xml")).isEmpty());
             browser.screenshot("large-stanza");
-            assertEquals(String.format("The first 100,000 of %,d characters are shown; Copy takes the whole element.", length),
+            assertEquals(String.format(Locale.US, "The first 100,000 of %,d characters are shown; Copy takes the whole element.",
+                    length),
                     browser.driver.findElement(By.id("stanza-xml-cut")).getText());
             long drawn = (Long) browser.driver.executeScript("return document.querySelectorAll('#stanza-xml *').length;");
             assertTrue(drawn < 30_000, drawn + " elements drawn for the XML");
