@@ -210,9 +210,7 @@ public final class StreamParser {
     }
 
     private List<StreamEvent> fail(long offset, String reason, long end, long at, List<StreamEvent> events) {
-        failed = true;
-        failedPosition = end;
-        releaseReader();
+        abandon(end);
         events.add(new StreamEvent.StreamFailed(offset, reason, at));
         if (end > offset) {
             events.add(new StreamEvent.Unparsed(offset, (int) Math.min(Integer.MAX_VALUE, end - offset), at));
