@@ -18,6 +18,7 @@ import dev.xmppscope.capture.AnalysisFile;
 import dev.xmppscope.capture.CaptureRecord;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.CaptureStoreException;
 import dev.xmppscope.capture.Chunk;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
@@ -35,6 +36,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +69,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     private final RouteCorrelator routes;
     private final IqPairing iqs;
     private final StanzaIndex index;
+    private final Path analysisFile;
     private final ElementIngest ingest;
     private final List<Consumer<ModelEvent>> listeners = new CopyOnWriteArrayList<>();
     private volatile long visibleUntil = Long.MIN_VALUE;
@@ -78,6 +81,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     volatile Consumer<CaptureRecord> beforeRecord = r -> { };
 
     private Analyzer(MVStore analysisStore, Path analysisFile, boolean background) {
+        this.analysisFile = analysisFile;
         this.index = new StanzaIndex(analysisStore, analysisFile, background);
         // finished routes and IQ pairs live in the analysis file: memory stays bounded on long captures
         this.routes = new RouteCorrelator(RouteCorrelator.DEFAULT_WINDOW_NANOS, index.routeArchive());
@@ -129,6 +133,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
                 }
                 connectionChanged(conn, events);
             } catch (RuntimeException | StackOverflowError e) {
+                rethrowIfStorage(e);
                 failed(conn, c, e, events);
             }
             maybeFlush(c.atNanos());
@@ -204,6 +209,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
             try {
                 step.accept(events);
             } catch (RuntimeException | StackOverflowError e) {
+                rethrowIfStorage(e);
                 // a chunk's failure is caught closer, where it can end its stream (see failed); this is
                 // a connection's opening, event or close going wrong: the analysis goes on with what follows
                 if (failures++ == 0) {
@@ -215,6 +221,19 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
             }
         }
         publish(events);
+    }
+
+    /**
+     * A failure to store the analysis (a full disk) is not a bug in what is analysed: nothing more
+     * can be stored, for any stream, so the analysis ends there, saying why.
+     */
+    private void rethrowIfStorage(Throwable e) {
+        if (e instanceof CaptureStoreException s) {
+            throw s;
+        }
+        if (e instanceof MVStoreException s) {
+            throw CaptureStoreException.of("cannot write the analysis to " + analysisFile, s);
+        }
     }
 
     /** A batch from the source is complete: everything so far becomes visible to queries. */

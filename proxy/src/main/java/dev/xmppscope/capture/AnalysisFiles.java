@@ -70,7 +70,11 @@ final class AnalysisFiles {
         Shared s = OPEN.get(key);
         if (s != null && --s.users == 0) {
             OPEN.remove(key);
-            s.store.close();
+            try {
+                s.store.close();
+            } catch (MVStoreException e) {
+                throw CaptureStoreException.of("cannot write the analysis file " + file, e); // a full disk, say
+            }
         }
     }
 
@@ -94,7 +98,7 @@ final class AnalysisFiles {
             Files.deleteIfExists(file);
             return openOnce(file, background);
         } catch (IOException | MVStoreException e) {
-            throw new CaptureStoreException("cannot open the analysis file " + file + ": " + e.getMessage(), e);
+            throw CaptureStoreException.of("cannot open the analysis file " + file, e);
         }
     }
 
@@ -108,7 +112,7 @@ final class AnalysisFiles {
         } catch (MVStoreException e) {
             throw e;
         } catch (Exception e) {
-            throw new CaptureStoreException("cannot open the analysis file " + file + ": " + e.getMessage(), e);
+            throw CaptureStoreException.of("cannot open the analysis file " + file, e);
         }
     }
 

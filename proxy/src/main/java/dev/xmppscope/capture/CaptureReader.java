@@ -31,7 +31,7 @@ public final class CaptureReader implements AutoCloseable {
             // a transaction then sees the database as of its first read (see inOneSnapshot)
             st.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SNAPSHOT");
         } catch (SQLException e) {
-            throw new CaptureStoreException("cannot open a capture reader: " + e.getMessage(), e);
+            throw CaptureStoreException.of("cannot open a capture reader", e);
         }
     }
 
@@ -51,7 +51,7 @@ public final class CaptureReader implements AutoCloseable {
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new CaptureStoreException("cannot read the capture: " + e.getMessage(), e);
+            throw CaptureStoreException.of("cannot read the capture", e);
         }
     }
 
@@ -64,7 +64,7 @@ public final class CaptureReader implements AutoCloseable {
             }
             return out;
         } catch (SQLException e) {
-            throw new CaptureStoreException("cannot read connections: " + e.getMessage(), e);
+            throw CaptureStoreException.of("cannot read connections", e);
         }
     }
 
@@ -75,7 +75,7 @@ public final class CaptureReader implements AutoCloseable {
                 return rs.next() ? Optional.of(connectionRecord(rs)) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw new CaptureStoreException("cannot read connection " + id + ": " + e.getMessage(), e);
+            throw CaptureStoreException.of("cannot read connection " + id, e);
         }
     }
 
@@ -162,7 +162,7 @@ public final class CaptureReader implements AutoCloseable {
                 }
             });
         } catch (SQLException e) {
-            throw new CaptureStoreException("cannot read the capture: " + e.getMessage(), e);
+            throw CaptureStoreException.of("cannot read the capture", e);
         }
         if (torn[0] > 0) {
             LOG.warn("{} chunks point past the end of {} (a torn tail after a crash); skipped them", torn[0], payloads.file());
@@ -187,7 +187,7 @@ public final class CaptureReader implements AutoCloseable {
         try {
             connection.close();
         } catch (SQLException e) {
-            throw new CaptureStoreException("cannot close capture reader: " + e.getMessage(), e);
+            throw CaptureStoreException.of("cannot close capture reader", e);
         }
     }
 }

@@ -114,6 +114,9 @@ public final class CaptureStore implements AutoCloseable {
             if (e instanceof SQLException sql) {
                 throw openFailed(file, sql, "");
             }
+            if (e instanceof CaptureStoreException c && c.getCause() != null) {
+                throw CaptureStoreException.of("cannot open capture database " + file, c); // bringing it up to date failed
+            }
             throw (RuntimeException) e;
         }
     }
@@ -132,7 +135,7 @@ public final class CaptureStore implements AutoCloseable {
                     + " into it? its web UI shows the capture live and offers it for download); stop that process to use"
                     + " the file here", e);
         }
-        return new CaptureStoreException("cannot open capture database " + file + how + ": " + e.getMessage(), e);
+        return CaptureStoreException.of("cannot open capture database " + file + how, e);
     }
 
     /** Whether the capture at PATH exists but its user may not write its files or their directory. */
@@ -163,7 +166,7 @@ public final class CaptureStore implements AutoCloseable {
             if (e instanceof SQLException sql) {
                 throw openFailed(file, sql, " (read-only for you)");
             }
-            throw new CaptureStoreException("cannot open capture database " + file + " (read-only for you): " + e.getMessage(), e);
+            throw CaptureStoreException.of("cannot open capture database " + file + " (read-only for you)", e);
         }
     }
 
@@ -282,7 +285,7 @@ public final class CaptureStore implements AutoCloseable {
         } catch (NoSuchFileException e) {
             return; // created now
         } catch (IOException e) {
-            throw new CaptureStoreException("cannot read capture database " + file + ": " + e.getMessage(), e);
+            throw CaptureStoreException.of("cannot read capture database " + file, e);
         }
         if (head.length > 0 && !startsLikeDatabase(head)) {
             throw new CaptureStoreException(file + " is not a capture database: the H2 files xmppscope records into"
@@ -381,7 +384,7 @@ public final class CaptureStore implements AutoCloseable {
         try {
             return DriverManager.getConnection(url, "sa", "");
         } catch (SQLException e) {
-            throw new CaptureStoreException("cannot connect to capture database " + file + ": " + e.getMessage(), e);
+            throw CaptureStoreException.of("cannot connect to capture database " + file, e);
         }
     }
 
@@ -434,7 +437,7 @@ public final class CaptureStore implements AutoCloseable {
                 return new Totals(rs.getLong(1), rs.getLong(2), rs.getLong(3));
             }
         } catch (SQLException e) {
-            throw new CaptureStoreException("cannot count the connections in " + file + ": " + e.getMessage(), e);
+            throw CaptureStoreException.of("cannot count the connections in " + file, e);
         }
     }
 
@@ -450,7 +453,7 @@ public final class CaptureStore implements AutoCloseable {
                 return rs.next() ? rs.getInt(1) : 0;
             }
         } catch (SQLException e) {
-            throw new CaptureStoreException("cannot read a schema version: " + e.getMessage(), e);
+            throw CaptureStoreException.of("cannot read a schema version", e);
         }
     }
 
@@ -461,7 +464,7 @@ public final class CaptureStore implements AutoCloseable {
             ps.setInt(2, version);
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new CaptureStoreException("cannot write a schema version: " + e.getMessage(), e);
+            throw CaptureStoreException.of("cannot write a schema version", e);
         }
     }
 
@@ -475,7 +478,7 @@ public final class CaptureStore implements AutoCloseable {
             rs.next();
             return rs.getString(1);
         } catch (SQLException e) {
-            throw new CaptureStoreException("cannot read the capture id of " + file + ": " + e.getMessage(), e);
+            throw CaptureStoreException.of("cannot read the capture id of " + file, e);
         }
     }
 
@@ -575,17 +578,20 @@ public final class CaptureStore implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            payloads.close();
-            synchronized (this) {
-                if (analysis != null) {
-                    AnalysisFiles.release(analysisFile);
-                    analysis = null;
+        try (Connection admin = adminConnection) {
+            try {
+                payloads.close();
+            } finally {
+                // even when the payload file fails to close: an open database stays locked for this JVM
+                synchronized (this) {
+                    if (analysis != null) {
+                        AnalysisFiles.release(analysisFile);
+                        analysis = null;
+                    }
                 }
             }
-            adminConnection.close();
         } catch (SQLException e) {
-            throw new CaptureStoreException("cannot close capture database " + file, e);
+            throw CaptureStoreException.of("cannot close capture database " + file, e);
         }
     }
 }

@@ -37,7 +37,7 @@ public final class CaptureWriter implements CaptureSink, AutoCloseable {
                     "UPDATE connections SET closed_at = ?, close_reason = ?, close_detail = ?, bytes_to_server = ?,"
                             + " bytes_to_client = ? WHERE id = ?");
         } catch (SQLException e) {
-            throw new CaptureStoreException("cannot prepare capture writer: " + e.getMessage(), e);
+            throw CaptureStoreException.of("cannot prepare capture writer", e);
         }
     }
 
@@ -56,7 +56,7 @@ public final class CaptureWriter implements CaptureSink, AutoCloseable {
             insertConnection.executeUpdate();
             pending++;
         } catch (SQLException e) {
-            throw new CaptureStoreException("cannot record connection " + c.id() + ": " + e.getMessage(), e);
+            throw CaptureStoreException.of("cannot record connection " + c.id(), e);
         }
     }
 
@@ -70,7 +70,7 @@ public final class CaptureWriter implements CaptureSink, AutoCloseable {
                 payloads.flush(); // a row never points at bytes not yet handed to the OS
                 batchRows.write(batch);
             } catch (SQLException e) {
-                throw new CaptureStoreException("cannot record chunks of connection " + c.connectionId() + ": " + e.getMessage(), e);
+                throw CaptureStoreException.of("cannot record chunks of connection " + c.connectionId(), e);
             }
         }
     }
@@ -91,7 +91,7 @@ public final class CaptureWriter implements CaptureSink, AutoCloseable {
             insertEvent.addBatch();
             pending++;
         } catch (SQLException ex) {
-            throw new CaptureStoreException("cannot record an event of connection " + e.connectionId() + ": " + ex.getMessage(), ex);
+            throw CaptureStoreException.of("cannot record an event of connection " + e.connectionId(), ex);
         }
     }
 
@@ -107,7 +107,7 @@ public final class CaptureWriter implements CaptureSink, AutoCloseable {
             updateClosed.addBatch();
             pending++;
         } catch (SQLException e) {
-            throw new CaptureStoreException("cannot record the close of connection " + c.id() + ": " + e.getMessage(), e);
+            throw CaptureStoreException.of("cannot record the close of connection " + c.id(), e);
         }
     }
 
@@ -125,7 +125,7 @@ public final class CaptureWriter implements CaptureSink, AutoCloseable {
             pending = 0;
             checkpointIfDue();
         } catch (SQLException e) {
-            throw new CaptureStoreException("cannot write a batch to the capture database: " + e.getMessage(), e);
+            throw CaptureStoreException.of("cannot write a batch to the capture database", e);
         }
     }
 
@@ -158,7 +158,7 @@ public final class CaptureWriter implements CaptureSink, AutoCloseable {
             try {
                 connection.close();
             } catch (SQLException e) {
-                throw new CaptureStoreException("cannot close capture writer: " + e.getMessage(), e);
+                throw CaptureStoreException.of("cannot close capture writer", e);
             }
         }
     }

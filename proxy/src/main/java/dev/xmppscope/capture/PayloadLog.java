@@ -104,7 +104,7 @@ final class PayloadLog implements AutoCloseable {
         try {
             return Math.toIntExact(Files.getFileStore(file).getBlockSize());
         } catch (IOException e) {
-            throw new CaptureStoreException("cannot read the block size of " + file + ": " + e.getMessage(), e);
+            throw CaptureStoreException.of("cannot read the block size of " + file, e);
         }
     }
 
@@ -184,7 +184,7 @@ final class PayloadLog implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new CaptureStoreException("cannot read payload file " + file + " at " + position + ": " + e.getMessage(), e);
+            throw CaptureStoreException.of("cannot read payload file " + file + " at " + position, e);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -251,12 +251,15 @@ final class PayloadLog implements AutoCloseable {
             r = reads;
         }
         try (r; FileChannel w = writes; background) {
+            if (background != null && background.failureReported()) {
+                return; // the writer was told when a write failed; the file keeps what was written before
+            }
             flush();
             if (w != null && w.size() > end) {
                 w.truncate(end);
             }
         } catch (IOException e) {
-            throw new CaptureStoreException("cannot close payload file " + file + ": " + e.getMessage(), e);
+            throw CaptureStoreException.of("cannot close payload file " + file, e);
         }
     }
 }

@@ -30,6 +30,8 @@ final class PayloadWrites implements AutoCloseable {
     private long submitted;
     private long completed;
     private IOException failure;
+    /** The failure was thrown to a caller: closing does not say it again. */
+    private boolean reported;
     private boolean closed;
     private Thread thread;
 
@@ -121,11 +123,17 @@ final class PayloadWrites implements AutoCloseable {
 
     private void failIfBroken() {
         if (failure != null) {
-            throw new CaptureStoreException("cannot write payload file " + file + ": " + failure.getMessage(), failure);
+            reported = true;
+            throw CaptureStoreException.of("cannot write payload file " + file, failure);
         }
     }
 
-    /** Writes what is queued, then stops the thread. */
+    /** Whether a write failed and a caller was told so. */
+    synchronized boolean failureReported() {
+        return reported;
+    }
+
+    /** Writes what is queued, then stops the thread; throws a write failure no caller was told of yet. */
     @Override
     public void close() {
         Thread t;
@@ -141,6 +149,10 @@ final class PayloadWrites implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        failIfBroken();
+        synchronized (this) {
+            if (!reported) {
+                failIfBroken();
+            }
+        }
     }
 }

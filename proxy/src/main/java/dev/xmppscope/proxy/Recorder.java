@@ -3,14 +3,17 @@ package dev.xmppscope.proxy;
 import dev.xmppscope.capture.CaptureRecord;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.CaptureStoreException;
 import dev.xmppscope.capture.CaptureWriter;
 import dev.xmppscope.capture.Chunk;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.proxy.xmpp.SecretRedactor;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -87,7 +90,8 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
     private final Thread writerThread;
     /** Set by {@link #close()}: nothing more is queued, and the writer drains what is, commits and ends. */
     private volatile boolean closed;
-    private volatile Throwable writeFailure;
+    /** Set when a write fails: nothing more is recorded, and the relay goes on. */
+    private volatile Stopped stopped;
     private volatile boolean reportedLoss;
     /** Runs before each batch is written; tests stall the writer with it to exercise backpressure. */
     volatile Runnable beforeEachBatch = () -> { };
@@ -220,13 +224,12 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
     }
 
     private void enqueue(CaptureRecord item, long bytes) {
-        if (closed || writeFailure != null) {
+        if (closed || stopped != null) {
             // Nowhere to write any more. Throwing here would only break the relay (this runs on
-            // its event loops), so say it loudly, once, and keep relaying.
-            if (!reportedLoss) {
+            // its event loops), so keep relaying; a write failure was said when it happened
+            if (stopped == null && !reportedLoss) {
                 reportedLoss = true;
-                LOG.error("the recorder is {}: data from the proxy is no longer recorded",
-                        writeFailure != null ? "broken (" + writeFailure.getMessage() + ")" : "closed");
+                LOG.error("the recorder is closed: data from the proxy is no longer recorded");
             }
             return;
         }
@@ -312,8 +315,17 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
             Thread.currentThread().interrupt();
             LOG.error("recorder interrupted; {} items were not written", queue.size());
         } catch (RuntimeException e) {
-            writeFailure = e;
-            LOG.error("the recorder stopped: {}", e.getMessage(), e);
+            stopped = new Stopped(Instant.now(), e.getMessage());
+            String what = "recording stopped: " + e.getMessage() + ". The proxy goes on relaying every connection, but"
+                    + " records nothing more; the capture keeps what was written before. "
+                    + (CaptureStoreException.diskFull(e) ? "Free some space, or give --db a disk with room, and restart the proxy."
+                    : "Restart the proxy to record again.");
+            if (e instanceof CaptureStoreException) {
+                LOG.error(what); // the disk's own words say it all; a stack trace would bury them
+            } else {
+                LOG.error(what, e);
+            }
+            queue.clear();
             queuedBytes.set(0);
             released(0);
         }
@@ -344,7 +356,8 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
 
     /**
      * Writes everything handed over so far, stops the writer, then waits (up to
-     * {@link #LISTENER_DRAIN_MS} each) until the listeners have seen it all. Idempotent.
+     * {@link #LISTENER_DRAIN_MS} each) until the listeners have seen it all. Idempotent. A write
+     * failure does not throw here: it was logged when it happened, and {@link #stopped()} says it.
      */
     @Override
     public void close() {
@@ -364,8 +377,14 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
         for (ListenerFeed l : listeners) {
             l.close(LISTENER_DRAIN_MS);
         }
-        if (writeFailure != null) {
-            throw new IllegalStateException("recording failed: " + writeFailure.getMessage(), writeFailure);
-        }
+    }
+
+    /** Why recording stopped before {@link #close()}, and when: a write failed (a full disk). */
+    public Optional<Stopped> stopped() {
+        return Optional.ofNullable(stopped);
+    }
+
+    /** Recording ended {@code at} because a write failed, for {@code reason}; the relay went on. */
+    public record Stopped(Instant at, String reason) {
     }
 }

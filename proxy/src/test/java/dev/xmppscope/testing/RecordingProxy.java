@@ -110,6 +110,11 @@ public final class RecordingProxy implements AutoCloseable {
 
     /** What the store holds right now. */
     public Capture capture() {
+        return read(store);
+    }
+
+    /** What {@code store} holds right now. */
+    public static Capture read(CaptureStore store) {
         Capture c = new Capture();
         try (CaptureReader r = store.newReader()) {
             c.connections.addAll(r.connections());
@@ -143,6 +148,9 @@ public final class RecordingProxy implements AutoCloseable {
         } finally {
             try {
                 recorder.close();
+                recorder.stopped().ifPresent(stopped -> {
+                    throw new IllegalStateException("recording stopped during the test: " + stopped.reason());
+                });
             } finally {
                 store.close();
             }

@@ -10,7 +10,7 @@ import {Inspector} from './inspector.js';
 import {ConnectionsView} from './connections.js';
 import {ReplayControls} from './replay.js';
 import {DiffsView} from './diffs.js';
-import {connectLive, describeAnalysis, describeConnected, describeFailure} from './live.js';
+import {connectLive, describeAnalysis, describeConnected, describeFailure, describeRecording} from './live.js';
 import {store, resetStore, putNode, putEdge, putConnection, removeNode, removeEdge, endpoints} from './store.js';
 import {copyText, download} from './dom.js';
 
@@ -202,13 +202,18 @@ const capture = api.capture().catch(() => ({exportable: false, live: true}));
 capture.then((c) => {
   $('export-capture').hidden = !c.exportable;
   if (!c.live) describeConnected('stored capture');
-  if (c.analysis) followAnalysis(c.analysis);
+  if (c.analysis) followRecording(c);
 });
 
-// a recording proxy: whether its live analysis keeps up (it pauses under a flood), every 2 s
-function followAnalysis(first) {
-  describeAnalysis(first);
-  setInterval(() => api.capture().then((c) => describeAnalysis(c.analysis)).catch(() => {}), 2000);
+// a recording proxy: whether it still records (a full disk stops it) and whether its live
+// analysis keeps up (it pauses under a flood), every 2 s
+function followRecording(first) {
+  const describe = (c) => {
+    describeRecording(c.recording);
+    describeAnalysis(c.analysis);
+  };
+  describe(first);
+  setInterval(() => api.capture().then(describe).catch(() => {}), 2000);
 }
 
 // on a reconnect, reload: events may have been missed while the socket was down

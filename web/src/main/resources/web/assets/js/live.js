@@ -7,6 +7,8 @@ let connectedText = 'live';
 let connected = false;
 // where a recording proxy's live analysis stands (GET /api/capture's "analysis"), or null
 let analysis = null;
+// whether a recording proxy still records (GET /api/capture's "recording"), or null
+let recording = null;
 // what the page last failed to load, or null: it stays said until a load succeeds
 let failure = null;
 
@@ -28,6 +30,12 @@ export function describeFailure(text) {
  */
 export function describeAnalysis(state) {
   analysis = state;
+  if (connected) showConnected();
+}
+
+/** Says, before anything else, that a recording proxy stopped recording (a write failed: a full disk). */
+export function describeRecording(state) {
+  recording = state;
   if (connected) showConnected();
 }
 
@@ -58,7 +66,12 @@ export function connectLive(onMessage, onOpen) {
 
 function showConnected() {
   const newest = analysis ? ` The newest stanza it has seen came ${duration(analysis.behindMillis)} ago.` : '';
-  if (failure && analysis?.state !== 'stopped') {
+  if (recording?.state === 'stopped') {
+    setStatus('down', `${connectedText} · recording stopped`,
+      `Recording stopped at ${new Date(recording.since).toLocaleTimeString()}: ${recording.reason}. `
+      + 'The proxy goes on relaying every connection, but records nothing more; the capture keeps what came before.'
+      + (analysis?.state === 'stopped' ? ` Also: ${analysis.reason}.` : ''));
+  } else if (failure && analysis?.state !== 'stopped') {
     setStatus('down', failure, 'The page could not load what it shows; it tries again when the live updates reconnect or reset');
   } else if (analysis?.state === 'stopped') {
     setStatus('down', `${connectedText} · analysis stopped`, analysis.reason);

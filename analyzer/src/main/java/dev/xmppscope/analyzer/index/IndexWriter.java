@@ -55,7 +55,7 @@ final class IndexWriter implements AutoCloseable {
                     written.accept(batch);
                 }
             } catch (RuntimeException e) {
-                failure = new CaptureStoreException("cannot write stanzas to the index in " + where + ": " + e, e);
+                failure = CaptureStoreException.of("cannot write stanzas to the index in " + where, e);
             } finally {
                 slots.release();
             }
@@ -75,10 +75,11 @@ final class IndexWriter implements AutoCloseable {
         checkFailure();
     }
 
+    /** Throws the write failure, if any: a fresh exception each time, as one call may suppress another's. */
     private void checkFailure() {
         RuntimeException f = failure;
         if (f != null) {
-            throw f;
+            throw new CaptureStoreException(f.getMessage(), f);
         }
     }
 

@@ -72,7 +72,7 @@ public final class CaptureFiles {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
-            throw new CaptureStoreException("cannot count the records of " + store.file() + ": " + e.getMessage(), e);
+            throw CaptureStoreException.of("cannot count the records of " + store.file(), e);
         }
     }
 

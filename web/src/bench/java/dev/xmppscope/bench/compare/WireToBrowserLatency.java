@@ -130,7 +130,7 @@ public final class WireToBrowserLatency implements Comparison {
             try (ProxyServer proxy = ProxyServer.start(new ProxyOptions(List.of(route), false, null), recorder);
                  WebServer web = WebServer.start(WebOptions.loopback(0), // the browser resolves only 127.0.0.1
                          ModelSource.recording(live.model(), analysis), // as xmppscope proxy wires it
-                         List.of(CaptureExportApi.recording(store, analysis, live::stoppedBecause)));
+                         List.of(CaptureExportApi.recording(store, analysis, live::stoppedBecause, recorder::stopped)));
                  WireToBrowserPage page = new WireToBrowserPage();
                  RawClient client = new RawClient(proxy.boundAddresses().get(0))) {
                 page.open(web.url(), PREFIX);

@@ -1,12 +1,16 @@
 package dev.xmppscope.web.api;
 
+import dev.xmppscope.capture.CaptureStoreException;
 import dev.xmppscope.web.worker.AnalysisUnavailableException;
 import io.javalin.Javalin;
 import io.javalin.http.HttpStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Turns failures into JSON errors a script can read: bad parameters 400, unknown things 404. */
+/**
+ * Turns failures into JSON errors a script can read: bad parameters 400, unknown things 404, an
+ * analysis that cannot answer (stopped, or its files unreadable: a full disk) 503.
+ */
 public final class ApiErrors {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
@@ -29,6 +33,12 @@ public final class ApiErrors {
         app.exception(AnalysisUnavailableException.class, (e, ctx) ->
                 ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(ApiJson.error(e.getMessage())));
         app.exception(RuntimeException.class, (e, ctx) -> {
+            if (CaptureStoreException.fromFiles(e)) { // the analysis file or capture on a full or failing disk
+                LOG.warn("{} {} failed: {}", ctx.method(), ctx.path(), CaptureStoreException.reason(e));
+                ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(ApiJson.error(ctx.path() + " failed: the capture's files"
+                        + " cannot be read: " + CaptureStoreException.reason(e)));
+                return;
+            }
             LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
             ctx.status(HttpStatus.INTERNAL_SERVER_ERROR)
                     .json(ApiJson.error(ctx.path() + " failed: " + e.getMessage()));

@@ -4,6 +4,7 @@ import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.file.CaptureFiles;
 import dev.xmppscope.capture.file.ProgressBar;
 import dev.xmppscope.proxy.ListenerState;
+import dev.xmppscope.proxy.Recorder;
 import dev.xmppscope.web.WebExtension;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -35,33 +36,37 @@ public final class CaptureExportApi implements WebExtension {
     private final boolean growing;
     private final Supplier<ListenerState> analysis;
     private final Supplier<Optional<String>> analysisStopped;
+    private final Supplier<Optional<Recorder.Stopped>> recordingStopped;
 
     private CaptureExportApi(CaptureStore store, boolean growing, Supplier<ListenerState> analysis,
-                             Supplier<Optional<String>> analysisStopped) {
+                             Supplier<Optional<String>> analysisStopped, Supplier<Optional<Recorder.Stopped>> recordingStopped) {
         this.store = store;
         this.growing = growing;
         this.analysis = analysis;
         this.analysisStopped = analysisStopped;
+        this.recordingStopped = recordingStopped;
     }
 
     /** Exports {@code store}, an opened capture's database: it does not grow while shown. */
     public static CaptureExportApi of(CaptureStore store) {
-        return new CaptureExportApi(store, false, null, null);
+        return new CaptureExportApi(store, false, null, null, null);
     }
 
     /**
      * Exports {@code store}, the database the proxy records into: it grows while shown;
      * {@code analysis} says where the live analysis stands against the recording, and
-     * {@code analysisStopped} why it stopped if it did (its worker died).
+     * {@code analysisStopped} why it stopped if it did (its worker died), {@code recordingStopped}
+     * when and why the recording itself stopped, if it did (a full disk).
      */
     public static CaptureExportApi recording(CaptureStore store, Supplier<ListenerState> analysis,
-                                             Supplier<Optional<String>> analysisStopped) {
-        return new CaptureExportApi(store, true, analysis, analysisStopped);
+                                             Supplier<Optional<String>> analysisStopped,
+                                             Supplier<Optional<Recorder.Stopped>> recordingStopped) {
+        return new CaptureExportApi(store, true, analysis, analysisStopped, recordingStopped);
     }
 
     /** For a model with no capture database behind it: a replay, which grows as it plays. */
     public static CaptureExportApi unavailable() {
-        return new CaptureExportApi(null, true, null, null);
+        return new CaptureExportApi(null, true, null, null, null);
     }
 
     @Override
@@ -78,7 +83,19 @@ public final class CaptureExportApi implements WebExtension {
         m.put("formats", store == null ? List.of() : List.of("xscap", "pcapng"));
         m.put("live", growing);
         m.put("analysis", analysis == null ? null : toJson(analysis.get(), analysisStopped.get()));
+        m.put("recording", recordingStopped == null ? null : toJson(recordingStopped.get()));
         ctx.json(m);
+    }
+
+    /** {"state":"recording"}, or {"state":"stopped","since":EPOCH_MS,"reason":"..."} once a write failed. */
+    private static Map<String, Object> toJson(Optional<Recorder.Stopped> stopped) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("state", stopped.isPresent() ? "stopped" : "recording");
+        stopped.ifPresent(s -> {
+            m.put("since", s.at().toEpochMilli());
+            m.put("reason", s.reason());
+        });
+        return m;
     }
 
     /**

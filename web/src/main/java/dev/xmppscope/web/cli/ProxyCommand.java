@@ -1,6 +1,7 @@
 package dev.xmppscope.web.cli;
 
 import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.CaptureStoreException;
 import dev.xmppscope.capture.HostPort;
 import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.proxy.CertificateAuthority;
@@ -24,10 +25,14 @@ import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -167,7 +172,9 @@ final class ProxyCommand implements Callable<Integer> {
         Serving serving = new Serving(spec.commandLine().getErr());
         AtomicBoolean started = new AtomicBoolean();
         try {
-            CaptureStore store = serving.add(CaptureStore.open(dbPath));
+            CaptureStore store = CaptureStore.open(dbPath);
+            AtomicReference<Recorder> recording = new AtomicReference<>();
+            serving.add(() -> closeAfterRecording(store, recording.get()));
             if (store.readOnly()) {
                 throw new IllegalArgumentException("cannot record into " + store.file() + ": it is read-only for you;"
                         + " give --db a capture of yours or a new PATH");
@@ -176,11 +183,12 @@ final class ProxyCommand implements Callable<Integer> {
             // closed after the recorder has written the last close records, before the store
             serving.add(() -> {
                 if (started.get()) {
-                    sayStopped(out, store, firstId, dbPath);
+                    sayStopped(out, store, firstId, dbPath, recording.get().stopped());
                 }
             });
             LiveAnalysis live = serving.add(analysisInWorker ? LiveAnalysis.inWorker(store) : LiveAnalysis.inProcess(store));
             Recorder recorder = serving.add(Recorder.start(store, keepSecrets));
+            recording.set(recorder);
             Supplier<ListenerState> analysis = recorder.addListener(live.feed());
             if (!quiet) {
                 recorder.addListener(new ConnectionLog(out));
@@ -189,7 +197,7 @@ final class ProxyCommand implements Callable<Integer> {
                     ioThreads), recorder));
             serving.add(JitYield.start(proxy::readsRelayed));
             WebServer server = serving.add(WebServer.start(web, ModelSource.recording(live.model(), analysis),
-                    List.of(CaptureExportApi.recording(store, analysis, live::stoppedBecause))));
+                    List.of(CaptureExportApi.recording(store, analysis, live::stoppedBecause, recorder::stopped))));
             serving.web(server);
             List<InetSocketAddress> bound = proxy.boundAddresses();
             for (int i = 0; i < parsed.size(); i++) {
@@ -226,11 +234,35 @@ final class ProxyCommand implements Callable<Integer> {
         }
     }
 
-    /** What was recorded, and how to see it again. */
-    private static void sayStopped(PrintWriter out, CaptureStore store, long firstId, Path dbPath) {
-        CaptureStore.Totals t = store.totals(firstId);
-        out.printf("stopped: %,d connection%s recorded (%,d bytes to servers, %,d to clients) in %s%n", t.connections(),
-                t.connections() == 1 ? "" : "s", t.bytesToServer(), t.bytesToClient(), store.file().toAbsolutePath());
+    /**
+     * Closes the capture database; after a failed write (a full disk), H2 fails to close it too,
+     * which the recording's failure has said already.
+     */
+    private static void closeAfterRecording(CaptureStore store, Recorder recorder) {
+        try {
+            store.close();
+        } catch (CaptureStoreException e) {
+            if (recorder == null || recorder.stopped().isEmpty()) {
+                throw e;
+            }
+        }
+    }
+
+    /** What was recorded (and, if recording failed, when and why), and how to see it again. */
+    private static void sayStopped(PrintWriter out, CaptureStore store, long firstId, Path dbPath,
+                                   Optional<Recorder.Stopped> failed) {
+        failed.ifPresent(f -> out.printf("stopped: recording failed at %s: %s%n",
+                DateTimeFormatter.ISO_LOCAL_TIME.format(f.at().atZone(ZoneId.systemDefault()).toLocalTime().withNano(0)),
+                f.reason()));
+        try {
+            CaptureStore.Totals t = store.totals(firstId);
+            out.printf("%s: %,d connection%s recorded (%,d bytes to servers, %,d to clients) in %s%n",
+                    failed.isPresent() ? "kept" : "stopped", t.connections(), t.connections() == 1 ? "" : "s",
+                    t.bytesToServer(), t.bytesToClient(), store.file().toAbsolutePath());
+        } catch (CaptureStoreException e) {
+            // H2 closes a database whose write failed: what it holds is counted when it is opened again
+            out.printf("kept: what was recorded before that, in %s%n", store.file().toAbsolutePath());
+        }
         out.printf("see it again: xmppscope open %s%n", dbPath);
         out.flush();
     }

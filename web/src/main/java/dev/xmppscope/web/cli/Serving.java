@@ -44,7 +44,9 @@ final class Serving {
             try {
                 r.close();
             } catch (Exception e) {
-                err.println("xmppscope: while stopping " + r.getClass().getSimpleName() + ": " + e.getMessage());
+                // a lambda's class name ("ProxyCommand$$Lambda$65/0x...") means nothing to a user
+                String what = r.getClass().isSynthetic() ? "" : " " + r.getClass().getSimpleName();
+                err.println("xmppscope: while stopping" + what + ": " + e.getMessage());
                 err.flush();
             }
         }

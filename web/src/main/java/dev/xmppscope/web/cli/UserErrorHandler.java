@@ -1,5 +1,6 @@
 package dev.xmppscope.web.cli;
 
+import dev.xmppscope.capture.CaptureStoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -12,10 +13,16 @@ final class UserErrorHandler implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
         StringBuilder msg = new StringBuilder("xmppscope: ").append(ex.getMessage() == null ? ex.toString() : ex.getMessage());
-        for (Throwable c = ex.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+        // a storage failure's message already carries the reason; its causes are H2's wrappers of it
+        Throwable first = ex instanceof CaptureStoreException ? null : ex.getCause();
+        for (Throwable c = first; c != null && c != c.getCause(); c = c.getCause()) {
             if (c.getMessage() != null && !msg.toString().contains(c.getMessage())) {
                 msg.append("\n  caused by: ").append(c.getMessage());
             }
+        }
+        if (CaptureStoreException.diskFull(ex)) {
+            msg.append("\nxmppscope: free some space on that disk, or move the capture (its .mv.db and .payloads files)"
+                    + " to a disk with room and use it there");
         }
         cl.getErr().println(cl.getColorScheme().errorText(msg.toString()));
         if (System.getenv("XMPPSCOPE_DEBUG") != null) {

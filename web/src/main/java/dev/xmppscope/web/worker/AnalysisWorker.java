@@ -38,6 +38,8 @@ public final class AnalysisWorker {
     private static final Logger LOG = LoggerFactory.getLogger(AnalysisWorker.class);
     /** Printed on stdout once the socket listens. */
     static final String READY = "READY";
+    /** Printed on stdout, followed by the reason, when a storage failure ends the analysis. */
+    static final String STOPPED = "STOPPED ";
     private static final int EVENT_QUEUE = 10_000;
 
     private final Analyzer analyzer;
@@ -69,7 +71,8 @@ public final class AnalysisWorker {
             System.out.flush();
             FeedCodec.decode(new DataInputStream(new BufferedInputStream(System.in, 1 << 16)), analyzer);
         } catch (CaptureStoreException e) {
-            System.err.println("xmppscope analysis worker: " + e.getMessage()); // the proxy says what it means for the user
+            System.out.println(STOPPED + e.getMessage()); // the proxy logs it and the web UI shows it
+            System.out.flush();
             System.exit(1);
         }
         System.exit(0); // the query and event threads may still be blocked on the socket

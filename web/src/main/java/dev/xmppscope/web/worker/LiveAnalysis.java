@@ -24,7 +24,7 @@ public interface LiveAnalysis extends AutoCloseable {
         return OptionalLong.empty();
     }
 
-    /** Why the analysis stopped while the proxy goes on recording (its worker died); empty while it runs. */
+    /** Why the analysis stopped while the proxy goes on recording (its worker died, its disk is full); empty while it runs. */
     default Optional<String> stoppedBecause() {
         return Optional.empty();
     }
@@ -43,22 +43,6 @@ public interface LiveAnalysis extends AutoCloseable {
 
     /** In this JVM: less memory (one JVM), but its compilation and collections compete with the relay. */
     static LiveAnalysis inProcess(CaptureStore store) {
-        Analyzer analyzer = Analyzer.open(store);
-        return new LiveAnalysis() {
-            @Override
-            public CaptureSink feed() {
-                return analyzer;
-            }
-
-            @Override
-            public CaptureModel model() {
-                return analyzer;
-            }
-
-            @Override
-            public void close() {
-                analyzer.close();
-            }
-        };
+        return new InProcessAnalysis(Analyzer.open(store));
     }
 }

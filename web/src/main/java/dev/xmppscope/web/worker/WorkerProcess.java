@@ -52,17 +52,23 @@ final class WorkerProcess implements LiveAnalysis {
     private static final long EXIT_TIMEOUT_SECONDS = 120;
 
     private final Process process;
+    private final WorkerOutput output;
     private final Path socketDir;
     private final DataOutputStream stdin;
     private final CaptureSink feed;
     private final RemoteModel model;
 
-    private WorkerProcess(Process process, Path socketDir, RemoteModel model) {
+    private WorkerProcess(Process process, WorkerOutput output, Path socketDir, RemoteModel model) {
         this.process = process;
+        this.output = output;
         this.socketDir = socketDir;
         this.model = model;
         this.stdin = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
-        this.feed = FeedCodec.encoder(stdin, e -> LOG.error("{}", whyGone(process)));
+        this.feed = FeedCodec.encoder(stdin, e -> {
+            if (output.stoppedBecause() == null) { // a reason the worker gave is logged already
+                LOG.error("{}", whyGone(process, output));
+            }
+        });
     }
 
     static WorkerProcess start(CaptureStore store) {
@@ -75,9 +81,10 @@ final class WorkerProcess implements LiveAnalysis {
         Path socket = dir.resolve("worker.sock");
         Path analysisFile = store.analysisFile().toAbsolutePath();
         Process process = launch(List.of(analysisFile.toString(), store.id(), socket.toString()));
+        WorkerOutput output = new WorkerOutput(process);
         try {
-            awaitReady(process);
-            return new WorkerProcess(process, dir, new RemoteModel(socket, () -> whyGone(process)));
+            output.awaitReady();
+            return new WorkerProcess(process, output, dir, new RemoteModel(socket, () -> whyGone(process, output)));
         } catch (IOException | RuntimeException e) {
             process.destroyForcibly();
             deleteQuietly(dir, socket);
@@ -127,15 +134,32 @@ final class WorkerProcess implements LiveAnalysis {
         return env == null || env.isBlank() ? DEFAULT_JVM_OPTIONS : Arrays.asList(env.trim().split("\\s+"));
     }
 
-    /** Waits for the worker's READY line; what else it prints on stdout goes to the log. */
-    private static void awaitReady(Process process) throws IOException {
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
+    /**
+     * The worker's stdout: its READY line, the reason it gives when it stops on a failure (a full
+     * disk), and anything else, which goes to the log.
+     */
+    private static final class WorkerOutput {
+        private final Process process;
+        private final CompletableFuture<Void> ready = new CompletableFuture<>();
+        private final Thread reader;
+        private volatile String stoppedBecause;
+
+        WorkerOutput(Process process) {
+            this.process = process;
+            this.reader = new Thread(this::read, "xmppscope-worker-stdout");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void read() {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
                     if (line.equals(AnalysisWorker.READY)) {
                         ready.complete(null);
+                    } else if (line.startsWith(AnalysisWorker.STOPPED)) {
+                        stoppedBecause = line.substring(AnalysisWorker.STOPPED.length());
+                        LOG.error("the live analysis stopped: {}", stoppedBecause);
                     } else {
                         LOG.info("analysis worker: {}", line);
                     }
@@ -144,18 +168,30 @@ final class WorkerProcess implements LiveAnalysis {
                 LOG.debug("analysis worker stdout: {}", e.toString());
             }
             ready.completeExceptionally(new IOException(exitedEarly(process)));
-        }, "xmppscope-worker-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            ready.get(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IOException(e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IOException("the analysis worker was not ready within " + READY_TIMEOUT_SECONDS + " s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while starting the analysis worker", e);
+        }
+
+        /** Waits for the worker's READY line. */
+        void awaitReady() throws IOException {
+            try {
+                ready.get(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                throw new IOException(e.getCause().getMessage(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new IOException("the analysis worker was not ready within " + READY_TIMEOUT_SECONDS + " s", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while starting the analysis worker", e);
+            }
+        }
+
+        /** The reason the worker gave for stopping, once it has exited and its last line is read; else null. */
+        String stoppedBecause() {
+            try {
+                reader.join(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return stoppedBecause;
         }
     }
 
@@ -165,11 +201,15 @@ final class WorkerProcess implements LiveAnalysis {
                 : "its worker process closed its output";
     }
 
-    private static String whyGone(Process process) {
+    private static String whyGone(Process process, WorkerOutput output) {
         OptionalInt exit = exitCode(process, 200);
-        return exit.isPresent() ? "the live analysis stopped (its worker process exited with " + exit.getAsInt()
-                + "; the proxy's terminal shows its log); recording goes on, and 'xmppscope open' analyses the capture later"
-                : "the live analysis does not answer (worker process " + process.pid() + ")";
+        if (exit.isEmpty()) {
+            return "the live analysis does not answer (worker process " + process.pid() + ")";
+        }
+        String reason = output.stoppedBecause();
+        return reason != null ? "the live analysis stopped: " + reason
+                : "the live analysis stopped (its worker process exited with " + exit.getAsInt()
+                + "; the proxy's terminal shows its log); recording goes on, and 'xmppscope open' analyses the capture later";
     }
 
     /** The worker's exit code if it ends within {@code millis}. */
@@ -196,7 +236,7 @@ final class WorkerProcess implements LiveAnalysis {
 
     @Override
     public Optional<String> stoppedBecause() {
-        return process.isAlive() ? Optional.empty() : Optional.of(whyGone(process));
+        return process.isAlive() ? Optional.empty() : Optional.of(whyGone(process, output));
     }
 
     @Override

@@ -1,0 +1,234 @@
+package dev.xmppscope.web.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xmppscope.analyzer.Analyzer;
+import dev.xmppscope.analyzer.model.ConnectionView;
+import dev.xmppscope.capture.CaptureReader;
+import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.TlsLayer;
+import dev.xmppscope.testing.RecordingProxy;
+import dev.xmppscope.testing.Requirements;
+import dev.xmppscope.web.HeadlessChromium;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The disk fills while the proxy records. The relay goes on, byte for byte; the recording stops
+ * and says why (one log line, the API, the top bar, the summary at exit), and so does the live
+ * analysis, in its worker or in the proxy's JVM; the capture keeps what came before; and opening
+ * a capture on a full disk says the disk is full, not a bug. The disk is
+ * a real one: an 8 MB tmpfs mounted in a mount namespace of the child JVM's own ({@code unshare
+ * -rm}, no root needed), whose files are copied out when the child exits.
+ */
+class DiskFullTest {
+    private static final String HEADER = "<?xml version='1.0'?><stream:stream to='a.example' xmlns='jabber:client'"
+            + " xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
+    private static final long SENT_BYTES = 24L << 20; // three times the disk
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"worker", "in-process"})
+    void whenTheDiskFillsTheRelayGoesOnAndTheRecordingStopsSayingWhyKeepingWhatCameBefore(String analysis) throws Exception {
+        Requirements.require("unshare");
+        Path mount = Files.createDirectories(tmp.resolve("disk"));
+        Path kept = Files.createDirectories(tmp.resolve("kept"));
+        try (ServerSocket upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> readAll(upstream));
+            int listen = freePort();
+            int web = freePort();
+            Child proxy = Child.start(tmp, "mount -t tmpfs -o size=8m tmpfs \"$1\" && \"$3\" -Xmx256m -cp \"$4\" "
+                            + Main.class.getName() + " proxy --quiet --route \"127.0.0.1:$5=127.0.0.1:$6\" --db \"$1/cap\""
+                            + " --web \"127.0.0.1:$7\" --analysis \"$8\"; status=$?; cp -a \"$1/.\" \"$2/\"; exit $status",
+                    mount.toString(), kept.toString(), java(), System.getProperty("java.class.path"),
+                    String.valueOf(listen), String.valueOf(upstream.getLocalPort()), String.valueOf(web), analysis);
+            proxy.awaitOutput("Ctrl-C stops the proxy");
+
+            byte[] sent = stanzas(SENT_BYTES);
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), listen)) {
+                OutputStream out = client.getOutputStream();
+                // 8 MB/s, as a busy server link might carry: the recorder commits every 100 ms at the
+                // latest, so what it loses when the disk fills is the batch it was writing then
+                long start = System.nanoTime();
+                for (int at = 0; at < sent.length; at += 16 << 10) {
+                    out.write(sent, at, Math.min(16 << 10, sent.length - at));
+                    LockSupport.parkNanos(start + at * 125L - System.nanoTime());
+                }
+                client.shutdownOutput();
+                assertArrayEquals(sent, received.get(60, TimeUnit.SECONDS), "the relay passed every byte on unchanged");
+            }
+
+            String base = "http://127.0.0.1:" + web + "/";
+            JsonNode recording = JSON.readTree(get(base + "api/capture")).get("recording");
+            assertEquals("stopped", recording.get("state").asText(), recording.toString());
+            assertTrue(recording.get("reason").asText().matches("cannot write .*: No space left on device \\(the disk is full\\)"),
+                    recording.toString());
+            try (HeadlessChromium browser = new HeadlessChromium(1400, 700)) {
+                browser.driver.get(base);
+                new WebDriverWait(browser.driver, Duration.ofSeconds(30))
+                        .until(d -> d.findElement(By.id("live-text")).getText().equals("live · recording stopped"));
+                String why = browser.driver.findElement(By.cssSelector(".topbar .status")).getAttribute("title");
+                assertTrue(why.startsWith("Recording stopped at ") && why.contains(recording.get("reason").asText())
+                        && why.contains("The proxy goes on relaying every connection"), why);
+                browser.screenshot("proxy-recording-stopped-disk-full-" + analysis);
+            }
+
+            String output = proxy.stop();
+            assertEquals(1, count(output, "recording stopped: cannot write "), "said once, when it happened:\n" + output);
+            assertTrue(output.contains("Free some space, or give --db a disk with room, and restart the proxy."), output);
+            assertTrue(output.matches("(?s).*\nstopped: recording failed at \\d\\d:\\d\\d:\\d\\d: cannot write .*"
+                    + "No space left on device \\(the disk is full\\)\n.*\nsee it again: xmppscope open .*"), output);
+            for (String noise : List.of("\tat ", "Exception", "a bug", "$$Lambda", "Self-suppression")) {
+                assertFalse(output.contains(noise), "no stack trace or internal name for a full disk (" + noise + "):\n" + output);
+            }
+
+            // what was recorded before the disk filled: a true prefix of what the client sent, and it opens
+            try (CaptureStore store = CaptureStore.open(kept.resolve("cap")).analyzeInForeground()) {
+                byte[] recorded = RecordingProxy.read(store).bytes(1, Direction.TO_SERVER, TlsLayer.PLAIN);
+                assertTrue(recorded.length > 2 << 20 && recorded.length < sent.length, "recorded " + recorded.length);
+                assertArrayEquals(Arrays.copyOf(sent, recorded.length), recorded);
+                try (Analyzer analyzer = Analyzer.open(store); CaptureReader reader = store.newReader()) {
+                    reader.replay(analyzer);
+                    ConnectionView c = analyzer.connections().get(0);
+                    assertTrue(c.stanzaCount() > 1000, c.toString());
+                }
+            }
+        }
+    }
+
+    @Test
+    void openingACaptureOnAFullDiskSaysTheDiskIsFull() throws Exception {
+        Requirements.require("unshare");
+        Path capture = Files.createDirectories(tmp.resolve("capture"));
+        CaptureStore.open(capture.resolve("cap")).close();
+        Path mount = Files.createDirectories(tmp.resolve("disk"));
+        Child open = Child.start(tmp, "mount -t tmpfs -o size=4m tmpfs \"$1\" && cp -a \"$2/.\" \"$1/\""
+                        + " && { dd if=/dev/zero of=\"$1/filler\" bs=64k 2>/dev/null; true; }"
+                        + " && exec \"$3\" -cp \"$4\" " + Main.class.getName() + " open \"$1/cap\" --web 127.0.0.1:0",
+                mount.toString(), capture.toString(), java(), System.getProperty("java.class.path"));
+        assertEquals(1, open.exitCode(), open.output());
+        assertTrue(open.output().contains(": No space left on device (the disk is full)\nxmppscope: free some space on that disk,"
+                + " or move the capture (its .mv.db and .payloads files) to a disk with room and use it there"), open.output());
+        assertFalse(open.output().contains("caused by") || open.output().contains("\tat "), open.output());
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A client stream: the header, then chat messages up to about {@code bytes}. */
+    private static byte[] stanzas(long bytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) bytes + 4096);
+        out.writeBytes(HEADER.getBytes(StandardCharsets.UTF_8));
+        String body = "x".repeat(900);
+        for (int i = 0; out.size() < bytes; i++) {
+            out.writeBytes(("<message to='bob@a.example' type='chat' id='m" + i + "'><body>" + body + "</body></message>")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
+    }
+
+    /** Everything the proxy relays to the upstream, until it half-closes. */
+    private static byte[] readAll(ServerSocket upstream) {
+        try (Socket s = upstream.accept(); InputStream in = s.getInputStream()) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("the upstream lost the relayed stream: " + e, e);
+        }
+    }
+
+    private static String get(String url) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body();
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** {@code sh -c SCRIPT sh ARGS...} in new user and mount namespaces, its stdout and stderr in one file. */
+    private record Child(Process process, Path log) {
+        static Child start(Path dir, String script, String... args) throws IOException {
+            List<String> command = new ArrayList<>(List.of("unshare", "-rm", "sh", "-c", script, "sh"));
+            command.addAll(List.of(args));
+            Path log = Files.createTempFile(dir, "child", ".log");
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            return new Child(p, log);
+        }
+
+        String output() throws IOException {
+            return Files.readString(log);
+        }
+
+        void awaitOutput(String line) throws Exception {
+            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); !output().contains(line); Thread.sleep(100)) {
+                assertTrue(process.isAlive() && System.nanoTime() < deadline, "no '" + line + "' from the child:\n" + output());
+            }
+        }
+
+        int exitCode() throws Exception {
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child did not exit:\n" + output());
+            return process.exitValue();
+        }
+
+        /**
+         * Stops the child's JVM as Ctrl-C in its terminal does, with a TERM to each process under the
+         * shell (the analysis worker ignores it, and ends with its feed); the shell then copies the
+         * disk's files out. Returns what the child printed.
+         */
+        String stop() throws Exception {
+            List<String> kill = new ArrayList<>(List.of("kill", "-TERM"));
+            process.descendants().forEach(p -> kill.add(String.valueOf(p.pid())));
+            assertTrue(kill.size() > 2, "nothing runs under the child:\n" + output());
+            new ProcessBuilder(kill).inheritIO().start().waitFor(); // one may have ended meanwhile
+            exitCode();
+            return output();
+        }
+    }
+}
