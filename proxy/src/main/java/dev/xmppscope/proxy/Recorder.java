@@ -315,8 +315,8 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
             Thread.currentThread().interrupt();
             LOG.error("recorder interrupted; {} items were not written", queue.size());
         } catch (RuntimeException e) {
-            stopped = new Stopped(Instant.now(), e.getMessage());
-            String what = "recording stopped: " + e.getMessage() + ". The proxy goes on relaying every connection, but"
+            stopped = new Stopped(Instant.now(), e instanceof CaptureStoreException ? e.getMessage() : e.toString());
+            String what = "recording stopped: " + stopped.reason() + ". The proxy goes on relaying every connection, but"
                     + " records nothing more; the capture keeps what was written before. "
                     + (CaptureStoreException.diskFull(e) ? "Free some space, or give --db a disk with room, and restart the proxy."
                     : "Restart the proxy to record again.");

@@ -11,8 +11,12 @@ import dev.xmppscope.analyzer.Analyzer;
 import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.capture.CaptureReader;
 import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.CaptureWriter;
+import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.TlsLayer;
+import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.testing.RecordingProxy;
 import dev.xmppscope.testing.Requirements;
 import dev.xmppscope.web.HeadlessChromium;
@@ -34,6 +38,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -64,86 +69,145 @@ class DiskFullTest {
     @ParameterizedTest
     @ValueSource(strings = {"worker", "in-process"})
     void whenTheDiskFillsTheRelayGoesOnAndTheRecordingStopsSayingWhyKeepingWhatCameBefore(String analysis) throws Exception {
-        Requirements.require("unshare");
+        requireMountNamespaces();
         Path mount = Files.createDirectories(tmp.resolve("disk"));
         Path kept = Files.createDirectories(tmp.resolve("kept"));
+        byte[] sent = stanzas(SENT_BYTES);
+        String output;
         try (ServerSocket upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> readAll(upstream));
             int listen = freePort();
             int web = freePort();
-            Child proxy = Child.start(tmp, "mount -t tmpfs -o size=8m tmpfs \"$1\" && \"$3\" -Xmx256m -cp \"$4\" "
+            try (Child proxy = Child.start(tmp, "mount -t tmpfs -o size=8m tmpfs \"$1\" && \"$3\" -Xmx256m -cp \"$4\" "
                             + Main.class.getName() + " proxy --quiet --route \"127.0.0.1:$5=127.0.0.1:$6\" --db \"$1/cap\""
                             + " --web \"127.0.0.1:$7\" --analysis \"$8\"; status=$?; cp -a \"$1/.\" \"$2/\"; exit $status",
                     mount.toString(), kept.toString(), java(), System.getProperty("java.class.path"),
-                    String.valueOf(listen), String.valueOf(upstream.getLocalPort()), String.valueOf(web), analysis);
-            proxy.awaitOutput("Ctrl-C stops the proxy");
-
-            byte[] sent = stanzas(SENT_BYTES);
-            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), listen)) {
-                OutputStream out = client.getOutputStream();
-                // 8 MB/s, as a busy server link might carry: the recorder commits every 100 ms at the
-                // latest, so what it loses when the disk fills is the batch it was writing then
-                long start = System.nanoTime();
-                for (int at = 0; at < sent.length; at += 16 << 10) {
-                    out.write(sent, at, Math.min(16 << 10, sent.length - at));
-                    LockSupport.parkNanos(start + at * 125L - System.nanoTime());
-                }
-                client.shutdownOutput();
+                    String.valueOf(listen), String.valueOf(upstream.getLocalPort()), String.valueOf(web), analysis)) {
+                proxy.awaitOutput("Ctrl-C stops the proxy");
+                send(sent, listen);
                 assertArrayEquals(sent, received.get(60, TimeUnit.SECONDS), "the relay passed every byte on unchanged");
+                assertTheUiSaysRecordingStopped("http://127.0.0.1:" + web + "/", analysis);
+                output = proxy.stop();
             }
+        }
+        assertEquals(1, count(output, "recording stopped: cannot write "), "said once, when it happened:\n" + output);
+        assertTrue(output.contains("Free some space, or give --db a disk with room, and restart the proxy."), output);
+        assertTrue(output.matches("(?s).*\nstopped: recording failed at \\d\\d:\\d\\d:\\d\\d: cannot write .*"
+                + "No space left on device \\(the disk is full\\)\n.*\nsee it again: xmppscope open .*"), output);
+        for (String noise : List.of("\tat ", "Exception", "a bug", "$$Lambda", "Self-suppression")) {
+            assertFalse(output.contains(noise), "no stack trace or internal name for a full disk (" + noise + "):\n" + output);
+        }
 
-            String base = "http://127.0.0.1:" + web + "/";
-            JsonNode recording = JSON.readTree(get(base + "api/capture")).get("recording");
-            assertEquals("stopped", recording.get("state").asText(), recording.toString());
-            assertTrue(recording.get("reason").asText().matches("cannot write .*: No space left on device \\(the disk is full\\)"),
-                    recording.toString());
-            try (HeadlessChromium browser = new HeadlessChromium(1400, 700)) {
-                browser.driver.get(base);
-                new WebDriverWait(browser.driver, Duration.ofSeconds(30))
-                        .until(d -> d.findElement(By.id("live-text")).getText().equals("live · recording stopped"));
-                String why = browser.driver.findElement(By.cssSelector(".topbar .status")).getAttribute("title");
-                assertTrue(why.startsWith("Recording stopped at ") && why.contains(recording.get("reason").asText())
-                        && why.contains("The proxy goes on relaying every connection"), why);
-                browser.screenshot("proxy-recording-stopped-disk-full-" + analysis);
+        // what was recorded before the disk filled: a true prefix of what the client sent, and it opens
+        try (CaptureStore store = CaptureStore.open(kept.resolve("cap")).analyzeInForeground()) {
+            byte[] recorded = RecordingProxy.read(store).bytes(1, Direction.TO_SERVER, TlsLayer.PLAIN);
+            assertTrue(recorded.length > 2 << 20 && recorded.length < sent.length, "recorded " + recorded.length);
+            assertArrayEquals(Arrays.copyOf(sent, recorded.length), recorded);
+            try (Analyzer analyzer = Analyzer.open(store); CaptureReader reader = store.newReader()) {
+                reader.replay(analyzer);
+                ConnectionView c = analyzer.connections().get(0);
+                assertTrue(c.stanzaCount() > 1000, c.toString());
             }
+        }
+    }
 
-            String output = proxy.stop();
-            assertEquals(1, count(output, "recording stopped: cannot write "), "said once, when it happened:\n" + output);
-            assertTrue(output.contains("Free some space, or give --db a disk with room, and restart the proxy."), output);
-            assertTrue(output.matches("(?s).*\nstopped: recording failed at \\d\\d:\\d\\d:\\d\\d: cannot write .*"
-                    + "No space left on device \\(the disk is full\\)\n.*\nsee it again: xmppscope open .*"), output);
-            for (String noise : List.of("\tat ", "Exception", "a bug", "$$Lambda", "Self-suppression")) {
-                assertFalse(output.contains(noise), "no stack trace or internal name for a full disk (" + noise + "):\n" + output);
+    /**
+     * Sends {@code stream} through the proxy at 8 MB/s, as a busy server link might carry: the
+     * recorder commits every 100 ms at the latest, so what it loses when the disk fills is the
+     * batch it was writing then.
+     */
+    private static void send(byte[] stream, int port) throws IOException {
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            OutputStream out = client.getOutputStream();
+            long start = System.nanoTime();
+            for (int at = 0; at < stream.length; at += 16 << 10) {
+                out.write(stream, at, Math.min(16 << 10, stream.length - at));
+                LockSupport.parkNanos(start + at * 125L - System.nanoTime());
             }
+            client.shutdownOutput();
+        }
+    }
 
-            // what was recorded before the disk filled: a true prefix of what the client sent, and it opens
-            try (CaptureStore store = CaptureStore.open(kept.resolve("cap")).analyzeInForeground()) {
-                byte[] recorded = RecordingProxy.read(store).bytes(1, Direction.TO_SERVER, TlsLayer.PLAIN);
-                assertTrue(recorded.length > 2 << 20 && recorded.length < sent.length, "recorded " + recorded.length);
-                assertArrayEquals(Arrays.copyOf(sent, recorded.length), recorded);
-                try (Analyzer analyzer = Analyzer.open(store); CaptureReader reader = store.newReader()) {
-                    reader.replay(analyzer);
-                    ConnectionView c = analyzer.connections().get(0);
-                    assertTrue(c.stanzaCount() > 1000, c.toString());
-                }
-            }
+    /** The API and the top bar say that recording stopped, when and why. */
+    private static void assertTheUiSaysRecordingStopped(String base, String analysis) throws Exception {
+        JsonNode recording = JSON.readTree(get(base + "api/capture")).get("recording");
+        assertEquals("stopped", recording.get("state").asText(), recording.toString());
+        assertTrue(recording.get("reason").asText().matches("cannot write .*: No space left on device \\(the disk is full\\)"),
+                recording.toString());
+        try (HeadlessChromium browser = new HeadlessChromium(1400, 700)) {
+            browser.driver.get(base);
+            new WebDriverWait(browser.driver, Duration.ofSeconds(30))
+                    .until(d -> d.findElement(By.id("live-text")).getText().equals("live · recording stopped"));
+            String why = browser.driver.findElement(By.cssSelector(".topbar .status")).getAttribute("title");
+            assertTrue(why.startsWith("Recording stopped at ") && why.contains(recording.get("reason").asText())
+                    && why.contains("The proxy goes on relaying every connection"), why);
+            browser.screenshot("proxy-recording-stopped-disk-full-" + analysis);
         }
     }
 
     @Test
     void openingACaptureOnAFullDiskSaysTheDiskIsFull() throws Exception {
-        Requirements.require("unshare");
+        requireMountNamespaces();
         Path capture = Files.createDirectories(tmp.resolve("capture"));
         CaptureStore.open(capture.resolve("cap")).close();
+        assertSaysTheDiskIsFull(openOnASmallDisk(capture, "4m", true));
+    }
+
+    /**
+     * The disk has room for the capture but not for its analysis: the index's writes fail part way.
+     * That is the disk's problem, not a bug in the stream being analysed.
+     */
+    @Test
+    void whenTheDiskFillsDuringAnAnalysisOpenSaysSoInsteadOfBlamingAStream() throws Exception {
+        requireMountNamespaces();
+        Path capture = Files.createDirectories(tmp.resolve("capture"));
+        byte[] stream = stanzas(6L << 20, new Random(7));
+        try (CaptureStore store = CaptureStore.open(capture.resolve("cap")); CaptureWriter w = store.newWriter()) {
+            w.opened(new ConnectionOpened(1, "127.0.0.1:5222=127.0.0.2:5222", "127.0.0.1:5222", "127.0.0.1:40001",
+                    "127.0.0.2:5222", TlsMode.PASSTHROUGH, 1_000));
+            for (int at = 0, seq = 1; at < stream.length; at += 16 << 10, seq++) {
+                w.chunk(Chunk.of(1, seq, Direction.TO_SERVER, 1_000 + seq, TlsLayer.PLAIN, at,
+                        Arrays.copyOfRange(stream, at, Math.min(stream.length, at + (16 << 10)))));
+            }
+        }
+        long captureKiB = 0;
+        try (var files = Files.list(capture)) {
+            for (Path f : files.toList()) {
+                captureKiB += Files.size(f) / 1024 + 4;
+            }
+        }
+        // 1 MiB over the capture: room to open it, not for the index of 6 MB of stanzas
+        assertSaysTheDiskIsFull(openOnASmallDisk(capture, (captureKiB + 1024) + "k", false));
+    }
+
+    /** {@code xmppscope open} of a copy of {@code capture} on a tmpfs of {@code size}, filled up first if {@code fill}; its output. */
+    private String openOnASmallDisk(Path capture, String size, boolean fill) throws Exception {
         Path mount = Files.createDirectories(tmp.resolve("disk"));
-        Child open = Child.start(tmp, "mount -t tmpfs -o size=4m tmpfs \"$1\" && cp -a \"$2/.\" \"$1/\""
-                        + " && { dd if=/dev/zero of=\"$1/filler\" bs=64k 2>/dev/null; true; }"
+        try (Child open = Child.start(tmp, "mount -t tmpfs -o size=" + size + " tmpfs \"$1\" && cp -a \"$2/.\" \"$1/\""
+                        + (fill ? " && { dd if=/dev/zero of=\"$1/filler\" bs=64k 2>/dev/null; true; }" : "")
                         + " && exec \"$3\" -cp \"$4\" " + Main.class.getName() + " open \"$1/cap\" --web 127.0.0.1:0",
-                mount.toString(), capture.toString(), java(), System.getProperty("java.class.path"));
-        assertEquals(1, open.exitCode(), open.output());
-        assertTrue(open.output().contains(": No space left on device (the disk is full)\nxmppscope: free some space on that disk,"
-                + " or move the capture (its .mv.db and .payloads files) to a disk with room and use it there"), open.output());
-        assertFalse(open.output().contains("caused by") || open.output().contains("\tat "), open.output());
+                mount.toString(), capture.toString(), java(), System.getProperty("java.class.path"))) {
+            assertEquals(1, open.exitCode(), open.output());
+            return open.output();
+        }
+    }
+
+    /** Said once, plainly, with what to do: no stack trace, no H2 internals, no "a bug". */
+    private static void assertSaysTheDiskIsFull(String output) {
+        assertTrue(output.contains(": No space left on device (the disk is full)\nxmppscope: free some space on that disk,"
+                + " or move the capture (its .mv.db and .payloads files) to a disk with room and use it there"), output);
+        for (String noise : List.of("\tat ", "Exception", "a bug", "caused by", "WARN", "ERROR")) {
+            assertFalse(output.contains(noise), "a full disk is said once, plainly (" + noise + "):\n" + output);
+        }
+    }
+
+    /** A clear failure, not a skip, where the small disk cannot be made (util-linux missing, user namespaces off). */
+    private static void requireMountNamespaces() throws Exception {
+        Requirements.require("unshare");
+        Process p = new ProcessBuilder("unshare", "-rm", "true").redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "this test mounts a small tmpfs in a user and mount namespace of its own"
+                + " ('unshare -rm'), which failed: " + said + " (on Debian: sysctl kernel.unprivileged_userns_clone=1)");
     }
 
     private static String java() {
@@ -158,10 +222,19 @@ class DiskFullTest {
 
     /** A client stream: the header, then chat messages up to about {@code bytes}. */
     private static byte[] stanzas(long bytes) {
+        return stanzas(bytes, null);
+    }
+
+    /** Like {@link #stanzas(long)}, each body of random letters if {@code random} is given (the index compresses it little). */
+    private static byte[] stanzas(long bytes, Random random) {
         ByteArrayOutputStream out = new ByteArrayOutputStream((int) bytes + 4096);
         out.writeBytes(HEADER.getBytes(StandardCharsets.UTF_8));
         String body = "x".repeat(900);
         for (int i = 0; out.size() < bytes; i++) {
+            if (random != null) {
+                body = random.ints(900, 'a', 'z' + 1).collect(StringBuilder::new, StringBuilder::appendCodePoint,
+                        StringBuilder::append).toString();
+            }
             out.writeBytes(("<message to='bob@a.example' type='chat' id='m" + i + "'><body>" + body + "</body></message>")
                     .getBytes(StandardCharsets.UTF_8));
         }
@@ -193,7 +266,7 @@ class DiskFullTest {
     }
 
     /** {@code sh -c SCRIPT sh ARGS...} in new user and mount namespaces, its stdout and stderr in one file. */
-    private record Child(Process process, Path log) {
+    private record Child(Process process, Path log) implements AutoCloseable {
         static Child start(Path dir, String script, String... args) throws IOException {
             List<String> command = new ArrayList<>(List.of("unshare", "-rm", "sh", "-c", script, "sh"));
             command.addAll(List.of(args));
@@ -215,6 +288,13 @@ class DiskFullTest {
         int exitCode() throws Exception {
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child did not exit:\n" + output());
             return process.exitValue();
+        }
+
+        /** Ends whatever still runs (a failed assertion must not leave a proxy or a web UI behind). */
+        @Override
+        public void close() {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
         }
 
         /**
