@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import org.h2.api.ErrorCode;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -401,6 +402,21 @@ public final class CaptureStore implements AutoCloseable {
             analysis = AnalysisFiles.acquire(analysisFile, id(), analysisInBackground);
         }
         return analysis;
+    }
+
+    /**
+     * Writes what the analysis file holds unsaved now, instead of leaving it to H2's background
+     * writer: a disk too full for it is then found, and said, before the analysis is shown.
+     */
+    public synchronized void saveAnalysis() {
+        if (analysis == null) {
+            return;
+        }
+        try {
+            analysis.commit();
+        } catch (MVStoreException e) {
+            throw CaptureStoreException.of("cannot write the analysis file " + analysisFile, e);
+        }
     }
 
     /** A writer for recorded data; not thread-safe, use it from one thread. */

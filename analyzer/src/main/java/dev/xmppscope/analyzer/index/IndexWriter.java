@@ -27,6 +27,8 @@ final class IndexWriter implements AutoCloseable {
     private final ExecutorService thread;
     private final Semaphore slots = new Semaphore(MAX_QUEUED);
     private volatile RuntimeException failure;
+    /** The failure was thrown to the ingest side once: closing does not say it again. */
+    private volatile boolean reported;
 
     IndexWriter(MVMap<Long, byte[]> timeline, StanzaPositions positions, NamespaceIds nsIds, String where,
                 boolean background, Consumer<List<IndexedStanza>> written) {
@@ -79,6 +81,7 @@ final class IndexWriter implements AutoCloseable {
     private void checkFailure() {
         RuntimeException f = failure;
         if (f != null) {
+            reported = true;
             throw new CaptureStoreException(f.getMessage(), f);
         }
     }
@@ -111,10 +114,13 @@ final class IndexWriter implements AutoCloseable {
         }
     }
 
+    /** Waits for what was submitted, then stops; throws a write failure not yet reported to a caller. */
     @Override
     public void close() {
         try {
-            awaitWritten();
+            if (!reported) {
+                awaitWritten();
+            }
         } finally {
             thread.shutdown();
         }

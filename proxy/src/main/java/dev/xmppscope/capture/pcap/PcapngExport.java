@@ -106,7 +106,8 @@ public final class PcapngExport {
         private final Map<String, TopLevelSplitter> splitters = new HashMap<>();
         private long records;
         long frames;
-        UncheckedIOException failure;
+        /** The first write that failed (a full disk): the replay goes on, writing nothing more. */
+        IOException failure;
 
         FrameSink(PcapngWriter writer, Set<Long> s2s, LongConsumer progress) {
             this.writer = writer;
@@ -180,7 +181,7 @@ public final class PcapngExport {
                     frames++;
                 }
             } catch (IOException e) {
-                failure = new UncheckedIOException("cannot write the pcapng file: " + e.getMessage(), e);
+                failure = e;
             }
         }
 

@@ -85,7 +85,7 @@ final class ExportCommand implements Callable<Integer> {
                 meta.put("title", title);
             }
             meta.put("source", CaptureStore.dataFile(db).getFileName().toString());
-            long written = CaptureFiles.export(store, out, meta, bar);
+            long written = WholeFile.write(out, to -> CaptureFiles.export(store, to, meta, bar));
             err.println("xmppscope: wrote " + out + " (" + written + (format == CaptureFileFormat.PCAPNG ? " frames)" : " records)"));
         }
         return 0;
@@ -104,7 +104,10 @@ final class ExportCommand implements Callable<Integer> {
              CaptureStore work = CaptureStore.open(scratch.resolve("analysis")).analyzeInForeground();
              Analyzer analyzer = Analyzer.open(work); CaptureReader reader = store.newReader()) {
             reader.replay(analyzer);
-            GraphExport.write(analyzer, out);
+            WholeFile.write(out, to -> {
+                GraphExport.write(analyzer, to);
+                return null;
+            });
             spec.commandLine().getErr().println("xmppscope: wrote " + out + " (" + analyzer.graph().nodes().size() + " nodes, "
                     + analyzer.graph().edges().size() + " edges)");
         } finally {

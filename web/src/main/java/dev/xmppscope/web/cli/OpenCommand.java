@@ -88,6 +88,7 @@ final class OpenCommand implements Callable<Integer> {
                 bar.finish();
             }
             analyzer.flushed();
+            store.saveAnalysis();
             WebServer server = serving.add(WebServer.start(web, ModelSource.fixed(analyzer),
                     List.of(CaptureExportApi.of(store), new SessionDiffApi(new ReplayDiffStore(store)))));
             serving.web(server);

@@ -21,8 +21,8 @@ final class UserErrorHandler implements IExecutionExceptionHandler {
             }
         }
         if (CaptureStoreException.diskFull(ex)) {
-            msg.append("\nxmppscope: free some space on that disk, or move the capture (its .mv.db and .payloads files)"
-                    + " to a disk with room and use it there");
+            msg.append("\nxmppscope: free some space on that disk, or use one with room (a capture moves with its .mv.db"
+                    + " and .payloads files)");
         }
         cl.getErr().println(cl.getColorScheme().errorText(msg.toString()));
         if (System.getenv("XMPPSCOPE_DEBUG") != null) {

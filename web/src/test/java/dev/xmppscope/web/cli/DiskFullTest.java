@@ -160,6 +160,38 @@ class DiskFullTest {
     @Test
     void whenTheDiskFillsDuringAnAnalysisOpenSaysSoInsteadOfBlamingAStream() throws Exception {
         requireMountNamespaces();
+        Path capture = sixMegabyteCapture();
+        long captureKiB = 0;
+        try (var files = Files.list(capture)) {
+            for (Path f : files.toList()) {
+                captureKiB += Files.size(f) / 1024 + 4;
+            }
+        }
+        // 1 MiB over the capture: room to open it, not for the index of 6 MB of stanzas
+        assertSaysTheDiskIsFull(openOnASmallDisk(capture, (captureKiB + 1024) + "k", false));
+    }
+
+    /** An export that does not fit leaves no truncated file, and the file it was to replace as it was. */
+    @Test
+    void anExportToAFullDiskLeavesNothingHalfWrittenAndTheOlderFileAsItWas() throws Exception {
+        requireMountNamespaces();
+        Path capture = sixMegabyteCapture();
+        Path mount = Files.createDirectories(tmp.resolve("disk"));
+        String output;
+        try (Child export = Child.start(tmp, "mount -t tmpfs -o size=1m tmpfs \"$1\" && echo 'an older export' > \"$1/x.pcapng\""
+                        + " && \"$3\" -cp \"$4\" " + Main.class.getName() + " export --db \"$2/cap\" --out \"$1/x.pcapng\";"
+                        + " status=$?; echo \"left: $(ls -A \"$1\")\"; cat \"$1/x.pcapng\"; exit $status",
+                mount.toString(), capture.toString(), java(), System.getProperty("java.class.path"))) {
+            assertEquals(1, export.exitCode(), export.output());
+            output = export.output();
+        }
+        assertTrue(output.contains("xmppscope: cannot write " + mount.resolve("x.pcapng") + ": No space left on device\n"
+                + "xmppscope: free some space on that disk, or use one with room"), output);
+        assertTrue(output.endsWith("left: x.pcapng\nan older export\n"), output);
+    }
+
+    /** A capture of one client stream, 6 MB of messages whose bodies the analysis file compresses little. */
+    private Path sixMegabyteCapture() throws IOException {
         Path capture = Files.createDirectories(tmp.resolve("capture"));
         byte[] stream = stanzas(6L << 20, new Random(7));
         try (CaptureStore store = CaptureStore.open(capture.resolve("cap")); CaptureWriter w = store.newWriter()) {
@@ -170,14 +202,7 @@ class DiskFullTest {
                         Arrays.copyOfRange(stream, at, Math.min(stream.length, at + (16 << 10)))));
             }
         }
-        long captureKiB = 0;
-        try (var files = Files.list(capture)) {
-            for (Path f : files.toList()) {
-                captureKiB += Files.size(f) / 1024 + 4;
-            }
-        }
-        // 1 MiB over the capture: room to open it, not for the index of 6 MB of stanzas
-        assertSaysTheDiskIsFull(openOnASmallDisk(capture, (captureKiB + 1024) + "k", false));
+        return capture;
     }
 
     /** {@code xmppscope open} of a copy of {@code capture} on a tmpfs of {@code size}, filled up first if {@code fill}; its output. */
@@ -194,8 +219,9 @@ class DiskFullTest {
 
     /** Said once, plainly, with what to do: no stack trace, no H2 internals, no "a bug". */
     private static void assertSaysTheDiskIsFull(String output) {
+        assertEquals(1, count(output, "No space left on device"), output);
         assertTrue(output.contains(": No space left on device (the disk is full)\nxmppscope: free some space on that disk,"
-                + " or move the capture (its .mv.db and .payloads files) to a disk with room and use it there"), output);
+                + " or use one with room (a capture moves with its .mv.db and .payloads files)"), output);
         for (String noise : List.of("\tat ", "Exception", "a bug", "caused by", "WARN", "ERROR")) {
             assertFalse(output.contains(noise), "a full disk is said once, plainly (" + noise + "):\n" + output);
         }
