@@ -92,6 +92,9 @@ final class AnalysisFiles {
                 throw new CaptureStoreException("the analysis file " + file + " is in use by another process"
                         + " (another xmppscope on the same capture?)", e);
             }
+            if (e.getErrorCode() == DataUtils.ERROR_WRITING_FAILED) {
+                throw CaptureStoreException.of("cannot write the analysis file " + file, e); // a full disk: rebuilding cannot help
+            }
             LOG.info("the analysis file {} cannot be read ({}); it is rebuilt", file, e.getMessage());
         }
         try {

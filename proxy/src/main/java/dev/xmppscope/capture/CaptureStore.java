@@ -335,6 +335,8 @@ public final class CaptureStore implements AutoCloseable {
         for (Path f : files(path)) {
             Files.deleteIfExists(f);
         }
+        // where H2 logged a failure (a write that did not fit): nothing of the capture's own
+        Files.deleteIfExists(path.resolveSibling(basePath(path).getFileName() + ".trace.db"));
     }
 
     /** Copies the closed capture database at {@code from} to {@code to}, replacing what is there. */

@@ -1,12 +1,14 @@
 package dev.xmppscope.web.cli;
 
 import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.CaptureStoreException;
 import dev.xmppscope.capture.file.CaptureFileException;
 import dev.xmppscope.capture.file.CaptureFileFormat;
 import dev.xmppscope.capture.file.CaptureFiles;
 import dev.xmppscope.capture.file.ImportResult;
 import dev.xmppscope.capture.file.ProgressBar;
 import dev.xmppscope.proxy.SecretMasking;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,6 +63,26 @@ final class ImportCommand implements Callable<Integer> {
             CaptureFileFormat.require(f); // before the database is created or anything is added to it
         }
         PrintWriter err = spec.commandLine().getErr();
+        boolean newDatabase = !Files.exists(CaptureStore.dataFile(db));
+        try {
+            return importAll(err);
+        } catch (CaptureStoreException e) {
+            if (!newDatabase) {
+                throw e;
+            }
+            // a database this run created holds only part of a file: removed, it cannot pass for the import
+            try {
+                CaptureStore.delete(db);
+            } catch (IOException again) {
+                e.addSuppressed(again);
+                throw e;
+            }
+            throw new CaptureStoreException(e.getMessage() + "; " + CaptureStore.dataFile(db).getFileName()
+                    + " was created by this import and is removed again", e);
+        }
+    }
+
+    private int importAll(PrintWriter err) {
         int damaged = 0;
         try (CaptureStore store = CaptureStore.open(db)) {
             for (Path f : files) {

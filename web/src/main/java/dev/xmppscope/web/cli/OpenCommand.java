@@ -97,8 +97,7 @@ final class OpenCommand implements Callable<Integer> {
             out.println("Ctrl-C stops.");
             out.flush();
         } catch (RuntimeException e) {
-            serving.closeAll();
-            throw e;
+            throw serving.closeAfter(e);
         }
         return serving;
     }

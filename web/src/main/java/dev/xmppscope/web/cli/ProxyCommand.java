@@ -217,7 +217,7 @@ final class ProxyCommand implements Callable<Integer> {
             out.flush();
             started.set(true);
         } catch (RuntimeException e) {
-            serving.closeAll();
+            serving.closeAfter(e);
             if (newDatabase) {
                 deleteQuietly(dbPath); // an empty capture of a proxy that never ran is only clutter
             }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 
 /**
  * Keeps a command running until Ctrl-C (or SIGTERM), then closes what it started, newest first,
@@ -35,8 +36,34 @@ final class Serving {
         this.web = server;
     }
 
-    /** Closes everything now (when starting fails half way, or a test is done). */
+    /** Closes everything now (at shutdown, or when a test is done), saying what fails to close. */
     void closeAll() {
+        close(e -> {
+            // a lambda's class name ("ProxyCommand$$Lambda$65/0x...") means nothing to a user
+            String what = e.resource().getClass().isSynthetic() ? "" : " " + e.resource().getClass().getSimpleName();
+            err.println("xmppscope: while stopping" + what + ": " + e.failure().getMessage());
+            err.flush();
+        });
+    }
+
+    /**
+     * Closes everything after {@code failure} stopped a start half way: what fails to close then
+     * (often for the same reason: a full disk) goes with the failure instead of being printed.
+     */
+    RuntimeException closeAfter(RuntimeException failure) {
+        close(e -> {
+            if (e.failure() != failure) { // a resource may rethrow the very failure that stopped the start
+                failure.addSuppressed(e.failure());
+            }
+        });
+        return failure;
+    }
+
+    private record CloseFailure(AutoCloseable resource, Exception failure) {
+    }
+
+    /** Closes the resources newest first, handing each failure to {@code onFailure}. */
+    private void close(Consumer<CloseFailure> onFailure) {
         List<AutoCloseable> reversed = new ArrayList<>(resources);
         Collections.reverse(reversed);
         resources.clear();
@@ -44,10 +71,7 @@ final class Serving {
             try {
                 r.close();
             } catch (Exception e) {
-                // a lambda's class name ("ProxyCommand$$Lambda$65/0x...") means nothing to a user
-                String what = r.getClass().isSynthetic() ? "" : " " + r.getClass().getSimpleName();
-                err.println("xmppscope: while stopping" + what + ": " + e.getMessage());
-                err.flush();
+                onFailure.accept(new CloseFailure(r, e));
             }
         }
     }

@@ -17,6 +17,8 @@ import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
+import dev.xmppscope.capture.file.CaptureFiles;
+import dev.xmppscope.capture.file.ProgressBar;
 import dev.xmppscope.testing.RecordingProxy;
 import dev.xmppscope.testing.Requirements;
 import dev.xmppscope.web.HeadlessChromium;
@@ -38,6 +40,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -188,6 +191,28 @@ class DiskFullTest {
         assertTrue(output.contains("xmppscope: cannot write " + mount.resolve("x.pcapng") + ": No space left on device\n"
                 + "xmppscope: free some space on that disk, or use one with room"), output);
         assertTrue(output.endsWith("left: x.pcapng\nan older export\n"), output);
+    }
+
+    /** An import into a new database that does not fit removes that database again: a part of a file would pass for it. */
+    @Test
+    void anImportIntoANewDatabaseOnAFullDiskLeavesNoPartOfIt() throws Exception {
+        requireMountNamespaces();
+        Path xscap = tmp.resolve("six.xscap");
+        try (CaptureStore store = CaptureStore.open(sixMegabyteCapture().resolve("cap"))) {
+            CaptureFiles.export(store, xscap, Map.of(), ProgressBar.NONE);
+        }
+        Path mount = Files.createDirectories(tmp.resolve("disk"));
+        String output;
+        try (Child importing = Child.start(tmp, "mount -t tmpfs -o size=1m tmpfs \"$1\" && \"$3\" -cp \"$4\" "
+                        + Main.class.getName() + " import \"$2\" --db \"$1/imported\"; status=$?; echo \"left: $(ls -A \"$1\")\";"
+                        + " exit $status",
+                mount.toString(), xscap.toString(), java(), System.getProperty("java.class.path"))) {
+            assertEquals(1, importing.exitCode(), importing.output());
+            output = importing.output();
+        }
+        assertTrue(output.contains("No space left on device (the disk is full); imported.mv.db was created by this import"
+                + " and is removed again\nxmppscope: free some space on that disk"), output);
+        assertTrue(output.endsWith("left: \n"), output);
     }
 
     /** A capture of one client stream, 6 MB of messages whose bodies the analysis file compresses little. */
