@@ -11,12 +11,14 @@ import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.EventKind;
+import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongConsumer;
@@ -36,6 +38,8 @@ public final class XscapReader implements CaptureSource {
 
     private final Path file;
     private final XscapHeader header;
+    /** Where each stream's bytes read so far end, to catch a chunk read twice ({@link #requireNoOverlap}). */
+    private final Map<StreamKey, Long> streamEnds = new HashMap<>();
 
     private XscapReader(Path file, XscapHeader header) {
         this.file = file;
@@ -75,6 +79,7 @@ public final class XscapReader implements CaptureSource {
      * @return the number of records delivered
      */
     public long replay(CaptureSink sink, LongConsumer progress) {
+        streamEnds.clear(); // each replay reads the file from its start
         long delivered = 0;
         Lines lines = null;
         try {
@@ -127,9 +132,11 @@ public final class XscapReader implements CaptureSource {
                         r.get("at").asLong()));
                 case XscapFormat.CHUNK -> {
                     byte[] data = r.get("data").binaryValue();
-                    sink.chunk(new Chunk(r.get("conn").asLong(), r.get("seq").asLong(), Direction.ofWireName(text(r, "dir")),
+                    Chunk c = new Chunk(r.get("conn").asLong(), r.get("seq").asLong(), Direction.ofWireName(text(r, "dir")),
                             r.get("at").asLong(), XscapNames.layer(text(r, "layer")), r.get("offset").asLong(),
-                            r.get("length").asInt(), data, r.path("redacted").asBoolean(false)));
+                            r.get("length").asInt(), data, r.path("redacted").asBoolean(false));
+                    requireNoOverlap(c, lines, delivered);
+                    sink.chunk(c);
                 }
                 case XscapFormat.EVENT -> {
                     String dir = text(r, "dir");
@@ -152,6 +159,27 @@ public final class XscapReader implements CaptureSource {
             throw new CaptureFileException(file + " line " + lines.lineNumber + " (byte " + lines.fileBytes()
                     + "): bad " + type + " record: " + e.getMessage(), delivered, e);
         }
+    }
+
+    /**
+     * A chunk must start at or after where its stream's last one ended: one that starts before
+     * (a line repeated or moved by hand) would put its bytes into the stream twice, and every
+     * later offset of that stream would be wrong.
+     */
+    private void requireNoOverlap(Chunk c, Lines lines, long delivered) {
+        StreamKey key = new StreamKey(c.connectionId(), c.direction(), c.layer());
+        long end = streamEnds.getOrDefault(key, 0L);
+        if (c.offset() < end) {
+            throw new CaptureFileException(file + " line " + lines.lineNumber + ": the chunk of connection "
+                    + c.connectionId() + " (" + c.direction().wireName() + ", " + XscapNames.layer(c.layer())
+                    + ") starts at stream offset " + c.offset() + ", but that stream's bytes up to offset " + end
+                    + " were already read: a line repeated or moved (changed by hand, or damaged); the " + delivered
+                    + " records before it were read", delivered, null);
+        }
+        streamEnds.put(key, c.offset() + c.length());
+    }
+
+    private record StreamKey(long connection, Direction direction, TlsLayer layer) {
     }
 
     private JsonNode parseLine(Lines lines, byte[] line, long delivered) {

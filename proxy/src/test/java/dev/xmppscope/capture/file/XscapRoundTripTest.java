@@ -139,6 +139,27 @@ class XscapRoundTripTest {
         }
     }
 
+    /** A chunk line repeated by hand would put its bytes into the stream twice, shifting everything after it. */
+    @Test
+    void aChunkThatAppearsTwiceIsNamedAsSuchAndTheRecordsBeforeItSurvive() throws IOException {
+        Path file = tmp.resolve("chunk-twice.xscap");
+        String chunk = "{\"type\":\"chunk\",\"conn\":1,\"seq\":2,\"dir\":\"toServer\",\"at\":7,\"layer\":\"plain\",\"offset\":1,"
+                + "\"length\":2,\"data\":\"eHg=\"}";
+        writeGzipLines(file, header(), "{\"type\":\"opened\",\"id\":1,\"route\":\"r\",\"tls\":\"passthrough\",\"at\":5}",
+                "{\"type\":\"chunk\",\"conn\":1,\"seq\":1,\"dir\":\"toServer\",\"at\":6,\"layer\":\"plain\",\"offset\":0,"
+                        + "\"length\":1,\"data\":\"eA==\"}",
+                "{\"type\":\"chunk\",\"conn\":1,\"seq\":1,\"dir\":\"toClient\",\"at\":6,\"layer\":\"plain\",\"offset\":0,"
+                        + "\"length\":1,\"data\":\"eA==\"}",
+                chunk, chunk, "{\"type\":\"end\",\"records\":5}");
+        CollectingSink sink = new CollectingSink();
+        CaptureFileException e = assertThrows(CaptureFileException.class, () -> XscapReader.open(file).replay(sink));
+        assertEquals(file + " line 6: the chunk of connection 1 (toServer, plain) starts at stream offset 1, but that"
+                + " stream's bytes up to offset 3 were already read: a line repeated or moved (changed by hand, or damaged);"
+                + " the 4 records before it were read", e.getMessage());
+        assertEquals(4, e.recordsDelivered());
+        assertEquals(4, sink.lines.size());
+    }
+
     @Test
     void aCorruptLineIsReportedWithItsLineNumberAndTheRecordsBeforeItSurvive() throws IOException {
         Path file = tmp.resolve("corrupt.xscap");
