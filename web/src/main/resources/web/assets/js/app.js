@@ -52,7 +52,10 @@ function reload() {
   return loadAll().then(() => {
     describeFailure(null);
     route();
-  }).catch((e) => describeFailure(`cannot load: ${e.message}`));
+  }).catch((e) => {
+    describeFailure(`cannot load: ${e.message}`);
+    timeline.showError(e); // the panes stay empty: the timeline says why (the live analysis stopped, say)
+  });
 }
 
 function onLive(msg) {

@@ -86,6 +86,8 @@ class ProxyAnalysisModesTest {
                     assertEquals("live · analysis stopped", liveText(browser.driver));
                     String why = browser.driver.findElement(By.cssSelector(".topbar .status")).getAttribute("title");
                     assertTrue(why.contains("the live analysis stopped") && why.contains("recording goes on"), why);
+                    String pane = browser.driver.findElement(By.cssSelector("#timeline .empty-note")).getText();
+                    assertTrue(pane.startsWith("Could not load the timeline: the live analysis stopped"), pane);
                     browser.screenshot("proxy-analysis-worker-stopped");
                 }
             } finally {
