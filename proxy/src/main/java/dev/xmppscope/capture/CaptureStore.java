@@ -157,7 +157,7 @@ public final class CaptureStore implements AutoCloseable {
         try {
             admin = DriverManager.getConnection(url, "sa", "");
             requireCurrentSchema(admin, file);
-            Path analysis = readOnlyAnalysisDir().resolve(captureId(admin, file) + ".analysis.mv.db");
+            Path analysis = readOnlyAnalysisDir().resolve(cachedAnalysisName(captureId(admin, file), payloadFile(path)));
             return new CaptureStore(file, url, admin, PayloadLog.openReadOnly(payloadFile(path)), analysis, true);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(admin, e);
@@ -169,6 +169,22 @@ public final class CaptureStore implements AutoCloseable {
             }
             throw CaptureStoreException.of("cannot open capture database " + file + " (read-only for you)", e);
         }
+    }
+
+    /**
+     * The cached analysis of a read-only capture is named by the capture's id and how many bytes it
+     * holds (its payload file only grows): two copies of one capture taken at different points
+     * (a colleague's, then a later one) must not share an analysis, as one would show stanzas the
+     * other does not hold.
+     */
+    private static String cachedAnalysisName(String captureId, Path payloads) {
+        long bytes;
+        try {
+            bytes = Files.exists(payloads) ? Files.size(payloads) : 0;
+        } catch (IOException e) {
+            throw new CaptureStoreException("cannot read the size of " + payloads + ": " + CaptureStoreException.why(e), e);
+        }
+        return captureId + "-" + bytes + ".analysis.mv.db";
     }
 
     /**
@@ -267,7 +283,7 @@ public final class CaptureStore implements AutoCloseable {
     }
 
     /**
-     * Where the analysis of a read-only capture goes, one file per capture id:
+     * Where the analysis of a read-only capture goes, one file per capture id and size:
      * {@code $XDG_CACHE_HOME/xmppscope/analyses} or {@code ~/.cache/xmppscope/analyses}. Derived
      * data only: deleting it costs a new analysis, nothing else; one not written for
      * {@link #CACHE_KEPT} is deleted when a read-only capture opens.

@@ -3,6 +3,7 @@ package dev.xmppscope.capture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,7 +76,8 @@ class CaptureStoreReadOnlyTest {
             }
             assertEquals(List.of("open 1", "<stream:stream to='a.example'>", "<stream:features/>"), seen);
 
-            Path analysis = CaptureStore.readOnlyAnalysisDir().resolve(store.id() + ".analysis.mv.db");
+            Path analysis = CaptureStore.readOnlyAnalysisDir().resolve(store.id() + "-" + payloadsBefore.length
+                    + ".analysis.mv.db");
             cached.add(analysis);
             assertEquals(analysis, store.analysisFile());
             assertEquals("analysed by the capture's owner", store.analysisStore().openMap("probe").get(1),
@@ -94,6 +96,33 @@ class CaptureStoreReadOnlyTest {
         assertArrayEquals(dataBefore, Files.readAllBytes(data), "the database file is unchanged");
         assertArrayEquals(payloadsBefore, Files.readAllBytes(payloads), "the payload file is unchanged");
         assertArrayEquals(ownAnalysisBefore, Files.readAllBytes(ownAnalysis), "the analysis beside it is unchanged");
+    }
+
+    /** Two read-only copies of one capture, taken at different points: each has an analysis of its own. */
+    @Test
+    void copiesOfOneCaptureTakenAtDifferentPointsDoNotShareAnAnalysis() throws Exception {
+        Path earlyDir = Files.createDirectories(tmp.resolve("early"));
+        Path lateDir = Files.createDirectories(tmp.resolve("late"));
+        Path early = earlyDir.resolve("capture");
+        Path late = lateDir.resolve("capture");
+        try (CaptureStore store = CaptureStore.open(early); CaptureWriter w = store.newWriter()) {
+            w.opened(new ConnectionOpened(1, "r", "l", "c", "s", TlsMode.PASSTHROUGH, 1));
+            w.chunk(Chunk.of(1, 1, Direction.TO_SERVER, 2, TlsLayer.PLAIN, 0, bytes("<stream:stream to='a.example'>")));
+        }
+        CaptureStore.copy(early, late);
+        try (CaptureStore store = CaptureStore.open(late); CaptureWriter w = store.newWriter()) {
+            w.chunk(Chunk.of(1, 2, Direction.TO_CLIENT, 3, TlsLayer.PLAIN, 0, bytes("<stream:features/>")));
+        }
+        readOnly.lock(CaptureStore.dataFile(early), CaptureStore.payloadFile(early), earlyDir,
+                CaptureStore.dataFile(late), CaptureStore.payloadFile(late), lateDir);
+        try (CaptureStore a = CaptureStore.open(early); CaptureStore b = CaptureStore.open(late)) {
+            assertTrue(a.readOnly() && b.readOnly());
+            assertEquals(a.id(), b.id(), "one capture, copied at two points");
+            cached.add(a.analysisFile());
+            cached.add(b.analysisFile());
+            a.analysisStore().openMap("probe").put(1, "the early copy's analysis");
+            assertNull(b.analysisStore().openMap("probe").get(1), "the later copy does not read the early one's analysis");
+        }
     }
 
     /** A file in the analysis cache, last written {@code days} ago; removed after the test. */
