@@ -53,12 +53,14 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The disk fills while the proxy records. The relay goes on, byte for byte; the recording stops
- * and says why (one log line, the API, the top bar, the summary at exit), and so does the live
- * analysis, in its worker or in the proxy's JVM; the capture keeps what came before; and opening
- * a capture on a full disk says the disk is full, not a bug. The disk is
- * a real one: an 8 MB tmpfs mounted in a mount namespace of the child JVM's own ({@code unshare
- * -rm}, no root needed), whose files are copied out when the child exits.
+ * A full disk under each command that writes. The proxy: the relay goes on, byte for byte; the
+ * recording stops and says why (one log line, the API, the top bar, the summary at exit), and so
+ * does the live analysis, in its worker or in the proxy's JVM; the capture keeps what came
+ * before. {@code open}: the disk is full, not a bug in a stream. {@code export}: no truncated
+ * file, the older one kept. {@code import}: no part of a file passing for the import. Each disk
+ * is a real one: a small tmpfs mounted in a mount namespace of the child JVM's own ({@code
+ * unshare -rm}, no root needed); what the test looks at afterwards is copied out or printed
+ * before the namespace ends.
  */
 class DiskFullTest {
     private static final String HEADER = "<?xml version='1.0'?><stream:stream to='a.example' xmlns='jabber:client'"
