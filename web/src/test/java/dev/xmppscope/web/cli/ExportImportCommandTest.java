@@ -91,7 +91,8 @@ class ExportImportCommandTest {
         Path exported = tmp.resolve("again.xscap");
         Path cachedAnalysis;
         try (CaptureStore store = CaptureStore.open(db)) {
-            cachedAnalysis = CaptureStore.readOnlyAnalysisDir().resolve(store.id() + ".analysis.mv.db");
+            cachedAnalysis = CaptureStore.readOnlyAnalysisDir().resolve(store.id() + "-" + Files.size(CaptureStore.payloadFile(db))
+                    + ".analysis.mv.db"); // by id and size: copies taken at other points have their own
         }
         try (ReadOnlyFiles readOnly = new ReadOnlyFiles().lock(CaptureStore.dataFile(db), CaptureStore.payloadFile(db), dir)) {
             StringWriter out = new StringWriter();
