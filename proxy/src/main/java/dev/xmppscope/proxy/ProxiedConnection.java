@@ -390,6 +390,8 @@ final class ProxiedConnection {
         String detail;
         if (cause instanceof ConnectException && String.valueOf(cause.getMessage()).contains("refused")) {
             detail = "upstream " + upstream + " refused the connection";
+        } else if (OpenFiles.exhausted(cause)) {
+            detail = "cannot connect to upstream " + upstream + ": " + OpenFiles.explained();
         } else if (cause instanceof ConnectTimeoutException) {
             detail = "upstream " + upstream + " did not answer within " + ProxyContext.CONNECT_TIMEOUT_MS / 1000 + " s";
         } else {

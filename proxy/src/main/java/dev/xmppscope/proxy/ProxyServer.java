@@ -58,12 +58,14 @@ public final class ProxyServer implements AutoCloseable {
         // one loop per core, not Netty's default of two: with more loops than cores they preempt
         // each other (README, "One relay thread per core", has the measurements)
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.eventLoops(), NioIoHandler.newFactory());
+        OpenFiles.limit(); // read now: once the files run out, the limit cannot be read to say so
         List<Channel> bound = new ArrayList<>();
         try {
             for (Route route : options.routes()) {
                 ServerBootstrap b = new ServerBootstrap()
                         .group(group)
                         .channel(NioServerSocketChannel.class)
+                        .handler(new AcceptFailures(route))
                         .childOption(ChannelOption.AUTO_READ, false)
                         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)

@@ -6,13 +6,13 @@ import dev.xmppscope.bench.load.LoadGenerator;
 import dev.xmppscope.bench.load.StanzaCorpus;
 import dev.xmppscope.bench.load.XmppSink;
 import dev.xmppscope.bench.relay.Contender;
-import dev.xmppscope.bench.relay.FileDescriptors;
 import dev.xmppscope.bench.relay.Relay;
 import dev.xmppscope.bench.relay.StartedRelays;
 import dev.xmppscope.bench.report.ComparisonReport;
 import dev.xmppscope.bench.report.Results;
 import dev.xmppscope.bench.report.Table;
 import dev.xmppscope.bench.report.TargetCheck;
+import dev.xmppscope.proxy.OpenFiles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +53,7 @@ public final class IdleStreams implements Comparison {
 
     /** Streams this machine allows: the relay and the runner each need two descriptors per stream. */
     static int streams(boolean quick) {
-        int byLimit = (FileDescriptors.limit() - 400) / 2;
+        int byLimit = (OpenFiles.limit() - 400) / 2;
         return Math.min(quick ? 500 : TARGET_STREAMS, byLimit);
     }
 
@@ -62,7 +62,7 @@ public final class IdleStreams implements Comparison {
         int n = streams(ctx.quick());
         if (n < TARGET_STREAMS && !ctx.quick()) {
             BenchContext.log("  open-files limit %d allows %d streams, not %d: per-stream figures are extrapolated",
-                    FileDescriptors.limit(), n, TARGET_STREAMS);
+                    OpenFiles.limit(), n, TARGET_STREAMS);
         }
         int rounds = ctx.quick() ? 1 : Math.min(2, ctx.rounds());
         for (int round = 1; round <= rounds; round++) {

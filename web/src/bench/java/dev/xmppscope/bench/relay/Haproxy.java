@@ -1,5 +1,6 @@
 package dev.xmppscope.bench.relay;
 
+import dev.xmppscope.proxy.OpenFiles;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -38,6 +39,6 @@ public final class Haproxy implements Contender {
 
     /** Two descriptors per relayed stream; haproxy refuses to start if maxconn needs more than the limit. */
     static int maxConnections() {
-        return Math.max(100, Math.min(40_000, (FileDescriptors.limit() - 200) / 2));
+        return Math.max(100, Math.min(40_000, (OpenFiles.limit() - 200) / 2));
     }
 }

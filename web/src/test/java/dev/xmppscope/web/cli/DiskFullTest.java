@@ -83,10 +83,10 @@ class DiskFullTest {
             CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> readAll(upstream));
             int listen = freePort();
             int web = freePort();
-            try (Child proxy = Child.start(tmp, "mount -t tmpfs -o size=8m tmpfs \"$1\" && \"$3\" -Xmx256m -cp \"$4\" "
+            try (ChildShell proxy = ChildShell.inOwnMountNamespace(tmp, "mount -t tmpfs -o size=8m tmpfs \"$1\" && \"$3\" -Xmx256m -cp \"$4\" "
                             + Main.class.getName() + " proxy --quiet --route \"127.0.0.1:$5=127.0.0.1:$6\" --db \"$1/cap\""
                             + " --web \"127.0.0.1:$7\" --analysis \"$8\"; status=$?; cp -a \"$1/.\" \"$2/\"; exit $status",
-                    mount.toString(), kept.toString(), java(), System.getProperty("java.class.path"),
+                    mount.toString(), kept.toString(), ChildShell.java(), System.getProperty("java.class.path"),
                     String.valueOf(listen), String.valueOf(upstream.getLocalPort()), String.valueOf(web), analysis)) {
                 proxy.awaitOutput("Ctrl-C stops the proxy");
                 send(sent, listen);
@@ -183,10 +183,10 @@ class DiskFullTest {
         Path capture = sixMegabyteCapture();
         Path mount = Files.createDirectories(tmp.resolve("disk"));
         String output;
-        try (Child export = Child.start(tmp, "mount -t tmpfs -o size=1m tmpfs \"$1\" && echo 'an older export' > \"$1/x.pcapng\""
+        try (ChildShell export = ChildShell.inOwnMountNamespace(tmp, "mount -t tmpfs -o size=1m tmpfs \"$1\" && echo 'an older export' > \"$1/x.pcapng\""
                         + " && \"$3\" -cp \"$4\" " + Main.class.getName() + " export --db \"$2/cap\" --out \"$1/x.pcapng\";"
                         + " status=$?; echo \"left: $(ls -A \"$1\")\"; cat \"$1/x.pcapng\"; exit $status",
-                mount.toString(), capture.toString(), java(), System.getProperty("java.class.path"))) {
+                mount.toString(), capture.toString(), ChildShell.java(), System.getProperty("java.class.path"))) {
             assertEquals(1, export.exitCode(), export.output());
             output = export.output();
         }
@@ -205,10 +205,10 @@ class DiskFullTest {
         }
         Path mount = Files.createDirectories(tmp.resolve("disk"));
         String output;
-        try (Child importing = Child.start(tmp, "mount -t tmpfs -o size=1m tmpfs \"$1\" && \"$3\" -cp \"$4\" "
+        try (ChildShell importing = ChildShell.inOwnMountNamespace(tmp, "mount -t tmpfs -o size=1m tmpfs \"$1\" && \"$3\" -cp \"$4\" "
                         + Main.class.getName() + " import \"$2\" --db \"$1/imported\"; status=$?; echo \"left: $(ls -A \"$1\")\";"
                         + " exit $status",
-                mount.toString(), xscap.toString(), java(), System.getProperty("java.class.path"))) {
+                mount.toString(), xscap.toString(), ChildShell.java(), System.getProperty("java.class.path"))) {
             assertEquals(1, importing.exitCode(), importing.output());
             output = importing.output();
         }
@@ -235,10 +235,10 @@ class DiskFullTest {
     /** {@code xmppscope open} of a copy of {@code capture} on a tmpfs of {@code size}, filled up first if {@code fill}; its output. */
     private String openOnASmallDisk(Path capture, String size, boolean fill) throws Exception {
         Path mount = Files.createDirectories(tmp.resolve("disk"));
-        try (Child open = Child.start(tmp, "mount -t tmpfs -o size=" + size + " tmpfs \"$1\" && cp -a \"$2/.\" \"$1/\""
+        try (ChildShell open = ChildShell.inOwnMountNamespace(tmp, "mount -t tmpfs -o size=" + size + " tmpfs \"$1\" && cp -a \"$2/.\" \"$1/\""
                         + (fill ? " && { dd if=/dev/zero of=\"$1/filler\" bs=64k 2>/dev/null; true; }" : "")
                         + " && exec \"$3\" -cp \"$4\" " + Main.class.getName() + " open \"$1/cap\" --web 127.0.0.1:0",
-                mount.toString(), capture.toString(), java(), System.getProperty("java.class.path"))) {
+                mount.toString(), capture.toString(), ChildShell.java(), System.getProperty("java.class.path"))) {
             assertEquals(1, open.exitCode(), open.output());
             return open.output();
         }
@@ -261,10 +261,6 @@ class DiskFullTest {
         String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), "this test mounts a small tmpfs in a user and mount namespace of its own"
                 + " ('unshare -rm'), which failed: " + said + " (on Debian: sysctl kernel.unprivileged_userns_clone=1)");
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private static int freePort() throws IOException {
@@ -316,52 +312,5 @@ class DiskFullTest {
             n++;
         }
         return n;
-    }
-
-    /** {@code sh -c SCRIPT sh ARGS...} in new user and mount namespaces, its stdout and stderr in one file. */
-    private record Child(Process process, Path log) implements AutoCloseable {
-        static Child start(Path dir, String script, String... args) throws IOException {
-            List<String> command = new ArrayList<>(List.of("unshare", "-rm", "sh", "-c", script, "sh"));
-            command.addAll(List.of(args));
-            Path log = Files.createTempFile(dir, "child", ".log");
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            return new Child(p, log);
-        }
-
-        String output() throws IOException {
-            return Files.readString(log);
-        }
-
-        void awaitOutput(String line) throws Exception {
-            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); !output().contains(line); Thread.sleep(100)) {
-                assertTrue(process.isAlive() && System.nanoTime() < deadline, "no '" + line + "' from the child:\n" + output());
-            }
-        }
-
-        int exitCode() throws Exception {
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child did not exit:\n" + output());
-            return process.exitValue();
-        }
-
-        /** Ends whatever still runs (a failed assertion must not leave a proxy or a web UI behind). */
-        @Override
-        public void close() {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-        }
-
-        /**
-         * Stops the child's JVM as Ctrl-C in its terminal does, with a TERM to each process under the
-         * shell (the analysis worker ignores it, and ends with its feed); the shell then copies the
-         * disk's files out. Returns what the child printed.
-         */
-        String stop() throws Exception {
-            List<String> kill = new ArrayList<>(List.of("kill", "-TERM"));
-            process.descendants().forEach(p -> kill.add(String.valueOf(p.pid())));
-            assertTrue(kill.size() > 2, "nothing runs under the child:\n" + output());
-            new ProcessBuilder(kill).inheritIO().start().waitFor(); // one may have ended meanwhile
-            exitCode();
-            return output();
-        }
     }
 }
