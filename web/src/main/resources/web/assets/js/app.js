@@ -51,10 +51,14 @@ async function loadAll() {
 function reload() {
   return loadAll().then(() => {
     describeFailure(null);
+    $('graph-note').hidden = true;
     route();
   }).catch((e) => {
     describeFailure(`cannot load: ${e.message}`);
-    timeline.showError(e); // the panes stay empty: the timeline says why (the live analysis stopped, say)
+    // the panes would stay empty: they say why (the live analysis stopped, say)
+    $('graph-note').textContent = `Could not load the graph: ${e.message}`;
+    $('graph-note').hidden = false;
+    timeline.showError(e);
   });
 }
 

@@ -88,6 +88,8 @@ class ProxyAnalysisModesTest {
                     assertTrue(why.contains("the live analysis stopped") && why.contains("recording goes on"), why);
                     String pane = browser.driver.findElement(By.cssSelector("#timeline .empty-note")).getText();
                     assertTrue(pane.startsWith("Could not load the timeline: the live analysis stopped"), pane);
+                    String graph = browser.driver.findElement(By.id("graph-note")).getText();
+                    assertTrue(graph.startsWith("Could not load the graph: the live analysis stopped"), graph);
                     browser.screenshot("proxy-analysis-worker-stopped");
                 }
             } finally {
