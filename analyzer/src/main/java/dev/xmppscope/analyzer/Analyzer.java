@@ -146,14 +146,8 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
      * live analysis for every stream, and made the capture fail to open.
      */
     private void failed(ConnectionAnalysis conn, Chunk c, Throwable e, List<ModelEvent> events) {
-        if (failures++ == 0) {
-            LOG.error("the analysis of connection {} ({}) failed at offset {}: a bug; the rest of that stream is shown"
-                    + " unparsed, the other streams go on. Please report this with the stack trace.", c.connectionId(),
-                    c.direction(), c.offset(), e);
-        } else {
-            LOG.warn("the analysis of connection {} ({}) failed at offset {}: {}", c.connectionId(), c.direction(), c.offset(),
-                    e.toString());
-        }
+        reportBug("the analysis of connection " + c.connectionId() + " (" + c.direction() + ") failed at offset "
+                + c.offset(), "the rest of that stream is shown unparsed, the other streams go on", e);
         conn.parser(c.direction(), c.layer(), c.offset()).abandon(c.offset() + c.length());
         addSteps(conn.negotiation.parseFailed(c.direction(), "not analysed from offset " + c.offset() + " on: the analyzer"
                 + " failed there (" + e + "), a bug; see the log", c.atNanos()), events);
@@ -212,15 +206,19 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
                 rethrowIfStorage(e);
                 // a chunk's failure is caught closer, where it can end its stream (see failed); this is
                 // a connection's opening, event or close going wrong: the analysis goes on with what follows
-                if (failures++ == 0) {
-                    LOG.error("the analysis failed on a capture record: a bug; it goes on with the next."
-                            + " Please report this with the stack trace.", e);
-                } else {
-                    LOG.warn("the analysis failed on a capture record: {}", e.toString());
-                }
+                reportBug("the analysis failed on a capture record", "it goes on with the next", e);
             }
         }
         publish(events);
+    }
+
+    /** Counts a bug met in the analysis and logs it: the first with its stack trace, each later one in a line. */
+    private void reportBug(String what, String consequence, Throwable e) {
+        if (failures++ == 0) {
+            LOG.error("{}: a bug; {}. Please report this with the stack trace.", what, consequence, e);
+        } else {
+            LOG.warn("{}: {}", what, e.toString());
+        }
     }
 
     /**

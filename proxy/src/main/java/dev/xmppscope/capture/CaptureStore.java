@@ -182,7 +182,7 @@ public final class CaptureStore implements AutoCloseable {
         try {
             bytes = Files.exists(payloads) ? Files.size(payloads) : 0;
         } catch (IOException e) {
-            throw new CaptureStoreException("cannot read the size of " + payloads + ": " + CaptureStoreException.why(e), e);
+            throw CaptureStoreException.of("cannot read the size of " + payloads, e);
         }
         return captureId + "-" + bytes + ".analysis.mv.db";
     }

@@ -166,7 +166,9 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
 
     @Override
     public void chunk(Chunk chunk) {
-        intake.chunk(chunk);
+        if (stopped == null) { // once recording stopped, masking what would be dropped only costs the relay's threads
+            intake.chunk(chunk);
+        }
     }
 
     @Override

@@ -54,7 +54,6 @@ final class ByteScan {
         return -1;
     }
 
-
     /**
      * Whether the element name starting at {@code from} has a prefix (a {@code ':'} before its
      * end), or may have one (it runs past {@code to}), given its first eight bytes as a
