@@ -336,6 +336,13 @@ class AnalyzerTest {
                 .toClient(conn, 2, FederationFixture.serverHeader("a.example", streamId) + FederationFixture.PRE_AUTH_FEATURES);
     }
 
+    /** {@code s}, then a second client stream (connection 8, alice) sending {@code stanza}: what goes on after a failure. */
+    private static CaptureScript thenAliceSends(CaptureScript s, String stanza) {
+        return s.open(8, 5, "127.0.0.12:5222=127.0.0.2:5222", "127.0.0.1:41001")
+                .toServer(8, 6, FederationFixture.clientHeader("a.example", "alice@a.example"))
+                .toServer(8, 7, stanza);
+    }
+
     @Test
     void theKindsAFilterAcceptsAreExactlyTheKindsTheAnalyzerGives() {
         // one element of each kind; a kind added to the analyzer but not to KINDS (or the reverse)
@@ -363,12 +370,9 @@ class AnalyzerTest {
 
     @Test
     void aHostileStreamIsMarkedUnparseableWhileOtherStreamsGoOn() {
-        CaptureScript s = c2sToA(7, "127.0.0.1:41000", "eve@a.example", "e1")
+        CaptureScript s = thenAliceSends(c2sToA(7, "127.0.0.1:41000", "eve@a.example", "e1")
                 .toServer(7, 3, "<message><body>" + "<b>".repeat(300))
-                .toServer(7, 4, "more bytes after the failure")
-                .open(8, 5, "127.0.0.12:5222=127.0.0.2:5222", "127.0.0.1:41001")
-                .toServer(8, 6, FederationFixture.clientHeader("a.example", "alice@a.example"))
-                .toServer(8, 7, "<presence/>");
+                .toServer(7, 4, "more bytes after the failure"), "<presence/>");
         try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = Analyzer.open(store)) {
             s.playInto(a);
             ConnectionView eve = a.connection(7).orElseThrow();
@@ -401,12 +405,9 @@ class AnalyzerTest {
     /** A bug (injected here) met in one stream's bytes ends that stream's analysis, not the capture's. */
     @Test
     void aBugInOneStreamsAnalysisEndsThatStreamOnly() {
-        CaptureScript s = c2sToA(7, "127.0.0.1:41000", "eve@a.example", "e1")
+        CaptureScript s = thenAliceSends(c2sToA(7, "127.0.0.1:41000", "eve@a.example", "e1")
                 .toServer(7, 3, "<presence id='trips-the-bug'/>")
-                .toServer(7, 4, "<presence/>")
-                .open(8, 5, "127.0.0.12:5222=127.0.0.2:5222", "127.0.0.1:41001")
-                .toServer(8, 6, FederationFixture.clientHeader("a.example", "alice@a.example"))
-                .toServer(8, 7, "<presence id='trips-the-bug'/>");
+                .toServer(7, 4, "<presence/>"), "<presence id='trips-the-bug'/>");
         try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = Analyzer.open(store)) {
             a.beforeRecord = r -> {
                 if (r instanceof Chunk c && c.connectionId() == 7
@@ -453,11 +454,8 @@ class AnalyzerTest {
     void aMalformedCharacterReferenceFailsItsStreamNotTheAnalysis() {
         // after text, Woodstox reports this one only when the text is read, as an unchecked
         // exception, which used to escape the parser: the analysis stopped, the capture could not be opened
-        CaptureScript s = c2sToA(7, "127.0.0.1:41000", "eve@a.example", "e1")
-                .toServer(7, 3, "<message to='bob@b.example'><body>t&#=1;xt</body></message>")
-                .open(8, 5, "127.0.0.12:5222=127.0.0.2:5222", "127.0.0.1:41001")
-                .toServer(8, 6, FederationFixture.clientHeader("a.example", "alice@a.example"))
-                .toServer(8, 7, "<presence/>");
+        CaptureScript s = thenAliceSends(c2sToA(7, "127.0.0.1:41000", "eve@a.example", "e1")
+                .toServer(7, 3, "<message to='bob@b.example'><body>t&#=1;xt</body></message>"), "<presence/>");
         try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = Analyzer.open(store)) {
             s.playInto(a);
             assertEquals("Client's stream is unparseable from offset 187: Unexpected character '=' (code 61);"

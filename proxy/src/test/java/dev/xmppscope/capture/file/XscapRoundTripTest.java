@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -31,6 +32,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class XscapRoundTripTest {
+    /** Connection 1 opening, as an .xscap line. */
+    private static final String OPENED_1 = "{\"type\":\"opened\",\"id\":1,\"route\":\"r\",\"tls\":\"passthrough\",\"at\":5}";
+
     /** An .xscap holds what xmppscope recorded (masked, or kept on purpose): nothing is masked again on import. */
     private static final UnaryOperator<CaptureSink> NOT_WIRE_BYTES = sink -> {
         throw new AssertionError("an .xscap's records were taken for wire bytes");
@@ -129,7 +133,7 @@ class XscapRoundTripTest {
         Path file = tmp.resolve("twice.xscap");
         String event = "{\"type\":\"event\",\"conn\":1,\"seq\":2,\"at\":6,\"dir\":\"toClient\",\"kind\":\"STARTTLS_PROCEED\","
                 + "\"detail\":\"\"}";
-        writeGzipLines(file, header(), "{\"type\":\"opened\",\"id\":1,\"route\":\"r\",\"tls\":\"passthrough\",\"at\":5}",
+        writeGzipLines(file, header(), OPENED_1,
                 event, event, "{\"type\":\"end\",\"records\":3}");
         try (CaptureStore target = CaptureStore.open(tmp.resolve("target"))) {
             CaptureFileException e = assertThrows(CaptureFileException.class,
@@ -143,13 +147,8 @@ class XscapRoundTripTest {
     @Test
     void aChunkThatAppearsTwiceIsNamedAsSuchAndTheRecordsBeforeItSurvive() throws IOException {
         Path file = tmp.resolve("chunk-twice.xscap");
-        String chunk = "{\"type\":\"chunk\",\"conn\":1,\"seq\":2,\"dir\":\"toServer\",\"at\":7,\"layer\":\"plain\",\"offset\":1,"
-                + "\"length\":2,\"data\":\"eHg=\"}";
-        writeGzipLines(file, header(), "{\"type\":\"opened\",\"id\":1,\"route\":\"r\",\"tls\":\"passthrough\",\"at\":5}",
-                "{\"type\":\"chunk\",\"conn\":1,\"seq\":1,\"dir\":\"toServer\",\"at\":6,\"layer\":\"plain\",\"offset\":0,"
-                        + "\"length\":1,\"data\":\"eA==\"}",
-                "{\"type\":\"chunk\",\"conn\":1,\"seq\":1,\"dir\":\"toClient\",\"at\":6,\"layer\":\"plain\",\"offset\":0,"
-                        + "\"length\":1,\"data\":\"eA==\"}",
+        String chunk = chunkLine(2, "toServer", 1, "xx");
+        writeGzipLines(file, header(), OPENED_1, chunkLine(1, "toServer", 0, "x"), chunkLine(1, "toClient", 0, "x"),
                 chunk, chunk, "{\"type\":\"end\",\"records\":5}");
         CollectingSink sink = new CollectingSink();
         CaptureFileException e = assertThrows(CaptureFileException.class, () -> XscapReader.open(file).replay(sink));
@@ -164,8 +163,8 @@ class XscapRoundTripTest {
     void aCorruptLineIsReportedWithItsLineNumberAndTheRecordsBeforeItSurvive() throws IOException {
         Path file = tmp.resolve("corrupt.xscap");
         writeGzipLines(file, header(),
-                "{\"type\":\"opened\",\"id\":1,\"route\":\"r\",\"tls\":\"passthrough\",\"at\":5}",
-                "{\"type\":\"chunk\",\"conn\":1,\"seq\":1,\"dir\":\"toServer\",\"at\":6,\"layer\":\"plain\",\"offset\":0,\"length\":1,\"data\":\"eA==\"}",
+                OPENED_1,
+                chunkLine(1, "toServer", 0, "x"),
                 "{\"type\":\"chunk\",\"conn\":1,\"se#@!garbage",
                 "{\"type\":\"end\",\"records\":3}");
         CollectingSink sink = new CollectingSink();
@@ -249,6 +248,13 @@ class XscapRoundTripTest {
             w.closed(new ConnectionClosed(firstId, t + 20 + chunks * 10L, CloseReason.CLIENT_CLOSED, "client closed", 10, 20));
             w.closed(new ConnectionClosed(firstId + 1, t + 21 + chunks * 10L, CloseReason.SERVER_RESET, "", 30, 40));
         }
+    }
+
+    /** A plain chunk of connection 1 carrying {@code text} at stream {@code offset}, as an .xscap line. */
+    private static String chunkLine(int seq, String dir, int offset, String text) {
+        return "{\"type\":\"chunk\",\"conn\":1,\"seq\":" + seq + ",\"dir\":\"" + dir + "\",\"at\":" + (5 + seq)
+                + ",\"layer\":\"plain\",\"offset\":" + offset + ",\"length\":" + text.length() + ",\"data\":\""
+                + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)) + "\"}";
     }
 
     private static String header() {

@@ -1,8 +1,11 @@
 package dev.xmppscope.web.cli;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,6 +40,29 @@ record ChildShell(Process process, Path log) implements AutoCloseable {
     /** The JVM running the CLI, for scripts: {@code "$JAVA" -cp "$CP" MAIN ...}. */
     static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** A free loopback port for the child to listen on. */
+    static int freeLoopbackPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** How often the child said {@code part} in {@code output}. */
+    static int occurrences(String output, String part) {
+        int n = 0;
+        for (int i = output.indexOf(part); i >= 0; i = output.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** That none of {@code noise} (a stack trace's "\tat ", an exception's name) is in the child's {@code output}. */
+    static void assertSaidNone(String output, String why, String... noise) {
+        for (String n : noise) {
+            assertFalse(output.contains(n), why + " (" + n + "):\n" + output);
+        }
     }
 
     String output() throws IOException {

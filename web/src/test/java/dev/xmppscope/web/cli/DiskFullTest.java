@@ -2,7 +2,6 @@ package dev.xmppscope.web.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,9 +36,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -81,8 +78,8 @@ class DiskFullTest {
         String output;
         try (ServerSocket upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> readAll(upstream));
-            int listen = freePort();
-            int web = freePort();
+            int listen = ChildShell.freeLoopbackPort();
+            int web = ChildShell.freeLoopbackPort();
             try (ChildShell proxy = ChildShell.inOwnMountNamespace(tmp, "mount -t tmpfs -o size=8m tmpfs \"$1\" && \"$3\" -Xmx256m -cp \"$4\" "
                             + Main.class.getName() + " proxy --quiet --route \"127.0.0.1:$5=127.0.0.1:$6\" --db \"$1/cap\""
                             + " --web \"127.0.0.1:$7\" --analysis \"$8\"; status=$?; cp -a \"$1/.\" \"$2/\"; exit $status",
@@ -95,13 +92,12 @@ class DiskFullTest {
                 output = proxy.stop();
             }
         }
-        assertEquals(1, count(output, "recording stopped: cannot write "), "said once, when it happened:\n" + output);
+        assertEquals(1, ChildShell.occurrences(output, "recording stopped: cannot write "), "said once, when it happened:\n" + output);
         assertTrue(output.contains("Free some space, or give --db a disk with room, and restart the proxy."), output);
         assertTrue(output.matches("(?s).*\nstopped: recording failed at \\d\\d:\\d\\d:\\d\\d: cannot write .*"
                 + "No space left on device \\(the disk is full\\)\n.*\nsee it again: xmppscope open .*"), output);
-        for (String noise : List.of("\tat ", "Exception", "a bug", "$$Lambda", "Self-suppression")) {
-            assertFalse(output.contains(noise), "no stack trace or internal name for a full disk (" + noise + "):\n" + output);
-        }
+        ChildShell.assertSaidNone(output, "no stack trace or internal name for a full disk", "\tat ", "Exception", "a bug",
+                "$$Lambda", "Self-suppression");
 
         // what was recorded before the disk filled: a true prefix of what the client sent, and it opens
         try (CaptureStore store = CaptureStore.open(kept.resolve("cap")).analyzeInForeground()) {
@@ -246,12 +242,11 @@ class DiskFullTest {
 
     /** Said once, plainly, with what to do: no stack trace, no H2 internals, no "a bug". */
     private static void assertSaysTheDiskIsFull(String output) {
-        assertEquals(1, count(output, "No space left on device"), output);
+        assertEquals(1, ChildShell.occurrences(output, "No space left on device"), output);
         assertTrue(output.contains(": No space left on device (the disk is full)\nxmppscope: free some space on that disk,"
                 + " or use one with room (a capture moves with its .mv.db and .payloads files)"), output);
-        for (String noise : List.of("\tat ", "Exception", "a bug", "caused by", "WARN", "ERROR")) {
-            assertFalse(output.contains(noise), "a full disk is said once, plainly (" + noise + "):\n" + output);
-        }
+        ChildShell.assertSaidNone(output, "a full disk is said once, plainly", "\tat ", "Exception", "a bug", "caused by",
+                "WARN", "ERROR");
     }
 
     /** A clear failure, not a skip, where the small disk cannot be made (util-linux missing, user namespaces off). */
@@ -261,12 +256,6 @@ class DiskFullTest {
         String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), "this test mounts a small tmpfs in a user and mount namespace of its own"
                 + " ('unshare -rm'), which failed: " + said + " (on Debian: sysctl kernel.unprivileged_userns_clone=1)");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     /** A client stream: the header, then chat messages up to about {@code bytes}. */
@@ -304,13 +293,5 @@ class DiskFullTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         return r.body();
-    }
-
-    private static int count(String text, String part) {
-        int n = 0;
-        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
-            n++;
-        }
-        return n;
     }
 }

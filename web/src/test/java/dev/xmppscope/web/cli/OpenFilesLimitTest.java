@@ -1,6 +1,5 @@
 package dev.xmppscope.web.cli;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -38,10 +37,7 @@ class OpenFilesLimitTest {
             Thread server = new Thread(() -> answerEach(upstream), "test-upstream");
             server.setDaemon(true);
             server.start();
-            int listen;
-            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                listen = probe.getLocalPort();
-            }
+            int listen = ChildShell.freeLoopbackPort();
             List<Socket> clients = new ArrayList<>();
             try (ChildShell proxy = ChildShell.of(tmp, "ulimit -n " + LIMIT + " && \"$1\" -cp \"$2\" " + Main.class.getName()
                             + " proxy --quiet --analysis in-process --route \"127.0.0.1:$3=127.0.0.1:$4\" --db \"$5\""
@@ -79,13 +75,11 @@ class OpenFilesLimitTest {
                     assertTrue(System.nanoTime() < deadline, "the proxy still holds " + openFiles(proxy) + " files");
                 }
                 String output = proxy.stop();
-                int said = count(output, "cannot be accepted");
+                int said = ChildShell.occurrences(output, "cannot be accepted");
                 assertTrue(said >= 1 && said <= 3, "said at most every 10 s, not per connection:\n" + output);
                 assertTrue(output.contains("new connections cannot be accepted and wait in the kernel's queue: too many open files:"
                         + " this process may have " + LIMIT + " open at once (ulimit -n)"), output);
-                for (String noise : List.of("exceptionCaught", "\tat ", "Exception")) {
-                    assertFalse(output.contains(noise), "no stack trace (" + noise + "):\n" + output);
-                }
+                ChildShell.assertSaidNone(output, "no stack trace", "exceptionCaught", "\tat ", "Exception");
             } finally {
                 for (Socket c : clients) {
                     c.close();
@@ -142,13 +136,5 @@ class OpenFilesLimitTest {
                 return; // closed at the end of the test
             }
         }
-    }
-
-    private static int count(String text, String part) {
-        int n = 0;
-        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
-            n++;
-        }
-        return n;
     }
 }
