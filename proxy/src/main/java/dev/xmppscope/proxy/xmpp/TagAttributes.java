@@ -204,34 +204,27 @@ final class TagAttributes extends AbstractMap<String, String> {
 
     /** The text of the reference named {@code ref} (what is between {@code '&'} and {@code ';'}), or null. */
     private static String resolve(String ref) {
-        switch (ref) {
-            case "lt" -> {
-                return "<";
-            }
-            case "gt" -> {
-                return ">";
-            }
-            case "amp" -> {
-                return "&";
-            }
-            case "quot" -> {
-                return "\"";
-            }
-            case "apos" -> {
-                return "'";
-            }
-            default -> {
-                if (ref.length() < 2 || ref.length() > 10 || ref.charAt(0) != '#') {
-                    return null;
-                }
-                boolean hex = ref.charAt(1) == 'x';
-                try {
-                    int cp = Integer.parseInt(ref.substring(hex ? 2 : 1), hex ? 16 : 10);
-                    return Character.isValidCodePoint(cp) ? Character.toString(cp) : null;
-                } catch (NumberFormatException e) {
-                    return null;
-                }
-            }
+        return switch (ref) {
+            case "lt" -> "<";
+            case "gt" -> ">";
+            case "amp" -> "&";
+            case "quot" -> "\"";
+            case "apos" -> "'";
+            default -> characterReference(ref);
+        };
+    }
+
+    /** The character of {@code #65} or {@code #x41}, or null. */
+    private static String characterReference(String ref) {
+        if (ref.length() < 2 || ref.length() > 10 || ref.charAt(0) != '#') {
+            return null;
+        }
+        boolean hex = ref.charAt(1) == 'x';
+        try {
+            int cp = Integer.parseInt(ref.substring(hex ? 2 : 1), hex ? 16 : 10);
+            return Character.isValidCodePoint(cp) ? Character.toString(cp) : null;
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 }
