@@ -84,7 +84,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         this.analysisFile = analysisFile;
         this.index = new StanzaIndex(analysisStore, analysisFile, background);
         // finished routes and IQ pairs live in the analysis file: memory stays bounded on long captures
-        this.routes = new RouteCorrelator(RouteCorrelator.DEFAULT_WINDOW_NANOS, index.routeArchive());
+        this.routes = new RouteCorrelator(RouteCorrelator.DEFAULT_WINDOW_NANOS, index.routeArchive(), graph::host);
         this.iqs = new IqPairing(index.iqLedger());
         this.ingest = new ElementIngest(index, routes, iqs);
     }

@@ -142,9 +142,11 @@ final class ElementIngest {
         }
         String type = k.type() != null ? k.type() : k.kind().equals("message") ? "normal"
                 : k.kind().equals("presence") ? "available" : null;
+        String to = stored.summary().to();
+        boolean toRoom = "groupchat".equals(type) && k.kind().equals("message") && to != null && to.indexOf('/') < 0;
         Sighting s = new Sighting(ref, conn.id(), source, target, p.at(), k.kind(), type, id, stored.fromBare(),
-                stored.toBare(), PayloadDigest.of(p.element()), delivered(conn.kind(), d, k.kind(), stored.summary().to(), target,
-                stored.toKey()));
+                stored.toBare(), PayloadDigest.of(p.element()), delivered(conn.kind(), d, k.kind(), to, target,
+                stored.toKey()), toRoom);
         Optional<String> joined = routes.observe(s);
         if (joined.isEmpty()) {
             return -1;

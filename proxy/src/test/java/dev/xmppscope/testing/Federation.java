@@ -95,6 +95,8 @@ public final class Federation implements AutoCloseable {
                 InetAddress server = block.address(LoopbackBlock.FIRST_SERVER_HOST + i);
                 relays.put(domains.get(i), relay);
                 hosts.put(domains.get(i), (relayed ? relay : server).getHostAddress());
+                // a MUC component the domain may host (see ProsodyConfig.muc): other servers find it there
+                hosts.put("conference." + domains.get(i), (relayed ? relay : server).getHostAddress());
             }
             LoopbackDns dns = LoopbackDns.start(dir.resolve("dns"), block, hosts);
             Map<String, ProsodyServer> servers = new LinkedHashMap<>();

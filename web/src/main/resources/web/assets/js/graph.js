@@ -102,15 +102,21 @@ export class GraphView {
     const existing = this.cy.getElementById(node.id);
     const data = {id: node.id, kind: node.kind, short: shortLabel(node), flagged: !!node.flags};
     if (existing.nonempty()) {
+      const moved = existing.data('kind') !== node.kind;
       existing.data(data);
+      // a server found to be another's service (conference.b.example, once b.example shows up) goes beside it
+      if (moved) existing.position(this.positionFor(node));
       return;
     }
-    let position;
-    if (node.kind === 'server') position = this.layout.serverPosition(node.id);
-    else if (node.kind === 'component') position = this.layout.componentPosition(node.parent);
-    else position = this.layout.clientPosition(node.parent);
-    this.cy.add({group: 'nodes', data, position: {x: position.x, y: position.y}});
+    this.cy.add({group: 'nodes', data, position: this.positionFor(node)});
     this.scheduleFitIfSmall();
+  }
+
+  positionFor(node) {
+    const p = node.kind === 'server' ? this.layout.serverPosition(node.id)
+      : node.kind === 'component' ? this.layout.componentPosition(node.parent)
+        : this.layout.clientPosition(node.parent);
+    return {x: p.x, y: p.y};
   }
 
   upsertEdge(edge) {

@@ -20,6 +20,11 @@ import org.graphstream.graph.implementations.MultiGraph;
  * stream from initiating to receiving server) carrying its counts, bytes, state and error as
  * attributes. A {@link GraphChangeSink} on the graph turns every change into {@link ModelEvent}s.
  *
+ * <p>A domain under another server's domain with no clients of its own (conference.b.example under
+ * b.example) is a service that server hosts, such as a MUC or an upload service: servers federate
+ * with it under its own name, so its streams keep their own node, but the node is a component of
+ * that server. It turns back into a server if a client logs in to it.
+ *
  * <p>Not thread-safe: the {@code Analyzer} calls it under its lock.
  */
 public final class EntityGraph {
@@ -34,6 +39,9 @@ public final class EntityGraph {
 
     private record Placed(StreamEndpoints endpoints, Edge edge) {
     }
+
+    /** Server nodes that are services of another server's, to that server's node. */
+    private final Map<String, String> hosts = new HashMap<>();
 
     public EntityGraph() {
         graph.addSink(changes);
@@ -116,11 +124,76 @@ public final class EntityGraph {
             n.setAttribute("kind", "server");
             n.setAttribute("label", domain);
             n.setAttribute("flags", Jid.parse(domain).flags());
+            groupServices(id, domain);
         }
         return id;
     }
 
+    /** The node of the server that hosts {@code nodeId}'s domain: itself unless it is another server's service. */
+    public String host(String nodeId) {
+        return hosts.getOrDefault(nodeId, nodeId);
+    }
+
+    /** Files a new server node under the server whose service it is, and the servers that are its services under it. */
+    private void groupServices(String id, String domain) {
+        if (!isName(domain)) {
+            return; // an address literal: 1.2.3.4 is not a service of 2.3.4
+        }
+        for (int dot = domain.indexOf('.'); dot > 0; dot = domain.indexOf('.', dot + 1)) {
+            Node parent = graph.getNode("server:" + domain.substring(dot + 1));
+            if (parent != null && !hosts.containsKey(parent.getId())) {
+                hostedBy(graph.getNode(id), parent.getId());
+                break;
+            }
+        }
+        String host = host(id);
+        String suffix = "." + domain;
+        graph.nodes().filter(n -> n.getId().startsWith("server:") && n.getId().endsWith(suffix)).toList()
+                .forEach(n -> hostedBy(n, host));
+    }
+
+    private void hostedBy(Node service, String serverId) {
+        String id = service.getId();
+        String current = hosts.get(id);
+        // the nearest server hosts it (conference.x.b.example is x.b.example's, if both are servers)
+        if (current != null && current.length() >= serverId.length()
+                || service.enteringEdges().anyMatch(e -> "c2s".equals(e.getAttribute("kind")))) {
+            return;
+        }
+        hosts.put(id, serverId);
+        service.setAttribute("kind", "component");
+        service.setAttribute("parent", serverId);
+        for (Map.Entry<String, String> e : hosts.entrySet()) {
+            if (e.getValue().equals(id)) { // what it hosted until now, its host hosts
+                e.setValue(serverId);
+                graph.getNode(e.getKey()).setAttribute("parent", serverId);
+            }
+        }
+    }
+
+    /** A client logged in to a domain: it is a server of its own, whatever its name. */
+    private void notAService(String serverId) {
+        if (hosts.remove(serverId) != null) {
+            Node n = graph.getNode(serverId);
+            n.setAttribute("kind", "server");
+            n.removeAttribute("parent");
+        }
+    }
+
+    private static boolean isName(String domain) {
+        if (domain.indexOf(':') >= 0) {
+            return false; // [::1]
+        }
+        for (int i = 0; i < domain.length(); i++) {
+            if (Character.isLetter(domain.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private String client(Jid jid, String serverId) {
+        notAService(serverId);
         String id = "client:" + jid.fullKey();
         if (graph.getNode(id) == null) {
             Node n = graph.addNode(id);
@@ -134,6 +207,7 @@ public final class EntityGraph {
     }
 
     private String placeholder(long connection, String address, String serverId) {
+        notAService(serverId);
         String id = "client:conn-" + connection;
         if (graph.getNode(id) == null) {
             Node n = graph.addNode(id);

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Links the sightings of one stanza on successive links (alice's c2s → s2s a→b → bob's c2s)
@@ -22,6 +23,12 @@ import java.util.Optional;
  * stanza of the window and was most of what the live analysis left for the collector to copy.
  * Retired delivered routes are remembered in primitives ({@link DeliveredRoutes}), so that a
  * resend still joins its route.
+ *
+ * <p>A groupchat message sent to a room is one route with the copies the room sends to each
+ * occupant (XEP-0045 §7.4: same id and payload, from the sender's occupant JID): each copy continues
+ * the route from the server that hosts the room. That server may appear under the room service's
+ * own domain on some links and its own on others (conference.b.example on s2s streams, b.example
+ * on its clients' streams); {@code hosts} maps a node to the node of the server hosting it.
  */
 public final class RouteCorrelator {
     /** How long a server may hold a stanza between two hops and still be matched. */
@@ -63,6 +70,7 @@ public final class RouteCorrelator {
      */
     private StanzaRoute lastRetired;
     private final DeliveredRoutes delivered = new DeliveredRoutes(DELIVERED_SLOTS);
+    private final UnaryOperator<String> hosts;
 
     public RouteCorrelator() {
         this(DEFAULT_WINDOW_NANOS);
@@ -74,9 +82,15 @@ public final class RouteCorrelator {
 
     /** Routes that are no longer tracked go to {@code archive} ({@link #route} still finds them). */
     public RouteCorrelator(long windowNanos, RouteArchive archive) {
+        this(windowNanos, archive, UnaryOperator.identity());
+    }
+
+    /** As above; {@code hosts} gives the node of the server that hosts a node's domain (itself, mostly). */
+    public RouteCorrelator(long windowNanos, RouteArchive archive, UnaryOperator<String> hosts) {
         this.window = windowNanos;
         this.windowWords = Durations.words(windowNanos);
         this.archive = archive;
+        this.hosts = hosts;
     }
 
     /**
@@ -92,8 +106,9 @@ public final class RouteCorrelator {
         boolean presence = s.kind().equals("presence");
         Route match = null;
         int fits = 0;
+        UnaryOperator<String> place = UnaryOperator.identity();
         for (Route r : open.getOrDefault(new Sighting.Slot(key, s.source()), List.of())) {
-            if (r.canTake(s, window)) {
+            if (r.canTake(s, window, place)) {
                 fits++;
                 match = r;
             }
@@ -101,7 +116,7 @@ public final class RouteCorrelator {
         if (fits == 0 && s.toBare() != null && presence) {
             // a copy of a broadcast presence (sent without 'to', fanned out to each contact)
             for (Route r : open.getOrDefault(new Sighting.Slot(s.broadcastKey(), s.source()), List.of())) {
-                if (r.canTake(s, window)) {
+                if (r.canTake(s, window, place)) {
                     fits++;
                     match = r;
                 }
@@ -113,6 +128,20 @@ public final class RouteCorrelator {
                 }
             }
         }
+        if (fits == 0 && s.roomCopy()) {
+            // a room's copy to one occupant: it leaves the server hosting the room, under either of its names
+            place = hosts;
+            for (Route r : open.getOrDefault(new Sighting.Slot(s.copyKey(), hosts.apply(s.source())), List.of())) {
+                if (r.canTake(s, window, place)) {
+                    fits++;
+                    match = r;
+                }
+            }
+            if (fits == 1) {
+                match.addKey(key); // where this copy goes next
+                match.copies++;
+            }
+        }
         if (fits == 0) {
             Optional<String> again = joinDelivered(s, key);
             if (again.isPresent()) {
@@ -120,7 +149,7 @@ public final class RouteCorrelator {
             }
         }
         if (fits == 1) {
-            add(match, s);
+            add(match, s, place);
             if (s.delivered() && match.keys.length == 1) {
                 retire(match); // delivered where it was addressed: only a resend of it can follow
                 delivered.remember(key.wideHash(s.source()), match.hops[0].ref(), s.at());
@@ -143,7 +172,10 @@ public final class RouteCorrelator {
         if (s.toBare() == null && presence) {
             fresh.addKey(s.broadcastKey());
         }
-        add(fresh, s);
+        if (s.toRoom()) {
+            fresh.addKey(s.roomKey());
+        }
+        add(fresh, s, place);
         openRoutes++;
         touch(fresh);
         return Optional.empty();
@@ -182,11 +214,15 @@ public final class RouteCorrelator {
         return Optional.of(first);
     }
 
-    /** Adds a hop to a route; the route can now be continued from where the hop arrived. */
-    private void add(Route r, Sighting s) {
-        r.add(s);
+    /**
+     * Adds a hop to a route, which continues it from where {@code place} says an earlier hop
+     * arrived; the route can now be continued from where this hop arrived (a room's copies, from
+     * the server hosting that place).
+     */
+    private void add(Route r, Sighting s, UnaryOperator<String> place) {
+        r.add(s, place);
         for (Sighting.Key key : r.keys) { // usually one
-            register(r, key, s.target());
+            register(r, key, key.room() ? hosts.apply(s.target()) : s.target());
         }
     }
 
@@ -299,6 +335,8 @@ public final class RouteCorrelator {
         int hopCount;
         long lastAt;
         int ambiguous;
+        /** Copies a room sent of this groupchat message, one per occupant. */
+        int copies;
         /** Neighbours in the expiry order while open. */
         Route older;
         Route newer;
@@ -326,33 +364,34 @@ public final class RouteCorrelator {
             return true;
         }
 
-        boolean canTake(Sighting s, long window) {
+        boolean canTake(Sighting s, long window, UnaryOperator<String> place) {
             for (int i = hopCount - 1; i >= 0; i--) {
                 Sighting h = hops[i];
                 if (h.connection() == s.connection() && java.util.Objects.equals(h.toBare(), s.toBare())) {
                     return false; // a stanza does not cross the same link twice (broadcast copies differ in 'to')
                 }
             }
-            return from(s, window) >= 0;
+            return from(s, window, place) >= 0;
         }
 
-        /** The hop {@code s} continues: the latest one that arrived where {@code s} leaves from. */
-        int from(Sighting s, long window) {
+        /** The hop {@code s} continues: the latest one that arrived where {@code s} leaves from (as {@code place} names nodes). */
+        int from(Sighting s, long window, UnaryOperator<String> place) {
+            String leaves = place.apply(s.source());
             for (int i = hopCount - 1; i >= 0; i--) {
                 Sighting h = hops[i];
-                if (h.target().equals(s.source()) && s.at() >= h.at() && s.at() - h.at() <= window) {
+                if (place.apply(h.target()).equals(leaves) && s.at() >= h.at() && s.at() - h.at() <= window) {
                     return i;
                 }
             }
             return -1;
         }
 
-        void add(Sighting s) {
+        void add(Sighting s, UnaryOperator<String> place) {
             if (hopCount == hops.length) {
                 hops = Arrays.copyOf(hops, hopCount * 2);
                 held = Arrays.copyOf(held, hopCount * 2);
             }
-            held[hopCount] = hopCount == 0 ? NOT_HELD : s.at() - hops[from(s, Long.MAX_VALUE)].at();
+            held[hopCount] = hopCount == 0 ? NOT_HELD : s.at() - hops[from(s, Long.MAX_VALUE, place)].at();
             hops[hopCount++] = s;
             lastAt = Math.max(lastAt, s.at());
         }
@@ -377,6 +416,10 @@ public final class RouteCorrelator {
                     .append(first.toBare());
             why.append(payload ? ", same payload" : ", no payload");
             why.append("; each hop leaves the server the previous one reached, within ").append(windowWords);
+            if (copies > 0) {
+                why.append("; the room sent ").append(copies).append(copies == 1 ? " copy" : " copies")
+                        .append(" to its occupants, from the server that hosts it");
+            }
             if (ambiguous > 0) {
                 why.append("; an earlier sighting fit ").append(ambiguous).append(" routes and was left unlinked");
                 confidence = Math.min(confidence, 0.5);

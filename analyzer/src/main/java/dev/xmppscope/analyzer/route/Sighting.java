@@ -18,33 +18,42 @@ import java.util.Objects;
  * @param digest     {@link PayloadDigest} of the payload
  * @param delivered  whether this hop brings the stanza to the entity that handles it (the client
  *                   bound to its full 'to', for instance), so that only a resend can follow
+ * @param toRoom     a groupchat message addressed to a bare JID: sent to a room (XEP-0045 §7.4), which
+ *                   sends a copy of it to each occupant
  */
 public record Sighting(String ref, long connection, String source, String target, long at, String kind, String type,
-                       String id, String fromBare, String toBare, long digest, boolean delivered) {
+                       String id, String fromBare, String toBare, long digest, boolean delivered, boolean toRoom) {
 
     /**
      * What the copies of one stanza share on every link. Its hash is computed once: a key is looked
      * up at every node its route reaches.
      */
     static final class Key {
+        /** A stanza's copies on each link it crossed. */
+        static final byte SAME = 0;
+        /** A broadcast (no 'to') and its copies to each recipient. */
+        static final byte BROADCAST = 1;
+        /** A groupchat message to a room and the room's copies of it to each occupant (XEP-0045). */
+        static final byte ROOM = 2;
+
         private final String kind;
         private final String type;
         private final String id;
         private final String fromBare;
         private final String toBare;
-        private final boolean broadcast;
+        private final byte shape;
         private final long digest;
         private final int hash;
 
-        Key(String kind, String type, String id, String fromBare, String toBare, boolean broadcast, long digest) {
+        Key(String kind, String type, String id, String fromBare, String toBare, byte shape, long digest) {
             this.kind = kind;
             this.type = type;
             this.id = id;
             this.fromBare = fromBare;
             this.toBare = toBare;
-            this.broadcast = broadcast;
+            this.shape = shape;
             this.digest = digest;
-            int h = Long.hashCode(digest) * 31 + Boolean.hashCode(broadcast);
+            int h = Long.hashCode(digest) * 31 + shape;
             for (String part : new String[] {kind, type, id, fromBare, toBare}) {
                 h = h * 31 + Objects.hashCode(part);
             }
@@ -53,7 +62,7 @@ public record Sighting(String ref, long connection, String source, String target
 
         /** A 64-bit hash of this key at {@code node}, for tables that hold no objects. */
         long wideHash(String node) {
-            long h = digest ^ (broadcast ? 0x5bd1e9955bd1e995L : 0);
+            long h = digest ^ (shape * 0x5bd1e9955bd1e995L);
             h = mix(h, kind);
             h = mix(h, type);
             h = mix(h, id);
@@ -67,9 +76,13 @@ public record Sighting(String ref, long connection, String source, String target
             return x ^ (x >>> 29);
         }
 
+        boolean room() {
+            return shape == ROOM;
+        }
+
         @Override
         public boolean equals(Object o) {
-            return o == this || o instanceof Key k && k.hash == hash && k.digest == digest && k.broadcast == broadcast
+            return o == this || o instanceof Key k && k.hash == hash && k.digest == digest && k.shape == shape
                     && Objects.equals(k.id, id) && Objects.equals(k.toBare, toBare) && Objects.equals(k.fromBare, fromBare)
                     && Objects.equals(k.type, type) && Objects.equals(k.kind, kind);
         }
@@ -107,12 +120,27 @@ public record Sighting(String ref, long connection, String source, String target
     }
 
     Key key() {
-        return new Key(kind, type, id, fromBare, toBare, false, digest);
+        return new Key(kind, type, id, fromBare, toBare, Key.SAME, digest);
     }
 
     /** The key of a broadcast (no 'to'): its copies to each recipient match it whatever their 'to'. */
     Key broadcastKey() {
-        return new Key(kind, type, id, fromBare, null, true, digest);
+        return new Key(kind, type, id, fromBare, null, Key.BROADCAST, digest);
+    }
+
+    /** A groupchat message to an occupant: a room's copy of a message sent to it, if it came from a room. */
+    boolean roomCopy() {
+        return !toRoom && fromBare != null && "groupchat".equals(type) && kind.equals("message");
+    }
+
+    /** The key a room's copies of this groupchat message find it by: the room is its 'to'. */
+    Key roomKey() {
+        return new Key(kind, type, id, toBare, null, Key.ROOM, digest);
+    }
+
+    /** The key of the message this groupchat copy repeats, if a room sent it: the room is its 'from'. */
+    Key copyKey() {
+        return new Key(kind, type, id, fromBare, null, Key.ROOM, digest);
     }
 
     /** Whether the stanza carries enough to be told apart from others (an id, or a payload). */

@@ -16,13 +16,13 @@ class RouteCorrelatorTest {
 
     static Sighting seen(String ref, long conn, String from, String to, long atMs, String id, long digest) {
         return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "message", "chat", id, "alice@a.example",
-                "bob@b.example", digest, false);
+                "bob@b.example", digest, false, false);
     }
 
     /** The same sighting as the hop that hands it to the client it is addressed to. */
     static Sighting delivered(Sighting s) {
         return new Sighting(s.ref(), s.connection(), s.source(), s.target(), s.at(), s.kind(), s.type(), s.id(), s.fromBare(),
-                s.toBare(), s.digest(), true);
+                s.toBare(), s.digest(), true, false);
     }
 
     /** An archive that also lists what it was given. */
@@ -143,7 +143,7 @@ class RouteCorrelatorTest {
 
     static Sighting presence(String ref, long conn, String from, String to, long atMs, String toBare) {
         return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "presence", "available", "p1", "alice@a.example",
-                toBare, 77, false);
+                toBare, 77, false, false);
     }
 
     @Test
@@ -215,5 +215,70 @@ class RouteCorrelatorTest {
         r.observe(delivered(presence("6-c-1", 6, B, BOB2, 14, "bob@b.example")));
         assertEquals(List.of("1-s-2", "2-s-4", "4-c-7", "6-c-1"),
                 r.route("1-s-2").orElseThrow().hops().stream().map(StanzaRoute.Hop::stanzaRef).toList());
+    }
+
+    static final String ROOM = "lounge@conference.b.example";
+    static final String MUC = "server:conference.b.example";
+    static final String C = "server:c.example";
+    static final String CAROL = "client:carol@c.example/desk";
+
+    /** A groupchat message: alice's to the room when {@code from} is alice, else the room's copy to {@code toBare}. */
+    static Sighting groupchat(String ref, long conn, String from, String to, long atMs, String fromBare, String toBare,
+                              long digest, boolean delivered) {
+        return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "message", "groupchat", "g1", fromBare, toBare, digest,
+                delivered, toBare.equals(ROOM));
+    }
+
+    /** conference.b.example is b.example's MUC service. */
+    static RouteCorrelator withMucOnB() {
+        return new RouteCorrelator(RouteCorrelator.DEFAULT_WINDOW_NANOS, RouteArchive.inMemory(),
+                node -> node.equals(MUC) ? B : node);
+    }
+
+    @Test
+    void aGroupchatMessageIsFollowedToEveryOccupantThroughTheRoomsServer() {
+        RouteCorrelator r = withMucOnB();
+        r.observe(groupchat("1-s-2", 1, ALICE, A, 10, "alice@a.example", ROOM, 5, false));
+        r.observe(groupchat("4-s-3", 4, A, MUC, 11, "alice@a.example", ROOM, 5, false));
+        // the room's copies, from lounge@conference.b.example/alice: bob's leaves b.example on his own
+        // stream, the others leave under the service's name on s2s streams
+        r.observe(groupchat("2-c-8", 2, B, BOB, 13, ROOM, "bob@b.example", 5, true));
+        r.observe(groupchat("5-s-4", 5, MUC, A, 14, ROOM, "alice@a.example", 5, false));
+        r.observe(groupchat("7-s-2", 7, MUC, C, 15, ROOM, "carol@c.example", 5, false));
+        r.observe(groupchat("1-c-9", 1, A, ALICE, 16, ROOM, "alice@a.example", 5, true));
+        assertEquals("1-s-2", r.observe(groupchat("3-c-6", 3, C, CAROL, 18, ROOM, "carol@c.example", 5, true)).orElseThrow());
+        StanzaRoute route = r.route("3-c-6").orElseThrow();
+        assertEquals(List.of("1-s-2", "4-s-3", "2-c-8", "5-s-4", "7-s-2", "1-c-9", "3-c-6"),
+                route.hops().stream().map(StanzaRoute.Hop::stanzaRef).toList());
+        List<Long> held = route.hops().stream().map(StanzaRoute.Hop::heldNanos).toList();
+        assertEquals(java.util.Arrays.asList(null, 1_000_000L, 2_000_000L, 3_000_000L, 4_000_000L, 2_000_000L, 3_000_000L),
+                held, "each copy held by the room's server since the message reached it, then by the occupant's server");
+        assertTrue(route.explanation().endsWith("the room sent 3 copies to its occupants, from the server that hosts it"),
+                route.explanation());
+        assertEquals(route, r.route("2-c-8").orElseThrow());
+    }
+
+    @Test
+    void onlyTheRoomsCopiesOfThatMessageJoinIt() {
+        RouteCorrelator r = withMucOnB();
+        r.observe(groupchat("1-s-2", 1, ALICE, A, 10, "alice@a.example", ROOM, 5, false));
+        r.observe(groupchat("4-s-3", 4, A, MUC, 11, "alice@a.example", ROOM, 5, false));
+        assertTrue(r.observe(groupchat("2-c-8", 2, B, BOB, 13, ROOM, "bob@b.example", 6, true)).isEmpty(), "another body");
+        assertTrue(r.observe(groupchat("2-c-9", 2, B, BOB, 13, "den@conference.b.example", "bob@b.example", 5, true))
+                .isEmpty(), "another room");
+        assertTrue(r.observe(groupchat("2-c-7", 2, B, BOB, 10, ROOM, "bob@b.example", 5, true)).isEmpty(),
+                "before the message reached the room");
+        assertTrue(r.observe(groupchat("3-c-6", 3, C, CAROL, 12, ROOM, "carol@c.example", 5, true)).isEmpty(),
+                "from a server that does not host the room");
+        assertEquals(2, r.route("1-s-2").orElseThrow().hops().size());
+    }
+
+    @Test
+    void withoutKnowingWhoHostsTheServiceOnlyCopiesUnderItsNameJoin() {
+        RouteCorrelator r = new RouteCorrelator();
+        r.observe(groupchat("1-s-2", 1, ALICE, A, 10, "alice@a.example", ROOM, 5, false));
+        r.observe(groupchat("4-s-3", 4, A, MUC, 11, "alice@a.example", ROOM, 5, false));
+        assertTrue(r.observe(groupchat("2-c-8", 2, B, BOB, 13, ROOM, "bob@b.example", 5, true)).isEmpty());
+        assertEquals("1-s-2", r.observe(groupchat("7-s-2", 7, MUC, C, 15, ROOM, "carol@c.example", 5, false)).orElseThrow());
     }
 }

@@ -1,0 +1,180 @@
+package dev.xmppscope.analyzer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xmppscope.analyzer.model.ConnectionView;
+import dev.xmppscope.analyzer.model.GraphNode;
+import dev.xmppscope.analyzer.model.GraphSnapshot;
+import dev.xmppscope.analyzer.model.StanzaQuery;
+import dev.xmppscope.analyzer.model.StanzaRoute;
+import dev.xmppscope.analyzer.model.StanzaSummary;
+import dev.xmppscope.capture.TlsMode;
+import dev.xmppscope.testing.Federation;
+import dev.xmppscope.testing.RecordingProxy;
+import dev.xmppscope.testing.TestCertificates;
+import dev.xmppscope.testing.XmppClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import javax.net.ssl.X509TrustManager;
+import org.jivesoftware.smackx.muc.MultiUserChat;
+import org.jivesoftware.smackx.muc.MultiUserChatManager;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.impl.JidCreate;
+import org.jxmpp.jid.parts.Resourcepart;
+
+/**
+ * A room on b.example's MUC service (conference.b.example, a component of the same Prosody) with
+ * occupants on three federated servers, every c2s and s2s link through one recording proxy (TLS
+ * intercepted). Each message to the room is one route: to the room's server, then the room's copy to
+ * every occupant, whether it leaves under the service's name (s2s) or the server's (b's own clients).
+ */
+class LiveMucFederationTest {
+    private static final String ROOM = "lounge@conference.b.example";
+
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path tmp;
+
+    @Test
+    void aMessageToARoomIsOneRouteToEveryOccupantOnEveryServer() throws Exception {
+        try (Federation fed = Federation.builder("a.example", "b.example", "c.example")
+                .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw").user("c.example", "carol", "carol-pw")
+                .configure((domain, cfg) -> {
+                    if (domain.equals("b.example")) {
+                        cfg.muc("conference.b.example");
+                    }
+                })
+                .start(tmp);
+             RecordingProxy proxy = RecordingProxy.start(tmp.resolve("proxy"), fed.relayRoutes(), TlsMode.INTERCEPT, true, false);
+             Analyzer analyzer = Analyzer.open(proxy.store())) {
+            proxy.recorder().addListener(analyzer);
+            X509TrustManager trust = TestCertificates.trustManager(proxy.ca().certificate());
+            EntityBareJid room = JidCreate.entityBareFrom(ROOM);
+            Map<String, String> bodyBySender = new LinkedHashMap<>();
+            try (XmppClient alice = XmppClient.options("a.example", fed.relayC2s("a.example")).startTls(trust)
+                    .resource("laptop").login("alice", "alice-pw");
+                 XmppClient bob = XmppClient.options("b.example", fed.relayC2s("b.example")).startTls(trust)
+                         .resource("phone").login("bob", "bob-pw");
+                 XmppClient carol = XmppClient.options("c.example", fed.relayC2s("c.example")).startTls(trust)
+                         .resource("desk").login("carol", "carol-pw")) {
+                Map<String, MultiUserChat> rooms = new LinkedHashMap<>();
+                rooms.put("alice", MultiUserChatManager.getInstanceFor(alice.connection()).getMultiUserChat(room));
+                rooms.get("alice").create(Resourcepart.from("alice")).makeInstant();
+                rooms.put("bob", MultiUserChatManager.getInstanceFor(bob.connection()).getMultiUserChat(room));
+                rooms.get("bob").join(Resourcepart.from("bob"));
+                rooms.put("carol", MultiUserChatManager.getInstanceFor(carol.connection()).getMultiUserChat(room));
+                rooms.get("carol").join(Resourcepart.from("carol"));
+                // from another server than the room's (alice, carol) and from the room's own (bob)
+                for (String sender : rooms.keySet()) {
+                    String body = sender + " to the room " + UUID.randomUUID();
+                    bodyBySender.put(sender, body);
+                    rooms.get(sender).sendMessage(body);
+                    for (XmppClient occupant : List.of(alice, bob, carol)) {
+                        occupant.awaitMessage(body, Duration.ofSeconds(20));
+                    }
+                }
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError(e.getMessage() + "\n" + fed.diagnostics(), e);
+            }
+            // sender's hops to the room's server, then the copies' five (alice's and carol's two each, bob's one)
+            awaitRoutes(analyzer, Map.of(bodyBySender.get("alice"), 7, bodyBySender.get("bob"), 6, bodyBySender.get("carol"), 7));
+
+            List<ConnectionView> conns = analyzer.connections();
+            Map<String, Long> c2s = new LinkedHashMap<>();
+            for (String who : List.of("alice@a.example/laptop", "bob@b.example/phone", "carol@c.example/desk")) {
+                c2s.put(who.substring(0, who.indexOf('@')), only(conns, "c2s", who).id());
+            }
+            long aToRoom = only(conns, "s2s", "a.example→conference.b.example").id();
+            long roomToA = only(conns, "s2s", "conference.b.example→a.example").id();
+            long cToRoom = only(conns, "s2s", "c.example→conference.b.example").id();
+            long roomToC = only(conns, "s2s", "conference.b.example→c.example").id();
+            assertServiceOfB(analyzer.graph());
+
+            // each copy: the room's server to the occupant, through the occupant's server when it is another
+            Set<List<Long>> copies = Set.of(List.of(roomToA, c2s.get("alice")), List.of(c2s.get("bob")),
+                    List.of(roomToC, c2s.get("carol")));
+            assertRoute(analyzer, bodyBySender.get("alice"), List.of(c2s.get("alice"), aToRoom), copies);
+            assertRoute(analyzer, bodyBySender.get("bob"), List.of(c2s.get("bob")), copies);
+            assertRoute(analyzer, bodyBySender.get("carol"), List.of(c2s.get("carol"), cToRoom), copies);
+        }
+    }
+
+    private static void assertServiceOfB(GraphSnapshot g) {
+        List<String> servers = g.nodes().stream().filter(n -> n.kind().equals("server")).map(GraphNode::id).sorted().toList();
+        assertEquals(List.of("server:a.example", "server:b.example", "server:c.example"), servers,
+                "three servers: the MUC service is not a fourth");
+        GraphNode muc = g.nodes().stream().filter(n -> n.id().equals("server:conference.b.example")).findFirst().orElseThrow();
+        assertEquals("component", muc.kind());
+        assertEquals("server:b.example", muc.parent());
+    }
+
+    /**
+     * The route of the message to the room: the hops {@code toRoom} on the way in, then every copy's
+     * hops (in the order each copy took them; the copies may interleave), each hop held and in time order.
+     */
+    private static void assertRoute(Analyzer a, String body, List<Long> toRoom, Set<List<Long>> copies) {
+        StanzaRoute route = routeOf(a, body).orElseThrow(() -> new AssertionError("no route for '" + body + "'"));
+        List<Long> links = route.hops().stream().map(StanzaRoute.Hop::connection).toList();
+        assertEquals(toRoom, links.subList(0, toRoom.size()), "'" + body + "' reached the room's server first: " + route);
+        List<Long> rest = new ArrayList<>(links.subList(toRoom.size(), links.size()));
+        for (List<Long> copy : copies) {
+            int at = -1;
+            for (long link : copy) {
+                int i = rest.indexOf(link);
+                assertTrue(i > at, "copy " + copy + " in order in " + route);
+                at = i;
+            }
+        }
+        assertEquals(copies.stream().mapToInt(List::size).sum(), rest.size(), "only the copies' hops: " + route);
+        Set<String> refs = new HashSet<>();
+        for (int i = 0; i < route.hops().size(); i++) {
+            StanzaRoute.Hop hop = route.hops().get(i);
+            assertTrue(a.stanza(hop.stanzaRef()).orElseThrow().xml().contains(body), "hop " + i + " carries the message");
+            assertTrue(refs.add(hop.stanzaRef()), "each hop once: " + route);
+            if (i > 0) {
+                assertNotNull(hop.heldNanos(), route.toString());
+                assertTrue(hop.heldNanos() >= 0, route.toString());
+            }
+        }
+        assertEquals(1.0, route.confidence(), route.explanation());
+        assertTrue(route.explanation().contains("the room sent 3 copies"), route.explanation());
+    }
+
+    private static Optional<StanzaRoute> routeOf(Analyzer a, String body) {
+        List<StanzaSummary> found = a.stanzas(new StanzaQuery(body, null, "message", null, null, null, null, null, null,
+                null, 20)).items();
+        return found.isEmpty() ? Optional.empty() : a.route(found.get(0).ref());
+    }
+
+    private static void awaitRoutes(Analyzer a, Map<String, Integer> hopsByBody) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        for (Map.Entry<String, Integer> e : hopsByBody.entrySet()) {
+            String body = e.getKey();
+            while (routeOf(a, body).map(r -> r.hops().size()).orElse(0) < e.getValue()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no route for '" + body + "' with its copies: " + routeOf(a, body)
+                            + "\nconnections: " + a.connections());
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static ConnectionView only(List<ConnectionView> conns, String kind, String jid) {
+        List<ConnectionView> found = conns.stream().filter(c -> kind.equals(c.kind()) && jid.equals(c.jid())).toList();
+        assertEquals(1, found.size(), "exactly one " + kind + " " + jid + " among " + conns);
+        return found.get(0);
+    }
+}
