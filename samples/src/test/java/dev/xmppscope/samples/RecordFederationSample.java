@@ -5,18 +5,24 @@ import dev.xmppscope.testing.TestCertificates;
 import dev.xmppscope.testing.XmppClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import javax.net.ssl.X509TrustManager;
 import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.packet.PresenceBuilder;
 import org.jivesoftware.smack.roster.Roster;
+import org.jivesoftware.smackx.muc.MultiUserChat;
+import org.jivesoftware.smackx.muc.MultiUserChatManager;
 import org.jivesoftware.smackx.ping.PingManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.impl.JidCreate;
+import org.jxmpp.jid.parts.Resourcepart;
 
 /**
  * Records {@code federation.xscap}: three servers (a.example, b.example, c.example), four
- * clients chatting across them, a presence subscription, and IQ pings across servers. Run by
+ * clients chatting across them, a presence subscription, IQ pings across servers, and a chat room
+ * on b.example's MUC service with an occupant on every server. Run by
  * {@code samples/record.sh}, not by the test suite.
  */
 class RecordFederationSample {
@@ -29,7 +35,12 @@ class RecordFederationSample {
     void record() throws Exception {
         Federation.Builder servers = Federation.builder("a.example", "b.example", "c.example")
                 .user("a.example", "alice", "alice-secret").user("a.example", "dave", "dave-secret")
-                .user("b.example", "bob", "bob-secret").user("c.example", "carol", "carol-secret");
+                .user("b.example", "bob", "bob-secret").user("c.example", "carol", "carol-secret")
+                .configure((domain, cfg) -> {
+                    if (domain.equals("b.example")) {
+                        cfg.muc("conference.b.example");
+                    }
+                });
         try (SampleRecording rec = new SampleRecording("federation", tmp, servers)) {
             Federation fed = rec.federation;
             X509TrustManager trust = TestCertificates.trustManager(rec.proxy.ca().certificate());
@@ -68,11 +79,28 @@ class RecordFederationSample {
                 PingManager.getInstanceFor(carol.connection()).ping(bob.jid());
                 bob.send("carol@c.example", "Carol, I'm back.");
                 carol.awaitMessage("Carol, I'm back.", WAIT);
+
+                // a chat room (XEP-0045) on b.example's MUC service: one message in, a copy out to each occupant
+                EntityBareJid lounge = JidCreate.entityBareFrom("lounge@conference.b.example");
+                MultiUserChatManager.getInstanceFor(bob.connection()).getMultiUserChat(lounge).create(Resourcepart.from("bob"))
+                        .makeInstant();
+                MultiUserChat aliceInRoom = null;
+                for (XmppClient occupant : List.of(alice, carol, dave)) {
+                    MultiUserChat joined = MultiUserChatManager.getInstanceFor(occupant.connection()).getMultiUserChat(lounge);
+                    joined.join(Resourcepart.from(occupant.jid().getLocalpart().toString()));
+                    aliceInRoom = occupant == alice ? joined : aliceInRoom;
+                }
+                String hello = "Hello room! One message from me, and the room sends each of you a copy.";
+                aliceInRoom.sendMessage(hello);
+                for (XmppClient occupant : List.of(alice, bob, carol, dave)) {
+                    occupant.awaitMessage(hello, WAIT);
+                }
                 Thread.sleep(500);
             }
             rec.finish("A federation of three servers",
                     "Three Prosody servers federate (s2s with dialback), four clients chat across them, a presence "
-                            + "subscription crosses servers, and IQ pings cross s2s and get answered.");
+                            + "subscription crosses servers, IQ pings cross s2s and get answered, and a message to a chat "
+                            + "room reaches its occupants on all three servers.");
         }
     }
 }

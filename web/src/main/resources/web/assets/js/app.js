@@ -113,7 +113,9 @@ function updateCounts() {
     if (n.kind === 'server') servers++; else if (n.kind === 'component') components++; else clients++;
   }
   const s2s = [...store.edges.values()].filter((e) => e.kind === 's2s').length;
-  $('graph-counts').textContent = `${servers} servers · ${clients} clients${components ? ` · ${components} components` : ''} · ${s2s} s2s`;
+  const count = (n, what) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  $('graph-counts').textContent = [count(servers, 'server'), count(clients, 'client'),
+    ...(components ? [count(components, 'component')] : []), `${s2s} s2s`].join(' · ');
 }
 
 // ---- graph selection narrows the timeline --------------------------------------------------

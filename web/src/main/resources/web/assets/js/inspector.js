@@ -5,6 +5,7 @@ import {api} from './api.js';
 import {$, h, clear, clock, isoTime, duration, bytes, copyText} from './dom.js';
 import {renderXml, hexDump} from './xmlview.js';
 import {nodeLabel} from './store.js';
+import {routeRows} from './routetree.js';
 
 /** Characters of an element's XML the inspector draws; Copy takes all of it. */
 const MAX_SHOWN = 100_000;
@@ -101,9 +102,9 @@ export class Inspector {
       return section('Route', h('div', {class: 'muted'}, 'Seen on this link only: no other hop of this stanza was recorded.'));
     }
     const t0 = r.hops[0].at;
-    const rows = r.hops.map((hop, i) => h('tr', {class: hop.stanzaRef === d.ref ? 'selected' : null},
+    const rows = routeRows(r.hops).map(({index: i, hop, prefix}) => h('tr', {class: hop.stanzaRef === d.ref ? 'selected' : null},
       h('td', {class: 'num'}, String(i + 1)),
-      h('td', null, nodeLabel(hop.source), ' → ', nodeLabel(hop.target)),
+      h('td', null, prefix ? h('span', {class: 'tree'}, prefix) : null, nodeLabel(hop.source), ' → ', nodeLabel(hop.target)),
       h('td', null, h('a', {href: `/stanzas/${encodeURIComponent(hop.stanzaRef)}`, 'data-link': true}, `#${hop.connection}`)),
       h('td', {class: 'num mono', title: `${clock(hop.at)} (${isoTime(hop.at)})`}, i === 0 ? '0' : `+${duration(hop.at - t0)}`),
       h('td', {class: 'num mono'}, hop.heldNanos === null ? '' : duration(hop.heldNanos))));

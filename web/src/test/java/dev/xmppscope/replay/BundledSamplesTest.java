@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.xmppscope.analyzer.Analyzer;
 import dev.xmppscope.analyzer.model.GraphNode;
 import dev.xmppscope.analyzer.model.StanzaQuery;
+import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.capture.CaptureStore;
 import java.nio.file.Path;
@@ -56,6 +57,26 @@ class BundledSamplesTest {
                     null, null, 500)).items();
             assertTrue(dialback.size() >= 12, "db:result and db:verify for three pairs of servers: " + dialback.size());
             assertTrue(a.graph().edges().stream().filter(e -> e.kind().equals("s2s")).count() >= 6, "s2s is one-way: 2 per pair");
+        }
+    }
+
+    @Test
+    void federationFollowsAMessageToARoomToEveryOccupant() {
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("f")); Analyzer a = analyze("federation", store)) {
+            GraphNode muc = a.graph().nodes().stream().filter(n -> n.id().equals("server:conference.b.example")).findFirst()
+                    .orElseThrow();
+            assertEquals("component", muc.kind(), "the MUC service is drawn beside its server, not as a fourth");
+            assertEquals("server:b.example", muc.parent());
+            List<StanzaSummary> sent = a.stanzas(new StanzaQuery("Hello room!", null, "message", "groupchat", null, null, null,
+                    null, null, null, 50)).items();
+            StanzaRoute route = a.route(sent.get(0).ref()).orElseThrow();
+            // in: alice's c2s, a.example → conference.b.example; out: bob on b.example (1 hop), alice and
+            // dave on a.example and carol on c.example (2 hops each)
+            assertEquals(9, route.hops().size(), route.toString());
+            assertEquals(Set.of("client:alice@a.example/laptop", "client:bob@b.example/phone", "client:carol@c.example/desk",
+                    "client:dave@a.example/tablet"), route.hops().stream().map(StanzaRoute.Hop::target)
+                    .filter(t -> t.startsWith("client:")).collect(Collectors.toSet()));
+            assertEquals(sent.size(), route.hops().size(), "every sighting of the message is on its route");
         }
     }
 

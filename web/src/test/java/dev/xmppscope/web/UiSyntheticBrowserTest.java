@@ -66,7 +66,7 @@ class UiSyntheticBrowserTest {
     void theGraphShowsEveryServerAndClient() {
         open("/");
         browser.screenshot("synthetic-overview");
-        assertEquals("3 servers · 5 clients · 1 components · 3 s2s", browser.driver.findElement(By.id("graph-counts")).getText());
+        assertEquals("3 servers · 5 clients · 1 component · 3 s2s", browser.driver.findElement(By.id("graph-counts")).getText());
         assertEquals(9L, js("return xmppscope.graph.cy.nodes().not('.packet').length;"));
         assertEquals(List.of("a.example", "b.example", "c.example"),
                 js("return xmppscope.graph.cy.nodes('[kind = \"server\"]').map(n => n.data('short')).sort();"));

@@ -16,7 +16,7 @@ import org.h2.mvstore.MVMap;
  * a quarter of the live analysis thread's time. Written from the ingest thread, read from any.
  */
 final class StoredRoutes implements RouteArchive {
-    static final String ROUTES = "xs.routes.v1";
+    static final String ROUTES = "xs.routes.v2";
 
     private final MVMap<Long, byte[]> routes;
     private final ToLongFunction<String> routeFirst;
@@ -43,6 +43,7 @@ final class StoredRoutes implements RouteArchive {
             buffer.string(h.target());
             buffer.varLong(h.at());
             buffer.optionalLong(h.heldNanos());
+            buffer.optionalLong(h.after() == null ? null : (long) h.after());
         }
         buffer.varLong(Double.doubleToLongBits(route.confidence()));
         buffer.string(route.explanation());
@@ -67,9 +68,14 @@ final class StoredRoutes implements RouteArchive {
         int n = (int) r.varLong();
         List<StanzaRoute.Hop> hops = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            hops.add(new StanzaRoute.Hop(r.string(), r.varLong(), r.string(), r.string(), r.varLong(), r.optionalLong()));
+            hops.add(new StanzaRoute.Hop(r.string(), r.varLong(), r.string(), r.string(), r.varLong(), r.optionalLong(),
+                    after(r.optionalLong())));
         }
         double confidence = Double.longBitsToDouble(r.varLong());
         return Optional.of(new StanzaRoute(hops, confidence, r.string()));
+    }
+
+    private static Integer after(Long index) {
+        return index == null ? null : Math.toIntExact(index);
     }
 }

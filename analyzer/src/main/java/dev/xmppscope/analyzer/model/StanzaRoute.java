@@ -3,7 +3,9 @@ package dev.xmppscope.analyzer.model;
 import java.util.List;
 
 /**
- * The path one stanza took across the mesh: the same stanza seen on several links, in order.
+ * The path one stanza took across the mesh: the same stanza seen on several links, in order. Mostly a
+ * chain; a tree where the stanza fans out (a presence broadcast to each contact, a room's copies of a
+ * message to each occupant): each hop names the hop it continues.
  *
  * @param hops        in time order (e.g. alice's c2s, the s2s a→b stream, bob's c2s)
  * @param confidence  0..1: how sure the match is (1 = same id, type, bare from/to and payload digest)
@@ -19,8 +21,11 @@ public record StanzaRoute(List<Hop> hops, double confidence, String explanation)
      * @param source     graph node id of the sender on this link
      * @param target     graph node id of the receiver on this link
      * @param at         epoch nanoseconds when it crossed
-     * @param heldNanos  how long the sending server held it since the previous hop, or null for the first hop
+     * @param heldNanos  how long the sending server held it since the hop it continues, or null for the first hop
+     * @param after      the index in {@code hops} of the hop this one continues (it left the node that hop
+     *                   reached), or null for the first hop
      */
-    public record Hop(String stanzaRef, long connection, String source, String target, long at, Long heldNanos) {
+    public record Hop(String stanzaRef, long connection, String source, String target, long at, Long heldNanos,
+                      Integer after) {
     }
 }

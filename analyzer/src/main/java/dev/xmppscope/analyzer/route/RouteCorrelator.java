@@ -193,20 +193,22 @@ public final class RouteCorrelator {
         if (earlier == null) {
             return Optional.empty();
         }
-        Long held = null;
-        for (StanzaRoute.Hop h : earlier.hops()) {
+        Integer after = null;
+        List<StanzaRoute.Hop> hops = new ArrayList<>(earlier.hops());
+        for (int i = 0; i < hops.size(); i++) {
+            StanzaRoute.Hop h = hops.get(i);
             if (h.connection() == s.connection()) {
                 return Optional.empty(); // the same link again is a different stanza
             }
             if (h.target().equals(s.source()) && h.at() <= s.at()) {
-                held = s.at() - h.at();
+                after = i;
             }
         }
-        if (held == null) {
+        if (after == null) {
             return Optional.empty();
         }
-        List<StanzaRoute.Hop> hops = new ArrayList<>(earlier.hops());
-        hops.add(new StanzaRoute.Hop(s.ref(), s.connection(), s.source(), s.target(), s.at(), held));
+        hops.add(new StanzaRoute.Hop(s.ref(), s.connection(), s.source(), s.target(), s.at(),
+                s.at() - hops.get(after).at(), after));
         archive.save(new StanzaRoute(hops, earlier.confidence(), earlier.explanation() + "; delivered again on connection "
                 + s.connection()));
         delivered.remember(wide, first, s.at());
@@ -324,14 +326,12 @@ public final class RouteCorrelator {
      * second hop, so their size is what every young collection copies.
      */
     private static final class Route {
-        /** Stands for "no hold time": the first hop was not held by anyone. */
-        private static final long NOT_HELD = Long.MIN_VALUE;
-
         Sighting.Key[] keys;
         Sighting.Slot[] slots = new Sighting.Slot[1];
         int slotCount;
         Sighting[] hops = new Sighting[1];
-        long[] held = new long[1];
+        /** The index of the hop each one continues; -1 for the first. */
+        int[] after = new int[1];
         int hopCount;
         long lastAt;
         int ambiguous;
@@ -374,24 +374,32 @@ public final class RouteCorrelator {
             return from(s, window, place) >= 0;
         }
 
-        /** The hop {@code s} continues: the latest one that arrived where {@code s} leaves from (as {@code place} names nodes). */
+        /**
+         * The hop {@code s} continues: the latest one that arrived where {@code s} leaves from (as
+         * {@code place} names nodes), preferring one to the same addressee: where copies fanned out
+         * over one link (a room's to alice and to dave, both to a.example), each delivery continues its own.
+         */
         int from(Sighting s, long window, UnaryOperator<String> place) {
             String leaves = place.apply(s.source());
+            int any = -1;
             for (int i = hopCount - 1; i >= 0; i--) {
                 Sighting h = hops[i];
                 if (place.apply(h.target()).equals(leaves) && s.at() >= h.at() && s.at() - h.at() <= window) {
-                    return i;
+                    if (java.util.Objects.equals(h.toBare(), s.toBare())) {
+                        return i;
+                    }
+                    any = any < 0 ? i : any;
                 }
             }
-            return -1;
+            return any;
         }
 
         void add(Sighting s, UnaryOperator<String> place) {
             if (hopCount == hops.length) {
                 hops = Arrays.copyOf(hops, hopCount * 2);
-                held = Arrays.copyOf(held, hopCount * 2);
+                after = Arrays.copyOf(after, hopCount * 2);
             }
-            held[hopCount] = hopCount == 0 ? NOT_HELD : s.at() - hops[from(s, Long.MAX_VALUE, place)].at();
+            after[hopCount] = hopCount == 0 ? -1 : from(s, Long.MAX_VALUE, place);
             hops[hopCount++] = s;
             lastAt = Math.max(lastAt, s.at());
         }
@@ -400,8 +408,10 @@ public final class RouteCorrelator {
             List<StanzaRoute.Hop> out = new ArrayList<>(hopCount);
             for (int i = 0; i < hopCount; i++) {
                 Sighting h = hops[i];
-                out.add(new StanzaRoute.Hop(h.ref(), h.connection(), h.source(), h.target(), h.at(),
-                        held[i] == NOT_HELD ? null : held[i]));
+                int previous = after[i];
+                out.add(previous < 0 ? new StanzaRoute.Hop(h.ref(), h.connection(), h.source(), h.target(), h.at(), null, null)
+                        : new StanzaRoute.Hop(h.ref(), h.connection(), h.source(), h.target(), h.at(),
+                                h.at() - hops[previous].at(), previous));
             }
             Sighting first = hops[0];
             boolean payload = first.digest() != PayloadDigest.EMPTY;

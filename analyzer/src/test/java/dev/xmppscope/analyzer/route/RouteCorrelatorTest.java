@@ -245,15 +245,20 @@ class RouteCorrelatorTest {
         r.observe(groupchat("2-c-8", 2, B, BOB, 13, ROOM, "bob@b.example", 5, true));
         r.observe(groupchat("5-s-4", 5, MUC, A, 14, ROOM, "alice@a.example", 5, false));
         r.observe(groupchat("7-s-2", 7, MUC, C, 15, ROOM, "carol@c.example", 5, false));
+        r.observe(groupchat("5-s-5", 5, MUC, A, 15, ROOM, "dave@a.example", 5, false)); // dave, also on a.example
         r.observe(groupchat("1-c-9", 1, A, ALICE, 16, ROOM, "alice@a.example", 5, true));
+        r.observe(groupchat("6-c-3", 6, A, "client:dave@a.example/tablet", 17, ROOM, "dave@a.example", 5, true));
         assertEquals("1-s-2", r.observe(groupchat("3-c-6", 3, C, CAROL, 18, ROOM, "carol@c.example", 5, true)).orElseThrow());
         StanzaRoute route = r.route("3-c-6").orElseThrow();
-        assertEquals(List.of("1-s-2", "4-s-3", "2-c-8", "5-s-4", "7-s-2", "1-c-9", "3-c-6"),
+        assertEquals(List.of("1-s-2", "4-s-3", "2-c-8", "5-s-4", "7-s-2", "5-s-5", "1-c-9", "6-c-3", "3-c-6"),
                 route.hops().stream().map(StanzaRoute.Hop::stanzaRef).toList());
         List<Long> held = route.hops().stream().map(StanzaRoute.Hop::heldNanos).toList();
-        assertEquals(java.util.Arrays.asList(null, 1_000_000L, 2_000_000L, 3_000_000L, 4_000_000L, 2_000_000L, 3_000_000L),
-                held, "each copy held by the room's server since the message reached it, then by the occupant's server");
-        assertTrue(route.explanation().endsWith("the room sent 3 copies to its occupants, from the server that hosts it"),
+        assertEquals(java.util.Arrays.asList(null, 1_000_000L, 2_000_000L, 3_000_000L, 4_000_000L, 4_000_000L, 2_000_000L,
+                        2_000_000L, 3_000_000L), held,
+                "each copy held by the room's server since the message reached it, then by the occupant's server");
+        assertEquals(java.util.Arrays.asList(null, 0, 1, 1, 1, 1, 3, 5, 4), route.hops().stream().map(StanzaRoute.Hop::after).toList(),
+                "a tree: the copies continue the hop that reached the room's server, each delivery its own copy");
+        assertTrue(route.explanation().endsWith("the room sent 4 copies to its occupants, from the server that hosts it"),
                 route.explanation());
         assertEquals(route, r.route("2-c-8").orElseThrow());
     }

@@ -58,6 +58,7 @@ public final class ApiJson {
             hop.put("at", h.at());
             hop.put("heldNanos", h.heldNanos());
             hop.put("heldMs", h.heldNanos() == null ? null : h.heldNanos() / 1e6);
+            hop.put("after", h.after());
             hops.add(hop);
         }
         Map<String, Object> m = new LinkedHashMap<>();

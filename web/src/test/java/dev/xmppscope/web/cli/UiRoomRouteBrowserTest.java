@@ -1,0 +1,88 @@
+package dev.xmppscope.web.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xmppscope.analyzer.model.StanzaQuery;
+import dev.xmppscope.analyzer.model.StanzaSummary;
+import dev.xmppscope.web.HeadlessChromium;
+import dev.xmppscope.web.WebOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The demo's chat room, as an educator shows it: the room's MUC service beside b.example in the
+ * graph, and a message to the room drawn as a tree, one branch per occupant's copy (look at the screenshot).
+ */
+class UiRoomRouteBrowserTest {
+
+    @Test
+    void aMessageToTheRoomIsATreeOfCopiesAndTheServiceSitsBesideItsServer() {
+        try (DemoCommand.Running demo = DemoCommand.start("federation", WebOptions.loopback(0), 1, false);
+             HeadlessChromium browser = new HeadlessChromium(1600, 1000)) {
+            demo.replayer().pause();
+            demo.replayer().seek(demo.replayer().status().end());
+            List<StanzaSummary> copies = demo.replayer().current().stanzas(new StanzaQuery("Hello room!", null, "message",
+                    "groupchat", null, null, null, null, null, null, 50)).items();
+            StanzaSummary toCarol = copies.stream().filter(s -> s.to() != null && s.to().startsWith("carol@")
+                    && s.direction().equals("toClient")).findFirst().orElseThrow(() -> new AssertionError(copies.toString()));
+
+            browser.driver.get(demo.server().url() + "stanzas/" + toCarol.ref());
+            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(30));
+            wait.until(d -> d.findElements(By.cssSelector("#route-hops tbody tr")).size() == 9);
+            browser.screenshot("demo-room-route");
+            List<String> links = browser.driver.findElements(By.cssSelector("#route-hops tbody tr td:nth-child(2)")).stream()
+                    .map(WebElement::getText).toList();
+            // in: alice's c2s, then a.example to the room's service; out: a branch per copy, each
+            // copy's delivery under it (bob is on the room's own server: one hop)
+            assertEquals("alice@a.example/laptop → a.example", links.get(0));
+            assertEquals("a.example → conference.b.example", links.get(1));
+            assertEquals(Set.of(List.of("b.example → bob@b.example/phone"),
+                    List.of("conference.b.example → a.example", "a.example → alice@a.example/laptop"),
+                    List.of("conference.b.example → a.example", "a.example → dave@a.example/tablet"),
+                    List.of("conference.b.example → c.example", "c.example → carol@c.example/desk")),
+                    new HashSet<>(branches(links.subList(2, 9))), links.toString());
+            WebElement selected = browser.driver.findElement(By.cssSelector("#route-hops tr.selected td:nth-child(2)"));
+            assertTrue(selected.getText().endsWith("c.example → carol@c.example/desk"), "the stanza shown is marked");
+
+            Object service = browser.driver.executeScript("const n = xmppscope.graph.cy.getElementById('server:conference.b.example');"
+                    + "const b = xmppscope.graph.cy.getElementById('server:b.example');"
+                    + "return [n.data('kind'), Math.hypot(n.position('x') - b.position('x'), n.position('y') - b.position('y'))];");
+            List<?> kindAndDistance = (List<?>) service;
+            assertEquals("component", kindAndDistance.get(0));
+            assertTrue(((Number) kindAndDistance.get(1)).doubleValue() < 150, "beside b.example: " + kindAndDistance);
+            assertTrue(browser.driver.findElement(By.id("graph-counts")).getText().contains("1 component"));
+        }
+    }
+
+    /**
+     * The copies' rows as branches (each copy's link, then its delivery's), checking that the tree
+     * is drawn as it must be: {@code ├} before every branch but the last, {@code └} before the last,
+     * and each delivery under its copy ({@code │ └}, or {@code   └} under the last).
+     */
+    private static List<List<String>> branches(List<String> rows) {
+        List<List<String>> branches = new ArrayList<>();
+        List<String> heads = new ArrayList<>();
+        for (String row : rows) {
+            if (row.startsWith("├ ") || row.startsWith("└ ")) {
+                assertTrue(heads.isEmpty() || heads.get(heads.size() - 1).startsWith("├ "), "nothing after the last branch: " + rows);
+                heads.add(row);
+                branches.add(new ArrayList<>(List.of(row.substring(2))));
+            } else {
+                String head = heads.get(heads.size() - 1);
+                String under = head.startsWith("├ ") ? "│ └ " : "  └ ";
+                assertTrue(row.startsWith(under), "'" + row + "' is drawn under '" + head + "'");
+                branches.get(branches.size() - 1).add(row.substring(under.length()));
+            }
+        }
+        assertTrue(heads.get(heads.size() - 1).startsWith("└ "), "the last branch closes the tree: " + rows);
+        return branches;
+    }
+}
