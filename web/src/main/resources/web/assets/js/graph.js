@@ -200,11 +200,13 @@ export class GraphView {
     }, delay);
   }
 
-  /** Animates a whole route, hop after hop. */
+  /** Animates a whole route, hop after hop; where it fans out, the copies travel at once. */
   animateRoute(route, kind) {
+    const step = [];
     route.hops.forEach((hop, i) => {
+      step[i] = hop.after !== null && hop.after !== undefined && hop.after < i ? step[hop.after] + 1 : 0;
       const edgeId = store.connToEdge.get(hop.connection);
-      this.animateHop(hop.source, hop.target, kind, i * 560, edgeId);
+      this.animateHop(hop.source, hop.target, kind, step[i] * 560, edgeId);
     });
   }
 }

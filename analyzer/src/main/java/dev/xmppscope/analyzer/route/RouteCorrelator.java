@@ -138,7 +138,6 @@ public final class RouteCorrelator {
                 }
             }
             if (fits == 1) {
-                match.addKey(key); // where this copy goes next
                 match.copies++;
             }
         }
@@ -219,10 +218,15 @@ public final class RouteCorrelator {
     /**
      * Adds a hop to a route, which continues it from where {@code place} says an earlier hop
      * arrived; the route can now be continued from where this hop arrived (a room's copies, from
-     * the server hosting that place).
+     * the server hosting that place). A room's copy goes on under its own key only: a room with
+     * hundreds of occupants would otherwise file every copy's key at every copy's hop.
      */
     private void add(Route r, Sighting s, UnaryOperator<String> place) {
         r.add(s, place);
+        if (s.roomCopy()) {
+            register(r, s.key(), s.target());
+            return;
+        }
         for (Sighting.Key key : r.keys) { // usually one
             register(r, key, key.room() ? hosts.apply(s.target()) : s.target());
         }

@@ -52,6 +52,13 @@ class UiRoomRouteBrowserTest {
             WebElement selected = browser.driver.findElement(By.cssSelector("#route-hops tr.selected td:nth-child(2)"));
             assertTrue(selected.getText().endsWith("c.example → carol@c.example/desk"), "the stanza shown is marked");
 
+            // Animate sends the copies at once: the message in (two steps), then four copies, then three deliveries
+            browser.driver.executeScript("window.__hops = []; const g = xmppscope.graph, hop = g.animateHop.bind(g);"
+                    + "g.animateHop = (s, t, k, delay, e) => { __hops.push(delay); hop(s, t, k, delay, e); };");
+            browser.click(d -> d.findElement(By.xpath("//div[contains(@class, 'insp-section')][.//table[@id='route-hops']]//button[text()='Animate']")));
+            List<?> delays = (List<?>) browser.driver.executeScript("return __hops.slice().sort((a, b) => a - b);");
+            assertEquals(List.of(0L, 560L, 1120L, 1120L, 1120L, 1120L, 1680L, 1680L, 1680L), delays);
+
             Object service = browser.driver.executeScript("const n = xmppscope.graph.cy.getElementById('server:conference.b.example');"
                     + "const b = xmppscope.graph.cy.getElementById('server:b.example');"
                     + "return [n.data('kind'), Math.hypot(n.position('x') - b.position('x'), n.position('y') - b.position('y'))];");
