@@ -32,9 +32,11 @@ export function lanesFor(items) {
   const order = [];
   const placed = new Set();
   servers.forEach((srv, i) => {
-    const kids = [...store.nodes.values()].filter((n) => n.parent === srv.id && used.has(n.id)).map((n) => n.id);
+    const kids = [...store.nodes.values()].filter((n) => n.parent === srv.id && used.has(n.id));
+    const clients = kids.filter((n) => n.kind !== 'component').map((n) => n.id);
+    const services = kids.filter((n) => n.kind === 'component').map((n) => n.id);  // next to their server
     const mine = used.has(srv.id) || kids.length ? [srv.id] : [];
-    const group = i % 2 === 0 ? [...kids, ...mine] : [...mine, ...kids];
+    const group = i % 2 === 0 ? [...clients, ...services, ...mine] : [...mine, ...services, ...clients];
     for (const id of group) { if (!placed.has(id)) { order.push(id); placed.add(id); } }
   });
   for (const id of used) if (!placed.has(id)) { order.push(id); placed.add(id); }

@@ -59,6 +59,15 @@ class UiRoomRouteBrowserTest {
             List<?> delays = (List<?>) browser.driver.executeScript("return __hops.slice().sort((a, b) => a - b);");
             assertEquals(List.of(0L, 560L, 1120L, 1120L, 1120L, 1120L, 1680L, 1680L, 1680L), delays);
 
+            // the message and its copies as a sequence: the room's service has its lane next to its server's
+            browser.click(d -> d.findElement(By.id("mode-sequence")));
+            browser.driver.findElement(By.id("f-id")).sendKeys(toCarol.id());
+            wait.until(d -> d.findElements(By.cssSelector("#timeline svg.sequence .row")).size() == 9);
+            List<String> lanes = browser.driver.findElements(By.cssSelector("#timeline svg.sticky-head g.lane-head title"))
+                    .stream().map(t -> t.getAttribute("textContent")).toList();
+            assertEquals(lanes.indexOf("b.example") + 1, lanes.indexOf("conference.b.example"), lanes.toString());
+            browser.screenshot("demo-room-sequence");
+
             Object service = browser.driver.executeScript("const n = xmppscope.graph.cy.getElementById('server:conference.b.example');"
                     + "const b = xmppscope.graph.cy.getElementById('server:b.example');"
                     + "return [n.data('kind'), Math.hypot(n.position('x') - b.position('x'), n.position('y') - b.position('y'))];");
