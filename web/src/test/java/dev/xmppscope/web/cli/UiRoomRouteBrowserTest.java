@@ -55,7 +55,8 @@ class UiRoomRouteBrowserTest {
             // Animate sends the copies at once: the message in (two steps), then four copies, then three deliveries
             browser.driver.executeScript("window.__hops = []; const g = xmppscope.graph, hop = g.animateHop.bind(g);"
                     + "g.animateHop = (s, t, k, delay, e) => { __hops.push(delay); hop(s, t, k, delay, e); };");
-            browser.click(d -> d.findElement(By.xpath("//div[contains(@class, 'insp-section')][.//table[@id='route-hops']]//button[text()='Animate']")));
+            browser.click(d -> d.findElement(
+                    By.xpath("//div[contains(@class, 'insp-section')][.//table[@id='route-hops']]//button[text()='Animate']")));
             List<?> delays = (List<?>) browser.driver.executeScript("return __hops.slice().sort((a, b) => a - b);");
             assertEquals(List.of(0L, 560L, 1120L, 1120L, 1120L, 1120L, 1680L, 1680L, 1680L), delays);
 
@@ -88,7 +89,8 @@ class UiRoomRouteBrowserTest {
         List<String> heads = new ArrayList<>();
         for (String row : rows) {
             if (row.startsWith("├ ") || row.startsWith("└ ")) {
-                assertTrue(heads.isEmpty() || heads.get(heads.size() - 1).startsWith("├ "), "nothing after the last branch: " + rows);
+                assertTrue(heads.isEmpty() || heads.get(heads.size() - 1).startsWith("├ "),
+                        "nothing after the last branch: " + rows);
                 heads.add(row);
                 branches.add(new ArrayList<>(List.of(row.substring(2))));
             } else {
