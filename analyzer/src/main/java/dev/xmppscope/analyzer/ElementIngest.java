@@ -5,6 +5,7 @@ import dev.xmppscope.analyzer.index.StanzaIndex;
 import dev.xmppscope.analyzer.model.ModelEvent;
 import dev.xmppscope.analyzer.model.NegotiationStep;
 import dev.xmppscope.analyzer.model.StanzaSummary;
+import dev.xmppscope.analyzer.route.ChatRooms;
 import dev.xmppscope.analyzer.route.IqPairing;
 import dev.xmppscope.analyzer.route.PayloadDigest;
 import dev.xmppscope.analyzer.route.RouteCorrelator;
@@ -41,6 +42,7 @@ final class ElementIngest {
     private final JidCache jids = new JidCache();
     private final Map<String, String> nodeIds = new HashMap<>();
     private final Namespaces namespaces = Namespaces.shipped();
+    private final ChatRooms rooms = new ChatRooms();
     private boolean wantEvents = true;
 
     ElementIngest(StanzaIndex index, RouteCorrelator routes, IqPairing iqs) {
@@ -143,7 +145,7 @@ final class ElementIngest {
         String type = k.type() != null ? k.type() : k.kind().equals("message") ? "normal"
                 : k.kind().equals("presence") ? "available" : null;
         String to = stored.summary().to();
-        boolean toRoom = "groupchat".equals(type) && k.kind().equals("message") && to != null && to.indexOf('/') < 0;
+        boolean toRoom = rooms.sentToRoom(k.kind(), type, to, stored.toBare(), p.element());
         Sighting s = new Sighting(ref, conn.id(), source, target, p.at(), k.kind(), type, id, stored.fromBare(),
                 stored.toBare(), PayloadDigest.of(p.element()), delivered(conn.kind(), d, k.kind(), to, target,
                 stored.toKey()), toRoom);

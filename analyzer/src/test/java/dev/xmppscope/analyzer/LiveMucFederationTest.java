@@ -108,7 +108,23 @@ class LiveMucFederationTest {
             assertRoute(analyzer, bodyBySender.get("alice"), List.of(c2s.get("alice"), aToRoom), copies);
             assertRoute(analyzer, bodyBySender.get("bob"), List.of(c2s.get("bob")), copies);
             assertRoute(analyzer, bodyBySender.get("carol"), List.of(c2s.get("carol"), cToRoom), copies);
+            assertJoinReachedEveryone(analyzer, c2s.get("alice"));
         }
+    }
+
+    /**
+     * Alice's join, too, is one route: to the room, then the room's presence of her to every
+     * occupant, herself first (the room was hers), then bob and carol as each joined after her.
+     */
+    private static void assertJoinReachedEveryone(Analyzer a, long aliceC2s) {
+        StanzaSummary join = a.stanzas(new StanzaQuery("http://jabber.org/protocol/muc'", null, "presence", null, null, null,
+                aliceC2s, null, null, null, 10)).items().stream().filter(s -> s.direction().equals("toServer")).findFirst()
+                .orElseThrow();
+        StanzaRoute route = a.route(join.ref()).orElseThrow(() -> new AssertionError("no route for alice's join " + join));
+        assertEquals(Set.of("client:alice@a.example/laptop", "client:bob@b.example/phone", "client:carol@c.example/desk"),
+                route.hops().stream().map(StanzaRoute.Hop::target).filter(t -> t.startsWith("client:"))
+                        .collect(java.util.stream.Collectors.toSet()), route.toString());
+        assertTrue(route.explanation().contains("the room sent 3 copies"), route.explanation());
     }
 
     private static void assertServiceOfB(GraphSnapshot g) {

@@ -77,6 +77,13 @@ class BundledSamplesTest {
                     "client:dave@a.example/tablet"), route.hops().stream().map(StanzaRoute.Hop::target)
                     .filter(t -> t.startsWith("client:")).collect(Collectors.toSet()));
             assertEquals(sent.size(), route.hops().size(), "every sighting of the message is on its route");
+
+            StanzaSummary join = a.stanzas(new StanzaQuery("lounge@conference.b.example/alice", null, "presence", null, null,
+                    null, null, null, null, null, 50)).items().get(0);
+            assertEquals(Set.of("client:alice@a.example/laptop", "client:bob@b.example/phone", "client:carol@c.example/desk",
+                    "client:dave@a.example/tablet"), a.route(join.ref()).orElseThrow().hops().stream()
+                    .map(StanzaRoute.Hop::target).filter(t -> t.startsWith("client:")).collect(Collectors.toSet()),
+                    "alice's join reaches every occupant: herself, bob already there, carol and dave as they join");
         }
     }
 

@@ -7,9 +7,10 @@ import dev.xmppscope.analyzer.xmpp.Ns;
  * A fingerprint of a stanza's payload that survives what servers do to stanzas in transit:
  * re-serialization (prefixes, attribute order, whitespace between children), the stanza
  * namespace changing from {@code jabber:client} to {@code jabber:server}, and elements servers
- * add (XEP-0203 delay, XEP-0359 stanza-id, and the XEP-0421 occupant-id a room adds to each copy of
- * a groupchat message). Top-level attributes are left out: servers add or rewrite {@code from} and
- * {@code xml:lang}.
+ * add (XEP-0203 delay, XEP-0359 stanza-id). A chat room's copies are matched too: the XEP-0421
+ * occupant-id it adds to each, and the MUC {@code <x/>} it swaps (a join's {@code muc} for its
+ * {@code muc#user}, which tells each occupant the sender's role), are left out. Top-level
+ * attributes are left out: servers add or rewrite {@code from} and {@code xml:lang}.
  */
 public final class PayloadDigest {
     /** The digest of a stanza without any payload. */
@@ -36,7 +37,7 @@ public final class PayloadDigest {
     static boolean addedByServers(XmlElement c) {
         String ns = c.namespace();
         return Ns.DELAY.equals(ns) || Ns.LEGACY_DELAY.equals(ns) || (Ns.SID.equals(ns) && c.name().equals("stanza-id"))
-                || Ns.OCCUPANT_ID.equals(ns);
+                || Ns.OCCUPANT_ID.equals(ns) || (Ns.MUC.equals(ns) || Ns.MUC_USER.equals(ns)) && c.name().equals("x");
     }
 
     private static long element(XmlElement e, long h) {

@@ -25,7 +25,8 @@ import java.util.function.UnaryOperator;
  * resend still joins its route.
  *
  * <p>A groupchat message sent to a room is one route with the copies the room sends to each
- * occupant (XEP-0045 §7.4: same id and payload, from the sender's occupant JID): each copy continues
+ * occupant (XEP-0045 §7.4: same id and payload, from the sender's occupant JID), and so is a
+ * presence sent to a room (joining, leaving) with the room's copies of it: each copy continues
  * the route from the server that hosts the room. That server may appear under the room service's
  * own domain on some links and its own on others (conference.b.example on s2s streams, b.example
  * on its clients' streams); {@code hosts} maps a node to the node of the server hosting it.
@@ -173,6 +174,7 @@ public final class RouteCorrelator {
         }
         if (s.toRoom()) {
             fresh.addKey(s.roomKey());
+            fresh.toRoom = true;
         }
         add(fresh, s, place);
         openRoutes++;
@@ -223,7 +225,7 @@ public final class RouteCorrelator {
      */
     private void add(Route r, Sighting s, UnaryOperator<String> place) {
         r.add(s, place);
-        if (s.roomCopy()) {
+        if (r.toRoom && !s.toRoom()) { // a copy, or its delivery
             register(r, s.key(), s.target());
             return;
         }
@@ -339,8 +341,10 @@ public final class RouteCorrelator {
         int hopCount;
         long lastAt;
         int ambiguous;
-        /** Copies a room sent of this groupchat message, one per occupant. */
+        /** Copies a room sent of this stanza, one per occupant. */
         int copies;
+        /** Sent to a chat room: the hops of the room's copies follow. */
+        boolean toRoom;
         /** Neighbours in the expiry order while open. */
         Route older;
         Route newer;

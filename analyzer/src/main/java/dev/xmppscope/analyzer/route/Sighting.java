@@ -18,8 +18,7 @@ import java.util.Objects;
  * @param digest     {@link PayloadDigest} of the payload
  * @param delivered  whether this hop brings the stanza to the entity that handles it (the client
  *                   bound to its full 'to', for instance), so that only a resend can follow
- * @param toRoom     a groupchat message addressed to a bare JID: sent to a room (XEP-0045 §7.4), which
- *                   sends a copy of it to each occupant
+ * @param toRoom     sent to a chat room ({@link ChatRooms}), which sends a copy of it to each occupant
  */
 public record Sighting(String ref, long connection, String source, String target, long at, String kind, String type,
                        String id, String fromBare, String toBare, long digest, boolean delivered, boolean toRoom) {
@@ -33,7 +32,7 @@ public record Sighting(String ref, long connection, String source, String target
         static final byte SAME = 0;
         /** A broadcast (no 'to') and its copies to each recipient. */
         static final byte BROADCAST = 1;
-        /** A groupchat message to a room and the room's copies of it to each occupant (XEP-0045). */
+        /** A stanza to a chat room and the room's copies of it to each occupant (XEP-0045). */
         static final byte ROOM = 2;
 
         private final String kind;
@@ -128,17 +127,20 @@ public record Sighting(String ref, long connection, String source, String target
         return new Key(kind, type, id, fromBare, null, Key.BROADCAST, digest);
     }
 
-    /** A groupchat message to an occupant: a room's copy of a message sent to it, if it came from a room. */
+    /**
+     * A groupchat message or a presence to someone, not to a room: a room's copy of one sent to
+     * it, if it came from a room (an occupant JID, room/nick).
+     */
     boolean roomCopy() {
-        return !toRoom && fromBare != null && "groupchat".equals(type) && kind.equals("message");
+        return !toRoom && fromBare != null && (kind.equals("presence") || "groupchat".equals(type) && kind.equals("message"));
     }
 
-    /** The key a room's copies of this groupchat message find it by: the room is its 'to'. */
+    /** The key a room's copies of this stanza find it by: the room is its 'to'. */
     Key roomKey() {
         return new Key(kind, type, id, toBare, null, Key.ROOM, digest);
     }
 
-    /** The key of the message this groupchat copy repeats, if a room sent it: the room is its 'from'. */
+    /** The key of the stanza this copy repeats, if a room sent it: the room is its 'from'. */
     Key copyKey() {
         return new Key(kind, type, id, fromBare, null, Key.ROOM, digest);
     }

@@ -35,6 +35,17 @@ class PayloadDigestTest {
     }
 
     @Test
+    void aRoomsCopyOfAJoinHasTheJoinsDigest() {
+        long join = digest("jabber:client", "<presence to='lounge@conference.b.example/alice' id='j1'><priority>0</priority>"
+                + "<x xmlns='http://jabber.org/protocol/muc'><history maxstanzas='0'/></x></presence>");
+        long copy = digest("jabber:server", "<presence from='lounge@conference.b.example/alice' to='bob@b.example/phone' id='j1'>"
+                + "<priority>0</priority><occupant-id xmlns='urn:xmpp:occupant-id:0' id='EdbeD+ft'/>"
+                + "<x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='owner' role='moderator'/></x></presence>");
+        assertEquals(join, copy, "the room swaps the join's <x/> for its own, and adds occupant-id");
+        assertNotEquals(join, digest("jabber:client", "<presence id='j1'><priority>1</priority></presence>"));
+    }
+
+    @Test
     void aDifferentPayloadIsADifferentDigest() {
         long one = digest("jabber:client", "<message><body>hi</body><x xmlns='urn:example' a='1' b='2'/></message>");
         assertNotEquals(one, digest("jabber:client", "<message><body>hi!</body><x xmlns='urn:example' a='1' b='2'/></message>"));

@@ -264,6 +264,27 @@ class RouteCorrelatorTest {
     }
 
     @Test
+    void aJoinIsFollowedToTheOccupantsTheRoomTellsOfIt() {
+        RouteCorrelator r = withMucOnB();
+        r.observe(roomPresence("1-s-2", 1, ALICE, A, 10, "alice@a.example", ROOM, true, false));
+        r.observe(roomPresence("4-s-3", 4, A, MUC, 11, "alice@a.example", ROOM, true, false));
+        r.observe(roomPresence("5-s-4", 5, MUC, A, 12, ROOM, "alice@a.example", false, false)); // her own (110)
+        r.observe(roomPresence("1-c-9", 1, A, ALICE, 13, ROOM, "alice@a.example", false, true));
+        // bob joins later: the room tells him who is there, alice's join among them
+        assertEquals("1-s-2", r.observe(roomPresence("2-c-8", 2, B, BOB, 20, ROOM, "bob@b.example", false, true)).orElseThrow());
+        assertEquals(List.of("1-s-2", "4-s-3", "5-s-4", "1-c-9", "2-c-8"),
+                r.route("2-c-8").orElseThrow().hops().stream().map(StanzaRoute.Hop::stanzaRef).toList());
+        assertTrue(r.observe(roomPresence("2-c-7", 2, B, BOB, 21, "den@conference.b.example", "bob@b.example", false, true))
+                .isEmpty(), "another room's presence");
+    }
+
+    static Sighting roomPresence(String ref, long conn, String from, String to, long atMs, String fromBare, String toBare,
+                                 boolean toRoom, boolean delivered) {
+        return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "presence", "available", "j1", fromBare, toBare, 9,
+                delivered, toRoom);
+    }
+
+    @Test
     void onlyTheRoomsCopiesOfThatMessageJoinIt() {
         RouteCorrelator r = withMucOnB();
         r.observe(groupchat("1-s-2", 1, ALICE, A, 10, "alice@a.example", ROOM, 5, false));
