@@ -5,6 +5,7 @@ import dev.xmppscope.analyzer.index.StanzaIndex;
 import dev.xmppscope.analyzer.model.ModelEvent;
 import dev.xmppscope.analyzer.model.NegotiationStep;
 import dev.xmppscope.analyzer.model.StanzaSummary;
+import dev.xmppscope.analyzer.route.Carbons;
 import dev.xmppscope.analyzer.route.ChatRooms;
 import dev.xmppscope.analyzer.route.IqPairing;
 import dev.xmppscope.analyzer.route.PayloadDigest;
@@ -142,13 +143,9 @@ final class ElementIngest {
         if (source == null || target == null) {
             return -1;
         }
-        String type = k.type() != null ? k.type() : k.kind().equals("message") ? "normal"
-                : k.kind().equals("presence") ? "available" : null;
-        String to = stored.summary().to();
-        boolean toRoom = rooms.sentToRoom(k.kind(), type, to, stored.toBare(), p.element());
-        Sighting s = new Sighting(ref, conn.id(), source, target, p.at(), k.kind(), type, id, stored.fromBare(),
-                stored.toBare(), PayloadDigest.of(p.element()), delivered(conn.kind(), d, k.kind(), to, target,
-                stored.toKey()), toRoom);
+        XmlElement carried = k.kind().equals("message") ? Carbons.forwarded(p.element()) : null;
+        Sighting s = carried != null ? carbon(conn, ref, source, target, p.at(), carried) : sighting(conn, d, ref, source,
+                target, p, k, stored);
         Optional<String> joined = routes.observe(s);
         if (joined.isEmpty()) {
             return -1;
@@ -157,6 +154,33 @@ final class ElementIngest {
             events.add(new ModelEvent.RouteUpdated(joined.get(), routes.route(joined.get()).orElseThrow()));
         }
         return StanzaIndex.rowKey(joined.get());
+    }
+
+    private Sighting sighting(ConnectionAnalysis conn, Direction d, String ref, String source, String target,
+                              StreamEvent.ElementParsed p, ElementKind k, IndexedStanza stored) {
+        String type = k.type() != null ? k.type() : k.kind().equals("message") ? "normal"
+                : k.kind().equals("presence") ? "available" : null;
+        String to = stored.summary().to();
+        boolean toRoom = rooms.sentToRoom(k.kind(), type, to, stored.toBare(), p.element());
+        return new Sighting(ref, conn.id(), source, target, p.at(), k.kind(), type, stored.summary().id(), stored.fromBare(),
+                stored.toBare(), PayloadDigest.of(p.element()), delivered(conn.kind(), d, k.kind(), to, target,
+                stored.toKey()), toRoom, false);
+    }
+
+    /**
+     * A carbon, seen as the message it carries on this link. Never "delivered": the message's own
+     * delivery may still be on its way to its addressee.
+     */
+    private Sighting carbon(ConnectionAnalysis conn, String ref, String source, String target, long at, XmlElement message) {
+        String type = message.attribute("type");
+        return new Sighting(ref, conn.id(), source, target, at, "message", type != null ? type : "normal",
+                message.attribute("id"), bare(message.attribute("from")), bare(message.attribute("to")),
+                PayloadDigest.of(message), false, false, true);
+    }
+
+    private String bare(String jid) {
+        Jid parsed = jids.parse(jid);
+        return parsed == null ? null : parsed.bareKey();
     }
 
     /**

@@ -29,7 +29,9 @@ import java.util.function.UnaryOperator;
  * presence sent to a room (joining, leaving) with the room's copies of it: each copy continues
  * the route from the server that hosts the room. That server may appear under the room service's
  * own domain on some links and its own on others (conference.b.example on s2s streams, b.example
- * on its clients' streams); {@code hosts} maps a node to the node of the server hosting it.
+ * on its clients' streams); {@code hosts} maps a node to the node of the server hosting it. A
+ * message's carbons (XEP-0280), the copies a server makes for its user's other clients, are hops of
+ * the message's route too: a carbon leaves the server the message reached, as the message it carries.
  */
 public final class RouteCorrelator {
     /** How long a server may hold a stanza between two hops and still be matched. */
@@ -149,6 +151,9 @@ public final class RouteCorrelator {
             }
         }
         if (fits == 1) {
+            if (s.carbon()) {
+                match.carbons++;
+            }
             add(match, s, place);
             if (s.delivered() && match.keys.length == 1) {
                 retire(match); // delivered where it was addressed: only a resend of it can follow
@@ -210,7 +215,8 @@ public final class RouteCorrelator {
         }
         hops.add(new StanzaRoute.Hop(s.ref(), s.connection(), s.source(), s.target(), s.at(),
                 s.at() - hops.get(after).at(), after));
-        archive.save(new StanzaRoute(hops, earlier.confidence(), earlier.explanation() + "; delivered again on connection "
+        archive.save(new StanzaRoute(hops, earlier.confidence(), earlier.explanation()
+                + (s.carbon() ? "; a carbon (XEP-0280) to another client on connection " : "; delivered again on connection ")
                 + s.connection()));
         delivered.remember(wide, first, s.at());
         lastRetired = null; // it would answer for this route without the new hop
@@ -345,6 +351,8 @@ public final class RouteCorrelator {
         int copies;
         /** Sent to a chat room: the hops of the room's copies follow. */
         boolean toRoom;
+        /** Carbons of this message to other clients of its sender or addressee. */
+        int carbons;
         /** Neighbours in the expiry order while open. */
         Route older;
         Route newer;
@@ -437,6 +445,10 @@ public final class RouteCorrelator {
             if (copies > 0) {
                 why.append("; the room sent ").append(copies).append(copies == 1 ? " copy" : " copies")
                         .append(" to its occupants, from the server that hosts it");
+            }
+            if (carbons > 0) {
+                why.append("; ").append(carbons).append(carbons == 1 ? " carbon" : " carbons")
+                        .append(" (XEP-0280) to other clients of its sender or addressee");
             }
             if (ambiguous > 0) {
                 why.append("; an earlier sighting fit ").append(ambiguous).append(" routes and was left unlinked");

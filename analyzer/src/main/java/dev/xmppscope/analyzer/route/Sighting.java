@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param delivered  whether this hop brings the stanza to the entity that handles it (the client
  *                   bound to its full 'to', for instance), so that only a resend can follow
  * @param toRoom     sent to a chat room ({@link ChatRooms}), which sends a copy of it to each occupant
+ * @param carbon     a carbon ({@link Carbons}): the fields from kind on are the message it carries
  */
 public record Sighting(String ref, long connection, String source, String target, long at, String kind, String type,
-                       String id, String fromBare, String toBare, long digest, boolean delivered, boolean toRoom) {
+                       String id, String fromBare, String toBare, long digest, boolean delivered, boolean toRoom,
+                       boolean carbon) {
 
     /**
      * What the copies of one stanza share on every link. Its hash is computed once: a key is looked

@@ -30,6 +30,7 @@ public final class Ns {
     public static final String CHATSTATES = "http://jabber.org/protocol/chatstates";
     public static final String RECEIPTS = "urn:xmpp:receipts";
     public static final String CARBONS = "urn:xmpp:carbons:2";
+    public static final String FORWARD = "urn:xmpp:forward:0";
     public static final String PING = "urn:xmpp:ping";
 
     private Ns() {

@@ -16,13 +16,13 @@ class RouteCorrelatorTest {
 
     static Sighting seen(String ref, long conn, String from, String to, long atMs, String id, long digest) {
         return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "message", "chat", id, "alice@a.example",
-                "bob@b.example", digest, false, false);
+                "bob@b.example", digest, false, false, false);
     }
 
     /** The same sighting as the hop that hands it to the client it is addressed to. */
     static Sighting delivered(Sighting s) {
         return new Sighting(s.ref(), s.connection(), s.source(), s.target(), s.at(), s.kind(), s.type(), s.id(), s.fromBare(),
-                s.toBare(), s.digest(), true, false);
+                s.toBare(), s.digest(), true, false, false);
     }
 
     /** An archive that also lists what it was given. */
@@ -143,7 +143,7 @@ class RouteCorrelatorTest {
 
     static Sighting presence(String ref, long conn, String from, String to, long atMs, String toBare) {
         return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "presence", "available", "p1", "alice@a.example",
-                toBare, 77, false, false);
+                toBare, 77, false, false, false);
     }
 
     @Test
@@ -226,7 +226,7 @@ class RouteCorrelatorTest {
     static Sighting groupchat(String ref, long conn, String from, String to, long atMs, String fromBare, String toBare,
                               long digest, boolean delivered) {
         return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "message", "groupchat", "g1", fromBare, toBare, digest,
-                delivered, toBare.equals(ROOM));
+                delivered, toBare.equals(ROOM), false);
     }
 
     /** conference.b.example is b.example's MUC service. */
@@ -281,7 +281,35 @@ class RouteCorrelatorTest {
     static Sighting roomPresence(String ref, long conn, String from, String to, long atMs, String fromBare, String toBare,
                                  boolean toRoom, boolean delivered) {
         return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "presence", "available", "j1", fromBare, toBare, 9,
-                delivered, toRoom);
+                delivered, toRoom, false);
+    }
+
+    static final String ALICE2 = "client:alice@a.example/tablet";
+
+    /** The carbon of {@code seen(...)}'s message on a link of its own: never "delivered". */
+    static Sighting carbon(String ref, long conn, String from, String to, long atMs) {
+        return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "message", "chat", "m1", "alice@a.example",
+                "bob@b.example", 42, false, false, true);
+    }
+
+    @Test
+    void carbonsAreHopsOfTheMessagesRoute() {
+        RouteCorrelator r = new RouteCorrelator();
+        r.observe(seen("1-s-5", 1, ALICE, A, 10, "m1", 42));
+        assertEquals("1-s-5", r.observe(carbon("3-c-4", 3, A, ALICE2, 11)).orElseThrow(), "alice's tablet gets a copy");
+        r.observe(seen("2-s-3", 2, A, B, 12, "m1", 42));
+        r.observe(delivered(seen("4-c-9", 4, B, BOB, 13, "m1", 42)));
+        // bob's tablet gets its copy after the message reached his phone, and its route was archived
+        assertEquals("1-s-5", r.observe(carbon("6-c-2", 6, B, BOB2, 14)).orElseThrow());
+        StanzaRoute route = r.route("1-s-5").orElseThrow();
+        assertEquals(List.of("1-s-5", "3-c-4", "2-s-3", "4-c-9", "6-c-2"),
+                route.hops().stream().map(StanzaRoute.Hop::stanzaRef).toList());
+        assertEquals(java.util.Arrays.asList(null, 0, 0, 2, 2), route.hops().stream().map(StanzaRoute.Hop::after).toList());
+        assertTrue(route.explanation().contains("; 1 carbon (XEP-0280) to other clients of its sender or addressee"),
+                route.explanation());
+        assertTrue(route.explanation().endsWith("; a carbon (XEP-0280) to another client on connection 6"), route.explanation());
+        // once the route is archived, only the server that delivered it is remembered: a late carbon from another is missed
+        assertTrue(r.observe(carbon("7-c-2", 7, A, ALICE2, 15)).isEmpty());
     }
 
     @Test

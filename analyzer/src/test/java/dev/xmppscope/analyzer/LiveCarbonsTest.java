@@ -1,0 +1,104 @@
+package dev.xmppscope.analyzer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xmppscope.analyzer.model.StanzaQuery;
+import dev.xmppscope.analyzer.model.StanzaRoute;
+import dev.xmppscope.analyzer.model.StanzaSummary;
+import dev.xmppscope.capture.TlsMode;
+import dev.xmppscope.testing.Federation;
+import dev.xmppscope.testing.RecordingProxy;
+import dev.xmppscope.testing.TestCertificates;
+import dev.xmppscope.testing.XmppClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import javax.net.ssl.X509TrustManager;
+import org.jivesoftware.smack.packet.IQ;
+import org.jivesoftware.smack.packet.SimpleIQ;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Message carbons (XEP-0280) on two real Prosody servers through the recording proxy: alice and
+ * bob each have two clients with carbons on. A message from alice's laptop to bob's phone is one
+ * route, with the carbons to alice's tablet and bob's tablet as branches of it.
+ */
+class LiveCarbonsTest {
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path tmp;
+
+    /** {@code <enable xmlns='urn:xmpp:carbons:2'/>}: the Smack used here has no carbons manager. */
+    private static final class EnableCarbons extends SimpleIQ {
+        EnableCarbons() {
+            super("enable", "urn:xmpp:carbons:2");
+            setType(IQ.Type.set);
+        }
+    }
+
+    private static XmppClient withCarbons(XmppClient client) throws Exception {
+        client.connection().createStanzaCollectorAndSend(new EnableCarbons()).nextResultOrThrow();
+        return client;
+    }
+
+    @Test
+    void theCarbonsOfAMessageAreBranchesOfItsRoute() throws Exception {
+        String body = "carbon copied " + UUID.randomUUID();
+        try (Federation fed = Federation.builder("a.example", "b.example")
+                .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw")
+                .configure((domain, cfg) -> cfg.modules("carbons")).start(tmp);
+             RecordingProxy proxy = RecordingProxy.start(tmp.resolve("proxy"), fed.relayRoutes(), TlsMode.INTERCEPT, true, false);
+             Analyzer analyzer = Analyzer.open(proxy.store())) {
+            proxy.recorder().addListener(analyzer);
+            X509TrustManager trust = TestCertificates.trustManager(proxy.ca().certificate());
+            try (XmppClient aliceLaptop = withCarbons(client(fed, trust, "a.example", "alice", "laptop"));
+                 XmppClient aliceTablet = withCarbons(client(fed, trust, "a.example", "alice", "tablet"));
+                 XmppClient bobPhone = withCarbons(client(fed, trust, "b.example", "bob", "phone"));
+                 XmppClient bobTablet = withCarbons(client(fed, trust, "b.example", "bob", "tablet"))) {
+                aliceLaptop.send("bob@b.example/phone", body);
+                bobPhone.awaitMessage(body, Duration.ofSeconds(20));
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError(e.getMessage() + "\n" + fed.diagnostics(), e);
+            }
+            StanzaRoute route = awaitRoute(analyzer, body, 5);
+            // in whatever order the carbons and the delivery raced: alice's server copies it to her tablet and
+            // passes it on; bob's delivers it to his phone and copies it to his tablet
+            List<String> targets = route.hops().stream().map(StanzaRoute.Hop::target).toList();
+            assertEquals("server:a.example", targets.get(0), route.toString());
+            assertEquals(Set.of("server:a.example", "client:alice@a.example/tablet", "server:b.example",
+                    "client:bob@b.example/phone", "client:bob@b.example/tablet"), new HashSet<>(targets), route.toString());
+            for (StanzaRoute.Hop hop : route.hops().subList(1, 5)) {
+                StanzaRoute.Hop from = route.hops().get(hop.after());
+                assertEquals(from.target(), hop.source(), "each hop leaves where the one it continues arrived: " + route);
+                assertTrue(hop.heldNanos() >= 0, route.toString());
+            }
+            assertTrue(route.explanation().contains("carbon"), route.explanation());
+        }
+    }
+
+    private static XmppClient client(Federation fed, X509TrustManager trust, String domain, String user, String resource) {
+        return XmppClient.options(domain, fed.relayC2s(domain)).startTls(trust).resource(resource).login(user, user + "-pw");
+    }
+
+    private static StanzaRoute awaitRoute(Analyzer a, String body, int hops) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            List<StanzaSummary> sent = a.stanzas(new StanzaQuery(body, null, "message", null, null, null, null, null, null,
+                    null, 20)).items();
+            Optional<StanzaRoute> route = sent.isEmpty() ? Optional.empty() : a.route(sent.get(0).ref());
+            if (route.isPresent() && route.get().hops().size() >= hops) {
+                return route.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no route of " + hops + " hops for '" + body + "': " + route + "; seen: " + sent);
+            }
+            Thread.sleep(100);
+        }
+    }
+}
