@@ -7,6 +7,7 @@ import dev.xmppscope.analyzer.model.NegotiationStep;
 import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.analyzer.route.Carbons;
 import dev.xmppscope.analyzer.route.ChatRooms;
+import dev.xmppscope.analyzer.route.Copying;
 import dev.xmppscope.analyzer.route.IqPairing;
 import dev.xmppscope.analyzer.route.PayloadDigest;
 import dev.xmppscope.analyzer.route.RouteCorrelator;
@@ -161,10 +162,9 @@ final class ElementIngest {
         String type = k.type() != null ? k.type() : k.kind().equals("message") ? "normal"
                 : k.kind().equals("presence") ? "available" : null;
         String to = stored.summary().to();
-        boolean toRoom = rooms.sentToRoom(k.kind(), type, to, stored.toBare(), p.element());
         return new Sighting(ref, conn.id(), source, target, p.at(), k.kind(), type, stored.summary().id(), stored.fromBare(),
                 stored.toBare(), PayloadDigest.of(p.element()), delivered(conn.kind(), d, k.kind(), to, target,
-                stored.toKey()), toRoom, false);
+                stored.toKey()), rooms.copying(k.kind(), type, to, stored.toBare(), stored.fromBare(), p.element()));
     }
 
     /**
@@ -175,7 +175,7 @@ final class ElementIngest {
         String type = message.attribute("type");
         return new Sighting(ref, conn.id(), source, target, at, "message", type != null ? type : "normal",
                 message.attribute("id"), bare(message.attribute("from")), bare(message.attribute("to")),
-                PayloadDigest.of(message), false, false, true);
+                PayloadDigest.of(message), false, Copying.CARBON);
     }
 
     private String bare(String jid) {

@@ -40,6 +40,8 @@ import org.jxmpp.jid.parts.Resourcepart;
  * occupants on three federated servers, every c2s and s2s link through one recording proxy (TLS
  * intercepted). Each message to the room is one route: to the room's server, then the room's copy to
  * every occupant, whether it leaves under the service's name (s2s) or the server's (b's own clients).
+ * So is a join (the room's presence of the new occupant to everyone), and a private message
+ * through the room (its one copy to the occupant addressed).
  */
 class LiveMucFederationTest {
     private static final String ROOM = "lounge@conference.b.example";
@@ -63,6 +65,7 @@ class LiveMucFederationTest {
             X509TrustManager trust = TestCertificates.trustManager(proxy.ca().certificate());
             EntityBareJid room = JidCreate.entityBareFrom(ROOM);
             Map<String, String> bodyBySender = new LinkedHashMap<>();
+            String whisper = "carol to bob alone " + UUID.randomUUID();
             try (XmppClient alice = XmppClient.options("a.example", fed.relayC2s("a.example")).startTls(trust)
                     .resource("laptop").login("alice", "alice-pw");
                  XmppClient bob = XmppClient.options("b.example", fed.relayC2s("b.example")).startTls(trust)
@@ -85,11 +88,14 @@ class LiveMucFederationTest {
                         occupant.awaitMessage(body, Duration.ofSeconds(20));
                     }
                 }
+                carol.send(ROOM + "/bob", whisper); // a private message through the room (XEP-0045 §7.5)
+                bob.awaitMessage(whisper, Duration.ofSeconds(20));
             } catch (AssertionError | RuntimeException e) {
                 throw new AssertionError(e.getMessage() + "\n" + fed.diagnostics(), e);
             }
             // sender's hops to the room's server, then the copies' five (alice's and carol's two each, bob's one)
-            awaitRoutes(analyzer, Map.of(bodyBySender.get("alice"), 7, bodyBySender.get("bob"), 6, bodyBySender.get("carol"), 7));
+            awaitRoutes(analyzer, Map.of(bodyBySender.get("alice"), 7, bodyBySender.get("bob"), 6, bodyBySender.get("carol"), 7,
+                    whisper, 3));
 
             List<ConnectionView> conns = analyzer.connections();
             Map<String, Long> c2s = new LinkedHashMap<>();
@@ -109,6 +115,9 @@ class LiveMucFederationTest {
             assertRoute(analyzer, bodyBySender.get("bob"), List.of(c2s.get("bob")), copies);
             assertRoute(analyzer, bodyBySender.get("carol"), List.of(c2s.get("carol"), cToRoom), copies);
             assertJoinReachedEveryone(analyzer, c2s.get("alice"));
+            assertEquals(List.of(c2s.get("carol"), cToRoom, c2s.get("bob")),
+                    routeOf(analyzer, whisper).orElseThrow().hops().stream().map(StanzaRoute.Hop::connection).toList(),
+                    "the private message: to the room, then the room's copy to bob alone");
         }
     }
 

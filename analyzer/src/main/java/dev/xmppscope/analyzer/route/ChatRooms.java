@@ -6,10 +6,12 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Tells which stanzas are sent to a chat room (XEP-0045), whose copies of them to each occupant then
- * join their route: a groupchat message to a bare JID; a join (a presence with the MUC {@code <x/>})
- * to an occupant JID (room/nick); and, once a room is known, any presence to one of its occupant
- * JIDs (leaving it, a change of status). A presence to any other full JID is directed to a client.
+ * Tells which stanzas are sent to a chat room (XEP-0045) and which are a room's copies of them, so
+ * that the copies join the route of what they copy. Sent to a room: a groupchat message to a bare
+ * JID; a join (a presence with the MUC {@code <x/>}) to an occupant JID (room/nick); and, once the
+ * room is known, any presence to one of its occupant JIDs (leaving, a change of status) and a
+ * private message to one. A presence or message to any other full JID goes to a client. A room's
+ * copy: a message or presence from a room known so far.
  */
 public final class ChatRooms {
     /** Rooms remembered at most: a capture that names more (a hostile one) stops adding, not memory. */
@@ -17,16 +19,31 @@ public final class ChatRooms {
 
     private final Set<String> rooms = new HashSet<>();
 
-    /** Whether a stanza of {@code kind} and {@code type}, sent to {@code to} (bare: {@code toBare}), goes to a room. */
-    public boolean sentToRoom(String kind, String type, String to, String toBare, XmlElement stanza) {
+    /**
+     * How a stanza of {@code kind} and {@code type}, from {@code fromBare} to {@code to} (bare:
+     * {@code toBare}), stands to a room's copies of it.
+     */
+    public Copying copying(String kind, String type, String to, String toBare, String fromBare, XmlElement stanza) {
+        if (!kind.equals("message") && !kind.equals("presence")) {
+            return Copying.NONE;
+        }
+        if (sentToRoom(kind, type, to, toBare, stanza)) {
+            return Copying.TO_ROOM;
+        }
+        return fromBare != null && rooms.contains(fromBare) ? Copying.FROM_ROOM : Copying.NONE;
+    }
+
+    private boolean sentToRoom(String kind, String type, String to, String toBare, XmlElement stanza) {
         if (to == null || toBare == null) {
             return false;
         }
         boolean occupant = to.indexOf('/') >= 0;
+        boolean groupchat = "groupchat".equals(type);
         if (kind.equals("message")) {
-            return !occupant && "groupchat".equals(type) && remember(toBare);
+            // to the room itself, or a private message to one occupant through it (XEP-0045 §7.5)
+            return occupant ? !groupchat && rooms.contains(toBare) : groupchat && remember(toBare);
         }
-        if (!kind.equals("presence") || !occupant) {
+        if (!occupant) {
             return false;
         }
         return joins(stanza) ? remember(toBare) : rooms.contains(toBare);

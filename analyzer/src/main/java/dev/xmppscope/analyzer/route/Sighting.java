@@ -18,12 +18,10 @@ import java.util.Objects;
  * @param digest     {@link PayloadDigest} of the payload
  * @param delivered  whether this hop brings the stanza to the entity that handles it (the client
  *                   bound to its full 'to', for instance), so that only a resend can follow
- * @param toRoom     sent to a chat room ({@link ChatRooms}), which sends a copy of it to each occupant
- * @param carbon     a carbon ({@link Carbons}): the fields from kind on are the message it carries
+ * @param copying    whether it is sent to a chat room, a room's copy, a carbon, or none of those
  */
 public record Sighting(String ref, long connection, String source, String target, long at, String kind, String type,
-                       String id, String fromBare, String toBare, long digest, boolean delivered, boolean toRoom,
-                       boolean carbon) {
+                       String id, String fromBare, String toBare, long digest, boolean delivered, Copying copying) {
 
     /**
      * What the copies of one stanza share on every link. Its hash is computed once: a key is looked
@@ -129,12 +127,16 @@ public record Sighting(String ref, long connection, String source, String target
         return new Key(kind, type, id, fromBare, null, Key.BROADCAST, digest);
     }
 
-    /**
-     * A groupchat message or a presence to someone, not to a room: a room's copy of one sent to
-     * it, if it came from a room (an occupant JID, room/nick).
-     */
+    boolean toRoom() {
+        return copying == Copying.TO_ROOM;
+    }
+
     boolean roomCopy() {
-        return !toRoom && fromBare != null && (kind.equals("presence") || "groupchat".equals(type) && kind.equals("message"));
+        return copying == Copying.FROM_ROOM;
+    }
+
+    boolean carbon() {
+        return copying == Copying.CARBON;
     }
 
     /** The key a room's copies of this stanza find it by: the room is its 'to'. */

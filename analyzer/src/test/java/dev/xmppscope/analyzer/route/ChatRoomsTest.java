@@ -1,5 +1,6 @@
 package dev.xmppscope.analyzer.route;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,16 +22,26 @@ class ChatRoomsTest {
     }
 
     private boolean presence(String to, String type, String payload) {
-        return rooms.sentToRoom("presence", type, to, to.substring(0, to.indexOf('/')),
-                parse("<presence to='" + to + "'>" + payload + "</presence>"));
+        return rooms.copying("presence", type, to, to.substring(0, to.indexOf('/')), "alice@a.example",
+                parse("<presence to='" + to + "'>" + payload + "</presence>")) == Copying.TO_ROOM;
+    }
+
+    private Copying message(String type, String to, String fromBare) {
+        int slash = to.indexOf('/');
+        return rooms.copying("message", type, to, slash < 0 ? to : to.substring(0, slash), fromBare,
+                parse("<message><body>hi</body></message>"));
     }
 
     @Test
-    void aGroupchatMessageToABareJidGoesToARoom() {
-        XmlElement m = parse("<message type='groupchat'><body>hi</body></message>");
-        assertTrue(rooms.sentToRoom("message", "groupchat", "lounge@conference.b.example", "lounge@conference.b.example", m));
-        assertFalse(rooms.sentToRoom("message", "groupchat", "bob@b.example/phone", "bob@b.example", m), "a room's copy");
-        assertFalse(rooms.sentToRoom("message", "chat", "bob@b.example", "bob@b.example", m));
+    void aGroupchatMessageToABareJidGoesToARoomWhoseCopiesComeFromIt() {
+        assertEquals(Copying.NONE, message("groupchat", "bob@b.example/phone", "lounge@conference.b.example"),
+                "a room not known yet");
+        assertEquals(Copying.TO_ROOM, message("groupchat", "lounge@conference.b.example", "alice@a.example"));
+        assertEquals(Copying.FROM_ROOM, message("groupchat", "bob@b.example/phone", "lounge@conference.b.example"));
+        assertEquals(Copying.NONE, message("chat", "bob@b.example", "alice@a.example"));
+        assertEquals(Copying.TO_ROOM, message("chat", "lounge@conference.b.example/bob", "alice@a.example"),
+                "a private message through the room");
+        assertEquals(Copying.NONE, message("chat", "bob@b.example/phone", "alice@a.example"));
     }
 
     @Test
@@ -45,8 +56,9 @@ class ChatRoomsTest {
 
     @Test
     void aGroupchatMessageMakesTheRoomKnown() {
-        rooms.sentToRoom("message", "groupchat", "den@conference.b.example", "den@conference.b.example",
-                parse("<message type='groupchat'><body>hi</body></message>"));
+        message("groupchat", "den@conference.b.example", "alice@a.example");
         assertTrue(presence("den@conference.b.example/carol", "unavailable", ""));
+        assertEquals(Copying.NONE, rooms.copying("iq", "get", "den@conference.b.example", "den@conference.b.example",
+                "alice@a.example", parse("<iq type='get'/>")), "an IQ is answered, not copied");
     }
 }

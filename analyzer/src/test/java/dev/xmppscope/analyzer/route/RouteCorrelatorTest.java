@@ -16,13 +16,13 @@ class RouteCorrelatorTest {
 
     static Sighting seen(String ref, long conn, String from, String to, long atMs, String id, long digest) {
         return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "message", "chat", id, "alice@a.example",
-                "bob@b.example", digest, false, false, false);
+                "bob@b.example", digest, false, Copying.NONE);
     }
 
     /** The same sighting as the hop that hands it to the client it is addressed to. */
     static Sighting delivered(Sighting s) {
         return new Sighting(s.ref(), s.connection(), s.source(), s.target(), s.at(), s.kind(), s.type(), s.id(), s.fromBare(),
-                s.toBare(), s.digest(), true, false, false);
+                s.toBare(), s.digest(), true, s.copying());
     }
 
     /** An archive that also lists what it was given. */
@@ -143,7 +143,7 @@ class RouteCorrelatorTest {
 
     static Sighting presence(String ref, long conn, String from, String to, long atMs, String toBare) {
         return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "presence", "available", "p1", "alice@a.example",
-                toBare, 77, false, false, false);
+                toBare, 77, false, Copying.NONE);
     }
 
     @Test
@@ -226,7 +226,7 @@ class RouteCorrelatorTest {
     static Sighting groupchat(String ref, long conn, String from, String to, long atMs, String fromBare, String toBare,
                               long digest, boolean delivered) {
         return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "message", "groupchat", "g1", fromBare, toBare, digest,
-                delivered, toBare.equals(ROOM), false);
+                delivered, toBare.equals(ROOM) ? Copying.TO_ROOM : fromBare.equals(ROOM) ? Copying.FROM_ROOM : Copying.NONE);
     }
 
     /** conference.b.example is b.example's MUC service. */
@@ -281,7 +281,7 @@ class RouteCorrelatorTest {
     static Sighting roomPresence(String ref, long conn, String from, String to, long atMs, String fromBare, String toBare,
                                  boolean toRoom, boolean delivered) {
         return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "presence", "available", "j1", fromBare, toBare, 9,
-                delivered, toRoom, false);
+                delivered, toRoom ? Copying.TO_ROOM : fromBare.endsWith("@conference.b.example") ? Copying.FROM_ROOM : Copying.NONE);
     }
 
     static final String ALICE2 = "client:alice@a.example/tablet";
@@ -289,7 +289,7 @@ class RouteCorrelatorTest {
     /** The carbon of {@code seen(...)}'s message on a link of its own: never "delivered". */
     static Sighting carbon(String ref, long conn, String from, String to, long atMs) {
         return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "message", "chat", "m1", "alice@a.example",
-                "bob@b.example", 42, false, false, true);
+                "bob@b.example", 42, false, Copying.CARBON);
     }
 
     @Test

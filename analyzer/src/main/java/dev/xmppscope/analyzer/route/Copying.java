@@ -1,0 +1,13 @@
+package dev.xmppscope.analyzer.route;
+
+/** How a sighting stands to the copies servers make of a stanza (besides relaying it). */
+public enum Copying {
+    /** Relayed as it is. */
+    NONE,
+    /** Sent to a chat room, which sends a copy of it to each occupant, or to the one addressed ({@link ChatRooms}). */
+    TO_ROOM,
+    /** A chat room's copy of something sent to it, to an occupant ({@link ChatRooms}). */
+    FROM_ROOM,
+    /** A carbon ({@link Carbons}): the sighting's kind, type, id, addresses and digest are the message it carries. */
+    CARBON
+}
