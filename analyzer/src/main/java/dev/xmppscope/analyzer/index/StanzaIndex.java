@@ -38,8 +38,12 @@ import org.h2.mvstore.type.LongDataType;
  * re-opening a capture is cheap.
  */
 public final class StanzaIndex implements AutoCloseable {
-    /** Bumped with each change to the maps or the record layout: the maps are named by it. */
-    static final int SCHEMA_VERSION = 5;
+    /**
+     * Bumped with each change to the maps, the record layout or what a record says: the maps are
+     * named by it. 6: a record names the first hop of its route, and a room's copies and carbons now
+     * join the route of what they copy; an index of version 5 named no route for them.
+     */
+    static final int SCHEMA_VERSION = 6;
     private static final String TIMELINE = "xs.stanzas.v" + SCHEMA_VERSION;
     private static final String POSITIONS = "xs.positions.v" + SCHEMA_VERSION;
     private static final String NAMESPACE_IDS = "xs.namespaces.v" + SCHEMA_VERSION;
