@@ -5,6 +5,7 @@ import dev.xmppscope.analyzer.index.StanzaIndex;
 import dev.xmppscope.analyzer.model.ModelEvent;
 import dev.xmppscope.analyzer.model.NegotiationStep;
 import dev.xmppscope.analyzer.model.StanzaSummary;
+import dev.xmppscope.analyzer.route.Bounces;
 import dev.xmppscope.analyzer.route.Carbons;
 import dev.xmppscope.analyzer.route.ChatRooms;
 import dev.xmppscope.analyzer.route.Copying;
@@ -45,12 +46,14 @@ final class ElementIngest {
     private final Map<String, String> nodeIds = new HashMap<>();
     private final Namespaces namespaces = Namespaces.shipped();
     private final ChatRooms rooms = new ChatRooms();
+    private final Bounces bounces;
     private boolean wantEvents = true;
 
     ElementIngest(StanzaIndex index, RouteCorrelator routes, IqPairing iqs) {
         this.index = index;
         this.routes = routes;
         this.iqs = iqs;
+        this.bounces = new Bounces(index.iqLedger());
     }
 
     void setWantEvents(boolean want) {
@@ -137,6 +140,11 @@ final class ElementIngest {
         String id = stored.summary().id();
         if (k.kind().equals("iq")) {
             pairIq(conn, d, ref, p.at(), k.type(), id, stored);
+        } else {
+            boolean c2s = "c2s".equals(conn.kind());
+            bounces.observe(ref, conn.id(), c2s, d == Direction.TO_SERVER, p.at(), k.kind(), k.type(), id,
+                    c2s || stored.fromBare() == null ? null : domainOf(stored.fromBare()),
+                    c2s || stored.toBare() == null ? null : domainOf(stored.toBare()));
         }
         ConnectionAnalysis.Ends ends = conn.ends(d, jids, nodeIds);
         String source = ends.source();

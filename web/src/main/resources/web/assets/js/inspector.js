@@ -65,12 +65,7 @@ export class Inspector {
         h('div', {class: 'labels'}, (d.labels || []).map((l) => h('span', {class: 'label'}, l))),
         (d.namespaces || []).length ? h('div', {class: 'muted mono', style: null}, (d.namespaces || []).join('  ')) : null));
     }
-    if (d.iqPartner || d.unanswered) {
-      this.el.appendChild(section('IQ partner', d.iqPartner
-        ? h('div', null, h('a', {href: `/stanzas/${encodeURIComponent(d.iqPartner)}`, 'data-link': true, id: 'iq-partner'}, d.iqPartner),
-          d.iqRttNanos !== null ? h('span', {class: 'muted'}, `  answered after ${duration(d.iqRttNanos)}`) : null)
-        : h('div', {class: 'warn'}, 'This request was never answered.')));
-    }
+    if (d.iqPartner || d.unanswered) this.el.appendChild(this.partnerSection(d));
     this.el.appendChild(this.routeSection(d));
     const xml = d.xml || '';
     // a roster or an archive page can be megabytes: drawn whole, its XML took the page 20 s
@@ -94,6 +89,21 @@ export class Inspector {
     this.el.appendChild(section(['Raw bytes (UTF-8)', h('span', {class: 'spacer'}),
       h('button', {type: 'button', class: 'subtle', onclick: () => copyText(hexDump(xml), 'Hex copied')}, 'Copy hex')],
     details));
+  }
+
+  /** An IQ's request or answer; a message's or presence's bounce, or what an error bounces. */
+  partnerSection(d) {
+    const link = d.iqPartner
+      ? h('a', {href: `/stanzas/${encodeURIComponent(d.iqPartner)}`, 'data-link': true, id: 'iq-partner'}, d.iqPartner) : null;
+    const after = d.iqRttNanos !== null ? duration(d.iqRttNanos) : null;
+    if (d.kind === 'iq') {
+      return section('IQ partner', link
+        ? h('div', null, link, after ? h('span', {class: 'muted'}, `  answered after ${after}`) : null)
+        : h('div', {class: 'warn'}, 'This request was never answered.'));
+    }
+    return section('Bounce', d.type === 'error'
+      ? h('div', null, 'The error that came back for ', link)
+      : h('div', {class: 'warn'}, 'Bounced: ', link, after ? ` came back after ${after}` : null));
   }
 
   routeSection(d) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.analyzer.Analyzer;
 import dev.xmppscope.analyzer.model.GraphNode;
+import dev.xmppscope.analyzer.model.StanzaDetail;
 import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.model.StanzaSummary;
@@ -109,8 +110,16 @@ class BundledSamplesTest {
             StanzaSummary ping = a.stanzas(new StanzaQuery(null, null, "iq", "get", "urn:xmpp:ping", null, 4L, null, null, null, 10))
                     .items().get(0);
             assertTrue(a.stanza(ping.ref()).orElseThrow().unanswered(), "the ping to mute was never answered");
-            assertTrue(a.stanzas(new StanzaQuery("remote-server-not-found", null, "message", "error", null, null, null, null,
-                    null, null, 10)).items().size() >= 1);
+            List<StanzaSummary> bounces = a.stanzas(new StanzaQuery("remote-server-not-found", null, "message", "error", null,
+                    null, null, null, null, null, 10)).items();
+            assertEquals(1, bounces.size(), bounces.toString());
+            StanzaDetail bounce = a.stanza(bounces.get(0).ref()).orElseThrow();
+            StanzaDetail bounced = a.stanza(bounce.iqPartner()).orElseThrow(() -> new AssertionError("no partner: " + bounce));
+            assertEquals(List.of("message", "chat", "someone@unreachable.example", bounce.stanza().id()),
+                    List.of(bounced.stanza().kind(), bounced.stanza().type(), bounced.stanza().to(), bounced.stanza().id()),
+                    "the error bounces alice's message to the server that does not exist");
+            assertEquals(bounce.stanza().ref(), bounced.iqPartner());
+            assertTrue(bounced.iqRttNanos() > 0);
         }
     }
 }

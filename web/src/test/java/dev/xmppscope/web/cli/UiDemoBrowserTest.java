@@ -28,4 +28,25 @@ class UiDemoBrowserTest {
                     "the speed given on the command line is shown");
         }
     }
+
+    @Test
+    void aBounceLinksTheMessageItBouncesAndBack() {
+        try (DemoCommand.Running demo = DemoCommand.start("failures", WebOptions.loopback(0), 1, false);
+             HeadlessChromium browser = new HeadlessChromium(1600, 1000)) {
+            demo.replayer().pause();
+            demo.replayer().seek(demo.replayer().status().end());
+            String bounce = demo.replayer().current().stanzas(new dev.xmppscope.analyzer.model.StanzaQuery(
+                    "remote-server-not-found", null, "message", "error", null, null, null, null, null, null, 5)).items().get(0).ref();
+            browser.driver.get(demo.server().url() + "stanzas/" + bounce);
+            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(30));
+            wait.until(d -> d.findElement(By.id("iq-partner")).isDisplayed());
+            org.junit.jupiter.api.Assertions.assertTrue(browser.driver.findElement(By.id("inspector")).getText()
+                    .contains("The error that came back for"));
+            browser.screenshot("demo-bounce");
+            browser.click(d -> d.findElement(By.id("iq-partner")));
+            wait.until(d -> d.findElement(By.id("inspector")).getText().contains("Bounced:"));
+            org.junit.jupiter.api.Assertions.assertEquals(bounce, browser.driver.findElement(By.id("iq-partner")).getText(),
+                    "alice's message links back to its bounce");
+        }
+    }
 }
