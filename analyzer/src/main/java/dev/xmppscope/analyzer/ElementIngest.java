@@ -53,7 +53,7 @@ final class ElementIngest {
         this.index = index;
         this.routes = routes;
         this.iqs = iqs;
-        this.bounces = new Bounces(index.iqLedger());
+        this.bounces = new Bounces(index.iqLedger(), StanzaIndex::ref);
     }
 
     void setWantEvents(boolean want) {
@@ -142,7 +142,7 @@ final class ElementIngest {
             pairIq(conn, d, ref, p.at(), k.type(), id, stored);
         } else {
             boolean c2s = "c2s".equals(conn.kind());
-            bounces.observe(ref, conn.id(), c2s, d == Direction.TO_SERVER, p.at(), k.kind(), k.type(), id,
+            bounces.observe(ref, stored.pk(), conn.id(), c2s, d == Direction.TO_SERVER, p.at(), k.kind(), k.type(), id,
                     c2s || stored.fromBare() == null ? null : domainOf(stored.fromBare()),
                     c2s || stored.toBare() == null ? null : domainOf(stored.toBare()));
         }

@@ -125,6 +125,11 @@ public final class StanzaIndex implements AutoCloseable {
         return connection + (direction == 0 ? "-s-" : "-c-") + idx;
     }
 
+    /** The ref of the element whose {@link #rowKey(long, int, int) row key} is {@code rowKey}. */
+    public static String ref(long rowKey) {
+        return ref(rowKey >>> 33, (int) (rowKey >>> 32) & 1, rowKey & 0xFFFFFFFFL);
+    }
+
     /**
      * The row key of an element ref ({@link #ref}), or -1 if it is not one. Parsed by hand, not
      * with a regular expression and split: the route archive asks this for every hop it stores.

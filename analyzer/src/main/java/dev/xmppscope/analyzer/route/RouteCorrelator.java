@@ -21,7 +21,7 @@ import java.util.function.UnaryOperator;
  * Sighting#delivered()}): nothing but a resend can follow that hop. On a busy server most routes
  * are such, and retiring them at once keeps them out of the open set, which otherwise holds every
  * stanza of the window and was most of what the live analysis left for the collector to copy.
- * Retired delivered routes are remembered in primitives ({@link RecentRefs}), so that a
+ * Retired delivered routes are remembered in primitives ({@link DeliveredRoutes}), so that a
  * resend still joins its route.
  *
  * <p>A groupchat message sent to a room is one route with the copies the room sends to each
@@ -72,8 +72,7 @@ public final class RouteCorrelator {
      * second view.
      */
     private StanzaRoute lastRetired;
-    /** Routes retired at delivery, by their key's {@link Sighting.Key#wideHash} at the node a resend would leave from. */
-    private final RecentRefs delivered = new RecentRefs(DELIVERED_SLOTS);
+    private final DeliveredRoutes delivered = new DeliveredRoutes(DELIVERED_SLOTS);
     private final UnaryOperator<String> hosts;
 
     public RouteCorrelator() {

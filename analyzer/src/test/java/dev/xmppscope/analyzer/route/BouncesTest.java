@@ -7,13 +7,22 @@ import org.junit.jupiter.api.Test;
 
 class BouncesTest {
     private final IqLedger ledger = IqLedger.inMemory();
-    private final Bounces bounces = new Bounces(ledger);
+    private final java.util.Map<Long, String> refs = new java.util.HashMap<>();
+    private final Bounces bounces = new Bounces(ledger, refs::get);
+
+    /** Observes the stanza {@code ref}, with a row key of its own. */
+    private String observe(String ref, long connection, boolean c2s, boolean toServer, long at, String kind, String type,
+                           String id, String fromDomain, String toDomain) {
+        long row = refs.size() + 1L;
+        refs.put(row, ref);
+        return bounces.observe(ref, row, connection, c2s, toServer, at, kind, type, id, fromDomain, toDomain);
+    }
 
     @Test
     void anErrorBackOnTheSameStreamBouncesTheMessageItAnswers() {
-        bounces.observe("4-s-6", 4, true, true, 1_000, "message", "chat", "m1", null, null);
-        bounces.observe("4-s-7", 4, true, true, 1_100, "message", "chat", "m2", null, null);
-        assertEquals("4-s-6", bounces.observe("4-c-8", 4, true, false, 5_000, "message", "error", "m1", null, null));
+        observe("4-s-6", 4, true, true, 1_000, "message", "chat", "m1", null, null);
+        observe("4-s-7", 4, true, true, 1_100, "message", "chat", "m2", null, null);
+        assertEquals("4-s-6", observe("4-c-8", 4, true, false, 5_000, "message", "error", "m1", null, null));
         assertEquals(new IqPairing.IqInfo("4-c-8", 4_000L, true, 1_000, 4), ledger.get("4-s-6").orElseThrow());
         assertEquals(new IqPairing.IqInfo("4-s-6", null, false, 5_000, 4), ledger.get("4-c-8").orElseThrow());
         assertEquals(java.util.Optional.empty(), ledger.get("4-s-7"), "the other message was not bounced");
@@ -21,20 +30,33 @@ class BouncesTest {
 
     @Test
     void onlyTheSameKindOnTheSameStreamTheOtherWay() {
-        bounces.observe("4-s-6", 4, true, true, 1_000, "message", "chat", "m1", null, null);
-        assertNull(bounces.observe("5-c-8", 5, true, false, 2_000, "message", "error", "m1", null, null), "another stream");
-        assertNull(bounces.observe("4-s-9", 4, true, true, 2_000, "message", "error", "m1", null, null), "the same way");
-        assertNull(bounces.observe("4-c-9", 4, true, false, 2_000, "presence", "error", "m1", null, null), "a presence");
-        assertNull(bounces.observe("4-c-10", 4, true, false, 1_000 + Bounces.WINDOW_NANOS + 1, "message", "error", "m1",
+        observe("4-s-6", 4, true, true, 1_000, "message", "chat", "m1", null, null);
+        assertNull(observe("5-c-8", 5, true, false, 2_000, "message", "error", "m1", null, null), "another stream");
+        assertNull(observe("4-s-9", 4, true, true, 2_000, "message", "error", "m1", null, null), "the same way");
+        assertNull(observe("4-c-9", 4, true, false, 2_000, "presence", "error", "m1", null, null), "a presence");
+        assertNull(observe("4-c-10", 4, true, false, 1_000 + Bounces.WINDOW_NANOS + 1, "message", "error", "m1",
                 null, null), "too late");
     }
 
     @Test
     void betweenServersTheBounceMayComeBackOnTheReverseStream() {
-        bounces.observe("5-s-3", 5, false, true, 1_000, "presence", "subscribe", "p1", "a.example", "b.example");
-        assertNull(bounces.observe("6-s-2", 6, false, true, 2_000, "presence", "error", "p1", "c.example", "a.example"),
+        observe("5-s-3", 5, false, true, 1_000, "presence", "subscribe", "p1", "a.example", "b.example");
+        assertNull(observe("6-s-2", 6, false, true, 2_000, "presence", "error", "p1", "c.example", "a.example"),
                 "from a server it was not sent to");
-        assertEquals("5-s-3", bounces.observe("6-s-4", 6, false, true, 2_000, "presence", "error", "p1", "b.example",
+        assertEquals("5-s-3", observe("6-s-4", 6, false, true, 2_000, "presence", "error", "p1", "b.example",
                 "a.example"));
+    }
+
+    @Test
+    void eachWayRemembersItsLatestStanzas() {
+        observe("4-s-1", 4, true, true, 1_000, "message", "chat", "m1", null, null);
+        observe("4-s-2", 4, true, true, 1_000, "message", "chat", "m2", null, null);
+        for (int i = 0; i < Bounces.PER_WAY - 1; i++) {
+            observe("4-s-" + (10 + i), 4, true, true, 2_000, "message", "chat", "other" + i, null, null);
+            observe("7-s-" + (10 + i), 7, true, true, 2_000, "message", "chat", "m1", null, null); // another stream's
+        }
+        assertNull(observe("4-c-1", 4, true, false, 3_000, "message", "error", "m1", null, null), "overwritten on its way");
+        assertEquals("4-s-2", observe("4-c-2", 4, true, false, 3_000, "message", "error", "m2", null, null),
+                "the oldest it still holds");
     }
 }
