@@ -1,5 +1,9 @@
 package dev.xmppscope.web.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.web.HeadlessChromium;
 import dev.xmppscope.web.WebOptions;
 import java.time.Duration;
@@ -7,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** The bundled federation sample as a newcomer first sees it with 'xmppscope demo' (look at the screenshot). */
+/** The bundled samples as a newcomer sees them with 'xmppscope demo' (look at the screenshots). */
 class UiDemoBrowserTest {
 
     @Test
@@ -23,7 +27,7 @@ class UiDemoBrowserTest {
             browser.click(d -> d.findElement(By.cssSelector("#timeline .row.k-message"))); // the replay re-renders it
             wait.until(d -> d.findElement(By.id("stanza-xml")).isDisplayed());
             browser.screenshot("demo-federation");
-            org.junit.jupiter.api.Assertions.assertEquals("20×", new org.openqa.selenium.support.ui.Select(
+            assertEquals("20×", new org.openqa.selenium.support.ui.Select(
                     browser.driver.findElement(By.id("replay-speed"))).getFirstSelectedOption().getText(),
                     "the speed given on the command line is shown");
         }
@@ -35,17 +39,16 @@ class UiDemoBrowserTest {
              HeadlessChromium browser = new HeadlessChromium(1600, 1000)) {
             demo.replayer().pause();
             demo.replayer().seek(demo.replayer().status().end());
-            String bounce = demo.replayer().current().stanzas(new dev.xmppscope.analyzer.model.StanzaQuery(
-                    "remote-server-not-found", null, "message", "error", null, null, null, null, null, null, 5)).items().get(0).ref();
+            String bounce = demo.replayer().current().stanzas(new StanzaQuery("remote-server-not-found", null, "message",
+                    "error", null, null, null, null, null, null, 5)).items().get(0).ref();
             browser.driver.get(demo.server().url() + "stanzas/" + bounce);
             WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(30));
             wait.until(d -> d.findElement(By.id("iq-partner")).isDisplayed());
-            org.junit.jupiter.api.Assertions.assertTrue(browser.driver.findElement(By.id("inspector")).getText()
-                    .contains("The error that came back for"));
+            assertTrue(browser.driver.findElement(By.id("inspector")).getText().contains("The error that came back for"));
             browser.screenshot("demo-bounce");
             browser.click(d -> d.findElement(By.id("iq-partner")));
             wait.until(d -> d.findElement(By.id("inspector")).getText().contains("Bounced:"));
-            org.junit.jupiter.api.Assertions.assertEquals(bounce, browser.driver.findElement(By.id("iq-partner")).getText(),
+            assertEquals(bounce, browser.driver.findElement(By.id("iq-partner")).getText(),
                     "alice's message links back to its bounce");
         }
     }
