@@ -132,20 +132,13 @@ final class ElementIngest {
     }
 
     /**
-     * Pairs an IQ and follows the stanza's route; returns the row key of the route's first hop if
-     * the stanza joined a route as a later hop, else -1.
+     * Pairs the stanza (an IQ with its answer, an error with what it bounces) and follows its
+     * route; returns the row key of the route's first hop if the stanza joined a route as a later
+     * hop, else -1.
      */
     private long correlate(ConnectionAnalysis conn, Direction d, String ref, StreamEvent.ElementParsed p, ElementKind k,
                            IndexedStanza stored, List<ModelEvent> events) {
-        String id = stored.summary().id();
-        if (k.kind().equals("iq")) {
-            pairIq(conn, d, ref, p.at(), k.type(), id, stored);
-        } else {
-            boolean c2s = "c2s".equals(conn.kind());
-            bounces.observe(ref, stored.pk(), conn.id(), c2s, d == Direction.TO_SERVER, p.at(), k.kind(), k.type(), id,
-                    c2s || stored.fromBare() == null ? null : domainOf(stored.fromBare()),
-                    c2s || stored.toBare() == null ? null : domainOf(stored.toBare()));
-        }
+        pair(conn, d, ref, p.at(), k, stored);
         ConnectionAnalysis.Ends ends = conn.ends(d, jids, nodeIds);
         String source = ends.source();
         String target = ends.target();
@@ -167,8 +160,7 @@ final class ElementIngest {
 
     private Sighting sighting(ConnectionAnalysis conn, Direction d, String ref, String source, String target,
                               StreamEvent.ElementParsed p, ElementKind k, IndexedStanza stored) {
-        String type = k.type() != null ? k.type() : k.kind().equals("message") ? "normal"
-                : k.kind().equals("presence") ? "available" : null;
+        String type = typeOrDefault(k.kind(), k.type());
         String to = stored.summary().to();
         return new Sighting(ref, conn.id(), source, target, p.at(), k.kind(), type, stored.summary().id(), stored.fromBare(),
                 stored.toBare(), PayloadDigest.of(p.element()), delivered(conn.kind(), d, k.kind(), to, target,
@@ -180,10 +172,14 @@ final class ElementIngest {
      * delivery may still be on its way to its addressee.
      */
     private Sighting carbon(ConnectionAnalysis conn, String ref, String source, String target, long at, XmlElement message) {
-        String type = message.attribute("type");
-        return new Sighting(ref, conn.id(), source, target, at, "message", type != null ? type : "normal",
+        return new Sighting(ref, conn.id(), source, target, at, "message", typeOrDefault("message", message.attribute("type")),
                 message.attribute("id"), bare(message.attribute("from")), bare(message.attribute("to")),
                 PayloadDigest.of(message), false, Copying.CARBON);
+    }
+
+    /** The type, or what its absence means (RFC 6121): a message without one is "normal", a presence "available". */
+    private static String typeOrDefault(String kind, String type) {
+        return type != null ? type : kind.equals("message") ? "normal" : kind.equals("presence") ? "available" : null;
     }
 
     private String bare(String jid) {
@@ -209,11 +205,21 @@ final class ElementIngest {
                 && target.endsWith(toKey);
     }
 
-    private void pairIq(ConnectionAnalysis conn, Direction d, String ref, long at, String type, String id, IndexedStanza s) {
-        String scope = "c2s".equals(conn.kind()) ? "c2s:" + conn.id() : "s2s";
-        String fromDomain = s.fromBare() == null ? null : domainOf(s.fromBare());
-        String toDomain = s.toBare() == null ? null : domainOf(s.toBare());
-        iqs.observe(ref, conn.id(), d == Direction.TO_SERVER, at, type, id, scope, fromDomain, toDomain);
+    /**
+     * Pairs an IQ with its answer, or a message or presence error with what it bounces: on a c2s
+     * stream by connection and direction, between servers by the two domains.
+     */
+    private void pair(ConnectionAnalysis conn, Direction d, String ref, long at, ElementKind k, IndexedStanza s) {
+        String id = s.summary().id();
+        boolean c2s = "c2s".equals(conn.kind());
+        String fromDomain = c2s || s.fromBare() == null ? null : domainOf(s.fromBare());
+        String toDomain = c2s || s.toBare() == null ? null : domainOf(s.toBare());
+        boolean toServer = d == Direction.TO_SERVER;
+        if (k.kind().equals("iq")) {
+            iqs.observe(ref, conn.id(), toServer, at, k.type(), id, c2s ? "c2s:" + conn.id() : "s2s", fromDomain, toDomain);
+        } else {
+            bounces.observe(ref, s.pk(), conn.id(), c2s, toServer, at, k.kind(), k.type(), id, fromDomain, toDomain);
+        }
     }
 
     private static String domainOf(String bareKey) {

@@ -3,9 +3,9 @@ package dev.xmppscope.analyzer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.xmppscope.analyzer.model.StanzaQuery;
+import static dev.xmppscope.analyzer.MessageRoutes.awaitRoute;
+
 import dev.xmppscope.analyzer.model.StanzaRoute;
-import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.testing.Federation;
 import dev.xmppscope.testing.RecordingProxy;
@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import javax.net.ssl.X509TrustManager;
@@ -84,21 +83,5 @@ class LiveCarbonsTest {
 
     private static XmppClient client(Federation fed, X509TrustManager trust, String domain, String user, String resource) {
         return XmppClient.options(domain, fed.relayC2s(domain)).startTls(trust).resource(resource).login(user, user + "-pw");
-    }
-
-    private static StanzaRoute awaitRoute(Analyzer a, String body, int hops) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            List<StanzaSummary> sent = a.stanzas(new StanzaQuery(body, null, "message", null, null, null, null, null, null,
-                    null, 20)).items();
-            Optional<StanzaRoute> route = sent.isEmpty() ? Optional.empty() : a.route(sent.get(0).ref());
-            if (route.isPresent() && route.get().hops().size() >= hops) {
-                return route.get();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no route of " + hops + " hops for '" + body + "': " + route + "; seen: " + sent);
-            }
-            Thread.sleep(100);
-        }
     }
 }

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static dev.xmppscope.analyzer.MessageRoutes.awaitRoute;
+import static dev.xmppscope.analyzer.MessageRoutes.routeOf;
+
 import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.analyzer.model.GraphNode;
 import dev.xmppscope.analyzer.model.GraphSnapshot;
@@ -22,7 +25,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import javax.net.ssl.X509TrustManager;
@@ -94,8 +96,10 @@ class LiveMucFederationTest {
                 throw new AssertionError(e.getMessage() + "\n" + fed.diagnostics(), e);
             }
             // sender's hops to the room's server, then the copies' five (alice's and carol's two each, bob's one)
-            awaitRoutes(analyzer, Map.of(bodyBySender.get("alice"), 7, bodyBySender.get("bob"), 6, bodyBySender.get("carol"), 7,
-                    whisper, 3));
+            for (Map.Entry<String, Integer> e : Map.of(bodyBySender.get("alice"), 7, bodyBySender.get("bob"), 6,
+                    bodyBySender.get("carol"), 7, whisper, 3).entrySet()) {
+                awaitRoute(analyzer, e.getKey(), e.getValue());
+            }
 
             List<ConnectionView> conns = analyzer.connections();
             Map<String, Long> c2s = new LinkedHashMap<>();
@@ -175,26 +179,6 @@ class LiveMucFederationTest {
         }
         assertEquals(1.0, route.confidence(), route.explanation());
         assertTrue(route.explanation().contains("the room sent 3 copies"), route.explanation());
-    }
-
-    private static Optional<StanzaRoute> routeOf(Analyzer a, String body) {
-        List<StanzaSummary> found = a.stanzas(new StanzaQuery(body, null, "message", null, null, null, null, null, null,
-                null, 20)).items();
-        return found.isEmpty() ? Optional.empty() : a.route(found.get(0).ref());
-    }
-
-    private static void awaitRoutes(Analyzer a, Map<String, Integer> hopsByBody) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        for (Map.Entry<String, Integer> e : hopsByBody.entrySet()) {
-            String body = e.getKey();
-            while (routeOf(a, body).map(r -> r.hops().size()).orElse(0) < e.getValue()) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("no route for '" + body + "' with its copies: " + routeOf(a, body)
-                            + "\nconnections: " + a.connections());
-                }
-                Thread.sleep(100);
-            }
-        }
     }
 
     private static ConnectionView only(List<ConnectionView> conns, String kind, String jid) {
