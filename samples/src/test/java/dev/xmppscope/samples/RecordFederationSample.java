@@ -82,16 +82,12 @@ class RecordFederationSample {
 
                 // a chat room (XEP-0045) on b.example's MUC service: one message in, a copy out to each occupant
                 EntityBareJid lounge = JidCreate.entityBareFrom("lounge@conference.b.example");
-                MultiUserChatManager.getInstanceFor(bob.connection()).getMultiUserChat(lounge).create(Resourcepart.from("bob"))
-                        .makeInstant();
-                MultiUserChat aliceInRoom = null;
+                room(bob, lounge).create(Resourcepart.from("bob")).makeInstant();
                 for (XmppClient occupant : List.of(alice, carol, dave)) {
-                    MultiUserChat joined = MultiUserChatManager.getInstanceFor(occupant.connection()).getMultiUserChat(lounge);
-                    joined.join(Resourcepart.from(occupant.jid().getLocalpart().toString()));
-                    aliceInRoom = occupant == alice ? joined : aliceInRoom;
+                    room(occupant, lounge).join(Resourcepart.from(occupant.jid().getLocalpart().toString()));
                 }
                 String hello = "Hello room! One message from me, and the room sends each of you a copy.";
-                aliceInRoom.sendMessage(hello);
+                room(alice, lounge).sendMessage(hello);
                 for (XmppClient occupant : List.of(alice, bob, carol, dave)) {
                     occupant.awaitMessage(hello, WAIT);
                 }
@@ -102,5 +98,10 @@ class RecordFederationSample {
                             + "subscription crosses servers, IQ pings cross s2s and get answered, and a message to a chat "
                             + "room reaches its occupants on all three servers.");
         }
+    }
+
+    /** The client's handle on the room (Smack keeps one per connection and room). */
+    private static MultiUserChat room(XmppClient client, EntityBareJid room) {
+        return MultiUserChatManager.getInstanceFor(client.connection()).getMultiUserChat(room);
     }
 }
