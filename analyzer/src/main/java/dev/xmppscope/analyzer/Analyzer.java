@@ -80,18 +80,23 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     /** Runs before each record is analysed; tests make it fail there, as a bug would. */
     volatile Consumer<CaptureRecord> beforeRecord = r -> { };
 
-    private Analyzer(MVStore analysisStore, Path analysisFile, boolean background) {
+    private Analyzer(MVStore analysisStore, Path analysisFile, boolean background, long routeWindowNanos) {
         this.analysisFile = analysisFile;
         this.index = new StanzaIndex(analysisStore, analysisFile, background);
         // finished routes and IQ pairs live in the analysis file: memory stays bounded on long captures
-        this.routes = new RouteCorrelator(RouteCorrelator.DEFAULT_WINDOW_NANOS, index.routeArchive(), graph::host);
+        this.routes = new RouteCorrelator(routeWindowNanos, index.routeArchive(), graph::host);
         this.iqs = new IqPairing(index.iqLedger());
         this.ingest = new ElementIngest(index, routes, iqs);
     }
 
     /** An analyzer writing its index into {@code store}'s database; feed it chunks next. */
     public static Analyzer open(CaptureStore store) {
-        return new Analyzer(store.analysisStore(), store.analysisFile(), store.analysisInBackground());
+        return open(store, RouteCorrelator.DEFAULT_WINDOW_NANOS);
+    }
+
+    /** As above, with hops matched within {@code routeWindowNanos}: tests see what lies past the window without waiting 30 s. */
+    static Analyzer open(CaptureStore store, long routeWindowNanos) {
+        return new Analyzer(store.analysisStore(), store.analysisFile(), store.analysisInBackground(), routeWindowNanos);
     }
 
     /**
@@ -99,7 +104,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
      * while the recording process holds the capture database.
      */
     public static Analyzer open(AnalysisFile file) {
-        return new Analyzer(file.store(), file.file(), true);
+        return new Analyzer(file.store(), file.file(), true, RouteCorrelator.DEFAULT_WINDOW_NANOS);
     }
 
     // ---- CaptureSink: ingest, one thread ----

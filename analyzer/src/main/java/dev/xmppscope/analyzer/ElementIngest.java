@@ -10,6 +10,7 @@ import dev.xmppscope.analyzer.route.Carbons;
 import dev.xmppscope.analyzer.route.ChatRooms;
 import dev.xmppscope.analyzer.route.Copying;
 import dev.xmppscope.analyzer.route.IqPairing;
+import dev.xmppscope.analyzer.route.OfflineStorage;
 import dev.xmppscope.analyzer.route.PayloadDigest;
 import dev.xmppscope.analyzer.route.RouteCorrelator;
 import dev.xmppscope.analyzer.route.Sighting;
@@ -162,9 +163,13 @@ final class ElementIngest {
                               StreamEvent.ElementParsed p, ElementKind k, IndexedStanza stored) {
         String type = typeOrDefault(k.kind(), k.type());
         String to = stored.summary().to();
+        Copying copying = rooms.copying(k.kind(), type, to, stored.toBare(), stored.fromBare(), p.element());
+        if (copying == Copying.NONE && k.kind().equals("message") && OfflineStorage.heldByServer(p.element(), stored.toBare())) {
+            copying = Copying.FROM_STORE;
+        }
         return new Sighting(ref, conn.id(), source, target, p.at(), k.kind(), type, stored.summary().id(), stored.fromBare(),
                 stored.toBare(), PayloadDigest.of(p.element()), delivered(conn.kind(), d, k.kind(), to, target,
-                stored.toKey()), rooms.copying(k.kind(), type, to, stored.toBare(), stored.fromBare(), p.element()));
+                stored.toKey()), copying);
     }
 
     /**

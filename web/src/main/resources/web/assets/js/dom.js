@@ -69,7 +69,7 @@ export function isoTime(nanos) {
   return nanos === null || nanos === undefined ? '' : new Date(nanos / 1e6).toISOString();
 }
 
-/** A duration in nanoseconds → "850 µs", "12.3 ms", "4.20 s", "3 min 2 s". */
+/** A duration in nanoseconds → "850 µs", "12.3 ms", "4.20 s", "3 min 2 s", "5 h 10 min", "3 d 4 h". */
 export function duration(nanos) {
   if (nanos === null || nanos === undefined) return '';
   const ms = nanos / 1e6;
@@ -77,7 +77,10 @@ export function duration(nanos) {
   if (ms < 1000) return `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)} ms`;
   const sec = ms / 1000;
   if (sec < 120) return `${sec.toFixed(2)} s`;
-  return `${Math.floor(sec / 60)} min ${Math.round(sec % 60)} s`;
+  const s = Math.round(sec); // a message held for an offline user: hours or days
+  if (s < 2 * 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  if (s < 2 * 86400) return `${Math.floor(s / 3600)} h ${Math.floor(s % 3600 / 60)} min`;
+  return `${Math.floor(s / 86400)} d ${Math.floor(s % 86400 / 3600)} h`;
 }
 
 export function bytes(n) {

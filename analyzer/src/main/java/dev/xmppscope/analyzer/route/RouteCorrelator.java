@@ -5,6 +5,7 @@ import dev.xmppscope.analyzer.negotiation.Durations;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +33,11 @@ import java.util.function.UnaryOperator;
  * on its clients' streams); {@code hosts} maps a node to the node of the server hosting it. A
  * message's carbons (XEP-0280), the copies a server makes for its user's other clients, are hops of
  * the message's route too: a carbon leaves the server the message reached, as the message it carries.
+ *
+ * <p>A message to an offline user waits in their server's storage (XEP-0160) until they log in,
+ * however long that is. A chat or normal message whose window passes at a server (its last hop
+ * arrived there, and it went no further) is kept, among the latest {@link #MAX_HELD}, and the
+ * copy the server delivers out of its storage ({@link OfflineStorage}) joins its route.
  */
 public final class RouteCorrelator {
     /** How long a server may hold a stanza between two hops and still be matched. */
@@ -50,6 +56,8 @@ public final class RouteCorrelator {
     static final int MAX_OPEN = 50_000;
     /** Delivered routes remembered for a resend: 2.5 MB, about 8 s of routes at 16,000 deliveries/s. */
     static final int DELIVERED_SLOTS = 1 << 17;
+    /** Message routes kept for a delivery out of offline storage (~0.6 KB each, like an open route). */
+    static final int MAX_HELD = 10_000;
 
     private final long window;
     /** The window in words, for every route's explanation (formatting it per route cost 4% of live analysis). */
@@ -73,6 +81,13 @@ public final class RouteCorrelator {
      */
     private StanzaRoute lastRetired;
     private final DeliveredRoutes delivered = new DeliveredRoutes(DELIVERED_SLOTS);
+    /** Routes whose message may be in a server's offline storage, by their key's wide hash at that server. */
+    private final Map<Long, Route> held = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Route> eldest) {
+            return size() > MAX_HELD;
+        }
+    };
     private final UnaryOperator<String> hosts;
 
     public RouteCorrelator() {
@@ -145,7 +160,10 @@ public final class RouteCorrelator {
             }
         }
         if (fits == 0) {
-            Optional<String> again = joinDelivered(s, key);
+            Optional<String> again = s.fromStore() ? joinHeld(s, key) : Optional.empty();
+            if (again.isEmpty()) {
+                again = joinDelivered(s, key);
+            }
             if (again.isPresent()) {
                 return again;
             }
@@ -154,6 +172,7 @@ public final class RouteCorrelator {
             if (s.carbon()) {
                 match.carbons++;
             }
+            match.stored |= s.fromStore();
             add(match, s, place);
             if (s.delivered() && match.keys.length == 1) {
                 retire(match); // delivered where it was addressed: only a resend of it can follow
@@ -221,6 +240,39 @@ public final class RouteCorrelator {
         delivered.remember(wide, first, s.at());
         lastRetired = null; // it would answer for this route without the new hop
         return Optional.of(first);
+    }
+
+    /**
+     * Adds a message delivered out of offline storage to the route that brought it to the server,
+     * if that route's window has passed (else it is still open and joined as any hop). The route,
+     * which may have had a single hop until now, goes to the archive with this one.
+     */
+    private Optional<String> joinHeld(Sighting s, Sighting.Key key) {
+        long wide = key.wideHash(s.source());
+        Route r = held.get(wide);
+        if (r == null || !r.keys[0].equals(key) || s.at() < r.lastAt) {
+            return Optional.empty();
+        }
+        held.remove(wide);
+        r.stored = true;
+        r.add(s, UnaryOperator.identity());
+        StanzaRoute view = r.view(windowWords);
+        archive.save(view);
+        lastRetired = view;
+        return Optional.of(r.hops[0].ref());
+    }
+
+    /**
+     * Keeps a route whose window has passed if its message may now wait in the storage of the
+     * server its last hop reached: a chat or normal message, to one addressee, not yet delivered.
+     */
+    private void hold(Route r) {
+        Sighting first = r.hops[0];
+        Sighting last = r.hops[r.hopCount - 1];
+        if (first.kind().equals("message") && (first.type().equals("chat") || first.type().equals("normal"))
+                && r.keys.length == 1 && !r.toRoom && !r.stored && !last.delivered()) {
+            held.put(r.keys[0].wideHash(last.target()), r);
+        }
     }
 
     /**
@@ -305,7 +357,9 @@ public final class RouteCorrelator {
     /** Stops tracking the routes whose window has passed, and the least recently active beyond {@link #MAX_OPEN}. */
     private void expire(long now) {
         while (oldest != null && (oldest.lastAt < now - window || openRoutes > MAX_OPEN)) {
-            retire(oldest);
+            Route r = oldest;
+            retire(r);
+            hold(r);
         }
     }
 
@@ -353,6 +407,8 @@ public final class RouteCorrelator {
         boolean toRoom;
         /** Carbons of this message to other clients of its sender or addressee. */
         int carbons;
+        /** A server delivered it out of its offline storage (XEP-0160). */
+        boolean stored;
         /** Neighbours in the expiry order while open. */
         Route older;
         Route newer;
@@ -420,6 +476,16 @@ public final class RouteCorrelator {
             lastAt = Math.max(lastAt, s.at());
         }
 
+        /** How long the server held it: from the hop that reached the server to the delivery out of its storage. */
+        long storedFor() {
+            for (int i = hopCount - 1; i > 0; i--) {
+                if (hops[i].fromStore() && after[i] >= 0) {
+                    return hops[i].at() - hops[after[i]].at();
+                }
+            }
+            return 0;
+        }
+
         StanzaRoute view(String windowWords) {
             List<StanzaRoute.Hop> out = new ArrayList<>(hopCount);
             for (int i = 0; i < hopCount; i++) {
@@ -449,6 +515,10 @@ public final class RouteCorrelator {
             if (carbons > 0) {
                 why.append("; ").append(carbons).append(carbons == 1 ? " carbon" : " carbons")
                         .append(" (XEP-0280) to other clients of its sender or addressee");
+            }
+            if (stored) {
+                why.append("; kept in offline storage (XEP-0160) while its addressee was away, delivered ")
+                        .append(Durations.words(storedFor())).append(" after it reached their server");
             }
             if (ambiguous > 0) {
                 why.append("; an earlier sighting fit ").append(ambiguous).append(" routes and was left unlinked");

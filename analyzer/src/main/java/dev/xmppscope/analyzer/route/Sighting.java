@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param digest     {@link PayloadDigest} of the payload
  * @param delivered  whether this hop brings the stanza to the entity that handles it (the client
  *                   bound to its full 'to', for instance), so that only a resend can follow
- * @param copying    whether it is sent to a chat room, a room's copy, a carbon, or none of those
+ * @param copying    whether it is sent to a chat room, a room's copy, a carbon, delivered out of offline
+ *                   storage, or none of those
  */
 public record Sighting(String ref, long connection, String source, String target, long at, String kind, String type,
                        String id, String fromBare, String toBare, long digest, boolean delivered, Copying copying) {
@@ -137,6 +138,10 @@ public record Sighting(String ref, long connection, String source, String target
 
     boolean carbon() {
         return copying == Copying.CARBON;
+    }
+
+    boolean fromStore() {
+        return copying == Copying.FROM_STORE;
     }
 
     /** The key a room's copies of this stanza find it by: the room is its 'to'. */

@@ -335,4 +335,73 @@ class RouteCorrelatorTest {
         assertTrue(r.observe(groupchat("2-c-8", 2, B, BOB, 13, ROOM, "bob@b.example", 5, true)).isEmpty());
         assertEquals("1-s-2", r.observe(groupchat("7-s-2", 7, MUC, C, 15, ROOM, "carol@c.example", 5, false)).orElseThrow());
     }
+
+    /** The same message as its addressee's server delivers it out of offline storage (XEP-0160). */
+    static Sighting fromStore(Sighting s) {
+        return new Sighting(s.ref(), s.connection(), s.source(), s.target(), s.at(), s.kind(), s.type(), s.id(), s.fromBare(),
+                s.toBare(), s.digest(), false, Copying.FROM_STORE);
+    }
+
+    @Test
+    void aMessageHeldForAnOfflineAddresseeJoinsItsRouteWhenTheServerDeliversItLater() {
+        RouteCorrelator r = new RouteCorrelator();
+        r.observe(seen("1-s-5", 1, ALICE, A, 10, "m1", 42));
+        r.observe(seen("2-s-3", 2, A, B, 14, "m1", 42));
+        // bob logs in ten minutes later: b.example delivers it from its storage, long after the window
+        long tenMinutes = 600_000;
+        assertEquals("1-s-5", r.observe(fromStore(seen("4-c-9", 4, B, BOB, 14 + tenMinutes, "m1", 42))).orElseThrow());
+        StanzaRoute route = r.route("4-c-9").orElseThrow();
+        assertEquals(List.of("1-s-5", "2-s-3", "4-c-9"), route.hops().stream().map(StanzaRoute.Hop::stanzaRef).toList());
+        assertEquals(1, route.hops().get(2).after(), "it continues the hop that reached b.example");
+        assertEquals(tenMinutes * 1_000_000L, route.hops().get(2).heldNanos());
+        assertTrue(route.explanation().endsWith("; kept in offline storage (XEP-0160) while its addressee was away, "
+                + "delivered 10 min 0 s after it reached their server"), route.explanation());
+        assertEquals(route, r.route("1-s-5").orElseThrow(), "found by its first hop too");
+    }
+
+    @Test
+    void aMessageHeldByTheSendersOwnServerBecomesARouteWhenDelivered() {
+        RouteCorrelator r = new RouteCorrelator();
+        String carol = "client:carol@b.example/desk";
+        Sighting sent = new Sighting("3-s-1", 3, carol, B, 10_000_000L, "message", "normal", "m7", "carol@b.example",
+                "bob@b.example", 9, false, Copying.NONE);
+        r.observe(sent);
+        assertTrue(r.route("3-s-1").isEmpty(), "one hop is no route yet");
+        Sighting later = new Sighting("4-c-2", 4, B, BOB, 3_600_000_000_000L, "message", "normal", "m7", "carol@b.example",
+                "bob@b.example", 9, false, Copying.FROM_STORE);
+        assertEquals("3-s-1", r.observe(later).orElseThrow());
+        assertEquals(List.of("3-s-1", "4-c-2"), r.route("3-s-1").orElseThrow().hops().stream().map(StanzaRoute.Hop::stanzaRef)
+                .toList());
+    }
+
+    @Test
+    void onlyTheStoredCopyOfThatMessageFromThatServerJoinsItsHeldRoute() {
+        RouteCorrelator r = new RouteCorrelator();
+        r.observe(seen("1-s-5", 1, ALICE, A, 10, "m1", 42));
+        r.observe(seen("2-s-3", 2, A, B, 14, "m1", 42));
+        long later = 60_000;
+        assertTrue(r.observe(seen("4-c-5", 4, B, BOB, later, "m1", 42)).isEmpty(), "not out of storage: past the window");
+        assertTrue(r.observe(fromStore(seen("4-c-6", 4, B, BOB, later, "m1", 43))).isEmpty(), "another payload");
+        assertTrue(r.observe(fromStore(seen("4-c-7", 4, A, BOB, later, "m1", 42))).isEmpty(), "from a server it never reached");
+        assertEquals("1-s-5", r.observe(fromStore(seen("4-c-8", 4, B, BOB, later, "m1", 42))).orElseThrow());
+        assertTrue(r.observe(fromStore(seen("5-c-1", 5, B, BOB2, later + 1, "m1", 42))).isEmpty(),
+                "delivered out of storage once");
+        assertEquals(3, r.route("1-s-5").orElseThrow().hops().size());
+    }
+
+    @Test
+    void aMessageDeliveredOrSentToARoomIsNotHeld() {
+        RouteCorrelator r = new RouteCorrelator();
+        r.observe(seen("1-s-5", 1, ALICE, A, 10, "m1", 42));
+        r.observe(seen("2-s-3", 2, A, B, 14, "m1", 42));
+        r.observe(delivered(seen("4-c-9", 4, B, BOB, 15, "m1", 42)));
+        assertTrue(r.observe(fromStore(seen("5-c-1", 5, B, BOB2, 60_000, "m1", 42))).isEmpty(),
+                "bob had it already: this is another message");
+        RouteCorrelator rooms = withMucOnB();
+        rooms.observe(groupchat("1-s-2", 1, ALICE, A, 10, "alice@a.example", ROOM, 5, false));
+        rooms.observe(groupchat("4-s-3", 4, A, MUC, 11, "alice@a.example", ROOM, 5, false));
+        Sighting stored = new Sighting("2-c-8", 2, MUC, BOB, 60_000_000_000L, "message", "groupchat", "m1", "alice@a.example",
+                ROOM, 5, false, Copying.FROM_STORE);
+        assertTrue(rooms.observe(stored).isEmpty(), "a groupchat message is not stored for later");
+    }
 }
