@@ -21,8 +21,9 @@ import org.jxmpp.jid.parts.Resourcepart;
 
 /**
  * Records {@code federation.xscap}: three servers (a.example, b.example, c.example), four
- * clients chatting across them, a presence subscription, IQ pings across servers, and a chat room
- * on b.example's MUC service with an occupant on every server. Run by
+ * clients chatting across them, a presence subscription, IQ pings across servers, a chat room
+ * on b.example's MUC service with an occupant on every server, and a message kept in offline
+ * storage until its addressee logs in again. Run by
  * {@code samples/record.sh}, not by the test suite.
  */
 class RecordFederationSample {
@@ -91,12 +92,24 @@ class RecordFederationSample {
                 for (XmppClient occupant : List.of(alice, bob, carol, dave)) {
                     occupant.awaitMessage(hello, WAIT);
                 }
-                Thread.sleep(500);
+
+                // offline storage (XEP-0160): carol logs out, bob writes to her, c.example keeps it until she is back
+                carol.close();
+                Thread.sleep(1_000);
+                String waiting = "Carol, this waits on c.example until you are back.";
+                bob.send("carol@c.example", waiting);
+                Thread.sleep(3_000);
+                try (XmppClient carolAgain = XmppClient.options("c.example", fed.relayC2s("c.example")).startTls(trust)
+                        .resource("desk").login("carol", "carol-secret")) {
+                    carolAgain.awaitMessage(waiting, WAIT);
+                    Thread.sleep(500);
+                }
             }
             rec.finish("A federation of three servers",
                     "Three Prosody servers federate (s2s with dialback), four clients chat across them, a presence "
-                            + "subscription crosses servers, IQ pings cross s2s and get answered, and a message to a chat "
-                            + "room reaches its occupants on all three servers.");
+                            + "subscription crosses servers, IQ pings cross s2s and get answered, a message to a chat "
+                            + "room reaches its occupants on all three servers, and a message to a user who logged out "
+                            + "waits on her server until she is back.");
         }
     }
 

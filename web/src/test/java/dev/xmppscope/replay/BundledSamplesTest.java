@@ -89,6 +89,21 @@ class BundledSamplesTest {
     }
 
     @Test
+    void federationFollowsAMessageThroughOfflineStorage() {
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("f")); Analyzer a = analyze("federation", store)) {
+            List<StanzaSummary> sightings = a.stanzas(new StanzaQuery("this waits on c.example", null, "message", null, null,
+                    null, null, null, null, null, 50)).items();
+            StanzaRoute route = a.route(sightings.get(0).ref()).orElseThrow();
+            assertEquals(List.of("server:b.example", "server:c.example", "client:carol@c.example/desk"),
+                    route.hops().stream().map(StanzaRoute.Hop::target).toList(), route.toString());
+            assertTrue(route.hops().get(2).heldNanos() >= 3_000_000_000L, "kept until carol logged in again: " + route);
+            assertTrue(route.explanation().contains("offline storage (XEP-0160)"), route.explanation());
+            StanzaDetail delivered = a.stanza(route.hops().get(2).stanzaRef()).orElseThrow();
+            assertTrue(delivered.xml().contains("urn:xmpp:delay"), delivered.xml());
+        }
+    }
+
+    @Test
     void negotiationShowsStartTlsScramBindAndResumption() {
         try (CaptureStore store = CaptureStore.open(tmp.resolve("n")); Analyzer a = analyze("negotiation", store)) {
             Set<String> steps = a.negotiation(1).stream().map(s -> s.step()).collect(Collectors.toSet());
