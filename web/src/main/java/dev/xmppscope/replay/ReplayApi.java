@@ -1,22 +1,30 @@
 package dev.xmppscope.replay;
 
 import dev.xmppscope.web.WebExtension;
+import dev.xmppscope.web.WebServer;
 import io.javalin.Javalin;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import java.util.Set;
 
 /**
  * The replay controls of the web app: {@code GET /api/replay} (a {@link ReplayStatus}),
  * {@code POST /api/replay/play|pause|step}, {@code POST /api/replay/speed?value=2},
  * {@code POST /api/replay/seek?at=NANOS}, {@code POST /api/replay/loop?value=true}. Every POST
- * answers with the new status. Registered only when something is being replayed, so the UI
- * knows to show replay controls when {@code /api/replay} answers 200 (404 otherwise).
+ * answers with the new status. Registered only when something is being replayed; elsewhere
+ * the web server answers {@code GET /api/replay} with {@code {"state":"none"}}, and the UI shows no
+ * replay controls.
  */
 public final class ReplayApi implements WebExtension {
     private final CaptureReplayer replayer;
 
     public ReplayApi(CaptureReplayer replayer) {
         this.replayer = replayer;
+    }
+
+    @Override
+    public Set<String> views() {
+        return Set.of(WebServer.REPLAY);
     }
 
     @Override

@@ -7,11 +7,17 @@ import io.javalin.http.Context;
  * script, no eval), so even a rendering mistake cannot run code that arrived on the wire.
  */
 final class SecurityHeaders {
+    /**
+     * The one inline style allowed, by its hash: the {@code <style>} cytoscape adds to the page
+     * ({@code .__________cytoscape_container { position: relative; }}). Blocked, it was an error
+     * in the browser's console on every page load.
+     */
+    static final String CYTOSCAPE_STYLE = "'sha256-pgvDUBa4IjFA2yuSJ2cqcyxmNYJMborsd0ORcRv9vw8='";
 
     static final String CSP = String.join("; ",
             "default-src 'self'",
             "script-src 'self'",
-            "style-src 'self'",
+            "style-src 'self' " + CYTOSCAPE_STYLE,
             "img-src 'self' data: blob:",
             "connect-src 'self'",
             "font-src 'self'",

@@ -12,6 +12,9 @@ import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The xmppscope web app: the JSON API under {@code /api}, the live WebSocket, and the UI's
@@ -19,6 +22,10 @@ import java.util.List;
  * {@link ModelSource}'s current model, so a replay may swap models under it.
  */
 public final class WebServer implements AutoCloseable {
+    /** The replay controls' view: {@code GET /api/replay}. */
+    public static final String REPLAY = "replay";
+    /** The replay diffs' view: {@code GET /api/diffs}. */
+    public static final String DIFFS = "diffs";
 
     private final Javalin app;
     private final LiveSocket live;
@@ -59,6 +66,14 @@ public final class WebServer implements AutoCloseable {
         new RoutesApi(source).register(app);
         if (extensions.stream().noneMatch(e -> e instanceof CaptureExportApi)) {
             CaptureExportApi.unavailable().register(app);
+        }
+        // the UI asks for each optional view: "none" rather than a 404, a red line in the browser's console
+        Set<String> views = extensions.stream().flatMap(e -> e.views().stream()).collect(Collectors.toSet());
+        if (!views.contains(REPLAY)) {
+            app.get("/api/replay", ctx -> ctx.json(Map.of("state", "none")));
+        }
+        if (!views.contains(DIFFS)) {
+            app.get("/api/diffs", ctx -> ctx.json(ApiJson.items(List.of())));
         }
         LiveSocket live = new LiveSocket(source);
         live.register(app, guard::checkUpgrade);

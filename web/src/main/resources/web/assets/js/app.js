@@ -168,7 +168,7 @@ function route() {
   if (stanza) {
     const ref = decodeURIComponent(stanza[1]);
     timeline.select(ref);
-    inspector.showStanza(ref);
+    inspector.showStanza(ref).then((d) => { if (d) timeline.reveal(d.ref, d.at); });
   } else if (conn) {
     const id = Number(conn[1]);
     connections.select(id);

@@ -12,7 +12,7 @@ export class DiffsView {
     try {
       list = (await api.diffs()).items;
     } catch (e) {
-      return; // no diffs API (proxy, demo): the view stays hidden
+      return; // the server is gone or failing: the view stays hidden
     }
     if (!list.length) return;
     this.list = list;

@@ -25,6 +25,7 @@ export class Inspector {
     clear(this.el).appendChild(this.emptyTemplate.cloneNode(true));
   }
 
+  /** Shows a stanza; resolves to its details, or to null if it could not (or another was picked meanwhile). */
   async showStanza(ref) {
     this.current = {stanza: ref};
     let d;
@@ -32,9 +33,9 @@ export class Inspector {
       d = await api.stanza(ref);
     } catch (e) {
       this.showProblem(`Stanza ${ref}`, e);
-      return;
+      return null;
     }
-    if (this.current?.stanza !== ref) return;
+    if (this.current?.stanza !== ref) return null;
     clear(this.el);
     const link = `${location.origin}/stanzas/${encodeURIComponent(ref)}`;
     this.el.appendChild(h('div', {class: 'insp-head', id: 'stanza-head'},
@@ -89,6 +90,7 @@ export class Inspector {
     this.el.appendChild(section(['Raw bytes (UTF-8)', h('span', {class: 'spacer'}),
       h('button', {type: 'button', class: 'subtle', onclick: () => copyText(hexDump(xml), 'Hex copied')}, 'Copy hex')],
     details));
+    return d;
   }
 
   /** An IQ's request or answer; a message's or presence's bounce, or what an error bounces. */

@@ -14,8 +14,9 @@ export class ReplayControls {
     try {
       this.state = await api.replay();
     } catch (e) {
-      return; // 404: not a replay, the controls stay hidden
+      return; // the server is gone or failing: no controls
     }
+    if (this.state.state === 'none') return; // not a replay: the controls stay hidden
     $('replay').hidden = false;
     $('replay-play').addEventListener('click', () => this.command(this.state?.state === 'playing' ? 'pause' : 'play'));
     $('replay-step').addEventListener('click', () => this.command('step'));

@@ -296,6 +296,41 @@ export class Timeline {
     }
   }
 
+  /**
+   * Brings a selected stanza into view. A deep link, a hop of a route or an IQ's partner may name
+   * one that is not on the pages shown: then the page that starts at it (`at`) is shown instead,
+   * and Following pauses, since that is an older page. One the filters hide is left unshown.
+   */
+  async reveal(ref, at) {
+    if (!this.rowOf(ref)) {
+      const seq = ++this.loadSeq;
+      let page;
+      try {
+        page = await api.stanzas({...this.filters(), from: String(Math.floor(at) - 1000), limit: PAGE});
+      } catch (e) {
+        return; // the inspector shows the stanza all the same
+      }
+      if (seq !== this.loadSeq || this.selected !== ref || !page.items.some((it) => it.ref === ref)) return;
+      this.pauseToRead();
+      this.show(page);
+      this.release();
+      this.render('top');
+    }
+    const row = this.rowOf(ref);
+    if (!row) return; // in the sequence's oldest part, beyond what it draws
+    const box = row.getBoundingClientRect();
+    const pane = this.body.getBoundingClientRect();
+    if (box.top < pane.top + this.stickyHeight() || box.bottom > pane.bottom) row.scrollIntoView({block: 'center'});
+    if (this.mode === 'sequence') {
+      const times = this.body.querySelector('svg.seq-times');
+      revealSideways(this.body, row.getBoundingClientRect(), times ? times.getBoundingClientRect().width : 0);
+    }
+  }
+
+  rowOf(ref) {
+    return this.body.querySelector(`[data-ref="${CSS.escape(ref)}"]`);
+  }
+
   visibleItems() {
     return this.mode === 'sequence' && this.items.length > SEQUENCE_MAX ? this.items.slice(-SEQUENCE_MAX) : this.items;
   }

@@ -64,16 +64,29 @@ public final class HeadlessChromium implements AutoCloseable {
 
     /**
      * Runs in every page before its own scripts: keeps what the page reports going wrong (uncaught
-     * errors, rejected promises, console errors and warnings), for {@link #pageProblems()}.
+     * errors, rejected promises, console errors and warnings, whatever the content security policy
+     * blocked, and a request answered 404: each is a red line in the browser's console), for
+     * {@link #pageProblems()}. A 503 is left out: it is how the API says the analysis stopped,
+     * which the page then shows.
      */
     private static final String RECORD_PROBLEMS = """
             window.__problems = [];
             addEventListener('error', e => __problems.push('error: ' + e.message));
             addEventListener('unhandledrejection', e => __problems.push('unhandled rejection: ' + e.reason));
+            addEventListener('securitypolicyviolation', e => __problems.push('blocked by ' + e.violatedDirective + ': '
+                + (e.sample || e.blockedURI)));
             for (const level of ['error', 'warn']) {
               const original = console[level].bind(console);
               console[level] = (...args) => { __problems.push(level + ': ' + args.join(' ')); original(...args); };
-            }""";
+            }
+            const originalFetch = fetch.bind(window);
+            window.fetch = async (resource, init) => {
+              const response = await originalFetch(resource, init);
+              if (response.status === 404) {
+                __problems.push('HTTP ' + response.status + ' for ' + (init?.method || 'GET') + ' ' + resource);
+              }
+              return response;
+            };""";
 
     /**
      * What the current page reported going wrong since it loaded, less Cytoscape's notice that

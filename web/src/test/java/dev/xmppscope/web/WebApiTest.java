@@ -149,6 +149,13 @@ class WebApiTest {
     }
 
     @Test
+    void optionalViewsThatAreNotServedSayThereIsNone() throws Exception {
+        // not 404s: each would be a red line in the browser's console on every page load
+        assertEquals("none", json("/api/replay").get("state").asText());
+        assertEquals(0, json("/api/diffs").get("items").size());
+    }
+
+    @Test
     void exportWithoutADatabaseSaysWhy() throws Exception {
         HttpResponse<String> r = get("/api/capture/export");
         assertEquals(501, r.statusCode());

@@ -3,9 +3,11 @@ package dev.xmppscope.web.api;
 import dev.xmppscope.replay.ReplayDiff;
 import dev.xmppscope.replay.ReplayDiffStore;
 import dev.xmppscope.web.WebExtension;
+import dev.xmppscope.web.WebServer;
 import io.javalin.Javalin;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The replay diffs of a capture database ({@code xmppscope replay --db}):
@@ -18,6 +20,11 @@ public final class SessionDiffApi implements WebExtension {
 
     public SessionDiffApi(ReplayDiffStore diffs) {
         this.diffs = diffs;
+    }
+
+    @Override
+    public Set<String> views() {
+        return Set.of(WebServer.DIFFS);
     }
 
     @Override

@@ -34,6 +34,31 @@ class UiDemoBrowserTest {
     }
 
     @Test
+    void aLinkToAnEarlyStanzaShowsItInTheTimeline() {
+        try (DemoCommand.Running demo = DemoCommand.start("federation", WebOptions.loopback(0), 1, false);
+             HeadlessChromium browser = new HeadlessChromium(1600, 1000)) {
+            demo.replayer().pause();
+            demo.replayer().seek(demo.replayer().status().end());
+            // alice's first STARTTLS: the growing capture opens on its newest 300 elements, which it is not among
+            String first = demo.replayer().current().stanzas(new StanzaQuery(null, null, "tls", null, null, null, null, null,
+                    null, null, 1)).items().get(0).ref();
+            assertTrue(demo.replayer().current().stanzas(new StanzaQuery(null, null, null, null, null, null, null, null, null,
+                    "latest", 300)).items().stream().noneMatch(st -> st.ref().equals(first)));
+            browser.driver.get(demo.server().url() + "stanzas/" + first);
+            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(30));
+            String row = "#timeline [data-ref='" + first + "']";
+            wait.until(d -> !d.findElements(By.cssSelector(row + ".selected")).isEmpty());
+            assertTrue((Boolean) browser.driver.executeScript("""
+                    const row = document.querySelector(arguments[0]).getBoundingClientRect();
+                    const pane = document.getElementById('timeline').getBoundingClientRect();
+                    return row.top >= pane.top && row.bottom <= pane.bottom;""", row), "the row is scrolled into view");
+            assertEquals("Paused", browser.driver.findElement(By.id("follow")).getText(),
+                    "an older page is shown: following the newest would pull it away");
+            browser.screenshot("demo-deep-link");
+        }
+    }
+
+    @Test
     void aBounceLinksTheMessageItBouncesAndBack() {
         try (DemoCommand.Running demo = DemoCommand.start("failures", WebOptions.loopback(0), 1, false);
              HeadlessChromium browser = new HeadlessChromium(1600, 1000)) {
