@@ -73,7 +73,9 @@ public record ElementKind(String kind, String type, String summary, List<String>
             summary = name + " error " + error;
         } else if (name.equals("message")) {
             String body = e.childText("body", e.namespace());
-            summary = (type == null ? "normal" : type) + ": " + (body != null ? clip(body) : firstPayload(e));
+            String carried = body == null ? carried(e) : null;
+            summary = carried != null ? carried
+                    : (type == null ? "normal" : type) + ": " + (body != null ? clip(body) : firstPayload(e));
         } else if (name.equals("presence")) {
             String show = e.childText("show", e.namespace());
             String status = e.childText("status", e.namespace());
@@ -83,6 +85,47 @@ public record ElementKind(String kind, String type, String summary, List<String>
             summary = (type == null ? "?" : type) + " " + firstPayload(e);
         }
         return new ElementKind(name, type, summary.trim(), namespaces, error);
+    }
+
+    /**
+     * What a message without a body of its own carries, said as such: a carbon (XEP-0280), a page
+     * of an archive (XEP-0313) or a forward (XEP-0297) of another message. Else null. Without
+     * this, each read "normal: received" or "normal: result", whatever message it held.
+     */
+    private static String carried(XmlElement message) {
+        for (XmlElement c : message.children()) {
+            String ns = c.namespace();
+            if (Ns.CARBONS.equals(ns) && (c.name().equals("sent") || c.name().equals("received"))) {
+                return inner(c, "carbon of a " + c.name() + " ", "");
+            }
+            if (ns.startsWith(Ns.MAM_PREFIX) && c.name().equals("result")) {
+                return inner(c, "archived ", " from the archive");
+            }
+            if (Ns.FORWARD.equals(ns) && c.name().equals("forwarded")) {
+                return forwardedMessage(c, "forwarded ");
+            }
+        }
+        return null;
+    }
+
+    /** The message forwarded inside {@code wrapper} ({@code <forwarded><message/></forwarded>}), summarized. */
+    private static String inner(XmlElement wrapper, String prefix, String orElse) {
+        XmlElement forwarded = wrapper.child("forwarded", Ns.FORWARD);
+        String said = forwarded == null ? null : forwardedMessage(forwarded, prefix);
+        return said != null ? said : wrapper.name() + orElse;
+    }
+
+    private static String forwardedMessage(XmlElement forwarded, String prefix) {
+        for (XmlElement m : forwarded.children()) {
+            if (m.name().equals("message") && Ns.isStanzaNamespace(m.namespace())) {
+                String type = m.attribute("type");
+                String from = m.attribute("from");
+                String body = m.childText("body", m.namespace());
+                return prefix + (type == null ? "normal" : type) + (from == null ? "" : " from " + from) + ": "
+                        + (body != null ? clip(body) : firstPayload(m));
+            }
+        }
+        return null;
     }
 
     /** The defined condition of a stanza's {@code <error/>} child, or "undefined-condition". */

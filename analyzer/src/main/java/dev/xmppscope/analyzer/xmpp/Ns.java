@@ -31,6 +31,8 @@ public final class Ns {
     public static final String RECEIPTS = "urn:xmpp:receipts";
     public static final String CARBONS = "urn:xmpp:carbons:2";
     public static final String FORWARD = "urn:xmpp:forward:0";
+    /** Message Archive Management (XEP-0313), every version: {@code urn:xmpp:mam:0}, {@code :1}, {@code :2}. */
+    public static final String MAM_PREFIX = "urn:xmpp:mam:";
     public static final String PING = "urn:xmpp:ping";
 
     private Ns() {

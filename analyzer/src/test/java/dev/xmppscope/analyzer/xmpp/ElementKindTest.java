@@ -26,6 +26,28 @@ class ElementKindTest {
     }
 
     @Test
+    void aMessageThatCarriesAnotherIsSummarizedByTheOneItCarries() throws XmlParseException {
+        String inner = "<message xmlns='jabber:client' type='chat' from='alice@a.example/laptop' to='bob@b.example'>"
+                + "<body>Hi Bob</body></message>";
+        assertEquals("carbon of a received chat from alice@a.example/laptop: Hi Bob", summary(
+                "<message><received xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'>" + inner
+                        + "</forwarded></received></message>"));
+        assertEquals("carbon of a sent chat from alice@a.example/laptop: Hi Bob", summary(
+                "<message><sent xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'>" + inner
+                        + "</forwarded></sent></message>"));
+        assertEquals("archived chat from alice@a.example/laptop: Hi Bob", summary(
+                "<message><result xmlns='urn:xmpp:mam:2' queryid='q1' id='28482-98726-73623'>"
+                        + "<forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='2026-12-06T06:00:00Z'/>"
+                        + inner + "</forwarded></result></message>"));
+        assertEquals("forwarded chat from alice@a.example/laptop: Hi Bob", summary(
+                "<message><forwarded xmlns='urn:xmpp:forward:0'>" + inner + "</forwarded></message>"));
+        assertEquals("result from the archive", summary("<message><result xmlns='urn:xmpp:mam:2'/></message>"),
+                "a result without its message");
+        assertEquals("chat: see below", summary("<message type='chat'><body>see below</body>"
+                + "<forwarded xmlns='urn:xmpp:forward:0'>" + inner + "</forwarded></message>"), "its own body comes first");
+    }
+
+    @Test
     void aPresenceShowsItsShowAndStatus() throws XmlParseException {
         assertEquals("available (away): out for lunch", summary("<presence><show>away</show><status>\nout for\rlunch\n</status></presence>"));
         assertEquals("unavailable", summary("<presence type='unavailable'/>"));
