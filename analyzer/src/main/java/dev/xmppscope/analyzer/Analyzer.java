@@ -362,6 +362,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
             return Optional.empty();
         }
         IndexedStanza st = s.get();
+        String carries = CarriedOriginals.find(st, this::stanzas);
         synchronized (lock) {
             StanzaRoute route = routes.route(ref).orElse(null);
             Optional<IqPairing.IqInfo> iq = iqs.info(st.summary());
@@ -369,7 +370,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
             Long rtt = iq.map(IqPairing.IqInfo::rttNanos).orElse(null);
             boolean unanswered = iq.isPresent() && iq.get().request() && partner == null && (visibleUntil - iq.get().at()
                     > UNANSWERED_AFTER_NANOS || isClosed(iq.get().connection()));
-            return Optional.of(new StanzaDetail(st.summary(), st.xml(), route, partner, rtt, unanswered, st.error()));
+            return Optional.of(new StanzaDetail(st.summary(), st.xml(), route, partner, rtt, unanswered, st.error(), carries));
         }
     }
 

@@ -67,6 +67,10 @@ export class Inspector {
         (d.namespaces || []).length ? h('div', {class: 'muted mono', style: null}, (d.namespaces || []).join('  ')) : null));
     }
     if (d.iqPartner || d.unanswered) this.el.appendChild(this.partnerSection(d));
+    if (d.carries) {
+      this.el.appendChild(section('Carries', h('div', null, 'The message it carries, as first recorded: ',
+        h('a', {href: `/stanzas/${encodeURIComponent(d.carries)}`, 'data-link': true, id: 'carried-original'}, d.carries))));
+    }
     this.el.appendChild(this.routeSection(d));
     const xml = d.xml || '';
     // a roster or an archive page can be megabytes: drawn whole, its XML took the page 20 s

@@ -165,7 +165,7 @@ final class SyntheticFederation {
                     List.of("jabber:client", "http://jabber.org/protocol/chatstates", "jabber:x:oob"),
                     List.of("RFC 6120 core", "XEP-0085 Chat State Notifications", "XEP-0066 Out of Band Data"),
                     "chat: " + body, xml.length(), 1000 + i, "ok");
-            model.put(new StanzaDetail(s, xml, route, null, null, false, null));
+            model.put(new StanzaDetail(s, xml, route, null, null, false, null, null));
         }
     }
 
@@ -174,7 +174,7 @@ final class SyntheticFederation {
                 + escape("javascript:alert('status') <b onmouseover=alert(1)>") + "</status></presence>";
         model.put(new StanzaDetail(new StanzaSummary(ref(conn, "toServer"), conn, "toServer", T0 + ms * 1_000_000L, "presence",
                 null, from, null, null, List.of("jabber:client"), List.of("RFC 6121 IM"), "available (chat)",
-                xml.length(), 40, "ok"), xml, null, null, null, false, null));
+                xml.length(), 40, "ok"), xml, null, null, null, false, null, null));
     }
 
     private void iq(long conn, String from, String to, String id, long ms) {
@@ -184,9 +184,9 @@ final class SyntheticFederation {
         String ra = ref(conn, "toClient");
         long at = T0 + ms * 1_000_000L;
         model.put(new StanzaDetail(new StanzaSummary(rq, conn, "toServer", at, "iq", "get", from, to, id, List.of("urn:xmpp:ping"),
-                List.of("XEP-0199 XMPP Ping"), "get ping", q.length(), 77, "ok"), q, null, ra, 1_250_000L, false, null));
+                List.of("XEP-0199 XMPP Ping"), "get ping", q.length(), 77, "ok"), q, null, ra, 1_250_000L, false, null, null));
         model.put(new StanzaDetail(new StanzaSummary(ra, conn, "toClient", at + 1_250_000, "iq", "result", to, from, id, List.of(),
-                List.of(), "result", a.length(), 88, "ok"), a, null, rq, null, false, null));
+                List.of(), "result", a.length(), 88, "ok"), a, null, rq, null, false, null, null));
     }
 
     /** A roster of {@code items} contacts pushed to a client (megabytes for tens of thousands); returns its ref. */
@@ -200,7 +200,7 @@ final class SyntheticFederation {
         String r = ref(conn, "toClient");
         model.put(new StanzaDetail(new StanzaSummary(r, conn, "toClient", T0 + ms * 1_000_000L, "iq", "result", null, null, "r1",
                 List.of("jabber:iq:roster"), List.of("RFC 6121 roster"), "result roster", x.length(), 99, "ok"), x, null, null,
-                null, false, null));
+                null, false, null, null));
         return r;
     }
 

@@ -239,7 +239,7 @@ class UiLiveBrowserTest {
         String xml = "<message xmlns='jabber:client' to='alice@a.example' type='chat' id='" + id + "'><body>hi</body></message>";
         return new StanzaDetail(new StanzaSummary(ref, connection, "toServer", at, "message", "chat", "bob@b.example/desk",
                 "alice@a.example", id, List.of("jabber:client"), List.of(), "chat: hi", xml.length(), 5000, "ok"),
-                xml, null, null, null, false, null);
+                xml, null, null, null, false, null, null);
     }
 
     /** The UI over {@code model} in a headless browser, once its live socket is open. */

@@ -10,7 +10,9 @@ package dev.xmppscope.analyzer.model;
  * @param iqRttNanos  for an answered IQ request: nanoseconds until the answer, or null
  * @param unanswered  true for an IQ request that never got an answer
  * @param error       the stanza/stream error condition it carries, or null
+ * @param carries     for a carbon, an archive result or a forward: the ref of the message it carries,
+ *                    as first recorded, or null
  */
 public record StanzaDetail(StanzaSummary stanza, String xml, StanzaRoute route, String iqPartner,
-                           Long iqRttNanos, boolean unanswered, String error) {
+                           Long iqRttNanos, boolean unanswered, String error, String carries) {
 }

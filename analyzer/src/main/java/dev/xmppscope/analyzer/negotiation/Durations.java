@@ -1,8 +1,9 @@
 package dev.xmppscope.analyzer.negotiation;
 
 /**
- * Nanosecond durations in words people read ("3.2 ms", "1.5 s", "3 min 5 s", "2 h 10 min"). Formatted by hand: called a few
- * times per stream, {@code String.format} never got compiled and cost more than a stream's close.
+ * Nanosecond durations in words people read ("3.2 ms", "1.5 s", "3 min 5 s", "2 h 10 min"). Formatted
+ * by hand: called a few times per stream, {@code String.format} never got compiled and cost more
+ * than a stream's close.
  */
 public final class Durations {
     private Durations() {

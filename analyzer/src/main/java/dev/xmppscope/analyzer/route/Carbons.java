@@ -1,7 +1,7 @@
 package dev.xmppscope.analyzer.route;
 
 import dev.xmppscope.analyzer.xml.XmlElement;
-import dev.xmppscope.analyzer.xmpp.Ns;
+import dev.xmppscope.analyzer.xmpp.CarriedMessage;
 
 /**
  * Message carbons (XEP-0280): a server copies a message its user sent or received to the user's
@@ -14,22 +14,7 @@ public final class Carbons {
 
     /** The message a carbon carries, or null if {@code message} is no carbon. */
     public static XmlElement forwarded(XmlElement message) {
-        for (XmlElement c : message.children()) {
-            if (Ns.CARBONS.equals(c.namespace()) && (c.name().equals("sent") || c.name().equals("received"))) {
-                XmlElement forwarded = child(c, Ns.FORWARD, "forwarded");
-                return forwarded == null ? null : child(forwarded, null, "message");
-            }
-        }
-        return null;
-    }
-
-    /** The first child named {@code name}, in namespace {@code ns} (any stanza namespace when null). */
-    private static XmlElement child(XmlElement parent, String ns, String name) {
-        for (XmlElement c : parent.children()) {
-            if (c.name().equals(name) && (ns == null ? Ns.isStanzaNamespace(c.namespace()) : ns.equals(c.namespace()))) {
-                return c;
-            }
-        }
-        return null;
+        CarriedMessage c = CarriedMessage.in(message);
+        return c != null && c.wrapper().carbon() ? c.message() : null;
     }
 }

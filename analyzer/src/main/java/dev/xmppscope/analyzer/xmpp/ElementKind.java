@@ -93,39 +93,25 @@ public record ElementKind(String kind, String type, String summary, List<String>
      * this, each read "normal: received" or "normal: result", whatever message it held.
      */
     private static String carried(XmlElement message) {
-        for (XmlElement c : message.children()) {
-            String ns = c.namespace();
-            if (Ns.CARBONS.equals(ns) && (c.name().equals("sent") || c.name().equals("received"))) {
-                return inner(c, "carbon of a " + c.name() + " ", "");
-            }
-            if (ns.startsWith(Ns.MAM_PREFIX) && c.name().equals("result")) {
-                return inner(c, "archived ", " from the archive");
-            }
-            if (Ns.FORWARD.equals(ns) && c.name().equals("forwarded")) {
-                return forwardedMessage(c, "forwarded ");
-            }
+        CarriedMessage c = CarriedMessage.in(message);
+        if (c == null) {
+            return null;
         }
-        return null;
-    }
-
-    /** The message forwarded inside {@code wrapper} ({@code <forwarded><message/></forwarded>}), summarized. */
-    private static String inner(XmlElement wrapper, String prefix, String orElse) {
-        XmlElement forwarded = wrapper.child("forwarded", Ns.FORWARD);
-        String said = forwarded == null ? null : forwardedMessage(forwarded, prefix);
-        return said != null ? said : wrapper.name() + orElse;
-    }
-
-    private static String forwardedMessage(XmlElement forwarded, String prefix) {
-        for (XmlElement m : forwarded.children()) {
-            if (m.name().equals("message") && Ns.isStanzaNamespace(m.namespace())) {
-                String type = m.attribute("type");
-                String from = m.attribute("from");
-                String body = m.childText("body", m.namespace());
-                return prefix + (type == null ? "normal" : type) + (from == null ? "" : " from " + from) + ": "
-                        + (body != null ? clip(body) : firstPayload(m));
-            }
+        String how = switch (c.wrapper()) {
+            case SENT_CARBON -> "carbon of a sent ";
+            case RECEIVED_CARBON -> "carbon of a received ";
+            case ARCHIVE_RESULT -> "archived ";
+            case FORWARD -> "forwarded ";
+        };
+        XmlElement m = c.message();
+        if (m == null) {
+            return c.wrapper() == CarriedMessage.Wrapper.ARCHIVE_RESULT ? "result from the archive" : how + "nothing";
         }
-        return null;
+        String type = m.attribute("type");
+        String from = m.attribute("from");
+        String body = m.childText("body", m.namespace());
+        return how + (type == null ? "normal" : type) + (from == null ? "" : " from " + from) + ": "
+                + (body != null ? clip(body) : firstPayload(m));
     }
 
     /** The defined condition of a stanza's {@code <error/>} child, or "undefined-condition". */

@@ -44,6 +44,7 @@ public final class ApiJson {
         m.put("iqRttMs", d.iqRttNanos() == null ? null : d.iqRttNanos() / 1e6);
         m.put("unanswered", d.unanswered());
         m.put("error", d.error());
+        m.put("carries", d.carries());
         return m;
     }
 

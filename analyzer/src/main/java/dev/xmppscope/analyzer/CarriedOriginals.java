@@ -1,0 +1,59 @@
+package dev.xmppscope.analyzer;
+
+import dev.xmppscope.analyzer.index.IndexedStanza;
+import dev.xmppscope.analyzer.model.StanzaPage;
+import dev.xmppscope.analyzer.model.StanzaQuery;
+import dev.xmppscope.analyzer.model.StanzaSummary;
+import dev.xmppscope.analyzer.xml.ElementReader;
+import dev.xmppscope.analyzer.xml.XmlElement;
+import dev.xmppscope.analyzer.xml.XmlParseException;
+import dev.xmppscope.analyzer.xmpp.CarriedMessage;
+import dev.xmppscope.analyzer.xmpp.Ns;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+
+/**
+ * The message that a carbon, an archive result or a forward carries, found among the stanzas
+ * recorded before it: the earliest message with its id and its addressee, as its sender sent it.
+ * Looked up when the stanza is shown, not during the analysis: an archive result may come days
+ * after the message it holds, longer than the analysis keeps anything, and the index finds
+ * stanzas by id.
+ */
+final class CarriedOriginals {
+    /** The stored element's namespace context: a stanza's XML declares all but the stream's default. */
+    private static final byte[] SCOPE = "<w xmlns='jabber:client'>".getBytes(StandardCharsets.UTF_8);
+
+    private CarriedOriginals() {
+    }
+
+    /** The ref of the message {@code st} carries, as first recorded, or null (it carries none, or none was recorded). */
+    static String find(IndexedStanza st, Function<StanzaQuery, StanzaPage> query) {
+        StanzaSummary s = st.summary();
+        String xml = st.xml();
+        if (!"message".equals(s.kind()) || xml == null || !xml.contains(Ns.FORWARD)) {
+            return null;
+        }
+        XmlElement message;
+        try {
+            byte[] b = xml.getBytes(StandardCharsets.UTF_8);
+            message = ElementReader.readElement(SCOPE, b, 0, b.length);
+        } catch (XmlParseException e) {
+            return null; // shown as it is, without the link
+        }
+        CarriedMessage carried = CarriedMessage.in(message);
+        XmlElement inner = carried == null ? null : carried.message();
+        String id = inner == null ? null : inner.attribute("id");
+        if (id == null) {
+            return null;
+        }
+        String to = inner.attribute("to");
+        String party = to != null ? to : inner.attribute("from");
+        for (StanzaSummary earlier : query.apply(new StanzaQuery(null, party, "message", null, null, id, null, null, s.at(),
+                null, 20)).items()) {
+            if (!earlier.ref().equals(s.ref())) {
+                return earlier.ref();
+            }
+        }
+        return null;
+    }
+}
