@@ -61,6 +61,7 @@ class LiveOfflineDeliveryTest {
                     federated.hops().stream().map(StanzaRoute.Hop::target).toList(), federated.toString());
             StanzaRoute.Hop delivery = federated.hops().get(2);
             assertEquals(1, delivery.after(), federated.toString());
+            assertEquals(StanzaRoute.Hop.FROM_STORAGE, delivery.how(), federated.toString());
             assertTrue(delivery.heldNanos() >= 2 * WINDOW_NANOS, "held while bob was away: " + federated);
             assertTrue(federated.explanation().contains("kept in offline storage (XEP-0160)"), federated.explanation());
 

@@ -120,7 +120,8 @@ export class Inspector {
     const t0 = r.hops[0].at;
     const rows = routeRows(r.hops).map(({index: i, hop, prefix}) => h('tr', {class: hop.stanzaRef === d.ref ? 'selected' : null},
       h('td', {class: 'num'}, String(i + 1)),
-      h('td', null, prefix ? h('span', {class: 'tree'}, prefix) : null, nodeLabel(hop.source), ' → ', nodeLabel(hop.target)),
+      h('td', null, prefix ? h('span', {class: 'tree'}, prefix) : null, nodeLabel(hop.source), ' → ', nodeLabel(hop.target),
+        hop.how ? h('span', {class: 'muted how'}, ` (${hop.how})`) : null),
       h('td', null, h('a', {href: `/stanzas/${encodeURIComponent(hop.stanzaRef)}`, 'data-link': true}, `#${hop.connection}`)),
       h('td', {class: 'num mono', title: `${clock(hop.at)} (${isoTime(hop.at)})`}, i === 0 ? '0' : `+${duration(hop.at - t0)}`),
       h('td', {class: 'num mono'}, hop.heldNanos === null ? '' : duration(hop.heldNanos))));

@@ -321,10 +321,7 @@ export class Timeline {
     const box = row.getBoundingClientRect();
     const pane = this.body.getBoundingClientRect();
     if (box.top < pane.top + this.stickyHeight() || box.bottom > pane.bottom) row.scrollIntoView({block: 'center'});
-    if (this.mode === 'sequence') {
-      const times = this.body.querySelector('svg.seq-times');
-      revealSideways(this.body, row.getBoundingClientRect(), times ? times.getBoundingClientRect().width : 0);
-    }
+    if (this.mode === 'sequence') this.revealArrow(row);
   }
 
   rowOf(ref) {
@@ -382,8 +379,13 @@ export class Timeline {
   /** Scrolls sideways to the newest arrow and its label, right of the sticky times column. */
   revealNewestArrow() {
     const rows = this.body.querySelectorAll('svg.sequence .row');
-    if (!rows.length) return;
-    const parts = [...rows[rows.length - 1].querySelectorAll('line, .lbl')].map((el) => el.getBoundingClientRect());
+    if (rows.length) this.revealArrow(rows[rows.length - 1]);
+  }
+
+  /** Scrolls sideways to a row's arrow and its label (its band spans every lane), right of the sticky times column. */
+  revealArrow(row) {
+    const parts = [...row.querySelectorAll('line, .lbl')].map((el) => el.getBoundingClientRect());
+    if (!parts.length) return;
     const times = this.body.querySelector('svg.seq-times');
     revealSideways(this.body, {left: Math.min(...parts.map((r) => r.left)), right: Math.max(...parts.map((r) => r.right))},
       times ? times.getBoundingClientRect().width : 0);

@@ -97,6 +97,7 @@ class BundledSamplesTest {
             assertEquals(List.of("server:b.example", "server:c.example", "client:carol@c.example/desk"),
                     route.hops().stream().map(StanzaRoute.Hop::target).toList(), route.toString());
             assertTrue(route.hops().get(2).heldNanos() >= 3_000_000_000L, "kept until carol logged in again: " + route);
+            assertEquals(StanzaRoute.Hop.FROM_STORAGE, route.hops().get(2).how());
             assertTrue(route.explanation().contains("offline storage (XEP-0160)"), route.explanation());
             StanzaDetail delivered = a.stanza(route.hops().get(2).stanzaRef()).orElseThrow();
             assertTrue(delivered.xml().contains("urn:xmpp:delay"), delivered.xml());

@@ -152,9 +152,9 @@ final class SyntheticFederation {
         String receiver = clientNode(receiverConn);
         String[] s2sEnds = serverEnds(s2sConn);
         StanzaRoute route = new StanzaRoute(List.of(
-                new StanzaRoute.Hop(r1, senderConn, sender, "server:" + domainOf(from), at, null, null),
-                new StanzaRoute.Hop(r2, s2sConn, s2sEnds[0], s2sEnds[1], at + 2_300_000, 2_300_000L, 0),
-                new StanzaRoute.Hop(r3, receiverConn, "server:" + domainOf(to), receiver, at + 4_100_000, 1_800_000L, 1)),
+                new StanzaRoute.Hop(r1, senderConn, sender, "server:" + domainOf(from), at, null, null, null),
+                new StanzaRoute.Hop(r2, s2sConn, s2sEnds[0], s2sEnds[1], at + 2_300_000, 2_300_000L, 0, null),
+                new StanzaRoute.Hop(r3, receiverConn, "server:" + domainOf(to), receiver, at + 4_100_000, 1_800_000L, 1, null)),
                 1.0, "same id, type, bare from/to and payload digest");
         long[] times = {at, at + 2_300_000, at + 4_100_000};
         String[] refs = {r1, r2, r3};

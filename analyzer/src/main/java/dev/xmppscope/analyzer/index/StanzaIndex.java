@@ -42,8 +42,9 @@ public final class StanzaIndex implements AutoCloseable {
      * Bumped with each change to the maps, the record layout or what a record says: the maps are
      * named by it. 6: a record names the first hop of its route, and a room's copies and carbons now
      * join the route of what they copy; an index of version 5 named no route for them. 7: a message
-     * delivered out of offline storage joins its route however late, and a carbon, an archive result
-     * or a forward is summarized by the message it carries; version 6 did neither.
+     * delivered out of offline storage joins its route however late, each hop of a route says what
+     * made it (a room's copy, a carbon, ...), and a carbon, an archive result or a forward is
+     * summarized by the message it carries; version 6 did none of that.
      */
     static final int SCHEMA_VERSION = 7;
     private static final String TIMELINE = "xs.stanzas.v" + SCHEMA_VERSION;

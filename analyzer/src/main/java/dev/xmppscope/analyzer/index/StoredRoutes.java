@@ -44,6 +44,7 @@ final class StoredRoutes implements RouteArchive {
             buffer.varLong(h.at());
             buffer.optionalLong(h.heldNanos());
             buffer.optionalLong(h.after() == null ? null : (long) h.after());
+            buffer.string(h.how());
         }
         buffer.varLong(Double.doubleToLongBits(route.confidence()));
         buffer.string(route.explanation());
@@ -69,7 +70,7 @@ final class StoredRoutes implements RouteArchive {
         List<StanzaRoute.Hop> hops = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             hops.add(new StanzaRoute.Hop(r.string(), r.varLong(), r.string(), r.string(), r.varLong(), r.optionalLong(),
-                    after(r.optionalLong())));
+                    after(r.optionalLong()), r.string()));
         }
         double confidence = Double.longBitsToDouble(r.varLong());
         return Optional.of(new StanzaRoute(hops, confidence, r.string()));

@@ -24,8 +24,18 @@ public record StanzaRoute(List<Hop> hops, double confidence, String explanation)
      * @param heldNanos  how long the sending server held it since the hop it continues, or null for the first hop
      * @param after      the index in {@code hops} of the hop this one continues (it left the node that hop
      *                   reached), or null for the first hop
+     * @param how        what made this hop, where it is more than relaying the stanza on: {@link #ROOM_COPY},
+     *                   {@link #CARBON}, {@link #FROM_STORAGE} or {@link #RESENT}; else null
      */
     public record Hop(String stanzaRef, long connection, String source, String target, long at, Long heldNanos,
-                      Integer after) {
+                      Integer after, String how) {
+        /** A chat room's copy of what was sent to it, to one occupant (XEP-0045). */
+        public static final String ROOM_COPY = "room copy";
+        /** A copy for another client of the sender or the addressee (XEP-0280). */
+        public static final String CARBON = "carbon";
+        /** Delivered out of the addressee's server's offline storage (XEP-0160). */
+        public static final String FROM_STORAGE = "from offline storage";
+        /** Delivered again, on another stream (a resumed session, XEP-0198). */
+        public static final String RESENT = "delivered again";
     }
 }

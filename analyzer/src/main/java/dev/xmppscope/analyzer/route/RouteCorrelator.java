@@ -233,7 +233,7 @@ public final class RouteCorrelator {
             return Optional.empty();
         }
         hops.add(new StanzaRoute.Hop(s.ref(), s.connection(), s.source(), s.target(), s.at(),
-                s.at() - hops.get(after).at(), after));
+                s.at() - hops.get(after).at(), after, s.carbon() ? StanzaRoute.Hop.CARBON : StanzaRoute.Hop.RESENT));
         archive.save(new StanzaRoute(hops, earlier.confidence(), earlier.explanation()
                 + (s.carbon() ? "; a carbon (XEP-0280) to another client on connection " : "; delivered again on connection ")
                 + s.connection()));
@@ -476,6 +476,16 @@ public final class RouteCorrelator {
             lastAt = Math.max(lastAt, s.at());
         }
 
+        /** What made hop {@code h}, which continues {@code from}: a room's copy is made once, then relayed as any stanza. */
+        private static String how(Sighting h, Sighting from) {
+            return switch (h.copying()) {
+                case FROM_ROOM -> from != null && from.roomCopy() ? null : StanzaRoute.Hop.ROOM_COPY;
+                case CARBON -> StanzaRoute.Hop.CARBON;
+                case FROM_STORE -> StanzaRoute.Hop.FROM_STORAGE;
+                case NONE, TO_ROOM -> null;
+            };
+        }
+
         /** How long the server held it: from the hop that reached the server to the delivery out of its storage. */
         long storedFor() {
             for (int i = hopCount - 1; i > 0; i--) {
@@ -491,9 +501,9 @@ public final class RouteCorrelator {
             for (int i = 0; i < hopCount; i++) {
                 Sighting h = hops[i];
                 int previous = after[i];
-                out.add(previous < 0 ? new StanzaRoute.Hop(h.ref(), h.connection(), h.source(), h.target(), h.at(), null, null)
-                        : new StanzaRoute.Hop(h.ref(), h.connection(), h.source(), h.target(), h.at(),
-                                h.at() - hops[previous].at(), previous));
+                out.add(new StanzaRoute.Hop(h.ref(), h.connection(), h.source(), h.target(), h.at(),
+                        previous < 0 ? null : h.at() - hops[previous].at(), previous < 0 ? null : previous,
+                        how(h, previous < 0 ? null : hops[previous])));
             }
             Sighting first = hops[0];
             boolean payload = first.digest() != PayloadDigest.EMPTY;

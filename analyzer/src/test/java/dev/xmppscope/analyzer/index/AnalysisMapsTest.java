@@ -22,9 +22,9 @@ class AnalysisMapsTest {
     void archivedRoutesAndIqPairsAreFoundByEveryRefAfterReopening() {
         Path db = tmp.resolve("capture");
         StanzaRoute route = new StanzaRoute(List.of(
-                new StanzaRoute.Hop("1-s-5", 1, "client:alice@a.example/phone", "server:a.example", 10L, null, null),
-                new StanzaRoute.Hop("2-s-3", 2, "server:a.example", "server:b.example", 14L, 4L, 0),
-                new StanzaRoute.Hop("4-c-9", 4, "server:b.example", "client:bob@b.example/laptop", 15L, 1L, 1)),
+                new StanzaRoute.Hop("1-s-5", 1, "client:alice@a.example/phone", "server:a.example", 10L, null, null, null),
+                new StanzaRoute.Hop("2-s-3", 2, "server:a.example", "server:b.example", 14L, 4L, 0, null),
+                new StanzaRoute.Hop("4-c-9", 4, "server:b.example", "client:bob@b.example/laptop", 15L, 1L, 1, StanzaRoute.Hop.CARBON)),
                 1.0, "same id 'm1', type chat");
         try (CaptureStore store = CaptureStore.open(db)) {
             StanzaIndex index = new StanzaIndex(store.analysisStore(), CaptureStore.analysisFile(store.file()), true);

@@ -197,6 +197,7 @@ class RouteCorrelatorTest {
         assertEquals(List.of("1-s-5", "2-s-3", "4-c-9", "7-c-2"), route.hops().stream().map(StanzaRoute.Hop::stanzaRef).toList());
         assertEquals(3_000_000L, route.hops().get(3).heldNanos(), "held since it reached b.example");
         assertTrue(route.explanation().endsWith("delivered again on connection 7"), route.explanation());
+        assertEquals(StanzaRoute.Hop.RESENT, route.hops().get(3).how());
         assertEquals(route, r.route("7-c-2").orElseThrow());
         assertTrue(r.observe(delivered(seen("7-c-3", 7, B, BOB, 15, "m1", 42))).isEmpty(), "the same link twice: another stanza");
         assertEquals("1-s-5", r.observe(delivered(seen("10-c-1", 10, B, BOB, 16, "m1", 42))).orElseThrow(),
@@ -258,6 +259,9 @@ class RouteCorrelatorTest {
                 "each copy held by the room's server since the message reached it, then by the occupant's server");
         assertEquals(java.util.Arrays.asList(null, 0, 1, 1, 1, 1, 3, 5, 4), route.hops().stream().map(StanzaRoute.Hop::after).toList(),
                 "a tree: the copies continue the hop that reached the room's server, each delivery its own copy");
+        String copy = StanzaRoute.Hop.ROOM_COPY;
+        assertEquals(java.util.Arrays.asList(null, null, copy, copy, copy, copy, null, null, null),
+                route.hops().stream().map(StanzaRoute.Hop::how).toList(), "a copy is made where it leaves the room, then relayed");
         assertTrue(route.explanation().endsWith("the room sent 4 copies to its occupants, from the server that hosts it"),
                 route.explanation());
         assertEquals(route, r.route("2-c-8").orElseThrow());
@@ -305,6 +309,8 @@ class RouteCorrelatorTest {
         assertEquals(List.of("1-s-5", "3-c-4", "2-s-3", "4-c-9", "6-c-2"),
                 route.hops().stream().map(StanzaRoute.Hop::stanzaRef).toList());
         assertEquals(java.util.Arrays.asList(null, 0, 0, 2, 2), route.hops().stream().map(StanzaRoute.Hop::after).toList());
+        assertEquals(java.util.Arrays.asList(null, StanzaRoute.Hop.CARBON, null, null, StanzaRoute.Hop.CARBON),
+                route.hops().stream().map(StanzaRoute.Hop::how).toList());
         assertTrue(route.explanation().contains("; 1 carbon (XEP-0280) to other clients of its sender or addressee"),
                 route.explanation());
         assertTrue(route.explanation().endsWith("; a carbon (XEP-0280) to another client on connection 6"), route.explanation());
@@ -353,6 +359,7 @@ class RouteCorrelatorTest {
         StanzaRoute route = r.route("4-c-9").orElseThrow();
         assertEquals(List.of("1-s-5", "2-s-3", "4-c-9"), route.hops().stream().map(StanzaRoute.Hop::stanzaRef).toList());
         assertEquals(1, route.hops().get(2).after(), "it continues the hop that reached b.example");
+        assertEquals(StanzaRoute.Hop.FROM_STORAGE, route.hops().get(2).how());
         assertEquals(tenMinutes * 1_000_000L, route.hops().get(2).heldNanos());
         assertTrue(route.explanation().endsWith("; kept in offline storage (XEP-0160) while its addressee was away, "
                 + "delivered 10 min 0 s after it reached their server"), route.explanation());

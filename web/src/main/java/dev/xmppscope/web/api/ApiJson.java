@@ -60,6 +60,7 @@ public final class ApiJson {
             hop.put("heldNanos", h.heldNanos());
             hop.put("heldMs", h.heldNanos() == null ? null : h.heldNanos() / 1e6);
             hop.put("after", h.after());
+            hop.put("how", h.how());
             hops.add(hop);
         }
         Map<String, Object> m = new LinkedHashMap<>();

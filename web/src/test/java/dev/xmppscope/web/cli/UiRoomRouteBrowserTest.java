@@ -40,17 +40,22 @@ class UiRoomRouteBrowserTest {
             browser.screenshot("demo-room-route");
             List<String> links = browser.driver.findElements(By.cssSelector("#route-hops tbody tr td:nth-child(2)")).stream()
                     .map(WebElement::getText).toList();
-            // in: alice's c2s, then a.example to the room's service; out: a branch per copy, each
-            // copy's delivery under it (bob is on the room's own server: one hop)
+            // in: alice's c2s, then a.example to the room's service; out: a branch per copy, marked
+            // where the room makes it, each copy's delivery under it (bob is on the room's own server: one hop)
             assertEquals("alice@a.example/laptop → a.example", links.get(0));
             assertEquals("a.example → conference.b.example", links.get(1));
-            assertEquals(Set.of(List.of("b.example → bob@b.example/phone"),
-                    List.of("conference.b.example → a.example", "a.example → alice@a.example/laptop"),
-                    List.of("conference.b.example → a.example", "a.example → dave@a.example/tablet"),
-                    List.of("conference.b.example → c.example", "c.example → carol@c.example/desk")),
+            assertEquals(Set.of(List.of("b.example → bob@b.example/phone (room copy)"),
+                    List.of("conference.b.example → a.example (room copy)", "a.example → alice@a.example/laptop"),
+                    List.of("conference.b.example → a.example (room copy)", "a.example → dave@a.example/tablet"),
+                    List.of("conference.b.example → c.example (room copy)", "c.example → carol@c.example/desk")),
                     new HashSet<>(branches(links.subList(2, 9))), links.toString());
             WebElement selected = browser.driver.findElement(By.cssSelector("#route-hops tr.selected td:nth-child(2)"));
             assertTrue(selected.getText().endsWith("c.example → carol@c.example/desk"), "the stanza shown is marked");
+            // carol's lane is the last, beyond the pane's width: the timeline scrolls sideways to the stanza's arrow
+            wait.until(d -> (Boolean) browser.driver.executeScript("""
+                    const arrow = document.querySelector('#timeline .row.selected line').getBoundingClientRect();
+                    const pane = document.getElementById('timeline').getBoundingClientRect();
+                    return arrow.left >= pane.left && arrow.right <= pane.right;"""));
 
             // Animate sends the copies at once: the message in (two steps), then four copies, then three deliveries
             browser.driver.executeScript("window.__hops = []; const g = xmppscope.graph, hop = g.animateHop.bind(g);"
