@@ -18,8 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import javax.net.ssl.X509TrustManager;
-import org.jivesoftware.smack.packet.IQ;
-import org.jivesoftware.smack.packet.SimpleIQ;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,14 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LiveArchiveTest {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path tmp;
-
-    /** {@code <query xmlns='urn:xmpp:mam:2'/>}: all of the archive (the Smack used here has no MAM manager). */
-    private static final class ArchiveQuery extends SimpleIQ {
-        ArchiveQuery() {
-            super("query", "urn:xmpp:mam:2");
-            setType(IQ.Type.set);
-        }
-    }
 
     @Test
     void anArchivedCopyLinksToTheMessageItHolds() throws Exception {
@@ -57,7 +47,7 @@ class LiveArchiveTest {
                 alice.send("bob@b.example/phone", body);
                 bobPhone.awaitMessage(body, Duration.ofSeconds(20));
                 try (XmppClient bobTablet = client(fed, trust, "b.example", "bob", "tablet")) {
-                    bobTablet.connection().createStanzaCollectorAndSend(new ArchiveQuery()).nextResultOrThrow();
+                    bobTablet.fetchArchive();
                 }
             } catch (AssertionError | RuntimeException e) {
                 throw new AssertionError(e.getMessage() + "\n" + fed.diagnostics(), e);

@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import javax.net.ssl.X509TrustManager;
-import org.jivesoftware.smack.packet.IQ;
-import org.jivesoftware.smack.packet.SimpleIQ;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,19 +31,6 @@ class LiveCarbonsTest {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path tmp;
 
-    /** {@code <enable xmlns='urn:xmpp:carbons:2'/>}: the Smack used here has no carbons manager. */
-    private static final class EnableCarbons extends SimpleIQ {
-        EnableCarbons() {
-            super("enable", "urn:xmpp:carbons:2");
-            setType(IQ.Type.set);
-        }
-    }
-
-    private static XmppClient withCarbons(XmppClient client) throws Exception {
-        client.connection().createStanzaCollectorAndSend(new EnableCarbons()).nextResultOrThrow();
-        return client;
-    }
-
     @Test
     void theCarbonsOfAMessageAreBranchesOfItsRoute() throws Exception {
         String body = "carbon copied " + UUID.randomUUID();
@@ -56,10 +41,10 @@ class LiveCarbonsTest {
              Analyzer analyzer = Analyzer.open(proxy.store())) {
             proxy.recorder().addListener(analyzer);
             X509TrustManager trust = TestCertificates.trustManager(proxy.ca().certificate());
-            try (XmppClient aliceLaptop = withCarbons(client(fed, trust, "a.example", "alice", "laptop"));
-                 XmppClient aliceTablet = withCarbons(client(fed, trust, "a.example", "alice", "tablet"));
-                 XmppClient bobPhone = withCarbons(client(fed, trust, "b.example", "bob", "phone"));
-                 XmppClient bobTablet = withCarbons(client(fed, trust, "b.example", "bob", "tablet"))) {
+            try (XmppClient aliceLaptop = client(fed, trust, "a.example", "alice", "laptop").enableCarbons();
+                 XmppClient aliceTablet = client(fed, trust, "a.example", "alice", "tablet").enableCarbons();
+                 XmppClient bobPhone = client(fed, trust, "b.example", "bob", "phone").enableCarbons();
+                 XmppClient bobTablet = client(fed, trust, "b.example", "bob", "tablet").enableCarbons()) {
                 aliceLaptop.send("bob@b.example/phone", body);
                 bobPhone.awaitMessage(body, Duration.ofSeconds(20));
             } catch (AssertionError | RuntimeException e) {

@@ -20,7 +20,9 @@ import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
 import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.filter.StanzaTypeFilter;
+import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.SimpleIQ;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.jxmpp.jid.EntityFullJid;
@@ -172,6 +174,39 @@ public final class XmppClient implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted sending to " + to, e);
+        }
+    }
+
+    /** Turns message carbons on (XEP-0280); the Smack used here has no carbons manager. */
+    public XmppClient enableCarbons() {
+        return request(new ServerRequest("enable", "urn:xmpp:carbons:2"), "enable carbons");
+    }
+
+    /**
+     * Asks the server's archive for all of this user's messages (XEP-0313, {@code urn:xmpp:mam:2}):
+     * they arrive as messages, before the answer this waits for. The Smack used here has no MAM manager.
+     */
+    public XmppClient fetchArchive() {
+        return request(new ServerRequest("query", "urn:xmpp:mam:2"), "query the archive");
+    }
+
+    private XmppClient request(IQ iq, String what) {
+        try {
+            connection.createStanzaCollectorAndSend(iq).nextResultOrThrow();
+            return this;
+        } catch (SmackException | XMPPException e) {
+            throw new IllegalStateException(jid() + " could not " + what + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: " + what, e);
+        }
+    }
+
+    /** An empty {@code <iq type='set'>} request to the user's own server: {@code <NAME xmlns='NS'/>}. */
+    private static final class ServerRequest extends SimpleIQ {
+        ServerRequest(String name, String namespace) {
+            super(name, namespace);
+            setType(IQ.Type.set);
         }
     }
 

@@ -15,8 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import javax.net.ssl.X509TrustManager;
-import org.jivesoftware.smack.packet.IQ;
-import org.jivesoftware.smack.packet.SimpleIQ;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,14 +30,6 @@ class UiArchiveBrowserTest {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path tmp;
 
-    /** {@code <query xmlns='urn:xmpp:mam:2'/>}: all of the archive. */
-    private static final class ArchiveQuery extends SimpleIQ {
-        ArchiveQuery() {
-            super("query", "urn:xmpp:mam:2");
-            setType(IQ.Type.set);
-        }
-    }
-
     @Test
     void theInspectorLinksAnArchivedCopyToTheMessageItHolds() throws Exception {
         String body = "from the archive " + UUID.randomUUID();
@@ -54,7 +44,7 @@ class UiArchiveBrowserTest {
                  XmppClient bob = client(fed, trust, "b.example", "bob")) {
                 alice.send("bob@b.example", body);
                 bob.awaitMessage(body, Duration.ofSeconds(20));
-                bob.connection().createStanzaCollectorAndSend(new ArchiveQuery()).nextResultOrThrow();
+                bob.fetchArchive();
             } catch (AssertionError | RuntimeException e) {
                 throw new AssertionError(e.getMessage() + "\n" + fed.diagnostics(), e);
             }
