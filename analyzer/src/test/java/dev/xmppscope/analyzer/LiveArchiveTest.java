@@ -8,16 +8,12 @@ import static dev.xmppscope.analyzer.MessageRoutes.awaitRoute;
 import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.model.StanzaSummary;
-import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.testing.Federation;
-import dev.xmppscope.testing.RecordingProxy;
-import dev.xmppscope.testing.TestCertificates;
 import dev.xmppscope.testing.XmppClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,22 +31,19 @@ class LiveArchiveTest {
     @Test
     void anArchivedCopyLinksToTheMessageItHolds() throws Exception {
         String body = "read it on any device " + UUID.randomUUID();
-        try (Federation fed = Federation.builder("a.example", "b.example")
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example", "b.example")
                 .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw")
-                .configure((domain, cfg) -> cfg.modules("mam")).start(tmp);
-             RecordingProxy proxy = RecordingProxy.start(tmp.resolve("proxy"), fed.relayRoutes(), TlsMode.INTERCEPT, true, false);
-             Analyzer analyzer = Analyzer.open(proxy.store())) {
-            proxy.recorder().addListener(analyzer);
-            X509TrustManager trust = TestCertificates.trustManager(proxy.ca().certificate());
-            try (XmppClient alice = client(fed, trust, "a.example", "alice", "laptop");
-                 XmppClient bobPhone = client(fed, trust, "b.example", "bob", "phone")) {
+                .configure((domain, cfg) -> cfg.modules("mam")), tmp)) {
+            Analyzer analyzer = fed.analyzer;
+            try (XmppClient alice = fed.login("a.example", "alice", "laptop");
+                 XmppClient bobPhone = fed.login("b.example", "bob", "phone")) {
                 alice.send("bob@b.example/phone", body);
                 bobPhone.awaitMessage(body, Duration.ofSeconds(20));
-                try (XmppClient bobTablet = client(fed, trust, "b.example", "bob", "tablet")) {
+                try (XmppClient bobTablet = fed.login("b.example", "bob", "tablet")) {
                     bobTablet.fetchArchive();
                 }
             } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError(e.getMessage() + "\n" + fed.diagnostics(), e);
+                throw fed.withDiagnostics(e);
             }
             StanzaRoute route = awaitRoute(analyzer, body, 3);
             String sent = route.hops().get(0).stanzaRef();
@@ -77,9 +70,5 @@ class LiveArchiveTest {
             }
             Thread.sleep(100);
         }
-    }
-
-    private static XmppClient client(Federation fed, X509TrustManager trust, String domain, String user, String resource) {
-        return XmppClient.options(domain, fed.relayC2s(domain)).startTls(trust).resource(resource).login(user, user + "-pw");
     }
 }

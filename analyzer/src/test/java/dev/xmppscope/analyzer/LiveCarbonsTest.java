@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static dev.xmppscope.analyzer.MessageRoutes.awaitRoute;
 
 import dev.xmppscope.analyzer.model.StanzaRoute;
-import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.testing.Federation;
-import dev.xmppscope.testing.RecordingProxy;
-import dev.xmppscope.testing.TestCertificates;
 import dev.xmppscope.testing.XmppClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,23 +30,19 @@ class LiveCarbonsTest {
     @Test
     void theCarbonsOfAMessageAreBranchesOfItsRoute() throws Exception {
         String body = "carbon copied " + UUID.randomUUID();
-        try (Federation fed = Federation.builder("a.example", "b.example")
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example", "b.example")
                 .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw")
-                .configure((domain, cfg) -> cfg.modules("carbons")).start(tmp);
-             RecordingProxy proxy = RecordingProxy.start(tmp.resolve("proxy"), fed.relayRoutes(), TlsMode.INTERCEPT, true, false);
-             Analyzer analyzer = Analyzer.open(proxy.store())) {
-            proxy.recorder().addListener(analyzer);
-            X509TrustManager trust = TestCertificates.trustManager(proxy.ca().certificate());
-            try (XmppClient aliceLaptop = client(fed, trust, "a.example", "alice", "laptop").enableCarbons();
-                 XmppClient aliceTablet = client(fed, trust, "a.example", "alice", "tablet").enableCarbons();
-                 XmppClient bobPhone = client(fed, trust, "b.example", "bob", "phone").enableCarbons();
-                 XmppClient bobTablet = client(fed, trust, "b.example", "bob", "tablet").enableCarbons()) {
+                .configure((domain, cfg) -> cfg.modules("carbons")), tmp)) {
+            try (XmppClient aliceLaptop = fed.login("a.example", "alice", "laptop").enableCarbons();
+                 XmppClient aliceTablet = fed.login("a.example", "alice", "tablet").enableCarbons();
+                 XmppClient bobPhone = fed.login("b.example", "bob", "phone").enableCarbons();
+                 XmppClient bobTablet = fed.login("b.example", "bob", "tablet").enableCarbons()) {
                 aliceLaptop.send("bob@b.example/phone", body);
                 bobPhone.awaitMessage(body, Duration.ofSeconds(20));
             } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError(e.getMessage() + "\n" + fed.diagnostics(), e);
+                throw fed.withDiagnostics(e);
             }
-            StanzaRoute route = awaitRoute(analyzer, body, 5);
+            StanzaRoute route = awaitRoute(fed.analyzer, body, 5);
             // in whatever order the carbons and the delivery raced: alice's server copies it to her tablet and
             // passes it on; bob's delivers it to his phone and copies it to his tablet
             List<String> targets = route.hops().stream().map(StanzaRoute.Hop::target).toList();
@@ -64,9 +56,5 @@ class LiveCarbonsTest {
             }
             assertTrue(route.explanation().contains("carbon"), route.explanation());
         }
-    }
-
-    private static XmppClient client(Federation fed, X509TrustManager trust, String domain, String user, String resource) {
-        return XmppClient.options(domain, fed.relayC2s(domain)).startTls(trust).resource(resource).login(user, user + "-pw");
     }
 }

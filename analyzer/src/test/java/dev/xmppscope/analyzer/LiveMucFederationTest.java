@@ -13,10 +13,7 @@ import dev.xmppscope.analyzer.model.GraphSnapshot;
 import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.model.StanzaSummary;
-import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.testing.Federation;
-import dev.xmppscope.testing.RecordingProxy;
-import dev.xmppscope.testing.TestCertificates;
 import dev.xmppscope.testing.XmppClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import javax.net.ssl.X509TrustManager;
 import org.jivesoftware.smackx.muc.MultiUserChat;
 import org.jivesoftware.smackx.muc.MultiUserChatManager;
 import org.junit.jupiter.api.Test;
@@ -53,27 +49,20 @@ class LiveMucFederationTest {
 
     @Test
     void aMessageToARoomIsOneRouteToEveryOccupantOnEveryServer() throws Exception {
-        try (Federation fed = Federation.builder("a.example", "b.example", "c.example")
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example", "b.example", "c.example")
                 .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw").user("c.example", "carol", "carol-pw")
                 .configure((domain, cfg) -> {
                     if (domain.equals("b.example")) {
                         cfg.muc("conference.b.example");
                     }
-                })
-                .start(tmp);
-             RecordingProxy proxy = RecordingProxy.start(tmp.resolve("proxy"), fed.relayRoutes(), TlsMode.INTERCEPT, true, false);
-             Analyzer analyzer = Analyzer.open(proxy.store())) {
-            proxy.recorder().addListener(analyzer);
-            X509TrustManager trust = TestCertificates.trustManager(proxy.ca().certificate());
+                }), tmp)) {
+            Analyzer analyzer = fed.analyzer;
             EntityBareJid room = JidCreate.entityBareFrom(ROOM);
             Map<String, String> bodyBySender = new LinkedHashMap<>();
             String whisper = "carol to bob alone " + UUID.randomUUID();
-            try (XmppClient alice = XmppClient.options("a.example", fed.relayC2s("a.example")).startTls(trust)
-                    .resource("laptop").login("alice", "alice-pw");
-                 XmppClient bob = XmppClient.options("b.example", fed.relayC2s("b.example")).startTls(trust)
-                         .resource("phone").login("bob", "bob-pw");
-                 XmppClient carol = XmppClient.options("c.example", fed.relayC2s("c.example")).startTls(trust)
-                         .resource("desk").login("carol", "carol-pw")) {
+            try (XmppClient alice = fed.login("a.example", "alice", "laptop");
+                 XmppClient bob = fed.login("b.example", "bob", "phone");
+                 XmppClient carol = fed.login("c.example", "carol", "desk")) {
                 Map<String, MultiUserChat> rooms = new LinkedHashMap<>();
                 rooms.put("alice", MultiUserChatManager.getInstanceFor(alice.connection()).getMultiUserChat(room));
                 rooms.get("alice").create(Resourcepart.from("alice")).makeInstant();
@@ -93,7 +82,7 @@ class LiveMucFederationTest {
                 carol.send(ROOM + "/bob", whisper); // a private message through the room (XEP-0045 §7.5)
                 bob.awaitMessage(whisper, Duration.ofSeconds(20));
             } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError(e.getMessage() + "\n" + fed.diagnostics(), e);
+                throw fed.withDiagnostics(e);
             }
             // sender's hops to the room's server, then the copies' five (alice's and carol's two each, bob's one)
             for (Map.Entry<String, Integer> e : Map.of(bodyBySender.get("alice"), 7, bodyBySender.get("bob"), 6,

@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static dev.xmppscope.analyzer.MessageRoutes.awaitRoute;
 
 import dev.xmppscope.analyzer.model.StanzaRoute;
-import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.testing.Federation;
-import dev.xmppscope.testing.RecordingProxy;
-import dev.xmppscope.testing.TestCertificates;
 import dev.xmppscope.testing.XmppClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,25 +32,22 @@ class LiveOfflineDeliveryTest {
     void aMessageToAnOfflineUserIsFollowedIntoTheirLaterLogin() throws Exception {
         String fromAlice = "while you were away " + UUID.randomUUID();
         String fromCarol = "same server, later " + UUID.randomUUID();
-        try (Federation fed = Federation.builder("a.example", "b.example")
-                .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw").user("b.example", "carol", "carol-pw")
-                .start(tmp);
-             RecordingProxy proxy = RecordingProxy.start(tmp.resolve("proxy"), fed.relayRoutes(), TlsMode.INTERCEPT, true, false);
-             Analyzer analyzer = Analyzer.open(proxy.store(), WINDOW_NANOS)) {
-            proxy.recorder().addListener(analyzer);
-            X509TrustManager trust = TestCertificates.trustManager(proxy.ca().certificate());
-            try (XmppClient alice = client(fed, trust, "a.example", "alice", "laptop");
-                 XmppClient carol = client(fed, trust, "b.example", "carol", "desk")) {
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example", "b.example")
+                .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw").user("b.example", "carol", "carol-pw"),
+                tmp, WINDOW_NANOS)) {
+            Analyzer analyzer = fed.analyzer;
+            try (XmppClient alice = fed.login("a.example", "alice", "laptop");
+                 XmppClient carol = fed.login("b.example", "carol", "desk")) {
                 alice.send("bob@b.example", fromAlice);
                 carol.send("bob@b.example", fromCarol);
                 awaitRoute(analyzer, fromAlice, 2); // it reached b.example, which keeps it for bob
                 Thread.sleep(2 * WINDOW_NANOS / 1_000_000);
-                try (XmppClient bob = client(fed, trust, "b.example", "bob", "phone")) {
+                try (XmppClient bob = fed.login("b.example", "bob", "phone")) {
                     bob.awaitMessage(fromAlice, Duration.ofSeconds(20));
                     bob.awaitMessage(fromCarol, Duration.ofSeconds(20));
                 }
             } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError(e.getMessage() + "\n" + fed.diagnostics(), e);
+                throw fed.withDiagnostics(e);
             }
             StanzaRoute federated = awaitRoute(analyzer, fromAlice, 3);
             assertEquals(List.of("server:a.example", "server:b.example", "client:bob@b.example/phone"),
@@ -70,9 +63,5 @@ class LiveOfflineDeliveryTest {
                     local.hops().stream().map(StanzaRoute.Hop::target).toList(), local.toString());
             assertTrue(local.hops().get(1).heldNanos() >= 2 * WINDOW_NANOS, local.toString());
         }
-    }
-
-    private static XmppClient client(Federation fed, X509TrustManager trust, String domain, String user, String resource) {
-        return XmppClient.options(domain, fed.relayC2s(domain)).startTls(trust).resource(resource).login(user, user + "-pw");
     }
 }
