@@ -20,6 +20,7 @@ const inspector = new Inspector({
   navigate,
   animateRoute: (route, kind) => graph.animateRoute(route, kind),
   showStream: (id) => { navigate('/'); narrowToStream(id); },
+  filterTimeline: (fields, d) => timeline.filterBy(fields, d.ref, d.at),
 });
 const connections = new ConnectionsView({onSelect: (id) => navigate(`/connections/${id}`)});
 let ready = false;

@@ -11,12 +11,13 @@ import {routeRows} from './routetree.js';
 const MAX_SHOWN = 100_000;
 
 export class Inspector {
-  constructor({navigate, animateRoute, showStream}) {
+  constructor({navigate, animateRoute, showStream, filterTimeline}) {
     this.el = $('inspector');
     this.emptyTemplate = this.el.firstElementChild.cloneNode(true);
     this.navigate = navigate;
     this.animateRoute = animateRoute;
     this.showStream = showStream;
+    this.filterTimeline = filterTimeline;
     this.current = null;
   }
 
@@ -49,9 +50,15 @@ export class Inspector {
 
     const meta = h('dl', {class: 'meta'});
     const row = (k, v) => { if (v !== null && v !== undefined && v !== '') meta.append(h('dt', null, k), h('dd', null, v)); };
-    row('from', d.from);
-    row('to', d.to);
-    row('id', d.id);
+    // a JID or an id narrows the timeline to what shares it: an IQ and its answer, a message's retries
+    const filterRow = (k, v, fields, what) => {
+      if (!v) return;
+      meta.append(h('dt', null, k), h('dd', null, v, ' ', h('button', {type: 'button', class: 'subtle filter', 'data-filter': k,
+        title: `Show only the stanzas ${what} in the timeline`, onclick: () => this.filterTimeline(fields, d)}, 'filter')));
+    };
+    filterRow('from', d.from, {jid: d.from}, 'from or to this JID');
+    filterRow('to', d.to, {jid: d.to}, 'from or to this JID');
+    filterRow('id', d.id, {id: d.id}, 'with this id');
     row('time', `${clock(d.at)}  (${isoTime(d.at)})`);
     meta.append(h('dt', null, 'stream'), h('dd', null,
       h('a', {href: `/connections/${d.connection}`, 'data-link': true}, `#${d.connection}`),

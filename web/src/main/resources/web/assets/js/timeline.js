@@ -111,6 +111,13 @@ export class Timeline {
     this.reload();
   }
 
+  /** Sets some filters (`{jid}`, `{id}`), then shows the stanza `ref` (at `at`) among what they keep. */
+  async filterBy(fields, ref, at) {
+    for (const [k, v] of Object.entries(fields)) $(`f-${k}`).value = v;
+    await this.reload();
+    if (this.selected === ref) this.reveal(ref, at);
+  }
+
   clearFilters() {
     for (const k of FILTER_FIELDS) $(`f-${k}`).value = '';
     this.conn = null;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.analyzer.model.StanzaQuery;
+import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.web.HeadlessChromium;
 import dev.xmppscope.web.WebOptions;
 import java.time.Duration;
@@ -55,6 +56,26 @@ class UiDemoBrowserTest {
             assertEquals("Paused", browser.driver.findElement(By.id("follow")).getText(),
                     "an older page is shown: following the newest would pull it away");
             browser.screenshot("demo-deep-link");
+        }
+    }
+
+    @Test
+    void anIdInTheInspectorFiltersTheTimelineToTheStanzasSharingIt() {
+        try (DemoCommand.Running demo = DemoCommand.start("federation", WebOptions.loopback(0), 1, false);
+             HeadlessChromium browser = new HeadlessChromium(1600, 1000)) {
+            demo.replayer().pause();
+            demo.replayer().seek(demo.replayer().status().end());
+            // alice's ping of c.example: the request and its answer, on her stream and on the s2s stream
+            StanzaSummary ping = demo.replayer().current().stanzas(new StanzaQuery(null, null, "iq", "get", "urn:xmpp:ping",
+                    null, null, null, null, null, 1)).items().get(0);
+            browser.driver.get(demo.server().url() + "stanzas/" + ping.ref());
+            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(30));
+            browser.click(d -> d.findElement(By.cssSelector("#inspector button.filter[data-filter='id']")));
+            wait.until(d -> d.findElements(By.cssSelector("#timeline .row")).size() == 4);
+            assertEquals(ping.id(), browser.driver.findElement(By.id("f-id")).getAttribute("value"));
+            assertEquals(1, browser.driver.findElements(By.cssSelector("#timeline .row.selected")).size(),
+                    "the stanza shown stays marked among them");
+            browser.screenshot("demo-filter-by-id");
         }
     }
 
