@@ -37,7 +37,8 @@ import java.util.function.UnaryOperator;
  * <p>A message to an offline user waits in their server's storage (XEP-0160) until they log in,
  * however long that is. A chat or normal message whose window passes at a server (its last hop
  * arrived there, and it went no further) is kept, among the latest {@link #MAX_HELD}, and the
- * copy the server delivers out of its storage ({@link OfflineStorage}) joins its route.
+ * copy the server delivers out of its storage ({@link OfflineStorage}) joins its route. One
+ * dropped early to make room for newer routes is not kept.
  */
 public final class RouteCorrelator {
     /** How long a server may hold a stanza between two hops and still be matched. */
@@ -359,7 +360,9 @@ public final class RouteCorrelator {
         while (oldest != null && (oldest.lastAt < now - window || openRoutes > MAX_OPEN)) {
             Route r = oldest;
             retire(r);
-            hold(r);
+            if (r.lastAt < now - window) {
+                hold(r); // not one dropped early for room: a flood would churn the held routes at every stanza
+            }
         }
     }
 

@@ -397,6 +397,20 @@ class RouteCorrelatorTest {
     }
 
     @Test
+    void onlyRoutesWhoseWindowPassedAreKeptForStorageNotThoseDroppedForRoom() {
+        RouteCorrelator r = new RouteCorrelator();
+        for (int i = 0; i <= RouteCorrelator.MAX_OPEN; i++) { // the first is dropped to make room for the last
+            r.observe(seen("1-s-" + i, 1, ALICE, A, 10, "m" + i, 42));
+        }
+        assertTrue(r.observe(fromStore(seen("2-c-1", 2, A, "client:alice@a.example/tablet", 20, "m0", 42))).isEmpty(),
+                "dropped for room, not kept");
+        long later = 60_000;
+        String last = "m" + RouteCorrelator.MAX_OPEN;
+        assertEquals("1-s-" + RouteCorrelator.MAX_OPEN,
+                r.observe(fromStore(seen("2-c-2", 2, A, "client:alice@a.example/tablet", later, last, 42))).orElseThrow());
+    }
+
+    @Test
     void aMessageDeliveredOrSentToARoomIsNotHeld() {
         RouteCorrelator r = new RouteCorrelator();
         r.observe(seen("1-s-5", 1, ALICE, A, 10, "m1", 42));
