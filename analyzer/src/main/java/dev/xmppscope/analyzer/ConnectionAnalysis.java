@@ -3,6 +3,7 @@ package dev.xmppscope.analyzer;
 import dev.xmppscope.analyzer.graph.StreamEndpoints;
 import dev.xmppscope.analyzer.index.StanzaIndex;
 import dev.xmppscope.analyzer.model.ConnectionView;
+import dev.xmppscope.analyzer.model.GraphNode;
 import dev.xmppscope.analyzer.negotiation.Negotiation;
 import dev.xmppscope.analyzer.stream.StreamParser;
 import dev.xmppscope.analyzer.xml.ContinuousReader;
@@ -21,7 +22,7 @@ import java.util.Map;
  */
 final class ConnectionAnalysis {
     /** Graph node ids of clients: this, then the bound full JID (or "conn-ID" before binding). */
-    static final String CLIENT_NODE = "client:";
+    static final String CLIENT_NODE = GraphNode.CLIENT_ID_PREFIX;
 
     final ConnectionOpened opened;
     final Negotiation negotiation;

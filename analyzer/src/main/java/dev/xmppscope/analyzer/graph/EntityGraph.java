@@ -194,7 +194,7 @@ public final class EntityGraph {
 
     private String client(Jid jid, String serverId) {
         notAService(serverId);
-        String id = "client:" + jid.fullKey();
+        String id = GraphNode.CLIENT_ID_PREFIX + jid.fullKey();
         if (graph.getNode(id) == null) {
             Node n = graph.addNode(id);
             n.setAttribute("kind", "client");

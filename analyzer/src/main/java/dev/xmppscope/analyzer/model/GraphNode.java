@@ -12,4 +12,6 @@ package dev.xmppscope.analyzer.model;
  * @param flags  problems worth showing ("invalid JID: ..."), may be empty
  */
 public record GraphNode(String id, String kind, String label, String parent, String bareJid, String flags) {
+    /** How a client's id begins: {@code client:} and its full JID (or {@code conn-N} until it binds one). */
+    public static final String CLIENT_ID_PREFIX = "client:";
 }

@@ -1,5 +1,6 @@
 package dev.xmppscope.analyzer.route;
 
+import dev.xmppscope.analyzer.model.GraphNode;
 import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.negotiation.Durations;
 import java.util.ArrayList;
@@ -265,15 +266,26 @@ public final class RouteCorrelator {
 
     /**
      * Keeps a route whose window has passed if its message may now wait in the storage of the
-     * server its last hop reached: a chat or normal message, to one addressee, not yet delivered.
+     * server its last hop reached: a chat or normal message, to one addressee, that reached no
+     * client but as a carbon (one to a bare JID that did is not kept: on a busy server those would
+     * crowd out the messages really stored).
      */
     private void hold(Route r) {
         Sighting first = r.hops[0];
         Sighting last = r.hops[r.hopCount - 1];
         if (first.kind().equals("message") && (first.type().equals("chat") || first.type().equals("normal"))
-                && r.keys.length == 1 && !r.toRoom && !r.stored && !last.delivered()) {
+                && r.keys.length == 1 && !r.toRoom && !r.stored && !reachedAClient(r)) {
             held.put(r.keys[0].wideHash(last.target()), r);
         }
+    }
+
+    private static boolean reachedAClient(Route r) {
+        for (int i = 0; i < r.hopCount; i++) {
+            if (!r.hops[i].carbon() && r.hops[i].target().startsWith(GraphNode.CLIENT_ID_PREFIX)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

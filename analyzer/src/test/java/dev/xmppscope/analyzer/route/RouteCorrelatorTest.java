@@ -411,6 +411,31 @@ class RouteCorrelatorTest {
     }
 
     @Test
+    void messagesThatReachedAClientDoNotCrowdOutOneInStorage() {
+        RouteCorrelator r = new RouteCorrelator();
+        r.observe(seen("1-s-5", 1, ALICE, A, 10, "m0", 42));
+        r.observe(seen("2-s-3", 2, A, B, 11, "m0", 42)); // bob is away: b.example stores it
+        // more messages to bob's bare JID than are kept, each delivered to his laptop (not marked
+        // delivered: a bare JID may go to several clients)
+        for (int i = 1; i <= RouteCorrelator.MAX_HELD; i++) {
+            r.observe(seen("1-s-" + (10 + i), 1, ALICE, A, 20, "m" + i, 42));
+            r.observe(seen("2-s-" + (10 + i), 2, A, B, 21, "m" + i, 42));
+            r.observe(seen("4-c-" + (10 + i), 4, B, BOB, 22, "m" + i, 42));
+        }
+        assertEquals("1-s-5", r.observe(fromStore(seen("5-c-1", 5, B, BOB2, 60_000, "m0", 42))).orElseThrow());
+    }
+
+    @Test
+    void aMessageWhoseOnlyClientCopyWasACarbonIsStillHeld() {
+        RouteCorrelator r = new RouteCorrelator();
+        r.observe(seen("1-s-6", 1, ALICE, A, 20, "m2", 42));
+        r.observe(new Sighting("3-c-4", 3, A, ALICE2, 21_000_000L, "message", "chat", "m2", "alice@a.example", "bob@b.example",
+                42, false, Copying.CARBON)); // alice's tablet gets its carbon; bob is away
+        r.observe(seen("2-s-4", 2, A, B, 22, "m2", 42));
+        assertEquals("1-s-6", r.observe(fromStore(seen("5-c-2", 5, B, BOB2, 60_000, "m2", 42))).orElseThrow());
+    }
+
+    @Test
     void aMessageDeliveredOrSentToARoomIsNotHeld() {
         RouteCorrelator r = new RouteCorrelator();
         r.observe(seen("1-s-5", 1, ALICE, A, 10, "m1", 42));
