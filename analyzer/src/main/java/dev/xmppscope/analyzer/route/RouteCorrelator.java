@@ -36,10 +36,10 @@ import java.util.function.UnaryOperator;
  * the message's route too: a carbon leaves the server the message reached, as the message it carries.
  *
  * <p>A message to an offline user waits in their server's storage (XEP-0160) until they log in,
- * however long that is. A chat or normal message whose window passes at a server (its last hop
- * arrived there, and it went no further) is kept, among the latest {@link #MAX_HELD}, and the
- * copy the server delivers out of its storage ({@link OfflineStorage}) joins its route. One
- * dropped early to make room for newer routes is not kept.
+ * however long that is. A chat or normal message whose window passes at a server, before any
+ * client got it (but as a carbon), is kept, among the latest {@link #MAX_HELD}, and the copy the
+ * server delivers out of its storage ({@link OfflineStorage}) joins its route. One dropped early
+ * to make room for newer routes is not kept.
  */
 public final class RouteCorrelator {
     /** How long a server may hold a stanza between two hops and still be matched. */
