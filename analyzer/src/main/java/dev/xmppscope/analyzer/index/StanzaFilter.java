@@ -57,6 +57,16 @@ final class StanzaFilter {
     }
 
     /** True if {@link #test} reads the XML (the record must be decoded with it). */
+    /** The earliest time a stanza may have to pass, or null. */
+    Long fromNanos() {
+        return fromNanos;
+    }
+
+    /** The time no stanza passing may reach, or null. */
+    Long untilNanos() {
+        return untilNanos;
+    }
+
     boolean needsXml() {
         return text != null;
     }

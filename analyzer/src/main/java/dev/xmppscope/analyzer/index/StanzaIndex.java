@@ -51,6 +51,12 @@ public final class StanzaIndex implements AutoCloseable {
     private static final String POSITIONS = "xs.positions.v" + SCHEMA_VERSION;
     private static final String NAMESPACE_IDS = "xs.namespaces.v" + SCHEMA_VERSION;
     private static final int BATCH = 2000;
+    /**
+     * How far out of time order the timeline may be. A replay from the store is in time order; a
+     * live analysis indexes chunks as the recorder commits them (every 100 ms), which the relay's
+     * threads hand it a little out of order. Scans by time start and stop this far beyond it.
+     */
+    static final long TIME_ORDER_SLACK_NANOS = 2_000_000_000L;
     /** The analysis maps are named "xs.WHAT.vN"; one of another version is dropped and rebuilt. */
     private static final Pattern VERSIONED_MAP = Pattern.compile("xs\\..+\\.v\\d+");
 
@@ -204,7 +210,11 @@ public final class StanzaIndex implements AutoCloseable {
     }
 
     private StanzaPage pageAfter(PageCursor at, StanzaFilter filter, int limit) {
-        Matches m = matches(timeline.cursor(at.seq() + 1), filter, limit);
+        long start = at.seq() + 1;
+        if (filter.fromNanos() != null) {
+            start = Math.max(start, firstAtOrAfter(filter.fromNanos() - TIME_ORDER_SLACK_NANOS));
+        }
+        Matches m = matches(timeline.cursor(start), true, filter, limit);
         // a page reached through a cursor had matches before it: the ones that led to it
         String previous = at.seq() < 0 || m.items.isEmpty() ? null : PageCursor.before(m.firstSeq);
         return new StanzaPage(m.items, m.more ? Long.toString(m.lastSeq) : null, previous);
@@ -212,7 +222,7 @@ public final class StanzaIndex implements AutoCloseable {
 
     private StanzaPage pageBefore(PageCursor at, StanzaFilter filter, int limit) {
         Long start = at.isLatest() ? timeline.lastKey() : timeline.lowerKey(at.seq());
-        Matches m = start == null ? Matches.NONE : matches(timeline.cursor(start, null, true), filter, limit);
+        Matches m = start == null ? Matches.NONE : matches(timeline.cursor(start, null, true), false, filter, limit);
         List<StanzaSummary> items = new ArrayList<>(m.items);
         Collections.reverse(items); // scanned newest first
         // the newest page has nothing after it yet (live, what comes next is asked for by time)
@@ -220,14 +230,47 @@ public final class StanzaIndex implements AutoCloseable {
         return new StanzaPage(items, next, m.more ? PageCursor.before(m.lastSeq) : null);
     }
 
+    /**
+     * The first sequence number whose stanza is no older than {@code nanos}, found by halving: the
+     * timeline is in time order but for what a live analysis takes a little out of order
+     * ({@link #TIME_ORDER_SLACK_NANOS}). A request for what came after a time (the UI's, at each
+     * arrival) read the whole index from its start before.
+     */
+    private long firstAtOrAfter(long nanos) {
+        Long lo = timeline.firstKey();
+        Long hi = timeline.lastKey();
+        if (lo == null) {
+            return 0;
+        }
+        long l = lo;
+        long h = hi + 1;
+        while (l < h) {
+            long mid = l + (h - l) / 2;
+            Long k = timeline.ceilingKey(mid);
+            if (k != null && k < h && StanzaRecord.at(timeline.get(k)) < nanos) {
+                l = k + 1;
+            } else {
+                h = mid;
+            }
+        }
+        return l;
+    }
+
     /** Up to {@code limit} stanzas from {@code c} that pass {@code filter}, in the cursor's order. */
-    private Matches matches(Cursor<Long, byte[]> c, StanzaFilter filter, int limit) {
+    private Matches matches(Cursor<Long, byte[]> c, boolean forward, StanzaFilter filter, int limit) {
         List<StanzaSummary> items = new ArrayList<>();
         long first = -1;
         long last = -1;
+        // forwards, a scan past the time asked for ends (allowing for a little disorder)
+        long stopAt = filter.untilNanos() == null || !forward ? Long.MAX_VALUE
+                : filter.untilNanos() + TIME_ORDER_SLACK_NANOS;
         while (c.hasNext()) {
             long seq = c.next();
-            IndexedStanza s = StanzaRecord.decode(c.getValue(), filter.needsXml(), namespaces, nsIds);
+            byte[] record = c.getValue();
+            if (StanzaRecord.at(record) >= stopAt) {
+                break;
+            }
+            IndexedStanza s = StanzaRecord.decode(record, filter.needsXml(), namespaces, nsIds);
             if (filter.test(s)) {
                 if (items.size() == limit) {
                     return new Matches(items, first, last, true);

@@ -62,6 +62,13 @@ final class StanzaRecord {
         return buf.toArray();
     }
 
+    /** The time of the stanza a record holds, read without decoding the rest. */
+    static long at(byte[] b) {
+        RecordBytes.Reader r = new RecordBytes.Reader(b);
+        r.varLong(); // its row key
+        return r.varLong();
+    }
+
     /** Decodes a record; the XML only if {@code withXml} (it is most of the bytes). */
     static IndexedStanza decode(byte[] b, boolean withXml, Namespaces namespaces, NamespaceIds nsIds) {
         RecordBytes.Reader r = new RecordBytes.Reader(b);
