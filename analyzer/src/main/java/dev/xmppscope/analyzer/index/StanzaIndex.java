@@ -44,7 +44,9 @@ public final class StanzaIndex implements AutoCloseable {
      * join the route of what they copy; an index of version 5 named no route for them. 7: a message
      * delivered out of offline storage joins its route however late, each hop of a route says what
      * made it (a room's copy, a carbon, ...), and a carbon, an archive result or a forward is
-     * summarized by the message it carries; version 6 did none of that.
+     * summarized by the message it carries; version 6 did none of that. Since 7 the routes and IQ
+     * maps are named by the version too: until then they kept their own names across versions, so
+     * routes of an older layout outlived a rebuild.
      */
     static final int SCHEMA_VERSION = 7;
     private static final String TIMELINE = "xs.stanzas.v" + SCHEMA_VERSION;

@@ -7,7 +7,8 @@ import org.h2.mvstore.MVMap;
 
 /** The IQ ledger in the analysis file, under each IQ's row key. Written from the ingest thread, read from any. */
 final class StoredIqs implements IqLedger {
-    static final String IQS = "xs.iqs.v1";
+    /** Named by the index's schema version, as every analysis map is. */
+    static final String IQS = "xs.iqs.v" + StanzaIndex.SCHEMA_VERSION;
 
     private final MVMap<Long, byte[]> iqs;
     private final RecordBytes.Writer buffer = new RecordBytes.Writer();

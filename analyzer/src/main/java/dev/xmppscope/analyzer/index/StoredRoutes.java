@@ -16,7 +16,8 @@ import org.h2.mvstore.MVMap;
  * a quarter of the live analysis thread's time. Written from the ingest thread, read from any.
  */
 final class StoredRoutes implements RouteArchive {
-    static final String ROUTES = "xs.routes.v2";
+    /** Named by the index's schema version: a new version drops routes in the layout of an older one. */
+    static final String ROUTES = "xs.routes.v" + StanzaIndex.SCHEMA_VERSION;
 
     private final MVMap<Long, byte[]> routes;
     private final ToLongFunction<String> routeFirst;

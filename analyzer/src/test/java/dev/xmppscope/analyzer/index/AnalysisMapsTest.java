@@ -10,6 +10,9 @@ import dev.xmppscope.capture.CaptureStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +53,25 @@ class AnalysisMapsTest {
             assertEquals(new IqPairing.IqInfo("1-c-8", 2_000L, true, 20L, 1), index.iqLedger().get("1-s-7").orElseThrow());
             assertEquals(new IqPairing.IqInfo("1-s-7", null, false, 22L, 1), index.iqLedger().get("1-c-8").orElseThrow());
             assertTrue(index.iqLedger().get("not-a-ref").isEmpty());
+            index.close();
+        }
+    }
+
+    @Test
+    void theMapsOfAnOlderSchemaAreDroppedRoutesAndIqPairsIncluded() {
+        Path db = tmp.resolve("capture");
+        try (CaptureStore store = CaptureStore.open(db)) {
+            // what version 6 left: its routes had no "how" per hop, and a reader of today's layout
+            // would read past their end
+            MVStore mv = store.analysisStore();
+            for (String old : List.of("xs.stanzas.v6", "xs.routes.v2", "xs.iqs.v1")) {
+                mv.<Long, byte[]>openMap(old).put(StanzaIndex.rowKey("1-s-5"), new byte[] {3, 7});
+            }
+            StanzaIndex index = new StanzaIndex(mv, CaptureStore.analysisFile(store.file()), true);
+            assertEquals(Set.of(), mv.getMapNames().stream().filter(n -> n.matches("xs\\..+\\.v[0-6]"))
+                    .collect(Collectors.toSet()), "every map of the older layout is gone");
+            assertTrue(index.routeArchive().find("1-s-5").isEmpty());
+            assertTrue(index.iqLedger().get("1-s-5").isEmpty());
             index.close();
         }
     }
