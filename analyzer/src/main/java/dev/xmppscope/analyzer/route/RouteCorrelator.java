@@ -157,9 +157,6 @@ public final class RouteCorrelator {
                     match = r;
                 }
             }
-            if (fits == 1) {
-                match.copies++;
-            }
         }
         if (fits == 0) {
             Optional<String> again = s.fromStore() ? joinHeld(s, key) : Optional.empty();
@@ -171,10 +168,6 @@ public final class RouteCorrelator {
             }
         }
         if (fits == 1) {
-            if (s.carbon()) {
-                match.carbons++;
-            }
-            match.stored |= s.fromStore();
             add(match, s, place);
             if (s.delivered() && match.keys.length == 1) {
                 retire(match); // delivered where it was addressed: only a resend of it can follow
@@ -256,7 +249,6 @@ public final class RouteCorrelator {
             return Optional.empty();
         }
         held.remove(wide);
-        r.stored = true;
         r.add(s, UnaryOperator.identity());
         StanzaRoute view = r.view(windowWords);
         archive.save(view);
@@ -274,7 +266,7 @@ public final class RouteCorrelator {
         Sighting first = r.hops[0];
         Sighting last = r.hops[r.hopCount - 1];
         if (first.kind().equals("message") && (first.type().equals("chat") || first.type().equals("normal"))
-                && r.keys.length == 1 && !r.toRoom && !r.stored && !reachedAClient(r)) {
+                && r.keys.length == 1 && !r.toRoom && !reachedAClient(r)) {
             held.put(r.keys[0].wideHash(last.target()), r);
         }
     }
@@ -416,14 +408,8 @@ public final class RouteCorrelator {
         int hopCount;
         long lastAt;
         int ambiguous;
-        /** Copies a room sent of this stanza, one per occupant. */
-        int copies;
         /** Sent to a chat room: the hops of the room's copies follow. */
         boolean toRoom;
-        /** Carbons of this message to other clients of its sender or addressee. */
-        int carbons;
-        /** A server delivered it out of its offline storage (XEP-0160). */
-        boolean stored;
         /** Neighbours in the expiry order while open. */
         Route older;
         Route newer;
@@ -501,24 +487,26 @@ public final class RouteCorrelator {
             };
         }
 
-        /** How long the server held it: from the hop that reached the server to the delivery out of its storage. */
-        long storedFor() {
-            for (int i = hopCount - 1; i > 0; i--) {
-                if (hops[i].fromStore() && after[i] >= 0) {
-                    return hops[i].at() - hops[after[i]].at();
-                }
-            }
-            return 0;
-        }
-
+        /** The route as the model shows it; what its hops say they are (copies, carbons, ...) is counted in its explanation. */
         StanzaRoute view(String windowWords) {
             List<StanzaRoute.Hop> out = new ArrayList<>(hopCount);
+            int copies = 0;
+            int carbons = 0;
+            Long storedFor = null; // from the hop that reached the server to the delivery out of its storage
             for (int i = 0; i < hopCount; i++) {
                 Sighting h = hops[i];
                 int previous = after[i];
-                out.add(new StanzaRoute.Hop(h.ref(), h.connection(), h.source(), h.target(), h.at(),
-                        previous < 0 ? null : h.at() - hops[previous].at(), previous < 0 ? null : previous,
-                        how(h, previous < 0 ? null : hops[previous])));
+                Long held = previous < 0 ? null : h.at() - hops[previous].at();
+                String how = how(h, previous < 0 ? null : hops[previous]);
+                out.add(new StanzaRoute.Hop(h.ref(), h.connection(), h.source(), h.target(), h.at(), held,
+                        previous < 0 ? null : previous, how));
+                if (StanzaRoute.Hop.ROOM_COPY.equals(how)) {
+                    copies++;
+                } else if (StanzaRoute.Hop.CARBON.equals(how)) {
+                    carbons++;
+                } else if (StanzaRoute.Hop.FROM_STORAGE.equals(how)) {
+                    storedFor = held;
+                }
             }
             Sighting first = hops[0];
             boolean payload = first.digest() != PayloadDigest.EMPTY;
@@ -541,9 +529,9 @@ public final class RouteCorrelator {
                 why.append("; ").append(carbons).append(carbons == 1 ? " carbon" : " carbons")
                         .append(" (XEP-0280) to other clients of its sender or addressee");
             }
-            if (stored) {
+            if (storedFor != null) {
                 why.append("; kept in offline storage (XEP-0160) while its addressee was away, delivered ")
-                        .append(Durations.words(storedFor())).append(" after it reached their server");
+                        .append(Durations.words(storedFor)).append(" after it reached their server");
             }
             if (ambiguous > 0) {
                 why.append("; an earlier sighting fit ").append(ambiguous).append(" routes and was left unlinked");
