@@ -9,6 +9,7 @@ import dev.xmppscope.analyzer.xml.XmlElement;
 import dev.xmppscope.analyzer.xml.XmlParseException;
 import dev.xmppscope.analyzer.xmpp.CarriedMessage;
 import dev.xmppscope.analyzer.xmpp.Ns;
+import dev.xmppscope.capture.ByteSearch;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
@@ -22,6 +23,7 @@ import java.util.function.Function;
 final class CarriedOriginals {
     /** The stored element's namespace context: a stanza's XML declares all but the stream's default. */
     private static final byte[] SCOPE = "<w xmlns='jabber:client'>".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] FORWARD = Ns.FORWARD.getBytes(StandardCharsets.US_ASCII);
 
     private CarriedOriginals() {
     }
@@ -29,14 +31,13 @@ final class CarriedOriginals {
     /** The ref of the message {@code st} carries, as first recorded, or null (it carries none, or none was recorded). */
     static String find(IndexedStanza st, Function<StanzaQuery, StanzaPage> query) {
         StanzaSummary s = st.summary();
-        String xml = st.xml();
-        if (!"message".equals(s.kind()) || xml == null || !xml.contains(Ns.FORWARD)) {
+        byte[] xml = st.xmlUtf8();
+        if (!"message".equals(s.kind()) || xml == null || ByteSearch.indexOf(xml, FORWARD) < 0) {
             return null;
         }
         XmlElement message;
         try {
-            byte[] b = xml.getBytes(StandardCharsets.UTF_8);
-            message = ElementReader.readElement(SCOPE, b, 0, b.length);
+            message = ElementReader.readElement(SCOPE, xml, 0, xml.length);
         } catch (XmlParseException e) {
             return null; // shown as it is, without the link
         }

@@ -1,6 +1,7 @@
 package dev.xmppscope.analyzer.route;
 
 import dev.xmppscope.analyzer.xml.XmlElement;
+import dev.xmppscope.analyzer.xmpp.Jid;
 import dev.xmppscope.analyzer.xmpp.Ns;
 
 /**
@@ -23,8 +24,9 @@ public final class OfflineStorage {
         for (XmlElement c : message.children()) {
             String ns = c.namespace();
             if (Ns.DELAY.equals(ns) || Ns.LEGACY_DELAY.equals(ns)) {
-                String from = c.attribute("from");
-                if (from != null && domain.equalsIgnoreCase(from.endsWith(".") ? from.substring(0, from.length() - 1) : from)) {
+                Jid stamper = Jid.parse(c.attribute("from")); // a server stamps it as its bare domain
+                if (stamper != null && stamper.local() == null && stamper.resource() == null
+                        && stamper.domainKey().equals(domain)) {
                     return true;
                 }
             }
