@@ -36,10 +36,8 @@ class UiDemoBrowserTest {
 
     @Test
     void aLinkToAnEarlyStanzaShowsItInTheTimeline() {
-        try (DemoCommand.Running demo = DemoCommand.start("federation", WebOptions.loopback(0), 1, false);
+        try (DemoCommand.Running demo = PausedDemo.atItsEnd("federation");
              HeadlessChromium browser = new HeadlessChromium(1600, 1000)) {
-            demo.replayer().pause();
-            demo.replayer().seek(demo.replayer().status().end());
             // alice's first STARTTLS: the growing capture opens on its newest 300 elements, which it is not among
             String first = demo.replayer().current().stanzas(new StanzaQuery(null, null, "tls", null, null, null, null, null,
                     null, null, 1)).items().get(0).ref();
@@ -61,10 +59,8 @@ class UiDemoBrowserTest {
 
     @Test
     void anIdInTheInspectorFiltersTheTimelineToTheStanzasSharingIt() {
-        try (DemoCommand.Running demo = DemoCommand.start("federation", WebOptions.loopback(0), 1, false);
+        try (DemoCommand.Running demo = PausedDemo.atItsEnd("federation");
              HeadlessChromium browser = new HeadlessChromium(1600, 1000)) {
-            demo.replayer().pause();
-            demo.replayer().seek(demo.replayer().status().end());
             // alice's ping of c.example: the request and its answer, on her stream and on the s2s stream
             StanzaSummary ping = demo.replayer().current().stanzas(new StanzaQuery(null, null, "iq", "get", "urn:xmpp:ping",
                     null, null, null, null, null, 1)).items().get(0);
@@ -81,10 +77,8 @@ class UiDemoBrowserTest {
 
     @Test
     void aBounceLinksTheMessageItBouncesAndBack() {
-        try (DemoCommand.Running demo = DemoCommand.start("failures", WebOptions.loopback(0), 1, false);
+        try (DemoCommand.Running demo = PausedDemo.atItsEnd("failures");
              HeadlessChromium browser = new HeadlessChromium(1600, 1000)) {
-            demo.replayer().pause();
-            demo.replayer().seek(demo.replayer().status().end());
             String bounce = demo.replayer().current().stanzas(new StanzaQuery("remote-server-not-found", null, "message",
                     "error", null, null, null, null, null, null, 5)).items().get(0).ref();
             browser.driver.get(demo.server().url() + "stanzas/" + bounce);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.web.HeadlessChromium;
-import dev.xmppscope.web.WebOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,10 +24,8 @@ class UiRoomRouteBrowserTest {
 
     @Test
     void aMessageToTheRoomIsATreeOfCopiesAndTheServiceSitsBesideItsServer() {
-        try (DemoCommand.Running demo = DemoCommand.start("federation", WebOptions.loopback(0), 1, false);
+        try (DemoCommand.Running demo = PausedDemo.atItsEnd("federation");
              HeadlessChromium browser = new HeadlessChromium(1600, 1000)) {
-            demo.replayer().pause();
-            demo.replayer().seek(demo.replayer().status().end());
             List<StanzaSummary> copies = demo.replayer().current().stanzas(new StanzaQuery("Hello room!", null, "message",
                     "groupchat", null, null, null, null, null, null, 50)).items();
             StanzaSummary toCarol = copies.stream().filter(s -> s.to() != null && s.to().startsWith("carol@")
