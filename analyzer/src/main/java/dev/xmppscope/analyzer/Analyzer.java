@@ -13,8 +13,9 @@ import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.route.IqPairing;
 import dev.xmppscope.analyzer.route.RouteCorrelator;
-import dev.xmppscope.analyzer.xml.ContinuousReader;
 import dev.xmppscope.capture.AnalysisFile;
+import dev.xmppscope.capture.CaptureReader;
+import dev.xmppscope.capture.ReadAhead;
 import dev.xmppscope.capture.CaptureRecord;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
@@ -24,6 +25,7 @@ import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.EventKind;
+import dev.xmppscope.capture.StoredPayloads;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
 import java.nio.file.Path;
@@ -35,6 +37,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
 import org.slf4j.Logger;
@@ -64,12 +68,14 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
             return size() > 10_000;
         }
     };
-    /** The busy streams' parse readers stay open between chunks; 64 of them hold about 2 MB. */
-    private final ContinuousReader.OpenReaders openReaders = new ContinuousReader.OpenReaders(64);
+    private final StreamParsers parsers = new StreamParsers();
+    /** While {@link #analyze} runs: the parsers are then the reading thread's, which parses ahead of the model. */
+    private boolean parsingAhead;
     private final RouteCorrelator routes;
     private final IqPairing iqs;
     private final StanzaIndex index;
     private final Path analysisFile;
+    private final StoredPayloads payloads;
     private final ElementIngest ingest;
     private final List<Consumer<ModelEvent>> listeners = new CopyOnWriteArrayList<>();
     private volatile long visibleUntil = Long.MIN_VALUE;
@@ -80,9 +86,15 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     /** Runs before each record is analysed; tests make it fail there, as a bug would. */
     volatile Consumer<CaptureRecord> beforeRecord = r -> { };
 
-    private Analyzer(MVStore analysisStore, Path analysisFile, boolean background, long routeWindowNanos) {
+    /**
+     * @param payloads the payload file of the capture this analysis belongs to: a stanza fed from
+     *                 it ({@link #storedChunk}) is indexed by where its bytes are there, not by a copy
+     */
+    private Analyzer(MVStore analysisStore, Path analysisFile, boolean background, long routeWindowNanos,
+                     StoredPayloads payloads) {
         this.analysisFile = analysisFile;
-        this.index = new StanzaIndex(analysisStore, analysisFile, background);
+        this.payloads = payloads;
+        this.index = new StanzaIndex(analysisStore, analysisFile, background, payloads);
         // finished routes and IQ pairs live in the analysis file: memory stays bounded on long captures
         this.routes = new RouteCorrelator(routeWindowNanos, index.routeArchive(), graph::host);
         this.iqs = new IqPairing(index.iqLedger());
@@ -96,15 +108,94 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
     /** As above, with hops matched within {@code routeWindowNanos}: tests see what lies past the window without waiting 30 s. */
     static Analyzer open(CaptureStore store, long routeWindowNanos) {
-        return new Analyzer(store.analysisStore(), store.analysisFile(), store.analysisInBackground(), routeWindowNanos);
+        return new Analyzer(store.analysisStore(), store.analysisFile(), store.analysisInBackground(), routeWindowNanos,
+                store.payloads());
     }
 
     /**
      * An analyzer writing its index into an analysis file opened on its own: in a worker process
-     * while the recording process holds the capture database.
+     * while the recording process holds the capture database. {@code payloads} are the capture's
+     * (an earlier {@code open} may have indexed stanzas by where they are there).
      */
-    public static Analyzer open(AnalysisFile file) {
-        return new Analyzer(file.store(), file.file(), true, RouteCorrelator.DEFAULT_WINDOW_NANOS);
+    public static Analyzer open(AnalysisFile file, StoredPayloads payloads) {
+        return new Analyzer(file.store(), file.file(), true, RouteCorrelator.DEFAULT_WINDOW_NANOS, payloads);
+    }
+
+    // ---- a whole stored capture ----
+
+    /** Stands for a {@link #flushed()} among what {@link #analyze} reads ahead. */
+    private static final Object FLUSHED = new Object();
+
+    /**
+     * Analyzes everything {@code reader} holds, as {@link CaptureReader#replay} would feed it, with
+     * the reading and the parse of every stream on a thread of their own ahead of the model, which
+     * runs on this thread: the parse was half of what an analysis thread did, and a bulk analysis
+     * ({@code open}) waits on that thread. {@code progress} is told how many records are done,
+     * every {@value #PROGRESS_EVERY}.
+     */
+    public void analyze(CaptureReader reader, LongConsumer progress) {
+        long[] done = {0};
+        parsingAhead = true;
+        try {
+            ReadAhead.run("of " + analysisFile.getFileName(), items -> reader.replay(new ParsingAhead(items)), item -> {
+                if (item instanceof StreamParsers.Parsed p) {
+                    parsedChunk(p);
+                } else if (item == FLUSHED) {
+                    flushed();
+                } else {
+                    ((CaptureRecord) item).deliverTo(this);
+                }
+                if (++done[0] % PROGRESS_EVERY == 0) {
+                    progress.accept(done[0]);
+                }
+            });
+        } finally {
+            parsingAhead = false;
+        }
+    }
+
+    private static final int PROGRESS_EVERY = 500;
+
+    /** The reading side of {@link #analyze}: parses each chunk as it is read, and passes everything on. */
+    private final class ParsingAhead implements CaptureSink {
+        private final ReadAhead.Items items;
+
+        ParsingAhead(ReadAhead.Items items) {
+            this.items = items;
+        }
+
+        @Override
+        public void opened(ConnectionOpened c) {
+            items.add(c, 0);
+        }
+
+        @Override
+        public void chunk(Chunk c) {
+            storedChunk(c, null, -1);
+        }
+
+        @Override
+        public void storedChunk(Chunk c, StoredPayloads from, long position) {
+            long at = from == payloads ? position : -1;
+            items.add(c.layer() == TlsLayer.ENCRYPTED ? new StreamParsers.Parsed(c, at, List.of(), null) : parsers.parse(c, at),
+                    c.bytes().length);
+        }
+
+        @Override
+        public void event(ConnectionEvent e) {
+            items.add(e, 0);
+        }
+
+        @Override
+        public void closed(ConnectionClosed c) {
+            parsers.release(c.id());
+            items.add(c, 0);
+        }
+
+        @Override
+        public void flushed() {
+            items.add(FLUSHED, 0);
+        }
     }
 
     // ---- CaptureSink: ingest, one thread ----
@@ -114,7 +205,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         ingestStep(events -> {
             beforeRecord.accept(c);
             advance(c.atNanos());
-            ConnectionAnalysis conn = new ConnectionAnalysis(c, resumableSessions, openReaders);
+            ConnectionAnalysis conn = new ConnectionAnalysis(c, resumableSessions);
             connections.put(c.id(), conn);
             connectionChanged(conn, events);
         });
@@ -122,21 +213,50 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
     @Override
     public void chunk(Chunk c) {
+        chunk(c, -1);
+    }
+
+    /** A chunk of this analysis's own capture: its stanzas are indexed by where they are in its payload file. */
+    @Override
+    public void storedChunk(Chunk c, StoredPayloads from, long position) {
+        chunk(c, from == payloads ? position : -1);
+    }
+
+    /** @param position where the chunk's bytes are in the capture's payload file, or -1 (not known, or another capture's) */
+    private void chunk(Chunk c, long position) {
+        chunk(c, chunk -> parsers.parse(chunk, position));
+    }
+
+    /** A chunk that the reading thread of {@link #analyze} parsed. */
+    private void parsedChunk(StreamParsers.Parsed p) {
+        chunk(p.chunk(), chunk -> p);
+    }
+
+    /** Ingests a chunk, parsed by {@code parse} if it holds XML (encrypted bytes are only counted). */
+    private void chunk(Chunk c, Function<Chunk, StreamParsers.Parsed> parse) {
         ingestStep(events -> {
             advance(c.atNanos());
             ConnectionAnalysis conn = connection(c.connectionId(), c.atNanos());
             conn.countBytes(c.direction(), c.length());
             try {
                 beforeRecord.accept(c);
+                StreamParsers.Parsed p = null;
                 if (c.layer() == TlsLayer.ENCRYPTED) {
                     conn.encrypted = true;
                     addSteps(conn.negotiation.encrypted(c.direction(), c.atNanos()), events);
                 } else {
                     conn.decrypted |= c.layer() == TlsLayer.DECRYPTED;
-                    ingest.setWantEvents(!listeners.isEmpty());
-                    ingest.chunk(conn, c, events);
+                    p = parse.apply(c);
+                    if (p.failure() == null) {
+                        ingest.setWantEvents(!listeners.isEmpty());
+                        ingest.chunk(conn, c, p.position(), conn.givenUp(c) ? StreamParsers.unparsed(c) : p.events(), events);
+                    }
                 }
-                connectionChanged(conn, events);
+                if (p != null && p.failure() != null) {
+                    failed(conn, c, p.failure(), events); // a bug in the parse
+                } else {
+                    connectionChanged(conn, events);
+                }
             } catch (RuntimeException | StackOverflowError e) {
                 rethrowIfStorage(e);
                 failed(conn, c, e, events);
@@ -153,7 +273,10 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     private void failed(ConnectionAnalysis conn, Chunk c, Throwable e, List<ModelEvent> events) {
         reportBug("the analysis of connection " + c.connectionId() + " (" + c.direction() + ") failed at offset "
                 + c.offset(), "the rest of that stream is shown unparsed, the other streams go on", e);
-        conn.parser(c.direction(), c.layer(), c.offset()).abandon(c.offset() + c.length());
+        conn.giveUp(c); // whatever the parser makes of the rest: it may be a chunk ahead (see analyze)
+        if (!parsingAhead) {
+            parsers.abandon(c);
+        }
         addSteps(conn.negotiation.parseFailed(c.direction(), "not analysed from offset " + c.offset() + " on: the analyzer"
                 + " failed there (" + e + "), a bug; see the log", c.atNanos()), events);
         try {
@@ -186,7 +309,9 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
             advance(c.atNanos());
             ConnectionAnalysis conn = connection(c.id(), c.atNanos());
             conn.closed = c;
-            conn.releaseReaders();
+            if (!parsingAhead) {
+                parsers.release(c.id()); // else the reading thread did, in its turn
+            }
             addSteps(conn.negotiation.connectionClosed(c, conn.opened.atNanos()), events);
             connectionChanged(conn, events);
         });
@@ -259,7 +384,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
             // data for a connection whose opening was not seen (a capture that starts mid-way)
             LOG.debug("connection {} was not seen opening; analysing it from here", id);
             conn = new ConnectionAnalysis(new ConnectionOpened(id, "?", null, null, null, TlsMode.PASSTHROUGH, at),
-                    resumableSessions, openReaders);
+                    resumableSessions);
             connections.put(id, conn);
         }
         return conn;

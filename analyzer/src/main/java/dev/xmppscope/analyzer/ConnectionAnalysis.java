@@ -5,10 +5,9 @@ import dev.xmppscope.analyzer.index.StanzaIndex;
 import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.analyzer.model.GraphNode;
 import dev.xmppscope.analyzer.negotiation.Negotiation;
-import dev.xmppscope.analyzer.stream.StreamParser;
-import dev.xmppscope.analyzer.xml.ContinuousReader;
 import dev.xmppscope.analyzer.xmpp.Jid;
 import dev.xmppscope.analyzer.xmpp.JidCache;
+import dev.xmppscope.capture.Chunk;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.Direction;
@@ -17,8 +16,9 @@ import dev.xmppscope.capture.TlsMode;
 import java.util.Map;
 
 /**
- * Everything the analyzer tracks for one proxied connection: a parser per direction (replaced
- * when a new TLS layer starts), the negotiation, counters, and who is at either end.
+ * Everything the analyzer's model tracks for one proxied connection: the negotiation, counters,
+ * which streams were given up, and who is at either end. (Its streams' parsers are in
+ * {@link StreamParsers}.)
  */
 final class ConnectionAnalysis {
     /** Graph node ids of clients: this, then the bound full JID (or "conn-ID" before binding). */
@@ -27,9 +27,8 @@ final class ConnectionAnalysis {
     final ConnectionOpened opened;
     final Negotiation negotiation;
     ConnectionClosed closed;
-    private final StreamParser[] parsers = new StreamParser[2];
-    private final ContinuousReader.OpenReaders openReaders;
-    private final TlsLayer[] layers = new TlsLayer[2];
+    /** Per direction: the TLS layer whose stream was given up, or null. */
+    private final TlsLayer[] givenUp = new TlsLayer[2];
     private final int[] elementCount = new int[2];
     private final long[] bytes = new long[2];
     boolean directTls;
@@ -48,13 +47,9 @@ final class ConnectionAnalysis {
     record Ends(String source, String target) {
     }
 
-    /**
-     * @param resumableSessions the capture's resumable stream-management sessions (see {@link Negotiation})
-     * @param openReaders       the parse readers the analysis keeps open, shared by all its streams
-     */
-    ConnectionAnalysis(ConnectionOpened opened, Map<String, String> resumableSessions, ContinuousReader.OpenReaders openReaders) {
+    /** @param resumableSessions the capture's resumable stream-management sessions (see {@link Negotiation}) */
+    ConnectionAnalysis(ConnectionOpened opened, Map<String, String> resumableSessions) {
         this.opened = opened;
-        this.openReaders = openReaders;
         this.negotiation = new Negotiation(opened.id(), resumableSessions);
     }
 
@@ -62,27 +57,14 @@ final class ConnectionAnalysis {
         return opened.id();
     }
 
-    /** The parser for the chunk's direction and layer; a new layer starts a new parser at its offset. */
-    StreamParser parser(Direction d, TlsLayer layer, long offset) {
-        int i = d.code();
-        if (parsers[i] == null || layers[i] != layer) {
-            if (parsers[i] != null) {
-                parsers[i].releaseReader(); // the layer below (before STARTTLS) sends nothing more
-            }
-            parsers[i] = new StreamParser(offset, StreamParser.DEFAULT_MAX_ELEMENT_BYTES, StreamParser.DEFAULT_MAX_DEPTH,
-                    openReaders);
-            layers[i] = layer;
-        }
-        return parsers[i];
+    /** The analysis of {@code c}'s stream (its direction and TLS layer) broke on a bug: the rest of it is not analysed. */
+    void giveUp(Chunk c) {
+        givenUp[c.direction().code()] = c.layer();
     }
 
-    /** The connection ended: its streams' parse readers go back (a late chunk would start another). */
-    void releaseReaders() {
-        for (StreamParser p : parsers) {
-            if (p != null) {
-                p.releaseReader();
-            }
-        }
+    /** Whether {@code c}'s stream was given up ({@link #giveUp}): its bytes are then shown unparsed. */
+    boolean givenUp(Chunk c) {
+        return givenUp[c.direction().code()] == c.layer();
     }
 
     void countBytes(Direction d, int n) {

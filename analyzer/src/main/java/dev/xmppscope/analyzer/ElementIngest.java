@@ -15,7 +15,6 @@ import dev.xmppscope.analyzer.route.PayloadDigest;
 import dev.xmppscope.analyzer.route.RouteCorrelator;
 import dev.xmppscope.analyzer.route.Sighting;
 import dev.xmppscope.analyzer.stream.StreamEvent;
-import dev.xmppscope.analyzer.stream.StreamParser;
 import dev.xmppscope.analyzer.xml.StreamHeader;
 import dev.xmppscope.analyzer.xml.XmlElement;
 import dev.xmppscope.analyzer.xmpp.ElementKind;
@@ -33,7 +32,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Turns one chunk's parse events into the model: negotiation steps, indexed stanzas, IQ pairs and
+ * Turns one chunk's parse events ({@link StreamParsers}) into the model: negotiation steps, indexed stanzas, IQ pairs and
  * route hops. Called by the {@link Analyzer} under its lock.
  */
 final class ElementIngest {
@@ -61,24 +60,28 @@ final class ElementIngest {
         this.wantEvents = want;
     }
 
-    void chunk(ConnectionAnalysis conn, Chunk c, List<ModelEvent> events) {
+    /**
+     * Ingests what the parse of chunk {@code c} found in it ({@code parsed}).
+     *
+     * @param position where {@code c}'s bytes are in the capture's payload file, or -1 (see {@link #placed})
+     */
+    void chunk(ConnectionAnalysis conn, Chunk c, long position, List<StreamEvent> parsed, List<ModelEvent> events) {
         Direction d = c.direction();
-        StreamParser parser = conn.parser(d, c.layer(), c.offset());
         String failure = null;
-        for (StreamEvent ev : parser.feed(c.bytes(), 0, c.bytes().length, c.atNanos())) {
+        for (StreamEvent ev : parsed) {
             if (ev instanceof StreamEvent.StreamOpened o) {
                 String ref = conn.nextRef(d);
                 steps(conn.negotiation.header(d, o.header(), o.at(), ref), events);
-                header(conn, d, c, ref, o, events);
+                header(conn, d, c, ref, o, placed(c, position, o.offset(), o.size()), events);
             } else if (ev instanceof StreamEvent.ElementParsed p) {
                 String ref = conn.nextRef(d);
                 steps(conn.negotiation.element(d, p.element(), p.at(), ref), events);
-                element(conn, d, c, ref, p, events);
+                element(conn, d, c, ref, p, placed(c, position, p.offset(), p.size()), events);
             } else if (ev instanceof StreamEvent.StreamClosed cl) {
                 String ref = conn.nextRef(d);
                 steps(conn.negotiation.streamClosed(d, cl.at(), ref), events);
                 store(conn, d, c, ref, cl.at(), "close", null, null, null, null, List.of(), "stream closed",
-                        cl.size(), cl.offset(), "ok", null, () -> CLOSE_TAG, events);
+                        cl.size(), cl.offset(), "ok", null, () -> CLOSE_TAG, -1, events);
             } else if (ev instanceof StreamEvent.StreamFailed f) {
                 failure = f.message();
                 steps(conn.negotiation.parseFailed(d, f.message(), f.at()), events);
@@ -86,12 +89,22 @@ final class ElementIngest {
                 String ref = conn.nextRef(d);
                 String status = failure != null ? failure : "not parsed (the stream failed earlier)";
                 store(conn, d, c, ref, u.at(), "unparsed", null, null, null, null, List.of(),
-                        u.size() + " bytes not parsed", u.size(), u.offset(), status, null, () -> preview(c, u), events);
+                        u.size() + " bytes not parsed", u.size(), u.offset(), status, null, () -> preview(c, u), -1, events);
             }
         }
     }
 
-    private void header(ConnectionAnalysis conn, Direction d, Chunk c, String ref, StreamEvent.StreamOpened o,
+    /**
+     * Where the element at {@code offset} of {@code c}'s stream lies in the payload file, given the
+     * chunk's own place there: known when the element lies within this one chunk, else -1 (an
+     * element read across chunks is kept as a copy; so is any element when the place is unknown).
+     */
+    private static long placed(Chunk c, long position, long offset, int size) {
+        return position >= 0 && offset >= c.offset() && offset + size <= c.offset() + c.length()
+                ? position + (offset - c.offset()) : -1;
+    }
+
+    private void header(ConnectionAnalysis conn, Direction d, Chunk c, String ref, StreamEvent.StreamOpened o, long xmlAt,
                         List<ModelEvent> events) {
         StreamHeader h = o.header();
         List<String> nss = new ArrayList<>();
@@ -102,7 +115,7 @@ final class ElementIngest {
                 + (h.contentNamespace().isEmpty() ? "" : " (" + h.contentNamespace() + ")")
                 + (h.attribute("id") == null ? "" : " id " + h.attribute("id"));
         store(conn, d, c, ref, o.at(), "stream-header", null, h.attribute("from"), h.attribute("to"), h.attribute("id"),
-                nss, summary, o.size(), o.offset(), "ok", null, o::xmlBytes, events);
+                nss, summary, o.size(), o.offset(), "ok", null, o::xmlBytes, xmlAt, events);
     }
 
     /** " to a.example", or " from a.example" for a header that names only its sender (a server's answer often does). */
@@ -112,7 +125,7 @@ final class ElementIngest {
         return to != null ? " to " + to : from != null ? " from " + from : "";
     }
 
-    private void element(ConnectionAnalysis conn, Direction d, Chunk c, String ref, StreamEvent.ElementParsed p,
+    private void element(ConnectionAnalysis conn, Direction d, Chunk c, String ref, StreamEvent.ElementParsed p, long xmlAt,
                          List<ModelEvent> events) {
         XmlElement e = p.element();
         ElementKind k = ElementKind.of(e);
@@ -121,7 +134,7 @@ final class ElementIngest {
         String id = e.attribute("id");
         boolean fresh = fresh(conn, d);
         IndexedStanza stored = indexed(conn, d, c, ref, p.at(), k.kind(), k.type(), from, to, id, k.namespaces(),
-                k.summary(), p.size(), p.offset(), "ok", k.error(), fresh, p::xmlBytes, events);
+                k.summary(), p.size(), p.offset(), "ok", k.error(), fresh, p::xmlBytes, xmlAt, events);
         long routeFirst = -1;
         if (k.kind().equals("message") || k.kind().equals("presence") || k.kind().equals("iq")) {
             routeFirst = correlate(conn, d, ref, p, k, stored, events);
@@ -234,10 +247,10 @@ final class ElementIngest {
 
     private void store(ConnectionAnalysis conn, Direction d, Chunk c, String ref, long at, String kind, String type,
                        String from, String to, String id, List<String> nss, String summary, int size, long offset,
-                       String status, String error, Supplier<byte[]> xml, List<ModelEvent> events) {
+                       String status, String error, Supplier<byte[]> xml, long xmlAt, List<ModelEvent> events) {
         boolean fresh = fresh(conn, d);
         IndexedStanza s = indexed(conn, d, c, ref, at, kind, type, from, to, id, nss, summary, size, offset, status, error,
-                fresh, xml, events);
+                fresh, xml, xmlAt, events);
         if (fresh) {
             index.add(s);
         }
@@ -248,11 +261,14 @@ final class ElementIngest {
         return !index.alreadyIndexed(conn.id(), d.code(), conn.lastIndex(d));
     }
 
-    /** The element as the index stores it (the XML decoded only if {@code fresh}); announces it to listeners. */
+    /**
+     * The element as the index stores it: its XML copied only if {@code fresh} and not found at
+     * {@code xmlAt} in the payload file; announces it to listeners.
+     */
     private IndexedStanza indexed(ConnectionAnalysis conn, Direction d, Chunk c, String ref, long at, String kind,
                                   String type, String from, String to, String id, List<String> nss, String summary,
                                   int size, long offset, String status, String error, boolean fresh,
-                                  Supplier<byte[]> xml, List<ModelEvent> events) {
+                                  Supplier<byte[]> xml, long xmlAt, List<ModelEvent> events) {
         Jid effFrom = jids.parse(conn.effectiveFrom(d, from));
         Jid effTo = jids.parse(conn.effectiveTo(d, to));
         if (error == null) {
@@ -268,7 +284,7 @@ final class ElementIngest {
         IndexedStanza s = new IndexedStanza(StanzaIndex.rowKey(conn.id(), d.code(), conn.lastIndex(d)), d.code(), summary1,
                 effFrom == null ? null : effFrom.fullKey(), effTo == null ? null : effTo.fullKey(),
                 effFrom == null ? null : effFrom.bareKey(), effTo == null ? null : effTo.bareKey(), c.layer().code(), error,
-                -1, fresh ? xml.get() : null);
+                -1, fresh && xmlAt < 0 ? xml.get() : null, xmlAt);
         if (wantEvents) {
             events.add(new ModelEvent.StanzaAdded(summary1));
         }

@@ -112,7 +112,7 @@ class AnalyzerRandomCapturesTest {
     }
 
     /** Up to six connections, each a random walk through headers, negotiation, stanzas, events, closes and reopenings. */
-    private static CaptureScript script(Random random) {
+    static CaptureScript script(Random random) {
         CaptureScript s = new CaptureScript();
         double at = 0;
         int connections = 1 + random.nextInt(6);

@@ -18,6 +18,7 @@ import dev.xmppscope.analyzer.model.StanzaPage;
 import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.model.StanzaSummary;
+import dev.xmppscope.capture.CaptureReader;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.CaptureWriter;
 import dev.xmppscope.capture.Chunk;
@@ -424,6 +425,40 @@ class AnalyzerTest {
             assertEquals(at + "<presence id='trips-the-bug'/>".length(), unparsed.get(0).offset());
             assertEquals(1, ofKind(a, "presence", 8).size(), "the other stream is analysed as usual");
             assertEquals(1, a.failures());
+        }
+    }
+
+    /**
+     * The same when the capture is read and parsed ahead of the model ({@link Analyzer#analyze}):
+     * the stream's bytes after the bug read as unparsed, although the parser had already read them.
+     */
+    @Test
+    void aBugInOneStreamsAnalysisEndsThatStreamOnlyWhenParsedAhead() {
+        CaptureScript s = thenAliceSends(c2sToA(7, "127.0.0.1:41000", "eve@a.example", "e1")
+                .toServer(7, 3, "<presence id='trips-the-bug'/>")
+                .toServer(7, 4, "<presence/>"), "<presence id='trips-the-bug'/>");
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap"))) {
+            try (CaptureWriter w = store.newWriter()) {
+                s.playInto(w);
+            }
+            try (Analyzer a = Analyzer.open(store); CaptureReader reader = store.newReader()) {
+                a.beforeRecord = r -> {
+                    if (r instanceof Chunk c && c.connectionId() == 7
+                            && new String(c.bytes(), StandardCharsets.UTF_8).contains("trips-the-bug")) {
+                        throw new IllegalStateException("a bug");
+                    }
+                };
+                a.analyze(reader, done -> { });
+                int at = FederationFixture.clientHeader("a.example", "eve@a.example").length();
+                assertEquals("Client's stream is not analysed from offset " + at + " on: the analyzer failed there"
+                        + " (java.lang.IllegalStateException: a bug), a bug; see the log", a.connection(7).orElseThrow().error());
+                List<StanzaSummary> unparsed = ofKind(a, "unparsed", 7);
+                assertEquals(1, unparsed.size(), "the stream's later bytes are counted, not parsed");
+                assertEquals(at + "<presence id='trips-the-bug'/>".length(), unparsed.get(0).offset());
+                assertEquals(0, ofKind(a, "presence", 7).size(), "not even what the parser read ahead");
+                assertEquals(1, ofKind(a, "presence", 8).size(), "the other stream is analysed as usual");
+                assertEquals(1, a.failures());
+            }
         }
     }
 

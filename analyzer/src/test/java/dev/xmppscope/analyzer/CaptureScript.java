@@ -50,7 +50,11 @@ final class CaptureScript {
     }
 
     CaptureScript send(long conn, double atMs, Direction d, TlsLayer layer, String xml) {
-        byte[] b = xml.getBytes(StandardCharsets.UTF_8);
+        return sendBytes(conn, atMs, d, layer, xml.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Bytes as read, which need not end on a character's or an element's end. */
+    CaptureScript sendBytes(long conn, double atMs, Direction d, TlsLayer layer, byte[] b) {
         long[] so = seqAndOffsets.get(conn);
         int slot = d == Direction.TO_SERVER ? 1 : 2;
         Chunk c = Chunk.of(conn, so[0]++, d, ms(atMs), layer, so[slot], b);

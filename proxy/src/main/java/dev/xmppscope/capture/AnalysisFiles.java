@@ -121,9 +121,11 @@ final class AnalysisFiles {
 
     /**
      * Pages are compressed (LZF) as they are written. Uncompressed, the analysis took twice the
-     * disk of the capture it indexes (each stanza's record carries its XML, its summary and its
-     * JIDs, ids and namespaces); compressed, a quarter to a half of it (measured: 259 MB became
-     * 36 MB for a 133 MB capture, 30 MB became 7 MB for a 16 MB one), in the same analysis time.
+     * disk of the capture it indexes when each stanza's record carried its XML (as the live
+     * analysis's still do), its summary and its JIDs, ids and namespaces; compressed, a quarter to
+     * a half of it (measured: 259 MB became 36 MB for a 133 MB capture, 30 MB became 7 MB for a
+     * 16 MB one), in the same analysis time. Records that point into the payload file instead
+     * (an analysis of a stored capture) are a fraction of that either way.
      * A full scan of the index (a text filter that matches almost nothing) reads fewer bytes but
      * spends more CPU: on 400,000 stanzas, a scan from the OS's cache took 0.4 s instead of 0.2,
      * one from the disk 2.4-2.9 s instead of 2.9-3.4. Files written uncompressed still read:

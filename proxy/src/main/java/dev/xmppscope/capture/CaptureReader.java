@@ -23,10 +23,12 @@ public final class CaptureReader implements AutoCloseable {
 
     private final Connection connection;
     private final PayloadLog payloads;
+    private final StoredPayloads stored;
 
-    CaptureReader(Connection connection, PayloadLog payloads) {
+    CaptureReader(Connection connection, PayloadLog payloads, StoredPayloads stored) {
         this.connection = connection;
         this.payloads = payloads;
+        this.stored = stored;
         try (Statement st = connection.createStatement()) {
             // a transaction then sees the database as of its first read (see inOneSnapshot)
             st.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SNAPSHOT");
@@ -117,9 +119,13 @@ public final class CaptureReader implements AutoCloseable {
         };
         // a connection's own chunks are not bounded by its opening and closing times (the relay
         // stamps them on other threads), so the whole capture is read and filtered
-        visitStored(onlyConnection, Long.MIN_VALUE, c -> {
+        visitStored(onlyConnection, Long.MIN_VALUE, (c, position) -> {
             before.accept(c.atNanos());
-            sink.chunk(c);
+            if (position < 0) {
+                sink.chunk(c);
+            } else {
+                sink.storedChunk(c, stored, position);
+            }
         }, e -> {
             before.accept(e.atNanos());
             sink.event(e);
@@ -135,14 +141,14 @@ public final class CaptureReader implements AutoCloseable {
      * capture that is still being recorded; it walks the time indexes, not the whole capture.
      */
     public void replayChunksAndEventsFrom(long fromNanos, CaptureSink sink) {
-        inOneSnapshot(() -> visitStored(null, fromNanos, sink::chunk, sink::event));
+        inOneSnapshot(() -> visitStored(null, fromNanos, (c, position) -> sink.chunk(c), sink::event));
     }
 
     /**
      * Feeds {@code sink} the chunks (with their bytes) and events from {@code fromNanos} on, in
      * capture order ({@link StoredItems}); chunks whose bytes are past a torn tail are skipped and counted in the log.
      */
-    private void visitStored(Long onlyConnection, long fromNanos, Consumer<Chunk> chunks, Consumer<ConnectionEvent> events) {
+    private void visitStored(Long onlyConnection, long fromNanos, StoredChunks chunks, Consumer<ConnectionEvent> events) {
         long[] torn = {0};
         try {
             StoredItems.visit(connection, onlyConnection, fromNanos, new StoredItems.Visitor() {
@@ -152,7 +158,7 @@ public final class CaptureReader implements AutoCloseable {
                     if (bytes == null) {
                         torn[0]++;
                     } else {
-                        chunks.accept(e.toChunk(bytes));
+                        chunks.accept(e.toChunk(bytes), e.payloadPos());
                     }
                 }
 
@@ -167,6 +173,11 @@ public final class CaptureReader implements AutoCloseable {
         if (torn[0] > 0) {
             LOG.warn("{} chunks point past the end of {} (a torn tail after a crash); skipped them", torn[0], payloads.file());
         }
+    }
+
+    /** Takes a stored chunk and where its bytes are in the payload file (-1: none kept). */
+    private interface StoredChunks {
+        void accept(Chunk chunk, long position);
     }
 
     private static final String CONNECTION_COLUMNS = "SELECT id, route, listen, client, server, tls_mode, opened_at,"

@@ -13,6 +13,15 @@ public interface CaptureSink {
 
     void chunk(Chunk chunk);
 
+    /**
+     * A chunk replayed from a capture store, with where its bytes lie in that store's payload
+     * file: a sink that can point at them instead of keeping a copy (the analysis index) takes
+     * them here. Default: {@link #chunk}.
+     */
+    default void storedChunk(Chunk chunk, StoredPayloads payloads, long position) {
+        chunk(chunk);
+    }
+
     void event(ConnectionEvent event);
 
     void closed(ConnectionClosed connection);

@@ -54,6 +54,7 @@ public final class CaptureStore implements AutoCloseable {
     private final String url;
     private final Connection adminConnection;
     private final PayloadLog payloads;
+    private final StoredPayloads storedPayloads;
     private final Path analysisFile;
     private final boolean readOnly;
     private volatile boolean analysisInBackground = true;
@@ -67,6 +68,7 @@ public final class CaptureStore implements AutoCloseable {
         this.url = url;
         this.adminConnection = adminConnection;
         this.payloads = payloads;
+        this.storedPayloads = StoredPayloads.of(payloads);
     }
 
     /**
@@ -447,7 +449,12 @@ public final class CaptureStore implements AutoCloseable {
 
     /** A reader over what is stored; not thread-safe, use it from one thread. */
     public CaptureReader newReader() {
-        return new CaptureReader(newConnection(), payloads);
+        return new CaptureReader(newConnection(), payloads, storedPayloads);
+    }
+
+    /** Where this capture's chunk bytes are read back by position: the positions its readers hand out ({@link CaptureSink#storedChunk}). */
+    public StoredPayloads payloads() {
+        return storedPayloads;
     }
 
     /** The next free connection id, for a proxy or importer appending to this database. */

@@ -7,6 +7,7 @@ import dev.xmppscope.analyzer.route.IqLedger;
 import dev.xmppscope.analyzer.route.RouteArchive;
 import dev.xmppscope.analyzer.xmpp.Namespaces;
 import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.StoredPayloads;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,6 +23,8 @@ import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.type.ByteArrayDataType;
 import org.h2.mvstore.type.LongDataType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The stanza index in the capture's analysis file ({@link CaptureStore#analysisStore()}): two
@@ -38,6 +41,7 @@ import org.h2.mvstore.type.LongDataType;
  * re-opening a capture is cheap.
  */
 public final class StanzaIndex implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StanzaIndex.class);
     /**
      * Bumped with each change to the maps, the record layout or what a record says: the maps are
      * named by it. 6: a record names the first hop of its route, and a room's copies and carbons now
@@ -46,9 +50,10 @@ public final class StanzaIndex implements AutoCloseable {
      * made it (a room's copy, a carbon, ...), and a carbon, an archive result or a forward is
      * summarized by the message it carries; version 6 did none of that. Since 7 the routes and IQ
      * maps are named by the version too: until then they kept their own names across versions, so
-     * routes of an older layout outlived a rebuild.
+     * routes of an older layout outlived a rebuild. 8: a record says where its XML is in the
+     * capture's payload file instead of holding a copy, when it can.
      */
-    static final int SCHEMA_VERSION = 7;
+    static final int SCHEMA_VERSION = 8;
     private static final String TIMELINE = "xs.stanzas.v" + SCHEMA_VERSION;
     private static final String POSITIONS = "xs.positions.v" + SCHEMA_VERSION;
     private static final String NAMESPACE_IDS = "xs.namespaces.v" + SCHEMA_VERSION;
@@ -73,12 +78,17 @@ public final class StanzaIndex implements AutoCloseable {
     private final Map<Long, Integer> indexedUpTo = new HashMap<>();
     private final Map<String, IndexedStanza> unflushed = new ConcurrentHashMap<>();
     private final Namespaces namespaces = Namespaces.shipped();
+    /** The capture's payload file, where records that do not hold their XML say it is; null when unknown. */
+    private final StoredPayloads payloads;
+    private volatile boolean reportedUnreadable;
 
     /**
      * The index in {@code mv}, the store of the analysis file {@code file} (named in errors),
-     * written from a thread at background priority if {@code background} ({@code BackgroundThreads}).
+     * written from a thread at background priority if {@code background} ({@code BackgroundThreads}),
+     * reading XML that is not copied into it from {@code payloads} (null: none can be read).
      */
-    public StanzaIndex(MVStore mv, Path file, boolean background) {
+    public StanzaIndex(MVStore mv, Path file, boolean background, StoredPayloads payloads) {
+        this.payloads = payloads;
         String where = file.toString();
         synchronized (mv) {
             // the analysis is derived data: maps of an older layout are dropped and rebuilt by this run
@@ -273,6 +283,9 @@ public final class StanzaIndex implements AutoCloseable {
                 break;
             }
             IndexedStanza s = StanzaRecord.decode(record, filter.needsXml(), namespaces, nsIds);
+            if (filter.needsXml()) {
+                s = withXml(s);
+            }
             if (filter.test(s)) {
                 if (items.size() == limit) {
                     return new Matches(items, first, last, true);
@@ -297,14 +310,31 @@ public final class StanzaIndex implements AutoCloseable {
     public Optional<IndexedStanza> get(String ref, long visibleUntil) {
         IndexedStanza pendingStanza = unflushed.get(ref);
         if (pendingStanza != null) {
-            return Optional.of(pendingStanza);
+            return Optional.of(withXml(pendingStanza));
         }
         byte[] record = storedRecord(ref);
         if (record == null) {
             return Optional.empty();
         }
         IndexedStanza s = StanzaRecord.decode(record, true, namespaces, nsIds);
-        return s.summary().at() <= visibleUntil ? Optional.of(s) : Optional.empty();
+        return s.summary().at() <= visibleUntil ? Optional.of(withXml(s)) : Optional.empty();
+    }
+
+    /**
+     * {@code s} with its XML: as it is when the record holds a copy, else read from the payload
+     * file. Without it (a payload file gone, or cut short since) the XML is null, and said once.
+     */
+    private IndexedStanza withXml(IndexedStanza s) {
+        if (s.xmlUtf8() != null || s.xmlAt() < 0) {
+            return s;
+        }
+        byte[] xml = payloads == null ? null : payloads.read(s.xmlAt(), s.summary().size());
+        if (xml == null && !reportedUnreadable) {
+            reportedUnreadable = true;
+            LOG.warn("the XML of {} is not in the capture's payload file any more ({}); it is shown without it",
+                    s.summary().ref(), payloads == null ? "no payload file given" : "the file ends before it");
+        }
+        return xml == null ? s : s.withXml(xml);
     }
 
     /** The first hop's row key of the route the stanza {@code ref} joined as a later hop, or -1. */

@@ -8,7 +8,9 @@ import java.util.Objects;
 
 /**
  * The stored form of an {@link IndexedStanza}: one compact byte array ({@link RecordBytes}), the
- * XML last so that a scan that does not need it stops before it. The ref is not stored: it
+ * XML last so that a scan that does not need it stops before it: where it is in the capture's
+ * payload file when that is known (nearly always, in an analysis of a stored capture), else a
+ * copy. The ref is not stored: it
  * follows from the row key; nor are the bare addresses, which follow from the full ones; the
  * namespaces are stored by their numbers ({@link NamespaceIds}). Every byte left out is one the
  * analysis file's compression does not have to read.
@@ -58,7 +60,10 @@ final class StanzaRecord {
         buf.string(m.parseStatus());
         buf.string(s.error());
         buf.varLong(s.routeFirst() + 1);
-        buf.bytes(s.xmlUtf8());
+        buf.varLong(s.xmlAt() + 1);
+        if (s.xmlAt() < 0) {
+            buf.bytes(s.xmlUtf8());
+        }
         return buf.toArray();
     }
 
@@ -69,7 +74,10 @@ final class StanzaRecord {
         return r.varLong();
     }
 
-    /** Decodes a record; the XML only if {@code withXml} (it is most of the bytes). */
+    /**
+     * Decodes a record; its XML copy only if {@code withXml} (it is most of the bytes). XML that is
+     * in the payload file is not read here: see {@code xmlAt}.
+     */
     static IndexedStanza decode(byte[] b, boolean withXml, Namespaces namespaces, NamespaceIds nsIds) {
         RecordBytes.Reader r = new RecordBytes.Reader(b);
         long pk = r.varLong();
@@ -100,12 +108,13 @@ final class StanzaRecord {
         String parseStatus = r.string();
         String error = r.string();
         long routeFirst = r.varLong() - 1;
-        byte[] xml = withXml ? r.bytes() : null;
+        long xmlAt = r.varLong() - 1;
+        byte[] xml = withXml && xmlAt < 0 ? r.bytes() : null;
         String ref = StanzaIndex.ref(connection, direction, pk & 0xFFFFFFFFL);
         StanzaSummary m = new StanzaSummary(ref, connection, direction == 0 ? "toServer" : "toClient", at, kind, type,
                 from, to, id, nss, labels, summary, size, offset, parseStatus);
         return new IndexedStanza(pk, direction, m, fromKey, toKey, bare(fromKey), bare(toKey), layer, error, routeFirst,
-                xml);
+                xml, xmlAt);
     }
 
     /** The bare form of a full JID key: the part before the resource (neither local part nor domain holds a '/'). */

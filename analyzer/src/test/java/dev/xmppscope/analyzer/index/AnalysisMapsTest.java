@@ -30,7 +30,7 @@ class AnalysisMapsTest {
                 new StanzaRoute.Hop("4-c-9", 4, "server:b.example", "client:bob@b.example/laptop", 15L, 1L, 1, StanzaRoute.Hop.CARBON)),
                 1.0, "same id 'm1', type chat");
         try (CaptureStore store = CaptureStore.open(db)) {
-            StanzaIndex index = new StanzaIndex(store.analysisStore(), CaptureStore.analysisFile(store.file()), true);
+            StanzaIndex index = new StanzaIndex(store.analysisStore(), CaptureStore.analysisFile(store.file()), true, store.payloads());
             // the later hops' own records name the first hop: the archive files the route under it alone
             long first = StanzaIndex.rowKey("1-s-5");
             index.add(hop("1-s-5", -1));
@@ -45,7 +45,7 @@ class AnalysisMapsTest {
             index.close();
         }
         try (CaptureStore store = CaptureStore.open(db)) {
-            StanzaIndex index = new StanzaIndex(store.analysisStore(), CaptureStore.analysisFile(store.file()), true);
+            StanzaIndex index = new StanzaIndex(store.analysisStore(), CaptureStore.analysisFile(store.file()), true, store.payloads());
             for (String ref : List.of("1-s-5", "2-s-3", "4-c-9")) {
                 assertEquals(route, index.routeArchive().find(ref).orElseThrow(), ref);
             }
@@ -67,7 +67,7 @@ class AnalysisMapsTest {
             for (String old : List.of("xs.stanzas.v6", "xs.routes.v2", "xs.iqs.v1")) {
                 mv.<Long, byte[]>openMap(old).put(StanzaIndex.rowKey("1-s-5"), new byte[] {3, 7});
             }
-            StanzaIndex index = new StanzaIndex(mv, CaptureStore.analysisFile(store.file()), true);
+            StanzaIndex index = new StanzaIndex(mv, CaptureStore.analysisFile(store.file()), true, store.payloads());
             assertEquals(Set.of(), mv.getMapNames().stream().filter(n -> n.matches("xs\\..+\\.v[0-6]"))
                     .collect(Collectors.toSet()), "every map of the older layout is gone");
             assertTrue(index.routeArchive().find("1-s-5").isEmpty());
@@ -82,7 +82,7 @@ class AnalysisMapsTest {
         StanzaSummary summary = new StanzaSummary(ref, pk >>> 33, "toServer", 10L, "message", "chat", null, null, "m1",
                 List.of(), List.of(), "message", 40, 0, "ok");
         IndexedStanza s = new IndexedStanza(pk, (int) ((pk >>> 32) & 1), summary, null, null, null, null, 0, null, -1,
-                "<message id='m1'/>".getBytes(StandardCharsets.UTF_8));
+                "<message id='m1'/>".getBytes(StandardCharsets.UTF_8), -1);
         return routeFirst < 0 ? s : s.withRouteFirst(routeFirst);
     }
 }

@@ -62,7 +62,7 @@ class NamespaceIdsTest {
             StanzaSummary summary = new StanzaSummary("1-s-0", 1, "toServer", 5L, "message", null, null, null, null, nss,
                     List.of(shipped.label(nss.get(0)), shipped.label(nss.get(1))), "message", 30, 0, "ok");
             IndexedStanza s = new IndexedStanza(StanzaIndex.rowKey(1, 0, 0), 0, summary, null, null, null, null, 0, null, -1,
-                    "<message/>".getBytes(StandardCharsets.UTF_8));
+                    "<message/>".getBytes(StandardCharsets.UTF_8), -1);
             IndexedStanza back = StanzaRecord.decode(StanzaRecord.encode(s, new RecordBytes.Writer(), ids), false, shipped, ids);
             assertEquals(summary, back.summary(), "a record names both, by number and by URI");
         }

@@ -51,7 +51,7 @@ class StanzaRecordTest {
                 List.of("jabber:client", "urn:xmpp:receipts"), List.of(namespaces.label("jabber:client"),
                 namespaces.label("urn:xmpp:receipts")), "chat: hi", 60, 900, "ok");
         byte[] xml = "<message id='m1'><body>hi</body></message>".getBytes(StandardCharsets.UTF_8);
-        IndexedStanza s = new IndexedStanza(pk, 1, summary, fromKey, toKey, bare(fromKey), bare(toKey), 2, null, 77, xml);
+        IndexedStanza s = new IndexedStanza(pk, 1, summary, fromKey, toKey, bare(fromKey), bare(toKey), 2, null, 77, xml, -1);
 
         IndexedStanza back = StanzaRecord.decode(StanzaRecord.encode(s, new RecordBytes.Writer(), nsIds), true, namespaces,
                 nsIds);

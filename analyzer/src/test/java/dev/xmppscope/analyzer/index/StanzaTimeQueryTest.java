@@ -46,7 +46,7 @@ class StanzaTimeQueryTest {
     void aQueryFromOrUntilATimeFindsExactlyTheStanzasOnItsSideDisorderIncluded() {
         List<Long> times = times();
         try (CaptureStore store = CaptureStore.open(tmp.resolve("capture"))) {
-            StanzaIndex index = new StanzaIndex(store.analysisStore(), CaptureStore.analysisFile(store.file()), true);
+            StanzaIndex index = new StanzaIndex(store.analysisStore(), CaptureStore.analysisFile(store.file()), true, store.payloads());
             for (int i = 0; i < N; i++) {
                 index.add(stanza(i, times.get(i)));
             }
@@ -95,6 +95,6 @@ class StanzaTimeQueryTest {
         StanzaSummary summary = new StanzaSummary(StanzaIndex.ref(pk), 1, "toServer", at, "message", "chat", null, null,
                 "m" + i, List.of(), List.of(), "chat: " + i, 40, i * 40L, "ok");
         return new IndexedStanza(pk, 0, summary, null, null, null, null, 0, null, -1,
-                ("<message id='m" + i + "'/>").getBytes(StandardCharsets.UTF_8));
+                ("<message id='m" + i + "'/>").getBytes(StandardCharsets.UTF_8), -1);
     }
 }

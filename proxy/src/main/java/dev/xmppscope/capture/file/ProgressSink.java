@@ -5,6 +5,7 @@ import dev.xmppscope.capture.Chunk;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
+import dev.xmppscope.capture.StoredPayloads;
 
 /** Passes everything on to a sink, counting the records for a progress bar (an import, an analysis). */
 public final class ProgressSink implements CaptureSink {
@@ -31,6 +32,12 @@ public final class ProgressSink implements CaptureSink {
     @Override
     public void chunk(Chunk c) {
         target.chunk(c);
+        tick();
+    }
+
+    @Override
+    public void storedChunk(Chunk c, StoredPayloads payloads, long position) {
+        target.storedChunk(c, payloads, position);
         tick();
     }
 

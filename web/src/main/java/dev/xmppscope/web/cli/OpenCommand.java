@@ -13,7 +13,6 @@ import dev.xmppscope.capture.file.CaptureFileFormat;
 import dev.xmppscope.capture.file.CaptureFiles;
 import dev.xmppscope.capture.file.ImportResult;
 import dev.xmppscope.capture.file.ProgressBar;
-import dev.xmppscope.capture.file.ProgressSink;
 import dev.xmppscope.proxy.SecretMasking;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -83,7 +82,7 @@ final class OpenCommand implements Callable<Integer> {
             out.flush();
             ProgressBar bar = ProgressBar.onStderr("analyzing", CaptureFiles.recordCount(store), "records", progress);
             try (var reader = store.newReader()) {
-                reader.replay(new ProgressSink(analyzer, bar));
+                analyzer.analyze(reader, bar::update);
             } finally {
                 bar.finish();
             }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xmppscope.analyzer.Analyzer;
 import dev.xmppscope.capture.AnalysisFile;
+import dev.xmppscope.capture.StoredPayloads;
 import dev.xmppscope.capture.CaptureStoreException;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * events on a Unix socket ({@link WorkerProtocol}). When the feed ends it writes the index and
  * exits.
  *
- * <p>Arguments: {@code ANALYSIS_FILE CAPTURE_ID SOCKET_PATH}.
+ * <p>Arguments: {@code ANALYSIS_FILE CAPTURE_ID SOCKET_PATH CAPTURE}, the last the capture
+ * database, whose payload file an earlier analysis may point into.
  */
 public final class AnalysisWorker {
     private static final Logger LOG = LoggerFactory.getLogger(AnalysisWorker.class);
@@ -54,13 +56,14 @@ public final class AnalysisWorker {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 3) {
-            System.err.println("usage: AnalysisWorker ANALYSIS_FILE CAPTURE_ID SOCKET_PATH (started by 'xmppscope proxy')");
+        if (args.length != 4) {
+            System.err.println("usage: AnalysisWorker ANALYSIS_FILE CAPTURE_ID SOCKET_PATH CAPTURE (started by 'xmppscope proxy')");
             System.exit(2);
         }
         ignoreStopSignals();
         try (AnalysisFile file = AnalysisFile.open(Path.of(args[0]), args[1]);
-             Analyzer analyzer = Analyzer.open(file);
+             StoredPayloads payloads = StoredPayloads.openReadOnly(Path.of(args[3]));
+             Analyzer analyzer = Analyzer.open(file, payloads);
              ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(args[2]));
             AnalysisWorker worker = new AnalysisWorker(analyzer);

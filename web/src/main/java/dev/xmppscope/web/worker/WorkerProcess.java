@@ -80,7 +80,8 @@ final class WorkerProcess implements LiveAnalysis {
         }
         Path socket = dir.resolve("worker.sock");
         Path analysisFile = store.analysisFile().toAbsolutePath();
-        Process process = launch(List.of(analysisFile.toString(), store.id(), socket.toString()));
+        Process process = launch(List.of(analysisFile.toString(), store.id(), socket.toString(),
+                store.file().toAbsolutePath().toString()));
         WorkerOutput output = new WorkerOutput(process);
         try {
             output.awaitReady();

@@ -213,7 +213,7 @@ class DiskFullTest {
         assertTrue(output.endsWith("left: \n"), output);
     }
 
-    /** A capture of one client stream, 6 MB of messages whose bodies the analysis file compresses little. */
+    /** A capture of one client stream, 6 MB of short messages whose bodies the analysis file compresses little. */
     private Path sixMegabyteCapture() throws IOException {
         Path capture = Files.createDirectories(tmp.resolve("capture"));
         byte[] stream = stanzas(6L << 20, new Random(7));
@@ -263,14 +263,19 @@ class DiskFullTest {
         return stanzas(bytes, null);
     }
 
-    /** Like {@link #stanzas(long)}, each body of random letters if {@code random} is given (the index compresses it little). */
+    /**
+     * Like {@link #stanzas(long)}, each body 100 random letters if {@code random} is given: a stanza's
+     * summary quotes its body, which the index then compresses little, and many short stanzas make an
+     * index larger than the 1 MiB a test leaves for it (the index points at the stanzas' bytes in
+     * the capture, and does not copy them).
+     */
     private static byte[] stanzas(long bytes, Random random) {
         ByteArrayOutputStream out = new ByteArrayOutputStream((int) bytes + 4096);
         out.writeBytes(HEADER.getBytes(StandardCharsets.UTF_8));
         String body = "x".repeat(900);
         for (int i = 0; out.size() < bytes; i++) {
             if (random != null) {
-                body = random.ints(900, 'a', 'z' + 1).collect(StringBuilder::new, StringBuilder::appendCodePoint,
+                body = random.ints(100, 'a', 'z' + 1).collect(StringBuilder::new, StringBuilder::appendCodePoint,
                         StringBuilder::append).toString();
             }
             out.writeBytes(("<message to='bob@a.example' type='chat' id='m" + i + "'><body>" + body + "</body></message>")

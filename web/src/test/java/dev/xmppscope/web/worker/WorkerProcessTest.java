@@ -119,7 +119,7 @@ class WorkerProcessTest {
         }
         // reopening the capture then skips every element already indexed instead of writing it again
         try (AnalysisFile file = AnalysisFile.open(CaptureStore.analysisFile(CaptureStore.dataFile(capture)), captureId)) {
-            StanzaIndex index = new StanzaIndex(file.store(), file.file(), true);
+            StanzaIndex index = new StanzaIndex(file.store(), file.file(), true, null);
             for (StanzaSummary s : served) {
                 long key = StanzaIndex.rowKey(s.ref());
                 assertTrue(index.alreadyIndexed(key >>> 33, (int) ((key >>> 32) & 1), (int) key), s.ref());

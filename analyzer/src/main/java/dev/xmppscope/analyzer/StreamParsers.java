@@ -1,0 +1,85 @@
+package dev.xmppscope.analyzer;
+
+import dev.xmppscope.analyzer.stream.StreamEvent;
+import dev.xmppscope.analyzer.stream.StreamParser;
+import dev.xmppscope.analyzer.xml.ContinuousReader;
+import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.TlsLayer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The parse of every stream of a capture: a parser per connection and direction, replaced when a
+ * new TLS layer starts, turning each chunk into {@link StreamEvent}s. Kept apart from the model
+ * so that a bulk analysis parses on the thread that reads the capture, ahead of the model
+ * ({@link Analyzer#analyze}): the parse was half of the analysis thread's time. Used by one
+ * thread at a time.
+ */
+final class StreamParsers {
+    /** The busy streams' parse readers stay open between chunks; 64 of them hold about 2 MB. */
+    private final ContinuousReader.OpenReaders openReaders = new ContinuousReader.OpenReaders(64);
+    /** Per connection: the parser and its layer of each direction. */
+    private final Map<Long, Streams> connections = new HashMap<>();
+
+    private static final class Streams {
+        final StreamParser[] parsers = new StreamParser[2];
+        final TlsLayer[] layers = new TlsLayer[2];
+    }
+
+    /**
+     * A chunk parsed: its events, or the failure the parser met (a bug: the stream is then given
+     * up from the chunk's end, and what follows reads as unparsed).
+     *
+     * @param position where the chunk's bytes are in the capture's payload file, or -1
+     */
+    record Parsed(Chunk chunk, long position, List<StreamEvent> events, Throwable failure) {
+    }
+
+    /** Parses {@code c} (of an XML layer) on its stream's parser. */
+    Parsed parse(Chunk c, long position) {
+        StreamParser p = parser(c);
+        try {
+            return new Parsed(c, position, p.feed(c.bytes(), 0, c.bytes().length, c.atNanos()), null);
+        } catch (RuntimeException | StackOverflowError e) {
+            p.abandon(c.offset() + c.length());
+            return new Parsed(c, position, List.of(), e);
+        }
+    }
+
+    /** What a chunk of a stream given up on is: its bytes, not parsed. */
+    static List<StreamEvent> unparsed(Chunk c) {
+        return c.length() == 0 ? List.of() : List.of(new StreamEvent.Unparsed(c.offset(), c.length(), c.atNanos()));
+    }
+
+    /** Gives up on {@code c}'s stream from the chunk's end on: the model failed on it. */
+    void abandon(Chunk c) {
+        parser(c).abandon(c.offset() + c.length());
+    }
+
+    /** The connection ended: its streams' parse readers go back (a late chunk would start another). */
+    void release(long connection) {
+        Streams s = connections.get(connection);
+        if (s != null) {
+            for (StreamParser p : s.parsers) {
+                if (p != null) {
+                    p.releaseReader();
+                }
+            }
+        }
+    }
+
+    private StreamParser parser(Chunk c) {
+        Streams s = connections.computeIfAbsent(c.connectionId(), id -> new Streams());
+        int i = c.direction().code();
+        if (s.parsers[i] == null || s.layers[i] != c.layer()) {
+            if (s.parsers[i] != null) {
+                s.parsers[i].releaseReader(); // the layer below (before STARTTLS) sends nothing more
+            }
+            s.parsers[i] = new StreamParser(c.offset(), StreamParser.DEFAULT_MAX_ELEMENT_BYTES,
+                    StreamParser.DEFAULT_MAX_DEPTH, openReaders);
+            s.layers[i] = c.layer();
+        }
+        return s.parsers[i];
+    }
+}
