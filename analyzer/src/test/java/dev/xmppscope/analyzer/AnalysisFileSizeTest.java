@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A long capture's analysis (each stanza's summary, JIDs, ids and XML, in a real H2 file) takes
- * less disk than the bytes it indexes; before its pages were compressed it took twice as much.
+ * less disk than the bytes it indexes: its records say where each stanza is in the payload file
+ * (when they carried the XML itself, uncompressed, it took twice as much).
  */
 class AnalysisFileSizeTest {
     private static final String[] WORDS = ("the meeting moved to three so bring the slides and the notes from yesterday"

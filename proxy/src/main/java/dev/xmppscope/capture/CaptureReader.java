@@ -121,11 +121,7 @@ public final class CaptureReader implements AutoCloseable {
         // stamps them on other threads), so the whole capture is read and filtered
         visitStored(onlyConnection, Long.MIN_VALUE, (c, position) -> {
             before.accept(c.atNanos());
-            if (position < 0) {
-                sink.chunk(c);
-            } else {
-                sink.storedChunk(c, stored, position);
-            }
+            chunk(sink, c, position);
         }, e -> {
             before.accept(e.atNanos());
             sink.event(e);
@@ -141,7 +137,7 @@ public final class CaptureReader implements AutoCloseable {
      * capture that is still being recorded; it walks the time indexes, not the whole capture.
      */
     public void replayChunksAndEventsFrom(long fromNanos, CaptureSink sink) {
-        inOneSnapshot(() -> visitStored(null, fromNanos, (c, position) -> sink.chunk(c), sink::event));
+        inOneSnapshot(() -> visitStored(null, fromNanos, (c, position) -> chunk(sink, c, position), sink::event));
     }
 
     /**
@@ -172,6 +168,15 @@ public final class CaptureReader implements AutoCloseable {
         }
         if (torn[0] > 0) {
             LOG.warn("{} chunks point past the end of {} (a torn tail after a crash); skipped them", torn[0], payloads.file());
+        }
+    }
+
+    /** Gives {@code sink} a chunk read from the store, with where its bytes are when it kept some. */
+    private void chunk(CaptureSink sink, Chunk c, long position) {
+        if (position < 0) {
+            sink.chunk(c);
+        } else {
+            sink.storedChunk(c, stored, position);
         }
     }
 

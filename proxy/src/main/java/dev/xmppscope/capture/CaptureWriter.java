@@ -13,6 +13,7 @@ import java.sql.Types;
 public final class CaptureWriter implements CaptureSink, AutoCloseable {
     private final Connection connection;
     private final PayloadLog payloads;
+    private long lastPosition = -1;
     private final PreparedStatement insertConnection;
     private final ChunkBatch batch = new ChunkBatch();
     private final ChunkBatchRows batchRows;
@@ -63,7 +64,8 @@ public final class CaptureWriter implements CaptureSink, AutoCloseable {
     @Override
     public void chunk(Chunk c) {
         // encrypted chunks keep no bytes: -1 says so
-        batch.add(c, c.bytes().length == 0 ? -1 : payloads.append(c.bytes()));
+        lastPosition = c.bytes().length == 0 ? -1 : payloads.append(c.bytes());
+        batch.add(c, lastPosition);
         pending++;
         if (batch.isFull()) {
             try {
@@ -109,6 +111,11 @@ public final class CaptureWriter implements CaptureSink, AutoCloseable {
         } catch (SQLException e) {
             throw CaptureStoreException.of("cannot record the close of connection " + c.id(), e);
         }
+    }
+
+    /** Where the bytes of the last chunk written are in the payload file; -1 when it kept none (encrypted). */
+    public long lastPayloadPosition() {
+        return lastPosition;
     }
 
     /** Writes everything since the last commit in one transaction, payload bytes first. */

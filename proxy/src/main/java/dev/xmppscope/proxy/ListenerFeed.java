@@ -11,6 +11,8 @@ import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.ConnectionRecord;
+import dev.xmppscope.capture.StoredChunk;
+import dev.xmppscope.capture.StoredPayloads;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -133,7 +135,7 @@ final class ListenerFeed {
             }
         }
         for (CaptureRecord item : items) {
-            if (!takesChunks && item instanceof Chunk) {
+            if (!takesChunks && chunkOf(item) != null) {
                 continue;
             }
             long bytes = sizeOf(item);
@@ -197,19 +199,26 @@ final class ListenerFeed {
 
     private void drop(Object item) {
         droppedSincePass++;
-        if (item instanceof Chunk c) {
+        Chunk c = chunkOf(item);
+        if (c != null) {
             droppedFromAt = Math.min(droppedFromAt, c.atNanos());
         } else if (item instanceof ConnectionEvent e) {
             droppedFromAt = Math.min(droppedFromAt, e.atNanos());
         } else if (item instanceof ConnectionOpened o) {
             droppedOpens.add(o.id());
-        } else if (item instanceof ConnectionClosed c) {
-            droppedCloses.add(c.id());
+        } else if (item instanceof ConnectionClosed closed) {
+            droppedCloses.add(closed.id());
         }
     }
 
     static long sizeOf(Object item) {
-        return item instanceof Chunk c ? c.bytes().length + 64L : 64L;
+        Chunk c = chunkOf(item);
+        return c != null ? c.bytes().length + 64L : 64L;
+    }
+
+    /** The chunk an item is, as read or as stored; else null. */
+    private static Chunk chunkOf(Object item) {
+        return item instanceof Chunk c ? c : item instanceof StoredChunk s ? s.chunk() : null;
     }
 
     private void run() {
@@ -316,6 +325,12 @@ final class ListenerFeed {
                     }
 
                     @Override
+                    public void storedChunk(Chunk c, StoredPayloads payloads, long position) {
+                        openedBefore(reader, c.connectionId());
+                        taken.timed(new StoredChunk(c, payloads, position), deliverer);
+                    }
+
+                    @Override
                     public void event(ConnectionEvent e) {
                         openedBefore(reader, e.connectionId());
                         deliver(e);
@@ -374,11 +389,12 @@ final class ListenerFeed {
                     took(o);
                     listener.opened(o);
                 }
-            } else if (item instanceof Chunk c) {
+            } else if (chunkOf(item) != null) {
+                Chunk c = chunkOf(item);
                 if (mark(c.connectionId()).advance(c.seq() * 2)) {
                     seenUpTo = c.atNanos();
                     took(c);
-                    listener.chunk(c);
+                    ((CaptureRecord) item).deliverTo(listener); // a chunk, with where it is stored if known
                 }
             } else if (item instanceof ConnectionEvent e) {
                 if (mark(e.connectionId()).advance(e.seq() * 2 + 1)) {

@@ -6,6 +6,7 @@ import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.CaptureStoreException;
 import dev.xmppscope.capture.CaptureWriter;
 import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.StoredChunk;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
@@ -296,6 +297,8 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
                             skipped.add(c);
                             continue;
                         }
+                        // listeners get where its bytes are: the live analysis indexes stanzas by it
+                        item = new StoredChunk(c, store.payloads(), writer.lastPayloadPosition());
                     }
                     uncommitted.add(item);
                 }

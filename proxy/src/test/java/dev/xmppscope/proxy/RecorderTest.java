@@ -13,12 +13,14 @@ import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.EventKind;
+import dev.xmppscope.capture.StoredPayloads;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.proxy.xmpp.SecretRedactor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,11 @@ class RecorderTest {
                 r.addListener(new CaptureSink() {
                     public void opened(ConnectionOpened c) { heard.add("opened " + c.id()); }
                     public void chunk(Chunk c) { heard.add("chunk " + new String(c.bytes(), StandardCharsets.UTF_8)); }
+                    // committed chunks come with where they are stored: the live analysis points there
+                    public void storedChunk(Chunk c, StoredPayloads in, long position) {
+                        boolean there = in == store.payloads() && Arrays.equals(c.bytes(), in.read(position, c.length()));
+                        heard.add("chunk " + new String(c.bytes(), StandardCharsets.UTF_8) + (there ? "" : " (not where it says)"));
+                    }
                     public void event(ConnectionEvent e) { heard.add("event " + e.kind()); }
                     public void closed(ConnectionClosed c) { heard.add("closed " + c.reason()); }
                 });

@@ -72,7 +72,7 @@ public final class AnalysisWorker {
             acceptor.start();
             System.out.println(READY);
             System.out.flush();
-            FeedCodec.decode(new DataInputStream(new BufferedInputStream(System.in, 1 << 16)), analyzer);
+            FeedCodec.decode(new DataInputStream(new BufferedInputStream(System.in, 1 << 16)), analyzer, payloads);
         } catch (CaptureStoreException e) {
             System.out.println(STOPPED + e.getMessage()); // the proxy logs it and the web UI shows it
             System.out.flush();

@@ -8,6 +8,7 @@ import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.EventKind;
+import dev.xmppscope.capture.StoredPayloads;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
 import java.io.DataInputStream;
@@ -29,6 +30,8 @@ final class FeedCodec {
     private static final int EVENT = 3;
     private static final int CLOSED = 4;
     private static final int FLUSHED = 5;
+    /** A chunk as stored: a {@code CHUNK} record, then where its bytes are in the capture's payload file. */
+    private static final int STORED_CHUNK = 6;
 
     private FeedCodec() {
     }
@@ -36,19 +39,23 @@ final class FeedCodec {
     /**
      * A sink that writes each call to {@code out}, flushing at each {@code flushed()}. The first
      * write that fails (the worker is gone) goes to {@code onBroken}; every call after it is
-     * dropped, so the recorder's feed goes on without the worker.
+     * dropped, so the recorder's feed goes on without the worker. A chunk stored in
+     * {@code payloads} (the capture the worker analyses) is sent with where it is there; a chunk
+     * stored elsewhere is sent as a chunk alone, as its place would mean nothing to the worker.
      */
-    static CaptureSink encoder(DataOutputStream out, Consumer<IOException> onBroken) {
-        return new FeedEncoder(out, new Writer(onBroken));
+    static CaptureSink encoder(DataOutputStream out, StoredPayloads payloads, Consumer<IOException> onBroken) {
+        return new FeedEncoder(out, payloads, new Writer(onBroken));
     }
 
     /** The recorder's listener that feeds the worker (its name is the feed thread's). */
     private static final class FeedEncoder implements CaptureSink {
         private final DataOutputStream out;
+        private final StoredPayloads own;
         private final Writer write;
 
-        FeedEncoder(DataOutputStream out, Writer write) {
+        FeedEncoder(DataOutputStream out, StoredPayloads own, Writer write) {
             this.out = out;
+            this.own = own;
             this.write = write;
         }
 
@@ -68,19 +75,33 @@ final class FeedCodec {
 
         @Override
         public void chunk(Chunk c) {
+            write.accept(() -> writeChunk(CHUNK, c));
+        }
+
+        @Override
+        public void storedChunk(Chunk c, StoredPayloads payloads, long position) {
+            if (payloads != own) {
+                chunk(c);
+                return;
+            }
             write.accept(() -> {
-                out.writeByte(CHUNK);
-                out.writeLong(c.connectionId());
-                out.writeLong(c.seq());
-                out.writeByte(c.direction().ordinal());
-                out.writeLong(c.atNanos());
-                out.writeByte(c.layer().ordinal());
-                out.writeLong(c.offset());
-                out.writeInt(c.length());
-                out.writeBoolean(c.redacted());
-                out.writeInt(c.bytes().length);
-                out.write(c.bytes());
+                writeChunk(STORED_CHUNK, c);
+                out.writeLong(position);
             });
+        }
+
+        private void writeChunk(int type, Chunk c) throws IOException {
+            out.writeByte(type);
+            out.writeLong(c.connectionId());
+            out.writeLong(c.seq());
+            out.writeByte(c.direction().ordinal());
+            out.writeLong(c.atNanos());
+            out.writeByte(c.layer().ordinal());
+            out.writeLong(c.offset());
+            out.writeInt(c.length());
+            out.writeBoolean(c.redacted());
+            out.writeInt(c.bytes().length);
+            out.write(c.bytes());
         }
 
         @Override
@@ -125,39 +146,44 @@ final class FeedCodec {
 
     /**
      * Reads records from {@code in} and makes the same calls on {@code sink}, until the end of
-     * the input (the recording process closed the feed). A record cut short is an error.
+     * the input (the recording process closed the feed). A record cut short is an error. A stored
+     * chunk's position is in {@code payloads}, the capture's payload file as this process reads it.
      */
-    static void decode(DataInputStream in, CaptureSink sink) throws IOException {
+    static void decode(DataInputStream in, CaptureSink sink, StoredPayloads payloads) throws IOException {
         while (true) {
             int type = in.read();
             if (type < 0) {
                 return;
             }
             try {
-                decodeOne(type, in, sink);
+                decodeOne(type, in, sink, payloads);
             } catch (EOFException e) {
                 throw new IOException("the feed ended inside a record of type " + type, e);
             }
         }
     }
 
-    private static void decodeOne(int type, DataInputStream in, CaptureSink sink) throws IOException {
+    private static Chunk readChunk(DataInputStream in) throws IOException {
+        long connection = in.readLong();
+        long seq = in.readLong();
+        Direction direction = Direction.values()[in.readByte()];
+        long at = in.readLong();
+        TlsLayer layer = TlsLayer.values()[in.readByte()];
+        long offset = in.readLong();
+        int length = in.readInt();
+        boolean redacted = in.readBoolean();
+        byte[] bytes = new byte[in.readInt()];
+        in.readFully(bytes);
+        return new Chunk(connection, seq, direction, at, layer, offset, length, bytes, redacted);
+    }
+
+    private static void decodeOne(int type, DataInputStream in, CaptureSink sink, StoredPayloads payloads)
+            throws IOException {
         switch (type) {
             case OPENED -> sink.opened(new ConnectionOpened(in.readLong(), readString(in), readString(in),
                     readString(in), readString(in), TlsMode.values()[in.readByte()], in.readLong()));
-            case CHUNK -> {
-                long connection = in.readLong();
-                long seq = in.readLong();
-                Direction direction = Direction.values()[in.readByte()];
-                long at = in.readLong();
-                TlsLayer layer = TlsLayer.values()[in.readByte()];
-                long offset = in.readLong();
-                int length = in.readInt();
-                boolean redacted = in.readBoolean();
-                byte[] bytes = new byte[in.readInt()];
-                in.readFully(bytes);
-                sink.chunk(new Chunk(connection, seq, direction, at, layer, offset, length, bytes, redacted));
-            }
+            case CHUNK -> sink.chunk(readChunk(in));
+            case STORED_CHUNK -> sink.storedChunk(readChunk(in), payloads, in.readLong());
             case EVENT -> {
                 long connection = in.readLong();
                 long seq = in.readLong();

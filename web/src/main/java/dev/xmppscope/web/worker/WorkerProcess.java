@@ -5,6 +5,7 @@ import dev.xmppscope.capture.BackgroundThreads;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.CaptureStoreException;
+import dev.xmppscope.capture.StoredPayloads;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.DataOutputStream;
@@ -58,13 +59,13 @@ final class WorkerProcess implements LiveAnalysis {
     private final CaptureSink feed;
     private final RemoteModel model;
 
-    private WorkerProcess(Process process, WorkerOutput output, Path socketDir, RemoteModel model) {
+    private WorkerProcess(Process process, WorkerOutput output, Path socketDir, RemoteModel model, StoredPayloads payloads) {
         this.process = process;
         this.output = output;
         this.socketDir = socketDir;
         this.model = model;
         this.stdin = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
-        this.feed = FeedCodec.encoder(stdin, e -> {
+        this.feed = FeedCodec.encoder(stdin, payloads, e -> {
             if (output.stoppedBecause() == null) { // a reason the worker gave is logged already
                 LOG.error("{}", whyGone(process, output));
             }
@@ -85,7 +86,8 @@ final class WorkerProcess implements LiveAnalysis {
         WorkerOutput output = new WorkerOutput(process);
         try {
             output.awaitReady();
-            return new WorkerProcess(process, output, dir, new RemoteModel(socket, () -> whyGone(process, output)));
+            return new WorkerProcess(process, output, dir, new RemoteModel(socket, () -> whyGone(process, output)),
+                    store.payloads());
         } catch (IOException | RuntimeException e) {
             process.destroyForcibly();
             deleteQuietly(dir, socket);

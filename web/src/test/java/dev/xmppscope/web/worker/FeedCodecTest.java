@@ -12,6 +12,7 @@ import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.EventKind;
+import dev.xmppscope.capture.StoredPayloads;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.capture.file.CollectingSink;
@@ -22,6 +23,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,13 +33,21 @@ import org.junit.jupiter.api.Test;
 /** The recorder's feed reaches the worker call for call, field for field. */
 class FeedCodecTest {
 
-    /** One call of each kind, with the awkward values: nulls, no direction, a detail beyond writeUTF's 64 KiB. */
+    /** The worker's view of the capture's payload file, given to the stored chunks it decodes. */
+    private static final StoredPayloads PAYLOADS = StoredPayloads.openReadOnly(Path.of("capture"));
+
+    /**
+     * One call of each kind, with the awkward values: nulls, no direction, a detail beyond
+     * writeUTF's 64 KiB; a chunk as stored, with where it is in the payload file.
+     */
     private static void sendEveryKindOfCall(CaptureSink sink) {
         byte[] xml = "<message to='bob@b.example'><body>h\u00e9</body></message>".getBytes(StandardCharsets.UTF_8);
         sink.opened(new ConnectionOpened(7, "127.0.0.1:5222=127.0.0.2:5222", "127.0.0.1:5222", "127.0.0.1:4000", null,
                 TlsMode.INTERCEPT, 11));
         sink.chunk(new Chunk(7, 1, Direction.TO_SERVER, 12, TlsLayer.PLAIN, 0, xml.length, xml, false));
         sink.chunk(new Chunk(7, 2, Direction.TO_CLIENT, 13, TlsLayer.ENCRYPTED, 40, 517, new byte[0], true));
+        sink.storedChunk(new Chunk(7, 3, Direction.TO_SERVER, 14, TlsLayer.DECRYPTED, 0, xml.length, xml, true), PAYLOADS,
+                (1L << 40) + 3);
         sink.event(new ConnectionEvent(7, 3, 14, null, EventKind.values()[0], "detail \u2713"));
         sink.closed(new ConnectionClosed(7, 15, CloseReason.values()[0], "x".repeat(70_000), 100, 200));
         sink.flushed();
@@ -45,24 +55,44 @@ class FeedCodecTest {
 
     @Test
     void everyCallArrivesAsItWasMade() throws IOException {
-        CollectingSink sent = new CollectingSink();
+        Recording sent = new Recording();
         sendEveryKindOfCall(sent);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        sendEveryKindOfCall(FeedCodec.encoder(new DataOutputStream(bytes), e -> { throw new AssertionError(e); }));
+        sendEveryKindOfCall(FeedCodec.encoder(new DataOutputStream(bytes), PAYLOADS, e -> { throw new AssertionError(e); }));
 
-        CollectingSink received = new CollectingSink();
-        FeedCodec.decode(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), received);
-        assertEquals(sent.lines, received.lines);
-        assertEquals(1, received.flushes);
+        Recording received = new Recording();
+        FeedCodec.decode(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), received, PAYLOADS);
+        assertEquals(sent.calls.lines, received.calls.lines);
+        assertEquals(1, received.calls.flushes);
+    }
+
+    /** A place in another capture's payload file would mean nothing to the worker: such a chunk goes as a chunk alone. */
+    @Test
+    void aChunkStoredInAnotherCaptureGoesWithoutItsPlace() throws IOException {
+        byte[] xml = "<presence/>".getBytes(StandardCharsets.UTF_8);
+        Chunk c = new Chunk(7, 1, Direction.TO_SERVER, 12, TlsLayer.PLAIN, 0, xml.length, xml, false);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CaptureSink encoder = FeedCodec.encoder(new DataOutputStream(bytes), PAYLOADS, e -> { throw new AssertionError(e); });
+        try (StoredPayloads other = StoredPayloads.openReadOnly(Path.of("other"))) {
+            encoder.storedChunk(c, other, 99);
+        }
+        encoder.storedChunk(c, PAYLOADS, 42);
+        encoder.flushed();
+        Recording received = new Recording();
+        FeedCodec.decode(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), received, PAYLOADS);
+        Recording expected = new Recording();
+        expected.chunk(c);
+        expected.storedChunk(c, PAYLOADS, 42);
+        assertEquals(expected.calls.lines, received.calls.lines);
     }
 
     @Test
     void aFeedCutInsideARecordIsAnErrorThatSaysSo() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        sendEveryKindOfCall(FeedCodec.encoder(new DataOutputStream(bytes), e -> { throw new AssertionError(e); }));
+        sendEveryKindOfCall(FeedCodec.encoder(new DataOutputStream(bytes), PAYLOADS, e -> { throw new AssertionError(e); }));
         byte[] cut = Arrays.copyOf(bytes.toByteArray(), bytes.size() - 3);
         IOException e = assertThrows(IOException.class,
-                () -> FeedCodec.decode(new DataInputStream(new ByteArrayInputStream(cut)), new CollectingSink()));
+                () -> FeedCodec.decode(new DataInputStream(new ByteArrayInputStream(cut)), new CollectingSink(), PAYLOADS));
         assertTrue(e.getMessage().contains("ended inside a record"), e.getMessage());
     }
 
@@ -76,8 +106,44 @@ class FeedCodecTest {
             }
         };
         Consumer<IOException> onBroken = reported::add;
-        sendEveryKindOfCall(FeedCodec.encoder(new DataOutputStream(gone), onBroken)); // no exception reaches the recorder
+        sendEveryKindOfCall(FeedCodec.encoder(new DataOutputStream(gone), PAYLOADS, onBroken)); // no exception reaches the recorder
         assertEquals(1, reported.size());
         assertEquals("Broken pipe", reported.get(0).getMessage());
+    }
+
+    /** Every call as a line; a stored chunk's with where it is and in which payloads (by identity). */
+    private static final class Recording implements CaptureSink {
+        final CollectingSink calls = new CollectingSink();
+
+        @Override
+        public void opened(ConnectionOpened c) {
+            calls.opened(c);
+        }
+
+        @Override
+        public void chunk(Chunk c) {
+            calls.chunk(c);
+        }
+
+        @Override
+        public void storedChunk(Chunk c, StoredPayloads payloads, long position) {
+            calls.chunk(c);
+            calls.lines.add("stored at " + position + (payloads == PAYLOADS ? " in the given payloads" : " elsewhere"));
+        }
+
+        @Override
+        public void event(ConnectionEvent e) {
+            calls.event(e);
+        }
+
+        @Override
+        public void closed(ConnectionClosed c) {
+            calls.closed(c);
+        }
+
+        @Override
+        public void flushed() {
+            calls.flushed();
+        }
     }
 }
