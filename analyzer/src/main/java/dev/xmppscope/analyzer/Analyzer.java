@@ -15,7 +15,6 @@ import dev.xmppscope.analyzer.route.IqPairing;
 import dev.xmppscope.analyzer.route.RouteCorrelator;
 import dev.xmppscope.capture.AnalysisFile;
 import dev.xmppscope.capture.CaptureReader;
-import dev.xmppscope.capture.ReadAhead;
 import dev.xmppscope.capture.CaptureRecord;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
@@ -25,6 +24,7 @@ import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.EventKind;
+import dev.xmppscope.capture.ReadAhead;
 import dev.xmppscope.capture.StoredPayloads;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
@@ -125,6 +125,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
     /** Stands for a {@link #flushed()} among what {@link #analyze} reads ahead. */
     private static final Object FLUSHED = new Object();
+    private static final int PROGRESS_EVERY = 500;
 
     /**
      * Analyzes everything {@code reader} holds, as {@link CaptureReader#replay} would feed it, with
@@ -153,8 +154,6 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
             parsingAhead = false;
         }
     }
-
-    private static final int PROGRESS_EVERY = 500;
 
     /** The reading side of {@link #analyze}: parses each chunk as it is read, and passes everything on. */
     private final class ParsingAhead implements CaptureSink {

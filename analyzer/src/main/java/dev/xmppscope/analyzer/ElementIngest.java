@@ -32,8 +32,8 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Turns one chunk's parse events ({@link StreamParsers}) into the model: negotiation steps, indexed stanzas, IQ pairs and
- * route hops. Called by the {@link Analyzer} under its lock.
+ * Turns one chunk's parse events ({@link StreamParsers}) into the model: negotiation steps,
+ * indexed stanzas, IQ pairs and route hops. Called by the {@link Analyzer} under its lock.
  */
 final class ElementIngest {
     private static final int UNPARSED_PREVIEW = 4096;

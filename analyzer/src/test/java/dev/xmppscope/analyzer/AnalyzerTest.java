@@ -19,6 +19,7 @@ import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.capture.CaptureReader;
+import dev.xmppscope.capture.CaptureRecord;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.CaptureWriter;
 import dev.xmppscope.capture.Chunk;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -406,25 +408,10 @@ class AnalyzerTest {
     /** A bug (injected here) met in one stream's bytes ends that stream's analysis, not the capture's. */
     @Test
     void aBugInOneStreamsAnalysisEndsThatStreamOnly() {
-        CaptureScript s = thenAliceSends(c2sToA(7, "127.0.0.1:41000", "eve@a.example", "e1")
-                .toServer(7, 3, "<presence id='trips-the-bug'/>")
-                .toServer(7, 4, "<presence/>"), "<presence id='trips-the-bug'/>");
         try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = Analyzer.open(store)) {
-            a.beforeRecord = r -> {
-                if (r instanceof Chunk c && c.connectionId() == 7
-                        && new String(c.bytes(), StandardCharsets.UTF_8).contains("trips-the-bug")) {
-                    throw new IllegalStateException("a bug");
-                }
-            };
-            s.playInto(a);
-            int at = FederationFixture.clientHeader("a.example", "eve@a.example").length();
-            assertEquals("Client's stream is not analysed from offset " + at + " on: the analyzer failed there"
-                    + " (java.lang.IllegalStateException: a bug), a bug; see the log", a.connection(7).orElseThrow().error());
-            List<StanzaSummary> unparsed = ofKind(a, "unparsed", 7);
-            assertEquals(1, unparsed.size(), "the stream's later bytes are counted, not parsed");
-            assertEquals(at + "<presence id='trips-the-bug'/>".length(), unparsed.get(0).offset());
-            assertEquals(1, ofKind(a, "presence", 8).size(), "the other stream is analysed as usual");
-            assertEquals(1, a.failures());
+            a.beforeRecord = BUG_ON_ITS_CHUNK;
+            bugInOneStream().playInto(a);
+            assertThatStreamOnlyEnded(a);
         }
     }
 
@@ -434,32 +421,42 @@ class AnalyzerTest {
      */
     @Test
     void aBugInOneStreamsAnalysisEndsThatStreamOnlyWhenParsedAhead() {
-        CaptureScript s = thenAliceSends(c2sToA(7, "127.0.0.1:41000", "eve@a.example", "e1")
-                .toServer(7, 3, "<presence id='trips-the-bug'/>")
-                .toServer(7, 4, "<presence/>"), "<presence id='trips-the-bug'/>");
         try (CaptureStore store = CaptureStore.open(dir.resolve("cap"))) {
             try (CaptureWriter w = store.newWriter()) {
-                s.playInto(w);
+                bugInOneStream().playInto(w);
             }
             try (Analyzer a = Analyzer.open(store); CaptureReader reader = store.newReader()) {
-                a.beforeRecord = r -> {
-                    if (r instanceof Chunk c && c.connectionId() == 7
-                            && new String(c.bytes(), StandardCharsets.UTF_8).contains("trips-the-bug")) {
-                        throw new IllegalStateException("a bug");
-                    }
-                };
+                a.beforeRecord = BUG_ON_ITS_CHUNK;
                 a.analyze(reader, done -> { });
-                int at = FederationFixture.clientHeader("a.example", "eve@a.example").length();
-                assertEquals("Client's stream is not analysed from offset " + at + " on: the analyzer failed there"
-                        + " (java.lang.IllegalStateException: a bug), a bug; see the log", a.connection(7).orElseThrow().error());
-                List<StanzaSummary> unparsed = ofKind(a, "unparsed", 7);
-                assertEquals(1, unparsed.size(), "the stream's later bytes are counted, not parsed");
-                assertEquals(at + "<presence id='trips-the-bug'/>".length(), unparsed.get(0).offset());
-                assertEquals(0, ofKind(a, "presence", 7).size(), "not even what the parser read ahead");
-                assertEquals(1, ofKind(a, "presence", 8).size(), "the other stream is analysed as usual");
-                assertEquals(1, a.failures());
+                assertThatStreamOnlyEnded(a);
             }
         }
+    }
+
+    /** Throws, as a bug would, on the chunk of connection 7 that holds the stanza "trips-the-bug". */
+    private static final Consumer<CaptureRecord> BUG_ON_ITS_CHUNK = r -> {
+        if (r instanceof Chunk c && c.connectionId() == 7 && new String(c.bytes(), StandardCharsets.UTF_8).contains("trips-the-bug")) {
+            throw new IllegalStateException("a bug");
+        }
+    };
+
+    /** Eve's stream (7) trips the bug and sends a presence after it; Alice's (8) sends the same stanza. */
+    private static CaptureScript bugInOneStream() {
+        return thenAliceSends(c2sToA(7, "127.0.0.1:41000", "eve@a.example", "e1")
+                .toServer(7, 3, "<presence id='trips-the-bug'/>")
+                .toServer(7, 4, "<presence/>"), "<presence id='trips-the-bug'/>");
+    }
+
+    private static void assertThatStreamOnlyEnded(Analyzer a) {
+        int at = FederationFixture.clientHeader("a.example", "eve@a.example").length();
+        assertEquals("Client's stream is not analysed from offset " + at + " on: the analyzer failed there"
+                + " (java.lang.IllegalStateException: a bug), a bug; see the log", a.connection(7).orElseThrow().error());
+        List<StanzaSummary> unparsed = ofKind(a, "unparsed", 7);
+        assertEquals(1, unparsed.size(), "the stream's later bytes are counted, not parsed");
+        assertEquals(at + "<presence id='trips-the-bug'/>".length(), unparsed.get(0).offset());
+        assertEquals(0, ofKind(a, "presence", 7).size(), "not even what a parser reading ahead had read");
+        assertEquals(1, ofKind(a, "presence", 8).size(), "the other stream is analysed as usual");
+        assertEquals(1, a.failures());
     }
 
     /** A bug (injected here) met in a connection's event or close is passed over: the analysis goes on. */

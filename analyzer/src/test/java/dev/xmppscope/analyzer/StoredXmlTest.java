@@ -153,8 +153,11 @@ class StoredXmlTest {
             assertNotNull(xml, s.ref());
             assertEquals(s.size(), xml.getBytes(StandardCharsets.UTF_8).length, "the size of " + s.ref());
         }
-        // and a search by text reads it
-        assertEquals(List.of("cut"), stanzas.apply(new StanzaQuery("cut in three", null, null, null, null, null, null,
-                null, null, null, 10)).stream().map(StanzaSummary::id).toList());
+        // and a search by text reads it, where it is kept and where it is pointed at
+        for (String[] search : new String[][] {{"cut in three", "cut"}, {"MEANWHILE", "between"},
+            {"<message from='bob@b.example/x'", "between"}, {"</presence>", "p1"}}) {
+            assertEquals(List.of(search[1]), stanzas.apply(new StanzaQuery(search[0], null, null, null, null, null, null,
+                    null, null, null, 10)).stream().map(StanzaSummary::id).toList(), search[0]);
+        }
     }
 }

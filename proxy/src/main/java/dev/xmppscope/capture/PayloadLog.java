@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -164,6 +165,15 @@ final class PayloadLog implements AutoCloseable {
      * them (a torn tail after a crash of the machine).
      */
     byte[] read(long position, int length) {
+        return read(position, length, false);
+    }
+
+    /** Up to {@code length} bytes at {@code position}: fewer where the file ends before them. */
+    byte[] readUpTo(long position, int length) {
+        return read(position, length, true);
+    }
+
+    private byte[] read(long position, int length, boolean upTo) {
         byte[] out = new byte[length];
         // NIO closes a channel when a thread blocked in it is interrupted, for every thread sharing it:
         // one interrupted reader (a web request cut short, a listener stopped) took the store down.
@@ -173,7 +183,7 @@ final class PayloadLog implements AutoCloseable {
             for (int attempt = 0; ; attempt++) {
                 FileChannel channel = readChannel();
                 try {
-                    return readFully(channel, out, position);
+                    return readFully(channel, out, position, upTo);
                 } catch (ClosedChannelException e) {
                     interrupted |= Thread.interrupted();
                     // interrupted again while it retried (this or another reader): reopen again, within reason
@@ -192,12 +202,15 @@ final class PayloadLog implements AutoCloseable {
         }
     }
 
-    /** {@code out} filled from {@code position}, or null when the file ends before it. */
-    private static byte[] readFully(FileChannel channel, byte[] out, long position) throws IOException {
+    /**
+     * {@code out} filled from {@code position}; when the file ends before it is full, null, or
+     * (if {@code upTo}) what there was.
+     */
+    private static byte[] readFully(FileChannel channel, byte[] out, long position, boolean upTo) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(out);
         while (buf.hasRemaining()) {
             if (channel.read(buf, position + buf.position()) < 0) {
-                return null;
+                return upTo ? Arrays.copyOf(out, buf.position()) : null;
             }
         }
         return out;

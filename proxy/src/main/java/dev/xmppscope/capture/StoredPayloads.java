@@ -36,14 +36,19 @@ public final class StoredPayloads implements AutoCloseable {
 
     /** The {@code length} bytes at {@code position}, or null when the file ends before them. */
     public byte[] read(long position, int length) {
-        PayloadLog l;
-        synchronized (this) {
-            if (log == null) {
-                log = PayloadLog.openReadOnly(file);
-            }
-            l = log;
+        return log().read(position, length);
+    }
+
+    /** Up to {@code length} bytes at {@code position}: fewer where the file ends before them. */
+    public byte[] readUpTo(long position, int length) {
+        return log().readUpTo(position, length);
+    }
+
+    private synchronized PayloadLog log() {
+        if (log == null) {
+            log = PayloadLog.openReadOnly(file);
         }
-        return l.read(position, length);
+        return log;
     }
 
     /** Closes the file if this opened it (a store closes its own). */

@@ -276,6 +276,7 @@ public final class StanzaIndex implements AutoCloseable {
         // forwards, a scan past the time asked for ends (allowing for a little disorder)
         long stopAt = filter.untilNanos() == null || !forward ? Long.MAX_VALUE
                 : filter.untilNanos() + TIME_ORDER_SLACK_NANOS;
+        PayloadWindow window = filter.needsXml() && payloads != null ? new PayloadWindow(payloads) : null;
         while (c.hasNext()) {
             long seq = c.next();
             byte[] record = c.getValue();
@@ -284,7 +285,7 @@ public final class StanzaIndex implements AutoCloseable {
             }
             IndexedStanza s = StanzaRecord.decode(record, filter.needsXml(), namespaces, nsIds);
             if (filter.needsXml()) {
-                s = withXml(s);
+                s = withXml(s, window);
             }
             if (filter.test(s)) {
                 if (items.size() == limit) {
@@ -310,25 +311,27 @@ public final class StanzaIndex implements AutoCloseable {
     public Optional<IndexedStanza> get(String ref, long visibleUntil) {
         IndexedStanza pendingStanza = unflushed.get(ref);
         if (pendingStanza != null) {
-            return Optional.of(withXml(pendingStanza));
+            return Optional.of(withXml(pendingStanza, null));
         }
         byte[] record = storedRecord(ref);
         if (record == null) {
             return Optional.empty();
         }
         IndexedStanza s = StanzaRecord.decode(record, true, namespaces, nsIds);
-        return s.summary().at() <= visibleUntil ? Optional.of(withXml(s)) : Optional.empty();
+        return s.summary().at() <= visibleUntil ? Optional.of(withXml(s, null)) : Optional.empty();
     }
 
     /**
      * {@code s} with its XML: as it is when the record holds a copy, else read from the payload
-     * file. Without it (a payload file gone, or cut short since) the XML is null, and said once.
+     * file (through {@code window}, a scan's, if given). Without it (a payload file gone, or cut
+     * short since) the XML is null, and said once.
      */
-    private IndexedStanza withXml(IndexedStanza s) {
+    private IndexedStanza withXml(IndexedStanza s, PayloadWindow window) {
         if (s.xmlUtf8() != null || s.xmlAt() < 0) {
             return s;
         }
-        byte[] xml = payloads == null ? null : payloads.read(s.xmlAt(), s.summary().size());
+        int size = s.summary().size();
+        byte[] xml = payloads == null ? null : window != null ? window.read(s.xmlAt(), size) : payloads.read(s.xmlAt(), size);
         if (xml == null && !reportedUnreadable) {
             reportedUnreadable = true;
             LOG.warn("the XML of {} is not in the capture's payload file any more ({}); it is shown without it",

@@ -9,11 +9,10 @@ import java.util.Objects;
 /**
  * The stored form of an {@link IndexedStanza}: one compact byte array ({@link RecordBytes}), the
  * XML last so that a scan that does not need it stops before it: where it is in the capture's
- * payload file when that is known (nearly always, in an analysis of a stored capture), else a
- * copy. The ref is not stored: it
- * follows from the row key; nor are the bare addresses, which follow from the full ones; the
- * namespaces are stored by their numbers ({@link NamespaceIds}). Every byte left out is one the
- * analysis file's compression does not have to read.
+ * payload file when that is known (nearly always), else a copy. The ref is not stored: it follows
+ * from the row key; nor are the bare addresses, which follow from the full ones; the namespaces
+ * are stored by their numbers ({@link NamespaceIds}). Every byte left out is one the index
+ * writer and every scan of the timeline do not have to handle.
  */
 final class StanzaRecord {
     private static final int FROM_KEY_IS_FROM = 1;
