@@ -154,7 +154,7 @@ class StoredXmlTest {
         }
         // and a search by text reads it, where it is kept and where it is pointed at
         for (String[] search : new String[][] {{"cut in three", "cut"}, {"MEANWHILE", "between"},
-            {"<message from='bob@b.example/x'", "between"}, {"</presence>", "p1"}}) {
+            {"<message from='bob@b.example/x'", "between"}, {"</presence>", "p1"}, {"H\u00c9LLO", "g1"}}) {
             assertEquals(List.of(search[1]), stanzas.apply(new StanzaQuery(search[0], null, null, null, null, null, null,
                     null, null, null, 10)).stream().map(StanzaSummary::id).toList(), search[0]);
         }

@@ -4,6 +4,7 @@ import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.analyzer.xmpp.Jid;
 import dev.xmppscope.analyzer.xmpp.Namespaces;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 
@@ -26,6 +27,8 @@ final class StanzaFilter {
     private final String nsKey;
     private final List<String> nsExact;
     private final String text;
+    /** The free text as ASCII bytes, for a search in the XML's bytes; null when it is not all ASCII. */
+    private final byte[] asciiText;
     private final Namespaces namespaces;
 
     private StanzaFilter(StanzaQuery q, Namespaces namespaces, long visibleUntil) {
@@ -50,6 +53,7 @@ final class StanzaFilter {
         this.nsKey = ns == null || exact ? null : namespaces.indexKey(ns);
         this.nsExact = ns == null || nsKey != null ? null : namespaces.resolve(ns);
         this.text = blankToNull(q.text()) == null ? null : q.text().toLowerCase(Locale.ROOT);
+        this.asciiText = text != null && text.chars().allMatch(c -> c < 0x80) ? text.getBytes(StandardCharsets.US_ASCII) : null;
     }
 
     static StanzaFilter of(StanzaQuery q, Namespaces namespaces, long visibleUntil) {
@@ -71,7 +75,8 @@ final class StanzaFilter {
         return text != null;
     }
 
-    boolean test(IndexedStanza s) {
+    /** Every term but the free text ({@link #textIn}): a scan asks this first, and reads the XML only for what passes. */
+    boolean testAllButText(IndexedStanza s) {
         StanzaSummary m = s.summary();
         if (m.at() > visibleUntil || (fromNanos != null && m.at() < fromNanos) || (untilNanos != null && m.at() >= untilNanos)) {
             return false;
@@ -92,7 +97,41 @@ final class StanzaFilter {
         if (nsExact != null && nsExact.stream().noneMatch(m.namespaces()::contains)) {
             return false;
         }
-        return text == null || (s.xml() != null && s.xml().toLowerCase(Locale.ROOT).contains(text));
+        return true;
+    }
+
+    /**
+     * Whether the free text is in {@code xml}, case aside. ASCII text (nearly any search) is
+     * looked for in the bytes, ASCII letters folded; other text in the decoded, lowercased XML.
+     * Decoding and lowercasing every stanza's XML was most of a search's time.
+     */
+    boolean textIn(byte[] xml) {
+        if (xml == null) {
+            return false;
+        }
+        if (asciiText == null) {
+            return new String(xml, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT).contains(text);
+        }
+        byte first = asciiText[0];
+        for (int i = 0, last = xml.length - asciiText.length; i <= last; i++) {
+            if (lower(xml[i]) == first && foldedAt(xml, i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean foldedAt(byte[] xml, int at) {
+        for (int k = 1; k < asciiText.length; k++) {
+            if (lower(xml[at + k]) != asciiText[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte lower(byte b) {
+        return b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
     }
 
     private static String blankToNull(String s) {

@@ -284,10 +284,13 @@ public final class StanzaIndex implements AutoCloseable {
                 break;
             }
             IndexedStanza s = StanzaRecord.decode(record, filter.needsXml(), namespaces, nsIds);
-            if (filter.needsXml()) {
-                s = withXml(s, window);
+            if (!filter.testAllButText(s)) {
+                continue;
             }
-            if (filter.test(s)) {
+            if (filter.needsXml()) {
+                s = withXml(s, window); // only for what passed the other terms
+            }
+            if (!filter.needsXml() || filter.textIn(s.xmlUtf8())) {
                 if (items.size() == limit) {
                     return new Matches(items, first, last, true);
                 }
