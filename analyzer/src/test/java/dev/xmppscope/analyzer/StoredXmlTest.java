@@ -41,7 +41,7 @@ class StoredXmlTest {
     private static final String CUT = "<message to='bob@b.example' id='cut' type='chat'><body>cut in three \u00e9\u00e9"
             + "\u00e9</body></message>";
     private static final String BETWEEN = "<message from='bob@b.example/x' to='alice@a.example/y' id='between'>"
-            + "<body>meanwhile</body></message>";
+            + "<body>Meanwhile</body></message>";
     private static final String FIRST_OF_TWO = "<presence id='p1'><show>away</show></presence>";
     private static final String SECOND_OF_TWO = "<iq type='get' id='ping' to='b.example'><ping xmlns='urn:xmpp:ping'/></iq>";
 
