@@ -10,7 +10,7 @@ import java.util.Base64;
 import java.util.List;
 
 /** Writes down everything a capture source replays, one line per call, for comparisons. */
-public final class CollectingSink implements CaptureSink {
+public class CollectingSink implements CaptureSink {
     public final List<String> lines = new ArrayList<>();
     public int flushes;
 

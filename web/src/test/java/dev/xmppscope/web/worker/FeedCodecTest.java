@@ -62,8 +62,8 @@ class FeedCodecTest {
 
         Recording received = new Recording();
         FeedCodec.decode(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), received, PAYLOADS);
-        assertEquals(sent.calls.lines, received.calls.lines);
-        assertEquals(1, received.calls.flushes);
+        assertEquals(sent.lines, received.lines);
+        assertEquals(1, received.flushes);
     }
 
     /** A place in another capture's payload file would mean nothing to the worker: such a chunk goes as a chunk alone. */
@@ -83,7 +83,7 @@ class FeedCodecTest {
         Recording expected = new Recording();
         expected.chunk(c);
         expected.storedChunk(c, PAYLOADS, 42);
-        assertEquals(expected.calls.lines, received.calls.lines);
+        assertEquals(expected.lines, received.lines);
     }
 
     @Test
@@ -112,38 +112,11 @@ class FeedCodecTest {
     }
 
     /** Every call as a line; a stored chunk's with where it is and in which payloads (by identity). */
-    private static final class Recording implements CaptureSink {
-        final CollectingSink calls = new CollectingSink();
-
-        @Override
-        public void opened(ConnectionOpened c) {
-            calls.opened(c);
-        }
-
-        @Override
-        public void chunk(Chunk c) {
-            calls.chunk(c);
-        }
-
+    private static final class Recording extends CollectingSink {
         @Override
         public void storedChunk(Chunk c, StoredPayloads payloads, long position) {
-            calls.chunk(c);
-            calls.lines.add("stored at " + position + (payloads == PAYLOADS ? " in the given payloads" : " elsewhere"));
-        }
-
-        @Override
-        public void event(ConnectionEvent e) {
-            calls.event(e);
-        }
-
-        @Override
-        public void closed(ConnectionClosed c) {
-            calls.closed(c);
-        }
-
-        @Override
-        public void flushed() {
-            calls.flushed();
+            chunk(c);
+            lines.add("stored at " + position + (payloads == PAYLOADS ? " in the given payloads" : " elsewhere"));
         }
     }
 }
