@@ -6,7 +6,6 @@ import dev.xmppscope.analyzer.model.ModelEvent;
 import dev.xmppscope.analyzer.model.NegotiationStep;
 import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.analyzer.route.Bounces;
-import dev.xmppscope.analyzer.route.Carbons;
 import dev.xmppscope.analyzer.route.ChatRooms;
 import dev.xmppscope.analyzer.route.Copying;
 import dev.xmppscope.analyzer.route.IqPairing;
@@ -159,7 +158,7 @@ final class ElementIngest {
         if (source == null || target == null) {
             return -1;
         }
-        XmlElement carried = k.kind().equals("message") ? Carbons.forwarded(p.element()) : null;
+        XmlElement carried = k.carried() == null ? null : k.carried().carbon();
         Sighting s = carried != null ? carbon(conn, ref, source, target, p.at(), carried) : sighting(conn, d, ref, source,
                 target, p, k, stored);
         Optional<String> joined = routes.observe(s);

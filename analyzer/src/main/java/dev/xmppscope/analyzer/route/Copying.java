@@ -8,7 +8,10 @@ public enum Copying {
     TO_ROOM,
     /** A chat room's copy of something sent to it, to an occupant ({@link ChatRooms}). */
     FROM_ROOM,
-    /** A carbon ({@link Carbons}): the sighting's kind, type, id, addresses and digest are the message it carries. */
+    /**
+     * A carbon ({@link dev.xmppscope.analyzer.xmpp.CarriedMessage#carbon()}): the sighting's kind,
+     * type, id, addresses and digest are the message it carries.
+     */
     CARBON,
     /** A message its addressee's server held while they were offline, delivered now ({@link OfflineStorage}). */
     FROM_STORE

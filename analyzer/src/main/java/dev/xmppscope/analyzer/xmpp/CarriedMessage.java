@@ -19,6 +19,15 @@ public record CarriedMessage(Wrapper wrapper, XmlElement message) {
         }
     }
 
+    /**
+     * The message a carbon carries (a server's copy of what its user sent or received, for the
+     * user's other clients: a hop of that message's own route), or null if this is no carbon or
+     * holds none.
+     */
+    public XmlElement carbon() {
+        return wrapper.carbon() ? message : null;
+    }
+
     /** What {@code message} carries, or null if it carries nothing (the first wrapper among its children counts). */
     public static CarriedMessage in(XmlElement message) {
         for (XmlElement c : message.children()) {

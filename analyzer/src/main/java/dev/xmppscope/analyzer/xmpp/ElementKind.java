@@ -13,9 +13,17 @@ import java.util.List;
  * @param summary    one line for lists
  * @param namespaces the element's namespace and its descendants', in document order
  * @param error      the stanza or stream error condition it carries ("not-authorized"), or null
+ * @param carried    the message a message carries (a carbon, an archive result, a forward), or
+ *                   null: read once here, for the summary and for the route a carbon joins
  */
-public record ElementKind(String kind, String type, String summary, List<String> namespaces, String error) {
+public record ElementKind(String kind, String type, String summary, List<String> namespaces, String error,
+                          CarriedMessage carried) {
     private static final int SUMMARY_TEXT = 80;
+
+    /** An element that carries no message. */
+    private ElementKind(String kind, String type, String summary, List<String> namespaces, String error) {
+        this(kind, type, summary, namespaces, error, null);
+    }
 
     /** Classifies one top-level element. */
     public static ElementKind of(XmlElement e) {
@@ -68,13 +76,14 @@ public record ElementKind(String kind, String type, String summary, List<String>
         String name = e.name();
         String type = e.attribute("type");
         String error = "error".equals(type) ? stanzaError(e) : null;
+        CarriedMessage carried = name.equals("message") ? CarriedMessage.in(e) : null;
         String summary;
         if (error != null) {
             summary = name + " error " + error;
         } else if (name.equals("message")) {
             String body = e.childText("body", e.namespace());
-            String carried = body == null ? carried(e) : null;
-            summary = carried != null ? carried
+            String carries = body == null ? describe(carried) : null;
+            summary = carries != null ? carries
                     : (type == null ? "normal" : type) + ": " + (body != null ? clip(body) : firstPayload(e));
         } else if (name.equals("presence")) {
             String show = e.childText("show", e.namespace());
@@ -84,7 +93,7 @@ public record ElementKind(String kind, String type, String summary, List<String>
         } else {
             summary = (type == null ? "?" : type) + " " + firstPayload(e);
         }
-        return new ElementKind(name, type, summary.trim(), namespaces, error);
+        return new ElementKind(name, type, summary.trim(), namespaces, error, carried);
     }
 
     /**
@@ -92,8 +101,7 @@ public record ElementKind(String kind, String type, String summary, List<String>
      * of an archive (XEP-0313) or a forward (XEP-0297) of another message. Else null. Without
      * this, each read "normal: received" or "normal: result", whatever message it held.
      */
-    private static String carried(XmlElement message) {
-        CarriedMessage c = CarriedMessage.in(message);
+    private static String describe(CarriedMessage c) {
         if (c == null) {
             return null;
         }
