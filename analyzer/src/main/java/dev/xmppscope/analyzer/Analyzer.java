@@ -37,8 +37,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
 import org.slf4j.Logger;
@@ -175,7 +175,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
         @Override
         public void storedChunk(Chunk c, StoredPayloads from, long position) {
-            long at = from == payloads ? position : -1;
+            long at = ownPosition(from, position);
             items.add(c.layer() == TlsLayer.ENCRYPTED ? new StreamParsers.Parsed(c, at, List.of(), null) : parsers.parse(c, at),
                     c.bytes().length);
         }
@@ -218,21 +218,26 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     /** A chunk of this analysis's own capture: its stanzas are indexed by where they are in its payload file. */
     @Override
     public void storedChunk(Chunk c, StoredPayloads from, long position) {
-        chunk(c, from == payloads ? position : -1);
+        chunk(c, ownPosition(from, position));
+    }
+
+    /** A chunk's place in the payload file if it is this analysis's own capture's, else -1: another's means nothing here. */
+    private long ownPosition(StoredPayloads from, long position) {
+        return from == payloads ? position : -1;
     }
 
     /** @param position where the chunk's bytes are in the capture's payload file, or -1 (not known, or another capture's) */
     private void chunk(Chunk c, long position) {
-        chunk(c, chunk -> parsers.parse(chunk, position));
+        chunk(c, () -> parsers.parse(c, position));
     }
 
     /** A chunk that the reading thread of {@link #analyze} parsed. */
     private void parsedChunk(StreamParsers.Parsed p) {
-        chunk(p.chunk(), chunk -> p);
+        chunk(p.chunk(), () -> p);
     }
 
     /** Ingests a chunk, parsed by {@code parse} if it holds XML (encrypted bytes are only counted). */
-    private void chunk(Chunk c, Function<Chunk, StreamParsers.Parsed> parse) {
+    private void chunk(Chunk c, Supplier<StreamParsers.Parsed> parse) {
         ingestStep(events -> {
             advance(c.atNanos());
             ConnectionAnalysis conn = connection(c.connectionId(), c.atNanos());
@@ -245,7 +250,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
                     addSteps(conn.negotiation.encrypted(c.direction(), c.atNanos()), events);
                 } else {
                     conn.decrypted |= c.layer() == TlsLayer.DECRYPTED;
-                    p = parse.apply(c);
+                    p = parse.get();
                     if (p.failure() == null) {
                         ingest.setWantEvents(!listeners.isEmpty());
                         ingest.chunk(conn, c, p.position(), conn.givenUp(c) ? StreamParsers.unparsed(c) : p.events(), events);

@@ -389,7 +389,7 @@ final class ListenerFeed {
                     took(o);
                     listener.opened(o);
                 }
-            } else if (chunkOf(item) != null) {
+            } else if (item instanceof Chunk || item instanceof StoredChunk) {
                 Chunk c = chunkOf(item);
                 if (mark(c.connectionId()).advance(c.seq() * 2)) {
                     seenUpTo = c.atNanos();
