@@ -16,6 +16,7 @@ import dev.xmppscope.capture.Chunk;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
+import dev.xmppscope.capture.StoredPayloads;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -88,6 +89,12 @@ final class InProcessAnalysis implements LiveAnalysis {
             @Override
             public void chunk(Chunk c) {
                 unlessStopped(() -> analyzer.chunk(c));
+            }
+
+            // with its place in the payload file, so that the index points there, as the worker's does
+            @Override
+            public void storedChunk(Chunk c, StoredPayloads payloads, long position) {
+                unlessStopped(() -> analyzer.storedChunk(c, payloads, position));
             }
 
             @Override

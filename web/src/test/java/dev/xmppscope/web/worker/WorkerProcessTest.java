@@ -13,12 +13,25 @@ import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.analyzer.index.StanzaIndex;
 import dev.xmppscope.capture.AnalysisFile;
+import dev.xmppscope.capture.ByteSearch;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.CaptureStoreException;
+import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.ConnectionOpened;
+import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.TlsLayer;
+import dev.xmppscope.capture.TlsMode;
+import dev.xmppscope.proxy.Recorder;
 import dev.xmppscope.replay.BundledSample;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -127,6 +140,43 @@ class WorkerProcessTest {
             index.close();
         }
     }
+
+    /**
+     * Either way the live analysis runs (in its worker, or in the proxy's JVM), what the recorder
+     * commits is indexed by its place in the capture's payload file, not copied: a byte changed
+     * there afterwards shows in the stanza's XML. (A listener that dropped the place would index a
+     * copy, and the analysis file, uncompressed, would grow by the whole capture.)
+     */
+    @Test
+    void theLiveAnalysisPointsIntoThePayloadFileEitherWay() throws Exception {
+        for (String mode : List.of("worker", "in-process")) {
+            Path capture = tmp.resolve("capture-" + mode);
+            try (CaptureStore store = CaptureStore.open(capture);
+                 LiveAnalysis live = mode.equals("worker") ? LiveAnalysis.inWorker(store) : LiveAnalysis.inProcess(store)) {
+                String message = "<message to='bob@b.example' id='m1' type='chat'><body>pointed at</body></message>";
+                try (Recorder recorder = Recorder.start(store, false)) {
+                    recorder.addListener(live.feed());
+                    long id = recorder.nextConnectionId();
+                    recorder.opened(new ConnectionOpened(id, "l=u", "l", "c", "u", TlsMode.PASSTHROUGH, 1));
+                    byte[] bytes = (CLIENT_HEADER + message).getBytes(StandardCharsets.UTF_8);
+                    recorder.chunk(Chunk.of(id, 1, Direction.TO_SERVER, 2, TlsLayer.PLAIN, 0, bytes));
+                }
+                StanzaSummary m1 = await(() -> live.model().stanzas(StanzaQuery.all(10)).items().stream()
+                        .filter(s -> "m1".equals(s.id())).findFirst(), Optional::isPresent, mode + ": the message").orElseThrow();
+                assertEquals(message, live.model().stanza(m1.ref()).orElseThrow().xml(), mode);
+                Path payloads = CaptureStore.payloadFile(store.file());
+                byte[] stored = Files.readAllBytes(payloads);
+                int at = ByteSearch.indexOf(stored, "pointed".getBytes(StandardCharsets.US_ASCII));
+                try (FileChannel ch = FileChannel.open(payloads, StandardOpenOption.WRITE)) {
+                    ch.write(ByteBuffer.wrap(new byte[] {'P'}), at);
+                }
+                assertEquals(message.replace("pointed", "Pointed"), live.model().stanza(m1.ref()).orElseThrow().xml(), mode);
+            }
+        }
+    }
+
+    private static final String CLIENT_HEADER = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'"
+            + " to='a.example' version='1.0'>";
 
     @Test
     void aWorkerThatCannotStartIsAClearErrorThatOffersTheAlternative() {
