@@ -7,10 +7,13 @@ import {store} from './store.js';
 
 const STATE_COLOURS = {negotiating: '#d49a1e', established: '#3d8b6a', closed: '#a3acb6', error: '#cf4338'};
 const MAX_PACKETS = 40;
+const FIT_MARGIN = 24;    // px between the fitted mesh (labels included) and the pane's edges
+const MAX_FIT_ZOOM = 1.5; // a mesh of one or two nodes is not blown up to fill the pane
 
 export class GraphView {
   constructor(container, {onSelect}) {
-    this.layout = new StableLayout();
+    this.container = container;
+    this.layout = this.newLayout();
     this.onSelect = onSelect;
     this.packets = 0;
     this.packetSeq = 0;
@@ -33,7 +36,12 @@ export class GraphView {
     this.cy.on('tap', 'edge', (e) => this.onSelect({type: 'edge', edge: store.edges.get(e.target.id())}));
     this.cy.on('tap', (e) => { if (e.target === this.cy) this.onSelect(null); });
     this.cy.on('zoom', () => this.scaleLabels());
-    this.cy.on('viewport', () => { if (this.cy.zoom() !== this.lastZoom) this.userMoved = true; });
+    // only the reader's own gestures count: a fit moves the view too
+    this.cy.on('dragpan scrollzoom pinchzoom', () => { this.userMoved = true; });
+  }
+
+  newLayout() {
+    return new StableLayout(() => ({width: this.container.clientWidth, height: this.container.clientHeight}));
   }
 
   /** Keeps labels readable when zoomed out: font sizes grow as the zoom shrinks (within limits). */
@@ -60,6 +68,8 @@ export class GraphView {
         'background-color': '#2563a6', 'width': 46, 'height': 46, 'font-size': 15, 'font-weight': 600,
         'color': '#1d2733', 'text-margin-y': 6, 'border-width': 4, 'border-color': '#cfe0f3', 'z-index': 5,
         'min-zoomed-font-size': 4}},
+      {selector: 'node[side = "right"]', style: {'text-halign': 'right', 'text-valign': 'center', 'text-margin-x': 4, 'text-margin-y': 0}},
+      {selector: 'node[side = "left"]', style: {'text-halign': 'left', 'text-valign': 'center', 'text-margin-x': -4, 'text-margin-y': 0}},
       {selector: 'node[kind = "component"]', style: {
         'shape': 'diamond', 'background-color': '#8a5fb5', 'width': 20, 'height': 20}},
       {selector: 'node[?flagged]', style: {'border-width': 3, 'border-color': '#cf4338'}},
@@ -88,7 +98,7 @@ export class GraphView {
   /** Replaces everything with a snapshot (first load and after a reset). */
   load(snapshot) {
     this.cy.elements().remove();
-    this.layout = new StableLayout();
+    this.layout = this.newLayout();
     this.cy.batch(() => {
       // servers first, so clients know where their server sits
       const nodes = [...snapshot.nodes].sort((a, b) => (a.kind === 'server' ? 0 : 1) - (b.kind === 'server' ? 0 : 1));
@@ -105,18 +115,23 @@ export class GraphView {
       const moved = existing.data('kind') !== node.kind;
       existing.data(data);
       // a server found to be another's service (conference.b.example, once b.example shows up) goes beside it
-      if (moved) existing.position(this.positionFor(node));
+      if (moved) {
+        const p = this.positionFor(node);
+        existing.data('side', p.labelSide || 'below');
+        existing.position({x: p.x, y: p.y});
+      }
       return;
     }
-    this.cy.add({group: 'nodes', data, position: this.positionFor(node)});
+    const p = this.positionFor(node);
+    this.cy.add({group: 'nodes', data: {...data, side: p.labelSide || 'below'}, position: {x: p.x, y: p.y}});
     this.scheduleFitIfSmall();
   }
 
+  /** Where the layout puts the node, and for a client which side of it its label goes (`labelSide`). */
   positionFor(node) {
-    const p = node.kind === 'server' ? this.layout.serverPosition(node.id)
+    return node.kind === 'server' ? this.layout.serverPosition(node.id)
       : node.kind === 'component' ? this.layout.componentPosition(node.parent)
         : this.layout.clientPosition(node.parent);
-    return {x: p.x, y: p.y};
   }
 
   upsertEdge(edge) {
@@ -150,15 +165,23 @@ export class GraphView {
     this.fitPending = setTimeout(() => this.fit(), 150);
   }
 
+  /**
+   * Shows the whole mesh, labels included, as large as the pane allows with a margin. Labels grow
+   * as the zoom shrinks (scaleLabels), which changes the box to fit: a few rounds settle it.
+   */
   fit() {
-    this.lastZoom = null;
     this.cy.resize();
-    this.cy.fit(this.cy.nodes().not('.packet'), 30);
-    if (this.cy.zoom() > 1.5) {
-      this.cy.zoom(1.5);
-      this.cy.center(this.cy.nodes().not('.packet'));
+    const mesh = this.cy.elements().not('.packet');
+    const width = this.cy.width(), height = this.cy.height();
+    for (let round = 0; round < 4 && mesh.nonempty(); round++) {
+      const box = mesh.boundingBox({includeOverlays: false, includeUnderlays: false});
+      const fits = Math.min((width - 2 * FIT_MARGIN) / box.w, (height - 2 * FIT_MARGIN) / box.h);
+      if (!(fits > 0)) break; // a hidden pane or an empty box: nothing to fit yet
+      const zoom = Math.max(this.cy.minZoom(), Math.min(MAX_FIT_ZOOM, fits));
+      const settled = Math.abs(zoom - this.cy.zoom()) < 0.005 * zoom;
+      this.cy.viewport({zoom, pan: {x: (width - zoom * (box.x1 + box.x2)) / 2, y: (height - zoom * (box.y1 + box.y2)) / 2}});
+      if (settled) break;
     }
-    this.lastZoom = this.cy.zoom();
     this.userMoved = false;
     this.scaleLabels();
   }

@@ -1,14 +1,27 @@
 // Stable positions for the mesh: every node gets its place once, from the order it appeared,
 // and keeps it. Servers sit on fixed slots; clients fan out on rings on the side of their server
 // that faces away from the mesh; components sit on the inner side. Nothing is re-laid out.
+// The slots run along the pane's long side: beside the timeline the pane is tall, and a mesh laid
+// out wide would fill its width and leave most of its height empty.
 
-const DX = 270;  // horizontal distance of the first server slots from the centre
-const DY = 300;
+const DX = 270;  // distance of the first server slots from the centre along the long side
+const DY = 300;  // and across it
+// slots as (along, across) the long side
 const SLOTS = [[-1, 0], [1, 0], [0, -1.15], [0, 1.15], [-2, -1.15], [2, -1.15], [-2, 1.15], [2, 1.15]];
 const ARC = Math.PI * 4 / 3;  // clients use 240° facing outwards
+// a mesh on the slots is about this much longer than it is wide; a pane more elongated than that
+// spreads the slots further along its long side (up to MAX_STRETCH)
+const MESH_ASPECT = 1.05;
+const MAX_STRETCH = 1.8;
 
 export class StableLayout {
-  constructor() {
+  /**
+   * `paneSize` tells the pane's {width, height} (or null while it is hidden): asked once, when the
+   * first server is placed, so every later position follows from the same orientation.
+   */
+  constructor(paneSize = () => null) {
+    this.paneSize = paneSize;
+    this.axes = null;             // {tall, stretch}, fixed by the first server
     this.servers = new Map();     // id → {x, y, index}
     this.children = new Map();    // server id → count of clients placed
     this.components = new Map();  // server id → count of components placed
@@ -19,18 +32,34 @@ export class StableLayout {
     let p = this.servers.get(id);
     if (p) return p;
     const i = this.servers.size;
-    let x, y;
+    let along, across;
     if (i < SLOTS.length) {
-      [x, y] = SLOTS[i];
-      x *= DX; y *= DY;
+      [along, across] = SLOTS[i];
+      across *= DY;
     } else {
       const k = i - SLOTS.length;
-      x = ((k % 5) - 2) * DX;
-      y = (2.3 + Math.floor(k / 5)) * DY * (k % 2 ? 1 : -1);
+      along = (k % 5) - 2;
+      across = (2.3 + Math.floor(k / 5)) * DY * (k % 2 ? 1 : -1);
     }
-    p = {x, y, index: i};
+    const axes = this.orientation();
+    p = {...this.onPane(along * DX * axes.stretch, across), index: i};
     this.servers.set(id, p);
     return p;
+  }
+
+  /** Which of the pane's sides is the long one, and how far to spread the slots along it. */
+  orientation() {
+    if (this.axes) return this.axes;
+    const size = this.paneSize();
+    if (!size || !(size.width > 0) || !(size.height > 0)) return (this.axes = {tall: false, stretch: 1});
+    const long = Math.max(size.width, size.height) / Math.min(size.width, size.height);
+    this.axes = {tall: size.height > size.width, stretch: Math.min(MAX_STRETCH, Math.max(1, long / MESH_ASPECT))};
+    return this.axes;
+  }
+
+  /** A point given along and across the pane's long side, in the graph's x and y. */
+  onPane(along, across) {
+    return this.orientation().tall ? {x: across, y: along} : {x: along, y: across};
   }
 
   /**
@@ -63,7 +92,7 @@ export class StableLayout {
     const order = j === 0 ? 0 : (j % 2 ? 1 : -1) * Math.ceil(j / 2);
     const step = ARC / cap;
     const angle = this.outward(sp) + order * step + (ring % 2 ? step / 2 : 0);
-    return {x: sp.x + radius * Math.cos(angle), y: sp.y + radius * Math.sin(angle)};
+    return {x: sp.x + radius * Math.cos(angle), y: sp.y + radius * Math.sin(angle), labelSide: labelSide(angle)};
   }
 
   componentPosition(parentId) {
@@ -79,6 +108,15 @@ export class StableLayout {
 
   orphanPosition() {
     const k = this.orphans++;
-    return {x: ((k % 12) - 5.5) * 60, y: DY * 1.9 + Math.floor(k / 12) * 60};
+    return this.onPane(((k % 12) - 5.5) * 60, DY * 1.9 + Math.floor(k / 12) * 60);
   }
+}
+
+/**
+ * Where a client's label goes, seen from its server at `angle`: sideways, away from the server.
+ * Neighbours on a fan above or below their server sit close side by side, and labels centred
+ * under them ran into each other; beside them, one goes left and the other right.
+ */
+function labelSide(angle) {
+  return Math.cos(angle) < 0 ? 'left' : 'right';
 }

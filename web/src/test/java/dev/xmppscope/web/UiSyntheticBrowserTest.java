@@ -2,11 +2,13 @@ package dev.xmppscope.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.interactions.WheelInput;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -78,6 +82,64 @@ class UiSyntheticBrowserTest {
         } finally {
             browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1600, 1000));
         }
+    }
+
+    /**
+     * The first view fits the whole mesh, labels included, to the graph pane both ways, within a
+     * margin. The pane beside the timeline is tall: the three servers' triangle, laid out for a
+     * wide pane, used its width and a third of its height.
+     */
+    @Test
+    void theFirstViewFitsTheMeshToThePaneBothWays() {
+        open("/");
+        Map<String, Number> fill = settledGraphView();
+        browser.screenshot("synthetic-graph-fit");
+        double left = fill.get("left").doubleValue(), top = fill.get("top").doubleValue();
+        double right = fill.get("right").doubleValue(), bottom = fill.get("bottom").doubleValue();
+        double width = fill.get("width").doubleValue(), height = fill.get("height").doubleValue();
+        assertTrue(height > width * 1.3, "at 1600 px the graph pane is tall: " + fill);
+        assertTrue(left >= 10 && top >= 10 && right <= width - 10 && bottom <= height - 10,
+                "the whole mesh is in view, clear of the pane's edges: " + fill);
+        double wide = (right - left) / width, tall = (bottom - top) / height;
+        assertTrue(Math.max(wide, tall) >= 0.85, "it fills the pane up to the margin one way: " + fill);
+        assertTrue(Math.min(wide, tall) >= 0.6, "and much of it the other way: " + fill);
+        assertEquals(List.of(), GraphGeometry.overlappingClientLabels(browser), "clients' labels stay clear of the others");
+    }
+
+    /**
+     * While the mesh is small, the view refits as nodes arrive; once the reader has panned or
+     * zoomed it, a new node leaves their view alone.
+     */
+    @Test
+    void aNewNodeLeavesTheReadersPanAndZoomAlone() {
+        open("/");
+        settledGraphView();
+        WebElement graph = browser.driver.findElement(By.id("graph"));
+        Object fitted = js("return xmppscope.graph.cy.pan();");
+        // an empty corner of the background: dragging it pans
+        new Actions(browser.driver).moveToElement(graph, -graph.getSize().width / 2 + 8, graph.getSize().height / 2 - 8)
+                .clickAndHold().moveByOffset(20, -30).moveByOffset(20, -30).release().perform();
+        Object panned = js("return xmppscope.graph.cy.pan();");
+        assertEquals(List.of(40L, -60L), js("return [Math.round(arguments[1].x - arguments[0].x),"
+                + " Math.round(arguments[1].y - arguments[0].y)];", fitted, panned), "the drag panned the graph");
+        js("xmppscope.graph.upsertNode({id: 'server:d.example', kind: 'server', label: 'd.example'});");
+        settledGraphView();
+        assertEquals(panned, js("return xmppscope.graph.cy.pan();"), "the pan stays");
+
+        open("/");
+        settledGraphView();
+        Object fittedZoom = js("return xmppscope.graph.cy.zoom();");
+        new Actions(browser.driver).scrollFromOrigin(WheelInput.ScrollOrigin.fromElement(
+                browser.driver.findElement(By.id("graph"))), 0, -240).perform();
+        Object zoomed = js("return xmppscope.graph.cy.zoom();");
+        assertNotEquals(fittedZoom, zoomed, "the wheel zoomed the graph");
+        js("xmppscope.graph.upsertNode({id: 'server:d.example', kind: 'server', label: 'd.example'});");
+        settledGraphView();
+        assertEquals(zoomed, js("return xmppscope.graph.cy.zoom();"), "the zoom stays");
+    }
+
+    private Map<String, Number> settledGraphView() {
+        return await().until(d -> GraphGeometry.settledFill(browser));
     }
 
     @Test

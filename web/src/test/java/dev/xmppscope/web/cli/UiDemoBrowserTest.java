@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaSummary;
+import dev.xmppscope.web.GraphGeometry;
 import dev.xmppscope.web.HeadlessChromium;
 import dev.xmppscope.web.WebOptions;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -31,6 +34,25 @@ class UiDemoBrowserTest {
             assertEquals("20×", new org.openqa.selenium.support.ui.Select(
                     browser.driver.findElement(By.id("replay-speed"))).getFirstSelectedOption().getText(),
                     "the speed given on the command line is shown");
+        }
+    }
+
+    /** The federation's first view: the mesh fills the tall graph pane both ways (it used a third of its height). */
+    @Test
+    void theFederationFillsTheGraphPane() {
+        try (DemoCommand.Running demo = PausedDemo.atItsEnd("federation");
+             HeadlessChromium browser = new HeadlessChromium(1600, 1000)) {
+            browser.driver.get(demo.server().url());
+            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(30));
+            wait.until(d -> d.findElement(By.id("graph-counts")).getText().startsWith("3 servers"));
+            Map<String, Number> fill = wait.until(d -> GraphGeometry.settledFill(browser));
+            browser.screenshot("demo-graph-fit");
+            double width = fill.get("width").doubleValue(), height = fill.get("height").doubleValue();
+            double wide = fill.get("right").doubleValue() - fill.get("left").doubleValue();
+            double tall = fill.get("bottom").doubleValue() - fill.get("top").doubleValue();
+            assertTrue(Math.max(wide / width, tall / height) >= 0.85, "the mesh fills the pane up to the margin one way: " + fill);
+            assertTrue(Math.min(wide / width, tall / height) >= 0.6, "and much of it the other way: " + fill);
+            assertEquals(List.of(), GraphGeometry.overlappingClientLabels(browser), "clients' labels stay clear of the others");
         }
     }
 
