@@ -44,17 +44,22 @@ export class GraphView {
     return new StableLayout(() => ({width: this.container.clientWidth, height: this.container.clientHeight}));
   }
 
-  /** Keeps labels readable when zoomed out: font sizes grow as the zoom shrinks (within limits). */
+  /**
+   * Keeps labels readable when zoomed out: font sizes grow as the zoom shrinks (within limits).
+   * Streams between the same two nodes (one each way, say) bend apart by as much as their labels
+   * are tall, so those labels never cover each other.
+   */
   scaleLabels() {
     const z = this.cy.zoom();
     if (Math.abs(z - (this.labelZoom || 0)) < 0.02) return;
     this.labelZoom = z;
+    const s2sFont = Math.min(26, Math.max(10, 10 / z));
     this.cy.style()
       .selector('node[kind = "server"]').style('font-size', Math.min(40, Math.max(14, 13 / z)))
       // with many clients their labels stay small, so they appear only when zoomed in (min-zoomed-font-size)
       .selector('node[kind = "client"], node[kind = "component"]')
       .style('font-size', this.cy.nodes('[kind = "client"]').length > 60 ? 10 : Math.min(18, Math.max(10, 10 / z)))
-      .selector('edge[kind = "s2s"]').style('font-size', Math.min(26, Math.max(10, 10 / z)))
+      .selector('edge[kind = "s2s"]').style({'font-size': s2sFont, 'control-point-step-size': parallelStep(s2sFont)})
       .update();
   }
 
@@ -77,7 +82,7 @@ export class GraphView {
         'width': 'data(width)', 'line-color': 'data(colour)', 'curve-style': 'haystack', 'haystack-radius': 0,
         'opacity': 0.8}},
       {selector: 'edge[kind = "s2s"]', style: {
-        'curve-style': 'bezier', 'control-point-step-size': 44, 'target-arrow-shape': 'triangle',
+        'curve-style': 'bezier', 'control-point-step-size': parallelStep(11), 'target-arrow-shape': 'triangle',
         'target-arrow-color': 'data(colour)', 'arrow-scale': 1.1, 'label': 'data(label)', 'font-size': 11,
         'color': '#4a5561', 'text-background-color': '#ffffff', 'text-background-opacity': 0.85,
         'text-background-padding': 2, 'text-rotation': 'autorotate', 'opacity': 0.95}},
@@ -232,6 +237,16 @@ export class GraphView {
       this.animateHop(hop.source, hop.target, kind, step[i] * 560, edgeId);
     });
   }
+}
+
+/**
+ * How far apart (in graph units) the control points of neighbouring parallel edges are. A curve's
+ * middle, where its label sits, bends half as far as its control point: neighbours' labels end up
+ * half this apart, which is one label of `font` size plus a gap.
+ */
+function parallelStep(font) {
+  const labelHeight = font * 1.25 + 2 * 2 + 2 * 2; // line, text-background-padding, cytoscape's margin
+  return 2 * (labelHeight + 6);
 }
 
 /** A compact label: servers by domain, clients by local part and resource (their server says the rest). */

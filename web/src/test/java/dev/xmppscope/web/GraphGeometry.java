@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * What the federation graph shows, measured in the browser: how much of its pane the mesh fills,
- * and whether its labels can be told apart.
+ * and whether the labels of two streams between the same pair of nodes can be told apart.
  */
 public final class GraphGeometry {
 
@@ -41,6 +41,36 @@ public final class GraphGeometry {
         return before.equals(after) ? after : null;
     }
 
+    /** How many pairs of parallel edges (between the same two nodes, either way) the graph has. */
+    public static long parallelPairs(HeadlessChromium browser) {
+        return ((Number) browser.driver.executeScript(PAIRS + "return pairs.length;")).longValue();
+    }
+
+    /**
+     * The pairs of parallel edges whose labels overlap, as "s2s:6 × s2s:7". A label is a rotated
+     * rectangle (it runs along its edge): two overlap unless one of their four sides' directions
+     * separates them. Cytoscape keeps each label's unrotated box and its angle only in its private
+     * rendering state (3.33 has no public accessor for either), read here after a fresh bounds pass.
+     */
+    @SuppressWarnings("unchecked")
+    public static List<String> overlappingParallelLabels(HeadlessChromium browser) {
+        return (List<String>) browser.driver.executeScript(PAIRS + """
+                const box = (e) => {
+                  e.boundingBox({useCache: false});
+                  const b = e._private.labelBounds.main;
+                  return {x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2, w: b.w, h: b.h, a: e._private.rstyle.labelAngle || 0};
+                };
+                const corners = (r) => [[-1, -1], [1, -1], [1, 1], [-1, 1]].map(([sx, sy]) => [
+                  r.x + sx * r.w / 2 * Math.cos(r.a) - sy * r.h / 2 * Math.sin(r.a),
+                  r.y + sx * r.w / 2 * Math.sin(r.a) + sy * r.h / 2 * Math.cos(r.a)]);
+                const separated = (p, q) => [p.a, p.a + Math.PI / 2, q.a, q.a + Math.PI / 2].some((t) => {
+                  const along = (r) => corners(r).map(([x, y]) => x * Math.cos(t) + y * Math.sin(t));
+                  const [pp, qq] = [along(p), along(q)];
+                  return Math.max(...pp) <= Math.min(...qq) || Math.max(...qq) <= Math.min(...pp);
+                });
+                return pairs.filter(([e, f]) => !separated(box(e), box(f))).map(([e, f]) => e.id() + ' × ' + f.id());""");
+    }
+
     /**
      * The clients whose labels overlap another node's label, as "client:x × server:y". Node labels
      * are not rotated: their boxes are their bounds with the node's body left out.
@@ -56,4 +86,10 @@ public final class GraphGeometry {
                   .filter((m) => (n.data('kind') === 'client' || m.data('kind') === 'client') && overlap(box(n), box(m)))
                   .map((m) => n.id() + ' × ' + m.id()));""");
     }
+
+    private static final String PAIRS = """
+            const edges = xmppscope.graph.cy.edges('[label != ""]').toArray();
+            const ends = (e) => [e.source().id(), e.target().id()].sort().join(' ');
+            const pairs = edges.flatMap((e, i) => edges.slice(i + 1).filter((f) => ends(f) === ends(e)).map((f) => [e, f]));
+            """;
 }

@@ -107,6 +107,25 @@ class UiSyntheticBrowserTest {
     }
 
     /**
+     * a.example and b.example federate over two streams, one each way: the two edges bend apart
+     * and their labels stay readable, however far the graph is zoomed out (labels grow then).
+     */
+    @Test
+    void twoStreamsBetweenTheSameServersKeepTheirLabelsApart() {
+        open("/");
+        settledGraphView();
+        assertEquals(1L, GraphGeometry.parallelPairs(browser), "s2s:6 and s2s:7");
+        assertEquals(List.of(), GraphGeometry.overlappingParallelLabels(browser));
+        for (double factor : new double[] {0.3, 3}) {
+            js("const cy = xmppscope.graph.cy; cy.zoom({level: cy.zoom() * arguments[0],"
+                    + " renderedPosition: {x: cy.width() / 2, y: cy.height() / 2}});", factor);
+            assertEquals(List.of(), GraphGeometry.overlappingParallelLabels(browser), "zoomed by " + factor);
+        }
+        js("xmppscope.graph.fit();");
+        browser.screenshot("synthetic-graph-parallel-streams");
+    }
+
+    /**
      * While the mesh is small, the view refits as nodes arrive; once the reader has panned or
      * zoomed it, a new node leaves their view alone.
      */

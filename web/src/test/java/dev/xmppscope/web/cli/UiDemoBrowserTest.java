@@ -37,9 +37,13 @@ class UiDemoBrowserTest {
         }
     }
 
-    /** The federation's first view: the mesh fills the tall graph pane both ways (it used a third of its height). */
+    /**
+     * The federation's first view: the mesh fills the tall graph pane both ways (it used a third of
+     * its height), and each pair of servers federating over two streams, one each way, shows both
+     * streams' labels apart (they were drawn over each other).
+     */
     @Test
-    void theFederationFillsTheGraphPane() {
+    void theFederationFillsTheGraphPaneWithEveryStreamLabelReadable() {
         try (DemoCommand.Running demo = PausedDemo.atItsEnd("federation");
              HeadlessChromium browser = new HeadlessChromium(1600, 1000)) {
             browser.driver.get(demo.server().url());
@@ -52,6 +56,8 @@ class UiDemoBrowserTest {
             double tall = fill.get("bottom").doubleValue() - fill.get("top").doubleValue();
             assertTrue(Math.max(wide / width, tall / height) >= 0.85, "the mesh fills the pane up to the margin one way: " + fill);
             assertTrue(Math.min(wide / width, tall / height) >= 0.6, "and much of it the other way: " + fill);
+            assertEquals(5L, GraphGeometry.parallelPairs(browser), "a, b and c pairwise, a and c with b's conference service");
+            assertEquals(List.of(), GraphGeometry.overlappingParallelLabels(browser));
             assertEquals(List.of(), GraphGeometry.overlappingClientLabels(browser), "clients' labels stay clear of the others");
         }
     }
