@@ -75,6 +75,7 @@ export class GraphView {
         'min-zoomed-font-size': 4}},
       {selector: 'node[side = "right"]', style: {'text-halign': 'right', 'text-valign': 'center', 'text-margin-x': 4, 'text-margin-y': 0}},
       {selector: 'node[side = "left"]', style: {'text-halign': 'left', 'text-valign': 'center', 'text-margin-x': -4, 'text-margin-y': 0}},
+      {selector: 'node[side = "above"]', style: {'text-valign': 'top', 'text-margin-y': -4}},
       {selector: 'node[kind = "component"]', style: {
         'shape': 'diamond', 'background-color': '#8a5fb5', 'width': 20, 'height': 20}},
       {selector: 'node[?flagged]', style: {'border-width': 3, 'border-color': '#cf4338'}},
@@ -132,10 +133,10 @@ export class GraphView {
     this.scheduleFitIfSmall();
   }
 
-  /** Where the layout puts the node, and for a client which side of it its label goes (`labelSide`). */
+  /** Where the layout puts the node, and for a client or a service which side of it its label goes (`labelSide`). */
   positionFor(node) {
     return node.kind === 'server' ? this.layout.serverPosition(node.id)
-      : node.kind === 'component' ? this.layout.componentPosition(node.parent)
+      : node.kind === 'component' ? this.layout.componentPosition(node.parent, node.id)
         : this.layout.clientPosition(node.parent);
   }
 

@@ -1,6 +1,7 @@
 // Stable positions for the mesh: every node gets its place once, from the order it appeared,
 // and keeps it. Servers sit on fixed slots; clients fan out on rings on the side of their server
-// that faces away from the mesh; components sit on the inner side. Nothing is re-laid out.
+// that faces away from the mesh; components (services) sit well beside it, where nothing else
+// lies. Nothing is re-laid out.
 // The slots run along the pane's long side: beside the timeline the pane is tall, and a mesh laid
 // out wide would fill its width and leave most of its height empty.
 
@@ -13,6 +14,11 @@ const ARC = Math.PI * 4 / 3;  // clients use 240° facing outwards
 // spreads the slots further along its long side (up to MAX_STRETCH)
 const MESH_ASPECT = 1.05;
 const MAX_STRETCH = 1.8;
+// a service sits this far from its server across the nearest direction taken by something else
+// (graph units), outside the core of their clients' fan: the first few clients, straight behind
+// their server, take this many radians either side of its outward direction
+const COMPONENT_ACROSS = 170;
+const CLIENT_CORE = Math.PI / 3;
 
 export class StableLayout {
   /**
@@ -95,15 +101,35 @@ export class StableLayout {
     return {x: sp.x + radius * Math.cos(angle), y: sp.y + radius * Math.sin(angle), labelSide: labelSide(angle)};
   }
 
-  componentPosition(parentId) {
+  /**
+   * A service (conference.b.example) federates on its own, mostly with its server's peers. A
+   * stream's label sits at its middle, so the labels of b.example–a.example and
+   * conference.b.example–a.example are half as far apart as b.example and its service: a service
+   * close to its server had its labels on its server's. Services sit well away from their server,
+   * in the middle of the widest angle left free by the directions to the other servers placed so
+   * far, to the mesh's centre, to its own services placed before, and by its clients' fan, so
+   * their streams diverge from its own. `id` is the service's own node id.
+   */
+  componentPosition(parentId, id = null) {
     if (!parentId) return this.orphanPosition();
     const sp = this.serverPosition(parentId);
     const k = this.components.get(parentId) || 0;
     this.components.set(parentId, k + 1);
-    const side = k % 2 ? 1 : -1;
-    const angle = this.outward(sp) + Math.PI + side * (0.85 + 0.3 * Math.floor(k / 2));
-    const radius = 85;
-    return {x: sp.x + radius * Math.cos(angle), y: sp.y + radius * Math.sin(angle)};
+    const outward = this.outward(sp);
+    // a service first seen as a server keeps its slot (no later server takes it), but is no peer
+    const own = this.servers.get(id);
+    const peers = [...this.servers.values()].filter((p) => p !== sp && p !== own);
+    // the mesh's centre counts as taken too: the streams between the other servers cross there
+    const taken = [outward + Math.PI, ...peers.map((p) => Math.atan2(p.y - sp.y, p.x - sp.x)), ...(sp.componentAngles || [])];
+    const gap = widestGap(taken, outward + CLIENT_CORE, outward - CLIENT_CORE + 2 * Math.PI);
+    const angle = gap.middle;
+    sp.componentAngles = [...(sp.componentAngles || []), angle];
+    // far enough that its streams' middles, where their labels sit, are two labels' height away
+    // from those of the streams along the nearest taken direction (further than that when the gap
+    // is narrow, within reason)
+    const radius = Math.min(2 * COMPONENT_ACROSS, COMPONENT_ACROSS / Math.sin(Math.min(Math.PI / 2, gap.width / 2)));
+    const p = {x: sp.x + radius * Math.cos(angle), y: sp.y + radius * Math.sin(angle)};
+    return {...p, labelSide: awayFrom(p, peers)};
   }
 
   orphanPosition() {
@@ -119,4 +145,32 @@ export class StableLayout {
  */
 function labelSide(angle) {
   return Math.cos(angle) < 0 ? 'left' : 'right';
+}
+
+/**
+ * The widest gap between the directions `taken`, going round from `from` to `to` (radians, `to`
+ * past `from`): its `middle`, where something new is furthest from all of them, and its `width`.
+ */
+function widestGap(taken, from, to) {
+  const turn = 2 * Math.PI;
+  const inside = taken.map((a) => from + ((((a - from) % turn) + turn) % turn)).filter((a) => a < to);
+  const edges = [from, ...inside.sort((a, b) => a - b), to];
+  let best = 0;
+  for (let i = 1; i < edges.length - 1; i++) if (edges[i + 1] - edges[i] > edges[best + 1] - edges[best]) best = i;
+  return {middle: (edges[best] + edges[best + 1]) / 2, width: edges[best + 1] - edges[best]};
+}
+
+/**
+ * Which side of a service at `p` its label goes: the one facing away from the servers it
+ * federates with, where its streams do not run.
+ */
+function awayFrom(p, peers) {
+  let dx = 0, dy = 0;
+  for (const q of peers) {
+    const d = Math.hypot(q.x - p.x, q.y - p.y) || 1;
+    dx -= (q.x - p.x) / d;
+    dy -= (q.y - p.y) / d;
+  }
+  if (Math.abs(dx) > Math.abs(dy)) return dx > 0 ? 'right' : 'left';
+  return dy < 0 ? 'above' : 'below';
 }

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * What the federation graph shows, measured in the browser: how much of its pane the mesh fills,
- * and whether the labels of two streams between the same pair of nodes can be told apart.
+ * and whether its labels can be told apart: streams' labels from each other and from nodes'.
  */
 public final class GraphGeometry {
 
@@ -49,26 +49,35 @@ public final class GraphGeometry {
     /**
      * The pairs of parallel edges whose labels overlap, as "s2s:6 × s2s:7". A label is a rotated
      * rectangle (it runs along its edge): two overlap unless one of their four sides' directions
-     * separates them. Cytoscape keeps each label's unrotated box and its angle only in its private
-     * rendering state (3.33 has no public accessor for either), read here after a fresh bounds pass.
+     * separates them (see {@link #LABEL_BOXES}).
      */
     @SuppressWarnings("unchecked")
     public static List<String> overlappingParallelLabels(HeadlessChromium browser) {
-        return (List<String>) browser.driver.executeScript(PAIRS + """
-                const box = (e) => {
-                  e.boundingBox({useCache: false});
-                  const b = e._private.labelBounds.main;
-                  return {x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2, w: b.w, h: b.h, a: e._private.rstyle.labelAngle || 0};
-                };
-                const corners = (r) => [[-1, -1], [1, -1], [1, 1], [-1, 1]].map(([sx, sy]) => [
-                  r.x + sx * r.w / 2 * Math.cos(r.a) - sy * r.h / 2 * Math.sin(r.a),
-                  r.y + sx * r.w / 2 * Math.sin(r.a) + sy * r.h / 2 * Math.cos(r.a)]);
-                const separated = (p, q) => [p.a, p.a + Math.PI / 2, q.a, q.a + Math.PI / 2].some((t) => {
-                  const along = (r) => corners(r).map(([x, y]) => x * Math.cos(t) + y * Math.sin(t));
-                  const [pp, qq] = [along(p), along(q)];
-                  return Math.max(...pp) <= Math.min(...qq) || Math.max(...qq) <= Math.min(...pp);
-                });
-                return pairs.filter(([e, f]) => !separated(box(e), box(f))).map(([e, f]) => e.id() + ' × ' + f.id());""");
+        return (List<String>) browser.driver.executeScript(PAIRS + LABEL_BOXES + """
+                return pairs.filter(([e, f]) => overlap(box(e), box(f))).map(([e, f]) => e.id() + ' × ' + f.id());""");
+    }
+
+    /**
+     * Every pair of streams, between any nodes, whose labels overlap, as "s2s:6 × s2s:9 (a.example
+     * → b.example × conference.b.example → c.example)": streams of different pairs of nodes that
+     * run alongside each other have their labels in the same place too.
+     */
+    @SuppressWarnings("unchecked")
+    public static List<String> overlappingStreamLabels(HeadlessChromium browser) {
+        return (List<String>) browser.driver.executeScript(LABEL_BOXES + """
+                const edges = xmppscope.graph.cy.edges('[label != ""]').toArray();
+                const name = (e) => e.id() + ' (' + e.source().id() + ' → ' + e.target().id() + ')';
+                return edges.flatMap((e, i) => edges.slice(i + 1).filter((f) => overlap(box(e), box(f)))
+                  .map((f) => name(e) + ' × ' + name(f)));""");
+    }
+
+    /** The nodes whose labels overlap a stream's label, as "component:x × s2s:9". */
+    @SuppressWarnings("unchecked")
+    public static List<String> nodeLabelsOverStreamLabels(HeadlessChromium browser) {
+        return (List<String>) browser.driver.executeScript(LABEL_BOXES + """
+                const edges = xmppscope.graph.cy.edges('[label != ""]').toArray();
+                const nodes = xmppscope.graph.cy.nodes().not('.packet').filter((n) => n.data('short')).toArray();
+                return nodes.flatMap((n) => edges.filter((e) => overlap(box(n), box(e))).map((e) => n.id() + ' × ' + e.id()));""");
     }
 
     /**
@@ -86,6 +95,52 @@ public final class GraphGeometry {
                   .filter((m) => (n.data('kind') === 'client' || m.data('kind') === 'client') && overlap(box(n), box(m)))
                   .map((m) => n.id() + ' × ' + m.id()));""");
     }
+
+    /**
+     * The nodes of the given kinds whose labels a stream's line runs through, as "component:x ×
+     * s2s:9". A stream is a quadratic curve from its source's border through its control point to
+     * its target's, followed here in short steps.
+     */
+    @SuppressWarnings("unchecked")
+    public static List<String> nodeLabelsCrossedByStreams(HeadlessChromium browser, String... kinds) {
+        return (List<String>) browser.driver.executeScript(LABEL_BOXES + """
+                const cy = xmppscope.graph.cy;
+                const streams = cy.edges('[label != ""]').toArray();
+                const nodes = cy.nodes().not('.packet').filter((n) => arguments[0].includes(n.data('kind'))).toArray();
+                const curve = (e) => {
+                  const [p, q] = [e.sourceEndpoint(), e.targetEndpoint()];
+                  const c = (e.controlPoints() || [])[0] || {x: (p.x + q.x) / 2, y: (p.y + q.y) / 2};
+                  return Array.from({length: 201}, (_, i) => i / 200).map((t) => ({
+                    x: (1 - t) * (1 - t) * p.x + 2 * t * (1 - t) * c.x + t * t * q.x,
+                    y: (1 - t) * (1 - t) * p.y + 2 * t * (1 - t) * c.y + t * t * q.y}));
+                };
+                const inside = (r, pt) => Math.abs(pt.x - r.x) < r.w / 2 && Math.abs(pt.y - r.y) < r.h / 2;
+                return nodes.flatMap((n) => streams.filter((e) => curve(e).some((pt) => inside(box(n), pt)))
+                  .map((e) => n.id() + ' × ' + e.id()));""", List.of(kinds));
+    }
+
+    /**
+     * Script defining {@code box(element)}, its main label as a rectangle rotated by the angle it
+     * is drawn at, and {@code overlap(p, q)} of two such rectangles: they overlap unless one of
+     * their four sides' directions separates them. Cytoscape keeps each label's unrotated box and
+     * its angle only in its private rendering state (3.33 has no public accessor for either), read
+     * here after a fresh bounds pass.
+     */
+    private static final String LABEL_BOXES = """
+            const box = (e) => {
+              e.boundingBox({useCache: false});
+              const b = e._private.labelBounds.main;
+              return {x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2, w: b.w, h: b.h, a: e._private.rstyle.labelAngle || 0};
+            };
+            const corners = (r) => [[-1, -1], [1, -1], [1, 1], [-1, 1]].map(([sx, sy]) => [
+              r.x + sx * r.w / 2 * Math.cos(r.a) - sy * r.h / 2 * Math.sin(r.a),
+              r.y + sx * r.w / 2 * Math.sin(r.a) + sy * r.h / 2 * Math.cos(r.a)]);
+            const overlap = (p, q) => ![p.a, p.a + Math.PI / 2, q.a, q.a + Math.PI / 2].some((t) => {
+              const along = (r) => corners(r).map(([x, y]) => x * Math.cos(t) + y * Math.sin(t));
+              const [pp, qq] = [along(p), along(q)];
+              return Math.max(...pp) <= Math.min(...qq) || Math.max(...qq) <= Math.min(...pp);
+            });
+            """;
 
     private static final String PAIRS = """
             const edges = xmppscope.graph.cy.edges('[label != ""]').toArray();

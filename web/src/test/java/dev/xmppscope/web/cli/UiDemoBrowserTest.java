@@ -62,6 +62,27 @@ class UiDemoBrowserTest {
         }
     }
 
+    /**
+     * b.example's conference service federates with a.example and c.example over streams of its
+     * own. Placed close to b.example on the side facing them, its streams ran alongside b.example's:
+     * labels of different pairs of nodes were drawn over each other ("18 stanzas" hidden), and
+     * b.example's streams ran through the service's name.
+     */
+    @Test
+    void theFederationsStreamsOfDifferentNodesKeepTheirLabelsApart() {
+        try (DemoCommand.Running demo = PausedDemo.atItsEnd("federation");
+             HeadlessChromium browser = new HeadlessChromium(1600, 1000)) {
+            browser.driver.get(demo.server().url());
+            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(30));
+            wait.until(d -> d.findElement(By.id("graph-counts")).getText().startsWith("3 servers"));
+            wait.until(d -> GraphGeometry.settledFill(browser));
+            assertEquals(List.of(), GraphGeometry.overlappingStreamLabels(browser), "no two streams' labels overlap");
+            assertEquals(List.of(), GraphGeometry.nodeLabelsOverStreamLabels(browser), "nor a node's label a stream's");
+            assertEquals(List.of(), GraphGeometry.nodeLabelsCrossedByStreams(browser, "client", "component"),
+                    "no stream runs through a client's or a service's label");
+        }
+    }
+
     @Test
     void aLinkToAnEarlyStanzaShowsItInTheTimeline() {
         try (DemoCommand.Running demo = PausedDemo.atItsEnd("federation");

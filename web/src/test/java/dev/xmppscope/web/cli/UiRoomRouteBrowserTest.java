@@ -71,12 +71,19 @@ class UiRoomRouteBrowserTest {
             assertEquals(lanes.indexOf("b.example") + 1, lanes.indexOf("conference.b.example"), lanes.toString());
             browser.screenshot("demo-room-sequence");
 
-            Object service = browser.driver.executeScript("const n = xmppscope.graph.cy.getElementById('server:conference.b.example');"
-                    + "const b = xmppscope.graph.cy.getElementById('server:b.example');"
-                    + "return [n.data('kind'), Math.hypot(n.position('x') - b.position('x'), n.position('y') - b.position('y'))];");
-            List<?> kindAndDistance = (List<?>) service;
-            assertEquals("component", kindAndDistance.get(0));
-            assertTrue(((Number) kindAndDistance.get(1)).doubleValue() < 150, "beside b.example: " + kindAndDistance);
+            // beside its server: within half the way to any other server (it has its own streams to them, which
+            // must not run along b.example's, so it is not right next to it either)
+            List<?> kindAndDistances = (List<?>) browser.driver.executeScript("""
+                    const cy = xmppscope.graph.cy, service = cy.getElementById('server:conference.b.example');
+                    const from = (id) => {
+                      const p = cy.getElementById(id).position(), q = service.position();
+                      return Math.hypot(p.x - q.x, p.y - q.y);
+                    };
+                    return [service.data('kind'), from('server:b.example'), from('server:a.example'), from('server:c.example')];""");
+            assertEquals("component", kindAndDistances.get(0));
+            double toB = ((Number) kindAndDistances.get(1)).doubleValue();
+            assertTrue(toB < ((Number) kindAndDistances.get(2)).doubleValue() / 2
+                    && toB < ((Number) kindAndDistances.get(3)).doubleValue() / 2, "beside b.example: " + kindAndDistances);
             assertTrue(browser.driver.findElement(By.id("graph-counts")).getText().contains("1 component"));
         }
     }
