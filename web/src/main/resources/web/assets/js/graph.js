@@ -38,6 +38,8 @@ export class GraphView {
     this.cy.on('zoom', () => this.scaleLabels());
     // only the reader's own gestures count: a fit moves the view too
     this.cy.on('dragpan scrollzoom pinchzoom', () => { this.userMoved = true; });
+    // a pane that changes size (the window, the narrow layout) refits a view the reader has not framed
+    new ResizeObserver(() => this.scheduleFit()).observe(container);
   }
 
   newLayout() {
@@ -166,7 +168,12 @@ export class GraphView {
 
   /** While the picture is small, keep it fitted as it grows; later the user's zoom wins. */
   scheduleFitIfSmall() {
-    if (this.cy.nodes().length > 60 || this.userMoved) return;
+    if (this.cy.nodes().length <= 60) this.scheduleFit();
+  }
+
+  /** Refits in a moment, unless the reader has panned or zoomed the view themselves. */
+  scheduleFit() {
+    if (this.userMoved) return;
     clearTimeout(this.fitPending);
     this.fitPending = setTimeout(() => this.fit(), 150);
   }

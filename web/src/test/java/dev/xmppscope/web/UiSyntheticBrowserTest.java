@@ -157,6 +157,28 @@ class UiSyntheticBrowserTest {
         assertEquals(zoomed, js("return xmppscope.graph.cy.zoom();"), "the zoom stays");
     }
 
+    /** A window made smaller refits the view the reader has not framed: the mesh stays whole, as large as the pane allows. */
+    @Test
+    void aSmallerWindowRefitsTheMesh() {
+        open("/");
+        Map<String, Number> before = settledGraphView();
+        Dimension wide = browser.driver.manage().window().getSize();
+        try {
+            browser.driver.manage().window().setSize(new Dimension(1280, 720));
+            Map<String, Number> fill = settledGraphView();
+            double height = fill.get("height").doubleValue(), width = fill.get("width").doubleValue();
+            assertTrue(height < before.get("height").doubleValue() - 100, "the pane got smaller: " + before + " → " + fill);
+            assertTrue(fill.get("left").doubleValue() >= 10 && fill.get("top").doubleValue() >= 10
+                    && fill.get("right").doubleValue() <= width - 10 && fill.get("bottom").doubleValue() <= height - 10,
+                    "the whole mesh is still in view: " + fill);
+            double wideShare = (fill.get("right").doubleValue() - fill.get("left").doubleValue()) / width;
+            double tallShare = (fill.get("bottom").doubleValue() - fill.get("top").doubleValue()) / height;
+            assertTrue(Math.max(wideShare, tallShare) >= 0.85, "and fills the smaller pane one way: " + fill);
+        } finally {
+            browser.driver.manage().window().setSize(wide);
+        }
+    }
+
     private Map<String, Number> settledGraphView() {
         return await().until(d -> GraphGeometry.settledFill(browser));
     }
