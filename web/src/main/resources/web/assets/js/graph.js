@@ -63,6 +63,10 @@ export class GraphView {
       .style('font-size', this.cy.nodes('[kind = "client"]').length > 60 ? 10 : Math.min(18, Math.max(10, 10 / z)))
       .selector('edge[kind = "s2s"]').style({'font-size': s2sFont, 'control-point-step-size': parallelStep(s2sFont)})
       .update();
+    // Cytoscape keeps the box it last measured for each label, and draws the label into a texture
+    // that size: measured before a font change (a fit measures the mesh, labels included, round
+    // after round), a live mesh's labels showed clipped ("b.example" as ".exampl")
+    this.cy.elements().dirtyBoundingBoxCache();
   }
 
   style() {

@@ -120,6 +120,24 @@ public final class GraphGeometry {
     }
 
     /**
+     * The nodes whose label is wider than the box Cytoscape keeps for it, as "id: label 104 px >
+     * box 79 px" (graph units): the renderer draws a label into a texture the size of that box, so
+     * such a label shows clipped ("b.example" drawn as ".exampl"). The box went stale when a fit
+     * measured the labels while their font size was changing with the zoom.
+     */
+    @SuppressWarnings("unchecked")
+    public static List<String> clippedNodeLabels(HeadlessChromium browser) {
+        return (List<String>) browser.driver.executeScript("""
+                const ctx = document.createElement('canvas').getContext('2d');
+                return xmppscope.graph.cy.nodes().not('.packet').filter((n) => n.style('label')).map((n) => {
+                  ctx.font = `${n.style('font-style')} ${n.style('font-weight')} ${n.style('font-size')} ${n.style('font-family')}`;
+                  const text = ctx.measureText(n.style('label')).width;
+                  const box = n.boundingBox({includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false}).w;
+                  return text > box + 1 ? `${n.id()}: label ${Math.round(text)} px > box ${Math.round(box)} px` : null;
+                }).filter((x) => x);""");
+    }
+
+    /**
      * Script defining {@code box(element)}, its main label as a rectangle rotated by the angle it
      * is drawn at, and {@code overlap(p, q)} of two such rectangles: they overlap unless one of
      * their four sides' directions separates them. Cytoscape keeps each label's unrotated box and

@@ -18,6 +18,7 @@ import dev.xmppscope.web.WebOptions;
 import dev.xmppscope.web.WebServer;
 import dev.xmppscope.testing.Federation;
 import dev.xmppscope.testing.XmppClient;
+import dev.xmppscope.web.GraphGeometry;
 import dev.xmppscope.web.HeadlessChromium;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
@@ -108,6 +109,8 @@ class RealFederationWebTest {
                             (System.nanoTime() - sent) / 1e6);
                     wait.until(d -> d.findElement(By.id("graph-counts")).getText().startsWith("2 servers · 2 clients"));
                     browser.screenshot("real-federation-overview");
+                    wait.until(d -> GraphGeometry.settledFill(browser));
+                    assertEquals(List.of(), GraphGeometry.clippedNodeLabels(browser), "every node's label is drawn whole");
 
                     // the first hop: alice's message as it entered a.example
                     browser.click(d -> (WebElement) browser.driver.executeScript(
