@@ -182,7 +182,7 @@ function route() {
   if (!connView) {
     requestAnimationFrame(() => {
       graph.cy.resize();
-      if (!graphShown) { graphShown = true; graph.fit(); }
+      if (!graphShown) { graphShown = true; graph.firstShown(); }
     });
   }
 }

@@ -107,6 +107,15 @@ export class GraphView {
     ];
   }
 
+  /**
+   * The pane is shown for the first time. A mesh placed while it was hidden (the page opened on
+   * the connections view) is placed again for the pane's shape, before anyone has seen it.
+   */
+  firstShown() {
+    if (this.layout.guessedPane()) this.load({nodes: [...store.nodes.values()], edges: [...store.edges.values()]});
+    else this.fit();
+  }
+
   /** Replaces everything with a snapshot (first load and after a reset). */
   load(snapshot) {
     this.cy.elements().remove();

@@ -157,6 +157,26 @@ class UiSyntheticBrowserTest {
         assertEquals(zoomed, js("return xmppscope.graph.cy.zoom();"), "the zoom stays");
     }
 
+    /**
+     * A mesh that arrives while the page shows the connections view (a proxy's first streams, say)
+     * is placed while the graph's pane is hidden: it is placed again for the pane's shape when
+     * first shown, not left in a shape guessed while hidden.
+     */
+    @Test
+    void aMeshThatArrivedWhileItsPaneWasHiddenFitsItWhenShown() {
+        open("/connections");
+        assertEquals(0L, ((Number) js("return document.getElementById('graph').clientHeight;")).longValue(), "hidden");
+        browser.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + " fetch('/api/graph').then((r) => r.json()).then((mesh) => { xmppscope.graph.load(mesh); done(); });");
+        browser.driver.findElement(By.id("nav-mesh")).click();
+        Map<String, Number> fill = settledGraphView();
+        double width = fill.get("width").doubleValue(), height = fill.get("height").doubleValue();
+        double wideShare = (fill.get("right").doubleValue() - fill.get("left").doubleValue()) / width;
+        double tallShare = (fill.get("bottom").doubleValue() - fill.get("top").doubleValue()) / height;
+        assertTrue(Math.max(wideShare, tallShare) >= 0.85 && Math.min(wideShare, tallShare) >= 0.6,
+                "the mesh fills the pane one way and much of it the other: " + fill);
+    }
+
     /** A window made smaller refits the view the reader has not framed: the mesh stays whole, as large as the pane allows. */
     @Test
     void aSmallerWindowRefitsTheMesh() {
