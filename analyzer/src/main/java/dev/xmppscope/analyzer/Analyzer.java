@@ -175,9 +175,8 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
         @Override
         public void storedChunk(Chunk c, StoredPayloads from, long position) {
-            long at = ownPosition(from, position);
-            items.add(c.layer() == TlsLayer.ENCRYPTED ? new StreamParsers.Parsed(c, at, List.of(), null) : parsers.parse(c, at),
-                    c.bytes().length);
+            // encrypted bytes are only counted: the chunk goes as it is
+            items.add(c.layer() == TlsLayer.ENCRYPTED ? c : parsers.parse(c, ownPosition(from, position)), c.bytes().length);
         }
 
         @Override

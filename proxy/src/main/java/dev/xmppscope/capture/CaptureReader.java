@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.ObjLongConsumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,7 +145,8 @@ public final class CaptureReader implements AutoCloseable {
      * Feeds {@code sink} the chunks (with their bytes) and events from {@code fromNanos} on, in
      * capture order ({@link StoredItems}); chunks whose bytes are past a torn tail are skipped and counted in the log.
      */
-    private void visitStored(Long onlyConnection, long fromNanos, StoredChunks chunks, Consumer<ConnectionEvent> events) {
+    private void visitStored(Long onlyConnection, long fromNanos, ObjLongConsumer<Chunk> chunks,
+                             Consumer<ConnectionEvent> events) {
         long[] torn = {0};
         try {
             StoredItems.visit(connection, onlyConnection, fromNanos, new StoredItems.Visitor() {
@@ -178,11 +180,6 @@ public final class CaptureReader implements AutoCloseable {
         } else {
             sink.storedChunk(c, stored, position);
         }
-    }
-
-    /** Takes a stored chunk and where its bytes are in the payload file (-1: none kept). */
-    private interface StoredChunks {
-        void accept(Chunk chunk, long position);
     }
 
     private static final String CONNECTION_COLUMNS = "SELECT id, route, listen, client, server, tls_mode, opened_at,"

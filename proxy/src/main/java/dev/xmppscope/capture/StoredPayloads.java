@@ -12,12 +12,13 @@ import java.nio.file.Path;
 public final class StoredPayloads implements AutoCloseable {
     private final Path file;
     private PayloadLog log; // opened on the first read when not a store's own
-    private final boolean own;
+    /** Whether this opens the file itself (and so closes it), rather than reading through a store's. */
+    private final boolean opensItsFile;
 
     private StoredPayloads(Path file, PayloadLog log) {
         this.file = file;
         this.log = log;
-        this.own = log == null;
+        this.opensItsFile = log == null;
     }
 
     /** The payloads of an open store, through its own file handle. */
@@ -54,7 +55,7 @@ public final class StoredPayloads implements AutoCloseable {
     /** Closes the file if this opened it (a store closes its own). */
     @Override
     public synchronized void close() {
-        if (own && log != null) {
+        if (opensItsFile && log != null) {
             log.close();
         }
     }

@@ -297,8 +297,11 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
                             skipped.add(c);
                             continue;
                         }
-                        // listeners get where its bytes are: the live analysis indexes stanzas by it
-                        item = new StoredChunk(c, store.payloads(), writer.lastPayloadPosition());
+                        // listeners get where its bytes are, if it kept some: the live analysis indexes stanzas by it
+                        long position = writer.lastPayloadPosition();
+                        if (position >= 0) {
+                            item = new StoredChunk(c, store.payloads(), position);
+                        }
                     }
                     uncommitted.add(item);
                 }
