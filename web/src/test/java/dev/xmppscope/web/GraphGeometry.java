@@ -1,7 +1,6 @@
 package dev.xmppscope.web;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * What the federation graph shows, measured in the browser: how much of its pane the mesh fills,
@@ -14,30 +13,53 @@ public final class GraphGeometry {
 
     /**
      * The mesh's rendered box (nodes, edges and their labels) in CSS pixels from the graph pane's
-     * top left corner ({@code left}, {@code top}, {@code right}, {@code bottom}), with the pane's
-     * {@code width} and {@code height}.
+     * top left corner, and the pane's size.
      */
-    @SuppressWarnings("unchecked")
-    public static Map<String, Number> fill(HeadlessChromium browser) {
-        return (Map<String, Number>) browser.driver.executeScript("""
+    public record Fill(double left, double top, double right, double bottom, double width, double height) {
+        /** The share of the pane's width the mesh takes. */
+        public double wideShare() {
+            return (right - left) / width;
+        }
+
+        /** The share of the pane's height the mesh takes. */
+        public double tallShare() {
+            return (bottom - top) / height;
+        }
+
+        /** Whether the whole mesh is in view, at least {@code margin} px from each of the pane's edges. */
+        public boolean inView(double margin) {
+            return left >= margin && top >= margin && right <= width - margin && bottom <= height - margin;
+        }
+
+        /** Whether the mesh takes at least {@code oneWay} of the pane one way and {@code otherWay} the other. */
+        public boolean fills(double oneWay, double otherWay) {
+            return Math.max(wideShare(), tallShare()) >= oneWay && Math.min(wideShare(), tallShare()) >= otherWay;
+        }
+    }
+
+    /** The mesh's box in its pane now. */
+    public static Fill fill(HeadlessChromium browser) {
+        List<?> box = (List<?>) browser.driver.executeScript("""
                 const cy = xmppscope.graph.cy;
                 const bb = cy.elements().not('.packet').renderedBoundingBox({includeOverlays: false, includeUnderlays: false});
-                return {left: bb.x1, top: bb.y1, right: bb.x2, bottom: bb.y2, width: cy.width(), height: cy.height()};""");
+                return [bb.x1, bb.y1, bb.x2, bb.y2, cy.width(), cy.height()];""");
+        double[] v = box.stream().mapToDouble(n -> ((Number) n).doubleValue()).toArray();
+        return new Fill(v[0], v[1], v[2], v[3], v[4], v[5]);
     }
 
     /**
      * {@link #fill} once the graph's view has stopped moving (a refit follows new nodes by a
      * moment), or null while it still moves: for a {@code WebDriverWait}.
      */
-    public static Map<String, Number> settledFill(HeadlessChromium browser) {
-        Map<String, Number> before = fill(browser);
+    public static Fill settledFill(HeadlessChromium browser) {
+        Fill before = fill(browser);
         try {
             Thread.sleep(400);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the graph to settle", e);
         }
-        Map<String, Number> after = fill(browser);
+        Fill after = fill(browser);
         return before.equals(after) ? after : null;
     }
 

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,17 +91,11 @@ class UiSyntheticBrowserTest {
     @Test
     void theFirstViewFitsTheMeshToThePaneBothWays() {
         open("/");
-        Map<String, Number> fill = settledGraphView();
+        GraphGeometry.Fill fill = settledGraphView();
         browser.screenshot("synthetic-graph-fit");
-        double left = fill.get("left").doubleValue(), top = fill.get("top").doubleValue();
-        double right = fill.get("right").doubleValue(), bottom = fill.get("bottom").doubleValue();
-        double width = fill.get("width").doubleValue(), height = fill.get("height").doubleValue();
-        assertTrue(height > width * 1.3, "at 1600 px the graph pane is tall: " + fill);
-        assertTrue(left >= 10 && top >= 10 && right <= width - 10 && bottom <= height - 10,
-                "the whole mesh is in view, clear of the pane's edges: " + fill);
-        double wide = (right - left) / width, tall = (bottom - top) / height;
-        assertTrue(Math.max(wide, tall) >= 0.85, "it fills the pane up to the margin one way: " + fill);
-        assertTrue(Math.min(wide, tall) >= 0.6, "and much of it the other way: " + fill);
+        assertTrue(fill.height() > fill.width() * 1.3, "at 1600 px the graph pane is tall: " + fill);
+        assertTrue(fill.inView(10), "the whole mesh is in view, clear of the pane's edges: " + fill);
+        assertTrue(fill.fills(0.85, 0.6), "it fills the pane up to the margin one way, and much of it the other: " + fill);
         assertEquals(List.of(), GraphGeometry.overlappingClientLabels(browser), "clients' labels stay clear of the others");
     }
 
@@ -169,37 +162,28 @@ class UiSyntheticBrowserTest {
         browser.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
                 + " fetch('/api/graph').then((r) => r.json()).then((mesh) => { xmppscope.graph.load(mesh); done(); });");
         browser.driver.findElement(By.id("nav-mesh")).click();
-        Map<String, Number> fill = settledGraphView();
-        double width = fill.get("width").doubleValue(), height = fill.get("height").doubleValue();
-        double wideShare = (fill.get("right").doubleValue() - fill.get("left").doubleValue()) / width;
-        double tallShare = (fill.get("bottom").doubleValue() - fill.get("top").doubleValue()) / height;
-        assertTrue(Math.max(wideShare, tallShare) >= 0.85 && Math.min(wideShare, tallShare) >= 0.6,
-                "the mesh fills the pane one way and much of it the other: " + fill);
+        GraphGeometry.Fill fill = settledGraphView();
+        assertTrue(fill.fills(0.85, 0.6), "the mesh fills the pane one way and much of it the other: " + fill);
     }
 
     /** A window made smaller refits the view the reader has not framed: the mesh stays whole, as large as the pane allows. */
     @Test
     void aSmallerWindowRefitsTheMesh() {
         open("/");
-        Map<String, Number> before = settledGraphView();
+        GraphGeometry.Fill before = settledGraphView();
         Dimension wide = browser.driver.manage().window().getSize();
         try {
             browser.driver.manage().window().setSize(new Dimension(1280, 720));
-            Map<String, Number> fill = settledGraphView();
-            double height = fill.get("height").doubleValue(), width = fill.get("width").doubleValue();
-            assertTrue(height < before.get("height").doubleValue() - 100, "the pane got smaller: " + before + " → " + fill);
-            assertTrue(fill.get("left").doubleValue() >= 10 && fill.get("top").doubleValue() >= 10
-                    && fill.get("right").doubleValue() <= width - 10 && fill.get("bottom").doubleValue() <= height - 10,
-                    "the whole mesh is still in view: " + fill);
-            double wideShare = (fill.get("right").doubleValue() - fill.get("left").doubleValue()) / width;
-            double tallShare = (fill.get("bottom").doubleValue() - fill.get("top").doubleValue()) / height;
-            assertTrue(Math.max(wideShare, tallShare) >= 0.85, "and fills the smaller pane one way: " + fill);
+            GraphGeometry.Fill fill = settledGraphView();
+            assertTrue(fill.height() < before.height() - 100, "the pane got smaller: " + before + " → " + fill);
+            assertTrue(fill.inView(10), "the whole mesh is still in view: " + fill);
+            assertTrue(fill.fills(0.85, 0), "and fills the smaller pane one way: " + fill);
         } finally {
             browser.driver.manage().window().setSize(wide);
         }
     }
 
-    private Map<String, Number> settledGraphView() {
+    private GraphGeometry.Fill settledGraphView() {
         return await().until(d -> GraphGeometry.settledFill(browser));
     }
 

@@ -10,7 +10,6 @@ import dev.xmppscope.web.HeadlessChromium;
 import dev.xmppscope.web.WebOptions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -46,16 +45,10 @@ class UiDemoBrowserTest {
     void theFederationFillsTheGraphPaneWithEveryStreamLabelReadable() {
         try (DemoCommand.Running demo = PausedDemo.atItsEnd("federation");
              HeadlessChromium browser = new HeadlessChromium(1600, 1000)) {
-            browser.driver.get(demo.server().url());
-            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(30));
-            wait.until(d -> d.findElement(By.id("graph-counts")).getText().startsWith("3 servers"));
-            Map<String, Number> fill = wait.until(d -> GraphGeometry.settledFill(browser));
+            GraphGeometry.Fill fill = settledFederation(demo, browser);
             browser.screenshot("demo-graph-fit");
-            double width = fill.get("width").doubleValue(), height = fill.get("height").doubleValue();
-            double wide = fill.get("right").doubleValue() - fill.get("left").doubleValue();
-            double tall = fill.get("bottom").doubleValue() - fill.get("top").doubleValue();
-            assertTrue(Math.max(wide / width, tall / height) >= 0.85, "the mesh fills the pane up to the margin one way: " + fill);
-            assertTrue(Math.min(wide / width, tall / height) >= 0.6, "and much of it the other way: " + fill);
+            assertTrue(fill.fills(0.85, 0.6), "the mesh fills the pane up to the margin one way, and much of it the other: "
+                    + fill);
             assertEquals(5L, GraphGeometry.parallelPairs(browser), "a, b and c pairwise, a and c with b's conference service");
             assertEquals(List.of(), GraphGeometry.overlappingParallelLabels(browser));
             assertEquals(List.of(), GraphGeometry.overlappingClientLabels(browser), "clients' labels stay clear of the others");
@@ -72,15 +65,20 @@ class UiDemoBrowserTest {
     void theFederationsStreamsOfDifferentNodesKeepTheirLabelsApart() {
         try (DemoCommand.Running demo = PausedDemo.atItsEnd("federation");
              HeadlessChromium browser = new HeadlessChromium(1600, 1000)) {
-            browser.driver.get(demo.server().url());
-            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(30));
-            wait.until(d -> d.findElement(By.id("graph-counts")).getText().startsWith("3 servers"));
-            wait.until(d -> GraphGeometry.settledFill(browser));
+            settledFederation(demo, browser);
             assertEquals(List.of(), GraphGeometry.overlappingStreamLabels(browser), "no two streams' labels overlap");
             assertEquals(List.of(), GraphGeometry.nodeLabelsOverStreamLabels(browser), "nor a node's label a stream's");
             assertEquals(List.of(), GraphGeometry.nodeLabelsCrossedByStreams(browser, "client", "component"),
                     "no stream runs through a client's or a service's label");
         }
+    }
+
+    /** Opens the demo's federation and waits until its graph, all three servers in, stops moving; returns its box. */
+    private static GraphGeometry.Fill settledFederation(DemoCommand.Running demo, HeadlessChromium browser) {
+        browser.driver.get(demo.server().url());
+        WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(30));
+        wait.until(d -> d.findElement(By.id("graph-counts")).getText().startsWith("3 servers"));
+        return wait.until(d -> GraphGeometry.settledFill(browser));
     }
 
     @Test
