@@ -65,8 +65,9 @@ export class GraphView {
       .update();
     // Cytoscape keeps the box it last measured for each label, and draws the label into a texture
     // that size: measured before a font change (a fit measures the mesh, labels included, round
-    // after round), a live mesh's labels showed clipped ("b.example" as ".exampl")
-    this.cy.elements().dirtyBoundingBoxCache();
+    // after round), a live mesh's labels showed clipped ("b.example" as ".exampl"). Only what has
+    // labels: the c2s edges, most of a big mesh, have none.
+    this.cy.nodes().union(this.cy.edges('[kind = "s2s"]')).dirtyBoundingBoxCache();
   }
 
   style() {
