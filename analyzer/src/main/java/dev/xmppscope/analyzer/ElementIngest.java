@@ -9,6 +9,7 @@ import dev.xmppscope.analyzer.route.Bounces;
 import dev.xmppscope.analyzer.route.ChatRooms;
 import dev.xmppscope.analyzer.route.Copying;
 import dev.xmppscope.analyzer.route.IqPairing;
+import dev.xmppscope.analyzer.route.MediatedInvitations;
 import dev.xmppscope.analyzer.route.OfflineStorage;
 import dev.xmppscope.analyzer.route.PayloadDigest;
 import dev.xmppscope.analyzer.route.RouteCorrelator;
@@ -19,6 +20,7 @@ import dev.xmppscope.analyzer.xml.XmlElement;
 import dev.xmppscope.analyzer.xmpp.ElementKind;
 import dev.xmppscope.analyzer.xmpp.Jid;
 import dev.xmppscope.analyzer.xmpp.JidCache;
+import dev.xmppscope.analyzer.xmpp.MucInvite;
 import dev.xmppscope.analyzer.xmpp.Namespaces;
 import dev.xmppscope.capture.Chunk;
 import dev.xmppscope.capture.Direction;
@@ -180,8 +182,20 @@ final class ElementIngest {
             copying = Copying.FROM_STORE;
         }
         return new Sighting(ref, conn.id(), source, target, p.at(), k.kind(), type, stored.summary().id(), stored.fromBare(),
-                stored.toBare(), PayloadDigest.of(p.element()), delivered(conn.kind(), d, k.kind(), to, target,
+                stored.toBare(), digest(copying, p.element(), stored), delivered(conn.kind(), d, k.kind(), to, target,
                 stored.toKey()), copying);
+    }
+
+    /** The payload's digest; of an invitation through a room, what the room's passing it on keeps. */
+    private long digest(Copying copying, XmlElement stanza, IndexedStanza stored) {
+        return switch (copying) {
+            case INVITATION -> {
+                MucInvite invite = MucInvite.in(stanza);
+                yield MediatedInvitations.digest(invite, bare(invite.to()));
+            }
+            case ROOM_INVITATION -> MediatedInvitations.digest(MucInvite.in(stanza), stored.toBare());
+            default -> PayloadDigest.of(stanza);
+        };
     }
 
     /**

@@ -38,8 +38,9 @@ import org.jxmpp.jid.parts.Resourcepart;
  * occupants on three federated servers, every c2s and s2s link through one recording proxy (TLS
  * intercepted). Each message to the room is one route: to the room's server, then the room's copy to
  * every occupant, whether it leaves under the service's name (s2s) or the server's (b's own clients).
- * So is a join (the room's presence of the new occupant to everyone), and a private message
- * through the room (its one copy to the occupant addressed).
+ * So is a join (the room's presence of the new occupant to everyone), a private message through
+ * the room (its one copy to the occupant addressed), and an invitation through the room (the room's
+ * own message to the invitee, who is in no room).
  */
 class LiveMucFederationTest {
     private static final String ROOM = "lounge@conference.b.example";
@@ -51,6 +52,7 @@ class LiveMucFederationTest {
     void aMessageToARoomIsOneRouteToEveryOccupantOnEveryServer() throws Exception {
         try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example", "b.example", "c.example")
                 .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw").user("c.example", "carol", "carol-pw")
+                .user("a.example", "dave", "dave-pw")
                 .configure((domain, cfg) -> {
                     if (domain.equals("b.example")) {
                         cfg.muc("conference.b.example");
@@ -60,9 +62,11 @@ class LiveMucFederationTest {
             EntityBareJid room = JidCreate.entityBareFrom(ROOM);
             Map<String, String> bodyBySender = new LinkedHashMap<>();
             String whisper = "carol to bob alone " + UUID.randomUUID();
+            String reason = "carol asks dave in " + UUID.randomUUID();
             try (XmppClient alice = fed.login("a.example", "alice", "laptop");
                  XmppClient bob = fed.login("b.example", "bob", "phone");
-                 XmppClient carol = fed.login("c.example", "carol", "desk")) {
+                 XmppClient carol = fed.login("c.example", "carol", "desk");
+                 XmppClient dave = fed.login("a.example", "dave", "tablet")) {
                 Map<String, MultiUserChat> rooms = new LinkedHashMap<>();
                 rooms.put("alice", MultiUserChatManager.getInstanceFor(alice.connection()).getMultiUserChat(room));
                 rooms.get("alice").create(Resourcepart.from("alice")).makeInstant();
@@ -81,18 +85,23 @@ class LiveMucFederationTest {
                 }
                 carol.send(ROOM + "/bob", whisper); // a private message through the room (XEP-0045 §7.5)
                 bob.awaitMessage(whisper, Duration.ofSeconds(20));
+                // a mediated invitation (XEP-0045 §7.8.2): the room passes it on to dave as its own message
+                rooms.get("carol").invite(JidCreate.entityBareFrom("dave@a.example"), reason);
+                dave.awaitMessage(m -> m.getBody() != null && m.getBody().contains(reason), "the room's invitation",
+                        Duration.ofSeconds(20));
             } catch (AssertionError | RuntimeException e) {
                 throw fed.withDiagnostics(e);
             }
             // sender's hops to the room's server, then the copies' five (alice's and carol's two each, bob's one)
             for (Map.Entry<String, Integer> e : Map.of(bodyBySender.get("alice"), 7, bodyBySender.get("bob"), 6,
-                    bodyBySender.get("carol"), 7, whisper, 3).entrySet()) {
+                    bodyBySender.get("carol"), 7, whisper, 3, reason, 4).entrySet()) {
                 awaitRoute(analyzer, e.getKey(), e.getValue());
             }
 
             List<ConnectionView> conns = analyzer.connections();
             Map<String, Long> c2s = new LinkedHashMap<>();
-            for (String who : List.of("alice@a.example/laptop", "bob@b.example/phone", "carol@c.example/desk")) {
+            for (String who : List.of("alice@a.example/laptop", "bob@b.example/phone", "carol@c.example/desk",
+                    "dave@a.example/tablet")) {
                 c2s.put(who.substring(0, who.indexOf('@')), only(conns, "c2s", who).id());
             }
             long aToRoom = only(conns, "s2s", "a.example→conference.b.example").id();
@@ -111,6 +120,7 @@ class LiveMucFederationTest {
             assertEquals(List.of(c2s.get("carol"), cToRoom, c2s.get("bob")),
                     routeOf(analyzer, whisper).orElseThrow().hops().stream().map(StanzaRoute.Hop::connection).toList(),
                     "the private message: to the room, then the room's copy to bob alone");
+            assertInvitationReachedDave(analyzer, reason, List.of(c2s.get("carol"), cToRoom, roomToA, c2s.get("dave")));
         }
     }
 
@@ -127,6 +137,20 @@ class LiveMucFederationTest {
                 route.hops().stream().map(StanzaRoute.Hop::target).filter(t -> t.startsWith("client:"))
                         .collect(java.util.stream.Collectors.toSet()), route.toString());
         assertTrue(route.explanation().contains("the room sent 3 copies"), route.explanation());
+    }
+
+    /**
+     * Carol's invitation of dave is one route: to the room, then the room's own message to dave
+     * (another payload: a body and a {@code jabber:x:conference} element added), through a.example.
+     */
+    private static void assertInvitationReachedDave(Analyzer a, String reason, List<Long> links) {
+        StanzaRoute route = routeOf(a, reason).orElseThrow(() -> new AssertionError("no route for the invitation"));
+        assertEquals(links, route.hops().stream().map(StanzaRoute.Hop::connection).toList(), route.toString());
+        assertEquals(java.util.Arrays.asList(null, null, StanzaRoute.Hop.ROOM_INVITATION, null),
+                route.hops().stream().map(StanzaRoute.Hop::how).toList(), "passed on where it leaves the room: " + route);
+        assertEquals(1.0, route.confidence(), route.explanation());
+        assertTrue(route.explanation().contains("the same invitation")
+                && route.explanation().contains("the room passed the invitation on to its invitee"), route.explanation());
     }
 
     private static void assertServiceOfB(GraphSnapshot g) {

@@ -51,9 +51,10 @@ public final class StanzaIndex implements AutoCloseable {
      * summarized by the message it carries; version 6 did none of that. Since 7 the routes and IQ
      * maps are named by the version too: until then they kept their own names across versions, so
      * routes of an older layout outlived a rebuild. 8: a record says where its XML is in the
-     * capture's payload file instead of holding a copy, when it can.
+     * capture's payload file instead of holding a copy, when it can. 9: a mediated invitation to a
+     * chat room joins one route with the room's passing it on, and is summarized as an invitation.
      */
-    static final int SCHEMA_VERSION = 8;
+    static final int SCHEMA_VERSION = 9;
     private static final String TIMELINE = "xs.stanzas.v" + SCHEMA_VERSION;
     private static final String POSITIONS = "xs.positions.v" + SCHEMA_VERSION;
     private static final String NAMESPACE_IDS = "xs.namespaces.v" + SCHEMA_VERSION;

@@ -1,6 +1,7 @@
 package dev.xmppscope.analyzer.route;
 
 import dev.xmppscope.analyzer.xml.XmlElement;
+import dev.xmppscope.analyzer.xmpp.MucInvite;
 import dev.xmppscope.analyzer.xmpp.Ns;
 import java.util.HashSet;
 import java.util.Set;
@@ -11,7 +12,8 @@ import java.util.Set;
  * JID; a join (a presence with the MUC {@code <x/>}) to an occupant JID (room/nick); and, once the
  * room is known, any presence to one of its occupant JIDs (leaving, a change of status) and a
  * private message to one. A presence or message to any other full JID goes to a client. A room's
- * copy: a message or presence from a room known so far.
+ * copy: a message or presence from a room known so far. A mediated invitation (XEP-0045 §7.8.2) is
+ * sent to a room's bare JID too ({@link MucInvite}), and the room passes it on.
  */
 public final class ChatRooms {
     /** Rooms remembered at most: a capture that names more (a hostile one) stops adding, not memory. */
@@ -29,6 +31,16 @@ public final class ChatRooms {
         }
         if (sentToRoom(kind, type, to, toBare, stanza)) {
             return Copying.TO_ROOM;
+        }
+        if (kind.equals("message") && !"groupchat".equals(type) && !"error".equals(type)) {
+            MucInvite invite = MucInvite.in(stanza);
+            if (invite != null && invite.to() != null && to != null && toBare != null && to.indexOf('/') < 0) {
+                remember(toBare);
+                return Copying.INVITATION;
+            }
+            if (invite != null && invite.from() != null && fromBare != null && rooms.contains(fromBare)) {
+                return Copying.ROOM_INVITATION;
+            }
         }
         return fromBare != null && rooms.contains(fromBare) ? Copying.FROM_ROOM : Copying.NONE;
     }

@@ -29,7 +29,8 @@ import java.util.function.UnaryOperator;
  * <p>A groupchat message sent to a room is one route with the copies the room sends to each
  * occupant (XEP-0045 §7.4: same id and payload, from the sender's occupant JID), and so is a
  * presence sent to a room (joining, leaving) with the room's copies of it: each copy continues
- * the route from the server that hosts the room. That server may appear under the room service's
+ * the route from the server that hosts the room, as does the room's passing on of an invitation sent
+ * to it ({@link MediatedInvitations}). That server may appear under the room service's
  * own domain on some links and its own on others (conference.b.example on s2s streams, b.example
  * on its clients' streams); {@code hosts} maps a node to the node of the server hosting it. A
  * message's carbons (XEP-0280), the copies a server makes for its user's other clients, are hops of
@@ -481,9 +482,10 @@ public final class RouteCorrelator {
         private static String how(Sighting h, Sighting from) {
             return switch (h.copying()) {
                 case FROM_ROOM -> from != null && from.roomCopy() ? null : StanzaRoute.Hop.ROOM_COPY;
+                case ROOM_INVITATION -> from != null && from.roomCopy() ? null : StanzaRoute.Hop.ROOM_INVITATION;
                 case CARBON -> StanzaRoute.Hop.CARBON;
                 case FROM_STORE -> StanzaRoute.Hop.FROM_STORAGE;
-                case NONE, TO_ROOM -> null;
+                case NONE, TO_ROOM, INVITATION -> null;
             };
         }
 
@@ -492,6 +494,7 @@ public final class RouteCorrelator {
             List<StanzaRoute.Hop> out = new ArrayList<>(hopCount);
             int copies = 0;
             int carbons = 0;
+            boolean passedOn = false;
             Long storedFor = null; // from the hop that reached the server to the delivery out of its storage
             for (int i = 0; i < hopCount; i++) {
                 Sighting h = hops[i];
@@ -502,6 +505,8 @@ public final class RouteCorrelator {
                         previous < 0 ? null : previous, how));
                 if (StanzaRoute.Hop.ROOM_COPY.equals(how)) {
                     copies++;
+                } else if (StanzaRoute.Hop.ROOM_INVITATION.equals(how)) {
+                    passedOn = true;
                 } else if (StanzaRoute.Hop.CARBON.equals(how)) {
                     carbons++;
                 } else if (StanzaRoute.Hop.FROM_STORAGE.equals(how)) {
@@ -519,11 +524,16 @@ public final class RouteCorrelator {
             }
             why.append("type ").append(first.type()).append(", from ").append(first.fromBare()).append(" to ")
                     .append(first.toBare());
-            why.append(payload ? ", same payload" : ", no payload");
+            boolean invitation = first.copying() == Copying.INVITATION;
+            why.append(invitation ? ", the same invitation (invitee and reason)" : payload ? ", same payload" : ", no payload");
             why.append("; each hop leaves the server the previous one reached, within ").append(windowWords);
             if (copies > 0) {
                 why.append("; the room sent ").append(copies).append(copies == 1 ? " copy" : " copies")
                         .append(" to its occupants, from the server that hosts it");
+            }
+            if (passedOn) {
+                why.append("; the room passed the invitation on to its invitee as a message of its own (XEP-0045 §7.8.2),"
+                        + " from the server that hosts it");
             }
             if (carbons > 0) {
                 why.append("; ").append(carbons).append(carbons == 1 ? " carbon" : " carbons")

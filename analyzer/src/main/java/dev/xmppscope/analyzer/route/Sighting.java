@@ -15,11 +15,11 @@ import java.util.Objects;
  * @param id         the id attribute, or null
  * @param fromBare   bare sender (from the attribute, or the c2s stream's bound identity), or null
  * @param toBare     bare recipient (likewise), or null
- * @param digest     {@link PayloadDigest} of the payload
+ * @param digest     {@link PayloadDigest} of the payload ({@link MediatedInvitations#digest} of an invitation)
  * @param delivered  whether this hop brings the stanza to the entity that handles it (the client
  *                   bound to its full 'to', for instance), so that only a resend can follow
- * @param copying    whether it is sent to a chat room, a room's copy, a carbon, delivered out of offline
- *                   storage, or none of those
+ * @param copying    whether it is sent to a chat room, a room's copy, an invitation through a room, a
+ *                   carbon, delivered out of offline storage, or none of those
  */
 public record Sighting(String ref, long connection, String source, String target, long at, String kind, String type,
                        String id, String fromBare, String toBare, long digest, boolean delivered, Copying copying) {
@@ -128,12 +128,14 @@ public record Sighting(String ref, long connection, String source, String target
         return new Key(kind, type, id, fromBare, null, Key.BROADCAST, digest);
     }
 
+    /** Sent to a chat room for it to copy or pass on. */
     boolean toRoom() {
-        return copying == Copying.TO_ROOM;
+        return copying == Copying.TO_ROOM || copying == Copying.INVITATION;
     }
 
+    /** A chat room's copy of what was sent to it, or its passing on an invitation. */
     boolean roomCopy() {
-        return copying == Copying.FROM_ROOM;
+        return copying == Copying.FROM_ROOM || copying == Copying.ROOM_INVITATION;
     }
 
     boolean carbon() {

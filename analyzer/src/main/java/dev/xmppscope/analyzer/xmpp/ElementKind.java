@@ -83,6 +83,9 @@ public record ElementKind(String kind, String type, String summary, List<String>
         } else if (name.equals("message")) {
             String body = e.childText("body", e.namespace());
             String carries = body == null ? describe(carried) : null;
+            if (carries == null && body == null) {
+                carries = invitation(MucInvite.in(e), type);
+            }
             summary = carries != null ? carries
                     : (type == null ? "normal" : type) + ": " + (body != null ? clip(body) : firstPayload(e));
         } else if (name.equals("presence")) {
@@ -120,6 +123,18 @@ public record ElementKind(String kind, String type, String summary, List<String>
         String body = m.childText("body", m.namespace());
         return how + (type == null ? "normal" : type) + (from == null ? "" : " from " + from) + ": "
                 + (body != null ? clip(body) : firstPayload(m));
+    }
+
+    /**
+     * A mediated invitation to a chat room without a body, said as such (else "normal: x"): the
+     * invitation sent to the room, or the room's passing it on. Null if {@code invite} is.
+     */
+    private static String invitation(MucInvite invite, String type) {
+        if (invite == null || invite.to() == null && invite.from() == null) {
+            return null;
+        }
+        return (type == null ? "normal" : type) + ": " + (invite.to() != null ? "invites " + invite.to() : "invitation from "
+                + invite.from()) + (invite.reason() == null || invite.reason().isBlank() ? "" : " (" + clip(invite.reason()) + ")");
     }
 
     /** The defined condition of a stanza's {@code <error/>} child, or "undefined-condition". */

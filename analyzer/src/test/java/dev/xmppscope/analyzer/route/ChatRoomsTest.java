@@ -54,6 +54,28 @@ class ChatRoomsTest {
         assertFalse(presence("bob@b.example/phone", "available", ""), "directed to a client");
     }
 
+    private Copying invitation(String type, String to, String fromBare, String invite) {
+        int slash = to.indexOf('/');
+        return rooms.copying("message", type, to, slash < 0 ? to : to.substring(0, slash), fromBare,
+                parse("<message><x xmlns='http://jabber.org/protocol/muc#user'>" + invite + "</x></message>"));
+    }
+
+    @Test
+    void aMediatedInvitationGoesToTheRoomWhichPassesItOn() {
+        String room = "den@conference.b.example";
+        assertEquals(Copying.INVITATION, invitation("normal", room, "carol@c.example", "<invite to='dave@a.example'/>"),
+                "to a room nobody joined through the proxy yet");
+        assertEquals(Copying.ROOM_INVITATION, invitation("normal", "dave@a.example", room,
+                "<invite from='carol@c.example/desk'><reason>come</reason></invite>"), "the room, now known, passes it on");
+        assertEquals(Copying.FROM_ROOM, message("normal", "dave@a.example/tablet", room), "any other message from the room");
+        assertEquals(Copying.NONE, invitation("normal", "dave@a.example/tablet", "carol@c.example",
+                "<invite to='erin@a.example'/>"), "to a full JID: a client, not a room");
+        assertEquals(Copying.FROM_ROOM, invitation("error", "carol@c.example/desk", room, "<invite to='dave@a.example'/>"),
+                "the room bouncing it");
+        assertEquals(Copying.NONE, invitation("normal", "dave@a.example", "lounge@conference.b.example",
+                "<invite from='carol@c.example/desk'/>"), "from a room not known");
+    }
+
     @Test
     void aGroupchatMessageMakesTheRoomKnown() {
         message("groupchat", "den@conference.b.example", "alice@a.example");

@@ -267,6 +267,30 @@ class RouteCorrelatorTest {
         assertEquals(route, r.route("2-c-8").orElseThrow());
     }
 
+    /** Carol's invitation of dave through the room (its digest {@link MediatedInvitations#digest}), or the room's passing it on. */
+    static Sighting invitation(String ref, long conn, String from, String to, long atMs, String fromBare, String toBare) {
+        return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "message", "normal", "inv1", fromBare, toBare, 77,
+                false, toBare.equals(ROOM) ? Copying.INVITATION : Copying.ROOM_INVITATION);
+    }
+
+    @Test
+    void anInvitationIsFollowedThroughTheRoomToItsInvitee() {
+        RouteCorrelator r = withMucOnB();
+        r.observe(invitation("3-s-1", 3, CAROL, C, 10, "carol@c.example", ROOM));
+        r.observe(invitation("8-s-1", 8, C, MUC, 11, "carol@c.example", ROOM));
+        r.observe(invitation("5-s-6", 5, MUC, A, 13, ROOM, "dave@a.example"));
+        assertEquals("3-s-1", r.observe(invitation("6-c-1", 6, A, "client:dave@a.example/tablet", 14, ROOM,
+                "dave@a.example")).orElseThrow());
+        StanzaRoute route = r.route("6-c-1").orElseThrow();
+        assertEquals(List.of("3-s-1", "8-s-1", "5-s-6", "6-c-1"), route.hops().stream().map(StanzaRoute.Hop::stanzaRef).toList());
+        assertEquals(java.util.Arrays.asList(null, null, StanzaRoute.Hop.ROOM_INVITATION, null),
+                route.hops().stream().map(StanzaRoute.Hop::how).toList(), "passed on where it leaves the room, then relayed");
+        assertEquals("same id 'inv1', type normal, from carol@c.example to lounge@conference.b.example, the same invitation"
+                + " (invitee and reason); each hop leaves the server the previous one reached, within 30.0 s; the room"
+                + " passed the invitation on to its invitee as a message of its own (XEP-0045 §7.8.2), from the server that"
+                + " hosts it", route.explanation());
+    }
+
     @Test
     void aJoinIsFollowedToTheOccupantsTheRoomTellsOfIt() {
         RouteCorrelator r = withMucOnB();

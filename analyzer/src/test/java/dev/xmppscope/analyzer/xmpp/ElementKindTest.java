@@ -48,6 +48,18 @@ class ElementKindTest {
     }
 
     @Test
+    void anInvitationThroughARoomSaysWhoItInvitesOrWhoInvited() throws XmlParseException {
+        String x = "<x xmlns='http://jabber.org/protocol/muc#user'>";
+        assertEquals("normal: invites dave@a.example (come by)", summary("<message to='den@conference.b.example'>" + x
+                + "<invite to='dave@a.example'><reason>come by</reason></invite></x></message>"));
+        assertEquals("normal: invitation from carol@c.example/desk", summary("<message>" + x
+                + "<invite from='carol@c.example/desk'/></x></message>"));
+        assertEquals("normal: carol invited you", summary("<message><body>carol invited you</body>" + x
+                + "<invite from='carol@c.example/desk'/></x></message>"), "a body of its own comes first");
+        assertEquals("normal: x", summary("<message>" + x + "<status code='104'/></x></message>"), "no invitation");
+    }
+
+    @Test
     void aPresenceShowsItsShowAndStatus() throws XmlParseException {
         assertEquals("available (away): out for lunch", summary("<presence><show>away</show><status>\nout for\rlunch\n</status></presence>"));
         assertEquals("unavailable", summary("<presence type='unavailable'/>"));
