@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class ChatRoomsTest {
     private final ChatRooms rooms = new ChatRooms();
 
-    private static XmlElement parse(String stanza) {
+    /** {@code stanza} parsed as the first element of a client stream. */
+    static XmlElement parse(String stanza) {
         String header = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>";
         return new StreamParser().feed((header + stanza).getBytes(StandardCharsets.UTF_8), 0).stream()
                 .filter(e -> e instanceof StreamEvent.ElementParsed)

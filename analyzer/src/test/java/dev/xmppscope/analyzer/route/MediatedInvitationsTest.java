@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.xmppscope.analyzer.stream.StreamEvent;
-import dev.xmppscope.analyzer.stream.StreamParser;
+import static dev.xmppscope.analyzer.route.ChatRoomsTest.parse;
+
 import dev.xmppscope.analyzer.xml.XmlElement;
 import dev.xmppscope.analyzer.xmpp.MucInvite;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class MediatedInvitationsTest {
@@ -24,14 +23,6 @@ class MediatedInvitationsTest {
             + "<x xmlns='http://jabber.org/protocol/muc#user'><invite from='den@conference.b.example/carol'><reason> come by"
             + " </reason></invite></x><x xmlns='jabber:x:conference' jid='den@conference.b.example'>come by</x>"
             + "<body>den@conference.b.example/carol invited you to the room den@conference.b.example (come by)</body></message>";
-
-    private static XmlElement parse(String stanza) {
-        String header = "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams'>";
-        return new StreamParser().feed((header + stanza).getBytes(StandardCharsets.UTF_8), 0).stream()
-                .filter(e -> e instanceof StreamEvent.ElementParsed)
-                .map(e -> ((StreamEvent.ElementParsed) e).element())
-                .findFirst().orElseThrow();
-    }
 
     @Test
     void theInvitationAndTheRoomsPassingItOnHaveOneDigestThoughTheirPayloadsDiffer() {
