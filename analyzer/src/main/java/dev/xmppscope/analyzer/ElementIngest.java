@@ -9,7 +9,6 @@ import dev.xmppscope.analyzer.route.Bounces;
 import dev.xmppscope.analyzer.route.ChatRooms;
 import dev.xmppscope.analyzer.route.Copying;
 import dev.xmppscope.analyzer.route.IqPairing;
-import dev.xmppscope.analyzer.route.MediatedInvitations;
 import dev.xmppscope.analyzer.route.OfflineStorage;
 import dev.xmppscope.analyzer.route.PayloadDigest;
 import dev.xmppscope.analyzer.route.RouteCorrelator;
@@ -20,7 +19,6 @@ import dev.xmppscope.analyzer.xml.XmlElement;
 import dev.xmppscope.analyzer.xmpp.ElementKind;
 import dev.xmppscope.analyzer.xmpp.Jid;
 import dev.xmppscope.analyzer.xmpp.JidCache;
-import dev.xmppscope.analyzer.xmpp.MucInvite;
 import dev.xmppscope.analyzer.xmpp.Namespaces;
 import dev.xmppscope.capture.Chunk;
 import dev.xmppscope.capture.Direction;
@@ -177,23 +175,20 @@ final class ElementIngest {
                               StreamEvent.ElementParsed p, ElementKind k, IndexedStanza stored) {
         String type = typeOrDefault(k.kind(), k.type());
         String to = stored.summary().to();
-        Copying copying = rooms.copying(k.kind(), type, to, stored.toBare(), stored.fromBare(), p.element());
+        Copying copying = rooms.copying(k.kind(), type, to, stored.toBare(), stored.fromBare(), p.element(), k.invite());
         if (copying == Copying.NONE && k.kind().equals("message") && OfflineStorage.heldByServer(p.element(), stored.toBare())) {
             copying = Copying.FROM_STORE;
         }
         return new Sighting(ref, conn.id(), source, target, p.at(), k.kind(), type, stored.summary().id(), stored.fromBare(),
-                stored.toBare(), digest(copying, p.element(), stored), delivered(conn.kind(), d, k.kind(), to, target,
+                stored.toBare(), digest(copying, p.element(), k, stored), delivered(conn.kind(), d, k.kind(), to, target,
                 stored.toKey()), copying);
     }
 
     /** The payload's digest; of an invitation through a room, what the room's passing it on keeps. */
-    private long digest(Copying copying, XmlElement stanza, IndexedStanza stored) {
+    private long digest(Copying copying, XmlElement stanza, ElementKind k, IndexedStanza stored) {
         return switch (copying) {
-            case INVITATION -> {
-                MucInvite invite = MucInvite.in(stanza);
-                yield MediatedInvitations.digest(invite, bare(invite.to()));
-            }
-            case ROOM_INVITATION -> MediatedInvitations.digest(MucInvite.in(stanza), stored.toBare());
+            case INVITATION -> PayloadDigest.ofInvitation(k.invite(), bare(k.invite().to()));
+            case ROOM_INVITATION -> PayloadDigest.ofInvitation(k.invite(), stored.toBare());
             default -> PayloadDigest.of(stanza);
         };
     }

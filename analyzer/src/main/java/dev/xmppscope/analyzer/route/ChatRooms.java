@@ -23,22 +23,22 @@ public final class ChatRooms {
 
     /**
      * How a stanza of {@code kind} and {@code type}, from {@code fromBare} to {@code to} (bare:
-     * {@code toBare}), stands to a room's copies of it.
+     * {@code toBare}), carrying {@code invite} (or null), stands to a room's copies of it.
      */
-    public Copying copying(String kind, String type, String to, String toBare, String fromBare, XmlElement stanza) {
+    public Copying copying(String kind, String type, String to, String toBare, String fromBare, XmlElement stanza,
+                           MucInvite invite) {
         if (!kind.equals("message") && !kind.equals("presence")) {
             return Copying.NONE;
         }
         if (sentToRoom(kind, type, to, toBare, stanza)) {
             return Copying.TO_ROOM;
         }
-        if (kind.equals("message") && !"groupchat".equals(type) && !"error".equals(type)) {
-            MucInvite invite = MucInvite.in(stanza);
-            if (invite != null && invite.to() != null && to != null && toBare != null && to.indexOf('/') < 0) {
+        if (invite != null && !"groupchat".equals(type) && !"error".equals(type)) {
+            if (invite.to() != null && to != null && toBare != null && to.indexOf('/') < 0) {
                 remember(toBare);
                 return Copying.INVITATION;
             }
-            if (invite != null && invite.from() != null && fromBare != null && rooms.contains(fromBare)) {
+            if (invite.from() != null && fromBare != null && rooms.contains(fromBare)) {
                 return Copying.ROOM_INVITATION;
             }
         }

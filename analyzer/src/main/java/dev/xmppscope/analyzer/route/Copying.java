@@ -13,9 +13,9 @@ public enum Copying {
      * type, id, addresses and digest are the message it carries.
      */
     CARBON,
-    /** A mediated invitation sent to a chat room, which passes it on to the invitee ({@link MediatedInvitations}). */
+    /** A mediated invitation sent to a chat room, which passes it on to the invitee ({@link ChatRooms}). */
     INVITATION,
-    /** A chat room's message passing on an invitation sent to it ({@link MediatedInvitations}). */
+    /** A chat room's message passing on an invitation sent to it ({@link ChatRooms}). */
     ROOM_INVITATION,
     /** A message its addressee's server held while they were offline, delivered now ({@link OfflineStorage}). */
     FROM_STORE

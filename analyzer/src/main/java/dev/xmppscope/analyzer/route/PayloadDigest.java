@@ -1,6 +1,7 @@
 package dev.xmppscope.analyzer.route;
 
 import dev.xmppscope.analyzer.xml.XmlElement;
+import dev.xmppscope.analyzer.xmpp.MucInvite;
 import dev.xmppscope.analyzer.xmpp.Ns;
 
 /**
@@ -32,6 +33,20 @@ public final class PayloadDigest {
             h = element(c, h);
         }
         return any ? (h == EMPTY ? 1 : h) : EMPTY;
+    }
+
+    /**
+     * The digest of a mediated invitation to a chat room (XEP-0045 §7.8.2), sent to the room or
+     * passed on by it: the room's message to the invitee has another payload (Prosody adds a body
+     * and a {@code jabber:x:conference} element, and names the inviter by their occupant JID, not
+     * their own), so both are digested by what they share, the invitee's bare JID (case-folded)
+     * and the reason. Never {@link #EMPTY}.
+     */
+    public static long ofInvitation(MucInvite invite, String inviteeBare) {
+        long h = mix(FNV_OFFSET, '!'); // apart from any payload's digest, which starts with '<'
+        h = mix(h, inviteeBare == null ? "" : inviteeBare);
+        h = mixStripped(h, invite.reason() == null ? "" : invite.reason());
+        return h == EMPTY ? 1 : h;
     }
 
     static boolean addedByServers(XmlElement c) {

@@ -30,7 +30,7 @@ import java.util.function.UnaryOperator;
  * occupant (XEP-0045 §7.4: same id and payload, from the sender's occupant JID), and so is a
  * presence sent to a room (joining, leaving) with the room's copies of it: each copy continues
  * the route from the server that hosts the room, as does the room's passing on of an invitation sent
- * to it ({@link MediatedInvitations}). That server may appear under the room service's
+ * to it ({@link PayloadDigest#ofInvitation}). That server may appear under the room service's
  * own domain on some links and its own on others (conference.b.example on s2s streams, b.example
  * on its clients' streams); {@code hosts} maps a node to the node of the server hosting it. A
  * message's carbons (XEP-0280), the copies a server makes for its user's other clients, are hops of

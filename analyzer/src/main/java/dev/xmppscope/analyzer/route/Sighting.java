@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param id         the id attribute, or null
  * @param fromBare   bare sender (from the attribute, or the c2s stream's bound identity), or null
  * @param toBare     bare recipient (likewise), or null
- * @param digest     {@link PayloadDigest} of the payload ({@link MediatedInvitations#digest} of an invitation)
+ * @param digest     {@link PayloadDigest} of the payload ({@link PayloadDigest#ofInvitation} of an invitation)
  * @param delivered  whether this hop brings the stanza to the entity that handles it (the client
  *                   bound to its full 'to', for instance), so that only a resend can follow
  * @param copying    whether it is sent to a chat room, a room's copy, an invitation through a room, a

@@ -15,14 +15,16 @@ import java.util.List;
  * @param error      the stanza or stream error condition it carries ("not-authorized"), or null
  * @param carried    the message a message carries (a carbon, an archive result, a forward), or
  *                   null: read once here, for the summary and for the route a carbon joins
+ * @param invite     the mediated invitation to a chat room a message carries, or null: read once
+ *                   here, for the summary and for the route it joins through the room
  */
 public record ElementKind(String kind, String type, String summary, List<String> namespaces, String error,
-                          CarriedMessage carried) {
+                          CarriedMessage carried, MucInvite invite) {
     private static final int SUMMARY_TEXT = 80;
 
     /** An element that carries no message. */
     private ElementKind(String kind, String type, String summary, List<String> namespaces, String error) {
-        this(kind, type, summary, namespaces, error, null);
+        this(kind, type, summary, namespaces, error, null, null);
     }
 
     /** Classifies one top-level element. */
@@ -77,6 +79,7 @@ public record ElementKind(String kind, String type, String summary, List<String>
         String type = e.attribute("type");
         String error = "error".equals(type) ? stanzaError(e) : null;
         CarriedMessage carried = name.equals("message") ? CarriedMessage.in(e) : null;
+        MucInvite invite = name.equals("message") ? MucInvite.in(e) : null;
         String summary;
         if (error != null) {
             summary = name + " error " + error;
@@ -84,7 +87,7 @@ public record ElementKind(String kind, String type, String summary, List<String>
             String body = e.childText("body", e.namespace());
             String carries = body == null ? describe(carried) : null;
             if (carries == null && body == null) {
-                carries = invitation(MucInvite.in(e), type);
+                carries = invitation(invite, type);
             }
             summary = carries != null ? carries
                     : (type == null ? "normal" : type) + ": " + (body != null ? clip(body) : firstPayload(e));
@@ -96,7 +99,7 @@ public record ElementKind(String kind, String type, String summary, List<String>
         } else {
             summary = (type == null ? "?" : type) + " " + firstPayload(e);
         }
-        return new ElementKind(name, type, summary.trim(), namespaces, error, carried);
+        return new ElementKind(name, type, summary.trim(), namespaces, error, carried, invite);
     }
 
     /**
@@ -130,7 +133,7 @@ public record ElementKind(String kind, String type, String summary, List<String>
      * invitation sent to the room, or the room's passing it on. Null if {@code invite} is.
      */
     private static String invitation(MucInvite invite, String type) {
-        if (invite == null || invite.to() == null && invite.from() == null) {
+        if (invite == null) {
             return null;
         }
         return (type == null ? "normal" : type) + ": " + (invite.to() != null ? "invites " + invite.to() : "invitation from "

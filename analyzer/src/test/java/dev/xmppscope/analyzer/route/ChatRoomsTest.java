@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.xmppscope.analyzer.stream.StreamEvent;
 import dev.xmppscope.analyzer.stream.StreamParser;
 import dev.xmppscope.analyzer.xml.XmlElement;
+import dev.xmppscope.analyzer.xmpp.MucInvite;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class ChatRoomsTest {
     private final ChatRooms rooms = new ChatRooms();
 
-    /** {@code stanza} parsed as the first element of a client stream. */
-    static XmlElement parse(String stanza) {
+    private static XmlElement parse(String stanza) {
         String header = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>";
         return new StreamParser().feed((header + stanza).getBytes(StandardCharsets.UTF_8), 0).stream()
                 .filter(e -> e instanceof StreamEvent.ElementParsed)
@@ -24,13 +24,13 @@ class ChatRoomsTest {
 
     private boolean presence(String to, String type, String payload) {
         return rooms.copying("presence", type, to, to.substring(0, to.indexOf('/')), "alice@a.example",
-                parse("<presence to='" + to + "'>" + payload + "</presence>")) == Copying.TO_ROOM;
+                parse("<presence to='" + to + "'>" + payload + "</presence>"), null) == Copying.TO_ROOM;
     }
 
     private Copying message(String type, String to, String fromBare) {
         int slash = to.indexOf('/');
         return rooms.copying("message", type, to, slash < 0 ? to : to.substring(0, slash), fromBare,
-                parse("<message><body>hi</body></message>"));
+                parse("<message><body>hi</body></message>"), null);
     }
 
     @Test
@@ -57,8 +57,9 @@ class ChatRoomsTest {
 
     private Copying invitation(String type, String to, String fromBare, String invite) {
         int slash = to.indexOf('/');
-        return rooms.copying("message", type, to, slash < 0 ? to : to.substring(0, slash), fromBare,
-                parse("<message><x xmlns='http://jabber.org/protocol/muc#user'>" + invite + "</x></message>"));
+        XmlElement message = parse("<message><x xmlns='http://jabber.org/protocol/muc#user'>" + invite + "</x></message>");
+        return rooms.copying("message", type, to, slash < 0 ? to : to.substring(0, slash), fromBare, message,
+                MucInvite.in(message));
     }
 
     @Test
@@ -82,6 +83,6 @@ class ChatRoomsTest {
         message("groupchat", "den@conference.b.example", "alice@a.example");
         assertTrue(presence("den@conference.b.example/carol", "unavailable", ""));
         assertEquals(Copying.NONE, rooms.copying("iq", "get", "den@conference.b.example", "den@conference.b.example",
-                "alice@a.example", parse("<iq type='get'/>")), "an IQ is answered, not copied");
+                "alice@a.example", parse("<iq type='get'/>"), null), "an IQ is answered, not copied");
     }
 }

@@ -2,10 +2,12 @@ package dev.xmppscope.analyzer.route;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.xmppscope.analyzer.stream.StreamEvent;
 import dev.xmppscope.analyzer.stream.StreamParser;
 import dev.xmppscope.analyzer.xml.XmlElement;
+import dev.xmppscope.analyzer.xmpp.MucInvite;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -52,5 +54,38 @@ class PayloadDigestTest {
         assertNotEquals(one, digest("jabber:client", "<message><body>hi</body><x xmlns='urn:example' a='2' b='1'/></message>"));
         assertNotEquals(one, digest("jabber:client", "<message><body>hi</body><x xmlns='urn:other' a='1' b='2'/></message>"));
         assertEquals(PayloadDigest.EMPTY, digest("jabber:client", "<presence id='p1'/>"));
+    }
+
+    /** What Smack sends the room (MultiUserChat.invite): no body. */
+    private static final String INVITATION = "<message to='den@conference.b.example' id='inv1'>"
+            + "<x xmlns='http://jabber.org/protocol/muc#user'><invite to='Dave@a.example'><reason>come by</reason></invite></x>"
+            + "</message>";
+    /**
+     * What Prosody's room sends the invitee: its own muc#user element naming the inviter by their
+     * occupant JID, a jabber:x:conference element and a body.
+     */
+    private static final String PASSED_ON = "<message from='den@conference.b.example' to='dave@a.example' id='inv1'>"
+            + "<x xmlns='http://jabber.org/protocol/muc#user'><invite from='den@conference.b.example/carol'><reason> come by"
+            + " </reason></invite></x><x xmlns='jabber:x:conference' jid='den@conference.b.example'>come by</x>"
+            + "<body>den@conference.b.example/carol invited you to the room den@conference.b.example (come by)</body></message>";
+
+    @Test
+    void anInvitationAndTheRoomsPassingItOnHaveOneDigestThoughTheirPayloadsDiffer() {
+        XmlElement sent = parse("jabber:client", INVITATION);
+        XmlElement passedOn = parse("jabber:server", PASSED_ON);
+        assertEquals(new MucInvite("Dave@a.example", null, "come by"), MucInvite.in(sent));
+        assertEquals(new MucInvite(null, "den@conference.b.example/carol", " come by "), MucInvite.in(passedOn));
+        assertNull(MucInvite.in(parse("jabber:client", "<message to='dave@a.example'><body>hi</body></message>")));
+        assertNotEquals(PayloadDigest.of(sent), PayloadDigest.of(passedOn), "the room adds a body");
+
+        long digest = invitation(INVITATION, "dave@a.example");
+        assertEquals(digest, invitation(PASSED_ON, "dave@a.example"));
+        assertNotEquals(PayloadDigest.EMPTY, digest);
+        assertNotEquals(digest, invitation(INVITATION, "erin@a.example"), "another invitee");
+        assertNotEquals(digest, invitation(INVITATION.replace("come by", "come later"), "dave@a.example"), "another reason");
+    }
+
+    private static long invitation(String message, String inviteeBare) {
+        return PayloadDigest.ofInvitation(MucInvite.in(parse("jabber:client", message)), inviteeBare);
     }
 }

@@ -267,7 +267,7 @@ class RouteCorrelatorTest {
         assertEquals(route, r.route("2-c-8").orElseThrow());
     }
 
-    /** Carol's invitation of dave through the room (its digest {@link MediatedInvitations#digest}), or the room's passing it on. */
+    /** Carol's invitation of dave through the room (its digest {@link PayloadDigest#ofInvitation}), or the room's passing it on. */
     static Sighting invitation(String ref, long conn, String from, String to, long atMs, String fromBare, String toBare) {
         return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "message", "normal", "inv1", fromBare, toBare, 77,
                 false, toBare.equals(ROOM) ? Copying.INVITATION : Copying.ROOM_INVITATION);
