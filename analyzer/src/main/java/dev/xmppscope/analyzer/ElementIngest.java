@@ -184,11 +184,16 @@ final class ElementIngest {
                 stored.toKey()), copying);
     }
 
-    /** The payload's digest; of an invitation through a room, what the room's passing it on keeps. */
+    /**
+     * The payload's digest; of an invitation or a decline through a room, what the room's passing it
+     * on keeps: who is invited, or who declined.
+     */
     private long digest(Copying copying, XmlElement stanza, ElementKind k, IndexedStanza stored) {
         return switch (copying) {
             case INVITATION -> PayloadDigest.ofInvitation(k.invite(), bare(k.invite().to()));
             case ROOM_INVITATION -> PayloadDigest.ofInvitation(k.invite(), stored.toBare());
+            case DECLINE -> PayloadDigest.ofInvitation(k.invite(), stored.fromBare());
+            case ROOM_DECLINE -> PayloadDigest.ofInvitation(k.invite(), bare(k.invite().from()));
             default -> PayloadDigest.of(stanza);
         };
     }

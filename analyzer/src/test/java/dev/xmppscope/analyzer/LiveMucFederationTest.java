@@ -39,8 +39,9 @@ import org.jxmpp.jid.parts.Resourcepart;
  * intercepted). Each message to the room is one route: to the room's server, then the room's copy to
  * every occupant, whether it leaves under the service's name (s2s) or the server's (b's own clients).
  * So is a join (the room's presence of the new occupant to everyone), a private message through
- * the room (its one copy to the occupant addressed), and an invitation through the room (the room's
- * own message to the invitee, who is in no room).
+ * the room (its one copy to the occupant addressed), an invitation through the room (the room's
+ * own message to the invitee, who is in no room), and the invitee's decline (the room's own message
+ * to the inviter).
  */
 class LiveMucFederationTest {
     private static final String ROOM = "lounge@conference.b.example";
@@ -63,6 +64,7 @@ class LiveMucFederationTest {
             Map<String, String> bodyBySender = new LinkedHashMap<>();
             String whisper = "carol to bob alone " + UUID.randomUUID();
             String reason = "carol asks dave in " + UUID.randomUUID();
+            String declined = "dave cannot come " + UUID.randomUUID();
             try (XmppClient alice = fed.login("a.example", "alice", "laptop");
                  XmppClient bob = fed.login("b.example", "bob", "phone");
                  XmppClient carol = fed.login("c.example", "carol", "desk");
@@ -89,12 +91,17 @@ class LiveMucFederationTest {
                 rooms.get("carol").invite(JidCreate.entityBareFrom("dave@a.example"), reason);
                 dave.awaitMessage(m -> m.getBody() != null && m.getBody().contains(reason), "the room's invitation",
                         Duration.ofSeconds(20));
+                // and dave's decline, which the room passes on to carol (to her bare JID, as dave names her)
+                MultiUserChatManager.getInstanceFor(dave.connection()).decline(room,
+                        JidCreate.entityBareFrom("carol@c.example"), declined);
+                carol.awaitMessage(m -> m.getBody() != null && m.getBody().contains(declined), "the room's decline",
+                        Duration.ofSeconds(20));
             } catch (AssertionError | RuntimeException e) {
                 throw fed.withDiagnostics(e);
             }
             // sender's hops to the room's server, then the copies' five (alice's and carol's two each, bob's one)
             for (Map.Entry<String, Integer> e : Map.of(bodyBySender.get("alice"), 7, bodyBySender.get("bob"), 6,
-                    bodyBySender.get("carol"), 7, whisper, 3, reason, 4).entrySet()) {
+                    bodyBySender.get("carol"), 7, whisper, 3, reason, 4, declined, 4).entrySet()) {
                 awaitRoute(analyzer, e.getKey(), e.getValue());
             }
 
@@ -121,6 +128,7 @@ class LiveMucFederationTest {
                     routeOf(analyzer, whisper).orElseThrow().hops().stream().map(StanzaRoute.Hop::connection).toList(),
                     "the private message: to the room, then the room's copy to bob alone");
             assertInvitationReachedDave(analyzer, reason, List.of(c2s.get("carol"), cToRoom, roomToA, c2s.get("dave")));
+            assertDeclineReachedCarol(analyzer, declined, List.of(c2s.get("dave"), aToRoom, roomToC, c2s.get("carol")));
         }
     }
 
@@ -151,6 +159,22 @@ class LiveMucFederationTest {
         assertEquals(1.0, route.confidence(), route.explanation());
         assertTrue(route.explanation().contains("the same invitation")
                 && route.explanation().contains("the room passed the invitation on to its invitee"), route.explanation());
+    }
+
+    /**
+     * Dave's decline is one route too: to the room, then the room's own message to carol (a body
+     * added; who declined named by full JID), through c.example.
+     */
+    private static void assertDeclineReachedCarol(Analyzer a, String reason, List<Long> links) {
+        StanzaRoute route = routeOf(a, reason).orElseThrow(() -> new AssertionError("no route for the decline"));
+        assertEquals(links, route.hops().stream().map(StanzaRoute.Hop::connection).toList(), route.toString());
+        assertEquals(java.util.Arrays.asList(null, null, StanzaRoute.Hop.ROOM_DECLINE, null),
+                route.hops().stream().map(StanzaRoute.Hop::how).toList(), "passed on where it leaves the room: " + route);
+        assertEquals(1.0, route.confidence(), route.explanation());
+        assertTrue(route.explanation().contains("the same decline")
+                && route.explanation().contains("the room passed the decline on to the inviter"), route.explanation());
+        assertTrue(a.stanza(route.hops().get(0).stanzaRef()).orElseThrow().stanza().summary()
+                .startsWith("normal: declines the invitation of carol@c.example"), "summarized as a decline");
     }
 
     private static void assertServiceOfB(GraphSnapshot g) {

@@ -25,7 +25,8 @@ public record StanzaRoute(List<Hop> hops, double confidence, String explanation)
      * @param after      the index in {@code hops} of the hop this one continues (it left the node that hop
      *                   reached), or null for the first hop
      * @param how        what made this hop, where it is more than relaying the stanza on: {@link #ROOM_COPY},
-     *                   {@link #ROOM_INVITATION}, {@link #CARBON}, {@link #FROM_STORAGE} or {@link #RESENT}; else null
+     *                   {@link #ROOM_INVITATION}, {@link #ROOM_DECLINE}, {@link #CARBON}, {@link #FROM_STORAGE} or
+     *                   {@link #RESENT}; else null
      */
     public record Hop(String stanzaRef, long connection, String source, String target, long at, Long heldNanos,
                       Integer after, String how) {
@@ -33,6 +34,8 @@ public record StanzaRoute(List<Hop> hops, double confidence, String explanation)
         public static final String ROOM_COPY = "room copy";
         /** A chat room passing on an invitation sent to it, as a message of its own to the invitee (XEP-0045 §7.8.2). */
         public static final String ROOM_INVITATION = "the room's invitation";
+        /** A chat room passing on an invitee's decline sent to it, as a message of its own to the inviter. */
+        public static final String ROOM_DECLINE = "the room's decline";
         /** A copy for another client of the sender or the addressee (XEP-0280). */
         public static final String CARBON = "carbon";
         /** Delivered out of the addressee's server's offline storage (XEP-0160). */

@@ -12,8 +12,9 @@ import java.util.Set;
  * JID; a join (a presence with the MUC {@code <x/>}) to an occupant JID (room/nick); and, once the
  * room is known, any presence to one of its occupant JIDs (leaving, a change of status) and a
  * private message to one. A presence or message to any other full JID goes to a client. A room's
- * copy: a message or presence from a room known so far. A mediated invitation (XEP-0045 §7.8.2) is
- * sent to a room's bare JID too ({@link MucInvite}), and the room passes it on.
+ * copy: a message or presence from a room known so far. A mediated invitation (XEP-0045 §7.8.2), and
+ * an invitee's decline of one, is sent to a room's bare JID too ({@link MucInvite}), and the room
+ * passes it on.
  */
 public final class ChatRooms {
     /** Rooms remembered at most: a capture that names more (a hostile one) stops adding, not memory. */
@@ -36,10 +37,10 @@ public final class ChatRooms {
         if (invite != null && !"groupchat".equals(type) && !"error".equals(type)) {
             if (invite.to() != null && to != null && toBare != null && to.indexOf('/') < 0) {
                 remember(toBare);
-                return Copying.INVITATION;
+                return invite.decline() ? Copying.DECLINE : Copying.INVITATION;
             }
             if (invite.from() != null && fromBare != null && rooms.contains(fromBare)) {
-                return Copying.ROOM_INVITATION;
+                return invite.decline() ? Copying.ROOM_DECLINE : Copying.ROOM_INVITATION;
             }
         }
         return fromBare != null && rooms.contains(fromBare) ? Copying.FROM_ROOM : Copying.NONE;

@@ -36,15 +36,17 @@ public final class PayloadDigest {
     }
 
     /**
-     * The digest of a mediated invitation to a chat room (XEP-0045 §7.8.2), sent to the room or
-     * passed on by it: the room's message to the invitee has another payload (Prosody adds a body
-     * and a {@code jabber:x:conference} element, and names the inviter by their occupant JID, not
-     * their own), so both are digested by what they share, the invitee's bare JID (case-folded)
-     * and the reason. Never {@link #EMPTY}.
+     * The digest of a mediated invitation to a chat room (XEP-0045 §7.8.2), or of its decline, sent
+     * to the room or passed on by it. The room's message has another payload (Prosody adds a body,
+     * a {@code jabber:x:conference} element to an invitation, and names the inviter by their
+     * occupant JID, not their own), so both are digested by what they share: {@code partyBare}, the
+     * bare JID of the invitee (or of who declined), case-folded, and the reason. An invitation and a
+     * decline never share a digest. Never {@link #EMPTY}.
      */
-    public static long ofInvitation(MucInvite invite, String inviteeBare) {
-        long h = mix(FNV_OFFSET, '!'); // apart from any payload's digest, which starts with '<'
-        h = mix(h, inviteeBare == null ? "" : inviteeBare);
+    public static long ofInvitation(MucInvite invite, String partyBare) {
+        // apart from any payload's digest, which starts with '<'
+        long h = mix(FNV_OFFSET, invite.decline() ? '?' : '!');
+        h = mix(h, partyBare == null ? "" : partyBare);
         h = mixStripped(h, invite.reason() == null ? "" : invite.reason());
         return h == EMPTY ? 1 : h;
     }

@@ -483,9 +483,10 @@ public final class RouteCorrelator {
             return switch (h.copying()) {
                 case FROM_ROOM -> from != null && from.roomCopy() ? null : StanzaRoute.Hop.ROOM_COPY;
                 case ROOM_INVITATION -> from != null && from.roomCopy() ? null : StanzaRoute.Hop.ROOM_INVITATION;
+                case ROOM_DECLINE -> from != null && from.roomCopy() ? null : StanzaRoute.Hop.ROOM_DECLINE;
                 case CARBON -> StanzaRoute.Hop.CARBON;
                 case FROM_STORE -> StanzaRoute.Hop.FROM_STORAGE;
-                case NONE, TO_ROOM, INVITATION -> null;
+                case NONE, TO_ROOM, INVITATION, DECLINE -> null;
             };
         }
 
@@ -494,7 +495,7 @@ public final class RouteCorrelator {
             List<StanzaRoute.Hop> out = new ArrayList<>(hopCount);
             int copies = 0;
             int carbons = 0;
-            boolean passedOn = false;
+            String passedOn = null; // the room's invitation or decline
             Long storedFor = null; // from the hop that reached the server to the delivery out of its storage
             for (int i = 0; i < hopCount; i++) {
                 Sighting h = hops[i];
@@ -505,8 +506,8 @@ public final class RouteCorrelator {
                         previous < 0 ? null : previous, how));
                 if (StanzaRoute.Hop.ROOM_COPY.equals(how)) {
                     copies++;
-                } else if (StanzaRoute.Hop.ROOM_INVITATION.equals(how)) {
-                    passedOn = true;
+                } else if (StanzaRoute.Hop.ROOM_INVITATION.equals(how) || StanzaRoute.Hop.ROOM_DECLINE.equals(how)) {
+                    passedOn = how;
                 } else if (StanzaRoute.Hop.CARBON.equals(how)) {
                     carbons++;
                 } else if (StanzaRoute.Hop.FROM_STORAGE.equals(how)) {
@@ -524,16 +525,20 @@ public final class RouteCorrelator {
             }
             why.append("type ").append(first.type()).append(", from ").append(first.fromBare()).append(" to ")
                     .append(first.toBare());
-            boolean invitation = first.copying() == Copying.INVITATION;
-            why.append(invitation ? ", the same invitation (invitee and reason)" : payload ? ", same payload" : ", no payload");
+            why.append(switch (first.copying()) {
+                case INVITATION -> ", the same invitation (invitee and reason)";
+                case DECLINE -> ", the same decline (who declined, and reason)";
+                default -> payload ? ", same payload" : ", no payload";
+            });
             why.append("; each hop leaves the server the previous one reached, within ").append(windowWords);
             if (copies > 0) {
                 why.append("; the room sent ").append(copies).append(copies == 1 ? " copy" : " copies")
                         .append(" to its occupants, from the server that hosts it");
             }
-            if (passedOn) {
-                why.append("; the room passed the invitation on to its invitee as a message of its own (XEP-0045 §7.8.2),"
-                        + " from the server that hosts it");
+            if (passedOn != null) {
+                why.append(StanzaRoute.Hop.ROOM_INVITATION.equals(passedOn)
+                        ? "; the room passed the invitation on to its invitee" : "; the room passed the decline on to the inviter")
+                        .append(" as a message of its own (XEP-0045 §7.8.2), from the server that hosts it");
             }
             if (carbons > 0) {
                 why.append("; ").append(carbons).append(carbons == 1 ? " carbon" : " carbons")

@@ -130,12 +130,12 @@ public record Sighting(String ref, long connection, String source, String target
 
     /** Sent to a chat room for it to copy or pass on. */
     boolean toRoom() {
-        return copying == Copying.TO_ROOM || copying == Copying.INVITATION;
+        return copying == Copying.TO_ROOM || copying == Copying.INVITATION || copying == Copying.DECLINE;
     }
 
-    /** A chat room's copy of what was sent to it, or its passing on an invitation. */
+    /** A chat room's copy of what was sent to it, or its passing on an invitation or a decline. */
     boolean roomCopy() {
-        return copying == Copying.FROM_ROOM || copying == Copying.ROOM_INVITATION;
+        return copying == Copying.FROM_ROOM || copying == Copying.ROOM_INVITATION || copying == Copying.ROOM_DECLINE;
     }
 
     boolean carbon() {

@@ -15,7 +15,7 @@ import java.util.List;
  * @param error      the stanza or stream error condition it carries ("not-authorized"), or null
  * @param carried    the message a message carries (a carbon, an archive result, a forward), or
  *                   null: read once here, for the summary and for the route a carbon joins
- * @param invite     the mediated invitation to a chat room a message carries, or null: read once
+ * @param invite     the mediated invitation to a chat room (or its decline) a message carries, or null: read once
  *                   here, for the summary and for the route it joins through the room
  */
 public record ElementKind(String kind, String type, String summary, List<String> namespaces, String error,
@@ -129,15 +129,21 @@ public record ElementKind(String kind, String type, String summary, List<String>
     }
 
     /**
-     * A mediated invitation to a chat room without a body, said as such (else "normal: x"): the
-     * invitation sent to the room, or the room's passing it on. Null if {@code invite} is.
+     * A mediated invitation to a chat room, or its decline, without a body, said as such (else
+     * "normal: x"): sent to the room, or the room's passing it on. Null if {@code invite} is.
      */
     private static String invitation(MucInvite invite, String type) {
         if (invite == null) {
             return null;
         }
-        return (type == null ? "normal" : type) + ": " + (invite.to() != null ? "invites " + invite.to() : "invitation from "
-                + invite.from()) + (invite.reason() == null || invite.reason().isBlank() ? "" : " (" + clip(invite.reason()) + ")");
+        String what;
+        if (invite.decline()) {
+            what = invite.to() != null ? "declines the invitation of " + invite.to() : "decline from " + invite.from();
+        } else {
+            what = invite.to() != null ? "invites " + invite.to() : "invitation from " + invite.from();
+        }
+        return (type == null ? "normal" : type) + ": " + what
+                + (invite.reason() == null || invite.reason().isBlank() ? "" : " (" + clip(invite.reason()) + ")");
     }
 
     /** The defined condition of a stanza's {@code <error/>} child, or "undefined-condition". */

@@ -79,6 +79,17 @@ class ChatRoomsTest {
     }
 
     @Test
+    void aDeclineGoesToTheRoomWhichPassesItOn() {
+        String room = "den@conference.b.example";
+        assertEquals(Copying.DECLINE, invitation("normal", room, "dave@a.example", "<decline to='carol@c.example'/>"),
+                "to a room nobody joined through the proxy yet");
+        assertEquals(Copying.ROOM_DECLINE, invitation("normal", "carol@c.example", room,
+                "<decline from='dave@a.example/tablet'><reason>busy</reason></decline>"), "the room, now known, passes it on");
+        assertEquals(Copying.NONE, invitation("normal", "carol@c.example", "lounge@conference.b.example",
+                "<decline from='dave@a.example/tablet'/>"), "from a room not known");
+    }
+
+    @Test
     void aGroupchatMessageMakesTheRoomKnown() {
         message("groupchat", "den@conference.b.example", "alice@a.example");
         assertTrue(presence("den@conference.b.example/carol", "unavailable", ""));

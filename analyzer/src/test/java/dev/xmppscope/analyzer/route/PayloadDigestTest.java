@@ -73,8 +73,8 @@ class PayloadDigestTest {
     void anInvitationAndTheRoomsPassingItOnHaveOneDigestThoughTheirPayloadsDiffer() {
         XmlElement sent = parse("jabber:client", INVITATION);
         XmlElement passedOn = parse("jabber:server", PASSED_ON);
-        assertEquals(new MucInvite("Dave@a.example", null, "come by"), MucInvite.in(sent));
-        assertEquals(new MucInvite(null, "den@conference.b.example/carol", " come by "), MucInvite.in(passedOn));
+        assertEquals(new MucInvite(false, "Dave@a.example", null, "come by"), MucInvite.in(sent));
+        assertEquals(new MucInvite(false, null, "den@conference.b.example/carol", " come by "), MucInvite.in(passedOn));
         assertNull(MucInvite.in(parse("jabber:client", "<message to='dave@a.example'><body>hi</body></message>")));
         assertNotEquals(PayloadDigest.of(sent), PayloadDigest.of(passedOn), "the room adds a body");
 
@@ -85,7 +85,30 @@ class PayloadDigestTest {
         assertNotEquals(digest, invitation(INVITATION.replace("come by", "come later"), "dave@a.example"), "another reason");
     }
 
-    private static long invitation(String message, String inviteeBare) {
-        return PayloadDigest.ofInvitation(MucInvite.in(parse("jabber:client", message)), inviteeBare);
+    /** What Smack sends the room (MultiUserChatManager.decline): to the inviter, as the invitee names them. */
+    private static final String DECLINE = "<message to='den@conference.b.example' id='dec1'>"
+            + "<x xmlns='http://jabber.org/protocol/muc#user'><decline to='carol@c.example'><reason>busy</reason></decline></x>"
+            + "</message>";
+    /** What Prosody's room sends the inviter: who declined, by their full JID, and a body. */
+    private static final String DECLINE_PASSED_ON = "<message from='den@conference.b.example' to='carol@c.example'"
+            + " id='dec1'><x xmlns='http://jabber.org/protocol/muc#user'><decline from='dave@a.example/tablet'><reason>busy"
+            + "</reason></decline></x><body>dave@a.example/tablet declined your invite to the room den@conference.b.example"
+            + " (busy)</body></message>";
+
+    @Test
+    void aDeclineAndTheRoomsPassingItOnHaveOneDigestApartFromAnyInvitation() {
+        assertEquals(new MucInvite(true, "carol@c.example", null, "busy"), MucInvite.in(parse("jabber:client", DECLINE)));
+        assertEquals(new MucInvite(true, null, "dave@a.example/tablet", "busy"),
+                MucInvite.in(parse("jabber:server", DECLINE_PASSED_ON)));
+        long digest = invitation(DECLINE, "dave@a.example");
+        assertEquals(digest, invitation(DECLINE_PASSED_ON, "dave@a.example"));
+        assertNotEquals(digest, invitation(DECLINE.replace("busy", "later"), "dave@a.example"), "another reason");
+        assertNotEquals(digest, invitation(DECLINE, "erin@a.example"), "declined by another");
+        assertNotEquals(digest, invitation(INVITATION.replace("come by", "busy"), "dave@a.example"),
+                "an invitation with the same party and reason");
+    }
+
+    private static long invitation(String message, String partyBare) {
+        return PayloadDigest.ofInvitation(MucInvite.in(parse("jabber:client", message)), partyBare);
     }
 }

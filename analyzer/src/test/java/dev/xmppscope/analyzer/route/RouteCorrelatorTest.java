@@ -291,6 +291,29 @@ class RouteCorrelatorTest {
                 + " hosts it", route.explanation());
     }
 
+    /** Dave's decline of carol's invitation, sent to the room, or the room's passing it on to carol. */
+    static Sighting decline(String ref, long conn, String from, String to, long atMs, String fromBare, String toBare) {
+        return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "message", "normal", "dec1", fromBare, toBare, 78,
+                false, toBare.equals(ROOM) ? Copying.DECLINE : Copying.ROOM_DECLINE);
+    }
+
+    @Test
+    void aDeclineIsFollowedThroughTheRoomToTheInviter() {
+        RouteCorrelator r = withMucOnB();
+        r.observe(decline("6-s-2", 6, "client:dave@a.example/tablet", A, 20, "dave@a.example", ROOM));
+        r.observe(decline("4-s-9", 4, A, MUC, 21, "dave@a.example", ROOM));
+        r.observe(decline("9-s-1", 9, MUC, C, 23, ROOM, "carol@c.example"));
+        assertEquals("6-s-2", r.observe(decline("3-c-7", 3, C, CAROL, 24, ROOM, "carol@c.example")).orElseThrow());
+        StanzaRoute route = r.route("3-c-7").orElseThrow();
+        assertEquals(List.of("6-s-2", "4-s-9", "9-s-1", "3-c-7"), route.hops().stream().map(StanzaRoute.Hop::stanzaRef).toList());
+        assertEquals(java.util.Arrays.asList(null, null, StanzaRoute.Hop.ROOM_DECLINE, null),
+                route.hops().stream().map(StanzaRoute.Hop::how).toList(), "passed on where it leaves the room, then relayed");
+        assertEquals("same id 'dec1', type normal, from dave@a.example to lounge@conference.b.example, the same decline"
+                + " (who declined, and reason); each hop leaves the server the previous one reached, within 30.0 s; the room"
+                + " passed the decline on to the inviter as a message of its own (XEP-0045 §7.8.2), from the server that"
+                + " hosts it", route.explanation());
+    }
+
     @Test
     void aJoinIsFollowedToTheOccupantsTheRoomTellsOfIt() {
         RouteCorrelator r = withMucOnB();

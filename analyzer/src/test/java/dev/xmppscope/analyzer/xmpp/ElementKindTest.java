@@ -48,7 +48,7 @@ class ElementKindTest {
     }
 
     @Test
-    void anInvitationThroughARoomSaysWhoItInvitesOrWhoInvited() throws XmlParseException {
+    void anInvitationOrDeclineThroughARoomSaysWhoItConcerns() throws XmlParseException {
         String x = "<x xmlns='http://jabber.org/protocol/muc#user'>";
         assertEquals("normal: invites dave@a.example (come by)", summary("<message to='den@conference.b.example'>" + x
                 + "<invite to='dave@a.example'><reason>come by</reason></invite></x></message>"));
@@ -56,6 +56,10 @@ class ElementKindTest {
                 + "<invite from='carol@c.example/desk'/></x></message>"));
         assertEquals("normal: carol invited you", summary("<message><body>carol invited you</body>" + x
                 + "<invite from='carol@c.example/desk'/></x></message>"), "a body of its own comes first");
+        assertEquals("normal: declines the invitation of carol@c.example (busy)", summary("<message>" + x
+                + "<decline to='carol@c.example'><reason>busy</reason></decline></x></message>"));
+        assertEquals("normal: decline from dave@a.example/tablet", summary("<message>" + x
+                + "<decline from='dave@a.example/tablet'/></x></message>"));
         assertEquals("normal: x", summary("<message>" + x + "<status code='104'/></x></message>"), "no invitation");
     }
 
