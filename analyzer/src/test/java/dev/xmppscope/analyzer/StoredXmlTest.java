@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,10 +81,28 @@ class StoredXmlTest {
         assertXml(changed, db);
         // while the other keeps its own copy of it
         assertXml(expected, dir.resolve("other"));
+
+        // cut short since (truncated, or replaced by another's): what the analysis knows stands, the XML
+        // it points at there is null (the UI says it is gone), the copy of the element cut across reads stays
+        Files.write(payloadFile, new byte[0]);
+        withIndex(db, index -> {
+            List<StanzaSummary> all = index.query(StanzaQuery.all(100), Long.MAX_VALUE).items();
+            for (String id : expected.keySet()) {
+                StanzaSummary s = all.stream().filter(x -> id.equals(x.id())).findFirst().orElseThrow();
+                assertEquals(id.equals("cut") ? CUT : null, index.get(s.ref(), Long.MAX_VALUE).orElseThrow().xml(),
+                        "the XML of " + id);
+            }
+        });
     }
 
     /** Checks the XML as the analysis file of the capture at {@code db} and its payload file give it, as the worker reads them. */
     private static void assertXml(Map<String, String> expected, Path db) {
+        withIndex(db, index -> assertXml(expected, q -> index.query(q, Long.MAX_VALUE).items(),
+                ref -> index.get(ref, Long.MAX_VALUE).orElseThrow().xml()));
+    }
+
+    /** Runs {@code check} on the index of the capture at {@code db}, as the worker reads it. */
+    private static void withIndex(Path db, Consumer<StanzaIndex> check) {
         String captureId;
         try (CaptureStore store = CaptureStore.open(db)) {
             captureId = store.id();
@@ -91,8 +110,7 @@ class StoredXmlTest {
         try (AnalysisFile file = AnalysisFile.open(CaptureStore.analysisFile(db), captureId);
              StoredPayloads payloads = StoredPayloads.openReadOnly(db)) {
             StanzaIndex index = new StanzaIndex(file.store(), file.file(), true, payloads);
-            assertXml(expected, q -> index.query(q, Long.MAX_VALUE).items(),
-                    ref -> index.get(ref, Long.MAX_VALUE).orElseThrow().xml());
+            check.accept(index);
             index.close();
         }
     }

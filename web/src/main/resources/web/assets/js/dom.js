@@ -83,6 +83,14 @@ export function duration(nanos) {
   return `${Math.floor(s / 86400)} d ${Math.floor(s % 86400 / 3600)} h`;
 }
 
+/**
+ * How long after a reference time: "+850 µs", "+0"; "−2.30 ms" before it (a live analysis may list
+ * a stanza a little out of time order).
+ */
+export function since(nanos) {
+  return nanos < 0 ? `−${duration(-nanos)}` : `+${duration(nanos) || '0'}`;
+}
+
 export function bytes(n) {
   if (n === null || n === undefined) return '';
   if (n < 1024) return `${n} B`;

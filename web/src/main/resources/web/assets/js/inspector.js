@@ -2,7 +2,7 @@
 // (identity, counts, and its negotiation as a checklist).
 
 import {api} from './api.js';
-import {$, h, clear, clock, isoTime, duration, bytes, copyText} from './dom.js';
+import {$, h, clear, clock, isoTime, duration, since, bytes, copyText} from './dom.js';
 import {renderXml, hexDump} from './xmlview.js';
 import {nodeLabel} from './store.js';
 import {routeRows} from './routetree.js';
@@ -44,7 +44,7 @@ export class Inspector {
         h('span', {class: 'mono muted'}, d.ref)),
       h('div', {class: 'summary'}, d.summary || ''),
       h('div', {class: 'insp-actions'},
-        h('button', {type: 'button', onclick: () => copyText(d.xml || '', 'XML copied')}, 'Copy XML'),
+        h('button', {type: 'button', disabled: d.xml == null, onclick: () => copyText(d.xml, 'XML copied')}, 'Copy XML'),
         h('button', {type: 'button', onclick: () => copyText(link, 'Link copied')}, 'Copy link'),
         h('button', {type: 'button', class: 'subtle', onclick: () => this.showStream(d.connection)}, `Stream #${d.connection} in timeline`))));
 
@@ -79,7 +79,14 @@ export class Inspector {
         h('a', {href: `/stanzas/${encodeURIComponent(d.carries)}`, 'data-link': true, id: 'carried-original'}, d.carries))));
     }
     this.el.appendChild(this.routeSection(d));
-    const xml = d.xml || '';
+    if (d.xml === null || d.xml === undefined) {
+      // indexed by its place in the capture's payload file, which has gone or been cut short since
+      this.el.appendChild(section('XML', h('div', {class: 'bad', id: 'stanza-xml-missing'},
+        'This stanza\'s XML is no longer in the capture\'s payload file (the file was moved, deleted or cut short'
+        + ' after the analysis). What is shown above comes from the analysis.')));
+      return d;
+    }
+    const xml = d.xml;
     // a roster or an archive page can be megabytes: drawn whole, its XML took the page 20 s
     // and a million elements; the start is drawn, Copy takes it all
     const shown = xml.length > MAX_SHOWN ? xml.slice(0, MAX_SHOWN) : xml;
@@ -130,7 +137,7 @@ export class Inspector {
       h('td', null, prefix ? h('span', {class: 'tree'}, prefix) : null, nodeLabel(hop.source), ' → ', nodeLabel(hop.target),
         hop.how ? h('span', {class: 'muted how'}, ` (${hop.how})`) : null),
       h('td', null, h('a', {href: `/stanzas/${encodeURIComponent(hop.stanzaRef)}`, 'data-link': true}, `#${hop.connection}`)),
-      h('td', {class: 'num mono', title: `${clock(hop.at)} (${isoTime(hop.at)})`}, i === 0 ? '0' : `+${duration(hop.at - t0)}`),
+      h('td', {class: 'num mono', title: `${clock(hop.at)} (${isoTime(hop.at)})`}, i === 0 ? '0' : since(hop.at - t0)),
       h('td', {class: 'num mono'}, hop.heldNanos === null ? '' : duration(hop.heldNanos))));
     return section(['Route', h('span', {class: 'muted'}, `${r.hops.length} hops · confidence ${Math.round(r.confidence * 100)}%`),
       h('span', {class: 'spacer'}),
@@ -192,7 +199,7 @@ export function negotiationList(steps, openedAt) {
   return h('ol', {class: 'steps', id: 'negotiation-steps'}, steps.map((st) => h('li', {class: st.status},
     h('span', {class: 'icon', title: st.status}, ICONS[st.status] || '•'),
     h('span', {class: 'title'}, h('span', {class: 'dir'}, st.direction === 'toServer' ? 'C→S' : 'S→C'), st.title),
-    h('span', {class: 'time', title: isoTime(st.at)}, `+${duration(st.at - openedAt) || '0'}`),
+    h('span', {class: 'time', title: isoTime(st.at)}, since(st.at - openedAt)),
     st.detail || st.stanzaRef ? h('span', {class: 'detail'}, st.detail || '',
       st.stanzaRef ? [' ', h('a', {href: `/stanzas/${encodeURIComponent(st.stanzaRef)}`, 'data-link': true}, 'view element')] : null) : null)));
 }

@@ -2,7 +2,7 @@
 // one arrow per element, time going down. Built with SVG DOM calls, so every label is a text node.
 // The same function draws the picture exported for slides.
 
-import {s, truncate, duration} from './dom.js';
+import {s, truncate, since} from './dom.js';
 import {store, endpoints, nodeLabel, nodeKind} from './store.js';
 
 const ROW = 26;
@@ -75,7 +75,7 @@ function drawTimes(items, height) {
   svg.style.marginRight = `-${GUTTER}px`; // over the rows' empty margin (CSSOM: the CSP allows no inline style)
   svg.appendChild(s('rect', {x: 0, y: 0, width: GUTTER, height}));
   const t0 = items.length ? items[0].at : 0;
-  items.forEach((st, i) => svg.appendChild(s('text', {x: 6, y: rowY(BODY_TOP, i) + 4}, sinceFirst(st, t0))));
+  items.forEach((st, i) => svg.appendChild(s('text', {x: 6, y: rowY(BODY_TOP, i) + 4}, since(st.at - t0))));
   return svg;
 }
 
@@ -102,9 +102,6 @@ export function placeLabels(pane) {
   }
 }
 
-function sinceFirst(st, t0) {
-  return `+${duration(st.at - t0) || '0'}`;
-}
 
 /** The baseline of row i's label, rows starting at top. */
 function rowY(top, i) {
@@ -148,7 +145,7 @@ function draw(items, opts, part) {
     const row = s('g', {class: `row ${kindClass(st)}${opts.selected === st.ref ? ' selected' : ''}`, 'data-ref': st.ref});
     row.appendChild(s('title', null, `${st.ref}  ${st.from || ''} → ${st.to || ''}\n${st.summary || ''}`));
     row.appendChild(s('rect', {class: 'hit', x: 0, y: y - ROW / 2 - 4, width, height: ROW}));
-    if (part === 'all') row.appendChild(s('text', {class: 't', x: 6, y: y + 4}, sinceFirst(st, t0)));
+    if (part === 'all') row.appendChild(s('text', {class: 't', x: 6, y: y + 4}, since(st.at - t0)));
     const dir = x2 >= x1 ? 1 : -1;
     row.appendChild(s('line', {x1: x1 + dir * 4, y1: y + 6, x2: x2 - dir * 4, y2: y + 6, 'marker-end': `url(#arr-${kindClass(st)})`}));
     const span = Math.abs(x2 - x1);

@@ -3,6 +3,8 @@ package dev.xmppscope.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xmppscope.analyzer.model.StanzaDetail;
+import dev.xmppscope.analyzer.model.StanzaQuery;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -11,9 +13,10 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * A stanza of megabytes (a roster of 50,000 contacts) in the inspector: drawn whole it took the
- * page 20 s and a million elements. The start is drawn and says so; the raw bytes are dumped
- * only when opened.
+ * The inspector's XML at its limits. A stanza of megabytes (a roster of 50,000 contacts): drawn
+ * whole it took the page 20 s and a million elements. The start is drawn and says so; the raw bytes
+ * are dumped only when opened. And a stanza whose XML is gone from the capture's payload file
+ * (the API gives {@code "xml": null}): said so, not shown as an empty element.
  */
 class UiLargeStanzaBrowserTest {
 
@@ -40,6 +43,37 @@ class UiLargeStanzaBrowserTest {
             browser.driver.findElement(By.cssSelector("details summary")).click();
             wait.until(d -> ((String) browser.driver.executeScript("return document.querySelector('pre.hex').textContent;"))
                     .startsWith("000000  3c 69 71 20"));
+        }
+    }
+
+    @Test
+    void aStanzaWhoseXmlIsGoneSaysSoInsteadOfShowingNothing() {
+        InMemoryCaptureModel model = new InMemoryCaptureModel();
+        new SyntheticFederation(model).populate();
+        StanzaDetail shown = model.stanzas(new StanzaQuery(null, null, "message", null, null, null, null, null, null, null, 1))
+                .items().stream().map(s -> model.stanza(s.ref()).orElseThrow()).findFirst().orElseThrow();
+        model.put(new StanzaDetail(shown.stanza(), null, shown.route(), shown.iqPartner(), shown.iqRttNanos(),
+                shown.unanswered(), shown.error(), shown.carries()));
+        try (WebServer server = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(model), List.of());
+             HeadlessChromium browser = new HeadlessChromium(1600, 1000)) {
+            browser.driver.get(server.url() + "stanzas/" + shown.stanza().ref());
+            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(30));
+            wait.until(d -> !d.findElements(By.id("stanza-xml-missing")).isEmpty());
+            browser.screenshot("stanza-xml-missing");
+            assertTrue(browser.driver.findElement(By.id("stanza-xml-missing")).getText()
+                    .startsWith("This stanza's XML is no longer in the capture's payload file"));
+            assertEquals(shown.stanza().summary(), browser.driver.findElement(By.cssSelector("#stanza-head .summary")).getText(),
+                    "what the analysis knows is still shown");
+            assertTrue(browser.driver.findElements(By.id("stanza-xml")).isEmpty(), "no empty element drawn");
+            assertTrue(browser.driver.findElements(By.cssSelector("pre.hex")).isEmpty(), "no dump of nothing");
+            assertEquals("true", browser.driver.findElement(By.xpath("//button[text()='Copy XML']")).getAttribute("disabled"),
+                    "nothing to copy");
+            // put back, the stanza is listed last, though it came before the first one listed
+            @SuppressWarnings("unchecked")
+            List<String> times = (List<String>) browser.driver.executeScript("return [...document.querySelectorAll("
+                    + "'#timeline svg text')].map((t) => t.textContent).filter((t) => /^[+\u2212]\\S* ?(µs|ms|s)$|^\\+0$/.test(t));");
+            assertTrue(times.contains("\u22122.30 ms"), "an earlier one is said to be before the first: " + times);
+            assertTrue(times.stream().noneMatch(t -> t.startsWith("+-")), times.toString());
         }
     }
 }
