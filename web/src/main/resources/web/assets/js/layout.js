@@ -19,6 +19,8 @@ const MAX_STRETCH = 1.8;
 // their server, take this many radians either side of its outward direction
 const COMPONENT_ACROSS = 170;
 const CLIENT_CORE = Math.PI / 3;
+// a fan within about 20° of straight up or down (|cos| below this) is "above or below" its server
+const VERTICAL = 0.35;
 
 export class StableLayout {
   /**
@@ -103,7 +105,8 @@ export class StableLayout {
     const order = j === 0 ? 0 : (j % 2 ? 1 : -1) * Math.ceil(j / 2);
     const step = ARC / cap;
     const angle = this.outward(sp) + order * step + (ring % 2 ? step / 2 : 0);
-    return {x: sp.x + radius * Math.cos(angle), y: sp.y + radius * Math.sin(angle), labelSide: labelSide(angle)};
+    const straightBehind = order === 0 && ring % 2 === 0;
+    return {x: sp.x + radius * Math.cos(angle), y: sp.y + radius * Math.sin(angle), labelSide: labelSide(angle, straightBehind)};
   }
 
   /**
@@ -146,9 +149,12 @@ export class StableLayout {
 /**
  * Where a client's label goes, seen from its server at `angle`: sideways, away from the server.
  * Neighbours on a fan above or below their server sit close side by side, and labels centred
- * under them ran into each other; beside them, one goes left and the other right.
+ * under them ran into each other; beside them, one goes left and the other right. The client
+ * `straightBehind` its server on such a fan has a neighbour a label's height lower on each side,
+ * in the way of a label beside it: its own goes beyond it, above or below.
  */
-function labelSide(angle) {
+function labelSide(angle, straightBehind) {
+  if (straightBehind && Math.abs(Math.cos(angle)) < VERTICAL) return Math.sin(angle) < 0 ? 'above' : 'below';
   return Math.cos(angle) < 0 ? 'left' : 'right';
 }
 

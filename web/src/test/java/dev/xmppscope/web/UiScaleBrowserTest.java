@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** The mesh stays readable at 3 servers / 30 clients and usable at 300 clients (look at the screenshots). */
+/**
+ * The mesh stays readable at 3 servers / 30 clients and usable at 300 clients (look at the
+ * screenshots), and clients fanned out straight above or below their server keep their labels apart.
+ */
 class UiScaleBrowserTest {
 
     @Test
@@ -23,6 +26,30 @@ class UiScaleBrowserTest {
                     assertEquals("3 servers · " + 3 * perServer + " clients · 2 s2s",
                             browser.driver.findElement(By.id("graph-counts")).getText());
                     browser.screenshot("scale-" + 3 * perServer + "-clients");
+                }
+            }
+        }
+    }
+
+    /**
+     * Two servers in the tall pane beside the timeline sit one above the other, and their clients
+     * fan out straight up and down: the one straight behind its server had its label beside it, on
+     * its neighbour's, a label's height lower.
+     */
+    @Test
+    void clientsFannedAboveAndBelowTheirServerKeepTheirLabelsApart() {
+        try (HeadlessChromium browser = new HeadlessChromium(1600, 1000)) {
+            for (int perServer : new int[] {2, 3, 7}) {
+                try (WebServer server = WebServer.start(WebOptions.loopback(0),
+                        ModelSource.fixed(SyntheticFederation.crowd(2, perServer)), List.of())) {
+                    browser.driver.get(server.url());
+                    new WebDriverWait(browser.driver, Duration.ofSeconds(15)).until(d ->
+                            !d.findElements(By.cssSelector("#timeline svg.sequence .row")).isEmpty());
+                    browser.screenshot("fan-" + perServer + "-clients");
+                    assertEquals(List.of(), GraphGeometry.overlappingClientLabels(browser), perServer + " clients a server");
+                    assertEquals(List.of("above", "below"), browser.driver.executeScript("return ['a', 'b'].map((s) =>"
+                            + " xmppscope.graph.cy.getElementById(`client:user0@${s}.example/res0`).data('side'));"),
+                            "the first client of each server is straight behind it");
                 }
             }
         }
