@@ -22,8 +22,8 @@ import org.jxmpp.jid.parts.Resourcepart;
 /**
  * Records {@code federation.xscap}: three servers (a.example, b.example, c.example), four
  * clients chatting across them, a presence subscription, IQ pings across servers, a chat room
- * on b.example's MUC service with an occupant on every server, and a message kept in offline
- * storage until its addressee logs in again. Run by
+ * on b.example's MUC service with an occupant on every server, a message kept in offline
+ * storage until its addressee logs in again, and an invitation back to the room through it, declined. Run by
  * {@code samples/record.sh}, not by the test suite.
  */
 class RecordFederationSample {
@@ -103,13 +103,25 @@ class RecordFederationSample {
                         .resource("desk").login("carol", "carol-secret")) {
                     carolAgain.awaitMessage(waiting, WAIT);
                     Thread.sleep(500);
+
+                    // a mediated invitation (XEP-0045 §7.8.2): bob asks carol back through the room, which
+                    // passes it on as a message of its own; she declines, and the room passes that on to bob
+                    String invitation = "Carol, the lounge misses you: come back?";
+                    room(bob, lounge).invite(JidCreate.entityBareFrom("carol@c.example"), invitation);
+                    carolAgain.awaitMessage(m -> m.getBody() != null && m.getBody().contains(invitation), "the invitation",
+                            WAIT);
+                    String decline = "Not now, catching up on my messages.";
+                    MultiUserChatManager.getInstanceFor(carolAgain.connection()).decline(lounge,
+                            JidCreate.entityBareFrom("bob@b.example"), decline);
+                    bob.awaitMessage(m -> m.getBody() != null && m.getBody().contains(decline), "the decline", WAIT);
+                    Thread.sleep(500);
                 }
             }
             rec.finish("A federation of three servers",
                     "Three Prosody servers federate (s2s with dialback), four clients chat across them, a presence "
                             + "subscription crosses servers, IQ pings cross s2s and get answered, a message to a chat "
-                            + "room reaches its occupants on all three servers, and a message to a user who logged out "
-                            + "waits on her server until she is back.");
+                            + "room reaches its occupants on all three servers, a message to a user who logged out "
+                            + "waits on her server until she is back, and she declines an invitation back to the room.");
         }
     }
 

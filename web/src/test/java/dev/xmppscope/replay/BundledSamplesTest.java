@@ -105,6 +105,28 @@ class BundledSamplesTest {
     }
 
     @Test
+    void federationFollowsAnInvitationAndItsDeclineThroughTheRoom() {
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("f")); Analyzer a = analyze("federation", store)) {
+            // bob, on the room's own server, to the room; the room's message to carol, on c.example
+            assertRoute(a, "the lounge misses you", List.of("server:b.example", "server:c.example",
+                    "client:carol@c.example/desk"), 1, StanzaRoute.Hop.ROOM_INVITATION);
+            // carol back to the room across s2s; the room's message to bob, from within b.example
+            assertRoute(a, "Not now, catching up", List.of("server:c.example", "server:conference.b.example",
+                    "client:bob@b.example/phone"), 2, StanzaRoute.Hop.ROOM_DECLINE);
+        }
+    }
+
+    /** The route of the message that says {@code text}: its hops' targets, and which of them the room made. */
+    private static void assertRoute(Analyzer a, String text, List<String> targets, int roomsHop, String how) {
+        List<StanzaSummary> sightings = a.stanzas(new StanzaQuery(text, null, "message", null, null, null, null, null,
+                null, null, 50)).items();
+        StanzaRoute route = a.route(sightings.get(0).ref()).orElseThrow(() -> new AssertionError("no route: " + sightings));
+        assertEquals(targets, route.hops().stream().map(StanzaRoute.Hop::target).toList(), route.toString());
+        assertEquals(how, route.hops().get(roomsHop).how(), route.toString());
+        assertEquals(sightings.size(), route.hops().size(), "every sighting is on the route");
+    }
+
+    @Test
     void negotiationShowsStartTlsScramBindAndResumption() {
         try (CaptureStore store = CaptureStore.open(tmp.resolve("n")); Analyzer a = analyze("negotiation", store)) {
             Set<String> steps = a.negotiation(1).stream().map(s -> s.step()).collect(Collectors.toSet());
