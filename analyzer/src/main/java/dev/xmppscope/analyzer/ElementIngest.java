@@ -176,12 +176,15 @@ final class ElementIngest {
         String type = typeOrDefault(k.kind(), k.type());
         String to = stored.summary().to();
         Copying copying = rooms.copying(k.kind(), type, to, stored.toBare(), stored.fromBare(), p.element(), k.invite());
-        if (copying == Copying.NONE && k.kind().equals("message") && OfflineStorage.heldByServer(p.element(), stored.toBare())) {
+        long digest = digest(copying, p.element(), k, stored);
+        // a room's invitation (or decline) to someone offline is kept by their server too, and stays what it is
+        boolean fromStore = (copying == Copying.NONE || copying == Copying.ROOM_INVITATION || copying == Copying.ROOM_DECLINE)
+                && k.kind().equals("message") && OfflineStorage.heldByServer(p.element(), stored.toBare());
+        if (fromStore && copying == Copying.NONE) {
             copying = Copying.FROM_STORE;
         }
         return new Sighting(ref, conn.id(), source, target, p.at(), k.kind(), type, stored.summary().id(), stored.fromBare(),
-                stored.toBare(), digest(copying, p.element(), k, stored), delivered(conn.kind(), d, k.kind(), to, target,
-                stored.toKey()), copying);
+                stored.toBare(), digest, delivered(conn.kind(), d, k.kind(), to, target, stored.toKey()), copying, fromStore);
     }
 
     /**

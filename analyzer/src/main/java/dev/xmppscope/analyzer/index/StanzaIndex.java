@@ -53,7 +53,8 @@ public final class StanzaIndex implements AutoCloseable {
      * routes of an older layout outlived a rebuild. 8: a record says where its XML is in the
      * capture's payload file instead of holding a copy, when it can. 9: a mediated invitation to a
      * chat room joins one route with the room's passing it on, and is summarized as an invitation.
-     * 10: so does an invitee's decline of one.
+     * 10: so does an invitee's decline of one, and an invitation (or decline) the room passed on to
+     * someone offline is followed out of the storage of their server.
      */
     static final int SCHEMA_VERSION = 10;
     private static final String TIMELINE = "xs.stanzas.v" + SCHEMA_VERSION;

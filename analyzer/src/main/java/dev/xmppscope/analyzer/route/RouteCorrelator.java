@@ -39,8 +39,10 @@ import java.util.function.UnaryOperator;
  * <p>A message to an offline user waits in their server's storage (XEP-0160) until they log in,
  * however long that is. A chat or normal message whose window passes at a server, before any
  * client got it (but as a carbon), is kept, among the latest {@link #MAX_HELD}, and the copy the
- * server delivers out of its storage ({@link OfflineStorage}) joins its route. One dropped early
- * to make room for newer routes is not kept.
+ * server delivers out of its storage ({@link OfflineStorage}) joins its route. So does an
+ * invitation through a room (or a decline) that reached no client: the room's message passing it
+ * on, out of the storage of its addressee's server. One dropped early to make room for newer
+ * routes is not kept.
  */
 public final class RouteCorrelator {
     /** How long a server may hold a stanza between two hops and still be matched. */
@@ -241,16 +243,21 @@ public final class RouteCorrelator {
     /**
      * Adds a message delivered out of offline storage to the route that brought it to the server,
      * if that route's window has passed (else it is still open and joined as any hop). The route,
-     * which may have had a single hop until now, goes to the archive with this one.
+     * which may have had a single hop until now, goes to the archive with this one. An invitation
+     * (or decline) a room passed on is found as the room's copies are: by the room, at the server
+     * hosting the place it is delivered from.
      */
     private Optional<String> joinHeld(Sighting s, Sighting.Key key) {
-        long wide = key.wideHash(s.source());
+        boolean passedOn = s.roomCopy();
+        Sighting.Key k = passedOn ? s.copyKey() : key;
+        UnaryOperator<String> place = passedOn ? hosts : UnaryOperator.identity();
+        long wide = k.wideHash(place.apply(s.source()));
         Route r = held.get(wide);
-        if (r == null || !r.keys[0].equals(key) || s.at() < r.lastAt) {
+        if (r == null || !r.hasKey(k) || s.at() < r.lastAt) {
             return Optional.empty();
         }
         held.remove(wide);
-        r.add(s, UnaryOperator.identity());
+        r.add(s, place);
         StanzaRoute view = r.view(windowWords);
         archive.save(view);
         lastRetired = view;
@@ -266,9 +273,15 @@ public final class RouteCorrelator {
     private void hold(Route r) {
         Sighting first = r.hops[0];
         Sighting last = r.hops[r.hopCount - 1];
-        if (first.kind().equals("message") && (first.type().equals("chat") || first.type().equals("normal"))
-                && r.keys.length == 1 && !r.toRoom && !reachedAClient(r)) {
+        if (!first.kind().equals("message") || !(first.type().equals("chat") || first.type().equals("normal"))
+                || reachedAClient(r)) {
+            return;
+        }
+        if (r.keys.length == 1 && !r.toRoom) {
             held.put(r.keys[0].wideHash(last.target()), r);
+        } else if (first.copying() == Copying.INVITATION || first.copying() == Copying.DECLINE) {
+            // the room passed it on to someone offline, whose server (maybe the room's own) keeps the room's message
+            held.put(first.roomKey().wideHash(hosts.apply(last.target())), r);
         }
     }
 
@@ -419,6 +432,15 @@ public final class RouteCorrelator {
             keys = new Sighting.Key[] {key};
         }
 
+        boolean hasKey(Sighting.Key key) {
+            for (Sighting.Key k : keys) {
+                if (k.equals(key)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         void addKey(Sighting.Key key) {
             keys = Arrays.copyOf(keys, keys.length + 1);
             keys[keys.length - 1] = key;
@@ -480,13 +502,31 @@ public final class RouteCorrelator {
 
         /** What made hop {@code h}, which continues {@code from}: a room's copy is made once, then relayed as any stanza. */
         private static String how(Sighting h, Sighting from) {
+            if (h.fromStore()) {
+                return StanzaRoute.Hop.FROM_STORAGE;
+            }
             return switch (h.copying()) {
                 case FROM_ROOM -> from != null && from.roomCopy() ? null : StanzaRoute.Hop.ROOM_COPY;
-                case ROOM_INVITATION -> from != null && from.roomCopy() ? null : StanzaRoute.Hop.ROOM_INVITATION;
-                case ROOM_DECLINE -> from != null && from.roomCopy() ? null : StanzaRoute.Hop.ROOM_DECLINE;
+                case ROOM_INVITATION, ROOM_DECLINE -> passedOnBy(h, from);
                 case CARBON -> StanzaRoute.Hop.CARBON;
                 case FROM_STORE -> StanzaRoute.Hop.FROM_STORAGE;
                 case NONE, TO_ROOM, INVITATION, DECLINE -> null;
+            };
+        }
+
+        /**
+         * {@link StanzaRoute.Hop#ROOM_INVITATION} or {@link StanzaRoute.Hop#ROOM_DECLINE} if hop
+         * {@code h} is where the room passed one on (it may be a delivery out of storage as well: the
+         * room's message to someone offline on its own server is not seen until then); else null.
+         */
+        private static String passedOnBy(Sighting h, Sighting from) {
+            if (from != null && from.roomCopy()) {
+                return null;
+            }
+            return switch (h.copying()) {
+                case ROOM_INVITATION -> StanzaRoute.Hop.ROOM_INVITATION;
+                case ROOM_DECLINE -> StanzaRoute.Hop.ROOM_DECLINE;
+                default -> null;
             };
         }
 
@@ -501,13 +541,13 @@ public final class RouteCorrelator {
                 Sighting h = hops[i];
                 int previous = after[i];
                 Long held = previous < 0 ? null : h.at() - hops[previous].at();
-                String how = how(h, previous < 0 ? null : hops[previous]);
+                Sighting from = previous < 0 ? null : hops[previous];
+                String how = how(h, from);
                 out.add(new StanzaRoute.Hop(h.ref(), h.connection(), h.source(), h.target(), h.at(), held,
                         previous < 0 ? null : previous, how));
+                passedOn = passedOn != null ? passedOn : passedOnBy(h, from);
                 if (StanzaRoute.Hop.ROOM_COPY.equals(how)) {
                     copies++;
-                } else if (StanzaRoute.Hop.ROOM_INVITATION.equals(how) || StanzaRoute.Hop.ROOM_DECLINE.equals(how)) {
-                    passedOn = how;
                 } else if (StanzaRoute.Hop.CARBON.equals(how)) {
                     carbons++;
                 } else if (StanzaRoute.Hop.FROM_STORAGE.equals(how)) {

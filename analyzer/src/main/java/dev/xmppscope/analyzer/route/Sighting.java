@@ -20,9 +20,19 @@ import java.util.Objects;
  *                   bound to its full 'to', for instance), so that only a resend can follow
  * @param copying    whether it is sent to a chat room, a room's copy, an invitation through a room, a
  *                   carbon, delivered out of offline storage, or none of those
+ * @param fromStore  whether its addressee's server delivers it out of offline storage ({@link OfflineStorage}):
+ *                   a message of {@link Copying#FROM_STORE}, or an invitation (or decline) a room passed on
  */
 public record Sighting(String ref, long connection, String source, String target, long at, String kind, String type,
-                       String id, String fromBare, String toBare, long digest, boolean delivered, Copying copying) {
+                       String id, String fromBare, String toBare, long digest, boolean delivered, Copying copying,
+                       boolean fromStore) {
+
+    /** A sighting out of offline storage if, and only if, {@code copying} is {@link Copying#FROM_STORE}. */
+    public Sighting(String ref, long connection, String source, String target, long at, String kind, String type,
+                    String id, String fromBare, String toBare, long digest, boolean delivered, Copying copying) {
+        this(ref, connection, source, target, at, kind, type, id, fromBare, toBare, digest, delivered, copying,
+                copying == Copying.FROM_STORE);
+    }
 
     /**
      * What the copies of one stanza share on every link. Its hash is computed once: a key is looked
@@ -140,10 +150,6 @@ public record Sighting(String ref, long connection, String source, String target
 
     boolean carbon() {
         return copying == Copying.CARBON;
-    }
-
-    boolean fromStore() {
-        return copying == Copying.FROM_STORE;
     }
 
     /** The key a room's copies of this stanza find it by: the room is its 'to'. */

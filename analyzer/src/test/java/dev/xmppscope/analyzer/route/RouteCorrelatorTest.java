@@ -413,6 +413,50 @@ class RouteCorrelatorTest {
         assertEquals(route, r.route("1-s-5").orElseThrow(), "found by its first hop too");
     }
 
+    /** The room's invitation as the invitee's server delivers it out of offline storage, when they log in. */
+    static Sighting storedInvitation(String ref, long conn, String from, String to, long atMs, String toBare) {
+        return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "message", "normal", "inv1", ROOM, toBare, 77, false,
+                Copying.ROOM_INVITATION, true);
+    }
+
+    @Test
+    void anInvitationToSomeoneOfflineOnAnotherServerIsFollowedIntoTheirLogin() {
+        RouteCorrelator r = withMucOnB();
+        r.observe(invitation("3-s-1", 3, CAROL, C, 10, "carol@c.example", ROOM));
+        r.observe(invitation("8-s-1", 8, C, MUC, 11, "carol@c.example", ROOM));
+        r.observe(invitation("5-s-6", 5, MUC, A, 13, ROOM, "dave@a.example")); // a.example keeps it: dave is away
+        long tenMinutes = 600_000;
+        assertEquals("3-s-1", r.observe(storedInvitation("6-c-1", 6, A, "client:dave@a.example/tablet", 13 + tenMinutes,
+                "dave@a.example")).orElseThrow());
+        StanzaRoute route = r.route("6-c-1").orElseThrow();
+        assertEquals(List.of("3-s-1", "8-s-1", "5-s-6", "6-c-1"), route.hops().stream().map(StanzaRoute.Hop::stanzaRef).toList());
+        assertEquals(java.util.Arrays.asList(null, null, StanzaRoute.Hop.ROOM_INVITATION, StanzaRoute.Hop.FROM_STORAGE),
+                route.hops().stream().map(StanzaRoute.Hop::how).toList());
+        assertEquals(2, route.hops().get(3).after(), "it continues the room's message to a.example");
+        assertEquals(tenMinutes * 1_000_000L, route.hops().get(3).heldNanos());
+        assertTrue(route.explanation().contains("the room passed the invitation on to its invitee")
+                && route.explanation().contains("kept in offline storage (XEP-0160)"), route.explanation());
+    }
+
+    @Test
+    void anInvitationToSomeoneOfflineOnTheRoomsOwnServerIsFollowedIntoTheirLogin() {
+        RouteCorrelator r = withMucOnB();
+        r.observe(invitation("3-s-1", 3, CAROL, C, 10, "carol@c.example", ROOM));
+        r.observe(invitation("8-s-1", 8, C, MUC, 11, "carol@c.example", ROOM));
+        // the room's message to bob never crosses a link before b.example delivers it out of its storage
+        Sighting delivery = storedInvitation("2-c-4", 2, B, BOB, 11 + 600_000, "bob@b.example");
+        assertTrue(r.observe(new Sighting("9-c-1", 9, B, "client:erin@b.example/x", delivery.at(), "message", "normal",
+                "inv1", ROOM, "erin@b.example", 78, false, Copying.ROOM_INVITATION, true)).isEmpty(),
+                "another invitee's invitation (another digest)");
+        assertEquals("3-s-1", r.observe(delivery).orElseThrow());
+        StanzaRoute route = r.route("2-c-4").orElseThrow();
+        assertEquals(List.of("3-s-1", "8-s-1", "2-c-4"), route.hops().stream().map(StanzaRoute.Hop::stanzaRef).toList());
+        assertEquals(java.util.Arrays.asList(null, null, StanzaRoute.Hop.FROM_STORAGE),
+                route.hops().stream().map(StanzaRoute.Hop::how).toList());
+        assertEquals(1, route.hops().get(2).after(), "it continues the hop that reached the room, hosted by b.example");
+        assertTrue(route.explanation().contains("the room passed the invitation on to its invitee"), route.explanation());
+    }
+
     @Test
     void aMessageHeldByTheSendersOwnServerBecomesARouteWhenDelivered() {
         RouteCorrelator r = new RouteCorrelator();
