@@ -152,13 +152,8 @@ class LiveMucFederationTest {
      * (another payload: a body and a {@code jabber:x:conference} element added), through a.example.
      */
     private static void assertInvitationReachedDave(Analyzer a, String reason, List<Long> links) {
-        StanzaRoute route = routeOf(a, reason).orElseThrow(() -> new AssertionError("no route for the invitation"));
-        assertEquals(links, route.hops().stream().map(StanzaRoute.Hop::connection).toList(), route.toString());
-        assertEquals(java.util.Arrays.asList(null, null, StanzaRoute.Hop.ROOM_INVITATION, null),
-                route.hops().stream().map(StanzaRoute.Hop::how).toList(), "passed on where it leaves the room: " + route);
-        assertEquals(1.0, route.confidence(), route.explanation());
-        assertTrue(route.explanation().contains("the same invitation")
-                && route.explanation().contains("the room passed the invitation on to its invitee"), route.explanation());
+        assertPassedOnByTheRoom(a, reason, links, StanzaRoute.Hop.ROOM_INVITATION, "the same invitation",
+                "the room passed the invitation on to its invitee");
     }
 
     /**
@@ -166,15 +161,23 @@ class LiveMucFederationTest {
      * added; who declined named by full JID), through c.example.
      */
     private static void assertDeclineReachedCarol(Analyzer a, String reason, List<Long> links) {
-        StanzaRoute route = routeOf(a, reason).orElseThrow(() -> new AssertionError("no route for the decline"));
-        assertEquals(links, route.hops().stream().map(StanzaRoute.Hop::connection).toList(), route.toString());
-        assertEquals(java.util.Arrays.asList(null, null, StanzaRoute.Hop.ROOM_DECLINE, null),
-                route.hops().stream().map(StanzaRoute.Hop::how).toList(), "passed on where it leaves the room: " + route);
-        assertEquals(1.0, route.confidence(), route.explanation());
-        assertTrue(route.explanation().contains("the same decline")
-                && route.explanation().contains("the room passed the decline on to the inviter"), route.explanation());
+        assertPassedOnByTheRoom(a, reason, links, StanzaRoute.Hop.ROOM_DECLINE, "the same decline",
+                "the room passed the decline on to the inviter");
+        StanzaRoute route = routeOf(a, reason).orElseThrow();
         assertTrue(a.stanza(route.hops().get(0).stanzaRef()).orElseThrow().stanza().summary()
                 .startsWith("normal: declines the invitation of carol@c.example"), "summarized as a decline");
+    }
+
+    /** The route of the message with {@code reason}: over {@code links}, the third hop where the room passed it on. */
+    private static void assertPassedOnByTheRoom(Analyzer a, String reason, List<Long> links, String how, String... said) {
+        StanzaRoute route = routeOf(a, reason).orElseThrow(() -> new AssertionError("no route for '" + reason + "'"));
+        assertEquals(links, route.hops().stream().map(StanzaRoute.Hop::connection).toList(), route.toString());
+        assertEquals(java.util.Arrays.asList(null, null, how, null),
+                route.hops().stream().map(StanzaRoute.Hop::how).toList(), "passed on where it leaves the room: " + route);
+        assertEquals(1.0, route.confidence(), route.explanation());
+        for (String words : said) {
+            assertTrue(route.explanation().contains(words), route.explanation());
+        }
     }
 
     private static void assertServiceOfB(GraphSnapshot g) {

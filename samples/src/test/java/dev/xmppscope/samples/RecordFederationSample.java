@@ -23,8 +23,8 @@ import org.jxmpp.jid.parts.Resourcepart;
  * Records {@code federation.xscap}: three servers (a.example, b.example, c.example), four
  * clients chatting across them, a presence subscription, IQ pings across servers, a chat room
  * on b.example's MUC service with an occupant on every server, a message kept in offline
- * storage until its addressee logs in again, and an invitation back to the room through it, declined. Run by
- * {@code samples/record.sh}, not by the test suite.
+ * storage until its addressee logs in again, and an invitation back to the room through it,
+ * declined. Run by {@code samples/record.sh}, not by the test suite.
  */
 class RecordFederationSample {
     private static final Duration WAIT = Duration.ofSeconds(20);

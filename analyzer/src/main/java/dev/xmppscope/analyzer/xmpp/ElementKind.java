@@ -15,8 +15,8 @@ import java.util.List;
  * @param error      the stanza or stream error condition it carries ("not-authorized"), or null
  * @param carried    the message a message carries (a carbon, an archive result, a forward), or
  *                   null: read once here, for the summary and for the route a carbon joins
- * @param invite     the mediated invitation to a chat room (or its decline) a message carries, or null: read once
- *                   here, for the summary and for the route it joins through the room
+ * @param invite     the mediated invitation to a chat room (or its decline) a message carries, or
+ *                   null: read once here, for the summary and for the route it joins through the room
  */
 public record ElementKind(String kind, String type, String summary, List<String> namespaces, String error,
                           CarriedMessage carried, MucInvite invite) {

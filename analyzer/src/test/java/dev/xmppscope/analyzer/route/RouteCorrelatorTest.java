@@ -269,8 +269,16 @@ class RouteCorrelatorTest {
 
     /** Carol's invitation of dave through the room (its digest {@link PayloadDigest#ofInvitation}), or the room's passing it on. */
     static Sighting invitation(String ref, long conn, String from, String to, long atMs, String fromBare, String toBare) {
-        return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "message", "normal", "inv1", fromBare, toBare, 77,
-                false, toBare.equals(ROOM) ? Copying.INVITATION : Copying.ROOM_INVITATION);
+        return throughRoom(ref, conn, from, to, atMs, fromBare, toBare, false);
+    }
+
+    /** An invitation (its id inv1) or a decline (dec1) sent to the room (to {@link #ROOM}), or the room's passing it on. */
+    private static Sighting throughRoom(String ref, long conn, String from, String to, long atMs, String fromBare,
+                                        String toBare, boolean decline) {
+        boolean sent = toBare.equals(ROOM);
+        return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "message", "normal", decline ? "dec1" : "inv1", fromBare,
+                toBare, decline ? 78 : 77, false, decline ? (sent ? Copying.DECLINE : Copying.ROOM_DECLINE)
+                : (sent ? Copying.INVITATION : Copying.ROOM_INVITATION));
     }
 
     @Test
@@ -293,8 +301,7 @@ class RouteCorrelatorTest {
 
     /** Dave's decline of carol's invitation, sent to the room, or the room's passing it on to carol. */
     static Sighting decline(String ref, long conn, String from, String to, long atMs, String fromBare, String toBare) {
-        return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "message", "normal", "dec1", fromBare, toBare, 78,
-                false, toBare.equals(ROOM) ? Copying.DECLINE : Copying.ROOM_DECLINE);
+        return throughRoom(ref, conn, from, to, atMs, fromBare, toBare, true);
     }
 
     @Test
