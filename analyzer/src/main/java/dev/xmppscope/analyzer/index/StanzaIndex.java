@@ -54,7 +54,8 @@ public final class StanzaIndex implements AutoCloseable {
      * capture's payload file instead of holding a copy, when it can. 9: a mediated invitation to a
      * chat room joins one route with the room's passing it on, and is summarized as an invitation.
      * 10: so does an invitee's decline of one, and an invitation (or decline) the room passed on to
-     * someone offline is followed out of the storage of their server.
+     * someone offline is followed out of the storage of their server; a direct invitation (XEP-0249)
+     * is summarized as one.
      */
     static final int SCHEMA_VERSION = 10;
     private static final String TIMELINE = "xs.stanzas.v" + SCHEMA_VERSION;

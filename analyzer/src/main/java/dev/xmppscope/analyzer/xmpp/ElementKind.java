@@ -87,7 +87,7 @@ public record ElementKind(String kind, String type, String summary, List<String>
             String body = e.childText("body", e.namespace());
             String carries = body == null ? describe(carried) : null;
             if (carries == null && body == null) {
-                carries = invitation(invite, type);
+                carries = invite != null ? invitation(invite, type) : directInvitation(e, type);
             }
             summary = carries != null ? carries
                     : (type == null ? "normal" : type) + ": " + (body != null ? clip(body) : firstPayload(e));
@@ -144,6 +144,22 @@ public record ElementKind(String kind, String type, String summary, List<String>
         }
         return (type == null ? "normal" : type) + ": " + what
                 + (invite.reason() == null || invite.reason().isBlank() ? "" : " (" + clip(invite.reason()) + ")");
+    }
+
+    /**
+     * A direct invitation to a chat room (XEP-0249), which goes from the inviter to the invitee
+     * without passing through the room, without a body, said as such (else "normal: x"). Null if
+     * {@code message} carries none.
+     */
+    private static String directInvitation(XmlElement message, String type) {
+        XmlElement x = message.child("x", Ns.DIRECT_INVITATION);
+        String room = x == null ? null : x.attribute("jid");
+        if (room == null) {
+            return null;
+        }
+        String reason = x.attribute("reason");
+        return (type == null ? "normal" : type) + ": invitation to " + room
+                + (reason == null || reason.isBlank() ? "" : " (" + clip(reason) + ")");
     }
 
     /** The defined condition of a stanza's {@code <error/>} child, or "undefined-condition". */

@@ -27,6 +27,7 @@ public final class Ns {
     public static final String OCCUPANT_ID = "urn:xmpp:occupant-id:0";
     public static final String MUC = "http://jabber.org/protocol/muc";
     public static final String MUC_USER = "http://jabber.org/protocol/muc#user";
+    public static final String DIRECT_INVITATION = "jabber:x:conference";
     public static final String CHATSTATES = "http://jabber.org/protocol/chatstates";
     public static final String RECEIPTS = "urn:xmpp:receipts";
     public static final String CARBONS = "urn:xmpp:carbons:2";

@@ -48,7 +48,7 @@ class ElementKindTest {
     }
 
     @Test
-    void anInvitationOrDeclineThroughARoomSaysWhoItConcerns() throws XmlParseException {
+    void anInvitationToARoomOrItsDeclineSaysWhoItConcerns() throws XmlParseException {
         String x = "<x xmlns='http://jabber.org/protocol/muc#user'>";
         assertEquals("normal: invites dave@a.example (come by)", summary("<message to='den@conference.b.example'>" + x
                 + "<invite to='dave@a.example'><reason>come by</reason></invite></x></message>"));
@@ -61,6 +61,10 @@ class ElementKindTest {
         assertEquals("normal: decline from dave@a.example/tablet", summary("<message>" + x
                 + "<decline from='dave@a.example/tablet'/></x></message>"));
         assertEquals("normal: x", summary("<message>" + x + "<status code='104'/></x></message>"), "no invitation");
+        assertEquals("normal: invitation to den@conference.b.example (come by)", summary("<message to='dave@a.example'>"
+                + "<x xmlns='jabber:x:conference' jid='den@conference.b.example' reason='come by'/></message>"),
+                "a direct invitation (XEP-0249), straight to the invitee");
+        assertEquals("normal: x", summary("<message><x xmlns='jabber:x:conference'/></message>"), "no room named");
     }
 
     @Test
