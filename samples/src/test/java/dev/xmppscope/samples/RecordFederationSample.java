@@ -20,11 +20,12 @@ import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.jid.parts.Resourcepart;
 
 /**
- * Records {@code federation.xscap}: three servers (a.example, b.example, c.example), four
- * clients chatting across them, a presence subscription, IQ pings across servers, a chat room
+ * Records {@code federation.xscap}: three servers (a.example, b.example, c.example), four users
+ * chatting across them, a presence subscription, IQ pings across servers, a chat room
  * on b.example's MUC service with an occupant on every server, a message kept in offline
- * storage until its addressee logs in again, and an invitation back to the room through it,
- * declined. Run by {@code samples/record.sh}, not by the test suite.
+ * storage until its addressee logs in again, an invitation back to the room through it, declined,
+ * and message carbons to a user's second client. Run by {@code samples/record.sh}, not by the test
+ * suite.
  */
 class RecordFederationSample {
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -38,6 +39,9 @@ class RecordFederationSample {
                 .user("a.example", "alice", "alice-secret").user("a.example", "dave", "dave-secret")
                 .user("b.example", "bob", "bob-secret").user("c.example", "carol", "carol-secret")
                 .configure((domain, cfg) -> {
+                    if (domain.equals("a.example")) {
+                        cfg.modules("carbons");
+                    }
                     if (domain.equals("b.example")) {
                         cfg.muc("conference.b.example");
                     }
@@ -116,12 +120,29 @@ class RecordFederationSample {
                     bob.awaitMessage(m -> m.getBody() != null && m.getBody().contains(decline), "the decline", WAIT);
                     Thread.sleep(500);
                 }
+
+                // message carbons (XEP-0280): alice's tablet comes online, and each of her clients gets a
+                // copy of what the other receives and sends
+                try (XmppClient aliceTablet = XmppClient.options("a.example", fed.relayC2s("a.example")).startTls(trust)
+                        .resource("tablet").login("alice", "alice-secret").enableCarbons()) {
+                    alice.enableCarbons();
+                    String toLaptop = "Alice, are you on your tablet too?";
+                    bob.send(alice.jid().toString(), toLaptop);
+                    alice.awaitMessage(toLaptop, WAIT);
+                    aliceTablet.awaitMessage(m -> m.toXML().toString().contains(toLaptop), "the carbon of bob's message", WAIT);
+                    String fromTablet = "Yes: both my clients see this conversation.";
+                    aliceTablet.send(bob.jid().toString(), fromTablet);
+                    bob.awaitMessage(fromTablet, WAIT);
+                    alice.awaitMessage(m -> m.toXML().toString().contains(fromTablet), "the carbon of her reply", WAIT);
+                    Thread.sleep(500);
+                }
             }
             rec.finish("A federation of three servers",
-                    "Three Prosody servers federate (s2s with dialback), four clients chat across them, a presence "
+                    "Three Prosody servers federate (s2s with dialback), four users chat across them, a presence "
                             + "subscription crosses servers, IQ pings cross s2s and get answered, a message to a chat "
                             + "room reaches its occupants on all three servers, a message to a user who logged out "
-                            + "waits on her server until she is back, and she declines an invitation back to the room.");
+                            + "waits on her server until she is back, she declines an invitation back to the room, "
+                            + "and message carbons copy a conversation to a second client.");
         }
     }
 

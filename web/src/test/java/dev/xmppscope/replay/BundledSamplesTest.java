@@ -116,6 +116,23 @@ class BundledSamplesTest {
         }
     }
 
+    @Test
+    void federationFollowsAMessageToItsCarbon() {
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("f")); Analyzer a = analyze("federation", store)) {
+            List<StanzaSummary> sightings = a.stanzas(new StanzaQuery("are you on your tablet too", null, "message", null,
+                    null, null, null, null, null, null, 50)).items();
+            StanzaRoute route = a.route(sightings.get(0).ref()).orElseThrow(() -> new AssertionError("no route: " + sightings));
+            // bob's c2s, b.example → a.example, then alice's laptop and the carbon to her tablet, in either order
+            assertEquals(Set.of("server:b.example", "server:a.example", "client:alice@a.example/laptop",
+                    "client:alice@a.example/tablet"), route.hops().stream().map(StanzaRoute.Hop::target)
+                    .collect(Collectors.toSet()), route.toString());
+            StanzaRoute.Hop carbon = route.hops().stream().filter(h -> h.target().equals("client:alice@a.example/tablet"))
+                    .findFirst().orElseThrow();
+            assertEquals(StanzaRoute.Hop.CARBON, carbon.how(), route.toString());
+            assertEquals("server:a.example", route.hops().get(carbon.after()).target(), "copied where the message arrived");
+        }
+    }
+
     /** The route of the message that says {@code text}: its hops' targets, and which of them the room made. */
     private static void assertRoute(Analyzer a, String text, List<String> targets, int roomsHop, String how) {
         List<StanzaSummary> sightings = a.stanzas(new StanzaQuery(text, null, "message", null, null, null, null, null,
