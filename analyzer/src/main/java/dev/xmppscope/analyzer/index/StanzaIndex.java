@@ -55,7 +55,8 @@ public final class StanzaIndex implements AutoCloseable {
      * chat room joins one route with the room's passing it on, and is summarized as an invitation.
      * 10: so does an invitee's decline of one, and an invitation (or decline) the room passed on to
      * someone offline is followed out of the storage of their server; a direct invitation (XEP-0249)
-     * is summarized as one.
+     * is summarized as one; a carbon the sender's server sends after the message was delivered joins
+     * its route.
      */
     static final int SCHEMA_VERSION = 10;
     private static final String TIMELINE = "xs.stanzas.v" + SCHEMA_VERSION;

@@ -173,8 +173,8 @@ public final class RouteCorrelator {
         if (fits == 1) {
             add(match, s, place);
             if (s.delivered() && match.keys.length == 1) {
-                retire(match); // delivered where it was addressed: only a resend of it can follow
-                delivered.remember(key.wideHash(s.source()), match.hops[0].ref(), s.at());
+                retire(match); // delivered where it was addressed: only a resend of it, or a late carbon, can follow
+                rememberDelivered(match, key, s);
                 return Optional.of(match.hops[0].ref());
             }
             byRef.put(s.ref(), match);
@@ -205,9 +205,26 @@ public final class RouteCorrelator {
     }
 
     /**
+     * Keeps the route {@code r}, just delivered by {@code s}, findable at every server it reached:
+     * a resend leaves the server that delivered it, but a carbon may come late from another (the
+     * sender's server copies what it sent to its user's other clients while the message travels on).
+     */
+    private void rememberDelivered(Route r, Sighting.Key key, Sighting s) {
+        String first = r.hops[0].ref();
+        delivered.remember(key.wideHash(s.source()), first, s.at());
+        for (int i = 0; i < r.hopCount - 1; i++) {
+            String node = r.hops[i].target();
+            if (!node.startsWith(GraphNode.CLIENT_ID_PREFIX) && !node.equals(s.source())) {
+                delivered.remember(key.wideHash(node), first, s.at());
+            }
+        }
+    }
+
+    /**
      * Adds a sighting to the delivered route it repeats (the same stanza leaving the same node again
-     * within the window, on another link: a resend on a resumed stream), if there is one. The route
-     * stays archived.
+     * within the window, on another link: a resend on a resumed stream, from the server that
+     * delivered it; or a carbon, from any server it reached), if there is one. The route stays
+     * archived.
      */
     private Optional<String> joinDelivered(Sighting s, Sighting.Key key) {
         long wide = key.wideHash(s.source());
@@ -217,6 +234,7 @@ public final class RouteCorrelator {
             return Optional.empty();
         }
         Integer after = null;
+        boolean deliveredHere = false;
         List<StanzaRoute.Hop> hops = new ArrayList<>(earlier.hops());
         for (int i = 0; i < hops.size(); i++) {
             StanzaRoute.Hop h = hops.get(i);
@@ -226,8 +244,9 @@ public final class RouteCorrelator {
             if (h.target().equals(s.source()) && h.at() <= s.at()) {
                 after = i;
             }
+            deliveredHere |= h.source().equals(s.source()) && h.target().startsWith(GraphNode.CLIENT_ID_PREFIX);
         }
-        if (after == null) {
+        if (after == null || !s.carbon() && !deliveredHere) {
             return Optional.empty();
         }
         hops.add(new StanzaRoute.Hop(s.ref(), s.connection(), s.source(), s.target(), s.at(),

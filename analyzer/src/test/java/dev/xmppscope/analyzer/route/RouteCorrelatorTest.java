@@ -368,8 +368,22 @@ class RouteCorrelatorTest {
         assertTrue(route.explanation().contains("; 1 carbon (XEP-0280) to other clients of its sender or addressee"),
                 route.explanation());
         assertTrue(route.explanation().endsWith("; a carbon (XEP-0280) to another client on connection 6"), route.explanation());
-        // once the route is archived, only the server that delivered it is remembered: a late carbon from another is missed
-        assertTrue(r.observe(carbon("7-c-2", 7, A, ALICE2, 15)).isEmpty());
+    }
+
+    @Test
+    void aSentCarbonThatComesAfterTheDeliveryStillJoinsTheRoute() {
+        RouteCorrelator r = new RouteCorrelator();
+        r.observe(seen("1-s-5", 1, ALICE, A, 10, "m1", 42));
+        r.observe(seen("2-s-3", 2, A, B, 11, "m1", 42));
+        r.observe(delivered(seen("4-c-9", 4, B, BOB, 12, "m1", 42))); // archived: delivered to bob
+        // alice's server copies it to her tablet after bob's got it to him: another server than the one that delivered it
+        assertEquals("1-s-5", r.observe(carbon("3-c-4", 3, A, ALICE2, 13)).orElseThrow());
+        StanzaRoute route = r.route("1-s-5").orElseThrow();
+        assertEquals(List.of("1-s-5", "2-s-3", "4-c-9", "3-c-4"), route.hops().stream().map(StanzaRoute.Hop::stanzaRef).toList());
+        assertEquals(0, route.hops().get(3).after(), "copied where the message reached a.example");
+        assertEquals(StanzaRoute.Hop.CARBON, route.hops().get(3).how());
+        assertTrue(r.observe(carbon("5-c-4", 5, "server:c.example", "client:alice@c.example/x", 14)).isEmpty(),
+                "not from a server it never reached");
     }
 
     @Test
