@@ -29,6 +29,8 @@ final class StanzaFilter {
     private final String text;
     /** The free text as ASCII bytes, for a search in the XML's bytes; null when it is not all ASCII. */
     private final byte[] asciiText;
+    /** For free text that is not all ASCII: which XML need not be decoded to be ruled out, or null. */
+    private final NonAsciiProbe probe;
     private final Namespaces namespaces;
 
     private StanzaFilter(StanzaQuery q, Namespaces namespaces, long visibleUntil) {
@@ -54,13 +56,13 @@ final class StanzaFilter {
         this.nsExact = ns == null || nsKey != null ? null : namespaces.resolve(ns);
         this.text = blankToNull(q.text()) == null ? null : q.text().toLowerCase(Locale.ROOT);
         this.asciiText = text != null && text.chars().allMatch(c -> c < 0x80) ? text.getBytes(StandardCharsets.US_ASCII) : null;
+        this.probe = text != null && asciiText == null ? NonAsciiProbe.of(text) : null;
     }
 
     static StanzaFilter of(StanzaQuery q, Namespaces namespaces, long visibleUntil) {
         return new StanzaFilter(q, namespaces, visibleUntil);
     }
 
-    /** True if {@link #test} reads the XML (the record must be decoded with it). */
     /** The earliest time a stanza may have to pass, or null. */
     Long fromNanos() {
         return fromNanos;
@@ -71,6 +73,7 @@ final class StanzaFilter {
         return untilNanos;
     }
 
+    /** True if the free text is searched for in the XML (the record must be decoded with it). */
     boolean needsXml() {
         return text != null;
     }
@@ -102,15 +105,17 @@ final class StanzaFilter {
 
     /**
      * Whether the free text is in {@code xml}, case aside. ASCII text (nearly any search) is
-     * looked for in the bytes, ASCII letters folded; other text in the decoded, lowercased XML.
-     * Decoding and lowercasing every stanza's XML was most of a search's time.
+     * looked for in the bytes, ASCII letters folded; other text in the decoded, lowercased XML of
+     * the stanzas its {@link NonAsciiProbe} does not rule out. Decoding and lowercasing every
+     * stanza's XML was most of a search's time.
      */
     boolean textIn(byte[] xml) {
         if (xml == null) {
             return false;
         }
         if (asciiText == null) {
-            return new String(xml, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT).contains(text);
+            return (probe == null || probe.mayMatch(xml))
+                    && new String(xml, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT).contains(text);
         }
         byte first = asciiText[0];
         for (int i = 0, last = xml.length - asciiText.length; i <= last; i++) {
