@@ -36,7 +36,7 @@ class StanzaFilterTest {
 
     @Test
     void charactersThatLowercaseLikeAnotherStillMatch() {
-        // the Ångström sign and the Kelvin sign lowercase to å and k; a dotted capital I to i and a combining dot
+        // the Ångström sign lowercases to å, as Å does; a dotted capital I to i and a combining dot
         assertTrue(found("å", "<x>\u212B</x>"));
         assertTrue(found("\u212Bngstr", "<x>ångström</x>"));
         assertTrue(found("i\u0307stanbul", "<x>\u0130stanbul</x>"));
