@@ -180,9 +180,6 @@ final class ElementIngest {
         // a room's invitation (or decline) to someone offline is kept by their server too, and stays what it is
         boolean fromStore = (copying == Copying.NONE || copying == Copying.ROOM_INVITATION || copying == Copying.ROOM_DECLINE)
                 && k.kind().equals("message") && OfflineStorage.heldByServer(p.element(), stored.toBare());
-        if (fromStore && copying == Copying.NONE) {
-            copying = Copying.FROM_STORE;
-        }
         return new Sighting(ref, conn.id(), source, target, p.at(), k.kind(), type, stored.summary().id(), stored.fromBare(),
                 stored.toBare(), digest, delivered(conn.kind(), d, k.kind(), to, target, stored.toKey()), copying, fromStore);
     }

@@ -20,7 +20,5 @@ public enum Copying {
     /** An invitee's decline of a mediated invitation, sent to the chat room, which passes it on to the inviter. */
     DECLINE,
     /** A chat room's message passing on a decline sent to it ({@link ChatRooms}). */
-    ROOM_DECLINE,
-    /** A message its addressee's server held while they were offline, delivered now ({@link OfflineStorage}). */
-    FROM_STORE
+    ROOM_DECLINE
 }

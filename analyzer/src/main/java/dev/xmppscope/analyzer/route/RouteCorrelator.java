@@ -528,7 +528,6 @@ public final class RouteCorrelator {
                 case FROM_ROOM -> from != null && from.roomCopy() ? null : StanzaRoute.Hop.ROOM_COPY;
                 case ROOM_INVITATION, ROOM_DECLINE -> passedOnBy(h, from);
                 case CARBON -> StanzaRoute.Hop.CARBON;
-                case FROM_STORE -> StanzaRoute.Hop.FROM_STORAGE;
                 case NONE, TO_ROOM, INVITATION, DECLINE -> null;
             };
         }

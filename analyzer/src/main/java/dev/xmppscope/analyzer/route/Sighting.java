@@ -19,19 +19,18 @@ import java.util.Objects;
  * @param delivered  whether this hop brings the stanza to the entity that handles it (the client
  *                   bound to its full 'to', for instance), so that only a resend can follow
  * @param copying    whether it is sent to a chat room, a room's copy, an invitation through a room, a
- *                   carbon, delivered out of offline storage, or none of those
+ *                   carbon, or none of those
  * @param fromStore  whether its addressee's server delivers it out of offline storage ({@link OfflineStorage}):
- *                   a message of {@link Copying#FROM_STORE}, or an invitation (or decline) a room passed on
+ *                   a message of {@link Copying#NONE}, or an invitation (or decline) a room passed on
  */
 public record Sighting(String ref, long connection, String source, String target, long at, String kind, String type,
                        String id, String fromBare, String toBare, long digest, boolean delivered, Copying copying,
                        boolean fromStore) {
 
-    /** A sighting out of offline storage if, and only if, {@code copying} is {@link Copying#FROM_STORE}. */
+    /** A sighting not out of offline storage. */
     public Sighting(String ref, long connection, String source, String target, long at, String kind, String type,
                     String id, String fromBare, String toBare, long digest, boolean delivered, Copying copying) {
-        this(ref, connection, source, target, at, kind, type, id, fromBare, toBare, digest, delivered, copying,
-                copying == Copying.FROM_STORE);
+        this(ref, connection, source, target, at, kind, type, id, fromBare, toBare, digest, delivered, copying, false);
     }
 
     /**

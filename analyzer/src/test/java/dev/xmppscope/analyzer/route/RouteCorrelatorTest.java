@@ -413,7 +413,7 @@ class RouteCorrelatorTest {
     /** The same message as its addressee's server delivers it out of offline storage (XEP-0160). */
     static Sighting fromStore(Sighting s) {
         return new Sighting(s.ref(), s.connection(), s.source(), s.target(), s.at(), s.kind(), s.type(), s.id(), s.fromBare(),
-                s.toBare(), s.digest(), false, Copying.FROM_STORE);
+                s.toBare(), s.digest(), false, Copying.NONE, true);
     }
 
     @Test
@@ -487,7 +487,7 @@ class RouteCorrelatorTest {
         r.observe(sent);
         assertTrue(r.route("3-s-1").isEmpty(), "one hop is no route yet");
         Sighting later = new Sighting("4-c-2", 4, B, BOB, 3_600_000_000_000L, "message", "normal", "m7", "carol@b.example",
-                "bob@b.example", 9, false, Copying.FROM_STORE);
+                "bob@b.example", 9, false, Copying.NONE, true);
         assertEquals("3-s-1", r.observe(later).orElseThrow());
         assertEquals(List.of("3-s-1", "4-c-2"), r.route("3-s-1").orElseThrow().hops().stream().map(StanzaRoute.Hop::stanzaRef)
                 .toList());
@@ -559,7 +559,7 @@ class RouteCorrelatorTest {
         rooms.observe(groupchat("1-s-2", 1, ALICE, A, 10, "alice@a.example", ROOM, 5, false));
         rooms.observe(groupchat("4-s-3", 4, A, MUC, 11, "alice@a.example", ROOM, 5, false));
         Sighting stored = new Sighting("2-c-8", 2, MUC, BOB, 60_000_000_000L, "message", "groupchat", "m1", "alice@a.example",
-                ROOM, 5, false, Copying.FROM_STORE);
+                ROOM, 5, false, Copying.NONE, true);
         assertTrue(rooms.observe(stored).isEmpty(), "a groupchat message is not stored for later");
     }
 }
