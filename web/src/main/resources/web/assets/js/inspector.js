@@ -79,7 +79,7 @@ export class Inspector {
         h('a', {href: `/stanzas/${encodeURIComponent(d.carries)}`, 'data-link': true, id: 'carried-original'}, d.carries))));
     }
     this.el.appendChild(this.routeSection(d));
-    if (d.xml === null || d.xml === undefined) {
+    if (d.xml == null) {
       // indexed by its place in the capture's payload file, which has gone or been cut short since
       this.el.appendChild(section('XML', h('div', {class: 'bad', id: 'stanza-xml-missing'},
         'This stanza\'s XML is no longer in the capture\'s payload file (the file was moved, deleted or cut short'

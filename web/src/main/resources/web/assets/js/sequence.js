@@ -102,7 +102,6 @@ export function placeLabels(pane) {
   }
 }
 
-
 /** The baseline of row i's label, rows starting at top. */
 function rowY(top, i) {
   return top + ROW * i + ROW / 2 + 4;

@@ -3,6 +3,7 @@ package dev.xmppscope.analyzer.index;
 import dev.xmppscope.capture.ByteSearch;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ final class NonAsciiProbe {
             }
             List<byte[]> forms = new ArrayList<>();
             forms.add(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
-            for (char upper : Uppercases.OF.getOrDefault(c, new char[0])) {
+            for (char upper : Uppercases.OF.getOrDefault(c, Uppercases.NONE)) {
                 forms.add(String.valueOf(upper).getBytes(StandardCharsets.UTF_8));
             }
             return new NonAsciiProbe(forms.toArray(new byte[0][]));
@@ -53,6 +54,7 @@ final class NonAsciiProbe {
 
     /** Every BMP character that lowercases to another, by what it lowercases to; built at the first such search. */
     private static final class Uppercases {
+        static final char[] NONE = {};
         static final Map<Character, char[]> OF = build();
 
         private static Map<Character, char[]> build() {
@@ -68,8 +70,8 @@ final class NonAsciiProbe {
         }
 
         private static void add(Map<Character, char[]> of, char lower, char upper) {
-            char[] known = of.getOrDefault(lower, new char[0]);
-            char[] more = java.util.Arrays.copyOf(known, known.length + 1);
+            char[] known = of.getOrDefault(lower, NONE);
+            char[] more = Arrays.copyOf(known, known.length + 1);
             more[known.length] = upper;
             of.put(lower, more);
         }

@@ -130,20 +130,16 @@ public record ElementKind(String kind, String type, String summary, List<String>
 
     /**
      * A mediated invitation to a chat room, or its decline, without a body, said as such (else
-     * "normal: x"): sent to the room, or the room's passing it on. Null if {@code invite} is.
+     * "normal: x"): sent to the room, or the room's passing it on.
      */
     private static String invitation(MucInvite invite, String type) {
-        if (invite == null) {
-            return null;
-        }
         String what;
         if (invite.decline()) {
             what = invite.to() != null ? "declines the invitation of " + invite.to() : "decline from " + invite.from();
         } else {
             what = invite.to() != null ? "invites " + invite.to() : "invitation from " + invite.from();
         }
-        return (type == null ? "normal" : type) + ": " + what
-                + (invite.reason() == null || invite.reason().isBlank() ? "" : " (" + clip(invite.reason()) + ")");
+        return withReason(type, what, invite.reason());
     }
 
     /**
@@ -157,8 +153,12 @@ public record ElementKind(String kind, String type, String summary, List<String>
         if (room == null) {
             return null;
         }
-        String reason = x.attribute("reason");
-        return (type == null ? "normal" : type) + ": invitation to " + room
+        return withReason(type, "invitation to " + room, x.attribute("reason"));
+    }
+
+    /** "TYPE: WHAT (REASON)", the reason clipped, left out when there is none. */
+    private static String withReason(String type, String what, String reason) {
+        return (type == null ? "normal" : type) + ": " + what
                 + (reason == null || reason.isBlank() ? "" : " (" + clip(reason) + ")");
     }
 
