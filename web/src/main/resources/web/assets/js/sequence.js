@@ -82,23 +82,35 @@ function drawTimes(items, height) {
 /**
  * Scrolled sideways, an arrow that runs under the sticky times column or past the pane's right
  * edge shows its label centred on the part in view (shortened to fit), not on the middle of the
- * whole arrow, where it would be hidden or cut. Only reads attributes, so it can run per frame.
+ * whole arrow, where it would be hidden or cut. An arrow with (nearly) nothing in view keeps its
+ * label at the edge it lies beyond, pointing that way: in a federation wider than the pane, a row
+ * whose lanes are scrolled away looked empty. Only reads attributes, so it can run per frame.
  */
 export function placeLabels(pane) {
   const svg = pane.querySelector('.seq-rows svg.sequence');
   if (!svg) return;
   const left = pane.scrollLeft + GUTTER + 4;
   const right = pane.scrollLeft + pane.clientWidth - 4;
+  const fits = Math.max(6, Math.min(40, Math.floor((right - left) / 6.2) - 2)); // letters an edge's label takes
   for (const label of svg.querySelectorAll('text.lbl')) {
     const line = label.previousElementSibling;
     const x1 = Number(line.getAttribute('x1')), x2 = Number(line.getAttribute('x2'));
     const lo = Math.min(x1, x2), hi = Math.max(x1, x2);
     const from = Math.max(lo, left), to = Math.min(hi, right);
-    const cut = (from > lo || to < hi) && to - from >= 40; // partly in view, with room for a few letters
-    const x = String(cut ? (from + to) / 2 : (lo + hi) / 2);
-    if (label.getAttribute('x') === x) continue;
-    label.setAttribute('x', x);
-    label.textContent = cut ? truncate(label.dataset.full, Math.max(6, Math.floor((to - from) / 6.2))) : label.dataset.fit;
+    let x = (lo + hi) / 2, anchor = 'middle', text = label.dataset.fit;
+    if (to - from < 40) { // (nearly) all of it out of view
+      const before = lo + hi < left + right;
+      [x, anchor] = before ? [left, 'start'] : [right, 'end'];
+      text = before ? `◂ ${truncate(label.dataset.full, fits)}` : `${truncate(label.dataset.full, fits)} ▸`;
+    } else if (from > lo || to < hi) { // partly in view
+      x = (from + to) / 2;
+      text = truncate(label.dataset.full, Math.max(6, Math.floor((to - from) / 6.2)));
+    }
+    if (label.getAttribute('x') === String(x) && label.textContent === text) continue;
+    label.setAttribute('x', String(x));
+    label.setAttribute('text-anchor', anchor);
+    label.classList.toggle('beyond', anchor !== 'middle');
+    label.textContent = text;
   }
 }
 

@@ -391,7 +391,8 @@ export class Timeline {
 
   /** Scrolls sideways to a row's arrow and its label (its band spans every lane), right of the sticky times column. */
   revealArrow(row) {
-    const parts = [...row.querySelectorAll('line, .lbl')].map((el) => el.getBoundingClientRect());
+    // a label waiting at the pane's edge for its arrow to scroll in is not where the arrow is
+    const parts = [...row.querySelectorAll('line, .lbl:not(.beyond)')].map((el) => el.getBoundingClientRect());
     if (!parts.length) return;
     const times = this.body.querySelector('svg.seq-times');
     revealSideways(this.body, {left: Math.min(...parts.map((r) => r.left)), right: Math.max(...parts.map((r) => r.right))},

@@ -250,6 +250,59 @@ class UiSyntheticBrowserTest {
                 }).every((row) => { const l = row.querySelector('.lbl'); return l.textContent === l.dataset.fit; });"""));
     }
 
+    /**
+     * In a federation wider than the pane, a row whose arrow is scrolled wholly out of view keeps
+     * its label in view, at the edge the arrow lies beyond, pointing that way; the row looked
+     * empty. Scrolled back, the label returns to its arrow.
+     */
+    @Test
+    void arrowsScrolledOutOfViewKeepTheirLabelsAtThePanesEdge() {
+        open("/");
+        String beyond = """
+                const pane = document.getElementById('timeline'), box = pane.getBoundingClientRect();
+                const times = pane.querySelector('svg.seq-times').getBoundingClientRect().right;
+                const rows = [...pane.querySelectorAll('.seq-rows svg.sequence .row')].filter((row) => {
+                  const r = row.querySelector('line').getBoundingClientRect();
+                  return r.top > box.top + 60 && r.bottom < box.bottom && (r.right < times || r.left > box.right);
+                });
+                return rows.map((row) => {
+                  const line = row.querySelector('line').getBoundingClientRect(), label = row.querySelector('.lbl');
+                  const r = label.getBoundingClientRect(), side = line.right < times ? 'left' : 'right';
+                  const inView = r.left >= times && r.right <= box.right;
+                  const points = side === 'left' ? label.textContent.startsWith('◂ ') : label.textContent.endsWith(' ▸');
+                  const atEdge = side === 'left' ? r.left - times < 12 : box.right - r.right < 24;
+                  return side + ' ' + (inView && points && atEdge ? 'ok' : label.textContent + ' at ' + r.left + '..' + r.right);
+                });""";
+        @SuppressWarnings("unchecked")
+        List<String> right = (List<String>) await().until(d -> {
+            List<?> l = (List<?>) js(beyond);
+            return l.isEmpty() ? null : l;
+        });
+        assertTrue(right.stream().allMatch(s -> s.equals("right ok")), right.toString());
+        js("const t = document.getElementById('timeline'); t.scrollLeft = t.scrollWidth;");
+        @SuppressWarnings("unchecked")
+        List<String> left = (List<String>) await().until(d -> {
+            List<?> l = (List<?>) js(beyond);
+            return l.stream().anyMatch(s -> s.toString().startsWith("left")) ? l : null;
+        });
+        assertTrue(left.stream().allMatch(s -> s.equals("left ok")), left.toString());
+        browser.screenshot("synthetic-labels-beyond");
+
+        // clicking a row scrolls its arrow into view, and its label goes back to the arrow
+        String ref = (String) js("""
+                const pane = document.getElementById('timeline');
+                const times = pane.querySelector('svg.seq-times').getBoundingClientRect().right;
+                const row = [...pane.querySelectorAll('.seq-rows svg.sequence .row')]
+                  .find((r) => r.querySelector('.lbl').classList.contains('beyond') && r.getBoundingClientRect().top > pane.getBoundingClientRect().top + 60);
+                return row.dataset.ref;""");
+        js("document.querySelector(`#timeline .seq-rows [data-ref=\"${arguments[0]}\"] .hit`).dispatchEvent(new MouseEvent('click', {bubbles: true}));", ref);
+        await().until(d -> (Boolean) js("""
+                const label = document.querySelector(`#timeline .seq-rows [data-ref="${arguments[0]}"] .lbl`);
+                const pane = document.getElementById('timeline').getBoundingClientRect(), r = label.getBoundingClientRect();
+                return !label.classList.contains('beyond') && r.left >= pane.left && r.right <= pane.right;""", ref));
+        js("document.getElementById('timeline').scrollLeft = 0;");
+    }
+
     @Test
     void clickingAMessageShowsItsXmlAndRoute() {
         open("/");
