@@ -100,7 +100,7 @@ final class SyntheticFederation {
         step(id, 0, opened, "toServer", "header", "Client opens a stream to " + domain, "", "ok");
         step(id, 1, opened + 900_000, "toClient", "features", "Server offers STARTTLS", "", "ok");
         step(id, 2, opened + 1_500_000, "toServer", "starttls", "Client starts TLS", "", "ok");
-        step(id, 3, opened + 9_000_000, "toClient", "sasl-mechanisms", "Server offers SASL mechanisms SCRAM-SHA-1, PLAIN", "", "ok");
+        step(id, 3, opened + 9_000_000, "toClient", "features", "Server offers SASL (SCRAM-SHA-1, PLAIN)", "", "ok");
         if (n == 4) {
             step(id, 4, opened + 11_000_000, "toClient", "sasl-failure", "Authentication failed: not-authorized",
                     "the server rejected the password for " + jid, "failed");

@@ -8,11 +8,12 @@ package dev.xmppscope.analyzer.model;
  * @param at         epoch nanoseconds
  * @param direction  {@code toServer} or {@code toClient}
  * @param step       short machine name: {@code header}, {@code features}, {@code starttls}, {@code proceed},
- *                   {@code tls}, {@code sasl-mechanisms}, {@code sasl-auth}, {@code sasl-challenge},
+ *                   {@code tls}, {@code sasl-mechanisms} (the proxy changed or held the offer; the offer
+ *                   itself is in the {@code features} step), {@code sasl-auth}, {@code sasl-challenge},
  *                   {@code sasl-success}, {@code sasl-failure}, {@code restart}, {@code bind}, {@code session},
  *                   {@code sm-enable}, {@code sm-enabled}, {@code sm-resume}, {@code sm-ack}, {@code csi},
  *                   {@code dialback-result}, {@code dialback-verify}, {@code stream-error}, {@code close}, ...
- * @param title      the step in plain words ("Server offers SASL mechanisms SCRAM-SHA-1, PLAIN")
+ * @param title      the step in plain words ("Server offers STARTTLS, SASL (SCRAM-SHA-1, PLAIN)")
  * @param detail     specifics (condition text, stream id, bound JID), may be empty
  * @param status     {@code ok}, {@code failed}, {@code pending} (waiting for an answer) or {@code info}
  * @param stanzaRef  the element this step was read from, or null (e.g. a TLS handshake)

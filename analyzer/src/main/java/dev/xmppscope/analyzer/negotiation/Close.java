@@ -1,5 +1,6 @@
 package dev.xmppscope.analyzer.negotiation;
 
+import dev.xmppscope.capture.CloseReason;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.Direction;
 
@@ -32,8 +33,13 @@ final class Close {
     /** "Connection ended after 1.2 s: Client closed the stream, Server answered; TLS close_notify from both; ...". */
     String describe(ConnectionClosed c, String initiator, String responder, String lifetime) {
         StringBuilder sb = new StringBuilder("Connection ended after ").append(lifetime).append(": ");
+        // a peer that closed TCP with its stream open is said once, first, as what ended it
+        boolean closedOpen = first == null && (c.reason() == CloseReason.CLIENT_CLOSED || c.reason() == CloseReason.SERVER_CLOSED)
+                && c.bytesToServer() + c.bytesToClient() > 0;
         if (first == null && c.bytesToServer() == 0 && c.bytesToClient() == 0) {
             sb.append("nothing was relayed");
+        } else if (closedOpen) {
+            sb.append(c.reason() == CloseReason.CLIENT_CLOSED ? initiator : responder).append(" closed TCP without closing the stream");
         } else if (first == null) {
             sb.append("nobody closed the stream");
         } else {
@@ -50,6 +56,9 @@ final class Close {
             sb.append("; TCP half-closed by ").append(halfToServer && halfToClient ? "both sides"
                     : halfToServer ? initiator : responder);
         }
+        if (closedOpen) {
+            return sb.toString();
+        }
         String tcp = switch (c.reason()) {
             case CLIENT_CLOSED -> initiator + " closed TCP";
             case SERVER_CLOSED -> responder + " closed TCP";
@@ -61,11 +70,6 @@ final class Close {
             case PROXY_ERROR -> "the proxy hit an error";
             case UNKNOWN -> "the capture ended before the connection did";
         };
-        sb.append("; ").append(tcp);
-        if (first == null && (c.reason() == dev.xmppscope.capture.CloseReason.CLIENT_CLOSED
-                || c.reason() == dev.xmppscope.capture.CloseReason.SERVER_CLOSED)) {
-            sb.append(" without closing the stream");
-        }
-        return sb.toString();
+        return sb.append("; ").append(tcp).toString();
     }
 }

@@ -214,11 +214,8 @@ public final class Negotiation {
     }
 
     private void features(Direction d, XmlElement e, long at, String ref) {
+        // the offered SASL mechanisms are in this title: a step of their own said them twice
         add(d, at, "features", who(d) + " offers " + Features.describe(e), "", "info", ref);
-        List<String> mechanisms = Features.mechanisms(e);
-        if (!mechanisms.isEmpty()) {
-            add(d, at, "sasl-mechanisms", who(d) + " offers SASL mechanisms " + String.join(", ", mechanisms), "", "info", ref);
-        }
         if ("s2s".equals(kind) && e.children().isEmpty() && identity != null) {
             established();
         }
@@ -313,7 +310,9 @@ public final class Negotiation {
                     "", "failed", ref);
             default -> {
                 if (acks < MAX_ACK_STEPS) {
-                    String title = e.name().equals("r") ? who(d) + " asks for an ack" : who(d) + " acks " + e.attribute("h") + " stanzas";
+                    // h counts every stanza handled since stream management was enabled, not those since the last ack
+                    String title = e.name().equals("r") ? who(d) + " asks for an ack"
+                            : who(d) + " acks: " + StepText.handled(e.attribute("h"));
                     add(d, at, "sm-ack", title, acks == MAX_ACK_STEPS - 1 ? "further acks are not listed" : "", "info", ref);
                 }
                 acks++;

@@ -39,6 +39,11 @@ final class StepText {
         return sb.toString();
     }
 
+    /** What a stream management ack's {@code h} says: "1 stanza handled so far". */
+    static String handled(String h) {
+        return h == null ? "no count given (h is missing)" : h + ("1".equals(h) ? " stanza" : " stanzas") + " handled so far";
+    }
+
     static String or(String s, String fallback) {
         return s == null ? fallback : s;
     }

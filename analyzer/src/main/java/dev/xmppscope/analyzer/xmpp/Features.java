@@ -2,7 +2,9 @@ package dev.xmppscope.analyzer.xmpp;
 
 import dev.xmppscope.analyzer.xml.XmlElement;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Reads a {@code <stream:features/>} element: what the receiving entity offers. */
 public final class Features {
@@ -34,9 +36,10 @@ public final class Features {
         return s != null && s.child("required", Ns.TLS) != null;
     }
 
-    /** "STARTTLS (required), SASL (SCRAM-SHA-1, PLAIN), resource binding, ...". */
+    /** "STARTTLS (required), SASL (SCRAM-SHA-1, PLAIN), resource binding, stream management (v2, v3), ...". */
     public static String describe(XmlElement features) {
-        List<String> parts = new ArrayList<>();
+        Set<String> parts = new LinkedHashSet<>(); // a feature offered twice (two versions of one spec) is said once
+        String streamManagement = streamManagement(features);
         for (XmlElement c : features.children()) {
             String ns = c.namespace();
             if (c.is("starttls", Ns.TLS)) {
@@ -50,7 +53,7 @@ public final class Features {
             } else if (c.is("session", Ns.SESSION)) {
                 parts.add("session" + (c.child("optional", Ns.SESSION) != null ? " (optional)" : ""));
             } else if (Ns.isSm(ns)) {
-                parts.add("stream management");
+                parts.add(streamManagement);
             } else if (Ns.CSI.equals(ns)) {
                 parts.add("client state indication");
             } else if (Ns.DIALBACK_FEATURE.equals(ns) || Ns.DIALBACK.equals(ns)) {
@@ -64,5 +67,16 @@ public final class Features {
             }
         }
         return parts.isEmpty() ? "(none)" : String.join(", ", parts);
+    }
+
+    /** "stream management (v2, v3)": Prosody offers urn:xmpp:sm:2 and urn:xmpp:sm:3 side by side. */
+    private static String streamManagement(XmlElement features) {
+        List<String> versions = new ArrayList<>();
+        for (XmlElement c : features.children()) {
+            if (Ns.isSm(c.namespace())) {
+                versions.add("v" + c.namespace().substring(c.namespace().lastIndexOf(':') + 1));
+            }
+        }
+        return "stream management (" + String.join(", ", versions) + ")";
     }
 }

@@ -91,6 +91,7 @@ class NegotiationTest {
                 .c("<enable xmlns='urn:xmpp:sm:3' resume='true'/>")
                 .s("<enabled xmlns='urn:xmpp:sm:3' id='sm-1' resume='true' max='300'/>")
                 .c("<r xmlns='urn:xmpp:sm:3'/>").s("<a xmlns='urn:xmpp:sm:3' h='3'/>")
+                .s("<r xmlns='urn:xmpp:sm:3'/>").c("<a xmlns='urn:xmpp:sm:3' h='1'/>")
                 .c("<inactive xmlns='urn:xmpp:csi:0'/>");
         assertEquals(List.of(
                 "header: Client opens a c2s stream to a.example",
@@ -102,11 +103,42 @@ class NegotiationTest {
                 "sm-enable: Client enables stream management (resumable)",
                 "sm-enabled: Server enabled stream management (resumable)",
                 "sm-ack: Client asks for an ack",
-                "sm-ack: Server acks 3 stanzas",
+                "sm-ack: Server acks: 3 stanzas handled so far",
+                "sm-ack: Server asks for an ack",
+                "sm-ack: Client acks: 1 stanza handled so far",
                 "csi: Client says it is inactive (client state indication)"), titles());
         assertEquals("id=sm-1 max=300", steps.get(7).detail());
         assertEquals("alice@a.example/x1", n.identity());
         assertEquals("established", n.state());
+    }
+
+    /** Prosody's features after authentication, as a login shows them: each feature once, the SASL offer in the same step. */
+    @Test
+    void featuresAreSaidOnceEachWithTheVersionsOfStreamManagementOffered() {
+        c(CLIENT_HEADER).s(SERVER_HEADER + "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                + "<mechanism>SCRAM-SHA-1</mechanism><mechanism>PLAIN</mechanism></mechanisms></stream:features>");
+        s("<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"
+                + "<session xmlns='urn:ietf:params:xml:ns:xmpp-session'><optional/></session>"
+                + "<sm xmlns='urn:xmpp:sm:2'><optional/></sm><sm xmlns='urn:xmpp:sm:3'><optional/></sm>"
+                + "<dialback xmlns='urn:xmpp:features:dialback'/><dialback xmlns='urn:xmpp:features:dialback'/>"
+                + "<csi xmlns='urn:xmpp:csi:0'/></stream:features>");
+        assertEquals(List.of(
+                "header: Client opens a c2s stream to a.example",
+                "header: Server answers with stream id s1",
+                "features: Server offers SASL (SCRAM-SHA-1, PLAIN)",
+                "features: Server offers resource binding, session (optional), stream management (v2, v3), dialback,"
+                        + " client state indication"), titles());
+    }
+
+    /** Closing TCP with the stream still open is what ended it: said once, first. */
+    @Test
+    void aClientThatClosesTcpWithItsStreamOpenIsSaidToHaveEndedItOnce() {
+        c(CLIENT_HEADER).s(SERVER_HEADER);
+        steps.addAll(n.event(new ConnectionEvent(1, 9, now + 1, Direction.TO_SERVER, EventKind.TLS_CLOSE_NOTIFY, "")));
+        steps.addAll(n.event(new ConnectionEvent(1, 10, now + 2, Direction.TO_CLIENT, EventKind.TLS_CLOSE_NOTIFY, "")));
+        steps.addAll(n.connectionClosed(new ConnectionClosed(1, 4_600_000_000L, CloseReason.CLIENT_CLOSED, "client closed", 10, 10), 0));
+        assertEquals("Connection ended after 4.6 s: Client closed TCP without closing the stream; TLS close_notify from both sides",
+                steps.get(steps.size() - 1).title());
     }
 
     @Test
