@@ -74,7 +74,7 @@ function drawTimes(items, height) {
   const svg = s('svg', {class: 'seq-times', width: GUTTER, height, 'aria-hidden': 'true'});
   svg.style.marginRight = `-${GUTTER}px`; // over the rows' empty margin (CSSOM: the CSP allows no inline style)
   svg.appendChild(s('rect', {x: 0, y: 0, width: GUTTER, height}));
-  const t0 = items.length ? items[0].at : 0;
+  const t0 = origin(items);
   items.forEach((st, i) => svg.appendChild(s('text', {x: 6, y: rowY(BODY_TOP, i) + 4}, since(st.at - t0))));
   return svg;
 }
@@ -114,6 +114,16 @@ export function placeLabels(pane) {
   }
 }
 
+/**
+ * What the rows' times count from: the capture's start (its first connection), as the replay's
+ * clock does, so a stanza keeps its time when earlier ones are loaded or filtered out; the first
+ * row's time where the capture's start is not known.
+ */
+function origin(items) {
+  if (!items.length) return 0;
+  return store.started !== null && store.started <= items[0].at ? store.started : items[0].at;
+}
+
 /** The baseline of row i's label, rows starting at top. */
 function rowY(top, i) {
   return top + ROW * i + ROW / 2 + 4;
@@ -148,7 +158,7 @@ function draw(items, opts, part) {
   }
   if (part === 'head') return svg;
 
-  const t0 = items.length ? items[0].at : 0;
+  const t0 = origin(items);
   items.forEach((st, i) => {
     const y = rowY(top, i);
     const [from, to] = endpoints(st.connection, st.direction);

@@ -7,7 +7,7 @@ export const store = {
   connections: new Map(),  // connection id → ConnectionView
   connToEdge: new Map(),   // connection id → edge id
   listeners: new Set(),
-  started: null,           // earliest time seen (nanos), for relative clocks
+  started: null,           // when the first connection known opened (nanos): the timeline's clock counts from it
 };
 
 export function resetStore() {

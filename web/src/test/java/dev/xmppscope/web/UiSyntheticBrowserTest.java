@@ -370,6 +370,22 @@ class UiSyntheticBrowserTest {
         await().until(d -> timelineRows() == all);
     }
 
+    /** A row's time counts from the capture's start, so narrowing the timeline does not change it. */
+    @Test
+    void aStanzaKeepsItsTimeWhenTheTimelineIsNarrowed() {
+        open("/");
+        String timeOfFirstIq = """
+                const rows = [...document.querySelectorAll('#timeline .seq-rows svg.sequence .row')];
+                const i = rows.findIndex((r) => r.classList.contains('k-iq'));
+                return [...document.querySelectorAll('#timeline svg.seq-times text')][i].textContent;""";
+        String unfiltered = (String) js(timeOfFirstIq);
+        assertEquals("+599.0 ms", unfiltered, "alice pings at 600 ms; the first stream (hers) opened at 1 ms");
+        new Select(browser.driver.findElement(By.id("f-kind"))).selectByVisibleText("iq");
+        await().until(d -> timelineRows() == 2);
+        assertEquals(unfiltered, js(timeOfFirstIq));
+        browser.driver.findElement(By.id("f-clear")).click();
+    }
+
     @Test
     void clickingAnEdgeNarrowsTheTimelineToThatStream() {
         open("/");
