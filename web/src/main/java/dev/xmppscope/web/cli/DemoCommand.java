@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
         description = {
                 "Replays a real capture shipped with xmppscope into the web UI, live and in a loop: watch XMPP without installing any server.",
                 "",
-                "In the federation sample, a.example, b.example and c.example (three Prosody servers) federate with dialback while four Smack clients chat, subscribe to presence and ping across servers. Narration explains each step as it happens. Use the replay controls in the UI to pause, step one stanza at a time, change speed or seek.",
+                "In the federation sample, a.example, b.example and c.example (three Prosody servers) federate with dialback while four users on Smack clients chat, subscribe to presence, ping across servers, meet in a chat room on b.example's MUC service, write to someone offline, invite and decline, and keep two clients in step with message carbons. Narration explains each step as it happens. Use the replay controls in the UI to pause, step one stanza at a time, change speed or seek.",
                 "",
                 "Other samples: --sample negotiation (STARTTLS, SCRAM, bind, stream management) and --sample failures (wrong password, a stream error, an IQ that never gets an answer).",
                 ""
