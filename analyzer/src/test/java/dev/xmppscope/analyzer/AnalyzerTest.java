@@ -112,7 +112,7 @@ class AnalyzerTest {
     void s2sStreamsReadAsDialback() {
         try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = analyzed(store)) {
             List<String> out = a.negotiation(2).stream().map(s -> s.step() + ": " + s.title()).toList();
-            assertEquals(List.of("header: a.example opens a s2s stream to b.example",
+            assertEquals(List.of("header: a.example opens an s2s stream to b.example",
                     "header: b.example answers with stream id s2s-b1",
                     "features: b.example offers dialback",
                     "dialback-result: a.example asks b.example to accept it (dialback key)",

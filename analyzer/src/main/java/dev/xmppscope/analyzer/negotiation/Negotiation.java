@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -76,7 +77,7 @@ public final class Negotiation {
                 };
                 streamFrom = h.attribute("from");
                 streamTo = h.attribute("to");
-                add(d, at, "header", who(d) + " opens a " + kind + " stream to " + StepText.or(streamTo, "(no 'to')"),
+                add(d, at, "header", who(d) + (kind.equals("s2s") ? " opens an " : " opens a ") + kind + " stream to " + StepText.or(streamTo, "(no 'to')"),
                         StepText.attrs(h, "from", "to", "version", "xml:lang"), "info", ref);
             } else {
                 add(d, at, "restart", who(d) + " restarts the stream" + restartCause(), StepText.attrs(h, "from", "to", "version"), "info", ref);
@@ -162,8 +163,8 @@ public final class Negotiation {
     public List<NegotiationStep> event(ConnectionEvent e) {
         begin();
         Direction d = e.direction() == null ? Direction.TO_SERVER : e.direction();
-        // TLS_ESTABLISHED/FAILED name the proxy's session: toServer is the one with the upstream server
-        String side = e.direction() == null ? "" : " with the " + (e.direction() == Direction.TO_SERVER ? "server" : "client");
+        // TLS_ESTABLISHED/FAILED name the proxy's session: toServer is the one with the upstream, which answers the stream
+        String side = e.direction() == null ? "" : " with " + party(e.direction() == Direction.TO_SERVER ? Direction.TO_CLIENT : Direction.TO_SERVER);
         switch (e.kind()) {
             case DIRECT_TLS_DETECTED -> add(d, e.atNanos(), "tls", who(d) + " starts with TLS directly (XEP-0368)", e.detail(), "info", null);
             case TLS_ESTABLISHED -> {
@@ -402,6 +403,15 @@ public final class Negotiation {
 
     private void fail(String message) {
         error = message;
+    }
+
+    /** The sender of {@code d} within a sentence: "the server", or an s2s stream's domain ("b.example"). */
+    private String party(Direction d) {
+        String who = who(d);
+        if ("s2s".equals(kind)) {
+            return who.startsWith("The ") ? "the " + who.substring(4) : who;
+        }
+        return "the " + who.toLowerCase(Locale.ROOT);
     }
 
     private String who(Direction d) {

@@ -112,6 +112,21 @@ class NegotiationTest {
         assertEquals("established", n.state());
     }
 
+    /** Between servers, "the server" and "the client" say nothing: the proxy's TLS sessions are named by domain. */
+    @Test
+    void anS2sStreamNamesTheServersItsTlsSessionsAreWith() {
+        String s2s = "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams'"
+                + " xmlns:db='jabber:server:dialback'";
+        c(s2s + " from='a.example' to='b.example' version='1.0'>").s(s2s + " from='b.example' to='a.example' id='s1' version='1.0'>");
+        steps.addAll(n.event(new ConnectionEvent(1, 9, now + 1, Direction.TO_SERVER, EventKind.TLS_ESTABLISHED, "TLSv1.3")));
+        steps.addAll(n.event(new ConnectionEvent(1, 10, now + 2, Direction.TO_CLIENT, EventKind.TLS_ESTABLISHED, "TLSv1.3")));
+        assertEquals(List.of(
+                "header: a.example opens an s2s stream to b.example",
+                "header: b.example answers with stream id s1",
+                "tls: TLS established with b.example",
+                "tls: TLS established with a.example"), titles());
+    }
+
     /** Prosody's features after authentication, as a login shows them: each feature once, the SASL offer in the same step. */
     @Test
     void featuresAreSaidOnceEachWithTheVersionsOfStreamManagementOffered() {
