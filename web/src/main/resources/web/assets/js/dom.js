@@ -91,6 +91,19 @@ export function since(nanos) {
   return nanos < 0 ? `−${duration(-nanos)}` : `+${duration(nanos) || '0'}`;
 }
 
+/**
+ * Like {@link since}, but to the millisecond however far: "+9.37 s", then "+25:03.120",
+ * "+1:25:03.120". Rows of a timeline long in progress all read "+25 min 3 s" in words.
+ */
+export function elapsed(nanos) {
+  if (Math.abs(nanos) < 120e9) return since(nanos);
+  const total = Math.round(Math.abs(nanos) / 1e6);
+  const pad = (n, w = 2) => String(n).padStart(w, '0');
+  const ms = pad(total % 1000, 3), s = pad(Math.floor(total / 1000) % 60), m = Math.floor(total / 60000) % 60;
+  const h = Math.floor(total / 3600000);
+  return `${nanos < 0 ? '−' : '+'}${h ? `${h}:${pad(m)}` : m}:${s}.${ms}`;
+}
+
 export function bytes(n) {
   if (n === null || n === undefined) return '';
   if (n < 1024) return `${n} B`;

@@ -2,13 +2,13 @@
 // one arrow per element, time going down. Built with SVG DOM calls, so every label is a text node.
 // The same function draws the picture exported for slides.
 
-import {s, truncate, since} from './dom.js';
+import {s, truncate, elapsed} from './dom.js';
 import {store, endpoints, nodeLabel, nodeKind} from './store.js';
 
 const ROW = 26;
 const HEAD = 48;
 const BODY_TOP = 6; // the rows' SVG on screen, under the lane heads
-const GUTTER = 74;
+const GUTTER = 74; // the rows' times, at least; wider for times past an hour ("+1:25:03.120")
 const MIN_LANE = 118;
 const ARROW_COLOURS = {'k-message': '#2563a6', 'k-presence': '#3d8b6a', 'k-iq': '#8a5fb5', 'k-nonza': '#7b8794', 'k-error': '#cf4338'};
 
@@ -63,20 +63,31 @@ export function drawSequenceScrolling(items, opts = {}) {
   const body = draw(items, opts, 'body');
   const rows = document.createElement('div');
   rows.className = 'seq-rows';
-  rows.append(drawTimes(items, Number(body.getAttribute('height'))), body);
+  rows.append(drawTimes(rowTimes(items), Number(body.getAttribute('height'))), body);
   const wrap = document.createElement('div');
   wrap.className = 'seq-wrap';
   wrap.append(head, rows);
   return wrap;
 }
 
-function drawTimes(items, height) {
-  const svg = s('svg', {class: 'seq-times', width: GUTTER, height, 'aria-hidden': 'true'});
-  svg.style.marginRight = `-${GUTTER}px`; // over the rows' empty margin (CSSOM: the CSP allows no inline style)
-  svg.appendChild(s('rect', {x: 0, y: 0, width: GUTTER, height}));
-  const t0 = origin(items);
-  items.forEach((st, i) => svg.appendChild(s('text', {x: 6, y: rowY(BODY_TOP, i) + 4}, since(st.at - t0))));
+function drawTimes(times, height) {
+  const gutter = gutterFor(times);
+  const svg = s('svg', {class: 'seq-times', width: gutter, height, 'aria-hidden': 'true'});
+  svg.style.marginRight = `-${gutter}px`; // over the rows' empty margin (CSSOM: the CSP allows no inline style)
+  svg.appendChild(s('rect', {x: 0, y: 0, width: gutter, height}));
+  times.forEach((t, i) => svg.appendChild(s('text', {x: 6, y: rowY(BODY_TOP, i) + 4}, t)));
   return svg;
+}
+
+/** Each row's time, from the capture's start (see {@link origin}). */
+function rowTimes(items) {
+  const t0 = origin(items);
+  return items.map((st) => elapsed(st.at - t0));
+}
+
+/** Room for the longest of `times` (10 px monospace) left of the lanes. */
+function gutterFor(times) {
+  return Math.max(GUTTER, Math.ceil(14 + 6.1 * times.reduce((n, t) => Math.max(n, t.length), 0)));
 }
 
 /**
@@ -89,7 +100,8 @@ function drawTimes(items, height) {
 export function placeLabels(pane) {
   const svg = pane.querySelector('.seq-rows svg.sequence');
   if (!svg) return;
-  const left = pane.scrollLeft + GUTTER + 4;
+  const times = pane.querySelector('svg.seq-times');
+  const left = pane.scrollLeft + (times ? Number(times.getAttribute('width')) : GUTTER) + 4;
   const right = pane.scrollLeft + pane.clientWidth - 4;
   const fits = Math.max(6, Math.min(40, Math.floor((right - left) / 6.2) - 2)); // letters an edge's label takes
   for (const label of svg.querySelectorAll('text.lbl')) {
@@ -131,10 +143,12 @@ function rowY(top, i) {
 
 function draw(items, opts, part) {
   const lanes = lanesFor(items);
-  const avail = Math.max(0, (opts.width || 800) - GUTTER - 20);
+  const times = rowTimes(items);
+  const gutter = gutterFor(times);
+  const avail = Math.max(0, (opts.width || 800) - gutter - 20);
   const laneW = Math.max(MIN_LANE, lanes.length ? avail / lanes.length : MIN_LANE);
-  const x = new Map(lanes.map((id, i) => [id, GUTTER + laneW * i + laneW / 2]));
-  const width = GUTTER + laneW * lanes.length + 20;
+  const x = new Map(lanes.map((id, i) => [id, gutter + laneW * i + laneW / 2]));
+  const width = gutter + laneW * lanes.length + 20;
   const top = part === 'body' ? BODY_TOP : HEAD;
   const height = part === 'head' ? HEAD - 8 : top + ROW * items.length + 16;
   const svg = s('svg', {class: 'sequence', width, height, viewBox: `0 0 ${width} ${height}`,
@@ -158,7 +172,6 @@ function draw(items, opts, part) {
   }
   if (part === 'head') return svg;
 
-  const t0 = origin(items);
   items.forEach((st, i) => {
     const y = rowY(top, i);
     const [from, to] = endpoints(st.connection, st.direction);
@@ -166,7 +179,7 @@ function draw(items, opts, part) {
     const row = s('g', {class: `row ${kindClass(st)}${opts.selected === st.ref ? ' selected' : ''}`, 'data-ref': st.ref});
     row.appendChild(s('title', null, `${st.ref}  ${st.from || ''} → ${st.to || ''}\n${st.summary || ''}`));
     row.appendChild(s('rect', {class: 'hit', x: 0, y: y - ROW / 2 - 4, width, height: ROW}));
-    if (part === 'all') row.appendChild(s('text', {class: 't', x: 6, y: y + 4}, since(st.at - t0)));
+    if (part === 'all') row.appendChild(s('text', {class: 't', x: 6, y: y + 4}, times[i]));
     const dir = x2 >= x1 ? 1 : -1;
     row.appendChild(s('line', {x1: x1 + dir * 4, y1: y + 6, x2: x2 - dir * 4, y2: y + 6, 'marker-end': `url(#arr-${kindClass(st)})`}));
     const span = Math.abs(x2 - x1);

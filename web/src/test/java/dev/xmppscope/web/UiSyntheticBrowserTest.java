@@ -280,6 +280,8 @@ class UiSyntheticBrowserTest {
         });
         assertTrue(right.stream().allMatch(s -> s.equals("right ok")), right.toString());
         js("const t = document.getElementById('timeline'); t.scrollLeft = t.scrollWidth;");
+        // the labels move on the frame after the scroll
+        browser.driver.executeAsyncScript("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(done));");
         @SuppressWarnings("unchecked")
         List<String> left = (List<String>) await().until(d -> {
             List<?> l = (List<?>) js(beyond);
