@@ -15,11 +15,11 @@ import java.util.List;
  *
  * <p>{@value #WRITERS} writes are in flight at a time. With one, the device idled from the end of
  * each write until its thread was back on a core, and on two cores busy relaying that wait was
- * long: the recording took the disk's bytes at 0.7 to 0.8 GB/s where the disk alone takes 1.2 to
- * 1.9, and the relay stopped reading for the recorder to catch up a fifth of the time at 100
- * connections. A write never starts while one in flight covers any of its bytes: a buffer's first
- * block rewrites the previous buffer's padded last block, and the older write landing last would
- * put its zeros back.
+ * long: relaying one connection with nothing masked (about 0.9 GB/s), the recorder fell 64 MiB
+ * behind and the relay stopped reading a tenth of the time, where the disk alone takes 1.2 to
+ * 1.9 GB/s; with two in flight it did not stop once in the same run. A write never starts while
+ * one in flight covers any of its bytes: a buffer's first block may rewrite the previous buffer's
+ * padded last block, and the older write landing last would put its zeros back.
  *
  * <p>Buffers are allocated on first use, up to {@value #BUFFERS}; when all of them are being
  * written, {@link #take()} waits, which is the backpressure of the disk on the recorder.
@@ -154,7 +154,7 @@ final class PayloadWrites implements AutoCloseable {
         return reported;
     }
 
-    /** Writes what is queued, then stops the thread; throws a write failure no caller was told of yet. */
+    /** Writes what is queued, then stops the threads; throws a write failure no caller was told of yet. */
     @Override
     public void close() {
         List<Thread> started;
