@@ -88,7 +88,7 @@ final class PayloadLog implements AutoCloseable {
         }
         direct = directWrites != null;
         block = direct ? blockSize(file) : 1;
-        background = new PayloadWrites(file, writes, block);
+        background = new PayloadWrites(file, writes::write, block);
         pendingStart = end - end % block;
     }
 

@@ -2,7 +2,6 @@ package dev.xmppscope.capture;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,7 +29,7 @@ final class PayloadWrites implements AutoCloseable {
     private static final int BUFFERS = 2 * WRITERS + 2;
 
     private final Path file;
-    private final FileChannel channel;
+    private final Device device;
     private final int alignment;
     // guarded by this
     private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
@@ -51,13 +50,19 @@ final class PayloadWrites implements AutoCloseable {
         }
     }
 
-    PayloadWrites(Path file, FileChannel channel, int alignment) {
+    /** Where the bytes go: what a {@code FileChannel} does with {@code write(buffer, position)}. */
+    @FunctionalInterface
+    interface Device {
+        int write(ByteBuffer buffer, long position) throws IOException;
+    }
+
+    PayloadWrites(Path file, Device device, int alignment) {
         this.file = file;
-        this.channel = channel;
+        this.device = device;
         this.alignment = alignment;
     }
 
-    /** An empty buffer of {@value #BUFFER} bytes aligned for the channel; waits while all buffers are being written. */
+    /** An empty buffer of {@value #BUFFER} bytes aligned for the device; waits while all buffers are being written. */
     synchronized ByteBuffer take() {
         while (free.isEmpty() && allocated == BUFFERS) {
             await();
@@ -110,7 +115,7 @@ final class PayloadWrites implements AutoCloseable {
             try {
                 long at = w.position();
                 while (w.buffer().hasRemaining()) {
-                    at += channel.write(w.buffer(), at);
+                    at += device.write(w.buffer(), at);
                 }
             } catch (IOException e) {
                 error = e;

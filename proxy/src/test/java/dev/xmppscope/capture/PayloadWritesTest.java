@@ -2,16 +2,12 @@ package dev.xmppscope.capture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,14 +20,19 @@ class PayloadWritesTest {
      * A later write over the same bytes lands after an earlier one even while another write is
      * free to start and the earlier one is slow: the file ends with what was written last.
      * (PayloadLog rewrites a padded last block this way; the older write landing last would put
-     * its zeros back.) The writes at the file's start are held up, as a busy device holds some.
+     * its zeros back.) The writes at the file's start are held up 20 ms, as a busy device holds some.
      */
     @Test
     void overlappingWritesLandInTheOrderTheyWereSubmitted() throws Exception {
         Path file = tmp.resolve("p.payloads");
-        try (FileChannel real = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ); FileChannel channel = new SlowAtTheStart(real)) {
-            PayloadWrites writes = new PayloadWrites(file, channel, 1);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ)) {
+            PayloadWrites writes = new PayloadWrites(file, (buffer, position) -> {
+                if (position == 0) {
+                    LockSupport.parkNanos(20_000_000L);
+                }
+                return channel.write(buffer, position);
+            }, 1);
             byte last = 0;
             for (int i = 0; i < 40; i++) {
                 last = (byte) ('a' + i % 26);
@@ -49,109 +50,6 @@ class PayloadWritesTest {
             assertEquals(previous, got.get(0), "the start, last covered by write 38");
             assertEquals(last, got.get(600), "what write 39 covered");
             assertEquals(last, got.get(got.capacity() - 1));
-        }
-    }
-
-    /** A real file channel whose writes at position 0 take 20 ms longer. */
-    private static final class SlowAtTheStart extends FileChannel {
-        private final FileChannel real;
-
-        SlowAtTheStart(FileChannel real) {
-            this.real = real;
-        }
-
-        @Override
-        public int write(ByteBuffer src, long position) throws IOException {
-            if (position == 0) {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return real.write(src, position);
-        }
-
-        @Override
-        public int read(ByteBuffer dst, long position) throws IOException {
-            return real.read(dst, position);
-        }
-
-        @Override
-        public int read(ByteBuffer dst) throws IOException {
-            return real.read(dst);
-        }
-
-        @Override
-        public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-            return real.read(dsts, offset, length);
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            return real.write(src);
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-            return real.write(srcs, offset, length);
-        }
-
-        @Override
-        public long position() throws IOException {
-            return real.position();
-        }
-
-        @Override
-        public FileChannel position(long newPosition) throws IOException {
-            real.position(newPosition);
-            return this;
-        }
-
-        @Override
-        public long size() throws IOException {
-            return real.size();
-        }
-
-        @Override
-        public FileChannel truncate(long size) throws IOException {
-            real.truncate(size);
-            return this;
-        }
-
-        @Override
-        public void force(boolean metaData) throws IOException {
-            real.force(metaData);
-        }
-
-        @Override
-        public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
-            return real.transferTo(position, count, target);
-        }
-
-        @Override
-        public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
-            return real.transferFrom(src, position, count);
-        }
-
-        @Override
-        public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-            return real.map(mode, position, size);
-        }
-
-        @Override
-        public FileLock lock(long position, long size, boolean shared) throws IOException {
-            return real.lock(position, size, shared);
-        }
-
-        @Override
-        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-            return real.tryLock(position, size, shared);
-        }
-
-        @Override
-        protected void implCloseChannel() throws IOException {
-            real.close();
         }
     }
 }
