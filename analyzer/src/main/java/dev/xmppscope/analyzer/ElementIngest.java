@@ -205,7 +205,7 @@ final class ElementIngest {
     private Sighting carbon(ConnectionAnalysis conn, String ref, String source, String target, long at, XmlElement message) {
         return new Sighting(ref, conn.id(), source, target, at, "message", typeOrDefault("message", message.attribute("type")),
                 message.attribute("id"), bare(message.attribute("from")), bare(message.attribute("to")),
-                PayloadDigest.of(message), false, Copying.CARBON);
+                PayloadDigest.of(message), false, Copying.CARBON, false);
     }
 
     /** The type, or what its absence means (RFC 6121): a message without one is "normal", a presence "available". */

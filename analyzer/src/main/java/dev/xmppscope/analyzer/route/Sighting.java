@@ -27,12 +27,6 @@ public record Sighting(String ref, long connection, String source, String target
                        String id, String fromBare, String toBare, long digest, boolean delivered, Copying copying,
                        boolean fromStore) {
 
-    /** A sighting not out of offline storage. */
-    public Sighting(String ref, long connection, String source, String target, long at, String kind, String type,
-                    String id, String fromBare, String toBare, long digest, boolean delivered, Copying copying) {
-        this(ref, connection, source, target, at, kind, type, id, fromBare, toBare, digest, delivered, copying, false);
-    }
-
     /**
      * What the copies of one stanza share on every link. Its hash is computed once: a key is looked
      * up at every node its route reaches.

@@ -16,13 +16,13 @@ class RouteCorrelatorTest {
 
     static Sighting seen(String ref, long conn, String from, String to, long atMs, String id, long digest) {
         return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "message", "chat", id, "alice@a.example",
-                "bob@b.example", digest, false, Copying.NONE);
+                "bob@b.example", digest, false, Copying.NONE, false);
     }
 
     /** The same sighting as the hop that hands it to the client it is addressed to. */
     static Sighting delivered(Sighting s) {
         return new Sighting(s.ref(), s.connection(), s.source(), s.target(), s.at(), s.kind(), s.type(), s.id(), s.fromBare(),
-                s.toBare(), s.digest(), true, s.copying());
+                s.toBare(), s.digest(), true, s.copying(), s.fromStore());
     }
 
     /** An archive that also lists what it was given. */
@@ -143,7 +143,7 @@ class RouteCorrelatorTest {
 
     static Sighting presence(String ref, long conn, String from, String to, long atMs, String toBare) {
         return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "presence", "available", "p1", "alice@a.example",
-                toBare, 77, false, Copying.NONE);
+                toBare, 77, false, Copying.NONE, false);
     }
 
     @Test
@@ -227,7 +227,7 @@ class RouteCorrelatorTest {
     static Sighting groupchat(String ref, long conn, String from, String to, long atMs, String fromBare, String toBare,
                               long digest, boolean delivered) {
         return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "message", "groupchat", "g1", fromBare, toBare, digest,
-                delivered, toBare.equals(ROOM) ? Copying.TO_ROOM : fromBare.equals(ROOM) ? Copying.FROM_ROOM : Copying.NONE);
+                delivered, toBare.equals(ROOM) ? Copying.TO_ROOM : fromBare.equals(ROOM) ? Copying.FROM_ROOM : Copying.NONE, false);
     }
 
     /** conference.b.example is b.example's MUC service. */
@@ -278,7 +278,7 @@ class RouteCorrelatorTest {
         boolean sent = toBare.equals(ROOM);
         return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "message", "normal", decline ? "dec1" : "inv1", fromBare,
                 toBare, decline ? 78 : 77, false, decline ? (sent ? Copying.DECLINE : Copying.ROOM_DECLINE)
-                : (sent ? Copying.INVITATION : Copying.ROOM_INVITATION));
+                : (sent ? Copying.INVITATION : Copying.ROOM_INVITATION), false);
     }
 
     @Test
@@ -339,7 +339,8 @@ class RouteCorrelatorTest {
     static Sighting roomPresence(String ref, long conn, String from, String to, long atMs, String fromBare, String toBare,
                                  boolean toRoom, boolean delivered) {
         return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "presence", "available", "j1", fromBare, toBare, 9,
-                delivered, toRoom ? Copying.TO_ROOM : fromBare.endsWith("@conference.b.example") ? Copying.FROM_ROOM : Copying.NONE);
+                delivered, toRoom ? Copying.TO_ROOM : fromBare.endsWith("@conference.b.example") ? Copying.FROM_ROOM : Copying.NONE,
+                false);
     }
 
     static final String ALICE2 = "client:alice@a.example/tablet";
@@ -347,7 +348,7 @@ class RouteCorrelatorTest {
     /** The carbon of {@code seen(...)}'s message on a link of its own: never "delivered". */
     static Sighting carbon(String ref, long conn, String from, String to, long atMs) {
         return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "message", "chat", "m1", "alice@a.example",
-                "bob@b.example", 42, false, Copying.CARBON);
+                "bob@b.example", 42, false, Copying.CARBON, false);
     }
 
     @Test
@@ -483,7 +484,7 @@ class RouteCorrelatorTest {
         RouteCorrelator r = new RouteCorrelator();
         String carol = "client:carol@b.example/desk";
         Sighting sent = new Sighting("3-s-1", 3, carol, B, 10_000_000L, "message", "normal", "m7", "carol@b.example",
-                "bob@b.example", 9, false, Copying.NONE);
+                "bob@b.example", 9, false, Copying.NONE, false);
         r.observe(sent);
         assertTrue(r.route("3-s-1").isEmpty(), "one hop is no route yet");
         Sighting later = new Sighting("4-c-2", 4, B, BOB, 3_600_000_000_000L, "message", "normal", "m7", "carol@b.example",
@@ -542,7 +543,7 @@ class RouteCorrelatorTest {
         RouteCorrelator r = new RouteCorrelator();
         r.observe(seen("1-s-6", 1, ALICE, A, 20, "m2", 42));
         r.observe(new Sighting("3-c-4", 3, A, ALICE2, 21_000_000L, "message", "chat", "m2", "alice@a.example", "bob@b.example",
-                42, false, Copying.CARBON)); // alice's tablet gets its carbon; bob is away
+                42, false, Copying.CARBON, false)); // alice's tablet gets its carbon; bob is away
         r.observe(seen("2-s-4", 2, A, B, 22, "m2", 42));
         assertEquals("1-s-6", r.observe(fromStore(seen("5-c-2", 5, B, BOB2, 60_000, "m2", 42))).orElseThrow());
     }
