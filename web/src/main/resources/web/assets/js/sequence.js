@@ -58,12 +58,13 @@ export function drawSequence(items, opts = {}) {
  * scrolls sideways (it lets clicks through to the rows under it).
  */
 export function drawSequenceScrolling(items, opts = {}) {
-  const head = draw(items, opts, 'head');
+  const times = rowTimes(items);
+  const head = draw(items, opts, 'head', times);
   head.classList.add('sticky-head');
-  const body = draw(items, opts, 'body');
+  const body = draw(items, opts, 'body', times);
   const rows = document.createElement('div');
   rows.className = 'seq-rows';
-  rows.append(drawTimes(rowTimes(items), Number(body.getAttribute('height'))), body);
+  rows.append(drawTimes(times, Number(body.getAttribute('height'))), body);
   const wrap = document.createElement('div');
   wrap.className = 'seq-wrap';
   wrap.append(head, rows);
@@ -141,9 +142,8 @@ function rowY(top, i) {
   return top + ROW * i + ROW / 2 + 4;
 }
 
-function draw(items, opts, part) {
+function draw(items, opts, part, times = rowTimes(items)) {
   const lanes = lanesFor(items);
-  const times = rowTimes(items);
   const gutter = gutterFor(times);
   const avail = Math.max(0, (opts.width || 800) - gutter - 20);
   const laneW = Math.max(MIN_LANE, lanes.length ? avail / lanes.length : MIN_LANE);
