@@ -5,6 +5,7 @@ import dev.xmppscope.analyzer.model.GraphEdge;
 import dev.xmppscope.analyzer.model.GraphNode;
 import dev.xmppscope.analyzer.model.NegotiationStep;
 import dev.xmppscope.analyzer.model.StanzaDetail;
+import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.model.StanzaSummary;
 import java.util.ArrayList;
@@ -187,6 +188,13 @@ final class SyntheticFederation {
                 List.of("XEP-0199 XMPP Ping"), "get ping", q.length(), 77, "ok"), q, null, ra, 1_250_000L, false, null, null));
         model.put(new StanzaDetail(new StanzaSummary(ra, conn, "toClient", at + 1_250_000, "iq", "result", to, from, id, List.of(),
                 List.of(), "result", a.length(), 88, "ok"), a, null, rq, null, false, null, null));
+    }
+
+    /** The first message of the federation {@link #populate()} built, as the inspector gets it (alice's "hello bob, number 0"). */
+    StanzaDetail firstMessage() {
+        StanzaSummary first = model.stanzas(new StanzaQuery(null, null, "message", null, null, null, null, null, null, null, 1))
+                .items().get(0);
+        return model.stanza(first.ref()).orElseThrow();
     }
 
     /** A roster of {@code items} contacts pushed to a client (megabytes for tens of thousands); returns its ref. */

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.analyzer.model.StanzaDetail;
-import dev.xmppscope.analyzer.model.StanzaQuery;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -49,9 +48,9 @@ class UiLargeStanzaBrowserTest {
     @Test
     void aStanzaWhoseXmlIsGoneSaysSoInsteadOfShowingNothing() {
         InMemoryCaptureModel model = new InMemoryCaptureModel();
-        new SyntheticFederation(model).populate();
-        StanzaDetail shown = model.stanzas(new StanzaQuery(null, null, "message", null, null, null, null, null, null, null, 1))
-                .items().stream().map(s -> model.stanza(s.ref()).orElseThrow()).findFirst().orElseThrow();
+        SyntheticFederation federation = new SyntheticFederation(model);
+        federation.populate();
+        StanzaDetail shown = federation.firstMessage();
         model.put(new StanzaDetail(shown.stanza(), null, shown.route(), shown.iqPartner(), shown.iqRttNanos(),
                 shown.unanswered(), shown.error(), shown.carries()));
         try (WebServer server = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(model), List.of());

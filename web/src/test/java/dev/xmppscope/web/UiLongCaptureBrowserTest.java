@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.analyzer.model.StanzaDetail;
-import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaSummary;
 import java.time.Duration;
 import java.util.List;
@@ -23,9 +22,9 @@ class UiLongCaptureBrowserTest {
     @Test
     void anHourInRowsKeepTheirMillisecondsAndTheirTimesFit() {
         InMemoryCaptureModel model = new InMemoryCaptureModel();
-        new SyntheticFederation(model).populate();
-        StanzaDetail first = model.stanzas(new StanzaQuery(null, null, "message", null, null, null, null, null, null, null, 1))
-                .items().stream().map(s -> model.stanza(s.ref()).orElseThrow()).findFirst().orElseThrow();
+        SyntheticFederation federation = new SyntheticFederation(model);
+        federation.populate();
+        StanzaDetail first = federation.firstMessage();
         // the first connection opened at T0 + 1 ms: these come 1:25:03.120 and 1:25:03.140 after it
         long later = SyntheticFederation.T0 + 1_000_000L + ((85 * 60 + 3) * 1000 + 120) * 1_000_000L;
         putCopy(model, first, "1-s-900", later);
