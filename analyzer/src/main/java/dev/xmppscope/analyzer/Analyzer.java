@@ -252,7 +252,11 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
                     p = parse.get();
                     if (p.failure() == null) {
                         ingest.setWantEvents(!listeners.isEmpty());
-                        ingest.chunk(conn, c, p.position(), conn.givenUp(c) ? StreamParsers.unparsed(c) : p.events(), events);
+                        if (conn.givenUp(c)) {
+                            ingest.chunk(conn, c, p.position(), StreamParsers.unparsed(c), null, events);
+                        } else {
+                            ingest.chunk(conn, c, p.position(), p.events(), p.facts(), events);
+                        }
                     }
                 }
                 if (p != null && p.failure() != null) {

@@ -63,11 +63,14 @@ final class ElementIngest {
      * Ingests what the parse of chunk {@code c} found in it ({@code parsed}).
      *
      * @param position where {@code c}'s bytes are in the capture's payload file, or -1 (see {@link #placed})
+     * @param facts    each parsed element's facts, at its event's index, or null (then worked out here)
      */
-    void chunk(ConnectionAnalysis conn, Chunk c, long position, List<StreamEvent> parsed, List<ModelEvent> events) {
+    void chunk(ConnectionAnalysis conn, Chunk c, long position, List<StreamEvent> parsed, ElementFacts[] facts,
+               List<ModelEvent> events) {
         Direction d = c.direction();
         String failure = null;
-        for (StreamEvent ev : parsed) {
+        for (int i = 0; i < parsed.size(); i++) {
+            StreamEvent ev = parsed.get(i);
             if (ev instanceof StreamEvent.StreamOpened o) {
                 String ref = conn.nextRef(d);
                 steps(conn.negotiation.header(d, o.header(), o.at(), ref), events);
@@ -75,7 +78,8 @@ final class ElementIngest {
             } else if (ev instanceof StreamEvent.ElementParsed p) {
                 String ref = conn.nextRef(d);
                 steps(conn.negotiation.element(d, p.element(), p.at(), ref), events);
-                element(conn, d, c, ref, p, placed(c, position, p.offset(), p.size()), events);
+                ElementFacts f = facts != null && facts[i] != null ? facts[i] : ElementFacts.of(p.element());
+                element(conn, d, c, ref, p, f, placed(c, position, p.offset(), p.size()), events);
             } else if (ev instanceof StreamEvent.StreamClosed cl) {
                 String ref = conn.nextRef(d);
                 steps(conn.negotiation.streamClosed(d, cl.at(), ref), events);
@@ -124,10 +128,10 @@ final class ElementIngest {
         return to != null ? " to " + to : from != null ? " from " + from : "";
     }
 
-    private void element(ConnectionAnalysis conn, Direction d, Chunk c, String ref, StreamEvent.ElementParsed p, long xmlAt,
-                         List<ModelEvent> events) {
+    private void element(ConnectionAnalysis conn, Direction d, Chunk c, String ref, StreamEvent.ElementParsed p,
+                         ElementFacts facts, long xmlAt, List<ModelEvent> events) {
         XmlElement e = p.element();
-        ElementKind k = ElementKind.of(e);
+        ElementKind k = facts.kind();
         String from = e.attribute("from");
         String to = e.attribute("to");
         String id = e.attribute("id");
@@ -135,8 +139,8 @@ final class ElementIngest {
         IndexedStanza stored = indexed(conn, d, c, ref, p.at(), k.kind(), k.type(), from, to, id, k.namespaces(),
                 k.summary(), p.size(), p.offset(), "ok", k.error(), fresh, p::xmlBytes, xmlAt, events);
         long routeFirst = -1;
-        if (k.kind().equals("message") || k.kind().equals("presence") || k.kind().equals("iq")) {
-            routeFirst = correlate(conn, d, ref, p, k, stored, events);
+        if (ElementFacts.isStanza(k)) {
+            routeFirst = correlate(conn, d, ref, p, facts, stored, events);
         }
         // indexed after correlating: a stanza that joined a route names the route's first hop in its own record
         if (fresh) {
@@ -149,8 +153,9 @@ final class ElementIngest {
      * route; returns the row key of the route's first hop if the stanza joined a route as a later
      * hop, else -1.
      */
-    private long correlate(ConnectionAnalysis conn, Direction d, String ref, StreamEvent.ElementParsed p, ElementKind k,
-                           IndexedStanza stored, List<ModelEvent> events) {
+    private long correlate(ConnectionAnalysis conn, Direction d, String ref, StreamEvent.ElementParsed p,
+                           ElementFacts facts, IndexedStanza stored, List<ModelEvent> events) {
+        ElementKind k = facts.kind();
         pair(conn, d, ref, p.at(), k, stored);
         ConnectionAnalysis.Ends ends = conn.ends(d, jids, nodeIds);
         String source = ends.source();
@@ -160,7 +165,7 @@ final class ElementIngest {
         }
         XmlElement carried = k.carried() == null ? null : k.carried().carbon();
         Sighting s = carried != null ? carbon(conn, ref, source, target, p.at(), carried) : sighting(conn, d, ref, source,
-                target, p, k, stored);
+                target, p, facts, stored);
         Optional<String> joined = routes.observe(s);
         if (joined.isEmpty()) {
             return -1;
@@ -172,14 +177,15 @@ final class ElementIngest {
     }
 
     private Sighting sighting(ConnectionAnalysis conn, Direction d, String ref, String source, String target,
-                              StreamEvent.ElementParsed p, ElementKind k, IndexedStanza stored) {
+                              StreamEvent.ElementParsed p, ElementFacts facts, IndexedStanza stored) {
+        ElementKind k = facts.kind();
         String type = typeOrDefault(k.kind(), k.type());
         String to = stored.summary().to();
         Copying copying = rooms.copying(k.kind(), type, to, stored.toBare(), stored.fromBare(), p.element(), k.invite());
-        long digest = digest(copying, p.element(), k, stored);
+        long digest = digest(copying, facts, stored);
         // a room's invitation (or decline) to someone offline is kept by their server too, and stays what it is
         boolean fromStore = (copying == Copying.NONE || copying == Copying.ROOM_INVITATION || copying == Copying.ROOM_DECLINE)
-                && k.kind().equals("message") && OfflineStorage.heldByServer(p.element(), stored.toBare());
+                && k.kind().equals("message") && OfflineStorage.heldByServer(facts.serverStamps(), stored.toBare());
         return new Sighting(ref, conn.id(), source, target, p.at(), k.kind(), type, stored.summary().id(), stored.fromBare(),
                 stored.toBare(), digest, delivered(conn.kind(), d, k.kind(), to, target, stored.toKey()), copying, fromStore);
     }
@@ -188,13 +194,14 @@ final class ElementIngest {
      * The payload's digest; of an invitation or a decline through a room, what the room's passing it
      * on keeps: who is invited, or who declined.
      */
-    private long digest(Copying copying, XmlElement stanza, ElementKind k, IndexedStanza stored) {
+    private long digest(Copying copying, ElementFacts facts, IndexedStanza stored) {
+        ElementKind k = facts.kind();
         return switch (copying) {
             case INVITATION -> PayloadDigest.ofInvitation(k.invite(), bare(k.invite().to()));
             case ROOM_INVITATION -> PayloadDigest.ofInvitation(k.invite(), stored.toBare());
             case DECLINE -> PayloadDigest.ofInvitation(k.invite(), stored.fromBare());
             case ROOM_DECLINE -> PayloadDigest.ofInvitation(k.invite(), bare(k.invite().from()));
-            default -> PayloadDigest.of(stanza);
+            default -> facts.digest();
         };
     }
 

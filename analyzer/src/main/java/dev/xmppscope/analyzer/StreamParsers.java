@@ -32,19 +32,31 @@ final class StreamParsers {
      * up from the chunk's end, and what follows reads as unparsed).
      *
      * @param position where the chunk's bytes are in the capture's payload file, or -1
+     * @param facts    the facts of each parsed element, at its event's index (null elsewhere)
      */
-    record Parsed(Chunk chunk, long position, List<StreamEvent> events, Throwable failure) {
+    record Parsed(Chunk chunk, long position, List<StreamEvent> events, ElementFacts[] facts, Throwable failure) {
     }
 
-    /** Parses {@code c} (of an XML layer) on its stream's parser. */
+    /** Parses {@code c} (of an XML layer) on its stream's parser, and works out its elements' facts. */
     Parsed parse(Chunk c, long position) {
         StreamParser p = parser(c);
         try {
-            return new Parsed(c, position, p.feed(c.bytes(), 0, c.bytes().length, c.atNanos()), null);
+            List<StreamEvent> events = p.feed(c.bytes(), 0, c.bytes().length, c.atNanos());
+            return new Parsed(c, position, events, facts(events), null);
         } catch (RuntimeException | StackOverflowError e) {
             p.abandon(c.offset() + c.length());
-            return new Parsed(c, position, List.of(), e);
+            return new Parsed(c, position, List.of(), null, e);
         }
+    }
+
+    private static ElementFacts[] facts(List<StreamEvent> events) {
+        ElementFacts[] facts = new ElementFacts[events.size()];
+        for (int i = 0; i < facts.length; i++) {
+            if (events.get(i) instanceof StreamEvent.ElementParsed e) {
+                facts[i] = ElementFacts.of(e.element());
+            }
+        }
+        return facts;
     }
 
     /** What a chunk of a stream given up on is: its bytes, not parsed. */

@@ -3,6 +3,8 @@ package dev.xmppscope.analyzer.route;
 import dev.xmppscope.analyzer.xml.XmlElement;
 import dev.xmppscope.analyzer.xmpp.Jid;
 import dev.xmppscope.analyzer.xmpp.Ns;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Tells a message that its addressee's server held while they were offline and delivers now
@@ -15,22 +17,34 @@ public final class OfflineStorage {
     private OfflineStorage() {
     }
 
-    /** Whether {@code message}, to {@code toBare} (case-folded), comes out of its addressee's server's storage. */
-    public static boolean heldByServer(XmlElement message, String toBare) {
-        if (toBare == null) {
-            return false;
-        }
-        String domain = toBare.substring(toBare.indexOf('@') + 1);
+    /**
+     * The domains (case-folded) that stamped a delay on {@code message} as a server stamps it, with
+     * its bare domain: usually none. Read from the message alone, so where it was parsed (see
+     * {@code ElementFacts}); {@link #heldByServer} then needs only its addressee.
+     */
+    public static List<String> serverStamps(XmlElement message) {
+        List<String> stamps = List.of();
         for (XmlElement c : message.children()) {
             String ns = c.namespace();
             if (Ns.DELAY.equals(ns) || Ns.LEGACY_DELAY.equals(ns)) {
-                Jid stamper = Jid.parse(c.attribute("from")); // a server stamps it as its bare domain
-                if (stamper != null && stamper.local() == null && stamper.resource() == null
-                        && stamper.domainKey().equals(domain)) {
-                    return true;
+                Jid stamper = Jid.parse(c.attribute("from"));
+                if (stamper != null && stamper.local() == null && stamper.resource() == null) {
+                    stamps = stamps.isEmpty() ? new ArrayList<>(1) : stamps;
+                    stamps.add(stamper.domainKey());
                 }
             }
         }
-        return false;
+        return stamps;
+    }
+
+    /**
+     * Whether a message whose delays were stamped by {@code serverStamps} (see {@link #serverStamps}),
+     * to {@code toBare} (case-folded), comes out of its addressee's server's storage.
+     */
+    public static boolean heldByServer(List<String> serverStamps, String toBare) {
+        if (toBare == null || serverStamps.isEmpty()) {
+            return false;
+        }
+        return serverStamps.contains(toBare.substring(toBare.indexOf('@') + 1));
     }
 }

@@ -16,7 +16,8 @@ class OfflineStorageTest {
     private static boolean held(String payload) throws XmlParseException {
         byte[] stanza = ("<message to='bob@b.example' type='chat' id='m1'><body>hi</body>" + payload + "</message>")
                 .getBytes(StandardCharsets.UTF_8);
-        return OfflineStorage.heldByServer(ElementReader.readElement(SCOPE, stanza, 0, stanza.length), "bob@b.example");
+        return OfflineStorage.heldByServer(OfflineStorage.serverStamps(ElementReader.readElement(SCOPE, stanza, 0, stanza.length)),
+                "bob@b.example");
     }
 
     @Test
