@@ -3,7 +3,7 @@
 // The same function draws the picture exported for slides.
 
 import {s, truncate, elapsed} from './dom.js';
-import {store, endpoints, nodeLabel, nodeKind} from './store.js';
+import {store, endpoints, nodeLabel, nodeKind, sessionStart} from './store.js';
 
 const ROW = 26;
 const HEAD = 48;
@@ -128,13 +128,14 @@ export function placeLabels(pane) {
 }
 
 /**
- * What the rows' times count from: the capture's start (its first connection), as the replay's
- * clock does, so a stanza keeps its time when earlier ones are loaded or filtered out; the first
- * row's time where the capture's start is not known.
+ * What the rows' times count from: the start of the capture's session the first row is in (its
+ * first connection, as the replay's clock counts), so a stanza keeps its time when earlier ones of
+ * its session are loaded or filtered out; the first row's time where no connection is known.
  */
 function origin(items) {
   if (!items.length) return 0;
-  return store.started !== null && store.started <= items[0].at ? store.started : items[0].at;
+  const start = sessionStart(items[0].at);
+  return start !== null ? start : items[0].at;
 }
 
 /** The baseline of row i's label, rows starting at top. */

@@ -7,15 +7,20 @@ export const store = {
   connections: new Map(),  // connection id → ConnectionView
   connToEdge: new Map(),   // connection id → edge id
   listeners: new Set(),
-  started: null,           // when the first connection known opened (nanos): the timeline's clock counts from it
+  sessions: null,          // sorted starts of the capture's sessions (nanos), worked out when asked for (see sessionStart)
 };
+
+// A capture database that several proxy runs recorded into, or imports of several days filled,
+// holds sessions hours apart. Counted from the capture's first connection, today's rows read
+// "+24:00:01.250". A session ends when no connection was open for this long (nanos).
+const SESSION_GAP = 30 * 60 * 1e9;
 
 export function resetStore() {
   store.nodes.clear();
   store.edges.clear();
   store.connections.clear();
   store.connToEdge.clear();
-  store.started = null;
+  store.sessions = null;
 }
 
 export function putNode(node) {
@@ -39,8 +44,36 @@ export function removeEdge(id) {
 }
 
 export function putConnection(conn) {
+  const before = store.connections.get(conn.id);
   store.connections.set(conn.id, conn);
-  if (store.started === null || conn.openedAt < store.started) store.started = conn.openedAt;
+  // a live connection is updated with every batch of its stanzas; sessions change only as it opens or closes
+  if (!before || before.openedAt !== conn.openedAt || before.closedAt !== conn.closedAt) store.sessions = null;
+}
+
+/**
+ * When the session that `at` (nanos) falls in began: the opening of its first connection, a
+ * session being connections with no gap of SESSION_GAP or more while none was open. Null when no
+ * connection opened by then is known.
+ */
+export function sessionStart(at) {
+  if (!store.sessions) store.sessions = sessionStarts([...store.connections.values()]);
+  let found = null;
+  for (let lo = 0, hi = store.sessions.length - 1; lo <= hi;) {
+    const mid = (lo + hi) >> 1;
+    if (store.sessions[mid] <= at) { found = store.sessions[mid]; lo = mid + 1; } else hi = mid - 1;
+  }
+  return found;
+}
+
+function sessionStarts(connections) {
+  const spans = connections.map((c) => [c.openedAt, c.closedAt || Infinity]).sort((a, b) => a[0] - b[0]);
+  const starts = [];
+  let end = -Infinity;
+  for (const [opened, closed] of spans) {
+    if (opened - end >= SESSION_GAP) starts.push(opened);
+    end = Math.max(end, closed);
+  }
+  return starts;
 }
 
 /** The sender and receiver entities of an element on a connection: [sourceId, targetId]. */

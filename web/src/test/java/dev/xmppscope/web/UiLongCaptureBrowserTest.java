@@ -3,6 +3,7 @@ package dev.xmppscope.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.analyzer.model.StanzaDetail;
 import dev.xmppscope.analyzer.model.StanzaSummary;
 import java.time.Duration;
@@ -50,9 +51,58 @@ class UiLongCaptureBrowserTest {
         }
     }
 
+    /**
+     * A capture database recorded into again a day later (a proxy restarted with the same --db):
+     * rows of today's session count from its own first connection, not from yesterday's. They read
+     * "+24:00:01.250" when the clock counted from the capture's first connection.
+     */
+    @Test
+    void aSessionADayLaterCountsFromItsOwnStart() {
+        InMemoryCaptureModel model = new InMemoryCaptureModel();
+        SyntheticFederation federation = new SyntheticFederation(model);
+        federation.populate();
+        StanzaDetail first = federation.firstMessage();
+        long yesterdayEnds = SyntheticFederation.T0 + 2_000_000_000L;
+        for (ConnectionView c : model.connections()) {
+            model.put(closedAt(c, yesterdayEnds));
+        }
+        long today = SyntheticFederation.T0 + Duration.ofDays(1).toNanos();
+        ConnectionView yesterdays = model.connections().get(0);
+        long conn = 100;
+        model.put(new ConnectionView(conn, yesterdays.route(), "c2s", yesterdays.tls(), yesterdays.client(), yesterdays.server(),
+                "dave@a.example/today", null, "a.example", today, null, null, null, "established", null, 2, 800, 900));
+        putCopy(model, first, conn + "-s-1", conn, "dave@a.example/today", today + 1_250_000_000L);
+        putCopy(model, first, conn + "-s-2", conn, "dave@a.example/today", today + 1_270_000_000L);
+        try (WebServer server = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(model), List.of());
+             HeadlessChromium browser = new HeadlessChromium(1600, 1000)) {
+            browser.driver.get(server.url());
+            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(30));
+            wait.until(d -> !d.findElements(By.cssSelector("#timeline svg.seq-times text")).isEmpty());
+            browser.driver.findElement(By.id("f-jid")).sendKeys("dave@a.example");
+            wait.until(d -> times(browser).size() == 2);
+            browser.screenshot("second-session-times");
+            assertEquals(List.of("+1.25 s", "+1.27 s"), times(browser));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> times(HeadlessChromium browser) {
+        return (List<String>) browser.driver.executeScript(
+                "return [...document.querySelectorAll('#timeline svg.seq-times text')].map((t) => t.textContent);");
+    }
+
+    private static ConnectionView closedAt(ConnectionView c, long at) {
+        return new ConnectionView(c.id(), c.route(), c.kind(), c.tls(), c.client(), c.server(), c.jid(), c.streamFrom(),
+                c.streamTo(), c.openedAt(), at, "CLIENT_CLOSED", null, "closed", null, c.stanzaCount(), c.bytesIn(), c.bytesOut());
+    }
+
     private static void putCopy(InMemoryCaptureModel model, StanzaDetail d, String ref, long at) {
+        putCopy(model, d, ref, d.stanza().connection(), d.stanza().from(), at);
+    }
+
+    private static void putCopy(InMemoryCaptureModel model, StanzaDetail d, String ref, long connection, String from, long at) {
         StanzaSummary s = d.stanza();
-        model.put(new StanzaDetail(new StanzaSummary(ref, s.connection(), s.direction(), at, s.kind(), s.type(), s.from(), s.to(),
+        model.put(new StanzaDetail(new StanzaSummary(ref, connection, s.direction(), at, s.kind(), s.type(), from, s.to(),
                 s.id() + ref, s.namespaces(), s.labels(), s.summary(), s.size(), s.offset(), s.parseStatus()),
                 d.xml(), null, null, null, false, null, null));
     }
