@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ProxyCommand.class,
                 OpenCommand.class,
+                ShowCommand.class,
                 DemoCommand.class,
                 ExportCommand.class,
                 ImportCommand.class,

@@ -8,17 +8,8 @@ import dev.xmppscope.web.WebServer;
 import dev.xmppscope.web.api.CaptureExportApi;
 import dev.xmppscope.web.api.SessionDiffApi;
 import dev.xmppscope.replay.ReplayDiffStore;
-import dev.xmppscope.capture.file.CaptureFileException;
-import dev.xmppscope.capture.file.CaptureFileFormat;
-import dev.xmppscope.capture.file.CaptureFiles;
-import dev.xmppscope.capture.file.ImportResult;
-import dev.xmppscope.capture.file.ProgressBar;
-import dev.xmppscope.proxy.SecretMasking;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.Comparator;
-import java.util.stream.Stream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -72,22 +63,9 @@ final class OpenCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Serving serving = new Serving(spec.commandLine().getErr());
         try {
-            CaptureStore store = serving.add(openOrImport(out, serving)).analyzeInForeground(); // no relay here to yield to
-            Analyzer analyzer = serving.add(Analyzer.open(store));
-            if (store.readOnly()) {
-                out.printf("%s is read-only for you: it is opened read-only, and its analysis is kept in %s%n",
-                        store.file().toAbsolutePath(), store.analysisFile());
-            }
-            out.printf("analyzing %s ...%n", store.file().toAbsolutePath());
-            out.flush();
-            ProgressBar bar = ProgressBar.onStderr("analyzing", CaptureFiles.recordCount(store), "records", progress);
-            try (var reader = store.newReader()) {
-                analyzer.analyze(reader, bar::update);
-            } finally {
-                bar.finish();
-            }
-            analyzer.flushed();
-            store.saveAnalysis();
+            CaptureOpening.Analyzed opened = CaptureOpening.analyzed(capture, keepSecrets, progress, out, serving);
+            Analyzer analyzer = opened.analyzer();
+            CaptureStore store = opened.store();
             WebServer server = serving.add(WebServer.start(web, ModelSource.fixed(analyzer),
                     List.of(CaptureExportApi.of(store), new SessionDiffApi(new ReplayDiffStore(store)))));
             serving.web(server);
@@ -99,47 +77,5 @@ final class OpenCommand implements Callable<Integer> {
             throw serving.closeAfter(e);
         }
         return serving;
-    }
-
-    /** What a CAPTURE argument that names nothing gets told (open and replay take the same). */
-    static String noCaptureAt(Path capture) {
-        return "no capture at " + capture.toAbsolutePath() + " (nor a database " + CaptureStore.dataFile(capture).getFileName()
-                + "): give the PATH that 'xmppscope proxy --db PATH' recorded into, or an .xscap, .pcap or .pcapng file";
-    }
-
-    /** The capture database itself, or a temporary one holding an imported .xscap/pcap/pcapng. */
-    private CaptureStore openOrImport(PrintWriter out, Serving serving) throws IOException {
-        Path db = CaptureStore.dataFile(capture);
-        if (Files.isRegularFile(db)) {
-            return CaptureStore.open(capture);
-        }
-        if (!Files.isRegularFile(capture)) {
-            throw new IllegalArgumentException(noCaptureAt(capture));
-        }
-        CaptureFileFormat.require(capture); // before a temporary database is made for it
-        Path tmp = Files.createTempDirectory("xmppscope-open");
-        serving.add(() -> deleteTree(tmp));
-        CaptureStore store = CaptureStore.open(tmp.resolve("capture"));
-        out.printf("importing %s ...%n", capture);
-        out.flush();
-        try {
-            ImportResult r = CaptureFiles.importInto(store, capture, ProgressBar.onStderr("importing", 0, "records", progress),
-                    SecretMasking.ofImport(capture.getFileName().toString(), keepSecrets)::masking);
-            out.printf("%d connections, %d records from %s%n", r.connections(), r.records(), r.format());
-        } catch (CaptureFileException e) {
-            out.printf("warning: %s — showing what was read before the damage%n", e.getMessage());
-        } catch (RuntimeException e) {
-            store.close();
-            throw e;
-        }
-        return store;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

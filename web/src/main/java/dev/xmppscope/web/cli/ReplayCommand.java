@@ -93,7 +93,7 @@ final class ReplayCommand implements Callable<Integer> {
                     .replay(source, connection, target, user, secret, writer, liveId);
             long at = java.time.Instant.now().toEpochMilli() * 1_000_000L;
             ReplayDiff diff = new ReplayDiffStore(store).save(ReplayDiff.of(report, at, to, originalId, liveId));
-            System.out.print(report.text());
+            System.out.print(TerminalSafe.text(report.text())); // the diff quotes what the server sent
             System.out.println("recorded: connection " + originalId + " (as recorded) and " + liveId + " (now) in "
                     + CaptureStore.dataFile(out) + ", with this diff as replay diff " + diff.id() + "; see them with: xmppscope open " + out);
         }
@@ -105,7 +105,7 @@ final class ReplayCommand implements Callable<Integer> {
             return CaptureFiles.open(capture); // which says why a file is not a capture
         }
         if (!Files.exists(CaptureStore.dataFile(capture))) {
-            throw new IllegalArgumentException(OpenCommand.noCaptureAt(capture));
+            throw new IllegalArgumentException(CaptureOpening.noCaptureAt(capture));
         }
         return sink -> {
             try (CaptureStore store = CaptureStore.open(capture); CaptureReader r = store.newReader()) {

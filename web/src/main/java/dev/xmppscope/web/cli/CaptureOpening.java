@@ -1,0 +1,98 @@
+package dev.xmppscope.web.cli;
+
+import dev.xmppscope.analyzer.Analyzer;
+import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.file.CaptureFileException;
+import dev.xmppscope.capture.file.CaptureFileFormat;
+import dev.xmppscope.capture.file.CaptureFiles;
+import dev.xmppscope.capture.file.ImportResult;
+import dev.xmppscope.capture.file.ProgressBar;
+import dev.xmppscope.proxy.SecretMasking;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A CAPTURE argument opened and analyzed, as {@code open} and {@code show} take it: a capture
+ * database, or an .xscap, .pcap or .pcapng file imported into a temporary database first (a
+ * pcap's passwords masked there as the proxy masks what it records, unless {@code keepSecrets}).
+ * What it opens goes to {@code resources}, closed by the caller; what it is doing goes to
+ * {@code status}, a progress bar to stderr.
+ */
+final class CaptureOpening {
+
+    private CaptureOpening() {
+    }
+
+    /** What a CAPTURE argument that names nothing gets told (open, show and replay take the same). */
+    static String noCaptureAt(Path capture) {
+        return "no capture at " + capture.toAbsolutePath() + " (nor a database " + CaptureStore.dataFile(capture).getFileName()
+                + "): give the PATH that 'xmppscope proxy --db PATH' recorded into, or an .xscap, .pcap or .pcapng file";
+    }
+
+    /** A capture database and its analysis, done. */
+    record Analyzed(CaptureStore store, Analyzer analyzer) {
+    }
+
+    /** Opens {@code capture} and analyzes all of it, in the foreground (no relay here to yield to). */
+    static Analyzed analyzed(Path capture, boolean keepSecrets, boolean progress, PrintWriter status, Serving resources)
+            throws IOException {
+        CaptureStore store = resources.add(openOrImport(capture, keepSecrets, progress, status, resources)).analyzeInForeground();
+        Analyzer analyzer = resources.add(Analyzer.open(store));
+        if (store.readOnly()) {
+            status.printf("%s is read-only for you: it is opened read-only, and its analysis is kept in %s%n",
+                    store.file().toAbsolutePath(), store.analysisFile());
+        }
+        status.printf("analyzing %s ...%n", store.file().toAbsolutePath());
+        status.flush();
+        ProgressBar bar = ProgressBar.onStderr("analyzing", CaptureFiles.recordCount(store), "records", progress);
+        try (var reader = store.newReader()) {
+            analyzer.analyze(reader, bar::update);
+        } finally {
+            bar.finish();
+        }
+        analyzer.flushed();
+        store.saveAnalysis();
+        return new Analyzed(store, analyzer);
+    }
+
+    /** The capture database itself, or a temporary one holding an imported .xscap/pcap/pcapng. */
+    private static CaptureStore openOrImport(Path capture, boolean keepSecrets, boolean progress, PrintWriter status,
+                                             Serving resources) throws IOException {
+        Path db = CaptureStore.dataFile(capture);
+        if (Files.isRegularFile(db)) {
+            return CaptureStore.open(capture);
+        }
+        if (!Files.isRegularFile(capture)) {
+            throw new IllegalArgumentException(noCaptureAt(capture));
+        }
+        CaptureFileFormat.require(capture); // before a temporary database is made for it
+        Path tmp = Files.createTempDirectory("xmppscope-open");
+        resources.add(() -> deleteTree(tmp));
+        CaptureStore store = CaptureStore.open(tmp.resolve("capture"));
+        status.printf("importing %s ...%n", capture);
+        status.flush();
+        try {
+            ImportResult r = CaptureFiles.importInto(store, capture, ProgressBar.onStderr("importing", 0, "records", progress),
+                    SecretMasking.ofImport(capture.getFileName().toString(), keepSecrets)::masking);
+            status.printf("%d connections, %d records from %s%n", r.connections(), r.records(), r.format());
+        } catch (CaptureFileException e) {
+            status.printf("warning: %s — showing what was read before the damage%n", e.getMessage());
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package dev.xmppscope.web.cli;
+
+import dev.xmppscope.analyzer.model.ConnectionView;
+import dev.xmppscope.analyzer.model.NegotiationStep;
+import dev.xmppscope.analyzer.model.StanzaDetail;
+import dev.xmppscope.analyzer.model.StanzaRoute;
+import dev.xmppscope.analyzer.model.StanzaSummary;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What {@code xmppscope show} prints for people: the connections as a table, one connection's
+ * negotiation step by step, stanzas a line each, one stanza whole. Times are the local clock, as
+ * the web UI shows them; durations are said as the UI says them ("12.3 ms"). Everything that came
+ * off the wire goes through {@link TerminalSafe}.
+ */
+final class CaptureText {
+    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS", Locale.ROOT);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT);
+
+    private final PrintWriter out;
+    private final ZoneId zone;
+
+    CaptureText(PrintWriter out, ZoneId zone) {
+        this.out = out;
+        this.zone = zone;
+    }
+
+    /** One row per connection, with what went wrong on a line of its own below it. */
+    void connections(List<ConnectionView> connections) {
+        if (connections.isEmpty()) {
+            out.println("no connections in this capture");
+            return;
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"id", "kind", "tls", "client → upstream", "who", "opened", "lasted", "ended", "elements"});
+        List<String> errors = new ArrayList<>();
+        for (ConnectionView c : connections) {
+            rows.add(new String[] {String.valueOf(c.id()), c.kind(), c.tls(), c.client() + " → " + c.server(),
+                    TerminalSafe.line(who(c)), dateTime(c.openedAt()),
+                    c.closedAt() == null ? "" : duration(c.closedAt() - c.openedAt()),
+                    c.closeReason() == null ? "open" : c.closeReason(), String.valueOf(c.stanzaCount())});
+            errors.add(TerminalSafe.line(c.error()));
+        }
+        int[] widths = widths(rows);
+        for (int r = 0; r < rows.size(); r++) {
+            out.println(row(rows.get(r), widths));
+            String error = r == 0 ? null : errors.get(r - 1);
+            if (error != null) {
+                out.println(" ".repeat(widths[0] + 2) + "✗ " + error);
+            }
+        }
+    }
+
+    /** A connection's header, then its steps: time since it opened, direction, what happened. */
+    void negotiation(ConnectionView c, List<NegotiationStep> steps) {
+        out.printf("connection %d · %s · %s · %s → %s%n", c.id(), c.kind(), TerminalSafe.line(who(c)), c.client(), c.server());
+        out.printf("opened %s%s%n", dateTime(c.openedAt()), c.closedAt() == null ? ", still open"
+                : ", ended after " + duration(c.closedAt() - c.openedAt()) + ": " + c.closeReason()
+                + (c.closeDetail() == null || c.closeDetail().isBlank() ? "" : " (" + TerminalSafe.line(c.closeDetail()) + ")"));
+        out.println();
+        if (steps.isEmpty()) {
+            out.println("  no negotiation steps: nothing of the stream was recorded");
+            return;
+        }
+        String indent = " ".repeat(2 + 10 + 2 + 1 + 2);
+        for (NegotiationStep s : steps) {
+            String status = switch (s.status()) {
+                case "failed", "error" -> s.status().toUpperCase(Locale.ROOT) + "  ";
+                default -> "";
+            };
+            out.printf("  %-10s  %s  %s%s%n", since(s.at() - c.openedAt()), arrow(s.direction()), status,
+                    TerminalSafe.line(s.title()));
+            if (s.detail() != null && !s.detail().isBlank()) {
+                out.println(indent + TerminalSafe.line(s.detail()));
+            }
+        }
+    }
+
+    /** A stanza on one line: when, its ref, which way, kind and type, from → to, its summary. */
+    void stanzaLine(StanzaSummary s) {
+        String kind = s.type() == null || s.type().equals(s.kind()) ? s.kind() : s.kind() + " " + s.type();
+        String fromTo = s.from() == null && s.to() == null ? ""
+                : (s.from() == null ? "" : TerminalSafe.line(s.from()) + " ") + "→" + (s.to() == null ? "" : " "
+                + TerminalSafe.line(s.to())) + "  ";
+        out.printf("%s  %-9s %s  %-16s %s%s%n", time(s.at()), s.ref(), arrow(s.direction()), TerminalSafe.line(kind), fromTo,
+                TerminalSafe.line(s.summary()));
+    }
+
+    /** One stanza: its fields, its IQ partner, its route hop by hop, then its XML. */
+    void stanza(StanzaDetail d) {
+        StanzaSummary s = d.stanza();
+        out.printf("%s  %s%s  on connection %d, %s%n", s.ref(), TerminalSafe.line(s.kind()),
+                s.type() == null ? "" : " " + TerminalSafe.line(s.type()), s.connection(),
+                s.direction().equals("toServer") ? "client → server" : "server → client");
+        field("at", dateTime(s.at()));
+        field("from", TerminalSafe.line(s.from()));
+        field("to", TerminalSafe.line(s.to()));
+        field("id", TerminalSafe.line(s.id()));
+        field("summary", TerminalSafe.line(s.summary()));
+        List<String> nss = new ArrayList<>();
+        for (int i = 0; i < s.namespaces().size(); i++) {
+            String label = i < s.labels().size() ? s.labels().get(i) : null;
+            String ns = TerminalSafe.line(s.namespaces().get(i));
+            nss.add(label == null || label.isBlank() || label.equals(ns) ? ns : ns + " (" + TerminalSafe.line(label) + ")");
+        }
+        field("namespaces", nss.isEmpty() ? null : String.join(", ", nss));
+        field("size", s.size() + " bytes at offset " + s.offset() + " of its stream");
+        if (!"ok".equals(s.parseStatus())) {
+            field("parse", TerminalSafe.line(s.parseStatus()));
+        }
+        field("error", TerminalSafe.line(d.error()));
+        if (d.iqPartner() != null) {
+            field("IQ", "paired with " + d.iqPartner() + (d.iqRttNanos() == null ? "" : ", " + duration(d.iqRttNanos()) + " apart"));
+        } else if (d.unanswered()) {
+            field("IQ", "never answered");
+        }
+        field("carries", TerminalSafe.line(d.carries()));
+        if (d.route() != null) {
+            route(d.route());
+        }
+        out.println("XML");
+        out.println(TerminalSafe.text(d.xml()));
+    }
+
+    private void route(StanzaRoute r) {
+        field("route", r.hops().size() + " hops, confidence " + Math.round(r.confidence() * 100) + "%"
+                + (r.explanation() == null || r.explanation().isBlank() ? "" : ": " + TerminalSafe.line(r.explanation())));
+        List<String[]> rows = new ArrayList<>();
+        for (int i = 0; i < r.hops().size(); i++) {
+            StanzaRoute.Hop h = r.hops().get(i);
+            String after = h.after() == null || h.after() == i - 1 ? "" : "after hop " + (h.after() + 1);
+            String how = h.how() == null ? "" : TerminalSafe.line(h.how());
+            rows.add(new String[] {"  " + (i + 1) + ".", h.stanzaRef(), TerminalSafe.line(entity(h.source())) + " → "
+                    + TerminalSafe.line(entity(h.target())), time(h.at()),
+                    h.heldNanos() == null ? "" : "held " + duration(h.heldNanos()), String.join(", ", nonEmpty(how, after))});
+        }
+        int[] widths = widths(rows);
+        for (String[] row : rows) {
+            out.println(row(row, widths));
+        }
+    }
+
+    private void field(String name, String value) {
+        if (value != null) {
+            out.printf("%-12s%s%n", name, value);
+        }
+    }
+
+    /** Who a connection is: its bound JID (or domain pair), else the domain its stream was opened to. */
+    private static String who(ConnectionView c) {
+        if (c.jid() != null) {
+            return c.jid();
+        }
+        return c.streamTo() == null ? "" : "to " + c.streamTo();
+    }
+
+    /** A graph node's id as its name: {@code client:alice@a.example/laptop} → {@code alice@a.example/laptop}. */
+    private static String entity(String nodeId) {
+        for (String prefix : List.of("client:", "server:", "component:")) {
+            if (nodeId != null && nodeId.startsWith(prefix)) {
+                return nodeId.substring(prefix.length());
+            }
+        }
+        return nodeId;
+    }
+
+    private static String arrow(String direction) {
+        return "toServer".equals(direction) ? "→" : "←";
+    }
+
+    private String dateTime(long epochNanos) {
+        return DATE_TIME.format(instant(epochNanos).atZone(zone));
+    }
+
+    private String time(long epochNanos) {
+        return TIME.format(instant(epochNanos).atZone(zone));
+    }
+
+    private static Instant instant(long epochNanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));
+    }
+
+    /** "+850 µs", "+0"; "−2.30 ms" before the reference. */
+    static String since(long nanos) {
+        return nanos < 0 ? "−" + duration(-nanos) : "+" + (nanos == 0 ? "0" : duration(nanos));
+    }
+
+    /** As the web UI says a duration: "850 µs", "12.3 ms", "4.20 s", "3 min 2 s", "5 h 10 min", "3 d 4 h". */
+    static String duration(long nanos) {
+        double ms = nanos / 1e6;
+        if (ms < 1) {
+            return Math.round(nanos / 1e3) + " µs";
+        }
+        if (ms < 1000) {
+            return String.format(Locale.ROOT, ms < 10 ? "%.2f ms" : "%.1f ms", ms);
+        }
+        double sec = ms / 1000;
+        if (sec < 120) {
+            return String.format(Locale.ROOT, "%.2f s", sec);
+        }
+        long s = Math.round(sec);
+        if (s < 2 * 3600) {
+            return s / 60 + " min " + s % 60 + " s";
+        }
+        if (s < 2 * 86400) {
+            return s / 3600 + " h " + s % 3600 / 60 + " min";
+        }
+        return s / 86400 + " d " + s % 86400 / 3600 + " h";
+    }
+
+    private static int[] widths(List<String[]> rows) {
+        int[] w = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                w[i] = Math.max(w[i], row[i].codePointCount(0, row[i].length()));
+            }
+        }
+        return w;
+    }
+
+    /** The cells padded to their column's width, two spaces apart; the last one not padded. */
+    private static String row(String[] cells, int[] widths) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < cells.length; i++) {
+            b.append(cells[i]);
+            if (i < cells.length - 1) {
+                b.append(" ".repeat(widths[i] - cells[i].codePointCount(0, cells[i].length()) + 2));
+            }
+        }
+        return b.toString().stripTrailing();
+    }
+
+    private static List<String> nonEmpty(String... parts) {
+        List<String> out = new ArrayList<>();
+        for (String p : parts) {
+            if (!p.isEmpty()) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,261 @@
+package dev.xmppscope.web.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.xmppscope.analyzer.Analyzer;
+import dev.xmppscope.analyzer.model.ConnectionView;
+import dev.xmppscope.analyzer.model.StanzaDetail;
+import dev.xmppscope.analyzer.model.StanzaPage;
+import dev.xmppscope.analyzer.model.StanzaQuery;
+import dev.xmppscope.analyzer.model.StanzaSummary;
+import dev.xmppscope.web.api.ApiJson;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code xmppscope show CAPTURE}: what the web UI shows of a stored capture, printed in the
+ * terminal (for a shell on a server, a bug report, a script), as text or as the API's JSON.
+ */
+@Command(name = "show", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+                "Prints what a stored capture holds, in the terminal: its connections, how one of them negotiated, step by step, its stanzas (filtered as in the web UI) or one stanza with its route and XML.",
+                "",
+                "CAPTURE is what 'xmppscope open' takes: the PATH of a capture database, or a capture file (.xscap, .pcap, .pcapng). A capture database is analyzed once and its analysis kept beside it (PATH.analysis.mv.db), as 'open' keeps it; later looks reuse it.",
+                "",
+                "Text for people, or with --json the JSON the web UI's API answers (GET /api/connections, /api/connections/ID/negotiation, /api/stanzas, /api/stanzas/REF), for scripts. Control characters that came off the wire are printed escaped (\\x1b), so a stanza cannot drive your terminal. Times are your local clock.",
+                ""
+        },
+        footer = {
+                "",
+                "Examples:",
+                "  xmppscope show ~/captures/first",
+                "      the connections: who, how long, how each ended, what went wrong",
+                "  xmppscope show ~/captures/first --negotiation 3",
+                "      how connection 3 negotiated: STARTTLS, SASL, bind, ... in plain words",
+                "  xmppscope show ~/captures/first --kind message --jid alice@a.example",
+                "      alice's messages, a line each (--stanzas: every stanza)",
+                "  xmppscope show ~/captures/first --stanza 3-s-12",
+                "      one stanza: its fields, its route hop by hop, its XML",
+                "  xmppscope show tcpdump-5222.pcapng --json | jq '.items[].closeReason'"
+        })
+final class ShowCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "CAPTURE", description = "The capture database (or .xscap, .pcap, .pcapng file) to read.")
+    Path capture;
+
+    @Option(names = "--negotiation", paramLabel = "ID", description = "how connection ID negotiated, step by step")
+    Long negotiation;
+
+    @Option(names = "--stanza", paramLabel = "REF", description = "one stanza (a ref such as 3-s-12): its route and XML")
+    String stanza;
+
+    @Option(names = "--stanzas", description = "the stanzas, a line each (any filter below implies it)")
+    boolean stanzas;
+
+    @Option(names = "--text", paramLabel = "TEXT", description = "stanzas whose XML contains TEXT (case-insensitive)")
+    String text;
+
+    @Option(names = "--jid", paramLabel = "JID", description = "stanzas from or to JID (a bare JID matches its resources)")
+    String jid;
+
+    @Option(names = "--kind", paramLabel = "KIND", description = "stanzas of this kind: ${COMPLETION-CANDIDATES}",
+            completionCandidates = Kinds.class)
+    String kind;
+
+    @Option(names = "--type", paramLabel = "TYPE", description = "stanzas of this type (chat, get, result, error, ...)")
+    String type;
+
+    @Option(names = "--ns", paramLabel = "NS", description = "stanzas using a namespace, or a spec: XEP-0198")
+    String namespace;
+
+    @Option(names = "--id", paramLabel = "ID", description = "stanzas with this id attribute")
+    String id;
+
+    @Option(names = "--conn", paramLabel = "ID", description = "stanzas of connection ID")
+    Long connection;
+
+    @Option(names = "--limit", paramLabel = "N", description = "at most N stanzas, the first ones (default: all)")
+    Integer limit;
+
+    @Option(names = "--json", description = "print the web UI API's JSON instead of text")
+    boolean json;
+
+    @Option(names = "--keep-secrets", description = "show the passwords a pcap holds as they are, instead of masked")
+    boolean keepSecrets;
+
+    @Option(names = "--progress", description = "draw a progress bar on stderr even when it is not a terminal")
+    boolean progress;
+
+    static final class Kinds extends ArrayList<String> {
+        Kinds() {
+            super(StanzaSummary.KINDS);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        View view = view();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Serving resources = new Serving(err);
+        try {
+            // what it is doing goes to stderr: stdout is the answer, for a pipe
+            Analyzer model = CaptureOpening.analyzed(capture, keepSecrets, progress, err, resources).analyzer();
+            switch (view) {
+                case CONNECTIONS -> connections(model, out);
+                case NEGOTIATION -> negotiation(model, out);
+                case STANZAS -> stanzas(model, out);
+                case STANZA -> stanza(model, out);
+            }
+            out.flush();
+        } catch (RuntimeException e) {
+            throw resources.closeAfter(e);
+        }
+        resources.closeAll();
+        return 0;
+    }
+
+    private enum View { CONNECTIONS, NEGOTIATION, STANZAS, STANZA }
+
+    /** Which view the options ask for; more than one is a usage error, said before anything is analyzed. */
+    private View view() {
+        boolean filtered = text != null || jid != null || kind != null || type != null || namespace != null || id != null
+                || connection != null || limit != null;
+        List<String> asked = new ArrayList<>();
+        if (negotiation != null) {
+            asked.add("--negotiation");
+        }
+        if (stanza != null) {
+            asked.add("--stanza");
+        }
+        if (stanzas || filtered) {
+            asked.add(stanzas ? "--stanzas" : "a stanza filter");
+        }
+        if (asked.size() > 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "show one thing at a time: " + String.join(" and ", asked)
+                    + " were given (--negotiation ID, --stanza REF, or --stanzas with its filters)");
+        }
+        if (limit != null && limit < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1, not " + limit);
+        }
+        if (kind != null && !StanzaSummary.KINDS.contains(kind)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown kind '" + kind + "': one of "
+                    + String.join(", ", StanzaSummary.KINDS));
+        }
+        return negotiation != null ? View.NEGOTIATION : stanza != null ? View.STANZA : asked.isEmpty() ? View.CONNECTIONS
+                : View.STANZAS;
+    }
+
+    private void connections(Analyzer model, PrintWriter out) throws IOException {
+        List<ConnectionView> all = model.connections();
+        if (json) {
+            printJson(out, ApiJson.items(all));
+        } else {
+            new CaptureText(out, ZoneId.systemDefault()).connections(all);
+        }
+    }
+
+    private void negotiation(Analyzer model, PrintWriter out) throws IOException {
+        ConnectionView c = model.connection(negotiation).orElseThrow(() -> new IllegalArgumentException(
+                "no connection " + negotiation + " in this capture" + idsHint(model.connections())));
+        if (json) {
+            printJson(out, ApiJson.items(model.negotiation(c.id())));
+        } else {
+            new CaptureText(out, ZoneId.systemDefault()).negotiation(c, model.negotiation(c.id()));
+        }
+    }
+
+    private void stanza(Analyzer model, PrintWriter out) throws IOException {
+        StanzaDetail d = model.stanza(stanza).orElseThrow(() -> new IllegalArgumentException("no stanza " + stanza
+                + " in this capture: a ref looks like 3-s-12 (connection 3, client → server, element 12) or 3-c-12"
+                + " (server → client); 'xmppscope show CAPTURE --stanzas' lists them"));
+        if (json) {
+            printJson(out, ApiJson.stanzaDetail(d));
+        } else {
+            new CaptureText(out, ZoneId.systemDefault()).stanza(d);
+        }
+    }
+
+    /** Every stanza the filters match (up to --limit), page by page, printed as it comes. */
+    private void stanzas(Analyzer model, PrintWriter out) throws IOException {
+        if (json) {
+            ObjectMapper mapper = jsonMapper();
+            try (JsonGenerator g = mapper.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+                g.writeStartObject();
+                g.writeArrayFieldStart("items");
+                forEachStanza(model, s -> {
+                    try {
+                        g.writeObject(s);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            out.println();
+            return;
+        }
+        CaptureText text = new CaptureText(out, ZoneId.systemDefault());
+        int[] shown = {0};
+        forEachStanza(model, s -> {
+            text.stanzaLine(s);
+            shown[0]++;
+        });
+        if (shown[0] == 0) {
+            out.println("no stanza matches");
+        }
+    }
+
+    private void forEachStanza(Analyzer model, Consumer<StanzaSummary> each) {
+        int left = limit == null ? Integer.MAX_VALUE : limit;
+        String cursor = null;
+        do {
+            StanzaPage page = model.stanzas(new StanzaQuery(text, jid, kind, type, namespace, id, connection, null, null, cursor,
+                    Math.min(left, StanzaQuery.MAX_LIMIT)));
+            for (StanzaSummary s : page.items()) {
+                each.accept(s);
+            }
+            left -= page.items().size();
+            cursor = page.next();
+        } while (cursor != null && left > 0);
+    }
+
+    private static String idsHint(List<ConnectionView> all) {
+        if (all.isEmpty()) {
+            return ", which has none";
+        }
+        long min = all.stream().mapToLong(ConnectionView::id).min().orElseThrow();
+        long max = all.stream().mapToLong(ConnectionView::id).max().orElseThrow();
+        return min == max ? " (its one connection is " + min + ")" : " (its connections are numbered " + min + " to " + max
+                + "; 'xmppscope show CAPTURE' lists them)";
+    }
+
+    private static void printJson(PrintWriter out, Object value) throws IOException {
+        out.println(jsonMapper().writeValueAsString(value));
+    }
+
+    /** The API's mapper, indented, with what could drive a terminal escaped (see {@link TerminalSafe}). */
+    private static ObjectMapper jsonMapper() {
+        ObjectMapper m = ApiJson.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT);
+        m.getFactory().setCharacterEscapes(new TerminalSafe.JsonEscapes());
+        return m;
+    }
+}

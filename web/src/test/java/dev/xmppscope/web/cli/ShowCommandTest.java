@@ -1,0 +1,213 @@
+package dev.xmppscope.web.cli;
+
+import static dev.xmppscope.web.cli.WebCommandsTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.CaptureWriter;
+import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.CloseReason;
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.ConnectionOpened;
+import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.TlsLayer;
+import dev.xmppscope.capture.TlsMode;
+import dev.xmppscope.web.cli.WebCommandsTest.Run;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code xmppscope show} on the bundled samples, which real Prosody servers and Smack clients
+ * recorded: what a developer reads in a terminal about a failed login, a stanza's route, and what a
+ * script gets as JSON.
+ */
+class ShowCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private Path sample(String name) throws IOException {
+        Path file = tmp.resolve(name + ".xscap");
+        try (InputStream in = ShowCommandTest.class.getResourceAsStream("/samples/" + name + ".xscap")) {
+            Files.copy(in, file);
+        }
+        return file;
+    }
+
+    @Test
+    void theConnectionsSayHowEachEndedAndWhatWentWrong() throws IOException {
+        Run r = run("show", sample("failures").toString());
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.get(0).matches("id\\s+kind\\s+tls\\s+client → upstream\\s+who\\s+opened\\s+lasted\\s+ended\\s+elements"),
+                lines.get(0));
+        int first = indexOf(lines, "^1\\s+c2s\\s+none\\s+127\\.0\\.0\\.1:\\d+ → 127\\.\\d+\\.\\d+\\.2:5222\\s+to a\\.example\\s+.*"
+                + "CLIENT_CLOSED\\s+7$");
+        assertEquals("    ✗ Authentication failed: not-authorized (wrong username or password, or no such account)",
+                lines.get(first + 1));
+        assertTrue(r.out().contains("alice@a.example/test"), "a bound client is named by its JID: " + r.out());
+        // what it was doing went to stderr: stdout is the answer alone, for a pipe
+        assertFalse(r.out().contains("importing") || r.out().contains("analyzing"), r.out());
+        assertTrue(r.err().contains("analyzing"), r.err());
+    }
+
+    @Test
+    void aFailedLoginsNegotiationReadsStepByStep() throws IOException {
+        Run r = run("show", sample("failures").toString(), "--negotiation", "1");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.get(0).startsWith("connection 1 · c2s · to a.example · 127.0.0.1:"), lines.get(0));
+        int offer = indexOf(lines, "^  \\+\\S+ ms\\s+←  Server offers STARTTLS, SASL \\(PLAIN, SCRAM-SHA-256, SCRAM-SHA-1\\)$");
+        int auth = indexOf(lines, "^  \\+\\S+ ms\\s+→  Client authenticates with PLAIN$");
+        int failed = indexOf(lines, "^  \\+\\S+ ms\\s+←  FAILED  Authentication failed: not-authorized .*");
+        assertTrue(offer < auth && auth < failed, r.out());
+    }
+
+    @Test
+    void aMessagesRouteAcrossTheFederationHopByHop() throws IOException {
+        Path capture = sample("federation");
+        Run chats = run("show", capture.toString(), "--kind", "message", "--type", "chat", "--text", "hi bob");
+        assertEquals(0, chats.exit(), chats.err());
+        List<String> hops = chats.out().lines().toList();
+        assertEquals(3, hops.size(), "alice's client → a.example → b.example → bob's client: " + chats.out());
+        for (String line : hops) {
+            assertTrue(line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  \\d+-[sc]-\\d+\\s+[→←]  message chat\\s+.*→ bob@b\\.example"
+                    + "\\s+chat: Hi Bob! Alice here, writing from a\\.example\\."), line);
+        }
+        String firstRef = hops.get(0).split("\\s+")[1];
+        assertEquals(1, run("show", capture.toString(), "--kind", "message", "--limit", "1").out().lines().count());
+
+        Run one = run("show", capture.toString(), "--stanza", firstRef);
+        assertEquals(0, one.exit(), one.err());
+        List<String> lines = one.out().lines().toList();
+        assertTrue(lines.get(0).startsWith(firstRef + "  message chat  on connection "), lines.get(0));
+        int route = indexOf(lines, "^route\\s+3 hops, confidence 100%: same id .*");
+        assertTrue(lines.get(route + 1).matches("  1\\.\\s+" + firstRef + "\\s+alice@a\\.example/laptop → a\\.example\\s+\\S+"),
+                lines.get(route + 1));
+        assertTrue(lines.get(route + 2).matches("  2\\.\\s+\\S+\\s+a\\.example → b\\.example\\s+\\S+\\s+held .*"), lines.get(route + 2));
+        assertTrue(lines.get(route + 3).matches("  3\\.\\s+\\S+\\s+b\\.example → bob@b\\.example/phone\\s+\\S+\\s+held .*"),
+                lines.get(route + 3));
+        assertEquals("XML", lines.get(route + 4));
+        assertTrue(lines.get(route + 5).startsWith("<message ") && lines.get(route + 5).contains("Hi Bob!"), lines.get(route + 5));
+    }
+
+    /** Scripts get the API's JSON: the same shapes GET /api/connections and /api/stanzas/REF answer. */
+    @Test
+    void jsonIsTheApisShapes() throws IOException {
+        Path capture = sample("federation");
+        JsonNode conns = JSON.readTree(run("show", capture.toString(), "--json").out());
+        List<Long> ids = new ArrayList<>();
+        conns.get("items").forEach(c -> ids.add(c.get("id").asLong()));
+        assertEquals(16, ids.size(), conns.toString());
+        assertTrue(conns.get("items").get(0).has("closeReason") && conns.get("items").get(0).has("openedAt"), conns.toString());
+
+        JsonNode chats = JSON.readTree(run("show", capture.toString(), "--text", "hi bob", "--kind", "message", "--json").out());
+        assertEquals(3, chats.get("items").size(), chats.toString());
+        String ref = chats.get("items").get(0).get("ref").asText();
+        JsonNode one = JSON.readTree(run("show", capture.toString(), "--stanza", ref, "--json").out());
+        assertEquals(3, one.get("route").get("hops").size(), one.toString());
+        assertTrue(one.get("xml").asText().contains("Hi Bob!"), one.toString());
+
+        JsonNode steps = JSON.readTree(run("show", capture.toString(), "--negotiation", String.valueOf(ids.get(0)), "--json").out());
+        assertTrue(steps.get("items").size() > 3 && steps.get("items").get(0).has("title"), steps.toString());
+    }
+
+    /**
+     * A stanza is written by whoever sent it: an escape sequence (clear the screen, retitle the
+     * window: raw bytes a parser refuses, shown as they came) or a right-to-left override in a body
+     * is printed escaped, in text and in JSON alike, and the JSON still reads back as what was sent.
+     */
+    @Test
+    void whatCameOffTheWireCannotDriveTheTerminal() throws IOException {
+        String body = "look \u009b31m \u202eevil";
+        String raw = "<message to='bob@a.example' id='e2' type='chat'><body>\u001b[2J\u001b]0;pwned\u0007</body></message>";
+        Path db = tmp.resolve("escapes");
+        try (CaptureStore store = CaptureStore.open(db); CaptureWriter w = store.newWriter()) {
+            long t = 1_764_000_000_000_000_000L;
+            w.opened(new ConnectionOpened(1, "127.0.0.1:5222=127.0.0.2:5222", "127.0.0.1:5222", "127.0.0.1:40001",
+                    "127.0.0.2:5222", TlsMode.PASSTHROUGH, t));
+            byte[] b = ("<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='a.example'>"
+                    + "<message to='bob@a.example' id='e1' type='chat'><body>" + body + "</body></message>" + raw)
+                    .getBytes(StandardCharsets.UTF_8);
+            w.chunk(Chunk.of(1, 1, Direction.TO_SERVER, t + 10, TlsLayer.PLAIN, 0, b));
+            w.closed(new ConnectionClosed(1, t + 100, CloseReason.CLIENT_CLOSED, "", b.length, 0));
+        }
+        List<String> outputs = new ArrayList<>();
+        for (String[] args : List.of(new String[] {"--stanzas"}, new String[] {"--stanzas", "--json"},
+                new String[] {"--stanza", "1-s-1"}, new String[] {"--stanza", "1-s-1", "--json"},
+                new String[] {"--stanza", "1-s-2"}, new String[] {"--stanza", "1-s-2", "--json"})) {
+            List<String> command = new ArrayList<>(List.of("show", db.toString()));
+            command.addAll(List.of(args));
+            Run r = run(command.toArray(String[]::new));
+            assertEquals(0, r.exit(), r.err());
+            for (char c : new char[] {'\u001b', '\u0007', '\u009b', '\u202e'}) {
+                assertFalse(r.out().indexOf(c) >= 0, String.join(" ", args) + " printed U+" + Integer.toHexString(c) + ": " + r.out());
+            }
+            outputs.add(r.out());
+        }
+        assertTrue(outputs.get(0).contains("1-s-1     →  message chat     → bob@a.example  chat: look \\x9b31m \\u202eevil"),
+                outputs.get(0));
+        assertTrue(outputs.get(0).contains("1-s-2     →  unparsed"), outputs.get(0));
+        assertEquals(body, JSON.readTree(outputs.get(1)).get("items").get(1).get("summary").asText().substring("chat: ".length()),
+                "JSON escapes, it does not change the text: " + outputs.get(1));
+        assertTrue(outputs.get(2).contains("<body>look \\x9b31m \\u202eevil</body>"), outputs.get(2));
+        assertTrue(JSON.readTree(outputs.get(3)).get("xml").asText().contains(body), outputs.get(3));
+        assertTrue(outputs.get(4).contains("<body>\\x1b[2J\\x1b]0;pwned\\x07</body>"), outputs.get(4));
+        assertTrue(JSON.readTree(outputs.get(5)).get("xml").asText().contains("\u001b[2J"), outputs.get(5));
+    }
+
+    /** A capture database (not a file to import) is analyzed once: the analysis is kept beside it for the next look. */
+    @Test
+    void aCaptureDatabaseKeepsItsAnalysisForTheNextLook() throws IOException {
+        Path db = tmp.resolve("lab");
+        assertEquals(0, run("import", "--db", db.toString(), sample("failures").toString()).exit());
+        Run first = run("show", db.toString());
+        assertEquals(0, first.exit(), first.err());
+        try (CaptureStore store = CaptureStore.open(db)) {
+            assertTrue(Files.isRegularFile(store.analysisFile()), "analysis kept at " + store.analysisFile());
+        }
+        assertEquals(first.out(), run("show", db.toString()).out());
+    }
+
+    @Test
+    void aMistakeIsSaidBeforeAnythingIsAnalyzed() throws IOException {
+        Path capture = sample("failures");
+        Run two = run("show", capture.toString(), "--negotiation", "1", "--kind", "sasl");
+        assertEquals(2, two.exit());
+        assertTrue(two.err().startsWith("show one thing at a time: --negotiation and a stanza filter were given"), two.err());
+        assertFalse(two.err().contains("analyzing"), "nothing analyzed: " + two.err());
+
+        Run kind = run("show", capture.toString(), "--kind", "msg");
+        assertEquals(2, kind.exit());
+        assertTrue(kind.err().startsWith("unknown kind 'msg': one of message, presence, iq,"), kind.err());
+
+        Run missing = run("show", capture.toString(), "--negotiation", "99");
+        assertEquals(1, missing.exit());
+        assertTrue(missing.err().contains("no connection 99 in this capture (its connections are numbered 1 to 6;"), missing.err());
+
+        Run nothing = run("show", tmp.resolve("nothing").toString());
+        assertEquals(1, nothing.exit());
+        assertTrue(nothing.err().contains("no capture at "), nothing.err());
+    }
+
+    private static int indexOf(List<String> lines, String regex) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).matches(regex)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no line matches " + regex + " in:\n" + String.join("\n", lines));
+    }
+}
