@@ -127,6 +127,9 @@ final class ShowCommand implements Callable<Integer> {
             out.flush();
         } catch (RuntimeException e) {
             throw resources.closeAfter(e);
+        } catch (IOException e) {
+            resources.closeAfter(new UncheckedIOException(e));
+            throw e; // as it is: its message is the user's to read
         }
         resources.closeAll();
         return 0;
