@@ -1,6 +1,9 @@
 package dev.xmppscope.web.cli;
 
 import dev.xmppscope.analyzer.model.ConnectionView;
+import dev.xmppscope.analyzer.model.GraphEdge;
+import dev.xmppscope.analyzer.model.GraphNode;
+import dev.xmppscope.analyzer.model.GraphSnapshot;
 import dev.xmppscope.analyzer.model.NegotiationStep;
 import dev.xmppscope.analyzer.model.StanzaDetail;
 import dev.xmppscope.analyzer.model.StanzaRoute;
@@ -10,12 +13,17 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * What {@code xmppscope show} prints for people: the connections as a table, one connection's
- * negotiation step by step, stanzas a line each, one stanza whole. Times are the local clock, as
+ * What {@code xmppscope show} prints for people: the connections as a table, the federation,
+ * one connection's negotiation step by step, stanzas a line each, one stanza whole. Times are the local clock, as
  * the web UI shows them; durations are said as the UI says them ("12.3 ms"). Everything that came
  * off the wire goes through {@link TerminalSafe}.
  */
@@ -55,6 +63,93 @@ final class CaptureText {
                 out.println(" ".repeat(widths[0] + 2) + "✗ " + error);
             }
         }
+    }
+
+    /**
+     * The federation: each server with its clients and services under it, then the streams
+     * between servers; each with its stream's state and traffic, and any problem on its own line.
+     */
+    void graph(GraphSnapshot g) {
+        if (g.nodes().isEmpty()) {
+            out.println("no servers or clients in this capture");
+            return;
+        }
+        Map<String, List<GraphEdge>> edgesOf = new HashMap<>();
+        for (GraphEdge e : g.edges()) {
+            if (!e.kind().equals("s2s")) {
+                edgesOf.computeIfAbsent(e.source(), k -> new ArrayList<>()).add(e);
+            }
+        }
+        Comparator<GraphNode> byKindAndName = Comparator.comparing((GraphNode n) -> !n.kind().equals("client"))
+                .thenComparing(GraphNode::label);
+        List<GraphNode> servers = g.nodes().stream().filter(n -> n.kind().equals("server")).sorted(byKindAndName).toList();
+        Set<String> serverIds = servers.stream().map(GraphNode::id).collect(Collectors.toSet());
+        List<String[]> rows = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (GraphNode server : servers) {
+            addNode(rows, problems, "", server, List.of());
+            g.nodes().stream().filter(n -> server.id().equals(n.parent())).sorted(byKindAndName)
+                    .forEach(n -> addNode(rows, problems, "  ", n, edgesOf.getOrDefault(n.id(), List.of())));
+        }
+        List<GraphNode> unplaced = g.nodes().stream().filter(n -> !n.kind().equals("server")
+                && (n.parent() == null || !serverIds.contains(n.parent()))).sorted(byKindAndName).toList();
+        for (GraphNode n : unplaced) {
+            addNode(rows, problems, "", n, edgesOf.getOrDefault(n.id(), List.of()));
+        }
+        printWithProblems(rows, problems);
+        List<GraphEdge> s2s = g.edges().stream().filter(e -> e.kind().equals("s2s"))
+                .sorted(Comparator.comparing(GraphEdge::source).thenComparing(GraphEdge::target)).toList();
+        if (!s2s.isEmpty()) {
+            out.println();
+            out.println("streams between servers");
+            List<String[]> streams = new ArrayList<>();
+            List<String> streamProblems = new ArrayList<>();
+            for (GraphEdge e : s2s) {
+                streams.add(new String[] {"  " + TerminalSafe.line(entity(e.source())) + " → " + TerminalSafe.line(entity(e.target())),
+                        traffic(e).substring("s2s ".length())});
+                streamProblems.add(TerminalSafe.line(e.error()));
+            }
+            printWithProblems(streams, streamProblems);
+        }
+    }
+
+    private static void addNode(List<String[]> rows, List<String> problems, String indent, GraphNode n, List<GraphEdge> edges) {
+        String traffic = String.join("; ", edges.stream().map(CaptureText::traffic).toList());
+        rows.add(new String[] {indent + TerminalSafe.line(n.label()), n.kind(), traffic});
+        List<String> problem = new ArrayList<>();
+        if (n.flags() != null && !n.flags().isBlank()) {
+            problem.add(TerminalSafe.line(n.flags()));
+        }
+        edges.stream().map(GraphEdge::error).filter(e -> e != null && !e.isBlank()).forEach(e -> problem.add(TerminalSafe.line(e)));
+        problems.add(problem.isEmpty() ? null : String.join("; ", problem));
+    }
+
+    /** "c2s established, 34 stanzas, 12.1 KiB (connection 1)". */
+    private static String traffic(GraphEdge e) {
+        List<Long> conns = e.connections();
+        return e.kind() + " " + e.state() + ", " + e.stanzas() + (e.stanzas() == 1 ? " stanza, " : " stanzas, ") + bytes(e.bytes())
+                + (conns.isEmpty() ? "" : conns.size() == 1 ? " (connection " + conns.get(0) + ")"
+                : " (connections " + String.join(", ", conns.stream().map(String::valueOf).toList()) + ")");
+    }
+
+    private void printWithProblems(List<String[]> rows, List<String> problems) {
+        int[] widths = widths(rows);
+        for (int r = 0; r < rows.size(); r++) {
+            out.println(row(rows.get(r), widths));
+            if (problems.get(r) != null) {
+                String indent = rows.get(r)[0].substring(0, rows.get(r)[0].length() - rows.get(r)[0].stripLeading().length());
+                out.println(indent + "  ✗ " + problems.get(r));
+            }
+        }
+    }
+
+    /** As the web UI says a size: "850 B", "12.1 KiB", "3.4 MiB". */
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        return n < 1024 * 1024 ? String.format(Locale.ROOT, "%.1f KiB", n / 1024.0)
+                : String.format(Locale.ROOT, "%.1f MiB", n / 1024.0 / 1024.0);
     }
 
     /** A connection's header, then its steps: time since it opened, direction, what happened. */

@@ -32,11 +32,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "show", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Prints what a stored capture holds, in the terminal: its connections, how one of them negotiated, step by step, its stanzas (filtered as in the web UI) or one stanza with its route and XML.",
+                "Prints what a stored capture holds, in the terminal: its connections, its federation, how one connection negotiated, step by step, its stanzas (filtered as in the web UI) or one stanza with its route and XML.",
                 "",
                 "CAPTURE is what 'xmppscope open' takes: the PATH of a capture database, or a capture file (.xscap, .pcap, .pcapng). A capture database is analyzed once and its analysis kept beside it (PATH.analysis.mv.db), as 'open' keeps it; later looks reuse it.",
                 "",
-                "Text for people, or with --json the JSON the web UI's API answers (GET /api/connections, /api/connections/ID/negotiation, /api/stanzas, /api/stanzas/REF), for scripts. Control characters that came off the wire are printed escaped (\\x1b), so a stanza cannot drive your terminal. Times are your local clock.",
+                "Text for people, or with --json the JSON the web UI's API answers (GET /api/connections, /api/graph, /api/connections/ID/negotiation, /api/stanzas, /api/stanzas/REF), for scripts. Control characters that came off the wire are printed escaped (\\x1b), so a stanza cannot drive your terminal. Times are your local clock.",
                 ""
         },
         footer = {
@@ -44,6 +44,8 @@ import picocli.CommandLine.Spec;
                 "Examples:",
                 "  xmppscope show ~/captures/first",
                 "      the connections: who, how long, how each ended, what went wrong",
+                "  xmppscope show ~/captures/first --graph",
+                "      the servers, their clients and services, the streams between them",
                 "  xmppscope show ~/captures/first --negotiation 3",
                 "      how connection 3 negotiated: STARTTLS, SASL, bind, ... in plain words",
                 "  xmppscope show ~/captures/first --kind message --jid alice@a.example",
@@ -59,6 +61,9 @@ final class ShowCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "CAPTURE", description = "The capture database (or .xscap, .pcap, .pcapng file) to read.")
     Path capture;
+
+    @Option(names = "--graph", description = "the federation: servers, their clients and services, the streams between them")
+    boolean graph;
 
     @Option(names = "--negotiation", paramLabel = "ID", description = "how connection ID negotiated, step by step")
     Long negotiation;
@@ -120,6 +125,7 @@ final class ShowCommand implements Callable<Integer> {
             Analyzer model = CaptureOpening.analyzed(capture, keepSecrets, progress, err, resources).analyzer();
             switch (view) {
                 case CONNECTIONS -> connections(model, out);
+                case GRAPH -> graph(model, out);
                 case NEGOTIATION -> negotiation(model, out);
                 case STANZAS -> stanzas(model, out);
                 case STANZA -> stanza(model, out);
@@ -135,13 +141,16 @@ final class ShowCommand implements Callable<Integer> {
         return 0;
     }
 
-    private enum View { CONNECTIONS, NEGOTIATION, STANZAS, STANZA }
+    private enum View { CONNECTIONS, GRAPH, NEGOTIATION, STANZAS, STANZA }
 
     /** Which view the options ask for; more than one is a usage error, said before anything is analyzed. */
     private View view() {
         boolean filtered = text != null || jid != null || kind != null || type != null || namespace != null || id != null
                 || connection != null || limit != null;
         List<String> asked = new ArrayList<>();
+        if (graph) {
+            asked.add("--graph");
+        }
         if (negotiation != null) {
             asked.add("--negotiation");
         }
@@ -153,7 +162,7 @@ final class ShowCommand implements Callable<Integer> {
         }
         if (asked.size() > 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "show one thing at a time: " + String.join(" and ", asked)
-                    + " were given (--negotiation ID, --stanza REF, or --stanzas with its filters)");
+                    + " were given (--graph, --negotiation ID, --stanza REF, or --stanzas with its filters)");
         }
         if (limit != null && limit < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1, not " + limit);
@@ -162,8 +171,8 @@ final class ShowCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "unknown kind '" + kind + "': one of "
                     + String.join(", ", StanzaSummary.KINDS));
         }
-        return negotiation != null ? View.NEGOTIATION : stanza != null ? View.STANZA : asked.isEmpty() ? View.CONNECTIONS
-                : View.STANZAS;
+        return graph ? View.GRAPH : negotiation != null ? View.NEGOTIATION : stanza != null ? View.STANZA
+                : asked.isEmpty() ? View.CONNECTIONS : View.STANZAS;
     }
 
     private void connections(Analyzer model, PrintWriter out) throws IOException {
@@ -172,6 +181,14 @@ final class ShowCommand implements Callable<Integer> {
             printJson(out, ApiJson.items(all));
         } else {
             new CaptureText(out, ZoneId.systemDefault()).connections(all);
+        }
+    }
+
+    private void graph(Analyzer model, PrintWriter out) throws IOException {
+        if (json) {
+            printJson(out, model.graph());
+        } else {
+            new CaptureText(out, ZoneId.systemDefault()).graph(model.graph());
         }
     }
 

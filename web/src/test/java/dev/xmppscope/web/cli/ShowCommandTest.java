@@ -38,6 +38,7 @@ class ShowCommandTest {
     @TempDir
     Path tmp;
 
+    /** A copy of a bundled sample in this test's directory (once per test). */
     private Path sample(String name) throws IOException {
         Path file = tmp.resolve(name + ".xscap");
         try (InputStream in = ShowCommandTest.class.getResourceAsStream("/samples/" + name + ".xscap")) {
@@ -61,6 +62,32 @@ class ShowCommandTest {
         // what it was doing went to stderr: stdout is the answer alone, for a pipe
         assertFalse(r.out().contains("importing") || r.out().contains("analyzing"), r.out());
         assertTrue(r.err().contains("analyzing"), r.err());
+    }
+
+    /** The federation as an educator reads it: each server with its clients and services, then the s2s streams. */
+    @Test
+    void theGraphPutsClientsAndServicesUnderTheirServer() throws IOException {
+        Path federation = sample("federation");
+        Run r = run("show", federation.toString(), "--graph");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().lines().toList();
+        int b = indexOf(lines, "^b\\.example\\s+server$");
+        int c = indexOf(lines, "^c\\.example\\s+server$");
+        int bob = indexOf(lines, "^  bob@b\\.example/phone\\s+client\\s+c2s closed, \\d+ stanzas, .* \\(connection \\d+\\)$");
+        int room = indexOf(lines, "^  conference\\.b\\.example\\s+component$");
+        assertTrue(b < bob && bob < room && room < c, "bob and the room service sit under b.example: " + r.out());
+        int s2s = lines.indexOf("streams between servers");
+        int link = indexOf(lines, "^  conference\\.b\\.example → a\\.example\\s+established, \\d+ stanzas, .*");
+        assertTrue(c < s2s && s2s < link, r.out());
+
+        Run failures = run("show", sample("failures").toString(), "--graph");
+        List<String> f = failures.out().lines().toList();
+        int nobody = indexOf(f, "^nobody\\.example\\s+server$");
+        assertTrue(f.get(nobody + 1).matches("  unauthenticated client 127\\.0\\.0\\.1:\\d+\\s+client\\s+c2s error, .*"), f.get(nobody + 1));
+        assertTrue(f.get(nobody + 2).startsWith("    ✗ Server ends the stream with error host-unknown"), f.get(nobody + 2));
+
+        JsonNode json = JSON.readTree(run("show", federation.toString(), "--graph", "--json").out());
+        assertTrue(json.get("nodes").size() > 8 && json.get("edges").size() > 10, "GET /api/graph's shape: " + json);
     }
 
     @Test
