@@ -7,11 +7,12 @@ import dev.xmppscope.analyzer.xmpp.ElementKind;
 import java.util.List;
 
 /**
- * What the model needs of a top-level element that follows from the element alone: its kind,
- * for a stanza its payload's digest, and for a message who stamped its delays. Worked out where the element was parsed: in a bulk analysis
- * that is the reading thread, whose core still holds the element's tree in its cache. The model's
- * thread, coming to each tree later from the other core, spent about 40% of its time walking trees
- * it had not built (JFR: {@code ElementKind.of}, {@code PayloadDigest.of}, {@code OfflineStorage}).
+ * What the model needs of a top-level element that follows from the element alone: its kind, for
+ * a stanza its payload's digest, and for a message who stamped its delays. Worked out where the
+ * element was parsed: in a bulk analysis that is the reading thread, whose core still holds the
+ * element's tree in its cache. The model's thread, coming to each tree later from the other core,
+ * spent about 40% of its time walking trees it had not built (JFR: {@code ElementKind.of},
+ * {@code PayloadDigest.of}, {@code OfflineStorage}). A bug met here is met as a parse failure.
  *
  * @param digest       {@link PayloadDigest#of} of a message, presence or iq; 0 for anything else
  * @param serverStamps {@link OfflineStorage#serverStamps} of a message; empty for anything else

@@ -108,6 +108,7 @@ final class ShowCommand implements Callable<Integer> {
     @Option(names = "--progress", description = "draw a progress bar on stderr even when it is not a terminal")
     boolean progress;
 
+    /** The kinds --kind takes, listed in its help. */
     static final class Kinds extends ArrayList<String> {
         Kinds() {
             super(StanzaSummary.KINDS);
