@@ -41,7 +41,9 @@ final class ConnectionLog implements CaptureSink {
     public void closed(ConnectionClosed c) {
         Long at = openedAt.remove(c.id());
         String after = at == null ? "" : String.format(Locale.ROOT, "after %.1f s; ", (c.atNanos() - at) / 1e9);
-        String why = c.detail().isEmpty() ? c.reason().name().toLowerCase(Locale.ROOT).replace('_', ' ') : c.detail();
+        // a detail may quote a peer (a certificate's subject): printed escaped, as show prints the wire
+        String why = c.detail().isEmpty() ? c.reason().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                : TerminalSafe.line(c.detail());
         out.printf("#%d closed: %s (%s%,d bytes to the server, %,d to the client)%n", c.id(), why, after,
                 c.bytesToServer(), c.bytesToClient());
         out.flush();
