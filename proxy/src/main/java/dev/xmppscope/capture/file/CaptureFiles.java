@@ -5,6 +5,7 @@ import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.CaptureStoreException;
 import dev.xmppscope.capture.CaptureWriter;
+import dev.xmppscope.capture.ConnectionSubset;
 import dev.xmppscope.capture.pcap.PcapImporter;
 import dev.xmppscope.capture.pcap.PcapngExport;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.h2.api.ErrorCode;
 
@@ -45,19 +47,30 @@ public final class CaptureFiles {
      * @return records (xscap) or frames (pcapng) written
      */
     public static long export(CaptureStore store, Path out, Map<String, String> meta, ProgressBar progress) {
+        return export(store, out, meta, progress, Set.of());
+    }
+
+    /**
+     * Writes what {@code store} holds of the connections {@code only} (all of them when empty) to
+     * {@code out}, in the format its extension names ({@code .xscap} or {@code .pcapng}).
+     *
+     * @return records (xscap) or frames (pcapng) written
+     */
+    public static long export(CaptureStore store, Path out, Map<String, String> meta, ProgressBar progress, Set<Long> only) {
         CaptureFileFormat format = CaptureFileFormat.ofFileName(out);
         if (format == null || format == CaptureFileFormat.PCAP) {
             throw new IllegalArgumentException("cannot tell the export format from '" + out.getFileName()
                     + "': use a name ending in .xscap (xmppscope's own) or .pcapng (Wireshark)");
         }
         try (CaptureReader reader = store.newReader()) {
+            CaptureSource source = only.isEmpty() ? reader::replay : sink -> reader.replay(new ConnectionSubset(only, sink));
             if (format == CaptureFileFormat.PCAPNG) {
-                long frames = PcapngExport.write(reader::replay, out, progress::update);
+                long frames = PcapngExport.write(source, out, progress::update);
                 progress.finish();
                 return frames;
             }
             try (XscapWriter writer = XscapWriter.create(out, meta)) {
-                reader.replay(new ProgressSink(writer, progress));
+                source.replay(new ProgressSink(writer, progress));
                 progress.finish();
                 return writer.records();
             }

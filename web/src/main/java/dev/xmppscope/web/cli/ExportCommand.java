@@ -4,14 +4,20 @@ import dev.xmppscope.analyzer.Analyzer;
 import dev.xmppscope.analyzer.GraphExport;
 import dev.xmppscope.capture.CaptureReader;
 import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.ConnectionSubset;
 import dev.xmppscope.capture.file.CaptureFileFormat;
 import dev.xmppscope.capture.file.CaptureFiles;
 import dev.xmppscope.capture.file.ProgressBar;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,6 +50,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  # for Wireshark (tshark: -d tcp.port==5269,xmpp for s2s)",
                 "  xmppscope export --db ~/captures/first --out first.pcapng",
                 "",
+                "  # to share one failing login, and nobody else's conversations",
+                "  xmppscope export --db ~/captures/first --connection 3 --out login.xscap",
+                "",
                 "  # the federation graph as a picture",
                 "  xmppscope export --db ~/captures/first --out mesh.dot",
                 "  dot -Tsvg mesh.dot > mesh.svg"
@@ -57,6 +66,10 @@ final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "where to write; its extension picks the format")
     Path out;
+
+    @Option(names = "--connection", split = ",", paramLabel = "ID",
+            description = "only these connections (e.g. 3 or 3,5), numbered as 'xmppscope show' lists them")
+    List<Long> connections = new ArrayList<>();
 
     @Option(names = "--title", paramLabel = "TEXT", description = "a title kept in the .xscap header")
     String title;
@@ -78,14 +91,19 @@ final class ExportCommand implements Callable<Integer> {
         requireDatabase();
         PrintWriter err = spec.commandLine().getErr();
         try (CaptureStore store = CaptureStore.open(db)) {
-            ProgressBar bar = ProgressBar.onStderr("exporting " + out.getFileName(), CaptureFiles.recordCount(store),
-                    "records", progress);
+            Set<Long> only = chosenConnections(store);
+            // the total counts every connection's records: a bar for a few of them would end early
+            ProgressBar bar = ProgressBar.onStderr("exporting " + out.getFileName(), only.isEmpty() ? CaptureFiles.recordCount(store)
+                    : 0, "records", progress);
             Map<String, String> meta = new LinkedHashMap<>();
             if (title != null) {
                 meta.put("title", title);
             }
             meta.put("source", CaptureStore.dataFile(db).getFileName().toString());
-            long written = WholeFile.write(out, to -> CaptureFiles.export(store, to, meta, bar));
+            if (!only.isEmpty()) {
+                meta.put("connections", only.stream().sorted().map(String::valueOf).collect(Collectors.joining(",")));
+            }
+            long written = WholeFile.write(out, to -> CaptureFiles.export(store, to, meta, bar, only));
             err.println("xmppscope: wrote " + out + " (" + written + (format == CaptureFileFormat.PCAPNG ? " frames)" : " records)"));
         }
         return 0;
@@ -103,7 +121,8 @@ final class ExportCommand implements Callable<Integer> {
         try (CaptureStore store = CaptureStore.open(db);
              CaptureStore work = CaptureStore.open(scratch.resolve("analysis")).analyzeInForeground();
              Analyzer analyzer = Analyzer.open(work); CaptureReader reader = store.newReader()) {
-            reader.replay(analyzer);
+            Set<Long> only = chosenConnections(store);
+            reader.replay(only.isEmpty() ? analyzer : new ConnectionSubset(only, analyzer));
             WholeFile.write(out, to -> {
                 GraphExport.write(analyzer, to);
                 return null;
@@ -118,6 +137,44 @@ final class ExportCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The connections --connection names (none: all of them), each checked to be in the capture. */
+    private Set<Long> chosenConnections(CaptureStore store) {
+        if (connections.isEmpty()) {
+            return Set.of();
+        }
+        Set<Long> known;
+        try (CaptureReader reader = store.newReader()) {
+            known = reader.connections().stream().map(r -> r.opened().id()).collect(Collectors.toCollection(TreeSet::new));
+        }
+        for (long id : connections) {
+            if (!known.contains(id)) {
+                throw new IllegalArgumentException("no connection " + id + " in " + db + (known.isEmpty() ? ", which has none"
+                        : " (its connections: " + ranges(known) + "; 'xmppscope show " + db + "' lists them)"));
+            }
+        }
+        return new TreeSet<>(connections);
+    }
+
+    /** "1-6, 9": ids as runs. */
+    private static String ranges(Set<Long> sorted) {
+        List<String> runs = new ArrayList<>();
+        long start = -1;
+        long last = -1;
+        for (long id : sorted) {
+            if (start >= 0 && id == last + 1) {
+                last = id;
+                continue;
+            }
+            if (start >= 0) {
+                runs.add(start == last ? String.valueOf(start) : start + "-" + last);
+            }
+            start = id;
+            last = id;
+        }
+        runs.add(start == last ? String.valueOf(start) : start + "-" + last);
+        return String.join(", ", runs);
     }
 
     private void requireDatabase() {

@@ -49,7 +49,7 @@ final class TerminalSafe {
     }
 
     /** How {@code c} is printed when it is not printed as itself, else null. */
-    static String escapeOf(char c, boolean keepNewlines) {
+    private static String escapeOf(char c, boolean keepNewlines) {
         if (c == '\t' || c == '\n' && keepNewlines) {
             return null;
         }

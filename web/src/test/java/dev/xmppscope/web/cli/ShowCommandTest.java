@@ -40,7 +40,12 @@ class ShowCommandTest {
 
     /** A copy of a bundled sample in this test's directory (once per test). */
     private Path sample(String name) throws IOException {
-        Path file = tmp.resolve(name + ".xscap");
+        return sample(tmp, name);
+    }
+
+    /** A copy of the bundled sample {@code name} in {@code dir}. */
+    static Path sample(Path dir, String name) throws IOException {
+        Path file = dir.resolve(name + ".xscap");
         try (InputStream in = ShowCommandTest.class.getResourceAsStream("/samples/" + name + ".xscap")) {
             Files.copy(in, file);
         }
@@ -206,6 +211,32 @@ class ShowCommandTest {
             assertTrue(Files.isRegularFile(store.analysisFile()), "analysis kept at " + store.analysisFile());
         }
         assertEquals(first.out(), run("show", db.toString()).out());
+    }
+
+    /**
+     * For a bug report: the failing login exported alone (export --connection), as .xscap and as
+     * .pcapng, holds that connection and nobody else's.
+     */
+    @Test
+    void aConnectionExportedAloneIsAllTheFileHolds() throws IOException {
+        Path db = tmp.resolve("lab");
+        assertEquals(0, run("import", "--db", db.toString(), sample("failures").toString()).exit());
+        for (String name : List.of("login.xscap", "login.pcapng")) {
+            Path file = tmp.resolve(name);
+            Run export = run("export", "--db", db.toString(), "--connection", "1,4", "--out", file.toString());
+            assertEquals(0, export.exit(), export.err());
+            Run shown = run("show", file.toString());
+            assertEquals(0, shown.exit(), shown.err());
+            List<String> rows = shown.out().lines().filter(l -> l.matches("^\\d+\\s.*")).toList();
+            assertEquals(2, rows.size(), name + ": " + shown.out());
+            assertTrue(shown.out().contains("✗ Authentication failed: not-authorized"), name + ": " + shown.out());
+            assertTrue(shown.out().contains("alice@a.example/test"), name + ": " + shown.out());
+            assertFalse(shown.out().contains("mute@b.example") || shown.out().contains("nobody.example"), name + ": " + shown.out());
+        }
+        Run missing = run("export", "--db", db.toString(), "--connection", "4,99", "--out", tmp.resolve("x.xscap").toString());
+        assertEquals(1, missing.exit());
+        assertTrue(missing.err().contains("no connection 99 in " + db + " (its connections: 1-6;"), missing.err());
+        assertFalse(Files.exists(tmp.resolve("x.xscap")), "nothing written");
     }
 
     @Test
