@@ -211,6 +211,8 @@ window.xmppscope = Object.freeze({graph, timeline});
 const capture = api.capture().catch(() => ({exportable: false, live: true}));
 capture.then((c) => {
   $('export-capture').hidden = !c.exportable;
+  inspector.exportable = c.exportable;
+  if (c.exportable && inspector.current?.connection !== undefined) inspector.showConnection(inspector.current.connection);
   if (!c.live) describeConnected('stored capture');
   if (c.analysis) followRecording(c);
 });

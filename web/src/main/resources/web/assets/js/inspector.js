@@ -19,6 +19,7 @@ export class Inspector {
     this.showStream = showStream;
     this.filterTimeline = filterTimeline;
     this.current = null;
+    this.exportable = false; // set once the capture says it can be downloaded
   }
 
   showEmpty() {
@@ -165,7 +166,8 @@ export class Inspector {
       h('div', {class: 'summary'}, c.jid || [c.streamFrom, c.streamTo].filter(Boolean).join(' → ') || c.route),
       h('div', {class: 'insp-actions'},
         h('button', {type: 'button', onclick: () => this.showStream(c.id)}, 'Show its stanzas'),
-        h('button', {type: 'button', class: 'subtle', onclick: () => copyText(`${location.origin}/connections/${c.id}`, 'Link copied')}, 'Copy link'))));
+        h('button', {type: 'button', class: 'subtle', onclick: () => copyText(`${location.origin}/connections/${c.id}`, 'Link copied')}, 'Copy link'),
+        ...this.downloads(c.id))));
     if (c.error) this.el.appendChild(section('What went wrong', h('div', {class: 'bad'}, c.error)));
     const meta = h('dl', {class: 'meta'});
     const row = (k, v) => { if (v !== null && v !== undefined && v !== '') meta.append(h('dt', null, k), h('dd', null, String(v))); };
@@ -183,6 +185,20 @@ export class Inspector {
     row('bytes', `${bytes(c.bytesIn)} from the client, ${bytes(c.bytesOut)} to it`);
     this.el.appendChild(section('Stream', meta));
     this.el.appendChild(section('Negotiation', negotiationList(steps.items, c.openedAt)));
+  }
+
+  /**
+   * Links that download this stream alone, when the capture can be exported: the failing login of
+   * a bug report, without everybody else's conversations.
+   */
+  downloads(id) {
+    if (!this.exportable) return [];
+    return [
+      h('a', {class: 'button subtle', id: 'export-connection', href: `/api/capture/export?connection=${encodeURIComponent(id)}`,
+        download: '', title: "This stream alone, in xmppscope's own format: open it with 'xmppscope open FILE'"}, 'Download .xscap'),
+      h('a', {class: 'button subtle', href: `/api/capture/export?format=pcapng&connection=${encodeURIComponent(id)}`,
+        download: '', title: 'This stream alone, for Wireshark'}, '.pcapng'),
+    ];
   }
 
   showProblem(what, e) {

@@ -1,5 +1,6 @@
 package dev.xmppscope.web.api;
 
+import dev.xmppscope.capture.CaptureReader;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.file.CaptureFiles;
 import dev.xmppscope.capture.file.ProgressBar;
@@ -18,12 +19,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /api/capture/export[?format=xscap|pcapng]}: downloads the capture being shown, as
- * xmppscope's own {@code .xscap} (default; {@code xmppscope open} and {@code import} read it) or
- * as {@code .pcapng} for Wireshark. Without a capture database (a model built in memory) it
+ * {@code GET /api/capture/export[?format=xscap|pcapng][&connection=ID]}: downloads the capture
+ * being shown, as xmppscope's own {@code .xscap} (default; {@code xmppscope open} and
+ * {@code import} read it) or as {@code .pcapng} for Wireshark; with {@code connection}, that
+ * connection alone (the inspector offers it for a stream: a failing login for a bug report). Without a capture database (a model built in memory) it
  * answers 501. {@code GET /api/capture} says whether it can, whether the capture grows while
  * shown (the UI opens a growing one on its newest stanzas, a stored one on its first), and for a
  * recording proxy where its live analysis stands (the UI says when it is paused or catching up).
@@ -113,6 +116,16 @@ public final class CaptureExportApi implements WebExtension {
         return m;
     }
 
+    /** {@code id}, if the capture holds that connection; else a 404. */
+    private long recorded(long id) {
+        try (CaptureReader reader = store.newReader()) {
+            if (reader.connections().stream().noneMatch(r -> r.opened().id() == id)) {
+                throw new ApiErrors.NotFound("no connection " + id + " in this capture");
+            }
+        }
+        return id;
+    }
+
     private void export(Context ctx) throws IOException {
         if (store == null) {
             ctx.status(HttpStatus.NOT_IMPLEMENTED).json(ApiJson.error(
@@ -123,11 +136,14 @@ public final class CaptureExportApi implements WebExtension {
         if (!format.equals("xscap") && !format.equals("pcapng")) {
             throw new IllegalArgumentException("format must be xscap or pcapng, not '" + format + "'");
         }
-        String base = CaptureStore.basePath(store.file()).getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
+        String connection = ctx.queryParam("connection");
+        Set<Long> only = connection == null ? Set.of() : Set.of(recorded(ApiErrors.parseLong("connection", connection)));
+        String base = CaptureStore.basePath(store.file()).getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_")
+                + (only.isEmpty() ? "" : "-connection-" + only.iterator().next());
         Path dir = Files.createTempDirectory("xmppscope-export");
         Path file = dir.resolve(base + "." + format);
         try {
-            CaptureFiles.export(store, file, Map.of("exportedBy", "xmppscope web UI"), ProgressBar.NONE);
+            CaptureFiles.export(store, file, Map.of("exportedBy", "xmppscope web UI"), ProgressBar.NONE, only);
             ctx.contentType(format.equals("xscap") ? "application/octet-stream" : "application/vnd.tcpdump.pcap")
                     .header("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"");
             try (InputStream in = Files.newInputStream(file)) {

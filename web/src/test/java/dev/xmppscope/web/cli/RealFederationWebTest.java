@@ -149,6 +149,18 @@ class RealFederationWebTest {
                 browser.driver.get(proxy.web().url().replaceAll("/$", "") + "/connections/" + aliceConn);
                 wait.until(d -> !d.findElements(By.cssSelector("#negotiation-steps li")).isEmpty());
                 browser.screenshot("real-federation-negotiation");
+                // the inspector offers the stream alone, for a bug report: alice's connection and nobody else's
+                String href = wait.until(d -> d.findElement(By.id("export-connection"))).getAttribute("href");
+                assertTrue(href.endsWith("/api/capture/export?connection=" + aliceConn), href);
+                HttpResponse<Path> alone = HTTP.send(HttpRequest.newBuilder(URI.create(href)).build(),
+                        HttpResponse.BodyHandlers.ofFile(tmp.resolve("alice.xscap")));
+                assertEquals(200, alone.statusCode());
+                WebCommandsTest.Run shown = WebCommandsTest.run("show", alone.body().toString());
+                List<String> rows = shown.out().lines().filter(l -> l.matches("\\d+\\s.*")).toList();
+                assertEquals(1, rows.size(), shown.out());
+                assertTrue(rows.get(0).contains("alice@a.example/phone"), shown.out());
+                assertEquals(404, HTTP.send(HttpRequest.newBuilder(URI.create(proxy.web().url() + "api/capture/export?connection=9999"))
+                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode());
 
                 assertEquals(List.of("xscap", "pcapng"), JSON.convertValue(get(proxy, "/api/capture").get("formats"), List.class));
                 assertTrue(get(proxy, "/api/capture").get("live").asBoolean(), "the proxy's capture grows while shown");
