@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
                 "                           http://127.0.0.1:8080",
                 "  xmppscope proxy --route 127.0.0.1:5222=127.0.0.2:5222 --tls intercept",
                 "                           put xmppscope between a client and a server",
+                "  xmppscope show CAPTURE   what a capture holds, printed in the terminal",
                 "  xmppscope help COMMAND   the full story of one command"
         })
 public final class Main implements Runnable {
