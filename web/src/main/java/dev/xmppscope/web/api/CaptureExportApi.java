@@ -26,10 +26,11 @@ import java.util.function.Supplier;
  * {@code GET /api/capture/export[?format=xscap|pcapng][&connection=ID]}: downloads the capture
  * being shown, as xmppscope's own {@code .xscap} (default; {@code xmppscope open} and
  * {@code import} read it) or as {@code .pcapng} for Wireshark; with {@code connection}, that
- * connection alone (the inspector offers it for a stream: a failing login for a bug report). Without a capture database (a model built in memory) it
- * answers 501. {@code GET /api/capture} says whether it can, whether the capture grows while
- * shown (the UI opens a growing one on its newest stanzas, a stored one on its first), and for a
- * recording proxy where its live analysis stands (the UI says when it is paused or catching up).
+ * connection alone (the inspector offers it for a stream: a failing login for a bug report).
+ * Without a capture database (a model built in memory) it answers 501. {@code GET /api/capture}
+ * says whether it can, whether the capture grows while shown (the UI opens a growing one on its
+ * newest stanzas, a stored one on its first), and for a recording proxy where its live analysis
+ * stands (the UI says when it is paused or catching up).
  */
 public final class CaptureExportApi implements WebExtension {
 
