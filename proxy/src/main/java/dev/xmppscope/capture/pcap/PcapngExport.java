@@ -2,6 +2,7 @@ package dev.xmppscope.capture.pcap;
 
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.CloseReason;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
@@ -160,7 +161,7 @@ public final class PcapngExport {
             for (TlsLayer layer : TlsLayer.values()) {
                 Conversation conv = conversations.remove(c.id() + "/" + layer);
                 if (conv != null) {
-                    emit(conv.close(c.atNanos()));
+                    emit(conv.close(c.atNanos(), c.reason() == CloseReason.SERVER_CLOSED || c.reason() == CloseReason.SERVER_RESET));
                 }
             }
         }
@@ -265,14 +266,29 @@ public final class PcapngExport {
             return f;
         }
 
-        java.util.List<Frame> close(long at) {
+        /**
+         * The FINs that end the conversation, the side that closed first (as recorded) first: a
+         * reader of the pcap, xmppscope's importer included, tells who ended it by that order.
+         */
+        java.util.List<Frame> close(long at, boolean serverFirst) {
             java.util.List<Frame> f = new java.util.ArrayList<>(3);
-            f.add(new Frame(at, builder.frame(true, clientSeq, serverSeq, TcpSegment.FIN | TcpSegment.ACK, new byte[0], 0, 0)));
-            clientSeq++;
-            f.add(new Frame(at, builder.frame(false, serverSeq, clientSeq, TcpSegment.FIN | TcpSegment.ACK, new byte[0], 0, 0)));
-            serverSeq++;
-            f.add(new Frame(at, builder.frame(true, clientSeq, serverSeq, TcpSegment.ACK, new byte[0], 0, 0)));
+            boolean first = !serverFirst; // whether the client's FIN goes first
+            f.add(fin(at, first));
+            f.add(fin(at, !first));
+            f.add(new Frame(at, builder.frame(first, first ? clientSeq : serverSeq, first ? serverSeq : clientSeq, TcpSegment.ACK,
+                    new byte[0], 0, 0)));
             return f;
+        }
+
+        private Frame fin(long at, boolean fromClient) {
+            Frame frame = new Frame(at, builder.frame(fromClient, fromClient ? clientSeq : serverSeq, fromClient ? serverSeq : clientSeq,
+                    TcpSegment.FIN | TcpSegment.ACK, new byte[0], 0, 0));
+            if (fromClient) {
+                clientSeq++;
+            } else {
+                serverSeq++;
+            }
+            return frame;
         }
     }
 }

@@ -137,6 +137,37 @@ class PcapngExportTest {
                 "the importer sees STARTTLS proceed on the first conversation");
     }
 
+    /**
+     * Who ended a connection survives the round trip: the side that closed first sends the first
+     * FIN, which is how a pcap's reader (xmppscope's importer among them) tells it. Every
+     * conversation used to end with the client's FIN first, so a server's close read back as the
+     * client's.
+     */
+    @Test
+    void whoClosedFirstReadsBackFromTheFinsOrder() {
+        for (CloseReason reason : List.of(CloseReason.SERVER_CLOSED, CloseReason.CLIENT_CLOSED)) {
+            Path db = tmp.resolve("closed-" + reason);
+            Path pcapng = tmp.resolve(reason + ".pcapng");
+            try (CaptureStore store = CaptureStore.open(db)) {
+                long t = 1_764_000_000_123_456_789L;
+                try (CaptureWriter w = store.newWriter()) {
+                    w.opened(new ConnectionOpened(1, "127.0.0.12:5222=127.0.0.2:5222", "127.0.0.12:5222", "127.0.0.1:41000",
+                            "127.0.0.2:5222", TlsMode.PASSTHROUGH, t));
+                    byte[] header = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='a.example'>"
+                            .getBytes(StandardCharsets.UTF_8);
+                    w.chunk(Chunk.of(1, 1, Direction.TO_SERVER, t + 1_000, TlsLayer.PLAIN, 0, header));
+                    w.closed(new ConnectionClosed(1, t + 2_000_000, reason, "", header.length, 0));
+                }
+                CaptureFiles.export(store, pcapng, Map.of(), ProgressBar.NONE);
+            }
+            CollectingSink sink = new CollectingSink();
+            new PcapImporter(pcapng).replay(sink);
+            List<String> closes = sink.lines.stream().filter(l -> l.startsWith("ConnectionClosed")).toList();
+            assertEquals(1, closes.size(), String.join("\n", sink.lines));
+            assertTrue(closes.get(0).contains("reason=" + reason), reason + " read back as " + closes.get(0));
+        }
+    }
+
     /** Elements whose id tshark reports. */
     private static final class Set3 {
         static final java.util.Set<String> STANZAS = java.util.Set.of("message", "iq", "presence");
