@@ -161,7 +161,7 @@ public final class PcapngExport {
             for (TlsLayer layer : TlsLayer.values()) {
                 Conversation conv = conversations.remove(c.id() + "/" + layer);
                 if (conv != null) {
-                    emit(conv.close(c.atNanos(), c.reason() == CloseReason.SERVER_CLOSED || c.reason() == CloseReason.SERVER_RESET));
+                    emit(conv.close(c.atNanos(), c.reason()));
                 }
             }
         }
@@ -267,26 +267,33 @@ public final class PcapngExport {
         }
 
         /**
-         * The FINs that end the conversation, the side that closed first (as recorded) first: a
-         * reader of the pcap, xmppscope's importer included, tells who ended it by that order.
+         * The frames that end the conversation as it was recorded to end: a reset as an RST from
+         * the side that reset it, a close as FINs, the side that closed first first. A reader of
+         * the pcap, xmppscope's importer included, tells who ended it, and how, by those.
          */
-        java.util.List<Frame> close(long at, boolean serverFirst) {
+        java.util.List<Frame> close(long at, CloseReason reason) {
+            boolean serverFirst = reason == CloseReason.SERVER_CLOSED || reason == CloseReason.SERVER_RESET;
+            boolean first = !serverFirst; // whether the client's frame goes first
+            if (reason == CloseReason.CLIENT_RESET || reason == CloseReason.SERVER_RESET) {
+                return java.util.List.of(segment(at, first, TcpSegment.RST | TcpSegment.ACK));
+            }
             java.util.List<Frame> f = new java.util.ArrayList<>(3);
-            boolean first = !serverFirst; // whether the client's FIN goes first
-            f.add(fin(at, first));
-            f.add(fin(at, !first));
-            f.add(new Frame(at, builder.frame(first, first ? clientSeq : serverSeq, first ? serverSeq : clientSeq, TcpSegment.ACK,
-                    new byte[0], 0, 0)));
+            f.add(segment(at, first, TcpSegment.FIN | TcpSegment.ACK));
+            f.add(segment(at, !first, TcpSegment.FIN | TcpSegment.ACK));
+            f.add(segment(at, first, TcpSegment.ACK));
             return f;
         }
 
-        private Frame fin(long at, boolean fromClient) {
-            Frame frame = new Frame(at, builder.frame(fromClient, fromClient ? clientSeq : serverSeq, fromClient ? serverSeq : clientSeq,
-                    TcpSegment.FIN | TcpSegment.ACK, new byte[0], 0, 0));
-            if (fromClient) {
-                clientSeq++;
-            } else {
-                serverSeq++;
+        /** An empty segment with these flags; a FIN takes a sequence number. */
+        private Frame segment(long at, boolean fromClient, int flags) {
+            Frame frame = new Frame(at, builder.frame(fromClient, fromClient ? clientSeq : serverSeq,
+                    fromClient ? serverSeq : clientSeq, flags, new byte[0], 0, 0));
+            if ((flags & TcpSegment.FIN) != 0) {
+                if (fromClient) {
+                    clientSeq++;
+                } else {
+                    serverSeq++;
+                }
             }
             return frame;
         }

@@ -138,14 +138,15 @@ class PcapngExportTest {
     }
 
     /**
-     * Who ended a connection survives the round trip: the side that closed first sends the first
-     * FIN, which is how a pcap's reader (xmppscope's importer among them) tells it. Every
-     * conversation used to end with the client's FIN first, so a server's close read back as the
-     * client's.
+     * Who ended a connection, and how, survives the round trip: the side that closed first sends
+     * the first FIN, a reset is an RST from the side that reset it, which is how a pcap's reader
+     * (xmppscope's importer among them) tells them. Every conversation used to end with the
+     * client's FIN first, so a server's close, or any reset, read back as the client's close.
      */
     @Test
-    void whoClosedFirstReadsBackFromTheFinsOrder() {
-        for (CloseReason reason : List.of(CloseReason.SERVER_CLOSED, CloseReason.CLIENT_CLOSED)) {
+    void whoEndedAConnectionAndHowReadBack() {
+        for (CloseReason reason : List.of(CloseReason.SERVER_CLOSED, CloseReason.CLIENT_CLOSED, CloseReason.SERVER_RESET,
+                CloseReason.CLIENT_RESET)) {
             Path db = tmp.resolve("closed-" + reason);
             Path pcapng = tmp.resolve(reason + ".pcapng");
             try (CaptureStore store = CaptureStore.open(db)) {
