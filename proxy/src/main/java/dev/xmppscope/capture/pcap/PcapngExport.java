@@ -268,8 +268,9 @@ public final class PcapngExport {
 
         /**
          * The frames that end the conversation as it was recorded to end: a reset as an RST from
-         * the side that reset it, a close as FINs, the side that closed first first. A reader of
-         * the pcap, xmppscope's importer included, tells who ended it, and how, by those.
+         * the side that reset it, a close as a FIN from each side, the first from the side that
+         * closed first. A reader of the pcap, xmppscope's importer included, tells who ended it,
+         * and how, by those.
          */
         java.util.List<Frame> close(long at, CloseReason reason) {
             boolean serverFirst = reason == CloseReason.SERVER_CLOSED || reason == CloseReason.SERVER_RESET;
