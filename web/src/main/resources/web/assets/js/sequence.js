@@ -2,8 +2,8 @@
 // one arrow per element, time going down. Built with SVG DOM calls, so every label is a text node.
 // The same function draws the picture exported for slides.
 
-import {s, truncate, elapsed} from './dom.js';
-import {store, endpoints, nodeLabel, nodeKind, sessionStart} from './store.js';
+import {s, truncate, elapsed, isoTime} from './dom.js';
+import {store, endpoints, nodeLabel, nodeKind, sessionStart, SESSION_GAP} from './store.js';
 
 const ROW = 26;
 const HEAD = 48;
@@ -64,18 +64,22 @@ export function drawSequenceScrolling(items, opts = {}) {
   const body = draw(items, opts, 'body', times);
   const rows = document.createElement('div');
   rows.className = 'seq-rows';
-  rows.append(drawTimes(times, Number(body.getAttribute('height'))), body);
+  rows.append(drawTimes(times, Number(body.getAttribute('height')), sessionBreaks(items)), body);
   const wrap = document.createElement('div');
   wrap.className = 'seq-wrap';
   wrap.append(head, rows);
   return wrap;
 }
 
-function drawTimes(times, height) {
+function drawTimes(times, height, breaks) {
   const gutter = gutterFor(times);
   const svg = s('svg', {class: 'seq-times', width: gutter, height, 'aria-hidden': 'true'});
   svg.style.marginRight = `-${gutter}px`; // over the rows' empty margin (CSSOM: the CSP allows no inline style)
   svg.appendChild(s('rect', {x: 0, y: 0, width: gutter, height}));
+  for (const i of breaks) { // the session's line goes on under the times
+    const y = BODY_TOP + ROW * i;
+    svg.appendChild(s('g', {class: 'session-break'}, s('line', {x1: 0, y1: y, x2: gutter, y2: y})));
+  }
   times.forEach((t, i) => svg.appendChild(s('text', {x: 6, y: rowY(BODY_TOP, i) + 4}, t)));
   return svg;
 }
@@ -138,6 +142,16 @@ function origin(items) {
   return start !== null ? start : items[0].at;
 }
 
+/** The rows that begin another session of the capture than the row before them (see sessionStart). */
+function sessionBreaks(items) {
+  const breaks = [];
+  for (let i = 1; i < items.length; i++) {
+    const start = sessionStart(items[i].at);
+    if (start !== null && start > items[i - 1].at) breaks.push(i);
+  }
+  return breaks;
+}
+
 /** The baseline of row i's label, rows starting at top. */
 function rowY(top, i) {
   return top + ROW * i + ROW / 2 + 4;
@@ -173,6 +187,13 @@ function draw(items, opts, part, times = rowTimes(items)) {
   }
   if (part === 'head') return svg;
 
+  for (const i of sessionBreaks(items)) {
+    // across the row's top edge: where a capture's next session begins, the rows' times jump
+    const y = top + ROW * i;
+    svg.appendChild(s('g', {class: 'session-break'},
+      s('title', null, `A new session: no connection was open for ${SESSION_GAP / 60e9} minutes or more before ${isoTime(sessionStart(items[i].at))}`),
+      s('line', {x1: 0, y1: y, x2: width, y2: y})));
+  }
   items.forEach((st, i) => {
     const y = rowY(top, i);
     const [from, to] = endpoints(st.connection, st.direction);
@@ -207,7 +228,8 @@ text { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; }
 .k-presence line { stroke: #3d8b6a; } .k-presence .lbl { fill: #2c6b50; }
 .k-iq line { stroke: #8a5fb5; } .k-iq .lbl { fill: #6a448f; }
 .k-nonza line { stroke: #7b8794; stroke-dasharray: 4 3; } .k-nonza .lbl { fill: #5b6672; }
-.k-error line { stroke: #cf4338; } .k-error .lbl { fill: #a3271e; }`;
+.k-error line { stroke: #cf4338; } .k-error .lbl { fill: #a3271e; }
+.session-break line { stroke: #b45309; stroke-width: 1.5; stroke-dasharray: 8 4; }`;
 
 /** The same selection as Mermaid sequenceDiagram text (labels stripped of Mermaid syntax and HTML). */
 export function toMermaid(items) {

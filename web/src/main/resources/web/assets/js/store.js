@@ -13,7 +13,7 @@ export const store = {
 // A capture database that several proxy runs recorded into, or imports of several days filled,
 // holds sessions hours apart. Counted from the capture's first connection, today's rows read
 // "+24:00:01.250". A session ends when no connection was open for this long (nanos).
-const SESSION_GAP = 30 * 60 * 1e9;
+export const SESSION_GAP = 30 * 60 * 1e9;
 
 export function resetStore() {
   store.nodes.clear();

@@ -54,7 +54,8 @@ class UiLongCaptureBrowserTest {
     /**
      * A capture database recorded into again a day later (a proxy restarted with the same --db):
      * rows of today's session count from its own first connection, not from yesterday's. They read
-     * "+24:00:01.250" when the clock counted from the capture's first connection.
+     * "+24:00:01.250" when the clock counted from the capture's first connection. Shown with
+     * yesterday's, a line marks where the session changes.
      */
     @Test
     void aSessionADayLaterCountsFromItsOwnStart() {
@@ -78,10 +79,15 @@ class UiLongCaptureBrowserTest {
             browser.driver.get(server.url());
             WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(30));
             wait.until(d -> !d.findElements(By.cssSelector("#timeline svg.seq-times text")).isEmpty());
+            // both sessions shown: a line marks where the times jump by a day
+            wait.until(d -> d.findElements(By.cssSelector("#timeline svg.sequence .session-break")).size() == 1);
+            browser.screenshot("two-sessions");
             browser.driver.findElement(By.id("f-jid")).sendKeys("dave@a.example");
             wait.until(d -> times(browser).size() == 2);
             browser.screenshot("second-session-times");
             assertEquals(List.of("+1.25 s", "+1.27 s"), times(browser));
+            assertTrue(browser.driver.findElements(By.cssSelector("#timeline svg.sequence .session-break")).isEmpty(),
+                    "today's rows alone: no jump to mark");
         }
     }
 
