@@ -252,11 +252,8 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
                     p = parse.get();
                     if (p.failure() == null) {
                         ingest.setWantEvents(!listeners.isEmpty());
-                        if (conn.givenUp(c)) {
-                            ingest.chunk(conn, c, p.position(), StreamParsers.unparsed(c), null, events);
-                        } else {
-                            ingest.chunk(conn, c, p.position(), p.events(), p.facts(), events);
-                        }
+                        StreamParsers.Parsed in = conn.givenUp(c) ? StreamParsers.unparsed(p) : p;
+                        ingest.chunk(conn, c, in.position(), in.events(), in.facts(), events);
                     }
                 }
                 if (p != null && p.failure() != null) {

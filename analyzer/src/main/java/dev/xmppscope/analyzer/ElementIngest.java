@@ -63,7 +63,7 @@ final class ElementIngest {
      * Ingests what the parse of chunk {@code c} found in it ({@code parsed}).
      *
      * @param position where {@code c}'s bytes are in the capture's payload file, or -1 (see {@link #placed})
-     * @param facts    each parsed element's facts, at its event's index, or null (then worked out here)
+     * @param facts    each parsed element's facts, at its event's index ({@link StreamParsers#parse})
      */
     void chunk(ConnectionAnalysis conn, Chunk c, long position, List<StreamEvent> parsed, ElementFacts[] facts,
                List<ModelEvent> events) {
@@ -78,8 +78,7 @@ final class ElementIngest {
             } else if (ev instanceof StreamEvent.ElementParsed p) {
                 String ref = conn.nextRef(d);
                 steps(conn.negotiation.element(d, p.element(), p.at(), ref), events);
-                ElementFacts f = facts != null && facts[i] != null ? facts[i] : ElementFacts.of(p.element());
-                element(conn, d, c, ref, p, f, placed(c, position, p.offset(), p.size()), events);
+                element(conn, d, c, ref, p, facts[i], placed(c, position, p.offset(), p.size()), events);
             } else if (ev instanceof StreamEvent.StreamClosed cl) {
                 String ref = conn.nextRef(d);
                 steps(conn.negotiation.streamClosed(d, cl.at(), ref), events);

@@ -45,7 +45,7 @@ final class StreamParsers {
             return new Parsed(c, position, events, facts(events), null);
         } catch (RuntimeException | StackOverflowError e) {
             p.abandon(c.offset() + c.length());
-            return new Parsed(c, position, List.of(), null, e);
+            return new Parsed(c, position, List.of(), new ElementFacts[0], e);
         }
     }
 
@@ -59,9 +59,12 @@ final class StreamParsers {
         return facts;
     }
 
-    /** What a chunk of a stream given up on is: its bytes, not parsed. */
-    static List<StreamEvent> unparsed(Chunk c) {
-        return c.length() == 0 ? List.of() : List.of(new StreamEvent.Unparsed(c.offset(), c.length(), c.atNanos()));
+    /** What a chunk of a stream given up on is: its bytes, not parsed (whatever {@code parsed} made of them). */
+    static Parsed unparsed(Parsed parsed) {
+        Chunk c = parsed.chunk();
+        List<StreamEvent> events = c.length() == 0 ? List.of()
+                : List.of(new StreamEvent.Unparsed(c.offset(), c.length(), c.atNanos()));
+        return new Parsed(c, parsed.position(), events, new ElementFacts[events.size()], null);
     }
 
     /** Gives up on {@code c}'s stream from the chunk's end on: the model failed on it. */
