@@ -8,6 +8,7 @@ import dev.xmppscope.analyzer.model.NegotiationStep;
 import dev.xmppscope.analyzer.model.StanzaDetail;
 import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.model.StanzaSummary;
+import dev.xmppscope.analyzer.negotiation.Durations;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -22,10 +23,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * What {@code xmppscope show} prints for people: the connections as a table, the federation,
- * one connection's negotiation step by step, stanzas a line each, one stanza whole. Times are the local clock, as
- * the web UI shows them; durations are said as the UI says them ("12.3 ms"). Everything that came
- * off the wire goes through {@link TerminalSafe}.
+ * What {@code xmppscope show} prints for people: the connections as a table, the federation, one
+ * connection's negotiation step by step, stanzas a line each, one stanza whole. Times are the
+ * local clock, as the web UI shows them; durations are said as the negotiation steps say them
+ * ({@link Durations}: "12.3 ms"). Everything that came off the wire goes through {@link TerminalSafe}.
  */
 final class CaptureText {
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS", Locale.ROOT);
@@ -51,7 +52,7 @@ final class CaptureText {
         for (ConnectionView c : connections) {
             rows.add(new String[] {String.valueOf(c.id()), c.kind(), c.tls(), c.client() + " → " + c.server(),
                     TerminalSafe.line(who(c)), dateTime(c.openedAt()),
-                    c.closedAt() == null ? "" : duration(c.closedAt() - c.openedAt()),
+                    c.closedAt() == null ? "" : Durations.words(c.closedAt() - c.openedAt()),
                     c.closeReason() == null ? "open" : c.closeReason(), String.valueOf(c.stanzaCount())});
             errors.add(TerminalSafe.line(c.error()));
         }
@@ -156,7 +157,7 @@ final class CaptureText {
     void negotiation(ConnectionView c, List<NegotiationStep> steps) {
         out.printf("connection %d · %s · %s · %s → %s%n", c.id(), c.kind(), TerminalSafe.line(who(c)), c.client(), c.server());
         out.printf("opened %s%s%n", dateTime(c.openedAt()), c.closedAt() == null ? ", still open"
-                : ", ended after " + duration(c.closedAt() - c.openedAt()) + ": " + c.closeReason()
+                : ", ended after " + Durations.words(c.closedAt() - c.openedAt()) + ": " + c.closeReason()
                 + (c.closeDetail() == null || c.closeDetail().isBlank() ? "" : " (" + TerminalSafe.line(c.closeDetail()) + ")"));
         out.println();
         if (steps.isEmpty()) {
@@ -211,7 +212,7 @@ final class CaptureText {
         }
         field("error", TerminalSafe.line(d.error()));
         if (d.iqPartner() != null) {
-            field("IQ", "paired with " + d.iqPartner() + (d.iqRttNanos() == null ? "" : ", " + duration(d.iqRttNanos()) + " apart"));
+            field("IQ", "paired with " + d.iqPartner() + (d.iqRttNanos() == null ? "" : ", " + Durations.words(d.iqRttNanos()) + " apart"));
         } else if (d.unanswered()) {
             field("IQ", "never answered");
         }
@@ -233,7 +234,7 @@ final class CaptureText {
             String how = h.how() == null ? "" : TerminalSafe.line(h.how());
             rows.add(new String[] {"  " + (i + 1) + ".", h.stanzaRef(), TerminalSafe.line(entity(h.source())) + " → "
                     + TerminalSafe.line(entity(h.target())), time(h.at()),
-                    h.heldNanos() == null ? "" : "held " + duration(h.heldNanos()), String.join(", ", nonEmpty(how, after))});
+                    h.heldNanos() == null ? "" : "held " + Durations.words(h.heldNanos()), String.join(", ", nonEmpty(how, after))});
         }
         int[] widths = widths(rows);
         for (String[] row : rows) {
@@ -281,32 +282,9 @@ final class CaptureText {
         return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));
     }
 
-    /** "+850 µs", "+0"; "−2.30 ms" before the reference. */
-    static String since(long nanos) {
-        return nanos < 0 ? "−" + duration(-nanos) : "+" + (nanos == 0 ? "0" : duration(nanos));
-    }
-
-    /** As the web UI says a duration: "850 µs", "12.3 ms", "4.20 s", "3 min 2 s", "5 h 10 min", "3 d 4 h". */
-    static String duration(long nanos) {
-        double ms = nanos / 1e6;
-        if (ms < 1) {
-            return Math.round(nanos / 1e3) + " µs";
-        }
-        if (ms < 1000) {
-            return String.format(Locale.ROOT, ms < 10 ? "%.2f ms" : "%.1f ms", ms);
-        }
-        double sec = ms / 1000;
-        if (sec < 120) {
-            return String.format(Locale.ROOT, "%.2f s", sec);
-        }
-        long s = Math.round(sec);
-        if (s < 2 * 3600) {
-            return s / 60 + " min " + s % 60 + " s";
-        }
-        if (s < 2 * 86400) {
-            return s / 3600 + " h " + s % 3600 / 60 + " min";
-        }
-        return s / 86400 + " d " + s % 86400 / 3600 + " h";
+    /** "+850 µs", "+0"; "−2.3 ms" before the reference. */
+    private static String since(long nanos) {
+        return nanos < 0 ? "−" + Durations.words(-nanos) : "+" + (nanos == 0 ? "0" : Durations.words(nanos));
     }
 
     private static int[] widths(List<String[]> rows) {
