@@ -49,7 +49,7 @@ export function lanesFor(items) {
  * embeds styles.
  */
 export function drawSequence(items, opts = {}) {
-  return draw(items, opts, 'all');
+  return draw(items, opts, 'all', rowTimes(items), sessionBreaks(items));
 }
 
 /**
@@ -59,12 +59,13 @@ export function drawSequence(items, opts = {}) {
  */
 export function drawSequenceScrolling(items, opts = {}) {
   const times = rowTimes(items);
-  const head = draw(items, opts, 'head', times);
+  const breaks = sessionBreaks(items);
+  const head = draw(items, opts, 'head', times, breaks);
   head.classList.add('sticky-head');
-  const body = draw(items, opts, 'body', times);
+  const body = draw(items, opts, 'body', times, breaks);
   const rows = document.createElement('div');
   rows.className = 'seq-rows';
-  rows.append(drawTimes(times, Number(body.getAttribute('height')), sessionBreaks(items)), body);
+  rows.append(drawTimes(times, Number(body.getAttribute('height')), breaks), body);
   const wrap = document.createElement('div');
   wrap.className = 'seq-wrap';
   wrap.append(head, rows);
@@ -157,7 +158,8 @@ function rowY(top, i) {
   return top + ROW * i + ROW / 2 + 4;
 }
 
-function draw(items, opts, part, times = rowTimes(items)) {
+/** `times`: each row's time (rowTimes); `breaks`: the rows that begin another session (sessionBreaks). */
+function draw(items, opts, part, times, breaks) {
   const lanes = lanesFor(items);
   const gutter = gutterFor(times);
   const avail = Math.max(0, (opts.width || 800) - gutter - 20);
@@ -187,7 +189,7 @@ function draw(items, opts, part, times = rowTimes(items)) {
   }
   if (part === 'head') return svg;
 
-  for (const i of sessionBreaks(items)) {
+  for (const i of breaks) {
     // across the row's top edge: where a capture's next session begins, the rows' times jump
     const y = top + ROW * i;
     svg.appendChild(s('g', {class: 'session-break'},
