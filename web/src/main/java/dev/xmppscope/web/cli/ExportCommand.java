@@ -91,7 +91,10 @@ final class ExportCommand implements Callable<Integer> {
         requireDatabase();
         PrintWriter err = spec.commandLine().getErr();
         try (CaptureStore store = CaptureStore.open(db)) {
-            Set<Long> only = chosenConnections(store);
+            Set<Long> only;
+            try (CaptureReader reader = store.newReader()) {
+                only = chosenConnections(reader);
+            }
             // the total counts every connection's records: a bar for a few of them would end early
             ProgressBar bar = ProgressBar.onStderr("exporting " + out.getFileName(), only.isEmpty() ? CaptureFiles.recordCount(store)
                     : 0, "records", progress);
@@ -101,7 +104,7 @@ final class ExportCommand implements Callable<Integer> {
             }
             meta.put("source", CaptureStore.dataFile(db).getFileName().toString());
             if (!only.isEmpty()) {
-                meta.put("connections", only.stream().sorted().map(String::valueOf).collect(Collectors.joining(",")));
+                meta.put("connections", only.stream().map(String::valueOf).collect(Collectors.joining(",")));
             }
             long written = WholeFile.write(out, to -> CaptureFiles.export(store, to, meta, bar, only));
             err.println("xmppscope: wrote " + out + " (" + written + (format == CaptureFileFormat.PCAPNG ? " frames)" : " records)"));
@@ -121,7 +124,7 @@ final class ExportCommand implements Callable<Integer> {
         try (CaptureStore store = CaptureStore.open(db);
              CaptureStore work = CaptureStore.open(scratch.resolve("analysis")).analyzeInForeground();
              Analyzer analyzer = Analyzer.open(work); CaptureReader reader = store.newReader()) {
-            Set<Long> only = chosenConnections(store);
+            Set<Long> only = chosenConnections(reader);
             reader.replay(only.isEmpty() ? analyzer : new ConnectionSubset(only, analyzer));
             WholeFile.write(out, to -> {
                 GraphExport.write(analyzer, to);
@@ -139,42 +142,18 @@ final class ExportCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The connections --connection names (none: all of them), each checked to be in the capture. */
-    private Set<Long> chosenConnections(CaptureStore store) {
+    /** The connections --connection names (none: all of them), each checked to be in the capture {@code reader} reads. */
+    private Set<Long> chosenConnections(CaptureReader reader) {
         if (connections.isEmpty()) {
             return Set.of();
         }
-        Set<Long> known;
-        try (CaptureReader reader = store.newReader()) {
-            known = reader.connections().stream().map(r -> r.opened().id()).collect(Collectors.toCollection(TreeSet::new));
-        }
+        Set<Long> known = reader.connections().stream().map(r -> r.opened().id()).collect(Collectors.toSet());
         for (long id : connections) {
             if (!known.contains(id)) {
-                throw new IllegalArgumentException("no connection " + id + " in " + db + (known.isEmpty() ? ", which has none"
-                        : " (its connections: " + ranges(known) + "; 'xmppscope show " + db + "' lists them)"));
+                throw ConnectionIds.missing(id, db, known);
             }
         }
         return new TreeSet<>(connections);
-    }
-
-    /** "1-6, 9": ids as runs. */
-    private static String ranges(Set<Long> sorted) {
-        List<String> runs = new ArrayList<>();
-        long start = -1;
-        long last = -1;
-        for (long id : sorted) {
-            if (start >= 0 && id == last + 1) {
-                last = id;
-                continue;
-            }
-            if (start >= 0) {
-                runs.add(start == last ? String.valueOf(start) : start + "-" + last);
-            }
-            start = id;
-            last = id;
-        }
-        runs.add(start == last ? String.valueOf(start) : start + "-" + last);
-        return String.join(", ", runs);
     }
 
     private void requireDatabase() {

@@ -168,9 +168,10 @@ final class ShowCommand implements Callable<Integer> {
         if (limit != null && limit < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1, not " + limit);
         }
-        if (kind != null && !StanzaSummary.KINDS.contains(kind)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "unknown kind '" + kind + "': one of "
-                    + String.join(", ", StanzaSummary.KINDS));
+        try {
+            query(null, 1); // the filters are checked as a query checks them (an unknown kind), before the analysis
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         return graph ? View.GRAPH : negotiation != null ? View.NEGOTIATION : stanza != null ? View.STANZA
                 : asked.isEmpty() ? View.CONNECTIONS : View.STANZAS;
@@ -194,8 +195,8 @@ final class ShowCommand implements Callable<Integer> {
     }
 
     private void negotiation(Analyzer model, PrintWriter out) throws IOException {
-        ConnectionView c = model.connection(negotiation).orElseThrow(() -> new IllegalArgumentException(
-                "no connection " + negotiation + " in this capture" + idsHint(model.connections())));
+        ConnectionView c = model.connection(negotiation).orElseThrow(() -> ConnectionIds.missing(negotiation, capture,
+                model.connections().stream().map(ConnectionView::id).toList()));
         if (json) {
             printJson(out, ApiJson.items(model.negotiation(c.id())));
         } else {
@@ -249,8 +250,7 @@ final class ShowCommand implements Callable<Integer> {
         int left = limit == null ? Integer.MAX_VALUE : limit;
         String cursor = null;
         do {
-            StanzaPage page = model.stanzas(new StanzaQuery(text, jid, kind, type, namespace, id, connection, null, null, cursor,
-                    Math.min(left, StanzaQuery.MAX_LIMIT)));
+            StanzaPage page = model.stanzas(query(cursor, Math.min(left, StanzaQuery.MAX_LIMIT)));
             for (StanzaSummary s : page.items()) {
                 each.accept(s);
             }
@@ -259,14 +259,9 @@ final class ShowCommand implements Callable<Integer> {
         } while (cursor != null && left > 0);
     }
 
-    private static String idsHint(List<ConnectionView> all) {
-        if (all.isEmpty()) {
-            return ", which has none";
-        }
-        long min = all.stream().mapToLong(ConnectionView::id).min().orElseThrow();
-        long max = all.stream().mapToLong(ConnectionView::id).max().orElseThrow();
-        return min == max ? " (its one connection is " + min + ")" : " (its connections are numbered " + min + " to " + max
-                + "; 'xmppscope show CAPTURE' lists them)";
+    /** The timeline query the filters make, for the page at {@code cursor}. */
+    private StanzaQuery query(String cursor, int pageSize) {
+        return new StanzaQuery(text, jid, kind, type, namespace, id, connection, null, null, cursor, pageSize);
     }
 
     private static void printJson(PrintWriter out, Object value) throws IOException {

@@ -253,7 +253,7 @@ class ShowCommandTest {
 
         Run missing = run("show", capture.toString(), "--negotiation", "99");
         assertEquals(1, missing.exit());
-        assertTrue(missing.err().contains("no connection 99 in this capture (its connections are numbered 1 to 6;"), missing.err());
+        assertTrue(missing.err().contains("no connection 99 in " + capture + " (its connections: 1-6;"), missing.err());
 
         Run nothing = run("show", tmp.resolve("nothing").toString());
         assertEquals(1, nothing.exit());
