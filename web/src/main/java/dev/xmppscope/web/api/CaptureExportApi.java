@@ -137,14 +137,15 @@ public final class CaptureExportApi implements WebExtension {
         if (!format.equals("xscap") && !format.equals("pcapng")) {
             throw new IllegalArgumentException("format must be xscap or pcapng, not '" + format + "'");
         }
-        String connection = ctx.queryParam("connection");
-        Set<Long> only = connection == null ? Set.of() : Set.of(recorded(ApiErrors.parseLong("connection", connection)));
+        String asked = ctx.queryParam("connection");
+        Long connection = asked == null ? null : recorded(ApiErrors.parseLong("connection", asked));
         String base = CaptureStore.basePath(store.file()).getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_")
-                + (only.isEmpty() ? "" : "-connection-" + only.iterator().next());
+                + (connection == null ? "" : "-connection-" + connection);
         Path dir = Files.createTempDirectory("xmppscope-export");
         Path file = dir.resolve(base + "." + format);
         try {
-            CaptureFiles.export(store, file, Map.of("exportedBy", "xmppscope web UI"), ProgressBar.NONE, only);
+            CaptureFiles.export(store, file, Map.of("exportedBy", "xmppscope web UI"), ProgressBar.NONE,
+                    connection == null ? Set.of() : Set.of(connection));
             ctx.contentType(format.equals("xscap") ? "application/octet-stream" : "application/vnd.tcpdump.pcap")
                     .header("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"");
             try (InputStream in = Files.newInputStream(file)) {
