@@ -77,6 +77,11 @@ public final class AnalysisWorker {
             System.out.println(STOPPED + e.getMessage()); // the proxy logs it and the web UI shows it
             System.out.flush();
             System.exit(1);
+        } catch (FeedCodec.CutShort e) {
+            // the proxy is gone (killed): no one reads a stack trace, the terminal gets one line
+            LOG.warn("{}; the analysis keeps what came before it, and 'xmppscope open' on the capture analyses the rest",
+                    e.getMessage());
+            System.exit(1);
         }
         System.exit(0); // the query and event threads may still be blocked on the socket
     }

@@ -146,7 +146,7 @@ final class FeedCodec {
 
     /**
      * Reads records from {@code in} and makes the same calls on {@code sink}, until the end of
-     * the input (the recording process closed the feed). A record cut short is an error. A stored
+     * the input (the recording process closed the feed). A record cut short is a {@link CutShort}. A stored
      * chunk's position is in {@code payloads}, the capture's payload file as this process reads it.
      */
     static void decode(DataInputStream in, CaptureSink sink, StoredPayloads payloads) throws IOException {
@@ -158,8 +158,21 @@ final class FeedCodec {
             try {
                 decodeOne(type, in, sink, payloads);
             } catch (EOFException e) {
-                throw new IOException("the feed ended inside a record of type " + type, e);
+                throw new CutShort(type, e);
             }
+        }
+    }
+
+    /** The feed ended inside a record: the recording process went away in the middle of a write (it was killed). */
+    static final class CutShort extends IOException {
+        CutShort(int type, EOFException cause) {
+            super("the proxy's feed broke off inside " + switch (type) {
+                case OPENED -> "a connection's opening";
+                case CHUNK, STORED_CHUNK -> "a chunk";
+                case EVENT -> "an event";
+                case CLOSED -> "a connection's close";
+                default -> "a record of type " + type;
+            } + " (the proxy was stopped abruptly)", cause);
         }
     }
 

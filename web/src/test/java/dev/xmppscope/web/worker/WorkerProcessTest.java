@@ -7,22 +7,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.analyzer.Analyzer;
 import dev.xmppscope.analyzer.CaptureModel;
+import dev.xmppscope.analyzer.index.StanzaIndex;
 import dev.xmppscope.analyzer.model.ModelEvent;
 import dev.xmppscope.analyzer.model.StanzaPage;
 import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaSummary;
-import dev.xmppscope.analyzer.index.StanzaIndex;
 import dev.xmppscope.capture.AnalysisFile;
 import dev.xmppscope.capture.ByteSearch;
+import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.CaptureStoreException;
 import dev.xmppscope.capture.Chunk;
 import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.StoredPayloads;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.proxy.Recorder;
 import dev.xmppscope.replay.BundledSample;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +37,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -199,6 +208,63 @@ class WorkerProcessTest {
             AnalysisUnavailableException e = assertThrows(AnalysisUnavailableException.class, () -> worker.model().connections());
             assertTrue(e.getMessage().contains("the live analysis stopped") && e.getMessage().contains("recording goes on"),
                     e.getMessage());
+        }
+    }
+
+    /**
+     * A proxy killed in the middle of a write leaves its worker a record cut short. The worker
+     * says so in one line (it would otherwise print a stack trace on the terminal the proxy left),
+     * exits 1, and what it analysed before the cut is in the analysis file.
+     */
+    @Test
+    void aFeedCutShortByAKilledProxyEndsTheWorkerInOneLineKeepingWhatCameBefore() throws Exception {
+        String captureId;
+        Path analysisFile;
+        Path dataFile;
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("capture"))) {
+            captureId = store.id();
+            analysisFile = store.analysisFile().toAbsolutePath();
+            dataFile = store.file().toAbsolutePath();
+        }
+        ByteArrayOutputStream feed = new ByteArrayOutputStream();
+        CaptureSink encoder = FeedCodec.encoder(new DataOutputStream(feed), StoredPayloads.openReadOnly(dataFile),
+                e -> { throw new AssertionError(e); });
+        BundledSample.open("negotiation").reader().replay(encoder);
+        byte[] last = "<presence/>".getBytes(StandardCharsets.UTF_8);
+        encoder.chunk(Chunk.of(999, 1, Direction.TO_SERVER, 2, TlsLayer.PLAIN, 0, last));
+        encoder.flushed();
+        byte[] cut = Arrays.copyOf(feed.toByteArray(), feed.size() - 4); // inside the last chunk's bytes
+
+        Process worker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), AnalysisWorker.class.getName(),
+                analysisFile.toString(), captureId, tmp.resolve("w.sock").toString(), dataFile.toString())
+                .redirectError(tmp.resolve("stderr").toFile()).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
+             OutputStream in = worker.getOutputStream()) {
+            assertEquals(AnalysisWorker.READY, out.readLine());
+            in.write(cut);
+        }
+        assertTrue(worker.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS), "the worker ends with its feed");
+        String stderr = Files.readString(tmp.resolve("stderr"));
+        assertEquals(1, worker.exitValue(), stderr);
+        assertTrue(stderr.contains("the proxy's feed broke off inside a chunk (the proxy was stopped abruptly); the analysis"
+                + " keeps what came before it, and 'xmppscope open' on the capture analyses the rest"), stderr);
+        assertFalse(stderr.contains("Exception") || stderr.contains("\tat "), stderr);
+
+        List<StanzaSummary> before;
+        try (CaptureStore local = CaptureStore.open(tmp.resolve("local")); Analyzer expected = Analyzer.open(local)) {
+            BundledSample.open("negotiation").reader().replay(expected);
+            expected.flushed();
+            before = expected.stanzas(StanzaQuery.all(1000)).items();
+        }
+        assertTrue(before.size() > 10, "the sample has stanzas: " + before.size());
+        try (AnalysisFile file = AnalysisFile.open(analysisFile, captureId)) {
+            StanzaIndex index = new StanzaIndex(file.store(), file.file(), true, null);
+            for (StanzaSummary s : before) {
+                long key = StanzaIndex.rowKey(s.ref());
+                assertTrue(index.alreadyIndexed(key >>> 33, (int) ((key >>> 32) & 1), (int) key), s.ref());
+            }
+            index.close();
         }
     }
 
