@@ -77,18 +77,51 @@ function drawTimes(times, height, breaks) {
   const svg = s('svg', {class: 'seq-times', width: gutter, height, 'aria-hidden': 'true'});
   svg.style.marginRight = `-${gutter}px`; // over the rows' empty margin (CSSOM: the CSP allows no inline style)
   svg.appendChild(s('rect', {x: 0, y: 0, width: gutter, height}));
-  for (const i of breaks) { // the session's line goes on under the times
-    const y = BODY_TOP + ROW * i;
-    svg.appendChild(s('g', {class: 'session-break'}, s('line', {x1: 0, y1: y, x2: gutter, y2: y})));
-  }
   times.forEach((t, i) => svg.appendChild(s('text', {x: 6, y: rowY(BODY_TOP, i) + 4}, t)));
+  for (const {row, start} of breaks) { // the session's line goes on under the times, with when it began
+    svg.appendChild(sessionBreak(BODY_TOP + ROW * row, gutter, start, true));
+  }
   return svg;
 }
 
-/** Each row's time, from the capture's start (see {@link origin}). */
+/**
+ * Each row's time, from the start of the capture's session it is in (its first connection, as
+ * the replay's clock counts), so a stanza keeps its time when earlier ones are loaded or filtered
+ * out, and a session recorded a day later reads "+1.25 s", not "+24:00:01.250"; from the first
+ * row's time where no connection is known.
+ */
 function rowTimes(items) {
-  const t0 = origin(items);
-  return items.map((st) => elapsed(st.at - t0));
+  return items.map((st) => {
+    const start = sessionStart(st.at);
+    return elapsed(st.at - (start !== null ? start : items[0].at));
+  });
+}
+
+/**
+ * The dashed line across the top edge of the row where another session begins (the times count
+ * from 0 again below it), labelled in the times column with when that session began.
+ */
+function sessionBreak(y, width, start, labelled) {
+  const g = s('g', {class: 'session-break'},
+    s('title', null, `Another session begins ${isoTime(start)}: no connection was open for ${SESSION_GAP / 60e9} minutes`
+      + ' or more before it. The times below count from its start.'),
+    s('line', {x1: 0, y1: y, x2: width, y2: y}));
+  if (labelled) {
+    const text = sessionLabel(start);
+    // hanging under the line, in the top of the row's band, clear of both rows' times
+    g.append(s('rect', {x: 3, y: y + 1, width: 6 + 5.5 * text.length, height: 11, rx: 3}),
+      s('text', {x: 6, y: y + 9}, text));
+  }
+  return g;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** When a session began, short enough for the times column: "7 Dec 14:02" (local time, as the rows' clocks). */
+function sessionLabel(nanos) {
+  const d = new Date(nanos / 1e6);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getDate()} ${MONTHS[d.getMonth()]} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 /** Room for the longest of `times` (10 px monospace) left of the lanes. */
@@ -132,23 +165,12 @@ export function placeLabels(pane) {
   }
 }
 
-/**
- * What the rows' times count from: the start of the capture's session the first row is in (its
- * first connection, as the replay's clock counts), so a stanza keeps its time when earlier ones of
- * its session are loaded or filtered out; the first row's time where no connection is known.
- */
-function origin(items) {
-  if (!items.length) return 0;
-  const start = sessionStart(items[0].at);
-  return start !== null ? start : items[0].at;
-}
-
-/** The rows that begin another session of the capture than the row before them (see sessionStart). */
+/** The rows that begin another session of the capture than the row before them, with its start (see sessionStart). */
 function sessionBreaks(items) {
   const breaks = [];
   for (let i = 1; i < items.length; i++) {
     const start = sessionStart(items[i].at);
-    if (start !== null && start > items[i - 1].at) breaks.push(i);
+    if (start !== null && start > items[i - 1].at) breaks.push({row: i, start});
   }
   return breaks;
 }
@@ -189,13 +211,8 @@ function draw(items, opts, part, times, breaks) {
   }
   if (part === 'head') return svg;
 
-  for (const i of breaks) {
-    // across the row's top edge: where a capture's next session begins, the rows' times jump
-    const y = top + ROW * i;
-    svg.appendChild(s('g', {class: 'session-break'},
-      s('title', null, `A new session: no connection was open for ${SESSION_GAP / 60e9} minutes or more before ${isoTime(sessionStart(items[i].at))}`),
-      s('line', {x1: 0, y1: y, x2: width, y2: y})));
-  }
+  // on screen, the times column over the rows carries the label; a drawing for export has its times inline
+  breaks.forEach(({row, start}) => svg.appendChild(sessionBreak(top + ROW * row, width, start, part === 'all')));
   items.forEach((st, i) => {
     const y = rowY(top, i);
     const [from, to] = endpoints(st.connection, st.direction);
@@ -231,7 +248,8 @@ text { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; }
 .k-iq line { stroke: #8a5fb5; } .k-iq .lbl { fill: #6a448f; }
 .k-nonza line { stroke: #7b8794; stroke-dasharray: 4 3; } .k-nonza .lbl { fill: #5b6672; }
 .k-error line { stroke: #cf4338; } .k-error .lbl { fill: #a3271e; }
-.session-break line { stroke: #b45309; stroke-width: 1.5; stroke-dasharray: 8 4; }`;
+.session-break line { stroke: #b45309; stroke-width: 1.5; stroke-dasharray: 8 4; }
+.session-break rect { fill: #ffffff; stroke: #b45309; } .session-break text { font-size: 9px; fill: #b45309; font-family: "DejaVu Sans Mono", monospace; }`;
 
 /** The same selection as Mermaid sequenceDiagram text (labels stripped of Mermaid syntax and HTML). */
 export function toMermaid(items) {

@@ -7,7 +7,11 @@ import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.analyzer.model.StanzaDetail;
 import dev.xmppscope.analyzer.model.StanzaSummary;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -55,7 +59,8 @@ class UiLongCaptureBrowserTest {
      * A capture database recorded into again a day later (a proxy restarted with the same --db):
      * rows of today's session count from its own first connection, not from yesterday's. They read
      * "+24:00:01.250" when the clock counted from the capture's first connection. Shown with
-     * yesterday's, a line marks where the session changes.
+     * yesterday's, they still count from their own start, under a line that marks where the session
+     * changes and says when today's began.
      */
     @Test
     void aSessionADayLaterCountsFromItsOwnStart() {
@@ -79,9 +84,14 @@ class UiLongCaptureBrowserTest {
             browser.driver.get(server.url());
             WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(30));
             wait.until(d -> !d.findElements(By.cssSelector("#timeline svg.seq-times text")).isEmpty());
-            // both sessions shown: a line marks where the times jump by a day
+            // both sessions shown: a line marks where today's begins, labelled with when, and its rows count from there
             wait.until(d -> d.findElements(By.cssSelector("#timeline svg.sequence .session-break")).size() == 1);
             browser.screenshot("two-sessions");
+            List<String> both = times(browser);
+            assertEquals(List.of("+1.25 s", "+1.27 s"), both.subList(both.size() - 2, both.size()), both.toString());
+            String started = DateTimeFormatter.ofPattern("d MMM HH:mm", Locale.ENGLISH)
+                    .format(Instant.ofEpochSecond(0, today).atZone(ZoneId.systemDefault()));
+            assertEquals(started, browser.driver.findElement(By.cssSelector("#timeline svg.seq-times .session-break text")).getText());
             browser.driver.findElement(By.id("f-jid")).sendKeys("dave@a.example");
             wait.until(d -> times(browser).size() == 2);
             browser.screenshot("second-session-times");
@@ -94,7 +104,7 @@ class UiLongCaptureBrowserTest {
     @SuppressWarnings("unchecked")
     private static List<String> times(HeadlessChromium browser) {
         return (List<String>) browser.driver.executeScript(
-                "return [...document.querySelectorAll('#timeline svg.seq-times text')].map((t) => t.textContent);");
+                "return [...document.querySelectorAll('#timeline svg.seq-times > text')].map((t) => t.textContent);");
     }
 
     private static ConnectionView closedAt(ConnectionView c, long at) {

@@ -379,7 +379,7 @@ class UiSyntheticBrowserTest {
         String timeOfFirstIq = """
                 const rows = [...document.querySelectorAll('#timeline .seq-rows svg.sequence .row')];
                 const i = rows.findIndex((r) => r.classList.contains('k-iq'));
-                return [...document.querySelectorAll('#timeline svg.seq-times text')][i].textContent;""";
+                return [...document.querySelectorAll('#timeline svg.seq-times > text')][i].textContent;""";
         String unfiltered = (String) js(timeOfFirstIq);
         assertEquals("+599.0 ms", unfiltered, "alice pings at 600 ms; the first stream (hers) opened at 1 ms");
         new Select(browser.driver.findElement(By.id("f-kind"))).selectByVisibleText("iq");
