@@ -37,6 +37,8 @@ import picocli.CommandLine.Spec;
                 "CAPTURE is what 'xmppscope open' takes: the PATH of a capture database, or a capture file (.xscap, .pcap, .pcapng). A capture database is analyzed once and its analysis kept beside it (PATH.analysis.mv.db), as 'open' keeps it; later looks reuse it.",
                 "",
                 "Text for people, or with --json the JSON the web UI's API answers (GET /api/connections, /api/graph, /api/connections/ID/negotiation, /api/stanzas, /api/stanzas/REF), for scripts. Control characters that came off the wire are printed escaped (\\x1b), so a stanza cannot drive your terminal. Times are your local clock.",
+                "",
+                "In a terminal, the answer goes through your pager: $XMPPSCOPE_PAGER, else $PAGER, else less (with LESS=FRX unless you set LESS: it quits at once when the answer fits on the screen). PAGER=cat or --no-pager prints straight; a pipe always gets it straight.",
                 ""
         },
         footer = {
@@ -108,6 +110,9 @@ final class ShowCommand implements Callable<Integer> {
     @Option(names = "--progress", description = "draw a progress bar on stderr even when it is not a terminal")
     boolean progress;
 
+    @Option(names = "--no-pager", description = "print straight to the terminal instead of through the pager")
+    boolean noPager;
+
     /** The kinds --kind takes, listed in its help. */
     static final class Kinds extends ArrayList<String> {
         Kinds() {
@@ -118,20 +123,23 @@ final class ShowCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         View view = view();
-        PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Serving resources = new Serving(err);
         try {
             // what it is doing goes to stderr: stdout is the answer, for a pipe
             Analyzer model = CaptureOpening.analyzed(capture, keepSecrets, progress, err, resources).analyzer();
-            switch (view) {
-                case CONNECTIONS -> connections(model, out);
-                case GRAPH -> graph(model, out);
-                case NEGOTIATION -> negotiation(model, out);
-                case STANZAS -> stanzas(model, out);
-                case STANZA -> stanza(model, out);
+            // opened once the analysis is done, so its progress is not drawn under the pager
+            try (Pager pager = Pager.open(spec.commandLine().getOut(), err, !noPager && System.console() != null,
+                    System.getenv())) {
+                PrintWriter out = pager.out();
+                switch (view) {
+                    case CONNECTIONS -> connections(model, out);
+                    case GRAPH -> graph(model, out);
+                    case NEGOTIATION -> negotiation(model, out);
+                    case STANZAS -> stanzas(model, out);
+                    case STANZA -> stanza(model, out);
+                }
             }
-            out.flush();
         } catch (RuntimeException e) {
             throw resources.closeAfter(e);
         } catch (IOException e) {
@@ -222,7 +230,7 @@ final class ShowCommand implements Callable<Integer> {
             try (JsonGenerator g = mapper.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
                 g.writeStartObject();
                 g.writeArrayFieldStart("items");
-                forEachStanza(model, s -> {
+                forEachStanza(model, out, s -> {
                     try {
                         g.writeObject(s);
                     } catch (IOException e) {
@@ -237,7 +245,7 @@ final class ShowCommand implements Callable<Integer> {
         }
         CaptureText text = new CaptureText(out, ZoneId.systemDefault());
         int[] shown = {0};
-        forEachStanza(model, s -> {
+        forEachStanza(model, out, s -> {
             text.stanzaLine(s);
             shown[0]++;
         });
@@ -246,7 +254,8 @@ final class ShowCommand implements Callable<Integer> {
         }
     }
 
-    private void forEachStanza(Analyzer model, Consumer<StanzaSummary> each) {
+    /** Page by page; stops early when the pager was quit (its pipe broke). */
+    private void forEachStanza(Analyzer model, PrintWriter out, Consumer<StanzaSummary> each) {
         int left = limit == null ? Integer.MAX_VALUE : limit;
         String cursor = null;
         do {
@@ -256,7 +265,7 @@ final class ShowCommand implements Callable<Integer> {
             }
             left -= page.items().size();
             cursor = page.next();
-        } while (cursor != null && left > 0);
+        } while (cursor != null && left > 0 && !out.checkError());
     }
 
     /** The timeline query the filters make, for the page at {@code cursor}. */

@@ -24,6 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -258,6 +260,42 @@ class ShowCommandTest {
         Run nothing = run("show", tmp.resolve("nothing").toString());
         assertEquals(1, nothing.exit());
         assertTrue(nothing.err().contains("no capture at "), nothing.err());
+    }
+
+    /**
+     * In a terminal (a real pseudo-terminal, from util-linux's {@code script}) the answer goes
+     * through the user's pager, after the analysis's own lines; --no-pager prints it straight.
+     */
+    @Test
+    void inATerminalTheAnswerGoesThroughThePagerUnlessToldNot() throws Exception {
+        Path capture = sample("failures");
+        Path paged = tmp.resolve("paged.txt");
+        String show = String.join(" ", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "show", capture.toString());
+
+        String terminal = inTerminal(show, Map.of("PAGER", "cat > " + paged));
+        String answer = Files.readString(paged);
+        assertTrue(answer.lines().anyMatch(l -> l.startsWith("    ✗ Authentication failed: not-authorized")), answer);
+        assertFalse(terminal.contains("Authentication failed"), "the pager had the answer, not the terminal: " + terminal);
+        assertTrue(terminal.contains("analyzing"), "what it was doing is on the terminal: " + terminal);
+
+        Files.delete(paged);
+        String straight = inTerminal(show + " --no-pager", Map.of("PAGER", "cat > " + paged));
+        assertTrue(straight.contains("Authentication failed: not-authorized"), straight);
+        assertFalse(Files.exists(paged), "no pager was started");
+    }
+
+    /** What {@code command} printed, run with a pseudo-terminal as its stdin and stdout. */
+    private String inTerminal(String command, Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("script", "--quiet", "--return", "--command", command, "/dev/null")
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
+        assertEquals(0, p.exitValue(), out);
+        return out;
     }
 
     private static int indexOf(List<String> lines, String regex) {
