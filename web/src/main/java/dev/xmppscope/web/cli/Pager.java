@@ -48,7 +48,7 @@ final class Pager implements AutoCloseable {
     }
 
     /** The pager the environment names, or null for none. */
-    static String command(Map<String, String> env) {
+    private static String command(Map<String, String> env) {
         String named = env.containsKey("XMPPSCOPE_PAGER") ? env.get("XMPPSCOPE_PAGER") : env.getOrDefault("PAGER", "less");
         String command = named.strip();
         return command.isEmpty() || command.equals("cat") ? null : command;
