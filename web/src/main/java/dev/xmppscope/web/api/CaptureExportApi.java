@@ -120,7 +120,7 @@ public final class CaptureExportApi implements WebExtension {
     /** {@code id}, if the capture holds that connection; else a 404. */
     private long recorded(long id) {
         try (CaptureReader reader = store.newReader()) {
-            if (reader.connections().stream().noneMatch(r -> r.opened().id() == id)) {
+            if (reader.connection(id).isEmpty()) {
                 throw new ApiErrors.NotFound("no connection " + id + " in this capture");
             }
         }
