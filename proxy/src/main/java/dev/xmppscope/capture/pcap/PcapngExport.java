@@ -273,15 +273,14 @@ public final class PcapngExport {
          * and how, by those.
          */
         java.util.List<Frame> close(long at, CloseReason reason) {
-            boolean serverFirst = reason == CloseReason.SERVER_CLOSED || reason == CloseReason.SERVER_RESET;
-            boolean first = !serverFirst; // whether the client's frame goes first
+            boolean clientFirst = reason != CloseReason.SERVER_CLOSED && reason != CloseReason.SERVER_RESET;
             if (reason == CloseReason.CLIENT_RESET || reason == CloseReason.SERVER_RESET) {
-                return java.util.List.of(segment(at, first, TcpSegment.RST | TcpSegment.ACK));
+                return java.util.List.of(segment(at, clientFirst, TcpSegment.RST | TcpSegment.ACK));
             }
             java.util.List<Frame> f = new java.util.ArrayList<>(3);
-            f.add(segment(at, first, TcpSegment.FIN | TcpSegment.ACK));
-            f.add(segment(at, !first, TcpSegment.FIN | TcpSegment.ACK));
-            f.add(segment(at, first, TcpSegment.ACK));
+            f.add(segment(at, clientFirst, TcpSegment.FIN | TcpSegment.ACK));
+            f.add(segment(at, !clientFirst, TcpSegment.FIN | TcpSegment.ACK));
+            f.add(segment(at, clientFirst, TcpSegment.ACK));
             return f;
         }
 
