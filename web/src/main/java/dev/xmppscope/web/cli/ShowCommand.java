@@ -190,7 +190,7 @@ final class ShowCommand implements Callable<Integer> {
         if (json) {
             printJson(out, ApiJson.items(all));
         } else {
-            new CaptureText(out, ZoneId.systemDefault()).connections(all);
+            text(out).connections(all);
         }
     }
 
@@ -198,7 +198,7 @@ final class ShowCommand implements Callable<Integer> {
         if (json) {
             printJson(out, model.graph());
         } else {
-            new CaptureText(out, ZoneId.systemDefault()).graph(model.graph());
+            text(out).graph(model.graph());
         }
     }
 
@@ -208,7 +208,7 @@ final class ShowCommand implements Callable<Integer> {
         if (json) {
             printJson(out, ApiJson.items(model.negotiation(c.id())));
         } else {
-            new CaptureText(out, ZoneId.systemDefault()).negotiation(c, model.negotiation(c.id()));
+            text(out).negotiation(c, model.negotiation(c.id()));
         }
     }
 
@@ -219,8 +219,13 @@ final class ShowCommand implements Callable<Integer> {
         if (json) {
             printJson(out, ApiJson.stanzaDetail(d));
         } else {
-            new CaptureText(out, ZoneId.systemDefault()).stanza(d);
+            text(out).stanza(d);
         }
+    }
+
+    /** The text view, in the local clock. */
+    private static CaptureText text(PrintWriter out) {
+        return new CaptureText(out, ZoneId.systemDefault());
     }
 
     /** Every stanza the filters match (up to --limit), page by page, printed as it comes. */
@@ -243,7 +248,7 @@ final class ShowCommand implements Callable<Integer> {
             out.println();
             return;
         }
-        CaptureText text = new CaptureText(out, ZoneId.systemDefault());
+        CaptureText text = text(out);
         int[] shown = {0};
         forEachStanza(model, out, s -> {
             text.stanzaLine(s);

@@ -53,13 +53,20 @@ final class TerminalSafe {
         if (c == '\t' || c == '\n' && keepNewlines) {
             return null;
         }
-        if (c < 0x20 || c >= 0x7f && c <= 0x9f) {
+        if (c < 0x20 || c == 0x7f || isC1(c)) {
             return String.format("\\x%02x", (int) c);
         }
-        if (c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069') {
-            return String.format("\\u%04x", (int) c);
-        }
-        return null;
+        return isBidiControl(c) ? String.format("\\u%04x", (int) c) : null;
+    }
+
+    /** The C1 controls: 0x9b is a CSI, as ESC [ is, on terminals that take 8-bit controls. */
+    private static boolean isC1(int c) {
+        return c >= 0x80 && c <= 0x9f;
+    }
+
+    /** The bidirectional embeddings, overrides and isolates, which reorder how a line reads. */
+    private static boolean isBidiControl(int c) {
+        return c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069;
     }
 
     /**
@@ -81,7 +88,7 @@ final class TerminalSafe {
 
         @Override
         public SerializableString getEscapeSequence(int ch) {
-            if (ch >= 0x80 && ch <= 0x9f || ch >= 0x202a && ch <= 0x202e || ch >= 0x2066 && ch <= 0x2069) {
+            if (isC1(ch) || isBidiControl(ch)) {
                 return new SerializedString(String.format("\\u%04x", ch));
             }
             return null;
