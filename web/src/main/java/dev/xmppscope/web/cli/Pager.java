@@ -59,6 +59,15 @@ final class Pager implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Whether the answer's reader went away: the pager was quit, or the pipe stdout feeds was
+     * closed ({@code | head}). What is left of the answer then need not be made.
+     */
+    boolean readerGone() {
+        // picocli's stdout wraps System.out, a PrintStream that keeps a broken pipe to itself
+        return out.checkError() || (pager == null && System.out.checkError());
+    }
+
     /** Ends the answer and, with a pager, waits until the user quits it. */
     @Override
     public void close() {

@@ -136,7 +136,7 @@ final class ShowCommand implements Callable<Integer> {
                     case CONNECTIONS -> connections(model, out);
                     case GRAPH -> graph(model, out);
                     case NEGOTIATION -> negotiation(model, out);
-                    case STANZAS -> stanzas(model, out);
+                    case STANZAS -> stanzas(model, pager);
                     case STANZA -> stanza(model, out);
                 }
             }
@@ -229,13 +229,14 @@ final class ShowCommand implements Callable<Integer> {
     }
 
     /** Every stanza the filters match (up to --limit), page by page, printed as it comes. */
-    private void stanzas(Analyzer model, PrintWriter out) throws IOException {
+    private void stanzas(Analyzer model, Pager pager) throws IOException {
+        PrintWriter out = pager.out();
         if (json) {
             ObjectMapper mapper = jsonMapper();
             try (JsonGenerator g = mapper.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
                 g.writeStartObject();
                 g.writeArrayFieldStart("items");
-                forEachStanza(model, out, s -> {
+                forEachStanza(model, pager, s -> {
                     try {
                         g.writeObject(s);
                     } catch (IOException e) {
@@ -250,7 +251,7 @@ final class ShowCommand implements Callable<Integer> {
         }
         CaptureText text = text(out);
         int[] shown = {0};
-        forEachStanza(model, out, s -> {
+        forEachStanza(model, pager, s -> {
             text.stanzaLine(s);
             shown[0]++;
         });
@@ -259,8 +260,8 @@ final class ShowCommand implements Callable<Integer> {
         }
     }
 
-    /** Page by page; stops early when the pager was quit (its pipe broke). */
-    private void forEachStanza(Analyzer model, PrintWriter out, Consumer<StanzaSummary> each) {
+    /** Page by page; stops early when the answer's reader went away (the pager was quit, or {@code | head} ended). */
+    private void forEachStanza(Analyzer model, Pager pager, Consumer<StanzaSummary> each) {
         int left = limit == null ? Integer.MAX_VALUE : limit;
         String cursor = null;
         do {
@@ -270,7 +271,7 @@ final class ShowCommand implements Callable<Integer> {
             }
             left -= page.items().size();
             cursor = page.next();
-        } while (cursor != null && left > 0 && !out.checkError());
+        } while (cursor != null && left > 0 && !pager.readerGone());
     }
 
     /** The timeline query the filters make, for the page at {@code cursor}. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.CaptureWriter;
 import dev.xmppscope.capture.Chunk;
@@ -19,6 +20,10 @@ import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.web.cli.WebCommandsTest.Run;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +33,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * {@code xmppscope show} on the bundled samples, which real Prosody servers and Smack clients
@@ -283,6 +289,75 @@ class ShowCommandTest {
         String straight = inTerminal(show + " --no-pager", Map.of("PAGER", "cat > " + paged));
         assertTrue(straight.contains("Authentication failed: not-authorized"), straight);
         assertFalse(Files.exists(paged), "no pager was started");
+    }
+
+    /**
+     * {@code show ... | head}: once the pipe is closed, the listing stops at the end of the page
+     * it is on instead of making every page of a long capture for nobody. The JVM's stdout keeps
+     * a broken pipe to itself, so it is what this test breaks: after the first lines every write
+     * fails, as after head exits.
+     */
+    @Test
+    void aListingStopsSoonAfterThePipeItFeedsIsClosed() throws IOException {
+        int messages = 5 * StanzaQuery.MAX_LIMIT;
+        Path db = tmp.resolve("long");
+        try (CaptureStore store = CaptureStore.open(db); CaptureWriter w = store.newWriter()) {
+            long t = 1_764_000_000_000_000_000L;
+            w.opened(new ConnectionOpened(1, "127.0.0.1:5222=127.0.0.2:5222", "127.0.0.1:5222", "127.0.0.1:40001",
+                    "127.0.0.2:5222", TlsMode.PASSTHROUGH, t));
+            StringBuilder xml = new StringBuilder("<stream:stream xmlns='jabber:client'"
+                    + " xmlns:stream='http://etherx.jabber.org/streams' to='a.example'>");
+            for (int i = 0; i < messages; i++) {
+                xml.append("<message to='bob@a.example' id='m").append(i).append("' type='chat'><body>").append(i)
+                        .append("</body></message>");
+            }
+            byte[] b = xml.toString().getBytes(StandardCharsets.UTF_8);
+            w.chunk(Chunk.of(1, 1, Direction.TO_SERVER, t + 10, TlsLayer.PLAIN, 0, b));
+            w.closed(new ConnectionClosed(1, t + 100, CloseReason.CLIENT_CLOSED, "", b.length, 0));
+        }
+        ClosedAfter pipe = new ClosedAfter(4096);
+        PrintStream stdout = System.out;
+        int exit;
+        System.setOut(new PrintStream(pipe, true, StandardCharsets.UTF_8));
+        try {
+            CommandLine cl = Main.commandLine(); // its stdout is System.out, as for a user
+            cl.setErr(new PrintWriter(new StringWriter()));
+            exit = cl.execute("show", db.toString(), "--stanzas");
+        } finally {
+            System.setOut(stdout);
+        }
+        assertEquals(0, exit);
+        assertTrue(pipe.linesRefused > 0, "the pipe was closed while the first page was listed");
+        assertTrue(pipe.linesRefused < 2 * StanzaQuery.MAX_LIMIT, "lines written after the pipe was closed: "
+                + pipe.linesRefused + " of the " + messages + " stanzas' (at most the rest of the page expected)");
+    }
+
+    /** A pipe whose reader leaves after {@code open} bytes: every later write fails, and its lines are counted. */
+    private static final class ClosedAfter extends OutputStream {
+        private int open;
+        int linesRefused;
+
+        ClosedAfter(int open) {
+            this.open = open;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (open >= len) {
+                open -= len;
+                return;
+            }
+            open = 0;
+            for (int i = off; i < off + len; i++) {
+                linesRefused += b[i] == '\n' ? 1 : 0;
+            }
+            throw new IOException("Broken pipe");
+        }
     }
 
     /** What {@code command} printed, run with a pseudo-terminal as its stdin and stdout. */
