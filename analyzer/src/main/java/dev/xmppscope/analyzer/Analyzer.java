@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -69,7 +70,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         }
     };
     private final StreamParsers parsers = new StreamParsers();
-    /** While {@link #analyze} runs: the parsers are then the reading thread's, which parses ahead of the model. */
+    /** While {@link #analyze} runs: the parsers are then the reading threads', which parse ahead of the model. */
     private boolean parsingAhead;
     private final RouteCorrelator routes;
     private final IqPairing iqs;
@@ -129,18 +130,22 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
     /**
      * Analyzes everything {@code reader} holds, as {@link CaptureReader#replay} would feed it, with
-     * the reading and the parse of every stream on a thread of their own ahead of the model, which
+     * the reading and the parse of every stream on threads of their own ahead of the model, which
      * runs on this thread: the parse was half of what an analysis thread did, and a bulk analysis
-     * ({@code open}) waits on that thread. {@code progress} is told how many records are done,
-     * every {@value #PROGRESS_EVERY}.
+     * ({@code open}) waits on that thread. The reading thread parses one lane of streams, a second
+     * thread the other ({@link StreamParsers#lane}). {@code progress} is told how many records are
+     * done, every {@value #PROGRESS_EVERY}.
      */
     public void analyze(CaptureReader reader, LongConsumer progress) {
         long[] done = {0};
+        String what = "of " + analysisFile.getFileName();
         parsingAhead = true;
-        try {
-            ReadAhead.run("of " + analysisFile.getFileName(), items -> reader.replay(new ParsingAhead(items)), item -> {
+        try (SecondLane secondLane = new SecondLane(what)) {
+            ReadAhead.run(what, items -> reader.replay(new ParsingAhead(items, secondLane)), item -> {
                 if (item instanceof StreamParsers.Parsed p) {
                     parsedChunk(p);
+                } else if (item instanceof Future<?> f) {
+                    parsedChunk(SecondLane.await(f));
                 } else if (item == FLUSHED) {
                     flushed();
                 } else {
@@ -155,12 +160,17 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         }
     }
 
-    /** The reading side of {@link #analyze}: parses each chunk as it is read, and passes everything on. */
+    /**
+     * The reading side of {@link #analyze}: parses each chunk of the first lane as it is read,
+     * gives each of the second to the second lane's thread, and passes everything on in order.
+     */
     private final class ParsingAhead implements CaptureSink {
         private final ReadAhead.Items items;
+        private final SecondLane secondLane;
 
-        ParsingAhead(ReadAhead.Items items) {
+        ParsingAhead(ReadAhead.Items items, SecondLane secondLane) {
             this.items = items;
+            this.secondLane = secondLane;
         }
 
         @Override
@@ -175,8 +185,16 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
         @Override
         public void storedChunk(Chunk c, StoredPayloads from, long position) {
-            // encrypted bytes are only counted: the chunk goes as it is
-            items.add(c.layer() == TlsLayer.ENCRYPTED ? c : parsers.parse(c, ownPosition(from, position)), c.bytes().length);
+            long own = ownPosition(from, position);
+            Object item;
+            if (c.layer() == TlsLayer.ENCRYPTED) {
+                item = c; // encrypted bytes are only counted: the chunk goes as it is
+            } else if (StreamParsers.lane(c) == 0) {
+                item = parsers.parse(c, own);
+            } else {
+                item = secondLane.parse(() -> parsers.parse(c, own));
+            }
+            items.add(item, c.bytes().length);
         }
 
         @Override
@@ -186,7 +204,8 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
         @Override
         public void closed(ConnectionClosed c) {
-            parsers.release(c.id());
+            parsers.release(c.id(), 0);
+            secondLane.run(() -> parsers.release(c.id(), 1));
             items.add(c, 0);
         }
 

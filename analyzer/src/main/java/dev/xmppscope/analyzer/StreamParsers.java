@@ -12,19 +12,38 @@ import java.util.Map;
 /**
  * The parse of every stream of a capture: a parser per connection and direction, replaced when a
  * new TLS layer starts, turning each chunk into {@link StreamEvent}s. Kept apart from the model
- * so that a bulk analysis parses on the thread that reads the capture, ahead of the model
- * ({@link Analyzer#analyze}): the parse was half of the analysis thread's time. Used by one
- * thread at a time.
+ * so that a bulk analysis parses ahead of it, on the thread that reads the capture and a second
+ * one ({@link Analyzer#analyze}): the parse was half of the analysis thread's time. Each lane of
+ * streams ({@link #lane}) is used by one thread at a time.
  */
 final class StreamParsers {
-    /** The busy streams' parse readers stay open between chunks; 64 of them hold about 2 MB. */
-    private final ContinuousReader.OpenReaders openReaders = new ContinuousReader.OpenReaders(64);
-    /** Per connection: the parser and its layer of each direction. */
-    private final Map<Long, Streams> connections = new HashMap<>();
+    /**
+     * The streams are split between two lanes, so that a bulk analysis can parse them on two
+     * threads ({@link Analyzer#analyze}). Each lane keeps its own parsers and parse readers: a
+     * reader closed to make room must be one its own thread is not using.
+     */
+    static final int LANES = 2;
+    private final Lane[] lanes = {new Lane(), new Lane()};
+
+    /** One lane's streams. Used by one thread at a time. */
+    private static final class Lane {
+        /** The busy streams' parse readers stay open between chunks; 32 a lane hold about 1 MB. */
+        final ContinuousReader.OpenReaders openReaders = new ContinuousReader.OpenReaders(32);
+        /** Per connection: the parser and its layer of each direction. */
+        final Map<Long, Streams> connections = new HashMap<>();
+    }
 
     private static final class Streams {
         final StreamParser[] parsers = new StreamParser[2];
         final TlsLayer[] layers = new TlsLayer[2];
+    }
+
+    /**
+     * The lane that parses {@code c}'s stream. A connection's two directions go to different
+     * lanes, so that both lanes have work even when one connection carries the capture.
+     */
+    static int lane(Chunk c) {
+        return (int) ((c.connectionId() ^ c.direction().code()) & 1);
     }
 
     /**
@@ -74,7 +93,14 @@ final class StreamParsers {
 
     /** The connection ended: its streams' parse readers go back (a late chunk would start another). */
     void release(long connection) {
-        Streams s = connections.get(connection);
+        for (int lane = 0; lane < LANES; lane++) {
+            release(connection, lane);
+        }
+    }
+
+    /** As {@link #release(long)}, for the streams of one lane only: from the thread that parses that lane. */
+    void release(long connection, int lane) {
+        Streams s = lanes[lane].connections.get(connection);
         if (s != null) {
             for (StreamParser p : s.parsers) {
                 if (p != null) {
@@ -85,14 +111,15 @@ final class StreamParsers {
     }
 
     private StreamParser parser(Chunk c) {
-        Streams s = connections.computeIfAbsent(c.connectionId(), id -> new Streams());
+        Lane lane = lanes[lane(c)];
+        Streams s = lane.connections.computeIfAbsent(c.connectionId(), id -> new Streams());
         int i = c.direction().code();
         if (s.parsers[i] == null || s.layers[i] != c.layer()) {
             if (s.parsers[i] != null) {
                 s.parsers[i].releaseReader(); // the layer below (before STARTTLS) sends nothing more
             }
             s.parsers[i] = new StreamParser(c.offset(), StreamParser.DEFAULT_MAX_ELEMENT_BYTES,
-                    StreamParser.DEFAULT_MAX_DEPTH, openReaders);
+                    StreamParser.DEFAULT_MAX_DEPTH, lane.openReaders);
             s.layers[i] = c.layer();
         }
         return s.parsers[i];

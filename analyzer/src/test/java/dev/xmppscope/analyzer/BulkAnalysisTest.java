@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link Analyzer#analyze}, which reads and parses on a thread of its own ahead of the model,
+ * {@link Analyzer#analyze}, which reads and parses on threads of their own ahead of the model,
  * makes the same analysis as the store replayed into the analyzer one record at a time: every
  * stanza with its summary, XML, route and IQ partner, every stream with its negotiation and
  * errors.

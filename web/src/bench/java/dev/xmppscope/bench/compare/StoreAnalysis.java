@@ -151,7 +151,7 @@ public final class StoreAnalysis implements Comparison {
                 side sent the same ids, so each stanza appeared identically about 30 times and the analyzer \
                 linked the copies into routes through the server), cut into TCP-read-sized chunks (1 B–16 KiB) and written to an H2 capture database with the proxy's \
                 own CaptureWriter. Each round every contender gets a fresh copy of the file (copy not timed). \
-                *xmppscope*: `Analyzer.open(store)` + `analyzer.analyze(store.newReader())` (the store read and each stream parsed on a thread of their own, ahead of the model; since 2026-12-06) + close (index \
+                *xmppscope*: `Analyzer.open(store)` + `analyzer.analyze(store.newReader())` (the store read and the streams parsed ahead of the model: on one thread since 2026-12-06, on two since 2026-12-07, a connection's two directions on different ones) + close (index \
                 written), in the runner's JVM with the parallel collector and its threads at normal priority (since 2026-12-05; before, the index writer and H2's threads ran at idle priority as for a live analysis), as `./xmppscope open` runs it. *woodstox (H2 replay)*: the same replay, bytes concatenated per direction, then a \
                 Woodstox pull parse of every event (the ceiling with the same store read). *woodstox (in \
                 memory)*: the parse alone. Each contender first warms up, unrecorded, for at least 8 s of runs \
