@@ -216,9 +216,13 @@ class RealFederationWebTest {
                     .build();
             mallory.connection().sendStanza(m);
             // to a user that does not exist: Smack's own parser asserts on a JID like mallory's, so no
-            // Smack client receives it; b.example bounces it, which puts the probes on every link
+            // Smack client receives it; b.example bounces it, which puts the probes on every link.
+            // The bounce is awaited back at mallory's stream too: arriving while a row is clicked,
+            // it re-renders the list under the click, and the inspector then shows the bounce
             wait.until(d -> (Boolean) browser.driver.executeScript(
-                    "return [...document.querySelectorAll('#timeline .row')].filter(r => r.textContent.includes(\"alert('body')\")).length >= 2;"));
+                    "const rows = [...document.querySelectorAll('#timeline .row')];"
+                    + "return rows.filter(r => r.textContent.includes(\"alert('body')\")).length >= 2"
+                    + " && rows.filter(r => r.textContent.includes('service-unavailable')).length >= 2;"));
         }
         browser.driver.findElement(By.id("mode-list")).click();
         browser.click(d -> (WebElement) browser.driver.executeScript(
