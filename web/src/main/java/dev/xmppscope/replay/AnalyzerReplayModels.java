@@ -2,11 +2,11 @@ package dev.xmppscope.replay;
 
 import dev.xmppscope.analyzer.Analyzer;
 import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
@@ -52,10 +52,8 @@ public final class AnalyzerReplayModels implements ReplayModel.Factory, AutoClos
     /** Removes the temporary directory (the models must be closed first). */
     @Override
     public void close() {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
+        try {
+            FileTrees.delete(dir);
         } catch (IOException e) {
             System.getLogger(AnalyzerReplayModels.class.getName()).log(System.Logger.Level.WARNING,
                     "could not remove " + dir + ": " + e.getMessage());

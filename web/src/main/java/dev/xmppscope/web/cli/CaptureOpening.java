@@ -2,6 +2,7 @@ package dev.xmppscope.web.cli;
 
 import dev.xmppscope.analyzer.Analyzer;
 import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.FileTrees;
 import dev.xmppscope.capture.file.CaptureFileException;
 import dev.xmppscope.capture.file.CaptureFileFormat;
 import dev.xmppscope.capture.file.CaptureFiles;
@@ -12,8 +13,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A CAPTURE argument opened and analyzed, as {@code open} and {@code show} take it: a capture
@@ -71,7 +70,7 @@ final class CaptureOpening {
         }
         CaptureFileFormat.require(capture); // before a temporary database is made for it
         Path tmp = Files.createTempDirectory("xmppscope-open");
-        resources.add(() -> deleteTree(tmp));
+        resources.add(() -> FileTrees.delete(tmp));
         CaptureStore store = CaptureStore.open(tmp.resolve("capture"));
         status.printf("importing %s ...%n", capture);
         status.flush();
@@ -86,13 +85,5 @@ final class CaptureOpening {
             throw e;
         }
         return store;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

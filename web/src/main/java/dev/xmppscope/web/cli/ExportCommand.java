@@ -5,6 +5,7 @@ import dev.xmppscope.analyzer.GraphExport;
 import dev.xmppscope.capture.CaptureReader;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.ConnectionSubset;
+import dev.xmppscope.capture.FileTrees;
 import dev.xmppscope.capture.file.CaptureFileFormat;
 import dev.xmppscope.capture.file.CaptureFiles;
 import dev.xmppscope.capture.file.ProgressBar;
@@ -133,8 +134,8 @@ final class ExportCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("xmppscope: wrote " + out + " (" + analyzer.graph().nodes().size() + " nodes, "
                     + analyzer.graph().edges().size() + " edges)");
         } finally {
-            try (var files = Files.walk(scratch)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            try {
+                FileTrees.delete(scratch);
             } catch (java.io.IOException e) {
                 spec.commandLine().getErr().println("xmppscope: could not remove " + scratch + ": " + e.getMessage());
             }
