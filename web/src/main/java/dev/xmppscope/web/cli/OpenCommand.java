@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -47,11 +48,8 @@ final class OpenCommand implements Callable<Integer> {
             description = "Where the web UI listens (default: ${DEFAULT-VALUE}).")
     WebOptions web;
 
-    @Option(names = "--keep-secrets", description = "show the passwords a pcap holds as they are, instead of masked")
-    boolean keepSecrets;
-
-    @Option(names = "--progress", description = "draw a progress bar on stderr even when it is not a terminal")
-    boolean progress;
+    @Mixin
+    AnalysisOptions analysis;
 
     @Override
     public Integer call() throws Exception {
@@ -63,7 +61,7 @@ final class OpenCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Serving serving = new Serving(spec.commandLine().getErr());
         try {
-            CaptureOpening.Analyzed opened = CaptureOpening.analyzed(capture, keepSecrets, progress, out, serving);
+            CaptureOpening.Analyzed opened = analysis.analyzed(capture, out, serving);
             Analyzer analyzer = opened.analyzer();
             CaptureStore store = opened.store();
             WebServer server = serving.add(WebServer.start(web, ModelSource.fixed(analyzer),

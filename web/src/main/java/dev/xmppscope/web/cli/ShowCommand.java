@@ -22,6 +22,7 @@ import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -104,11 +105,8 @@ final class ShowCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the web UI API's JSON instead of text")
     boolean json;
 
-    @Option(names = "--keep-secrets", description = "show the passwords a pcap holds as they are, instead of masked")
-    boolean keepSecrets;
-
-    @Option(names = "--progress", description = "draw a progress bar on stderr even when it is not a terminal")
-    boolean progress;
+    @Mixin
+    AnalysisOptions analysis;
 
     @Option(names = "--no-pager", description = "print straight to the terminal instead of through the pager")
     boolean noPager;
@@ -127,7 +125,7 @@ final class ShowCommand implements Callable<Integer> {
         Serving resources = new Serving(err);
         try {
             // what it is doing goes to stderr: stdout is the answer, for a pipe
-            Analyzer model = CaptureOpening.analyzed(capture, keepSecrets, progress, err, resources).analyzer();
+            Analyzer model = analysis.analyzed(capture, err, resources).analyzer();
             // opened once the analysis is done, so its progress is not drawn under the pager
             try (Pager pager = Pager.open(spec.commandLine().getOut(), err, !noPager && System.console() != null,
                     System.getenv())) {

@@ -1,0 +1,20 @@
+package dev.xmppscope.web.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The options of the commands that analyze a stored capture first ({@code open}, {@code show}), declared once. */
+final class AnalysisOptions {
+    @Option(names = "--keep-secrets", description = "show the passwords a pcap holds as they are, instead of masked")
+    boolean keepSecrets;
+
+    @Option(names = "--progress", description = "draw a progress bar on stderr even when it is not a terminal")
+    boolean progress;
+
+    /** {@code capture} opened and analyzed as these options say ({@link CaptureOpening#analyzed}). */
+    CaptureOpening.Analyzed analyzed(Path capture, PrintWriter err, Serving resources) throws IOException {
+        return CaptureOpening.analyzed(capture, keepSecrets, progress, err, resources);
+    }
+}
