@@ -22,7 +22,7 @@ final class StreamParsers {
      * threads ({@link Analyzer#analyze}). Each lane keeps its own parsers and parse readers: a
      * reader closed to make room must be one its own thread is not using.
      */
-    static final int LANES = 2;
+    private static final int LANES = 2;
     private final Lane[] lanes = {new Lane(), new Lane()};
 
     /** One lane's streams. Used by one thread at a time. */
