@@ -39,13 +39,14 @@ final class CaptureOpening {
     /** Opens {@code capture} and analyzes all of it, in the foreground (no relay here to yield to). */
     static Analyzed analyzed(Path capture, boolean keepSecrets, boolean progress, PrintWriter status, Serving resources)
             throws IOException {
-        CaptureStore store = resources.add(openOrImport(capture, keepSecrets, progress, status, resources)).analyzeInForeground();
+        Opened opened = openOrImport(capture, keepSecrets, progress, status, resources);
+        CaptureStore store = resources.add(opened.store()).analyzeInForeground();
         Analyzer analyzer = resources.add(Analyzer.open(store));
         if (store.readOnly()) {
             status.printf("%s is read-only for you: it is opened read-only, and its analysis is kept in %s%n",
                     store.file().toAbsolutePath(), store.analysisFile());
         }
-        status.printf("analyzing %s ...%n", store.file().toAbsolutePath());
+        status.printf("analyzing %s ...%n", opened.name());
         status.flush();
         ProgressBar bar = ProgressBar.onStderr("analyzing", CaptureFiles.recordCount(store), "records", progress);
         try (var reader = store.newReader()) {
@@ -58,12 +59,17 @@ final class CaptureOpening {
         return new Analyzed(store, analyzer);
     }
 
+    /** A capture database opened, and what to call it: an imported file by its own name, not its temporary database's. */
+    private record Opened(CaptureStore store, Path name) {
+    }
+
     /** The capture database itself, or a temporary one holding an imported .xscap/pcap/pcapng. */
-    private static CaptureStore openOrImport(Path capture, boolean keepSecrets, boolean progress, PrintWriter status,
+    private static Opened openOrImport(Path capture, boolean keepSecrets, boolean progress, PrintWriter status,
                                              Serving resources) throws IOException {
         Path db = CaptureStore.dataFile(capture);
         if (Files.isRegularFile(db)) {
-            return CaptureStore.open(capture);
+            CaptureStore store = CaptureStore.open(capture);
+            return new Opened(store, store.file().toAbsolutePath());
         }
         if (!Files.isRegularFile(capture)) {
             throw new IllegalArgumentException(noCaptureAt(capture));
@@ -84,6 +90,6 @@ final class CaptureOpening {
             store.close();
             throw e;
         }
-        return store;
+        return new Opened(store, capture);
     }
 }
