@@ -65,7 +65,7 @@ final class CaptureOpening {
 
     /** The capture database itself, or a temporary one holding an imported .xscap/pcap/pcapng. */
     private static Opened openOrImport(Path capture, boolean keepSecrets, boolean progress, PrintWriter status,
-                                             Serving resources) throws IOException {
+                                       Serving resources) throws IOException {
         Path db = CaptureStore.dataFile(capture);
         if (Files.isRegularFile(db)) {
             CaptureStore store = CaptureStore.open(capture);
