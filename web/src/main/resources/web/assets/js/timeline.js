@@ -28,6 +28,8 @@ export class Timeline {
       onSelect(ref);
     };
     this.holding = false;
+    this.pressed = false; // the pointer is pressed on the timeline (see wire)
+    this.arrivedWhilePressed = false;
     this.items = [];
     this.refs = new Set();
     this.next = null;
@@ -67,6 +69,10 @@ export class Timeline {
     // reading back through the timeline pauses Following, so arrivals do not pull the view away
     this.body.addEventListener('wheel', (e) => { if (e.deltaY < 0) this.pauseToRead(); }, {passive: true});
     this.body.addEventListener('keydown', (e) => { if (e.key === 'PageUp' || e.key === 'Home') this.pauseToRead(); });
+    // a press on the timeline holds what arrives until it is let go: a redraw between mousedown
+    // and mouseup replaced the row under the pointer, and the click on it was lost
+    this.body.addEventListener('pointerdown', () => { this.pressed = true; });
+    for (const ev of ['pointerup', 'pointercancel', 'blur']) window.addEventListener(ev, () => this.unpress());
     let placing = false;
     this.body.addEventListener('scroll', () => {
       if (this.holding && this.atEnd()) this.release(); // scrolled down to what arrived
@@ -253,8 +259,22 @@ export class Timeline {
       this.countNew(1, '');
       return;
     }
+    if (this.pressed) {
+      this.arrivedWhilePressed = true;
+      return;
+    }
     if (this.tailTimer) return;
     this.tailTimer = setTimeout(() => { this.tailTimer = null; this.catchUp(); }, 120);
+  }
+
+  /** The press on the timeline is over: what arrived meanwhile is fetched once its click (this event's task) is done. */
+  unpress() {
+    if (!this.pressed) return;
+    this.pressed = false;
+    if (this.arrivedWhilePressed) {
+      this.arrivedWhilePressed = false;
+      setTimeout(() => this.onLiveStanza(), 0);
+    }
   }
 
   /** The chip that counts arrivals the view does not show: paused, or below a held stanza. */
@@ -278,6 +298,10 @@ export class Timeline {
       return;
     }
     if (seq !== this.loadSeq) return;
+    if (this.pressed) { // asked before the press: asked again once it is over
+      this.arrivedWhilePressed = true;
+      return;
+    }
     if (page.next) { // more arrived than one request holds: the newest page is what Following shows
       this.reload(true);
       return;

@@ -153,6 +153,28 @@ class UiLiveBrowserTest {
         }
     }
 
+    /**
+     * A row pressed while stanzas arrive is the one picked: what arrives waits until the press is
+     * let go, then is appended below it. A redraw between mousedown and mouseup replaced the row,
+     * and the click was lost.
+     */
+    @Test
+    void aRowPressedWhileStanzasArriveIsTheOnePicked() {
+        InMemoryCaptureModel model = SyntheticFederation.build();
+        putMessages(model, 1000, 100, 500_000_000L, "old");
+        try (LivePage page = new LivePage(model)) {
+            page.awaitShown("2-s-1099");
+            WebElement row = page.browser.driver.findElement(By.cssSelector("#timeline [data-ref='2-s-1095']"));
+            new Actions(page.browser.driver).moveToElement(row).clickAndHold().perform();
+            putMessages(model, 5000, 50, 900_000_000L, "new");
+            // let go after a second, as a slow click is: the arrivals' fetch and redraw take a tenth of that
+            new Actions(page.browser.driver).pause(Duration.ofSeconds(1)).release().perform();
+            page.wait.until(d -> d.getCurrentUrl().endsWith("/stanzas/2-s-1095"));
+            page.awaitShown("2-s-5049");
+            page.awaitText("timeline-new", "50 new below — follow");
+        }
+    }
+
     /** More arriving at once than one request for the tail holds: the newest page is shown. */
     @Test
     void aBurstLargerThanOneRequestShowsTheNewestPage() {
