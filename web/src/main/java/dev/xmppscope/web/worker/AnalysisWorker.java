@@ -14,6 +14,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import dev.xmppscope.analyzer.model.ModelEvent;
@@ -61,11 +62,13 @@ public final class AnalysisWorker {
             System.exit(2);
         }
         ignoreStopSignals();
+        Path socket = Path.of(args[2]);
+        int status = 0;
         try (AnalysisFile file = AnalysisFile.open(Path.of(args[0]), args[1]);
              StoredPayloads payloads = StoredPayloads.openReadOnly(Path.of(args[3]));
              Analyzer analyzer = Analyzer.open(file, payloads);
              ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            server.bind(UnixDomainSocketAddress.of(args[2]));
+            server.bind(UnixDomainSocketAddress.of(socket));
             AnalysisWorker worker = new AnalysisWorker(analyzer);
             Thread acceptor = new Thread(() -> worker.accept(server), "xmppscope-worker-accept");
             acceptor.setDaemon(true);
@@ -76,14 +79,33 @@ public final class AnalysisWorker {
         } catch (CaptureStoreException e) {
             System.out.println(STOPPED + e.getMessage()); // the proxy logs it and the web UI shows it
             System.out.flush();
-            System.exit(1);
+            status = 1;
         } catch (FeedCodec.CutShort e) {
             // the proxy is gone (killed): no one reads a stack trace, the terminal gets one line
             LOG.warn("{}; the analysis keeps what came before it, and 'xmppscope open' on the capture analyses the rest",
                     e.getMessage());
-            System.exit(1);
+            status = 1;
+        } finally {
+            removeSocket(socket);
         }
-        System.exit(0); // the query and event threads may still be blocked on the socket
+        System.exit(status); // the query and event threads may still be blocked on the socket
+    }
+
+    /**
+     * The socket goes with the worker, and the private directory the proxy made for it
+     * ({@link WorkerProcess#SOCKET_DIR_PREFIX}) too: a proxy killed outright cannot remove them,
+     * and each such run left one behind in the temporary directory.
+     */
+    private static void removeSocket(Path socket) {
+        try {
+            Files.deleteIfExists(socket);
+            Path dir = socket.getParent();
+            if (dir != null && dir.getFileName().toString().startsWith(WorkerProcess.SOCKET_DIR_PREFIX)) {
+                Files.deleteIfExists(dir); // empty now; the proxy removes it too if it is still there
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot remove {}: {}", socket, e.toString());
+        }
     }
 
     /**

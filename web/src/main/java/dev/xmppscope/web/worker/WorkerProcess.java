@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  * capture; {@code xmppscope open} analyses it later) and the web API answers 503 with the reason.
  */
 final class WorkerProcess implements LiveAnalysis {
+    /** The private directory of a worker's socket, in the temporary directory; the worker removes it as it exits. */
+    static final String SOCKET_DIR_PREFIX = "xmppscope-analysis-";
     private static final Logger LOG = LoggerFactory.getLogger(WorkerProcess.class);
     /**
      * JVM options of the worker unless XMPPSCOPE_WORKER_JAVA_OPTS says otherwise: the collector for
@@ -75,7 +77,7 @@ final class WorkerProcess implements LiveAnalysis {
     static WorkerProcess start(CaptureStore store) {
         Path dir;
         try {
-            dir = Files.createTempDirectory("xmppscope-analysis-"); // owner-only: the socket answers anyone who can reach it
+            dir = Files.createTempDirectory(SOCKET_DIR_PREFIX); // owner-only: the socket answers anyone who can reach it
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a directory for the analysis worker's socket", e);
         }

@@ -235,9 +235,11 @@ class WorkerProcessTest {
         encoder.flushed();
         byte[] cut = Arrays.copyOf(feed.toByteArray(), feed.size() - 4); // inside the last chunk's bytes
 
+        // in a private directory, as the proxy makes one (WorkerProcess)
+        Path socket = Files.createDirectory(tmp.resolve(WorkerProcess.SOCKET_DIR_PREFIX + "cut")).resolve("w.sock");
         Process worker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), AnalysisWorker.class.getName(),
-                analysisFile.toString(), captureId, tmp.resolve("w.sock").toString(), dataFile.toString())
+                analysisFile.toString(), captureId, socket.toString(), dataFile.toString())
                 .redirectError(tmp.resolve("stderr").toFile()).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
              OutputStream in = worker.getOutputStream()) {
@@ -247,6 +249,8 @@ class WorkerProcessTest {
         assertTrue(worker.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS), "the worker ends with its feed");
         String stderr = Files.readString(tmp.resolve("stderr"));
         assertEquals(1, worker.exitValue(), stderr);
+        assertFalse(Files.exists(socket.getParent()), "the worker removed its socket and the socket's directory: nothing"
+                + " is left in the temporary directory by a proxy that was killed");
         assertTrue(stderr.contains("the proxy's feed broke off inside a chunk (the proxy was stopped abruptly); the analysis"
                 + " keeps what came before it, and 'xmppscope open' on the capture analyses the rest"), stderr);
         assertFalse(stderr.contains("Exception") || stderr.contains("\tat "), stderr);
