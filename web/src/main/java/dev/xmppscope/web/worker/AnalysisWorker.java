@@ -14,7 +14,6 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import dev.xmppscope.analyzer.model.ModelEvent;
@@ -86,26 +85,9 @@ public final class AnalysisWorker {
                     e.getMessage());
             status = 1;
         } finally {
-            removeSocket(socket);
+            WorkerProcess.removeSocket(socket); // a proxy killed outright cannot
         }
         System.exit(status); // the query and event threads may still be blocked on the socket
-    }
-
-    /**
-     * The socket goes with the worker, and the private directory the proxy made for it
-     * ({@link WorkerProcess#SOCKET_DIR_PREFIX}) too: a proxy killed outright cannot remove them,
-     * and each such run left one behind in the temporary directory.
-     */
-    private static void removeSocket(Path socket) {
-        try {
-            Files.deleteIfExists(socket);
-            Path dir = socket.getParent();
-            if (dir != null && dir.getFileName().toString().startsWith(WorkerProcess.SOCKET_DIR_PREFIX)) {
-                Files.deleteIfExists(dir); // empty now; the proxy removes it too if it is still there
-            }
-        } catch (IOException e) {
-            LOG.debug("cannot remove {}: {}", socket, e.toString());
-        }
     }
 
     /**

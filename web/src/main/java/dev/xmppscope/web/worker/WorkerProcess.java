@@ -56,15 +56,15 @@ final class WorkerProcess implements LiveAnalysis {
 
     private final Process process;
     private final WorkerOutput output;
-    private final Path socketDir;
+    private final Path socket;
     private final DataOutputStream stdin;
     private final CaptureSink feed;
     private final RemoteModel model;
 
-    private WorkerProcess(Process process, WorkerOutput output, Path socketDir, RemoteModel model, StoredPayloads payloads) {
+    private WorkerProcess(Process process, WorkerOutput output, Path socket, RemoteModel model, StoredPayloads payloads) {
         this.process = process;
         this.output = output;
-        this.socketDir = socketDir;
+        this.socket = socket;
         this.model = model;
         this.stdin = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
         this.feed = FeedCodec.encoder(stdin, payloads, e -> {
@@ -88,11 +88,11 @@ final class WorkerProcess implements LiveAnalysis {
         WorkerOutput output = new WorkerOutput(process);
         try {
             output.awaitReady();
-            return new WorkerProcess(process, output, dir, new RemoteModel(socket, () -> whyGone(process, output)),
+            return new WorkerProcess(process, output, socket, new RemoteModel(socket, () -> whyGone(process, output)),
                     store.payloads());
         } catch (IOException | RuntimeException e) {
             process.destroyForcibly();
-            deleteQuietly(dir, socket);
+            removeSocket(socket);
             throw e instanceof CaptureStoreException c ? c
                     : new CaptureStoreException("the live analysis could not start: " + e.getMessage()
                             + "; '--analysis in-process' runs it in this process instead", e);
@@ -272,16 +272,24 @@ final class WorkerProcess implements LiveAnalysis {
             process.destroyForcibly();
         } finally {
             model.close();
-            deleteQuietly(socketDir, socketDir.resolve("worker.sock"));
+            removeSocket(socket);
         }
     }
 
-    private static void deleteQuietly(Path dir, Path socket) {
+    /**
+     * Removes a worker's socket and the private directory it is in ({@link #SOCKET_DIR_PREFIX});
+     * the proxy does as it closes the worker, and the worker as it exits, since a proxy killed
+     * outright cannot, and each such run left one behind in the temporary directory.
+     */
+    static void removeSocket(Path socket) {
         try {
             Files.deleteIfExists(socket);
-            Files.deleteIfExists(dir);
+            Path dir = socket.getParent();
+            if (dir != null && dir.getFileName().toString().startsWith(SOCKET_DIR_PREFIX)) {
+                Files.deleteIfExists(dir);
+            }
         } catch (IOException e) {
-            LOG.debug("cannot delete {}: {}", dir, e.toString());
+            LOG.debug("cannot remove {}: {}", socket, e.toString());
         }
     }
 }
