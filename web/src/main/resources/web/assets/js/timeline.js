@@ -29,6 +29,7 @@ export class Timeline {
     };
     this.holding = false;
     this.pressed = false; // the pointer is pressed on the timeline (see wire)
+    this.pointing = false; // a mouse pointer is over the timeline (see wire)
     this.arrivedWhilePressed = false;
     this.items = [];
     this.refs = new Set();
@@ -73,9 +74,13 @@ export class Timeline {
     // and mouseup replaced the row under the pointer, and the click on it was lost
     this.body.addEventListener('pointerdown', () => { this.pressed = true; });
     for (const ev of ['pointerup', 'pointercancel', 'blur']) window.addEventListener(ev, () => this.unpress());
+    // a mouse over the timeline holds the view as a pick does, until it leaves: each arrival
+    // scrolled the rows up, and the row a user aimed at moved away before the press
+    this.body.addEventListener('pointerenter', (e) => { if (e.pointerType === 'mouse') this.pointing = true; });
+    this.body.addEventListener('pointerleave', () => this.unpoint());
     let placing = false;
     this.body.addEventListener('scroll', () => {
-      if (this.holding && this.atEnd()) this.release(); // scrolled down to what arrived
+      if (this.held() && this.atEnd()) this.release(); // scrolled down to what arrived
       if (placing || this.mode !== 'sequence') return;
       placing = true;
       requestAnimationFrame(() => { placing = false; placeLabels(this.body); });
@@ -149,7 +154,7 @@ export class Timeline {
   }
 
   setFollow(on) {
-    const held = this.holding;
+    const behind = this.holding || this.pendingNew > 0;
     this.holding = false;
     this.follow = on;
     const b = $('follow');
@@ -157,8 +162,23 @@ export class Timeline {
     b.textContent = on ? 'Following' : 'Paused';
     if (on) {
       this.release();
-      if (held) this.body.scrollTo(this.body.scrollLeft, this.body.scrollHeight);
+      if (behind) this.body.scrollTo(this.body.scrollLeft, this.body.scrollHeight);
       this.catchUp();
+    }
+  }
+
+  /** Whether arrivals are appended below the view rather than scrolled to: a stanza is picked, or the mouse is over the timeline. */
+  held() {
+    return this.holding || this.pointing;
+  }
+
+  /** The mouse left the timeline: what arrived while it was there is scrolled to, unless a stanza is picked. */
+  unpoint() {
+    if (!this.pointing) return;
+    this.pointing = false;
+    if (this.follow && !this.holding && this.pendingNew > 0) {
+      this.release();
+      this.render('end');
     }
   }
 
@@ -309,10 +329,11 @@ export class Timeline {
     const before = this.items.length;
     this.append(page.items);
     if (this.items.length !== before) {
-      if (this.holding) this.countNew(this.items.length - before, 'below');
+      const held = this.held();
+      if (held) this.countNew(this.items.length - before, 'below');
       this.trimWhileFollowing();
-      this.render(this.holding ? 'keep' : 'end');
-      if (this.holding && this.atEnd()) this.release(); // it all fits in view
+      this.render(held ? 'keep' : 'end');
+      if (held && this.atEnd()) this.release(); // it all fits in view
     }
   }
 

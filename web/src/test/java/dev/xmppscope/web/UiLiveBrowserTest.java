@@ -175,6 +175,37 @@ class UiLiveBrowserTest {
         }
     }
 
+    /**
+     * While the mouse is over the timeline, what arrives is appended below the view, not scrolled
+     * to, so the row being aimed at stays under the pointer; leaving follows again. Each arrival
+     * used to scroll the rows up, and an aimed-at row moved away before the press.
+     */
+    @Test
+    void arrivalsWaitBelowWhileTheMouseIsOverTheTimeline() {
+        InMemoryCaptureModel model = SyntheticFederation.build();
+        putMessages(model, 1000, 100, 500_000_000L, "old");
+        try (LivePage page = new LivePage(model)) {
+            page.awaitShown("2-s-1099");
+            page.wait.until(d -> page.scrolledToEnd());
+            WebElement row = page.browser.driver.findElement(By.cssSelector("#timeline [data-ref='2-s-1095']"));
+            new Actions(page.browser.driver).moveToElement(row).perform();
+            double at = page.rowOffset("2-s-1095");
+
+            putMessages(model, 5000, 50, 900_000_000L, "new");
+            page.awaitShown("2-s-5049");
+            page.awaitText("timeline-new", "50 new below — follow");
+            assertEquals(at, page.rowOffset("2-s-1095"), 1.0, "the row under the pointer stays there");
+            assertEquals("Following", page.element("follow").getText());
+
+            new Actions(page.browser.driver).moveToElement(page.element("follow")).perform();
+            page.wait.until(d -> page.scrolledToEnd());
+            assertFalse(page.element("timeline-new").isDisplayed());
+            model.put(message("2-s-6000", SyntheticFederation.T0 + 950_000_000L, "after"));
+            page.awaitShown("2-s-6000");
+            page.wait.until(d -> page.scrolledToEnd());
+        }
+    }
+
     /** More arriving at once than one request for the tail holds: the newest page is shown. */
     @Test
     void aBurstLargerThanOneRequestShowsTheNewestPage() {
