@@ -53,6 +53,27 @@ public final class ByteSearch {
         return -1;
     }
 
+    /** The first index of either {@code a} or {@code b} in {@code bytes[from, to)}, or -1. */
+    public static int indexOfEither(byte[] bytes, byte a, byte b, int from, int to) {
+        long patternA = repeated(a);
+        long patternB = repeated(b);
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long w = word(bytes, i);
+            // each one's lowest hit is true, so the lowest of both is
+            long hits = zeroBytes(w ^ patternA) | zeroBytes(w ^ patternB);
+            if (hits != 0) {
+                return i + (Long.numberOfTrailingZeros(hits) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (bytes[i] == a || bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** The first index of {@code part} (not empty) in {@code in}, or -1. */
     public static int indexOf(byte[] in, byte[] part) {
         int last = in.length - part.length;

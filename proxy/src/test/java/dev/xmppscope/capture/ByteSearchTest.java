@@ -24,6 +24,23 @@ class ByteSearchTest {
     }
 
     @Test
+    void eitherOfTwoBytesIsFoundWhereALoopFindsTheFirst() {
+        Random random = new Random(5269);
+        for (int trial = 0; trial < 2000; trial++) {
+            byte[] b = new byte[random.nextInt(40)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (byte) new int[] {'a', 'A', 'b', 0x00, 0x01, 0x40, 0x60, 0x80, 0xc1, 0xff}[random.nextInt(10)];
+            }
+            int from = b.length == 0 ? 0 : random.nextInt(b.length + 1);
+            int to = from + random.nextInt(b.length - from + 1);
+            int a = loop(b, (byte) 'a', from, to);
+            int upper = loop(b, (byte) 'A', from, to);
+            int first = a < 0 ? upper : upper < 0 ? a : Math.min(a, upper);
+            assertEquals(first, ByteSearch.indexOfEither(b, (byte) 'a', (byte) 'A', from, to), "trial " + trial);
+        }
+    }
+
+    @Test
     void aPartIsFoundAtItsFirstWholeOccurrence() {
         byte[] part = "<proceed".getBytes();
         assertEquals(-1, ByteSearch.indexOf("<procee".getBytes(), part), "cut short");

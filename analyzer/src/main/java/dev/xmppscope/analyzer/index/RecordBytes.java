@@ -6,6 +6,8 @@ import java.util.Arrays;
 /** The encoding of the analysis maps' values: varints and length-prefixed UTF-8 (length + 1; 0 is null). */
 final class RecordBytes {
     private static final int NULL = 0;
+    /** What {@link Reader#skip()} gives for null. */
+    static final long ABSENT = -1;
 
     private RecordBytes() {
     }
@@ -95,11 +97,17 @@ final class RecordBytes {
     }
 
     static final class Reader {
-        private final byte[] b;
+        private byte[] b;
         private int pos;
 
         Reader(byte[] b) {
             this.b = b;
+        }
+
+        /** Reads {@code record} from its start, as a new reader would (one reader can serve a whole scan). */
+        void reset(byte[] record) {
+            b = record;
+            pos = 0;
         }
 
         long varLong() {
@@ -137,6 +145,27 @@ final class RecordBytes {
             }
             pos += n - 1;
             return Arrays.copyOfRange(b, pos - (n - 1), pos);
+        }
+
+        /**
+         * Passes over a string (or bytes) without decoding it: where it is, as
+         * {@code start << 32 | length}, or {@link #ABSENT} for null.
+         */
+        long skip() {
+            int n = (int) varLong();
+            if (n == NULL) {
+                return ABSENT;
+            }
+            pos += n - 1;
+            return (long) (pos - (n - 1)) << 32 | (n - 1);
+        }
+
+        int position() {
+            return pos;
+        }
+
+        void position(int at) {
+            pos = at;
         }
     }
 }

@@ -1,31 +1,45 @@
 package dev.xmppscope.analyzer.index;
 
 import dev.xmppscope.analyzer.model.StanzaQuery;
-import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.analyzer.xmpp.Jid;
 import dev.xmppscope.analyzer.xmpp.Namespaces;
+import dev.xmppscope.capture.ByteSearch;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntPredicate;
+import java.util.function.Predicate;
 
 /**
  * A {@link StanzaQuery} as a test on stored stanzas. A JID matches either address (bare: every
  * resource; full: that resource); a namespace term matches by spec ("XEP-0198" or any of its
  * namespaces) unless it is an exact namespace URI; free text is a case-insensitive substring of
- * the XML.
+ * the XML. The terms but the free text are tested on a record's bytes ({@link RecordView}), so
+ * their strings are held as UTF-8.
  */
 final class StanzaFilter {
     private final long visibleUntil;
     private final Long fromNanos;
     private final Long untilNanos;
     private final Long connection;
-    private final String kind;
-    private final String type;
-    private final String id;
-    private final String jidBare;
-    private final String jidFull;
+    private final byte[] kind;
+    private final byte[] type;
+    private final byte[] id;
+    private final byte[] jidBare;
+    private final byte[] jidFull;
+    /** A term no stored string can equal (not well-formed UTF-16, a bare JID with a '/'): nothing matches. */
+    private final boolean unmatchable;
     private final String nsKey;
     private final List<String> nsExact;
+    private final NamespaceIds nsIds;
+    /** Per namespace number: 0 not asked yet, 1 matches the namespace term, 2 does not. */
+    private byte[] nsVerdicts = new byte[64];
+    private final IntPredicate numberedNamespace = this::numberedNamespaceMatches;
+    private final Predicate<String> namedNamespace = this::namespaceMatches;
     private final String text;
     /** The free text as ASCII bytes, for a search in the XML's bytes; null when it is not all ASCII. */
     private final byte[] asciiText;
@@ -33,23 +47,33 @@ final class StanzaFilter {
     private final NonAsciiProbe probe;
     private final Namespaces namespaces;
 
-    private StanzaFilter(StanzaQuery q, Namespaces namespaces, long visibleUntil) {
+    private StanzaFilter(StanzaQuery q, Namespaces namespaces, NamespaceIds nsIds, long visibleUntil) {
         this.namespaces = namespaces;
+        this.nsIds = nsIds;
         this.visibleUntil = visibleUntil;
         this.fromNanos = q.fromNanos();
         this.untilNanos = q.untilNanos();
         this.connection = q.connection();
-        this.kind = blankToNull(q.kind());
-        this.type = blankToNull(q.type());
-        this.id = blankToNull(q.id());
+        String bare = null;
+        String full = null;
         if (blankToNull(q.jid()) != null) {
             Jid jid = Jid.parse(q.jid().trim());
-            jidBare = jid.bareKey();
-            jidFull = jid.hasResource() ? jid.fullKey() : null;
-        } else {
-            jidBare = null;
-            jidFull = null;
+            bare = jid.bareKey();
+            full = jid.hasResource() ? jid.fullKey() : null;
         }
+        String[] terms = {blankToNull(q.kind()), blankToNull(q.type()), blankToNull(q.id()), bare, full};
+        byte[][] utf8 = new byte[terms.length][];
+        boolean unmatchable = bare != null && bare.indexOf('/') >= 0; // a stored bare address never has one
+        for (int i = 0; i < terms.length; i++) {
+            utf8[i] = terms[i] == null ? null : strictUtf8(terms[i]);
+            unmatchable |= terms[i] != null && utf8[i] == null;
+        }
+        this.kind = utf8[0];
+        this.type = utf8[1];
+        this.id = utf8[2];
+        this.jidBare = utf8[3];
+        this.jidFull = utf8[4];
+        this.unmatchable = unmatchable;
         String ns = blankToNull(q.namespace());
         boolean exact = ns != null && ns.contains(":");
         this.nsKey = ns == null || exact ? null : namespaces.indexKey(ns);
@@ -59,8 +83,9 @@ final class StanzaFilter {
         this.probe = text != null && asciiText == null ? NonAsciiProbe.of(text) : null;
     }
 
-    static StanzaFilter of(StanzaQuery q, Namespaces namespaces, long visibleUntil) {
-        return new StanzaFilter(q, namespaces, visibleUntil);
+    /** {@code nsIds} turns the namespace numbers of stored records into namespaces. */
+    static StanzaFilter of(StanzaQuery q, Namespaces namespaces, NamespaceIds nsIds, long visibleUntil) {
+        return new StanzaFilter(q, namespaces, nsIds, visibleUntil);
     }
 
     /** The earliest time a stanza may have to pass, or null. */
@@ -78,29 +103,49 @@ final class StanzaFilter {
         return text != null;
     }
 
-    /** Every term but the free text ({@link #textIn}): a scan asks this first, and reads the XML only for what passes. */
-    boolean testAllButText(IndexedStanza s) {
-        StanzaSummary m = s.summary();
-        if (m.at() > visibleUntil || (fromNanos != null && m.at() < fromNanos) || (untilNanos != null && m.at() >= untilNanos)) {
+    /**
+     * Every term but the free text ({@link #textIn}), on a stored record: a scan asks this first,
+     * decodes only what passes, and reads the XML only for that.
+     */
+    boolean testAllButText(RecordView r) {
+        long at = r.at();
+        if (unmatchable || at > visibleUntil || (fromNanos != null && at < fromNanos) || (untilNanos != null && at >= untilNanos)) {
             return false;
         }
-        if ((connection != null && m.connection() != connection) || (kind != null && !kind.equals(m.kind()))
-                || (type != null && !type.equals(m.type())) || (id != null && !id.equals(m.id()))) {
+        if ((connection != null && r.connection() != connection) || (kind != null && !r.kindIs(kind))
+                || (type != null && !r.typeIs(type)) || (id != null && !r.idIs(id))) {
             return false;
         }
-        if (jidBare != null && !(jidBare.equals(s.fromBare()) || jidBare.equals(s.toBare()))) {
+        if ((jidBare != null && !r.eitherBareAddressIs(jidBare)) || (jidFull != null && !r.eitherAddressIs(jidFull))) {
             return false;
         }
-        if (jidFull != null && !(jidFull.equals(s.fromKey()) || jidFull.equals(s.toKey()))) {
-            return false;
+        return (nsKey == null && nsExact == null) || r.anyNamespace(numberedNamespace, namedNamespace);
+    }
+
+    /** {@link #namespaceMatches} for the namespace filed under {@code number}, asked once per number. */
+    private boolean numberedNamespaceMatches(int number) {
+        if (number >= nsVerdicts.length) {
+            nsVerdicts = Arrays.copyOf(nsVerdicts, Math.max(number + 1, nsVerdicts.length * 2));
         }
-        if (nsKey != null && !namespaces.indexKeys(m.namespaces()).contains(nsKey)) {
-            return false;
+        if (nsVerdicts[number] == 0) {
+            nsVerdicts[number] = namespaceMatches(nsIds.uri(number)) ? (byte) 1 : (byte) 2;
         }
-        if (nsExact != null && nsExact.stream().noneMatch(m.namespaces()::contains)) {
-            return false;
+        return nsVerdicts[number] == 1;
+    }
+
+    /** Whether an element using {@code ns} passes the namespace term: filed under its spec, or the exact URI. */
+    private boolean namespaceMatches(String ns) {
+        return nsKey != null ? namespaces.indexKeys(List.of(ns)).contains(nsKey) : nsExact.contains(ns);
+    }
+
+    /** {@code s} as UTF-8, or null when it is not well-formed UTF-16 (a lone surrogate, which no stored string holds). */
+    private static byte[] strictUtf8(String s) {
+        try {
+            ByteBuffer b = StandardCharsets.UTF_8.newEncoder().encode(CharBuffer.wrap(s));
+            return Arrays.copyOf(b.array(), b.limit());
+        } catch (CharacterCodingException e) {
+            return null;
         }
-        return true;
     }
 
     /**
@@ -117,9 +162,13 @@ final class StanzaFilter {
             return (probe == null || probe.mayMatch(xml))
                     && new String(xml, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT).contains(text);
         }
+        // the first byte in either case, eight bytes at a time (a text search that matches little reads every byte)
         byte first = asciiText[0];
-        for (int i = 0, last = xml.length - asciiText.length; i <= last; i++) {
-            if (lower(xml[i]) == first && foldedAt(xml, i)) {
+        byte firstUpper = first >= 'a' && first <= 'z' ? (byte) (first - ('a' - 'A')) : first;
+        int end = xml.length - asciiText.length + 1;
+        for (int i = ByteSearch.indexOfEither(xml, first, firstUpper, 0, end); i >= 0;
+             i = ByteSearch.indexOfEither(xml, first, firstUpper, i + 1, end)) {
+            if (foldedAt(xml, i)) {
                 return true;
             }
         }

@@ -221,7 +221,7 @@ public final class StanzaIndex implements AutoCloseable {
      */
     public StanzaPage query(StanzaQuery q, long visibleUntil) {
         int limit = Math.max(1, Math.min(q.limit() <= 0 ? 100 : q.limit(), StanzaQuery.MAX_LIMIT));
-        StanzaFilter filter = StanzaFilter.of(q, namespaces, visibleUntil);
+        StanzaFilter filter = StanzaFilter.of(q, namespaces, nsIds, visibleUntil);
         PageCursor at = PageCursor.parse(q.cursor());
         return at.backward() ? pageBefore(at, filter, limit) : pageAfter(at, filter, limit);
     }
@@ -282,27 +282,29 @@ public final class StanzaIndex implements AutoCloseable {
         long stopAt = filter.untilNanos() == null || !forward ? Long.MAX_VALUE
                 : filter.untilNanos() + TIME_ORDER_SLACK_NANOS;
         PayloadWindow window = filter.needsXml() && payloads != null ? new PayloadWindow(payloads) : null;
+        RecordView view = new RecordView();
         while (c.hasNext()) {
             long seq = c.next();
             byte[] record = c.getValue();
-            if (StanzaRecord.at(record) >= stopAt) {
+            RecordView r = view.read(record);
+            if (r.at() >= stopAt) {
                 break;
             }
-            IndexedStanza s = StanzaRecord.decode(record, filter.needsXml(), namespaces, nsIds);
-            if (!filter.testAllButText(s)) {
+            if (!filter.testAllButText(r)) {
                 continue;
             }
-            if (filter.needsXml()) {
-                s = withXml(s, window); // only for what passed the other terms
-            }
-            if (!filter.needsXml() || filter.textIn(s.xmlUtf8())) {
-                if (items.size() == limit) {
-                    return new Matches(items, first, last, true);
+            if (filter.needsXml()) { // read only for what passed the other terms
+                byte[] xml = r.xmlAt() < 0 ? r.xmlCopy() : xml(r.pk(), r.xmlAt(), r.size(), window);
+                if (!filter.textIn(xml)) {
+                    continue;
                 }
-                first = items.isEmpty() ? seq : first;
-                last = seq;
-                items.add(s.summary());
             }
+            if (items.size() == limit) {
+                return new Matches(items, first, last, true);
+            }
+            first = items.isEmpty() ? seq : first;
+            last = seq;
+            items.add(StanzaRecord.decode(record, false, namespaces, nsIds).summary());
         }
         return new Matches(items, first, last, false);
     }
@@ -319,33 +321,40 @@ public final class StanzaIndex implements AutoCloseable {
     public Optional<IndexedStanza> get(String ref, long visibleUntil) {
         IndexedStanza pendingStanza = unflushed.get(ref);
         if (pendingStanza != null) {
-            return Optional.of(withXml(pendingStanza, null));
+            return Optional.of(withXml(pendingStanza));
         }
         byte[] record = storedRecord(ref);
         if (record == null) {
             return Optional.empty();
         }
         IndexedStanza s = StanzaRecord.decode(record, true, namespaces, nsIds);
-        return s.summary().at() <= visibleUntil ? Optional.of(withXml(s, null)) : Optional.empty();
+        return s.summary().at() <= visibleUntil ? Optional.of(withXml(s)) : Optional.empty();
     }
 
     /**
      * {@code s} with its XML: as it is when the record holds a copy, else read from the payload
-     * file (through {@code window}, a scan's, if given). Without it (a payload file gone, or cut
-     * short since) the XML is null, and said once.
+     * file. Without it (a payload file gone, or cut short since) the XML is null, and said once.
      */
-    private IndexedStanza withXml(IndexedStanza s, PayloadWindow window) {
+    private IndexedStanza withXml(IndexedStanza s) {
         if (s.xmlUtf8() != null || s.xmlAt() < 0) {
             return s;
         }
-        int size = s.summary().size();
-        byte[] xml = payloads == null ? null : window != null ? window.read(s.xmlAt(), size) : payloads.read(s.xmlAt(), size);
+        byte[] xml = xml(s.pk(), s.xmlAt(), s.summary().size(), null);
+        return xml == null ? s : s.withXml(xml);
+    }
+
+    /**
+     * The XML of the stanza with row key {@code pk}: {@code size} bytes at {@code at} in the payload
+     * file, read through {@code window} (a scan's) if given; null when it is not there (said once).
+     */
+    private byte[] xml(long pk, long at, int size, PayloadWindow window) {
+        byte[] xml = payloads == null ? null : window != null ? window.read(at, size) : payloads.read(at, size);
         if (xml == null && !reportedUnreadable) {
             reportedUnreadable = true;
             LOG.warn("the XML of {} is not in the capture's payload file any more ({}); it is shown without it",
-                    s.summary().ref(), payloads == null ? "no payload file given" : "the file ends before it");
+                    ref(pk), payloads == null ? "no payload file given" : "the file ends before it");
         }
-        return xml == null ? s : s.withXml(xml);
+        return xml;
     }
 
     /** The first hop's row key of the route the stanza {@code ref} joined as a later hop, or -1. */

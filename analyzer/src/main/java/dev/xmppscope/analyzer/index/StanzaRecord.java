@@ -15,8 +15,8 @@ import java.util.Objects;
  * writer and every scan of the timeline do not have to handle.
  */
 final class StanzaRecord {
-    private static final int FROM_KEY_IS_FROM = 1;
-    private static final int TO_KEY_IS_TO = 2;
+    static final int FROM_KEY_IS_FROM = 1;
+    static final int TO_KEY_IS_TO = 2;
 
     private StanzaRecord() {
     }

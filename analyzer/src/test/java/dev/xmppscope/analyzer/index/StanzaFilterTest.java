@@ -8,6 +8,7 @@ import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.xmpp.Namespaces;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The free text of a search: a substring of a stanza's XML, case aside, whatever its script. */
@@ -15,7 +16,7 @@ class StanzaFilterTest {
 
     private static boolean found(String text, String xml) {
         StanzaQuery q = new StanzaQuery(text, null, null, null, null, null, null, null, null, null, 10);
-        return StanzaFilter.of(q, Namespaces.shipped(), Long.MAX_VALUE).textIn(xml.getBytes(StandardCharsets.UTF_8));
+        return StanzaFilter.of(q, Namespaces.shipped(), null, Long.MAX_VALUE).textIn(xml.getBytes(StandardCharsets.UTF_8));
     }
 
     /** What the search promises: the text in the XML once both are lowercased. */
@@ -51,5 +52,25 @@ class StanzaFilterTest {
         assertTrue(found("HELLO", "<body>hello</body>"));
         assertTrue(found("</Body>", "<body>hello</body>"));
         assertFalse(found("hellos", "<body>hello</body>"));
+    }
+
+    /** Short texts in short XML, at every offset and near every end: the search reads eight bytes at a time. */
+    @Test
+    void asciiTextIsFoundWhereverItStartsAndEnds() {
+        Random random = new Random(11);
+        String alphabet = "aAbB</>1";
+        for (int n = 0; n < 20_000; n++) {
+            String xml = randomText(random, alphabet, random.nextInt(40));
+            String text = randomText(random, alphabet, 1 + random.nextInt(4));
+            assertEquals(promised(text, xml), found(text, xml), () -> "'" + text + "' in '" + xml + "'");
+        }
+    }
+
+    private static String randomText(Random random, String alphabet, int length) {
+        StringBuilder b = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return b.toString();
     }
 }
