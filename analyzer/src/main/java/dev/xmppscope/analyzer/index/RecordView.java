@@ -29,7 +29,7 @@ final class RecordView {
     private long xmlCopy;
 
     /** Reads where {@code record}'s fields are, up to its namespaces: what a filter tests. */
-    RecordView read(byte[] record) {
+    void read(byte[] record) {
         b = record;
         in.reset(record);
         pk = in.varLong();
@@ -44,7 +44,6 @@ final class RecordView {
         toKey = (same & StanzaRecord.TO_KEY_IS_TO) != 0 ? to : in.skip();
         namespacesAt = in.position();
         tailRead = false;
-        return this;
     }
 
     long pk() {

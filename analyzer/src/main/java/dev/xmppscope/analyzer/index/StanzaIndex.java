@@ -282,11 +282,11 @@ public final class StanzaIndex implements AutoCloseable {
         long stopAt = filter.untilNanos() == null || !forward ? Long.MAX_VALUE
                 : filter.untilNanos() + TIME_ORDER_SLACK_NANOS;
         PayloadWindow window = filter.needsXml() && payloads != null ? new PayloadWindow(payloads) : null;
-        RecordView view = new RecordView();
+        RecordView r = new RecordView();
         while (c.hasNext()) {
             long seq = c.next();
             byte[] record = c.getValue();
-            RecordView r = view.read(record);
+            r.read(record);
             if (r.at() >= stopAt) {
                 break;
             }
