@@ -45,6 +45,12 @@ final class StanzaFilter {
     private final byte[] asciiText;
     /** For free text that is not all ASCII: which XML need not be decoded to be ruled out, or null. */
     private final NonAsciiProbe probe;
+    /**
+     * ASCII free text with a letter that a character beyond ASCII lowercases into: U+212A (the
+     * Kelvin sign) into k, U+0130 (I with a dot) into i and a combining dot, the only two. XML
+     * holding one is searched decoded and lowercased too.
+     */
+    private final boolean foldedIntoFromBeyondAscii;
     private final Namespaces namespaces;
 
     private StanzaFilter(StanzaQuery q, Namespaces namespaces, NamespaceIds nsIds, long visibleUntil) {
@@ -81,6 +87,7 @@ final class StanzaFilter {
         this.text = blankToNull(q.text()) == null ? null : q.text().toLowerCase(Locale.ROOT);
         this.asciiText = text != null && text.chars().allMatch(c -> c < 0x80) ? text.getBytes(StandardCharsets.US_ASCII) : null;
         this.probe = text != null && asciiText == null ? NonAsciiProbe.of(text) : null;
+        this.foldedIntoFromBeyondAscii = asciiText != null && (text.indexOf('k') >= 0 || text.indexOf('i') >= 0);
     }
 
     /** {@code nsIds} turns the namespace numbers of stored records into namespaces. */
@@ -159,9 +166,30 @@ final class StanzaFilter {
             return false;
         }
         if (asciiText == null) {
-            return (probe == null || probe.mayMatch(xml))
-                    && new String(xml, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT).contains(text);
+            return (probe == null || probe.mayMatch(xml)) && inLowercased(xml);
         }
+        return asciiIn(xml) || (foldedIntoFromBeyondAscii && holdsKelvinSignOrDottedCapitalI(xml) && inLowercased(xml));
+    }
+
+    /** Whether {@code xml} holds U+212A (E2 84 AA in UTF-8) or U+0130 (C4 B0), found by their first bytes in one pass. */
+    private static boolean holdsKelvinSignOrDottedCapitalI(byte[] xml) {
+        int end = xml.length - 1;
+        for (int i = ByteSearch.indexOfEither(xml, (byte) 0xE2, (byte) 0xC4, 0, end); i >= 0;
+             i = ByteSearch.indexOfEither(xml, (byte) 0xE2, (byte) 0xC4, i + 1, end)) {
+            if (xml[i] == (byte) 0xC4 ? xml[i + 1] == (byte) 0xB0
+                    : i + 2 < xml.length && xml[i + 1] == (byte) 0x84 && xml[i + 2] == (byte) 0xAA) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean inLowercased(byte[] xml) {
+        return new String(xml, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT).contains(text);
+    }
+
+    /** The ASCII free text in {@code xml}'s bytes, ASCII letters folded. */
+    private boolean asciiIn(byte[] xml) {
         // the first byte in either case, eight bytes at a time (a text search that matches little reads every byte)
         byte first = asciiText[0];
         byte firstUpper = first >= 'a' && first <= 'z' ? (byte) (first - ('a' - 'A')) : first;
