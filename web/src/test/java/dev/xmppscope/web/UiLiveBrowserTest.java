@@ -196,6 +196,7 @@ class UiLiveBrowserTest {
             page.awaitText("timeline-new", "50 new below — follow");
             assertEquals(at, page.rowOffset("2-s-1095"), 1.0, "the row under the pointer stays there");
             assertEquals("Following", page.element("follow").getText());
+            page.browser.screenshot("live-held-under-the-pointer");
 
             new Actions(page.browser.driver).moveToElement(page.element("follow")).perform();
             page.wait.until(d -> page.scrolledToEnd());
