@@ -11,17 +11,25 @@ import java.util.function.LongFunction;
  * the same ledger. On a c2s stream the error comes back on the same connection the other way;
  * between servers it may come back on the reverse stream, so there the domains are swapped. Sans-io.
  *
- * <p>Each way a stanza can go (a c2s stream's direction, a pair of domains) remembers the last
- * {@value #PER_WAY} stanzas with an id sent that way, in a ring of longs: no object per stanza, and
- * no ref kept alive for the collector to copy, since nearly all of them never bounce. One table for
- * all of them (128 Ki slots, 3 MB) took a fifth more CPU per analysis: writing every message to a
- * random place in it evicted from the caches what the rest of the analysis was using.
+ * <p>Each way a stanza can go (a c2s stream's direction, a pair of domains) remembers the latest
+ * stanzas with an id sent that way, in a ring of longs: no object per stanza, and no ref kept
+ * alive for the collector to copy, since nearly all of them never bounce. A ring holds
+ * {@value #FIRST_PER_WAY} at first and doubles, up to {@value #MAX_PER_WAY}, when it would overwrite
+ * a stanza still within {@link #WINDOW_NANOS}: a client that sends a few stanzas a second while a
+ * server gives up on another (a minute or two) sent hundreds since the one bounced, and a ring of
+ * 64 had forgotten it. Written in order, a ring costs the caches one line per few stanzas; one
+ * table for all ways (128 Ki slots, 3 MB) took a fifth more CPU per analysis: writing every
+ * message to a random place in it evicted what the rest of the analysis was using.
  */
 public final class Bounces {
-    /** Stanzas remembered per way: a bounce of one sent earlier than that stays unpaired. */
-    static final int PER_WAY = 64;
-    /** Ways remembered; the least recently used is dropped beyond this (64 MB at most). */
+    /** Stanzas a way's ring holds at first. */
+    static final int FIRST_PER_WAY = 16;
+    /** Stanzas a way's ring may grow to: a bounce of one sent earlier than that stays unpaired. */
+    static final int MAX_PER_WAY = 1024;
+    /** Ways remembered; the least recently used is dropped beyond this (15 MB in first rings). */
     static final int MAX_WAYS = 40_000;
+    /** Slots all grown rings may hold beyond their first ones (48 MB): a ring grows no more past it. */
+    static final long GROWN_SLOTS = 2L << 20;
     /**
      * How late a bounce may come: a server that cannot reach another bounces what it held for it
      * when it gives up connecting, which takes up to a minute or two.
@@ -31,9 +39,14 @@ public final class Bounces {
     private final Map<Long, long[]> ways = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, long[]> eldest) {
-            return size() > MAX_WAYS;
+            if (size() <= MAX_WAYS) {
+                return false;
+            }
+            grownSlots -= capacity(eldest.getValue()) - FIRST_PER_WAY;
+            return true;
         }
     };
+    private long grownSlots;
     private final LongFunction<String> refOf;
     private final IqLedger ledger;
 
@@ -78,21 +91,51 @@ public final class Bounces {
         return bounced;
     }
 
-    /** A ring: {@value #PER_WAY} slots of (key, when sent, row key), then the next slot to write. */
+    /** A ring: slots of (key, when sent, row key), then where the next is written. */
     private void remember(long way, long key, long at, long row) {
-        long[] ring = ways.computeIfAbsent(way, w -> new long[3 * PER_WAY + 1]);
-        int slot = (int) ring[3 * PER_WAY];
+        long[] ring = ways.computeIfAbsent(way, w -> new long[3 * FIRST_PER_WAY + 1]);
+        int capacity = capacity(ring);
+        int slot = (int) ring[3 * capacity];
+        boolean stillWanted = ring[slot + 2] != 0 && at - ring[slot + 1] <= WINDOW_NANOS;
+        if (stillWanted && capacity < MAX_PER_WAY && grownSlots + capacity <= GROWN_SLOTS) {
+            ring = grown(ring);
+            ways.put(way, ring);
+            grownSlots += capacity;
+            capacity *= 2;
+            slot = (int) ring[3 * capacity];
+        }
         ring[slot] = key;
         ring[slot + 1] = at;
         ring[slot + 2] = row;
-        ring[3 * PER_WAY] = (slot + 3) % (3 * PER_WAY);
+        ring[3 * capacity] = (slot + 3) % (3 * capacity);
+    }
+
+    /** A full ring twice as large, its stanzas oldest first, the next written after them. */
+    private static long[] grown(long[] ring) {
+        int capacity = capacity(ring);
+        int next = (int) ring[3 * capacity];
+        long[] bigger = new long[6 * capacity + 1];
+        System.arraycopy(ring, next, bigger, 0, 3 * capacity - next);
+        System.arraycopy(ring, 0, bigger, 3 * capacity - next, next);
+        bigger[6 * capacity] = 3 * capacity;
+        return bigger;
+    }
+
+    /** Slots the grown rings hold beyond their first ones (for tests). */
+    long grownSlots() {
+        return grownSlots;
+    }
+
+    private static int capacity(long[] ring) {
+        return (ring.length - 1) / 3;
     }
 
     /** The slot of the latest stanza sent under {@code key} within the window before {@code at}, or -1. */
     private static int find(long[] ring, long key, long at) {
-        int next = (int) ring[3 * PER_WAY];
-        for (int k = 1; k <= PER_WAY; k++) {
-            int slot = Math.floorMod(next - 3 * k, 3 * PER_WAY);
+        int capacity = capacity(ring);
+        int next = (int) ring[3 * capacity];
+        for (int k = 1; k <= capacity; k++) {
+            int slot = Math.floorMod(next - 3 * k, 3 * capacity);
             long sentAt = ring[slot + 1];
             if (ring[slot] == key && ring[slot + 2] != 0 && at >= sentAt && at - sentAt <= WINDOW_NANOS) {
                 return slot;

@@ -47,11 +47,56 @@ class BouncesTest {
                 "a.example"));
     }
 
+    /**
+     * A client sending a few stanzas a second while its server gives up on another one: the
+     * bounce comes back hundreds of stanzas later, still within the window.
+     */
     @Test
-    void eachWayRemembersItsLatestStanzas() {
+    void aBounceHundredsOfStanzasLaterIsPaired() {
+        observe("4-s-1", 4, true, true, 1_000, "message", "chat", "m1", null, null);
+        for (int i = 0; i < 600; i++) {
+            observe("4-s-" + (10 + i), 4, true, true, 2_000 + i * 100_000_000L, "presence", null, "p" + i, null, null);
+        }
+        assertEquals("4-s-1", observe("4-c-1", 4, true, false, 70_000_000_000L, "message", "error", "m1", null, null));
+    }
+
+    @Test
+    void aWayForgetsWhatIsBeyondTheWindowRatherThanGrowForIt() {
+        long late = 1_000 + Bounces.WINDOW_NANOS + 1;
+        observe("4-s-1", 4, true, true, 1_000, "message", "chat", "m1", null, null);
+        for (int i = 0; i < Bounces.FIRST_PER_WAY; i++) { // the last overwrites m1, sent out of the window
+            observe("4-s-" + (10 + i), 4, true, true, late + i, "message", "chat", "late" + i, null, null);
+        }
+        assertEquals(0, bounces.grownSlots(), "no ring grew");
+        assertNull(observe("4-c-1", 4, true, false, late + 100, "message", "error", "m1", null, null), "overwritten");
+        assertEquals("4-s-10", observe("4-c-2", 4, true, false, late + 100, "message", "error", "late0", null, null));
+    }
+
+    /** A ring grows when half of it was overwritten already: it keeps its stanzas, oldest first. */
+    @Test
+    void aRingThatGrowsKeepsWhatItHeld() {
+        long late = 1_000 + Bounces.WINDOW_NANOS + 1;
+        for (int i = 0; i < Bounces.FIRST_PER_WAY; i++) { // the first five fall out of the window
+            observe("4-s-" + i, 4, true, true, i < 5 ? 1_000 : late - 10, "message", "chat", "a" + i, null, null);
+        }
+        for (int i = 0; i < 10; i++) { // five overwrite those, the sixth finds one still wanted
+            observe("4-s-" + (100 + i), 4, true, true, late + i, "message", "chat", "b" + i, null, null);
+        }
+        assertEquals(Bounces.FIRST_PER_WAY, bounces.grownSlots(), "it grew once");
+        for (int i = 5; i < Bounces.FIRST_PER_WAY; i++) {
+            assertEquals("4-s-" + i, observe("4-c-" + i, 4, true, false, late + 100, "message", "error", "a" + i, null, null));
+        }
+        for (int i = 0; i < 10; i++) {
+            assertEquals("4-s-" + (100 + i), observe("4-c-" + (100 + i), 4, true, false, late + 100, "message", "error",
+                    "b" + i, null, null));
+        }
+    }
+
+    @Test
+    void aBusyWayRemembersItsLatestStanzasUpToItsLargestRing() {
         observe("4-s-1", 4, true, true, 1_000, "message", "chat", "m1", null, null);
         observe("4-s-2", 4, true, true, 1_000, "message", "chat", "m2", null, null);
-        for (int i = 0; i < Bounces.PER_WAY - 1; i++) {
+        for (int i = 0; i < Bounces.MAX_PER_WAY - 1; i++) {
             observe("4-s-" + (10 + i), 4, true, true, 2_000, "message", "chat", "other" + i, null, null);
             observe("7-s-" + (10 + i), 7, true, true, 2_000, "message", "chat", "m1", null, null); // another stream's
         }
