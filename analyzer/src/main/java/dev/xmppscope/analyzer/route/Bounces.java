@@ -26,7 +26,7 @@ public final class Bounces {
     static final int FIRST_PER_WAY = 16;
     /** Stanzas a way's ring may grow to: a bounce of one sent earlier than that stays unpaired. */
     static final int MAX_PER_WAY = 1024;
-    /** Ways remembered; the least recently used is dropped beyond this (15 MB in first rings). */
+    /** Ways remembered; the least recently used is dropped beyond this (16 MB in first rings). */
     static final int MAX_WAYS = 40_000;
     /** Slots all grown rings may hold beyond their first ones (48 MB): a ring grows no more past it. */
     static final long GROWN_SLOTS = 2L << 20;
