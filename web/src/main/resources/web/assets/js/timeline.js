@@ -303,6 +303,10 @@ export class Timeline {
     const chip = $('timeline-new');
     chip.hidden = false;
     chip.textContent = `${this.pendingNew} new${where ? ' ' + where : ''} — follow`;
+    // why the view holds, on hover: a hold by the pointer alone ends when it leaves
+    chip.title = !this.follow ? 'Paused: click to follow the newest'
+      : this.holding ? 'Held on the stanza you picked: click, or scroll to the end, to follow the newest'
+        : 'Held while the mouse is over the timeline: move it away, or click, to follow the newest';
   }
 
   async fetchTail() {

@@ -142,6 +142,7 @@ class UiLiveBrowserTest {
             page.awaitShown("2-s-5049");
             page.awaitText("timeline-new", "50 new below — follow");
             assertEquals(at, page.rowOffset("2-s-1050"), 1.0, "the picked stanza stays where it was");
+            assertTrue(page.element("timeline-new").getAttribute("title").startsWith("Held on the stanza you picked"));
             assertEquals("Following", page.element("follow").getText());
 
             page.element("timeline-new").click();
@@ -196,6 +197,8 @@ class UiLiveBrowserTest {
             page.awaitText("timeline-new", "50 new below — follow");
             assertEquals(at, page.rowOffset("2-s-1095"), 1.0, "the row under the pointer stays there");
             assertEquals("Following", page.element("follow").getText());
+            assertEquals("Held while the mouse is over the timeline: move it away, or click, to follow the newest",
+                    page.element("timeline-new").getAttribute("title"), "the chip says why, on hover");
             page.browser.screenshot("live-held-under-the-pointer");
 
             new Actions(page.browser.driver).moveToElement(page.element("follow")).perform();
