@@ -37,7 +37,9 @@ public final class QueryScan {
         queries.put("an id absent", query(null, null, null, "no-such-id"));
         queries.put("a namespace absent", query(null, null, "urn:nothing", null));
         queries.put("free text absent", query("no such text anywhere", null, null, null));
+        queries.put("one stream of 16, an id absent", new StanzaQuery(null, null, null, null, null, "no-such-id", 1L, null, null, null, 300));
         queries.put("the first page of iq (no scan)", new StanzaQuery(null, null, "iq", null, null, null, null, null, null, null, 300));
+        queries.put("one stream's newest page", new StanzaQuery(null, null, null, null, null, null, 1L, null, null, "latest", 300));
         try (CaptureStore store = CaptureStore.open(db).analyzeInForeground(); Analyzer analyzer = Analyzer.open(store)) {
             long t0 = System.nanoTime();
             try (CaptureReader reader = store.newReader()) {

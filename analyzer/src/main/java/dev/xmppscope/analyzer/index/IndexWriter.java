@@ -111,6 +111,7 @@ final class IndexWriter implements AutoCloseable {
                 }
             }
             filed.file();
+            positions.filedThrough(next - 1);
         }
     }
 

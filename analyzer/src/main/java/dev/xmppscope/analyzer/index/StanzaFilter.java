@@ -100,6 +100,11 @@ final class StanzaFilter {
         return fromNanos;
     }
 
+    /** The only connection a stanza passing may be on, or null. */
+    Long connection() {
+        return connection;
+    }
+
     /** The time no stanza passing may reach, or null. */
     Long untilNanos() {
         return untilNanos;

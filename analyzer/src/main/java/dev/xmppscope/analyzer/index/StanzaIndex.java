@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.type.ByteArrayDataType;
@@ -105,7 +104,8 @@ public final class StanzaIndex implements AutoCloseable {
             }
             // only ever appended to (IndexWriter): an append buffer instead of a copied page path per stanza
             this.timeline = mv.openMap(TIMELINE, bytesByLong().singleWriter());
-            this.positions = new StanzaPositions(mv.openMap(POSITIONS, bytesByLong()));
+            Long last = timeline.lastKey();
+            this.positions = new StanzaPositions(mv.openMap(POSITIONS, bytesByLong()), last == null ? -1 : last);
             this.nsIds = new NamespaceIds(mv.openMap(NAMESPACE_IDS));
             this.routes = new StoredRoutes(mv.openMap(StoredRoutes.ROUTES, bytesByLong()), this::routeFirst);
             this.iqs = new StoredIqs(mv.openMap(StoredIqs.IQS, bytesByLong()));
@@ -231,7 +231,7 @@ public final class StanzaIndex implements AutoCloseable {
         if (filter.fromNanos() != null) {
             start = Math.max(start, firstAtOrAfter(filter.fromNanos() - TIME_ORDER_SLACK_NANOS));
         }
-        Matches m = matches(timeline.cursor(start), true, filter, limit);
+        Matches m = matches(records(filter, start, true), true, filter, limit);
         // a page reached through a cursor had matches before it: the ones that led to it
         String previous = at.seq() < 0 || m.items.isEmpty() ? null : PageCursor.before(m.firstSeq);
         return new StanzaPage(m.items, m.more ? Long.toString(m.lastSeq) : null, previous);
@@ -239,7 +239,7 @@ public final class StanzaIndex implements AutoCloseable {
 
     private StanzaPage pageBefore(PageCursor at, StanzaFilter filter, int limit) {
         Long start = at.isLatest() ? timeline.lastKey() : timeline.lowerKey(at.seq());
-        Matches m = start == null ? Matches.NONE : matches(timeline.cursor(start, null, true), false, filter, limit);
+        Matches m = start == null ? Matches.NONE : matches(records(filter, start, false), false, filter, limit);
         List<StanzaSummary> items = new ArrayList<>(m.items);
         Collections.reverse(items); // scanned newest first
         // the newest page has nothing after it yet (live, what comes next is asked for by time)
@@ -273,8 +273,27 @@ public final class StanzaIndex implements AutoCloseable {
         return l;
     }
 
-    /** Up to {@code limit} stanzas from {@code c} that pass {@code filter}, in the cursor's order. */
-    private Matches matches(Cursor<Long, byte[]> c, boolean forward, StanzaFilter filter, int limit) {
+    /**
+     * What a scan from {@code start} (inclusive) reads, in timeline order or against it. A query
+     * narrowed to one connection (a stream picked in the graph) reads that connection's elements
+     * through their positions, as far as those are filed, instead of the whole timeline: on a long
+     * capture most streams hold few of its elements, and a page of them was found only at its end.
+     */
+    private Records records(StanzaFilter filter, long start, boolean forward) {
+        if (filter.connection() == null) {
+            return new Records.Scan(forward ? timeline.cursor(start) : timeline.cursor(start, null, true));
+        }
+        long filed = positions.filedThrough();
+        Records narrowed = new Records.Listed(positions.connectionSeqs(filter.connection(), start, filed, forward), timeline);
+        if (forward) {
+            return Records.then(narrowed, new Records.Scan(timeline.cursor(Math.max(start, filed + 1))));
+        }
+        // against time order: what was appended after the positions, then the positions
+        return start <= filed ? narrowed : Records.then(new Records.Scan(timeline.cursor(start, filed + 1, true)), narrowed);
+    }
+
+    /** Up to {@code limit} stanzas from {@code c} that pass {@code filter}, in its order. */
+    private Matches matches(Records c, boolean forward, StanzaFilter filter, int limit) {
         List<StanzaSummary> items = new ArrayList<>();
         long first = -1;
         long last = -1;
@@ -283,9 +302,9 @@ public final class StanzaIndex implements AutoCloseable {
                 : filter.untilNanos() + TIME_ORDER_SLACK_NANOS;
         PayloadWindow window = filter.needsXml() && payloads != null ? new PayloadWindow(payloads) : null;
         RecordView r = new RecordView();
-        while (c.hasNext()) {
-            long seq = c.next();
-            byte[] record = c.getValue();
+        while (c.next()) {
+            long seq = c.seq();
+            byte[] record = c.record();
             r.read(record);
             if (r.at() >= stopAt) {
                 break;

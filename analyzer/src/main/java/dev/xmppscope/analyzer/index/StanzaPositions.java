@@ -3,6 +3,9 @@ package dev.xmppscope.analyzer.index;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.PrimitiveIterator;
+import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 
 /**
@@ -18,9 +21,37 @@ import org.h2.mvstore.MVMap;
 final class StanzaPositions {
     private final MVMap<Long, byte[]> runs;
     private final RecordBytes.Writer buffer = new RecordBytes.Writer();
+    /**
+     * Every timeline element up to this sequence number has its position filed: elements and
+     * their positions are written under the timeline's lock, the positions last.
+     */
+    private volatile long filedThrough;
 
-    StanzaPositions(MVMap<Long, byte[]> runs) {
+    /** {@code filedThrough}: the timeline's last sequence number when it is opened (-1 if empty). */
+    StanzaPositions(MVMap<Long, byte[]> runs, long filedThrough) {
         this.runs = runs;
+        this.filedThrough = filedThrough;
+    }
+
+    /** The sequence number up to which every element's position is filed (see {@link #connectionSeqs}). */
+    long filedThrough() {
+        return filedThrough;
+    }
+
+    /** Says that every element up to {@code seq} now has its position filed; called under the timeline's lock. */
+    void filedThrough(long seq) {
+        filedThrough = Math.max(filedThrough, seq);
+    }
+
+    /**
+     * The sequence numbers of a connection's elements, both directions, in timeline order: from
+     * {@code start} up if {@code forward}, else down, none beyond {@code through} (at most
+     * {@link #filedThrough()}: what comes after may not be filed yet). A query narrowed to one
+     * stream of a long capture reads these instead of the whole timeline.
+     */
+    PrimitiveIterator.OfLong connectionSeqs(long connection, long start, long through, boolean forward) {
+        return new Merged(new StreamSeqs(connection << 1, start, through, forward),
+                new StreamSeqs(connection << 1 | 1, start, through, forward), forward);
     }
 
     /** The timeline sequence number of the element with row key {@code pk}, or -1 if it is not filed. */
@@ -71,6 +102,103 @@ final class StanzaPositions {
 
     private static long index(long pk) {
         return pk & 0xFFFFFFFFL;
+    }
+
+    /** One stream's sequence numbers within bounds, ascending or descending, decoded a run at a time. */
+    private final class StreamSeqs {
+        private final Cursor<Long, byte[]> runsInOrder;
+        private final long start;
+        private final long through;
+        private final boolean forward;
+        private long[] run = new long[0];
+        private int at;
+        private int length;
+
+        StreamSeqs(long stream, long start, long through, boolean forward) {
+            long first = stream << 32;
+            long last = first | 0xFFFFFFFFL;
+            this.runsInOrder = forward ? runs.cursor(first, last, false) : runs.cursor(last, first, true);
+            this.start = start;
+            this.through = through;
+            this.forward = forward;
+        }
+
+        /** The next sequence number within bounds, or -1 when there is none. */
+        long next() {
+            while (true) {
+                while (at < length) {
+                    long seq = run[forward ? at : length - 1 - at];
+                    at++;
+                    if (forward ? seq >= start : seq <= start) {
+                        if (seq <= through) {
+                            return seq;
+                        }
+                        if (forward) {
+                            return -1; // ascending: the rest lie beyond too
+                        }
+                    }
+                }
+                if (!runsInOrder.hasNext()) {
+                    return -1;
+                }
+                runsInOrder.next();
+                decode(runsInOrder.getValue());
+            }
+        }
+
+        private void decode(byte[] encoded) {
+            RecordBytes.Reader r = new RecordBytes.Reader(encoded);
+            length = (int) r.varLong();
+            if (run.length < length) {
+                run = new long[length];
+            }
+            long seq = r.varLong();
+            run[0] = seq;
+            for (int i = 1; i < length; i++) {
+                seq += r.varLong();
+                run[i] = seq;
+            }
+            at = 0;
+        }
+    }
+
+    /** Two streams' sequence numbers merged in order. */
+    private static final class Merged implements PrimitiveIterator.OfLong {
+        private final StreamSeqs a;
+        private final StreamSeqs b;
+        private final boolean forward;
+        private long nextA;
+        private long nextB;
+
+        Merged(StreamSeqs a, StreamSeqs b, boolean forward) {
+            this.a = a;
+            this.b = b;
+            this.forward = forward;
+            this.nextA = a.next();
+            this.nextB = b.next();
+        }
+
+        @Override
+        public boolean hasNext() {
+            return nextA >= 0 || nextB >= 0;
+        }
+
+        @Override
+        public long nextLong() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            boolean takeA = nextB < 0 || (nextA >= 0 && (forward ? nextA < nextB : nextA > nextB));
+            long seq;
+            if (takeA) {
+                seq = nextA;
+                nextA = a.next();
+            } else {
+                seq = nextB;
+                nextB = b.next();
+            }
+            return seq;
+        }
     }
 
     /** A batch's positions, collected per stream while the batch is appended, then filed at once. */

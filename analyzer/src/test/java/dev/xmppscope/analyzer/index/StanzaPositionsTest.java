@@ -104,6 +104,6 @@ class StanzaPositionsTest {
 
     private static StanzaPositions positions(MVStore mv) {
         return new StanzaPositions(mv.openMap("positions",
-                new MVMap.Builder<Long, byte[]>().keyType(LongDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE)));
+                new MVMap.Builder<Long, byte[]>().keyType(LongDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE)), -1);
     }
 }
