@@ -80,6 +80,30 @@ final class RecordView {
         return bareIs(fromKey, utf8) || bareIs(toKey, utf8);
     }
 
+    /** Adds the record's addresses (full and bare) and id to a block's bits (see {@link BlockSummaries}). */
+    void addTermsTo(long[] bits) {
+        addAddress(bits, fromKey);
+        addAddress(bits, toKey);
+        if (id != RecordBytes.ABSENT) {
+            int start = (int) (id >>> 32);
+            BlockSummaries.add(bits, BlockSummaries.hash(BlockSummaries.ID, b, start, start + (int) id));
+        }
+    }
+
+    private void addAddress(long[] bits, long field) {
+        if (field == RecordBytes.ABSENT) {
+            return;
+        }
+        int start = (int) (field >>> 32);
+        int end = start + (int) field;
+        int bareEnd = start;
+        while (bareEnd < end && b[bareEnd] != '/') {
+            bareEnd++;
+        }
+        BlockSummaries.add(bits, BlockSummaries.hash(BlockSummaries.FULL_ADDRESS, b, start, end));
+        BlockSummaries.add(bits, BlockSummaries.hash(BlockSummaries.BARE_ADDRESS, b, start, bareEnd));
+    }
+
     /** Whether any of the namespaces is one whose number passes {@code numbered}, or, filed by its URI, {@code named}. */
     boolean anyNamespace(IntPredicate numbered, Predicate<String> named) {
         in.position(namespacesAt);

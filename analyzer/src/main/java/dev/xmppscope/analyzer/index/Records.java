@@ -4,7 +4,7 @@ import java.util.PrimitiveIterator;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 
-/** The timeline's records a scan reads, one at a time: its sequence number and stored bytes. */
+/** The timeline's records a scan reads, one at a time: its sequence number and stored bytes, read in place. */
 interface Records {
     /** Moves to the next record; false when there is none. */
     boolean next();
@@ -12,6 +12,9 @@ interface Records {
     long seq();
 
     byte[] record();
+
+    /** The record, read in place (one view, reused for every record). */
+    RecordView view();
 
     /** {@code first}'s records, then {@code second}'s. */
     static Records then(Records first, Records second) {
@@ -39,25 +42,100 @@ interface Records {
             public byte[] record() {
                 return current.record();
             }
+
+            @Override
+            public RecordView view() {
+                return current.view();
+            }
         };
     }
 
-    /** The timeline in key order (or against it), as an MVMap cursor walks it. */
+    /**
+     * The timeline in key order (or against it) from a sequence number, as an MVMap cursor walks
+     * it. With {@code terms} (see {@link StanzaFilter#blockTerms}) it passes by the blocks whose
+     * summary says they cannot hold them, and summarizes each block it reads whole.
+     */
     final class Scan implements Records {
-        private final Cursor<Long, byte[]> cursor;
+        private final MVMap<Long, byte[]> timeline;
+        private final boolean forward;
+        /** The last sequence number to read against key order, or null for all. */
+        private final Long downTo;
+        private final BlockSummaries summaries;
+        private final long[] terms;
+        private final RecordView view = new RecordView();
+        /** Null once the scan passed by everything left. */
+        private Cursor<Long, byte[]> cursor;
+        /** The sequence number the scan reaches next, as the timeline's are consecutive. */
+        private long expected;
+        private boolean first = true;
+        /** The bits of the block being read whole, or null. */
+        private long[] summarizing;
         private long seq;
+        private byte[] record;
 
-        Scan(Cursor<Long, byte[]> cursor) {
-            this.cursor = cursor;
+        Scan(MVMap<Long, byte[]> timeline, long start, boolean forward, Long downTo, BlockSummaries summaries, long[] terms) {
+            this.timeline = timeline;
+            this.forward = forward;
+            this.downTo = downTo;
+            this.summaries = terms.length == 0 ? null : summaries;
+            this.terms = terms;
+            this.expected = start;
+            this.cursor = cursorFrom(start);
+        }
+
+        private Cursor<Long, byte[]> cursorFrom(long start) {
+            return forward ? timeline.cursor(start) : timeline.cursor(start, downTo, true);
         }
 
         @Override
         public boolean next() {
-            if (!cursor.hasNext()) {
+            if (summaries != null && (first || BlockSummaries.entersBlock(expected, forward))) {
+                passBlocksWithoutTheTerms();
+            }
+            first = false;
+            if (cursor == null || !cursor.hasNext()) {
                 return false;
             }
             seq = cursor.next();
+            record = cursor.getValue();
+            view.read(record);
+            if (summaries != null) {
+                summarize();
+            }
+            expected = forward ? seq + 1 : seq - 1;
             return true;
+        }
+
+        private void passBlocksWithoutTheTerms() {
+            long from = expected;
+            while (from >= 0 && !summaries.mayHold(BlockSummaries.block(from), terms)) {
+                long block = BlockSummaries.block(from);
+                from = forward ? (block + 1) * BlockSummaries.BLOCK : block * BlockSummaries.BLOCK - 1;
+            }
+            if (from != expected) {
+                expected = from;
+                summarizing = null;
+                cursor = from < 0 || (downTo != null && from < downTo) ? null : cursorFrom(from);
+            }
+        }
+
+        /** Adds the record to its block's summary when the scan reads that block whole, in order. */
+        private void summarize() {
+            long block = BlockSummaries.block(seq);
+            if (seq != expected) {
+                summarizing = null; // not consecutive: this block is not read whole
+            }
+            if (BlockSummaries.entersBlock(seq, forward) && seq == expected && !summaries.known(block)) {
+                summarizing = BlockSummaries.newBits();
+            }
+            if (summarizing == null) {
+                return;
+            }
+            view.addTermsTo(summarizing);
+            if (BlockSummaries.leavesBlock(seq, forward)) {
+                summaries.put(block, summarizing);
+                summarizing = null;
+            }
         }
 
         @Override
@@ -67,7 +145,12 @@ interface Records {
 
         @Override
         public byte[] record() {
-            return cursor.getValue();
+            return record;
+        }
+
+        @Override
+        public RecordView view() {
+            return view;
         }
     }
 
@@ -75,6 +158,7 @@ interface Records {
     final class Listed implements Records {
         private final PrimitiveIterator.OfLong seqs;
         private final MVMap<Long, byte[]> timeline;
+        private final RecordView view = new RecordView();
         private long seq;
         private byte[] record;
 
@@ -89,6 +173,7 @@ interface Records {
                 seq = seqs.nextLong();
                 record = timeline.get(seq);
                 if (record != null) {
+                    view.read(record);
                     return true;
                 }
             }
@@ -103,6 +188,11 @@ interface Records {
         @Override
         public byte[] record() {
             return record;
+        }
+
+        @Override
+        public RecordView view() {
+            return view;
         }
     }
 }

@@ -100,6 +100,24 @@ final class StanzaFilter {
         return fromNanos;
     }
 
+    /**
+     * The terms a block must hold for a stanza in it to pass, hashed as {@link BlockSummaries}
+     * files them: the JID (bare, and full when it has a resource) and the id. Empty: no block can
+     * be passed by.
+     */
+    long[] blockTerms() {
+        byte[][] terms = {jidBare, jidFull, id};
+        byte[] tags = {BlockSummaries.BARE_ADDRESS, BlockSummaries.FULL_ADDRESS, BlockSummaries.ID};
+        long[] hashes = new long[terms.length];
+        int n = 0;
+        for (int i = 0; i < terms.length; i++) {
+            if (terms[i] != null) {
+                hashes[n++] = BlockSummaries.hash(tags[i], terms[i], 0, terms[i].length);
+            }
+        }
+        return Arrays.copyOf(hashes, n);
+    }
+
     /** The only connection a stanza passing may be on, or null. */
     Long connection() {
         return connection;

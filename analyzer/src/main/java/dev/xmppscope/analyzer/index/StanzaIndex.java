@@ -73,6 +73,7 @@ public final class StanzaIndex implements AutoCloseable {
 
     private final MVMap<Long, byte[]> timeline;
     private final StanzaPositions positions;
+    private final BlockSummaries summaries = new BlockSummaries();
     private final NamespaceIds nsIds;
     private final StoredRoutes routes;
     private final StoredIqs iqs;
@@ -280,16 +281,18 @@ public final class StanzaIndex implements AutoCloseable {
      * capture most streams hold few of its elements, and a page of them was found only at its end.
      */
     private Records records(StanzaFilter filter, long start, boolean forward) {
+        long[] terms = filter.blockTerms();
         if (filter.connection() == null) {
-            return new Records.Scan(forward ? timeline.cursor(start) : timeline.cursor(start, null, true));
+            return new Records.Scan(timeline, start, forward, null, summaries, terms);
         }
         long filed = positions.filedThrough();
         Records narrowed = new Records.Listed(positions.connectionSeqs(filter.connection(), start, filed, forward), timeline);
         if (forward) {
-            return Records.then(narrowed, new Records.Scan(timeline.cursor(Math.max(start, filed + 1))));
+            return Records.then(narrowed, new Records.Scan(timeline, Math.max(start, filed + 1), true, null, summaries, terms));
         }
         // against time order: what was appended after the positions, then the positions
-        return start <= filed ? narrowed : Records.then(new Records.Scan(timeline.cursor(start, filed + 1, true)), narrowed);
+        return start <= filed ? narrowed
+                : Records.then(new Records.Scan(timeline, start, false, filed + 1, summaries, terms), narrowed);
     }
 
     /** Up to {@code limit} stanzas from {@code c} that pass {@code filter}, in its order. */
@@ -301,11 +304,10 @@ public final class StanzaIndex implements AutoCloseable {
         long stopAt = filter.untilNanos() == null || !forward ? Long.MAX_VALUE
                 : filter.untilNanos() + TIME_ORDER_SLACK_NANOS;
         PayloadWindow window = filter.needsXml() && payloads != null ? new PayloadWindow(payloads) : null;
-        RecordView r = new RecordView();
         while (c.next()) {
             long seq = c.seq();
             byte[] record = c.record();
-            r.read(record);
+            RecordView r = c.view();
             if (r.at() >= stopAt) {
                 break;
             }
@@ -334,6 +336,11 @@ public final class StanzaIndex implements AutoCloseable {
      */
     private record Matches(List<StanzaSummary> items, long firstSeq, long lastSeq, boolean more) {
         static final Matches NONE = new Matches(List.of(), -1, -1, false);
+    }
+
+    /** How many blocks of the timeline scans have summarized so far (for tests). */
+    int blocksSummarized() {
+        return summaries.size();
     }
 
     /** The stored stanza with this ref, if visible. */
