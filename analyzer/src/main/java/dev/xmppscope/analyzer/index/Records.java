@@ -50,19 +50,47 @@ interface Records {
         };
     }
 
+    /** The record a scan is at, and the view of it. */
+    abstract class AtRecord implements Records {
+        private final RecordView view = new RecordView();
+        private long seq;
+        private byte[] record;
+
+        /** Moves to {@code seq}'s {@code record}. */
+        void at(long seq, byte[] record) {
+            this.seq = seq;
+            this.record = record;
+            view.read(record);
+        }
+
+        @Override
+        public long seq() {
+            return seq;
+        }
+
+        @Override
+        public byte[] record() {
+            return record;
+        }
+
+        @Override
+        public RecordView view() {
+            return view;
+        }
+    }
+
     /**
      * The timeline in key order (or against it) from a sequence number, as an MVMap cursor walks
      * it. With {@code terms} (see {@link StanzaFilter#blockTerms}) it passes by the blocks whose
      * summary says they cannot hold them, and summarizes each block it reads whole.
      */
-    final class Scan implements Records {
+    final class Scan extends AtRecord {
         private final MVMap<Long, byte[]> timeline;
         private final boolean forward;
         /** The last sequence number to read against key order, or null for all. */
         private final Long downTo;
         private final BlockSummaries summaries;
         private final long[] terms;
-        private final RecordView view = new RecordView();
         /** Null once the scan passed by everything left. */
         private Cursor<Long, byte[]> cursor;
         /** The sequence number the scan reaches next, as the timeline's are consecutive. */
@@ -70,8 +98,6 @@ interface Records {
         private boolean first = true;
         /** The bits of the block being read whole, or null. */
         private long[] summarizing;
-        private long seq;
-        private byte[] record;
 
         Scan(MVMap<Long, byte[]> timeline, long start, boolean forward, Long downTo, BlockSummaries summaries, long[] terms) {
             this.timeline = timeline;
@@ -96,11 +122,10 @@ interface Records {
             if (cursor == null || !cursor.hasNext()) {
                 return false;
             }
-            seq = cursor.next();
-            record = cursor.getValue();
-            view.read(record);
+            long seq = cursor.next();
+            at(seq, cursor.getValue());
             if (summaries != null) {
-                summarize();
+                summarize(seq);
             }
             expected = forward ? seq + 1 : seq - 1;
             return true;
@@ -120,7 +145,7 @@ interface Records {
         }
 
         /** Adds the record to its block's summary when the scan reads that block whole, in order. */
-        private void summarize() {
+        private void summarize(long seq) {
             long block = BlockSummaries.block(seq);
             if (seq != expected) {
                 summarizing = null; // not consecutive: this block is not read whole
@@ -131,36 +156,18 @@ interface Records {
             if (summarizing == null) {
                 return;
             }
-            view.addTermsTo(summarizing);
+            view().addTermsTo(summarizing);
             if (BlockSummaries.leavesBlock(seq, forward)) {
                 summaries.put(block, summarizing);
                 summarizing = null;
             }
         }
-
-        @Override
-        public long seq() {
-            return seq;
-        }
-
-        @Override
-        public byte[] record() {
-            return record;
-        }
-
-        @Override
-        public RecordView view() {
-            return view;
-        }
     }
 
     /** The records of the sequence numbers given, looked up one by one. */
-    final class Listed implements Records {
+    final class Listed extends AtRecord {
         private final PrimitiveIterator.OfLong seqs;
         private final MVMap<Long, byte[]> timeline;
-        private final RecordView view = new RecordView();
-        private long seq;
-        private byte[] record;
 
         Listed(PrimitiveIterator.OfLong seqs, MVMap<Long, byte[]> timeline) {
             this.seqs = seqs;
@@ -170,29 +177,14 @@ interface Records {
         @Override
         public boolean next() {
             while (seqs.hasNext()) {
-                seq = seqs.nextLong();
-                record = timeline.get(seq);
+                long seq = seqs.nextLong();
+                byte[] record = timeline.get(seq);
                 if (record != null) {
-                    view.read(record);
+                    at(seq, record);
                     return true;
                 }
             }
             return false;
-        }
-
-        @Override
-        public long seq() {
-            return seq;
-        }
-
-        @Override
-        public byte[] record() {
-            return record;
-        }
-
-        @Override
-        public RecordView view() {
-            return view;
         }
     }
 }

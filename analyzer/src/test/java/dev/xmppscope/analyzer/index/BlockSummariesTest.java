@@ -3,7 +3,6 @@ package dev.xmppscope.analyzer.index;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.xmppscope.analyzer.model.StanzaPage;
 import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.capture.CaptureStore;
@@ -55,10 +54,10 @@ class BlockSummariesTest {
                 assertEquals(round == 0 ? 0 : 6, index.blocksSummarized(), "the complete blocks, once read whole");
                 for (StanzaQuery q : queries) {
                     List<String> expected = all.stream().filter(s -> passes(s, q)).map(s -> s.summary().ref()).toList();
-                    assertEquals(expected, forwards(index, q), "round " + round + ": " + q);
+                    assertEquals(expected, TimelinePages.forwards(index, q), "round " + round + ": " + q);
                     List<String> reversed = new ArrayList<>(expected);
                     Collections.reverse(reversed);
-                    assertEquals(reversed, backwards(index, q), "back, round " + round + ": " + q);
+                    assertEquals(reversed, TimelinePages.backwards(index, q), "back, round " + round + ": " + q);
                 }
             }
             assertTrue(all.stream().anyMatch(s -> passes(s, queries.get(0))), "dave is in the capture, rarely");
@@ -93,34 +92,5 @@ class BlockSummariesTest {
 
     private static StanzaQuery query(String jid, String id, int limit) {
         return new StanzaQuery(null, jid, null, null, null, id, null, null, null, null, limit);
-    }
-
-    private static List<String> forwards(StanzaIndex index, StanzaQuery q) {
-        List<String> refs = new ArrayList<>();
-        String cursor = null;
-        do {
-            StanzaPage page = index.query(withCursor(q, cursor), Long.MAX_VALUE);
-            page.items().stream().map(StanzaSummary::ref).forEach(refs::add);
-            cursor = page.next();
-        } while (cursor != null);
-        return refs;
-    }
-
-    private static List<String> backwards(StanzaIndex index, StanzaQuery q) {
-        List<String> refs = new ArrayList<>();
-        String cursor = "latest";
-        do {
-            StanzaPage page = index.query(withCursor(q, cursor), Long.MAX_VALUE);
-            List<String> items = new ArrayList<>(page.items().stream().map(StanzaSummary::ref).toList());
-            Collections.reverse(items);
-            refs.addAll(items);
-            cursor = page.previous();
-        } while (cursor != null);
-        return refs;
-    }
-
-    private static StanzaQuery withCursor(StanzaQuery q, String cursor) {
-        return new StanzaQuery(q.text(), q.jid(), q.kind(), q.type(), q.namespace(), q.id(), q.connection(), q.fromNanos(),
-                q.untilNanos(), cursor, q.limit());
     }
 }

@@ -2,7 +2,6 @@ package dev.xmppscope.analyzer.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.xmppscope.analyzer.model.StanzaPage;
 import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.capture.CaptureStore;
@@ -83,42 +82,16 @@ class ConnectionQueryTest {
                         .filter(s -> s.summary().connection() == conn && (kind == null || kind.equals(s.summary().kind())))
                         .map(s -> s.summary().ref()).toList();
                 int limit = 1 + random.nextInt(60);
-                assertEquals(expected, forwards(index, connection, kind, limit), "connection " + connection + " " + kind);
+                assertEquals(expected, TimelinePages.forwards(index, query(connection, kind, limit)), "connection " + connection + " " + kind);
                 List<String> reversed = new ArrayList<>(expected);
                 Collections.reverse(reversed);
-                assertEquals(reversed, backwards(index, connection, kind, limit), "back, connection " + connection + " " + kind);
+                assertEquals(reversed, TimelinePages.backwards(index, query(connection, kind, limit)), "back, connection " + connection + " " + kind);
             }
         }
     }
 
-    /** Every page from the first, following {@code next}. */
-    private static List<String> forwards(StanzaIndex index, long connection, String kind, int limit) {
-        List<String> refs = new ArrayList<>();
-        String cursor = null;
-        do {
-            StanzaPage page = index.query(query(connection, kind, cursor, limit), Long.MAX_VALUE);
-            page.items().stream().map(StanzaSummary::ref).forEach(refs::add);
-            cursor = page.next();
-        } while (cursor != null);
-        return refs;
-    }
-
-    /** Every page from the newest, following {@code previous}; each page's elements newest first. */
-    private static List<String> backwards(StanzaIndex index, long connection, String kind, int limit) {
-        List<String> refs = new ArrayList<>();
-        String cursor = "latest";
-        do {
-            StanzaPage page = index.query(query(connection, kind, cursor, limit), Long.MAX_VALUE);
-            List<String> items = new ArrayList<>(page.items().stream().map(StanzaSummary::ref).toList());
-            Collections.reverse(items);
-            refs.addAll(items);
-            cursor = page.previous();
-        } while (cursor != null);
-        return refs;
-    }
-
-    private static StanzaQuery query(long connection, String kind, String cursor, int limit) {
-        return new StanzaQuery(null, null, kind, null, null, null, connection, null, null, cursor, limit);
+    private static StanzaQuery query(long connection, String kind, int limit) {
+        return new StanzaQuery(null, null, kind, null, null, null, connection, null, null, null, limit);
     }
 
     private static IndexedStanza stanza(long connection, int direction, int idx, int order, Random random) {
