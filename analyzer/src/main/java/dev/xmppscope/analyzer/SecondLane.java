@@ -1,5 +1,6 @@
 package dev.xmppscope.analyzer;
 
+import dev.xmppscope.capture.BackgroundThreads;
 import dev.xmppscope.capture.CaptureStoreException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -20,11 +21,8 @@ final class SecondLane implements AutoCloseable {
     private final ExecutorService thread;
 
     SecondLane(String what) {
-        thread = Executors.newSingleThreadExecutor(task -> {
-            Thread t = new Thread(task, "xmppscope-parse-lane " + what);
-            t.setDaemon(true);
-            return t;
-        });
+        // at normal priority, as the reading thread: a bulk analysis has no relay to yield to
+        thread = Executors.newSingleThreadExecutor(task -> BackgroundThreads.newThread("xmppscope-parse-lane " + what, task, false));
     }
 
     /** Runs {@code parse} after what was given before it. */

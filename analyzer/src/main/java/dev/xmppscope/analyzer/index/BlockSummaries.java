@@ -67,22 +67,25 @@ final class BlockSummaries {
 
     /** Adds the term {@code hash} to a block's bits. */
     static void add(long[] bits, long hash) {
-        long h2 = (hash >>> 32) | 1;
         for (int i = 0; i < HASHES; i++) {
-            int bit = (int) ((hash + i * h2) & (BITS - 1));
+            int bit = bit(hash, i);
             bits[bit >>> 6] |= 1L << bit;
         }
     }
 
     private static boolean contains(long[] bits, long hash) {
-        long h2 = (hash >>> 32) | 1;
         for (int i = 0; i < HASHES; i++) {
-            int bit = (int) ((hash + i * h2) & (BITS - 1));
+            int bit = bit(hash, i);
             if ((bits[bit >>> 6] & (1L << bit)) == 0) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The {@code i}-th of a term's bits: double hashing, the hash's high half as the step. */
+    private static int bit(long hash, int i) {
+        return (int) ((hash + i * ((hash >>> 32) | 1)) & (BITS - 1));
     }
 
     /**

@@ -95,7 +95,6 @@ interface Records {
         private Cursor<Long, byte[]> cursor;
         /** The sequence number the scan reaches next, as the timeline's are consecutive. */
         private long expected;
-        private boolean first = true;
         /** The bits of the block being read whole, or null. */
         private long[] summarizing;
 
@@ -107,6 +106,9 @@ interface Records {
             this.terms = terms;
             this.expected = start;
             this.cursor = cursorFrom(start);
+            if (this.summaries != null) {
+                passBlocksWithoutTheTerms(); // the block it starts in, too
+            }
         }
 
         private Cursor<Long, byte[]> cursorFrom(long start) {
@@ -115,10 +117,9 @@ interface Records {
 
         @Override
         public boolean next() {
-            if (summaries != null && (first || BlockSummaries.entersBlock(expected, forward))) {
+            if (summaries != null && BlockSummaries.entersBlock(expected, forward)) {
                 passBlocksWithoutTheTerms();
             }
-            first = false;
             if (cursor == null || !cursor.hasNext()) {
                 return false;
             }
