@@ -1,15 +1,18 @@
 package dev.xmppscope.analyzer.index;
 
 import dev.xmppscope.capture.ByteSearch;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntPredicate;
 
 /**
- * What each complete block of {@value #BLOCK} timeline elements holds: a Bloom filter of its
- * addresses (full and bare) and ids, made by the first scan that reads the block whole. A later
- * query for a JID or an id passes by the blocks that cannot hold it: a query that matches rare
- * elements read the whole timeline each time (about 0.2 s per million elements). Kept in memory
- * (8 KB a block); a complete block never changes, as the timeline is only appended to.
+ * What each complete block of {@value #BLOCK} timeline elements holds, made by the first scan
+ * that reads the block whole: a Bloom filter of its addresses (full and bare), ids, kinds and
+ * types, and the set of its namespaces' numbers. A later query for any of those passes by the
+ * blocks that cannot hold it: a query that matches rare elements read the whole timeline each
+ * time (about 0.2 s per million elements). Kept in memory (8 KB a block); a complete block never
+ * changes, as the timeline is only appended to.
  */
 final class BlockSummaries {
     static final int BLOCK = 4096;
@@ -18,8 +21,78 @@ final class BlockSummaries {
     static final byte FULL_ADDRESS = 1;
     static final byte BARE_ADDRESS = 2;
     static final byte ID = 3;
+    static final byte KIND = 4;
+    static final byte TYPE = 5;
 
-    private final Map<Long, long[]> blocks = new ConcurrentHashMap<>();
+    private final Map<Long, Summary> blocks = new ConcurrentHashMap<>();
+
+    /** What a query asks of a block's summary: false when no element of the block can pass. */
+    interface Test {
+        boolean mayHold(Summary block);
+    }
+
+    /** One block's summary: filled by the scan that reads the block, never changed once {@link #put}. */
+    static final class Summary {
+        private final long[] terms = new long[BITS / 64];
+        /** Bit n: an element uses the namespace numbered n (see {@link NamespaceIds}). */
+        private long[] namespaces = new long[1];
+        /** An element names a namespace by its URI (the numbers ran out): any namespace may be here. */
+        private boolean namedNamespaces;
+
+        /** Adds the term {@code hash} ({@link #hash}). */
+        void addTerm(long hash) {
+            for (int i = 0; i < HASHES; i++) {
+                int bit = bit(hash, i);
+                terms[bit >>> 6] |= 1L << bit;
+            }
+        }
+
+        void addNamespace(int number) {
+            if (number >>> 6 >= namespaces.length) {
+                namespaces = Arrays.copyOf(namespaces, Math.max((number >>> 6) + 1, namespaces.length * 2));
+            }
+            namespaces[number >>> 6] |= 1L << number;
+        }
+
+        void addNamedNamespace() {
+            namedNamespaces = true;
+        }
+
+        /** False when the block is known not to hold every one of the terms {@code hashes}. */
+        boolean mayHoldAll(long[] hashes) {
+            for (long h : hashes) {
+                if (!mayHold(h)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private boolean mayHold(long hash) {
+            for (int i = 0; i < HASHES; i++) {
+                int bit = bit(hash, i);
+                if ((terms[bit >>> 6] & (1L << bit)) == 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** False when no namespace of the block is numbered one that {@code numbered} passes. */
+        boolean mayHoldNamespace(IntPredicate numbered) {
+            if (namedNamespaces) {
+                return true;
+            }
+            for (int w = 0; w < namespaces.length; w++) {
+                for (long word = namespaces[w]; word != 0; word &= word - 1) {
+                    if (numbered.test(w * 64 + Long.numberOfTrailingZeros(word))) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
 
     static long block(long seq) {
         return seq / BLOCK;
@@ -35,18 +108,10 @@ final class BlockSummaries {
         return entersBlock(seq, !forward);
     }
 
-    /** False when the block is known not to hold every one of the terms {@code hashes} ({@link #hash}); true when unknown. */
-    boolean mayHold(long block, long[] hashes) {
-        long[] bits = blocks.get(block);
-        if (bits == null) {
-            return true;
-        }
-        for (long h : hashes) {
-            if (!contains(bits, h)) {
-                return false;
-            }
-        }
-        return true;
+    /** False when the block is known to hold nothing that passes {@code test}; true when unknown. */
+    boolean mayHold(long block, Test test) {
+        Summary s = blocks.get(block);
+        return s == null || test.mayHold(s);
     }
 
     boolean known(long block) {
@@ -57,30 +122,8 @@ final class BlockSummaries {
         return blocks.size();
     }
 
-    void put(long block, long[] bits) {
-        blocks.putIfAbsent(block, bits);
-    }
-
-    static long[] newBits() {
-        return new long[BITS / 64];
-    }
-
-    /** Adds the term {@code hash} to a block's bits. */
-    static void add(long[] bits, long hash) {
-        for (int i = 0; i < HASHES; i++) {
-            int bit = bit(hash, i);
-            bits[bit >>> 6] |= 1L << bit;
-        }
-    }
-
-    private static boolean contains(long[] bits, long hash) {
-        for (int i = 0; i < HASHES; i++) {
-            int bit = bit(hash, i);
-            if ((bits[bit >>> 6] & (1L << bit)) == 0) {
-                return false;
-            }
-        }
-        return true;
+    void put(long block, Summary summary) {
+        blocks.putIfAbsent(block, summary);
     }
 
     /** The {@code i}-th of a term's bits: double hashing, the hash's high half as the step. */
@@ -90,7 +133,7 @@ final class BlockSummaries {
 
     /**
      * The term {@code b[from, to)} of kind {@code tag}, hashed eight bytes at a time: the same
-     * bytes, from a record or a query, hash alike. A scan that summarizes hashes five terms a record.
+     * bytes, from a record or a query, hash alike. A scan that summarizes hashes seven terms a record.
      */
     static long hash(byte tag, byte[] b, int from, int to) {
         long h = (tag + 1L) * 0x9E3779B97F4A7C15L ^ (to - from);

@@ -80,17 +80,33 @@ final class RecordView {
         return bareIs(fromKey, utf8) || bareIs(toKey, utf8);
     }
 
-    /** Adds the record's addresses (full and bare) and id to a block's bits (see {@link BlockSummaries}). */
-    void addTermsTo(long[] bits) {
-        addAddress(bits, fromKey);
-        addAddress(bits, toKey);
-        if (id != RecordBytes.ABSENT) {
-            int start = (int) (id >>> 32);
-            BlockSummaries.add(bits, BlockSummaries.hash(BlockSummaries.ID, b, start, start + (int) id));
+    /** Adds the record's addresses (full and bare), id, kind, type and namespaces to its block's summary. */
+    void addTermsTo(BlockSummaries.Summary block) {
+        addAddress(block, fromKey);
+        addAddress(block, toKey);
+        addTerm(block, BlockSummaries.ID, id);
+        addTerm(block, BlockSummaries.KIND, kind);
+        addTerm(block, BlockSummaries.TYPE, type);
+        in.position(namespacesAt);
+        for (long n = in.varLong(); n > 0; n--) {
+            int number = (int) in.varLong();
+            if (number == 0) {
+                in.skip();
+                block.addNamedNamespace();
+            } else {
+                block.addNamespace(number - 1);
+            }
         }
     }
 
-    private void addAddress(long[] bits, long field) {
+    private void addTerm(BlockSummaries.Summary block, byte tag, long field) {
+        if (field != RecordBytes.ABSENT) {
+            int start = (int) (field >>> 32);
+            block.addTerm(BlockSummaries.hash(tag, b, start, start + (int) field));
+        }
+    }
+
+    private void addAddress(BlockSummaries.Summary block, long field) {
         if (field == RecordBytes.ABSENT) {
             return;
         }
@@ -100,8 +116,8 @@ final class RecordView {
         while (bareEnd < end && b[bareEnd] != '/') {
             bareEnd++;
         }
-        BlockSummaries.add(bits, BlockSummaries.hash(BlockSummaries.FULL_ADDRESS, b, start, end));
-        BlockSummaries.add(bits, BlockSummaries.hash(BlockSummaries.BARE_ADDRESS, b, start, bareEnd));
+        block.addTerm(BlockSummaries.hash(BlockSummaries.FULL_ADDRESS, b, start, end));
+        block.addTerm(BlockSummaries.hash(BlockSummaries.BARE_ADDRESS, b, start, bareEnd));
     }
 
     /** Whether any of the namespaces is one whose number passes {@code numbered}, or, filed by its URI, {@code named}. */

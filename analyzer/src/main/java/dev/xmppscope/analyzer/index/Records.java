@@ -81,8 +81,8 @@ interface Records {
 
     /**
      * The timeline in key order (or against it) from a sequence number, as an MVMap cursor walks
-     * it. With {@code terms} (see {@link StanzaFilter#blockTerms}) it passes by the blocks whose
-     * summary says they cannot hold them, and summarizes each block it reads whole.
+     * it. With a {@code test} (see {@link StanzaFilter#blockTest}) it passes by the blocks whose
+     * summary fails it, and summarizes each block it reads whole.
      */
     final class Scan extends AtRecord {
         private final MVMap<Long, byte[]> timeline;
@@ -90,24 +90,25 @@ interface Records {
         /** The last sequence number to read against key order, or null for all. */
         private final Long downTo;
         private final BlockSummaries summaries;
-        private final long[] terms;
+        private final BlockSummaries.Test test;
         /** Null once the scan passed by everything left. */
         private Cursor<Long, byte[]> cursor;
         /** The sequence number the scan reaches next, as the timeline's are consecutive. */
         private long expected;
-        /** The bits of the block being read whole, or null. */
-        private long[] summarizing;
+        /** The summary of the block being read whole, or null. */
+        private BlockSummaries.Summary summarizing;
 
-        Scan(MVMap<Long, byte[]> timeline, long start, boolean forward, Long downTo, BlockSummaries summaries, long[] terms) {
+        Scan(MVMap<Long, byte[]> timeline, long start, boolean forward, Long downTo, BlockSummaries summaries,
+             BlockSummaries.Test test) {
             this.timeline = timeline;
             this.forward = forward;
             this.downTo = downTo;
-            this.summaries = terms.length == 0 ? null : summaries;
-            this.terms = terms;
+            this.summaries = test == null ? null : summaries;
+            this.test = test;
             this.expected = start;
             this.cursor = cursorFrom(start);
             if (this.summaries != null) {
-                passBlocksWithoutTheTerms(); // the block it starts in, too
+                passBlocksThatFailTheTest(); // the block it starts in, too
             }
         }
 
@@ -118,7 +119,7 @@ interface Records {
         @Override
         public boolean next() {
             if (summaries != null && BlockSummaries.entersBlock(expected, forward)) {
-                passBlocksWithoutTheTerms();
+                passBlocksThatFailTheTest();
             }
             if (cursor == null || !cursor.hasNext()) {
                 return false;
@@ -132,9 +133,9 @@ interface Records {
             return true;
         }
 
-        private void passBlocksWithoutTheTerms() {
+        private void passBlocksThatFailTheTest() {
             long from = expected;
-            while (from >= 0 && !summaries.mayHold(BlockSummaries.block(from), terms)) {
+            while (from >= 0 && !summaries.mayHold(BlockSummaries.block(from), test)) {
                 long block = BlockSummaries.block(from);
                 from = forward ? (block + 1) * BlockSummaries.BLOCK : block * BlockSummaries.BLOCK - 1;
             }
@@ -152,7 +153,7 @@ interface Records {
                 summarizing = null; // not consecutive: this block is not read whole
             }
             if (BlockSummaries.entersBlock(seq, forward) && seq == expected && !summaries.known(block)) {
-                summarizing = BlockSummaries.newBits();
+                summarizing = new BlockSummaries.Summary();
             }
             if (summarizing == null) {
                 return;

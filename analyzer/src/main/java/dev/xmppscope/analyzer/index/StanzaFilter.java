@@ -101,13 +101,15 @@ final class StanzaFilter {
     }
 
     /**
-     * The terms a block must hold for a stanza in it to pass, hashed as {@link BlockSummaries}
-     * files them: the JID (bare, and full when it has a resource) and the id. Empty: no block can
-     * be passed by.
+     * What a block's summary ({@link BlockSummaries}) must show for a stanza in it to pass: each
+     * of the kind, type, id and JID (bare, and full when it has a resource) asked for, and a
+     * namespace that passes the namespace term. Null when the query asks none of them: no block
+     * can be passed by. For the one scan (one thread) of this filter.
      */
-    long[] blockTerms() {
-        byte[][] terms = {jidBare, jidFull, id};
-        byte[] tags = {BlockSummaries.BARE_ADDRESS, BlockSummaries.FULL_ADDRESS, BlockSummaries.ID};
+    BlockSummaries.Test blockTest() {
+        byte[][] terms = {kind, type, id, jidBare, jidFull};
+        byte[] tags = {BlockSummaries.KIND, BlockSummaries.TYPE, BlockSummaries.ID, BlockSummaries.BARE_ADDRESS,
+            BlockSummaries.FULL_ADDRESS};
         long[] hashes = new long[terms.length];
         int n = 0;
         for (int i = 0; i < terms.length; i++) {
@@ -115,7 +117,12 @@ final class StanzaFilter {
                 hashes[n++] = BlockSummaries.hash(tags[i], terms[i], 0, terms[i].length);
             }
         }
-        return Arrays.copyOf(hashes, n);
+        long[] all = Arrays.copyOf(hashes, n);
+        boolean namespace = nsKey != null || nsExact != null;
+        if (n == 0 && !namespace) {
+            return null;
+        }
+        return block -> block.mayHoldAll(all) && (!namespace || block.mayHoldNamespace(numberedNamespace));
     }
 
     /** The only connection a stanza passing may be on, or null. */

@@ -281,18 +281,18 @@ public final class StanzaIndex implements AutoCloseable {
      * capture most streams hold few of its elements, and a page of them was found only at its end.
      */
     private Records records(StanzaFilter filter, long start, boolean forward) {
-        long[] terms = filter.blockTerms();
+        BlockSummaries.Test test = filter.blockTest();
         if (filter.connection() == null) {
-            return new Records.Scan(timeline, start, forward, null, summaries, terms);
+            return new Records.Scan(timeline, start, forward, null, summaries, test);
         }
         long filed = positions.filedThrough();
         Records narrowed = new Records.Listed(positions.connectionSeqs(filter.connection(), start, filed, forward), timeline);
         if (forward) {
-            return Records.then(narrowed, new Records.Scan(timeline, Math.max(start, filed + 1), true, null, summaries, terms));
+            return Records.then(narrowed, new Records.Scan(timeline, Math.max(start, filed + 1), true, null, summaries, test));
         }
         // against time order: what was appended after the positions, then the positions
         return start <= filed ? narrowed
-                : Records.then(new Records.Scan(timeline, start, false, filed + 1, summaries, terms), narrowed);
+                : Records.then(new Records.Scan(timeline, start, false, filed + 1, summaries, test), narrowed);
     }
 
     /** Up to {@code limit} stanzas from {@code c} that pass {@code filter}, in its order. */

@@ -16,13 +16,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A query for a JID or an id passes by the timeline's blocks whose summary says they cannot hold
- * it, once a scan has read them whole: its pages, forwards and back, must still hold exactly what
- * the timeline holds, whether the summaries were made yet or not.
+ * A query for a JID, an id, a kind, a type or a namespace passes by the timeline's blocks whose
+ * summary says they cannot hold it, once a scan has read them whole: its pages, forwards and
+ * back, must still hold exactly what the timeline holds, whether the summaries were made yet or not.
  */
 class BlockSummariesTest {
     private static final String[] USERS = {"alice@a.example", "bob@b.example", "carol@c.example", "ünï@çé.example",
         "a.example", "dave@d.example"};
+
+    /** Numbered before the numbers run out (the first stanza names them, then enough others to use every number up). */
+    private static final List<String> NUMBERED = List.of("jabber:client", "urn:xmpp:receipts", "urn:xmpp:ping");
+    /** Named by its URI in the records: it first turns up after the numbers ran out, in the fifth block only. */
+    private static final String LATE = "urn:late:named";
 
     @TempDir
     Path tmp;
@@ -50,6 +55,16 @@ class BlockSummariesTest {
                 queries.add(query(null, id, 1 + random.nextInt(80)));
             }
             queries.add(query("dave@d.example", "rare-17", 5));
+            for (String[] kindAndType : new String[][] {{"stream-error", null}, {null, "error"}, {"message", "error"},
+                {"iq", null}, {null, "no-such-type"}}) {
+                queries.add(new StanzaQuery(null, null, kindAndType[0], kindAndType[1], null, null, null, null, null, null,
+                        1 + random.nextInt(80)));
+            }
+            for (String ns : new String[] {"XEP-0184", "urn:xmpp:receipts", "XEP-0199", LATE, "jabber:client",
+                "urn:unknown:x", "XEP-0045"}) {
+                queries.add(namespace(ns));
+            }
+            queries.add(new StanzaQuery(null, "dave@d.example", null, "error", "XEP-0184", null, null, null, null, null, 7));
             for (int round = 0; round < 2; round++) { // the first reads the blocks whole and summarizes them
                 assertEquals(round == 0 ? 0 : 6, index.blocksSummarized(), "the complete blocks, once read whole");
                 for (StanzaQuery q : queries) {
@@ -60,27 +75,64 @@ class BlockSummariesTest {
                     assertEquals(reversed, TimelinePages.backwards(index, q), "back, round " + round + ": " + q);
                 }
             }
-            assertTrue(all.stream().anyMatch(s -> passes(s, queries.get(0))), "dave is in the capture, rarely");
+            // the rare terms are there, a few times each; the absent ones are not
+            for (StanzaQuery q : List.of(query("dave@d.example", null, 1), namespace("XEP-0184"), namespace("XEP-0199"),
+                    namespace(LATE), new StanzaQuery(null, null, "stream-error", null, null, null, null, null, null, null, 1),
+                    new StanzaQuery(null, null, null, "error", null, null, null, null, null, null, 1))) {
+                long hits = all.stream().filter(s -> passes(s, q)).count();
+                assertTrue(hits > 0 && hits < 40, q + " finds " + hits);
+            }
+            for (StanzaQuery q : List.of(namespace("urn:unknown:x"), namespace("XEP-0045"), query("nobody@nowhere.example", null, 1))) {
+                assertTrue(all.stream().noneMatch(s -> passes(s, q)), q + " finds none");
+            }
             index.close();
         }
     }
 
-    /** Dave, and the ids "rare-N", turn up in a few places only; everyone else everywhere. */
+    /**
+     * Dave, the ids "rare-N", stream errors, type error, receipts and pings turn up in a few places
+     * only; everyone else everywhere. The first stanza uses every namespace number up.
+     */
     private static IndexedStanza stanza(int i, int n, Random random) {
         boolean rare = random.nextInt(3000) == 0 || i == n - 1;
         String from = (rare ? "dave@d.example" : USERS[random.nextInt(USERS.length - 1)]) + "/r" + random.nextInt(3);
         String to = USERS[random.nextInt(USERS.length - 1)];
         String id = random.nextInt(2000) == 0 ? "rare-" + i : "id-" + random.nextInt(50);
+        String kind = random.nextInt(2500) == 0 ? "stream-error" : random.nextInt(4) == 0 ? "iq" : "message";
+        String type = random.nextInt(1500) == 0 ? "error" : "chat";
+        List<String> namespaces = new ArrayList<>(List.of("jabber:client"));
+        if (i == 0) {
+            namespaces = new ArrayList<>(NUMBERED);
+            for (int k = 0; k < NamespaceIds.MAX_IDS; k++) {
+                namespaces.add("urn:filler:" + k);
+            }
+        } else if (random.nextInt(2000) == 0) {
+            namespaces.add(random.nextBoolean() ? "urn:xmpp:receipts" : "urn:xmpp:ping");
+        } else if (i / BlockSummaries.BLOCK == 4 && random.nextInt(500) == 0) {
+            namespaces.add(LATE);
+        }
         long pk = StanzaIndex.rowKey(1 + i % 7, i % 2, i / 7);
         StanzaSummary summary = new StanzaSummary(StanzaIndex.ref(pk), 1 + i % 7, i % 2 == 0 ? "toServer" : "toClient",
-                1_000L * i, "message", "chat", from, to, id, List.of(), List.of(), "chat", 20, i * 20L, "ok");
+                1_000L * i, kind, type, from, to, id, namespaces, List.of(), "chat", 20, i * 20L, "ok");
         return new IndexedStanza(pk, i % 2, summary, from, to, from.split("/")[0], to, 0, null, -1,
                 ("<message id='" + id + "'/>").getBytes(StandardCharsets.UTF_8), -1);
     }
 
     private static boolean passes(IndexedStanza s, StanzaQuery q) {
-        if (q.id() != null && !q.id().equals(s.summary().id())) {
+        StanzaSummary m = s.summary();
+        if ((q.id() != null && !q.id().equals(m.id())) || (q.kind() != null && !q.kind().equals(m.kind()))
+                || (q.type() != null && !q.type().equals(m.type()))) {
             return false;
+        }
+        if (q.namespace() != null) {
+            String uri = switch (q.namespace()) {
+                case "XEP-0184" -> "urn:xmpp:receipts";
+                case "XEP-0199" -> "urn:xmpp:ping";
+                default -> q.namespace();
+            };
+            if (!m.namespaces().contains(uri)) {
+                return false;
+            }
         }
         if (q.jid() == null) {
             return true;
@@ -88,6 +140,10 @@ class BlockSummariesTest {
         String jid = q.jid().toLowerCase(java.util.Locale.ROOT);
         return jid.contains("/") ? jid.equals(s.fromKey().toLowerCase(java.util.Locale.ROOT)) || jid.equals(s.toKey())
                 : jid.equals(s.fromBare()) || jid.equals(s.toBare());
+    }
+
+    private static StanzaQuery namespace(String ns) {
+        return new StanzaQuery(null, null, null, null, ns, null, null, null, null, null, 1 + ns.length() % 50);
     }
 
     private static StanzaQuery query(String jid, String id, int limit) {
