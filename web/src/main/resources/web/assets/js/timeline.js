@@ -60,7 +60,8 @@ export class Timeline {
     $('f-clear').addEventListener('click', () => this.clearFilters());
     $('mode-sequence').addEventListener('click', () => this.setMode('sequence'));
     $('mode-list').addEventListener('click', () => this.setMode('list'));
-    $('follow').addEventListener('click', () => this.setFollow(!this.follow));
+    // while held ("Held": arrivals wait below), the button catches up rather than pauses
+    $('follow').addEventListener('click', () => this.setFollow(!this.follow || this.pendingNew > 0));
     $('timeline-new').addEventListener('click', () => this.setFollow(true));
     $('load-more').addEventListener('click', () => this.loadMore());
     $('load-earlier').addEventListener('click', () => this.loadEarlier());
@@ -157,9 +158,7 @@ export class Timeline {
     const behind = this.holding || this.pendingNew > 0;
     this.holding = false;
     this.follow = on;
-    const b = $('follow');
-    b.classList.toggle('on', on);
-    b.textContent = on ? 'Following' : 'Paused';
+    this.showFollowState();
     if (on) {
       this.release();
       if (behind) this.body.scrollTo(this.body.scrollLeft, this.body.scrollHeight);
@@ -187,6 +186,17 @@ export class Timeline {
     this.holding = false;
     this.pendingNew = 0;
     $('timeline-new').hidden = true;
+    this.showFollowState();
+  }
+
+  /** The button says what the view does: follows the newest, holds while arrivals wait below it, or is paused. */
+  showFollowState() {
+    const b = $('follow');
+    const heldBack = this.follow && this.pendingNew > 0;
+    b.classList.toggle('on', this.follow);
+    b.textContent = !this.follow ? 'Paused' : heldBack ? 'Held' : 'Following';
+    b.title = !this.follow ? 'Paused: click to follow live traffic'
+      : heldBack ? $('timeline-new').title : 'Following live traffic: click to pause';
   }
 
   atEnd() {
@@ -307,6 +317,7 @@ export class Timeline {
     chip.title = !this.follow ? 'Paused: click to follow the newest'
       : this.holding ? 'Held on the stanza you picked: click, or scroll to the end, to follow the newest'
         : 'Held while the mouse is over the timeline: move it away, or click, to follow the newest';
+    this.showFollowState();
   }
 
   async fetchTail() {

@@ -125,8 +125,8 @@ class UiLiveBrowserTest {
 
     /**
      * Picking a stanza while Following holds the view on it, as Wireshark's auto-scroll stops on
-     * a selection: what arrives is still appended and counted, not scrolled to; the chip, or
-     * scrolling down to the end, follows again.
+     * a selection: what arrives is still appended and counted, not scrolled to, and the Following
+     * button reads "Held"; the button (or the chip, or scrolling down to the end) follows again.
      */
     @Test
     void pickingAStanzaHoldsTheViewOnItWhileArrivalsAreAppended() {
@@ -143,11 +143,13 @@ class UiLiveBrowserTest {
             page.awaitText("timeline-new", "50 new below — follow");
             assertEquals(at, page.rowOffset("2-s-1050"), 1.0, "the picked stanza stays where it was");
             assertTrue(page.element("timeline-new").getAttribute("title").startsWith("Held on the stanza you picked"));
-            assertEquals("Following", page.element("follow").getText());
+            assertEquals("Held", page.element("follow").getText(), "the button says the view holds");
+            assertEquals(page.element("timeline-new").getAttribute("title"), page.element("follow").getAttribute("title"));
 
-            page.element("timeline-new").click();
+            page.element("follow").click(); // catches up, rather than pausing
             page.wait.until(d -> page.scrolledToEnd());
             assertFalse(page.element("timeline-new").isDisplayed());
+            assertEquals("Following", page.element("follow").getText());
             model.put(message("2-s-6000", SyntheticFederation.T0 + 950_000_000L, "after"));
             page.awaitShown("2-s-6000");
             page.wait.until(d -> page.scrolledToEnd());
@@ -196,7 +198,7 @@ class UiLiveBrowserTest {
             page.awaitShown("2-s-5049");
             page.awaitText("timeline-new", "50 new below — follow");
             assertEquals(at, page.rowOffset("2-s-1095"), 1.0, "the row under the pointer stays there");
-            assertEquals("Following", page.element("follow").getText());
+            assertEquals("Held", page.element("follow").getText());
             assertEquals("Held while the mouse is over the timeline: move it away, or click, to follow the newest",
                     page.element("timeline-new").getAttribute("title"), "the chip says why, on hover");
             page.browser.screenshot("live-held-under-the-pointer");
@@ -204,6 +206,7 @@ class UiLiveBrowserTest {
             new Actions(page.browser.driver).moveToElement(page.element("follow")).perform();
             page.wait.until(d -> page.scrolledToEnd());
             assertFalse(page.element("timeline-new").isDisplayed());
+            assertEquals("Following", page.element("follow").getText());
             model.put(message("2-s-6000", SyntheticFederation.T0 + 950_000_000L, "after"));
             page.awaitShown("2-s-6000");
             page.wait.until(d -> page.scrolledToEnd());
