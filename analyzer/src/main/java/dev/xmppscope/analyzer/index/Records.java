@@ -1,6 +1,7 @@
 package dev.xmppscope.analyzer.index;
 
 import java.util.PrimitiveIterator;
+import java.util.function.Function;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 
@@ -15,6 +16,9 @@ interface Records {
 
     /** The record, read in place (one view, reused for every record). */
     RecordView view();
+
+    /** The record's XML, read once (null when the payload file no longer holds it). */
+    byte[] xml();
 
     /** {@code first}'s records, then {@code second}'s. */
     static Records then(Records first, Records second) {
@@ -47,20 +51,44 @@ interface Records {
             public RecordView view() {
                 return current.view();
             }
+
+            @Override
+            public byte[] xml() {
+                return current.xml();
+            }
         };
     }
 
-    /** The record a scan is at, and the view of it. */
+    /** The record a scan is at, the view of it, and its XML once asked for. */
     abstract class AtRecord implements Records {
         private final RecordView view = new RecordView();
+        private final Function<RecordView, byte[]> xmlOf;
         private long seq;
         private byte[] record;
+        private boolean xmlRead;
+        private byte[] xml;
+
+        /** {@code xmlOf} reads a record's XML, from the payload file or the record's copy. */
+        AtRecord(Function<RecordView, byte[]> xmlOf) {
+            this.xmlOf = xmlOf;
+        }
 
         /** Moves to {@code seq}'s {@code record}. */
         void at(long seq, byte[] record) {
             this.seq = seq;
             this.record = record;
             view.read(record);
+            xmlRead = false;
+            xml = null;
+        }
+
+        @Override
+        public byte[] xml() {
+            if (!xmlRead) {
+                xml = xmlOf.apply(view);
+                xmlRead = true;
+            }
+            return xml;
         }
 
         @Override
@@ -82,7 +110,8 @@ interface Records {
     /**
      * The timeline in key order (or against it) from a sequence number, as an MVMap cursor walks
      * it. With a {@code test} (see {@link StanzaFilter#blockTest}) it passes by the blocks whose
-     * summary fails it, and summarizes each block it reads whole.
+     * summaries fail it, and summarizes each block it reads whole: its terms, and with
+     * {@code summarizeText} its XML (the scan of a query whose only term is free text reads all of it anyway).
      */
     final class Scan extends AtRecord {
         private final MVMap<Long, byte[]> timeline;
@@ -95,12 +124,16 @@ interface Records {
         private Cursor<Long, byte[]> cursor;
         /** The sequence number the scan reaches next, as the timeline's are consecutive. */
         private long expected;
-        /** The summary of the block being read whole, or null. */
+        private final boolean summarizeText;
+        /** The summaries of the block being read whole, or null. */
         private BlockSummaries.Summary summarizing;
+        private TextSummary summarizingText;
 
         Scan(MVMap<Long, byte[]> timeline, long start, boolean forward, Long downTo, BlockSummaries summaries,
-             BlockSummaries.Test test) {
+             BlockSummaries.Test test, boolean summarizeText, Function<RecordView, byte[]> xmlOf) {
+            super(xmlOf);
             this.timeline = timeline;
+            this.summarizeText = summarizeText;
             this.forward = forward;
             this.downTo = downTo;
             this.summaries = test == null ? null : summaries;
@@ -142,26 +175,37 @@ interface Records {
             if (from != expected) {
                 expected = from;
                 summarizing = null;
+                summarizingText = null;
                 cursor = from < 0 || (downTo != null && from < downTo) ? null : cursorFrom(from);
             }
         }
 
-        /** Adds the record to its block's summary when the scan reads that block whole, in order. */
+        /** Adds the record to its block's summaries when the scan reads that block whole, in order. */
         private void summarize(long seq) {
             long block = BlockSummaries.block(seq);
-            if (seq != expected) {
-                summarizing = null; // not consecutive: this block is not read whole
-            }
-            if (BlockSummaries.entersBlock(seq, forward) && seq == expected && !summaries.known(block)) {
-                summarizing = new BlockSummaries.Summary();
-            }
-            if (summarizing == null) {
-                return;
-            }
-            view().addTermsTo(summarizing);
-            if (BlockSummaries.leavesBlock(seq, forward)) {
-                summaries.put(block, summarizing);
+            if (seq != expected) { // not consecutive: this block is not read whole
                 summarizing = null;
+                summarizingText = null;
+            }
+            if (BlockSummaries.entersBlock(seq, forward) && seq == expected) {
+                summarizing = summaries.known(block) ? null : new BlockSummaries.Summary();
+                summarizingText = !summarizeText || summaries.textKnown(block) ? null : new TextSummary();
+            }
+            if (summarizing != null) {
+                view().addTermsTo(summarizing);
+            }
+            if (summarizingText != null) {
+                summarizingText.add(xml());
+            }
+            if (BlockSummaries.leavesBlock(seq, forward)) {
+                if (summarizing != null) {
+                    summaries.put(block, summarizing);
+                }
+                if (summarizingText != null) {
+                    summaries.put(block, summarizingText);
+                }
+                summarizing = null;
+                summarizingText = null;
             }
         }
     }
@@ -171,7 +215,8 @@ interface Records {
         private final PrimitiveIterator.OfLong seqs;
         private final MVMap<Long, byte[]> timeline;
 
-        Listed(PrimitiveIterator.OfLong seqs, MVMap<Long, byte[]> timeline) {
+        Listed(PrimitiveIterator.OfLong seqs, MVMap<Long, byte[]> timeline, Function<RecordView, byte[]> xmlOf) {
+            super(xmlOf);
             this.seqs = seqs;
             this.timeline = timeline;
         }

@@ -101,10 +101,10 @@ final class StanzaFilter {
     }
 
     /**
-     * What a block's summary ({@link BlockSummaries}) must show for a stanza in it to pass: each
-     * of the kind, type, id and JID (bare, and full when it has a resource) asked for, and a
-     * namespace that passes the namespace term. Null when the query asks none of them: no block
-     * can be passed by. For the one scan (one thread) of this filter.
+     * What a block's summaries ({@link BlockSummaries}) must show for a stanza in it to pass: each
+     * of the kind, type, id and JID (bare, and full when it has a resource) asked for, a namespace
+     * that passes the namespace term, and the free text's trigrams. Null when the query asks none
+     * of them: no block can be passed by. For the one scan (one thread) of this filter.
      */
     BlockSummaries.Test blockTest() {
         byte[][] terms = {kind, type, id, jidBare, jidFull};
@@ -119,10 +119,21 @@ final class StanzaFilter {
         }
         long[] all = Arrays.copyOf(hashes, n);
         boolean namespace = nsKey != null || nsExact != null;
-        if (n == 0 && !namespace) {
+        int[][][] trigrams = text == null ? new int[0][][] : TextSummary.required(text);
+        if (n == 0 && !namespace && trigrams.length == 0) {
             return null;
         }
-        return block -> block.mayHoldAll(all) && (!namespace || block.mayHoldNamespace(numberedNamespace));
+        return (block, xml) -> (block == null || (block.mayHoldAll(all) && (!namespace || block.mayHoldNamespace(numberedNamespace))))
+                && (xml == null || xml.mayHold(trigrams));
+    }
+
+    /**
+     * Whether free text is the only term that reads a record (time aside): then every record's
+     * XML is read, and a scan that reads a block whole may summarize its text too.
+     */
+    boolean textIsTheOnlyTerm() {
+        return text != null && connection == null && kind == null && type == null && id == null && jidBare == null
+                && jidFull == null && nsKey == null && nsExact == null;
     }
 
     /** The only connection a stanza passing may be on, or null. */

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -282,17 +283,21 @@ public final class StanzaIndex implements AutoCloseable {
      */
     private Records records(StanzaFilter filter, long start, boolean forward) {
         BlockSummaries.Test test = filter.blockTest();
+        boolean summarizeText = filter.textIsTheOnlyTerm();
+        PayloadWindow window = filter.needsXml() && payloads != null ? new PayloadWindow(payloads) : null;
+        Function<RecordView, byte[]> xmlOf = r -> r.xmlAt() < 0 ? r.xmlCopy() : xml(r.pk(), r.xmlAt(), r.size(), window);
         if (filter.connection() == null) {
-            return new Records.Scan(timeline, start, forward, null, summaries, test);
+            return new Records.Scan(timeline, start, forward, null, summaries, test, summarizeText, xmlOf);
         }
         long filed = positions.filedThrough();
-        Records narrowed = new Records.Listed(positions.connectionSeqs(filter.connection(), start, filed, forward), timeline);
+        Records narrowed = new Records.Listed(positions.connectionSeqs(filter.connection(), start, filed, forward), timeline, xmlOf);
         if (forward) {
-            return Records.then(narrowed, new Records.Scan(timeline, Math.max(start, filed + 1), true, null, summaries, test));
+            return Records.then(narrowed, new Records.Scan(timeline, Math.max(start, filed + 1), true, null, summaries, test,
+                    false, xmlOf));
         }
         // against time order: what was appended after the positions, then the positions
         return start <= filed ? narrowed
-                : Records.then(new Records.Scan(timeline, start, false, filed + 1, summaries, test), narrowed);
+                : Records.then(new Records.Scan(timeline, start, false, filed + 1, summaries, test, false, xmlOf), narrowed);
     }
 
     /** Up to {@code limit} stanzas from {@code c} that pass {@code filter}, in its order. */
@@ -303,7 +308,6 @@ public final class StanzaIndex implements AutoCloseable {
         // forwards, a scan past the time asked for ends (allowing for a little disorder)
         long stopAt = filter.untilNanos() == null || !forward ? Long.MAX_VALUE
                 : filter.untilNanos() + TIME_ORDER_SLACK_NANOS;
-        PayloadWindow window = filter.needsXml() && payloads != null ? new PayloadWindow(payloads) : null;
         while (c.next()) {
             long seq = c.seq();
             byte[] record = c.record();
@@ -315,8 +319,7 @@ public final class StanzaIndex implements AutoCloseable {
                 continue;
             }
             if (filter.needsXml()) { // read only for what passed the other terms
-                byte[] xml = r.xmlAt() < 0 ? r.xmlCopy() : xml(r.pk(), r.xmlAt(), r.size(), window);
-                if (!filter.textIn(xml)) {
+                if (!filter.textIn(c.xml())) {
                     continue;
                 }
             }
@@ -341,6 +344,11 @@ public final class StanzaIndex implements AutoCloseable {
     /** How many blocks of the timeline scans have summarized so far (for tests). */
     int blocksSummarized() {
         return summaries.size();
+    }
+
+    /** How many blocks' XML free-text scans have summarized so far (for tests). */
+    int blockTextsSummarized() {
+        return summaries.texts();
     }
 
     /** The stored stanza with this ref, if visible. */

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A query for a JID, an id, a kind, a type or a namespace passes by the timeline's blocks whose
+ * A query for a JID, an id, a kind, a type, a namespace or free text passes by the timeline's blocks whose
  * summary says they cannot hold it, once a scan has read them whole: its pages, forwards and
  * back, must still hold exactly what the timeline holds, whether the summaries were made yet or not.
  */
@@ -65,8 +65,12 @@ class BlockSummariesTest {
                 queries.add(namespace(ns));
             }
             queries.add(new StanzaQuery(null, "dave@d.example", null, "error", "XEP-0184", null, null, null, null, null, 7));
+            for (String text : new String[] {"RARE-", "'rare-1", "id='id-7'", "no such text", "'/>", "ab"}) {
+                queries.add(new StanzaQuery(text, null, null, null, null, null, null, null, null, null, 1 + random.nextInt(80)));
+            }
             for (int round = 0; round < 2; round++) { // the first reads the blocks whole and summarizes them
                 assertEquals(round == 0 ? 0 : 6, index.blocksSummarized(), "the complete blocks, once read whole");
+                assertEquals(round == 0 ? 0 : 6, index.blockTextsSummarized(), "their XML, once a free-text query read it");
                 for (StanzaQuery q : queries) {
                     List<String> expected = all.stream().filter(s -> passes(s, q)).map(s -> s.summary().ref()).toList();
                     assertEquals(expected, TimelinePages.forwards(index, q), "round " + round + ": " + q);
@@ -120,6 +124,10 @@ class BlockSummariesTest {
 
     private static boolean passes(IndexedStanza s, StanzaQuery q) {
         StanzaSummary m = s.summary();
+        if (q.text() != null && !s.xml().toLowerCase(java.util.Locale.ROOT)
+                .contains(q.text().toLowerCase(java.util.Locale.ROOT))) {
+            return false;
+        }
         if ((q.id() != null && !q.id().equals(m.id())) || (q.kind() != null && !q.kind().equals(m.kind()))
                 || (q.type() != null && !q.type().equals(m.type()))) {
             return false;
