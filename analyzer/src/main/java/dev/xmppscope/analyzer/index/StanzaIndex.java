@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.type.ByteArrayDataType;
@@ -59,9 +60,9 @@ public final class StanzaIndex implements AutoCloseable {
      * its route.
      */
     static final int SCHEMA_VERSION = 10;
-    private static final String TIMELINE = "xs.stanzas.v" + SCHEMA_VERSION;
+    static final String TIMELINE = "xs.stanzas.v" + SCHEMA_VERSION;
     private static final String POSITIONS = "xs.positions.v" + SCHEMA_VERSION;
-    private static final String NAMESPACE_IDS = "xs.namespaces.v" + SCHEMA_VERSION;
+    static final String NAMESPACE_IDS = "xs.namespaces.v" + SCHEMA_VERSION;
     private static final int BATCH = 2000;
     /**
      * How far out of time order the timeline may be. A replay from the store is in time order; a
@@ -112,11 +113,42 @@ public final class StanzaIndex implements AutoCloseable {
             this.routes = new StoredRoutes(mv.openMap(StoredRoutes.ROUTES, bytesByLong()), this::routeFirst);
             this.iqs = new StoredIqs(mv.openMap(StoredIqs.IQS, bytesByLong()));
         }
+        fileUnfiledTail(where);
         indexedUpTo.putAll(positions.lastFiled());
         this.writer = new IndexWriter(timeline, positions, nsIds, where, background, done -> done.forEach(s -> unflushed.remove(s.summary().ref(), s)));
     }
 
-    private static MVMap.Builder<Long, byte[]> bytesByLong() {
+    /**
+     * Files the positions of the timeline's last elements that have none. The store's background
+     * commit may take in a batch's records before their positions (both are written under the
+     * timeline's lock, which it does not take), and a crash before the next commit leaves them so:
+     * a query narrowed to their stream, or a link to one of them, then missed them, and the next
+     * analysis of the capture appended them again. Only the last batch can be so, once at most.
+     */
+    private void fileUnfiledTail(String where) {
+        synchronized (timeline) { // another analyzer of this file may be writing
+            Long last = timeline.lastKey();
+            if (last == null) {
+                return;
+            }
+            StanzaPositions.Batch unfiled = positions.newBatch();
+            int n = 0;
+            for (Cursor<Long, byte[]> c = timeline.cursor(Math.max(0, last - 2L * BATCH)); c.hasNext(); ) {
+                long seq = c.next();
+                long pk = StanzaRecord.pk(c.getValue());
+                if (unfiled.wanted(pk)) {
+                    unfiled.add(pk, seq);
+                    n++;
+                }
+            }
+            if (n > 0) {
+                unfiled.file();
+                LOG.info("filed the positions of the last {} elements of {}: an analysis stopped before it did", n, where);
+            }
+        }
+    }
+
+    static MVMap.Builder<Long, byte[]> bytesByLong() {
         return new MVMap.Builder<Long, byte[]>().keyType(LongDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE);
     }
 

@@ -66,6 +66,11 @@ final class StanzaRecord {
         return buf.toArray();
     }
 
+    /** The row key of the stanza a record holds, read without decoding the rest. */
+    static long pk(byte[] b) {
+        return new RecordBytes.Reader(b).varLong();
+    }
+
     /** The time of the stanza a record holds, read without decoding the rest. */
     static long at(byte[] b) {
         RecordBytes.Reader r = new RecordBytes.Reader(b);
