@@ -17,6 +17,8 @@ const SEQUENCE_MAX = 600;
 const LIVE_MAX = 2000;
 const TAIL_MAX = 2000; // what one request for the tail may bring (the API's largest page)
 const FILTER_FIELDS = ['q', 'jid', 'kind', 'type', 'ns', 'id'];
+// how long a page the user waits for may take before the pane says it is searching
+const SEARCHING_AFTER_MS = 250;
 
 export class Timeline {
   constructor({onSelect}) {
@@ -30,6 +32,7 @@ export class Timeline {
     this.holding = false;
     this.pressed = false; // the pointer is pressed on the timeline (see wire)
     this.pointing = false; // a mouse pointer is over the timeline (see wire)
+    this.asking = 0; // pages asked for that the user waits for (see ask)
     this.arrivedWhilePressed = false;
     this.items = [];
     this.refs = new Set();
@@ -211,7 +214,7 @@ export class Timeline {
     const seq = ++this.loadSeq;
     let page;
     try {
-      page = await api.stanzas({...this.filters(), ...(newest ? {cursor: 'latest'} : {}), limit: PAGE});
+      page = await this.ask({...this.filters(), ...(newest ? {cursor: 'latest'} : {}), limit: PAGE});
     } catch (e) {
       this.showError(e);
       return;
@@ -220,6 +223,28 @@ export class Timeline {
     this.show(page);
     this.release(); // what was held may not be on the new page
     this.render(newest ? 'end' : 'top');
+  }
+
+  /**
+   * A page the user waits for (new filters, the next page, a linked stanza). A search that matches
+   * little reads a long capture through (a second or so per million elements, the first time), so
+   * after a moment the pane says it is searching, and dims the rows it may replace, until every
+   * such request has answered.
+   */
+  async ask(params) {
+    const slow = setTimeout(() => this.showSearching(true), SEARCHING_AFTER_MS);
+    this.asking++;
+    try {
+      return await api.stanzas(params);
+    } finally {
+      clearTimeout(slow);
+      if (--this.asking === 0) this.showSearching(false);
+    }
+  }
+
+  showSearching(on) {
+    $('timeline-searching').hidden = !on;
+    this.body.classList.toggle('searching', on);
   }
 
   show(page) {
@@ -243,7 +268,7 @@ export class Timeline {
       : this.trimmedAt !== null ? {cursor: 'latest', until: String(Math.floor(this.trimmedAt) + 1000)} : null;
     if (!where) return;
     const seq = this.loadSeq;
-    const page = await api.stanzas({...this.filters(), ...where, limit: PAGE});
+    const page = await this.ask({...this.filters(), ...where, limit: PAGE});
     if (seq !== this.loadSeq) return;
     const earlier = page.items.filter((it) => !this.refs.has(it.ref));
     for (const it of earlier) this.refs.add(it.ref);
@@ -268,7 +293,7 @@ export class Timeline {
   async loadMore() {
     if (!this.next) return;
     const seq = this.loadSeq;
-    const page = await api.stanzas({...this.filters(), cursor: this.next, limit: PAGE});
+    const page = await this.ask({...this.filters(), cursor: this.next, limit: PAGE});
     if (seq !== this.loadSeq) return;
     this.append(page.items);
     this.next = page.next;
@@ -373,7 +398,7 @@ export class Timeline {
       const seq = ++this.loadSeq;
       let page;
       try {
-        page = await api.stanzas({...this.filters(), from: String(Math.floor(at) - 1000), limit: PAGE});
+        page = await this.ask({...this.filters(), from: String(Math.floor(at) - 1000), limit: PAGE});
       } catch (e) {
         return; // the inspector shows the stanza all the same
       }

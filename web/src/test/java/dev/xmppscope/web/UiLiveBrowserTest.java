@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.interactions.WheelInput;
@@ -210,6 +211,35 @@ class UiLiveBrowserTest {
             model.put(message("2-s-6000", SyntheticFederation.T0 + 950_000_000L, "after"));
             page.awaitShown("2-s-6000");
             page.wait.until(d -> page.scrolledToEnd());
+        }
+    }
+
+    /**
+     * A search that takes a while (on a long capture, the first search for rare text reads it
+     * through: about a second per million elements) says so, and dims the rows it will replace,
+     * until it answers. Before, nothing moved, as if the search box did nothing.
+     */
+    @Test
+    void aSlowSearchSaysItIsSearchingUntilItAnswers() {
+        InMemoryCaptureModel model = SyntheticFederation.build();
+        putMessages(model, 1000, 100, 500_000_000L, "old");
+        try (LivePage page = new LivePage(model)) {
+            page.awaitShown("2-s-1099");
+            assertFalse(page.element("timeline-searching").isDisplayed());
+            // the server's answers reach the page a second and a half late, as from a long capture
+            ((JavascriptExecutor) page.browser.driver).executeScript("const real = window.fetch;"
+                    + " window.fetch = (url, opts) => String(url).includes('/api/stanzas')"
+                    + " ? new Promise((r) => setTimeout(r, 1500)).then(() => real(url, opts)) : real(url, opts);");
+            page.element("f-q").sendKeys("'old42'");
+            page.wait.until(d -> page.element("timeline-searching").isDisplayed());
+            assertEquals("Searching…", page.element("timeline-searching").getText());
+            assertTrue(page.element("timeline").getAttribute("class").contains("searching"), "the rows it will replace dim");
+            page.browser.screenshot("live-searching");
+
+            page.awaitText("timeline-count", "1 element");
+            page.wait.until(d -> !page.element("timeline-searching").isDisplayed());
+            assertFalse(page.element("timeline").getAttribute("class").contains("searching"));
+            assertTrue(page.shows("2-s-1042"));
         }
     }
 
