@@ -4,6 +4,7 @@ import dev.xmppscope.capture.ByteSearch;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
 
 /**
@@ -13,7 +14,9 @@ import java.util.function.IntPredicate;
  * read all its XML, the trigrams of that ({@link TextSummary}). A later query for any of those
  * passes by the blocks that cannot hold it: a query that matches rare elements read the whole
  * timeline each time (about 0.2 s per million elements, 0.45 s for free text). Kept in memory
- * (8 KB and 16 KB a block); a complete block never changes, as the timeline is only appended to.
+ * (8 KB and 16 KB a block, up to {@value #MAX_BYTES} bytes in all: about 20 million elements,
+ * beyond which blocks are read as before); a complete block never changes, as the timeline is
+ * only appended to.
  */
 final class BlockSummaries {
     static final int BLOCK = 4096;
@@ -24,9 +27,22 @@ final class BlockSummaries {
     static final byte ID = 3;
     static final byte KIND = 4;
     static final byte TYPE = 5;
+    /** What all summaries of one analysis may take: a live capture that runs for weeks must not fill the heap with them. */
+    static final long MAX_BYTES = 128L << 20;
 
     private final Map<Long, Summary> blocks = new ConcurrentHashMap<>();
     private final Map<Long, TextSummary> texts = new ConcurrentHashMap<>();
+    private final long maxBytes;
+    private final AtomicLong bytes = new AtomicLong();
+
+    BlockSummaries() {
+        this(MAX_BYTES);
+    }
+
+    /** Summaries that take at most about {@code maxBytes}. */
+    BlockSummaries(long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
 
     /** What a query asks of a block's summaries, each null when not made yet: false when no element of the block can pass. */
     interface Test {
@@ -40,6 +56,10 @@ final class BlockSummaries {
         private long[] namespaces = new long[1];
         /** An element names a namespace by its URI (the numbers ran out): any namespace may be here. */
         private boolean namedNamespaces;
+
+        long bytes() {
+            return terms.length * 8L + namespaces.length * 8L;
+        }
 
         /** Adds the term {@code hash} ({@link #hash}). */
         void addTerm(long hash) {
@@ -135,12 +155,21 @@ final class BlockSummaries {
         return texts.size();
     }
 
+    /** Whether another block may be summarized: false once the summaries take {@code maxBytes}. */
+    boolean hasRoom() {
+        return bytes.get() < maxBytes;
+    }
+
     void put(long block, Summary summary) {
-        blocks.putIfAbsent(block, summary);
+        if (blocks.putIfAbsent(block, summary) == null) {
+            bytes.addAndGet(summary.bytes());
+        }
     }
 
     void put(long block, TextSummary text) {
-        texts.putIfAbsent(block, text);
+        if (texts.putIfAbsent(block, text) == null) {
+            bytes.addAndGet(TextSummary.BYTES);
+        }
     }
 
     /** The {@code i}-th of a term's bits: double hashing, the hash's high half as the step. */

@@ -188,8 +188,9 @@ interface Records {
                 summarizingText = null;
             }
             if (BlockSummaries.entersBlock(seq, forward) && seq == expected) {
-                summarizing = summaries.known(block) ? null : new BlockSummaries.Summary();
-                summarizingText = !summarizeText || summaries.textKnown(block) ? null : new TextSummary();
+                boolean room = summaries.hasRoom();
+                summarizing = !room || summaries.known(block) ? null : new BlockSummaries.Summary();
+                summarizingText = !room || !summarizeText || summaries.textKnown(block) ? null : new TextSummary();
             }
             if (summarizing != null) {
                 view().addTermsTo(summarizing);

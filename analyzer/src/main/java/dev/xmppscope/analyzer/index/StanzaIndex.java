@@ -75,7 +75,7 @@ public final class StanzaIndex implements AutoCloseable {
 
     private final MVMap<Long, byte[]> timeline;
     private final StanzaPositions positions;
-    private final BlockSummaries summaries = new BlockSummaries();
+    private final BlockSummaries summaries;
     private final NamespaceIds nsIds;
     private final StoredRoutes routes;
     private final StoredIqs iqs;
@@ -95,7 +95,13 @@ public final class StanzaIndex implements AutoCloseable {
      * reading XML that is not copied into it from {@code payloads} (null: none can be read).
      */
     public StanzaIndex(MVStore mv, Path file, boolean background, StoredPayloads payloads) {
+        this(mv, file, background, payloads, BlockSummaries.MAX_BYTES);
+    }
+
+    /** With block summaries ({@link BlockSummaries}) that take at most about {@code maxSummaryBytes}. */
+    StanzaIndex(MVStore mv, Path file, boolean background, StoredPayloads payloads, long maxSummaryBytes) {
         this.payloads = payloads;
+        this.summaries = new BlockSummaries(maxSummaryBytes);
         String where = file.toString();
         synchronized (mv) {
             // the analysis is derived data: maps of an older layout are dropped and rebuilt by this run

@@ -23,6 +23,7 @@ final class TextSummary {
     /** 16 KB a block. */
     private static final int LOG_BITS = 17;
     private static final int BITS = 1 << LOG_BITS;
+    static final int BYTES = BITS / 8;
     private static final byte[] FOLDED = new byte[256];
     private static final long HIGH_BITS = 0x8080808080808080L;
 

@@ -34,10 +34,20 @@ class BlockSummariesTest {
 
     @Test
     void pagesHoldTheSameBeforeAndAfterTheBlocksAreSummarized() {
+        pagesHoldTheSameAsTheTimeline(BlockSummaries.MAX_BYTES, 6, 6);
+    }
+
+    /** Summaries stop where their memory ends (a live capture that runs for weeks); queries answer alike. */
+    @Test
+    void summariesStopWhereTheirMemoryEnds() {
+        pagesHoldTheSameAsTheTimeline(2 * (8192 + 8), 2, 0);
+    }
+
+    private void pagesHoldTheSameAsTheTimeline(long maxSummaryBytes, int blocksSummarized, int textsSummarized) {
         Random random = new Random(1207);
         try (CaptureStore store = CaptureStore.open(tmp.resolve("capture"))) {
             StanzaIndex index = new StanzaIndex(store.analysisStore(), CaptureStore.analysisFile(store.file()), false,
-                    store.payloads());
+                    store.payloads(), maxSummaryBytes);
             List<IndexedStanza> all = new ArrayList<>();
             int n = 6 * BlockSummaries.BLOCK + 123;
             for (int i = 0; i < n; i++) {
@@ -69,8 +79,9 @@ class BlockSummariesTest {
                 queries.add(new StanzaQuery(text, null, null, null, null, null, null, null, null, null, 1 + random.nextInt(80)));
             }
             for (int round = 0; round < 2; round++) { // the first reads the blocks whole and summarizes them
-                assertEquals(round == 0 ? 0 : 6, index.blocksSummarized(), "the complete blocks, once read whole");
-                assertEquals(round == 0 ? 0 : 6, index.blockTextsSummarized(), "their XML, once a free-text query read it");
+                assertEquals(round == 0 ? 0 : blocksSummarized, index.blocksSummarized(), "the complete blocks, once read whole");
+                assertEquals(round == 0 ? 0 : textsSummarized, index.blockTextsSummarized(),
+                        "their XML, once a free-text query read it");
                 for (StanzaQuery q : queries) {
                     List<String> expected = all.stream().filter(s -> passes(s, q)).map(s -> s.summary().ref()).toList();
                     assertEquals(expected, TimelinePages.forwards(index, q), "round " + round + ": " + q);
