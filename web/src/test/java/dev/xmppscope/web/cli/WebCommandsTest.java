@@ -144,6 +144,20 @@ class WebCommandsTest {
         assertNull(merged.config);
     }
 
+    /** An option named as other tools name it gets picocli's answer, then the option meant. */
+    @Test
+    void anOptionNamedAsOtherToolsNameItIsAnsweredWithTheOneMeant() {
+        Run demo = run("demo", "--port", "9090");
+        assertEquals(2, demo.exit());
+        assertTrue(demo.err().startsWith("Unknown options: '--port', '9090'"), demo.err());
+        assertTrue(demo.err().strip().endsWith("Hint: the web UI listens where --web HOST:PORT says (default 127.0.0.1:8080),"
+                + " e.g. --web 127.0.0.1:9090"), demo.err());
+        Run proxy = run("proxy", "--listen=127.0.0.1:5222", "--upstream", "127.0.0.2:5222");
+        assertTrue(proxy.err().contains("Hint: each link is --route LISTEN=UPSTREAM"), proxy.err());
+        Run show = run("show", "--port", "1");
+        assertFalse(show.err().contains("Hint:"), "show has no web UI: " + show.err());
+    }
+
     @Test
     void anUnknownConfigKeyIsNamed() throws Exception {
         Path cfg = tmp.resolve("bad.properties");

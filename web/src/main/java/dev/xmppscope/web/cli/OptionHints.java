@@ -1,0 +1,43 @@
+package dev.xmppscope.web.cli;
+
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine;
+
+/**
+ * After picocli's own answer to an option it does not know, one line that names the option
+ * meant, for the names other tools use ({@code --port} where xmppscope says {@code --web}).
+ * Picocli suggests only options spelled alike, and {@code --port} is spelled like none of them.
+ */
+final class OptionHints {
+    /** Names other tools give an option, by the xmppscope option meant, and what to say. */
+    private static final Map<String, String> MEANT = Map.of(
+            "--port", "--web", "--http", "--web", "--http-port", "--web", "--bind", "--web", "--host", "--web",
+            "--listen", "--route", "--upstream", "--route", "--target", "--route", "--forward", "--route");
+    private static final Map<String, String> SAY = Map.of(
+            "--web", "the web UI listens where --web HOST:PORT says (default 127.0.0.1:8080), e.g. --web 127.0.0.1:9090",
+            "--route", "each link is --route LISTEN=UPSTREAM, e.g. --route 127.0.0.1:5222=127.0.0.2:5222 (once per link)");
+
+    private OptionHints() {
+    }
+
+    /** {@code standard} answers first; then the hint, if an unknown option is one of those names and the command has the option meant. */
+    static CommandLine.IParameterExceptionHandler after(CommandLine.IParameterExceptionHandler standard) {
+        return (ex, args) -> {
+            int code = standard.handleParseException(ex, args);
+            hint(ex).ifPresent(h -> ex.getCommandLine().getErr().println("Hint: " + h));
+            return code;
+        };
+    }
+
+    static Optional<String> hint(CommandLine.ParameterException ex) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException unmatched)) {
+            return Optional.empty();
+        }
+        CommandLine.Model.CommandSpec spec = ex.getCommandLine().getCommandSpec();
+        return unmatched.getUnmatched().stream()
+                .map(arg -> MEANT.get(arg.split("=", 2)[0]))
+                .filter(meant -> meant != null && spec.findOption(meant) != null)
+                .findFirst().map(SAY::get);
+    }
+}
