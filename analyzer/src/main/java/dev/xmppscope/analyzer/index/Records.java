@@ -211,21 +211,36 @@ interface Records {
         }
     }
 
-    /** The records of the sequence numbers given, looked up one by one. */
+    /**
+     * The records of the sequence numbers given, looked up one by one. With a {@code test} (see
+     * {@link StanzaFilter#blockTest}) it passes by those in blocks whose summaries fail it (it
+     * makes no summaries: it does not read blocks whole).
+     */
     final class Listed extends AtRecord {
         private final PrimitiveIterator.OfLong seqs;
         private final MVMap<Long, byte[]> timeline;
+        private final BlockSummaries summaries;
+        private final BlockSummaries.Test test;
+        /** The block last asked about, and whether it may hold what passes. */
+        private long block = -1;
+        private boolean blockMayHold;
 
-        Listed(PrimitiveIterator.OfLong seqs, MVMap<Long, byte[]> timeline, Function<RecordView, byte[]> xmlOf) {
+        Listed(PrimitiveIterator.OfLong seqs, MVMap<Long, byte[]> timeline, BlockSummaries summaries, BlockSummaries.Test test,
+               Function<RecordView, byte[]> xmlOf) {
             super(xmlOf);
             this.seqs = seqs;
             this.timeline = timeline;
+            this.summaries = summaries;
+            this.test = test;
         }
 
         @Override
         public boolean next() {
             while (seqs.hasNext()) {
                 long seq = seqs.nextLong();
+                if (!mayHold(seq)) {
+                    continue;
+                }
                 byte[] record = timeline.get(seq);
                 if (record != null) {
                     at(seq, record);
@@ -233,6 +248,17 @@ interface Records {
                 }
             }
             return false;
+        }
+
+        private boolean mayHold(long seq) {
+            if (test == null) {
+                return true;
+            }
+            if (BlockSummaries.block(seq) != block) {
+                block = BlockSummaries.block(seq);
+                blockMayHold = summaries.mayHold(block, test);
+            }
+            return blockMayHold;
         }
     }
 }

@@ -328,7 +328,8 @@ public final class StanzaIndex implements AutoCloseable {
             return new Records.Scan(timeline, start, forward, null, summaries, test, summarizeText, xmlOf);
         }
         long filed = positions.filedThrough();
-        Records narrowed = new Records.Listed(positions.connectionSeqs(filter.connection(), start, filed, forward), timeline, xmlOf);
+        Records narrowed = new Records.Listed(positions.connectionSeqs(filter.connection(), start, filed, forward), timeline,
+                summaries, test, xmlOf);
         if (forward) {
             return Records.then(narrowed, new Records.Scan(timeline, Math.max(start, filed + 1), true, null, summaries, test,
                     false, xmlOf));

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A query for a JID, an id, a kind, a type, a namespace or free text passes by the timeline's blocks whose
- * summary says they cannot hold it, once a scan has read them whole: its pages, forwards and
- * back, must still hold exactly what the timeline holds, whether the summaries were made yet or not.
+ * summary says they cannot hold it, once a scan has read them whole, also when it is narrowed to
+ * one stream: its pages, forwards and back, must still hold exactly what the timeline holds,
+ * whether the summaries were made yet or not.
  */
 class BlockSummariesTest {
     private static final String[] USERS = {"alice@a.example", "bob@b.example", "carol@c.example", "ünï@çé.example",
@@ -78,6 +79,10 @@ class BlockSummariesTest {
             for (String text : new String[] {"RARE-", "'rare-1", "id='id-7'", "no such text", "'/>", "ab"}) {
                 queries.add(new StanzaQuery(text, null, null, null, null, null, null, null, null, null, 1 + random.nextInt(80)));
             }
+            for (StanzaQuery q : List.copyOf(queries)) { // narrowed to one stream: read through its positions
+                queries.add(new StanzaQuery(q.text(), q.jid(), q.kind(), q.type(), q.namespace(), q.id(), 3L, null, null, null,
+                        q.limit()));
+            }
             for (int round = 0; round < 2; round++) { // the first reads the blocks whole and summarizes them
                 assertEquals(round == 0 ? 0 : blocksSummarized, index.blocksSummarized(), "the complete blocks, once read whole");
                 assertEquals(round == 0 ? 0 : textsSummarized, index.blockTextsSummarized(),
@@ -135,6 +140,9 @@ class BlockSummariesTest {
 
     private static boolean passes(IndexedStanza s, StanzaQuery q) {
         StanzaSummary m = s.summary();
+        if (q.connection() != null && m.connection() != q.connection()) {
+            return false;
+        }
         if (q.text() != null && !s.xml().toLowerCase(java.util.Locale.ROOT)
                 .contains(q.text().toLowerCase(java.util.Locale.ROOT))) {
             return false;
