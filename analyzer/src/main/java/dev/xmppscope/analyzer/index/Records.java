@@ -196,7 +196,13 @@ interface Records {
                 view().addTermsTo(summarizing);
             }
             if (summarizingText != null) {
-                summarizingText.add(xml());
+                byte[] xml = xml();
+                if (xml == null) {
+                    // not in the payload file (moved or cut short since): a restored file could match, so no summary
+                    summarizingText = null;
+                } else {
+                    summarizingText.add(xml);
+                }
             }
             if (BlockSummaries.leavesBlock(seq, forward)) {
                 if (summarizing != null) {

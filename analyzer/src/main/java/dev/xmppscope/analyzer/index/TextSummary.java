@@ -37,11 +37,8 @@ final class TextSummary {
     /** Some XML holds U+212A or U+0130: any text may match in this block. */
     private boolean foldsIntoAscii;
 
-    /** Adds an element's XML (null: not in the payload file, nothing to match). */
+    /** Adds an element's XML. */
     void add(byte[] xml) {
-        if (xml == null) {
-            return;
-        }
         int n = xml.length;
         long carry = 0; // the two bytes before i, folded, in the low 16 bits (none before the first)
         int i = 0;
