@@ -498,6 +498,14 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         }
     }
 
+    /**
+     * Summarizes the index's blocks in the background, so that the first query for a rare term is
+     * quick too: for a capture that no longer grows, once it is analyzed (see StanzaIndex).
+     */
+    public void summarizeInBackground() {
+        index.summarizeInBackground();
+    }
+
     @Override
     public StanzaPage stanzas(StanzaQuery query) {
         return index.query(query, visibleUntil);

@@ -6,6 +6,7 @@ import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.analyzer.route.IqLedger;
 import dev.xmppscope.analyzer.route.RouteArchive;
 import dev.xmppscope.analyzer.xmpp.Namespaces;
+import dev.xmppscope.capture.BackgroundThreads;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.StoredPayloads;
 import java.nio.file.Path;
@@ -88,6 +89,11 @@ public final class StanzaIndex implements AutoCloseable {
     /** The capture's payload file, where records that do not hold their XML say it is; null when unknown. */
     private final StoredPayloads payloads;
     private volatile boolean reportedUnreadable;
+    /** The analysis file, as errors name it. */
+    private final String where;
+    /** Summarizes every complete block in the background ({@link #summarizeInBackground}), or null. */
+    private Thread summarizer;
+    private volatile boolean closing;
 
     /**
      * The index in {@code mv}, the store of the analysis file {@code file} (named in errors),
@@ -102,7 +108,7 @@ public final class StanzaIndex implements AutoCloseable {
     StanzaIndex(MVStore mv, Path file, boolean background, StoredPayloads payloads, long maxSummaryBytes) {
         this.payloads = payloads;
         this.summaries = new BlockSummaries(maxSummaryBytes);
-        String where = file.toString();
+        this.where = file.toString();
         synchronized (mv) {
             // the analysis is derived data: maps of an older layout are dropped and rebuilt by this run
             Set<String> current = Set.of(TIMELINE, POSITIONS, NAMESPACE_IDS, StoredRoutes.ROUTES, StoredIqs.IQS);
@@ -119,7 +125,7 @@ public final class StanzaIndex implements AutoCloseable {
             this.routes = new StoredRoutes(mv.openMap(StoredRoutes.ROUTES, bytesByLong()), this::routeFirst);
             this.iqs = new StoredIqs(mv.openMap(StoredIqs.IQS, bytesByLong()));
         }
-        fileUnfiledTail(where);
+        fileUnfiledTail();
         indexedUpTo.putAll(positions.lastFiled());
         this.writer = new IndexWriter(timeline, positions, nsIds, where, background, done -> done.forEach(s -> unflushed.remove(s.summary().ref(), s)));
     }
@@ -131,7 +137,7 @@ public final class StanzaIndex implements AutoCloseable {
      * a query narrowed to their stream, or a link to one of them, then missed them, and the next
      * analysis of the capture appended them again. Only the last batch can be so, once at most.
      */
-    private void fileUnfiledTail(String where) {
+    private void fileUnfiledTail() {
         synchronized (timeline) { // another analyzer of this file may be writing
             Long last = timeline.lastKey();
             if (last == null) {
@@ -322,8 +328,7 @@ public final class StanzaIndex implements AutoCloseable {
     private Records records(StanzaFilter filter, long start, boolean forward) {
         BlockSummaries.Test test = filter.blockTest();
         boolean summarizeText = filter.textIsTheOnlyTerm();
-        PayloadWindow window = filter.needsXml() && payloads != null ? new PayloadWindow(payloads) : null;
-        Function<RecordView, byte[]> xmlOf = r -> r.xmlAt() < 0 ? r.xmlCopy() : xml(r.pk(), r.xmlAt(), r.size(), window);
+        Function<RecordView, byte[]> xmlOf = xmlOf(filter.needsXml() && payloads != null ? new PayloadWindow(payloads) : null);
         if (filter.connection() == null) {
             return new Records.Scan(timeline, start, forward, null, summaries, test, summarizeText, xmlOf);
         }
@@ -416,6 +421,11 @@ public final class StanzaIndex implements AutoCloseable {
         return xml == null ? s : s.withXml(xml);
     }
 
+    /** How a scan reads a record's XML: its copy, or from the payload file through {@code window} (a scan's, or null). */
+    private Function<RecordView, byte[]> xmlOf(PayloadWindow window) {
+        return r -> r.xmlAt() < 0 ? r.xmlCopy() : xml(r.pk(), r.xmlAt(), r.size(), window);
+    }
+
     /**
      * The XML of the stanza with row key {@code pk}: {@code size} bytes at {@code at} in the payload
      * file, read through {@code window} (a scan's) if given; null when it is not there (said once).
@@ -450,10 +460,59 @@ public final class StanzaIndex implements AutoCloseable {
     /** Stores what is queued and waits for it; the analysis file stays open (the capture store owns it). */
     @Override
     public void close() {
+        stopSummarizing();
         try {
             flush();
         } finally {
             writer.close();
         }
+    }
+
+    /**
+     * Summarizes every complete block of the timeline (its terms and its XML, see
+     * {@link BlockSummaries}) on a thread at background priority, so that the first query for a
+     * rare term, or for text, is as quick as later ones: for a capture that no longer grows (once
+     * {@code xmppscope open} analyzed it), where otherwise the first of each kind read it all.
+     */
+    public synchronized void summarizeInBackground() {
+        if (summarizer == null && !closing) {
+            summarizer = BackgroundThreads.newThread("xmppscope-block-summaries", this::summarizeAll);
+            summarizer.start();
+        }
+    }
+
+    private void summarizeAll() {
+        Records scan = new Records.Scan(timeline, 0, true, null, summaries, (terms, text) -> true, true,
+                xmlOf(payloads == null ? null : new PayloadWindow(payloads)));
+        try {
+            while (!closing && summaries.hasRoom() && scan.next()) {
+                // each block read whole is summarized as the scan leaves it
+            }
+        } catch (RuntimeException e) {
+            if (!closing) {
+                LOG.warn("stopped summarizing the blocks of {} (queries read them instead): {}", where, e.toString());
+            }
+        }
+    }
+
+    private void stopSummarizing() {
+        Thread t;
+        synchronized (this) {
+            closing = true;
+            t = summarizer;
+        }
+        if (t != null) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Whether the background summarizer ({@link #summarizeInBackground}) is done (for tests). */
+    boolean summarized() {
+        Thread t = summarizer;
+        return t != null && !t.isAlive();
     }
 }

@@ -44,6 +44,48 @@ class BlockSummariesTest {
         pagesHoldTheSameAsTheTimeline(2 * (8192 + 8), 2, 0);
     }
 
+    /**
+     * A capture that no longer grows ('open') is summarized in the background once analyzed, so the
+     * first query for a rare term or text is as quick as later ones; closing stops it.
+     */
+    @Test
+    void aFinishedCaptureIsSummarizedInTheBackground() throws Exception {
+        Random random = new Random(7);
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("capture"))) {
+            StanzaIndex index = new StanzaIndex(store.analysisStore(), CaptureStore.analysisFile(store.file()), false,
+                    store.payloads());
+            List<IndexedStanza> all = new ArrayList<>();
+            int n = 6 * BlockSummaries.BLOCK + 123;
+            for (int i = 0; i < n; i++) {
+                IndexedStanza s = stanza(i, n, random);
+                index.add(s);
+                all.add(s);
+            }
+            index.sync();
+            index.summarizeInBackground();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!index.summarized() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(index.summarized(), "done within a minute");
+            assertEquals(6, index.blocksSummarized(), "every complete block's terms");
+            assertEquals(6, index.blockTextsSummarized(), "and its XML");
+            for (StanzaQuery q : List.of(query("dave@d.example", null, 30), namespace("XEP-0184"), namespace("urn:unknown:x"),
+                    new StanzaQuery("RARE-", null, null, null, null, null, null, null, null, null, 30),
+                    new StanzaQuery("no such text", null, null, null, null, null, 3L, null, null, null, 30))) {
+                assertEquals(all.stream().filter(s -> passes(s, q)).map(s -> s.summary().ref()).toList(),
+                        TimelinePages.forwards(index, q), q.toString());
+            }
+            index.close();
+
+            StanzaIndex again = new StanzaIndex(store.analysisStore(), CaptureStore.analysisFile(store.file()), false,
+                    store.payloads());
+            again.summarizeInBackground();
+            again.close(); // while it summarizes: it stops, and the file closes cleanly
+            assertTrue(again.summarized());
+        }
+    }
+
     private void pagesHoldTheSameAsTheTimeline(long maxSummaryBytes, int blocksSummarized, int textsSummarized) {
         Random random = new Random(1207);
         try (CaptureStore store = CaptureStore.open(tmp.resolve("capture"))) {

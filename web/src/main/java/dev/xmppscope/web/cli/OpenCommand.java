@@ -63,6 +63,7 @@ final class OpenCommand implements Callable<Integer> {
         try {
             CaptureOpening.Analyzed opened = analysis.analyzed(capture, out, serving);
             Analyzer analyzer = opened.analyzer();
+            analyzer.summarizeInBackground(); // the capture no longer grows: a rare search is quick from the first
             CaptureStore store = opened.store();
             WebServer server = serving.add(WebServer.start(web, ModelSource.fixed(analyzer),
                     List.of(CaptureExportApi.of(store), new SessionDiffApi(new ReplayDiffStore(store)))));
