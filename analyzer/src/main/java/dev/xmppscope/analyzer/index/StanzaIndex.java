@@ -503,7 +503,9 @@ public final class StanzaIndex implements AutoCloseable {
         }
         if (t != null) {
             try {
-                t.join();
+                // it stops at its next element; at background priority on a busy machine that may take
+                // a while, and what it reads after the store closed only fails, quietly (it is closing)
+                t.join(5_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
