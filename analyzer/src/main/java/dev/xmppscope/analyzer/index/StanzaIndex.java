@@ -135,7 +135,7 @@ public final class StanzaIndex implements AutoCloseable {
      * commit may take in a batch's records before their positions (both are written under the
      * timeline's lock, which it does not take), and a crash before the next commit leaves them so:
      * a query narrowed to their stream, or a link to one of them, then missed them, and the next
-     * analysis of the capture appended them again. Only the last batch can be so, once at most.
+     * analysis of the capture appended them again. Only the last batch written can be so.
      */
     private void fileUnfiledTail() {
         synchronized (timeline) { // another analyzer of this file may be writing
