@@ -46,9 +46,8 @@ final class StanzaFilter {
     /** For free text that is not all ASCII: which XML need not be decoded to be ruled out, or null. */
     private final NonAsciiProbe probe;
     /**
-     * ASCII free text with a letter that a character beyond ASCII lowercases into: U+212A (the
-     * Kelvin sign) into k, U+0130 (I with a dot) into i and a combining dot, the only two. XML
-     * holding one is searched decoded and lowercased too.
+     * ASCII free text with a k or an i, which two characters beyond ASCII lowercase into
+     * ({@link AsciiFolding}): XML holding one is searched decoded and lowercased too.
      */
     private final boolean foldedIntoFromBeyondAscii;
     private final Namespaces namespaces;
@@ -209,20 +208,7 @@ final class StanzaFilter {
         if (asciiText == null) {
             return (probe == null || probe.mayMatch(xml)) && inLowercased(xml);
         }
-        return asciiIn(xml) || (foldedIntoFromBeyondAscii && holdsKelvinSignOrDottedCapitalI(xml) && inLowercased(xml));
-    }
-
-    /** Whether {@code xml} holds U+212A (E2 84 AA in UTF-8) or U+0130 (C4 B0), found by their first bytes in one pass. */
-    private static boolean holdsKelvinSignOrDottedCapitalI(byte[] xml) {
-        int end = xml.length - 1;
-        for (int i = ByteSearch.indexOfEither(xml, (byte) 0xE2, (byte) 0xC4, 0, end); i >= 0;
-             i = ByteSearch.indexOfEither(xml, (byte) 0xE2, (byte) 0xC4, i + 1, end)) {
-            if (xml[i] == (byte) 0xC4 ? xml[i + 1] == (byte) 0xB0
-                    : i + 2 < xml.length && xml[i + 1] == (byte) 0x84 && xml[i + 2] == (byte) 0xAA) {
-                return true;
-            }
-        }
-        return false;
+        return asciiIn(xml) || (foldedIntoFromBeyondAscii && AsciiFolding.holdsOneIntoAscii(xml, 0, xml.length) && inLowercased(xml));
     }
 
     private boolean inLowercased(byte[] xml) {
@@ -246,16 +232,13 @@ final class StanzaFilter {
 
     private boolean foldedAt(byte[] xml, int at) {
         for (int k = 1; k < asciiText.length; k++) {
-            if (lower(xml[at + k]) != asciiText[k]) {
+            if (AsciiFolding.lower(xml[at + k]) != asciiText[k]) {
                 return false;
             }
         }
         return true;
     }
 
-    private static byte lower(byte b) {
-        return b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
-    }
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;

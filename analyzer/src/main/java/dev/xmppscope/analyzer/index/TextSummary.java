@@ -15,23 +15,16 @@ import java.util.List;
  * <p>Why this is sound: the search looks for the text in the XML once both are lowercased. An
  * element matches only if its XML, folded, holds each run of ASCII characters of the text at one
  * place, so each run's trigrams at even offsets, or those at odd ones, are at even positions of
- * the XML. The only characters beyond ASCII that lowercase into ASCII are U+212A (the Kelvin
- * sign, into k) and U+0130 (I with a dot, into i); a block whose XML holds either may hold any
- * text. Runs are taken one by one, as lowercasing may change the byte length of what is between them.
+ * the XML. Only two characters beyond ASCII lowercase into ASCII ({@link AsciiFolding}); a block
+ * whose XML holds either may hold any text. Runs are taken one by one, as lowercasing may change
+ * the byte length of what is between them.
  */
 final class TextSummary {
     /** 16 KB a block. */
     private static final int LOG_BITS = 17;
     private static final int BITS = 1 << LOG_BITS;
     static final int BYTES = BITS / 8;
-    private static final byte[] FOLDED = new byte[256];
     private static final long HIGH_BITS = 0x8080808080808080L;
-
-    static {
-        for (int b = 0; b < 256; b++) {
-            FOLDED[b] = (byte) (b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b);
-        }
-    }
 
     private final long[] trigrams = new long[BITS / 64];
     /** Some XML holds U+212A or U+0130: any text may match in this block. */
@@ -46,7 +39,7 @@ final class TextSummary {
         for (; i + 8 <= n; i += 8) {
             long w = ByteSearch.word(xml, i);
             if ((w & HIGH_BITS) != 0 && !foldsIntoAscii) {
-                foldsIntoAscii = foldsIntoAsciiIn(xml, i, i + 8);
+                foldsIntoAscii = AsciiFolding.holdsOneIntoAscii(xml, i, i + 8);
             }
             w = lowercased(w);
             long x = w << 16 | carry; // the bytes from i - 2 to i + 5
@@ -57,10 +50,10 @@ final class TextSummary {
             carry = w >>> 48;
         }
         if (!foldsIntoAscii) {
-            foldsIntoAscii = foldsIntoAsciiIn(xml, i, n);
+            foldsIntoAscii = AsciiFolding.holdsOneIntoAscii(xml, i, n);
         }
         for (long t = carry; i < n; i++, t >>>= 8) { // i is even here
-            t |= (FOLDED[xml[i] & 0xFF] & 0xFFL) << 16;
+            t |= (AsciiFolding.lower(xml[i]) & 0xFFL) << 16;
             if ((i & 1) == 0) {
                 set(t); // the trigram at i - 2
             }
@@ -79,21 +72,6 @@ final class TextSummary {
         long aboveZ = heptets + 0x2525252525252525L; // ... where it is above 'Z' (0x5A)
         long capitals = atLeastA & ~aboveZ & ~w & HIGH_BITS;
         return w | capitals >>> 2; // 0x80 >>> 2 is the case bit, 0x20
-    }
-
-    private static boolean foldsIntoAsciiIn(byte[] xml, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (xml[i] < 0 && foldsIntoAsciiAt(xml, i)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether U+212A (E2 84 AA in UTF-8) or U+0130 (C4 B0) starts at {@code i}. */
-    private static boolean foldsIntoAsciiAt(byte[] xml, int i) {
-        return xml[i] == (byte) 0xC4 ? i + 1 < xml.length && xml[i + 1] == (byte) 0xB0
-                : xml[i] == (byte) 0xE2 && i + 2 < xml.length && xml[i + 1] == (byte) 0x84 && xml[i + 2] == (byte) 0xAA;
     }
 
     /** False when the block cannot hold text whose trigrams are {@code runs} ({@link #required}). */
@@ -143,7 +121,7 @@ final class TextSummary {
         int[][] byParity = {new int[(trigrams + 1) / 2], new int[trigrams / 2]};
         for (int j = 0; j < trigrams; j++) {
             int at = start + j;
-            byParity[j & 1][j >> 1] = bit(FOLDED[b[at]] | FOLDED[b[at + 1]] << 8 | (long) FOLDED[b[at + 2]] << 16);
+            byParity[j & 1][j >> 1] = bit(AsciiFolding.lower(b[at]) | AsciiFolding.lower(b[at + 1]) << 8 | (long) AsciiFolding.lower(b[at + 2]) << 16);
         }
         return byParity;
     }
