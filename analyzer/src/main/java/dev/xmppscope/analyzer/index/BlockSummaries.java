@@ -1,7 +1,7 @@
 package dev.xmppscope.analyzer.index;
 
 import dev.xmppscope.capture.ByteSearch;
-import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,12 +53,12 @@ final class BlockSummaries {
     static final class Summary {
         private final long[] terms = new long[BITS / 64];
         /** Bit n: an element uses the namespace numbered n (see {@link NamespaceIds}). */
-        private long[] namespaces = new long[1];
+        private final BitSet namespaces = new BitSet();
         /** An element names a namespace by its URI (the numbers ran out): any namespace may be here. */
         private boolean namedNamespaces;
 
         long bytes() {
-            return terms.length * 8L + namespaces.length * 8L;
+            return terms.length * 8L + namespaces.size() / 8;
         }
 
         /** Adds the term {@code hash} ({@link #hash}). */
@@ -70,10 +70,7 @@ final class BlockSummaries {
         }
 
         void addNamespace(int number) {
-            if (number >>> 6 >= namespaces.length) {
-                namespaces = Arrays.copyOf(namespaces, Math.max((number >>> 6) + 1, namespaces.length * 2));
-            }
-            namespaces[number >>> 6] |= 1L << number;
+            namespaces.set(number);
         }
 
         void addNamedNamespace() {
@@ -105,11 +102,9 @@ final class BlockSummaries {
             if (namedNamespaces) {
                 return true;
             }
-            for (int w = 0; w < namespaces.length; w++) {
-                for (long word = namespaces[w]; word != 0; word &= word - 1) {
-                    if (numbered.test(w * 64 + Long.numberOfTrailingZeros(word))) {
-                        return true;
-                    }
+            for (int n = namespaces.nextSetBit(0); n >= 0; n = namespaces.nextSetBit(n + 1)) {
+                if (numbered.test(n)) {
+                    return true;
                 }
             }
             return false;

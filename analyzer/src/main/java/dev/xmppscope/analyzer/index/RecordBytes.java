@@ -12,6 +12,16 @@ final class RecordBytes {
     private RecordBytes() {
     }
 
+    /** Where a string {@link Reader#skip() passed over} starts in its record. */
+    static int start(long skipped) {
+        return (int) (skipped >>> 32);
+    }
+
+    /** The length in bytes of a string {@link Reader#skip() passed over}. */
+    static int length(long skipped) {
+        return (int) skipped;
+    }
+
     /** A growable output buffer, reset and reused for every record by one thread. */
     static final class Writer {
         private byte[] bytes = new byte[1024];
@@ -149,7 +159,7 @@ final class RecordBytes {
 
         /**
          * Passes over a string (or bytes) without decoding it: where it is, as
-         * {@code start << 32 | length}, or {@link #ABSENT} for null.
+         * {@code start << 32 | length} ({@link #start}, {@link #length}), or {@link #ABSENT} for null.
          */
         long skip() {
             int n = (int) varLong();

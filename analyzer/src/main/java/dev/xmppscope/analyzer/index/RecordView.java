@@ -87,22 +87,19 @@ final class RecordView {
         addTerm(block, BlockSummaries.ID, id);
         addTerm(block, BlockSummaries.KIND, kind);
         addTerm(block, BlockSummaries.TYPE, type);
-        in.position(namespacesAt);
-        for (long n = in.varLong(); n > 0; n--) {
-            int number = (int) in.varLong();
-            if (number == 0) {
-                in.skip();
-                block.addNamedNamespace();
-            } else {
-                block.addNamespace(number - 1);
-            }
-        }
+        anyNamespace(number -> {
+            block.addNamespace(number);
+            return false;
+        }, uri -> {
+            block.addNamedNamespace();
+            return false;
+        });
     }
 
     private void addTerm(BlockSummaries.Summary block, byte tag, long field) {
         if (field != RecordBytes.ABSENT) {
-            int start = (int) (field >>> 32);
-            block.addTerm(BlockSummaries.hash(tag, b, start, start + (int) field));
+            int start = RecordBytes.start(field);
+            block.addTerm(BlockSummaries.hash(tag, b, start, start + RecordBytes.length(field)));
         }
     }
 
@@ -110,8 +107,8 @@ final class RecordView {
         if (field == RecordBytes.ABSENT) {
             return;
         }
-        int start = (int) (field >>> 32);
-        int end = start + (int) field;
+        int start = RecordBytes.start(field);
+        int end = start + RecordBytes.length(field);
         int bareEnd = start;
         while (bareEnd < end && b[bareEnd] != '/') {
             bareEnd++;
@@ -120,7 +117,10 @@ final class RecordView {
         block.addTerm(BlockSummaries.hash(BlockSummaries.BARE_ADDRESS, b, start, bareEnd));
     }
 
-    /** Whether any of the namespaces is one whose number passes {@code numbered}, or, filed by its URI, {@code named}. */
+    /**
+     * Whether any of the namespaces is one whose number passes {@code numbered}, or, filed by its
+     * URI, {@code named}; each is asked in turn until one passes.
+     */
     boolean anyNamespace(IntPredicate numbered, Predicate<String> named) {
         in.position(namespacesAt);
         for (long n = in.varLong(); n > 0; n--) {
@@ -147,7 +147,8 @@ final class RecordView {
     /** The record's copy of the XML, or null. */
     byte[] xmlCopy() {
         readTail();
-        return xmlCopy == RecordBytes.ABSENT ? null : Arrays.copyOfRange(b, (int) (xmlCopy >>> 32), (int) (xmlCopy >>> 32) + (int) xmlCopy);
+        return xmlCopy == RecordBytes.ABSENT ? null
+                : Arrays.copyOfRange(b, RecordBytes.start(xmlCopy), RecordBytes.start(xmlCopy) + RecordBytes.length(xmlCopy));
     }
 
     private void readTail() {
@@ -155,7 +156,7 @@ final class RecordView {
             return;
         }
         in.position(namespacesAt);
-        for (long n = in.varLong(); n > 0; n--) {
+        for (long n = in.varLong(); n > 0; n--) { // passed over, not asked about (a scan reads this for every record)
             if (in.varLong() == 0) {
                 in.skip();
             }
@@ -173,10 +174,10 @@ final class RecordView {
     }
 
     private boolean is(long field, byte[] utf8) {
-        if (field == RecordBytes.ABSENT || (int) field != utf8.length) {
+        if (field == RecordBytes.ABSENT || RecordBytes.length(field) != utf8.length) {
             return false;
         }
-        int start = (int) (field >>> 32);
+        int start = RecordBytes.start(field);
         return Arrays.equals(b, start, start + utf8.length, utf8, 0, utf8.length);
     }
 
@@ -185,12 +186,12 @@ final class RecordView {
      * inside a UTF-8 sequence).
      */
     private boolean bareIs(long field, byte[] utf8) {
-        if (field == RecordBytes.ABSENT || (int) field < utf8.length) {
+        if (field == RecordBytes.ABSENT || RecordBytes.length(field) < utf8.length) {
             return false;
         }
-        int start = (int) (field >>> 32);
+        int start = RecordBytes.start(field);
         int bareEnd = start + utf8.length;
-        return (utf8.length == (int) field || b[bareEnd] == '/')
+        return (utf8.length == RecordBytes.length(field) || b[bareEnd] == '/')
                 && Arrays.equals(b, start, bareEnd, utf8, 0, utf8.length);
     }
 }
