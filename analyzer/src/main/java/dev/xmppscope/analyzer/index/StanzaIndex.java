@@ -482,7 +482,8 @@ public final class StanzaIndex implements AutoCloseable {
     }
 
     private void summarizeAll() {
-        Records scan = new Records.Scan(timeline, 0, true, null, summaries, (terms, text) -> true, true,
+        // passes by the blocks queries summarized already, terms and text
+        Records scan = new Records.Scan(timeline, 0, true, null, summaries, (terms, text) -> terms == null || text == null, true,
                 xmlOf(payloads == null ? null : new PayloadWindow(payloads)));
         try {
             while (!closing && summaries.hasRoom() && scan.next()) {

@@ -52,16 +52,10 @@ class BlockSummariesTest {
     void aFinishedCaptureIsSummarizedInTheBackground() throws Exception {
         Random random = new Random(7);
         try (CaptureStore store = CaptureStore.open(tmp.resolve("capture"))) {
-            StanzaIndex index = new StanzaIndex(store.analysisStore(), CaptureStore.analysisFile(store.file()), false,
-                    store.payloads());
-            List<IndexedStanza> all = new ArrayList<>();
-            int n = 6 * BlockSummaries.BLOCK + 123;
-            for (int i = 0; i < n; i++) {
-                IndexedStanza s = stanza(i, n, random);
-                index.add(s);
-                all.add(s);
-            }
-            index.sync();
+            StanzaIndex index = open(store, BlockSummaries.MAX_BYTES);
+            List<IndexedStanza> all = sixBlocksAndAPart(index, random);
+            TimelinePages.forwards(index, query("nobody@nowhere.example", null, 30)); // the blocks' terms, not their XML
+            assertEquals(0, index.blockTextsSummarized());
             index.summarizeInBackground();
             long deadline = System.nanoTime() + 60_000_000_000L;
             while (!index.summarized() && System.nanoTime() < deadline) {
@@ -78,8 +72,7 @@ class BlockSummariesTest {
             }
             index.close();
 
-            StanzaIndex again = new StanzaIndex(store.analysisStore(), CaptureStore.analysisFile(store.file()), false,
-                    store.payloads());
+            StanzaIndex again = open(store, BlockSummaries.MAX_BYTES);
             again.summarizeInBackground();
             again.close(); // while it summarizes: it stops, and the file closes cleanly
             assertTrue(again.summarized());
@@ -89,16 +82,8 @@ class BlockSummariesTest {
     private void pagesHoldTheSameAsTheTimeline(long maxSummaryBytes, int blocksSummarized, int textsSummarized) {
         Random random = new Random(1207);
         try (CaptureStore store = CaptureStore.open(tmp.resolve("capture"))) {
-            StanzaIndex index = new StanzaIndex(store.analysisStore(), CaptureStore.analysisFile(store.file()), false,
-                    store.payloads(), maxSummaryBytes);
-            List<IndexedStanza> all = new ArrayList<>();
-            int n = 6 * BlockSummaries.BLOCK + 123;
-            for (int i = 0; i < n; i++) {
-                IndexedStanza s = stanza(i, n, random);
-                index.add(s);
-                all.add(s);
-            }
-            index.sync();
+            StanzaIndex index = open(store, maxSummaryBytes);
+            List<IndexedStanza> all = sixBlocksAndAPart(index, random);
             List<StanzaQuery> queries = new ArrayList<>();
             for (String jid : new String[] {"dave@d.example", "dave@d.example/r1", "DAVE@d.example/r2", "alice@a.example",
                 "ünï@çé.example/r0", "a.example", "nobody@nowhere.example", "dave@d.example/none"}) {
@@ -149,6 +134,24 @@ class BlockSummariesTest {
             }
             index.close();
         }
+    }
+
+    private static StanzaIndex open(CaptureStore store, long maxSummaryBytes) {
+        return new StanzaIndex(store.analysisStore(), CaptureStore.analysisFile(store.file()), false, store.payloads(),
+                maxSummaryBytes);
+    }
+
+    /** Six blocks of stanzas and part of a seventh, stored. */
+    private static List<IndexedStanza> sixBlocksAndAPart(StanzaIndex index, Random random) {
+        List<IndexedStanza> all = new ArrayList<>();
+        int n = 6 * BlockSummaries.BLOCK + 123;
+        for (int i = 0; i < n; i++) {
+            IndexedStanza s = stanza(i, n, random);
+            index.add(s);
+            all.add(s);
+        }
+        index.sync();
+        return all;
     }
 
     /**
