@@ -1,5 +1,6 @@
 package dev.xmppscope.web.cli;
 
+import dev.xmppscope.web.WebOptions;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -15,7 +16,7 @@ final class OptionHints {
             "--port", "--web", "--http", "--web", "--http-port", "--web", "--bind", "--web", "--host", "--web",
             "--listen", "--route", "--upstream", "--route", "--target", "--route", "--forward", "--route");
     private static final Map<String, String> SAY = Map.of(
-            "--web", "the web UI listens where --web HOST:PORT says (default 127.0.0.1:8080), e.g. --web 127.0.0.1:9090",
+            "--web", "the web UI listens where --web HOST:PORT says (default " + WebOptions.DEFAULT + "), e.g. --web 127.0.0.1:9090",
             "--route", "each link is --route LISTEN=UPSTREAM, e.g. --route 127.0.0.1:5222=127.0.0.2:5222 (once per link)");
 
     private OptionHints() {
@@ -30,7 +31,7 @@ final class OptionHints {
         };
     }
 
-    static Optional<String> hint(CommandLine.ParameterException ex) {
+    private static Optional<String> hint(CommandLine.ParameterException ex) {
         if (!(ex instanceof CommandLine.UnmatchedArgumentException unmatched)) {
             return Optional.empty();
         }
