@@ -499,11 +499,17 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     }
 
     /**
-     * Summarizes the index's blocks in the background, so that the first query for a rare term is
-     * quick too: for a capture that no longer grows, once it is analyzed (see StanzaIndex).
+     * Summarizes the index's blocks in the background, and each block the timeline completes after,
+     * so that the first query for a rare term is quick too: for a capture that no longer grows,
+     * once it is analyzed (see StanzaIndex).
      */
     public void summarizeInBackground() {
         index.summarizeInBackground();
+    }
+
+    /** Summarizes the index's blocks in the background from the first query that searches (a live capture, see StanzaIndex). */
+    public void summarizeOnceSearched() {
+        index.summarizeOnceSearched();
     }
 
     @Override

@@ -65,6 +65,8 @@ public final class StanzaIndex implements AutoCloseable {
     private static final String POSITIONS = "xs.positions.v" + SCHEMA_VERSION;
     static final String NAMESPACE_IDS = "xs.namespaces.v" + SCHEMA_VERSION;
     private static final int BATCH = 2000;
+    /** How often the background summarizer looks for blocks the timeline completed since (a live capture grows). */
+    private static final long SUMMARIZER_POLL_MS = 2_000;
     /**
      * How far out of time order the timeline may be. A replay from the store is in time order; a
      * live analysis indexes chunks as the recorder commits them (every 100 ms), which the relay's
@@ -92,7 +94,11 @@ public final class StanzaIndex implements AutoCloseable {
     /** The analysis file, as errors name it. */
     private final String where;
     /** Summarizes every complete block in the background ({@link #summarizeInBackground}), or null. */
-    private Thread summarizer;
+    private volatile Thread summarizer;
+    /** Where the background summarizer's next pass starts: every block before has been passed. */
+    private volatile long summarizedUpTo;
+    /** {@link #summarizeOnceSearched}: a search starts the background summarizer. */
+    private volatile boolean summarizeOnceSearched;
     private volatile boolean closing;
 
     /**
@@ -269,7 +275,11 @@ public final class StanzaIndex implements AutoCloseable {
         int limit = Math.max(1, Math.min(q.limit() <= 0 ? 100 : q.limit(), StanzaQuery.MAX_LIMIT));
         StanzaFilter filter = StanzaFilter.of(q, namespaces, nsIds, visibleUntil);
         PageCursor at = PageCursor.parse(q.cursor());
-        return at.backward() ? pageBefore(at, filter, limit) : pageAfter(at, filter, limit);
+        StanzaPage page = at.backward() ? pageBefore(at, filter, limit) : pageAfter(at, filter, limit);
+        if (summarizeOnceSearched && q.searches()) {
+            summarizeInBackground(); // once the search has its answer: reading alongside it slowed it by a third
+        }
+        return page;
     }
 
     private StanzaPage pageAfter(PageCursor at, StanzaFilter filter, int limit) {
@@ -471,8 +481,10 @@ public final class StanzaIndex implements AutoCloseable {
     /**
      * Summarizes every complete block of the timeline (its terms and its XML, see
      * {@link BlockSummaries}) on a thread at background priority, so that the first query for a
-     * rare term, or for text, is as quick as later ones: for a capture that no longer grows (once
-     * {@code xmppscope open} analyzed it), where otherwise the first of each kind read it all.
+     * rare term, or for text, is as quick as later ones, and goes on with each block the timeline
+     * completes until the index closes: for a capture that no longer grows (once {@code xmppscope
+     * open} analyzed it), where otherwise the first query of each kind read it all, and for a live
+     * one ({@link #summarizeOnceSearched}).
      */
     public synchronized void summarizeInBackground() {
         if (summarizer == null && !closing) {
@@ -481,14 +493,34 @@ public final class StanzaIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * From the first query that searches (any term) on, summarizes in the background as
+     * {@link #summarizeInBackground} does: for a live capture that a web UI serves, where the first
+     * search read the timeline whole, and so did the first to reach each block appended since,
+     * while a capture nobody searches should not pay for summaries.
+     */
+    public void summarizeOnceSearched() {
+        summarizeOnceSearched = true;
+    }
+
     private void summarizeAll() {
-        // passes by the blocks queries summarized already, terms and text
-        Records scan = new Records.Scan(timeline, 0, true, null, summaries, (terms, text) -> terms == null || text == null, true,
-                xmlOf(payloads == null ? null : new PayloadWindow(payloads)));
+        Function<RecordView, byte[]> xmlOf = xmlOf(payloads == null ? null : new PayloadWindow(payloads));
         try {
-            while (!closing && summaries.hasRoom() && scan.next()) {
-                // each block read whole is summarized as the scan leaves it
+            while (!closing && summaries.hasRoom()) {
+                long end = completeBlocksEnd();
+                if (summarizedUpTo < end) {
+                    // passes by the blocks queries summarized already, terms and text
+                    Records scan = new Records.Scan(timeline, summarizedUpTo, true, null, summaries,
+                            (terms, text) -> terms == null || text == null, true, xmlOf);
+                    while (!closing && summaries.hasRoom() && scan.next() && scan.seq() < end) {
+                        // each block read whole is summarized as the scan leaves it
+                    }
+                    summarizedUpTo = end;
+                }
+                awaitMoreBlocks();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             if (!closing) {
                 LOG.warn("stopped summarizing the blocks of {} (queries read them instead): {}", where, e.toString());
@@ -496,10 +528,23 @@ public final class StanzaIndex implements AutoCloseable {
         }
     }
 
+    /** Where the timeline's complete blocks end: the first sequence number of its last, partial one (appended to). */
+    private long completeBlocksEnd() {
+        Long last = timeline.lastKey();
+        return last == null ? 0 : BlockSummaries.block(last + 1) * BlockSummaries.BLOCK;
+    }
+
+    private synchronized void awaitMoreBlocks() throws InterruptedException {
+        if (!closing) {
+            wait(SUMMARIZER_POLL_MS);
+        }
+    }
+
     private void stopSummarizing() {
         Thread t;
         synchronized (this) {
             closing = true;
+            notifyAll();
             t = summarizer;
         }
         if (t != null) {
@@ -513,9 +558,17 @@ public final class StanzaIndex implements AutoCloseable {
         }
     }
 
-    /** Whether the background summarizer ({@link #summarizeInBackground}) is done (for tests). */
+    /** Whether the background summarizer ({@link #summarizeInBackground}) was started (for tests). */
+    boolean summarizing() {
+        return summarizer != null;
+    }
+
+    /**
+     * Whether the background summarizer ({@link #summarizeInBackground}) has passed every block the
+     * timeline completed so far, or stopped (for tests).
+     */
     boolean summarized() {
         Thread t = summarizer;
-        return t != null && !t.isAlive();
+        return t != null && (!t.isAlive() || summarizedUpTo >= completeBlocksEnd());
     }
 }

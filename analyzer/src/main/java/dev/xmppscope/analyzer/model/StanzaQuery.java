@@ -29,6 +29,11 @@ public record StanzaQuery(String text, String jid, String kind, String type, Str
         }
     }
 
+    /** Whether it looks for something (any term), beyond a stream, a time range and a page. */
+    public boolean searches() {
+        return text != null || jid != null || kind != null || type != null || namespace != null || id != null;
+    }
+
     public static StanzaQuery all(int limit) {
         return new StanzaQuery(null, null, null, null, null, null, null, null, null, null, limit);
     }

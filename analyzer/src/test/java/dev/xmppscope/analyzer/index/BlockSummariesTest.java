@@ -1,6 +1,7 @@
 package dev.xmppscope.analyzer.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.analyzer.model.StanzaQuery;
@@ -57,25 +58,63 @@ class BlockSummariesTest {
             TimelinePages.forwards(index, query("nobody@nowhere.example", null, 30)); // the blocks' terms, not their XML
             assertEquals(0, index.blockTextsSummarized());
             index.summarizeInBackground();
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (!index.summarized() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertTrue(index.summarized(), "done within a minute");
+            awaitSummarized(index);
             assertEquals(6, index.blocksSummarized(), "every complete block's terms");
             assertEquals(6, index.blockTextsSummarized(), "and its XML");
-            for (StanzaQuery q : List.of(query("dave@d.example", null, 30), namespace("XEP-0184"), namespace("urn:unknown:x"),
-                    new StanzaQuery("RARE-", null, null, null, null, null, null, null, null, null, 30),
-                    new StanzaQuery("no such text", null, null, null, null, null, 3L, null, null, null, 30))) {
-                assertEquals(all.stream().filter(s -> passes(s, q)).map(s -> s.summary().ref()).toList(),
-                        TimelinePages.forwards(index, q), q.toString());
-            }
+            assertQueriesFindWhatTheTimelineHolds(index, all);
             index.close();
 
             StanzaIndex again = open(store, BlockSummaries.MAX_BYTES);
             again.summarizeInBackground();
             again.close(); // while it summarizes: it stops, and the file closes cleanly
             assertTrue(again.summarized());
+        }
+    }
+
+    /**
+     * A live capture is summarized in the background from its first search on, and so is each
+     * block it completes after, with no query reading it: the first search to reach new blocks is
+     * as quick as later ones. One that nobody searches is not summarized.
+     */
+    @Test
+    void aLiveCaptureIsSummarizedOnceSearchedAndAsItGrows() throws Exception {
+        Random random = new Random(11);
+        int n = 6 * BlockSummaries.BLOCK + 123;
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("capture"))) {
+            StanzaIndex index = open(store, BlockSummaries.MAX_BYTES);
+            index.summarizeOnceSearched();
+            List<IndexedStanza> all = new ArrayList<>(stored(index, random, 0, 3 * BlockSummaries.BLOCK + 5, n));
+            TimelinePages.forwards(index, new StanzaQuery(null, null, null, null, null, null, 3L, null, null, null, 30));
+            assertFalse(index.summarizing(), "a page of one stream searches nothing");
+
+            TimelinePages.forwards(index, query("nobody@nowhere.example", null, 30));
+            awaitSummarized(index);
+            assertEquals(3, index.blocksSummarized(), "the complete blocks' terms");
+            assertEquals(3, index.blockTextsSummarized(), "and their XML, which that search did not read");
+
+            all.addAll(stored(index, random, 3 * BlockSummaries.BLOCK + 5, n, n)); // the capture grows
+            awaitSummarized(index);
+            assertEquals(6, index.blocksSummarized(), "the blocks completed since, with no query reading them");
+            assertEquals(6, index.blockTextsSummarized());
+            assertQueriesFindWhatTheTimelineHolds(index, all);
+            index.close();
+        }
+    }
+
+    private static void awaitSummarized(StanzaIndex index) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!index.summarized() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(index.summarized(), "summarized within 30 s");
+    }
+
+    private static void assertQueriesFindWhatTheTimelineHolds(StanzaIndex index, List<IndexedStanza> all) {
+        for (StanzaQuery q : List.of(query("dave@d.example", null, 30), namespace("XEP-0184"), namespace("urn:unknown:x"),
+                new StanzaQuery("RARE-", null, null, null, null, null, null, null, null, null, 30),
+                new StanzaQuery("no such text", null, null, null, null, null, 3L, null, null, null, 30))) {
+            assertEquals(all.stream().filter(s -> passes(s, q)).map(s -> s.summary().ref()).toList(),
+                    TimelinePages.forwards(index, q), q.toString());
         }
     }
 
@@ -143,9 +182,14 @@ class BlockSummariesTest {
 
     /** Six blocks of stanzas and part of a seventh, stored. */
     private static List<IndexedStanza> sixBlocksAndAPart(StanzaIndex index, Random random) {
-        List<IndexedStanza> all = new ArrayList<>();
         int n = 6 * BlockSummaries.BLOCK + 123;
-        for (int i = 0; i < n; i++) {
+        return stored(index, random, 0, n, n);
+    }
+
+    /** Stanzas {@code from} to {@code to} (exclusive) of {@code n} ({@link #stanza}), stored. */
+    private static List<IndexedStanza> stored(StanzaIndex index, Random random, int from, int to, int n) {
+        List<IndexedStanza> all = new ArrayList<>();
+        for (int i = from; i < to; i++) {
             IndexedStanza s = stanza(i, n, random);
             index.add(s);
             all.add(s);

@@ -68,6 +68,7 @@ public final class AnalysisWorker {
              Analyzer analyzer = Analyzer.open(file, payloads);
              ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
+            analyzer.summarizeOnceSearched();
             AnalysisWorker worker = new AnalysisWorker(analyzer);
             Thread acceptor = new Thread(() -> worker.accept(server), "xmppscope-worker-accept");
             acceptor.setDaemon(true);

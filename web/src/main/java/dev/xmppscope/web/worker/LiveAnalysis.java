@@ -43,6 +43,8 @@ public interface LiveAnalysis extends AutoCloseable {
 
     /** In this JVM: less memory (one JVM), but its compilation and collections compete with the relay. */
     static LiveAnalysis inProcess(CaptureStore store) {
-        return new InProcessAnalysis(Analyzer.open(store));
+        Analyzer analyzer = Analyzer.open(store);
+        analyzer.summarizeOnceSearched();
+        return new InProcessAnalysis(analyzer);
     }
 }
