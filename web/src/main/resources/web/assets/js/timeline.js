@@ -46,6 +46,8 @@ export class Timeline {
     this.selected = null;
     this.conn = null;
     this.loadSeq = 0;
+    // names this page's searches to the server (with loadSeq), so that a newer one stops those it replaced
+    this.client = Math.random().toString(36).slice(2, 12) || 'page';
     this.tailTimer = null;
     this.body = $('timeline');
     this.wire();
@@ -235,10 +237,24 @@ export class Timeline {
     const slow = setTimeout(() => this.showSearching(true), SEARCHING_AFTER_MS);
     this.asking++;
     try {
-      return await api.stanzas(params);
+      return await this.page(params);
     } finally {
       clearTimeout(slow);
       if (--this.asking === 0) this.showSearching(false);
+    }
+  }
+
+  /**
+   * A page of /api/stanzas, as search number loadSeq of this page: once a newer one has begun
+   * (new filters, say), the server stops this one (409) and it answers null; every caller has then
+   * seen loadSeq move on, and drops what it asked for.
+   */
+  async page(params) {
+    try {
+      return await api.stanzas({...params, search: `${this.client}:${this.loadSeq}`});
+    } catch (e) {
+      if (e.status === 409) return null;
+      throw e;
     }
   }
 
@@ -352,7 +368,7 @@ export class Timeline {
     const from = last === null ? undefined : String(Math.floor(last) - 1000);
     let page;
     try {
-      page = await api.stanzas({...this.filters(), from, limit: TAIL_MAX});
+      page = await this.page({...this.filters(), from, limit: TAIL_MAX});
     } catch (e) {
       this.showError(e);
       return;

@@ -4,13 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xmppscope.analyzer.Analyzer;
+import dev.xmppscope.analyzer.CaptureModel;
 import dev.xmppscope.analyzer.model.GraphEdge;
 import dev.xmppscope.analyzer.model.GraphNode;
 import dev.xmppscope.analyzer.model.StanzaDetail;
+import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaSummary;
+import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.replay.BundledSample;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
@@ -243,6 +250,54 @@ class UiLiveBrowserTest {
         }
     }
 
+    /**
+     * Typing on while a search is still out: the server stops the search the new filters replaced
+     * (a real analyzer's index answers it 409) and the page shows the newer one's rows, no error.
+     */
+    @Test
+    void aSearchTheFiltersReplacedStopsAndTheNewerOneIsShown(@TempDir Path tmp) {
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("capture")); Analyzer analyzer = Analyzer.open(store)) {
+            BundledSample.open("federation").reader().replay(analyzer);
+            analyzer.flushed();
+            List<String> newer = analyzer.stanzas(new StanzaQuery("Hello room", null, null, null, null, null, null, null, null,
+                    null, 100)).items().stream().map(StanzaSummary::ref).toList();
+            assertFalse(newer.isEmpty(), "the sample greets its room");
+            try (LivePage page = new LivePage(analyzer)) {
+                page.wait.until(d -> !d.findElements(By.cssSelector("#timeline [data-ref]")).isEmpty());
+                // the search for "Hello" reaches the server only once a later one has its answer, as an
+                // overtaken request would: by then the server knows it was replaced
+                ((JavascriptExecutor) page.browser.driver).executeScript("""
+                        window.asked = []; window.answered = [];
+                        const real = window.fetch;
+                        let release; const later = new Promise((r) => { release = r; });
+                        window.fetch = (url, opts) => {
+                          const params = new URL(String(url), location.href).searchParams;
+                          if (!String(url).includes('/api/stanzas?')) return real(url, opts);
+                          window.asked.push(params.get('search'));
+                          const sent = params.get('q') === 'Hello' ? later.then(() => real(url, opts))
+                            : real(url, opts).finally(() => release());
+                          return sent.then((r) => { window.answered.push(params.get('search') + ' ' + r.status); return r; });
+                        };""");
+                page.element("f-q").sendKeys("Hello");
+                page.wait.until(d -> ((Number) ((JavascriptExecutor) d).executeScript("return window.asked.length;")).intValue() == 1);
+                page.element("f-q").sendKeys(" room");
+                page.wait.until(d -> ((Number) ((JavascriptExecutor) d).executeScript("return window.answered.length;")).intValue() == 2);
+
+                @SuppressWarnings("unchecked")
+                List<String> asked = (List<String>) page.browser.driver.executeScript("return window.asked;");
+                @SuppressWarnings("unchecked")
+                List<String> answered = (List<String>) page.browser.driver.executeScript("return window.answered;");
+                String client = asked.get(0).substring(0, asked.get(0).lastIndexOf(':'));
+                long first = Long.parseLong(asked.get(0).substring(client.length() + 1));
+                assertEquals(List.of(client + ":" + first, client + ":" + (first + 1)), asked, "numbered, newest highest");
+                assertEquals(List.of(client + ":" + (first + 1) + " 200", client + ":" + first + " 409"), answered);
+                page.wait.until(d -> newer.stream().allMatch(page::shows));
+                assertTrue(page.browser.driver.findElements(By.cssSelector("#timeline .empty-note")).isEmpty(),
+                        "no error for the search that was replaced");
+            }
+        }
+    }
+
     /** More arriving at once than one request for the tail holds: the newest page is shown. */
     @Test
     void aBurstLargerThanOneRequestShowsTheNewestPage() {
@@ -338,7 +393,7 @@ class UiLiveBrowserTest {
         final HeadlessChromium browser;
         final WebDriverWait wait;
 
-        LivePage(InMemoryCaptureModel model) {
+        LivePage(CaptureModel model) {
             server = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(model), List.of());
             try {
                 browser = new HeadlessChromium(1400, 900);

@@ -7,18 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xmppscope.analyzer.Analyzer;
 import dev.xmppscope.analyzer.model.StanzaSummary;
+import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.replay.BundledSample;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The JSON API as scripts see it, against the real app on a random loopback port. */
 class WebApiTest {
@@ -38,8 +43,11 @@ class WebApiTest {
     }
 
     static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return send("http://127.0.0.1:" + server.port() + path);
+    }
+
+    private static HttpResponse<String> send(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static JsonNode json(String path) throws IOException, InterruptedException {
@@ -86,6 +94,26 @@ class WebApiTest {
         assertTrue(JSON.readTree(unknownKind.body()).get("error").asText().startsWith("unknown kind 'msg': one of message, presence, iq"));
         assertEquals(404, get("/api/stanzas/nope").statusCode());
         assertEquals(404, get("/api/routes/1-c-10").statusCode());
+    }
+
+    /** The timeline numbers its searches: one its filters replaced stops (409) instead of reading on. */
+    @Test
+    void aSearchANewerOneOfTheSameClientReplacedIs409(@TempDir Path tmp) throws Exception {
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("capture")); Analyzer analyzer = Analyzer.open(store)) {
+            BundledSample.open("federation").reader().replay(analyzer);
+            analyzer.flushed();
+            try (WebServer real = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(analyzer), List.of())) {
+                String stanzas = "http://127.0.0.1:" + real.port() + "/api/stanzas?q=hello";
+                assertEquals(200, send(stanzas + "&search=api-test:2").statusCode());
+                HttpResponse<String> replaced = send(stanzas + "&search=api-test:1");
+                assertEquals(409, replaced.statusCode());
+                assertEquals("search api-test:1 was replaced by search api-test:2 before it finished",
+                        JSON.readTree(replaced.body()).get("error").asText());
+                assertEquals(200, send(stanzas + "&cursor=latest&search=api-test:2").statusCode(), "the same number goes on");
+                assertEquals(200, send(stanzas + "&search=another-tab:1").statusCode(), "another client's is its own");
+                assertEquals(400, send(stanzas + "&search=api-test").statusCode());
+            }
+        }
     }
 
     @Test

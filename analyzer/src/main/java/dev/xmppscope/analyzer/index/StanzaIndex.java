@@ -67,6 +67,8 @@ public final class StanzaIndex implements AutoCloseable {
     private static final int BATCH = 2000;
     /** How often the background summarizer looks for blocks the timeline completed since (a live capture grows). */
     private static final long SUMMARIZER_POLL_MS = 2_000;
+    /** Records a scan reads between asking whether its search was replaced (a power of two; under a millisecond). */
+    private static final int CHECKPOINT_EVERY = 1024;
     /**
      * How far out of time order the timeline may be. A replay from the store is in time order; a
      * live analysis indexes chunks as the recorder commits them (every 100 ms), which the relay's
@@ -100,6 +102,7 @@ public final class StanzaIndex implements AutoCloseable {
     /** {@link #summarizeOnceSearched}: a search starts the background summarizer. */
     private volatile boolean summarizeOnceSearched;
     private volatile boolean closing;
+    private final Searches searches = new Searches();
 
     /**
      * The index in {@code mv}, the store of the analysis file {@code file} (named in errors),
@@ -272,30 +275,35 @@ public final class StanzaIndex implements AutoCloseable {
      * the one before a {@code previous}, or the newest.
      */
     public StanzaPage query(StanzaQuery q, long visibleUntil) {
+        return query(q, visibleUntil, searches.begin(q.search()));
+    }
+
+    /** As {@link #query(StanzaQuery, long)}, stopping when {@code checkpoint} says a newer search replaced it. */
+    StanzaPage query(StanzaQuery q, long visibleUntil, Searches.Checkpoint checkpoint) {
         int limit = Math.max(1, Math.min(q.limit() <= 0 ? 100 : q.limit(), StanzaQuery.MAX_LIMIT));
         StanzaFilter filter = StanzaFilter.of(q, namespaces, nsIds, visibleUntil);
         PageCursor at = PageCursor.parse(q.cursor());
-        StanzaPage page = at.backward() ? pageBefore(at, filter, limit) : pageAfter(at, filter, limit);
+        StanzaPage page = at.backward() ? pageBefore(at, filter, limit, checkpoint) : pageAfter(at, filter, limit, checkpoint);
         if (summarizeOnceSearched && q.searches()) {
             summarizeInBackground(); // once the search has its answer: reading alongside it slowed it by a third
         }
         return page;
     }
 
-    private StanzaPage pageAfter(PageCursor at, StanzaFilter filter, int limit) {
+    private StanzaPage pageAfter(PageCursor at, StanzaFilter filter, int limit, Searches.Checkpoint checkpoint) {
         long start = at.seq() + 1;
         if (filter.fromNanos() != null) {
             start = Math.max(start, firstAtOrAfter(filter.fromNanos() - TIME_ORDER_SLACK_NANOS));
         }
-        Matches m = matches(records(filter, start, true), true, filter, limit);
+        Matches m = matches(records(filter, start, true), true, filter, limit, checkpoint);
         // a page reached through a cursor had matches before it: the ones that led to it
         String previous = at.seq() < 0 || m.items.isEmpty() ? null : PageCursor.before(m.firstSeq);
         return new StanzaPage(m.items, m.more ? Long.toString(m.lastSeq) : null, previous);
     }
 
-    private StanzaPage pageBefore(PageCursor at, StanzaFilter filter, int limit) {
+    private StanzaPage pageBefore(PageCursor at, StanzaFilter filter, int limit, Searches.Checkpoint checkpoint) {
         Long start = at.isLatest() ? timeline.lastKey() : timeline.lowerKey(at.seq());
-        Matches m = start == null ? Matches.NONE : matches(records(filter, start, false), false, filter, limit);
+        Matches m = start == null ? Matches.NONE : matches(records(filter, start, false), false, filter, limit, checkpoint);
         List<StanzaSummary> items = new ArrayList<>(m.items);
         Collections.reverse(items); // scanned newest first
         // the newest page has nothing after it yet (live, what comes next is asked for by time)
@@ -354,15 +362,22 @@ public final class StanzaIndex implements AutoCloseable {
                 : Records.then(new Records.Scan(timeline, start, false, filed + 1, summaries, test, false, xmlOf), narrowed);
     }
 
-    /** Up to {@code limit} stanzas from {@code c} that pass {@code filter}, in its order. */
-    private Matches matches(Records c, boolean forward, StanzaFilter filter, int limit) {
+    /**
+     * Up to {@code limit} stanzas from {@code c} that pass {@code filter}, in its order; stops
+     * ({@link Searches.Checkpoint#check}) once a newer search replaced this one.
+     */
+    private Matches matches(Records c, boolean forward, StanzaFilter filter, int limit, Searches.Checkpoint checkpoint) {
         List<StanzaSummary> items = new ArrayList<>();
+        int read = 0;
         long first = -1;
         long last = -1;
         // forwards, a scan past the time asked for ends (allowing for a little disorder)
         long stopAt = filter.untilNanos() == null || !forward ? Long.MAX_VALUE
                 : filter.untilNanos() + TIME_ORDER_SLACK_NANOS;
         while (c.next()) {
+            if ((++read & (CHECKPOINT_EVERY - 1)) == 0) {
+                checkpoint.check();
+            }
             long seq = c.seq();
             byte[] record = c.record();
             RecordView r = c.view();

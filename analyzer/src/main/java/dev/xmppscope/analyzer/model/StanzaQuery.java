@@ -1,5 +1,7 @@
 package dev.xmppscope.analyzer.model;
 
+import java.util.regex.Pattern;
+
 /**
  * A timeline filter; null fields do not filter.
  *
@@ -15,9 +17,10 @@ package dev.xmppscope.analyzer.model;
  * @param cursor     null for the first page, a page's {@code next} or {@code previous} for the
  *                   page after or before it, or {@code latest} for the newest page
  * @param limit      page size, at most {@link #MAX_LIMIT}
+ * @param search     which search of which client this is, so that a newer one stops it ({@link Search}), or null
  */
 public record StanzaQuery(String text, String jid, String kind, String type, String namespace, String id,
-                          Long connection, Long fromNanos, Long untilNanos, String cursor, int limit) {
+                          Long connection, Long fromNanos, Long untilNanos, String cursor, int limit, Search search) {
 
     /** The largest page a query may ask for. */
     public static final int MAX_LIMIT = 2000;
@@ -29,6 +32,12 @@ public record StanzaQuery(String text, String jid, String kind, String type, Str
         }
     }
 
+    /** A query that no newer one stops. */
+    public StanzaQuery(String text, String jid, String kind, String type, String namespace, String id,
+                       Long connection, Long fromNanos, Long untilNanos, String cursor, int limit) {
+        this(text, jid, kind, type, namespace, id, connection, fromNanos, untilNanos, cursor, limit, null);
+    }
+
     /** Whether it looks for something (any term), beyond a stream, a time range and a page. */
     public boolean searches() {
         return text != null || jid != null || kind != null || type != null || namespace != null || id != null;
@@ -36,5 +45,37 @@ public record StanzaQuery(String text, String jid, String kind, String type, Str
 
     public static StanzaQuery all(int limit) {
         return new StanzaQuery(null, null, null, null, null, null, null, null, null, null, limit);
+    }
+
+    /**
+     * Search {@code number} of {@code client} (a browser tab, say): once a search of the same
+     * client with a higher number has begun, this one is of no use to it, and stops reading
+     * ({@link SearchSupersededException}) instead of holding a thread for as long as a scan of the
+     * capture takes. Searches with the same number (a page and the next) do not stop each other.
+     */
+    public record Search(String client, long number) {
+        private static final Pattern CLIENT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+        public Search {
+            if (client == null || !CLIENT.matcher(client).matches() || number < 0) {
+                throw new IllegalArgumentException("a search is CLIENT:N (CLIENT 1-64 letters, digits, '-' or '_';"
+                        + " N a whole number, higher for each newer search), not '" + client + ":" + number + "'");
+            }
+        }
+
+        /** {@code CLIENT:N}, as the web API takes it. */
+        public static Search parse(String s) {
+            int colon = s.lastIndexOf(':');
+            try {
+                return new Search(s.substring(0, Math.max(0, colon)), Long.parseLong(s.substring(colon + 1)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("a search is CLIENT:N (N a whole number), not '" + s + "'", e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return client + ":" + number;
+        }
     }
 }

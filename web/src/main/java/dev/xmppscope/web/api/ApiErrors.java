@@ -1,5 +1,6 @@
 package dev.xmppscope.web.api;
 
+import dev.xmppscope.analyzer.model.SearchSupersededException;
 import dev.xmppscope.capture.CaptureStoreException;
 import dev.xmppscope.web.worker.AnalysisUnavailableException;
 import io.javalin.Javalin;
@@ -8,8 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns failures into JSON errors a script can read: bad parameters 400, unknown things 404, an
- * analysis that cannot answer (stopped, or its files unreadable: a full disk) 503.
+ * Turns failures into JSON errors a script can read: bad parameters 400, unknown things 404, a
+ * search a newer one of the same client replaced 409, an analysis that cannot answer (stopped, or
+ * its files unreadable: a full disk) 503.
  */
 public final class ApiErrors {
 
@@ -30,6 +32,8 @@ public final class ApiErrors {
                 ctx.status(HttpStatus.BAD_REQUEST).json(ApiJson.error(e.getMessage())));
         app.exception(NotFound.class, (e, ctx) ->
                 ctx.status(HttpStatus.NOT_FOUND).json(ApiJson.error(e.getMessage())));
+        app.exception(SearchSupersededException.class, (e, ctx) ->
+                ctx.status(HttpStatus.CONFLICT).json(ApiJson.error(e.getMessage())));
         app.exception(AnalysisUnavailableException.class, (e, ctx) ->
                 ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(ApiJson.error(e.getMessage())));
         app.exception(RuntimeException.class, (e, ctx) -> {

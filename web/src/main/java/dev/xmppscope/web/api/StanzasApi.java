@@ -16,7 +16,7 @@ public final class StanzasApi {
 
     static final int DEFAULT_LIMIT = 200;
     private static final Set<String> PARAMETERS = Set.of("q", "jid", "kind", "type", "ns", "id", "conn", "from", "until",
-            "cursor", "limit");
+            "cursor", "limit", "search");
 
     private final ModelSource source;
 
@@ -50,7 +50,7 @@ public final class StanzasApi {
             if (!PARAMETERS.contains(name)) {
                 throw new IllegalArgumentException("unknown parameter '" + name + "': /api/stanzas takes q (text in the XML), jid,"
                         + " kind, type, ns (a namespace or a spec such as XEP-0199), id, conn, from, until (nanoseconds),"
-                        + " cursor and limit");
+                        + " cursor, limit and search");
             }
         }
         int limit = DEFAULT_LIMIT;
@@ -62,6 +62,7 @@ public final class StanzasApi {
             }
             limit = (int) asked;
         }
+        String search = blankToNull(ctx.queryParam("search"));
         return new StanzaQuery(
                 blankToNull(ctx.queryParam("q")),
                 blankToNull(ctx.queryParam("jid")),
@@ -73,7 +74,8 @@ public final class StanzasApi {
                 optionalLong(ctx, "from"),
                 optionalLong(ctx, "until"),
                 blankToNull(ctx.queryParam("cursor")),
-                limit);
+                limit,
+                search == null ? null : StanzaQuery.Search.parse(search));
     }
 
     private static Long optionalLong(Context ctx, String name) {

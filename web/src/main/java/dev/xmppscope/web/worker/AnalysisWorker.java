@@ -3,6 +3,7 @@ package dev.xmppscope.web.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xmppscope.analyzer.Analyzer;
+import dev.xmppscope.analyzer.model.SearchSupersededException;
 import dev.xmppscope.capture.AnalysisFile;
 import dev.xmppscope.capture.CaptureStoreException;
 import dev.xmppscope.capture.StoredPayloads;
@@ -154,6 +155,8 @@ public final class AnalysisWorker {
             response.set("result", WorkerProtocol.JSON.valueToTree(query.answer(analyzer, request.path("arg"))));
         } catch (IllegalArgumentException e) {
             response.put("error", String.valueOf(e.getMessage())).put("badRequest", true);
+        } catch (SearchSupersededException e) {
+            response.put("error", e.getMessage()).put("superseded", true);
         } catch (RuntimeException e) {
             LOG.warn("query {} failed", request.path("method").asText(), e);
             response.put("error", e.toString());

@@ -7,6 +7,7 @@ import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.analyzer.model.GraphSnapshot;
 import dev.xmppscope.analyzer.model.ModelEvent;
 import dev.xmppscope.analyzer.model.NegotiationStep;
+import dev.xmppscope.analyzer.model.SearchSupersededException;
 import dev.xmppscope.analyzer.model.StanzaDetail;
 import dev.xmppscope.analyzer.model.StanzaPage;
 import dev.xmppscope.analyzer.model.StanzaQuery;
@@ -222,6 +223,9 @@ final class RemoteModel implements CaptureModel, AutoCloseable {
             String message = response.get("error").asText();
             if (response.path("badRequest").asBoolean()) {
                 throw new IllegalArgumentException(message);
+            }
+            if (response.path("superseded").asBoolean()) {
+                throw new SearchSupersededException(message);
             }
             throw new IllegalStateException("the live analysis failed: " + message);
         }

@@ -37,7 +37,7 @@ import java.util.stream.Collectors;
  * JSON (a length, then the bytes). A connection starts with a hello naming its role:
  * <ul>
  *   <li>{@code rpc}: the proxy sends {@code {"id", "method", "arg"}}, one per {@link CaptureModel}
- *       query, the worker answers {@code {"id", "result"}} or {@code {"id", "error", "badRequest"}};
+ *       query, the worker answers {@code {"id", "result"}} or {@code {"id", "error", "badRequest", "superseded"}};
  *   <li>{@code events}: the worker sends every {@link ModelEvent} as {@code {"type", "event"}}.
  * </ul>
  * The model's records travel as Jackson writes them; both ends run the same build.

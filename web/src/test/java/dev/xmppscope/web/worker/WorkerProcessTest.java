@@ -10,6 +10,7 @@ import dev.xmppscope.analyzer.CaptureModel;
 import dev.xmppscope.analyzer.index.StanzaIndex;
 import dev.xmppscope.analyzer.model.ModelEvent;
 import dev.xmppscope.analyzer.model.StanzaPage;
+import dev.xmppscope.analyzer.model.SearchSupersededException;
 import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.capture.AnalysisFile;
@@ -94,6 +95,10 @@ class WorkerProcessTest {
             IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                     () -> remote.stanzas(new StanzaQuery(null, null, null, null, null, null, null, null, null, "zzz", 10)));
             assertTrue(bad.getMessage().contains("cursor"), bad.getMessage());
+            remote.stanzas(searchOf(chats, 2));
+            SearchSupersededException replaced = assertThrows(SearchSupersededException.class,
+                    () -> remote.stanzas(searchOf(chats, 1)), "a search a newer one replaced stops in the worker too");
+            assertEquals("search tab:1 was replaced by search tab:2 before it finished", replaced.getMessage());
             awaitEqual(stanzaEvents::get, all.items().size());
             subscription.close();
         }
@@ -273,6 +278,11 @@ class WorkerProcessTest {
     }
 
     /** The worker analyses asynchronously, as in service: ask until the answer is {@code expected}. */
+    private static StanzaQuery searchOf(StanzaQuery q, long number) {
+        return new StanzaQuery(q.text(), q.jid(), q.kind(), q.type(), q.namespace(), q.id(), q.connection(), q.fromNanos(),
+                q.untilNanos(), q.cursor(), q.limit(), new StanzaQuery.Search("tab", number));
+    }
+
     private static <T> void awaitEqual(Supplier<T> actual, T expected) {
         await(actual, expected::equals, expected);
     }
