@@ -11,6 +11,7 @@ import dev.xmppscope.analyzer.model.StanzaDetail;
 import dev.xmppscope.analyzer.model.StanzaPage;
 import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaRoute;
+import dev.xmppscope.analyzer.negotiation.ResumableSession;
 import dev.xmppscope.analyzer.route.IqPairing;
 import dev.xmppscope.analyzer.route.RouteCorrelator;
 import dev.xmppscope.capture.AnalysisFile;
@@ -62,10 +63,10 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     private final Object lock = new Object();
     private final Map<Long, ConnectionAnalysis> connections = new TreeMap<>();
     private final EntityGraph graph = new EntityGraph();
-    /** Resumable stream-management sessions → bound JID, for streams that resume one; the latest 10,000. */
-    private final Map<String, String> resumableSessions = new LinkedHashMap<>() {
+    /** Resumable stream-management sessions, for streams that resume one (see Negotiation); the latest 10,000. */
+    private final Map<String, ResumableSession> resumableSessions = new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, ResumableSession> eldest) {
             return size() > 10_000;
         }
     };

@@ -5,6 +5,7 @@ import dev.xmppscope.analyzer.index.StanzaIndex;
 import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.analyzer.model.GraphNode;
 import dev.xmppscope.analyzer.negotiation.Negotiation;
+import dev.xmppscope.analyzer.negotiation.ResumableSession;
 import dev.xmppscope.analyzer.xmpp.Jid;
 import dev.xmppscope.analyzer.xmpp.JidCache;
 import dev.xmppscope.capture.Chunk;
@@ -48,7 +49,7 @@ final class ConnectionAnalysis {
     }
 
     /** @param resumableSessions the capture's resumable stream-management sessions (see {@link Negotiation}) */
-    ConnectionAnalysis(ConnectionOpened opened, Map<String, String> resumableSessions) {
+    ConnectionAnalysis(ConnectionOpened opened, Map<String, ResumableSession> resumableSessions) {
         this.opened = opened;
         this.negotiation = new Negotiation(opened.id(), resumableSessions);
     }

@@ -207,7 +207,7 @@ export class Inspector {
   }
 }
 
-const ICONS = {ok: '✓', failed: '✗', pending: '…', info: '•'};
+const ICONS = {ok: '✓', failed: '✗', warning: '!', pending: '…', info: '•'};
 
 /** The negotiation as a checklist: what happened, in order, with times from the stream's start. */
 export function negotiationList(steps, openedAt) {

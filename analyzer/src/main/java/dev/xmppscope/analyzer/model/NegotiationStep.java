@@ -11,11 +11,13 @@ package dev.xmppscope.analyzer.model;
  *                   {@code tls}, {@code sasl-mechanisms} (the proxy changed or held the offer; the offer
  *                   itself is in the {@code features} step), {@code sasl-auth}, {@code sasl-challenge},
  *                   {@code sasl-success}, {@code sasl-failure}, {@code restart}, {@code bind}, {@code session},
- *                   {@code sm-enable}, {@code sm-enabled}, {@code sm-resume}, {@code sm-ack}, {@code csi},
+ *                   {@code sm-enable}, {@code sm-enabled}, {@code sm-resume}, {@code sm-resumed}, {@code sm-ack},
+ *                   {@code sm-unacked} (stanzas never acknowledged by the connection's end), {@code csi},
  *                   {@code dialback-result}, {@code dialback-verify}, {@code stream-error}, {@code close}, ...
  * @param title      the step in plain words ("Server offers STARTTLS, SASL (SCRAM-SHA-1, PLAIN)")
  * @param detail     specifics (condition text, stream id, bound JID), may be empty
- * @param status     {@code ok}, {@code failed}, {@code pending} (waiting for an answer) or {@code info}
+ * @param status     {@code ok}, {@code failed}, {@code warning} (may have gone wrong: stanzas never acknowledged),
+ *                   {@code pending} (waiting for an answer) or {@code info}
  * @param stanzaRef  the element this step was read from, or null (e.g. a TLS handshake)
  */
 public record NegotiationStep(long connection, int index, long at, String direction, String step, String title,

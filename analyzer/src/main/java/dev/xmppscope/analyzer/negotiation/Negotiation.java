@@ -46,9 +46,12 @@ public final class Negotiation {
     private boolean tlsAnnounced;
     private boolean passthroughTls;
     private int acks;
-    /** Resumable stream-management sessions of the whole capture: server domain and id → bound JID. */
-    private final Map<String, String> resumableSessions;
+    /** Resumable stream-management sessions of the whole capture, by server domain and id. */
+    private final Map<String, ResumableSession> resumableSessions;
     private String resumeId;
+    /** The client's h in its {@code <resume/>}: where the server's stanzas count on from once it has resumed. */
+    private long resumeHandled;
+    private final StanzaCounts counts = new StanzaCounts();
 
     public Negotiation(long connection) {
         this(connection, new HashMap<>());
@@ -58,7 +61,7 @@ public final class Negotiation {
      * @param resumableSessions shared by the negotiations of one capture: a stream that resumes a
      *                          session (XEP-0198) binds nothing, and learns its client's JID here
      */
-    public Negotiation(long connection, Map<String, String> resumableSessions) {
+    public Negotiation(long connection, Map<String, ResumableSession> resumableSessions) {
         this.connection = connection;
         this.resumableSessions = resumableSessions;
     }
@@ -90,10 +93,13 @@ public final class Negotiation {
         return end();
     }
 
-    /** A top-level element; only those that take part in negotiation add steps. */
+    /** A top-level element; only those that take part in negotiation add steps (stanzas count for stream management). */
     public List<NegotiationStep> element(Direction d, XmlElement e, long at, String ref) {
         begin();
         String ns = e.namespace();
+        if (Ns.isStanzaNamespace(ns) && (e.name().equals("message") || e.name().equals("presence") || e.name().equals("iq"))) {
+            counts.stanza(d, ref);
+        }
         if (Ns.STREAMS.equals(ns) && e.name().equals("features")) {
             features(d, e, at, ref);
         } else if (Ns.STREAMS.equals(ns) && e.name().equals("error")) {
@@ -208,6 +214,9 @@ public final class Negotiation {
                         : "it stalled after \"" + last.title() + "\"" + waitingFor()));
             }
         }
+        for (Direction d : Direction.values()) {
+            unacknowledged(d, c.atNanos());
+        }
         String how = close.describe(c, who(Direction.TO_SERVER), who(Direction.TO_CLIENT), Durations.words(c.atNanos() - openedAt));
         add(Direction.TO_SERVER, c.atNanos(), "close", how, c.detail(), error == null ? "ok" : "failed", null);
         state = error == null ? "closed" : "error";
@@ -285,39 +294,111 @@ public final class Negotiation {
     private void sm(Direction d, XmlElement e, long at, String ref) {
         String resume = "true".equals(e.attribute("resume")) || "1".equals(e.attribute("resume")) ? " (resumable)" : "";
         switch (e.name()) {
-            case "enable" -> add(d, at, "sm-enable", who(d) + " enables stream management" + resume, "", "info", ref);
+            case "enable" -> {
+                counts.start(d, 0); // the sender's stanzas count from its <enable/>
+                add(d, at, "sm-enable", who(d) + " enables stream management" + resume, "", "info", ref);
+            }
             case "enabled" -> {
-                if (!resume.isEmpty() && e.attribute("id") != null && identity != null) {
-                    resumableSessions.put(sessionKey(e.attribute("id")), identity);
+                counts.start(d, 0); // the answerer's from its <enabled/>
+                if (!resume.isEmpty() && e.attribute("id") != null) {
+                    resumableSessions.put(sessionKey(e.attribute("id")), new ResumableSession(identity, connection, counts));
                 }
                 add(d, at, "sm-enabled", who(d) + " enabled stream management" + resume,
                         StepText.attrs(e, "id", "max", "location"), "ok", ref);
             }
             case "resume" -> {
                 resumeId = e.attribute("previd");
-                add(d, at, "sm-resume", who(d) + " resumes session " + StepText.or(resumeId, "?"), "h=" + e.attribute("h"),
-                        "info", ref);
+                resumeHandled = handled(e);
+                ResumableSession previous = resumeId == null ? null : resumableSessions.get(sessionKey(resumeId));
+                add(d, at, "sm-resume", who(d) + " resumes session " + StepText.or(resumeId, "?"),
+                        "h=" + e.attribute("h") + toSendAgain(previous, d.reverse(), resumeHandled), "info", ref);
             }
             case "resumed" -> {
                 String previd = e.attribute("previd") != null ? e.attribute("previd") : resumeId;
-                if (identity == null && previd != null) {
-                    identity = resumableSessions.get(sessionKey(previd));
+                ResumableSession previous = previd == null ? null : resumableSessions.get(sessionKey(previd));
+                if (identity == null && previous != null) {
+                    identity = previous.identity;
+                }
+                long handled = handled(e);
+                // what each side sends again counts on from what its peer handled
+                counts.start(d, Math.max(0, resumeHandled));
+                counts.start(d.reverse(), Math.max(0, handled));
+                if (previd != null) {
+                    resumableSessions.put(sessionKey(previd), new ResumableSession(identity, connection, counts));
                 }
                 established();
                 add(d, at, "sm-resumed", who(d) + " resumed the session", "h=" + e.attribute("h")
-                        + (identity == null ? "" : ", bound to " + identity), "ok", ref);
+                        + (identity == null ? "" : ", bound to " + identity) + toSendAgain(previous, d.reverse(), handled), "ok", ref);
             }
-            case "failed" -> add(d, at, "sm-failed", who(d) + " refuses stream management: " + StepText.condition(e, Ns.STANZA_ERRORS),
-                    "", "failed", ref);
+            case "failed" -> {
+                counts.stop();
+                add(d, at, "sm-failed", who(d) + " refuses stream management: " + StepText.condition(e, Ns.STANZA_ERRORS),
+                        "", "failed", ref);
+            }
+            case "a" -> ack(d, e, at, ref);
             default -> {
-                if (acks < MAX_ACK_STEPS) {
-                    // h counts every stanza handled since stream management was enabled, not those since the last ack
-                    String title = e.name().equals("r") ? who(d) + " asks for an ack"
-                            : who(d) + " acks: " + StepText.handled(e.attribute("h"));
-                    add(d, at, "sm-ack", title, acks == MAX_ACK_STEPS - 1 ? "further acks are not listed" : "", "info", ref);
+                if (acks++ < MAX_ACK_STEPS) {
+                    add(d, at, "sm-ack", e.name().equals("r") ? who(d) + " asks for an ack" : who(d) + " sends SM " + e.name(),
+                            acks == MAX_ACK_STEPS ? "further acks are not listed" : "", "info", ref);
                 }
-                acks++;
             }
+        }
+    }
+
+    /**
+     * An ack from {@code d}: h counts every stanza of the other side it handled since stream
+     * management was enabled, not those since the last ack. One that counts more than was sent
+     * (XEP-0198's handled-count-too-high) is always listed.
+     */
+    private void ack(Direction d, XmlElement e, long at, String ref) {
+        Direction of = d.reverse();
+        long h = handled(e);
+        long unacked = counts.counting(of) && h >= 0 ? counts.ack(of, h) : 0;
+        if (unacked < 0) {
+            add(d, at, "sm-ack", who(d) + " acks " + StepText.stanzas(h) + ", but " + party(of) + " sent only " + counts.sent(of),
+                    "a count too high (XEP-0198: handled-count-too-high)", "failed", ref);
+        } else if (acks++ < MAX_ACK_STEPS) {
+            String detail = acks == MAX_ACK_STEPS ? "further acks are not listed"
+                    : !counts.counting(of) || h < 0 ? ""
+                    : unacked == 0 ? "all " + counts.sent(of) + " of " + party(of) + "'s stanzas"
+                    : unacked + " of " + party(of) + "'s " + counts.sent(of) + " stanzas not acknowledged yet";
+            add(d, at, "sm-ack", who(d) + " acks: " + StepText.handled(e.attribute("h")), detail, "info", ref);
+        }
+    }
+
+    /** At the connection's end: the stanzas of {@code d} its peer never acknowledged, if any. */
+    private void unacknowledged(Direction d, long at) {
+        long unacked = counts.counting(d) ? counts.unacked(d) : 0;
+        if (unacked > 0) {
+            String first = counts.firstUnacked(d);
+            add(d, at, "sm-unacked", StepText.capitalized(party(d.reverse())) + " never acknowledged " + party(d) + "'s last "
+                    + StepText.stanzas(unacked) + " (h=" + counts.acked(d) + " of " + counts.sent(d) + ")",
+                    "they may be lost, unless a resumed session sends them again" + (first == null ? "" : "; the first is " + first),
+                    "warning", first);
+        }
+    }
+
+    /**
+     * "; 4 of the 6 stanzas the server sent on connection 1: it sends the other 2 again": what
+     * {@code sender} sent on the session's previous connection beyond the {@code handled} its peer reports.
+     */
+    private String toSendAgain(ResumableSession previous, Direction sender, long handled) {
+        if (previous == null || handled < 0 || !previous.counts.counting(sender)) {
+            return "";
+        }
+        long sent = previous.counts.sent(sender);
+        String theSent = "the " + StepText.stanzas(sent) + " " + party(sender) + " sent on connection " + previous.connection;
+        return handled > sent ? "; more than " + theSent + " (a count too high)"
+                : handled == sent ? "; all " + theSent + ": none to send again"
+                : "; " + handled + " of " + theSent + ": it sends the other " + StepText.stanzas(sent - handled) + " again";
+    }
+
+    /** The {@code h} of an ack or resumption, or -1 when missing or not a count. */
+    private static long handled(XmlElement e) {
+        try {
+            return Long.parseLong(e.attribute("h"));
+        } catch (NumberFormatException ex) { // missing (null) or not a count
+            return -1;
         }
     }
 

@@ -44,6 +44,16 @@ final class StepText {
         return h == null ? "no count given (h is missing)" : h + ("1".equals(h) ? " stanza" : " stanzas") + " handled so far";
     }
 
+    /** "1 stanza", "3 stanzas". */
+    static String stanzas(long n) {
+        return n + (n == 1 ? " stanza" : " stanzas");
+    }
+
+    /** {@code s} with its first letter upper case ("the server" → "The server"). */
+    static String capitalized(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
     static String or(String s, String fallback) {
         return s == null ? fallback : s;
     }

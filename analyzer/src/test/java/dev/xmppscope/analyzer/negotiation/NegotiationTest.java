@@ -34,20 +34,20 @@ class NegotiationTest {
 
     private NegotiationTest feed(Direction d, StreamParser p, String xml) {
         now += 1_000_000;
-        steps.addAll(stepsOf(n, d, p, xml, now));
+        steps.addAll(stepsOf(n, d, p, xml, now, null));
         return this;
     }
 
-    /** What {@code target} makes of {@code xml} arriving in direction {@code d} at {@code at}. */
-    private static List<NegotiationStep> stepsOf(Negotiation target, Direction d, StreamParser p, String xml, long at) {
+    /** What {@code target} makes of {@code xml} arriving in direction {@code d} at {@code at}, its elements' ref {@code ref}. */
+    private static List<NegotiationStep> stepsOf(Negotiation target, Direction d, StreamParser p, String xml, long at, String ref) {
         List<NegotiationStep> out = new ArrayList<>();
         for (StreamEvent e : p.feed(xml.getBytes(StandardCharsets.UTF_8), at)) {
             if (e instanceof StreamEvent.StreamOpened o) {
-                out.addAll(target.header(d, o.header(), o.at(), null));
+                out.addAll(target.header(d, o.header(), o.at(), ref));
             } else if (e instanceof StreamEvent.ElementParsed el) {
-                out.addAll(target.element(d, el.element(), el.at(), null));
+                out.addAll(target.element(d, el.element(), el.at(), ref));
             } else if (e instanceof StreamEvent.StreamClosed cl) {
-                out.addAll(target.streamClosed(d, cl.at(), null));
+                out.addAll(target.streamClosed(d, cl.at(), ref));
             }
         }
         return out;
@@ -90,6 +90,8 @@ class NegotiationTest {
                 .s("<iq type='result' id='s'/>")
                 .c("<enable xmlns='urn:xmpp:sm:3' resume='true'/>")
                 .s("<enabled xmlns='urn:xmpp:sm:3' id='sm-1' resume='true' max='300'/>")
+                .c("<presence/><message to='bob@b.example'/><iq type='get' id='p'><ping xmlns='urn:xmpp:ping'/></iq>")
+                .s("<iq type='result' id='p'/>")
                 .c("<r xmlns='urn:xmpp:sm:3'/>").s("<a xmlns='urn:xmpp:sm:3' h='3'/>")
                 .s("<r xmlns='urn:xmpp:sm:3'/>").c("<a xmlns='urn:xmpp:sm:3' h='1'/>")
                 .c("<inactive xmlns='urn:xmpp:csi:0'/>");
@@ -158,32 +160,80 @@ class NegotiationTest {
 
     @Test
     void aStreamThatResumesASessionIsBoundToThatSessionsJid() {
-        java.util.Map<String, String> sessions = new java.util.HashMap<>();
+        java.util.Map<String, ResumableSession> sessions = new java.util.HashMap<>();
         Negotiation first = new Negotiation(1, sessions);
-        replay(first, CLIENT_HEADER, SERVER_HEADER,
-                "<iq type='result' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@a.example/x1</jid></bind></iq>",
-                "<enabled xmlns='urn:xmpp:sm:3' id='sm-1' resume='true'/>");
+        talk(first, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
+                "s<iq type='result' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@a.example/x1</jid></bind></iq>",
+                "s<enabled xmlns='urn:xmpp:sm:3' id='sm-1' resume='true'/>");
         Negotiation resumed = new Negotiation(2, sessions);
-        List<NegotiationStep> steps2 = replay(resumed, CLIENT_HEADER, SERVER_HEADER,
-                "<resume xmlns='urn:xmpp:sm:3' previd='sm-1' h='4'/>", "<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='7'/>");
+        List<NegotiationStep> steps2 = talk(resumed, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
+                "c<resume xmlns='urn:xmpp:sm:3' previd='sm-1' h='4'/>", "s<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='7'/>");
         assertEquals("alice@a.example/x1", resumed.identity(), "a resumed stream binds nothing: the session says who it is");
         assertEquals("established", resumed.state());
         assertEquals("h=7, bound to alice@a.example/x1", steps2.get(steps2.size() - 1).detail());
         Negotiation unknown = new Negotiation(3, sessions);
-        replay(unknown, CLIENT_HEADER, SERVER_HEADER, "<resume xmlns='urn:xmpp:sm:3' previd='sm-9' h='0'/>",
-                "<resumed xmlns='urn:xmpp:sm:3' previd='sm-9' h='0'/>");
+        talk(unknown, "c" + CLIENT_HEADER, "s" + SERVER_HEADER, "c<resume xmlns='urn:xmpp:sm:3' previd='sm-9' h='0'/>",
+                "s<resumed xmlns='urn:xmpp:sm:3' previd='sm-9' h='0'/>");
         assertNull(unknown.identity(), "a session enabled before the capture began");
     }
 
-    /** Feeds a c2s exchange to {@code target}: the odd pieces from the client, the even from the server. */
-    private static List<NegotiationStep> replay(Negotiation target, String... pieces) {
+    /**
+     * Stream management counts what each side sent against the acks of the other (XEP-0198): an
+     * ack says how many are still out, one that counts more than was sent fails, and at the end the
+     * stanzas never acknowledged are named; a stream that resumes the session says what each side
+     * must send again, and counts on from there.
+     */
+    @Test
+    void streamManagementAccountsForEveryStanzaAcrossAResumption() {
+        java.util.Map<String, ResumableSession> sessions = new java.util.HashMap<>();
+        String msg = "<message to='bob@b.example' type='chat'><body>hi</body></message>";
+        Negotiation first = new Negotiation(1, sessions);
+        List<NegotiationStep> steps1 = talk(first, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
+                "c<iq type='set' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>",
+                "s<iq type='result' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@a.example/x1</jid></bind></iq>",
+                "c<enable xmlns='urn:xmpp:sm:3' resume='true'/>", "s<enabled xmlns='urn:xmpp:sm:3' id='sm-1' resume='true'/>",
+                "c" + msg + msg + msg, "s" + msg + msg,
+                "c<r xmlns='urn:xmpp:sm:3'/>", "s<a xmlns='urn:xmpp:sm:3' h='3'/>",
+                "s<r xmlns='urn:xmpp:sm:3'/>", "c<a xmlns='urn:xmpp:sm:3' h='1'/>",
+                "c" + msg + msg, "s<a xmlns='urn:xmpp:sm:3' h='9'/>");
+        steps1.addAll(first.connectionClosed(new ConnectionClosed(1, 9_000_000_000L, CloseReason.CLIENT_CLOSED, "", 0, 0), 0));
+        List<String> accounting = steps1.stream().filter(s -> s.step().startsWith("sm-ack") || s.step().equals("sm-unacked"))
+                .map(s -> s.status() + " " + s.title() + " | " + s.detail()).toList();
+        assertEquals(List.of(
+                "info Client asks for an ack | ",
+                "info Server acks: 3 stanzas handled so far | all 3 of the client's stanzas",
+                "info Server asks for an ack | ",
+                "info Client acks: 1 stanza handled so far | 1 of the server's 2 stanzas not acknowledged yet",
+                "failed Server acks 9 stanzas, but the client sent only 5 | a count too high (XEP-0198: handled-count-too-high)",
+                "warning The client never acknowledged the server's last 1 stanza (h=1 of 2)"
+                        + " | they may be lost, unless a resumed session sends them again; the first is line-7"), accounting,
+                "the count too high is no acknowledgement: the client's are all out, but the server said it had them");
+
+        Negotiation resumed = new Negotiation(2, sessions);
+        List<NegotiationStep> steps2 = talk(resumed, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
+                "c<resume xmlns='urn:xmpp:sm:3' previd='sm-1' h='1'/>", "s<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='3'/>",
+                "c" + msg + msg, "s" + msg, "s<a xmlns='urn:xmpp:sm:3' h='5'/>", "c<a xmlns='urn:xmpp:sm:3' h='2'/>");
+        steps2.addAll(resumed.connectionClosed(new ConnectionClosed(2, 9_000_000_000L, CloseReason.CLIENT_CLOSED, "", 0, 0), 0));
+        assertEquals(List.of(
+                "h=1; 1 of the 2 stanzas the server sent on connection 1: it sends the other 1 stanza again",
+                "h=3, bound to alice@a.example/x1; 3 of the 5 stanzas the client sent on connection 1: it sends the other 2 stanzas again",
+                "all 5 of the client's stanzas",
+                "all 2 of the server's stanzas"),
+                steps2.stream().filter(s -> s.step().startsWith("sm-")).map(NegotiationStep::detail).toList());
+        assertEquals(List.of(), steps2.stream().filter(s -> s.status().equals("warning")).toList(), "everything was acknowledged");
+        assertEquals("line-7", steps1.stream().filter(s -> s.step().equals("sm-unacked")).findFirst().orElseThrow().stanzaRef(),
+                "the warning links to the first stanza never acknowledged");
+    }
+
+    /** Feeds {@code lines} to {@code target}, each "c" (from the client) or "s" (from the server) and the XML, ref "line-N". */
+    private static List<NegotiationStep> talk(Negotiation target, String... lines) {
         StreamParser fromClient = new StreamParser();
         StreamParser fromServer = new StreamParser();
         List<NegotiationStep> out = new ArrayList<>();
-        for (int i = 0; i < pieces.length; i++) {
-            boolean client = i % 2 == 0;
+        for (int i = 0; i < lines.length; i++) {
+            boolean client = lines[i].charAt(0) == 'c';
             out.addAll(stepsOf(target, client ? Direction.TO_SERVER : Direction.TO_CLIENT, client ? fromClient : fromServer,
-                    pieces[i], i));
+                    lines[i].substring(1), i, "line-" + i));
         }
         return out;
     }

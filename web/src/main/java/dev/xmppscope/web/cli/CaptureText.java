@@ -167,7 +167,7 @@ final class CaptureText {
         String indent = " ".repeat(2 + 10 + 2 + 1 + 2);
         for (NegotiationStep s : steps) {
             String status = switch (s.status()) {
-                case "failed", "error" -> s.status().toUpperCase(Locale.ROOT) + "  ";
+                case "failed", "error", "warning" -> s.status().toUpperCase(Locale.ROOT) + "  ";
                 default -> "";
             };
             out.printf("  %-10s  %s  %s%s%n", since(s.at() - c.openedAt()), arrow(s.direction()), status,
