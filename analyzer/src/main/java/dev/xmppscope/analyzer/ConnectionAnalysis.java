@@ -193,7 +193,7 @@ final class ConnectionAnalysis {
         return new ConnectionView(opened.id(), opened.route(), kind(), tls, opened.client(), opened.server(), jid,
                 negotiation.streamFrom(), negotiation.streamTo(), opened.atNanos(),
                 closed == null ? null : closed.atNanos(), closed == null ? null : closed.reason().name(),
-                closed == null ? null : closed.detail(), negotiation.state(), negotiation.error(), stanzaCount(),
-                closed == null ? bytes[0] : closed.bytesToServer(), closed == null ? bytes[1] : closed.bytesToClient());
+                closed == null ? null : closed.detail(), negotiation.state(), negotiation.error(), negotiation.warning(),
+                stanzaCount(), closed == null ? bytes[0] : closed.bytesToServer(), closed == null ? bytes[1] : closed.bytesToClient());
     }
 }

@@ -35,8 +35,10 @@ export class ConnectionsView {
         h('td', {class: 'num'}, String(c.stanzaCount)),
         h('td', {class: 'num'}, bytes(c.bytesIn)),
         h('td', {class: 'num'}, bytes(c.bytesOut)),
-        h('td', {title: c.error || c.closeDetail || ''}, c.error ? h('span', {class: 'state error'}, truncate(c.error, 40))
-          : truncate(c.closeReason || '', 30))));
+        h('td', {title: c.error || c.warning || c.closeDetail || ''},
+          c.error ? h('span', {class: 'state error'}, truncate(c.error, 40))
+            : c.warning ? h('span', {class: 'state warning'}, truncate(c.warning, 40))
+              : truncate(c.closeReason || '', 30))));
     }
   }
 

@@ -169,6 +169,7 @@ export class Inspector {
         h('button', {type: 'button', class: 'subtle', onclick: () => copyText(`${location.origin}/connections/${c.id}`, 'Link copied')}, 'Copy link'),
         ...this.downloads(c.id))));
     if (c.error) this.el.appendChild(section('What went wrong', h('div', {class: 'bad'}, c.error)));
+    if (c.warning) this.el.appendChild(section('What may have gone wrong', h('div', {class: 'warn'}, c.warning)));
     const meta = h('dl', {class: 'meta'});
     const row = (k, v) => { if (v !== null && v !== undefined && v !== '') meta.append(h('dt', null, k), h('dd', null, String(v))); };
     row('route', c.route);

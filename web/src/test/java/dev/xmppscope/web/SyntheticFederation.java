@@ -23,6 +23,8 @@ final class SyntheticFederation {
     static final String EVIL_JID = "mallory@a.example/" + EVIL_RESOURCE;
     static final String EVIL_BODY = "<script>alert('body')</script> <img src=x onerror=alert('body2')> javascript:alert('body3')";
     static final long T0 = 1_764_000_000_000_000_000L;
+    /** The warning of the fifth client's stream, with markup in it as a stream header's domain could carry. */
+    static final String UNACKED_WARNING = "The server never acknowledged the client's last 2 stanzas (h=1 of 3) " + EVIL_LOCAL;
 
     private final InMemoryCaptureModel model;
     private long nextConn = 1;
@@ -97,7 +99,7 @@ final class SyntheticFederation {
         long opened = T0 + n * 1_000_000L;
         model.put(new ConnectionView(id, "127.0.0.12:5222=127.0.0.2:5222", "c2s", "starttls-intercepted",
                 "127.0.0.1:4" + (1000 + n), "127.0.0.2:5222", jid, null, domain, opened, null, null, null,
-                "established", null, 12, 2400, 3100));
+                "established", null, n == 5 ? UNACKED_WARNING : null, 12, 2400, 3100));
         step(id, 0, opened, "toServer", "header", "Client opens a stream to " + domain, "", "ok");
         step(id, 1, opened + 900_000, "toClient", "features", "Server offers STARTTLS", "", "ok");
         step(id, 2, opened + 1_500_000, "toServer", "starttls", "Client starts TLS", "", "ok");
@@ -118,7 +120,7 @@ final class SyntheticFederation {
         long id = nextConn++;
         long opened = T0 + 50_000_000L + n * 1_000_000L;
         model.put(new ConnectionView(id, "127.0.0.13:5269=127.0.0.3:5269", "s2s", "none", "127.0.0.1:5" + (1000 + n),
-                "127.0.0.3:5269", from + "→" + to, from, to, opened, null, null, null, "established", null, 8, 1900, 800));
+                "127.0.0.3:5269", from + "→" + to, from, to, opened, null, null, null, "established", null, null, 8, 1900, 800));
         step(id, 0, opened, "toServer", "header", "Server " + from + " opens a stream to " + to, "", "ok");
         step(id, 1, opened + 2_000_000, "toServer", "dialback-result", "Dialback key sent", "", "ok");
         step(id, 2, opened + 6_000_000, "toClient", "dialback-result", "Dialback valid: " + from + " may send to " + to, "", "ok");

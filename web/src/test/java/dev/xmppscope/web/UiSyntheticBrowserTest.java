@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -424,6 +425,20 @@ class UiSyntheticBrowserTest {
         assertTrue(svg.startsWith("<?xml") && svg.contains("<svg") && svg.contains("hello bob, number 0"), svg);
         assertFalse(svg.contains("<script") || svg.contains("<img"), "wire text is escaped in the file too");
         assertTrue(svg.contains("&lt;script&gt;alert('body')"), "and still readable");
+    }
+
+    /** What may have gone wrong on a stream (stanzas never acknowledged) shows in the list and the inspector, as text. */
+    @Test
+    void aStreamsWarningShowsInTheListAndTheInspector() {
+        open("/connections/5");
+        WebElement listed = await().until(d -> d.findElements(By.cssSelector("#connections-table tr[data-id='5'] .state.warning"))
+                .stream().findFirst().orElse(null));
+        assertTrue(SyntheticFederation.UNACKED_WARNING.startsWith(listed.getText().replace("…", "")), listed.getText());
+        WebElement section = await().until(d -> d.findElements(By.cssSelector(".insp-section")).stream()
+                .filter(s -> s.getText().toLowerCase(Locale.ROOT).startsWith("what may have gone wrong")) // a heading in capitals
+                .findFirst().orElse(null));
+        assertTrue(section.getText().endsWith(SyntheticFederation.UNACKED_WARNING), section.getText());
+        browser.screenshot("synthetic-connection-warning");
     }
 
     @Test

@@ -19,12 +19,13 @@ package dev.xmppscope.analyzer.model;
  * @param closeDetail the close reason in words
  * @param state       {@code negotiating}, {@code established}, {@code closed} or {@code error}
  * @param error       what went wrong in plain words (failed SASL, stream error, parse error), or null
+ * @param warning     what may have gone wrong (stanzas stream management never saw acknowledged), or null
  * @param stanzaCount top-level elements seen in both directions
  * @param bytesIn     bytes received from the client (toServer), on the wire
  * @param bytesOut    bytes sent to the client (toClient), on the wire
  */
 public record ConnectionView(long id, String route, String kind, String tls, String client, String server,
                              String jid, String streamFrom, String streamTo, long openedAt, Long closedAt,
-                             String closeReason, String closeDetail, String state, String error,
+                             String closeReason, String closeDetail, String state, String error, String warning,
                              long stanzaCount, long bytesIn, long bytesOut) {
 }

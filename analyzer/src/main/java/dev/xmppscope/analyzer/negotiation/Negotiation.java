@@ -38,6 +38,8 @@ public final class Negotiation {
     private String identity;
     private String state = "negotiating";
     private String error;
+    /** What may have gone wrong, in plain words: stanzas stream management never saw acknowledged. */
+    private String warning;
     private int initiatorHeaders;
     private int responderHeaders;
     private String lastAuthRequest;
@@ -371,8 +373,10 @@ public final class Negotiation {
         long unacked = counts.counting(d) ? counts.unacked(d) : 0;
         if (unacked > 0) {
             String first = counts.firstUnacked(d);
-            add(d, at, "sm-unacked", StepText.capitalized(party(d.reverse())) + " never acknowledged " + party(d) + "'s last "
-                    + StepText.stanzas(unacked) + " (h=" + counts.acked(d) + " of " + counts.sent(d) + ")",
+            String title = StepText.capitalized(party(d.reverse())) + " never acknowledged " + party(d) + "'s last "
+                    + StepText.stanzas(unacked) + " (h=" + counts.acked(d) + " of " + counts.sent(d) + ")";
+            warning = warning == null ? title : warning + "; " + title;
+            add(d, at, "sm-unacked", title,
                     "they may be lost, unless a resumed session sends them again" + (first == null ? "" : "; the first is " + first),
                     "warning", first);
         }
@@ -546,6 +550,11 @@ public final class Negotiation {
 
     public String error() {
         return error;
+    }
+
+    /** What may have gone wrong (stanzas never acknowledged), or null. */
+    public String warning() {
+        return warning;
     }
 
     public boolean passthroughTls() {

@@ -223,6 +223,8 @@ class NegotiationTest {
         assertEquals(List.of(), steps2.stream().filter(s -> s.status().equals("warning")).toList(), "everything was acknowledged");
         assertEquals("line-7", steps1.stream().filter(s -> s.step().equals("sm-unacked")).findFirst().orElseThrow().stanzaRef(),
                 "the warning links to the first stanza never acknowledged");
+        assertEquals("The client never acknowledged the server's last 1 stanza (h=1 of 2)", first.warning(), "the connection's warning");
+        assertNull(resumed.warning());
     }
 
     /** Feeds {@code lines} to {@code target}, each "c" (from the client) or "s" (from the server) and the XML, ref "line-N". */

@@ -48,20 +48,21 @@ final class CaptureText {
         }
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"id", "kind", "tls", "client → upstream", "who", "opened", "lasted", "ended", "elements"});
-        List<String> errors = new ArrayList<>();
+        List<String> problems = new ArrayList<>(); // what went wrong (✗), or else what may have (!)
         for (ConnectionView c : connections) {
             rows.add(new String[] {String.valueOf(c.id()), c.kind(), c.tls(), c.client() + " → " + c.server(),
                     TerminalSafe.line(who(c)), dateTime(c.openedAt()),
                     c.closedAt() == null ? "" : Durations.words(c.closedAt() - c.openedAt()),
                     c.closeReason() == null ? "open" : c.closeReason(), String.valueOf(c.stanzaCount())});
-            errors.add(TerminalSafe.line(c.error()));
+            problems.add(c.error() != null ? "✗ " + TerminalSafe.line(c.error())
+                    : c.warning() != null ? "! " + TerminalSafe.line(c.warning()) : null);
         }
         int[] widths = widths(rows);
         for (int r = 0; r < rows.size(); r++) {
             out.println(row(rows.get(r), widths));
-            String error = r == 0 ? null : errors.get(r - 1);
-            if (error != null) {
-                out.println(" ".repeat(widths[0] + 2) + "✗ " + error);
+            String problem = r == 0 ? null : problems.get(r - 1);
+            if (problem != null) {
+                out.println(" ".repeat(widths[0] + 2) + problem);
             }
         }
     }

@@ -79,6 +79,25 @@ class ShowCommandTest {
         assertTrue(r.err().contains("analyzing " + capture + " ..."), r.err());
     }
 
+    /**
+     * Stream management as a real Smack client and Prosody played it (the negotiation sample):
+     * Smack closed its resumed stream having acknowledged 2 of the server's 3 stanzas, and the
+     * connection list says so; its negotiation says what the resumption found handled.
+     */
+    @Test
+    void stanzasStreamManagementNeverSawAcknowledgedAreSaid() throws IOException {
+        Path capture = sample("negotiation");
+        List<String> lines = run("show", capture.toString()).out().lines().toList();
+        int resumed = indexOf(lines, "^2\\s+c2s\\s+.*SERVER_CLOSED\\s+31$");
+        assertEquals("    ! The client never acknowledged the server's last 1 stanza (h=2 of 3)", lines.get(resumed + 1));
+        assertTrue(lines.get(resumed - 1).matches("^1\\s+c2s\\s+.*CLIENT_CLOSED\\s+32$"), "nothing said of the first: " + lines);
+
+        Run steps = run("show", capture.toString(), "--negotiation", "2");
+        assertTrue(steps.out().contains("h=3, bound to alice@a.example/phone; all the 3 stanzas the client sent on connection 1:"
+                + " none to send again"), steps.out());
+        assertTrue(steps.out().contains("WARNING  The client never acknowledged the server's last 1 stanza (h=2 of 3)"), steps.out());
+    }
+
     /** The federation as an educator reads it: each server with its clients and services, then the s2s streams. */
     @Test
     void theGraphPutsClientsAndServicesUnderTheirServer() throws IOException {
