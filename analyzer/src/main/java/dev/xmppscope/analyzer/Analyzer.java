@@ -260,7 +260,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         ingestStep(events -> {
             advance(c.atNanos());
             ConnectionAnalysis conn = connection(c.connectionId(), c.atNanos());
-            conn.countBytes(c.direction(), c.length());
+            conn.countBytes(c.direction(), c.length(), c.atNanos());
             try {
                 beforeRecord.accept(c);
                 StreamParsers.Parsed p = null;
@@ -336,7 +336,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
             if (!parsingAhead) {
                 parsers.release(c.id()); // else the reading thread did, in its turn
             }
-            addSteps(conn.negotiation.connectionClosed(c, conn.opened.atNanos()), events);
+            addSteps(conn.negotiation.connectionClosed(c, conn.opened.atNanos(), conn.lastTrafficAt), events);
             connectionChanged(conn, events);
         });
     }

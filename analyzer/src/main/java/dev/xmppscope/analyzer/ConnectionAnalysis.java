@@ -32,6 +32,8 @@ final class ConnectionAnalysis {
     private final TlsLayer[] givenUp = new TlsLayer[2];
     private final int[] elementCount = new int[2];
     private final long[] bytes = new long[2];
+    /** When its last bytes were relayed, either way ({@code Long.MIN_VALUE}: none yet). */
+    long lastTrafficAt = Long.MIN_VALUE;
     boolean directTls;
     boolean starttls;
     boolean decrypted;
@@ -68,8 +70,11 @@ final class ConnectionAnalysis {
         return givenUp[c.direction().code()] == c.layer();
     }
 
-    void countBytes(Direction d, int n) {
+    void countBytes(Direction d, int n, long at) {
         bytes[d.code()] += n;
+        if (n > 0) {
+            lastTrafficAt = Math.max(lastTrafficAt, at);
+        }
     }
 
     /** The next element ref in direction {@code d}: "CONN-s-N" / "CONN-c-N". */

@@ -535,6 +535,19 @@ class AnalyzerTest {
         }
     }
 
+    /** The closing step counts the silence from the last bytes either way (a whitespace keepalive is traffic too). */
+    @Test
+    void aStreamClosedLongAfterItsLastBytesSaysItWasSilent() {
+        CaptureScript s = c2sToA(12, "127.0.0.1:44100", "alice@a.example", "s12")
+                .toServer(12, 40_000, " ") // a whitespace keepalive
+                .close(12, 100_000, dev.xmppscope.capture.CloseReason.SERVER_CLOSED);
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = Analyzer.open(store)) {
+            s.playInto(a);
+            NegotiationStep last = a.negotiation(12).get(a.negotiation(12).size() - 1);
+            assertTrue(last.title().endsWith("; nothing crossed it in its last 60.0 s (an idle timeout?)"), last.title());
+        }
+    }
+
     @Test
     void aStanzaWithAnInvalidAddressIsFlagged() {
         CaptureScript s = new CaptureScript()

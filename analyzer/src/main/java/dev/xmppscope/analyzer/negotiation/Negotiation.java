@@ -26,6 +26,8 @@ import java.util.Map;
  */
 public final class Negotiation {
     private static final int MAX_ACK_STEPS = 20;
+    /** Silence before a connection's end from which its closing step says so: what an idle timeout looks like. */
+    private static final long SILENCE_SAID_NANOS = 10_000_000_000L;
 
     private final long connection;
     private final List<NegotiationStep> steps = new ArrayList<>();
@@ -203,8 +205,12 @@ public final class Negotiation {
         return end();
     }
 
-    /** The TCP connection ended: the closing step says how, and where negotiation stalled if it did. */
-    public List<NegotiationStep> connectionClosed(ConnectionClosed c, long openedAt) {
+    /**
+     * The TCP connection ended: the closing step says how, where negotiation stalled if it did, and
+     * how long nothing crossed it before if that was long ({@code lastTrafficAt}: when its last bytes
+     * were relayed, either way; {@code Long.MIN_VALUE} for none).
+     */
+    public List<NegotiationStep> connectionClosed(ConnectionClosed c, long openedAt, long lastTrafficAt) {
         begin();
         if ("negotiating".equals(state) && error == null) {
             NegotiationStep last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
@@ -220,6 +226,10 @@ public final class Negotiation {
             unacknowledged(d, c.atNanos());
         }
         String how = close.describe(c, who(Direction.TO_SERVER), who(Direction.TO_CLIENT), Durations.words(c.atNanos() - openedAt));
+        long silent = lastTrafficAt == Long.MIN_VALUE ? 0 : c.atNanos() - lastTrafficAt;
+        if (silent >= SILENCE_SAID_NANOS) {
+            how += "; nothing crossed it in its last " + Durations.words(silent) + " (an idle timeout?)";
+        }
         add(Direction.TO_SERVER, c.atNanos(), "close", how, c.detail(), error == null ? "ok" : "failed", null);
         state = error == null ? "closed" : "error";
         return end();

@@ -2,6 +2,7 @@ package dev.xmppscope.analyzer.negotiation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.analyzer.model.NegotiationStep;
 import dev.xmppscope.analyzer.stream.StreamEvent;
@@ -153,7 +154,7 @@ class NegotiationTest {
         c(CLIENT_HEADER).s(SERVER_HEADER);
         steps.addAll(n.event(new ConnectionEvent(1, 9, now + 1, Direction.TO_SERVER, EventKind.TLS_CLOSE_NOTIFY, "")));
         steps.addAll(n.event(new ConnectionEvent(1, 10, now + 2, Direction.TO_CLIENT, EventKind.TLS_CLOSE_NOTIFY, "")));
-        steps.addAll(n.connectionClosed(new ConnectionClosed(1, 4_600_000_000L, CloseReason.CLIENT_CLOSED, "client closed", 10, 10), 0));
+        steps.addAll(n.connectionClosed(new ConnectionClosed(1, 4_600_000_000L, CloseReason.CLIENT_CLOSED, "client closed", 10, 10), 0, now));
         assertEquals("Connection ended after 4.6 s: Client closed TCP without closing the stream; TLS close_notify from both sides",
                 steps.get(steps.size() - 1).title());
     }
@@ -196,7 +197,7 @@ class NegotiationTest {
                 "c<r xmlns='urn:xmpp:sm:3'/>", "s<a xmlns='urn:xmpp:sm:3' h='3'/>",
                 "s<r xmlns='urn:xmpp:sm:3'/>", "c<a xmlns='urn:xmpp:sm:3' h='1'/>",
                 "c" + msg + msg, "s<a xmlns='urn:xmpp:sm:3' h='9'/>");
-        steps1.addAll(first.connectionClosed(new ConnectionClosed(1, 9_000_000_000L, CloseReason.CLIENT_CLOSED, "", 0, 0), 0));
+        steps1.addAll(first.connectionClosed(new ConnectionClosed(1, 9_000_000_000L, CloseReason.CLIENT_CLOSED, "", 0, 0), 0, 0));
         List<String> accounting = steps1.stream().filter(s -> s.step().startsWith("sm-ack") || s.step().equals("sm-unacked"))
                 .map(s -> s.status() + " " + s.title() + " | " + s.detail()).toList();
         assertEquals(List.of(
@@ -213,7 +214,7 @@ class NegotiationTest {
         List<NegotiationStep> steps2 = talk(resumed, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
                 "c<resume xmlns='urn:xmpp:sm:3' previd='sm-1' h='1'/>", "s<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='3'/>",
                 "c" + msg + msg, "s" + msg, "s<a xmlns='urn:xmpp:sm:3' h='5'/>", "c<a xmlns='urn:xmpp:sm:3' h='2'/>");
-        steps2.addAll(resumed.connectionClosed(new ConnectionClosed(2, 9_000_000_000L, CloseReason.CLIENT_CLOSED, "", 0, 0), 0));
+        steps2.addAll(resumed.connectionClosed(new ConnectionClosed(2, 9_000_000_000L, CloseReason.CLIENT_CLOSED, "", 0, 0), 0, 0));
         assertEquals(List.of(
                 "h=1; 1 of the 2 stanzas the server sent on connection 1: it sends the other 1 stanza again",
                 "h=3, bound to alice@a.example/x1; 3 of the 5 stanzas the client sent on connection 1: it sends the other 2 stanzas again",
@@ -252,7 +253,7 @@ class NegotiationTest {
     void aStalledNegotiationSaysWhereItStopped() {
         c(CLIENT_HEADER).s(SERVER_HEADER + "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>")
                 .c("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
-        steps.addAll(n.connectionClosed(new ConnectionClosed(1, now + 5_000_000_000L, CloseReason.SERVER_RESET, "reset", 10, 10), 0));
+        steps.addAll(n.connectionClosed(new ConnectionClosed(1, now + 5_000_000_000L, CloseReason.SERVER_RESET, "reset", 10, 10), 0, now));
         assertEquals("negotiation never completed: it stalled after \"Client asks to start TLS\" (no <proceed/> came back)",
                 n.error());
         assertEquals("Connection ended after 5.0 s: nobody closed the stream; TCP cut by Server (reset or I/O error)",
@@ -264,11 +265,28 @@ class NegotiationTest {
     void aClientTheProxyCouldNotConnectOnlyReportsTheUnreachableUpstreamNotAMissingHeader() {
         // the proxy reads from a client only once its upstream answered, so nothing of the client was recorded
         steps.addAll(n.connectionClosed(new ConnectionClosed(1, 12_000_000L, CloseReason.UPSTREAM_UNREACHABLE,
-                "upstream 127.0.0.2:5222 refused the connection", 0, 0), 0));
+                "upstream 127.0.0.2:5222 refused the connection", 0, 0), 0, Long.MIN_VALUE));
         assertEquals("upstream 127.0.0.2:5222 refused the connection", n.error());
         assertEquals("error", n.state());
         assertEquals("close: Connection ended after 12.0 ms: nothing was relayed; the upstream could not be reached",
                 titles().get(titles().size() - 1));
+    }
+
+    /** A connection closed long after its last bytes looks like an idle timeout (a NAT, a server's idle s2s close): said so. */
+    @Test
+    void aConnectionClosedAfterALongSilenceSaysHowLong() {
+        c(CLIENT_HEADER).s(SERVER_HEADER);
+        long lastBytes = now;
+        steps.addAll(n.connectionClosed(new ConnectionClosed(1, lastBytes + 300_000_000_000L, CloseReason.SERVER_CLOSED, "", 10, 10),
+                0, lastBytes));
+        assertEquals("close: Connection ended after 5 min 0 s: Server closed TCP without closing the stream; nothing crossed it"
+                + " in its last 5 min 0 s (an idle timeout?)", titles().get(titles().size() - 1));
+
+        Negotiation busy = new Negotiation(2);
+        List<NegotiationStep> end = busy.connectionClosed(new ConnectionClosed(2, 9_000_000_000L, CloseReason.SERVER_CLOSED, "",
+                10, 10), 0, 1_000_000_000L);
+        assertEquals("Connection ended after 9.0 s: Server closed TCP without closing the stream", end.get(0).title(),
+                "8 s of silence is no timeout");
     }
 
     @Test
