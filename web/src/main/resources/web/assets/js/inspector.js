@@ -68,7 +68,9 @@ export class Inspector {
     if (d.parseStatus && d.parseStatus !== 'ok') row('parse', d.parseStatus);
     this.el.appendChild(section('Stanza', meta));
 
-    if (d.error) this.el.appendChild(section('Error', h('div', {class: 'bad'}, d.error)));
+    if (d.error) {
+      this.el.appendChild(section('Error', h('div', {class: 'bad'}, h('b', null, d.error), d.errorMeaning ? `: ${d.errorMeaning}` : null)));
+    }
     if ((d.labels || []).length || (d.namespaces || []).length) {
       this.el.appendChild(section('Protocols',
         h('div', {class: 'labels'}, (d.labels || []).map((l) => h('span', {class: 'label'}, l))),

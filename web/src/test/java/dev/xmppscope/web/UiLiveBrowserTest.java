@@ -298,6 +298,25 @@ class UiLiveBrowserTest {
         }
     }
 
+    /** A bounce a real Prosody sent (the failures sample): the inspector says what its condition means. */
+    @Test
+    void aBouncesConditionIsExplainedInTheInspector(@TempDir Path tmp) {
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("capture")); Analyzer analyzer = Analyzer.open(store)) {
+            BundledSample.open("failures").reader().replay(analyzer);
+            analyzer.flushed();
+            String bounce = analyzer.stanzas(new StanzaQuery(null, null, "message", "error", null, null, null, null, null, null, 1))
+                    .items().get(0).ref();
+            try (LivePage page = new LivePage(analyzer)) {
+                page.browser.driver.get(page.server.url() + "stanzas/" + bounce);
+                WebElement error = page.wait.until(d -> d.findElements(By.cssSelector(".insp-section .bad")).stream()
+                        .findFirst().orElse(null));
+                assertEquals("remote-server-not-found: the recipient's server could not be found or reached (DNS, or the"
+                        + " server-to-server connection failed)", error.getText());
+                page.browser.screenshot("inspector-bounce-explained");
+            }
+        }
+    }
+
     /** More arriving at once than one request for the tail holds: the newest page is shown. */
     @Test
     void aBurstLargerThanOneRequestShowsTheNewestPage() {

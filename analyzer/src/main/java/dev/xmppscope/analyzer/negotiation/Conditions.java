@@ -39,7 +39,42 @@ public final class Conditions {
             Map.entry("resource-constraint", "the server lacks resources for this stream"),
             Map.entry("unsupported-stanza-type", "the peer sent an element the server does not know"));
 
+    /** RFC 6120 §8.3.3, as a developer reading a bounce needs it. */
+    private static final Map<String, String> STANZA = Map.ofEntries(
+            Map.entry("bad-request", "the request was malformed or not understood"),
+            Map.entry("conflict", "a conflict: the resource, nickname or item is already in use"),
+            Map.entry("feature-not-implemented", "the recipient does not implement what was asked"),
+            Map.entry("forbidden", "the sender lacks the permission for this"),
+            Map.entry("gone", "the recipient is no longer at this address"),
+            Map.entry("internal-server-error", "the server hit an internal error"),
+            Map.entry("item-not-found", "the addressed item (node, room, account) does not exist"),
+            Map.entry("jid-malformed", "an address in it is not a valid JID"),
+            Map.entry("not-acceptable", "the recipient does not accept it as it is (an empty body, a nickname not allowed, ...)"),
+            Map.entry("not-allowed", "the recipient does not allow this action"),
+            Map.entry("not-authorized", "the sender must authenticate, or is not authorized for this"),
+            Map.entry("policy-violation", "a server policy was violated (size, rate or content)"),
+            Map.entry("recipient-unavailable", "the recipient is temporarily unavailable"),
+            Map.entry("redirect", "the recipient moved: send again to the address given"),
+            Map.entry("registration-required", "the sender must register first (with the room or service)"),
+            Map.entry("remote-server-not-found", "the recipient's server could not be found or reached (DNS, or the"
+                    + " server-to-server connection failed)"),
+            Map.entry("remote-server-timeout", "the recipient's server did not answer in time"),
+            Map.entry("resource-constraint", "the server or recipient lacks the resources to handle it"),
+            Map.entry("service-unavailable", "the recipient does not offer this service, or no resource of it could take"
+                    + " the stanza (an IQ to a full JID that is offline)"),
+            Map.entry("subscription-required", "the sender needs a presence subscription first"),
+            Map.entry("undefined-condition", "no defined condition: its text or application-specific child says more"),
+            Map.entry("unexpected-request", "the request came at the wrong time or out of order"));
+
     private Conditions() {
+    }
+
+    /**
+     * What an element's error condition means in plain words, or null when it is not a defined one:
+     * a stream error's ({@code kind} {@code stream-error}) or a stanza's.
+     */
+    public static String meaning(String kind, String condition) {
+        return condition == null ? null : "stream-error".equals(kind) ? STREAM.get(condition) : STANZA.get(condition);
     }
 
     /** "not-authorized (wrong username or password ...)". */

@@ -82,7 +82,9 @@ public record ElementKind(String kind, String type, String summary, List<String>
         MucInvite invite = name.equals("message") ? MucInvite.in(e) : null;
         String summary;
         if (error != null) {
-            summary = name + " error " + error;
+            // the server's own words say more than the condition ("NXDomain in AAAA lookup")
+            XmlElement err = e.child("error", e.namespace());
+            summary = name + " error " + error + withText(err == null ? null : err.childText("text", Ns.STANZA_ERRORS));
         } else if (name.equals("message")) {
             String body = e.childText("body", e.namespace());
             String carries = body == null ? describe(carried) : null;

@@ -73,6 +73,17 @@ class ElementKindTest {
         assertEquals("unavailable", summary("<presence type='unavailable'/>"));
     }
 
+    /** A bounce says its condition, and the server's own words when it gave some. */
+    @Test
+    void aStanzaErrorSaysItsConditionAndTheServersText() throws XmlParseException {
+        String stanzas = "urn:ietf:params:xml:ns:xmpp-stanzas";
+        assertEquals("message error remote-server-not-found: Server-to-server connection failed: NXDomain in AAAA lookup",
+                summary("<message type='error'><error type='cancel'><remote-server-not-found xmlns='" + stanzas + "'/><text xmlns='"
+                        + stanzas + "'>Server-to-server connection failed: NXDomain in AAAA lookup</text></error></message>"));
+        assertEquals("iq error service-unavailable", summary("<iq type='error' id='1'><error type='cancel'>"
+                + "<service-unavailable xmlns='" + stanzas + "'/></error></iq>"));
+    }
+
     private static String summary(String xml) throws XmlParseException {
         byte[] b = xml.getBytes(StandardCharsets.UTF_8);
         XmlElement e = ElementReader.readElement(SCOPE, b, 0, b.length);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.xmppscope.analyzer.model.StanzaDetail;
 import dev.xmppscope.analyzer.model.StanzaRoute;
+import dev.xmppscope.analyzer.negotiation.Conditions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +45,7 @@ public final class ApiJson {
         m.put("iqRttMs", d.iqRttNanos() == null ? null : d.iqRttNanos() / 1e6);
         m.put("unanswered", d.unanswered());
         m.put("error", d.error());
+        m.put("errorMeaning", Conditions.meaning(d.stanza().kind(), d.error()));
         m.put("carries", d.carries());
         return m;
     }

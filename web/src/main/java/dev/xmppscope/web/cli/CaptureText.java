@@ -8,6 +8,7 @@ import dev.xmppscope.analyzer.model.NegotiationStep;
 import dev.xmppscope.analyzer.model.StanzaDetail;
 import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.model.StanzaSummary;
+import dev.xmppscope.analyzer.negotiation.Conditions;
 import dev.xmppscope.analyzer.negotiation.Durations;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -211,7 +212,8 @@ final class CaptureText {
         if (!"ok".equals(s.parseStatus())) {
             field("parse", TerminalSafe.line(s.parseStatus()));
         }
-        field("error", TerminalSafe.line(d.error()));
+        String meaning = Conditions.meaning(s.kind(), d.error());
+        field("error", d.error() == null ? null : TerminalSafe.line(d.error()) + (meaning == null ? "" : ": " + meaning));
         if (d.iqPartner() != null) {
             field("IQ", "paired with " + d.iqPartner() + (d.iqRttNanos() == null ? "" : ", " + Durations.words(d.iqRttNanos()) + " apart"));
         } else if (d.unanswered()) {

@@ -98,6 +98,21 @@ class ShowCommandTest {
         assertTrue(steps.out().contains("WARNING  The client never acknowledged the server's last 1 stanza (h=2 of 3)"), steps.out());
     }
 
+    /** A bounce as a real Prosody sent it: its condition in plain words, and the server's own words in its summary. */
+    @Test
+    void aBouncesErrorIsExplained() throws IOException {
+        Path capture = sample("failures");
+        String ref = run("show", capture.toString(), "--kind", "message", "--type", "error").out().lines()
+                .map(l -> l.split("\\s+")[1]).reduce((a, b) -> b).orElseThrow();
+        Run r = run("show", capture.toString(), "--stanza", ref);
+        assertTrue(r.out().contains("\nerror       remote-server-not-found: the recipient's server could not be found or reached"
+                + " (DNS, or the server-to-server connection failed)\n"), r.out());
+        assertTrue(r.out().contains("summary     message error remote-server-not-found: Server-to-server connection failed:"), r.out());
+        JsonNode json = JSON.readTree(run("show", capture.toString(), "--stanza", ref, "--json").out());
+        assertEquals("remote-server-not-found", json.get("error").asText());
+        assertTrue(json.get("errorMeaning").asText().startsWith("the recipient's server could not be found"), json.toString());
+    }
+
     /** The federation as an educator reads it: each server with its clients and services, then the s2s streams. */
     @Test
     void theGraphPutsClientsAndServicesUnderTheirServer() throws IOException {
