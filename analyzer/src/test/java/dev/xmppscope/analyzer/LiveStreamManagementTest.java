@@ -69,6 +69,35 @@ class LiveStreamManagementTest {
         }
     }
 
+    /**
+     * A session the server let expire (a hibernation of 1 s, where Prosody keeps one 10 minutes):
+     * Smack's resumption is refused with item-not-found, which the negotiation reads as the session
+     * being gone, and Smack binds a new one.
+     */
+    @Test
+    void aResumptionOfAnExpiredSessionIsSaidToFindItGone() throws Exception {
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example")
+                .user("a.example", "alice", "alice-pw")
+                .configure((domain, cfg) -> cfg.modules("smacks").lua("smacks_hibernation_time = 1")), tmp)) {
+            try (XmppClient alice = fed.login("a.example", "alice", "phone")) {
+                XMPPTCPConnection c = alice.connection();
+                assertTrue(c.isSmResumptionPossible(), "resumable");
+                c.instantShutdown();
+                Thread.sleep(4_000); // past the hibernation: the server drops the session
+                c.connect().login();
+                assertTrue(!c.streamWasResumed() && c.isAuthenticated(), "a new session instead");
+            } catch (AssertionError | RuntimeException e) {
+                throw fed.withDiagnostics(e);
+            }
+            List<ConnectionView> alices = alicesClosedConnections(fed.analyzer);
+            NegotiationStep refused = fed.analyzer.negotiation(alices.get(1).id()).stream()
+                    .filter(s -> s.step().equals("sm-failed")).findFirst()
+                    .orElseThrow(() -> new AssertionError(fed.analyzer.negotiation(alices.get(1).id()).toString()));
+            assertEquals("Server refuses to resume the session: item-not-found", refused.title());
+            assertTrue(refused.detail().startsWith("the server no longer holds session "), refused.detail());
+        }
+    }
+
     /** Alice's two connections, once the analyzer has seen both end (the second when she logged out). */
     private static List<ConnectionView> alicesClosedConnections(Analyzer analyzer) throws InterruptedException {
         long deadline = System.nanoTime() + 20_000_000_000L;

@@ -344,8 +344,14 @@ public final class Negotiation {
             }
             case "failed" -> {
                 counts.stop();
-                add(d, at, "sm-failed", who(d) + " refuses stream management: " + StepText.condition(e, Ns.STANZA_ERRORS),
-                        "", "failed", ref);
+                String condition = StepText.condition(e, Ns.STANZA_ERRORS);
+                // after a <resume/>, item-not-found is the session itself: gone since the connection dropped
+                String detail = resumeId != null && condition.equals("item-not-found")
+                        ? "the server no longer holds session " + resumeId + " (it expired, or never existed): the client"
+                        + " binds a new one, and what the old one had not acknowledged is bounced or lost"
+                        : StepText.conditionSaid(e);
+                add(d, at, "sm-failed", who(d) + " refuses " + (resumeId != null ? "to resume the session: " : "stream management: ")
+                        + condition, detail, "failed", ref);
             }
             case "a" -> ack(d, e, at, ref);
             default -> {
@@ -442,8 +448,8 @@ public final class Negotiation {
             String what = e.name().equals("result") ? from + " rejects " + to + " (dialback " + type + ")"
                     : from + " says the key is " + type;
             fail(what);
-            add(d, at, step, what, type.equals("error") ? StepText.condition(e.child("error", e.namespace()) == null ? e
-                    : e.child("error", e.namespace()), Ns.STANZA_ERRORS) : "", "failed", ref);
+            XmlElement error = e.child("error", e.namespace());
+            add(d, at, step, what, type.equals("error") ? StepText.conditionSaid(error == null ? e : error) : "", "failed", ref);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.xmppscope.analyzer.negotiation;
 
 import dev.xmppscope.analyzer.xml.StreamHeader;
 import dev.xmppscope.analyzer.xml.XmlElement;
+import dev.xmppscope.analyzer.xmpp.Ns;
 
 /** Small readers that turn elements into the words of negotiation steps. */
 final class StepText {
@@ -15,6 +16,13 @@ final class StepText {
             }
         }
         return "undefined-condition";
+    }
+
+    /** The stanza error condition {@code e} carries, in plain words: "item-not-found (the addressed item ... does not exist)". */
+    static String conditionSaid(XmlElement e) {
+        String condition = condition(e, Ns.STANZA_ERRORS);
+        String meaning = Conditions.meaning("stanza", condition);
+        return meaning == null ? condition : condition + " (" + meaning + ")";
     }
 
     static String attrs(StreamHeader h, String... names) {

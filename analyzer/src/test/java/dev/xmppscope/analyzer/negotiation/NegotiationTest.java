@@ -228,6 +228,16 @@ class NegotiationTest {
         assertNull(resumed.warning());
     }
 
+    @Test
+    void aRefusedStreamManagementSaysWhyInPlainWords() {
+        List<NegotiationStep> out = talk(new Negotiation(1), "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
+                "c<enable xmlns='urn:xmpp:sm:3'/>",
+                "s<failed xmlns='urn:xmpp:sm:3'><unexpected-request xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>");
+        NegotiationStep failed = out.get(out.size() - 1);
+        assertEquals("Server refuses stream management: unexpected-request", failed.title());
+        assertEquals("unexpected-request (the request came at the wrong time or out of order)", failed.detail());
+    }
+
     /** Feeds {@code lines} to {@code target}, each "c" (from the client) or "s" (from the server) and the XML, ref "line-N". */
     private static List<NegotiationStep> talk(Negotiation target, String... lines) {
         StreamParser fromClient = new StreamParser();
