@@ -16,8 +16,8 @@ package dev.xmppscope.analyzer.model;
  *                   {@code dialback-result}, {@code dialback-verify}, {@code stream-error}, {@code close}, ...
  * @param title      the step in plain words ("Server offers STARTTLS, SASL (SCRAM-SHA-1, PLAIN)")
  * @param detail     specifics (condition text, stream id, bound JID), may be empty
- * @param status     {@code ok}, {@code failed}, {@code warning} (may have gone wrong: stanzas never acknowledged),
- *                   {@code pending} (waiting for an answer) or {@code info}
+ * @param status     {@code ok}, {@code failed}, {@code warning} (may have gone wrong: credentials without TLS,
+ *                   stanzas never acknowledged), {@code pending} (waiting for an answer) or {@code info}
  * @param stanzaRef  the element this step was read from, or null (e.g. a TLS handshake)
  */
 public record NegotiationStep(long connection, int index, long at, String direction, String step, String title,

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The negotiation of one connection's streams (both directions, every TLS layer and restart) as
@@ -28,6 +29,8 @@ public final class Negotiation {
     private static final int MAX_ACK_STEPS = 20;
     /** Silence before a connection's end from which its closing step says so: what an idle timeout looks like. */
     private static final long SILENCE_SAID_NANOS = 10_000_000_000L;
+    /** SASL mechanisms whose exchange carries the password or token itself, readable on the wire without TLS. */
+    private static final Set<String> CLEARTEXT_MECHANISMS = Set.of("PLAIN", "LOGIN", "X-OAUTH2", "OAUTHBEARER");
 
     private final long connection;
     private final List<NegotiationStep> steps = new ArrayList<>();
@@ -40,7 +43,7 @@ public final class Negotiation {
     private String identity;
     private String state = "negotiating";
     private String error;
-    /** What may have gone wrong, in plain words: stanzas stream management never saw acknowledged. */
+    /** What may have gone wrong, in plain words: credentials without TLS, stanzas stream management never saw acknowledged. */
     private String warning;
     private int initiatorHeaders;
     private int responderHeaders;
@@ -278,7 +281,13 @@ public final class Negotiation {
                 String title = "EXTERNAL".equals(mech) && "s2s".equals(kind)
                         ? StepText.or(streamFrom, "The initiating server") + " authenticates with SASL EXTERNAL (its certificate)"
                         : who(d) + " authenticates with " + mech + asUser(mech, e.text());
-                add(d, at, "sasl-auth", title, e.text().isBlank() ? "" : "initial response sent", "info", ref);
+                if (!tlsAnnounced && CLEARTEXT_MECHANISMS.contains(mech.toUpperCase(Locale.ROOT))) {
+                    warn("SASL " + mech + " without TLS: the credentials crossed the network readable");
+                    add(d, at, "sasl-auth", title, "sent without TLS: " + mech + " carries the password (or token) itself,"
+                            + " readable by anyone on the path (base64 is no encryption)", "warning", ref);
+                } else {
+                    add(d, at, "sasl-auth", title, e.text().isBlank() ? "" : "initial response sent", "info", ref);
+                }
             }
             case "challenge" -> add(d, at, "sasl-challenge", who(d) + " sends a SASL challenge", "", "info", ref);
             case "response" -> add(d, at, "sasl-response", who(d) + " answers the SASL challenge", "", "info", ref);
@@ -391,7 +400,7 @@ public final class Negotiation {
             String first = counts.firstUnacked(d);
             String title = StepText.capitalized(party(d.reverse())) + " never acknowledged " + party(d) + "'s last "
                     + StepText.stanzas(unacked) + " (h=" + counts.acked(d) + " of " + counts.sent(d) + ")";
-            warning = warning == null ? title : warning + "; " + title;
+            warn(title);
             add(d, at, "sm-unacked", title,
                     "they may be lost, unless a resumed session sends them again" + (first == null ? "" : "; the first is " + first),
                     "warning", first);
@@ -506,6 +515,11 @@ public final class Negotiation {
         error = message;
     }
 
+    /** Adds to what may have gone wrong on this connection ({@link #warning}). */
+    private void warn(String message) {
+        warning = warning == null ? message : warning + "; " + message;
+    }
+
     /** The sender of {@code d} within a sentence: "the server", or an s2s stream's domain ("b.example"). */
     private String party(Direction d) {
         String who = who(d);
@@ -568,7 +582,7 @@ public final class Negotiation {
         return error;
     }
 
-    /** What may have gone wrong (stanzas never acknowledged), or null. */
+    /** What may have gone wrong (credentials without TLS, stanzas never acknowledged), or null. */
     public String warning() {
         return warning;
     }

@@ -228,6 +228,28 @@ class NegotiationTest {
         assertNull(resumed.warning());
     }
 
+    /** A password (or token) sent without TLS is flagged; one sent inside TLS, or a challenge-response mechanism, is not. */
+    @Test
+    void credentialsSentWithoutTlsAreAWarning() {
+        String plain = "c<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGFsaWNlACoqKioqKg==</auth>";
+        Negotiation clear = new Negotiation(1);
+        NegotiationStep auth = talk(clear, "c" + CLIENT_HEADER, "s" + SERVER_HEADER, plain).get(2);
+        assertEquals("warning", auth.status());
+        assertEquals("Client authenticates with PLAIN as alice", auth.title());
+        assertEquals("sent without TLS: PLAIN carries the password (or token) itself, readable by anyone on the path"
+                + " (base64 is no encryption)", auth.detail());
+        assertEquals("SASL PLAIN without TLS: the credentials crossed the network readable", clear.warning());
+
+        Negotiation insideTls = new Negotiation(2);
+        insideTls.event(new ConnectionEvent(2, 1, 1, Direction.TO_SERVER, EventKind.TLS_ESTABLISHED, "TLSv1.3"));
+        assertEquals("info", talk(insideTls, "c" + CLIENT_HEADER, "s" + SERVER_HEADER, plain).get(2).status());
+        Negotiation scram = new Negotiation(3);
+        assertEquals("info", talk(scram, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
+                "c<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>biwsbj1hbGljZSxyPTEyMw==</auth>").get(2).status());
+        assertNull(insideTls.warning());
+        assertNull(scram.warning());
+    }
+
     @Test
     void aRefusedStreamManagementSaysWhyInPlainWords() {
         List<NegotiationStep> out = talk(new Negotiation(1), "c" + CLIENT_HEADER, "s" + SERVER_HEADER,

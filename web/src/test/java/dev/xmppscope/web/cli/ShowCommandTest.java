@@ -73,6 +73,9 @@ class ShowCommandTest {
         assertEquals("    ✗ Authentication failed: not-authorized (wrong username or password, or no such account)",
                 lines.get(first + 1));
         assertTrue(r.out().contains("alice@a.example/test"), "a bound client is named by its JID: " + r.out());
+        int alice = indexOf(lines, "^4\\s+c2s\\s+none\\s+.*alice@a\\.example/test\\s+.*");
+        assertEquals("    ! SASL PLAIN without TLS: the credentials crossed the network readable", lines.get(alice + 1),
+                "a password sent over plaintext is flagged");
         // what it was doing went to stderr: stdout is the answer alone, for a pipe
         assertFalse(r.out().contains("importing") || r.out().contains("analyzing"), r.out());
         // named as given, not by the temporary database it is imported into
@@ -146,7 +149,7 @@ class ShowCommandTest {
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.get(0).startsWith("connection 1 · c2s · to a.example · 127.0.0.1:"), lines.get(0));
         int offer = indexOf(lines, "^  \\+\\S+ ms\\s+←  Server offers STARTTLS, SASL \\(PLAIN, SCRAM-SHA-256, SCRAM-SHA-1\\)$");
-        int auth = indexOf(lines, "^  \\+\\S+ ms\\s+→  Client authenticates with PLAIN$");
+        int auth = indexOf(lines, "^  \\+\\S+ ms\\s+→  WARNING  Client authenticates with PLAIN$"); // over plaintext
         int failed = indexOf(lines, "^  \\+\\S+ ms\\s+←  FAILED  Authentication failed: not-authorized .*");
         assertTrue(offer < auth && auth < failed, r.out());
     }
