@@ -336,6 +336,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
             if (!parsingAhead) {
                 parsers.release(c.id()); // else the reading thread did, in its turn
             }
+            addSteps(conn.negotiation.unansweredIqs(iqs.unansweredOn(c.id()), c.atNanos()), events);
             addSteps(conn.negotiation.connectionClosed(c, conn.opened.atNanos(), conn.lastTrafficAt), events);
             connectionChanged(conn, events);
         });

@@ -78,15 +78,17 @@ class AnalyzerTest {
         try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = analyzed(store)) {
             List<NegotiationStep> steps = a.negotiation(1);
             assertEquals(List.of("header", "header", "features", "sasl-auth", "sasl-success", "restart",
-                    "header", "features", "bind", "bind", "close", "close", "close"), steps.stream().map(NegotiationStep::step).toList());
+                    "header", "features", "bind", "bind", "close", "close", "iq-unanswered", "close"),
+                    steps.stream().map(NegotiationStep::step).toList(), "the version query 'lost1' was never answered");
             assertEquals("Client opens a c2s stream to a.example", steps.get(0).title());
             assertEquals("Server offers STARTTLS, SASL (SCRAM-SHA-1, PLAIN)", steps.get(2).title(), "the mechanisms are said once");
             assertEquals("Client authenticates with PLAIN", steps.get(3).title());
             assertEquals("Client restarts the stream after SASL success", steps.get(5).title());
             assertEquals("Bound to alice@a.example/phone", steps.get(9).title());
             assertEquals("Server answers the close after 1.5 ms", steps.get(11).title());
+            assertEquals("1 IQ request on this stream was never answered", steps.get(12).title());
             assertEquals("Connection ended after 62.0 ms: Client closed the stream, Server answered; Client closed TCP",
-                    steps.get(12).title());
+                    steps.get(13).title());
             ConnectionView alice = a.connection(1).orElseThrow();
             assertEquals("alice@a.example/phone", alice.jid());
             assertEquals("c2s", alice.kind());

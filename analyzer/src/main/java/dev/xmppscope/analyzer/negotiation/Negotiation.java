@@ -209,6 +209,22 @@ public final class Negotiation {
     }
 
     /**
+     * The TCP connection ended with these IQ requests sent on it never answered ({@code refs},
+     * oldest first): RFC 6120 wants an answer to every get and set, and a request left without one
+     * is a client or server that ignored it, or a connection that went before it could come.
+     */
+    public List<NegotiationStep> unansweredIqs(List<String> refs, long at) {
+        begin();
+        if (!refs.isEmpty()) {
+            String title = (refs.size() == 1 ? "1 IQ request on this stream was" : refs.size() + " IQ requests on this stream were")
+                    + " never answered";
+            warn(title);
+            add(Direction.TO_SERVER, at, "iq-unanswered", title, "the first is " + refs.get(0), "warning", refs.get(0));
+        }
+        return end();
+    }
+
+    /**
      * The TCP connection ended: the closing step says how, where negotiation stalled if it did, and
      * how long nothing crossed it before if that was long ({@code lastTrafficAt}: when its last bytes
      * were relayed, either way; {@code Long.MIN_VALUE} for none).

@@ -1,7 +1,9 @@
 package dev.xmppscope.analyzer.route;
 
 import dev.xmppscope.analyzer.model.StanzaSummary;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,9 +25,15 @@ public final class IqPairing {
     private final Map<String, Pending> pending = new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Pending> eldest) {
-            return size() > MAX_PENDING;
+            if (size() <= MAX_PENDING) {
+                return false;
+            }
+            forgetOn(eldest.getValue().connection, eldest.getKey());
+            return true;
         }
     };
+    /** The requests in {@link #pending} by the connection they were sent on, oldest first: key → ref. */
+    private final Map<Long, LinkedHashMap<String, String>> pendingOn = new HashMap<>();
     private final IqLedger info;
 
     public IqPairing() {
@@ -53,11 +61,16 @@ public final class IqPairing {
         boolean c2s = scope.startsWith("c2s");
         if (type.equals("get") || type.equals("set")) {
             String key = c2s ? scope + "|" + toServer + "|" + id : scope + "|" + fromKey + "|" + toKey + "|" + id;
-            pending.put(key, new Pending(ref, at, connection, toServer));
+            Pending replaced = pending.put(key, new Pending(ref, at, connection, toServer));
+            if (replaced != null) {
+                forgetOn(replaced.connection, key);
+            }
+            pendingOn.computeIfAbsent(connection, c -> new LinkedHashMap<>()).put(key, ref);
         } else if (type.equals("result") || type.equals("error")) {
             String key = c2s ? scope + "|" + !toServer + "|" + id : scope + "|" + toKey + "|" + fromKey + "|" + id;
             Pending p = pending.remove(key);
             if (p != null) {
+                forgetOn(p.connection, key);
                 long rtt = at - p.at;
                 info.put(p.ref, new IqInfo(ref, rtt, true, p.at, p.connection));
                 info.put(ref, new IqInfo(p.ref, null, false, at, connection));
@@ -65,6 +78,25 @@ public final class IqPairing {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The connection ended: the refs of the requests sent on it that were never answered, oldest
+     * first. (Between servers an answer may still come back on the reverse stream, and pairs then.)
+     */
+    public List<String> unansweredOn(long connection) {
+        Map<String, String> open = pendingOn.remove(connection);
+        return open == null ? List.of() : List.copyOf(open.values());
+    }
+
+    private void forgetOn(long connection, String key) {
+        Map<String, String> open = pendingOn.get(connection);
+        if (open != null) {
+            open.remove(key);
+            if (open.isEmpty()) {
+                pendingOn.remove(connection);
+            }
+        }
     }
 
     /** What the ledger holds about the IQ {@code ref}: requests that were answered, and their answers. */

@@ -251,6 +251,16 @@ class NegotiationTest {
     }
 
     @Test
+    void requestsNeverAnsweredAreAWarningLinkedToTheFirst() {
+        Negotiation n2 = new Negotiation(2);
+        assertEquals(List.of(), n2.unansweredIqs(List.of(), 5));
+        NegotiationStep step = n2.unansweredIqs(List.of("2-c-7", "2-s-9"), 5).get(0);
+        assertEquals("warning 2 IQ requests on this stream were never answered | the first is 2-c-7 | 2-c-7",
+                step.status() + " " + step.title() + " | " + step.detail() + " | " + step.stanzaRef());
+        assertEquals("2 IQ requests on this stream were never answered", n2.warning());
+    }
+
+    @Test
     void aRefusedStreamManagementSaysWhyInPlainWords() {
         List<NegotiationStep> out = talk(new Negotiation(1), "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
                 "c<enable xmlns='urn:xmpp:sm:3'/>",

@@ -74,8 +74,8 @@ class ShowCommandTest {
                 lines.get(first + 1));
         assertTrue(r.out().contains("alice@a.example/test"), "a bound client is named by its JID: " + r.out());
         int alice = indexOf(lines, "^4\\s+c2s\\s+none\\s+.*alice@a\\.example/test\\s+.*");
-        assertEquals("    ! SASL PLAIN without TLS: the credentials crossed the network readable", lines.get(alice + 1),
-                "a password sent over plaintext is flagged");
+        assertEquals("    ! SASL PLAIN without TLS: the credentials crossed the network readable; 1 IQ request on this stream"
+                + " was never answered", lines.get(alice + 1), "a password sent over plaintext, and her ping to mute, are flagged");
         // what it was doing went to stderr: stdout is the answer alone, for a pipe
         assertFalse(r.out().contains("importing") || r.out().contains("analyzing"), r.out());
         // named as given, not by the temporary database it is imported into
