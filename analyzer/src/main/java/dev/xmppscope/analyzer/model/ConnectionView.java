@@ -20,7 +20,7 @@ package dev.xmppscope.analyzer.model;
  * @param state       {@code negotiating}, {@code established}, {@code closed} or {@code error}
  * @param error       what went wrong in plain words (failed SASL, stream error, parse error), or null
  * @param warning     what may have gone wrong (credentials sent without TLS, stanzas stream management never saw
- *                    acknowledged), or null
+ *                    acknowledged, IQ requests never answered), or null
  * @param stanzaCount top-level elements seen in both directions
  * @param bytesIn     bytes received from the client (toServer), on the wire
  * @param bytesOut    bytes sent to the client (toClient), on the wire

@@ -12,7 +12,8 @@ package dev.xmppscope.analyzer.model;
  *                   itself is in the {@code features} step), {@code sasl-auth}, {@code sasl-challenge},
  *                   {@code sasl-success}, {@code sasl-failure}, {@code restart}, {@code bind}, {@code session},
  *                   {@code sm-enable}, {@code sm-enabled}, {@code sm-resume}, {@code sm-resumed}, {@code sm-ack},
- *                   {@code sm-unacked} (stanzas never acknowledged by the connection's end), {@code csi},
+ *                   {@code sm-unacked} (stanzas never acknowledged by the connection's end), {@code iq-unanswered}
+ *                   (requests never answered by then), {@code csi},
  *                   {@code dialback-result}, {@code dialback-verify}, {@code stream-error}, {@code close}, ...
  * @param title      the step in plain words ("Server offers STARTTLS, SASL (SCRAM-SHA-1, PLAIN)")
  * @param detail     specifics (condition text, stream id, bound JID), may be empty

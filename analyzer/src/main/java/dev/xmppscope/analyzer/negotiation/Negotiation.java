@@ -43,7 +43,7 @@ public final class Negotiation {
     private String identity;
     private String state = "negotiating";
     private String error;
-    /** What may have gone wrong, in plain words: credentials without TLS, stanzas stream management never saw acknowledged. */
+    /** What may have gone wrong, in plain words: credentials without TLS, stanzas never acknowledged, IQs never answered. */
     private String warning;
     private int initiatorHeaders;
     private int responderHeaders;
@@ -598,7 +598,7 @@ public final class Negotiation {
         return error;
     }
 
-    /** What may have gone wrong (credentials without TLS, stanzas never acknowledged), or null. */
+    /** What may have gone wrong (credentials without TLS, stanzas never acknowledged, IQs never answered), or null. */
     public String warning() {
         return warning;
     }
