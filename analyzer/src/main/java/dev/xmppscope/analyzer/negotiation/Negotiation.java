@@ -26,7 +26,6 @@ import java.util.Set;
  * each one adds, and knows the connection's kind, identity and state.
  */
 public final class Negotiation {
-    private static final int MAX_ACK_STEPS = 20;
     /** Silence before a connection's end from which its closing step says so: what an idle timeout looks like. */
     private static final long SILENCE_SAID_NANOS = 10_000_000_000L;
     /** SASL mechanisms whose exchange carries the password or token itself, readable on the wire without TLS. */
@@ -52,13 +51,7 @@ public final class Negotiation {
     private String sessionId;
     private boolean tlsAnnounced;
     private boolean passthroughTls;
-    private int acks;
-    /** Resumable stream-management sessions of the whole capture, by server domain and id. */
-    private final Map<String, ResumableSession> resumableSessions;
-    private String resumeId;
-    /** The client's h in its {@code <resume/>}: where the server's stanzas count on from once it has resumed. */
-    private long resumeHandled;
-    private final StanzaCounts counts = new StanzaCounts();
+    private final StreamManagementSteps sm;
 
     public Negotiation(long connection) {
         this(connection, new HashMap<>());
@@ -70,7 +63,7 @@ public final class Negotiation {
      */
     public Negotiation(long connection, Map<String, ResumableSession> resumableSessions) {
         this.connection = connection;
-        this.resumableSessions = resumableSessions;
+        this.sm = new StreamManagementSteps(this, resumableSessions);
     }
 
     /** A stream header (the first, a restart, or the first inside a new TLS layer). */
@@ -105,7 +98,7 @@ public final class Negotiation {
         begin();
         String ns = e.namespace();
         if (Ns.isStanzaNamespace(ns) && (e.name().equals("message") || e.name().equals("presence") || e.name().equals("iq"))) {
-            counts.stanza(d, ref);
+            sm.stanza(d, ref);
         }
         if (Ns.STREAMS.equals(ns) && e.name().equals("features")) {
             features(d, e, at, ref);
@@ -119,7 +112,7 @@ public final class Negotiation {
         } else if (Ns.SASL.equals(ns) || Ns.SASL2.equals(ns)) {
             sasl(d, e, at, ref);
         } else if (Ns.isSm(ns)) {
-            sm(d, e, at, ref);
+            sm.element(d, e, at, ref);
         } else if (Ns.CSI.equals(ns)) {
             add(d, at, "csi", who(d) + " says it is " + e.name() + " (client state indication)", "", "info", ref);
         } else if (Ns.DIALBACK.equals(ns)) {
@@ -241,9 +234,7 @@ public final class Negotiation {
                         : "it stalled after \"" + last.title() + "\"" + waitingFor()));
             }
         }
-        for (Direction d : Direction.values()) {
-            unacknowledged(d, c.atNanos());
-        }
+        sm.connectionEnded(c.atNanos());
         String how = close.describe(c, who(Direction.TO_SERVER), who(Direction.TO_CLIENT), Durations.words(c.atNanos() - openedAt));
         long silent = lastTrafficAt == Long.MIN_VALUE ? 0 : c.atNanos() - lastTrafficAt;
         if (silent >= SILENCE_SAID_NANOS) {
@@ -328,127 +319,8 @@ public final class Negotiation {
         }
     }
 
-    private void sm(Direction d, XmlElement e, long at, String ref) {
-        String resume = "true".equals(e.attribute("resume")) || "1".equals(e.attribute("resume")) ? " (resumable)" : "";
-        switch (e.name()) {
-            case "enable" -> {
-                counts.start(d, 0); // the sender's stanzas count from its <enable/>
-                add(d, at, "sm-enable", who(d) + " enables stream management" + resume, "", "info", ref);
-            }
-            case "enabled" -> {
-                counts.start(d, 0); // the answerer's from its <enabled/>
-                if (!resume.isEmpty() && e.attribute("id") != null) {
-                    resumableSessions.put(sessionKey(e.attribute("id")), new ResumableSession(identity, connection, counts));
-                }
-                add(d, at, "sm-enabled", who(d) + " enabled stream management" + resume,
-                        StepText.attrs(e, "id", "max", "location"), "ok", ref);
-            }
-            case "resume" -> {
-                resumeId = e.attribute("previd");
-                resumeHandled = handled(e);
-                ResumableSession previous = resumeId == null ? null : resumableSessions.get(sessionKey(resumeId));
-                add(d, at, "sm-resume", who(d) + " resumes session " + StepText.or(resumeId, "?"),
-                        "h=" + e.attribute("h") + toSendAgain(previous, d.reverse(), resumeHandled), "info", ref);
-            }
-            case "resumed" -> {
-                String previd = e.attribute("previd") != null ? e.attribute("previd") : resumeId;
-                ResumableSession previous = previd == null ? null : resumableSessions.get(sessionKey(previd));
-                if (identity == null && previous != null) {
-                    identity = previous.identity;
-                }
-                long handled = handled(e);
-                // what each side sends again counts on from what its peer handled
-                counts.start(d, Math.max(0, resumeHandled));
-                counts.start(d.reverse(), Math.max(0, handled));
-                if (previd != null) {
-                    resumableSessions.put(sessionKey(previd), new ResumableSession(identity, connection, counts));
-                }
-                established();
-                add(d, at, "sm-resumed", who(d) + " resumed the session", "h=" + e.attribute("h")
-                        + (identity == null ? "" : ", bound to " + identity) + toSendAgain(previous, d.reverse(), handled), "ok", ref);
-            }
-            case "failed" -> {
-                counts.stop();
-                String condition = StepText.condition(e, Ns.STANZA_ERRORS);
-                // after a <resume/>, item-not-found is the session itself: gone since the connection dropped
-                String detail = resumeId != null && condition.equals("item-not-found")
-                        ? "the server no longer holds session " + resumeId + " (it expired, or never existed): the client"
-                        + " binds a new one, and what the old one had not acknowledged is bounced or lost"
-                        : StepText.conditionSaid(e);
-                add(d, at, "sm-failed", who(d) + " refuses " + (resumeId != null ? "to resume the session: " : "stream management: ")
-                        + condition, detail, "failed", ref);
-            }
-            case "a" -> ack(d, e, at, ref);
-            default -> {
-                if (acks++ < MAX_ACK_STEPS) {
-                    add(d, at, "sm-ack", e.name().equals("r") ? who(d) + " asks for an ack" : who(d) + " sends SM " + e.name(),
-                            acks == MAX_ACK_STEPS ? "further acks are not listed" : "", "info", ref);
-                }
-            }
-        }
-    }
-
-    /**
-     * An ack from {@code d}: h counts every stanza of the other side it handled since stream
-     * management was enabled, not those since the last ack. One that counts more than was sent
-     * (XEP-0198's handled-count-too-high) is always listed.
-     */
-    private void ack(Direction d, XmlElement e, long at, String ref) {
-        Direction of = d.reverse();
-        long h = handled(e);
-        long unacked = counts.counting(of) && h >= 0 ? counts.ack(of, h) : 0;
-        if (unacked < 0) {
-            add(d, at, "sm-ack", who(d) + " acks " + StepText.stanzas(h) + ", but " + party(of) + " sent only " + counts.sent(of),
-                    "a count too high (XEP-0198: handled-count-too-high)", "failed", ref);
-        } else if (acks++ < MAX_ACK_STEPS) {
-            String detail = acks == MAX_ACK_STEPS ? "further acks are not listed"
-                    : !counts.counting(of) || h < 0 ? ""
-                    : unacked == 0 ? "all " + counts.sent(of) + " of " + party(of) + "'s stanzas"
-                    : unacked + " of " + party(of) + "'s " + counts.sent(of) + " stanzas not acknowledged yet";
-            add(d, at, "sm-ack", who(d) + " acks: " + StepText.handled(e.attribute("h")), detail, "info", ref);
-        }
-    }
-
-    /** At the connection's end: the stanzas of {@code d} its peer never acknowledged, if any. */
-    private void unacknowledged(Direction d, long at) {
-        long unacked = counts.counting(d) ? counts.unacked(d) : 0;
-        if (unacked > 0) {
-            String first = counts.firstUnacked(d);
-            String title = StepText.capitalized(party(d.reverse())) + " never acknowledged " + party(d) + "'s last "
-                    + StepText.stanzas(unacked) + " (h=" + counts.acked(d) + " of " + counts.sent(d) + ")";
-            warn(title);
-            add(d, at, "sm-unacked", title,
-                    "they may be lost, unless a resumed session sends them again" + (first == null ? "" : "; the first is " + first),
-                    "warning", first);
-        }
-    }
-
-    /**
-     * "; 4 of the 6 stanzas the server sent on connection 1: it sends the other 2 again": what
-     * {@code sender} sent on the session's previous connection beyond the {@code handled} its peer reports.
-     */
-    private String toSendAgain(ResumableSession previous, Direction sender, long handled) {
-        if (previous == null || handled < 0 || !previous.counts.counting(sender)) {
-            return "";
-        }
-        long sent = previous.counts.sent(sender);
-        String theSent = "the " + StepText.stanzas(sent) + " " + party(sender) + " sent on connection " + previous.connection;
-        return handled > sent ? "; more than " + theSent + " (a count too high)"
-                : handled == sent ? "; all " + theSent + ": none to send again"
-                : "; " + handled + " of " + theSent + ": it sends the other " + StepText.stanzas(sent - handled) + " again";
-    }
-
-    /** The {@code h} of an ack or resumption, or -1 when missing or not a count. */
-    private static long handled(XmlElement e) {
-        try {
-            return Long.parseLong(e.attribute("h"));
-        } catch (NumberFormatException ex) { // missing (null) or not a count
-            return -1;
-        }
-    }
-
     /** SM ids are the server's: scoped by its domain. */
-    private String sessionKey(String id) {
+    String sessionKey(String id) {
         return StepText.or(streamTo, "?") + " " + id;
     }
 
@@ -521,7 +393,7 @@ public final class Negotiation {
         return "";
     }
 
-    private void established() {
+    void established() {
         if ("negotiating".equals(state)) {
             state = "established";
         }
@@ -531,13 +403,24 @@ public final class Negotiation {
         error = message;
     }
 
+    /** A resumed session's JID, when this stream bound none of its own. */
+    void adoptIdentity(String jid) {
+        if (identity == null) {
+            identity = jid;
+        }
+    }
+
+    long connection() {
+        return connection;
+    }
+
     /** Adds to what may have gone wrong on this connection ({@link #warning}). */
-    private void warn(String message) {
+    void warn(String message) {
         warning = warning == null ? message : warning + "; " + message;
     }
 
     /** The sender of {@code d} within a sentence: "the server", or an s2s stream's domain ("b.example"). */
-    private String party(Direction d) {
+    String party(Direction d) {
         String who = who(d);
         if ("s2s".equals(kind)) {
             return who.startsWith("The ") ? "the " + who.substring(4) : who;
@@ -545,7 +428,7 @@ public final class Negotiation {
         return "the " + who.toLowerCase(Locale.ROOT);
     }
 
-    private String who(Direction d) {
+    String who(Direction d) {
         return switch (kind) {
             case "s2s" -> d == Direction.TO_SERVER ? StepText.or(streamFrom, "The initiating server") : StepText.or(streamTo, "The receiving server");
             case "component" -> d == Direction.TO_SERVER ? "Component" : "Server";
@@ -561,7 +444,7 @@ public final class Negotiation {
         return added;
     }
 
-    private void add(Direction d, long at, String step, String title, String detail, String status, String ref) {
+    void add(Direction d, long at, String step, String title, String detail, String status, String ref) {
         NegotiationStep s = new NegotiationStep(connection, steps.size(), at, d.wireName(), step, title, detail, status, ref);
         steps.add(s);
         added.add(s);
