@@ -234,7 +234,7 @@ public final class Negotiation {
                         : "it stalled after \"" + last.title() + "\"" + waitingFor()));
             }
         }
-        sm.connectionEnded(c.atNanos());
+        sm.connectionEnded(c.atNanos(), close.first != null && close.answered);
         String how = close.describe(c, who(Direction.TO_SERVER), who(Direction.TO_CLIENT), Durations.words(c.atNanos() - openedAt));
         long silent = lastTrafficAt == Long.MIN_VALUE ? 0 : c.atNanos() - lastTrafficAt;
         if (silent >= SILENCE_SAID_NANOS) {

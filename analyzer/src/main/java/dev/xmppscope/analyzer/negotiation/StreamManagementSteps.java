@@ -34,9 +34,9 @@ final class StreamManagementSteps {
     }
 
     /** The connection ended: the stanzas each side sent that the other never acknowledged, if any. */
-    void connectionEnded(long at) {
+    void connectionEnded(long at, boolean closedCleanly) {
         for (Direction d : Direction.values()) {
-            unacknowledged(d, at);
+            unacknowledged(d, at, closedCleanly);
         }
     }
 
@@ -128,16 +128,19 @@ final class StreamManagementSteps {
     }
 
     /** At the connection's end: the stanzas of {@code d} its peer never acknowledged, if any. */
-    private void unacknowledged(Direction d, long at) {
+    private void unacknowledged(Direction d, long at, boolean closedCleanly) {
         long unacked = counts.counting(d) ? counts.unacked(d) : 0;
         if (unacked > 0) {
             String first = counts.firstUnacked(d);
             String title = StepText.capitalized(n.party(d.reverse())) + " never acknowledged " + n.party(d) + "'s last "
                     + StepText.stanzas(unacked) + " (h=" + counts.acked(d) + " of " + counts.sent(d) + ")";
             n.warn(title);
-            n.add(d, at, "sm-unacked", title,
-                    "they may be lost, unless a resumed session sends them again" + (first == null ? "" : "; the first is " + first),
-                    "warning", first);
+            // a clean close ends the session (XEP-0198 §5): nothing resumes it, and the server settles what is open
+            String fate = !closedCleanly ? "they may be lost, unless a resumed session sends them again"
+                    : d == Direction.TO_CLIENT ? "the stream closed cleanly, which ends the session: " + n.party(d) + " treats them"
+                    + " as undelivered (a message goes to offline storage, or back to its sender as an error)"
+                    : "the stream closed cleanly: they reached " + n.party(d.reverse()) + ", which never confirmed handling them";
+            n.add(d, at, "sm-unacked", title, fate + (first == null ? "" : "; the first is " + first), "warning", first);
         }
     }
 

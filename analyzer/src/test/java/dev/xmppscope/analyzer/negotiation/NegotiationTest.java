@@ -270,6 +270,20 @@ class NegotiationTest {
         assertEquals("unexpected-request (the request came at the wrong time or out of order)", failed.detail());
     }
 
+    /** A clean close ends the session: what the client never acknowledged is the server's to settle, and said so. */
+    @Test
+    void stanzasNeverAcknowledgedBeforeACleanCloseAreTheServersToSettle() {
+        Negotiation clean = new Negotiation(1);
+        List<NegotiationStep> out = new ArrayList<>(talk(clean, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
+                "c<enable xmlns='urn:xmpp:sm:3'/>", "s<enabled xmlns='urn:xmpp:sm:3'/><message><body>hi</body></message>",
+                "c</stream:stream>", "s</stream:stream>"));
+        out.addAll(clean.connectionClosed(new ConnectionClosed(1, 2_000_000L, CloseReason.CLIENT_CLOSED, "", 10, 10), 0, 0));
+        NegotiationStep unacked = out.stream().filter(s -> s.step().equals("sm-unacked")).findFirst().orElseThrow();
+        assertEquals("The client never acknowledged the server's last 1 stanza (h=0 of 1)", unacked.title());
+        assertEquals("the stream closed cleanly, which ends the session: the server treats them as undelivered (a message goes to"
+                + " offline storage, or back to its sender as an error); the first is line-3", unacked.detail());
+    }
+
     /** Feeds {@code lines} to {@code target}, each "c" (from the client) or "s" (from the server) and the XML, ref "line-N". */
     private static List<NegotiationStep> talk(Negotiation target, String... lines) {
         StreamParser fromClient = new StreamParser();
