@@ -239,7 +239,6 @@ final class StanzaFilter {
         return true;
     }
 
-
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
     }

@@ -70,21 +70,37 @@ public final class Conditions {
     }
 
     /**
-     * What an element's error condition means in plain words, or null when it is not a defined one:
-     * a stream error's ({@code kind} {@code stream-error}) or a stanza's.
+     * What the error condition of an element of {@code kind} ({@code ElementKind}) means in plain
+     * words, or null when it is not a defined one: a stream error's, a SASL failure's (whose
+     * conditions share names with stanza errors but not their meaning), or a stanza's (stream
+     * management's refusals carry stanza errors).
      */
     public static String meaning(String kind, String condition) {
-        return condition == null ? null : "stream-error".equals(kind) ? STREAM.get(condition) : STANZA.get(condition);
+        Map<String, String> table = kind == null ? null : switch (kind) {
+            case "stream-error" -> STREAM;
+            case "sasl" -> SASL;
+            case "message", "presence", "iq", "sm" -> STANZA;
+            default -> null;
+        };
+        return condition == null || table == null ? null : table.get(condition);
     }
 
     /** "not-authorized (wrong username or password ...)". */
     public static String sasl(String condition) {
-        String words = SASL.get(condition);
-        return words == null ? condition : condition + " (" + words + ")";
+        return said(SASL, condition);
     }
 
     public static String stream(String condition) {
-        String words = STREAM.get(condition);
+        return said(STREAM, condition);
+    }
+
+    /** "item-not-found (the addressed item ... does not exist)". */
+    public static String stanza(String condition) {
+        return said(STANZA, condition);
+    }
+
+    private static String said(Map<String, String> table, String condition) {
+        String words = table.get(condition);
         return words == null ? condition : condition + " (" + words + ")";
     }
 }

@@ -20,9 +20,7 @@ final class StepText {
 
     /** The stanza error condition {@code e} carries, in plain words: "item-not-found (the addressed item ... does not exist)". */
     static String conditionSaid(XmlElement e) {
-        String condition = condition(e, Ns.STANZA_ERRORS);
-        String meaning = Conditions.meaning("stanza", condition);
-        return meaning == null ? condition : condition + " (" + meaning + ")";
+        return Conditions.stanza(condition(e, Ns.STANZA_ERRORS));
     }
 
     static String attrs(StreamHeader h, String... names) {

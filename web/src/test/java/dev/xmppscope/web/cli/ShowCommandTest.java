@@ -114,6 +114,13 @@ class ShowCommandTest {
         JsonNode json = JSON.readTree(run("show", capture.toString(), "--stanza", ref, "--json").out());
         assertEquals("remote-server-not-found", json.get("error").asText());
         assertTrue(json.get("errorMeaning").asText().startsWith("the recipient's server could not be found"), json.toString());
+
+        // a SASL failure's not-authorized is a wrong password, not the stanza error of the same name
+        String failure = run("show", capture.toString(), "--kind", "sasl", "--type", "failure").out().lines()
+                .map(l -> l.split("\\s+")[1]).findFirst().orElseThrow();
+        JsonNode sasl = JSON.readTree(run("show", capture.toString(), "--stanza", failure, "--json").out());
+        assertEquals("not-authorized", sasl.get("error").asText());
+        assertEquals("wrong username or password, or no such account", sasl.get("errorMeaning").asText());
     }
 
     /** The federation as an educator reads it: each server with its clients and services, then the s2s streams. */
