@@ -15,8 +15,8 @@ public enum EventKind {
     /** One side half-closed its TCP connection (FIN) and the proxy propagated it. */
     HALF_CLOSED,
     /**
-     * The proxy removed SASL channel-binding ({@code -PLUS}) mechanisms from the server's
-     * features, the one change it makes to a stream; detail lists them.
+     * The proxy removed SASL channel-binding mechanisms ({@code -PLUS}, FAST's {@code HT-*-ENDP}
+     * and the like) from the server's features, the one change it makes to a stream; detail lists them.
      */
     PLUS_MECHANISMS_STRIPPED,
     /**

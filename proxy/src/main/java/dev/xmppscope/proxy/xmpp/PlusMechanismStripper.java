@@ -11,10 +11,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Removes SASL channel-binding mechanisms ({@code SCRAM-SHA-1-PLUS} and the like) from the
- * server's {@code <stream:features>} on an intercepted stream (sans-io). Channel binding ties
+ * Removes SASL channel-binding mechanisms ({@code SCRAM-SHA-1-PLUS} and the like, and FAST's
+ * {@code HT-*-ENDP}, {@code -UNIQ} and {@code -EXPR}, XEP-0484) from the server's
+ * {@code <stream:features>} on an intercepted stream (sans-io). Channel binding ties
  * authentication to the TLS session, and an intercepting proxy runs two different sessions, so
- * a client choosing a -PLUS mechanism would fail; removing them is the one change xmppscope
+ * a client choosing such a mechanism would fail; removing them is the one change xmppscope
  * makes to a stream, and the caller records it.
  *
  * <p>A features element split across reads is held back until it is complete (bounded: one
@@ -25,7 +26,8 @@ import java.util.regex.Pattern;
 public final class PlusMechanismStripper {
     static final int MAX_HELD_BYTES = 1 << 20;
     private static final Pattern PLUS_MECHANISM = Pattern.compile(
-            "<(?:[A-Za-z0-9_.-]+:)?mechanism(?:\\s[^>]*)?>\\s*([A-Za-z0-9_-]+-PLUS)\\s*</(?:[A-Za-z0-9_.-]+:)?mechanism\\s*>");
+            "<(?:[A-Za-z0-9_.-]+:)?mechanism(?:\\s[^>]*)?>\\s*([A-Za-z0-9_-]+-PLUS|HT-[A-Za-z0-9_-]+-(?:ENDP|UNIQ|EXPR))\\s*"
+            + "</(?:[A-Za-z0-9_.-]+:)?mechanism\\s*>");
 
     /**
      * What to relay now, and which mechanisms were removed from it. {@code forward} is the array

@@ -20,11 +20,14 @@ import java.util.Set;
  * element, prefixed or not, CDATA sections included (legacy authentication, XEP-0078; in-band
  * registration and password changes, XEP-0077; a MUC room's password when joining or in an
  * invitation, XEP-0045; in any other namespace it is masked rather than guessed at); the
- * {@code password} attribute of any {@code <x>} (a direct invitation, XEP-0249); and the values
- * of a data form's private fields: typed {@code text-private}, or named {@code password} or
- * {@code muc#roomconfig_roomsecret}. Challenge-response mechanisms (SCRAM, DIGEST-MD5) never
- * send the password and are kept. A tag whose attributes run past what is kept of them is taken
- * for the secret-bearing kind its name allows, so that padding cannot hide a marker.
+ * {@code password} attribute of any {@code <x>} (a direct invitation, XEP-0249); the values of
+ * a data form's private fields: typed {@code text-private}, or named {@code password} or
+ * {@code muc#roomconfig_roomsecret}; and a FAST token (XEP-0484: the {@code token} attribute of a
+ * {@code <token>} a server hands out in SASL2's {@code <success>}) and what a client logs in with
+ * under its {@code HT-*} mechanisms (an HMAC of the token; unbound to TLS, {@code HT-*-NONE}, a
+ * replay of it logs in). Challenge-response mechanisms (SCRAM, DIGEST-MD5) never send the
+ * password and are kept. A tag whose attributes run past what is kept of them is taken for the
+ * secret-bearing kind its name allows, so that padding cannot hide a marker.
  *
  * <p>How: every secret begins at a tag with one of a few local names, so this looks at each
  * tag's name and nothing else, without following the element structure: a tag named otherwise
@@ -50,6 +53,7 @@ public final class SecretRedactor {
     private static final String ROOM_CONFIG = "MUC room password (room configuration)";
     private static final String PRIVATE_FIELD = "private data form field (text-private, or a password)";
     private static final String PLAIN_USER_KEPT = "SASL PLAIN password (the username is kept)";
+    private static final String FAST_TOKEN = "FAST token (XEP-0484: it logs in as a password does)";
     /**
      * What a tag whose attributes ran past {@value #MAX_ATTRIBUTE_BYTES} bytes is taken for when
      * its deciding attribute was not among those kept: a field that may be private, an {@code <auth>}
@@ -63,11 +67,13 @@ public final class SecretRedactor {
     private static final int MAX_ATTRIBUTE_BYTES = 4096;
 
     /** The tags looked at, by local name. */
-    private enum Role { NONE, STREAM, QUERY, AUTH, AUTHENTICATE, INITIAL_RESPONSE, RESPONSE, PASSWORD, FIELD, VALUE, X }
+    private enum Role { NONE, STREAM, QUERY, AUTH, AUTHENTICATE, INITIAL_RESPONSE, RESPONSE, PASSWORD, FIELD, VALUE, X, TOKEN }
 
-    private static final Map<String, Role> ROLES = Map.of("stream", Role.STREAM, "query", Role.QUERY, "auth", Role.AUTH,
-            "authenticate", Role.AUTHENTICATE, "initial-response", Role.INITIAL_RESPONSE, "response", Role.RESPONSE,
-            "password", Role.PASSWORD, "field", Role.FIELD, "value", Role.VALUE, "x", Role.X);
+    private static final Map<String, Role> ROLES = Map.ofEntries(Map.entry("stream", Role.STREAM), Map.entry("query", Role.QUERY),
+            Map.entry("auth", Role.AUTH), Map.entry("authenticate", Role.AUTHENTICATE),
+            Map.entry("initial-response", Role.INITIAL_RESPONSE), Map.entry("response", Role.RESPONSE),
+            Map.entry("password", Role.PASSWORD), Map.entry("field", Role.FIELD), Map.entry("value", Role.VALUE),
+            Map.entry("x", Role.X), Map.entry("token", Role.TOKEN));
     // the names' first eight bytes (see ByteScan.prefixWord) and masks: a tag whose name starts
     // otherwise, and has no prefix, is passed by one compare each
     private static final long[] NAME_WORDS = new long[ROLES.size()];
@@ -229,8 +235,8 @@ public final class SecretRedactor {
             if (t.attr == Tag.VALUE) {
                 int close = ByteSearch.indexOf(bytes, t.quote, i - 1, n);
                 int end = close < 0 ? n : close;
-                if (t.maskingValue) {
-                    mask(i - 1, end, PASSWORD_IN_STANZA);
+                if (t.maskedValueKind != null) {
+                    mask(i - 1, end, t.maskedValueKind);
                 }
                 t.keep(bytes, i - 1, close < 0 ? n : close + 1);
                 if (close < 0) {
@@ -360,7 +366,8 @@ public final class SecretRedactor {
      * it can be re-encoded as the base64 of {@code \0user\0******}, as long as it was).
      */
     private int saslPayload(int i, int n) {
-        if (lastMechanism == null || !SECRET_MECHANISMS.contains(lastMechanism) && !UNREAD_MECHANISM.equals(lastMechanism)) {
+        if (lastMechanism == null || !SECRET_MECHANISMS.contains(lastMechanism) && !lastMechanism.startsWith("HT-")
+                && !UNREAD_MECHANISM.equals(lastMechanism)) {
             return i;
         }
         if ("PLAIN".equals(lastMechanism)) {
@@ -494,7 +501,8 @@ public final class SecretRedactor {
         String prefix = "";
         int prefixLength;
         byte quote;
-        boolean maskingValue;
+        /** The kind of secret the attribute value being read is, or null: it is kept. */
+        String maskedValueKind;
         final StringBuilder attrName = new StringBuilder();
         /**
          * Grows as a tag needs it, up to {@value #MAX_ATTRIBUTE_BYTES}: there is a redactor per
@@ -516,7 +524,7 @@ public final class SecretRedactor {
             nameTooLong = false;
             prefix = "";
             prefixLength = 0;
-            maskingValue = false;
+            maskedValueKind = null;
             attrName.setLength(0);
             rawLength = 0;
             truncated = false;
@@ -578,7 +586,7 @@ public final class SecretRedactor {
                     if (c == '"' || c == '\'') {
                         attr = VALUE;
                         quote = c;
-                        maskingValue = role == Role.X && attrName.toString().equals("password");
+                        maskedValueKind = secretAttribute(role, attrName);
                     } else if (!ByteScan.isWhitespace(c)) {
                         attr = BETWEEN; // an unquoted value (malformed) is ignored
                     }
@@ -608,8 +616,16 @@ public final class SecretRedactor {
         void endValue() {
             attr = BETWEEN;
             lastByte = quote;
-            maskingValue = false;
+            maskedValueKind = null;
             attrName.setLength(0);
+        }
+
+        /** What kind of secret the value of attribute {@code name} of a tag in this role is, or null for none. */
+        private static String secretAttribute(Role role, CharSequence name) {
+            if (role == Role.X && "password".contentEquals(name)) {
+                return PASSWORD_IN_STANZA;
+            }
+            return role == Role.TOKEN && "token".contentEquals(name) ? FAST_TOKEN : null;
         }
 
         String attribute(String name) {

@@ -60,6 +60,21 @@ class PlusMechanismStripperTest {
         assertEquals(List.of("SCRAM-SHA-1-PLUS", "SCRAM-SHA-256-PLUS"), r.stripped());
     }
 
+
+    @Test
+    void fastTokenMechanismsBoundToTheTlsSessionAreRemovedAndTheUnboundOneKept() {
+        // SASL2 (XEP-0388) with FAST (XEP-0484) inline: HT-*-ENDP/UNIQ/EXPR bind the token to the TLS session as -PLUS does
+        String sasl2 = "<stream:features><authentication xmlns='urn:xmpp:sasl:2'><mechanism>SCRAM-SHA-256-PLUS</mechanism>"
+                + "<mechanism>SCRAM-SHA-256</mechanism><inline><fast xmlns='urn:xmpp:fast:0'>"
+                + "<mechanism>HT-SHA-256-ENDP</mechanism><mechanism>HT-SHA-256-UNIQ</mechanism>"
+                + "<mechanism>HT-SHA3-512-EXPR</mechanism><mechanism>HT-SHA-256-NONE</mechanism></fast></inline>"
+                + "</authentication></stream:features>";
+        PlusMechanismStripper.Result r = new PlusMechanismStripper().feed(bytes(HEADER + sasl2));
+        assertEquals(HEADER + "<stream:features><authentication xmlns='urn:xmpp:sasl:2'><mechanism>SCRAM-SHA-256</mechanism>"
+                + "<inline><fast xmlns='urn:xmpp:fast:0'><mechanism>HT-SHA-256-NONE</mechanism></fast></inline>"
+                + "</authentication></stream:features>", text(r.forward()));
+        assertEquals(List.of("SCRAM-SHA-256-PLUS", "HT-SHA-256-ENDP", "HT-SHA-256-UNIQ", "HT-SHA3-512-EXPR"), r.stripped());
+    }
     @Test
     void featuresSplitAtEveryPossibleByteAreHeldUntilCompleteThenStripped() {
         String all = HEADER + FEATURES + "<message><body>after</body></message>";

@@ -39,6 +39,8 @@ class SecretRedactorStreamTest {
     private static final String MIXED_TEXT_SECRET = "m1xed-";
     private static final String MIXED_CDATA_SECRET = "<cdata>";
     private static final String MIXED_TAIL_SECRET = "-ta1l";
+    private static final String FAST_TOKEN_SECRET = "fa5t-t0ken";
+    private static final String FAST_LOGIN_SECRET = "ht-pr00f";
 
     /** A whole client stream: registration and legacy auth before SASL, tricky stanzas, a password change after bind. */
     private static final String STREAM = CLIENT_HEADER
@@ -47,6 +49,11 @@ class SecretRedactorStreamTest {
             + "<iq type='set' id='a1'><query xmlns='jabber:iq:auth'><username>bob</username>"
             + "<password>" + LEGACY_SECRET + "</password><resource>r</resource></query></iq>"
             + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + PLAIN_SECRET + "</auth>"
+            // SASL2 with FAST (XEP-0484): a token login, and a token handed out (both ways in one stream: the redactor is per direction and does not mind)
+            + "<authenticate xmlns='urn:xmpp:sasl:2' mechanism='HT-SHA-256-NONE'><initial-response>" + FAST_LOGIN_SECRET
+            + "</initial-response><fast xmlns='urn:xmpp:fast:0' count='1' token='kept'/></authenticate>"
+            + "<success xmlns='urn:xmpp:sasl:2'><token xmlns='urn:xmpp:fast:0' expiry='2026-12-24T00:00:00Z' token=\""
+            + FAST_TOKEN_SECRET + "\"/><tokens token='kept'/></success>"
             + CLIENT_HEADER
             + "<iq type='set' id='b1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>r</resource></bind></iq>"
             + "<message to='c@a.example' x='a > b' y=\"</message>\"><body><!-- </message><iq> -->"
@@ -99,7 +106,7 @@ class SecretRedactorStreamTest {
 
     private static final List<String> SECRETS = List.of(REGISTER_SECRET, LEGACY_SECRET, PLAIN_SECRET, CHANGED_SECRET,
             FORM_SECRET, ROOM_SECRET, INVITE_SECRET, OTHER_SECRET, CONFIG_SECRET, PUBSUB_SECRET, DIRECT_INVITE_SECRET, PREFIXED_SECRET,
-            PREFIXED_INVITE_SECRET, CDATA_SECRET, MIXED_TEXT_SECRET, MIXED_CDATA_SECRET, MIXED_TAIL_SECRET);
+            PREFIXED_INVITE_SECRET, CDATA_SECRET, MIXED_TEXT_SECRET, MIXED_CDATA_SECRET, MIXED_TAIL_SECRET, FAST_TOKEN_SECRET, FAST_LOGIN_SECRET);
 
     @Test
     void aStreamInOneReadHasExactlyItsSecretsMasked() {
@@ -108,7 +115,8 @@ class SecretRedactorStreamTest {
                 "in one read, PLAIN keeps its username");
         assertEquals(Set.of("in-band registration (jabber:iq:register) password",
                 "legacy authentication (jabber:iq:auth) password", "SASL PLAIN password (the username is kept)",
-                "password in a stanza (MUC: joining a room, an invitation)", "MUC room password (room configuration)"), r.kinds());
+                "password in a stanza (MUC: joining a room, an invitation)", "MUC room password (room configuration)",
+                "SASL HT-SHA-256-NONE credentials", "FAST token (XEP-0484: it logs in as a password does)"), r.kinds());
     }
 
     @Test
@@ -167,7 +175,7 @@ class SecretRedactorStreamTest {
             kinds.addAll(res.kinds());
         }
         assertEquals(expected(), text(out.toByteArray()), "split, PLAIN is masked whole");
-        assertEquals(5, kinds.size(), kinds.toString());
+        assertEquals(7, kinds.size(), kinds.toString());
     }
 
     @Test

@@ -95,6 +95,25 @@ class SecretRedactorTest {
     }
 
     @Test
+    void fastTokensHandedOutAndTheLoginsMadeWithThemAreMasked() {
+        // XEP-0484: the server hands out a token in SASL2's <success>; the client logs in with an HMAC of it later
+        String success = "<success xmlns='urn:xmpp:sasl:2'><authorization-identifier>juliet@capulet.example/Balcony</authorization-identifier>"
+                + "<token xmlns='urn:xmpp:fast:0' expiry='2026-12-24T00:00:00Z' token='WXZzciBwYmFmdmZnZiBqdmd1'/></success>";
+        SecretRedactor.Result handedOut = new SecretRedactor().redact(bytes(CLIENT_HEADER + success));
+        assertEquals(CLIENT_HEADER + success.replace("WXZzciBwYmFmdmZnZiBqdmd1", "*".repeat(24)), text(handedOut.bytes()));
+        assertEquals(Set.of("FAST token (XEP-0484: it logs in as a password does)"), handedOut.kinds());
+
+        String login = "<authenticate xmlns='urn:xmpp:sasl:2' mechanism='HT-SHA-256-NONE'><initial-response>"
+                + "anVsaWV0AJTzoTS0mbxN6kKH2UNl7eEh</initial-response><fast xmlns='urn:xmpp:fast:0' count='2'/></authenticate>";
+        SecretRedactor.Result loggedIn = new SecretRedactor().redact(bytes(CLIENT_HEADER + login));
+        assertEquals(CLIENT_HEADER + login.replace("anVsaWV0AJTzoTS0mbxN6kKH2UNl7eEh", "*".repeat(32)), text(loggedIn.bytes()));
+        assertEquals(Set.of("SASL HT-SHA-256-NONE credentials"), loggedIn.kinds());
+
+        String elsewhere = CLIENT_HEADER + "<iq type='result'><tokens><token id='a' name='token'/></tokens></iq>";
+        assertEquals(elsewhere, text(new SecretRedactor().redact(bytes(elsewhere)).bytes()), "only the token attribute is secret");
+    }
+
+    @Test
     void challengeResponseMechanismsAndOrdinaryStanzasAreLeftAlone() {
         String s = CLIENT_HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>biwsbj1hbGljZSxyPXh5eg==</auth>"
                 + "<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>Yz1iaXdzLHI9eHl6</response>"
