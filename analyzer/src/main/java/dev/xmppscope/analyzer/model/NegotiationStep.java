@@ -10,6 +10,7 @@ package dev.xmppscope.analyzer.model;
  * @param step       short machine name: {@code header}, {@code features}, {@code starttls}, {@code proceed},
  *                   {@code tls}, {@code sasl-mechanisms} (the proxy changed or held the offer; the offer
  *                   itself is in the {@code features} step), {@code sasl-auth}, {@code sasl-challenge},
+ *                   {@code sasl-response}, {@code sasl-continue} and {@code sasl-next} (SASL2 tasks),
  *                   {@code sasl-success}, {@code sasl-failure}, {@code restart}, {@code bind}, {@code session},
  *                   {@code sm-enable}, {@code sm-enabled}, {@code sm-resume}, {@code sm-resumed}, {@code sm-ack},
  *                   {@code sm-unacked} (stanzas never acknowledged by the connection's end), {@code iq-unanswered}

@@ -10,14 +10,11 @@ import dev.xmppscope.capture.CloseReason;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.Direction;
-import dev.xmppscope.capture.SaslPlainMessage;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The negotiation of one connection's streams (both directions, every TLS layer and restart) as
@@ -28,8 +25,6 @@ import java.util.Set;
 public final class Negotiation {
     /** Silence before a connection's end from which its closing step says so: what an idle timeout looks like. */
     private static final long SILENCE_SAID_NANOS = 10_000_000_000L;
-    /** SASL mechanisms whose exchange carries the password or token itself, readable on the wire without TLS. */
-    private static final Set<String> CLEARTEXT_MECHANISMS = Set.of("PLAIN", "LOGIN", "X-OAUTH2", "OAUTHBEARER");
 
     private final long connection;
     private final List<NegotiationStep> steps = new ArrayList<>();
@@ -52,6 +47,7 @@ public final class Negotiation {
     private boolean tlsAnnounced;
     private boolean passthroughTls;
     private final StreamManagementSteps sm;
+    private final SaslSteps sasl;
 
     public Negotiation(long connection) {
         this(connection, new HashMap<>());
@@ -64,6 +60,7 @@ public final class Negotiation {
     public Negotiation(long connection, Map<String, ResumableSession> resumableSessions) {
         this.connection = connection;
         this.sm = new StreamManagementSteps(this, resumableSessions);
+        this.sasl = new SaslSteps(this, sm);
     }
 
     /** A stream header (the first, a restart, or the first inside a new TLS layer). */
@@ -110,7 +107,7 @@ public final class Negotiation {
         } else if (Ns.TLS.equals(ns)) {
             tls(d, e, at, ref);
         } else if (Ns.SASL.equals(ns) || Ns.SASL2.equals(ns)) {
-            sasl(d, e, at, ref);
+            sasl.element(d, e, at, ref);
         } else if (Ns.isSm(ns)) {
             sm.element(d, e, at, ref);
         } else if (Ns.CSI.equals(ns)) {
@@ -123,8 +120,7 @@ public final class Negotiation {
             if (d == Direction.TO_SERVER) {
                 add(d, at, "handshake", "Component authenticates with a secret handshake (XEP-0114)", "", "info", ref);
             } else {
-                identity = streamTo;
-                established();
+                bound(streamTo);
                 add(d, at, "handshake", "Server accepts the component " + StepText.or(streamTo, ""), "", "ok", ref);
             }
         }
@@ -270,55 +266,6 @@ public final class Negotiation {
         }
     }
 
-    /** " as alice" for a PLAIN initial response that still names its user (only its password is masked). */
-    private static String asUser(String mechanism, String initialResponse) {
-        SaslPlainMessage m = "PLAIN".equalsIgnoreCase(mechanism) && !initialResponse.isBlank()
-                ? SaslPlainMessage.decode(initialResponse.strip().getBytes(StandardCharsets.US_ASCII)) : null;
-        if (m == null || m.authcid().isEmpty()) {
-            return ""; // masked whole (an older capture, a payload split across reads) or naming nobody
-        }
-        return " as " + m.authcid() + (m.authzid().isEmpty() ? "" : " for " + m.authzid());
-    }
-
-    private void sasl(Direction d, XmlElement e, long at, String ref) {
-        switch (e.name()) {
-            case "auth", "authenticate" -> {
-                String mech = StepText.or(e.attribute("mechanism"), "?");
-                lastAuthRequest = "sasl";
-                String title = "EXTERNAL".equals(mech) && "s2s".equals(kind)
-                        ? StepText.or(streamFrom, "The initiating server") + " authenticates with SASL EXTERNAL (its certificate)"
-                        : who(d) + " authenticates with " + mech + asUser(mech, e.text());
-                if (!tlsAnnounced && CLEARTEXT_MECHANISMS.contains(mech.toUpperCase(Locale.ROOT))) {
-                    warn("SASL " + mech + " without TLS: the credentials crossed the network readable");
-                    add(d, at, "sasl-auth", title, "sent without TLS: " + mech + " carries the password (or token) itself,"
-                            + " readable by anyone on the path (base64 is no encryption)", "warning", ref);
-                } else {
-                    add(d, at, "sasl-auth", title, e.text().isBlank() ? "" : "initial response sent", "info", ref);
-                }
-            }
-            case "challenge" -> add(d, at, "sasl-challenge", who(d) + " sends a SASL challenge", "", "info", ref);
-            case "response" -> add(d, at, "sasl-response", who(d) + " answers the SASL challenge", "", "info", ref);
-            case "success" -> {
-                lastAuthRequest = null;
-                error = null; // an earlier failed attempt on the same stream was retried successfully
-                if ("s2s".equals(kind)) {
-                    identity = StepText.or(streamFrom, "?") + "→" + StepText.or(streamTo, "?");
-                    established();
-                }
-                add(d, at, "sasl-success", "Authentication succeeded", "", "ok", ref);
-            }
-            case "failure" -> {
-                lastAuthRequest = null;
-                String condition = StepText.condition(e, e.namespace());
-                String text = e.childText("text", e.namespace());
-                fail("Authentication failed: " + Conditions.sasl(condition));
-                add(d, at, "sasl-failure", error, text == null ? condition : condition + ": " + text, "failed", ref);
-            }
-            case "abort" -> add(d, at, "sasl-abort", who(d) + " aborts authentication", "", "info", ref);
-            default -> add(d, at, "sasl-" + e.name(), who(d) + " sends SASL " + e.name(), "", "info", ref);
-        }
-    }
-
     /** SM ids are the server's: scoped by its domain. */
     String sessionKey(String id) {
         return StepText.or(streamTo, "?") + " " + id;
@@ -335,8 +282,7 @@ public final class Negotiation {
             add(d, at, step, title, "", "info", ref);
         } else if (type.equals("valid")) {
             if (e.name().equals("result")) {
-                identity = to + "→" + from;
-                established();
+                bound(to + "→" + from);
                 add(d, at, step, from + " accepts " + to + " (dialback valid)", "", "ok", ref);
             } else {
                 add(d, at, step, from + " confirms the key: valid", "", "ok", ref);
@@ -361,8 +307,7 @@ public final class Negotiation {
                     "", "info", ref);
         } else if ("result".equals(type) && bind != null && bind.childText("jid", Ns.BIND) != null) {
             String jid = bind.childText("jid", Ns.BIND).trim();
-            identity = jid;
-            established();
+            bound(jid);
             Jid parsed = Jid.parse(jid);
             add(d, at, "bind", "Bound to " + jid, parsed.flags(), "ok", ref);
         } else if ("error".equals(type) && id != null && id.equals(bindId)) {
@@ -399,8 +344,29 @@ public final class Negotiation {
         }
     }
 
-    private void fail(String message) {
+    void fail(String message) {
         error = message;
+    }
+
+    /** An earlier failed attempt on this stream was retried successfully: it is no longer the connection's error. */
+    void retried() {
+        error = null;
+    }
+
+    /** What the initiator waits for an answer to ({@code "starttls"}, {@code "sasl"}), or null: said if the stream stalls there. */
+    void awaiting(String request) {
+        lastAuthRequest = request;
+    }
+
+    /** Whether TLS was established (or passed through) on this connection so far. */
+    boolean tlsSeen() {
+        return tlsAnnounced;
+    }
+
+    /** The stream is authenticated as {@code who}: a client's full JID, "initiator→receiver" for s2s. */
+    void bound(String who) {
+        identity = who;
+        established();
     }
 
     /** A resumed session's JID, when this stream bound none of its own. */

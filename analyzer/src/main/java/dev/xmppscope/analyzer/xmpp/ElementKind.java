@@ -44,7 +44,8 @@ public record ElementKind(String kind, String type, String summary, List<String>
             return new ElementKind("stream-error", condition, "stream error " + condition + withText(text), namespaces, condition);
         }
         if (Ns.SASL.equals(ns) || Ns.SASL2.equals(ns)) {
-            String condition = name.equals("failure") ? condition(e, ns) : null;
+            // SASL2 keeps RFC 6120's conditions, in their namespace
+            String condition = name.equals("failure") ? condition(e, Ns.SASL) : null;
             String detail = switch (name) {
                 case "auth", "authenticate" -> " " + nullToEmpty(e.attribute("mechanism"));
                 case "failure" -> " " + condition + withText(e.childText("text", ns));

@@ -228,6 +228,69 @@ class NegotiationTest {
         assertNull(resumed.warning());
     }
 
+    /**
+     * SASL2 (XEP-0388) does in one round trip what took several: authenticating, binding the
+     * resource (Bind2, XEP-0386), enabling stream management, handing out a FAST token
+     * (XEP-0484); the stream goes on with no restart and no bind iq, and a later connection
+     * resumes the session inside its authentication.
+     */
+    @Test
+    void sasl2BindsEnablesStreamManagementAndResumesInOneRoundTrip() {
+        java.util.Map<String, ResumableSession> sessions = new java.util.HashMap<>();
+        String msg = "<message to='bob@b.example' type='chat'><body>hi</body></message>";
+        Negotiation first = new Negotiation(1, sessions);
+        List<NegotiationStep> steps1 = talk(first, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
+                "c<authenticate xmlns='urn:xmpp:sasl:2' mechanism='SCRAM-SHA-256'><initial-response>biwsbj1qdWxpZXQ=</initial-response>"
+                        + "<user-agent id='d4565fa7'><software>AwesomeXMPP</software><device>Kiva's Phone</device></user-agent>"
+                        + "<bind xmlns='urn:xmpp:bind:0'><tag>AwesomeXMPP</tag><enable xmlns='urn:xmpp:sm:3' resume='true'/>"
+                        + "<enable xmlns='urn:xmpp:carbons:2'/></bind>"
+                        + "<request-token xmlns='urn:xmpp:fast:0' mechanism='HT-SHA-256-NONE'/></authenticate>",
+                "s<challenge xmlns='urn:xmpp:sasl:2'>cj1zZXJ2ZXI=</challenge>", "c<response xmlns='urn:xmpp:sasl:2'>Yz1iaXdz</response>",
+                "s<success xmlns='urn:xmpp:sasl:2'><additional-data>dj1wcm9vZg==</additional-data>"
+                        + "<authorization-identifier>alice@a.example/AwesomeXMPP.4f3</authorization-identifier>"
+                        + "<bound xmlns='urn:xmpp:bind:0'><enabled xmlns='urn:xmpp:sm:3' id='sm-2' resume='true'/></bound>"
+                        + "<token xmlns='urn:xmpp:fast:0' expiry='2026-12-24T00:00:00Z' token='**********'/></success>",
+                "c" + msg + msg, "s<a xmlns='urn:xmpp:sm:3' h='1'/>");
+        assertEquals(List.of(
+                "sasl-auth: Client authenticates with SCRAM-SHA-256 over SASL2 | initial response sent; from AwesomeXMPP on Kiva's Phone;"
+                        + " binds a resource in the same round trip (Bind2, tag AwesomeXMPP, with stream management, carbons);"
+                        + " asks for a FAST token (HT-SHA-256-NONE)",
+                "sm-enable: Client enables stream management (resumable) | ",
+                "sasl-challenge: Server sends a SASL challenge | ",
+                "sasl-response: Client answers the SASL challenge | ",
+                "sasl-success: Authentication succeeded as alice@a.example/AwesomeXMPP.4f3 | SASL2: the stream goes on without a"
+                        + " restart; the server hands out a FAST token, valid until 2026-12-24T00:00:00Z",
+                "bind: Bound to alice@a.example/AwesomeXMPP.4f3 (Bind2) | ",
+                "sm-enabled: Server enabled stream management (resumable) | id=sm-2",
+                "sm-ack: Server acks: 1 stanza handled so far | 1 of the client's 2 stanzas not acknowledged yet"),
+                steps1.stream().filter(s -> !s.step().equals("header")).map(s -> s.step() + ": " + s.title() + " | " + s.detail()).toList());
+        assertEquals("alice@a.example/AwesomeXMPP.4f3", first.identity());
+        assertEquals("established", first.state());
+
+        Negotiation resumed = new Negotiation(2, sessions);
+        List<NegotiationStep> steps2 = talk(resumed, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
+                "c<authenticate xmlns='urn:xmpp:sasl:2' mechanism='HT-SHA-256-NONE'><initial-response>**********</initial-response>"
+                        + "<resume xmlns='urn:xmpp:sm:3' previd='sm-2' h='0'/><fast xmlns='urn:xmpp:fast:0' count='1'/></authenticate>",
+                "s<success xmlns='urn:xmpp:sasl:2'><authorization-identifier>alice@a.example/AwesomeXMPP.4f3</authorization-identifier>"
+                        + "<resumed xmlns='urn:xmpp:sm:3' previd='sm-2' h='1'/></success>");
+        assertEquals(List.of(
+                "sasl-auth: Client authenticates with HT-SHA-256-NONE (a FAST token) over SASL2",
+                "sm-resume: Client resumes session sm-2",
+                "sasl-success: Authentication succeeded as alice@a.example/AwesomeXMPP.4f3",
+                "sm-resumed: Server resumed the session"),
+                steps2.stream().filter(s -> !s.step().equals("header")).map(s -> s.step() + ": " + s.title()).toList());
+        assertEquals("h=1, bound to alice@a.example/AwesomeXMPP.4f3; 1 of the 2 stanzas the client sent on connection 1:"
+                + " it sends the other 1 stanza again", steps2.get(steps2.size() - 1).detail());
+        assertEquals("established", resumed.state());
+
+        Negotiation refused = new Negotiation(3);
+        talk(refused, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
+                "c<authenticate xmlns='urn:xmpp:sasl:2' mechanism='PLAIN'><initial-response>AGFsaWNlACoqKioqKg==</initial-response></authenticate>",
+                "s<failure xmlns='urn:xmpp:sasl:2'><not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/><text>Wrong</text></failure>");
+        assertEquals("Authentication failed: not-authorized (wrong username or password, or no such account)", refused.error(),
+                "SASL2 keeps RFC 6120's conditions in their own namespace");
+    }
+
     /** A password (or token) sent without TLS is flagged; one sent inside TLS, or a challenge-response mechanism, is not. */
     @Test
     void credentialsSentWithoutTlsAreAWarning() {

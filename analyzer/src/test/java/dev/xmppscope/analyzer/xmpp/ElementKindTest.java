@@ -84,6 +84,15 @@ class ElementKindTest {
                 + "<service-unavailable xmlns='" + stanzas + "'/></error></iq>"));
     }
 
+    /** SASL2 (XEP-0388) keeps RFC 6120's failure conditions, in their own namespace, beside its own text. */
+    @Test
+    void aSaslFailureSaysItsConditionInEitherVersion() throws XmlParseException {
+        String sasl = "urn:ietf:params:xml:ns:xmpp-sasl";
+        assertEquals("SASL failure not-authorized", summary("<failure xmlns='" + sasl + "'><not-authorized/></failure>"));
+        assertEquals("SASL failure credentials-expired: Use your new password", summary("<failure xmlns='urn:xmpp:sasl:2'>"
+                + "<credentials-expired xmlns='" + sasl + "'/><text>Use your new password</text></failure>"));
+    }
+
     private static String summary(String xml) throws XmlParseException {
         byte[] b = xml.getBytes(StandardCharsets.UTF_8);
         XmlElement e = ElementReader.readElement(SCOPE, b, 0, b.length);
