@@ -102,7 +102,10 @@ public final class Negotiation {
         } else if (Ns.STREAMS.equals(ns) && e.name().equals("error")) {
             String condition = StepText.condition(e, Ns.STREAM_ERRORS);
             String text = e.childText("text", Ns.STREAM_ERRORS);
-            fail(who(d) + " ends the stream with error " + Conditions.stream(condition));
+            // a redirect names where to go (RFC 6120 §4.9.3.19): what the client does next depends on it
+            String otherHost = condition.equals("see-other-host") ? e.childText("see-other-host", Ns.STREAM_ERRORS) : null;
+            fail(who(d) + " ends the stream with error " + Conditions.stream(condition)
+                    + (otherHost == null || otherHost.isBlank() ? "" : ": " + otherHost.strip()));
             add(d, at, "stream-error", error, text == null ? condition : condition + ": " + text, "failed", ref);
         } else if (Ns.TLS.equals(ns)) {
             tls(d, e, at, ref);

@@ -291,6 +291,14 @@ class NegotiationTest {
                 "SASL2 keeps RFC 6120's conditions in their own namespace");
     }
 
+    @Test
+    void aRedirectSaysWhereToReconnect() {
+        c(CLIENT_HEADER).s(SERVER_HEADER + "<stream:error><see-other-host xmlns='urn:ietf:params:xml:ns:xmpp-streams'>"
+                + " [2001:db8::1]:5222 </see-other-host></stream:error>");
+        assertEquals("Server ends the stream with error see-other-host (the client should reconnect to another host): [2001:db8::1]:5222",
+                n.error());
+    }
+
     /** A password (or token) sent without TLS is flagged; one sent inside TLS, or a challenge-response mechanism, is not. */
     @Test
     void credentialsSentWithoutTlsAreAWarning() {
