@@ -22,6 +22,7 @@ import dev.xmppscope.analyzer.xmpp.JidCache;
 import dev.xmppscope.analyzer.xmpp.Namespaces;
 import dev.xmppscope.capture.Chunk;
 import dev.xmppscope.capture.Direction;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -315,15 +316,18 @@ final class ElementIngest {
         return jid == null || jid.isValid() ? null : "invalid JID in '" + attribute + "': " + jid.problems().get(0);
     }
 
+    /** The first bytes not parsed: those that came before this chunk (the element that failed), then the chunk's. */
     private static byte[] preview(Chunk c, StreamEvent.Unparsed u) {
-        long start = Math.max(u.offset(), c.offset());
-        int from = (int) (start - c.offset());
-        if (from < 0 || from >= c.bytes().length) {
-            return new byte[0];
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(u.head(), 0, Math.min(UNPARSED_PREVIEW, u.head().length));
+        // the chunk's bytes go on from where the head ends (a head cut at the preview's size ends before the chunk)
+        long next = u.head().length == 0 ? Math.max(u.offset(), c.offset()) : u.offset() + u.head().length;
+        if (next >= c.offset() && next < c.offset() + c.bytes().length) {
+            int from = (int) (next - c.offset());
+            out.write(c.bytes(), from, Math.min(UNPARSED_PREVIEW - out.size(), c.bytes().length - from));
         }
-        int len = Math.min(UNPARSED_PREVIEW, c.bytes().length - from);
         // whole characters only: the preview is shown as text
-        return new String(c.bytes(), from, len, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+        return new String(out.toByteArray(), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
     }
 
     private static void steps(List<NegotiationStep> steps, List<ModelEvent> events) {

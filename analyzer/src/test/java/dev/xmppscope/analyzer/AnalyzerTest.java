@@ -395,6 +395,32 @@ class AnalyzerTest {
         }
     }
 
+    /**
+     * A message with a mismatched end tag, which the server refuses before the client closes its
+     * stream: what is shown unparsed is that message, and it comes before the server's stream
+     * error, as it did on the wire.
+     */
+    @Test
+    void aBadElementIsShownUnparsedFromItsFirstByteAndBeforeTheServersAnswer() {
+        String bad = "<message to='bob@b.example' type='chat' id='bad2'><body>only bad</message>";
+        CaptureScript s = c2sToA(7, "127.0.0.1:41000", "eve@a.example", "e1")
+                .toServer(7, 3, bad)
+                .toClient(7, 4, "<stream:error><not-well-formed xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>")
+                .toServer(7, 5, "</stream:stream>");
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = Analyzer.open(store)) {
+            s.playInto(a);
+            StanzaSummary unparsed = ofKind(a, "unparsed", 7).get(0);
+            assertEquals(bad.length(), unparsed.size());
+            assertEquals(bad, a.stanza(unparsed.ref()).orElseThrow().xml());
+            assertEquals("unparseable from offset 187: Unexpected close tag </message>; expected </body>.", unparsed.parseStatus());
+            StanzaSummary refusal = ofKind(a, "stream-error", 7).get(0);
+            assertTrue(unparsed.at() < refusal.at(), "the bad message came before the server refused it");
+            List<String> order = a.stanzas(StanzaQuery.all(100)).items().stream().filter(x -> x.connection() == 7)
+                    .map(StanzaSummary::kind).toList();
+            assertEquals(List.of("stream-header", "stream-header", "features", "unparsed", "stream-error", "unparsed"), order);
+        }
+    }
+
     @Test
     void aStreamHeaderIsSummedUpByWhomItAddressesOrElseWhoSendsIt() {
         CaptureScript s = c2sToA(3, "127.0.0.1:41000", "alice@a.example", "k1")

@@ -13,6 +13,12 @@ import java.util.List;
  * entities) before any parser sees them, and bounds element depth and element size, so a piece
  * is never buffered past {@code maxElementBytes} (plus one chunk). After the first error it stops;
  * the caller treats the rest of the stream as unparsed.
+ *
+ * <p>It matches each end tag to its start tag by a hash of their names, so that an element closed
+ * by the wrong end tag (a client's {@code <body>} closed by {@code </message>}) is handed to the
+ * parser, which says what is wrong, as soon as that end tag comes: counting depth alone took it
+ * for still open, and the failure surfaced only with the peer's next bytes, after the server had
+ * already answered it. A hash collision only delays the failure to where depth alone finds it.
  */
 final class ElementFramer {
 
@@ -44,6 +50,12 @@ final class ElementFramer {
     private final byte[] name = new byte[MAX_NAME];
     private int nameLength;
     private boolean nameDone;
+    /** Hash of the name of the tag being read (start or end), across chunks. */
+    private int nameHash;
+    /** The end tag's name has ended (whitespace before its {@code >}). */
+    private boolean endNameDone;
+    /** The name hash of the open element at each depth (2 and deeper: inside a top-level element). */
+    private int[] openNames = new int[16];
     private final byte[] bang = new byte[8];
     private int bangLength;
     private byte[] streamName;
@@ -80,6 +92,11 @@ final class ElementFramer {
 
     long position() {
         return pos;
+    }
+
+    /** Stream offset of the top-level piece read so far but not complete yet, or -1 when there is none. */
+    long pendingStart() {
+        return itemStart;
     }
 
     /**
@@ -124,11 +141,14 @@ final class ElementFramer {
                     } else if (b == '/') {
                         state = END_TAG;
                         quote = 0;
+                        nameHash = 0;
+                        endNameDone = false;
                     } else {
                         state = START_TAG;
                         quote = 0;
                         nameLength = 0;
                         nameDone = false;
+                        nameHash = 0;
                         i = nameRun(bytes, i, end);
                     }
                     markupAtTop = depth <= 1 && (b == '?' || b == '!');
@@ -152,8 +172,11 @@ final class ElementFramer {
                         if (!nameDone) {
                             if (isSpace(b) || b == '/') {
                                 nameDone = true;
-                            } else if (depth <= 1) {
-                                addName(b); // a name that went on past the last chunk's end
+                            } else {
+                                nameHash = 31 * nameHash + b; // a name that went on past the last chunk's end
+                                if (depth <= 1) {
+                                    addName(b);
+                                }
                             }
                         }
                         if (!isSpace(b)) {
@@ -166,10 +189,16 @@ final class ElementFramer {
                 }
                 case END_TAG -> {
                     if (b != '>') {
-                        i = before(bytes, i, end, (byte) '>');
+                        i = endNameRun(bytes, i, end);
                     } else {
                         if (depth == 0) {
                             return fail(pos + (i - chunkBase), "closing tag outside any stream", bytes, i, end);
+                        }
+                        if (depth >= 2 && openNames[depth] != nameHash) {
+                            // the parser says what is wrong with the element, from its start to this end tag
+                            long start = itemOrHere(i, chunkBase);
+                            emit(FrameKind.ELEMENT, bytes, i, chunkBase, out);
+                            return fail(start, "an end tag that does not match its start tag", bytes, i, end);
                         }
                         depth--;
                         if (depth == 0) {
@@ -256,6 +285,10 @@ final class ElementFramer {
                 errorOffset = itemOrHere(i, chunkBase);
                 return false;
             }
+            if (depth >= openNames.length) {
+                openNames = Arrays.copyOf(openNames, Math.min(maxDepth + 1, openNames.length * 2));
+            }
+            openNames[depth] = nameHash;
         }
         return true;
     }
@@ -270,11 +303,14 @@ final class ElementFramer {
      */
     private int nameRun(byte[] bytes, int i, int end) {
         int j = i + 1; // the byte after '<' is the name's first, whatever it is: malformed input stays malformed
+        int h = bytes[i];
         // a quote ends the name here as it does byte by byte (it opens a value there): where a read
         // ends must not change how a malformed tag like <a='>'> is framed
         while (j < end && !isSpace(bytes[j]) && bytes[j] != '/' && bytes[j] != '>' && bytes[j] != '"' && bytes[j] != '\'') {
+            h = 31 * h + bytes[j];
             j++;
         }
+        nameHash = h;
         if (depth <= 1) {
             for (int k = i; k < j; k++) {
                 addName(bytes[k]);
@@ -282,6 +318,28 @@ final class ElementFramer {
         }
         prev = bytes[j - 1];
         return j - 1;
+    }
+
+    /**
+     * Reads an end tag from {@code i} (a byte of it that is not its {@code >}): hashes its name, up
+     * to whitespace or the chunk's end, then passes over what is left before the {@code >}.
+     * Returns the index the main loop goes on after.
+     */
+    private int endNameRun(byte[] bytes, int i, int end) {
+        int j = i;
+        if (!endNameDone) {
+            int h = nameHash;
+            while (j < end && bytes[j] != '>' && !isSpace(bytes[j])) {
+                h = 31 * h + bytes[j];
+                j++;
+            }
+            nameHash = h;
+            if (j == end || bytes[j] == '>') {
+                return j - 1;
+            }
+            endNameDone = true;
+        }
+        return before(bytes, j, end, (byte) '>');
     }
 
     /**

@@ -53,7 +53,14 @@ public sealed interface StreamEvent {
         }
     }
 
-    /** Bytes after a failure, not parsed. */
-    record Unparsed(long offset, int size, long at) implements StreamEvent {
+    /**
+     * Bytes from a failure on, not parsed. {@code head} holds those of them that came in earlier
+     * chunks (an element that began there and failed in this one), up to a few KiB; empty when
+     * they all came in this chunk. {@code at} is when the first of them came.
+     */
+    record Unparsed(long offset, int size, long at, byte[] head) implements StreamEvent {
+        public Unparsed(long offset, int size, long at) {
+            this(offset, size, at, new byte[0]);
+        }
     }
 }

@@ -8,6 +8,7 @@ import dev.xmppscope.analyzer.xml.StreamHeader;
 import dev.xmppscope.analyzer.xml.XmlElement;
 import dev.xmppscope.analyzer.xml.XmlParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -24,6 +25,8 @@ public final class StreamParser {
     /** Prosody's default c2s stanza limit is 256 KiB; leave room for servers configured higher. */
     public static final int DEFAULT_MAX_ELEMENT_BYTES = 10 * 1024 * 1024;
     public static final int DEFAULT_MAX_DEPTH = 256;
+    /** What an {@link StreamEvent.Unparsed} keeps of the bytes that came before its chunk. */
+    static final int UNPARSED_HEAD_BYTES = 4096;
 
     private final ElementFramer framer;
     private final List<Frame> frames = new ArrayList<>();
@@ -34,6 +37,8 @@ public final class StreamParser {
     private boolean failed;
     /** Once failed, the stream offset of the next byte (the framer is no longer fed). */
     private long failedPosition;
+    /** When the first byte of the piece the framer holds incomplete came, or -1 when it holds none. */
+    private long pendingSince = -1;
 
     public StreamParser() {
         this(0, DEFAULT_MAX_ELEMENT_BYTES, DEFAULT_MAX_DEPTH);
@@ -80,8 +85,15 @@ public final class StreamParser {
             return events;
         }
         frames.clear();
+        long chunkStart = framer.position();
+        long startedBefore = pendingSince;
         boolean ok = framer.feed(bytes, from, length, frames);
         long end = framer.position();
+        long pending = framer.pendingStart();
+        pendingSince = pending < 0 ? -1 : pending >= chunkStart ? at : startedBefore;
+        // what fails where it began in an earlier chunk failed when those bytes came: the peer's
+        // answer to them (a stream error) then comes after them, not before
+        Failure failure = new Failure(chunkStart, startedBefore < 0 ? at : startedBefore, at);
         for (int i = 0; i < frames.size(); ) {
             int run = elementRun(i);
             if (run > 1 && parseRun(i, run, at, events)) {
@@ -93,13 +105,13 @@ public final class StreamParser {
                 Frame f = frames.get(k);
                 String problem = handle(f, at, events);
                 if (problem != null) {
-                    return fail(f.offset(), problem, end, at, events);
+                    return fail(failure, f.offset(), problem, end, events, f);
                 }
             }
             i += Math.max(run, 1);
         }
         if (!ok) {
-            return fail(framer.errorOffset(), framer.error(), end, at, events);
+            return fail(failure, framer.errorOffset(), framer.error(), end, events, null);
         }
         return events;
     }
@@ -209,11 +221,28 @@ public final class StreamParser {
         }
     }
 
-    private List<StreamEvent> fail(long offset, String reason, long end, long at, List<StreamEvent> events) {
+    /** Where the chunk being fed starts, when the piece pending before it began to come, and when the chunk came. */
+    private record Failure(long chunkStart, long pendingSince, long at) {
+        long at(long offset) {
+            return offset < chunkStart ? pendingSince : at;
+        }
+    }
+
+    /**
+     * Gives up from {@code offset}; {@code frame}, when the parse of a frame failed, holds the
+     * bytes of it that came before this chunk (the framer keeps none of them after its own failures).
+     */
+    private List<StreamEvent> fail(Failure failure, long offset, String reason, long end, List<StreamEvent> events, Frame frame) {
         abandon(end);
+        long at = failure.at(offset);
         events.add(new StreamEvent.StreamFailed(offset, reason, at));
         if (end > offset) {
-            events.add(new StreamEvent.Unparsed(offset, (int) Math.min(Integer.MAX_VALUE, end - offset), at));
+            byte[] head = new byte[0];
+            if (frame != null && offset < failure.chunkStart()) {
+                int before = (int) Math.min(UNPARSED_HEAD_BYTES, failure.chunkStart() - offset);
+                head = Arrays.copyOfRange(frame.bytes(), frame.from(), frame.from() + before);
+            }
+            events.add(new StreamEvent.Unparsed(offset, (int) Math.min(Integer.MAX_VALUE, end - offset), at, head));
         }
         return events;
     }

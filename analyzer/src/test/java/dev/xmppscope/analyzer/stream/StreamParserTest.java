@@ -192,6 +192,62 @@ class StreamParserTest {
         assertEquals(bad.length() - 85, ((Unparsed) events.get(2)).size());
     }
 
+    /**
+     * A message whose end tag does not match fails as soon as that end tag comes (counting depth
+     * alone took it for still open until the client's next bytes completed it, after the server
+     * had answered), with the parser's own words for what is wrong.
+     */
+    @Test
+    void aMismatchedEndTagFailsAsSoonAsItComes() {
+        String header = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>";
+        String bad = "<message to='bob@b.example' type='chat' id='bad2'><body>only bad</message>";
+        StreamParser p = new StreamParser();
+        p.feed(utf8(header), 1_000L);
+        List<StreamEvent> events = p.feed(utf8(bad), 2_000L);
+        assertEquals(List.of("failed", "unparsed"), names(events));
+        assertEquals("unparseable from offset 85: Unexpected close tag </message>; expected </body>.",
+                ((StreamFailed) events.get(0)).message());
+        assertEquals(bad.length(), ((Unparsed) events.get(1)).size());
+        assertEquals(List.of("unparsed"), names(p.feed(utf8("</stream:stream>"), 3_000L)));
+        // deeper, split anywhere, and with whitespace before the '>': the same at every cut
+        String deep = "<iq type='set' id='d'><query xmlns='jabber:iq:roster'><item jid='a@b'><group>g</item ></query></iq>";
+        for (int cut = 1; cut < deep.length(); cut++) {
+            StreamParser q = new StreamParser();
+            q.feed(utf8(header), 1L);
+            List<StreamEvent> all = new ArrayList<>(q.feed(utf8(deep.substring(0, cut)), 2L));
+            all.addAll(q.feed(utf8(deep.substring(cut)), 3L));
+            assertEquals("unparseable from offset 85: Unexpected close tag </item>; expected </group>.",
+                    ((StreamFailed) all.stream().filter(e -> e instanceof StreamFailed).findFirst().orElseThrow()).message(), "cut " + cut);
+        }
+        String fine = "<iq type='set' id='d'><query xmlns='jabber:iq:roster'><item jid='a@b'><group>g</group ></item></query></iq>";
+        assertEquals(List.of("iq"), names(new StreamParser().feed(utf8(header + fine), 1L)).subList(1, 2), "matching names pass");
+    }
+
+    /**
+     * An element the framer cannot fault (an undeclared prefix) fails when the chunk that
+     * completes it comes: the bytes not parsed start with it all the same, dated when its first
+     * byte came.
+     */
+    @Test
+    void anElementThatFailsInALaterChunkIsDatedAndShownFromWhereItBegan() {
+        String header = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>";
+        String first = "<message to='bob@b.example'><x:bo";
+        String second = "dy>hi</x:body></message>";
+        StreamParser p = new StreamParser();
+        p.feed(utf8(header), 1_000L);
+        assertEquals(List.of(), p.feed(utf8(first), 2_000L));
+        List<StreamEvent> events = p.feed(utf8(second), 3_000L);
+        assertEquals(List.of("failed", "unparsed"), names(events));
+        StreamFailed failed = (StreamFailed) events.get(0);
+        assertEquals(header.length(), failed.offset());
+        assertEquals(2_000L, failed.at(), "when the element's first bytes came");
+        Unparsed rest = (Unparsed) events.get(1);
+        assertEquals(2_000L, rest.at());
+        assertEquals(first.length() + second.length(), rest.size());
+        assertEquals(first, new String(rest.head(), StandardCharsets.UTF_8), "the bytes that came before the failing chunk");
+        assertEquals(4_000L, ((Unparsed) p.feed(utf8(" "), 4_000L).get(0)).at(), "later bytes keep their own time");
+    }
+
     @Test
     void keepalivesCommentsAndQuotedBracketsDoNotConfuseFraming() {
         String s = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>  \n "
