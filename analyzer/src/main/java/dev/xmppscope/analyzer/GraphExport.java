@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import org.graphstream.graph.Edge;
 import org.graphstream.graph.Graph;
 import org.graphstream.graph.Node;
@@ -22,52 +23,75 @@ public final class GraphExport {
 
     /** Writes {@code model}'s current graph to {@code out}; the format comes from the file extension. */
     public static void write(CaptureModel model, Path out) {
+        write(model.graph(), out);
+    }
+
+    static void write(GraphSnapshot snapshot, Path out) {
         String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
         FileSink sink;
+        UnaryOperator<String> text;
         if (name.endsWith(".gexf")) {
             sink = new FileSinkGEXF();
+            text = UnaryOperator.identity(); // GEXF's writer escapes for XML itself
         } else if (name.endsWith(".dot") || name.endsWith(".gv")) {
             sink = new FileSinkDOT(true);
+            text = GraphExport::dotQuoted; // GraphStream's DOT writer puts text between quotes as it is
         } else {
             throw new IllegalArgumentException("cannot tell the graph format of " + out + ": use .gexf (Gephi) or .dot/.gv (Graphviz)");
         }
         try {
-            sink.writeAll(toGraph(model.graph()), out.toString());
+            sink.writeAll(toGraph(snapshot, text), out.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the graph to " + out + ": " + e.getMessage(), e);
         }
     }
 
-    static Graph toGraph(GraphSnapshot snapshot) {
+    /**
+     * The snapshot as a GraphStream graph, every id and text attribute passed through {@code text}
+     * (what the file format needs of text that came off the wire: JIDs, error messages).
+     */
+    static Graph toGraph(GraphSnapshot snapshot, UnaryOperator<String> text) {
         Graph g = new MultiGraph("xmppscope", false, false);
         for (GraphNode n : snapshot.nodes()) {
-            Node node = g.addNode(n.id());
-            node.setAttribute("label", n.label());
+            Node node = g.addNode(text.apply(n.id()));
+            node.setAttribute("label", text.apply(n.label()));
             node.setAttribute("kind", n.kind());
             if (n.parent() != null) {
-                node.setAttribute("parent", n.parent());
+                node.setAttribute("parent", text.apply(n.parent()));
             }
             if (n.bareJid() != null) {
-                node.setAttribute("bareJid", n.bareJid());
+                node.setAttribute("bareJid", text.apply(n.bareJid()));
             }
             if (n.flags() != null && !n.flags().isEmpty()) {
                 node.setAttribute("flags", n.flags());
             }
         }
         for (GraphEdge e : snapshot.edges()) {
-            if (g.getNode(e.source()) == null || g.getNode(e.target()) == null) {
+            String source = text.apply(e.source());
+            String target = text.apply(e.target());
+            if (g.getNode(source) == null || g.getNode(target) == null) {
                 continue; // a snapshot taken while the edge moved; the next export has it
             }
-            Edge edge = g.addEdge(e.id(), e.source(), e.target(), true);
+            Edge edge = g.addEdge(text.apply(e.id()), source, target, true);
             edge.setAttribute("label", e.kind() + " " + e.stanzas() + " stanzas");
             edge.setAttribute("kind", e.kind());
             edge.setAttribute("state", e.state() == null ? "" : e.state());
             edge.setAttribute("stanzas", e.stanzas());
             edge.setAttribute("bytes", e.bytes());
             if (e.error() != null) {
-                edge.setAttribute("error", e.error());
+                edge.setAttribute("error", text.apply(e.error()));
             }
         }
         return g;
+    }
+
+    /**
+     * {@code s} as the inside of a DOT quoted string. DOT's one escape is {@code \\"}, and a
+     * backslash before anything else stays as it is; a quoted string cannot end with a backslash
+     * (it would escape the closing quote), so a trailing one gets a space after it.
+     */
+    static String dotQuoted(String s) {
+        String quoted = s.replace("\"", "\\\"");
+        return quoted.endsWith("\\") ? quoted + " " : quoted;
     }
 }

@@ -328,6 +328,30 @@ class AnalyzerTest {
         }
     }
 
+    /**
+     * Text off the wire in a DOT file is quoted as DOT wants (GraphStream's writer does not): a
+     * stalled connection's error quotes the step it stalled after, and a resource may hold quotes
+     * and backslashes. GraphStream's own DOT reader parses it.
+     */
+    @Test
+    void theDotExportQuotesWhatCameOffTheWire() throws Exception {
+        String error = "negotiation never completed: it stalled after \"TLS passthrough: \\\" not visible\"";
+        String client = "client:bob@b.example/\"quoted\" \\ res\\";
+        GraphSnapshot snapshot = new GraphSnapshot(List.of(new GraphNode("server:b.example", "server", "b.example", null, null, null),
+                new GraphNode(client, "client", "bob@b.example/\"quoted\" \\ res", "server:b.example", "bob@b.example", null)),
+                List.of(new GraphEdge("c2s:1", client, "server:b.example", "c2s", "error", List.of(1L), 3, 300, error)));
+        GraphExport.write(snapshot, dir.resolve("g.dot"));
+        org.graphstream.graph.Graph back = new org.graphstream.graph.implementations.MultiGraph("back");
+        org.graphstream.stream.file.FileSourceDOT source = new org.graphstream.stream.file.FileSourceDOT();
+        source.addSink(back);
+        source.readAll(dir.resolve("g.dot").toString());
+        assertEquals(2, back.getNodeCount(), Files.readString(dir.resolve("g.dot")));
+        // GraphStream's reader keeps the escapes as written (Graphviz takes them out)
+        assertNotNull(back.getNode(GraphExport.dotQuoted(client)), () -> back.nodes().map(org.graphstream.graph.Node::getId).toList().toString());
+        assertEquals("client:bob@b.example/\\\"quoted\\\" \\ res\\ ", GraphExport.dotQuoted(client), "a trailing backslash gets a space");
+        assertEquals(GraphExport.dotQuoted(error), back.edges().findFirst().orElseThrow().getAttribute("error"));
+    }
+
     /** The elements of one kind on one connection (the first 10). */
     private static List<StanzaSummary> ofKind(Analyzer a, String kind, long connection) {
         return a.stanzas(new StanzaQuery(null, null, kind, null, null, null, connection, null, null, null, 10)).items();
