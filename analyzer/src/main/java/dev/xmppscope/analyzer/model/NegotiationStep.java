@@ -12,6 +12,7 @@ package dev.xmppscope.analyzer.model;
  *                   itself is in the {@code features} step), {@code sasl-auth}, {@code sasl-challenge},
  *                   {@code sasl-response}, {@code sasl-continue} and {@code sasl-next} (SASL2 tasks),
  *                   {@code sasl-success}, {@code sasl-failure}, {@code restart}, {@code bind}, {@code session},
+ *                   {@code register} (in-band registration),
  *                   {@code sm-enable}, {@code sm-enabled}, {@code sm-resume}, {@code sm-resumed}, {@code sm-ack},
  *                   {@code sm-unacked} (stanzas never acknowledged by the connection's end), {@code iq-unanswered}
  *                   (requests never answered by then), {@code csi},

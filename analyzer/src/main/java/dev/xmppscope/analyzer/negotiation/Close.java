@@ -30,14 +30,20 @@ final class Close {
         }
     }
 
-    /** "Connection ended after 1.2 s: Client closed the stream, Server answered; TLS close_notify from both; ...". */
-    String describe(ConnectionClosed c, String initiator, String responder, String lifetime) {
+    /**
+     * "Connection ended after 1.2 s: Client closed the stream, Server answered; TLS close_notify
+     * from both; ...". {@code hiddenByTls}: the streams went on inside TLS passed through, where
+     * their closing tags cannot be seen.
+     */
+    String describe(ConnectionClosed c, String initiator, String responder, String lifetime, boolean hiddenByTls) {
         StringBuilder sb = new StringBuilder("Connection ended after ").append(lifetime).append(": ");
         // a peer that closed TCP with its stream open is said once, first, as what ended it
-        boolean closedOpen = first == null && (c.reason() == CloseReason.CLIENT_CLOSED || c.reason() == CloseReason.SERVER_CLOSED)
+        boolean closedOpen = !hiddenByTls && first == null && (c.reason() == CloseReason.CLIENT_CLOSED || c.reason() == CloseReason.SERVER_CLOSED)
                 && c.bytesToServer() + c.bytesToClient() > 0;
         if (first == null && c.bytesToServer() == 0 && c.bytesToClient() == 0) {
             sb.append("nothing was relayed");
+        } else if (first == null && hiddenByTls) {
+            sb.append("the streams' end is inside TLS, not visible");
         } else if (closedOpen) {
             sb.append(c.reason() == CloseReason.CLIENT_CLOSED ? initiator : responder).append(" closed TCP without closing the stream");
         } else if (first == null) {

@@ -43,6 +43,7 @@ public final class Negotiation {
     private int responderHeaders;
     private String lastAuthRequest;
     private String bindId;
+    private String registerId;
     private String sessionId;
     private boolean tlsAnnounced;
     private boolean passthroughTls;
@@ -223,7 +224,10 @@ public final class Negotiation {
      */
     public List<NegotiationStep> connectionClosed(ConnectionClosed c, long openedAt, long lastTrafficAt) {
         begin();
-        if ("negotiating".equals(state) && error == null) {
+        // not a stall: the rest went on inside TLS passed through (out of sight), or the client
+        // ended the stream itself before authenticating (it registered an account, or gave up)
+        boolean endedUnseen = passthroughTls || close.first == Direction.TO_SERVER;
+        if ("negotiating".equals(state) && error == null && !endedUnseen) {
             NegotiationStep last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
             if (last == null && c.reason() == CloseReason.UPSTREAM_UNREACHABLE) {
                 // the proxy reads nothing from a client before its upstream answers: the client may well have sent a header
@@ -234,7 +238,11 @@ public final class Negotiation {
             }
         }
         sm.connectionEnded(c.atNanos(), close.first != null && close.answered);
-        String how = close.describe(c, who(Direction.TO_SERVER), who(Direction.TO_CLIENT), Durations.words(c.atNanos() - openedAt));
+        String how = close.describe(c, who(Direction.TO_SERVER), who(Direction.TO_CLIENT), Durations.words(c.atNanos() - openedAt),
+                passthroughTls);
+        if ("negotiating".equals(state) && error == null && !passthroughTls) {
+            how += "; " + party(Direction.TO_SERVER) + " ended it before authenticating";
+        }
         long silent = lastTrafficAt == Long.MIN_VALUE ? 0 : c.atNanos() - lastTrafficAt;
         if (silent >= SILENCE_SAID_NANOS) {
             how += "; nothing crossed it in its last " + Durations.words(silent) + " (an idle timeout?)";
@@ -317,12 +325,40 @@ public final class Negotiation {
             fail("Resource binding failed: " + StepText.condition(e.child("error", e.namespace()) == null ? e
                     : e.child("error", e.namespace()), Ns.STANZA_ERRORS));
             add(d, at, "bind", error, "", "failed", ref);
+        } else if (e.child("query", Ns.REGISTER) != null || (id != null && id.equals(registerId))) {
+            register(d, type, id, e.child("query", Ns.REGISTER), e, at, ref);
         } else if ("set".equals(type) && e.child("session", Ns.SESSION) != null) {
             sessionId = id;
             add(d, at, "session", who(d) + " asks to establish a session (legacy RFC 3921)", "", "info", ref);
         } else if (id != null && id.equals(sessionId) && ("result".equals(type) || "error".equals(type))) {
             add(d, at, "session", "Session " + ("result".equals(type) ? "established" : "refused"), "",
                     "result".equals(type) ? "ok" : "failed", ref);
+        }
+    }
+
+    /** In-band registration (XEP-0077): a new account, a password change or a cancellation, and the server's answer. */
+    private void register(Direction d, String type, String id, XmlElement query, XmlElement iq, long at, String ref) {
+        if ("get".equals(type)) {
+            add(d, at, "register", who(d) + " asks for the registration form (in-band registration, XEP-0077)", "", "info", ref);
+        } else if ("set".equals(type) && query != null) {
+            registerId = id;
+            String user = query.childText("username", Ns.REGISTER);
+            String title = query.child("remove", Ns.REGISTER) != null ? who(d) + " cancels its account"
+                    : "established".equals(state) ? who(d) + " changes its password"
+                    : who(d) + " registers an account" + (user == null ? "" : " '" + user.strip() + "'");
+            add(d, at, "register", title + " (in-band registration, XEP-0077)", "", "info", ref);
+        } else if ("result".equals(type) && query != null && id != null && !id.equals(registerId)) {
+            add(d, at, "register", who(d) + " sends the registration form", "", "info", ref);
+        } else if ("result".equals(type)) {
+            registerId = null;
+            add(d, at, "register", who(d) + " accepts the registration request", "", "ok", ref);
+        } else if ("error".equals(type)) {
+            registerId = null;
+            XmlElement err = iq.child("error", iq.namespace());
+            String condition = StepText.condition(err == null ? iq : err, Ns.STANZA_ERRORS);
+            // XEP-0077 §3.1: what a conflict means here
+            add(d, at, "register", who(d) + " refuses the registration request: " + (condition.equals("conflict")
+                    ? "conflict (that username is taken)" : Conditions.stanza(condition)), "", "failed", ref);
         }
     }
 

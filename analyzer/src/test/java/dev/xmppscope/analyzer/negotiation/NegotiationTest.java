@@ -291,6 +291,53 @@ class NegotiationTest {
                 "SASL2 keeps RFC 6120's conditions in their own namespace");
     }
 
+    /** With TLS passed through, the negotiation goes on out of sight: the connection's end is no stall. */
+    @Test
+    void aPassedThroughTlsConnectionEndsWithoutAnError() {
+        c(CLIENT_HEADER).s(SERVER_HEADER + "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>")
+                .c("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>").s("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+        steps.addAll(n.encrypted(Direction.TO_SERVER, 5_000_000));
+        steps.addAll(n.connectionClosed(new ConnectionClosed(1, 2_000_000_000L, CloseReason.SERVER_CLOSED, "", 900, 4000), 0, 0));
+        assertNull(n.error());
+        assertEquals("closed", n.state());
+        NegotiationStep close = steps.get(steps.size() - 1);
+        assertEquals("Connection ended after 2.0 s: the streams' end is inside TLS, not visible; Server closed TCP", close.title());
+        assertEquals("ok", close.status());
+    }
+
+    /**
+     * In-band registration (XEP-0077) before authenticating, then the client closes: steps for
+     * the form and the account, and a clean end, not a stall; a refused one says why.
+     */
+    @Test
+    void anAccountRegisteredInBandIsNamedAndItsCleanEndIsNoStall() {
+        String register = "urn:ietf:params:xml:ns:xmpp-stanzas";
+        c(CLIENT_HEADER).s(SERVER_HEADER + "<stream:features><register xmlns='http://jabber.org/features/iq-register'/></stream:features>")
+                .c("<iq type='get' id='r1'><query xmlns='jabber:iq:register'/></iq>")
+                .s("<iq type='result' id='r1'><query xmlns='jabber:iq:register'><username/><password/></query></iq>")
+                .c("<iq type='set' id='r2'><query xmlns='jabber:iq:register'><username>carol</username><password>*****</password></query></iq>")
+                .s("<iq type='result' id='r2'/>")
+                .c("</stream:stream>").s("</stream:stream>");
+        steps.addAll(n.connectionClosed(new ConnectionClosed(1, 2_000_000_000L, CloseReason.CLIENT_CLOSED, "", 900, 900), 0, 0));
+        assertEquals(List.of(
+                "register: Client asks for the registration form (in-band registration, XEP-0077)",
+                "register: Server sends the registration form",
+                "register: Client registers an account 'carol' (in-band registration, XEP-0077)",
+                "register: Server accepts the registration request"),
+                titles().stream().filter(t -> t.startsWith("register")).toList());
+        assertNull(n.error());
+        assertEquals("closed", n.state());
+        assertTrue(steps.get(steps.size() - 1).title().endsWith("; the client ended it before authenticating"),
+                steps.get(steps.size() - 1).title());
+
+        Negotiation taken = new Negotiation(2);
+        List<NegotiationStep> refused = talk(taken, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
+                "c<iq type='set' id='r2'><query xmlns='jabber:iq:register'><username>carol</username><password>*</password></query></iq>",
+                "s<iq type='error' id='r2'><error type='cancel'><conflict xmlns='" + register + "'/></error></iq>");
+        assertEquals("Server refuses the registration request: conflict (that username is taken)",
+                refused.get(refused.size() - 1).title());
+    }
+
     @Test
     void aRedirectSaysWhereToReconnect() {
         c(CLIENT_HEADER).s(SERVER_HEADER + "<stream:error><see-other-host xmlns='urn:ietf:params:xml:ns:xmpp-streams'>"
