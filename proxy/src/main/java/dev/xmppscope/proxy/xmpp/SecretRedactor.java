@@ -14,9 +14,9 @@ import java.util.Set;
  * was: a secret becomes as many {@code '*'} bytes, so stored offsets stay true and the stanza
  * stays well-formed. Used between the tap and the store, never on the relayed bytes.
  *
- * <p>What counts as a secret: the payload of SASL mechanisms that carry a password or token
- * ({@code PLAIN}, {@code X-OAUTH2}, {@code OAUTHBEARER}, ...) in {@code <auth>},
- * {@code <response>} and SASL2 {@code <initial-response>}; the text of any {@code <password>}
+ * <p>What counts as a secret: the payload of SASL mechanisms that may carry a password or token
+ * ({@code PLAIN}, {@code X-OAUTH2}, {@code OAUTHBEARER}, ..., any not known to keep them out) in
+ * {@code <auth>}, {@code <response>} and SASL2 {@code <initial-response>}; the text of any {@code <password>}
  * element, prefixed or not, CDATA sections included (legacy authentication, XEP-0078; in-band
  * registration and password changes, XEP-0077; a MUC room's password when joining or in an
  * invitation, XEP-0045; in any other namespace it is masked rather than guessed at); the
@@ -25,8 +25,8 @@ import java.util.Set;
  * {@code muc#roomconfig_roomsecret}; and a FAST token (XEP-0484: the {@code token} attribute of a
  * {@code <token>} a server hands out in SASL2's {@code <success>}) and what a client logs in with
  * under its {@code HT-*} mechanisms (an HMAC of the token; unbound to TLS, {@code HT-*-NONE}, a
- * replay of it logs in). Challenge-response mechanisms (SCRAM, DIGEST-MD5) never send the
- * password and are kept. A tag whose attributes run past what is kept of them is taken for the
+ * replay of it logs in). Challenge-response mechanisms (SCRAM, DIGEST-MD5, CRAM-MD5) and
+ * EXTERNAL, ANONYMOUS and GSSAPI never send the password and are kept. A tag whose attributes run past what is kept of them is taken for the
  * secret-bearing kind its name allows, so that padding cannot hide a marker.
  *
  * <p>How: every secret begins at a tag with one of a few local names, so this looks at each
@@ -44,8 +44,12 @@ public final class SecretRedactor {
     public static final String IQ_AUTH_NS = "jabber:iq:auth";
     public static final String IQ_REGISTER_NS = "jabber:iq:register";
     public static final String MUC_OWNER_NS = "http://jabber.org/protocol/muc#owner";
-    private static final Set<String> SECRET_MECHANISMS = Set.of("PLAIN", "X-OAUTH2", "OAUTHBEARER", "X-GOOGLE-TOKEN",
-            "X-FACEBOOK-PLATFORM", "X-MESSENGER-OAUTH2", "LOGIN");
+    /**
+     * Mechanisms whose exchange never carries the password or a token that logs in by itself
+     * (SCRAM-* too): their payloads are kept. Any other mechanism's are masked, named or not
+     * (PLAIN, LOGIN, the OAuth ones, FAST's HT-*, one this list has never heard of).
+     */
+    private static final Set<String> KEPT_MECHANISMS = Set.of("DIGEST-MD5", "CRAM-MD5", "EXTERNAL", "ANONYMOUS", "GSSAPI");
     private static final byte MASK = '*';
     private static final String PASSWORD_IN_STANZA = "password in a stanza (MUC: joining a room, an invitation)";
     private static final String LEGACY_AUTH = "legacy authentication (jabber:iq:auth) password";
@@ -298,7 +302,8 @@ public final class SecretRedactor {
                 boolean sasl = unsure(t, ns) || (t.role == Role.AUTH ? SASL_NS.equals(ns) : SASL2_NS.equals(ns));
                 if (sasl) {
                     String m = t.attribute("mechanism");
-                    lastMechanism = m != null ? m.toUpperCase(Locale.ROOT) : t.truncated ? UNREAD_MECHANISM : null;
+                    // as a server reads it: surrounding whitespace must not hide PLAIN from the mask
+                    lastMechanism = m != null ? m.strip().toUpperCase(Locale.ROOT) : t.truncated ? UNREAD_MECHANISM : null;
                     if (t.role == Role.AUTHENTICATE) {
                         inAuthenticate = !empty;
                     } else if (!empty) {
@@ -366,8 +371,7 @@ public final class SecretRedactor {
      * it can be re-encoded as the base64 of {@code \0user\0******}, as long as it was).
      */
     private int saslPayload(int i, int n) {
-        if (lastMechanism == null || !SECRET_MECHANISMS.contains(lastMechanism) && !lastMechanism.startsWith("HT-")
-                && !UNREAD_MECHANISM.equals(lastMechanism)) {
+        if (lastMechanism == null || KEPT_MECHANISMS.contains(lastMechanism) || lastMechanism.startsWith("SCRAM-")) {
             return i;
         }
         if ("PLAIN".equals(lastMechanism)) {

@@ -113,6 +113,24 @@ class SecretRedactorTest {
         assertEquals(elsewhere, text(new SecretRedactor().redact(bytes(elsewhere)).bytes()), "only the token attribute is secret");
     }
 
+    /** A mechanism is read as a server reads it (whitespace around it, any case); one not known to keep the password out is masked. */
+    @Test
+    void mechanismsAreReadAsAServerReadsThemAndUnknownOnesMasked() {
+        for (String mech : new String[] {" PLAIN ", "PLAIN\t", "plain", "\nPlain"}) {
+            String auth = "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='" + mech + "'>AGJvYgBzM2NyZXRCb2JQVw==</auth>";
+            String masked = text(new SecretRedactor().redact(bytes(CLIENT_HEADER + auth)).bytes());
+            assertFalse(masked.contains("AGJvYgBzM2NyZXRCb2JQVw=="), "mechanism '" + mech + "': " + masked);
+        }
+        String unknown = "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='X-SOMETHING-NEW'>c2VjcmV0LXRva2Vu</auth>";
+        SecretRedactor.Result r = new SecretRedactor().redact(bytes(CLIENT_HEADER + unknown));
+        assertEquals(CLIENT_HEADER + unknown.replace("c2VjcmV0LXRva2Vu", "*".repeat(16)), text(r.bytes()));
+        assertEquals(Set.of("SASL X-SOMETHING-NEW credentials"), r.kinds());
+        for (String kept : new String[] {"SCRAM-SHA-512-PLUS", "DIGEST-MD5", "EXTERNAL", "ANONYMOUS"}) {
+            String s = CLIENT_HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='" + kept + "'>YWJj</auth>";
+            assertEquals(s, text(new SecretRedactor().redact(bytes(s)).bytes()), kept + " sends no password");
+        }
+    }
+
     @Test
     void challengeResponseMechanismsAndOrdinaryStanzasAreLeftAlone() {
         String s = CLIENT_HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>biwsbj1hbGljZSxyPXh5eg==</auth>"
