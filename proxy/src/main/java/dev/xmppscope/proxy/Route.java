@@ -1,7 +1,11 @@
 package dev.xmppscope.proxy;
 
 import dev.xmppscope.capture.TlsMode;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -64,6 +68,35 @@ public record Route(String spec, InetSocketAddress listen, InetSocketAddress ups
             throw new IllegalArgumentException("route '" + spec + "': the upstream port cannot be 0");
         }
         return new Route(text, listen, upstream, Objects.requireNonNull(mode, "defaultMode"));
+    }
+
+    /**
+     * Refuses routes whose upstream is where the proxy itself listens (one of the routes' own
+     * listen addresses, or a local address on a port it listens on for all addresses): each
+     * connection would be relayed back into the proxy, which would relay it again, without end.
+     * A one-character typo in a route is enough to write one.
+     *
+     * @throws IllegalArgumentException naming the route and the listener it loops back into
+     */
+    public static void refuseLoops(List<Route> routes) {
+        for (Route r : routes) {
+            for (Route l : routes) {
+                if (r.upstream().getPort() == l.listen().getPort() && (r.upstream().getAddress().equals(l.listen().getAddress())
+                        || l.listen().getAddress().isAnyLocalAddress() && isLocal(r.upstream().getAddress()))) {
+                    throw new IllegalArgumentException("route '" + r.spec() + "' relays to where xmppscope itself listens"
+                            + (l == r ? "" : " (route '" + l.spec() + "')") + ": every connection would come back into the proxy,"
+                            + " without end. Give the server's address as the upstream.");
+                }
+            }
+        }
+    }
+
+    private static boolean isLocal(InetAddress a) {
+        try {
+            return a.isLoopbackAddress() || a.isAnyLocalAddress() || NetworkInterface.getByInetAddress(a) != null;
+        } catch (SocketException e) {
+            return false;
+        }
     }
 
     private static InetSocketAddress address(String spec, String role, String hostPort) {

@@ -34,6 +34,19 @@ class RouteTest {
         assertMessage("127.0.0.1:5222=127.0.0.2:5222,speed=fast", "unknown option");
     }
 
+    @Test
+    void aRouteThatRelaysIntoTheProxyItselfIsRefused() {
+        for (String[] loop : new String[][] {{"127.0.0.1:5230=127.0.0.1:5230"},
+                {"127.0.0.1:5222=127.0.0.2:5222", "127.0.0.2:5269=127.0.0.1:5222"}, {"0.0.0.0:5222=127.0.0.1:5222"}}) {
+            var routes = java.util.Arrays.stream(loop).map(r -> Route.parse(r, TlsMode.PASSTHROUGH)).toList();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Route.refuseLoops(routes));
+            assertTrue(e.getMessage().contains("relays to where xmppscope itself listens"), e.getMessage());
+        }
+        Route.refuseLoops(java.util.List.of(Route.parse("127.0.0.1:5222=127.0.0.2:5222", TlsMode.PASSTHROUGH),
+                Route.parse("127.0.0.1:5269=127.0.0.3:5269", TlsMode.PASSTHROUGH), Route.parse("127.0.0.4:5222=127.0.0.2:5222",
+                        TlsMode.PASSTHROUGH)));
+    }
+
     private static void assertMessage(String spec, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Route.parse(spec, TlsMode.PASSTHROUGH));
         assertTrue(e.getMessage().contains(expected) && e.getMessage().contains(spec.split(",")[0]), e.getMessage());

@@ -58,7 +58,7 @@ final class SaslSteps {
     }
 
     private void auth(Direction d, XmlElement e, long at, String ref, boolean sasl2) {
-        String mech = StepText.or(e.attribute("mechanism"), "?");
+        String mech = StepText.or(e.attribute("mechanism"), "?").strip();
         String initialResponse = sasl2 ? StepText.or(e.childText("initial-response", Ns.SASL2), "") : e.text();
         n.awaiting("sasl");
         String title = "EXTERNAL".equals(mech) && "s2s".equals(n.kind())

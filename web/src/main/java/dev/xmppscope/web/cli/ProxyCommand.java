@@ -164,6 +164,7 @@ final class ProxyCommand implements Callable<Integer> {
         List<X509Certificate> upstreamTrust = upstreamCertificates(); // before anything is created on disk
         TlsMode defaultMode = parseMode(tls);
         List<Route> parsed = routes.stream().map(r -> Route.parse(r, defaultMode)).toList();
+        Route.refuseLoops(parsed);
         CertificateAuthority ca = parsed.stream().anyMatch(r -> r.tlsMode() == TlsMode.INTERCEPT)
                 ? CertificateAuthority.loadOrCreate(CertificateAuthority.defaultDir()) : null;
         Path dbPath = db != null ? db : DataDirs.newCapture();
