@@ -48,8 +48,12 @@ public final class CaptureStore implements AutoCloseable {
     /** Bumped with each change to the capture tables; {@link #migrate} brings older files up. */
     public static final int SCHEMA_VERSION = 3;
     static final String COMPONENT = "capture";
-    /** H2 settings of the capture. WRITE_DELAY: committed rows reach the file within 100 ms, so a kill -9 loses at most that. */
-    private static final String URL_OPTIONS = ";WRITE_DELAY=100;DB_CLOSE_ON_EXIT=FALSE";
+    /**
+     * H2 settings of the capture. WRITE_DELAY: committed rows reach the file within 100 ms, so a
+     * kill -9 loses at most that. TRACE_LEVEL_FILE=0: no .trace.db beside it; where it could not be
+     * written (a directory that is not the user's), H2 printed its stack trace before our error.
+     */
+    private static final String URL_OPTIONS = ";WRITE_DELAY=100;DB_CLOSE_ON_EXIT=FALSE;TRACE_LEVEL_FILE=0";
     private final Path file;
     private final String url;
     private final Connection adminConnection;
