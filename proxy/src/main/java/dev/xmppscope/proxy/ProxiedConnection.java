@@ -414,6 +414,12 @@ final class ProxiedConnection {
         client.eventLoop().schedule(() -> client.close(), 2, TimeUnit.SECONDS);
     }
 
+    /** Whether xmppscope began TLS with the client (intercepting) and the handshake has not succeeded. */
+    private boolean clientLeftTlsHandshake() {
+        SslHandler ssl = client.pipeline().get(SslHandler.class);
+        return ssl != null && !ssl.handshakeFuture().isSuccess();
+    }
+
     /** Ends the connection for {@code reason}: recorded once, pending bytes flushed, both sides closed. */
     void close(CloseReason reason, String detail) {
         if (closed) {
@@ -427,6 +433,15 @@ final class ProxiedConnection {
     private void finish(CloseReason reason, String detail) {
         if (closed) {
             return;
+        }
+        if ((reason == CloseReason.CLIENT_CLOSED || reason == CloseReason.CLIENT_RESET) && clientLeftTlsHandshake()) {
+            // a client that distrusts the certificate it was shown often just closes, with no alert to report
+            String why = "the client ended the connection during its TLS handshake with xmppscope, before trusting it: most"
+                    + " likely it does not trust xmppscope's CA (a client must trust it to talk through an intercepting"
+                    + " route: xmppscope ca --export)";
+            recordEvent(Direction.TO_CLIENT, EventKind.TLS_FAILED, "TLS with client " + HostPort.of(client.remoteAddress())
+                    + " failed: " + why);
+            detail = detail + "; " + why;
         }
         closed = true;
         proxy.open.remove(this);

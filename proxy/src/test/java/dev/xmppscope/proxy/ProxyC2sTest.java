@@ -196,6 +196,21 @@ class ProxyC2sTest {
         }
     }
 
+    /** slixmpp, not told to trust xmppscope's CA, closes in the middle of the handshake without an alert: the capture says why. */
+    @Test
+    void aClientThatDoesNotTrustTheCaIsToldToTrustIt() {
+        try (RecordingProxy proxy = proxy(TlsMode.INTERCEPT)) {
+            SlixmppClient.Result r = SlixmppClient.of(tmp.resolve("slix"), "alice@a.example", ALICE_PASSWORD,
+                    fed.relayC2s("a.example"), SlixmppClient.Mode.STARTTLS).timeout(Duration.ofSeconds(10)).run();
+            assertFalse(r.succeeded(), r.output());
+            RecordingProxy.Capture c = proxy.awaitCapture(cap -> !cap.connections.isEmpty()
+                    && cap.connections.get(0).closed() != null, "a closed connection");
+            ConnectionRecord first = c.connections.get(0);
+            assertTrue(first.closed().detail().contains("does not trust xmppscope's CA"), first.closed().detail());
+            assertFalse(c.events(first.id(), EventKind.TLS_FAILED).isEmpty(), c.toString());
+        }
+    }
+
     @Test
     void slixmppInPlaintext() {
         String body = "plain slixmpp " + UUID.randomUUID();
