@@ -100,7 +100,7 @@ final class ConnectionAnalysis {
 
     StreamEndpoints endpoints() {
         return new StreamEndpoints(opened.id(), negotiation.kind(), negotiation.streamFrom(), negotiation.streamTo(),
-                negotiation.identity(), opened.client());
+                negotiation.identity(), opened.client(), opened.server(), negotiation.domainRefused());
     }
 
     /**

@@ -42,6 +42,13 @@ public final class EntityGraph {
 
     /** Server nodes that are services of another server's, to that server's node. */
     private final Map<String, String> hosts = new HashMap<>();
+    /** The server node a client bound at, by the server's address: where a stream refused its domain belongs. */
+    private final Map<String, String> serverAt = new HashMap<>();
+    /**
+     * Client streams whose domain the server refused, while nothing says which server is at their
+     * address: drawn once a client binds there, not as a server of the refused name (there is none).
+     */
+    private final Map<String, Map<Long, Runnable>> waitingForServerAt = new HashMap<>();
 
     public EntityGraph() {
         graph.addSink(changes);
@@ -55,6 +62,13 @@ public final class EntityGraph {
         Placed p = placed.get(s.connection());
         Edge edge = p != null && p.endpoints().equals(s) ? p.edge() : place(s);
         if (edge == null) {
+            if (p != null) {
+                unplace(p); // drawn before the server refused its domain: there is no server of that name
+            }
+            if (s.domainRefused() && s.identity() == null && s.upstream() != null) {
+                waitingForServerAt.computeIfAbsent(s.upstream(), k -> new HashMap<>())
+                        .put(s.connection(), () -> updateStream(s, state, error, stanzas, bytes));
+            }
             return;
         }
         set(edge, "state", state);
@@ -73,7 +87,20 @@ public final class EntityGraph {
                 if (domain == null) {
                     return null;
                 }
-                target = server(domain);
+                if (s.identity() == null && s.domainRefused()) {
+                    target = s.upstream() == null ? null : serverAt.get(s.upstream());
+                    if (target == null) {
+                        return null;
+                    }
+                } else {
+                    target = server(domain);
+                    if (s.identity() != null && s.upstream() != null && serverAt.putIfAbsent(s.upstream(), target) == null) {
+                        Map<Long, Runnable> waiting = waitingForServerAt.remove(s.upstream());
+                        if (waiting != null) {
+                            waiting.values().forEach(Runnable::run);
+                        }
+                    }
+                }
                 source = s.identity() != null ? client(Jid.parse(s.identity()), target)
                         : placeholder(s.connection(), s.client(), target);
             }
@@ -115,6 +142,21 @@ public final class EntityGraph {
         }
         placed.put(s.connection(), new Placed(s, edge));
         return edge;
+    }
+
+    /** Takes a stream's edge out, with the nodes that only it held up (its client's stand-in, a server named only by it). */
+    private void unplace(Placed p) {
+        placed.remove(p.endpoints().connection());
+        Node source = p.edge().getSourceNode();
+        Node target = p.edge().getTargetNode();
+        graph.removeEdge(p.edge());
+        if (source.getId().startsWith("client:conn-") && source.getDegree() == 0) {
+            graph.removeNode(source);
+        }
+        if (target.getDegree() == 0 && !hosts.containsKey(target.getId()) && !hosts.containsValue(target.getId())
+                && graph.nodes().noneMatch(n -> target.getId().equals(n.getAttribute("parent")))) {
+            graph.removeNode(target);
+        }
     }
 
     private String server(String domain) {

@@ -11,9 +11,16 @@ import dev.xmppscope.analyzer.xmpp.Jid;
  * @param streamTo   the initiator's header {@code to}, or null
  * @param identity   bound full JID (c2s), "a→b" (s2s), component domain, or null
  * @param client     the TCP client's address (labels an unauthenticated client)
+ * @param upstream   the server's address the stream went to (where its domain is served)
+ * @param domainRefused the server refused the domain asked for ({@code host-unknown}): no server of that name is there
  */
 public record StreamEndpoints(long connection, String kind, String streamFrom, String streamTo, String identity,
-                              String client) {
+                              String client, String upstream, boolean domainRefused) {
+
+    /** Endpoints of a stream whose domain was not refused, its upstream unknown (tests, imported captures). */
+    public StreamEndpoints(long connection, String kind, String streamFrom, String streamTo, String identity, String client) {
+        this(connection, kind, streamFrom, streamTo, identity, client, null, false);
+    }
 
     /** The initiating server's domain of an s2s stream. */
     String s2sSource() {

@@ -44,6 +44,8 @@ public final class Negotiation {
     private String lastAuthRequest;
     private String bindId;
     private String registerId;
+    /** The receiving server said it does not serve the domain asked for (host-unknown, host-gone). */
+    private boolean domainRefused;
     private String sessionId;
     private boolean tlsAnnounced;
     private boolean passthroughTls;
@@ -105,6 +107,7 @@ public final class Negotiation {
             String text = e.childText("text", Ns.STREAM_ERRORS);
             // a redirect names where to go (RFC 6120 §4.9.3.19): what the client does next depends on it
             String otherHost = condition.equals("see-other-host") ? e.childText("see-other-host", Ns.STREAM_ERRORS) : null;
+            domainRefused |= d == Direction.TO_CLIENT && (condition.equals("host-unknown") || condition.equals("host-gone"));
             fail(who(d) + " ends the stream with error " + Conditions.stream(condition)
                     + (otherHost == null || otherHost.isBlank() ? "" : ": " + otherHost.strip()));
             add(d, at, "stream-error", error, text == null ? condition : condition + ": " + text, "failed", ref);
@@ -489,6 +492,11 @@ public final class Negotiation {
     /** What may have gone wrong (credentials without TLS, stanzas never acknowledged, IQs never answered), or null. */
     public String warning() {
         return warning;
+    }
+
+    /** Whether the receiving server refused the domain the stream asked for (host-unknown, host-gone). */
+    public boolean domainRefused() {
+        return domainRefused;
     }
 
     public boolean passthroughTls() {

@@ -25,6 +25,29 @@ class EntityGraphTest {
         return graph.snapshot().nodes().stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow();
     }
 
+    /**
+     * A client asking a.example's server for nobody.example gets host-unknown: no server of that
+     * name exists, so none is drawn; the stream goes under the server at the address it reached,
+     * once a client that binds there says which server that is.
+     */
+    @Test
+    void aStreamWhoseDomainWasRefusedGoesUnderTheServerAtItsAddress() {
+        String at = "127.0.0.2:5222";
+        graph.updateStream(new StreamEndpoints(1, "c2s", null, "nobody.example", null, "127.0.0.1:40000", at, false), "negotiating",
+                null, 1, 100);
+        assertTrue(graph.snapshot().nodes().stream().anyMatch(n -> n.id().equals("server:nobody.example")), "as far as it knows yet");
+        graph.updateStream(new StreamEndpoints(1, "c2s", null, "nobody.example", null, "127.0.0.1:40000", at, true), "error",
+                "host-unknown", 2, 200);
+        assertEquals(List.of(), graph.snapshot().nodes(), "no server of that name, and its stream waits");
+        graph.updateStream(new StreamEndpoints(2, "c2s", null, "a.example", "alice@a.example/laptop", "127.0.0.1:40001", at, false),
+                "established", null, 1, 100);
+        var edge = graph.snapshot().edges().stream().filter(e -> e.id().equals("c2s:1")).findFirst().orElseThrow();
+        assertEquals("server:a.example", edge.target());
+        assertEquals("host-unknown", edge.error());
+        assertEquals(List.of("client:alice@a.example/laptop", "client:conn-1", "server:a.example"),
+                graph.snapshot().nodes().stream().map(GraphNode::id).sorted().toList());
+    }
+
     @Test
     void aDomainUnderAServersDomainIsThatServersService() {
         client("bob@b.example/phone");
