@@ -1,6 +1,7 @@
 package dev.xmppscope.replay.live;
 
 import dev.xmppscope.capture.CaptureSink;
+import dev.xmppscope.capture.SaslPlainMessage;
 import dev.xmppscope.capture.file.CaptureSource;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -77,18 +78,18 @@ public final class SessionReplayer {
                 return;
             }
             if (p.isHeader()) {
-                live.send(withStreamTo(xml, domain), 0, 0);
+                live.send(withStreamTo(xml, domain));
                 expect(live, mark, "stream features", x -> x.name().equals("stream:features"), notes);
                 continue;
             }
             if (p.isClose()) {
-                live.send(xml, 0, 0);
+                live.send(xml);
                 live.await(mark, Piece::isClose, Duration.ofSeconds(2));
                 return;
             }
             switch (p.name()) {
                 case "starttls" -> {
-                    live.send(xml, 0, 0);
+                    live.send(xml);
                     Piece answer = expect(live, mark, "<proceed/>", x -> x.name().equals("proceed") || x.name().equals("failure"), notes);
                     if (answer != null && answer.name().equals("proceed")) {
                         live.startTls(domain);
@@ -97,11 +98,11 @@ public final class SessionReplayer {
                 case "auth" -> scram = authenticate(live, mark, p, local, password, notes);
                 case "response" -> {
                     if (scram == null) {
-                        live.send(xml, 0, 0); // some other mechanism's step: as recorded
+                        live.send(xml); // some other mechanism's step: as recorded
                     } // SCRAM's response was computed in authenticate()
                 }
                 case "iq" -> {
-                    live.send(xml, 0, 0);
+                    live.send(xml);
                     String type = p.attribute("type");
                     if (id != null && ("get".equals(type) || "set".equals(type))) {
                         if (live.await(mark, x -> x.name().equals("iq") && id.equals(x.attribute("id")), timeout) == null) {
@@ -110,19 +111,19 @@ public final class SessionReplayer {
                     }
                 }
                 case "enable" -> {
-                    live.send(xml, 0, 0);
+                    live.send(xml);
                     expect(live, mark, "<enabled/>", x -> x.name().equals("enabled") || x.name().equals("failed"), notes);
                 }
                 case "resume" -> {
-                    live.send(xml, 0, 0);
+                    live.send(xml);
                     expect(live, mark, "<resumed/>", x -> x.name().equals("resumed") || x.name().equals("failed"), notes);
                 }
                 case "r" -> {
-                    live.send(xml, 0, 0);
+                    live.send(xml);
                     expect(live, mark, "<a/>", x -> x.name().equals("a"), notes);
                 }
                 default -> {
-                    live.send(xml, 0, 0);
+                    live.send(xml);
                     live.settle(Duration.ofMillis(100), Duration.ofSeconds(1));
                 }
             }
@@ -135,19 +136,22 @@ public final class SessionReplayer {
         if ("PLAIN".equals(mechanism)) {
             String payload = Base64.getEncoder().encodeToString(("\0" + local + "\0" + password).getBytes(StandardCharsets.UTF_8));
             String head = "<auth xmlns='" + SASL + "' mechanism='PLAIN'>";
-            live.send(head + payload + "</auth>", head.length(), head.length() + payload.length());
+            // stored as the proxy stores it: the password masked, the username kept (the negotiation says "as bob")
+            String masked = new String(SaslPlainMessage.decode(payload.getBytes(StandardCharsets.US_ASCII)).withPasswordMasked(),
+                    StandardCharsets.US_ASCII);
+            live.sendMasked(head + payload + "</auth>", head + masked + "</auth>", "SASL PLAIN password (the username is kept)");
             expect(live, mark, "the SASL outcome", outcome, notes);
             return null;
         }
         if (mechanism != null && mechanism.startsWith("SCRAM-")) {
             ScramClient scram = new ScramClient(mechanism, local, password);
-            live.send("<auth xmlns='" + SASL + "' mechanism='" + mechanism + "'>" + scram.clientFirst() + "</auth>", 0, 0);
+            live.send("<auth xmlns='" + SASL + "' mechanism='" + mechanism + "'>" + scram.clientFirst() + "</auth>");
             Piece challenge = expect(live, mark, "a SCRAM challenge", x -> x.name().equals("challenge") || x.name().equals("failure"), notes);
             if (challenge == null || !challenge.name().equals("challenge")) {
                 return scram;
             }
             int next = live.size();
-            live.send("<response xmlns='" + SASL + "'>" + scram.clientFinal(inner(challenge.xml())) + "</response>", 0, 0);
+            live.send("<response xmlns='" + SASL + "'>" + scram.clientFinal(inner(challenge.xml())) + "</response>");
             Piece result = expect(live, next, "the SASL outcome", outcome, notes);
             if (result != null && result.name().equals("success") && !scram.verifyServerFinal(inner(result.xml()))) {
                 notes.add("the server's SCRAM signature did not verify");
@@ -155,7 +159,7 @@ public final class SessionReplayer {
             return scram;
         }
         notes.add("SASL " + mechanism + " is re-sent as recorded (only PLAIN and SCRAM get the new credentials)");
-        live.send(p.xml(), 0, 0);
+        live.send(p.xml());
         expect(live, mark, "the SASL outcome", outcome.or(x -> x.name().equals("challenge")), notes);
         return null;
     }
