@@ -53,20 +53,17 @@ final class LiveSession implements AutoCloseable {
     private String readError;
     private boolean serverClosed;
 
-    LiveSession(long id, InetSocketAddress to, CaptureSink recording, boolean insecure) {
+    /** Starts recording a session on {@code socket}, a TCP connection to {@code to} that nothing has been sent on yet. */
+    LiveSession(long id, InetSocketAddress to, Socket socket, CaptureSink recording, boolean insecure) {
         this.id = id;
         this.to = to;
         this.recording = recording;
         this.insecure = insecure;
-    }
-
-    void connect(Duration timeout) {
+        this.socket = socket;
         try {
-            socket = new Socket();
-            socket.connect(to, (int) timeout.toMillis());
             out = socket.getOutputStream();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot connect to " + server() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("the connection to " + server() + " failed: " + e.getMessage(), e);
         }
         synchronized (this) {
             recording.opened(new ConnectionOpened(id, "replay:" + server(), null,
@@ -74,6 +71,23 @@ final class LiveSession implements AutoCloseable {
                     CaptureClock.nowNanos()));
         }
         startReader(socketInput());
+    }
+
+    /** A TCP connection to {@code to}; fails with a message naming the server when there is none. */
+    static Socket connect(InetSocketAddress to, Duration timeout) {
+        Socket socket = new Socket();
+        try {
+            socket.connect(to, (int) timeout.toMillis());
+            return socket;
+        } catch (IOException e) {
+            try {
+                socket.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
+            throw new UncheckedIOException("cannot connect to " + HostPort.of(to.getHostString(), to.getPort()) + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** The server as the user named it (HOST:PORT). */
