@@ -2,6 +2,7 @@ package dev.xmppscope.replay;
 
 import dev.xmppscope.replay.live.ReplayReport;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A stored replay diff: which two connections of the capture database were compared, and how
@@ -30,7 +31,9 @@ public record ReplayDiff(long id, long at, String target, long recordedConnectio
     public static ReplayDiff of(ReplayReport report, long at, String target, long recordedConnection, long replayedConnection) {
         List<Step> steps = report.steps().stream().map(s -> new Step(s.change(), s.recorded(), s.replayed(),
                 ref(recordedConnection, s.recordedIndex()), ref(replayedConnection, s.replayedIndex()))).toList();
-        return new ReplayDiff(0, at, target, recordedConnection, replayedConnection, report.changes(), report.notes(), steps);
+        List<String> notes = report.authFailure() == null ? report.notes()
+                : Stream.concat(Stream.of(report.authFailureText()), report.notes().stream()).toList();
+        return new ReplayDiff(0, at, target, recordedConnection, replayedConnection, report.changes(), notes, steps);
     }
 
     ReplayDiff withId(long newId) {

@@ -25,6 +25,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -52,20 +53,17 @@ final class LiveSession implements AutoCloseable {
     private String readError;
     private boolean serverClosed;
 
-    LiveSession(long id, InetSocketAddress to, CaptureSink recording, boolean insecure) {
+    /** Starts recording a session on {@code socket}, a TCP connection to {@code to} that nothing has been sent on yet. */
+    LiveSession(long id, InetSocketAddress to, Socket socket, CaptureSink recording, boolean insecure) {
         this.id = id;
         this.to = to;
         this.recording = recording;
         this.insecure = insecure;
-    }
-
-    void connect(Duration timeout) {
+        this.socket = socket;
         try {
-            socket = new Socket();
-            socket.connect(to, (int) timeout.toMillis());
             out = socket.getOutputStream();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot connect to " + server() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("the connection to " + server() + " failed: " + e.getMessage(), e);
         }
         synchronized (this) {
             recording.opened(new ConnectionOpened(id, "replay:" + server(), null,
@@ -75,14 +73,50 @@ final class LiveSession implements AutoCloseable {
         startReader(socketInput());
     }
 
+    /** A TCP connection to {@code to}; fails with a message naming the server when there is none. */
+    static Socket connect(InetSocketAddress to, Duration timeout) {
+        Socket socket = new Socket();
+        try {
+            socket.connect(to, (int) timeout.toMillis());
+            return socket;
+        } catch (IOException e) {
+            try {
+                socket.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
+            throw new UncheckedIOException("cannot connect to " + HostPort.of(to.getHostString(), to.getPort()) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** The server as the user named it (HOST:PORT). */
     private String server() {
         return HostPort.of(to.getHostString(), to.getPort());
     }
 
-    /** Sends one piece; {@code redactFrom..redactTo} (chars of xml) are masked in the recording. */
-    void send(String xml, int redactFrom, int redactTo) {
+    /** Sends one piece, recorded as sent. */
+    void send(String xml) {
+        send(xml, null, null);
+    }
+
+    /**
+     * Sends one piece whose recording is {@code stored} instead (its secret masked, as many bytes
+     * long), said by a {@code SECRET_REDACTED} event naming {@code secret}, as the proxy's recorder does.
+     */
+    void sendMasked(String xml, String stored, String secret) {
+        send(xml, stored, secret);
+    }
+
+    private void send(String xml, String stored, String secret) {
         byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
+        // recorded before it is written: the reader thread records the answer as soon as it arrives,
+        // and an answer must not be stored (nor dated) before what caused it
+        if (stored == null) {
+            record(Direction.TO_SERVER, bytes, null);
+        } else {
+            record(Direction.TO_SERVER, stored.getBytes(StandardCharsets.UTF_8), secret);
+        }
         try {
             out.write(bytes);
             out.flush();
@@ -90,13 +124,6 @@ final class LiveSession implements AutoCloseable {
             throw new UncheckedIOException("the server " + to + " closed the connection while we sent " + abbreviate(xml)
                     + ": " + e.getMessage(), e);
         }
-        byte[] stored = bytes;
-        boolean redacted = redactTo > redactFrom;
-        if (redacted) {
-            String masked = xml.substring(0, redactFrom) + "*".repeat(redactTo - redactFrom) + xml.substring(redactTo);
-            stored = masked.getBytes(StandardCharsets.UTF_8);
-        }
-        record(Direction.TO_SERVER, stored, redacted);
     }
 
     /** Waits for the first piece from the server at or after index {@code from} that {@code p} accepts. */
@@ -194,7 +221,7 @@ final class LiveSession implements AutoCloseable {
             int n;
             while ((n = in.read(buf)) > 0) {
                 byte[] bytes = java.util.Arrays.copyOf(buf, n);
-                record(Direction.TO_CLIENT, bytes, false);
+                record(Direction.TO_CLIENT, bytes, null);
                 boolean proceed = false;
                 synchronized (this) {
                     for (String xml : splitter.feed(bytes, 0, n)) {
@@ -219,10 +246,17 @@ final class LiveSession implements AutoCloseable {
         }
     }
 
-    private synchronized void record(Direction d, byte[] bytes, boolean redacted) {
+    /** Records a chunk; {@code secret} names what was masked in it (a SECRET_REDACTED event beside it), or is null. */
+    private synchronized void record(Direction d, byte[] bytes, String secret) {
         int slot = d.code() * 2 + (tls ? 1 : 0);
-        recording.chunk(new Chunk(id, ++seq, d, CaptureClock.nowNanos(), tls ? TlsLayer.DECRYPTED : TlsLayer.PLAIN,
-                offsets[slot], bytes.length, bytes, redacted));
+        TlsLayer layer = tls ? TlsLayer.DECRYPTED : TlsLayer.PLAIN;
+        long at = CaptureClock.nowNanos();
+        long chunkSeq = ++seq;
+        recording.chunk(new Chunk(id, chunkSeq, d, at, layer, offsets[slot], bytes.length, bytes, secret != null));
+        if (secret != null) { // shares the chunk's seq, as the proxy's SECRET_REDACTED events do
+            recording.event(new ConnectionEvent(id, chunkSeq, at, d, EventKind.SECRET_REDACTED, secret + " masked in the recording ("
+                    + layer.name().toLowerCase(Locale.ROOT) + " chunk " + chunkSeq + "); the server was sent the real one"));
+        }
         offsets[slot] += bytes.length;
         wireBytes[d.code()] += bytes.length;
     }

@@ -11,8 +11,21 @@ import java.util.List;
  * @param diff               one line per server answer: {@code "  "} as recorded, {@code "- "} recorded
  *                           but not answered now, {@code "+ "} answered now but not recorded
  * @param notes              what happened along the way (unanswered requests, refused TLS...)
+ * @param authFailure        the condition of the SASL failure the replay stopped at ({@code not-authorized}) when
+ *                           the server refused the login the recording had accepted, else null; the diff then
+ *                           runs only to the login
  */
-public record ReplayReport(long recordedConnection, long liveConnection, List<String> diff, List<String> notes) {
+public record ReplayReport(long recordedConnection, long liveConnection, List<String> diff, List<String> notes,
+                           String authFailure) {
+
+    public ReplayReport(long recordedConnection, long liveConnection, List<String> diff, List<String> notes) {
+        this(recordedConnection, liveConnection, diff, notes, null);
+    }
+
+    /** "authentication failed (not-authorized): check --user and the password", or null when the login worked. */
+    public String authFailureText() {
+        return authFailure == null ? null : "authentication failed (" + authFailure + "): check --user and the password";
+    }
 
     /** True when the server answered exactly as recorded. */
     public boolean same() {
@@ -27,6 +40,10 @@ public record ReplayReport(long recordedConnection, long liveConnection, List<St
     public String text() {
         StringBuilder s = new StringBuilder();
         s.append("replayed connection ").append(recordedConnection).append(" as connection ").append(liveConnection).append('\n');
+        if (authFailure != null) {
+            s.append(authFailureText()).append('\n');
+            s.append("the replay stopped at the server's SASL failure; the rest of the session was not sent\n");
+        }
         for (String n : notes) {
             s.append("note: ").append(n).append('\n');
         }

@@ -1,8 +1,12 @@
 package dev.xmppscope.replay.live;
 
 import dev.xmppscope.capture.CaptureSink;
+import dev.xmppscope.capture.SaslPlainMessage;
 import dev.xmppscope.capture.file.CaptureSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +15,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Re-sends the client side of a recorded c2s session to a live server, in a fresh stream:
@@ -34,74 +40,129 @@ public final class SessionReplayer {
         this.insecure = insecure;
     }
 
-    /**
-     * @param user     the bare JID to log in as (its domain is the stream's {@code to})
-     * @param liveId   the connection id the new session gets in {@code recording}
-     */
-    public ReplayReport replay(CaptureSource capture, long connectionId, InetSocketAddress to, String user, String password,
-                               CaptureSink recording, long liveId) {
-        RecordedSession rec = RecordedSession.load(capture, connectionId);
+    /** Checks {@code user} is a bare JID, before anything is sent or written. */
+    public static void checkUser(String user) {
         int at = user.indexOf('@');
         if (at <= 0 || at == user.length() - 1 || user.contains("/")) {
             throw new IllegalArgumentException("--user must be a bare JID like alice@a.example, not '" + user + "'");
         }
-        String local = user.substring(0, at);
-        String domain = user.substring(at + 1);
-        String recordedUser = recordedUser(rec);
-        List<String> notes = new ArrayList<>();
-        Set<String> clientIds = new HashSet<>();
-        try (LiveSession live = new LiveSession(liveId, to, recording, insecure)) {
-            live.connect(timeout);
-            run(rec, live, local, domain, password, recordedUser, clientIds, notes);
-            live.settle(Duration.ofMillis(300), Duration.ofSeconds(3));
-            List<String> users = recordedUser == null ? List.of(user) : List.of(user, recordedUser);
-            AnswerShape shape = new AnswerShape(clientIds, users);
-            List<String> before = rec.server().stream().map(shape::of).toList();
-            List<String> now = live.received().stream().map(shape::of).toList();
-            return new ReplayReport(connectionId, liveId, LineDiff.diff(before, now), notes);
+    }
+
+    /** A TCP connection to the live server, opened before the replay writes anything: an unreachable server fails here. */
+    public Socket connect(InetSocketAddress to) {
+        return LiveSession.connect(to, timeout);
+    }
+
+    /**
+     * Loads connection {@code connectionId} of {@code capture}, connects and replays it: for tests
+     * and callers that need no check between those steps.
+     */
+    public ReplayReport replay(CaptureSource capture, long connectionId, InetSocketAddress to, String user, String password,
+                               CaptureSink recording, long liveId) {
+        RecordedSession rec = RecordedSession.load(capture, connectionId);
+        checkUser(user);
+        try (Socket socket = connect(to)) {
+            return replay(rec, socket, to, user, password, recording, liveId);
+        } catch (IOException e) {
+            throw new UncheckedIOException("closing the connection to " + to + ": " + e.getMessage(), e);
         }
     }
 
+    /**
+     * @param socket   a connection to {@code to} from {@link #connect}, closed when the replay ends
+     * @param user     the bare JID to log in as (its domain is the stream's {@code to})
+     * @param liveId   the connection id the new session gets in {@code recording}
+     */
+    public ReplayReport replay(RecordedSession rec, Socket socket, InetSocketAddress to, String user, String password,
+                               CaptureSink recording, long liveId) {
+        checkUser(user);
+        int at = user.indexOf('@');
+        String local = user.substring(0, at);
+        String domain = user.substring(at + 1);
+        String recordedUser = recordedUser(rec);
+        Progress run = new Progress();
+        String masked = rec.maskedSecretsNote();
+        if (masked != null) {
+            run.notes.add(masked);
+        }
+        try (LiveSession live = new LiveSession(liveId, to, socket, recording, insecure)) {
+            run(rec, live, local, domain, password, recordedUser, run);
+            live.settle(Duration.ofMillis(300), Duration.ofSeconds(3));
+            List<String> users = recordedUser == null ? List.of(user) : List.of(user, recordedUser);
+            AnswerShape shape = new AnswerShape(run.clientIds, users);
+            List<Piece> recorded = rec.server();
+            if (run.authFailure != null) { // compared up to the login: nothing after it was sent
+                run.notes.remove(masked);
+                recorded = recorded.subList(0, Math.min(recorded.size(), recordedSaslOutcome(recorded) + 1));
+            }
+            List<String> before = recorded.stream().map(shape::of).toList();
+            List<String> now = live.received().stream().map(shape::of).toList();
+            return new ReplayReport(rec.id(), liveId, LineDiff.diff(before, now), run.notes, run.authFailure);
+        }
+    }
+
+    /** What one replay has learned so far. */
+    private static final class Progress {
+        final List<String> notes = new ArrayList<>();
+        final Set<String> clientIds = new HashSet<>();
+        /** The SASL failure's condition when the server refused the login the recording had accepted. */
+        String authFailure;
+    }
+
     private void run(RecordedSession rec, LiveSession live, String local, String domain, String password, String recordedUser,
-                     Set<String> clientIds, List<String> notes) {
+                     Progress run) {
         ScramClient scram = null;
+        List<Piece> recordedAnswers = rec.server();
+        int recordedOutcome = recordedSaslOutcome(recordedAnswers);
+        boolean recordedLoginSucceeded = recordedOutcome >= 0 && recordedAnswers.get(recordedOutcome).name().equals("success");
         for (Piece p : rec.client()) {
             String xml = recordedUser == null ? p.xml() : p.xml().replace(recordedUser, local + "@" + domain);
             String id = p.attribute("id");
             if (id != null) {
-                clientIds.add(id);
+                run.clientIds.add(id);
             }
             int mark = live.size();
             if (live.serverClosed()) {
-                notes.add("the server closed the stream before the client sent " + LiveSession.abbreviate(p.xml()));
+                run.notes.add("the server closed the stream before the client sent " + LiveSession.abbreviate(p.xml()));
                 return;
             }
+            List<String> notes = run.notes;
             if (p.isHeader()) {
-                live.send(withStreamTo(xml, domain), 0, 0);
+                live.send(withStreamTo(xml, domain));
                 expect(live, mark, "stream features", x -> x.name().equals("stream:features"), notes);
                 continue;
             }
             if (p.isClose()) {
-                live.send(xml, 0, 0);
+                live.send(xml);
                 live.await(mark, Piece::isClose, Duration.ofSeconds(2));
                 return;
             }
             switch (p.name()) {
                 case "starttls" -> {
-                    live.send(xml, 0, 0);
+                    live.send(xml);
                     Piece answer = expect(live, mark, "<proceed/>", x -> x.name().equals("proceed") || x.name().equals("failure"), notes);
                     if (answer != null && answer.name().equals("proceed")) {
                         live.startTls(domain);
                     }
                 }
-                case "auth" -> scram = authenticate(live, mark, p, local, password, notes);
+                case "auth" -> {
+                    Login login = authenticate(live, mark, p, local, password, notes);
+                    scram = login.scram();
+                    if (login.failure() != null && recordedLoginSucceeded) {
+                        // the rest would go to an unauthenticated stream: bind refused, then a stream error
+                        run.authFailure = condition(login.failure());
+                        live.send("</stream:stream>");
+                        live.await(live.size(), Piece::isClose, Duration.ofSeconds(2));
+                        return;
+                    }
+                }
                 case "response" -> {
                     if (scram == null) {
-                        live.send(xml, 0, 0); // some other mechanism's step: as recorded
+                        live.send(xml); // some other mechanism's step: as recorded
                     } // SCRAM's response was computed in authenticate()
                 }
                 case "iq" -> {
-                    live.send(xml, 0, 0);
+                    live.send(xml);
                     String type = p.attribute("type");
                     if (id != null && ("get".equals(type) || "set".equals(type))) {
                         if (live.await(mark, x -> x.name().equals("iq") && id.equals(x.attribute("id")), timeout) == null) {
@@ -110,54 +171,79 @@ public final class SessionReplayer {
                     }
                 }
                 case "enable" -> {
-                    live.send(xml, 0, 0);
+                    live.send(xml);
                     expect(live, mark, "<enabled/>", x -> x.name().equals("enabled") || x.name().equals("failed"), notes);
                 }
                 case "resume" -> {
-                    live.send(xml, 0, 0);
+                    live.send(xml);
                     expect(live, mark, "<resumed/>", x -> x.name().equals("resumed") || x.name().equals("failed"), notes);
                 }
                 case "r" -> {
-                    live.send(xml, 0, 0);
+                    live.send(xml);
                     expect(live, mark, "<a/>", x -> x.name().equals("a"), notes);
                 }
                 default -> {
-                    live.send(xml, 0, 0);
+                    live.send(xml);
                     live.settle(Duration.ofMillis(100), Duration.ofSeconds(1));
                 }
             }
         }
     }
 
-    private ScramClient authenticate(LiveSession live, int mark, Piece p, String local, String password, List<String> notes) {
+    /** How a login went: the SCRAM state (for its later steps), and the server's {@code <failure/>} if it refused. */
+    private record Login(ScramClient scram, Piece failure) {
+        static Login of(ScramClient scram, Piece outcome) {
+            return new Login(scram, outcome != null && outcome.name().equals("failure") ? outcome : null);
+        }
+    }
+
+    private Login authenticate(LiveSession live, int mark, Piece p, String local, String password, List<String> notes) {
         String mechanism = p.attribute("mechanism");
         Predicate<Piece> outcome = x -> x.name().equals("success") || x.name().equals("failure");
         if ("PLAIN".equals(mechanism)) {
             String payload = Base64.getEncoder().encodeToString(("\0" + local + "\0" + password).getBytes(StandardCharsets.UTF_8));
             String head = "<auth xmlns='" + SASL + "' mechanism='PLAIN'>";
-            live.send(head + payload + "</auth>", head.length(), head.length() + payload.length());
-            expect(live, mark, "the SASL outcome", outcome, notes);
-            return null;
+            // stored as the proxy stores it: the password masked, the username kept (the negotiation says "as bob")
+            String masked = new String(SaslPlainMessage.decode(payload.getBytes(StandardCharsets.US_ASCII)).withPasswordMasked(),
+                    StandardCharsets.US_ASCII);
+            live.sendMasked(head + payload + "</auth>", head + masked + "</auth>", "SASL PLAIN password (the username is kept)");
+            return Login.of(null, expect(live, mark, "the SASL outcome", outcome, notes));
         }
         if (mechanism != null && mechanism.startsWith("SCRAM-")) {
             ScramClient scram = new ScramClient(mechanism, local, password);
-            live.send("<auth xmlns='" + SASL + "' mechanism='" + mechanism + "'>" + scram.clientFirst() + "</auth>", 0, 0);
+            live.send("<auth xmlns='" + SASL + "' mechanism='" + mechanism + "'>" + scram.clientFirst() + "</auth>");
             Piece challenge = expect(live, mark, "a SCRAM challenge", x -> x.name().equals("challenge") || x.name().equals("failure"), notes);
             if (challenge == null || !challenge.name().equals("challenge")) {
-                return scram;
+                return Login.of(scram, challenge);
             }
             int next = live.size();
-            live.send("<response xmlns='" + SASL + "'>" + scram.clientFinal(inner(challenge.xml())) + "</response>", 0, 0);
+            live.send("<response xmlns='" + SASL + "'>" + scram.clientFinal(inner(challenge.xml())) + "</response>");
             Piece result = expect(live, next, "the SASL outcome", outcome, notes);
             if (result != null && result.name().equals("success") && !scram.verifyServerFinal(inner(result.xml()))) {
                 notes.add("the server's SCRAM signature did not verify");
             }
-            return scram;
+            return Login.of(scram, result);
         }
         notes.add("SASL " + mechanism + " is re-sent as recorded (only PLAIN and SCRAM get the new credentials)");
-        live.send(p.xml(), 0, 0);
-        expect(live, mark, "the SASL outcome", outcome.or(x -> x.name().equals("challenge")), notes);
-        return null;
+        live.send(p.xml());
+        return Login.of(null, expect(live, mark, "the SASL outcome", outcome.or(x -> x.name().equals("challenge")), notes));
+    }
+
+    /** Index of the server's first SASL {@code <success/>} or {@code <failure/>} among {@code server}, or -1. */
+    private static int recordedSaslOutcome(List<Piece> server) {
+        for (int i = 0; i < server.size(); i++) {
+            String name = server.get(i).name();
+            if ((name.equals("success") || name.equals("failure")) && server.get(i).xml().contains(SASL)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** "not-authorized": the defined condition a SASL {@code <failure/>} carries (RFC 6120 6.5), its first child. */
+    private static String condition(Piece failure) {
+        Matcher m = Pattern.compile("<(?:[\\w.-]+:)?([\\w.-]+)").matcher(inner(failure.xml()));
+        return m.find() ? m.group(1) : "no condition given";
     }
 
     private Piece expect(LiveSession live, int mark, String what, Predicate<Piece> p, List<String> notes) {

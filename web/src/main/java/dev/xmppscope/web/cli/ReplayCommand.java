@@ -13,9 +13,13 @@ import dev.xmppscope.capture.file.CaptureSource;
 import dev.xmppscope.capture.file.ConnectionRenumbering;
 import dev.xmppscope.replay.ReplayDiff;
 import dev.xmppscope.replay.ReplayDiffStore;
+import dev.xmppscope.replay.live.RecordedSession;
 import dev.xmppscope.replay.live.ReplayReport;
 import dev.xmppscope.replay.live.SessionReplayer;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +27,10 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code xmppscope replay}: a recorded c2s session, re-sent to a live server and compared. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
@@ -35,7 +41,13 @@ import picocli.CommandLine.Parameters;
                 "",
                 "The password comes from --password-file FILE (its first line), the XMPPSCOPE_PASSWORD environment variable, or a prompt on the terminal; --password SECRET works too, but other users of the machine see it in 'ps' and it stays in the shell's history.",
                 "",
-                "Exit code: 0 when the server answered as recorded, 3 when answers differ, 1 on errors.",
+                "The replay stops at a SASL <failure/> where the recording logged in (a wrong --user or password): nothing more is sent to a stream that is not authenticated, and it says 'authentication failed (not-authorized): check --user and the password'.",
+                "",
+                "Secrets the capture holds masked (a MUC room's password, an in-band registration's, a token; see 'xmppscope help proxy') cannot be recovered: they are re-sent as the '*' they were stored as, which the server refuses. The replay says so before it starts, naming them, and the diff's notes say it again. Record with --keep-secrets to replay them.",
+                "",
+                "Nothing is written (no --db, no replay-TIMESTAMP) until the connection is found in the capture, is a replayable c2s session and the server accepts a TCP connection.",
+                "",
+                "Exit code: 0 when the server answered as recorded, 3 when answers differ, 4 when the server refused the login (authentication failed), 1 on other errors, 2 on a wrong option.",
                 ""
         },
         footer = {
@@ -77,25 +89,50 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--insecure", description = "accept any TLS certificate (a test server's self-signed one)")
     boolean insecure;
 
+    /** The exit code when the server refused the login (a SASL failure): the replay stops there. */
+    static final int AUTHENTICATION_FAILED = 4;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        // everything that can be checked is checked before the output database is created
         InetSocketAddress target = parse(to);
+        SessionReplayer.checkUser(user);
         CaptureSource source = source(capture);
+        RecordedSession rec;
+        try {
+            rec = RecordedSession.load(source, connection);
+        } catch (RecordedSession.UnknownConnection e) {
+            throw ConnectionIds.missing(connection, capture, e.known());
+        }
+        String masked = rec.maskedSecretsNote();
+        if (masked != null) {
+            spec.commandLine().getErr().println("note: " + masked);
+        }
         String secret = ReplayPassword.resolve(password, passwordFile, System.getenv(), System::console);
+        SessionReplayer replayer = new SessionReplayer(Duration.ofSeconds(timeoutSeconds), insecure);
         Path out = db != null ? db : Path.of("replay-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         ReplayReport report;
-        try (CaptureStore store = CaptureStore.open(out); CaptureWriter writer = store.newWriter()) {
+        PrintWriter stdout = spec.commandLine().getOut();
+        try (Socket socket = replayer.connect(target);
+             CaptureStore store = CaptureStore.open(out); CaptureWriter writer = store.newWriter()) {
             long originalId = store.nextConnectionId();
             source.replay(new OnlyConnection(connection, new ConnectionRenumbering(writer, originalId)));
             writer.commit();
             long liveId = originalId + 1;
-            report = new SessionReplayer(Duration.ofSeconds(timeoutSeconds), insecure)
-                    .replay(source, connection, target, user, secret, writer, liveId);
+            report = replayer.replay(rec, socket, target, user, secret, writer, liveId);
             long at = java.time.Instant.now().toEpochMilli() * 1_000_000L;
             ReplayDiff diff = new ReplayDiffStore(store).save(ReplayDiff.of(report, at, to, originalId, liveId));
-            System.out.print(TerminalSafe.text(report.text())); // the diff quotes what the server sent
-            System.out.println("recorded: connection " + originalId + " (as recorded) and " + liveId + " (now) in "
+            stdout.print(TerminalSafe.text(report.text())); // the diff quotes what the server sent
+            stdout.println("recorded: connection " + originalId + " (as recorded) and " + liveId + " (now) in "
                     + CaptureStore.dataFile(out) + ", with this diff as replay diff " + diff.id() + "; see them with: xmppscope open " + out);
+            stdout.flush();
+        }
+        if (report.authFailure() != null) {
+            spec.commandLine().getErr().println("xmppscope: " + report.authFailureText());
+            return AUTHENTICATION_FAILED;
         }
         return report.same() ? 0 : 3;
     }

@@ -1,0 +1,191 @@
+package dev.xmppscope.web.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xmppscope.capture.CaptureReader;
+import dev.xmppscope.capture.CaptureSink;
+import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.ConnectionEvent;
+import dev.xmppscope.capture.ConnectionOpened;
+import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.TlsMode;
+import dev.xmppscope.capture.file.CaptureFiles;
+import dev.xmppscope.capture.file.ProgressBar;
+import dev.xmppscope.replay.ReplayDiff;
+import dev.xmppscope.replay.ReplayDiffStore;
+import dev.xmppscope.testing.Federation;
+import dev.xmppscope.testing.RecordingProxy;
+import dev.xmppscope.testing.XmppClient;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.jivesoftware.smackx.muc.MultiUserChat;
+import org.jivesoftware.smackx.muc.MultiUserChatManager;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.impl.JidCreate;
+import org.jxmpp.jid.parts.Resourcepart;
+
+/**
+ * {@code xmppscope replay} against real Prosody where the replay cannot succeed: a wrong password
+ * (it stops at the SASL failure, exit 4), a room password the capture holds masked (said before
+ * it starts), a connection the capture lacks and a server that is down (nothing is written).
+ * The recorded session: bob logs in with PLAIN and joins alice's password-protected room.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReplayCommandTest {
+    private static final String ROOM_SECRET = "room-secret-" + UUID.randomUUID();
+
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path tmp;
+
+    private Path recorded;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        picocli.CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    void recordBobJoiningALockedRoom() throws Exception {
+        recorded = tmp.resolve("session.xscap");
+        try (Federation fed = servers().start(tmp.resolve("rec"));
+             RecordingProxy proxy = RecordingProxy.start(tmp.resolve("proxy"), fed.relayRoutes(), TlsMode.PASSTHROUGH, true, false)) {
+            EntityBareJid room = JidCreate.entityBareFrom("locked@conference.a.example");
+            try (XmppClient alice = XmppClient.options("a.example", fed.relayC2s("a.example")).login("alice", "alice-pw")) {
+                MultiUserChat owned = MultiUserChatManager.getInstanceFor(alice.connection()).getMultiUserChat(room);
+                owned.create(Resourcepart.from("alice")).getConfigFormManager().setRoomSecret(ROOM_SECRET).submitConfigurationForm();
+                try (XmppClient bob = XmppClient.options("a.example", fed.relayC2s("a.example")).saslMechanism("PLAIN")
+                        .login("bob", "bob-pw")) {
+                    MultiUserChatManager.getInstanceFor(bob.connection()).getMultiUserChat(room).join(Resourcepart.from("bob"), ROOM_SECRET);
+                }
+            }
+            proxy.awaitCapture(c -> c.connections.size() == 2 && c.connections.stream().allMatch(r -> r.closed() != null),
+                    "two closed sessions");
+            CaptureFiles.export(proxy.store(), recorded, Map.of(), ProgressBar.NONE);
+        }
+    }
+
+    private static Federation.Builder servers() {
+        return Federation.builder("a.example").user("a.example", "alice", "alice-pw").user("a.example", "bob", "bob-pw")
+                .configure((domain, cfg) -> cfg.muc("conference." + domain));
+    }
+
+    private Run replayBob(InetSocketAddress server, String password, Path db, String... more) throws Exception {
+        Path passwordFile = Files.writeString(tmp.resolve("password-" + UUID.randomUUID()), password + "\n");
+        List<String> args = new java.util.ArrayList<>(List.of("replay", recorded.toString(), "--to",
+                server.getAddress().getHostAddress() + ":" + server.getPort(), "--user", "bob@a.example",
+                "--password-file", passwordFile.toString(), "--db", db.toString(), "--timeout", "5"));
+        args.addAll(List.of(more.length == 0 ? new String[] {"--connection", "2"} : more));
+        return run(args.toArray(String[]::new));
+    }
+
+    private static void eachChunk(Path db, long connection, Consumer<Chunk> each) {
+        try (CaptureStore store = CaptureStore.open(db); CaptureReader r = store.newReader()) {
+            r.replayConnection(connection, new CaptureSink() {
+                public void opened(ConnectionOpened o) { }
+                public void chunk(Chunk ch) { each.accept(ch); }
+                public void event(ConnectionEvent e) { }
+                public void closed(ConnectionClosed cl) { }
+            });
+        }
+    }
+
+    @Test
+    void aWrongPasswordStopsAtTheSaslFailureAndSaysSo() throws Exception {
+        Path db = tmp.resolve("wrong");
+        Run r;
+        try (Federation fed = servers().start(tmp.resolve("wrong-servers"))) {
+            r = replayBob(fed.server("a.example").c2s(), "not-bobs-password", db);
+        }
+        assertEquals(ReplayCommand.AUTHENTICATION_FAILED, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("xmppscope: authentication failed (not-authorized): check --user and the password"), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.get(1).equals("authentication failed (not-authorized): check --user and the password"),
+                "the cause comes first: " + r.out());
+        assertFalse(r.out().contains("masked secret"), "the room's password was not sent, and the report does not say it was");
+        assertFalse(r.out().contains("waited") || r.out().contains("no answer within"), "nothing was waited for in vain: " + r.out());
+        assertTrue(r.out().contains("- <success xmlns=urn:ietf:params:xml:ns:xmpp-sasl>\n+ <failure xmlns=urn:ietf:params:xml:ns:xmpp-sasl> not-authorized"), r.out());
+        assertTrue(lines.size() < 12, "a short diff, up to the login: " + r.out());
+
+        StringBuilder sent = new StringBuilder();
+        eachChunk(db, 2, ch -> {
+            if (ch.direction() == Direction.TO_SERVER) {
+                sent.append(new String(ch.bytes(), StandardCharsets.UTF_8));
+            }
+        });
+        assertTrue(sent.toString().contains("mechanism='PLAIN'"), sent.toString());
+        assertFalse(sent.toString().contains("<bind") || sent.toString().contains("<presence"),
+                "nothing is sent to a stream that is not authenticated: " + sent);
+        assertTrue(sent.toString().endsWith("</stream:stream>"), "the stream is closed: " + sent);
+    }
+
+    @Test
+    void aMaskedRoomPasswordIsNamedBeforeTheReplayAndInTheStoredDiff() throws Exception {
+        Path db = tmp.resolve("masked");
+        Run r;
+        try (Federation fed = servers().start(tmp.resolve("masked-servers"))) {
+            r = replayBob(fed.server("a.example").c2s(), "bob-pw", db);
+        }
+        String note = "connection 2 holds 1 masked secret (password in a stanza (MUC: joining a room, an invitation)) in <presence ";
+        assertTrue(r.err().startsWith("note: " + note), r.err());
+        assertTrue(r.err().contains("re-sent masked, as '*', so the server will refuse it"), r.err());
+        assertTrue(r.out().contains("note: " + note), "the report says it too: " + r.out());
+        try (CaptureStore store = CaptureStore.open(db)) {
+            List<ReplayDiff> diffs = new ReplayDiffStore(store).list();
+            assertEquals(1, diffs.size());
+            assertTrue(diffs.get(0).notes().stream().anyMatch(n -> n.startsWith(note)), diffs.get(0).notes().toString());
+        }
+        // the rebuilt PLAIN login keeps its user in the recording, as the proxy's does
+        Run negotiation = run("show", db.toString(), "--negotiation", "2", "--no-pager");
+        assertTrue(negotiation.out().contains("Client authenticates with PLAIN as bob"), negotiation.out() + negotiation.err());
+    }
+
+    @Test
+    void aConnectionTheCaptureLacksIsRefusedWithTheIdsItHasAndNothingIsWritten() throws Exception {
+        Path db = tmp.resolve("no-such");
+        Run r = replayBob(new InetSocketAddress(InetAddress.getLoopbackAddress(), 5222), "bob-pw", db, "--connection", "99");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("no connection 99 in " + recorded + " (its connections: 1-2; 'xmppscope show " + recorded
+                + "' lists them)"), r.err());
+        assertFalse(Files.exists(CaptureStore.dataFile(db)) || Files.exists(CaptureStore.payloadFile(db)), "a capture was created");
+    }
+
+    @Test
+    void aServerThatIsDownIsFoundBeforeAnythingIsWritten() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort(); // nothing listens there once it is closed
+        }
+        Path db = tmp.resolve("down");
+        Run r = replayBob(new InetSocketAddress(InetAddress.getLoopbackAddress(), closedPort), "bob-pw", db);
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("cannot connect to 127.0.0.1:" + closedPort), r.err());
+        assertFalse(Files.exists(CaptureStore.dataFile(db)) || Files.exists(CaptureStore.payloadFile(db)), "a capture was created");
+    }
+}
