@@ -191,7 +191,7 @@ final class LiveSession implements AutoCloseable {
                         ssl.getSession().getProtocol() + " " + ssl.getSession().getCipherSuite()));
             }
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("TLS with " + to + " failed: " + e.getMessage()
+            throw new IllegalStateException("TLS with " + server() + " failed: " + e.getMessage()
                     + (insecure ? "" : " (use --insecure to accept any certificate of a test server)"), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

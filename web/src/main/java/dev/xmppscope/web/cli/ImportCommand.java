@@ -93,8 +93,8 @@ final class ImportCommand implements Callable<Integer> {
                 try {
                     ImportResult r = CaptureFiles.importInto(store, f, bar,
                             SecretMasking.ofImport(f.getFileName().toString(), keepSecrets)::masking);
-                    err.println("xmppscope: imported " + f + ": " + r.connections() + " connections" + ids(r.firstId(),
-                            r.connections()) + ", " + r.records() + " records");
+                    err.println("xmppscope: imported " + f + ": " + r.connections() + (r.connections() == 1 ? " connection" : " connections")
+                            + ids(r.firstId(), r.connections()) + ", " + r.records() + " records");
                 } catch (CaptureFileException e) {
                     damaged++;
                     long added = store.nextConnectionId() - before;
