@@ -116,7 +116,7 @@ final class ElementIngest {
         }
         String summary = (o.restart() ? "stream restart" : "stream header") + headerParty(h)
                 + (h.contentNamespace().isEmpty() ? "" : " (" + h.contentNamespace() + ")")
-                + (h.attribute("id") == null ? "" : " id " + h.attribute("id"));
+                + (h.attribute("id") == null || h.attribute("id").isEmpty() ? "" : " id " + h.attribute("id"));
         store(conn, d, c, ref, o.at(), "stream-header", null, h.attribute("from"), h.attribute("to"), h.attribute("id"),
                 nss, summary, o.size(), o.offset(), "ok", null, o::xmlBytes, xmlAt, events);
     }

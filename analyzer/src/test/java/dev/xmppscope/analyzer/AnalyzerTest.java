@@ -448,12 +448,13 @@ class AnalyzerTest {
     @Test
     void aStreamHeaderIsSummedUpByWhomItAddressesOrElseWhoSendsIt() {
         CaptureScript s = c2sToA(3, "127.0.0.1:41000", "alice@a.example", "k1")
-                .toServer(3, 3, "<stream:stream xmlns:stream='http://etherx.jabber.org/streams'>");
+                .toServer(3, 3, "<stream:stream xmlns:stream='http://etherx.jabber.org/streams'>")
+                .toClient(3, 4, "<stream:stream xmlns:stream='http://etherx.jabber.org/streams' id=''>");
         try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = Analyzer.open(store)) {
             s.playInto(a);
             List<String> summaries = ofKind(a, "stream-header", 3).stream().map(StanzaSummary::summary).toList();
             assertEquals(List.of("stream header to a.example (jabber:client)", "stream header from a.example (jabber:client) id k1",
-                    "stream restart"), summaries, "no 'to null', no '()'");
+                    "stream restart", "stream restart"), summaries, "no 'to null', no '()', no 'id ' without one");
         }
     }
 

@@ -44,6 +44,8 @@ public final class Negotiation {
     private String lastAuthRequest;
     private String bindId;
     private String registerId;
+    /** The resource the client asked to bind, or null (none asked for, or server-chosen). */
+    private String requestedResource;
     /** The receiving server said it does not serve the domain asked for (host-unknown, host-gone). */
     private boolean domainRefused;
     private String sessionId;
@@ -317,13 +319,19 @@ public final class Negotiation {
         if ("set".equals(type) && bind != null) {
             bindId = id;
             String res = bind.childText("resource", Ns.BIND);
+            requestedResource = res == null || res.isBlank() ? null : res.strip();
             add(d, at, "bind", who(d) + " asks to bind " + (res == null ? "a server-chosen resource" : "resource '" + res + "'"),
                     "", "info", ref);
         } else if ("result".equals(type) && bind != null && bind.childText("jid", Ns.BIND) != null) {
             String jid = bind.childText("jid", Ns.BIND).trim();
             bound(jid);
             Jid parsed = Jid.parse(jid);
-            add(d, at, "bind", "Bound to " + jid, parsed.flags(), "ok", ref);
+            // a server may replace the resource asked for (RFC 6120 §7.7.2.2: not allowed, or in use)
+            String replaced = requestedResource != null && !requestedResource.equals(parsed.resource())
+                    ? "the server chose another resource than the '" + requestedResource + "' asked for" : "";
+            String flags = parsed.flags();
+            add(d, at, "bind", "Bound to " + jid, replaced.isEmpty() || flags.isEmpty() ? replaced + flags : replaced + "; " + flags,
+                    "ok", ref);
         } else if ("error".equals(type) && id != null && id.equals(bindId)) {
             fail("Resource binding failed: " + StepText.condition(e.child("error", e.namespace()) == null ? e
                     : e.child("error", e.namespace()), Ns.STANZA_ERRORS));

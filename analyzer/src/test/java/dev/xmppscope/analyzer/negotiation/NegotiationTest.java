@@ -416,6 +416,16 @@ class NegotiationTest {
     }
 
     @Test
+    void aResourceTheServerReplacedIsSaid() {
+        c(CLIENT_HEADER).s(SERVER_HEADER)
+                .c("<iq type='set' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>&lt;img&gt;</resource></bind></iq>")
+                .s("<iq type='result' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@a.example/nxDebT0NJ_55</jid></bind></iq>");
+        NegotiationStep bound = steps.get(steps.size() - 1);
+        assertEquals("Bound to alice@a.example/nxDebT0NJ_55", bound.title());
+        assertEquals("the server chose another resource than the '<img>' asked for", bound.detail());
+    }
+
+    @Test
     void aBindConflictFailsTheStream() {
         c(CLIENT_HEADER).s(SERVER_HEADER)
                 .c("<iq type='set' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>x</resource></bind></iq>")
