@@ -39,6 +39,9 @@ public final class StreamParser {
     private long failedPosition;
     /** When the first byte of the piece the framer holds incomplete came, or -1 when it holds none. */
     private long pendingSince = -1;
+    // the chunk being fed: where it starts, and when the piece pending before it began to come (else the chunk's time)
+    private long chunkStart;
+    private long startedBefore;
 
     public StreamParser() {
         this(0, DEFAULT_MAX_ELEMENT_BYTES, DEFAULT_MAX_DEPTH);
@@ -85,15 +88,12 @@ public final class StreamParser {
             return events;
         }
         frames.clear();
-        long chunkStart = framer.position();
-        long startedBefore = pendingSince;
+        chunkStart = framer.position();
+        startedBefore = pendingSince < 0 ? at : pendingSince;
         boolean ok = framer.feed(bytes, from, length, frames);
         long end = framer.position();
         long pending = framer.pendingStart();
         pendingSince = pending < 0 ? -1 : pending >= chunkStart ? at : startedBefore;
-        // what fails where it began in an earlier chunk failed when those bytes came: the peer's
-        // answer to them (a stream error) then comes after them, not before
-        Failure failure = new Failure(chunkStart, startedBefore < 0 ? at : startedBefore, at);
         for (int i = 0; i < frames.size(); ) {
             int run = elementRun(i);
             if (run > 1 && parseRun(i, run, at, events)) {
@@ -105,13 +105,13 @@ public final class StreamParser {
                 Frame f = frames.get(k);
                 String problem = handle(f, at, events);
                 if (problem != null) {
-                    return fail(failure, f.offset(), problem, end, events, f);
+                    return fail(f.offset(), problem, end, at, events, f);
                 }
             }
             i += Math.max(run, 1);
         }
         if (!ok) {
-            return fail(failure, framer.errorOffset(), framer.error(), end, events, null);
+            return fail(framer.errorOffset(), framer.error(), end, at, events, null);
         }
         return events;
     }
@@ -221,25 +221,20 @@ public final class StreamParser {
         }
     }
 
-    /** Where the chunk being fed starts, when the piece pending before it began to come, and when the chunk came. */
-    private record Failure(long chunkStart, long pendingSince, long at) {
-        long at(long offset) {
-            return offset < chunkStart ? pendingSince : at;
-        }
-    }
-
     /**
      * Gives up from {@code offset}; {@code frame}, when the parse of a frame failed, holds the
      * bytes of it that came before this chunk (the framer keeps none of them after its own failures).
+     * What began in an earlier chunk failed when those bytes came: the peer's answer to them (a
+     * stream error) then comes after them, not before.
      */
-    private List<StreamEvent> fail(Failure failure, long offset, String reason, long end, List<StreamEvent> events, Frame frame) {
+    private List<StreamEvent> fail(long offset, String reason, long end, long chunkAt, List<StreamEvent> events, Frame frame) {
         abandon(end);
-        long at = failure.at(offset);
+        long at = offset < chunkStart ? startedBefore : chunkAt;
         events.add(new StreamEvent.StreamFailed(offset, reason, at));
         if (end > offset) {
             byte[] head = new byte[0];
-            if (frame != null && offset < failure.chunkStart()) {
-                int before = (int) Math.min(UNPARSED_HEAD_BYTES, failure.chunkStart() - offset);
+            if (frame != null && offset < chunkStart) {
+                int before = (int) Math.min(UNPARSED_HEAD_BYTES, chunkStart - offset);
                 head = Arrays.copyOfRange(frame.bytes(), frame.from(), frame.from() + before);
             }
             events.add(new StreamEvent.Unparsed(offset, (int) Math.min(Integer.MAX_VALUE, end - offset), at, head));
