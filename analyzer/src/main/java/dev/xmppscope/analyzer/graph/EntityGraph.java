@@ -7,6 +7,7 @@ import dev.xmppscope.analyzer.model.ModelEvent;
 import dev.xmppscope.analyzer.xmpp.Jid;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.graphstream.graph.Edge;
@@ -47,8 +48,10 @@ public final class EntityGraph {
     /**
      * Client streams whose domain the server refused, while nothing says which server is at their
      * address: drawn once a client binds there, not as a server of the refused name (there is none).
+     * The latest {@value #MAX_WAITING} per address (a scanner's probes must not pile up for weeks).
      */
     private final Map<String, Map<Long, Runnable>> waitingForServerAt = new HashMap<>();
+    private static final int MAX_WAITING = 1024;
 
     public EntityGraph() {
         graph.addSink(changes);
@@ -66,8 +69,12 @@ public final class EntityGraph {
                 unplace(p); // drawn before the server refused its domain: there is no server of that name
             }
             if (s.domainRefused() && s.identity() == null && s.upstream() != null) {
-                waitingForServerAt.computeIfAbsent(s.upstream(), k -> new HashMap<>())
-                        .put(s.connection(), () -> updateStream(s, state, error, stanzas, bytes));
+                waitingForServerAt.computeIfAbsent(s.upstream(), k -> new LinkedHashMap<>() {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<Long, Runnable> eldest) {
+                        return size() > MAX_WAITING;
+                    }
+                }).put(s.connection(), () -> updateStream(s, state, error, stanzas, bytes));
             }
             return;
         }
