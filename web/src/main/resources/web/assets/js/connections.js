@@ -1,6 +1,6 @@
 // The Connections view: every stream with its route, TLS, identity, counts, state and close reason.
 
-import {$, h, clear, clock, duration, bytes, truncate} from './dom.js';
+import {$, h, clear, clock, duration, bytes, truncate, truncateMiddle} from './dom.js';
 import {store} from './store.js';
 
 export class ConnectionsView {
@@ -27,7 +27,7 @@ export class ConnectionsView {
         h('td', {class: 'num'}, `#${c.id}`),
         h('td', null, h('span', {class: 'kind'}, c.kind)),
         h('td', null, h('span', {class: `state ${c.state}`}, c.state)),
-        h('td', {class: 'mono', title: identity}, truncate(identity, 34)),
+        h('td', {class: 'mono', title: identity}, truncateMiddle(identity, 34)),
         h('td', {class: 'mono', title: c.route}, truncate(c.route, 30)),
         h('td', null, c.tls),
         h('td', {class: 'mono'}, clock(c.openedAt)),

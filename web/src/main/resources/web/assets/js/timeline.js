@@ -6,7 +6,7 @@
 // walks back from there).
 
 import {api} from './api.js';
-import {$, h, clear, clock, isoTime, download, truncate} from './dom.js';
+import {$, h, clear, clock, isoTime, download, truncate, truncateMiddle, textOf} from './dom.js';
 import {drawSequence, drawSequenceScrolling, placeLabels, toMermaid} from './sequence.js';
 import {endpoints, nodeLabel} from './store.js';
 import {anchorOf, restoreAnchor, revealSideways} from './viewport.js';
@@ -120,7 +120,7 @@ export class Timeline {
     clear(chip);
     if (conn !== null) {
       chip.hidden = false;
-      chip.appendChild(document.createTextNode(label || `stream #${conn}`));
+      chip.appendChild(textOf(label || `stream #${conn}`));
       chip.appendChild(h('button', {type: 'button', title: 'Show all streams', onclick: () => { this.conn = null; chip.hidden = true; this.reload(); }}, '×'));
     } else {
       chip.hidden = true;
@@ -508,7 +508,7 @@ export class Timeline {
         title: isoTime(st.at), onclick: () => this.onSelect(st.ref)},
         h('td', {class: 'mono'}, clock(st.at)),
         h('td', {class: 'num'}, `#${st.connection}`),
-        h('td', null, truncate(nodeLabel(from), 26), ' → ', truncate(nodeLabel(to), 26)),
+        h('td', null, truncateMiddle(nodeLabel(from), 26), ' → ', truncateMiddle(nodeLabel(to), 26)),
         h('td', null, h('span', {class: `kind ${st.kind}`}, st.kind)),
         h('td', null, st.type || ''),
         h('td', {class: 'mono'}, st.id || ''),
