@@ -1,7 +1,7 @@
 // The Connections view: every stream with its route, TLS, identity, counts, state and close reason.
 
-import {$, h, clear, clock, duration, bytes, truncate, truncateMiddle} from './dom.js';
-import {store} from './store.js';
+import {$, h, clear, clock, isoTime, duration, bytes, truncate, truncateMiddle} from './dom.js';
+import {store, sinceStart} from './store.js';
 
 export class ConnectionsView {
   constructor({onSelect}) {
@@ -30,7 +30,9 @@ export class ConnectionsView {
         h('td', {class: 'mono', title: identity}, truncateMiddle(identity, 34)),
         h('td', {class: 'mono', title: c.route}, truncate(c.route, 30)),
         h('td', null, c.tls),
-        h('td', {class: 'mono'}, clock(c.openedAt)),
+        // from the capture's start, as the timeline counts; the wall clock on hover
+        h('td', {class: 'mono opened', title: `${clock(c.openedAt)}  (${isoTime(c.openedAt)})`},
+          sinceStart(c.openedAt) ?? clock(c.openedAt)),
         h('td', {class: 'num'}, c.closedAt ? duration(c.closedAt - c.openedAt) : 'open'),
         h('td', {class: 'num'}, String(c.stanzaCount)),
         h('td', {class: 'num'}, bytes(c.bytesIn)),

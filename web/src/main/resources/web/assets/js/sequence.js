@@ -2,8 +2,8 @@
 // one arrow per element, time going down. Built with SVG DOM calls, so every label is a text node.
 // The same function draws the picture exported for slides.
 
-import {s, setText, reveal, truncate, truncateMiddle, elapsed, isoTime} from './dom.js';
-import {store, endpoints, nodeLabel, nodeKind, sessionStart, SESSION_GAP} from './store.js';
+import {s, setText, reveal, truncate, truncateMiddle, isoTime} from './dom.js';
+import {store, endpoints, nodeLabel, nodeKind, sessionStart, sinceStart, SESSION_GAP} from './store.js';
 
 const ROW = 26;
 const HEAD = 48;
@@ -90,11 +90,8 @@ function drawTimes(times, height, breaks) {
  * out, and a session recorded a day later reads "+1.25 s", not "+24:00:01.250"; from the first
  * row's time where no connection is known.
  */
-function rowTimes(items) {
-  return items.map((st) => {
-    const start = sessionStart(st.at);
-    return elapsed(st.at - (start !== null ? start : items[0].at));
-  });
+export function rowTimes(items) {
+  return items.map((st) => sinceStart(st.at, items[0].at));
 }
 
 /**

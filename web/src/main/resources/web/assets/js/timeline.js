@@ -7,7 +7,7 @@
 
 import {api} from './api.js';
 import {$, h, clear, clock, isoTime, download, truncate, truncateMiddle, textOf} from './dom.js';
-import {drawSequence, drawSequenceScrolling, placeLabels, toMermaid} from './sequence.js';
+import {drawSequence, drawSequenceScrolling, placeLabels, rowTimes, toMermaid} from './sequence.js';
 import {endpoints, nodeLabel} from './store.js';
 import {anchorOf, restoreAnchor, revealSideways} from './viewport.js';
 
@@ -502,11 +502,12 @@ export class Timeline {
 
   renderList(items) {
     const tbody = h('tbody');
-    for (const st of items) {
+    const times = rowTimes(items); // as the sequence has them; the wall clock on hover
+    items.forEach((st, i) => {
       const [from, to] = endpoints(st.connection, st.direction);
       const tr = h('tr', {'data-ref': st.ref, class: st.ref === this.selected ? 'selected' : null,
-        title: isoTime(st.at), onclick: () => this.onSelect(st.ref)},
-        h('td', {class: 'mono'}, clock(st.at)),
+        title: `${clock(st.at)}  (${isoTime(st.at)})`, onclick: () => this.onSelect(st.ref)},
+        h('td', {class: 'mono time'}, times[i]),
         h('td', {class: 'num'}, `#${st.connection}`),
         h('td', null, truncateMiddle(nodeLabel(from), 26), ' → ', truncateMiddle(nodeLabel(to), 26)),
         h('td', null, h('span', {class: `kind ${st.kind}`}, st.kind)),
@@ -515,7 +516,7 @@ export class Timeline {
         h('td', {title: st.summary || ''}, truncate(st.summary || '', 80)),
         h('td', {class: 'muted'}, (st.labels || []).join(', ')));
       tbody.appendChild(tr);
-    }
+    });
     return h('table', {class: 'grid list'},
       h('thead', null, h('tr', null, ...['time', 'stream', 'from → to (on this link)', 'kind', 'type', 'id', 'summary', 'protocols']
         .map((t) => h('th', null, t)))), tbody);

@@ -478,6 +478,27 @@ class UiSyntheticBrowserTest {
         assertEquals(1L, js("return document.scripts.length - 1;"), where + ": only cytoscape and app.js are scripts");
     }
 
+    /** Every time of a stanza or a stream reads as the sequence's, from the capture's start; the wall clock is second. */
+    @Test
+    void timesCountFromTheCapturesStartInEveryView() {
+        open("/");
+        browser.driver.findElement(By.id("mode-list")).click();
+        WebElement ping = await().until(d -> d.findElements(By.cssSelector("#timeline tr[data-ref]")).stream()
+                .filter(r -> !r.findElements(By.cssSelector(".kind.iq")).isEmpty()).findFirst().orElse(null));
+        assertEquals("+599.0 ms", ping.findElement(By.cssSelector("td")).getText(), "as the sequence has it");
+        assertTrue(ping.getAttribute("title").matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*"), "the wall clock on hover: " + ping.getAttribute("title"));
+        browser.click(d -> ping);
+        WebElement time = await().until(d -> d.findElement(By.id("stanza-time")));
+        assertTrue(time.getText().matches("\\+599\\.0 ms +\\d\\d:\\d\\d:\\d\\d\\.\\d{3} +\\(2025-11-24T.*Z\\)"), time.getText());
+
+        open("/connections/6"); // a.example's stream to b.example, opened 55 ms after alice's, the first
+        WebElement opened = await().until(d -> d.findElement(By.cssSelector("#connections-table tr[data-id='6'] td.opened")));
+        assertEquals("+55.0 ms", opened.getText());
+        assertTrue(opened.getAttribute("title").matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*"), opened.getAttribute("title"));
+        WebElement inInspector = await().until(d -> d.findElement(By.id("connection-opened")));
+        assertTrue(inInspector.getText().startsWith("+55.0 ms "), inInspector.getText());
+    }
+
     /**
      * Labels are cut to fit between graphemes: an emoji, a flag or a thumb with its skin tone is
      * kept whole or left out, never split into half a surrogate pair (drawn as U+FFFD).
