@@ -146,6 +146,8 @@ export class Timeline {
     this.mode = mode;
     $('mode-sequence').classList.toggle('on', mode === 'sequence');
     $('mode-list').classList.toggle('on', mode === 'list');
+    // the same rows stay in view, but not the sideways scroll: the list's time column started cut off
+    this.body.scrollLeft = 0;
     this.render();
   }
 

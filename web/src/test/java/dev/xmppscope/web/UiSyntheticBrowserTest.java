@@ -499,6 +499,19 @@ class UiSyntheticBrowserTest {
         assertTrue(inInspector.getText().startsWith("+55.0 ms "), inInspector.getText());
     }
 
+    /** Switching to the List starts it at its left edge, the times in view, wherever the Sequence was scrolled sideways. */
+    @Test
+    void theListOpensAtItsLeftEdge() {
+        open("/");
+        assertTrue(((Number) js("const t = document.getElementById('timeline'); t.scrollLeft = t.scrollWidth; return t.scrollLeft;"))
+                .intValue() > 0, "the sequence scrolls sideways at 1600 px");
+        browser.driver.findElement(By.id("mode-list")).click();
+        await().until(d -> timelineRows() > 0 && !d.findElements(By.cssSelector("#timeline table.list")).isEmpty());
+        assertTrue((Boolean) js("const t = document.getElementById('timeline'); return t.scrollWidth > t.clientWidth;"),
+                "the list too is wider than the pane");
+        assertEquals(0L, ((Number) js("return document.getElementById('timeline').scrollLeft;")).longValue());
+    }
+
     /**
      * Labels are cut to fit between graphemes: an emoji, a flag or a thumb with its skin tone is
      * kept whole or left out, never split into half a surrogate pair (drawn as U+FFFD).
