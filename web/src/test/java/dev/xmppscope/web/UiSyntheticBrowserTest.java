@@ -358,6 +358,31 @@ class UiSyntheticBrowserTest {
         }
     }
 
+    /**
+     * A short narrow window (1000 x 700 with a replay's narration above the panes, as here
+     * 1000 x 560) keeps the graph at least 200 px tall with its legend whole; it was a strip of
+     * 120 px, its legend clipped.
+     */
+    @Test
+    void aShortNarrowWindowKeepsTheGraphUsable() {
+        Dimension wide = browser.driver.manage().window().getSize();
+        browser.driver.manage().window().setSize(new Dimension(1000, 560));
+        try {
+            open("/");
+            browser.screenshot("short-narrow-graph");
+            assertEquals(List.of(), js("""
+                    const pane = document.getElementById('graph-pane').getBoundingClientRect();
+                    const graph = document.getElementById('graph').getBoundingClientRect();
+                    const legend = document.querySelector('#graph-pane .legend').getBoundingClientRect();
+                    const problems = [];
+                    if (graph.height < 200) problems.push('the graph is ' + graph.height + ' px tall');
+                    if (legend.bottom > pane.bottom) problems.push('the legend is cut: ' + legend.bottom + ' > ' + pane.bottom);
+                    return problems;"""));
+        } finally {
+            browser.driver.manage().window().setSize(wide);
+        }
+    }
+
     private void assertFitsTheWindow(String... ids) {
         assertEquals(Boolean.TRUE, js("return document.documentElement.scrollWidth <= document.documentElement.clientWidth;"),
                 "the page does not scroll sideways");
