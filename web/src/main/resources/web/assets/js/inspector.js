@@ -60,7 +60,7 @@ export class Inspector {
     filterRow('from', d.from, {jid: d.from}, 'from or to this JID');
     filterRow('to', d.to, {jid: d.to}, 'from or to this JID');
     filterRow('id', d.id, {id: d.id}, 'with this id');
-    meta.append(h('dt', null, 'time'), h('dd', {id: 'stanza-time'}, wallClockAfter(d.at)));
+    meta.append(h('dt', null, 'time'), h('dd', {id: 'stanza-time'}, captureTime(d.at)));
     meta.append(h('dt', null, 'stream'), h('dd', null,
       h('a', {href: `/connections/${d.connection}`, 'data-link': true}, `#${d.connection}`),
       ` ${d.direction === 'toServer' ? 'client → server' : 'server → client'}`));
@@ -181,9 +181,9 @@ export class Inspector {
     row('bound as', c.jid);
     row('header from', c.streamFrom);
     row('header to', c.streamTo);
-    meta.append(h('dt', null, 'opened'), h('dd', {id: 'connection-opened'}, wallClockAfter(c.openedAt)));
+    meta.append(h('dt', null, 'opened'), h('dd', {id: 'connection-opened'}, captureTime(c.openedAt)));
     if (c.closedAt) {
-      meta.append(h('dt', null, 'closed'), h('dd', null, `after ${duration(c.closedAt - c.openedAt)}: `, wallClockAfter(c.closedAt)));
+      meta.append(h('dt', null, 'closed'), h('dd', null, captureTime(c.closedAt), `, after ${duration(c.closedAt - c.openedAt)}`));
     }
     row('close reason', [c.closeReason, c.closeDetail].filter(Boolean).join(': '));
     row('elements', c.stanzaCount);
@@ -229,7 +229,7 @@ export function negotiationList(steps, openedAt) {
  * A time as the timeline counts it ("+9.37 s", from the capture's start), then dimmer the wall
  * clock and the ISO time it was, so one can be matched with the timeline and the replay's clock.
  */
-function wallClockAfter(nanos) {
+function captureTime(nanos) {
   const since = sinceStart(nanos);
   const wall = `${clock(nanos)}  (${isoTime(nanos)})`;
   return since === null ? wall : [h('span', {class: 'mono'}, since), '  ', h('span', {class: 'muted wall'}, wall)];
