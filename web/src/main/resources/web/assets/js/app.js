@@ -3,7 +3,7 @@
 // /connections, /connections/ID) to what is shown.
 
 import {api} from './api.js';
-import {$} from './dom.js';
+import {$, setText} from './dom.js';
 import {GraphView} from './graph.js';
 import {Timeline} from './timeline.js';
 import {Inspector} from './inspector.js';
@@ -131,7 +131,7 @@ function selectInGraph(sel) {
   }
   chip.hidden = false;
   if (sel.node) {
-    chip.textContent = sel.node.label;
+    setText(chip, sel.node.label);
     graph.focus([sel.node.id]);
     timeline.narrow({jid: sel.node.kind === 'client' ? sel.node.label : sel.node.label});
   } else {

@@ -1,7 +1,9 @@
 // The Connections view: every stream with its route, TLS, identity, counts, state and close reason.
+// Why a stream failed is what a reader opens this view for: it comes right after the state, in
+// full, wrapped, never cut or scrolled out of view behind the counts.
 
-import {$, h, clear, clock, duration, bytes, truncate} from './dom.js';
-import {store} from './store.js';
+import {$, h, clear, clock, isoTime, duration, bytes, truncate, truncateMiddle} from './dom.js';
+import {store, sinceStart} from './store.js';
 
 export class ConnectionsView {
   constructor({onSelect}) {
@@ -27,18 +29,21 @@ export class ConnectionsView {
         h('td', {class: 'num'}, `#${c.id}`),
         h('td', null, h('span', {class: 'kind'}, c.kind)),
         h('td', null, h('span', {class: `state ${c.state}`}, c.state)),
-        h('td', {class: 'mono', title: identity}, truncate(identity, 34)),
-        h('td', {class: 'mono', title: c.route}, truncate(c.route, 30)),
-        h('td', null, c.tls),
-        h('td', {class: 'mono'}, clock(c.openedAt)),
+        h('td', {class: 'why', title: c.closeDetail || null},
+          c.error ? h('span', {class: 'state error'}, c.error)
+            : c.warning ? h('span', {class: 'state warning'}, c.warning)
+              : truncate(c.closeReason || '', 30)),
+        h('td', {class: 'mono identity', title: identity}, truncateMiddle(identity, 34)),
+        // "listen=upstream" may break after the "=", so the upstream's port is never cut off
+        h('td', {class: 'mono route'}, routeText(c.route)),
+        h('td', {class: 'tls'}, c.tls),
+        // from the capture's start, as the timeline counts; the wall clock on hover
+        h('td', {class: 'mono opened', title: `${clock(c.openedAt)}  (${isoTime(c.openedAt)})`},
+          sinceStart(c.openedAt) ?? clock(c.openedAt)),
         h('td', {class: 'num'}, c.closedAt ? duration(c.closedAt - c.openedAt) : 'open'),
         h('td', {class: 'num'}, String(c.stanzaCount)),
         h('td', {class: 'num'}, bytes(c.bytesIn)),
-        h('td', {class: 'num'}, bytes(c.bytesOut)),
-        h('td', {title: c.error || c.warning || c.closeDetail || ''},
-          c.error ? h('span', {class: 'state error'}, truncate(c.error, 40))
-            : c.warning ? h('span', {class: 'state warning'}, truncate(c.warning, 40))
-              : truncate(c.closeReason || '', 30))));
+        h('td', {class: 'num'}, bytes(c.bytesOut))));
     }
   }
 
@@ -46,4 +51,10 @@ export class ConnectionsView {
     this.selected = id;
     for (const tr of this.tbody.querySelectorAll('tr')) tr.classList.toggle('selected', Number(tr.dataset.id) === id);
   }
+}
+
+/** A route, "127.0.0.12:5222=127.0.0.2:5222", allowed to wrap after its "=". */
+function routeText(route) {
+  const i = (route || '').indexOf('=');
+  return i < 0 ? route || '' : [route.slice(0, i + 1), h('wbr'), route.slice(i + 1)];
 }

@@ -1,5 +1,6 @@
 // DOM helpers. Everything from the wire becomes a text node or an attribute value set through
-// setAttribute: nothing here ever parses a string as HTML.
+// setAttribute: nothing here ever parses a string as HTML. Invisible controls in that text (a
+// right-to-left override makes "gnp.exe" read "exe.png") are shown as markers ("⟨U+202E⟩").
 
 /** h('div', {class: 'x'}, 'text', child) → an element; string children become text nodes. */
 export function h(tag, attrs, ...children) {
@@ -19,6 +20,9 @@ export function s(tag, attrs, ...children) {
   return el;
 }
 
+// attributes people read: a tooltip shows its text as it is, controls and all
+const READ_ATTRS = new Set(['title', 'aria-label']);
+
 function setAttrs(el, attrs) {
   if (!attrs) return;
   for (const [k, v] of Object.entries(attrs)) {
@@ -28,7 +32,7 @@ function setAttrs(el, attrs) {
     } else if (k === 'href') {
       el.setAttribute('href', safeHref(v));
     } else {
-      el.setAttribute(k, v === true ? '' : String(v));
+      el.setAttribute(k, v === true ? '' : READ_ATTRS.has(k) ? reveal(String(v)) : String(v));
     }
   }
 }
@@ -36,8 +40,59 @@ function setAttrs(el, attrs) {
 function append(el, children) {
   for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
-    el.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
+    el.appendChild(c instanceof Node ? c : textOf(String(c), el instanceof SVGElement));
   }
+}
+
+/** Replaces what `el` shows with `str`, invisible controls made visible as in h() and s(). */
+export function setText(el, str) {
+  clear(el).appendChild(textOf(String(str ?? ''), el instanceof SVGElement));
+  return el;
+}
+
+// ---- invisible characters -----------------------------------------------------------------
+
+// Controls that change how text reads without showing themselves: C0 (but tab and newline), DEL
+// and C1, the Arabic letter mark, the left-to-right and right-to-left marks, the bidi embeddings
+// and overrides (U+202A–202E) and isolates (U+2066–2069). The CLI prints them escaped ("\u202e").
+const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
+const CONTROL_NAMES = {
+  0x061c: 'ARABIC LETTER MARK', 0x200e: 'LEFT-TO-RIGHT MARK', 0x200f: 'RIGHT-TO-LEFT MARK',
+  0x202a: 'LEFT-TO-RIGHT EMBEDDING', 0x202b: 'RIGHT-TO-LEFT EMBEDDING', 0x202c: 'POP DIRECTIONAL FORMATTING',
+  0x202d: 'LEFT-TO-RIGHT OVERRIDE', 0x202e: 'RIGHT-TO-LEFT OVERRIDE', 0x2066: 'LEFT-TO-RIGHT ISOLATE',
+  0x2067: 'RIGHT-TO-LEFT ISOLATE', 0x2068: 'FIRST STRONG ISOLATE', 0x2069: 'POP DIRECTIONAL ISOLATE',
+};
+
+/** How an invisible control is shown: "⟨U+202E⟩". */
+export function marker(c) {
+  return `⟨U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`;
+}
+
+/** `str` with its invisible controls as markers, for plain text: a canvas, an attribute, an export. */
+export function reveal(str) {
+  if (str === null || str === undefined) return '';
+  return String(str).replace(INVISIBLE_ALL, marker);
+}
+
+/** A text node, or where `str` holds invisible controls, text with each control as a marker in its own span (tspan in SVG). */
+export function textOf(str, svg = false) {
+  if (!INVISIBLE.test(str)) return document.createTextNode(str);
+  const out = document.createDocumentFragment();
+  let last = 0;
+  for (const m of str.matchAll(INVISIBLE_ALL)) {
+    if (m.index > last) out.appendChild(document.createTextNode(str.slice(last, m.index)));
+    const code = m[0].codePointAt(0);
+    const name = CONTROL_NAMES[code] || 'control character';
+    const mark = svg ? document.createElementNS(SVG_NS, 'tspan') : document.createElement('span');
+    mark.setAttribute('class', 'ctl');
+    if (!svg) mark.setAttribute('title', `${name}: invisible on the wire, shown here so the text reads as sent`);
+    mark.textContent = marker(m[0]);
+    out.appendChild(mark);
+    last = m.index + m[0].length;
+  }
+  if (last < str.length) out.appendChild(document.createTextNode(str.slice(last)));
+  return out;
 }
 
 /** Only our own paths and the API are ever linked to. */
@@ -111,9 +166,66 @@ export function bytes(n) {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
+// ---- cutting text to fit ---------------------------------------------------------------
+
+const GRAPHEMES = typeof Intl !== 'undefined' && Intl.Segmenter ? new Intl.Segmenter(undefined, {granularity: 'grapheme'}) : null;
+
+/**
+ * `str` as what a reader sees as characters: grapheme clusters (a flag, an emoji with its skin
+ * tone, a letter with its accents) where the browser can tell them, else code points. Never a
+ * half of a surrogate pair.
+ */
+export function graphemes(str) {
+  return GRAPHEMES ? Array.from(GRAPHEMES.segment(str), (g) => g.segment) : Array.from(str);
+}
+
+/** How many letters a grapheme takes once shown: an invisible control takes its marker's. */
+function widthOf(g) {
+  if (!INVISIBLE.test(g)) return 1;
+  const visible = g.replace(INVISIBLE_ALL, '');
+  return (visible ? 1 : 0) + Array.from(g.matchAll(INVISIBLE_ALL), (m) => marker(m[0]).length).reduce((a, b) => a + b, 0);
+}
+
+/** Takes graphemes of `gs` (from the end with `fromEnd`) while they fit in `room` letters. */
+function take(gs, room, fromEnd = false) {
+  const out = [];
+  let used = 0;
+  for (let i = 0; i < gs.length; i++) {
+    const g = gs[fromEnd ? gs.length - 1 - i : i];
+    used += widthOf(g);
+    if (used > room) break;
+    out.push(g);
+  }
+  return (fromEnd ? out.reverse() : out).join('');
+}
+
+function shownWidth(gs) {
+  return gs.reduce((n, g) => n + widthOf(g), 0);
+}
+
+/**
+ * `str` cut to `n` letters as shown (an invisible control counts as its marker), ending in "…";
+ * cut between graphemes, so an emoji or a flag is kept whole or left out.
+ */
 export function truncate(str, n) {
   if (!str) return '';
-  return str.length > n ? str.slice(0, n - 1) + '…' : str;
+  const gs = graphemes(String(str));
+  return shownWidth(gs) > n ? take(gs, n - 1) + '…' : String(str);
+}
+
+/**
+ * Like {@link truncate}, but cut in the middle, keeping the end: for JIDs, where the resource
+ * tells two of one user's devices apart ("alice@a.ex…/laptop"). The end kept is the resource,
+ * or as much of it as half the room holds; a JID without one keeps its last third.
+ */
+export function truncateMiddle(str, n) {
+  if (!str) return '';
+  const gs = graphemes(String(str));
+  if (shownWidth(gs) <= n) return String(str);
+  const slash = gs.indexOf('/');
+  const tail = slash > 0 ? shownWidth(gs.slice(slash)) : Math.floor((n - 1) / 3);
+  const end = take(gs, Math.min(tail, Math.ceil((n - 1) / 2)), true);
+  return take(gs, n - 1 - shownWidth(graphemes(end))) + '…' + end;
 }
 
 export function toast(message) {

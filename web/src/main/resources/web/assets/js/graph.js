@@ -4,6 +4,7 @@
 
 import {StableLayout} from './layout.js';
 import {store} from './store.js';
+import {reveal, truncateMiddle} from './dom.js';
 
 const STATE_COLOURS = {negotiating: '#d49a1e', established: '#3d8b6a', closed: '#a3acb6', error: '#cf4338'};
 const MAX_PACKETS = 40;
@@ -271,12 +272,13 @@ function parallelStep(font) {
   return 2 * (labelHeight + 6);
 }
 
-/** A compact label: servers by domain, clients by local part and resource (their server says the rest). */
+/**
+ * A compact label: servers by domain, clients by local part and resource (their server says the
+ * rest). Drawn on a canvas, so invisible controls are shown as markers in the text itself.
+ */
 export function shortLabel(node) {
   const label = node.label || node.id;
-  if (node.kind !== 'client') return label;
+  if (node.kind !== 'client') return reveal(label);
   const m = /^([^@/]+)@[^/]+(\/.*)?$/.exec(label);
-  if (!m) return label.length > 28 ? label.slice(0, 27) + '…' : label;
-  const s = m[1] + (m[2] || '');
-  return s.length > 28 ? s.slice(0, 27) + '…' : s;
+  return reveal(truncateMiddle(m ? m[1] + (m[2] || '') : label, 28));
 }

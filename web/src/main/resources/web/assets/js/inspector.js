@@ -4,7 +4,7 @@
 import {api} from './api.js';
 import {$, h, clear, clock, isoTime, duration, since, bytes, copyText} from './dom.js';
 import {renderXml, hexDump} from './xmlview.js';
-import {nodeLabel} from './store.js';
+import {nodeLabel, sinceStart} from './store.js';
 import {routeRows} from './routetree.js';
 
 /** Characters of an element's XML the inspector draws; Copy takes all of it. */
@@ -60,7 +60,7 @@ export class Inspector {
     filterRow('from', d.from, {jid: d.from}, 'from or to this JID');
     filterRow('to', d.to, {jid: d.to}, 'from or to this JID');
     filterRow('id', d.id, {id: d.id}, 'with this id');
-    row('time', `${clock(d.at)}  (${isoTime(d.at)})`);
+    meta.append(h('dt', null, 'time'), h('dd', {id: 'stanza-time'}, captureTime(d.at)));
     meta.append(h('dt', null, 'stream'), h('dd', null,
       h('a', {href: `/connections/${d.connection}`, 'data-link': true}, `#${d.connection}`),
       ` ${d.direction === 'toServer' ? 'client → server' : 'server → client'}`));
@@ -181,8 +181,10 @@ export class Inspector {
     row('bound as', c.jid);
     row('header from', c.streamFrom);
     row('header to', c.streamTo);
-    row('opened', `${clock(c.openedAt)}  (${isoTime(c.openedAt)})`);
-    if (c.closedAt) row('closed', `${clock(c.closedAt)} after ${duration(c.closedAt - c.openedAt)}`);
+    meta.append(h('dt', null, 'opened'), h('dd', {id: 'connection-opened'}, captureTime(c.openedAt)));
+    if (c.closedAt) {
+      meta.append(h('dt', null, 'closed'), h('dd', null, captureTime(c.closedAt), `, after ${duration(c.closedAt - c.openedAt)}`));
+    }
     row('close reason', [c.closeReason, c.closeDetail].filter(Boolean).join(': '));
     row('elements', c.stanzaCount);
     row('bytes', `${bytes(c.bytesIn)} from the client, ${bytes(c.bytesOut)} to it`);
@@ -221,6 +223,16 @@ export function negotiationList(steps, openedAt) {
     h('span', {class: 'time', title: isoTime(st.at)}, since(st.at - openedAt)),
     st.detail || st.stanzaRef ? h('span', {class: 'detail'}, st.detail || '',
       st.stanzaRef ? [' ', h('a', {href: `/stanzas/${encodeURIComponent(st.stanzaRef)}`, 'data-link': true}, 'view element')] : null) : null)));
+}
+
+/**
+ * A time as the timeline counts it ("+9.37 s", from the capture's start), then dimmer the wall
+ * clock and the ISO time it was, so one can be matched with the timeline and the replay's clock.
+ */
+function captureTime(nanos) {
+  const since = sinceStart(nanos);
+  const wall = `${clock(nanos)}  (${isoTime(nanos)})`;
+  return since === null ? wall : [h('span', {class: 'mono'}, since), '  ', h('span', {class: 'muted wall'}, wall)];
 }
 
 function section(title, ...content) {

@@ -2,7 +2,7 @@
 // play/pause, step, speed 0.1–100×, seek, and the narration of the current moment.
 
 import {api} from './api.js';
-import {$, h, duration} from './dom.js';
+import {$, h, duration, setText} from './dom.js';
 
 export class ReplayControls {
   constructor() {
@@ -74,7 +74,7 @@ export class ReplayControls {
     const narration = $('narration');
     const text = st.annotation && st.annotation.text;
     narration.hidden = !text;
-    narration.textContent = text || '';
+    setText(narration, text || '');
   }
 
   showPosition(offset) {

@@ -2,8 +2,8 @@
 // one arrow per element, time going down. Built with SVG DOM calls, so every label is a text node.
 // The same function draws the picture exported for slides.
 
-import {s, truncate, elapsed, isoTime} from './dom.js';
-import {store, endpoints, nodeLabel, nodeKind, sessionStart, SESSION_GAP} from './store.js';
+import {s, setText, reveal, truncate, truncateMiddle, isoTime} from './dom.js';
+import {store, endpoints, nodeLabel, nodeKind, sessionStart, sinceStart, SESSION_GAP} from './store.js';
 
 const ROW = 26;
 const HEAD = 48;
@@ -90,11 +90,8 @@ function drawTimes(times, height, breaks) {
  * out, and a session recorded a day later reads "+1.25 s", not "+24:00:01.250"; from the first
  * row's time where no connection is known.
  */
-function rowTimes(items) {
-  return items.map((st) => {
-    const start = sessionStart(st.at);
-    return elapsed(st.at - (start !== null ? start : items[0].at));
-  });
+export function rowTimes(items) {
+  return items.map((st) => sinceStart(st.at, items[0].at));
 }
 
 /**
@@ -148,7 +145,7 @@ export function placeLabels(pane) {
     const x1 = Number(line.getAttribute('x1')), x2 = Number(line.getAttribute('x2'));
     const lo = Math.min(x1, x2), hi = Math.max(x1, x2);
     const from = Math.max(lo, left), to = Math.min(hi, right);
-    let x = (lo + hi) / 2, anchor = 'middle', text = label.dataset.fit;
+    let x = (lo + hi) / 2, anchor = 'middle', text = label.dataset.cut;
     if (to - from < 40) { // (nearly) all of it out of view
       const before = lo + hi < left + right;
       [x, anchor] = before ? [left, 'start'] : [right, 'end'];
@@ -157,11 +154,11 @@ export function placeLabels(pane) {
       x = (from + to) / 2;
       text = truncate(label.dataset.full, Math.max(6, Math.floor((to - from) / 6.2)));
     }
-    if (label.getAttribute('x') === String(x) && label.textContent === text) continue;
+    if (label.getAttribute('x') === String(x) && label.textContent === reveal(text)) continue;
     label.setAttribute('x', String(x));
     label.setAttribute('text-anchor', anchor);
     label.classList.toggle('beyond', anchor !== 'middle');
-    label.textContent = text;
+    setText(label, text);
   }
 }
 
@@ -207,7 +204,7 @@ function draw(items, opts, part, times, breaks) {
     svg.appendChild(s('g', {class: `lane-head ${nodeKind(id)}`},
       s('title', null, label),
       s('rect', {x: cx - boxW / 2, y: 8, width: boxW, height: 26, rx: 6}),
-      s('text', {x: cx, y: 25, 'text-anchor': 'middle'}, truncate(label, Math.floor(boxW / 6.3)))));
+      s('text', {x: cx, y: 25, 'text-anchor': 'middle'}, truncateMiddle(label, Math.floor(boxW / 6.3)))));
   }
   if (part === 'head') return svg;
 
@@ -225,9 +222,11 @@ function draw(items, opts, part, times, breaks) {
     row.appendChild(s('line', {x1: x1 + dir * 4, y1: y + 6, x2: x2 - dir * 4, y2: y + 6, 'marker-end': `url(#arr-${kindClass(st)})`}));
     const span = Math.abs(x2 - x1);
     const chars = Math.max(12, Math.floor(Math.max(span, laneW) / 6.2));
-    const label = s('text', {class: 'lbl', x: (x1 + x2) / 2, y: y + 1, 'text-anchor': 'middle'}, truncate(arrowLabel(st), chars));
-    if (part === 'body') { // for placeLabels, on screen only
+    const cut = truncate(arrowLabel(st), chars);
+    const label = s('text', {class: 'lbl', x: (x1 + x2) / 2, y: y + 1, 'text-anchor': 'middle'}, cut);
+    if (part === 'body') { // for placeLabels, on screen only: the label as recorded, as it fits its arrow, and as shown so
       label.dataset.full = arrowLabel(st);
+      label.dataset.cut = cut;
       label.dataset.fit = label.textContent;
     }
     row.appendChild(label);
@@ -249,18 +248,19 @@ text { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; }
 .k-nonza line { stroke: #7b8794; stroke-dasharray: 4 3; } .k-nonza .lbl { fill: #5b6672; }
 .k-error line { stroke: #cf4338; } .k-error .lbl { fill: #a3271e; }
 .session-break line { stroke: #b45309; stroke-width: 1.5; stroke-dasharray: 8 4; }
-.session-break rect { fill: #ffffff; stroke: #b45309; } .session-break text { font-size: 9px; fill: #b45309; font-family: "DejaVu Sans Mono", monospace; }`;
+.session-break rect { fill: #ffffff; stroke: #b45309; } .session-break text { font-size: 9px; fill: #b45309; font-family: "DejaVu Sans Mono", monospace; }
+.ctl { fill: #b42318; font-family: "DejaVu Sans Mono", monospace; font-size: 0.85em; }`;
 
 /** The same selection as Mermaid sequenceDiagram text (labels stripped of Mermaid syntax and HTML). */
 export function toMermaid(items) {
   const lanes = lanesFor(items);
   const alias = new Map(lanes.map((id, i) => [id, `P${i}`]));
   const lines = ['sequenceDiagram'];
-  for (const id of lanes) lines.push(`    participant ${alias.get(id)} as ${mermaidText(nodeLabel(id))}`);
+  for (const id of lanes) lines.push(`    participant ${alias.get(id)} as ${mermaidText(reveal(nodeLabel(id)))}`);
   for (const st of items) {
     const [from, to] = endpoints(st.connection, st.direction);
     const arrow = kindClass(st) === 'k-nonza' ? '-->>' : '->>';
-    lines.push(`    ${alias.get(from)}${arrow}${alias.get(to)}: ${mermaidText(truncate(arrowLabel(st), 90))}`);
+    lines.push(`    ${alias.get(from)}${arrow}${alias.get(to)}: ${mermaidText(reveal(truncate(arrowLabel(st), 90)))}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -1,6 +1,8 @@
 // What the UI knows about the mesh right now: nodes, edges and connections, kept current by
 // the live socket, plus who listens for changes.
 
+import {elapsed} from './dom.js';
+
 export const store = {
   nodes: new Map(),        // node id → GraphNode
   edges: new Map(),        // edge id → GraphEdge
@@ -63,6 +65,17 @@ export function sessionStart(at) {
     if (store.sessions[mid] <= at) { found = store.sessions[mid]; lo = mid + 1; } else hi = mid - 1;
   }
   return found;
+}
+
+/**
+ * When `at` (nanos) happened, as the timeline's rows and the replay's clock say it: from the start
+ * of its session ("+9.37 s", "+1:25:03.120"), or from `fallback` when no connection opened by
+ * then is known; null with neither.
+ */
+export function sinceStart(at, fallback = null) {
+  const start = sessionStart(at);
+  const from = start !== null ? start : fallback;
+  return from === null ? null : elapsed(at - from);
 }
 
 function sessionStarts(connections) {

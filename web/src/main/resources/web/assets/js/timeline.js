@@ -6,8 +6,8 @@
 // walks back from there).
 
 import {api} from './api.js';
-import {$, h, clear, clock, isoTime, download, truncate} from './dom.js';
-import {drawSequence, drawSequenceScrolling, placeLabels, toMermaid} from './sequence.js';
+import {$, h, clear, clock, isoTime, download, truncate, truncateMiddle, textOf} from './dom.js';
+import {drawSequence, drawSequenceScrolling, placeLabels, rowTimes, toMermaid} from './sequence.js';
 import {endpoints, nodeLabel} from './store.js';
 import {anchorOf, restoreAnchor, revealSideways} from './viewport.js';
 
@@ -120,7 +120,7 @@ export class Timeline {
     clear(chip);
     if (conn !== null) {
       chip.hidden = false;
-      chip.appendChild(document.createTextNode(label || `stream #${conn}`));
+      chip.appendChild(textOf(label || `stream #${conn}`));
       chip.appendChild(h('button', {type: 'button', title: 'Show all streams', onclick: () => { this.conn = null; chip.hidden = true; this.reload(); }}, '×'));
     } else {
       chip.hidden = true;
@@ -146,6 +146,8 @@ export class Timeline {
     this.mode = mode;
     $('mode-sequence').classList.toggle('on', mode === 'sequence');
     $('mode-list').classList.toggle('on', mode === 'list');
+    // the same rows stay in view, but not the sideways scroll: the list's time column started cut off
+    this.body.scrollLeft = 0;
     this.render();
   }
 
@@ -502,20 +504,21 @@ export class Timeline {
 
   renderList(items) {
     const tbody = h('tbody');
-    for (const st of items) {
+    const times = rowTimes(items); // as the sequence has them; the wall clock on hover
+    items.forEach((st, i) => {
       const [from, to] = endpoints(st.connection, st.direction);
       const tr = h('tr', {'data-ref': st.ref, class: st.ref === this.selected ? 'selected' : null,
-        title: isoTime(st.at), onclick: () => this.onSelect(st.ref)},
-        h('td', {class: 'mono'}, clock(st.at)),
+        title: `${clock(st.at)}  (${isoTime(st.at)})`, onclick: () => this.onSelect(st.ref)},
+        h('td', {class: 'mono time'}, times[i]),
         h('td', {class: 'num'}, `#${st.connection}`),
-        h('td', null, truncate(nodeLabel(from), 26), ' → ', truncate(nodeLabel(to), 26)),
+        h('td', null, truncateMiddle(nodeLabel(from), 26), ' → ', truncateMiddle(nodeLabel(to), 26)),
         h('td', null, h('span', {class: `kind ${st.kind}`}, st.kind)),
         h('td', null, st.type || ''),
         h('td', {class: 'mono'}, st.id || ''),
         h('td', {title: st.summary || ''}, truncate(st.summary || '', 80)),
         h('td', {class: 'muted'}, (st.labels || []).join(', ')));
       tbody.appendChild(tr);
-    }
+    });
     return h('table', {class: 'grid list'},
       h('thead', null, h('tr', null, ...['time', 'stream', 'from → to (on this link)', 'kind', 'type', 'id', 'summary', 'protocols']
         .map((t) => h('th', null, t)))), tbody);

@@ -2,7 +2,7 @@
 // headers stay unclosed, prefixes may be undeclared, bytes may be cut — it still renders, and
 // every token becomes a text node.
 
-import {h} from './dom.js';
+import {h, textOf} from './dom.js';
 
 const TOKEN = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<\/?[^<>]*>?|[^<]+/g;
 const ATTR = /([^\s=/>]+)(\s*=\s*)("[^"]*"?|'[^']*'?)?/g;
@@ -67,13 +67,13 @@ function renderTag(token, span, pre) {
   ATTR.lastIndex = 0;
   let m;
   while ((m = ATTR.exec(rest)) !== null) {
-    if (m.index > last) pre.appendChild(document.createTextNode(rest.slice(last, m.index).replace(/\s+/g, ' ')));
+    if (m.index > last) pre.appendChild(textOf(rest.slice(last, m.index).replace(/\s+/g, ' ')));
     span('x-attr', m[1]);
     if (m[2]) span('x-punct', '=');
     if (m[3]) span('x-val', m[3]);
     last = m.index + m[0].length;
   }
-  if (last < rest.length) pre.appendChild(document.createTextNode(rest.slice(last).replace(/\s+/g, ' ')));
+  if (last < rest.length) pre.appendChild(textOf(rest.slice(last).replace(/\s+/g, ' ')));
   if (closed) span('x-punct', selfClosing ? '/>' : '>');
 }
 

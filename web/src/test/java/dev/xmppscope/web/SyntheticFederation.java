@@ -63,6 +63,39 @@ final class SyntheticFederation {
         iq(alice, "alice@a.example/phone", "a.example", "ping1", 600);
     }
 
+    /** Bob's resource, with a right-to-left override in it: drawn as is, it reads "bob@b.example/phone". */
+    static final String RTL_BOB = "bob@b.example/\u202Eenohp";
+    /** A body whose text reads "exe.png" where the override is obeyed. */
+    static final String RTL_BODY = "RTL: \u202Egnp.exe\u202C and \u0007bell \u009b31m";
+    /** A body of emoji in one, two and four UTF-16 code units (a flag, a thumb with its skin tone), cut wherever a label ends. */
+    static final String EMOJI_BODY = "emoji " + "\uD83D\uDE00\uD83C\uDDEB\uD83C\uDDF7\uD83D\uDC4D\uD83C\uDFFD".repeat(30);
+    /** Why the failed stream failed: longer than a table cell of Connections used to show. */
+    static final String LONG_ERROR = "Authentication failed: not-authorized (the server rejected the password or the user name"
+            + " for alice@a.example after offering SCRAM-SHA-1 and PLAIN)";
+
+    /**
+     * Two servers and the text a hostile or careless client sends: one user on two devices (lanes
+     * cut at the end both read "alice@a.example…"), emoji cut by every label, a bidirectional
+     * override in a body and a resource, controls, and a stream that failed with a long error.
+     */
+    static InMemoryCaptureModel hostileText() {
+        InMemoryCaptureModel m = new InMemoryCaptureModel();
+        SyntheticFederation f = new SyntheticFederation(m);
+        f.server("a.example");
+        f.server("b.example");
+        long laptop = f.client("alice@a.example/laptop", "a.example", 1);
+        long phone = f.client("alice@a.example/nxDebT0NJ_55", "a.example", 2);
+        long bob = f.client(RTL_BOB, "b.example", 3);
+        long ab = f.s2s("a.example", "b.example", 6);
+        f.message(laptop, ab, bob, "alice@a.example/laptop", "bob@b.example", "e1", EMOJI_BODY, 100);
+        f.message(phone, ab, bob, "alice@a.example/nxDebT0NJ_55", "bob@b.example", "r1", RTL_BODY, 200);
+        long failed = f.nextConn++;
+        m.put(new ConnectionView(failed, "127.130.8.12:5222=127.130.8.2:5222", "c2s", "none", "127.130.8.1:41999",
+                "127.130.8.2:5222", null, "alice@a.example", "a.example", T0 + 300_000_000L, T0 + 320_000_000L,
+                "server-closed", "the server closed the stream after the failure", "error", LONG_ERROR, null, 7, 271, 647));
+        return m;
+    }
+
     /** A busier mesh: {@code servers} servers, each with {@code clientsPerServer} clients that chat across. */
     static InMemoryCaptureModel crowd(int servers, int clientsPerServer) {
         InMemoryCaptureModel m = new InMemoryCaptureModel();

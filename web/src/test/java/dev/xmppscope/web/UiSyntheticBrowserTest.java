@@ -28,11 +28,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class UiSyntheticBrowserTest {
 
     static WebServer server;
+    /** Serves {@link SyntheticFederation#hostileText()}: emoji, bidi overrides, one user on two devices, a long error. */
+    static WebServer hostile;
     static HeadlessChromium browser;
 
     @BeforeAll
     static void start() {
         server = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(SyntheticFederation.build()), List.of());
+        hostile = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(SyntheticFederation.hostileText()), List.of());
         browser = new HeadlessChromium(1600, 1000);
     }
 
@@ -46,6 +49,7 @@ class UiSyntheticBrowserTest {
     static void stop() {
         if (browser != null) browser.close();
         if (server != null) server.close();
+        if (hostile != null) hostile.close();
     }
 
     private WebDriverWait await() {
@@ -57,7 +61,11 @@ class UiSyntheticBrowserTest {
     }
 
     private void open(String path) {
-        browser.driver.get("http://127.0.0.1:" + server.port() + path);
+        open(server, path);
+    }
+
+    private void open(WebServer from, String path) {
+        browser.driver.get("http://127.0.0.1:" + from.port() + path);
         await().until(d -> !d.findElements(By.cssSelector("#timeline svg.sequence .row, #timeline tr[data-ref], #connections-table tbody tr")).isEmpty());
         js("window.__pwned = 0; window.alert = () => { window.__pwned++; };");
     }
@@ -350,6 +358,31 @@ class UiSyntheticBrowserTest {
         }
     }
 
+    /**
+     * A short narrow window (1000 x 700 with a replay's narration above the panes, as here
+     * 1000 x 560) keeps the graph at least 200 px tall with its legend whole; it was a strip of
+     * 120 px, its legend clipped.
+     */
+    @Test
+    void aShortNarrowWindowKeepsTheGraphUsable() {
+        Dimension wide = browser.driver.manage().window().getSize();
+        browser.driver.manage().window().setSize(new Dimension(1000, 560));
+        try {
+            open("/");
+            browser.screenshot("short-narrow-graph");
+            assertEquals(List.of(), js("""
+                    const pane = document.getElementById('graph-pane').getBoundingClientRect();
+                    const graph = document.getElementById('graph').getBoundingClientRect();
+                    const legend = document.querySelector('#graph-pane .legend').getBoundingClientRect();
+                    const problems = [];
+                    if (graph.height < 200) problems.push('the graph is ' + graph.height + ' px tall');
+                    if (legend.bottom > pane.bottom) problems.push('the legend is cut: ' + legend.bottom + ' > ' + pane.bottom);
+                    return problems;"""));
+        } finally {
+            browser.driver.manage().window().setSize(wide);
+        }
+    }
+
     private void assertFitsTheWindow(String... ids) {
         assertEquals(Boolean.TRUE, js("return document.documentElement.scrollWidth <= document.documentElement.clientWidth;"),
                 "the page does not scroll sideways");
@@ -468,5 +501,201 @@ class UiSyntheticBrowserTest {
         assertEquals(0L, js("return [...document.querySelectorAll('a[href]')].filter(a => !a.getAttribute('href').startsWith('/')).length;"),
                 where + ": every link is our own path");
         assertEquals(1L, js("return document.scripts.length - 1;"), where + ": only cytoscape and app.js are scripts");
+    }
+
+    /** Every time of a stanza or a stream reads as the sequence's, from the capture's start; the wall clock is second. */
+    @Test
+    void timesCountFromTheCapturesStartInEveryView() {
+        open("/");
+        browser.driver.findElement(By.id("mode-list")).click();
+        WebElement ping = await().until(d -> d.findElements(By.cssSelector("#timeline tr[data-ref]")).stream()
+                .filter(r -> !r.findElements(By.cssSelector(".kind.iq")).isEmpty()).findFirst().orElse(null));
+        assertEquals("+599.0 ms", ping.findElement(By.cssSelector("td")).getText(), "as the sequence has it");
+        assertTrue(ping.getAttribute("title").matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*"), "the wall clock on hover: " + ping.getAttribute("title"));
+        browser.click(d -> ping);
+        WebElement time = await().until(d -> d.findElement(By.id("stanza-time")));
+        assertTrue(time.getText().matches("\\+599\\.0 ms +\\d\\d:\\d\\d:\\d\\d\\.\\d{3} +\\(2025-11-24T.*Z\\)"), time.getText());
+
+        open("/connections/6"); // a.example's stream to b.example, opened 55 ms after alice's, the first
+        WebElement opened = await().until(d -> d.findElement(By.cssSelector("#connections-table tr[data-id='6'] td.opened")));
+        assertEquals("+55.0 ms", opened.getText());
+        assertTrue(opened.getAttribute("title").matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*"), opened.getAttribute("title"));
+        WebElement inInspector = await().until(d -> d.findElement(By.id("connection-opened")));
+        assertTrue(inInspector.getText().startsWith("+55.0 ms "), inInspector.getText());
+    }
+
+    /** Switching to the List starts it at its left edge, the times in view, wherever the Sequence was scrolled sideways. */
+    @Test
+    void theListOpensAtItsLeftEdge() {
+        open("/");
+        assertTrue(((Number) js("const t = document.getElementById('timeline'); t.scrollLeft = t.scrollWidth; return t.scrollLeft;"))
+                .intValue() > 0, "the sequence scrolls sideways at 1600 px");
+        browser.driver.findElement(By.id("mode-list")).click();
+        await().until(d -> timelineRows() > 0 && !d.findElements(By.cssSelector("#timeline table.list")).isEmpty());
+        assertTrue((Boolean) js("const t = document.getElementById('timeline'); return t.scrollWidth > t.clientWidth;"),
+                "the list too is wider than the pane");
+        assertEquals(0L, ((Number) js("return document.getElementById('timeline').scrollLeft;")).longValue());
+    }
+
+    /**
+     * Why a stream failed reads in full and in view, without scrolling sideways, at 1600 px and
+     * at 1000 px; so does its route, upstream port included. It was the table's last column,
+     * behind a scrollbar, cut at 40 characters.
+     */
+    @Test
+    void whyAStreamFailedReadsInFullInConnections() {
+        Dimension wide = browser.driver.manage().window().getSize();
+        try {
+            for (Dimension size : List.of(new Dimension(1600, 1000), new Dimension(1000, 700))) {
+                browser.driver.manage().window().setSize(size);
+                open(hostile, "/connections");
+                assertEquals(List.of(), js("""
+                        const wrap = document.querySelector('#connections-pane .table-wrap');
+                        const left = wrap.getBoundingClientRect().left, right = left + wrap.clientWidth;
+                        const row = document.querySelector('#connections-table tr[data-id="5"]');
+                        const heads = [...document.querySelectorAll('#connections-table thead th')].map((th) => th.textContent);
+                        const problems = [];
+                        for (const [column, text] of [['close', arguments[0]], ['route', arguments[1]]]) {
+                          const cell = row.children[heads.indexOf(column)];
+                          const r = cell.getBoundingClientRect();
+                          if (cell.textContent !== text) problems.push('reads ' + cell.textContent);
+                          if (r.left < left || r.right > right) problems.push(text + ': out of view, ' + r.left + '..' + r.right + ' of ' + left + '..' + right);
+                          if (cell.scrollWidth > cell.clientWidth) problems.push(text + ': cut');
+                        }
+                        return problems;""", SyntheticFederation.LONG_ERROR, "127.130.8.12:5222=127.130.8.2:5222"), "at " + size);
+                browser.screenshot("connections-error-" + size.getWidth());
+            }
+        } finally {
+            browser.driver.manage().window().setSize(wide);
+        }
+    }
+
+    /**
+     * Labels are cut to fit between graphemes: an emoji, a flag or a thumb with its skin tone is
+     * kept whole or left out, never split into half a surrogate pair (drawn as U+FFFD).
+     */
+    @Test
+    void labelsCutEmojiWholeNeverHalfACharacter() {
+        open(hostile, "/");
+        assertEquals(List.of(), cutBadly(TEXTS_OF + "('#timeline svg text')", SyntheticFederation.EMOJI_BODY, "emoji "), "sequence");
+        browser.driver.findElement(By.id("mode-list")).click();
+        await().until(d -> !d.findElements(By.cssSelector("#timeline tr[data-ref]")).isEmpty());
+        assertEquals(List.of(), cutBadly(TEXTS_OF + "('#timeline td')", SyntheticFederation.EMOJI_BODY, "emoji "), "list");
+        browser.driver.findElement(By.id("export-mermaid")).click();
+        await().until(d -> !d.findElement(By.id("mermaid-text")).getAttribute("value").isEmpty());
+        browser.driver.findElement(By.id("mermaid-close")).click();
+        assertEquals(List.of(), cutBadly("document.getElementById('mermaid-text').value.split('\\n')", SyntheticFederation.EMOJI_BODY, "emoji "),
+                "mermaid");
+
+        // every length, cut at the end and in the middle
+        String jid = "alice@a.example/" + SyntheticFederation.EMOJI_BODY;
+        browser.driver.executeAsyncScript("""
+                const [body, jid, done] = arguments;
+                import('/assets/js/dom.js').then(({truncate, truncateMiddle}) => {
+                  window.__cuts = {end: [], middle: []};
+                  for (let n = 2; n < 60; n++) { __cuts.end.push(truncate(body, n)); __cuts.middle.push(truncateMiddle(jid, n)); }
+                  done();
+                });""", SyntheticFederation.EMOJI_BODY, jid);
+        assertEquals(List.of(), cutBadly("__cuts.end", SyntheticFederation.EMOJI_BODY, "emoji "), "truncate");
+        assertEquals(List.of(), cutBadly("__cuts.middle", jid, "alice@"), "truncateMiddle");
+    }
+
+    /** JS: a function of a CSS selector that returns the text of what it selects. */
+    private static final String TEXTS_OF = "((selector) => [...document.querySelectorAll(selector)].map((e) => e.textContent))";
+
+    private List<String> texts(String selector) {
+        @SuppressWarnings("unchecked")
+        List<String> texts = (List<String>) js("return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent);", selector);
+        return texts;
+    }
+
+    /**
+     * Of the texts the JS expression {@code texts} yields (some "…" cuts of `full`, shown from
+     * `anchor` on), those that hold half a character, or whose part before or after the "…" does
+     * not start or end `full` on a grapheme's boundary, as JSON (half a character cannot leave the
+     * browser otherwise); or a word that none was cut.
+     */
+    private List<String> cutBadly(String texts, String full, String anchor) {
+        @SuppressWarnings("unchecked")
+        List<String> bad = (List<String>) js("const texts = " + texts + ";" + """
+                const [full, anchor] = arguments;
+                const seg = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+                const graphemes = (t) => Array.from(seg.segment(t), (g) => g.segment);
+                const whole = graphemes(full);
+                const bad = [];
+                let cut = 0;
+                for (const t of texts) {
+                  if (!t.isWellFormed()) bad.push('half a character: ' + JSON.stringify(t));
+                  const at = t.indexOf(anchor), dots = t.lastIndexOf('…');
+                  if (at < 0 || dots < at) continue;
+                  cut++;
+                  const head = graphemes(t.slice(at, dots)), tail = graphemes(t.slice(dots + 1));
+                  if (head.some((g, k) => g !== whole[k])) bad.push('not cut between graphemes: ' + JSON.stringify(t));
+                  if (tail.some((g, k) => g !== whole[whole.length - tail.length + k])) bad.push('its end is not the end: ' + JSON.stringify(t));
+                }
+                return cut ? bad : ['none of these was cut: ' + JSON.stringify(texts)];""", full, anchor);
+        return bad;
+    }
+
+    /** Lanes cut to fit keep the start of a JID and its resource's end: one user's two devices read apart. */
+    @Test
+    void oneUsersTwoDevicesHaveLanesThatReadApart() {
+        open(hostile, "/");
+        List<String> heads = texts("#timeline svg.sticky-head .lane-head text").stream().filter(t -> t.startsWith("alice@")).toList();
+        assertEquals(2, heads.size(), heads.toString());
+        assertTrue(heads.stream().allMatch(t -> t.contains("…")), "both are cut to fit: " + heads);
+        assertTrue(heads.stream().anyMatch(t -> t.endsWith("…/laptop")), heads.toString());
+        assertTrue(heads.stream().anyMatch(t -> t.endsWith("NJ_55")), heads.toString());
+    }
+
+    // the invisible controls (C0 but tab and newline, DEL, C1, bidi marks, embeddings, overrides, isolates), as a JS regex
+    private static final String INVISIBLE = "/[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069]/";
+    private static final String RTL_SHOWN = "RTL: ⟨U+202E⟩gnp.exe⟨U+202C⟩ and ⟨U+0007⟩bell ⟨U+009B⟩31m";
+
+    /** Text and tooltips of the page's main part that hold an invisible control: none should. */
+    private List<String> invisibleControlsShown() {
+        @SuppressWarnings("unchecked")
+        List<String> found = (List<String>) js("const re = " + INVISIBLE + ";"
+                + " return [...document.querySelectorAll('main, main *')].flatMap((e) => [e === document.querySelector('main')"
+                + "   ? e.textContent : null, e.getAttribute('title')]).filter((t) => t && re.test(t)).map((t) => JSON.stringify(t));");
+        return found;
+    }
+
+    /**
+     * A right-to-left override in a body ("gnp.exe" that reads "exe.png") and controls show as
+     * markers, not obeyed, wherever wire text is: timeline, list, inspector, Connections, graph,
+     * and the Mermaid and SVG exports.
+     */
+    @Test
+    void invisibleControlsShowAsMarkersEverywhere() {
+        open(hostile, "/");
+        assertEquals(List.of(), invisibleControlsShown(), "sequence");
+        assertEquals("chat: " + RTL_SHOWN, js("return document.querySelector('#timeline [data-ref=\"2-s-10\"] title').textContent.split('\\n')[1];"));
+        assertTrue(((List<?>) js("return xmppscope.graph.cy.nodes().map((n) => n.data('short'));")).contains("bob/⟨U+202E⟩enohp"));
+        String svg = (String) js("return xmppscope.timeline.svgText();");
+        assertTrue(svg.contains("⟨U+202E⟩") && !java.util.regex.Pattern.compile("[\u202a-\u202e\u2066-\u2069]").matcher(svg).find(), svg);
+        browser.driver.findElement(By.id("export-mermaid")).click();
+        String mermaid = await().until(d -> d.findElement(By.id("mermaid-text")).getAttribute("value"));
+        browser.driver.findElement(By.id("mermaid-close")).click();
+        assertTrue(mermaid.contains("as bob@b.example/⟨U+202E⟩enohp") && !mermaid.contains("\u202e"), mermaid);
+
+        browser.driver.findElement(By.id("mode-list")).click();
+        WebElement row = await().until(d -> d.findElement(By.cssSelector("#timeline tr[data-ref='2-s-10']")));
+        String rowText = row.getAttribute("textContent"); // the cell's end is clipped: getText() leaves out the markers there
+        assertTrue(rowText.contains("chat: " + RTL_SHOWN), rowText);
+        assertTrue(row.findElements(By.cssSelector(".ctl")).size() >= 4, "each marker in a span of its own, styled");
+        assertEquals(List.of(), invisibleControlsShown(), "list");
+
+        open(hostile, "/stanzas/2-s-10");
+        WebElement xml = await().until(d -> d.findElement(By.id("stanza-xml")));
+        assertTrue(xml.getText().contains("<body>" + RTL_SHOWN + "</body>"), xml.getText());
+        assertEquals("chat: " + RTL_SHOWN, browser.driver.findElement(By.cssSelector("#stanza-head .summary")).getText());
+        assertEquals(List.of(), invisibleControlsShown(), "inspector");
+        browser.screenshot("hostile-rtl-inspector");
+
+        open(hostile, "/connections/3");
+        await().until(d -> d.findElement(By.id("connection-head")));
+        assertTrue(browser.driver.findElement(By.cssSelector("#connections-table tr[data-id='3']")).getText().contains("bob@b.example/⟨U+202E⟩enohp"));
+        assertEquals(List.of(), invisibleControlsShown(), "connections");
     }
 }
