@@ -199,6 +199,12 @@ function take(gs, room, fromEnd = false) {
   return (fromEnd ? out.reverse() : out).join('');
 }
 
+/** Whether `str` fits `n` letters for sure without segmenting it (most labels): no grapheme is shorter than a code unit. */
+function fits(str, n) {
+  const text = String(str);
+  return text.length <= n && !INVISIBLE.test(text);
+}
+
 function shownWidth(gs) {
   return gs.reduce((n, g) => n + widthOf(g), 0);
 }
@@ -209,6 +215,7 @@ function shownWidth(gs) {
  */
 export function truncate(str, n) {
   if (!str) return '';
+  if (fits(str, n)) return String(str);
   const gs = graphemes(String(str));
   return shownWidth(gs) > n ? take(gs, n - 1) + '…' : String(str);
 }
@@ -220,6 +227,7 @@ export function truncate(str, n) {
  */
 export function truncateMiddle(str, n) {
   if (!str) return '';
+  if (fits(str, n)) return String(str);
   const gs = graphemes(String(str));
   if (shownWidth(gs) <= n) return String(str);
   const slash = gs.indexOf('/');
