@@ -127,9 +127,11 @@ export function isoTime(nanos) {
 /** A duration in nanoseconds → "850 µs", "12.3 ms", "4.20 s", "3 min 2 s", "5 h 10 min", "3 d 4 h". */
 export function duration(nanos) {
   if (nanos === null || nanos === undefined) return '';
+  // the unit is chosen after rounding: 999.7 µs reads "1.00 ms", not "1000 µs"
+  const us = Math.round(nanos / 1e3);
+  if (us < 1000) return `${us} µs`;
   const ms = nanos / 1e6;
-  if (ms < 1) return `${Math.round(nanos / 1e3)} µs`;
-  if (ms < 1000) return `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)} ms`;
+  if (ms < 999.95) return `${ms < 9.995 ? ms.toFixed(2) : ms.toFixed(1)} ms`;
   const sec = ms / 1000;
   if (sec < 120) return `${sec.toFixed(2)} s`;
   const s = Math.round(sec); // a message held for an offline user: hours or days
@@ -143,7 +145,8 @@ export function duration(nanos) {
  * a stanza a little out of time order).
  */
 export function since(nanos) {
-  return nanos < 0 ? `−${duration(-nanos)}` : `+${duration(nanos) || '0'}`;
+  if (Math.abs(nanos) < 500) return '+0'; // the start itself (a JS number holds epoch nanoseconds to ~256 ns)
+  return nanos < 0 ? `−${duration(-nanos)}` : `+${duration(nanos)}`;
 }
 
 /**

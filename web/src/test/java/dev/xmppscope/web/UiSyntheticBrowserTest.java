@@ -600,6 +600,18 @@ class UiSyntheticBrowserTest {
         assertEquals(List.of(), cutBadly("__cuts.middle", jid, "alice@"), "truncateMiddle");
     }
 
+    /** A time is said in the unit its rounded value belongs to ("1.00 ms", not "1000 µs"), and the start itself is "+0". */
+    @Test
+    void durationsRoundIntoTheirUnit() {
+        open(hostile, "/");
+        @SuppressWarnings("unchecked")
+        List<String> said = (List<String>) browser.driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                import('/assets/js/dom.js').then(({duration, since}) => done([duration(999_700), duration(999_400),
+                    duration(999_960_000), duration(9_996_000), since(0), since(256), since(850_000)]));""");
+        assertEquals(List.of("1.00 ms", "999 µs", "1.00 s", "10.0 ms", "+0", "+0", "+850 µs"), said);
+    }
+
     /** JS: a function of a CSS selector that returns the text of what it selects. */
     private static final String TEXTS_OF = "((selector) => [...document.querySelectorAll(selector)].map((e) => e.textContent))";
 
