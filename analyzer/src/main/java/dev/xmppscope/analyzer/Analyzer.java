@@ -528,7 +528,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         IndexedStanza st = s.get();
         String carries = CarriedOriginals.find(st, this::stanzas);
         synchronized (lock) {
-            StanzaRoute route = routes.route(ref).orElse(null);
+            StanzaRoute route = routes.route(ref).map(this::withLinksOpened).orElse(null);
             Optional<IqPairing.IqInfo> iq = iqs.info(st.summary());
             String partner = iq.map(IqPairing.IqInfo::partner).orElse(null);
             Long rtt = iq.map(IqPairing.IqInfo::rttNanos).orElse(null);
@@ -546,8 +546,26 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     @Override
     public Optional<StanzaRoute> route(String ref) {
         synchronized (lock) {
-            return routes.route(ref);
+            return routes.route(ref).map(this::withLinksOpened);
         }
+    }
+
+    /**
+     * {@code r} with each relayed hop whose connection opened after the stanza reached its sender
+     * marked ({@link StanzaRoute.Hop#linkOpened}): what it was held for was mostly the link's set-up.
+     */
+    private StanzaRoute withLinksOpened(StanzaRoute r) {
+        List<StanzaRoute.Hop> hops = new ArrayList<>(r.hops());
+        boolean changed = false;
+        for (int i = 0; i < hops.size(); i++) {
+            StanzaRoute.Hop h = hops.get(i);
+            ConnectionAnalysis link = connections.get(h.connection());
+            if (h.after() != null && h.how() == null && link != null && link.opened.atNanos() > hops.get(h.after()).at()) {
+                hops.set(i, h.withLinkOpened());
+                changed = true;
+            }
+        }
+        return changed ? new StanzaRoute(hops, r.confidence(), r.explanation()) : r;
     }
 
     @Override

@@ -139,6 +139,9 @@ class AnalyzerTest {
             assertNull(route.hops().get(0).heldNanos());
             assertEquals(11_000_000L, route.hops().get(1).heldNanos(), "a.example held it while setting up s2s");
             assertEquals(2_000_000L, route.hops().get(2).heldNanos());
+            assertEquals(List.of(false, true, false), route.hops().stream().map(StanzaRoute.Hop::linkOpened).toList(),
+                    "a.example opened its link to b.example for it; bob's stream was there already");
+            assertEquals(route, a.stanza(sent.ref()).orElseThrow().route(), "the stanza's detail says the same");
             assertEquals(1.0, route.confidence());
             assertTrue(route.explanation().startsWith("same id 'm1'"), route.explanation());
             String last = route.hops().get(2).stanzaRef();

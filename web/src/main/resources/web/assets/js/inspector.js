@@ -141,7 +141,9 @@ export class Inspector {
         hop.how ? h('span', {class: 'muted how'}, ` (${hop.how})`) : null),
       h('td', null, h('a', {href: `/stanzas/${encodeURIComponent(hop.stanzaRef)}`, 'data-link': true}, `#${hop.connection}`)),
       h('td', {class: 'num mono', title: `${clock(hop.at)} (${isoTime(hop.at)})`}, i === 0 ? '0' : since(hop.at - t0)),
-      h('td', {class: 'num mono'}, hop.heldNanos === null ? '' : duration(hop.heldNanos))));
+      h('td', {class: 'num mono', title: hop.linkOpened ? `the server had no stream on this link when the stanza reached it: it`
+        + ` opened #${hop.connection}, and this includes setting that up (DNS, TLS, dialback)` : null},
+      hop.heldNanos === null ? '' : duration(hop.heldNanos), hop.linkOpened ? h('span', {class: 'muted'}, ' opening the link') : null)));
     return section(['Route', h('span', {class: 'muted'}, `${r.hops.length} hops · confidence ${Math.round(r.confidence * 100)}%`),
       h('span', {class: 'spacer'}),
       h('button', {type: 'button', class: 'subtle', onclick: () => this.animateRoute(r, d.kind)}, 'Animate')],

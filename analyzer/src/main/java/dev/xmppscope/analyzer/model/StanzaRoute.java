@@ -27,9 +27,23 @@ public record StanzaRoute(List<Hop> hops, double confidence, String explanation)
      * @param how        what made this hop, where it is more than relaying the stanza on: {@link #ROOM_COPY},
      *                   {@link #ROOM_INVITATION}, {@link #ROOM_DECLINE}, {@link #CARBON}, {@link #FROM_STORAGE} or
      *                   {@link #RESENT}; else null
+     * @param linkOpened the sending server had no stream on this link when the stanza reached it: it opened
+     *                   this hop's connection then, and {@code heldNanos} includes setting it up (DNS, TCP,
+     *                   TLS, dialback), which the first message to a server always waits for
      */
     public record Hop(String stanzaRef, long connection, String source, String target, long at, Long heldNanos,
-                      Integer after, String how) {
+                      Integer after, String how, boolean linkOpened) {
+
+        public Hop(String stanzaRef, long connection, String source, String target, long at, Long heldNanos, Integer after,
+                   String how) {
+            this(stanzaRef, connection, source, target, at, heldNanos, after, how, false);
+        }
+
+        /** This hop, said to have waited for its link to be opened. */
+        public Hop withLinkOpened() {
+            return new Hop(stanzaRef, connection, source, target, at, heldNanos, after, how, true);
+        }
+
         /** A chat room's copy of what was sent to it, to one occupant (XEP-0045). */
         public static final String ROOM_COPY = "room copy";
         /** A chat room passing on an invitation sent to it, as a message of its own to the invitee (XEP-0045 §7.8.2). */

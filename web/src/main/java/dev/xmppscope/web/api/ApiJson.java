@@ -63,6 +63,7 @@ public final class ApiJson {
             hop.put("heldMs", h.heldNanos() == null ? null : h.heldNanos() / 1e6);
             hop.put("after", h.after());
             hop.put("how", h.how());
+            hop.put("linkOpened", h.linkOpened());
             hops.add(hop);
         }
         Map<String, Object> m = new LinkedHashMap<>();

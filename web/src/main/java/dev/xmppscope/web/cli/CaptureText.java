@@ -237,7 +237,8 @@ final class CaptureText {
             String how = h.how() == null ? "" : TerminalSafe.line(h.how());
             rows.add(new String[] {"  " + (i + 1) + ".", h.stanzaRef(), TerminalSafe.line(entity(h.source())) + " → "
                     + TerminalSafe.line(entity(h.target())), time(h.at()),
-                    h.heldNanos() == null ? "" : "held " + Durations.words(h.heldNanos()), String.join(", ", nonEmpty(how, after))});
+                    h.heldNanos() == null ? "" : "held " + Durations.words(h.heldNanos()) + (h.linkOpened() ? " (opening the link)" : ""),
+                    String.join(", ", nonEmpty(how, after))});
         }
         int[] widths = widths(rows);
         for (String[] row : rows) {

@@ -22,6 +22,23 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class UiRoomRouteBrowserTest {
 
+    /** Alice's first message to b.example waits for a.example to open its link there: the held time says so. */
+    @Test
+    void theFirstMessageToAServerIsHeldWhileTheLinkOpens() {
+        try (DemoCommand.Running demo = PausedDemo.atItsEnd("federation");
+             HeadlessChromium browser = new HeadlessChromium(1600, 1000)) {
+            StanzaSummary first = demo.replayer().current().stanzas(new StanzaQuery("Hi Bob! Alice here", null, "message",
+                    null, null, null, null, null, null, null, 10)).items().get(0);
+            browser.driver.get(demo.server().url() + "stanzas/" + first.ref());
+            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(30));
+            wait.until(d -> d.findElements(By.cssSelector("#route-hops tbody tr")).size() == 3);
+            List<String> held = browser.driver.findElements(By.cssSelector("#route-hops tbody tr td:nth-child(5)")).stream()
+                    .map(WebElement::getText).toList();
+            assertTrue(held.get(1).endsWith("opening the link"), held.toString());
+            assertTrue(!held.get(2).contains("link"), "bob's stream was open already: " + held);
+        }
+    }
+
     @Test
     void aMessageToTheRoomIsATreeOfCopiesAndTheServiceSitsBesideItsServer() {
         try (DemoCommand.Running demo = PausedDemo.atItsEnd("federation");
