@@ -102,9 +102,18 @@ public final class WebServer implements AutoCloseable {
 
     /** The address to open in a browser, with the access token when one is required. */
     public String url() {
-        String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
-        String base = "http://" + host + ":" + port() + "/";
-        return options.requiresToken() ? base + "?token=" + options.accessToken() : base;
+        return url(options.host(), port(), options.requiresToken() ? options.accessToken() : null);
+    }
+
+    /** The URL to open for a UI bound to {@code host}: on every address (0.0.0.0, ::), a browser here reaches it on loopback. */
+    static String url(String host, int port, String token) {
+        String shown = wildcard(host) ? "127.0.0.1" : host;
+        String base = "http://" + (shown.contains(":") ? "[" + shown + "]" : shown) + ":" + port + "/";
+        return token != null ? base + "?token=" + token : base;
+    }
+
+    private static boolean wildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.equals("0:0:0:0:0:0:0:0");
     }
 
     public WebOptions options() {

@@ -53,6 +53,14 @@ class WebSecurityTest {
     }
 
     @Test
+    void theUrlPrintedForAUiOnEveryAddressIsOneToVisit() {
+        assertEquals("http://127.0.0.1:8080/?token=t", WebServer.url("0.0.0.0", 8080, "t"), "0.0.0.0 is no address to visit");
+        assertEquals("http://127.0.0.1:8080/?token=t", WebServer.url("::", 8080, "t"));
+        assertEquals("http://[::1]:9000/", WebServer.url("::1", 9000, null));
+        assertEquals("http://192.0.2.7:8080/?token=t", WebServer.url("192.0.2.7", 8080, "t"));
+    }
+
+    @Test
     void onLoopbackOnlyLoopbackHostNamesAreServed() throws Exception {
         try (WebServer s = start(WebOptions.loopback(0))) {
             assertEquals(200, get(s, "/api/graph").statusCode());

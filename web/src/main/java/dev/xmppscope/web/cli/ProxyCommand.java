@@ -211,6 +211,8 @@ final class ProxyCommand implements Callable<Integer> {
                 out.printf("        (not loopback: every request needs the access token in that URL)%n");
             }
             out.printf("capture %s%n", store.file().toAbsolutePath());
+            out.printf("secrets %s%n", keepSecrets ? "KEPT: passwords and tokens are stored as sent (--keep-secrets)"
+                    : "masked in the capture (the relayed bytes are unchanged)");
             if (ca != null) {
                 out.printf("CA      clients must trust %s%n", ca.certificateFile());
             }

@@ -86,6 +86,7 @@ class DiskFullTest {
                     mount.toString(), kept.toString(), ChildShell.java(), System.getProperty("java.class.path"),
                     String.valueOf(listen), String.valueOf(upstream.getLocalPort()), String.valueOf(web), analysis)) {
                 proxy.awaitOutput("Ctrl-C stops the proxy");
+                assertTrue(proxy.output().contains("secrets masked in the capture"), "the banner says secrets are masked");
                 send(sent, listen);
                 assertArrayEquals(sent, received.get(60, TimeUnit.SECONDS), "the relay passed every byte on unchanged");
                 assertTheUiSaysRecordingStopped("http://127.0.0.1:" + web + "/", analysis);
