@@ -12,7 +12,7 @@ import java.util.Set;
  * JID; a join (a presence with the MUC {@code <x/>}) to an occupant JID (room/nick); and, once the
  * room is known, any presence to one of its occupant JIDs (leaving, a change of status) and a
  * private message to one. A presence or message to any other full JID goes to a client. A room's
- * copy: a message or presence from a room known so far. A mediated invitation (XEP-0045 §7.8.2), and
+ * copy: a message or presence from a room known so far, but an error (the room's bounce). A mediated invitation (XEP-0045 §7.8.2), and
  * an invitee's decline of one, is sent to a room's bare JID too ({@link MucInvite}), and the room
  * passes it on.
  */
@@ -43,7 +43,8 @@ public final class ChatRooms {
                 return invite.decline() ? Copying.ROOM_DECLINE : Copying.ROOM_INVITATION;
             }
         }
-        return fromBare != null && rooms.contains(fromBare) ? Copying.FROM_ROOM : Copying.NONE;
+        // an error from the room is its bounce of what was sent to it (paired as a bounce), not a copy to occupants
+        return fromBare != null && rooms.contains(fromBare) && !"error".equals(type) ? Copying.FROM_ROOM : Copying.NONE;
     }
 
     private boolean sentToRoom(String kind, String type, String to, String toBare, XmlElement stanza) {

@@ -72,8 +72,10 @@ class ChatRoomsTest {
         assertEquals(Copying.FROM_ROOM, message("normal", "dave@a.example/tablet", room), "any other message from the room");
         assertEquals(Copying.NONE, invitation("normal", "dave@a.example/tablet", "carol@c.example",
                 "<invite to='erin@a.example'/>"), "to a full JID: a client, not a room");
-        assertEquals(Copying.FROM_ROOM, invitation("error", "carol@c.example/desk", room, "<invite to='dave@a.example'/>"),
-                "the room bouncing it");
+        assertEquals(Copying.NONE, invitation("error", "carol@c.example/desk", room, "<invite to='dave@a.example'/>"),
+                "the room bouncing it: a bounce, not a copy to its occupants");
+        assertEquals(Copying.NONE, message("error", "alice@a.example/laptop", room),
+                "a groupchat message refused by the room (not joined, or no such room): its bounce");
         assertEquals(Copying.NONE, invitation("normal", "dave@a.example", "lounge@conference.b.example",
                 "<invite from='carol@c.example/desk'/>"), "from a room not known");
     }

@@ -190,12 +190,17 @@ final class CaptureText {
                 TerminalSafe.line(s.summary()));
     }
 
-    /** One stanza: its fields, its IQ partner, its route hop by hop, then its XML. */
-    void stanza(StanzaDetail d) {
+    /** One stanza on a connection of {@code kind} (c2s, s2s, ...): its fields, its IQ partner or bounce, its route hop by hop, then its XML. */
+    void stanza(StanzaDetail d, String kind) {
         StanzaSummary s = d.stanza();
+        boolean toServer = s.direction().equals("toServer");
+        String way = switch (kind) {
+            case "s2s" -> toServer ? "initiating → receiving server" : "receiving → initiating server";
+            case "component" -> toServer ? "component → server" : "server → component";
+            default -> toServer ? "client → server" : "server → client";
+        };
         out.printf("%s  %s%s  on connection %d, %s%n", s.ref(), TerminalSafe.line(s.kind()),
-                s.type() == null ? "" : " " + TerminalSafe.line(s.type()), s.connection(),
-                s.direction().equals("toServer") ? "client → server" : "server → client");
+                s.type() == null ? "" : " " + TerminalSafe.line(s.type()), s.connection(), way);
         field("at", dateTime(s.at()));
         field("from", TerminalSafe.line(s.from()));
         field("to", TerminalSafe.line(s.to()));
@@ -214,8 +219,12 @@ final class CaptureText {
         }
         String meaning = Conditions.meaning(s.kind(), d.error());
         field("error", d.error() == null ? null : TerminalSafe.line(d.error()) + (meaning == null ? "" : ": " + meaning));
-        if (d.iqPartner() != null) {
-            field("IQ", "paired with " + d.iqPartner() + (d.iqRttNanos() == null ? "" : ", " + Durations.words(d.iqRttNanos()) + " apart"));
+        String apart = d.iqRttNanos() == null ? "" : ", " + Durations.words(d.iqRttNanos()) + " apart";
+        if (d.iqPartner() != null && !s.kind().equals("iq")) {
+            // a message's or presence's partner is its bounce, or on the bounce, what it bounces
+            field("bounce", ("error".equals(s.type()) ? "bounces " : "bounced by ") + d.iqPartner() + apart);
+        } else if (d.iqPartner() != null) {
+            field("IQ", "paired with " + d.iqPartner() + apart);
         } else if (d.unanswered()) {
             field("IQ", "never answered");
         }

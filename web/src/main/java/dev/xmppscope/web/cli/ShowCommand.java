@@ -217,7 +217,7 @@ final class ShowCommand implements Callable<Integer> {
         if (json) {
             printJson(out, ApiJson.stanzaDetail(d));
         } else {
-            text(out).stanza(d);
+            text(out).stanza(d, model.connection(d.stanza().connection()).map(ConnectionView::kind).orElse("c2s"));
         }
     }
 

@@ -111,6 +111,7 @@ class ShowCommandTest {
         assertTrue(r.out().contains("\nerror       remote-server-not-found: the recipient's server could not be found or reached"
                 + " (DNS, or the server-to-server connection failed)\n"), r.out());
         assertTrue(r.out().contains("summary     message error remote-server-not-found: Server-to-server connection failed:"), r.out());
+        assertTrue(r.out().matches("(?s).*\nbounce      bounces \\d+-s-\\d+\n.*"), "a bounce is no IQ's answer: " + r.out());
         JsonNode json = JSON.readTree(run("show", capture.toString(), "--stanza", ref, "--json").out());
         assertEquals("remote-server-not-found", json.get("error").asText());
         assertTrue(json.get("errorMeaning").asText().startsWith("the recipient's server could not be found"), json.toString());
@@ -185,6 +186,9 @@ class ShowCommandTest {
         assertTrue(lines.get(route + 1).matches("  1\\.\\s+" + firstRef + "\\s+alice@a\\.example/laptop → a\\.example\\s+\\S+"),
                 lines.get(route + 1));
         assertTrue(lines.get(route + 2).matches("  2\\.\\s+\\S+\\s+a\\.example → b\\.example\\s+\\S+\\s+held .*"), lines.get(route + 2));
+        String s2sRef = lines.get(route + 2).strip().split("\\s+")[1];
+        assertTrue(run("show", capture.toString(), "--stanza", s2sRef).out().lines().findFirst().orElseThrow()
+                .endsWith(", initiating → receiving server"), "an s2s stream has no client");
         assertTrue(lines.get(route + 3).matches("  3\\.\\s+\\S+\\s+b\\.example → bob@b\\.example/phone\\s+\\S+\\s+held .*"),
                 lines.get(route + 3));
         assertEquals("XML", lines.get(route + 4));
