@@ -581,8 +581,13 @@ public final class RouteCorrelator {
             } else {
                 why.append("no id; ");
             }
-            why.append("type ").append(first.type()).append(", from ").append(first.fromBare()).append(" to ")
-                    .append(first.toBare());
+            why.append("type ").append(first.type()).append(", from ").append(first.fromBare());
+            // a presence broadcast to the sender's contacts names none
+            if (first.toBare() == null) {
+                why.append(", to no one in particular (a broadcast)");
+            } else {
+                why.append(" to ").append(first.toBare());
+            }
             why.append(switch (first.copying()) {
                 case INVITATION -> ", the same invitation (invitee and reason)";
                 case DECLINE -> ", the same decline (who declined, and reason)";

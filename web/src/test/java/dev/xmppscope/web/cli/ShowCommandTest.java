@@ -186,6 +186,10 @@ class ShowCommandTest {
         assertTrue(lines.get(route + 1).matches("  1\\.\\s+" + firstRef + "\\s+alice@a\\.example/laptop → a\\.example\\s+\\S+"),
                 lines.get(route + 1));
         assertTrue(lines.get(route + 2).matches("  2\\.\\s+\\S+\\s+a\\.example → b\\.example\\s+\\S+\\s+held .*"), lines.get(route + 2));
+        String presence = run("show", capture.toString(), "--kind", "presence", "--limit", "1").out().lines().findFirst()
+                .orElseThrow().split("\\s+")[1];
+        assertTrue(run("show", capture.toString(), "--stanza", presence).out().contains(", to no one in particular (a broadcast),"),
+                "alice's first presence is addressed to nobody, not to null");
         String s2sRef = lines.get(route + 2).strip().split("\\s+")[1];
         assertTrue(run("show", capture.toString(), "--stanza", s2sRef).out().lines().findFirst().orElseThrow()
                 .endsWith(", initiating → receiving server"), "an s2s stream has no client");
