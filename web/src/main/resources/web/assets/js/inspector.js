@@ -132,7 +132,10 @@ export class Inspector {
   routeSection(d) {
     const r = d.route;
     if (!r || !r.hops || r.hops.length === 0) {
-      return section('Route', h('div', {class: 'muted'}, 'Seen on this link only: no other hop of this stanza was recorded.'));
+      // not "recorded on no other link": a match needs an id or a payload, and hops within 30 s of each other
+      return section('Route', h('div', {class: 'muted'}, 'No other hop matched this one: it crossed no other recorded link,'
+        + ' or it did so more than 30 s apart, or it carries neither an id nor a payload to match it by'
+        + ' (a presence that only says unavailable).'));
     }
     const t0 = r.hops[0].at;
     const rows = routeRows(r.hops).map(({index: i, hop, prefix}) => h('tr', {class: hop.stanzaRef === d.ref ? 'selected' : null},

@@ -21,6 +21,7 @@ public final class RoutesApi {
         String ref = ctx.pathParam("ref");
         ctx.json(source.current().route(ref).map(ApiJson::route)
                 .orElseThrow(() -> new ApiErrors.NotFound("stanza " + ref
-                        + " has no route: it was seen on one link only, or is not in this capture")));
+                        + " has no route: no other hop matched it (none recorded, or more than 30 s apart, or it has neither"
+                        + " an id nor a payload to match by), or it is not in this capture")));
     }
 }
