@@ -11,6 +11,7 @@ import dev.xmppscope.analyzer.model.StanzaDetail;
 import dev.xmppscope.analyzer.model.StanzaPage;
 import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaRoute;
+import dev.xmppscope.analyzer.negotiation.Durations;
 import dev.xmppscope.analyzer.negotiation.ResumableSession;
 import dev.xmppscope.analyzer.route.IqPairing;
 import dev.xmppscope.analyzer.route.RouteCorrelator;
@@ -21,6 +22,7 @@ import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.CaptureStoreException;
 import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.CloseReason;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
@@ -31,10 +33,12 @@ import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
@@ -58,6 +62,8 @@ import org.slf4j.LoggerFactory;
 public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Analyzer.class);
     private static final long UNANSWERED_AFTER_NANOS = 30_000_000_000L;
+    /** A route's last link cut by its receiver this soon after is said to have maybe lost it. */
+    private static final long CUT_SOON_NANOS = 10_000_000_000L;
     private static final long FLUSH_EVERY_NANOS = 200_000_000L;
 
     private final Object lock = new Object();
@@ -552,20 +558,50 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
     /**
      * {@code r} with each relayed hop whose connection opened after the stanza reached its sender
-     * marked ({@link StanzaRoute.Hop#linkOpened}): what it was held for was mostly the link's set-up.
+     * marked ({@link StanzaRoute.Hop#linkOpened}): what it was held for was mostly the link's set-up;
+     * and, where a route ends on a link its receiver cut soon after (a TCP reset: a server that
+     * crashed), the explanation says the stanza may never have been read there.
      */
     private StanzaRoute withLinksOpened(StanzaRoute r) {
         List<StanzaRoute.Hop> hops = new ArrayList<>(r.hops());
         boolean changed = false;
+        Set<Integer> continued = new HashSet<>();
         for (int i = 0; i < hops.size(); i++) {
             StanzaRoute.Hop h = hops.get(i);
+            if (h.after() != null) {
+                continued.add(h.after());
+            }
             ConnectionAnalysis link = connections.get(h.connection());
             if (h.after() != null && h.how() == null && link != null && link.opened.atNanos() > hops.get(h.after()).at()) {
                 hops.set(i, h.withLinkOpened());
                 changed = true;
             }
         }
-        return changed ? new StanzaRoute(hops, r.confidence(), r.explanation()) : r;
+        String explanation = r.explanation();
+        for (int i = 0; i < hops.size(); i++) {
+            String cut = continued.contains(i) ? null : cutAfter(hops.get(i));
+            if (cut != null) {
+                explanation = explanation + "; " + cut;
+                changed = true;
+            }
+        }
+        return changed ? new StanzaRoute(hops, r.confidence(), explanation) : r;
+    }
+
+    /** How soon a route's last hop {@code h} had its link cut by its receiver, when that is soon: else null. */
+    private String cutAfter(StanzaRoute.Hop h) {
+        ConnectionAnalysis link = connections.get(h.connection());
+        if (link == null || link.closed == null) {
+            return null;
+        }
+        boolean toServer = h.stanzaRef().contains("-s-");
+        CloseReason cutByReceiver = toServer ? CloseReason.SERVER_RESET : CloseReason.CLIENT_RESET;
+        long after = link.closed.atNanos() - h.at();
+        if (link.closed.reason() != cutByReceiver || after < 0 || after > CUT_SOON_NANOS) {
+            return null;
+        }
+        return "the link of hop " + h.stanzaRef() + " was cut by its receiver " + Durations.words(after) + " after (a TCP reset,"
+                + " as when a server or client crashes), with no hop beyond: it may never have been read there";
     }
 
     @Override

@@ -355,6 +355,34 @@ class AnalyzerTest {
         assertEquals(GraphExport.dotQuoted(error), back.edges().findFirst().orElseThrow().getAttribute("error"));
     }
 
+    /**
+     * bob writes to alice after a.example froze: b.example sends it on its s2s stream, and a.example
+     * dies (its kernel resets the stream) with nothing beyond. The route says it may never have
+     * been read there; the message bob's server delivered earlier says nothing of the kind.
+     */
+    @Test
+    void aRouteEndingOnALinkItsReceiverCutSoonAfterMayHaveLostIt() {
+        CaptureScript s = FederationFixture.script()
+                .toServer(4, 70, "<message to='alice@a.example' id='lost2' type='chat'><body>still there?</body></message>")
+                .toServer(3, 71, "<message from='bob@b.example/laptop' to='alice@a.example' id='lost2' type='chat'>"
+                        + "<body>still there?</body></message>")
+                .close(3, 1_271, CloseReason.SERVER_RESET);
+        try (CaptureStore store = CaptureStore.open(dir.resolve("cap")); Analyzer a = Analyzer.open(store)) {
+            s.playInto(a);
+            String sent = a.stanzas(new StanzaQuery(null, null, "message", null, null, "lost2", 4L, null, null, null, 10))
+                    .items().get(0).ref();
+            StanzaRoute route = a.route(sent).orElseThrow();
+            assertEquals(2, route.hops().size());
+            assertTrue(route.explanation().endsWith("; the link of hop " + route.hops().get(1).stanzaRef() + " was cut by its"
+                    + " receiver 1.2 s after (a TCP reset, as when a server or client crashes), with no hop beyond: it may never"
+                    + " have been read there"), route.explanation());
+            assertEquals(route, a.stanza(sent).orElseThrow().route());
+            String delivered = a.stanzas(new StanzaQuery(null, null, "message", null, null, "m1", 1L, null, null, null, 10))
+                    .items().get(0).ref();
+            assertFalse(a.route(delivered).orElseThrow().explanation().contains("cut"), "m1 reached bob's client");
+        }
+    }
+
     /** The elements of one kind on one connection (the first 10). */
     private static List<StanzaSummary> ofKind(Analyzer a, String kind, long connection) {
         return a.stanzas(new StanzaQuery(null, null, kind, null, null, null, connection, null, null, null, 10)).items();
