@@ -197,7 +197,7 @@ public final class Negotiation {
             case HELD_FEATURES_RELAYED -> add(d, e.atNanos(), "sasl-mechanisms",
                     "The server's side ended inside its features; xmppscope relayed the bytes it held unchanged",
                     e.detail(), "info", null);
-            case RECORDING_GAP -> add(d, e.atNanos(), "gap", "The recorder dropped data here; the capture is incomplete",
+            case RECORDING_GAP -> add(d, e.atNanos(), "gap", "Data is missing from the capture here: it is incomplete",
                     e.detail(), "failed", null);
             default -> {
                 // STARTTLS_PROCEED duplicates the <proceed/> element; SECRET_REDACTED is no negotiation step

@@ -68,8 +68,8 @@ final class PacketDecoder {
         }
         InetAddress src = address(d, ip + 12, 4);
         InetAddress dst = address(d, ip + 16, 4);
-        int end = Math.min(d.length, totalLength == 0 ? d.length : ip + totalLength); // 0: TSO, length unknown
-        return tcp(frame, d, ip + headerLength, end, src, dst);
+        int wireEnd = totalLength == 0 ? d.length : ip + totalLength; // 0: TSO, length unknown
+        return tcp(frame, d, ip + headerLength, Math.min(d.length, wireEnd), wireEnd, src, dst);
     }
 
     private static Optional<TcpSegment> ipv6(CapturedFrame frame, byte[] d, int ip) {
@@ -87,17 +87,20 @@ final class PacketDecoder {
         if (next != 6) {
             return Optional.empty();
         }
-        int end = Math.min(d.length, payloadLength == 0 ? d.length : ip + 40 + payloadLength);
-        return tcp(frame, d, p, end, address(d, ip + 8, 16), address(d, ip + 24, 16));
+        int wireEnd = payloadLength == 0 ? d.length : ip + 40 + payloadLength;
+        return tcp(frame, d, p, Math.min(d.length, wireEnd), wireEnd, address(d, ip + 8, 16), address(d, ip + 24, 16));
     }
 
-    private static Optional<TcpSegment> tcp(CapturedFrame frame, byte[] d, int t, int end, InetAddress src, InetAddress dst) {
+    /** The TCP segment at {@code t}: its data captured up to {@code end}, sent up to {@code wireEnd} (a snap length cuts the first). */
+    private static Optional<TcpSegment> tcp(CapturedFrame frame, byte[] d, int t, int end, int wireEnd, InetAddress src,
+                                            InetAddress dst) {
         if (end < t + 20) {
             return Optional.empty();
         }
         int srcPort = u16(d, t);
         int dstPort = u16(d, t + 2);
         long seq = ((long) u16(d, t + 4) << 16 | u16(d, t + 6)) & 0xFFFFFFFFL;
+        long ack = ((long) u16(d, t + 8) << 16 | u16(d, t + 10)) & 0xFFFFFFFFL;
         int dataOffset = ((d[t + 12] & 0xF0) >> 4) * 4;
         int flags = d[t + 13] & 0xFF;
         int from = t + dataOffset;
@@ -107,7 +110,7 @@ final class PacketDecoder {
         byte[] payload = new byte[end - from];
         System.arraycopy(d, from, payload, 0, payload.length);
         return Optional.of(new TcpSegment(frame.number(), frame.atNanos(), new TcpEndpoint(src, srcPort),
-                new TcpEndpoint(dst, dstPort), seq, flags, payload));
+                new TcpEndpoint(dst, dstPort), seq, ack, flags, payload, Math.max(payload.length, wireEnd - from)));
     }
 
     private static InetAddress address(byte[] d, int from, int n) {

@@ -17,8 +17,11 @@ import java.util.Set;
  * with XML) are left out. Connection ids start at 1, in the order connections open.
  */
 public final class PcapImporter implements CaptureSource {
-    /** c2s, Direct TLS c2s, s2s, Direct TLS s2s, BOSH/WebSocket. */
-    private static final Set<Integer> XMPP_PORTS = Set.of(5222, 5223, 5269, 5270, 5280, 5281);
+    /**
+     * c2s, Direct TLS c2s, s2s, Direct TLS s2s. Not 5280/5281: HTTP there (BOSH, WebSocket, uploads)
+     * is no XML stream, and became junk connections; a flow elsewhere that starts with XML is taken anyway.
+     */
+    private static final Set<Integer> XMPP_PORTS = Set.of(5222, 5223, 5269, 5270);
 
     private final Path file;
 
@@ -52,7 +55,6 @@ public final class PcapImporter implements CaptureSource {
         /** Flows seen before their first payload, and flows found not to be XMPP. */
         private final Map<String, Pending> undecided = new HashMap<>();
         private long nextId = 1;
-        private long lastAt;
 
         Flows(CaptureSink sink, String route) {
             this.sink = sink;
@@ -60,12 +62,11 @@ public final class PcapImporter implements CaptureSource {
         }
 
         void segment(TcpSegment s) {
-            lastAt = Math.max(lastAt, s.atNanos());
             String key = key(s);
             XmppTcpConnection c = open.get(key);
             boolean freshSyn = s.has(TcpSegment.SYN) && !s.has(TcpSegment.ACK);
             if (c != null && (c.isClosed() || c.sawFin()) && freshSyn) {
-                c.endOfCapture(s.atNanos(), sink);
+                c.endOfCapture(sink);
                 open.remove(key); // the 4-tuple is reused by a new connection
                 c = null;
             }
@@ -101,7 +102,7 @@ public final class PcapImporter implements CaptureSource {
 
         void end() {
             for (XmppTcpConnection c : open.values()) {
-                c.endOfCapture(lastAt, sink);
+                c.endOfCapture(sink);
             }
             open.clear();
         }

@@ -35,6 +35,8 @@ final class XmppTcpConnection {
     private final TcpStreamReassembler toClient = new TcpStreamReassembler();
     private final long[] offsets = new long[4]; // [direction * 2 + (encrypted ? 1 : 0)]
     private final long[] payloadBytes = new long[2];
+    /** When each direction last handed something on: pieces released late keep their time but never go back. */
+    private final long[] lastAt = new long[2];
     private long seq;
     private boolean encrypted;
     /** The server's last bytes before this chunk: a {@code <proceed/>} may be split across chunks. */
@@ -75,8 +77,15 @@ final class XmppTcpConnection {
             stream.syn(s.seq());
         }
         long dataSeq = s.has(TcpSegment.SYN) ? (s.seq() + 1) & 0xFFFFFFFFL : s.seq();
-        for (TcpStreamReassembler.Piece p : stream.accept(dataSeq, s.payload())) {
-            deliver(dir, s.atNanos(), p, sink);
+        for (TcpStreamReassembler.Piece p : stream.accept(dataSeq, s.payload(), s.wireLength(), s.atNanos())) {
+            deliver(dir, p, sink);
+        }
+        if (s.has(TcpSegment.ACK)) {
+            // the sender of this segment had the other direction up to its ack: what the capture lacks below it is lost
+            Direction other = dir.reverse();
+            for (TcpStreamReassembler.Piece p : (other == Direction.TO_SERVER ? toServer : toClient).acknowledged(s.ack())) {
+                deliver(other, p, sink);
+            }
         }
         if (s.has(TcpSegment.RST)) {
             finish(s.atNanos(), dir == Direction.TO_SERVER ? CloseReason.CLIENT_RESET : CloseReason.SERVER_RESET,
@@ -102,32 +111,36 @@ final class XmppTcpConnection {
     }
 
     /** The capture ended: deliver what waits behind holes; the connection stays open (never seen to close). */
-    void endOfCapture(long atNanos, CaptureSink sink) {
+    void endOfCapture(CaptureSink sink) {
         if (!closed) {
-            flushHoles(atNanos, sink);
+            flushHoles(sink);
         }
     }
 
     private void finish(long atNanos, CloseReason reason, String detail, CaptureSink sink) {
-        flushHoles(atNanos, sink);
+        flushHoles(sink);
         closed = true;
         sink.closed(new ConnectionClosed(id, atNanos, reason, detail, payloadBytes[0], payloadBytes[1]));
     }
 
-    private void flushHoles(long atNanos, CaptureSink sink) {
+    private void flushHoles(CaptureSink sink) {
         for (TcpStreamReassembler.Piece p : toServer.flush()) {
-            deliver(Direction.TO_SERVER, atNanos, p, sink);
+            deliver(Direction.TO_SERVER, p, sink);
         }
         for (TcpStreamReassembler.Piece p : toClient.flush()) {
-            deliver(Direction.TO_CLIENT, atNanos, p, sink);
+            deliver(Direction.TO_CLIENT, p, sink);
         }
     }
 
-    private void deliver(Direction dir, long atNanos, TcpStreamReassembler.Piece p, CaptureSink sink) {
+    /** Hands a piece on, at its own time (never before what this direction handed on already). */
+    private void deliver(Direction dir, TcpStreamReassembler.Piece p, CaptureSink sink) {
+        long atNanos = Math.max(p.atNanos(), lastAt[dir.code()]);
+        lastAt[dir.code()] = atNanos;
         if (p.missingBefore() > 0) {
             sink.event(new ConnectionEvent(id, ++seq, atNanos, dir, EventKind.RECORDING_GAP, "the pcap is missing "
-                    + p.missingBefore() + " bytes " + dir.wireName() + " before stream offset " + p.offset()
-                    + " (packets the capturing tool did not save)"));
+                    + p.missingBefore() + " bytes " + dir.wireName() + " at stream offset " + p.offset() + (p.cutBySnaplen()
+                    ? " (the capture's snap length cut the frames short: capture with -s 0, or tcpdump's default)"
+                    : " (packets the capturing tool did not save)")));
         }
         byte[] data = p.data();
         if (data.length == 0) {

@@ -113,6 +113,54 @@ class PcapImportTest {
         assertEquals(CloseReason.CLIENT_CLOSED, s.closed.get(0).reason());
     }
 
+    /**
+     * A segment the capture missed, which the server acknowledged: the data behind the hole comes
+     * out when the acknowledgement shows the hole will not be filled, with its own time (held
+     * until the FIN, it was all dated at the FIN).
+     */
+    @Test
+    void dataBehindAMissedSegmentTheReceiverAcknowledgedKeepsItsOwnTime() throws Exception {
+        byte[] data = "<presence/><presence id='lost'/><presence id='after'/>".getBytes(StandardCharsets.US_ASCII);
+        TcpFrameBuilder b = builder();
+        byte[] reply = "<message id='r'/>".getBytes(StandardCharsets.US_ASCII);
+        List<byte[]> frames = List.of(
+                b.frame(true, 100, 0, TcpSegment.SYN, new byte[0], 0, 0),
+                b.frame(true, 101, 1, 0x18, data, 0, 11),
+                // bytes 11..32 were never captured
+                b.frame(true, 101 + 32, 1, 0x18, data, 32, data.length - 32),
+                b.frame(false, 1, 101 + data.length, TcpSegment.ACK, new byte[0], 0, 0),
+                b.frame(false, 1, 101 + data.length, 0x18, reply, 0, reply.length),
+                b.frame(true, 101 + data.length, 1 + reply.length, TcpSegment.FIN | TcpSegment.ACK, new byte[0], 0, 0),
+                b.frame(false, 1 + reply.length, 101 + data.length + 1, TcpSegment.FIN | TcpSegment.ACK, new byte[0], 0, 0));
+        Streams s = Streams.of(new PcapImporter(write(frames)));
+        assertEquals("<presence/><presence id='after'/>", s.text(Direction.TO_SERVER));
+        Chunk after = s.chunks.stream().filter(c -> new String(c.bytes(), StandardCharsets.US_ASCII).contains("after")).findFirst()
+                .orElseThrow();
+        Chunk answer = s.chunks.stream().filter(c -> c.direction() == Direction.TO_CLIENT).findFirst().orElseThrow();
+        assertEquals(T0 + 3_000, after.atNanos(), "the third frame's time, not the FIN's");
+        assertTrue(s.chunks.indexOf(after) < s.chunks.indexOf(answer), "handed on at the server's acknowledgement, before its answer");
+        assertEquals(EventKind.RECORDING_GAP, s.events.get(0).kind());
+        assertTrue(s.events.get(0).detail().contains("did not save"), s.events.get(0).detail());
+    }
+
+    /** A frame the capture's snap length cut short: the rest of its data is a gap said at once, and named for what it is. */
+    @Test
+    void dataCutByTheSnapLengthIsAGapSaidAtOnce() throws Exception {
+        byte[] data = "<presence id='one'/><presence id='two'/><presence id='three'/>".getBytes(StandardCharsets.US_ASCII);
+        TcpFrameBuilder b = builder();
+        byte[] whole = b.frame(true, 101, 1, 0x18, data, 0, 40);
+        List<byte[]> frames = List.of(
+                b.frame(true, 100, 0, TcpSegment.SYN, new byte[0], 0, 0),
+                Arrays.copyOf(whole, whole.length - 21), // 19 of its 40 bytes captured: "<presence id='one'/>" less its '>'
+                b.frame(true, 141, 1, 0x18, data, 40, data.length - 40));
+        Streams s = Streams.of(new PcapImporter(write(frames)));
+        assertEquals("<presence id='one'/" + "<presence id='three'/>", s.text(Direction.TO_SERVER));
+        assertEquals(1, s.events.size());
+        assertTrue(s.events.get(0).detail().contains("missing 21 bytes") && s.events.get(0).detail().contains("snap length"),
+                s.events.get(0).detail());
+        assertEquals(T0 + 2_000, s.events.get(0).atNanos(), "said with the cut frame, not at the end");
+    }
+
     @Test
     void aCaptureStartedMidConnectionTakesTheSideOnTheXmppPortAsTheServer() throws Exception {
         TcpFrameBuilder b = builder();
@@ -252,10 +300,13 @@ class PcapImportTest {
                 (Inet4Address) InetAddress.getByName("127.9.9.2"), 5222);
     }
 
+    /** The time {@link #write} gives the frame before the first: frame n (from 1) is at T0 + n µs. */
+    private static final long T0 = 1_764_000_000_000_000_000L;
+
     private Path write(List<byte[]> frames) throws Exception {
         Path file = Files.createTempFile(tmp, "synth", ".pcapng");
         try (PcapngWriter w = new PcapngWriter(file, "test")) {
-            long t = 1_764_000_000_000_000_000L;
+            long t = T0;
             for (byte[] f : frames) {
                 w.frame(t += 1000, f);
             }
