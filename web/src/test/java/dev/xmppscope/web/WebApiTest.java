@@ -94,6 +94,12 @@ class WebApiTest {
         assertTrue(JSON.readTree(unknownKind.body()).get("error").asText().startsWith("unknown kind 'msg': one of message, presence, iq"));
         assertEquals(404, get("/api/stanzas/nope").statusCode());
         assertEquals(404, get("/api/routes/1-c-10").statusCode());
+        HttpResponse<String> noSuchEndpoint = get("/api/nonexist");
+        assertEquals(404, noSuchEndpoint.statusCode());
+        assertEquals("no API endpoint GET /api/nonexist (README's 'JSON API' lists them)",
+                JSON.readTree(noSuchEndpoint.body()).get("error").asText(), "in the API's shape, not Javalin's plain text");
+        assertEquals("no connection 999 in this capture", JSON.readTree(get("/api/connections/999").body()).get("error").asText(),
+                "an endpoint's own 404 keeps its words");
     }
 
     /** The timeline numbers its searches: one its filters replaced stops (409) instead of reading on. */

@@ -28,6 +28,13 @@ public final class ApiErrors {
     }
 
     public static void register(Javalin app) {
+        // an API path that names no endpoint answers in the API's shape too (Javalin's own is plain text)
+        app.error(HttpStatus.NOT_FOUND, ctx -> {
+            String type = ctx.res().getContentType();
+            if (ctx.path().startsWith("/api/") && (type == null || !type.startsWith("application/json"))) {
+                ctx.json(ApiJson.error("no API endpoint " + ctx.method() + " " + ctx.path() + " (README's 'JSON API' lists them)"));
+            }
+        });
         app.exception(IllegalArgumentException.class, (e, ctx) ->
                 ctx.status(HttpStatus.BAD_REQUEST).json(ApiJson.error(e.getMessage())));
         app.exception(NotFound.class, (e, ctx) ->
