@@ -152,7 +152,10 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
                 if (item instanceof StreamParsers.Parsed p) {
                     parsedChunk(p);
                 } else if (item instanceof Future<?> f) {
-                    parsedChunk(SecondLane.await(f));
+                    StreamParsers.Parsed p = SecondLane.await(f);
+                    if (p != null) { // null: a connection's end that found nothing left in its second lane
+                        parsedChunk(p);
+                    }
                 } else if (item == FLUSHED) {
                     flushed();
                 } else {
@@ -211,8 +214,11 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
         @Override
         public void closed(ConnectionClosed c) {
-            parsers.release(c.id(), 0);
-            secondLane.run(() -> parsers.release(c.id(), 1));
+            StreamParsers.Parsed left = parsers.end(c, 0);
+            if (left != null) {
+                items.add(left, 0);
+            }
+            items.add(secondLane.parse(() -> parsers.end(c, 1)), 0);
             items.add(c, 0);
         }
 
@@ -334,14 +340,19 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
     @Override
     public void closed(ConnectionClosed c) {
+        if (!parsingAhead) { // else the reading thread ended the parse, in its turn
+            for (int lane = 0; lane < StreamParsers.LANES; lane++) {
+                StreamParsers.Parsed left = parsers.end(c, lane);
+                if (left != null) {
+                    parsedChunk(left); // an element left incomplete, before the close
+                }
+            }
+        }
         ingestStep(events -> {
             beforeRecord.accept(c);
             advance(c.atNanos());
             ConnectionAnalysis conn = connection(c.id(), c.atNanos());
             conn.closed = c;
-            if (!parsingAhead) {
-                parsers.release(c.id()); // else the reading thread did, in its turn
-            }
             addSteps(conn.negotiation.unansweredIqs(iqs.unansweredOn(c.id()), c.atNanos()), events);
             addSteps(conn.negotiation.connectionClosed(c, conn.opened.atNanos(), conn.lastTrafficAt), events);
             connectionChanged(conn, events);

@@ -30,11 +30,6 @@ final class SecondLane implements AutoCloseable {
         return thread.submit(parse::get);
     }
 
-    /** Runs {@code task} after what was given before it. */
-    void run(Runnable task) {
-        thread.execute(task);
-    }
-
     /** What {@code parsed} gave, once it has. A parse's own failures are in its result; anything else is thrown as it was. */
     static StreamParsers.Parsed await(Future<?> parsed) {
         try {

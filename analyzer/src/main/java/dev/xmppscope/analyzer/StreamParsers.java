@@ -4,6 +4,8 @@ import dev.xmppscope.analyzer.stream.StreamEvent;
 import dev.xmppscope.analyzer.stream.StreamParser;
 import dev.xmppscope.analyzer.xml.ContinuousReader;
 import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.ConnectionClosed;
+import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.TlsLayer;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +24,7 @@ final class StreamParsers {
      * threads ({@link Analyzer#analyze}). Each lane keeps its own parsers and parse readers: a
      * reader closed to make room must be one its own thread is not using.
      */
-    private static final int LANES = 2;
+    static final int LANES = 2;
     private final Lane[] lanes = {new Lane(), new Lane()};
 
     /** One lane's streams. Used by one thread at a time. */
@@ -91,23 +93,31 @@ final class StreamParsers {
         parser(c).abandon(c.offset() + c.length());
     }
 
-    /** The connection ended: its streams' parse readers go back (a late chunk would start another). */
-    void release(long connection) {
-        for (int lane = 0; lane < LANES; lane++) {
-            release(connection, lane);
+    /**
+     * Connection {@code c} ended: the parse of each of its streams in {@code lane} ends (an element
+     * left incomplete is reported, see {@link StreamParser#endOfStream}), and their parse readers go
+     * back (a late chunk would start another). From the thread that parses that lane. Returns what
+     * the end found, as the parse of an empty chunk at the stream's end, or null when it found nothing.
+     */
+    Parsed end(ConnectionClosed c, int lane) {
+        Streams s = lanes[lane].connections.get(c.id());
+        if (s == null) {
+            return null;
         }
-    }
-
-    /** As {@link #release(long)}, for the streams of one lane only: from the thread that parses that lane. */
-    void release(long connection, int lane) {
-        Streams s = lanes[lane].connections.get(connection);
-        if (s != null) {
-            for (StreamParser p : s.parsers) {
-                if (p != null) {
-                    p.releaseReader();
-                }
+        Parsed found = null;
+        for (int i = 0; i < s.parsers.length; i++) {
+            StreamParser p = s.parsers[i];
+            if (p == null) {
+                continue;
+            }
+            List<StreamEvent> events = p.endOfStream();
+            p.releaseReader();
+            if (!events.isEmpty()) { // one direction a lane: at most one found
+                Chunk end = Chunk.of(c.id(), 0, Direction.ofCode(i), c.atNanos(), s.layers[i], p.position(), new byte[0]);
+                found = new Parsed(end, -1, events, new ElementFacts[events.size()], null);
             }
         }
+        return found;
     }
 
     private StreamParser parser(Chunk c) {

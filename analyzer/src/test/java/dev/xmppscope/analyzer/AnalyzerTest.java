@@ -383,6 +383,44 @@ class AnalyzerTest {
         }
     }
 
+    /**
+     * A quote never closed swallows the rest of a stream: the framer waits for its end, which
+     * never comes. When the connection closes, what it waited on is shown unparsed, from its first
+     * byte and at its time, and the connection says why; it vanished before. Live, and parsed ahead.
+     */
+    @Test
+    void anElementLeftIncompleteWhenItsConnectionClosesIsShownUnparsed() {
+        String bad = "<iq id='x1' type=\"get><ping xmlns='urn:xmpp:ping'/></iq><presence/>";
+        CaptureScript s = c2sToA(7, "127.0.0.1:41000", "eve@a.example", "e1")
+                .toServer(7, 3, "<presence/>")
+                .toServer(7, 4, bad)
+                .close(7, 9, CloseReason.CLIENT_CLOSED);
+        try (CaptureStore store = CaptureStore.open(dir.resolve("live")); Analyzer a = Analyzer.open(store)) {
+            s.playInto(a);
+            assertLeftIncompleteIsShown(a, bad);
+        }
+        try (CaptureStore store = CaptureStore.open(dir.resolve("ahead"))) {
+            try (CaptureWriter w = store.newWriter()) {
+                s.playInto(w);
+            }
+            try (Analyzer a = Analyzer.open(store); CaptureReader reader = store.newReader()) {
+                a.analyze(reader, done -> { });
+                assertLeftIncompleteIsShown(a, bad);
+            }
+        }
+    }
+
+    private static void assertLeftIncompleteIsShown(Analyzer a, String bad) {
+        List<StanzaSummary> unparsed = ofKind(a, "unparsed", 7);
+        assertEquals(1, unparsed.size(), unparsed.toString());
+        assertEquals(bad.length(), unparsed.get(0).size());
+        assertEquals(CaptureScript.ms(4), unparsed.get(0).at(), "when its first bytes came, not when the connection closed");
+        assertEquals(bad, a.stanza(unparsed.get(0).ref()).orElseThrow().xml());
+        assertTrue(a.connection(7).orElseThrow().error().contains("the stream ended inside an element that never completed"),
+                a.connection(7).orElseThrow().error());
+        assertEquals(1, ofKind(a, "presence", 7).size(), "what came before it is parsed as usual");
+    }
+
     /** The elements of one kind on one connection (the first 10). */
     private static List<StanzaSummary> ofKind(Analyzer a, String kind, long connection) {
         return a.stanzas(new StanzaQuery(null, null, kind, null, null, null, connection, null, null, null, 10)).items();

@@ -99,6 +99,11 @@ final class ElementFramer {
         return itemStart;
     }
 
+    /** The first (up to {@code max}) bytes of the piece not complete yet ({@link #pendingStart}), between feeds. */
+    byte[] pendingBytes(int max) {
+        return itemStart < 0 ? new byte[0] : Arrays.copyOf(buffer, Math.min(buffered, max));
+    }
+
     /**
      * Scans {@code bytes[from, from+length)} and appends the pieces it completes to {@code out}.
      * Returns false if the stream became unparseable (then see {@link #error()}); bytes from

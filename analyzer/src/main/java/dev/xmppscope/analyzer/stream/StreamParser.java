@@ -126,6 +126,24 @@ public final class StreamParser {
         releaseReader();
     }
 
+    /**
+     * The stream has ended (its connection closed): an element it began and never completed (an
+     * unclosed quote, tag or element, or a connection cut mid-stanza) is reported unparsed, dated
+     * when its first bytes came; nothing otherwise. Then, as after any failure, nothing more is parsed.
+     */
+    public List<StreamEvent> endOfStream() {
+        long start = framer.pendingStart();
+        if (failed || start < 0) {
+            return List.of();
+        }
+        long end = framer.position();
+        byte[] head = framer.pendingBytes(UNPARSED_HEAD_BYTES);
+        abandon(end);
+        return List.of(new StreamEvent.StreamFailed(start, "the stream ended inside an element that never completed ("
+                        + (end - start) + " bytes: an unclosed tag, quote or element, or a connection cut mid-stanza)", pendingSince),
+                new StreamEvent.Unparsed(start, (int) Math.min(Integer.MAX_VALUE, end - start), pendingSince, head));
+    }
+
     /** The current stream header (the latest, after restarts), or null before it. */
     public StreamHeader header() {
         return header;

@@ -248,6 +248,30 @@ class StreamParserTest {
         assertEquals(4_000L, ((Unparsed) p.feed(utf8(" "), 4_000L).get(0)).at(), "later bytes keep their own time");
     }
 
+    /** At the stream's end, an element begun and never completed is reported, with its first bytes; a complete stream reports nothing. */
+    @Test
+    void theEndOfAStreamReportsAnElementLeftIncomplete() {
+        String header = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>";
+        String open = "<iq id='x1' type=\"get><ping xmlns='urn:xmpp:ping'/></iq>";
+        StreamParser p = new StreamParser();
+        p.feed(utf8(header + "<presence/>"), 1_000L);
+        assertEquals(List.of(), p.feed(utf8(open), 2_000L), "a quote never closed: the framer waits");
+        assertEquals(List.of(), p.feed(utf8("<presence/>"), 3_000L));
+        List<StreamEvent> end = p.endOfStream();
+        assertEquals(List.of("failed", "unparsed"), names(end));
+        Unparsed rest = (Unparsed) end.get(1);
+        assertEquals(header.length() + "<presence/>".length(), rest.offset());
+        assertEquals(open.length() + "<presence/>".length(), rest.size());
+        assertEquals(2_000L, rest.at());
+        assertEquals(open + "<presence/>", new String(rest.head(), StandardCharsets.UTF_8));
+        assertTrue(p.failed());
+        assertEquals(List.of(), p.endOfStream(), "once");
+
+        StreamParser whole = new StreamParser();
+        whole.feed(utf8(header + "<presence/></stream:stream>"), 1L);
+        assertEquals(List.of(), whole.endOfStream(), "nothing left over");
+    }
+
     @Test
     void keepalivesCommentsAndQuotedBracketsDoNotConfuseFraming() {
         String s = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>  \n "

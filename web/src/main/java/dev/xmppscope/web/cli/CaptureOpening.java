@@ -83,7 +83,8 @@ final class CaptureOpening {
         try {
             ImportResult r = CaptureFiles.importInto(store, capture, ProgressBar.onStderr("importing", 0, "records", progress),
                     SecretMasking.ofImport(capture.getFileName().toString(), keepSecrets)::masking);
-            status.printf("%d connections, %d records from %s%n", r.connections(), r.records(), r.format());
+            status.printf("%d %s, %d records from %s%n", r.connections(), r.connections() == 1 ? "connection" : "connections",
+                    r.records(), r.format());
         } catch (CaptureFileException e) {
             status.printf("warning: %s — showing what was read before the damage%n", e.getMessage());
         } catch (RuntimeException e) {
