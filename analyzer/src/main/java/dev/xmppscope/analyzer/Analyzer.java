@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
@@ -149,13 +150,17 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         parsingAhead = true;
         try (SecondLane secondLane = new SecondLane(what)) {
             ReadAhead.run(what, items -> reader.replay(new ParsingAhead(items, secondLane)), item -> {
+                if (item instanceof StreamsEnd end) {
+                    StreamParsers.Parsed p = SecondLane.await(end.parsed());
+                    if (p != null) {
+                        parsedChunk(p); // no record of the capture's: not counted
+                    }
+                    return;
+                }
                 if (item instanceof StreamParsers.Parsed p) {
                     parsedChunk(p);
                 } else if (item instanceof Future<?> f) {
-                    StreamParsers.Parsed p = SecondLane.await(f);
-                    if (p != null) { // null: a connection's end that found nothing left in its second lane
-                        parsedChunk(p);
-                    }
+                    parsedChunk(SecondLane.await(f));
                 } else if (item == FLUSHED) {
                     flushed();
                 } else {
@@ -168,6 +173,10 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         } finally {
             parsingAhead = false;
         }
+    }
+
+    /** What the end of a connection's streams in one lane found left incomplete (null: nothing), in {@link #analyze}. */
+    private record StreamsEnd(Future<StreamParsers.Parsed> parsed) {
     }
 
     /**
@@ -214,11 +223,8 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
         @Override
         public void closed(ConnectionClosed c) {
-            StreamParsers.Parsed left = parsers.end(c, 0);
-            if (left != null) {
-                items.add(left, 0);
-            }
-            items.add(secondLane.parse(() -> parsers.end(c, 1)), 0);
+            items.add(new StreamsEnd(CompletableFuture.completedFuture(parsers.end(c, 0))), 0);
+            items.add(new StreamsEnd(secondLane.parse(() -> parsers.end(c, 1))), 0);
             items.add(c, 0);
         }
 
