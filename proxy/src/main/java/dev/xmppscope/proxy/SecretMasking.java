@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SecretMasking {
     private static final Logger LOG = LoggerFactory.getLogger(SecretMasking.class);
+    /** Between the kinds of secret and where they were masked, in a SECRET_REDACTED event's detail. */
+    private static final String MASKED = " masked ";
     /**
      * Marks a stream whose redactor failed. Its state is lost, and a fresh one could miss a
      * secret it is already inside of, so the rest of that stream is masked whole (saying so
@@ -116,11 +118,25 @@ public final class SecretMasking {
         }
     }
 
-    /** Says what was masked in a chunk; shares its seq (events and chunks are separate tables, the event sits with its chunk). */
     private ConnectionEvent redactedEvent(Chunk c, SecretRedactor.Result masked) {
+        return redactedEvent(c, masked.kinds(), where, unchanged);
+    }
+
+    /**
+     * The {@code SECRET_REDACTED} event that says what ({@code kinds}) was masked in chunk {@code c},
+     * {@code where} ("in the recording"), and what still holds it ({@code unchanged}). It shares the
+     * chunk's seq: events and chunks are separate tables, and the event sits with its chunk.
+     */
+    public static ConnectionEvent redactedEvent(Chunk c, Set<String> kinds, String where, String unchanged) {
         return new ConnectionEvent(c.connectionId(), c.seq(), c.atNanos(), c.direction(), EventKind.SECRET_REDACTED,
-                String.join(", ", masked.kinds()) + " masked " + where + " (" + c.layer().name().toLowerCase(Locale.ROOT)
+                String.join(", ", kinds) + MASKED + where + " (" + c.layer().name().toLowerCase(Locale.ROOT)
                         + " chunk " + c.seq() + "); " + unchanged);
+    }
+
+    /** What a {@link #redactedEvent} says was masked: its kinds, as one text ("SASL PLAIN password (the username is kept)"). */
+    public static String maskedKinds(ConnectionEvent e) {
+        int cut = e.detail().indexOf(MASKED);
+        return cut < 0 ? e.detail() : e.detail().substring(0, cut);
     }
 
     /** {@code next} fed masked chunks, each with its {@code SECRET_REDACTED} event after it. */

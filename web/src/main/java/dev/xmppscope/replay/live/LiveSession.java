@@ -13,6 +13,7 @@ import dev.xmppscope.capture.HostPort;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.capture.pcap.TopLevelSplitter;
+import dev.xmppscope.proxy.SecretMasking;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,7 +26,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Set;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -250,12 +251,10 @@ final class LiveSession implements AutoCloseable {
     private synchronized void record(Direction d, byte[] bytes, String secret) {
         int slot = d.code() * 2 + (tls ? 1 : 0);
         TlsLayer layer = tls ? TlsLayer.DECRYPTED : TlsLayer.PLAIN;
-        long at = CaptureClock.nowNanos();
-        long chunkSeq = ++seq;
-        recording.chunk(new Chunk(id, chunkSeq, d, at, layer, offsets[slot], bytes.length, bytes, secret != null));
-        if (secret != null) { // shares the chunk's seq, as the proxy's SECRET_REDACTED events do
-            recording.event(new ConnectionEvent(id, chunkSeq, at, d, EventKind.SECRET_REDACTED, secret + " masked in the recording ("
-                    + layer.name().toLowerCase(Locale.ROOT) + " chunk " + chunkSeq + "); the server was sent the real one"));
+        Chunk chunk = new Chunk(id, ++seq, d, CaptureClock.nowNanos(), layer, offsets[slot], bytes.length, bytes, secret != null);
+        recording.chunk(chunk);
+        if (secret != null) { // said as the proxy's recorder says it
+            recording.event(SecretMasking.redactedEvent(chunk, Set.of(secret), "in the recording", "the server was sent the real one"));
         }
         offsets[slot] += bytes.length;
         wireBytes[d.code()] += bytes.length;

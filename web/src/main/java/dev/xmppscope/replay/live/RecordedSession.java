@@ -10,6 +10,7 @@ import dev.xmppscope.capture.EventKind;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.file.CaptureSource;
 import dev.xmppscope.capture.pcap.TopLevelSplitter;
+import dev.xmppscope.proxy.SecretMasking;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -95,7 +96,7 @@ public final class RecordedSession {
     private static boolean rebuiltLogin(Piece p) {
         String mechanism = p.attribute("mechanism");
         return (p.name().equals("auth") || p.name().equals("response"))
-                && (mechanism == null || "PLAIN".equals(mechanism) || mechanism.startsWith("SCRAM-"));
+                && (mechanism == null || SessionReplayer.rebuildsLogin(mechanism)); // a response has no mechanism of its own
     }
 
     /**
@@ -186,8 +187,7 @@ public final class RecordedSession {
         @Override
         public void event(ConnectionEvent e) {
             if (e.connectionId() == id && e.kind() == EventKind.SECRET_REDACTED) {
-                int cut = e.detail().indexOf(" masked ");
-                redactedKinds.put(e.seq(), cut < 0 ? e.detail() : e.detail().substring(0, cut));
+                redactedKinds.put(e.seq(), SecretMasking.maskedKinds(e));
             }
         }
 

@@ -190,6 +190,11 @@ public final class SessionReplayer {
         }
     }
 
+    /** Whether a login under {@code mechanism} is rebuilt with the new credentials ({@link #authenticate}), not re-sent as recorded. */
+    static boolean rebuildsLogin(String mechanism) {
+        return "PLAIN".equals(mechanism) || mechanism != null && mechanism.startsWith("SCRAM-");
+    }
+
     /** How a login went: the SCRAM state (for its later steps), and the server's {@code <failure/>} if it refused. */
     private record Login(ScramClient scram, Piece failure) {
         static Login of(ScramClient scram, Piece outcome) {
