@@ -551,7 +551,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         IndexedStanza st = s.get();
         String carries = CarriedOriginals.find(st, this::stanzas);
         synchronized (lock) {
-            StanzaRoute route = routes.route(ref).map(this::withLinksOpened).orElse(null);
+            StanzaRoute route = routes.route(ref).map(this::annotated).orElse(null);
             Optional<IqPairing.IqInfo> iq = iqs.info(st.summary());
             String partner = iq.map(IqPairing.IqInfo::partner).orElse(null);
             Long rtt = iq.map(IqPairing.IqInfo::rttNanos).orElse(null);
@@ -569,7 +569,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     @Override
     public Optional<StanzaRoute> route(String ref) {
         synchronized (lock) {
-            return routes.route(ref).map(this::withLinksOpened);
+            return routes.route(ref).map(this::annotated);
         }
     }
 
@@ -579,7 +579,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
      * and, where a route ends on a link its receiver cut soon after (a TCP reset: a server that
      * crashed), the explanation says the stanza may never have been read there.
      */
-    private StanzaRoute withLinksOpened(StanzaRoute r) {
+    private StanzaRoute annotated(StanzaRoute r) {
         List<StanzaRoute.Hop> hops = new ArrayList<>(r.hops());
         boolean changed = false;
         Set<Integer> continued = new HashSet<>();
@@ -611,7 +611,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         if (link == null || link.closed == null) {
             return null;
         }
-        boolean toServer = h.stanzaRef().contains("-s-");
+        boolean toServer = StanzaIndex.sentToServer(h.stanzaRef());
         CloseReason cutByReceiver = toServer ? CloseReason.SERVER_RESET : CloseReason.CLIENT_RESET;
         long after = link.closed.atNanos() - h.at();
         if (link.closed.reason() != cutByReceiver || after < 0 || after > CUT_SOON_NANOS) {

@@ -201,6 +201,11 @@ public final class StanzaIndex implements AutoCloseable {
         return (connection << 33) | ((long) direction << 32) | (idx & 0xFFFFFFFFL);
     }
 
+    /** Whether {@code ref} ({@link #ref(long, int, long)}) names an element sent to the server ("CONN-s-N"). */
+    public static boolean sentToServer(String ref) {
+        return ref.contains("-s-");
+    }
+
     /** The ref of the {@code idx}-th element of a connection's direction: "CONN-s-N" (to the server) or "CONN-c-N". */
     public static String ref(long connection, int direction, long idx) {
         return connection + (direction == 0 ? "-s-" : "-c-") + idx;
