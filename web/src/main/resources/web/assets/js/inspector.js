@@ -4,7 +4,7 @@
 import {api} from './api.js';
 import {$, h, clear, clock, isoTime, duration, since, bytes, copyText} from './dom.js';
 import {renderXml, hexDump} from './xmlview.js';
-import {nodeLabel, sinceStart} from './store.js';
+import {store, nodeLabel, sinceStart} from './store.js';
 import {routeRows} from './routetree.js';
 
 /** Characters of an element's XML the inspector draws; Copy takes all of it. */
@@ -63,7 +63,7 @@ export class Inspector {
     meta.append(h('dt', null, 'time'), h('dd', {id: 'stanza-time'}, captureTime(d.at)));
     meta.append(h('dt', null, 'stream'), h('dd', null,
       h('a', {href: `/connections/${d.connection}`, 'data-link': true}, `#${d.connection}`),
-      ` ${d.direction === 'toServer' ? 'client → server' : 'server → client'}`));
+      ` ${streamWay(store.connections.get(d.connection)?.kind, d.direction === 'toServer')}`));
     row('size', `${d.size} bytes at offset ${d.offset}`);
     if (d.parseStatus && d.parseStatus !== 'ok') row('parse', d.parseStatus);
     this.el.appendChild(section('Stanza', meta));
@@ -218,6 +218,13 @@ export class Inspector {
 }
 
 const ICONS = {ok: '✓', failed: '✗', warning: '!', pending: '…', info: '•'};
+
+/** Which way an element went on a stream of `kind`: an s2s stream has no client (as `show --stanza` says it). */
+function streamWay(kind, toServer) {
+  if (kind === 's2s') return toServer ? 'initiating → receiving server' : 'receiving → initiating server';
+  if (kind === 'component') return toServer ? 'component → server' : 'server → component';
+  return toServer ? 'client → server' : 'server → client';
+}
 
 /** The negotiation as a checklist: what happened, in order, with times from the stream's start. */
 export function negotiationList(steps, openedAt) {

@@ -36,6 +36,9 @@ class UiRoomRouteBrowserTest {
                     .map(WebElement::getText).toList();
             assertTrue(held.get(1).endsWith("opening the link"), held.toString());
             assertTrue(!held.get(2).contains("link"), "bob's stream was open already: " + held);
+            // the hop between the servers: an s2s stream has no client
+            browser.driver.findElement(By.cssSelector("#route-hops tbody tr:nth-child(2) td:nth-child(3) a")).click();
+            wait.until(d -> d.findElement(By.cssSelector(".meta")).getText().contains("initiating → receiving server"));
         }
     }
 
