@@ -53,15 +53,6 @@ final class TcpStreamReassembler {
         }
     }
 
-    boolean started() {
-        return isn >= 0;
-    }
-
-    /** Bytes delivered so far. */
-    long position() {
-        return delivered;
-    }
-
     /**
      * Accepts a segment received at {@code atNanos} whose data was {@code wireLength} bytes on the
      * wire, {@code payload} the part captured; returns what is now contiguous (possibly nothing).
