@@ -26,6 +26,7 @@ import dev.xmppscope.capture.CloseReason;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
+import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.EventKind;
 import dev.xmppscope.capture.ReadAhead;
 import dev.xmppscope.capture.StoredPayloads;
@@ -33,6 +34,7 @@ import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -186,6 +188,8 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     private final class ParsingAhead implements CaptureSink {
         private final ReadAhead.Items items;
         private final SecondLane secondLane;
+        /** The open connections' server addresses: what a stream missing its header is read as ({@link StreamParsers#gap}). */
+        private final Map<Long, String> servers = new HashMap<>();
 
         ParsingAhead(ReadAhead.Items items, SecondLane secondLane) {
             this.items = items;
@@ -194,6 +198,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
         @Override
         public void opened(ConnectionOpened c) {
+            servers.put(c.id(), c.server());
             items.add(c, 0);
         }
 
@@ -218,11 +223,25 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
         @Override
         public void event(ConnectionEvent e) {
+            if (e.kind() == EventKind.RECORDING_GAP) {
+                String ns = StreamParsers.assumedNamespace(servers.get(e.connectionId()));
+                for (Direction d : gapDirections(e)) {
+                    if (StreamParsers.lane(e.connectionId(), d) == 0) {
+                        parsers.gap(e.connectionId(), d, ns);
+                    } else {
+                        secondLane.parse(() -> {
+                            parsers.gap(e.connectionId(), d, ns);
+                            return null; // in turn with the lane's chunks; nothing to wait for
+                        });
+                    }
+                }
+            }
             items.add(e, 0);
         }
 
         @Override
         public void closed(ConnectionClosed c) {
+            servers.remove(c.id());
             items.add(new StreamsEnd(CompletableFuture.completedFuture(parsers.end(c, 0))), 0);
             items.add(new StreamsEnd(secondLane.parse(() -> parsers.end(c, 1))), 0);
             items.add(c, 0);
@@ -339,9 +358,24 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
             } else if (e.kind() == EventKind.STARTTLS_PROCEED) {
                 conn.starttls = true;
             }
-            addSteps(conn.negotiation.event(e), events);
+            String ns = StreamParsers.assumedNamespace(conn.opened.server());
+            if (e.kind() == EventKind.RECORDING_GAP && !parsingAhead) { // else the reading thread told the parsers
+                for (Direction d : gapDirections(e)) {
+                    parsers.gap(e.connectionId(), d, ns);
+                }
+            }
+            if (e.kind() == EventKind.RECORDING_GAP && e.direction() == null && "unknown".equals(conn.kind())) {
+                addSteps(conn.negotiation.joinedMidStream(ns, e.atNanos(), e.detail()), events); // the capture began mid-stream
+            } else {
+                addSteps(conn.negotiation.event(e), events);
+            }
             connectionChanged(conn, events);
         });
+    }
+
+    /** The directions a gap is in: a capture that began after its connection opened lacks the start of both. */
+    private static List<Direction> gapDirections(ConnectionEvent e) {
+        return e.direction() == null ? List.of(Direction.TO_SERVER, Direction.TO_CLIENT) : List.of(e.direction());
     }
 
     @Override

@@ -90,7 +90,7 @@ final class ElementIngest {
                 steps(conn.negotiation.parseFailed(d, f.message(), f.at()), events);
             } else if (ev instanceof StreamEvent.Unparsed u) {
                 String ref = conn.nextRef(d);
-                String status = failure != null ? failure : "not parsed (the stream failed earlier)";
+                String status = u.why() != null ? u.why() : failure != null ? failure : "not parsed (the stream failed earlier)";
                 store(conn, d, c, ref, u.at(), "unparsed", null, null, null, null, List.of(),
                         u.size() + " bytes not parsed", u.size(), u.offset(), status, null, () -> preview(c, u), -1, events);
             }
@@ -319,12 +319,13 @@ final class ElementIngest {
     /** The first bytes not parsed: those that came before this chunk (the element that failed), then the chunk's. */
     private static byte[] preview(Chunk c, StreamEvent.Unparsed u) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(u.head(), 0, Math.min(UNPARSED_PREVIEW, u.head().length));
+        int limit = Math.min(UNPARSED_PREVIEW, u.size()); // bytes cut short by a gap end where the chunk after it begins
+        out.write(u.head(), 0, Math.min(limit, u.head().length));
         // the chunk's bytes go on from where the head ends (a head cut at the preview's size ends before the chunk)
         long next = u.head().length == 0 ? Math.max(u.offset(), c.offset()) : u.offset() + u.head().length;
-        if (next >= c.offset() && next < c.offset() + c.bytes().length) {
+        if (next >= c.offset() && next < c.offset() + c.bytes().length && out.size() < limit) {
             int from = (int) (next - c.offset());
-            out.write(c.bytes(), from, Math.min(UNPARSED_PREVIEW - out.size(), c.bytes().length - from));
+            out.write(c.bytes(), from, Math.min(limit - out.size(), c.bytes().length - from));
         }
         // whole characters only: the preview is shown as text
         return new String(out.toByteArray(), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);

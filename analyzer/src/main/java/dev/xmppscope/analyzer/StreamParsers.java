@@ -3,6 +3,7 @@ package dev.xmppscope.analyzer;
 import dev.xmppscope.analyzer.stream.StreamEvent;
 import dev.xmppscope.analyzer.stream.StreamParser;
 import dev.xmppscope.analyzer.xml.ContinuousReader;
+import dev.xmppscope.analyzer.xmpp.Ns;
 import dev.xmppscope.capture.Chunk;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.Direction;
@@ -38,6 +39,8 @@ final class StreamParsers {
     private static final class Streams {
         final StreamParser[] parsers = new StreamParser[2];
         final TlsLayer[] layers = new TlsLayer[2];
+        /** A gap before a direction's first chunk: the namespace to assume, else null. */
+        final String[] gaps = new String[2];
     }
 
     /**
@@ -45,7 +48,34 @@ final class StreamParsers {
      * lanes, so that both lanes have work even when one connection carries the capture.
      */
     static int lane(Chunk c) {
-        return (int) ((c.connectionId() ^ c.direction().code()) & 1);
+        return lane(c.connectionId(), c.direction());
+    }
+
+    static int lane(long connectionId, Direction d) {
+        return (int) ((connectionId ^ d.code()) & 1);
+    }
+
+    /**
+     * The stream namespace a connection to {@code server} ("host:port") is read in when its header
+     * is not in the capture: its port says whether it is a server-to-server one.
+     */
+    static String assumedNamespace(String server) {
+        String port = server == null ? "" : server.substring(server.lastIndexOf(':') + 1);
+        return port.equals("5269") || port.equals("5270") ? Ns.SERVER : Ns.CLIENT;
+    }
+
+    /**
+     * Bytes are missing from the stream of connection {@code id} in direction {@code d} before its
+     * next chunk (see {@link StreamParser#gap}). From the thread that parses that stream's lane.
+     */
+    void gap(long id, Direction d, String contentNamespace) {
+        Streams s = lanes[lane(id, d)].connections.computeIfAbsent(id, k -> new Streams());
+        int i = d.code();
+        if (s.parsers[i] != null) {
+            s.parsers[i].gap(contentNamespace);
+        } else {
+            s.gaps[i] = contentNamespace; // the capture began mid-stream: before the stream's first chunk
+        }
     }
 
     /**
@@ -131,6 +161,10 @@ final class StreamParsers {
             s.parsers[i] = new StreamParser(c.offset(), StreamParser.DEFAULT_MAX_ELEMENT_BYTES,
                     StreamParser.DEFAULT_MAX_DEPTH, lane.openReaders);
             s.layers[i] = c.layer();
+            if (s.gaps[i] != null) {
+                s.parsers[i].gap(s.gaps[i]);
+                s.gaps[i] = null;
+            }
         }
         return s.parsers[i];
     }

@@ -410,6 +410,49 @@ class AnalyzerTest {
         }
     }
 
+    /**
+     * A pcap that lost packets in one direction: the stanza the hole cut is shown unparsed, and the
+     * stream is parsed again from its next whole stanza, which used to be unparsed with the rest
+     * of the stream. The other direction is not touched. Live, and parsed ahead.
+     */
+    @Test
+    void aStreamIsParsedAgainAfterAHoleInTheCapture() {
+        String m2 = "<message to='bob@b.example' id='m2' type='chat'><body>after the hole</body></message>";
+        CaptureScript s = c2sToA(7, "127.0.0.1:41000", "eve@a.example", "e1")
+                .toServer(7, 3, "<message to='bob@b.example' id='m1'><body>cut by")
+                .event(7, 4, Direction.TO_SERVER, EventKind.RECORDING_GAP, "the pcap is missing 1448 bytes toServer")
+                .toServer(7, 4, "ole</body></message>" + m2)
+                .toClient(7, 5, "<presence/>")
+                .close(7, 9, CloseReason.CLIENT_CLOSED);
+        try (CaptureStore store = CaptureStore.open(dir.resolve("live")); Analyzer a = Analyzer.open(store)) {
+            s.playInto(a);
+            assertParsedAgainAfterTheHole(a, m2);
+        }
+        try (CaptureStore store = CaptureStore.open(dir.resolve("ahead"))) {
+            try (CaptureWriter w = store.newWriter()) {
+                s.playInto(w);
+            }
+            try (Analyzer a = Analyzer.open(store); CaptureReader reader = store.newReader()) {
+                a.analyze(reader, done -> { });
+                assertParsedAgainAfterTheHole(a, m2);
+            }
+        }
+    }
+
+    private static void assertParsedAgainAfterTheHole(Analyzer a, String m2) {
+        List<StanzaSummary> messages = ofKind(a, "message", 7);
+        assertEquals(List.of("m2"), messages.stream().map(StanzaSummary::id).toList());
+        assertEquals(m2, a.stanza(messages.get(0).ref()).orElseThrow().xml());
+        List<StanzaSummary> unparsed = ofKind(a, "unparsed", 7);
+        assertEquals(2, unparsed.size(), "the stanza the hole cut, and what came before the next whole one: " + unparsed);
+        assertEquals("<message to='bob@b.example' id='m1'><body>cut by", a.stanza(unparsed.get(0).ref()).orElseThrow().xml());
+        assertTrue(unparsed.get(0).parseStatus().startsWith("cut short"), unparsed.get(0).parseStatus());
+        assertEquals("ole</body></message>", a.stanza(unparsed.get(1).ref()).orElseThrow().xml());
+        assertEquals(1, ofKind(a, "presence", 7).size(), "the other direction goes on as it was");
+        String error = a.connection(7).orElseThrow().error();
+        assertFalse(error != null && error.contains("unparseable"), "a capture's hole is no fault of the stream: " + error);
+    }
+
     private static void assertLeftIncompleteIsShown(Analyzer a, String bad) {
         List<StanzaSummary> unparsed = ofKind(a, "unparsed", 7);
         assertEquals(1, unparsed.size(), unparsed.toString());

@@ -51,6 +51,8 @@ public final class Negotiation {
     private String sessionId;
     private boolean tlsAnnounced;
     private boolean passthroughTls;
+    /** The capture began after this connection opened: its ends are learned from its stanzas' addresses. */
+    private boolean joinedMidStream;
     private final StreamManagementSteps sm;
     private final SaslSteps sasl;
 
@@ -74,12 +76,7 @@ public final class Negotiation {
         String id = h.attribute("id");
         if (d == Direction.TO_SERVER) {
             if (initiatorHeaders++ == 0) {
-                kind = switch (h.contentNamespace()) {
-                    case Ns.CLIENT -> "c2s";
-                    case Ns.SERVER -> "s2s";
-                    case Ns.COMPONENT -> "component";
-                    default -> "unknown";
-                };
+                kind = kindOf(h.contentNamespace());
                 streamFrom = h.attribute("from");
                 streamTo = h.attribute("to");
                 add(d, at, "header", who(d) + (kind.equals("s2s") ? " opens an " : " opens a ") + kind + " stream to " + StepText.or(streamTo, "(no 'to')"),
@@ -95,12 +92,32 @@ public final class Negotiation {
         return end();
     }
 
+    /**
+     * The capture began after this connection opened (a pcap started mid-session): its headers and
+     * negotiation are not in it. The connection is taken as established, of the kind its stream
+     * namespace ({@code contentNamespace}, assumed from the server's port) makes it, and its ends
+     * are learned from its stanzas' addresses.
+     */
+    public List<NegotiationStep> joinedMidStream(String contentNamespace, long at, String detail) {
+        begin();
+        joinedMidStream = true;
+        kind = kindOf(contentNamespace);
+        state = "established";
+        add(Direction.TO_SERVER, at, "gap", "The capture began after this connection opened: its negotiation is not in it,"
+                + " and it is read as " + (kind.equals("s2s") ? "an s2s" : "a " + kind) + " stream from its first whole stanza",
+                detail, "info", null);
+        return end();
+    }
+
     /** A top-level element; only those that take part in negotiation add steps (stanzas count for stream management). */
     public List<NegotiationStep> element(Direction d, XmlElement e, long at, String ref) {
         begin();
         String ns = e.namespace();
         if (Ns.isStanzaNamespace(ns) && (e.name().equals("message") || e.name().equals("presence") || e.name().equals("iq"))) {
             sm.stanza(d, ref);
+            if (joinedMidStream) {
+                learnEnds(d, e.attribute("from"), e.attribute("to"));
+            }
         }
         if (Ns.STREAMS.equals(ns) && e.name().equals("features")) {
             features(d, e, at, ref);
@@ -134,6 +151,26 @@ public final class Negotiation {
             }
         }
         return end();
+    }
+
+    /**
+     * What a stanza's addresses say about a connection joined mid-stream: a server addresses its
+     * client's stanzas to the full JID it bound; an s2s stream carries its two domains in every one.
+     */
+    private void learnEnds(Direction d, String from, String to) {
+        if (kind.equals("c2s") && identity == null && d == Direction.TO_CLIENT && to != null) {
+            Jid client = Jid.parse(to);
+            if (client.isValid() && client.hasResource()) {
+                identity = to;
+                streamTo = client.domain();
+            }
+        } else if (kind.equals("s2s") && identity == null && from != null && to != null) {
+            String sender = Jid.parse(from).domain();
+            String receiver = Jid.parse(to).domain();
+            streamFrom = d == Direction.TO_SERVER ? sender : receiver;
+            streamTo = d == Direction.TO_SERVER ? receiver : sender;
+            identity = streamFrom + "→" + streamTo;
+        }
     }
 
     /** {@code </stream:stream>} from one side. */
@@ -449,6 +486,15 @@ public final class Negotiation {
             case "s2s" -> d == Direction.TO_SERVER ? StepText.or(streamFrom, "The initiating server") : StepText.or(streamTo, "The receiving server");
             case "component" -> d == Direction.TO_SERVER ? "Component" : "Server";
             default -> d == Direction.TO_SERVER ? "Client" : "Server";
+        };
+    }
+
+    private static String kindOf(String contentNamespace) {
+        return switch (contentNamespace) {
+            case Ns.CLIENT -> "c2s";
+            case Ns.SERVER -> "s2s";
+            case Ns.COMPONENT -> "component";
+            default -> "unknown";
         };
     }
 

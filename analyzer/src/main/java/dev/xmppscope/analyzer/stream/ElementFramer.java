@@ -59,6 +59,8 @@ final class ElementFramer {
     private final byte[] bang = new byte[8];
     private int bangLength;
     private byte[] streamName;
+    /** Framing resumed after skipped bytes ({@link #resume}): an end tag at the stream's level must be the stream's. */
+    private boolean strictClose;
     private boolean markupAtTop; // a PI or comment between top-level pieces: not part of any piece
 
     private long chunkStartPos;
@@ -70,6 +72,9 @@ final class ElementFramer {
 
     private String error;
     private long errorOffset = -1;
+    /** The stream offset just past the byte at which the error was found. */
+    private long errorEnd = -1;
+    private int chunkFrom;
 
     ElementFramer(long startOffset, int maxElementBytes, int maxDepth) {
         this.pos = startOffset;
@@ -88,6 +93,11 @@ final class ElementFramer {
 
     long errorOffset() {
         return errorOffset;
+    }
+
+    /** The stream offset just past the byte at which the error was found: where a resumed parse looks on from. */
+    long errorEnd() {
+        return errorEnd;
     }
 
     long position() {
@@ -118,6 +128,7 @@ final class ElementFramer {
         itemChunkStart = -1; // an item carried over from the last chunk is in the buffer
         chunkStartPos = pos;
         chunkLength = length;
+        chunkFrom = from;
         int chunkBase = from;
         for (int i = from; i < end; i++) {
             byte b = bytes[i];
@@ -199,6 +210,11 @@ final class ElementFramer {
                         if (depth == 0) {
                             return fail(pos + (i - chunkBase), "closing tag outside any stream", bytes, i, end);
                         }
+                        if (depth == 1 && strictClose && nameHash != hash(streamName)) {
+                            // what resumed as a top-level piece was nested in one whose start was skipped
+                            return fail(itemOrHere(i, chunkBase), "an end tag at the stream's level that does not close the stream",
+                                    bytes, i, end);
+                        }
                         if (depth >= 2 && openNames[depth] != nameHash) {
                             // the parser says what is wrong with the element, from its start to this end tag
                             long start = itemOrHere(i, chunkBase);
@@ -267,6 +283,37 @@ final class ElementFramer {
             return fail(errorOffset, error, bytes, end, end);
         }
         return true;
+    }
+
+    /**
+     * Goes on framing from stream offset {@code offset} at {@code depth} (1: inside the stream
+     * element, 0: before a header), the bytes before it skipped ({@link StanzaSeeker}), even after
+     * an error. From here on an end tag at the stream's level must close the stream: a piece taken
+     * for top-level that was nested (its wrapper's start skipped) then fails at its wrapper's end.
+     */
+    void resume(long offset, int depth) {
+        pos = offset;
+        this.depth = depth;
+        state = TEXT;
+        itemStart = -1;
+        itemChunkStart = -1;
+        buffered = 0;
+        error = null;
+        errorOffset = -1;
+        errorEnd = -1;
+        markupAtTop = false;
+        if (streamName == null) {
+            streamName = "stream:stream".getBytes(java.nio.charset.StandardCharsets.US_ASCII); // the prefix nearly every stream uses
+        }
+        strictClose = true;
+    }
+
+    private static int hash(byte[] name) {
+        int h = 0;
+        for (byte b : name) {
+            h = 31 * h + b;
+        }
+        return h;
     }
 
     private boolean closeStartTag(boolean selfClosing, byte[] bytes, int i, int chunkBase, List<Frame> out) {
@@ -419,6 +466,7 @@ final class ElementFramer {
             error = reason;
             errorOffset = offset;
         }
+        errorEnd = chunkStartPos + Math.min(chunkLength, i - chunkFrom + 1);
         pos = chunkStartPos + chunkLength; // the whole chunk is consumed, framed or not
         itemStart = -1;
         buffered = 0;

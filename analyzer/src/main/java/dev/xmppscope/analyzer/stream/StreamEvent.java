@@ -54,13 +54,19 @@ public sealed interface StreamEvent {
     }
 
     /**
-     * Bytes from a failure on, not parsed. {@code head} holds those of them that came in earlier
-     * chunks (an element that began there and failed in this one), up to a few KiB; empty when
-     * they all came in this chunk. {@code at} is when the first of them came.
+     * Bytes not parsed: from a failure on, or passed over after a gap to where the stream could be
+     * parsed again. {@code head} holds those of them that came in earlier chunks (an element that
+     * began there and failed in this one), up to a few KiB; empty when they all came in this chunk.
+     * {@code at} is when the first of them came; {@code why} says why they were not parsed, or is
+     * null when an earlier {@link StreamFailed} does.
      */
-    record Unparsed(long offset, int size, long at, byte[] head) implements StreamEvent {
+    record Unparsed(long offset, int size, long at, byte[] head, String why) implements StreamEvent {
+        public Unparsed(long offset, int size, long at, byte[] head) {
+            this(offset, size, at, head, null);
+        }
+
         public Unparsed(long offset, int size, long at) {
-            this(offset, size, at, new byte[0]);
+            this(offset, size, at, new byte[0], null);
         }
     }
 }

@@ -20,6 +20,13 @@ import java.util.List;
  * a DTD, too deep, too large, not an XMPP stream) ends parsing: one {@link StreamEvent.StreamFailed},
  * then every further byte is reported as {@link StreamEvent.Unparsed}. Memory stays bounded by
  * {@code maxElementBytes} plus one chunk.
+ *
+ * <p>Bytes missing from a capture ({@link #gap}) are different: the parse goes on at the next
+ * piece that can be parsed on its own ({@link StanzaSeeker}), the bytes passed over reported as
+ * {@link StreamEvent.Unparsed}. A capture that began after its connection opened starts with such
+ * a gap, and with no header, so its elements are read in an assumed stream namespace. Once the
+ * parse has resumed, a failure passes over the rest of its chunk and looks for a piece again: it
+ * may be the resumption's misreading (a nested stanza taken for a top-level one), not the peer's.
  */
 public final class StreamParser {
     /** Prosody's default c2s stanza limit is 256 KiB; leave room for servers configured higher. */
@@ -42,6 +49,18 @@ public final class StreamParser {
     // the chunk being fed: where it starts, and when the piece pending before it began to come (else the chunk's time)
     private long chunkStart;
     private long startedBefore;
+    // after a gap: the stream namespace to assume if no header was seen, and whether the gap is still to be acted on
+    private String assumedNamespace;
+    private boolean gapPending;
+    /** Looks for where to resume, while bytes are passed over after a gap; null otherwise. */
+    private StanzaSeeker seeker;
+    /** While seeking: the stream offset of the next byte to be fed, and of the first one not reported yet. */
+    private long seekPosition;
+    private long seekReported;
+    /** While seeking: the bytes of earlier chunks not reported yet (the start of a tag not decided on). */
+    private byte[] withheld = new byte[0];
+    /** The parse resumed after a gap at least once. */
+    private boolean resumed;
 
     public StreamParser() {
         this(0, DEFAULT_MAX_ELEMENT_BYTES, DEFAULT_MAX_DEPTH);
@@ -77,16 +96,51 @@ public final class StreamParser {
         return feed(bytes, 0, bytes.length, at);
     }
 
+    /**
+     * Bytes are missing from the capture before the next ones fed: the parse goes on at the next
+     * piece that can be parsed alone. An element still incomplete is reported unparsed.
+     *
+     * @param contentNamespace the stream namespace ({@code jabber:client}, {@code jabber:server})
+     *                         to read elements in if no stream header was seen before the gap
+     */
+    public void gap(String contentNamespace) {
+        gapPending = true;
+        assumedNamespace = contentNamespace;
+    }
+
     /** Feeds the next bytes of the stream, received at {@code at} (epoch nanoseconds). */
     public List<StreamEvent> feed(byte[] bytes, int from, int length, long at) {
         List<StreamEvent> events = new ArrayList<>(4);
-        if (failed) {
-            if (length > 0) {
-                events.add(new StreamEvent.Unparsed(failedPosition, length, at));
-                failedPosition += length;
-            }
-            return events;
+        if (gapPending) {
+            gapPending = false;
+            startSeeking(at, events);
         }
+        int end = from + length;
+        int next = from;
+        do {
+            if (seeker != null) {
+                next = seek(bytes, next, end - next, at, events);
+                if (next < 0) {
+                    return events;
+                }
+            }
+            if (failed) {
+                if (end > next) {
+                    events.add(new StreamEvent.Unparsed(failedPosition, end - next, at));
+                    failedPosition += end - next;
+                }
+                return events;
+            }
+            next = frame(bytes, next, end - next, at, events);
+        } while (next >= 0); // a resumed parse failed, and looks for a piece again in the rest of the chunk
+        return events;
+    }
+
+    /**
+     * Frames and parses {@code bytes[from, from+length)}. Returns -1, or, when a parse resumed after
+     * a gap failed, the index in {@code bytes} from which it looks for a piece again.
+     */
+    private int frame(byte[] bytes, int from, int length, long at, List<StreamEvent> events) {
         frames.clear();
         chunkStart = framer.position();
         startedBefore = pendingSince < 0 ? at : pendingSince;
@@ -105,15 +159,15 @@ public final class StreamParser {
                 Frame f = frames.get(k);
                 String problem = handle(f, at, events);
                 if (problem != null) {
-                    return fail(f.offset(), problem, end, at, events, f);
+                    return fail(f.offset(), problem, f.offset() + f.length(), end, at, events, f, from);
                 }
             }
             i += Math.max(run, 1);
         }
         if (!ok) {
-            return fail(framer.errorOffset(), framer.error(), end, at, events, null);
+            return fail(framer.errorOffset(), framer.error(), framer.errorEnd(), end, at, events, null, from);
         }
-        return events;
+        return -1;
     }
 
     /**
@@ -123,6 +177,7 @@ public final class StreamParser {
     public void abandon(long position) {
         failed = true;
         failedPosition = position;
+        seeker = null;
         releaseReader();
     }
 
@@ -133,7 +188,7 @@ public final class StreamParser {
      */
     public List<StreamEvent> endOfStream() {
         long start = framer.pendingStart();
-        if (failed || start < 0) {
+        if (failed || seeker != null || start < 0) {
             return List.of();
         }
         long end = framer.position();
@@ -142,6 +197,80 @@ public final class StreamParser {
         return List.of(new StreamEvent.StreamFailed(start, "the stream ended inside an element that never completed ("
                         + (end - start) + " bytes: an unclosed tag, quote or element, or a connection cut mid-stanza)", pendingSince),
                 new StreamEvent.Unparsed(start, (int) Math.min(Integer.MAX_VALUE, end - start), pendingSince, head));
+    }
+
+    /** Passes over what was before the gap: an element it cut is reported, and bytes are sought through from here. */
+    private void startSeeking(long at, List<StreamEvent> events) {
+        long pending = framer.pendingStart();
+        long position = position();
+        if (!failed && pending >= 0) {
+            events.add(new StreamEvent.Unparsed(pending, (int) Math.min(Integer.MAX_VALUE, position - pending), pendingSince,
+                    framer.pendingBytes(UNPARSED_HEAD_BYTES), "cut short: the capture lacks the bytes after these"));
+        }
+        if (elements == null) {
+            elements = new ContinuousReader(assumedScope(assumedNamespace), openReaders);
+        }
+        seeker = new StanzaSeeker();
+        seekPosition = position;
+        seekReported = position;
+        withheld = new byte[0];
+        pendingSince = -1;
+    }
+
+    /**
+     * Scans a chunk for where the parse can resume; reports what it passes over. Returns the index
+     * in {@code bytes} to frame from (the framer has been given what of the piece came before it),
+     * or -1 when the whole chunk was passed over.
+     */
+    private int seek(byte[] bytes, int from, int length, long at, List<StreamEvent> events) {
+        int end = from + length;
+        int found = seeker.scan(bytes, from, end);
+        long chunkOffset = seekPosition;
+        seekPosition += length;
+        if (found < 0) {
+            // keep back the start of a tag not yet decided on: it may be the piece to resume at
+            int keep = Math.min(seeker.undecided(), withheld.length + length);
+            passOver(bytes, from, chunkOffset, seekPosition - keep, at, events);
+            byte[] all = concat(withheld, bytes, from, length);
+            withheld = Arrays.copyOfRange(all, all.length - keep, all.length);
+            return -1;
+        }
+        byte[] piece = seeker.candidateBytes();
+        long start = chunkOffset + (found - from) - piece.length;
+        passOver(bytes, from, chunkOffset, start, at, events);
+        boolean header = seeker.candidateIsHeader();
+        seeker = null;
+        withheld = new byte[0];
+        failed = false;
+        resumed = true;
+        framer.resume(start, header ? 0 : 1);
+        framer.feed(piece, 0, piece.length, frames); // a tag's start alone: no piece completes
+        pendingSince = at;
+        return found;
+    }
+
+    /** Reports the bytes from the last one reported up to {@code to} (withheld ones first) as passed over. */
+    private void passOver(byte[] bytes, int from, long chunkOffset, long to, long at, List<StreamEvent> events) {
+        if (to <= seekReported) {
+            return;
+        }
+        byte[] head = seekReported < chunkOffset ? Arrays.copyOf(withheld, (int) Math.min(withheld.length, to - seekReported))
+                : new byte[0];
+        events.add(new StreamEvent.Unparsed(seekReported, (int) (to - seekReported), at, head,
+                "passed over: the capture lacks the bytes before these, and the stream is parsed again from the next stanza"));
+        seekReported = to;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b, int from, int length) {
+        byte[] out = Arrays.copyOf(a, a.length + length);
+        System.arraycopy(b, from, out, a.length, length);
+        return out;
+    }
+
+    /** The namespaces a stream without a seen header is read in: its content namespace, and the usual prefixes. */
+    private static byte[] assumedScope(String contentNamespace) {
+        return ("<w xmlns='" + contentNamespace + "' xmlns:stream='" + StreamHeader.STREAMS_NS
+                + "' xmlns:db='jabber:server:dialback'>").getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The current stream header (the latest, after restarts), or null before it. */
@@ -160,7 +289,7 @@ public final class StreamParser {
 
     /** Stream offset of the next byte to be fed. */
     public long position() {
-        return failed ? failedPosition : framer.position();
+        return seeker != null ? seekPosition : failed ? failedPosition : framer.position();
     }
 
     /** How many element frames from {@code i} on lie back to back in one array, whitespace between. */
@@ -243,20 +372,36 @@ public final class StreamParser {
      * Gives up from {@code offset}; {@code frame}, when the parse of a frame failed, holds the
      * bytes of it that came before this chunk (the framer keeps none of them after its own failures).
      * What began in an earlier chunk failed when those bytes came: the peer's answer to them (a
-     * stream error) then comes after them, not before.
+     * stream error) then comes after them, not before. A parse resumed after a gap does not give
+     * up: it looks for a piece again from {@code resumeAt}; returns its index in the chunk fed
+     * (whose first byte, at {@code from}, is at {@link #chunkStart}), else -1.
      */
-    private List<StreamEvent> fail(long offset, String reason, long end, long chunkAt, List<StreamEvent> events, Frame frame) {
-        abandon(end);
+    private int fail(long offset, String reason, long resumeAt, long end, long chunkAt, List<StreamEvent> events, Frame frame,
+                     int from) {
         long at = offset < chunkStart ? startedBefore : chunkAt;
-        events.add(new StreamEvent.StreamFailed(offset, reason, at));
-        if (end > offset) {
+        long upTo = resumed ? Math.max(chunkStart, Math.min(resumeAt, end)) : end;
+        if (!resumed) {
+            abandon(end);
+            events.add(new StreamEvent.StreamFailed(offset, reason, at));
+        }
+        if (upTo > offset) {
             byte[] head = new byte[0];
             if (frame != null && offset < chunkStart) {
                 int before = (int) Math.min(UNPARSED_HEAD_BYTES, chunkStart - offset);
                 head = Arrays.copyOfRange(frame.bytes(), frame.from(), frame.from() + before);
             }
-            events.add(new StreamEvent.Unparsed(offset, (int) Math.min(Integer.MAX_VALUE, end - offset), at, head));
+            events.add(new StreamEvent.Unparsed(offset, (int) Math.min(Integer.MAX_VALUE, upTo - offset), at, head,
+                    resumed ? reason + " (the capture lacks bytes before: parsed again from the next stanza)" : null));
         }
-        return events;
+        if (!resumed) {
+            return -1;
+        }
+        // most likely the resumption's own misreading (a nested stanza taken for a top-level one), not the peer's
+        seeker = new StanzaSeeker();
+        seekPosition = upTo;
+        seekReported = upTo;
+        withheld = new byte[0];
+        pendingSince = -1;
+        return from + (int) (upTo - chunkStart);
     }
 }

@@ -92,7 +92,7 @@ public final class PcapImporter implements CaptureSource {
                 undecided.put(key, p);
                 return;
             }
-            XmppTcpConnection conn = new XmppTcpConnection(nextId++, route, p.client, p.server);
+            XmppTcpConnection conn = new XmppTcpConnection(nextId++, route, p.client, p.server, !p.first.has(TcpSegment.SYN));
             open.put(key, conn);
             conn.open(sink, p.first.atNanos());
             for (TcpSegment earlier : p.segments) {

@@ -46,11 +46,15 @@ final class XmppTcpConnection {
     private boolean finToClient;
     private boolean closed;
 
-    XmppTcpConnection(long id, String route, TcpEndpoint client, TcpEndpoint server) {
+    /** The capture began after this connection opened (its first segment was no SYN). */
+    private final boolean joinedMidStream;
+
+    XmppTcpConnection(long id, String route, TcpEndpoint client, TcpEndpoint server, boolean joinedMidStream) {
         this.id = id;
         this.route = route;
         this.client = client;
         this.server = server;
+        this.joinedMidStream = joinedMidStream;
     }
 
     boolean isClosed() {
@@ -64,6 +68,11 @@ final class XmppTcpConnection {
     void open(CaptureSink sink, long atNanos) {
         sink.opened(new ConnectionOpened(id, route, server.toString(), client.toString(), server.toString(),
                 TlsMode.PASSTHROUGH, atNanos));
+        if (joinedMidStream) {
+            // both directions: the analysis then parses from each one's first whole stanza, with no header
+            sink.event(new ConnectionEvent(id, ++seq, atNanos, null, EventKind.RECORDING_GAP, "the capture began after this"
+                    + " connection opened (its first packet is no SYN): its start, with the stream headers, is missing"));
+        }
     }
 
     /** Takes one segment of this connection, sending what it completes to {@code sink}. */

@@ -16,7 +16,7 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 /** The real tshark and dumpcap, as independent oracles; a test fails (never skips) without them. */
-final class Tshark {
+public final class Tshark {
     /** Top-level elements as tshark names them (features nest inside the stream header, so they are left out). */
     private static final java.util.Set<String> ELEMENTS = java.util.Set.of("xmpp.stream", "xmpp.stream_end", "xmpp.starttls",
             "xmpp.proceed", "xmpp.message", "xmpp.iq", "xmpp.presence", "xmpp.auth", "xmpp.success", "xmpp.challenge",
@@ -103,7 +103,7 @@ final class Tshark {
     }
 
     /** Starts dumpcap on loopback with a capture filter; stop it with {@link Capture#stop()}. */
-    static Capture capture(String filter, Path out, boolean classicPcap) throws IOException, InterruptedException {
+    public static Capture capture(String filter, Path out, boolean classicPcap) throws IOException, InterruptedException {
         requireInstalled("dumpcap");
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/dumpcap", "-q", "-i", "lo", "-f", filter, "-w", out.toString()));
         if (classicPcap) {
@@ -127,8 +127,8 @@ final class Tshark {
         return null;
     }
 
-    record Capture(Process process, Path log) {
-        void stop() throws InterruptedException, IOException {
+    public record Capture(Process process, Path log) {
+        public void stop() throws InterruptedException, IOException {
             Thread.sleep(300); // let the last packets reach the file
             process.destroy(); // SIGTERM: dumpcap finishes the file
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
