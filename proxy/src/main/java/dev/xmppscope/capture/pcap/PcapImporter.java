@@ -141,9 +141,12 @@ public final class PcapImporter implements CaptureSource {
             boolean sourceIsClient;
             if (first.has(TcpSegment.SYN)) {
                 sourceIsClient = !first.has(TcpSegment.ACK); // SYN from the client, SYN-ACK from the server
-            } else {
+            } else if (XMPP_PORTS.contains(first.target().port()) != XMPP_PORTS.contains(first.source().port())) {
                 // the capture began mid-connection: the server is the side on a well-known XMPP port
-                sourceIsClient = XMPP_PORTS.contains(first.target().port()) || !XMPP_PORTS.contains(first.source().port());
+                sourceIsClient = XMPP_PORTS.contains(first.target().port());
+            } else {
+                // on no such port (or both): a server listens on a fixed port, below the ephemeral ones clients connect from
+                sourceIsClient = first.source().port() > first.target().port();
             }
             client = sourceIsClient ? first.source() : first.target();
             server = sourceIsClient ? first.target() : first.source();

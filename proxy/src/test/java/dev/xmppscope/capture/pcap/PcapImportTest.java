@@ -2,6 +2,7 @@ package dev.xmppscope.capture.pcap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -169,6 +170,20 @@ class PcapImportTest {
         assertEquals("127.9.9.1:40123", s.opened.get(0).client());
         assertEquals("<message id='r'/>", s.text(Direction.TO_CLIENT));
         assertTrue(s.closed.isEmpty(), "never seen to close");
+    }
+
+    @Test
+    void aCaptureStartedMidConnectionOnAnotherPortTakesTheLowerPortAsTheServer() throws Exception {
+        TcpFrameBuilder b = new TcpFrameBuilder((Inet4Address) InetAddress.getByName("127.9.9.1"), 40123,
+                (Inet4Address) InetAddress.getByName("127.9.9.2"), 15222);
+        byte[] reply = "<message id='r'/>".getBytes(StandardCharsets.US_ASCII);
+        // the first packet captured is the server's
+        Streams s = Streams.of(new PcapImporter(write(List.of(b.frame(false, 9000, 1, 0x18, reply, 0, reply.length)))));
+        assertEquals("127.9.9.1:40123", s.opened.get(0).client());
+        assertEquals("127.9.9.2:15222", s.opened.get(0).server());
+        assertEquals("<message id='r'/>", s.text(Direction.TO_CLIENT));
+        assertEquals(EventKind.RECORDING_GAP, s.events.get(0).kind(), "its start is said to be missing");
+        assertNull(s.events.get(0).direction(), "in both directions");
     }
 
     @Test
