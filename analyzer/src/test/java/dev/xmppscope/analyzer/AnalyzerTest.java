@@ -395,9 +395,14 @@ class AnalyzerTest {
                 .toServer(7, 3, "<presence/>")
                 .toServer(7, 4, bad)
                 .close(7, 9, CloseReason.CLIENT_CLOSED);
+        liveAndAhead(s, a -> assertLeftIncompleteIsShown(a, bad));
+    }
+
+    /** Analyzes {@code s} live, and parsed ahead from a capture database it is written into; checks each. */
+    private void liveAndAhead(CaptureScript s, Consumer<Analyzer> check) {
         try (CaptureStore store = CaptureStore.open(dir.resolve("live")); Analyzer a = Analyzer.open(store)) {
             s.playInto(a);
-            assertLeftIncompleteIsShown(a, bad);
+            check.accept(a);
         }
         try (CaptureStore store = CaptureStore.open(dir.resolve("ahead"))) {
             try (CaptureWriter w = store.newWriter()) {
@@ -405,7 +410,7 @@ class AnalyzerTest {
             }
             try (Analyzer a = Analyzer.open(store); CaptureReader reader = store.newReader()) {
                 a.analyze(reader, done -> { });
-                assertLeftIncompleteIsShown(a, bad);
+                check.accept(a);
             }
         }
     }
@@ -424,19 +429,7 @@ class AnalyzerTest {
                 .toServer(7, 4, "ole</body></message>" + m2)
                 .toClient(7, 5, "<presence/>")
                 .close(7, 9, CloseReason.CLIENT_CLOSED);
-        try (CaptureStore store = CaptureStore.open(dir.resolve("live")); Analyzer a = Analyzer.open(store)) {
-            s.playInto(a);
-            assertParsedAgainAfterTheHole(a, m2);
-        }
-        try (CaptureStore store = CaptureStore.open(dir.resolve("ahead"))) {
-            try (CaptureWriter w = store.newWriter()) {
-                s.playInto(w);
-            }
-            try (Analyzer a = Analyzer.open(store); CaptureReader reader = store.newReader()) {
-                a.analyze(reader, done -> { });
-                assertParsedAgainAfterTheHole(a, m2);
-            }
-        }
+        liveAndAhead(s, a -> assertParsedAgainAfterTheHole(a, m2));
     }
 
     private static void assertParsedAgainAfterTheHole(Analyzer a, String m2) {
