@@ -11,7 +11,6 @@ import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.file.CaptureSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -188,8 +187,8 @@ public final class PcapngExport {
 
         private TcpFrameBuilder builder(ConnectionOpened o, TlsLayer layer) {
             long id = o == null ? 0 : o.id();
-            Inet4Address clientIp = ipv4(o == null ? null : o.client(), "127.0.0.1");
-            Inet4Address serverIp = ipv4(o == null ? null : o.server(), "127.0.0.2");
+            InetAddress clientIp = address(o == null ? null : o.client(), "127.0.0.1");
+            InetAddress serverIp = address(o == null ? null : o.server(), "127.0.0.2");
             int clientPort = port(o == null ? null : o.client(), (int) (40000 + id % 10000));
             if (layer == TlsLayer.DECRYPTED) {
                 clientPort = (int) (50000 + id % 15000); // a conversation of its own (see class comment)
@@ -198,18 +197,19 @@ public final class PcapngExport {
         }
     }
 
-    private static Inet4Address ipv4(String hostPort, String fallback) {
+    /** The address of a recorded "host:port" (IPv6 in brackets), if it is a literal; else {@code fallback}. */
+    private static InetAddress address(String hostPort, String fallback) {
         String host = fallback;
         if (hostPort != null && hostPort.lastIndexOf(':') > 0) {
             String h = hostPort.substring(0, hostPort.lastIndexOf(':'));
-            if (h.matches("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
-                host = h;
+            if (h.matches("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}") || h.matches("\\[[0-9A-Fa-f:.]+]")) {
+                host = h.startsWith("[") ? h.substring(1, h.length() - 1) : h;
             }
         }
         try {
-            return (Inet4Address) InetAddress.getByName(host); // an IPv4 literal: no DNS lookup
+            return InetAddress.getByName(host); // a literal: no DNS lookup
         } catch (UnknownHostException e) {
-            throw new IllegalStateException("not an IPv4 literal: " + host, e);
+            throw new IllegalStateException("not an IP literal: " + host, e);
         }
     }
 

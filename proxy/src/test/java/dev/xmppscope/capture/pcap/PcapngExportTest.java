@@ -169,6 +169,38 @@ class PcapngExportTest {
         }
     }
 
+    /**
+     * A connection over IPv6 (a proxy listening on [::1]) is exported as an IPv6 conversation,
+     * with its addresses: it used to be written as 127.0.0.1 ↔ 127.0.0.2. Beside an IPv4 upstream,
+     * the upstream is written IPv4-mapped. tshark decodes both; the importer reads them back.
+     */
+    @Test
+    void ipv6ConnectionsAreExportedAsIpv6Conversations() throws Exception {
+        Path pcapng = tmp.resolve("v6.pcapng");
+        byte[] message = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='a.example'>"
+                .concat("<message id='v6' to='bob@a.example'><body>over IPv6</body></message>").getBytes(StandardCharsets.UTF_8);
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("v6"))) {
+            long t = 1_764_000_000_123_456_789L;
+            try (CaptureWriter w = store.newWriter()) {
+                w.opened(new ConnectionOpened(1, "[::1]:5222=[::1]:15222", "[::1]:5222", "[::1]:41000", "[::1]:15222",
+                        TlsMode.PASSTHROUGH, t));
+                w.opened(new ConnectionOpened(2, "[::1]:5222=127.0.0.2:5222", "[::1]:5222", "[::1]:41002", "127.0.0.2:5222",
+                        TlsMode.PASSTHROUGH, t));
+                w.chunk(Chunk.of(1, 1, Direction.TO_SERVER, t + 1_000, TlsLayer.PLAIN, 0, message));
+                w.chunk(Chunk.of(2, 2, Direction.TO_SERVER, t + 2_000, TlsLayer.PLAIN, 0, message));
+            }
+            CaptureFiles.export(store, pcapng, Map.of(), ProgressBar.NONE);
+        }
+        assertEquals(List.of("toServer stream -", "toServer message v6", "toServer stream -", "toServer message v6"),
+                Tshark.xmppElements(pcapng));
+        CollectingSink sink = new CollectingSink();
+        new PcapImporter(pcapng).replay(sink);
+        List<String> opened = sink.lines.stream().filter(l -> l.startsWith("ConnectionOpened")).toList();
+        assertEquals(2, opened.size(), String.join("\n", sink.lines));
+        assertTrue(opened.get(0).contains("client=[::1]:41000") && opened.get(0).contains("server=[::1]:5222"), opened.get(0));
+        assertTrue(opened.get(1).contains("client=[::1]:41002") && opened.get(1).contains("server=127.0.0.2:5222"), opened.get(1));
+    }
+
     /** Elements whose id tshark reports. */
     private static final class Set3 {
         static final java.util.Set<String> STANZAS = java.util.Set.of("message", "iq", "presence");
