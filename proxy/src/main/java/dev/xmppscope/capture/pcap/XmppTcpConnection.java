@@ -161,6 +161,14 @@ final class XmppTcpConnection {
             sink.event(new ConnectionEvent(id, ++seq, atNanos, dir, EventKind.DIRECT_TLS_DETECTED,
                     "the client's first bytes are a TLS ClientHello (Direct TLS); the pcap holds only ciphertext"));
         }
+        if (!encrypted && joinedMidStream && offsets[dir.code() * 2] == 0 && !looksLikeText(data)) {
+            // the capture began after STARTTLS (or on a Direct TLS connection): no XML will ever come
+            encrypted = true;
+            boolean directTlsPort = server.port() == 5223 || server.port() == 5270;
+            sink.event(new ConnectionEvent(id, ++seq, atNanos, dir, directTlsPort ? EventKind.DIRECT_TLS_DETECTED
+                    : EventKind.STARTTLS_PROCEED, "the capture began after TLS had started on this connection: the pcap holds only"
+                    + " ciphertext"));
+        }
         int slot = dir.code() * 2 + (encrypted ? 1 : 0);
         long offset = offsets[slot];
         offsets[slot] += data.length;
@@ -181,6 +189,21 @@ final class XmppTcpConnection {
                     : concat(Arrays.copyOfRange(serverTail, Math.max(0, serverTail.length + data.length - TAIL), serverTail.length),
                             data);
         }
+    }
+
+    /**
+     * Whether {@code data} can be part of an XML stream: XML has no control characters but tab, CR
+     * and LF, and ciphertext has some within its first bytes all but surely (a TLS record's
+     * header alone has three).
+     */
+    private static boolean looksLikeText(byte[] data) {
+        for (int i = 0; i < Math.min(data.length, 256); i++) {
+            byte b = data[i];
+            if (b >= 0 && b < 0x20 && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

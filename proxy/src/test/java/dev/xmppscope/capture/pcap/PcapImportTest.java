@@ -14,6 +14,7 @@ import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.EventKind;
+import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.file.CaptureFileException;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -184,6 +185,19 @@ class PcapImportTest {
         assertEquals("<message id='r'/>", s.text(Direction.TO_CLIENT));
         assertEquals(EventKind.RECORDING_GAP, s.events.get(0).kind(), "its start is said to be missing");
         assertNull(s.events.get(0).direction(), "in both directions");
+    }
+
+    /** A capture begun after STARTTLS holds TLS records: they are ciphertext, not XML that fails to parse. */
+    @Test
+    void aCaptureStartedInsideTlsIsEncryptedFromItsFirstByte() throws Exception {
+        TcpFrameBuilder b = builder();
+        byte[] record = {0x17, 0x03, 0x03, 0x00, 0x05, 0x3c, 0x6d, 0x65, 0x73, 0x73}; // application data, 5 bytes
+        byte[] later = "<message id='x'/>".getBytes(StandardCharsets.US_ASCII); // text by chance: still TLS
+        Streams s = Streams.of(new PcapImporter(write(List.of(b.frame(true, 9000, 1, 0x18, record, 0, record.length),
+                b.frame(true, 9000 + record.length, 1, 0x18, later, 0, later.length)))));
+        assertEquals(List.of(TlsLayer.ENCRYPTED, TlsLayer.ENCRYPTED), s.chunks.stream().map(Chunk::layer).toList());
+        assertEquals(List.of(EventKind.RECORDING_GAP, EventKind.STARTTLS_PROCEED), s.events.stream().map(ConnectionEvent::kind).toList());
+        assertTrue(s.events.get(1).detail().contains("after TLS had started"), s.events.get(1).detail());
     }
 
     @Test
