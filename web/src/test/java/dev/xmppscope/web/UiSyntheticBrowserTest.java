@@ -660,8 +660,11 @@ class UiSyntheticBrowserTest {
         assertTrue(heads.stream().anyMatch(t -> t.endsWith("NJ_55")), heads.toString());
     }
 
-    // the invisible controls (C0 but tab and newline, DEL, C1, bidi marks, embeddings, overrides, isolates), as a JS regex
-    private static final String INVISIBLE = "/[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069]/";
+    // the invisible controls (C0 but tab and newline, DEL, C1, bidi marks, embeddings, overrides, isolates, zero-width
+    // space, line and paragraph separators, word joiner, invisible operators, byte order mark), as a JS regex; the
+    // joiners (U+200C, U+200D) are asserted where they are, since some of them show and are kept
+    private static final String INVISIBLE = "/[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F\\u061C\\u200B\\u200E\\u200F"
+            + "\\u2028-\\u202E\\u2060-\\u2064\\u2066-\\u2069\\uFEFF]/";
     private static final String RTL_SHOWN = "RTL: ⟨U+202E⟩gnp.exe⟨U+202C⟩ and ⟨U+0007⟩bell ⟨U+009B⟩31m";
 
     /** Text and tooltips of the page's main part that hold an invisible control: none should. */
@@ -709,5 +712,38 @@ class UiSyntheticBrowserTest {
         await().until(d -> d.findElement(By.id("connection-head")));
         assertTrue(browser.driver.findElement(By.cssSelector("#connections-table tr[data-id='3']")).getText().contains("bob@b.example/⟨U+202E⟩enohp"));
         assertEquals(List.of(), invisibleControlsShown(), "connections");
+    }
+
+    private static final String ZERO_WIDTH_SHOWN = "ZW: al⟨U+200B⟩ice⟨U+FEFF⟩ a⟨U+200D⟩b l⟨U+2028⟩p⟨U+2029⟩ x⟨U+2060⟩y⟨U+2064⟩"
+            + " kept: \uD83D\uDC69\u200D\uD83D\uDCBB \u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645";
+
+    /**
+     * Characters that take no room (a zero-width space that makes "al\u200Bice" pass for "alice", a
+     * byte order mark, line and paragraph separators, a word joiner) show as markers wherever wire
+     * text is, as the bidi controls do; a joiner that shows (in an emoji, in Persian) is kept.
+     */
+    @Test
+    void zeroWidthCharactersShowAsMarkersEverywhere() {
+        open(hostile, "/");
+        assertEquals(List.of(), invisibleControlsShown(), "sequence");
+        assertEquals("chat: " + ZERO_WIDTH_SHOWN, js("return document.querySelector('#timeline [data-ref=\"1-s-11\"] title').textContent.split('\\n')[1];"));
+        String svg = (String) js("return xmppscope.timeline.svgText();");
+        assertTrue(svg.contains("⟨U+200B⟩") && svg.contains("⟨U+2029⟩")
+                && !java.util.regex.Pattern.compile("[\u200b\u2028\u2029\u2060\ufeff]").matcher(svg).find(), svg);
+        browser.driver.findElement(By.id("export-mermaid")).click();
+        String mermaid = await().until(d -> d.findElement(By.id("mermaid-text")).getAttribute("value"));
+        browser.driver.findElement(By.id("mermaid-close")).click();
+        assertTrue(mermaid.contains("al⟨U+200B⟩ice⟨U+FEFF⟩ a⟨U+200D⟩b l⟨U+2028⟩p⟨U+2029⟩"), mermaid);
+
+        browser.driver.findElement(By.id("mode-list")).click();
+        WebElement row = await().until(d -> d.findElement(By.cssSelector("#timeline tr[data-ref='1-s-11']")));
+        assertTrue(row.getAttribute("textContent").contains("chat: " + ZERO_WIDTH_SHOWN), row.getAttribute("textContent"));
+        assertEquals(List.of(), invisibleControlsShown(), "list");
+
+        open(hostile, "/stanzas/1-s-11");
+        WebElement xml = await().until(d -> d.findElement(By.id("stanza-xml")));
+        assertTrue(xml.getText().contains("<body>" + ZERO_WIDTH_SHOWN + "</body>"), xml.getText());
+        assertEquals(List.of(), invisibleControlsShown(), "inspector");
+        browser.screenshot("hostile-zero-width-inspector");
     }
 }
