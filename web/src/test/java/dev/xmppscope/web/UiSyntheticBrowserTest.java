@@ -746,4 +746,25 @@ class UiSyntheticBrowserTest {
         assertEquals(List.of(), invisibleControlsShown(), "inspector");
         browser.screenshot("hostile-zero-width-inspector");
     }
+
+    /** In a wide window the List's summary takes the room the other columns leave, and reads whole when it fits. */
+    @Test
+    void theListsSummaryUsesTheWidthItHas() {
+        browser.driver.manage().window().setSize(new Dimension(3400, 1000));
+        try {
+            open(hostile, "/");
+            browser.driver.findElement(By.id("mode-list")).click();
+            WebElement summary = await().until(d -> d.findElement(By.cssSelector("#timeline tr[data-ref='1-s-11'] td:nth-child(7)")));
+            assertEquals("summary", browser.driver.findElement(By.cssSelector("#timeline th:nth-child(7)")).getText());
+            browser.screenshot("hostile-list-wide");
+            @SuppressWarnings("unchecked")
+            List<Number> widths = (List<Number>) js("const td = arguments[0], table = td.closest('table');"
+                    + " return [td.scrollWidth, td.clientWidth, table.offsetWidth, table.parentElement.clientWidth];", summary);
+            assertTrue(widths.get(0).intValue() <= widths.get(1).intValue(), "the summary is not clipped: " + widths);
+            assertTrue(widths.get(1).intValue() > 300, "wider than the 230 px it was held to: " + widths);
+            assertTrue(widths.get(2).intValue() <= widths.get(3).intValue(), "the table fits the pane: " + widths);
+        } finally {
+            browser.driver.manage().window().setSize(new Dimension(1600, 1000));
+        }
+    }
 }
