@@ -33,7 +33,7 @@ export class ConnectionsView {
           c.error ? h('span', {class: 'state error'}, c.error)
             : c.warning ? h('span', {class: 'state warning'}, c.warning)
               : truncate(c.closeReason || '', 30)),
-        h('td', {class: 'mono identity', title: identity}, truncateMiddle(identity, 34)),
+        h('td', {class: 'mono identity', title: identity}, identityText(truncateMiddle(identity, 34))),
         // "listen=upstream" may break after the "=", so the upstream's port is never cut off
         h('td', {class: 'mono route'}, routeText(c.route)),
         h('td', {class: 'tls'}, c.tls),
@@ -57,4 +57,13 @@ export class ConnectionsView {
 function routeText(route) {
   const i = (route || '').indexOf('=');
   return i < 0 ? route || '' : [route.slice(0, i + 1), h('wbr'), route.slice(i + 1)];
+}
+
+/**
+ * A JID or "from → to", allowed to wrap after its "@" and "→" and before its "/", where a reader
+ * splits it: "alice@a.example/l" + "aptop" read as two words, "alice@" + "a.example/laptop" does not.
+ */
+function identityText(identity) {
+  // the arrow stays with the name before it ("a.example →" / "b.example")
+  return identity.replaceAll(' →', '\u00a0→').split(/(?<=[@→])|(?=\/)/).flatMap((part, i) => (i ? [h('wbr'), part] : [part]));
 }

@@ -571,6 +571,40 @@ class UiSyntheticBrowserTest {
     }
 
     /**
+     * A JID too wide for its cell in Connections wraps where a reader splits it (after "@" or "→",
+     * before "/"): "alice@a.example/l" over "aptop" read as two names.
+     */
+    @Test
+    void identitiesInConnectionsWrapBetweenTheirParts() {
+        Dimension wide = browser.driver.manage().window().getSize();
+        try {
+            for (Dimension size : List.of(new Dimension(1600, 1000), new Dimension(1000, 700))) {
+                browser.driver.manage().window().setSize(size);
+                open(hostile, "/connections");
+                @SuppressWarnings("unchecked")
+                List<Object> found = (List<Object>) js("""
+                        const broken = [];
+                        let wrapped = 0;
+                        const lines = (node) => { const r = document.createRange(); r.selectNodeContents(node);
+                          return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size; };
+                        for (const cell of document.querySelectorAll('#connections-table td.identity')) {
+                          if (lines(cell) > 1) wrapped++;
+                          const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+                          for (let n; (n = walk.nextNode());) {
+                            if (lines(n) > 1) broken.push(JSON.stringify(n.textContent) + ' of ' + JSON.stringify(cell.textContent));
+                          }
+                        }
+                        return [wrapped, broken];""");
+                browser.screenshot("connections-identities-" + size.getWidth());
+                assertTrue(((Number) found.get(0)).intValue() > 0, "some identity is too wide for one line at " + size);
+                assertEquals(List.of(), found.get(1), "broken inside a name at " + size);
+            }
+        } finally {
+            browser.driver.manage().window().setSize(wide);
+        }
+    }
+
+    /**
      * Labels are cut to fit between graphemes: an emoji, a flag or a thumb with its skin tone is
      * kept whole or left out, never split into half a surrogate pair (drawn as U+FFFD).
      */
