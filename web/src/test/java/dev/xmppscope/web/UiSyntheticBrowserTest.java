@@ -605,6 +605,33 @@ class UiSyntheticBrowserTest {
     }
 
     /**
+     * The inspector's facts about a stream wrap between words ("closed the" over "connection", not
+     * "closed t" over "he"), breaking inside one only where it is longer than the line.
+     */
+    @Test
+    void theInspectorsFactsWrapBetweenWords() {
+        open(hostile, "/connections/5");
+        await().until(d -> d.findElement(By.id("connection-head")));
+        browser.screenshot("inspector-facts");
+        assertEquals(List.of(), js("""
+                const broken = [];
+                for (const dd of document.querySelectorAll('#inspector dl.meta dd')) {
+                  const walk = document.createTreeWalker(dd, NodeFilter.SHOW_TEXT);
+                  for (let n; (n = walk.nextNode());) {
+                    for (const m of n.textContent.matchAll(/[^\\s-]+-?/g)) { // a line may end after a hyphen
+                      const r = document.createRange();
+                      r.setStart(n, m.index);
+                      r.setEnd(n, m.index + m[0].length);
+                      const rects = [...r.getClientRects()];
+                      const width = rects.reduce((w, x) => w + x.width, 0);
+                      if (new Set(rects.map((x) => Math.round(x.top))).size > 1 && width < dd.clientWidth) broken.push(m[0] + ' in ' + dd.textContent);
+                    }
+                  }
+                }
+                return broken;"""));
+    }
+
+    /**
      * Labels are cut to fit between graphemes: an emoji, a flag or a thumb with its skin tone is
      * kept whole or left out, never split into half a surrogate pair (drawn as U+FFFD).
      */
