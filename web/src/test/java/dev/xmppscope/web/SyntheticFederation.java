@@ -101,7 +101,8 @@ final class SyntheticFederation {
         long ab = f.s2s("a.example", "b.example", 6);
         f.message(laptop, ab, bob, "alice@a.example/laptop", "bob@b.example", "e1", EMOJI_BODY, 100);
         f.message(phone, ab, bob, "alice@a.example/nxDebT0NJ_55", "bob@b.example", "r1", RTL_BODY, 200);
-        f.message(laptop, ab, bob, "alice@a.example/laptop", "bob@b.example", "z1", ZERO_WIDTH_BODY, 250);
+        f.message(laptop, ab, bob, "alice@a.example/laptop", "bob@b.example", "5f1c0b2e-8f3a-4c1d-9e7a-2b6d4c8e1f00", ZERO_WIDTH_BODY,
+                250); // an id as clients make them
         long failed = f.nextConn++;
         m.put(new ConnectionView(failed, "127.130.8.12:5222=127.130.8.2:5222", "c2s", "none", "127.130.8.1:41999",
                 "127.130.8.2:5222", null, "alice@a.example", "a.example", T0 + 300_000_000L, T0 + 320_000_000L,

@@ -808,6 +808,22 @@ class UiSyntheticBrowserTest {
         browser.screenshot("hostile-zero-width-inspector");
     }
 
+    /**
+     * What each element is, its summary, is in view in the List at 1600 px without scrolling sideways;
+     * its id (a dialback key, a UUID) and protocols come after it.
+     */
+    @Test
+    void theListsSummaryIsInViewBeforeTheIds() {
+        open(hostile, "/");
+        browser.driver.findElement(By.id("mode-list")).click();
+        await().until(d -> d.findElement(By.cssSelector("#timeline tr[data-ref='1-s-11']")));
+        Number shown = (Number) js("const heads = [...document.querySelectorAll('#timeline th')].map((th) => th.textContent);"
+                + " const cell = document.querySelector('#timeline tr[data-ref=\"1-s-11\"]').children[heads.indexOf('summary')];"
+                + " const pane = document.getElementById('timeline').getBoundingClientRect(), r = cell.getBoundingClientRect();"
+                + " return Math.min(r.right, pane.right) - r.left;");
+        assertTrue(shown.doubleValue() >= 150, "px of the summary in view: " + shown);
+    }
+
     /** In a wide window the List's summary takes the room the other columns leave, and reads whole when it fits. */
     @Test
     void theListsSummaryUsesTheWidthItHas() {
@@ -815,8 +831,8 @@ class UiSyntheticBrowserTest {
         try {
             open(hostile, "/");
             browser.driver.findElement(By.id("mode-list")).click();
-            WebElement summary = await().until(d -> d.findElement(By.cssSelector("#timeline tr[data-ref='1-s-11'] td:nth-child(7)")));
-            assertEquals("summary", browser.driver.findElement(By.cssSelector("#timeline th:nth-child(7)")).getText());
+            WebElement summary = await().until(d -> d.findElement(By.cssSelector("#timeline tr[data-ref='1-s-11'] td:nth-child(6)")));
+            assertEquals("summary", browser.driver.findElement(By.cssSelector("#timeline th:nth-child(6)")).getText());
             browser.screenshot("hostile-list-wide");
             @SuppressWarnings("unchecked")
             List<Number> widths = (List<Number>) js("const td = arguments[0], table = td.closest('table');"
