@@ -809,6 +809,25 @@ class UiSyntheticBrowserTest {
     }
 
     /**
+     * Lanes that fit the pane leave it without a sideways scrollbar: the sequence is drawn to the
+     * room left once its rows need a vertical scrollbar, not to the width the empty pane had.
+     */
+    @Test
+    void aSequenceThatFitsThePaneDoesNotScrollSideways() {
+        browser.driver.manage().window().setSize(new Dimension(2600, 600));
+        try {
+            open("/");
+            @SuppressWarnings("unchecked")
+            List<Number> sizes = (List<Number>) js("const t = document.getElementById('timeline');"
+                    + " return [t.scrollWidth, t.clientWidth, t.scrollHeight, t.clientHeight];");
+            assertTrue(sizes.get(2).intValue() > sizes.get(3).intValue(), "the rows scroll: " + sizes);
+            assertTrue(sizes.get(0).intValue() <= sizes.get(1).intValue(), "nothing to scroll sideways to: " + sizes);
+        } finally {
+            browser.driver.manage().window().setSize(new Dimension(1600, 1000));
+        }
+    }
+
+    /**
      * What each element is, its summary, is in view in the List at 1600 px without scrolling sideways;
      * its id (a dialback key, a UUID) and protocols come after it.
      */
