@@ -328,6 +328,22 @@ class UiSyntheticBrowserTest {
         await().until(d -> d.findElement(By.id("stanza-head")).getText().contains("6-s-10"));
     }
 
+    /** A route's times and how long each server held the stanza read on one line each ("2.30 ms", not "2.30" over "ms"). */
+    @Test
+    void aRoutesTimesReadOnOneLine() {
+        for (Dimension size : List.of(new Dimension(1600, 1000), new Dimension(1100, 800))) {
+            browser.driver.manage().window().setSize(size);
+            open("/stanzas/1-s-10");
+            await().until(d -> d.findElements(By.cssSelector("#route-hops tbody tr")).size() == 3);
+            assertEquals(List.of(), js("""
+                    const lines = (node) => { const r = document.createRange(); r.selectNodeContents(node);
+                      return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size; };
+                    return [...document.querySelectorAll('#route-hops td.num')].filter((td) => td.textContent && lines(td) > 1)
+                      .map((td) => td.textContent);"""), "at " + size);
+        }
+        browser.driver.manage().window().setSize(new Dimension(1600, 1000));
+    }
+
     /**
      * Half a laptop's screen: the inspector goes under the graph, every pane and the graph's
      * legend stay whole on screen, and the page never scrolls sideways.
