@@ -328,6 +328,24 @@ class UiSyntheticBrowserTest {
         await().until(d -> d.findElement(By.id("stanza-head")).getText().contains("6-s-10"));
     }
 
+    /** Each filter's placeholder reads whole (the namespace filter's says a XEP number works), at 1600 px and at 1100. */
+    @Test
+    void theFiltersPlaceholdersReadWhole() {
+        for (Dimension size : List.of(new Dimension(1600, 1000), new Dimension(1100, 800))) {
+            browser.driver.manage().window().setSize(size);
+            open("/");
+            assertEquals(List.of(), js("""
+                    const ctx = document.createElement('canvas').getContext('2d');
+                    return [...document.querySelectorAll('#filters input[placeholder]')].filter((input) => {
+                      const style = getComputedStyle(input);
+                      ctx.font = style.font;
+                      const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+                      return ctx.measureText(input.placeholder).width > room;
+                    }).map((input) => input.placeholder);"""), "at " + size);
+        }
+        browser.driver.manage().window().setSize(new Dimension(1600, 1000));
+    }
+
     /** A route's times and how long each server held the stanza read on one line each ("2.30 ms", not "2.30" over "ms"). */
     @Test
     void aRoutesTimesReadOnOneLine() {
