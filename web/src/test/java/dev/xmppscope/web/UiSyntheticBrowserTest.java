@@ -338,9 +338,10 @@ class UiSyntheticBrowserTest {
                     const ctx = document.createElement('canvas').getContext('2d');
                     return [...document.querySelectorAll('#filters input[placeholder]')].filter((input) => {
                       const style = getComputedStyle(input);
-                      ctx.font = style.font;
+                      ctx.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
                       const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-                      return ctx.measureText(input.placeholder).width > room;
+                      // a search field keeps room for its clear button at the right, placeholder or not
+                      return ctx.measureText(input.placeholder).width + (input.type === 'search' ? 16 : 0) > room;
                     }).map((input) => input.placeholder);"""), "at " + size);
         }
         browser.driver.manage().window().setSize(new Dimension(1600, 1000));
