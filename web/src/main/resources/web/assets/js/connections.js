@@ -10,6 +10,7 @@ export class ConnectionsView {
     this.onSelect = onSelect;
     this.tbody = $('connections-table').querySelector('tbody');
     this.selected = null;
+    this.revealPending = false;
     this.renderTimer = null;
   }
 
@@ -45,11 +46,25 @@ export class ConnectionsView {
         h('td', {class: 'num'}, bytes(c.bytesIn)),
         h('td', {class: 'num'}, bytes(c.bytesOut))));
     }
+    this.revealSelected();
   }
 
   select(id) {
     this.selected = id;
+    this.revealPending = id !== null; // a deep link may name a row far down, or one not loaded yet
     for (const tr of this.tbody.querySelectorAll('tr')) tr.classList.toggle('selected', Number(tr.dataset.id) === id);
+    this.revealSelected();
+  }
+
+  /** Scrolls the selected row into the middle of the table, once, unless it is in view already (a row just clicked). */
+  revealSelected() {
+    const tr = this.revealPending && this.tbody.querySelector(`tr[data-id="${this.selected}"]`);
+    if (!tr) return;
+    this.revealPending = false;
+    const wrap = this.tbody.closest('.table-wrap').getBoundingClientRect();
+    const head = this.tbody.parentElement.querySelector('thead').getBoundingClientRect();
+    const row = tr.getBoundingClientRect();
+    if (row.top < head.bottom || row.bottom > wrap.bottom) tr.scrollIntoView({block: 'center'});
   }
 }
 

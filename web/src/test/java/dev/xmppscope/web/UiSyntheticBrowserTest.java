@@ -605,6 +605,25 @@ class UiSyntheticBrowserTest {
         }
     }
 
+    /** A link to a stream far down Connections shows its row, scrolled into view, beside its inspector. */
+    @Test
+    void aLinkedStreamsRowIsScrolledIntoView() {
+        browser.driver.manage().window().setSize(new Dimension(1000, 600));
+        try {
+            open("/connections/8");
+            await().until(d -> d.findElement(By.id("connection-head")));
+            browser.screenshot("connections-linked-row");
+            assertEquals(true, js("""
+                    const wrap = document.querySelector('#connections-pane .table-wrap').getBoundingClientRect();
+                    const head = document.querySelector('#connections-table thead').getBoundingClientRect();
+                    const row = document.querySelector('#connections-table tr[data-id="8"]');
+                    const r = row.getBoundingClientRect();
+                    return row.classList.contains('selected') && r.top >= head.bottom - 1 && r.bottom <= wrap.bottom + 1;"""));
+        } finally {
+            browser.driver.manage().window().setSize(new Dimension(1600, 1000));
+        }
+    }
+
     /**
      * A JID too wide for its cell in Connections wraps where a reader splits it (after "@" or "→",
      * before "/"): "alice@a.example/l" over "aptop" read as two names.
