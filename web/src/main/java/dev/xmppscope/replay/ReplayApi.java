@@ -2,10 +2,12 @@ package dev.xmppscope.replay;
 
 import dev.xmppscope.web.WebExtension;
 import dev.xmppscope.web.WebServer;
+import dev.xmppscope.web.api.ApiJson;
 import io.javalin.Javalin;
-import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The replay controls of the web app: {@code GET /api/replay} (a {@link ReplayStatus}),
@@ -30,28 +32,33 @@ public final class ReplayApi implements WebExtension {
     @Override
     public void register(Javalin app) {
         app.get("/api/replay", ctx -> ctx.json(replayer.status()));
-        app.post("/api/replay/play", ctx -> answer(ctx, replayer::play));
-        app.post("/api/replay/pause", ctx -> answer(ctx, replayer::pause));
-        app.post("/api/replay/step", ctx -> answer(ctx, replayer::step));
-        app.post("/api/replay/speed", ctx -> {
-            double value = number(ctx, "value");
-            answer(ctx, () -> replayer.speed(value));
-        });
-        app.post("/api/replay/seek", ctx -> {
-            long at = wholeNumber(ctx, "at");
-            answer(ctx, () -> replayer.seek(at));
-        });
-        app.post("/api/replay/loop", ctx -> {
-            boolean loop = Boolean.parseBoolean(ctx.queryParam("value"));
-            answer(ctx, () -> replayer.loop(loop));
-        });
+        app.post("/api/replay/play", ctx -> answer(ctx, c -> replayer::play));
+        app.post("/api/replay/pause", ctx -> answer(ctx, c -> replayer::pause));
+        app.post("/api/replay/step", ctx -> answer(ctx, c -> replayer::step));
+        app.post("/api/replay/speed", ctx -> answer(ctx, c -> {
+            double value = number(c, "value");
+            return () -> replayer.speed(value);
+        }));
+        app.post("/api/replay/seek", ctx -> answer(ctx, c -> {
+            long at = wholeNumber(c, "at");
+            return () -> replayer.seek(at);
+        }));
+        app.post("/api/replay/loop", ctx -> answer(ctx, c -> {
+            boolean loop = trueOrFalse(c, "value");
+            return () -> replayer.loop(loop);
+        }));
     }
 
-    private void answer(Context ctx, Runnable control) {
+    /**
+     * Runs the control {@code parse} makes of the request and answers with the new status; a bad
+     * value is a 400 in the API's shape, {@code {"error": ...}}, as everywhere else.
+     */
+    private void answer(Context ctx, Function<Context, Runnable> parse) {
         try {
-            control.run();
+            parse.apply(ctx).run();
         } catch (IllegalArgumentException e) {
-            throw new BadRequestResponse(e.getMessage());
+            ctx.status(HttpStatus.BAD_REQUEST).json(ApiJson.error(e.getMessage()));
+            return;
         }
         ctx.json(replayer.status());
     }
@@ -61,7 +68,7 @@ public final class ReplayApi implements WebExtension {
         try {
             return Double.parseDouble(raw);
         } catch (NumberFormatException e) {
-            throw new BadRequestResponse("'" + name + "' must be a number, not '" + raw + "'");
+            throw new IllegalArgumentException("'" + name + "' must be a number, not '" + raw + "'", e);
         }
     }
 
@@ -71,14 +78,23 @@ public final class ReplayApi implements WebExtension {
         try {
             return Long.parseLong(raw);
         } catch (NumberFormatException e) {
-            throw new BadRequestResponse("'" + name + "' must be a whole number (epoch nanoseconds), not '" + raw + "'");
+            throw new IllegalArgumentException("'" + name + "' must be a whole number (epoch nanoseconds), not '" + raw + "'", e);
         }
+    }
+
+    /** "true" or "false": anything else would quietly be false. */
+    private static boolean trueOrFalse(Context ctx, String name) {
+        String raw = required(ctx, name);
+        if (!raw.equals("true") && !raw.equals("false")) {
+            throw new IllegalArgumentException("'" + name + "' must be true or false, not '" + raw + "'");
+        }
+        return Boolean.parseBoolean(raw);
     }
 
     private static String required(Context ctx, String name) {
         String raw = ctx.queryParam(name);
         if (raw == null) {
-            throw new BadRequestResponse("missing query parameter '" + name + "'");
+            throw new IllegalArgumentException("missing query parameter '" + name + "'");
         }
         return raw;
     }

@@ -12,7 +12,7 @@ import {ReplayControls} from './replay.js';
 import {DiffsView} from './diffs.js';
 import {connectLive, describeAnalysis, describeConnected, describeFailure, describeRecording} from './live.js';
 import {store, resetStore, putNode, putEdge, putConnection, removeNode, removeEdge, endpoints} from './store.js';
-import {copyText, download} from './dom.js';
+import {copyText, download, reveal} from './dom.js';
 
 const graph = new GraphView($('graph'), {onSelect: selectInGraph});
 const timeline = new Timeline({onSelect: (ref) => navigate(`/stanzas/${encodeURIComponent(ref)}`)});
@@ -210,6 +210,8 @@ window.xmppscope = Object.freeze({graph, timeline});
 // what is shown: whether it can be exported, and whether it grows (where the timeline opens)
 const capture = api.capture().catch(() => ({exportable: false, live: true}));
 capture.then((c) => {
+  // the tab says which capture it shows, as the file opened is named: two tabs read apart
+  if (c.name) document.title = `${reveal(c.name)} · xmppscope`;
   $('export-capture').hidden = !c.exportable;
   inspector.exportable = c.exportable;
   if (c.exportable && inspector.current?.connection !== undefined) inspector.showConnection(inspector.current.connection);

@@ -10,6 +10,7 @@ export class ConnectionsView {
     this.onSelect = onSelect;
     this.tbody = $('connections-table').querySelector('tbody');
     this.selected = null;
+    this.revealPending = false;
     this.renderTimer = null;
   }
 
@@ -33,7 +34,7 @@ export class ConnectionsView {
           c.error ? h('span', {class: 'state error'}, c.error)
             : c.warning ? h('span', {class: 'state warning'}, c.warning)
               : truncate(c.closeReason || '', 30)),
-        h('td', {class: 'mono identity', title: identity}, truncateMiddle(identity, 34)),
+        h('td', {class: 'mono identity', title: identity}, identityText(truncateMiddle(identity, 34))),
         // "listen=upstream" may break after the "=", so the upstream's port is never cut off
         h('td', {class: 'mono route'}, routeText(c.route)),
         h('td', {class: 'tls'}, c.tls),
@@ -45,11 +46,25 @@ export class ConnectionsView {
         h('td', {class: 'num'}, bytes(c.bytesIn)),
         h('td', {class: 'num'}, bytes(c.bytesOut))));
     }
+    this.revealSelected();
   }
 
   select(id) {
     this.selected = id;
+    this.revealPending = id !== null; // a deep link may name a row far down, or one not loaded yet
     for (const tr of this.tbody.querySelectorAll('tr')) tr.classList.toggle('selected', Number(tr.dataset.id) === id);
+    this.revealSelected();
+  }
+
+  /** Scrolls the selected row into the middle of the table, once, unless it is in view already (a row just clicked). */
+  revealSelected() {
+    const tr = this.revealPending && this.tbody.querySelector(`tr[data-id="${this.selected}"]`);
+    if (!tr) return;
+    this.revealPending = false;
+    const wrap = this.tbody.closest('.table-wrap').getBoundingClientRect();
+    const head = this.tbody.parentElement.querySelector('thead').getBoundingClientRect();
+    const row = tr.getBoundingClientRect();
+    if (row.top < head.bottom || row.bottom > wrap.bottom) tr.scrollIntoView({block: 'center'});
   }
 }
 
@@ -57,4 +72,13 @@ export class ConnectionsView {
 function routeText(route) {
   const i = (route || '').indexOf('=');
   return i < 0 ? route || '' : [route.slice(0, i + 1), h('wbr'), route.slice(i + 1)];
+}
+
+/**
+ * A JID or "from → to", allowed to wrap after its "@" and "→" and before its "/", where a reader
+ * splits it: "alice@a.example/l" + "aptop" read as two words, "alice@" + "a.example/laptop" does not.
+ */
+function identityText(identity) {
+  // the arrow stays with the name before it ("a.example →" / "b.example")
+  return identity.replaceAll(' →', '\u00a0→').split(/(?<=[@→])|(?=\/)/).flatMap((part, i) => (i ? [h('wbr'), part] : [part]));
 }

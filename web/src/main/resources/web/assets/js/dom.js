@@ -52,16 +52,32 @@ export function setText(el, str) {
 
 // ---- invisible characters -----------------------------------------------------------------
 
-// Controls that change how text reads without showing themselves: C0 (but tab and newline), DEL
-// and C1, the Arabic letter mark, the left-to-right and right-to-left marks, the bidi embeddings
-// and overrides (U+202A–202E) and isolates (U+2066–2069). The CLI prints them escaped ("\u202e").
-const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
-const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
+// Characters that change how text reads without showing themselves: C0 controls (but tab and
+// newline), DEL and C1, the Arabic letter mark, the zero-width space, non-joiner and joiner, the
+// left-to-right and right-to-left marks, the line and paragraph separators, the bidi embeddings
+// and overrides (U+202A–202E), the word joiner and invisible operators (U+2060–2064), the isolates
+// (U+2066–2069) and the zero-width no-break space (U+FEFF, a byte order mark): "al\u200Bice" must
+// not pass for "alice". A joiner is left alone where it shows: between two emoji it makes one
+// ("👩‍💻"), and a joiner or non-joiner between two letters of a script whose letters join (Arabic,
+// Persian, the Indic scripts) changes their shapes. The CLI prints them escaped ("\u202e").
+const JOINING = '[\\p{Script=Arabic}\\p{Script=Syriac}\\p{Script=Nko}\\p{Script=Mongolian}\\p{Script=Devanagari}'
+  + '\\p{Script=Bengali}\\p{Script=Gurmukhi}\\p{Script=Gujarati}\\p{Script=Oriya}\\p{Script=Tamil}\\p{Script=Telugu}'
+  + '\\p{Script=Kannada}\\p{Script=Malayalam}\\p{Script=Sinhala}\\p{Mn}]';
+const EMOJI = '\\p{Extended_Pictographic}';
+const INVISIBLE_SOURCE = '[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F\\u061C\\u200B\\u200E\\u200F\\u2028-\\u202E'
+  + '\\u2060-\\u2064\\u2066-\\u2069\\uFEFF]'
+  + `|\\u200C(?!(?<=${JOINING}\\u200C)${JOINING})`
+  + `|\\u200D(?!(?<=${EMOJI}[\\uFE0F\\p{Emoji_Modifier}]?\\u200D)${EMOJI}|(?<=${JOINING}\\u200D)${JOINING})`;
+const INVISIBLE = new RegExp(INVISIBLE_SOURCE, 'u');
+const INVISIBLE_ALL = new RegExp(INVISIBLE_SOURCE, 'gu');
 const CONTROL_NAMES = {
-  0x061c: 'ARABIC LETTER MARK', 0x200e: 'LEFT-TO-RIGHT MARK', 0x200f: 'RIGHT-TO-LEFT MARK',
+  0x061c: 'ARABIC LETTER MARK', 0x200b: 'ZERO WIDTH SPACE', 0x200c: 'ZERO WIDTH NON-JOINER', 0x200d: 'ZERO WIDTH JOINER',
+  0x200e: 'LEFT-TO-RIGHT MARK', 0x200f: 'RIGHT-TO-LEFT MARK', 0x2028: 'LINE SEPARATOR', 0x2029: 'PARAGRAPH SEPARATOR',
   0x202a: 'LEFT-TO-RIGHT EMBEDDING', 0x202b: 'RIGHT-TO-LEFT EMBEDDING', 0x202c: 'POP DIRECTIONAL FORMATTING',
-  0x202d: 'LEFT-TO-RIGHT OVERRIDE', 0x202e: 'RIGHT-TO-LEFT OVERRIDE', 0x2066: 'LEFT-TO-RIGHT ISOLATE',
+  0x202d: 'LEFT-TO-RIGHT OVERRIDE', 0x202e: 'RIGHT-TO-LEFT OVERRIDE', 0x2060: 'WORD JOINER', 0x2061: 'FUNCTION APPLICATION',
+  0x2062: 'INVISIBLE TIMES', 0x2063: 'INVISIBLE SEPARATOR', 0x2064: 'INVISIBLE PLUS', 0x2066: 'LEFT-TO-RIGHT ISOLATE',
   0x2067: 'RIGHT-TO-LEFT ISOLATE', 0x2068: 'FIRST STRONG ISOLATE', 0x2069: 'POP DIRECTIONAL ISOLATE',
+  0xfeff: 'ZERO WIDTH NO-BREAK SPACE',
 };
 
 /** How an invisible control is shown: "⟨U+202E⟩". */

@@ -203,12 +203,12 @@ export class Inspector {
    */
   downloads(id) {
     if (!this.exportable) return [];
-    return [
+    // one offer in two formats: they wrap together, ".pcapng" never alone on a line
+    return [h('span', {class: 'downloads'},
       h('a', {class: 'button subtle', id: 'export-connection', href: `/api/capture/export?connection=${encodeURIComponent(id)}`,
         download: '', title: "This stream alone, in xmppscope's own format: open it with 'xmppscope open FILE'"}, 'Download .xscap'),
       h('a', {class: 'button subtle', href: `/api/capture/export?format=pcapng&connection=${encodeURIComponent(id)}`,
-        download: '', title: 'This stream alone, for Wireshark'}, '.pcapng'),
-    ];
+        download: '', title: 'This stream alone, for Wireshark'}, '.pcapng'))];
   }
 
   showProblem(what, e) {

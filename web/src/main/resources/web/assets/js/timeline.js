@@ -514,13 +514,13 @@ export class Timeline {
         h('td', null, truncateMiddle(nodeLabel(from), 26), ' → ', truncateMiddle(nodeLabel(to), 26)),
         h('td', null, h('span', {class: `kind ${st.kind}`}, st.kind)),
         h('td', null, st.type || ''),
-        h('td', {class: 'mono'}, st.id || ''),
-        h('td', {title: st.summary || ''}, truncate(st.summary || '', 80)),
-        h('td', {class: 'muted'}, (st.labels || []).join(', ')));
+        h('td', {class: 'summary', title: st.summary || null}, truncate(st.summary || '', 200)),
+        h('td', {class: 'mono id', title: st.id || null}, st.id || ''),
+        h('td', {class: 'muted protocols', title: (st.labels || []).join(', ') || null}, (st.labels || []).join(', ')));
       tbody.appendChild(tr);
     });
     return h('table', {class: 'grid list'},
-      h('thead', null, h('tr', null, ...['time', 'stream', 'from → to (on this link)', 'kind', 'type', 'id', 'summary', 'protocols']
+      h('thead', null, h('tr', null, ...['time', 'stream', 'from → to (on this link)', 'kind', 'type', 'summary', 'id', 'protocols']
         .map((t) => h('th', null, t)))), tbody);
   }
 

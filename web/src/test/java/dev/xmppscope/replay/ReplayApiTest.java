@@ -40,7 +40,16 @@ class ReplayApiTest {
                 s = JSON.readTree(client.post("/api/replay/speed?value=2.5").body().string());
                 assertEquals(2.5, s.get("speed").asDouble());
                 assertEquals(400, client.post("/api/replay/speed?value=1000").code(), "speed out of range");
-                assertEquals(400, client.post("/api/replay/seek?at=soon").code());
+                // a bad value is said in the API's own shape, as everywhere else
+                var soon = client.post("/api/replay/seek?at=soon");
+                assertEquals(400, soon.code());
+                assertEquals("'at' must be a whole number (epoch nanoseconds), not 'soon'",
+                        JSON.readTree(soon.body().string()).get("error").asText());
+                var maybe = client.post("/api/replay/loop?value=yes");
+                assertEquals(400, maybe.code(), "not quietly false");
+                assertEquals("'value' must be true or false, not 'yes'", JSON.readTree(maybe.body().string()).get("error").asText());
+                assertEquals("missing query parameter 'value'",
+                        JSON.readTree(client.post("/api/replay/speed").body().string()).get("error").asText());
 
                 long back = ReplayCursorTest.T0 + 120 * ReplayCursorTest.MS;
                 s = JSON.readTree(client.post("/api/replay/seek?at=" + back).body().string());

@@ -67,8 +67,19 @@ final class SyntheticFederation {
     static final String RTL_BOB = "bob@b.example/\u202Eenohp";
     /** A body whose text reads "exe.png" where the override is obeyed. */
     static final String RTL_BODY = "RTL: \u202Egnp.exe\u202C and \u0007bell \u009b31m";
-    /** A body of emoji in one, two and four UTF-16 code units (a flag, a thumb with its skin tone), cut wherever a label ends. */
-    static final String EMOJI_BODY = "emoji " + "\uD83D\uDE00\uD83C\uDDEB\uD83C\uDDF7\uD83D\uDC4D\uD83C\uDFFD".repeat(30);
+    /**
+     * A body of emoji in one, two and four UTF-16 code units (a flag, a thumb with its skin tone), cut wherever a label ends
+     * (the List's summary too: it is longer than the 200 letters that cell holds).
+     */
+    static final String EMOJI_BODY = "emoji " + "\uD83D\uDE00\uD83C\uDDEB\uD83C\uDDF7\uD83D\uDC4D\uD83C\uDFFD".repeat(70);
+    /**
+     * A body with characters that take no room: a zero-width space in a name ("al\u200Bice" is not
+     * "alice"), a byte order mark, a joiner between two Latin letters, line and paragraph separators, a word
+     * joiner and an invisible plus; then joiners that show, and are kept: the one that makes "👩‍💻" one
+     * emoji, and the non-joiner of Persian "می‌خواهم".
+     */
+    static final String ZERO_WIDTH_BODY = "ZW: al\u200Bice\uFEFF a\u200Db l\u2028p\u2029 x\u2060y\u2064"
+            + " kept: \uD83D\uDC69\u200D\uD83D\uDCBB \u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645";
     /** Why the failed stream failed: longer than a table cell of Connections used to show. */
     static final String LONG_ERROR = "Authentication failed: not-authorized (the server rejected the password or the user name"
             + " for alice@a.example after offering SCRAM-SHA-1 and PLAIN)";
@@ -76,7 +87,8 @@ final class SyntheticFederation {
     /**
      * Two servers and the text a hostile or careless client sends: one user on two devices (lanes
      * cut at the end both read "alice@a.example…"), emoji cut by every label, a bidirectional
-     * override in a body and a resource, controls, and a stream that failed with a long error.
+     * override in a body and a resource, controls, characters that take no room, and a stream that
+     * failed with a long error.
      */
     static InMemoryCaptureModel hostileText() {
         InMemoryCaptureModel m = new InMemoryCaptureModel();
@@ -89,6 +101,8 @@ final class SyntheticFederation {
         long ab = f.s2s("a.example", "b.example", 6);
         f.message(laptop, ab, bob, "alice@a.example/laptop", "bob@b.example", "e1", EMOJI_BODY, 100);
         f.message(phone, ab, bob, "alice@a.example/nxDebT0NJ_55", "bob@b.example", "r1", RTL_BODY, 200);
+        f.message(laptop, ab, bob, "alice@a.example/laptop", "bob@b.example", "5f1c0b2e-8f3a-4c1d-9e7a-2b6d4c8e1f00", ZERO_WIDTH_BODY,
+                250); // an id as clients make them
         long failed = f.nextConn++;
         m.put(new ConnectionView(failed, "127.130.8.12:5222=127.130.8.2:5222", "c2s", "none", "127.130.8.1:41999",
                 "127.130.8.2:5222", null, "alice@a.example", "a.example", T0 + 300_000_000L, T0 + 320_000_000L,

@@ -328,6 +328,41 @@ class UiSyntheticBrowserTest {
         await().until(d -> d.findElement(By.id("stanza-head")).getText().contains("6-s-10"));
     }
 
+    /** Each filter's placeholder reads whole (the namespace filter's says a XEP number works), at 1600 px and at 1100. */
+    @Test
+    void theFiltersPlaceholdersReadWhole() {
+        for (Dimension size : List.of(new Dimension(1600, 1000), new Dimension(1100, 800))) {
+            browser.driver.manage().window().setSize(size);
+            open("/");
+            assertEquals(List.of(), js("""
+                    const ctx = document.createElement('canvas').getContext('2d');
+                    return [...document.querySelectorAll('#filters input[placeholder]')].filter((input) => {
+                      const style = getComputedStyle(input);
+                      ctx.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+                      const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+                      // a search field keeps room for its clear button at the right, placeholder or not
+                      return ctx.measureText(input.placeholder).width + (input.type === 'search' ? 16 : 0) > room;
+                    }).map((input) => input.placeholder);"""), "at " + size);
+        }
+        browser.driver.manage().window().setSize(new Dimension(1600, 1000));
+    }
+
+    /** A route's times and how long each server held the stanza read on one line each ("2.30 ms", not "2.30" over "ms"). */
+    @Test
+    void aRoutesTimesReadOnOneLine() {
+        for (Dimension size : List.of(new Dimension(1600, 1000), new Dimension(1100, 800))) {
+            browser.driver.manage().window().setSize(size);
+            open("/stanzas/1-s-10");
+            await().until(d -> d.findElements(By.cssSelector("#route-hops tbody tr")).size() == 3);
+            assertEquals(List.of(), js("""
+                    const lines = (node) => { const r = document.createRange(); r.selectNodeContents(node);
+                      return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size; };
+                    return [...document.querySelectorAll('#route-hops td.num')].filter((td) => td.textContent && lines(td) > 1)
+                      .map((td) => td.textContent);"""), "at " + size);
+        }
+        browser.driver.manage().window().setSize(new Dimension(1600, 1000));
+    }
+
     /**
      * Half a laptop's screen: the inspector goes under the graph, every pane and the graph's
      * legend stay whole on screen, and the page never scrolls sideways.
@@ -570,6 +605,86 @@ class UiSyntheticBrowserTest {
         }
     }
 
+    /** A link to a stream far down Connections shows its row, scrolled into view, beside its inspector. */
+    @Test
+    void aLinkedStreamsRowIsScrolledIntoView() {
+        browser.driver.manage().window().setSize(new Dimension(1000, 600));
+        try {
+            open("/connections/8");
+            await().until(d -> d.findElement(By.id("connection-head")));
+            browser.screenshot("connections-linked-row");
+            assertEquals(true, js("""
+                    const wrap = document.querySelector('#connections-pane .table-wrap').getBoundingClientRect();
+                    const head = document.querySelector('#connections-table thead').getBoundingClientRect();
+                    const row = document.querySelector('#connections-table tr[data-id="8"]');
+                    const r = row.getBoundingClientRect();
+                    return row.classList.contains('selected') && r.top >= head.bottom - 1 && r.bottom <= wrap.bottom + 1;"""));
+        } finally {
+            browser.driver.manage().window().setSize(new Dimension(1600, 1000));
+        }
+    }
+
+    /**
+     * A JID too wide for its cell in Connections wraps where a reader splits it (after "@" or "→",
+     * before "/"): "alice@a.example/l" over "aptop" read as two names.
+     */
+    @Test
+    void identitiesInConnectionsWrapBetweenTheirParts() {
+        Dimension wide = browser.driver.manage().window().getSize();
+        try {
+            for (Dimension size : List.of(new Dimension(1600, 1000), new Dimension(1000, 700))) {
+                browser.driver.manage().window().setSize(size);
+                open(hostile, "/connections");
+                @SuppressWarnings("unchecked")
+                List<Object> found = (List<Object>) js("""
+                        const broken = [];
+                        let wrapped = 0;
+                        const lines = (node) => { const r = document.createRange(); r.selectNodeContents(node);
+                          return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size; };
+                        for (const cell of document.querySelectorAll('#connections-table td.identity')) {
+                          if (lines(cell) > 1) wrapped++;
+                          const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+                          for (let n; (n = walk.nextNode());) {
+                            if (lines(n) > 1) broken.push(JSON.stringify(n.textContent) + ' of ' + JSON.stringify(cell.textContent));
+                          }
+                        }
+                        return [wrapped, broken];""");
+                browser.screenshot("connections-identities-" + size.getWidth());
+                assertTrue(((Number) found.get(0)).intValue() > 0, "some identity is too wide for one line at " + size);
+                assertEquals(List.of(), found.get(1), "broken inside a name at " + size);
+            }
+        } finally {
+            browser.driver.manage().window().setSize(wide);
+        }
+    }
+
+    /**
+     * The inspector's facts about a stream wrap between words ("closed the" over "connection", not
+     * "closed t" over "he"), breaking inside one only where it is longer than the line.
+     */
+    @Test
+    void theInspectorsFactsWrapBetweenWords() {
+        open(hostile, "/connections/5");
+        await().until(d -> d.findElement(By.id("connection-head")));
+        browser.screenshot("inspector-facts");
+        assertEquals(List.of(), js("""
+                const broken = [];
+                for (const dd of document.querySelectorAll('#inspector dl.meta dd')) {
+                  const walk = document.createTreeWalker(dd, NodeFilter.SHOW_TEXT);
+                  for (let n; (n = walk.nextNode());) {
+                    for (const m of n.textContent.matchAll(/[^\\s-]+-?/g)) { // a line may end after a hyphen
+                      const r = document.createRange();
+                      r.setStart(n, m.index);
+                      r.setEnd(n, m.index + m[0].length);
+                      const rects = [...r.getClientRects()];
+                      const width = rects.reduce((w, x) => w + x.width, 0);
+                      if (new Set(rects.map((x) => Math.round(x.top))).size > 1 && width < dd.clientWidth) broken.push(m[0] + ' in ' + dd.textContent);
+                    }
+                  }
+                }
+                return broken;"""));
+    }
+
     /**
      * Labels are cut to fit between graphemes: an emoji, a flag or a thumb with its skin tone is
      * kept whole or left out, never split into half a surrogate pair (drawn as U+FFFD).
@@ -660,8 +775,11 @@ class UiSyntheticBrowserTest {
         assertTrue(heads.stream().anyMatch(t -> t.endsWith("NJ_55")), heads.toString());
     }
 
-    // the invisible controls (C0 but tab and newline, DEL, C1, bidi marks, embeddings, overrides, isolates), as a JS regex
-    private static final String INVISIBLE = "/[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069]/";
+    // the invisible controls (C0 but tab and newline, DEL, C1, bidi marks, embeddings, overrides, isolates, zero-width
+    // space, line and paragraph separators, word joiner, invisible operators, byte order mark), as a JS regex; the
+    // joiners (U+200C, U+200D) are asserted where they are, since some of them show and are kept
+    private static final String INVISIBLE = "/[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F\\u061C\\u200B\\u200E\\u200F"
+            + "\\u2028-\\u202E\\u2060-\\u2064\\u2066-\\u2069\\uFEFF]/";
     private static final String RTL_SHOWN = "RTL: ⟨U+202E⟩gnp.exe⟨U+202C⟩ and ⟨U+0007⟩bell ⟨U+009B⟩31m";
 
     /** Text and tooltips of the page's main part that hold an invisible control: none should. */
@@ -709,5 +827,94 @@ class UiSyntheticBrowserTest {
         await().until(d -> d.findElement(By.id("connection-head")));
         assertTrue(browser.driver.findElement(By.cssSelector("#connections-table tr[data-id='3']")).getText().contains("bob@b.example/⟨U+202E⟩enohp"));
         assertEquals(List.of(), invisibleControlsShown(), "connections");
+    }
+
+    private static final String ZERO_WIDTH_SHOWN = "ZW: al⟨U+200B⟩ice⟨U+FEFF⟩ a⟨U+200D⟩b l⟨U+2028⟩p⟨U+2029⟩ x⟨U+2060⟩y⟨U+2064⟩"
+            + " kept: \uD83D\uDC69\u200D\uD83D\uDCBB \u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645";
+
+    /**
+     * Characters that take no room (a zero-width space that makes "al\u200Bice" pass for "alice", a
+     * byte order mark, line and paragraph separators, a word joiner) show as markers wherever wire
+     * text is, as the bidi controls do; a joiner that shows (in an emoji, in Persian) is kept.
+     */
+    @Test
+    void zeroWidthCharactersShowAsMarkersEverywhere() {
+        open(hostile, "/");
+        assertEquals(List.of(), invisibleControlsShown(), "sequence");
+        assertEquals("chat: " + ZERO_WIDTH_SHOWN, js("return document.querySelector('#timeline [data-ref=\"1-s-11\"] title').textContent.split('\\n')[1];"));
+        String svg = (String) js("return xmppscope.timeline.svgText();");
+        assertTrue(svg.contains("⟨U+200B⟩") && svg.contains("⟨U+2029⟩")
+                && !java.util.regex.Pattern.compile("[\u200b\u2028\u2029\u2060\ufeff]").matcher(svg).find(), svg);
+        browser.driver.findElement(By.id("export-mermaid")).click();
+        String mermaid = await().until(d -> d.findElement(By.id("mermaid-text")).getAttribute("value"));
+        browser.driver.findElement(By.id("mermaid-close")).click();
+        assertTrue(mermaid.contains("al⟨U+200B⟩ice⟨U+FEFF⟩ a⟨U+200D⟩b l⟨U+2028⟩p⟨U+2029⟩"), mermaid);
+
+        browser.driver.findElement(By.id("mode-list")).click();
+        WebElement row = await().until(d -> d.findElement(By.cssSelector("#timeline tr[data-ref='1-s-11']")));
+        assertTrue(row.getAttribute("textContent").contains("chat: " + ZERO_WIDTH_SHOWN), row.getAttribute("textContent"));
+        assertEquals(List.of(), invisibleControlsShown(), "list");
+
+        open(hostile, "/stanzas/1-s-11");
+        WebElement xml = await().until(d -> d.findElement(By.id("stanza-xml")));
+        assertTrue(xml.getText().contains("<body>" + ZERO_WIDTH_SHOWN + "</body>"), xml.getText());
+        assertEquals(List.of(), invisibleControlsShown(), "inspector");
+        browser.screenshot("hostile-zero-width-inspector");
+    }
+
+    /**
+     * Lanes that fit the pane leave it without a sideways scrollbar: the sequence is drawn to the
+     * room left once its rows need a vertical scrollbar, not to the width the empty pane had.
+     */
+    @Test
+    void aSequenceThatFitsThePaneDoesNotScrollSideways() {
+        browser.driver.manage().window().setSize(new Dimension(2600, 600));
+        try {
+            open("/");
+            @SuppressWarnings("unchecked")
+            List<Number> sizes = (List<Number>) js("const t = document.getElementById('timeline');"
+                    + " return [t.scrollWidth, t.clientWidth, t.scrollHeight, t.clientHeight];");
+            assertTrue(sizes.get(2).intValue() > sizes.get(3).intValue(), "the rows scroll: " + sizes);
+            assertTrue(sizes.get(0).intValue() <= sizes.get(1).intValue(), "nothing to scroll sideways to: " + sizes);
+        } finally {
+            browser.driver.manage().window().setSize(new Dimension(1600, 1000));
+        }
+    }
+
+    /**
+     * What each element is, its summary, is in view in the List at 1600 px without scrolling sideways;
+     * its id (a dialback key, a UUID) and protocols come after it.
+     */
+    @Test
+    void theListsSummaryIsInViewBeforeTheIds() {
+        open(hostile, "/");
+        browser.driver.findElement(By.id("mode-list")).click();
+        await().until(d -> d.findElement(By.cssSelector("#timeline tr[data-ref='1-s-11']")));
+        Number shown = (Number) js("const heads = [...document.querySelectorAll('#timeline th')].map((th) => th.textContent);"
+                + " const cell = document.querySelector('#timeline tr[data-ref=\"1-s-11\"]').children[heads.indexOf('summary')];"
+                + " const pane = document.getElementById('timeline').getBoundingClientRect(), r = cell.getBoundingClientRect();"
+                + " return Math.min(r.right, pane.right) - r.left;");
+        assertTrue(shown.doubleValue() >= 150, "px of the summary in view: " + shown);
+    }
+
+    /** In a wide window the List's summary takes the room the other columns leave, and reads whole when it fits. */
+    @Test
+    void theListsSummaryUsesTheWidthItHas() {
+        browser.driver.manage().window().setSize(new Dimension(3400, 1000));
+        try {
+            open(hostile, "/");
+            browser.driver.findElement(By.id("mode-list")).click();
+            WebElement summary = await().until(d -> d.findElement(By.cssSelector("#timeline tr[data-ref='1-s-11'] td:nth-child(6)")));
+            assertEquals("summary", browser.driver.findElement(By.cssSelector("#timeline th:nth-child(6)")).getText());
+            browser.screenshot("hostile-list-wide");
+            @SuppressWarnings("unchecked")
+            List<Number> widths = (List<Number>) js("const td = arguments[0], table = td.closest('table');"
+                    + " return [td.scrollWidth, td.clientWidth, table.offsetWidth, table.parentElement.clientWidth];", summary);
+            assertTrue(widths.get(0).intValue() <= widths.get(1).intValue(), "the summary is not clipped: " + widths);
+            assertTrue(widths.get(1).intValue() > 300, "wider than the 230 px it was held to: " + widths);
+            assertTrue(widths.get(2).intValue() <= widths.get(3).intValue(), "the table fits the pane: " + widths);
+        } finally {
+            browser.driver.manage().window().setSize(new Dimension(1600, 1000));
+        }
     }
 }

@@ -102,6 +102,18 @@ class WebApiTest {
                 "an endpoint's own 404 keeps its words");
     }
 
+    /** A parameter given twice is refused, naming it: answering for the first value alone would look like what was asked. */
+    @Test
+    void aParameterGivenTwiceIs400NamingIt() throws Exception {
+        assertEquals(200, get("/api/stanzas?conn=1&kind=message").statusCode());
+        HttpResponse<String> twice = get("/api/stanzas?conn=1&conn=2&kind=message");
+        assertEquals(400, twice.statusCode(), twice.body());
+        assertEquals("parameter 'conn' is given 2 times (conn=1, conn=2): it takes one value",
+                JSON.readTree(twice.body()).get("error").asText());
+        assertEquals(400, get("/api/stanzas?kind=message&kind=iq").statusCode());
+        assertEquals(400, get("/api/capture/export?connection=1&connection=2").statusCode(), "every endpoint, not only the timeline");
+    }
+
     /** The timeline numbers its searches: one its filters replaced stops (409) instead of reading on. */
     @Test
     void aSearchANewerOneOfTheSameClientReplacedIs409(@TempDir Path tmp) throws Exception {

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * The outcome of re-sending a recorded c2s session to a live server.
  *
- * @param recordedConnection the connection that was re-sent
- * @param liveConnection     the id of the new session in the recording database
+ * @param recordedConnection the connection that was re-sent, as the replayed capture numbers it
+ * @param liveConnection     the id of the new session in the recording database (another numbering)
  * @param diff               one line per server answer: {@code "  "} as recorded, {@code "- "} recorded
  *                           but not answered now, {@code "+ "} answered now but not recorded
  * @param notes              what happened along the way (unanswered requests, refused TLS...)
@@ -39,7 +39,9 @@ public record ReplayReport(long recordedConnection, long liveConnection, List<St
     /** The report as text for a terminal. */
     public String text() {
         StringBuilder s = new StringBuilder();
-        s.append("replayed connection ").append(recordedConnection).append(" as connection ").append(liveConnection).append('\n');
+        // two captures, two numberings: say which id is whose
+        s.append("replayed the capture's connection ").append(recordedConnection).append(" (the replay is connection ")
+                .append(liveConnection).append(" of the database it is recorded into)\n");
         if (authFailure != null) {
             s.append(authFailureText()).append('\n');
             s.append("the replay stopped at the server's SASL failure; the rest of the session was not sent\n");

@@ -4,14 +4,16 @@ import dev.xmppscope.analyzer.model.SearchSupersededException;
 import dev.xmppscope.capture.CaptureStoreException;
 import dev.xmppscope.web.worker.AnalysisUnavailableException;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns failures into JSON errors a script can read: bad parameters 400, unknown things 404, a
- * search a newer one of the same client replaced 409, an analysis that cannot answer (stopped, or
- * its files unreadable: a full disk) 503.
+ * Turns failures into JSON errors a script can read: bad parameters 400 (one given twice too),
+ * unknown things 404, a search a newer one of the same client replaced 409, an analysis that
+ * cannot answer (stopped, or its files unreadable: a full disk) 503.
  */
 public final class ApiErrors {
 
@@ -28,6 +30,7 @@ public final class ApiErrors {
     }
 
     public static void register(Javalin app) {
+        app.before("/api/*", ApiErrors::refuseRepeatedParameters);
         // an API path that names no endpoint answers in the API's shape too (Javalin's own is plain text)
         app.error(HttpStatus.NOT_FOUND, ctx -> {
             String type = ctx.res().getContentType();
@@ -53,6 +56,19 @@ public final class ApiErrors {
             LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
             ctx.status(HttpStatus.INTERNAL_SERVER_ERROR)
                     .json(ApiJson.error(ctx.path() + " failed: " + e.getMessage()));
+        });
+    }
+
+    /**
+     * Every parameter takes one value: {@code conn=1&conn=2} would otherwise answer for connection 1
+     * alone, and look like what was asked.
+     */
+    private static void refuseRepeatedParameters(Context ctx) {
+        ctx.queryParamMap().forEach((name, values) -> {
+            if (values.size() > 1) {
+                throw new IllegalArgumentException("parameter '" + name + "' is given " + values.size() + " times ("
+                        + values.stream().map(v -> name + "=" + v).collect(Collectors.joining(", ")) + "): it takes one value");
+            }
         });
     }
 

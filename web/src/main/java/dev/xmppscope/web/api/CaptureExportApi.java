@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * {@code GET /api/capture/export[?format=xscap|pcapng][&connection=ID]}: downloads the capture
@@ -35,25 +36,33 @@ import java.util.function.Supplier;
 public final class CaptureExportApi implements WebExtension {
 
     public static final String PATH = "/api/capture/export";
+    /** What a downloaded file's name leaves out of the capture's before it adds its own format's. */
+    private static final Pattern CAPTURE_EXTENSION = Pattern.compile("\\.(mv\\.db|xscap|pcapng|pcap)$", Pattern.CASE_INSENSITIVE);
 
     private final CaptureStore store;
+    private final String name;
     private final boolean growing;
     private final Supplier<ListenerState> analysis;
     private final Supplier<Optional<String>> analysisStopped;
     private final Supplier<Optional<Recorder.Stopped>> recordingStopped;
 
-    private CaptureExportApi(CaptureStore store, boolean growing, Supplier<ListenerState> analysis,
+    private CaptureExportApi(CaptureStore store, String name, boolean growing, Supplier<ListenerState> analysis,
                              Supplier<Optional<String>> analysisStopped, Supplier<Optional<Recorder.Stopped>> recordingStopped) {
         this.store = store;
+        this.name = name;
         this.growing = growing;
         this.analysis = analysis;
         this.analysisStopped = analysisStopped;
         this.recordingStopped = recordingStopped;
     }
 
-    /** Exports {@code store}, an opened capture's database: it does not grow while shown. */
-    public static CaptureExportApi of(CaptureStore store) {
-        return new CaptureExportApi(store, false, null, null, null);
+    /**
+     * Exports {@code store}, an opened capture's database: it does not grow while shown.
+     * {@code opened} is what was opened, as {@code open} names it: the database itself, or the
+     * .xscap or pcap file imported into {@code store} (a temporary database whose name means nothing).
+     */
+    public static CaptureExportApi of(CaptureStore store, Path opened) {
+        return new CaptureExportApi(store, opened.getFileName().toString(), false, null, null, null);
     }
 
     /**
@@ -65,12 +74,13 @@ public final class CaptureExportApi implements WebExtension {
     public static CaptureExportApi recording(CaptureStore store, Supplier<ListenerState> analysis,
                                              Supplier<Optional<String>> analysisStopped,
                                              Supplier<Optional<Recorder.Stopped>> recordingStopped) {
-        return new CaptureExportApi(store, true, analysis, analysisStopped, recordingStopped);
+        return new CaptureExportApi(store, store.file().getFileName().toString(), true, analysis, analysisStopped,
+                recordingStopped);
     }
 
     /** For a model with no capture database behind it: a replay, which grows as it plays. */
     public static CaptureExportApi unavailable() {
-        return new CaptureExportApi(null, true, null, null, null);
+        return new CaptureExportApi(null, null, true, null, null, null);
     }
 
     @Override
@@ -83,7 +93,7 @@ public final class CaptureExportApi implements WebExtension {
     private void describe(Context ctx) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("exportable", store != null);
-        m.put("name", store == null ? null : CaptureStore.basePath(store.file()).getFileName().toString());
+        m.put("name", name);
         m.put("formats", store == null ? List.of() : List.of("xscap", "pcapng"));
         m.put("live", growing);
         m.put("analysis", analysis == null ? null : toJson(analysis.get(), analysisStopped.get()));
@@ -139,7 +149,7 @@ public final class CaptureExportApi implements WebExtension {
         }
         String asked = ctx.queryParam("connection");
         Long connection = asked == null ? null : recorded(ApiErrors.parseLong("connection", asked));
-        String base = CaptureStore.basePath(store.file()).getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_")
+        String base = CAPTURE_EXTENSION.matcher(name).replaceFirst("").replaceAll("[^A-Za-z0-9._-]", "_")
                 + (connection == null ? "" : "-connection-" + connection);
         Path dir = Files.createTempDirectory("xmppscope-export");
         Path file = dir.resolve(base + "." + format);

@@ -32,8 +32,8 @@ final class CaptureOpening {
                 + "): give the PATH that 'xmppscope proxy --db PATH' recorded into, or an .xscap, .pcap or .pcapng file";
     }
 
-    /** A capture database and its analysis, done. */
-    record Analyzed(CaptureStore store, Analyzer analyzer) {
+    /** A capture database and its analysis, done; {@code name} is what was opened, as the status line says it. */
+    record Analyzed(CaptureStore store, Analyzer analyzer, Path name) {
     }
 
     /** Opens {@code capture} and analyzes all of it, in the foreground (no relay here to yield to). */
@@ -56,7 +56,7 @@ final class CaptureOpening {
         }
         analyzer.flushed();
         store.saveAnalysis();
-        return new Analyzed(store, analyzer);
+        return new Analyzed(store, analyzer, opened.name());
     }
 
     /** A capture database opened, and what to call it: an imported file by its own name, not its temporary database's. */

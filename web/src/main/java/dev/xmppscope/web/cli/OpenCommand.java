@@ -66,7 +66,7 @@ final class OpenCommand implements Callable<Integer> {
             analyzer.summarizeInBackground(); // the capture no longer grows: a rare search is quick from the first
             CaptureStore store = opened.store();
             WebServer server = serving.add(WebServer.start(web, ModelSource.fixed(analyzer),
-                    List.of(CaptureExportApi.of(store), new SessionDiffApi(new ReplayDiffStore(store)))));
+                    List.of(CaptureExportApi.of(store, opened.name()), new SessionDiffApi(new ReplayDiffStore(store)))));
             serving.web(server);
             out.printf("%d streams, %d entities%n", analyzer.connections().size(), analyzer.graph().nodes().size());
             out.printf("web UI  %s%n", server.url());

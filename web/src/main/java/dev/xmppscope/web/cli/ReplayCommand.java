@@ -126,7 +126,8 @@ final class ReplayCommand implements Callable<Integer> {
             long at = java.time.Instant.now().toEpochMilli() * 1_000_000L;
             ReplayDiff diff = new ReplayDiffStore(store).save(ReplayDiff.of(report, at, to, originalId, liveId));
             stdout.print(TerminalSafe.text(report.text())); // the diff quotes what the server sent
-            stdout.println("recorded: connection " + originalId + " (as recorded) and " + liveId + " (now) in "
+            stdout.println("recorded: the capture's connection " + connection + " as connection " + originalId + " (as recorded)"
+                    + " and the replay as connection " + liveId + " (now) in "
                     + CaptureStore.dataFile(out) + ", with this diff as replay diff " + diff.id() + "; see them with: xmppscope open " + out);
             stdout.flush();
         }

@@ -156,6 +156,11 @@ class ReplayCommandTest {
         assertTrue(r.err().startsWith("note: " + note), r.err());
         assertTrue(r.err().contains("re-sent masked, as '*', so the server will refuse it"), r.err());
         assertTrue(r.out().contains("note: " + note), "the report says it too: " + r.out());
+        // the capture's connection 2 is copied into the new database as its connection 1, and the replay is its 2
+        assertTrue(r.out().startsWith("replayed the capture's connection 2 (the replay is connection 2 of the database it is"
+                + " recorded into)\n"), r.out());
+        assertTrue(r.out().contains("recorded: the capture's connection 2 as connection 1 (as recorded) and the replay as"
+                + " connection 2 (now) in " + CaptureStore.dataFile(db)), r.out());
         try (CaptureStore store = CaptureStore.open(db)) {
             List<ReplayDiff> diffs = new ReplayDiffStore(store).list();
             assertEquals(1, diffs.size());
