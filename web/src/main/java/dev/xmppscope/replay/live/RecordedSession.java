@@ -112,7 +112,8 @@ public final class RecordedSession {
         RecordedSession s = new RecordedSession(loader.opened, loader.pieces, loader.maskedPieces());
         List<Piece> client = s.client();
         if (client.isEmpty() || !client.get(0).isHeader()) {
-            throw new IllegalArgumentException("connection " + id + " does not start with an XMPP stream header from its client");
+            throw new IllegalArgumentException("connection " + id + " does not start with an XMPP stream header from its client"
+                    + (loader.joinedMidStream ? ": the capture began after it opened, so its login is not in it" : ""));
         }
         String ns = client.get(0).attribute("xmlns");
         if (!"jabber:client".equals(ns)) {
@@ -133,6 +134,7 @@ public final class RecordedSession {
         final List<Piece> pieces = new ArrayList<>();
         ConnectionOpened opened;
         boolean encrypted;
+        boolean joinedMidStream;
         private final TopLevelSplitter[] splitters = new TopLevelSplitter[4]; // direction x (plain, decrypted)
         /** Per stream: the masked chunks (by seq) fed since its last piece ended, which the next piece may hold. */
         private final List<Set<Long>> maskedSince = List.of(new HashSet<>(), new HashSet<>(), new HashSet<>(), new HashSet<>());
@@ -189,6 +191,9 @@ public final class RecordedSession {
             if (e.connectionId() == id && e.kind() == EventKind.SECRET_REDACTED) {
                 redactedKinds.put(e.seq(), SecretMasking.maskedKinds(e));
             }
+            // a gap in both directions before any byte: a pcap begun after the connection opened
+            joinedMidStream |= e.connectionId() == id && e.kind() == EventKind.RECORDING_GAP && e.direction() == null
+                    && pieces.isEmpty();
         }
 
         @Override
