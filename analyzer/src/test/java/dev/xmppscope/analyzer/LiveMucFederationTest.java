@@ -65,6 +65,7 @@ class LiveMucFederationTest {
             String whisper = "carol to bob alone " + UUID.randomUUID();
             String reason = "carol asks dave in " + UUID.randomUUID();
             String declined = "dave cannot come " + UUID.randomUUID();
+            String toBoth = "bob to alice and dave " + UUID.randomUUID();
             try (XmppClient alice = fed.login("a.example", "alice", "laptop");
                  XmppClient bob = fed.login("b.example", "bob", "phone");
                  XmppClient carol = fed.login("c.example", "carol", "desk");
@@ -96,6 +97,14 @@ class LiveMucFederationTest {
                         JidCreate.entityBareFrom("carol@c.example"), declined);
                 carol.awaitMessage(m -> m.getBody() != null && m.getBody().contains(declined), "the room's decline",
                         Duration.ofSeconds(20));
+                // dave joins after all: the room's copies to alice and to dave then cross one link, to a.example
+                // (without the room's history: its copies of earlier messages to dave would join their routes)
+                MultiUserChat daveIn = MultiUserChatManager.getInstanceFor(dave.connection()).getMultiUserChat(room);
+                daveIn.join(daveIn.getEnterConfigurationBuilder(Resourcepart.from("dave")).requestNoHistory().build());
+                rooms.get("bob").sendMessage(toBoth);
+                for (XmppClient occupant : List.of(alice, dave)) {
+                    occupant.awaitMessage(toBoth, Duration.ofSeconds(20));
+                }
             } catch (AssertionError | RuntimeException e) {
                 throw fed.withDiagnostics(e);
             }
@@ -129,22 +138,24 @@ class LiveMucFederationTest {
                     "the private message: to the room, then the room's copy to bob alone");
             assertInvitationReachedDave(analyzer, reason, List.of(c2s.get("carol"), cToRoom, roomToA, c2s.get("dave")));
             assertDeclineReachedCarol(analyzer, declined, List.of(c2s.get("dave"), aToRoom, roomToC, c2s.get("carol")));
+            assertCopiesSayWhomTheyAreFor(awaitRoute(analyzer, toBoth, 8), roomToA, c2s.get("alice"), c2s.get("dave"));
         }
     }
 
     /**
      * Alice's join, too, is one route: to the room, then the room's presence of her to every
-     * occupant, herself first (the room was hers), then bob and carol as each joined after her.
+     * occupant, herself first (the room was hers), then bob, carol and dave as each joined after her.
      */
     private static void assertJoinReachedEveryone(Analyzer a, long aliceC2s) {
         StanzaSummary join = a.stanzas(new StanzaQuery("http://jabber.org/protocol/muc'", null, "presence", null, null, null,
                 aliceC2s, null, null, null, 10)).items().stream().filter(s -> s.direction().equals("toServer")).findFirst()
                 .orElseThrow();
         StanzaRoute route = a.route(join.ref()).orElseThrow(() -> new AssertionError("no route for alice's join " + join));
-        assertEquals(Set.of("client:alice@a.example/laptop", "client:bob@b.example/phone", "client:carol@c.example/desk"),
+        assertEquals(Set.of("client:alice@a.example/laptop", "client:bob@b.example/phone", "client:carol@c.example/desk",
+                        "client:dave@a.example/tablet"),
                 route.hops().stream().map(StanzaRoute.Hop::target).filter(t -> t.startsWith("client:"))
                         .collect(java.util.stream.Collectors.toSet()), route.toString());
-        assertTrue(route.explanation().contains("the room sent 3 copies"), route.explanation());
+        assertTrue(route.explanation().contains("the room sent 4 copies"), route.explanation());
     }
 
     /**
@@ -178,6 +189,41 @@ class LiveMucFederationTest {
         for (String words : said) {
             assertTrue(route.explanation().contains(words), route.explanation());
         }
+    }
+
+    /**
+     * The room's copies to alice and to dave cross the same link (to a.example): each says whom it is for,
+     * and each is followed by its own delivery, so that the hops, numbered down the route's tree, count up.
+     */
+    private static void assertCopiesSayWhomTheyAreFor(StanzaRoute route, long roomToA, long aliceC2s, long daveC2s) {
+        List<StanzaRoute.Hop> hops = route.hops();
+        Map<String, Long> deliveryByCopy = new LinkedHashMap<>();
+        for (int i = 0; i < hops.size(); i++) {
+            StanzaRoute.Hop hop = hops.get(i);
+            if (hop.connection() == roomToA) {
+                assertEquals(StanzaRoute.Hop.ROOM_COPY, hop.how(), route.toString());
+                StanzaRoute.Hop next = hops.get(i + 1);
+                assertEquals(i, next.after(), "the copy's delivery follows it: " + route);
+                deliveryByCopy.put(hop.to(), next.connection());
+            }
+        }
+        assertEquals(Map.of("alice@a.example/laptop", aliceC2s, "dave@a.example/tablet", daveC2s), deliveryByCopy,
+                route.toString());
+        for (int i = 1; i < hops.size(); i++) {
+            int parent = hops.get(i).after();
+            for (int between = parent + 1; between < i; between++) {
+                assertTrue(descends(hops, between, parent), "hop " + (i + 1) + " follows its branch's last: " + route);
+            }
+        }
+    }
+
+    private static boolean descends(List<StanzaRoute.Hop> hops, int hop, int ancestor) {
+        for (Integer at = hop; at != null; at = hops.get(at).after()) {
+            if (at == ancestor) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void assertServiceOfB(GraphSnapshot g) {

@@ -141,7 +141,7 @@ export class Inspector {
     const rows = routeRows(r.hops).map(({index: i, hop, prefix}) => h('tr', {class: hop.stanzaRef === d.ref ? 'selected' : null},
       h('td', {class: 'num'}, String(i + 1)),
       h('td', null, prefix ? h('span', {class: 'tree'}, prefix) : null, nodeLabel(hop.source), ' → ', nodeLabel(hop.target),
-        hop.how ? h('span', {class: 'muted how'}, ` (${hop.how})`) : null),
+        hop.how || hop.to ? h('span', {class: 'muted how'}, ` (${[hop.how, hop.to ? `for ${hop.to}` : null].filter(Boolean).join(' ')})`) : null),
       h('td', null, h('a', {href: `/stanzas/${encodeURIComponent(hop.stanzaRef)}`, 'data-link': true}, `#${hop.connection}`)),
       h('td', {class: 'num mono', title: `${clock(hop.at)} (${isoTime(hop.at)})`}, i === 0 ? '0' : since(hop.at - t0)),
       h('td', {class: 'num mono', title: hop.linkOpened ? `the server had no stream on this link when the stanza reached it: it`

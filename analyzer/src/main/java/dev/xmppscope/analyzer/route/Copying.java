@@ -20,5 +20,10 @@ public enum Copying {
     /** An invitee's decline of a mediated invitation, sent to the chat room, which passes it on to the inviter. */
     DECLINE,
     /** A chat room's message passing on a decline sent to it ({@link ChatRooms}). */
-    ROOM_DECLINE
+    ROOM_DECLINE,
+    /**
+     * A presence its sender's server sends again, out of its cache, to someone who asks later (a
+     * contact's probe, its user's new resource), or such a presence relayed on ({@link PresenceCache}).
+     */
+    REPLAY
 }

@@ -241,8 +241,8 @@ public final class RouteCorrelator {
             if (h.connection() == s.connection()) {
                 return Optional.empty(); // the same link again is a different stanza
             }
-            if (h.target().equals(s.source()) && h.at() <= s.at()) {
-                after = i;
+            if (h.target().equals(s.source()) && h.at() <= s.at() && (after == null || h.at() >= hops.get(after).at())) {
+                after = i; // the latest to reach the node it leaves (the hops are in tree order, not time order)
             }
             deliveredHere |= h.source().equals(s.source()) && h.target().startsWith(GraphNode.CLIENT_ID_PREFIX);
         }
@@ -250,8 +250,8 @@ public final class RouteCorrelator {
             return Optional.empty();
         }
         hops.add(new StanzaRoute.Hop(s.ref(), s.connection(), s.source(), s.target(), s.at(),
-                s.at() - hops.get(after).at(), after, s.carbon() ? StanzaRoute.Hop.CARBON : StanzaRoute.Hop.RESENT));
-        archive.save(new StanzaRoute(hops, earlier.confidence(), earlier.explanation()
+                s.at() - hops.get(after).at(), after, s.carbon() ? StanzaRoute.Hop.CARBON : StanzaRoute.Hop.RESENT, s.to()));
+        archive.save(new StanzaRoute(RouteTree.ordered(hops), earlier.confidence(), earlier.explanation()
                 + (s.carbon() ? "; a carbon (XEP-0280) to another client on connection " : "; delivered again on connection ")
                 + s.connection()));
         delivered.remember(wide, first, s.at());
@@ -482,8 +482,11 @@ public final class RouteCorrelator {
         boolean canTake(Sighting s, long window, UnaryOperator<String> place) {
             for (int i = hopCount - 1; i >= 0; i--) {
                 Sighting h = hops[i];
-                if (h.connection() == s.connection() && java.util.Objects.equals(h.toBare(), s.toBare())) {
-                    return false; // a stanza does not cross the same link twice (broadcast copies differ in 'to')
+                if (h.connection() == s.connection() && h.source().equals(s.source())
+                        && java.util.Objects.equals(h.toBare(), s.toBare()) && !s.replay()) {
+                    // a stanza does not cross the same link the same way twice (broadcast copies differ in 'to'), but
+                    // comes back to a sender who is its addressee, and its sender's server may replay a presence again
+                    return false;
                 }
             }
             return from(s, window, place) >= 0;
@@ -528,6 +531,7 @@ public final class RouteCorrelator {
                 case FROM_ROOM -> from != null && from.roomCopy() ? null : StanzaRoute.Hop.ROOM_COPY;
                 case ROOM_INVITATION, ROOM_DECLINE -> passedOnBy(h, from);
                 case CARBON -> StanzaRoute.Hop.CARBON;
+                case REPLAY -> from != null && from.replay() ? null : StanzaRoute.Hop.REPLAYED;
                 case NONE, TO_ROOM, INVITATION, DECLINE -> null;
             };
         }
@@ -551,18 +555,24 @@ public final class RouteCorrelator {
         /** The route as the model shows it; what its hops say they are (copies, carbons, ...) is counted in its explanation. */
         StanzaRoute view(String windowWords) {
             List<StanzaRoute.Hop> out = new ArrayList<>(hopCount);
+            int[] branches = new int[hopCount]; // how many hops continue each
+            for (int i = 1; i < hopCount; i++) {
+                branches[after[i]]++;
+            }
             int copies = 0;
             int carbons = 0;
+            int replays = 0;
             String passedOn = null; // the room's invitation or decline
             Long storedFor = null; // from the hop that reached the server to the delivery out of its storage
             for (int i = 0; i < hopCount; i++) {
                 Sighting h = hops[i];
                 int previous = after[i];
-                Long held = previous < 0 ? null : h.at() - hops[previous].at();
                 Sighting from = previous < 0 ? null : hops[previous];
                 String how = how(h, from);
+                // a replay out of the cache is a new delivery, however long after the presence reached the server
+                Long held = previous < 0 || StanzaRoute.Hop.REPLAYED.equals(how) ? null : h.at() - hops[previous].at();
                 out.add(new StanzaRoute.Hop(h.ref(), h.connection(), h.source(), h.target(), h.at(), held,
-                        previous < 0 ? null : previous, how));
+                        previous < 0 ? null : previous, how, previous >= 0 && branches[previous] > 1 ? h.to() : null));
                 passedOn = passedOn != null ? passedOn : passedOnBy(h, from);
                 if (StanzaRoute.Hop.ROOM_COPY.equals(how)) {
                     copies++;
@@ -570,6 +580,8 @@ public final class RouteCorrelator {
                     carbons++;
                 } else if (StanzaRoute.Hop.FROM_STORAGE.equals(how)) {
                     storedFor = held;
+                } else if (StanzaRoute.Hop.REPLAYED.equals(how)) {
+                    replays++;
                 }
             }
             Sighting first = hops[0];
@@ -607,6 +619,11 @@ public final class RouteCorrelator {
                 why.append("; ").append(carbons).append(carbons == 1 ? " carbon" : " carbons")
                         .append(" (XEP-0280) to other clients of its sender or addressee");
             }
+            if (replays > 0) {
+                why.append("; its sender's server sent it again out of its presence cache ").append(replays)
+                        .append(replays == 1 ? " time" : " times")
+                        .append(" (stamped with a delay, XEP-0203) to someone who asked later: a new delivery, not a hold");
+            }
             if (storedFor != null) {
                 why.append("; kept in offline storage (XEP-0160) while its addressee was away, delivered ")
                         .append(Durations.words(storedFor)).append(" after it reached their server");
@@ -615,7 +632,7 @@ public final class RouteCorrelator {
                 why.append("; an earlier sighting fit ").append(ambiguous).append(" routes and was left unlinked");
                 confidence = Math.min(confidence, 0.5);
             }
-            return new StanzaRoute(out, confidence, why.toString());
+            return new StanzaRoute(RouteTree.ordered(out), confidence, why.toString());
         }
     }
 }

@@ -15,17 +15,27 @@ import java.util.Objects;
  * @param id         the id attribute, or null
  * @param fromBare   bare sender (from the attribute, or the c2s stream's bound identity), or null
  * @param toBare     bare recipient (likewise), or null
+ * @param to         the 'to' as this link carries it (a full JID, often), or null: it tells apart the copies a
+ *                   server fans out over one link (a room's to alice and to dave, both through a.example)
  * @param digest     {@link PayloadDigest} of the payload ({@link PayloadDigest#ofInvitation} of an invitation)
  * @param delivered  whether this hop brings the stanza to the entity that handles it (the client
  *                   bound to its full 'to', for instance), so that only a resend can follow
  * @param copying    whether it is sent to a chat room, a room's copy, an invitation through a room, a
- *                   carbon, or none of those
+ *                   carbon, a server's replay of a presence it cached, or none of those
  * @param fromStore  whether its addressee's server delivers it out of offline storage ({@link OfflineStorage}):
  *                   a message of {@link Copying#NONE}, or an invitation (or decline) a room passed on
  */
 public record Sighting(String ref, long connection, String source, String target, long at, String kind, String type,
-                       String id, String fromBare, String toBare, long digest, boolean delivered, Copying copying,
-                       boolean fromStore) {
+                       String id, String fromBare, String toBare, String to, long digest, boolean delivered,
+                       Copying copying, boolean fromStore) {
+
+    /** A sighting whose 'to' on its link is not told. */
+    public Sighting(String ref, long connection, String source, String target, long at, String kind, String type,
+                    String id, String fromBare, String toBare, long digest, boolean delivered, Copying copying,
+                    boolean fromStore) {
+        this(ref, connection, source, target, at, kind, type, id, fromBare, toBare, null, digest, delivered, copying,
+                fromStore);
+    }
 
     /**
      * What the copies of one stanza share on every link. Its hash is computed once: a key is looked
@@ -143,6 +153,11 @@ public record Sighting(String ref, long connection, String source, String target
 
     boolean carbon() {
         return copying == Copying.CARBON;
+    }
+
+    /** A presence its sender's server sends again out of its cache ({@link PresenceCache}), or relays on such. */
+    boolean replay() {
+        return copying == Copying.REPLAY;
     }
 
     /** The key a room's copies of this stanza find it by: the room is its 'to'. */

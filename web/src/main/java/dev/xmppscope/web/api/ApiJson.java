@@ -64,6 +64,7 @@ public final class ApiJson {
             hop.put("after", h.after());
             hop.put("how", h.how());
             hop.put("linkOpened", h.linkOpened());
+            hop.put("to", h.to());
             hops.add(hop);
         }
         Map<String, Object> m = new LinkedHashMap<>();

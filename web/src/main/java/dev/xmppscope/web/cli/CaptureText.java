@@ -243,7 +243,8 @@ final class CaptureText {
         for (int i = 0; i < r.hops().size(); i++) {
             StanzaRoute.Hop h = r.hops().get(i);
             String after = h.after() == null || h.after() == i - 1 ? "" : "after hop " + (h.after() + 1);
-            String how = h.how() == null ? "" : TerminalSafe.line(h.how());
+            String how = (h.how() == null ? "" : TerminalSafe.line(h.how()))
+                    + (h.to() == null ? "" : (h.how() == null ? "for " : " for ") + TerminalSafe.line(h.to()));
             rows.add(new String[] {"  " + (i + 1) + ".", h.stanzaRef(), TerminalSafe.line(entity(h.source())) + " → "
                     + TerminalSafe.line(entity(h.target())), time(h.at()),
                     h.heldNanos() == null ? "" : "held " + Durations.words(h.heldNanos()) + (h.linkOpened() ? " (opening the link)" : ""),
