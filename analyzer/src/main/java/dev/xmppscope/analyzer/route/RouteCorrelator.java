@@ -94,6 +94,7 @@ public final class RouteCorrelator {
         }
     };
     private final UnaryOperator<String> hosts;
+    private final ServerSilences silences;
 
     public RouteCorrelator() {
         this(DEFAULT_WINDOW_NANOS);
@@ -111,6 +112,7 @@ public final class RouteCorrelator {
     /** As above; {@code hosts} gives the node of the server that hosts a node's domain (itself, mostly). */
     public RouteCorrelator(long windowNanos, RouteArchive archive, UnaryOperator<String> hosts) {
         this.window = windowNanos;
+        this.silences = new ServerSilences(windowNanos);
         this.windowWords = Durations.words(windowNanos);
         this.archive = archive;
         this.hosts = hosts;
@@ -122,6 +124,7 @@ public final class RouteCorrelator {
      */
     public Optional<String> observe(Sighting s) {
         expire(s.at());
+        silences.sent(s.source(), s.at());
         if (!s.distinctive()) {
             return Optional.empty();
         }
@@ -169,6 +172,8 @@ public final class RouteCorrelator {
             if (again.isPresent()) {
                 return again;
             }
+            match = stalledAt(s, key);
+            fits = match == null ? 0 : 1;
         }
         if (fits == 1) {
             add(match, s, place);
@@ -178,8 +183,10 @@ public final class RouteCorrelator {
                 return Optional.of(match.hops[0].ref());
             }
             byRef.put(s.ref(), match);
-            if (match.hopCount == 2) {
-                byRef.put(match.hops[0].ref(), match);
+            if (match.hopCount == 2 || match.stalledFor > 0) {
+                for (int i = 0; i < match.hopCount; i++) {
+                    byRef.put(match.hops[i].ref(), match);
+                }
             }
             touch(match);
             return Optional.of(match.hops[0].ref());
@@ -281,6 +288,31 @@ public final class RouteCorrelator {
         archive.save(view);
         lastRetired = view;
         return Optional.of(r.hops[0].ref());
+    }
+
+    /**
+     * The route, kept for offline storage ({@link #hold}), of a message that {@code s} passes on past
+     * the window from a server that sent nothing at all from before the message reached it until just
+     * now (frozen, or stalled): its window counts from when that server began sending again. The
+     * route is tracked again, as open. Null if there is none.
+     */
+    private Route stalledAt(Sighting s, Sighting.Key key) {
+        long resumed = silences.resumed(s.source(), s.at());
+        if (resumed < 0) {
+            return null;
+        }
+        long wide = key.wideHash(s.source());
+        Route r = held.get(wide);
+        if (r == null || !r.hasKey(key) || silences.silentSince(s.source()) > r.lastAt) {
+            return null;
+        }
+        held.remove(wide);
+        r.slotCount = 0; // its slots were dropped from the open set when it was retired
+        r.stalledFor = resumed - r.lastAt;
+        r.stalledAt = s.source();
+        openRoutes++;
+        lastRetired = null; // it may answer for this route without its new hops
+        return r;
     }
 
     /**
@@ -443,6 +475,9 @@ public final class RouteCorrelator {
         int ambiguous;
         /** Sent to a chat room: the hops of the room's copies follow. */
         boolean toRoom;
+        /** How long the server {@link #stalledAt} sent nothing with this route's stanza in it, past the window; else 0. */
+        long stalledFor;
+        String stalledAt;
         /** Neighbours in the expiry order while open. */
         Route older;
         Route newer;
@@ -623,6 +658,11 @@ public final class RouteCorrelator {
                 why.append("; its sender's server sent it again out of its presence cache ").append(replays)
                         .append(replays == 1 ? " time" : " times")
                         .append(" (stamped with a delay, XEP-0203) to someone who asked later: a new delivery, not a hold");
+            }
+            if (stalledFor > 0) {
+                why.append("; ").append(stalledAt.substring(stalledAt.indexOf(':') + 1)).append(" sent nothing at all for ")
+                        .append(Durations.words(stalledFor)).append(" after it reached it (frozen or stalled), then passed it on:")
+                        .append(" matched past the window, which counts from when that server sent again");
             }
             if (storedFor != null) {
                 why.append("; kept in offline storage (XEP-0160) while its addressee was away, delivered ")

@@ -54,6 +54,29 @@ class RouteCorrelatorTest {
     }
 
     @Test
+    void aMessageAServerHeldPastTheWindowWhileSendingNothingAtAllKeepsItsRoute() {
+        RouteCorrelator r = new RouteCorrelator(1_000_000_000L, RouteArchive.inMemory(), node -> node);
+        r.observe(seen("2-s-1", 2, A, B, 0, "earlier", 7)); // a.example was sending before
+        r.observe(seen("1-s-5", 1, ALICE, A, 100, "m1", 42));
+        // frozen: nothing leaves a.example for 5 s, while b.example goes on
+        r.observe(seen("3-s-1", 3, B, A, 2_000, "other", 8));
+        assertEquals("1-s-5", r.observe(seen("2-s-3", 2, A, B, 5_100, "m1", 42)).orElseThrow(), "the first it sends again");
+        assertEquals("1-s-5", r.observe(seen("4-c-9", 4, B, BOB, 5_101, "m1", 42)).orElseThrow(), "and on as usual");
+        StanzaRoute route = r.route("4-c-9").orElseThrow();
+        assertEquals(5_000_000_000L, route.hops().get(1).heldNanos());
+        assertTrue(route.explanation().contains("a.example sent nothing at all for 5.0 s"), route.explanation());
+    }
+
+    @Test
+    void aServerThatWentOnSendingDidNotHoldAMessagePastTheWindow() {
+        RouteCorrelator r = new RouteCorrelator(1_000_000_000L, RouteArchive.inMemory(), node -> node);
+        r.observe(seen("2-s-1", 2, A, B, 0, "earlier", 7));
+        r.observe(seen("1-s-5", 1, ALICE, A, 100, "m1", 42));
+        r.observe(seen("2-s-2", 2, A, B, 200, "later", 9)); // after m1 reached it: a.example was not frozen
+        assertTrue(r.observe(seen("2-s-3", 2, A, B, 5_100, "m1", 42)).isEmpty(), "silent only after it went on sending");
+    }
+
+    @Test
     void aDifferentPayloadOrIdIsADifferentStanza() {
         RouteCorrelator r = new RouteCorrelator();
         r.observe(seen("1-s-5", 1, ALICE, A, 10, "m1", 42));
