@@ -192,7 +192,7 @@ final class ElementIngest {
         boolean fromStore = (copying == Copying.NONE || copying == Copying.ROOM_INVITATION || copying == Copying.ROOM_DECLINE)
                 && k.kind().equals("message") && OfflineStorage.heldByServer(facts.serverStamps(), stored.toBare());
         return new Sighting(ref, conn.id(), source, target, p.at(), k.kind(), type, stored.summary().id(), stored.fromBare(),
-                stored.toBare(), to, digest, delivered(conn.kind(), d, k.kind(), to, target, stored.toKey()), copying, fromStore);
+                stored.toBare(), stored.fromKey(), stored.toKey(), digest, delivered(conn.kind(), d, k.kind(), to, target, stored.toKey()), copying, fromStore);
     }
 
     /**
@@ -217,7 +217,7 @@ final class ElementIngest {
     private Sighting carbon(ConnectionAnalysis conn, String ref, String source, String target, long at, XmlElement message) {
         return new Sighting(ref, conn.id(), source, target, at, "message", typeOrDefault("message", message.attribute("type")),
                 message.attribute("id"), bare(message.attribute("from")), bare(message.attribute("to")),
-                null, PayloadDigest.of(message), false, Copying.CARBON, false);
+                null, null, PayloadDigest.of(message), false, Copying.CARBON, false);
     }
 
     /** The type, or what its absence means (RFC 6121): a message without one is "normal", a presence "available". */

@@ -35,7 +35,7 @@ class LivePresenceRoutesTest {
     Path tmp;
 
     @Test
-    void aNoteToSelfComesBackAndACachedPresenceIsReplayedNotHeld() throws Exception {
+    void aNoteToSelfComesBackACachedPresenceIsReplayedNotHeldAndAnUnmarkedProbeAnswerIsFollowed() throws Exception {
         String note = "note to self " + UUID.randomUUID();
         try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example", "b.example")
                 .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw"), tmp)) {
@@ -50,6 +50,16 @@ class LivePresenceRoutesTest {
                      XmppClient bobLaptop = fed.login("b.example", "bob", "laptop")) {
                     awaitHop(analyzer, "alice@a.example/phone", h -> h.target().equals("client:bob@b.example/laptop"));
                     awaitHop(analyzer, "alice@a.example/phone", h -> h.target().equals("client:alice@a.example/laptop"));
+                }
+                alice.close();
+                Thread.sleep(500);
+                // bob's new resource probes alice, now offline: a.example answers for her, without id or payload
+                try (XmppClient bobTablet = fed.login("b.example", "bob", "tablet")) {
+                    StanzaRoute answer = awaitProbeAnswer(analyzer, "bob@b.example/tablet");
+                    assertEquals(List.of("server:a.example", "server:b.example"),
+                            answer.hops().stream().map(StanzaRoute.Hop::source).toList(), answer.toString());
+                    assertTrue(answer.explanation().contains("nothing but these tells it from another alike"),
+                            answer.explanation());
                 }
             } catch (AssertionError | RuntimeException e) {
                 throw fed.withDiagnostics(e);
@@ -116,6 +126,26 @@ class LivePresenceRoutesTest {
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("no such hop in the route of " + sender + "'s presence: " + route);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** The route of a.example's unavailable presence for alice, as it reached the client {@code jid}. */
+    private static StanzaRoute awaitProbeAnswer(Analyzer a, String jid) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            Optional<Long> conn = a.connections().stream().filter(c -> "c2s".equals(c.kind()) && jid.equals(c.jid()))
+                    .map(ConnectionView::id).findFirst();
+            Optional<StanzaSummary> answer = conn.flatMap(id -> a.stanzas(new StanzaQuery(null, null, "presence",
+                    "unavailable", null, null, id, null, null, null, 20)).items().stream()
+                    .filter(s -> "alice@a.example".equals(s.from())).findFirst());
+            Optional<StanzaRoute> route = answer.flatMap(s -> a.route(s.ref()));
+            if (route.isPresent()) {
+                return route.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no route for the answer to bob's probe: " + answer);
             }
             Thread.sleep(100);
         }

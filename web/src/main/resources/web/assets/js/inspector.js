@@ -132,10 +132,8 @@ export class Inspector {
   routeSection(d) {
     const r = d.route;
     if (!r || !r.hops || r.hops.length === 0) {
-      // not "recorded on no other link": a match needs an id or a payload, and hops within 30 s of each other
-      return section('Route', h('div', {class: 'muted'}, 'No other hop matched this one: it crossed no other recorded link,'
-        + ' or it did so more than 30 s apart, or it carries neither an id nor a payload to match it by'
-        + ' (a presence that only says unavailable).'));
+      // the analysis says why (RouteAbsence): not every stanza can be followed soundly
+      return section('Route', h('div', {class: 'muted'}, d.noRoute || 'No other hop matched this one.'));
     }
     const t0 = r.hops[0].at;
     const rows = routeRows(r.hops).map(({index: i, hop, prefix}) => h('tr', {class: hop.stanzaRef === d.ref ? 'selected' : null},

@@ -48,6 +48,12 @@ public final class RouteCorrelator {
     /** How long a server may hold a stanza between two hops and still be matched. */
     public static final long DEFAULT_WINDOW_NANOS = 30_000_000_000L;
     /**
+     * The window, if shorter, for a presence without id or payload: matched by type and addresses alone, it is
+     * followed only as far as servers pass it on at once (in milliseconds, mostly), so that a later one alike
+     * (the same contact going offline again) is not taken for it.
+     */
+    public static final long UNMARKED_WINDOW_NANOS = 5_000_000_000L;
+    /**
      * Open routes kept per key at one node. A key seen more often within the window (a client
      * repeating one id and payload, a hostile peer) cannot tell its copies apart anyway; without a
      * bound every further sighting would test every earlier one, and analysis would turn quadratic.
@@ -67,6 +73,8 @@ public final class RouteCorrelator {
     private final long window;
     /** The window in words, for every route's explanation (formatting it per route cost 4% of live analysis). */
     private final String windowWords;
+    /** The same, for a presence without id or payload ({@link #UNMARKED_WINDOW_NANOS}). */
+    private final String unmarkedWords;
     /**
      * Open routes by key and by each node they reached: where a next hop of theirs may leave from.
      * Sized for {@link #MAX_OPEN} routes up front: on a busy capture it fills within seconds, and
@@ -114,6 +122,7 @@ public final class RouteCorrelator {
         this.window = windowNanos;
         this.silences = new ServerSilences(windowNanos);
         this.windowWords = Durations.words(windowNanos);
+        this.unmarkedWords = Durations.words(Math.min(windowNanos, UNMARKED_WINDOW_NANOS));
         this.archive = archive;
         this.hosts = hosts;
     }
@@ -125,9 +134,10 @@ public final class RouteCorrelator {
     public Optional<String> observe(Sighting s) {
         expire(s.at());
         silences.sent(s.source(), s.at());
-        if (!s.distinctive()) {
+        if (!s.matchable()) {
             return Optional.empty();
         }
+        long window = s.distinctive() ? this.window : Math.min(this.window, UNMARKED_WINDOW_NANOS);
         Sighting.Key key = s.key();
         boolean presence = s.kind().equals("presence");
         Route match = null;
@@ -154,7 +164,7 @@ public final class RouteCorrelator {
                 }
             }
         }
-        if (fits == 0 && s.roomCopy()) {
+        if (fits == 0 && s.roomCopy() && s.distinctive()) { // an unmarked copy does not name who it copies
             // a room's copy to one occupant: it leaves the server hosting the room, under either of its names
             place = hosts;
             for (Route r : open.getOrDefault(new Sighting.Slot(s.copyKey(), hosts.apply(s.source())), List.of())) {
@@ -164,7 +174,7 @@ public final class RouteCorrelator {
                 }
             }
         }
-        if (fits == 0) {
+        if (fits == 0 && s.distinctive()) {
             Optional<String> again = s.fromStore() ? joinHeld(s, key) : Optional.empty();
             if (again.isEmpty()) {
                 again = joinDelivered(s, key);
@@ -201,7 +211,7 @@ public final class RouteCorrelator {
         if (s.toBare() == null && presence) {
             fresh.addKey(s.broadcastKey());
         }
-        if (s.toRoom()) {
+        if (s.toRoom() && s.distinctive()) {
             fresh.addKey(s.roomKey());
             fresh.toRoom = true;
         }
@@ -284,7 +294,7 @@ public final class RouteCorrelator {
         }
         held.remove(wide);
         r.add(s, place);
-        StanzaRoute view = r.view(windowWords);
+        StanzaRoute view = r.view(windowWords, unmarkedWords);
         archive.save(view);
         lastRetired = view;
         return Optional.of(r.hops[0].ref());
@@ -379,7 +389,7 @@ public final class RouteCorrelator {
     public Optional<StanzaRoute> route(String ref) {
         Route r = byRef.get(ref);
         if (r != null) {
-            return Optional.of(r.view(windowWords));
+            return Optional.of(r.view(windowWords, unmarkedWords));
         }
         if (lastRetired != null && hasHop(lastRetired, ref)) {
             return Optional.of(lastRetired);
@@ -450,7 +460,7 @@ public final class RouteCorrelator {
             }
         }
         if (r.hopCount > 1) {
-            StanzaRoute view = r.view(windowWords);
+            StanzaRoute view = r.view(windowWords, unmarkedWords);
             archive.save(view);
             for (int i = 0; i < r.hopCount; i++) {
                 byRef.remove(r.hops[i].ref());
@@ -588,7 +598,7 @@ public final class RouteCorrelator {
         }
 
         /** The route as the model shows it; what its hops say they are (copies, carbons, ...) is counted in its explanation. */
-        StanzaRoute view(String windowWords) {
+        StanzaRoute view(String windowWords, String unmarkedWords) {
             List<StanzaRoute.Hop> out = new ArrayList<>(hopCount);
             int[] branches = new int[hopCount]; // how many hops continue each
             for (int i = 1; i < hopCount; i++) {
@@ -621,26 +631,32 @@ public final class RouteCorrelator {
             }
             Sighting first = hops[0];
             boolean payload = first.digest() != PayloadDigest.EMPTY;
-            double confidence = first.id() != null ? (payload ? 1.0 : 0.9) : 0.7;
+            boolean unmarked = !first.distinctive();
+            double confidence = first.id() != null ? (payload ? 1.0 : 0.9) : unmarked ? 0.6 : 0.7;
             StringBuilder why = new StringBuilder(200); // one buffer: every route in front of a server gets this text
             if (first.id() != null) {
                 why.append("same id '").append(first.id()).append("', ");
             } else {
                 why.append("no id; ");
             }
-            why.append("type ").append(first.type()).append(", from ").append(first.fromBare());
+            why.append("type ").append(first.type()).append(", from ").append(unmarked ? first.from() : first.fromBare());
             // a presence broadcast to the sender's contacts names none
             if (first.toBare() == null) {
                 why.append(", to no one in particular (a broadcast)");
             } else {
-                why.append(" to ").append(first.toBare());
+                why.append(" to ").append(unmarked && first.to() != null ? first.to() : first.toBare());
             }
             why.append(switch (first.copying()) {
                 case INVITATION -> ", the same invitation (invitee and reason)";
                 case DECLINE -> ", the same decline (who declined, and reason)";
-                default -> payload ? ", same payload" : ", no payload";
+                default -> payload ? ", same payload" : unmarked ? ", no payload: nothing but these tells it from another alike"
+                        : ", no payload";
             });
-            why.append("; each hop leaves the server the previous one reached, within ").append(windowWords);
+            why.append("; each hop leaves the server the previous one reached, within ")
+                    .append(unmarked ? unmarkedWords : windowWords);
+            if (unmarked) {
+                why.append(" (a presence alike later on is another), and crosses no link the same way twice");
+            }
             if (copies > 0) {
                 why.append("; the room sent ").append(copies).append(copies == 1 ? " copy" : " copies")
                         .append(" to its occupants, from the server that hosts it");

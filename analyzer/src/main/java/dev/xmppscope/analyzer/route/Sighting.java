@@ -15,8 +15,11 @@ import java.util.Objects;
  * @param id         the id attribute, or null
  * @param fromBare   bare sender (from the attribute, or the c2s stream's bound identity), or null
  * @param toBare     bare recipient (likewise), or null
- * @param to         the 'to' as this link carries it (a full JID, often), or null: it tells apart the copies a
- *                   server fans out over one link (a room's to alice and to dave, both through a.example)
+ * @param from       the full sender (case-folded, from the attribute or the c2s stream's bound identity), or null:
+ *                   what tells a presence without id or payload from another's
+ * @param to         the full addressee (case-folded, from the attribute or the c2s stream's bound identity), or
+ *                   null: it tells apart the copies a server fans out over one link (a room's to alice and to
+ *                   dave, both through a.example), and a presence without id or payload from another's
  * @param digest     {@link PayloadDigest} of the payload ({@link PayloadDigest#ofInvitation} of an invitation)
  * @param delivered  whether this hop brings the stanza to the entity that handles it (the client
  *                   bound to its full 'to', for instance), so that only a resend can follow
@@ -26,14 +29,14 @@ import java.util.Objects;
  *                   a message of {@link Copying#NONE}, or an invitation (or decline) a room passed on
  */
 public record Sighting(String ref, long connection, String source, String target, long at, String kind, String type,
-                       String id, String fromBare, String toBare, String to, long digest, boolean delivered,
-                       Copying copying, boolean fromStore) {
+                       String id, String fromBare, String toBare, String from, String to, long digest,
+                       boolean delivered, Copying copying, boolean fromStore) {
 
-    /** A sighting whose 'to' on its link is not told. */
+    /** A sighting whose full 'from' and 'to' are not told. */
     public Sighting(String ref, long connection, String source, String target, long at, String kind, String type,
                     String id, String fromBare, String toBare, long digest, boolean delivered, Copying copying,
                     boolean fromStore) {
-        this(ref, connection, source, target, at, kind, type, id, fromBare, toBare, null, digest, delivered, copying,
+        this(ref, connection, source, target, at, kind, type, id, fromBare, toBare, null, null, digest, delivered, copying,
                 fromStore);
     }
 
@@ -133,12 +136,17 @@ public record Sighting(String ref, long connection, String source, String target
     }
 
     Key key() {
-        return new Key(kind, type, id, fromBare, toBare, Key.SAME, digest);
+        return new Key(kind, type, id, sender(), distinctive() ? toBare : to, Key.SAME, digest);
     }
 
     /** The key of a broadcast (no 'to'): its copies to each recipient match it whatever their 'to'. */
     Key broadcastKey() {
-        return new Key(kind, type, id, fromBare, null, Key.BROADCAST, digest);
+        return new Key(kind, type, id, sender(), null, Key.BROADCAST, digest);
+    }
+
+    /** Who sent it, as its key names them: the bare JID, or the full one where nothing else tells its copies apart (as its addressee). */
+    private String sender() {
+        return distinctive() ? fromBare : from;
     }
 
     /** Sent to a chat room for it to copy or pass on. */
@@ -173,5 +181,15 @@ public record Sighting(String ref, long connection, String source, String target
     /** Whether the stanza carries enough to be told apart from others (an id, or a payload). */
     boolean distinctive() {
         return id != null || digest != PayloadDigest.EMPTY;
+    }
+
+    /**
+     * Whether its copies can be found at all: by an id or a payload; or a presence without either
+     * (a server's unavailable answer to a probe, a client's bare {@code <presence type='unavailable'/>})
+     * by its type, its full sender and its full addressee, within a short window ({@link RouteCorrelator#UNMARKED_WINDOW_NANOS}).
+     * A message or IQ without either is not followed: nothing but its addresses would say which is which.
+     */
+    boolean matchable() {
+        return distinctive() || kind.equals("presence") && from != null;
     }
 }

@@ -183,11 +183,41 @@ class RouteCorrelatorTest {
     }
 
     @Test
-    void stanzasWithoutIdOrPayloadAreNotCorrelated() {
+    void messagesWithoutIdOrPayloadAreNotCorrelated() {
         RouteCorrelator r = new RouteCorrelator();
         r.observe(seen("1-s-5", 1, ALICE, A, 10, null, PayloadDigest.EMPTY));
         r.observe(seen("2-s-3", 2, A, B, 14, null, PayloadDigest.EMPTY));
         assertTrue(r.route("2-s-3").isEmpty());
+    }
+
+    /** A presence without id or payload from {@code sender} (a full JID) to bob's bare JID, as a server sends one. */
+    static Sighting unmarked(String ref, long conn, String from, String to, long atMs, String sender) {
+        return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "presence", "unavailable", null, "alice@a.example",
+                "bob@b.example", sender, "bob@b.example", PayloadDigest.EMPTY, false, Copying.NONE, false);
+    }
+
+    @Test
+    void aPresenceWithoutIdOrPayloadIsFollowedByItsAddressesWithinAShortWindow() {
+        RouteCorrelator r = new RouteCorrelator();
+        r.observe(unmarked("2-s-3", 2, A, B, 10, "alice@a.example"));
+        assertEquals("2-s-3", r.observe(unmarked("4-c-9", 4, B, BOB, 12, "alice@a.example")).orElseThrow());
+        StanzaRoute route = r.route("4-c-9").orElseThrow();
+        assertEquals(0.6, route.confidence());
+        assertTrue(route.explanation().contains("no payload: nothing but these tells it from another alike"), route.explanation());
+        assertTrue(r.observe(unmarked("5-c-1", 5, B, BOB2, 6_000, "alice@a.example")).isEmpty(),
+                "one alike 6 s later, to bob's tablet, is another (b.example passes on at once)");
+        r.observe(unmarked("2-s-4", 2, A, B, 7_000, "alice@a.example/phone"));
+        assertTrue(r.observe(unmarked("4-c-10", 4, B, BOB, 7_001, "alice@a.example/laptop")).isEmpty(),
+                "one from another of her resources is another");
+        assertEquals("2-s-4", r.observe(unmarked("4-c-11", 4, B, BOB, 7_002, "alice@a.example/phone")).orElseThrow());
+    }
+
+    @Test
+    void twoPresencesAlikeInFlightAtOnceAreNotTakenForEachOther() {
+        RouteCorrelator r = new RouteCorrelator();
+        r.observe(unmarked("2-s-3", 2, A, B, 10, "alice@a.example"));
+        r.observe(unmarked("3-s-3", 3, A, B, 11, "alice@a.example")); // a second stream a→b, say
+        assertTrue(r.observe(unmarked("4-c-9", 4, B, BOB, 12, "alice@a.example")).isEmpty(), "which one it is, nothing says");
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.analyzer.negotiation.Conditions;
 import dev.xmppscope.analyzer.negotiation.Durations;
+import dev.xmppscope.analyzer.route.RouteAbsence;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -231,6 +232,9 @@ final class CaptureText {
         field("carries", TerminalSafe.line(d.carries()));
         if (d.route() != null) {
             route(d.route());
+        } else {
+            String none = RouteAbsence.reason(s.kind(), s.type(), s.id(), d.xml());
+            field("route", none == null ? null : "none. " + none);
         }
         out.println("XML");
         out.println(TerminalSafe.text(d.xml()));
