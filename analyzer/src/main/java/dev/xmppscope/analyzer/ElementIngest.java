@@ -192,7 +192,8 @@ final class ElementIngest {
         boolean fromStore = (copying == Copying.NONE || copying == Copying.ROOM_INVITATION || copying == Copying.ROOM_DECLINE)
                 && k.kind().equals("message") && OfflineStorage.heldByServer(facts.serverStamps(), stored.toBare());
         return new Sighting(ref, conn.id(), source, target, p.at(), k.kind(), type, stored.summary().id(), stored.fromBare(),
-                stored.toBare(), stored.fromKey(), stored.toKey(), digest, delivered(conn.kind(), d, k.kind(), to, target, stored.toKey()), copying, fromStore);
+                stored.toBare(), stored.fromKey(), stored.toKey(), digest,
+                delivered(conn.kind(), d, k.kind(), to, target, stored.toKey()), copying, fromStore);
     }
 
     /**

@@ -485,9 +485,13 @@ public final class RouteCorrelator {
         int ambiguous;
         /** Sent to a chat room: the hops of the room's copies follow. */
         boolean toRoom;
-        /** How long the server {@link #stalledAt} sent nothing with this route's stanza in it, past the window; else 0. */
-        long stalledFor;
+        /**
+         * Where the stanza waited past the window, in a server that sent nothing at all meanwhile
+         * ({@link RouteCorrelator#stalledAt}); else null.
+         */
         String stalledAt;
+        /** From the stanza's reaching that server until it sent again; 0 if it never stalled. */
+        long stalledFor;
         /** Neighbours in the expiry order while open. */
         Route older;
         Route newer;
@@ -567,6 +571,11 @@ public final class RouteCorrelator {
             lastAt = Math.max(lastAt, s.at());
         }
 
+        /** Whether more than one hop continues hop {@code previous} (counted in {@code branches}, null if none can). */
+        private static boolean fannedOut(int[] branches, int previous) {
+            return branches != null && previous >= 0 && branches[previous] > 1;
+        }
+
         /** What made hop {@code h}, which continues {@code from}: a room's copy is made once, then relayed as any stanza. */
         private static String how(Sighting h, Sighting from) {
             if (h.fromStore()) {
@@ -600,8 +609,8 @@ public final class RouteCorrelator {
         /** The route as the model shows it; what its hops say they are (copies, carbons, ...) is counted in its explanation. */
         StanzaRoute view(String windowWords, String unmarkedWords) {
             List<StanzaRoute.Hop> out = new ArrayList<>(hopCount);
-            int[] branches = new int[hopCount]; // how many hops continue each
-            for (int i = 1; i < hopCount; i++) {
+            int[] branches = hopCount > 2 ? new int[hopCount] : null; // how many hops continue each, where any can fan out
+            for (int i = 1; branches != null && i < hopCount; i++) {
                 branches[after[i]]++;
             }
             int copies = 0;
@@ -617,7 +626,7 @@ public final class RouteCorrelator {
                 // a replay out of the cache is a new delivery, however long after the presence reached the server
                 Long held = previous < 0 || StanzaRoute.Hop.REPLAYED.equals(how) ? null : h.at() - hops[previous].at();
                 out.add(new StanzaRoute.Hop(h.ref(), h.connection(), h.source(), h.target(), h.at(), held,
-                        previous < 0 ? null : previous, how, previous >= 0 && branches[previous] > 1 ? h.to() : null));
+                        previous < 0 ? null : previous, how, fannedOut(branches, previous) ? h.to() : null));
                 passedOn = passedOn != null ? passedOn : passedOnBy(h, from);
                 if (StanzaRoute.Hop.ROOM_COPY.equals(how)) {
                     copies++;

@@ -144,7 +144,7 @@ public record Sighting(String ref, long connection, String source, String target
         return new Key(kind, type, id, sender(), null, Key.BROADCAST, digest);
     }
 
-    /** Who sent it, as its key names them: the bare JID, or the full one where nothing else tells its copies apart (as its addressee). */
+    /** Who sent it, as its key names them: the bare JID, or the full one (as the addressee) where nothing else tells copies apart. */
     private String sender() {
         return distinctive() ? fromBare : from;
     }
