@@ -583,6 +583,7 @@ public final class RouteCorrelator {
             }
             return switch (h.copying()) {
                 case FROM_ROOM -> from != null && from.roomCopy() ? null : StanzaRoute.Hop.ROOM_COPY;
+                case ROOM_HISTORY -> from != null && from.roomCopy() ? null : StanzaRoute.Hop.FROM_HISTORY;
                 case ROOM_INVITATION, ROOM_DECLINE -> passedOnBy(h, from);
                 case CARBON -> StanzaRoute.Hop.CARBON;
                 case REPLAY -> from != null && from.replay() ? null : StanzaRoute.Hop.REPLAYED;
@@ -616,6 +617,7 @@ public final class RouteCorrelator {
             int copies = 0;
             int carbons = 0;
             int replays = 0;
+            int fromHistory = 0;
             String passedOn = null; // the room's invitation or decline
             Long storedFor = null; // from the hop that reached the server to the delivery out of its storage
             for (int i = 0; i < hopCount; i++) {
@@ -623,8 +625,9 @@ public final class RouteCorrelator {
                 int previous = after[i];
                 Sighting from = previous < 0 ? null : hops[previous];
                 String how = how(h, from);
-                // a replay out of the cache is a new delivery, however long after the presence reached the server
-                Long held = previous < 0 || StanzaRoute.Hop.REPLAYED.equals(how) ? null : h.at() - hops[previous].at();
+                // a replay out of a cache or a room's history is a new delivery, however long after the stanza came
+                boolean anew = StanzaRoute.Hop.REPLAYED.equals(how) || StanzaRoute.Hop.FROM_HISTORY.equals(how);
+                Long held = previous < 0 || anew ? null : h.at() - hops[previous].at();
                 out.add(new StanzaRoute.Hop(h.ref(), h.connection(), h.source(), h.target(), h.at(), held,
                         previous < 0 ? null : previous, how, fannedOut(branches, previous) ? h.to() : null));
                 passedOn = passedOn != null ? passedOn : passedOnBy(h, from);
@@ -636,6 +639,8 @@ public final class RouteCorrelator {
                     storedFor = held;
                 } else if (StanzaRoute.Hop.REPLAYED.equals(how)) {
                     replays++;
+                } else if (StanzaRoute.Hop.FROM_HISTORY.equals(how)) {
+                    fromHistory++;
                 }
             }
             Sighting first = hops[0];
@@ -678,6 +683,10 @@ public final class RouteCorrelator {
             if (carbons > 0) {
                 why.append("; ").append(carbons).append(carbons == 1 ? " carbon" : " carbons")
                         .append(" (XEP-0280) to other clients of its sender or addressee");
+            }
+            if (fromHistory > 0) {
+                why.append("; the room sent ").append(fromHistory).append(fromHistory == 1 ? " copy" : " copies")
+                        .append(" out of its history (XEP-0045 §7.2.15) to occupants who joined later: new deliveries, not holds");
             }
             if (replays > 0) {
                 why.append("; its sender's server sent it again out of its presence cache ").append(replays)
