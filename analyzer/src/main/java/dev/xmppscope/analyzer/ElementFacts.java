@@ -15,13 +15,13 @@ import java.util.List;
  * {@code PayloadDigest.of}, {@code OfflineStorage}). A bug met here is met as a parse failure.
  *
  * @param digest       {@link PayloadDigest#of} of a message, presence or iq; 0 for anything else
- * @param serverStamps {@link OfflineStorage#serverStamps} of a message; empty for anything else
+ * @param serverStamps {@link OfflineStorage#serverStamps} of a message or presence; empty for anything else
  */
 record ElementFacts(ElementKind kind, long digest, List<String> serverStamps) {
     static ElementFacts of(XmlElement e) {
         ElementKind k = ElementKind.of(e);
         return new ElementFacts(k, isStanza(k) ? PayloadDigest.of(e) : 0,
-                k.kind().equals("message") ? OfflineStorage.serverStamps(e) : List.of());
+                k.kind().equals("message") || k.kind().equals("presence") ? OfflineStorage.serverStamps(e) : List.of());
     }
 
     static boolean isStanza(ElementKind k) {

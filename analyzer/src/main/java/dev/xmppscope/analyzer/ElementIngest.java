@@ -11,6 +11,7 @@ import dev.xmppscope.analyzer.route.Copying;
 import dev.xmppscope.analyzer.route.IqPairing;
 import dev.xmppscope.analyzer.route.OfflineStorage;
 import dev.xmppscope.analyzer.route.PayloadDigest;
+import dev.xmppscope.analyzer.route.PresenceCache;
 import dev.xmppscope.analyzer.route.RouteCorrelator;
 import dev.xmppscope.analyzer.route.Sighting;
 import dev.xmppscope.analyzer.stream.StreamEvent;
@@ -182,12 +183,17 @@ final class ElementIngest {
         String type = typeOrDefault(k.kind(), k.type());
         String to = stored.summary().to();
         Copying copying = rooms.copying(k.kind(), type, to, stored.toBare(), stored.fromBare(), p.element(), k.invite());
+        if (copying == Copying.NONE && k.kind().equals("presence")
+                && PresenceCache.replayed(facts.serverStamps(), stored.fromBare())) {
+            copying = Copying.REPLAY;
+        }
         long digest = digest(copying, facts, stored);
         // a room's invitation (or decline) to someone offline is kept by their server too, and stays what it is
         boolean fromStore = (copying == Copying.NONE || copying == Copying.ROOM_INVITATION || copying == Copying.ROOM_DECLINE)
                 && k.kind().equals("message") && OfflineStorage.heldByServer(facts.serverStamps(), stored.toBare());
         return new Sighting(ref, conn.id(), source, target, p.at(), k.kind(), type, stored.summary().id(), stored.fromBare(),
-                stored.toBare(), digest, delivered(conn.kind(), d, k.kind(), to, target, stored.toKey()), copying, fromStore);
+                stored.toBare(), stored.fromKey(), stored.toKey(), digest,
+                delivered(conn.kind(), d, k.kind(), to, target, stored.toKey()), copying, fromStore);
     }
 
     /**
@@ -212,7 +218,7 @@ final class ElementIngest {
     private Sighting carbon(ConnectionAnalysis conn, String ref, String source, String target, long at, XmlElement message) {
         return new Sighting(ref, conn.id(), source, target, at, "message", typeOrDefault("message", message.attribute("type")),
                 message.attribute("id"), bare(message.attribute("from")), bare(message.attribute("to")),
-                PayloadDigest.of(message), false, Copying.CARBON, false);
+                null, null, PayloadDigest.of(message), false, Copying.CARBON, false);
     }
 
     /** The type, or what its absence means (RFC 6121): a message without one is "normal", a presence "available". */

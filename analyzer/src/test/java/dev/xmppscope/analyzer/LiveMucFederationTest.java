@@ -53,7 +53,7 @@ class LiveMucFederationTest {
     void aMessageToARoomIsOneRouteToEveryOccupantOnEveryServer() throws Exception {
         try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example", "b.example", "c.example")
                 .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw").user("c.example", "carol", "carol-pw")
-                .user("a.example", "dave", "dave-pw")
+                .user("a.example", "dave", "dave-pw").user("a.example", "erin", "erin-pw")
                 .configure((domain, cfg) -> {
                     if (domain.equals("b.example")) {
                         cfg.muc("conference.b.example");
@@ -65,6 +65,7 @@ class LiveMucFederationTest {
             String whisper = "carol to bob alone " + UUID.randomUUID();
             String reason = "carol asks dave in " + UUID.randomUUID();
             String declined = "dave cannot come " + UUID.randomUUID();
+            String toBoth = "bob to alice and dave " + UUID.randomUUID();
             try (XmppClient alice = fed.login("a.example", "alice", "laptop");
                  XmppClient bob = fed.login("b.example", "bob", "phone");
                  XmppClient carol = fed.login("c.example", "carol", "desk");
@@ -96,12 +97,27 @@ class LiveMucFederationTest {
                         JidCreate.entityBareFrom("carol@c.example"), declined);
                 carol.awaitMessage(m -> m.getBody() != null && m.getBody().contains(declined), "the room's decline",
                         Duration.ofSeconds(20));
+                // dave joins after all: the room's copies to alice and to dave then cross one link, to a.example
+                // (without the room's history: its copies of earlier messages to dave would join their routes)
+                MultiUserChat daveIn = MultiUserChatManager.getInstanceFor(dave.connection()).getMultiUserChat(room);
+                daveIn.join(daveIn.getEnterConfigurationBuilder(Resourcepart.from("dave")).requestNoHistory().build());
+                rooms.get("bob").sendMessage(toBoth);
+                for (XmppClient occupant : List.of(alice, dave)) {
+                    occupant.awaitMessage(toBoth, Duration.ofSeconds(20));
+                }
+                // erin joins asking for the last message of the room's history: the room copies it to her from there
+                try (XmppClient erin = fed.login("a.example", "erin", "phone")) {
+                    MultiUserChat erinIn = MultiUserChatManager.getInstanceFor(erin.connection()).getMultiUserChat(room);
+                    erinIn.join(erinIn.getEnterConfigurationBuilder(Resourcepart.from("erin")).requestMaxStanzasHistory(1).build());
+                    erin.awaitMessage(toBoth, Duration.ofSeconds(20));
+                }
             } catch (AssertionError | RuntimeException e) {
                 throw fed.withDiagnostics(e);
             }
-            // sender's hops to the room's server, then the copies' five (alice's and carol's two each, bob's one)
+            // sender's hops to the room's server, then the copies' five (alice's and carol's two each, bob's one);
+            // once the last message's route is whole, the room's presences to dave when he joined are analyzed too
             for (Map.Entry<String, Integer> e : Map.of(bodyBySender.get("alice"), 7, bodyBySender.get("bob"), 6,
-                    bodyBySender.get("carol"), 7, whisper, 3, reason, 4, declined, 4).entrySet()) {
+                    bodyBySender.get("carol"), 7, whisper, 3, reason, 4, declined, 4, toBoth, 10).entrySet()) {
                 awaitRoute(analyzer, e.getKey(), e.getValue());
             }
 
@@ -129,22 +145,26 @@ class LiveMucFederationTest {
                     "the private message: to the room, then the room's copy to bob alone");
             assertInvitationReachedDave(analyzer, reason, List.of(c2s.get("carol"), cToRoom, roomToA, c2s.get("dave")));
             assertDeclineReachedCarol(analyzer, declined, List.of(c2s.get("dave"), aToRoom, roomToC, c2s.get("carol")));
+            StanzaRoute both = awaitRoute(analyzer, toBoth, 10);
+            assertCopiesSayWhomTheyAreFor(both, roomToA, c2s.get("alice"), c2s.get("dave"));
+            assertErinGotItFromTheHistory(both, roomToA);
         }
     }
 
     /**
      * Alice's join, too, is one route: to the room, then the room's presence of her to every
-     * occupant, herself first (the room was hers), then bob and carol as each joined after her.
+     * occupant, herself first (the room was hers), then bob, carol, dave and erin as each joined after her.
      */
     private static void assertJoinReachedEveryone(Analyzer a, long aliceC2s) {
         StanzaSummary join = a.stanzas(new StanzaQuery("http://jabber.org/protocol/muc'", null, "presence", null, null, null,
                 aliceC2s, null, null, null, 10)).items().stream().filter(s -> s.direction().equals("toServer")).findFirst()
                 .orElseThrow();
         StanzaRoute route = a.route(join.ref()).orElseThrow(() -> new AssertionError("no route for alice's join " + join));
-        assertEquals(Set.of("client:alice@a.example/laptop", "client:bob@b.example/phone", "client:carol@c.example/desk"),
+        assertEquals(Set.of("client:alice@a.example/laptop", "client:bob@b.example/phone", "client:carol@c.example/desk",
+                        "client:dave@a.example/tablet", "client:erin@a.example/phone"),
                 route.hops().stream().map(StanzaRoute.Hop::target).filter(t -> t.startsWith("client:"))
                         .collect(java.util.stream.Collectors.toSet()), route.toString());
-        assertTrue(route.explanation().contains("the room sent 3 copies"), route.explanation());
+        assertTrue(route.explanation().contains("the room sent 5 copies"), route.explanation());
     }
 
     /**
@@ -178,6 +198,55 @@ class LiveMucFederationTest {
         for (String words : said) {
             assertTrue(route.explanation().contains(words), route.explanation());
         }
+    }
+
+    /**
+     * The room's copies to alice and to dave cross the same link (to a.example): each says whom it is for,
+     * and each is followed by its own delivery, so that the hops, numbered down the route's tree, count up.
+     */
+    private static void assertCopiesSayWhomTheyAreFor(StanzaRoute route, long roomToA, long aliceC2s, long daveC2s) {
+        List<StanzaRoute.Hop> hops = route.hops();
+        Map<String, Long> deliveryByCopy = new LinkedHashMap<>();
+        for (int i = 0; i < hops.size(); i++) {
+            StanzaRoute.Hop hop = hops.get(i);
+            if (hop.connection() == roomToA && !StanzaRoute.Hop.FROM_HISTORY.equals(hop.how())) {
+                assertEquals(StanzaRoute.Hop.ROOM_COPY, hop.how(), route.toString());
+                StanzaRoute.Hop next = hops.get(i + 1);
+                assertEquals(i, next.after(), "the copy's delivery follows it: " + route);
+                deliveryByCopy.put(hop.to(), next.connection());
+            }
+        }
+        assertEquals(Map.of("alice@a.example/laptop", aliceC2s, "dave@a.example/tablet", daveC2s), deliveryByCopy,
+                route.toString());
+        for (int i = 1; i < hops.size(); i++) {
+            int parent = hops.get(i).after();
+            for (int between = parent + 1; between < i; between++) {
+                assertTrue(descends(hops, between, parent), "hop " + (i + 1) + " follows its branch's last: " + route);
+            }
+        }
+    }
+
+    /** The room's copy to erin, who joined after the message, is a new delivery out of its history, not a hold. */
+    private static void assertErinGotItFromTheHistory(StanzaRoute route, long roomToA) {
+        List<StanzaRoute.Hop> fromHistory = route.hops().stream()
+                .filter(h -> StanzaRoute.Hop.FROM_HISTORY.equals(h.how())).toList();
+        assertEquals(1, fromHistory.size(), route.toString());
+        StanzaRoute.Hop copy = fromHistory.get(0);
+        assertEquals(roomToA, copy.connection(), route.toString());
+        assertEquals(null, copy.heldNanos(), "not held: sent anew when erin joined: " + route);
+        assertTrue(copy.to().startsWith("erin@a.example/"), route.toString());
+        StanzaRoute.Hop delivery = route.hops().get(route.hops().indexOf(copy) + 1);
+        assertTrue(delivery.target().startsWith("client:erin@a.example/"), route.toString());
+        assertTrue(route.explanation().contains("1 copy out of its history"), route.explanation());
+    }
+
+    private static boolean descends(List<StanzaRoute.Hop> hops, int hop, int ancestor) {
+        for (Integer at = hop; at != null; at = hops.get(at).after()) {
+            if (at == ancestor) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void assertServiceOfB(GraphSnapshot g) {

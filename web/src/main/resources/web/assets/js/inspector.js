@@ -132,16 +132,14 @@ export class Inspector {
   routeSection(d) {
     const r = d.route;
     if (!r || !r.hops || r.hops.length === 0) {
-      // not "recorded on no other link": a match needs an id or a payload, and hops within 30 s of each other
-      return section('Route', h('div', {class: 'muted'}, 'No other hop matched this one: it crossed no other recorded link,'
-        + ' or it did so more than 30 s apart, or it carries neither an id nor a payload to match it by'
-        + ' (a presence that only says unavailable).'));
+      // the analysis says why (RouteAbsence): not every stanza can be followed soundly
+      return section('Route', h('div', {class: 'muted'}, d.noRoute || 'No other hop matched this one.'));
     }
     const t0 = r.hops[0].at;
     const rows = routeRows(r.hops).map(({index: i, hop, prefix}) => h('tr', {class: hop.stanzaRef === d.ref ? 'selected' : null},
       h('td', {class: 'num'}, String(i + 1)),
       h('td', null, prefix ? h('span', {class: 'tree'}, prefix) : null, nodeLabel(hop.source), ' → ', nodeLabel(hop.target),
-        hop.how ? h('span', {class: 'muted how'}, ` (${hop.how})`) : null),
+        hop.how || hop.to ? h('span', {class: 'muted how'}, ` (${[hop.how, hop.to ? `for ${hop.to}` : null].filter(Boolean).join(' ')})`) : null),
       h('td', null, h('a', {href: `/stanzas/${encodeURIComponent(hop.stanzaRef)}`, 'data-link': true}, `#${hop.connection}`)),
       h('td', {class: 'num mono', title: `${clock(hop.at)} (${isoTime(hop.at)})`}, i === 0 ? '0' : since(hop.at - t0)),
       h('td', {class: 'num mono', title: hop.linkOpened ? `the server had no stream on this link when the stanza reached it: it`

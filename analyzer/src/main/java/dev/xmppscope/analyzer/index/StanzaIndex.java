@@ -58,9 +58,11 @@ public final class StanzaIndex implements AutoCloseable {
      * 10: so does an invitee's decline of one, and an invitation (or decline) the room passed on to
      * someone offline is followed out of the storage of their server; a direct invitation (XEP-0249)
      * is summarized as one; a carbon the sender's server sends after the message was delivered joins
-     * its route.
+     * its route. 11: a route's hops are in tree order, a branch's hop says whom it is for, a presence
+     * replayed out of its sender's server's cache is said to be so, and a message to its sender's own
+     * JID is followed back to her.
      */
-    static final int SCHEMA_VERSION = 10;
+    static final int SCHEMA_VERSION = 11;
     static final String TIMELINE = "xs.stanzas.v" + SCHEMA_VERSION;
     private static final String POSITIONS = "xs.positions.v" + SCHEMA_VERSION;
     static final String NAMESPACE_IDS = "xs.namespaces.v" + SCHEMA_VERSION;

@@ -46,6 +46,7 @@ final class StoredRoutes implements RouteArchive {
             buffer.optionalLong(h.heldNanos());
             buffer.optionalLong(h.after() == null ? null : (long) h.after());
             buffer.string(h.how());
+            buffer.string(h.to());
         }
         buffer.varLong(Double.doubleToLongBits(route.confidence()));
         buffer.string(route.explanation());
@@ -71,7 +72,7 @@ final class StoredRoutes implements RouteArchive {
         List<StanzaRoute.Hop> hops = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             hops.add(new StanzaRoute.Hop(r.string(), r.varLong(), r.string(), r.string(), r.varLong(), r.optionalLong(),
-                    after(r.optionalLong()), r.string()));
+                    after(r.optionalLong()), r.string(), r.string()));
         }
         double confidence = Double.longBitsToDouble(r.varLong());
         return Optional.of(new StanzaRoute(hops, confidence, r.string()));

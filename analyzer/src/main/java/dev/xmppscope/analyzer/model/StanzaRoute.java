@@ -7,7 +7,9 @@ import java.util.List;
  * chain; a tree where the stanza fans out (a presence broadcast to each contact, a room's copies of a
  * message to each occupant): each hop names the hop it continues.
  *
- * @param hops        in time order (e.g. alice's c2s, the s2s a→b stream, bob's c2s)
+ * @param hops        in the order of the route's tree: each hop after the one it continues, the branches where a
+ *                    server copied the stanza in the order they left it, each branch whole before the next;
+ *                    a route that does not fan out is in time order (e.g. alice's c2s, the s2s a→b stream, bob's c2s)
  * @param confidence  0..1: how sure the match is (1 = same id, type, bare from/to and payload digest)
  * @param explanation what the match was based on, in words
  */
@@ -22,26 +24,40 @@ public record StanzaRoute(List<Hop> hops, double confidence, String explanation)
      * @param target     graph node id of the receiver on this link
      * @param at         epoch nanoseconds when it crossed
      * @param heldNanos  how long the sending server held it since the hop it continues, or null for the first hop
+     *                   and for a presence {@link #REPLAYED} out of a server's cache or a room's copy {@link #FROM_HISTORY}
+     *                   (a new delivery, not a hold)
      * @param after      the index in {@code hops} of the hop this one continues (it left the node that hop
      *                   reached), or null for the first hop
      * @param how        what made this hop, where it is more than relaying the stanza on: {@link #ROOM_COPY},
      *                   {@link #ROOM_INVITATION}, {@link #ROOM_DECLINE}, {@link #CARBON}, {@link #FROM_STORAGE} or
-     *                   {@link #RESENT}; else null
+     *                   {@link #RESENT}, {@link #REPLAYED} or {@link #FROM_HISTORY}; else null
      * @param linkOpened the sending server had no stream on this link when the stanza reached it: it opened
      *                   this hop's connection then, and {@code heldNanos} includes setting it up (DNS, TCP,
      *                   TLS, dialback), which the first message to a server always waits for
+     * @param to         where the route fans out, whom this branch is for: the stanza's 'to' on this link (a
+     *                   room's copies to alice and to dave cross the same link to a.example); else null
      */
     public record Hop(String stanzaRef, long connection, String source, String target, long at, Long heldNanos,
-                      Integer after, String how, boolean linkOpened) {
+                      Integer after, String how, boolean linkOpened, String to) {
 
         public Hop(String stanzaRef, long connection, String source, String target, long at, Long heldNanos, Integer after,
                    String how) {
-            this(stanzaRef, connection, source, target, at, heldNanos, after, how, false);
+            this(stanzaRef, connection, source, target, at, heldNanos, after, how, false, null);
+        }
+
+        public Hop(String stanzaRef, long connection, String source, String target, long at, Long heldNanos, Integer after,
+                   String how, String to) {
+            this(stanzaRef, connection, source, target, at, heldNanos, after, how, false, to);
         }
 
         /** This hop, said to have waited for its link to be opened. */
         public Hop withLinkOpened() {
-            return new Hop(stanzaRef, connection, source, target, at, heldNanos, after, how, true);
+            return new Hop(stanzaRef, connection, source, target, at, heldNanos, after, how, true, to);
+        }
+
+        /** This hop, continuing hop {@code after} (the index of that hop, where the route lists it). */
+        public Hop withAfter(Integer after) {
+            return new Hop(stanzaRef, connection, source, target, at, heldNanos, after, how, linkOpened, to);
         }
 
         /** A chat room's copy of what was sent to it, to one occupant (XEP-0045). */
@@ -56,5 +72,12 @@ public record StanzaRoute(List<Hop> hops, double confidence, String explanation)
         public static final String FROM_STORAGE = "from offline storage";
         /** Delivered again, on another stream (a resumed session, XEP-0198). */
         public static final String RESENT = "delivered again";
+        /**
+         * A presence its sender's server sent again out of its cache (stamped with a delay from its own domain) to
+         * someone who asked later: a contact's probe, a subscription approved, its user's new resource.
+         */
+        public static final String REPLAYED = "replayed from the server's cache";
+        /** A chat room's copy of a message out of its history, to an occupant who joined after it was sent. */
+        public static final String FROM_HISTORY = "from the room's history";
     }
 }

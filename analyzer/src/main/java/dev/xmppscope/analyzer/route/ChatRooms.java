@@ -1,6 +1,7 @@
 package dev.xmppscope.analyzer.route;
 
 import dev.xmppscope.analyzer.xml.XmlElement;
+import dev.xmppscope.analyzer.xmpp.Jid;
 import dev.xmppscope.analyzer.xmpp.MucInvite;
 import dev.xmppscope.analyzer.xmpp.Ns;
 import java.util.HashSet;
@@ -12,7 +13,8 @@ import java.util.Set;
  * JID; a join (a presence with the MUC {@code <x/>}) to an occupant JID (room/nick); and, once the
  * room is known, any presence to one of its occupant JIDs (leaving, a change of status) and a
  * private message to one. A presence or message to any other full JID goes to a client. A room's
- * copy: a message or presence from a room known so far, but an error (the room's bounce). A mediated invitation (XEP-0045 §7.8.2), and
+ * copy: a message or presence from a room known so far, but an error (the room's bounce); a message the room
+ * stamped with a delay of its own is a copy out of its history, sent to someone who joined later. A mediated invitation (XEP-0045 §7.8.2), and
  * an invitee's decline of one, is sent to a room's bare JID too ({@link MucInvite}), and the room
  * passes it on.
  */
@@ -44,7 +46,23 @@ public final class ChatRooms {
             }
         }
         // an error from the room is its bounce of what was sent to it (paired as a bounce), not a copy to occupants
-        return fromBare != null && rooms.contains(fromBare) && !"error".equals(type) ? Copying.FROM_ROOM : Copying.NONE;
+        if (fromBare == null || !rooms.contains(fromBare) || "error".equals(type)) {
+            return Copying.NONE;
+        }
+        return kind.equals("message") && stampedBy(stanza, fromBare) ? Copying.ROOM_HISTORY : Copying.FROM_ROOM;
+    }
+
+    /** Whether the room {@code roomBare} stamped a delay (XEP-0203) on {@code message}: a copy out of its history. */
+    private static boolean stampedBy(XmlElement message, String roomBare) {
+        for (XmlElement c : message.children()) {
+            if (Ns.DELAY.equals(c.namespace()) && c.name().equals("delay")) {
+                Jid stamper = Jid.parse(c.attribute("from"));
+                if (stamper != null && roomBare.equals(stamper.bareKey())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private boolean sentToRoom(String kind, String type, String to, String toBare, XmlElement stanza) {

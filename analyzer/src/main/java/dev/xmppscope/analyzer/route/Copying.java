@@ -9,6 +9,11 @@ public enum Copying {
     /** A chat room's copy of something sent to it, to an occupant ({@link ChatRooms}). */
     FROM_ROOM,
     /**
+     * A chat room's copy of a message out of its history (stamped with a delay by the room), to an occupant
+     * who joined after it was sent (XEP-0045 §7.2.15), or such a copy relayed on ({@link ChatRooms}).
+     */
+    ROOM_HISTORY,
+    /**
      * A carbon ({@link dev.xmppscope.analyzer.xmpp.CarriedMessage#carbon()}): the sighting's kind,
      * type, id, addresses and digest are the message it carries.
      */
@@ -20,5 +25,10 @@ public enum Copying {
     /** An invitee's decline of a mediated invitation, sent to the chat room, which passes it on to the inviter. */
     DECLINE,
     /** A chat room's message passing on a decline sent to it ({@link ChatRooms}). */
-    ROOM_DECLINE
+    ROOM_DECLINE,
+    /**
+     * A presence its sender's server sends again, out of its cache, to someone who asks later (a
+     * contact's probe, its user's new resource), or such a presence relayed on ({@link PresenceCache}).
+     */
+    REPLAY
 }

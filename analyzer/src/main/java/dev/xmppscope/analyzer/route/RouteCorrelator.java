@@ -48,6 +48,12 @@ public final class RouteCorrelator {
     /** How long a server may hold a stanza between two hops and still be matched. */
     public static final long DEFAULT_WINDOW_NANOS = 30_000_000_000L;
     /**
+     * The window, if shorter, for a presence without id or payload: matched by type and addresses alone, it is
+     * followed only as far as servers pass it on at once (in milliseconds, mostly), so that a later one alike
+     * (the same contact going offline again) is not taken for it.
+     */
+    public static final long UNMARKED_WINDOW_NANOS = 5_000_000_000L;
+    /**
      * Open routes kept per key at one node. A key seen more often within the window (a client
      * repeating one id and payload, a hostile peer) cannot tell its copies apart anyway; without a
      * bound every further sighting would test every earlier one, and analysis would turn quadratic.
@@ -67,6 +73,8 @@ public final class RouteCorrelator {
     private final long window;
     /** The window in words, for every route's explanation (formatting it per route cost 4% of live analysis). */
     private final String windowWords;
+    /** The same, for a presence without id or payload ({@link #UNMARKED_WINDOW_NANOS}). */
+    private final String unmarkedWords;
     /**
      * Open routes by key and by each node they reached: where a next hop of theirs may leave from.
      * Sized for {@link #MAX_OPEN} routes up front: on a busy capture it fills within seconds, and
@@ -94,6 +102,7 @@ public final class RouteCorrelator {
         }
     };
     private final UnaryOperator<String> hosts;
+    private final ServerSilences silences;
 
     public RouteCorrelator() {
         this(DEFAULT_WINDOW_NANOS);
@@ -111,7 +120,9 @@ public final class RouteCorrelator {
     /** As above; {@code hosts} gives the node of the server that hosts a node's domain (itself, mostly). */
     public RouteCorrelator(long windowNanos, RouteArchive archive, UnaryOperator<String> hosts) {
         this.window = windowNanos;
+        this.silences = new ServerSilences(windowNanos);
         this.windowWords = Durations.words(windowNanos);
+        this.unmarkedWords = Durations.words(Math.min(windowNanos, UNMARKED_WINDOW_NANOS));
         this.archive = archive;
         this.hosts = hosts;
     }
@@ -122,9 +133,11 @@ public final class RouteCorrelator {
      */
     public Optional<String> observe(Sighting s) {
         expire(s.at());
-        if (!s.distinctive()) {
+        silences.sent(s.source(), s.at());
+        if (!s.matchable()) {
             return Optional.empty();
         }
+        long window = s.distinctive() ? this.window : Math.min(this.window, UNMARKED_WINDOW_NANOS);
         Sighting.Key key = s.key();
         boolean presence = s.kind().equals("presence");
         Route match = null;
@@ -151,7 +164,7 @@ public final class RouteCorrelator {
                 }
             }
         }
-        if (fits == 0 && s.roomCopy()) {
+        if (fits == 0 && s.roomCopy() && s.distinctive()) { // an unmarked copy does not name who it copies
             // a room's copy to one occupant: it leaves the server hosting the room, under either of its names
             place = hosts;
             for (Route r : open.getOrDefault(new Sighting.Slot(s.copyKey(), hosts.apply(s.source())), List.of())) {
@@ -161,7 +174,7 @@ public final class RouteCorrelator {
                 }
             }
         }
-        if (fits == 0) {
+        if (fits == 0 && s.distinctive()) {
             Optional<String> again = s.fromStore() ? joinHeld(s, key) : Optional.empty();
             if (again.isEmpty()) {
                 again = joinDelivered(s, key);
@@ -169,6 +182,8 @@ public final class RouteCorrelator {
             if (again.isPresent()) {
                 return again;
             }
+            match = stalledAt(s, key);
+            fits = match == null ? 0 : 1;
         }
         if (fits == 1) {
             add(match, s, place);
@@ -178,8 +193,10 @@ public final class RouteCorrelator {
                 return Optional.of(match.hops[0].ref());
             }
             byRef.put(s.ref(), match);
-            if (match.hopCount == 2) {
-                byRef.put(match.hops[0].ref(), match);
+            if (match.hopCount == 2 || match.stalledFor > 0) {
+                for (int i = 0; i < match.hopCount; i++) {
+                    byRef.put(match.hops[i].ref(), match);
+                }
             }
             touch(match);
             return Optional.of(match.hops[0].ref());
@@ -194,7 +211,7 @@ public final class RouteCorrelator {
         if (s.toBare() == null && presence) {
             fresh.addKey(s.broadcastKey());
         }
-        if (s.toRoom()) {
+        if (s.toRoom() && s.distinctive()) {
             fresh.addKey(s.roomKey());
             fresh.toRoom = true;
         }
@@ -241,8 +258,8 @@ public final class RouteCorrelator {
             if (h.connection() == s.connection()) {
                 return Optional.empty(); // the same link again is a different stanza
             }
-            if (h.target().equals(s.source()) && h.at() <= s.at()) {
-                after = i;
+            if (h.target().equals(s.source()) && h.at() <= s.at() && (after == null || h.at() >= hops.get(after).at())) {
+                after = i; // the latest to reach the node it leaves (the hops are in tree order, not time order)
             }
             deliveredHere |= h.source().equals(s.source()) && h.target().startsWith(GraphNode.CLIENT_ID_PREFIX);
         }
@@ -250,8 +267,8 @@ public final class RouteCorrelator {
             return Optional.empty();
         }
         hops.add(new StanzaRoute.Hop(s.ref(), s.connection(), s.source(), s.target(), s.at(),
-                s.at() - hops.get(after).at(), after, s.carbon() ? StanzaRoute.Hop.CARBON : StanzaRoute.Hop.RESENT));
-        archive.save(new StanzaRoute(hops, earlier.confidence(), earlier.explanation()
+                s.at() - hops.get(after).at(), after, s.carbon() ? StanzaRoute.Hop.CARBON : StanzaRoute.Hop.RESENT, s.to()));
+        archive.save(new StanzaRoute(RouteTree.ordered(hops), earlier.confidence(), earlier.explanation()
                 + (s.carbon() ? "; a carbon (XEP-0280) to another client on connection " : "; delivered again on connection ")
                 + s.connection()));
         delivered.remember(wide, first, s.at());
@@ -277,10 +294,35 @@ public final class RouteCorrelator {
         }
         held.remove(wide);
         r.add(s, place);
-        StanzaRoute view = r.view(windowWords);
+        StanzaRoute view = r.view(windowWords, unmarkedWords);
         archive.save(view);
         lastRetired = view;
         return Optional.of(r.hops[0].ref());
+    }
+
+    /**
+     * The route, kept for offline storage ({@link #hold}), of a message that {@code s} passes on past
+     * the window from a server that sent nothing at all from before the message reached it until just
+     * now (frozen, or stalled): its window counts from when that server began sending again. The
+     * route is tracked again, as open. Null if there is none.
+     */
+    private Route stalledAt(Sighting s, Sighting.Key key) {
+        long resumed = silences.resumed(s.source(), s.at());
+        if (resumed < 0) {
+            return null;
+        }
+        long wide = key.wideHash(s.source());
+        Route r = held.get(wide);
+        if (r == null || !r.hasKey(key) || silences.silentSince(s.source()) > r.lastAt) {
+            return null;
+        }
+        held.remove(wide);
+        r.slotCount = 0; // its slots were dropped from the open set when it was retired
+        r.stalledFor = resumed - r.lastAt;
+        r.stalledAt = s.source();
+        openRoutes++;
+        lastRetired = null; // it may answer for this route without its new hops
+        return r;
     }
 
     /**
@@ -347,7 +389,7 @@ public final class RouteCorrelator {
     public Optional<StanzaRoute> route(String ref) {
         Route r = byRef.get(ref);
         if (r != null) {
-            return Optional.of(r.view(windowWords));
+            return Optional.of(r.view(windowWords, unmarkedWords));
         }
         if (lastRetired != null && hasHop(lastRetired, ref)) {
             return Optional.of(lastRetired);
@@ -418,7 +460,7 @@ public final class RouteCorrelator {
             }
         }
         if (r.hopCount > 1) {
-            StanzaRoute view = r.view(windowWords);
+            StanzaRoute view = r.view(windowWords, unmarkedWords);
             archive.save(view);
             for (int i = 0; i < r.hopCount; i++) {
                 byRef.remove(r.hops[i].ref());
@@ -443,6 +485,13 @@ public final class RouteCorrelator {
         int ambiguous;
         /** Sent to a chat room: the hops of the room's copies follow. */
         boolean toRoom;
+        /**
+         * Where the stanza waited past the window, in a server that sent nothing at all meanwhile
+         * ({@link RouteCorrelator#stalledAt}); else null.
+         */
+        String stalledAt;
+        /** From the stanza's reaching that server until it sent again; 0 if it never stalled. */
+        long stalledFor;
         /** Neighbours in the expiry order while open. */
         Route older;
         Route newer;
@@ -482,8 +531,11 @@ public final class RouteCorrelator {
         boolean canTake(Sighting s, long window, UnaryOperator<String> place) {
             for (int i = hopCount - 1; i >= 0; i--) {
                 Sighting h = hops[i];
-                if (h.connection() == s.connection() && java.util.Objects.equals(h.toBare(), s.toBare())) {
-                    return false; // a stanza does not cross the same link twice (broadcast copies differ in 'to')
+                if (h.connection() == s.connection() && h.source().equals(s.source())
+                        && java.util.Objects.equals(h.toBare(), s.toBare()) && !s.replay()) {
+                    // a stanza does not cross the same link the same way twice (broadcast copies differ in 'to'), but
+                    // comes back to a sender who is its addressee, and its sender's server may replay a presence again
+                    return false;
                 }
             }
             return from(s, window, place) >= 0;
@@ -519,6 +571,11 @@ public final class RouteCorrelator {
             lastAt = Math.max(lastAt, s.at());
         }
 
+        /** Whether more than one hop continues hop {@code previous} (counted in {@code branches}, null if none can). */
+        private static boolean fannedOut(int[] branches, int previous) {
+            return branches != null && previous >= 0 && branches[previous] > 1;
+        }
+
         /** What made hop {@code h}, which continues {@code from}: a room's copy is made once, then relayed as any stanza. */
         private static String how(Sighting h, Sighting from) {
             if (h.fromStore()) {
@@ -526,8 +583,10 @@ public final class RouteCorrelator {
             }
             return switch (h.copying()) {
                 case FROM_ROOM -> from != null && from.roomCopy() ? null : StanzaRoute.Hop.ROOM_COPY;
+                case ROOM_HISTORY -> from != null && from.roomCopy() ? null : StanzaRoute.Hop.FROM_HISTORY;
                 case ROOM_INVITATION, ROOM_DECLINE -> passedOnBy(h, from);
                 case CARBON -> StanzaRoute.Hop.CARBON;
+                case REPLAY -> from != null && from.replay() ? null : StanzaRoute.Hop.REPLAYED;
                 case NONE, TO_ROOM, INVITATION, DECLINE -> null;
             };
         }
@@ -549,20 +608,28 @@ public final class RouteCorrelator {
         }
 
         /** The route as the model shows it; what its hops say they are (copies, carbons, ...) is counted in its explanation. */
-        StanzaRoute view(String windowWords) {
+        StanzaRoute view(String windowWords, String unmarkedWords) {
             List<StanzaRoute.Hop> out = new ArrayList<>(hopCount);
+            int[] branches = hopCount > 2 ? new int[hopCount] : null; // how many hops continue each, where any can fan out
+            for (int i = 1; branches != null && i < hopCount; i++) {
+                branches[after[i]]++;
+            }
             int copies = 0;
             int carbons = 0;
+            int replays = 0;
+            int fromHistory = 0;
             String passedOn = null; // the room's invitation or decline
             Long storedFor = null; // from the hop that reached the server to the delivery out of its storage
             for (int i = 0; i < hopCount; i++) {
                 Sighting h = hops[i];
                 int previous = after[i];
-                Long held = previous < 0 ? null : h.at() - hops[previous].at();
                 Sighting from = previous < 0 ? null : hops[previous];
                 String how = how(h, from);
+                // a replay out of a cache or a room's history is a new delivery, however long after the stanza came
+                boolean anew = StanzaRoute.Hop.REPLAYED.equals(how) || StanzaRoute.Hop.FROM_HISTORY.equals(how);
+                Long held = previous < 0 || anew ? null : h.at() - hops[previous].at();
                 out.add(new StanzaRoute.Hop(h.ref(), h.connection(), h.source(), h.target(), h.at(), held,
-                        previous < 0 ? null : previous, how));
+                        previous < 0 ? null : previous, how, fannedOut(branches, previous) ? h.to() : null));
                 passedOn = passedOn != null ? passedOn : passedOnBy(h, from);
                 if (StanzaRoute.Hop.ROOM_COPY.equals(how)) {
                     copies++;
@@ -570,30 +637,40 @@ public final class RouteCorrelator {
                     carbons++;
                 } else if (StanzaRoute.Hop.FROM_STORAGE.equals(how)) {
                     storedFor = held;
+                } else if (StanzaRoute.Hop.REPLAYED.equals(how)) {
+                    replays++;
+                } else if (StanzaRoute.Hop.FROM_HISTORY.equals(how)) {
+                    fromHistory++;
                 }
             }
             Sighting first = hops[0];
             boolean payload = first.digest() != PayloadDigest.EMPTY;
-            double confidence = first.id() != null ? (payload ? 1.0 : 0.9) : 0.7;
+            boolean unmarked = !first.distinctive();
+            double confidence = first.id() != null ? (payload ? 1.0 : 0.9) : unmarked ? 0.6 : 0.7;
             StringBuilder why = new StringBuilder(200); // one buffer: every route in front of a server gets this text
             if (first.id() != null) {
                 why.append("same id '").append(first.id()).append("', ");
             } else {
                 why.append("no id; ");
             }
-            why.append("type ").append(first.type()).append(", from ").append(first.fromBare());
+            why.append("type ").append(first.type()).append(", from ").append(unmarked ? first.from() : first.fromBare());
             // a presence broadcast to the sender's contacts names none
             if (first.toBare() == null) {
                 why.append(", to no one in particular (a broadcast)");
             } else {
-                why.append(" to ").append(first.toBare());
+                why.append(" to ").append(unmarked && first.to() != null ? first.to() : first.toBare());
             }
             why.append(switch (first.copying()) {
                 case INVITATION -> ", the same invitation (invitee and reason)";
                 case DECLINE -> ", the same decline (who declined, and reason)";
-                default -> payload ? ", same payload" : ", no payload";
+                default -> payload ? ", same payload" : unmarked ? ", no payload: nothing but these tells it from another alike"
+                        : ", no payload";
             });
-            why.append("; each hop leaves the server the previous one reached, within ").append(windowWords);
+            why.append("; each hop leaves the server the previous one reached, within ")
+                    .append(unmarked ? unmarkedWords : windowWords);
+            if (unmarked) {
+                why.append(" (a presence alike later on is another), and crosses no link the same way twice");
+            }
             if (copies > 0) {
                 why.append("; the room sent ").append(copies).append(copies == 1 ? " copy" : " copies")
                         .append(" to its occupants, from the server that hosts it");
@@ -607,6 +684,20 @@ public final class RouteCorrelator {
                 why.append("; ").append(carbons).append(carbons == 1 ? " carbon" : " carbons")
                         .append(" (XEP-0280) to other clients of its sender or addressee");
             }
+            if (fromHistory > 0) {
+                why.append("; the room sent ").append(fromHistory).append(fromHistory == 1 ? " copy" : " copies")
+                        .append(" out of its history (XEP-0045 §7.2.15) to occupants who joined later: new deliveries, not holds");
+            }
+            if (replays > 0) {
+                why.append("; its sender's server sent it again out of its presence cache ").append(replays)
+                        .append(replays == 1 ? " time" : " times")
+                        .append(" (stamped with a delay, XEP-0203) to someone who asked later: a new delivery, not a hold");
+            }
+            if (stalledFor > 0) {
+                why.append("; ").append(stalledAt.substring(stalledAt.indexOf(':') + 1)).append(" sent nothing at all for ")
+                        .append(Durations.words(stalledFor)).append(" after it reached it (frozen or stalled), then passed it on:")
+                        .append(" matched past the window, which counts from when that server sent again");
+            }
             if (storedFor != null) {
                 why.append("; kept in offline storage (XEP-0160) while its addressee was away, delivered ")
                         .append(Durations.words(storedFor)).append(" after it reached their server");
@@ -615,7 +706,7 @@ public final class RouteCorrelator {
                 why.append("; an earlier sighting fit ").append(ambiguous).append(" routes and was left unlinked");
                 confidence = Math.min(confidence, 0.5);
             }
-            return new StanzaRoute(out, confidence, why.toString());
+            return new StanzaRoute(RouteTree.ordered(out), confidence, why.toString());
         }
     }
 }

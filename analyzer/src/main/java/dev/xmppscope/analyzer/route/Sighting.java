@@ -15,17 +15,30 @@ import java.util.Objects;
  * @param id         the id attribute, or null
  * @param fromBare   bare sender (from the attribute, or the c2s stream's bound identity), or null
  * @param toBare     bare recipient (likewise), or null
+ * @param from       the full sender (case-folded, from the attribute or the c2s stream's bound identity), or null:
+ *                   what tells a presence without id or payload from another's
+ * @param to         the full addressee (case-folded, from the attribute or the c2s stream's bound identity), or
+ *                   null: it tells apart the copies a server fans out over one link (a room's to alice and to
+ *                   dave, both through a.example), and a presence without id or payload from another's
  * @param digest     {@link PayloadDigest} of the payload ({@link PayloadDigest#ofInvitation} of an invitation)
  * @param delivered  whether this hop brings the stanza to the entity that handles it (the client
  *                   bound to its full 'to', for instance), so that only a resend can follow
  * @param copying    whether it is sent to a chat room, a room's copy, an invitation through a room, a
- *                   carbon, or none of those
+ *                   carbon, a server's replay of a presence it cached, or none of those
  * @param fromStore  whether its addressee's server delivers it out of offline storage ({@link OfflineStorage}):
  *                   a message of {@link Copying#NONE}, or an invitation (or decline) a room passed on
  */
 public record Sighting(String ref, long connection, String source, String target, long at, String kind, String type,
-                       String id, String fromBare, String toBare, long digest, boolean delivered, Copying copying,
-                       boolean fromStore) {
+                       String id, String fromBare, String toBare, String from, String to, long digest,
+                       boolean delivered, Copying copying, boolean fromStore) {
+
+    /** A sighting whose full 'from' and 'to' are not told. */
+    public Sighting(String ref, long connection, String source, String target, long at, String kind, String type,
+                    String id, String fromBare, String toBare, long digest, boolean delivered, Copying copying,
+                    boolean fromStore) {
+        this(ref, connection, source, target, at, kind, type, id, fromBare, toBare, null, null, digest, delivered, copying,
+                fromStore);
+    }
 
     /**
      * What the copies of one stanza share on every link. Its hash is computed once: a key is looked
@@ -123,12 +136,17 @@ public record Sighting(String ref, long connection, String source, String target
     }
 
     Key key() {
-        return new Key(kind, type, id, fromBare, toBare, Key.SAME, digest);
+        return new Key(kind, type, id, sender(), distinctive() ? toBare : to, Key.SAME, digest);
     }
 
     /** The key of a broadcast (no 'to'): its copies to each recipient match it whatever their 'to'. */
     Key broadcastKey() {
-        return new Key(kind, type, id, fromBare, null, Key.BROADCAST, digest);
+        return new Key(kind, type, id, sender(), null, Key.BROADCAST, digest);
+    }
+
+    /** Who sent it, as its key names them: the bare JID, or the full one (as the addressee) where nothing else tells copies apart. */
+    private String sender() {
+        return distinctive() ? fromBare : from;
     }
 
     /** Sent to a chat room for it to copy or pass on. */
@@ -138,11 +156,17 @@ public record Sighting(String ref, long connection, String source, String target
 
     /** A chat room's copy of what was sent to it, or its passing on an invitation or a decline. */
     boolean roomCopy() {
-        return copying == Copying.FROM_ROOM || copying == Copying.ROOM_INVITATION || copying == Copying.ROOM_DECLINE;
+        return copying == Copying.FROM_ROOM || copying == Copying.ROOM_HISTORY || copying == Copying.ROOM_INVITATION
+                || copying == Copying.ROOM_DECLINE;
     }
 
     boolean carbon() {
         return copying == Copying.CARBON;
+    }
+
+    /** A presence its sender's server sends again out of its cache ({@link PresenceCache}), or relays on such. */
+    boolean replay() {
+        return copying == Copying.REPLAY;
     }
 
     /** The key a room's copies of this stanza find it by: the room is its 'to'. */
@@ -158,5 +182,15 @@ public record Sighting(String ref, long connection, String source, String target
     /** Whether the stanza carries enough to be told apart from others (an id, or a payload). */
     boolean distinctive() {
         return id != null || digest != PayloadDigest.EMPTY;
+    }
+
+    /**
+     * Whether its copies can be found at all: by an id or a payload; or a presence without either
+     * (a server's unavailable answer to a probe, a client's bare {@code <presence type='unavailable'/>})
+     * by its type, its full sender and its full addressee, within a short window ({@link RouteCorrelator#UNMARKED_WINDOW_NANOS}).
+     * A message or IQ without either is not followed: nothing but its addresses would say which is which.
+     */
+    boolean matchable() {
+        return distinctive() || kind.equals("presence") && from != null;
     }
 }

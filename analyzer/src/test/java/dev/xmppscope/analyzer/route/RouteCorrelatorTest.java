@@ -54,6 +54,29 @@ class RouteCorrelatorTest {
     }
 
     @Test
+    void aMessageAServerHeldPastTheWindowWhileSendingNothingAtAllKeepsItsRoute() {
+        RouteCorrelator r = new RouteCorrelator(1_000_000_000L, RouteArchive.inMemory(), node -> node);
+        r.observe(seen("2-s-1", 2, A, B, 0, "earlier", 7)); // a.example was sending before
+        r.observe(seen("1-s-5", 1, ALICE, A, 100, "m1", 42));
+        // frozen: nothing leaves a.example for 5 s, while b.example goes on
+        r.observe(seen("3-s-1", 3, B, A, 2_000, "other", 8));
+        assertEquals("1-s-5", r.observe(seen("2-s-3", 2, A, B, 5_100, "m1", 42)).orElseThrow(), "the first it sends again");
+        assertEquals("1-s-5", r.observe(seen("4-c-9", 4, B, BOB, 5_101, "m1", 42)).orElseThrow(), "and on as usual");
+        StanzaRoute route = r.route("4-c-9").orElseThrow();
+        assertEquals(5_000_000_000L, route.hops().get(1).heldNanos());
+        assertTrue(route.explanation().contains("a.example sent nothing at all for 5.0 s"), route.explanation());
+    }
+
+    @Test
+    void aServerThatWentOnSendingDidNotHoldAMessagePastTheWindow() {
+        RouteCorrelator r = new RouteCorrelator(1_000_000_000L, RouteArchive.inMemory(), node -> node);
+        r.observe(seen("2-s-1", 2, A, B, 0, "earlier", 7));
+        r.observe(seen("1-s-5", 1, ALICE, A, 100, "m1", 42));
+        r.observe(seen("2-s-2", 2, A, B, 200, "later", 9)); // after m1 reached it: a.example was not frozen
+        assertTrue(r.observe(seen("2-s-3", 2, A, B, 5_100, "m1", 42)).isEmpty(), "silent only after it went on sending");
+    }
+
+    @Test
     void aDifferentPayloadOrIdIsADifferentStanza() {
         RouteCorrelator r = new RouteCorrelator();
         r.observe(seen("1-s-5", 1, ALICE, A, 10, "m1", 42));
@@ -154,16 +177,47 @@ class RouteCorrelatorTest {
         r.observe(presence("2-s-5", 2, A, B, 12, "carol@b.example"));
         r.observe(presence("4-c-7", 4, B, BOB, 13, "bob@b.example"));
         StanzaRoute route = r.route("4-c-7").orElseThrow();
-        assertEquals(List.of("1-s-2", "2-s-4", "2-s-5", "4-c-7"), route.hops().stream().map(StanzaRoute.Hop::stanzaRef).toList());
-        assertEquals(1_000_000L, route.hops().get(3).heldNanos(), "bob's copy left b.example 1 ms after it arrived");
+        assertEquals(List.of("1-s-2", "2-s-4", "4-c-7", "2-s-5"), route.hops().stream().map(StanzaRoute.Hop::stanzaRef).toList(),
+                "in the order of the route's tree: bob's copy, then its delivery, then carol's copy");
+        assertEquals(1_000_000L, route.hops().get(2).heldNanos(), "bob's copy left b.example 1 ms after it arrived");
     }
 
     @Test
-    void stanzasWithoutIdOrPayloadAreNotCorrelated() {
+    void messagesWithoutIdOrPayloadAreNotCorrelated() {
         RouteCorrelator r = new RouteCorrelator();
         r.observe(seen("1-s-5", 1, ALICE, A, 10, null, PayloadDigest.EMPTY));
         r.observe(seen("2-s-3", 2, A, B, 14, null, PayloadDigest.EMPTY));
         assertTrue(r.route("2-s-3").isEmpty());
+    }
+
+    /** A presence without id or payload from {@code sender} (a full JID) to bob's bare JID, as a server sends one. */
+    static Sighting unmarked(String ref, long conn, String from, String to, long atMs, String sender) {
+        return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "presence", "unavailable", null, "alice@a.example",
+                "bob@b.example", sender, "bob@b.example", PayloadDigest.EMPTY, false, Copying.NONE, false);
+    }
+
+    @Test
+    void aPresenceWithoutIdOrPayloadIsFollowedByItsAddressesWithinAShortWindow() {
+        RouteCorrelator r = new RouteCorrelator();
+        r.observe(unmarked("2-s-3", 2, A, B, 10, "alice@a.example"));
+        assertEquals("2-s-3", r.observe(unmarked("4-c-9", 4, B, BOB, 12, "alice@a.example")).orElseThrow());
+        StanzaRoute route = r.route("4-c-9").orElseThrow();
+        assertEquals(0.6, route.confidence());
+        assertTrue(route.explanation().contains("no payload: nothing but these tells it from another alike"), route.explanation());
+        assertTrue(r.observe(unmarked("5-c-1", 5, B, BOB2, 6_000, "alice@a.example")).isEmpty(),
+                "one alike 6 s later, to bob's tablet, is another (b.example passes on at once)");
+        r.observe(unmarked("2-s-4", 2, A, B, 7_000, "alice@a.example/phone"));
+        assertTrue(r.observe(unmarked("4-c-10", 4, B, BOB, 7_001, "alice@a.example/laptop")).isEmpty(),
+                "one from another of her resources is another");
+        assertEquals("2-s-4", r.observe(unmarked("4-c-11", 4, B, BOB, 7_002, "alice@a.example/phone")).orElseThrow());
+    }
+
+    @Test
+    void twoPresencesAlikeInFlightAtOnceAreNotTakenForEachOther() {
+        RouteCorrelator r = new RouteCorrelator();
+        r.observe(unmarked("2-s-3", 2, A, B, 10, "alice@a.example"));
+        r.observe(unmarked("3-s-3", 3, A, B, 11, "alice@a.example")); // a second stream a→b, say
+        assertTrue(r.observe(unmarked("4-c-9", 4, B, BOB, 12, "alice@a.example")).isEmpty(), "which one it is, nothing says");
     }
 
     @Test
@@ -251,16 +305,17 @@ class RouteCorrelatorTest {
         r.observe(groupchat("6-c-3", 6, A, "client:dave@a.example/tablet", 17, ROOM, "dave@a.example", 5, true));
         assertEquals("1-s-2", r.observe(groupchat("3-c-6", 3, C, CAROL, 18, ROOM, "carol@c.example", 5, true)).orElseThrow());
         StanzaRoute route = r.route("3-c-6").orElseThrow();
-        assertEquals(List.of("1-s-2", "4-s-3", "2-c-8", "5-s-4", "7-s-2", "5-s-5", "1-c-9", "6-c-3", "3-c-6"),
-                route.hops().stream().map(StanzaRoute.Hop::stanzaRef).toList());
+        assertEquals(List.of("1-s-2", "4-s-3", "2-c-8", "5-s-4", "1-c-9", "7-s-2", "3-c-6", "5-s-5", "6-c-3"),
+                route.hops().stream().map(StanzaRoute.Hop::stanzaRef).toList(),
+                "in the order of the route's tree: each copy, in the order they left the room, then its delivery");
         List<Long> held = route.hops().stream().map(StanzaRoute.Hop::heldNanos).toList();
-        assertEquals(java.util.Arrays.asList(null, 1_000_000L, 2_000_000L, 3_000_000L, 4_000_000L, 4_000_000L, 2_000_000L,
-                        2_000_000L, 3_000_000L), held,
+        assertEquals(java.util.Arrays.asList(null, 1_000_000L, 2_000_000L, 3_000_000L, 2_000_000L, 4_000_000L, 3_000_000L,
+                        4_000_000L, 2_000_000L), held,
                 "each copy held by the room's server since the message reached it, then by the occupant's server");
-        assertEquals(java.util.Arrays.asList(null, 0, 1, 1, 1, 1, 3, 5, 4), route.hops().stream().map(StanzaRoute.Hop::after).toList(),
+        assertEquals(java.util.Arrays.asList(null, 0, 1, 1, 3, 1, 5, 1, 7), route.hops().stream().map(StanzaRoute.Hop::after).toList(),
                 "a tree: the copies continue the hop that reached the room's server, each delivery its own copy");
         String copy = StanzaRoute.Hop.ROOM_COPY;
-        assertEquals(java.util.Arrays.asList(null, null, copy, copy, copy, copy, null, null, null),
+        assertEquals(java.util.Arrays.asList(null, null, copy, copy, null, copy, null, copy, null),
                 route.hops().stream().map(StanzaRoute.Hop::how).toList(), "a copy is made where it leaves the room, then relayed");
         assertTrue(route.explanation().endsWith("the room sent 4 copies to its occupants, from the server that hosts it"),
                 route.explanation());

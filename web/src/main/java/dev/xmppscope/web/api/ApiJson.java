@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.xmppscope.analyzer.model.StanzaDetail;
 import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.negotiation.Conditions;
+import dev.xmppscope.analyzer.route.RouteAbsence;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +41,7 @@ public final class ApiJson {
         Map<String, Object> m = MAPPER.convertValue(d.stanza(), LinkedHashMap.class);
         m.put("xml", d.xml());
         m.put("route", d.route() == null ? null : route(d.route()));
+        m.put("noRoute", d.route() == null ? RouteAbsence.reason(d.stanza().kind(), d.stanza().type(), d.stanza().id(), d.xml()) : null);
         m.put("iqPartner", d.iqPartner());
         m.put("iqRttNanos", d.iqRttNanos());
         m.put("iqRttMs", d.iqRttNanos() == null ? null : d.iqRttNanos() / 1e6);
@@ -64,6 +66,7 @@ public final class ApiJson {
             hop.put("after", h.after());
             hop.put("how", h.how());
             hop.put("linkOpened", h.linkOpened());
+            hop.put("to", h.to());
             hops.add(hop);
         }
         Map<String, Object> m = new LinkedHashMap<>();

@@ -10,6 +10,7 @@ import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.analyzer.negotiation.Conditions;
 import dev.xmppscope.analyzer.negotiation.Durations;
+import dev.xmppscope.analyzer.route.RouteAbsence;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -231,6 +232,9 @@ final class CaptureText {
         field("carries", TerminalSafe.line(d.carries()));
         if (d.route() != null) {
             route(d.route());
+        } else {
+            String none = RouteAbsence.reason(s.kind(), s.type(), s.id(), d.xml());
+            field("route", none == null ? null : "none. " + none);
         }
         out.println("XML");
         out.println(TerminalSafe.text(d.xml()));
@@ -243,7 +247,8 @@ final class CaptureText {
         for (int i = 0; i < r.hops().size(); i++) {
             StanzaRoute.Hop h = r.hops().get(i);
             String after = h.after() == null || h.after() == i - 1 ? "" : "after hop " + (h.after() + 1);
-            String how = h.how() == null ? "" : TerminalSafe.line(h.how());
+            String how = (h.how() == null ? "" : TerminalSafe.line(h.how()))
+                    + (h.to() == null ? "" : (h.how() == null ? "for " : " for ") + TerminalSafe.line(h.to()));
             rows.add(new String[] {"  " + (i + 1) + ".", h.stanzaRef(), TerminalSafe.line(entity(h.source())) + " → "
                     + TerminalSafe.line(entity(h.target())), time(h.at()),
                     h.heldNanos() == null ? "" : "held " + Durations.words(h.heldNanos()) + (h.linkOpened() ? " (opening the link)" : ""),

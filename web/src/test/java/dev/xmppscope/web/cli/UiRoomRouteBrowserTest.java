@@ -61,11 +61,18 @@ class UiRoomRouteBrowserTest {
             // where the room makes it, each copy's delivery under it (bob is on the room's own server: one hop)
             assertEquals("alice@a.example/laptop → a.example", links.get(0));
             assertEquals("a.example → conference.b.example", links.get(1));
-            assertEquals(Set.of(List.of("b.example → bob@b.example/phone (room copy)"),
-                    List.of("conference.b.example → a.example (room copy)", "a.example → alice@a.example/laptop"),
-                    List.of("conference.b.example → a.example (room copy)", "a.example → dave@a.example/tablet"),
-                    List.of("conference.b.example → c.example (room copy)", "c.example → carol@c.example/desk")),
+            // each copy says whom it is for: alice's and dave's both cross the link to a.example
+            assertEquals(Set.of(List.of("b.example → bob@b.example/phone (room copy for bob@b.example/phone)"),
+                    List.of("conference.b.example → a.example (room copy for alice@a.example/laptop)",
+                            "a.example → alice@a.example/laptop"),
+                    List.of("conference.b.example → a.example (room copy for dave@a.example/tablet)",
+                            "a.example → dave@a.example/tablet"),
+                    List.of("conference.b.example → c.example (room copy for carol@c.example/desk)",
+                            "c.example → carol@c.example/desk")),
                     new HashSet<>(branches(links.subList(2, 9))), links.toString());
+            assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "8", "9"),
+                    browser.driver.findElements(By.cssSelector("#route-hops tbody tr td:nth-child(1)")).stream()
+                            .map(WebElement::getText).toList(), "the hops, numbered down the tree, count up");
             WebElement selected = browser.driver.findElement(By.cssSelector("#route-hops tr.selected td:nth-child(2)"));
             assertTrue(selected.getText().endsWith("c.example → carol@c.example/desk"), "the stanza shown is marked");
             // carol's lane is the last, beyond the pane's width: the timeline scrolls sideways to the stanza's arrow

@@ -1,0 +1,64 @@
+package dev.xmppscope.analyzer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import static dev.xmppscope.analyzer.MessageRoutes.awaitRoute;
+
+import dev.xmppscope.analyzer.model.StanzaRoute;
+import dev.xmppscope.testing.Federation;
+import dev.xmppscope.testing.XmppClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A server frozen (SIGSTOP) while a message waits in it holds the message longer than the route
+ * window; it sends nothing at all meanwhile, so the message it passes on once thawed still joins its
+ * route. Two real Prosody servers, the recording proxy on every link, a 2 s window to keep it short.
+ */
+class LiveFrozenServerTest {
+    private static final long WINDOW = Duration.ofSeconds(2).toNanos();
+
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path tmp;
+
+    @Test
+    void aMessageAFrozenServerHeldPastTheWindowKeepsItsRoute() throws Exception {
+        String body = "held by a frozen server " + UUID.randomUUID();
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example", "b.example")
+                .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw"), tmp, WINDOW)) {
+            try (XmppClient alice = fed.login("a.example", "alice", "phone");
+                 XmppClient bob = fed.login("b.example", "bob", "phone")) {
+                String warmUp = "the link is up " + UUID.randomUUID(); // so that a.example opens no link once thawed
+                alice.send("bob@b.example", warmUp);
+                bob.awaitMessage(warmUp, Duration.ofSeconds(20));
+                long pid = fed.servers.server("a.example").pid();
+                signal("STOP", pid);
+                try {
+                    alice.send("bob@b.example", body);
+                    Thread.sleep(2 * WINDOW / 1_000_000);
+                } finally {
+                    signal("CONT", pid);
+                }
+                bob.awaitMessage(body, Duration.ofSeconds(20));
+            } catch (AssertionError | RuntimeException e) {
+                throw fed.withDiagnostics(e);
+            }
+            StanzaRoute route = awaitRoute(fed.analyzer, body, 3);
+            assertEquals(List.of("client:alice@a.example/phone", "server:a.example", "server:b.example"),
+                    route.hops().stream().map(StanzaRoute.Hop::source).toList(), "alice's stream, a→b, bob's stream: " + route);
+            assertTrue(route.hops().get(1).heldNanos() > WINDOW, "held by a.example while frozen: " + route);
+            assertTrue(route.explanation().contains("a.example sent nothing at all for"), route.explanation());
+        }
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+        assertEquals(0, kill.waitFor(), "kill -" + name + " " + pid);
+    }
+}
