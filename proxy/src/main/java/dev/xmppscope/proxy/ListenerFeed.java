@@ -68,6 +68,7 @@ final class ListenerFeed {
     private final long maxQueuedBytes;
     private final long followableBytesPerSecond;
     private final boolean takesChunks;
+    private final long earlierBelow;
     private final Thread thread;
     private final Map<Long, Mark> marks = new HashMap<>(); // feed thread only
     private final DeliveryRate taken = new DeliveryRate(); // feed thread only
@@ -100,12 +101,19 @@ final class ListenerFeed {
     /** Bytes of what the listener took, counted as {@link #offeredBytes} counts what was offered. */
     private volatile long takenBytes;
 
-    /** {@code followableBytesPerSecond}: see {@link #FOLLOWABLE_BYTES_PER_SECOND}. */
-    ListenerFeed(CaptureSink listener, CaptureStore store, long maxQueuedBytes, long followableBytesPerSecond) {
+    /**
+     * @param followableBytesPerSecond see {@link #FOLLOWABLE_BYTES_PER_SECOND}
+     * @param earlierBelow             the listener first takes, from the store, the connections numbered
+     *                                 below this: what an earlier recording into the store left (a proxy
+     *                                 restarted on its capture); 1 for none
+     */
+    ListenerFeed(CaptureSink listener, CaptureStore store, long maxQueuedBytes, long followableBytesPerSecond,
+                 long earlierBelow) {
         this.listener = listener;
         this.store = store;
         this.maxQueuedBytes = maxQueuedBytes;
         this.followableBytesPerSecond = followableBytesPerSecond;
+        this.earlierBelow = earlierBelow;
         this.takesChunks = listener.takesChunks();
         // background priority: live analysis must not take CPU from the relay (it catches up instead)
         this.thread = BackgroundThreads.newThread("xmppscope-listener-" + listener.getClass().getSimpleName(), this::run);
@@ -223,6 +231,9 @@ final class ListenerFeed {
 
     private void run() {
         try {
+            if (earlierBelow > 1) {
+                takeEarlierRecording();
+            }
             while (true) {
                 Object next;
                 boolean catchUp = false;
@@ -292,6 +303,94 @@ final class ListenerFeed {
         }
     }
 
+    /**
+     * What the store held before this recording began, in capture order (what this recording adds
+     * meanwhile waits, or is dropped and caught up with after): a proxy restarted on its capture
+     * showed none of it, and stanzas an earlier run had indexed on lanes of connections it did not know.
+     */
+    private void takeEarlierRecording() {
+        phase = ListenerState.Phase.CATCHING_UP;
+        LOG.info("{} first takes what {} held before this recording", listener, store.file().getFileName());
+        try (CaptureReader reader = store.newReader()) {
+            reader.replay(new Delivering(null, earlierBelow)); // this recording's own connections come as committed
+        } catch (Abandoned e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.error("listener {} could not read the earlier recording from the store; it misses it: {}", listener,
+                    e.getMessage(), e);
+        }
+        synchronized (this) {
+            if (!lagging) {
+                phase = ListenerState.Phase.LIVE;
+            }
+        }
+    }
+
+    /**
+     * Delivers what a reader of the store replays of the connections numbered below {@code below};
+     * {@code opening}, if not null, first opens a connection whose opening was dropped.
+     */
+    private final class Delivering implements CaptureSink {
+        private final CaptureReader opening;
+        private final long below;
+
+        Delivering(CaptureReader opening, long below) {
+            this.opening = opening;
+            this.below = below;
+        }
+
+        @Override
+        public void opened(ConnectionOpened c) {
+            if (c.id() < below) {
+                deliver(c);
+            }
+        }
+
+        @Override
+        public void chunk(Chunk c) {
+            if (taking(c.connectionId())) {
+                taken.timed(c, deliverer);
+            }
+        }
+
+        @Override
+        public void storedChunk(Chunk c, StoredPayloads payloads, long position) {
+            if (taking(c.connectionId())) {
+                taken.timed(new StoredChunk(c, payloads, position), deliverer);
+            }
+        }
+
+        @Override
+        public void event(ConnectionEvent e) {
+            if (taking(e.connectionId())) {
+                deliver(e);
+            }
+        }
+
+        @Override
+        public void closed(ConnectionClosed c) {
+            if (c.id() < below) {
+                deliver(c);
+            }
+        }
+
+        @Override
+        public void flushed() {
+            deliver(FLUSHED);
+        }
+
+        /** Whether an item of {@code connection} is delivered; its opening first, if it was dropped. */
+        private boolean taking(long connection) {
+            if (connection >= below) {
+                return false;
+            }
+            if (opening != null) {
+                openedBefore(opening, connection);
+            }
+            return true;
+        }
+    }
+
     /** One pass over the store from the earliest dropped item; live again if nothing was dropped meanwhile. */
     private void catchUpFromStore() {
         long from;
@@ -312,35 +411,7 @@ final class ListenerFeed {
                 reader.connection(id).ifPresent(r -> deliver(r.opened()));
             }
             if (from != Long.MAX_VALUE) {
-                reader.replayChunksAndEventsFrom(from, new CaptureSink() {
-                    @Override
-                    public void opened(ConnectionOpened c) {
-                        deliver(c);
-                    }
-
-                    @Override
-                    public void chunk(Chunk c) {
-                        openedBefore(reader, c.connectionId());
-                        taken.timed(c, deliverer);
-                    }
-
-                    @Override
-                    public void storedChunk(Chunk c, StoredPayloads payloads, long position) {
-                        openedBefore(reader, c.connectionId());
-                        taken.timed(new StoredChunk(c, payloads, position), deliverer);
-                    }
-
-                    @Override
-                    public void event(ConnectionEvent e) {
-                        openedBefore(reader, e.connectionId());
-                        deliver(e);
-                    }
-
-                    @Override
-                    public void closed(ConnectionClosed c) {
-                        deliver(c);
-                    }
-                });
+                reader.replayChunksAndEventsFrom(from, new Delivering(reader, Long.MAX_VALUE));
             }
             for (long id : closes) {
                 reader.connection(id).map(ConnectionRecord::closed).ifPresent(this::deliver);

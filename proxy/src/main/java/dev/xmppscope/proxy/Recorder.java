@@ -86,6 +86,8 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
     private final List<ListenerFeed> listeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> waitingForCatchUp = new ArrayList<>();
     private final AtomicLong nextConnectionId;
+    /** The first connection of this recording: the store held those below it before. */
+    private final long firstConnectionId;
     private final long highWater;
     private final long lowWater;
     private final Thread writerThread;
@@ -103,6 +105,7 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
         this.highWater = highWater;
         this.lowWater = highWater / 4;
         this.nextConnectionId = new AtomicLong(store.nextConnectionId());
+        this.firstConnectionId = nextConnectionId.get();
         this.writerThread = new Thread(this::writeLoop, "xmppscope-recorder");
         writerThread.setDaemon(true);
     }
@@ -143,14 +146,27 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
         return addListener(listener, LISTENER_QUEUE_BYTES);
     }
 
-    /** Like {@link #addListener(CaptureSink)} with another memory budget (tests use a small one). */
-    Supplier<ListenerState> addListener(CaptureSink listener, long maxQueuedBytes) {
-        return addListener(listener, maxQueuedBytes, ListenerFeed.FOLLOWABLE_BYTES_PER_SECOND);
+    /**
+     * Like {@link #addListener(CaptureSink)}, the listener first taking, from the store, what an
+     * earlier recording into it (a proxy restarted on the same capture) left there: a live analysis
+     * shows the whole capture.
+     */
+    public Supplier<ListenerState> addListenerFromStart(CaptureSink listener) {
+        return addListener(listener, LISTENER_QUEUE_BYTES, ListenerFeed.FOLLOWABLE_BYTES_PER_SECOND, firstConnectionId);
     }
 
-    /** Like {@link #addListener(CaptureSink, long)}, catching up only below this intake per second (see {@link ListenerFeed}). */
-    Supplier<ListenerState> addListener(CaptureSink listener, long maxQueuedBytes, long followableBytesPerSecond) {
-        ListenerFeed feed = new ListenerFeed(listener, store, maxQueuedBytes, followableBytesPerSecond);
+    /** Like {@link #addListener(CaptureSink)} with another memory budget (tests use a small one). */
+    Supplier<ListenerState> addListener(CaptureSink listener, long maxQueuedBytes) {
+        return addListener(listener, maxQueuedBytes, ListenerFeed.FOLLOWABLE_BYTES_PER_SECOND, 1);
+    }
+
+    /**
+     * Like {@link #addListener(CaptureSink, long)}, catching up only below this intake per second (see
+     * {@link ListenerFeed}), first taking the connections numbered below {@code earlierBelow} from the store.
+     */
+    Supplier<ListenerState> addListener(CaptureSink listener, long maxQueuedBytes, long followableBytesPerSecond,
+                                        long earlierBelow) {
+        ListenerFeed feed = new ListenerFeed(listener, store, maxQueuedBytes, followableBytesPerSecond, earlierBelow);
         listeners.add(feed);
         return feed::state;
     }

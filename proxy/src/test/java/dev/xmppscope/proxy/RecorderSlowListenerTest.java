@@ -185,7 +185,7 @@ class RecorderSlowListenerTest {
                 Supplier<ListenerState> state = r.addListener(CaptureSink.ofChunks(c -> {
                     await(release);
                     heard.addAndGet(c.length());
-                }), 256 << 10, 1 << 20);
+                }), 256 << 10, 1 << 20, 1);
                 assertEquals(ListenerState.LIVE, state.get());
                 r.opened(new ConnectionOpened(1, "l=u", "l", "c", "u", TlsMode.PASSTHROUGH, 1));
                 flood.start();
@@ -249,7 +249,7 @@ class RecorderSlowListenerTest {
             ListenerFeed feed = new ListenerFeed(CaptureSink.ofChunks(c -> {
                 LockSupport.parkNanos(10_000_000);
                 heard.addAndGet(c.length());
-            }), store, 64 << 10, 1 << 20);
+            }), store, 64 << 10, 1 << 20, 1);
             feed.offer(items, new SkippedChunks());
             while (feed.catchUpPasses() == 0) {
                 Thread.sleep(10);
@@ -333,7 +333,7 @@ class RecorderSlowListenerTest {
                 public void chunk(Chunk c) { heard.add("chunk " + c.seq()); }
                 public void event(ConnectionEvent e) { }
                 public void closed(ConnectionClosed c) { }
-            }, store, 1 << 20, 1 << 20);
+            }, store, 1 << 20, 1 << 20, 1);
             List<CaptureRecord> held = new ArrayList<>(List.of(opened));
             held.addAll(chunks.subList(0, 20));
             feed.offer(held, new SkippedChunks());

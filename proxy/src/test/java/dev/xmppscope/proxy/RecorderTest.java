@@ -70,6 +70,45 @@ class RecorderTest {
         }
     }
 
+    /**
+     * A proxy restarted on its capture: its live analysis takes what the earlier run recorded,
+     * from the store, then what this run records, each once. It used to see only the new run's, so
+     * the web UI showed none of the capture it was started on. A terminal log does not print the past.
+     */
+    @Test
+    void aListenerFromStartTakesTheEarlierRecordingFirst() throws Exception {
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("again"))) {
+            try (Recorder first = Recorder.start(store, true)) {
+                first.opened(new ConnectionOpened(1, "l=u", "l", "c", "u", TlsMode.PASSTHROUGH, 1));
+                first.chunk(Chunk.of(1, 1, Direction.TO_SERVER, 2, TlsLayer.PLAIN, 0, "<earlier/>".getBytes(StandardCharsets.UTF_8)));
+                first.closed(new ConnectionClosed(1, 3, CloseReason.CLIENT_CLOSED, "", 10, 0));
+            }
+            List<String> fromStart = Collections.synchronizedList(new ArrayList<>());
+            List<String> fromNow = Collections.synchronizedList(new ArrayList<>());
+            try (Recorder again = Recorder.start(store, true)) {
+                again.addListenerFromStart(heardInto(fromStart));
+                again.addListener(heardInto(fromNow));
+                long id = again.nextConnectionId();
+                again.opened(new ConnectionOpened(id, "l=u", "l", "c", "u", TlsMode.PASSTHROUGH, 10));
+                again.chunk(Chunk.of(id, 1, Direction.TO_SERVER, 11, TlsLayer.PLAIN, 0, "<now/>".getBytes(StandardCharsets.UTF_8)));
+                again.closed(new ConnectionClosed(id, 12, CloseReason.CLIENT_CLOSED, "", 6, 0));
+            }
+            assertEquals(List.of("opened 1", "chunk 1 <earlier/>", "closed 1", "opened 2", "chunk 2 <now/>", "closed 2"),
+                    fromStart);
+            assertEquals(List.of("opened 2", "chunk 2 <now/>", "closed 2"), fromNow);
+        }
+    }
+
+    private static CaptureSink heardInto(List<String> heard) {
+        return new CaptureSink() {
+            public void opened(ConnectionOpened c) { heard.add("opened " + c.id()); }
+            public void chunk(Chunk c) { heard.add("chunk " + c.connectionId() + " " + new String(c.bytes(), StandardCharsets.UTF_8)); }
+            public void storedChunk(Chunk c, StoredPayloads in, long position) { chunk(c); }
+            public void event(ConnectionEvent e) { }
+            public void closed(ConnectionClosed c) { heard.add("closed " + c.id()); }
+        };
+    }
+
     @Test
     void keepSecretsStoresThemAsTheyWere() {
         try (CaptureStore store = CaptureStore.open(tmp.resolve("k"))) {

@@ -190,7 +190,7 @@ final class ProxyCommand implements Callable<Integer> {
             LiveAnalysis live = serving.add(analysisInWorker ? LiveAnalysis.inWorker(store) : LiveAnalysis.inProcess(store));
             Recorder recorder = serving.add(Recorder.start(store, keepSecrets));
             recording.set(recorder);
-            Supplier<ListenerState> analysis = recorder.addListener(live.feed());
+            Supplier<ListenerState> analysis = recorder.addListenerFromStart(live.feed()); // all of a capture recorded into again
             if (!quiet) {
                 recorder.addListener(new ConnectionLog(out));
             }

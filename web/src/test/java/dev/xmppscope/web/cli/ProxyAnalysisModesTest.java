@@ -62,6 +62,41 @@ class ProxyAnalysisModesTest {
         }
     }
 
+    /**
+     * A proxy started again on its capture shows what the last run recorded at once, beside what it
+     * records now; it showed nothing until new traffic came, and then only that. Its terminal log
+     * does not print the past again.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"worker", "in-process"})
+    void aProxyStartedAgainOnItsCaptureShowsWhatTheLastRunRecorded(String mode) throws Exception {
+        try (ServerSocket upstream = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Serving first = start(upstream, mode);
+            try {
+                sendStreamHeader(upstream);
+                awaitConnection(first);
+            } finally {
+                first.closeAll();
+            }
+            StringWriter said = new StringWriter();
+            Serving again = start(upstream, mode, new PrintWriter(said, true));
+            try {
+                JsonNode earlier = awaitConnection(again);
+                assertEquals(1, earlier.get("id").asLong(), earlier.toString());
+                sendStreamHeader(upstream);
+                long deadline = System.nanoTime() + RealFederationWebTest.WAIT.toNanos();
+                while (RealFederationWebTest.get(again, "/api/connections").get("items").size() < 2) {
+                    assertFalse(System.nanoTime() > deadline, "the new run's connection never showed");
+                    Thread.sleep(50);
+                }
+            } finally {
+                again.closeAll();
+            }
+            assertFalse(said.toString().contains("#1 "), said.toString());
+            assertTrue(said.toString().contains("#2 opened"), said.toString());
+        }
+    }
+
     @Test
     void whenTheWorkerDiesRecordingGoesOnAndTheApiAndTheTopBarSayWhy() throws Exception {
         try (ServerSocket upstream = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
