@@ -149,7 +149,7 @@ final class ProxyCommand implements Callable<Integer> {
         }
         if (routes.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "no route: give at least one --route LISTEN=UPSTREAM (see 'xmppscope proxy --help')");
+                    "no route: give at least one --route LISTEN=UPSTREAM, e.g. --route 127.0.0.1:5222=127.0.0.2:5222");
         }
         if (insecureUpstream && upstreamCa != null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
@@ -162,9 +162,7 @@ final class ProxyCommand implements Callable<Integer> {
         }
         boolean analysisInWorker = analysisInWorker();
         List<X509Certificate> upstreamTrust = upstreamCertificates(); // before anything is created on disk
-        TlsMode defaultMode = parseMode(tls);
-        List<Route> parsed = routes.stream().map(r -> Route.parse(r, defaultMode)).toList();
-        Route.refuseLoops(parsed);
+        List<Route> parsed = parsedRoutes();
         CertificateAuthority ca = parsed.stream().anyMatch(r -> r.tlsMode() == TlsMode.INTERCEPT)
                 ? CertificateAuthority.loadOrCreate(CertificateAuthority.defaultDir()) : null;
         Path dbPath = db != null ? db : DataDirs.newCapture();
@@ -274,10 +272,19 @@ final class ProxyCommand implements Callable<Integer> {
         out.flush();
     }
 
+    /** Options a config file cannot set: one naming another config file (or itself) would be read without end. */
+    private static final List<String> NOT_IN_CONFIG = List.of("--config", "--help", "--version");
+
     /** A fresh command parsed from the config file's settings followed by this command line's. */
     ProxyCommand withConfigApplied() {
-        List<String> known = spec.options().stream().map(OptionSpec::longestName).toList();
-        List<String> args = new ArrayList<>(ConfigFile.toArguments(config, known));
+        List<String> known = spec.options().stream().map(OptionSpec::longestName)
+                .filter(name -> !NOT_IN_CONFIG.contains(name)).toList();
+        List<String> args;
+        try {
+            args = new ArrayList<>(ConfigFile.toArguments(config, known));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
             if (o.longestName().equals("--config")) {
                 continue;
@@ -295,7 +302,12 @@ final class ProxyCommand implements Callable<Integer> {
         cl.setOverwrittenOptionsAllowed(true); // the command line comes last, so it wins
         cl.setOut(spec.commandLine().getOut());
         cl.setErr(spec.commandLine().getErr());
-        cl.parseArgs(args.toArray(String[]::new));
+        try {
+            cl.parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            // the command line parsed on its own: what fails now is the file's
+            throw new CommandLine.ParameterException(spec.commandLine(), "config file " + config + ": " + e.getMessage());
+        }
         return fresh;
     }
 
@@ -326,7 +338,19 @@ final class ProxyCommand implements Callable<Integer> {
         };
     }
 
-    static TlsMode parseMode(String mode) {
+    /** The routes as given, each checked; a mistake in one is a usage error that names it. */
+    private List<Route> parsedRoutes() {
+        try {
+            TlsMode defaultMode = parseMode(tls);
+            List<Route> parsed = routes.stream().map(r -> Route.parse(r, defaultMode)).toList();
+            Route.refuseLoops(parsed);
+            return parsed;
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private static TlsMode parseMode(String mode) {
         return switch (mode.toLowerCase()) {
             case "passthrough" -> TlsMode.PASSTHROUGH;
             case "intercept" -> TlsMode.INTERCEPT;
