@@ -300,4 +300,13 @@ class WebCommandsTest {
         assertTrue(r.out().startsWith("-----BEGIN CERTIFICATE-----"), r.out());
         assertTrue(r.err().contains(tmp.resolve("ca").toString()), r.err());
     }
+
+    /** {@code ca --dir DIR} names the command that prints that CA: plain {@code ca --export} prints another one. */
+    @Test
+    void caSaysHowToPrintTheCaItShows() {
+        Run r = run("ca", "--dir", tmp.resolve("lab-ca").toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("CA certificate: " + tmp.resolve("lab-ca").resolve("ca.pem") + "\n"), r.out());
+        assertTrue(r.out().endsWith("Print it with 'xmppscope ca --export --dir " + tmp.resolve("lab-ca") + "'.\n"), r.out());
+    }
 }
