@@ -193,12 +193,14 @@ final class ProxyCommand implements Callable<Integer> {
             if (!quiet) {
                 recorder.addListener(new ConnectionLog(out));
             }
-            ProxyServer proxy = serving.add(ProxyServer.start(new ProxyOptions(parsed, insecureUpstream, ca, upstreamTrust,
-                    ioThreads), recorder));
-            serving.add(JitYield.start(proxy::readsRelayed));
+            // the web UI first: it takes a second to start, and clients that reconnect at once (a restart)
+            // had their connections said before the banner that says where they go
             WebServer server = serving.add(WebServer.start(web, ModelSource.recording(live.model(), analysis),
                     List.of(CaptureExportApi.recording(store, analysis, live::stoppedBecause, recorder::stopped))));
             serving.web(server);
+            ProxyServer proxy = serving.add(ProxyServer.start(new ProxyOptions(parsed, insecureUpstream, ca, upstreamTrust,
+                    ioThreads), recorder));
+            serving.add(JitYield.start(proxy::readsRelayed));
             List<InetSocketAddress> bound = proxy.boundAddresses();
             for (int i = 0; i < parsed.size(); i++) {
                 Route r = parsed.get(i);
