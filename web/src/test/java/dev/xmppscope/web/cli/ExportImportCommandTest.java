@@ -118,6 +118,13 @@ class ExportImportCommandTest {
             assertEquals(1, into.exit(), into.err());
             assertTrue(into.err().contains("cannot record into " + CaptureStore.dataFile(db) + ": it is read-only for you"),
                     into.err());
+            // a new database where none can be made: said as such, not as one made and removed again
+            Path fresh = dir.resolve("fresh");
+            Run none = run("import", "--db", fresh.toString(), exported.toString());
+            assertEquals(1, none.exit(), none.err());
+            assertTrue(none.err().startsWith("xmppscope: cannot open capture database " + CaptureStore.dataFile(fresh) + ": "),
+                    none.err());
+            assertFalse(none.err().contains("created by this import"), none.err());
         } finally {
             Files.deleteIfExists(cachedAnalysis); // in the user's real cache
         }
