@@ -169,6 +169,22 @@ class WebCommandsTest {
         assertTrue(r.err().startsWith("config file " + cfg + ": unknown setting 'rout' (known: route, tls, "), r.err());
     }
 
+    /** The demo's options are checked as the other commands' are: a usage error, said first, before anything starts. */
+    @Test
+    void aDemoOptionOutOfRangeIsAUsageError() {
+        Run speed = run("demo", "--speed", "1000", "--web", "127.0.0.1:0");
+        assertEquals(2, speed.exit(), speed.err());
+        assertTrue(speed.err().startsWith("--speed must be between 0.1 and 100, not 1000.0\nUsage: xmppscope demo "), speed.err());
+        Run sample = run("demo", "--sample", "nope", "--web", "127.0.0.1:0");
+        assertEquals(2, sample.exit(), sample.err());
+        assertTrue(sample.err().startsWith("--sample must be federation, negotiation or failures, not 'nope'\n"), sample.err());
+        Run web = run("demo", "--web", "bogus");
+        assertEquals(2, web.exit(), web.err());
+        assertTrue(web.err().startsWith("Invalid value for option '--web': 'bogus' is not HOST:PORT: port 'bogus' is not a number\n"),
+                web.err());
+        assertFalse(web.err().contains("For input string"), web.err());
+    }
+
     /** A config file naming a config file (itself, copied from a command line) was read again without end. */
     @Test
     void aConfigFileCannotNameAConfigFile() throws Exception {
