@@ -163,8 +163,13 @@ final class ProxyCommand implements Callable<Integer> {
         boolean analysisInWorker = analysisInWorker();
         List<X509Certificate> upstreamTrust = upstreamCertificates(); // before anything is created on disk
         List<Route> parsed = parsedRoutes();
-        CertificateAuthority ca = parsed.stream().anyMatch(r -> r.tlsMode() == TlsMode.INTERCEPT)
-                ? CertificateAuthority.loadOrCreate(CertificateAuthority.defaultDir()) : null;
+        boolean intercepting = parsed.stream().anyMatch(r -> r.tlsMode() == TlsMode.INTERCEPT);
+        if (!intercepting && (insecureUpstream || upstreamCa != null)) {
+            // most likely --tls intercept was forgotten: the user would see only ciphertext, not knowing why
+            spec.commandLine().getErr().printf("xmppscope: %s has no effect: no route intercepts TLS (--tls intercept,"
+                    + " or ',tls=intercept' on a route)%n", insecureUpstream ? "--insecure-upstream" : "--upstream-ca");
+        }
+        CertificateAuthority ca = intercepting ? CertificateAuthority.loadOrCreate(CertificateAuthority.defaultDir()) : null;
         Path dbPath = db != null ? db : DataDirs.newCapture();
         boolean newDatabase = !Files.exists(CaptureStore.dataFile(dbPath));
         PrintWriter out = spec.commandLine().getOut();

@@ -169,6 +169,21 @@ class WebCommandsTest {
         assertTrue(r.err().startsWith("config file " + cfg + ": unknown setting 'rout' (known: route, tls, "), r.err());
     }
 
+    /** Upstream certificate options without a route that intercepts TLS are said to do nothing: --tls intercept was forgotten. */
+    @Test
+    void upstreamCertificateOptionsWithoutInterceptionAreSaidToDoNothing() {
+        StringWriter err = new StringWriter();
+        ProxyCommand command = new ProxyCommand();
+        CommandLine cl = new CommandLine(command);
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.parseArgs("--route", "127.0.0.1:0=127.0.0.2:5222", "--insecure-upstream", "--analysis", "in-process",
+                "--db", tmp.resolve("passthrough").toString(), "--web", "127.0.0.1:0");
+        command.start().closeAll();
+        assertEquals("xmppscope: --insecure-upstream has no effect: no route intercepts TLS (--tls intercept, or ',tls=intercept'"
+                + " on a route)\n", err.toString().replace(System.lineSeparator(), "\n"));
+    }
+
     /** The demo's options are checked as the other commands' are: a usage error, said first, before anything starts. */
     @Test
     void aDemoOptionOutOfRangeIsAUsageError() {
