@@ -145,7 +145,13 @@ final class ProxyCommand implements Callable<Integer> {
     /** Starts recording and serving; the returned {@link Serving} stops it all. */
     Serving start() {
         if (config != null) {
-            return withConfigApplied().start();
+            ProxyCommand merged = withConfigApplied();
+            try {
+                return merged.start();
+            } catch (CommandLine.ParameterException e) {
+                // said as this command's mistake: the merged command's synopsis is not 'xmppscope proxy'
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+            }
         }
         if (routes.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(),

@@ -222,6 +222,11 @@ class WebCommandsTest {
         assertEquals(2, r.exit(), r.err());
         assertTrue(r.err().startsWith("config file " + cfg + ": Invalid value for option '--keep-secrets': 'yes' is not a boolean\n"),
                 r.err());
+        Files.writeString(cfg, "route.1 = 127.0.0.1:5222\n");
+        Run route = run("proxy", "--config", cfg.toString(), "--web", "127.0.0.1:0");
+        assertEquals(2, route.exit(), route.err());
+        assertTrue(route.err().startsWith("route '127.0.0.1:5222' must look like LISTEN=UPSTREAM, e.g. 127.0.0.1:5222=127.0.0.2:5222\n"
+                + "Usage: xmppscope proxy [-hV] [--route=LISTEN=UPSTREAM[,tls=MODE]]..."), route.err());
         Path missing = tmp.resolve("missing.properties");
         Run none = run("proxy", "--config", missing.toString());
         assertEquals(2, none.exit(), none.err());
