@@ -5,6 +5,7 @@ import dev.xmppscope.analyzer.stream.StreamParser;
 import dev.xmppscope.analyzer.xml.ContinuousReader;
 import dev.xmppscope.analyzer.xmpp.Ns;
 import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.CloseReason;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.TlsLayer;
@@ -125,7 +126,8 @@ final class StreamParsers {
 
     /**
      * Connection {@code c} ended: the parse of each of its streams in {@code lane} ends (an element
-     * left incomplete is reported, see {@link StreamParser#endOfStream}), and their parse readers go
+     * left incomplete is reported, see {@link StreamParser#endOfStream}, unless the capture stopped before the
+     * connection did), and their parse readers go
      * back (a late chunk would start another). From the thread that parses that lane. Returns what
      * the end found, as the parse of an empty chunk at the stream's end, or null when it found nothing.
      */
@@ -140,7 +142,8 @@ final class StreamParsers {
             if (p == null) {
                 continue;
             }
-            List<StreamEvent> events = p.endOfStream();
+            // a capture that stopped (UNKNOWN: the proxy killed, its disk full) cut the element, not the stream
+            List<StreamEvent> events = c.reason() == CloseReason.UNKNOWN ? List.of() : p.endOfStream();
             p.releaseReader();
             if (!events.isEmpty()) { // one direction a lane: at most one found
                 Chunk end = Chunk.of(c.id(), 0, Direction.ofCode(i), c.atNanos(), s.layers[i], p.position(), new byte[0]);

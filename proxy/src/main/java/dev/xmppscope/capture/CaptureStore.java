@@ -461,6 +461,23 @@ public final class CaptureStore implements AutoCloseable {
         return storedPayloads;
     }
 
+    /**
+     * Ends, as {@link CloseReason#UNKNOWN} at the last thing recorded on each, the connections an
+     * earlier recording left open because it stopped without closing them (killed, crashed, a full
+     * disk); returns how many. Call only while nothing records into this capture: before a proxy
+     * starts recording, or when a capture is opened to be read. A read-only capture is left as it is.
+     */
+    public int closeConnectionsLeftOpen() {
+        if (readOnly) {
+            return 0;
+        }
+        try {
+            return LeftOpenConnections.close(adminConnection);
+        } catch (SQLException e) {
+            throw CaptureStoreException.of("cannot close the connections left open in " + file, e);
+        }
+    }
+
     /** The next free connection id, for a proxy or importer appending to this database. */
     public long nextConnectionId() {
         try (Statement st = adminConnection.createStatement();

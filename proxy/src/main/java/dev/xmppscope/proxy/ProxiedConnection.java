@@ -370,14 +370,15 @@ final class ProxiedConnection {
         }
         if (cause instanceof IOException) {
             CloseReason reason = side == Side.CLIENT ? CloseReason.CLIENT_RESET : CloseReason.SERVER_RESET;
-            String detail = side.label() + " " + HostPort.of(channel(side).remoteAddress()) + " reset the connection ("
-                    + cause.getMessage() + ")";
+            String detail = side.label() + " " + HostPort.of(channel(side).remoteAddress()) + " reset the connection"
+                    + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")");
+            // recorded first: closing the peer fails the writes it still holds, and that failure is ours, not the peer's
+            finish(reason, detail);
             Channel peer = peer(side);
             if (peer != null && peer.isActive()) {
                 peer.config().setOption(ChannelOption.SO_LINGER, 0); // close with RST: pass the reset on
                 peer.close();
             }
-            finish(reason, detail);
             channel(side).close();
             return;
         }

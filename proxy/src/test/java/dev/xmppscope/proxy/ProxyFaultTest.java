@@ -240,6 +240,67 @@ class ProxyFaultTest {
         }
     }
 
+    /**
+     * A client that neither reads nor stops writing, in front of a server just as busy, resets: the
+     * proxy's next write to it fails, and it closes the server's side, failing the writes it still
+     * held for the server. That failure was taken for the server resetting ("upstream ... reset
+     * the connection (null)").
+     */
+    @Test
+    void aClientResettingWhileBothSidesAreBackedUpIsTheClientsReset() throws Exception {
+        try (ServerSocket upstream = new ServerSocket()) {
+            upstream.setReceiveBufferSize(64 * 1024);
+            upstream.bind(new InetSocketAddress(block.address(2), 0));
+            CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return upstream.accept();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            try (RecordingProxy proxy = proxyTo((InetSocketAddress) upstream.getLocalSocketAddress());
+                 Socket client = new Socket()) {
+                client.setSendBufferSize(64 * 1024);
+                client.connect(proxy.boundAddresses().get(0), 10_000);
+                AtomicLong written = new AtomicLong();
+                CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                    byte[] block64k = new byte[64 * 1024];
+                    try {
+                        OutputStream out = client.getOutputStream();
+                        out.write(HEADER);
+                        while (true) {
+                            out.write(block64k);
+                            written.addAndGet(block64k.length);
+                        }
+                    } catch (IOException e) {
+                        // the reset below ends it
+                    }
+                });
+                try (Socket server = accepted.get(10, TimeUnit.SECONDS)) {
+                    CompletableFuture.runAsync(() -> {
+                        byte[] block64k = new byte[64 * 1024];
+                        try {
+                            while (true) {
+                                server.getOutputStream().write(block64k); // for a client that never reads
+                            }
+                        } catch (IOException e) {
+                            // the proxy's reset ends it
+                        }
+                    });
+                    awaitStall(written); // the proxy holds bytes for each side that it has not taken yet
+                    Thread.sleep(500);
+                    client.setSoLinger(true, 0);
+                    client.close(); // RST
+                    writer.get(10, TimeUnit.SECONDS);
+                    ConnectionRecord r = onlyClosedConnection(proxy);
+                    assertEquals(CloseReason.CLIENT_RESET, r.closed().reason(), r.closed().detail());
+                    assertTrue(r.closed().detail().matches("client [0-9.]+:\\d+ reset the connection \\(Connection reset.*\\)"),
+                            r.closed().detail());
+                }
+            }
+        }
+    }
+
     @Test
     void connectionsOpenWhenTheProxyStopsAreRecordedAsEndedByTheShutdown() throws Exception {
         try (ServerSocket upstream = listen();

@@ -49,7 +49,9 @@ final class CaCommand implements Callable<Integer> {
             out.println("CA certificate: " + ca.certificateFile().toAbsolutePath());
             out.println("subject:        " + ca.certificate().getSubjectX500Principal().getName());
             out.println("valid until:    " + ca.certificate().getNotAfter().toInstant());
-            out.println("Print it with 'xmppscope ca --export'.");
+            // the command that prints this CA, not the default one
+            out.println("Print it with 'xmppscope ca --export" + (dir.equals(CertificateAuthority.defaultDir()) ? "" : " --dir " + dir)
+                    + "'.");
             out.flush();
         }
         return 0;

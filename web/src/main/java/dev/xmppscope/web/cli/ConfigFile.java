@@ -2,8 +2,8 @@ package dev.xmppscope.web.cli;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +25,10 @@ final class ConfigFile {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file)) {
             p.load(r);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read config file " + file + ": " + e.getMessage(), e);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("there is no config file " + file.toAbsolutePath(), e);
+        } catch (IOException | IllegalArgumentException e) { // IllegalArgumentException: a malformed unicode escape
+            throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
         List<String> args = new ArrayList<>();
         for (String key : new TreeSet<>(p.stringPropertyNames())) {

@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code xmppscope demo}: a bundled sample, replayed live in a loop into the web UI. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -33,9 +36,12 @@ import picocli.CommandLine.Option;
                 "  xmppscope demo --sample failures --no-loop --web 127.0.0.1:9090"
         })
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--web", paramLabel = "HOST:PORT", defaultValue = WebOptions.DEFAULT,
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--web", paramLabel = "HOST:PORT", defaultValue = WebOptions.DEFAULT, converter = WebOptionsConverter.class,
             description = "where the web UI listens (default: ${DEFAULT-VALUE})")
-    String web;
+    WebOptions web;
 
     @Option(names = "--speed", paramLabel = "X", defaultValue = "1",
             description = "replay speed, 0.1 to 100 (default: ${DEFAULT-VALUE}; quiet stretches are shortened anyway)")
@@ -50,7 +56,16 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Running demo = start(sample, WebOptions.parse(web), speed, !noLoop);
+        // mistakes in the options are usage errors, said before anything starts
+        if (!(speed >= 0.1 && speed <= 100)) {
+            throw new ParameterException(spec.commandLine(), "--speed must be between 0.1 and 100, not " + speed);
+        }
+        List<String> samples = BundledSample.available();
+        if (!samples.contains(sample)) {
+            throw new ParameterException(spec.commandLine(), "--sample must be " + String.join(", ", samples.subList(0,
+                    samples.size() - 1)) + " or " + samples.get(samples.size() - 1) + ", not '" + sample + "'");
+        }
+        Running demo = start(sample, web, speed, !noLoop);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             demo.close();

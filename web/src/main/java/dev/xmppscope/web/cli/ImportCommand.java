@@ -71,10 +71,14 @@ final class ImportCommand implements Callable<Integer> {
                 throw e;
             }
             // a database this run created holds only part of a file: removed, it cannot pass for the import
+            boolean created = Files.exists(CaptureStore.dataFile(db)); // not when it could not even be made
             try {
                 CaptureStore.delete(db);
             } catch (IOException again) {
                 e.addSuppressed(again);
+                throw e;
+            }
+            if (!created) {
                 throw e;
             }
             throw new CaptureStoreException(e.getMessage() + "; " + CaptureStore.dataFile(db).getFileName()

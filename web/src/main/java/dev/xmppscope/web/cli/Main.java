@@ -45,7 +45,7 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(new UserErrorHandler());
-        cl.setParameterExceptionHandler(OptionHints.after(cl.getParameterExceptionHandler()));
+        cl.setParameterExceptionHandler(new UsageErrorHandler());
         // options are declared in the order a newcomer needs them (proxy: --route first), not alphabetically
         cl.getSubcommands().values().forEach(c -> c.getCommandSpec().usageMessage().sortSynopsis(false));
         return cl;

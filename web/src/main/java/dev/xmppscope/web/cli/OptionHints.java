@@ -6,7 +6,7 @@ import java.util.Optional;
 import picocli.CommandLine;
 
 /**
- * After picocli's own answer to an option it does not know, one line that names the option
+ * After the answer to an option xmppscope does not know, one line that names the option
  * meant, for the names other tools use ({@code --port} where xmppscope says {@code --web}).
  * Picocli suggests only options spelled alike, and {@code --port} is spelled like none of them.
  */
@@ -22,16 +22,8 @@ final class OptionHints {
     private OptionHints() {
     }
 
-    /** {@code standard} answers first; then the hint, if an unknown option is one of those names and the command has the option meant. */
-    static CommandLine.IParameterExceptionHandler after(CommandLine.IParameterExceptionHandler standard) {
-        return (ex, args) -> {
-            int code = standard.handleParseException(ex, args);
-            hint(ex).ifPresent(h -> ex.getCommandLine().getErr().println("Hint: " + h));
-            return code;
-        };
-    }
-
-    private static Optional<String> hint(CommandLine.ParameterException ex) {
+    /** What to say after the error, if an unknown option is one of those names and the command has the option meant. */
+    static Optional<String> hint(CommandLine.ParameterException ex) {
         if (!(ex instanceof CommandLine.UnmatchedArgumentException unmatched)) {
             return Optional.empty();
         }

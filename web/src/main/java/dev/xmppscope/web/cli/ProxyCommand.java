@@ -145,11 +145,17 @@ final class ProxyCommand implements Callable<Integer> {
     /** Starts recording and serving; the returned {@link Serving} stops it all. */
     Serving start() {
         if (config != null) {
-            return withConfigApplied().start();
+            ProxyCommand merged = withConfigApplied();
+            try {
+                return merged.start();
+            } catch (CommandLine.ParameterException e) {
+                // said as this command's mistake: the merged command's synopsis is not 'xmppscope proxy'
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+            }
         }
         if (routes.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "no route: give at least one --route LISTEN=UPSTREAM (see 'xmppscope proxy --help')");
+                    "no route: give at least one --route LISTEN=UPSTREAM, e.g. --route 127.0.0.1:5222=127.0.0.2:5222");
         }
         if (insecureUpstream && upstreamCa != null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
@@ -162,11 +168,14 @@ final class ProxyCommand implements Callable<Integer> {
         }
         boolean analysisInWorker = analysisInWorker();
         List<X509Certificate> upstreamTrust = upstreamCertificates(); // before anything is created on disk
-        TlsMode defaultMode = parseMode(tls);
-        List<Route> parsed = routes.stream().map(r -> Route.parse(r, defaultMode)).toList();
-        Route.refuseLoops(parsed);
-        CertificateAuthority ca = parsed.stream().anyMatch(r -> r.tlsMode() == TlsMode.INTERCEPT)
-                ? CertificateAuthority.loadOrCreate(CertificateAuthority.defaultDir()) : null;
+        List<Route> parsed = parsedRoutes();
+        boolean intercepting = parsed.stream().anyMatch(r -> r.tlsMode() == TlsMode.INTERCEPT);
+        if (!intercepting && (insecureUpstream || upstreamCa != null)) {
+            // most likely --tls intercept was forgotten: the user would see only ciphertext, not knowing why
+            spec.commandLine().getErr().printf("xmppscope: %s has no effect: no route intercepts TLS (--tls intercept,"
+                    + " or ',tls=intercept' on a route)%n", insecureUpstream ? "--insecure-upstream" : "--upstream-ca");
+        }
+        CertificateAuthority ca = intercepting ? CertificateAuthority.loadOrCreate(CertificateAuthority.defaultDir()) : null;
         Path dbPath = db != null ? db : DataDirs.newCapture();
         boolean newDatabase = !Files.exists(CaptureStore.dataFile(dbPath));
         PrintWriter out = spec.commandLine().getOut();
@@ -180,6 +189,7 @@ final class ProxyCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("cannot record into " + store.file() + ": it is read-only for you;"
                         + " give --db a capture of yours or a new PATH");
             }
+            int leftOpen = store.closeConnectionsLeftOpen(); // before anything is recorded: none of them is live
             long firstId = store.nextConnectionId();
             // closed after the recorder has written the last close records, before the store
             serving.add(() -> {
@@ -194,12 +204,14 @@ final class ProxyCommand implements Callable<Integer> {
             if (!quiet) {
                 recorder.addListener(new ConnectionLog(out));
             }
-            ProxyServer proxy = serving.add(ProxyServer.start(new ProxyOptions(parsed, insecureUpstream, ca, upstreamTrust,
-                    ioThreads), recorder));
-            serving.add(JitYield.start(proxy::readsRelayed));
+            // the web UI first: it takes a second to start, and clients that reconnect at once (a restart)
+            // had their connections said before the banner that says where they go
             WebServer server = serving.add(WebServer.start(web, ModelSource.recording(live.model(), analysis),
                     List.of(CaptureExportApi.recording(store, analysis, live::stoppedBecause, recorder::stopped))));
             serving.web(server);
+            ProxyServer proxy = serving.add(ProxyServer.start(new ProxyOptions(parsed, insecureUpstream, ca, upstreamTrust,
+                    ioThreads), recorder));
+            serving.add(JitYield.start(proxy::readsRelayed));
             List<InetSocketAddress> bound = proxy.boundAddresses();
             for (int i = 0; i < parsed.size(); i++) {
                 Route r = parsed.get(i);
@@ -211,6 +223,9 @@ final class ProxyCommand implements Callable<Integer> {
                 out.printf("        (not loopback: every request needs the access token in that URL)%n");
             }
             out.printf("capture %s%n", store.file().toAbsolutePath());
+            if (leftOpen > 0) {
+                out.printf("        %s%n", LeftOpen.say(leftOpen));
+            }
             out.printf("secrets %s%n", keepSecrets ? "KEPT: passwords and tokens are stored as sent (--keep-secrets)"
                     : "masked in the capture (the relayed bytes are unchanged)");
             if (ca != null) {
@@ -270,10 +285,19 @@ final class ProxyCommand implements Callable<Integer> {
         out.flush();
     }
 
+    /** Options a config file cannot set: one naming another config file (or itself) would be read without end. */
+    private static final List<String> NOT_IN_CONFIG = List.of("--config", "--help", "--version");
+
     /** A fresh command parsed from the config file's settings followed by this command line's. */
     ProxyCommand withConfigApplied() {
-        List<String> known = spec.options().stream().map(OptionSpec::longestName).toList();
-        List<String> args = new ArrayList<>(ConfigFile.toArguments(config, known));
+        List<String> known = spec.options().stream().map(OptionSpec::longestName)
+                .filter(name -> !NOT_IN_CONFIG.contains(name)).toList();
+        List<String> args;
+        try {
+            args = new ArrayList<>(ConfigFile.toArguments(config, known));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
             if (o.longestName().equals("--config")) {
                 continue;
@@ -291,7 +315,12 @@ final class ProxyCommand implements Callable<Integer> {
         cl.setOverwrittenOptionsAllowed(true); // the command line comes last, so it wins
         cl.setOut(spec.commandLine().getOut());
         cl.setErr(spec.commandLine().getErr());
-        cl.parseArgs(args.toArray(String[]::new));
+        try {
+            cl.parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            // the command line parsed on its own: what fails now is the file's
+            throw new CommandLine.ParameterException(spec.commandLine(), "config file " + config + ": " + e.getMessage());
+        }
         return fresh;
     }
 
@@ -322,7 +351,19 @@ final class ProxyCommand implements Callable<Integer> {
         };
     }
 
-    static TlsMode parseMode(String mode) {
+    /** The routes as given, each checked; a mistake in one is a usage error that names it. */
+    private List<Route> parsedRoutes() {
+        try {
+            TlsMode defaultMode = parseMode(tls);
+            List<Route> parsed = routes.stream().map(r -> Route.parse(r, defaultMode)).toList();
+            Route.refuseLoops(parsed);
+            return parsed;
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private static TlsMode parseMode(String mode) {
         return switch (mode.toLowerCase()) {
             case "passthrough" -> TlsMode.PASSTHROUGH;
             case "intercept" -> TlsMode.INTERCEPT;

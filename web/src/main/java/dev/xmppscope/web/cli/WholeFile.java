@@ -1,5 +1,6 @@
 package dev.xmppscope.web.cli;
 
+import dev.xmppscope.capture.CaptureStoreException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -27,6 +28,12 @@ final class WholeFile {
         String extension = dot > 0 ? name.substring(dot) : "";
         Path part = target.resolveSibling("." + stem + ".part-" + ProcessHandle.current().pid() + extension);
         try {
+            Files.createDirectories(target.getParent()); // as for any format: an .xscap's writer made them, a .pcapng's did not
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": cannot create " + target.getParent() + ": "
+                    + CaptureStoreException.reason(e), e);
+        }
+        try {
             T result;
             try {
                 result = writer.apply(part);
@@ -52,13 +59,28 @@ final class WholeFile {
         }
     }
 
-    /** The writer's failure, naming the file the user asked for instead of the hidden one. */
+    /**
+     * The writer's failure, naming the file the user asked for instead of the hidden one, in its
+     * message and in its cause's (which the CLI prints too); the failure as it was is kept suppressed.
+     */
     private static RuntimeException renamed(RuntimeException e, Path part, Path out) {
         if (e.getMessage() == null || !e.getMessage().contains(part.toString())) {
             return e;
         }
-        return new UncheckedIOException(e.getMessage().replace(part.toString(), out.toString()),
-                e.getCause() instanceof IOException io ? io : new IOException(e.getMessage(), e));
+        Throwable innermost = e;
+        while (innermost.getCause() != null && innermost.getCause() != innermost) {
+            innermost = innermost.getCause();
+        }
+        String cause = innermost.getMessage() == null ? innermost.toString() : innermost.getMessage();
+        UncheckedIOException named = new UncheckedIOException(named(e.getMessage(), part, out),
+                new IOException(named(cause, part, out)));
+        named.addSuppressed(e);
+        return named;
+    }
+
+    /** {@code text} with the hidden file's name replaced by the one asked for, said once ("F: F: why" is "F: why"). */
+    private static String named(String text, Path part, Path out) {
+        return text.replace(part.toString(), out.toString()).replace(out + ": " + out, out.toString());
     }
 
     private static void deleteQuietly(Path part) {

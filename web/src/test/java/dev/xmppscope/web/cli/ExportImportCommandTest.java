@@ -80,6 +80,35 @@ class ExportImportCommandTest {
     }
 
     /**
+     * An export into a directory not made yet makes it, whatever the format (an .xscap did, a
+     * .pcapng failed with its bare name); one into a directory the user may not write says so in
+     * one line, naming the file asked for, never the hidden file it writes first.
+     */
+    @Test
+    void anExportMakesItsDirectoryOrSaysWhyItCannot() throws Exception {
+        Path db = tmp.resolve("src");
+        record(db, 1);
+        for (String name : List.of("x.pcapng", "x.xscap", "x.dot")) {
+            Path out = tmp.resolve("new-dir").resolve(name);
+            Run r = run("export", "--db", db.toString(), "--out", out.toString());
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(Files.size(out) > 0, out.toString());
+        }
+        Path locked = Files.createDirectories(tmp.resolve("locked"));
+        try (ReadOnlyFiles readOnly = new ReadOnlyFiles().lock(locked)) {
+            for (String name : List.of("x.pcapng", "x.xscap", "x.dot", "sub/x.pcapng")) {
+                Path out = locked.resolve(name);
+                Run r = run("export", "--db", db.toString(), "--out", out.toString());
+                assertEquals(1, r.exit(), r.err());
+                assertEquals(1, r.err().lines().count(), r.err());
+                assertTrue(r.err().matches("xmppscope: cannot (write|create capture file|write the graph to) " + out
+                        + "(: cannot create " + out.getParent() + ")?:? \\(?(Operation not permitted|Permission denied|permission denied)\\)?\\n"),
+                        r.err());
+            }
+        }
+    }
+
+    /**
      * A capture its user may not write (someone else's, on read-only media) is opened, served and
      * exported as it is; recording into it fails saying why; its analysis goes to the user's cache.
      */
@@ -118,6 +147,13 @@ class ExportImportCommandTest {
             assertEquals(1, into.exit(), into.err());
             assertTrue(into.err().contains("cannot record into " + CaptureStore.dataFile(db) + ": it is read-only for you"),
                     into.err());
+            // a new database where none can be made: said as such, not as one made and removed again
+            Path fresh = dir.resolve("fresh");
+            Run none = run("import", "--db", fresh.toString(), exported.toString());
+            assertEquals(1, none.exit(), none.err());
+            assertTrue(none.err().startsWith("xmppscope: cannot open capture database " + CaptureStore.dataFile(fresh) + ": "),
+                    none.err());
+            assertFalse(none.err().contains("created by this import"), none.err());
         } finally {
             Files.deleteIfExists(cachedAnalysis); // in the user's real cache
         }

@@ -3,6 +3,7 @@ package dev.xmppscope.web.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.capture.CaptureStore;
@@ -11,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,9 +151,9 @@ class WebCommandsTest {
     void anOptionNamedAsOtherToolsNameItIsAnsweredWithTheOneMeant() {
         Run demo = run("demo", "--port", "9090");
         assertEquals(2, demo.exit());
-        assertTrue(demo.err().startsWith("Unknown options: '--port', '9090'"), demo.err());
-        assertTrue(demo.err().strip().endsWith("Hint: the web UI listens where --web HOST:PORT says (default 127.0.0.1:8080),"
-                + " e.g. --web 127.0.0.1:9090"), demo.err());
+        assertTrue(demo.err().startsWith("Unknown options: '--port', '9090'\n"
+                + "Hint: the web UI listens where --web HOST:PORT says (default 127.0.0.1:8080), e.g. --web 127.0.0.1:9090\n"),
+                demo.err());
         Run proxy = run("proxy", "--listen=127.0.0.1:5222", "--upstream", "127.0.0.2:5222");
         assertTrue(proxy.err().contains("Hint: each link is --route LISTEN=UPSTREAM"), proxy.err());
         Run show = run("show", "--port", "1");
@@ -163,8 +165,95 @@ class WebCommandsTest {
         Path cfg = tmp.resolve("bad.properties");
         Files.writeString(cfg, "rout = 127.0.0.1:1=127.0.0.2:2\n");
         Run r = run("proxy", "--config", cfg.toString());
-        assertEquals(1, r.exit());
-        assertTrue(r.err().contains("unknown setting 'rout'"), r.err());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().startsWith("config file " + cfg + ": unknown setting 'rout' (known: route, tls, "), r.err());
+    }
+
+    /** Upstream certificate options without a route that intercepts TLS are said to do nothing: --tls intercept was forgotten. */
+    @Test
+    void upstreamCertificateOptionsWithoutInterceptionAreSaidToDoNothing() {
+        StringWriter err = new StringWriter();
+        ProxyCommand command = new ProxyCommand();
+        CommandLine cl = new CommandLine(command);
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.parseArgs("--route", "127.0.0.1:0=127.0.0.2:5222", "--insecure-upstream", "--analysis", "in-process",
+                "--db", tmp.resolve("passthrough").toString(), "--web", "127.0.0.1:0");
+        command.start().closeAll();
+        assertEquals("xmppscope: --insecure-upstream has no effect: no route intercepts TLS (--tls intercept, or ',tls=intercept'"
+                + " on a route)\n", err.toString().replace(System.lineSeparator(), "\n"));
+    }
+
+    /** The demo's options are checked as the other commands' are: a usage error, said first, before anything starts. */
+    @Test
+    void aDemoOptionOutOfRangeIsAUsageError() {
+        Run speed = run("demo", "--speed", "1000", "--web", "127.0.0.1:0");
+        assertEquals(2, speed.exit(), speed.err());
+        assertTrue(speed.err().startsWith("--speed must be between 0.1 and 100, not 1000.0\nUsage: xmppscope demo "), speed.err());
+        Run sample = run("demo", "--sample", "nope", "--web", "127.0.0.1:0");
+        assertEquals(2, sample.exit(), sample.err());
+        assertTrue(sample.err().startsWith("--sample must be federation, negotiation or failures, not 'nope'\n"), sample.err());
+        Run web = run("demo", "--web", "bogus");
+        assertEquals(2, web.exit(), web.err());
+        assertTrue(web.err().startsWith("Invalid value for option '--web': 'bogus' is not HOST:PORT: port 'bogus' is not a number\n"),
+                web.err());
+        assertFalse(web.err().contains("For input string"), web.err());
+    }
+
+    /** A config file naming a config file (itself, copied from a command line) was read again without end. */
+    @Test
+    void aConfigFileCannotNameAConfigFile() throws Exception {
+        Path cfg = tmp.resolve("lab.properties");
+        Files.writeString(cfg, "route.1 = 127.0.0.1:0=127.0.0.2:5222\nconfig = " + cfg + "\n");
+        Run r = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> run("proxy", "--config", cfg.toString(),
+                "--db", tmp.resolve("never").toString(), "--web", "127.0.0.1:0"));
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().startsWith("config file " + cfg + ": unknown setting 'config' (known: route, tls, "), r.err());
+        assertFalse(r.err().substring(r.err().indexOf("(known:")).split("\\)")[0].contains("config"), r.err());
+        assertTrue(Files.notExists(tmp.resolve("never.mv.db")), "no capture was created");
+    }
+
+    /** A bad value in a config file names the file it is in, and a config file that is not there says so. */
+    @Test
+    void aMistakeInAConfigFileNamesTheFile() throws Exception {
+        Path cfg = tmp.resolve("lab.properties");
+        Files.writeString(cfg, "route.1 = 127.0.0.1:0=127.0.0.2:5222\nkeep-secrets = yes\n");
+        Run r = run("proxy", "--config", cfg.toString(), "--web", "127.0.0.1:0");
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().startsWith("config file " + cfg + ": Invalid value for option '--keep-secrets': 'yes' is not a boolean\n"),
+                r.err());
+        Files.writeString(cfg, "route.1 = 127.0.0.1:5222\n");
+        Run route = run("proxy", "--config", cfg.toString(), "--web", "127.0.0.1:0");
+        assertEquals(2, route.exit(), route.err());
+        assertTrue(route.err().startsWith("route '127.0.0.1:5222' must look like LISTEN=UPSTREAM, e.g. 127.0.0.1:5222=127.0.0.2:5222\n"
+                + "Usage: xmppscope proxy [-hV] [--route=LISTEN=UPSTREAM[,tls=MODE]]..."), route.err());
+        Path missing = tmp.resolve("missing.properties");
+        Run none = run("proxy", "--config", missing.toString());
+        assertEquals(2, none.exit(), none.err());
+        assertTrue(none.err().startsWith("there is no config file " + missing + "\n"), none.err());
+    }
+
+    /**
+     * A command line xmppscope cannot take is said in its first line, followed by the synopsis and
+     * where the help is: not by the whole help (70 lines for proxy), which scrolled the error off
+     * the screen. A malformed route is such a mistake, exit code 2 as for any other.
+     */
+    @Test
+    void aUsageErrorIsSaidFirstAndBriefly() {
+        Run route = run("proxy", "--route", "127.0.0.1:5222", "--web", "127.0.0.1:0");
+        assertEquals(2, route.exit(), route.err());
+        List<String> lines = route.err().lines().toList();
+        assertEquals("route '127.0.0.1:5222' must look like LISTEN=UPSTREAM, e.g. 127.0.0.1:5222=127.0.0.2:5222", lines.get(0));
+        assertTrue(lines.get(1).startsWith("Usage: xmppscope proxy [-hV] [--route=LISTEN=UPSTREAM[,tls=MODE]]..."), route.err());
+        assertEquals("See 'xmppscope proxy --help' for what each option does.", lines.get(lines.size() - 1));
+        assertTrue(lines.size() <= 8, route.err());
+        Run mode = run("proxy", "--route", "127.0.0.1:0=127.0.0.2:5222", "--tls", "intercpt");
+        assertEquals(2, mode.exit(), mode.err());
+        assertTrue(mode.err().startsWith("--tls must be passthrough or intercept, not 'intercpt'\n"), mode.err());
+        Run missing = run("export", "--db", "x");
+        assertEquals(2, missing.exit(), missing.err());
+        assertTrue(missing.err().startsWith("Missing required option: '--out=FILE'\nUsage: xmppscope export "), missing.err());
+        assertTrue(missing.err().lines().count() <= 5, missing.err());
     }
 
     @Test
@@ -246,5 +335,14 @@ class WebCommandsTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("-----BEGIN CERTIFICATE-----"), r.out());
         assertTrue(r.err().contains(tmp.resolve("ca").toString()), r.err());
+    }
+
+    /** {@code ca --dir DIR} names the command that prints that CA: plain {@code ca --export} prints another one. */
+    @Test
+    void caSaysHowToPrintTheCaItShows() {
+        Run r = run("ca", "--dir", tmp.resolve("lab-ca").toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("CA certificate: " + tmp.resolve("lab-ca").resolve("ca.pem") + "\n"), r.out());
+        assertTrue(r.out().endsWith("Print it with 'xmppscope ca --export --dir " + tmp.resolve("lab-ca") + "'.\n"), r.out());
     }
 }
