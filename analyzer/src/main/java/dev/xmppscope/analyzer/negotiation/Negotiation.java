@@ -51,19 +51,24 @@ public final class Negotiation {
     private String sessionId;
     private boolean tlsAnnounced;
     private boolean passthroughTls;
+    /** The id the receiving server last gave this s2s stream: the one a dialback check of its key names. */
+    private String s2sStreamId;
     private final StreamManagementSteps sm;
     private final SaslSteps sasl;
+    private final DialbackStreams dialbackStreams;
 
     public Negotiation(long connection) {
-        this(connection, new HashMap<>());
+        this(connection, new HashMap<>(), new DialbackStreams());
     }
 
     /**
      * @param resumableSessions shared by the negotiations of one capture: a stream that resumes a
      *                          session (XEP-0198) binds nothing, and learns its client's JID here
+     * @param dialbackStreams   shared too: a dialback check names the stream it checks, often on another connection
      */
-    public Negotiation(long connection, Map<String, ResumableSession> resumableSessions) {
+    public Negotiation(long connection, Map<String, ResumableSession> resumableSessions, DialbackStreams dialbackStreams) {
         this.connection = connection;
+        this.dialbackStreams = dialbackStreams;
         this.sm = new StreamManagementSteps(this, resumableSessions);
         this.sasl = new SaslSteps(this, sm);
     }
@@ -88,6 +93,10 @@ public final class Negotiation {
                 add(d, at, "restart", who(d) + " restarts the stream" + restartCause(), StepText.attrs(h, "from", "to", "version"), "info", ref);
             }
         } else {
+            if ("s2s".equals(kind)) {
+                s2sStreamId = id;
+                dialbackStreams.opened(streamTo, id, connection);
+            }
             String title = responderHeaders++ == 0 ? who(d) + " answers with stream id " + StepText.or(id, "(none)")
                     : who(d) + " answers the restarted stream, new stream id " + StepText.or(id, "(none)");
             add(d, at, "header", title, StepText.attrs(h, "from", "to", "version", "id"), "ok", ref);
@@ -288,27 +297,55 @@ public final class Negotiation {
     }
 
     private void dialback(Direction d, XmlElement e, long at, String ref) {
+        if (e.name().equals("verify")) {
+            dialbackVerify(d, e, at, ref);
+            return;
+        }
         String from = StepText.or(e.attribute("from"), "?");
         String to = StepText.or(e.attribute("to"), "?");
         String type = e.attribute("type");
-        String step = "dialback-" + e.name();
         if (type == null) {
-            String title = e.name().equals("result") ? from + " asks " + to + " to accept it (dialback key)"
-                    : from + " asks " + to + " to confirm a dialback key for stream " + StepText.or(e.attribute("id"), "?");
-            add(d, at, step, title, "", "info", ref);
-        } else if (type.equals("valid")) {
-            if (e.name().equals("result")) {
-                bound(to + "→" + from);
-                add(d, at, step, from + " accepts " + to + " (dialback valid)", "", "ok", ref);
-            } else {
-                add(d, at, step, from + " confirms the key: valid", "", "ok", ref);
-            }
+            add(d, at, "dialback-result", from + " asks " + to + " to accept it (dialback key)", "", "info", ref);
+            return;
+        }
+        // the receiving server (from) asked the sender's domain whether the key is genuine, mostly over another connection
+        Long checkedOn = dialbackStreams.checkedOn(e.attribute("from"), s2sStreamId);
+        String how = checkedOn == null || checkedOn == connection ? "" : ", checked with " + to + " on connection " + checkedOn;
+        if (type.equals("valid")) {
+            bound(to + "→" + from);
+            add(d, at, "dialback-result", from + " accepts " + to + " (dialback valid" + how + ")", "", "ok", ref);
         } else {
-            String what = e.name().equals("result") ? from + " rejects " + to + " (dialback " + type + ")"
-                    : from + " says the key is " + type;
+            String what = from + " rejects " + to + " (dialback " + type + how + ")";
             fail(what);
             XmlElement error = e.child("error", e.namespace());
-            add(d, at, step, what, type.equals("error") ? StepText.conditionSaid(error == null ? e : error) : "", "failed", ref);
+            add(d, at, "dialback-result", what, type.equals("error") ? StepText.conditionSaid(error == null ? e : error) : "", "failed", ref);
+        }
+    }
+
+    /**
+     * A dialback check ({@code db:verify}): the receiving server of another stream asks the
+     * sender's domain whether the key it got there is genuine. Its outcome is that other stream's
+     * (its {@code db:result} answer says it): a key found invalid fails that stream, not this one.
+     */
+    private void dialbackVerify(Direction d, XmlElement e, long at, String ref) {
+        String from = StepText.or(e.attribute("from"), "?");
+        String to = StepText.or(e.attribute("to"), "?");
+        String id = e.attribute("id");
+        String type = e.attribute("type");
+        // the stream checked is the one that asks (to, in the answer) gave this id
+        String receiver = type == null ? e.attribute("from") : e.attribute("to");
+        Long about = dialbackStreams.connectionOf(receiver, id);
+        String stream = (about == null || about == connection ? "" : " on connection " + about)
+                + " (stream " + StepText.or(id, "?") + ")";
+        if (type == null) {
+            dialbackStreams.checking(receiver, id, connection);
+            add(d, at, "dialback-verify", from + " asks " + to + " to confirm the dialback key it received" + stream, "", "info", ref);
+        } else if (type.equals("valid")) {
+            add(d, at, "dialback-verify", from + " confirms the key" + stream + " is genuine (valid)", "", "ok", ref);
+        } else {
+            XmlElement error = e.child("error", e.namespace());
+            add(d, at, "dialback-verify", from + " says the key" + stream + " is " + type + ": " + to + " must refuse that stream",
+                    type.equals("error") ? StepText.conditionSaid(error == null ? e : error) : "", "warning", ref);
         }
     }
 

@@ -162,17 +162,17 @@ class NegotiationTest {
     @Test
     void aStreamThatResumesASessionIsBoundToThatSessionsJid() {
         java.util.Map<String, ResumableSession> sessions = new java.util.HashMap<>();
-        Negotiation first = new Negotiation(1, sessions);
+        Negotiation first = new Negotiation(1, sessions, new DialbackStreams());
         talk(first, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
                 "s<iq type='result' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@a.example/x1</jid></bind></iq>",
                 "s<enabled xmlns='urn:xmpp:sm:3' id='sm-1' resume='true'/>");
-        Negotiation resumed = new Negotiation(2, sessions);
+        Negotiation resumed = new Negotiation(2, sessions, new DialbackStreams());
         List<NegotiationStep> steps2 = talk(resumed, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
                 "c<resume xmlns='urn:xmpp:sm:3' previd='sm-1' h='4'/>", "s<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='7'/>");
         assertEquals("alice@a.example/x1", resumed.identity(), "a resumed stream binds nothing: the session says who it is");
         assertEquals("established", resumed.state());
         assertEquals("h=7, bound to alice@a.example/x1", steps2.get(steps2.size() - 1).detail());
-        Negotiation unknown = new Negotiation(3, sessions);
+        Negotiation unknown = new Negotiation(3, sessions, new DialbackStreams());
         talk(unknown, "c" + CLIENT_HEADER, "s" + SERVER_HEADER, "c<resume xmlns='urn:xmpp:sm:3' previd='sm-9' h='0'/>",
                 "s<resumed xmlns='urn:xmpp:sm:3' previd='sm-9' h='0'/>");
         assertNull(unknown.identity(), "a session enabled before the capture began");
@@ -188,7 +188,7 @@ class NegotiationTest {
     void streamManagementAccountsForEveryStanzaAcrossAResumption() {
         java.util.Map<String, ResumableSession> sessions = new java.util.HashMap<>();
         String msg = "<message to='bob@b.example' type='chat'><body>hi</body></message>";
-        Negotiation first = new Negotiation(1, sessions);
+        Negotiation first = new Negotiation(1, sessions, new DialbackStreams());
         List<NegotiationStep> steps1 = talk(first, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
                 "c<iq type='set' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>",
                 "s<iq type='result' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@a.example/x1</jid></bind></iq>",
@@ -210,7 +210,7 @@ class NegotiationTest {
                         + " | they may be lost, unless a resumed session sends them again; the first is line-7"), accounting,
                 "the count too high is no acknowledgement: the client's are all out, but the server said it had them");
 
-        Negotiation resumed = new Negotiation(2, sessions);
+        Negotiation resumed = new Negotiation(2, sessions, new DialbackStreams());
         List<NegotiationStep> steps2 = talk(resumed, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
                 "c<resume xmlns='urn:xmpp:sm:3' previd='sm-1' h='1'/>", "s<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='3'/>",
                 "c" + msg + msg, "s" + msg, "s<a xmlns='urn:xmpp:sm:3' h='5'/>", "c<a xmlns='urn:xmpp:sm:3' h='2'/>");
@@ -238,7 +238,7 @@ class NegotiationTest {
     void sasl2BindsEnablesStreamManagementAndResumesInOneRoundTrip() {
         java.util.Map<String, ResumableSession> sessions = new java.util.HashMap<>();
         String msg = "<message to='bob@b.example' type='chat'><body>hi</body></message>";
-        Negotiation first = new Negotiation(1, sessions);
+        Negotiation first = new Negotiation(1, sessions, new DialbackStreams());
         List<NegotiationStep> steps1 = talk(first, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
                 "c<authenticate xmlns='urn:xmpp:sasl:2' mechanism='SCRAM-SHA-256'><initial-response>biwsbj1qdWxpZXQ=</initial-response>"
                         + "<user-agent id='d4565fa7'><software>AwesomeXMPP</software><device>Kiva's Phone</device></user-agent>"
@@ -267,7 +267,7 @@ class NegotiationTest {
         assertEquals("alice@a.example/AwesomeXMPP.4f3", first.identity());
         assertEquals("established", first.state());
 
-        Negotiation resumed = new Negotiation(2, sessions);
+        Negotiation resumed = new Negotiation(2, sessions, new DialbackStreams());
         List<NegotiationStep> steps2 = talk(resumed, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
                 "c<authenticate xmlns='urn:xmpp:sasl:2' mechanism='HT-SHA-256-NONE'><initial-response>**********</initial-response>"
                         + "<resume xmlns='urn:xmpp:sm:3' previd='sm-2' h='0'/><fast xmlns='urn:xmpp:fast:0' count='1'/></authenticate>",
