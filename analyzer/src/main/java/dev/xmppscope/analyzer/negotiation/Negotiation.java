@@ -119,9 +119,11 @@ public final class Negotiation {
             // a redirect names where to go (RFC 6120 §4.9.3.19): what the client does next depends on it
             String otherHost = condition.equals("see-other-host") ? e.childText("see-other-host", Ns.STREAM_ERRORS) : null;
             domainRefused |= d == Direction.TO_CLIENT && (condition.equals("host-unknown") || condition.equals("host-gone"));
-            fail(who(d) + " ends the stream with error " + Conditions.stream(condition)
-                    + (otherHost == null || otherHost.isBlank() ? "" : ": " + otherHost.strip()));
-            add(d, at, "stream-error", error, text == null ? condition : condition + ": " + text, "failed", ref);
+            // the peer's own words say what the condition alone cannot: which certificate, which limit, which domain
+            String said = text == null || text.isBlank() ? "" : ": \"" + text.strip() + "\"";
+            String what = fail(who(d) + " ends the stream with error " + Conditions.stream(condition)
+                    + (otherHost == null || otherHost.isBlank() ? said : ": " + otherHost.strip()));
+            add(d, at, "stream-error", what, text == null ? condition : condition + ": " + text, "failed", ref);
         } else if (Ns.TLS.equals(ns)) {
             tls(d, e, at, ref);
         } else if (Ns.SASL.equals(ns) || Ns.SASL2.equals(ns)) {
@@ -162,8 +164,7 @@ public final class Negotiation {
     /** The stream in direction {@code d} became unparseable. */
     public List<NegotiationStep> parseFailed(Direction d, String message, long at) {
         begin();
-        fail(who(d) + "'s stream is " + message);
-        add(d, at, "parse-error", error, "", "failed", null);
+        add(d, at, "parse-error", fail(who(d) + "'s stream is " + message), "", "failed", null);
         return end();
     }
 
@@ -192,8 +193,7 @@ public final class Negotiation {
                 add(d, e.atNanos(), "tls", "TLS established" + side, e.detail(), "ok", null);
             }
             case TLS_FAILED -> {
-                fail("TLS handshake failed" + side + ": " + e.detail());
-                add(d, e.atNanos(), "tls", error, e.detail(), "failed", null);
+                add(d, e.atNanos(), "tls", fail("TLS handshake failed" + side + ": " + e.detail()), e.detail(), "failed", null);
             }
             case TLS_CLOSE_NOTIFY -> {
                 close.notifyFrom(e.direction());
@@ -285,8 +285,7 @@ public final class Negotiation {
                 add(d, at, "proceed", who(d) + " agrees: TLS starts now", "", "ok", ref);
             }
             default -> {
-                fail(who(d) + " refuses STARTTLS");
-                add(d, at, "starttls-failure", error, "", "failed", ref);
+                add(d, at, "starttls-failure", fail(who(d) + " refuses STARTTLS"), "", "failed", ref);
             }
         }
     }
@@ -370,9 +369,9 @@ public final class Negotiation {
             add(d, at, "bind", "Bound to " + jid, replaced.isEmpty() || flags.isEmpty() ? replaced + flags : replaced + "; " + flags,
                     "ok", ref);
         } else if ("error".equals(type) && id != null && id.equals(bindId)) {
-            fail("Resource binding failed: " + StepText.condition(e.child("error", e.namespace()) == null ? e
+            String what = fail("Resource binding failed: " + StepText.condition(e.child("error", e.namespace()) == null ? e
                     : e.child("error", e.namespace()), Ns.STANZA_ERRORS));
-            add(d, at, "bind", error, "", "failed", ref);
+            add(d, at, "bind", what, "", "failed", ref);
         } else if (e.child("query", Ns.REGISTER) != null || (id != null && id.equals(registerId))) {
             register(d, type, id, e.child("query", Ns.REGISTER), e, at, ref);
         } else if ("set".equals(type) && e.child("session", Ns.SESSION) != null) {
@@ -431,8 +430,16 @@ public final class Negotiation {
         }
     }
 
-    void fail(String message) {
-        error = message;
+    /**
+     * Something went wrong: the connection's error is the first such (what follows, the other
+     * side's answering stream error, a close, is mostly its consequence, and must not hide its
+     * cause). Returns {@code message}, for the step that says it.
+     */
+    String fail(String message) {
+        if (error == null) {
+            error = message;
+        }
+        return message;
     }
 
     /** An earlier failed attempt on this stream was retried successfully: it is no longer the connection's error. */

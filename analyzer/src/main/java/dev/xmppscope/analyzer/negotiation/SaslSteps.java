@@ -49,8 +49,7 @@ final class SaslSteps {
                 // SASL2 keeps RFC 6120's conditions, in their namespace
                 String condition = StepText.condition(e, Ns.SASL);
                 String text = e.childText("text", e.namespace());
-                n.fail("Authentication failed: " + Conditions.sasl(condition));
-                n.add(d, at, "sasl-failure", n.error(), text == null ? condition : condition + ": " + text, "failed", ref);
+                n.add(d, at, "sasl-failure", n.fail("Authentication failed: " + Conditions.sasl(condition)), text == null ? condition : condition + ": " + text, "failed", ref);
             }
             case "abort" -> n.add(d, at, "sasl-abort", n.who(d) + " aborts authentication", "", "info", ref);
             default -> n.add(d, at, "sasl-" + e.name(), n.who(d) + " sends SASL " + e.name(), "", "info", ref);

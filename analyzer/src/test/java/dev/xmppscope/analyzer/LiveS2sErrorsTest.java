@@ -1,0 +1,68 @@
+package dev.xmppscope.analyzer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xmppscope.analyzer.model.ConnectionView;
+import dev.xmppscope.analyzer.model.NegotiationStep;
+import dev.xmppscope.testing.Federation;
+import dev.xmppscope.testing.XmppClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Federation that fails, on real Prosody servers through the recording proxy: what a developer
+ * debugging it reads on the failed s2s stream.
+ */
+class LiveS2sErrorsTest {
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path tmp;
+
+    /**
+     * Both servers want certificates they trust ({@code s2s_secure_auth}), but the intercepting
+     * proxy presents its own, from a CA they do not trust: b.example refuses a.example's stream,
+     * saying why in its own words, and a.example then refuses b.example's certificate too. The
+     * stream's error is b.example's refusal, the first, with those words.
+     */
+    @Test
+    void aRefusedCertificateIsTheStreamsErrorInTheServersOwnWords() throws Exception {
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example", "b.example")
+                .user("a.example", "alice", "alice-pw").configure((domain, config) -> config.s2sSecureAuth(true)), tmp)) {
+            Analyzer analyzer = fed.analyzer;
+            try (XmppClient alice = fed.login("a.example", "alice", "laptop")) {
+                alice.send("bob@b.example", "through a proxy b.example does not trust");
+                ConnectionView aToB = await(analyzer, c -> "s2s".equals(c.kind()) && "a.example".equals(c.streamFrom())
+                        && c.closedAt() != null, "a.example's stream to b.example closed");
+                String refusal = "b.example ends the stream with error not-authorized (the peer is not authorized: it sent"
+                        + " something before authenticating, or its authentication, a certificate or a dialback key, was refused):"
+                        + " \"Your server's certificate is not trusted\"";
+                assertEquals(refusal, aToB.error());
+                assertEquals("error", aToB.state());
+                List<String> errors = analyzer.negotiation(aToB.id()).stream().filter(s -> s.step().equals("stream-error"))
+                        .map(NegotiationStep::title).toList();
+                assertEquals(refusal, errors.get(0), errors.toString());
+                assertTrue(errors.size() == 1 || errors.get(1).startsWith("a.example ends the stream with error not-authorized"),
+                        errors.toString());
+            } catch (AssertionError | RuntimeException e) {
+                throw fed.withDiagnostics(e);
+            }
+        }
+    }
+
+    private static ConnectionView await(Analyzer a, Predicate<ConnectionView> p, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<ConnectionView> found = a.connections().stream().filter(p).toList();
+            if (!found.isEmpty()) {
+                return found.get(0);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the analysis never showed " + what + ": " + a.connections());
+    }
+}
