@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.analyzer.model.ConnectionView;
+import dev.xmppscope.analyzer.model.GraphEdge;
+import dev.xmppscope.analyzer.model.GraphNode;
+import dev.xmppscope.analyzer.model.GraphSnapshot;
 import dev.xmppscope.analyzer.model.NegotiationStep;
 import dev.xmppscope.testing.Federation;
 import dev.xmppscope.testing.XmppClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -48,6 +52,40 @@ class LiveS2sErrorsTest {
                 assertEquals(refusal, errors.get(0), errors.toString());
                 assertTrue(errors.size() == 1 || errors.get(1).startsWith("a.example ends the stream with error not-authorized"),
                         errors.toString());
+            } catch (AssertionError | RuntimeException e) {
+                throw fed.withDiagnostics(e);
+            }
+        }
+    }
+
+    /**
+     * a.example federates with b.example, then looks for a chat room service b.example does not
+     * host (DNS sends conference.b.example there): b.example answers host-unknown. The graph shows
+     * no server (or service) of that name, which does not exist, but the failed stream from
+     * a.example to the server that refused it.
+     */
+    @Test
+    void aStreamToADomainNobodyServesIsDrawnToTheServerThatRefusedItNotToAPhantom() throws Exception {
+        String body = "before the room " + UUID.randomUUID();
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example", "b.example")
+                .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw"), tmp)) {
+            Analyzer analyzer = fed.analyzer;
+            try (XmppClient bob = fed.login("b.example", "bob", "phone");
+                 XmppClient alice = fed.login("a.example", "alice", "laptop")) {
+                alice.send("bob@b.example", body);
+                bob.awaitMessage(body, Duration.ofSeconds(20));
+                alice.send("room@conference.b.example", "is anybody there?");
+                ConnectionView refused = await(analyzer, c -> "s2s".equals(c.kind()) && "conference.b.example".equals(c.streamTo())
+                        && "error".equals(c.state()), "the stream to conference.b.example refused");
+                assertTrue(refused.error().contains("host-unknown"), refused.error());
+                GraphSnapshot g = analyzer.graph();
+                assertEquals(List.of("server:a.example", "server:b.example"),
+                        g.nodes().stream().map(GraphNode::id).filter(id -> id.startsWith("server:")).sorted().toList(),
+                        "no node for conference.b.example, which b.example does not serve: " + g.nodes());
+                GraphEdge edge = g.edges().stream().filter(e -> e.id().equals("s2s:" + refused.id())).findFirst()
+                        .orElseThrow(() -> new AssertionError("the refused stream is drawn: " + g.edges()));
+                assertEquals("server:a.example→server:b.example", edge.source() + "→" + edge.target());
+                assertEquals("error", edge.state());
             } catch (AssertionError | RuntimeException e) {
                 throw fed.withDiagnostics(e);
             }
