@@ -50,7 +50,8 @@ class LiveDialbackTest {
             assertTrue(refusal.contains("type='invalid'") || refusal.contains("type=\"invalid\""),
                     "a.example refuses the forged key: " + refusal);
 
-            ConnectionView forged = await(analyzer, c -> "s2s".equals(c.kind()) && "error".equals(c.state()), "the forged stream failed");
+            ConnectionView forged = fed.awaitConnection(c -> "s2s".equals(c.kind()) && "error".equals(c.state()),
+                    "the forged stream failed");
             ConnectionView aToB = only(analyzer, c -> "s2s".equals(c.kind()) && "a.example".equals(c.streamFrom()));
             ConnectionView bToA = only(analyzer, c -> "s2s".equals(c.kind()) && "b.example".equals(c.streamFrom())
                     && c.id() != forged.id());
@@ -78,6 +79,34 @@ class LiveDialbackTest {
             assertTrue(analyzer.negotiation(bToA.id()).stream().anyMatch(s -> s.title().equals(
                     "a.example accepts b.example (dialback valid, checked with b.example on connection " + aToB.id() + ")")),
                     names(analyzer.negotiation(bToA.id())));
+        }
+    }
+
+    /**
+     * With XEP-0288 (Prosody's s2s_bidi) each server asks to use its stream both ways: a step of
+     * its own, said where it happens, before its dialback.
+     */
+    @Test
+    void aRequestForABidirectionalStreamIsAStep() throws Exception {
+        String body = "both ways " + UUID.randomUUID();
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example", "b.example")
+                .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw")
+                .configure((domain, config) -> config.modules("s2s_bidi")), tmp)) {
+            Analyzer analyzer = fed.analyzer;
+            try (XmppClient bob = fed.login("b.example", "bob", "phone");
+                 XmppClient alice = fed.login("a.example", "alice", "laptop")) {
+                alice.send("bob@b.example", body);
+                bob.awaitMessage(body, Duration.ofSeconds(20));
+            } catch (AssertionError | RuntimeException e) {
+                throw fed.withDiagnostics(e);
+            }
+            ConnectionView aToB = fed.awaitConnection(c -> "s2s".equals(c.kind()) && "a.example".equals(c.streamFrom())
+                    && "established".equals(c.state()), "a.example's stream to b.example established");
+            List<String> steps = analyzer.negotiation(aToB.id()).stream().map(NegotiationStep::step).toList();
+            int bidi = steps.indexOf("bidi");
+            assertTrue(bidi > steps.indexOf("restart") && bidi < steps.indexOf("dialback-result"), steps.toString());
+            assertEquals("a.example asks to use this stream both ways: b.example may send its stanzas back on it (XEP-0288)",
+                    analyzer.negotiation(aToB.id()).get(bidi).title());
         }
     }
 
@@ -120,17 +149,6 @@ class LiveDialbackTest {
         return read.toString();
     }
 
-    private static ConnectionView await(Analyzer a, Predicate<ConnectionView> p, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<ConnectionView> found = a.connections().stream().filter(p).toList();
-            if (!found.isEmpty()) {
-                return found.get(0);
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the analysis never showed " + what + ": " + a.connections());
-    }
 
     private static ConnectionView only(Analyzer a, Predicate<ConnectionView> p) {
         List<ConnectionView> found = a.connections().stream().filter(p).toList();

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +39,7 @@ class LiveS2sErrorsTest {
             Analyzer analyzer = fed.analyzer;
             try (XmppClient alice = fed.login("a.example", "alice", "laptop")) {
                 alice.send("bob@b.example", "through a proxy b.example does not trust");
-                ConnectionView aToB = await(analyzer, c -> "s2s".equals(c.kind()) && "a.example".equals(c.streamFrom())
+                ConnectionView aToB = fed.awaitConnection(c -> "s2s".equals(c.kind()) && "a.example".equals(c.streamFrom())
                         && c.closedAt() != null, "a.example's stream to b.example closed");
                 String refusal = "b.example ends the stream with error not-authorized (the peer is not authorized: it sent"
                         + " something before authenticating, or its authentication, a certificate or a dialback key, was refused):"
@@ -75,7 +74,7 @@ class LiveS2sErrorsTest {
                 alice.send("bob@b.example", body);
                 bob.awaitMessage(body, Duration.ofSeconds(20));
                 alice.send("room@conference.b.example", "is anybody there?");
-                ConnectionView refused = await(analyzer, c -> "s2s".equals(c.kind()) && "conference.b.example".equals(c.streamTo())
+                ConnectionView refused = fed.awaitConnection(c -> "s2s".equals(c.kind()) && "conference.b.example".equals(c.streamTo())
                         && "error".equals(c.state()), "the stream to conference.b.example refused");
                 assertTrue(refused.error().contains("host-unknown"), refused.error());
                 GraphSnapshot g = analyzer.graph();
@@ -92,15 +91,4 @@ class LiveS2sErrorsTest {
         }
     }
 
-    private static ConnectionView await(Analyzer a, Predicate<ConnectionView> p, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<ConnectionView> found = a.connections().stream().filter(p).toList();
-            if (!found.isEmpty()) {
-                return found.get(0);
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the analysis never showed " + what + ": " + a.connections());
-    }
 }

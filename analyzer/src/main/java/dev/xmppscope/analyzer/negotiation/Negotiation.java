@@ -134,6 +134,9 @@ public final class Negotiation {
             add(d, at, "csi", who(d) + " says it is " + e.name() + " (client state indication)", "", "info", ref);
         } else if (Ns.DIALBACK.equals(ns)) {
             dialback(d, e, at, ref);
+        } else if (Ns.BIDI.equals(ns) && e.name().equals("bidi")) {
+            add(d, at, "bidi", who(d) + " asks to use this stream both ways: " + party(Direction.TO_CLIENT)
+                    + " may send its stanzas back on it (XEP-0288)", "", "info", ref);
         } else if (e.name().equals("iq") && Ns.isStanzaNamespace(ns)) {
             iq(d, e, at, ref);
         } else if (e.name().equals("handshake") && Ns.COMPONENT.equals(ns)) {

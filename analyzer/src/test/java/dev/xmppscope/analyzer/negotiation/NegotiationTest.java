@@ -130,6 +130,31 @@ class NegotiationTest {
                 "tls: TLS established with a.example"), titles());
     }
 
+    /**
+     * A certificate refused between servers, as Prosody refuses one its trusted CAs did not issue
+     * for the domain: no password is involved, so the client's reading of not-authorized ("wrong
+     * username or password") would mislead; the server's own words are said instead.
+     */
+    @Test
+    void anS2sSaslExternalRefusalSaysTheServersWordsNotALoginsMeaning() {
+        String s2s = "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams'"
+                + " xmlns:db='jabber:server:dialback'";
+        c(s2s + " from='a.example' to='b.example' version='1.0'>").s(s2s + " from='b.example' to='a.example' id='s1' version='1.0'>"
+                + "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>EXTERNAL</mechanism>"
+                + "</mechanisms></stream:features>")
+                .c("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='EXTERNAL'>YS5leGFtcGxl</auth>")
+                .s("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/><text>Your server&apos;s certificate is"
+                        + " invalid, expired, or not trusted by b.example</text></failure>");
+        String refused = "b.example refuses a.example (SASL EXTERNAL): not-authorized: \"Your server's certificate is invalid,"
+                + " expired, or not trusted by b.example\"";
+        assertEquals(List.of("header: a.example opens an s2s stream to b.example",
+                "header: b.example answers with stream id s1",
+                "features: b.example offers SASL (EXTERNAL)",
+                "sasl-auth: a.example authenticates with SASL EXTERNAL (its certificate)",
+                "sasl-failure: " + refused), titles());
+        assertEquals(refused, n.error());
+    }
+
     /** Prosody's features after authentication, as a login shows them: each feature once, the SASL offer in the same step. */
     @Test
     void featuresAreSaidOnceEachWithTheVersionsOfStreamManagementOffered() {
