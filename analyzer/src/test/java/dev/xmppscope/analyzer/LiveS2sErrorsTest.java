@@ -91,4 +91,37 @@ class LiveS2sErrorsTest {
         }
     }
 
+
+    /**
+     * b.example is killed (SIGKILL) with its streams to and from a.example open: its kernel closes
+     * them with a plain FIN, but no stream close came first. Both streams say so, as a warning on
+     * the step and on the connection, not as an ordinary end.
+     */
+    @Test
+    void aServerKilledMidLinkIsAWarningOnItsStreams() throws Exception {
+        String body = "just before the crash " + UUID.randomUUID();
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example", "b.example")
+                .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw"), tmp)) {
+            Analyzer analyzer = fed.analyzer;
+            try (XmppClient bob = fed.login("b.example", "bob", "phone");
+                 XmppClient alice = fed.login("a.example", "alice", "laptop")) {
+                alice.send("bob@b.example", body);
+                bob.awaitMessage(body, Duration.ofSeconds(20));
+                ProcessHandle.of(fed.servers.server("b.example").pid()).orElseThrow().destroyForcibly();
+                for (String from : List.of("a.example", "b.example")) {
+                    ConnectionView s2s = fed.awaitConnection(c -> "s2s".equals(c.kind()) && from.equals(c.streamFrom())
+                            && c.closedAt() != null, "the stream from " + from + " ended");
+                    assertEquals("b.example closed TCP without closing its stream first (crashed, killed or cut off?)",
+                            s2s.warning(), s2s.toString());
+                    assertEquals("closed", s2s.state());
+                    List<NegotiationStep> steps = analyzer.negotiation(s2s.id());
+                    NegotiationStep end = steps.get(steps.size() - 1);
+                    assertEquals("warning", end.status(), end.toString());
+                    assertTrue(end.title().contains("b.example closed TCP without closing the stream"), end.title());
+                }
+            } catch (AssertionError | RuntimeException e) {
+                throw fed.withDiagnostics(e);
+            }
+        }
+    }
 }

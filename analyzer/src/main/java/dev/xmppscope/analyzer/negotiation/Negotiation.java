@@ -264,7 +264,14 @@ public final class Negotiation {
         if (silent >= SILENCE_SAID_NANOS) {
             how += "; nothing crossed it in its last " + Durations.words(silent) + " (an idle timeout?)";
         }
-        add(Direction.TO_SERVER, c.atNanos(), "close", how, c.detail(), error == null ? "ok" : "failed", null);
+        String status = error == null ? "ok" : "failed";
+        if (error == null && close.closedWithStreamOpen(c, passthroughTls)) {
+            // what it sent last may not have been read, and what was sent to it may be lost
+            Direction closer = c.reason() == CloseReason.CLIENT_CLOSED ? Direction.TO_SERVER : Direction.TO_CLIENT;
+            warn(who(closer) + " closed TCP without closing its stream first (crashed, killed or cut off?)");
+            status = "warning";
+        }
+        add(Direction.TO_SERVER, c.atNanos(), "close", how, c.detail(), status, null);
         state = error == null ? "closed" : "error";
         return end();
     }
