@@ -12,6 +12,7 @@ import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.Direction;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,6 +52,8 @@ public final class Negotiation {
     private String sessionId;
     private boolean tlsAnnounced;
     private boolean passthroughTls;
+    /** Steps that named the parties before the first header said who they are (Direct TLS), with their event, by index. */
+    private final Map<Integer, ConnectionEvent> namedBeforeHeader = new LinkedHashMap<>();
     /** The id the receiving server last gave this s2s stream: the one a dialback check of its key names. */
     private String s2sStreamId;
     private final StreamManagementSteps sm;
@@ -89,6 +92,10 @@ public final class Negotiation {
                 streamTo = h.attribute("to");
                 add(d, at, "header", who(d) + (kind.equals("s2s") ? " opens an " : " opens a ") + kind + " stream to " + StepText.or(streamTo, "(no 'to')"),
                         StepText.attrs(h, "from", "to", "version", "xml:lang"), "info", ref);
+                if (!kind.equals("c2s")) {
+                    renameEarlySteps();
+                }
+                namedBeforeHeader.clear();
             } else {
                 add(d, at, "restart", who(d) + " restarts the stream" + restartCause(), StepText.attrs(h, "from", "to", "version"), "info", ref);
             }
@@ -187,20 +194,19 @@ public final class Negotiation {
     public List<NegotiationStep> event(ConnectionEvent e) {
         begin();
         Direction d = e.direction() == null ? Direction.TO_SERVER : e.direction();
-        // TLS_ESTABLISHED/FAILED name the proxy's session: toServer is the one with the upstream, which answers the stream
-        String side = e.direction() == null ? "" : " with " + party(e.direction() == Direction.TO_SERVER ? Direction.TO_CLIENT : Direction.TO_SERVER);
         switch (e.kind()) {
-            case DIRECT_TLS_DETECTED -> add(d, e.atNanos(), "tls", who(d) + " starts with TLS directly (XEP-0368)", e.detail(), "info", null);
+            case DIRECT_TLS_DETECTED -> addNamed(e, "tls", e.detail(), "info");
             case TLS_ESTABLISHED -> {
                 tlsAnnounced = true;
-                add(d, e.atNanos(), "tls", "TLS established" + side, e.detail(), "ok", null);
+                addNamed(e, "tls", e.detail(), "ok");
             }
             case TLS_FAILED -> {
-                add(d, e.atNanos(), "tls", fail("TLS handshake failed" + side + ": " + e.detail()), e.detail(), "failed", null);
+                fail(eventTitle(e));
+                addNamed(e, "tls", e.detail(), "failed");
             }
             case TLS_CLOSE_NOTIFY -> {
                 close.notifyFrom(e.direction());
-                add(d, e.atNanos(), "tls-close", who(d) + " ends TLS with close_notify", "", "info", null);
+                addNamed(e, "tls-close", "", "info");
             }
             case HALF_CLOSED -> close.halfClosed(e.direction());
             case PLUS_MECHANISMS_STRIPPED -> add(d, e.atNanos(), "sasl-mechanisms",
@@ -216,6 +222,41 @@ public final class Negotiation {
             }
         }
         return end();
+    }
+
+    /**
+     * A step that names the parties of a proxy event. Before the first stream header (Direct TLS
+     * comes first) they are not known yet: "Client" and "Server" then, renamed once the header
+     * says the stream is between servers ({@link #renameEarlySteps}).
+     */
+    private void addNamed(ConnectionEvent e, String step, String detail, String status) {
+        if (initiatorHeaders == 0) {
+            namedBeforeHeader.put(steps.size(), e);
+        }
+        add(e.direction() == null ? Direction.TO_SERVER : e.direction(), e.atNanos(), step, eventTitle(e), detail, status, null);
+    }
+
+    private String eventTitle(ConnectionEvent e) {
+        Direction d = e.direction() == null ? Direction.TO_SERVER : e.direction();
+        // TLS_ESTABLISHED/FAILED name the proxy's session: toServer is the one with the upstream, which answers the stream
+        String side = e.direction() == null ? "" : " with " + party(e.direction() == Direction.TO_SERVER ? Direction.TO_CLIENT : Direction.TO_SERVER);
+        return switch (e.kind()) {
+            case DIRECT_TLS_DETECTED -> who(d) + " starts with TLS directly (XEP-0368)";
+            case TLS_ESTABLISHED -> "TLS established" + side;
+            case TLS_FAILED -> "TLS handshake failed" + side + ": " + e.detail();
+            default -> who(d) + " ends TLS with close_notify";
+        };
+    }
+
+    /** The first header said who the parties are: the steps before it that named them generically say it too. */
+    private void renameEarlySteps() {
+        namedBeforeHeader.forEach((index, e) -> {
+            NegotiationStep s = steps.get(index);
+            NegotiationStep renamed = new NegotiationStep(s.connection(), s.index(), s.at(), s.direction(), s.step(), eventTitle(e),
+                    s.detail(), s.status(), s.stanzaRef());
+            steps.set(index, renamed);
+            added.add(renamed);
+        });
     }
 
     /**
