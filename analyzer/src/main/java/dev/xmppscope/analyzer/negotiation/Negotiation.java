@@ -306,9 +306,10 @@ public final class Negotiation {
             how += "; nothing crossed it in its last " + Durations.words(silent) + " (an idle timeout?)";
         }
         String status = error == null ? "ok" : "failed";
-        if (error == null && close.closedWithStreamOpen(c, passthroughTls)) {
-            // what it sent last may not have been read, and what was sent to it may be lost
-            Direction closer = c.reason() == CloseReason.CLIENT_CLOSED ? Direction.TO_SERVER : Direction.TO_CLIENT;
+        Direction closer = c.reason() == CloseReason.CLIENT_CLOSED ? Direction.TO_SERVER : Direction.TO_CLIENT;
+        // a server closes its streams before TCP: one that did not crashed or was killed, and what was in flight may be
+        // lost (a client that vanishes is no news: its server keeps the session for it to resume, XEP-0198)
+        if (error == null && close.closedWithStreamOpen(c, passthroughTls) && ("s2s".equals(kind) || closer == Direction.TO_CLIENT)) {
             warn(who(closer) + " closed TCP without closing its stream first (crashed, killed or cut off?)");
             status = "warning";
         }
