@@ -296,8 +296,10 @@ public final class Negotiation {
             }
         }
         sm.connectionEnded(c.atNanos(), close.first != null && close.answered);
-        String how = close.describe(c, who(Direction.TO_SERVER), who(Direction.TO_CLIENT), Durations.words(c.atNanos() - openedAt),
-                passthroughTls);
+        // mid-sentence, a server not named by its domain is "the receiving server"; a c2s stream's "Client" and "Server" are names
+        boolean s2s = "s2s".equals(kind);
+        String how = close.describe(c, s2s ? party(Direction.TO_SERVER) : who(Direction.TO_SERVER),
+                s2s ? party(Direction.TO_CLIENT) : who(Direction.TO_CLIENT), Durations.words(c.atNanos() - openedAt), passthroughTls);
         if ("negotiating".equals(state) && error == null && !passthroughTls) {
             how += "; " + party(Direction.TO_SERVER) + " ended it before authenticating";
         }

@@ -155,6 +155,27 @@ class NegotiationTest {
         assertEquals(refused, n.error());
     }
 
+    /**
+     * A header without 'to', as Prosody 0.12 answers it on its s2s port: the receiving server,
+     * named by no domain, is "the receiving server" within a sentence, and its own words are said.
+     */
+    @Test
+    void aServerNamedByNoDomainReadsAsOneWithinASentence() {
+        String s2s = "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams'"
+                + " xmlns:db='jabber:server:dialback'";
+        c(s2s + " from='b.example' version='1.0'>").s(s2s + " version='1.0' xml:lang='en' to='b.example' from='' id='c83'>"
+                + "<stream:error><undefined-condition xmlns='urn:ietf:params:xml:ns:xmpp-streams'/><text"
+                + " xmlns='urn:ietf:params:xml:ns:xmpp-streams'>No stream features to offer</text></stream:error></stream:stream>");
+        steps.addAll(n.connectionClosed(new ConnectionClosed(1, 202_500_000L, CloseReason.SERVER_CLOSED, "", 200, 400), 0, now));
+        assertEquals(List.of("header: b.example opens an s2s stream to (no 'to')",
+                "header: The receiving server answers with stream id c83",
+                "stream-error: The receiving server ends the stream with error undefined-condition (an error without a defined"
+                        + " condition): \"No stream features to offer\"",
+                "close: The receiving server closes the stream",
+                "close: Connection ended after 202.5 ms: the receiving server closed the stream, b.example did not answer;"
+                        + " the receiving server closed TCP"), titles());
+    }
+
     /** Prosody's features after authentication, as a login shows them: each feature once, the SASL offer in the same step. */
     @Test
     void featuresAreSaidOnceEachWithTheVersionsOfStreamManagementOffered() {
