@@ -36,7 +36,8 @@ final class Close {
      * that vanished. Unknowable when the streams went on inside TLS passed through.
      */
     boolean closedWithStreamOpen(ConnectionClosed c, boolean hiddenByTls) {
-        return !hiddenByTls && first == null && (c.reason() == CloseReason.CLIENT_CLOSED || c.reason() == CloseReason.SERVER_CLOSED)
+        return !hiddenByTls && first == null
+                && (c.reason() == CloseReason.CLIENT_CLOSED || c.reason() == CloseReason.SERVER_CLOSED)
                 && c.bytesToServer() + c.bytesToClient() > 0;
     }
 

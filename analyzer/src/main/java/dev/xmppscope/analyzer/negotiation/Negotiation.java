@@ -54,11 +54,9 @@ public final class Negotiation {
     private boolean passthroughTls;
     /** Steps that named the parties before the first header said who they are (Direct TLS), with their event, by index. */
     private final Map<Integer, ConnectionEvent> namedBeforeHeader = new LinkedHashMap<>();
-    /** The id the receiving server last gave this s2s stream: the one a dialback check of its key names. */
-    private String s2sStreamId;
     private final StreamManagementSteps sm;
     private final SaslSteps sasl;
-    private final DialbackStreams dialbackStreams;
+    private final DialbackSteps dialback;
 
     public Negotiation(long connection) {
         this(connection, new HashMap<>(), new DialbackStreams());
@@ -71,7 +69,7 @@ public final class Negotiation {
      */
     public Negotiation(long connection, Map<String, ResumableSession> resumableSessions, DialbackStreams dialbackStreams) {
         this.connection = connection;
-        this.dialbackStreams = dialbackStreams;
+        this.dialback = new DialbackSteps(this, dialbackStreams);
         this.sm = new StreamManagementSteps(this, resumableSessions);
         this.sasl = new SaslSteps(this, sm);
     }
@@ -101,8 +99,7 @@ public final class Negotiation {
             }
         } else {
             if ("s2s".equals(kind)) {
-                s2sStreamId = id;
-                dialbackStreams.opened(streamTo, id, connection);
+                dialback.answered(streamTo, id);
             }
             String title = responderHeaders++ == 0 ? who(d) + " answers with stream id " + StepText.or(id, "(none)")
                     : who(d) + " answers the restarted stream, new stream id " + StepText.or(id, "(none)");
@@ -140,7 +137,7 @@ public final class Negotiation {
         } else if (Ns.CSI.equals(ns)) {
             add(d, at, "csi", who(d) + " says it is " + e.name() + " (client state indication)", "", "info", ref);
         } else if (Ns.DIALBACK.equals(ns)) {
-            dialback(d, e, at, ref);
+            dialback.element(d, e, at, ref);
         } else if (Ns.BIDI.equals(ns) && e.name().equals("bidi")) {
             add(d, at, "bidi", who(d) + " asks to use this stream both ways: " + party(Direction.TO_CLIENT)
                     + " may send its stanzas back on it (XEP-0288)", "", "info", ref);
@@ -252,8 +249,8 @@ public final class Negotiation {
     private void renameEarlySteps() {
         namedBeforeHeader.forEach((index, e) -> {
             NegotiationStep s = steps.get(index);
-            NegotiationStep renamed = new NegotiationStep(s.connection(), s.index(), s.at(), s.direction(), s.step(), eventTitle(e),
-                    s.detail(), s.status(), s.stanzaRef());
+            NegotiationStep renamed = new NegotiationStep(s.connection(), s.index(), s.at(), s.direction(), s.step(),
+                    eventTitle(e), s.detail(), s.status(), s.stanzaRef());
             steps.set(index, renamed);
             added.add(renamed);
         });
@@ -311,7 +308,8 @@ public final class Negotiation {
         Direction closer = c.reason() == CloseReason.CLIENT_CLOSED ? Direction.TO_SERVER : Direction.TO_CLIENT;
         // a server closes its streams before TCP: one that did not crashed or was killed, and what was in flight may be
         // lost (a client that vanishes is no news: its server keeps the session for it to resume, XEP-0198)
-        if (error == null && close.closedWithStreamOpen(c, passthroughTls) && ("s2s".equals(kind) || closer == Direction.TO_CLIENT)) {
+        if (error == null && close.closedWithStreamOpen(c, passthroughTls)
+                && ("s2s".equals(kind) || closer == Direction.TO_CLIENT)) {
             warn(who(closer) + " closed TCP without closing its stream first (crashed, killed or cut off?)");
             status = "warning";
         }
@@ -347,59 +345,6 @@ public final class Negotiation {
     /** SM ids are the server's: scoped by its domain. */
     String sessionKey(String id) {
         return StepText.or(streamTo, "?") + " " + id;
-    }
-
-    private void dialback(Direction d, XmlElement e, long at, String ref) {
-        if (e.name().equals("verify")) {
-            dialbackVerify(d, e, at, ref);
-            return;
-        }
-        String from = StepText.or(e.attribute("from"), "?");
-        String to = StepText.or(e.attribute("to"), "?");
-        String type = e.attribute("type");
-        if (type == null) {
-            add(d, at, "dialback-result", from + " asks " + to + " to accept it (dialback key)", "", "info", ref);
-            return;
-        }
-        // the receiving server (from) asked the sender's domain whether the key is genuine, mostly over another connection
-        Long checkedOn = dialbackStreams.checkedOn(e.attribute("from"), s2sStreamId);
-        String how = checkedOn == null || checkedOn == connection ? "" : ", checked with " + to + " on connection " + checkedOn;
-        if (type.equals("valid")) {
-            bound(to + "→" + from);
-            add(d, at, "dialback-result", from + " accepts " + to + " (dialback valid" + how + ")", "", "ok", ref);
-        } else {
-            String what = from + " rejects " + to + " (dialback " + type + how + ")";
-            fail(what);
-            XmlElement error = e.child("error", e.namespace());
-            add(d, at, "dialback-result", what, type.equals("error") ? StepText.conditionSaid(error == null ? e : error) : "", "failed", ref);
-        }
-    }
-
-    /**
-     * A dialback check ({@code db:verify}): the receiving server of another stream asks the
-     * sender's domain whether the key it got there is genuine. Its outcome is that other stream's
-     * (its {@code db:result} answer says it): a key found invalid fails that stream, not this one.
-     */
-    private void dialbackVerify(Direction d, XmlElement e, long at, String ref) {
-        String from = StepText.or(e.attribute("from"), "?");
-        String to = StepText.or(e.attribute("to"), "?");
-        String id = e.attribute("id");
-        String type = e.attribute("type");
-        // the stream checked is the one that asks (to, in the answer) gave this id
-        String receiver = type == null ? e.attribute("from") : e.attribute("to");
-        Long about = dialbackStreams.connectionOf(receiver, id);
-        String stream = (about == null || about == connection ? "" : " on connection " + about)
-                + " (stream " + StepText.or(id, "?") + ")";
-        if (type == null) {
-            dialbackStreams.checking(receiver, id, connection);
-            add(d, at, "dialback-verify", from + " asks " + to + " to confirm the dialback key it received" + stream, "", "info", ref);
-        } else if (type.equals("valid")) {
-            add(d, at, "dialback-verify", from + " confirms the key" + stream + " is genuine (valid)", "", "ok", ref);
-        } else {
-            XmlElement error = e.child("error", e.namespace());
-            add(d, at, "dialback-verify", from + " says the key" + stream + " is " + type + ": " + to + " must refuse that stream",
-                    type.equals("error") ? StepText.conditionSaid(error == null ? e : error) : "", "warning", ref);
-        }
     }
 
     private void iq(Direction d, XmlElement e, long at, String ref) {
