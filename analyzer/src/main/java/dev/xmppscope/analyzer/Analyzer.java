@@ -11,6 +11,7 @@ import dev.xmppscope.analyzer.model.StanzaDetail;
 import dev.xmppscope.analyzer.model.StanzaPage;
 import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaRoute;
+import dev.xmppscope.analyzer.negotiation.DialbackStreams;
 import dev.xmppscope.analyzer.negotiation.Durations;
 import dev.xmppscope.analyzer.negotiation.ResumableSession;
 import dev.xmppscope.analyzer.route.IqPairing;
@@ -79,6 +80,8 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
             return size() > 10_000;
         }
     };
+    /** The capture's s2s streams by the id their receiving server gave them, for dialback checks (see Negotiation). */
+    private final DialbackStreams dialbackStreams = new DialbackStreams();
     private final StreamParsers parsers = new StreamParsers();
     /** While {@link #analyze} runs: the parsers are then the reading threads', which parse ahead of the model. */
     private boolean parsingAhead;
@@ -260,7 +263,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         ingestStep(events -> {
             beforeRecord.accept(c);
             advance(c.atNanos());
-            ConnectionAnalysis conn = new ConnectionAnalysis(c, resumableSessions);
+            ConnectionAnalysis conn = new ConnectionAnalysis(c, resumableSessions, dialbackStreams);
             connections.put(c.id(), conn);
             connectionChanged(conn, events);
         });
@@ -466,7 +469,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
             // data for a connection whose opening was not seen (a capture that starts mid-way)
             LOG.debug("connection {} was not seen opening; analysing it from here", id);
             conn = new ConnectionAnalysis(new ConnectionOpened(id, "?", null, null, null, TlsMode.PASSTHROUGH, at),
-                    resumableSessions);
+                    resumableSessions, dialbackStreams);
             connections.put(id, conn);
         }
         return conn;

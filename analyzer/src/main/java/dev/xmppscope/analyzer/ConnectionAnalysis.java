@@ -4,6 +4,7 @@ import dev.xmppscope.analyzer.graph.StreamEndpoints;
 import dev.xmppscope.analyzer.index.StanzaIndex;
 import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.analyzer.model.GraphNode;
+import dev.xmppscope.analyzer.negotiation.DialbackStreams;
 import dev.xmppscope.analyzer.negotiation.Negotiation;
 import dev.xmppscope.analyzer.negotiation.ResumableSession;
 import dev.xmppscope.analyzer.xmpp.Jid;
@@ -50,10 +51,13 @@ final class ConnectionAnalysis {
     record Ends(String source, String target) {
     }
 
-    /** @param resumableSessions the capture's resumable stream-management sessions (see {@link Negotiation}) */
-    ConnectionAnalysis(ConnectionOpened opened, Map<String, ResumableSession> resumableSessions) {
+    /**
+     * @param resumableSessions the capture's resumable stream-management sessions (see {@link Negotiation})
+     * @param dialbackStreams   the capture's s2s streams by id, for dialback checks (see {@link Negotiation})
+     */
+    ConnectionAnalysis(ConnectionOpened opened, Map<String, ResumableSession> resumableSessions, DialbackStreams dialbackStreams) {
         this.opened = opened;
-        this.negotiation = new Negotiation(opened.id(), resumableSessions);
+        this.negotiation = new Negotiation(opened.id(), resumableSessions, dialbackStreams);
     }
 
     long id() {

@@ -1,5 +1,6 @@
 package dev.xmppscope.analyzer;
 
+import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.analyzer.route.RouteCorrelator;
 import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.testing.Federation;
@@ -7,6 +8,9 @@ import dev.xmppscope.testing.RecordingProxy;
 import dev.xmppscope.testing.TestCertificates;
 import dev.xmppscope.testing.XmppClient;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -48,6 +52,19 @@ final class AnalyzedFederation implements AutoCloseable {
 
     XmppClient login(String domain, String user, String resource) {
         return XmppClient.options(domain, servers.relayC2s(domain)).startTls(trust).resource(resource).login(user, user + "-pw");
+    }
+
+    /** The first connection the analysis shows that {@code p} accepts, once it shows one (within 20 s). */
+    ConnectionView awaitConnection(Predicate<ConnectionView> p, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<ConnectionView> found = analyzer.connections().stream().filter(p).toList();
+            if (!found.isEmpty()) {
+                return found.get(0);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the analysis never showed " + what + ": " + analyzer.connections());
     }
 
     /** {@code e}, with what the servers logged: for a failure while the clients talk. */

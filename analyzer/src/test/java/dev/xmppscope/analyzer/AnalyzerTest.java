@@ -118,7 +118,7 @@ class AnalyzerTest {
                     "header: b.example answers with stream id s2s-b1",
                     "features: b.example offers dialback",
                     "dialback-result: a.example asks b.example to accept it (dialback key)",
-                    "dialback-result: b.example accepts a.example (dialback valid)"), out);
+                    "dialback-result: b.example accepts a.example (dialback valid, checked with a.example on connection 3)"), out);
             assertEquals("a.example→b.example", a.connection(2).orElseThrow().jid());
             List<String> back = a.negotiation(3).stream().map(NegotiationStep::step).toList();
             assertTrue(back.containsAll(List.of("dialback-verify", "dialback-result")), back.toString());

@@ -22,20 +22,24 @@ public final class Federation implements AutoCloseable {
     public static final int C2S = 5222;
     public static final int S2S = 5269;
     public static final int DIRECT_TLS = 5223;
+    /** Direct TLS between servers (XEP-0368's {@code _xmpps-server}), with {@link Builder#s2sDirectTls}. */
+    public static final int S2S_DIRECT_TLS = 5270;
 
     private final LoopbackBlock block;
     private final LoopbackDns dns;
     private final Map<String, ProsodyServer> servers;
     private final Map<String, InetAddress> relays;
     private final TestCertificates.TestCa ca;
+    private final boolean s2sDirectTls;
 
     private Federation(LoopbackBlock block, LoopbackDns dns, Map<String, ProsodyServer> servers,
-                       Map<String, InetAddress> relays, TestCertificates.TestCa ca) {
+                       Map<String, InetAddress> relays, TestCertificates.TestCa ca, boolean s2sDirectTls) {
         this.block = block;
         this.dns = dns;
         this.servers = servers;
         this.relays = relays;
         this.ca = ca;
+        this.s2sDirectTls = s2sDirectTls;
     }
 
     public static Builder builder(String... domains) {
@@ -47,6 +51,7 @@ public final class Federation implements AutoCloseable {
         private final List<String> domains;
         private boolean relayed = true;
         private boolean sharedCa;
+        private boolean s2sDirectTls;
         private BiConsumer<String, ProsodyConfig> configure = (domain, config) -> { };
         private final Map<String, List<String>> users = new LinkedHashMap<>();
 
@@ -69,6 +74,15 @@ public final class Federation implements AutoCloseable {
          */
         public Builder sharedCa(boolean shared) {
             this.sharedCa = shared;
+            return this;
+        }
+
+        /**
+         * Servers also listen for Direct TLS s2s on {@link #S2S_DIRECT_TLS}, and DNS advertises it
+         * ({@code _xmpps-server._tcp} SRV), so Prosody connects to its peers that way.
+         */
+        public Builder s2sDirectTls(boolean on) {
+            this.s2sDirectTls = on;
             return this;
         }
 
@@ -98,7 +112,11 @@ public final class Federation implements AutoCloseable {
                 // a MUC component the domain may host (see ProsodyConfig.muc): other servers find it there
                 hosts.put("conference." + domains.get(i), (relayed ? relay : server).getHostAddress());
             }
-            LoopbackDns dns = LoopbackDns.start(dir.resolve("dns"), block, hosts);
+            List<LoopbackDns.SrvRecord> srv = new ArrayList<>();
+            if (s2sDirectTls) {
+                domains.forEach(d -> srv.add(new LoopbackDns.SrvRecord("_xmpps-server._tcp." + d, d, S2S_DIRECT_TLS)));
+            }
+            LoopbackDns dns = LoopbackDns.start(dir.resolve("dns"), block, hosts, srv);
             Map<String, ProsodyServer> servers = new LinkedHashMap<>();
             try {
                 for (int i = 0; i < domains.size(); i++) {
@@ -107,6 +125,9 @@ public final class Federation implements AutoCloseable {
                             .dns(dns.address());
                     if (ca != null) {
                         config.certificate(ca.issue(domain, "conference." + domain)).trust(ca.certificate());
+                    }
+                    if (s2sDirectTls) {
+                        config.lua("s2s_direct_tls_ports = { " + S2S_DIRECT_TLS + " }");
                     }
                     configure.accept(domain, config);
                     ProsodyServer server = ProsodyServer.prepare(dir.resolve(domain), config);
@@ -122,7 +143,7 @@ public final class Federation implements AutoCloseable {
                 dns.close();
                 throw e;
             }
-            return new Federation(block, dns, servers, relays, ca);
+            return new Federation(block, dns, servers, relays, ca, s2sDirectTls);
         }
     }
 
@@ -163,7 +184,8 @@ public final class Federation implements AutoCloseable {
 
     /**
      * The proxy routes that put a relay on every link: for each domain, {@code relay:5222=server:5222},
-     * {@code relay:5269=server:5269} and {@code relay:5223=server:5223}, in the CLI's
+     * {@code relay:5269=server:5269} and {@code relay:5223=server:5223} (and {@code relay:5270=server:5270}
+     * with {@code s2sDirectTls}), in the CLI's
      * {@code LISTEN=UPSTREAM} syntax.
      */
     public List<String> relayRoutes() {
@@ -171,8 +193,10 @@ public final class Federation implements AutoCloseable {
         for (ProsodyServer s : servers.values()) {
             String relay = relays.get(s.domain()).getHostAddress();
             String server = s.address().getHostAddress();
-            for (int port : new int[] {C2S, S2S, DIRECT_TLS}) {
-                routes.add(relay + ":" + port + "=" + server + ":" + port);
+            for (int port : new int[] {C2S, S2S, DIRECT_TLS, S2S_DIRECT_TLS}) {
+                if (port != S2S_DIRECT_TLS || s2sDirectTls) {
+                    routes.add(relay + ":" + port + "=" + server + ":" + port);
+                }
             }
         }
         return routes;

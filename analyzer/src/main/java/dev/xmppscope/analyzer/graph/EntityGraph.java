@@ -43,11 +43,14 @@ public final class EntityGraph {
 
     /** Server nodes that are services of another server's, to that server's node. */
     private final Map<String, String> hosts = new HashMap<>();
-    /** The server node a client bound at, by the server's address: where a stream refused its domain belongs. */
+    /**
+     * The server node at each upstream address, as a stream authenticated there showed (a client
+     * bound, a server accepted): where a stream whose domain was refused there belongs.
+     */
     private final Map<String, String> serverAt = new HashMap<>();
     /**
-     * Client streams whose domain the server refused, while nothing says which server is at their
-     * address: drawn once a client binds there, not as a server of the refused name (there is none).
+     * Streams whose domain the server refused, while nothing says which server is at their address:
+     * drawn once a stream authenticates there, not to a server of the refused name (there is none).
      * The latest {@value #MAX_WAITING} per address (a scanner's probes must not pile up for weeks).
      */
     private final Map<String, Map<Long, Runnable>> waitingForServerAt = new HashMap<>();
@@ -101,11 +104,8 @@ public final class EntityGraph {
                     }
                 } else {
                     target = server(domain);
-                    if (s.identity() != null && s.upstream() != null && serverAt.putIfAbsent(s.upstream(), target) == null) {
-                        Map<Long, Runnable> waiting = waitingForServerAt.remove(s.upstream());
-                        if (waiting != null) {
-                            waiting.values().forEach(Runnable::run);
-                        }
+                    if (s.identity() != null) {
+                        serves(s.upstream(), target);
                     }
                 }
                 source = s.identity() != null ? client(Jid.parse(s.identity()), target)
@@ -115,8 +115,20 @@ public final class EntityGraph {
                 if (s.s2sSource() == null || s.s2sTarget() == null) {
                     return null;
                 }
+                if (s.identity() == null && s.domainRefused()) {
+                    // no server of the name asked for is there: the stream goes to the one that refused it
+                    String there = s.upstream() == null ? null : serverAt.get(s.upstream());
+                    if (there == null) {
+                        return null;
+                    }
+                    target = host(there); // a stream to one of its services may have said who is there first
+                } else {
+                    target = server(Jid.parse(s.s2sTarget()).domainKey());
+                    if (s.identity() != null) {
+                        serves(s.upstream(), target);
+                    }
+                }
                 source = server(Jid.parse(s.s2sSource()).domainKey());
-                target = server(Jid.parse(s.s2sTarget()).domainKey());
             }
             case "component" -> {
                 if (s.streamTo() == null) {
@@ -135,10 +147,14 @@ public final class EntityGraph {
         Edge edge = graph.getEdge(edgeId);
         if (edge != null && !(edge.getSourceNode().getId().equals(source) && edge.getTargetNode().getId().equals(target))) {
             Node oldSource = edge.getSourceNode();
+            Node oldTarget = edge.getTargetNode();
             graph.removeEdge(edge);
             // an unauthenticated client's stand-in goes with its last stream, unless that stream only moved to another server
             if (oldSource.getId().startsWith("client:conn-") && oldSource.getDegree() == 0 && !oldSource.getId().equals(source)) {
                 graph.removeNode(oldSource);
+            }
+            if (!oldTarget.getId().equals(target)) {
+                dropIfNamedOnlyByIt(oldTarget); // a server of a refused name, drawn before the refusal came
             }
             edge = null;
         }
@@ -151,6 +167,19 @@ public final class EntityGraph {
         return edge;
     }
 
+    /**
+     * A stream authenticated at {@code upstream} says which server is there: the streams whose
+     * domain it refused, waiting for that, are drawn to it now.
+     */
+    private void serves(String upstream, String server) {
+        if (upstream != null && serverAt.putIfAbsent(upstream, server) == null) {
+            Map<Long, Runnable> waiting = waitingForServerAt.remove(upstream);
+            if (waiting != null) {
+                waiting.values().forEach(Runnable::run);
+            }
+        }
+    }
+
     /** Takes a stream's edge out, with the nodes that only it held up (its client's stand-in, a server named only by it). */
     private void unplace(Placed p) {
         placed.remove(p.endpoints().connection());
@@ -160,9 +189,16 @@ public final class EntityGraph {
         if (source.getId().startsWith("client:conn-") && source.getDegree() == 0) {
             graph.removeNode(source);
         }
-        if (target.getDegree() == 0 && !hosts.containsKey(target.getId()) && !hosts.containsValue(target.getId())
-                && graph.nodes().noneMatch(n -> target.getId().equals(n.getAttribute("parent")))) {
-            graph.removeNode(target);
+        dropIfNamedOnlyByIt(target);
+    }
+
+    /** Removes a server (or service) node that no stream, client or service holds up any more. */
+    private void dropIfNamedOnlyByIt(Node server) {
+        String id = server.getId();
+        if (id.startsWith("server:") && server.getDegree() == 0 && !hosts.containsValue(id)
+                && graph.nodes().noneMatch(n -> id.equals(n.getAttribute("parent")))) {
+            hosts.remove(id);
+            graph.removeNode(server);
         }
     }
 

@@ -12,7 +12,10 @@ public sealed interface ModelEvent {
     /** A connection appeared or changed (identity bound, state, closed). */
     record ConnectionUpdated(ConnectionView connection) implements ModelEvent { }
 
-    /** A negotiation step was added. */
+    /**
+     * A negotiation step was added, or changed: one that named the parties "Client" and "Server"
+     * before the stream's header said they are servers (Direct TLS) is sent again, same index.
+     */
     record StepAdded(NegotiationStep step) implements ModelEvent { }
 
     /** A top-level element was parsed. */

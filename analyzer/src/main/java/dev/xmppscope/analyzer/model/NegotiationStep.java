@@ -16,7 +16,7 @@ package dev.xmppscope.analyzer.model;
  *                   {@code sm-enable}, {@code sm-enabled}, {@code sm-resume}, {@code sm-resumed}, {@code sm-ack},
  *                   {@code sm-unacked} (stanzas never acknowledged by the connection's end), {@code iq-unanswered}
  *                   (requests never answered by then), {@code csi},
- *                   {@code dialback-result}, {@code dialback-verify}, {@code stream-error}, {@code close}, ...
+ *                   {@code dialback-result}, {@code dialback-verify}, {@code bidi} (XEP-0288), {@code stream-error}, {@code close}, ...
  * @param title      the step in plain words ("Server offers STARTTLS, SASL (SCRAM-SHA-1, PLAIN)")
  * @param detail     specifics (condition text, stream id, bound JID), may be empty
  * @param status     {@code ok}, {@code failed}, {@code warning} (may have gone wrong: credentials without TLS,

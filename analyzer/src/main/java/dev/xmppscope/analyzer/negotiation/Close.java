@@ -31,6 +31,17 @@ final class Close {
     }
 
     /**
+     * Whether a peer closed TCP while no stream close had been seen (RFC 6120 §4.4 wants the
+     * stream closed first): a server killed or crashed (its kernel closes its sockets), a client
+     * that vanished. Unknowable when the streams went on inside TLS passed through.
+     */
+    boolean closedWithStreamOpen(ConnectionClosed c, boolean hiddenByTls) {
+        return !hiddenByTls && first == null
+                && (c.reason() == CloseReason.CLIENT_CLOSED || c.reason() == CloseReason.SERVER_CLOSED)
+                && c.bytesToServer() + c.bytesToClient() > 0;
+    }
+
+    /**
      * "Connection ended after 1.2 s: Client closed the stream, Server answered; TLS close_notify
      * from both; ...". {@code hiddenByTls}: the streams went on inside TLS passed through, where
      * their closing tags cannot be seen.
@@ -38,8 +49,7 @@ final class Close {
     String describe(ConnectionClosed c, String initiator, String responder, String lifetime, boolean hiddenByTls) {
         StringBuilder sb = new StringBuilder("Connection ended after ").append(lifetime).append(": ");
         // a peer that closed TCP with its stream open is said once, first, as what ended it
-        boolean closedOpen = !hiddenByTls && first == null && (c.reason() == CloseReason.CLIENT_CLOSED || c.reason() == CloseReason.SERVER_CLOSED)
-                && c.bytesToServer() + c.bytesToClient() > 0;
+        boolean closedOpen = closedWithStreamOpen(c, hiddenByTls);
         if (first == null && c.bytesToServer() == 0 && c.bytesToClient() == 0) {
             sb.append("nothing was relayed");
         } else if (first == null && hiddenByTls) {

@@ -20,7 +20,8 @@ public final class Conditions {
     private static final Map<String, String> STREAM = Map.ofEntries(
             Map.entry("host-unknown", "the server does not serve the domain in the stream header's 'to'"),
             Map.entry("improper-addressing", "the stream header lacks a 'to' or 'from'"),
-            Map.entry("not-authorized", "something was sent before authentication"),
+            Map.entry("not-authorized", "the peer is not authorized: it sent something before authenticating,"
+                    + " or its authentication, a certificate or a dialback key, was refused"),
             Map.entry("not-well-formed", "the peer sent XML that is not well-formed"),
             Map.entry("invalid-namespace", "wrong stream namespace"),
             Map.entry("policy-violation", "a server policy was violated (often a stanza size limit or rate limit)"),

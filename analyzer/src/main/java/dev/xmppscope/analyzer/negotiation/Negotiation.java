@@ -12,6 +12,7 @@ import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.Direction;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,19 +54,24 @@ public final class Negotiation {
     private boolean passthroughTls;
     /** The capture began after this connection opened: its ends are learned from its stanzas' addresses. */
     private boolean joinedMidStream;
+    /** Steps that named the parties before the first header said who they are (Direct TLS), with their event, by index. */
+    private final Map<Integer, ConnectionEvent> namedBeforeHeader = new LinkedHashMap<>();
     private final StreamManagementSteps sm;
     private final SaslSteps sasl;
+    private final DialbackSteps dialback;
 
     public Negotiation(long connection) {
-        this(connection, new HashMap<>());
+        this(connection, new HashMap<>(), new DialbackStreams());
     }
 
     /**
      * @param resumableSessions shared by the negotiations of one capture: a stream that resumes a
      *                          session (XEP-0198) binds nothing, and learns its client's JID here
+     * @param dialbackStreams   shared too: a dialback check names the stream it checks, often on another connection
      */
-    public Negotiation(long connection, Map<String, ResumableSession> resumableSessions) {
+    public Negotiation(long connection, Map<String, ResumableSession> resumableSessions, DialbackStreams dialbackStreams) {
         this.connection = connection;
+        this.dialback = new DialbackSteps(this, dialbackStreams);
         this.sm = new StreamManagementSteps(this, resumableSessions);
         this.sasl = new SaslSteps(this, sm);
     }
@@ -81,10 +87,17 @@ public final class Negotiation {
                 streamTo = h.attribute("to");
                 add(d, at, "header", who(d) + (kind.equals("s2s") ? " opens an " : " opens a ") + kind + " stream to " + StepText.or(streamTo, "(no 'to')"),
                         StepText.attrs(h, "from", "to", "version", "xml:lang"), "info", ref);
+                if (!kind.equals("c2s")) {
+                    renameEarlySteps();
+                }
+                namedBeforeHeader.clear();
             } else {
                 add(d, at, "restart", who(d) + " restarts the stream" + restartCause(), StepText.attrs(h, "from", "to", "version"), "info", ref);
             }
         } else {
+            if ("s2s".equals(kind)) {
+                dialback.answered(streamTo, id);
+            }
             String title = responderHeaders++ == 0 ? who(d) + " answers with stream id " + StepText.or(id, "(none)")
                     : who(d) + " answers the restarted stream, new stream id " + StepText.or(id, "(none)");
             add(d, at, "header", title, StepText.attrs(h, "from", "to", "version", "id"), "ok", ref);
@@ -127,9 +140,11 @@ public final class Negotiation {
             // a redirect names where to go (RFC 6120 §4.9.3.19): what the client does next depends on it
             String otherHost = condition.equals("see-other-host") ? e.childText("see-other-host", Ns.STREAM_ERRORS) : null;
             domainRefused |= d == Direction.TO_CLIENT && (condition.equals("host-unknown") || condition.equals("host-gone"));
-            fail(who(d) + " ends the stream with error " + Conditions.stream(condition)
-                    + (otherHost == null || otherHost.isBlank() ? "" : ": " + otherHost.strip()));
-            add(d, at, "stream-error", error, text == null ? condition : condition + ": " + text, "failed", ref);
+            // the peer's own words say what the condition alone cannot: which certificate, which limit, which domain
+            String said = text == null || text.isBlank() ? "" : ": \"" + text.strip() + "\"";
+            String what = fail(who(d) + " ends the stream with error " + Conditions.stream(condition)
+                    + (otherHost == null || otherHost.isBlank() ? said : ": " + otherHost.strip()));
+            add(d, at, "stream-error", what, text == null ? condition : condition + ": " + text, "failed", ref);
         } else if (Ns.TLS.equals(ns)) {
             tls(d, e, at, ref);
         } else if (Ns.SASL.equals(ns) || Ns.SASL2.equals(ns)) {
@@ -139,7 +154,10 @@ public final class Negotiation {
         } else if (Ns.CSI.equals(ns)) {
             add(d, at, "csi", who(d) + " says it is " + e.name() + " (client state indication)", "", "info", ref);
         } else if (Ns.DIALBACK.equals(ns)) {
-            dialback(d, e, at, ref);
+            dialback.element(d, e, at, ref);
+        } else if (Ns.BIDI.equals(ns) && e.name().equals("bidi")) {
+            add(d, at, "bidi", who(d) + " asks to use this stream both ways: " + party(Direction.TO_CLIENT)
+                    + " may send its stanzas back on it (XEP-0288)", "", "info", ref);
         } else if (e.name().equals("iq") && Ns.isStanzaNamespace(ns)) {
             iq(d, e, at, ref);
         } else if (e.name().equals("handshake") && Ns.COMPONENT.equals(ns)) {
@@ -190,8 +208,7 @@ public final class Negotiation {
     /** The stream in direction {@code d} became unparseable. */
     public List<NegotiationStep> parseFailed(Direction d, String message, long at) {
         begin();
-        fail(who(d) + "'s stream is " + message);
-        add(d, at, "parse-error", error, "", "failed", null);
+        add(d, at, "parse-error", fail(who(d) + "'s stream is " + message), "", "failed", null);
         return end();
     }
 
@@ -211,21 +228,19 @@ public final class Negotiation {
     public List<NegotiationStep> event(ConnectionEvent e) {
         begin();
         Direction d = e.direction() == null ? Direction.TO_SERVER : e.direction();
-        // TLS_ESTABLISHED/FAILED name the proxy's session: toServer is the one with the upstream, which answers the stream
-        String side = e.direction() == null ? "" : " with " + party(e.direction() == Direction.TO_SERVER ? Direction.TO_CLIENT : Direction.TO_SERVER);
         switch (e.kind()) {
-            case DIRECT_TLS_DETECTED -> add(d, e.atNanos(), "tls", who(d) + " starts with TLS directly (XEP-0368)", e.detail(), "info", null);
+            case DIRECT_TLS_DETECTED -> addNamed(e, "tls", e.detail(), "info");
             case TLS_ESTABLISHED -> {
                 tlsAnnounced = true;
-                add(d, e.atNanos(), "tls", "TLS established" + side, e.detail(), "ok", null);
+                addNamed(e, "tls", e.detail(), "ok");
             }
             case TLS_FAILED -> {
-                fail("TLS handshake failed" + side + ": " + e.detail());
-                add(d, e.atNanos(), "tls", error, e.detail(), "failed", null);
+                fail(eventTitle(e));
+                addNamed(e, "tls", e.detail(), "failed");
             }
             case TLS_CLOSE_NOTIFY -> {
                 close.notifyFrom(e.direction());
-                add(d, e.atNanos(), "tls-close", who(d) + " ends TLS with close_notify", "", "info", null);
+                addNamed(e, "tls-close", "", "info");
             }
             case HALF_CLOSED -> close.halfClosed(e.direction());
             case PLUS_MECHANISMS_STRIPPED -> add(d, e.atNanos(), "sasl-mechanisms",
@@ -241,6 +256,41 @@ public final class Negotiation {
             }
         }
         return end();
+    }
+
+    /**
+     * A step that names the parties of a proxy event. Before the first stream header (Direct TLS
+     * comes first) they are not known yet: "Client" and "Server" then, renamed once the header
+     * says the stream is between servers ({@link #renameEarlySteps}).
+     */
+    private void addNamed(ConnectionEvent e, String step, String detail, String status) {
+        if (initiatorHeaders == 0) {
+            namedBeforeHeader.put(steps.size(), e);
+        }
+        add(e.direction() == null ? Direction.TO_SERVER : e.direction(), e.atNanos(), step, eventTitle(e), detail, status, null);
+    }
+
+    private String eventTitle(ConnectionEvent e) {
+        Direction d = e.direction() == null ? Direction.TO_SERVER : e.direction();
+        // TLS_ESTABLISHED/FAILED name the proxy's session: toServer is the one with the upstream, which answers the stream
+        String side = e.direction() == null ? "" : " with " + party(e.direction() == Direction.TO_SERVER ? Direction.TO_CLIENT : Direction.TO_SERVER);
+        return switch (e.kind()) {
+            case DIRECT_TLS_DETECTED -> who(d) + " starts with TLS directly (XEP-0368)";
+            case TLS_ESTABLISHED -> "TLS established" + side;
+            case TLS_FAILED -> "TLS handshake failed" + side + ": " + e.detail();
+            default -> who(d) + " ends TLS with close_notify";
+        };
+    }
+
+    /** The first header said who the parties are: the steps before it that named them generically say it too. */
+    private void renameEarlySteps() {
+        namedBeforeHeader.forEach((index, e) -> {
+            NegotiationStep s = steps.get(index);
+            NegotiationStep renamed = new NegotiationStep(s.connection(), s.index(), s.at(), s.direction(), s.step(),
+                    eventTitle(e), s.detail(), s.status(), s.stanzaRef());
+            steps.set(index, renamed);
+            added.add(renamed);
+        });
     }
 
     /**
@@ -280,8 +330,10 @@ public final class Negotiation {
             }
         }
         sm.connectionEnded(c.atNanos(), close.first != null && close.answered);
-        String how = close.describe(c, who(Direction.TO_SERVER), who(Direction.TO_CLIENT), Durations.words(c.atNanos() - openedAt),
-                passthroughTls);
+        // mid-sentence, a server not named by its domain is "the receiving server"; a c2s stream's "Client" and "Server" are names
+        boolean s2s = "s2s".equals(kind);
+        String how = close.describe(c, s2s ? party(Direction.TO_SERVER) : who(Direction.TO_SERVER),
+                s2s ? party(Direction.TO_CLIENT) : who(Direction.TO_CLIENT), Durations.words(c.atNanos() - openedAt), passthroughTls);
         if ("negotiating".equals(state) && error == null && !passthroughTls) {
             how += "; " + party(Direction.TO_SERVER) + " ended it before authenticating";
         }
@@ -289,7 +341,16 @@ public final class Negotiation {
         if (silent >= SILENCE_SAID_NANOS) {
             how += "; nothing crossed it in its last " + Durations.words(silent) + " (an idle timeout?)";
         }
-        add(Direction.TO_SERVER, c.atNanos(), "close", how, c.detail(), error == null ? "ok" : "failed", null);
+        String status = error == null ? "ok" : "failed";
+        Direction closer = c.reason() == CloseReason.CLIENT_CLOSED ? Direction.TO_SERVER : Direction.TO_CLIENT;
+        // a server closes its streams before TCP: one that did not crashed or was killed, and what was in flight may be
+        // lost (a client that vanishes is no news: its server keeps the session for it to resume, XEP-0198)
+        if (error == null && close.closedWithStreamOpen(c, passthroughTls)
+                && ("s2s".equals(kind) || closer == Direction.TO_CLIENT)) {
+            warn(who(closer) + " closed TCP without closing its stream first (crashed, killed or cut off?)");
+            status = "warning";
+        }
+        add(Direction.TO_SERVER, c.atNanos(), "close", how, c.detail(), status, null);
         state = error == null ? "closed" : "error";
         return end();
     }
@@ -313,8 +374,7 @@ public final class Negotiation {
                 add(d, at, "proceed", who(d) + " agrees: TLS starts now", "", "ok", ref);
             }
             default -> {
-                fail(who(d) + " refuses STARTTLS");
-                add(d, at, "starttls-failure", error, "", "failed", ref);
+                add(d, at, "starttls-failure", fail(who(d) + " refuses STARTTLS"), "", "failed", ref);
             }
         }
     }
@@ -322,31 +382,6 @@ public final class Negotiation {
     /** SM ids are the server's: scoped by its domain. */
     String sessionKey(String id) {
         return StepText.or(streamTo, "?") + " " + id;
-    }
-
-    private void dialback(Direction d, XmlElement e, long at, String ref) {
-        String from = StepText.or(e.attribute("from"), "?");
-        String to = StepText.or(e.attribute("to"), "?");
-        String type = e.attribute("type");
-        String step = "dialback-" + e.name();
-        if (type == null) {
-            String title = e.name().equals("result") ? from + " asks " + to + " to accept it (dialback key)"
-                    : from + " asks " + to + " to confirm a dialback key for stream " + StepText.or(e.attribute("id"), "?");
-            add(d, at, step, title, "", "info", ref);
-        } else if (type.equals("valid")) {
-            if (e.name().equals("result")) {
-                bound(to + "→" + from);
-                add(d, at, step, from + " accepts " + to + " (dialback valid)", "", "ok", ref);
-            } else {
-                add(d, at, step, from + " confirms the key: valid", "", "ok", ref);
-            }
-        } else {
-            String what = e.name().equals("result") ? from + " rejects " + to + " (dialback " + type + ")"
-                    : from + " says the key is " + type;
-            fail(what);
-            XmlElement error = e.child("error", e.namespace());
-            add(d, at, step, what, type.equals("error") ? StepText.conditionSaid(error == null ? e : error) : "", "failed", ref);
-        }
     }
 
     private void iq(Direction d, XmlElement e, long at, String ref) {
@@ -370,9 +405,9 @@ public final class Negotiation {
             add(d, at, "bind", "Bound to " + jid, replaced.isEmpty() || flags.isEmpty() ? replaced + flags : replaced + "; " + flags,
                     "ok", ref);
         } else if ("error".equals(type) && id != null && id.equals(bindId)) {
-            fail("Resource binding failed: " + StepText.condition(e.child("error", e.namespace()) == null ? e
+            String what = fail("Resource binding failed: " + StepText.condition(e.child("error", e.namespace()) == null ? e
                     : e.child("error", e.namespace()), Ns.STANZA_ERRORS));
-            add(d, at, "bind", error, "", "failed", ref);
+            add(d, at, "bind", what, "", "failed", ref);
         } else if (e.child("query", Ns.REGISTER) != null || (id != null && id.equals(registerId))) {
             register(d, type, id, e.child("query", Ns.REGISTER), e, at, ref);
         } else if ("set".equals(type) && e.child("session", Ns.SESSION) != null) {
@@ -431,8 +466,16 @@ public final class Negotiation {
         }
     }
 
-    void fail(String message) {
-        error = message;
+    /**
+     * Something went wrong: the connection's error is the first such (what follows, the other
+     * side's answering stream error, a close, is mostly its consequence, and must not hide its
+     * cause). Returns {@code message}, for the step that says it.
+     */
+    String fail(String message) {
+        if (error == null) {
+            error = message;
+        }
+        return message;
     }
 
     /** An earlier failed attempt on this stream was retried successfully: it is no longer the connection's error. */

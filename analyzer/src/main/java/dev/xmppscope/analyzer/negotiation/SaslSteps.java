@@ -26,6 +26,8 @@ final class SaslSteps {
 
     private final Negotiation n;
     private final StreamManagementSteps sm;
+    /** The mechanism of the last authentication asked for: between servers, what its answer accepts or refuses. */
+    private String mechanism = "?";
 
     SaslSteps(Negotiation n, StreamManagementSteps sm) {
         this.n = n;
@@ -49,8 +51,12 @@ final class SaslSteps {
                 // SASL2 keeps RFC 6120's conditions, in their namespace
                 String condition = StepText.condition(e, Ns.SASL);
                 String text = e.childText("text", e.namespace());
-                n.fail("Authentication failed: " + Conditions.sasl(condition));
-                n.add(d, at, "sasl-failure", n.error(), text == null ? condition : condition + ": " + text, "failed", ref);
+                // between servers no password is involved: the condition's client meaning would mislead, the server's words do not
+                String title = "s2s".equals(n.kind())
+                        ? n.who(d) + " refuses " + StepText.or(n.streamFrom(), "the initiating server") + " (SASL " + mechanism + "): "
+                        + condition + (text == null || text.isBlank() ? "" : ": \"" + text.strip() + "\"")
+                        : "Authentication failed: " + Conditions.sasl(condition);
+                n.add(d, at, "sasl-failure", n.fail(title), text == null ? condition : condition + ": " + text, "failed", ref);
             }
             case "abort" -> n.add(d, at, "sasl-abort", n.who(d) + " aborts authentication", "", "info", ref);
             default -> n.add(d, at, "sasl-" + e.name(), n.who(d) + " sends SASL " + e.name(), "", "info", ref);
@@ -59,6 +65,7 @@ final class SaslSteps {
 
     private void auth(Direction d, XmlElement e, long at, String ref, boolean sasl2) {
         String mech = StepText.or(e.attribute("mechanism"), "?").strip();
+        mechanism = mech;
         String initialResponse = sasl2 ? StepText.or(e.childText("initial-response", Ns.SASL2), "") : e.text();
         n.awaiting("sasl");
         String title = "EXTERNAL".equals(mech) && "s2s".equals(n.kind())
@@ -108,7 +115,10 @@ final class SaslSteps {
             n.bound(StepText.or(n.streamFrom(), "?") + "→" + StepText.or(n.streamTo(), "?"));
         }
         if (!sasl2) {
-            n.add(d, at, "sasl-success", "Authentication succeeded", "", "ok", ref);
+            String title = !"s2s".equals(n.kind()) ? "Authentication succeeded"
+                    : n.who(d) + " accepts " + StepText.or(n.streamFrom(), "the initiating server") + " (SASL " + mechanism
+                    + ("EXTERNAL".equals(mechanism) ? ": its certificate)" : ")");
+            n.add(d, at, "sasl-success", title, "", "ok", ref);
             return;
         }
         String jid = e.childText("authorization-identifier", Ns.SASL2);

@@ -18,6 +18,8 @@ public final class Ns {
     public static final String SM2 = "urn:xmpp:sm:2";
     public static final String CSI = "urn:xmpp:csi:0";
     public static final String DIALBACK = "jabber:server:dialback";
+    /** XEP-0288: one s2s stream carries stanzas both ways. */
+    public static final String BIDI = "urn:xmpp:bidi";
     public static final String DIALBACK_FEATURE = "urn:xmpp:features:dialback";
     public static final String IQ_AUTH = "jabber:iq:auth";
     public static final String REGISTER = "jabber:iq:register";

@@ -48,6 +48,28 @@ class EntityGraphTest {
                 graph.snapshot().nodes().stream().map(GraphNode::id).sorted().toList());
     }
 
+    /**
+     * The same between servers: a.example asked for x.example at b.example's address, which refused
+     * it; once a stream authenticated there says b.example is there, the refused stream goes to it.
+     */
+    @Test
+    void anS2sStreamWhoseDomainWasRefusedGoesToTheServerAtItsAddress() {
+        String at = "127.0.0.3:5269";
+        graph.updateStream(new StreamEndpoints(1, "s2s", "a.example", "x.example", null, "127.0.0.1:40000", at, false),
+                "negotiating", null, 1, 100);
+        graph.updateStream(new StreamEndpoints(1, "s2s", "a.example", "x.example", null, "127.0.0.1:40000", at, true), "error",
+                "host-unknown", 2, 200);
+        assertEquals(List.of("server:a.example"), graph.snapshot().nodes().stream().map(GraphNode::id).toList(),
+                "no server x.example, and the stream waits");
+        graph.updateStream(new StreamEndpoints(2, "s2s", "c.example", "b.example", "c.example→b.example", "127.0.0.1:40001", at,
+                false), "established", null, 5, 500);
+        var edge = graph.snapshot().edges().stream().filter(e -> e.id().equals("s2s:1")).findFirst().orElseThrow();
+        assertEquals("server:a.example→server:b.example", edge.source() + "→" + edge.target());
+        assertEquals("host-unknown", edge.error());
+        assertEquals(List.of("server:a.example", "server:b.example", "server:c.example"),
+                graph.snapshot().nodes().stream().map(GraphNode::id).sorted().toList());
+    }
+
     @Test
     void aDomainUnderAServersDomainIsThatServersService() {
         client("bob@b.example/phone");

@@ -130,6 +130,52 @@ class NegotiationTest {
                 "tls: TLS established with a.example"), titles());
     }
 
+    /**
+     * A certificate refused between servers, as Prosody refuses one its trusted CAs did not issue
+     * for the domain: no password is involved, so the client's reading of not-authorized ("wrong
+     * username or password") would mislead; the server's own words are said instead.
+     */
+    @Test
+    void anS2sSaslExternalRefusalSaysTheServersWordsNotALoginsMeaning() {
+        String s2s = "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams'"
+                + " xmlns:db='jabber:server:dialback'";
+        c(s2s + " from='a.example' to='b.example' version='1.0'>").s(s2s + " from='b.example' to='a.example' id='s1' version='1.0'>"
+                + "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>EXTERNAL</mechanism>"
+                + "</mechanisms></stream:features>")
+                .c("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='EXTERNAL'>YS5leGFtcGxl</auth>")
+                .s("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/><text>Your server&apos;s certificate is"
+                        + " invalid, expired, or not trusted by b.example</text></failure>");
+        String refused = "b.example refuses a.example (SASL EXTERNAL): not-authorized: \"Your server's certificate is invalid,"
+                + " expired, or not trusted by b.example\"";
+        assertEquals(List.of("header: a.example opens an s2s stream to b.example",
+                "header: b.example answers with stream id s1",
+                "features: b.example offers SASL (EXTERNAL)",
+                "sasl-auth: a.example authenticates with SASL EXTERNAL (its certificate)",
+                "sasl-failure: " + refused), titles());
+        assertEquals(refused, n.error());
+    }
+
+    /**
+     * A header without 'to', as Prosody 0.12 answers it on its s2s port: the receiving server,
+     * named by no domain, is "the receiving server" within a sentence, and its own words are said.
+     */
+    @Test
+    void aServerNamedByNoDomainReadsAsOneWithinASentence() {
+        String s2s = "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams'"
+                + " xmlns:db='jabber:server:dialback'";
+        c(s2s + " from='b.example' version='1.0'>").s(s2s + " version='1.0' xml:lang='en' to='b.example' from='' id='c83'>"
+                + "<stream:error><undefined-condition xmlns='urn:ietf:params:xml:ns:xmpp-streams'/><text"
+                + " xmlns='urn:ietf:params:xml:ns:xmpp-streams'>No stream features to offer</text></stream:error></stream:stream>");
+        steps.addAll(n.connectionClosed(new ConnectionClosed(1, 202_500_000L, CloseReason.SERVER_CLOSED, "", 200, 400), 0, now));
+        assertEquals(List.of("header: b.example opens an s2s stream to (no 'to')",
+                "header: The receiving server answers with stream id c83",
+                "stream-error: The receiving server ends the stream with error undefined-condition (an error without a defined"
+                        + " condition): \"No stream features to offer\"",
+                "close: The receiving server closes the stream",
+                "close: Connection ended after 202.5 ms: the receiving server closed the stream, b.example did not answer;"
+                        + " the receiving server closed TCP"), titles());
+    }
+
     /** Prosody's features after authentication, as a login shows them: each feature once, the SASL offer in the same step. */
     @Test
     void featuresAreSaidOnceEachWithTheVersionsOfStreamManagementOffered() {
@@ -162,17 +208,17 @@ class NegotiationTest {
     @Test
     void aStreamThatResumesASessionIsBoundToThatSessionsJid() {
         java.util.Map<String, ResumableSession> sessions = new java.util.HashMap<>();
-        Negotiation first = new Negotiation(1, sessions);
+        Negotiation first = new Negotiation(1, sessions, new DialbackStreams());
         talk(first, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
                 "s<iq type='result' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@a.example/x1</jid></bind></iq>",
                 "s<enabled xmlns='urn:xmpp:sm:3' id='sm-1' resume='true'/>");
-        Negotiation resumed = new Negotiation(2, sessions);
+        Negotiation resumed = new Negotiation(2, sessions, new DialbackStreams());
         List<NegotiationStep> steps2 = talk(resumed, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
                 "c<resume xmlns='urn:xmpp:sm:3' previd='sm-1' h='4'/>", "s<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='7'/>");
         assertEquals("alice@a.example/x1", resumed.identity(), "a resumed stream binds nothing: the session says who it is");
         assertEquals("established", resumed.state());
         assertEquals("h=7, bound to alice@a.example/x1", steps2.get(steps2.size() - 1).detail());
-        Negotiation unknown = new Negotiation(3, sessions);
+        Negotiation unknown = new Negotiation(3, sessions, new DialbackStreams());
         talk(unknown, "c" + CLIENT_HEADER, "s" + SERVER_HEADER, "c<resume xmlns='urn:xmpp:sm:3' previd='sm-9' h='0'/>",
                 "s<resumed xmlns='urn:xmpp:sm:3' previd='sm-9' h='0'/>");
         assertNull(unknown.identity(), "a session enabled before the capture began");
@@ -188,7 +234,7 @@ class NegotiationTest {
     void streamManagementAccountsForEveryStanzaAcrossAResumption() {
         java.util.Map<String, ResumableSession> sessions = new java.util.HashMap<>();
         String msg = "<message to='bob@b.example' type='chat'><body>hi</body></message>";
-        Negotiation first = new Negotiation(1, sessions);
+        Negotiation first = new Negotiation(1, sessions, new DialbackStreams());
         List<NegotiationStep> steps1 = talk(first, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
                 "c<iq type='set' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>",
                 "s<iq type='result' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@a.example/x1</jid></bind></iq>",
@@ -210,7 +256,7 @@ class NegotiationTest {
                         + " | they may be lost, unless a resumed session sends them again; the first is line-7"), accounting,
                 "the count too high is no acknowledgement: the client's are all out, but the server said it had them");
 
-        Negotiation resumed = new Negotiation(2, sessions);
+        Negotiation resumed = new Negotiation(2, sessions, new DialbackStreams());
         List<NegotiationStep> steps2 = talk(resumed, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
                 "c<resume xmlns='urn:xmpp:sm:3' previd='sm-1' h='1'/>", "s<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='3'/>",
                 "c" + msg + msg, "s" + msg, "s<a xmlns='urn:xmpp:sm:3' h='5'/>", "c<a xmlns='urn:xmpp:sm:3' h='2'/>");
@@ -238,7 +284,7 @@ class NegotiationTest {
     void sasl2BindsEnablesStreamManagementAndResumesInOneRoundTrip() {
         java.util.Map<String, ResumableSession> sessions = new java.util.HashMap<>();
         String msg = "<message to='bob@b.example' type='chat'><body>hi</body></message>";
-        Negotiation first = new Negotiation(1, sessions);
+        Negotiation first = new Negotiation(1, sessions, new DialbackStreams());
         List<NegotiationStep> steps1 = talk(first, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
                 "c<authenticate xmlns='urn:xmpp:sasl:2' mechanism='SCRAM-SHA-256'><initial-response>biwsbj1qdWxpZXQ=</initial-response>"
                         + "<user-agent id='d4565fa7'><software>AwesomeXMPP</software><device>Kiva's Phone</device></user-agent>"
@@ -267,7 +313,7 @@ class NegotiationTest {
         assertEquals("alice@a.example/AwesomeXMPP.4f3", first.identity());
         assertEquals("established", first.state());
 
-        Negotiation resumed = new Negotiation(2, sessions);
+        Negotiation resumed = new Negotiation(2, sessions, new DialbackStreams());
         List<NegotiationStep> steps2 = talk(resumed, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
                 "c<authenticate xmlns='urn:xmpp:sasl:2' mechanism='HT-SHA-256-NONE'><initial-response>**********</initial-response>"
                         + "<resume xmlns='urn:xmpp:sm:3' previd='sm-2' h='0'/><fast xmlns='urn:xmpp:fast:0' count='1'/></authenticate>",

@@ -1,0 +1,49 @@
+package dev.xmppscope.analyzer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.xmppscope.analyzer.model.ConnectionView;
+import dev.xmppscope.analyzer.model.NegotiationStep;
+import dev.xmppscope.testing.Federation;
+import dev.xmppscope.testing.XmppClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Servers that connect to each other with Direct TLS (XEP-0368: DNS advertises
+ * {@code _xmpps-server._tcp}, Prosody's s2s_direct_tls_ports), through the intercepting proxy. TLS
+ * comes before any stream header, so who is at either end is known only after it: the TLS steps
+ * then name the servers, as they do on a STARTTLS stream, not a "Client" and a "Server".
+ */
+class LiveS2sDirectTlsTest {
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path tmp;
+
+    @Test
+    void theTlsStepsOfADirectTlsStreamBetweenServersNameTheServers() throws Exception {
+        String body = "straight into TLS " + UUID.randomUUID();
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example", "b.example").s2sDirectTls(true)
+                .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw"), tmp)) {
+            try (XmppClient bob = fed.login("b.example", "bob", "phone");
+                 XmppClient alice = fed.login("a.example", "alice", "laptop")) {
+                alice.send("bob@b.example", body);
+                bob.awaitMessage(body, Duration.ofSeconds(20));
+            } catch (AssertionError | RuntimeException e) {
+                throw fed.withDiagnostics(e);
+            }
+            ConnectionView aToB = fed.awaitConnection(c -> "s2s".equals(c.kind()) && "a.example".equals(c.streamFrom())
+                    && "established".equals(c.state()), "a.example's stream to b.example established");
+            assertEquals("direct-tls-intercepted", aToB.tls());
+            List<String> first = fed.analyzer.negotiation(aToB.id()).stream().limit(4).map(s -> s.step() + ": " + s.title()).toList();
+            assertEquals(List.of("tls: a.example starts with TLS directly (XEP-0368)",
+                    "tls: TLS established with b.example",
+                    "tls: TLS established with a.example",
+                    "header: a.example opens an s2s stream to b.example"), first);
+        }
+    }
+}
