@@ -17,7 +17,8 @@ package dev.xmppscope.analyzer.model;
  * @param closedAt    epoch nanoseconds, or null while open
  * @param closeReason the proxy's close reason ({@code CLIENT_CLOSED}, ...), or null while open
  * @param closeDetail the close reason in words
- * @param state       {@code negotiating}, {@code established}, {@code closed} or {@code error}
+ * @param state       {@code negotiating}, {@code established}, {@code encrypted} (TLS passed through before
+ *                    authentication: what follows is out of sight), {@code closed} or {@code error}
  * @param error       what went wrong in plain words (failed SASL, stream error, parse error), or null
  * @param warning     what may have gone wrong (credentials sent without TLS, stanzas stream management never saw
  *                    acknowledged, IQ requests never answered), or null

@@ -216,10 +216,13 @@ public final class Negotiation {
     public List<NegotiationStep> encrypted(Direction d, long at) {
         begin();
         passthroughTls = true;
+        if ("negotiating".equals(state)) {
+            state = "encrypted"; // whatever it negotiates next is out of sight: not "negotiating" for its whole life
+        }
         if (!tlsAnnounced) {
             tlsAnnounced = true;
             add(d, at, "tls", "TLS passthrough: the rest of the connection is encrypted and not visible",
-                    "route does not intercept TLS", "info", null);
+                    "not decrypted: only its byte counts are recorded (record with --tls intercept to see inside)", "info", null);
         }
         return end();
     }
@@ -329,7 +332,7 @@ public final class Negotiation {
                         : "it stalled after \"" + last.title() + "\"" + waitingFor()));
             }
         }
-        sm.connectionEnded(c.atNanos(), close.first != null && close.answered);
+        sm.connectionEnded(c.atNanos(), close.first != null && close.answered, c.reason() == CloseReason.UNKNOWN);
         // mid-sentence, a server not named by its domain is "the receiving server"; a c2s stream's "Client" and "Server" are names
         boolean s2s = "s2s".equals(kind);
         String how = close.describe(c, s2s ? party(Direction.TO_SERVER) : who(Direction.TO_SERVER),

@@ -21,6 +21,16 @@ final class StanzaCounts {
     private final boolean[] counting = new boolean[2];
     /** By direction: the last count of its stanzas its peer acknowledged. */
     private final long[] acked = new long[2];
+    /** The capture of the connection ended before the connection did: what it counts is not all that was sent. */
+    private boolean cutShort;
+
+    void cutShort() {
+        cutShort = true;
+    }
+
+    boolean isCutShort() {
+        return cutShort;
+    }
 
     /**
      * Direction {@code d}'s stanzas count from now on, from {@code base}: 0 when it enables stream

@@ -275,6 +275,36 @@ class NegotiationTest {
     }
 
     /**
+     * A connection whose capture ended before it did (the proxy was killed: closed UNKNOWN) lacks
+     * its last stanzas and acks: neither its end nor the stream that resumes its session blames the
+     * peers for that gap ("never acknowledged", "a count too high"), as they did.
+     */
+    @Test
+    void streamManagementDoesNotBlameThePeersForACaptureCutShort() {
+        java.util.Map<String, ResumableSession> sessions = new java.util.HashMap<>();
+        String msg = "<message to='bob@b.example' type='chat'><body>hi</body></message>";
+        Negotiation first = new Negotiation(1, sessions, new DialbackStreams());
+        List<NegotiationStep> steps1 = talk(first, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
+                "c<iq type='set' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>",
+                "s<iq type='result' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@a.example/x1</jid></bind></iq>",
+                "c<enable xmlns='urn:xmpp:sm:3' resume='true'/>", "s<enabled xmlns='urn:xmpp:sm:3' id='sm-1' resume='true'/>",
+                "c" + msg + msg, "s" + msg);
+        steps1.addAll(first.connectionClosed(new ConnectionClosed(1, 9_000_000_000L, CloseReason.UNKNOWN, "", 0, 0), 0, 0));
+        assertEquals(List.of(), steps1.stream().filter(s -> s.step().equals("sm-unacked")).toList());
+        assertNull(first.warning(), "unacknowledged, as far as the capture goes: no fault of the peers");
+
+        Negotiation resumed = new Negotiation(2, sessions, new DialbackStreams());
+        List<NegotiationStep> steps2 = talk(resumed, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
+                "c<resume xmlns='urn:xmpp:sm:3' previd='sm-1' h='3'/>", "s<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='4'/>");
+        assertEquals(List.of(
+                "h=3; the 1 stanza the server sent on connection 1 as far as its capture goes (it ended before the connection"
+                        + " did): the count cannot be checked",
+                "h=4, bound to alice@a.example/x1; the 2 stanzas the client sent on connection 1 as far as its capture goes (it"
+                        + " ended before the connection did): the count cannot be checked"),
+                steps2.stream().filter(s -> s.step().startsWith("sm-")).map(NegotiationStep::detail).toList());
+    }
+
+    /**
      * SASL2 (XEP-0388) does in one round trip what took several: authenticating, binding the
      * resource (Bind2, XEP-0386), enabling stream management, handing out a FAST token
      * (XEP-0484); the stream goes on with no restart and no bind iq, and a later connection
@@ -337,12 +367,18 @@ class NegotiationTest {
                 "SASL2 keeps RFC 6120's conditions in their own namespace");
     }
 
-    /** With TLS passed through, the negotiation goes on out of sight: the connection's end is no stall. */
+    /**
+     * With TLS passed through, the negotiation goes on out of sight: the connection reads
+     * "encrypted" while it lasts (it read "negotiating", amber in every view, for its whole life:
+     * in the default mode, nearly every connection), and its end is no stall.
+     */
     @Test
     void aPassedThroughTlsConnectionEndsWithoutAnError() {
         c(CLIENT_HEADER).s(SERVER_HEADER + "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>")
                 .c("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>").s("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+        assertEquals("negotiating", n.state());
         steps.addAll(n.encrypted(Direction.TO_SERVER, 5_000_000));
+        assertEquals("encrypted", n.state());
         steps.addAll(n.connectionClosed(new ConnectionClosed(1, 2_000_000_000L, CloseReason.SERVER_CLOSED, "", 900, 4000), 0, 0));
         assertNull(n.error());
         assertEquals("closed", n.state());
