@@ -40,7 +40,8 @@ final class LeftOpenConnections {
     static int close(Connection db) throws SQLException {
         Map<Long, Seen> open = new LinkedHashMap<>();
         try (Statement st = db.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id, opened_at FROM connections WHERE closed_at IS NULL")) {
+             // a pcap's connections open at the capture's end are as it saw them: no recording of ours stopped there
+             ResultSet rs = st.executeQuery("SELECT id, opened_at FROM connections WHERE closed_at IS NULL AND route NOT LIKE 'pcap:%'")) {
             while (rs.next()) {
                 open.put(rs.getLong(1), new Seen(rs.getLong(2)));
             }

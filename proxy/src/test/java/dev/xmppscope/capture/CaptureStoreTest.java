@@ -31,6 +31,27 @@ class CaptureStoreTest {
     Path tmp;
 
     /**
+     * Connections a killed proxy left open are ended, but not a pcap's: one open when the pcap
+     * ended is as the capture saw it, and "the proxy was killed" would be untrue of it.
+     */
+    @Test
+    void connectionsLeftOpenAreEndedButNotThoseOfAPcap() {
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("left"))) {
+            try (CaptureWriter w = store.newWriter()) {
+                w.opened(new ConnectionOpened(1, "127.0.0.1:5222=127.0.0.2:5222", "127.0.0.1:5222", "127.0.0.1:40000",
+                        "127.0.0.2:5222", TlsMode.PASSTHROUGH, 1_000));
+                w.opened(new ConnectionOpened(2, "pcap:late.pcap", "127.0.0.2:5222", "127.0.0.1:40001", "127.0.0.2:5222",
+                        TlsMode.PASSTHROUGH, 2_000));
+            }
+            assertEquals(1, store.closeConnectionsLeftOpen());
+            try (CaptureReader r = store.newReader()) {
+                assertEquals(CloseReason.UNKNOWN, r.connection(1).orElseThrow().closed().reason());
+                assertNull(r.connection(2).orElseThrow().closed(), "the pcap's stays as the pcap has it");
+            }
+        }
+    }
+
+    /**
      * A listener that catches up from the store reads it while the recorder goes on committing. A
      * replay that saw some tables before a commit and others after it once delivered an event
      * ahead of its chunks, and the chunks were then skipped as already seen.
