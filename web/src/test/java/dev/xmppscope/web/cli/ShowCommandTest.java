@@ -227,7 +227,8 @@ class ShowCommandTest {
      */
     @Test
     void whatCameOffTheWireCannotDriveTheTerminal() throws IOException {
-        String body = "look \u009b31m \u202eevil";
+        // zero-width characters hide in a name ('al\u200bice' passes for alice); an emoji's joiner is part of it
+        String body = "look \u009b31m \u202eevil al\u200bice b\u200dob \uD83D\uDC69\u200d\uD83D\uDCBB";
         String raw = "<message to='bob@a.example' id='e2' type='chat'><body>\u001b[2J\u001b]0;pwned\u0007</body></message>";
         Path db = tmp.resolve("escapes");
         try (CaptureStore store = CaptureStore.open(db); CaptureWriter w = store.newWriter()) {
@@ -248,17 +249,18 @@ class ShowCommandTest {
             command.addAll(List.of(args));
             Run r = run(command.toArray(String[]::new));
             assertEquals(0, r.exit(), r.err());
-            for (char c : new char[] {'\u001b', '\u0007', '\u009b', '\u202e'}) {
+            for (char c : new char[] {'\u001b', '\u0007', '\u009b', '\u202e', '\u200b'}) {
                 assertFalse(r.out().indexOf(c) >= 0, String.join(" ", args) + " printed U+" + Integer.toHexString(c) + ": " + r.out());
             }
             outputs.add(r.out());
         }
-        assertTrue(outputs.get(0).contains("1-s-1     →  message chat     → bob@a.example  chat: look \\x9b31m \\u202eevil"),
-                outputs.get(0));
+        assertTrue(outputs.get(0).contains("1-s-1     →  message chat     → bob@a.example  chat: look \\x9b31m \\u202eevil"
+                + " al\\u200bice b\\u200dob \uD83D\uDC69\u200d\uD83D\uDCBB"), outputs.get(0));
         assertTrue(outputs.get(0).contains("1-s-2     →  unparsed"), outputs.get(0));
         assertEquals(body, JSON.readTree(outputs.get(1)).get("items").get(1).get("summary").asText().substring("chat: ".length()),
                 "JSON escapes, it does not change the text: " + outputs.get(1));
-        assertTrue(outputs.get(2).contains("<body>look \\x9b31m \\u202eevil</body>"), outputs.get(2));
+        assertTrue(outputs.get(2).contains("<body>look \\x9b31m \\u202eevil al\\u200bice b\\u200dob"
+                + " \uD83D\uDC69\u200d\uD83D\uDCBB</body>"), outputs.get(2));
         assertTrue(JSON.readTree(outputs.get(3)).get("xml").asText().contains(body), outputs.get(3));
         assertTrue(outputs.get(4).contains("<body>\\x1b[2J\\x1b]0;pwned\\x07</body>"), outputs.get(4));
         assertTrue(JSON.readTree(outputs.get(5)).get("xml").asText().contains("\u001b[2J"), outputs.get(5));
