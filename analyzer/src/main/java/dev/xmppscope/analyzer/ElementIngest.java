@@ -183,6 +183,10 @@ final class ElementIngest {
         String type = typeOrDefault(k.kind(), k.type());
         String to = stored.summary().to();
         Copying copying = rooms.copying(k.kind(), type, to, stored.toBare(), stored.fromBare(), p.element(), k.invite());
+        if (k.kind().equals("presence")) {
+            copying = rooms.presence(copying, copying == Copying.TO_ROOM ? stored.toBare() : stored.fromBare(), stored.fromKey(),
+                    stored.toKey(), p.element());
+        }
         if (copying == Copying.NONE && k.kind().equals("presence")
                 && PresenceCache.replayed(facts.serverStamps(), stored.fromBare())) {
             copying = Copying.REPLAY;

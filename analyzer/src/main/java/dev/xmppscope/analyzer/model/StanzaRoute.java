@@ -24,13 +24,13 @@ public record StanzaRoute(List<Hop> hops, double confidence, String explanation)
      * @param target     graph node id of the receiver on this link
      * @param at         epoch nanoseconds when it crossed
      * @param heldNanos  how long the sending server held it since the hop it continues, or null for the first hop
-     *                   and for a presence {@link #REPLAYED} out of a server's cache or a room's copy {@link #FROM_HISTORY}
-     *                   (a new delivery, not a hold)
+     *                   and for a presence {@link #REPLAYED} out of a server's cache, a room's copy {@link #FROM_HISTORY}
+     *                   or a room's {@link #TO_NEWCOMER} copy (a new delivery, not a hold)
      * @param after      the index in {@code hops} of the hop this one continues (it left the node that hop
      *                   reached), or null for the first hop
      * @param how        what made this hop, where it is more than relaying the stanza on: {@link #ROOM_COPY},
      *                   {@link #ROOM_INVITATION}, {@link #ROOM_DECLINE}, {@link #CARBON}, {@link #FROM_STORAGE} or
-     *                   {@link #RESENT}, {@link #REPLAYED} or {@link #FROM_HISTORY}; else null
+     *                   {@link #RESENT}, {@link #REPLAYED}, {@link #FROM_HISTORY} or {@link #TO_NEWCOMER}; else null
      * @param linkOpened the sending server had no stream on this link when the stanza reached it: it opened
      *                   this hop's connection then, and {@code heldNanos} includes setting it up (DNS, TCP,
      *                   TLS, dialback), which the first message to a server always waits for
@@ -79,5 +79,10 @@ public record StanzaRoute(List<Hop> hops, double confidence, String explanation)
         public static final String REPLAYED = "replayed from the server's cache";
         /** A chat room's copy of a message out of its history, to an occupant who joined after it was sent. */
         public static final String FROM_HISTORY = "from the room's history";
+        /**
+         * A chat room's copy of an occupant's presence to someone who joined after it came: the room
+         * tells each newcomer who is there already. A new delivery, not a hold.
+         */
+        public static final String TO_NEWCOMER = "newcomer's copy";
     }
 }

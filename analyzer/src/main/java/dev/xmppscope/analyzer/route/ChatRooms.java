@@ -5,6 +5,8 @@ import dev.xmppscope.analyzer.xmpp.Jid;
 import dev.xmppscope.analyzer.xmpp.MucInvite;
 import dev.xmppscope.analyzer.xmpp.Ns;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -23,6 +25,21 @@ public final class ChatRooms {
     static final int MAX_ROOMS = 100_000;
 
     private final Set<String> rooms = new HashSet<>();
+    /** Presences sent to occupant JIDs, counted: the order in which they reached rooms ({@link #toNewcomer}). */
+    private long presences;
+    /** By occupant JID: the count of the latest presence sent to it. */
+    private final Map<String, Long> lastPresenceTo = bounded();
+    /** By room and the full JID of whoever joined it: the count of their latest join. */
+    private final Map<String, Long> joined = bounded();
+
+    private static Map<String, Long> bounded() {
+        return new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                return size() > MAX_ROOMS;
+            }
+        };
+    }
 
     /**
      * How a stanza of {@code kind} and {@code type}, from {@code fromBare} to {@code to} (bare:
@@ -50,6 +67,30 @@ public final class ChatRooms {
             return Copying.NONE;
         }
         return kind.equals("message") && stampedBy(stanza, fromBare) ? Copying.ROOM_HISTORY : Copying.FROM_ROOM;
+    }
+
+    /**
+     * For a presence that {@link #copying} said is sent to a room ({@code TO_ROOM}) or a room's copy
+     * ({@code FROM_ROOM}), from {@code fromKey} to {@code toKey}: remembers the order in which
+     * presences and joins reach the room, and says {@link Copying#TO_NEWCOMER} for a copy of an
+     * occupant's presence to someone who joined after it came. The room sends a newcomer every
+     * occupant's current presence, with the id and payload the occupant sent: it joined that
+     * presence's route as a copy held since then. Called for each sighting, in capture order.
+     */
+    public Copying presence(Copying copying, String roomBare, String fromKey, String toKey, XmlElement presence) {
+        if (copying == Copying.TO_ROOM && toKey != null) {
+            lastPresenceTo.put(toKey, ++presences);
+            if (fromKey != null && joins(presence)) {
+                joined.put(roomBare + " " + fromKey, presences);
+            }
+        } else if (copying == Copying.FROM_ROOM && fromKey != null && toKey != null) {
+            Long newcomer = joined.get(roomBare + " " + toKey);
+            Long occupant = lastPresenceTo.get(fromKey);
+            if (newcomer != null && occupant != null && newcomer > occupant) {
+                return Copying.TO_NEWCOMER;
+            }
+        }
+        return copying;
     }
 
     /** Whether the room {@code roomBare} stamped a delay (XEP-0203) on {@code message}: a copy out of its history. */

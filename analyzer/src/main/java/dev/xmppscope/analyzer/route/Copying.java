@@ -14,6 +14,11 @@ public enum Copying {
      */
     ROOM_HISTORY,
     /**
+     * A chat room's presence of an occupant, sent to someone who joined after that presence reached
+     * it: the room telling a newcomer who is there (XEP-0045 §7.2.3), or such a copy relayed on ({@link ChatRooms}).
+     */
+    TO_NEWCOMER,
+    /**
      * A carbon ({@link dev.xmppscope.analyzer.xmpp.CarriedMessage#carbon()}): the sighting's kind,
      * type, id, addresses and digest are the message it carries.
      */

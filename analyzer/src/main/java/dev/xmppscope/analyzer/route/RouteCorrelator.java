@@ -584,6 +584,7 @@ public final class RouteCorrelator {
             return switch (h.copying()) {
                 case FROM_ROOM -> from != null && from.roomCopy() ? null : StanzaRoute.Hop.ROOM_COPY;
                 case ROOM_HISTORY -> from != null && from.roomCopy() ? null : StanzaRoute.Hop.FROM_HISTORY;
+                case TO_NEWCOMER -> from != null && from.roomCopy() ? null : StanzaRoute.Hop.TO_NEWCOMER;
                 case ROOM_INVITATION, ROOM_DECLINE -> passedOnBy(h, from);
                 case CARBON -> StanzaRoute.Hop.CARBON;
                 case REPLAY -> from != null && from.replay() ? null : StanzaRoute.Hop.REPLAYED;
@@ -618,6 +619,7 @@ public final class RouteCorrelator {
             int carbons = 0;
             int replays = 0;
             int fromHistory = 0;
+            int toNewcomers = 0;
             String passedOn = null; // the room's invitation or decline
             Long storedFor = null; // from the hop that reached the server to the delivery out of its storage
             for (int i = 0; i < hopCount; i++) {
@@ -626,7 +628,8 @@ public final class RouteCorrelator {
                 Sighting from = previous < 0 ? null : hops[previous];
                 String how = how(h, from);
                 // a replay out of a cache or a room's history is a new delivery, however long after the stanza came
-                boolean anew = StanzaRoute.Hop.REPLAYED.equals(how) || StanzaRoute.Hop.FROM_HISTORY.equals(how);
+                boolean anew = StanzaRoute.Hop.REPLAYED.equals(how) || StanzaRoute.Hop.FROM_HISTORY.equals(how)
+                        || StanzaRoute.Hop.TO_NEWCOMER.equals(how);
                 Long held = previous < 0 || anew ? null : h.at() - hops[previous].at();
                 out.add(new StanzaRoute.Hop(h.ref(), h.connection(), h.source(), h.target(), h.at(), held,
                         previous < 0 ? null : previous, how, fannedOut(branches, previous) ? h.to() : null));
@@ -641,6 +644,8 @@ public final class RouteCorrelator {
                     replays++;
                 } else if (StanzaRoute.Hop.FROM_HISTORY.equals(how)) {
                     fromHistory++;
+                } else if (StanzaRoute.Hop.TO_NEWCOMER.equals(how)) {
+                    toNewcomers++;
                 }
             }
             Sighting first = hops[0];
@@ -687,6 +692,11 @@ public final class RouteCorrelator {
             if (fromHistory > 0) {
                 why.append("; the room sent ").append(fromHistory).append(fromHistory == 1 ? " copy" : " copies")
                         .append(" out of its history (XEP-0045 §7.2.15) to occupants who joined later: new deliveries, not holds");
+            }
+            if (toNewcomers > 0) {
+                why.append("; the room sent it ").append(toNewcomers).append(toNewcomers == 1 ? " time" : " times")
+                        .append(" to someone who joined later, as it tells each newcomer who is there (XEP-0045 §7.2.3):")
+                        .append(" new deliveries, not holds");
             }
             if (replays > 0) {
                 why.append("; its sender's server sent it again out of its presence cache ").append(replays)

@@ -98,4 +98,27 @@ class ChatRoomsTest {
         assertEquals(Copying.NONE, rooms.copying("iq", "get", "den@conference.b.example", "den@conference.b.example",
                 "alice@a.example", parse("<iq type='get'/>"), null), "an IQ is answered, not copied");
     }
+    /**
+     * A room sends each newcomer every occupant's current presence, with the id and payload the
+     * occupant sent: a copy of a presence that reached the room before its addressee joined is a
+     * newcomer's copy, not a copy held since; one the addressee was in the room for is a room copy.
+     */
+    @Test
+    void aRoomsPresenceOfAnOccupantToSomeoneWhoJoinedAfterItIsANewcomersCopy() {
+        String room = "lounge@conference.b.example";
+        XmlElement join = parse("<presence to='lounge@conference.b.example/bob'><x xmlns='http://jabber.org/protocol/muc'/></presence>");
+        XmlElement status = parse("<presence to='lounge@conference.b.example/bob'><show>away</show></presence>");
+        XmlElement copy = parse("<presence from='lounge@conference.b.example/bob'/>");
+        assertEquals(Copying.TO_ROOM, rooms.presence(Copying.TO_ROOM, room, "bob@b.example/phone", room + "/bob", join));
+        assertEquals(Copying.FROM_ROOM, rooms.presence(Copying.FROM_ROOM, room, room + "/bob", "bob@b.example/phone", copy),
+                "bob's own join, back to him");
+        assertEquals(Copying.TO_ROOM, rooms.presence(Copying.TO_ROOM, room, "alice@a.example/laptop", room + "/alice", join));
+        assertEquals(Copying.TO_NEWCOMER, rooms.presence(Copying.FROM_ROOM, room, room + "/bob", "alice@a.example/laptop", copy),
+                "bob's presence, which came before alice joined, told to her as she joins");
+        assertEquals(Copying.FROM_ROOM, rooms.presence(Copying.FROM_ROOM, room, room + "/alice", "bob@b.example/phone", copy),
+                "alice's join, to bob, who was there");
+        assertEquals(Copying.TO_ROOM, rooms.presence(Copying.TO_ROOM, room, "bob@b.example/phone", room + "/bob", status));
+        assertEquals(Copying.FROM_ROOM, rooms.presence(Copying.FROM_ROOM, room, room + "/bob", "alice@a.example/laptop", copy),
+                "bob's later status, to alice, who was there by then");
+    }
 }
