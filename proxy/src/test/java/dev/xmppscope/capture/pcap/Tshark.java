@@ -135,6 +135,7 @@ public final class Tshark {
                 process.destroyForcibly();
                 fail("dumpcap did not stop: " + Files.readString(log));
             }
+            Files.deleteIfExists(log); // it was left in /tmp by every capture
         }
     }
 }
