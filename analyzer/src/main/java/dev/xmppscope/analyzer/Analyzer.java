@@ -361,13 +361,13 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
             } else if (e.kind() == EventKind.STARTTLS_PROCEED) {
                 conn.starttls = true;
             }
-            String ns = StreamParsers.assumedNamespace(conn.opened.server());
-            if (e.kind() == EventKind.RECORDING_GAP && !parsingAhead) { // else the reading thread told the parsers
+            String ns = e.kind() == EventKind.RECORDING_GAP ? StreamParsers.assumedNamespace(conn.opened.server()) : null;
+            if (ns != null && !parsingAhead) { // else the reading thread told the parsers
                 for (Direction d : gapDirections(e)) {
                     parsers.gap(e.connectionId(), d, ns);
                 }
             }
-            if (e.kind() == EventKind.RECORDING_GAP && e.direction() == null && "unknown".equals(conn.kind())) {
+            if (ns != null && e.direction() == null && "unknown".equals(conn.kind())) {
                 addSteps(conn.negotiation.joinedMidStream(ns, e.atNanos(), e.detail()), events); // the capture began mid-stream
             } else {
                 addSteps(conn.negotiation.event(e), events);

@@ -201,13 +201,7 @@ class ProxyFaultTest {
         try (ServerSocket upstream = new ServerSocket()) {
             upstream.setReceiveBufferSize(64 * 1024);
             upstream.bind(new InetSocketAddress(block.address(2), 0));
-            CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return upstream.accept();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Socket> accepted = acceptLater(upstream);
             try (RecordingProxy proxy = proxyTo((InetSocketAddress) upstream.getLocalSocketAddress());
                  Socket client = new Socket()) {
                 client.setSendBufferSize(64 * 1024);
@@ -251,13 +245,7 @@ class ProxyFaultTest {
         try (ServerSocket upstream = new ServerSocket()) {
             upstream.setReceiveBufferSize(64 * 1024);
             upstream.bind(new InetSocketAddress(block.address(2), 0));
-            CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return upstream.accept();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Socket> accepted = acceptLater(upstream);
             try (RecordingProxy proxy = proxyTo((InetSocketAddress) upstream.getLocalSocketAddress());
                  Socket client = new Socket()) {
                 client.setSendBufferSize(64 * 1024);
@@ -325,6 +313,17 @@ class ProxyFaultTest {
                 assertEquals(CloseReason.PROXY_SHUTDOWN, r.closed().reason());
             }
         }
+    }
+
+    /** The next connection {@code upstream} accepts, taken on another thread while the test drives the client. */
+    private static CompletableFuture<Socket> acceptLater(ServerSocket upstream) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return upstream.accept();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /** Waits until the writer stops advancing (held back by TCP), returning how far it got. */

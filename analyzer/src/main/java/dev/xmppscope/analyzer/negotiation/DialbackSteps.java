@@ -47,8 +47,7 @@ final class DialbackSteps {
             n.bound(to + "→" + from);
             n.add(d, at, "dialback-result", from + " accepts " + to + " (dialback valid" + how + ")", "", "ok", ref);
         } else {
-            String what = from + " rejects " + to + " (dialback " + type + how + ")";
-            n.fail(what);
+            String what = n.fail(from + " rejects " + to + " (dialback " + type + how + ")");
             XmlElement error = e.child("error", e.namespace());
             n.add(d, at, "dialback-result", what, type.equals("error") ? StepText.conditionSaid(error == null ? e : error) : "",
                     "failed", ref);

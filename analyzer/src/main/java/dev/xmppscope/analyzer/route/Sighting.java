@@ -157,8 +157,7 @@ public record Sighting(String ref, long connection, String source, String target
     /** A chat room's copy of what was sent to it, or its passing on an invitation or a decline. */
     boolean roomCopy() {
         return copying == Copying.FROM_ROOM || copying == Copying.ROOM_HISTORY || copying == Copying.TO_NEWCOMER
-                || copying == Copying.ROOM_INVITATION
-                || copying == Copying.ROOM_DECLINE;
+                || copying == Copying.ROOM_INVITATION || copying == Copying.ROOM_DECLINE;
     }
 
     boolean carbon() {
