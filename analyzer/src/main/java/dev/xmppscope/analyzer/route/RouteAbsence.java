@@ -1,6 +1,12 @@
 package dev.xmppscope.analyzer.route;
 
 import dev.xmppscope.analyzer.negotiation.Durations;
+import dev.xmppscope.analyzer.xml.ElementReader;
+import dev.xmppscope.analyzer.xml.StreamHeader;
+import dev.xmppscope.analyzer.xml.XmlElement;
+import dev.xmppscope.analyzer.xml.XmlParseException;
+import dev.xmppscope.analyzer.xmpp.Ns;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Why a stanza has no route, in words, from what it is: {@code show --stanza}, the API and the
@@ -19,7 +25,7 @@ public final class RouteAbsence {
         if (!"message".equals(kind) && !"presence".equals(kind) && !"iq".equals(kind)) {
             return null;
         }
-        if (id == null && xml != null && !hasPayload(xml)) {
+        if (id == null && xml != null && Boolean.FALSE.equals(hasPayload(xml))) {
             if (!kind.equals("presence")) {
                 return "It carries neither an id nor a payload: a " + kind + " is not followed by its addresses alone,"
                         + " since nothing would tell its copies on other links from others alike.";
@@ -36,24 +42,17 @@ public final class RouteAbsence {
                 + " or it fitted two routes equally and joined neither.";
     }
 
-    /** Whether the element has any child: its start tag does not close it, and something but its end tag follows. */
-    static boolean hasPayload(String xml) {
-        int end = -1;
-        char quote = 0;
-        for (int i = 0; i < xml.length() && end < 0; i++) { // the start tag's end: a '>' outside attribute values
-            char c = xml.charAt(i);
-            if (quote != 0) {
-                quote = c == quote ? 0 : quote;
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-            } else if (c == '>') {
-                end = i;
-            }
+    /**
+     * Whether the correlator finds a payload in the stanza {@code xml}: a child that servers do not
+     * add or swap in transit ({@link PayloadDigest}); null when the XML does not parse alone.
+     */
+    static Boolean hasPayload(String xml) {
+        byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
+        try {
+            XmlElement e = ElementReader.readElement(StreamHeader.assumedScope(Ns.CLIENT), bytes, 0, bytes.length);
+            return PayloadDigest.of(e) != PayloadDigest.EMPTY;
+        } catch (XmlParseException e) {
+            return null;
         }
-        if (end < 1 || xml.charAt(end - 1) == '/') {
-            return false;
-        }
-        int next = xml.indexOf('<', end);
-        return next >= 0 && next + 1 < xml.length() && xml.charAt(next + 1) != '/';
     }
 }

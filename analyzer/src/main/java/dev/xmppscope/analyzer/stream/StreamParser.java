@@ -208,7 +208,7 @@ public final class StreamParser {
                     framer.pendingBytes(UNPARSED_HEAD_BYTES), "cut short: the capture lacks the bytes after these"));
         }
         if (elements == null) {
-            elements = new ContinuousReader(assumedScope(assumedNamespace), openReaders);
+            elements = new ContinuousReader(StreamHeader.assumedScope(assumedNamespace), openReaders);
         }
         seeker = new StanzaSeeker();
         seekPosition = position;
@@ -265,12 +265,6 @@ public final class StreamParser {
         byte[] out = Arrays.copyOf(a, a.length + length);
         System.arraycopy(b, from, out, a.length, length);
         return out;
-    }
-
-    /** The namespaces a stream without a seen header is read in: its content namespace, and the usual prefixes. */
-    private static byte[] assumedScope(String contentNamespace) {
-        return ("<w xmlns='" + contentNamespace + "' xmlns:stream='" + StreamHeader.STREAMS_NS
-                + "' xmlns:db='jabber:server:dialback'>").getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The current stream header (the latest, after restarts), or null before it. */

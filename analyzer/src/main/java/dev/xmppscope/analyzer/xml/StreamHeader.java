@@ -40,6 +40,15 @@ public record StreamHeader(String qualifiedName, String namespace, String localN
         return STREAMS_NS.equals(namespace) && "stream".equals(localName);
     }
 
+    /**
+     * A wrapper tag like {@link #scopeTag()} for an element whose stream header is unknown: the
+     * content namespace given, and the prefixes streams usually declare.
+     */
+    public static byte[] assumedScope(String contentNamespace) {
+        return ("<w xmlns='" + contentNamespace + "' xmlns:stream='" + STREAMS_NS
+                + "' xmlns:db='jabber:server:dialback'>").getBytes(StandardCharsets.UTF_8);
+    }
+
     /** An opening wrapper tag declaring this header's namespaces, to parse its children in scope. */
     public byte[] scopeTag() {
         StringBuilder sb = new StringBuilder("<w");

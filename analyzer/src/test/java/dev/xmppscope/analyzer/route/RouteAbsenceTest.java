@@ -1,6 +1,6 @@
 package dev.xmppscope.analyzer.route;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,10 +20,24 @@ class RouteAbsenceTest {
     }
 
     @Test
-    void aPayloadIsAnyChildElement() {
-        assertFalse(RouteAbsence.hasPayload("<presence type='unavailable'/>"));
-        assertFalse(RouteAbsence.hasPayload("<presence type='unavailable'></presence>"));
-        assertFalse(RouteAbsence.hasPayload("<presence status='a/>b'></presence>"), "a '>' in an attribute value");
-        assertTrue(RouteAbsence.hasPayload("<presence><status>away</status></presence>"));
+    void aPayloadIsWhatTheCorrelatorMatchesOn() {
+        assertEquals(false, RouteAbsence.hasPayload("<presence type='unavailable'/>"));
+        assertEquals(false, RouteAbsence.hasPayload("<presence type='unavailable'></presence>"));
+        assertEquals(false, RouteAbsence.hasPayload("<presence status='a/>b'></presence>"), "a '>' in an attribute value");
+        assertEquals(false, RouteAbsence.hasPayload("<message to='bob@b.example'><!-- <body>x</body> --></message>"),
+                "a comment is no child");
+        assertEquals(false, RouteAbsence.hasPayload("<presence to='room@muc.a.example/al'><x xmlns='http://jabber.org/protocol/muc'/>"
+                + "<delay xmlns='urn:xmpp:delay' stamp='2026-12-07T10:00:00Z'/></presence>"), "a room swaps its <x/>, servers add a delay");
+        assertEquals(true, RouteAbsence.hasPayload("<presence><status>away</status></presence>"));
+        assertNull(RouteAbsence.hasPayload("<presence><status>away</presence>"), "not well-formed: not known");
+    }
+
+    @Test
+    void aRoomJoinWithoutIdIsSaidToBeUnmarked() {
+        String join = RouteAbsence.reason("presence", null, null,
+                "<presence to='room@muc.a.example/al'><x xmlns='http://jabber.org/protocol/muc'/></presence>");
+        assertTrue(join.startsWith("It carries neither an id nor a payload:"), join);
+        String broken = RouteAbsence.reason("presence", null, null, "<presence><x></presence>");
+        assertTrue(broken.startsWith("No other recorded link carried the same stanza"), broken);
     }
 }
