@@ -32,6 +32,11 @@ final class AnalyzedFederation implements AutoCloseable {
         proxy.recorder().addListener(analyzer);
     }
 
+    /** a.example with alice and b.example with bob: the federation most tests start from. */
+    static Federation.Builder aliceAndBob() {
+        return Federation.builder("a.example", "b.example").user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw");
+    }
+
     static AnalyzedFederation start(Federation.Builder servers, Path tmp) throws Exception {
         return start(servers, tmp, RouteCorrelator.DEFAULT_WINDOW_NANOS);
     }
@@ -52,6 +57,20 @@ final class AnalyzedFederation implements AutoCloseable {
 
     XmppClient login(String domain, String user, String resource) {
         return XmppClient.options(domain, servers.relayC2s(domain)).startTls(trust).resource(resource).login(user, user + "-pw");
+    }
+
+    /**
+     * alice (laptop) sends bob (phone) {@code body} and bob gets it, so the servers' streams to each
+     * other are up; the clients then log out.
+     */
+    void messageAcross(String body) {
+        try (XmppClient bob = login("b.example", "bob", "phone");
+             XmppClient alice = login("a.example", "alice", "laptop")) {
+            alice.send("bob@b.example", body);
+            bob.awaitMessage(body, Duration.ofSeconds(20));
+        } catch (AssertionError | RuntimeException e) {
+            throw withDiagnostics(e);
+        }
     }
 
     /** The first connection the analysis shows that {@code p} accepts, once it shows one (within 20 s). */

@@ -8,7 +8,6 @@ import static dev.xmppscope.analyzer.MessageRoutes.awaitRoute;
 import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.model.StanzaSummary;
-import dev.xmppscope.testing.Federation;
 import dev.xmppscope.testing.XmppClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,8 +30,7 @@ class LiveArchiveTest {
     @Test
     void anArchivedCopyLinksToTheMessageItHolds() throws Exception {
         String body = "read it on any device " + UUID.randomUUID();
-        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example", "b.example")
-                .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw")
+        try (AnalyzedFederation fed = AnalyzedFederation.start(AnalyzedFederation.aliceAndBob()
                 .configure((domain, cfg) -> cfg.modules("mam")), tmp)) {
             Analyzer analyzer = fed.analyzer;
             try (XmppClient alice = fed.login("a.example", "alice", "laptop");

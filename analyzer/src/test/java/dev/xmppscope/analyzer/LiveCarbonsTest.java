@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static dev.xmppscope.analyzer.MessageRoutes.awaitRoute;
 
 import dev.xmppscope.analyzer.model.StanzaRoute;
-import dev.xmppscope.testing.Federation;
 import dev.xmppscope.testing.XmppClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +29,7 @@ class LiveCarbonsTest {
     @Test
     void theCarbonsOfAMessageAreBranchesOfItsRoute() throws Exception {
         String body = "carbon copied " + UUID.randomUUID();
-        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example", "b.example")
-                .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw")
+        try (AnalyzedFederation fed = AnalyzedFederation.start(AnalyzedFederation.aliceAndBob()
                 .configure((domain, cfg) -> cfg.modules("carbons")), tmp)) {
             try (XmppClient aliceLaptop = fed.login("a.example", "alice", "laptop").enableCarbons();
                  XmppClient aliceTablet = fed.login("a.example", "alice", "tablet").enableCarbons();

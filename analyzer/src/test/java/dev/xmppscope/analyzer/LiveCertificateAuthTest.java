@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.analyzer.model.NegotiationStep;
 import dev.xmppscope.proxy.CertificateAuthority;
-import dev.xmppscope.testing.Federation;
-import dev.xmppscope.testing.XmppClient;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -30,17 +27,10 @@ class LiveCertificateAuthTest {
         String body = "by certificate " + UUID.randomUUID();
         // the proxy's CA exists first, so the servers can be told to trust it
         CertificateAuthority proxyCa = CertificateAuthority.loadOrCreate(tmp.resolve("proxy").resolve("ca"));
-        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example", "b.example")
-                .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw")
+        try (AnalyzedFederation fed = AnalyzedFederation.start(AnalyzedFederation.aliceAndBob()
                 .configure((domain, config) -> config.s2sSecureAuth(true).trust(proxyCa.certificate())), tmp)) {
             Analyzer analyzer = fed.analyzer;
-            try (XmppClient bob = fed.login("b.example", "bob", "phone");
-                 XmppClient alice = fed.login("a.example", "alice", "laptop")) {
-                alice.send("bob@b.example", body);
-                bob.awaitMessage(body, Duration.ofSeconds(20));
-            } catch (AssertionError | RuntimeException e) {
-                throw fed.withDiagnostics(e);
-            }
+            fed.messageAcross(body);
             ConnectionView aToB = fed.awaitConnection(c -> "s2s".equals(c.kind()) && "a.example".equals(c.streamFrom())
                     && "established".equals(c.state()), "a.example's stream to b.example established");
             List<NegotiationStep> steps = analyzer.negotiation(aToB.id());

@@ -8,7 +8,6 @@ import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.analyzer.model.GraphEdge;
 import dev.xmppscope.analyzer.model.NegotiationStep;
 import dev.xmppscope.testing.Federation;
-import dev.xmppscope.testing.XmppClient;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -36,16 +35,9 @@ class LiveDialbackTest {
     @Test
     void aForgedKeyFailsTheForgersStreamAndEachCheckNamesTheConnectionItIsAbout() throws Exception {
         String body = "dialback first " + UUID.randomUUID();
-        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example", "b.example")
-                .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw"), tmp)) {
+        try (AnalyzedFederation fed = AnalyzedFederation.start(AnalyzedFederation.aliceAndBob(), tmp)) {
             Analyzer analyzer = fed.analyzer;
-            try (XmppClient bob = fed.login("b.example", "bob", "phone");
-                 XmppClient alice = fed.login("a.example", "alice", "laptop")) {
-                alice.send("bob@b.example", body);
-                bob.awaitMessage(body, Duration.ofSeconds(20));
-            } catch (AssertionError | RuntimeException e) {
-                throw fed.withDiagnostics(e);
-            }
+            fed.messageAcross(body);
             String refusal = forgeKey(fed.servers);
             assertTrue(refusal.contains("type='invalid'") || refusal.contains("type=\"invalid\""),
                     "a.example refuses the forged key: " + refusal);
@@ -89,17 +81,10 @@ class LiveDialbackTest {
     @Test
     void aRequestForABidirectionalStreamIsAStep() throws Exception {
         String body = "both ways " + UUID.randomUUID();
-        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example", "b.example")
-                .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw")
+        try (AnalyzedFederation fed = AnalyzedFederation.start(AnalyzedFederation.aliceAndBob()
                 .configure((domain, config) -> config.modules("s2s_bidi")), tmp)) {
             Analyzer analyzer = fed.analyzer;
-            try (XmppClient bob = fed.login("b.example", "bob", "phone");
-                 XmppClient alice = fed.login("a.example", "alice", "laptop")) {
-                alice.send("bob@b.example", body);
-                bob.awaitMessage(body, Duration.ofSeconds(20));
-            } catch (AssertionError | RuntimeException e) {
-                throw fed.withDiagnostics(e);
-            }
+            fed.messageAcross(body);
             ConnectionView aToB = fed.awaitConnection(c -> "s2s".equals(c.kind()) && "a.example".equals(c.streamFrom())
                     && "established".equals(c.state()), "a.example's stream to b.example established");
             List<String> steps = analyzer.negotiation(aToB.id()).stream().map(NegotiationStep::step).toList();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static dev.xmppscope.analyzer.MessageRoutes.awaitRoute;
 
 import dev.xmppscope.analyzer.model.StanzaRoute;
-import dev.xmppscope.testing.Federation;
 import dev.xmppscope.testing.XmppClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +29,7 @@ class LiveFrozenServerTest {
     @Test
     void aMessageAFrozenServerHeldPastTheWindowKeepsItsRoute() throws Exception {
         String body = "held by a frozen server " + UUID.randomUUID();
-        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example", "b.example")
-                .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw"), tmp, WINDOW)) {
+        try (AnalyzedFederation fed = AnalyzedFederation.start(AnalyzedFederation.aliceAndBob(), tmp, WINDOW)) {
             try (XmppClient alice = fed.login("a.example", "alice", "phone");
                  XmppClient bob = fed.login("b.example", "bob", "phone")) {
                 String warmUp = "the link is up " + UUID.randomUUID(); // so that a.example opens no link once thawed

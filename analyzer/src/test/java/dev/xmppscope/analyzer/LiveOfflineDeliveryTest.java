@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static dev.xmppscope.analyzer.MessageRoutes.awaitRoute;
 
 import dev.xmppscope.analyzer.model.StanzaRoute;
-import dev.xmppscope.testing.Federation;
 import dev.xmppscope.testing.XmppClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,8 +35,7 @@ class LiveOfflineDeliveryTest {
     void aMessageToAnOfflineUserIsFollowedIntoTheirLaterLogin() throws Exception {
         String fromAlice = "while you were away " + UUID.randomUUID();
         String fromCarol = "same server, later " + UUID.randomUUID();
-        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example", "b.example")
-                .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw").user("b.example", "carol", "carol-pw"),
+        try (AnalyzedFederation fed = AnalyzedFederation.start(AnalyzedFederation.aliceAndBob().user("b.example", "carol", "carol-pw"),
                 tmp, WINDOW_NANOS)) {
             Analyzer analyzer = fed.analyzer;
             try (XmppClient alice = fed.login("a.example", "alice", "laptop");
@@ -79,8 +77,7 @@ class LiveOfflineDeliveryTest {
     void anInvitationToSomeoneOfflineIsFollowedIntoTheirLaterLogin() throws Exception {
         String toBob = "bob, join us " + UUID.randomUUID();
         String toDave = "dave, join us " + UUID.randomUUID();
-        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example", "b.example")
-                .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw").user("a.example", "dave", "dave-pw")
+        try (AnalyzedFederation fed = AnalyzedFederation.start(AnalyzedFederation.aliceAndBob().user("a.example", "dave", "dave-pw")
                 .configure((domain, cfg) -> {
                     if (domain.equals("b.example")) {
                         cfg.muc("conference.b.example");

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.analyzer.model.NegotiationStep;
-import dev.xmppscope.testing.Federation;
-import dev.xmppscope.testing.XmppClient;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -27,15 +24,8 @@ class LiveS2sDirectTlsTest {
     @Test
     void theTlsStepsOfADirectTlsStreamBetweenServersNameTheServers() throws Exception {
         String body = "straight into TLS " + UUID.randomUUID();
-        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example", "b.example").s2sDirectTls(true)
-                .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw"), tmp)) {
-            try (XmppClient bob = fed.login("b.example", "bob", "phone");
-                 XmppClient alice = fed.login("a.example", "alice", "laptop")) {
-                alice.send("bob@b.example", body);
-                bob.awaitMessage(body, Duration.ofSeconds(20));
-            } catch (AssertionError | RuntimeException e) {
-                throw fed.withDiagnostics(e);
-            }
+        try (AnalyzedFederation fed = AnalyzedFederation.start(AnalyzedFederation.aliceAndBob().s2sDirectTls(true), tmp)) {
+            fed.messageAcross(body);
             ConnectionView aToB = fed.awaitConnection(c -> "s2s".equals(c.kind()) && "a.example".equals(c.streamFrom())
                     && "established".equals(c.state()), "a.example's stream to b.example established");
             assertEquals("direct-tls-intercepted", aToB.tls());
