@@ -81,6 +81,32 @@ class UiDemoBrowserTest {
         return wait.until(d -> GraphGeometry.settledFill(browser));
     }
 
+    /**
+     * A timeline narrowed to an s2s stream, then the replay goes back to before that stream opened
+     * (a seek, the next loop): the API has no such stream now (404), so the narrowing is dropped and
+     * the timeline shows what there is, rather than "Could not load" in every pane.
+     */
+    @Test
+    void goingBackBeforeTheStreamShownOpenedShowsEveryStreamAgain() {
+        try (DemoCommand.Running demo = PausedDemo.atItsEnd("federation");
+             HeadlessChromium browser = new HeadlessChromium(1600, 1000)) {
+            settledFederation(demo, browser);
+            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(30));
+            browser.driver.executeScript("xmppscope.graph.cy.edges().filter((e) => e.data('kind') === 's2s')[0].emit('tap');");
+            wait.until(d -> d.findElement(By.id("f-conn")).isDisplayed());
+            demo.replayer().seek(demo.replayer().status().start());
+            wait.until(d -> !d.findElement(By.id("f-conn")).isDisplayed());
+            assertTrue(!browser.driver.findElement(By.id("graph-selection")).isDisplayed(), "nor is it said over the graph");
+            wait.until(d -> d.findElement(By.id("timeline")).getText().contains("No stanzas yet")
+                    || !d.findElements(By.cssSelector("#timeline .row")).isEmpty());
+            browser.screenshot("demo-seek-back-narrowed");
+            assertTrue(!browser.driver.findElement(By.id("graph-note")).isDisplayed(),
+                    browser.driver.findElement(By.id("graph-note")).getText());
+            assertTrue(!browser.driver.findElement(By.id("timeline")).getText().contains("Could not load"),
+                    browser.driver.findElement(By.id("timeline")).getText());
+        }
+    }
+
     @Test
     void aLinkToAnEarlyStanzaShowsItInTheTimeline() {
         try (DemoCommand.Running demo = PausedDemo.atItsEnd("federation");
