@@ -52,6 +52,8 @@ public final class Negotiation {
     private String sessionId;
     private boolean tlsAnnounced;
     private boolean passthroughTls;
+    /** A server ended this stream because it is shutting down (system-shutdown): a clean end. */
+    private boolean shutDown;
     /** The capture began after this connection opened: its ends are learned from its stanzas' addresses. */
     private boolean joinedMidStream;
     /** Steps that named the parties before the first header said who they are (Direct TLS), with their event, by index. */
@@ -135,16 +137,7 @@ public final class Negotiation {
         if (Ns.STREAMS.equals(ns) && e.name().equals("features")) {
             features(d, e, at, ref);
         } else if (Ns.STREAMS.equals(ns) && e.name().equals("error")) {
-            String condition = StepText.condition(e, Ns.STREAM_ERRORS);
-            String text = e.childText("text", Ns.STREAM_ERRORS);
-            // a redirect names where to go (RFC 6120 §4.9.3.19): what the client does next depends on it
-            String otherHost = condition.equals("see-other-host") ? e.childText("see-other-host", Ns.STREAM_ERRORS) : null;
-            domainRefused |= d == Direction.TO_CLIENT && (condition.equals("host-unknown") || condition.equals("host-gone"));
-            // the peer's own words say what the condition alone cannot: which certificate, which limit, which domain
-            String said = text == null || text.isBlank() ? "" : ": \"" + text.strip() + "\"";
-            String what = fail(who(d) + " ends the stream with error " + Conditions.stream(condition)
-                    + (otherHost == null || otherHost.isBlank() ? said : ": " + otherHost.strip()));
-            add(d, at, "stream-error", what, text == null ? condition : condition + ": " + text, "failed", ref);
+            streamError(d, e, at, ref);
         } else if (Ns.TLS.equals(ns)) {
             tls(d, e, at, ref);
         } else if (Ns.SASL.equals(ns) || Ns.SASL2.equals(ns)) {
@@ -319,9 +312,10 @@ public final class Negotiation {
      */
     public List<NegotiationStep> connectionClosed(ConnectionClosed c, long openedAt, long lastTrafficAt) {
         begin();
-        // not a stall: the rest went on inside TLS passed through (out of sight), or the client
-        // ended the stream itself before authenticating (it registered an account, or gave up)
-        boolean endedUnseen = passthroughTls || close.first == Direction.TO_SERVER;
+        // not a stall: the rest went on inside TLS passed through (out of sight), the client
+        // ended the stream itself before authenticating (it registered an account, or gave up), or
+        // the server shut down (system-shutdown)
+        boolean endedUnseen = passthroughTls || close.first == Direction.TO_SERVER || shutDown;
         if ("negotiating".equals(state) && error == null && !endedUnseen) {
             NegotiationStep last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
             if (last == null && c.reason() == CloseReason.UPSTREAM_UNREACHABLE) {
@@ -356,6 +350,26 @@ public final class Negotiation {
         add(Direction.TO_SERVER, c.atNanos(), "close", how, c.detail(), status, null);
         state = error == null ? "closed" : "error";
         return end();
+    }
+
+    private void streamError(Direction d, XmlElement e, long at, String ref) {
+        String condition = StepText.condition(e, Ns.STREAM_ERRORS);
+        String text = e.childText("text", Ns.STREAM_ERRORS);
+        String detail = text == null ? condition : condition + ": " + text;
+        // the peer's own words say what the condition alone cannot: which certificate, which limit, which domain
+        String said = text == null || text.isBlank() ? "" : ": \"" + text.strip() + "\"";
+        if (condition.equals("system-shutdown")) {
+            // a server stopped on purpose (SIGTERM, a restart) ends its streams so: their end, not their failure
+            shutDown = true;
+            add(d, at, "stream-error", who(d) + " is shutting down and ends the stream (system-shutdown)" + said, detail, "info", ref);
+            return;
+        }
+        // a redirect names where to go (RFC 6120 §4.9.3.19): what the client does next depends on it
+        String otherHost = condition.equals("see-other-host") ? e.childText("see-other-host", Ns.STREAM_ERRORS) : null;
+        domainRefused |= d == Direction.TO_CLIENT && (condition.equals("host-unknown") || condition.equals("host-gone"));
+        String what = fail(who(d) + " ends the stream with error " + Conditions.stream(condition)
+                + (otherHost == null || otherHost.isBlank() ? said : ": " + otherHost.strip()));
+        add(d, at, "stream-error", what, detail, "failed", ref);
     }
 
     private void features(Direction d, XmlElement e, long at, String ref) {

@@ -420,6 +420,29 @@ class NegotiationTest {
                 refused.get(refused.size() - 1).title());
     }
 
+    /**
+     * A server stopped on purpose (SIGTERM: Prosody says "Received SIGTERM") ends its streams with
+     * system-shutdown and closes them: the stream ends cleanly, it did not fail, even before it
+     * was authenticated.
+     */
+    @Test
+    void aServerShuttingDownEndsTheStreamItDoesNotFailIt() {
+        String s2s = "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams'"
+                + " xmlns:db='jabber:server:dialback' version='1.0'";
+        String shutdown = "<stream:error><system-shutdown xmlns='urn:ietf:params:xml:ns:xmpp-streams'/><text"
+                + " xmlns='urn:ietf:params:xml:ns:xmpp-streams'>Received SIGTERM</text></stream:error></stream:stream>";
+        c(s2s + " from='a.example' to='b.example'>").s(s2s + " from='b.example' to='a.example' id='s9'>" + shutdown)
+                .c("</stream:stream>");
+        steps.addAll(n.connectionClosed(new ConnectionClosed(1, now + 1_000_000, CloseReason.SERVER_CLOSED, "", 200, 400), 0, now));
+        NegotiationStep said = steps.stream().filter(s -> s.step().equals("stream-error")).findFirst().orElseThrow();
+        assertEquals("b.example is shutting down and ends the stream (system-shutdown): \"Received SIGTERM\"", said.title());
+        assertEquals("info", said.status());
+        assertNull(n.error(), titles().toString());
+        assertNull(n.warning());
+        assertEquals("closed", n.state());
+        assertEquals("ok", steps.get(steps.size() - 1).status(), titles().toString());
+    }
+
     @Test
     void aRedirectSaysWhereToReconnect() {
         c(CLIENT_HEADER).s(SERVER_HEADER + "<stream:error><see-other-host xmlns='urn:ietf:params:xml:ns:xmpp-streams'>"
