@@ -65,7 +65,8 @@ final class ShowCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CAPTURE", description = "The capture database (or .xscap, .pcap, .pcapng file) to read.")
     Path capture;
 
-    @Option(names = "--graph", description = "the federation: servers, their clients and services, the streams between them")
+    @Option(names = "--graph", description = "the federation: servers, their clients and services, the streams between them, and what went wrong"
+            + " (✗) or may have (!) on each")
     boolean graph;
 
     @Option(names = "--negotiation", paramLabel = "ID", description = "how connection ID negotiated, step by step")
@@ -196,7 +197,7 @@ final class ShowCommand implements Callable<Integer> {
         if (json) {
             printJson(out, model.graph());
         } else {
-            text(out).graph(model.graph());
+            text(out).graph(model.graph(), model.connections());
         }
     }
 
