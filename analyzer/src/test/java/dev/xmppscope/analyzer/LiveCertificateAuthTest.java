@@ -45,8 +45,18 @@ class LiveCertificateAuthTest {
                     && "established".equals(c.state()), "a.example's stream to b.example established");
             List<NegotiationStep> steps = analyzer.negotiation(aToB.id());
             List<String> titles = steps.stream().filter(s -> s.step().startsWith("sasl-")).map(NegotiationStep::title).toList();
-            assertEquals(List.of("a.example authenticates with SASL EXTERNAL (its certificate)",
-                    "b.example accepts a.example (SASL EXTERNAL: its certificate)"), titles);
+            // what b.example judged was xmppscope's certificate for a.example: a.example's own cannot pass the proxy
+            assertEquals(List.of("a.example authenticates with SASL EXTERNAL (the certificate xmppscope presented for it: its own"
+                            + " cannot pass an intercepting proxy)",
+                    "b.example accepts a.example (SASL EXTERNAL: xmppscope's certificate for it)"), titles);
+            NegotiationStep withheld = steps.stream().filter(s -> s.title().startsWith("a.example presented its own certificate"))
+                    .findFirst().orElseThrow(() -> new AssertionError("a.example's own certificate is not said: " + steps));
+            assertEquals("a.example presented its own certificate, which xmppscope cannot pass on: b.example was shown"
+                    + " xmppscope's for a.example instead", withheld.title());
+            assertTrue(withheld.detail().startsWith("the client presented its certificate CN=a.example"), withheld.detail());
+            assertTrue(withheld.detail().endsWith("the server was shown xmppscope's certificate for a.example instead"),
+                    withheld.detail());
+            assertEquals("info", withheld.status(), "dialback or a CA that trusts xmppscope's makes it no failure");
             assertEquals("a.example→b.example", aToB.jid());
             assertTrue(steps.stream().noneMatch(s -> s.step().startsWith("dialback")), "no dialback needed: " + steps);
         }

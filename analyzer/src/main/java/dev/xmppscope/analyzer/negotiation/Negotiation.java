@@ -52,6 +52,8 @@ public final class Negotiation {
     private String sessionId;
     private boolean tlsAnnounced;
     private boolean passthroughTls;
+    /** xmppscope intercepted this stream's TLS: a certificate the server judged was xmppscope's, not the client's own. */
+    private boolean intercepted;
     /** A server ended this stream because it is shutting down (system-shutdown): a clean end. */
     private boolean shutDown;
     /** The capture began after this connection opened: its ends are learned from its stanzas' addresses. */
@@ -228,8 +230,10 @@ public final class Negotiation {
             case DIRECT_TLS_DETECTED -> addNamed(e, "tls", e.detail(), "info");
             case TLS_ESTABLISHED -> {
                 tlsAnnounced = true;
+                intercepted = true; // passed-through TLS has no handshake of the proxy's to record
                 addNamed(e, "tls", e.detail(), "ok");
             }
+            case CLIENT_CERTIFICATE_WITHHELD -> clientCertificateWithheld(e);
             case TLS_FAILED -> {
                 fail(eventTitle(e));
                 addNamed(e, "tls", e.detail(), "failed");
@@ -255,6 +259,28 @@ public final class Negotiation {
     }
 
     /**
+     * The client presented a certificate of its own, which the intercepting proxy cannot pass on.
+     * A server does so on every s2s stream (it matters only if the receiving server judges it: SASL
+     * EXTERNAL, s2s_secure_auth); a client does so to log in with it, which cannot work here.
+     */
+    private void clientCertificateWithheld(ConnectionEvent e) {
+        if ("s2s".equals(kind)) {
+            add(Direction.TO_SERVER, e.atNanos(), "tls", who(Direction.TO_SERVER) + " presented its own certificate, which xmppscope"
+                    + " cannot pass on: " + party(Direction.TO_CLIENT) + " was shown xmppscope's for "
+                    + StepText.or(streamFrom, "it") + " instead", e.detail(), "info", null);
+            return;
+        }
+        if (!"c2s".equals(kind)) { // Direct TLS: no header yet says whose stream this is; named once one does
+            addNamed(e, "tls", e.detail(), "info");
+            return;
+        }
+        String what = "Client presented a certificate, which xmppscope cannot pass on: the server was shown none, so a login"
+                + " with it (SASL EXTERNAL) cannot succeed through an intercepting proxy";
+        warn(what);
+        add(Direction.TO_SERVER, e.atNanos(), "tls", what, e.detail(), "warning", null);
+    }
+
+    /**
      * A step that names the parties of a proxy event. Before the first stream header (Direct TLS
      * comes first) they are not known yet: "Client" and "Server" then, renamed once the header
      * says the stream is between servers ({@link #renameEarlySteps}).
@@ -274,6 +300,7 @@ public final class Negotiation {
             case DIRECT_TLS_DETECTED -> who(d) + " starts with TLS directly (XEP-0368)";
             case TLS_ESTABLISHED -> "TLS established" + side;
             case TLS_FAILED -> "TLS handshake failed" + side + ": " + e.detail();
+            case CLIENT_CERTIFICATE_WITHHELD -> who(d) + " presented a certificate of its own, which xmppscope cannot pass on";
             default -> who(d) + " ends TLS with close_notify";
         };
     }
@@ -506,6 +533,11 @@ public final class Negotiation {
     }
 
     /** Whether TLS was established (or passed through) on this connection so far. */
+    /** Whether xmppscope intercepted this stream's TLS (then it presents its own certificates on both sides). */
+    boolean intercepted() {
+        return intercepted;
+    }
+
     boolean tlsSeen() {
         return tlsAnnounced;
     }

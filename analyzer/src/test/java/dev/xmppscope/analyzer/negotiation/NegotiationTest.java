@@ -443,6 +443,26 @@ class NegotiationTest {
         assertEquals("ok", steps.get(steps.size() - 1).status(), titles().toString());
     }
 
+    /**
+     * A client that presents a TLS certificate through an intercepting proxy (to log in with it,
+     * SASL EXTERNAL): the proxy cannot pass it on, and the negotiation says so as what may go wrong.
+     */
+    @Test
+    void aClientsCertificateTheProxyCannotPassOnIsAWarning() {
+        c(CLIENT_HEADER).s(SERVER_HEADER + "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>")
+                .c("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>").s("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+        steps.addAll(n.event(new ConnectionEvent(1, 9, now + 1, Direction.TO_CLIENT, EventKind.TLS_ESTABLISHED, "with client")));
+        String detail = "the client presented its certificate CN=alice (issued by CN=Lab CA); an intercepting proxy cannot pass"
+                + " it on, not holding its key: the server was shown no client certificate";
+        steps.addAll(n.event(new ConnectionEvent(1, 10, now + 2, Direction.TO_SERVER, EventKind.CLIENT_CERTIFICATE_WITHHELD, detail)));
+        NegotiationStep said = steps.get(steps.size() - 1);
+        assertEquals("Client presented a certificate, which xmppscope cannot pass on: the server was shown none, so a login with"
+                + " it (SASL EXTERNAL) cannot succeed through an intercepting proxy", said.title());
+        assertEquals(detail, said.detail());
+        assertEquals("warning", said.status());
+        assertEquals(said.title(), n.warning());
+    }
+
     @Test
     void aRedirectSaysWhereToReconnect() {
         c(CLIENT_HEADER).s(SERVER_HEADER + "<stream:error><see-other-host xmlns='urn:ietf:params:xml:ns:xmpp-streams'>"
