@@ -127,6 +127,10 @@ final class ShowCommand implements Callable<Integer> {
         try {
             // what it is doing goes to stderr: stdout is the answer, for a pipe
             Analyzer model = analysis.analyzed(capture, err, resources).analyzer();
+            // a mistyped --conn would otherwise read as a stream with nothing in it
+            if (view == View.STANZAS && connection != null && model.connection(connection).isEmpty()) {
+                throw ConnectionIds.missing(connection, capture, model.connections().stream().map(ConnectionView::id).toList());
+            }
             // opened once the analysis is done, so its progress is not drawn under the pager
             try (Pager pager = Pager.open(spec.commandLine().getOut(), err, !noPager && System.console() != null,
                     System.getenv())) {

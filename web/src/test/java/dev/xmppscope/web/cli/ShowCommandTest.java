@@ -362,6 +362,9 @@ class ShowCommandTest {
         Run missing = run("show", capture.toString(), "--negotiation", "99");
         assertEquals(1, missing.exit());
         assertTrue(missing.err().contains("no connection 99 in " + capture + " (its connections: 1-6;"), missing.err());
+        Run noStream = run("show", capture.toString(), "--conn", "99");
+        assertEquals(1, noStream.exit(), "not 'no stanza matches', as for a stream with nothing in it: " + noStream.out());
+        assertTrue(noStream.err().contains("no connection 99 in " + capture + " (its connections: 1-6;"), noStream.err());
 
         Run nothing = run("show", tmp.resolve("nothing").toString());
         assertEquals(1, nothing.exit());
