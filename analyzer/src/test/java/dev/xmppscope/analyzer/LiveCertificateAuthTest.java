@@ -1,12 +1,14 @@
 package dev.xmppscope.analyzer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.analyzer.model.NegotiationStep;
 import dev.xmppscope.proxy.CertificateAuthority;
 import dev.xmppscope.testing.Federation;
+import dev.xmppscope.testing.TestCertificates;
 import dev.xmppscope.testing.XmppClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +60,37 @@ class LiveCertificateAuthTest {
                     withheld.detail());
             assertEquals("info", withheld.status(), "dialback or a CA that trusts xmppscope's makes it no failure");
             assertEquals("a.example→b.example", aToB.jid());
+            assertNull(aToB.warning(), "a server's certificate left behind is no warning: dialback or xmppscope's stood in");
             assertTrue(steps.stream().noneMatch(s -> s.step().startsWith("dialback")), "no dialback needed: " + steps);
+        }
+    }
+
+    /**
+     * A client that presents a certificate of its own through the intercepting proxy: it does not
+     * reach the server (the proxy cannot pass it on), and the connection says so, naming it.
+     */
+    @Test
+    void aClientsOwnCertificateIsSaidNotToReachTheServer() throws Exception {
+        TestCertificates.Issued own = TestCertificates.selfSigned("alice.devices.example");
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example")
+                .user("a.example", "alice", "alice-pw"), tmp)) {
+            try (XmppClient alice = XmppClient.options("a.example", fed.servers.relayC2s("a.example"))
+                    .startTls(TestCertificates.trustManager(fed.proxy.ca().certificate())).clientCertificate(own)
+                    .resource("laptop").login("alice", "alice-pw")) {
+                assertTrue(alice.isSecureConnection());
+            } catch (AssertionError | RuntimeException e) {
+                throw fed.withDiagnostics(e);
+            }
+            ConnectionView c = fed.awaitConnection(v -> "alice@a.example/laptop".equals(v.jid()), "alice's stream");
+            String said = "Client presented a certificate, which xmppscope cannot pass on: the server was shown none, so a login"
+                    + " with it (SASL EXTERNAL) cannot succeed through an intercepting proxy";
+            assertEquals(said, c.warning());
+            NegotiationStep step = fed.analyzer.negotiation(c.id()).stream().filter(s -> s.title().equals(said)).findFirst()
+                    .orElseThrow();
+            assertEquals("the client presented its certificate CN=alice.devices.example (issued by CN=alice.devices.example);"
+                    + " an intercepting proxy cannot pass it on, not holding its key: the server was shown no client certificate",
+                    step.detail());
+            assertEquals("warning", step.status());
         }
     }
 }
