@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
                 "",
                 "A route is one TCP link: clients (or a remote server) connect to LISTEN, xmppscope connects on to UPSTREAM. Put one route on each c2s port (5222, Direct TLS 5223) and each s2s port (5269) you want to see; for s2s, make the other servers' DNS point at LISTEN. Direct TLS is recognised per connection from its first byte.",
                 "",
-                "TLS: 'passthrough' (default) relays encrypted bytes as they are - you see the negotiation up to <starttls/> and then only ciphertext. 'intercept' terminates TLS on both sides so you see the stanzas: clients must trust xmppscope's CA (see 'xmppscope ca --export').",
+                "TLS: 'passthrough' (default) relays encrypted bytes as they are - you see the negotiation up to <starttls/> and then only ciphertext. 'intercept' terminates TLS on both sides so you see the stanzas: clients must trust xmppscope's CA (see 'xmppscope ca --export'). A client's own certificate cannot pass it (a login by certificate, SASL EXTERNAL, needs passthrough); the capture says when one came.",
                 ""
         },
         footer = {
