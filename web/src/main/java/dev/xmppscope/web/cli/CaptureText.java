@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -115,7 +116,8 @@ final class CaptureText {
             for (GraphEdge e : s2s) {
                 streams.add(new String[] {"  " + TerminalSafe.line(entity(e.source())) + " → " + TerminalSafe.line(entity(e.target())),
                         traffic(e).substring("s2s ".length())});
-                streamProblems.add(problems(e.error() == null ? List.of() : List.of(e.error()), List.of(e), warnings));
+                streamProblems.add(problems(e.error() == null || e.error().isBlank() ? List.of() : List.of(e.error()), List.of(e),
+                        warnings));
             }
             printWithProblems(streams, streamProblems);
         }
@@ -139,7 +141,7 @@ final class CaptureText {
         if (!errors.isEmpty()) {
             lines.add("✗ " + String.join("; ", errors.stream().map(TerminalSafe::line).toList()));
         }
-        edges.stream().flatMap(e -> e.connections().stream()).map(warnings::get).filter(w -> w != null)
+        edges.stream().flatMap(e -> e.connections().stream()).map(warnings::get).filter(Objects::nonNull)
                 .forEach(w -> lines.add("! " + TerminalSafe.line(w)));
         return lines;
     }
