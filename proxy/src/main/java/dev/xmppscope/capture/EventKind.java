@@ -27,5 +27,12 @@ public enum EventKind {
     /** A secret was masked in the recorded bytes (the relay is untouched); detail says which kind. */
     SECRET_REDACTED,
     /** The recorder fell behind and dropped data from the store (the relay is untouched). */
-    RECORDING_GAP
+    RECORDING_GAP,
+    /**
+     * When intercepting, the client presented a TLS certificate of its own (an s2s peer's, or a
+     * client's for SASL EXTERNAL), which the proxy cannot pass on: it does not hold its key. Detail
+     * names the certificate and what the server was shown instead (xmppscope's for the initiating
+     * server's domain on s2s, none on c2s).
+     */
+    CLIENT_CERTIFICATE_WITHHELD
 }

@@ -1,6 +1,7 @@
 package dev.xmppscope.proxy;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -20,7 +21,8 @@ import javax.net.ssl.SSLParameters;
  * verifies the server's certificate against the JDK's trust store, or the certificates given with
  * {@code --upstream-ca}, and the XMPP domain (unless {@code --insecure-upstream}); toward the
  * client it is a TLS server presenting a certificate for the stream's domain, issued by
- * xmppscope's CA.
+ * xmppscope's CA, and asking for the client's certificate (optional, unchecked) to record that
+ * it came and could not be passed on.
  */
 final class TlsContexts {
     private final CertificateAuthority ca;
@@ -108,7 +110,10 @@ final class TlsContexts {
         return clientFacing.computeIfAbsent(domain, d -> {
             CertificateAuthority.Leaf leaf = ca.leafFor(d);
             try {
-                return SslContextBuilder.forServer(leaf.key(), leaf.chain()).build();
+                // asked for, never required nor checked: a client's certificate is only recorded (it cannot
+                // be passed on: the proxy does not hold its key), and a client without one goes on as before
+                return SslContextBuilder.forServer(leaf.key(), leaf.chain()).clientAuth(ClientAuth.OPTIONAL)
+                        .trustManager(InsecureTrustManagerFactory.INSTANCE).build();
             } catch (SSLException e) {
                 throw new IllegalStateException("cannot set up TLS toward clients for " + d + ": " + e.getMessage(), e);
             }

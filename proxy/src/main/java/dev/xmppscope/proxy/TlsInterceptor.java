@@ -128,7 +128,8 @@ final class TlsInterceptor {
             c.recordEvent(Direction.TO_SERVER, EventKind.TLS_ESTABLISHED, "with upstream "
                     + HostPort.of(c.route.upstream()) + ": " + s.getProtocol() + " " + s.getCipherSuite()
                     + alpn() + ", certificate " + peerSubject(s)
-                    + (c.proxy.tls.insecureUpstream() ? " (not verified: --insecure-upstream)" : ""));
+                    + (c.proxy.tls.insecureUpstream() ? " (not verified: --insecure-upstream)" : "")
+                    + (presentAs == null ? "" : ", presenting xmppscope's certificate for " + presentAs + " if asked for one"));
             then.accept(chosen);
         });
     }
@@ -147,6 +148,25 @@ final class TlsInterceptor {
         c.recordEvent(Direction.TO_CLIENT, EventKind.TLS_ESTABLISHED, "with client "
                 + HostPort.of(c.client.remoteAddress()) + ": " + s.getProtocol() + " " + s.getCipherSuite()
                 + alpn() + ", presenting xmppscope's certificate for " + domain);
+        X509Certificate own = clientCertificate(s);
+        if (own != null) {
+            String presentedAs = c.detector.serverToServer() ? domainOf(c.detector.streamFrom()) : null;
+            c.recordEvent(Direction.TO_SERVER, EventKind.CLIENT_CERTIFICATE_WITHHELD, "the client presented its certificate "
+                    + own.getSubjectX500Principal().getName() + " (issued by " + own.getIssuerX500Principal().getName()
+                    + "); an intercepting proxy cannot pass it on, not holding its key: "
+                    + (presentedAs == null ? "the server was shown no client certificate"
+                            : "the server was shown xmppscope's certificate for " + presentedAs + " instead"));
+        }
+    }
+
+    /** The certificate the client presented when the proxy asked for one, or null. */
+    private static X509Certificate clientCertificate(SSLSession s) {
+        try {
+            Certificate[] chain = s.getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate x ? x : null;
+        } catch (SSLPeerUnverifiedException e) {
+            return null; // the client has none, as most do
+        }
     }
 
     /** The ALPN outcome for the TLS_ESTABLISHED events, empty when the client offered none. */

@@ -75,17 +75,26 @@ public final class TestCertificates {
         /** A server-side SSLContext presenting this certificate (for raw TLS test peers). */
         public SSLContext serverContext() {
             try {
+                SSLContext ctx = SSLContext.getInstance("TLS");
+                ctx.init(keyManagers(), null, RANDOM);
+                return ctx;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot build a server SSLContext", e);
+            }
+        }
+
+        /** Key managers presenting this certificate: a server's, or a client's when a TLS server asks for one. */
+        public javax.net.ssl.KeyManager[] keyManagers() {
+            try {
                 KeyStore ks = KeyStore.getInstance("PKCS12");
                 ks.load(null, null);
-                ks.setKeyEntry("server", key, new char[0], chain.toArray(new X509Certificate[0]));
+                ks.setKeyEntry("own", key, new char[0], chain.toArray(new X509Certificate[0]));
                 javax.net.ssl.KeyManagerFactory kmf =
                         javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
                 kmf.init(ks, new char[0]);
-                SSLContext ctx = SSLContext.getInstance("TLS");
-                ctx.init(kmf.getKeyManagers(), null, RANDOM);
-                return ctx;
+                return kmf.getKeyManagers();
             } catch (IOException | GeneralSecurityException e) {
-                throw new IllegalStateException("cannot build a server SSLContext", e);
+                throw new IllegalStateException("cannot build key managers for " + certificate.getSubjectX500Principal(), e);
             }
         }
 

@@ -67,6 +67,7 @@ public final class XmppClient implements AutoCloseable {
         private boolean directTls;
         private final List<String> mechanisms = new ArrayList<>();
         private String resource = "test";
+        private TestCertificates.Issued certificate;
 
         private Options(String domain, InetSocketAddress endpoint) {
             this.domain = domain;
@@ -102,6 +103,12 @@ public final class XmppClient implements AutoCloseable {
             return this;
         }
 
+        /** Presents {@code certificate} as the client's own when the TLS server asks for one. */
+        public Options clientCertificate(TestCertificates.Issued certificate) {
+            this.certificate = certificate;
+            return this;
+        }
+
         public Options resource(String resource) {
             this.resource = resource;
             return this;
@@ -122,6 +129,9 @@ public final class XmppClient implements AutoCloseable {
                         .setSendPresence(true);
                 if (trustManager != null && !directTls) {
                     b.setCustomX509TrustManager(trustManager);
+                }
+                if (certificate != null) {
+                    b.setKeyManagers(certificate.keyManagers());
                 }
                 if (directTls) {
                     b.setSocketFactory(new DirectTlsSocketFactory(TestCertificates.clientContext(trustManager), domain));

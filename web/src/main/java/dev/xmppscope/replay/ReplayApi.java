@@ -3,6 +3,7 @@ package dev.xmppscope.replay;
 import dev.xmppscope.web.WebExtension;
 import dev.xmppscope.web.WebServer;
 import dev.xmppscope.web.api.ApiJson;
+import dev.xmppscope.web.api.ApiParameters;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -31,22 +32,23 @@ public final class ReplayApi implements WebExtension {
 
     @Override
     public void register(Javalin app) {
-        app.get("/api/replay", ctx -> ctx.json(replayer.status()));
-        app.post("/api/replay/play", ctx -> answer(ctx, c -> replayer::play));
-        app.post("/api/replay/pause", ctx -> answer(ctx, c -> replayer::pause));
-        app.post("/api/replay/step", ctx -> answer(ctx, c -> replayer::step));
-        app.post("/api/replay/speed", ctx -> answer(ctx, c -> {
-            double value = number(c, "value");
-            return () -> replayer.speed(value);
-        }));
-        app.post("/api/replay/seek", ctx -> answer(ctx, c -> {
+        app.get("/api/replay", ApiParameters.none(ctx -> ctx.json(replayer.status())));
+        app.post("/api/replay/play", ApiParameters.none(ctx -> answer(ctx, c -> replayer::play)));
+        app.post("/api/replay/pause", ApiParameters.none(ctx -> answer(ctx, c -> replayer::pause)));
+        app.post("/api/replay/step", ApiParameters.none(ctx -> answer(ctx, c -> replayer::step)));
+        app.post("/api/replay/speed", ApiParameters.takes(Set.of("value"), "value (times real time, 0.1 to 100)",
+                ctx -> answer(ctx, c -> {
+                    double value = number(c, "value");
+                    return () -> replayer.speed(value);
+                })));
+        app.post("/api/replay/seek", ApiParameters.takes(Set.of("at"), "at (epoch nanoseconds)", ctx -> answer(ctx, c -> {
             long at = wholeNumber(c, "at");
             return () -> replayer.seek(at);
-        }));
-        app.post("/api/replay/loop", ctx -> answer(ctx, c -> {
+        })));
+        app.post("/api/replay/loop", ApiParameters.takes(Set.of("value"), "value (true or false)", ctx -> answer(ctx, c -> {
             boolean loop = trueOrFalse(c, "value");
             return () -> replayer.loop(loop);
-        }));
+        })));
     }
 
     /**

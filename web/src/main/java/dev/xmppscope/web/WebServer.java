@@ -2,6 +2,7 @@ package dev.xmppscope.web;
 
 import dev.xmppscope.web.api.ApiErrors;
 import dev.xmppscope.web.api.ApiJson;
+import dev.xmppscope.web.api.ApiParameters;
 import dev.xmppscope.web.api.CaptureExportApi;
 import dev.xmppscope.web.api.ConnectionsApi;
 import dev.xmppscope.web.api.GraphApi;
@@ -70,10 +71,10 @@ public final class WebServer implements AutoCloseable {
         // the UI asks for each optional view: "none" rather than a 404, a red line in the browser's console
         Set<String> views = extensions.stream().flatMap(e -> e.views().stream()).collect(Collectors.toSet());
         if (!views.contains(REPLAY)) {
-            app.get("/api/replay", ctx -> ctx.json(Map.of("state", "none")));
+            app.get("/api/replay", ApiParameters.none(ctx -> ctx.json(Map.of("state", "none"))));
         }
         if (!views.contains(DIFFS)) {
-            app.get("/api/diffs", ctx -> ctx.json(ApiJson.items(List.of())));
+            app.get("/api/diffs", ApiParameters.none(ctx -> ctx.json(ApiJson.items(List.of()))));
         }
         LiveSocket live = new LiveSocket(source);
         live.register(app, guard::checkUpgrade);

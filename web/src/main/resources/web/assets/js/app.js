@@ -41,6 +41,11 @@ async function loadAll() {
   updateCounts();
   connections.render();
   timeline.setGrowing((await capture).live);
+  // a replay that went back (a seek, a new loop) may not have opened the stream the timeline was narrowed to yet
+  if (timeline.conn !== null && !store.connections.has(timeline.conn)) {
+    timeline.forgetStream();
+    $('graph-selection').hidden = true;
+  }
   await timeline.reload();
   ready = true;
   const pending = buffered;

@@ -137,9 +137,14 @@ export class Timeline {
 
   clearFilters() {
     for (const k of FILTER_FIELDS) $(`f-${k}`).value = '';
+    this.forgetStream();
+    this.reload();
+  }
+
+  /** Drops the narrowing to one stream, without reloading. */
+  forgetStream() {
     this.conn = null;
     $('f-conn').hidden = true;
-    this.reload();
   }
 
   setMode(mode) {

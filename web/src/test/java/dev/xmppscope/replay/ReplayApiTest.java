@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xmppscope.web.api.ApiErrors;
 import io.javalin.Javalin;
 import io.javalin.testtools.JavalinTest;
 import java.util.List;
@@ -23,6 +24,7 @@ class ReplayApiTest {
                 new CaptureReplayer.Options(1.0, false, false, 2_000))) {
             replayer.onReset(m -> resets.incrementAndGet());
             Javalin app = Javalin.create();
+            ApiErrors.register(app);
             new ReplayApi(replayer).register(app);
             JavalinTest.test(app, (server, client) -> {
                 JsonNode s = JSON.readTree(client.get("/api/replay").body().string());
@@ -50,6 +52,16 @@ class ReplayApiTest {
                 assertEquals("'value' must be true or false, not 'yes'", JSON.readTree(maybe.body().string()).get("error").asText());
                 assertEquals("missing query parameter 'value'",
                         JSON.readTree(client.post("/api/replay/speed").body().string()).get("error").asText());
+                // a misspelt parameter is named, not taken for a missing one (nor, on play, ignored)
+                var misspelt = client.post("/api/replay/speed?vaule=2");
+                assertEquals(400, misspelt.code());
+                assertEquals("unknown parameter 'vaule': /api/replay/speed takes value (times real time, 0.1 to 100)",
+                        JSON.readTree(misspelt.body().string()).get("error").asText());
+                assertEquals("unknown parameter 'speed': /api/replay/play takes no parameters",
+                        JSON.readTree(client.post("/api/replay/play?speed=2").body().string()).get("error").asText());
+                assertEquals(400, client.post("/api/replay/seek?position=1").code());
+                assertEquals(400, client.post("/api/replay/loop?on=true").code());
+                assertEquals(400, client.get("/api/replay?x=1").code());
 
                 long back = ReplayCursorTest.T0 + 120 * ReplayCursorTest.MS;
                 s = JSON.readTree(client.post("/api/replay/seek?at=" + back).body().string());

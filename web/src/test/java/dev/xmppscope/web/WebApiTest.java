@@ -3,6 +3,7 @@ package dev.xmppscope.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,8 +17,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -100,6 +106,48 @@ class WebApiTest {
                 JSON.readTree(noSuchEndpoint.body()).get("error").asText(), "in the API's shape, not Javalin's plain text");
         assertEquals("no connection 999 in this capture", JSON.readTree(get("/api/connections/999").body()).get("error").asText(),
                 "an endpoint's own 404 keeps its words");
+    }
+
+    /** A stream the capture lacks (a mistyped id) is said to be missing, not shown as a stream with nothing in it. */
+    @Test
+    void aTimelineNarrowedToAConnectionTheCaptureLacksIs404() throws Exception {
+        assertTrue(json("/api/stanzas?conn=1").get("items").size() > 0);
+        HttpResponse<String> missing = get("/api/stanzas?conn=999");
+        assertEquals(404, missing.statusCode(), missing.body());
+        assertEquals("no connection 999 in this capture (GET /api/connections lists them)",
+                JSON.readTree(missing.body()).get("error").asText());
+    }
+
+    /**
+     * Every endpoint refuses a parameter it does not take, naming it and what it takes: a misspelt
+     * parameter ignored would answer as if it had not been asked ({@code formt=pcapng} downloading an .xscap).
+     */
+    @Test
+    void everyEndpointRefusesAParameterItDoesNotTake() throws Exception {
+        Map<String, String> refused = new LinkedHashMap<>();
+        refused.put("/api/connections?kind=s2s", "unknown parameter 'kind': /api/connections takes no parameters");
+        refused.put("/api/connections/1?x=1", "unknown parameter 'x': /api/connections/1 takes no parameters");
+        refused.put("/api/connections/1/negotiation?x=1", "unknown parameter 'x': /api/connections/1/negotiation takes no parameters");
+        refused.put("/api/stanzas/1-s-10?x=1", "unknown parameter 'x': /api/stanzas/1-s-10 takes no parameters");
+        refused.put("/api/routes/1-s-10?x=1", "unknown parameter 'x': /api/routes/1-s-10 takes no parameters");
+        refused.put("/api/graph?node=a.example", "unknown parameter 'node': /api/graph takes no parameters");
+        refused.put("/api/capture?x=1", "unknown parameter 'x': /api/capture takes no parameters");
+        refused.put("/api/capture/export?formt=pcapng",
+                "unknown parameter 'formt': /api/capture/export takes format (xscap or pcapng) and connection (a connection id)");
+        refused.put("/api/replay?x=1", "unknown parameter 'x': /api/replay takes no parameters");
+        refused.put("/api/diffs?x=1", "unknown parameter 'x': /api/diffs takes no parameters");
+        for (Map.Entry<String, String> c : refused.entrySet()) {
+            HttpResponse<String> r = get(c.getKey());
+            assertEquals(400, r.statusCode(), c.getKey() + " answered " + r.body());
+            assertEquals(c.getValue(), JSON.readTree(r.body()).get("error").asText(), c.getKey());
+        }
+        // the live socket too: its upgrade is refused
+        CompletionException ws = assertThrows(CompletionException.class, () -> HTTP.newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/api/live?x=1"), new WebSocket.Listener() { }).join());
+        assertEquals(400, ((WebSocketHandshakeException) ws.getCause()).getResponse().statusCode());
+        // the access token is every endpoint's
+        assertEquals(200, get("/api/graph?token=abc").statusCode());
+        assertEquals(200, get("/api/connections/1?token=abc").statusCode());
     }
 
     /** A parameter given twice is refused, naming it: answering for the first value alone would look like what was asked. */

@@ -52,6 +52,10 @@ public final class Negotiation {
     private String sessionId;
     private boolean tlsAnnounced;
     private boolean passthroughTls;
+    /** xmppscope intercepted this stream's TLS: a certificate the server judged was xmppscope's, not the client's own. */
+    private boolean intercepted;
+    /** A server ended this stream because it is shutting down (system-shutdown): a clean end. */
+    private boolean shutDown;
     /** The capture began after this connection opened: its ends are learned from its stanzas' addresses. */
     private boolean joinedMidStream;
     /** Steps that named the parties before the first header said who they are (Direct TLS), with their event, by index. */
@@ -135,16 +139,7 @@ public final class Negotiation {
         if (Ns.STREAMS.equals(ns) && e.name().equals("features")) {
             features(d, e, at, ref);
         } else if (Ns.STREAMS.equals(ns) && e.name().equals("error")) {
-            String condition = StepText.condition(e, Ns.STREAM_ERRORS);
-            String text = e.childText("text", Ns.STREAM_ERRORS);
-            // a redirect names where to go (RFC 6120 §4.9.3.19): what the client does next depends on it
-            String otherHost = condition.equals("see-other-host") ? e.childText("see-other-host", Ns.STREAM_ERRORS) : null;
-            domainRefused |= d == Direction.TO_CLIENT && (condition.equals("host-unknown") || condition.equals("host-gone"));
-            // the peer's own words say what the condition alone cannot: which certificate, which limit, which domain
-            String said = text == null || text.isBlank() ? "" : ": \"" + text.strip() + "\"";
-            String what = fail(who(d) + " ends the stream with error " + Conditions.stream(condition)
-                    + (otherHost == null || otherHost.isBlank() ? said : ": " + otherHost.strip()));
-            add(d, at, "stream-error", what, text == null ? condition : condition + ": " + text, "failed", ref);
+            streamError(d, e, at, ref);
         } else if (Ns.TLS.equals(ns)) {
             tls(d, e, at, ref);
         } else if (Ns.SASL.equals(ns) || Ns.SASL2.equals(ns)) {
@@ -235,8 +230,10 @@ public final class Negotiation {
             case DIRECT_TLS_DETECTED -> addNamed(e, "tls", e.detail(), "info");
             case TLS_ESTABLISHED -> {
                 tlsAnnounced = true;
+                intercepted = true; // passed-through TLS has no handshake of the proxy's to record
                 addNamed(e, "tls", e.detail(), "ok");
             }
+            case CLIENT_CERTIFICATE_WITHHELD -> clientCertificateWithheld(e);
             case TLS_FAILED -> {
                 fail(eventTitle(e));
                 addNamed(e, "tls", e.detail(), "failed");
@@ -262,6 +259,28 @@ public final class Negotiation {
     }
 
     /**
+     * The client presented a certificate of its own, which the intercepting proxy cannot pass on.
+     * A server does so on every s2s stream (it matters only if the receiving server judges it: SASL
+     * EXTERNAL, s2s_secure_auth); a client does so to log in with it, which cannot work here.
+     */
+    private void clientCertificateWithheld(ConnectionEvent e) {
+        if ("s2s".equals(kind)) {
+            add(Direction.TO_SERVER, e.atNanos(), "tls", who(Direction.TO_SERVER) + " presented its own certificate, which xmppscope"
+                    + " cannot pass on: " + party(Direction.TO_CLIENT) + " was shown xmppscope's for "
+                    + StepText.or(streamFrom, "it") + " instead", e.detail(), "info", null);
+            return;
+        }
+        if (!"c2s".equals(kind)) { // Direct TLS: no header yet says whose stream this is; named once one does
+            addNamed(e, "tls", e.detail(), "info");
+            return;
+        }
+        String what = "Client presented a certificate, which xmppscope cannot pass on: the server was shown none, so a login"
+                + " with it (SASL EXTERNAL) cannot succeed through an intercepting proxy";
+        warn(what);
+        add(Direction.TO_SERVER, e.atNanos(), "tls", what, e.detail(), "warning", null);
+    }
+
+    /**
      * A step that names the parties of a proxy event. Before the first stream header (Direct TLS
      * comes first) they are not known yet: "Client" and "Server" then, renamed once the header
      * says the stream is between servers ({@link #renameEarlySteps}).
@@ -281,6 +300,7 @@ public final class Negotiation {
             case DIRECT_TLS_DETECTED -> who(d) + " starts with TLS directly (XEP-0368)";
             case TLS_ESTABLISHED -> "TLS established" + side;
             case TLS_FAILED -> "TLS handshake failed" + side + ": " + e.detail();
+            case CLIENT_CERTIFICATE_WITHHELD -> who(d) + " presented a certificate of its own, which xmppscope cannot pass on";
             default -> who(d) + " ends TLS with close_notify";
         };
     }
@@ -319,9 +339,10 @@ public final class Negotiation {
      */
     public List<NegotiationStep> connectionClosed(ConnectionClosed c, long openedAt, long lastTrafficAt) {
         begin();
-        // not a stall: the rest went on inside TLS passed through (out of sight), or the client
-        // ended the stream itself before authenticating (it registered an account, or gave up)
-        boolean endedUnseen = passthroughTls || close.first == Direction.TO_SERVER;
+        // not a stall: the rest went on inside TLS passed through (out of sight), the client
+        // ended the stream itself before authenticating (it registered an account, or gave up), or
+        // the server shut down (system-shutdown)
+        boolean endedUnseen = passthroughTls || close.first == Direction.TO_SERVER || shutDown;
         if ("negotiating".equals(state) && error == null && !endedUnseen) {
             NegotiationStep last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
             if (last == null && c.reason() == CloseReason.UPSTREAM_UNREACHABLE) {
@@ -356,6 +377,26 @@ public final class Negotiation {
         add(Direction.TO_SERVER, c.atNanos(), "close", how, c.detail(), status, null);
         state = error == null ? "closed" : "error";
         return end();
+    }
+
+    private void streamError(Direction d, XmlElement e, long at, String ref) {
+        String condition = StepText.condition(e, Ns.STREAM_ERRORS);
+        String text = e.childText("text", Ns.STREAM_ERRORS);
+        String detail = text == null ? condition : condition + ": " + text;
+        // the peer's own words say what the condition alone cannot: which certificate, which limit, which domain
+        String said = text == null || text.isBlank() ? "" : ": \"" + text.strip() + "\"";
+        if (condition.equals("system-shutdown")) {
+            // a server stopped on purpose (SIGTERM, a restart) ends its streams so: their end, not their failure
+            shutDown = true;
+            add(d, at, "stream-error", who(d) + " is shutting down and ends the stream (system-shutdown)" + said, detail, "info", ref);
+            return;
+        }
+        // a redirect names where to go (RFC 6120 §4.9.3.19): what the client does next depends on it
+        String otherHost = condition.equals("see-other-host") ? e.childText("see-other-host", Ns.STREAM_ERRORS) : null;
+        domainRefused |= d == Direction.TO_CLIENT && (condition.equals("host-unknown") || condition.equals("host-gone"));
+        String what = fail(who(d) + " ends the stream with error " + Conditions.stream(condition)
+                + (otherHost == null || otherHost.isBlank() ? said : ": " + otherHost.strip()));
+        add(d, at, "stream-error", what, detail, "failed", ref);
     }
 
     private void features(Direction d, XmlElement e, long at, String ref) {
@@ -492,6 +533,11 @@ public final class Negotiation {
     }
 
     /** Whether TLS was established (or passed through) on this connection so far. */
+    /** Whether xmppscope intercepted this stream's TLS (then it presents its own certificates on both sides). */
+    boolean intercepted() {
+        return intercepted;
+    }
+
     boolean tlsSeen() {
         return tlsAnnounced;
     }

@@ -69,7 +69,9 @@ final class SaslSteps {
         String initialResponse = sasl2 ? StepText.or(e.childText("initial-response", Ns.SASL2), "") : e.text();
         n.awaiting("sasl");
         String title = "EXTERNAL".equals(mech) && "s2s".equals(n.kind())
-                ? StepText.or(n.streamFrom(), "The initiating server") + " authenticates with SASL EXTERNAL (its certificate)"
+                ? StepText.or(n.streamFrom(), "The initiating server") + " authenticates with SASL EXTERNAL ("
+                        + (n.intercepted() ? "the certificate xmppscope presented for it: its own cannot pass an intercepting proxy)"
+                                : "its certificate)")
                 : n.who(d) + " authenticates with " + mech + asUser(mech, initialResponse)
                 + (e.child("fast", FAST) != null ? " (a FAST token)" : "") + (sasl2 ? " over SASL2" : "");
         List<String> details = new ArrayList<>();
@@ -117,7 +119,8 @@ final class SaslSteps {
         if (!sasl2) {
             String title = !"s2s".equals(n.kind()) ? "Authentication succeeded"
                     : n.who(d) + " accepts " + StepText.or(n.streamFrom(), "the initiating server") + " (SASL " + mechanism
-                    + ("EXTERNAL".equals(mechanism) ? ": its certificate)" : ")");
+                    + ("EXTERNAL".equals(mechanism) ? (n.intercepted() ? ": xmppscope's certificate for it)" : ": its certificate)")
+                            : ")");
             n.add(d, at, "sasl-success", title, "", "ok", ref);
             return;
         }

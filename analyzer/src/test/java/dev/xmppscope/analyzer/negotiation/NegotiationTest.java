@@ -420,6 +420,49 @@ class NegotiationTest {
                 refused.get(refused.size() - 1).title());
     }
 
+    /**
+     * A server stopped on purpose (SIGTERM: Prosody says "Received SIGTERM") ends its streams with
+     * system-shutdown and closes them: the stream ends cleanly, it did not fail, even before it
+     * was authenticated.
+     */
+    @Test
+    void aServerShuttingDownEndsTheStreamItDoesNotFailIt() {
+        String s2s = "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams'"
+                + " xmlns:db='jabber:server:dialback' version='1.0'";
+        String shutdown = "<stream:error><system-shutdown xmlns='urn:ietf:params:xml:ns:xmpp-streams'/><text"
+                + " xmlns='urn:ietf:params:xml:ns:xmpp-streams'>Received SIGTERM</text></stream:error></stream:stream>";
+        c(s2s + " from='a.example' to='b.example'>").s(s2s + " from='b.example' to='a.example' id='s9'>" + shutdown)
+                .c("</stream:stream>");
+        steps.addAll(n.connectionClosed(new ConnectionClosed(1, now + 1_000_000, CloseReason.SERVER_CLOSED, "", 200, 400), 0, now));
+        NegotiationStep said = steps.stream().filter(s -> s.step().equals("stream-error")).findFirst().orElseThrow();
+        assertEquals("b.example is shutting down and ends the stream (system-shutdown): \"Received SIGTERM\"", said.title());
+        assertEquals("info", said.status());
+        assertNull(n.error(), titles().toString());
+        assertNull(n.warning());
+        assertEquals("closed", n.state());
+        assertEquals("ok", steps.get(steps.size() - 1).status(), titles().toString());
+    }
+
+    /**
+     * A client that presents a TLS certificate through an intercepting proxy (to log in with it,
+     * SASL EXTERNAL): the proxy cannot pass it on, and the negotiation says so as what may go wrong.
+     */
+    @Test
+    void aClientsCertificateTheProxyCannotPassOnIsAWarning() {
+        c(CLIENT_HEADER).s(SERVER_HEADER + "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>")
+                .c("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>").s("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+        steps.addAll(n.event(new ConnectionEvent(1, 9, now + 1, Direction.TO_CLIENT, EventKind.TLS_ESTABLISHED, "with client")));
+        String detail = "the client presented its certificate CN=alice (issued by CN=Lab CA); an intercepting proxy cannot pass"
+                + " it on, not holding its key: the server was shown no client certificate";
+        steps.addAll(n.event(new ConnectionEvent(1, 10, now + 2, Direction.TO_SERVER, EventKind.CLIENT_CERTIFICATE_WITHHELD, detail)));
+        NegotiationStep said = steps.get(steps.size() - 1);
+        assertEquals("Client presented a certificate, which xmppscope cannot pass on: the server was shown none, so a login with"
+                + " it (SASL EXTERNAL) cannot succeed through an intercepting proxy", said.title());
+        assertEquals(detail, said.detail());
+        assertEquals("warning", said.status());
+        assertEquals(said.title(), n.warning());
+    }
+
     @Test
     void aRedirectSaysWhereToReconnect() {
         c(CLIENT_HEADER).s(SERVER_HEADER + "<stream:error><see-other-host xmlns='urn:ietf:params:xml:ns:xmpp-streams'>"

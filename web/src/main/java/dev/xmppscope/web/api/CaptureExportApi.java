@@ -85,8 +85,9 @@ public final class CaptureExportApi implements WebExtension {
 
     @Override
     public void register(Javalin app) {
-        app.get("/api/capture", this::describe);
-        app.get(PATH, this::export);
+        app.get("/api/capture", ApiParameters.none(this::describe));
+        app.get(PATH, ApiParameters.takes(Set.of("format", "connection"),
+                "format (xscap or pcapng) and connection (a connection id)", this::export));
     }
 
     /** {@code GET /api/capture}: whether the capture can be downloaded and as what, whether it grows, how its analysis follows. */

@@ -14,9 +14,9 @@ public final class ConnectionsApi {
     }
 
     public void register(Javalin app) {
-        app.get("/api/connections", this::list);
-        app.get("/api/connections/{id}", this::one);
-        app.get("/api/connections/{id}/negotiation", this::negotiation);
+        app.get("/api/connections", ApiParameters.none(this::list));
+        app.get("/api/connections/{id}", ApiParameters.none(this::one));
+        app.get("/api/connections/{id}/negotiation", ApiParameters.none(this::negotiation));
     }
 
     private void list(Context ctx) {

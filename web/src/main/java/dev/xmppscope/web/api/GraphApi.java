@@ -13,6 +13,6 @@ public final class GraphApi {
     }
 
     public void register(Javalin app) {
-        app.get("/api/graph", ctx -> ctx.json(source.current().graph()));
+        app.get("/api/graph", ApiParameters.none(ctx -> ctx.json(source.current().graph())));
     }
 }

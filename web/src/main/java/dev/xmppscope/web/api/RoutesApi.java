@@ -14,7 +14,7 @@ public final class RoutesApi {
     }
 
     public void register(Javalin app) {
-        app.get("/api/routes/{ref}", this::one);
+        app.get("/api/routes/{ref}", ApiParameters.none(this::one));
     }
 
     private void one(Context ctx) {

@@ -29,11 +29,11 @@ public final class SessionDiffApi implements WebExtension {
 
     @Override
     public void register(Javalin app) {
-        app.get("/api/diffs", ctx -> ctx.json(ApiJson.items(diffs.list().stream().map(SessionDiffApi::summary).toList())));
-        app.get("/api/diffs/{id}", ctx -> {
+        app.get("/api/diffs", ApiParameters.none(ctx -> ctx.json(ApiJson.items(diffs.list().stream().map(SessionDiffApi::summary).toList()))));
+        app.get("/api/diffs/{id}", ApiParameters.none(ctx -> {
             long id = ApiErrors.parseLong("a diff id", ctx.pathParam("id"));
             ctx.json(diffs.get(id).orElseThrow(() -> new ApiErrors.NotFound("no replay diff " + id + " (GET /api/diffs lists them)")));
-        });
+        }));
     }
 
     private static Map<String, Object> summary(ReplayDiff d) {

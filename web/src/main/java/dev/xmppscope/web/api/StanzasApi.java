@@ -1,5 +1,6 @@
 package dev.xmppscope.web.api;
 
+import dev.xmppscope.analyzer.CaptureModel;
 import dev.xmppscope.analyzer.model.StanzaPage;
 import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.web.ModelSource;
@@ -17,6 +18,8 @@ public final class StanzasApi {
     static final int DEFAULT_LIMIT = 200;
     private static final Set<String> PARAMETERS = Set.of("q", "jid", "kind", "type", "ns", "id", "conn", "from", "until",
             "cursor", "limit", "search");
+    private static final String DESCRIBED = "q (text in the XML), jid, kind, type, ns (a namespace or a spec such as"
+            + " XEP-0199), id, conn, from, until (nanoseconds), cursor, limit and search";
 
     private final ModelSource source;
 
@@ -25,12 +28,18 @@ public final class StanzasApi {
     }
 
     public void register(Javalin app) {
-        app.get("/api/stanzas", this::list);
-        app.get("/api/stanzas/{ref}", this::one);
+        app.get("/api/stanzas", ApiParameters.takes(PARAMETERS, DESCRIBED, this::list));
+        app.get("/api/stanzas/{ref}", ApiParameters.none(this::one));
     }
 
     private void list(Context ctx) {
-        StanzaPage page = source.current().stanzas(query(ctx));
+        StanzaQuery query = query(ctx);
+        CaptureModel model = source.current();
+        // a mistyped stream would otherwise look like a stream with nothing in it
+        if (query.connection() != null && model.connection(query.connection()).isEmpty()) {
+            throw new ApiErrors.NotFound("no connection " + query.connection() + " in this capture (GET /api/connections lists them)");
+        }
+        StanzaPage page = model.stanzas(query);
         Map<String, Object> body = ApiJson.items(page.items());
         body.put("next", page.next());
         body.put("previous", page.previous());
@@ -43,16 +52,8 @@ public final class StanzasApi {
                 .orElseThrow(() -> new ApiErrors.NotFound("no stanza " + ref + " in this capture")));
     }
 
-    /** The query its {@link #PARAMETERS} ask for; any other parameter is an error. */
+    /** The query its {@link #PARAMETERS} ask for. */
     static StanzaQuery query(Context ctx) {
-        // a misspelt filter (text= for q=) would otherwise be ignored and answer with everything
-        for (String name : ctx.queryParamMap().keySet()) {
-            if (!PARAMETERS.contains(name)) {
-                throw new IllegalArgumentException("unknown parameter '" + name + "': /api/stanzas takes q (text in the XML), jid,"
-                        + " kind, type, ns (a namespace or a spec such as XEP-0199), id, conn, from, until (nanoseconds),"
-                        + " cursor, limit and search");
-            }
-        }
         int limit = DEFAULT_LIMIT;
         String l = blankToNull(ctx.queryParam("limit"));
         if (l != null) {

@@ -69,10 +69,7 @@ final class CaptureOpening {
         Path db = CaptureStore.dataFile(capture);
         if (Files.isRegularFile(db)) {
             CaptureStore store = CaptureStore.open(capture);
-            int leftOpen = store.closeConnectionsLeftOpen();
-            if (leftOpen > 0) {
-                status.println(LeftOpen.say(leftOpen));
-            }
+            LeftOpen.close(store).ifPresent(status::println);
             return new Opened(store, store.file().toAbsolutePath());
         }
         if (!Files.isRegularFile(capture)) {

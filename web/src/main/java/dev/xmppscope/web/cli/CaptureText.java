@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -71,13 +72,17 @@ final class CaptureText {
 
     /**
      * The federation: each server with its clients and services under it, then the streams
-     * between servers; each with its stream's state and traffic, and any problem on its own line.
+     * between servers; each with its stream's state and traffic, then on lines of their own what
+     * went wrong (✗) and what may have ({@code !}: a server killed mid-stream, stanzas never
+     * acknowledged), as the web UI says them for a stream picked in the graph.
      */
-    void graph(GraphSnapshot g) {
+    void graph(GraphSnapshot g, List<ConnectionView> connections) {
         if (g.nodes().isEmpty()) {
             out.println("no servers or clients in this capture");
             return;
         }
+        Map<Long, String> warnings = new HashMap<>();
+        connections.stream().filter(c -> c.warning() != null).forEach(c -> warnings.put(c.id(), c.warning()));
         Map<String, List<GraphEdge>> edgesOf = new HashMap<>();
         for (GraphEdge e : g.edges()) {
             if (!e.kind().equals("s2s")) {
@@ -89,16 +94,16 @@ final class CaptureText {
         List<GraphNode> servers = g.nodes().stream().filter(n -> n.kind().equals("server")).sorted(byKindAndName).toList();
         Set<String> serverIds = servers.stream().map(GraphNode::id).collect(Collectors.toSet());
         List<String[]> rows = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
+        List<List<String>> problems = new ArrayList<>();
         for (GraphNode server : servers) {
-            addNode(rows, problems, "", server, List.of());
+            addNode(rows, problems, "", server, List.of(), warnings);
             g.nodes().stream().filter(n -> server.id().equals(n.parent())).sorted(byKindAndName)
-                    .forEach(n -> addNode(rows, problems, "  ", n, edgesOf.getOrDefault(n.id(), List.of())));
+                    .forEach(n -> addNode(rows, problems, "  ", n, edgesOf.getOrDefault(n.id(), List.of()), warnings));
         }
         List<GraphNode> unplaced = g.nodes().stream().filter(n -> !n.kind().equals("server")
                 && (n.parent() == null || !serverIds.contains(n.parent()))).sorted(byKindAndName).toList();
         for (GraphNode n : unplaced) {
-            addNode(rows, problems, "", n, edgesOf.getOrDefault(n.id(), List.of()));
+            addNode(rows, problems, "", n, edgesOf.getOrDefault(n.id(), List.of()), warnings);
         }
         printWithProblems(rows, problems);
         List<GraphEdge> s2s = g.edges().stream().filter(e -> e.kind().equals("s2s"))
@@ -107,25 +112,38 @@ final class CaptureText {
             out.println();
             out.println("streams between servers");
             List<String[]> streams = new ArrayList<>();
-            List<String> streamProblems = new ArrayList<>();
+            List<List<String>> streamProblems = new ArrayList<>();
             for (GraphEdge e : s2s) {
                 streams.add(new String[] {"  " + TerminalSafe.line(entity(e.source())) + " → " + TerminalSafe.line(entity(e.target())),
                         traffic(e).substring("s2s ".length())});
-                streamProblems.add(TerminalSafe.line(e.error()));
+                streamProblems.add(problems(e.error() == null || e.error().isBlank() ? List.of() : List.of(e.error()), List.of(e),
+                        warnings));
             }
             printWithProblems(streams, streamProblems);
         }
     }
 
-    private static void addNode(List<String[]> rows, List<String> problems, String indent, GraphNode n, List<GraphEdge> edges) {
+    private static void addNode(List<String[]> rows, List<List<String>> problems, String indent, GraphNode n,
+                                List<GraphEdge> edges, Map<Long, String> warnings) {
         String traffic = String.join("; ", edges.stream().map(CaptureText::traffic).toList());
         rows.add(new String[] {indent + TerminalSafe.line(n.label()), n.kind(), traffic});
-        List<String> problem = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
         if (n.flags() != null && !n.flags().isBlank()) {
-            problem.add(TerminalSafe.line(n.flags()));
+            errors.add(n.flags());
         }
-        edges.stream().map(GraphEdge::error).filter(e -> e != null && !e.isBlank()).forEach(e -> problem.add(TerminalSafe.line(e)));
-        problems.add(problem.isEmpty() ? null : String.join("; ", problem));
+        edges.stream().map(GraphEdge::error).filter(e -> e != null && !e.isBlank()).forEach(errors::add);
+        problems.add(problems(errors, edges, warnings));
+    }
+
+    /** "✗ what went wrong" (all of it on one line), then "! what may have" for each of {@code edges}' connections. */
+    private static List<String> problems(List<String> errors, List<GraphEdge> edges, Map<Long, String> warnings) {
+        List<String> lines = new ArrayList<>();
+        if (!errors.isEmpty()) {
+            lines.add("✗ " + String.join("; ", errors.stream().map(TerminalSafe::line).toList()));
+        }
+        edges.stream().flatMap(e -> e.connections().stream()).map(warnings::get).filter(Objects::nonNull)
+                .forEach(w -> lines.add("! " + TerminalSafe.line(w)));
+        return lines;
     }
 
     /** "c2s established, 34 stanzas, 12.1 KiB (connection 1)". */
@@ -136,13 +154,13 @@ final class CaptureText {
                 : " (connections " + String.join(", ", conns.stream().map(String::valueOf).toList()) + ")");
     }
 
-    private void printWithProblems(List<String[]> rows, List<String> problems) {
+    private void printWithProblems(List<String[]> rows, List<List<String>> problems) {
         int[] widths = widths(rows);
         for (int r = 0; r < rows.size(); r++) {
             out.println(row(rows.get(r), widths));
-            if (problems.get(r) != null) {
-                String indent = rows.get(r)[0].substring(0, rows.get(r)[0].length() - rows.get(r)[0].stripLeading().length());
-                out.println(indent + "  ✗ " + problems.get(r));
+            String indent = rows.get(r)[0].substring(0, rows.get(r)[0].length() - rows.get(r)[0].stripLeading().length());
+            for (String problem : problems.get(r)) {
+                out.println(indent + "  " + problem);
             }
         }
     }

@@ -92,7 +92,7 @@ final class ExportCommand implements Callable<Integer> {
         requireDatabase();
         PrintWriter err = spec.commandLine().getErr();
         try (CaptureStore store = CaptureStore.open(db)) {
-            sayLeftOpen(store, err);
+            LeftOpen.close(store).ifPresent(said -> err.println("xmppscope: " + said));
             Set<Long> only;
             try (CaptureReader reader = store.newReader()) {
                 only = chosenConnections(reader);
@@ -114,14 +114,6 @@ final class ExportCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Ends the connections a recording that stopped abruptly left open, and says so: an export shows them ended. */
-    private static void sayLeftOpen(CaptureStore store, PrintWriter err) {
-        int leftOpen = store.closeConnectionsLeftOpen();
-        if (leftOpen > 0) {
-            err.println("xmppscope: " + LeftOpen.say(leftOpen));
-        }
-    }
-
     /** The graph as the analyzer sees it at the end of the capture, analyzed in a scratch database. */
     private int exportGraph() {
         requireDatabase();
@@ -134,7 +126,7 @@ final class ExportCommand implements Callable<Integer> {
         try (CaptureStore store = CaptureStore.open(db);
              CaptureStore work = CaptureStore.open(scratch.resolve("analysis")).analyzeInForeground();
              Analyzer analyzer = Analyzer.open(work); CaptureReader reader = store.newReader()) {
-            sayLeftOpen(store, spec.commandLine().getErr());
+            LeftOpen.close(store).ifPresent(said -> spec.commandLine().getErr().println("xmppscope: " + said));
             Set<Long> only = chosenConnections(reader);
             reader.replay(only.isEmpty() ? analyzer : new ConnectionSubset(only, analyzer));
             WholeFile.write(out, to -> {

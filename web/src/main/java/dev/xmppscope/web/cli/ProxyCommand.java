@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
                 "",
                 "A route is one TCP link: clients (or a remote server) connect to LISTEN, xmppscope connects on to UPSTREAM. Put one route on each c2s port (5222, Direct TLS 5223) and each s2s port (5269) you want to see; for s2s, make the other servers' DNS point at LISTEN. Direct TLS is recognised per connection from its first byte.",
                 "",
-                "TLS: 'passthrough' (default) relays encrypted bytes as they are - you see the negotiation up to <starttls/> and then only ciphertext. 'intercept' terminates TLS on both sides so you see the stanzas: clients must trust xmppscope's CA (see 'xmppscope ca --export').",
+                "TLS: 'passthrough' (default) relays encrypted bytes as they are - you see the negotiation up to <starttls/> and then only ciphertext. 'intercept' terminates TLS on both sides so you see the stanzas: clients must trust xmppscope's CA (see 'xmppscope ca --export'). A client's own certificate cannot pass it (a login by certificate, SASL EXTERNAL, needs passthrough); the capture says when one came.",
                 ""
         },
         footer = {
@@ -189,7 +189,7 @@ final class ProxyCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("cannot record into " + store.file() + ": it is read-only for you;"
                         + " give --db a capture of yours or a new PATH");
             }
-            int leftOpen = store.closeConnectionsLeftOpen(); // before anything is recorded: none of them is live
+            Optional<String> leftOpen = LeftOpen.close(store); // before anything is recorded: none of them is live
             long firstId = store.nextConnectionId();
             // closed after the recorder has written the last close records, before the store
             serving.add(() -> {
@@ -223,9 +223,7 @@ final class ProxyCommand implements Callable<Integer> {
                 out.printf("        (not loopback: every request needs the access token in that URL)%n");
             }
             out.printf("capture %s%n", store.file().toAbsolutePath());
-            if (leftOpen > 0) {
-                out.printf("        %s%n", LeftOpen.say(leftOpen));
-            }
+            leftOpen.ifPresent(said -> out.printf("        %s%n", said));
             out.printf("secrets %s%n", keepSecrets ? "KEPT: passwords and tokens are stored as sent (--keep-secrets)"
                     : "masked in the capture (the relayed bytes are unchanged)");
             if (ca != null) {

@@ -65,7 +65,8 @@ final class ShowCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CAPTURE", description = "The capture database (or .xscap, .pcap, .pcapng file) to read.")
     Path capture;
 
-    @Option(names = "--graph", description = "the federation: servers, their clients and services, the streams between them")
+    @Option(names = "--graph", description = "the federation: servers, their clients and services, the streams between them, and what went wrong"
+            + " (✗) or may have (!) on each")
     boolean graph;
 
     @Option(names = "--negotiation", paramLabel = "ID", description = "how connection ID negotiated, step by step")
@@ -126,6 +127,10 @@ final class ShowCommand implements Callable<Integer> {
         try {
             // what it is doing goes to stderr: stdout is the answer, for a pipe
             Analyzer model = analysis.analyzed(capture, err, resources).analyzer();
+            // a mistyped --conn would otherwise read as a stream with nothing in it
+            if (view == View.STANZAS && connection != null && model.connection(connection).isEmpty()) {
+                throw ConnectionIds.missing(connection, capture, model.connections().stream().map(ConnectionView::id).toList());
+            }
             // opened once the analysis is done, so its progress is not drawn under the pager
             try (Pager pager = Pager.open(spec.commandLine().getOut(), err, !noPager && System.console() != null,
                     System.getenv())) {
@@ -196,7 +201,7 @@ final class ShowCommand implements Callable<Integer> {
         if (json) {
             printJson(out, model.graph());
         } else {
-            text(out).graph(model.graph());
+            text(out).graph(model.graph(), model.connections());
         }
     }
 

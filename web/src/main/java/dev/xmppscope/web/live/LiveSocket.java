@@ -5,6 +5,7 @@ import dev.xmppscope.analyzer.CaptureModel;
 import dev.xmppscope.analyzer.model.ModelEvent;
 import dev.xmppscope.web.ModelSource;
 import dev.xmppscope.web.api.ApiJson;
+import dev.xmppscope.web.api.ApiParameters;
 import io.javalin.Javalin;
 import io.javalin.websocket.WsContext;
 import java.util.Map;
@@ -61,7 +62,10 @@ public final class LiveSocket implements AutoCloseable {
 
     /** Registers the socket; {@code guard} vets each upgrade (token, origin) before it happens. */
     public void register(Javalin app, io.javalin.http.Handler guard) {
-        app.wsBeforeUpgrade(PATH, guard);
+        app.wsBeforeUpgrade(PATH, ctx -> {
+            guard.handle(ctx);
+            ApiParameters.only(ctx, Set.of(), "no parameters");
+        });
         app.ws(PATH, ws -> {
             ws.onConnect(ctx -> {
                 ctx.enableAutomaticPings(15, TimeUnit.SECONDS);

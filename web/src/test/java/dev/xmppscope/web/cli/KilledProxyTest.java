@@ -66,9 +66,11 @@ class KilledProxyTest {
             }
         }
         Path copy = tmp.resolve("copy");
+        Path exported = tmp.resolve("exported");
         for (Path f : CaptureStore.files(killed)) {
             if (Files.exists(f)) {
                 Files.copy(f, copy.resolveSibling(f.getFileName().toString().replace("killed", "copy")));
+                Files.copy(f, exported.resolveSibling(f.getFileName().toString().replace("killed", "exported")));
             }
         }
 
@@ -105,6 +107,12 @@ class KilledProxyTest {
         }
         Run copied = run("show", copy.toString(), "--json");
         assertEquals("UNKNOWN", JSON.readTree(copied.out()).get("items").get(0).get("closeReason").asText(), copied.out());
+
+        // an export ends it too, and says so
+        Run export = run("export", "--db", exported.toString(), "--out", tmp.resolve("exported.xscap").toString());
+        assertEquals(0, export.exit(), export.err());
+        assertTrue(export.err().startsWith("xmppscope: 1 connection the recording left open when it stopped abruptly"),
+                export.err());
     }
 
     /** The kill cut a stanza in half: the recording was cut, not the client's stream, which is not called unparseable. */

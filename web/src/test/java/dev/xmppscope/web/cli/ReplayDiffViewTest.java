@@ -165,6 +165,8 @@ class ReplayDiffViewTest {
         }
         assertEquals(404, get("/api/diffs/99").statusCode());
         assertEquals(400, get("/api/diffs/nope").statusCode());
+        assertEquals(400, get("/api/diffs?x=1").statusCode(), "a parameter /api/diffs does not take");
+        assertEquals(400, get("/api/diffs/" + summary.get("id").asLong() + "?x=1").statusCode());
     }
 
     @Test

@@ -17,6 +17,9 @@ import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
+import dev.xmppscope.testing.Federation;
+import dev.xmppscope.testing.RecordingProxy;
+import dev.xmppscope.testing.XmppClient;
 import dev.xmppscope.web.cli.WebCommandsTest.Run;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,10 +30,13 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -150,6 +156,44 @@ class ShowCommandTest {
 
         JsonNode json = JSON.readTree(run("show", federation.toString(), "--graph", "--json").out());
         assertTrue(json.get("nodes").size() > 8 && json.get("edges").size() > 10, "GET /api/graph's shape: " + json);
+    }
+
+    /**
+     * What may have gone wrong on a stream is said under it, as the web UI says it for a stream
+     * picked in the graph: two real Prosody servers through the proxy, and b.example killed
+     * (SIGKILL) while linked, which closes TCP without closing its streams.
+     */
+    @Test
+    void theGraphSaysWhatMayHaveGoneWrongOnEachStream() throws Exception {
+        String body = "before b.example is killed " + UUID.randomUUID();
+        Path proxyDir = tmp.resolve("proxy");
+        try (Federation fed = Federation.builder("a.example", "b.example").configure((domain, cfg) -> cfg.s2sEncryption(false))
+                .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw").start(tmp.resolve("servers"));
+             RecordingProxy proxy = RecordingProxy.start(proxyDir, fed.relayRoutes(), TlsMode.PASSTHROUGH, false, false)) {
+            try (XmppClient bob = XmppClient.options("b.example", fed.relayC2s("b.example")).resource("phone")
+                    .saslMechanism("PLAIN").login("bob", "bob-pw");
+                 XmppClient alice = XmppClient.options("a.example", fed.relayC2s("a.example")).resource("laptop")
+                         .saslMechanism("PLAIN").login("alice", "alice-pw")) {
+                alice.send("bob@b.example", body);
+                bob.awaitMessage(body, Duration.ofSeconds(20));
+                Process kill = new ProcessBuilder("kill", "-KILL", Long.toString(fed.server("b.example").pid())).inheritIO().start();
+                assertEquals(0, kill.waitFor());
+                proxy.awaitCapture(c -> c.connections.stream().filter(r -> r.opened().route().contains(":5269"))
+                        .filter(r -> r.closed() != null).count() == 2, "both s2s streams closed");
+            }
+        }
+        Run r = run("show", proxyDir.resolve("capture").toString(), "--graph");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().lines().toList();
+        String killed = "    ! b.example closed TCP without closing its stream first (crashed, killed or cut off?)";
+        assertTrue(IntStream.range(1, lines.size()).anyMatch(i -> lines.get(i).equals(killed)
+                && lines.get(i - 1).matches("^  a\\.example → b\\.example\\s+closed, .*")), "under a.example's stream to b.example: "
+                + r.out());
+        int bob = indexOf(lines, "^  bob@b\\.example/phone\\s+client\\s+c2s closed, .*");
+        assertEquals("    ! SASL PLAIN without TLS: the credentials crossed the network readable; Server closed TCP without closing"
+                + " its stream first (crashed, killed or cut off?)", lines.get(bob + 1), r.out());
+        int alice = indexOf(lines, "^  alice@a\\.example/laptop\\s+client\\s+c2s .*");
+        assertEquals("    ! SASL PLAIN without TLS: the credentials crossed the network readable", lines.get(alice + 1), r.out());
     }
 
     @Test
@@ -320,6 +364,9 @@ class ShowCommandTest {
         Run missing = run("show", capture.toString(), "--negotiation", "99");
         assertEquals(1, missing.exit());
         assertTrue(missing.err().contains("no connection 99 in " + capture + " (its connections: 1-6;"), missing.err());
+        Run noStream = run("show", capture.toString(), "--conn", "99");
+        assertEquals(1, noStream.exit(), "not 'no stanza matches', as for a stream with nothing in it: " + noStream.out());
+        assertTrue(noStream.err().contains("no connection 99 in " + capture + " (its connections: 1-6;"), noStream.err());
 
         Run nothing = run("show", tmp.resolve("nothing").toString());
         assertEquals(1, nothing.exit());

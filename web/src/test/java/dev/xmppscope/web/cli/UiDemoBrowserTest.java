@@ -81,6 +81,70 @@ class UiDemoBrowserTest {
         return wait.until(d -> GraphGeometry.settledFill(browser));
     }
 
+    /**
+     * A timeline narrowed to an s2s stream, then the replay goes back to before that stream opened
+     * (a seek, the next loop): the API has no such stream now (404), so the narrowing is dropped and
+     * the timeline shows what there is, rather than "Could not load" in every pane.
+     */
+    @Test
+    void goingBackBeforeTheStreamShownOpenedShowsEveryStreamAgain() {
+        try (DemoCommand.Running demo = PausedDemo.atItsEnd("federation");
+             HeadlessChromium browser = new HeadlessChromium(1600, 1000)) {
+            settledFederation(demo, browser);
+            WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(30));
+            browser.driver.executeScript("xmppscope.graph.cy.edges().filter((e) => e.data('kind') === 's2s')[0].emit('tap');");
+            wait.until(d -> d.findElement(By.id("f-conn")).isDisplayed());
+            demo.replayer().seek(demo.replayer().status().start());
+            wait.until(d -> !d.findElement(By.id("f-conn")).isDisplayed());
+            assertTrue(!browser.driver.findElement(By.id("graph-selection")).isDisplayed(), "nor is it said over the graph");
+            wait.until(d -> d.findElement(By.id("timeline")).getText().contains("No stanzas yet")
+                    || !d.findElements(By.cssSelector("#timeline .row")).isEmpty());
+            browser.screenshot("demo-seek-back-narrowed");
+            assertTrue(!browser.driver.findElement(By.id("graph-note")).isDisplayed(),
+                    browser.driver.findElement(By.id("graph-note")).getText());
+            assertTrue(!browser.driver.findElement(By.id("timeline")).getText().contains("Could not load"),
+                    browser.driver.findElement(By.id("timeline")).getText());
+        }
+    }
+
+    /**
+     * The top bar with the replay controls stays one line at 1,000 px (it wrapped onto two, pushing
+     * the panes down), and at 1,280 px; narrower, it may wrap, but each control stays whole.
+     */
+    @Test
+    void theTopBarWithTheReplayControlsIsOneLineAtAThousandPixels() {
+        for (int width : new int[] {1000, 1280, 760}) {
+            // the longest sample, played to its end: its position reads longest ("34.26 s / 34.26 s · ended")
+            try (DemoCommand.Running demo = DemoCommand.start("failures", WebOptions.loopback(0), 100, false);
+                 HeadlessChromium browser = new HeadlessChromium(width, 800)) {
+                browser.driver.get(demo.server().url());
+                WebDriverWait wait = new WebDriverWait(browser.driver, Duration.ofSeconds(30));
+                wait.until(d -> d.findElement(By.id("replay-position")).getText().endsWith("ended"));
+                wait.until(d -> d.findElement(By.id("live-text")).getText().equals("live"));
+                browser.screenshot("demo-topbar-" + width);
+                assertEquals(List.of(), misplacedInTopBar(browser, width >= 1000), "at " + width + " px");
+            }
+        }
+    }
+
+    /**
+     * The top bar's visible controls (by id or text) cut off at its right edge, squeezed under their
+     * own width, or, when it should be {@code oneLine}, below its first line.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<String> misplacedInTopBar(HeadlessChromium browser, boolean oneLine) {
+        return (List<String>) browser.driver.executeScript("""
+                const items = [...document.querySelectorAll('.topbar > *, .topbar .replay > *')]
+                  .filter((e) => e.offsetParent !== null && !e.classList.contains('spacer') && !e.classList.contains('replay'));
+                const bar = document.querySelector('.topbar').getBoundingClientRect();
+                const first = Math.min(...items.map((e) => e.getBoundingClientRect().top));
+                return items.filter((e) => {
+                  const r = e.getBoundingClientRect();
+                  return (arguments[0] && r.top > first + 12) || r.right > bar.right || e.scrollWidth > e.clientWidth + 1
+                    || (e.type === 'range' && r.width < 60);
+                }).map((e) => e.id || e.textContent.trim());""", oneLine);
+    }
+
     @Test
     void aLinkToAnEarlyStanzaShowsItInTheTimeline() {
         try (DemoCommand.Running demo = PausedDemo.atItsEnd("federation");
