@@ -532,12 +532,12 @@ public final class Negotiation {
         lastAuthRequest = request;
     }
 
-    /** Whether TLS was established (or passed through) on this connection so far. */
     /** Whether xmppscope intercepted this stream's TLS (then it presents its own certificates on both sides). */
     boolean intercepted() {
         return intercepted;
     }
 
+    /** Whether TLS was established (or passed through) on this connection so far. */
     boolean tlsSeen() {
         return tlsAnnounced;
     }

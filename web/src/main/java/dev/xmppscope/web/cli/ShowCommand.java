@@ -127,9 +127,11 @@ final class ShowCommand implements Callable<Integer> {
         try {
             // what it is doing goes to stderr: stdout is the answer, for a pipe
             Analyzer model = analysis.analyzed(capture, err, resources).analyzer();
-            // a mistyped --conn would otherwise read as a stream with nothing in it
-            if (view == View.STANZAS && connection != null && model.connection(connection).isEmpty()) {
-                throw ConnectionIds.missing(connection, capture, model.connections().stream().map(ConnectionView::id).toList());
+            // a mistyped id is said before the pager opens (its screen would hide the error), and a
+            // mistyped --conn would otherwise read as a stream with nothing in it
+            Long asked = view == View.NEGOTIATION ? negotiation : view == View.STANZAS ? connection : null;
+            if (asked != null && model.connection(asked).isEmpty()) {
+                throw ConnectionIds.missing(asked, capture, model.connections().stream().map(ConnectionView::id).toList());
             }
             // opened once the analysis is done, so its progress is not drawn under the pager
             try (Pager pager = Pager.open(spec.commandLine().getOut(), err, !noPager && System.console() != null,
@@ -206,8 +208,7 @@ final class ShowCommand implements Callable<Integer> {
     }
 
     private void negotiation(Analyzer model, PrintWriter out) throws IOException {
-        ConnectionView c = model.connection(negotiation).orElseThrow(() -> ConnectionIds.missing(negotiation, capture,
-                model.connections().stream().map(ConnectionView::id).toList()));
+        ConnectionView c = model.connection(negotiation).orElseThrow(); // checked in call()
         if (json) {
             printJson(out, ApiJson.items(model.negotiation(c.id())));
         } else {
