@@ -53,6 +53,8 @@ final class LiveSession implements AutoCloseable {
     private final long[] wireBytes = new long[2];
     private String readError;
     private boolean serverClosed;
+    /** Why TLS with the server failed, or null: the connection's end then says so, as a proxy's does. */
+    private String tlsFailure;
 
     /** Starts recording a session on {@code socket}, a TCP connection to {@code to} that nothing has been sent on yet. */
     LiveSession(long id, InetSocketAddress to, Socket socket, CaptureSink recording, boolean insecure) {
@@ -192,8 +194,13 @@ final class LiveSession implements AutoCloseable {
                         ssl.getSession().getProtocol() + " " + ssl.getSession().getCipherSuite()));
             }
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("TLS with " + server() + " failed: " + e.getMessage()
-                    + (insecure ? "" : " (use --insecure to accept any certificate of a test server)"), e);
+            String why = "TLS with " + server() + " failed: " + e.getMessage()
+                    + (insecure ? "" : " (use --insecure to accept any certificate of a test server)");
+            synchronized (this) {
+                tlsFailure = why;
+                recording.event(new ConnectionEvent(id, ++seq, CaptureClock.nowNanos(), null, EventKind.TLS_FAILED, why));
+            }
+            throw new IllegalStateException(why, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting TLS", e);
@@ -287,8 +294,9 @@ final class LiveSession implements AutoCloseable {
         }
         synchronized (this) {
             recording.closed(new ConnectionClosed(id, CaptureClock.nowNanos(),
-                    byServer ? CloseReason.SERVER_CLOSED : CloseReason.CLIENT_CLOSED,
-                    readError == null ? "replay finished" : "replay finished; last read error: " + readError,
+                    tlsFailure != null ? CloseReason.TLS_FAILED : byServer ? CloseReason.SERVER_CLOSED : CloseReason.CLIENT_CLOSED,
+                    tlsFailure != null ? tlsFailure
+                            : readError == null ? "replay finished" : "replay finished; last read error: " + readError,
                     wireBytes[0], wireBytes[1]));
             recording.flushed();
         }

@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
                 "",
                 "Secrets the capture holds masked (a MUC room's password, an in-band registration's, a token; see 'xmppscope help proxy') cannot be recovered: they are re-sent as the '*' they were stored as, which the server refuses. The replay says so before it starts, naming them, and the diff's notes say it again. Record with --keep-secrets to replay them.",
                 "",
-                "Nothing is written (no --db, no replay-TIMESTAMP) until the connection is found in the capture, is a replayable c2s session and the server accepts a TCP connection.",
+                "Nothing is written (no --db, no replay-TIMESTAMP) until the connection is found in the capture, is a replayable c2s session and the server accepts a TCP connection. A replay that fails after that (TLS with the server refused, the server hanging up) says where it recorded what happened until then.",
                 "",
                 "Exit code: 0 when the server answered as recorded, 3 when answers differ, 4 when the server refused the login (authentication failed), 1 on other errors, 2 on a wrong option.",
                 ""
@@ -122,7 +122,13 @@ final class ReplayCommand implements Callable<Integer> {
             source.replay(new OnlyConnection(connection, new ConnectionRenumbering(writer, originalId)));
             writer.commit();
             long liveId = originalId + 1;
-            report = replayer.replay(rec, socket, target, user, secret, writer, liveId);
+            try {
+                report = replayer.replay(rec, socket, target, user, secret, writer, liveId);
+            } catch (RuntimeException e) {
+                // the database exists now: say what it holds rather than leave it to be found
+                throw new IllegalStateException(e.getMessage() + "\nthe replay up to there is recorded as connection " + liveId
+                        + " in " + CaptureStore.dataFile(out) + ": xmppscope show " + out + " --negotiation " + liveId, e);
+            }
             long at = java.time.Instant.now().toEpochMilli() * 1_000_000L;
             ReplayDiff diff = new ReplayDiffStore(store).save(ReplayDiff.of(report, at, to, originalId, liveId));
             stdout.print(TerminalSafe.text(report.text())); // the diff quotes what the server sent

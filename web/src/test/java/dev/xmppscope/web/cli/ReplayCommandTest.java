@@ -19,6 +19,7 @@ import dev.xmppscope.replay.ReplayDiff;
 import dev.xmppscope.replay.ReplayDiffStore;
 import dev.xmppscope.testing.Federation;
 import dev.xmppscope.testing.RecordingProxy;
+import dev.xmppscope.testing.TestCertificates;
 import dev.xmppscope.testing.XmppClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -169,6 +170,38 @@ class ReplayCommandTest {
         // the rebuilt PLAIN login keeps its user in the recording, as the proxy's does
         Run negotiation = run("show", db.toString(), "--negotiation", "2", "--no-pager");
         assertTrue(negotiation.out().contains("Client authenticates with PLAIN as bob"), negotiation.out() + negotiation.err());
+    }
+
+    /** A STARTTLS session replayed to a server whose certificate the replay was not told to accept. */
+    @Test
+    void anUntrustedServerCertificateEndsTheReplayAndItsRecordingSaysWhyAndWhere() throws Exception {
+        Path starttls = tmp.resolve("starttls.xscap");
+        Path db = tmp.resolve("untrusted");
+        Run r;
+        try (Federation fed = servers().start(tmp.resolve("tls-servers"))) {
+            try (RecordingProxy proxy = RecordingProxy.start(tmp.resolve("tls-proxy"), fed.relayRoutes(), TlsMode.INTERCEPT,
+                    true, false)) {
+                try (XmppClient bob = XmppClient.options("a.example", fed.relayC2s("a.example"))
+                        .startTls(TestCertificates.trustManager(proxy.ca().certificate())).login("bob", "bob-pw")) {
+                    assertTrue(bob.isSecureConnection());
+                }
+                proxy.awaitCapture(c -> c.connections.size() == 1 && c.connections.get(0).closed() != null, "bob's session");
+                CaptureFiles.export(proxy.store(), starttls, Map.of(), ProgressBar.NONE);
+            }
+            InetSocketAddress server = fed.server("a.example").c2s(); // Prosody's own certificate: self-signed
+            r = run("replay", starttls.toString(), "--connection", "1", "--to",
+                    server.getAddress().getHostAddress() + ":" + server.getPort(), "--user", "bob@a.example", "--password-file",
+                    Files.writeString(tmp.resolve("tls-password"), "bob-pw\n").toString(), "--db", db.toString(), "--timeout", "5");
+        }
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("(use --insecure to accept any certificate of a test server)"), r.err());
+        assertTrue(r.err().contains("the replay up to there is recorded as connection 2 in " + CaptureStore.dataFile(db)
+                + ": xmppscope show " + db + " --negotiation 2"), "the database it wrote is not left to be found: " + r.err());
+        Run negotiation = run("show", db.toString(), "--negotiation", "2", "--no-pager");
+        assertTrue(negotiation.out().contains("TLS_FAILED") && negotiation.out().contains("TLS handshake failed"),
+                negotiation.out());
+        assertFalse(negotiation.out().contains("stalled") || negotiation.out().contains("replay finished"),
+                "the recording says why it ended: " + negotiation.out());
     }
 
     @Test
