@@ -84,7 +84,7 @@ public final class SessionReplayer {
         if (masked != null) {
             run.notes.add(masked);
         }
-        try (LiveSession live = new LiveSession(liveId, to, socket, recording, insecure)) {
+        try (LiveSession live = new LiveSession(liveId, to, socket, recording, insecure, rec.directTls ? domain : null)) {
             run(rec, live, local, domain, password, recordedUser, run);
             live.settle(Duration.ofMillis(300), Duration.ofSeconds(3));
             List<String> users = recordedUser == null ? List.of(user) : List.of(user, recordedUser);

@@ -39,6 +39,8 @@ import picocli.CommandLine.Spec;
                 "",
                 "The replay opens a fresh stream to --to, logs in as --user with its password (SASL PLAIN is rebuilt, SCRAM is computed anew; the recorded credentials are never needed), and waits for what each step expects (features, <proceed/>, the SASL outcome, the answer carrying the same IQ id, stream management acks) instead of replaying the recorded timing. Both the recorded and the new session are written to --db, with the diff, so 'xmppscope open DB' shows them side by side and the diff under 'Replay diffs'.",
                 "",
+                "A session recorded over Direct TLS (XEP-0368) is replayed over Direct TLS: give --to the server's Direct TLS port (5223 by default).",
+                "",
                 "The password comes from --password-file FILE (its first line), the XMPPSCOPE_PASSWORD environment variable, or a prompt on the terminal; --password SECRET works too, but other users of the machine see it in 'ps' and it stays in the shell's history.",
                 "",
                 "The replay stops at a SASL <failure/> where the recording logged in (a wrong --user or password): nothing more is sent to a stream that is not authenticated, and it says 'authentication failed (not-authorized): check --user and the password'.",
@@ -68,7 +70,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--connection", required = true, paramLabel = "ID", description = "the recorded c2s connection to re-send")
     long connection;
 
-    @Option(names = "--to", required = true, paramLabel = "HOST:PORT", description = "the live server's c2s address (an IP literal)")
+    @Option(names = "--to", required = true, paramLabel = "HOST:PORT", description = "the live server's c2s address (an IP literal; its Direct TLS port for a session recorded over Direct TLS)")
     String to;
 
     @Option(names = "--user", required = true, paramLabel = "JID", description = "the bare JID to log in as")

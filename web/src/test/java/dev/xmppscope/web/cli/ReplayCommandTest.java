@@ -204,6 +204,37 @@ class ReplayCommandTest {
                 "the recording says why it ended: " + negotiation.out());
     }
 
+    /** A session recorded over Direct TLS (XEP-0368) is replayed over Direct TLS, to the server's Direct TLS port. */
+    @Test
+    void aDirectTlsSessionIsReplayedOverDirectTls() throws Exception {
+        Path direct = tmp.resolve("direct.xscap");
+        Path db = tmp.resolve("direct-replay");
+        Run r;
+        try (Federation fed = servers().start(tmp.resolve("direct-servers"))) {
+            try (RecordingProxy proxy = RecordingProxy.start(tmp.resolve("direct-proxy"), fed.relayRoutes(), TlsMode.INTERCEPT,
+                    true, false)) {
+                try (XmppClient bob = XmppClient.options("a.example", fed.relayDirectTls("a.example"))
+                        .directTls(TestCertificates.trustManager(proxy.ca().certificate())).login("bob", "bob-pw")) {
+                    assertTrue(bob.jid().toString().startsWith("bob@a.example/"));
+                }
+                proxy.awaitCapture(c -> c.connections.size() == 1 && c.connections.get(0).closed() != null, "bob's session");
+                CaptureFiles.export(proxy.store(), direct, Map.of(), ProgressBar.NONE);
+            }
+            InetSocketAddress server = fed.server("a.example").directTls();
+            r = run("replay", direct.toString(), "--connection", "1", "--to",
+                    server.getAddress().getHostAddress() + ":" + server.getPort(), "--user", "bob@a.example", "--password-file",
+                    Files.writeString(tmp.resolve("direct-password"), "bob-pw\n").toString(), "--db", db.toString(),
+                    "--timeout", "5", "--insecure");
+        }
+        assertTrue(r.exit() == 0 || r.exit() == 3, r.out() + r.err());
+        assertFalse(r.out().contains("in vain") || r.out().contains("closed the stream before"),
+                "the server understood the replay: " + r.out());
+        Run negotiation = run("show", db.toString(), "--negotiation", "2", "--no-pager");
+        String steps = negotiation.out();
+        assertTrue(steps.contains("Client starts with TLS directly (XEP-0368)") && steps.contains("Authentication succeeded")
+                && steps.contains("Bound to bob@a.example/"), steps + negotiation.err());
+    }
+
     @Test
     void aConnectionTheCaptureLacksIsRefusedWithTheIdsItHasAndNothingIsWritten() throws Exception {
         Path db = tmp.resolve("no-such");
