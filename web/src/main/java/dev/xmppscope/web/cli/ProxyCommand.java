@@ -20,7 +20,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -336,9 +338,22 @@ final class ProxyCommand implements Callable<Integer> {
                 throw new CertificateException("no certificate in it");
             }
             return certs;
+        } catch (NoSuchFileException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--upstream-ca " + upstreamCa + ": no such file");
         } catch (IOException | CertificateException e) {
+            // a server's key and certificate sit side by side (a.example.key, a.example.crt): an easy slip
             throw new CommandLine.ParameterException(spec.commandLine(), "--upstream-ca " + upstreamCa
-                    + ": cannot read PEM certificates (" + e.getMessage() + ")");
+                    + (holdsPrivateKey(upstreamCa) ? ": it holds a private key, not a certificate; give the server's"
+                            + " certificate, or the CA that signed it"
+                            : ": cannot read PEM certificates (" + e.getMessage() + ")"));
+        }
+    }
+
+    private static boolean holdsPrivateKey(Path pem) {
+        try {
+            return Files.readString(pem, StandardCharsets.ISO_8859_1).contains("PRIVATE KEY-----");
+        } catch (IOException e) {
+            return false; // unreadable: the caller says it cannot read it
         }
     }
 
