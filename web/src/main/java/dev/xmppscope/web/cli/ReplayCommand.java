@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
                 "",
                 "The password comes from --password-file FILE (its first line), the XMPPSCOPE_PASSWORD environment variable, or a prompt on the terminal; --password SECRET works too, but other users of the machine see it in 'ps' and it stays in the shell's history.",
                 "",
-                "The replay stops at a SASL <failure/> where the recording logged in (a wrong --user or password): nothing more is sent to a stream that is not authenticated, and it says 'authentication failed (not-authorized): check --user and the password'.",
+                "The replay stops at a SASL <failure/> where the recording logged in (a wrong --user or password): nothing more is sent to a stream that is not authenticated, and it says 'authentication failed (not-authorized): check --user and the password'. Where the recorded client started TLS and the server does not (no <proceed/>), it stops too, rather than send the rest, the login included, in the clear.",
                 "",
                 "Secrets the capture holds masked (a MUC room's password, an in-band registration's, a token; see 'xmppscope help proxy') cannot be recovered: they are re-sent as the '*' they were stored as, which the server refuses. The replay says so before it starts, naming them, and the diff's notes say it again. Record with --keep-secrets to replay them.",
                 "",
