@@ -36,6 +36,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -194,9 +195,10 @@ final class ProxyCommand implements Callable<Integer> {
             int leftOpen = store.closeConnectionsLeftOpen(); // before anything is recorded: none of them is live
             long firstId = store.nextConnectionId();
             // closed after the recorder has written the last close records, before the store
+            AtomicReference<List<InetSocketAddress>> listening = new AtomicReference<>(List.of());
             serving.add(() -> {
                 if (started.get()) {
-                    sayStopped(out, store, firstId, dbPath, recording.get().stopped());
+                    sayStopped(out, store, firstId, dbPath, recording.get().stopped(), listening.get());
                 }
             });
             LiveAnalysis live = serving.add(analysisInWorker ? LiveAnalysis.inWorker(store) : LiveAnalysis.inProcess(store));
@@ -215,6 +217,7 @@ final class ProxyCommand implements Callable<Integer> {
                     ioThreads), recorder));
             serving.add(JitYield.start(proxy::readsRelayed));
             List<InetSocketAddress> bound = proxy.boundAddresses();
+            listening.set(bound);
             for (int i = 0; i < parsed.size(); i++) {
                 Route r = parsed.get(i);
                 out.printf("proxy   %s → %s  (TLS %s)%n", i < bound.size() ? HostPort.of(bound.get(i)) : HostPort.of(r.listen()),
@@ -270,7 +273,7 @@ final class ProxyCommand implements Callable<Integer> {
 
     /** What was recorded (and, if recording failed, when and why), and how to see it again. */
     private static void sayStopped(PrintWriter out, CaptureStore store, long firstId, Path dbPath,
-                                   Optional<Recorder.Stopped> failed) {
+                                   Optional<Recorder.Stopped> failed, List<InetSocketAddress> listening) {
         failed.ifPresent(f -> out.printf("stopped: recording failed at %s: %s%n",
                 DateTimeFormatter.ISO_LOCAL_TIME.format(f.at().atZone(ZoneId.systemDefault()).toLocalTime().withNano(0)),
                 f.reason()));
@@ -279,6 +282,11 @@ final class ProxyCommand implements Callable<Integer> {
             out.printf("%s: %,d connection%s recorded (%,d bytes to servers, %,d to clients) in %s%n",
                     failed.isPresent() ? "kept" : "stopped", t.connections(), t.connections() == 1 ? "" : "s",
                     t.bytesToServer(), t.bytesToClient(), store.file().toAbsolutePath());
+            if (t.connections() == 0 && failed.isEmpty() && !listening.isEmpty()) {
+                // the usual cause: the client still talks to the server directly
+                out.printf("        nothing connected to %s: point clients there (for s2s, the other servers' DNS)%n",
+                        listening.stream().map(HostPort::of).collect(Collectors.joining(", ")));
+            }
         } catch (CaptureStoreException e) {
             // H2 closes a database whose write failed: what it holds is counted when it is opened again
             out.printf("kept: what was recorded before that, in %s%n", store.file().toAbsolutePath());
