@@ -138,9 +138,10 @@ public final class CaptureStore implements AutoCloseable {
     /** Why a capture database did not open; H2's words for a file another process holds only make sense to H2's users. */
     private static CaptureStoreException openFailed(Path file, SQLException e, String how) {
         if (e.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1) {
+            // 'open' holds a capture while it serves it, as a recording proxy does
             return new CaptureStoreException(file + " is in use by another process (an xmppscope proxy still recording"
-                    + " into it? its web UI shows the capture live and offers it for download); stop that process to use"
-                    + " the file here", e);
+                    + " into it, or an xmppscope open still showing it? the web UI of either offers the capture for"
+                    + " download); stop that process to use the file here", e);
         }
         return CaptureStoreException.of("cannot open capture database " + file + how, e);
     }

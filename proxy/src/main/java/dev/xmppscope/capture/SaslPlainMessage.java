@@ -43,6 +43,16 @@ public final class SaslPlainMessage {
         return new String(message, 0, firstNul, StandardCharsets.UTF_8);
     }
 
+    /** Whether the password is as {@link #withPasswordMasked} leaves it: all {@code '*'}. */
+    public boolean passwordMasked() {
+        for (int i = secondNul + 1; i < message.length; i++) {
+            if (message[i] != '*') {
+                return false;
+            }
+        }
+        return message.length > secondNul + 1;
+    }
+
     /** The base64 of this message with every password byte replaced by {@code '*'}. */
     public byte[] withPasswordMasked() {
         byte[] masked = message.clone();

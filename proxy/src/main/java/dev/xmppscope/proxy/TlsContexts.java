@@ -29,6 +29,12 @@ final class TlsContexts {
     private final boolean insecureUpstream;
     private final List<X509Certificate> upstreamCa;
     private final SslContext upstreamContext;
+    /**
+     * Toward an upstream for a client that named no domain (Direct TLS without SNI): the chain is
+     * checked, not a name, and the certificate's name becomes the domain. Checking it against the
+     * upstream's address, Netty's default, refused every such client's server.
+     */
+    private final SslContext unnamedUpstreamContext;
     private final Map<String, SslContext> clientFacing = new ConcurrentHashMap<>();
     private final Map<String, SslContext> upstreamAs = new ConcurrentHashMap<>();
 
@@ -38,6 +44,7 @@ final class TlsContexts {
         this.upstreamCa = List.copyOf(upstreamCa);
         try {
             upstreamContext = trusting(SslContextBuilder.forClient()).build();
+            unnamedUpstreamContext = trusting(SslContextBuilder.forClient()).endpointIdentificationAlgorithm(null).build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot set up TLS toward upstream servers: " + e.getMessage(), e);
         }
@@ -69,14 +76,16 @@ final class TlsContexts {
      */
     SslHandler upstreamHandler(ByteBufAllocator alloc, String domain, InetSocketAddress upstream, String presentAs,
             List<String> alpn) {
-        SslContext context = presentAs == null || ca == null ? upstreamContext
+        boolean named = domain != null && !domain.isBlank();
+        SslContext context = !named ? unnamedUpstreamContext
+                : presentAs == null || ca == null ? upstreamContext
                 : upstreamAs.computeIfAbsent(presentAs.toLowerCase(java.util.Locale.ROOT), this::upstreamContextPresenting);
-        SslHandler h = domain != null && !domain.isBlank()
+        SslHandler h = named
                 ? context.newHandler(alloc, domain, upstream.getPort())
                 : context.newHandler(alloc, upstream.getAddress().getHostAddress(), upstream.getPort());
         SSLEngine engine = h.engine();
         SSLParameters p = engine.getSSLParameters();
-        if (domain != null && !domain.isBlank() && isHostName(domain)) {
+        if (named && isHostName(domain)) {
             try {
                 p.setServerNames(List.of(new SNIHostName(domain)));
             } catch (IllegalArgumentException e) {

@@ -115,10 +115,12 @@ final class TlsInterceptor {
                 return;
             }
             if (!f.isSuccess()) {
+                // said first: failing the client's handshake below would otherwise end the connection
+                // as the client's failure, telling the user to make the client trust xmppscope's CA
+                failed(ProxiedConnection.Side.SERVER, f.cause());
                 if (failTo != null) {
                     failTo.tryFailure(f.cause());
                 }
-                failed(ProxiedConnection.Side.SERVER, f.cause());
                 return;
             }
             SSLSession s = h.engine().getSession();

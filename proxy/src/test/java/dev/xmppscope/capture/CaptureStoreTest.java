@@ -187,8 +187,8 @@ class CaptureStoreTest {
             assertTrue(first != null && first.startsWith("OPEN "), "the other process holds it: " + first);
             CaptureStoreException e = assertThrows(CaptureStoreException.class, () -> CaptureStore.open(db));
             assertEquals(CaptureStore.dataFile(db) + " is in use by another process (an xmppscope proxy still recording"
-                    + " into it? its web UI shows the capture live and offers it for download); stop that process to use"
-                    + " the file here", e.getMessage());
+                    + " into it, or an xmppscope open still showing it? the web UI of either offers the capture for"
+                    + " download); stop that process to use the file here", e.getMessage());
         } finally {
             holder.getOutputStream().close();
             if (!holder.waitFor(20, TimeUnit.SECONDS)) {

@@ -88,6 +88,10 @@ final class SaslSteps {
         if (tokenRequest != null) {
             details.add("asks for a FAST token (" + StepText.or(tokenRequest.attribute("mechanism"), "no mechanism named") + ")");
         }
+        String password = plainPassword(mech, initialResponse);
+        if (password != null) {
+            details.add(password);
+        }
         if (!n.tlsSeen() && CLEARTEXT_MECHANISMS.contains(mech.toUpperCase(Locale.ROOT))) {
             n.warn("SASL " + mech + " without TLS: the credentials crossed the network readable");
             details.add(0, "sent without TLS: " + mech + " carries the password (or token) itself,"
@@ -173,6 +177,27 @@ final class SaslSteps {
             }
         }
         return texts.isEmpty() ? List.of("?") : texts;
+    }
+
+    /**
+     * What the capture holds of a PLAIN initial response's password, said because its base64 does
+     * not show it: masked (by the recorder, or the whole response when it was split across reads),
+     * or as sent (--keep-secrets); null when there is no PLAIN password.
+     */
+    private static String plainPassword(String mechanism, String initialResponse) {
+        String response = initialResponse.strip();
+        if (!"PLAIN".equalsIgnoreCase(mechanism) || response.isEmpty()) {
+            return null;
+        }
+        if (response.chars().allMatch(ch -> ch == '*')) {
+            return "the password is masked in this capture";
+        }
+        SaslPlainMessage m = SaslPlainMessage.decode(response.getBytes(StandardCharsets.US_ASCII));
+        if (m == null) {
+            return null;
+        }
+        return m.passwordMasked() ? "the password is masked in this capture"
+                : "the password is readable in this capture (kept with --keep-secrets)";
     }
 
     /** " as alice" for a PLAIN initial response that still names its user (only its password is masked). */

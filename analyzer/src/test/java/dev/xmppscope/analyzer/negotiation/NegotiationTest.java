@@ -480,7 +480,7 @@ class NegotiationTest {
         assertEquals("warning", auth.status());
         assertEquals("Client authenticates with PLAIN as alice", auth.title());
         assertEquals("sent without TLS: PLAIN carries the password (or token) itself, readable by anyone on the path"
-                + " (base64 is no encryption)", auth.detail());
+                + " (base64 is no encryption); the password is masked in this capture", auth.detail());
         assertEquals("SASL PLAIN without TLS: the credentials crossed the network readable", clear.warning());
 
         Negotiation insideTls = new Negotiation(2);
@@ -623,5 +623,26 @@ class NegotiationTest {
         assertEquals(List.of("sasl-auth: Client authenticates with PLAIN as alice",
                 "sasl-auth: Client authenticates with PLAIN as alice for admin",
                 "sasl-auth: Client authenticates with PLAIN"), auths);
+    }
+
+    /** Its base64 hides whether the password is there: the step says what the capture holds, masked or as sent. */
+    @Test
+    void aPlainAuthenticationSaysWhetherTheCaptureHoldsItsPassword() {
+        Negotiation tls = new Negotiation(2);
+        tls.event(new ConnectionEvent(2, 1, 1, Direction.TO_SERVER, EventKind.TLS_ESTABLISHED, "TLSv1.3"));
+        List<String> details = talk(tls, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
+                // "\0alice\0******" as the recorder stores it, then masked whole, then kept: "\0alice\0secret"
+                "c<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGFsaWNlACoqKioqKg==</auth>",
+                "s<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure>",
+                "c<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>********************</auth>",
+                "s<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure>",
+                "c<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGFsaWNlAHNlY3JldA==</auth>")
+                .stream().filter(step -> step.step().equals("sasl-auth")).map(NegotiationStep::detail).toList();
+        assertEquals(List.of("initial response sent; the password is masked in this capture",
+                "initial response sent; the password is masked in this capture",
+                "initial response sent; the password is readable in this capture (kept with --keep-secrets)"), details);
+        assertEquals("initial response sent", talk(new Negotiation(3), "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
+                "c<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>biwsbj1hbGljZSxyPTEyMw==</auth>")
+                .get(2).detail(), "SCRAM sends no password");
     }
 }

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -53,9 +54,14 @@ final class LiveSession implements AutoCloseable {
     private final long[] wireBytes = new long[2];
     private String readError;
     private boolean serverClosed;
+    /** Why TLS with the server failed, or null: the connection's end then says so, as a proxy's does. */
+    private String tlsFailure;
 
-    /** Starts recording a session on {@code socket}, a TCP connection to {@code to} that nothing has been sent on yet. */
-    LiveSession(long id, InetSocketAddress to, Socket socket, CaptureSink recording, boolean insecure) {
+    /**
+     * Starts recording a session on {@code socket}, a TCP connection to {@code to} that nothing has
+     * been sent on yet; with {@code directTlsDomain}, TLS for that domain comes first (XEP-0368).
+     */
+    LiveSession(long id, InetSocketAddress to, Socket socket, CaptureSink recording, boolean insecure, String directTlsDomain) {
         this.id = id;
         this.to = to;
         this.recording = recording;
@@ -70,6 +76,20 @@ final class LiveSession implements AutoCloseable {
             recording.opened(new ConnectionOpened(id, "replay:" + server(), null,
                     HostPort.of(socket.getLocalAddress(), socket.getLocalPort()), server(), TlsMode.INTERCEPT,
                     CaptureClock.nowNanos()));
+        }
+        if (directTlsDomain != null) {
+            synchronized (this) {
+                recording.event(new ConnectionEvent(id, ++seq, CaptureClock.nowNanos(), Direction.TO_SERVER,
+                        EventKind.DIRECT_TLS_DETECTED, "the replay speaks TLS from its first byte (XEP-0368 Direct TLS), as the"
+                                + " recorded client did"));
+            }
+            try {
+                handshake(directTlsDomain, List.of("xmpp-client"), " (the session was recorded over Direct TLS: is " + server()
+                        + " the server's Direct TLS port?)");
+            } catch (RuntimeException e) {
+                close(); // the caller gets no session to close: the recording still ends, saying why
+                throw e;
+            }
         }
         startReader(socketInput());
     }
@@ -180,9 +200,25 @@ final class LiveSession implements AutoCloseable {
     void startTls(String domain) {
         try {
             reader.join(5_000); // the reader stops by itself after <proceed/>
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting TLS", e);
+        }
+        handshake(domain, List.of(), "");
+        startReader(socketInput());
+    }
+
+    /** TLS for {@code domain} on the socket, offering {@code alpn}; {@code hint} ends the message when it fails. */
+    private void handshake(String domain, List<String> alpn, String hint) {
+        try {
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(null, insecure ? new TrustManager[] {new TrustAll()} : null, null);
             SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(socket, domain, to.getPort(), true);
+            if (!alpn.isEmpty()) {
+                SSLParameters p = ssl.getSSLParameters();
+                p.setApplicationProtocols(alpn.toArray(String[]::new));
+                ssl.setSSLParameters(p);
+            }
             ssl.startHandshake();
             socket = ssl;
             out = ssl.getOutputStream();
@@ -192,13 +228,14 @@ final class LiveSession implements AutoCloseable {
                         ssl.getSession().getProtocol() + " " + ssl.getSession().getCipherSuite()));
             }
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("TLS with " + server() + " failed: " + e.getMessage()
-                    + (insecure ? "" : " (use --insecure to accept any certificate of a test server)"), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting TLS", e);
+            String why = "TLS with " + server() + " failed: " + e.getMessage()
+                    + (insecure ? "" : " (use --insecure to accept any certificate of a test server)") + hint;
+            synchronized (this) {
+                tlsFailure = why;
+                recording.event(new ConnectionEvent(id, ++seq, CaptureClock.nowNanos(), null, EventKind.TLS_FAILED, why));
+            }
+            throw new IllegalStateException(why, e);
         }
-        startReader(socketInput());
     }
 
     private InputStream socketInput() {
@@ -287,8 +324,9 @@ final class LiveSession implements AutoCloseable {
         }
         synchronized (this) {
             recording.closed(new ConnectionClosed(id, CaptureClock.nowNanos(),
-                    byServer ? CloseReason.SERVER_CLOSED : CloseReason.CLIENT_CLOSED,
-                    readError == null ? "replay finished" : "replay finished; last read error: " + readError,
+                    tlsFailure != null ? CloseReason.TLS_FAILED : byServer ? CloseReason.SERVER_CLOSED : CloseReason.CLIENT_CLOSED,
+                    tlsFailure != null ? tlsFailure
+                            : readError == null ? "replay finished" : "replay finished; last read error: " + readError,
                     wireBytes[0], wireBytes[1]));
             recording.flushed();
         }

@@ -29,12 +29,15 @@ import java.util.TreeSet;
 public final class RecordedSession {
     final ConnectionOpened connection;
     final List<Piece> pieces;
+    /** Whether the client spoke TLS from its first byte (XEP-0368 Direct TLS): the replay then does too. */
+    final boolean directTls;
     /** The client's pieces whose stored bytes were masked, with what was masked in them ("password in a stanza (...)"). */
     private final Map<Piece, Set<String>> masked;
 
-    private RecordedSession(ConnectionOpened connection, List<Piece> pieces, Map<Piece, Set<String>> masked) {
+    private RecordedSession(ConnectionOpened connection, List<Piece> pieces, boolean directTls, Map<Piece, Set<String>> masked) {
         this.connection = connection;
         this.pieces = pieces;
+        this.directTls = directTls;
         this.masked = masked;
     }
 
@@ -109,7 +112,7 @@ public final class RecordedSession {
         if (loader.opened == null) {
             throw new UnknownConnection(id, loader.known);
         }
-        RecordedSession s = new RecordedSession(loader.opened, loader.pieces, loader.maskedPieces());
+        RecordedSession s = new RecordedSession(loader.opened, loader.pieces, loader.directTls, loader.maskedPieces());
         List<Piece> client = s.client();
         if (client.isEmpty() || !client.get(0).isHeader()) {
             throw new IllegalArgumentException("connection " + id + " does not start with an XMPP stream header from its client"
@@ -135,6 +138,7 @@ public final class RecordedSession {
         ConnectionOpened opened;
         boolean encrypted;
         boolean joinedMidStream;
+        boolean directTls;
         private final TopLevelSplitter[] splitters = new TopLevelSplitter[4]; // direction x (plain, decrypted)
         /** Per stream: the masked chunks (by seq) fed since its last piece ended, which the next piece may hold. */
         private final List<Set<Long>> maskedSince = List.of(new HashSet<>(), new HashSet<>(), new HashSet<>(), new HashSet<>());
@@ -191,6 +195,7 @@ public final class RecordedSession {
             if (e.connectionId() == id && e.kind() == EventKind.SECRET_REDACTED) {
                 redactedKinds.put(e.seq(), SecretMasking.maskedKinds(e));
             }
+            directTls |= e.connectionId() == id && e.kind() == EventKind.DIRECT_TLS_DETECTED;
             // a gap in both directions before any byte: a pcap begun after the connection opened
             joinedMidStream |= e.connectionId() == id && e.kind() == EventKind.RECORDING_GAP && e.direction() == null
                     && pieces.isEmpty();

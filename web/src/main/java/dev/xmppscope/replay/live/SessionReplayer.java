@@ -84,7 +84,7 @@ public final class SessionReplayer {
         if (masked != null) {
             run.notes.add(masked);
         }
-        try (LiveSession live = new LiveSession(liveId, to, socket, recording, insecure)) {
+        try (LiveSession live = new LiveSession(liveId, to, socket, recording, insecure, rec.directTls ? domain : null)) {
             run(rec, live, local, domain, password, recordedUser, run);
             live.settle(Duration.ofMillis(300), Duration.ofSeconds(3));
             List<String> users = recordedUser == null ? List.of(user) : List.of(user, recordedUser);
@@ -128,7 +128,12 @@ public final class SessionReplayer {
             List<String> notes = run.notes;
             if (p.isHeader()) {
                 live.send(withStreamTo(xml, domain));
-                expect(live, mark, "stream features", x -> x.name().equals("stream:features"), notes);
+                if (expect(live, mark, "stream features", x -> x.name().equals("stream:features"), notes) == null
+                        && !live.serverClosed()) {
+                    // waiting as long again for each later step would only make the silence longer
+                    throw new IllegalStateException("the server sent no stream features within " + timeout.toSeconds()
+                            + " s of the stream header: is --to an XMPP server's c2s port?");
+                }
                 continue;
             }
             if (p.isClose()) {
@@ -140,9 +145,15 @@ public final class SessionReplayer {
                 case "starttls" -> {
                     live.send(xml);
                     Piece answer = expect(live, mark, "<proceed/>", x -> x.name().equals("proceed") || x.name().equals("failure"), notes);
-                    if (answer != null && answer.name().equals("proceed")) {
-                        live.startTls(domain);
+                    if (answer == null || !answer.name().equals("proceed")) {
+                        // going on would send the rest, the login's password included, in the clear
+                        throw new IllegalStateException("the server " + (answer != null ? "answered <starttls/> with "
+                                + LiveSession.abbreviate(answer.xml()) : live.serverClosed() ? "closed the connection instead"
+                                + " of answering <starttls/>" : "sent no <proceed/> within " + timeout.toSeconds()
+                                + " s of <starttls/>") + ": the replay stops there rather than send the rest"
+                                + " of the session, its login included, without the TLS the recorded client had");
                     }
+                    live.startTls(domain);
                 }
                 case "auth" -> {
                     Login login = authenticate(live, mark, p, local, password, notes);

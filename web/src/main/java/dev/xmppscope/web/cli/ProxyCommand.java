@@ -20,7 +20,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -34,6 +36,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -192,9 +195,10 @@ final class ProxyCommand implements Callable<Integer> {
             Optional<String> leftOpen = LeftOpen.close(store); // before anything is recorded: none of them is live
             long firstId = store.nextConnectionId();
             // closed after the recorder has written the last close records, before the store
+            AtomicReference<List<InetSocketAddress>> listening = new AtomicReference<>(List.of());
             serving.add(() -> {
                 if (started.get()) {
-                    sayStopped(out, store, firstId, dbPath, recording.get().stopped());
+                    sayStopped(out, store, firstId, dbPath, recording.get().stopped(), listening.get());
                 }
             });
             LiveAnalysis live = serving.add(analysisInWorker ? LiveAnalysis.inWorker(store) : LiveAnalysis.inProcess(store));
@@ -213,6 +217,7 @@ final class ProxyCommand implements Callable<Integer> {
                     ioThreads), recorder));
             serving.add(JitYield.start(proxy::readsRelayed));
             List<InetSocketAddress> bound = proxy.boundAddresses();
+            listening.set(bound);
             for (int i = 0; i < parsed.size(); i++) {
                 Route r = parsed.get(i);
                 out.printf("proxy   %s → %s  (TLS %s)%n", i < bound.size() ? HostPort.of(bound.get(i)) : HostPort.of(r.listen()),
@@ -266,7 +271,7 @@ final class ProxyCommand implements Callable<Integer> {
 
     /** What was recorded (and, if recording failed, when and why), and how to see it again. */
     private static void sayStopped(PrintWriter out, CaptureStore store, long firstId, Path dbPath,
-                                   Optional<Recorder.Stopped> failed) {
+                                   Optional<Recorder.Stopped> failed, List<InetSocketAddress> listening) {
         failed.ifPresent(f -> out.printf("stopped: recording failed at %s: %s%n",
                 DateTimeFormatter.ISO_LOCAL_TIME.format(f.at().atZone(ZoneId.systemDefault()).toLocalTime().withNano(0)),
                 f.reason()));
@@ -275,6 +280,11 @@ final class ProxyCommand implements Callable<Integer> {
             out.printf("%s: %,d connection%s recorded (%,d bytes to servers, %,d to clients) in %s%n",
                     failed.isPresent() ? "kept" : "stopped", t.connections(), t.connections() == 1 ? "" : "s",
                     t.bytesToServer(), t.bytesToClient(), store.file().toAbsolutePath());
+            if (t.connections() == 0 && failed.isEmpty() && !listening.isEmpty()) {
+                // the usual cause: the client still talks to the server directly
+                out.printf("        nothing connected to %s: point clients there (for s2s, the other servers' DNS)%n",
+                        listening.stream().map(HostPort::of).collect(Collectors.joining(", ")));
+            }
         } catch (CaptureStoreException e) {
             // H2 closes a database whose write failed: what it holds is counted when it is opened again
             out.printf("kept: what was recorded before that, in %s%n", store.file().toAbsolutePath());
@@ -334,9 +344,22 @@ final class ProxyCommand implements Callable<Integer> {
                 throw new CertificateException("no certificate in it");
             }
             return certs;
+        } catch (NoSuchFileException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--upstream-ca " + upstreamCa + ": no such file");
         } catch (IOException | CertificateException e) {
+            // a server's key and certificate sit side by side (a.example.key, a.example.crt): an easy slip
             throw new CommandLine.ParameterException(spec.commandLine(), "--upstream-ca " + upstreamCa
-                    + ": cannot read PEM certificates (" + e.getMessage() + ")");
+                    + (holdsPrivateKey(upstreamCa) ? ": it holds a private key, not a certificate; give the server's"
+                            + " certificate, or the CA that signed it"
+                            : ": cannot read PEM certificates (" + e.getMessage() + ")"));
+        }
+    }
+
+    private static boolean holdsPrivateKey(Path pem) {
+        try {
+            return Files.readString(pem, StandardCharsets.ISO_8859_1).contains("PRIVATE KEY-----");
+        } catch (IOException e) {
+            return false; // unreadable: the caller says it cannot read it
         }
     }
 

@@ -39,13 +39,15 @@ import picocli.CommandLine.Spec;
                 "",
                 "The replay opens a fresh stream to --to, logs in as --user with its password (SASL PLAIN is rebuilt, SCRAM is computed anew; the recorded credentials are never needed), and waits for what each step expects (features, <proceed/>, the SASL outcome, the answer carrying the same IQ id, stream management acks) instead of replaying the recorded timing. Both the recorded and the new session are written to --db, with the diff, so 'xmppscope open DB' shows them side by side and the diff under 'Replay diffs'.",
                 "",
+                "A session recorded over Direct TLS (XEP-0368) is replayed over Direct TLS: give --to the server's Direct TLS port (5223 by default).",
+                "",
                 "The password comes from --password-file FILE (its first line), the XMPPSCOPE_PASSWORD environment variable, or a prompt on the terminal; --password SECRET works too, but other users of the machine see it in 'ps' and it stays in the shell's history.",
                 "",
-                "The replay stops at a SASL <failure/> where the recording logged in (a wrong --user or password): nothing more is sent to a stream that is not authenticated, and it says 'authentication failed (not-authorized): check --user and the password'.",
+                "The replay stops at a SASL <failure/> where the recording logged in (a wrong --user or password): nothing more is sent to a stream that is not authenticated, and it says 'authentication failed (not-authorized): check --user and the password'. Where the recorded client started TLS and the server does not (no <proceed/>), it stops too, rather than send the rest, the login included, in the clear.",
                 "",
                 "Secrets the capture holds masked (a MUC room's password, an in-band registration's, a token; see 'xmppscope help proxy') cannot be recovered: they are re-sent as the '*' they were stored as, which the server refuses. The replay says so before it starts, naming them, and the diff's notes say it again. Record with --keep-secrets to replay them.",
                 "",
-                "Nothing is written (no --db, no replay-TIMESTAMP) until the connection is found in the capture, is a replayable c2s session and the server accepts a TCP connection.",
+                "Nothing is written (no --db, no replay-TIMESTAMP) until the connection is found in the capture, is a replayable c2s session and the server accepts a TCP connection. A replay that fails after that (TLS with the server refused, the server hanging up) says where it recorded what happened until then.",
                 "",
                 "Exit code: 0 when the server answered as recorded, 3 when answers differ, 4 when the server refused the login (authentication failed), 1 on other errors, 2 on a wrong option.",
                 ""
@@ -68,7 +70,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--connection", required = true, paramLabel = "ID", description = "the recorded c2s connection to re-send")
     long connection;
 
-    @Option(names = "--to", required = true, paramLabel = "HOST:PORT", description = "the live server's c2s address (an IP literal)")
+    @Option(names = "--to", required = true, paramLabel = "HOST:PORT", description = "the live server's c2s address (an IP literal; its Direct TLS port for a session recorded over Direct TLS)")
     String to;
 
     @Option(names = "--user", required = true, paramLabel = "JID", description = "the bare JID to log in as")
@@ -122,7 +124,13 @@ final class ReplayCommand implements Callable<Integer> {
             source.replay(new OnlyConnection(connection, new ConnectionRenumbering(writer, originalId)));
             writer.commit();
             long liveId = originalId + 1;
-            report = replayer.replay(rec, socket, target, user, secret, writer, liveId);
+            try {
+                report = replayer.replay(rec, socket, target, user, secret, writer, liveId);
+            } catch (RuntimeException e) {
+                // the database exists now: say what it holds rather than leave it to be found
+                throw new IllegalStateException(e.getMessage() + "\nthe replay up to there is recorded as connection " + liveId
+                        + " in " + CaptureStore.dataFile(out) + ": xmppscope show " + out + " --negotiation " + liveId, e);
+            }
             long at = java.time.Instant.now().toEpochMilli() * 1_000_000L;
             ReplayDiff diff = new ReplayDiffStore(store).save(ReplayDiff.of(report, at, to, originalId, liveId));
             stdout.print(TerminalSafe.text(report.text())); // the diff quotes what the server sent

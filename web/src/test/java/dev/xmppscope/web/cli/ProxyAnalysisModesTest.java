@@ -286,6 +286,19 @@ class ProxyAnalysisModesTest {
         }
     }
 
+    /** A proxy nothing reached (the client still talks to its server directly) says where clients should connect. */
+    @Test
+    void stoppingWithNothingRecordedSaysWhereClientsShouldConnect() throws Exception {
+        try (ServerSocket upstream = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            StringWriter said = new StringWriter();
+            start(upstream, "in-process", new PrintWriter(said, true)).closeAll();
+            assertTrue(said.toString().contains("stopped: 0 connections recorded (0 bytes to servers, 0 to clients)"
+                    + " in ") && said.toString().contains(System.lineSeparator() + "        nothing connected to 127.0.0.1:"
+                    + listenPort + ": point clients there (for s2s, the other servers' DNS)" + System.lineSeparator()),
+                    said.toString());
+        }
+    }
+
     @Test
     void quietLogsNoConnections() throws Exception {
         try (ServerSocket upstream = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {

@@ -19,18 +19,25 @@ import dev.xmppscope.replay.ReplayDiff;
 import dev.xmppscope.replay.ReplayDiffStore;
 import dev.xmppscope.testing.Federation;
 import dev.xmppscope.testing.RecordingProxy;
+import dev.xmppscope.testing.TestCertificates;
 import dev.xmppscope.testing.XmppClient;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jivesoftware.smackx.muc.MultiUserChat;
 import org.jivesoftware.smackx.muc.MultiUserChatManager;
@@ -169,6 +176,130 @@ class ReplayCommandTest {
         // the rebuilt PLAIN login keeps its user in the recording, as the proxy's does
         Run negotiation = run("show", db.toString(), "--negotiation", "2", "--no-pager");
         assertTrue(negotiation.out().contains("Client authenticates with PLAIN as bob"), negotiation.out() + negotiation.err());
+    }
+
+    /** bob's login over STARTTLS, recorded through an intercepting proxy into {@code starttls}; {@code fed} stays up. */
+    private static void recordStartTls(Federation fed, Path starttls) {
+        try (RecordingProxy proxy = RecordingProxy.start(tmp.resolve("tls-proxy-" + UUID.randomUUID()), fed.relayRoutes(),
+                TlsMode.INTERCEPT, true, false)) {
+            try (XmppClient bob = XmppClient.options("a.example", fed.relayC2s("a.example"))
+                    .startTls(TestCertificates.trustManager(proxy.ca().certificate())).login("bob", "bob-pw")) {
+                assertTrue(bob.isSecureConnection());
+            }
+            proxy.awaitCapture(c -> c.connections.size() == 1 && c.connections.get(0).closed() != null, "bob's session");
+            CaptureFiles.export(proxy.store(), starttls, Map.of(), ProgressBar.NONE);
+        }
+    }
+
+    /** A STARTTLS session replayed to a server whose certificate the replay was not told to accept. */
+    @Test
+    void anUntrustedServerCertificateEndsTheReplayAndItsRecordingSaysWhyAndWhere() throws Exception {
+        Path starttls = tmp.resolve("starttls.xscap");
+        Path db = tmp.resolve("untrusted");
+        Run r;
+        try (Federation fed = servers().start(tmp.resolve("tls-servers"))) {
+            recordStartTls(fed, starttls);
+            InetSocketAddress server = fed.server("a.example").c2s(); // Prosody's own certificate: self-signed
+            r = run("replay", starttls.toString(), "--connection", "1", "--to",
+                    server.getAddress().getHostAddress() + ":" + server.getPort(), "--user", "bob@a.example", "--password-file",
+                    Files.writeString(tmp.resolve("tls-password"), "bob-pw\n").toString(), "--db", db.toString(), "--timeout", "5");
+        }
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("(use --insecure to accept any certificate of a test server)"), r.err());
+        assertTrue(r.err().contains("the replay up to there is recorded as connection 2 in " + CaptureStore.dataFile(db)
+                + ": xmppscope show " + db + " --negotiation 2"), "the database it wrote is not left to be found: " + r.err());
+        Run negotiation = run("show", db.toString(), "--negotiation", "2", "--no-pager");
+        assertTrue(negotiation.out().contains("TLS_FAILED") && negotiation.out().contains("TLS handshake failed"),
+                negotiation.out());
+        assertFalse(negotiation.out().contains("stalled") || negotiation.out().contains("replay finished"),
+                "the recording says why it ended: " + negotiation.out());
+    }
+
+    /**
+     * A server that will not start TLS, or answers nothing at all: the replay of a STARTTLS session
+     * stops there, never sending its login in the clear, and does not wait out every later step.
+     */
+    @Test
+    void aServerThatDoesNotStartTlsGetsNothingMoreAndASilentOneEndsTheReplayEarly() throws Exception {
+        Path starttls = tmp.resolve("starttls-refused.xscap");
+        try (Federation fed = servers().start(tmp.resolve("refusing-servers"))) {
+            recordStartTls(fed, starttls);
+        }
+        String refuse = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'"
+                + " from='a.example' id='f1' version='1.0'><stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"
+                + "<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms></stream:features>";
+        for (boolean silent : new boolean[] {false, true}) {
+            try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
+                    StringBuilder got = new StringBuilder();
+                    boolean answered = false;
+                    try (Socket s = server.accept()) {
+                        s.setSoTimeout(15_000);
+                        InputStream in = s.getInputStream();
+                        byte[] buf = new byte[4096];
+                        for (int n; (n = in.read(buf)) > 0; ) {
+                            got.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                            if (!silent && got.indexOf("<starttls") >= 0) {
+                                s.getOutputStream().write(("<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")
+                                        .getBytes(StandardCharsets.UTF_8));
+                            } else if (!silent && !answered && got.indexOf("<stream:stream") >= 0) {
+                                s.getOutputStream().write(refuse.getBytes(StandardCharsets.UTF_8));
+                                answered = true;
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the replay hung up: what it sent is in got
+                    }
+                    return got.toString();
+                });
+                long start = System.nanoTime();
+                Run r = run("replay", starttls.toString(), "--connection", "1", "--to", "127.0.0.1:" + server.getLocalPort(),
+                        "--user", "bob@a.example", "--password-file",
+                        Files.writeString(tmp.resolve("refused-password"), "bob-pw\n").toString(), "--db",
+                        tmp.resolve("refused-" + silent).toString(), "--timeout", "2");
+                long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+                String sent = received.get(20, TimeUnit.SECONDS);
+                assertEquals(1, r.exit(), r.out() + r.err());
+                assertFalse(sent.contains("<auth"), "no login crossed without TLS (silent " + silent + "): " + sent);
+                assertTrue(r.err().contains(silent
+                        ? "the server sent no stream features within 2 s of the stream header: is --to an XMPP server's c2s port?"
+                        : "the server answered <starttls/> with <failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>: the"
+                                + " replay stops there rather than send the rest of the session, its login included, without"
+                                + " the TLS the recorded client had"), r.err());
+                assertTrue(seconds < 8, "one wait of --timeout, not one per step: " + seconds + " s");
+            }
+        }
+    }
+
+    /** A session recorded over Direct TLS (XEP-0368) is replayed over Direct TLS, to the server's Direct TLS port. */
+    @Test
+    void aDirectTlsSessionIsReplayedOverDirectTls() throws Exception {
+        Path direct = tmp.resolve("direct.xscap");
+        Path db = tmp.resolve("direct-replay");
+        Run r;
+        try (Federation fed = servers().start(tmp.resolve("direct-servers"))) {
+            try (RecordingProxy proxy = RecordingProxy.start(tmp.resolve("direct-proxy"), fed.relayRoutes(), TlsMode.INTERCEPT,
+                    true, false)) {
+                try (XmppClient bob = XmppClient.options("a.example", fed.relayDirectTls("a.example"))
+                        .directTls(TestCertificates.trustManager(proxy.ca().certificate())).login("bob", "bob-pw")) {
+                    assertTrue(bob.jid().toString().startsWith("bob@a.example/"));
+                }
+                proxy.awaitCapture(c -> c.connections.size() == 1 && c.connections.get(0).closed() != null, "bob's session");
+                CaptureFiles.export(proxy.store(), direct, Map.of(), ProgressBar.NONE);
+            }
+            InetSocketAddress server = fed.server("a.example").directTls();
+            r = run("replay", direct.toString(), "--connection", "1", "--to",
+                    server.getAddress().getHostAddress() + ":" + server.getPort(), "--user", "bob@a.example", "--password-file",
+                    Files.writeString(tmp.resolve("direct-password"), "bob-pw\n").toString(), "--db", db.toString(),
+                    "--timeout", "5", "--insecure");
+        }
+        assertTrue(r.exit() == 0 || r.exit() == 3, r.out() + r.err());
+        assertFalse(r.out().contains("in vain") || r.out().contains("closed the stream before"),
+                "the server understood the replay: " + r.out());
+        Run negotiation = run("show", db.toString(), "--negotiation", "2", "--no-pager");
+        String steps = negotiation.out();
+        assertTrue(steps.contains("Client starts with TLS directly (XEP-0368)") && steps.contains("Authentication succeeded")
+                && steps.contains("Bound to bob@a.example/"), steps + negotiation.err());
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.testing.ReadOnlyFiles;
+import dev.xmppscope.testing.TestCertificates;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -270,6 +271,21 @@ class WebCommandsTest {
                 notPem.toString(), "--db", db.toString(), "--web", "127.0.0.1:0");
         assertEquals(2, both.exit());
         assertTrue(both.err().contains("give one"), both.err());
+
+        // the slips a user makes: a path mistyped, the server's key for its certificate
+        Path typo = tmp.resolve("lab-ca.pme");
+        Run missing = run("proxy", "--route", "127.0.0.1:0=127.0.0.2:5222", "--tls", "intercept", "--upstream-ca", typo.toString(),
+                "--db", db.toString(), "--web", "127.0.0.1:0");
+        assertEquals(2, missing.exit());
+        assertTrue(missing.err().startsWith("--upstream-ca " + typo + ": no such file\n"), missing.err());
+        Path key = tmp.resolve("a.example.key");
+        Files.writeString(key, TestCertificates.pkcs8Pem(TestCertificates.selfSigned("a.example").key()));
+        Run aKey = run("proxy", "--route", "127.0.0.1:0=127.0.0.2:5222", "--tls", "intercept", "--upstream-ca", key.toString(),
+                "--db", db.toString(), "--web", "127.0.0.1:0");
+        assertEquals(2, aKey.exit());
+        assertTrue(aKey.err().startsWith("--upstream-ca " + key + ": it holds a private key, not a certificate; give the"
+                + " server's certificate, or the CA that signed it\n"), aKey.err());
+        assertTrue(Files.notExists(tmp.resolve("never.mv.db")), "no capture was created");
     }
 
     /** The web UI's port taken: one line that says so and what to do, not Jetty's causes repeating it. */
