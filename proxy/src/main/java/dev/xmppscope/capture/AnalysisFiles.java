@@ -106,6 +106,11 @@ final class AnalysisFiles {
     }
 
     private static MVStore openOnce(Path file, boolean background) {
+        try {
+            OwnerOnly.createFile(file); // it holds what the capture holds, summed up
+        } catch (IOException e) {
+            throw CaptureStoreException.of("cannot create the analysis file " + file, e);
+        }
         return background ? openInBackground(file) : builder(file).open();
     }
 

@@ -87,7 +87,7 @@ public final class CaptureStore implements AutoCloseable {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
-                Files.createDirectories(parent);
+                OwnerOnly.createDirectories(parent);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the directory for capture database " + file, e);
@@ -98,6 +98,7 @@ public final class CaptureStore implements AutoCloseable {
         PayloadLog payloads = null;
         boolean payloadsMissing = Files.exists(file) && !Files.exists(payloadFile(path));
         try {
+            OwnerOnly.createFile(file);
             admin = DriverManager.getConnection(url, "sa", "");
             payloads = PayloadLog.open(payloadFile(path));
             CaptureStore store = new CaptureStore(file, url, admin, payloads, analysisFile(path), false);
@@ -206,7 +207,7 @@ public final class CaptureStore implements AutoCloseable {
 
     private static void createCacheDir(Path dir, Path capture) {
         try {
-            Files.createDirectories(dir);
+            OwnerOnly.createDirectories(dir);
         } catch (IOException e) {
             throw new CaptureStoreException(capture + " is read-only for you, so its analysis goes to " + dir
                     + ", which cannot be created: " + CaptureStoreException.why(e)

@@ -77,7 +77,7 @@ final class PayloadLog implements AutoCloseable {
         this.file = file;
         FileChannel directWrites = null;
         try {
-            Files.newByteChannel(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
+            OwnerOnly.createFile(file);
             reads = FileChannel.open(file, StandardOpenOption.READ);
             end = reads.size();
             directWrites = tryDirect ? openDirect(file) : null;

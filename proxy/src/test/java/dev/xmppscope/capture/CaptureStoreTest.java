@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -29,6 +30,29 @@ class CaptureStoreTest {
 
     @TempDir
     Path tmp;
+
+    /**
+     * A capture holds whole conversations, decrypted when intercepted: what xmppscope creates for
+     * one is for its owner alone, whatever the umask. What exists already keeps its permissions.
+     */
+    @Test
+    void aNewCaptureIsReadableByItsOwnerOnly() throws Exception {
+        Path dir = tmp.resolve("captures").resolve("lab");
+        Path path = dir.resolve("first");
+        try (CaptureStore store = CaptureStore.open(path)) {
+            store.analysisStore(); // the analysis file is made on first use
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(CaptureStore.dataFile(path))));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(CaptureStore.payloadFile(path))));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(CaptureStore.analysisFile(path))));
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.getParent())));
+        }
+        Files.setPosixFilePermissions(CaptureStore.dataFile(path), PosixFilePermissions.fromString("rw-r-----"));
+        try (CaptureStore again = CaptureStore.open(path)) {
+            assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(CaptureStore.dataFile(path))),
+                    "shared with a group by its owner: left so");
+        }
+    }
 
     /**
      * Connections a killed proxy left open are ended, but not a pcap's: one open when the pcap
