@@ -251,6 +251,35 @@ class UiLiveBrowserTest {
     }
 
     /**
+     * On a long capture each request reads only part of the timeline and answers with what it found
+     * there ("searchedTo"): the timeline asks on from where it stopped, saying how far the search got,
+     * until its page is full or everything is read. Before, such a search read the whole capture in
+     * one request that nothing but a newer search could stop.
+     */
+    @Test
+    void aSearchAnsweredInPartsAsksOnUntilItFindsWhatItLooksFor() {
+        InMemoryCaptureModel model = SyntheticFederation.build();
+        putMessages(model, 1000, 1000, 500_000_000L, "old");
+        model.readsPerQuery(150);
+        try (LivePage page = new LivePage(model)) {
+            page.awaitShown("2-s-1999");
+            ((JavascriptExecutor) page.browser.driver).executeScript("window.parts = 0; const real = window.fetch;"
+                    + " window.fetch = (url, opts) => !String(url).includes('q=')"
+                    + " ? real(url, opts) : new Promise((r) => setTimeout(r, 300)).then(() => { window.parts++; return real(url, opts); });");
+            page.element("f-q").sendKeys("'old42'");
+            page.wait.until(d -> page.element("timeline-searching").getText().startsWith("Searching… back to +"));
+            page.browser.screenshot("live-searching-in-parts");
+
+            page.awaitText("timeline-count", "1 element");
+            assertTrue(page.shows("2-s-1042"));
+            long parts = (Long) page.browser.driver.executeScript("return window.parts;");
+            assertTrue(parts >= 7, "read back 958 stanzas 150 at a time: " + parts + " requests");
+            page.wait.until(d -> !page.element("timeline-searching").isDisplayed());
+            assertEquals("Searching…", page.element("timeline-searching").getAttribute("textContent"), "said afresh for the next search");
+        }
+    }
+
+    /**
      * Typing on while a search is still out: the server stops the search the new filters replaced
      * (a real analyzer's index answers it 409) and the page shows the newer one's rows, no error.
      */
