@@ -39,7 +39,7 @@ async function loadAll() {
   for (const e of snapshot.edges) putEdge(e);
   graph.load(snapshot);
   updateCounts();
-  connections.render();
+  connections.update();
   timeline.setGrowing((await capture).live);
   await timeline.reload();
   ready = true;
@@ -164,6 +164,7 @@ function route() {
   $('graph-pane').hidden = connView;
   $('timeline-pane').hidden = connView;
   $('connections-pane').hidden = !connView;
+  if (connView) connections.shown();
   $('nav-mesh').classList.toggle('active', !connView);
   $('nav-connections').classList.toggle('active', connView);
   if (stanza) {
