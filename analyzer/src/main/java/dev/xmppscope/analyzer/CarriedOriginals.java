@@ -49,12 +49,16 @@ final class CarriedOriginals {
         }
         String to = inner.attribute("to");
         String party = to != null ? to : inner.attribute("from");
-        for (StanzaSummary earlier : query.apply(new StanzaQuery(null, party, "message", null, null, id, null, null, s.at(),
-                null, 20)).items()) {
-            if (!earlier.ref().equals(s.ref())) {
-                return earlier.ref();
+        String cursor = null;
+        do { // a page may stop at its reads with nothing found yet (StanzaPage#searchedTo): the next goes on
+            StanzaPage page = query.apply(new StanzaQuery(null, party, "message", null, null, id, null, null, s.at(), cursor, 20));
+            for (StanzaSummary earlier : page.items()) {
+                if (!earlier.ref().equals(s.ref())) {
+                    return earlier.ref();
+                }
             }
-        }
+            cursor = page.next();
+        } while (cursor != null);
         return null;
     }
 }

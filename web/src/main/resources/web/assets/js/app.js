@@ -39,7 +39,7 @@ async function loadAll() {
   for (const e of snapshot.edges) putEdge(e);
   graph.load(snapshot);
   updateCounts();
-  connections.render();
+  connections.update();
   timeline.setGrowing((await capture).live);
   // a replay that went back (a seek, a new loop) may not have opened the stream the timeline was narrowed to yet
   if (timeline.conn !== null && !store.connections.has(timeline.conn)) {
@@ -169,6 +169,7 @@ function route() {
   $('graph-pane').hidden = connView;
   $('timeline-pane').hidden = connView;
   $('connections-pane').hidden = !connView;
+  if (connView) connections.shown();
   $('nav-mesh').classList.toggle('active', !connView);
   $('nav-connections').classList.toggle('active', connView);
   if (stanza) {

@@ -8,7 +8,7 @@
 import {api} from './api.js';
 import {$, h, clear, clock, isoTime, download, truncate, truncateMiddle, textOf} from './dom.js';
 import {drawSequence, drawSequenceScrolling, placeLabels, rowTimes, toMermaid} from './sequence.js';
-import {endpoints, nodeLabel} from './store.js';
+import {endpoints, nodeLabel, sinceStart} from './store.js';
 import {anchorOf, restoreAnchor, revealSideways} from './viewport.js';
 
 const PAGE = 300;
@@ -254,19 +254,36 @@ export class Timeline {
   /**
    * A page of /api/stanzas, as search number loadSeq of this page: once a newer one has begun
    * (new filters, say), the server stops this one (409) and it answers null; every caller has then
-   * seen loadSeq move on, and drops what it asked for.
+   * seen loadSeq move on, and drops what it asked for. A request reads a bounded part of the
+   * timeline (its `searchedTo` says where it stopped): until the page is full or the timeline has
+   * been read, this asks on from there, saying how far the search got, and stops asking once a
+   * newer search began (or the page was closed: the server then reads no further).
    */
   async page(params) {
-    try {
-      return await api.stanzas({...params, search: `${this.client}:${this.loadSeq}`});
-    } catch (e) {
-      if (e.status === 409) return null;
-      throw e;
+    const seq = this.loadSeq;
+    const limit = params.limit || PAGE;
+    const backward = params.cursor === 'latest' || String(params.cursor || '').startsWith('before:');
+    const fromAnEnd = !params.cursor || params.cursor === 'latest';
+    let whole = null;
+    for (;;) {
+      let part;
+      try {
+        part = await api.stanzas({...params, search: `${this.client}:${seq}`});
+      } catch (e) {
+        if (e.status === 409) return null;
+        throw e;
+      }
+      whole = whole ? joinPages(whole, part, backward, fromAnEnd) : part;
+      const onFrom = backward ? part.previous : part.next;
+      if (part.searchedTo == null || !onFrom || whole.items.length >= limit || seq !== this.loadSeq) return whole;
+      $('timeline-searching').textContent = `Searching… ${backward ? 'back to' : 'up to'} ${sinceStart(part.searchedTo) ?? clock(part.searchedTo)}`;
+      params = {...params, cursor: onFrom, limit: limit - whole.items.length};
     }
   }
 
   showSearching(on) {
     $('timeline-searching').hidden = !on;
+    if (!on) $('timeline-searching').textContent = 'Searching…';
     this.body.classList.toggle('searching', on);
   }
 
@@ -553,4 +570,20 @@ export class Timeline {
     $('mermaid-text').value = text;
     $('mermaid-dialog').showModal();
   }
+}
+
+/**
+ * Two parts of one page, `later` asked for from where `earlier` stopped (backwards: before it). On
+ * the side the page began, the cursor is what the first part with items said; with none yet, a
+ * page that began at an end (the first page, the newest) has nothing beyond it there.
+ */
+function joinPages(earlier, later, backward, fromAnEnd) {
+  const began = backward ? 'next' : 'previous';
+  const went = backward ? 'previous' : 'next';
+  return {
+    items: backward ? later.items.concat(earlier.items) : earlier.items.concat(later.items),
+    [began]: earlier.items.length ? earlier[began] : fromAnEnd ? null : later[began],
+    [went]: later[went],
+    searchedTo: later.searchedTo,
+  };
 }

@@ -33,6 +33,7 @@ final class InMemoryCaptureModel implements CaptureModel {
     private final Map<String, GraphNode> nodes = new LinkedHashMap<>();
     private final Map<String, GraphEdge> edges = new LinkedHashMap<>();
     private final List<Consumer<ModelEvent>> listeners = new CopyOnWriteArrayList<>();
+    private int readsPerQuery = Integer.MAX_VALUE;
 
     synchronized void put(ConnectionView c) {
         connections.put(c.id(), c);
@@ -84,30 +85,50 @@ final class InMemoryCaptureModel implements CaptureModel {
         return List.copyOf(steps.getOrDefault(connectionId, List.of()));
     }
 
+    /**
+     * Each query reads at most {@code n} stanzas and answers with what it found so far, as the real
+     * index does on a long capture ({@link StanzaPage#searchedTo}).
+     */
+    synchronized void readsPerQuery(int n) {
+        readsPerQuery = n;
+    }
+
     @Override
     public synchronized StanzaPage stanzas(StanzaQuery q) {
         String c = q.cursor();
+        int reads = 0;
+        Long searchedTo = null;
         if (c != null && (c.equals("latest") || c.startsWith("before:"))) { // the page ending before an index
             int end = c.equals("latest") ? stanzas.size() : Integer.parseInt(c.substring("before:".length()));
             List<StanzaSummary> out = new ArrayList<>();
             int i = end - 1;
             for (; i >= 0 && out.size() < q.limit(); i--) {
+                if (reads++ == readsPerQuery) {
+                    searchedTo = stanzas.get(i + 1).stanza().at();
+                    break;
+                }
                 if (matches(stanzas.get(i), q)) {
                     out.add(0, stanzas.get(i).stanza());
                 }
             }
-            return new StanzaPage(out, c.equals("latest") ? null : String.valueOf(end), i >= 0 ? "before:" + (i + 1) : null);
+            return new StanzaPage(out, c.equals("latest") ? null : String.valueOf(end), i >= 0 ? "before:" + (i + 1) : null,
+                    searchedTo);
         }
         int start = c == null ? 0 : Integer.parseInt(c);
         List<StanzaSummary> out = new ArrayList<>();
         int i = start;
         for (; i < stanzas.size() && out.size() < q.limit(); i++) {
+            if (reads++ == readsPerQuery) {
+                searchedTo = stanzas.get(i - 1).stanza().at();
+                break;
+            }
             StanzaDetail d = stanzas.get(i);
             if (matches(d, q)) {
                 out.add(d.stanza());
             }
         }
-        return new StanzaPage(out, i < stanzas.size() ? String.valueOf(i) : null, start > 0 ? "before:" + start : null);
+        return new StanzaPage(out, i < stanzas.size() ? String.valueOf(i) : null, start > 0 ? "before:" + start : null,
+                searchedTo);
     }
 
     private static boolean matches(StanzaDetail d, StanzaQuery q) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xmppscope.analyzer.Analyzer;
 import dev.xmppscope.analyzer.CaptureModel;
+import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.analyzer.model.GraphEdge;
 import dev.xmppscope.analyzer.model.GraphNode;
 import dev.xmppscope.analyzer.model.StanzaDetail;
@@ -247,6 +248,65 @@ class UiLiveBrowserTest {
             page.wait.until(d -> !page.element("timeline-searching").isDisplayed());
             assertFalse(page.element("timeline").getAttribute("class").contains("searching"));
             assertTrue(page.shows("2-s-1042"));
+        }
+    }
+
+    /**
+     * On a long capture each request reads only part of the timeline and answers with what it found
+     * there ("searchedTo"): the timeline asks on from where it stopped, saying how far the search got,
+     * until its page is full or everything is read. Before, such a search read the whole capture in
+     * one request that nothing but a newer search could stop.
+     */
+    @Test
+    void aSearchAnsweredInPartsAsksOnUntilItFindsWhatItLooksFor() {
+        InMemoryCaptureModel model = SyntheticFederation.build();
+        putMessages(model, 1000, 1000, 500_000_000L, "old");
+        model.readsPerQuery(150);
+        try (LivePage page = new LivePage(model)) {
+            page.awaitShown("2-s-1999");
+            ((JavascriptExecutor) page.browser.driver).executeScript("window.parts = 0; const real = window.fetch;"
+                    + " window.fetch = (url, opts) => !String(url).includes('q=')"
+                    + " ? real(url, opts) : new Promise((r) => setTimeout(r, 300)).then(() => { window.parts++; return real(url, opts); });");
+            page.element("f-q").sendKeys("'old42'");
+            page.wait.until(d -> page.element("timeline-searching").getText().startsWith("Searching… back to +"));
+            page.browser.screenshot("live-searching-in-parts");
+
+            page.awaitText("timeline-count", "1 element");
+            assertTrue(page.shows("2-s-1042"));
+            long parts = (Long) page.browser.driver.executeScript("return window.parts;");
+            assertTrue(parts >= 7, "read back 958 stanzas 150 at a time: " + parts + " requests");
+            page.wait.until(d -> !page.element("timeline-searching").isDisplayed());
+            assertEquals("Searching…", page.element("timeline-searching").getAttribute("textContent"), "said afresh for the next search");
+        }
+    }
+
+    /**
+     * A live capture updates each stream with every batch of its stanzas. Behind the mesh the
+     * Connections table is not rebuilt for them (at 5,000 streams each rebuild took 0.6 s, five times
+     * a second, and the page froze); it shows them once opened.
+     */
+    @Test
+    void theHiddenConnectionsTableIsDrawnWhenShownNotAtEachUpdate() {
+        InMemoryCaptureModel model = SyntheticFederation.build();
+        try (LivePage page = new LivePage(model)) {
+            page.awaitRows(SEQUENCE_ROWS, 28);
+            ((JavascriptExecutor) page.browser.driver).executeScript("window.rebuilt = 0;"
+                    + " new MutationObserver(() => window.rebuilt++).observe("
+                    + "document.querySelector('#connections-table tbody'), {childList: true});");
+            ConnectionView c = model.connections().get(0);
+            for (int n = 1; n <= 5; n++) {
+                model.put(new ConnectionView(c.id(), c.route(), c.kind(), c.tls(), c.client(), c.server(), c.jid(), c.streamFrom(),
+                        c.streamTo(), c.openedAt(), c.closedAt(), c.closeReason(), c.closeDetail(), c.state(), c.error(), c.warning(),
+                        1000 + n, c.bytesIn(), c.bytesOut()));
+            }
+            model.put(message("2-s-500", SyntheticFederation.T0 + 900_000_000L, "after-the-updates"));
+            page.awaitShown("2-s-500"); // the live socket delivers in order: the updates came before it
+            page.browser.driver.executeAsyncScript("setTimeout(arguments[arguments.length - 1], 600);"); // past the redraw's delay
+            assertEquals(0L, page.browser.driver.executeScript("return window.rebuilt;"), "nothing drawn behind the mesh");
+
+            page.element("nav-connections").click();
+            page.wait.until(d -> d.findElement(By.cssSelector("#connections-table tr[data-id='" + c.id() + "']")).getText()
+                    .contains("1005"));
         }
     }
 

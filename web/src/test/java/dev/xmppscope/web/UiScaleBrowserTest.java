@@ -1,6 +1,7 @@
 package dev.xmppscope.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +29,32 @@ class UiScaleBrowserTest {
                     browser.screenshot("scale-" + 3 * perServer + "-clients");
                 }
             }
+        }
+    }
+
+    /**
+     * Loading the mesh counts its nodes a few times, not once for each node: every node placed asked
+     * whether the picture was still small enough to refit as it grew, and a capture of 5,000 clients
+     * took 1.8 s of the page's first load to count them (the work grew with the square of the clients).
+     */
+    @Test
+    void loadingAMeshOfThousandsCountsItsNodesAFewTimesNotOnceANode() {
+        try (HeadlessChromium browser = new HeadlessChromium(1600, 1000);
+             WebServer server = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(SyntheticFederation.crowd(3, 1000)),
+                     List.of())) {
+            browser.driver.get(server.url());
+            new WebDriverWait(browser.driver, Duration.ofSeconds(60)).until(d ->
+                    !d.findElements(By.cssSelector("#timeline svg.sequence .row")).isEmpty());
+            long counted = (Long) browser.driver.executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    const cy = xmppscope.graph.cy;
+                    const nodes = cy.nodes.bind(cy);
+                    let n = 0;
+                    cy.nodes = (...selector) => { n++; return nodes(...selector); };
+                    fetch('/api/graph').then((r) => r.json()).then((snapshot) => { xmppscope.graph.load(snapshot); done(n); });""");
+            assertTrue(counted < 30, "the 3,003 nodes were counted " + counted + " times");
+            assertEquals("3 servers · 3000 clients · 2 s2s", browser.driver.findElement(By.id("graph-counts")).getText());
+            browser.screenshot("scale-3000-clients");
         }
     }
 

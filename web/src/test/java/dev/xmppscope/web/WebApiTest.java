@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xmppscope.analyzer.Analyzer;
+import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.replay.BundledSample;
@@ -72,6 +73,25 @@ class WebApiTest {
             assertTrue(first.has(field), "connection has " + field);
         }
         assertEquals("alice@a.example/phone", json("/api/connections/1").get("jid").asText());
+    }
+
+    /**
+     * A page that stopped at the reads a request may make (a long capture) says how far it searched,
+     * and its cursor searches on from there; a whole page says null.
+     */
+    @Test
+    void aPageThatStoppedAtItsReadsSaysHowFarItSearched() throws Exception {
+        InMemoryCaptureModel model = SyntheticFederation.build();
+        model.readsPerQuery(5);
+        long fifth = model.stanzas(new StanzaQuery(null, null, null, null, null, null, null, null,
+                null, null, 5)).items().get(4).at();
+        try (WebServer partial = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(model), List.of())) {
+            JsonNode page = JSON.readTree(send("http://127.0.0.1:" + partial.port() + "/api/stanzas?q=no-such-text").body());
+            assertEquals(0, page.get("items").size());
+            assertEquals(fifth, page.get("searchedTo").asLong());
+            assertEquals("5", page.get("next").asText());
+        }
+        assertTrue(json("/api/stanzas").get("searchedTo").isNull(), "a whole page");
     }
 
     @Test

@@ -72,6 +72,13 @@ public final class StanzaIndex implements AutoCloseable {
     /** Records a scan reads between asking whether its search was replaced (a power of two; under a millisecond). */
     private static final int CHECKPOINT_EVERY = 1024;
     /**
+     * The most records one query reads before it answers with what it found ({@link StanzaPage#searchedTo}):
+     * 0.5–2.5 s on two busy cores. A filter that matches nothing (short free text, a first search before
+     * the blocks are summarized) read a capture of a million elements for 5 s, and ten times that on one
+     * that ran for days, holding a query thread with no way to stop it but a newer search of the UI's.
+     */
+    static final int READS_PER_QUERY = 1 << 18;
+    /**
      * How far out of time order the timeline may be. A replay from the store is in time order; a
      * live analysis indexes chunks as the recorder commits them (every 100 ms), which the relay's
      * threads hand it a little out of order. Scans by time start and stop this far beyond it.
@@ -105,6 +112,7 @@ public final class StanzaIndex implements AutoCloseable {
     private volatile boolean summarizeOnceSearched;
     private volatile boolean closing;
     private final Searches searches = new Searches();
+    private final int readsPerQuery;
 
     /**
      * The index in {@code mv}, the store of the analysis file {@code file} (named in errors),
@@ -117,6 +125,12 @@ public final class StanzaIndex implements AutoCloseable {
 
     /** With block summaries ({@link BlockSummaries}) that take at most about {@code maxSummaryBytes}. */
     StanzaIndex(MVStore mv, Path file, boolean background, StoredPayloads payloads, long maxSummaryBytes) {
+        this(mv, file, background, payloads, maxSummaryBytes, READS_PER_QUERY);
+    }
+
+    /** With queries that read at most {@code readsPerQuery} records each ({@link #READS_PER_QUERY}). */
+    StanzaIndex(MVStore mv, Path file, boolean background, StoredPayloads payloads, long maxSummaryBytes, int readsPerQuery) {
+        this.readsPerQuery = readsPerQuery;
         this.payloads = payloads;
         this.summaries = new BlockSummaries(maxSummaryBytes);
         this.where = file.toString();
@@ -305,7 +319,7 @@ public final class StanzaIndex implements AutoCloseable {
         Matches m = matches(records(filter, start, true), true, filter, limit, checkpoint);
         // a page reached through a cursor had matches before it: the ones that led to it
         String previous = at.seq() < 0 || m.items.isEmpty() ? null : PageCursor.before(m.firstSeq);
-        return new StanzaPage(m.items, m.more ? Long.toString(m.lastSeq) : null, previous);
+        return new StanzaPage(m.items, m.more ? Long.toString(m.lastSeq) : null, previous, m.searchedTo);
     }
 
     private StanzaPage pageBefore(PageCursor at, StanzaFilter filter, int limit, Searches.Checkpoint checkpoint) {
@@ -315,7 +329,7 @@ public final class StanzaIndex implements AutoCloseable {
         Collections.reverse(items); // scanned newest first
         // the newest page has nothing after it yet (live, what comes next is asked for by time)
         String next = at.isLatest() || items.isEmpty() ? null : Long.toString(m.firstSeq);
-        return new StanzaPage(items, next, m.more ? PageCursor.before(m.lastSeq) : null);
+        return new StanzaPage(items, next, m.more ? PageCursor.before(m.lastSeq) : null, m.searchedTo);
     }
 
     /**
@@ -371,7 +385,8 @@ public final class StanzaIndex implements AutoCloseable {
 
     /**
      * Up to {@code limit} stanzas from {@code c} that pass {@code filter}, in its order; stops
-     * ({@link Searches.Checkpoint#check}) once a newer search replaced this one.
+     * ({@link Searches.Checkpoint#check}) once a newer search replaced this one, and after
+     * {@link #readsPerQuery} records with what it found so far.
      */
     private Matches matches(Records c, boolean forward, StanzaFilter filter, int limit, Searches.Checkpoint checkpoint) {
         List<StanzaSummary> items = new ArrayList<>();
@@ -391,30 +406,28 @@ public final class StanzaIndex implements AutoCloseable {
             if (r.at() >= stopAt) {
                 break;
             }
-            if (!filter.testAllButText(r)) {
-                continue;
-            }
-            if (filter.needsXml()) { // read only for what passed the other terms
-                if (!filter.textIn(c.xml())) {
-                    continue;
+            if (filter.testAllButText(r) && (!filter.needsXml() || filter.textIn(c.xml()))) { // XML read only for what passed the rest
+                if (items.size() == limit) {
+                    return new Matches(items, first, last, true, null);
                 }
+                first = items.isEmpty() ? seq : first;
+                last = seq;
+                items.add(StanzaRecord.decode(record, false, namespaces, nsIds).summary());
             }
-            if (items.size() == limit) {
-                return new Matches(items, first, last, true);
+            if (read == readsPerQuery) {
+                return new Matches(items, first, seq, true, r.at()); // the next page goes on after this record
             }
-            first = items.isEmpty() ? seq : first;
-            last = seq;
-            items.add(StanzaRecord.decode(record, false, namespaces, nsIds).summary());
         }
-        return new Matches(items, first, last, false);
+        return new Matches(items, first, last, false, null);
     }
 
     /**
-     * Matches in scanning order: the sequence numbers of the first and last taken, and whether
-     * another match lies beyond them.
+     * Matches in scanning order: the sequence numbers of the first taken and of where the next page
+     * goes on, whether another page lies beyond, and, when the scan stopped at its reads
+     * ({@link StanzaPage#searchedTo}), the time of the last record it read.
      */
-    private record Matches(List<StanzaSummary> items, long firstSeq, long lastSeq, boolean more) {
-        static final Matches NONE = new Matches(List.of(), -1, -1, false);
+    private record Matches(List<StanzaSummary> items, long firstSeq, long lastSeq, boolean more, Long searchedTo) {
+        static final Matches NONE = new Matches(List.of(), -1, -1, false, null);
     }
 
     /** How many blocks of the timeline scans have summarized so far (for tests). */

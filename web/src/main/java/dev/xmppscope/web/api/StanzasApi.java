@@ -43,6 +43,7 @@ public final class StanzasApi {
         Map<String, Object> body = ApiJson.items(page.items());
         body.put("next", page.next());
         body.put("previous", page.previous());
+        body.put("searchedTo", page.searchedTo());
         ctx.json(body);
     }
 
