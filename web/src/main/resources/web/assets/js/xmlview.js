@@ -47,7 +47,7 @@ export function renderXml(xml) {
       } else {
         newline();
       }
-      span(/^\[redacted/.test(text) ? 'x-redacted' : 'x-text', text);
+      span('x-text', text);
       lastWasText = true;
     }
   }

@@ -236,7 +236,7 @@ public final class Negotiation {
             case CLIENT_CERTIFICATE_WITHHELD -> clientCertificateWithheld(e);
             case TLS_FAILED -> {
                 fail(eventTitle(e));
-                addNamed(e, "tls", e.detail(), "failed");
+                addNamed(e, "tls", "", "failed"); // its title says why, in the proxy's words
             }
             case TLS_CLOSE_NOTIFY -> {
                 close.notifyFrom(e.direction());

@@ -82,6 +82,20 @@ class NegotiationTest {
         assertEquals("TLSv1.3 TLS_AES_256_GCM_SHA384", steps.get(5).detail());
     }
 
+    /** A failed handshake says why once, in its title: the detail repeated it word for word. */
+    @Test
+    void aFailedTlsHandshakeSaysWhyInItsTitleOnly() {
+        c(CLIENT_HEADER).s(SERVER_HEADER + "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>")
+                .c("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>").s("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+        steps.addAll(n.event(new ConnectionEvent(1, 9, now + 1, Direction.TO_CLIENT, EventKind.TLS_FAILED,
+                "TLS with client 127.0.0.1:40000 failed: certificate_unknown")));
+        NegotiationStep failed = steps.get(steps.size() - 1);
+        assertEquals("TLS handshake failed with the client: TLS with client 127.0.0.1:40000 failed: certificate_unknown",
+                failed.title());
+        assertEquals("", failed.detail());
+        assertEquals("failed", failed.status());
+    }
+
     @Test
     void bindSessionStreamManagementAndCsiAfterAuthentication() {
         c(CLIENT_HEADER).s(SERVER_HEADER)
