@@ -1,0 +1,108 @@
+package dev.xmppscope.capture.pcap;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.file.CaptureFileException;
+import dev.xmppscope.capture.file.CaptureFileFormat;
+import dev.xmppscope.capture.file.CaptureFiles;
+import dev.xmppscope.testing.Federation;
+import dev.xmppscope.testing.XmppClient;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One real session (two Smack clients on a real Prosody, captured by dumpcap), and the shapes
+ * users bring it in: compressed as tshark reads it, cut short in transit, saved from Wireshark
+ * with a display filter. Each must import as what the capture holds.
+ */
+class PcapVariantsOfARealSessionTest {
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path tmp;
+
+    /** The session as dumpcap wrote it (pcapng), from before the clients connected to after they left. */
+    static Path session;
+
+    @BeforeAll
+    static void captureARealSession() throws Exception {
+        session = tmp.resolve("session.pcapng");
+        try (Federation fed = Federation.builder("a.example").relayed(false).user("a.example", "alice", "alice-secret")
+                .user("a.example", "bob", "bob-secret").start(tmp.resolve("servers"))) {
+            InetSocketAddress c2s = fed.server("a.example").c2s();
+            Tshark.Capture capture = Tshark.capture("tcp and host " + c2s.getAddress().getHostAddress() + " and port "
+                    + c2s.getPort(), session, false);
+            try (XmppClient bob = XmppClient.options("a.example", c2s).login("bob", "bob-secret");
+                 XmppClient alice = XmppClient.options("a.example", c2s).login("alice", "alice-secret")) {
+                alice.send(bob.jid().toString(), "a message in a real capture " + "x".repeat(20_000));
+                bob.awaitMessage(m -> m.getBody() != null && m.getBody().startsWith("a message in a real capture"), "the message",
+                        Duration.ofSeconds(20));
+            } finally {
+                capture.stop();
+            }
+        }
+    }
+
+    @Test
+    void aGzipCompressedPcapOrPcapngImportsAsTheCaptureItHolds() throws Exception {
+        Path classic = tmp.resolve("session.pcap");
+        run("/usr/bin/editcap", "-F", "pcap", session.toString(), classic.toString());
+        for (Path original : List.of(session, classic)) {
+            PcapImportTest.Streams plain = PcapImportTest.Streams.of(CaptureFiles.open(original));
+            assertEquals(2, plain.opened.size(), "alice's and bob's connections");
+            Path gz = gzip(original, Files.readAllBytes(original));
+            assertEquals(CaptureFileFormat.sniff(original), CaptureFileFormat.sniff(gz), gz.getFileName() + " is recognised as what it holds");
+            PcapImportTest.Streams unzipped = PcapImportTest.Streams.of(CaptureFiles.open(gz));
+            assertEquals(plain.opened.stream().map(o -> o.client() + " " + o.server() + " " + o.atNanos()).toList(),
+                    unzipped.opened.stream().map(o -> o.client() + " " + o.server() + " " + o.atNanos()).toList(),
+                    gz.getFileName().toString());
+            assertEquals(plain.closed, unzipped.closed, gz.getFileName().toString());
+            for (Direction d : Direction.values()) {
+                assertArrayEquals(plain.bytes(d), unzipped.bytes(d), gz.getFileName() + " " + d);
+            }
+        }
+    }
+
+    @Test
+    void aGzipCompressedPcapCutShortImportsUpToTheCutAndSaysSo() throws Exception {
+        byte[] whole = Files.readAllBytes(gzip(session, Files.readAllBytes(session)));
+        Path cut = tmp.resolve("cut.pcapng.gz");
+        Files.write(cut, Arrays.copyOf(whole, whole.length * 2 / 3));
+        PcapImportTest.Streams s = new PcapImportTest.Streams();
+        CaptureFileException e = assertThrows(CaptureFileException.class, () -> CaptureFiles.open(cut).replay(s));
+        assertTrue(e.getMessage().startsWith(cut + " is truncated"), e.getMessage());
+        assertTrue(e.recordsDelivered() > 0, "the frames before the cut were read: " + e.getMessage());
+        assertTrue(s.bytes(Direction.TO_SERVER).length > 100, "what came before the cut was imported");
+    }
+
+    private static Path gzip(Path file, byte[] content) throws IOException {
+        Path gz = tmp.resolve(file.getFileName() + ".gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(content);
+        }
+        return gz;
+    }
+
+    static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            fail(String.join(" ", command) + " failed: " + out);
+        }
+    }
+}
