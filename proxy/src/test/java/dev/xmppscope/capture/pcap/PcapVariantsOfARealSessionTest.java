@@ -15,6 +15,7 @@ import dev.xmppscope.testing.XmppClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,6 +89,30 @@ class PcapVariantsOfARealSessionTest {
         assertTrue(e.getMessage().startsWith(cut + " is truncated"), e.getMessage());
         assertTrue(e.recordsDelivered() > 0, "the frames before the cut were read: " + e.getMessage());
         assertTrue(s.bytes(Direction.TO_SERVER).length > 100, "what came before the cut was imported");
+    }
+
+    /**
+     * Saved with a filter that keeps only the packets carrying data (Wireshark's "tcp.len > 0" or
+     * "xmpp", tcpdump's "tcp[tcpflags] & tcp-push != 0"): no SYN, but every byte from the stream
+     * headers on, so nothing is missing and the negotiation is all there.
+     */
+    @Test
+    void aCaptureSavedWithoutItsSynsButWithEveryByteIsNotTakenForOneBegunMidStream() throws Exception {
+        Path dataOnly = tmp.resolve("data-only.pcapng");
+        run("/usr/bin/tshark", "-r", session.toString(), "-Y", "tcp.len > 0", "-w", dataOnly.toString());
+        PcapImportTest.Streams whole = PcapImportTest.Streams.of(CaptureFiles.open(session));
+        PcapImportTest.Streams filtered = PcapImportTest.Streams.of(CaptureFiles.open(dataOnly));
+
+        assertEquals(2, filtered.opened.size());
+        for (int i = 0; i < 2; i++) {
+            for (Direction d : Direction.values()) {
+                assertArrayEquals(whole.bytes(whole.opened.get(i).id(), d), filtered.bytes(filtered.opened.get(i).id(), d),
+                        "connection " + (i + 1) + " " + d);
+            }
+            String sent = new String(filtered.bytes(filtered.opened.get(i).id(), Direction.TO_SERVER), StandardCharsets.UTF_8);
+            assertTrue(sent.startsWith("<stream:stream") || sent.startsWith("<?xml"), "the client's stream header is there: " + sent);
+        }
+        assertEquals(List.of(), filtered.events, "nothing is missing: no gap, and no capture begun mid-stream");
     }
 
     private static Path gzip(Path file, byte[] content) throws IOException {
