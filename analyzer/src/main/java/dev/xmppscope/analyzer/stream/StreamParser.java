@@ -203,7 +203,10 @@ public final class StreamParser {
     private void startSeeking(long at, List<StreamEvent> events) {
         long pending = framer.pendingStart();
         long position = position();
-        if (!failed && pending >= 0) {
+        if (seeker != null) {
+            // a gap while still seeking (the framer's piece was reported at the last one): what was held back goes too
+            passOver(new byte[0], 0, position, position, at, events);
+        } else if (!failed && pending >= 0) {
             events.add(new StreamEvent.Unparsed(pending, (int) Math.min(Integer.MAX_VALUE, position - pending), pendingSince,
                     framer.pendingBytes(UNPARSED_HEAD_BYTES), "cut short: the capture lacks the bytes after these"));
         }
