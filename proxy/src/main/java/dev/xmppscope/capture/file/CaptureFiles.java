@@ -126,7 +126,7 @@ public final class CaptureFiles {
                 progress.finish();
             }
             return new ImportResult(file.toString(), CaptureFileFormat.sniff(file), renumbered.nextId() - firstId,
-                    counting.records(), firstId);
+                    counting.records(), firstId, source instanceof PcapImporter pcap ? pcap.leftOut() : null);
         }
     }
 }

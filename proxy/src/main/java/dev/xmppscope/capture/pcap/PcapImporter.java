@@ -24,9 +24,18 @@ public final class PcapImporter implements CaptureSource {
     private static final Set<Integer> XMPP_PORTS = Set.of(5222, 5223, 5269, 5270);
 
     private final Path file;
+    private final LeftOutFlows leftOut = new LeftOutFlows();
 
     public PcapImporter(Path file) {
         this.file = file;
+    }
+
+    /**
+     * After {@link #replay}: one sentence saying which TCP connections were left out as carrying
+     * no XMPP, and why (an import of the wrong port otherwise reads as an empty capture); null when none were.
+     */
+    public String leftOut() {
+        return leftOut.describe();
     }
 
     /**
@@ -35,7 +44,7 @@ public final class PcapImporter implements CaptureSource {
      */
     @Override
     public void replay(CaptureSink sink) {
-        Flows flows = new Flows(sink, "pcap:" + file.getFileName());
+        Flows flows = new Flows(sink, "pcap:" + file.getFileName(), leftOut);
         try {
             PcapFileReader.read(file, frame -> PacketDecoder.decode(frame).ifPresent(flows::segment));
         } catch (CaptureFileException e) {
@@ -54,11 +63,13 @@ public final class PcapImporter implements CaptureSource {
         private final Map<String, XmppTcpConnection> open = new LinkedHashMap<>();
         /** Flows seen before their first payload, and flows found not to be XMPP. */
         private final Map<String, Pending> undecided = new HashMap<>();
+        private final LeftOutFlows leftOut;
         private long nextId = 1;
 
-        Flows(CaptureSink sink, String route) {
+        Flows(CaptureSink sink, String route, LeftOutFlows leftOut) {
             this.sink = sink;
             this.route = route;
+            this.leftOut = leftOut;
         }
 
         void segment(TcpSegment s) {
@@ -89,6 +100,7 @@ public final class PcapImporter implements CaptureSource {
             undecided.remove(key);
             if (!looksLikeXmpp(p, s)) {
                 p.rejected = true;
+                leftOut.add(p.server, s.payload());
                 undecided.put(key, p);
                 return;
             }

@@ -6,15 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.file.CaptureFileException;
 import dev.xmppscope.capture.file.CaptureFileFormat;
 import dev.xmppscope.capture.file.CaptureFiles;
+import dev.xmppscope.capture.file.ImportResult;
+import dev.xmppscope.capture.file.ProgressBar;
 import dev.xmppscope.testing.Federation;
 import dev.xmppscope.testing.XmppClient;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +45,8 @@ class PcapVariantsOfARealSessionTest {
 
     /** The session as dumpcap wrote it (pcapng), from before the clients connected to after they left. */
     static Path session;
+    /** Where an HTTP server beside Prosody, which the capture also holds, listened. */
+    static InetSocketAddress http;
 
     @BeforeAll
     static void captureARealSession() throws Exception {
@@ -46,16 +54,40 @@ class PcapVariantsOfARealSessionTest {
         try (Federation fed = Federation.builder("a.example").relayed(false).user("a.example", "alice", "alice-secret")
                 .user("a.example", "bob", "bob-secret").start(tmp.resolve("servers"))) {
             InetSocketAddress c2s = fed.server("a.example").c2s();
-            Tshark.Capture capture = Tshark.capture("tcp and host " + c2s.getAddress().getHostAddress() + " and port "
-                    + c2s.getPort(), session, false);
+            // all of the server's traffic, XMPP and HTTP beside it, as a capture of a host has
+            Tshark.Capture capture = Tshark.capture("tcp and host " + c2s.getAddress().getHostAddress(), session, false);
+            HttpServer web = HttpServer.create(new InetSocketAddress(c2s.getAddress(), 0), 0);
+            web.createContext("/", exchange -> {
+                exchange.sendResponseHeaders(200, 2);
+                exchange.getResponseBody().write("ok".getBytes(StandardCharsets.US_ASCII));
+                exchange.close();
+            });
+            web.start();
+            http = web.getAddress();
             try (XmppClient bob = XmppClient.options("a.example", c2s).login("bob", "bob-secret");
                  XmppClient alice = XmppClient.options("a.example", c2s).login("alice", "alice-secret")) {
                 alice.send(bob.jid().toString(), "a message in a real capture " + "x".repeat(20_000));
                 bob.awaitMessage(m -> m.getBody() != null && m.getBody().startsWith("a message in a real capture"), "the message",
                         Duration.ofSeconds(20));
+                HttpURLConnection get = (HttpURLConnection) new URL("http://" + http.getAddress().getHostAddress() + ":"
+                        + http.getPort() + "/").openConnection();
+                assertEquals(200, get.getResponseCode());
+                get.disconnect();
             } finally {
                 capture.stop();
+                web.stop(0);
             }
+        }
+    }
+
+    @Test
+    void whatIsNotXmppIsLeftOutAndTheImportSaysWhatAndWhy() throws Exception {
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("imported"))) {
+            ImportResult r = CaptureFiles.importInto(store, session, ProgressBar.NONE, sink -> sink);
+
+            assertEquals(2, r.connections(), "alice's and bob's connections, not the HTTP one");
+            assertTrue(r.leftOut() != null && r.leftOut().startsWith("left out 1 TCP connection carrying no XMPP: "
+                    + http.getAddress().getHostAddress() + ":" + http.getPort() + " (HTTP)"), r.leftOut());
         }
     }
 

@@ -25,7 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
                 "Merges capture files into a capture database (created if missing).",
                 "",
-                "Each file's connections get fresh ids after the ones already there, so any number of files can go into one database. Reads .xscap files (from 'xmppscope export') and pcap/pcapng files of plaintext XMPP (tcpdump, dumpcap, Wireshark; gzip-compressed too, .pcap.gz): TCP is reassembled per connection, both directions, with out-of-order and retransmitted segments handled; whoever sent the SYN is the client. Passwords in a pcap (SASL PLAIN and token mechanisms, legacy-auth and registration passwords, room passwords, private form fields) are masked in the database as the proxy masks what it records, unless --keep-secrets; the file itself is left as it is. A truncated or damaged file is imported up to the damage, and the error says where it is.",
+                "Each file's connections get fresh ids after the ones already there, so any number of files can go into one database. Reads .xscap files (from 'xmppscope export') and pcap/pcapng files of plaintext XMPP (tcpdump, dumpcap, Wireshark; gzip-compressed too, .pcap.gz): TCP is reassembled per connection, both directions, with out-of-order and retransmitted segments handled; whoever sent the SYN is the client; TCP connections that carry no XMPP are left out, and named. Passwords in a pcap (SASL PLAIN and token mechanisms, legacy-auth and registration passwords, room passwords, private form fields) are masked in the database as the proxy masks what it records, unless --keep-secrets; the file itself is left as it is. A truncated or damaged file is imported up to the damage, and the error says where it is.",
                 ""
         },
         footer = {
@@ -99,6 +99,9 @@ final class ImportCommand implements Callable<Integer> {
                             SecretMasking.ofImport(f.getFileName().toString(), keepSecrets)::masking);
                     err.println("xmppscope: imported " + f + ": " + r.connections() + (r.connections() == 1 ? " connection" : " connections")
                             + ids(r.firstId(), r.connections()) + ", " + r.records() + " records");
+                    if (r.leftOut() != null) {
+                        err.println("xmppscope: " + r.leftOut());
+                    }
                 } catch (CaptureFileException e) {
                     damaged++;
                     long added = store.nextConnectionId() - before;
