@@ -9,7 +9,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -73,6 +76,41 @@ public final class PcapFileReader {
             String where = delivered[0] == 0 ? "" : " after frame " + delivered[0];
             throw new CaptureFileException("cannot read " + file + where + ": " + e.getMessage()
                     + (where.isEmpty() ? "" : "; the " + delivered[0] + " frames before it were read"), delivered[0], e);
+        }
+    }
+
+    /**
+     * {@code files} in the order of their first frames (stable: files with none, or damaged before
+     * it, go last, in the order given, and are read where they stand to say so).
+     */
+    static List<Path> inTimeOrder(List<Path> files) {
+        Map<Path, Long> first = new HashMap<>();
+        for (Path f : files) {
+            first.put(f, firstFrameAt(f));
+        }
+        return files.stream().sorted(Comparator.comparingLong(first::get)).toList();
+    }
+
+    private static long firstFrameAt(Path file) {
+        try {
+            read(file, f -> {
+                throw new FirstFrame(f.atNanos());
+            });
+            return Long.MAX_VALUE; // no frame at all
+        } catch (FirstFrame found) {
+            return found.atNanos;
+        } catch (CaptureFileException damagedBeforeIt) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Stops a read at the first frame: its time is all that ordering parts needs. */
+    private static final class FirstFrame extends RuntimeException {
+        final long atNanos;
+
+        FirstFrame(long atNanos) {
+            super(null, null, false, false);
+            this.atNanos = atNanos;
         }
     }
 

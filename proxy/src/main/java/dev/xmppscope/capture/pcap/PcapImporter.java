@@ -6,6 +6,7 @@ import dev.xmppscope.capture.file.CaptureSource;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,11 +24,25 @@ public final class PcapImporter implements CaptureSource {
      */
     private static final Set<Integer> XMPP_PORTS = Set.of(5222, 5223, 5269, 5270);
 
-    private final Path file;
+    private final List<Path> files;
     private final LeftOutFlows leftOut = new LeftOutFlows();
 
     public PcapImporter(Path file) {
-        this.file = file;
+        this.files = List.of(file);
+    }
+
+    /**
+     * Parts of one capture (a ring buffer's files), read as one in the order of their first
+     * frames, whatever order they are named in ({@code tcpdump -C} names {@code x1 ... x10} so
+     * that a shell sorts x10 before x2): a connection that runs across them stays one.
+     */
+    public PcapImporter(List<Path> parts) {
+        this.files = PcapFileReader.inTimeOrder(parts);
+    }
+
+    /** The files read, in the order they are read. */
+    public List<Path> files() {
+        return files;
     }
 
     /**
@@ -44,9 +59,11 @@ public final class PcapImporter implements CaptureSource {
      */
     @Override
     public void replay(CaptureSink sink) {
-        Flows flows = new Flows(sink, "pcap:" + file.getFileName(), leftOut);
+        Flows flows = new Flows(sink, "pcap:" + files.get(0).getFileName(), leftOut);
         try {
-            PcapFileReader.read(file, frame -> PacketDecoder.decode(frame).ifPresent(flows::segment));
+            for (Path file : files) {
+                PcapFileReader.read(file, frame -> PacketDecoder.decode(frame).ifPresent(flows::segment));
+            }
         } catch (CaptureFileException e) {
             flows.end();
             sink.flushed();
@@ -76,9 +93,9 @@ public final class PcapImporter implements CaptureSource {
             String key = key(s);
             XmppTcpConnection c = open.get(key);
             boolean freshSyn = s.has(TcpSegment.SYN) && !s.has(TcpSegment.ACK);
-            if (c != null && (c.isClosed() || c.sawFin()) && freshSyn) {
+            if (c != null && freshSyn && (c.isClosed() || c.sawFin() || !c.openedBy(s))) {
                 c.endOfCapture(sink);
-                open.remove(key); // the 4-tuple is reused by a new connection
+                open.remove(key); // the 4-tuple is reused by a new connection (its old one's close may be out of the capture)
                 c = null;
             }
             if (c != null) {

@@ -73,6 +73,11 @@ final class XmppTcpConnection {
         return firstFin != null;
     }
 
+    /** Whether {@code syn}, a SYN from the client, opened this connection (its own, or a retransmission of it). */
+    boolean openedBy(TcpSegment syn) {
+        return syn.source().equals(client) && toServer.startsAfter(syn.seq());
+    }
+
     void open(CaptureSink sink, long atNanos) {
         sink.opened(new ConnectionOpened(id, route, server.toString(), client.toString(), server.toString(),
                 TlsMode.PASSTHROUGH, atNanos));

@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
@@ -145,6 +146,32 @@ class PcapVariantsOfARealSessionTest {
             assertTrue(sent.startsWith("<stream:stream") || sent.startsWith("<?xml"), "the client's stream header is there: " + sent);
         }
         assertEquals(List.of(), filtered.events, "nothing is missing: no gap, and no capture begun mid-stream");
+    }
+
+    /** A ring buffer's files (dumpcap -b, tcpdump -C), given in any order: one capture, each connection whole. */
+    @Test
+    void thePartsOfARingBufferImportAsOneCaptureWithEachConnectionWhole() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("ring"));
+        run("/usr/bin/editcap", "-c", "15", session.toString(), dir.resolve("part.pcapng").toString());
+        List<Path> parts;
+        try (var listed = Files.list(dir)) {
+            parts = listed.sorted(Comparator.reverseOrder()).toList(); // the newest part first
+        }
+        assertTrue(parts.size() > 3, "the session is cut into several files: " + parts);
+        try (CaptureStore whole = CaptureStore.open(tmp.resolve("whole-db")); CaptureStore ring = CaptureStore.open(tmp.resolve("ring-db"))) {
+            ImportResult expected = CaptureFiles.importInto(whole, session, ProgressBar.NONE, sink -> sink);
+            ImportResult r = CaptureFiles.importPcapParts(ring, parts, ProgressBar.NONE, sink -> sink);
+
+            assertEquals(2, r.connections(), "alice's and bob's connections, each one connection");
+            assertEquals(expected.records(), r.records(), "every record of the whole capture");
+            PcapImportTest.Streams fromParts = PcapImportTest.Streams.of(new PcapImporter(parts));
+            PcapImportTest.Streams fromWhole = PcapImportTest.Streams.of(CaptureFiles.open(session));
+            assertEquals(fromWhole.closed, fromParts.closed);
+            assertEquals(fromWhole.events, fromParts.events, "no gap, no connection begun mid-stream");
+            for (Direction d : Direction.values()) {
+                assertArrayEquals(fromWhole.bytes(d), fromParts.bytes(d), d.toString());
+            }
+        }
     }
 
     private static Path gzip(Path file, byte[] content) throws IOException {
