@@ -111,8 +111,11 @@ public final class PcapImporter implements CaptureSource {
                 return;
             }
             p.segments.add(s);
-            if (s.payload().length == 0 && !s.has(TcpSegment.FIN) && !s.has(TcpSegment.RST)) {
-                return; // handshake: wait for data to know whether this is XMPP
+            boolean ends = s.has(TcpSegment.FIN) || s.has(TcpSegment.RST);
+            if (s.payload().length == 0 && (!ends || !p.first.has(TcpSegment.SYN))) {
+                // a handshake: wait for data to know whether this is XMPP; or the close of a connection
+                // opened before the capture, which holds nothing to show (unless data follows: a half-close)
+                return;
             }
             undecided.remove(key);
             if (!looksLikeXmpp(p, s)) {

@@ -188,6 +188,27 @@ class PcapImportTest {
     }
 
     /** A capture begun after STARTTLS holds TLS records: they are ciphertext, not XML that fails to parse. */
+    /**
+     * dumpcap started while an earlier connection was closing (seen in a real capture: the server's
+     * FIN and the client's ACK, nothing else): no data, no name, nothing to show, so no connection;
+     * a half-closed one whose other side still sends data is one.
+     */
+    @Test
+    void theCloseOfAConnectionOpenedBeforeTheCaptureIsNoConnectionUnlessDataFollows() throws Exception {
+        TcpFrameBuilder b = builder();
+        Streams s = Streams.of(new PcapImporter(write(List.of(
+                b.frame(false, 9000, 700, TcpSegment.FIN | TcpSegment.ACK, new byte[0], 0, 0),
+                b.frame(true, 700, 9001, TcpSegment.ACK, new byte[0], 0, 0)))));
+        assertEquals(List.of(), s.opened, "nothing to show");
+
+        byte[] data = "<presence/>".getBytes(StandardCharsets.US_ASCII);
+        s = Streams.of(new PcapImporter(write(List.of(
+                b.frame(true, 700, 9000, TcpSegment.FIN | TcpSegment.ACK, new byte[0], 0, 0),
+                b.frame(false, 9000, 701, 0x18, data, 0, data.length)))));
+        assertEquals(1, s.opened.size(), "the server still sends after the client's FIN");
+        assertEquals("<presence/>", s.text(Direction.TO_CLIENT));
+    }
+
     @Test
     void aCaptureStartedInsideTlsIsEncryptedFromItsFirstByte() throws Exception {
         TcpFrameBuilder b = builder();
