@@ -209,6 +209,24 @@ class PcapImportTest {
         assertEquals("<presence/>", s.text(Direction.TO_CLIENT));
     }
 
+    /** A client port used again after a close the capture missed (a lost FIN, or two captures read as one): two connections. */
+    @Test
+    void aNewSynOnAnOpenConnectionsAddressesStartsANewConnection() throws Exception {
+        TcpFrameBuilder b = builder();
+        byte[] first = "<presence id='first'/>".getBytes(StandardCharsets.US_ASCII);
+        byte[] second = "<presence id='second'/>".getBytes(StandardCharsets.US_ASCII);
+        Streams s = Streams.of(new PcapImporter(write(List.of(
+                b.frame(true, 100, 0, TcpSegment.SYN, new byte[0], 0, 0),
+                b.frame(true, 101, 1, 0x18, first, 0, first.length),
+                b.frame(true, 100, 0, TcpSegment.SYN, new byte[0], 0, 0), // a retransmitted SYN: the same connection
+                b.frame(true, 50_000, 0, TcpSegment.SYN, new byte[0], 0, 0),
+                b.frame(true, 50_001, 1, 0x18, second, 0, second.length)))));
+
+        assertEquals(2, s.opened.size());
+        assertEquals("<presence id='first'/>", new String(s.bytes(s.opened.get(0).id(), Direction.TO_SERVER), StandardCharsets.US_ASCII));
+        assertEquals("<presence id='second'/>", new String(s.bytes(s.opened.get(1).id(), Direction.TO_SERVER), StandardCharsets.US_ASCII));
+    }
+
     @Test
     void aCaptureStartedInsideTlsIsEncryptedFromItsFirstByte() throws Exception {
         TcpFrameBuilder b = builder();
