@@ -117,6 +117,9 @@ public final class PcapImporter implements CaptureSource {
                 // opened before the capture, which holds nothing to show (unless data follows: a half-close)
                 return;
             }
+            if (!ends && !XMPP_PORTS.contains(p.server.port()) && blank(s.payload())) {
+                return; // a whitespace keepalive (RFC 6120 4.6.1), which idle streams send, says nothing yet: wait for more
+            }
             undecided.remove(key);
             if (!looksLikeXmpp(p, s)) {
                 p.rejected = true;
@@ -145,12 +148,24 @@ public final class PcapImporter implements CaptureSource {
             }
             byte[] data = s.payload();
             for (byte b : data) {
-                if (b == ' ' || b == '\n' || b == '\r' || b == '\t') {
-                    continue;
+                if (!whitespace(b)) {
+                    return b == '<';
                 }
-                return b == '<';
             }
             return false;
+        }
+
+        private static boolean blank(byte[] data) {
+            for (byte b : data) {
+                if (!whitespace(b)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean whitespace(byte b) {
+            return b == ' ' || b == '\n' || b == '\r' || b == '\t';
         }
 
         private static String key(TcpSegment s) {
