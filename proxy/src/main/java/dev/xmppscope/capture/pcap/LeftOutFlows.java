@@ -39,8 +39,8 @@ final class LeftOutFlows {
         int more = byServer.size() - NAMED;
         return "left out " + connections + (connections == 1 ? " TCP connection" : " TCP connections") + " carrying no XMPP: "
                 + named + (more > 0 ? " and " + more + " more" : "") + " (XMPP is read on ports 5222, 5223, 5269 and 5270, and on"
-                + " any other where a connection's first bytes are XML" + (tls ? "; TLS on another port, Direct TLS on 443 say,"
-                + " cannot be told from other TLS" : "") + ")";
+                + " any other where a connection's first bytes are XML" + (tls ? "; TLS on another port is read when its ClientHello"
+                + " offers xmpp-client or xmpp-server (ALPN), and cannot be told from other TLS otherwise" : "") + ")";
     }
 
     private static String what(byte[] b) {

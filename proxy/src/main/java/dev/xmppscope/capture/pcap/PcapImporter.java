@@ -147,6 +147,9 @@ public final class PcapImporter implements CaptureSource {
                 return true;
             }
             byte[] data = s.payload();
+            if (s.source().equals(p.client) && TlsClientHello.parse(data).filter(TlsClientHello::offersXmpp).isPresent()) {
+                return true; // Direct TLS (XEP-0368) on another port: its ALPN says XMPP
+            }
             for (byte b : data) {
                 if (!whitespace(b)) {
                     return b == '<';

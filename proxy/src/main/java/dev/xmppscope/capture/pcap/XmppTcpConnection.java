@@ -201,8 +201,9 @@ final class XmppTcpConnection {
         checkStart(dir, data, atNanos, sink);
         if (!encrypted && dir == Direction.TO_SERVER && offsets[0] == 0 && data.length > 2 && data[0] == 0x16 && data[1] == 0x03) {
             encrypted = true;
+            String hello = TlsClientHello.parse(data).map(TlsClientHello::describe).orElse("");
             sink.event(new ConnectionEvent(id, ++seq, atNanos, dir, EventKind.DIRECT_TLS_DETECTED,
-                    "the client's first bytes are a TLS ClientHello (Direct TLS); the pcap holds only ciphertext"));
+                    "the client's first bytes are a TLS ClientHello (Direct TLS)" + hello + "; the pcap holds only ciphertext"));
         }
         if (!encrypted && joinedMidStream && offsets[dir.code() * 2] == 0 && !looksLikeText(data)) {
             // the capture began after STARTTLS (or on a Direct TLS connection): no XML will ever come

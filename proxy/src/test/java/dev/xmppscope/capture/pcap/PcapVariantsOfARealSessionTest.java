@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.EventKind;
 import dev.xmppscope.capture.file.CaptureFileException;
 import dev.xmppscope.capture.file.CaptureFileFormat;
 import dev.xmppscope.capture.file.CaptureFiles;
@@ -23,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.cert.X509Certificate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -30,6 +32,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -171,6 +179,60 @@ class PcapVariantsOfARealSessionTest {
             for (Direction d : Direction.values()) {
                 assertArrayEquals(fromWhole.bytes(d), fromParts.bytes(d), d.toString());
             }
+        }
+    }
+
+    /**
+     * Direct TLS (XEP-0368) on port 443, where deployments put it beside HTTPS: the ClientHello's
+     * ALPN (xmpp-client) says it is XMPP, and its SNI names the domain, as a real JDK client sends them.
+     */
+    @Test
+    void directTlsOnPort443IsReadAsXmppByItsAlpnAndNamedByItsSni() throws Exception {
+        Path pcap = tmp.resolve("direct-tls-443.pcapng");
+        try (Federation fed = Federation.builder("a.example").relayed(false).configure((domain, config) -> config.ports(5222, 5269, 443))
+                .user("a.example", "alice", "alice-secret").start(tmp.resolve("servers-443"))) {
+            InetSocketAddress directTls = fed.server("a.example").directTls();
+            Tshark.Capture capture = Tshark.capture("tcp and host " + directTls.getAddress().getHostAddress(), pcap, false);
+            try {
+                SSLContext tls = SSLContext.getInstance("TLS");
+                tls.init(null, new TrustManager[] {new TrustingAll()}, null);
+                try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(directTls.getAddress(), directTls.getPort())) {
+                    SSLParameters p = socket.getSSLParameters();
+                    p.setServerNames(List.of(new SNIHostName("a.example")));
+                    p.setApplicationProtocols(new String[] {"xmpp-client"});
+                    socket.setSSLParameters(p);
+                    socket.getOutputStream().write(("<?xml version='1.0'?><stream:stream to='a.example' xmlns='jabber:client'"
+                            + " xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>").getBytes(StandardCharsets.UTF_8));
+                    socket.getOutputStream().flush();
+                    assertEquals('<', socket.getInputStream().read(), "Prosody answers inside TLS");
+                }
+            } finally {
+                capture.stop();
+            }
+        }
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("direct-tls-db"))) {
+            ImportResult r = CaptureFiles.importInto(store, pcap, ProgressBar.NONE, sink -> sink);
+            assertEquals(1, r.connections(), "the Direct TLS connection on 443: " + r.leftOut());
+        }
+        PcapImportTest.Streams s = PcapImportTest.Streams.of(CaptureFiles.open(pcap));
+        assertTrue(s.opened.get(0).server().endsWith(":443"), s.opened.get(0).server());
+        assertEquals(EventKind.DIRECT_TLS_DETECTED, s.events.get(0).kind());
+        assertTrue(s.events.get(0).detail().contains("for a.example (SNI), offering xmpp-client (ALPN)"), s.events.get(0).detail());
+    }
+
+    /** A test client's trust: the capture, not the certificate, is under test. */
+    private static final class TrustingAll implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
         }
     }
 
