@@ -3,13 +3,14 @@ package dev.xmppscope.capture.pcap;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The TCP connections of a capture left out as carrying no XMPP, by server and by what they
- * carry instead, so that an import can say what it did not read and why: a capture of the wrong
- * port, or of XMPP over TLS on another port, otherwise reads as an empty one.
+ * What of a capture was left out: TCP connections carrying no XMPP, by server and by what they
+ * carry instead, and frames of link types not read at all, so that an import can say what it did
+ * not read and why: a capture of the wrong port or interface otherwise reads as an empty one.
  */
 final class LeftOutFlows {
     /** How many servers the sentence names; the rest are counted. */
@@ -19,6 +20,8 @@ final class LeftOutFlows {
     private final Map<String, Integer> byServer = new LinkedHashMap<>();
     private long connections;
     private boolean tls;
+    /** Frames of link types that are not read at all, by link type. */
+    private final Map<Integer, Long> unreadableFrames = new TreeMap<>();
 
     /** A connection to {@code server} whose first data, {@code firstBytes}, is no XMPP. */
     void add(TcpEndpoint server, byte[] firstBytes) {
@@ -28,11 +31,24 @@ final class LeftOutFlows {
         byServer.merge(server + " (" + what + ")", 1, Integer::sum);
     }
 
-    /** One sentence: what was left out and why; null when nothing was. */
+    /** A frame of a link type that is not read (not Ethernet, Linux cooked, loopback or raw IP). */
+    void unreadable(int linkType) {
+        unreadableFrames.merge(linkType, 1L, Long::sum);
+    }
+
+    /** What was left out and why, a sentence each; null when nothing was. */
     String describe() {
-        if (connections == 0) {
-            return null;
+        if (unreadableFrames.isEmpty()) {
+            return connections == 0 ? null : connections();
         }
+        String frames = "left out " + unreadableFrames.entrySet().stream()
+                .map(e -> e.getValue() + (e.getValue() == 1 ? " frame" : " frames") + " of link type " + e.getKey())
+                .collect(Collectors.joining(", ")) + ": xmppscope reads Ethernet, Linux cooked (SLL, SLL2), BSD loopback and raw IP"
+                + " frames (see https://www.tcpdump.org/linktypes.html; capture on another interface, or -i any)";
+        return connections == 0 ? frames : frames + "; " + connections();
+    }
+
+    private String connections() {
         String named = byServer.entrySet().stream().limit(NAMED)
                 .map(e -> e.getValue() == 1 ? e.getKey() : e.getKey() + " ×" + e.getValue())
                 .collect(Collectors.joining(", "));

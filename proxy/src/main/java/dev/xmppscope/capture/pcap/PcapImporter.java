@@ -46,8 +46,9 @@ public final class PcapImporter implements CaptureSource {
     }
 
     /**
-     * After {@link #replay}: one sentence saying which TCP connections were left out as carrying
-     * no XMPP, and why (an import of the wrong port otherwise reads as an empty capture); null when none were.
+     * After {@link #replay}: what was left out, and why: TCP connections carrying no XMPP, frames
+     * of link types not read (an import of the wrong port or interface otherwise reads as an empty
+     * capture); null when nothing was.
      */
     public String leftOut() {
         return leftOut.describe();
@@ -62,7 +63,13 @@ public final class PcapImporter implements CaptureSource {
         Flows flows = new Flows(sink, "pcap:" + files.get(0).getFileName(), leftOut);
         try {
             for (Path file : files) {
-                PcapFileReader.read(file, frame -> PacketDecoder.decode(frame).ifPresent(flows::segment));
+                PcapFileReader.read(file, frame -> {
+                    if (PacketDecoder.reads(frame.linkType())) {
+                        PacketDecoder.decode(frame).ifPresent(flows::segment);
+                    } else {
+                        leftOut.unreadable(frame.linkType());
+                    }
+                });
             }
         } catch (CaptureFileException e) {
             flows.end();

@@ -156,6 +156,20 @@ class PcapVariantsOfARealSessionTest {
         assertEquals(List.of(), filtered.events, "nothing is missing: no gap, and no capture begun mid-stream");
     }
 
+    /** Frames of a link type xmppscope does not read (relabelled by editcap, as a capture on such an interface has them): said, not an empty capture. */
+    @Test
+    void framesOfALinkTypeNotReadAreSaidNotTakenForAnEmptyCapture() throws Exception {
+        Path nflog = tmp.resolve("nflog.pcapng");
+        run("/usr/bin/editcap", "-T", "nflog", session.toString(), nflog.toString());
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("nflog-db"))) {
+            ImportResult r = CaptureFiles.importInto(store, nflog, ProgressBar.NONE, sink -> sink);
+
+            assertEquals(0, r.connections());
+            assertTrue(r.leftOut() != null && r.leftOut().matches("left out \\d+ frames of link type 239: xmppscope reads Ethernet,.*"),
+                    r.leftOut());
+        }
+    }
+
     /** A ring buffer's files (dumpcap -b, tcpdump -C), given in any order: one capture, each connection whole. */
     @Test
     void thePartsOfARingBufferImportAsOneCaptureWithEachConnectionWhole() throws Exception {
