@@ -14,12 +14,18 @@ import dev.xmppscope.capture.file.CaptureFiles;
 import dev.xmppscope.capture.file.ProgressBar;
 import dev.xmppscope.capture.pcap.Tshark;
 import dev.xmppscope.testing.Federation;
+import dev.xmppscope.testing.SlixmppClient;
 import dev.xmppscope.testing.XmppClient;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.Writer;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,6 +106,48 @@ class MidStreamPcapTest {
                                 "alice → a.example → bob; " + path);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * A capture begun on an idle stream: slixmpp sends a whitespace keepalive every second, and
+     * those spaces come before the first whole stanza. They are whitespace between stanzas, which
+     * XMPP allows (RFC 6120 4.6.1), not bytes that could not be parsed.
+     */
+    @Test
+    void theWhitespaceKeepalivesOfAnIdleStreamBeforeItsFirstStanzaAreNotListedAsUnparsed() throws Exception {
+        Path pcap = tmp.resolve("idle.pcapng");
+        try (Federation fed = Federation.builder("a.example").relayed(false).user("a.example", "alice", "alice-secret")
+                .user("a.example", "bob", "bob-secret").start(tmp.resolve("servers"))) {
+            InetSocketAddress c2s = fed.server("a.example").c2s();
+            Process alice = SlixmppClient.of(tmp.resolve("slixmpp"), "alice@a.example", "alice-secret", c2s, SlixmppClient.Mode.PLAIN)
+                    .idle(Duration.ofSeconds(4), Duration.ofSeconds(1)).send("bob@a.example", "after a while").start();
+            Tshark.Capture capture;
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(alice.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = out.readLine(); line != null && !line.startsWith("SESSION"); line = out.readLine()) {
+                    assertNull(line.startsWith("FAILED") ? line : null, "slixmpp logs in");
+                }
+                capture = Tshark.capture("tcp and host " + c2s.getAddress().getHostAddress() + " and port " + c2s.getPort(), pcap, false);
+                try {
+                    out.transferTo(Writer.nullWriter());
+                    assertTrue(alice.waitFor(30, TimeUnit.SECONDS), "slixmpp ends");
+                } finally {
+                    capture.stop();
+                }
+            } finally {
+                alice.destroyForcibly();
+            }
+        }
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("capture"))) {
+            CaptureFiles.importInto(store, pcap, ProgressBar.NONE, sink -> sink);
+            try (Analyzer a = Analyzer.open(store); CaptureReader reader = store.newReader()) {
+                a.analyze(reader, done -> { });
+                List<StanzaSummary> all = a.stanzas(StanzaQuery.all(1000)).items();
+                assertTrue(all.stream().anyMatch(s -> s.kind().equals("message") && "bob@a.example".equals(s.to())),
+                        "the message after the idle time: " + all);
+                assertEquals(List.of(), all.stream().filter(s -> s.kind().equals("unparsed")).toList(),
+                        "nothing unparsed: the keepalives are whitespace between stanzas");
             }
         }
     }

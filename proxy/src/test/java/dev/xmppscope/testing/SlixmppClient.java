@@ -80,6 +80,13 @@ public final class SlixmppClient {
         return this;
     }
 
+    /** Waits this long after the session starts before sending, sending whitespace keepalives every {@code keepalive}. */
+    public SlixmppClient idle(Duration idle, Duration keepalive) {
+        args.addAll(List.of("--idle", Double.toString(idle.toMillis() / 1000.0), "--keepalive",
+                Double.toString(keepalive.toMillis() / 1000.0)));
+        return this;
+    }
+
     public SlixmppClient debug() {
         args.add("--debug");
         return this;

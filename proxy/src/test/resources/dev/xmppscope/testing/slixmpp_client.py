@@ -23,11 +23,15 @@ def main():
     p.add_argument('--expect')
     p.add_argument('--timeout', type=float, default=20)
     p.add_argument('--debug', action='store_true')
+    p.add_argument('--idle', type=float, default=0, help='seconds to wait after the session starts, before sending')
+    p.add_argument('--keepalive', type=float, help='whitespace keepalive interval in seconds (slixmpp default 300)')
     a = p.parse_args()
     logging.basicConfig(level=logging.DEBUG if a.debug else logging.WARNING, stream=sys.stderr)
 
     xmpp = ClientXMPP(a.jid, a.password, sasl_mech=a.mechanism)
     xmpp.use_aiodns = False  # otherwise slixmpp queries the machine's resolver even for IP literals
+    if a.keepalive:
+        xmpp.whitespace_keepalive_interval = a.keepalive
     if a.cafile:
         xmpp.ca_certs = a.cafile
     if a.mode == 'plain':
@@ -38,6 +42,8 @@ def main():
         outcome['session'] = True
         print('SESSION', xmpp.boundjid.full, flush=True)
         xmpp.send_presence()
+        if a.idle:
+            await asyncio.sleep(a.idle)
         if a.send_to:
             xmpp.send_message(mto=a.send_to, mbody=a.body, mtype='chat')
             outcome['sent'] = True

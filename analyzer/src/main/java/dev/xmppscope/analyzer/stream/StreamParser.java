@@ -59,6 +59,8 @@ public final class StreamParser {
     private long seekReported;
     /** While seeking: the bytes of earlier chunks not reported yet (the start of a tag not decided on). */
     private byte[] withheld = new byte[0];
+    /** While seeking: something but whitespace was passed over (and reported) since the seeking began. */
+    private boolean passedOverText;
     /** The parse resumed after a gap at least once. */
     private boolean resumed;
 
@@ -203,7 +205,10 @@ public final class StreamParser {
     private void startSeeking(long at, List<StreamEvent> events) {
         long pending = framer.pendingStart();
         long position = position();
-        if (!failed && pending >= 0) {
+        if (seeker != null) {
+            // a gap while still seeking (the framer's piece was reported at the last one): what was held back goes too
+            passOver(new byte[0], 0, position, position, at, events);
+        } else if (!failed && pending >= 0) {
             events.add(new StreamEvent.Unparsed(pending, (int) Math.min(Integer.MAX_VALUE, position - pending), pendingSince,
                     framer.pendingBytes(UNPARSED_HEAD_BYTES), "cut short: the capture lacks the bytes after these"));
         }
@@ -214,6 +219,7 @@ public final class StreamParser {
         seekPosition = position;
         seekReported = position;
         withheld = new byte[0];
+        passedOverText = false;
         pendingSince = -1;
     }
 
@@ -256,8 +262,13 @@ public final class StreamParser {
         }
         byte[] head = seekReported < chunkOffset ? Arrays.copyOf(withheld, (int) Math.min(withheld.length, to - seekReported))
                 : new byte[0];
-        events.add(new StreamEvent.Unparsed(seekReported, (int) (to - seekReported), at, head,
-                "passed over: the capture lacks the bytes before these, and the stream is parsed again from the next stanza"));
+        int chunkFrom = from + (int) Math.max(0, seekReported - chunkOffset);
+        passedOverText = passedOverText || !whitespace(head, 0, head.length)
+                || !whitespace(bytes, chunkFrom, Math.max(chunkFrom, from + (int) (to - chunkOffset)));
+        if (passedOverText) { // whitespace before anything else (an idle stream's keepalives) is between stanzas: no part of one missed
+            events.add(new StreamEvent.Unparsed(seekReported, (int) (to - seekReported), at, head,
+                    "passed over: the capture lacks the bytes before these, and the stream is parsed again from the next stanza"));
+        }
         seekReported = to;
     }
 
@@ -395,6 +406,7 @@ public final class StreamParser {
         seekPosition = upTo;
         seekReported = upTo;
         withheld = new byte[0];
+        passedOverText = false;
         pendingSince = -1;
         return from + (int) (upTo - chunkStart);
     }

@@ -92,6 +92,28 @@ class StreamParserGapTest {
         assertEquals("m2", ((ElementParsed) events.get(3)).element().attribute("id"));
     }
 
+    /** A snap length cuts every segment: one gap after another, the parser still seeking when the next comes. */
+    @Test
+    void aGapWhileStillSeekingAfterTheLastReportsEachByteOnceAtItsTime() {
+        StreamParser parser = new StreamParser();
+        List<StreamEvent> events = new ArrayList<>(parser.feed(utf8(HEADER.substring(0, 40)), 1L));
+        parser.gap("jabber:client");
+        events.addAll(parser.feed(utf8("e='x'>no stanza starts in here <mess"), 2L));
+        parser.gap("jabber:client");
+        events.addAll(parser.feed(utf8(M2), 3L));
+
+        assertEquals("message", names(events).get(names(events).size() - 1));
+        long next = 0;
+        for (StreamEvent e : events) {
+            if (e instanceof Unparsed u) {
+                assertEquals(next, u.offset(), "reported once each, in order: " + events);
+                assertTrue(u.at() >= 1L, "dated when it came: " + u);
+                next += u.size();
+            }
+        }
+        assertEquals(40 + "e='x'>no stanza starts in here <mess".length(), next, "every byte before the message");
+    }
+
     @Test
     void aStreamThatFailedIsParsedAgainAfterAGap() {
         StreamParser parser = new StreamParser();

@@ -17,13 +17,17 @@ public enum CaptureFileFormat {
     /** pcap next generation, as Wireshark and dumpcap write it. */
     PCAPNG;
 
-    /** Recognises a file by its first bytes; null when it is none of these. */
+    /**
+     * Recognises a file by its first bytes; null when it is none of these. A gzip file is an
+     * .xscap unless what it compresses starts as a pcap or pcapng does ({@code capture.pcap.gz}).
+     */
     public static CaptureFileFormat sniff(Path file) {
         byte[] head = new byte[4];
         try (InputStream in = Files.newInputStream(file)) {
             int n = in.readNBytes(head, 0, 4);
-            if (n >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
-                return XSCAP;
+            if (GzipFiles.isGzip(head, n)) {
+                CaptureFileFormat inside = compressed(file);
+                return inside == null ? XSCAP : inside;
             }
             if (n < 4) {
                 return null;
@@ -31,6 +35,20 @@ public enum CaptureFileFormat {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
+        return ofMagic(head);
+    }
+
+    /** A pcap or pcapng compressed with gzip, or null (an .xscap, or a gzip too damaged to tell: its reader says why). */
+    private static CaptureFileFormat compressed(Path file) {
+        try (InputStream in = GzipFiles.openUncompressed(file)) {
+            byte[] head = in.readNBytes(4);
+            return head.length < 4 ? null : ofMagic(head);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static CaptureFileFormat ofMagic(byte[] head) {
         int magic = ((head[0] & 0xff) << 24) | ((head[1] & 0xff) << 16) | ((head[2] & 0xff) << 8) | (head[3] & 0xff);
         return switch (magic) {
             case 0x0a0d0d0a -> PCAPNG;
@@ -76,7 +94,7 @@ public enum CaptureFileFormat {
         return file + (named == null ? " is not a capture file xmppscope reads" : " is named like " + named.label()
                 + " file but does not start like one") + ": it starts with " + hex
                 + ", where an .xscap starts with 1f 8b (gzip), a pcap with d4 c3 b2 a1 or a1 b2 c3 d4, a pcapng with"
-                + " 0a 0d 0d 0a. Is it complete, and not compressed again (.gz, .zst, .xz)?";
+                + " 0a 0d 0d 0a (either may be gzip-compressed). Is it complete, and not compressed otherwise (.zst, .xz, .bz2)?";
     }
 
     private String label() {

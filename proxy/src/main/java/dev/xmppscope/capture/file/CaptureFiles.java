@@ -14,9 +14,11 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import org.h2.api.ErrorCode;
 
 /**
@@ -100,7 +102,25 @@ public final class CaptureFiles {
      */
     public static ImportResult importInto(CaptureStore store, Path file, ProgressBar progress,
                                           UnaryOperator<CaptureSink> fromTheWire) {
-        CaptureSource source = open(file);
+        return importSource(store, open(file), file.toString(), CaptureFileFormat.sniff(file), progress, fromTheWire);
+    }
+
+    /**
+     * Merges pcap or pcapng files that are parts of one capture into {@code store}, read as one
+     * capture in the order of their first frames: the files of a ring buffer (dumpcap -b, tcpdump
+     * -C or -G), where a connection runs from one file into the next and must stay one connection.
+     * As {@link #importInto}, a damaged part is imported up to the damage, then its
+     * {@link CaptureFileException} is rethrown (the parts after it are not read).
+     */
+    public static ImportResult importPcapParts(CaptureStore store, List<Path> parts, ProgressBar progress,
+                                               UnaryOperator<CaptureSink> fromTheWire) {
+        PcapImporter source = new PcapImporter(parts);
+        String names = source.files().stream().map(Path::toString).collect(Collectors.joining(", "));
+        return importSource(store, source, names, CaptureFileFormat.sniff(source.files().get(0)), progress, fromTheWire);
+    }
+
+    private static ImportResult importSource(CaptureStore store, CaptureSource source, String name, CaptureFileFormat format,
+                                             ProgressBar progress, UnaryOperator<CaptureSink> fromTheWire) {
         long firstId = store.nextConnectionId();
         ProgressSink counting;
         try (CaptureWriter writer = store.newWriter()) {
@@ -117,7 +137,7 @@ public final class CaptureFiles {
             } catch (CaptureStoreException e) {
                 if (e.getCause() instanceof SQLException sql && sql.getErrorCode() == ErrorCode.DUPLICATE_KEY_1) {
                     // the database's words ("unique index or primary key violation") name no line of the file
-                    throw new CaptureFileException(file + " holds one record twice (two events of one connection with the"
+                    throw new CaptureFileException(name + " holds one record twice (two events of one connection with the"
                             + " same sequence number): it was changed by hand, or damaged; the records before the batch that"
                             + " holds it were imported", counting.records(), e);
                 }
@@ -125,8 +145,8 @@ public final class CaptureFiles {
             } finally {
                 progress.finish();
             }
-            return new ImportResult(file.toString(), CaptureFileFormat.sniff(file), renumbered.nextId() - firstId,
-                    counting.records(), firstId);
+            return new ImportResult(name, format, renumbered.nextId() - firstId,
+                    counting.records(), firstId, source instanceof PcapImporter pcap ? pcap.leftOut() : null);
         }
     }
 }

@@ -8,6 +8,8 @@ package dev.xmppscope.capture.file;
  * @param connections connections added (with fresh ids)
  * @param records     records added (connections, chunks, events, closes)
  * @param firstId     the id the first added connection got
+ * @param leftOut     for a pcap, what it holds that was not read as XMPP and why, in a sentence; else null
  */
-public record ImportResult(String file, CaptureFileFormat format, long connections, long records, long firstId) {
+public record ImportResult(String file, CaptureFileFormat format, long connections, long records, long firstId,
+                           String leftOut) {
 }

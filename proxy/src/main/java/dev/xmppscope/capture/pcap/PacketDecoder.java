@@ -23,6 +23,15 @@ final class PacketDecoder {
     private PacketDecoder() {
     }
 
+    /** Whether frames of {@code linkType} can be read here at all (the others, a Wi-Fi monitor or NFLOG capture, cannot). */
+    static boolean reads(int linkType) {
+        return switch (linkType) {
+            case LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_NULL, LINKTYPE_LOOP, LINKTYPE_RAW,
+                    LINKTYPE_IPV4, LINKTYPE_IPV6, 12, 14 -> true;
+            default -> false;
+        };
+    }
+
     static Optional<TcpSegment> decode(CapturedFrame frame) {
         byte[] d = frame.data();
         int ip;

@@ -1,16 +1,18 @@
 package dev.xmppscope.capture.pcap;
 
 import dev.xmppscope.capture.file.CaptureFileException;
-import java.io.BufferedInputStream;
+import dev.xmppscope.capture.file.GzipFiles;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -22,7 +24,8 @@ import java.util.function.Consumer;
  * {@code pcap-savefile(5)}; pcapng: draft-ietf-opsawg-pcapng), so this reader covers them in
  * one page: classic pcap in both byte orders with micro- or nanosecond stamps; pcapng section
  * headers in both byte orders, interface descriptions (link type, {@code if_tsresol}),
- * enhanced, simple and obsolete packet blocks; other blocks are skipped.
+ * enhanced, simple and obsolete packet blocks; other blocks are skipped. Either may be
+ * gzip-compressed ({@code .pcap.gz}, which tshark reads too).
  *
  * <p>A truncated or corrupt file is read up to the damage, then a {@link CaptureFileException}
  * names the frame and byte where it is.
@@ -45,15 +48,69 @@ public final class PcapFileReader {
      * @return the number of frames read
      */
     public static long read(Path file, Consumer<CapturedFrame> frames) {
-        try (CountingInput in = new CountingInput(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            byte[] magic = in.readFully(4, file, 0);
-            int be = ByteBuffer.wrap(magic).order(ByteOrder.BIG_ENDIAN).getInt();
-            if (be == PCAPNG_SHB) {
-                return new PcapngBlocks(file, in, frames).readAll(magic);
+        long[] delivered = {0};
+        Consumer<CapturedFrame> counted = f -> {
+            delivered[0]++;
+            frames.accept(f);
+        };
+        try (CountingInput in = new CountingInput(GzipFiles.openUncompressed(file))) {
+            long read;
+            try {
+                byte[] magic = in.readFully(4, file, 0);
+                int be = ByteBuffer.wrap(magic).order(ByteOrder.BIG_ENDIAN).getInt();
+                read = be == PCAPNG_SHB ? new PcapngBlocks(file, in, counted).readAll(magic) : readClassic(file, in, magic, counted);
+            } catch (CaptureFileException e) {
+                if (!in.compressed) {
+                    throw e;
+                }
+                // its byte offsets are in what the compression holds, not in the file itself
+                throw new CaptureFileException(e.getMessage() + " (bytes counted in its uncompressed content)",
+                        e.recordsDelivered(), e.getCause());
             }
-            return readClassic(file, in, magic, frames);
+            if (in.cutShort) { // the compressed file ended where a frame did: it was still cut short
+                throw new CaptureFileException(file + " is truncated (its gzip compression ends mid-stream) after frame " + read
+                        + "; the " + read + " frames before it were read", read, new EOFException());
+            }
+            return read;
         } catch (IOException e) {
-            throw new CaptureFileException("cannot read " + file + ": " + e.getMessage(), 0, e);
+            String where = delivered[0] == 0 ? "" : " after frame " + delivered[0];
+            throw new CaptureFileException("cannot read " + file + where + ": " + e.getMessage()
+                    + (where.isEmpty() ? "" : "; the " + delivered[0] + " frames before it were read"), delivered[0], e);
+        }
+    }
+
+    /**
+     * {@code files} in the order of their first frames (stable: files with none, or damaged before
+     * it, go last, in the order given, and are read where they stand to say so).
+     */
+    static List<Path> inTimeOrder(List<Path> files) {
+        Map<Path, Long> first = new HashMap<>();
+        for (Path f : files) {
+            first.put(f, firstFrameAt(f));
+        }
+        return files.stream().sorted(Comparator.comparingLong(first::get)).toList();
+    }
+
+    private static long firstFrameAt(Path file) {
+        try {
+            read(file, f -> {
+                throw new FirstFrame(f.atNanos());
+            });
+            return Long.MAX_VALUE; // no frame at all
+        } catch (FirstFrame found) {
+            return found.atNanos;
+        } catch (CaptureFileException damagedBeforeIt) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Stops a read at the first frame: its time is all that ordering parts needs. */
+    private static final class FirstFrame extends RuntimeException {
+        final long atNanos;
+
+        FirstFrame(long atNanos) {
+            super(null, null, false, false);
+            this.atNanos = atNanos;
         }
     }
 
@@ -276,15 +333,27 @@ public final class PcapFileReader {
     /** An input stream that knows how many bytes it has given out. */
     private static final class CountingInput implements AutoCloseable {
         private final InputStream in;
+        /** The file is gzip-compressed: {@link #count} counts its uncompressed bytes. */
+        final boolean compressed;
         long count;
+        /** The input is a compressed file that ended before its compressed stream did. */
+        boolean cutShort;
 
         CountingInput(InputStream in) {
             this.in = in;
+            this.compressed = in instanceof GzipFiles.Uncompressed;
         }
 
         /** Exactly n bytes, null at a clean end (no byte left), or fewer bytes at a cut. */
         byte[] readOrEnd(int n) throws IOException {
-            byte[] b = in.readNBytes(n);
+            byte[] b;
+            try {
+                b = in.readNBytes(n);
+            } catch (EOFException e) {
+                // a gzip file cut short: the decompressor's bytes before the cut are lost with it, which the cut loses anyway
+                cutShort = true;
+                b = new byte[0];
+            }
             count += b.length;
             if (b.length == 0 && n > 0) {
                 return null;

@@ -6,6 +6,7 @@ import dev.xmppscope.capture.file.CaptureSource;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,10 +24,34 @@ public final class PcapImporter implements CaptureSource {
      */
     private static final Set<Integer> XMPP_PORTS = Set.of(5222, 5223, 5269, 5270);
 
-    private final Path file;
+    private final List<Path> files;
+    private final LeftOutFlows leftOut = new LeftOutFlows();
 
     public PcapImporter(Path file) {
-        this.file = file;
+        this.files = List.of(file);
+    }
+
+    /**
+     * Parts of one capture (a ring buffer's files), read as one in the order of their first
+     * frames, whatever order they are named in ({@code tcpdump -C} names {@code x1 ... x10} so
+     * that a shell sorts x10 before x2): a connection that runs across them stays one.
+     */
+    public PcapImporter(List<Path> parts) {
+        this.files = PcapFileReader.inTimeOrder(parts);
+    }
+
+    /** The files read, in the order they are read. */
+    public List<Path> files() {
+        return files;
+    }
+
+    /**
+     * After {@link #replay}: what was left out, and why: TCP connections carrying no XMPP, frames
+     * of link types not read (an import of the wrong port or interface otherwise reads as an empty
+     * capture); null when nothing was.
+     */
+    public String leftOut() {
+        return leftOut.describe();
     }
 
     /**
@@ -35,9 +60,17 @@ public final class PcapImporter implements CaptureSource {
      */
     @Override
     public void replay(CaptureSink sink) {
-        Flows flows = new Flows(sink, "pcap:" + file.getFileName());
+        Flows flows = new Flows(sink, "pcap:" + files.get(0).getFileName(), leftOut);
         try {
-            PcapFileReader.read(file, frame -> PacketDecoder.decode(frame).ifPresent(flows::segment));
+            for (Path file : files) {
+                PcapFileReader.read(file, frame -> {
+                    if (PacketDecoder.reads(frame.linkType())) {
+                        PacketDecoder.decode(frame).ifPresent(flows::segment);
+                    } else {
+                        leftOut.unreadable(frame.linkType());
+                    }
+                });
+            }
         } catch (CaptureFileException e) {
             flows.end();
             sink.flushed();
@@ -54,20 +87,22 @@ public final class PcapImporter implements CaptureSource {
         private final Map<String, XmppTcpConnection> open = new LinkedHashMap<>();
         /** Flows seen before their first payload, and flows found not to be XMPP. */
         private final Map<String, Pending> undecided = new HashMap<>();
+        private final LeftOutFlows leftOut;
         private long nextId = 1;
 
-        Flows(CaptureSink sink, String route) {
+        Flows(CaptureSink sink, String route, LeftOutFlows leftOut) {
             this.sink = sink;
             this.route = route;
+            this.leftOut = leftOut;
         }
 
         void segment(TcpSegment s) {
             String key = key(s);
             XmppTcpConnection c = open.get(key);
             boolean freshSyn = s.has(TcpSegment.SYN) && !s.has(TcpSegment.ACK);
-            if (c != null && (c.isClosed() || c.sawFin()) && freshSyn) {
+            if (c != null && freshSyn && (c.isClosed() || c.sawFin() || !c.openedBy(s))) {
                 c.endOfCapture(sink);
-                open.remove(key); // the 4-tuple is reused by a new connection
+                open.remove(key); // the 4-tuple is reused by a new connection (its old one's close may be out of the capture)
                 c = null;
             }
             if (c != null) {
@@ -83,12 +118,19 @@ public final class PcapImporter implements CaptureSource {
                 return;
             }
             p.segments.add(s);
-            if (s.payload().length == 0 && !s.has(TcpSegment.FIN) && !s.has(TcpSegment.RST)) {
-                return; // handshake: wait for data to know whether this is XMPP
+            boolean ends = s.has(TcpSegment.FIN) || s.has(TcpSegment.RST);
+            if (s.payload().length == 0 && (!ends || !p.first.has(TcpSegment.SYN))) {
+                // a handshake: wait for data to know whether this is XMPP; or the close of a connection
+                // opened before the capture, which holds nothing to show (unless data follows: a half-close)
+                return;
+            }
+            if (!ends && !XMPP_PORTS.contains(p.server.port()) && blank(s.payload())) {
+                return; // a whitespace keepalive (RFC 6120 4.6.1), which idle streams send, says nothing yet: wait for more
             }
             undecided.remove(key);
             if (!looksLikeXmpp(p, s)) {
                 p.rejected = true;
+                leftOut.add(p.server, s.payload());
                 undecided.put(key, p);
                 return;
             }
@@ -112,13 +154,28 @@ public final class PcapImporter implements CaptureSource {
                 return true;
             }
             byte[] data = s.payload();
+            if (s.source().equals(p.client) && TlsClientHello.parse(data).filter(TlsClientHello::offersXmpp).isPresent()) {
+                return true; // Direct TLS (XEP-0368) on another port: its ALPN says XMPP
+            }
             for (byte b : data) {
-                if (b == ' ' || b == '\n' || b == '\r' || b == '\t') {
-                    continue;
+                if (!whitespace(b)) {
+                    return b == '<';
                 }
-                return b == '<';
             }
             return false;
+        }
+
+        private static boolean blank(byte[] data) {
+            for (byte b : data) {
+                if (!whitespace(b)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean whitespace(byte b) {
+            return b == ' ' || b == '\n' || b == '\r' || b == '\t';
         }
 
         private static String key(TcpSegment s) {

@@ -46,6 +46,11 @@ final class TcpStreamReassembler {
         }
     }
 
+    /** Whether this direction's data starts right after sequence number {@code synSeq} (a SYN's). */
+    boolean startsAfter(long synSeq) {
+        return isn == ((synSeq + 1) & MASK);
+    }
+
     /** The SYN's sequence number: data starts one past it. */
     void syn(long seq) {
         if (isn < 0) {

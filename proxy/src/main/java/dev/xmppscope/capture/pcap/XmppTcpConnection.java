@@ -46,15 +46,23 @@ final class XmppTcpConnection {
     private boolean finToClient;
     private boolean closed;
 
-    /** The capture began after this connection opened (its first segment was no SYN). */
-    private final boolean joinedMidStream;
+    /**
+     * The capture holds no SYN of this connection: it began after the connection opened, or it
+     * was filtered (a Wireshark export of the packets matching {@code xmpp} keeps only those with
+     * data), so whether a direction's start is missing is told by its first bytes.
+     */
+    private final boolean noSyn;
+    /** Per direction, with no SYN: its first bytes are still to come, to say whether its start is there. */
+    private final boolean[] startUndecided = {true, true};
+    /** The capture lacks the start of this connection's streams: it began after the connection opened. */
+    private boolean joinedMidStream;
 
-    XmppTcpConnection(long id, String route, TcpEndpoint client, TcpEndpoint server, boolean joinedMidStream) {
+    XmppTcpConnection(long id, String route, TcpEndpoint client, TcpEndpoint server, boolean noSyn) {
         this.id = id;
         this.route = route;
         this.client = client;
         this.server = server;
-        this.joinedMidStream = joinedMidStream;
+        this.noSyn = noSyn;
     }
 
     boolean isClosed() {
@@ -65,14 +73,42 @@ final class XmppTcpConnection {
         return firstFin != null;
     }
 
+    /** Whether {@code syn}, a SYN from the client, opened this connection (its own, or a retransmission of it). */
+    boolean openedBy(TcpSegment syn) {
+        return syn.source().equals(client) && toServer.startsAfter(syn.seq());
+    }
+
     void open(CaptureSink sink, long atNanos) {
         sink.opened(new ConnectionOpened(id, route, server.toString(), client.toString(), server.toString(),
                 TlsMode.PASSTHROUGH, atNanos));
-        if (joinedMidStream) {
+    }
+
+    /**
+     * With no SYN, a direction's first bytes say whether the capture has its start: a stream
+     * header, or a TLS handshake record (Direct TLS). When the connection's first bytes are
+     * neither, the capture began after it opened.
+     */
+    private void checkStart(Direction dir, byte[] data, long atNanos, CaptureSink sink) {
+        if (!noSyn || !startUndecided[dir.code()]) {
+            return;
+        }
+        boolean first = startUndecided[0] && startUndecided[1];
+        startUndecided[dir.code()] = false;
+        if (StreamStart.isStart(data)) {
+            return;
+        }
+        if (first) {
             // both directions: the analysis then parses from each one's first whole stanza, with no header
+            joinedMidStream = true;
+            startUndecided[dir.reverse().code()] = false;
             sink.event(new ConnectionEvent(id, ++seq, atNanos, null, EventKind.RECORDING_GAP, "the capture began after this"
                     + " connection opened (its first packet is no SYN): its start, with the stream headers, is missing"));
+            return;
         }
+        // the other direction's start is there: this one's first packets were left out of the capture (a filtered export)
+        sink.event(new ConnectionEvent(id, ++seq, atNanos, dir, EventKind.RECORDING_GAP, "the pcap is missing the start of the"
+                + " stream " + dir.wireName() + " (its first bytes in the capture are no stream header): the packets before were"
+                + " left out of it"));
     }
 
     /** Takes one segment of this connection, sending what it completes to {@code sink}. */
@@ -128,6 +164,12 @@ final class XmppTcpConnection {
 
     private void finish(long atNanos, CloseReason reason, String detail, CaptureSink sink) {
         flushHoles(sink);
+        if (noSyn && startUndecided[0] && startUndecided[1]) {
+            startUndecided[0] = false;
+            startUndecided[1] = false;
+            sink.event(new ConnectionEvent(id, ++seq, atNanos, null, EventKind.RECORDING_GAP, "the capture began after this"
+                    + " connection opened (its first packet is no SYN), and holds none of its data"));
+        }
         closed = true;
         sink.closed(new ConnectionClosed(id, atNanos, reason, detail, payloadBytes[0], payloadBytes[1]));
     }
@@ -156,10 +198,12 @@ final class XmppTcpConnection {
             return;
         }
         payloadBytes[dir.code()] += data.length;
+        checkStart(dir, data, atNanos, sink);
         if (!encrypted && dir == Direction.TO_SERVER && offsets[0] == 0 && data.length > 2 && data[0] == 0x16 && data[1] == 0x03) {
             encrypted = true;
+            String hello = TlsClientHello.parse(data).map(TlsClientHello::describe).orElse("");
             sink.event(new ConnectionEvent(id, ++seq, atNanos, dir, EventKind.DIRECT_TLS_DETECTED,
-                    "the client's first bytes are a TLS ClientHello (Direct TLS); the pcap holds only ciphertext"));
+                    "the client's first bytes are a TLS ClientHello (Direct TLS)" + hello + "; the pcap holds only ciphertext"));
         }
         if (!encrypted && joinedMidStream && offsets[dir.code() * 2] == 0 && !looksLikeText(data)) {
             // the capture began after STARTTLS (or on a Direct TLS connection): no XML will ever come

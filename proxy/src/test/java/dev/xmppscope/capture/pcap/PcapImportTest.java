@@ -187,6 +187,65 @@ class PcapImportTest {
         assertNull(s.events.get(0).direction(), "in both directions");
     }
 
+    /**
+     * dumpcap started while an earlier connection was closing (seen in a real capture: the server's
+     * FIN and the client's ACK, nothing else): no data, no name, nothing to show, so no connection;
+     * a half-closed one whose other side still sends data is one.
+     */
+    @Test
+    void theCloseOfAConnectionOpenedBeforeTheCaptureIsNoConnectionUnlessDataFollows() throws Exception {
+        TcpFrameBuilder b = builder();
+        Streams s = Streams.of(new PcapImporter(write(List.of(
+                b.frame(false, 9000, 700, TcpSegment.FIN | TcpSegment.ACK, new byte[0], 0, 0),
+                b.frame(true, 700, 9001, TcpSegment.ACK, new byte[0], 0, 0)))));
+        assertEquals(List.of(), s.opened, "nothing to show");
+
+        byte[] data = "<presence/>".getBytes(StandardCharsets.US_ASCII);
+        s = Streams.of(new PcapImporter(write(List.of(
+                b.frame(true, 700, 9000, TcpSegment.FIN | TcpSegment.ACK, new byte[0], 0, 0),
+                b.frame(false, 9000, 701, 0x18, data, 0, data.length)))));
+        assertEquals(1, s.opened.size(), "the server still sends after the client's FIN");
+        assertEquals("<presence/>", s.text(Direction.TO_CLIENT));
+    }
+
+    /**
+     * A capture begun on an idle stream on a port of its own: its first bytes are whitespace
+     * keepalives, which say nothing of what the connection carries; the stanza after them does.
+     */
+    @Test
+    void whitespaceKeepalivesBeforeTheFirstStanzaOnAnotherPortDoNotHideTheConnection() throws Exception {
+        TcpFrameBuilder b = new TcpFrameBuilder((Inet4Address) InetAddress.getByName("127.9.9.1"), 40123,
+                (Inet4Address) InetAddress.getByName("127.9.9.2"), 15222);
+        byte[] ping = " ".getBytes(StandardCharsets.US_ASCII);
+        byte[] message = "<message id='m'/>".getBytes(StandardCharsets.US_ASCII);
+        Streams s = Streams.of(new PcapImporter(write(List.of(
+                b.frame(true, 700, 9000, 0x18, ping, 0, 1),
+                b.frame(true, 701, 9000, 0x18, ping, 0, 1),
+                b.frame(true, 702, 9000, 0x18, message, 0, message.length)))));
+
+        assertEquals(1, s.opened.size(), "an XMPP connection on port 15222");
+        assertEquals("127.9.9.2:15222", s.opened.get(0).server());
+        assertEquals("  <message id='m'/>", s.text(Direction.TO_SERVER));
+    }
+
+    /** A client port used again after a close the capture missed (a lost FIN, or two captures read as one): two connections. */
+    @Test
+    void aNewSynOnAnOpenConnectionsAddressesStartsANewConnection() throws Exception {
+        TcpFrameBuilder b = builder();
+        byte[] first = "<presence id='first'/>".getBytes(StandardCharsets.US_ASCII);
+        byte[] second = "<presence id='second'/>".getBytes(StandardCharsets.US_ASCII);
+        Streams s = Streams.of(new PcapImporter(write(List.of(
+                b.frame(true, 100, 0, TcpSegment.SYN, new byte[0], 0, 0),
+                b.frame(true, 101, 1, 0x18, first, 0, first.length),
+                b.frame(true, 100, 0, TcpSegment.SYN, new byte[0], 0, 0), // a retransmitted SYN: the same connection
+                b.frame(true, 50_000, 0, TcpSegment.SYN, new byte[0], 0, 0),
+                b.frame(true, 50_001, 1, 0x18, second, 0, second.length)))));
+
+        assertEquals(2, s.opened.size());
+        assertEquals("<presence id='first'/>", new String(s.bytes(s.opened.get(0).id(), Direction.TO_SERVER), StandardCharsets.US_ASCII));
+        assertEquals("<presence id='second'/>", new String(s.bytes(s.opened.get(1).id(), Direction.TO_SERVER), StandardCharsets.US_ASCII));
+    }
+
     /** A capture begun after STARTTLS holds TLS records: they are ciphertext, not XML that fails to parse. */
     @Test
     void aCaptureStartedInsideTlsIsEncryptedFromItsFirstByte() throws Exception {

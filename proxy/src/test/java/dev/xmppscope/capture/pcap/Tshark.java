@@ -104,10 +104,19 @@ public final class Tshark {
 
     /** Starts dumpcap on loopback with a capture filter; stop it with {@link Capture#stop()}. */
     public static Capture capture(String filter, Path out, boolean classicPcap) throws IOException, InterruptedException {
+        return capture(filter, out, classicPcap, 0);
+    }
+
+    /** The same, saving at most {@code snapLength} bytes of each frame (0: all of it). */
+    public static Capture capture(String filter, Path out, boolean classicPcap, int snapLength)
+            throws IOException, InterruptedException {
         requireInstalled("dumpcap");
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/dumpcap", "-q", "-i", "lo", "-f", filter, "-w", out.toString()));
         if (classicPcap) {
             cmd.add("-P");
+        }
+        if (snapLength > 0) {
+            cmd.addAll(List.of("-s", Integer.toString(snapLength)));
         }
         Path log = Files.createTempFile("dumpcap", ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -86,6 +86,9 @@ final class CaptureOpening {
                     SecretMasking.ofImport(capture.getFileName().toString(), keepSecrets)::masking);
             status.printf("%d %s, %d records from %s%n", r.connections(), r.connections() == 1 ? "connection" : "connections",
                     r.records(), r.format());
+            if (r.leftOut() != null) {
+                status.println(r.leftOut());
+            }
         } catch (CaptureFileException e) {
             status.printf("warning: %s — showing what was read before the damage%n", e.getMessage());
         } catch (RuntimeException e) {

@@ -25,7 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
                 "Merges capture files into a capture database (created if missing).",
                 "",
-                "Each file's connections get fresh ids after the ones already there, so any number of files can go into one database. Reads .xscap files (from 'xmppscope export') and pcap/pcapng files of plaintext XMPP (tcpdump, dumpcap, Wireshark): TCP is reassembled per connection, both directions, with out-of-order and retransmitted segments handled; whoever sent the SYN is the client. Passwords in a pcap (SASL PLAIN and token mechanisms, legacy-auth and registration passwords, room passwords, private form fields) are masked in the database as the proxy masks what it records, unless --keep-secrets; the file itself is left as it is. A truncated or damaged file is imported up to the damage, and the error says where it is.",
+                "Each file's connections get fresh ids after the ones already there, so any number of files can go into one database. The pcap and pcapng files of one import are read as one capture, in the order of their first packets: the files of a ring buffer (dumpcap -b, tcpdump -C or -G) keep a connection that runs across them whole. Reads .xscap files (from 'xmppscope export') and pcap/pcapng files of plaintext XMPP (tcpdump, dumpcap, Wireshark; gzip-compressed too, .pcap.gz): TCP is reassembled per connection, both directions, with out-of-order and retransmitted segments handled; whoever sent the SYN is the client; TCP connections that carry no XMPP are left out, and named. Passwords in a pcap (SASL PLAIN and token mechanisms, legacy-auth and registration passwords, room passwords, private form fields) are masked in the database as the proxy masks what it records, unless --keep-secrets; the file itself is left as it is. A truncated or damaged file is imported up to the damage, and the error says where it is.",
                 ""
         },
         footer = {
@@ -45,7 +45,7 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--db", required = true, paramLabel = "PATH", description = "the capture database to add to")
     Path db;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "capture files: .xscap, .pcap, .pcapng")
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "capture files: .xscap, .pcap, .pcapng (or .pcap.gz, .pcapng.gz)")
     List<Path> files;
 
     @Option(names = "--keep-secrets", description = "store the passwords a pcap holds as they are, instead of masked")
@@ -88,17 +88,28 @@ final class ImportCommand implements Callable<Integer> {
 
     private int importAll(PrintWriter err) {
         int damaged = 0;
+        // the pcaps given together are parts of one capture (a ring buffer's files): one import, so connections stay whole
+        List<Path> pcaps = files.stream().filter(f -> CaptureFileFormat.sniff(f) != CaptureFileFormat.XSCAP).toList();
         try (CaptureStore store = CaptureStore.open(db)) {
             for (Path f : files) {
+                boolean xscap = !pcaps.contains(f);
+                if (!xscap && !f.equals(pcaps.get(0))) {
+                    continue; // read with the first pcap
+                }
+                boolean parts = !xscap && pcaps.size() > 1;
                 long before = store.nextConnectionId();
-                boolean xscap = CaptureFileFormat.sniff(f) == CaptureFileFormat.XSCAP;
-                ProgressBar bar = ProgressBar.onStderr("importing " + f.getFileName(), xscap ? sizeOf(f) : 0,
-                        xscap ? "bytes" : "records", progress);
+                ProgressBar bar = ProgressBar.onStderr("importing " + (parts ? pcaps.size() + " pcap files" : f.getFileName()),
+                        xscap ? sizeOf(f) : 0, xscap ? "bytes" : "records", progress);
                 try {
-                    ImportResult r = CaptureFiles.importInto(store, f, bar,
-                            SecretMasking.ofImport(f.getFileName().toString(), keepSecrets)::masking);
-                    err.println("xmppscope: imported " + f + ": " + r.connections() + (r.connections() == 1 ? " connection" : " connections")
+                    var masking = SecretMasking.ofImport(f.getFileName().toString(), keepSecrets);
+                    ImportResult r = parts ? CaptureFiles.importPcapParts(store, pcaps, bar, masking::masking)
+                            : CaptureFiles.importInto(store, f, bar, masking::masking);
+                    err.println("xmppscope: imported " + (parts ? r.file() + " (read as one capture, in the order of their first"
+                            + " packets)" : f) + ": " + r.connections() + (r.connections() == 1 ? " connection" : " connections")
                             + ids(r.firstId(), r.connections()) + ", " + r.records() + " records");
+                    if (r.leftOut() != null) {
+                        err.println("xmppscope: " + r.leftOut());
+                    }
                 } catch (CaptureFileException e) {
                     damaged++;
                     long added = store.nextConnectionId() - before;

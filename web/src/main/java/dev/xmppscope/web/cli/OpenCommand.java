@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         description = {
                 "Analyzes a stored capture and serves it in the web UI: the federation graph, the stanza timeline, every stream's negotiation and each stanza's route, as they were when it was recorded.",
                 "",
-                "CAPTURE is a capture database - the PATH that 'xmppscope proxy --db PATH' recorded into (the file on disk is PATH.mv.db; either name works) - or a capture file: .xscap (from 'xmppscope export'), .pcap or .pcapng (Wireshark, tcpdump), imported into a temporary database first; a pcap's passwords are masked there as the proxy masks what it records, unless --keep-secrets.",
+                "CAPTURE is a capture database - the PATH that 'xmppscope proxy --db PATH' recorded into (the file on disk is PATH.mv.db; either name works) - or a capture file: .xscap (from 'xmppscope export'), .pcap or .pcapng (Wireshark, tcpdump; gzip-compressed too), imported into a temporary database first; a pcap's passwords are masked there as the proxy masks what it records, unless --keep-secrets.",
                 ""
         },
         footer = {

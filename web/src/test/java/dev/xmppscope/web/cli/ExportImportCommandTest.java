@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -256,6 +257,30 @@ class ExportImportCommandTest {
         assertEquals(0, run("export", "--db", db.toString(), "--out", file.toString()).exit());
         Run imp = run("import", "--db", tmp.resolve("t").toString(), file.toString());
         assertTrue(imp.err().contains("2 connections (ids 1-2)"), imp.err());
+    }
+
+    /** The files of a ring buffer (here cut by editcap, as dumpcap -b writes them), given in any order. */
+    @Test
+    void pcapFilesImportedTogetherAreOneCaptureWhoseConnectionsStayWhole() throws Exception {
+        Path db = tmp.resolve("src");
+        record(db, 2);
+        Path whole = tmp.resolve("c.pcapng");
+        assertEquals(0, run("export", "--db", db.toString(), "--out", whole.toString()).exit());
+        Path ring = Files.createDirectories(tmp.resolve("ring"));
+        Process split = new ProcessBuilder("/usr/bin/editcap", "-c", "3", whole.toString(), ring.resolve("part.pcapng").toString())
+                .redirectErrorStream(true).start();
+        split.getInputStream().readAllBytes();
+        assertEquals(0, split.waitFor());
+        List<String> args = new ArrayList<>(List.of("import", "--db", tmp.resolve("t").toString()));
+        try (var parts = Files.list(ring)) {
+            parts.sorted(Comparator.reverseOrder()).forEach(p -> args.add(p.toString()));
+        }
+        assertTrue(args.size() > 5, "several parts: " + args);
+
+        Run imp = run(args.toArray(String[]::new));
+        assertEquals(0, imp.exit(), imp.err());
+        assertTrue(imp.err().contains("(read as one capture, in the order of their first packets): 2 connections (ids 1-2)"),
+                imp.err());
     }
 
     @Test

@@ -1,0 +1,268 @@
+package dev.xmppscope.capture.pcap;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.EventKind;
+import dev.xmppscope.capture.file.CaptureFileException;
+import dev.xmppscope.capture.file.CaptureFileFormat;
+import dev.xmppscope.capture.file.CaptureFiles;
+import dev.xmppscope.capture.file.ImportResult;
+import dev.xmppscope.capture.file.ProgressBar;
+import dev.xmppscope.testing.Federation;
+import dev.xmppscope.testing.XmppClient;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.cert.X509Certificate;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One real session (two Smack clients on a real Prosody, captured by dumpcap), and the shapes
+ * users bring it in: compressed as tshark reads it, cut short in transit, saved from Wireshark
+ * with a display filter. Each must import as what the capture holds.
+ */
+class PcapVariantsOfARealSessionTest {
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path tmp;
+
+    /** The session as dumpcap wrote it (pcapng), from before the clients connected to after they left. */
+    static Path session;
+    /** Where an HTTP server beside Prosody, which the capture also holds, listened. */
+    static InetSocketAddress http;
+
+    @BeforeAll
+    static void captureARealSession() throws Exception {
+        session = tmp.resolve("session.pcapng");
+        try (Federation fed = Federation.builder("a.example").relayed(false).user("a.example", "alice", "alice-secret")
+                .user("a.example", "bob", "bob-secret").start(tmp.resolve("servers"))) {
+            InetSocketAddress c2s = fed.server("a.example").c2s();
+            // all of the server's traffic, XMPP and HTTP beside it, as a capture of a host has
+            Tshark.Capture capture = Tshark.capture("tcp and host " + c2s.getAddress().getHostAddress(), session, false);
+            HttpServer web = HttpServer.create(new InetSocketAddress(c2s.getAddress(), 0), 0);
+            web.createContext("/", exchange -> {
+                exchange.sendResponseHeaders(200, 2);
+                exchange.getResponseBody().write("ok".getBytes(StandardCharsets.US_ASCII));
+                exchange.close();
+            });
+            web.start();
+            http = web.getAddress();
+            try (XmppClient bob = XmppClient.options("a.example", c2s).login("bob", "bob-secret");
+                 XmppClient alice = XmppClient.options("a.example", c2s).login("alice", "alice-secret")) {
+                alice.send(bob.jid().toString(), "a message in a real capture " + "x".repeat(20_000));
+                bob.awaitMessage(m -> m.getBody() != null && m.getBody().startsWith("a message in a real capture"), "the message",
+                        Duration.ofSeconds(20));
+                HttpURLConnection get = (HttpURLConnection) new URL("http://" + http.getAddress().getHostAddress() + ":"
+                        + http.getPort() + "/").openConnection();
+                assertEquals(200, get.getResponseCode());
+                get.disconnect();
+            } finally {
+                capture.stop();
+                web.stop(0);
+            }
+        }
+    }
+
+    @Test
+    void whatIsNotXmppIsLeftOutAndTheImportSaysWhatAndWhy() throws Exception {
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("imported"))) {
+            ImportResult r = CaptureFiles.importInto(store, session, ProgressBar.NONE, sink -> sink);
+
+            assertEquals(2, r.connections(), "alice's and bob's connections, not the HTTP one");
+            assertTrue(r.leftOut() != null && r.leftOut().startsWith("left out 1 TCP connection carrying no XMPP: "
+                    + http.getAddress().getHostAddress() + ":" + http.getPort() + " (HTTP)"), r.leftOut());
+        }
+    }
+
+    @Test
+    void aGzipCompressedPcapOrPcapngImportsAsTheCaptureItHolds() throws Exception {
+        Path classic = tmp.resolve("session.pcap");
+        run("/usr/bin/editcap", "-F", "pcap", session.toString(), classic.toString());
+        for (Path original : List.of(session, classic)) {
+            PcapImportTest.Streams plain = PcapImportTest.Streams.of(CaptureFiles.open(original));
+            assertEquals(2, plain.opened.size(), "alice's and bob's connections");
+            Path gz = gzip(original, Files.readAllBytes(original));
+            assertEquals(CaptureFileFormat.sniff(original), CaptureFileFormat.sniff(gz), gz.getFileName() + " is recognised as what it holds");
+            PcapImportTest.Streams unzipped = PcapImportTest.Streams.of(CaptureFiles.open(gz));
+            assertEquals(plain.opened.stream().map(o -> o.client() + " " + o.server() + " " + o.atNanos()).toList(),
+                    unzipped.opened.stream().map(o -> o.client() + " " + o.server() + " " + o.atNanos()).toList(),
+                    gz.getFileName().toString());
+            assertEquals(plain.closed, unzipped.closed, gz.getFileName().toString());
+            for (Direction d : Direction.values()) {
+                assertArrayEquals(plain.bytes(d), unzipped.bytes(d), gz.getFileName() + " " + d);
+            }
+        }
+    }
+
+    @Test
+    void aGzipCompressedPcapCutShortImportsUpToTheCutAndSaysSo() throws Exception {
+        byte[] whole = Files.readAllBytes(gzip(session, Files.readAllBytes(session)));
+        Path cut = tmp.resolve("cut.pcapng.gz");
+        Files.write(cut, Arrays.copyOf(whole, whole.length * 2 / 3));
+        PcapImportTest.Streams s = new PcapImportTest.Streams();
+        CaptureFileException e = assertThrows(CaptureFileException.class, () -> CaptureFiles.open(cut).replay(s));
+        assertTrue(e.getMessage().startsWith(cut + " is truncated"), e.getMessage());
+        assertTrue(e.recordsDelivered() > 0, "the frames before the cut were read: " + e.getMessage());
+        assertTrue(s.bytes(Direction.TO_SERVER).length > 100, "what came before the cut was imported");
+    }
+
+    /**
+     * Saved with a filter that keeps only the packets carrying data (Wireshark's "tcp.len > 0" or
+     * "xmpp", tcpdump's "tcp[tcpflags] & tcp-push != 0"): no SYN, but every byte from the stream
+     * headers on, so nothing is missing and the negotiation is all there.
+     */
+    @Test
+    void aCaptureSavedWithoutItsSynsButWithEveryByteIsNotTakenForOneBegunMidStream() throws Exception {
+        Path dataOnly = tmp.resolve("data-only.pcapng");
+        run("/usr/bin/tshark", "-r", session.toString(), "-Y", "tcp.len > 0", "-w", dataOnly.toString());
+        PcapImportTest.Streams whole = PcapImportTest.Streams.of(CaptureFiles.open(session));
+        PcapImportTest.Streams filtered = PcapImportTest.Streams.of(CaptureFiles.open(dataOnly));
+
+        assertEquals(2, filtered.opened.size());
+        for (int i = 0; i < 2; i++) {
+            for (Direction d : Direction.values()) {
+                assertArrayEquals(whole.bytes(whole.opened.get(i).id(), d), filtered.bytes(filtered.opened.get(i).id(), d),
+                        "connection " + (i + 1) + " " + d);
+            }
+            String sent = new String(filtered.bytes(filtered.opened.get(i).id(), Direction.TO_SERVER), StandardCharsets.UTF_8);
+            assertTrue(sent.startsWith("<stream:stream") || sent.startsWith("<?xml"), "the client's stream header is there: " + sent);
+        }
+        assertEquals(List.of(), filtered.events, "nothing is missing: no gap, and no capture begun mid-stream");
+    }
+
+    /** Frames of a link type xmppscope does not read (relabelled by editcap, as a capture on such an interface has them): said, not an empty capture. */
+    @Test
+    void framesOfALinkTypeNotReadAreSaidNotTakenForAnEmptyCapture() throws Exception {
+        Path nflog = tmp.resolve("nflog.pcapng");
+        run("/usr/bin/editcap", "-T", "nflog", session.toString(), nflog.toString());
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("nflog-db"))) {
+            ImportResult r = CaptureFiles.importInto(store, nflog, ProgressBar.NONE, sink -> sink);
+
+            assertEquals(0, r.connections());
+            assertTrue(r.leftOut() != null && r.leftOut().matches("left out \\d+ frames of link type 239: xmppscope reads Ethernet,.*"),
+                    r.leftOut());
+        }
+    }
+
+    /** A ring buffer's files (dumpcap -b, tcpdump -C), given in any order: one capture, each connection whole. */
+    @Test
+    void thePartsOfARingBufferImportAsOneCaptureWithEachConnectionWhole() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("ring"));
+        run("/usr/bin/editcap", "-c", "15", session.toString(), dir.resolve("part.pcapng").toString());
+        List<Path> parts;
+        try (var listed = Files.list(dir)) {
+            parts = listed.sorted(Comparator.reverseOrder()).toList(); // the newest part first
+        }
+        assertTrue(parts.size() > 3, "the session is cut into several files: " + parts);
+        try (CaptureStore whole = CaptureStore.open(tmp.resolve("whole-db")); CaptureStore ring = CaptureStore.open(tmp.resolve("ring-db"))) {
+            ImportResult expected = CaptureFiles.importInto(whole, session, ProgressBar.NONE, sink -> sink);
+            ImportResult r = CaptureFiles.importPcapParts(ring, parts, ProgressBar.NONE, sink -> sink);
+
+            assertEquals(2, r.connections(), "alice's and bob's connections, each one connection");
+            assertEquals(expected.records(), r.records(), "every record of the whole capture");
+            PcapImportTest.Streams fromParts = PcapImportTest.Streams.of(new PcapImporter(parts));
+            PcapImportTest.Streams fromWhole = PcapImportTest.Streams.of(CaptureFiles.open(session));
+            assertEquals(fromWhole.closed, fromParts.closed);
+            assertEquals(fromWhole.events, fromParts.events, "no gap, no connection begun mid-stream");
+            for (Direction d : Direction.values()) {
+                assertArrayEquals(fromWhole.bytes(d), fromParts.bytes(d), d.toString());
+            }
+        }
+    }
+
+    /**
+     * Direct TLS (XEP-0368) on port 443, where deployments put it beside HTTPS: the ClientHello's
+     * ALPN (xmpp-client) says it is XMPP, and its SNI names the domain, as a real JDK client sends them.
+     */
+    @Test
+    void directTlsOnPort443IsReadAsXmppByItsAlpnAndNamedByItsSni() throws Exception {
+        Path pcap = tmp.resolve("direct-tls-443.pcapng");
+        try (Federation fed = Federation.builder("a.example").relayed(false).configure((domain, config) -> config.ports(5222, 5269, 443))
+                .user("a.example", "alice", "alice-secret").start(tmp.resolve("servers-443"))) {
+            InetSocketAddress directTls = fed.server("a.example").directTls();
+            Tshark.Capture capture = Tshark.capture("tcp and host " + directTls.getAddress().getHostAddress(), pcap, false);
+            try {
+                SSLContext tls = SSLContext.getInstance("TLS");
+                tls.init(null, new TrustManager[] {new TrustingAll()}, null);
+                try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(directTls.getAddress(), directTls.getPort())) {
+                    SSLParameters p = socket.getSSLParameters();
+                    p.setServerNames(List.of(new SNIHostName("a.example")));
+                    p.setApplicationProtocols(new String[] {"xmpp-client"});
+                    socket.setSSLParameters(p);
+                    socket.getOutputStream().write(("<?xml version='1.0'?><stream:stream to='a.example' xmlns='jabber:client'"
+                            + " xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>").getBytes(StandardCharsets.UTF_8));
+                    socket.getOutputStream().flush();
+                    assertEquals('<', socket.getInputStream().read(), "Prosody answers inside TLS");
+                }
+            } finally {
+                capture.stop();
+            }
+        }
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("direct-tls-db"))) {
+            ImportResult r = CaptureFiles.importInto(store, pcap, ProgressBar.NONE, sink -> sink);
+            assertEquals(1, r.connections(), "the Direct TLS connection on 443: " + r.leftOut());
+        }
+        PcapImportTest.Streams s = PcapImportTest.Streams.of(CaptureFiles.open(pcap));
+        assertTrue(s.opened.get(0).server().endsWith(":443"), s.opened.get(0).server());
+        assertEquals(EventKind.DIRECT_TLS_DETECTED, s.events.get(0).kind());
+        assertTrue(s.events.get(0).detail().contains("for a.example (SNI), offering xmpp-client (ALPN)"), s.events.get(0).detail());
+    }
+
+    /** A test client's trust: the capture, not the certificate, is under test. */
+    private static final class TrustingAll implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+
+    private static Path gzip(Path file, byte[] content) throws IOException {
+        Path gz = tmp.resolve(file.getFileName() + ".gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(content);
+        }
+        return gz;
+    }
+
+    static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            fail(String.join(" ", command) + " failed: " + out);
+        }
+    }
+}
