@@ -1,7 +1,9 @@
 package dev.xmppscope.proxy;
 
+import dev.xmppscope.capture.ClientHello;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
@@ -31,7 +33,9 @@ final class AlpnSniHandler extends SniHandler {
 
     @Override
     protected Future<SslContext> lookup(ChannelHandlerContext ctx, ByteBuf clientHello) throws Exception {
-        offered.accept(clientHello == null ? List.of() : ClientHelloAlpn.offered(clientHello)); // null: not a ClientHello
+        offered.accept(clientHello == null ? List.of() // null: not a ClientHello
+                : ClientHello.ofBody(ByteBufUtil.getBytes(clientHello), 0, clientHello.readableBytes())
+                        .map(ClientHello::protocols).orElse(List.of()));
         return super.lookup(ctx, clientHello);
     }
 

@@ -1,6 +1,7 @@
 package dev.xmppscope.capture.pcap;
 
 import dev.xmppscope.capture.CaptureSink;
+import dev.xmppscope.capture.ClientHello;
 import dev.xmppscope.capture.file.CaptureFileException;
 import dev.xmppscope.capture.file.CaptureSource;
 import java.nio.file.Path;
@@ -154,7 +155,7 @@ public final class PcapImporter implements CaptureSource {
                 return true;
             }
             byte[] data = s.payload();
-            if (s.source().equals(p.client) && TlsClientHello.parse(data).filter(TlsClientHello::offersXmpp).isPresent()) {
+            if (s.source().equals(p.client) && ClientHello.ofRecord(data).filter(ClientHello::offersXmpp).isPresent()) {
                 return true; // Direct TLS (XEP-0368) on another port: its ALPN says XMPP
             }
             for (byte b : data) {

@@ -3,6 +3,7 @@ package dev.xmppscope.capture.pcap;
 import dev.xmppscope.capture.ByteSearch;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.ClientHello;
 import dev.xmppscope.capture.CloseReason;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
@@ -201,7 +202,7 @@ final class XmppTcpConnection {
         checkStart(dir, data, atNanos, sink);
         if (!encrypted && dir == Direction.TO_SERVER && offsets[0] == 0 && data.length > 2 && data[0] == 0x16 && data[1] == 0x03) {
             encrypted = true;
-            String hello = TlsClientHello.parse(data).map(TlsClientHello::describe).orElse("");
+            String hello = ClientHello.ofRecord(data).map(ClientHello::describe).orElse("");
             sink.event(new ConnectionEvent(id, ++seq, atNanos, dir, EventKind.DIRECT_TLS_DETECTED,
                     "the client's first bytes are a TLS ClientHello (Direct TLS)" + hello + "; the pcap holds only ciphertext"));
         }
