@@ -17,6 +17,7 @@ import dev.xmppscope.capture.file.ProgressBar;
 import dev.xmppscope.testing.Federation;
 import dev.xmppscope.testing.XmppClient;
 import com.sun.net.httpserver.HttpServer;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
@@ -24,7 +25,6 @@ import java.net.InetSocketAddress;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.cert.X509Certificate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -36,8 +36,6 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -209,7 +207,7 @@ class PcapVariantsOfARealSessionTest {
             Tshark.Capture capture = Tshark.capture("tcp and host " + directTls.getAddress().getHostAddress(), pcap, false);
             try {
                 SSLContext tls = SSLContext.getInstance("TLS");
-                tls.init(null, new TrustManager[] {new TrustingAll()}, null);
+                tls.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null); // the capture is under test, not the certificate
                 try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(directTls.getAddress(), directTls.getPort())) {
                     SSLParameters p = socket.getSSLParameters();
                     p.setServerNames(List.of(new SNIHostName("a.example")));
@@ -232,22 +230,6 @@ class PcapVariantsOfARealSessionTest {
         assertTrue(s.opened.get(0).server().endsWith(":443"), s.opened.get(0).server());
         assertEquals(EventKind.DIRECT_TLS_DETECTED, s.events.get(0).kind());
         assertTrue(s.events.get(0).detail().contains("for a.example (SNI), offering xmpp-client (ALPN)"), s.events.get(0).detail());
-    }
-
-    /** A test client's trust: the capture, not the certificate, is under test. */
-    private static final class TrustingAll implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 
     private static Path gzip(Path file, byte[] content) throws IOException {

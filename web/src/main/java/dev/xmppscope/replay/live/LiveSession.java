@@ -14,6 +14,7 @@ import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
 import dev.xmppscope.capture.pcap.TopLevelSplitter;
 import dev.xmppscope.proxy.SecretMasking;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,7 +23,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +31,6 @@ import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * A fresh c2s connection to a live server: sends pieces, collects what the server answers (cut
@@ -212,7 +210,7 @@ final class LiveSession implements AutoCloseable {
     private void handshake(String domain, List<String> alpn, String hint) {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, insecure ? new TrustManager[] {new TrustAll()} : null, null);
+            ctx.init(null, insecure ? InsecureTrustManagerFactory.INSTANCE.getTrustManagers() : null, null); // --insecure: a test server's self-signed certificate
             SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(socket, domain, to.getPort(), true);
             if (!alpn.isEmpty()) {
                 SSLParameters p = ssl.getSSLParameters();
@@ -329,23 +327,6 @@ final class LiveSession implements AutoCloseable {
                             : readError == null ? "replay finished" : "replay finished; last read error: " + readError,
                     wireBytes[0], wireBytes[1]));
             recording.flushed();
-        }
-    }
-
-    /** --insecure: a replay against a test server with a self-signed certificate. */
-    private static final class TrustAll implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            // deliberately accepts any certificate: the user asked for --insecure
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }
