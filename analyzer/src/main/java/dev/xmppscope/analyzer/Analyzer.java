@@ -191,7 +191,10 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     private final class ParsingAhead implements CaptureSink {
         private final ReadAhead.Items items;
         private final SecondLane secondLane;
-        /** The open connections' server addresses: what a stream missing its header is read as ({@link StreamParsers#gap}). */
+        /**
+         * The connections' server addresses: what a stream missing its header is read as ({@link StreamParsers#gap}).
+         * Kept after a close, as the model keeps its connections: a damaged capture may hold records after one.
+         */
         private final Map<Long, String> servers = new HashMap<>();
 
         ParsingAhead(ReadAhead.Items items, SecondLane secondLane) {
@@ -244,7 +247,6 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
         @Override
         public void closed(ConnectionClosed c) {
-            servers.remove(c.id());
             items.add(new StreamsEnd(CompletableFuture.completedFuture(parsers.end(c, 0))), 0);
             items.add(new StreamsEnd(secondLane.parse(() -> parsers.end(c, 1))), 0);
             items.add(c, 0);
