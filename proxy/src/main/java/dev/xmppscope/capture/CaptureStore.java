@@ -99,6 +99,10 @@ public final class CaptureStore implements AutoCloseable {
         boolean payloadsMissing = Files.exists(file) && !Files.exists(payloadFile(path));
         try {
             OwnerOnly.createFile(file);
+        } catch (IOException e) {
+            throw CaptureStoreException.of("cannot open capture database " + file, e); // as H2 would say it
+        }
+        try {
             admin = DriverManager.getConnection(url, "sa", "");
             payloads = PayloadLog.open(payloadFile(path));
             CaptureStore store = new CaptureStore(file, url, admin, payloads, analysisFile(path), false);
