@@ -215,6 +215,11 @@ public final class StreamParser {
         if (elements == null) {
             elements = new ContinuousReader(StreamHeader.assumedScope(assumedNamespace), openReaders);
         }
+        seekFrom(position);
+    }
+
+    /** Looks for where to resume from stream offset {@code position} on, nothing passed over yet. */
+    private void seekFrom(long position) {
         seeker = new StanzaSeeker();
         seekPosition = position;
         seekReported = position;
@@ -402,12 +407,7 @@ public final class StreamParser {
             return -1;
         }
         // most likely the resumption's own misreading (a nested stanza taken for a top-level one), not the peer's
-        seeker = new StanzaSeeker();
-        seekPosition = upTo;
-        seekReported = upTo;
-        withheld = new byte[0];
-        passedOverText = false;
-        pendingSince = -1;
+        seekFrom(upTo);
         return from + (int) (upTo - chunkStart);
     }
 }
