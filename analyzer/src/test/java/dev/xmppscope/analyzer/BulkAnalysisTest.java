@@ -85,17 +85,31 @@ class BulkAnalysisTest {
         };
     }
 
+    /**
+     * A new analysis of {@code store}, in an emptied analysis file: read and parsed ahead of the
+     * model ({@link Analyzer#analyze}) if {@code ahead}, else replayed into it one record at a time.
+     */
+    static Analyzer analyzedAfresh(CaptureStore store, boolean ahead) {
+        store.analysisStore().getMapNames().forEach(store.analysisStore()::removeMap);
+        Analyzer a = Analyzer.open(store);
+        try (CaptureReader reader = store.newReader()) {
+            if (ahead) {
+                a.analyze(reader, done -> { });
+            } else {
+                reader.replay(a);
+            }
+        } catch (RuntimeException | Error e) {
+            a.close();
+            throw e;
+        }
+        return a;
+    }
+
     /** Everything the analysis of the capture at {@code db} shows, as lines; in a fresh analysis file each time. */
     private static List<String> analysis(Path db, boolean ahead) {
         List<String> lines = new ArrayList<>();
         try (CaptureStore store = CaptureStore.open(db)) {
-            store.analysisStore().getMapNames().forEach(store.analysisStore()::removeMap);
-            try (Analyzer a = Analyzer.open(store); CaptureReader reader = store.newReader()) {
-                if (ahead) {
-                    a.analyze(reader, done -> { });
-                } else {
-                    reader.replay(a);
-                }
+            try (Analyzer a = analyzedAfresh(store, ahead)) {
                 lines.add("failures " + a.failures());
                 for (StanzaSummary s : a.stanzas(StanzaQuery.all(100_000)).items()) {
                     lines.add(s + " | " + a.stanza(s.ref()).orElseThrow() + " | " + a.route(s.ref()));

@@ -55,8 +55,7 @@ class MidStreamPcapTest {
             XmppClient aliceClient = XmppClient.options("a.example", c2s).resource("laptop").login("alice", "alice-secret");
             alice = aliceClient.jid().toString();
             bob = bobClient.jid().toString();
-            Tshark.Capture capture = Tshark.capture("tcp and host " + c2s.getAddress().getHostAddress() + " and port "
-                    + c2s.getPort(), pcap, false);
+            Tshark.Capture capture = Tshark.capture(Tshark.trafficOf(c2s), pcap, false);
             try (bobClient; aliceClient) {
                 // a client is named by what its server addresses to it: alice gets one message first
                 bobClient.send(alice, "hello alice");
@@ -74,13 +73,7 @@ class MidStreamPcapTest {
         try (CaptureStore store = CaptureStore.open(tmp.resolve("capture"))) {
             CaptureFiles.importInto(store, pcap, ProgressBar.NONE, sink -> sink);
             for (boolean ahead : new boolean[] {true, false}) {
-                store.analysisStore().getMapNames().forEach(store.analysisStore()::removeMap);
-                try (Analyzer a = Analyzer.open(store); CaptureReader reader = store.newReader()) {
-                    if (ahead) {
-                        a.analyze(reader, done -> { });
-                    } else {
-                        reader.replay(a);
-                    }
+                try (Analyzer a = BulkAnalysisTest.analyzedAfresh(store, ahead)) {
                     String path = ahead ? "parsed ahead" : "parsed as it came";
                     assertEquals(0, a.failures(), path);
 
@@ -128,7 +121,7 @@ class MidStreamPcapTest {
                 for (String line = out.readLine(); line != null && !line.startsWith("SESSION"); line = out.readLine()) {
                     assertNull(line.startsWith("FAILED") ? line : null, "slixmpp logs in");
                 }
-                capture = Tshark.capture("tcp and host " + c2s.getAddress().getHostAddress() + " and port " + c2s.getPort(), pcap, false);
+                capture = Tshark.capture(Tshark.trafficOf(c2s), pcap, false);
                 try {
                     out.transferTo(Writer.nullWriter());
                     assertTrue(alice.waitFor(30, TimeUnit.SECONDS), "slixmpp ends");

@@ -41,8 +41,7 @@ class SnapLengthPcapTest {
         try (Federation fed = Federation.builder("a.example").relayed(false).user("a.example", "alice", "alice-secret")
                 .user("a.example", "bob", "bob-secret").start(tmp.resolve("servers"))) {
             InetSocketAddress c2s = fed.server("a.example").c2s();
-            Tshark.Capture capture = Tshark.capture("tcp and host " + c2s.getAddress().getHostAddress() + " and port "
-                    + c2s.getPort(), pcap, false, SNAP_LENGTH);
+            Tshark.Capture capture = Tshark.capture(Tshark.trafficOf(c2s), pcap, false, SNAP_LENGTH);
             started = System.currentTimeMillis() * 1_000_000L;
             try (XmppClient bob = XmppClient.options("a.example", c2s).login("bob", "bob-secret");
                  XmppClient alice = XmppClient.options("a.example", c2s).login("alice", "alice-secret")) {

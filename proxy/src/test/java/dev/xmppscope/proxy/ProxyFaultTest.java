@@ -17,6 +17,7 @@ import dev.xmppscope.testing.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -198,28 +199,12 @@ class ProxyFaultTest {
     @Test
     void aServerThatNeverReadsStopsTheClientInsteadOfFillingTheProxysMemory() throws Exception {
         long attempt = 48L << 20;
-        try (ServerSocket upstream = new ServerSocket()) {
-            upstream.setReceiveBufferSize(64 * 1024);
-            upstream.bind(new InetSocketAddress(block.address(2), 0));
+        try (ServerSocket upstream = smallBufferedListener()) {
             CompletableFuture<Socket> accepted = acceptLater(upstream);
             try (RecordingProxy proxy = proxyTo((InetSocketAddress) upstream.getLocalSocketAddress());
-                 Socket client = new Socket()) {
-                client.setSendBufferSize(64 * 1024);
-                client.connect(proxy.boundAddresses().get(0), 10_000);
+                 Socket client = smallBufferedClient(proxy)) {
                 AtomicLong written = new AtomicLong();
-                CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-                    byte[] block64k = new byte[64 * 1024];
-                    try {
-                        OutputStream out = client.getOutputStream();
-                        out.write(HEADER);
-                        while (written.get() < attempt) {
-                            out.write(block64k);
-                            written.addAndGet(block64k.length);
-                        }
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+                CompletableFuture<Void> writer = flood(client, attempt, written);
                 Socket server = accepted.get(10, TimeUnit.SECONDS);
                 long stalledAt = awaitStall(written);
                 assertFalse(writer.isDone(), "the client is blocked, not finished");
@@ -242,28 +227,13 @@ class ProxyFaultTest {
      */
     @Test
     void aClientResettingWhileBothSidesAreBackedUpIsTheClientsReset() throws Exception {
-        try (ServerSocket upstream = new ServerSocket()) {
-            upstream.setReceiveBufferSize(64 * 1024);
-            upstream.bind(new InetSocketAddress(block.address(2), 0));
+        try (ServerSocket upstream = smallBufferedListener()) {
             CompletableFuture<Socket> accepted = acceptLater(upstream);
             try (RecordingProxy proxy = proxyTo((InetSocketAddress) upstream.getLocalSocketAddress());
-                 Socket client = new Socket()) {
-                client.setSendBufferSize(64 * 1024);
-                client.connect(proxy.boundAddresses().get(0), 10_000);
+                 Socket client = smallBufferedClient(proxy)) {
                 AtomicLong written = new AtomicLong();
-                CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-                    byte[] block64k = new byte[64 * 1024];
-                    try {
-                        OutputStream out = client.getOutputStream();
-                        out.write(HEADER);
-                        while (true) {
-                            out.write(block64k);
-                            written.addAndGet(block64k.length);
-                        }
-                    } catch (IOException e) {
-                        // the reset below ends it
-                    }
-                });
+                CompletableFuture<Void> writer = flood(client, Long.MAX_VALUE, written)
+                        .exceptionally(resetBelow -> null); // the reset below ends it
                 try (Socket server = accepted.get(10, TimeUnit.SECONDS)) {
                     CompletableFuture.runAsync(() -> {
                         byte[] block64k = new byte[64 * 1024];
@@ -313,6 +283,42 @@ class ProxyFaultTest {
                 assertEquals(CloseReason.PROXY_SHUTDOWN, r.closed().reason());
             }
         }
+    }
+
+    /** A listener with a small receive buffer, so that a server that does not read backs up soon. */
+    private ServerSocket smallBufferedListener() throws IOException {
+        ServerSocket s = new ServerSocket();
+        s.setReceiveBufferSize(64 * 1024);
+        s.bind(new InetSocketAddress(block.address(2), 0));
+        return s;
+    }
+
+    /** A client of {@code proxy} with a small send buffer, so that it is held back soon. */
+    private static Socket smallBufferedClient(RecordingProxy proxy) throws IOException {
+        Socket client = new Socket();
+        client.setSendBufferSize(64 * 1024);
+        client.connect(proxy.boundAddresses().get(0), 10_000);
+        return client;
+    }
+
+    /**
+     * Writes a stream header, then 64 KiB blocks until {@code upTo} bytes are {@code written}, on
+     * another thread; the future fails with the write's failure.
+     */
+    private static CompletableFuture<Void> flood(Socket client, long upTo, AtomicLong written) {
+        return CompletableFuture.runAsync(() -> {
+            byte[] block64k = new byte[64 * 1024];
+            try {
+                OutputStream out = client.getOutputStream();
+                out.write(HEADER);
+                while (written.get() < upTo) {
+                    out.write(block64k);
+                    written.addAndGet(block64k.length);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     /** The next connection {@code upstream} accepts, taken on another thread while the test drives the client. */

@@ -14,7 +14,9 @@ import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.EventKind;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Conversations in, steps out: each test reads like the exchange it describes. */
@@ -62,6 +64,10 @@ class NegotiationTest {
             + " to='a.example' version='1.0'>";
     static final String SERVER_HEADER = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'"
             + " from='a.example' id='s1' version='1.0'>";
+    static final String MSG = "<message to='bob@b.example' type='chat'><body>hi</body></message>";
+
+    /** The sessions that streams may resume, shared by the negotiations of one test. */
+    private final Map<String, ResumableSession> sessions = new HashMap<>();
 
     @Test
     void starttlsThenTheTlsHandshakeThenARestartInsideTls() {
@@ -221,7 +227,6 @@ class NegotiationTest {
 
     @Test
     void aStreamThatResumesASessionIsBoundToThatSessionsJid() {
-        java.util.Map<String, ResumableSession> sessions = new java.util.HashMap<>();
         Negotiation first = new Negotiation(1, sessions, new DialbackStreams());
         talk(first, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
                 "s<iq type='result' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@a.example/x1</jid></bind></iq>",
@@ -246,17 +251,12 @@ class NegotiationTest {
      */
     @Test
     void streamManagementAccountsForEveryStanzaAcrossAResumption() {
-        java.util.Map<String, ResumableSession> sessions = new java.util.HashMap<>();
-        String msg = "<message to='bob@b.example' type='chat'><body>hi</body></message>";
         Negotiation first = new Negotiation(1, sessions, new DialbackStreams());
-        List<NegotiationStep> steps1 = talk(first, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
-                "c<iq type='set' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>",
-                "s<iq type='result' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@a.example/x1</jid></bind></iq>",
-                "c<enable xmlns='urn:xmpp:sm:3' resume='true'/>", "s<enabled xmlns='urn:xmpp:sm:3' id='sm-1' resume='true'/>",
-                "c" + msg + msg + msg, "s" + msg + msg,
+        List<NegotiationStep> steps1 = talk(first, resumableSession(
+                "c" + MSG + MSG + MSG, "s" + MSG + MSG,
                 "c<r xmlns='urn:xmpp:sm:3'/>", "s<a xmlns='urn:xmpp:sm:3' h='3'/>",
                 "s<r xmlns='urn:xmpp:sm:3'/>", "c<a xmlns='urn:xmpp:sm:3' h='1'/>",
-                "c" + msg + msg, "s<a xmlns='urn:xmpp:sm:3' h='9'/>");
+                "c" + MSG + MSG, "s<a xmlns='urn:xmpp:sm:3' h='9'/>"));
         steps1.addAll(first.connectionClosed(new ConnectionClosed(1, 9_000_000_000L, CloseReason.CLIENT_CLOSED, "", 0, 0), 0, 0));
         List<String> accounting = steps1.stream().filter(s -> s.step().startsWith("sm-ack") || s.step().equals("sm-unacked"))
                 .map(s -> s.status() + " " + s.title() + " | " + s.detail()).toList();
@@ -273,7 +273,7 @@ class NegotiationTest {
         Negotiation resumed = new Negotiation(2, sessions, new DialbackStreams());
         List<NegotiationStep> steps2 = talk(resumed, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
                 "c<resume xmlns='urn:xmpp:sm:3' previd='sm-1' h='1'/>", "s<resumed xmlns='urn:xmpp:sm:3' previd='sm-1' h='3'/>",
-                "c" + msg + msg, "s" + msg, "s<a xmlns='urn:xmpp:sm:3' h='5'/>", "c<a xmlns='urn:xmpp:sm:3' h='2'/>");
+                "c" + MSG + MSG, "s" + MSG, "s<a xmlns='urn:xmpp:sm:3' h='5'/>", "c<a xmlns='urn:xmpp:sm:3' h='2'/>");
         steps2.addAll(resumed.connectionClosed(new ConnectionClosed(2, 9_000_000_000L, CloseReason.CLIENT_CLOSED, "", 0, 0), 0, 0));
         assertEquals(List.of(
                 "h=1; 1 of the 2 stanzas the server sent on connection 1: it sends the other 1 stanza again",
@@ -295,14 +295,9 @@ class NegotiationTest {
      */
     @Test
     void streamManagementDoesNotBlameThePeersForACaptureCutShort() {
-        java.util.Map<String, ResumableSession> sessions = new java.util.HashMap<>();
-        String msg = "<message to='bob@b.example' type='chat'><body>hi</body></message>";
         Negotiation first = new Negotiation(1, sessions, new DialbackStreams());
-        List<NegotiationStep> steps1 = talk(first, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
-                "c<iq type='set' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>",
-                "s<iq type='result' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@a.example/x1</jid></bind></iq>",
-                "c<enable xmlns='urn:xmpp:sm:3' resume='true'/>", "s<enabled xmlns='urn:xmpp:sm:3' id='sm-1' resume='true'/>",
-                "c" + msg + msg, "s" + msg);
+        List<NegotiationStep> steps1 = talk(first, resumableSession(
+                "c" + MSG + MSG, "s" + MSG));
         steps1.addAll(first.connectionClosed(new ConnectionClosed(1, 9_000_000_000L, CloseReason.UNKNOWN, "", 0, 0), 0, 0));
         assertEquals(List.of(), steps1.stream().filter(s -> s.step().equals("sm-unacked")).toList());
         assertNull(first.warning(), "unacknowledged, as far as the capture goes: no fault of the peers");
@@ -326,8 +321,6 @@ class NegotiationTest {
      */
     @Test
     void sasl2BindsEnablesStreamManagementAndResumesInOneRoundTrip() {
-        java.util.Map<String, ResumableSession> sessions = new java.util.HashMap<>();
-        String msg = "<message to='bob@b.example' type='chat'><body>hi</body></message>";
         Negotiation first = new Negotiation(1, sessions, new DialbackStreams());
         List<NegotiationStep> steps1 = talk(first, "c" + CLIENT_HEADER, "s" + SERVER_HEADER,
                 "c<authenticate xmlns='urn:xmpp:sasl:2' mechanism='SCRAM-SHA-256'><initial-response>biwsbj1qdWxpZXQ=</initial-response>"
@@ -340,7 +333,7 @@ class NegotiationTest {
                         + "<authorization-identifier>alice@a.example/AwesomeXMPP.4f3</authorization-identifier>"
                         + "<bound xmlns='urn:xmpp:bind:0'><enabled xmlns='urn:xmpp:sm:3' id='sm-2' resume='true'/></bound>"
                         + "<token xmlns='urn:xmpp:fast:0' expiry='2026-12-24T00:00:00Z' token='**********'/></success>",
-                "c" + msg + msg, "s<a xmlns='urn:xmpp:sm:3' h='1'/>");
+                "c" + MSG + MSG, "s<a xmlns='urn:xmpp:sm:3' h='1'/>");
         assertEquals(List.of(
                 "sasl-auth: Client authenticates with SCRAM-SHA-256 over SASL2 | initial response sent; from AwesomeXMPP on Kiva's Phone;"
                         + " binds a resource in the same round trip (Bind2, tag AwesomeXMPP, with stream management, carbons);"
@@ -539,6 +532,19 @@ class NegotiationTest {
         assertEquals("The client never acknowledged the server's last 1 stanza (h=0 of 1)", unacked.title());
         assertEquals("the stream closed cleanly, which ends the session: the server treats them as undelivered (a message goes to"
                 + " offline storage, or back to its sender as an error); the first is line-3", unacked.detail());
+    }
+
+    /**
+     * The lines of a stream that binds alice@a.example/x1 and enables resumable stream management
+     * (id sm-1), then {@code then}: for {@link #talk}.
+     */
+    private static String[] resumableSession(String... then) {
+        List<String> lines = new ArrayList<>(List.of("c" + CLIENT_HEADER, "s" + SERVER_HEADER,
+                "c<iq type='set' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>",
+                "s<iq type='result' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@a.example/x1</jid></bind></iq>",
+                "c<enable xmlns='urn:xmpp:sm:3' resume='true'/>", "s<enabled xmlns='urn:xmpp:sm:3' id='sm-1' resume='true'/>"));
+        lines.addAll(List.of(then));
+        return lines.toArray(String[]::new);
     }
 
     /** Feeds {@code lines} to {@code target}, each "c" (from the client) or "s" (from the server) and the XML, ref "line-N". */

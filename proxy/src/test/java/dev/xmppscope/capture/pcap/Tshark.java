@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,6 +104,11 @@ public final class Tshark {
     }
 
     /** Starts dumpcap on loopback with a capture filter; stop it with {@link Capture#stop()}. */
+    /** A capture filter for the TCP traffic of the server listening at {@code server}. */
+    public static String trafficOf(InetSocketAddress server) {
+        return "tcp and host " + server.getAddress().getHostAddress() + " and port " + server.getPort();
+    }
+
     public static Capture capture(String filter, Path out, boolean classicPcap) throws IOException, InterruptedException {
         return capture(filter, out, classicPcap, 0);
     }
