@@ -68,6 +68,27 @@ public final class RecordedSession {
         return pieces.stream().filter(p -> p.direction() == Direction.TO_CLIENT).toList();
     }
 
+    /** The domain the client's stream header asked for, or null when it named none. */
+    String streamTo() {
+        return client().get(0).attribute("to");
+    }
+
+    /**
+     * The condition of the stream error the server answered the client's header with, before it
+     * offered any features (host-unknown: it does not serve the domain asked for), or null.
+     */
+    String headerRefusal() {
+        for (Piece p : server()) {
+            if (p.name().equals("stream:features")) {
+                return null;
+            }
+            if (p.name().equals("stream:error")) {
+                return SessionReplayer.condition(p);
+            }
+        }
+        return null;
+    }
+
     /** What was masked in {@code clientPiece}'s recording (empty when it is re-sent as the client sent it). */
     Set<String> maskedIn(Piece clientPiece) {
         return masked.getOrDefault(clientPiece, Set.of());

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -48,6 +49,11 @@ public final class SessionReplayer {
         }
     }
 
+    /** Checks a {@code --stream-to} domain, before anything is sent or written. */
+    public static void checkStreamTo(String domain) {
+        StreamTo.check(domain);
+    }
+
     /** A TCP connection to the live server, opened before the replay writes anything: an unreachable server fails here. */
     public Socket connect(InetSocketAddress to) {
         return LiveSession.connect(to, timeout);
@@ -61,7 +67,7 @@ public final class SessionReplayer {
                                CaptureSink recording, long liveId) {
         RecordedSession rec = RecordedSession.load(capture, connectionId);
         try (Socket socket = connect(to)) {
-            return replay(rec, socket, to, user, password, recording, liveId);
+            return replay(rec, socket, to, user, null, password, recording, liveId);
         } catch (IOException e) {
             throw new UncheckedIOException("closing the connection to " + to + ": " + e.getMessage(), e);
         }
@@ -69,23 +75,34 @@ public final class SessionReplayer {
 
     /**
      * @param socket   a connection to {@code to} from {@link #connect}, closed when the replay ends
-     * @param user     the bare JID to log in as (its domain is the stream's {@code to})
+     * @param user     the bare JID to log in as (its domain is the stream's {@code to}, unless {@link StreamTo} keeps the recorded one)
+     * @param streamTo the domain the stream's header asks for instead ({@code --stream-to}), or null
      * @param liveId   the connection id the new session gets in {@code recording}
      */
-    public ReplayReport replay(RecordedSession rec, Socket socket, InetSocketAddress to, String user, String password,
-                               CaptureSink recording, long liveId) {
+    public ReplayReport replay(RecordedSession rec, Socket socket, InetSocketAddress to, String user, String streamTo,
+                               String password, CaptureSink recording, long liveId) {
         checkUser(user);
-        int at = user.indexOf('@');
-        String local = user.substring(0, at);
-        String domain = user.substring(at + 1);
+        if (streamTo != null) {
+            checkStreamTo(streamTo);
+        }
+        String domain = user.substring(user.indexOf('@') + 1);
         String recordedUser = recordedUser(rec);
         Progress run = new Progress();
+        StreamTo header = StreamTo.choose(rec, domain, streamTo);
+        if (header.note() != null) {
+            run.notes.add(header.note());
+        }
+        if (recordedUser != null && !recordedUser.equalsIgnoreCase(user)
+                && rec.client().stream().anyMatch(p -> p.xml().contains(recordedUser))) {
+            run.notes.add(recordedUser + " in what the client sent is sent as " + user + " (--user)");
+        }
         String masked = rec.maskedSecretsNote();
         if (masked != null) {
             run.notes.add(masked);
         }
-        try (LiveSession live = new LiveSession(liveId, to, socket, recording, insecure, rec.directTls ? domain : null)) {
-            run(rec, live, local, domain, password, recordedUser, run);
+        String tlsName = header.domain() != null ? header.domain() : domain; // the server is asked for this name
+        try (LiveSession live = new LiveSession(liveId, to, socket, recording, insecure, rec.directTls ? tlsName : null)) {
+            run(rec, live, user, header, tlsName, password, recordedUser, run);
             live.settle(Duration.ofMillis(300), Duration.ofSeconds(3));
             List<String> users = recordedUser == null ? List.of(user) : List.of(user, recordedUser);
             AnswerShape shape = new AnswerShape(run.clientIds, users);
@@ -108,14 +125,16 @@ public final class SessionReplayer {
         String authFailure;
     }
 
-    private void run(RecordedSession rec, LiveSession live, String local, String domain, String password, String recordedUser,
-                     Progress run) {
+    private void run(RecordedSession rec, LiveSession live, String user, StreamTo header, String tlsName, String password,
+                     String recordedUser, Progress run) {
+        String local = user.substring(0, user.indexOf('@'));
         ScramClient scram = null;
         List<Piece> recordedAnswers = rec.server();
         int recordedOutcome = recordedSaslOutcome(recordedAnswers);
         boolean recordedLoginSucceeded = recordedOutcome >= 0 && recordedAnswers.get(recordedOutcome).name().equals("success");
+        boolean refusalAsked = rec.headerRefusal() != null && Objects.equals(header.domain(), rec.streamTo());
         for (Piece p : rec.client()) {
-            String xml = recordedUser == null ? p.xml() : p.xml().replace(recordedUser, local + "@" + domain);
+            String xml = recordedUser == null ? p.xml() : p.xml().replace(recordedUser, user);
             String id = p.attribute("id");
             if (id != null) {
                 run.clientIds.add(id);
@@ -127,9 +146,11 @@ public final class SessionReplayer {
             }
             List<String> notes = run.notes;
             if (p.isHeader()) {
-                live.send(withStreamTo(xml, domain));
-                if (expect(live, mark, "stream features", x -> x.name().equals("stream:features"), notes) == null
-                        && !live.serverClosed()) {
+                live.send(header.apply(xml));
+                Piece answer = refusalAsked // the recorded stream error is an answer too, not a reason for a note
+                        ? live.await(mark, x -> x.name().equals("stream:features") || x.name().equals("stream:error"), timeout)
+                        : expect(live, mark, "stream features", x -> x.name().equals("stream:features"), notes);
+                if (answer == null && !live.serverClosed()) {
                     // waiting as long again for each later step would only make the silence longer
                     throw new IllegalStateException("the server sent no stream features within " + timeout.toSeconds()
                             + " s of the stream header: is --to an XMPP server's c2s port?");
@@ -153,7 +174,7 @@ public final class SessionReplayer {
                                 + " s of <starttls/>") + ": the replay stops there rather than send the rest"
                                 + " of the session, its login included, without the TLS the recorded client had");
                     }
-                    live.startTls(domain);
+                    live.startTls(tlsName);
                 }
                 case "auth" -> {
                     Login login = authenticate(live, mark, p, local, password, notes);
@@ -255,8 +276,8 @@ public final class SessionReplayer {
         return -1;
     }
 
-    /** "not-authorized": the defined condition a SASL {@code <failure/>} carries (RFC 6120 6.5), its first child. */
-    private static String condition(Piece failure) {
+    /** "not-authorized": the defined condition a SASL {@code <failure/>} or a stream error carries (RFC 6120 6.5, 4.9), its first child. */
+    static String condition(Piece failure) {
         Matcher m = Pattern.compile("<(?:[\\w.-]+:)?([\\w.-]+)").matcher(inner(failure.xml()));
         return m.find() ? m.group(1) : "no condition given";
     }
@@ -282,10 +303,6 @@ public final class SessionReplayer {
             }
         }
         return null;
-    }
-
-    private static String withStreamTo(String header, String domain) {
-        return header.replaceFirst("\\sto\\s*=\\s*(['\"])[^'\"]*\\1", " to='" + domain + "'");
     }
 
     private static String inner(String xml) {

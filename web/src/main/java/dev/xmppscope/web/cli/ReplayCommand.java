@@ -39,6 +39,8 @@ import picocli.CommandLine.Spec;
                 "",
                 "The replay opens a fresh stream to --to, logs in as --user with its password (SASL PLAIN is rebuilt, SCRAM is computed anew; the recorded credentials are never needed), and waits for what each step expects (features, <proceed/>, the SASL outcome, the answer carrying the same IQ id, stream management acks) instead of replaying the recorded timing. Both the recorded and the new session are written to --db, with the diff, so 'xmppscope open DB' shows them side by side and the diff under 'Replay diffs'.",
                 "",
+                "The stream's header asks for --user's domain (its 'to'), unless the recorded server refused the stream itself (host-unknown: the client asked for a domain the server does not serve): then it asks for the recorded domain again, to reproduce that. --stream-to DOMAIN asks for another. The report says what was sent other than as recorded (the stream's 'to', the recorded user's JID).",
+                "",
                 "A session recorded over Direct TLS (XEP-0368) is replayed over Direct TLS: give --to the server's Direct TLS port (5223 by default).",
                 "",
                 "The password comes from --password-file FILE (its first line), the XMPPSCOPE_PASSWORD environment variable, or a prompt on the terminal; --password SECRET works too, but other users of the machine see it in 'ps' and it stays in the shell's history.",
@@ -76,6 +78,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--user", required = true, paramLabel = "JID", description = "the bare JID to log in as")
     String user;
 
+    @Option(names = "--stream-to", paramLabel = "DOMAIN", description = "the domain the stream's header asks for (default: --user's domain; the recorded one when the recorded server refused the stream, host-unknown say)")
+    String streamTo;
+
     @Option(names = "--password", paramLabel = "SECRET", description = "its password (never stored; visible in 'ps': prefer --password-file)")
     String password;
 
@@ -102,6 +107,9 @@ final class ReplayCommand implements Callable<Integer> {
         // everything that can be checked is checked before the output database is created
         InetSocketAddress target = parse(to);
         SessionReplayer.checkUser(user);
+        if (streamTo != null) {
+            SessionReplayer.checkStreamTo(streamTo);
+        }
         CaptureSource source = source(capture);
         RecordedSession rec;
         try {
@@ -125,7 +133,7 @@ final class ReplayCommand implements Callable<Integer> {
             writer.commit();
             long liveId = originalId + 1;
             try {
-                report = replayer.replay(rec, socket, target, user, secret, writer, liveId);
+                report = replayer.replay(rec, socket, target, user, streamTo, secret, writer, liveId);
             } catch (RuntimeException e) {
                 // the database exists now: say what it holds rather than leave it to be found
                 throw new IllegalStateException(e.getMessage() + "\nthe replay up to there is recorded as connection " + liveId
