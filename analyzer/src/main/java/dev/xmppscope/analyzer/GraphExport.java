@@ -73,7 +73,7 @@ public final class GraphExport {
                 continue; // a snapshot taken while the edge moved; the next export has it
             }
             Edge edge = g.addEdge(text.apply(e.id()), source, target, true);
-            edge.setAttribute("label", e.kind() + " " + e.stanzas() + " stanzas");
+            edge.setAttribute("label", text.apply(label(e)));
             edge.setAttribute("kind", e.kind());
             edge.setAttribute("state", e.state() == null ? "" : e.state());
             edge.setAttribute("stanzas", e.stanzas());
@@ -83,6 +83,21 @@ public final class GraphExport {
             }
         }
         return g;
+    }
+
+    /**
+     * "c2s #3: 20 stanzas, closed": the connections the edge stands for, numbered as {@code show}
+     * lists them, tell apart the parallel streams of one client (a reconnect with the same resource)
+     * or of two servers; the state is said unless the stream is established.
+     */
+    static String label(GraphEdge e) {
+        StringBuilder s = new StringBuilder(e.kind());
+        e.connections().forEach(id -> s.append(" #").append(id));
+        s.append(": ").append(e.stanzas()).append(e.stanzas() == 1 ? " stanza" : " stanzas");
+        if (e.state() != null && !e.state().equals("established")) {
+            s.append(", ").append(e.state());
+        }
+        return s.toString();
     }
 
     /**
