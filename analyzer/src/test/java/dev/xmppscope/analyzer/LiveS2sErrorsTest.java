@@ -30,7 +30,8 @@ class LiveS2sErrorsTest {
      * Both servers want certificates they trust ({@code s2s_secure_auth}), but the intercepting
      * proxy presents its own, from a CA they do not trust: b.example refuses a.example's stream,
      * saying why in its own words, and a.example then refuses b.example's certificate too. The
-     * stream's error is b.example's refusal, the first, with those words.
+     * stream's error is b.example's refusal, the first, with those words, and with whose certificate
+     * it refused and what to do about it.
      */
     @Test
     void aRefusedCertificateIsTheStreamsErrorInTheServersOwnWords() throws Exception {
@@ -43,7 +44,10 @@ class LiveS2sErrorsTest {
                         && c.closedAt() != null, "a.example's stream to b.example closed");
                 String refusal = "b.example ends the stream with error not-authorized (the peer is not authorized: it sent"
                         + " something before authenticating, or its authentication, a certificate or a dialback key, was refused):"
-                        + " \"Your server's certificate is not trusted\"";
+                        + " \"Your server's certificate is not trusted\". The certificate b.example refused is xmppscope's"
+                        + " stand-in for a.example, from xmppscope's CA (a.example's own cannot pass an intercepting proxy):"
+                        + " make b.example trust that CA (xmppscope ca --export), let dialback authenticate instead (Prosody:"
+                        + " s2s_secure_auth = false), or relay this link with --tls passthrough";
                 assertEquals(refusal, aToB.error());
                 assertEquals("error", aToB.state());
                 List<String> errors = analyzer.negotiation(aToB.id()).stream().filter(s -> s.step().equals("stream-error"))

@@ -395,7 +395,8 @@ public final class Negotiation {
         String otherHost = condition.equals("see-other-host") ? e.childText("see-other-host", Ns.STREAM_ERRORS) : null;
         domainRefused |= d == Direction.TO_CLIENT && (condition.equals("host-unknown") || condition.equals("host-gone"));
         String what = fail(who(d) + " ends the stream with error " + Conditions.stream(condition)
-                + (otherHost == null || otherHost.isBlank() ? said : ": " + otherHost.strip()));
+                + (otherHost == null || otherHost.isBlank() ? said : ": " + otherHost.strip())
+                + StandInCertificate.refusal(this, d, text, false));
         add(d, at, "stream-error", what, detail, "failed", ref);
     }
 

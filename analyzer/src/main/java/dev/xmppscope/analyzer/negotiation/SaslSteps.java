@@ -55,6 +55,7 @@ final class SaslSteps {
                 String title = "s2s".equals(n.kind())
                         ? n.who(d) + " refuses " + StepText.or(n.streamFrom(), "the initiating server") + " (SASL " + mechanism + "): "
                         + condition + (text == null || text.isBlank() ? "" : ": \"" + text.strip() + "\"")
+                        + StandInCertificate.refusal(n, d, text, "EXTERNAL".equals(mechanism))
                         : "Authentication failed: " + Conditions.sasl(condition);
                 n.add(d, at, "sasl-failure", n.fail(title), text == null ? condition : condition + ": " + text, "failed", ref);
             }

@@ -176,6 +176,26 @@ class NegotiationTest {
     }
 
     /**
+     * The same refusal on a stream xmppscope intercepted: the certificate refused was the proxy's
+     * stand-in for a.example, and the refusal says so and what to do, not only the step before it.
+     */
+    @Test
+    void anInterceptedS2sSaslExternalRefusalSaysItWasXmppscopesCertificateAndWhatToDo() {
+        String s2s = "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams'"
+                + " xmlns:db='jabber:server:dialback'";
+        steps.addAll(n.event(new ConnectionEvent(1, 9, now + 1, Direction.TO_SERVER, EventKind.TLS_ESTABLISHED, "TLSv1.3")));
+        c(s2s + " from='a.example' to='b.example' version='1.0'>").s(s2s + " from='b.example' to='a.example' id='s1' version='1.0'>"
+                + "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>EXTERNAL</mechanism>"
+                + "</mechanisms></stream:features>")
+                .c("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='EXTERNAL'>YS5leGFtcGxl</auth>")
+                .s("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure>");
+        assertEquals("b.example refuses a.example (SASL EXTERNAL): not-authorized. The certificate b.example refused is"
+                + " xmppscope's stand-in for a.example, from xmppscope's CA (a.example's own cannot pass an intercepting proxy):"
+                + " make b.example trust that CA (xmppscope ca --export), let dialback authenticate instead (Prosody:"
+                + " s2s_secure_auth = false), or relay this link with --tls passthrough", n.error());
+    }
+
+    /**
      * A header without 'to', as Prosody 0.12 answers it on its s2s port: the receiving server,
      * named by no domain, is "the receiving server" within a sentence, and its own words are said.
      */
