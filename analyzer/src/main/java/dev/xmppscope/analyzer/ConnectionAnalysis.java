@@ -104,7 +104,7 @@ final class ConnectionAnalysis {
 
     StreamEndpoints endpoints() {
         return new StreamEndpoints(opened.id(), negotiation.kind(), negotiation.streamFrom(), negotiation.streamTo(),
-                negotiation.identity(), opened.client(), opened.server(), negotiation.domainRefused());
+                negotiation.identity(), opened.client(), opened.server(), negotiation.domainRefused(), negotiation.claimedJid());
     }
 
     /**

@@ -109,7 +109,7 @@ public final class EntityGraph {
                     }
                 }
                 source = s.identity() != null ? client(Jid.parse(s.identity()), target)
-                        : placeholder(s.connection(), s.client(), target);
+                        : placeholder(s, target);
             }
             case "s2s" -> {
                 if (s.s2sSource() == null || s.s2sTarget() == null) {
@@ -291,15 +291,24 @@ public final class EntityGraph {
         return id;
     }
 
-    private String placeholder(long connection, String address, String serverId) {
+    /**
+     * The node of a client whose bound JID is not known (yet): named by the JID its own words claim
+     * (its login), said to be unconfirmed, or else as an unauthenticated client at its address.
+     */
+    private String placeholder(StreamEndpoints s, String serverId) {
         notAService(serverId);
-        String id = "client:conn-" + connection;
-        if (graph.getNode(id) == null) {
-            Node n = graph.addNode(id);
+        String id = "client:conn-" + s.connection();
+        Node n = graph.getNode(id);
+        if (n == null) {
+            n = graph.addNode(id);
             n.setAttribute("kind", "client");
-            n.setAttribute("label", "unauthenticated client " + (address == null ? "#" + connection : address));
             n.setAttribute("parent", serverId);
             n.setAttribute("flags", "");
+        }
+        String label = s.claimed() != null ? s.claimed() + " (claimed; bound JID not seen)"
+                : "unauthenticated client " + (s.client() == null ? "#" + s.connection() : s.client());
+        if (!label.equals(n.getAttribute("label"))) {
+            n.setAttribute("label", label);
         }
         return id;
     }

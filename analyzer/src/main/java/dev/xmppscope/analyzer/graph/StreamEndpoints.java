@@ -13,9 +13,16 @@ import dev.xmppscope.analyzer.xmpp.Jid;
  * @param client     the TCP client's address (labels an unauthenticated client)
  * @param upstream   the server's address the stream went to (where its domain is served)
  * @param domainRefused the server refused the domain asked for ({@code host-unknown}): no server of that name is there
+ * @param claimed    a c2s client's JID as its own words give it while {@code identity} is unknown (its login), or null
  */
 public record StreamEndpoints(long connection, String kind, String streamFrom, String streamTo, String identity,
-                              String client, String upstream, boolean domainRefused) {
+                              String client, String upstream, boolean domainRefused, String claimed) {
+
+    /** Endpoints of a stream whose client claims no JID of its own. */
+    public StreamEndpoints(long connection, String kind, String streamFrom, String streamTo, String identity, String client,
+                           String upstream, boolean domainRefused) {
+        this(connection, kind, streamFrom, streamTo, identity, client, upstream, domainRefused, null);
+    }
 
     /** Endpoints of a stream whose domain was not refused, its upstream unknown (tests, imported captures). */
     public StreamEndpoints(long connection, String kind, String streamFrom, String streamTo, String identity, String client) {

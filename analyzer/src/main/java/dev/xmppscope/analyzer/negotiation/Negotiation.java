@@ -47,6 +47,8 @@ public final class Negotiation {
     private String registerId;
     /** The resource the client asked to bind, or null (none asked for, or server-chosen). */
     private String requestedResource;
+    /** Who a c2s client says it is, for naming it while (or when) its bound JID is not in the capture. */
+    private final ClaimedClient claimed = new ClaimedClient();
     /** The receiving server said it does not serve the domain asked for (host-unknown, host-gone). */
     private boolean domainRefused;
     private String sessionId;
@@ -132,6 +134,9 @@ public final class Negotiation {
         String ns = e.namespace();
         if (Ns.isStanzaNamespace(ns) && (e.name().equals("message") || e.name().equals("presence") || e.name().equals("iq"))) {
             sm.stanza(d, ref);
+            if (d == Direction.TO_SERVER && kind.equals("c2s")) {
+                claimed.sent(e.attribute("from"));
+            }
             if (joinedMidStream) {
                 learnEnds(d, e.attribute("from"), e.attribute("to"));
             }
@@ -625,6 +630,22 @@ public final class Negotiation {
     /** The bound full JID (c2s), "initiator→receiver" (s2s, once authenticated), the component's domain, or null. */
     public String identity() {
         return identity;
+    }
+
+    /**
+     * A c2s client's JID as its own words give it (a stanza's {@code from}, its login and the
+     * resource it asked for) while no bound JID is known, or null: what names a client the capture
+     * never shows bound (one direction captured, or a capture that ends before the answer).
+     */
+    public String claimedJid() {
+        return identity != null || !kind.equals("c2s") ? null : claimed.jid(streamTo, requestedResource);
+    }
+
+    /** A SASL login the client sent, with its mechanism and initial response. */
+    void loginSent(String mechanism, String initialResponse) {
+        if (kind.equals("c2s")) {
+            claimed.login(mechanism, initialResponse);
+        }
     }
 
     /** {@code negotiating}, {@code established}, {@code closed} or {@code error}. */

@@ -69,6 +69,7 @@ final class SaslSteps {
         mechanism = mech;
         String initialResponse = sasl2 ? StepText.or(e.childText("initial-response", Ns.SASL2), "") : e.text();
         n.awaiting("sasl");
+        n.loginSent(mech, initialResponse);
         String title = "EXTERNAL".equals(mech) && "s2s".equals(n.kind())
                 ? StepText.or(n.streamFrom(), "The initiating server") + " authenticates with SASL EXTERNAL ("
                         + (n.intercepted() ? "the certificate xmppscope presented for it: its own cannot pass an intercepting proxy)"

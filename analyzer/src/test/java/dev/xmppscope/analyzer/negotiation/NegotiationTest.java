@@ -176,6 +176,20 @@ class NegotiationTest {
     }
 
     /**
+     * A client's own words name it while the capture shows no bound JID: its PLAIN login at the
+     * stream's domain and the resource it asks for, then, exactly, the 'from' of what it sends.
+     */
+    @Test
+    void aClientWithNoBindResultIsNamedByItsLoginThenByTheFromOfWhatItSends() {
+        c(CLIENT_HEADER).c("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGFsaWNlACoqKioqKg==</auth>");
+        assertEquals("alice@a.example", n.claimedJid(), "\\0alice\\0****** (masked) at a.example");
+        c("<iq type='set' id='b1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>desk</resource></bind></iq>");
+        assertEquals("alice@a.example/desk", n.claimedJid());
+        c("<presence from='alice@a.example/desk-42'/>");
+        assertEquals("alice@a.example/desk-42", n.claimedJid(), "what the server granted, as the client says it");
+    }
+
+    /**
      * The same refusal on a stream xmppscope intercepted: the certificate refused was the proxy's
      * stand-in for a.example, and the refusal says so and what to do, not only the step before it.
      */
