@@ -122,7 +122,8 @@ public final class CertificateAuthority {
         return leaves.computeIfAbsent(domain.toLowerCase(java.util.Locale.ROOT), this::issue);
     }
 
-    private Leaf issue(String domain) {
+    /** A certificate for {@code domain} made anew, not cached: what {@link #leafFor} caches, and what {@link TlsWarmUp} throws away. */
+    Leaf issue(String domain) {
         try {
             Instant now = Instant.now();
             X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());

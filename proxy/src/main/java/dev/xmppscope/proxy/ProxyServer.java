@@ -54,6 +54,9 @@ public final class ProxyServer implements AutoCloseable {
     public static ProxyServer start(ProxyOptions options, CaptureSink recorder) {
         LongSupplier ids = recorder instanceof Recorder r ? r::nextConnectionId : new AtomicLong(1)::getAndIncrement;
         TlsContexts tls = new TlsContexts(options.ca(), options.insecureUpstream(), options.upstreamCa());
+        if (options.ca() != null) {
+            TlsWarmUp.start(options.ca()); // an intercepting proxy: its first client should not wait for the JVM's TLS set-up
+        }
         ProxyContext context = new ProxyContext(recorder, tls, ids);
         // one loop per core, not Netty's default of two: with more loops than cores they preempt
         // each other (README, "One relay thread per core", has the measurements)

@@ -116,17 +116,19 @@ final class TlsContexts {
         if (ca == null) {
             throw new IllegalStateException("no certificate authority configured: cannot intercept TLS");
         }
-        return clientFacing.computeIfAbsent(domain, d -> {
-            CertificateAuthority.Leaf leaf = ca.leafFor(d);
-            try {
-                // asked for, never required nor checked: a client's certificate is only recorded (it cannot
-                // be passed on: the proxy does not hold its key), and a client without one goes on as before
-                return SslContextBuilder.forServer(leaf.key(), leaf.chain()).clientAuth(ClientAuth.OPTIONAL)
-                        .trustManager(InsecureTrustManagerFactory.INSTANCE).build();
-            } catch (SSLException e) {
-                throw new IllegalStateException("cannot set up TLS toward clients for " + d + ": " + e.getMessage(), e);
-            }
-        });
+        return clientFacing.computeIfAbsent(domain, d -> serverContext(ca.leafFor(d), d));
+    }
+
+    /** A server-side context presenting {@code leaf}, a certificate for {@code domain}. */
+    static SslContext serverContext(CertificateAuthority.Leaf leaf, String domain) {
+        try {
+            // asked for, never required nor checked: a client's certificate is only recorded (it cannot
+            // be passed on: the proxy does not hold its key), and a client without one goes on as before
+            return SslContextBuilder.forServer(leaf.key(), leaf.chain()).clientAuth(ClientAuth.OPTIONAL)
+                    .trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot set up TLS toward clients for " + domain + ": " + e.getMessage(), e);
+        }
     }
 
     static boolean isHostName(String s) {
