@@ -101,6 +101,17 @@ public final class RouteCorrelator {
             return size() > MAX_HELD;
         }
     };
+    /**
+     * Routes of IQ requests and directed presences whose window passed before they reached a client,
+     * by the same hash: what a server frozen meanwhile may still pass on ({@link #stalledAt}). Kept
+     * apart from {@link #held}: only messages wait in offline storage.
+     */
+    private final Map<Long, Route> heldIfFrozen = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Route> eldest) {
+            return size() > MAX_HELD;
+        }
+    };
     private final UnaryOperator<String> hosts;
     private final ServerSilences silences;
 
@@ -312,11 +323,12 @@ public final class RouteCorrelator {
             return null;
         }
         long wide = key.wideHash(s.source());
-        Route r = held.get(wide);
+        Map<Long, Route> from = held.containsKey(wide) ? held : heldIfFrozen;
+        Route r = from.get(wide);
         if (r == null || !r.hasKey(key) || silences.silentSince(s.source()) > r.lastAt) {
             return null;
         }
-        held.remove(wide);
+        from.remove(wide);
         r.slotCount = 0; // its slots were dropped from the open set when it was retired
         r.stalledFor = resumed - r.lastAt;
         r.stalledAt = s.source();
@@ -329,13 +341,24 @@ public final class RouteCorrelator {
      * Keeps a route whose window has passed if its message may now wait in the storage of the
      * server its last hop reached: a chat or normal message, to one addressee, that reached no
      * client but as a carbon (one to a bare JID that did is not kept: on a busy server those would
-     * crowd out the messages really stored).
+     * crowd out the messages really stored). An IQ request or a directed presence (available or
+     * unavailable) that reached no client is kept only for a server frozen meanwhile ({@link #heldIfFrozen}).
      */
     private void hold(Route r) {
         Sighting first = r.hops[0];
         Sighting last = r.hops[r.hopCount - 1];
-        if (!first.kind().equals("message") || !(first.type().equals("chat") || first.type().equals("normal"))
-                || reachedAClient(r)) {
+        if (reachedAClient(r)) {
+            return;
+        }
+        boolean request = first.kind().equals("iq") && (first.type().equals("get") || first.type().equals("set"));
+        // not a subscription request or answer: servers store those for a contact offline, and deliver them at login
+        boolean directed = first.kind().equals("presence") && first.toBare() != null
+                && (first.type().equals("available") || first.type().equals("unavailable"));
+        if (r.keys.length == 1 && !r.toRoom && (request || directed)) {
+            heldIfFrozen.put(r.keys[0].wideHash(last.target()), r);
+            return;
+        }
+        if (!first.kind().equals("message") || !(first.type().equals("chat") || first.type().equals("normal"))) {
             return;
         }
         if (r.keys.length == 1 && !r.toRoom) {

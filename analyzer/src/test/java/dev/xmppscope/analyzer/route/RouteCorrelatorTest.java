@@ -67,6 +67,28 @@ class RouteCorrelatorTest {
         assertTrue(route.explanation().contains("a.example sent nothing at all for 5.0 s"), route.explanation());
     }
 
+    /**
+     * A subscription request b.example keeps for bob, offline, and hands him when he logs in after
+     * a quiet spell: b.example was idle, not frozen, and the late copy is not said to be a frozen
+     * server's hold. (A directed presence or an IQ request is: servers store neither.)
+     */
+    @Test
+    void aSubscriptionRequestAnIdleServerDeliversAtLoginIsNotTakenForAFrozenServersHold() {
+        for (String type : List.of("subscribe", "available")) {
+            RouteCorrelator r = new RouteCorrelator(1_000_000_000L, RouteArchive.inMemory(), node -> node);
+            r.observe(presence("2-s-0", 2, B, A, 0, "available", "earlier")); // b.example was sending before
+            r.observe(presence("1-s-5", 1, ALICE, A, 100, type, "p1"));
+            r.observe(presence("2-s-3", 2, A, B, 110, type, "p1")); // then b.example sends nothing for 5 s
+            boolean joined = r.observe(delivered(presence("4-c-9", 4, B, BOB, 5_200, type, "p1"))).isPresent();
+            assertEquals(!type.equals("subscribe"), joined, type);
+        }
+    }
+
+    private static Sighting presence(String ref, long conn, String from, String to, long atMs, String type, String id) {
+        return new Sighting(ref, conn, from, to, atMs * 1_000_000L, "presence", type, id, "alice@a.example", "bob@b.example", 7,
+                false, Copying.NONE, false);
+    }
+
     @Test
     void aServerThatWentOnSendingDidNotHoldAMessagePastTheWindow() {
         RouteCorrelator r = new RouteCorrelator(1_000_000_000L, RouteArchive.inMemory(), node -> node);
