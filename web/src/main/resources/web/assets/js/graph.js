@@ -111,12 +111,11 @@ export class GraphView {
   }
 
   /**
-   * The pane is shown for the first time. A mesh placed while it was hidden (the page opened on
-   * the connections view) is placed again for the pane's shape, before anyone has seen it.
+   * The pane is shown for the first time: the mesh known so far is placed for the pane's shape
+   * (nothing is placed while the pane is hidden: the page may have opened on the connections view).
    */
   firstShown() {
-    if (this.layout.guessedPane()) this.load({nodes: [...store.nodes.values()], edges: [...store.edges.values()]});
-    else this.fit();
+    this.load({nodes: [...store.nodes.values()], edges: [...store.edges.values()]});
   }
 
   /** Replaces everything with a snapshot (first load and after a reset). */
