@@ -193,6 +193,22 @@ class UiSyntheticBrowserTest {
     }
 
     /**
+     * A wheel notch zooms the graph by a small step, as tuned (a quarter of Cytoscape's own, which
+     * leaps by 2.5× a notch), and the page says nothing about it in the console: Cytoscape warned
+     * at every load that the tuning was there (the checks after each test read the console).
+     */
+    @Test
+    void aWheelNotchZoomsTheGraphByASmallStep() {
+        open("/");
+        settledGraphView();
+        double before = ((Number) js("return xmppscope.graph.cy.zoom();")).doubleValue();
+        new Actions(browser.driver).scrollFromOrigin(WheelInput.ScrollOrigin.fromElement(
+                browser.driver.findElement(By.id("graph"))), 0, -100).perform();
+        double step = ((Number) js("return xmppscope.graph.cy.zoom();")).doubleValue() / before;
+        assertTrue(step > 1 && step < 1.03, "one notch zoomed in by " + step + "× (Cytoscape's own: 1.047× on a first notch)");
+    }
+
+    /**
      * A stream's warning (here: stanzas never acknowledged, with markup in it) is a mark on its edge,
      * in the legend too, and hovering the edge says it, as text.
      */
