@@ -21,6 +21,22 @@ class EntityGraphTest {
         graph.updateStream(new StreamEndpoints(++connections, "c2s", null, null, jid, null), "established", null, null, 1, 100);
     }
 
+    /**
+     * A stream's warning is on its edge, as its error is: the graph (and the live socket, through
+     * the edge's update) says what may have gone wrong on the link, not only the connection.
+     */
+    @Test
+    void aStreamsWarningIsOnItsEdgeAndItsChangeIsAnUpdate() {
+        StreamEndpoints s = new StreamEndpoints(1, "c2s", null, null, "alice@a.example/laptop", null);
+        graph.updateStream(s, "established", null, null, 3, 300);
+        graph.drainChanges();
+        String warning = "SASL PLAIN without TLS: the credentials crossed the network readable";
+        graph.updateStream(s, "established", null, warning, 3, 300);
+        var edge = graph.snapshot().edges().get(0);
+        assertEquals(warning, edge.warning());
+        assertEquals(List.of(new ModelEvent.EdgeUpdated(edge)), graph.drainChanges());
+    }
+
     private GraphNode node(String id) {
         return graph.snapshot().nodes().stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow();
     }
