@@ -499,8 +499,8 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     }
 
     private void connectionChanged(ConnectionAnalysis conn, List<ModelEvent> events) {
-        graph.updateStream(conn.endpoints(), conn.negotiation.state(), conn.negotiation.error(), conn.stanzaCount(),
-                conn.bytesBoth());
+        graph.updateStream(conn.endpoints(), conn.negotiation.state(), conn.negotiation.error(), conn.negotiation.warning(),
+                conn.stanzaCount(), conn.bytesBoth());
         if (listeners.isEmpty()) {
             graph.discardChanges();
             return;

@@ -342,7 +342,7 @@ class AnalyzerTest {
         String client = "client:bob@b.example/\"quoted\" \\ res\\";
         GraphSnapshot snapshot = new GraphSnapshot(List.of(new GraphNode("server:b.example", "server", "b.example", null, null, null),
                 new GraphNode(client, "client", "bob@b.example/\"quoted\" \\ res", "server:b.example", "bob@b.example", null)),
-                List.of(new GraphEdge("c2s:1", client, "server:b.example", "c2s", "error", List.of(1L), 3, 300, error)));
+                List.of(new GraphEdge("c2s:1", client, "server:b.example", "c2s", "error", List.of(1L), 3, 300, error, null)));
         GraphExport.write(snapshot, dir.resolve("g.dot"));
         org.graphstream.graph.Graph back = new org.graphstream.graph.implementations.MultiGraph("back");
         org.graphstream.stream.file.FileSourceDOT source = new org.graphstream.stream.file.FileSourceDOT();

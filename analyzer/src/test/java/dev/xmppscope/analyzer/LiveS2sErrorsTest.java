@@ -98,7 +98,7 @@ class LiveS2sErrorsTest {
     /**
      * b.example is killed (SIGKILL) with its streams to and from a.example open: its kernel closes
      * them with a plain FIN, but no stream close came first. Both streams say so, as a warning on
-     * the step and on the connection, not as an ordinary end.
+     * the step, on the connection and on its edge of the graph, not as an ordinary end.
      */
     @Test
     void aServerKilledMidLinkIsAWarningOnItsStreams() throws Exception {
@@ -116,6 +116,9 @@ class LiveS2sErrorsTest {
                     assertEquals("b.example closed TCP without closing its stream first (crashed, killed or cut off?)",
                             s2s.warning(), s2s.toString());
                     assertEquals("closed", s2s.state());
+                    GraphEdge edge = analyzer.graph().edges().stream().filter(e -> e.connections().contains(s2s.id())).findFirst()
+                            .orElseThrow(() -> new AssertionError("the stream is drawn: " + analyzer.graph().edges()));
+                    assertEquals(s2s.warning(), edge.warning(), "the graph says it on the link");
                     List<NegotiationStep> steps = analyzer.negotiation(s2s.id());
                     NegotiationStep end = steps.get(steps.size() - 1);
                     assertEquals("warning", end.status(), end.toString());

@@ -11,6 +11,7 @@ const STATE_COLOURS = {negotiating: '#d49a1e', established: '#3d8b6a', encrypted
 const MAX_PACKETS = 40;
 const FIT_MARGIN = 24;    // px between the fitted mesh (labels included) and the pane's edges
 const MAX_FIT_ZOOM = 1.5; // a mesh of one or two nodes is not blown up to fill the pane
+const WARNING_MARK = '⚠';
 
 export class GraphView {
   constructor(container, {onSelect}) {
@@ -21,22 +22,30 @@ export class GraphView {
     this.packetSeq = 0;
     this.fitPending = null;
     /* global cytoscape */
-    this.cy = cytoscape({
+    this.cy = withoutWarnings(() => cytoscape({
       container,
       minZoom: 0.05,
       maxZoom: 3,
+      // a notch of the default (1) zooms by leaps of 2.5×; a quarter of it steps by 1.26×
       wheelSensitivity: 0.25,
       boxSelectionEnabled: false,
       autoungrabify: false,
-      style: this.style(),
       layout: {name: 'preset'},
-    });
+    }));
+    this.cy.style(this.style()); // after the construction, so a mistake in it is still warned about
     this.cy.on('tap', 'node', (e) => {
       if (e.target.hasClass('packet')) return;
       this.onSelect({type: 'node', node: store.nodes.get(e.target.id())});
     });
     this.cy.on('tap', 'edge', (e) => this.onSelect({type: 'edge', edge: store.edges.get(e.target.id())}));
     this.cy.on('tap', (e) => { if (e.target === this.cy) this.onSelect(null); });
+    // what went or may have gone wrong on a stream, on hover: the canvas has no tooltips of its own
+    this.cy.on('mouseover', 'edge', (e) => {
+      const edge = store.edges.get(e.target.id());
+      const said = edge && [edge.error, edge.warning].filter(Boolean).map(reveal).join('\n');
+      if (said) container.title = said;
+    });
+    this.cy.on('mouseout', 'edge', () => container.removeAttribute('title'));
     this.cy.on('zoom', () => this.scaleLabels());
     // only the reader's own gestures count: a fit moves the view too
     this.cy.on('dragpan scrollzoom pinchzoom', () => { this.userMoved = true; });
@@ -51,7 +60,8 @@ export class GraphView {
   /**
    * Keeps labels readable when zoomed out: font sizes grow as the zoom shrinks (within limits).
    * Streams between the same two nodes (one each way, say) bend apart by as much as their labels
-   * are tall, so those labels never cover each other.
+   * are tall, so those labels never cover each other. A stream's warning mark keeps its size on
+   * screen at any zoom: it must be seen however far out the mesh is.
    */
   scaleLabels() {
     const z = this.cy.zoom();
@@ -64,6 +74,7 @@ export class GraphView {
       .selector('node[kind = "client"], node[kind = "component"]')
       .style('font-size', this.cy.nodes('[kind = "client"]').length > 60 ? 10 : Math.min(18, Math.max(10, 10 / z)))
       .selector('edge[kind = "s2s"]').style({'font-size': s2sFont, 'control-point-step-size': parallelStep(s2sFont)})
+      .selector('edge[?warned][kind != "s2s"]').style('font-size', 13 / z)
       .update();
     // Cytoscape keeps the box it last measured for each label, and draws the label into a texture
     // that size: measured before a font change (a fit measures the mesh, labels included, round
@@ -97,6 +108,12 @@ export class GraphView {
         'color': '#4a5561', 'text-background-color': '#ffffff', 'text-background-opacity': 0.85,
         'text-background-padding': 2, 'text-rotation': 'autorotate', 'opacity': 0.95}},
       {selector: 'edge[state = "closed"]', style: {'line-style': 'dashed', 'opacity': 0.55}},
+      // a stream's warning is a mark on its middle, at any zoom and however many clients
+      {selector: 'edge[?warned]', style: {
+        'label': 'data(label)', 'color': '#9a5b00', 'font-weight': 700, 'opacity': 0.95,
+        'text-background-color': '#fff4d6', 'text-background-opacity': 1, 'text-background-padding': 2,
+        'text-border-color': '#d49a1e', 'text-border-width': 1, 'text-border-opacity': 1}},
+      {selector: 'edge[?warned][kind != "s2s"]', style: {'font-size': 13}}, // an s2s stream's keeps its label's size
       {selector: '.faded', style: {'opacity': 0.12, 'text-opacity': 0.15}},
       {selector: 'node.focus', style: {'border-width': 4, 'border-color': '#1d2733'}},
       {selector: 'edge.focus', style: {'line-color': '#1d2733', 'target-arrow-color': '#1d2733', 'opacity': 1}},
@@ -111,12 +128,11 @@ export class GraphView {
   }
 
   /**
-   * The pane is shown for the first time. A mesh placed while it was hidden (the page opened on
-   * the connections view) is placed again for the pane's shape, before anyone has seen it.
+   * The pane is shown for the first time: the mesh known so far is placed for the pane's shape
+   * (nothing is placed while the pane is hidden: the page may have opened on the connections view).
    */
   firstShown() {
-    if (this.layout.guessedPane()) this.load({nodes: [...store.nodes.values()], edges: [...store.edges.values()]});
-    else this.fit();
+    this.load({nodes: [...store.nodes.values()], edges: [...store.edges.values()]});
   }
 
   /** Replaces everything with a snapshot (first load and after a reset). */
@@ -176,7 +192,8 @@ export class GraphView {
       id: edge.id, source: edge.source, target: edge.target, kind: edge.kind, state: edge.state,
       colour: STATE_COLOURS[edge.state] || '#a3acb6',
       width: edge.kind === 's2s' ? 2 + Math.min(8, Math.log2(1 + edge.stanzas)) : 1 + Math.min(4, Math.log2(1 + edge.stanzas) / 2),
-      label: edge.kind === 's2s' ? `${edge.stanzas} stanzas` : '',
+      label: [edge.warning ? WARNING_MARK : '', edge.kind === 's2s' ? `${edge.stanzas} stanzas` : ''].filter(Boolean).join(' '),
+      warned: !!edge.warning,
     };
     let existing = this.cy.getElementById(edge.id);
     if (existing.nonempty() && (existing.data('source') !== edge.source || existing.data('target') !== edge.target)) {
@@ -270,6 +287,19 @@ export class GraphView {
       const edgeId = store.connToEdge.get(hop.connection);
       this.animateHop(hop.source, hop.target, kind, step[i] * 560, edgeId);
     });
+  }
+}
+
+/**
+ * What `make` returns, without Cytoscape's warnings while it runs: Cytoscape warns in the console
+ * at every start about any wheel sensitivity set, and the graph's is set on purpose.
+ */
+function withoutWarnings(make) {
+  cytoscape.warnings(false);
+  try {
+    return make();
+  } finally {
+    cytoscape.warnings(true);
   }
 }
 

@@ -59,15 +59,10 @@ export class StableLayout {
   orientation() {
     if (this.axes) return this.axes;
     const size = this.paneSize();
-    if (!size || !(size.width > 0) || !(size.height > 0)) return (this.axes = {tall: false, stretch: 1, guessed: true});
+    if (!size || !(size.width > 0) || !(size.height > 0)) return (this.axes = {tall: false, stretch: 1});
     const long = Math.max(size.width, size.height) / Math.min(size.width, size.height);
     this.axes = {tall: size.height > size.width, stretch: Math.min(MAX_STRETCH, Math.max(1, long / MESH_ASPECT))};
     return this.axes;
-  }
-
-  /** Whether the servers were placed while the pane was hidden, so without knowing its long side. */
-  guessedPane() {
-    return !!(this.axes && this.axes.guessed);
   }
 
   /** A point given along and across the pane's long side, in the graph's x and y. */

@@ -88,14 +88,10 @@ public final class HeadlessChromium implements AutoCloseable {
               return response;
             };""";
 
-    /**
-     * What the current page reported going wrong since it loaded, less Cytoscape's notice that
-     * the graph's wheel zoom is tuned (it is, on purpose: its default zooms by leaps).
-     */
+    /** What the current page reported going wrong since it loaded. */
     @SuppressWarnings("unchecked")
     public List<String> pageProblems() {
-        List<String> all = (List<String>) driver.executeScript("return window.__problems || [];");
-        return all.stream().filter(p -> !p.contains("custom wheel sensitivity")).toList();
+        return (List<String>) driver.executeScript("return window.__problems || [];");
     }
 
     /**

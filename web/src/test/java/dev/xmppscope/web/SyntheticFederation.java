@@ -158,7 +158,8 @@ final class SyntheticFederation {
             step(id, 4, opened + 11_000_000, "toClient", "sasl-success", "Authenticated with SCRAM-SHA-1", "", "ok");
             step(id, 5, opened + 14_000_000, "toClient", "bind", "Bound " + jid, jid, "ok");
         }
-        model.put(new GraphEdge("c2s:" + id, nodeId, "server:" + domain, "c2s", "established", List.of(id), 6, 4000, null));
+        model.put(new GraphEdge("c2s:" + id, nodeId, "server:" + domain, "c2s", "established", List.of(id), 6, 4000, null,
+                n == 5 ? UNACKED_WARNING : null));
         counters.add(new long[] {id, 0, 0});
         return id;
     }
@@ -171,7 +172,7 @@ final class SyntheticFederation {
         step(id, 0, opened, "toServer", "header", "Server " + from + " opens a stream to " + to, "", "ok");
         step(id, 1, opened + 2_000_000, "toServer", "dialback-result", "Dialback key sent", "", "ok");
         step(id, 2, opened + 6_000_000, "toClient", "dialback-result", "Dialback valid: " + from + " may send to " + to, "", "ok");
-        model.put(new GraphEdge("s2s:" + id, "server:" + from, "server:" + to, "s2s", "established", List.of(id), 7, 3000, null));
+        model.put(new GraphEdge("s2s:" + id, "server:" + from, "server:" + to, "s2s", "established", List.of(id), 7, 3000, null, null));
         counters.add(new long[] {id, 0, 0});
         return id;
     }

@@ -39,7 +39,7 @@ class UiLiveBrowserTest {
                     "return JSON.stringify(xmppscope.graph.cy.getElementById('server:a.example').position());");
 
             model.put(new GraphNode("client:dave@b.example/car", "client", "dave@b.example/car", "server:b.example", "dave@b.example", ""));
-            model.put(new GraphEdge("c2s:2", "client:bob@b.example/desk", "server:b.example", "c2s", "established", List.of(2L), 99, 9999, null));
+            model.put(new GraphEdge("c2s:2", "client:bob@b.example/desk", "server:b.example", "c2s", "established", List.of(2L), 99, 9999, null, null));
             model.put(message("2-s-99", SyntheticFederation.T0 + 900_000_000L, "live1"));
 
             page.awaitRows(SEQUENCE_ROWS, 29);

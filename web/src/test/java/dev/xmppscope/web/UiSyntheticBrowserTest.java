@@ -192,6 +192,48 @@ class UiSyntheticBrowserTest {
         }
     }
 
+    /**
+     * A wheel notch zooms the graph by a small step, as tuned (a quarter of Cytoscape's own, which
+     * leaps by 2.5× a notch), and the page says nothing about it in the console: Cytoscape warned
+     * at every load that the tuning was there (the checks after each test read the console).
+     */
+    @Test
+    void aWheelNotchZoomsTheGraphByASmallStep() {
+        open("/");
+        settledGraphView();
+        double before = ((Number) js("return xmppscope.graph.cy.zoom();")).doubleValue();
+        new Actions(browser.driver).scrollFromOrigin(WheelInput.ScrollOrigin.fromElement(
+                browser.driver.findElement(By.id("graph"))), 0, -100).perform();
+        double step = ((Number) js("return xmppscope.graph.cy.zoom();")).doubleValue() / before;
+        assertTrue(step > 1 && step < 1.03, "one notch zoomed in by " + step + "× (Cytoscape's own: 1.047× on a first notch)");
+    }
+
+    /**
+     * A stream's warning (here: stanzas never acknowledged, with markup in it) is a mark on its edge,
+     * in the legend too, and hovering the edge says it, as text.
+     */
+    @Test
+    void aStreamsWarningIsMarkedOnItsEdgeAndSaidOnHover() {
+        open("/");
+        settledGraphView();
+        assertEquals(List.of("c2s:5"), js("return xmppscope.graph.cy.edges('[?warned]').map((e) => e.id());"));
+        assertEquals("⚠", js("return xmppscope.graph.cy.getElementById('c2s:5').style('label');"));
+        WebElement legend = browser.driver.findElement(By.cssSelector("#graph-pane .legend .mark.warned")).findElement(By.xpath(".."));
+        assertEquals("⚠warning", legend.getText().replaceAll("\\s", ""));
+        @SuppressWarnings("unchecked")
+        List<Number> at = (List<Number>) js("""
+                const p = xmppscope.graph.cy.getElementById('c2s:5').renderedMidpoint();
+                const box = document.getElementById('graph').getBoundingClientRect();
+                return [p.x - box.width / 2, p.y - box.height / 2];""");
+        WebElement graph = browser.driver.findElement(By.id("graph"));
+        new Actions(browser.driver).moveToElement(graph, at.get(0).intValue(), at.get(1).intValue()).perform();
+        await().until(d -> SyntheticFederation.UNACKED_WARNING.equals(graph.getDomAttribute("title")));
+        browser.screenshot("synthetic-edge-warning");
+        new Actions(browser.driver).moveToElement(graph, -graph.getSize().width / 2 + 4, graph.getSize().height / 2 - 4).perform();
+        await().until(d -> graph.getDomAttribute("title") == null);
+        assertEquals(0L, js("return window.__pwned;"), "the markup in the warning stays text");
+    }
+
     private GraphGeometry.Fill settledGraphView() {
         return await().until(d -> GraphGeometry.settledFill(browser));
     }

@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +74,66 @@ class WebApiTest {
             assertTrue(first.has(field), "connection has " + field);
         }
         assertEquals("alice@a.example/phone", json("/api/connections/1").get("jid").asText());
+    }
+
+    /**
+     * A script reads the streams of a capture of thousands a page at a time: {@code limit} streams
+     * after the {@code after} it names, {@code next} naming the {@code after} of the next page, null on
+     * the last. Without them, every stream, as before.
+     */
+    @Test
+    void connectionsComeInPagesWhenAsked() throws Exception {
+        List<Long> seen = new ArrayList<>();
+        List<String> nexts = new ArrayList<>();
+        String after = "";
+        do {
+            JsonNode page = json("/api/connections?limit=3" + after);
+            page.get("items").forEach(c -> seen.add(c.get("id").asLong()));
+            nexts.add(page.get("next").asText());
+            after = page.get("next").isNull() ? null : "&after=" + page.get("next").asLong();
+        } while (after != null);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L), seen);
+        assertEquals(List.of("3", "6", "null"), nexts);
+        JsonNode whole = json("/api/connections");
+        assertEquals(8, whole.get("items").size());
+        assertTrue(whole.get("next").isNull(), "everything, in one answer");
+        assertEquals(List.of(7L, 8L), ids(json("/api/connections?after=6").get("items")));
+        for (String bad : List.of("limit=0", "limit=10001")) {
+            HttpResponse<String> r = get("/api/connections?" + bad);
+            assertEquals(400, r.statusCode(), bad);
+            assertEquals("limit must be between 1 and 10000, not " + bad.substring(6), JSON.readTree(r.body()).get("error").asText());
+        }
+        assertEquals("after must be a whole number, not 'x'", JSON.readTree(get("/api/connections?after=x").body()).get("error").asText());
+    }
+
+    private static List<Long> ids(JsonNode items) {
+        List<Long> ids = new ArrayList<>();
+        items.forEach(c -> ids.add(c.get("id").asLong()));
+        return ids;
+    }
+
+    /**
+     * The graph's streams say what may have gone wrong on them, as their connections do; and
+     * {@code clients=false} gives the federation alone, small however many clients there are.
+     */
+    @Test
+    void graphEdgesCarryTheirWarningsAndTheFederationComesWithoutItsClients() throws Exception {
+        JsonNode graph = json("/api/graph");
+        Map<String, String> warnings = new LinkedHashMap<>();
+        graph.get("edges").forEach(e -> warnings.put(e.get("id").asText(), e.get("warning").isNull() ? null : e.get("warning").asText()));
+        assertEquals(SyntheticFederation.UNACKED_WARNING, warnings.get("c2s:5"));
+        assertNull(warnings.get("c2s:1"));
+        assertTrue(warnings.containsKey("c2s:1") && warnings.containsKey("s2s:6"), "every edge has the field: " + warnings.keySet());
+
+        JsonNode federation = json("/api/graph?clients=false");
+        List<String> kinds = new ArrayList<>();
+        federation.get("nodes").forEach(n -> kinds.add(n.get("kind").asText()));
+        assertEquals(List.of("component", "server", "server", "server"), kinds.stream().sorted().toList());
+        List<String> edges = new ArrayList<>();
+        federation.get("edges").forEach(e -> edges.add(e.get("id").asText()));
+        assertEquals(List.of("s2s:6", "s2s:7", "s2s:8"), edges.stream().sorted().toList());
+        assertEquals(json("/api/graph").get("nodes").size(), json("/api/graph?clients=true").get("nodes").size());
+        assertEquals("clients must be true or false, not 'no'", JSON.readTree(get("/api/graph?clients=no").body()).get("error").asText());
     }
 
     /**
@@ -145,12 +206,14 @@ class WebApiTest {
     @Test
     void everyEndpointRefusesAParameterItDoesNotTake() throws Exception {
         Map<String, String> refused = new LinkedHashMap<>();
-        refused.put("/api/connections?kind=s2s", "unknown parameter 'kind': /api/connections takes no parameters");
+        refused.put("/api/connections?kind=s2s", "unknown parameter 'kind': /api/connections takes limit (1-10000 streams)"
+                + " and after (a connection id: the streams after it)");
         refused.put("/api/connections/1?x=1", "unknown parameter 'x': /api/connections/1 takes no parameters");
         refused.put("/api/connections/1/negotiation?x=1", "unknown parameter 'x': /api/connections/1/negotiation takes no parameters");
         refused.put("/api/stanzas/1-s-10?x=1", "unknown parameter 'x': /api/stanzas/1-s-10 takes no parameters");
         refused.put("/api/routes/1-s-10?x=1", "unknown parameter 'x': /api/routes/1-s-10 takes no parameters");
-        refused.put("/api/graph?node=a.example", "unknown parameter 'node': /api/graph takes no parameters");
+        refused.put("/api/graph?node=a.example", "unknown parameter 'node': /api/graph takes clients (true, the default, or false:"
+                + " servers, components and their streams only)");
         refused.put("/api/capture?x=1", "unknown parameter 'x': /api/capture takes no parameters");
         refused.put("/api/capture/export?formt=pcapng",
                 "unknown parameter 'formt': /api/capture/export takes format (xscap or pcapng) and connection (a connection id)");

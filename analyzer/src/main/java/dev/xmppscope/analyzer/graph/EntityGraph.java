@@ -64,7 +64,7 @@ public final class EntityGraph {
      * Places the stream's edge between the right nodes (moving it when its endpoints become known,
      * e.g. when a client binds its JID) and updates its attributes.
      */
-    public void updateStream(StreamEndpoints s, String state, String error, long stanzas, long bytes) {
+    public void updateStream(StreamEndpoints s, String state, String error, String warning, long stanzas, long bytes) {
         Placed p = placed.get(s.connection());
         Edge edge = p != null && p.endpoints().equals(s) ? p.edge() : place(s);
         if (edge == null) {
@@ -77,12 +77,13 @@ public final class EntityGraph {
                     protected boolean removeEldestEntry(Map.Entry<Long, Runnable> eldest) {
                         return size() > MAX_WAITING;
                     }
-                }).put(s.connection(), () -> updateStream(s, state, error, stanzas, bytes));
+                }).put(s.connection(), () -> updateStream(s, state, error, warning, stanzas, bytes));
             }
             return;
         }
         set(edge, "state", state);
         set(edge, "error", error);
+        set(edge, "warning", warning);
         set(edge, "stanzas", stanzas);
         set(edge, "bytes", bytes);
     }
@@ -372,7 +373,8 @@ public final class EntityGraph {
     private static GraphEdge edge(Edge e) {
         return new GraphEdge(e.getId(), e.getSourceNode().getId(), e.getTargetNode().getId(), str(e.getAttribute("kind")),
                 str(e.getAttribute("state")), List.of(((Number) e.getAttribute("connection")).longValue()),
-                num(e.getAttribute("stanzas")), num(e.getAttribute("bytes")), str(e.getAttribute("error")));
+                num(e.getAttribute("stanzas")), num(e.getAttribute("bytes")), str(e.getAttribute("error")),
+                str(e.getAttribute("warning")));
     }
 
     private static String str(Object o) {

@@ -15,7 +15,9 @@ import java.util.List;
  * @param stanzas     stanzas carried so far
  * @param bytes       bytes carried so far
  * @param error       what went wrong, or null
+ * @param warning     what may have gone wrong (credentials without TLS, a server that closed TCP without closing its
+ *                    stream...), as its connection's {@link ConnectionView#warning()} says it, or null
  */
 public record GraphEdge(String id, String source, String target, String kind, String state, List<Long> connections,
-                        long stanzas, long bytes, String error) {
+                        long stanzas, long bytes, String error, String warning) {
 }

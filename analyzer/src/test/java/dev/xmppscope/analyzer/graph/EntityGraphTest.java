@@ -14,11 +14,27 @@ class EntityGraphTest {
     private long connections;
 
     private void s2s(String from, String to) {
-        graph.updateStream(new StreamEndpoints(++connections, "s2s", from, to, from + "→" + to, null), "established", null, 1, 100);
+        graph.updateStream(new StreamEndpoints(++connections, "s2s", from, to, from + "→" + to, null), "established", null, null, 1, 100);
     }
 
     private void client(String jid) {
-        graph.updateStream(new StreamEndpoints(++connections, "c2s", null, null, jid, null), "established", null, 1, 100);
+        graph.updateStream(new StreamEndpoints(++connections, "c2s", null, null, jid, null), "established", null, null, 1, 100);
+    }
+
+    /**
+     * A stream's warning is on its edge, as its error is: the graph (and the live socket, through
+     * the edge's update) says what may have gone wrong on the link, not only the connection.
+     */
+    @Test
+    void aStreamsWarningIsOnItsEdgeAndItsChangeIsAnUpdate() {
+        StreamEndpoints s = new StreamEndpoints(1, "c2s", null, null, "alice@a.example/laptop", null);
+        graph.updateStream(s, "established", null, null, 3, 300);
+        graph.drainChanges();
+        String warning = "SASL PLAIN without TLS: the credentials crossed the network readable";
+        graph.updateStream(s, "established", null, warning, 3, 300);
+        var edge = graph.snapshot().edges().get(0);
+        assertEquals(warning, edge.warning());
+        assertEquals(List.of(new ModelEvent.EdgeUpdated(edge)), graph.drainChanges());
     }
 
     private GraphNode node(String id) {
@@ -34,13 +50,13 @@ class EntityGraphTest {
     void aStreamWhoseDomainWasRefusedGoesUnderTheServerAtItsAddress() {
         String at = "127.0.0.2:5222";
         graph.updateStream(new StreamEndpoints(1, "c2s", null, "nobody.example", null, "127.0.0.1:40000", at, false), "negotiating",
-                null, 1, 100);
+                null, null, 1, 100);
         assertTrue(graph.snapshot().nodes().stream().anyMatch(n -> n.id().equals("server:nobody.example")), "as far as it knows yet");
         graph.updateStream(new StreamEndpoints(1, "c2s", null, "nobody.example", null, "127.0.0.1:40000", at, true), "error",
-                "host-unknown", 2, 200);
+                "host-unknown", null, 2, 200);
         assertEquals(List.of(), graph.snapshot().nodes(), "no server of that name, and its stream waits");
         graph.updateStream(new StreamEndpoints(2, "c2s", null, "a.example", "alice@a.example/laptop", "127.0.0.1:40001", at, false),
-                "established", null, 1, 100);
+                "established", null, null, 1, 100);
         var edge = graph.snapshot().edges().stream().filter(e -> e.id().equals("c2s:1")).findFirst().orElseThrow();
         assertEquals("server:a.example", edge.target());
         assertEquals("host-unknown", edge.error());
@@ -56,13 +72,13 @@ class EntityGraphTest {
     void anS2sStreamWhoseDomainWasRefusedGoesToTheServerAtItsAddress() {
         String at = "127.0.0.3:5269";
         graph.updateStream(new StreamEndpoints(1, "s2s", "a.example", "x.example", null, "127.0.0.1:40000", at, false),
-                "negotiating", null, 1, 100);
+                "negotiating", null, null, 1, 100);
         graph.updateStream(new StreamEndpoints(1, "s2s", "a.example", "x.example", null, "127.0.0.1:40000", at, true), "error",
-                "host-unknown", 2, 200);
+                "host-unknown", null, 2, 200);
         assertEquals(List.of("server:a.example"), graph.snapshot().nodes().stream().map(GraphNode::id).toList(),
                 "no server x.example, and the stream waits");
         graph.updateStream(new StreamEndpoints(2, "s2s", "c.example", "b.example", "c.example→b.example", "127.0.0.1:40001", at,
-                false), "established", null, 5, 500);
+                false), "established", null, null, 5, 500);
         var edge = graph.snapshot().edges().stream().filter(e -> e.id().equals("s2s:1")).findFirst().orElseThrow();
         assertEquals("server:a.example→server:b.example", edge.source() + "→" + edge.target());
         assertEquals("host-unknown", edge.error());

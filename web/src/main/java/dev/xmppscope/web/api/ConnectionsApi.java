@@ -1,11 +1,24 @@
 package dev.xmppscope.web.api;
 
+import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.web.ModelSource;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
-/** {@code /api/connections}: every proxied stream, one stream, and its negotiation steps. */
+/**
+ * {@code /api/connections}: every proxied stream (or a page of them, for a capture of thousands),
+ * one stream, and its negotiation steps.
+ */
 public final class ConnectionsApi {
+
+    /** The most streams a page may ask for: a page, not the whole list again. */
+    static final int MAX_LIMIT = 10_000;
+    private static final Set<String> PARAMETERS = Set.of("limit", "after");
+    private static final String DESCRIBED = "limit (1-" + MAX_LIMIT + " streams) and after (a connection id: the streams after it)";
 
     private final ModelSource source;
 
@@ -14,13 +27,36 @@ public final class ConnectionsApi {
     }
 
     public void register(Javalin app) {
-        app.get("/api/connections", ApiParameters.none(this::list));
+        app.get("/api/connections", ApiParameters.takes(PARAMETERS, DESCRIBED, this::list));
         app.get("/api/connections/{id}", ApiParameters.none(this::one));
         app.get("/api/connections/{id}/negotiation", ApiParameters.none(this::negotiation));
     }
 
+    /**
+     * Every stream in id order, as it always was; with {@code after}, those after that id; with
+     * {@code limit}, that many at most, and {@code next} says which {@code after} asks for the rest
+     * (null once there is no more).
+     */
     private void list(Context ctx) {
-        ctx.json(ApiJson.items(source.current().connections()));
+        Long after = optionalLong(ctx, "after");
+        Long limit = optionalLong(ctx, "limit");
+        if (limit != null && (limit < 1 || limit > MAX_LIMIT)) {
+            throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT + ", not " + limit);
+        }
+        List<ConnectionView> all = source.current().connections().stream()
+                .filter(c -> after == null || c.id() > after)
+                .sorted(Comparator.comparingLong(ConnectionView::id))
+                .toList();
+        boolean cut = limit != null && all.size() > limit;
+        List<ConnectionView> page = cut ? all.subList(0, limit.intValue()) : all;
+        Map<String, Object> body = ApiJson.items(page);
+        body.put("next", cut ? page.get(page.size() - 1).id() : null);
+        ctx.json(body);
+    }
+
+    private static Long optionalLong(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        return v == null || v.isBlank() ? null : ApiErrors.parseLong(name, v.trim());
     }
 
     private void one(Context ctx) {

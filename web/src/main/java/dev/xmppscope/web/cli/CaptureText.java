@@ -76,13 +76,11 @@ final class CaptureText {
      * went wrong (✗) and what may have ({@code !}: a server killed mid-stream, stanzas never
      * acknowledged), as the web UI says them for a stream picked in the graph.
      */
-    void graph(GraphSnapshot g, List<ConnectionView> connections) {
+    void graph(GraphSnapshot g) {
         if (g.nodes().isEmpty()) {
             out.println("no servers or clients in this capture");
             return;
         }
-        Map<Long, String> warnings = new HashMap<>();
-        connections.stream().filter(c -> c.warning() != null).forEach(c -> warnings.put(c.id(), c.warning()));
         Map<String, List<GraphEdge>> edgesOf = new HashMap<>();
         for (GraphEdge e : g.edges()) {
             if (!e.kind().equals("s2s")) {
@@ -96,14 +94,14 @@ final class CaptureText {
         List<String[]> rows = new ArrayList<>();
         List<List<String>> problems = new ArrayList<>();
         for (GraphNode server : servers) {
-            addNode(rows, problems, "", server, List.of(), warnings);
+            addNode(rows, problems, "", server, List.of());
             g.nodes().stream().filter(n -> server.id().equals(n.parent())).sorted(byKindAndName)
-                    .forEach(n -> addNode(rows, problems, "  ", n, edgesOf.getOrDefault(n.id(), List.of()), warnings));
+                    .forEach(n -> addNode(rows, problems, "  ", n, edgesOf.getOrDefault(n.id(), List.of())));
         }
         List<GraphNode> unplaced = g.nodes().stream().filter(n -> !n.kind().equals("server")
                 && (n.parent() == null || !serverIds.contains(n.parent()))).sorted(byKindAndName).toList();
         for (GraphNode n : unplaced) {
-            addNode(rows, problems, "", n, edgesOf.getOrDefault(n.id(), List.of()), warnings);
+            addNode(rows, problems, "", n, edgesOf.getOrDefault(n.id(), List.of()));
         }
         printWithProblems(rows, problems);
         List<GraphEdge> s2s = g.edges().stream().filter(e -> e.kind().equals("s2s"))
@@ -116,15 +114,14 @@ final class CaptureText {
             for (GraphEdge e : s2s) {
                 streams.add(new String[] {"  " + TerminalSafe.line(entity(e.source())) + " → " + TerminalSafe.line(entity(e.target())),
                         traffic(e).substring("s2s ".length())});
-                streamProblems.add(problems(e.error() == null || e.error().isBlank() ? List.of() : List.of(e.error()), List.of(e),
-                        warnings));
+                streamProblems.add(problems(e.error() == null || e.error().isBlank() ? List.of() : List.of(e.error()), List.of(e)));
             }
             printWithProblems(streams, streamProblems);
         }
     }
 
     private static void addNode(List<String[]> rows, List<List<String>> problems, String indent, GraphNode n,
-                                List<GraphEdge> edges, Map<Long, String> warnings) {
+                                List<GraphEdge> edges) {
         String traffic = String.join("; ", edges.stream().map(CaptureText::traffic).toList());
         rows.add(new String[] {indent + TerminalSafe.line(n.label()), n.kind(), traffic});
         List<String> errors = new ArrayList<>();
@@ -132,17 +129,16 @@ final class CaptureText {
             errors.add(n.flags());
         }
         edges.stream().map(GraphEdge::error).filter(e -> e != null && !e.isBlank()).forEach(errors::add);
-        problems.add(problems(errors, edges, warnings));
+        problems.add(problems(errors, edges));
     }
 
-    /** "✗ what went wrong" (all of it on one line), then "! what may have" for each of {@code edges}' connections. */
-    private static List<String> problems(List<String> errors, List<GraphEdge> edges, Map<Long, String> warnings) {
+    /** "✗ what went wrong" (all of it on one line), then "! what may have" for each of {@code edges}. */
+    private static List<String> problems(List<String> errors, List<GraphEdge> edges) {
         List<String> lines = new ArrayList<>();
         if (!errors.isEmpty()) {
             lines.add("✗ " + String.join("; ", errors.stream().map(TerminalSafe::line).toList()));
         }
-        edges.stream().flatMap(e -> e.connections().stream()).map(warnings::get).filter(Objects::nonNull)
-                .forEach(w -> lines.add("! " + TerminalSafe.line(w)));
+        edges.stream().map(GraphEdge::warning).filter(Objects::nonNull).forEach(w -> lines.add("! " + TerminalSafe.line(w)));
         return lines;
     }
 

@@ -203,7 +203,7 @@ final class ShowCommand implements Callable<Integer> {
         if (json) {
             printJson(out, model.graph());
         } else {
-            text(out).graph(model.graph(), model.connections());
+            text(out).graph(model.graph());
         }
     }
 
