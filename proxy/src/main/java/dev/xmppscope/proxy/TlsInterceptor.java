@@ -1,10 +1,12 @@
 package dev.xmppscope.proxy;
 
+import dev.xmppscope.capture.ClientHello;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.EventKind;
 import dev.xmppscope.capture.HostPort;
 import dev.xmppscope.capture.TlsMode;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -53,6 +55,8 @@ final class TlsInterceptor {
         c.recordEvent(Direction.TO_SERVER, EventKind.DIRECT_TLS_DETECTED, "the client's first byte is a TLS handshake"
                 + " record (XEP-0368 Direct TLS); " + (intercepting() ? "intercepting" : "passing it through"));
         if (!intercepting()) {
+            // all that will be known of this stream: a ClientHello longer than the first read is not gathered for it
+            ClientHello.ofRecord(ByteBufUtil.getBytes(first)).ifPresent(this::recordClientHello);
             c.clientWire = ProxiedConnection.Wire.ENCRYPTED;
             c.serverWire = ProxiedConnection.Wire.ENCRYPTED;
             c.recordEncrypted(Direction.TO_SERVER, first.readableBytes());
@@ -66,8 +70,15 @@ final class TlsInterceptor {
         clientTap.pipeline().addAfter(WireTap.NAME, TLS_HANDLER, new AlpnSniHandler((String sni, Promise<SslContext> promise) -> {
             upstream(sni, chosen -> promise.trySuccess(c.proxy.tls.clientFacingContext(chosen)), promise);
             return promise;
-        }, offered -> alpnOffered = offered, () -> alpnChosen));
+        }, hello -> {
+            alpnOffered = hello.protocols();
+            recordClientHello(hello);
+        }, () -> alpnChosen));
         clientTap.fireChannelRead(first);
+    }
+
+    private void recordClientHello(ClientHello hello) {
+        c.recordEvent(Direction.TO_SERVER, EventKind.TLS_CLIENT_HELLO, hello.detail());
     }
 
     /** The server sent {@code <proceed/>} (the bytes in {@code proceed}); {@code rest} already belongs to TLS. */

@@ -3,7 +3,7 @@
 // full, wrapped, never cut or scrolled out of view behind the counts.
 
 import {$, h, clear, clock, isoTime, duration, bytes, truncate, truncateMiddle} from './dom.js';
-import {store, sinceStart} from './store.js';
+import {store, sinceStart, kindInferred} from './store.js';
 
 export class ConnectionsView {
   constructor({onSelect}) {
@@ -51,7 +51,7 @@ export class ConnectionsView {
       this.tbody.appendChild(h('tr', {'data-id': c.id, class: c.id === this.selected ? 'selected' : null,
         onclick: () => this.onSelect(c.id)},
         h('td', {class: 'num'}, `#${c.id}`),
-        h('td', null, h('span', {class: 'kind'}, c.kind)),
+        h('td', null, h('span', {class: 'kind'}, c.kind), kindInferred(c)),
         h('td', null, h('span', {class: `state ${c.state}`}, c.state)),
         h('td', {class: 'why', title: c.closeDetail || null},
           c.error ? h('span', {class: 'state error'}, c.error)

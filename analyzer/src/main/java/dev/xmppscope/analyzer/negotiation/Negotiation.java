@@ -6,6 +6,7 @@ import dev.xmppscope.analyzer.xml.XmlElement;
 import dev.xmppscope.analyzer.xmpp.Features;
 import dev.xmppscope.analyzer.xmpp.Jid;
 import dev.xmppscope.analyzer.xmpp.Ns;
+import dev.xmppscope.capture.ClientHello;
 import dev.xmppscope.capture.CloseReason;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
@@ -58,6 +59,12 @@ public final class Negotiation {
     private boolean shutDown;
     /** The capture began after this connection opened: its ends are learned from its stanzas' addresses. */
     private boolean joinedMidStream;
+    /** How the kind was told when no stream header said it (TLS not decrypted, a capture begun mid-stream), or null. */
+    private String kindInferred;
+    /** The step that says what TLS's cleartext made of the connection ({@link #inferFromTls}), or -1. */
+    private int inferenceStep = -1;
+    /** What the client's TLS ClientHello asked for, or null. */
+    private ClientHello clientHello;
     /** Steps that named the parties before the first header said who they are (Direct TLS), with their event, by index. */
     private final Map<Integer, ConnectionEvent> namedBeforeHeader = new LinkedHashMap<>();
     private final StreamManagementSteps sm;
@@ -87,6 +94,7 @@ public final class Negotiation {
         if (d == Direction.TO_SERVER) {
             if (initiatorHeaders++ == 0) {
                 kind = kindOf(h.contentNamespace());
+                kindInferred = null;
                 streamFrom = h.attribute("from");
                 streamTo = h.attribute("to");
                 add(d, at, "header", who(d) + (kind.equals("s2s") ? " opens an " : " opens a ") + kind + " stream to " + StepText.or(streamTo, "(no 'to')"),
@@ -95,6 +103,10 @@ public final class Negotiation {
                     renameEarlySteps();
                 }
                 namedBeforeHeader.clear();
+                if (inferenceStep >= 0 && clientHello != null) {
+                    // a header says what the stream is: the guess gives way to what the ClientHello asked for
+                    replace(inferenceStep, "tls", who(Direction.TO_SERVER) + "'s TLS ClientHello " + asksFor(clientHello), "");
+                }
             } else {
                 add(d, at, "restart", who(d) + " restarts the stream" + restartCause(), StepText.attrs(h, "from", "to", "version"), "info", ref);
             }
@@ -119,11 +131,68 @@ public final class Negotiation {
         begin();
         joinedMidStream = true;
         kind = kindOf(contentNamespace);
+        kindInferred = "the capture began after the connection opened, with no stream header: taken from the server's port";
         state = "established";
         add(Direction.TO_SERVER, at, "gap", "The capture began after this connection opened: its negotiation is not in it,"
                 + " and it is read as " + (kind.equals("s2s") ? "an s2s" : "a " + kind) + " stream from its first whole stanza",
                 detail, "info", null);
         return end();
+    }
+
+    /**
+     * What can be read of a connection's TLS in the clear says what it is, until a stream header
+     * (inside TLS intercepted) says it: its ClientHello ({@code hello}, null when none was read,
+     * as from a capture recorded before ClientHellos were) and the server's port
+     * ({@link TlsKindInference}). A later, better inference replaces the step of an earlier one.
+     */
+    public List<NegotiationStep> inferFromTls(ClientHello hello, int serverPort, long at) {
+        begin();
+        if (hello != null) {
+            clientHello = hello;
+        }
+        TlsKindInference guess = initiatorHeaders > 0 ? null : TlsKindInference.of(hello, serverPort);
+        if (guess != null && joinedMidStream) {
+            // the kind was taken from the port already: the SNI names the server it went to
+            if (streamTo == null && kind.equals(guess.kind())) {
+                streamTo = guess.domain();
+            }
+        } else if (guess != null) {
+            kind = guess.kind();
+            streamTo = guess.domain();
+            kindInferred = guess.reason();
+            if (kind.equals("s2s")) {
+                renameEarlySteps(); // "The initiating server starts with TLS directly", not "Client"
+            }
+            String title = "Read as " + (kind.equals("s2s") ? "an s2s" : "a c2s") + " stream" + (streamTo == null ? ""
+                    : " to " + streamTo) + ": " + guess.reason();
+            String detail = "inferred from what TLS shows in the clear: no stream header was seen (yet)";
+            if (inferenceStep < 0) {
+                inferenceStep = steps.size();
+                add(Direction.TO_SERVER, at, "tls-inferred", title, detail, "info", null);
+            } else {
+                replace(inferenceStep, "tls-inferred", title, detail);
+            }
+        }
+        if (hello != null && (guess == null || joinedMidStream)) {
+            add(Direction.TO_SERVER, at, "tls", who(Direction.TO_SERVER) + "'s TLS ClientHello " + asksFor(hello), "", "info", null);
+        }
+        return end();
+    }
+
+    /** Says step {@code index} anew (published again as changed, as {@link #renameEarlySteps} does). */
+    private void replace(int index, String step, String title, String detail) {
+        NegotiationStep s = steps.get(index);
+        NegotiationStep now = new NegotiationStep(s.connection(), s.index(), s.at(), s.direction(), step, title, detail, s.status(),
+                s.stanzaRef());
+        steps.set(index, now);
+        added.add(now);
+    }
+
+    private static String asksFor(ClientHello hello) {
+        String name = hello.serverName() == null ? "" : "asks for " + hello.serverName() + " (SNI)";
+        String offer = hello.protocols().isEmpty() ? "" : "offers " + String.join(", ", hello.protocols()) + " (ALPN)";
+        return name.isEmpty() && offer.isEmpty() ? "names no server (SNI) and offers no protocol (ALPN)"
+                : name.isEmpty() || offer.isEmpty() ? name + offer : name + " and " + offer;
     }
 
     /** A top-level element; only those that take part in negotiation add steps (stanzas count for stream management). */
@@ -264,7 +333,7 @@ public final class Negotiation {
      * EXTERNAL, s2s_secure_auth); a client does so to log in with it, which cannot work here.
      */
     private void clientCertificateWithheld(ConnectionEvent e) {
-        if ("s2s".equals(kind)) {
+        if ("s2s".equals(kind) && initiatorHeaders > 0) {
             add(Direction.TO_SERVER, e.atNanos(), "tls", who(Direction.TO_SERVER) + " presented its own certificate, which xmppscope"
                     + " cannot pass on: " + party(Direction.TO_CLIENT) + " was shown xmppscope's for "
                     + StepText.or(streamFrom, "it") + " instead", e.detail(), "info", null);
@@ -307,13 +376,7 @@ public final class Negotiation {
 
     /** The first header said who the parties are: the steps before it that named them generically say it too. */
     private void renameEarlySteps() {
-        namedBeforeHeader.forEach((index, e) -> {
-            NegotiationStep s = steps.get(index);
-            NegotiationStep renamed = new NegotiationStep(s.connection(), s.index(), s.at(), s.direction(), s.step(),
-                    eventTitle(e), s.detail(), s.status(), s.stanzaRef());
-            steps.set(index, renamed);
-            added.add(renamed);
-        });
+        namedBeforeHeader.forEach((index, e) -> replace(index, steps.get(index).step(), eventTitle(e), steps.get(index).detail()));
     }
 
     /**
@@ -611,6 +674,11 @@ public final class Negotiation {
     /** {@code c2s}, {@code s2s}, {@code component} or {@code unknown}. */
     public String kind() {
         return kind;
+    }
+
+    /** How {@link #kind} was inferred where no stream header said it, a phrase; null when a header said it. */
+    public String kindInferred() {
+        return kindInferred;
     }
 
     public String streamFrom() {

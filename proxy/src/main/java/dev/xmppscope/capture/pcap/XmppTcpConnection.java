@@ -14,6 +14,7 @@ import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -202,15 +203,12 @@ final class XmppTcpConnection {
         checkStart(dir, data, atNanos, sink);
         if (!encrypted && dir == Direction.TO_SERVER && offsets[0] == 0 && data.length > 2 && data[0] == 0x16 && data[1] == 0x03) {
             encrypted = true;
-            String hello = ClientHello.ofRecord(data).map(ClientHello::describe).orElse("");
-            sink.event(new ConnectionEvent(id, ++seq, atNanos, dir, EventKind.DIRECT_TLS_DETECTED,
-                    "the client's first bytes are a TLS ClientHello (Direct TLS)" + hello + "; the pcap holds only ciphertext"));
+            tlsFirst(data, atNanos, sink);
         }
         if (!encrypted && joinedMidStream && offsets[dir.code() * 2] == 0 && !looksLikeText(data)) {
             // the capture began after STARTTLS (or on a Direct TLS connection): no XML will ever come
             encrypted = true;
-            boolean directTlsPort = server.port() == 5223 || server.port() == 5270;
-            sink.event(new ConnectionEvent(id, ++seq, atNanos, dir, directTlsPort ? EventKind.DIRECT_TLS_DETECTED
+            sink.event(new ConnectionEvent(id, ++seq, atNanos, dir, directTlsPort() ? EventKind.DIRECT_TLS_DETECTED
                     : EventKind.STARTTLS_PROCEED, "the capture began after TLS had started on this connection: the pcap holds only"
                     + " ciphertext"));
         }
@@ -234,6 +232,34 @@ final class XmppTcpConnection {
                     : concat(Arrays.copyOfRange(serverTail, Math.max(0, serverTail.length + data.length - TAIL), serverTail.length),
                             data);
         }
+    }
+
+    /**
+     * The client's first bytes in the capture are a TLS handshake. After a SYN that is Direct TLS.
+     * Without one, on a port for STARTTLS (5222, 5269), from a client offering no XMPP protocol
+     * (ALPN), it is most likely the handshake after {@code <proceed/>}: the capture began there,
+     * and the negotiation in the clear before it is missing, not absent.
+     */
+    private void tlsFirst(byte[] data, long atNanos, CaptureSink sink) {
+        Optional<ClientHello> hello = ClientHello.ofRecord(data);
+        if (noSyn && !directTlsPort() && hello.filter(ClientHello::offersXmpp).isEmpty()) {
+            joinedMidStream = true;
+            sink.event(new ConnectionEvent(id, ++seq, atNanos, null, EventKind.RECORDING_GAP, "the capture began at a TLS"
+                    + " handshake on port " + server.port() + " with no SYN before it: the handshake STARTTLS begins after <proceed/>."
+                    + " The stream's start and its negotiation in the clear are missing"));
+            sink.event(new ConnectionEvent(id, ++seq, atNanos, Direction.TO_SERVER, EventKind.STARTTLS_PROCEED,
+                    "the capture began at the TLS handshake after <proceed/> (STARTTLS): the pcap holds only ciphertext"));
+        } else {
+            sink.event(new ConnectionEvent(id, ++seq, atNanos, Direction.TO_SERVER, EventKind.DIRECT_TLS_DETECTED,
+                    "the client's first bytes are a TLS ClientHello (Direct TLS)" + hello.map(ClientHello::describe).orElse("")
+                            + "; the pcap holds only ciphertext"));
+        }
+        hello.ifPresent(h -> sink.event(new ConnectionEvent(id, ++seq, atNanos, Direction.TO_SERVER, EventKind.TLS_CLIENT_HELLO,
+                h.detail())));
+    }
+
+    private boolean directTlsPort() {
+        return server.port() == 5223 || server.port() == 5270;
     }
 
     /**
