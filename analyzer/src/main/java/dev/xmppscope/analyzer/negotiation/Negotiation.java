@@ -11,12 +11,14 @@ import dev.xmppscope.capture.CloseReason;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.SnapLengthCut;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The negotiation of one connection's streams (both directions, every TLS layer and restart) as
@@ -63,6 +65,8 @@ public final class Negotiation {
     private String kindInferred;
     /** The step that says what TLS's cleartext made of the connection ({@link #inferFromTls}), or -1. */
     private int inferenceStep = -1;
+    /** Per direction, the cuts a pcap's snap length made, or null. */
+    private final SnapCuts[] snapCuts = new SnapCuts[2];
     /** What the client's TLS ClientHello asked for, or null. */
     private ClientHello clientHello;
     /** Steps that named the parties before the first header said who they are (Direct TLS), with their event, by index. */
@@ -195,6 +199,22 @@ public final class Negotiation {
                 : name.isEmpty() || offer.isEmpty() ? name + offer : name + " and " + offer;
     }
 
+    /**
+     * The first features offer resource binding, with no authentication before them: the stream
+     * was authenticated before the capture began, which starts at the restart after SASL (a pcap
+     * begun there). Its first header is that restart, not the connection's opening.
+     */
+    private void joinedAfterAuthentication(long at) {
+        NegotiationStep header = steps.stream().filter(s -> s.step().equals("header")).findFirst().orElse(null);
+        if (header != null) {
+            replace(header.index(), "restart", who(Direction.TO_SERVER) + " restarts its stream to " + StepText.or(streamTo,
+                    "(no 'to')") + ", already authenticated", header.detail());
+        }
+        add(Direction.TO_CLIENT, at, "gap", "The capture began at the stream's restart after authentication: the connection's"
+                + " opening, its TLS and its login are not in it", "the server offers resource binding, which it does only once a"
+                + " stream is authenticated, and no authentication came before", "info", null);
+    }
+
     /** A top-level element; only those that take part in negotiation add steps (stanzas count for stream management). */
     public List<NegotiationStep> element(Direction d, XmlElement e, long at, String ref) {
         begin();
@@ -318,13 +338,52 @@ public final class Negotiation {
             case HELD_FEATURES_RELAYED -> add(d, e.atNanos(), "sasl-mechanisms",
                     "The server's side ended inside its features; xmppscope relayed the bytes it held unchanged",
                     e.detail(), "info", null);
-            case RECORDING_GAP -> add(d, e.atNanos(), "gap", "Data is missing from the capture here: it is incomplete",
-                    e.detail(), "failed", null);
+            case RECORDING_GAP -> {
+                OptionalLong cut = SnapLengthCut.missingBytes(e.detail());
+                if (cut.isPresent()) {
+                    snapLengthCut(d, cut.getAsLong(), e);
+                } else {
+                    add(d, e.atNanos(), "gap", "Data is missing from the capture here: it is incomplete", e.detail(), "failed", null);
+                }
+            }
             default -> {
                 // STARTTLS_PROCEED duplicates the <proceed/> element; SECRET_REDACTED is no negotiation step
             }
         }
         return end();
+    }
+
+    /**
+     * A pcap's snap length cut a segment of direction {@code d} short. A small one cuts nearly
+     * every segment: one step per stream counts them (rewritten as more come), where a step each
+     * drowned the negotiation in hundreds of failures.
+     */
+    private void snapLengthCut(Direction d, long missing, ConnectionEvent e) {
+        SnapCuts c = snapCuts[d.code()] == null ? snapCuts[d.code()] = new SnapCuts(steps.size(), e.detail()) : snapCuts[d.code()];
+        c.count++;
+        c.bytes += missing;
+        String title = "Data is missing from the capture: " + (c.count == 1 ? "1 segment " : c.count + " segments ") + party(d)
+                + " sent " + (c.count == 1 ? "was" : "were")
+                + " cut short by the capture's snap length, " + c.bytes + (c.bytes == 1 ? " byte" : " bytes") + " missing";
+        String detail = "the first: " + c.firstDetail + "; what follows each cut is read again from its next whole stanza";
+        if (c.count == 1) {
+            add(d, e.atNanos(), "gap", title, detail, "failed", null);
+        } else {
+            replace(c.step, "gap", title, detail);
+        }
+    }
+
+    /** A stream's snap-length cuts so far, and the step that counts them. */
+    private static final class SnapCuts {
+        final int step;
+        final String firstDetail;
+        int count;
+        long bytes;
+
+        SnapCuts(int step, String firstDetail) {
+            this.step = step;
+            this.firstDetail = firstDetail;
+        }
     }
 
     /**
@@ -465,6 +524,10 @@ public final class Negotiation {
     private void features(Direction d, XmlElement e, long at, String ref) {
         // the offered SASL mechanisms are in this title: a step of their own said them twice
         add(d, at, "features", who(d) + " offers " + Features.describe(e), "", "info", ref);
+        if (d == Direction.TO_CLIENT && responderHeaders == 1 && e.child("bind", Ns.BIND) != null
+                && steps.stream().noneMatch(s -> s.step().equals("sasl-success"))) {
+            joinedAfterAuthentication(at);
+        }
         if ("s2s".equals(kind) && e.children().isEmpty() && identity != null) {
             established();
         }

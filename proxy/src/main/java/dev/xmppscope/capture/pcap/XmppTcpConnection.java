@@ -9,6 +9,7 @@ import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.SnapLengthCut;
 import dev.xmppscope.capture.EventKind;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
@@ -190,10 +191,10 @@ final class XmppTcpConnection {
         long atNanos = Math.max(p.atNanos(), lastAt[dir.code()]);
         lastAt[dir.code()] = atNanos;
         if (p.missingBefore() > 0) {
-            sink.event(new ConnectionEvent(id, ++seq, atNanos, dir, EventKind.RECORDING_GAP, "the pcap is missing "
-                    + p.missingBefore() + " bytes " + dir.wireName() + " at stream offset " + p.offset() + (p.cutBySnaplen()
-                    ? " (the capture's snap length cut the frames short: capture with -s 0, or tcpdump's default)"
-                    : " (packets the capturing tool did not save)")));
+            sink.event(new ConnectionEvent(id, ++seq, atNanos, dir, EventKind.RECORDING_GAP, p.cutBySnaplen()
+                    ? SnapLengthCut.detail(p.missingBefore(), dir, p.offset())
+                    : "the pcap is missing " + p.missingBefore() + " bytes " + dir.wireName() + " at stream offset " + p.offset()
+                            + " (packets the capturing tool did not save)"));
         }
         byte[] data = p.data();
         if (data.length == 0) {
