@@ -25,6 +25,9 @@ public final class PcapImporter implements CaptureSource {
      */
     private static final Set<Integer> XMPP_PORTS = Set.of(5222, 5223, 5269, 5270);
 
+    /** How near a connection's stream a damaged segment's sequence number must be to be read as that connection's. */
+    private static final long REPAIR_WINDOW = 256 * 1024;
+
     private final List<Path> files;
     private final LeftOutFlows leftOut = new LeftOutFlows();
 
@@ -49,7 +52,7 @@ public final class PcapImporter implements CaptureSource {
     /**
      * After {@link #replay}: what was left out, and why: TCP connections carrying no XMPP, frames
      * of link types not read (an import of the wrong port or interface otherwise reads as an empty
-     * capture); null when nothing was.
+     * capture); and frames whose damaged address or port was mended; null when nothing was.
      */
     public String leftOut() {
         return leftOut.describe();
@@ -111,6 +114,14 @@ public final class PcapImporter implements CaptureSource {
                 return;
             }
             Pending p = undecided.get(key);
+            if (p == null && !s.has(TcpSegment.SYN)) {
+                TcpSegment repaired = repaired(s);
+                if (repaired != null) {
+                    leftOut.repaired();
+                    open.get(key(repaired)).segment(repaired, sink);
+                    return;
+                }
+            }
             if (p == null || freshSyn && p.rejected) {
                 p = new Pending(s);
                 undecided.put(key, p);
@@ -141,6 +152,22 @@ public final class PcapImporter implements CaptureSource {
             for (TcpSegment earlier : p.segments) {
                 conn.segment(earlier, sink);
             }
+        }
+
+        /**
+         * {@code s}, a segment of no flow seen so far, as the segment of an open connection it
+         * continues, if a damaged address or port is all that parts them (see
+         * {@link XmppTcpConnection#repaired}): read as a flow of its own, it was a junk
+         * connection, and a gap in the one it belongs to. Null if it continues none.
+         */
+        private TcpSegment repaired(TcpSegment s) {
+            for (XmppTcpConnection c : open.values()) {
+                TcpSegment r = c.isClosed() ? null : c.repaired(s, REPAIR_WINDOW);
+                if (r != null) {
+                    return r;
+                }
+            }
+            return null;
         }
 
         void end() {

@@ -114,6 +114,25 @@ final class XmppTcpConnection {
                 + " left out of it"));
     }
 
+    /**
+     * {@code s} as a segment of this connection, if it is one whose address or port was damaged:
+     * its endpoints differ from this connection's in one address or one port, and its sequence
+     * number falls within {@code window} bytes of where that direction's stream is (a new
+     * connection's is random: one in thousands falls there); else null.
+     */
+    TcpSegment repaired(TcpSegment s, long window) {
+        for (Direction d : Direction.values()) {
+            TcpEndpoint from = d == Direction.TO_SERVER ? client : server;
+            TcpEndpoint to = d == Direction.TO_SERVER ? server : client;
+            int differ = (s.source().address().equals(from.address()) ? 0 : 1) + (s.source().port() == from.port() ? 0 : 1)
+                    + (s.target().address().equals(to.address()) ? 0 : 1) + (s.target().port() == to.port() ? 0 : 1);
+            if (differ == 1 && (d == Direction.TO_SERVER ? toServer : toClient).near(s.seq(), window)) {
+                return new TcpSegment(s.frame(), s.atNanos(), from, to, s.seq(), s.ack(), s.flags(), s.payload(), s.wireLength());
+            }
+        }
+        return null;
+    }
+
     /** Takes one segment of this connection, sending what it completes to {@code sink}. */
     void segment(TcpSegment s, CaptureSink sink) {
         if (closed) {

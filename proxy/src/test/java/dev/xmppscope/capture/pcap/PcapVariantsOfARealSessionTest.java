@@ -195,6 +195,50 @@ class PcapVariantsOfARealSessionTest {
     }
 
     /**
+     * A bit flipped in the source port of one of the client's frames, as a damaged file or a
+     * faulty disk does it: the frame is still its connection's, no junk connection appears, and
+     * every byte the clients sent is read as before.
+     */
+    @Test
+    void aFrameWhosePortWasDamagedStaysInItsConnection() throws Exception {
+        Path classic = tmp.resolve("to-damage.pcap");
+        run("/usr/bin/editcap", "-F", "pcap", session.toString(), classic.toString());
+        Process p = new ProcessBuilder("/usr/bin/tshark", "-r", classic.toString(), "-Y", "tcp.len > 100 && tcp.dstport == 5222",
+                "-T", "fields", "-e", "frame.number").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> frames = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).lines().toList();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && frames.size() > 4, "client frames with data: " + frames);
+        byte[] pcap = Files.readAllBytes(classic);
+        int at = tcpSourcePortAt(pcap, Integer.parseInt(frames.get(frames.size() / 2).trim()));
+        pcap[at + 1] ^= 0x10;
+        Path damaged = tmp.resolve("damaged-port.pcap");
+        Files.write(damaged, pcap);
+
+        PcapImportTest.Streams whole = PcapImportTest.Streams.of(CaptureFiles.open(classic));
+        PcapImporter importer = new PcapImporter(damaged);
+        PcapImportTest.Streams read = PcapImportTest.Streams.of(importer);
+        assertEquals(whole.opened.stream().map(o -> o.client() + " " + o.server()).toList(),
+                read.opened.stream().map(o -> o.client() + " " + o.server()).toList(), "alice's and bob's connections, no other");
+        for (Direction d : Direction.values()) {
+            assertArrayEquals(whole.bytes(d), read.bytes(d), d.toString());
+        }
+        assertTrue(importer.leftOut() != null && importer.leftOut().contains("; 1 frame's address or port was damaged"),
+                importer.leftOut());
+    }
+
+    /** Where the TCP source port of frame {@code number} (from 1) is in a classic little-endian pcap of Ethernet frames. */
+    private static int tcpSourcePortAt(byte[] pcap, int number) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(pcap).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(0xa1b2c3d4, b.getInt(0), "a little-endian pcap");
+        assertEquals(1, b.getInt(20), "of Ethernet frames");
+        int record = 24;
+        for (int i = 1; i < number; i++) {
+            record += 16 + b.getInt(record + 8);
+        }
+        int ip = record + 16 + 14;
+        return ip + (pcap[ip] & 0x0F) * 4;
+    }
+
+    /**
      * Direct TLS (XEP-0368) on port 443, where deployments put it beside HTTPS: the ClientHello's
      * ALPN (xmpp-client) says it is XMPP, and its SNI names the domain, as a real JDK client sends them.
      */
