@@ -522,10 +522,12 @@ public final class Negotiation {
     }
 
     private void features(Direction d, XmlElement e, long at, String ref) {
+        // the first features of the capture offering binding: the stream was authenticated before it began
+        boolean authenticatedBefore = d == Direction.TO_CLIENT && responderHeaders == 1 && e.child("bind", Ns.BIND) != null
+                && steps.stream().noneMatch(s -> s.step().equals("features") || s.step().equals("sasl-success"));
         // the offered SASL mechanisms are in this title: a step of their own said them twice
         add(d, at, "features", who(d) + " offers " + Features.describe(e), "", "info", ref);
-        if (d == Direction.TO_CLIENT && responderHeaders == 1 && e.child("bind", Ns.BIND) != null
-                && steps.stream().noneMatch(s -> s.step().equals("sasl-success"))) {
+        if (authenticatedBefore) {
             joinedAfterAuthentication(at);
         }
         if ("s2s".equals(kind) && e.children().isEmpty() && identity != null) {
