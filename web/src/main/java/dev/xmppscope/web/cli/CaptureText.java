@@ -120,8 +120,12 @@ final class CaptureText {
             out.println("streams between servers");
             List<String[]> streams = new ArrayList<>();
             List<List<String>> streamProblems = new ArrayList<>();
+            // a server's label is its domain, or for one whose name is inside TLS passed through, "unnamed server ADDRESS"
+            Map<String, String> names = g.nodes().stream().collect(Collectors.toMap(GraphNode::id, GraphNode::label, (a, b) -> a));
             for (GraphEdge e : s2s) {
-                streams.add(new String[] {"  " + TerminalSafe.line(entity(e.source())) + " → " + TerminalSafe.line(entity(e.target())),
+                String from = names.getOrDefault(e.source(), entity(e.source()));
+                String to = names.getOrDefault(e.target(), entity(e.target()));
+                streams.add(new String[] {"  " + TerminalSafe.line(from) + " → " + TerminalSafe.line(to),
                         traffic(e).substring("s2s ".length())});
                 streamProblems.add(problems(e.error() == null || e.error().isBlank() ? List.of() : List.of(e.error()), List.of(e),
                         warnings));
