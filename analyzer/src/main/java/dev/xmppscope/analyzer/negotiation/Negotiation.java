@@ -11,14 +11,12 @@ import dev.xmppscope.capture.CloseReason;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.Direction;
-import dev.xmppscope.capture.SnapLengthCut;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
 
 /**
  * The negotiation of one connection's streams (both directions, every TLS layer and restart) as
@@ -65,8 +63,6 @@ public final class Negotiation {
     private String kindInferred;
     /** The step that says what TLS's cleartext made of the connection ({@link #inferFromTls}), or -1. */
     private int inferenceStep = -1;
-    /** Per direction, the cuts a pcap's snap length made, or null. */
-    private final SnapCuts[] snapCuts = new SnapCuts[2];
     /** What the client's TLS ClientHello asked for, or null. */
     private ClientHello clientHello;
     /** Steps that named the parties before the first header said who they are (Direct TLS), with their event, by index. */
@@ -74,6 +70,7 @@ public final class Negotiation {
     private final StreamManagementSteps sm;
     private final SaslSteps sasl;
     private final DialbackSteps dialback;
+    private final GapSteps gaps = new GapSteps(this);
 
     public Negotiation(long connection) {
         this(connection, new HashMap<>(), new DialbackStreams());
@@ -184,7 +181,7 @@ public final class Negotiation {
     }
 
     /** Says step {@code index} anew (published again as changed, as {@link #renameEarlySteps} does). */
-    private void replace(int index, String step, String title, String detail) {
+    void replace(int index, String step, String title, String detail) {
         NegotiationStep s = steps.get(index);
         NegotiationStep now = new NegotiationStep(s.connection(), s.index(), s.at(), s.direction(), step, title, detail, s.status(),
                 s.stanzaRef());
@@ -338,52 +335,12 @@ public final class Negotiation {
             case HELD_FEATURES_RELAYED -> add(d, e.atNanos(), "sasl-mechanisms",
                     "The server's side ended inside its features; xmppscope relayed the bytes it held unchanged",
                     e.detail(), "info", null);
-            case RECORDING_GAP -> {
-                OptionalLong cut = SnapLengthCut.missingBytes(e.detail());
-                if (cut.isPresent()) {
-                    snapLengthCut(d, cut.getAsLong(), e);
-                } else {
-                    add(d, e.atNanos(), "gap", "Data is missing from the capture here: it is incomplete", e.detail(), "failed", null);
-                }
-            }
+            case RECORDING_GAP -> gaps.gap(d, e);
             default -> {
                 // STARTTLS_PROCEED duplicates the <proceed/> element; SECRET_REDACTED is no negotiation step
             }
         }
         return end();
-    }
-
-    /**
-     * A pcap's snap length cut a segment of direction {@code d} short. A small one cuts nearly
-     * every segment: one step per stream counts them (rewritten as more come), where a step each
-     * drowned the negotiation in hundreds of failures.
-     */
-    private void snapLengthCut(Direction d, long missing, ConnectionEvent e) {
-        SnapCuts c = snapCuts[d.code()] == null ? snapCuts[d.code()] = new SnapCuts(steps.size(), e.detail()) : snapCuts[d.code()];
-        c.count++;
-        c.bytes += missing;
-        String title = "Data is missing from the capture: " + (c.count == 1 ? "1 segment " : c.count + " segments ") + party(d)
-                + " sent " + (c.count == 1 ? "was" : "were")
-                + " cut short by the capture's snap length, " + c.bytes + (c.bytes == 1 ? " byte" : " bytes") + " missing";
-        String detail = "the first: " + c.firstDetail + "; what follows each cut is read again from its next whole stanza";
-        if (c.count == 1) {
-            add(d, e.atNanos(), "gap", title, detail, "failed", null);
-        } else {
-            replace(c.step, "gap", title, detail);
-        }
-    }
-
-    /** A stream's snap-length cuts so far, and the step that counts them. */
-    private static final class SnapCuts {
-        final int step;
-        final String firstDetail;
-        int count;
-        long bytes;
-
-        SnapCuts(int step, String firstDetail) {
-            this.step = step;
-            this.firstDetail = firstDetail;
-        }
     }
 
     /**
@@ -730,6 +687,11 @@ public final class Negotiation {
         NegotiationStep s = new NegotiationStep(connection, steps.size(), at, d.wireName(), step, title, detail, status, ref);
         steps.add(s);
         added.add(s);
+    }
+
+    /** How many steps there are so far: the index the next one gets. */
+    int stepCount() {
+        return steps.size();
     }
 
     public List<NegotiationStep> steps() {
