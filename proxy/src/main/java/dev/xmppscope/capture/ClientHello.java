@@ -36,6 +36,18 @@ public record ClientHello(String serverName, List<String> protocols) {
     }
 
     /**
+     * How many bytes the TLS handshake record that {@code start} begins with takes, header and
+     * body, or -1 if {@code start} begins no such record: a ClientHello larger than a TCP segment
+     * (a post-quantum key share makes one) arrives in pieces, gathered to this length before it is read.
+     */
+    public static int recordLength(byte[] start) {
+        if (start.length < 5 || (start[0] & 0xFF) != HANDSHAKE_RECORD || start[1] != 3) {
+            return -1;
+        }
+        return 5 + u16(start, 3);
+    }
+
+    /**
      * The ClientHello whose body (from {@code client_version} on, as Netty's
      * {@code SslClientHelloHandler} hands it over) is {@code b[from, to)}; empty when it is cut
      * short or malformed (the handshake itself then says what is wrong).

@@ -129,7 +129,7 @@ public final class PcapImporter implements CaptureSource {
             if (p.rejected) {
                 return;
             }
-            p.segments.add(s);
+            p.add(s);
             boolean ends = s.has(TcpSegment.FIN) || s.has(TcpSegment.RST);
             if (s.payload().length == 0 && (!ends || !p.first.has(TcpSegment.SYN))) {
                 // a handshake: wait for data to know whether this is XMPP; or the close of a connection
@@ -138,6 +138,9 @@ public final class PcapImporter implements CaptureSource {
             }
             if (!ends && !XMPP_PORTS.contains(p.server.port()) && blank(s.payload())) {
                 return; // a whitespace keepalive (RFC 6120 4.6.1), which idle streams send, says nothing yet: wait for more
+            }
+            if (!ends && !XMPP_PORTS.contains(p.server.port()) && p.clientSent.size() < ClientHello.recordLength(p.clientSent())) {
+                return; // a ClientHello split across segments: its ALPN, whether it is XMPP, is in its rest
             }
             undecided.remove(key);
             if (!looksLikeXmpp(p, s)) {
@@ -182,7 +185,7 @@ public final class PcapImporter implements CaptureSource {
                 return true;
             }
             byte[] data = s.payload();
-            if (s.source().equals(p.client) && ClientHello.ofRecord(data).filter(ClientHello::offersXmpp).isPresent()) {
+            if (ClientHello.ofRecord(p.clientSent()).filter(ClientHello::offersXmpp).isPresent()) {
                 return true; // Direct TLS (XEP-0368) on another port: its ALPN says XMPP
             }
             for (byte b : data) {
@@ -219,6 +222,8 @@ public final class PcapImporter implements CaptureSource {
         final TcpEndpoint client;
         final TcpEndpoint server;
         final java.util.List<TcpSegment> segments = new java.util.ArrayList<>();
+        /** What the client sent so far, in the order captured: a ClientHello split across segments, gathered. */
+        final java.io.ByteArrayOutputStream clientSent = new java.io.ByteArrayOutputStream();
         boolean rejected;
 
         Pending(TcpSegment first) {
@@ -235,6 +240,17 @@ public final class PcapImporter implements CaptureSource {
             }
             client = sourceIsClient ? first.source() : first.target();
             server = sourceIsClient ? first.target() : first.source();
+        }
+
+        void add(TcpSegment s) {
+            segments.add(s);
+            if (s.source().equals(client)) {
+                clientSent.writeBytes(s.payload());
+            }
+        }
+
+        byte[] clientSent() {
+            return clientSent.toByteArray();
         }
     }
 }

@@ -42,6 +42,8 @@ final class XmppTcpConnection {
     private final long[] lastAt = new long[2];
     private long seq;
     private boolean encrypted;
+    /** The client's first bytes while they hold part of a ClientHello split across segments; else null. */
+    private byte[] partialHello;
     /** The server's last bytes before this chunk: a {@code <proceed/>} may be split across chunks. */
     private byte[] serverTail = new byte[0];
     private Direction firstFin;
@@ -236,6 +238,9 @@ final class XmppTcpConnection {
         long offset = offsets[slot];
         offsets[slot] += data.length;
         if (encrypted) {
+            if (partialHello != null && dir == Direction.TO_SERVER && offset > 0) {
+                gatherHello(data, atNanos, sink);
+            }
             sink.chunk(Chunk.encrypted(id, ++seq, dir, atNanos, offset, data.length));
             return;
         }
@@ -262,6 +267,9 @@ final class XmppTcpConnection {
      */
     private void tlsFirst(byte[] data, long atNanos, CaptureSink sink) {
         Optional<ClientHello> hello = ClientHello.ofRecord(data);
+        if (hello.isEmpty() && ClientHello.recordLength(data) > data.length) {
+            partialHello = data; // the rest of it is in the next segments: read when whole
+        }
         if (noSyn && !directTlsPort() && hello.filter(ClientHello::offersXmpp).isEmpty()) {
             joinedMidStream = true;
             sink.event(new ConnectionEvent(id, ++seq, atNanos, null, EventKind.RECORDING_GAP, "the capture began at a TLS"
@@ -276,6 +284,18 @@ final class XmppTcpConnection {
         }
         hello.ifPresent(h -> sink.event(new ConnectionEvent(id, ++seq, atNanos, Direction.TO_SERVER, EventKind.TLS_CLIENT_HELLO,
                 h.detail())));
+    }
+
+    /** The next bytes of a ClientHello split across segments: once it is whole, what it asks for is said. */
+    private void gatherHello(byte[] data, long atNanos, CaptureSink sink) {
+        byte[] gathered = concat(partialHello, data);
+        if (gathered.length < ClientHello.recordLength(gathered)) {
+            partialHello = gathered;
+            return;
+        }
+        partialHello = null;
+        ClientHello.ofRecord(gathered).ifPresent(h -> sink.event(new ConnectionEvent(id, ++seq, atNanos, Direction.TO_SERVER,
+                EventKind.TLS_CLIENT_HELLO, h.detail())));
     }
 
     private boolean directTlsPort() {
