@@ -41,6 +41,8 @@ final class TlsInterceptor {
     /** ALPN (Direct TLS only): what the client offered, passed on upstream, and what the upstream chose. */
     private List<String> alpnOffered = List.of();
     private String alpnChosen;
+    /** Passed through: the client's first bytes while they hold part of a ClientHello split across reads; else null. */
+    private byte[] partialHello;
 
     TlsInterceptor(ProxiedConnection connection) {
         this.c = connection;
@@ -55,8 +57,10 @@ final class TlsInterceptor {
         c.recordEvent(Direction.TO_SERVER, EventKind.DIRECT_TLS_DETECTED, "the client's first byte is a TLS handshake"
                 + " record (XEP-0368 Direct TLS); " + (intercepting() ? "intercepting" : "passing it through"));
         if (!intercepting()) {
-            // all that will be known of this stream: a ClientHello longer than the first read is not gathered for it
-            ClientHello.ofRecord(ByteBufUtil.getBytes(first)).ifPresent(this::recordClientHello);
+            // all that will be known of this stream; one longer than a read (a post-quantum key share) comes in pieces
+            byte[] bytes = ByteBufUtil.getBytes(first);
+            ClientHello.ofRecord(bytes).ifPresentOrElse(this::recordClientHello,
+                    () -> partialHello = ClientHello.recordLength(bytes) > bytes.length ? bytes : null);
             c.clientWire = ProxiedConnection.Wire.ENCRYPTED;
             c.serverWire = ProxiedConnection.Wire.ENCRYPTED;
             c.recordEncrypted(Direction.TO_SERVER, first.readableBytes());
@@ -75,6 +79,21 @@ final class TlsInterceptor {
             recordClientHello(hello);
         }, () -> alpnChosen));
         clientTap.fireChannelRead(first);
+    }
+
+    /** The client's next TLS bytes, passed through: the rest of a ClientHello split across reads, if one is. */
+    void clientTls(ByteBuf buf) {
+        if (partialHello == null) {
+            return;
+        }
+        byte[] gathered = java.util.Arrays.copyOf(partialHello, partialHello.length + buf.readableBytes());
+        buf.getBytes(buf.readerIndex(), gathered, partialHello.length, buf.readableBytes());
+        if (gathered.length < ClientHello.recordLength(gathered)) {
+            partialHello = gathered;
+            return;
+        }
+        partialHello = null;
+        ClientHello.ofRecord(gathered).ifPresent(this::recordClientHello);
     }
 
     private void recordClientHello(ClientHello hello) {
