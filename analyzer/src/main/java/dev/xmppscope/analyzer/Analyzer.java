@@ -23,6 +23,7 @@ import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.CaptureStoreException;
 import dev.xmppscope.capture.Chunk;
+import dev.xmppscope.capture.ClientHello;
 import dev.xmppscope.capture.CloseReason;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
@@ -373,6 +374,10 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
                 addSteps(conn.negotiation.joinedMidStream(ns, e.atNanos(), e.detail()), events); // the capture began mid-stream
             } else {
                 addSteps(conn.negotiation.event(e), events);
+            }
+            if (e.kind() == EventKind.DIRECT_TLS_DETECTED || e.kind() == EventKind.TLS_CLIENT_HELLO) {
+                ClientHello hello = e.kind() == EventKind.TLS_CLIENT_HELLO ? ClientHello.ofDetail(e.detail()).orElse(null) : null;
+                addSteps(conn.negotiation.inferFromTls(hello, conn.serverPort(), e.atNanos()), events);
             }
             connectionChanged(conn, events);
         });

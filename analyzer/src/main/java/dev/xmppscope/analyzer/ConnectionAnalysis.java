@@ -102,6 +102,17 @@ final class ConnectionAnalysis {
         return negotiation.kind();
     }
 
+    /** The port the connection went to (the upstream's, or a pcap's server's), or -1 if its address has none. */
+    int serverPort() {
+        String server = opened.server();
+        int colon = server == null ? -1 : server.lastIndexOf(':');
+        try {
+            return colon < 0 ? -1 : Integer.parseInt(server.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return -1; // an address recorded without a port says nothing of the stream's kind
+        }
+    }
+
     StreamEndpoints endpoints() {
         return new StreamEndpoints(opened.id(), negotiation.kind(), negotiation.streamFrom(), negotiation.streamTo(),
                 negotiation.identity(), opened.client(), opened.server(), negotiation.domainRefused(), negotiation.claimedJid());
@@ -203,6 +214,7 @@ final class ConnectionAnalysis {
                 negotiation.streamFrom(), negotiation.streamTo(), opened.atNanos(),
                 closed == null ? null : closed.atNanos(), closed == null ? null : closed.reason().name(),
                 closed == null ? null : closed.detail(), negotiation.state(), negotiation.error(), negotiation.warning(),
-                stanzaCount(), closed == null ? bytes[0] : closed.bytesToServer(), closed == null ? bytes[1] : closed.bytesToClient());
+                stanzaCount(), closed == null ? bytes[0] : closed.bytesToServer(), closed == null ? bytes[1] : closed.bytesToClient(),
+                negotiation.kindInferred());
     }
 }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Servers that connect to each other with Direct TLS (XEP-0368: DNS advertises
  * {@code _xmpps-server._tcp}, Prosody's s2s_direct_tls_ports), through the intercepting proxy. TLS
  * comes before any stream header, so who is at either end is known only after it: the TLS steps
- * then name the servers, as they do on a STARTTLS stream, not a "Client" and a "Server".
+ * then name the servers, as they do on a STARTTLS stream, not a "Client" and a "Server"; what its
+ * ClientHello asked for (SNI, ALPN) is said, no longer as a guess once the header is there.
  */
 class LiveS2sDirectTlsTest {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -29,8 +30,9 @@ class LiveS2sDirectTlsTest {
             ConnectionView aToB = fed.awaitConnection(c -> "s2s".equals(c.kind()) && "a.example".equals(c.streamFrom())
                     && "established".equals(c.state()), "a.example's stream to b.example established");
             assertEquals("direct-tls-intercepted", aToB.tls());
-            List<String> first = fed.analyzer.negotiation(aToB.id()).stream().limit(5).map(s -> s.step() + ": " + s.title()).toList();
+            List<String> first = fed.analyzer.negotiation(aToB.id()).stream().limit(6).map(s -> s.step() + ": " + s.title()).toList();
             assertEquals(List.of("tls: a.example starts with TLS directly (XEP-0368)",
+                    "tls: a.example's TLS ClientHello asks for b.example (SNI) and offers xmpp-server (ALPN)",
                     "tls: TLS established with b.example",
                     "tls: TLS established with a.example",
                     "tls: a.example presented a certificate of its own, which xmppscope cannot pass on",

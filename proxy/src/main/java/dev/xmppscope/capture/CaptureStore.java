@@ -389,6 +389,16 @@ public final class CaptureStore implements AutoCloseable {
         return readOnly;
     }
 
+    /** Keeps what an import into this capture left out and why, a sentence, for whoever opens it later. */
+    public void addImportNote(String note) {
+        ImportNotes.add(adminConnection, note);
+    }
+
+    /** What imports into this capture left out, oldest first (see {@link #addImportNote}). */
+    public List<String> importNotes() {
+        return ImportNotes.read(adminConnection);
+    }
+
     /** The analysis file of this capture: beside it, or in {@link #readOnlyAnalysisDir()} when it is read-only. */
     public Path analysisFile() {
         return analysisFile;

@@ -2,6 +2,7 @@ package dev.xmppscope.capture;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,6 +33,18 @@ public record ClientHello(String serverName, List<String> protocols) {
             return Optional.empty();
         }
         return ofBody(data, HEADERS, data.length);
+    }
+
+    /**
+     * How many bytes the TLS handshake record that {@code start} begins with takes, header and
+     * body, or -1 if {@code start} begins no such record: a ClientHello larger than a TCP segment
+     * (a post-quantum key share makes one) arrives in pieces, gathered to this length before it is read.
+     */
+    public static int recordLength(byte[] start) {
+        if (start.length < 5 || (start[0] & 0xFF) != HANDSHAKE_RECORD || start[1] != 3) {
+            return -1;
+        }
+        return 5 + u16(start, 3);
     }
 
     /**
@@ -81,6 +94,60 @@ public record ClientHello(String serverName, List<String> protocols) {
     public String describe() {
         return (serverName == null ? "" : " for " + serverName + " (SNI)")
                 + (protocols.isEmpty() ? "" : (serverName == null ? "" : ",") + " offering " + String.join(", ", protocols) + " (ALPN)");
+    }
+
+    /**
+     * What a {@link EventKind#TLS_CLIENT_HELLO} event's detail holds: {@code "sni=a.example;
+     * alpn=xmpp-client,h2"}, either part left empty when the client sent none; a protocol name's
+     * bytes outside printable ASCII, and its {@code % , ;}, are written {@code %XX}.
+     */
+    public String detail() {
+        StringBuilder b = new StringBuilder("sni=").append(serverName == null ? "" : escape(serverName)).append("; alpn=");
+        for (int i = 0; i < protocols.size(); i++) {
+            b.append(i == 0 ? "" : ",").append(escape(protocols.get(i)));
+        }
+        return b.toString();
+    }
+
+    /** The ClientHello a {@link #detail()} describes; empty for a detail of another shape. */
+    public static Optional<ClientHello> ofDetail(String detail) {
+        if (detail == null || !detail.startsWith("sni=") || !detail.contains("; alpn=")) {
+            return Optional.empty();
+        }
+        int alpn = detail.indexOf("; alpn=");
+        String name = detail.substring("sni=".length(), alpn);
+        String list = detail.substring(alpn + "; alpn=".length());
+        List<String> protocols = new ArrayList<>();
+        for (String p : list.isEmpty() ? new String[0] : list.split(",", -1)) {
+            protocols.add(unescape(p));
+        }
+        return Optional.of(new ClientHello(name.isEmpty() ? null : unescape(name), List.copyOf(protocols)));
+    }
+
+    private static String escape(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            if (c < 0x21 || c > 0x7E || c == '%' || c == ',' || c == ';') {
+                b.append('%').append(String.format("%02X", c & 0xFF));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static String unescape(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' && i + 2 < s.length() && HexFormat.isHexDigit(s.charAt(i + 1)) && HexFormat.isHexDigit(s.charAt(i + 2))) {
+                b.append((char) HexFormat.fromHexDigits(s, i + 1, i + 3));
+                i += 2;
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     /** The host_name in a ServerNameList in {@code [from, to)}, or null if it holds none. */

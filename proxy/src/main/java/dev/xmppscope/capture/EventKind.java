@@ -34,5 +34,13 @@ public enum EventKind {
      * names the certificate and what the server was shown instead (xmppscope's for the initiating
      * server's domain on s2s, none on c2s).
      */
-    CLIENT_CERTIFICATE_WITHHELD
+    CLIENT_CERTIFICATE_WITHHELD,
+    /**
+     * A side's first TLS handshake record was a ClientHello, which says in the clear which server
+     * the client asks for (SNI) and which protocols it offers (ALPN): all that can be known of a
+     * stream whose TLS is not decrypted. Detail: {@link ClientHello#detail()}, read back by
+     * {@link ClientHello#ofDetail}. (Added after the others: the analysis worker's feed sends kinds
+     * by their place in this list.)
+     */
+    TLS_CLIENT_HELLO
 }

@@ -10,22 +10,21 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsyncMapping;
 import io.netty.util.concurrent.Future;
-import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Netty's SNI handler for an intercepted Direct TLS connection, which also passes ALPN through:
- * it hands the protocols the client's ClientHello offers to {@code offered} before the context
+ * it hands the client's ClientHello (whole, as Netty gathers it; not if unreadable) to {@code offered} before the context
  * lookup (which connects upstream offering the same), and the handler it installs answers the
  * client with the protocol the upstream chose ({@code chosenUpstream}), or with none if the
  * upstream chose none.
  */
 final class AlpnSniHandler extends SniHandler {
-    private final Consumer<List<String>> offered;
+    private final Consumer<ClientHello> offered;
     private final Supplier<String> chosenUpstream;
 
-    AlpnSniHandler(AsyncMapping<String, SslContext> lookup, Consumer<List<String>> offered, Supplier<String> chosenUpstream) {
+    AlpnSniHandler(AsyncMapping<String, SslContext> lookup, Consumer<ClientHello> offered, Supplier<String> chosenUpstream) {
         super(lookup);
         this.offered = offered;
         this.chosenUpstream = chosenUpstream;
@@ -33,9 +32,9 @@ final class AlpnSniHandler extends SniHandler {
 
     @Override
     protected Future<SslContext> lookup(ChannelHandlerContext ctx, ByteBuf clientHello) throws Exception {
-        offered.accept(clientHello == null ? List.of() // null: not a ClientHello
-                : ClientHello.ofBody(ByteBufUtil.getBytes(clientHello), 0, clientHello.readableBytes())
-                        .map(ClientHello::protocols).orElse(List.of()));
+        if (clientHello != null) { // null: not a ClientHello, which the handshake then says
+            ClientHello.ofBody(ByteBufUtil.getBytes(clientHello), 0, clientHello.readableBytes()).ifPresent(offered);
+        }
         return super.lookup(ctx, clientHello);
     }
 

@@ -169,6 +169,9 @@ final class ProxiedConnection {
         switch (wire(side)) {
             case INTERCEPTED -> tap.fireChannelRead(buf);
             case ENCRYPTED -> {
+                if (side == Side.CLIENT) {
+                    tls.clientTls(buf);
+                }
                 recordEncrypted(dir, n);
                 tap.fireChannelRead(buf);
             }

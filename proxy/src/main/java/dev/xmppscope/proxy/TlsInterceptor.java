@@ -1,10 +1,12 @@
 package dev.xmppscope.proxy;
 
+import dev.xmppscope.capture.ClientHello;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.EventKind;
 import dev.xmppscope.capture.HostPort;
 import dev.xmppscope.capture.TlsMode;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -39,6 +41,8 @@ final class TlsInterceptor {
     /** ALPN (Direct TLS only): what the client offered, passed on upstream, and what the upstream chose. */
     private List<String> alpnOffered = List.of();
     private String alpnChosen;
+    /** Passed through: the client's first bytes while they hold part of a ClientHello split across reads; else null. */
+    private byte[] partialHello;
 
     TlsInterceptor(ProxiedConnection connection) {
         this.c = connection;
@@ -53,6 +57,10 @@ final class TlsInterceptor {
         c.recordEvent(Direction.TO_SERVER, EventKind.DIRECT_TLS_DETECTED, "the client's first byte is a TLS handshake"
                 + " record (XEP-0368 Direct TLS); " + (intercepting() ? "intercepting" : "passing it through"));
         if (!intercepting()) {
+            // all that will be known of this stream; one longer than a read (a post-quantum key share) comes in pieces
+            byte[] bytes = ByteBufUtil.getBytes(first);
+            ClientHello.ofRecord(bytes).ifPresentOrElse(this::recordClientHello,
+                    () -> partialHello = ClientHello.recordLength(bytes) > bytes.length ? bytes : null);
             c.clientWire = ProxiedConnection.Wire.ENCRYPTED;
             c.serverWire = ProxiedConnection.Wire.ENCRYPTED;
             c.recordEncrypted(Direction.TO_SERVER, first.readableBytes());
@@ -66,8 +74,30 @@ final class TlsInterceptor {
         clientTap.pipeline().addAfter(WireTap.NAME, TLS_HANDLER, new AlpnSniHandler((String sni, Promise<SslContext> promise) -> {
             upstream(sni, chosen -> promise.trySuccess(c.proxy.tls.clientFacingContext(chosen)), promise);
             return promise;
-        }, offered -> alpnOffered = offered, () -> alpnChosen));
+        }, hello -> {
+            alpnOffered = hello.protocols();
+            recordClientHello(hello);
+        }, () -> alpnChosen));
         clientTap.fireChannelRead(first);
+    }
+
+    /** The client's next TLS bytes, passed through: the rest of a ClientHello split across reads, if one is. */
+    void clientTls(ByteBuf buf) {
+        if (partialHello == null) {
+            return;
+        }
+        byte[] gathered = java.util.Arrays.copyOf(partialHello, partialHello.length + buf.readableBytes());
+        buf.getBytes(buf.readerIndex(), gathered, partialHello.length, buf.readableBytes());
+        if (gathered.length < ClientHello.recordLength(gathered)) {
+            partialHello = gathered;
+            return;
+        }
+        partialHello = null;
+        ClientHello.ofRecord(gathered).ifPresent(this::recordClientHello);
+    }
+
+    private void recordClientHello(ClientHello hello) {
+        c.recordEvent(Direction.TO_SERVER, EventKind.TLS_CLIENT_HELLO, hello.detail());
     }
 
     /** The server sent {@code <proceed/>} (the bytes in {@code proceed}); {@code rest} already belongs to TLS. */

@@ -69,6 +69,19 @@ class ClientHelloTest {
         assertEquals(Optional.empty(), ClientHello.ofRecord(new byte[0]));
     }
 
+    /** An event's detail holds what the hello says, and reads back as it, whatever bytes a protocol name holds. */
+    @Test
+    void theDetailOfAnEventReadsBackAsTheHello() throws Exception {
+        ClientHello hello = ClientHello.ofRecord(record("a.example", List.of("xmpp-client", "h2"))).orElseThrow();
+        assertEquals("sni=a.example; alpn=xmpp-client,h2", hello.detail());
+        for (ClientHello h : List.of(hello, new ClientHello(null, List.of()), new ClientHello("b.example", List.of("a,b; c%\u00ff", "x")))) {
+            assertEquals(Optional.of(h), ClientHello.ofDetail(h.detail()), h.detail());
+        }
+        assertEquals(Optional.empty(), ClientHello.ofDetail("the client's first byte is a TLS handshake"), "another event's words");
+        assertEquals(Optional.of(new ClientHello("%zz", List.of("%4"))), ClientHello.ofDetail("sni=%zz; alpn=%4"),
+                "a damaged escape is kept as it is");
+    }
+
     /** The first TLS record a JDK client sends for {@code sni} (or none) and {@code alpn}. */
     private static byte[] record(String sni, List<String> alpn) throws Exception {
         SSLEngine engine = SSLContext.getDefault().createSSLEngine();

@@ -95,6 +95,31 @@ class RelayHandlersTest {
         assertEquals(TlsLayer.ENCRYPTED, chunks().get(0).layer());
     }
 
+    /** A ClientHello longer than a read (a post-quantum key share makes one over 1,500 bytes): read once its last piece comes. */
+    @Test
+    void aClientHelloPassedThroughInPiecesIsReadWhenWhole() throws Exception {
+        wire(TlsMode.PASSTHROUGH);
+        javax.net.ssl.SSLEngine engine = javax.net.ssl.SSLContext.getDefault().createSSLEngine();
+        engine.setUseClientMode(true);
+        javax.net.ssl.SSLParameters p = engine.getSSLParameters();
+        p.setServerNames(List.of(new javax.net.ssl.SNIHostName("a.example")));
+        p.setApplicationProtocols(new String[] {"xmpp-client"});
+        engine.setSSLParameters(p);
+        java.nio.ByteBuffer hello = java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.wrap(java.nio.ByteBuffer.allocate(0), hello);
+        hello.flip();
+        byte[] record = new byte[hello.remaining()];
+        hello.get(record);
+
+        client.writeInbound(Unpooled.wrappedBuffer(record, 0, 100));
+        assertEquals(List.of(), events(EventKind.TLS_CLIENT_HELLO), "not whole yet");
+        client.writeInbound(Unpooled.wrappedBuffer(record, 100, record.length - 100));
+        assertEquals(List.of("sni=a.example; alpn=xmpp-client"), events(EventKind.TLS_CLIENT_HELLO).stream()
+                .map(ConnectionEvent::detail).toList());
+        assertEquals(record.length, ((ByteBuf) server.readOutbound()).readableBytes() + ((ByteBuf) server.readOutbound()).readableBytes(),
+                "relayed as it came");
+    }
+
     @Test
     void aBusyPeerStopsReadsOnTheOtherSideUntilItDrains() {
         wire(TlsMode.PASSTHROUGH);

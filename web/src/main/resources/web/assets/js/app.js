@@ -3,7 +3,7 @@
 // /connections, /connections/ID) to what is shown.
 
 import {api} from './api.js';
-import {$, setText} from './dom.js';
+import {$, setText, h, clear} from './dom.js';
 import {GraphView} from './graph.js';
 import {Timeline} from './timeline.js';
 import {Inspector} from './inspector.js';
@@ -230,8 +230,16 @@ capture.then((c) => {
   inspector.exportable = c.exportable;
   if (c.exportable && inspector.current?.connection !== undefined) inspector.showConnection(inspector.current.connection);
   if (!c.live) describeConnected('stored capture');
+  showImportNotes(c.importNotes || []);
   if (c.analysis) followRecording(c);
 });
+
+// what importing the capture left out (a pcap's TCP connections carrying no XMPP), as the import said it on its console
+function showImportNotes(notes) {
+  const el = $('import-notes');
+  clear(el).append(...notes.map((n) => h('div', null, n)));
+  el.hidden = notes.length === 0;
+}
 
 // a recording proxy: whether it still records (a full disk stops it) and whether its live
 // analysis keeps up (it pauses under a flood), every 2 s

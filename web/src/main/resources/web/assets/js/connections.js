@@ -5,7 +5,7 @@
 // streams open as fast as ten.
 
 import {$, h, clock, isoTime, duration, bytes, truncate, truncateMiddle} from './dom.js';
-import {store, sinceStart} from './store.js';
+import {store, sinceStart, kindInferred} from './store.js';
 import {RowWindow} from './rowwindow.js';
 
 /** What each column sorts by (its header's data-sort); ties go by stream number. */
@@ -126,7 +126,7 @@ export class ConnectionsView {
     return h('tr', {'data-id': c.id, class: c.id === this.selected ? 'selected' : null,
       onclick: () => this.onSelect(c.id)},
       h('td', {class: 'num'}, `#${c.id}`),
-      h('td', null, h('span', {class: 'kind'}, c.kind)),
+      h('td', null, h('span', {class: 'kind'}, c.kind), kindInferred(c)),
       h('td', null, h('span', {class: `state ${c.state}`}, c.state)),
       h('td', {class: 'why', title: c.closeDetail || null},
         c.error ? h('span', {class: 'state error'}, c.error)

@@ -4,7 +4,7 @@
 import {api} from './api.js';
 import {$, h, clear, clock, isoTime, duration, since, bytes, copyText} from './dom.js';
 import {renderXml, hexDump} from './xmlview.js';
-import {store, nodeLabel, sinceStart} from './store.js';
+import {store, nodeLabel, sinceStart, kindInferred} from './store.js';
 import {routeRows} from './routetree.js';
 
 /** Characters of an element's XML the inspector draws; Copy takes all of it. */
@@ -167,7 +167,7 @@ export class Inspector {
     if (this.current?.connection !== id) return;
     clear(this.el);
     this.el.appendChild(h('div', {class: 'insp-head', id: 'connection-head'},
-      h('h2', null, h('span', {class: `kind`}, c.kind), `Stream #${c.id}`, h('span', {class: `state ${c.state}`}, c.state)),
+      h('h2', null, h('span', {class: `kind`}, c.kind), kindInferred(c), `Stream #${c.id}`, h('span', {class: `state ${c.state}`}, c.state)),
       h('div', {class: 'summary'}, c.jid || [c.streamFrom, c.streamTo].filter(Boolean).join(' → ') || c.route),
       h('div', {class: 'insp-actions'},
         h('button', {type: 'button', onclick: () => this.showStream(c.id)}, 'Show its stanzas'),
@@ -177,13 +177,14 @@ export class Inspector {
     if (c.warning) this.el.appendChild(section('What may have gone wrong', h('div', {class: 'warn'}, c.warning)));
     const meta = h('dl', {class: 'meta'});
     const row = (k, v) => { if (v !== null && v !== undefined && v !== '') meta.append(h('dt', null, k), h('dd', null, String(v))); };
+    if (c.kindInferred) row('kind', `${c.kind}, inferred: ${c.kindInferred}`);
     row('route', c.route);
     row('TLS', c.tls);
     row('client', c.client);
     row('server', c.server);
     row('bound as', c.jid);
     row('header from', c.streamFrom);
-    row('header to', c.streamTo);
+    row(c.kindInferred ? 'to' : 'header to', c.streamTo); // an inferred stream's server is named by SNI or its stanzas
     meta.append(h('dt', null, 'opened'), h('dd', {id: 'connection-opened'}, captureTime(c.openedAt)));
     if (c.closedAt) {
       meta.append(h('dt', null, 'closed'), h('dd', null, captureTime(c.closedAt), `, after ${duration(c.closedAt - c.openedAt)}`));

@@ -1,7 +1,7 @@
 // What the UI knows about the mesh right now: nodes, edges and connections, kept current by
 // the live socket, plus who listens for changes.
 
-import {elapsed} from './dom.js';
+import {elapsed, h} from './dom.js';
 
 export const store = {
   nodes: new Map(),        // node id → GraphNode
@@ -123,4 +123,9 @@ export function nodeKind(id) {
 
 export function emit(event) {
   for (const l of store.listeners) l(event);
+}
+
+/** Beside a kind no stream header said (TLS not decrypted, a capture begun mid-stream): that it was inferred, and how on hover. */
+export function kindInferred(c) {
+  return c.kindInferred ? h('span', {class: 'muted inferred', title: `inferred: ${c.kindInferred}`}, ' inferred') : null;
 }

@@ -106,7 +106,7 @@ final class SyntheticFederation {
         long failed = f.nextConn++;
         m.put(new ConnectionView(failed, "127.130.8.12:5222=127.130.8.2:5222", "c2s", "none", "127.130.8.1:41999",
                 "127.130.8.2:5222", null, "alice@a.example", "a.example", T0 + 300_000_000L, T0 + 320_000_000L,
-                "server-closed", "the server closed the stream after the failure", "error", LONG_ERROR, null, 7, 271, 647));
+                "server-closed", "the server closed the stream after the failure", "error", LONG_ERROR, null, 7, 271, 647, null));
         return m;
     }
 
@@ -146,7 +146,7 @@ final class SyntheticFederation {
         long opened = T0 + n * 1_000_000L;
         model.put(new ConnectionView(id, "127.0.0.12:5222=127.0.0.2:5222", "c2s", "starttls-intercepted",
                 "127.0.0.1:4" + (1000 + n), "127.0.0.2:5222", jid, null, domain, opened, null, null, null,
-                "established", null, n == 5 ? UNACKED_WARNING : null, 12, 2400, 3100));
+                "established", null, n == 5 ? UNACKED_WARNING : null, 12, 2400, 3100, null));
         step(id, 0, opened, "toServer", "header", "Client opens a stream to " + domain, "", "ok");
         step(id, 1, opened + 900_000, "toClient", "features", "Server offers STARTTLS", "", "ok");
         step(id, 2, opened + 1_500_000, "toServer", "starttls", "Client starts TLS", "", "ok");
@@ -168,7 +168,7 @@ final class SyntheticFederation {
         long id = nextConn++;
         long opened = T0 + 50_000_000L + n * 1_000_000L;
         model.put(new ConnectionView(id, "127.0.0.13:5269=127.0.0.3:5269", "s2s", "none", "127.0.0.1:5" + (1000 + n),
-                "127.0.0.3:5269", from + "→" + to, from, to, opened, null, null, null, "established", null, null, 8, 1900, 800));
+                "127.0.0.3:5269", from + "→" + to, from, to, opened, null, null, null, "established", null, null, 8, 1900, 800, null));
         step(id, 0, opened, "toServer", "header", "Server " + from + " opens a stream to " + to, "", "ok");
         step(id, 1, opened + 2_000_000, "toServer", "dialback-result", "Dialback key sent", "", "ok");
         step(id, 2, opened + 6_000_000, "toClient", "dialback-result", "Dialback valid: " + from + " may send to " + to, "", "ok");

@@ -72,7 +72,7 @@ class UiConnectionsScaleBrowserTest {
             // a stream that opens while the view is shown is counted, and drawn where it sorts
             ConnectionView c = model.connections().get(0);
             model.put(new ConnectionView(9001, c.route(), "c2s", c.tls(), c.client(), c.server(), "late@a.example/arrived", null,
-                    "a.example", c.openedAt() + 5_000_000_000L, null, null, null, "negotiating", null, null, 1, 200, 300));
+                    "a.example", c.openedAt() + 5_000_000_000L, null, null, null, "negotiating", null, null, 1, 200, 300, null));
             wait.until(d -> "5,002 streams".equals(text(browser, "connections-count")));
             browser.driver.executeScript("document.querySelector('#connections-pane .table-wrap').scrollTop = 1e9;");
             wait.until(d -> inView(browser, 9001));

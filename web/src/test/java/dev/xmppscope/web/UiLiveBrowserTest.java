@@ -297,7 +297,7 @@ class UiLiveBrowserTest {
             for (int n = 1; n <= 5; n++) {
                 model.put(new ConnectionView(c.id(), c.route(), c.kind(), c.tls(), c.client(), c.server(), c.jid(), c.streamFrom(),
                         c.streamTo(), c.openedAt(), c.closedAt(), c.closeReason(), c.closeDetail(), c.state(), c.error(), c.warning(),
-                        1000 + n, c.bytesIn(), c.bytesOut()));
+                        1000 + n, c.bytesIn(), c.bytesOut(), c.kindInferred()));
             }
             model.put(message("2-s-500", SyntheticFederation.T0 + 900_000_000L, "after-the-updates"));
             page.awaitShown("2-s-500"); // the live socket delivers in order: the updates came before it

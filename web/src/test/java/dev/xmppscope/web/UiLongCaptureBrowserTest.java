@@ -76,7 +76,7 @@ class UiLongCaptureBrowserTest {
         ConnectionView yesterdays = model.connections().get(0);
         long conn = 100;
         model.put(new ConnectionView(conn, yesterdays.route(), "c2s", yesterdays.tls(), yesterdays.client(), yesterdays.server(),
-                "dave@a.example/today", null, "a.example", today, null, null, null, "established", null, null, 2, 800, 900));
+                "dave@a.example/today", null, "a.example", today, null, null, null, "established", null, null, 2, 800, 900, null));
         putCopy(model, first, conn + "-s-1", conn, "dave@a.example/today", today + 1_250_000_000L);
         putCopy(model, first, conn + "-s-2", conn, "dave@a.example/today", today + 1_270_000_000L);
         try (WebServer server = WebServer.start(WebOptions.loopback(0), ModelSource.fixed(model), List.of());
@@ -109,7 +109,8 @@ class UiLongCaptureBrowserTest {
 
     private static ConnectionView closedAt(ConnectionView c, long at) {
         return new ConnectionView(c.id(), c.route(), c.kind(), c.tls(), c.client(), c.server(), c.jid(), c.streamFrom(),
-                c.streamTo(), c.openedAt(), at, "CLIENT_CLOSED", null, "closed", null, null, c.stanzaCount(), c.bytesIn(), c.bytesOut());
+                c.streamTo(), c.openedAt(), at, "CLIENT_CLOSED", null, "closed", null, null, c.stanzaCount(), c.bytesIn(), c.bytesOut(),
+                c.kindInferred());
     }
 
     private static void putCopy(InMemoryCaptureModel model, StanzaDetail d, String ref, long at) {

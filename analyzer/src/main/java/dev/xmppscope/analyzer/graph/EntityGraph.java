@@ -56,6 +56,8 @@ public final class EntityGraph {
     private final Map<String, Map<Long, Runnable>> waitingForServerAt = new HashMap<>();
     private static final int MAX_WAITING = 1024;
 
+    private static final String UNNAMED_SERVER = "server:#conn-";
+
     public EntityGraph() {
         graph.addSink(changes);
     }
@@ -113,7 +115,7 @@ public final class EntityGraph {
                         : placeholder(s, target);
             }
             case "s2s" -> {
-                if (s.s2sSource() == null || s.s2sTarget() == null) {
+                if (s.s2sTarget() == null) {
                     return null;
                 }
                 if (s.identity() == null && s.domainRefused()) {
@@ -129,7 +131,9 @@ public final class EntityGraph {
                         serves(s.upstream(), target);
                     }
                 }
-                source = server(Jid.parse(s.s2sSource()).domainKey());
+                // inside TLS not decrypted the initiating server never says its name: a stand-in, as for a client
+                source = s.s2sSource() != null ? server(Jid.parse(s.s2sSource()).domainKey())
+                        : unnamedServer(s.connection(), s.client());
             }
             case "component" -> {
                 if (s.streamTo() == null) {
@@ -151,7 +155,7 @@ public final class EntityGraph {
             Node oldTarget = edge.getTargetNode();
             graph.removeEdge(edge);
             // an unauthenticated client's stand-in goes with its last stream, unless that stream only moved to another server
-            if (oldSource.getId().startsWith("client:conn-") && oldSource.getDegree() == 0 && !oldSource.getId().equals(source)) {
+            if (standIn(oldSource) && oldSource.getDegree() == 0 && !oldSource.getId().equals(source)) {
                 graph.removeNode(oldSource);
             }
             if (!oldTarget.getId().equals(target)) {
@@ -187,7 +191,7 @@ public final class EntityGraph {
         Node source = p.edge().getSourceNode();
         Node target = p.edge().getTargetNode();
         graph.removeEdge(p.edge());
-        if (source.getId().startsWith("client:conn-") && source.getDegree() == 0) {
+        if (standIn(source) && source.getDegree() == 0) {
             graph.removeNode(source);
         }
         dropIfNamedOnlyByIt(target);
@@ -312,6 +316,26 @@ public final class EntityGraph {
             n.setAttribute("label", label);
         }
         return id;
+    }
+
+    /**
+     * The initiating server of an s2s stream known only by its TLS (its ClientHello names the
+     * receiving server, never the sender). {@code #} keeps its id apart from any domain's.
+     */
+    private String unnamedServer(long connection, String address) {
+        String id = UNNAMED_SERVER + connection;
+        if (graph.getNode(id) == null) {
+            Node n = graph.addNode(id);
+            n.setAttribute("kind", "server");
+            n.setAttribute("label", "unnamed server " + (address == null ? "#" + connection : address));
+            n.setAttribute("flags", "");
+        }
+        return id;
+    }
+
+    /** Whether {@code n} stands in for a party not named yet (a client before it binds, an unnamed server). */
+    private static boolean standIn(Node n) {
+        return n.getId().startsWith("client:conn-") || n.getId().startsWith(UNNAMED_SERVER);
     }
 
     private String component(String domain, String serverId) {

@@ -5,7 +5,8 @@ package dev.xmppscope.analyzer.model;
  *
  * @param id          the capture connection id
  * @param route       the proxy route ({@code LISTEN=UPSTREAM})
- * @param kind        {@code c2s}, {@code s2s}, {@code component}, or {@code unknown} before the header is seen
+ * @param kind        {@code c2s}, {@code s2s}, {@code component}, or {@code unknown} before the header is seen (or
+ *                    inferred: see {@code kindInferred})
  * @param tls         {@code none}, {@code starttls-passthrough}, {@code starttls-intercepted},
  *                    {@code direct-tls-passthrough} or {@code direct-tls-intercepted}
  * @param client      the TCP client's address
@@ -25,9 +26,11 @@ package dev.xmppscope.analyzer.model;
  * @param stanzaCount top-level elements seen in both directions
  * @param bytesIn     bytes received from the client (toServer), on the wire
  * @param bytesOut    bytes sent to the client (toClient), on the wire
+ * @param kindInferred how {@code kind} was inferred where no stream header said it (TLS not decrypted: its
+ *                    ClientHello's ALPN, the port; a capture begun mid-stream), a phrase; null when a header said it
  */
 public record ConnectionView(long id, String route, String kind, String tls, String client, String server,
                              String jid, String streamFrom, String streamTo, long openedAt, Long closedAt,
                              String closeReason, String closeDetail, String state, String error, String warning,
-                             long stanzaCount, long bytesIn, long bytesOut) {
+                             long stanzaCount, long bytesIn, long bytesOut, String kindInferred) {
 }

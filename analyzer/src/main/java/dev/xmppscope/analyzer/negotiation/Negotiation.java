@@ -6,6 +6,7 @@ import dev.xmppscope.analyzer.xml.XmlElement;
 import dev.xmppscope.analyzer.xmpp.Features;
 import dev.xmppscope.analyzer.xmpp.Jid;
 import dev.xmppscope.analyzer.xmpp.Ns;
+import dev.xmppscope.capture.ClientHello;
 import dev.xmppscope.capture.CloseReason;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
@@ -60,11 +61,18 @@ public final class Negotiation {
     private boolean shutDown;
     /** The capture began after this connection opened: its ends are learned from its stanzas' addresses. */
     private boolean joinedMidStream;
+    /** How the kind was told when no stream header said it (TLS not decrypted, a capture begun mid-stream), or null. */
+    private String kindInferred;
+    /** The step that says what TLS's cleartext made of the connection ({@link #inferFromTls}), or -1. */
+    private int inferenceStep = -1;
+    /** What the client's TLS ClientHello asked for, or null. */
+    private ClientHello clientHello;
     /** Steps that named the parties before the first header said who they are (Direct TLS), with their event, by index. */
     private final Map<Integer, ConnectionEvent> namedBeforeHeader = new LinkedHashMap<>();
     private final StreamManagementSteps sm;
     private final SaslSteps sasl;
     private final DialbackSteps dialback;
+    private final GapSteps gaps = new GapSteps(this);
 
     public Negotiation(long connection) {
         this(connection, new HashMap<>(), new DialbackStreams());
@@ -89,6 +97,7 @@ public final class Negotiation {
         if (d == Direction.TO_SERVER) {
             if (initiatorHeaders++ == 0) {
                 kind = kindOf(h.contentNamespace());
+                kindInferred = null;
                 streamFrom = h.attribute("from");
                 streamTo = h.attribute("to");
                 add(d, at, "header", who(d) + (kind.equals("s2s") ? " opens an " : " opens a ") + kind + " stream to " + StepText.or(streamTo, "(no 'to')"),
@@ -97,6 +106,10 @@ public final class Negotiation {
                     renameEarlySteps();
                 }
                 namedBeforeHeader.clear();
+                if (inferenceStep >= 0 && clientHello != null) {
+                    // a header says what the stream is: the guess gives way to what the ClientHello asked for
+                    replace(inferenceStep, "tls", who(Direction.TO_SERVER) + "'s TLS ClientHello " + asksFor(clientHello), "");
+                }
             } else {
                 add(d, at, "restart", who(d) + " restarts the stream" + restartCause(), StepText.attrs(h, "from", "to", "version"), "info", ref);
             }
@@ -121,11 +134,84 @@ public final class Negotiation {
         begin();
         joinedMidStream = true;
         kind = kindOf(contentNamespace);
+        kindInferred = "the capture began after the connection opened, with no stream header: taken from the server's port";
         state = "established";
         add(Direction.TO_SERVER, at, "gap", "The capture began after this connection opened: its negotiation is not in it,"
                 + " and it is read as " + (kind.equals("s2s") ? "an s2s" : "a " + kind) + " stream from its first whole stanza",
                 detail, "info", null);
         return end();
+    }
+
+    /**
+     * What can be read of a connection's TLS in the clear says what it is, until a stream header
+     * (inside TLS intercepted) says it: its ClientHello ({@code hello}, null when none was read,
+     * as from a capture recorded before ClientHellos were) and the server's port
+     * ({@link TlsKindInference}). A later, better inference replaces the step of an earlier one.
+     */
+    public List<NegotiationStep> inferFromTls(ClientHello hello, int serverPort, long at) {
+        begin();
+        if (hello != null) {
+            clientHello = hello;
+        }
+        TlsKindInference guess = initiatorHeaders > 0 ? null : TlsKindInference.of(hello, serverPort);
+        if (guess != null && joinedMidStream) {
+            // the kind was taken from the port already: the SNI names the server it went to
+            if (streamTo == null && kind.equals(guess.kind())) {
+                streamTo = guess.domain();
+            }
+        } else if (guess != null) {
+            kind = guess.kind();
+            streamTo = guess.domain();
+            kindInferred = guess.reason();
+            if (kind.equals("s2s")) {
+                renameEarlySteps(); // "The initiating server starts with TLS directly", not "Client"
+            }
+            String title = "Read as " + (kind.equals("s2s") ? "an s2s" : "a c2s") + " stream" + (streamTo == null ? ""
+                    : " to " + streamTo) + ": " + guess.reason();
+            String detail = "inferred from what TLS shows in the clear: no stream header was seen (yet)";
+            if (inferenceStep < 0) {
+                inferenceStep = steps.size();
+                add(Direction.TO_SERVER, at, "tls-inferred", title, detail, "info", null);
+            } else {
+                replace(inferenceStep, "tls-inferred", title, detail);
+            }
+        }
+        if (hello != null && (guess == null || joinedMidStream)) {
+            add(Direction.TO_SERVER, at, "tls", who(Direction.TO_SERVER) + "'s TLS ClientHello " + asksFor(hello), "", "info", null);
+        }
+        return end();
+    }
+
+    /** Says step {@code index} anew (published again as changed, as {@link #renameEarlySteps} does). */
+    void replace(int index, String step, String title, String detail) {
+        NegotiationStep s = steps.get(index);
+        NegotiationStep now = new NegotiationStep(s.connection(), s.index(), s.at(), s.direction(), step, title, detail, s.status(),
+                s.stanzaRef());
+        steps.set(index, now);
+        added.add(now);
+    }
+
+    private static String asksFor(ClientHello hello) {
+        String name = hello.serverName() == null ? "" : "asks for " + hello.serverName() + " (SNI)";
+        String offer = hello.protocols().isEmpty() ? "" : "offers " + String.join(", ", hello.protocols()) + " (ALPN)";
+        return name.isEmpty() && offer.isEmpty() ? "names no server (SNI) and offers no protocol (ALPN)"
+                : name.isEmpty() || offer.isEmpty() ? name + offer : name + " and " + offer;
+    }
+
+    /**
+     * The first features offer resource binding, with no authentication before them: the stream
+     * was authenticated before the capture began, which starts at the restart after SASL (a pcap
+     * begun there). Its first header is that restart, not the connection's opening.
+     */
+    private void joinedAfterAuthentication(long at) {
+        NegotiationStep header = steps.stream().filter(s -> s.step().equals("header")).findFirst().orElse(null);
+        if (header != null) {
+            replace(header.index(), "restart", who(Direction.TO_SERVER) + " restarts its stream to " + StepText.or(streamTo,
+                    "(no 'to')") + ", already authenticated", header.detail());
+        }
+        add(Direction.TO_CLIENT, at, "gap", "The capture began at the stream's restart after authentication: the connection's"
+                + " opening, its TLS and its login are not in it", "the server offers resource binding, which it does only once a"
+                + " stream is authenticated, and no authentication came before", "info", null);
     }
 
     /** A top-level element; only those that take part in negotiation add steps (stanzas count for stream management). */
@@ -254,8 +340,7 @@ public final class Negotiation {
             case HELD_FEATURES_RELAYED -> add(d, e.atNanos(), "sasl-mechanisms",
                     "The server's side ended inside its features; xmppscope relayed the bytes it held unchanged",
                     e.detail(), "info", null);
-            case RECORDING_GAP -> add(d, e.atNanos(), "gap", "Data is missing from the capture here: it is incomplete",
-                    e.detail(), "failed", null);
+            case RECORDING_GAP -> gaps.gap(d, e);
             default -> {
                 // STARTTLS_PROCEED duplicates the <proceed/> element; SECRET_REDACTED is no negotiation step
             }
@@ -269,7 +354,7 @@ public final class Negotiation {
      * EXTERNAL, s2s_secure_auth); a client does so to log in with it, which cannot work here.
      */
     private void clientCertificateWithheld(ConnectionEvent e) {
-        if ("s2s".equals(kind)) {
+        if ("s2s".equals(kind) && initiatorHeaders > 0) {
             add(Direction.TO_SERVER, e.atNanos(), "tls", who(Direction.TO_SERVER) + " presented its own certificate, which xmppscope"
                     + " cannot pass on: " + party(Direction.TO_CLIENT) + " was shown xmppscope's for "
                     + StepText.or(streamFrom, "it") + " instead", e.detail(), "info", null);
@@ -312,13 +397,7 @@ public final class Negotiation {
 
     /** The first header said who the parties are: the steps before it that named them generically say it too. */
     private void renameEarlySteps() {
-        namedBeforeHeader.forEach((index, e) -> {
-            NegotiationStep s = steps.get(index);
-            NegotiationStep renamed = new NegotiationStep(s.connection(), s.index(), s.at(), s.direction(), s.step(),
-                    eventTitle(e), s.detail(), s.status(), s.stanzaRef());
-            steps.set(index, renamed);
-            added.add(renamed);
-        });
+        namedBeforeHeader.forEach((index, e) -> replace(index, steps.get(index).step(), eventTitle(e), steps.get(index).detail()));
     }
 
     /**
@@ -406,8 +485,14 @@ public final class Negotiation {
     }
 
     private void features(Direction d, XmlElement e, long at, String ref) {
+        // the first features of the capture offering binding: the stream was authenticated before it began
+        boolean authenticatedBefore = d == Direction.TO_CLIENT && responderHeaders == 1 && e.child("bind", Ns.BIND) != null
+                && steps.stream().noneMatch(s -> s.step().equals("features") || s.step().equals("sasl-success"));
         // the offered SASL mechanisms are in this title: a step of their own said them twice
         add(d, at, "features", who(d) + " offers " + Features.describe(e), "", "info", ref);
+        if (authenticatedBefore) {
+            joinedAfterAuthentication(at);
+        }
         if ("s2s".equals(kind) && e.children().isEmpty() && identity != null) {
             established();
         }
@@ -610,6 +695,11 @@ public final class Negotiation {
         added.add(s);
     }
 
+    /** How many steps there are so far: the index the next one gets. */
+    int stepCount() {
+        return steps.size();
+    }
+
     public List<NegotiationStep> steps() {
         return List.copyOf(steps);
     }
@@ -617,6 +707,11 @@ public final class Negotiation {
     /** {@code c2s}, {@code s2s}, {@code component} or {@code unknown}. */
     public String kind() {
         return kind;
+    }
+
+    /** How {@link #kind} was inferred where no stream header said it, a phrase; null when a header said it. */
+    public String kindInferred() {
+        return kindInferred;
     }
 
     public String streamFrom() {

@@ -145,8 +145,11 @@ public final class CaptureFiles {
             } finally {
                 progress.finish();
             }
-            return new ImportResult(name, format, renumbered.nextId() - firstId,
-                    counting.records(), firstId, source instanceof PcapImporter pcap ? pcap.leftOut() : null);
+            String leftOut = source instanceof PcapImporter pcap ? pcap.leftOut() : null;
+            if (leftOut != null) {
+                store.addImportNote(name + ": " + leftOut);
+            }
+            return new ImportResult(name, format, renumbered.nextId() - firstId, counting.records(), firstId, leftOut);
         }
     }
 }

@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 /**
  * What of a capture was left out: TCP connections carrying no XMPP, by server and by what they
  * carry instead, and frames of link types not read at all, so that an import can say what it did
- * not read and why: a capture of the wrong port or interface otherwise reads as an empty one.
+ * not read and why: a capture of the wrong port or interface otherwise reads as an empty one. And
+ * what was mended: frames whose damaged address or port was read as the connection they continue.
  */
 final class LeftOutFlows {
     /** How many servers the sentence names; the rest are counted. */
@@ -22,6 +23,8 @@ final class LeftOutFlows {
     private boolean tls;
     /** Frames of link types that are not read at all, by link type. */
     private final Map<Integer, Long> unreadableFrames = new TreeMap<>();
+    /** Segments whose damaged address or port was mended: read as the connection they continue. */
+    private long repaired;
 
     /** A connection to {@code server} whose first data, {@code firstBytes}, is no XMPP. */
     void add(TcpEndpoint server, byte[] firstBytes) {
@@ -36,8 +39,21 @@ final class LeftOutFlows {
         unreadableFrames.merge(linkType, 1L, Long::sum);
     }
 
-    /** What was left out and why, a sentence each; null when nothing was. */
+    /** A segment whose damaged address or port was mended (see {@link PcapImporter}). */
+    void repaired() {
+        repaired++;
+    }
+
+    /** What was left out or mended, and why, a sentence each; null when nothing was. */
     String describe() {
+        String mended = repaired == 0 ? null : repaired + (repaired == 1 ? " frame's address or port was" : " frames' addresses or ports were")
+                + " damaged (one field differs from a connection's, their sequence numbers within its stream): read as that"
+                + " connection's instead of as connections of their own";
+        String left = leftOut();
+        return mended == null ? left : left == null ? mended : left + "; " + mended;
+    }
+
+    private String leftOut() {
         if (unreadableFrames.isEmpty()) {
             return connections == 0 ? null : connections();
         }

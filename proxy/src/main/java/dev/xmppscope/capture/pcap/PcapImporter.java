@@ -25,6 +25,9 @@ public final class PcapImporter implements CaptureSource {
      */
     private static final Set<Integer> XMPP_PORTS = Set.of(5222, 5223, 5269, 5270);
 
+    /** How near a connection's stream a damaged segment's sequence number must be to be read as that connection's. */
+    private static final long REPAIR_WINDOW = 256 * 1024;
+
     private final List<Path> files;
     private final LeftOutFlows leftOut = new LeftOutFlows();
 
@@ -49,7 +52,7 @@ public final class PcapImporter implements CaptureSource {
     /**
      * After {@link #replay}: what was left out, and why: TCP connections carrying no XMPP, frames
      * of link types not read (an import of the wrong port or interface otherwise reads as an empty
-     * capture); null when nothing was.
+     * capture); and frames whose damaged address or port was mended; null when nothing was.
      */
     public String leftOut() {
         return leftOut.describe();
@@ -111,6 +114,14 @@ public final class PcapImporter implements CaptureSource {
                 return;
             }
             Pending p = undecided.get(key);
+            if (p == null && !s.has(TcpSegment.SYN)) {
+                TcpSegment repaired = repaired(s);
+                if (repaired != null) {
+                    leftOut.repaired();
+                    open.get(key(repaired)).segment(repaired, sink);
+                    return;
+                }
+            }
             if (p == null || freshSyn && p.rejected) {
                 p = new Pending(s);
                 undecided.put(key, p);
@@ -118,7 +129,7 @@ public final class PcapImporter implements CaptureSource {
             if (p.rejected) {
                 return;
             }
-            p.segments.add(s);
+            p.add(s);
             boolean ends = s.has(TcpSegment.FIN) || s.has(TcpSegment.RST);
             if (s.payload().length == 0 && (!ends || !p.first.has(TcpSegment.SYN))) {
                 // a handshake: wait for data to know whether this is XMPP; or the close of a connection
@@ -127,6 +138,9 @@ public final class PcapImporter implements CaptureSource {
             }
             if (!ends && !XMPP_PORTS.contains(p.server.port()) && blank(s.payload())) {
                 return; // a whitespace keepalive (RFC 6120 4.6.1), which idle streams send, says nothing yet: wait for more
+            }
+            if (!ends && !XMPP_PORTS.contains(p.server.port()) && p.clientSent.size() < ClientHello.recordLength(p.clientSent())) {
+                return; // a ClientHello split across segments: its ALPN, whether it is XMPP, is in its rest
             }
             undecided.remove(key);
             if (!looksLikeXmpp(p, s)) {
@@ -143,6 +157,22 @@ public final class PcapImporter implements CaptureSource {
             }
         }
 
+        /**
+         * {@code s}, a segment of no flow seen so far, as the segment of an open connection it
+         * continues, if a damaged address or port is all that parts them (see
+         * {@link XmppTcpConnection#repaired}): read as a flow of its own, it was a junk
+         * connection, and a gap in the one it belongs to. Null if it continues none.
+         */
+        private TcpSegment repaired(TcpSegment s) {
+            for (XmppTcpConnection c : open.values()) {
+                TcpSegment r = c.isClosed() ? null : c.repaired(s, REPAIR_WINDOW);
+                if (r != null) {
+                    return r;
+                }
+            }
+            return null;
+        }
+
         void end() {
             for (XmppTcpConnection c : open.values()) {
                 c.endOfCapture(sink);
@@ -155,7 +185,7 @@ public final class PcapImporter implements CaptureSource {
                 return true;
             }
             byte[] data = s.payload();
-            if (s.source().equals(p.client) && ClientHello.ofRecord(data).filter(ClientHello::offersXmpp).isPresent()) {
+            if (ClientHello.ofRecord(p.clientSent()).filter(ClientHello::offersXmpp).isPresent()) {
                 return true; // Direct TLS (XEP-0368) on another port: its ALPN says XMPP
             }
             for (byte b : data) {
@@ -192,6 +222,8 @@ public final class PcapImporter implements CaptureSource {
         final TcpEndpoint client;
         final TcpEndpoint server;
         final java.util.List<TcpSegment> segments = new java.util.ArrayList<>();
+        /** What the client sent so far, in the order captured: a ClientHello split across segments, gathered. */
+        final java.io.ByteArrayOutputStream clientSent = new java.io.ByteArrayOutputStream();
         boolean rejected;
 
         Pending(TcpSegment first) {
@@ -208,6 +240,17 @@ public final class PcapImporter implements CaptureSource {
             }
             client = sourceIsClient ? first.source() : first.target();
             server = sourceIsClient ? first.target() : first.source();
+        }
+
+        void add(TcpSegment s) {
+            segments.add(s);
+            if (s.source().equals(client)) {
+                clientSent.writeBytes(s.payload());
+            }
+        }
+
+        byte[] clientSent() {
+            return clientSent.toByteArray();
         }
     }
 }

@@ -51,6 +51,11 @@ final class TcpStreamReassembler {
         return isn == ((synSeq + 1) & MASK);
     }
 
+    /** Whether {@code seq} falls within {@code window} bytes of where this direction's stream is (false before its first data). */
+    boolean near(long seq, long window) {
+        return isn >= 0 && Math.abs(relative(seq) - delivered) <= window;
+    }
+
     /** The SYN's sequence number: data starts one past it. */
     void syn(long seq) {
         if (isn < 0) {

@@ -9,11 +9,13 @@ import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.Direction;
+import dev.xmppscope.capture.SnapLengthCut;
 import dev.xmppscope.capture.EventKind;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -40,6 +42,8 @@ final class XmppTcpConnection {
     private final long[] lastAt = new long[2];
     private long seq;
     private boolean encrypted;
+    /** The client's first bytes while they hold part of a ClientHello split across segments; else null. */
+    private byte[] partialHello;
     /** The server's last bytes before this chunk: a {@code <proceed/>} may be split across chunks. */
     private byte[] serverTail = new byte[0];
     private Direction firstFin;
@@ -110,6 +114,25 @@ final class XmppTcpConnection {
         sink.event(new ConnectionEvent(id, ++seq, atNanos, dir, EventKind.RECORDING_GAP, "the pcap is missing the start of the"
                 + " stream " + dir.wireName() + " (its first bytes in the capture are no stream header): the packets before were"
                 + " left out of it"));
+    }
+
+    /**
+     * {@code s} as a segment of this connection, if it is one whose address or port was damaged:
+     * its endpoints differ from this connection's in one address or one port, and its sequence
+     * number falls within {@code window} bytes of where that direction's stream is (a new
+     * connection's is random: one in thousands falls there); else null.
+     */
+    TcpSegment repaired(TcpSegment s, long window) {
+        for (Direction d : Direction.values()) {
+            TcpEndpoint from = d == Direction.TO_SERVER ? client : server;
+            TcpEndpoint to = d == Direction.TO_SERVER ? server : client;
+            int differ = (s.source().address().equals(from.address()) ? 0 : 1) + (s.source().port() == from.port() ? 0 : 1)
+                    + (s.target().address().equals(to.address()) ? 0 : 1) + (s.target().port() == to.port() ? 0 : 1);
+            if (differ == 1 && (d == Direction.TO_SERVER ? toServer : toClient).near(s.seq(), window)) {
+                return new TcpSegment(s.frame(), s.atNanos(), from, to, s.seq(), s.ack(), s.flags(), s.payload(), s.wireLength());
+            }
+        }
+        return null;
     }
 
     /** Takes one segment of this connection, sending what it completes to {@code sink}. */
@@ -189,10 +212,10 @@ final class XmppTcpConnection {
         long atNanos = Math.max(p.atNanos(), lastAt[dir.code()]);
         lastAt[dir.code()] = atNanos;
         if (p.missingBefore() > 0) {
-            sink.event(new ConnectionEvent(id, ++seq, atNanos, dir, EventKind.RECORDING_GAP, "the pcap is missing "
-                    + p.missingBefore() + " bytes " + dir.wireName() + " at stream offset " + p.offset() + (p.cutBySnaplen()
-                    ? " (the capture's snap length cut the frames short: capture with -s 0, or tcpdump's default)"
-                    : " (packets the capturing tool did not save)")));
+            sink.event(new ConnectionEvent(id, ++seq, atNanos, dir, EventKind.RECORDING_GAP, p.cutBySnaplen()
+                    ? SnapLengthCut.detail(p.missingBefore(), dir, p.offset())
+                    : "the pcap is missing " + p.missingBefore() + " bytes " + dir.wireName() + " at stream offset " + p.offset()
+                            + " (packets the capturing tool did not save)"));
         }
         byte[] data = p.data();
         if (data.length == 0) {
@@ -202,15 +225,12 @@ final class XmppTcpConnection {
         checkStart(dir, data, atNanos, sink);
         if (!encrypted && dir == Direction.TO_SERVER && offsets[0] == 0 && data.length > 2 && data[0] == 0x16 && data[1] == 0x03) {
             encrypted = true;
-            String hello = ClientHello.ofRecord(data).map(ClientHello::describe).orElse("");
-            sink.event(new ConnectionEvent(id, ++seq, atNanos, dir, EventKind.DIRECT_TLS_DETECTED,
-                    "the client's first bytes are a TLS ClientHello (Direct TLS)" + hello + "; the pcap holds only ciphertext"));
+            tlsFirst(data, atNanos, sink);
         }
         if (!encrypted && joinedMidStream && offsets[dir.code() * 2] == 0 && !looksLikeText(data)) {
             // the capture began after STARTTLS (or on a Direct TLS connection): no XML will ever come
             encrypted = true;
-            boolean directTlsPort = server.port() == 5223 || server.port() == 5270;
-            sink.event(new ConnectionEvent(id, ++seq, atNanos, dir, directTlsPort ? EventKind.DIRECT_TLS_DETECTED
+            sink.event(new ConnectionEvent(id, ++seq, atNanos, dir, directTlsPort() ? EventKind.DIRECT_TLS_DETECTED
                     : EventKind.STARTTLS_PROCEED, "the capture began after TLS had started on this connection: the pcap holds only"
                     + " ciphertext"));
         }
@@ -218,6 +238,9 @@ final class XmppTcpConnection {
         long offset = offsets[slot];
         offsets[slot] += data.length;
         if (encrypted) {
+            if (partialHello != null && dir == Direction.TO_SERVER && offset > 0) {
+                gatherHello(data, atNanos, sink);
+            }
             sink.chunk(Chunk.encrypted(id, ++seq, dir, atNanos, offset, data.length));
             return;
         }
@@ -234,6 +257,49 @@ final class XmppTcpConnection {
                     : concat(Arrays.copyOfRange(serverTail, Math.max(0, serverTail.length + data.length - TAIL), serverTail.length),
                             data);
         }
+    }
+
+    /**
+     * The client's first bytes in the capture are a TLS handshake. After a SYN that is Direct TLS.
+     * Without one, on a port for STARTTLS (5222, 5269), from a client offering no XMPP protocol
+     * (ALPN), it is most likely the handshake after {@code <proceed/>}: the capture began there,
+     * and the negotiation in the clear before it is missing, not absent.
+     */
+    private void tlsFirst(byte[] data, long atNanos, CaptureSink sink) {
+        Optional<ClientHello> hello = ClientHello.ofRecord(data);
+        if (hello.isEmpty() && ClientHello.recordLength(data) > data.length) {
+            partialHello = data; // the rest of it is in the next segments: read when whole
+        }
+        if (noSyn && !directTlsPort() && hello.filter(ClientHello::offersXmpp).isEmpty()) {
+            joinedMidStream = true;
+            sink.event(new ConnectionEvent(id, ++seq, atNanos, null, EventKind.RECORDING_GAP, "the capture began at a TLS"
+                    + " handshake on port " + server.port() + " with no SYN before it: the handshake STARTTLS begins after <proceed/>."
+                    + " The stream's start and its negotiation in the clear are missing"));
+            sink.event(new ConnectionEvent(id, ++seq, atNanos, Direction.TO_SERVER, EventKind.STARTTLS_PROCEED,
+                    "the capture began at the TLS handshake after <proceed/> (STARTTLS): the pcap holds only ciphertext"));
+        } else {
+            sink.event(new ConnectionEvent(id, ++seq, atNanos, Direction.TO_SERVER, EventKind.DIRECT_TLS_DETECTED,
+                    "the client's first bytes are a TLS ClientHello (Direct TLS)" + hello.map(ClientHello::describe).orElse("")
+                            + "; the pcap holds only ciphertext"));
+        }
+        hello.ifPresent(h -> sink.event(new ConnectionEvent(id, ++seq, atNanos, Direction.TO_SERVER, EventKind.TLS_CLIENT_HELLO,
+                h.detail())));
+    }
+
+    /** The next bytes of a ClientHello split across segments: once it is whole, what it asks for is said. */
+    private void gatherHello(byte[] data, long atNanos, CaptureSink sink) {
+        byte[] gathered = concat(partialHello, data);
+        if (gathered.length < ClientHello.recordLength(gathered)) {
+            partialHello = gathered;
+            return;
+        }
+        partialHello = null;
+        ClientHello.ofRecord(gathered).ifPresent(h -> sink.event(new ConnectionEvent(id, ++seq, atNanos, Direction.TO_SERVER,
+                EventKind.TLS_CLIENT_HELLO, h.detail())));
+    }
+
+    private boolean directTlsPort() {
+        return server.port() == 5223 || server.port() == 5270;
     }
 
     /**

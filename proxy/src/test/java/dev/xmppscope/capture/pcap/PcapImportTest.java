@@ -375,6 +375,33 @@ class PcapImportTest {
         return out;
     }
 
+    /**
+     * A frame whose source port was damaged (a flipped bit) differs from its connection in that one
+     * field, its sequence number in the middle of its stream: it is that connection's, not a
+     * connection of its own (read as one, it was a junk connection, and a gap in this one), and
+     * the import says it mended it.
+     */
+    @Test
+    void aFrameWithADamagedPortIsReadAsTheConnectionItContinues() throws Exception {
+        TcpFrameBuilder b = builder();
+        TcpFrameBuilder damaged = new TcpFrameBuilder((Inet4Address) InetAddress.getByName("127.9.9.1"), 40123 ^ 0x40,
+                (Inet4Address) InetAddress.getByName("127.9.9.2"), 5222);
+        byte[] data = "<presence id='one'/><presence id='two'/><presence id='three'/>".getBytes(StandardCharsets.US_ASCII);
+        PcapImporter importer = new PcapImporter(write(List.of(
+                b.frame(true, 100, 0, TcpSegment.SYN, new byte[0], 0, 0),
+                b.frame(false, 500, 101, TcpSegment.SYN | TcpSegment.ACK, new byte[0], 0, 0),
+                b.frame(true, 101, 501, 0x18, data, 0, 20),
+                damaged.frame(true, 121, 501, 0x18, data, 20, 20),
+                b.frame(true, 141, 501, 0x18, data, 40, data.length - 40))));
+        Streams s = Streams.of(importer);
+
+        assertEquals(1, s.opened.size(), "no connection of its own: " + s.opened);
+        assertEquals(new String(data, StandardCharsets.US_ASCII), s.text(Direction.TO_SERVER));
+        assertEquals(List.of(), s.events, "no gap");
+        assertEquals("1 frame's address or port was damaged (one field differs from a connection's, their sequence numbers within"
+                + " its stream): read as that connection's instead of as connections of their own", importer.leftOut());
+    }
+
     @Test
     void somethingThatIsNotAPcapIsNamedAsSuch() throws Exception {
         Path file = tmp.resolve("x.pcap");

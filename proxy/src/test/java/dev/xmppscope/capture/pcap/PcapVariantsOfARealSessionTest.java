@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.xmppscope.capture.CaptureStore;
+import dev.xmppscope.capture.ClientHello;
+import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.EventKind;
 import dev.xmppscope.capture.file.CaptureFileException;
@@ -21,7 +23,10 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +35,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import javax.net.ssl.SNIHostName;
@@ -195,6 +201,50 @@ class PcapVariantsOfARealSessionTest {
     }
 
     /**
+     * A bit flipped in the source port of one of the client's frames, as a damaged file or a
+     * faulty disk does it: the frame is still its connection's, no junk connection appears, and
+     * every byte the clients sent is read as before.
+     */
+    @Test
+    void aFrameWhosePortWasDamagedStaysInItsConnection() throws Exception {
+        Path classic = tmp.resolve("to-damage.pcap");
+        run("/usr/bin/editcap", "-F", "pcap", session.toString(), classic.toString());
+        Process p = new ProcessBuilder("/usr/bin/tshark", "-r", classic.toString(), "-Y", "tcp.len > 100 && tcp.dstport == 5222",
+                "-T", "fields", "-e", "frame.number").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> frames = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).lines().toList();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && frames.size() > 4, "client frames with data: " + frames);
+        byte[] pcap = Files.readAllBytes(classic);
+        int at = tcpSourcePortAt(pcap, Integer.parseInt(frames.get(frames.size() / 2).trim()));
+        pcap[at + 1] ^= 0x10;
+        Path damaged = tmp.resolve("damaged-port.pcap");
+        Files.write(damaged, pcap);
+
+        PcapImportTest.Streams whole = PcapImportTest.Streams.of(CaptureFiles.open(classic));
+        PcapImporter importer = new PcapImporter(damaged);
+        PcapImportTest.Streams read = PcapImportTest.Streams.of(importer);
+        assertEquals(whole.opened.stream().map(o -> o.client() + " " + o.server()).toList(),
+                read.opened.stream().map(o -> o.client() + " " + o.server()).toList(), "alice's and bob's connections, no other");
+        for (Direction d : Direction.values()) {
+            assertArrayEquals(whole.bytes(d), read.bytes(d), d.toString());
+        }
+        assertTrue(importer.leftOut() != null && importer.leftOut().contains("; 1 frame's address or port was damaged"),
+                importer.leftOut());
+    }
+
+    /** Where the TCP source port of frame {@code number} (from 1) is in a classic little-endian pcap of Ethernet frames. */
+    private static int tcpSourcePortAt(byte[] pcap, int number) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(pcap).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(0xa1b2c3d4, b.getInt(0), "a little-endian pcap");
+        assertEquals(1, b.getInt(20), "of Ethernet frames");
+        int record = 24;
+        for (int i = 1; i < number; i++) {
+            record += 16 + b.getInt(record + 8);
+        }
+        int ip = record + 16 + 14;
+        return ip + (pcap[ip] & 0x0F) * 4;
+    }
+
+    /**
      * Direct TLS (XEP-0368) on port 443, where deployments put it beside HTTPS: the ClientHello's
      * ALPN (xmpp-client) says it is XMPP, and its SNI names the domain, as a real JDK client sends them.
      */
@@ -206,18 +256,7 @@ class PcapVariantsOfARealSessionTest {
             InetSocketAddress directTls = fed.server("a.example").directTls();
             Tshark.Capture capture = Tshark.capture("tcp and host " + directTls.getAddress().getHostAddress(), pcap, false);
             try {
-                SSLContext tls = SSLContext.getInstance("TLS");
-                tls.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null); // the capture is under test, not the certificate
-                try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(directTls.getAddress(), directTls.getPort())) {
-                    SSLParameters p = socket.getSSLParameters();
-                    p.setServerNames(List.of(new SNIHostName("a.example")));
-                    p.setApplicationProtocols(new String[] {"xmpp-client"});
-                    socket.setSSLParameters(p);
-                    socket.getOutputStream().write(("<?xml version='1.0'?><stream:stream to='a.example' xmlns='jabber:client'"
-                            + " xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>").getBytes(StandardCharsets.UTF_8));
-                    socket.getOutputStream().flush();
-                    assertEquals('<', socket.getInputStream().read(), "Prosody answers inside TLS");
-                }
+                openDirectTlsStream(directTls);
             } finally {
                 capture.stop();
             }
@@ -230,6 +269,80 @@ class PcapVariantsOfARealSessionTest {
         assertTrue(s.opened.get(0).server().endsWith(":443"), s.opened.get(0).server());
         assertEquals(EventKind.DIRECT_TLS_DETECTED, s.events.get(0).kind());
         assertTrue(s.events.get(0).detail().contains("for a.example (SNI), offering xmpp-client (ALPN)"), s.events.get(0).detail());
+    }
+
+    /**
+     * A ClientHello bigger than a segment (a post-quantum key share makes one over 1,500 bytes)
+     * comes in pieces: here a relay in front of Prosody's Direct TLS port on 443 writes the JDK
+     * client's in two. Its ALPN, in its second piece, still says it is XMPP, and its SNI is read.
+     */
+    @Test
+    void aClientHelloSplitAcrossSegmentsIsGatheredBeforeItIsRead() throws Exception {
+        Path pcap = tmp.resolve("split-hello.pcapng");
+        try (Federation fed = Federation.builder("a.example").relayed(false).configure((domain, config) -> config.ports(5222, 5269, 443))
+                .start(tmp.resolve("servers-split"));
+             ServerSocket relay = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress directTls = fed.server("a.example").directTls();
+            Tshark.Capture capture = Tshark.capture(Tshark.trafficOf(directTls), pcap, false);
+            CompletableFuture<Integer> relayed = CompletableFuture.supplyAsync(() -> relayInTwo(relay, directTls));
+            try {
+                openDirectTlsStream((InetSocketAddress) relay.getLocalSocketAddress());
+                assertTrue(relayed.get(20, TimeUnit.SECONDS) > 100, "the relay wrote the ClientHello in two pieces");
+            } finally {
+                capture.stop();
+            }
+        }
+        Process frames = new ProcessBuilder("/usr/bin/tshark", "-r", pcap.toString(), "-Y", "tcp.dstport == 443 && tcp.len == 100")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        long firstPieces = new String(frames.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).lines().count();
+        assertTrue(frames.waitFor(60, TimeUnit.SECONDS) && firstPieces == 1, "the ClientHello's first 100 bytes, a segment alone");
+        PcapImportTest.Streams s = PcapImportTest.Streams.of(CaptureFiles.open(pcap));
+        assertEquals(1, s.opened.size(), "the Direct TLS connection on 443");
+        assertEquals(List.of("sni=a.example; alpn=xmpp-client"), s.events.stream().filter(e -> e.kind() == EventKind.TLS_CLIENT_HELLO)
+                .map(ConnectionEvent::detail).toList());
+    }
+
+    /** Relays one connection to {@code upstream}, its first read (a whole ClientHello) written in two; returns that read's length. */
+    private static int relayInTwo(ServerSocket relay, InetSocketAddress upstream) {
+        try (Socket client = relay.accept(); Socket server = new Socket(upstream.getAddress(), upstream.getPort())) {
+            server.setTcpNoDelay(true);
+            byte[] buf = new byte[65536];
+            int n = client.getInputStream().read(buf);
+            assertTrue(ClientHello.ofRecord(Arrays.copyOf(buf, n)).isPresent(), "the first read is the whole ClientHello");
+            server.getOutputStream().write(buf, 0, 100);
+            server.getOutputStream().flush();
+            server.getOutputStream().write(buf, 100, n - 100); // no delay: a segment each
+            Thread back = new Thread(() -> {
+                try {
+                    server.getInputStream().transferTo(client.getOutputStream());
+                } catch (IOException e) {
+                    // the client hung up: the relay ends with it
+                }
+            });
+            back.start();
+            client.getInputStream().transferTo(server.getOutputStream());
+            server.shutdownOutput();
+            back.join(10_000);
+            return n;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A JDK client's Direct TLS stream to {@code to}, asking for a.example (SNI) with xmpp-client (ALPN), until Prosody answers. */
+    private static void openDirectTlsStream(InetSocketAddress to) throws Exception {
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null); // the capture is under test, not the certificate
+        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(to.getAddress(), to.getPort())) {
+            SSLParameters p = socket.getSSLParameters();
+            p.setServerNames(List.of(new SNIHostName("a.example")));
+            p.setApplicationProtocols(new String[] {"xmpp-client"});
+            socket.setSSLParameters(p);
+            socket.getOutputStream().write(("<?xml version='1.0'?><stream:stream to='a.example' xmlns='jabber:client'"
+                    + " xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>").getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            assertEquals('<', socket.getInputStream().read(), "Prosody answers inside TLS");
+        }
     }
 
     private static Path gzip(Path file, byte[] content) throws IOException {

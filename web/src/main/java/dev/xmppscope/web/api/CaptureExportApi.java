@@ -31,7 +31,9 @@ import java.util.regex.Pattern;
  * Without a capture database (a model built in memory) it answers 501. {@code GET /api/capture}
  * says whether it can, whether the capture grows while shown (the UI opens a growing one on its
  * newest stanzas, a stored one on its first), and for a recording proxy where its live analysis
- * stands (the UI says when it is paused or catching up).
+ * stands (the UI says when it is paused or catching up), and what imports into it left out (a
+ * pcap's TCP connections that carry no XMPP: said where the capture is shown, not only on the
+ * import's console).
  */
 public final class CaptureExportApi implements WebExtension {
 
@@ -99,6 +101,7 @@ public final class CaptureExportApi implements WebExtension {
         m.put("live", growing);
         m.put("analysis", analysis == null ? null : toJson(analysis.get(), analysisStopped.get()));
         m.put("recording", recordingStopped == null ? null : toJson(recordingStopped.get()));
+        m.put("importNotes", store == null ? List.of() : store.importNotes());
         ctx.json(m);
     }
 

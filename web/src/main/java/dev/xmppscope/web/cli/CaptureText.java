@@ -51,21 +51,28 @@ final class CaptureText {
         }
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"id", "kind", "tls", "client → upstream", "who", "opened", "lasted", "ended", "elements"});
-        List<String> problems = new ArrayList<>(); // what went wrong (✗), or else what may have (!)
+        // what went wrong (✗), or else what may have (!); how a kind no header said was inferred (*)
+        List<List<String>> notes = new ArrayList<>();
         for (ConnectionView c : connections) {
-            rows.add(new String[] {String.valueOf(c.id()), c.kind(), c.tls(), c.client() + " → " + c.server(),
+            rows.add(new String[] {String.valueOf(c.id()), c.kindInferred() == null ? c.kind() : c.kind() + "*", c.tls(),
+                    c.client() + " → " + c.server(),
                     TerminalSafe.line(who(c)), dateTime(c.openedAt()),
                     c.closedAt() == null ? "" : Durations.words(c.closedAt() - c.openedAt()),
                     c.closeReason() == null ? "open" : c.closeReason(), String.valueOf(c.stanzaCount())});
-            problems.add(c.error() != null ? "✗ " + TerminalSafe.line(c.error())
-                    : c.warning() != null ? "! " + TerminalSafe.line(c.warning()) : null);
+            List<String> lines = new ArrayList<>(2);
+            if (c.kindInferred() != null) {
+                lines.add("* " + c.kind() + " inferred: " + TerminalSafe.line(c.kindInferred()));
+            }
+            if (c.error() != null || c.warning() != null) {
+                lines.add(c.error() != null ? "✗ " + TerminalSafe.line(c.error()) : "! " + TerminalSafe.line(c.warning()));
+            }
+            notes.add(lines);
         }
         int[] widths = widths(rows);
         for (int r = 0; r < rows.size(); r++) {
             out.println(row(rows.get(r), widths));
-            String problem = r == 0 ? null : problems.get(r - 1);
-            if (problem != null) {
-                out.println(" ".repeat(widths[0] + 2) + problem);
+            for (String note : r == 0 ? List.<String>of() : notes.get(r - 1)) {
+                out.println(" ".repeat(widths[0] + 2) + note);
             }
         }
     }
@@ -111,8 +118,12 @@ final class CaptureText {
             out.println("streams between servers");
             List<String[]> streams = new ArrayList<>();
             List<List<String>> streamProblems = new ArrayList<>();
+            // a server's label is its domain, or for one whose name is inside TLS passed through, "unnamed server ADDRESS"
+            Map<String, String> names = g.nodes().stream().collect(Collectors.toMap(GraphNode::id, GraphNode::label, (a, b) -> a));
             for (GraphEdge e : s2s) {
-                streams.add(new String[] {"  " + TerminalSafe.line(entity(e.source())) + " → " + TerminalSafe.line(entity(e.target())),
+                String from = names.getOrDefault(e.source(), entity(e.source()));
+                String to = names.getOrDefault(e.target(), entity(e.target()));
+                streams.add(new String[] {"  " + TerminalSafe.line(from) + " → " + TerminalSafe.line(to),
                         traffic(e).substring("s2s ".length())});
                 streamProblems.add(problems(e.error() == null || e.error().isBlank() ? List.of() : List.of(e.error()), List.of(e)));
             }

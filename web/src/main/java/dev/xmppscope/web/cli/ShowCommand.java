@@ -126,7 +126,8 @@ final class ShowCommand implements Callable<Integer> {
         Serving resources = new Serving(err);
         try {
             // what it is doing goes to stderr: stdout is the answer, for a pipe
-            Analyzer model = analysis.analyzed(capture, err, resources).analyzer();
+            CaptureOpening.Analyzed opened = analysis.analyzed(capture, err, resources);
+            Analyzer model = opened.analyzer();
             // a mistyped id is said before the pager opens (its screen would hide the error), and a
             // mistyped --conn would otherwise read as a stream with nothing in it
             Long asked = view == View.NEGOTIATION ? negotiation : view == View.STANZAS ? connection : null;
@@ -138,7 +139,7 @@ final class ShowCommand implements Callable<Integer> {
                     System.getenv())) {
                 PrintWriter out = pager.out();
                 switch (view) {
-                    case CONNECTIONS -> connections(model, out);
+                    case CONNECTIONS -> connections(model, opened.store().importNotes(), out);
                     case GRAPH -> graph(model, out);
                     case NEGOTIATION -> negotiation(model, out);
                     case STANZAS -> stanzas(model, pager);
@@ -190,12 +191,16 @@ final class ShowCommand implements Callable<Integer> {
                 : asked.isEmpty() ? View.CONNECTIONS : View.STANZAS;
     }
 
-    private void connections(Analyzer model, PrintWriter out) throws IOException {
+    /** The connections, then what imports into the capture left out (as the web UI shows them above its graph). */
+    private void connections(Analyzer model, List<String> importNotes, PrintWriter out) throws IOException {
         List<ConnectionView> all = model.connections();
         if (json) {
             printJson(out, ApiJson.items(all));
         } else {
             text(out).connections(all);
+            for (String note : importNotes) {
+                out.println(TerminalSafe.line(note));
+            }
         }
     }
 
