@@ -34,6 +34,15 @@ public interface ModelSource {
         return of(model, () -> true);
     }
 
+    /**
+     * The model of a stored capture that {@code open} analyzes while it serves it: like a live
+     * analysis catching up, it is not streamed until {@code analysisEnded} (its events, a million
+     * for a large capture, would only overflow the browsers); the UIs then reset and load it whole.
+     */
+    static ModelSource analyzing(CaptureModel model, BooleanSupplier analysisEnded) {
+        return of(model, analysisEnded);
+    }
+
     /** The model a proxy's live analysis builds, following the recording while {@code analysis} is live. */
     static ModelSource recording(CaptureModel model, Supplier<ListenerState> analysis) {
         return of(model, () -> analysis.get().phase() == ListenerState.Phase.LIVE);

@@ -231,7 +231,8 @@ capture.then((c) => {
   if (c.exportable && inspector.current?.connection !== undefined) inspector.showConnection(inspector.current.connection);
   if (!c.live) describeConnected('stored capture');
   showImportNotes(c.importNotes || []);
-  if (c.analysis) followRecording(c);
+  if (c.analysis && !c.live) followAnalysis(c);
+  else if (c.analysis) followRecording(c);
 });
 
 // what importing the capture left out (a pcap's TCP connections carrying no XMPP), as the import said it on its console
@@ -250,6 +251,32 @@ function followRecording(first) {
   };
   describe(first);
   setInterval(() => api.capture().then(describe).catch(() => {}), 2000);
+}
+
+// an opened capture analyzed while it is served: how far that has come, every 2 s, and what it
+// found since (its events are not streamed: a large capture's million would swamp the browser);
+// once it ends, the live socket's reset loads it whole
+function followAnalysis(first) {
+  describeAnalysis(first.analysis);
+  if (first.analysis.state !== 'analyzing') return;
+  const poll = setInterval(() => api.capture().then((c) => {
+    describeAnalysis(c.analysis);
+    if (c.analysis?.state === 'analyzing') showAnalyzedSoFar();
+    else clearInterval(poll);
+  }).catch(() => {}), 2000);
+}
+
+// adds what the analysis found since the page loaded, without redrawing what is shown
+async function showAnalyzedSoFar() {
+  if (!ready) return;
+  const [snapshot, conns] = await Promise.all([api.graph(), api.connections()]);
+  if (!ready) return; // a reset began meanwhile: it loads everything
+  for (const n of snapshot.nodes) { putNode(n); graph.upsertNode(n); }
+  for (const e of snapshot.edges) { putEdge(e); graph.upsertEdge(e); }
+  for (const c of conns.items) putConnection(c);
+  updateCounts();
+  connections.scheduleRender();
+  timeline.grown();
 }
 
 // on a reconnect, reload: events may have been missed while the socket was down

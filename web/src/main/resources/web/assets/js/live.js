@@ -5,7 +5,8 @@ import {$} from './dom.js';
 // what the top bar says while connected: a stored capture is not live, though its socket is open
 let connectedText = 'live';
 let connected = false;
-// where a recording proxy's live analysis stands (GET /api/capture's "analysis"), or null
+// where the analysis stands (GET /api/capture's "analysis"): a recording proxy's live one, or an
+// opened capture's while it is served; null for neither
 let analysis = null;
 // whether a recording proxy still records (GET /api/capture's "recording"), or null
 let recording = null;
@@ -26,7 +27,8 @@ export function describeFailure(text) {
 
 /**
  * Says, beside "live", when the proxy's live analysis is paused under a flood or catching up:
- * the timeline then stands still or lags, and the user should know it is not the traffic.
+ * the timeline then stands still or lags, and the user should know it is not the traffic. For an
+ * opened capture, how far its analysis has come, or why it failed: what is shown is not all of it.
  */
 export function describeAnalysis(state) {
   analysis = state;
@@ -73,6 +75,13 @@ function showConnected() {
       + (analysis?.state === 'stopped' ? ` Also: ${analysis.reason}.` : ''));
   } else if (failure && analysis?.state !== 'stopped') {
     setStatus('down', failure, 'The page could not load what it shows; it tries again when the live updates reconnect or reset');
+  } else if (analysis?.state === 'analyzing') {
+    setStatus('lagging', `${connectedText} · analyzing: ${analysis.percent}% of ${megabytes(analysis.captureBytes)}`,
+      `The capture is being analyzed (${analysis.records} of ${analysis.totalRecords} records); what is shown so far `
+      + 'grows as it goes on, and is complete once this is gone.');
+  } else if (analysis?.state === 'failed') {
+    setStatus('down', `${connectedText} · analysis failed: ${analysis.reason}`,
+      `The analysis stopped on this error; what is shown is what was analyzed before it: ${analysis.reason}`);
   } else if (analysis?.state === 'stopped') {
     setStatus('down', `${connectedText} · analysis stopped`, analysis.reason);
   } else if (analysis?.state === 'paused') {

@@ -295,6 +295,14 @@ export class Timeline {
     this.trimmedAt = null;
   }
 
+  /**
+   * A stored capture's analysis went on: a first page it had not filled is asked again. Pages
+   * past a full one are asked for as the user scrolls to them, and hold what is analyzed by then.
+   */
+  grown() {
+    if (!this.next && this.items.length < PAGE && this.asking === 0) this.reload(false);
+  }
+
   /** Shows what arrived: the rest of the tail, or the newest page when older pages are shown. */
   catchUp() {
     if (this.next) this.reload(true);

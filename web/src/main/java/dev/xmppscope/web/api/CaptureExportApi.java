@@ -6,6 +6,7 @@ import dev.xmppscope.capture.file.CaptureFiles;
 import dev.xmppscope.capture.file.ProgressBar;
 import dev.xmppscope.proxy.ListenerState;
 import dev.xmppscope.proxy.Recorder;
+import dev.xmppscope.web.AnalysisProgress;
 import dev.xmppscope.web.WebExtension;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -30,10 +31,11 @@ import java.util.regex.Pattern;
  * connection alone (the inspector offers it for a stream: a failing login for a bug report).
  * Without a capture database (a model built in memory) it answers 501. {@code GET /api/capture}
  * says whether it can, whether the capture grows while shown (the UI opens a growing one on its
- * newest stanzas, a stored one on its first), and for a recording proxy where its live analysis
- * stands (the UI says when it is paused or catching up), and what imports into it left out (a
- * pcap's TCP connections that carry no XMPP: said where the capture is shown, not only on the
- * import's console).
+ * newest stanzas, a stored one on its first), and where its analysis stands: a recording proxy's live
+ * analysis (the UI says when it is paused or catching up), or an opened capture's, which the UI is
+ * served during (it says how far it has come, or why it failed), and what imports into it
+ * left out (a pcap's TCP connections that carry no XMPP: said where the capture is shown, not only
+ * on the import's console).
  */
 public final class CaptureExportApi implements WebExtension {
 
@@ -47,15 +49,18 @@ public final class CaptureExportApi implements WebExtension {
     private final Supplier<ListenerState> analysis;
     private final Supplier<Optional<String>> analysisStopped;
     private final Supplier<Optional<Recorder.Stopped>> recordingStopped;
+    private final Supplier<AnalysisProgress> openedAnalysis;
 
     private CaptureExportApi(CaptureStore store, String name, boolean growing, Supplier<ListenerState> analysis,
-                             Supplier<Optional<String>> analysisStopped, Supplier<Optional<Recorder.Stopped>> recordingStopped) {
+                             Supplier<Optional<String>> analysisStopped, Supplier<Optional<Recorder.Stopped>> recordingStopped,
+                             Supplier<AnalysisProgress> openedAnalysis) {
         this.store = store;
         this.name = name;
         this.growing = growing;
         this.analysis = analysis;
         this.analysisStopped = analysisStopped;
         this.recordingStopped = recordingStopped;
+        this.openedAnalysis = openedAnalysis;
     }
 
     /**
@@ -64,7 +69,12 @@ public final class CaptureExportApi implements WebExtension {
      * .xscap or pcap file imported into {@code store} (a temporary database whose name means nothing).
      */
     public static CaptureExportApi of(CaptureStore store, Path opened) {
-        return new CaptureExportApi(store, opened.getFileName().toString(), false, null, null, null);
+        return new CaptureExportApi(store, opened.getFileName().toString(), false, null, null, null, null);
+    }
+
+    /** As {@link #of}, for a capture analyzed while it is served: {@code analysis} says how far that has come. */
+    public static CaptureExportApi opened(CaptureStore store, Path opened, Supplier<AnalysisProgress> analysis) {
+        return new CaptureExportApi(store, opened.getFileName().toString(), false, null, null, null, analysis);
     }
 
     /**
@@ -77,12 +87,12 @@ public final class CaptureExportApi implements WebExtension {
                                              Supplier<Optional<String>> analysisStopped,
                                              Supplier<Optional<Recorder.Stopped>> recordingStopped) {
         return new CaptureExportApi(store, store.file().getFileName().toString(), true, analysis, analysisStopped,
-                recordingStopped);
+                recordingStopped, null);
     }
 
     /** For a model with no capture database behind it: a replay, which grows as it plays. */
     public static CaptureExportApi unavailable() {
-        return new CaptureExportApi(null, null, true, null, null, null);
+        return new CaptureExportApi(null, null, true, null, null, null, null);
     }
 
     @Override
@@ -99,7 +109,8 @@ public final class CaptureExportApi implements WebExtension {
         m.put("name", name);
         m.put("formats", store == null ? List.of() : List.of("xscap", "pcapng"));
         m.put("live", growing);
-        m.put("analysis", analysis == null ? null : toJson(analysis.get(), analysisStopped.get()));
+        m.put("analysis", analysis != null ? toJson(analysis.get(), analysisStopped.get())
+                : openedAnalysis != null ? toJson(openedAnalysis.get()) : null);
         m.put("recording", recordingStopped == null ? null : toJson(recordingStopped.get()));
         m.put("importNotes", store == null ? List.of() : store.importNotes());
         ctx.json(m);
@@ -113,6 +124,25 @@ public final class CaptureExportApi implements WebExtension {
             m.put("since", s.at().toEpochMilli());
             m.put("reason", s.reason());
         });
+        return m;
+    }
+
+    /**
+     * An opened capture's analysis: {"state":"analyzing","percent":N,"records":N,"totalRecords":N,"captureBytes":N},
+     * {"state":"done"}, or {"state":"failed","reason":"...",...} (the counts as they stood).
+     */
+    private static Map<String, Object> toJson(AnalysisProgress p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("state", p.state().name().toLowerCase(Locale.ROOT));
+        if (p.state() == AnalysisProgress.State.FAILED) {
+            m.put("reason", p.failure());
+        }
+        if (p.state() != AnalysisProgress.State.DONE) {
+            m.put("percent", p.percent());
+            m.put("records", p.records());
+            m.put("totalRecords", p.totalRecords());
+            m.put("captureBytes", p.captureBytes());
+        }
         return m;
     }
 

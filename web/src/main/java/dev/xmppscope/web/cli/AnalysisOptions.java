@@ -13,6 +13,11 @@ final class AnalysisOptions {
     @Option(names = "--progress", description = "draw a progress bar on stderr even when it is not a terminal")
     boolean progress;
 
+    /** {@code capture} opened, with an analyzer that has analyzed nothing yet ({@link CaptureOpening#prepared}). */
+    CaptureOpening.Prepared prepared(Path capture, PrintWriter status, Serving resources) throws IOException {
+        return CaptureOpening.prepared(capture, keepSecrets, progress, status, resources);
+    }
+
     /** {@code capture} opened and analyzed as these options say ({@link CaptureOpening#analyzed}). */
     CaptureOpening.Analyzed analyzed(Path capture, PrintWriter err, Serving resources) throws IOException {
         return CaptureOpening.analyzed(capture, keepSecrets, progress, err, resources);

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 
 /**
  * A CAPTURE argument opened and analyzed, as {@code open} and {@code show} take it: a capture
@@ -36,8 +37,27 @@ final class CaptureOpening {
     record Analyzed(CaptureStore store, Analyzer analyzer, Path name) {
     }
 
+    /** A capture database and its analyzer, which has analyzed nothing yet; {@code name} as in {@link Analyzed}. */
+    record Prepared(CaptureStore store, Analyzer analyzer, Path name) {
+    }
+
     /** Opens {@code capture} and analyzes all of it, in the foreground (no relay here to yield to). */
     static Analyzed analyzed(Path capture, boolean keepSecrets, boolean progress, PrintWriter status, Serving resources)
+            throws IOException {
+        Prepared prepared = prepared(capture, keepSecrets, progress, status, resources);
+        status.printf("analyzing %s ...%n", prepared.name());
+        status.flush();
+        ProgressBar bar = ProgressBar.onStderr("analyzing", CaptureFiles.recordCount(prepared.store()), "records", progress);
+        try {
+            analyze(prepared.store(), prepared.analyzer(), bar::update);
+        } finally {
+            bar.finish();
+        }
+        return new Analyzed(prepared.store(), prepared.analyzer(), prepared.name());
+    }
+
+    /** Opens {@code capture} (importing a capture file) and an analyzer for it, to be fed by {@link #analyze}. */
+    static Prepared prepared(Path capture, boolean keepSecrets, boolean progress, PrintWriter status, Serving resources)
             throws IOException {
         Opened opened = openOrImport(capture, keepSecrets, progress, status, resources);
         CaptureStore store = resources.add(opened.store()).analyzeInForeground();
@@ -46,17 +66,16 @@ final class CaptureOpening {
             status.printf("%s is read-only for you: it is opened read-only, and its analysis is kept in %s%n",
                     store.file().toAbsolutePath(), store.analysisFile());
         }
-        status.printf("analyzing %s ...%n", opened.name());
-        status.flush();
-        ProgressBar bar = ProgressBar.onStderr("analyzing", CaptureFiles.recordCount(store), "records", progress);
+        return new Prepared(store, analyzer, opened.name());
+    }
+
+    /** Feeds {@code analyzer} all of {@code store} and saves its analysis; {@code progress} is told the records done. */
+    static void analyze(CaptureStore store, Analyzer analyzer, LongConsumer progress) {
         try (var reader = store.newReader()) {
-            analyzer.analyze(reader, bar::update);
-        } finally {
-            bar.finish();
+            analyzer.analyze(reader, progress);
         }
         analyzer.flushed();
         store.saveAnalysis();
-        return new Analyzed(store, analyzer, opened.name());
     }
 
     /** A capture database opened, and what to call it: an imported file by its own name, not its temporary database's. */

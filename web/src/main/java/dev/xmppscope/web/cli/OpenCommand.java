@@ -1,6 +1,5 @@
 package dev.xmppscope.web.cli;
 
-import dev.xmppscope.analyzer.Analyzer;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.web.ModelSource;
 import dev.xmppscope.web.WebOptions;
@@ -13,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.LongConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 /** {@code xmppscope open CAPTURE}: the same UI over a stored capture, nothing proxied. */
 @Command(name = "open", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Analyzes a stored capture and serves it in the web UI: the federation graph, the stanza timeline, every stream's negotiation and each stanza's route, as they were when it was recorded.",
+                "Analyzes a stored capture and serves it in the web UI: the federation graph, the stanza timeline, every stream's negotiation and each stanza's route, as they were when it was recorded. The UI is served at once and fills as the analysis goes on; the top bar says how far it has come.",
                 "",
                 "CAPTURE is a capture database - the PATH that 'xmppscope proxy --db PATH' recorded into (the file on disk is PATH.mv.db; either name works) - or a capture file: .xscap (from 'xmppscope export'), .pcap or .pcapng (Wireshark, tcpdump; gzip-compressed too), imported into a temporary database first; a pcap's passwords are masked there as the proxy masks what it records, unless --keep-secrets.",
                 ""
@@ -56,25 +56,41 @@ final class OpenCommand implements Callable<Integer> {
         return start().awaitShutdown();
     }
 
-    /** Analyzes the capture and starts serving it; the returned {@link Serving} stops it. */
+    /** Called on the analysis thread with the records analyzed, every few hundred: tests hold the analysis half way. */
+    LongConsumer whileAnalyzing = done -> { };
+    /** The analysis {@link #start} began. */
+    BackgroundAnalysis background;
+
+    /**
+     * Starts serving the capture at once and analyzes it in the background: the UI shows what is
+     * analyzed so far, and says how far that is. The returned {@link Serving} stops both.
+     */
     Serving start() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         Serving serving = new Serving(spec.commandLine().getErr());
         try {
-            CaptureOpening.Analyzed opened = analysis.analyzed(capture, out, serving);
-            Analyzer analyzer = opened.analyzer();
-            analyzer.summarizeInBackground(); // the capture no longer grows: a rare search is quick from the first
+            CaptureOpening.Prepared opened = analysis.prepared(capture, out, serving);
             CaptureStore store = opened.store();
-            WebServer server = serving.add(WebServer.start(web, ModelSource.fixed(analyzer),
-                    List.of(CaptureExportApi.of(store, opened.name()), new SessionDiffApi(new ReplayDiffStore(store)))));
+            background = serving.add(new BackgroundAnalysis(opened, serving, out, analysis.progress, whileAnalyzing));
+            WebServer server = serving.add(WebServer.start(web, ModelSource.analyzing(opened.analyzer(), background::ended),
+                    List.of(CaptureExportApi.opened(store, opened.name(), background::progress),
+                            new SessionDiffApi(new ReplayDiffStore(store)))));
             serving.web(server);
-            out.printf("%d streams, %d entities%n", analyzer.connections().size(), analyzer.graph().nodes().size());
             out.printf("web UI  %s%n", server.url());
+            out.printf("analyzing %s in the background: the web UI shows what is analyzed so far%n", opened.name());
             out.println("Ctrl-C stops.");
             out.flush();
+            background.start();
         } catch (RuntimeException e) {
             throw serving.closeAfter(e);
         }
+        return serving;
+    }
+
+    /** Starts as {@link #start} does, and returns once the analysis ended: for tests that ask about all of the capture. */
+    Serving startAnalyzed() throws IOException, InterruptedException {
+        Serving serving = start();
+        background.await();
         return serving;
     }
 }

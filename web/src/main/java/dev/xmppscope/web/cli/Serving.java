@@ -17,6 +17,8 @@ final class Serving {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final PrintWriter err;
     private volatile dev.xmppscope.web.WebServer web;
+    /** What ended the command from a background task ({@link #fail}), or null. */
+    private volatile RuntimeException failure;
 
     Serving(PrintWriter err) {
         this.err = err;
@@ -62,8 +64,17 @@ final class Serving {
     private record CloseFailure(AutoCloseable resource, Exception failure) {
     }
 
+    /**
+     * Ends the command with {@code failure}, met by a task it runs in the background: as a failure
+     * of its start would, it is said once (by the caller of {@link #awaitShutdown}) and exits 1.
+     */
+    void fail(RuntimeException failure) {
+        this.failure = failure;
+        stopped.countDown();
+    }
+
     /** Closes the resources newest first, handing each failure to {@code onFailure}. */
-    private void close(Consumer<CloseFailure> onFailure) {
+    private synchronized void close(Consumer<CloseFailure> onFailure) {
         List<AutoCloseable> reversed = new ArrayList<>(resources);
         Collections.reverse(reversed);
         resources.clear();
@@ -76,13 +87,16 @@ final class Serving {
         }
     }
 
-    /** Blocks until the JVM is asked to stop. */
+    /** Blocks until the JVM is asked to stop, or throws what {@link #fail} ended the command with. */
     int awaitShutdown() throws InterruptedException {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             closeAll();
             stopped.countDown();
         }, "xmppscope-shutdown"));
         stopped.await();
+        if (failure != null) {
+            throw closeAfter(failure);
+        }
         return 0;
     }
 }

@@ -48,12 +48,13 @@ public final class LiveSocket implements AutoCloseable {
     private final AutoCloseable resetSubscription;
     /** The model's events while a UI is open, else null; guarded by this. */
     private AutoCloseable modelSubscription;
-    /** What {@link ModelSource#following()} said last; guarded by this. */
-    private boolean following = true;
+    /** What {@link ModelSource#following()} said last (from the start: an opened capture is analyzed while served); guarded by this. */
+    private boolean following;
     private volatile boolean closed;
 
     public LiveSocket(ModelSource source) {
         this.source = source;
+        this.following = source.following();
         resetSubscription = source.onReset(this::swapTo);
         sender = new Thread(this::sendLoop, "xmppscope-live-sender");
         sender.setDaemon(true);

@@ -72,7 +72,7 @@ class ExportImportCommandTest {
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
             RealFederationWebTest.parse(new OpenCommand(), List.of(db.toString(), "--progress", "--web", "127.0.0.1:0"))
-                    .start().closeAll();
+                    .startAnalyzed().closeAll();
         } finally {
             System.setErr(stderr);
         }
@@ -130,7 +130,7 @@ class ExportImportCommandTest {
             CommandLine cl = new CommandLine(open);
             cl.setOut(new PrintWriter(out, true));
             cl.parseArgs(db.toString(), "--web", "127.0.0.1:0");
-            Serving serving = open.start();
+            Serving serving = open.startAnalyzed();
             try {
                 JsonNode stanzas = RealFederationWebTest.get(serving, "/api/stanzas?kind=message");
                 assertEquals(2, stanzas.get("items").size(), stanzas.toString());

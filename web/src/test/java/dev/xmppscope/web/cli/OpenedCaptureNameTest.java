@@ -48,7 +48,7 @@ class OpenedCaptureNameTest {
 
     /** Opens {@code capture}: the API names it {@code name}, and its download is {@code downloaded}; the caller closes it. */
     private static Serving assertNames(Path capture, String name, String downloaded) throws Exception {
-        Serving opened = RealFederationWebTest.parse(new OpenCommand(), List.of(capture.toString(), "--web", "127.0.0.1:0")).start();
+        Serving opened = RealFederationWebTest.parse(new OpenCommand(), List.of(capture.toString(), "--web", "127.0.0.1:0")).startAnalyzed();
         try {
             assertEquals(name, RealFederationWebTest.get(opened, "/api/capture").get("name").asText(), capture.toString());
             HttpResponse<Void> download = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

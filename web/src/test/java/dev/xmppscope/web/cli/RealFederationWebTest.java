@@ -179,7 +179,7 @@ class RealFederationWebTest {
         }
 
         // the same database, opened later: the same story without any server running
-        Serving opened = parse(new OpenCommand(), List.of(db.toString(), "--web", "127.0.0.1:0")).start();
+        Serving opened = parse(new OpenCommand(), List.of(db.toString(), "--web", "127.0.0.1:0")).startAnalyzed();
         try {
             assertEquals(3, get(opened, "/api/stanzas?kind=message&q=" + body.replace(" ", "%20")).get("items").size());
             assertFalse(get(opened, "/api/capture").get("live").asBoolean(), "a stored capture opens on its first stanza");
@@ -187,7 +187,7 @@ class RealFederationWebTest {
             opened.closeAll();
         }
         // the exported .xscap opens the same way (imported into a temporary database)
-        Serving fromFile = parse(new OpenCommand(), List.of(tmp.resolve("dl.xscap").toString(), "--web", "127.0.0.1:0")).start();
+        Serving fromFile = parse(new OpenCommand(), List.of(tmp.resolve("dl.xscap").toString(), "--web", "127.0.0.1:0")).startAnalyzed();
         try {
             assertEquals(3, get(fromFile, "/api/stanzas?kind=message&q=" + body.replace(" ", "%20")).get("items").size());
         } finally {

@@ -82,7 +82,7 @@ class ReplayDiffViewTest {
         CommandLine cl = new CommandLine(new OpenCommand());
         cl.setOut(new PrintWriter(new ByteArrayOutputStream(), true));
         cl.parseArgs(db.toString(), "--web", "127.0.0.1:0");
-        opened = ((OpenCommand) cl.getCommand()).start();
+        opened = ((OpenCommand) cl.getCommand()).startAnalyzed();
     }
 
     @AfterAll
