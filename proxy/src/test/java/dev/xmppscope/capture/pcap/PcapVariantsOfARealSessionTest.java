@@ -18,16 +18,13 @@ import dev.xmppscope.capture.file.ImportResult;
 import dev.xmppscope.capture.file.ProgressBar;
 import dev.xmppscope.testing.Federation;
 import dev.xmppscope.testing.XmppClient;
-import com.sun.net.httpserver.HttpServer;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,26 +66,17 @@ class PcapVariantsOfARealSessionTest {
             InetSocketAddress c2s = fed.server("a.example").c2s();
             // all of the server's traffic, XMPP and HTTP beside it, as a capture of a host has
             Tshark.Capture capture = Tshark.capture("tcp and host " + c2s.getAddress().getHostAddress(), session, false);
-            HttpServer web = HttpServer.create(new InetSocketAddress(c2s.getAddress(), 0), 0);
-            web.createContext("/", exchange -> {
-                exchange.sendResponseHeaders(200, 2);
-                exchange.getResponseBody().write("ok".getBytes(StandardCharsets.US_ASCII));
-                exchange.close();
-            });
-            web.start();
-            http = web.getAddress();
+            HttpBeside web = HttpBeside.start(c2s.getAddress());
+            http = web.address();
             try (XmppClient bob = XmppClient.options("a.example", c2s).login("bob", "bob-secret");
                  XmppClient alice = XmppClient.options("a.example", c2s).login("alice", "alice-secret")) {
                 alice.send(bob.jid().toString(), "a message in a real capture " + "x".repeat(20_000));
                 bob.awaitMessage(m -> m.getBody() != null && m.getBody().startsWith("a message in a real capture"), "the message",
                         Duration.ofSeconds(20));
-                HttpURLConnection get = (HttpURLConnection) new URL("http://" + http.getAddress().getHostAddress() + ":"
-                        + http.getPort() + "/").openConnection();
-                assertEquals(200, get.getResponseCode());
-                get.disconnect();
+                assertEquals(200, web.get());
             } finally {
                 capture.stop();
-                web.stop(0);
+                web.close();
             }
         }
     }

@@ -3,11 +3,11 @@ package dev.xmppscope.web.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.xmppscope.analyzer.Analyzer;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.file.CaptureFiles;
 import dev.xmppscope.capture.file.ProgressBar;
+import dev.xmppscope.capture.pcap.HttpBeside;
 import dev.xmppscope.capture.pcap.Tshark;
 import dev.xmppscope.testing.Federation;
 import dev.xmppscope.testing.XmppClient;
@@ -16,10 +16,7 @@ import dev.xmppscope.web.ModelSource;
 import dev.xmppscope.web.WebOptions;
 import dev.xmppscope.web.WebServer;
 import dev.xmppscope.web.api.CaptureExportApi;
-import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -53,23 +50,14 @@ class DirectTlsPcapShownTest {
                 .start(tmp.resolve("servers"))) {
             InetSocketAddress directTls = fed.server("a.example").directTls();
             Tshark.Capture capture = Tshark.capture("tcp and host " + directTls.getAddress().getHostAddress(), pcap, false);
-            HttpServer web = HttpServer.create(new InetSocketAddress(directTls.getAddress(), 0), 0);
-            web.createContext("/", exchange -> {
-                exchange.sendResponseHeaders(200, 2);
-                exchange.getResponseBody().write("ok".getBytes(StandardCharsets.US_ASCII));
-                exchange.close();
-            });
-            web.start();
-            http = web.getAddress();
+            HttpBeside web = HttpBeside.start(directTls.getAddress());
+            http = web.address();
             try (XmppClient alice = XmppClient.options("a.example", directTls).directTls(fed.server("a.example").certificate()
                     .trustManager()).login("alice", "alice-secret")) {
-                HttpURLConnection get = (HttpURLConnection) new URL("http://" + http.getAddress().getHostAddress() + ":"
-                        + http.getPort() + "/").openConnection();
-                assertEquals(200, get.getResponseCode());
-                get.disconnect();
+                assertEquals(200, web.get());
             } finally {
                 capture.stop();
-                web.stop(0);
+                web.close();
             }
         }
     }
