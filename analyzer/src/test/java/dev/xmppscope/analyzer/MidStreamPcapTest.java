@@ -48,8 +48,7 @@ class MidStreamPcapTest {
         String alice;
         String bob;
         List<String> bodies = new ArrayList<>();
-        try (Federation fed = Federation.builder("a.example").relayed(false).user("a.example", "alice", "alice-secret")
-                .user("a.example", "bob", "bob-secret").start(tmp.resolve("servers"))) {
+        try (Federation fed = Federation.aliceAndBobUnrelayed().start(tmp.resolve("servers"))) {
             InetSocketAddress c2s = fed.server("a.example").c2s();
             XmppClient bobClient = XmppClient.options("a.example", c2s).resource("phone").login("bob", "bob-secret");
             XmppClient aliceClient = XmppClient.options("a.example", c2s).resource("laptop").login("alice", "alice-secret");
@@ -111,8 +110,7 @@ class MidStreamPcapTest {
     @Test
     void theWhitespaceKeepalivesOfAnIdleStreamBeforeItsFirstStanzaAreNotListedAsUnparsed() throws Exception {
         Path pcap = tmp.resolve("idle.pcapng");
-        try (Federation fed = Federation.builder("a.example").relayed(false).user("a.example", "alice", "alice-secret")
-                .user("a.example", "bob", "bob-secret").start(tmp.resolve("servers"))) {
+        try (Federation fed = Federation.aliceAndBobUnrelayed().start(tmp.resolve("servers"))) {
             InetSocketAddress c2s = fed.server("a.example").c2s();
             Process alice = SlixmppClient.of(tmp.resolve("slixmpp"), "alice@a.example", "alice-secret", c2s, SlixmppClient.Mode.PLAIN)
                     .idle(Duration.ofSeconds(4), Duration.ofSeconds(1)).send("bob@a.example", "after a while").start();

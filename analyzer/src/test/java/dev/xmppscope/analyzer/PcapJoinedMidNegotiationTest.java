@@ -40,8 +40,7 @@ class PcapJoinedMidNegotiationTest {
     @BeforeAll
     static void captureARealSession() throws Exception {
         session = tmp.resolve("session.pcapng");
-        try (Federation fed = Federation.builder("a.example").relayed(false).user("a.example", "alice", "alice-secret")
-                .user("a.example", "bob", "bob-secret").start(tmp.resolve("servers"))) {
+        try (Federation fed = Federation.aliceAndBobUnrelayed().start(tmp.resolve("servers"))) {
             InetSocketAddress c2s = fed.server("a.example").c2s();
             Tshark.Capture capture = Tshark.capture(Tshark.trafficOf(c2s), session, false);
             try (XmppClient plain = XmppClient.options("a.example", c2s).resource("phone").login("bob", "bob-secret")) {

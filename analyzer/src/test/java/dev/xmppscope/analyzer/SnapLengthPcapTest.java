@@ -47,8 +47,7 @@ class SnapLengthPcapTest {
         Path pcap = tmp.resolve("snap.pcapng");
         long started;
         long ended;
-        try (Federation fed = Federation.builder("a.example").relayed(false).user("a.example", "alice", "alice-secret")
-                .user("a.example", "bob", "bob-secret").start(tmp.resolve("servers"))) {
+        try (Federation fed = Federation.aliceAndBobUnrelayed().start(tmp.resolve("servers"))) {
             InetSocketAddress c2s = fed.server("a.example").c2s();
             Tshark.Capture capture = Tshark.capture(Tshark.trafficOf(c2s), pcap, false, SNAP_LENGTH);
             started = System.currentTimeMillis() * 1_000_000L;

@@ -46,6 +46,14 @@ public final class Federation implements AutoCloseable {
         return new Builder(List.of(domains));
     }
 
+    /**
+     * a.example alone, with alice and bob (passwords alice-secret and bob-secret), its clients
+     * connecting straight to it: the session a capture on the server's host (dumpcap) holds.
+     */
+    public static Builder aliceAndBobUnrelayed() {
+        return builder("a.example").relayed(false).user("a.example", "alice", "alice-secret").user("a.example", "bob", "bob-secret");
+    }
+
     /** How to build a federation; {@link #start} brings it up. */
     public static final class Builder {
         private final List<String> domains;

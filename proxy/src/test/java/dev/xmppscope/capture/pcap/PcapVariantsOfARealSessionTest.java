@@ -61,8 +61,7 @@ class PcapVariantsOfARealSessionTest {
     @BeforeAll
     static void captureARealSession() throws Exception {
         session = tmp.resolve("session.pcapng");
-        try (Federation fed = Federation.builder("a.example").relayed(false).user("a.example", "alice", "alice-secret")
-                .user("a.example", "bob", "bob-secret").start(tmp.resolve("servers"))) {
+        try (Federation fed = Federation.aliceAndBobUnrelayed().start(tmp.resolve("servers"))) {
             InetSocketAddress c2s = fed.server("a.example").c2s();
             // all of the server's traffic, XMPP and HTTP beside it, as a capture of a host has
             Tshark.Capture capture = Tshark.capture("tcp and host " + c2s.getAddress().getHostAddress(), session, false);
