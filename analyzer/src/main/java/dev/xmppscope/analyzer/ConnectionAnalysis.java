@@ -115,7 +115,8 @@ final class ConnectionAnalysis {
 
     StreamEndpoints endpoints() {
         return new StreamEndpoints(opened.id(), negotiation.kind(), negotiation.streamFrom(), negotiation.streamTo(),
-                negotiation.identity(), opened.client(), opened.server(), negotiation.domainRefused(), negotiation.claimedJid());
+                negotiation.identity(), opened.client(), opened.server(), negotiation.domainRefused(), negotiation.claimedJid(),
+                negotiation.passthroughTls());
     }
 
     /**
@@ -215,6 +216,6 @@ final class ConnectionAnalysis {
                 closed == null ? null : closed.atNanos(), closed == null ? null : closed.reason().name(),
                 closed == null ? null : closed.detail(), negotiation.state(), negotiation.error(), negotiation.warning(),
                 stanzaCount(), closed == null ? bytes[0] : closed.bytesToServer(), closed == null ? bytes[1] : closed.bytesToClient(),
-                negotiation.kindInferred());
+                negotiation.kindInferred(), negotiation.claimedJid());
     }
 }

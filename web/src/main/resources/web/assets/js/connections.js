@@ -114,7 +114,7 @@ export class ConnectionsView {
   haystack(c) {
     let text = this.haystacks.get(c);
     if (text === undefined) {
-      text = [`#${c.id}`, c.kind, c.state, c.error, c.warning, c.closeReason, c.closeDetail, c.jid, c.streamFrom,
+      text = [`#${c.id}`, c.kind, c.state, c.error, c.warning, c.closeReason, c.closeDetail, c.jid, c.claimedJid, c.streamFrom,
         c.streamTo, c.client, c.server, c.route, c.tls].filter(Boolean).join('\n').toLowerCase();
       this.haystacks.set(c, text);
     }
@@ -161,9 +161,9 @@ export class ConnectionsView {
   }
 }
 
-/** A bound JID, or the stream header's "from → to". */
+/** A bound JID, else the JID a client claims (its login; no bind seen), else the stream header's "from → to". */
 function identityOf(c) {
-  return c.jid || [c.streamFrom, c.streamTo].filter(Boolean).join(' → ') || '';
+  return c.jid || (c.claimedJid && `${c.claimedJid} (claimed)`) || [c.streamFrom, c.streamTo].filter(Boolean).join(' → ') || '';
 }
 
 /** A route, "127.0.0.12:5222=127.0.0.2:5222", allowed to wrap after its "=". */

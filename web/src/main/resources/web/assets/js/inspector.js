@@ -168,7 +168,8 @@ export class Inspector {
     clear(this.el);
     this.el.appendChild(h('div', {class: 'insp-head', id: 'connection-head'},
       h('h2', null, h('span', {class: `kind`}, c.kind), kindInferred(c), `Stream #${c.id}`, h('span', {class: `state ${c.state}`}, c.state)),
-      h('div', {class: 'summary'}, c.jid || [c.streamFrom, c.streamTo].filter(Boolean).join(' → ') || c.route),
+      h('div', {class: 'summary'}, c.jid || (c.claimedJid && `${c.claimedJid} (claimed)`)
+        || [c.streamFrom, c.streamTo].filter(Boolean).join(' → ') || c.route),
       h('div', {class: 'insp-actions'},
         h('button', {type: 'button', onclick: () => this.showStream(c.id)}, 'Show its stanzas'),
         h('button', {type: 'button', class: 'subtle', onclick: () => copyText(`${location.origin}/connections/${c.id}`, 'Link copied')}, 'Copy link'),
@@ -183,6 +184,7 @@ export class Inspector {
     row('client', c.client);
     row('server', c.server);
     row('bound as', c.jid);
+    row('claimed as', c.claimedJid && `${c.claimedJid} (its login or its stanzas' from; no bind seen)`);
     row('header from', c.streamFrom);
     row(c.kindInferred ? 'to' : 'header to', c.streamTo); // an inferred stream's server is named by SNI or its stanzas
     meta.append(h('dt', null, 'opened'), h('dd', {id: 'connection-opened'}, captureTime(c.openedAt)));

@@ -298,7 +298,8 @@ public final class EntityGraph {
 
     /**
      * The node of a client whose bound JID is not known (yet): named by the JID its own words claim
-     * (its login), said to be unconfirmed, or else as an unauthenticated client at its address.
+     * (its login), said to be unconfirmed; else by its address, as a client whose login is inside TLS
+     * not decrypted (it may well have logged in), or as an unauthenticated client.
      */
     private String placeholder(StreamEndpoints s, String serverId) {
         notAService(serverId);
@@ -310,8 +311,9 @@ public final class EntityGraph {
             n.setAttribute("parent", serverId);
             n.setAttribute("flags", "");
         }
+        String address = s.client() == null ? "#" + s.connection() : s.client();
         String label = s.claimed() != null ? s.claimed() + " (claimed; bound JID not seen)"
-                : "unauthenticated client " + (s.client() == null ? "#" + s.connection() : s.client());
+                : s.insideTls() ? "client " + address + " (inside TLS)" : "unauthenticated client " + address;
         if (!label.equals(n.getAttribute("label"))) {
             n.setAttribute("label", label);
         }

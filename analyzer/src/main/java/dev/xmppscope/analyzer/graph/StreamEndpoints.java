@@ -14,14 +14,16 @@ import dev.xmppscope.analyzer.xmpp.Jid;
  * @param upstream   the server's address the stream went to (where its domain is served)
  * @param domainRefused the server refused the domain asked for ({@code host-unknown}): no server of that name is there
  * @param claimed    a c2s client's JID as its own words give it while {@code identity} is unknown (its login), or null
+ * @param insideTls  the stream went on inside TLS xmppscope did not decrypt: who its parties are is out of sight,
+ *                   not unknown because they never said it (a client's login happened there)
  */
 public record StreamEndpoints(long connection, String kind, String streamFrom, String streamTo, String identity,
-                              String client, String upstream, boolean domainRefused, String claimed) {
+                              String client, String upstream, boolean domainRefused, String claimed, boolean insideTls) {
 
     /** Endpoints of a stream whose client claims no JID of its own. */
     public StreamEndpoints(long connection, String kind, String streamFrom, String streamTo, String identity, String client,
                            String upstream, boolean domainRefused) {
-        this(connection, kind, streamFrom, streamTo, identity, client, upstream, domainRefused, null);
+        this(connection, kind, streamFrom, streamTo, identity, client, upstream, domainRefused, null, false);
     }
 
     /** Endpoints of a stream whose domain was not refused, its upstream unknown (tests, imported captures). */

@@ -28,9 +28,20 @@ package dev.xmppscope.analyzer.model;
  * @param bytesOut    bytes sent to the client (toClient), on the wire
  * @param kindInferred how {@code kind} was inferred where no stream header said it (TLS not decrypted: its
  *                    ClientHello's ALPN, the port; a capture begun mid-stream), a phrase; null when a header said it
+ * @param claimedJid  a c2s client's JID as its own words give it (its login, the resource it asked for, the
+ *                    {@code from} of what it sent) where the capture shows no bound JID; null when {@code jid} is known
  */
 public record ConnectionView(long id, String route, String kind, String tls, String client, String server,
                              String jid, String streamFrom, String streamTo, long openedAt, Long closedAt,
                              String closeReason, String closeDetail, String state, String error, String warning,
-                             long stanzaCount, long bytesIn, long bytesOut, String kindInferred) {
+                             long stanzaCount, long bytesIn, long bytesOut, String kindInferred, String claimedJid) {
+
+    /** A stream whose client claims no JID of its own (or whose JID is known). */
+    public ConnectionView(long id, String route, String kind, String tls, String client, String server,
+                          String jid, String streamFrom, String streamTo, long openedAt, Long closedAt,
+                          String closeReason, String closeDetail, String state, String error, String warning,
+                          long stanzaCount, long bytesIn, long bytesOut, String kindInferred) {
+        this(id, route, kind, tls, client, server, jid, streamFrom, streamTo, openedAt, closedAt, closeReason, closeDetail, state,
+                error, warning, stanzaCount, bytesIn, bytesOut, kindInferred, null);
+    }
 }

@@ -296,6 +296,9 @@ final class CaptureText {
         if (c.jid() != null) {
             return c.jid();
         }
+        if (c.claimedJid() != null) {
+            return c.claimedJid() + " (claimed)";
+        }
         return c.streamTo() == null ? "" : "to " + c.streamTo();
     }
 
