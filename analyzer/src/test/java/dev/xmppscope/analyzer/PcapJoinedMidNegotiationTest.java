@@ -13,11 +13,20 @@ import dev.xmppscope.capture.file.ProgressBar;
 import dev.xmppscope.capture.pcap.Tshark;
 import dev.xmppscope.testing.Federation;
 import dev.xmppscope.testing.XmppClient;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -33,7 +42,7 @@ class PcapJoinedMidNegotiationTest {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path tmp;
 
-    /** bob logged in without TLS, alice with STARTTLS; both then leave. */
+    /** bob logged in without TLS, alice with STARTTLS, then a client whose STARTTLS ClientHello offers xmpp-client (ALPN). */
     static Path session;
     static String bob;
 
@@ -49,6 +58,7 @@ class PcapJoinedMidNegotiationTest {
                         .login("alice", "alice-secret")) {
                     assertTrue(tls.isSecureConnection());
                 }
+                startTlsOfferingXmppAlpn(c2s, fed.server("a.example").certificate().trustManager());
             } finally {
                 capture.stop();
             }
@@ -58,7 +68,7 @@ class PcapJoinedMidNegotiationTest {
     /** Begun at the stream restart after SASL: the header there is that restart, and the client is known once it binds. */
     @Test
     void aCaptureBegunAtTheRestartAfterSaslIsAConnectionJoinedAuthenticated() throws Exception {
-        ConnectionView c = onlyConnection(cutAtClientDataAfter("xmpp.success", "restart"));
+        ConnectionView c = onlyConnection(cutAtClientDataAfter("xmpp.success", 0, "restart"));
         assertEquals("c2s", c.kind());
         assertEquals(bob, c.jid(), "the client is named by the JID it binds");
         assertNull(c.error());
@@ -72,12 +82,70 @@ class PcapJoinedMidNegotiationTest {
     /** Begun at the ClientHello that follows {@code <proceed/>}: STARTTLS joined part-way, not Direct TLS. */
     @Test
     void aCaptureBegunAtTheClientHelloAfterProceedIsStartTlsNotDirectTls() throws Exception {
-        ConnectionView c = onlyConnection(cutAtClientDataAfter("xmpp.proceed", "hello"));
+        ConnectionView c = onlyConnection(cutAtClientDataAfter("xmpp.proceed", 0, "hello"));
         assertEquals("starttls-passthrough", c.tls());
         assertEquals("c2s", c.kind());
         assertTrue(c.kindInferred() != null, "no header says it");
         assertEquals("a.example", c.streamTo(), "named by its ClientHello's SNI");
         assertTrue(steps.stream().noneMatch(s -> s.title().contains("directly")), steps.toString());
+    }
+
+    /**
+     * The same, from a client that offers xmpp-client (ALPN) in its STARTTLS handshake, as Direct TLS
+     * needs: on 5222, the port for STARTTLS, it is still STARTTLS joined part-way, and the doubt is said.
+     */
+    @Test
+    void aStartTlsClientHelloOfferingXmppAlpnOnTheStartTlsPortIsStartTlsWithTheDoubtSaid() throws Exception {
+        ConnectionView c = onlyConnection(cutAtClientDataAfter("xmpp.proceed", 1, "hello-alpn"));
+        assertEquals("starttls-passthrough", c.tls());
+        assertEquals("c2s", c.kind());
+        assertEquals("a.example", c.streamTo(), "named by its ClientHello's SNI");
+        assertTrue(steps.stream().noneMatch(s -> s.title().contains("directly")), steps.toString());
+        assertTrue(steps.stream().anyMatch(s -> s.title().equals("Client's TLS ClientHello asks for a.example (SNI) and offers"
+                + " xmpp-client (ALPN)")), steps.toString());
+        assertTrue(steps.stream().anyMatch(s -> s.detail().contains("its ClientHello offers xmpp-client (ALPN), as Direct TLS needs"
+                + " and STARTTLS clients may also send: read as STARTTLS on 5222, the port for it, though Direct TLS there cannot be"
+                + " ruled out")), steps.toString());
+    }
+
+    /**
+     * A client that starts TLS on a real Prosody with {@code <starttls/>} and offers xmpp-client
+     * (ALPN) in its ClientHello, as some do; it reads the features inside TLS, then leaves.
+     */
+    private static void startTlsOfferingXmppAlpn(InetSocketAddress c2s, X509TrustManager trust) throws Exception {
+        String header = "<?xml version='1.0'?><stream:stream to='a.example' version='1.0' xmlns='jabber:client'"
+                + " xmlns:stream='http://etherx.jabber.org/streams'>";
+        try (Socket plain = new Socket(c2s.getAddress(), c2s.getPort())) {
+            plain.setSoTimeout(10_000);
+            plain.getOutputStream().write(header.getBytes(StandardCharsets.UTF_8));
+            readUntil(plain.getInputStream(), "</stream:features>");
+            plain.getOutputStream().write("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>".getBytes(StandardCharsets.UTF_8));
+            readUntil(plain.getInputStream(), "<proceed");
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trust}, null);
+            try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, "a.example", c2s.getPort(), true)) {
+                SSLParameters parameters = tls.getSSLParameters();
+                parameters.setApplicationProtocols(new String[] {"xmpp-client"});
+                parameters.setServerNames(List.of(new SNIHostName("a.example")));
+                tls.setSSLParameters(parameters);
+                tls.startHandshake();
+                tls.getOutputStream().write(header.getBytes(StandardCharsets.UTF_8));
+                readUntil(tls.getInputStream(), "</stream:features>");
+                tls.getOutputStream().write("</stream:stream>".getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private static void readUntil(InputStream in, String marker) throws IOException {
+        StringBuilder read = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        while (read.indexOf(marker) < 0) {
+            int n = in.read(buffer);
+            if (n < 0) {
+                fail("the server closed the stream before " + marker + ": " + read);
+            }
+            read.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+        }
     }
 
     private List<NegotiationStep> steps;
@@ -95,12 +163,13 @@ class PcapJoinedMidNegotiationTest {
     }
 
     /**
-     * The session's TCP connection in which tshark decodes {@code element} (from the server), from
-     * the first frame after it in which the client sends data on: what a capture begun there holds.
+     * The session's TCP connection in which tshark decodes {@code element} (from the server) for the
+     * {@code nth} time (from 0), from the first frame after it in which the client sends data on:
+     * what a capture begun there holds.
      */
-    private static Path cutAtClientDataAfter(String element, String name) throws Exception {
-        String[] at = tshark(session, "-Y", element, "-T", "fields", "-e", "tcp.stream", "-e", "frame.number").lines().findFirst()
-                .orElseThrow(() -> new AssertionError("tshark finds no " + element)).trim().split("\\s+");
+    private static Path cutAtClientDataAfter(String element, int nth, String name) throws Exception {
+        String[] at = tshark(session, "-Y", element, "-T", "fields", "-e", "tcp.stream", "-e", "frame.number").lines().skip(nth)
+                .findFirst().orElseThrow(() -> new AssertionError("tshark finds no " + element + " #" + nth)).trim().split("\\s+");
         String stream = at[0];
         String first = tshark(session, "-Y", "tcp.stream == " + stream + " && frame.number > " + at[1] + " && tcp.len > 0"
                 + " && tcp.dstport == 5222", "-T", "fields", "-e", "frame.number").lines().findFirst().orElseThrow().trim();

@@ -261,26 +261,35 @@ final class XmppTcpConnection {
 
     /**
      * The client's first bytes in the capture are a TLS handshake. After a SYN that is Direct TLS.
-     * Without one, on a port for STARTTLS (5222, 5269), from a client offering no XMPP protocol
-     * (ALPN), it is most likely the handshake after {@code <proceed/>}: the capture began there,
-     * and the negotiation in the clear before it is missing, not absent.
+     * Without one, on a port for STARTTLS (5222, 5269), it is most likely the handshake after
+     * {@code <proceed/>}: the capture began there, and the negotiation in the clear before it is
+     * missing, not absent. A ClientHello offering an XMPP protocol (ALPN) does not change that
+     * (STARTTLS clients may offer it too), but leaves the doubt, which is said; elsewhere such a
+     * ClientHello is Direct TLS's, and one offering none is read as STARTTLS's as on 5222.
      */
     private void tlsFirst(byte[] data, long atNanos, CaptureSink sink) {
         Optional<ClientHello> hello = ClientHello.ofRecord(data);
         if (hello.isEmpty() && ClientHello.recordLength(data) > data.length) {
             partialHello = data; // the rest of it is in the next segments: read when whole
         }
-        if (noSyn && !directTlsPort() && hello.filter(ClientHello::offersXmpp).isEmpty()) {
+        boolean offersXmpp = hello.filter(ClientHello::offersXmpp).isPresent();
+        String alpn = hello.map(h -> String.join(", ", h.protocols()) + " (ALPN)").orElse("");
+        if (noSyn && (startTlsPort() || !directTlsPort() && !offersXmpp)) {
             joinedMidStream = true;
+            String doubt = offersXmpp ? " (its ClientHello offers " + alpn + ", as Direct TLS needs and STARTTLS clients may also"
+                    + " send: read as STARTTLS on " + server.port() + ", the port for it, though Direct TLS there cannot be ruled out)" : "";
             sink.event(new ConnectionEvent(id, ++seq, atNanos, null, EventKind.RECORDING_GAP, "the capture began at a TLS"
-                    + " handshake on port " + server.port() + " with no SYN before it: the handshake STARTTLS begins after <proceed/>."
-                    + " The stream's start and its negotiation in the clear are missing"));
+                    + " handshake on port " + server.port() + " with no SYN before it: the handshake STARTTLS begins after <proceed/>"
+                    + doubt + ". The stream's start and its negotiation in the clear are missing"));
             sink.event(new ConnectionEvent(id, ++seq, atNanos, Direction.TO_SERVER, EventKind.STARTTLS_PROCEED,
                     "the capture began at the TLS handshake after <proceed/> (STARTTLS): the pcap holds only ciphertext"));
         } else {
+            String doubt = noSyn && !directTlsPort() ? "; the capture began at it with no SYN before it: offering " + alpn
+                    + " on port " + server.port() + " it is read as Direct TLS, though it may be the handshake STARTTLS begins"
+                    + " after <proceed/> on a port of its own" : "";
             sink.event(new ConnectionEvent(id, ++seq, atNanos, Direction.TO_SERVER, EventKind.DIRECT_TLS_DETECTED,
                     "the client's first bytes are a TLS ClientHello (Direct TLS)" + hello.map(ClientHello::describe).orElse("")
-                            + "; the pcap holds only ciphertext"));
+                            + doubt + "; the pcap holds only ciphertext"));
         }
         hello.ifPresent(h -> sink.event(new ConnectionEvent(id, ++seq, atNanos, Direction.TO_SERVER, EventKind.TLS_CLIENT_HELLO,
                 h.detail())));
@@ -300,6 +309,10 @@ final class XmppTcpConnection {
 
     private boolean directTlsPort() {
         return server.port() == 5223 || server.port() == 5270;
+    }
+
+    private boolean startTlsPort() {
+        return server.port() == 5222 || server.port() == 5269;
     }
 
     /**
