@@ -73,6 +73,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
 
     private final Object lock = new Object();
     private final Map<Long, ConnectionAnalysis> connections = new TreeMap<>();
+    private final AddressNaming addressNaming = new AddressNaming();
     private final EntityGraph graph = new EntityGraph();
     /** Resumable stream-management sessions, for streams that resume one (see Negotiation); the latest 10,000. */
     private final Map<String, ResumableSession> resumableSessions = new LinkedHashMap<>() {
@@ -504,6 +505,12 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     }
 
     private void connectionChanged(ConnectionAnalysis conn, List<ModelEvent> events) {
+        addressNaming.changed(conn, (named, steps) -> {
+            addSteps(steps, events);
+            if (named != conn) {
+                connectionChanged(named, events);
+            }
+        });
         graph.updateStream(conn.endpoints(), conn.negotiation.state(), conn.negotiation.error(), conn.negotiation.warning(),
                 conn.stanzaCount(), conn.bytesBoth());
         if (listeners.isEmpty()) {

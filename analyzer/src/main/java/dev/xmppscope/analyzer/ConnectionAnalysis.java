@@ -39,6 +39,8 @@ final class ConnectionAnalysis {
     boolean starttls;
     boolean decrypted;
     boolean encrypted;
+    /** Where its server is (its identity known) was told to {@link AddressNaming}. */
+    boolean whereServedLearned;
     ConnectionView lastView;
     private String nodesKind;
     private String nodesIdentity;

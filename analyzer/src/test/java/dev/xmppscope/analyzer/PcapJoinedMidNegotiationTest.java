@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.xmppscope.analyzer.model.ConnectionView;
+import dev.xmppscope.analyzer.model.GraphEdge;
 import dev.xmppscope.analyzer.model.NegotiationStep;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.file.CaptureFiles;
@@ -106,6 +107,41 @@ class PcapJoinedMidNegotiationTest {
         assertTrue(steps.stream().anyMatch(s -> s.detail().contains("its ClientHello offers xmpp-client (ALPN), as Direct TLS needs"
                 + " and STARTTLS clients may also send: read as STARTTLS on 5222, the port for it, though Direct TLS there cannot be"
                 + " ruled out")), steps.toString());
+    }
+
+    /**
+     * Begun after alice's STARTTLS handshake (only TLS records: no ClientHello, so no SNI) beside
+     * bob's whole login: her server is the one bob bound to at the same address, and her client is
+     * one whose login is inside TLS, not an unauthenticated one.
+     */
+    @Test
+    void aClientJoinedInsideTlsGoesToTheServerAnotherClientBoundToAtItsAddress() throws Exception {
+        String alice = streamOf("xmpp.proceed");
+        String ciphertext = tshark(session, "-Y", "tcp.stream == " + alice + " && tcp.dstport == 5222 && tcp.len > 0", "-T", "fields",
+                "-e", "frame.number", "-e", "tcp.payload").lines().map(l -> l.trim().split("\\s+"))
+                .filter(f -> f.length == 2 && f[1].replace(":", "").startsWith("1703")).map(f -> f[0]).findFirst().orElseThrow();
+        Path cut = tmp.resolve("inside-tls.pcapng");
+        tshark(session, "-Y", "(tcp.stream == " + alice + " && frame.number >= " + ciphertext + ") || tcp.stream == "
+                + streamOf("xmpp.success"), "-w", cut.toString());
+        try (CaptureStore store = CaptureStore.open(tmp.resolve("inside-tls-db"))) {
+            CaptureFiles.importInto(store, cut, ProgressBar.NONE, sink -> sink);
+            try (Analyzer a = BulkAnalysisTest.analyzedAfresh(store, true)) {
+                ConnectionView c = a.connections().stream().filter(v -> v.jid() == null).findFirst().orElseThrow();
+                assertEquals("a.example", c.streamTo(), a.connections().toString());
+                assertTrue(c.kindInferred().endsWith("; its ends named by the addresses they are at: " + c.server().replace(":5222", "")
+                        + " serves a.example (a stream authenticated there)"), c.kindInferred());
+                String client = a.graph().edges().stream().filter(e -> e.connections().contains(c.id())).map(GraphEdge::source)
+                        .findFirst().orElseThrow(() -> new AssertionError("not drawn: " + a.graph()));
+                assertEquals("client " + c.client() + " (inside TLS)", a.graph().nodes().stream().filter(n -> n.id().equals(client))
+                        .findFirst().orElseThrow().label());
+                assertEquals("server:a.example", a.graph().edges().stream().filter(e -> e.connections().contains(c.id())).findFirst()
+                        .orElseThrow().target());
+            }
+        }
+    }
+
+    private static String streamOf(String element) throws Exception {
+        return tshark(session, "-Y", element, "-T", "fields", "-e", "tcp.stream").lines().findFirst().orElseThrow().trim();
     }
 
     /**

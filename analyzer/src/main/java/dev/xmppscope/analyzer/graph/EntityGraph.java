@@ -56,7 +56,10 @@ public final class EntityGraph {
     private final Map<String, Map<Long, Runnable>> waitingForServerAt = new HashMap<>();
     private static final int MAX_WAITING = 1024;
 
-    private static final String UNNAMED_SERVER = "server:#conn-";
+    /** Ids of servers named by no domain: {@code #} keeps them apart from any domain's. */
+    private static final String UNNAMED = "server:#";
+    private static final String UNNAMED_SERVER = UNNAMED + "conn-";
+    private static final String UNNAMED_SERVER_AT = UNNAMED + "at-";
 
     public EntityGraph() {
         graph.addSink(changes);
@@ -97,10 +100,12 @@ public final class EntityGraph {
         switch (s.kind()) {
             case "c2s" -> {
                 String domain = s.c2sServer();
-                if (domain == null) {
+                if (domain == null && !s.insideTls()) {
                     return null;
                 }
-                if (s.identity() == null && s.domainRefused()) {
+                if (domain == null) {
+                    target = unnamedServerAt(s.connection(), s.upstream()); // inside TLS, with no SNI: only its address is known
+                } else if (s.identity() == null && s.domainRefused()) {
                     target = s.upstream() == null ? null : serverAt.get(s.upstream());
                     if (target == null) {
                         return null;
@@ -115,10 +120,12 @@ public final class EntityGraph {
                         : placeholder(s, target);
             }
             case "s2s" -> {
-                if (s.s2sTarget() == null) {
+                if (s.s2sTarget() == null && !s.insideTls()) {
                     return null;
                 }
-                if (s.identity() == null && s.domainRefused()) {
+                if (s.s2sTarget() == null) {
+                    target = unnamedServerAt(s.connection(), s.upstream()); // a link joined inside TLS: its address alone is known
+                } else if (s.identity() == null && s.domainRefused()) {
                     // no server of the name asked for is there: the stream goes to the one that refused it
                     String there = s.upstream() == null ? null : serverAt.get(s.upstream());
                     if (there == null) {
@@ -335,9 +342,27 @@ public final class EntityGraph {
         return id;
     }
 
+    /**
+     * The server at {@code upstream} whose name is inside TLS not decrypted (no stream header, no
+     * SNI): one node per address, where the streams to it meet.
+     */
+    private String unnamedServerAt(long connection, String upstream) {
+        if (upstream == null) {
+            return unnamedServer(connection, null);
+        }
+        String id = UNNAMED_SERVER_AT + upstream;
+        if (graph.getNode(id) == null) {
+            Node n = graph.addNode(id);
+            n.setAttribute("kind", "server");
+            n.setAttribute("label", "unnamed server " + upstream);
+            n.setAttribute("flags", "");
+        }
+        return id;
+    }
+
     /** Whether {@code n} stands in for a party not named yet (a client before it binds, an unnamed server). */
     private static boolean standIn(Node n) {
-        return n.getId().startsWith("client:conn-") || n.getId().startsWith(UNNAMED_SERVER);
+        return n.getId().startsWith("client:conn-") || n.getId().startsWith(UNNAMED);
     }
 
     private String component(String domain, String serverId) {

@@ -65,6 +65,10 @@ public final class Negotiation {
     private String kindInferred;
     /** The step that says what TLS's cleartext made of the connection ({@link #inferFromTls}), or -1. */
     private int inferenceStep = -1;
+    /** How ends no stream header named were named by their addresses ({@link #namedByAddress}), or null. */
+    private String namedBy;
+    /** The step that says so, or -1. */
+    private int namedStep = -1;
     /** What the client's TLS ClientHello asked for, or null. */
     private ClientHello clientHello;
     /** Steps that named the parties before the first header said who they are (Direct TLS), with their event, by index. */
@@ -178,6 +182,38 @@ public final class Negotiation {
         }
         if (hello != null && (guess == null || joinedMidStream)) {
             add(Direction.TO_SERVER, at, "tls", who(Direction.TO_SERVER) + "'s TLS ClientHello " + asksFor(hello), "", "info", null);
+        }
+        return end();
+    }
+
+    /**
+     * Whether who is at this stream's ends is out of sight: inside TLS not decrypted, with no stream
+     * header seen and no name yet for its server (or, between servers, for either server).
+     */
+    public boolean endsOutOfSight() {
+        boolean unnamed = streamTo == null || "s2s".equals(kind) && streamFrom == null;
+        return unnamed && passthroughTls && initiatorHeaders == 0 && identity == null && ("c2s".equals(kind) || "s2s".equals(kind));
+    }
+
+    /**
+     * Names the ends of a stream whose own words are out of sight ({@link #endsOutOfSight}) by
+     * where the rest of the capture shows their domains served: {@code from} the initiating
+     * server, {@code to} the receiving one (either null when not named). {@code how} says so, in
+     * the kind's inference too.
+     */
+    public List<NegotiationStep> namedByAddress(String from, String to, String how, long at) {
+        begin();
+        streamFrom = streamFrom == null ? from : streamFrom;
+        streamTo = streamTo == null ? to : streamTo;
+        namedBy = how;
+        String title = "Named by where the capture shows their domains served: " + (kind.equals("s2s")
+                ? StepText.or(streamFrom, "an unnamed server") + " → " + StepText.or(streamTo, "an unnamed server")
+                : "a client of " + streamTo);
+        if (namedStep < 0) {
+            namedStep = steps.size();
+            add(Direction.TO_SERVER, at, "tls-inferred", title, how, "info", null);
+        } else {
+            replace(namedStep, "tls-inferred", title, how);
         }
         return end();
     }
@@ -711,7 +747,7 @@ public final class Negotiation {
 
     /** How {@link #kind} was inferred where no stream header said it, a phrase; null when a header said it. */
     public String kindInferred() {
-        return kindInferred;
+        return kindInferred == null || namedBy == null ? kindInferred : kindInferred + "; " + namedBy;
     }
 
     public String streamFrom() {
