@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -48,12 +49,15 @@ final class ElementIngest {
     private final Namespaces namespaces = Namespaces.shipped();
     private final ChatRooms rooms = new ChatRooms();
     private final Bounces bounces;
+    /** Told each chat-room service a room's presence shows (XEP-0045): what the graph draws as a component. */
+    private final Consumer<String> roomService;
     private boolean wantEvents = true;
 
-    ElementIngest(StanzaIndex index, RouteCorrelator routes, IqPairing iqs) {
+    ElementIngest(StanzaIndex index, RouteCorrelator routes, IqPairing iqs, Consumer<String> roomService) {
         this.index = index;
         this.routes = routes;
         this.iqs = iqs;
+        this.roomService = roomService;
         this.bounces = new Bounces(index.iqLedger(), StanzaIndex::ref);
     }
 
@@ -139,6 +143,12 @@ final class ElementIngest {
         boolean fresh = fresh(conn, d);
         IndexedStanza stored = indexed(conn, d, c, ref, p.at(), k.kind(), k.type(), from, to, id, k.namespaces(),
                 k.summary(), p.size(), p.offset(), "ok", k.error(), fresh, p::xmlBytes, xmlAt, events);
+        if (k.kind().equals("presence")) {
+            String service = ChatRooms.serviceOf(e, from);
+            if (service != null) {
+                roomService.accept(service);
+            }
+        }
         long routeFirst = -1;
         if (ElementFacts.isStanza(k)) {
             routeFirst = correlate(conn, d, ref, p, facts, stored, events);

@@ -7,9 +7,11 @@ import dev.xmppscope.analyzer.model.ModelEvent;
 import dev.xmppscope.analyzer.xmpp.Jid;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.graphstream.graph.Edge;
 import org.graphstream.graph.Graph;
 import org.graphstream.graph.Node;
@@ -24,7 +26,9 @@ import org.graphstream.graph.implementations.MultiGraph;
  * <p>A domain under another server's domain with no clients of its own (conference.b.example under
  * b.example) is a service that server hosts, such as a MUC or an upload service: servers federate
  * with it under its own name, so its streams keep their own node, but the node is a component of
- * that server. It turns back into a server if a client logs in to it.
+ * that server. So is a domain a room's presence shows is a chat-room service (XEP-0045), even when
+ * the capture never names the server hosting it. Either turns back into a server if a client logs
+ * in to it.
  *
  * <p>Not thread-safe: the {@code Analyzer} calls it under its lock.
  */
@@ -55,6 +59,13 @@ public final class EntityGraph {
      */
     private final Map<String, Map<Long, Runnable>> waitingForServerAt = new HashMap<>();
     private static final int MAX_WAITING = 1024;
+    /**
+     * Domains a room's presence shows are chat-room services (XEP-0045): components, whether or
+     * not the server hosting them is in the capture. At most {@value #MAX_ROOM_SERVICES} (a hostile
+     * capture stops adding, not memory).
+     */
+    private final Set<String> roomServices = new HashSet<>();
+    private static final int MAX_ROOM_SERVICES = 10_000;
 
     /** Ids of servers named by no domain: {@code #} keeps them apart from any domain's. */
     private static final String UNNAMED = "server:#";
@@ -222,8 +233,31 @@ public final class EntityGraph {
             n.setAttribute("label", domain);
             n.setAttribute("flags", Jid.parse(domain).flags());
             groupServices(id, domain);
+            if (roomServices.contains(domain)) {
+                asRoomService(n);
+            }
         }
         return id;
+    }
+
+    /**
+     * A room's presence came from {@code domain}: a chat-room service, which other servers federate
+     * with under its own name but which is no server of its own (no client logs in to it). It is a
+     * component, of its server when the capture holds that, else of none it names.
+     */
+    public void roomService(String domain) {
+        if (roomServices.size() < MAX_ROOM_SERVICES && roomServices.add(domain)) {
+            Node n = graph.getNode("server:" + domain);
+            if (n != null) {
+                asRoomService(n);
+            }
+        }
+    }
+
+    private void asRoomService(Node n) {
+        if (!"component".equals(n.getAttribute("kind")) && n.enteringEdges().noneMatch(e -> "c2s".equals(e.getAttribute("kind")))) {
+            n.setAttribute("kind", "component");
+        }
     }
 
     /** The node of the server that hosts {@code nodeId}'s domain: itself unless it is another server's service. */
@@ -268,10 +302,10 @@ public final class EntityGraph {
         }
     }
 
-    /** A client logged in to a domain: it is a server of its own, whatever its name. */
+    /** A client logged in to a domain: it is a server of its own, whatever its name or the presences from it. */
     private void notAService(String serverId) {
-        if (hosts.remove(serverId) != null) {
-            Node n = graph.getNode(serverId);
+        Node n = graph.getNode(serverId);
+        if (hosts.remove(serverId) != null || "component".equals(n.getAttribute("kind"))) {
             n.setAttribute("kind", "server");
             n.removeAttribute("parent");
         }

@@ -42,6 +42,20 @@ public final class ChatRooms {
     }
 
     /**
+     * The chat-room service a presence comes from when a room sent it, else null: one from an
+     * occupant JID (room@service/nick) carrying the MUC {@code <x/>} with an {@code <item/>} (the
+     * occupant's affiliation and role), which only a room sends.
+     */
+    public static String serviceOf(XmlElement presence, String from) {
+        XmlElement x = presence.child("x", Ns.MUC_USER);
+        if (x == null || x.child("item", Ns.MUC_USER) == null || from == null) {
+            return null;
+        }
+        Jid occupant = Jid.parse(from);
+        return occupant.isValid() && occupant.local() != null && occupant.hasResource() ? occupant.domainKey() : null;
+    }
+
+    /**
      * How a stanza of {@code kind} and {@code type}, from {@code fromBare} to {@code to} (bare:
      * {@code toBare}), carrying {@code invite} (or null), stands to a room's copies of it.
      */

@@ -111,6 +111,24 @@ class EntityGraphTest {
     }
 
     @Test
+    void aRoomServiceIsAComponentWithOrWithoutItsServerAndAServerOnceAClientLogsInToIt() {
+        graph.roomService("conference.b.example"); // a room's presence came before any stream to it
+        s2s("a.example", "conference.b.example");
+        assertEquals("component", node("server:conference.b.example").kind(), "a room service, whoever hosts it");
+        assertNull(node("server:conference.b.example").parent(), "no server of the capture hosts it");
+        s2s("a.example", "b.example");
+        assertEquals("server:b.example", node("server:conference.b.example").parent(), "its server showed up");
+
+        s2s("a.example", "rooms.c.example");
+        graph.drainChanges();
+        graph.roomService("rooms.c.example");
+        assertEquals("component", node("server:rooms.c.example").kind());
+        assertEquals(List.of(new ModelEvent.NodeUpdated(node("server:rooms.c.example"))), graph.drainChanges());
+        client("eve@rooms.c.example/desk");
+        assertEquals("server", node("server:rooms.c.example").kind(), "a client logs in: a server of its own after all");
+    }
+
+    @Test
     void theNearestServerHostsIt() {
         s2s("a.example", "b.example");
         s2s("a.example", "x.b.example");
