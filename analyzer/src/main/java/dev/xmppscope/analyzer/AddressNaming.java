@@ -24,7 +24,7 @@ final class AddressNaming {
     /** The latest streams waiting for a name ({@value}): a long recording of Direct TLS senders must not pile them up. */
     private static final int MAX_NAMELESS = 1024;
 
-    /** Host address → the domains streams authenticated at, in order. */
+    /** Host address → the domains streams authenticated at there. */
     private final Map<String, Set<String>> domainsAt = new HashMap<>();
     private final Map<Long, ConnectionAnalysis> nameless = new LinkedHashMap<>() {
         @Override
@@ -72,8 +72,8 @@ final class AddressNaming {
         if (to != null) {
             said.add(server + " serves " + to);
         }
-        renamed.accept(conn, n.namedByAddress(from, to, "its ends named by the addresses they are at: " + String.join(", and ", said)
-                + " (a stream authenticated there)", conn.opened.atNanos()));
+        String how = "its ends named by the addresses they are at: " + String.join(", and ", said) + " (a stream authenticated there)";
+        renamed.accept(conn, n.namedByAddress(from, to, how, conn.opened.atNanos()));
         if (!n.endsOutOfSight()) {
             nameless.remove(conn.id());
         }

@@ -21,7 +21,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -117,11 +116,9 @@ class PcapJoinedMidNegotiationTest {
     @Test
     void aClientJoinedInsideTlsGoesToTheServerAnotherClientBoundToAtItsAddress() throws Exception {
         String alice = streamOf("xmpp.proceed");
-        String ciphertext = tshark(session, "-Y", "tcp.stream == " + alice + " && tcp.dstport == 5222 && tcp.len > 0", "-T", "fields",
-                "-e", "frame.number", "-e", "tcp.payload").lines().map(l -> l.trim().split("\\s+"))
-                .filter(f -> f.length == 2 && f[1].replace(":", "").startsWith("1703")).map(f -> f[0]).findFirst().orElseThrow();
+        String ciphertext = Tshark.firstApplicationData(session, alice, 5222);
         Path cut = tmp.resolve("inside-tls.pcapng");
-        tshark(session, "-Y", "(tcp.stream == " + alice + " && frame.number >= " + ciphertext + ") || tcp.stream == "
+        Tshark.read(session, "-Y", "(tcp.stream == " + alice + " && frame.number >= " + ciphertext + ") || tcp.stream == "
                 + streamOf("xmpp.success"), "-w", cut.toString());
         try (CaptureStore store = CaptureStore.open(tmp.resolve("inside-tls-db"))) {
             CaptureFiles.importInto(store, cut, ProgressBar.NONE, sink -> sink);
@@ -141,7 +138,7 @@ class PcapJoinedMidNegotiationTest {
     }
 
     private static String streamOf(String element) throws Exception {
-        return tshark(session, "-Y", element, "-T", "fields", "-e", "tcp.stream").lines().findFirst().orElseThrow().trim();
+        return Tshark.read(session, "-Y", element, "-T", "fields", "-e", "tcp.stream").lines().findFirst().orElseThrow().trim();
     }
 
     /**
@@ -204,24 +201,13 @@ class PcapJoinedMidNegotiationTest {
      * what a capture begun there holds.
      */
     private static Path cutAtClientDataAfter(String element, int nth, String name) throws Exception {
-        String[] at = tshark(session, "-Y", element, "-T", "fields", "-e", "tcp.stream", "-e", "frame.number").lines().skip(nth)
+        String[] at = Tshark.read(session, "-Y", element, "-T", "fields", "-e", "tcp.stream", "-e", "frame.number").lines().skip(nth)
                 .findFirst().orElseThrow(() -> new AssertionError("tshark finds no " + element + " #" + nth)).trim().split("\\s+");
         String stream = at[0];
-        String first = tshark(session, "-Y", "tcp.stream == " + stream + " && frame.number > " + at[1] + " && tcp.len > 0"
+        String first = Tshark.read(session, "-Y", "tcp.stream == " + stream + " && frame.number > " + at[1] + " && tcp.len > 0"
                 + " && tcp.dstport == 5222", "-T", "fields", "-e", "frame.number").lines().findFirst().orElseThrow().trim();
         Path cut = tmp.resolve(name + ".pcapng");
-        tshark(session, "-Y", "tcp.stream == " + stream + " && frame.number >= " + first, "-w", cut.toString());
+        Tshark.read(session, "-Y", "tcp.stream == " + stream + " && frame.number >= " + first, "-w", cut.toString());
         return cut;
-    }
-
-    private static String tshark(Path file, String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of("/usr/bin/tshark", "-r", file.toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            fail("tshark " + String.join(" ", args) + " failed");
-        }
-        return out;
     }
 }

@@ -2,7 +2,6 @@ package dev.xmppscope.analyzer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.analyzer.model.GraphEdge;
@@ -14,14 +13,11 @@ import dev.xmppscope.capture.file.ProgressBar;
 import dev.xmppscope.capture.pcap.Tshark;
 import dev.xmppscope.testing.Federation;
 import dev.xmppscope.testing.XmppClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -68,7 +64,8 @@ class PcapS2sJoinedInsideTlsTest {
     @Test
     void aLinkJoinedInsideTlsGoesToTheServerTheRestOfTheCaptureShowsAtItsAddress() throws Exception {
         String link = s2sStream(b);
-        analyzed(cut("tcp.stream != " + link + " || frame.number >= " + firstCiphertext(link), "with-clients"), an -> {
+        String tls = Tshark.firstApplicationData(session, link, 5269);
+        analyzed(cut("tcp.stream != " + link + " || frame.number >= " + tls, "with-clients"), an -> {
             ConnectionView c = linkOf(an);
             assertEquals("s2s", c.kind());
             assertEquals("b.example", c.streamTo());
@@ -82,7 +79,8 @@ class PcapS2sJoinedInsideTlsTest {
     @Test
     void aLinkJoinedInsideTlsWithNothingElseIsDrawnBetweenUnnamedServers() throws Exception {
         String link = s2sStream(b);
-        analyzed(cut("tcp.stream == " + link + " && frame.number >= " + firstCiphertext(link), "link-alone"), an -> {
+        String tls = Tshark.firstApplicationData(session, link, 5269);
+        analyzed(cut("tcp.stream == " + link + " && frame.number >= " + tls, "link-alone"), an -> {
             ConnectionView c = linkOf(an);
             assertEquals("s2s", c.kind());
             assertTrue(c.kindInferred() != null, "no header says it");
@@ -114,36 +112,13 @@ class PcapS2sJoinedInsideTlsTest {
 
     /** The TCP stream of the s2s link to {@code server}'s 5269. */
     private static String s2sStream(String server) throws Exception {
-        return tshark(session, "-Y", "ip.dst == " + server + " && tcp.dstport == 5269 && tcp.flags.syn == 1", "-T", "fields", "-e",
-                "tcp.stream").lines().findFirst().orElseThrow(() -> new AssertionError("no s2s link to " + server)).trim();
-    }
-
-    /** The first frame in which the link's initiator sends a TLS application data record: the handshake is over. */
-    private static String firstCiphertext(String stream) throws Exception {
-        for (String line : tshark(session, "-Y", "tcp.stream == " + stream + " && tcp.dstport == 5269 && tcp.len > 0", "-T", "fields",
-                "-e", "frame.number", "-e", "tcp.payload").lines().toList()) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length == 2 && f[1].replace(":", "").startsWith("1703")) {
-                return f[0];
-            }
-        }
-        throw new AssertionError("the s2s link never started TLS");
+        return Tshark.read(session, "-Y", "ip.dst == " + server + " && tcp.dstport == 5269 && tcp.flags.syn == 1", "-T", "fields",
+                "-e", "tcp.stream").lines().findFirst().orElseThrow(() -> new AssertionError("no s2s link to " + server)).trim();
     }
 
     private static Path cut(String filter, String name) throws Exception {
         Path cut = tmp.resolve(name + ".pcapng");
-        tshark(session, "-Y", filter, "-w", cut.toString());
+        Tshark.read(session, "-Y", filter, "-w", cut.toString());
         return cut;
-    }
-
-    private static String tshark(Path file, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/tshark", "-r", file.toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            fail("tshark " + String.join(" ", args) + " failed");
-        }
-        return out;
     }
 }

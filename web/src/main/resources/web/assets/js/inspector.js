@@ -168,8 +168,7 @@ export class Inspector {
     clear(this.el);
     this.el.appendChild(h('div', {class: 'insp-head', id: 'connection-head'},
       h('h2', null, h('span', {class: `kind`}, c.kind), kindInferred(c), `Stream #${c.id}`, h('span', {class: `state ${c.state}`}, c.state)),
-      h('div', {class: 'summary'}, c.jid || (c.claimedJid && `${c.claimedJid} (claimed)`)
-        || [c.streamFrom, c.streamTo].filter(Boolean).join(' → ') || c.route),
+      h('div', {class: 'summary'}, c.jid || [c.streamFrom, c.streamTo].filter(Boolean).join(' → ') || c.route),
       h('div', {class: 'insp-actions'},
         h('button', {type: 'button', onclick: () => this.showStream(c.id)}, 'Show its stanzas'),
         h('button', {type: 'button', class: 'subtle', onclick: () => copyText(`${location.origin}/connections/${c.id}`, 'Link copied')}, 'Copy link'),

@@ -243,7 +243,7 @@ public final class EntityGraph {
     /**
      * A room's presence came from {@code domain}: a chat-room service, which other servers federate
      * with under its own name but which is no server of its own (no client logs in to it). It is a
-     * component, of its server when the capture holds that, else of none it names.
+     * component: of its server when the capture holds that one, else of none (no parent).
      */
     public void roomService(String domain) {
         if (roomServices.size() < MAX_ROOM_SERVICES && roomServices.add(domain)) {
@@ -255,7 +255,8 @@ public final class EntityGraph {
     }
 
     private void asRoomService(Node n) {
-        if (!"component".equals(n.getAttribute("kind")) && n.enteringEdges().noneMatch(e -> "c2s".equals(e.getAttribute("kind")))) {
+        boolean clientsLogIn = n.enteringEdges().anyMatch(e -> "c2s".equals(e.getAttribute("kind")));
+        if (!clientsLogIn && !"component".equals(n.getAttribute("kind"))) {
             n.setAttribute("kind", "component");
         }
     }

@@ -192,7 +192,8 @@ public final class Negotiation {
      */
     public boolean endsOutOfSight() {
         boolean unnamed = streamTo == null || "s2s".equals(kind) && streamFrom == null;
-        return unnamed && passthroughTls && initiatorHeaders == 0 && identity == null && ("c2s".equals(kind) || "s2s".equals(kind));
+        boolean drawn = "c2s".equals(kind) || "s2s".equals(kind);
+        return drawn && unnamed && passthroughTls && initiatorHeaders == 0 && identity == null;
     }
 
     /**

@@ -276,11 +276,12 @@ final class XmppTcpConnection {
         String alpn = hello.map(h -> String.join(", ", h.protocols()) + " (ALPN)").orElse("");
         if (noSyn && (startTlsPort() || !directTlsPort() && !offersXmpp)) {
             joinedMidStream = true;
-            String doubt = offersXmpp ? " (its ClientHello offers " + alpn + ", as Direct TLS needs and STARTTLS clients may also"
-                    + " send: read as STARTTLS on " + server.port() + ", the port for it, though Direct TLS there cannot be ruled out)" : "";
+            String doubt = offersXmpp ? " (its ClientHello offers " + alpn + ", as Direct TLS needs and STARTTLS clients may"
+                    + " also send: read as STARTTLS on " + server.port() + ", the port for it, though Direct TLS there cannot be"
+                    + " ruled out)" : "";
             sink.event(new ConnectionEvent(id, ++seq, atNanos, null, EventKind.RECORDING_GAP, "the capture began at a TLS"
-                    + " handshake on port " + server.port() + " with no SYN before it: the handshake STARTTLS begins after <proceed/>"
-                    + doubt + ". The stream's start and its negotiation in the clear are missing"));
+                    + " handshake on port " + server.port() + " with no SYN before it: the handshake STARTTLS begins after"
+                    + " <proceed/>" + doubt + ". The stream's start and its negotiation in the clear are missing"));
             sink.event(new ConnectionEvent(id, ++seq, atNanos, Direction.TO_SERVER, EventKind.STARTTLS_PROCEED,
                     "the capture began at the TLS handshake after <proceed/> (STARTTLS): the pcap holds only ciphertext"));
         } else {

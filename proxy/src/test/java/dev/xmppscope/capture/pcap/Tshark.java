@@ -103,6 +103,30 @@ public final class Tshark {
         return null;
     }
 
+    /** What tshark prints reading {@code file} with {@code args} (a display filter, fields, {@code -w} a cut of it). */
+    public static String read(Path file, String... args) throws Exception {
+        requireInstalled("tshark");
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/tshark", "-r", file.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            fail("tshark " + String.join(" ", args) + " failed");
+        }
+        return out;
+    }
+
+    /**
+     * The first frame of TCP stream {@code stream} in which the client sends (to {@code serverPort})
+     * a TLS application data record: its handshake is over, what follows is ciphertext alone.
+     */
+    public static String firstApplicationData(Path file, String stream, int serverPort) throws Exception {
+        return read(file, "-Y", "tcp.stream == " + stream + " && tcp.dstport == " + serverPort + " && tcp.len > 0", "-T", "fields",
+                "-e", "frame.number", "-e", "tcp.payload").lines().map(l -> l.trim().split("\\s+"))
+                .filter(f -> f.length == 2 && f[1].replace(":", "").startsWith("1703")).map(f -> f[0]).findFirst()
+                .orElseThrow(() -> new AssertionError("TCP stream " + stream + " never carried TLS application data"));
+    }
+
     /** Starts dumpcap on loopback with a capture filter; stop it with {@link Capture#stop()}. */
     /** A capture filter for the TCP traffic of the server listening at {@code server}. */
     public static String trafficOf(InetSocketAddress server) {
