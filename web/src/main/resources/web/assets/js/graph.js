@@ -113,8 +113,7 @@ export class GraphView {
    * need hiding. True if any changed.
    */
   roomForLabels(afresh) {
-    const [crowdedBefore, quietBefore, namelessBefore] = [this.crowded, this.quiet, this.nameless];
-    if (afresh) this.hideLabels(new Set(), new Set(), new Set());
+    const kept = (hidden) => new Set(afresh ? [] : hidden);
     const fans = new Map();
     this.cy.nodes('[kind = "client"]').forEach((n) => {
       const server = n.data('server');
@@ -125,11 +124,11 @@ export class GraphView {
     room.take(this.cy.edges('[?warned]').map(drawnBox));
     // servers' names first: a service's name gives way to its server's
     const named = this.cy.nodes('[kind != "client"]').not('.packet');
-    const nameless = new Set(this.nameless);
+    const nameless = kept(this.nameless);
     named.filter('[kind = "server"]').union(named).forEach((n) => {
       if (!nameless.has(n.id()) && !this.placeName(n, room, afresh)) nameless.add(n.id());
     });
-    const crowded = new Set(this.crowded);
+    const crowded = kept(this.crowded);
     for (const [server, clients] of fans) {
       // hundreds of labels in one fan never have room at a zoom showing them all, and measuring them took seconds
       if (clients.length > FOLD_ABOVE) crowded.add(server);
@@ -137,15 +136,14 @@ export class GraphView {
       const boxes = clients.map((n) => nodeBox(n, LABEL_PX.client));
       if (room.fits(boxes)) room.take(boxes); else crowded.add(server);
     }
-    const quiet = new Set(this.quiet);
+    const quiet = kept(this.quiet);
     const streams = this.cy.edges('[kind = "s2s"][!warned]').filter((e) => !quiet.has(e.id()));
     streams.boundingBox({useCache: false}); // lays out their curves: a fit has just changed how far they bend
     for (const e of streams.toArray().sort((e, f) => f.data('stanzas') - e.data('stanzas'))) {
       const box = [streamBox(e, e.data('label'), LABEL_PX.stream)];
       if (room.fits(box)) room.take(box); else quiet.add(e.id());
     }
-    this.hideLabels(crowded, quiet, nameless);
-    return !sameSet(crowded, crowdedBefore) || !sameSet(quiet, quietBefore) || !sameSet(nameless, namelessBefore);
+    return this.hideLabels(crowded, quiet, nameless);
   }
 
   /**
@@ -174,9 +172,12 @@ export class GraphView {
     });
   }
 
-  /** Hides the labels of the clients of the servers in `crowded`, of the streams in `quiet` and of the services `nameless`. */
+  /**
+   * Hides the labels of the clients of the servers in `crowded`, of the streams in `quiet` and of
+   * the services `nameless`; true if that changed anything.
+   */
   hideLabels(crowded, quiet, nameless) {
-    if (sameSet(crowded, this.crowded) && sameSet(quiet, this.quiet) && sameSet(nameless, this.nameless)) return;
+    if (sameSet(crowded, this.crowded) && sameSet(quiet, this.quiet) && sameSet(nameless, this.nameless)) return false;
     this.cy.batch(() => {
       this.cy.nodes('[kind = "client"]').forEach((n) => { n.toggleClass('crowded', crowded.has(n.data('server'))); });
       this.cy.nodes('[kind != "client"]').forEach((n) => { n.toggleClass('crowded', nameless.has(n.id())); });
@@ -185,6 +186,7 @@ export class GraphView {
     this.crowded = crowded;
     this.quiet = quiet;
     this.nameless = nameless;
+    return true;
   }
 
   style() {

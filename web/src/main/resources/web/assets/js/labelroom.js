@@ -33,6 +33,7 @@ export class LabelRoom {
     }
   }
 
+  /** Whether `b` overlaps a box given room. */
   hits(b) {
     if (![b.x, b.y, b.w, b.h, b.a].every(Number.isFinite)) return true; // not laid out: no room known
     for (const key of cellsOf(b)) if ((this.cells.get(key) || []).some((o) => overlap(b, o))) return true;
