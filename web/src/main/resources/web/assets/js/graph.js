@@ -2,6 +2,8 @@
 // coloured by state and thickened by traffic. Updates arrive one node/edge at a time and never
 // move what is already placed. Labels are drawn on the canvas, so wire text never becomes HTML.
 
+import {Crowds, crowdId, FOLD_ABOVE} from './crowds.js';
+import {drawnBox, LabelRoom, nodeBox, streamBox} from './labelroom.js';
 import {StableLayout} from './layout.js';
 import {store} from './store.js';
 import {reveal, truncateMiddle} from './dom.js';
@@ -12,6 +14,14 @@ const MAX_PACKETS = 40;
 const FIT_MARGIN = 24;    // px between the fitted mesh (labels included) and the pane's edges
 const MAX_FIT_ZOOM = 1.5; // a mesh of one or two nodes is not blown up to fill the pane
 const WARNING_MARK = '⚠';
+// labels keep these sizes on screen (px) at any zoom the fit picks, so a small pane shows them as
+// readable as a large one; zoomed out beyond MIN_LABEL_ZOOM they shrink with the mesh
+const LABEL_PX = {server: 13, client: 11, stream: 10.5, warning: 13};
+const MIN_LABEL_ZOOM = 0.1;
+// streams between the same two nodes bend apart as far as their labels are tall at this zoom at
+// most: bending further as the zoom shrinks, they widened the mesh, which shrank the fitted zoom
+const MIN_BEND_ZOOM = 0.4;
+const SIDES = ['below', 'right', 'left', 'above']; // where a node's label may go
 
 export class GraphView {
   constructor(container, {onSelect}) {
@@ -21,6 +31,10 @@ export class GraphView {
     this.packets = 0;
     this.packetSeq = 0;
     this.fitPending = null;
+    this.crowds = new Crowds();
+    this.crowded = new Set(); // servers whose clients' labels have no room: shown on hover only
+    this.quiet = new Set();   // streams whose labels have no room: shown on hover only
+    this.nameless = new Set(); // services whose names have no room: shown on hover only
     /* global cytoscape */
     this.cy = withoutWarnings(() => cytoscape({
       container,
@@ -35,9 +49,16 @@ export class GraphView {
     this.cy.style(this.style()); // after the construction, so a mistake in it is still warned about
     this.cy.on('tap', 'node', (e) => {
       if (e.target.hasClass('packet')) return;
-      this.onSelect({type: 'node', node: store.nodes.get(e.target.id())});
+      if (e.target.data('kind') === 'crowd') this.unfold(e.target.data('server'));
+      else this.onSelect({type: 'node', node: store.nodes.get(e.target.id())});
     });
-    this.cy.on('tap', 'edge', (e) => this.onSelect({type: 'edge', edge: store.edges.get(e.target.id())}));
+    this.cy.on('tap', 'edge', (e) => {
+      if (e.target.data('kind') === 'crowd') this.unfold(e.target.target().id());
+      else this.onSelect({type: 'edge', edge: store.edges.get(e.target.id())});
+    });
+    // a label left out for want of room shows while its node or stream is pointed at
+    this.cy.on('mouseover', 'node.crowded, edge.quiet', (e) => e.target.addClass('hovered'));
+    this.cy.on('mouseout', 'node, edge', (e) => e.target.removeClass('hovered'));
     this.cy.on('tap', (e) => { if (e.target === this.cy) this.onSelect(null); });
     // what went or may have gone wrong on a stream, on hover: the canvas has no tooltips of its own
     this.cy.on('mouseover', 'edge', (e) => {
@@ -46,7 +67,10 @@ export class GraphView {
       if (said) container.title = said;
     });
     this.cy.on('mouseout', 'edge', () => container.removeAttribute('title'));
-    this.cy.on('zoom', () => this.scaleLabels());
+    this.cy.on('zoom', () => {
+      this.scaleLabels();
+      if (!this.fitting) this.roomForLabels(true);
+    });
     // only the reader's own gestures count: a fit moves the view too
     this.cy.on('dragpan scrollzoom pinchzoom', () => { this.userMoved = true; });
     // a pane that changes size (the window, the narrow layout) refits a view the reader has not framed
@@ -58,23 +82,21 @@ export class GraphView {
   }
 
   /**
-   * Keeps labels readable when zoomed out: font sizes grow as the zoom shrinks (within limits).
-   * Streams between the same two nodes (one each way, say) bend apart by as much as their labels
-   * are tall, so those labels never cover each other. A stream's warning mark keeps its size on
-   * screen at any zoom: it must be seen however far out the mesh is.
+   * Keeps labels one size on screen: their font sizes (graph units) follow the zoom. Streams
+   * between the same two nodes (one each way, say) bend apart by as much as their labels are tall,
+   * so those labels never cover each other.
    */
   scaleLabels() {
-    const z = this.cy.zoom();
-    if (Math.abs(z - (this.labelZoom || 0)) < 0.02) return;
+    const z = Math.max(MIN_LABEL_ZOOM, this.cy.zoom());
+    if (Math.abs(z / (this.labelZoom || 1e-9) - 1) < 0.01) return;
     this.labelZoom = z;
-    const s2sFont = Math.min(26, Math.max(10, 10 / z));
+    const s2sFont = LABEL_PX.stream / z;
+    const bend = parallelStep(LABEL_PX.stream / Math.max(z, MIN_BEND_ZOOM));
     this.cy.style()
-      .selector('node[kind = "server"]').style('font-size', Math.min(40, Math.max(14, 13 / z)))
-      // with many clients their labels stay small, so they appear only when zoomed in (min-zoomed-font-size)
-      .selector('node[kind = "client"], node[kind = "component"]')
-      .style('font-size', this.cy.nodes('[kind = "client"]').length > 60 ? 10 : Math.min(18, Math.max(10, 10 / z)))
-      .selector('edge[kind = "s2s"]').style({'font-size': s2sFont, 'control-point-step-size': parallelStep(s2sFont)})
-      .selector('edge[?warned][kind != "s2s"]').style('font-size', 13 / z)
+      .selector('node[kind = "server"]').style('font-size', LABEL_PX.server / z)
+      .selector('node[kind = "client"], node[kind = "component"], node[kind = "crowd"]').style('font-size', LABEL_PX.client / z)
+      .selector('edge[kind = "s2s"]').style({'font-size': s2sFont, 'control-point-step-size': bend})
+      .selector('edge[?warned][kind != "s2s"]').style('font-size', LABEL_PX.warning / z)
       .update();
     // Cytoscape keeps the box it last measured for each label, and draws the label into a texture
     // that size: measured before a font change (a fit measures the mesh, labels included, round
@@ -83,10 +105,94 @@ export class GraphView {
     this.cy.nodes().union(this.cy.edges('[kind = "s2s"]')).dirtyBoundingBoxCache();
   }
 
+  /**
+   * Gives labels room at this zoom, most telling first: servers', services' and warnings' always
+   * show; then each server's clients' labels show if all of them have room (their count is under
+   * the server's name); then each stream's count of stanzas, busiest first. `afresh` reconsiders
+   * every label; else only those still shown, which a fit does round after round until no more
+   * need hiding. True if any changed.
+   */
+  roomForLabels(afresh) {
+    const kept = (hidden) => new Set(afresh ? [] : hidden);
+    const fans = new Map();
+    this.cy.nodes('[kind = "client"]').forEach((n) => {
+      const server = n.data('server');
+      if (fans.has(server)) fans.get(server).push(n); else fans.set(server, [n]);
+    });
+    this.countClients(fans);
+    const room = new LabelRoom();
+    room.take(this.cy.edges('[?warned]').map(drawnBox));
+    // servers' names first: a service's name gives way to its server's
+    const named = this.cy.nodes('[kind != "client"]').not('.packet');
+    const nameless = kept(this.nameless);
+    named.filter('[kind = "server"]').union(named).forEach((n) => {
+      if (!nameless.has(n.id()) && !this.placeName(n, room, afresh)) nameless.add(n.id());
+    });
+    const crowded = kept(this.crowded);
+    for (const [server, clients] of fans) {
+      // hundreds of labels in one fan never have room at a zoom showing them all, and measuring them took seconds
+      if (clients.length > FOLD_ABOVE) crowded.add(server);
+      if (crowded.has(server)) continue;
+      const boxes = clients.map((n) => nodeBox(n, LABEL_PX.client));
+      if (room.fits(boxes)) room.take(boxes); else crowded.add(server);
+    }
+    const quiet = kept(this.quiet);
+    const streams = this.cy.edges('[kind = "s2s"][!warned]').filter((e) => !quiet.has(e.id()));
+    streams.boundingBox({useCache: false}); // lays out their curves: a fit has just changed how far they bend
+    for (const e of streams.toArray().sort((e, f) => f.data('stanzas') - e.data('stanzas'))) {
+      const box = [streamBox(e, e.data('label'), LABEL_PX.stream)];
+      if (room.fits(box)) room.take(box); else quiet.add(e.id());
+    }
+    return this.hideLabels(crowded, quiet, nameless);
+  }
+
+  /**
+   * Gives a server's or a service's name room: on the side the layout gave it if it has room
+   * there, else on the first side that has (`afresh`; else where it is). A server's name shows
+   * even without room; false if a service's has none.
+   */
+  placeName(node, room, afresh) {
+    const server = node.data('kind') === 'server';
+    const font = LABEL_PX[server ? 'server' : 'client'];
+    const sides = afresh ? [node.data('home'), ...SIDES.filter((s) => s !== node.data('home'))] : [node.data('side')];
+    const side = sides.find((s) => room.fits([nodeBox(node, font, s)]));
+    if (!side && !server) return false;
+    if (node.data('side') !== (side || sides[0])) node.data('side', side || sides[0]);
+    room.take([nodeBox(node, font, side || sides[0])]);
+    return true;
+  }
+
+  /** Writes under each server's name how many clients it has (`fans`: server id → its clients drawn). */
+  countClients(fans) {
+    const folded = new Map(this.crowds.counts().map(({server, count}) => [server, count]));
+    this.cy.nodes('[kind = "server"]').forEach((server) => {
+      const n = (fans.get(server.id()) || []).length + (folded.get(server.id()) || 0);
+      const caption = n ? `${server.data('short')}\n${n} client${n === 1 ? '' : 's'}` : server.data('short');
+      if (server.data('caption') !== caption) server.data('caption', caption);
+    });
+  }
+
+  /**
+   * Hides the labels of the clients of the servers in `crowded`, of the streams in `quiet` and of
+   * the services `nameless`; true if that changed anything.
+   */
+  hideLabels(crowded, quiet, nameless) {
+    if (sameSet(crowded, this.crowded) && sameSet(quiet, this.quiet) && sameSet(nameless, this.nameless)) return false;
+    this.cy.batch(() => {
+      this.cy.nodes('[kind = "client"]').forEach((n) => { n.toggleClass('crowded', crowded.has(n.data('server'))); });
+      this.cy.nodes('[kind != "client"]').forEach((n) => { n.toggleClass('crowded', nameless.has(n.id())); });
+      this.cy.edges('[kind = "s2s"]').forEach((e) => { e.toggleClass('quiet', quiet.has(e.id())); });
+    });
+    this.crowded = crowded;
+    this.quiet = quiet;
+    this.nameless = nameless;
+    return true;
+  }
+
   style() {
     return [
       {selector: 'node', style: {
-        'label': 'data(short)', 'font-size': 10, 'color': '#33404d', 'text-valign': 'bottom', 'text-margin-y': 4,
+        'label': 'data(caption)', 'text-wrap': 'wrap', 'font-size': 10, 'color': '#33404d', 'text-valign': 'bottom', 'text-margin-y': 4,
         'text-outline-color': '#f7f9fb', 'text-outline-width': 2, 'background-color': '#3d8b6a',
         'width': 14, 'height': 14, 'border-width': 0, 'min-zoomed-font-size': 6}},
       {selector: 'node[kind = "server"]', style: {
@@ -98,10 +204,14 @@ export class GraphView {
       {selector: 'node[side = "above"]', style: {'text-valign': 'top', 'text-margin-y': -4}},
       {selector: 'node[kind = "component"]', style: {
         'shape': 'diamond', 'background-color': '#8a5fb5', 'width': 20, 'height': 20}},
+      {selector: 'node[kind = "crowd"]', style: {
+        'background-color': '#3d8b6a', 'width': 30, 'height': 30, 'border-width': 3, 'border-color': '#d5eadf',
+        'font-weight': 600}},
       {selector: 'node[?flagged]', style: {'border-width': 3, 'border-color': '#cf4338'}},
       {selector: 'edge', style: {
         'width': 'data(width)', 'line-color': 'data(colour)', 'curve-style': 'haystack', 'haystack-radius': 0,
         'opacity': 0.8}},
+      {selector: 'edge[kind = "crowd"]', style: {'width': 4, 'line-color': '#3d8b6a', 'opacity': 0.5}},
       {selector: 'edge[kind = "s2s"]', style: {
         'curve-style': 'bezier', 'control-point-step-size': parallelStep(11), 'target-arrow-shape': 'triangle',
         'target-arrow-color': 'data(colour)', 'arrow-scale': 1.1, 'label': 'data(label)', 'font-size': 11,
@@ -114,6 +224,11 @@ export class GraphView {
         'text-background-color': '#fff4d6', 'text-background-opacity': 1, 'text-background-padding': 2,
         'text-border-color': '#d49a1e', 'text-border-width': 1, 'text-border-opacity': 1}},
       {selector: 'edge[?warned][kind != "s2s"]', style: {'font-size': 13}}, // an s2s stream's keeps its label's size
+      // labels with no room at this zoom (see roomForLabels), shown while pointed at
+      {selector: 'node.crowded, edge.quiet', style: {'label': ''}},
+      {selector: 'edge.hovered', style: {'label': 'data(label)', 'z-index': 90}},
+      {selector: 'node.hovered', style: {'label': 'data(caption)', 'z-index': 90, 'text-background-color': '#ffffff',
+        'text-background-opacity': 0.9, 'text-background-padding': 2}},
       {selector: '.faded', style: {'opacity': 0.12, 'text-opacity': 0.15}},
       {selector: 'node.focus', style: {'border-width': 4, 'border-color': '#1d2733'}},
       {selector: 'edge.focus', style: {'line-color': '#1d2733', 'target-arrow-color': '#1d2733', 'opacity': 1}},
@@ -139,18 +254,27 @@ export class GraphView {
   load(snapshot) {
     this.cy.elements().remove();
     this.layout = this.newLayout();
+    this.crowded = new Set();
+    this.quiet = new Set();
+    this.nameless = new Set();
+    this.crowds.foldLarge(snapshot.nodes);
     this.cy.batch(() => {
       // servers first, so clients know where their server sits
       const nodes = [...snapshot.nodes].sort((a, b) => (a.kind === 'server' ? 0 : 1) - (b.kind === 'server' ? 0 : 1));
       for (const n of nodes) this.placeNode(n);
       for (const e of snapshot.edges) this.upsertEdge(e);
+      this.drawCrowds();
     });
     this.fit();
   }
 
-  /** A node arrived live: placed, and while the picture is small, refitted to keep it whole. */
+  /**
+   * A node arrived live: placed, and while the picture is small, refitted to keep it whole (later
+   * the reader's zoom wins, and only the labels are given room).
+   */
   upsertNode(node) {
-    if (this.placeNode(node)) this.scheduleFitIfSmall();
+    if (this.crowds.absorbs(node)) this.scheduleCrowds();
+    else if (this.placeNode(node)) this.scheduleFit(this.cy.nodes().length > 60);
   }
 
   /**
@@ -159,21 +283,24 @@ export class GraphView {
    * nodes each time, and a mesh of 5,000 clients took 1.8 s to count itself.
    */
   placeNode(node) {
+    if (this.crowds.absorbs(node)) return false;
     const existing = this.cy.getElementById(node.id);
-    const data = {id: node.id, kind: node.kind, short: shortLabel(node), flagged: !!node.flags};
+    const short = shortLabel(node);
+    const data = {id: node.id, kind: node.kind, short, caption: short, server: node.parent || null, flagged: !!node.flags};
     if (existing.nonempty()) {
       const moved = existing.data('kind') !== node.kind;
       existing.data(data);
       // a server found to be another's service (conference.b.example, once b.example shows up) goes beside it
       if (moved) {
         const p = this.positionFor(node);
-        existing.data('side', p.labelSide || 'below');
+        existing.data({side: p.labelSide || 'below', home: p.labelSide || 'below'});
         existing.position({x: p.x, y: p.y});
       }
       return false;
     }
     const p = this.positionFor(node);
-    this.cy.add({group: 'nodes', data: {...data, side: p.labelSide || 'below'}, position: {x: p.x, y: p.y}});
+    this.cy.add({group: 'nodes', data: {...data, side: p.labelSide || 'below', home: p.labelSide || 'below'}, position: {x: p.x, y: p.y},
+      classes: this.crowded.has(node.parent) ? 'crowded' : ''});
     return true;
   }
 
@@ -193,6 +320,7 @@ export class GraphView {
       colour: STATE_COLOURS[edge.state] || '#a3acb6',
       width: edge.kind === 's2s' ? 2 + Math.min(8, Math.log2(1 + edge.stanzas)) : 1 + Math.min(4, Math.log2(1 + edge.stanzas) / 2),
       label: [edge.warning ? WARNING_MARK : '', edge.kind === 's2s' ? `${edge.stanzas} stanzas` : ''].filter(Boolean).join(' '),
+      stanzas: edge.stanzas,
       warned: !!edge.warning,
     };
     let existing = this.cy.getElementById(edge.id);
@@ -202,31 +330,94 @@ export class GraphView {
     }
     if (existing.nonempty()) existing.data(data);
     else this.cy.add({group: 'edges', data});
+    if (data.label) this.scheduleFit(true); // its label, new or longer, needs room
   }
 
   /** Removes a node (with its edges) or an edge. */
   remove(id) {
-    this.cy.getElementById(id).remove();
+    if (this.crowds.release(id)) this.scheduleCrowds();
+    else this.cy.getElementById(id).remove();
   }
 
-  /** While the picture is small, keep it fitted as it grows; later the user's zoom wins. */
-  scheduleFitIfSmall() {
-    if (this.cy.nodes().length <= 60) this.scheduleFit();
+  /** Draws each server's folded clients as one node with their count (and takes away those left empty). */
+  drawCrowds() {
+    for (const {id, server, count} of this.crowds.counts()) {
+      const node = this.cy.getElementById(id);
+      const label = `${count} clients · click to show`;
+      if (!count) node.remove();
+      else if (node.nonempty()) node.data({short: label, caption: label});
+      else if (this.cy.getElementById(server).nonempty()) {
+        const p = this.layout.crowdPosition(server);
+        this.cy.add([
+          {group: 'nodes', data: {id, kind: 'crowd', server, short: label, caption: label, side: p.labelSide, home: p.labelSide}, position: {x: p.x, y: p.y}},
+          {group: 'edges', data: {id: `${id}:edge`, source: id, target: server, kind: 'crowd'}},
+        ]);
+      }
+    }
   }
 
-  /** Refits in a moment, unless the reader has panned or zoomed the view themselves. */
-  scheduleFit() {
-    if (this.userMoved) return;
-    clearTimeout(this.fitPending);
-    this.fitPending = setTimeout(() => this.fit(), 150);
+  /** Redraws the counted nodes once a burst of live arrivals and departures is over. */
+  scheduleCrowds() {
+    if (this.crowdsPending) return;
+    this.crowdsPending = setTimeout(() => {
+      this.crowdsPending = null;
+      this.drawCrowds();
+    }, 100);
+  }
+
+  /** Draws a server's folded clients in their places, a slice per task (the view stays as the reader framed it). */
+  unfold(server) {
+    const crowd = this.cy.getElementById(crowdId(server));
+    this.crowded = new Set([...this.crowded, server]); // hundreds of labels: drawing them slowed every slice
+    const edgesOf = new Map(); // client id → its edges
+    for (const e of store.edges.values()) {
+      for (const end of [e.source, e.target]) if (edgesOf.has(end)) edgesOf.get(end).push(e); else edgesOf.set(end, [e]);
+    }
+    this.crowds.unfold(server, (ids) => this.cy.batch(() => {
+      crowd.remove();
+      for (const id of ids) {
+        const node = store.nodes.get(id);
+        if (!node) continue;
+        this.placeNode(node);
+        for (const e of edgesOf.get(id) || []) this.upsertEdge(e);
+      }
+    }), () => this.roomForLabels(true));
   }
 
   /**
-   * Shows the whole mesh, labels included, as large as the pane allows with a margin. Labels grow
-   * as the zoom shrinks (scaleLabels), which changes the box to fit: a few rounds settle it.
+   * Refits in a moment, unless the reader has panned or zoomed the view themselves or only
+   * `labelsOnly` are asked for: then only the labels are given room again.
+   */
+  scheduleFit(labelsOnly = false) {
+    this.fitWanted = this.fitWanted || !labelsOnly;
+    if (this.fitPending) return; // a steady stream of updates must not put it off for ever
+    this.fitPending = setTimeout(() => {
+      const fit = this.fitWanted && !this.userMoved;
+      this.fitPending = null;
+      this.fitWanted = false;
+      if (fit) this.fit(); else this.roomForLabels(true);
+    }, 150);
+  }
+
+  /**
+   * Shows the whole mesh, labels included, as large as the pane allows with a margin, and the
+   * labels that have room at that zoom.
    */
   fit() {
     this.cy.resize();
+    this.fitting = true;
+    try {
+      this.fitView();
+      // labels left out make the mesh smaller, and a refit larger: it ends on the labels given room
+      for (let round = 0; this.roomForLabels(round === 0) && round < 4; round++) this.fitView();
+    } finally {
+      this.fitting = false;
+    }
+    this.userMoved = false;
+  }
+
+  /** Frames the mesh; its labels keep their size on screen, which changes the box to frame: a few rounds settle it. */
+  fitView() {
     const mesh = this.cy.elements().not('.packet');
     const width = this.cy.width(), height = this.cy.height();
     for (let round = 0; round < 4 && mesh.nonempty(); round++) {
@@ -236,10 +427,9 @@ export class GraphView {
       const zoom = Math.max(this.cy.minZoom(), Math.min(MAX_FIT_ZOOM, fits));
       const settled = Math.abs(zoom - this.cy.zoom()) < 0.005 * zoom;
       this.cy.viewport({zoom, pan: {x: (width - zoom * (box.x1 + box.x2)) / 2, y: (height - zoom * (box.y1 + box.y2)) / 2}});
+      this.scaleLabels();
       if (settled) break;
     }
-    this.userMoved = false;
-    this.scaleLabels();
   }
 
   /** Dims everything but `ids` (node and edge ids) and their neighbourhood; null clears. */
@@ -248,7 +438,7 @@ export class GraphView {
     if (!ids) return;
     let keep = this.cy.collection();
     for (const id of ids) {
-      const el = this.cy.getElementById(id);
+      const el = this.cy.getElementById(this.crowds.standIn(id));
       if (el.empty()) continue;
       el.addClass('focus');
       keep = keep.union(el).union(el.isNode() ? el.closedNeighborhood() : el.connectedNodes());
@@ -259,8 +449,8 @@ export class GraphView {
   /** Animates a stanza crossing one link: a dot from `from` to `to`. */
   animateHop(from, to, kind, delay = 0, edgeId = null) {
     if (this.packets >= MAX_PACKETS || document.hidden) return;
-    const a = this.cy.getElementById(from);
-    const b = this.cy.getElementById(to);
+    const a = this.cy.getElementById(this.crowds.standIn(from));
+    const b = this.cy.getElementById(this.crowds.standIn(to));
     if (a.empty() || b.empty()) return;
     this.packets++;
     setTimeout(() => {
@@ -290,6 +480,10 @@ export class GraphView {
   }
 }
 
+function sameSet(a, b) {
+  return a.size === b.size && [...a].every((x) => b.has(x));
+}
+
 /**
  * What `make` returns, without Cytoscape's warnings while it runs: Cytoscape warns in the console
  * at every start about any wheel sensitivity set, and the graph's is set on purpose.
@@ -310,7 +504,7 @@ function withoutWarnings(make) {
  */
 function parallelStep(font) {
   const labelHeight = font * 1.25 + 2 * 2 + 2 * 2; // line, text-background-padding, cytoscape's margin
-  return 2 * (labelHeight + 6);
+  return 2 * (labelHeight + 12);
 }
 
 /**

@@ -19,6 +19,9 @@ const MAX_STRETCH = 1.8;
 // their server, take this many radians either side of its outward direction
 const COMPONENT_ACROSS = 170;
 const CLIENT_CORE = Math.PI / 3;
+// clients' first ring is this far from their server (graph units), each further ring RING_STEP further
+const FIRST_RING = 125;
+const RING_STEP = 38;
 // a fan within about 20° of straight up or down (|cos| below this) is "above or below" its server
 const VERTICAL = 0.35;
 
@@ -89,19 +92,26 @@ export class StableLayout {
     const sp = this.serverPosition(parentId);
     const k = this.children.get(parentId) || 0;
     this.children.set(parentId, k + 1);
-    // ring r holds 9 + 6r clients at radius 125 + 38r: far enough that the server's label, which grows as
+    // ring r holds 9 + 6r clients at radius FIRST_RING + RING_STEP r: far enough that the server's label, which grows as
     // the view zooms out, stays clear of the clients' own labels
     let ring = 0, first = 0;
     while (k >= first + 9 + 6 * ring) { first += 9 + 6 * ring; ring++; }
     const cap = 9 + 6 * ring;
     const j = k - first;
-    const radius = 125 + 38 * ring;
+    const radius = FIRST_RING + RING_STEP * ring;
     // fill from the middle of the arc outwards, so a few clients sit straight behind the server
     const order = j === 0 ? 0 : (j % 2 ? 1 : -1) * Math.ceil(j / 2);
     const step = ARC / cap;
     const angle = this.outward(sp) + order * step + (ring % 2 ? step / 2 : 0);
     const straightBehind = order === 0 && ring % 2 === 0;
     return {x: sp.x + radius * Math.cos(angle), y: sp.y + radius * Math.sin(angle), labelSide: labelSide(angle, straightBehind)};
+  }
+
+  /** Where a server's clients drawn as one counted node go: straight behind it, amid the fan they will take. */
+  crowdPosition(parentId) {
+    const sp = this.serverPosition(parentId);
+    const angle = this.outward(sp);
+    return {x: sp.x + FIRST_RING * Math.cos(angle), y: sp.y + FIRST_RING * Math.sin(angle), labelSide: labelSide(angle, true)};
   }
 
   /**

@@ -1,10 +1,15 @@
 package dev.xmppscope.web;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * What the federation graph shows, measured in the browser: how much of its pane the mesh fills,
- * and whether its labels can be told apart: streams' labels from each other and from nodes'.
+ * and whether its labels can be told apart: streams' labels from each other and from nodes'. Only
+ * labels drawn count: one the graph leaves out for want of room (shown on hover) covers nothing.
  */
 public final class GraphGeometry {
 
@@ -65,7 +70,8 @@ public final class GraphGeometry {
 
     /** How many pairs of parallel edges (between the same two nodes, either way) the graph has. */
     public static long parallelPairs(HeadlessChromium browser) {
-        return ((Number) browser.driver.executeScript(PAIRS + "return pairs.length;")).longValue();
+        return ((Number) browser.driver.executeScript("const labelled = (e) => e.data('label');" + PAIRS
+                + "return pairs.length;")).longValue();
     }
 
     /**
@@ -75,7 +81,7 @@ public final class GraphGeometry {
      */
     @SuppressWarnings("unchecked")
     public static List<String> overlappingParallelLabels(HeadlessChromium browser) {
-        return (List<String>) browser.driver.executeScript(PAIRS + LABEL_BOXES + """
+        return (List<String>) browser.driver.executeScript("const labelled = (e) => e.style('label') !== '';" + PAIRS + LABEL_BOXES + """
                 return pairs.filter(([e, f]) => overlap(box(e), box(f))).map(([e, f]) => e.id() + ' × ' + f.id());""");
     }
 
@@ -87,7 +93,7 @@ public final class GraphGeometry {
     @SuppressWarnings("unchecked")
     public static List<String> overlappingStreamLabels(HeadlessChromium browser) {
         return (List<String>) browser.driver.executeScript(LABEL_BOXES + """
-                const edges = xmppscope.graph.cy.edges('[label != ""]').toArray();
+                const edges = xmppscope.graph.cy.edges().filter((e) => e.style('label') !== '').toArray();
                 const name = (e) => e.id() + ' (' + e.source().id() + ' → ' + e.target().id() + ')';
                 return edges.flatMap((e, i) => edges.slice(i + 1).filter((f) => overlap(box(e), box(f)))
                   .map((f) => name(e) + ' × ' + name(f)));""");
@@ -97,8 +103,8 @@ public final class GraphGeometry {
     @SuppressWarnings("unchecked")
     public static List<String> nodeLabelsOverStreamLabels(HeadlessChromium browser) {
         return (List<String>) browser.driver.executeScript(LABEL_BOXES + """
-                const edges = xmppscope.graph.cy.edges('[label != ""]').toArray();
-                const nodes = xmppscope.graph.cy.nodes().not('.packet').filter((n) => n.data('short')).toArray();
+                const edges = xmppscope.graph.cy.edges().filter((e) => e.style('label') !== '').toArray();
+                const nodes = xmppscope.graph.cy.nodes().not('.packet').filter((n) => n.style('label') !== '').toArray();
                 return nodes.flatMap((n) => edges.filter((e) => overlap(box(n), box(e))).map((e) => n.id() + ' × ' + e.id()));""");
     }
 
@@ -128,7 +134,7 @@ public final class GraphGeometry {
         return (List<String>) browser.driver.executeScript(LABEL_BOXES + """
                 const cy = xmppscope.graph.cy;
                 const streams = cy.edges('[label != ""]').toArray();
-                const nodes = cy.nodes().not('.packet').filter((n) => arguments[0].includes(n.data('kind'))).toArray();
+                const nodes = cy.nodes().not('.packet').filter((n) => arguments[0].includes(n.data('kind')) && n.style('label') !== '').toArray();
                 const curve = (e) => {
                   const [p, q] = [e.sourceEndpoint(), e.targetEndpoint()];
                   const c = (e.controlPoints() || [])[0] || {x: (p.x + q.x) / 2, y: (p.y + q.y) / 2};
@@ -159,6 +165,66 @@ public final class GraphGeometry {
                 }).filter((x) => x);""");
     }
 
+    /** The browser windows of ordinary screens: a small laptop's, a laptop's and a desktop's. */
+    public static final List<Dimension> ORDINARY_SCREENS = List.of(new Dimension(1024, 768), new Dimension(1280, 800),
+            new Dimension(1920, 1080));
+
+    /** Waits until the graph's view and labels stop changing (a refit and the labels' room follow changes by a moment). */
+    public static void awaitSettled(HeadlessChromium browser) {
+        new WebDriverWait(browser.driver, Duration.ofSeconds(30)).until(d -> settledFill(browser) != null
+                && (Boolean) browser.driver.executeScript("return !xmppscope.graph.fitPending;"));
+    }
+
+    /**
+     * What keeps the graph's labels from being read: labels drawn under 10 px, labels drawn over
+     * each other, servers left unnamed. Empty when all is well.
+     */
+    @SuppressWarnings("unchecked")
+    public static List<String> unreadableLabels(HeadlessChromium browser) {
+        List<String> problems = new ArrayList<>();
+        labelsSmallerThan(browser, 10).forEach(s -> problems.add("under 10 px: " + s));
+        overlappingLabels(browser).forEach(s -> problems.add("overlap: " + s));
+        List<String> shown = shownLabels(browser);
+        ((List<String>) browser.driver.executeScript("return xmppscope.graph.cy.nodes('[kind = \"server\"]').map((n) => n.id());"))
+                .stream().filter(id -> !shown.contains(id)).forEach(id -> problems.add("unnamed: " + id));
+        return problems;
+    }
+
+    /**
+     * The labels drawn smaller than {@code px} on screen, as "client:x: 4.5 px". A label below its
+     * element's min-zoomed-font-size is not drawn at all: it counts as drawn too small here.
+     */
+    @SuppressWarnings("unchecked")
+    public static List<String> labelsSmallerThan(HeadlessChromium browser, double px) {
+        return (List<String>) browser.driver.executeScript(SHOWN_LABELS + """
+                const z = xmppscope.graph.cy.zoom();
+                return shown.map((e) => [e.id(), parseFloat(e.style('font-size')) * z])
+                  .filter(([, size]) => size < arguments[0]).map(([id, size]) => `${id}: ${size.toFixed(1)} px`);""", px);
+    }
+
+    /** The ids of the nodes and edges whose label is drawn. */
+    @SuppressWarnings("unchecked")
+    public static List<String> shownLabels(HeadlessChromium browser) {
+        return (List<String>) browser.driver.executeScript(SHOWN_LABELS + "return shown.map((e) => e.id());");
+    }
+
+    /**
+     * Every pair of labels drawn (nodes' and streams', each a rectangle rotated as it is drawn) that
+     * overlap, as "client:x × s2s:6".
+     */
+    @SuppressWarnings("unchecked")
+    public static List<String> overlappingLabels(HeadlessChromium browser) {
+        return (List<String>) browser.driver.executeScript(SHOWN_LABELS + LABEL_BOXES + """
+                const boxes = shown.map((e) => [e.id(), box(e)]);
+                return boxes.flatMap(([e, p], i) => boxes.slice(i + 1).filter(([, q]) => overlap(p, q)).map(([f]) => e + ' × ' + f));""");
+    }
+
+    /** Script defining {@code shown}, the nodes and edges (packets aside) whose label is drawn. */
+    private static final String SHOWN_LABELS = """
+            const shown = xmppscope.graph.cy.elements().not('.packet').filter((e) => e.style('label') !== ''
+              && e.style('visibility') === 'visible' && e.style('display') === 'element').toArray();
+            """;
+
     /**
      * Script defining {@code box(element)}, its main label as a rectangle rotated by the angle it
      * is drawn at, and {@code overlap(p, q)} of two such rectangles: they overlap unless one of
@@ -182,8 +248,9 @@ public final class GraphGeometry {
             });
             """;
 
+    /** Script defining {@code pairs} of parallel edges among those {@code labelled} (a function it is given). */
     private static final String PAIRS = """
-            const edges = xmppscope.graph.cy.edges('[label != ""]').toArray();
+            const edges = xmppscope.graph.cy.edges().filter(labelled).toArray();
             const ends = (e) => [e.source().id(), e.target().id()].sort().join(' ');
             const pairs = edges.flatMap((e, i) => edges.slice(i + 1).filter((f) => ends(f) === ends(e)).map((f) => [e, f]));
             """;

@@ -104,7 +104,8 @@ class UiSyntheticBrowserTest {
         browser.screenshot("synthetic-graph-fit");
         assertTrue(fill.height() > fill.width() * 1.3, "at 1600 px the graph pane is tall: " + fill);
         assertTrue(fill.inView(10), "the whole mesh is in view, clear of the pane's edges: " + fill);
-        assertTrue(fill.fills(0.85, 0.6), "it fills the pane up to the margin one way, and much of it the other: " + fill);
+        // labels keep 11 px on screen: in this 440 px wide pane the widest clients' take a quarter of its width
+        assertTrue(fill.fills(0.85, 0.55), "it fills the pane up to the margin one way, and much of it the other: " + fill);
         assertEquals(List.of(), GraphGeometry.overlappingClientLabels(browser), "clients' labels stay clear of the others");
     }
 
@@ -172,7 +173,7 @@ class UiSyntheticBrowserTest {
                 + " fetch('/api/graph').then((r) => r.json()).then((mesh) => { xmppscope.graph.load(mesh); done(); });");
         browser.driver.findElement(By.id("nav-mesh")).click();
         GraphGeometry.Fill fill = settledGraphView();
-        assertTrue(fill.fills(0.85, 0.6), "the mesh fills the pane one way and much of it the other: " + fill);
+        assertTrue(fill.fills(0.85, 0.55), "the mesh fills the pane one way and much of it the other: " + fill);
     }
 
     /** A window made smaller refits the view the reader has not framed: the mesh stays whole, as large as the pane allows. */
