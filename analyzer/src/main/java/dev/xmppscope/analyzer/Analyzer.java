@@ -1,7 +1,9 @@
 package dev.xmppscope.analyzer;
 
 import dev.xmppscope.analyzer.graph.EntityGraph;
+import dev.xmppscope.analyzer.index.CaptureFingerprint;
 import dev.xmppscope.analyzer.index.IndexedStanza;
+import dev.xmppscope.analyzer.index.KeptAnalysis;
 import dev.xmppscope.analyzer.index.StanzaIndex;
 import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.analyzer.model.GraphSnapshot;
@@ -82,6 +84,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     private final RouteCorrelator routes;
     private final IqPairing iqs;
     private final StanzaIndex index;
+    private final MVStore analysisStore;
     private final Path analysisFile;
     private final StoredPayloads payloads;
     private final ElementIngest ingest;
@@ -100,6 +103,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
      */
     private Analyzer(MVStore analysisStore, Path analysisFile, boolean background, long routeWindowNanos,
                      StoredPayloads payloads) {
+        this.analysisStore = analysisStore;
         this.analysisFile = analysisFile;
         this.payloads = payloads;
         this.index = new StanzaIndex(analysisStore, analysisFile, background, payloads);
@@ -446,6 +450,20 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         }
         if (e instanceof MVStoreException s) {
             throw CaptureStoreException.of("cannot write the analysis to " + analysisFile, s);
+        }
+    }
+
+    /**
+     * Keeps what this analysis answers beside its index ({@link KeptAnalysis}), as made from the
+     * capture that {@code fingerprint} describes, at {@code atMillis}: call once it has analysed all
+     * of that capture, then commit the analysis file. The next open of the capture, unchanged,
+     * answers from it ({@link KeptModel}) instead of analysing it again.
+     */
+    public void keep(CaptureFingerprint fingerprint, long atMillis) {
+        synchronized (lock) {
+            KeptAnalysis.in(analysisStore).keep(new KeptAnalysis.Made(fingerprint, atMillis),
+                    new KeptAnalysis.Model(visibleUntil, connections(), graph.snapshot()),
+                    id -> connections.get(id).negotiation.steps(), routes.inMemory());
         }
     }
 

@@ -18,7 +18,7 @@ import java.util.function.LongFunction;
 /**
  * What the inspector shows of a stanza beyond its index record, read against the connections'
  * lives: a route's hops that waited for their link to open, a route cut by a reset, an IQ left
- * unanswered. Shared by the models of a capture, which must answer alike.
+ * unanswered. Shared by the analyzer and a kept analysis ({@link KeptModel}), which must answer alike.
  */
 final class StanzaDetails {
     private static final long UNANSWERED_AFTER_NANOS = 30_000_000_000L;
