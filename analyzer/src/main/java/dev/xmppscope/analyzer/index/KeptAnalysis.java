@@ -160,7 +160,7 @@ public final class KeptAnalysis {
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped))) {
             return JSON.readValue(in, type);
         } catch (IOException e) {
-            throw new UncheckedIOException("the kept analysis cannot be read: " + e.getMessage(), e);
+            throw new UncheckedIOException("it cannot be read (" + e.getMessage() + ")", e);
         }
     }
 }

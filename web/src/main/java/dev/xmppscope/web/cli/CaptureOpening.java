@@ -15,6 +15,7 @@ import dev.xmppscope.capture.file.ProgressBar;
 import dev.xmppscope.proxy.SecretMasking;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -101,10 +102,14 @@ final class CaptureOpening {
         if (made.isPresent()) {
             Optional<String> whyNot = reanalyze ? Optional.of("--reanalyze asks for a new one") : made.get().whyNotFor(now);
             if (whyNot.isEmpty()) {
-                KeptModel model = resources.add(KeptModel.open(store));
-                status.printf("analysis reused from %s (made %s); use --reanalyze to build it again%n", store.analysisFile(),
-                        MADE_AT.format(Instant.ofEpochMilli(made.get().atMillis())));
-                return new Prepared(store, opened.name(), null, null, model);
+                try {
+                    KeptModel model = resources.add(KeptModel.open(store));
+                    status.printf("analysis reused from %s (made %s); use --reanalyze to build it again%n",
+                            store.analysisFile(), MADE_AT.format(Instant.ofEpochMilli(made.get().atMillis())));
+                    return new Prepared(store, opened.name(), null, null, model);
+                } catch (UncheckedIOException e) { // derived data: damaged, it is built again, as the analysis file is
+                    whyNot = Optional.of(e.getMessage());
+                }
             }
             status.printf("the analysis kept in %s is not reused: %s; the capture is analyzed again%n", store.analysisFile(),
                     whyNot.get());

@@ -32,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,10 +114,11 @@ class KeptAnalysisTest {
     /**
      * The kept analysis of a capture recorded into since (a connection appended, as a proxy
      * recording into it again adds one) is not used: the capture is analyzed again, its new
-     * connection shown, and that analysis kept. Nor is one kept by another version of the index.
+     * connection shown, and that analysis kept. Nor is one kept by another version of the index, nor
+     * one damaged.
      */
     @Test
-    void aKeptAnalysisIsNotUsedOnceTheCaptureGrewNorOneOfAnotherVersion() throws Exception {
+    void aKeptAnalysisIsNotUsedOnceTheCaptureGrewNorOneOfAnotherVersionNorOneDamaged() throws Exception {
         Path db = tmp.resolve("lab");
         assertEquals(0, run("import", "--db", db.toString(), ShowCommandTest.sample(tmp, "federation").toString()).exit());
         String analysisFile = CaptureStore.analysisFile(db).toString();
@@ -142,6 +144,13 @@ class KeptAnalysisTest {
         assertTrue(older.err().matches("the analysis kept in \\Q" + analysisFile + "\\E is not reused: it was made by another version"
                 + " of xmppscope \\(layout \\d+\\.\\d+, now \\d+\\.\\d+\\); the capture is analyzed again\n(?s).*"), older.err());
         assertEquals(listing.out(), older.out());
+        assertTrue(show(db, List.of()).err().startsWith("analysis reused from "));
+
+        damageKeptModel(db);
+        Run damaged = show(db, List.of());
+        assertTrue(damaged.err().startsWith("the analysis kept in " + analysisFile + " is not reused: it cannot be read ("),
+                damaged.err());
+        assertEquals(listing.out(), damaged.out());
         assertTrue(show(db, List.of()).err().startsWith("analysis reused from "));
     }
 
@@ -263,6 +272,15 @@ class KeptAnalysisTest {
             w.chunk(Chunk.of(id, 1, Direction.TO_SERVER, t + 10, TlsLayer.PLAIN, 0, b));
             w.closed(new ConnectionClosed(id, t + 100, CloseReason.CLIENT_CLOSED, "", b.length, 0));
             return id;
+        }
+    }
+
+    /** Cuts the kept analysis's streams and graph short, as damage on disk would. */
+    private static void damageKeptModel(Path db) {
+        try (MVStore mv = new MVStore.Builder().fileName(CaptureStore.analysisFile(db).toString()).open()) {
+            MVMap<String, byte[]> kept = mv.openMap("xs.kept");
+            byte[] model = kept.get("model");
+            kept.put("model", Arrays.copyOf(model, model.length / 2));
         }
     }
 
