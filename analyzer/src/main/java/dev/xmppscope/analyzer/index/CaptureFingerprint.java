@@ -6,6 +6,7 @@ import dev.xmppscope.capture.file.CaptureFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -42,7 +43,7 @@ public record CaptureFingerprint(String captureId, long records, long payloadByt
 
     /** Why an analysis made from this cannot answer for the capture as {@code now} describes it; empty if it can. */
     Optional<String> whyNotFor(CaptureFingerprint now) {
-        if (!captureId.equals(now.captureId)) {
+        if (!Objects.equals(captureId, now.captureId)) { // null: read from a description that lacks it
             return Optional.of("it was made from another capture");
         }
         if (records != now.records || payloadBytes != now.payloadBytes) {
@@ -54,7 +55,7 @@ public record CaptureFingerprint(String captureId, long records, long payloadByt
             return Optional.of(String.format("it was made by another version of xmppscope (layout %d.%d, now %d.%d)",
                     indexVersion, keptVersion, now.indexVersion, now.keptVersion));
         }
-        if (!build.equals(now.build)) {
+        if (!Objects.equals(build, now.build)) {
             return Optional.of("xmppscope was rebuilt or updated since it was made");
         }
         return Optional.empty();

@@ -22,8 +22,6 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The analysis of a whole capture, kept in its analysis file beside the index, so that opening the
@@ -39,7 +37,6 @@ import org.slf4j.LoggerFactory;
  * not reuse it drops it first, so that one interrupted leaves none behind.
  */
 public final class KeptAnalysis {
-    private static final Logger LOG = LoggerFactory.getLogger(KeptAnalysis.class);
     /** Bumped with each change to what is kept or how: a kept analysis of another layout is not read. */
     static final int VERSION = 1;
     /** "made" (a {@link Made}) and "model" (a {@link Model}), JSON; the model gzipped. */
@@ -91,8 +88,7 @@ public final class KeptAnalysis {
         try {
             return Optional.of(JSON.readValue(made, Made.class));
         } catch (IOException e) {
-            LOG.info("the kept analysis cannot be read ({}); the capture is analyzed again", e.toString());
-            return Optional.of(new Made(null, 0));
+            return Optional.of(new Made(null, 0)); // why it is not reused is said as that
         }
     }
 
