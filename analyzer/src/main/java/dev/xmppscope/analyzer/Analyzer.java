@@ -1,7 +1,9 @@
 package dev.xmppscope.analyzer;
 
 import dev.xmppscope.analyzer.graph.EntityGraph;
+import dev.xmppscope.analyzer.index.CaptureFingerprint;
 import dev.xmppscope.analyzer.index.IndexedStanza;
+import dev.xmppscope.analyzer.index.KeptAnalysis;
 import dev.xmppscope.analyzer.index.StanzaIndex;
 import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.analyzer.model.GraphSnapshot;
@@ -12,7 +14,6 @@ import dev.xmppscope.analyzer.model.StanzaPage;
 import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.negotiation.DialbackStreams;
-import dev.xmppscope.analyzer.negotiation.Durations;
 import dev.xmppscope.analyzer.negotiation.ResumableSession;
 import dev.xmppscope.analyzer.route.IqPairing;
 import dev.xmppscope.analyzer.route.RouteCorrelator;
@@ -24,7 +25,6 @@ import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.CaptureStoreException;
 import dev.xmppscope.capture.Chunk;
 import dev.xmppscope.capture.ClientHello;
-import dev.xmppscope.capture.CloseReason;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
@@ -37,12 +37,10 @@ import dev.xmppscope.capture.TlsMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -66,9 +64,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Analyzer.class);
-    private static final long UNANSWERED_AFTER_NANOS = 30_000_000_000L;
-    /** A route's last link cut by its receiver this soon after is said to have maybe lost it. */
-    private static final long CUT_SOON_NANOS = 10_000_000_000L;
     private static final long FLUSH_EVERY_NANOS = 200_000_000L;
 
     private final Object lock = new Object();
@@ -90,6 +85,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     private final RouteCorrelator routes;
     private final IqPairing iqs;
     private final StanzaIndex index;
+    private final MVStore analysisStore;
     private final Path analysisFile;
     private final StoredPayloads payloads;
     private final ElementIngest ingest;
@@ -108,6 +104,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
      */
     private Analyzer(MVStore analysisStore, Path analysisFile, boolean background, long routeWindowNanos,
                      StoredPayloads payloads) {
+        this.analysisStore = analysisStore;
         this.analysisFile = analysisFile;
         this.payloads = payloads;
         this.index = new StanzaIndex(analysisStore, analysisFile, background, payloads);
@@ -457,6 +454,20 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         }
     }
 
+    /**
+     * Keeps what this analysis answers beside its index ({@link KeptAnalysis}), as made from the
+     * capture that {@code fingerprint} describes, at {@code atMillis}: call once it has analysed all
+     * of that capture, then commit the analysis file. The next open of the capture, unchanged,
+     * answers from it ({@link KeptModel}) instead of analysing it again.
+     */
+    public void keep(CaptureFingerprint fingerprint, long atMillis) {
+        synchronized (lock) {
+            KeptAnalysis.in(analysisStore).keep(new KeptAnalysis.Made(fingerprint, atMillis),
+                    new KeptAnalysis.Model(visibleUntil, connections(), graph.snapshot()),
+                    id -> connections.get(id).negotiation.steps(), routes.inMemory());
+        }
+    }
+
     /** A batch from the source is complete: everything so far becomes visible to queries. */
     @Override
     public void flushed() {
@@ -602,74 +613,26 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         IndexedStanza st = s.get();
         String carries = CarriedOriginals.find(st, this::stanzas);
         synchronized (lock) {
-            StanzaRoute route = routes.route(ref).map(this::annotated).orElse(null);
-            Optional<IqPairing.IqInfo> iq = iqs.info(st.summary());
-            String partner = iq.map(IqPairing.IqInfo::partner).orElse(null);
-            Long rtt = iq.map(IqPairing.IqInfo::rttNanos).orElse(null);
-            boolean unanswered = iq.isPresent() && iq.get().request() && partner == null && (visibleUntil - iq.get().at()
-                    > UNANSWERED_AFTER_NANOS || isClosed(iq.get().connection()));
-            return Optional.of(new StanzaDetail(st.summary(), st.xml(), route, partner, rtt, unanswered, st.error(), carries));
+            StanzaRoute route = route(ref).orElse(null);
+            return Optional.of(StanzaDetails.of(st, carries, route, iqs.info(st.summary()), visibleUntil, this::link));
         }
-    }
-
-    private boolean isClosed(long connection) {
-        ConnectionAnalysis c = connections.get(connection);
-        return c != null && c.closed != null;
     }
 
     @Override
     public Optional<StanzaRoute> route(String ref) {
         synchronized (lock) {
-            return routes.route(ref).map(this::annotated);
+            return routes.route(ref).map(r -> StanzaDetails.annotated(r, this::link));
         }
     }
 
-    /**
-     * {@code r} with each relayed hop whose connection opened after the stanza reached its sender
-     * marked ({@link StanzaRoute.Hop#linkOpened}): what it was held for was mostly the link's set-up;
-     * and, where a route ends on a link its receiver cut soon after (a TCP reset: a server that
-     * crashed), the explanation says the stanza may never have been read there.
-     */
-    private StanzaRoute annotated(StanzaRoute r) {
-        List<StanzaRoute.Hop> hops = new ArrayList<>(r.hops());
-        boolean changed = false;
-        Set<Integer> continued = new HashSet<>();
-        for (int i = 0; i < hops.size(); i++) {
-            StanzaRoute.Hop h = hops.get(i);
-            if (h.after() != null) {
-                continued.add(h.after());
-            }
-            ConnectionAnalysis link = connections.get(h.connection());
-            if (h.after() != null && h.how() == null && link != null && link.opened.atNanos() > hops.get(h.after()).at()) {
-                hops.set(i, h.withLinkOpened());
-                changed = true;
-            }
-        }
-        String explanation = r.explanation();
-        for (int i = 0; i < hops.size(); i++) {
-            String cut = continued.contains(i) ? null : cutAfter(hops.get(i));
-            if (cut != null) {
-                explanation = explanation + "; " + cut;
-                changed = true;
-            }
-        }
-        return changed ? new StanzaRoute(hops, r.confidence(), explanation) : r;
-    }
-
-    /** How soon a route's last hop {@code h} had its link cut by its receiver, when that is soon: else null. */
-    private String cutAfter(StanzaRoute.Hop h) {
-        ConnectionAnalysis link = connections.get(h.connection());
-        if (link == null || link.closed == null) {
+    /** The life of connection {@code id} so far, or null if it was not seen; under the lock. */
+    private StanzaDetails.Link link(long id) {
+        ConnectionAnalysis c = connections.get(id);
+        if (c == null) {
             return null;
         }
-        boolean toServer = StanzaIndex.sentToServer(h.stanzaRef());
-        CloseReason cutByReceiver = toServer ? CloseReason.SERVER_RESET : CloseReason.CLIENT_RESET;
-        long after = link.closed.atNanos() - h.at();
-        if (link.closed.reason() != cutByReceiver || after < 0 || after > CUT_SOON_NANOS) {
-            return null;
-        }
-        return "the link of hop " + h.stanzaRef() + " was cut by its receiver " + Durations.words(after) + " after (a TCP reset,"
-                + " as when a server or client crashes), with no hop beyond: it may never have been read there";
+        return new StanzaDetails.Link(c.opened.atNanos(), c.closed == null ? null : c.closed.atNanos(),
+                c.closed == null ? null : c.closed.reason());
     }
 
     @Override

@@ -32,11 +32,6 @@ final class AnalyzedFederation implements AutoCloseable {
         proxy.recorder().addListener(analyzer);
     }
 
-    /** a.example with alice and b.example with bob: the federation most tests start from. */
-    static Federation.Builder aliceAndBob() {
-        return Federation.builder("a.example", "b.example").user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw");
-    }
-
     static AnalyzedFederation start(Federation.Builder servers, Path tmp) throws Exception {
         return start(servers, tmp, RouteCorrelator.DEFAULT_WINDOW_NANOS);
     }

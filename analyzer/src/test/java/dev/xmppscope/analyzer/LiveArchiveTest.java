@@ -8,6 +8,7 @@ import static dev.xmppscope.analyzer.MessageRoutes.awaitRoute;
 import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.model.StanzaSummary;
+import dev.xmppscope.testing.Federation;
 import dev.xmppscope.testing.XmppClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +31,7 @@ class LiveArchiveTest {
     @Test
     void anArchivedCopyLinksToTheMessageItHolds() throws Exception {
         String body = "read it on any device " + UUID.randomUUID();
-        try (AnalyzedFederation fed = AnalyzedFederation.start(AnalyzedFederation.aliceAndBob()
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.aliceAndBob()
                 .configure((domain, cfg) -> cfg.modules("mam")), tmp)) {
             Analyzer analyzer = fed.analyzer;
             try (XmppClient alice = fed.login("a.example", "alice", "laptop");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static dev.xmppscope.analyzer.MessageRoutes.awaitRoute;
 
 import dev.xmppscope.analyzer.model.StanzaRoute;
+import dev.xmppscope.testing.Federation;
 import dev.xmppscope.testing.XmppClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,7 @@ class LiveCarbonsTest {
     @Test
     void theCarbonsOfAMessageAreBranchesOfItsRoute() throws Exception {
         String body = "carbon copied " + UUID.randomUUID();
-        try (AnalyzedFederation fed = AnalyzedFederation.start(AnalyzedFederation.aliceAndBob()
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.aliceAndBob()
                 .configure((domain, cfg) -> cfg.modules("carbons")), tmp)) {
             try (XmppClient aliceLaptop = fed.login("a.example", "alice", "laptop").enableCarbons();
                  XmppClient aliceTablet = fed.login("a.example", "alice", "tablet").enableCarbons();

@@ -31,7 +31,7 @@ class LiveCertificateAuthTest {
         String body = "by certificate " + UUID.randomUUID();
         // the proxy's CA exists first, so the servers can be told to trust it
         CertificateAuthority proxyCa = CertificateAuthority.loadOrCreate(tmp.resolve("proxy").resolve("ca"));
-        try (AnalyzedFederation fed = AnalyzedFederation.start(AnalyzedFederation.aliceAndBob()
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.aliceAndBob()
                 .configure((domain, config) -> config.s2sSecureAuth(true).trust(proxyCa.certificate())), tmp)) {
             Analyzer analyzer = fed.analyzer;
             fed.messageAcross(body);

@@ -35,7 +35,7 @@ class LiveDialbackTest {
     @Test
     void aForgedKeyFailsTheForgersStreamAndEachCheckNamesTheConnectionItIsAbout() throws Exception {
         String body = "dialback first " + UUID.randomUUID();
-        try (AnalyzedFederation fed = AnalyzedFederation.start(AnalyzedFederation.aliceAndBob(), tmp)) {
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.aliceAndBob(), tmp)) {
             Analyzer analyzer = fed.analyzer;
             fed.messageAcross(body);
             String refusal = forgeKey(fed.servers);
@@ -81,7 +81,7 @@ class LiveDialbackTest {
     @Test
     void aRequestForABidirectionalStreamIsAStep() throws Exception {
         String body = "both ways " + UUID.randomUUID();
-        try (AnalyzedFederation fed = AnalyzedFederation.start(AnalyzedFederation.aliceAndBob()
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.aliceAndBob()
                 .configure((domain, config) -> config.modules("s2s_bidi")), tmp)) {
             Analyzer analyzer = fed.analyzer;
             fed.messageAcross(body);

@@ -8,6 +8,7 @@ import static dev.xmppscope.analyzer.MessageRoutes.awaitRoute;
 import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.model.StanzaSummary;
+import dev.xmppscope.testing.Federation;
 import dev.xmppscope.testing.XmppClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +34,7 @@ class LiveFrozenServerTest {
     @Test
     void aMessageAFrozenServerHeldPastTheWindowKeepsItsRoute() throws Exception {
         String body = "held by a frozen server " + UUID.randomUUID();
-        try (AnalyzedFederation fed = AnalyzedFederation.start(AnalyzedFederation.aliceAndBob(), tmp, WINDOW)) {
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.aliceAndBob(), tmp, WINDOW)) {
             try (XmppClient alice = fed.login("a.example", "alice", "phone");
                  XmppClient bob = fed.login("b.example", "bob", "phone")) {
                 String warmUp = "the link is up " + UUID.randomUUID(); // so that a.example opens no link once thawed
@@ -68,7 +69,7 @@ class LiveFrozenServerTest {
     void anIqRequestAndADirectedPresenceAFrozenServerHeldPastTheWindowKeepTheirRoutes() throws Exception {
         Ping ping;
         String status = "directed while frozen " + UUID.randomUUID();
-        try (AnalyzedFederation fed = AnalyzedFederation.start(AnalyzedFederation.aliceAndBob(), tmp, WINDOW)) {
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.aliceAndBob(), tmp, WINDOW)) {
             try (XmppClient alice = fed.login("a.example", "alice", "phone");
                  XmppClient bob = fed.login("b.example", "bob", "phone")) {
                 String warmUp = "the link is up " + UUID.randomUUID();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static dev.xmppscope.analyzer.MessageRoutes.awaitRoute;
 
 import dev.xmppscope.analyzer.model.StanzaRoute;
+import dev.xmppscope.testing.Federation;
 import dev.xmppscope.testing.XmppClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +36,7 @@ class LiveOfflineDeliveryTest {
     void aMessageToAnOfflineUserIsFollowedIntoTheirLaterLogin() throws Exception {
         String fromAlice = "while you were away " + UUID.randomUUID();
         String fromCarol = "same server, later " + UUID.randomUUID();
-        try (AnalyzedFederation fed = AnalyzedFederation.start(AnalyzedFederation.aliceAndBob().user("b.example", "carol", "carol-pw"),
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.aliceAndBob().user("b.example", "carol", "carol-pw"),
                 tmp, WINDOW_NANOS)) {
             Analyzer analyzer = fed.analyzer;
             try (XmppClient alice = fed.login("a.example", "alice", "laptop");
@@ -77,7 +78,7 @@ class LiveOfflineDeliveryTest {
     void anInvitationToSomeoneOfflineIsFollowedIntoTheirLaterLogin() throws Exception {
         String toBob = "bob, join us " + UUID.randomUUID();
         String toDave = "dave, join us " + UUID.randomUUID();
-        try (AnalyzedFederation fed = AnalyzedFederation.start(AnalyzedFederation.aliceAndBob().user("a.example", "dave", "dave-pw")
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.aliceAndBob().user("a.example", "dave", "dave-pw")
                 .configure((domain, cfg) -> {
                     if (domain.equals("b.example")) {
                         cfg.muc("conference.b.example");

@@ -30,7 +30,7 @@ class LivePassthroughDirectTlsTest {
     @Test
     void directTlsPassedThroughIsReadAsC2sAndS2sFromItsClientHelloAndPort() throws Exception {
         String body = "inside TLS " + UUID.randomUUID();
-        try (Federation fed = AnalyzedFederation.aliceAndBob().s2sDirectTls(true).start(tmp.resolve("servers"));
+        try (Federation fed = Federation.aliceAndBob().s2sDirectTls(true).start(tmp.resolve("servers"));
              RecordingProxy proxy = RecordingProxy.start(tmp.resolve("proxy"), fed.relayRoutes(), TlsMode.PASSTHROUGH, true, false);
              Analyzer analyzer = Analyzer.open(proxy.store())) {
             proxy.recorder().addListener(analyzer);

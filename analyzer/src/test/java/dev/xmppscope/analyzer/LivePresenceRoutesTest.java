@@ -11,6 +11,7 @@ import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.model.StanzaSummary;
+import dev.xmppscope.testing.Federation;
 import dev.xmppscope.testing.XmppClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +37,7 @@ class LivePresenceRoutesTest {
     @Test
     void aNoteToSelfComesBackACachedPresenceIsReplayedNotHeldAndAnUnmarkedProbeAnswerIsFollowed() throws Exception {
         String note = "note to self " + UUID.randomUUID();
-        try (AnalyzedFederation fed = AnalyzedFederation.start(AnalyzedFederation.aliceAndBob(), tmp)) {
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.aliceAndBob(), tmp)) {
             Analyzer analyzer = fed.analyzer;
             try (XmppClient alice = fed.login("a.example", "alice", "phone");
                  XmppClient bob = fed.login("b.example", "bob", "phone")) {

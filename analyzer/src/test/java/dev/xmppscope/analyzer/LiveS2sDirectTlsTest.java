@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.analyzer.model.NegotiationStep;
+import dev.xmppscope.testing.Federation;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -25,7 +26,7 @@ class LiveS2sDirectTlsTest {
     @Test
     void theTlsStepsOfADirectTlsStreamBetweenServersNameTheServers() throws Exception {
         String body = "straight into TLS " + UUID.randomUUID();
-        try (AnalyzedFederation fed = AnalyzedFederation.start(AnalyzedFederation.aliceAndBob().s2sDirectTls(true), tmp)) {
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.aliceAndBob().s2sDirectTls(true), tmp)) {
             fed.messageAcross(body);
             ConnectionView aToB = fed.awaitConnection(c -> "s2s".equals(c.kind()) && "a.example".equals(c.streamFrom())
                     && "established".equals(c.state()), "a.example's stream to b.example established");

@@ -70,7 +70,7 @@ class LiveS2sErrorsTest {
     @Test
     void aStreamToADomainNobodyServesIsDrawnToTheServerThatRefusedItNotToAPhantom() throws Exception {
         String body = "before the room " + UUID.randomUUID();
-        try (AnalyzedFederation fed = AnalyzedFederation.start(AnalyzedFederation.aliceAndBob(), tmp)) {
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.aliceAndBob(), tmp)) {
             Analyzer analyzer = fed.analyzer;
             try (XmppClient bob = fed.login("b.example", "bob", "phone");
                  XmppClient alice = fed.login("a.example", "alice", "laptop")) {
@@ -103,7 +103,7 @@ class LiveS2sErrorsTest {
     @Test
     void aServerKilledMidLinkIsAWarningOnItsStreams() throws Exception {
         String body = "just before the crash " + UUID.randomUUID();
-        try (AnalyzedFederation fed = AnalyzedFederation.start(AnalyzedFederation.aliceAndBob(), tmp)) {
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.aliceAndBob(), tmp)) {
             Analyzer analyzer = fed.analyzer;
             try (XmppClient bob = fed.login("b.example", "bob", "phone");
                  XmppClient alice = fed.login("a.example", "alice", "laptop")) {

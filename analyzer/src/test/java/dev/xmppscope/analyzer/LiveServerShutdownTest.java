@@ -29,8 +29,7 @@ class LiveServerShutdownTest {
     @Test
     void aServerStoppedWithSigtermClosesItsStreamsItDoesNotFailThem() throws Exception {
         String body = "before b.example stops " + UUID.randomUUID();
-        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example", "b.example")
-                .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw"), tmp)) {
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.aliceAndBob(), tmp)) {
             Analyzer analyzer = fed.analyzer;
             long linkId;
             long bobsId;

@@ -46,6 +46,11 @@ public final class Federation implements AutoCloseable {
         return new Builder(List.of(domains));
     }
 
+    /** a.example with alice (password alice-pw) and b.example with bob (bob-pw), federating. */
+    public static Builder aliceAndBob() {
+        return builder("a.example", "b.example").user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw");
+    }
+
     /**
      * a.example alone, with alice and bob (passwords alice-secret and bob-secret), its clients
      * connecting straight to it: the session a capture on the server's host (dumpcap) holds.

@@ -33,9 +33,7 @@ class UiArchiveBrowserTest {
     @Test
     void theInspectorLinksAnArchivedCopyToTheMessageItHolds() throws Exception {
         String body = "from the archive " + UUID.randomUUID();
-        try (Federation fed = Federation.builder("a.example", "b.example")
-                .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw")
-                .configure((domain, cfg) -> cfg.modules("mam")).start(tmp);
+        try (Federation fed = Federation.aliceAndBob().configure((domain, cfg) -> cfg.modules("mam")).start(tmp);
              RecordingProxy proxy = RecordingProxy.start(tmp.resolve("proxy"), fed.relayRoutes(), TlsMode.INTERCEPT, true, false);
              Analyzer analyzer = Analyzer.open(proxy.store())) {
             proxy.recorder().addListener(analyzer);

@@ -486,7 +486,7 @@ public final class StanzaIndex implements AutoCloseable {
     }
 
     /** The first hop's row key of the route the stanza {@code ref} joined as a later hop, or -1. */
-    private long routeFirst(String ref) {
+    long routeFirst(String ref) {
         IndexedStanza pendingStanza = unflushed.get(ref);
         if (pendingStanza != null) {
             return pendingStanza.routeFirst();

@@ -5,11 +5,14 @@ import dev.xmppscope.analyzer.model.StanzaRoute;
 import dev.xmppscope.analyzer.negotiation.Durations;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -418,6 +421,25 @@ public final class RouteCorrelator {
             return Optional.of(lastRetired);
         }
         return archive.find(ref);
+    }
+
+    /**
+     * The routes {@link #route} answers from memory rather than from its archive: the one retired
+     * last and those still open (two hops or more), as it gives them. A kept analysis stores them
+     * beside the archive, to answer as this correlator does at the end of its capture.
+     */
+    public List<StanzaRoute> inMemory() {
+        List<StanzaRoute> out = new ArrayList<>();
+        if (lastRetired != null) {
+            out.add(lastRetired);
+        }
+        Set<Route> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Route r : byRef.values()) {
+            if (seen.add(r)) {
+                out.add(r.view(windowWords, unmarkedWords));
+            }
+        }
+        return out;
     }
 
     private static boolean hasHop(StanzaRoute route, String ref) {

@@ -13,13 +13,21 @@ final class AnalysisOptions {
     @Option(names = "--progress", description = "draw a progress bar on stderr even when it is not a terminal")
     boolean progress;
 
-    /** {@code capture} opened, with an analyzer that has analyzed nothing yet ({@link CaptureOpening#prepared}). */
+    @Option(names = "--reanalyze", description = "analyze a capture database again instead of reusing the analysis kept"
+            + " beside it. Once a capture database has been analyzed to its end, the analysis is kept in PATH.analysis.mv.db"
+            + " (or, for a capture read-only for you, in your cache) and the next open or show answers from it in a moment"
+            + " instead of parsing the capture again, saying so; it is analyzed again by itself when the capture has changed"
+            + " since (a proxy or an import recorded into it) or xmppscope has. Use this to time an analysis, or if what is"
+            + " shown looks wrong.")
+    boolean reanalyze;
+
+    /** {@code capture} opened, with the analysis kept for it or an analyzer that has analyzed nothing yet ({@link CaptureOpening#prepared}). */
     CaptureOpening.Prepared prepared(Path capture, PrintWriter status, Serving resources) throws IOException {
-        return CaptureOpening.prepared(capture, keepSecrets, progress, status, resources);
+        return CaptureOpening.prepared(capture, keepSecrets, reanalyze, progress, status, resources);
     }
 
     /** {@code capture} opened and analyzed as these options say ({@link CaptureOpening#analyzed}). */
     CaptureOpening.Analyzed analyzed(Path capture, PrintWriter err, Serving resources) throws IOException {
-        return CaptureOpening.analyzed(capture, keepSecrets, progress, err, resources);
+        return CaptureOpening.analyzed(capture, keepSecrets, reanalyze, progress, err, resources);
     }
 }

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 /**
- * The analysis of a capture that {@code open} serves, on a thread of its own: the web UI serves
+ * The analysis of a capture that {@code open} serves, on a thread of its own (none for a capture whose
+ * analysis was kept: it is done from the start): the web UI serves
  * what is analyzed so far meanwhile ({@link #progress}). The console gets a progress bar (on a
  * terminal, else a line every tenth), then how it ended; closing it (Ctrl-C) stops it within a few
  * hundred records. A failure to read the capture's content (damage) ends the analysis, said in the
@@ -57,10 +58,24 @@ final class BackgroundAnalysis implements AutoCloseable {
         this.captureBytes = totals.bytesToServer() + totals.bytesToClient();
         this.bar = ProgressBar.onStderr("analyzing", totalRecords, "records", progressBar);
         this.thread = new Thread(this::run, "xmppscope-open-analysis");
+        if (kept()) { // done before it is served: the UI never shows it analyzing
+            records = totalRecords;
+            state = State.DONE;
+        }
     }
 
+    /** Starts the analysis; a kept one only summarizes its index for searches, as a finished analysis does. */
     void start() {
-        thread.start();
+        if (kept()) {
+            capture.kept().summarizeInBackground();
+        } else {
+            thread.start();
+        }
+    }
+
+    /** Whether the capture is shown from the analysis kept for it, which is done already. */
+    private boolean kept() {
+        return capture.kept() != null;
     }
 
     AnalysisProgress progress() {
@@ -76,7 +91,7 @@ final class BackgroundAnalysis implements AutoCloseable {
         long start = System.nanoTime();
         Analyzer analyzer = capture.analyzer();
         try {
-            CaptureOpening.analyze(capture.store(), analyzer, this::advance);
+            CaptureOpening.analyze(capture, this::advance);
             state = State.DONE;
             bar.finish();
             analyzer.summarizeInBackground(); // the capture no longer grows: a rare search is quick from the first

@@ -1,6 +1,10 @@
 package dev.xmppscope.web.cli;
 
 import dev.xmppscope.analyzer.Analyzer;
+import dev.xmppscope.analyzer.CaptureModel;
+import dev.xmppscope.analyzer.KeptModel;
+import dev.xmppscope.analyzer.index.CaptureFingerprint;
+import dev.xmppscope.analyzer.index.KeptAnalysis;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.FileTrees;
 import dev.xmppscope.capture.file.CaptureFileException;
@@ -11,18 +15,27 @@ import dev.xmppscope.capture.file.ProgressBar;
 import dev.xmppscope.proxy.SecretMasking;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
 import java.util.function.LongConsumer;
 
 /**
  * A CAPTURE argument opened and analyzed, as {@code open} and {@code show} take it: a capture
  * database, or an .xscap, .pcap or .pcapng file imported into a temporary database first (a
  * pcap's passwords masked there as the proxy masks what it records, unless {@code keepSecrets}).
- * What it opens goes to {@code resources}, closed by the caller; what it is doing goes to
- * {@code status}, a progress bar to stderr.
+ * A capture database's complete analysis is kept in its analysis file, and answers for it again
+ * while it is unchanged ({@link KeptAnalysis}). What it opens goes to {@code resources}, closed by
+ * the caller; what it is doing goes to {@code status}, a progress bar to stderr.
  */
 final class CaptureOpening {
+
+    /** When a kept analysis was made, in the local clock, as the console says it. */
+    private static final DateTimeFormatter MADE_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
     private CaptureOpening() {
     }
@@ -33,53 +46,100 @@ final class CaptureOpening {
                 + "): give the PATH that 'xmppscope proxy --db PATH' recorded into, or an .xscap, .pcap or .pcapng file";
     }
 
-    /** A capture database and its analysis, done; {@code name} is what was opened, as the status line says it. */
-    record Analyzed(CaptureStore store, Analyzer analyzer, Path name) {
+    /** A capture database and its model, analysed or kept; {@code name} is what was opened, as the status line says it. */
+    record Analyzed(CaptureStore store, CaptureModel model, Path name) {
     }
 
-    /** A capture database and its analyzer, which has analyzed nothing yet; {@code name} as in {@link Analyzed}. */
-    record Prepared(CaptureStore store, Analyzer analyzer, Path name) {
-    }
+    /**
+     * A capture database ready to be shown, {@code name} as in {@link Analyzed}: either an analyzer
+     * that has analysed nothing yet ({@link #analyze} feeds it), with what to keep its analysis as
+     * once done ({@code keepAs}; null for a temporary import, which no later open finds), or the
+     * model an earlier analysis kept ({@code kept}; then {@code analyzer} is null).
+     */
+    record Prepared(CaptureStore store, Path name, Analyzer analyzer, CaptureFingerprint keepAs, KeptModel kept) {
 
-    /** Opens {@code capture} and analyzes all of it, in the foreground (no relay here to yield to). */
-    static Analyzed analyzed(Path capture, boolean keepSecrets, boolean progress, PrintWriter status, Serving resources)
-            throws IOException {
-        Prepared prepared = prepared(capture, keepSecrets, progress, status, resources);
-        status.printf("analyzing %s ...%n", prepared.name());
-        status.flush();
-        ProgressBar bar = ProgressBar.onStderr("analyzing", CaptureFiles.recordCount(prepared.store()), "records", progress);
-        try {
-            analyze(prepared.store(), prepared.analyzer(), bar::update);
-        } finally {
-            bar.finish();
+        CaptureModel model() {
+            return kept != null ? kept : analyzer;
         }
-        return new Analyzed(prepared.store(), prepared.analyzer(), prepared.name());
     }
 
-    /** Opens {@code capture} (importing a capture file) and an analyzer for it, to be fed by {@link #analyze}. */
-    static Prepared prepared(Path capture, boolean keepSecrets, boolean progress, PrintWriter status, Serving resources)
-            throws IOException {
+    /** Opens {@code capture} and analyzes all of it in the foreground (no relay here to yield to), unless its analysis was kept. */
+    static Analyzed analyzed(Path capture, boolean keepSecrets, boolean reanalyze, boolean progress, PrintWriter status,
+                             Serving resources) throws IOException {
+        Prepared prepared = prepared(capture, keepSecrets, reanalyze, progress, status, resources);
+        if (prepared.kept() == null) {
+            status.printf("analyzing %s ...%n", prepared.name());
+            status.flush();
+            ProgressBar bar = ProgressBar.onStderr("analyzing", CaptureFiles.recordCount(prepared.store()), "records", progress);
+            try {
+                analyze(prepared, bar::update);
+            } finally {
+                bar.finish();
+            }
+        }
+        return new Analyzed(prepared.store(), prepared.model(), prepared.name());
+    }
+
+    /**
+     * Opens {@code capture} (importing a capture file) and either the analysis kept for it, if that
+     * was made from the capture as it is now and {@code reanalyze} is false, or an analyzer for it,
+     * to be fed by {@link #analyze}. Which one, and why, goes to {@code status}.
+     */
+    static Prepared prepared(Path capture, boolean keepSecrets, boolean reanalyze, boolean progress, PrintWriter status,
+                             Serving resources) throws IOException {
         Opened opened = openOrImport(capture, keepSecrets, progress, status, resources);
         CaptureStore store = resources.add(opened.store()).analyzeInForeground();
-        Analyzer analyzer = resources.add(Analyzer.open(store));
         if (store.readOnly()) {
             status.printf("%s is read-only for you: it is opened read-only, and its analysis is kept in %s%n",
                     store.file().toAbsolutePath(), store.analysisFile());
         }
-        return new Prepared(store, analyzer, opened.name());
+        if (opened.imported()) {
+            return new Prepared(store, opened.name(), resources.add(Analyzer.open(store)), null, null);
+        }
+        CaptureFingerprint now = CaptureFingerprint.of(store);
+        KeptAnalysis kept = KeptAnalysis.in(store.analysisStore());
+        Optional<KeptAnalysis.Made> made = kept.made();
+        if (made.isPresent()) {
+            Optional<String> whyNot = reanalyze ? Optional.of("--reanalyze asks for a new one") : made.get().whyNotFor(now);
+            if (whyNot.isEmpty()) {
+                try {
+                    KeptModel model = resources.add(KeptModel.open(store));
+                    status.printf("analysis reused from %s (made %s); use --reanalyze to build it again%n",
+                            store.analysisFile(), MADE_AT.format(Instant.ofEpochMilli(made.get().atMillis())));
+                    return new Prepared(store, opened.name(), null, null, model);
+                } catch (UncheckedIOException e) { // derived data: damaged, it is built again, as the analysis file is
+                    whyNot = Optional.of(e.getMessage());
+                }
+            }
+            status.printf("the analysis kept in %s is not reused: %s; the capture is analyzed again%n", store.analysisFile(),
+                    whyNot.get());
+            kept.drop();
+            store.saveAnalysis();
+        }
+        return new Prepared(store, opened.name(), resources.add(Analyzer.open(store)), now, null);
     }
 
-    /** Feeds {@code analyzer} all of {@code store} and saves its analysis; {@code progress} is told the records done. */
-    static void analyze(CaptureStore store, Analyzer analyzer, LongConsumer progress) {
-        try (var reader = store.newReader()) {
+    /**
+     * Feeds the analyzer of {@code capture} all of its store, keeps what it answers (unless the
+     * capture is a temporary import) and saves the analysis; {@code progress} is told the records done.
+     */
+    static void analyze(Prepared capture, LongConsumer progress) {
+        Analyzer analyzer = capture.analyzer();
+        try (var reader = capture.store().newReader()) {
             analyzer.analyze(reader, progress);
         }
         analyzer.flushed();
-        store.saveAnalysis();
+        if (capture.keepAs() != null) {
+            analyzer.keep(capture.keepAs(), System.currentTimeMillis());
+        }
+        capture.store().saveAnalysis();
     }
 
-    /** A capture database opened, and what to call it: an imported file by its own name, not its temporary database's. */
-    private record Opened(CaptureStore store, Path name) {
+    /**
+     * A capture database opened, and what to call it: an imported file by its own name, not its
+     * temporary database's ({@code imported}).
+     */
+    private record Opened(CaptureStore store, Path name, boolean imported) {
     }
 
     /** The capture database itself, or a temporary one holding an imported .xscap/pcap/pcapng. */
@@ -89,7 +149,7 @@ final class CaptureOpening {
         if (Files.isRegularFile(db)) {
             CaptureStore store = CaptureStore.open(capture);
             LeftOpen.close(store).ifPresent(status::println);
-            return new Opened(store, store.file().toAbsolutePath());
+            return new Opened(store, store.file().toAbsolutePath(), false);
         }
         if (!Files.isRegularFile(capture)) {
             throw new IllegalArgumentException(noCaptureAt(capture));
@@ -114,6 +174,6 @@ final class CaptureOpening {
             store.close();
             throw e;
         }
-        return new Opened(store, capture);
+        return new Opened(store, capture, true);
     }
 }

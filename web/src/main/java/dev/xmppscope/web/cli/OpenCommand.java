@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 /** {@code xmppscope open CAPTURE}: the same UI over a stored capture, nothing proxied. */
 @Command(name = "open", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Analyzes a stored capture and serves it in the web UI: the federation graph, the stanza timeline, every stream's negotiation and each stanza's route, as they were when it was recorded. The UI is served at once and fills as the analysis goes on; the top bar says how far it has come.",
+                "Analyzes a stored capture and serves it in the web UI: the federation graph, the stanza timeline, every stream's negotiation and each stanza's route, as they were when it was recorded. The UI is served at once and fills as the analysis goes on; the top bar says how far it has come. A capture database's analysis is kept beside it once complete, and the next open or show of the capture, unchanged, reuses it instead of analyzing it again (see --reanalyze).",
                 "",
                 "CAPTURE is a capture database - the PATH that 'xmppscope proxy --db PATH' recorded into (the file on disk is PATH.mv.db; either name works) - or a capture file: .xscap (from 'xmppscope export'), .pcap or .pcapng (Wireshark, tcpdump; gzip-compressed too), imported into a temporary database first; a pcap's passwords are masked there as the proxy masks what it records, unless --keep-secrets.",
                 ""
@@ -72,12 +72,14 @@ final class OpenCommand implements Callable<Integer> {
             CaptureOpening.Prepared opened = analysis.prepared(capture, out, serving);
             CaptureStore store = opened.store();
             background = serving.add(new BackgroundAnalysis(opened, serving, out, analysis.progress, whileAnalyzing));
-            WebServer server = serving.add(WebServer.start(web, ModelSource.analyzing(opened.analyzer(), background::ended),
+            WebServer server = serving.add(WebServer.start(web, ModelSource.analyzing(opened.model(), background::ended),
                     List.of(CaptureExportApi.opened(store, opened.name(), background::progress),
                             new SessionDiffApi(new ReplayDiffStore(store)))));
             serving.web(server);
             out.printf("web UI  %s%n", server.url());
-            out.printf("analyzing %s in the background: the web UI shows what is analyzed so far%n", opened.name());
+            if (opened.kept() == null) {
+                out.printf("analyzing %s in the background: the web UI shows what is analyzed so far%n", opened.name());
+            }
             out.println("Ctrl-C stops.");
             out.flush();
             background.start();

@@ -3,7 +3,7 @@ package dev.xmppscope.web.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.xmppscope.analyzer.Analyzer;
+import dev.xmppscope.analyzer.CaptureModel;
 import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.analyzer.model.StanzaDetail;
 import dev.xmppscope.analyzer.model.StanzaPage;
@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
         description = {
                 "Prints what a stored capture holds, in the terminal: its connections, its federation, how one connection negotiated, step by step, its stanzas (filtered as in the web UI) or one stanza with its route and XML.",
                 "",
-                "CAPTURE is what 'xmppscope open' takes: the PATH of a capture database, or a capture file (.xscap, .pcap, .pcapng). A capture database is analyzed once and its analysis kept beside it (PATH.analysis.mv.db), as 'open' keeps it; later looks reuse it.",
+                "CAPTURE is what 'xmppscope open' takes: the PATH of a capture database, or a capture file (.xscap, .pcap, .pcapng). A capture database is analyzed once and its analysis kept beside it (PATH.analysis.mv.db), as 'open' keeps it; later looks reuse it while the capture is unchanged (see --reanalyze).",
                 "",
                 "Text for people, or with --json the JSON the web UI's API answers (GET /api/connections, /api/graph, /api/connections/ID/negotiation, /api/stanzas, /api/stanzas/REF), for scripts. Control characters that came off the wire are printed escaped (\\x1b), so a stanza cannot drive your terminal. Times are your local clock.",
                 "",
@@ -127,7 +127,7 @@ final class ShowCommand implements Callable<Integer> {
         try {
             // what it is doing goes to stderr: stdout is the answer, for a pipe
             CaptureOpening.Analyzed opened = analysis.analyzed(capture, err, resources);
-            Analyzer model = opened.analyzer();
+            CaptureModel model = opened.model();
             // a mistyped id is said before the pager opens (its screen would hide the error), and a
             // mistyped --conn would otherwise read as a stream with nothing in it
             Long asked = view == View.NEGOTIATION ? negotiation : view == View.STANZAS ? connection : null;
@@ -192,7 +192,7 @@ final class ShowCommand implements Callable<Integer> {
     }
 
     /** The connections, then what imports into the capture left out (as the web UI shows them above its graph). */
-    private void connections(Analyzer model, List<String> importNotes, PrintWriter out) throws IOException {
+    private void connections(CaptureModel model, List<String> importNotes, PrintWriter out) throws IOException {
         List<ConnectionView> all = model.connections();
         if (json) {
             printJson(out, ApiJson.items(all));
@@ -204,7 +204,7 @@ final class ShowCommand implements Callable<Integer> {
         }
     }
 
-    private void graph(Analyzer model, PrintWriter out) throws IOException {
+    private void graph(CaptureModel model, PrintWriter out) throws IOException {
         if (json) {
             printJson(out, model.graph());
         } else {
@@ -212,7 +212,7 @@ final class ShowCommand implements Callable<Integer> {
         }
     }
 
-    private void negotiation(Analyzer model, PrintWriter out) throws IOException {
+    private void negotiation(CaptureModel model, PrintWriter out) throws IOException {
         ConnectionView c = model.connection(negotiation).orElseThrow(); // checked in call()
         if (json) {
             printJson(out, ApiJson.items(model.negotiation(c.id())));
@@ -221,7 +221,7 @@ final class ShowCommand implements Callable<Integer> {
         }
     }
 
-    private void stanza(Analyzer model, PrintWriter out) throws IOException {
+    private void stanza(CaptureModel model, PrintWriter out) throws IOException {
         StanzaDetail d = model.stanza(stanza).orElseThrow(() -> new IllegalArgumentException("no stanza " + stanza
                 + " in this capture: a ref looks like 3-s-12 (connection 3, client → server, element 12) or 3-c-12"
                 + " (server → client); 'xmppscope show CAPTURE --stanzas' lists them"));
@@ -238,7 +238,7 @@ final class ShowCommand implements Callable<Integer> {
     }
 
     /** Every stanza the filters match (up to --limit), page by page, printed as it comes. */
-    private void stanzas(Analyzer model, Pager pager) throws IOException {
+    private void stanzas(CaptureModel model, Pager pager) throws IOException {
         PrintWriter out = pager.out();
         if (json) {
             ObjectMapper mapper = jsonMapper();
@@ -270,7 +270,7 @@ final class ShowCommand implements Callable<Integer> {
     }
 
     /** Page by page; stops early when the answer's reader went away (the pager was quit, or {@code | head} ended). */
-    private void forEachStanza(Analyzer model, Pager pager, Consumer<StanzaSummary> each) {
+    private void forEachStanza(CaptureModel model, Pager pager, Consumer<StanzaSummary> each) {
         int left = limit == null ? Integer.MAX_VALUE : limit;
         String cursor = null;
         do {

@@ -111,7 +111,8 @@ class ExportImportCommandTest {
 
     /**
      * A capture its user may not write (someone else's, on read-only media) is opened, served and
-     * exported as it is; recording into it fails saying why; its analysis goes to the user's cache.
+     * exported as it is; recording into it fails saying why; its analysis goes to the user's cache,
+     * and the next look reuses it from there.
      */
     @Test
     void aCaptureItsUserMayNotWriteIsOpenedServedAndExportedButNotRecordedInto() throws Exception {
@@ -141,6 +142,9 @@ class ExportImportCommandTest {
             assertTrue(out.toString().contains(CaptureStore.dataFile(db).toAbsolutePath() + " is read-only for you: it is opened"
                     + " read-only, and its analysis is kept in " + cachedAnalysis), out.toString());
             assertTrue(Files.exists(cachedAnalysis), cachedAnalysis + " holds the analysis");
+            WebCommandsTest.Run again = WebCommandsTest.run("show", db.toString(), "--no-pager");
+            assertTrue(again.err().contains("analysis reused from " + cachedAnalysis + " (made "), "kept in the cache: " + again.err());
+            assertTrue(again.out().contains("CLIENT_CLOSED"), again.out());
 
             Run export = run("export", "--db", db.toString(), "--out", exported.toString());
             assertEquals(0, export.exit(), export.err());

@@ -167,8 +167,7 @@ class ShowCommandTest {
     void theGraphSaysWhatMayHaveGoneWrongOnEachStream() throws Exception {
         String body = "before b.example is killed " + UUID.randomUUID();
         Path proxyDir = tmp.resolve("proxy");
-        try (Federation fed = Federation.builder("a.example", "b.example").configure((domain, cfg) -> cfg.s2sEncryption(false))
-                .user("a.example", "alice", "alice-pw").user("b.example", "bob", "bob-pw").start(tmp.resolve("servers"));
+        try (Federation fed = Federation.aliceAndBob().configure((domain, cfg) -> cfg.s2sEncryption(false)).start(tmp.resolve("servers"));
              RecordingProxy proxy = RecordingProxy.start(proxyDir, fed.relayRoutes(), TlsMode.PASSTHROUGH, false, false)) {
             try (XmppClient bob = XmppClient.options("b.example", fed.relayC2s("b.example")).resource("phone")
                     .saslMechanism("PLAIN").login("bob", "bob-pw");
