@@ -258,11 +258,13 @@ function followRecording(first) {
 // once it ends, the live socket's reset loads it whole
 function followAnalysis(first) {
   describeAnalysis(first.analysis);
-  if (first.analysis.state !== 'analyzing') return;
+  const going = (a) => a?.state === 'importing' || a?.state === 'analyzing';
+  if (!going(first.analysis)) return;
   const poll = setInterval(() => api.capture().then((c) => {
     describeAnalysis(c.analysis);
+    showImportNotes(c.importNotes || []); // a capture file imported while the page was open
     if (c.analysis?.state === 'analyzing') showAnalyzedSoFar();
-    else clearInterval(poll);
+    if (!going(c.analysis)) clearInterval(poll);
   }).catch(() => {}), 2000);
 }
 

@@ -13,9 +13,9 @@ final class AnalysisOptions {
     @Option(names = "--progress", description = "draw a progress bar on stderr even when it is not a terminal")
     boolean progress;
 
-    /** {@code capture} opened, with an analyzer that has analyzed nothing yet ({@link CaptureOpening#prepared}). */
-    CaptureOpening.Prepared prepared(Path capture, PrintWriter status, Serving resources) throws IOException {
-        return CaptureOpening.prepared(capture, keepSecrets, progress, status, resources);
+    /** {@code capture} opened, with an analyzer that has analyzed nothing, and a capture file not imported yet ({@link CaptureOpening#opening}). */
+    CaptureOpening.Opening opening(Path capture, PrintWriter status, Serving resources) throws IOException {
+        return CaptureOpening.opening(capture, keepSecrets, status, resources);
     }
 
     /** {@code capture} opened and analyzed as these options say ({@link CaptureOpening#analyzed}). */

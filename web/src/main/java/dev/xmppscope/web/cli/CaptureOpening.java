@@ -3,12 +3,9 @@ package dev.xmppscope.web.cli;
 import dev.xmppscope.analyzer.Analyzer;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.FileTrees;
-import dev.xmppscope.capture.file.CaptureFileException;
 import dev.xmppscope.capture.file.CaptureFileFormat;
 import dev.xmppscope.capture.file.CaptureFiles;
-import dev.xmppscope.capture.file.ImportResult;
 import dev.xmppscope.capture.file.ProgressBar;
-import dev.xmppscope.proxy.SecretMasking;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -59,14 +56,34 @@ final class CaptureOpening {
     /** Opens {@code capture} (importing a capture file) and an analyzer for it, to be fed by {@link #analyze}. */
     static Prepared prepared(Path capture, boolean keepSecrets, boolean progress, PrintWriter status, Serving resources)
             throws IOException {
-        Opened opened = openOrImport(capture, keepSecrets, progress, status, resources);
-        CaptureStore store = resources.add(opened.store()).analyzeInForeground();
+        Opening opening = opening(capture, keepSecrets, status, resources);
+        if (opening.importFirst() != null) {
+            status.printf("importing %s ...%n", capture);
+            status.flush();
+            CaptureImport pending = opening.importFirst();
+            pending.run(ProgressBar.onStderr("importing", pending.fileBytes(), "bytes", progress), status); // it finishes the bar
+        }
+        return opening.prepared();
+    }
+
+    /**
+     * A capture opened as {@link #prepared} opens it, but a capture file not imported yet:
+     * {@code importFirst} imports it into the (empty) database of {@code prepared}, and must run before
+     * the analysis; null for a capture database.
+     */
+    record Opening(Prepared prepared, CaptureImport importFirst) {
+    }
+
+    /** Opens {@code capture} and an analyzer for it; a capture file gets an empty temporary database, to import into first. */
+    static Opening opening(Path capture, boolean keepSecrets, PrintWriter status, Serving resources) throws IOException {
+        Opened opened = openOrMake(capture, keepSecrets, status, resources);
+        CaptureStore store = opened.store().analyzeInForeground();
         Analyzer analyzer = resources.add(Analyzer.open(store));
         if (store.readOnly()) {
             status.printf("%s is read-only for you: it is opened read-only, and its analysis is kept in %s%n",
                     store.file().toAbsolutePath(), store.analysisFile());
         }
-        return new Prepared(store, analyzer, opened.name());
+        return new Opening(new Prepared(store, analyzer, opened.name()), opened.importFirst());
     }
 
     /** Feeds {@code analyzer} all of {@code store} and saves its analysis; {@code progress} is told the records done. */
@@ -78,18 +95,21 @@ final class CaptureOpening {
         store.saveAnalysis();
     }
 
-    /** A capture database opened, and what to call it: an imported file by its own name, not its temporary database's. */
-    private record Opened(CaptureStore store, Path name) {
+    /**
+     * A capture database opened, and what to call it: an imported file by its own name, not its
+     * temporary database's; {@code importFirst} fills that temporary database (else null).
+     */
+    private record Opened(CaptureStore store, Path name, CaptureImport importFirst) {
     }
 
-    /** The capture database itself, or a temporary one holding an imported .xscap/pcap/pcapng. */
-    private static Opened openOrImport(Path capture, boolean keepSecrets, boolean progress, PrintWriter status,
-                                       Serving resources) throws IOException {
+    /** The capture database itself, or an empty temporary one for an .xscap/pcap/pcapng to be imported into. */
+    private static Opened openOrMake(Path capture, boolean keepSecrets, PrintWriter status, Serving resources)
+            throws IOException {
         Path db = CaptureStore.dataFile(capture);
         if (Files.isRegularFile(db)) {
-            CaptureStore store = CaptureStore.open(capture);
+            CaptureStore store = resources.add(CaptureStore.open(capture));
             LeftOpen.close(store).ifPresent(status::println);
-            return new Opened(store, store.file().toAbsolutePath());
+            return new Opened(store, store.file().toAbsolutePath(), null);
         }
         if (!Files.isRegularFile(capture)) {
             throw new IllegalArgumentException(noCaptureAt(capture));
@@ -97,23 +117,7 @@ final class CaptureOpening {
         CaptureFileFormat.require(capture); // before a temporary database is made for it
         Path tmp = Files.createTempDirectory("xmppscope-open");
         resources.add(() -> FileTrees.delete(tmp));
-        CaptureStore store = CaptureStore.open(tmp.resolve("capture"));
-        status.printf("importing %s ...%n", capture);
-        status.flush();
-        try {
-            ImportResult r = CaptureFiles.importInto(store, capture, ProgressBar.onStderr("importing", 0, "records", progress),
-                    SecretMasking.ofImport(capture.getFileName().toString(), keepSecrets)::masking);
-            status.printf("%d %s, %d records from %s%n", r.connections(), r.connections() == 1 ? "connection" : "connections",
-                    r.records(), r.format());
-            if (r.leftOut() != null) {
-                status.println(r.leftOut());
-            }
-        } catch (CaptureFileException e) {
-            status.printf("warning: %s — showing what was read before the damage%n", e.getMessage());
-        } catch (RuntimeException e) {
-            store.close();
-            throw e;
-        }
-        return new Opened(store, capture);
+        CaptureStore store = resources.add(CaptureStore.open(tmp.resolve("capture")));
+        return new Opened(store, capture, new CaptureImport(capture, store, keepSecrets));
     }
 }
