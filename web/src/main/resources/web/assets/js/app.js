@@ -104,7 +104,7 @@ function apply(msg) {
       break;
     case 'connection':
       putConnection(msg.connection);
-      connections.scheduleRender();
+      connections.changed(msg.connection.id, msg.connection);
       break;
     case 'stanza': {
       const st = msg.stanza;
@@ -296,10 +296,9 @@ async function showAnalyzedSoFar() {
     for (const n of changed.nodes) graph.upsertNode(n);
     for (const e of changed.edges) graph.upsertEdge(e);
   }
-  for (const id of conns.removed) removeConnection(id);
-  for (const c of conns.items) putConnection(c);
+  for (const id of conns.removed) { removeConnection(id); connections.changed(id, null); }
+  for (const c of conns.items) { putConnection(c); connections.changed(c.id, c); }
   updateCounts();
-  if (conns.items.length || conns.removed.length) connections.scheduleRender();
   timeline.grown();
 }
 
