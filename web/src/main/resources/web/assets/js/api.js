@@ -28,9 +28,10 @@ function query(params) {
 }
 
 export const api = {
-  graph: () => getJson('/api/graph'),
+  // with {changedSince: VERSION}: what changed since the answer that gave VERSION (0: everything), and the next VERSION
+  graph: (params = {}) => getJson(`/api/graph${query(params)}`),
   capture: () => getJson('/api/capture'),
-  connections: () => getJson('/api/connections'),
+  connections: (params = {}) => getJson(`/api/connections${query(params)}`),
   connection: (id) => getJson(`/api/connections/${encodeURIComponent(id)}`),
   negotiation: (id) => getJson(`/api/connections/${encodeURIComponent(id)}/negotiation`),
   stanzas: (params) => getJson(`/api/stanzas${query(params)}`),

@@ -11,7 +11,7 @@ import {ConnectionsView} from './connections.js';
 import {ReplayControls} from './replay.js';
 import {DiffsView} from './diffs.js';
 import {connectLive, describeAnalysis, describeConnected, describeFailure, describeRecording} from './live.js';
-import {store, resetStore, putNode, putEdge, putConnection, removeNode, removeEdge, endpoints} from './store.js';
+import {store, resetStore, putNode, putEdge, putConnection, removeNode, removeEdge, removeConnection, endpoints} from './store.js';
 import {copyText, download, reveal} from './dom.js';
 
 const graph = new GraphView($('graph'), {onSelect: selectInGraph});
@@ -27,13 +27,17 @@ let ready = false;
 let graphShown = false;
 let liveOpened = false;
 let buffered = [];
+// the versions of the graph and the connections loaded: a poll asks only for what changed since
+const versions = {graph: 0, connections: 0, polling: false};
 
 // ---- loading and live updates --------------------------------------------------------------
 
 async function loadAll() {
   ready = false;
   resetStore();
-  const [snapshot, conns] = await Promise.all([api.graph(), api.connections()]);
+  const [snapshot, conns] = await Promise.all([api.graph({changedSince: 0}), api.connections({changedSince: 0})]);
+  versions.graph = snapshot.version;
+  versions.connections = conns.version;
   for (const c of conns.items) putConnection(c);
   for (const n of snapshot.nodes) putNode(n);
   for (const e of snapshot.edges) putEdge(e);
@@ -100,7 +104,7 @@ function apply(msg) {
       break;
     case 'connection':
       putConnection(msg.connection);
-      connections.scheduleRender();
+      connections.changed(msg.connection.id, msg.connection);
       break;
     case 'stanza': {
       const st = msg.stanza;
@@ -258,24 +262,43 @@ function followRecording(first) {
 // once it ends, the live socket's reset loads it whole
 function followAnalysis(first) {
   describeAnalysis(first.analysis);
-  if (first.analysis.state !== 'analyzing') return;
+  const going = (a) => a?.state === 'importing' || a?.state === 'analyzing';
+  if (!going(first.analysis)) return;
   const poll = setInterval(() => api.capture().then((c) => {
     describeAnalysis(c.analysis);
+    showImportNotes(c.importNotes || []); // a capture file imported while the page was open
     if (c.analysis?.state === 'analyzing') showAnalyzedSoFar();
-    else clearInterval(poll);
+    if (!going(c.analysis)) clearInterval(poll);
   }).catch(() => {}), 2000);
 }
 
-// adds what the analysis found since the page loaded, without redrawing what is shown
+// adds what the analysis found since the last poll, without redrawing what is shown: only what changed
+// comes (all of it was megabytes a poll with tens of thousands of streams)
 async function showAnalyzedSoFar() {
-  if (!ready) return;
-  const [snapshot, conns] = await Promise.all([api.graph(), api.connections()]);
+  if (!ready || versions.polling) return; // one poll at a time: an older answer applied last would undo a newer
+  versions.polling = true;
+  let changed, conns;
+  try {
+    [changed, conns] = await Promise.all([api.graph({changedSince: versions.graph}),
+      api.connections({changedSince: versions.connections})]);
+  } finally {
+    versions.polling = false;
+  }
   if (!ready) return; // a reset began meanwhile: it loads everything
-  for (const n of snapshot.nodes) { putNode(n); graph.upsertNode(n); }
-  for (const e of snapshot.edges) { putEdge(e); graph.upsertEdge(e); }
-  for (const c of conns.items) putConnection(c);
+  versions.graph = changed.version;
+  versions.connections = conns.version;
+  for (const id of changed.removedEdges) removeEdge(id);
+  for (const id of changed.removedNodes) removeNode(id);
+  for (const n of changed.nodes) putNode(n);
+  for (const e of changed.edges) putEdge(e);
+  if (graphShown) { // else it is placed from the store when first shown
+    for (const id of [...changed.removedEdges, ...changed.removedNodes]) graph.remove(id);
+    for (const n of changed.nodes) graph.upsertNode(n);
+    for (const e of changed.edges) graph.upsertEdge(e);
+  }
+  for (const id of conns.removed) { removeConnection(id); connections.changed(id, null); }
+  for (const c of conns.items) { putConnection(c); connections.changed(c.id, c); }
   updateCounts();
-  connections.scheduleRender();
   timeline.grown();
 }
 

@@ -75,6 +75,10 @@ function showConnected() {
       + (analysis?.state === 'stopped' ? ` Also: ${analysis.reason}.` : ''));
   } else if (failure && analysis?.state !== 'stopped') {
     setStatus('down', failure, 'The page could not load what it shows; it tries again when the live updates reconnect or reset');
+  } else if (analysis?.state === 'importing') {
+    setStatus('lagging', `${connectedText} · importing: ${analysis.percent}% of ${megabytes(analysis.fileBytes)}`,
+      'The file is being imported into a temporary capture database; it is analyzed next, and what is shown '
+      + 'grows from then on.');
   } else if (analysis?.state === 'analyzing') {
     setStatus('lagging', `${connectedText} · analyzing: ${analysis.percent}% of ${megabytes(analysis.captureBytes)}`,
       `The capture is being analyzed (${analysis.records} of ${analysis.totalRecords} records); what is shown so far `
@@ -82,6 +86,9 @@ function showConnected() {
   } else if (analysis?.state === 'failed') {
     setStatus('down', `${connectedText} · analysis failed: ${analysis.reason}`,
       `The analysis stopped on this error; what is shown is what was analyzed before it: ${analysis.reason}`);
+  } else if (analysis?.importDamage) {
+    setStatus('down', `${connectedText} · file damaged, shown up to the damage`,
+      `The file was imported up to the damage, and what is shown is what came before it: ${analysis.importDamage}`);
   } else if (analysis?.state === 'stopped') {
     setStatus('down', `${connectedText} · analysis stopped`, analysis.reason);
   } else if (analysis?.state === 'paused') {

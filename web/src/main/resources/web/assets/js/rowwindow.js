@@ -30,6 +30,7 @@ export class RowWindow {
     this.measured = {count: 0, total: 0};
     this.offsets = new Float64Array(1); // offsets[i]: where row i starts, from the body's top
     this.drawn = null; // [first, last) drawn
+    this.drawnRows = new Map(); // item → its <tr>, as last drawn: an item drawn again keeps its row
     this.pending = false;
     this.atEnd = false; // scrolled to the very end: kept there as rows are measured or arrive, as a packet list does
     scroller.style.overflowAnchor = 'none'; // the window keeps the view in place itself
@@ -46,6 +47,11 @@ export class RowWindow {
     this.layOut();
     this.drawn = null;
     this.draw();
+  }
+
+  /** Makes every row anew at the next draw, not only those of items not drawn before (what they show changed). */
+  forget() {
+    this.drawnRows.clear();
   }
 
   /** Index of the row keyed `key`, or -1. */
@@ -81,7 +87,10 @@ export class RowWindow {
     clear(this.tbody);
     const above = spacer();
     const below = spacer();
-    const rows = this.items.slice(first, last).map(this.row);
+    // a live change moves a row or two: the others are drawn again as they were, not made anew
+    const before = this.drawnRows;
+    this.drawnRows = new Map(this.items.slice(first, last).map((item) => [item, before.get(item) ?? this.row(item)]));
+    const rows = [...this.drawnRows.values()];
     this.tbody.append(above, ...rows, below);
     const fill = () => {
       above.firstChild.style.height = `${this.offsets[first]}px`;

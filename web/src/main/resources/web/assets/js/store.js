@@ -52,6 +52,10 @@ export function putConnection(conn) {
   if (!before || before.openedAt !== conn.openedAt || before.closedAt !== conn.closedAt) store.sessions = null;
 }
 
+export function removeConnection(id) {
+  if (store.connections.delete(id)) store.sessions = null;
+}
+
 /**
  * When the session that `at` (nanos) falls in began: the opening of its first connection, a
  * session being connections with no gap of SESSION_GAP or more while none was open. Null when no

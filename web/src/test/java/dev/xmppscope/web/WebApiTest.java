@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xmppscope.analyzer.Analyzer;
+import dev.xmppscope.analyzer.CaptureModel;
+import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.analyzer.model.StanzaQuery;
 import dev.xmppscope.analyzer.model.StanzaSummary;
 import dev.xmppscope.capture.CaptureStore;
@@ -26,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -200,6 +204,67 @@ class WebApiTest {
     }
 
     /**
+     * A page following an analysis asks what changed since its last answer: the streams, nodes and
+     * edges that came or changed, and those gone (a replay gone back shows another model), with the
+     * version to ask with next; an unchanged model answers nothing.
+     */
+    @Test
+    void changedSinceAnswersWhatCameChangedOrWentSinceAVersion() throws Exception {
+        InMemoryCaptureModel first = SyntheticFederation.build();
+        AtomicReference<CaptureModel> shown = new AtomicReference<>(first);
+        ModelSource source = new ModelSource() {
+            @Override
+            public CaptureModel current() {
+                return shown.get();
+            }
+
+            @Override
+            public AutoCloseable onReset(Consumer<CaptureModel> listener) {
+                return () -> { };
+            }
+        };
+        try (WebServer own = WebServer.start(WebOptions.loopback(0), source, List.of())) {
+            String at = "http://127.0.0.1:" + own.port();
+            JsonNode all = JSON.readTree(send(at + "/api/connections?changedSince=0").body());
+            assertEquals(8, all.get("items").size(), all.toString());
+            long version = all.get("version").asLong();
+            JsonNode none = JSON.readTree(send(at + "/api/connections?changedSince=" + version).body());
+            assertEquals(0, none.get("items").size() + none.get("removed").size(), "nothing changed: " + none);
+
+            ConnectionView c = first.connection(3).orElseThrow();
+            first.put(new ConnectionView(c.id(), c.route(), c.kind(), c.tls(), c.client(), c.server(), c.jid(), c.streamFrom(),
+                    c.streamTo(), c.openedAt(), c.closedAt(), c.closeReason(), c.closeDetail(), c.state(), c.error(), c.warning(),
+                    c.stanzaCount() + 1, c.bytesIn(), c.bytesOut(), c.kindInferred()));
+            JsonNode changed = JSON.readTree(send(at + "/api/connections?changedSince=" + none.get("version").asLong()).body());
+            assertEquals(List.of(3L), ids(changed.get("items"), "id"), changed.toString());
+            assertEquals(c.stanzaCount() + 1, changed.get("items").get(0).get("stanzaCount").asLong());
+
+            JsonNode graph = JSON.readTree(send(at + "/api/graph?changedSince=0").body());
+            assertEquals(json("/api/graph").get("nodes").size(), graph.get("nodes").size(), graph.toString());
+            InMemoryCaptureModel later = new InMemoryCaptureModel();
+            first.graph().nodes().stream().filter(n -> !n.id().equals("server:c.example")).forEach(later::put);
+            first.graph().edges().stream().filter(e -> !e.target().equals("server:c.example")).forEach(later::put);
+            shown.set(later);
+            JsonNode gone = JSON.readTree(send(at + "/api/graph?changedSince=" + graph.get("version").asLong()).body());
+            assertEquals("[]", gone.get("nodes").toString(), "nothing came or changed: " + gone);
+            assertEquals(List.of("server:c.example"), ids(gone.get("removedNodes"), null), gone.toString());
+            assertEquals(first.graph().edges().stream().filter(e -> e.target().equals("server:c.example")).map(e -> (Object) e.id())
+                    .sorted().toList(), ids(gone.get("removedEdges"), null).stream().sorted().toList(), gone.toString());
+
+            for (String refused : List.of("/api/connections?changedSince=-1", "/api/connections?changedSince=0&limit=10",
+                    "/api/graph?changedSince=0&clients=false")) {
+                assertEquals(400, send(at + refused).statusCode(), refused);
+            }
+        }
+    }
+
+    private static List<Object> ids(JsonNode items, String field) {
+        List<Object> ids = new ArrayList<>();
+        items.forEach(i -> ids.add(field == null ? i.asText() : i.get(field).asLong()));
+        return ids;
+    }
+
+    /**
      * Every endpoint refuses a parameter it does not take, naming it and what it takes: a misspelt
      * parameter ignored would answer as if it had not been asked ({@code formt=pcapng} downloading an .xscap).
      */
@@ -207,13 +272,13 @@ class WebApiTest {
     void everyEndpointRefusesAParameterItDoesNotTake() throws Exception {
         Map<String, String> refused = new LinkedHashMap<>();
         refused.put("/api/connections?kind=s2s", "unknown parameter 'kind': /api/connections takes limit (1-10000 streams)"
-                + " and after (a connection id: the streams after it)");
+                + " and after (a connection id: the streams after it), or changedSince (a version: the streams changed since)");
         refused.put("/api/connections/1?x=1", "unknown parameter 'x': /api/connections/1 takes no parameters");
         refused.put("/api/connections/1/negotiation?x=1", "unknown parameter 'x': /api/connections/1/negotiation takes no parameters");
         refused.put("/api/stanzas/1-s-10?x=1", "unknown parameter 'x': /api/stanzas/1-s-10 takes no parameters");
         refused.put("/api/routes/1-s-10?x=1", "unknown parameter 'x': /api/routes/1-s-10 takes no parameters");
         refused.put("/api/graph?node=a.example", "unknown parameter 'node': /api/graph takes clients (true, the default, or false:"
-                + " servers, components and their streams only)");
+                + " servers, components and their streams only) or changedSince (a version: the nodes and edges changed since)");
         refused.put("/api/capture?x=1", "unknown parameter 'x': /api/capture takes no parameters");
         refused.put("/api/capture/export?formt=pcapng",
                 "unknown parameter 'formt': /api/capture/export takes format (xscap or pcapng) and connection (a connection id)");

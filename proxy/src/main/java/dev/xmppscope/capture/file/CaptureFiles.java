@@ -93,7 +93,7 @@ public final class CaptureFiles {
 
     /**
      * Merges {@code file} into {@code store}, its connections renumbered past the ones already
-     * there. {@code progress} counts bytes of the file for an .xscap, records otherwise. A damaged file is imported up to the damage (committed), then its
+     * there. {@code progress} counts the bytes of the file read (compressed or not). A damaged file is imported up to the damage (committed), then its
      * {@link CaptureFileException} is rethrown.
      *
      * @param fromTheWire what a pcap or pcapng's records pass through on their way in (the CLI
@@ -109,7 +109,7 @@ public final class CaptureFiles {
      * Merges pcap or pcapng files that are parts of one capture into {@code store}, read as one
      * capture in the order of their first frames: the files of a ring buffer (dumpcap -b, tcpdump
      * -C or -G), where a connection runs from one file into the next and must stay one connection.
-     * As {@link #importInto}, a damaged part is imported up to the damage, then its
+     * As {@link #importInto}, {@code progress} counts the bytes read of all the parts together, and a damaged part is imported up to the damage, then its
      * {@link CaptureFileException} is rethrown (the parts after it are not read).
      */
     public static ImportResult importPcapParts(CaptureStore store, List<Path> parts, ProgressBar progress,
@@ -126,13 +126,12 @@ public final class CaptureFiles {
         try (CaptureWriter writer = store.newWriter()) {
             ConnectionRenumbering renumbered = new ConnectionRenumbering(writer, firstId);
             CaptureSink in = source instanceof XscapReader ? renumbered : fromTheWire.apply(renumbered);
-            // an .xscap reports how far into the file it is (a bar with a percentage); others count records
-            counting = new ProgressSink(in, source instanceof XscapReader ? ProgressBar.NONE : progress);
+            counting = new ProgressSink(in, ProgressBar.NONE);
             try {
                 if (source instanceof XscapReader xscap) {
                     xscap.replay(counting, progress::update);
                 } else {
-                    source.replay(counting);
+                    ((PcapImporter) source).replay(counting, progress::update);
                 }
             } catch (CaptureStoreException e) {
                 if (e.getCause() instanceof SQLException sql && sql.getErrorCode() == ErrorCode.DUPLICATE_KEY_1) {

@@ -1,10 +1,12 @@
 package dev.xmppscope.capture.file;
 
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -25,7 +27,15 @@ public final class GzipFiles {
 
     /** The file's content, decompressed when it is gzip (then an {@link Uncompressed}), buffered either way. */
     public static InputStream openUncompressed(Path file) throws IOException {
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER);
+        return openUncompressed(file, bytes -> { });
+    }
+
+    /**
+     * As {@link #openUncompressed(Path)}; {@code fileBytes} is told how many bytes of the file itself
+     * (compressed or not) have been read so far, as each read of the file returns: how far an import is.
+     */
+    public static InputStream openUncompressed(Path file, LongConsumer fileBytes) throws IOException {
+        InputStream raw = new BufferedInputStream(new Counted(Files.newInputStream(file), fileBytes), BUFFER);
         raw.mark(2);
         byte[] head = raw.readNBytes(2);
         raw.reset();
@@ -44,6 +54,43 @@ public final class GzipFiles {
     public static final class Uncompressed extends BufferedInputStream {
         Uncompressed(InputStream gzip) {
             super(gzip, BUFFER);
+        }
+    }
+
+    /** A file's bytes, counted as they are read. */
+    private static final class Counted extends FilterInputStream {
+        private final LongConsumer counted;
+        private long count;
+
+        Counted(InputStream in, LongConsumer counted) {
+            super(in);
+            this.counted = counted;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+                counted.accept(count);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            if (skipped > 0) {
+                count += skipped;
+                counted.accept(count);
+            }
+            return skipped;
         }
     }
 }

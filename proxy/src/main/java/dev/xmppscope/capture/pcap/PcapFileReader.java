@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * Reads the frames of a classic pcap or a pcapng file.
@@ -48,12 +49,20 @@ public final class PcapFileReader {
      * @return the number of frames read
      */
     public static long read(Path file, Consumer<CapturedFrame> frames) {
+        return read(file, frames, bytes -> { });
+    }
+
+    /**
+     * As {@link #read(Path, Consumer)}; {@code fileBytes} is told how many bytes of the file
+     * (compressed or not) have been read so far.
+     */
+    public static long read(Path file, Consumer<CapturedFrame> frames, LongConsumer fileBytes) {
         long[] delivered = {0};
         Consumer<CapturedFrame> counted = f -> {
             delivered[0]++;
             frames.accept(f);
         };
-        try (CountingInput in = new CountingInput(GzipFiles.openUncompressed(file))) {
+        try (CountingInput in = new CountingInput(GzipFiles.openUncompressed(file, fileBytes))) {
             long read;
             try {
                 byte[] magic = in.readFully(4, file, 0);

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongConsumer;
 
 /**
  * Turns the plaintext XMPP in a pcap or pcapng file (as tcpdump, dumpcap or Wireshark write
@@ -64,7 +65,16 @@ public final class PcapImporter implements CaptureSource {
      */
     @Override
     public void replay(CaptureSink sink) {
+        replay(sink, bytes -> { });
+    }
+
+    /**
+     * As {@link #replay(CaptureSink)}; {@code fileBytes} is told how many bytes of the files
+     * (compressed or not) have been read so far, all parts together: how far the import is.
+     */
+    public void replay(CaptureSink sink, LongConsumer fileBytes) {
         Flows flows = new Flows(sink, "pcap:" + files.get(0).getFileName(), leftOut);
+        long[] partsBefore = {0};
         try {
             for (Path file : files) {
                 PcapFileReader.read(file, frame -> {
@@ -73,7 +83,8 @@ public final class PcapImporter implements CaptureSource {
                     } else {
                         leftOut.unreadable(frame.linkType());
                     }
-                });
+                }, bytes -> fileBytes.accept(partsBefore[0] + bytes));
+                partsBefore[0] += file.toFile().length();
             }
         } catch (CaptureFileException e) {
             flows.end();

@@ -129,7 +129,9 @@ public final class CaptureExportApi implements WebExtension {
 
     /**
      * An opened capture's analysis: {"state":"analyzing","percent":N,"records":N,"totalRecords":N,"captureBytes":N},
-     * {"state":"done"}, or {"state":"failed","reason":"...",...} (the counts as they stood).
+     * {"state":"done"}, or {"state":"failed","reason":"...",...} (the counts as they stood); a capture
+     * file's import before it, {"state":"importing","percent":N,"importedBytes":N,"fileBytes":N}, and
+     * in every state after it, "importDamage" when the file was damaged (null when it was not).
      */
     private static Map<String, Object> toJson(AnalysisProgress p) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -137,11 +139,18 @@ public final class CaptureExportApi implements WebExtension {
         if (p.state() == AnalysisProgress.State.FAILED) {
             m.put("reason", p.failure());
         }
-        if (p.state() != AnalysisProgress.State.DONE) {
+        if (p.state() == AnalysisProgress.State.IMPORTING) {
+            m.put("percent", p.percent());
+            m.put("importedBytes", p.imported().bytesRead());
+            m.put("fileBytes", p.imported().fileBytes());
+        } else if (p.state() != AnalysisProgress.State.DONE) {
             m.put("percent", p.percent());
             m.put("records", p.records());
             m.put("totalRecords", p.totalRecords());
             m.put("captureBytes", p.captureBytes());
+        }
+        if (p.imported() != null) {
+            m.put("importDamage", p.imported().damage());
         }
         return m;
     }
@@ -175,6 +184,11 @@ public final class CaptureExportApi implements WebExtension {
         if (store == null) {
             ctx.status(HttpStatus.NOT_IMPLEMENTED).json(ApiJson.error(
                     "this view has no capture database to export (it was not started by 'proxy' or 'open')"));
+            return;
+        }
+        if (openedAnalysis != null && openedAnalysis.get().state() == AnalysisProgress.State.IMPORTING) {
+            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(ApiJson.error(
+                    "the capture is still being imported: it can be downloaded once it is"));
             return;
         }
         String format = ctx.queryParam("format") == null ? "xscap" : ctx.queryParam("format");

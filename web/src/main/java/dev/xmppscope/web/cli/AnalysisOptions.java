@@ -21,9 +21,12 @@ final class AnalysisOptions {
             + " shown looks wrong.")
     boolean reanalyze;
 
-    /** {@code capture} opened, with the analysis kept for it or an analyzer that has analyzed nothing yet ({@link CaptureOpening#prepared}). */
-    CaptureOpening.Prepared prepared(Path capture, PrintWriter status, Serving resources) throws IOException {
-        return CaptureOpening.prepared(capture, keepSecrets, reanalyze, progress, status, resources);
+    /**
+     * {@code capture} opened, with the analysis kept for it or an analyzer that has analyzed nothing
+     * yet, and a capture file not imported yet ({@link CaptureOpening#opening}).
+     */
+    CaptureOpening.Opening opening(Path capture, PrintWriter status, Serving resources) throws IOException {
+        return CaptureOpening.opening(capture, keepSecrets, reanalyze, status, resources);
     }
 
     /** {@code capture} opened and analyzed as these options say ({@link CaptureOpening#analyzed}). */

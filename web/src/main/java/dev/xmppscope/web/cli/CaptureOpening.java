@@ -7,12 +7,9 @@ import dev.xmppscope.analyzer.index.CaptureFingerprint;
 import dev.xmppscope.analyzer.index.KeptAnalysis;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.FileTrees;
-import dev.xmppscope.capture.file.CaptureFileException;
 import dev.xmppscope.capture.file.CaptureFileFormat;
 import dev.xmppscope.capture.file.CaptureFiles;
-import dev.xmppscope.capture.file.ImportResult;
 import dev.xmppscope.capture.file.ProgressBar;
-import dev.xmppscope.proxy.SecretMasking;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -81,21 +78,51 @@ final class CaptureOpening {
     }
 
     /**
-     * Opens {@code capture} (importing a capture file) and either the analysis kept for it, if that
-     * was made from the capture as it is now and {@code reanalyze} is false, or an analyzer for it,
-     * to be fed by {@link #analyze}. Which one, and why, goes to {@code status}.
+     * Opens {@code capture} (importing a capture file first) and either the analysis kept for it, if
+     * that was made from the capture as it is now and {@code reanalyze} is false, or an analyzer for
+     * it, to be fed by {@link #analyze}. Which one, and why, goes to {@code status}.
      */
     static Prepared prepared(Path capture, boolean keepSecrets, boolean reanalyze, boolean progress, PrintWriter status,
                              Serving resources) throws IOException {
-        Opened opened = openOrImport(capture, keepSecrets, progress, status, resources);
-        CaptureStore store = resources.add(opened.store()).analyzeInForeground();
+        Opening opening = opening(capture, keepSecrets, reanalyze, status, resources);
+        if (opening.importFirst() != null) {
+            status.printf("importing %s ...%n", capture);
+            status.flush();
+            CaptureImport pending = opening.importFirst();
+            pending.run(ProgressBar.onStderr("importing", pending.fileBytes(), "bytes", progress), status); // it finishes the bar
+        }
+        return opening.prepared();
+    }
+
+    /**
+     * A capture opened as {@link #prepared} opens it, but a capture file not imported yet:
+     * {@code importFirst} imports it into the (empty) database of {@code prepared}, and must run before
+     * the analysis; null for a capture database.
+     */
+    record Opening(Prepared prepared, CaptureImport importFirst) {
+    }
+
+    /**
+     * Opens {@code capture} as {@link #prepared} does, but a capture file gets an empty temporary
+     * database to import into first (and an analyzer: an import keeps no analysis).
+     */
+    static Opening opening(Path capture, boolean keepSecrets, boolean reanalyze, PrintWriter status, Serving resources)
+            throws IOException {
+        Opened opened = openOrMake(capture, keepSecrets, status, resources);
+        CaptureStore store = opened.store().analyzeInForeground();
         if (store.readOnly()) {
             status.printf("%s is read-only for you: it is opened read-only, and its analysis is kept in %s%n",
                     store.file().toAbsolutePath(), store.analysisFile());
         }
-        if (opened.imported()) {
-            return new Prepared(store, opened.name(), resources.add(Analyzer.open(store)), null, null);
+        if (opened.importFirst() != null) {
+            return new Opening(new Prepared(store, opened.name(), resources.add(Analyzer.open(store)), null, null), opened.importFirst());
         }
+        return new Opening(keptOrAnalyzer(store, opened.name(), reanalyze, status, resources), null);
+    }
+
+    /** The analysis kept for capture database {@code store} if it answers for it now (and is not refused), else an analyzer. */
+    private static Prepared keptOrAnalyzer(CaptureStore store, Path name, boolean reanalyze, PrintWriter status,
+                                           Serving resources) {
         CaptureFingerprint now = CaptureFingerprint.of(store);
         KeptAnalysis kept = KeptAnalysis.in(store.analysisStore());
         Optional<KeptAnalysis.Made> made = kept.made();
@@ -106,7 +133,7 @@ final class CaptureOpening {
                     KeptModel model = resources.add(KeptModel.open(store));
                     status.printf("analysis reused from %s (made %s); use --reanalyze to build it again%n",
                             store.analysisFile(), MADE_AT.format(Instant.ofEpochMilli(made.get().atMillis())));
-                    return new Prepared(store, opened.name(), null, null, model);
+                    return new Prepared(store, name, null, null, model);
                 } catch (UncheckedIOException e) { // derived data: damaged, it is built again, as the analysis file is
                     whyNot = Optional.of(e.getMessage());
                 }
@@ -116,7 +143,7 @@ final class CaptureOpening {
             kept.drop();
             store.saveAnalysis();
         }
-        return new Prepared(store, opened.name(), resources.add(Analyzer.open(store)), now, null);
+        return new Prepared(store, name, resources.add(Analyzer.open(store)), now, null);
     }
 
     /**
@@ -137,19 +164,19 @@ final class CaptureOpening {
 
     /**
      * A capture database opened, and what to call it: an imported file by its own name, not its
-     * temporary database's ({@code imported}).
+     * temporary database's; {@code importFirst} fills that temporary database (else null).
      */
-    private record Opened(CaptureStore store, Path name, boolean imported) {
+    private record Opened(CaptureStore store, Path name, CaptureImport importFirst) {
     }
 
-    /** The capture database itself, or a temporary one holding an imported .xscap/pcap/pcapng. */
-    private static Opened openOrImport(Path capture, boolean keepSecrets, boolean progress, PrintWriter status,
-                                       Serving resources) throws IOException {
+    /** The capture database itself, or an empty temporary one for an .xscap/pcap/pcapng to be imported into. */
+    private static Opened openOrMake(Path capture, boolean keepSecrets, PrintWriter status, Serving resources)
+            throws IOException {
         Path db = CaptureStore.dataFile(capture);
         if (Files.isRegularFile(db)) {
-            CaptureStore store = CaptureStore.open(capture);
+            CaptureStore store = resources.add(CaptureStore.open(capture));
             LeftOpen.close(store).ifPresent(status::println);
-            return new Opened(store, store.file().toAbsolutePath(), false);
+            return new Opened(store, store.file().toAbsolutePath(), null);
         }
         if (!Files.isRegularFile(capture)) {
             throw new IllegalArgumentException(noCaptureAt(capture));
@@ -157,23 +184,7 @@ final class CaptureOpening {
         CaptureFileFormat.require(capture); // before a temporary database is made for it
         Path tmp = Files.createTempDirectory("xmppscope-open");
         resources.add(() -> FileTrees.delete(tmp));
-        CaptureStore store = CaptureStore.open(tmp.resolve("capture"));
-        status.printf("importing %s ...%n", capture);
-        status.flush();
-        try {
-            ImportResult r = CaptureFiles.importInto(store, capture, ProgressBar.onStderr("importing", 0, "records", progress),
-                    SecretMasking.ofImport(capture.getFileName().toString(), keepSecrets)::masking);
-            status.printf("%d %s, %d records from %s%n", r.connections(), r.connections() == 1 ? "connection" : "connections",
-                    r.records(), r.format());
-            if (r.leftOut() != null) {
-                status.println(r.leftOut());
-            }
-        } catch (CaptureFileException e) {
-            status.printf("warning: %s — showing what was read before the damage%n", e.getMessage());
-        } catch (RuntimeException e) {
-            store.close();
-            throw e;
-        }
-        return new Opened(store, capture, true);
+        CaptureStore store = resources.add(CaptureStore.open(tmp.resolve("capture")));
+        return new Opened(store, capture, new CaptureImport(capture, store, keepSecrets));
     }
 }

@@ -99,7 +99,7 @@ final class ImportCommand implements Callable<Integer> {
                 boolean parts = !xscap && pcaps.size() > 1;
                 long before = store.nextConnectionId();
                 ProgressBar bar = ProgressBar.onStderr("importing " + (parts ? pcaps.size() + " pcap files" : f.getFileName()),
-                        xscap ? sizeOf(f) : 0, xscap ? "bytes" : "records", progress);
+                        parts ? pcaps.stream().mapToLong(ImportCommand::sizeOf).sum() : sizeOf(f), "bytes", progress);
                 try {
                     var masking = SecretMasking.ofImport(f.getFileName().toString(), keepSecrets);
                     ImportResult r = parts ? CaptureFiles.importPcapParts(store, pcaps, bar, masking::masking)
