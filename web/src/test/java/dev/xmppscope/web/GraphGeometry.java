@@ -159,7 +159,8 @@ public final class GraphGeometry {
                 const ctx = document.createElement('canvas').getContext('2d');
                 return xmppscope.graph.cy.nodes().not('.packet').filter((n) => n.style('label')).map((n) => {
                   ctx.font = `${n.style('font-style')} ${n.style('font-weight')} ${n.style('font-size')} ${n.style('font-family')}`;
-                  const text = ctx.measureText(n.style('label')).width;
+                  // a server's label is two lines (its name, its clients counted): the longest is what must fit
+                  const text = Math.max(...String(n.style('label')).split('\\n').map((line) => ctx.measureText(line).width));
                   const box = n.boundingBox({includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false}).w;
                   return text > box + 1 ? `${n.id()}: label ${Math.round(text)} px > box ${Math.round(box)} px` : null;
                 }).filter((x) => x);""");

@@ -104,8 +104,7 @@ class UiConnectionsScaleBrowserTest {
                 browser.driver.executeScript("const w = document.querySelector('#connections-pane .table-wrap');"
                         + " w.scrollTop = w.scrollHeight * " + share + ";");
                 long beyond = share.equals("1") ? 50_000 : 20_000;
-                wait.until(d -> d.findElements(By.cssSelector("#connections-table tr[data-id]")).stream()
-                        .anyMatch(tr -> Long.parseLong(tr.getDomAttribute("data-id")) > beyond));
+                wait.until(d -> firstRows(browser, Integer.MAX_VALUE).stream().anyMatch(id -> id > beyond)); // read in the page: rows are redrawn meanwhile
                 assertEquals(atTop, browser.driver.executeScript(WIDTHS), "the column widths scrolled " + share + " of the way");
             }
             browser.screenshot("connections-50001-end");

@@ -149,7 +149,8 @@ class OpenPollsWhatChangedTest {
         OpenCommand open = new OpenCommand();
         CommandLine cl = new CommandLine(open);
         cl.setOut(new PrintWriter(new StringWriter(), true));
-        cl.parseArgs(db.toString(), "--web", "127.0.0.1:0");
+        // both tests follow an analysis of the one capture: the second must not reuse the first's, kept
+        cl.parseArgs(db.toString(), "--reanalyze", "--web", "127.0.0.1:0");
         open.whileAnalyzing = p -> {
             steps++;
             if (p.state() == AnalysisProgress.State.ANALYZING && (holdAt == 0 || steps == holdAt)) {
