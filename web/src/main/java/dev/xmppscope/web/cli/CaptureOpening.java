@@ -147,6 +147,26 @@ final class CaptureOpening {
     }
 
     /**
+     * The analysis kept for capture database {@code store} if it answers for the capture as it is
+     * now, for a command that only reads it ({@code export}): nothing is dropped, written or created,
+     * and one that cannot be read is as none.
+     */
+    static Optional<KeptModel> keptIfCurrent(CaptureStore store) {
+        if (!Files.isRegularFile(store.analysisFile())) {
+            return Optional.empty();
+        }
+        Optional<KeptAnalysis.Made> made = KeptAnalysis.in(store.analysisStore()).made();
+        if (made.isEmpty() || made.get().whyNotFor(CaptureFingerprint.of(store)).isPresent()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(KeptModel.open(store));
+        } catch (UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
      * Feeds the analyzer of {@code capture} all of its store, keeps what it answers (unless the
      * capture is a temporary import) and saves the analysis; {@code progress} is told the records done.
      */

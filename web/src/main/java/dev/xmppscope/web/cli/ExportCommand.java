@@ -1,7 +1,9 @@
 package dev.xmppscope.web.cli;
 
 import dev.xmppscope.analyzer.Analyzer;
+import dev.xmppscope.analyzer.CaptureModel;
 import dev.xmppscope.analyzer.GraphExport;
+import dev.xmppscope.analyzer.KeptModel;
 import dev.xmppscope.capture.CaptureReader;
 import dev.xmppscope.capture.CaptureStore;
 import dev.xmppscope.capture.ConnectionSubset;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -114,35 +117,57 @@ final class ExportCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The graph as the analyzer sees it at the end of the capture, analyzed in a scratch database. */
+    /**
+     * The graph as the analyzer sees it at the end of the capture: from the analysis {@code open} or
+     * {@code show} kept for it, while that answers for the capture as it is now, else analyzed in a
+     * scratch database (the capture's own analysis file is left as it is).
+     */
     private int exportGraph() {
         requireDatabase();
+        PrintWriter err = spec.commandLine().getErr();
+        try (CaptureStore store = CaptureStore.open(db).analyzeInForeground()) {
+            LeftOpen.close(store).ifPresent(said -> err.println("xmppscope: " + said));
+            Optional<KeptModel> kept = connections.isEmpty() ? CaptureOpening.keptIfCurrent(store) : Optional.empty();
+            if (kept.isPresent()) {
+                try (KeptModel model = kept.get()) {
+                    writeGraph(model, err, ", from the analysis kept in " + store.analysisFile());
+                }
+            } else {
+                exportAnalyzed(store, err);
+            }
+        }
+        return 0;
+    }
+
+    /** Analyzes {@code store} (the connections chosen) in a scratch database, and writes its graph. */
+    private void exportAnalyzed(CaptureStore store, PrintWriter err) {
         Path scratch;
         try {
             scratch = Files.createTempDirectory("xmppscope-graph");
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create a temporary directory: " + e.getMessage(), e);
         }
-        try (CaptureStore store = CaptureStore.open(db);
-             CaptureStore work = CaptureStore.open(scratch.resolve("analysis")).analyzeInForeground();
+        try (CaptureStore work = CaptureStore.open(scratch.resolve("analysis")).analyzeInForeground();
              Analyzer analyzer = Analyzer.open(work); CaptureReader reader = store.newReader()) {
-            LeftOpen.close(store).ifPresent(said -> spec.commandLine().getErr().println("xmppscope: " + said));
             Set<Long> only = chosenConnections(reader);
             reader.replay(only.isEmpty() ? analyzer : new ConnectionSubset(only, analyzer));
-            WholeFile.write(out, to -> {
-                GraphExport.write(analyzer, to);
-                return null;
-            });
-            spec.commandLine().getErr().println("xmppscope: wrote " + out + " (" + analyzer.graph().nodes().size() + " nodes, "
-                    + analyzer.graph().edges().size() + " edges)");
+            writeGraph(analyzer, err, "");
         } finally {
             try {
                 FileTrees.delete(scratch);
             } catch (java.io.IOException e) {
-                spec.commandLine().getErr().println("xmppscope: could not remove " + scratch + ": " + e.getMessage());
+                err.println("xmppscope: could not remove " + scratch + ": " + e.getMessage());
             }
         }
-        return 0;
+    }
+
+    private void writeGraph(CaptureModel model, PrintWriter err, String from) {
+        WholeFile.write(out, to -> {
+            GraphExport.write(model, to);
+            return null;
+        });
+        err.println("xmppscope: wrote " + out + " (" + model.graph().nodes().size() + " nodes, " + model.graph().edges().size()
+                + " edges" + from + ")");
     }
 
     /** The connections --connection names (none: all of them), each checked to be in the capture {@code reader} reads. */

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code xmppscope export --out FILE.dot} of a client that logged in twice with the same resource
  * (real Prosody, Smack through the proxy): its two c2s streams are two edges between the same two
  * nodes, and their labels tell them apart by the connection each stands for, as {@code show} numbers them.
+ * Once {@code show} has kept the capture's analysis, the same graph comes from it.
  */
 class GraphDotExportTest {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -52,5 +53,12 @@ class GraphDotExportTest {
         assertEquals(List.of("c2s #1: 20 stanzas, closed", "c2s #2: 20 stanzas, closed"),
                 labels.stream().map(l -> l.replaceFirst(": \\d+ stanzas", ": 20 stanzas")).sorted().toList(),
                 "each names its connection: " + text);
+
+        // once show has kept the capture's analysis, the graph is exported from it, the same
+        assertEquals(0, cl.execute("show", db.resolve("capture").toString()), err.toString());
+        Path again = tmp.resolve("again.dot");
+        assertEquals(0, cl.execute("export", "--db", db.resolve("capture").toString(), "--out", again.toString()), err.toString());
+        assertTrue(err.toString().contains("edges, from the analysis kept in"), err.toString());
+        assertEquals(text, Files.readString(again), "the graph from the kept analysis");
     }
 }
