@@ -84,6 +84,7 @@ class PcapS2sJoinedInsideTlsTest {
             ConnectionView c = linkOf(an);
             assertEquals("s2s", c.kind());
             assertTrue(c.kindInferred() != null, "no header says it");
+            assertEquals("encrypted", c.state(), "only TLS was seen of it: not taken as established");
             assertEquals(List.of("unnamed server " + c.client() + " → unnamed server " + c.server()), s2sEdges(an.graph(), c),
                     an.graph().toString());
         });

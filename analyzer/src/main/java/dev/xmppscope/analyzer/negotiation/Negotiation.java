@@ -339,8 +339,10 @@ public final class Negotiation {
     public List<NegotiationStep> encrypted(Direction d, long at) {
         begin();
         passthroughTls = true;
-        if ("negotiating".equals(state)) {
-            state = "encrypted"; // whatever it negotiates next is out of sight: not "negotiating" for its whole life
+        if ("negotiating".equals(state) || joinedMidStream) {
+            // whatever it negotiates next is out of sight: not "negotiating" for its whole life, and a stream a
+            // capture joined inside TLS was not seen established either
+            state = "encrypted";
         }
         if (!tlsAnnounced) {
             tlsAnnounced = true;
