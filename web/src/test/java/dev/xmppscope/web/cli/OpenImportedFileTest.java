@@ -75,7 +75,7 @@ class OpenImportedFileTest {
         open.whileAnalyzing = p -> {
             if (p.state() == AnalysisProgress.State.IMPORTING && held.getCount() > 0) {
                 held.countDown();
-                awaitQuietly(release);
+                OpenWhileAnalyzingTest.awaitQuietly(release);
             }
         };
         Serving serving = open.start();
@@ -180,13 +180,5 @@ class OpenImportedFileTest {
     private static int statusOf(Serving serving, String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(serving.web().url().replaceAll("/$", "") + path))
                 .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

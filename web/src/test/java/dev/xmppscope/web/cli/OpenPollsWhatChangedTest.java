@@ -9,10 +9,6 @@ import dev.xmppscope.web.AnalysisProgress;
 import dev.xmppscope.web.HeadlessChromium;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -39,7 +35,6 @@ class OpenPollsWhatChangedTest {
     /** Far more than the streams, nodes and edges a step of 500 records adds: a few dozen of each. */
     private static final int SMALL = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     static Path tmp;
@@ -85,8 +80,8 @@ class OpenPollsWhatChangedTest {
                 go.release();
             }
             poll(serving, versions, connections, nodes, edges);
-            String whole = body(serving, "/api/connections");
-            String graph = body(serving, "/api/graph");
+            String whole = RealFederationWebTest.body(serving, "/api/connections");
+            String graph = RealFederationWebTest.body(serving, "/api/graph");
             System.out.printf("%d streams: a whole poll %d bytes (connections %d, graph %d); half way, the first poll for changes"
                     + " %d bytes, later ones at most %d, %d polls%n", STREAMS, whole.length() + graph.length(), whole.length(),
                     graph.length(), first, largestLater, polls);
@@ -164,8 +159,8 @@ class OpenPollsWhatChangedTest {
     /** Asks what changed since {@code versions} (connections, graph), merges it in, and returns the bytes it took. */
     private static long poll(Serving serving, long[] versions, Map<Long, JsonNode> connections, Map<String, JsonNode> nodes,
                              Map<String, JsonNode> edges) throws Exception {
-        String c = body(serving, "/api/connections?changedSince=" + versions[0]);
-        String g = body(serving, "/api/graph?changedSince=" + versions[1]);
+        String c = RealFederationWebTest.body(serving, "/api/connections?changedSince=" + versions[0]);
+        String g = RealFederationWebTest.body(serving, "/api/graph?changedSince=" + versions[1]);
         JsonNode cj = JSON.readTree(c);
         JsonNode gj = JSON.readTree(g);
         cj.get("removed").forEach(id -> connections.remove(id.asLong()));
@@ -180,7 +175,7 @@ class OpenPollsWhatChangedTest {
     }
 
     private static String streams(Serving serving) throws Exception {
-        int n = JSON.readTree(body(serving, "/api/connections")).get("items").size();
+        int n = JSON.readTree(RealFederationWebTest.body(serving, "/api/connections")).get("items").size();
         return String.format("%,d stream%s", n, n == 1 ? "" : "s");
     }
 
@@ -194,12 +189,5 @@ class OpenPollsWhatChangedTest {
         Map<String, String> m = new HashMap<>();
         items.forEach((k, v) -> m.put(k.toString(), v.toString()));
         return m;
-    }
-
-    private static String body(Serving serving, String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(serving.web().url().replaceAll("/$", "") + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), path + ": " + r.body());
-        return r.body();
     }
 }

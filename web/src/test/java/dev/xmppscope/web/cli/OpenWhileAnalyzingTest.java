@@ -198,7 +198,8 @@ class OpenWhileAnalyzingTest {
         }
     }
 
-    private static void awaitQuietly(CountDownLatch latch) {
+    /** Waits for {@code latch}, as a hook on the analysis thread does: an interrupt ends the wait. */
+    static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await();
         } catch (InterruptedException e) {

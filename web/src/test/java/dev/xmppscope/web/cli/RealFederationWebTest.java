@@ -68,10 +68,15 @@ class RealFederationWebTest {
     }
 
     static JsonNode get(Serving s, String path) throws Exception {
+        return JSON.readTree(body(s, path));
+    }
+
+    /** The body of a 200 answer to GET {@code path} from what {@code s} serves. */
+    static String body(Serving s, String path) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(s.web().url().replaceAll("/$", "") + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), path + ": " + r.body());
-        return JSON.readTree(r.body());
+        return r.body();
     }
 
     @Test
