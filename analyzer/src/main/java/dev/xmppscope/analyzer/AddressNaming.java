@@ -1,15 +1,14 @@
 package dev.xmppscope.analyzer;
 
+import dev.xmppscope.analyzer.graph.ServedAt;
 import dev.xmppscope.analyzer.model.NegotiationStep;
 import dev.xmppscope.analyzer.negotiation.Negotiation;
 import dev.xmppscope.analyzer.xmpp.Jid;
+import dev.xmppscope.capture.HostPort;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.BiConsumer;
 
 /**
@@ -24,8 +23,7 @@ final class AddressNaming {
     /** The latest streams waiting for a name ({@value}): a long recording of Direct TLS senders must not pile them up. */
     private static final int MAX_NAMELESS = 1024;
 
-    /** Host address → the domains streams authenticated at there. */
-    private final Map<String, Set<String>> domainsAt = new HashMap<>();
+    private final ServedAt servedAt = new ServedAt();
     private final Map<Long, ConnectionAnalysis> nameless = new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, ConnectionAnalysis> eldest) {
@@ -44,8 +42,8 @@ final class AddressNaming {
             conn.whereServedLearned = true;
             nameless.remove(conn.id());
             String domain = servedDomain(n);
-            String host = host(conn.opened.server());
-            if (domain != null && host != null && domainsAt.computeIfAbsent(host, k -> new TreeSet<>()).add(domain)) {
+            String host = HostPort.hostOf(conn.opened.server());
+            if (servedAt.add(host, domain)) {
                 for (ConnectionAnalysis waiting : new ArrayList<>(nameless.values())) {
                     name(waiting, renamed);
                 }
@@ -58,10 +56,10 @@ final class AddressNaming {
 
     private void name(ConnectionAnalysis conn, BiConsumer<ConnectionAnalysis, List<NegotiationStep>> renamed) {
         Negotiation n = conn.negotiation;
-        String server = host(conn.opened.server());
-        String client = host(conn.opened.client());
-        String to = n.streamTo() == null ? domainAt(server) : null;
-        String from = n.streamFrom() == null && "s2s".equals(n.kind()) ? domainAt(client) : null;
+        String server = HostPort.hostOf(conn.opened.server());
+        String client = HostPort.hostOf(conn.opened.client());
+        String to = n.streamTo() == null ? servedAt.serverAt(server) : null;
+        String from = n.streamFrom() == null && "s2s".equals(n.kind()) ? servedAt.serverAt(client) : null;
         if (to == null && from == null) {
             return;
         }
@@ -87,28 +85,5 @@ final class AddressNaming {
             case "s2s" -> identity.contains("→") ? Jid.parse(identity.substring(identity.indexOf('→') + 1)).domainKey() : null;
             default -> null;
         };
-    }
-
-    /** The one server served at {@code host}: its only domain, or the one all the others are services of; else null. */
-    private String domainAt(String host) {
-        Set<String> domains = host == null ? null : domainsAt.get(host);
-        if (domains == null) {
-            return null;
-        }
-        String shortest = domains.stream().min((a, b) -> Integer.compare(a.length(), b.length())).orElseThrow();
-        return domains.stream().allMatch(d -> d.equals(shortest) || d.endsWith("." + shortest)) ? shortest : null;
-    }
-
-    /** "127.0.0.3" of "127.0.0.3:5269", "::1" of "[::1]:5269"; null for none. */
-    static String host(String address) {
-        if (address == null) {
-            return null;
-        }
-        if (address.startsWith("[")) {
-            int end = address.indexOf(']');
-            return end < 0 ? address : address.substring(1, end);
-        }
-        int colon = address.lastIndexOf(':');
-        return colon > 0 && address.indexOf(':') == colon ? address.substring(0, colon) : address;
     }
 }

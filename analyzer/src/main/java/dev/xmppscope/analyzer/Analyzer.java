@@ -111,7 +111,7 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
         // finished routes and IQ pairs live in the analysis file: memory stays bounded on long captures
         this.routes = new RouteCorrelator(routeWindowNanos, index.routeArchive(), graph::host);
         this.iqs = new IqPairing(index.iqLedger());
-        this.ingest = new ElementIngest(index, routes, iqs, graph::roomService);
+        this.ingest = new ElementIngest(index, routes, iqs, graph::roomService, graph::componentServer);
     }
 
     /** An analyzer writing its index into {@code store}'s database; feed it chunks next. */

@@ -16,6 +16,8 @@ import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.TlsLayer;
 import dev.xmppscope.capture.TlsMode;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.LongFunction;
 
 /**
  * Everything the analyzer's model tracks for one proxied connection: the negotiation, counters,
@@ -46,6 +48,7 @@ final class ConnectionAnalysis {
     private String nodesIdentity;
     private String nodesFrom;
     private String nodesTo;
+    private String nodesComponentServer;
     private Ends toServer = new Ends(null, null);
     private Ends toClient = toServer;
 
@@ -126,15 +129,17 @@ final class ConnectionAnalysis {
      * only when the negotiation has learned something, and taken from {@code interned} so that
      * route matching mostly compares references.
      */
-    Ends ends(Direction d, JidCache jids, Map<String, String> interned) {
+    Ends ends(Direction d, JidCache jids, Map<String, String> interned, LongFunction<String> componentServer) {
+        String server = "component".equals(kind()) ? componentServer.apply(opened.id()) : null;
         if (nodesKind != kind() || nodesIdentity != negotiation.identity() || nodesFrom != negotiation.streamFrom()
-                || nodesTo != negotiation.streamTo()) {
+                || nodesTo != negotiation.streamTo() || !Objects.equals(nodesComponentServer, server)) {
             nodesKind = kind();
             nodesIdentity = negotiation.identity();
             nodesFrom = negotiation.streamFrom();
             nodesTo = negotiation.streamTo();
+            nodesComponentServer = server;
             String initiator = intern(initiatorNode(jids), interned);
-            String receiver = intern(receiverNode(jids), interned);
+            String receiver = intern(receiverNode(jids, server), interned);
             toServer = new Ends(initiator, receiver);
             toClient = new Ends(receiver, initiator);
         }
@@ -157,21 +162,17 @@ final class ConnectionAnalysis {
         };
     }
 
-    /** Graph node id of the receiving side (the server), or null if unknown yet. */
-    private String receiverNode(JidCache jids) {
+    /**
+     * Graph node id of the receiving side (the server), or null if unknown yet. A component's
+     * stream names no server: {@code componentServer} is the one the graph drew it beside.
+     */
+    private String receiverNode(JidCache jids, String componentServer) {
         String to = negotiation.streamTo();
         return switch (kind()) {
             case "c2s" -> negotiation.identity() != null ? domainNode(jids, jids.parse(negotiation.identity()).domain())
                     : domainNode(jids, to);
             case "s2s" -> domainNode(jids, to);
-            case "component" -> {
-                if (to == null) {
-                    yield null;
-                }
-                String d = jids.parse(to).domainKey();
-                int dot = d.indexOf('.');
-                yield "server:" + (dot > 0 ? d.substring(dot + 1) : d);
-            }
+            case "component" -> componentServer;
             default -> null;
         };
     }

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -51,13 +52,17 @@ final class ElementIngest {
     private final Bounces bounces;
     /** Told each chat-room service a room's presence shows (XEP-0045): what the graph draws as a component. */
     private final Consumer<String> roomService;
+    /** The graph node of the server a component's stream (by connection) is drawn beside, or null: its route hops' other end. */
+    private final LongFunction<String> componentServer;
     private boolean wantEvents = true;
 
-    ElementIngest(StanzaIndex index, RouteCorrelator routes, IqPairing iqs, Consumer<String> roomService) {
+    ElementIngest(StanzaIndex index, RouteCorrelator routes, IqPairing iqs, Consumer<String> roomService,
+                  LongFunction<String> componentServer) {
         this.index = index;
         this.routes = routes;
         this.iqs = iqs;
         this.roomService = roomService;
+        this.componentServer = componentServer;
         this.bounces = new Bounces(index.iqLedger(), StanzaIndex::ref);
     }
 
@@ -168,7 +173,7 @@ final class ElementIngest {
                            ElementFacts facts, IndexedStanza stored, List<ModelEvent> events) {
         ElementKind k = facts.kind();
         pair(conn, d, ref, p.at(), k, stored);
-        ConnectionAnalysis.Ends ends = conn.ends(d, jids, nodeIds);
+        ConnectionAnalysis.Ends ends = conn.ends(d, jids, nodeIds, componentServer);
         String source = ends.source();
         String target = ends.target();
         if (source == null || target == null) {

@@ -29,4 +29,17 @@ public final class HostPort {
         }
         return String.valueOf(address);
     }
+
+    /** The host of a {@code host:port} as {@link #of} writes it: "127.0.0.3" of "127.0.0.3:5269", "::1" of "[::1]:5269"; null for null. */
+    public static String hostOf(String hostPort) {
+        if (hostPort == null) {
+            return null;
+        }
+        if (hostPort.startsWith("[")) {
+            int end = hostPort.indexOf(']');
+            return end < 0 ? hostPort : hostPort.substring(1, end);
+        }
+        int colon = hostPort.lastIndexOf(':');
+        return colon > 0 && hostPort.indexOf(':') == colon ? hostPort.substring(0, colon) : hostPort;
+    }
 }

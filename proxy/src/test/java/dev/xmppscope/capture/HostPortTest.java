@@ -23,4 +23,13 @@ class HostPortTest {
         assertEquals("xmpp.example:5222", HostPort.of(InetSocketAddress.createUnresolved("xmpp.example", 5222)));
         assertEquals("[fe80::1]:5222", HostPort.of("fe80::1", 5222));
     }
+
+    @Test
+    void theHostOfWhatItWroteComesBack() {
+        assertEquals("127.0.0.3", HostPort.hostOf("127.0.0.3:5269"));
+        assertEquals("::1", HostPort.hostOf("[::1]:5269"));
+        assertEquals("xmpp.example", HostPort.hostOf("xmpp.example:5222"));
+        assertEquals("fe80::1", HostPort.hostOf("fe80::1"), "an IPv6 address without brackets has no port to take off");
+        assertEquals(null, HostPort.hostOf(null));
+    }
 }

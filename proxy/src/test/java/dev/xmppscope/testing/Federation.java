@@ -24,6 +24,8 @@ public final class Federation implements AutoCloseable {
     public static final int DIRECT_TLS = 5223;
     /** Direct TLS between servers (XEP-0368's {@code _xmpps-server}), with {@link Builder#s2sDirectTls}. */
     public static final int S2S_DIRECT_TLS = 5270;
+    /** External components (XEP-0114), on a server configured with {@link ProsodyConfig#externalComponent}. */
+    public static final int COMPONENT = 5347;
 
     private final LoopbackBlock block;
     private final LoopbackDns dns;
@@ -198,7 +200,7 @@ public final class Federation implements AutoCloseable {
     /**
      * The proxy routes that put a relay on every link: for each domain, {@code relay:5222=server:5222},
      * {@code relay:5269=server:5269} and {@code relay:5223=server:5223} (and {@code relay:5270=server:5270}
-     * with {@code s2sDirectTls}), in the CLI's
+     * with {@code s2sDirectTls}, {@code relay:5347=server:5347} for a server that accepts a component), in the CLI's
      * {@code LISTEN=UPSTREAM} syntax.
      */
     public List<String> relayRoutes() {
@@ -206,8 +208,8 @@ public final class Federation implements AutoCloseable {
         for (ProsodyServer s : servers.values()) {
             String relay = relays.get(s.domain()).getHostAddress();
             String server = s.address().getHostAddress();
-            for (int port : new int[] {C2S, S2S, DIRECT_TLS, S2S_DIRECT_TLS}) {
-                if (port != S2S_DIRECT_TLS || s2sDirectTls) {
+            for (int port : new int[] {C2S, S2S, DIRECT_TLS, S2S_DIRECT_TLS, COMPONENT}) {
+                if ((port != S2S_DIRECT_TLS || s2sDirectTls) && (port != COMPONENT || s.acceptsComponents())) {
                     routes.add(relay + ":" + port + "=" + server + ":" + port);
                 }
             }

@@ -51,6 +51,9 @@ public final class ProsodyConfig {
     boolean allowRegistration;
     final Set<String> extraModules = new LinkedHashSet<>();
     String mucComponent;
+    /** An external component's domain (XEP-0114), connecting on {@link Federation#COMPONENT} with {@link #componentSecret}. */
+    String externalComponent;
+    String componentSecret;
     TestCertificates.Issued certificate;
     final List<X509Certificate> trusted = new ArrayList<>();
     final List<String> extraLua = new ArrayList<>();
@@ -124,6 +127,16 @@ public final class ProsodyConfig {
     /** A MUC component, e.g. {@code conference.a.example}. */
     public ProsodyConfig muc(String componentDomain) {
         this.mucComponent = componentDomain;
+        return this;
+    }
+
+    /**
+     * An external component (XEP-0114) the server accepts on port {@link Federation#COMPONENT} of its
+     * address: {@code domain}, authenticating with {@code secret}.
+     */
+    public ProsodyConfig externalComponent(String domain, String secret) {
+        this.externalComponent = domain;
+        this.componentSecret = secret;
         return this;
     }
 

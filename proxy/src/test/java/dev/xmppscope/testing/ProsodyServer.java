@@ -114,6 +114,11 @@ public final class ProsodyServer implements AutoCloseable {
         }
     }
 
+    /** Whether it accepts an external component on {@link Federation#COMPONENT}. */
+    public boolean acceptsComponents() {
+        return config.externalComponent != null;
+    }
+
     public String domain() {
         return config.domain;
     }
@@ -225,6 +230,10 @@ public final class ProsodyServer implements AutoCloseable {
         l.add("c2s_ports = { " + config.c2sPort + " }");
         l.add("s2s_ports = { " + config.s2sPort + " }");
         l.add("c2s_direct_tls_ports = { " + config.directTlsPort + " }");
+        if (config.externalComponent != null) {
+            l.add("component_ports = { " + Federation.COMPONENT + " }");
+            l.add("component_interfaces = { " + str(config.address.getHostAddress()) + " }");
+        }
         l.add("c2s_allow_encryption = " + config.c2sOfferTls);
         l.add("c2s_require_encryption = " + config.c2sRequireEncryption);
         l.add("allow_unencrypted_plain_auth = true");
@@ -245,6 +254,11 @@ public final class ProsodyServer implements AutoCloseable {
         if (config.mucComponent != null) {
             l.add("");
             l.add("Component " + str(config.mucComponent) + " \"muc\"");
+        }
+        if (config.externalComponent != null) {
+            l.add("");
+            l.add("Component " + str(config.externalComponent));
+            l.add("  component_secret = " + str(config.componentSecret));
         }
         return String.join("\n", l) + "\n";
     }

@@ -5,10 +5,10 @@ import dev.xmppscope.analyzer.model.GraphNode;
 import dev.xmppscope.analyzer.model.GraphSnapshot;
 import dev.xmppscope.analyzer.model.ModelEvent;
 import dev.xmppscope.analyzer.xmpp.Jid;
+import dev.xmppscope.capture.HostPort;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,10 +55,12 @@ public final class EntityGraph {
     /**
      * Streams whose domain the server refused, while nothing says which server is at their address:
      * drawn once a stream authenticates there, not to a server of the refused name (there is none).
-     * The latest {@value #MAX_WAITING} per address (a scanner's probes must not pile up for weeks).
      */
-    private final Map<String, Map<Long, Runnable>> waitingForServerAt = new HashMap<>();
-    private static final int MAX_WAITING = 1024;
+    private final WaitingStreams waitingForServerAt = new WaitingStreams();
+    /** Which server is at each host address: the one an external component there connects to. */
+    private final ServedAt servedAt = new ServedAt();
+    /** Components drawn beside a stand-in, by the host address they connected to, until it names a server. */
+    private final WaitingStreams componentsWaitingAt = new WaitingStreams();
     /**
      * Domains a room's presence shows are chat-room services (XEP-0045): components, whether or
      * not the server hosting them is in the capture. At most {@value #MAX_ROOM_SERVICES} (a hostile
@@ -88,14 +90,15 @@ public final class EntityGraph {
                 unplace(p); // drawn before the server refused its domain: there is no server of that name
             }
             if (s.domainRefused() && s.identity() == null && s.upstream() != null) {
-                waitingForServerAt.computeIfAbsent(s.upstream(), k -> new LinkedHashMap<>() {
-                    @Override
-                    protected boolean removeEldestEntry(Map.Entry<Long, Runnable> eldest) {
-                        return size() > MAX_WAITING;
-                    }
-                }).put(s.connection(), () -> updateStream(s, state, error, warning, stanzas, bytes));
+                waitingForServerAt.add(s.upstream(), s.connection(), () -> updateStream(s, state, error, warning, stanzas, bytes));
             }
             return;
+        }
+        if ("component".equals(s.kind()) && edge.getTargetNode().getId().startsWith(UNNAMED) && s.upstream() != null) {
+            componentsWaitingAt.add(HostPort.hostOf(s.upstream()), s.connection(), () -> {
+                placed.remove(s.connection()); // its endpoints are the same: placed anew all the same, beside the server now named
+                updateStream(s, state, error, warning, stanzas, bytes);
+            });
         }
         set(edge, "state", state);
         set(edge, "error", error);
@@ -157,10 +160,11 @@ public final class EntityGraph {
                 if (s.streamTo() == null) {
                     return null;
                 }
-                String domain = Jid.parse(s.streamTo()).domainKey();
-                int dot = domain.indexOf('.');
-                target = server(dot > 0 ? domain.substring(dot + 1) : domain);
-                source = component(domain, target);
+                // nothing in a component's stream names the server it connects to (XEP-0114): the
+                // server found at its address is that one, else a stand-in for it until the capture shows one
+                String host = servedAt.serverAt(HostPort.hostOf(s.upstream()));
+                target = host != null ? server(host) : unnamedServerAt(s.connection(), s.upstream());
+                source = component(Jid.parse(s.streamTo()).domainKey(), target);
             }
             default -> {
                 return null;
@@ -196,10 +200,11 @@ public final class EntityGraph {
      */
     private void serves(String upstream, String server) {
         if (upstream != null && serverAt.putIfAbsent(upstream, server) == null) {
-            Map<Long, Runnable> waiting = waitingForServerAt.remove(upstream);
-            if (waiting != null) {
-                waiting.values().forEach(Runnable::run);
-            }
+            waitingForServerAt.named(upstream);
+        }
+        String host = HostPort.hostOf(upstream);
+        if (servedAt.add(host, graph.getNode(server).getAttribute("label", String.class))) {
+            componentsWaitingAt.named(host);
         }
     }
 
@@ -259,6 +264,12 @@ public final class EntityGraph {
         if (!clientsLogIn && !"component".equals(n.getAttribute("kind"))) {
             n.setAttribute("kind", "component");
         }
+    }
+
+    /** The node a component's stream ({@code connection}) is drawn to: its server's, or a stand-in's; null if not drawn. */
+    public String componentServer(long connection) {
+        Placed p = placed.get(connection);
+        return p == null ? null : p.edge().getTargetNode().getId();
     }
 
     /** The node of the server that hosts {@code nodeId}'s domain: itself unless it is another server's service. */
@@ -400,14 +411,18 @@ public final class EntityGraph {
         return n.getId().startsWith("client:conn-") || n.getId().startsWith(UNNAMED);
     }
 
+    /** An external component's node (XEP-0114), drawn beside the server it connects to: its parent, which may change once named. */
     private String component(String domain, String serverId) {
         String id = "component:" + domain;
-        if (graph.getNode(id) == null) {
-            Node n = graph.addNode(id);
+        Node n = graph.getNode(id);
+        if (n == null) {
+            n = graph.addNode(id);
             n.setAttribute("kind", "component");
             n.setAttribute("label", domain);
-            n.setAttribute("parent", serverId);
             n.setAttribute("flags", Jid.parse(domain).flags());
+        }
+        if (!serverId.equals(n.getAttribute("parent"))) {
+            n.setAttribute("parent", serverId);
         }
         return id;
     }
