@@ -156,8 +156,7 @@ final class ConnectionAnalysis {
             case "c2s" -> negotiation.identity() != null ? CLIENT_NODE + jids.parse(negotiation.identity()).fullKey()
                     : CLIENT_NODE + "conn-" + opened.id();
             case "s2s" -> domainNode(jids, negotiation.streamFrom() != null ? negotiation.streamFrom() : s2sFromIdentity());
-            case "component" -> negotiation.streamTo() == null ? null
-                    : "component:" + jids.parse(negotiation.streamTo()).domainKey();
+            case "component" -> domainNode(jids, negotiation.streamTo()); // as the graph draws it: the node of its domain
             default -> null;
         };
     }

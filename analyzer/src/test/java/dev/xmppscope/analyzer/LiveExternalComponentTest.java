@@ -35,8 +35,7 @@ class LiveExternalComponentTest {
     @Test
     void aComponentIsDrawnBesideTheServerAtItsAddressAndItsMessagesAreFollowedThroughIt() throws Exception {
         try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.builder("a.example")
-                .user("a.example", "alice", "alice-pw")
-                .configure((domain, cfg) -> cfg.externalComponent(COMPONENT, "bridge-secret")), tmp);
+                .user("a.example", "alice", "alice-pw").externalComponent("a.example", COMPONENT, "bridge-secret"), tmp);
              SlixmppComponent bridge = SlixmppComponent.start(tmp.resolve("component"), COMPONENT, "bridge-secret",
                      new InetSocketAddress(fed.servers.relayAddress("a.example"), Federation.COMPONENT))) {
             bridge.awaitSession(Duration.ofSeconds(20));
@@ -56,21 +55,63 @@ class LiveExternalComponentTest {
             bridge.awaitAnswered(Duration.ofSeconds(20));
 
             StanzaRoute pong = MessageRoutes.awaitRoute(fed.analyzer, "pong: " + ping, 2);
-            assertEquals(List.of("component:" + COMPONENT + "→server:a.example", "server:a.example→client:alice@a.example/laptop"),
-                    pong.hops().stream().map(h -> h.source() + "→" + h.target()).toList());
+            assertEquals(List.of("server:" + COMPONENT + "→server:a.example", "server:a.example→client:alice@a.example/laptop"),
+                    hops(pong));
             StanzaRoute sent = MessageRoutes.awaitRoute(fed.analyzer, ping, 2);
-            assertEquals(List.of("client:alice@a.example/laptop→server:a.example", "server:a.example→component:" + COMPONENT),
-                    sent.hops().stream().map(h -> h.source() + "→" + h.target()).toList());
+            assertEquals(List.of("client:alice@a.example/laptop→server:a.example", "server:a.example→server:" + COMPONENT),
+                    hops(sent));
             GraphSnapshot graph = fed.analyzer.graph();
             assertEquals("server:a.example", component(fed).parent(), graph.toString());
             assertTrue(graph.nodes().stream().noneMatch(n -> n.id().equals(standIn)), "the stand-in is gone: " + graph);
-            assertTrue(graph.edges().stream().anyMatch(e -> e.source().equals("component:" + COMPONENT)
+            assertTrue(graph.edges().stream().anyMatch(e -> e.source().equals("server:" + COMPONENT)
                     && e.target().equals("server:a.example")), graph.toString());
         }
     }
 
+    /**
+     * An external component federates under its own name: bob on b.example writes to irc.a.example,
+     * b.example opens s2s streams with irc.a.example (a.example's Prosody answers for it), and the
+     * component's stream goes to a.example. One node, irc.a.example, a component of a.example, has
+     * both; his message and the component's answer are followed across all three links.
+     */
+    @Test
+    void aComponentOtherServersFederateWithIsOneNodeAndItsMessagesCrossItsServer() throws Exception {
+        String irc = "irc.a.example";
+        try (AnalyzedFederation fed = AnalyzedFederation.start(Federation.aliceAndBob()
+                .externalComponent("a.example", irc, "bridge-secret"), tmp);
+             SlixmppComponent bridge = SlixmppComponent.start(tmp.resolve("component"), irc, "bridge-secret",
+                     new InetSocketAddress(fed.servers.relayAddress("a.example"), Federation.COMPONENT))) {
+            bridge.awaitSession(Duration.ofSeconds(20));
+            fed.messageAcross("alice and bob " + UUID.randomUUID()); // a.example's address is named by alice's login
+            String ping = "ping " + UUID.randomUUID();
+            try (XmppClient bob = fed.login("b.example", "bob", "phone")) {
+                bob.send(irc, ping);
+                bob.awaitMessage("pong: " + ping, Duration.ofSeconds(20));
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError(e.getMessage() + "\ncomponent: " + bridge.output(), fed.withDiagnostics(e));
+            }
+            bridge.awaitAnswered(Duration.ofSeconds(20));
+
+            StanzaRoute sent = MessageRoutes.awaitRoute(fed.analyzer, ping, 3);
+            assertEquals(List.of("client:bob@b.example/phone→server:b.example", "server:b.example→server:" + irc,
+                    "server:a.example→server:" + irc), hops(sent));
+            StanzaRoute pong = MessageRoutes.awaitRoute(fed.analyzer, "pong: " + ping, 3);
+            assertEquals(List.of("server:" + irc + "→server:a.example", "server:" + irc + "→server:b.example",
+                    "server:b.example→client:bob@b.example/phone"), hops(pong));
+            GraphSnapshot graph = fed.analyzer.graph();
+            List<GraphNode> named = graph.nodes().stream().filter(n -> n.label().equals(irc)).toList();
+            assertEquals(1, named.size(), graph.toString());
+            assertEquals("component", named.get(0).kind());
+            assertEquals("server:a.example", named.get(0).parent());
+        }
+    }
+
+    private static List<String> hops(StanzaRoute route) {
+        return route.hops().stream().map(h -> h.source() + "→" + h.target()).toList();
+    }
+
     private static GraphNode component(AnalyzedFederation fed) {
-        return fed.analyzer.graph().nodes().stream().filter(n -> n.id().equals("component:" + COMPONENT)).findFirst()
+        return fed.analyzer.graph().nodes().stream().filter(n -> n.id().equals("server:" + COMPONENT)).findFirst()
                 .orElseThrow(() -> new AssertionError("the component is not drawn: " + fed.analyzer.graph()));
     }
 

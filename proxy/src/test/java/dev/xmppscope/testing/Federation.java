@@ -69,6 +69,8 @@ public final class Federation implements AutoCloseable {
         private boolean s2sDirectTls;
         private BiConsumer<String, ProsodyConfig> configure = (domain, config) -> { };
         private final Map<String, List<String>> users = new LinkedHashMap<>();
+        /** Host domain → its external component's domain and secret. */
+        private final Map<String, String[]> components = new LinkedHashMap<>();
 
         private Builder(List<String> domains) {
             if (domains.isEmpty()) {
@@ -102,6 +104,15 @@ public final class Federation implements AutoCloseable {
         }
 
         /** Adjusts each server's config (called with its domain). */
+        /**
+         * {@code domain}'s server accepts an external component (XEP-0114) {@code component} with
+         * {@code secret} on {@link #COMPONENT}, and DNS sends the other servers to it for that name.
+         */
+        public Builder externalComponent(String domain, String component, String secret) {
+            components.put(domain, new String[] {component, secret});
+            return this;
+        }
+
         public Builder configure(BiConsumer<String, ProsodyConfig> configure) {
             this.configure = configure;
             return this;
@@ -126,6 +137,9 @@ public final class Federation implements AutoCloseable {
                 hosts.put(domains.get(i), (relayed ? relay : server).getHostAddress());
                 // a MUC component the domain may host (see ProsodyConfig.muc): other servers find it there
                 hosts.put("conference." + domains.get(i), (relayed ? relay : server).getHostAddress());
+                if (components.containsKey(domains.get(i))) {
+                    hosts.put(components.get(domains.get(i))[0], (relayed ? relay : server).getHostAddress());
+                }
             }
             List<LoopbackDns.SrvRecord> srv = new ArrayList<>();
             if (s2sDirectTls) {
@@ -143,6 +157,9 @@ public final class Federation implements AutoCloseable {
                     }
                     if (s2sDirectTls) {
                         config.lua("s2s_direct_tls_ports = { " + S2S_DIRECT_TLS + " }");
+                    }
+                    if (components.containsKey(domain)) {
+                        config.externalComponent(components.get(domain)[0], components.get(domain)[1]);
                     }
                     configure.accept(domain, config);
                     ProsodyServer server = ProsodyServer.prepare(dir.resolve(domain), config);

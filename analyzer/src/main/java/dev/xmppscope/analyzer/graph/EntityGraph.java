@@ -61,6 +61,8 @@ public final class EntityGraph {
     private final ServedAt servedAt = new ServedAt();
     /** Components drawn beside a stand-in, by the host address they connected to, until it names a server. */
     private final WaitingStreams componentsWaitingAt = new WaitingStreams();
+    /** Nodes of external components (XEP-0114): hosted by the server their stream went to, not by their name's. */
+    private final Set<String> connectedComponents = new HashSet<>();
     /**
      * Domains a room's presence shows are chat-room services (XEP-0045): components, whether or
      * not the server hosting them is in the capture. At most {@value #MAX_ROOM_SERVICES} (a hostile
@@ -298,8 +300,9 @@ public final class EntityGraph {
     private void hostedBy(Node service, String serverId) {
         String id = service.getId();
         String current = hosts.get(id);
-        // the nearest server hosts it (conference.x.b.example is x.b.example's, if both are servers)
-        if (current != null && current.length() >= serverId.length()
+        // the nearest server hosts it (conference.x.b.example is x.b.example's, if both are servers);
+        // an external component, the one it connected to, whatever its name
+        if (current != null && current.length() >= serverId.length() || connectedComponents.contains(id)
                 || service.enteringEdges().anyMatch(e -> "c2s".equals(e.getAttribute("kind")))) {
             return;
         }
@@ -411,19 +414,21 @@ public final class EntityGraph {
         return n.getId().startsWith("client:conn-") || n.getId().startsWith(UNNAMED);
     }
 
-    /** An external component's node (XEP-0114), drawn beside the server it connects to: its parent, which may change once named. */
+    /**
+     * An external component's node (XEP-0114): the node of its domain, which other servers federate
+     * with under that name, a component of the server it connects to (which may change once named).
+     */
     private String component(String domain, String serverId) {
-        String id = "component:" + domain;
+        String id = server(domain);
         Node n = graph.getNode(id);
-        if (n == null) {
-            n = graph.addNode(id);
+        if (!"component".equals(n.getAttribute("kind"))) {
             n.setAttribute("kind", "component");
-            n.setAttribute("label", domain);
-            n.setAttribute("flags", Jid.parse(domain).flags());
         }
         if (!serverId.equals(n.getAttribute("parent"))) {
             n.setAttribute("parent", serverId);
         }
+        hosts.put(id, serverId);
+        connectedComponents.add(id);
         return id;
     }
 

@@ -3,8 +3,8 @@ package dev.xmppscope.analyzer.model;
 /**
  * An entity in the federation graph.
  *
- * @param id     stable id: {@code server:a.example}, {@code client:alice@a.example/phone},
- *               {@code component:conference.a.example}
+ * @param id     stable id: {@code server:a.example}, {@code client:alice@a.example/phone}; a
+ *               component keeps its domain's, {@code server:conference.a.example}
  * @param kind   {@code server}, {@code client} or {@code component}
  * @param label  what to write on it (domain, or full JID)
  * @param parent the id of the server it hangs off (clients and components), or null for servers

@@ -35,7 +35,9 @@ import java.util.function.UnaryOperator;
  * the route from the server that hosts the room, as does the room's passing on of an invitation sent
  * to it ({@link PayloadDigest#ofInvitation}). That server may appear under the room service's
  * own domain on some links and its own on others (conference.b.example on s2s streams, b.example
- * on its clients' streams); {@code hosts} maps a node to the node of the server hosting it. A
+ * on its clients' streams); {@code hosts} maps a node to the node of the server hosting it. Any
+ * stanza that reached a service may go on from the server hosting it, and one that reached a server
+ * from a service it hosts: an external component's stanzas cross its server that way. A
  * message's carbons (XEP-0280), the copies a server makes for its user's other clients, are hops of
  * the message's route too: a carbon leaves the server the message reached, as the message it carries.
  *
@@ -157,10 +159,23 @@ public final class RouteCorrelator {
         Route match = null;
         int fits = 0;
         UnaryOperator<String> place = UnaryOperator.identity();
-        for (Route r : open.getOrDefault(new Sighting.Slot(key, s.source()), List.of())) {
+        List<Route> here = open.getOrDefault(new Sighting.Slot(key, s.source()), List.of());
+        for (Route r : here) {
             if (r.canTake(s, window, place)) {
                 fits++;
                 match = r;
+            }
+        }
+        if (fits == 0) {
+            // a server and the services it hosts are one process: what reached one leaves from the
+            // other (a message to an external component reaches its domain over s2s, then leaves its server on the component's stream)
+            String host = hosts.apply(s.source());
+            for (Route r : host.equals(s.source()) ? here : open.getOrDefault(new Sighting.Slot(key, host), List.of())) {
+                if (r.canTake(s, window, hosts)) {
+                    fits++;
+                    match = r;
+                    place = hosts;
+                }
             }
         }
         if (fits == 0 && s.toBare() != null && presence) {
@@ -393,8 +408,12 @@ public final class RouteCorrelator {
             register(r, s.key(), s.target());
             return;
         }
+        String host = hosts.apply(s.target());
         for (Sighting.Key key : r.keys) { // usually one
-            register(r, key, key.room() ? hosts.apply(s.target()) : s.target());
+            register(r, key, key.room() ? host : s.target());
+            if (!key.room() && !host.equals(s.target())) {
+                register(r, key, host); // reached a service: it may leave from the server hosting it (see observe)
+            }
         }
     }
 

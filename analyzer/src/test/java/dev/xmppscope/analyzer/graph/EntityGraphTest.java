@@ -97,10 +97,10 @@ class EntityGraphTest {
                 "127.0.0.2:5222", false), "established", null, null, 1, 100);
         graph.updateStream(new StreamEndpoints(2, "component", null, "bridge.example", null, "127.0.0.1:40001", "127.0.0.2:5347",
                 false), "established", null, null, 1, 100);
-        assertEquals("server:a.example", node("component:bridge.example").parent());
+        assertEquals("server:a.example", node("server:bridge.example").parent());
         var edge = graph.snapshot().edges().stream().filter(e -> e.id().equals("component:2")).findFirst().orElseThrow();
-        assertEquals("component:bridge.example→server:a.example", edge.source() + "→" + edge.target());
-        assertEquals(List.of("client:alice@a.example/laptop", "component:bridge.example", "server:a.example"),
+        assertEquals("server:bridge.example→server:a.example", edge.source() + "→" + edge.target());
+        assertEquals(List.of("client:alice@a.example/laptop", "server:a.example", "server:bridge.example"),
                 graph.snapshot().nodes().stream().map(GraphNode::id).sorted().toList());
     }
 
@@ -113,18 +113,18 @@ class EntityGraphTest {
         StreamEndpoints component = new StreamEndpoints(1, "component", null, "bridge.a.example", null, "127.0.0.1:40001",
                 "127.0.0.2:5347", false);
         graph.updateStream(component, "established", null, null, 1, 100);
-        GraphNode standIn = node(node("component:bridge.a.example").parent());
+        GraphNode standIn = node(node("server:bridge.a.example").parent());
         assertEquals("unnamed server 127.0.0.2:5347", standIn.label());
         assertTrue(graph.snapshot().nodes().stream().noneMatch(n -> n.id().equals("server:a.example")), "not seen: not drawn");
         graph.updateStream(new StreamEndpoints(2, "c2s", null, "a.example", "alice@a.example/laptop", "127.0.0.1:40000",
                 "127.0.0.2:5222", false), "established", null, null, 1, 100);
-        assertEquals("server:a.example", node("component:bridge.a.example").parent());
+        assertEquals("server:a.example", node("server:bridge.a.example").parent());
         var edge = graph.snapshot().edges().stream().filter(e -> e.id().equals("component:1")).findFirst().orElseThrow();
         assertEquals("server:a.example", edge.target());
-        assertEquals(List.of("client:alice@a.example/laptop", "component:bridge.a.example", "server:a.example"),
+        assertEquals(List.of("client:alice@a.example/laptop", "server:a.example", "server:bridge.a.example"),
                 graph.snapshot().nodes().stream().map(GraphNode::id).sorted().toList(), "the stand-in is gone");
         graph.updateStream(component, "closed", null, null, 3, 300);
-        assertEquals("server:a.example", node("component:bridge.a.example").parent(), "and stays there as its stream goes on");
+        assertEquals("server:a.example", node("server:bridge.a.example").parent(), "and stays there as its stream goes on");
     }
 
     @Test

@@ -304,7 +304,7 @@ final class CaptureText {
 
     /** A graph node's id as its name: {@code client:alice@a.example/laptop} → {@code alice@a.example/laptop}. */
     private static String entity(String nodeId) {
-        for (String prefix : List.of("client:", "server:", "component:")) {
+        for (String prefix : List.of("client:", "server:")) {
             if (nodeId != null && nodeId.startsWith(prefix)) {
                 return nodeId.substring(prefix.length());
             }
