@@ -45,14 +45,7 @@ class LiveExternalComponentTest {
             assertTrue(fed.analyzer.graph().nodes().stream().noneMatch(n -> n.label().equals("example")),
                     "no server made up from the component's name: " + fed.analyzer.graph());
 
-            String ping = "ping " + UUID.randomUUID();
-            try (XmppClient alice = fed.login("a.example", "alice", "laptop")) {
-                alice.send(COMPONENT, ping);
-                alice.awaitMessage("pong: " + ping, Duration.ofSeconds(20));
-            } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError(e.getMessage() + "\ncomponent: " + bridge.output(), fed.withDiagnostics(e));
-            }
-            bridge.awaitAnswered(Duration.ofSeconds(20));
+            String ping = pingPong(fed, bridge, "a.example", "alice", "laptop", COMPONENT);
 
             StanzaRoute pong = MessageRoutes.awaitRoute(fed.analyzer, "pong: " + ping, 2);
             assertEquals(List.of("server:" + COMPONENT + "→server:a.example", "server:a.example→client:alice@a.example/laptop"),
@@ -83,14 +76,7 @@ class LiveExternalComponentTest {
                      new InetSocketAddress(fed.servers.relayAddress("a.example"), Federation.COMPONENT))) {
             bridge.awaitSession(Duration.ofSeconds(20));
             fed.messageAcross("alice and bob " + UUID.randomUUID()); // a.example's address is named by alice's login
-            String ping = "ping " + UUID.randomUUID();
-            try (XmppClient bob = fed.login("b.example", "bob", "phone")) {
-                bob.send(irc, ping);
-                bob.awaitMessage("pong: " + ping, Duration.ofSeconds(20));
-            } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError(e.getMessage() + "\ncomponent: " + bridge.output(), fed.withDiagnostics(e));
-            }
-            bridge.awaitAnswered(Duration.ofSeconds(20));
+            String ping = pingPong(fed, bridge, "b.example", "bob", "phone", irc);
 
             StanzaRoute sent = MessageRoutes.awaitRoute(fed.analyzer, ping, 3);
             assertEquals(List.of("client:bob@b.example/phone→server:b.example", "server:b.example→server:" + irc,
@@ -104,6 +90,20 @@ class LiveExternalComponentTest {
             assertEquals("component", named.get(0).kind());
             assertEquals("server:a.example", named.get(0).parent());
         }
+    }
+
+    /** USER logs in, sends the component a fresh "ping ..." and gets its "pong: ping ..."; returns the ping. */
+    private static String pingPong(AnalyzedFederation fed, SlixmppComponent component, String domain, String user,
+                                   String resource, String componentDomain) throws InterruptedException {
+        String ping = "ping " + UUID.randomUUID();
+        try (XmppClient client = fed.login(domain, user, resource)) {
+            client.send(componentDomain, ping);
+            client.awaitMessage("pong: " + ping, Duration.ofSeconds(20));
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError(e.getMessage() + "\ncomponent: " + component.output(), fed.withDiagnostics(e));
+        }
+        component.awaitAnswered(Duration.ofSeconds(20));
+        return ping;
     }
 
     private static List<String> hops(StanzaRoute route) {

@@ -124,11 +124,16 @@ public final class SlixmppClient {
     }
 
     private Path script() {
-        Path script = workDir.resolve("slixmpp_client.py");
+        return script(workDir, "slixmpp_client.py");
+    }
+
+    /** The script {@code name}, a test resource beside this class, copied into {@code workDir} (once) for python to run. */
+    static Path script(Path workDir, String name) {
+        Path script = workDir.resolve(name);
         if (!Files.exists(script)) {
-            try (InputStream in = SlixmppClient.class.getResourceAsStream("slixmpp_client.py")) {
+            try (InputStream in = SlixmppClient.class.getResourceAsStream(name)) {
                 if (in == null) {
-                    throw new IllegalStateException("slixmpp_client.py missing from the test classpath");
+                    throw new IllegalStateException(name + " missing from the test classpath");
                 }
                 Files.createDirectories(workDir);
                 Files.copy(in, script);

@@ -2,12 +2,10 @@ package dev.xmppscope.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +47,7 @@ public final class SlixmppComponent implements AutoCloseable {
     /** Starts component {@code domain} connecting to the IP literal {@code endpoint}; its script goes to {@code workDir}. */
     public static SlixmppComponent start(Path workDir, String domain, String secret, InetSocketAddress endpoint) {
         Requirements.requirePythonModule("slixmpp");
-        List<String> cmd = List.of("/usr/bin/python3", script(workDir).toString(), "--jid", domain, "--secret", secret,
+        List<String> cmd = List.of("/usr/bin/python3", SlixmppClient.script(workDir, "slixmpp_component.py").toString(), "--jid", domain, "--secret", secret,
                 "--host", endpoint.getAddress().getHostAddress(), "--port", Integer.toString(endpoint.getPort()));
         try {
             return new SlixmppComponent(new ProcessBuilder(cmd).redirectErrorStream(true).start());
@@ -78,22 +76,6 @@ public final class SlixmppComponent implements AutoCloseable {
         synchronized (output) {
             return output.toString();
         }
-    }
-
-    private static Path script(Path workDir) {
-        Path script = workDir.resolve("slixmpp_component.py");
-        if (!Files.exists(script)) {
-            try (InputStream in = SlixmppComponent.class.getResourceAsStream("slixmpp_component.py")) {
-                if (in == null) {
-                    throw new IllegalStateException("slixmpp_component.py missing from the test classpath");
-                }
-                Files.createDirectories(workDir);
-                Files.copy(in, script);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + script, e);
-            }
-        }
-        return script;
     }
 
     @Override
