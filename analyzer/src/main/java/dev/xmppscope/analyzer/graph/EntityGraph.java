@@ -8,10 +8,8 @@ import dev.xmppscope.analyzer.xmpp.Jid;
 import dev.xmppscope.capture.HostPort;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.graphstream.graph.Edge;
 import org.graphstream.graph.Graph;
 import org.graphstream.graph.Node;
@@ -28,13 +26,15 @@ import org.graphstream.graph.implementations.MultiGraph;
  * with it under its own name, so its streams keep their own node, but the node is a component of
  * that server. So is a domain a room's presence shows is a chat-room service (XEP-0045), even when
  * the capture never names the server hosting it. Either turns back into a server if a client logs
- * in to it.
+ * in to it. An external component (XEP-0114) is a component of the server its stream went to
+ * ({@link Services}).
  *
  * <p>Not thread-safe: the {@code Analyzer} calls it under its lock.
  */
 public final class EntityGraph {
     private final Graph graph = new MultiGraph("xmppscope", false, false, 64, 256);
     private final GraphChangeSink changes = new GraphChangeSink(this);
+    private final Services services = new Services(graph);
     /**
      * Each stream's endpoints as last placed, with its edge: a chunk that changed only the counts
      * updates the edge without resolving the endpoints again (parsing JIDs, looking up nodes),
@@ -45,8 +45,6 @@ public final class EntityGraph {
     private record Placed(StreamEndpoints endpoints, Edge edge) {
     }
 
-    /** Server nodes that are services of another server's, to that server's node. */
-    private final Map<String, String> hosts = new HashMap<>();
     /**
      * The server node at each upstream address, as a stream authenticated there showed (a client
      * bound, a server accepted): where a stream whose domain was refused there belongs.
@@ -61,15 +59,6 @@ public final class EntityGraph {
     private final ServedAt servedAt = new ServedAt();
     /** Components drawn beside a stand-in, by the host address they connected to, until it names a server. */
     private final WaitingStreams componentsWaitingAt = new WaitingStreams();
-    /** Nodes of external components (XEP-0114): hosted by the server their stream went to, not by their name's. */
-    private final Set<String> connectedComponents = new HashSet<>();
-    /**
-     * Domains a room's presence shows are chat-room services (XEP-0045): components, whether or
-     * not the server hosting them is in the capture. At most {@value #MAX_ROOM_SERVICES} (a hostile
-     * capture stops adding, not memory).
-     */
-    private final Set<String> roomServices = new HashSet<>();
-    private static final int MAX_ROOM_SERVICES = 10_000;
 
     /** Ids of servers named by no domain: {@code #} keeps them apart from any domain's. */
     private static final String UNNAMED = "server:#";
@@ -225,9 +214,9 @@ public final class EntityGraph {
     /** Removes a server (or service) node that no stream, client or service holds up any more. */
     private void dropIfNamedOnlyByIt(Node server) {
         String id = server.getId();
-        if (id.startsWith("server:") && server.getDegree() == 0 && !hosts.containsValue(id)
+        if (id.startsWith("server:") && server.getDegree() == 0 && !services.hostsAny(id)
                 && graph.nodes().noneMatch(n -> id.equals(n.getAttribute("parent")))) {
-            hosts.remove(id);
+            services.removed(id);
             graph.removeNode(server);
         }
     }
@@ -239,10 +228,7 @@ public final class EntityGraph {
             n.setAttribute("kind", "server");
             n.setAttribute("label", domain);
             n.setAttribute("flags", Jid.parse(domain).flags());
-            groupServices(id, domain);
-            if (roomServices.contains(domain)) {
-                asRoomService(n);
-            }
+            services.added(n, domain);
         }
         return id;
     }
@@ -253,19 +239,12 @@ public final class EntityGraph {
      * component: of its server when the capture holds that one, else of none (no parent).
      */
     public void roomService(String domain) {
-        if (roomServices.size() < MAX_ROOM_SERVICES && roomServices.add(domain)) {
-            Node n = graph.getNode("server:" + domain);
-            if (n != null) {
-                asRoomService(n);
-            }
-        }
+        services.roomService(domain);
     }
 
-    private void asRoomService(Node n) {
-        boolean clientsLogIn = n.enteringEdges().anyMatch(e -> "c2s".equals(e.getAttribute("kind")));
-        if (!clientsLogIn && !"component".equals(n.getAttribute("kind"))) {
-            n.setAttribute("kind", "component");
-        }
+    /** The node of the server that hosts {@code nodeId}'s domain: itself unless it is another server's service. */
+    public String host(String nodeId) {
+        return services.host(nodeId);
     }
 
     /** The node a component's stream ({@code connection}) is drawn to: its server's, or a stand-in's; null if not drawn. */
@@ -274,72 +253,8 @@ public final class EntityGraph {
         return p == null ? null : p.edge().getTargetNode().getId();
     }
 
-    /** The node of the server that hosts {@code nodeId}'s domain: itself unless it is another server's service. */
-    public String host(String nodeId) {
-        return hosts.getOrDefault(nodeId, nodeId);
-    }
-
-    /** Files a new server node under the server whose service it is, and the servers that are its services under it. */
-    private void groupServices(String id, String domain) {
-        if (!isName(domain)) {
-            return; // an address literal: 1.2.3.4 is not a service of 2.3.4
-        }
-        for (int dot = domain.indexOf('.'); dot > 0; dot = domain.indexOf('.', dot + 1)) {
-            Node parent = graph.getNode("server:" + domain.substring(dot + 1));
-            if (parent != null && !hosts.containsKey(parent.getId())) {
-                hostedBy(graph.getNode(id), parent.getId());
-                break;
-            }
-        }
-        String host = host(id);
-        String suffix = "." + domain;
-        graph.nodes().filter(n -> n.getId().startsWith("server:") && n.getId().endsWith(suffix)).toList()
-                .forEach(n -> hostedBy(n, host));
-    }
-
-    private void hostedBy(Node service, String serverId) {
-        String id = service.getId();
-        String current = hosts.get(id);
-        // the nearest server hosts it (conference.x.b.example is x.b.example's, if both are servers);
-        // an external component, the one it connected to, whatever its name
-        if (current != null && current.length() >= serverId.length() || connectedComponents.contains(id)
-                || service.enteringEdges().anyMatch(e -> "c2s".equals(e.getAttribute("kind")))) {
-            return;
-        }
-        hosts.put(id, serverId);
-        service.setAttribute("kind", "component");
-        service.setAttribute("parent", serverId);
-        for (Map.Entry<String, String> e : hosts.entrySet()) {
-            if (e.getValue().equals(id)) { // what it hosted until now, its host hosts
-                e.setValue(serverId);
-                graph.getNode(e.getKey()).setAttribute("parent", serverId);
-            }
-        }
-    }
-
-    /** A client logged in to a domain: it is a server of its own, whatever its name or the presences from it. */
-    private void notAService(String serverId) {
-        Node n = graph.getNode(serverId);
-        if (hosts.remove(serverId) != null || "component".equals(n.getAttribute("kind"))) {
-            n.setAttribute("kind", "server");
-            n.removeAttribute("parent");
-        }
-    }
-
-    private static boolean isName(String domain) {
-        if (domain.indexOf(':') >= 0) {
-            return false; // [::1]
-        }
-        for (int i = 0; i < domain.length(); i++) {
-            if (Character.isLetter(domain.charAt(i))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private String client(Jid jid, String serverId) {
-        notAService(serverId);
+        services.notAService(serverId);
         String id = GraphNode.CLIENT_ID_PREFIX + jid.fullKey();
         if (graph.getNode(id) == null) {
             Node n = graph.addNode(id);
@@ -358,7 +273,7 @@ public final class EntityGraph {
      * not decrypted (it may well have logged in), or as an unauthenticated client.
      */
     private String placeholder(StreamEndpoints s, String serverId) {
-        notAService(serverId);
+        services.notAService(serverId);
         String id = "client:conn-" + s.connection();
         Node n = graph.getNode(id);
         if (n == null) {
@@ -420,15 +335,7 @@ public final class EntityGraph {
      */
     private String component(String domain, String serverId) {
         String id = server(domain);
-        Node n = graph.getNode(id);
-        if (!"component".equals(n.getAttribute("kind"))) {
-            n.setAttribute("kind", "component");
-        }
-        if (!serverId.equals(n.getAttribute("parent"))) {
-            n.setAttribute("parent", serverId);
-        }
-        hosts.put(id, serverId);
-        connectedComponents.add(id);
+        services.connected(graph.getNode(id), serverId);
         return id;
     }
 
