@@ -3,8 +3,9 @@
 // move what is already placed. Labels are drawn on the canvas, so wire text never becomes HTML.
 
 import {Crowds, crowdId, FOLD_ABOVE} from './crowds.js';
-import {drawnBox, LabelRoom, nodeBox, streamBox} from './labelroom.js';
+import {drawnBox, LabelRoom, LINE, nodeBox, streamBox, textWidth} from './labelroom.js';
 import {StableLayout} from './layout.js';
+import {spreadFor} from './spread.js';
 import {store} from './store.js';
 import {reveal, truncateMiddle} from './dom.js';
 
@@ -114,11 +115,7 @@ export class GraphView {
    */
   roomForLabels(afresh) {
     const kept = (hidden) => new Set(afresh ? [] : hidden);
-    const fans = new Map();
-    this.cy.nodes('[kind = "client"]').forEach((n) => {
-      const server = n.data('server');
-      if (fans.has(server)) fans.get(server).push(n); else fans.set(server, [n]);
-    });
+    const fans = this.clientsByServer();
     this.countClients(fans);
     const room = new LabelRoom();
     room.take(this.cy.edges('[?warned]').map(drawnBox));
@@ -160,6 +157,16 @@ export class GraphView {
     if (node.data('side') !== (side || sides[0])) node.data('side', side || sides[0]);
     room.take([nodeBox(node, font, side || sides[0])]);
     return true;
+  }
+
+  /** Each server's id → its clients drawn (nodes). */
+  clientsByServer() {
+    const fans = new Map();
+    this.cy.nodes('[kind = "client"]').forEach((n) => {
+      const server = n.data('server');
+      if (fans.has(server)) fans.get(server).push(n); else fans.set(server, [n]);
+    });
+    return fans;
   }
 
   /** Writes under each server's name how many clients it has (`fans`: server id → its clients drawn). */
@@ -292,23 +299,16 @@ export class GraphView {
       existing.data(data);
       // a server found to be another's service (conference.b.example, once b.example shows up) goes beside it
       if (moved) {
-        const p = this.positionFor(node);
+        const p = this.layout.position(node);
         existing.data({side: p.labelSide || 'below', home: p.labelSide || 'below'});
         existing.position({x: p.x, y: p.y});
       }
       return false;
     }
-    const p = this.positionFor(node);
+    const p = this.layout.position(node);
     this.cy.add({group: 'nodes', data: {...data, side: p.labelSide || 'below', home: p.labelSide || 'below'}, position: {x: p.x, y: p.y},
       classes: this.crowded.has(node.parent) ? 'crowded' : ''});
     return true;
-  }
-
-  /** Where the layout puts the node, and for a client or a service which side of it its label goes (`labelSide`). */
-  positionFor(node) {
-    return node.kind === 'server' ? this.layout.serverPosition(node.id)
-      : node.kind === 'component' ? this.layout.componentPosition(node.parent, node.id)
-        : this.layout.clientPosition(node.parent);
   }
 
   upsertEdge(edge) {
@@ -347,7 +347,7 @@ export class GraphView {
       if (!count) node.remove();
       else if (node.nonempty()) node.data({short: label, caption: label});
       else if (this.cy.getElementById(server).nonempty()) {
-        const p = this.layout.crowdPosition(server);
+        const p = this.layout.position({id, kind: 'crowd', parent: server});
         this.cy.add([
           {group: 'nodes', data: {id, kind: 'crowd', server, short: label, caption: label, side: p.labelSide, home: p.labelSide}, position: {x: p.x, y: p.y}},
           {group: 'edges', data: {id: `${id}:edge`, source: id, target: server, kind: 'crowd'}},
@@ -405,15 +405,47 @@ export class GraphView {
    */
   fit() {
     this.cy.resize();
+    this.spreadForLabels();
     this.fitting = true;
     try {
       this.fitView();
+      // the spread measured the mesh a little smaller than Cytoscape frames it: spread it for the zoom it got
+      if (this.cy.zoom() < 0.97 * this.layout.spread.zoom && this.spreadForLabels(this.cy.zoom())) this.fitView();
       // labels left out make the mesh smaller, and a refit larger: it ends on the labels given room
       for (let round = 0; this.roomForLabels(round === 0) && round < 4; round++) this.fitView();
     } finally {
       this.fitting = false;
     }
     this.userMoved = false;
+  }
+
+  /**
+   * Moves the nodes apart or together as far as their labels need in this pane (see spread.js),
+   * fitted at `maxZoom` at most, each keeping its place among the others; false if the mesh is
+   * too large to (it keeps its spread).
+   */
+  spreadForLabels(maxZoom = undefined) {
+    this.countClients(this.clientsByServer()); // a server's label says how many clients it has: measured with them
+    const spread = spreadFor(this.layout, (id) => this.labelSize(id), {width: this.cy.width(), height: this.cy.height()}, maxZoom);
+    if (!spread) return false;
+    this.layout.spread = spread;
+    this.cy.batch(() => this.cy.nodes().not('.packet').forEach((n) => {
+      const p = this.layout.positionOf(n.id());
+      if (!p) return;
+      n.position({x: p.x, y: p.y});
+      if (n.data('home') !== p.labelSide) n.data({home: p.labelSide, side: p.labelSide});
+    }));
+    return true;
+  }
+
+  /** A node's label's text size on screen ({w, h} px) and its body's radius (`body`, graph units); null if it is not drawn. */
+  labelSize(id) {
+    const n = this.cy.getElementById(id);
+    if (n.empty()) return null;
+    const caption = String(n.data('caption') || '');
+    const px = LABEL_PX[n.data('kind') === 'server' ? 'server' : 'client'];
+    return {w: textWidth(caption, `${n.style('font-weight')} ${px}px ${n.style('font-family')}`),
+      h: caption.split('\n').length * px * LINE, body: n.outerWidth() / 2};
   }
 
   /** Frames the mesh; its labels keep their size on screen, which changes the box to frame: a few rounds settle it. */
