@@ -49,14 +49,11 @@ export class GraphView {
       layout: {name: 'preset'},
     }));
     this.cy.style(this.style()); // after the construction, so a mistake in it is still warned about
-    this.cy.on('tap', 'node', (e) => {
+    this.cy.on('tap', 'node, edge', (e) => {
       if (e.target.hasClass('packet')) return;
-      if (e.target.data('kind') === 'crowd') this.unfold(e.target.data('server'));
-      else this.onSelect({type: 'node', node: store.nodes.get(e.target.id())});
-    });
-    this.cy.on('tap', 'edge', (e) => {
-      if (e.target.data('kind') === 'crowd') this.unfold(e.target.target().id());
-      else this.onSelect({type: 'edge', edge: store.edges.get(e.target.id())});
+      // a finger does not hover: a tap shows a label left out for want of room
+      if (byTouch(e)) this.revealLabel(e.target);
+      this.activate(e.target);
     });
     // a label left out for want of room shows while its node or stream is pointed at
     this.cy.on('mouseover', 'node.crowded, edge.quiet', (e) => {
@@ -64,7 +61,11 @@ export class GraphView {
       e.target.addClass('hovered');
     });
     this.cy.on('mouseout', 'node, edge', (e) => e.target.removeClass('hovered'));
-    this.cy.on('tap', (e) => { if (e.target === this.cy) this.onSelect(null); });
+    this.cy.on('tap', (e) => {
+      if (e.target !== this.cy) return;
+      this.revealLabel(null);
+      this.onSelect(null);
+    });
     // what went or may have gone wrong on a stream, on hover: the canvas has no tooltips of its own
     this.cy.on('mouseover', 'edge', (e) => {
       const edge = store.edges.get(e.target.id());
@@ -83,6 +84,30 @@ export class GraphView {
     });
     // a pane that changes size (the window, the narrow layout) refits a view the reader has not framed
     new ResizeObserver(() => this.scheduleFit()).observe(container);
+  }
+
+  /** Does what a click on `el` does: narrows the timeline to a node or a stream, or draws the clients a counted node stands for. */
+  activate(el) {
+    if (el.data('kind') === 'crowd') this.unfold(el.isNode() ? el.data('server') : el.target().id());
+    else if (el.isNode()) this.onSelect({type: 'node', node: store.nodes.get(el.id())});
+    else this.onSelect({type: 'edge', edge: store.edges.get(el.id())});
+  }
+
+  /** Shows the label of `el` (a node or a stream) even if it has no room, as hovering does; null shows none. */
+  revealLabel(el) {
+    this.cy.elements('.revealed').removeClass('revealed');
+    if (!el) return;
+    this.sizeLabels(el);
+    el.addClass('revealed');
+  }
+
+  /** Pans as little as brings `node` and its label into view, clear of the pane's bottom `bottomInset` px. */
+  bringIntoView(node, bottomInset = 0) {
+    const b = node.renderedBoundingBox({includeOverlays: false, includeUnderlays: false});
+    const m = FIT_MARGIN / 3;
+    const dx = b.x1 < m ? m - b.x1 : Math.min(0, this.cy.width() - m - b.x2);
+    const dy = b.y1 < m ? m - b.y1 : Math.min(0, this.cy.height() - m - bottomInset - b.y2);
+    if (dx || dy) this.cy.panBy({x: dx, y: dy});
   }
 
   newLayout() {
@@ -250,9 +275,11 @@ export class GraphView {
       {selector: 'edge[?warned][kind != "s2s"]', style: {'font-size': 13}}, // an s2s stream's keeps its label's size
       // labels with no room at this zoom (see roomForLabels), shown while pointed at
       {selector: 'node.crowded, edge.quiet', style: {'label': ''}},
-      {selector: 'edge.hovered', style: {'label': 'data(label)', 'z-index': 90}},
-      {selector: 'node.hovered', style: {'label': 'data(caption)', 'z-index': 90, 'text-background-color': '#ffffff',
+      {selector: 'edge.hovered, edge.revealed', style: {'label': 'data(label)', 'z-index': 90}},
+      {selector: 'node.hovered, node.revealed', style: {'label': 'data(caption)', 'z-index': 90, 'text-background-color': '#ffffff',
         'text-background-opacity': 0.9, 'text-background-padding': 2}},
+      // the node the arrow keys reached
+      {selector: 'node.keyed', style: {'overlay-color': '#2563a6', 'overlay-opacity': 0.3}},
       {selector: '.faded', style: {'opacity': 0.12, 'text-opacity': 0.15}},
       {selector: 'node.focus', style: {'border-width': 4, 'border-color': '#1d2733'}},
       {selector: 'edge.focus', style: {'line-color': '#1d2733', 'target-arrow-color': '#1d2733', 'opacity': 1}},
@@ -551,6 +578,12 @@ export class GraphView {
       this.animateHop(hop.source, hop.target, kind, step[i] * 560, edgeId);
     });
   }
+}
+
+/** Whether a Cytoscape event came from a finger (a touch event, or a pointer event of a touch). */
+function byTouch(e) {
+  const o = e.originalEvent;
+  return !!o && (o.type.startsWith('touch') || o.pointerType === 'touch');
 }
 
 function sameSet(a, b) {
