@@ -1,6 +1,7 @@
 // The federation graph (cytoscape): servers big, their clients around them, streams as edges
 // coloured by state and thickened by traffic. Updates arrive one node/edge at a time and never
-// move what is already placed. Labels are drawn on the canvas, so wire text never becomes HTML.
+// move what is already placed: only a fit spreads the mesh out or in for its labels, every node
+// keeping its place among the others. Labels are drawn on the canvas, so wire text never becomes HTML.
 
 import {Crowds, crowdId, FOLD_ABOVE} from './crowds.js';
 import {drawnBox, LabelRoom, LINE, nodeBox, streamBox, textWidth} from './labelroom.js';
@@ -78,9 +79,10 @@ export class GraphView {
       if (!this.fitting) this.roomForLabels(true);
     });
     // only the reader's own gestures count: a fit moves the view too
+    this.gestures = 0; // how many the reader has made
     this.cy.on('dragpan scrollzoom pinchzoom', () => {
       this.userMoved = true;
-      this.gestures = (this.gestures || 0) + 1;
+      this.gestures++;
     });
     // a pane that changes size (the window, the narrow layout) refits a view the reader has not framed
     new ResizeObserver(() => this.scheduleFit()).observe(container);
@@ -376,8 +378,10 @@ export class GraphView {
     }
     if (existing.nonempty()) existing.data(data);
     else existing = this.cy.add({group: 'edges', data});
-    if (data.label) this.sizeLabels(existing);
-    if (data.label) this.scheduleFit(true); // its label, new or longer, needs room
+    if (data.label) {
+      this.sizeLabels(existing);
+      this.scheduleFit(true); // its label, new or longer, needs room
+    }
   }
 
   /** Removes a node (with its edges) or an edge. */

@@ -31,9 +31,11 @@ const VERTICAL = 0.35;
  * `zoom` (0: not measured): `scale`
  * multiplies the servers' slots, `along` their distances along the pane's long side once more,
  * `rings` and `across` give a server's first ring of clients and a component's distance (see
- * componentOffset); what they leave out takes the defaults here.
+ * componentOffset), `sides` the side of a component its label goes; what they leave out takes the
+ * defaults here.
  */
-export const DEFAULT_SPREAD = Object.freeze({zoom: 0, scale: 1, along: 1, rings: new Map(), ringStep: RING_STEP, across: new Map()});
+export const DEFAULT_SPREAD = Object.freeze({zoom: 0, scale: 1, along: 1, rings: new Map(), ringStep: RING_STEP, across: new Map(),
+  sides: new Map()});
 
 export class StableLayout {
   /**
@@ -109,7 +111,9 @@ export class StableLayout {
    * undefined}], in the servers' order.
    */
   fans() {
-    return [...this.servers].map(([id, sp]) => ({id, clients: sp.clients, components: sp.components.map((c) => c.id), crowd: sp.crowd}));
+    // a service first seen as a server keeps its slot, but is placed as its server's service
+    return [...this.servers].filter(([id]) => this.places.get(id)?.kind === 'server')
+      .map(([id, sp]) => ({id, clients: sp.clients, components: sp.components.map((c) => c.id), crowd: sp.crowd}));
   }
 
   serverSlot(id) {
@@ -209,8 +213,15 @@ export class StableLayout {
     const taken = [outward + Math.PI, ...peers.map((p) => Math.atan2(p.y - sp.y, p.x - sp.x)), ...sp.components.map((c) => c.angle)];
     const gap = widestGap(taken, outward + CLIENT_CORE, outward - CLIENT_CORE + 2 * Math.PI);
     const p = {x: sp.x + COMPONENT_ACROSS * Math.cos(gap.middle), y: sp.y + COMPONENT_ACROSS * Math.sin(gap.middle)};
+    // its label faces away from its own server too: spread for their labels, the two may be close
     sp.components.push({id, angle: gap.middle, width: gap.width, side: awayFrom(p, peers)});
     return sp.components.length - 1;
+  }
+
+  /** The side a service's label goes on when nothing is in its way (spread.js may choose another). */
+  componentSide(id) {
+    const place = this.places.get(id);
+    return place?.kind === 'component' ? this.servers.get(place.server).components[place.k].side : null;
   }
 
   /** Where a server's `k`th service goes, from its server. */
@@ -221,7 +232,7 @@ export class StableLayout {
     // is narrow, within reason)
     const across = spread.across.get(c.id) || COMPONENT_ACROSS;
     const radius = Math.min(2 * across, across / Math.sin(Math.min(Math.PI / 2, c.width / 2)));
-    return {x: radius * Math.cos(c.angle), y: radius * Math.sin(c.angle), labelSide: c.side};
+    return {x: radius * Math.cos(c.angle), y: radius * Math.sin(c.angle), labelSide: spread.sides?.get(c.id) || c.side};
   }
 
   orphanPosition(k, scale) {
@@ -260,11 +271,11 @@ function widestGap(taken, from, to) {
 
 /**
  * Which side of a service at `p` its label goes: the one facing away from the servers it
- * federates with, where its streams do not run.
+ * federates with (`servers`), where its streams do not run.
  */
-function awayFrom(p, peers) {
+function awayFrom(p, servers) {
   let dx = 0, dy = 0;
-  for (const q of peers) {
+  for (const q of servers) {
     const d = Math.hypot(q.x - p.x, q.y - p.y) || 1;
     dx -= (q.x - p.x) / d;
     dy -= (q.y - p.y) / d;

@@ -22,7 +22,8 @@ const COMPONENT_STREAMS = 2; // a service is this many stream labels' height off
 // how much further apart (or nearer) than the slots say the servers may be along the pane's long side:
 // a short wide pane has room along it, not across
 const ALONG = [0.6, 0.8, 1, 1.25, 1.6, 2];
-const DOUBLINGS = 10;    // a distance is sought up to 2^10 times its least
+const DOUBLINGS = 10;
+const SIDES = ['right', 'left', 'below', 'above']; // where a service's label may go    // a distance is sought up to 2^10 times its least
 
 /**
  * The spread that gives the labels room in a pane of `pane` {width, height} px at a zoom of
@@ -35,9 +36,15 @@ export function spreadFor(layout, measure, pane, maxZoom = MAX_ZOOM) {
   if (count > MAX_NODES || !(pane.width > 2 * FIT_MARGIN) || !(pane.height > 2 * FIT_MARGIN)) return null;
   const mesh = new MeshAt(layout, measure, pane);
   const labelled = new Set(fans.filter((f) => f.clients.length && f.clients.length <= FOLD_ABOVE).map((f) => f.id));
+  const max = Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, maxZoom));
   for (;;) {
-    const zoom = largestRoomyZoom((z) => mesh.roomy(z, labelled), Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, maxZoom)));
-    if (zoom || !labelled.size) return mesh.filling(zoom || MIN_ZOOM, labelled);
+    // a service's label clear of its own stream gives way before clients' labels do
+    for (const clear of [true, false]) {
+      mesh.clearStreams = clear;
+      const zoom = largestRoomyZoom((z) => mesh.roomy(z, labelled), max);
+      if (zoom) return mesh.filling(zoom, labelled);
+    }
+    if (!labelled.size) return mesh.filling(MIN_ZOOM, labelled);
     const most = fans.filter((f) => labelled.has(f.id)).reduce((a, b) => (b.clients.length > a.clients.length ? b : a));
     labelled.delete(most.id);
   }
@@ -63,6 +70,7 @@ class MeshAt {
     this.fans = layout.fans();
     this.sizes = new Map();
     for (const id of layout.placed()) this.sizes.set(id, measure(id));
+    this.clearStreams = true; // a service's label is kept clear of its stream to its server
   }
 
   /** Whether, fitted at `zoom`, the servers as near as their fans allow fit the pane at that zoom or larger. */
@@ -87,7 +95,7 @@ class MeshAt {
   closest(zoom, labelled) {
     const u = 1 / zoom;
     const spread = {scale: 1, along: 1, zoom, rings: new Map(),
-      ringStep: Math.max(DEFAULT_SPREAD.ringStep, 1.2 * (11 * LINE + 2 * PAD) * u), across: new Map()};
+      ringStep: Math.max(DEFAULT_SPREAD.ringStep, 1.2 * (11 * LINE + 2 * PAD) * u), across: new Map(), sides: new Map()};
     this.footprints = new Map();
     for (const fan of this.fans) this.footprints.set(fan.id, this.fanAt(fan, spread, u, labelled.has(fan.id)));
     let best = null;
@@ -113,12 +121,39 @@ class MeshAt {
     }
     for (const id of fan.clients) footprint.take(this.boxes(id, spread, u, labelled));
     if (fan.crowd) footprint.take(this.boxes(fan.crowd, spread, u, true));
-    for (const id of fan.components) {
-      spread.across.set(id, nearest(COMPONENT_STREAMS * STREAM_PX * u,
-        (a) => this.fits(footprint.room, [id], {...spread, across: new Map([[id, a]])}, u)));
-      footprint.take(this.boxes(id, spread, u, true));
-    }
+    for (const id of fan.components) this.placeComponent(id, fan.id, footprint, spread, u);
     return footprint;
+  }
+
+  /**
+   * Sets in `spread` how far a service is from its server, and on which side its label goes: as
+   * near as it has room in `footprint` (its server's), its label on the side facing away from its
+   * peers, or (`clearStreams`) on the nearest side where its stream to its server does not run
+   * through it. Then adds it to the footprint.
+   */
+  placeComponent(id, server, footprint, spread, u) {
+    const home = this.layout.componentSide(id);
+    const start = COMPONENT_STREAMS * STREAM_PX * u;
+    const trial = (side, a) => ({...spread, across: new Map([[id, a]]), sides: new Map([[id, side]])});
+    const nearestOn = (side, clear) => ({side, across: nearest(start, (a) => this.fits(footprint.room, [id], trial(side, a), u)
+      && (!clear || this.clearOfOwnStream(id, server, trial(side, a), u)))});
+    const best = !this.clearStreams ? nearestOn(home, false)
+      : [home, ...SIDES.filter((s) => s !== home)].map((side) => nearestOn(side, true)).reduce((a, b) => (b.across < 0.8 * a.across ? b : a));
+    spread.across.set(id, best.across);
+    spread.sides.set(id, best.side);
+    footprint.take(this.boxes(id, spread, u, true));
+  }
+
+  /** Whether a service's label placed by `spread` is clear of the straight line to its server. */
+  clearOfOwnStream(id, server, spread, u) {
+    const [, label] = this.boxes(id, spread, u, true);
+    if (!label) return true;
+    const p = this.layout.positionOf(id, spread), q = this.layout.positionOf(server, spread);
+    for (let t = 0; t <= 1; t += 1 / 32) {
+      const x = p.x + t * (q.x - p.x), y = p.y + t * (q.y - p.y);
+      if (Math.abs(x - label.x) * 2 < label.w && Math.abs(y - label.y) * 2 < label.h) return false;
+    }
+    return true;
   }
 
   /**
