@@ -4,7 +4,8 @@
 // a.example's clients' labels ran into each other, and were left out. The spread is sought for the
 // largest zoom (up to a comfortable one) at which every server's, service's and client's label has
 // room once the mesh is fitted to the pane: each fan's first ring as near its server as its labels
-// allow, each service beyond its server's fan, the servers as near as their fans allow with a
+// allow, each service beyond its server's fan (its label where its stream to its server does not
+// run through it, if there is room for that), the servers as near as their fans allow with a
 // stream's label between them; then the servers move apart to fill the pane. A fan whose labels
 // have no room at any zoom gives way (most clients first), and shows its labels on hover as
 // labelroom.js decides.
@@ -22,13 +23,14 @@ const COMPONENT_STREAMS = 2; // a service is this many stream labels' height off
 // how much further apart (or nearer) than the slots say the servers may be along the pane's long side:
 // a short wide pane has room along it, not across
 const ALONG = [0.6, 0.8, 1, 1.25, 1.6, 2];
-const DOUBLINGS = 10;
-const SIDES = ['right', 'left', 'below', 'above']; // where a service's label may go    // a distance is sought up to 2^10 times its least
+const DOUBLINGS = 10;    // a distance is sought up to 2^10 times its least
+const SIDES = ['right', 'left', 'below', 'above']; // where a service's label may go
 
 /**
  * The spread that gives the labels room in a pane of `pane` {width, height} px at a zoom of
- * `maxZoom` or less, or null for a mesh too large or a pane not shown. `measure(id)` tells a placed node's label ({w, h} of its
- * text, px) and its body's radius (`body`, graph units); null for a node not drawn.
+ * `maxZoom` or less, or null for a mesh too large or a pane not shown. `measure(id)` tells a
+ * placed node's label ({w, h} of its text, px) and its body's radius (`body`, graph units); null
+ * for a node not drawn.
  */
 export function spreadFor(layout, measure, pane, maxZoom = MAX_ZOOM) {
   const fans = layout.fans();
