@@ -5,6 +5,7 @@
 import {api} from './api.js';
 import {$, setText, h, clear} from './dom.js';
 import {GraphView} from './graph.js';
+import {GraphKeys} from './graphkeys.js';
 import {Timeline} from './timeline.js';
 import {Inspector} from './inspector.js';
 import {ConnectionsView} from './connections.js';
@@ -15,6 +16,7 @@ import {store, resetStore, putNode, putEdge, putConnection, removeNode, removeEd
 import {copyText, download, reveal} from './dom.js';
 
 const graph = new GraphView($('graph'), {onSelect: selectInGraph});
+new GraphKeys(graph, $('graph-said'));
 const timeline = new Timeline({onSelect: (ref) => navigate(`/stanzas/${encodeURIComponent(ref)}`)});
 const inspector = new Inspector({
   navigate,

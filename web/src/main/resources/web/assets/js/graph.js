@@ -1,10 +1,12 @@
 // The federation graph (cytoscape): servers big, their clients around them, streams as edges
 // coloured by state and thickened by traffic. Updates arrive one node/edge at a time and never
-// move what is already placed. Labels are drawn on the canvas, so wire text never becomes HTML.
+// move what is already placed: only a fit spreads the mesh out or in for its labels, every node
+// keeping its place among the others. Labels are drawn on the canvas, so wire text never becomes HTML.
 
 import {Crowds, crowdId, FOLD_ABOVE} from './crowds.js';
-import {drawnBox, LabelRoom, nodeBox, streamBox} from './labelroom.js';
+import {drawnBox, LabelRoom, LINE, nodeBox, streamBox, textWidth} from './labelroom.js';
 import {StableLayout} from './layout.js';
+import {spreadFor} from './spread.js';
 import {store} from './store.js';
 import {reveal, truncateMiddle} from './dom.js';
 
@@ -22,6 +24,7 @@ const MIN_LABEL_ZOOM = 0.1;
 // most: bending further as the zoom shrinks, they widened the mesh, which shrank the fitted zoom
 const MIN_BEND_ZOOM = 0.4;
 const SIDES = ['below', 'right', 'left', 'above']; // where a node's label may go
+const CLIENT_SIZE = 14; // a client's diameter (graph units)
 
 export class GraphView {
   constructor(container, {onSelect}) {
@@ -47,19 +50,23 @@ export class GraphView {
       layout: {name: 'preset'},
     }));
     this.cy.style(this.style()); // after the construction, so a mistake in it is still warned about
-    this.cy.on('tap', 'node', (e) => {
+    this.cy.on('tap', 'node, edge', (e) => {
       if (e.target.hasClass('packet')) return;
-      if (e.target.data('kind') === 'crowd') this.unfold(e.target.data('server'));
-      else this.onSelect({type: 'node', node: store.nodes.get(e.target.id())});
-    });
-    this.cy.on('tap', 'edge', (e) => {
-      if (e.target.data('kind') === 'crowd') this.unfold(e.target.target().id());
-      else this.onSelect({type: 'edge', edge: store.edges.get(e.target.id())});
+      // a finger does not hover: a tap shows a label left out for want of room
+      if (byTouch(e)) this.revealLabel(e.target);
+      this.activate(e.target);
     });
     // a label left out for want of room shows while its node or stream is pointed at
-    this.cy.on('mouseover', 'node.crowded, edge.quiet', (e) => e.target.addClass('hovered'));
+    this.cy.on('mouseover', 'node.crowded, edge.quiet', (e) => {
+      this.sizeLabels(e.target);
+      e.target.addClass('hovered');
+    });
     this.cy.on('mouseout', 'node, edge', (e) => e.target.removeClass('hovered'));
-    this.cy.on('tap', (e) => { if (e.target === this.cy) this.onSelect(null); });
+    this.cy.on('tap', (e) => {
+      if (e.target !== this.cy) return;
+      this.revealLabel(null);
+      this.onSelect(null);
+    });
     // what went or may have gone wrong on a stream, on hover: the canvas has no tooltips of its own
     this.cy.on('mouseover', 'edge', (e) => {
       const edge = store.edges.get(e.target.id());
@@ -72,9 +79,37 @@ export class GraphView {
       if (!this.fitting) this.roomForLabels(true);
     });
     // only the reader's own gestures count: a fit moves the view too
-    this.cy.on('dragpan scrollzoom pinchzoom', () => { this.userMoved = true; });
+    this.gestures = 0; // how many the reader has made
+    this.cy.on('dragpan scrollzoom pinchzoom', () => {
+      this.userMoved = true;
+      this.gestures++;
+    });
     // a pane that changes size (the window, the narrow layout) refits a view the reader has not framed
     new ResizeObserver(() => this.scheduleFit()).observe(container);
+  }
+
+  /** Does what a click on `el` does: narrows the timeline to a node or a stream, or draws the clients a counted node stands for. */
+  activate(el) {
+    if (el.data('kind') === 'crowd') this.unfold(el.isNode() ? el.data('server') : el.target().id());
+    else if (el.isNode()) this.onSelect({type: 'node', node: store.nodes.get(el.id())});
+    else this.onSelect({type: 'edge', edge: store.edges.get(el.id())});
+  }
+
+  /** Shows the label of `el` (a node or a stream) even if it has no room, as hovering does; null shows none. */
+  revealLabel(el) {
+    this.cy.elements('.revealed').removeClass('revealed');
+    if (!el) return;
+    this.sizeLabels(el);
+    el.addClass('revealed');
+  }
+
+  /** Pans as little as brings `node` and its label into view, clear of the pane's bottom `bottomInset` px. */
+  bringIntoView(node, bottomInset = 0) {
+    const b = node.renderedBoundingBox({includeOverlays: false, includeUnderlays: false});
+    const m = FIT_MARGIN / 3;
+    const dx = b.x1 < m ? m - b.x1 : Math.min(0, this.cy.width() - m - b.x2);
+    const dy = b.y1 < m ? m - b.y1 : Math.min(0, this.cy.height() - m - bottomInset - b.y2);
+    if (dx || dy) this.cy.panBy({x: dx, y: dy});
   }
 
   newLayout() {
@@ -90,19 +125,28 @@ export class GraphView {
     const z = Math.max(MIN_LABEL_ZOOM, this.cy.zoom());
     if (Math.abs(z / (this.labelZoom || 1e-9) - 1) < 0.01) return;
     this.labelZoom = z;
-    const s2sFont = LABEL_PX.stream / z;
-    const bend = parallelStep(LABEL_PX.stream / Math.max(z, MIN_BEND_ZOOM));
-    this.cy.style()
-      .selector('node[kind = "server"]').style('font-size', LABEL_PX.server / z)
-      .selector('node[kind = "client"], node[kind = "component"], node[kind = "crowd"]').style('font-size', LABEL_PX.client / z)
-      .selector('edge[kind = "s2s"]').style({'font-size': s2sFont, 'control-point-step-size': bend})
-      .selector('edge[?warned][kind != "s2s"]').style('font-size', LABEL_PX.warning / z)
-      .update();
+    const labelled = this.cy.nodes().not('.crowded').union(this.cy.edges('[kind = "s2s"], [?warned]'));
+    this.sizeLabels(labelled);
     // Cytoscape keeps the box it last measured for each label, and draws the label into a texture
     // that size: measured before a font change (a fit measures the mesh, labels included, round
-    // after round), a live mesh's labels showed clipped ("b.example" as ".exampl"). Only what has
-    // labels: the c2s edges, most of a big mesh, have none.
-    this.cy.nodes().union(this.cy.edges('[kind = "s2s"]')).dirtyBoundingBoxCache();
+    // after round), a live mesh's labels showed clipped ("b.example" as ".exampl").
+    labelled.dirtyBoundingBoxCache();
+  }
+
+  /**
+   * Gives the labels of `eles` their font sizes at the zoom, each element its own: a stylesheet's
+   * change restyled every element, and a zoom of 1,667 clients unfolded took 0.35 s, their labels
+   * not even shown. A label left out (a crowded fan's) is sized when it shows (see hideLabels).
+   */
+  sizeLabels(eles) {
+    const z = this.labelZoom || 1;
+    this.cy.batch(() => {
+      eles.nodes('[kind = "server"]').style('font-size', LABEL_PX.server / z);
+      eles.nodes('[kind != "server"]').not('.packet').style('font-size', LABEL_PX.client / z);
+      eles.edges('[kind = "s2s"]').style({'font-size': LABEL_PX.stream / z,
+        'control-point-step-size': parallelStep(LABEL_PX.stream / Math.max(z, MIN_BEND_ZOOM))});
+      eles.edges('[?warned][kind != "s2s"]').style('font-size', LABEL_PX.warning / z);
+    });
   }
 
   /**
@@ -114,11 +158,7 @@ export class GraphView {
    */
   roomForLabels(afresh) {
     const kept = (hidden) => new Set(afresh ? [] : hidden);
-    const fans = new Map();
-    this.cy.nodes('[kind = "client"]').forEach((n) => {
-      const server = n.data('server');
-      if (fans.has(server)) fans.get(server).push(n); else fans.set(server, [n]);
-    });
+    const fans = this.clientsByServer();
     this.countClients(fans);
     const room = new LabelRoom();
     room.take(this.cy.edges('[?warned]').map(drawnBox));
@@ -162,6 +202,16 @@ export class GraphView {
     return true;
   }
 
+  /** Each server's id → its clients drawn (nodes). */
+  clientsByServer() {
+    const fans = new Map();
+    this.cy.nodes('[kind = "client"]').forEach((n) => {
+      const server = n.data('server');
+      if (fans.has(server)) fans.get(server).push(n); else fans.set(server, [n]);
+    });
+    return fans;
+  }
+
   /** Writes under each server's name how many clients it has (`fans`: server id → its clients drawn). */
   countClients(fans) {
     const folded = new Map(this.crowds.counts().map(({server, count}) => [server, count]));
@@ -183,6 +233,7 @@ export class GraphView {
       this.cy.nodes('[kind != "client"]').forEach((n) => { n.toggleClass('crowded', nameless.has(n.id())); });
       this.cy.edges('[kind = "s2s"]').forEach((e) => { e.toggleClass('quiet', quiet.has(e.id())); });
     });
+    this.sizeLabels(this.cy.nodes().not('.crowded'));
     this.crowded = crowded;
     this.quiet = quiet;
     this.nameless = nameless;
@@ -194,7 +245,7 @@ export class GraphView {
       {selector: 'node', style: {
         'label': 'data(caption)', 'text-wrap': 'wrap', 'font-size': 10, 'color': '#33404d', 'text-valign': 'bottom', 'text-margin-y': 4,
         'text-outline-color': '#f7f9fb', 'text-outline-width': 2, 'background-color': '#3d8b6a',
-        'width': 14, 'height': 14, 'border-width': 0, 'min-zoomed-font-size': 6}},
+        'width': CLIENT_SIZE, 'height': CLIENT_SIZE, 'border-width': 0, 'min-zoomed-font-size': 6}},
       {selector: 'node[kind = "server"]', style: {
         'background-color': '#2563a6', 'width': 46, 'height': 46, 'font-size': 15, 'font-weight': 600,
         'color': '#1d2733', 'text-margin-y': 6, 'border-width': 4, 'border-color': '#cfe0f3', 'z-index': 5,
@@ -226,9 +277,11 @@ export class GraphView {
       {selector: 'edge[?warned][kind != "s2s"]', style: {'font-size': 13}}, // an s2s stream's keeps its label's size
       // labels with no room at this zoom (see roomForLabels), shown while pointed at
       {selector: 'node.crowded, edge.quiet', style: {'label': ''}},
-      {selector: 'edge.hovered', style: {'label': 'data(label)', 'z-index': 90}},
-      {selector: 'node.hovered', style: {'label': 'data(caption)', 'z-index': 90, 'text-background-color': '#ffffff',
+      {selector: 'edge.hovered, edge.revealed', style: {'label': 'data(label)', 'z-index': 90}},
+      {selector: 'node.hovered, node.revealed', style: {'label': 'data(caption)', 'z-index': 90, 'text-background-color': '#ffffff',
         'text-background-opacity': 0.9, 'text-background-padding': 2}},
+      // the node the arrow keys reached
+      {selector: 'node.keyed', style: {'overlay-color': '#2563a6', 'overlay-opacity': 0.3}},
       {selector: '.faded', style: {'opacity': 0.12, 'text-opacity': 0.15}},
       {selector: 'node.focus', style: {'border-width': 4, 'border-color': '#1d2733'}},
       {selector: 'edge.focus', style: {'line-color': '#1d2733', 'target-arrow-color': '#1d2733', 'opacity': 1}},
@@ -292,23 +345,18 @@ export class GraphView {
       existing.data(data);
       // a server found to be another's service (conference.b.example, once b.example shows up) goes beside it
       if (moved) {
-        const p = this.positionFor(node);
+        const p = this.layout.position(node);
         existing.data({side: p.labelSide || 'below', home: p.labelSide || 'below'});
         existing.position({x: p.x, y: p.y});
+        this.sizeLabels(existing);
       }
       return false;
     }
-    const p = this.positionFor(node);
-    this.cy.add({group: 'nodes', data: {...data, side: p.labelSide || 'below', home: p.labelSide || 'below'}, position: {x: p.x, y: p.y},
-      classes: this.crowded.has(node.parent) ? 'crowded' : ''});
+    const p = this.layout.position(node);
+    const added = this.cy.add({group: 'nodes', data: {...data, side: p.labelSide || 'below', home: p.labelSide || 'below'},
+      position: {x: p.x, y: p.y}, classes: this.crowded.has(node.parent) ? 'crowded' : ''});
+    if (!added.hasClass('crowded')) this.sizeLabels(added);
     return true;
-  }
-
-  /** Where the layout puts the node, and for a client or a service which side of it its label goes (`labelSide`). */
-  positionFor(node) {
-    return node.kind === 'server' ? this.layout.serverPosition(node.id)
-      : node.kind === 'component' ? this.layout.componentPosition(node.parent, node.id)
-        : this.layout.clientPosition(node.parent);
   }
 
   upsertEdge(edge) {
@@ -329,8 +377,11 @@ export class GraphView {
       existing = this.cy.collection();
     }
     if (existing.nonempty()) existing.data(data);
-    else this.cy.add({group: 'edges', data});
-    if (data.label) this.scheduleFit(true); // its label, new or longer, needs room
+    else existing = this.cy.add({group: 'edges', data});
+    if (data.label) {
+      this.sizeLabels(existing);
+      this.scheduleFit(true); // its label, new or longer, needs room
+    }
   }
 
   /** Removes a node (with its edges) or an edge. */
@@ -347,11 +398,11 @@ export class GraphView {
       if (!count) node.remove();
       else if (node.nonempty()) node.data({short: label, caption: label});
       else if (this.cy.getElementById(server).nonempty()) {
-        const p = this.layout.crowdPosition(server);
-        this.cy.add([
+        const p = this.layout.position({id, kind: 'crowd', parent: server});
+        this.sizeLabels(this.cy.add([
           {group: 'nodes', data: {id, kind: 'crowd', server, short: label, caption: label, side: p.labelSide, home: p.labelSide}, position: {x: p.x, y: p.y}},
           {group: 'edges', data: {id: `${id}:edge`, source: id, target: server, kind: 'crowd'}},
-        ]);
+        ]));
       }
     }
   }
@@ -365,9 +416,13 @@ export class GraphView {
     }, 100);
   }
 
-  /** Draws a server's folded clients in their places, a slice per task (the view stays as the reader framed it). */
+  /**
+   * Draws a server's folded clients in their places, a slice at a time, then frames the mesh with
+   * them unless the reader has panned or zoomed since the click.
+   */
   unfold(server) {
     const crowd = this.cy.getElementById(crowdId(server));
+    const gestures = this.gestures;
     this.crowded = new Set([...this.crowded, server]); // hundreds of labels: drawing them slowed every slice
     const edgesOf = new Map(); // client id → its edges
     for (const e of store.edges.values()) {
@@ -381,7 +436,7 @@ export class GraphView {
         this.placeNode(node);
         for (const e of edgesOf.get(id) || []) this.upsertEdge(e);
       }
-    }), () => this.roomForLabels(true));
+    }), () => { if (this.gestures === gestures) this.fit(); else this.roomForLabels(true); });
   }
 
   /**
@@ -405,9 +460,12 @@ export class GraphView {
    */
   fit() {
     this.cy.resize();
+    this.spreadForLabels();
     this.fitting = true;
     try {
       this.fitView();
+      // the spread measured the mesh a little smaller than Cytoscape frames it: spread it for the zoom it got
+      if (this.cy.zoom() < 0.97 * this.layout.spread.zoom && this.spreadForLabels(this.cy.zoom())) this.fitView();
       // labels left out make the mesh smaller, and a refit larger: it ends on the labels given room
       for (let round = 0; this.roomForLabels(round === 0) && round < 4; round++) this.fitView();
     } finally {
@@ -416,12 +474,40 @@ export class GraphView {
     this.userMoved = false;
   }
 
+  /**
+   * Moves the nodes apart or together as far as their labels need in this pane (see spread.js),
+   * fitted at `maxZoom` at most, each keeping its place among the others; false if the mesh is
+   * too large to (it keeps its spread).
+   */
+  spreadForLabels(maxZoom = undefined) {
+    this.countClients(this.clientsByServer()); // a server's label says how many clients it has: measured with them
+    const spread = spreadFor(this.layout, (id) => this.labelSize(id), {width: this.cy.width(), height: this.cy.height()}, maxZoom);
+    if (!spread) return false;
+    this.layout.spread = spread;
+    this.cy.batch(() => this.cy.nodes().not('.packet').forEach((n) => {
+      const p = this.layout.positionOf(n.id());
+      if (!p) return;
+      n.position({x: p.x, y: p.y});
+      if (n.data('home') !== p.labelSide) n.data({home: p.labelSide, side: p.labelSide});
+    }));
+    return true;
+  }
+
+  /** A node's label's text size on screen ({w, h} px) and its body's radius (`body`, graph units); null if it is not drawn. */
+  labelSize(id) {
+    const n = this.cy.getElementById(id);
+    if (n.empty()) return null;
+    const caption = String(n.data('caption') || '');
+    const px = LABEL_PX[n.data('kind') === 'server' ? 'server' : 'client'];
+    return {w: textWidth(caption, `${n.style('font-weight')} ${px}px ${n.style('font-family')}`),
+      h: caption.split('\n').length * px * LINE, body: n.outerWidth() / 2};
+  }
+
   /** Frames the mesh; its labels keep their size on screen, which changes the box to frame: a few rounds settle it. */
   fitView() {
-    const mesh = this.cy.elements().not('.packet');
     const width = this.cy.width(), height = this.cy.height();
-    for (let round = 0; round < 4 && mesh.nonempty(); round++) {
-      const box = mesh.boundingBox({includeOverlays: false, includeUnderlays: false});
+    for (let round = 0; round < 4 && this.cy.elements().nonempty(); round++) {
+      const box = this.meshBox();
       const fits = Math.min((width - 2 * FIT_MARGIN) / box.w, (height - 2 * FIT_MARGIN) / box.h);
       if (!(fits > 0)) break; // a hidden pane or an empty box: nothing to fit yet
       const zoom = Math.max(this.cy.minZoom(), Math.min(MAX_FIT_ZOOM, fits));
@@ -430,6 +516,24 @@ export class GraphView {
       this.scaleLabels();
       if (settled) break;
     }
+  }
+
+  /**
+   * The mesh's box, labels included. Cytoscape measures what has a label drawn; the clients of a fan
+   * without their labels (a thousand of them and their streams took it 0.2 s) count by their bodies.
+   */
+  meshBox() {
+    const bare = this.cy.nodes('.crowded[kind = "client"]');
+    const box = this.cy.elements().not('.packet').not(bare).not('edge[kind = "c2s"]')
+      .boundingBox({includeOverlays: false, includeUnderlays: false});
+    const b = {x1: box.x1, y1: box.y1, x2: box.x2, y2: box.y2};
+    const r = CLIENT_SIZE / 2; // asking each its size would work out the style of each, as a frame does
+    bare.forEach((n) => {
+      const p = n.position();
+      b.x1 = Math.min(b.x1, p.x - r); b.y1 = Math.min(b.y1, p.y - r);
+      b.x2 = Math.max(b.x2, p.x + r); b.y2 = Math.max(b.y2, p.y + r);
+    });
+    return {...b, w: b.x2 - b.x1, h: b.y2 - b.y1};
   }
 
   /** Dims everything but `ids` (node and edge ids) and their neighbourhood; null clears. */
@@ -478,6 +582,12 @@ export class GraphView {
       this.animateHop(hop.source, hop.target, kind, step[i] * 560, edgeId);
     });
   }
+}
+
+/** Whether a Cytoscape event came from a finger (a touch event, or a pointer event of a touch). */
+function byTouch(e) {
+  const o = e.originalEvent;
+  return !!o && (o.type.startsWith('touch') || o.pointerType === 'touch');
 }
 
 function sameSet(a, b) {

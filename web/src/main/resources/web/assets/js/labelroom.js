@@ -4,11 +4,11 @@
 // zooming in gives it room again). Boxes are in px on screen, rotated by `a` (radians) about
 // their centre (x, y), as a stream's label runs along its stream.
 
-const PAD = 2;       // px kept clear around every label
-const CELL = 64;     // px, side of a cell of the grid the boxes are filed in
-const MARGIN = 4;    // graph units between a node's body and its label (the style's text-margin)
-const LINE = 1.25;   // a label's height per px of font
-const OUTLINE = 2;   // graph units of text outline or background padding around a label's text
+export const PAD = 2;      // px kept clear around every label
+const CELL = 64;            // px, side of a cell of the grid the boxes are filed in
+export const MARGIN = 4;   // graph units between a node's body and its label (the style's text-margin)
+export const LINE = 1.25;  // a label's height per px of font
+export const OUTLINE = 2;  // graph units of text outline or background padding around a label's text
 
 export class LabelRoom {
   constructor() {
@@ -57,7 +57,8 @@ export function nodeBox(node, font, side = node.data('side')) {
   const w = textWidth(text, `${node.style('font-weight')} ${font}px ${node.style('font-family')}`) + 2 * (OUTLINE * z + PAD);
   const h = text.split('\n').length * font * LINE + 2 * (OUTLINE * z + PAD);
   const p = node.renderedPosition();
-  const r = node.renderedOuterWidth() / 2 + MARGIN * z;
+  // Cytoscape draws the text's outline from the margin on: the box's own padding straddles that edge
+  const r = node.renderedOuterWidth() / 2 + MARGIN * z - (OUTLINE * z + PAD);
   switch (side) {
     case 'right': return {x: p.x + r + w / 2, y: p.y, w, h, a: 0};
     case 'left': return {x: p.x - r - w / 2, y: p.y, w, h, a: 0};
@@ -81,7 +82,8 @@ export function streamBox(edge, text, font) {
 
 const measure = document.createElement('canvas').getContext('2d');
 
-function textWidth(text, font) {
+/** How wide `text` is drawn in `font` (a CSS font), its widest line, in px. */
+export function textWidth(text, font) {
   measure.font = font;
   return Math.max(...text.split('\n').map((line) => measure.measureText(line).width));
 }

@@ -203,6 +203,17 @@ public final class GraphGeometry {
                   .filter(([, size]) => size < arguments[0]).map(([id, size]) => `${id}: ${size.toFixed(1)} px`);""", px);
     }
 
+    /**
+     * The nodes (servers, services, clients) whose label is not drawn: left out for want of room,
+     * it shows only on hover.
+     */
+    @SuppressWarnings("unchecked")
+    public static List<String> unlabelledNodes(HeadlessChromium browser) {
+        List<String> shown = shownLabels(browser);
+        return ((List<String>) browser.driver.executeScript("return xmppscope.graph.cy.nodes().not('.packet').map((n) => n.id());"))
+                .stream().filter(id -> !shown.contains(id)).toList();
+    }
+
     /** The ids of the nodes and edges whose label is drawn. */
     @SuppressWarnings("unchecked")
     public static List<String> shownLabels(HeadlessChromium browser) {

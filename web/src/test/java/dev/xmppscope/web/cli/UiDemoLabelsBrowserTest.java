@@ -14,7 +14,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The demo's federation has readable labels in the windows of ordinary screens: every label drawn
  * 10 px or more and clear of the others (look at the screenshots). At 1,024 and 1,280 px its
- * clients' labels were 4-5 px tall.
+ * clients' labels were 4-5 px tall; then, kept at 11 px, a.example's three clients and the
+ * conference service had no room and showed their names only on hover. Every node's name shows.
  */
 class UiDemoLabelsBrowserTest {
 
@@ -29,6 +30,7 @@ class UiDemoLabelsBrowserTest {
                     GraphGeometry.awaitSettled(browser);
                     browser.screenshot("labels-demo-" + screen.width);
                     assertEquals(List.of(), GraphGeometry.unreadableLabels(browser), "the demo at " + screen);
+                    assertEquals(List.of(), GraphGeometry.unlabelledNodes(browser), "nodes named only on hover at " + screen);
                 }
             }
         }
