@@ -341,9 +341,10 @@ export class GraphView {
     const short = shortLabel(node);
     const data = {id: node.id, kind: node.kind, short, caption: short, server: node.parent || null, flagged: !!node.flags};
     if (existing.nonempty()) {
-      const moved = existing.data('kind') !== node.kind;
+      const moved = existing.data('kind') !== node.kind || existing.data('server') !== data.server;
       existing.data(data);
-      // a server found to be another's service (conference.b.example, once b.example shows up) goes beside it
+      // a server found to be another's service (conference.b.example, once b.example shows up) goes beside it, and an
+      // external component beside its server once the capture names the one at its address (it was beside a stand-in)
       if (moved) {
         const p = this.layout.position(node);
         existing.data({side: p.labelSide || 'below', home: p.labelSide || 'below'});

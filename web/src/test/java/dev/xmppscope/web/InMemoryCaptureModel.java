@@ -50,6 +50,11 @@ final class InMemoryCaptureModel implements CaptureModel {
         fire(new ModelEvent.NodeUpdated(n));
     }
 
+    synchronized void removeNode(String id) {
+        nodes.remove(id);
+        fire(new ModelEvent.NodeRemoved(id));
+    }
+
     synchronized void put(GraphEdge e) {
         edges.put(e.id(), e);
         fire(new ModelEvent.EdgeUpdated(e));

@@ -52,6 +52,34 @@ class UiLiveBrowserTest {
     }
 
     /**
+     * An external component first drawn beside a stand-in for the server at its address moves beside
+     * that server once the capture names it: the analyzer gives it a new parent and drops the stand-in.
+     * In a mesh of over 200 nodes, which a fit does not spread again (spread.js).
+     */
+    @Test
+    void aComponentMovesBesideItsServerOnceTheCaptureNamesIt() {
+        InMemoryCaptureModel model = SyntheticFederation.crowd(3, 70);
+        String standIn = "server:#at-127.0.0.2:5347";
+        String bridge = "server:bridge.example";
+        model.put(new GraphNode(standIn, "server", "unnamed server 127.0.0.2:5347", null, null, ""));
+        model.put(new GraphNode(bridge, "component", "bridge.example", standIn, null, ""));
+        model.put(new GraphEdge("component:90", bridge, standIn, "component", "established", List.of(90L), 4, 400, null, null));
+        try (LivePage page = new LivePage(model)) {
+            page.wait.until(d -> standIn.equals(page.nearestServer(bridge)));
+            double before = page.distance(bridge, "server:a.example");
+            model.put(new GraphNode(bridge, "component", "bridge.example", "server:a.example", null, ""));
+            model.put(new GraphEdge("component:90", bridge, "server:a.example", "component", "established", List.of(90L), 4, 400,
+                    null, null));
+            model.removeNode(standIn);
+            page.wait.until(d -> page.element("graph-counts").getText().startsWith("3 servers"));
+            // it moves in beside a.example; left where the stand-in was drawn, it would stay as far
+            page.wait.until(d -> page.distance(bridge, "server:a.example") < before);
+            assertEquals("server:a.example", page.nearestServer(bridge));
+            page.browser.screenshot("live-component-moved");
+        }
+    }
+
+    /**
      * A growing capture opens on its newest page; paused, a filter shows its first page, and
      * following again brings the newest back; "Load earlier" pages back to the first stanza.
      */
@@ -487,6 +515,28 @@ class UiLiveBrowserTest {
 
         WebElement element(String id) {
             return browser.driver.findElement(By.id(id));
+        }
+
+        /** How far apart nodes {@code a} and {@code b} are drawn, in graph units. */
+        double distance(String a, String b) {
+            return ((Number) browser.driver.executeScript("""
+                    const p = xmppscope.graph.cy.getElementById(arguments[0]).position();
+                    const q = xmppscope.graph.cy.getElementById(arguments[1]).position();
+                    return Math.hypot(p.x - q.x, p.y - q.y);""", a, b)).doubleValue();
+        }
+
+        /** The id of the server node drawn nearest to node {@code id}, or null while that node is not drawn. */
+        String nearestServer(String id) {
+            return (String) browser.driver.executeScript("""
+                    const n = xmppscope.graph.cy.getElementById(arguments[0]);
+                    if (n.empty()) return null;
+                    const p = n.position();
+                    let best = null, bestD = Infinity;
+                    xmppscope.graph.cy.nodes('[kind = "server"]').forEach((s) => {
+                      const d = Math.hypot(s.position().x - p.x, s.position().y - p.y);
+                      if (d < bestD) { bestD = d; best = s.id(); }
+                    });
+                    return best;""", id);
         }
 
         /** Whether the timeline shows the stanza {@code ref}, in either view. */
