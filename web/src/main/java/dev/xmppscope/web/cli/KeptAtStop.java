@@ -14,9 +14,10 @@ import java.util.function.Supplier;
  * Closes the proxy's live analysis as the proxy stops (after its recorder), keeping it for the
  * next {@code open} or {@code show} of the capture ({@link KeptAnalysis}) when it took every record
  * of the capture: the recorder wrote all it was handed and delivered all of it (catching up from
- * the store within its drain time, saying meanwhile how much is left), and the analysis never
- * stopped. Without it, the first {@code open} after a proxy run analysed the whole capture again.
- * The console says which, and why not.
+ * the store within its drain time, saying meanwhile how much is left), the analysis never stopped,
+ * and it took the records in the capture's time order, as a fresh analysis reads them. Without it,
+ * the first {@code open} after a proxy run analysed the whole capture again. The console says
+ * which, and why not.
  */
 final class KeptAtStop implements AutoCloseable {
     private final LiveAnalysis live;

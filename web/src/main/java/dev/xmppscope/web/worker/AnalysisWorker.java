@@ -18,6 +18,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import dev.xmppscope.analyzer.model.ModelEvent;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -47,6 +48,8 @@ public final class AnalysisWorker {
     static final String STOPPED = "STOPPED ";
     /** Printed on stdout once the analysis is kept, as the proxy asked at a clean stop, and saved. */
     static final String KEPT = "KEPT";
+    /** Printed on stdout, followed by the reason, when the analysis cannot be kept as the proxy asked. */
+    static final String NOT_KEPT = "NOT_KEPT ";
     private static final int EVENT_QUEUE = 10_000;
 
     private final Analyzer analyzer;
@@ -103,6 +106,12 @@ public final class AnalysisWorker {
      */
     private static void keep(Analyzer analyzer, AnalysisFile file, KeptAnalysis.Made made) {
         analyzer.flushed();
+        Optional<String> whyNot = analyzer.whyNotKeepable();
+        if (whyNot.isPresent()) {
+            System.out.println(NOT_KEPT + whyNot.get());
+            System.out.flush();
+            return;
+        }
         analyzer.keep(made.fingerprint(), made.atMillis());
         try {
             file.store().commit();

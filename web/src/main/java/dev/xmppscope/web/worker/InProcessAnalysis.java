@@ -161,18 +161,21 @@ final class InProcessAnalysis implements LiveAnalysis {
 
     @Override
     public Optional<String> closeKeeping(KeptAnalysis.Made made) {
-        Optional<String> whyNot = stoppedBecause();
-        if (whyNot.isEmpty()) {
-            try {
+        try {
+            Optional<String> whyNot = stoppedBecause().or(() -> {
                 analyzer.flushed();
+                return analyzer.whyNotKeepable();
+            });
+            if (whyNot.isEmpty()) {
                 analyzer.keep(made.fingerprint(), made.atMillis());
                 save.run();
-            } catch (CaptureStoreException | UncheckedIOException e) {
-                whyNot = Optional.of("it could not be written: " + e.getMessage());
             }
+            return whyNot;
+        } catch (CaptureStoreException | UncheckedIOException e) {
+            return Optional.of("it could not be written: " + e.getMessage());
+        } finally {
+            close();
         }
-        close();
-        return whyNot;
     }
 
     @Override

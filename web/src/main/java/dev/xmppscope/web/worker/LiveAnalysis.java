@@ -38,7 +38,8 @@ public interface LiveAnalysis extends AutoCloseable {
      * Closes as {@link #close} does, first keeping the analysis beside the capture's index as the
      * analysis of the capture {@code made} describes ({@link Analyzer#keep}), for the next {@code open}
      * of it: call instead of {@link #close} once the recorder closed having fed it all of that capture.
-     * Returns why it was not kept (it had stopped, its worker did not finish); empty when it was.
+     * Returns why it was not kept (it had stopped, it took records out of the capture's time order
+     * ({@link Analyzer#whyNotKeepable}), its worker did not finish); empty when it was.
      */
     Optional<String> closeKeeping(KeptAnalysis.Made made);
 

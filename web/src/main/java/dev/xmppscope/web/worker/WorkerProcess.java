@@ -153,6 +153,7 @@ final class WorkerProcess implements LiveAnalysis {
         private final Thread reader;
         private volatile String stoppedBecause;
         private volatile boolean kept;
+        private volatile String notKeptBecause;
 
         WorkerOutput(Process process) {
             this.process = process;
@@ -169,6 +170,8 @@ final class WorkerProcess implements LiveAnalysis {
                         ready.complete(null);
                     } else if (line.equals(AnalysisWorker.KEPT)) {
                         kept = true;
+                    } else if (line.startsWith(AnalysisWorker.NOT_KEPT)) {
+                        notKeptBecause = line.substring(AnalysisWorker.NOT_KEPT.length());
                     } else if (line.startsWith(AnalysisWorker.STOPPED)) {
                         stoppedBecause = line.substring(AnalysisWorker.STOPPED.length());
                         LOG.error("the live analysis stopped: {}", stoppedBecause);
@@ -206,6 +209,12 @@ final class WorkerProcess implements LiveAnalysis {
         boolean kept() {
             awaitEnd();
             return kept;
+        }
+
+        /** Why the worker said it could not keep its analysis, once it has exited; else null. */
+        String notKeptBecause() {
+            awaitEnd();
+            return notKeptBecause;
         }
 
         private void awaitEnd() {
@@ -288,6 +297,9 @@ final class WorkerProcess implements LiveAnalysis {
         close();
         if (whyNot.isPresent() || output.kept()) {
             return whyNot;
+        }
+        if (output.notKeptBecause() != null) {
+            return Optional.of(output.notKeptBecause());
         }
         String reason = output.stoppedBecause();
         return Optional.of(reason != null ? "the analysis stopped: " + reason
