@@ -91,6 +91,12 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     private final ElementIngest ingest;
     private final List<Consumer<ModelEvent>> listeners = new CopyOnWriteArrayList<>();
     private volatile long visibleUntil = Long.MIN_VALUE;
+    /**
+     * Set when a record came before the latest one in capture time: fed live, in the order the
+     * proxy's threads handed records over (or caught up from the store after others), not in the
+     * order a fresh analysis reads the store; what it shows may then differ (the graph's order).
+     */
+    private boolean outOfCaptureOrder;
     private volatile boolean closed;
     private long lastFlushAt = Long.MIN_VALUE;
     /** Records whose analysis broke on a bug (see {@link #failed}); tests of odd input check there were none. */
@@ -455,6 +461,18 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     }
 
     /**
+     * Why this analysis may not be kept ({@link #keep}): it took records out of the capture's time
+     * order, so a fresh analysis of the capture may answer otherwise; empty if it may.
+     */
+    public Optional<String> whyNotKeepable() {
+        synchronized (lock) {
+            return outOfCaptureOrder ? Optional.of("it took records out of the capture's time order (as the proxy's threads"
+                    + " handed them over), and a fresh analysis, which reads them in that order, may show them otherwise")
+                    : Optional.empty();
+        }
+    }
+
+    /**
      * Keeps what this analysis answers beside its index ({@link KeptAnalysis}), as made from the
      * capture that {@code fingerprint} describes, at {@code atMillis}: call once it has analysed all
      * of that capture, then commit the analysis file. The next open of the capture, unchanged,
@@ -497,6 +515,8 @@ public final class Analyzer implements CaptureSink, CaptureModel, AutoCloseable 
     private void advance(long at) {
         if (at > visibleUntil) {
             visibleUntil = at;
+        } else if (at < visibleUntil) {
+            outOfCaptureOrder = true;
         }
     }
 

@@ -26,13 +26,16 @@ import dev.xmppscope.capture.Chunk;
 import dev.xmppscope.capture.CloseReason;
 import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
+import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.Direction;
 import dev.xmppscope.capture.EventKind;
+import dev.xmppscope.capture.TlsMode;
 import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -299,6 +302,23 @@ class AnalyzerTest {
                 store.newReader().replay(again);
                 assertEquals(first, describe(again));
             }
+        }
+    }
+
+    /**
+     * An analysis fed in the capture's time order may be kept for the next open; one that took a
+     * record after a later one (a proxy's threads handing records over in another order) may not:
+     * a fresh analysis reads the store in time order and may show what it took otherwise.
+     */
+    @Test
+    void onlyAnAnalysisFedInTheCapturesTimeOrderMayBeKept() {
+        try (CaptureStore store = CaptureStore.open(dir.resolve("order")); Analyzer a = Analyzer.open(store)) {
+            FederationFixture.script().playInto(a);
+            assertEquals(Optional.empty(), a.whyNotKeepable());
+            long early = a.connections().get(0).openedAt() + 1;
+            a.opened(new ConnectionOpened(99, "l=u", "l", "c", "u", TlsMode.PASSTHROUGH, early));
+            assertTrue(a.whyNotKeepable().orElseThrow().startsWith("it took records out of the capture's time order"),
+                    a.whyNotKeepable().toString());
         }
     }
 

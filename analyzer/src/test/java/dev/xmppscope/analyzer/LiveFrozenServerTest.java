@@ -1,6 +1,7 @@
 package dev.xmppscope.analyzer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import static dev.xmppscope.analyzer.MessageRoutes.awaitRoute;
@@ -15,6 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jivesoftware.smack.StanzaCollector;
+import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smackx.ping.packet.Ping;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -63,7 +66,9 @@ class LiveFrozenServerTest {
     /**
      * The same for an IQ request and a directed presence: alice pings bob's phone and sends it her
      * presence while a.example is frozen; once thawed it passes both on, and each route still runs
-     * alice → a.example → b.example → bob, its held hop saying how long a.example was silent.
+     * alice → a.example → b.example → bob, its held hop saying how long a.example was silent. The
+     * clients stay until bob's phone has both (alice has its pong): under load the thawed a.example
+     * passed them on after the clients had logged out, and b.example had no one to deliver them to.
      */
     @Test
     void anIqRequestAndADirectedPresenceAFrozenServerHeldPastTheWindowKeepTheirRoutes() throws Exception {
@@ -76,16 +81,23 @@ class LiveFrozenServerTest {
                 alice.send("bob@b.example", warmUp);
                 bob.awaitMessage(warmUp, Duration.ofSeconds(20));
                 ping = new Ping(bob.jid());
+                StanzaCollector directed = bob.connection().createStanzaCollector(
+                        st -> st instanceof Presence p && status.equals(p.getStatus()));
                 long pid = fed.servers.server("a.example").pid();
                 signal("STOP", pid);
+                StanzaCollector pong;
                 try {
-                    alice.connection().sendStanza(ping);
+                    pong = alice.connection().createStanzaCollectorAndSend(ping);
                     alice.connection().sendStanza(alice.connection().getStanzaFactory().buildPresenceStanza().to(bob.jid())
                             .setStatus(status).build());
                     Thread.sleep(2 * WINDOW / 1_000_000);
                 } finally {
                     signal("CONT", pid);
                 }
+                assertNotNull(pong.nextResult(Duration.ofSeconds(20).toMillis()), "bob's phone answered the ping: it had it");
+                pong.cancel();
+                assertNotNull(directed.nextResult(Duration.ofSeconds(20).toMillis()), "bob's phone got alice's presence");
+                directed.cancel();
             } catch (AssertionError | RuntimeException e) {
                 throw fed.withDiagnostics(e);
             }

@@ -478,6 +478,14 @@ public final class CaptureStore implements AutoCloseable {
     }
 
     /**
+     * The size of the payload file as it is once this store is closed: while a recorder writes
+     * into it, the file on disk may end in zeros that padded a direct write, cut off at close.
+     */
+    public long payloadBytes() {
+        return payloads.size();
+    }
+
+    /**
      * Ends, as {@link CloseReason#UNKNOWN} at the last thing recorded on each, the connections an
      * earlier recording left open because it stopped without closing them (killed, crashed, a full
      * disk); returns how many. Call only while nothing records into this capture: before a proxy

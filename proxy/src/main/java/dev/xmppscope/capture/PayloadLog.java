@@ -130,6 +130,14 @@ final class PayloadLog implements AutoCloseable {
         return direct;
     }
 
+    /**
+     * The bytes the log holds, appended or found: the file's size once {@link #close()}d, which may
+     * be larger while it is open (the zeros padding a direct write's last block).
+     */
+    synchronized long size() {
+        return end;
+    }
+
     /** Appends {@code bytes} and returns the position they will be found at once {@link #flush()}ed. */
     synchronized long append(byte[] bytes) {
         if (writes == null) {

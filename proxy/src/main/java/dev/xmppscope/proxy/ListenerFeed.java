@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -91,6 +92,8 @@ final class ListenerFeed {
     private long behindSince;
     /** Set by {@link #close} when it stops waiting: the feed stops before its next item. */
     private volatile boolean abandoned;
+    /** Why the listener missed part of the recording (a failed read of the store, a failed delivery, a close that gave up); null while it missed nothing. */
+    private volatile String missed;
 
     // what state() reports, read by other threads (the web UI's)
     private volatile ListenerState.Phase phase = ListenerState.Phase.LIVE;
@@ -259,6 +262,7 @@ final class ListenerFeed {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            missed("its thread was interrupted");
         } catch (Abandoned e) {
             // close() stopped waiting: the rest stays in the store
         }
@@ -318,6 +322,7 @@ final class ListenerFeed {
         } catch (RuntimeException e) {
             LOG.error("listener {} could not read the earlier recording from the store; it misses it: {}", listener,
                     e.getMessage(), e);
+            missed("it could not read the earlier recording from the store: " + e.getMessage());
         }
         synchronized (this) {
             if (!lagging) {
@@ -420,6 +425,7 @@ final class ListenerFeed {
             throw e;
         } catch (RuntimeException e) {
             LOG.error("listener {} could not catch up from the store; it missed data: {}", listener, e.getMessage(), e);
+            missed("it could not catch up from the store: " + e.getMessage());
         }
         deliver(FLUSHED);
         boolean saying;
@@ -483,6 +489,7 @@ final class ListenerFeed {
             }
         } catch (RuntimeException e) {
             LOG.error("a capture listener ({}) failed; it keeps receiving: {}", listener, e.getMessage(), e);
+            missed("it failed on a record: " + e.getMessage());
         }
     }
 
@@ -523,6 +530,8 @@ final class ListenerFeed {
             return;
         }
         LOG.warn("{} stops {} MB short of the recording; the capture holds all of it", listener, behindBytes() / 1_000_000);
+        missed(String.format("it stopped %,d MB short of the recording, after %d s of catching up", behindBytes() / 1_000_000,
+                TimeUnit.MILLISECONDS.toSeconds(timeoutMillis)));
         // not interrupted: reading the store, that would close the payload file under everyone (NIO's interruptible channels)
         abandoned = true;
         try {
@@ -533,6 +542,30 @@ final class ListenerFeed {
         if (thread.isAlive()) {
             LOG.warn("{} is stuck in the listener; it is left behind", listener);
         }
+    }
+
+    /** The listener this feeds. */
+    CaptureSink listener() {
+        return listener;
+    }
+
+    /** The first thing that made the listener miss part of the recording. */
+    private synchronized void missed(String why) {
+        if (missed == null) {
+            missed = why;
+        }
+    }
+
+    /**
+     * Once {@link #close} returned: why the listener did not take every item of the recording
+     * (and, from the start, of what the store held before it); empty if it took them all.
+     */
+    synchronized Optional<String> shortfall() {
+        String why = missed;
+        if (why != null) {
+            return Optional.of(why);
+        }
+        return thread.isAlive() || !closing ? Optional.of("it was still taking the recording") : Optional.empty();
     }
 
     /** Unwinds the feed's thread once {@link #close} gave up waiting; no stack trace, it is no error. */

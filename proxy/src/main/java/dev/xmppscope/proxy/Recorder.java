@@ -403,6 +403,22 @@ public final class Recorder implements CaptureSink, RecordingBackpressure, AutoC
         }
     }
 
+    /**
+     * Once {@link #close()} returned: why {@code listener} did not take every record of the capture
+     * (this recording's, and for {@link #addListenerFromStart} what the store held before): recording
+     * stopped early, the writer did not finish, or the listener fell short; empty if it took them all.
+     */
+    public Optional<String> shortfallOf(CaptureSink listener) {
+        if (stopped != null) {
+            return Optional.of("recording stopped early (" + stopped.reason() + ")");
+        }
+        if (!closed || writerThread.isAlive()) {
+            return Optional.of("the recorder had not finished writing");
+        }
+        return listeners.stream().filter(l -> l.listener() == listener).findFirst()
+                .map(ListenerFeed::shortfall).orElse(Optional.of("it was not a listener of this recording"));
+    }
+
     /** Why recording stopped before {@link #close()}, and when: a write failed (a full disk). */
     public Optional<Stopped> stopped() {
         return Optional.ofNullable(stopped);

@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -158,6 +159,7 @@ class RecorderSlowListenerTest {
             }
             assertSameSequence(expected, heard);
             assertTrue(r.listenerCatchUps() > 0, "the listener went over its 4 KiB budget and read from the store");
+            assertEquals(Optional.empty(), r.shortfallOf(slow), "it took every record: the proxy may keep its analysis");
         }
     }
 
@@ -263,6 +265,8 @@ class RecorderSlowListenerTest {
             Thread.sleep(100);
             assertEquals(atClose, heard.get(), "and took nothing more");
             assertEquals(stored, storedToServer(store), "the store reads whole afterwards");
+            String shortfall = feed.shortfall().orElseThrow(); // what the proxy says as it keeps no analysis
+            assertTrue(shortfall.matches("it stopped [\\d,]+ MB short of the recording, after 1 s of catching up"), shortfall);
         }
     }
 

@@ -1,11 +1,7 @@
 package dev.xmppscope.analyzer.index;
 
 import dev.xmppscope.capture.CaptureStore;
-import dev.xmppscope.capture.CaptureStoreException;
 import dev.xmppscope.capture.file.CaptureFiles;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -28,17 +24,14 @@ import java.util.Optional;
 public record CaptureFingerprint(String captureId, long records, long payloadBytes, int indexVersion, int keptVersion,
                                  String build) {
 
-    /** The capture in {@code store} as it is now, and this analyzer. */
+    /**
+     * The capture in {@code store} as it is now, and this analyzer; its payload size as the file's
+     * once closed (a proxy stopping takes it before its recorder's file is closed, see
+     * {@link CaptureStore#payloadBytes}).
+     */
     public static CaptureFingerprint of(CaptureStore store) {
-        Path payloads = CaptureStore.payloadFile(store.file());
-        long bytes;
-        try {
-            bytes = Files.exists(payloads) ? Files.size(payloads) : 0;
-        } catch (IOException e) {
-            throw CaptureStoreException.of("cannot read the size of " + payloads, e);
-        }
-        return new CaptureFingerprint(store.id(), CaptureFiles.recordCount(store), bytes, StanzaIndex.SCHEMA_VERSION,
-                KeptAnalysis.VERSION, AnalyzerBuild.id());
+        return new CaptureFingerprint(store.id(), CaptureFiles.recordCount(store), store.payloadBytes(),
+                StanzaIndex.SCHEMA_VERSION, KeptAnalysis.VERSION, AnalyzerBuild.id());
     }
 
     /** Why an analysis made from this cannot answer for the capture as {@code now} describes it; empty if it can. */

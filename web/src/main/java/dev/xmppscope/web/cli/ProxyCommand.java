@@ -201,7 +201,8 @@ final class ProxyCommand implements Callable<Integer> {
                     sayStopped(out, store, firstId, dbPath, recording.get().stopped(), listening.get());
                 }
             });
-            LiveAnalysis live = serving.add(analysisInWorker ? LiveAnalysis.inWorker(store) : LiveAnalysis.inProcess(store));
+            LiveAnalysis live = analysisInWorker ? LiveAnalysis.inWorker(store) : LiveAnalysis.inProcess(store);
+            serving.add(new KeptAtStop(live, store, recording::get, started::get, out)); // closed after the recorder
             Recorder recorder = serving.add(Recorder.start(store, keepSecrets));
             recording.set(recorder);
             Supplier<ListenerState> analysis = recorder.addListenerFromStart(live.feed()); // all of a capture recorded into again

@@ -3,6 +3,7 @@ package dev.xmppscope.web.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xmppscope.analyzer.Analyzer;
+import dev.xmppscope.analyzer.index.KeptAnalysis;
 import dev.xmppscope.analyzer.model.SearchSupersededException;
 import dev.xmppscope.capture.AnalysisFile;
 import dev.xmppscope.capture.CaptureStoreException;
@@ -17,6 +18,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import dev.xmppscope.analyzer.model.ModelEvent;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -24,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.h2.mvstore.MVStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +46,10 @@ public final class AnalysisWorker {
     static final String READY = "READY";
     /** Printed on stdout, followed by the reason, when a storage failure ends the analysis. */
     static final String STOPPED = "STOPPED ";
+    /** Printed on stdout once the analysis is kept, as the proxy asked at a clean stop, and saved. */
+    static final String KEPT = "KEPT";
+    /** Printed on stdout, followed by the reason, when the analysis cannot be kept as the proxy asked. */
+    static final String NOT_KEPT = "NOT_KEPT ";
     private static final int EVENT_QUEUE = 10_000;
 
     private final Analyzer analyzer;
@@ -76,7 +83,8 @@ public final class AnalysisWorker {
             acceptor.start();
             System.out.println(READY);
             System.out.flush();
-            FeedCodec.decode(new DataInputStream(new BufferedInputStream(System.in, 1 << 16)), analyzer, payloads);
+            FeedCodec.decode(new DataInputStream(new BufferedInputStream(System.in, 1 << 16)), analyzer, payloads,
+                    made -> keep(analyzer, file, made));
         } catch (CaptureStoreException e) {
             System.out.println(STOPPED + e.getMessage()); // the proxy logs it and the web UI shows it
             System.out.flush();
@@ -90,6 +98,28 @@ public final class AnalysisWorker {
             WorkerProcess.removeSocket(socket); // a proxy killed outright cannot
         }
         System.exit(status); // the query and event threads may still be blocked on the socket
+    }
+
+    /**
+     * Keeps the analysis, fed all of the capture {@code made} describes, and saves the analysis
+     * file: the next {@code xmppscope open} of the capture answers from it.
+     */
+    private static void keep(Analyzer analyzer, AnalysisFile file, KeptAnalysis.Made made) {
+        analyzer.flushed();
+        Optional<String> whyNot = analyzer.whyNotKeepable();
+        if (whyNot.isPresent()) {
+            System.out.println(NOT_KEPT + whyNot.get());
+            System.out.flush();
+            return;
+        }
+        analyzer.keep(made.fingerprint(), made.atMillis());
+        try {
+            file.store().commit();
+        } catch (MVStoreException e) {
+            throw CaptureStoreException.of("cannot write the analysis file " + file.file(), e);
+        }
+        System.out.println(KEPT);
+        System.out.flush();
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.xmppscope.web.worker;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xmppscope.analyzer.index.KeptAnalysis;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.Chunk;
 import dev.xmppscope.capture.CloseReason;
@@ -32,6 +35,9 @@ final class FeedCodec {
     private static final int FLUSHED = 5;
     /** A chunk as stored: a {@code CHUNK} record, then where its bytes are in the capture's payload file. */
     private static final int STORED_CHUNK = 6;
+    /** The last record of a clean stop: keep the analysis, as made from the capture it describes ({@link KeptAnalysis.Made}, JSON). */
+    private static final int KEEP = 7;
+    private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private FeedCodec() {
     }
@@ -45,6 +51,17 @@ final class FeedCodec {
      */
     static CaptureSink encoder(DataOutputStream out, StoredPayloads payloads, Consumer<IOException> onBroken) {
         return new FeedEncoder(out, payloads, new Writer(onBroken));
+    }
+
+    /**
+     * Asks the worker, after everything fed before, to keep its analysis as made from {@code made}
+     * (see {@link KeptAnalysis}), and flushes: the proxy stopped cleanly and fed it all of the capture.
+     * Call only once the recorder's feed has ended: this writes on the caller's thread.
+     */
+    static void writeKeep(DataOutputStream out, KeptAnalysis.Made made) throws IOException {
+        out.writeByte(KEEP);
+        writeString(out, JSON.writeValueAsString(made));
+        out.flush();
     }
 
     /** The recorder's listener that feeds the worker (its name is the feed thread's). */
@@ -146,17 +163,19 @@ final class FeedCodec {
 
     /**
      * Reads records from {@code in} and makes the same calls on {@code sink}, until the end of
-     * the input (the recording process closed the feed). A record cut short is a {@link CutShort}. A stored
-     * chunk's position is in {@code payloads}, the capture's payload file as this process reads it.
+     * the input (the recording process closed the feed); a request to keep the analysis goes to
+     * {@code keep}. A record cut short is a {@link CutShort}. A stored chunk's position is in
+     * {@code payloads}, the capture's payload file as this process reads it.
      */
-    static void decode(DataInputStream in, CaptureSink sink, StoredPayloads payloads) throws IOException {
+    static void decode(DataInputStream in, CaptureSink sink, StoredPayloads payloads, Consumer<KeptAnalysis.Made> keep)
+            throws IOException {
         while (true) {
             int type = in.read();
             if (type < 0) {
                 return;
             }
             try {
-                decodeOne(type, in, sink, payloads);
+                decodeOne(type, in, sink, payloads, keep);
             } catch (EOFException e) {
                 throw new CutShort(type, e);
             }
@@ -171,6 +190,7 @@ final class FeedCodec {
                 case CHUNK, STORED_CHUNK -> "a chunk";
                 case EVENT -> "an event";
                 case CLOSED -> "a connection's close";
+                case KEEP -> "the request to keep the analysis";
                 default -> "a record of type " + type;
             } + " (the proxy was stopped abruptly)", cause);
         }
@@ -190,8 +210,8 @@ final class FeedCodec {
         return new Chunk(connection, seq, direction, at, layer, offset, length, bytes, redacted);
     }
 
-    private static void decodeOne(int type, DataInputStream in, CaptureSink sink, StoredPayloads payloads)
-            throws IOException {
+    private static void decodeOne(int type, DataInputStream in, CaptureSink sink, StoredPayloads payloads,
+                                  Consumer<KeptAnalysis.Made> keep) throws IOException {
         switch (type) {
             case OPENED -> sink.opened(new ConnectionOpened(in.readLong(), readString(in), readString(in),
                     readString(in), readString(in), TlsMode.values()[in.readByte()], in.readLong()));
@@ -208,6 +228,7 @@ final class FeedCodec {
             case CLOSED -> sink.closed(new ConnectionClosed(in.readLong(), in.readLong(),
                     CloseReason.values()[in.readByte()], readString(in), in.readLong(), in.readLong()));
             case FLUSHED -> sink.flushed();
+            case KEEP -> keep.accept(JSON.readValue(readString(in), KeptAnalysis.Made.class));
             default -> throw new IOException("not an analysis feed: unknown record type " + type);
         }
     }

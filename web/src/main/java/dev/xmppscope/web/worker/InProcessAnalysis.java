@@ -2,6 +2,7 @@ package dev.xmppscope.web.worker;
 
 import dev.xmppscope.analyzer.Analyzer;
 import dev.xmppscope.analyzer.CaptureModel;
+import dev.xmppscope.analyzer.index.KeptAnalysis;
 import dev.xmppscope.analyzer.model.ConnectionView;
 import dev.xmppscope.analyzer.model.GraphSnapshot;
 import dev.xmppscope.analyzer.model.ModelEvent;
@@ -17,6 +18,7 @@ import dev.xmppscope.capture.ConnectionClosed;
 import dev.xmppscope.capture.ConnectionEvent;
 import dev.xmppscope.capture.ConnectionOpened;
 import dev.xmppscope.capture.StoredPayloads;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -32,6 +34,8 @@ final class InProcessAnalysis implements LiveAnalysis {
     private static final Logger LOG = LoggerFactory.getLogger(InProcessAnalysis.class);
 
     private final Analyzer analyzer;
+    /** Commits the capture's analysis file. */
+    private final Runnable save;
     private final CaptureSink feed;
     private volatile String stoppedBecause;
 
@@ -78,8 +82,9 @@ final class InProcessAnalysis implements LiveAnalysis {
         }
     };
 
-    InProcessAnalysis(Analyzer analyzer) {
+    InProcessAnalysis(Analyzer analyzer, Runnable save) {
         this.analyzer = analyzer;
+        this.save = save;
         this.feed = new CaptureSink() {
             @Override
             public void opened(ConnectionOpened c) {
@@ -152,6 +157,25 @@ final class InProcessAnalysis implements LiveAnalysis {
     @Override
     public Optional<String> stoppedBecause() {
         return Optional.ofNullable(stoppedBecause);
+    }
+
+    @Override
+    public Optional<String> closeKeeping(KeptAnalysis.Made made) {
+        try {
+            Optional<String> whyNot = stoppedBecause().or(() -> {
+                analyzer.flushed();
+                return analyzer.whyNotKeepable();
+            });
+            if (whyNot.isEmpty()) {
+                analyzer.keep(made.fingerprint(), made.atMillis());
+                save.run();
+            }
+            return whyNot;
+        } catch (CaptureStoreException | UncheckedIOException e) {
+            return Optional.of("it could not be written: " + e.getMessage());
+        } finally {
+            close();
+        }
     }
 
     @Override

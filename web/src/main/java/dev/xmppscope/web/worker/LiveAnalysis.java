@@ -2,6 +2,7 @@ package dev.xmppscope.web.worker;
 
 import dev.xmppscope.analyzer.Analyzer;
 import dev.xmppscope.analyzer.CaptureModel;
+import dev.xmppscope.analyzer.index.KeptAnalysis;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
 import java.util.Optional;
@@ -34,6 +35,15 @@ public interface LiveAnalysis extends AutoCloseable {
     void close();
 
     /**
+     * Closes as {@link #close} does, first keeping the analysis beside the capture's index as the
+     * analysis of the capture {@code made} describes ({@link Analyzer#keep}), for the next {@code open}
+     * of it: call instead of {@link #close} once the recorder closed having fed it all of that capture.
+     * Returns why it was not kept (it had stopped, it took records out of the capture's time order
+     * ({@link Analyzer#whyNotKeepable}), its worker did not finish); empty when it was.
+     */
+    Optional<String> closeKeeping(KeptAnalysis.Made made);
+
+    /**
      * In a JVM of its own, started at idle priority: its compiler and collector then take no CPU
      * from the relay either, which threads at idle priority in the proxy's JVM cannot ensure.
      */
@@ -45,6 +55,6 @@ public interface LiveAnalysis extends AutoCloseable {
     static LiveAnalysis inProcess(CaptureStore store) {
         Analyzer analyzer = Analyzer.open(store);
         analyzer.summarizeOnceSearched();
-        return new InProcessAnalysis(analyzer);
+        return new InProcessAnalysis(analyzer, store::saveAnalysis);
     }
 }

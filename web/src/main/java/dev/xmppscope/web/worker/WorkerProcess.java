@@ -1,6 +1,7 @@
 package dev.xmppscope.web.worker;
 
 import dev.xmppscope.analyzer.CaptureModel;
+import dev.xmppscope.analyzer.index.KeptAnalysis;
 import dev.xmppscope.capture.BackgroundThreads;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.CaptureStore;
@@ -60,6 +61,8 @@ final class WorkerProcess implements LiveAnalysis {
     private final DataOutputStream stdin;
     private final CaptureSink feed;
     private final RemoteModel model;
+    /** Set when a write to the worker failed: it missed what the feed dropped after. */
+    private volatile boolean feedBroken;
 
     private WorkerProcess(Process process, WorkerOutput output, Path socket, RemoteModel model, StoredPayloads payloads) {
         this.process = process;
@@ -68,6 +71,7 @@ final class WorkerProcess implements LiveAnalysis {
         this.model = model;
         this.stdin = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
         this.feed = FeedCodec.encoder(stdin, payloads, e -> {
+            feedBroken = true;
             if (output.stoppedBecause() == null) { // a reason the worker gave is logged already
                 LOG.error("{}", whyGone(process, output));
             }
@@ -148,6 +152,8 @@ final class WorkerProcess implements LiveAnalysis {
         private final CompletableFuture<Void> ready = new CompletableFuture<>();
         private final Thread reader;
         private volatile String stoppedBecause;
+        private volatile boolean kept;
+        private volatile String notKeptBecause;
 
         WorkerOutput(Process process) {
             this.process = process;
@@ -162,6 +168,10 @@ final class WorkerProcess implements LiveAnalysis {
                 while ((line = out.readLine()) != null) {
                     if (line.equals(AnalysisWorker.READY)) {
                         ready.complete(null);
+                    } else if (line.equals(AnalysisWorker.KEPT)) {
+                        kept = true;
+                    } else if (line.startsWith(AnalysisWorker.NOT_KEPT)) {
+                        notKeptBecause = line.substring(AnalysisWorker.NOT_KEPT.length());
                     } else if (line.startsWith(AnalysisWorker.STOPPED)) {
                         stoppedBecause = line.substring(AnalysisWorker.STOPPED.length());
                         LOG.error("the live analysis stopped: {}", stoppedBecause);
@@ -191,12 +201,28 @@ final class WorkerProcess implements LiveAnalysis {
 
         /** The reason the worker gave for stopping, once it has exited and its last line is read; else null. */
         String stoppedBecause() {
+            awaitEnd();
+            return stoppedBecause;
+        }
+
+        /** Whether the worker said it kept its analysis, once it has exited and its last line is read. */
+        boolean kept() {
+            awaitEnd();
+            return kept;
+        }
+
+        /** Why the worker said it could not keep its analysis, once it has exited; else null. */
+        String notKeptBecause() {
+            awaitEnd();
+            return notKeptBecause;
+        }
+
+        private void awaitEnd() {
             try {
                 reader.join(500);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return stoppedBecause;
         }
     }
 
@@ -252,6 +278,32 @@ final class WorkerProcess implements LiveAnalysis {
     /** The worker's process id (tests stop it to see that recording goes on). */
     long pid() {
         return process.pid();
+    }
+
+    /**
+     * Asks the worker to keep its analysis once it has analysed what it was fed (the last thing on
+     * its feed), then closes it as {@link #close} does; the worker says when it kept it.
+     */
+    @Override
+    public Optional<String> closeKeeping(KeptAnalysis.Made made) {
+        Optional<String> whyNot = stoppedBecause().or(() -> feedBroken ? Optional.of("its feed broke off") : Optional.empty());
+        if (whyNot.isEmpty()) {
+            try {
+                FeedCodec.writeKeep(stdin, made);
+            } catch (IOException e) {
+                whyNot = Optional.of("the worker could not be asked to keep it (" + e.getMessage() + ")");
+            }
+        }
+        close();
+        if (whyNot.isPresent() || output.kept()) {
+            return whyNot;
+        }
+        if (output.notKeptBecause() != null) {
+            return Optional.of(output.notKeptBecause());
+        }
+        String reason = output.stoppedBecause();
+        return Optional.of(reason != null ? "the analysis stopped: " + reason
+                : "the analysis worker did not finish (" + (process.isAlive() ? "still running" : "exit code " + process.exitValue()) + ")");
     }
 
     @Override

@@ -159,9 +159,9 @@ class KeptAnalysisTest {
         return Long.parseLong(counted.replace(",", ""));
     }
 
-    /** Serves {@code db} with {@code open}, its analysis done, and reads every answer the API gives about it. */
-    private static Map<String, String> everythingServed(Path db, StringWriter console) throws Exception {
-        Serving serving = opened(db, console);
+    /** Serves {@code db} with {@code open} ({@code more} its options), its analysis done, and reads every answer the API gives about it. */
+    static Map<String, String> everythingServed(Path db, StringWriter console, String... more) throws Exception {
+        Serving serving = opened(db, console, more);
         try {
             Map<String, String> answers = new LinkedHashMap<>();
             for (String path : List.of("/api/capture", "/api/graph", "/api/connections", "/api/stanzas", "/api/stanzas?cursor=latest")) {
@@ -209,12 +209,14 @@ class KeptAnalysisTest {
         }
     }
 
-    /** {@code open} serving {@code db}, its analysis done (or reused); what it says goes to {@code console}. */
-    private static Serving opened(Path db, StringWriter console) throws Exception {
+    /** {@code open} serving {@code db} ({@code more} its options), its analysis done (or reused); what it says goes to {@code console}. */
+    private static Serving opened(Path db, StringWriter console, String... more) throws Exception {
         OpenCommand open = new OpenCommand();
         CommandLine cl = new CommandLine(open);
         cl.setOut(new PrintWriter(console, true));
-        cl.parseArgs(db.toString(), "--web", "127.0.0.1:0");
+        List<String> args = new ArrayList<>(List.of(db.toString(), "--web", "127.0.0.1:0"));
+        args.addAll(List.of(more));
+        cl.parseArgs(args.toArray(String[]::new));
         return open.startAnalyzed();
     }
 
@@ -225,7 +227,8 @@ class KeptAnalysisTest {
         return r.statusCode() + " " + r.body();
     }
 
-    private static Run show(Path db, List<String> view, String... more) {
+    /** {@code show db VIEW... MORE...}, which must succeed. */
+    static Run show(Path db, List<String> view, String... more) {
         List<String> args = new ArrayList<>(List.of("show", db.toString(), "--no-pager"));
         args.addAll(view);
         args.addAll(List.of(more));

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xmppscope.analyzer.index.CaptureFingerprint;
+import dev.xmppscope.analyzer.index.KeptAnalysis;
 import dev.xmppscope.capture.CaptureSink;
 import dev.xmppscope.capture.Chunk;
 import dev.xmppscope.capture.CloseReason;
@@ -53,15 +55,22 @@ class FeedCodecTest {
         sink.flushed();
     }
 
+    /** Every call, then the request to keep the analysis that a clean stop ends the feed with: after them, as it was made. */
     @Test
     void everyCallArrivesAsItWasMade() throws IOException {
+        KeptAnalysis.Made made = new KeptAnalysis.Made(new CaptureFingerprint("capture-id", 1_341, 1L << 33, 9, 1, "build"),
+                1_765_000_000_000L);
         Recording sent = new Recording();
         sendEveryKindOfCall(sent);
+        sent.lines.add("keep " + made);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        sendEveryKindOfCall(FeedCodec.encoder(new DataOutputStream(bytes), PAYLOADS, e -> { throw new AssertionError(e); }));
+        DataOutputStream out = new DataOutputStream(bytes);
+        sendEveryKindOfCall(FeedCodec.encoder(out, PAYLOADS, e -> { throw new AssertionError(e); }));
+        FeedCodec.writeKeep(out, made);
 
         Recording received = new Recording();
-        FeedCodec.decode(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), received, PAYLOADS);
+        FeedCodec.decode(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), received, PAYLOADS,
+                m -> received.lines.add("keep " + m));
         assertEquals(sent.lines, received.lines);
         assertEquals(1, received.flushes);
     }
@@ -79,7 +88,7 @@ class FeedCodecTest {
         encoder.storedChunk(c, PAYLOADS, 42);
         encoder.flushed();
         Recording received = new Recording();
-        FeedCodec.decode(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), received, PAYLOADS);
+        FeedCodec.decode(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), received, PAYLOADS, FeedCodecTest::noKeep);
         Recording expected = new Recording();
         expected.chunk(c);
         expected.storedChunk(c, PAYLOADS, 42);
@@ -92,8 +101,12 @@ class FeedCodecTest {
         sendEveryKindOfCall(FeedCodec.encoder(new DataOutputStream(bytes), PAYLOADS, e -> { throw new AssertionError(e); }));
         byte[] cut = Arrays.copyOf(bytes.toByteArray(), bytes.size() - 3);
         IOException e = assertThrows(FeedCodec.CutShort.class,
-                () -> FeedCodec.decode(new DataInputStream(new ByteArrayInputStream(cut)), new CollectingSink(), PAYLOADS));
+                () -> FeedCodec.decode(new DataInputStream(new ByteArrayInputStream(cut)), new CollectingSink(), PAYLOADS, FeedCodecTest::noKeep));
         assertEquals("the proxy's feed broke off inside a connection's close (the proxy was stopped abruptly)", e.getMessage());
+    }
+
+    private static void noKeep(KeptAnalysis.Made made) {
+        throw new AssertionError("no request to keep the analysis was sent: " + made);
     }
 
     @Test
