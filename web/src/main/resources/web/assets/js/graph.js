@@ -6,14 +6,13 @@
 import {Crowds, crowdId, FOLD_ABOVE} from './crowds.js';
 import {drawnBox, LabelRoom, LINE, nodeBox, streamBox, textWidth} from './labelroom.js';
 import {StableLayout} from './layout.js';
-import {spreadFor} from './spread.js';
+import {FIT_MARGIN, spreadFor} from './spread.js';
 import {store} from './store.js';
 import {reveal, truncateMiddle} from './dom.js';
 
 const STATE_COLOURS = {negotiating: '#d49a1e', established: '#3d8b6a', encrypted: '#5c7fb0', closed: '#a3acb6',
   error: '#cf4338'};
 const MAX_PACKETS = 40;
-const FIT_MARGIN = 24;    // px between the fitted mesh (labels included) and the pane's edges
 const MAX_FIT_ZOOM = 1.5; // a mesh of one or two nodes is not blown up to fill the pane
 const WARNING_MARK = '⚠';
 // labels keep these sizes on screen (px) at any zoom the fit picks, so a small pane shows them as

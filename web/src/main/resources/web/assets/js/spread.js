@@ -16,7 +16,7 @@ import {DEFAULT_SPREAD} from './layout.js';
 
 const MIN_ZOOM = 0.2;    // below this the nodes are specks: a fan's labels give way instead
 const MAX_ZOOM = 0.75;   // the nodes grow no bigger on screen than this zoom draws them
-const FIT_MARGIN = 24;   // px between the fitted mesh and the pane's edges (as graph.js fits it)
+export const FIT_MARGIN = 24;   // px between the fitted mesh (labels included) and the pane's edges, as graph.js fits it
 const MAX_NODES = 200;   // a larger mesh keeps its spread: hundreds of labels never all have room
 const STREAM_PX = 10.5 * LINE + 2 * PAD + 2 * OUTLINE; // a stream's label's height on screen
 const COMPONENT_STREAMS = 2; // a service is this many stream labels' height off its server's other streams
