@@ -127,19 +127,14 @@ final class CaptureOpening {
         KeptAnalysis kept = KeptAnalysis.in(store.analysisStore());
         Optional<KeptAnalysis.Made> made = kept.made();
         if (made.isPresent()) {
-            Optional<String> whyNot = reanalyze ? Optional.of("--reanalyze asks for a new one") : made.get().whyNotFor(now);
-            if (whyNot.isEmpty()) {
-                try {
-                    KeptModel model = resources.add(KeptModel.open(store));
-                    status.printf("analysis reused from %s (made %s); use --reanalyze to build it again%n",
-                            store.analysisFile(), MADE_AT.format(Instant.ofEpochMilli(made.get().atMillis())));
-                    return new Prepared(store, name, null, null, model);
-                } catch (UncheckedIOException e) { // derived data: damaged, it is built again, as the analysis file is
-                    whyNot = Optional.of(e.getMessage());
-                }
+            Reuse reuse = reanalyze ? new Reuse(null, "--reanalyze asks for a new one") : reuse(store, made.get(), now);
+            if (reuse.model() != null) {
+                status.printf("analysis reused from %s (made %s); use --reanalyze to build it again%n",
+                        store.analysisFile(), MADE_AT.format(Instant.ofEpochMilli(made.get().atMillis())));
+                return new Prepared(store, name, null, null, resources.add(reuse.model()));
             }
             status.printf("the analysis kept in %s is not reused: %s; the capture is analyzed again%n", store.analysisFile(),
-                    whyNot.get());
+                    reuse.whyNot());
             kept.drop();
             store.saveAnalysis();
         }
@@ -155,14 +150,23 @@ final class CaptureOpening {
         if (!Files.isRegularFile(store.analysisFile())) {
             return Optional.empty();
         }
-        Optional<KeptAnalysis.Made> made = KeptAnalysis.in(store.analysisStore()).made();
-        if (made.isEmpty() || made.get().whyNotFor(CaptureFingerprint.of(store)).isPresent()) {
-            return Optional.empty();
+        return KeptAnalysis.in(store.analysisStore()).made().map(made -> reuse(store, made, CaptureFingerprint.of(store)).model());
+    }
+
+    /** A kept analysis opened for reuse ({@code model}), or why it is not reused ({@code whyNot}). */
+    private record Reuse(KeptModel model, String whyNot) {
+    }
+
+    /** The analysis kept as {@code made}, opened, if it answers for the capture as it is ({@code now}) and can be read. */
+    private static Reuse reuse(CaptureStore store, KeptAnalysis.Made made, CaptureFingerprint now) {
+        Optional<String> whyNot = made.whyNotFor(now);
+        if (whyNot.isPresent()) {
+            return new Reuse(null, whyNot.get());
         }
         try {
-            return Optional.of(KeptModel.open(store));
-        } catch (UncheckedIOException e) {
-            return Optional.empty();
+            return new Reuse(KeptModel.open(store), null);
+        } catch (UncheckedIOException e) { // derived data: damaged, it is built again, as the analysis file is
+            return new Reuse(null, e.getMessage());
         }
     }
 
